@@ -1,0 +1,77 @@
+using System.Diagnostics;
+using System.Diagnostics.CodeAnalysis;
+using System.Globalization;
+
+namespace CollaborativeFiltering.Internal;
+
+/// <summary>Throws kept out of hot methods so that callers stay small and inlinable.</summary>
+[StackTraceHidden]
+internal static class ThrowHelper
+{
+    [DoesNotReturn]
+    public static void ArgumentOutOfRange(string paramName, object? actual, string expected) =>
+        throw new ArgumentOutOfRangeException(paramName, actual,
+            string.Create(CultureInfo.InvariantCulture, $"{paramName} must be {expected}; it was {actual}."));
+
+    [DoesNotReturn]
+    public static void Argument(string paramName, string message) =>
+        throw new ArgumentException(message, paramName);
+
+    [DoesNotReturn]
+    public static T Argument<T>(string paramName, string message) =>
+        throw new ArgumentException(message, paramName);
+
+    [DoesNotReturn]
+    public static void InvalidOperation(string message) => throw new InvalidOperationException(message);
+
+    [DoesNotReturn]
+    public static void KeyNotFound(string message) => throw new KeyNotFoundException(message);
+
+    [DoesNotReturn]
+    public static T KeyNotFound<T>(string message) => throw new KeyNotFoundException(message);
+
+    /// <summary>Throws when <paramref name="value"/> is not strictly positive.</summary>
+    public static void ThrowIfNotPositive(int value, string paramName)
+    {
+        if (value <= 0)
+        {
+            ArgumentOutOfRange(paramName, value, "greater than zero");
+        }
+    }
+
+    /// <summary>Throws when <paramref name="value"/> is negative.</summary>
+    public static void ThrowIfNegative(int value, string paramName)
+    {
+        if (value < 0)
+        {
+            ArgumentOutOfRange(paramName, value, "zero or greater");
+        }
+    }
+
+    /// <summary>Throws when <paramref name="value"/> is not a positive finite number.</summary>
+    public static void ThrowIfNotPositiveFinite(double value, string paramName)
+    {
+        if (!(value > 0) || !double.IsFinite(value))
+        {
+            ArgumentOutOfRange(paramName, value, "a positive finite number");
+        }
+    }
+
+    /// <summary>Throws when <paramref name="value"/> is negative, NaN or infinite.</summary>
+    public static void ThrowIfNegativeOrNotFinite(double value, string paramName)
+    {
+        if (!(value >= 0) || !double.IsFinite(value))
+        {
+            ArgumentOutOfRange(paramName, value, "a finite number, zero or greater");
+        }
+    }
+
+    /// <summary>Throws when <paramref name="index"/> is outside [0, <paramref name="count"/>).</summary>
+    public static void ThrowIfIndexOutOfRange(int index, int count, string paramName)
+    {
+        if ((uint)index >= (uint)count)
+        {
+            ArgumentOutOfRange(paramName, index, string.Create(CultureInfo.InvariantCulture, $"a dense index in [0, {count})"));
+        }
+    }
+}
