@@ -1,0 +1,230 @@
+using System.Globalization;
+using System.Numerics.Tensors;
+using CollaborativeFiltering.Data;
+using CollaborativeFiltering.Internal;
+using MathNet.Numerics.LinearAlgebra;
+
+namespace CollaborativeFiltering.Factorization;
+
+/// <summary>
+/// A trained matrix-factorization model: user embeddings U (N×d) and item embeddings V (M×d),
+/// row-major float, and optionally a global mean μ with user and item biases, so that
+/// <c>Predict(u, i) = μ + b_u + b_i + ⟨U_u, V_i⟩</c> (μ and the biases are 0 for the notebook's models).
+/// Immutable and safe to share between threads; it carries its catalogue (ids, titles, genres) and
+/// the options it was trained with.
+/// </summary>
+public sealed partial class FactorizationModel : IEmbeddingModel
+{
+    private readonly float[] _userEmbeddings;
+    private readonly float[] _itemEmbeddings;
+    private readonly float[]? _userBiases;
+    private readonly float[]? _itemBiases;
+
+    internal FactorizationModel(Catalog catalog, int dimensions, float[] userEmbeddings, float[] itemEmbeddings, float[]? userBiases, float[]? itemBiases, float globalMean, FactorizationOptions? options)
+    {
+        Catalog = catalog;
+        Dimensions = dimensions;
+        _userEmbeddings = userEmbeddings;
+        _itemEmbeddings = itemEmbeddings;
+        _userBiases = userBiases;
+        _itemBiases = itemBiases;
+        GlobalMean = globalMean;
+        Options = options;
+    }
+
+    /// <summary>
+    /// Creates a model from existing embeddings (copied), e.g. to score with factors trained elsewhere.
+    /// </summary>
+    /// <param name="catalog">The users and items; N and M are its sizes.</param>
+    /// <param name="dimensions">The embedding dimension d, greater than zero.</param>
+    /// <param name="userEmbeddings">N·d floats, row-major.</param>
+    /// <param name="itemEmbeddings">M·d floats, row-major.</param>
+    /// <param name="userBiases">N floats, or empty for none.</param>
+    /// <param name="itemBiases">M floats, or empty for none.</param>
+    /// <param name="globalMean">μ, added to every prediction.</param>
+    /// <returns>The model.</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="dimensions"/> is not positive.</exception>
+    /// <exception cref="ArgumentException">A span has the wrong length or holds a NaN or infinite value.</exception>
+    public static FactorizationModel FromEmbeddings(Catalog catalog, int dimensions, ReadOnlySpan<float> userEmbeddings, ReadOnlySpan<float> itemEmbeddings, ReadOnlySpan<float> userBiases = default, ReadOnlySpan<float> itemBiases = default, float globalMean = 0)
+    {
+        ArgumentNullException.ThrowIfNull(catalog);
+        ThrowHelper.ThrowIfNotPositive(dimensions, nameof(dimensions));
+        CheckLength(userEmbeddings, (long)catalog.UserCount * dimensions, nameof(userEmbeddings), allowEmpty: false);
+        CheckLength(itemEmbeddings, (long)catalog.ItemCount * dimensions, nameof(itemEmbeddings), allowEmpty: false);
+        CheckLength(userBiases, catalog.UserCount, nameof(userBiases), allowEmpty: true);
+        CheckLength(itemBiases, catalog.ItemCount, nameof(itemBiases), allowEmpty: true);
+        if (!float.IsFinite(globalMean))
+        {
+            ThrowHelper.ArgumentOutOfRange(nameof(globalMean), globalMean, "a finite number");
+        }
+
+        return new FactorizationModel(catalog, dimensions, userEmbeddings.ToArray(), itemEmbeddings.ToArray(),
+            userBiases.IsEmpty ? null : userBiases.ToArray(), itemBiases.IsEmpty ? null : itemBiases.ToArray(), globalMean, null);
+    }
+
+    /// <summary>The users and items; N = <see cref="UserCount"/>, M = <see cref="ItemCount"/>.</summary>
+    public Catalog Catalog { get; }
+
+    /// <summary>The embedding dimension d.</summary>
+    public int Dimensions { get; }
+
+    /// <summary>N, the number of users (rows of U).</summary>
+    public int UserCount => Catalog.UserCount;
+
+    /// <summary>M, the number of items (rows of V).</summary>
+    public int ItemCount => Catalog.ItemCount;
+
+    /// <summary>The options the model was trained with, or <see langword="null"/> for a model built with <see cref="FromEmbeddings"/>.</summary>
+    public FactorizationOptions? Options { get; }
+
+    /// <summary>U, row-major: user <c>u</c> occupies <c>[u*d, (u+1)*d)</c>.</summary>
+    public ReadOnlySpan<float> UserEmbeddings => _userEmbeddings;
+
+    /// <summary>V, row-major: item <c>i</c> occupies <c>[i*d, (i+1)*d)</c>.</summary>
+    public ReadOnlySpan<float> ItemEmbeddings => _itemEmbeddings;
+
+    /// <summary>Whether the model has a global mean and user/item biases.</summary>
+    public bool HasBiases => _itemBiases is not null;
+
+    /// <summary>μ, the global mean added to every prediction; 0 for models without biases.</summary>
+    public float GlobalMean { get; }
+
+    /// <summary>b_u for every user; empty when <see cref="HasBiases"/> is false.</summary>
+    public ReadOnlySpan<float> UserBiases => _userBiases;
+
+    /// <summary>b_i for every item; empty when <see cref="HasBiases"/> is false.</summary>
+    public ReadOnlySpan<float> ItemBiases => _itemBiases;
+
+    internal float[] UserEmbeddingArray => _userEmbeddings;
+
+    internal float[] ItemEmbeddingArray => _itemEmbeddings;
+
+    internal float[]? UserBiasArray => _userBiases;
+
+    internal float[]? ItemBiasArray => _itemBiases;
+
+    /// <summary>The embedding of one user.</summary>
+    /// <param name="user">A dense user index.</param>
+    /// <returns>d floats.</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="user"/> is outside <c>[0, N)</c>.</exception>
+    public ReadOnlySpan<float> GetUserEmbedding(int user)
+    {
+        ThrowHelper.ThrowIfIndexOutOfRange(user, UserCount, nameof(user));
+        return _userEmbeddings.AsSpan(user * Dimensions, Dimensions);
+    }
+
+    /// <summary>The embedding of one item.</summary>
+    /// <param name="item">A dense item index.</param>
+    /// <returns>d floats.</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="item"/> is outside <c>[0, M)</c>.</exception>
+    public ReadOnlySpan<float> GetItemEmbedding(int item)
+    {
+        ThrowHelper.ThrowIfIndexOutOfRange(item, ItemCount, nameof(item));
+        return _itemEmbeddings.AsSpan(item * Dimensions, Dimensions);
+    }
+
+    /// <summary>The predicted rating μ + b_u + b_i + ⟨U_u, V_i⟩ (just the dot product for models without biases).</summary>
+    /// <param name="user">A dense user index.</param>
+    /// <param name="item">A dense item index.</param>
+    /// <returns>The prediction (not clipped to the rating scale).</returns>
+    /// <exception cref="ArgumentOutOfRangeException">An index is out of range.</exception>
+    public float Predict(int user, int item)
+    {
+        float dot = TensorPrimitives.Dot(GetUserEmbedding(user), GetItemEmbedding(item));
+        return _itemBiases is null ? dot : GlobalMean + _userBiases![user] + _itemBiases[item] + dot;
+    }
+
+    /// <summary>The prediction for a pair given by external ids.</summary>
+    /// <param name="userId">A user id as in the files.</param>
+    /// <param name="itemId">An item id as in the files.</param>
+    /// <returns>The prediction.</returns>
+    /// <exception cref="KeyNotFoundException">An id is not in the catalogue.</exception>
+    public float Predict(string userId, string itemId) => Predict(Catalog.Users.IndexOf(userId), Catalog.Items.IndexOf(itemId));
+
+    /// <summary>Mean squared error of the predictions on a dataset over this model's catalogue (accumulated in double).</summary>
+    /// <param name="ratings">The ratings to score.</param>
+    /// <returns>The MSE; 0 for an empty dataset.</returns>
+    /// <exception cref="ArgumentException"><paramref name="ratings"/> belongs to another catalogue.</exception>
+    public double MeanSquaredError(RatingsDataset ratings)
+    {
+        ArgumentNullException.ThrowIfNull(ratings);
+        if (!Catalog.IsCompatibleWith(ratings.Catalog))
+        {
+            ThrowHelper.Argument(nameof(ratings), "The ratings belong to another catalogue than the model's (different user or item ids).");
+        }
+
+        if (ratings.Count == 0)
+        {
+            return 0;
+        }
+
+        double sum = 0;
+        ReadOnlySpan<int> offsets = ratings.ByUser.RowOffsets;
+        ReadOnlySpan<int> items = ratings.ByUser.ColumnIndices;
+        ReadOnlySpan<float> values = ratings.ByUser.Values;
+        int d = Dimensions;
+        for (int u = 0; u < UserCount; u++)
+        {
+            ReadOnlySpan<float> pu = _userEmbeddings.AsSpan(u * d, d);
+            float bu = _userBiases is null ? 0 : GlobalMean + _userBiases[u];
+            for (int p = offsets[u]; p < offsets[u + 1]; p++)
+            {
+                int i = items[p];
+                float prediction = bu + (_itemBiases is null ? 0 : _itemBiases[i]) + TensorPrimitives.Dot(pu, _itemEmbeddings.AsSpan(i * d, d));
+                double e = values[p] - prediction;
+                sum += e * e;
+            }
+        }
+
+        return sum / ratings.Count;
+    }
+
+    /// <summary>A copy of U as a MathNet matrix (N×d).</summary>
+    /// <returns>A new dense matrix.</returns>
+    public Matrix<float> UserEmbeddingMatrix() => ToMatrix(_userEmbeddings, UserCount);
+
+    /// <summary>A copy of V as a MathNet matrix (M×d).</summary>
+    /// <returns>A new dense matrix.</returns>
+    public Matrix<float> ItemEmbeddingMatrix() => ToMatrix(_itemEmbeddings, ItemCount);
+
+    /// <inheritdoc/>
+    public bool TryGetUserQuery(int user, Span<float> destination)
+    {
+        if ((uint)user >= (uint)UserCount)
+        {
+            return false;
+        }
+
+        if (destination.Length != Dimensions)
+        {
+            ThrowHelper.Argument(nameof(destination), string.Create(CultureInfo.InvariantCulture, $"destination has length {destination.Length}; expected {Dimensions}."));
+        }
+
+        GetUserEmbedding(user).CopyTo(destination);
+        return true;
+    }
+
+    private Matrix<float> ToMatrix(float[] rows, int count)
+    {
+        int d = Dimensions;
+        return Matrix<float>.Build.Dense(count, d, (r, c) => rows[(r * d) + c]);
+    }
+
+    private static void CheckLength(ReadOnlySpan<float> values, long expected, string paramName, bool allowEmpty)
+    {
+        if (values.IsEmpty && allowEmpty)
+        {
+            return;
+        }
+
+        if (values.Length != expected)
+        {
+            ThrowHelper.Argument(paramName, string.Create(CultureInfo.InvariantCulture, $"{paramName} has {values.Length} values; expected {expected}."));
+        }
+
+        if (!TensorPrimitivesExtensions.AllFinite(values))
+        {
+            ThrowHelper.Argument(paramName, $"{paramName} holds a NaN or infinite value.");
+        }
+    }
+}

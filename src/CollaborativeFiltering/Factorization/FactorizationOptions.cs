@@ -1,0 +1,43 @@
+using CollaborativeFiltering.Internal;
+
+namespace CollaborativeFiltering.Factorization;
+
+/// <summary>
+/// Settings shared by every factorizer. Each factorizer has its own sealed options record with its
+/// own defaults; options are validated when the factorizer is constructed, before any work, and an
+/// invalid value throws <see cref="ArgumentOutOfRangeException"/> naming the option.
+/// </summary>
+public abstract record FactorizationOptions
+{
+    /// <summary>The embedding dimension d (the rank of the factorization); greater than zero.</summary>
+    public int Dimensions { get; init; } = 30;
+
+    /// <summary>The number of iterations (full-batch steps, epochs or sweeps); greater than zero.</summary>
+    public int Iterations { get; init; } = 100;
+
+    /// <summary>The seed of the random initialisation (and shuffling, where used). Same seed, same model.</summary>
+    public int Seed { get; init; } = 42;
+
+    /// <summary>The most threads a fit uses; -1 (the default) means one per processor. Results do not depend on it unless a factorizer documents otherwise.</summary>
+    public int MaxDegreeOfParallelism { get; init; } = -1;
+
+    /// <summary>Progress is reported every this many iterations, and always after the last one; greater than zero. The notebook reports every 10.</summary>
+    public int ReportInterval { get; init; } = 10;
+
+    /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> naming the first invalid option.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">An option is out of range.</exception>
+    public virtual void Validate()
+    {
+        ThrowHelper.ThrowIfNotPositive(Dimensions, nameof(Dimensions));
+        ThrowHelper.ThrowIfNotPositive(Iterations, nameof(Iterations));
+        if (MaxDegreeOfParallelism is 0 or < -1)
+        {
+            ThrowHelper.ArgumentOutOfRange(nameof(MaxDegreeOfParallelism), MaxDegreeOfParallelism, "-1 (all processors) or greater than zero");
+        }
+
+        ThrowHelper.ThrowIfNotPositive(ReportInterval, nameof(ReportInterval));
+    }
+
+    /// <summary>The number of threads to use: <see cref="MaxDegreeOfParallelism"/>, or the processor count when it is -1.</summary>
+    internal int ThreadCount => MaxDegreeOfParallelism == -1 ? Environment.ProcessorCount : MaxDegreeOfParallelism;
+}
