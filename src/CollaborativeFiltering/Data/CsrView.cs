@@ -78,6 +78,7 @@ public sealed class CsrView
     /// <param name="row">A row index in <c>[0, RowCount)</c>.</param>
     /// <param name="column">A column index.</param>
     /// <returns><see langword="true"/> when present.</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="row"/> is outside <c>[0, RowCount)</c>.</exception>
     public bool Contains(int row, int column) => GetColumns(row).BinarySearch(column) >= 0;
 
     /// <summary>Looks up the value of entry (row, column).</summary>
@@ -85,6 +86,7 @@ public sealed class CsrView
     /// <param name="column">A column index.</param>
     /// <param name="value">The value when present, else 0.</param>
     /// <returns><see langword="true"/> when present.</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="row"/> is outside <c>[0, RowCount)</c>.</exception>
     public bool TryGetValue(int row, int column, out float value)
     {
         int k = GetColumns(row).BinarySearch(column);

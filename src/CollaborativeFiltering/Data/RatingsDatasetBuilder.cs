@@ -59,6 +59,7 @@ public sealed class RatingsDatasetBuilder
     {
         ArgumentNullException.ThrowIfNull(userId);
         ArgumentNullException.ThrowIfNull(itemId);
+        CheckValue(value); // before resolving: a rejected rating must not add its ids to an open catalogue
         int user = ResolveUser(userId);
         int item = ResolveItem(itemId);
         if (user < 0)
@@ -71,7 +72,6 @@ public sealed class RatingsDatasetBuilder
             ThrowHelper.Argument(nameof(itemId), $"The item id '{itemId}' is not in the catalogue.");
         }
 
-        CheckValue(value);
         AddCore(user, item, value, timestamp, 0);
         return this;
     }
