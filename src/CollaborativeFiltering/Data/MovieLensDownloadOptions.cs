@@ -1,0 +1,138 @@
+using System.Collections.ObjectModel;
+using System.Globalization;
+using CollaborativeFiltering.Internal;
+
+namespace CollaborativeFiltering.Data;
+
+/// <summary>
+/// Where and how <see cref="MovieLens.DownloadAsync(MovieLensVariant, MovieLensDownloadOptions, IProgress{DownloadProgress}?, CancellationToken)"/>
+/// fetches an archive. Immutable; every property is validated when it is set.
+/// </summary>
+public sealed record MovieLensDownloadOptions
+{
+    /// <summary>The address GroupLens serves the MovieLens archives from: <c>https://files.grouplens.org/datasets/movielens/</c>.</summary>
+    public static readonly Uri DefaultBaseAddress = new("https://files.grouplens.org/datasets/movielens/", UriKind.Absolute);
+
+    /// <summary>The default for <see cref="Timeout"/>: 100 seconds, as <see cref="HttpClient.Timeout"/>.</summary>
+    public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(100);
+
+    private static readonly TimeSpan MaxTimeout = TimeSpan.FromMilliseconds(int.MaxValue);
+
+    private readonly Uri _baseAddress = DefaultBaseAddress;
+    private readonly TimeSpan _timeout = DefaultTimeout;
+    private readonly string? _cacheDirectory;
+    private readonly IReadOnlyDictionary<MovieLensVariant, string>? _expectedSha256;
+
+    /// <summary>
+    /// The folder the archive names are resolved against (<c>ml-100k.zip</c>, <c>ml-1m.zip</c>,
+    /// <c>ml-latest-small.zip</c>); <see cref="DefaultBaseAddress"/> by default. A trailing <c>/</c> is
+    /// added when missing, so <c>http://host/movielens</c> and <c>http://host/movielens/</c> are the same.
+    /// </summary>
+    /// <exception cref="ArgumentNullException">The value is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException">The value is not an absolute <c>http</c> or <c>https</c> address, or has a query or fragment.</exception>
+    public Uri BaseAddress
+    {
+        get => _baseAddress;
+        init
+        {
+            ArgumentNullException.ThrowIfNull(value, nameof(BaseAddress));
+            if (!value.IsAbsoluteUri || (value.Scheme != Uri.UriSchemeHttp && value.Scheme != Uri.UriSchemeHttps))
+            {
+                ThrowHelper.Argument(nameof(BaseAddress), $"{nameof(BaseAddress)} must be an absolute http or https address; it was '{value}'.");
+            }
+
+            if (value.Query.Length > 0 || value.Fragment.Length > 0)
+            {
+                ThrowHelper.Argument(nameof(BaseAddress), $"{nameof(BaseAddress)} must not have a query or fragment; it was '{value}'.");
+            }
+
+            _baseAddress = value.AbsolutePath.EndsWith('/') ? value : new Uri(value.AbsoluteUri + "/", UriKind.Absolute);
+        }
+    }
+
+    /// <summary>
+    /// The client to send the request with, or <see langword="null"/> (the default) to use a private one
+    /// for the call. A client passed here stays the caller's: it is never disposed, and its own
+    /// <see cref="HttpClient.Timeout"/> applies in addition to <see cref="Timeout"/>. Its
+    /// <see cref="HttpClient.BaseAddress"/> is ignored; <see cref="BaseAddress"/> decides the URL.
+    /// </summary>
+    public HttpClient? HttpClient { get; init; }
+
+    /// <summary>
+    /// The longest the HTTP transfer (request, headers and the whole body) may take;
+    /// 100 seconds by default, <see cref="System.Threading.Timeout.InfiniteTimeSpan"/> for no limit. When it
+    /// runs out the download throws <see cref="TimeoutException"/> naming the URL and this value.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">The value is zero, negative (other than <see cref="System.Threading.Timeout.InfiniteTimeSpan"/>) or longer than <see cref="int.MaxValue"/> milliseconds.</exception>
+    public TimeSpan Timeout
+    {
+        get => _timeout;
+        init
+        {
+            if (value != System.Threading.Timeout.InfiniteTimeSpan && (value <= TimeSpan.Zero || value > MaxTimeout))
+            {
+                ThrowHelper.ArgumentOutOfRange(nameof(Timeout), value, "positive and at most int.MaxValue milliseconds, or Timeout.InfiniteTimeSpan");
+            }
+
+            _timeout = value;
+        }
+    }
+
+    /// <summary>
+    /// The cache folder the archives are extracted under (one sub-folder per variant), or
+    /// <see langword="null"/> (the default) for <see cref="MovieLens.DefaultCacheDirectory"/>.
+    /// </summary>
+    /// <exception cref="ArgumentException">The value is empty or only white space.</exception>
+    public string? CacheDirectory
+    {
+        get => _cacheDirectory;
+        init
+        {
+            if (value is not null && string.IsNullOrWhiteSpace(value))
+            {
+                ThrowHelper.Argument(nameof(CacheDirectory), $"{nameof(CacheDirectory)} must be null or a path; it was empty.");
+            }
+
+            _cacheDirectory = value;
+        }
+    }
+
+    /// <summary>
+    /// SHA-256 digests (64 hexadecimal digits, either case) that override the built-in ones per variant,
+    /// or <see langword="null"/> (the default) for the built-in ones only. Built in are the digests of the
+    /// frozen releases <see cref="MovieLensVariant.Ml100K"/> and <see cref="MovieLensVariant.Ml1M"/>;
+    /// <see cref="MovieLensVariant.LatestSmall"/> has none. An empty string turns the check off for its variant.
+    /// The dictionary is copied when set.
+    /// </summary>
+    /// <exception cref="ArgumentException">A value is neither empty nor 64 hexadecimal digits, or a key is not a defined <see cref="MovieLensVariant"/>.</exception>
+    public IReadOnlyDictionary<MovieLensVariant, string>? ExpectedSha256
+    {
+        get => _expectedSha256;
+        init
+        {
+            if (value is null)
+            {
+                _expectedSha256 = null;
+                return;
+            }
+
+            var copy = new Dictionary<MovieLensVariant, string>(value.Count);
+            foreach (var (variant, digest) in value)
+            {
+                if (!Enum.IsDefined(variant))
+                {
+                    ThrowHelper.Argument(nameof(ExpectedSha256), string.Create(CultureInfo.InvariantCulture, $"{nameof(ExpectedSha256)} has a key that is not a MovieLensVariant: {(int)variant}."));
+                }
+
+                if (digest is null || (digest.Length != 0 && !Sha256Hex.IsValid(digest)))
+                {
+                    ThrowHelper.Argument(nameof(ExpectedSha256), $"{nameof(ExpectedSha256)}[{variant}] must be 64 hexadecimal digits or empty; it was '{digest}'.");
+                }
+
+                copy[variant] = digest.ToUpperInvariant();
+            }
+
+            _expectedSha256 = new ReadOnlyDictionary<MovieLensVariant, string>(copy);
+        }
+    }
+}
