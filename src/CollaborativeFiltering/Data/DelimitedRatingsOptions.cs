@@ -1,0 +1,106 @@
+using System.Globalization;
+using System.Text;
+using CollaborativeFiltering.Internal;
+
+namespace CollaborativeFiltering.Data;
+
+/// <summary>
+/// How <see cref="DelimitedRatingsReader"/> reads a ratings file: separator, header, which
+/// 0-based column holds what. Immutable; validated when a read starts, before the file is opened.
+/// </summary>
+public sealed record DelimitedRatingsOptions
+{
+    /// <summary>The defaults: comma-separated, no header, columns user, item, rating, no timestamp, UTF-8.</summary>
+    public static DelimitedRatingsOptions Default { get; } = new();
+
+    /// <summary>The field separator, one or more characters without line breaks or quotes (e.g. "," "\t" "::" "|"); default ",".</summary>
+    public string Separator { get; init; } = ",";
+
+    /// <summary>Whether the first non-blank line is a header to skip; default <see langword="false"/>.</summary>
+    public bool HasHeader { get; init; }
+
+    /// <summary>The 0-based column of the user id; default 0.</summary>
+    public int UserColumn { get; init; }
+
+    /// <summary>The 0-based column of the item id; default 1.</summary>
+    public int ItemColumn { get; init; } = 1;
+
+    /// <summary>The 0-based column of the rating (a finite number); default 2.</summary>
+    public int RatingColumn { get; init; } = 2;
+
+    /// <summary>The 0-based column of an integer timestamp (seconds since the Unix epoch), or <see langword="null"/> (the default) when there is none.</summary>
+    public int? TimestampColumn { get; init; }
+
+    /// <summary>What to do when a (user, item) pair is rated on more than one line; default <see cref="DuplicatePolicy.Reject"/>.</summary>
+    public DuplicatePolicy Duplicates { get; init; } = DuplicatePolicy.Reject;
+
+    /// <summary>The file's encoding when it has no byte-order mark; default UTF-8.</summary>
+    public Encoding Encoding { get; init; } = Encoding.UTF8;
+
+    /// <summary>
+    /// Whether fields may be quoted as in RFC 4180 (a field starting with '"' runs to its closing
+    /// quote, may hold separators and line breaks, and "" stands for one quote). <see langword="null"/>
+    /// (the default) means: quoted exactly when <see cref="Separator"/> is ",".
+    /// </summary>
+    public bool? Quoted { get; init; }
+
+    /// <summary>Whether quoting applies: <see cref="Quoted"/>, or by default whether the separator is ",".</summary>
+    internal bool IsQuoted => Quoted ?? string.Equals(Separator, ",", StringComparison.Ordinal);
+
+    /// <summary>Throws when an option is out of range, naming it.</summary>
+    internal void Validate()
+    {
+        if (Separator is null)
+        {
+            throw new ArgumentNullException(nameof(Separator), "Separator must be one or more characters; it was null.");
+        }
+
+        if (Separator.Length == 0 || Separator.AsSpan().IndexOfAny('\r', '\n') >= 0 || (IsQuoted && Separator.Contains('"', StringComparison.Ordinal)))
+        {
+            ThrowHelper.ArgumentOutOfRange(nameof(Separator), $"'{FieldParser.Printable(Separator)}'", "one or more characters without line breaks (nor '\"' when fields are quoted)");
+        }
+
+        if (Encoding is null)
+        {
+            throw new ArgumentNullException(nameof(Encoding), "Encoding must be set; it was null.");
+        }
+
+        ThrowHelper.ThrowIfNegative(UserColumn, nameof(UserColumn));
+        ThrowHelper.ThrowIfNegative(ItemColumn, nameof(ItemColumn));
+        ThrowHelper.ThrowIfNegative(RatingColumn, nameof(RatingColumn));
+        if (TimestampColumn is int t)
+        {
+            ThrowHelper.ThrowIfNegative(t, nameof(TimestampColumn));
+        }
+
+        Distinct(ItemColumn, nameof(ItemColumn), UserColumn, nameof(UserColumn));
+        Distinct(RatingColumn, nameof(RatingColumn), UserColumn, nameof(UserColumn));
+        Distinct(RatingColumn, nameof(RatingColumn), ItemColumn, nameof(ItemColumn));
+        if (TimestampColumn is int ts)
+        {
+            Distinct(ts, nameof(TimestampColumn), UserColumn, nameof(UserColumn));
+            Distinct(ts, nameof(TimestampColumn), ItemColumn, nameof(ItemColumn));
+            Distinct(ts, nameof(TimestampColumn), RatingColumn, nameof(RatingColumn));
+        }
+
+        if (!Enum.IsDefined(Duplicates))
+        {
+            ThrowHelper.ArgumentOutOfRange(nameof(Duplicates), Duplicates, "Reject, KeepLast or Average");
+        }
+    }
+
+    /// <summary>The layout the shared parser reads.</summary>
+    internal RatingsLayout ToLayout()
+    {
+        int last = Math.Max(Math.Max(UserColumn, ItemColumn), Math.Max(RatingColumn, TimestampColumn ?? -1));
+        return new RatingsLayout(UserColumn, ItemColumn, RatingColumn, TimestampColumn ?? -1, last + 1, ExactFieldCount: false, HasHeader);
+    }
+
+    private static void Distinct(int column, string name, int other, string otherName)
+    {
+        if (column == other)
+        {
+            ThrowHelper.ArgumentOutOfRange(name, column, string.Create(CultureInfo.InvariantCulture, $"a column other than {otherName} ({other})"));
+        }
+    }
+}

@@ -1,0 +1,339 @@
+using System.Diagnostics.CodeAnalysis;
+using System.Globalization;
+using System.Text;
+using CollaborativeFiltering.Internal;
+
+namespace CollaborativeFiltering.Data;
+
+/// <content>MovieLens 100k: <c>u.data</c>, <c>u.item</c>, <c>u.user</c>, <c>u.genre</c>.</content>
+public static partial class MovieLens
+{
+    private const string FileU100KItems = "u.item";
+    private const string FileU100KUsers = "u.user";
+    private const string FileU100KGenres = "u.genre";
+
+    /// <summary>The 100k's columns: user, item, rating, timestamp, tab-separated, no header.</summary>
+    private static readonly RatingsLayout Layout100K = new(0, 1, 2, 3, 4, ExactFieldCount: true, HasHeader: false);
+
+    /// <summary>The 19 genre flag columns of <c>u.item</c>, in order, used when there is no <c>u.genre</c>.</summary>
+    private static readonly string[] Genres100K =
+    [
+        "unknown", "Action", "Adventure", "Animation", "Children's", "Comedy", "Crime", "Documentary", "Drama", "Fantasy",
+        "Film-Noir", "Horror", "Musical", "Mystery", "Romance", "Sci-Fi", "Thriller", "War", "Western",
+    ];
+
+    /// <summary>
+    /// Loads MovieLens 100k from its folder: the ratings of <c>u.data</c> over the catalogue of
+    /// <c>u.user</c> (943 users) and <c>u.item</c> (1682 items), with genres named by <c>u.genre</c>.
+    /// The metadata files are optional: a side without one takes its ids from <c>u.data</c>.
+    /// </summary>
+    /// <param name="directory">The <c>ml-100k</c> folder, or a folder holding exactly one <c>ml-*</c> folder that has <c>u.data</c>.</param>
+    /// <param name="options">Loading options, or <see langword="null"/> for <see cref="MovieLensLoadOptions.Default"/>.</param>
+    /// <param name="cancellationToken">Checked between blocks of the files.</param>
+    /// <returns>The ratings; <see cref="ItemInfo.ReleaseDate"/> and <see cref="ItemInfo.Year"/> come from the release date (else a "(1995)" title suffix), genres from the flags.</returns>
+    /// <exception cref="ArgumentException"><paramref name="directory"/> is null, empty or white space.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">An option is out of range; the message names it.</exception>
+    /// <exception cref="DirectoryNotFoundException"><paramref name="directory"/> does not exist.</exception>
+    /// <exception cref="FileNotFoundException"><c>u.data</c> is not there.</exception>
+    /// <exception cref="RatingsFormatException">A file is malformed, a rating names an id missing from <c>u.user</c>/<c>u.item</c>, or a pair is rated twice under <see cref="DuplicatePolicy.Reject"/>.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
+    [SuppressMessage("ApiDesign", "RS0026:Do not add multiple public overloads with optional parameters", Justification = "The overloads differ in their first required parameter (a folder path or streams), so no call is ambiguous.")]
+    public static RatingsDataset Load100K(string directory, MovieLensLoadOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        options = CheckOptions(options);
+        string folder = LocateFile(directory, FileU100KData, "MovieLens 100k ratings");
+        Read100KMetadata(folder, out UserTable? users, out ItemTable? items, cancellationToken);
+        using LineReader ratings = OpenFile(Path.Combine(folder, FileU100KData), Encoding.Latin1, "\t", false, cancellationToken);
+        return ReadShared(users, items, [ratings], Layout100K, options)[0];
+    }
+
+    /// <summary>
+    /// Loads MovieLens 100k from streams (left open): <c>u.data</c>, and optionally <c>u.item</c>
+    /// and <c>u.user</c>. Genres are named by the release's 19 flag columns (unknown, Action, …,
+    /// Western). Error messages name a <see cref="FileStream"/> by its path, any other stream by the
+    /// release's file name (<c>u.data</c>, <c>u.item</c>, <c>u.user</c>).
+    /// </summary>
+    /// <param name="ratings">The <c>u.data</c> bytes.</param>
+    /// <param name="items">The <c>u.item</c> bytes (Latin-1), or <see langword="null"/> to take the items from the ratings.</param>
+    /// <param name="users">The <c>u.user</c> bytes, or <see langword="null"/> to take the users from the ratings.</param>
+    /// <param name="options">Loading options, or <see langword="null"/> for <see cref="MovieLensLoadOptions.Default"/>.</param>
+    /// <param name="cancellationToken">Checked between blocks of the streams.</param>
+    /// <returns>The ratings over the catalogue.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="ratings"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException">A stream cannot be read.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">An option is out of range; the message names it.</exception>
+    /// <exception cref="RatingsFormatException">A stream is malformed, a rating names an unknown id, or a pair is rated twice under <see cref="DuplicatePolicy.Reject"/>.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
+    [SuppressMessage("ApiDesign", "RS0026:Do not add multiple public overloads with optional parameters", Justification = "The overloads differ in their first required parameter (a folder path or streams), so no call is ambiguous.")]
+    public static RatingsDataset Load100K(Stream ratings, Stream? items, Stream? users, MovieLensLoadOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(ratings);
+        options = CheckOptions(options);
+        ItemTable? itemTable = null;
+        UserTable? userTable = null;
+        if (items is not null)
+        {
+            using LineReader reader = OpenStream(items, FileU100KItems, Encoding.Latin1, "|", false, cancellationToken);
+            itemTable = ReadItems100K(reader, Genres100K);
+        }
+
+        if (users is not null)
+        {
+            using LineReader reader = OpenStream(users, FileU100KUsers, Encoding.Latin1, "|", false, cancellationToken);
+            userTable = ReadUsers100K(reader);
+        }
+
+        using LineReader data = OpenStream(ratings, FileU100KData, Encoding.Latin1, "\t", false, cancellationToken);
+        return ReadShared(userTable, itemTable, [data], Layout100K, options)[0];
+    }
+
+    /// <summary>Reads whichever of <c>u.genre</c>, <c>u.item</c>, <c>u.user</c> the folder has.</summary>
+    private static void Read100KMetadata(string folder, out UserTable? users, out ItemTable? items, CancellationToken cancellationToken)
+    {
+        IReadOnlyList<string> genres = Genres100K;
+        if (Optional(folder, FileU100KGenres) is { } genrePath)
+        {
+            using LineReader reader = OpenFile(genrePath, Encoding.Latin1, "|", false, cancellationToken);
+            genres = ReadGenres100K(reader);
+        }
+
+        items = null;
+        if (Optional(folder, FileU100KItems) is { } itemPath)
+        {
+            using LineReader reader = OpenFile(itemPath, Encoding.Latin1, "|", false, cancellationToken);
+            items = ReadItems100K(reader, genres);
+        }
+
+        users = null;
+        if (Optional(folder, FileU100KUsers) is { } userPath)
+        {
+            using LineReader reader = OpenFile(userPath, Encoding.Latin1, "|", false, cancellationToken);
+            users = ReadUsers100K(reader);
+        }
+    }
+
+    /// <summary><c>u.genre</c>: "name|index" lines, indices 0, 1, 2, … in order.</summary>
+    private static string[] ReadGenres100K(LineReader reader)
+    {
+        var names = new List<string>();
+        while (reader.ReadNonBlank(out ReadOnlySpan<char> line))
+        {
+            FieldCursor f = reader.Fields(line);
+            string? name = null;
+            ReadOnlySpan<char> index = default;
+            int n = 0;
+            while (f.MoveNext())
+            {
+                if (++n == 1)
+                {
+                    name = f.Current.Trim().ToString();
+                }
+                else if (n == 2)
+                {
+                    index = f.Current;
+                }
+            }
+
+            CheckFieldCount(reader, n, 2);
+            if (name!.Length == 0)
+            {
+                reader.Fail(1, "expected a genre name, found an empty field.");
+            }
+
+            if (!FieldParser.TryParseInt32(index, out int k) || k != names.Count)
+            {
+                reader.Fail(2, string.Create(CultureInfo.InvariantCulture, $"expected the genre index {names.Count} (genres are listed in flag-column order), found {FieldParser.Describe(index)}."));
+            }
+
+            names.Add(name);
+        }
+
+        if (names.Count == 0)
+        {
+            reader.FailAt(reader.LinesRead + 1, 1, "expected a 'name|index' genre line, found the end of the file: there are no genres.");
+        }
+
+        return [.. names];
+    }
+
+    /// <summary><c>u.item</c>: id|title|release date|video release date|IMDb URL|one 0/1 flag per genre.</summary>
+    private static ItemTable ReadItems100K(LineReader reader, IReadOnlyList<string> genres)
+    {
+        int fieldCount = 5 + genres.Count;
+        var ids = new MetadataIds();
+        var infos = new List<ItemInfo>();
+        var flags = new bool[genres.Count];
+        while (reader.ReadNonBlank(out ReadOnlySpan<char> line))
+        {
+            FieldCursor f = reader.Fields(line);
+            string id = string.Empty, title = string.Empty;
+            DateOnly? released = null;
+            int n = 0, flagged = 0;
+            while (f.MoveNext())
+            {
+                int c = n++;
+                ReadOnlySpan<char> v = f.Current;
+                switch (c)
+                {
+                    case 0:
+                        id = RequireId(f, "item");
+                        break;
+                    case 1:
+                        title = v.ToString();
+                        break;
+                    case 2:
+                        released = ParseReleaseDate(f);
+                        break;
+                    case 3 or 4:
+                        break; // video release date, IMDb URL
+                    default:
+                        if (c < fieldCount)
+                        {
+                            bool on = v.Trim() switch
+                            {
+                                "1" => true,
+                                "0" => false,
+                                _ => FailFlag(f, genres[c - 5]),
+                            };
+                            flags[c - 5] = on;
+                            flagged += on ? 1 : 0;
+                        }
+
+                        break;
+                }
+            }
+
+            CheckFieldCount(reader, n, fieldCount);
+            ids.Add(reader, id, "item");
+            string[] itemGenres = flagged == 0 ? [] : new string[flagged];
+            for (int g = 0, w = 0; g < flags.Length && w < flagged; g++)
+            {
+                if (flags[g])
+                {
+                    itemGenres[w++] = genres[g];
+                }
+            }
+
+            int? year = released?.Year ?? FieldParser.YearFromTitle(title);
+            infos.Add(new ItemInfo(id, title, released, year, itemGenres));
+        }
+
+        if (infos.Count == 0)
+        {
+            reader.FailAt(reader.LinesRead + 1, 1, "expected an item line, found the end of the file: there are no items.");
+        }
+
+        return new ItemTable(ids.Build(), [.. infos], genres, reader.Source);
+    }
+
+    /// <summary><c>u.user</c>: id|age|sex|occupation|zip code.</summary>
+    private static UserTable ReadUsers100K(LineReader reader)
+    {
+        var ids = new MetadataIds();
+        var infos = new List<UserInfo>();
+        var pool = new StringPool();
+        while (reader.ReadNonBlank(out ReadOnlySpan<char> line))
+        {
+            FieldCursor f = reader.Fields(line);
+            string id = string.Empty;
+            string? sex = null, occupation = null, zip = null;
+            int? age = null;
+            int n = 0;
+            while (f.MoveNext())
+            {
+                ReadOnlySpan<char> v = f.Current.Trim();
+                switch (n++)
+                {
+                    case 0:
+                        id = RequireId(f, "user");
+                        break;
+                    case 1:
+                        age = ParseAge(f);
+                        break;
+                    case 2:
+                        sex = v.IsEmpty ? null : pool.Get(v);
+                        break;
+                    case 3:
+                        occupation = v.IsEmpty ? null : pool.Get(v);
+                        break;
+                    case 4:
+                        zip = v.IsEmpty ? null : v.ToString();
+                        break;
+                    default:
+                        break;
+                }
+            }
+
+            CheckFieldCount(reader, n, 5);
+            ids.Add(reader, id, "user");
+            infos.Add(new UserInfo(id, age, sex, occupation, zip));
+        }
+
+        if (infos.Count == 0)
+        {
+            reader.FailAt(reader.LinesRead + 1, 1, "expected a user line, found the end of the file: there are no users.");
+        }
+
+        return new UserTable(ids.Build(), [.. infos], reader.Source);
+    }
+
+    private static DateOnly? ParseReleaseDate(FieldCursor f)
+    {
+        ReadOnlySpan<char> v = f.Current.Trim();
+        if (v.IsEmpty)
+        {
+            return null;
+        }
+
+        if (!DateOnly.TryParseExact(v, "dd-MMM-yyyy", CultureInfo.InvariantCulture, DateTimeStyles.None, out DateOnly date))
+        {
+            f.Fail($"expected a release date like 01-Jan-1995 or an empty field, found {FieldParser.Describe(v)}.");
+        }
+
+        return date;
+    }
+
+    private static bool FailFlag(FieldCursor f, string genre)
+    {
+        f.Fail($"expected the genre flag 0 or 1 for '{genre}', found {FieldParser.Describe(f.Current)}.");
+        return false;
+    }
+
+    /// <summary>The current field as a non-empty id (trimmed).</summary>
+    private static string RequireId(FieldCursor f, string kind)
+    {
+        ReadOnlySpan<char> v = f.Current.Trim();
+        if (v.IsEmpty)
+        {
+            f.Fail($"expected {FieldParser.Article(kind)} {kind} id, found an empty field.");
+        }
+
+        return f.CurrentHasEscapes ? f.CurrentString().Trim() : v.ToString();
+    }
+
+    /// <summary>The current field as an age in years, or <see langword="null"/> when empty.</summary>
+    private static int? ParseAge(FieldCursor f)
+    {
+        ReadOnlySpan<char> v = f.Current.Trim();
+        if (v.IsEmpty)
+        {
+            return null;
+        }
+
+        if (!FieldParser.TryParseInt32(v, out int age) || age < 0)
+        {
+            f.Fail($"expected an age (a whole number, zero or more), found {FieldParser.Describe(v)}.");
+        }
+
+        return age;
+    }
+
+    private static void CheckFieldCount(LineReader reader, int found, int expected)
+    {
+        if (found != expected)
+        {
+            reader.Fail(Math.Min(found, expected) + 1, string.Create(CultureInfo.InvariantCulture,
+                $"expected {expected} fields separated by '{FieldParser.Printable(reader.Separator)}', found {found}."));
+        }
+    }
+}

@@ -1,0 +1,226 @@
+using System.Diagnostics.CodeAnalysis;
+using System.Globalization;
+using System.Text;
+using CollaborativeFiltering.Internal;
+
+namespace CollaborativeFiltering.Data;
+
+/// <content>MovieLens 1M (and 10M): <c>ratings.dat</c>, <c>movies.dat</c>, <c>users.dat</c>.</content>
+public static partial class MovieLens
+{
+    private const string File1MMovies = "movies.dat";
+    private const string File1MUsers = "users.dat";
+    private const string Separator1M = "::";
+
+    /// <summary>The 1M's columns: user, item, rating, timestamp, '::'-separated, no header.</summary>
+    private static readonly RatingsLayout Layout1M = new(0, 1, 2, 3, 4, ExactFieldCount: true, HasHeader: false);
+
+    /// <summary>The 1M README's genre list, in its order; genres found beyond it are appended in order of first appearance.</summary>
+    private static readonly string[] Genres1M =
+    [
+        "Action", "Adventure", "Animation", "Children's", "Comedy", "Crime", "Documentary", "Drama", "Fantasy",
+        "Film-Noir", "Horror", "Musical", "Mystery", "Romance", "Sci-Fi", "Thriller", "War", "Western",
+    ];
+
+    /// <summary>The 1M README's occupation codes 0 to 20.</summary>
+    private static readonly string[] Occupations1M =
+    [
+        "other", "academic/educator", "artist", "clerical/admin", "college/grad student", "customer service",
+        "doctor/health care", "executive/managerial", "farmer", "homemaker", "K-12 student", "lawyer", "programmer",
+        "retired", "sales/marketing", "scientist", "self-employed", "technician/engineer", "tradesman/craftsman",
+        "unemployed", "writer",
+    ];
+
+    /// <summary>
+    /// Loads MovieLens 1M (or 10M) from its folder: the ratings of <c>ratings.dat</c> over the
+    /// catalogue of <c>users.dat</c> (6040 users) and <c>movies.dat</c> (3883 items). The metadata
+    /// files are optional (10M has no <c>users.dat</c>): a side without one takes its ids from the ratings.
+    /// </summary>
+    /// <param name="directory">The <c>ml-1m</c> folder, or a folder holding exactly one <c>ml-*</c> folder that has <c>ratings.dat</c>.</param>
+    /// <param name="options">Loading options, or <see langword="null"/> for <see cref="MovieLensLoadOptions.Default"/>.</param>
+    /// <param name="cancellationToken">Checked between blocks of the files.</param>
+    /// <returns>The ratings; <see cref="ItemInfo.Year"/> comes from the "(1995)" title suffix, <see cref="UserInfo.Occupation"/> is the code's name, <see cref="UserInfo.Age"/> the age bracket's lower bound.</returns>
+    /// <exception cref="ArgumentException"><paramref name="directory"/> is null, empty or white space.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">An option is out of range; the message names it.</exception>
+    /// <exception cref="DirectoryNotFoundException"><paramref name="directory"/> does not exist.</exception>
+    /// <exception cref="FileNotFoundException"><c>ratings.dat</c> is not there.</exception>
+    /// <exception cref="RatingsFormatException">A file is malformed, a rating names an id missing from the metadata, or a pair is rated twice under <see cref="DuplicatePolicy.Reject"/>.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
+    [SuppressMessage("ApiDesign", "RS0026:Do not add multiple public overloads with optional parameters", Justification = "The overloads differ in their first required parameter (a folder path or streams), so no call is ambiguous.")]
+    public static RatingsDataset Load1M(string directory, MovieLensLoadOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        options = CheckOptions(options);
+        string folder = LocateFile(directory, File1MRatings, "MovieLens 1M ratings");
+        ItemTable? items = null;
+        UserTable? users = null;
+        if (Optional(folder, File1MMovies) is { } moviesPath)
+        {
+            using LineReader reader = OpenFile(moviesPath, Encoding.Latin1, Separator1M, false, cancellationToken);
+            items = ReadMovies1M(reader);
+        }
+
+        if (Optional(folder, File1MUsers) is { } usersPath)
+        {
+            using LineReader reader = OpenFile(usersPath, Encoding.Latin1, Separator1M, false, cancellationToken);
+            users = ReadUsers1M(reader);
+        }
+
+        using LineReader ratings = OpenFile(Path.Combine(folder, File1MRatings), Encoding.Latin1, Separator1M, false, cancellationToken);
+        return ReadShared(users, items, [ratings], Layout1M, options)[0];
+    }
+
+    /// <summary>
+    /// Loads MovieLens 1M (or 10M) from streams (left open): <c>ratings.dat</c>, and optionally
+    /// <c>movies.dat</c> and <c>users.dat</c>, all Latin-1 with '::' separators. Error messages name
+    /// a <see cref="FileStream"/> by its path, any other stream by the release's file name.
+    /// </summary>
+    /// <param name="ratings">The <c>ratings.dat</c> bytes.</param>
+    /// <param name="movies">The <c>movies.dat</c> bytes, or <see langword="null"/> to take the items from the ratings.</param>
+    /// <param name="users">The <c>users.dat</c> bytes, or <see langword="null"/> to take the users from the ratings.</param>
+    /// <param name="options">Loading options, or <see langword="null"/> for <see cref="MovieLensLoadOptions.Default"/>.</param>
+    /// <param name="cancellationToken">Checked between blocks of the streams.</param>
+    /// <returns>The ratings over the catalogue.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="ratings"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException">A stream cannot be read.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">An option is out of range; the message names it.</exception>
+    /// <exception cref="RatingsFormatException">A stream is malformed, a rating names an unknown id, or a pair is rated twice under <see cref="DuplicatePolicy.Reject"/>.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
+    [SuppressMessage("ApiDesign", "RS0026:Do not add multiple public overloads with optional parameters", Justification = "The overloads differ in their first required parameter (a folder path or streams), so no call is ambiguous.")]
+    public static RatingsDataset Load1M(Stream ratings, Stream? movies, Stream? users, MovieLensLoadOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(ratings);
+        options = CheckOptions(options);
+        ItemTable? items = null;
+        UserTable? userTable = null;
+        if (movies is not null)
+        {
+            using LineReader reader = OpenStream(movies, File1MMovies, Encoding.Latin1, Separator1M, false, cancellationToken);
+            items = ReadMovies1M(reader);
+        }
+
+        if (users is not null)
+        {
+            using LineReader reader = OpenStream(users, File1MUsers, Encoding.Latin1, Separator1M, false, cancellationToken);
+            userTable = ReadUsers1M(reader);
+        }
+
+        using LineReader data = OpenStream(ratings, File1MRatings, Encoding.Latin1, Separator1M, false, cancellationToken);
+        return ReadShared(userTable, items, [data], Layout1M, options)[0];
+    }
+
+    /// <summary><c>movies.dat</c>: id::title::genres ('|'-separated).</summary>
+    private static ItemTable ReadMovies1M(LineReader reader)
+    {
+        var vocabulary = new GenreVocabulary(Genres1M);
+        return ReadMovieLines(reader, vocabulary, "an item line");
+    }
+
+    /// <summary>Movie lines of the 1M and latest layouts: id, title (with its "(1995)"), '|'-separated genres.</summary>
+    private static ItemTable ReadMovieLines(LineReader reader, GenreVocabulary vocabulary, string what)
+    {
+        var ids = new MetadataIds();
+        var infos = new List<ItemInfo>();
+        while (reader.ReadNonBlank(out ReadOnlySpan<char> line))
+        {
+            FieldCursor f = reader.Fields(line);
+            string id = string.Empty, title = string.Empty;
+            string[] genres = [];
+            int n = 0;
+            while (f.MoveNext())
+            {
+                switch (n++)
+                {
+                    case 0:
+                        id = RequireId(f, "item");
+                        break;
+                    case 1:
+                        title = f.CurrentString();
+                        break;
+                    case 2:
+                        genres = f.CurrentHasEscapes ? vocabulary.Parse(f.CurrentString()) : vocabulary.Parse(f.Current);
+                        break;
+                    default:
+                        break;
+                }
+            }
+
+            CheckFieldCount(reader, n, 3);
+            ids.Add(reader, id, "item");
+            infos.Add(new ItemInfo(id, title, null, FieldParser.YearFromTitle(title), genres));
+        }
+
+        if (infos.Count == 0)
+        {
+            reader.FailAt(reader.LinesRead + 1, 1, $"expected {what}, found the end of the file: there are no items.");
+        }
+
+        return new ItemTable(ids.Build(), [.. infos], [.. vocabulary.Names], reader.Source);
+    }
+
+    /// <summary><c>users.dat</c>: id::gender::age::occupation code::zip code.</summary>
+    private static UserTable ReadUsers1M(LineReader reader)
+    {
+        var ids = new MetadataIds();
+        var infos = new List<UserInfo>();
+        var pool = new StringPool();
+        while (reader.ReadNonBlank(out ReadOnlySpan<char> line))
+        {
+            FieldCursor f = reader.Fields(line);
+            string id = string.Empty;
+            string? sex = null, occupation = null, zip = null;
+            int? age = null;
+            int n = 0;
+            while (f.MoveNext())
+            {
+                ReadOnlySpan<char> v = f.Current.Trim();
+                switch (n++)
+                {
+                    case 0:
+                        id = RequireId(f, "user");
+                        break;
+                    case 1:
+                        sex = v.IsEmpty ? null : pool.Get(v);
+                        break;
+                    case 2:
+                        age = ParseAge(f);
+                        break;
+                    case 3:
+                        occupation = ParseOccupation(f);
+                        break;
+                    case 4:
+                        zip = v.IsEmpty ? null : v.ToString();
+                        break;
+                    default:
+                        break;
+                }
+            }
+
+            CheckFieldCount(reader, n, 5);
+            ids.Add(reader, id, "user");
+            infos.Add(new UserInfo(id, age, sex, occupation, zip));
+        }
+
+        if (infos.Count == 0)
+        {
+            reader.FailAt(reader.LinesRead + 1, 1, "expected a user line, found the end of the file: there are no users.");
+        }
+
+        return new UserTable(ids.Build(), [.. infos], reader.Source);
+    }
+
+    private static string? ParseOccupation(FieldCursor f)
+    {
+        ReadOnlySpan<char> v = f.Current.Trim();
+        if (v.IsEmpty)
+        {
+            return null;
+        }
+
+        if (!FieldParser.TryParseInt32(v, out int code) || (uint)code >= (uint)Occupations1M.Length)
+        {
+            f.Fail(string.Create(CultureInfo.InvariantCulture, $"expected an occupation code from 0 to {Occupations1M.Length - 1}, found {FieldParser.Describe(v)}."));
+        }
+
+        return Occupations1M[code];
+    }
+}

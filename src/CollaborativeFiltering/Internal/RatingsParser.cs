@@ -1,0 +1,237 @@
+using System.Globalization;
+using System.Runtime.CompilerServices;
+using CollaborativeFiltering.Data;
+
+namespace CollaborativeFiltering.Internal;
+
+/// <summary>Where the fields of a ratings line are (0-based columns).</summary>
+/// <param name="UserColumn">The user id's column.</param>
+/// <param name="ItemColumn">The item id's column.</param>
+/// <param name="RatingColumn">The rating's column.</param>
+/// <param name="TimestampColumn">The timestamp's column, or -1 when there is none.</param>
+/// <param name="FieldCount">The number of fields a line has (exactly, or at least when <paramref name="ExactFieldCount"/> is false).</param>
+/// <param name="ExactFieldCount">Whether more fields than <paramref name="FieldCount"/> is an error.</param>
+/// <param name="HasHeader">Whether the first non-blank line is a header to skip.</param>
+/// <param name="Header">When set, the header the release writes (e.g. "userId,movieId,rating,timestamp"): the header's first field must match its first name (ignoring case), so that a file without a header does not silently lose its first rating.</param>
+internal readonly record struct RatingsLayout(int UserColumn, int ItemColumn, int RatingColumn, int TimestampColumn, int FieldCount, bool ExactFieldCount, bool HasHeader, string? Header = null);
+
+/// <summary>
+/// The one ratings-line loop shared by every loader (MovieLens 100k/1M/latest, generic delimited):
+/// reads records from a <see cref="LineReader"/>, resolves ids without allocating for known ids,
+/// parses rating and timestamp from spans and adds tagged (line-numbered) entries to a builder.
+/// This is the entry point to benchmark.
+/// </summary>
+internal static class RatingsParser
+{
+    /// <summary>Reads every rating line of <paramref name="reader"/> into <paramref name="builder"/>.</summary>
+    /// <param name="reader">The source, positioned at its start.</param>
+    /// <param name="layout">The columns.</param>
+    /// <param name="builder">Receives the ratings, tagged with their line numbers.</param>
+    /// <param name="knownUsers">When given, user ids must be in this map (its indices are used); else the builder resolves them.</param>
+    /// <param name="usersOrigin">Where <paramref name="knownUsers"/> came from, for messages ("u.user").</param>
+    /// <param name="knownItems">When given, item ids must be in this map (its indices are used); else the builder resolves them.</param>
+    /// <param name="itemsOrigin">Where <paramref name="knownItems"/> came from, for messages ("u.item").</param>
+    /// <param name="keepTimestamps">Whether parsed timestamps are stored.</param>
+    /// <returns>The number of ratings read (at least one).</returns>
+    /// <exception cref="RatingsFormatException">A line is malformed, an id is unknown, or there is no rating at all.</exception>
+    public static int Read(
+        LineReader reader,
+        in RatingsLayout layout,
+        RatingsDatasetBuilder builder,
+        IdMap? knownUsers,
+        string usersOrigin,
+        IdMap? knownItems,
+        string itemsOrigin,
+        bool keepTimestamps)
+    {
+        int uc = layout.UserColumn, ic = layout.ItemColumn, rc = layout.RatingColumn, tc = layout.TimestampColumn;
+        int fieldCount = layout.FieldCount;
+        bool exact = layout.ExactFieldCount;
+        if (layout.HasHeader)
+        {
+            SkipHeader(reader, layout.Header, "there are no ratings");
+        }
+
+        var userCache = new NumericIdCache();
+        var itemCache = new NumericIdCache();
+        int added = 0;
+        while (reader.ReadNonBlank(out ReadOnlySpan<char> line))
+        {
+            FieldCursor fields = reader.Fields(line);
+            ReadOnlySpan<char> user = default, item = default, rating = default, time = default;
+            string? userText = null, itemText = null;
+            int n = 0;
+            while (fields.MoveNext())
+            {
+                int c = n++;
+                if (c == uc)
+                {
+                    user = fields.Current;
+                    userText = fields.CurrentHasEscapes ? fields.CurrentString() : null;
+                }
+                else if (c == ic)
+                {
+                    item = fields.Current;
+                    itemText = fields.CurrentHasEscapes ? fields.CurrentString() : null;
+                }
+                else if (c == rc)
+                {
+                    rating = fields.Current;
+                }
+                else if (c == tc)
+                {
+                    time = fields.Current;
+                }
+
+                if (!exact && n == fieldCount)
+                {
+                    break;
+                }
+            }
+
+            if (n != fieldCount)
+            {
+                ThrowFieldCount(reader, n, fieldCount, exact);
+            }
+
+            int u = Resolve(userText is null ? user.Trim() : userText.AsSpan().Trim(), userCache, knownUsers, builder, isUser: true);
+            if (u < 0)
+            {
+                ThrowBadId(reader, uc + 1, "user", user, knownUsers, usersOrigin);
+            }
+
+            int i = Resolve(itemText is null ? item.Trim() : itemText.AsSpan().Trim(), itemCache, knownItems, builder, isUser: false);
+            if (i < 0)
+            {
+                ThrowBadId(reader, ic + 1, "item", item, knownItems, itemsOrigin);
+            }
+
+            if (!FieldParser.TryParseRating(rating, out float value))
+            {
+                reader.Fail(rc + 1, $"expected a finite number for the rating, found {FieldParser.Describe(rating)}.");
+            }
+
+            long? timestamp = null;
+            if (tc >= 0)
+            {
+                if (!FieldParser.TryParseInt64(time, out long t))
+                {
+                    reader.Fail(tc + 1, $"expected an integer timestamp (seconds since 1970-01-01 UTC), found {FieldParser.Describe(time)}.");
+                }
+
+                if (keepTimestamps)
+                {
+                    timestamp = t;
+                }
+            }
+
+            builder.AddTagged(u, i, value, timestamp, reader.LineNumber);
+            added++;
+        }
+
+        if (added == 0)
+        {
+            reader.FailAt(reader.LinesRead + 1, 1, "expected a rating line, found the end of the file: there are no ratings.");
+        }
+
+        return added;
+    }
+
+    /// <summary>Skips a header line; when <paramref name="expected"/> is given, checks that the header's first field is its first name.</summary>
+    /// <param name="reader">The source, at its start.</param>
+    /// <param name="expected">The release's header, or <see langword="null"/> to accept any.</param>
+    /// <param name="whenEmpty">What an empty source means, for the message.</param>
+    /// <exception cref="RatingsFormatException">The source is empty or the header is not the expected one.</exception>
+    public static void SkipHeader(LineReader reader, string? expected, string whenEmpty)
+    {
+        string shown = expected is null ? "a header line" : $"the header line '{expected}'";
+        if (!reader.ReadNonBlank(out ReadOnlySpan<char> header))
+        {
+            reader.FailAt(reader.LinesRead + 1, 1, $"expected {shown}, found the end of the file: {whenEmpty}.");
+        }
+
+        if (expected is not null)
+        {
+            FieldCursor fields = reader.Fields(header);
+            fields.MoveNext();
+            ReadOnlySpan<char> first = fields.Current.Trim();
+            int comma = expected.IndexOf(reader.Separator, StringComparison.Ordinal);
+            ReadOnlySpan<char> name = comma < 0 ? expected : expected.AsSpan(0, comma);
+            if (!first.Equals(name, StringComparison.OrdinalIgnoreCase))
+            {
+                reader.Fail(1, $"expected {shown}, found {FieldParser.Describe(first)} (is the header missing?).");
+            }
+        }
+    }
+
+    /// <summary>Builds the dataset, turning a rejected duplicate into an error that names both lines.</summary>
+    /// <param name="builder">The builder filled by <see cref="Read"/> from one source.</param>
+    /// <param name="source">The source's name.</param>
+    /// <param name="itemColumn">The 0-based item column (reported as the duplicate's column).</param>
+    /// <returns>The dataset.</returns>
+    /// <exception cref="RatingsFormatException">The policy is <see cref="DuplicatePolicy.Reject"/> and a pair is rated twice.</exception>
+    public static RatingsDataset Build(RatingsDatasetBuilder builder, string source, int itemColumn)
+    {
+        RatingsDataset? dataset = builder.TryBuild(out int first, out int second);
+        if (dataset is null)
+        {
+            int firstLine = builder.TagOf(first), secondLine = builder.TagOf(second);
+            throw new RatingsFormatException(source, secondLine, itemColumn + 1, string.Create(CultureInfo.InvariantCulture,
+                $"expected each (user, item) pair to be rated once, but this line rates the same user and item as line {firstLine}; set Duplicates to DuplicatePolicy.KeepLast or DuplicatePolicy.Average to accept repeated ratings."));
+        }
+
+        return dataset;
+    }
+
+    /// <summary>The id's dense index, or -1 (empty, or missing from a fixed map); numeric ids go through the cache.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int Resolve(ReadOnlySpan<char> id, NumericIdCache cache, IdMap? known, RatingsDatasetBuilder builder, bool isUser)
+    {
+        if (!NumericIdCache.TryParse(id, out int number))
+        {
+            return id.IsEmpty ? -1 : ResolveText(id, known, builder, isUser);
+        }
+
+        int index = cache.Get(number);
+        if (index < 0)
+        {
+            index = ResolveText(id, known, builder, isUser);
+            if (index >= 0)
+            {
+                cache.Set(number, index);
+            }
+        }
+
+        return index;
+    }
+
+    private static int ResolveText(ReadOnlySpan<char> id, IdMap? known, RatingsDatasetBuilder builder, bool isUser)
+    {
+        if (known is not null)
+        {
+            return known.TryGetIndex(id, out int index) ? index : -1;
+        }
+
+        return isUser ? builder.ResolveUser(id) : builder.ResolveItem(id);
+    }
+
+    private static void ThrowFieldCount(LineReader reader, int found, int expected, bool exact)
+    {
+        string sep = FieldParser.Printable(reader.Separator);
+        string what = exact
+            ? string.Create(CultureInfo.InvariantCulture, $"expected {expected} fields separated by '{sep}', found {found}.")
+            : string.Create(CultureInfo.InvariantCulture, $"expected at least {expected} fields separated by '{sep}', found {found}.");
+        reader.Fail(Math.Min(found, expected) + 1, what);
+    }
+
+    private static void ThrowBadId(LineReader reader, int column, string kind, ReadOnlySpan<char> id, IdMap? known, string origin)
+    {
+        if (id.Trim().IsEmpty)
+        {
+            reader.Fail(column, $"expected {FieldParser.Article(kind)} {kind} id, found an empty field.");
+        }
+
+        string count = known is null ? string.Empty : string.Create(CultureInfo.InvariantCulture, $" ({known.Count} {kind}s)");
+        reader.Fail(column, $"expected {FieldParser.Article(kind)} {kind} id listed in {origin}{count}, found {FieldParser.Describe(id)}.");
+    }
+}
