@@ -1,0 +1,153 @@
+using System.Globalization;
+using CollaborativeFiltering.Internal;
+
+namespace CollaborativeFiltering.Data;
+
+/// <summary>
+/// A synthetic dataset and the model it was drawn from. Each rating is the planted score
+/// μ + b_u + b_i + ⟨p_u, q_i⟩ plus Gaussian noise of standard deviation <see cref="NoiseStdDev"/>,
+/// rounded to the rating scale and clipped to [<see cref="MinRating"/>, <see cref="MaxRating"/>], so a
+/// trained model can be compared with the truth: <see cref="NoiseFloorRmse(RatingsDataset)"/> is the
+/// error no model can beat by much. Made by <see cref="SyntheticDataset.Generate(SyntheticOptions?, CancellationToken)"/>;
+/// immutable and safe to share between threads.
+/// </summary>
+public sealed class SyntheticData
+{
+    private readonly float[] _userFactors;
+    private readonly float[] _itemFactors;
+    private readonly float[] _userBiases;
+    private readonly float[] _itemBiases;
+
+    internal SyntheticData(
+        SyntheticOptions options,
+        RatingsDataset dataset,
+        float globalMean,
+        float[] userFactors,
+        float[] itemFactors,
+        float[] userBiases,
+        float[] itemBiases,
+        float[] genreDirections)
+    {
+        Options = options;
+        Dataset = dataset;
+        Dimensions = options.Dimensions;
+        GlobalMean = globalMean;
+        NoiseStdDev = options.NoiseStdDev;
+        MinRating = options.HalfStars ? 0.5f : 1f;
+        MaxRating = 5f;
+        _userFactors = userFactors;
+        _itemFactors = itemFactors;
+        _userBiases = userBiases;
+        _itemBiases = itemBiases;
+        GenreDirections = genreDirections;
+    }
+
+    /// <summary>The options the data was generated with.</summary>
+    public SyntheticOptions Options { get; }
+
+    /// <summary>The ratings, over a catalogue with user and item metadata and the MovieLens genre vocabulary.</summary>
+    public RatingsDataset Dataset { get; }
+
+    /// <summary>d, the rank of the planted model: the length of each row of <see cref="UserFactors"/> and <see cref="ItemFactors"/>.</summary>
+    public int Dimensions { get; }
+
+    /// <summary>μ, the planted global offset.</summary>
+    public float GlobalMean { get; }
+
+    /// <summary>p, the planted user factors: row-major, <see cref="RatingsDataset.UserCount"/> rows of <see cref="Dimensions"/> values.</summary>
+    public ReadOnlySpan<float> UserFactors => _userFactors;
+
+    /// <summary>q, the planted item factors: row-major, <see cref="RatingsDataset.ItemCount"/> rows of <see cref="Dimensions"/> values.</summary>
+    public ReadOnlySpan<float> ItemFactors => _itemFactors;
+
+    /// <summary>b_u, the planted user biases, one per user.</summary>
+    public ReadOnlySpan<float> UserBiases => _userBiases;
+
+    /// <summary>b_i, the planted item biases, one per item.</summary>
+    public ReadOnlySpan<float> ItemBiases => _itemBiases;
+
+    /// <summary>σ, the standard deviation of the noise added to each planted score before rounding.</summary>
+    public double NoiseStdDev { get; }
+
+    /// <summary>The lowest rating: 1, or 0.5 with <see cref="SyntheticOptions.HalfStars"/>.</summary>
+    public float MinRating { get; }
+
+    /// <summary>The highest rating, 5.</summary>
+    public float MaxRating { get; }
+
+    /// <summary>Unit genre directions in factor space, row-major, one row per catalogue genre (a zero row for "unknown").</summary>
+    internal float[] GenreDirections { get; }
+
+    /// <summary>The planted score μ + b_u + b_i + ⟨p_u, q_i⟩, continuous and not clipped (accumulated in double).</summary>
+    /// <param name="user">A dense user index.</param>
+    /// <param name="item">A dense item index.</param>
+    /// <returns>The score before noise and rounding.</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="user"/> or <paramref name="item"/> is outside the catalogue.</exception>
+    public float PlantedScore(int user, int item)
+    {
+        ThrowHelper.ThrowIfIndexOutOfRange(user, _userBiases.Length, nameof(user));
+        ThrowHelper.ThrowIfIndexOutOfRange(item, _itemBiases.Length, nameof(item));
+        return (float)Score(user, item);
+    }
+
+    /// <summary>
+    /// The noise floor: the root mean squared error of the planted model's predictions, the planted
+    /// score clipped to [<see cref="MinRating"/>, <see cref="MaxRating"/>], against
+    /// <paramref name="ratings"/> (this dataset, or a split of it). It is about
+    /// √(σ² + rounding²) and a trained model should come close to it, not below it by much.
+    /// </summary>
+    /// <param name="ratings">Ratings over this data's catalogue (same users and items in the same order).</param>
+    /// <returns>The RMSE, accumulated in double.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="ratings"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException"><paramref name="ratings"/> is empty or over another catalogue.</exception>
+    public double NoiseFloorRmse(RatingsDataset ratings)
+    {
+        ArgumentNullException.ThrowIfNull(ratings);
+        if (!ratings.Catalog.IsCompatibleWith(Dataset.Catalog))
+        {
+            ThrowHelper.Argument(nameof(ratings), "The ratings are over another catalogue; pass this data's Dataset or a split of it.");
+        }
+
+        if (ratings.Count == 0)
+        {
+            ThrowHelper.Argument(nameof(ratings), "The ratings are empty; the RMSE of no ratings is undefined.");
+        }
+
+        ReadOnlySpan<int> offsets = ratings.ByUser.RowOffsets;
+        ReadOnlySpan<int> items = ratings.ByUser.ColumnIndices;
+        ReadOnlySpan<float> values = ratings.ByUser.Values;
+        double sum = 0;
+        for (int u = 0; u < ratings.UserCount; u++)
+        {
+            for (int p = offsets[u]; p < offsets[u + 1]; p++)
+            {
+                double prediction = Math.Clamp(Score(u, items[p]), MinRating, MaxRating);
+                double error = values[p] - prediction;
+                sum += error * error;
+            }
+        }
+
+        return Math.Sqrt(sum / ratings.Count);
+    }
+
+    /// <summary>A short description: sizes, rank, μ and σ.</summary>
+    /// <returns>The description.</returns>
+    public override string ToString() => string.Create(CultureInfo.InvariantCulture,
+        $"SyntheticData: {Dataset.UserCount} users × {Dataset.ItemCount} items, {Dataset.Count} ratings, rank {Dimensions}, μ = {GlobalMean:0.###}, σ = {NoiseStdDev}");
+
+    /// <summary>The planted score in double, without argument checks.</summary>
+    internal double Score(int user, int item) =>
+        Score(GlobalMean, _userBiases[user], _itemBiases[item], _userFactors.AsSpan(user * Dimensions, Dimensions), _itemFactors.AsSpan(item * Dimensions, Dimensions));
+
+    /// <summary>μ + b_u + b_i + ⟨p, q⟩ in double; the generator rates with this very expression, so <see cref="PlantedScore"/> is exactly the score the noise was added to.</summary>
+    internal static double Score(float globalMean, float userBias, float itemBias, ReadOnlySpan<float> p, ReadOnlySpan<float> q)
+    {
+        double dot = 0;
+        for (int k = 0; k < p.Length; k++)
+        {
+            dot += (double)p[k] * q[k];
+        }
+
+        return (double)globalMean + userBias + itemBias + dot;
+    }
+}

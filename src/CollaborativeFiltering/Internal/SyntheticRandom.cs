@@ -1,0 +1,127 @@
+using System.Diagnostics;
+using System.Numerics;
+using System.Runtime.CompilerServices;
+
+namespace CollaborativeFiltering.Internal;
+
+/// <summary>
+/// xoshiro256** (Blackman and Vigna), seeded through SplitMix64 from a seed and a stream number so
+/// that each phase of a generator draws from its own independent sequence. Fully specified here, so
+/// a seed gives the same sequence on every runtime (unlike <see cref="Random"/>, whose algorithm is
+/// an implementation detail). Not thread-safe: one instance per sequence.
+/// </summary>
+internal sealed class SyntheticRandom
+{
+    private const double InverseTwoTo53 = 1.0 / (1UL << 53);
+
+    private ulong _s0;
+    private ulong _s1;
+    private ulong _s2;
+    private ulong _s3;
+    private double _spareGaussian;
+    private bool _hasSpareGaussian;
+
+    /// <summary>Creates the sequence number <paramref name="stream"/> of seed <paramref name="seed"/>.</summary>
+    public SyntheticRandom(long seed, ulong stream)
+    {
+        ulong x = unchecked(((ulong)seed * 0x9E3779B97F4A7C15UL) ^ ((stream + 1) * 0xD1B54A32D192ED03UL));
+        _s0 = SplitMix64(ref x);
+        _s1 = SplitMix64(ref x);
+        _s2 = SplitMix64(ref x);
+        _s3 = SplitMix64(ref x);
+        if ((_s0 | _s1 | _s2 | _s3) == 0)
+        {
+            _s0 = 1; // the all-zero state is the one xoshiro cannot leave
+        }
+    }
+
+    /// <summary>The next 64 random bits.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public ulong NextUInt64()
+    {
+        ulong result = BitOperations.RotateLeft(_s1 * 5, 7) * 9;
+        ulong t = _s1 << 17;
+        _s2 ^= _s0;
+        _s3 ^= _s1;
+        _s1 ^= _s2;
+        _s0 ^= _s3;
+        _s2 ^= t;
+        _s3 = BitOperations.RotateLeft(_s3, 45);
+        return result;
+    }
+
+    /// <summary>A uniform double in [0, 1), 53 random bits.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public double NextDouble() => (NextUInt64() >> 11) * InverseTwoTo53;
+
+    /// <summary>A uniform double in (0, 1): never 0, so its logarithm is finite.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public double NextOpenDouble() => ((NextUInt64() >> 11) + 0.5) * InverseTwoTo53;
+
+    /// <summary>A uniform integer in [0, <paramref name="bound"/>), without modulo bias (Lemire's method).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public int NextInt(int bound)
+    {
+        Debug.Assert(bound > 0, "bound must be positive");
+        uint b = (uint)bound;
+        ulong m = (NextUInt64() >> 32) * b;
+        uint low = (uint)m;
+        if (low < b)
+        {
+            uint threshold = (0u - b) % b;
+            while (low < threshold)
+            {
+                m = (NextUInt64() >> 32) * b;
+                low = (uint)m;
+            }
+        }
+
+        return (int)(m >> 32);
+    }
+
+    /// <summary>A standard normal draw (Marsaglia's polar method; the second value of each pair is kept for the next call).</summary>
+    public double NextGaussian()
+    {
+        if (_hasSpareGaussian)
+        {
+            _hasSpareGaussian = false;
+            return _spareGaussian;
+        }
+
+        double u, v, s;
+        do
+        {
+            u = (2 * NextDouble()) - 1;
+            v = (2 * NextDouble()) - 1;
+            s = (u * u) + (v * v);
+        }
+        while (s >= 1 || s == 0);
+
+        double factor = Math.Sqrt(-2 * Math.Log(s) / s);
+        _spareGaussian = v * factor;
+        _hasSpareGaussian = true;
+        return u * factor;
+    }
+
+    /// <summary>An exponential draw with mean 1.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public double NextExponential() => -Math.Log(NextOpenDouble());
+
+    /// <summary>Shuffles <paramref name="values"/> in place (Fisher–Yates).</summary>
+    public void Shuffle<T>(Span<T> values)
+    {
+        for (int i = values.Length - 1; i > 0; i--)
+        {
+            int j = NextInt(i + 1);
+            (values[i], values[j]) = (values[j], values[i]);
+        }
+    }
+
+    private static ulong SplitMix64(ref ulong x)
+    {
+        ulong z = x += 0x9E3779B97F4A7C15UL;
+        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
+        z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
+        return z ^ (z >> 31);
+    }
+}
