@@ -1,0 +1,41 @@
+using System.ComponentModel;
+using Spectre.Console;
+using Spectre.Console.Cli;
+
+namespace MovieLensSample;
+
+/// <summary>Options every subcommand understands.</summary>
+internal class CommonSettings : CommandSettings
+{
+    [CommandOption("--data <DIR>")]
+    [Description("A MovieLens directory (100k, 1M or latest format, detected). Default: the download cache, else a download, else the synthetic set.")]
+    public string? Data { get; init; }
+
+    [CommandOption("--cache <DIR>")]
+    [Description("Download cache directory. Default: the per-user cache (~/.cache/CollaborativeFiltering/movielens).")]
+    public string? Cache { get; init; }
+
+    [CommandOption("--synthetic")]
+    [Description("Use the synthetic MovieLens-shaped set without trying the cache or the network.")]
+    public bool Synthetic { get; init; }
+
+    [CommandOption("--out <DIR>")]
+    [Description("Directory for charts and exports. Default: ./out")]
+    [DefaultValue("out")]
+    public string Out { get; init; } = "out";
+
+    [CommandOption("--seed <N>")]
+    [Description("Seed for splits, initialisation and the synthetic set. Default: 42")]
+    [DefaultValue(42)]
+    public int Seed { get; init; } = 42;
+
+    public override ValidationResult Validate()
+    {
+        if (Data is not null && !Directory.Exists(Data))
+        {
+            return ValidationResult.Error($"--data: the directory '{Data}' does not exist.");
+        }
+
+        return ValidationResult.Success();
+    }
+}

@@ -1,0 +1,73 @@
+using CollaborativeFiltering.Data;
+using Spectre.Console;
+
+namespace MovieLensSample;
+
+/// <summary>Where the sample's ratings come from: --data DIR, else the download cache, else a download, else the synthetic set.</summary>
+internal static class DataSource
+{
+    /// <summary>How long to wait for the download's first answer before falling back to the synthetic set.</summary>
+    private static readonly TimeSpan FirstAnswerTimeout = TimeSpan.FromSeconds(10);
+
+    public sealed record Loaded(RatingsDataset Dataset, string Description, bool IsSynthetic);
+
+    public static async Task<Loaded> LoadAsync(CommonSettings settings, IAnsiConsole console, CancellationToken cancellationToken)
+    {
+        if (settings.Data is { } dir)
+        {
+            // A directory the user names must load: its errors are the user's to see.
+            var dataset = MovieLens.Load(dir, cancellationToken: cancellationToken);
+            return new Loaded(dataset, $"{MovieLens.DetectFormat(dir)} files in {dir}", false);
+        }
+
+        if (!settings.Synthetic)
+        {
+            if (MovieLens.TryGetCached(MovieLensVariant.Ml100K, settings.Cache, out string? cached))
+            {
+                return new Loaded(MovieLens.Load(cached, cancellationToken: cancellationToken), $"MovieLens 100k (cached in {cached})", false);
+            }
+
+            string? downloaded = await TryDownloadAsync(settings, console, cancellationToken).ConfigureAwait(false);
+            if (downloaded is not null)
+            {
+                return new Loaded(MovieLens.Load(downloaded, cancellationToken: cancellationToken), $"MovieLens 100k (downloaded to {downloaded})", false);
+            }
+        }
+
+        var synthetic = SyntheticDataset.Generate(new SyntheticOptions { Seed = settings.Seed }, cancellationToken);
+        return new Loaded(synthetic.Dataset, "the synthetic MovieLens-shaped set (943 users × 1682 movies × 100k ratings)", true);
+    }
+
+    private static async Task<string?> TryDownloadAsync(CommonSettings settings, IAnsiConsole console, CancellationToken cancellationToken)
+    {
+        using var noAnswer = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        noAnswer.CancelAfter(FirstAnswerTimeout);
+        var progress = new Progress(noAnswer);
+        try
+        {
+            var options = new MovieLensDownloadOptions { CacheDirectory = settings.Cache };
+            return await MovieLens.DownloadAsync(MovieLensVariant.Ml100K, options, progress, noAnswer.Token).ConfigureAwait(false);
+        }
+        catch (Exception e) when (!cancellationToken.IsCancellationRequested && e is OperationCanceledException or TimeoutException or IOException or HttpRequestException or UnauthorizedAccessException)
+        {
+            string why = e is OperationCanceledException ? $"no answer within {FirstAnswerTimeout.TotalSeconds:0} s" : (e.InnerException ?? e).Message;
+            console.MarkupLine($"[yellow]MovieLens 100k unavailable ({Markup.Escape(why)}): using the synthetic set.[/]");
+            return null;
+        }
+    }
+
+    /// <summary>Lifts the first-answer deadline as soon as bytes arrive; reports synchronously.</summary>
+    private sealed class Progress(CancellationTokenSource deadline) : IProgress<DownloadProgress>
+    {
+        private bool _answered;
+
+        public void Report(DownloadProgress value)
+        {
+            if (!_answered)
+            {
+                _answered = true;
+                deadline.CancelAfter(Timeout.InfiniteTimeSpan);
+            }
+        }
+    }
+}
