@@ -24,6 +24,14 @@ public abstract record FactorizationOptions
     /// <summary>Progress is reported every this many iterations, and always after the last one; greater than zero. The notebook reports every 10.</summary>
     public int ReportInterval { get; init; } = 10;
 
+    /// <summary>
+    /// Early stopping: when greater than zero and a validation set is given, the validation MSE is
+    /// measured after every iteration, training stops once it has not improved for this many
+    /// iterations in a row, and the model of the best iteration is returned. 0 (the default) turns
+    /// early stopping off.
+    /// </summary>
+    public int EarlyStoppingPatience { get; init; }
+
     /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> naming the first invalid option.</summary>
     /// <exception cref="ArgumentOutOfRangeException">An option is out of range.</exception>
     public virtual void Validate()
@@ -36,6 +44,7 @@ public abstract record FactorizationOptions
         }
 
         ThrowHelper.ThrowIfNotPositive(ReportInterval, nameof(ReportInterval));
+        ThrowHelper.ThrowIfNegative(EarlyStoppingPatience, nameof(EarlyStoppingPatience));
     }
 
     /// <summary>The number of threads to use: <see cref="MaxDegreeOfParallelism"/>, or the processor count when it is -1.</summary>

@@ -1,0 +1,277 @@
+using System.Buffers;
+using System.Globalization;
+using System.Text;
+using CollaborativeFiltering.Data;
+using CollaborativeFiltering.Factorization;
+using CollaborativeFiltering.Internal;
+
+namespace CollaborativeFiltering.Scoring;
+
+/// <summary>
+/// Writes embeddings for other tools: the TensorBoard Embedding Projector's
+/// <c>vectors.tsv</c>/<c>metadata.tsv</c> pair (https://projector.tensorflow.org, "Load"), and
+/// user/item factor tables as CSV. Text is UTF-8 without a byte-order mark, lines end with
+/// <c>\n</c>, and floats are written in the invariant culture's shortest round-trip form
+/// (<c>"R"</c>), so parsing a value gives back the same float. Files are written atomically
+/// (temporary file, then move): a failed export never leaves a partial file.
+/// </summary>
+public static class EmbeddingExport
+{
+    private const int BufferSize = 1 << 16;
+    private static readonly UTF8Encoding Utf8NoBom = new(encoderShouldEmitUTF8Identifier: false);
+    private static readonly SearchValues<char> Separators = SearchValues.Create("\t\r\n");
+    private static readonly SearchValues<char> CsvSpecials = SearchValues.Create(",\"\r\n");
+
+    /// <summary>
+    /// Writes <c>vectors.tsv</c> (one line per item in item-index order: d tab-separated floats)
+    /// and <c>metadata.tsv</c> (a header line <c>title\tgenres\trating_count</c>, then one line per
+    /// item: its title, its genres joined with <c>|</c>, and its number of ratings) into
+    /// <paramref name="directory"/>, for the TensorBoard Embedding Projector. The directory is
+    /// created when missing; existing files are replaced.
+    /// </summary>
+    /// <param name="model">The model whose item embeddings are exported.</param>
+    /// <param name="directory">The output directory.</param>
+    /// <param name="ratings">Ratings over the model's catalogue, counted per item for the <c>rating_count</c> column; <see langword="null"/> writes 0.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="model"/> or <paramref name="directory"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException"><paramref name="directory"/> is empty, <paramref name="ratings"/> belongs to another catalogue, or the model's item embeddings do not have M·d values.</exception>
+    /// <exception cref="IOException">A file cannot be written.</exception>
+    /// <exception cref="UnauthorizedAccessException">Access to the directory is denied.</exception>
+    public static void WriteProjectorFiles(IEmbeddingModel model, string directory, RatingsDataset? ratings = null)
+    {
+        CheckModel(model);
+        ArgumentException.ThrowIfNullOrEmpty(directory);
+        CheckRatings(model, ratings);
+        Directory.CreateDirectory(directory);
+        AtomicFile.Write(Path.Combine(directory, "vectors.tsv"), model, static (stream, m) => WriteProjectorVectors(m, stream));
+        AtomicFile.Write(Path.Combine(directory, "metadata.tsv"), (Model: model, Ratings: ratings), static (stream, s) => WriteProjectorMetadata(s.Model, stream, s.Ratings));
+    }
+
+    /// <summary>
+    /// Writes the Projector's vectors file: one line per item in item-index order, d tab-separated
+    /// floats in round-trip invariant form, e.g. <c>0.5\t-1.25</c>. The stream is left open.
+    /// </summary>
+    /// <param name="model">The model whose item embeddings are exported.</param>
+    /// <param name="destination">A writable stream.</param>
+    /// <exception cref="ArgumentNullException">An argument is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException"><paramref name="destination"/> is not writable, or the model's item embeddings do not have M·d values.</exception>
+    /// <exception cref="IOException">Writing fails.</exception>
+    public static void WriteProjectorVectors(IEmbeddingModel model, Stream destination)
+    {
+        CheckModel(model);
+        CheckDestination(destination);
+        using var writer = CreateWriter(destination);
+        int d = model.Dimensions;
+        ReadOnlySpan<float> embeddings = model.ItemEmbeddings;
+        Span<char> buffer = stackalloc char[32];
+        for (int item = 0; item < model.Catalog.ItemCount; item++)
+        {
+            WriteFloats(writer, embeddings.Slice(item * d, d), '\t', buffer, leadingSeparator: false);
+            writer.Write('\n');
+        }
+    }
+
+    /// <summary>
+    /// Writes the Projector's metadata file: the header <c>title\tgenres\trating_count</c>, then one
+    /// line per item in item-index order: the title (the id when the catalogue has no metadata),
+    /// the genres joined with <c>|</c> (empty when unknown) and the item's rating count. Tabs and
+    /// line breaks inside titles and genres are replaced by spaces so every item stays on one line.
+    /// The stream is left open.
+    /// </summary>
+    /// <param name="model">The model whose catalogue is described.</param>
+    /// <param name="destination">A writable stream.</param>
+    /// <param name="ratings">Ratings over the model's catalogue to count per item; <see langword="null"/> writes 0.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="model"/> or <paramref name="destination"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException"><paramref name="destination"/> is not writable, or <paramref name="ratings"/> belongs to another catalogue.</exception>
+    /// <exception cref="IOException">Writing fails.</exception>
+    public static void WriteProjectorMetadata(IEmbeddingModel model, Stream destination, RatingsDataset? ratings = null)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        CheckDestination(destination);
+        CheckRatings(model, ratings);
+        Catalog catalog = model.Catalog;
+        using var writer = CreateWriter(destination);
+        writer.Write("title\tgenres\trating_count\n");
+        Span<char> buffer = stackalloc char[16];
+        for (int item = 0; item < catalog.ItemCount; item++)
+        {
+            WriteSanitized(writer, catalog.GetItemTitle(item));
+            writer.Write('\t');
+            if (catalog.ItemInfos.Count > 0 && catalog.ItemInfos[item].Genres is { } genres)
+            {
+                for (int g = 0; g < genres.Count; g++)
+                {
+                    if (g > 0)
+                    {
+                        writer.Write('|');
+                    }
+
+                    WriteSanitized(writer, genres[g]);
+                }
+            }
+
+            writer.Write('\t');
+            int count = ratings is null ? 0 : ratings.ByItem.GetRowLength(item);
+            count.TryFormat(buffer, out int written, provider: CultureInfo.InvariantCulture);
+            writer.Write(buffer[..written]);
+            writer.Write('\n');
+        }
+    }
+
+    /// <summary>
+    /// Writes the user factors U and the item factors V as two CSV files (see
+    /// <see cref="WriteUserFactorsCsv"/> and <see cref="WriteItemFactorsCsv"/>), each atomically.
+    /// </summary>
+    /// <param name="model">The model to export.</param>
+    /// <param name="userPath">The user-factor file to create or replace; its directory must exist.</param>
+    /// <param name="itemPath">The item-factor file to create or replace; its directory must exist.</param>
+    /// <exception cref="ArgumentNullException">An argument is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException">A path is empty, or both paths name the same file.</exception>
+    /// <exception cref="DirectoryNotFoundException">A directory does not exist.</exception>
+    /// <exception cref="IOException">A file cannot be written.</exception>
+    /// <exception cref="UnauthorizedAccessException">Access to a file is denied.</exception>
+    public static void WriteFactorsCsv(FactorizationModel model, string userPath, string itemPath)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentException.ThrowIfNullOrEmpty(userPath);
+        ArgumentException.ThrowIfNullOrEmpty(itemPath);
+        if (string.Equals(Path.GetFullPath(userPath), Path.GetFullPath(itemPath), StringComparison.Ordinal))
+        {
+            ThrowHelper.Argument(nameof(itemPath), $"The user and item factors cannot both be written to '{itemPath}'.");
+        }
+
+        AtomicFile.Write(userPath, model, static (stream, m) => WriteUserFactorsCsv(m, stream));
+        AtomicFile.Write(itemPath, model, static (stream, m) => WriteItemFactorsCsv(m, stream));
+    }
+
+    /// <summary>
+    /// Writes U as CSV: the header <c>id,f0,f1,…,f{d-1}</c> (plus <c>,bias</c> when the model has
+    /// biases), then one line per user in index order: the user's id (quoted per RFC 4180 when it
+    /// holds a comma, quote or line break), its d factors and its bias. The global mean is not
+    /// written (see <see cref="FactorizationModel.GlobalMean"/>). The stream is left open.
+    /// </summary>
+    /// <param name="model">The model to export.</param>
+    /// <param name="destination">A writable stream.</param>
+    /// <exception cref="ArgumentNullException">An argument is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException"><paramref name="destination"/> is not writable.</exception>
+    /// <exception cref="IOException">Writing fails.</exception>
+    public static void WriteUserFactorsCsv(FactorizationModel model, Stream destination)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        CheckDestination(destination);
+        WriteFactorsCsv(model.Catalog.Users, model.Dimensions, model.UserEmbeddings, model.UserBiases, destination);
+    }
+
+    /// <summary>
+    /// Writes V as CSV: the header <c>id,f0,f1,…,f{d-1}</c> (plus <c>,bias</c> when the model has
+    /// biases), then one line per item in index order: the item's id (quoted per RFC 4180 when it
+    /// holds a comma, quote or line break), its d factors and its bias. The stream is left open.
+    /// </summary>
+    /// <param name="model">The model to export.</param>
+    /// <param name="destination">A writable stream.</param>
+    /// <exception cref="ArgumentNullException">An argument is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException"><paramref name="destination"/> is not writable.</exception>
+    /// <exception cref="IOException">Writing fails.</exception>
+    public static void WriteItemFactorsCsv(FactorizationModel model, Stream destination)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        CheckDestination(destination);
+        WriteFactorsCsv(model.Catalog.Items, model.Dimensions, model.ItemEmbeddings, model.ItemBiases, destination);
+    }
+
+    private static void WriteFactorsCsv(IdMap ids, int d, ReadOnlySpan<float> factors, ReadOnlySpan<float> biases, Stream destination)
+    {
+        using var writer = CreateWriter(destination);
+        Span<char> buffer = stackalloc char[32];
+        writer.Write("id");
+        for (int f = 0; f < d; f++)
+        {
+            writer.Write(",f");
+            f.TryFormat(buffer, out int written, provider: CultureInfo.InvariantCulture);
+            writer.Write(buffer[..written]);
+        }
+
+        writer.Write(biases.IsEmpty ? "\n" : ",bias\n");
+        for (int row = 0; row < ids.Count; row++)
+        {
+            WriteCsvField(writer, ids[row]);
+            WriteFloats(writer, factors.Slice(row * d, d), ',', buffer, leadingSeparator: true);
+            if (!biases.IsEmpty)
+            {
+                WriteFloats(writer, biases.Slice(row, 1), ',', buffer, leadingSeparator: true);
+            }
+
+            writer.Write('\n');
+        }
+    }
+
+    private static void WriteFloats(StreamWriter writer, ReadOnlySpan<float> values, char separator, Span<char> buffer, bool leadingSeparator)
+    {
+        for (int k = 0; k < values.Length; k++)
+        {
+            if (leadingSeparator || k > 0)
+            {
+                writer.Write(separator);
+            }
+
+            values[k].TryFormat(buffer, out int written, "R", CultureInfo.InvariantCulture);
+            writer.Write(buffer[..written]);
+        }
+    }
+
+    private static void WriteSanitized(StreamWriter writer, string? text)
+    {
+        ReadOnlySpan<char> rest = text;
+        int index;
+        while ((index = rest.IndexOfAny(Separators)) >= 0)
+        {
+            writer.Write(rest[..index]);
+            writer.Write(' ');
+            rest = rest[(index + 1)..];
+        }
+
+        writer.Write(rest);
+    }
+
+    private static void WriteCsvField(StreamWriter writer, string value)
+    {
+        if (!value.AsSpan().ContainsAny(CsvSpecials))
+        {
+            writer.Write(value);
+            return;
+        }
+
+        writer.Write('"');
+        writer.Write(value.Replace("\"", "\"\"", StringComparison.Ordinal));
+        writer.Write('"');
+    }
+
+    private static StreamWriter CreateWriter(Stream destination) => new(destination, Utf8NoBom, BufferSize, leaveOpen: true);
+
+    private static void CheckModel(IEmbeddingModel model)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        long expected = (long)model.Catalog.ItemCount * model.Dimensions;
+        if (model.ItemEmbeddings.Length != expected)
+        {
+            ThrowHelper.Argument(nameof(model), string.Create(CultureInfo.InvariantCulture,
+                $"The model's item embeddings have {model.ItemEmbeddings.Length} values; expected M·d = {model.Catalog.ItemCount}·{model.Dimensions} = {expected}."));
+        }
+    }
+
+    private static void CheckDestination(Stream destination)
+    {
+        ArgumentNullException.ThrowIfNull(destination);
+        if (!destination.CanWrite)
+        {
+            ThrowHelper.Argument(nameof(destination), "The destination stream is not writable.");
+        }
+    }
+
+    private static void CheckRatings(IEmbeddingModel model, RatingsDataset? ratings)
+    {
+        if (ratings is not null && !model.Catalog.IsCompatibleWith(ratings.Catalog))
+        {
+            ThrowHelper.Argument(nameof(ratings), "The ratings belong to another catalogue than the model's (different user or item ids); rating counts would be attributed to the wrong items.");
+        }
+    }
+}
