@@ -1,0 +1,63 @@
+using System.Globalization;
+using CollaborativeFiltering.Data;
+
+namespace CollaborativeFiltering.Internal;
+
+/// <summary>Argument checks shared by the scoring entry points.</summary>
+internal static class EmbeddingModelChecks
+{
+    /// <summary>Throws unless the model is non-null and its spans agree with its catalogue.</summary>
+    public static void ThrowIfInvalid(IEmbeddingModel model, string paramName)
+    {
+        ArgumentNullException.ThrowIfNull(model, paramName);
+        int d = model.Dimensions;
+        int m = model.Catalog.ItemCount;
+        if (d <= 0)
+        {
+            ThrowHelper.Argument(paramName, string.Create(CultureInfo.InvariantCulture, $"The model's dimension is {d}; expected a positive number."));
+        }
+
+        if (model.ItemEmbeddings.Length != (long)m * d)
+        {
+            ThrowHelper.Argument(paramName, string.Create(CultureInfo.InvariantCulture, $"The model has {model.ItemEmbeddings.Length} item-embedding values; expected {m}·{d} = {(long)m * d}."));
+        }
+
+        int biases = model.ItemBiases.Length;
+        if (biases != 0 && biases != m)
+        {
+            ThrowHelper.Argument(paramName, string.Create(CultureInfo.InvariantCulture, $"The model has {biases} item biases; expected 0 or {m}."));
+        }
+    }
+
+    /// <summary>Throws unless <paramref name="query"/> has length d and only finite values.</summary>
+    public static void ThrowIfInvalidQuery(ReadOnlySpan<float> query, int dimensions, string paramName)
+    {
+        if (query.Length != dimensions)
+        {
+            ThrowHelper.Argument(paramName, string.Create(CultureInfo.InvariantCulture, $"{paramName} has length {query.Length}; expected the model's dimension {dimensions}."));
+        }
+
+        if (!TensorPrimitivesExtensions.AllFinite(query))
+        {
+            ThrowHelper.Argument(paramName, $"{paramName} holds a NaN or infinite value.");
+        }
+    }
+
+    /// <summary>Throws unless the measure is defined.</summary>
+    public static void ThrowIfUndefined(Scoring.SimilarityMeasure measure, string paramName)
+    {
+        if (measure is not Scoring.SimilarityMeasure.Dot and not Scoring.SimilarityMeasure.Cosine)
+        {
+            ThrowHelper.ArgumentOutOfRange(paramName, measure, "SimilarityMeasure.Dot or SimilarityMeasure.Cosine");
+        }
+    }
+
+    /// <summary>Throws unless <paramref name="ratings"/> is null or over a catalogue compatible with the model's.</summary>
+    public static void ThrowIfIncompatible(IEmbeddingModel model, RatingsDataset? ratings, string paramName)
+    {
+        if (ratings is not null && !model.Catalog.IsCompatibleWith(ratings.Catalog))
+        {
+            ThrowHelper.Argument(paramName, $"{paramName} belongs to another catalogue than the model's (different user or item ids).");
+        }
+    }
+}

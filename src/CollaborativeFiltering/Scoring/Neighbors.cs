@@ -1,0 +1,179 @@
+using System.Buffers;
+using CollaborativeFiltering.Data;
+using CollaborativeFiltering.Factorization;
+using CollaborativeFiltering.Internal;
+
+namespace CollaborativeFiltering.Scoring;
+
+/// <summary>
+/// Nearest neighbours in embedding space: the items most similar to an item (by index, id or title
+/// substring) and the users most similar to a user, by dot product or cosine. Ties are ordered by
+/// ascending index, so results are deterministic. Thread-safe.
+/// </summary>
+public static class Neighbors
+{
+    /// <summary>The items nearest to an item given by dense index.</summary>
+    /// <param name="model">The model.</param>
+    /// <param name="item">The query item's dense index.</param>
+    /// <param name="k">
+    /// How many rows to return, greater than zero: with <paramref name="includeQuery"/>, the query
+    /// followed by its k−1 nearest other items (like the notebook's table); otherwise the k nearest other
+    /// items. Fewer when the catalogue is smaller.
+    /// </param>
+    /// <param name="measure">Dot or cosine.</param>
+    /// <param name="includeQuery">Whether the query item is listed first (the notebook's behaviour).</param>
+    /// <returns>The neighbours; <see cref="NeighborResult.OtherCandidates"/> is empty.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="model"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="item"/> is outside <c>[0, M)</c>, <paramref name="k"/> is not positive, or <paramref name="measure"/> is undefined.</exception>
+    public static NeighborResult NearestItems(IEmbeddingModel model, int item, int k = 10, SimilarityMeasure measure = SimilarityMeasure.Dot, bool includeQuery = true)
+    {
+        EmbeddingModelChecks.ThrowIfInvalid(model, nameof(model));
+        ThrowHelper.ThrowIfIndexOutOfRange(item, model.Catalog.ItemCount, nameof(item));
+        ThrowHelper.ThrowIfNotPositive(k, nameof(k));
+        EmbeddingModelChecks.ThrowIfUndefined(measure, nameof(measure));
+        return Nearest(model, item, k, measure, includeQuery, []);
+    }
+
+    /// <summary>The items nearest to an item given by external id.</summary>
+    /// <param name="model">The model.</param>
+    /// <param name="itemId">The query item's id as in the files.</param>
+    /// <param name="k">How many rows to return (see <see cref="NearestItems"/>).</param>
+    /// <param name="measure">Dot or cosine.</param>
+    /// <param name="includeQuery">Whether the query item is listed first.</param>
+    /// <returns>The neighbours.</returns>
+    /// <exception cref="ArgumentNullException">An argument is <see langword="null"/>.</exception>
+    /// <exception cref="KeyNotFoundException"><paramref name="itemId"/> is not in the catalogue; the message names it.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="k"/> is not positive or <paramref name="measure"/> is undefined.</exception>
+    public static NeighborResult NearestItemsById(IEmbeddingModel model, string itemId, int k = 10, SimilarityMeasure measure = SimilarityMeasure.Dot, bool includeQuery = true)
+    {
+        EmbeddingModelChecks.ThrowIfInvalid(model, nameof(model));
+        ArgumentNullException.ThrowIfNull(itemId);
+        if (!model.Catalog.Items.TryGetIndex(itemId, out int item))
+        {
+            ThrowHelper.KeyNotFound($"The item id '{itemId}' is not in the model's catalogue.");
+        }
+
+        return NearestItems(model, item, k, measure, includeQuery);
+    }
+
+    /// <summary>
+    /// The items nearest to the first item (lowest index) whose title contains
+    /// <paramref name="titleSubstring"/>, compared case-insensitively; the other matching items are
+    /// returned in <see cref="NeighborResult.OtherCandidates"/>.
+    /// </summary>
+    /// <param name="model">The model.</param>
+    /// <param name="titleSubstring">Part of a title, e.g. "Aladdin" (not empty).</param>
+    /// <param name="k">How many rows to return (see <see cref="NearestItems"/>).</param>
+    /// <param name="measure">Dot or cosine.</param>
+    /// <param name="includeQuery">Whether the query item is listed first.</param>
+    /// <returns>The neighbours and the other candidates.</returns>
+    /// <exception cref="ArgumentNullException">An argument is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException"><paramref name="titleSubstring"/> is empty or white space.</exception>
+    /// <exception cref="KeyNotFoundException">No title contains the text; the message names it.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="k"/> is not positive or <paramref name="measure"/> is undefined.</exception>
+    public static NeighborResult NearestItemsByTitle(IEmbeddingModel model, string titleSubstring, int k = 10, SimilarityMeasure measure = SimilarityMeasure.Dot, bool includeQuery = true)
+    {
+        EmbeddingModelChecks.ThrowIfInvalid(model, nameof(model));
+        TitleSearch.ThrowIfInvalid(titleSubstring, nameof(titleSubstring));
+        ThrowHelper.ThrowIfNotPositive(k, nameof(k));
+        EmbeddingModelChecks.ThrowIfUndefined(measure, nameof(measure));
+        List<int> matches = TitleSearch.FindAll(model.Catalog, titleSubstring);
+        if (matches.Count == 0)
+        {
+            ThrowHelper.KeyNotFound($"No item title contains '{titleSubstring}'.");
+        }
+
+        var others = new ItemReference[matches.Count - 1];
+        for (int i = 1; i < matches.Count; i++)
+        {
+            others[i - 1] = ItemReference.Create(model.Catalog, matches[i]);
+        }
+
+        return Nearest(model, matches[0], k, measure, includeQuery, others);
+    }
+
+    /// <summary>The users nearest to a user in a factorization model's user-embedding space.</summary>
+    /// <param name="model">The model.</param>
+    /// <param name="user">The query user's dense index.</param>
+    /// <param name="k">How many rows to return, greater than zero (the query first when <paramref name="includeQuery"/>).</param>
+    /// <param name="measure">Dot or cosine.</param>
+    /// <param name="includeQuery">Whether the query user is listed first.</param>
+    /// <returns>Best first (score descending, then index ascending), the query first when included.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="model"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="user"/> is outside <c>[0, N)</c>, <paramref name="k"/> is not positive, or <paramref name="measure"/> is undefined.</exception>
+    public static IReadOnlyList<UserNeighbor> NearestUsers(FactorizationModel model, int user, int k = 10, SimilarityMeasure measure = SimilarityMeasure.Dot, bool includeQuery = true)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ThrowHelper.ThrowIfIndexOutOfRange(user, model.UserCount, nameof(user));
+        ThrowHelper.ThrowIfNotPositive(k, nameof(k));
+        EmbeddingModelChecks.ThrowIfUndefined(measure, nameof(measure));
+        int n = model.UserCount;
+        int d = model.Dimensions;
+        float[] scores = ArrayPool<float>.Shared.Rent(n);
+        try
+        {
+            Span<float> s = scores.AsSpan(0, n);
+            ReadOnlySpan<float> rows = model.UserEmbeddings;
+            ScoreKernel.DotAll(rows, d, rows.Slice(user * d, d), s);
+            if (measure == SimilarityMeasure.Cosine)
+            {
+                float[] norms = EmbeddingNorms.CachedUserNorms(model);
+                ScoreKernel.DotToCosine(s, norms[user], norms);
+            }
+
+            int want = Math.Min(includeQuery ? k - 1 : k, n - 1);
+            var hs = new float[want];
+            var hi = new int[want];
+            int count = TopK.Select(s, [], user, hs, hi);
+            var result = new List<UserNeighbor>(count + 1);
+            if (includeQuery)
+            {
+                result.Add(new UserNeighbor(user, model.Catalog.Users.Ids[user], s[user]));
+            }
+
+            for (int i = 0; i < count; i++)
+            {
+                result.Add(new UserNeighbor(hi[i], model.Catalog.Users.Ids[hi[i]], hs[i]));
+            }
+
+            return result.AsReadOnly();
+        }
+        finally
+        {
+            ArrayPool<float>.Shared.Return(scores);
+        }
+    }
+
+    private static NeighborResult Nearest(IEmbeddingModel model, int item, int k, SimilarityMeasure measure, bool includeQuery, IReadOnlyList<ItemReference> others)
+    {
+        Catalog catalog = model.Catalog;
+        int m = catalog.ItemCount;
+        int d = model.Dimensions;
+        float[] scores = ArrayPool<float>.Shared.Rent(m);
+        try
+        {
+            Span<float> s = scores.AsSpan(0, m);
+            Similarity.ScoreAllUnchecked(model, model.ItemEmbeddings.Slice(item * d, d), measure, s);
+            int want = Math.Min(includeQuery ? k - 1 : k, m - 1);
+            var hs = new float[want];
+            var hi = new int[want];
+            int count = TopK.Select(s, [], item, hs, hi);
+            var neighbors = new List<Neighbor>(count + 1);
+            if (includeQuery)
+            {
+                neighbors.Add(Neighbor.Create(catalog, item, s[item]));
+            }
+
+            for (int i = 0; i < count; i++)
+            {
+                neighbors.Add(Neighbor.Create(catalog, hi[i], hs[i]));
+            }
+
+            return new NeighborResult(ItemReference.Create(catalog, item), measure, neighbors.AsReadOnly(), others);
+        }
+        finally
+        {
+            ArrayPool<float>.Shared.Return(scores);
+        }
+    }
+}

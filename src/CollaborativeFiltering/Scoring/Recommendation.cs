@@ -1,0 +1,20 @@
+namespace CollaborativeFiltering.Scoring;
+
+/// <summary>A recommended item with its ranking score.</summary>
+/// <param name="Index">The dense item index.</param>
+/// <param name="Id">The item's external id.</param>
+/// <param name="Title">The title, or the id when the catalogue has no metadata.</param>
+/// <param name="Genres">The genres; empty when unknown.</param>
+/// <param name="Score">
+/// The ranking score ⟨q, V_j⟩ + b_j (b_j = 0 for models without item biases). For a
+/// <see cref="Factorization.FactorizationModel"/> with biases the predicted rating is
+/// <c>GlobalMean + b_u + Score</c>; without biases the score is the prediction itself.
+/// </param>
+public readonly record struct Recommendation(int Index, string Id, string Title, IReadOnlyList<string> Genres, float Score)
+{
+    internal static Recommendation Create(Data.Catalog catalog, int item, float score)
+    {
+        ItemReference r = ItemReference.Create(catalog, item);
+        return new Recommendation(item, r.Id, r.Title, r.Genres, score);
+    }
+}

@@ -1,0 +1,222 @@
+using System.Buffers;
+using System.Globalization;
+using CollaborativeFiltering.Data;
+using CollaborativeFiltering.Internal;
+
+namespace CollaborativeFiltering.Scoring;
+
+/// <summary>
+/// Top-k recommendations: the items with the highest ranking score ⟨q, V_j⟩ + b_j for a user's query q
+/// (b_j the model's item bias, 0 when it has none; a user bias and the global mean shift every item
+/// equally and so do not change the ranking), excluding items the user already rated. Exact (every item
+/// is scored); ties go to the lower item index. A single user's result equals that user's row of
+/// <see cref="RecommendAll"/> bit for bit. Thread-safe.
+/// </summary>
+public static class Recommender
+{
+    /// <summary>The top-k items for a known user.</summary>
+    /// <param name="model">The model.</param>
+    /// <param name="user">A dense user index.</param>
+    /// <param name="k">How many items, greater than zero (fewer when fewer remain).</param>
+    /// <param name="exclude">
+    /// Ratings whose items are not recommended to their user: pass the training set so that only unseen
+    /// items are recommended. <see langword="null"/> excludes nothing.
+    /// </param>
+    /// <returns>Best first.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="model"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="user"/> is outside <c>[0, N)</c> or <paramref name="k"/> is not positive.</exception>
+    /// <exception cref="ArgumentException"><paramref name="exclude"/> belongs to another catalogue.</exception>
+    /// <exception cref="KeyNotFoundException">The model has no query embedding for this user.</exception>
+    public static IReadOnlyList<Recommendation> Recommend(IEmbeddingModel model, int user, int k = 10, RatingsDataset? exclude = null)
+    {
+        EmbeddingModelChecks.ThrowIfInvalid(model, nameof(model));
+        ThrowHelper.ThrowIfIndexOutOfRange(user, model.Catalog.UserCount, nameof(user));
+        ThrowHelper.ThrowIfNotPositive(k, nameof(k));
+        EmbeddingModelChecks.ThrowIfIncompatible(model, exclude, nameof(exclude));
+        float[] query = new float[model.Dimensions];
+        if (!model.TryGetUserQuery(user, query))
+        {
+            ThrowHelper.KeyNotFound(string.Create(CultureInfo.InvariantCulture, $"The model has no embedding for user {user} (id '{model.Catalog.Users.Ids[user]}')."));
+        }
+
+        ReadOnlySpan<int> excluded = exclude is null ? default : exclude.ByUser.GetColumns(user);
+        return Rank(model, query, k, excluded);
+    }
+
+    /// <summary>The top-k items for a known user given by external id.</summary>
+    /// <param name="model">The model.</param>
+    /// <param name="userId">The user's id as in the files.</param>
+    /// <param name="k">How many items, greater than zero.</param>
+    /// <param name="exclude">Ratings whose items are not recommended (pass the training set); <see langword="null"/> excludes nothing.</param>
+    /// <returns>Best first.</returns>
+    /// <exception cref="ArgumentNullException">An argument is <see langword="null"/>.</exception>
+    /// <exception cref="KeyNotFoundException"><paramref name="userId"/> is not in the catalogue (the message names it), or the model has no embedding for the user.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="k"/> is not positive.</exception>
+    /// <exception cref="ArgumentException"><paramref name="exclude"/> belongs to another catalogue.</exception>
+    public static IReadOnlyList<Recommendation> RecommendById(IEmbeddingModel model, string userId, int k = 10, RatingsDataset? exclude = null)
+    {
+        EmbeddingModelChecks.ThrowIfInvalid(model, nameof(model));
+        ArgumentNullException.ThrowIfNull(userId);
+        if (!model.Catalog.Users.TryGetIndex(userId, out int user))
+        {
+            ThrowHelper.KeyNotFound($"The user id '{userId}' is not in the model's catalogue.");
+        }
+
+        return Recommend(model, user, k, exclude);
+    }
+
+    /// <summary>The top-k items for an arbitrary query embedding (e.g. one computed by <see cref="FoldIn"/>).</summary>
+    /// <param name="model">The model.</param>
+    /// <param name="query">d finite floats.</param>
+    /// <param name="k">How many items, greater than zero.</param>
+    /// <param name="excludedItems">Dense item indices never to recommend, in any order.</param>
+    /// <returns>Best first.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="model"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException"><paramref name="query"/> does not have length d or holds a non-finite value.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="k"/> is not positive or an excluded index is outside <c>[0, M)</c>.</exception>
+    public static IReadOnlyList<Recommendation> RecommendForQuery(IEmbeddingModel model, ReadOnlySpan<float> query, int k = 10, ReadOnlySpan<int> excludedItems = default)
+    {
+        EmbeddingModelChecks.ThrowIfInvalid(model, nameof(model));
+        EmbeddingModelChecks.ThrowIfInvalidQuery(query, model.Dimensions, nameof(query));
+        ThrowHelper.ThrowIfNotPositive(k, nameof(k));
+        bool ascending = true;
+        for (int i = 0; i < excludedItems.Length; i++)
+        {
+            ThrowHelper.ThrowIfIndexOutOfRange(excludedItems[i], model.Catalog.ItemCount, nameof(excludedItems));
+            ascending &= i == 0 || excludedItems[i - 1] <= excludedItems[i];
+        }
+
+        if (!ascending)
+        {
+            int[] sorted = excludedItems.ToArray();
+            Array.Sort(sorted);
+            return Rank(model, query, k, sorted);
+        }
+
+        return Rank(model, query, k, excludedItems);
+    }
+
+    /// <summary>
+    /// Folds a new user in from ratings of items given by id (see <see cref="FoldIn"/>) and recommends
+    /// the top-k items they have not rated.
+    /// </summary>
+    /// <param name="model">The model.</param>
+    /// <param name="ratingsByItemId">(item id, rating) pairs, each id once.</param>
+    /// <param name="k">How many items, greater than zero.</param>
+    /// <param name="options">Fold-in options; <see langword="null"/> for the defaults.</param>
+    /// <returns>Best first, never one of the rated items.</returns>
+    /// <exception cref="ArgumentNullException">An argument or an id is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException">No ratings, or an id appears twice.</exception>
+    /// <exception cref="KeyNotFoundException">An item id is not in the catalogue; the message names it.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="k"/> is not positive or a rating is not finite.</exception>
+    /// <exception cref="InvalidOperationException">The solved embedding is not finite (values too large for single precision).</exception>
+    public static IReadOnlyList<Recommendation> RecommendForNewUser(IEmbeddingModel model, IEnumerable<KeyValuePair<string, float>> ratingsByItemId, int k = 10, FoldInOptions? options = null)
+    {
+        EmbeddingModelChecks.ThrowIfInvalid(model, nameof(model));
+        ThrowHelper.ThrowIfNotPositive(k, nameof(k));
+        var (items, ratings) = FoldIn.ResolveById(model, ratingsByItemId, nameof(ratingsByItemId));
+        return RankNewUser(model, items, ratings, k, options);
+    }
+
+    /// <summary>
+    /// Folds a new user in from ratings of items given by title substrings (each selects the first
+    /// item, lowest index, whose title contains it, case-insensitively) and recommends the top-k items
+    /// they have not rated.
+    /// </summary>
+    /// <param name="model">The model.</param>
+    /// <param name="ratingsByTitle">(title substring, rating) pairs.</param>
+    /// <param name="k">How many items, greater than zero.</param>
+    /// <param name="options">Fold-in options; <see langword="null"/> for the defaults.</param>
+    /// <returns>Best first, never one of the rated items.</returns>
+    /// <exception cref="ArgumentNullException">An argument or a title is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException">No ratings, a title is empty, or two titles select the same item.</exception>
+    /// <exception cref="KeyNotFoundException">No title contains a text; the message names it.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="k"/> is not positive or a rating is not finite.</exception>
+    /// <exception cref="InvalidOperationException">The solved embedding is not finite.</exception>
+    public static IReadOnlyList<Recommendation> RecommendForNewUserByTitle(IEmbeddingModel model, IEnumerable<KeyValuePair<string, float>> ratingsByTitle, int k = 10, FoldInOptions? options = null)
+    {
+        EmbeddingModelChecks.ThrowIfInvalid(model, nameof(model));
+        ThrowHelper.ThrowIfNotPositive(k, nameof(k));
+        var (items, ratings) = FoldIn.ResolveByTitle(model, ratingsByTitle, nameof(ratingsByTitle));
+        return RankNewUser(model, items, ratings, k, options);
+    }
+
+    /// <summary>
+    /// The exact top-k items of every user, computed in parallel over tiles of users with a cache-blocked
+    /// SIMD matrix product and a bounded heap per user. Row u equals <c>Recommend(model, u, k, exclude)</c>
+    /// bit for bit, whatever the degree of parallelism.
+    /// </summary>
+    /// <param name="model">The model.</param>
+    /// <param name="k">How many items per user, greater than zero (capped at M).</param>
+    /// <param name="exclude">Ratings whose items are not recommended to their user (pass the training set); <see langword="null"/> excludes nothing.</param>
+    /// <param name="maxDegreeOfParallelism">Worker threads: −1 for all cores, or a positive number.</param>
+    /// <param name="cancellationToken">Checked once per tile of users.</param>
+    /// <returns>N rows of K items and scores; users without a query embedding get an empty (padded) row.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="model"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="k"/> is not positive, or <paramref name="maxDegreeOfParallelism"/> is 0 or below −1.</exception>
+    /// <exception cref="ArgumentException"><paramref name="exclude"/> belongs to another catalogue.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
+    public static TopKRecommendations RecommendAll(IEmbeddingModel model, int k = 10, RatingsDataset? exclude = null, int maxDegreeOfParallelism = -1, CancellationToken cancellationToken = default)
+    {
+        EmbeddingModelChecks.ThrowIfInvalid(model, nameof(model));
+        ThrowHelper.ThrowIfNotPositive(k, nameof(k));
+        if (maxDegreeOfParallelism is 0 or < -1)
+        {
+            ThrowHelper.ArgumentOutOfRange(nameof(maxDegreeOfParallelism), maxDegreeOfParallelism, "-1 (all cores) or a positive number");
+        }
+
+        EmbeddingModelChecks.ThrowIfIncompatible(model, exclude, nameof(exclude));
+        cancellationToken.ThrowIfCancellationRequested();
+        int n = model.Catalog.UserCount;
+        int kk = Math.Min(k, model.Catalog.ItemCount);
+        var items = new int[(long)n * kk];
+        var scores = new float[items.Length];
+        if (kk > 0 && n > 0)
+        {
+            BatchTopK.Run(model, kk, exclude?.ByUser, maxDegreeOfParallelism, items, scores, cancellationToken);
+        }
+
+        return new TopKRecommendations(model.Catalog, kk, items, scores);
+    }
+
+    private static System.Collections.ObjectModel.ReadOnlyCollection<Recommendation> RankNewUser(IEmbeddingModel model, int[] items, float[] ratings, int k, FoldInOptions? options)
+    {
+        float[] query = FoldIn.Solve(model, items, ratings, (options ?? new FoldInOptions()).Regularization);
+        int[] sorted = (int[])items.Clone();
+        Array.Sort(sorted);
+        return Rank(model, query, k, sorted);
+    }
+
+    /// <summary>Scores every item with the chain kernel, adds biases, and selects the top k skipping <paramref name="excludedAscending"/>.</summary>
+    private static System.Collections.ObjectModel.ReadOnlyCollection<Recommendation> Rank(IEmbeddingModel model, ReadOnlySpan<float> query, int k, ReadOnlySpan<int> excludedAscending)
+    {
+        int m = model.Catalog.ItemCount;
+        int kk = Math.Min(k, m);
+        float[] buffer = ArrayPool<float>.Shared.Rent(m);
+        try
+        {
+            Span<float> scores = buffer.AsSpan(0, m);
+            ScoreKernel.DotAll(model.ItemEmbeddings, model.Dimensions, query, scores);
+            ReadOnlySpan<float> biases = model.ItemBiases;
+            for (int j = 0; j < m; j++)
+            {
+                scores[j] += biases.IsEmpty ? 0f : biases[j];
+            }
+
+            var hs = new float[kk];
+            var hi = new int[kk];
+            int count = TopK.Select(scores, excludedAscending, -1, hs, hi);
+            var result = new Recommendation[count];
+            for (int i = 0; i < count; i++)
+            {
+                result[i] = Recommendation.Create(model.Catalog, hi[i], hs[i]);
+            }
+
+            return Array.AsReadOnly(result);
+        }
+        finally
+        {
+            ArrayPool<float>.Shared.Return(buffer);
+        }
+    }
+}

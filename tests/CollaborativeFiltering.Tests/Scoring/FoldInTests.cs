@@ -1,0 +1,164 @@
+using CollaborativeFiltering.Data;
+using CollaborativeFiltering.Factorization;
+using CollaborativeFiltering.Scoring;
+
+namespace CollaborativeFiltering.Tests.Scoring;
+
+public class FoldInTests
+{
+    private static KeyValuePair<string, float> R(string key, float rating) => new(key, rating);
+
+    [Fact]
+    public void ComputeUserEmbedding_OneDimension_HandComputed()
+    {
+        // V = (1), (2); r = 3, 5; λ = 1: x = (3·1 + 5·2) / (1 + 4 + 1) = 13/6.
+        var model = FactorizationModel.FromEmbeddings(Catalog.Sequential(1, 2), 1, [0], [1, 2]);
+        FoldIn.ComputeUserEmbedding(model, [0, 1], [3f, 5f]).ShouldBeClose(1e-6f, 13f / 6f);
+    }
+
+    [Fact]
+    public void ComputeUserEmbedding_Biases_SubtractMeanAndItemBias()
+    {
+        // μ = 1, b = 0.5, −0.5: targets 1.5, 4.5; x = (1.5 + 9) / 6 = 1.75.
+        var model = FactorizationModel.FromEmbeddings(Catalog.Sequential(1, 2), 1, [0], [1, 2], [0f], [0.5f, -0.5f], 1f);
+        FoldIn.ComputeUserEmbeddingById(model, [R("1", 3f), R("2", 5f)]).ShouldBeClose(1e-6f, 1.75f);
+    }
+
+    [Fact]
+    public void ComputeUserEmbedding_FewerRatingsThanDimensions_Solvable()
+    {
+        // d = 2, one rating of item (1, 0) with r = 2, λ = 0.5: [[1.5, 0], [0, 0.5]] x = (2, 0) → x = (4/3, 0).
+        var model = FactorizationModel.FromEmbeddings(Catalog.Sequential(1, 2), 2, [0, 0], [1, 0, 0, 1]);
+        FoldIn.ComputeUserEmbedding(model, [0], [2f], new FoldInOptions { Regularization = 0.5 }).ShouldBeClose(1e-6f, 4f / 3f, 0f);
+    }
+
+    [Fact]
+    public void FoldIn_PlantedUser_RecoversEmbeddingAndRecommendations()
+    {
+        const int m = 200, d = 8, users = 3;
+        var rng = new Random(2024);
+        float[] u = ScoringTestModels.Normal(rng, users * d);
+        float[] v = ScoringTestModels.Normal(rng, m * d);
+        var model = FactorizationModel.FromEmbeddings(Catalog.Sequential(users, m), d, u, v);
+        int[] rated = [.. Enumerable.Range(0, m).OrderBy(_ => rng.Next()).Take(30)];
+        var byId = rated.Select(j => R(model.Catalog.Items[j], model.Predict(0, j))).ToList();
+
+        float[] x = FoldIn.ComputeUserEmbeddingById(model, byId);
+        float[] truth = model.GetUserEmbedding(0).ToArray();
+        double error = Math.Sqrt(truth.Zip(x, (a, b) => (double)(a - b) * (a - b)).Sum());
+        double norm = Math.Sqrt(truth.Sum(a => (double)a * a));
+        (error / norm).Should().BeLessThan(0.15);
+
+        var builder = new RatingsDatasetBuilder(model.Catalog);
+        foreach (var (id, rating) in byId)
+        {
+            builder.Add("1", id, rating);
+        }
+
+        var trained = Recommender.Recommend(model, 0, 10, builder.Build()).Select(r => r.Index);
+        var folded = Recommender.RecommendForNewUser(model, byId, 10);
+        folded.Select(r => r.Index).Intersect(trained).Count().Should().BeGreaterThanOrEqualTo(8);
+        folded.Select(r => r.Index).Intersect(rated).Should().BeEmpty();
+    }
+
+    [Fact]
+    public void ComputeUserEmbedding_SmallLambda_ExactRecovery()
+    {
+        var rng = new Random(7);
+        var model = FactorizationModel.FromEmbeddings(Catalog.Sequential(1, 40), 4, ScoringTestModels.Normal(rng, 4), ScoringTestModels.Normal(rng, 160));
+        int[] items = [.. Enumerable.Range(0, 20)];
+        float[] ratings = [.. items.Select(j => model.Predict(0, j))];
+        float[] x = FoldIn.ComputeUserEmbedding(model, items, ratings, new FoldInOptions { Regularization = 1e-6 });
+        x.ShouldBeClose(1e-4f, model.GetUserEmbedding(0).ToArray());
+    }
+
+    [Fact]
+    public void ComputeUserEmbeddingByTitle_FirstMatchUsed()
+    {
+        var model = ScoringTestModels.MovieModel();
+        // "aladdin" selects item 2 = (0.5, 0), the first match; "heat" item 4 = (−1, 0).
+        float[] byTitle = FoldIn.ComputeUserEmbeddingByTitle(model, [R("aladdin", 4f), R("HEAT", 1f)]);
+        float[] byId = FoldIn.ComputeUserEmbeddingById(model, [R("3", 4f), R("5", 1f)]);
+        byTitle.ShouldBeClose(0f, byId);
+    }
+
+    [Fact]
+    public void RecommendForNewUserByTitle_ExcludesRatedItems()
+    {
+        var recs = Recommender.RecommendForNewUserByTitle(ScoringTestModels.MovieModel(), [R("toy story", 5f), R("goldeneye", 4f)], 10);
+        recs.Select(r => r.Index).Should().NotContain([0, 1]).And.HaveCount(3);
+    }
+
+    [Fact]
+    public void ComputeUserEmbeddingByTitle_NoMatch_KeyNotFoundNamingText()
+    {
+        var act = () => FoldIn.ComputeUserEmbeddingByTitle(ScoringTestModels.MovieModel(), [R("Casablanca", 4f)]);
+        act.Should().Throw<KeyNotFoundException>().WithMessage("*'Casablanca'*");
+    }
+
+    [Fact]
+    public void ComputeUserEmbeddingByTitle_TwoTextsSameItem_Throws()
+    {
+        var act = () => FoldIn.ComputeUserEmbeddingByTitle(ScoringTestModels.MovieModel(), [R("Toy", 4f), R("story", 3f)]);
+        act.Should().Throw<ArgumentException>().WithMessage("*'Toy'*'story'*").Which.ParamName.Should().Be("ratingsByTitle");
+    }
+
+    [Fact]
+    public void ComputeUserEmbeddingById_UnknownItem_KeyNotFoundNamingIt()
+    {
+        var act = () => FoldIn.ComputeUserEmbeddingById(ScoringTestModels.MovieModel(), [R("1", 4f), R("1682", 3f)]);
+        act.Should().Throw<KeyNotFoundException>().WithMessage("*'1682'*");
+    }
+
+    [Fact]
+    public void ComputeUserEmbeddingById_NoRatings_ArgumentException()
+    {
+        var act = () => FoldIn.ComputeUserEmbeddingById(ScoringTestModels.MovieModel(), []);
+        act.Should().Throw<ArgumentException>().Which.ParamName.Should().Be("ratingsByItemId");
+        FluentActions.Invoking(() => Recommender.RecommendForNewUser(ScoringTestModels.MovieModel(), [], 5))
+            .Should().Throw<ArgumentException>().Which.ParamName.Should().Be("ratingsByItemId");
+    }
+
+    [Theory]
+    [InlineData(float.NaN)]
+    [InlineData(float.PositiveInfinity)]
+    public void ComputeUserEmbeddingById_NonFiniteRating_OutOfRangeNamingItem(float rating)
+    {
+        var act = () => FoldIn.ComputeUserEmbeddingById(ScoringTestModels.MovieModel(), [R("2", 4f), R("4", rating)]);
+        act.Should().Throw<ArgumentOutOfRangeException>().WithMessage("*'4'*").Which.ParamName.Should().Be("ratingsByItemId");
+    }
+
+    [Fact]
+    public void ComputeUserEmbeddingById_DuplicateId_Throws()
+    {
+        var act = () => FoldIn.ComputeUserEmbeddingById(ScoringTestModels.MovieModel(), [R("2", 4f), R("2", 3f)]);
+        act.Should().Throw<ArgumentException>().WithMessage("*'2'*twice*");
+    }
+
+    [Fact]
+    public void ComputeUserEmbedding_IndexOverloadBadInput_Throws()
+    {
+        var model = ScoringTestModels.MovieModel();
+        FluentActions.Invoking(() => FoldIn.ComputeUserEmbedding(model, [0, 9], [1f, 2f])).Should().Throw<ArgumentOutOfRangeException>().Which.ParamName.Should().Be("items");
+        FluentActions.Invoking(() => FoldIn.ComputeUserEmbedding(model, [0, 1], [1f])).Should().Throw<ArgumentException>().Which.ParamName.Should().Be("ratings");
+        FluentActions.Invoking(() => FoldIn.ComputeUserEmbedding(model, [], [])).Should().Throw<ArgumentException>().Which.ParamName.Should().Be("ratings");
+        FluentActions.Invoking(() => FoldIn.ComputeUserEmbedding(model, [1, 1], [1f, 2f])).Should().Throw<ArgumentException>().Which.ParamName.Should().Be("items");
+    }
+
+    [Theory]
+    [InlineData(0.0)]
+    [InlineData(-1.0)]
+    [InlineData(double.NaN)]
+    [InlineData(double.PositiveInfinity)]
+    public void FoldInOptions_InvalidRegularization_ThrowsNamingOption(double lambda)
+    {
+        var act = () => new FoldInOptions { Regularization = lambda };
+        act.Should().Throw<ArgumentOutOfRangeException>().Which.ParamName.Should().Be("Regularization");
+    }
+
+    [Fact]
+    public void FoldInOptions_Default_IsOne()
+    {
+        new FoldInOptions().Regularization.Should().Be(1.0);
+    }
+}
