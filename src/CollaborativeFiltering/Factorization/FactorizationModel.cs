@@ -44,7 +44,7 @@ public sealed partial class FactorizationModel : IEmbeddingModel
     /// <param name="globalMean">μ, added to every prediction.</param>
     /// <returns>The model.</returns>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="dimensions"/> is not positive.</exception>
-    /// <exception cref="ArgumentException">A span has the wrong length or holds a NaN or infinite value.</exception>
+    /// <exception cref="ArgumentException">A span has the wrong length or holds a NaN or infinite value, or only one of the bias spans is given.</exception>
     public static FactorizationModel FromEmbeddings(Catalog catalog, int dimensions, ReadOnlySpan<float> userEmbeddings, ReadOnlySpan<float> itemEmbeddings, ReadOnlySpan<float> userBiases = default, ReadOnlySpan<float> itemBiases = default, float globalMean = 0)
     {
         ArgumentNullException.ThrowIfNull(catalog);
@@ -53,6 +53,11 @@ public sealed partial class FactorizationModel : IEmbeddingModel
         CheckLength(itemEmbeddings, (long)catalog.ItemCount * dimensions, nameof(itemEmbeddings), allowEmpty: false);
         CheckLength(userBiases, catalog.UserCount, nameof(userBiases), allowEmpty: true);
         CheckLength(itemBiases, catalog.ItemCount, nameof(itemBiases), allowEmpty: true);
+        if (userBiases.IsEmpty != itemBiases.IsEmpty)
+        {
+            ThrowHelper.Argument(userBiases.IsEmpty ? nameof(userBiases) : nameof(itemBiases), "Give both user and item biases, or neither.");
+        }
+
         if (!float.IsFinite(globalMean))
         {
             ThrowHelper.ArgumentOutOfRange(nameof(globalMean), globalMean, "a finite number");

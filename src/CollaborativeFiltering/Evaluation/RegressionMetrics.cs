@@ -1,0 +1,171 @@
+using System.Globalization;
+using System.Numerics.Tensors;
+using CollaborativeFiltering.Data;
+using CollaborativeFiltering.Factorization;
+using CollaborativeFiltering.Internal;
+
+namespace CollaborativeFiltering.Evaluation;
+
+/// <summary>
+/// Rating-prediction error metrics. For n ratings r_t and predictions p_t:
+/// MSE = (1/n) Σ_t (r_t − p_t)², RMSE = √MSE, MAE = (1/n) Σ_t |r_t − p_t|.
+/// Errors are formed from <see cref="float"/> values and accumulated in <see cref="double"/>; a NaN
+/// prediction makes the result NaN. Thread-safe.
+/// </summary>
+public static class RegressionMetrics
+{
+    /// <summary>
+    /// MSE, RMSE and MAE of a model's predictions <see cref="FactorizationModel.Predict(int, int)"/> (not
+    /// clipped) on every rating of <paramref name="ratings"/>. The predictions are computed exactly as
+    /// <c>Predict</c> computes them, so the MSE agrees with <see cref="FactorizationModel.MeanSquaredError"/>
+    /// on the same ratings up to rounding (errors here are taken in <see cref="double"/>).
+    /// </summary>
+    /// <param name="model">The trained model.</param>
+    /// <param name="ratings">The ratings to score, over the model's catalogue; at least one.</param>
+    /// <returns>The errors and the number of ratings scored.</returns>
+    /// <exception cref="ArgumentNullException">An argument is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException"><paramref name="ratings"/> is empty or belongs to another catalogue.</exception>
+    public static RegressionResult Compute(FactorizationModel model, RatingsDataset ratings) =>
+        ComputeCore(model, ratings, float.NegativeInfinity, float.PositiveInfinity);
+
+    /// <summary>
+    /// MSE, RMSE and MAE of a model's predictions clipped to the rating scale: each prediction p is
+    /// replaced by <c>min(max(p, minRating), maxRating)</c> before the error is taken (e.g. 1 and 5 for
+    /// MovieLens, 0.5 and 5 for half-star data). Clipping never increases an error whose rating lies in
+    /// the range.
+    /// </summary>
+    /// <param name="model">The trained model.</param>
+    /// <param name="ratings">The ratings to score, over the model's catalogue; at least one.</param>
+    /// <param name="minRating">The lowest rating of the scale; finite.</param>
+    /// <param name="maxRating">The highest rating of the scale; finite and at least <paramref name="minRating"/>.</param>
+    /// <returns>The errors and the number of ratings scored.</returns>
+    /// <exception cref="ArgumentNullException">An argument is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException"><paramref name="ratings"/> is empty or belongs to another catalogue.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="minRating"/> is not finite, or <paramref name="maxRating"/> is not finite or is below <paramref name="minRating"/>.</exception>
+    public static RegressionResult Compute(FactorizationModel model, RatingsDataset ratings, float minRating, float maxRating)
+    {
+        if (!float.IsFinite(minRating))
+        {
+            ThrowHelper.ArgumentOutOfRange(nameof(minRating), minRating, "a finite number");
+        }
+
+        if (!float.IsFinite(maxRating) || maxRating < minRating)
+        {
+            ThrowHelper.ArgumentOutOfRange(nameof(maxRating), maxRating, string.Create(CultureInfo.InvariantCulture, $"a finite number at least minRating ({minRating})"));
+        }
+
+        return ComputeCore(model, ratings, minRating, maxRating);
+    }
+
+    /// <summary>MSE, RMSE and MAE of predictions against actual ratings, pairwise.</summary>
+    /// <param name="predicted">The predictions p_t.</param>
+    /// <param name="actual">The ratings r_t, as many as <paramref name="predicted"/>; at least one.</param>
+    /// <returns>The errors and n = the spans' length.</returns>
+    /// <exception cref="ArgumentException">The spans are empty or differ in length.</exception>
+    public static RegressionResult Compute(ReadOnlySpan<float> predicted, ReadOnlySpan<float> actual)
+    {
+        CheckSpans(predicted, actual);
+        double squares = 0;
+        double absolutes = 0;
+        for (int t = 0; t < predicted.Length; t++)
+        {
+            double e = (double)actual[t] - predicted[t];
+            squares += e * e;
+            absolutes += Math.Abs(e);
+        }
+
+        return Result(squares, absolutes, predicted.Length);
+    }
+
+    /// <summary>Mean squared error (1/n) Σ_t (r_t − p_t)².</summary>
+    /// <param name="predicted">The predictions p_t.</param>
+    /// <param name="actual">The ratings r_t, as many as <paramref name="predicted"/>; at least one.</param>
+    /// <returns>The MSE.</returns>
+    /// <exception cref="ArgumentException">The spans are empty or differ in length.</exception>
+    public static double Mse(ReadOnlySpan<float> predicted, ReadOnlySpan<float> actual) => Compute(predicted, actual).Mse;
+
+    /// <summary>Root mean squared error √((1/n) Σ_t (r_t − p_t)²).</summary>
+    /// <param name="predicted">The predictions p_t.</param>
+    /// <param name="actual">The ratings r_t, as many as <paramref name="predicted"/>; at least one.</param>
+    /// <returns>The RMSE.</returns>
+    /// <exception cref="ArgumentException">The spans are empty or differ in length.</exception>
+    public static double Rmse(ReadOnlySpan<float> predicted, ReadOnlySpan<float> actual) => Compute(predicted, actual).Rmse;
+
+    /// <summary>Mean absolute error (1/n) Σ_t |r_t − p_t|.</summary>
+    /// <param name="predicted">The predictions p_t.</param>
+    /// <param name="actual">The ratings r_t, as many as <paramref name="predicted"/>; at least one.</param>
+    /// <returns>The MAE.</returns>
+    /// <exception cref="ArgumentException">The spans are empty or differ in length.</exception>
+    public static double Mae(ReadOnlySpan<float> predicted, ReadOnlySpan<float> actual) => Compute(predicted, actual).Mae;
+
+    private static RegressionResult ComputeCore(FactorizationModel model, RatingsDataset ratings, float min, float max)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(ratings);
+        if (!model.Catalog.IsCompatibleWith(ratings.Catalog))
+        {
+            ThrowHelper.Argument(nameof(ratings), "The ratings belong to another catalogue than the model's (different user or item ids).");
+        }
+
+        if (ratings.Count == 0)
+        {
+            ThrowHelper.Argument(nameof(ratings), "The ratings are empty; at least one rating is needed to compute an error.");
+        }
+
+        // Same float arithmetic as FactorizationModel.Predict: ((μ + b_u) + b_i) + ⟨U_u, V_i⟩.
+        ReadOnlySpan<int> offsets = ratings.ByUser.RowOffsets;
+        ReadOnlySpan<int> items = ratings.ByUser.ColumnIndices;
+        ReadOnlySpan<float> values = ratings.ByUser.Values;
+        ReadOnlySpan<float> users = model.UserEmbeddings;
+        ReadOnlySpan<float> itemFactors = model.ItemEmbeddings;
+        ReadOnlySpan<float> userBiases = model.UserBiases;
+        ReadOnlySpan<float> itemBiases = model.ItemBiases;
+        bool biased = model.HasBiases;
+        int d = model.Dimensions;
+        double squares = 0;
+        double absolutes = 0;
+        for (int u = 0; u < ratings.UserCount; u++)
+        {
+            int start = offsets[u];
+            int end = offsets[u + 1];
+            if (start == end)
+            {
+                continue;
+            }
+
+            ReadOnlySpan<float> pu = users.Slice(u * d, d);
+            float bu = biased ? model.GlobalMean + userBiases[u] : 0f;
+            for (int p = start; p < end; p++)
+            {
+                int i = items[p];
+                float dot = TensorPrimitives.Dot(pu, itemFactors.Slice(i * d, d));
+                float prediction = biased ? bu + itemBiases[i] + dot : dot;
+                prediction = Math.Clamp(prediction, min, max);
+                double e = (double)values[p] - prediction;
+                squares += e * e;
+                absolutes += Math.Abs(e);
+            }
+        }
+
+        return Result(squares, absolutes, ratings.Count);
+    }
+
+    private static RegressionResult Result(double squares, double absolutes, int count)
+    {
+        double mse = squares / count;
+        return new RegressionResult(mse, Math.Sqrt(mse), absolutes / count, count);
+    }
+
+    private static void CheckSpans(ReadOnlySpan<float> predicted, ReadOnlySpan<float> actual)
+    {
+        if (predicted.IsEmpty)
+        {
+            ThrowHelper.Argument(nameof(predicted), "predicted is empty; at least one prediction is needed to compute an error.");
+        }
+
+        if (actual.Length != predicted.Length)
+        {
+            ThrowHelper.Argument(nameof(actual), string.Create(CultureInfo.InvariantCulture, $"actual has {actual.Length} values but predicted has {predicted.Length}; they must be paired."));
+        }
+    }
+}
