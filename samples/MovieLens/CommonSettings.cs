@@ -20,14 +20,18 @@ internal class CommonSettings : CommandSettings
     public bool Synthetic { get; init; }
 
     [CommandOption("--out <DIR>")]
-    [Description("Directory for charts and exports. Default: ./out")]
+    [Description("Directory for charts and exports.")]
     [DefaultValue("out")]
     public string Out { get; init; } = "out";
 
     [CommandOption("--seed <N>")]
-    [Description("Seed for splits, initialisation and the synthetic set. Default: 42")]
+    [Description("Seed for splits, initialisation and the synthetic set.")]
     [DefaultValue(42)]
     public int Seed { get; init; } = 42;
+
+    [CommandOption("--quick")]
+    [Description("A smoke run: every model trains for 1/20 of its iterations (at least 3), t-SNE for 250, and the synthetic set is small (300 users × 400 movies × 12k ratings).")]
+    public bool Quick { get; init; }
 
     public override ValidationResult Validate()
     {

@@ -34,8 +34,11 @@ internal static class DataSource
             }
         }
 
-        var synthetic = SyntheticDataset.Generate(new SyntheticOptions { Seed = settings.Seed }, cancellationToken);
-        return new Loaded(synthetic.Dataset, "the synthetic MovieLens-shaped set (943 users × 1682 movies × 100k ratings)", true);
+        SyntheticOptions options = settings.Quick
+            ? new SyntheticOptions { Users = 300, Items = 400, Ratings = 12_000, Seed = settings.Seed }
+            : new SyntheticOptions { Seed = settings.Seed };
+        var synthetic = SyntheticDataset.Generate(options, cancellationToken);
+        return new Loaded(synthetic.Dataset, $"the synthetic MovieLens-shaped set ({options.Users} users × {options.Items} movies × {options.Ratings} ratings, seed {options.Seed})", true);
     }
 
     private static async Task<string?> TryDownloadAsync(CommonSettings settings, IAnsiConsole console, CancellationToken cancellationToken)

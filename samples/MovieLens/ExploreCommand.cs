@@ -1,24 +1,23 @@
-using System.Globalization;
 using CollaborativeFiltering.Data;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
 namespace MovieLensSample;
 
-/// <summary>The notebook's exploration step: users describe, most rated, best rated, genre occurrences.</summary>
+/// <summary>The notebook's exploration step: users describe, most rated, best rated, genre occurrences, and the histograms as PNG.</summary>
 internal sealed class ExploreCommand(IAnsiConsole console) : AsyncCommand<CommonSettings>
 {
     public override async Task<int> ExecuteAsync(CommandContext context, CommonSettings settings, CancellationToken cancellationToken)
     {
         var loaded = await DataSource.LoadAsync(settings, console, cancellationToken).ConfigureAwait(false);
-        Explore(console, loaded);
+        Explore(console, loaded, settings.Out);
         return 0;
     }
 
-    public static void Explore(IAnsiConsole console, DataSource.Loaded loaded)
+    public static void Explore(IAnsiConsole console, DataSource.Loaded loaded, string outDir)
     {
         RatingsDataset ds = loaded.Dataset;
-        console.Write(new Rule("[bold]Exploring the data[/]").LeftJustified());
+        Tables.Section(console, "Exploring the data");
         console.MarkupLine($"Data: {Markup.Escape(loaded.Description)}");
         console.MarkupLine($"{ds.UserCount} users, {ds.ItemCount} movies, {ds.Count} ratings (density {ds.Count / ((double)ds.UserCount * ds.ItemCount):P2}).");
         console.WriteLine();
@@ -41,14 +40,14 @@ internal sealed class ExploreCommand(IAnsiConsole console) : AsyncCommand<Common
             describe.AddColumn(new TableColumn(name).RightAligned());
         }
 
-        AddRow(describe, "count", columns, s => s.Count.ToString(CultureInfo.InvariantCulture));
-        AddRow(describe, "mean", columns, s => F(s.Mean));
-        AddRow(describe, "std", columns, s => F(s.Std));
-        AddRow(describe, "min", columns, s => F(s.Min));
-        AddRow(describe, "25%", columns, s => F(s.Percentile25));
-        AddRow(describe, "50%", columns, s => F(s.Median));
-        AddRow(describe, "75%", columns, s => F(s.Percentile75));
-        AddRow(describe, "max", columns, s => F(s.Max));
+        AddRow(describe, "count", columns, s => Tables.I(s.Count));
+        AddRow(describe, "mean", columns, s => Tables.F(s.Mean));
+        AddRow(describe, "std", columns, s => Tables.F(s.Std));
+        AddRow(describe, "min", columns, s => Tables.F(s.Min));
+        AddRow(describe, "25%", columns, s => Tables.F(s.Percentile25));
+        AddRow(describe, "50%", columns, s => Tables.F(s.Median));
+        AddRow(describe, "75%", columns, s => Tables.F(s.Percentile75));
+        AddRow(describe, "max", columns, s => Tables.F(s.Max));
         console.Write(describe);
 
         console.Write(ItemTable("Top 10 most rated movies", DatasetStatistics.MostRated(ds, 10)));
@@ -57,10 +56,11 @@ internal sealed class ExploreCommand(IAnsiConsole console) : AsyncCommand<Common
         var genres = new Table().Title("Genre occurrences (movies per genre)").AddColumn("genre").AddColumn(new TableColumn("movies").RightAligned());
         foreach (var g in DatasetStatistics.GenreOccurrences(ds.Catalog))
         {
-            genres.AddRow(Markup.Escape(g.Genre), g.Count.ToString(CultureInfo.InvariantCulture));
+            genres.AddRow(Markup.Escape(g.Genre), Tables.I(g.Count));
         }
 
         console.Write(genres);
+        ExplorationCharts.Write(console, ds, outDir);
     }
 
     private static Table ItemTable(string title, IReadOnlyList<ItemRatingSummary> items)
@@ -69,7 +69,7 @@ internal sealed class ExploreCommand(IAnsiConsole console) : AsyncCommand<Common
             .AddColumn(new TableColumn("rating_count").RightAligned()).AddColumn(new TableColumn("rating_mean").RightAligned());
         foreach (var item in items)
         {
-            table.AddRow(Markup.Escape(item.Id), Markup.Escape(item.Title), item.RatingCount.ToString(CultureInfo.InvariantCulture), F(item.MeanRating));
+            table.AddRow(Markup.Escape(item.Id), Markup.Escape(item.Title), Tables.I(item.RatingCount), Tables.F(item.MeanRating));
         }
 
         return table;
@@ -77,6 +77,4 @@ internal sealed class ExploreCommand(IAnsiConsole console) : AsyncCommand<Common
 
     private static void AddRow(Table table, string label, List<(string Name, Summary Summary)> columns, Func<Summary, string> cell) =>
         table.AddRow([label, .. columns.Select(c => cell(c.Summary))]);
-
-    private static string F(double value) => value.ToString("0.000", CultureInfo.InvariantCulture);
 }

@@ -1,12 +1,16 @@
+using CollaborativeFiltering.Factorization;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
 namespace MovieLensSample;
 
-/// <summary>Runs the command app: bad arguments and bad data exit non-zero with one line and no stack trace.</summary>
+/// <summary>Builds and runs the command app: bad arguments and bad data exit non-zero with one line and no stack trace.</summary>
 internal static class SampleApp
 {
-    public static async Task<int> RunAsync(CommandApp app, string[] args)
+    private const int RedirectedWidth = 140;
+
+    /// <summary>The process entry: the real console, Ctrl+C cancels.</summary>
+    public static async Task<int> RunAsync(string[] args)
     {
         using var cancel = new CancellationTokenSource();
         Console.CancelKeyPress += (_, e) =>
@@ -15,24 +19,73 @@ internal static class SampleApp
             cancel.Cancel();
         };
 
+        IAnsiConsole console = AnsiConsole.Console;
+        if (Console.IsOutputRedirected)
+        {
+            // Spectre assumes 80 columns when the output is a file or pipe: too narrow for the comparison table.
+            console.Profile.Width = Math.Max(console.Profile.Width, RedirectedWidth);
+        }
+
+        return await RunAsync(args, console, cancel.Token).ConfigureAwait(false);
+    }
+
+    /// <summary>Runs the app writing to <paramref name="console"/> (tests pass one that records).</summary>
+    public static async Task<int> RunAsync(string[] args, IAnsiConsole console, CancellationToken cancellationToken)
+    {
         try
         {
-            return await app.RunAsync(args, cancel.Token).ConfigureAwait(false);
+            return await Create(console).RunAsync(args, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception e) when (e is CommandAppException or CommandParseException or CommandRuntimeException)
         {
-            AnsiConsole.MarkupLine($"[red]error:[/] {Markup.Escape(e.Message)}");
-            return 2;
+            return Error(console, e, 2);
         }
         catch (OperationCanceledException)
         {
-            AnsiConsole.MarkupLine("[yellow]cancelled[/]");
+            console.MarkupLine("[yellow]cancelled[/]");
             return 130;
         }
-        catch (Exception e) when (e is FormatException or IOException or ArgumentException or KeyNotFoundException or InvalidOperationException or UnauthorizedAccessException)
+        catch (Exception e) when (e is FormatException or IOException or ArgumentException or KeyNotFoundException or InvalidOperationException
+                                      or UnauthorizedAccessException or TrainingDivergedException)
         {
-            AnsiConsole.MarkupLine($"[red]error:[/] {Markup.Escape(e.Message)}");
-            return 1;
+            return Error(console, e, 1);
         }
+    }
+
+    public static CommandApp<WalkthroughCommand> Create(IAnsiConsole console)
+    {
+        var app = new CommandApp<WalkthroughCommand>();
+        app.WithDescription("Walks the MovieLens notebook end to end (no command), or runs one step (a command). Charts go to --out as PNG.");
+        app.Configure(config =>
+        {
+            config.SetApplicationName("MovieLens");
+            config.ConfigureConsole(console);
+            config.PropagateExceptions();
+            config.UseStrictParsing();
+            config.AddCommand<ExploreCommand>("explore")
+                .WithDescription("Explore the data: users describe, most rated and best rated movies, genre occurrences, histograms (PNG).");
+            config.AddCommand<TrainCommand>("train")
+                .WithDescription("Train one model (--model) on a holdout split or --train-file/--test-file; print train and test MSE and RMSE; --save it.")
+                .WithExample("train", "--model", "regularized", "--dimensions", "50", "--iterations", "3000", "--save", "model.cfm");
+            config.AddCommand<NeighborsCommand>("neighbors")
+                .WithDescription("The movies nearest to one movie (--title or --id) by dot product or cosine.")
+                .WithExample("neighbors", "--title", "Aladdin", "--measure", "cosine");
+            config.AddCommand<RecommendCommand>("recommend")
+                .WithDescription("Recommendations for a user of the data (--user) or a new user who rates a few movies (--rate).")
+                .WithExample("recommend", "--rate", "Toy Story=5,Star Wars=4,Fargo=1");
+            config.AddCommand<ProjectCommand>("project")
+                .WithDescription("A 2-D map of the movie embeddings (--method tsne or pca) coloured by genre, as PNG.");
+            config.AddCommand<ExportCommand>("export")
+                .WithDescription("Write the embeddings for the TensorBoard Embedding Projector (TSV) or as CSV.");
+        });
+        return app;
+    }
+
+    /// <summary>One line: the message with its line breaks folded (an ArgumentOutOfRangeException puts the actual value on a second line).</summary>
+    private static int Error(IAnsiConsole console, Exception e, int exitCode)
+    {
+        string message = string.Join(' ', e.Message.Split(['\r', '\n'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+        console.MarkupLine($"[red]error:[/] {Markup.Escape(message)}");
+        return exitCode;
     }
 }

@@ -1,0 +1,36 @@
+using CollaborativeFiltering;
+using CollaborativeFiltering.Data;
+using CollaborativeFiltering.Scoring;
+using Spectre.Console;
+
+namespace MovieLensSample;
+
+/// <summary>The movie whose neighbours are shown: by title substring, by id, or (by default) "Aladdin", else the most rated movie.</summary>
+internal readonly record struct ItemQuery(string? Title, string? Id, int? Index)
+{
+    /// <summary>The notebook's example.</summary>
+    public const string DefaultTitle = "Aladdin";
+
+    /// <summary>--title or --id when given; else "Aladdin" when a title contains it; else the most rated movie, with a notice.</summary>
+    public static ItemQuery Choose(IAnsiConsole console, string? title, string? id, RatingsDataset ratings)
+    {
+        if (title is not null || id is not null)
+        {
+            return new ItemQuery(title, id, null);
+        }
+
+        if (ratings.Catalog.ItemInfos.Any(i => i.Title.Contains(DefaultTitle, StringComparison.OrdinalIgnoreCase)))
+        {
+            return new ItemQuery(DefaultTitle, null, null);
+        }
+
+        var mostRated = DatasetStatistics.MostRated(ratings, 1)[0];
+        console.MarkupLine(Markup.Escape($"[No title contains '{DefaultTitle}' in this catalogue: showing the neighbours of the most rated movie, '{mostRated.Title}', instead. Choose another with --title or --id.]"));
+        return new ItemQuery(null, mostRated.Id, null);
+    }
+
+    public NeighborResult Find(IEmbeddingModel model, int k, SimilarityMeasure measure) =>
+        Id is { } id ? Neighbors.NearestItemsById(model, id, k, measure)
+        : Title is { } title ? Neighbors.NearestItemsByTitle(model, title, k, measure)
+        : Neighbors.NearestItems(model, Index ?? 0, k, measure);
+}

@@ -1,0 +1,44 @@
+using CollaborativeFiltering.Data;
+using CollaborativeFiltering.Evaluation;
+using CollaborativeFiltering.Factorization;
+using Spectre.Console;
+using Spectre.Console.Cli;
+
+namespace MovieLensSample;
+
+/// <summary>Trains one model (or evaluates a --load-ed one) and prints its train and test MSE and RMSE, and its top-10 ranking quality.</summary>
+internal sealed class TrainCommand(IAnsiConsole console) : AsyncCommand<ModelSettings>
+{
+    public override async Task<int> ExecuteAsync(CommandContext context, ModelSettings settings, CancellationToken cancellationToken)
+    {
+        var source = await ModelSource.GetAsync(settings, console, cancellationToken).ConfigureAwait(false);
+        if (source.Trained is { } trained)
+        {
+            TrainingReport.Components(console, trained);
+            TrainingReport.Curve(console, trained, settings.Out);
+        }
+        else
+        {
+            LoadedErrors(console, source.Model, source.Split);
+        }
+
+        var ranking = Tables.Create($"Top-{Ranking.K} recommendations on the test set ({Ranking.Description})", "model", Ranking.Columns);
+        Tables.AddRow(table: ranking, [source.Trained?.Name ?? "loaded", .. Tables.RankingCells(Ranking.Evaluate(source.Model, source.Split, cancellationToken))]);
+        Tables.AddRow(table: ranking, ["most popular (baseline)", .. Tables.RankingCells(Ranking.Popularity(source.Split))]);
+        console.Write(ranking);
+        return 0;
+    }
+
+    private static void LoadedErrors(IAnsiConsole console, FactorizationModel model, DatasetSplit split)
+    {
+        bool ratings = ModelKinds.PredictsRatings(model);
+        var table = Tables.Create("Errors of the loaded model", "ratings", "MSE", "RMSE", "MAE");
+        foreach (var (name, part) in new[] { ("train", split.Train), ("test", split.Test) })
+        {
+            RegressionResult r = RegressionMetrics.Compute(model, part);
+            Tables.AddRow(table, $"{name} ({r.Count})", Tables.Error(r.Mse, ratings), Tables.Error(r.Rmse, ratings), Tables.Error(r.Mae, ratings));
+        }
+
+        console.Write(table);
+    }
+}

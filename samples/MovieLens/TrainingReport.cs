@@ -1,0 +1,55 @@
+using System.Text.RegularExpressions;
+using CollaborativeFiltering.Factorization;
+using Spectre.Console;
+
+namespace MovieLensSample;
+
+/// <summary>What a training reported: the loss curve as PNG and, for a regularized model, the loss components.</summary>
+internal static partial class TrainingReport
+{
+    /// <summary>Train and test MSE (and the penalties, when the model has any) at every report: the notebook's loss plot.</summary>
+    public static void Curve(IAnsiConsole console, TrainedModel trained, string outDir)
+    {
+        IReadOnlyList<TrainingProgress> history = trained.History;
+        double[] x = [.. history.Select(p => (double)p.Iteration)];
+        var series = new List<(string, double[], double[])> { ("train MSE", x, [.. history.Select(p => p.TrainMse)]) };
+        if (history.All(p => p.ValidationMse is not null))
+        {
+            series.Add(("test MSE", x, [.. history.Select(p => p.ValidationMse!.Value)]));
+        }
+
+        if (HasPenalties(trained))
+        {
+            series.Add(("regularization", x, [.. history.Select(p => p.RegularizationLoss)]));
+            series.Add(("gravity", x, [.. history.Select(p => p.GravityLoss)]));
+            series.Add(("total loss", x, [.. history.Select(p => p.TotalLoss)]));
+        }
+
+        string file = $"training-{NonAlphanumeric().Replace(trained.Name.ToLowerInvariant(), "-").Trim('-')}.png";
+        Charts.Save(console, outDir, file, [Charts.Lines($"Training the {trained.Name} model", "iteration", "loss", [.. series])]);
+    }
+
+    /// <summary>The notebook's printout of the regularized loss: observed MSE, regularization and gravity terms, total, test MSE.</summary>
+    public static void Components(IAnsiConsole console, TrainedModel trained)
+    {
+        if (!HasPenalties(trained))
+        {
+            return;
+        }
+
+        TrainingProgress last = trained.History[^1];
+        var table = Tables.Create($"Loss components of the {trained.Name} model (iteration {last.Iteration})", "component", "value");
+        Tables.AddRow(table, "train MSE (observed)", Tables.F(last.ObservedLoss));
+        Tables.AddRow(table, "regularization (weighted)", Tables.F(last.RegularizationLoss));
+        Tables.AddRow(table, "gravity (weighted)", Tables.F(last.GravityLoss));
+        Tables.AddRow(table, "total loss", Tables.F(last.TotalLoss));
+        Tables.AddRow(table, "test MSE", Tables.F(last.ValidationMse ?? double.NaN));
+        console.Write(table);
+    }
+
+    private static bool HasPenalties(TrainedModel trained) =>
+        trained.History.Count > 0 && trained.History.Any(p => p.RegularizationLoss != 0 || p.GravityLoss != 0);
+
+    [GeneratedRegex("[^a-z0-9]+")]
+    private static partial Regex NonAlphanumeric();
+}
