@@ -1,0 +1,109 @@
+using System.Runtime.CompilerServices;
+using CollaborativeFiltering.Data;
+using CollaborativeFiltering.Factorization;
+using CollaborativeFiltering.Scoring;
+
+namespace CollaborativeFiltering.Tests.Readme;
+
+/// <summary>
+/// The README's API tour is the body of <see cref="Tour"/>, copied verbatim between the markers:
+/// this file compiles it and runs it, and <see cref="Readme_TourBlock_MatchesCompiledTour"/> fails
+/// when the two drift apart.
+/// </summary>
+public class ReadmeTests
+{
+    [Fact]
+    public void Tour_Runs_ProducesRecommendationsAndRoundTripsTheModel()
+    {
+        var (model, loaded, similar, top, newUser) = Tour();
+
+        loaded.ItemEmbeddings.ToArray().Should().Equal(model.ItemEmbeddings.ToArray());
+        similar.Neighbors.Should().HaveCount(6);
+        similar.Neighbors[0].Index.Should().Be(similar.Query.Index, "the query itself is listed first, as in the notebook");
+        top.Should().HaveCount(10);
+        newUser.Should().HaveCount(10);
+        newUser.Select(r => r.Id).Should().NotContain(["1", "50", "100"], "rated items are not recommended back");
+    }
+
+    [Fact]
+    public void Readme_TourBlock_MatchesCompiledTour()
+    {
+        string root = FindRepositoryRoot();
+        string source = File.ReadAllText(Path.Combine(root, "tests", "CollaborativeFiltering.Tests", "Readme", "ReadmeTests.cs"));
+        string readme = File.ReadAllText(Path.Combine(root, "README.md"));
+
+        string code = Dedent(Between(source, "// tour:start\n", "        // tour:end"));
+        string block = Between(readme, "<!-- tour:start -->\n```csharp\n", "```\n<!-- tour:end -->");
+
+        block.Should().Be(code, "README.md's API tour must be the code this test compiles (copy it from ReadmeTests.Tour)");
+    }
+
+    private static (FactorizationModel Model, FactorizationModel Loaded, NeighborResult Similar, IReadOnlyList<Recommendation> Top, IReadOnlyList<Recommendation> NewUser) Tour()
+    {
+        // tour:start
+        // Load MovieLens 100k (downloaded once into a per-user cache, then reused) ...
+        //   RatingsDataset ratings = MovieLens.Load(await MovieLens.DownloadAsync(MovieLensVariant.Ml100K));
+        // ... or, offline, a synthetic set of the same shape with a known planted model.
+        RatingsDataset ratings = SyntheticDataset.Generate(new SyntheticOptions { Seed = 1 }).Dataset;
+
+        // Split as the notebook does: 10 % of the ratings held out, seeded.
+        DatasetSplit split = DatasetSplitter.RandomHoldout(ratings, testFraction: 0.1, seed: 42);
+        Console.WriteLine(DatasetStatistics.Describe(DatasetStatistics.UserRatingCounts(split.Train)));
+
+        // The notebook's regularized model (observed MSE + L2 + gravity), trained by full-batch
+        // gradient descent, reporting train and test MSE every 10 iterations.
+        var factorizer = new RegularizedFactorizer(new RegularizedOptions { Iterations = 200 });
+        FactorizationModel model = factorizer.Fit(split.Train, validation: split.Test,
+            progress: new Progress<TrainingProgress>(p => Console.WriteLine($"{p.Iteration}: train {p.TrainMse:F3} test {p.ValidationMse:F3}")));
+
+        // Nearest movies by cosine (the query movie is listed first), and a user's top 10,
+        // skipping what that user already rated.
+        NeighborResult similar = Neighbors.NearestItemsByTitle(model, "Movie 1 ", k: 6, measure: SimilarityMeasure.Cosine);
+        IReadOnlyList<Recommendation> top = Recommender.RecommendById(model, "1", k: 10, exclude: split.Train);
+
+        // A new user rates three movies and gets recommendations (fold-in against fixed item embeddings).
+        var newUser = Recommender.RecommendForNewUser(model, new Dictionary<string, float> { ["1"] = 5, ["50"] = 4, ["100"] = 1 }, k: 10);
+
+        // Save and load: a versioned, checksummed binary file written atomically.
+        string path = Path.Combine(Path.GetTempPath(), $"tour-{Environment.ProcessId}.cfmodel");
+        model.Save(path);
+        FactorizationModel loaded = FactorizationModel.Load(path);
+        // tour:end
+        File.Delete(path);
+        return (model, loaded, similar, top, newUser);
+    }
+
+    private static string Between(string text, string start, string end)
+    {
+        text = text.Replace("\r\n", "\n", StringComparison.Ordinal);
+        int s = text.IndexOf(start, StringComparison.Ordinal);
+        s.Should().BeGreaterThanOrEqualTo(0, $"the marker '{start.Trim()}' must be present");
+        s += start.Length;
+        int e = text.IndexOf(end, s, StringComparison.Ordinal);
+        e.Should().BeGreaterThan(s, $"the marker '{end.Trim()}' must follow");
+        return text[s..e];
+    }
+
+    private static string Dedent(string code)
+    {
+        var lines = code.Split('\n');
+        return string.Join('\n', lines.Select(l => l.StartsWith("        ", StringComparison.Ordinal) ? l[8..] : l.TrimStart()));
+    }
+
+    internal static string FindRepositoryRoot([CallerFilePath] string sourceFile = "")
+    {
+        // The build output may live outside the repository (--artifacts-path), so look above both.
+        foreach (string start in new[] { AppContext.BaseDirectory, Path.GetDirectoryName(sourceFile) ?? "" })
+        {
+            for (var dir = new DirectoryInfo(start); dir is not null && dir.Exists; dir = dir.Parent)
+            {
+                if (File.Exists(Path.Combine(dir.FullName, "CollaborativeFiltering.sln")))
+                {
+                    return dir.FullName;
+                }
+            }
+        }
+
+        throw new DirectoryNotFoundException($"CollaborativeFiltering.sln not found above {AppContext.BaseDirectory} or {sourceFile}");
+    }
+}
