@@ -1,0 +1,512 @@
+using System.Diagnostics;
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using CollaborativeFiltering.Data;
+using CollaborativeFiltering.Internal;
+
+namespace CollaborativeFiltering.Factorization;
+
+/// <summary>The loss terms at the point a full-batch step was taken from (r and g unweighted).</summary>
+/// <param name="ObservedMse">(1/|Ω|) Σ (A_ij − ⟨U_i, V_j⟩)².</param>
+/// <param name="Regularization">r = (1/N) Σ‖U_i‖² + (1/M) Σ‖V_j‖².</param>
+/// <param name="Gravity">g = (1/(N·M)) Σ_i Σ_j ⟨U_i, V_j⟩² (0 when the trainer has no gravity term).</param>
+internal readonly record struct FullBatchLosses(double ObservedMse, double Regularization, double Gravity);
+
+/// <summary>
+/// The state and kernels of one full-batch gradient-descent fit of
+/// L = MSE + λ_r·r + λ_g·g over a fixed training set. Owns U and V (row-major float, the arrays it
+/// was given), their next values, a residual per rating, the Gram matrices and a
+/// <see cref="WorkerPool"/>; allocates nothing per iteration.
+/// </summary>
+/// <remarks>
+/// <para>One iteration (<see cref="Step"/>) runs up to three phases on the pool:</para>
+/// <list type="number">
+/// <item>Gram (only when λ_g &gt; 0): UᵀU and VᵀV, split by blocks of output rows, each entry
+/// summed over all rows in index order by one worker (upper part, mirrored afterwards).</item>
+/// <item>Users, over fixed blocks of the user-major CSR: for each rating the residual
+/// e = ⟨U_i, V_j⟩ − A_ij (stored at its user-major position), the data gradient Σ e·V_j, then
+/// U'_i = U_i − η·((2/|Ω|)·Σ e·V_j + (2λ_r/N)·U_i + (2λ_g/(N·M))·U_i·VᵀV).</item>
+/// <item>Items, over fixed blocks of the item-major CSR, reading residuals through
+/// <see cref="RatingsDataset.ItemToUserPosition"/>: V'_j likewise with U and UᵀU.</item>
+/// </list>
+/// <para>Both gradients are taken at the same point, then U and V are swapped with their next
+/// values. Blocks are fixed by the data and d (never by the thread count); each row and each Gram
+/// entry is computed by one thread in a fixed order and loss partial sums are per block, added in
+/// block order, so the result is bit-identical for any number of threads.</para>
+/// </remarks>
+internal sealed class FullBatchTrainer : IPoolWork, IDisposable
+{
+    /// <summary>Work per block, in multiply-adds (about 10–20 µs).</summary>
+    private const long BlockCost = 32_768;
+
+    /// <summary>Embeddings larger than this (bytes, U and V together) do not fit in cache: gathered rows are prefetched a few ratings ahead.</summary>
+    private const long PrefetchThreshold = 4 << 20;
+
+    /// <summary>How many ratings ahead rows are prefetched.</summary>
+    private const int PrefetchDistance = 8;
+
+    /// <summary>Gram rows per task.</summary>
+    private const int GramRowsPerTask = 4;
+
+    private readonly int _d;
+    private readonly int _n;
+    private readonly int _m;
+    private readonly int _count;
+
+    private readonly int[] _userOffsets;
+    private readonly int[] _userItems;
+    private readonly float[] _userValues;
+    private readonly int[] _itemOffsets;
+    private readonly int[] _itemUsers;
+    private readonly int[] _itemToUser;
+
+    private readonly int[]? _validationOffsets;
+    private readonly int[]? _validationItems;
+    private readonly float[]? _validationValues;
+    private readonly int _validationCount;
+
+    private readonly bool _gravity;
+    private readonly bool _prefetch;
+    private readonly float[] _residuals;
+    private readonly float[] _gramU;
+    private readonly float[] _gramV;
+    private readonly float[] _gravityU;
+    private readonly float[] _gravityV;
+    private readonly int _gramTasksPerMatrix;
+
+    // Gradient coefficients (a: data term, b: L2, c: gravity) and the same times η for a step.
+    private readonly float _gradA, _gradBU, _gradBV, _gradC;
+    private readonly float _stepA, _stepBU, _stepBV, _stepC;
+
+    private readonly int[] _userBlocks;
+    private readonly int[] _itemBlocks;
+    private readonly int[] _validationBlocks;
+    private readonly double[] _userSse;
+    private readonly double[] _userNorms;
+    private readonly double[] _itemNorms;
+    private readonly double[] _evaluationSse;
+
+    private readonly float[][] _scratch;
+    private readonly WorkerPool _pool;
+
+    private float[] _u;
+    private float[] _v;
+    private float[] _uNext;
+    private float[] _vNext;
+
+    private Phase _phase;
+    private int _nextTask;
+    private bool _gradientOnly;
+
+    /// <summary>Prepares a fit; takes ownership of <paramref name="users"/> (N·d) and <paramref name="items"/> (M·d) as the starting point.</summary>
+    public FullBatchTrainer(RatingsDataset train, RatingsDataset? validation, int dimensions, double learningRate, double regularizationWeight, double gravityWeight, int maxThreads, float[] users, float[] items)
+    {
+        Debug.Assert(train.Count > 0);
+        _d = dimensions;
+        _n = train.UserCount;
+        _m = train.ItemCount;
+        _count = train.Count;
+        Debug.Assert(users.Length == _n * _d && items.Length == _m * _d);
+
+        _userOffsets = train.ByUser.RowOffsetArray;
+        _userItems = train.ByUser.ColumnArray;
+        _userValues = train.ByUser.ValueArray;
+        _itemOffsets = train.ByItem.RowOffsetArray;
+        _itemUsers = train.ByItem.ColumnArray;
+        _itemToUser = train.ItemToUserPosition;
+        if (validation is { Count: > 0 })
+        {
+            _validationOffsets = validation.ByUser.RowOffsetArray;
+            _validationItems = validation.ByUser.ColumnArray;
+            _validationValues = validation.ByUser.ValueArray;
+            _validationCount = validation.Count;
+        }
+
+        _gravity = gravityWeight > 0;
+        _prefetch = (long)(_n + _m) * _d * sizeof(float) > PrefetchThreshold;
+        _residuals = new float[_count];
+        _gramU = _gravity ? new float[_d * _d] : [];
+        _gramV = _gravity ? new float[_d * _d] : [];
+        _gravityU = _gravity ? new float[users.Length] : [];
+        _gravityV = _gravity ? new float[items.Length] : [];
+        _gramTasksPerMatrix = (_d + GramRowsPerTask - 1) / GramRowsPerTask;
+
+        double n = _n, m = _m;
+        double a = 2.0 / _count, bu = 2.0 * regularizationWeight / n, bv = 2.0 * regularizationWeight / m, c = 2.0 * gravityWeight / (n * m);
+        (_gradA, _gradBU, _gradBV, _gradC) = ((float)a, (float)bu, (float)bv, (float)c);
+        (_stepA, _stepBU, _stepBV, _stepC) = ((float)(learningRate * a), (float)(learningRate * bu), (float)(learningRate * bv), (float)(learningRate * c));
+
+        int rowCost = _gravity ? (_d * _d) + (2 * _d) : 2 * _d;
+        _userBlocks = Partition(_userOffsets, _d, rowCost);
+        _itemBlocks = Partition(_itemOffsets, _d, rowCost);
+        _validationBlocks = _validationOffsets is null ? [0] : Partition(_validationOffsets, _d, _d);
+        _userSse = new double[_userBlocks.Length - 1];
+        _userNorms = new double[_userBlocks.Length - 1];
+        _itemNorms = new double[_itemBlocks.Length - 1];
+        _evaluationSse = new double[_userBlocks.Length - 1 + _validationBlocks.Length - 1];
+
+        _u = users;
+        _v = items;
+        _uNext = new float[users.Length];
+        _vNext = new float[items.Length];
+
+        int workers = Math.Clamp(maxThreads, 1, Math.Max(1, Math.Max(_userBlocks.Length, _itemBlocks.Length) - 1));
+        _scratch = new float[workers][];
+        for (int w = 0; w < workers; w++)
+        {
+            _scratch[w] = new float[2 * _d];
+        }
+
+        _pool = new WorkerPool(workers);
+    }
+
+    private enum Phase
+    {
+        Gram,
+        Users,
+        Items,
+        Evaluate,
+    }
+
+    /// <summary>The current user embeddings U (N·d, row-major).</summary>
+    public float[] Users => _u;
+
+    /// <summary>The current item embeddings V (M·d, row-major).</summary>
+    public float[] Items => _v;
+
+    /// <summary>The number of workers, the calling thread included.</summary>
+    public int WorkerCount => _pool.WorkerCount;
+
+    /// <summary>UᵀU as of the last step (d×d, row-major); empty without gravity.</summary>
+    internal ReadOnlySpan<float> UserGram => _gramU;
+
+    /// <summary>VᵀV as of the last step (d×d, row-major); empty without gravity.</summary>
+    internal ReadOnlySpan<float> ItemGram => _gramV;
+
+    /// <summary>One full-batch gradient step; returns the loss terms at the point the step was taken from.</summary>
+    public FullBatchLosses Step()
+    {
+        _gradientOnly = false;
+        FullBatchLosses losses = RunPasses();
+        (_u, _uNext) = (_uNext, _u);
+        (_v, _vNext) = (_vNext, _v);
+        return losses;
+    }
+
+    /// <summary>∂L/∂U and ∂L/∂V at the current point, without moving; returns the loss terms there.</summary>
+    public FullBatchLosses ComputeGradient(Span<float> userGradient, Span<float> itemGradient)
+    {
+        _gradientOnly = true;
+        try
+        {
+            FullBatchLosses losses = RunPasses();
+            _uNext.CopyTo(userGradient);
+            _vNext.CopyTo(itemGradient);
+            return losses;
+        }
+        finally
+        {
+            _gradientOnly = false;
+        }
+    }
+
+    /// <summary>The observed MSE of the current U, V on the training set, and on the validation set when there is one.</summary>
+    public (double TrainMse, double? ValidationMse) Evaluate()
+    {
+        RunPhase(Phase.Evaluate);
+        int trainBlocks = _userBlocks.Length - 1;
+        double train = 0, validation = 0;
+        for (int b = 0; b < trainBlocks; b++)
+        {
+            train += _evaluationSse[b];
+        }
+
+        for (int b = trainBlocks; b < _evaluationSse.Length; b++)
+        {
+            validation += _evaluationSse[b];
+        }
+
+        return (train / _count, _validationOffsets is null ? null : validation / _validationCount);
+    }
+
+    /// <inheritdoc/>
+    public void Dispose() => _pool.Dispose();
+
+    /// <inheritdoc/>
+    void IPoolWork.Execute(int worker)
+    {
+        float[] scratch = _scratch[worker];
+        switch (_phase)
+        {
+            case Phase.Gram:
+                for (int t = NextTask(); t < 2 * _gramTasksPerMatrix; t = NextTask())
+                {
+                    GramTask(t);
+                }
+
+                break;
+            case Phase.Users:
+                for (int b = NextTask(); b < _userSse.Length; b = NextTask())
+                {
+                    UserBlock(b, scratch);
+                }
+
+                break;
+            case Phase.Items:
+                for (int b = NextTask(); b < _itemNorms.Length; b = NextTask())
+                {
+                    ItemBlock(b, scratch);
+                }
+
+                break;
+            case Phase.Evaluate:
+                for (int b = NextTask(); b < _evaluationSse.Length; b = NextTask())
+                {
+                    EvaluationBlock(b);
+                }
+
+                break;
+        }
+    }
+
+    /// <summary>Cuts rows into consecutive blocks of about <see cref="BlockCost"/> multiply-adds; depends only on the data and d.</summary>
+    internal static int[] Partition(int[] offsets, int d, int rowCost)
+    {
+        int rows = offsets.Length - 1;
+        var bounds = new List<int>((int)Math.Min(rows + 1, (((long)offsets[rows] * d) / BlockCost) + 2)) { 0 };
+        long cost = 0;
+        for (int r = 0; r < rows; r++)
+        {
+            cost += ((long)(offsets[r + 1] - offsets[r]) * d) + rowCost;
+            if (cost >= BlockCost)
+            {
+                bounds.Add(r + 1);
+                cost = 0;
+            }
+        }
+
+        if (bounds[^1] != rows)
+        {
+            bounds.Add(rows);
+        }
+
+        return [.. bounds];
+    }
+
+    private FullBatchLosses RunPasses()
+    {
+        double gravity = 0;
+        if (_gravity)
+        {
+            RunPhase(Phase.Gram);
+            FactorKernels.MirrorUpper(_gramU, _d);
+            FactorKernels.MirrorUpper(_gramV, _d);
+            double sum = 0;
+            for (int k = 0; k < _gramU.Length; k++)
+            {
+                sum += (double)_gramU[k] * _gramV[k];
+            }
+
+            gravity = sum / ((double)_n * _m);
+        }
+
+        RunPhase(Phase.Users);
+        RunPhase(Phase.Items);
+        double sse = 0, userNorms = 0, itemNorms = 0;
+        for (int b = 0; b < _userSse.Length; b++)
+        {
+            sse += _userSse[b];
+            userNorms += _userNorms[b];
+        }
+
+        for (int b = 0; b < _itemNorms.Length; b++)
+        {
+            itemNorms += _itemNorms[b];
+        }
+
+        return new FullBatchLosses(sse / _count, (userNorms / _n) + (itemNorms / _m), gravity);
+    }
+
+    private void RunPhase(Phase phase)
+    {
+        _phase = phase;
+        _nextTask = 0;
+        _pool.Run(this);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private int NextTask() => Interlocked.Increment(ref _nextTask) - 1;
+
+    /// <summary>Rows [a0, a1) of XᵀX (X = U or V), upper part; mirrored after the phase.</summary>
+    private void GramTask(int task)
+    {
+        bool users = task < _gramTasksPerMatrix;
+        int a0 = (users ? task : task - _gramTasksPerMatrix) * GramRowsPerTask;
+        FactorKernels.GramRows(users ? _u : _v, users ? _n : _m, _d, a0, Math.Min(a0 + GramRowsPerTask, _d), users ? _gramU : _gramV);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void UserBlock(int block, float[] scratch)
+    {
+        int d = _d;
+        float[] u = _u, v = _v, next = _uNext, residuals = _residuals;
+        int[] offsets = _userOffsets, items = _userItems;
+        float[] values = _userValues;
+        Span<float> data = scratch.AsSpan(0, d);
+        ReadOnlySpan<float> gravity = scratch.AsSpan(d, d); // stays 0 without gravity
+        ReadOnlySpan<float> gravityRows = _gravityU;
+        int first = _userBlocks[block], end = _userBlocks[block + 1];
+        if (_gravity)
+        {
+            // U_i·VᵀV for the block's rows, four rows at a time.
+            FactorKernels.MultiplyRows(u.AsSpan(first * d, (end - first) * d), end - first, d, _gramV, _gravityU.AsSpan(first * d, (end - first) * d));
+        }
+
+        double sse = 0, norms = 0;
+        for (int r = first; r < end; r++)
+        {
+            ReadOnlySpan<float> x = u.AsSpan(r * d, d);
+            data.Clear();
+            int p = offsets[r], pe = offsets[r + 1];
+            for (; p <= pe - 4; p += 4)
+            {
+                if (_prefetch && p + PrefetchDistance + 3 < items.Length)
+                {
+                    for (int k = p + PrefetchDistance; k < p + PrefetchDistance + 4; k++)
+                    {
+                        FactorKernels.Prefetch(ref v[items[k] * d], d);
+                    }
+                }
+
+                ReadOnlySpan<float> y0 = v.AsSpan(items[p] * d, d), y1 = v.AsSpan(items[p + 1] * d, d), y2 = v.AsSpan(items[p + 2] * d, d), y3 = v.AsSpan(items[p + 3] * d, d);
+                Vector128<float> e = FactorKernels.Dot4(x, y0, y1, y2, y3) - Vector128.LoadUnsafe(ref values[p]);
+                e.StoreUnsafe(ref residuals[p]);
+                float e0 = e.GetElement(0), e1 = e.GetElement(1), e2 = e.GetElement(2), e3 = e.GetElement(3);
+                sse += ((double)e0 * e0) + ((double)e1 * e1) + ((double)e2 * e2) + ((double)e3 * e3);
+                FactorKernels.MultiplyAdd4(e0, y0, e1, y1, e2, y2, e3, y3, data);
+            }
+
+            for (; p < pe; p++)
+            {
+                ReadOnlySpan<float> y = v.AsSpan(items[p] * d, d);
+                float e = FactorKernels.Dot(x, y) - values[p];
+                residuals[p] = e;
+                sse += (double)e * e;
+                FactorKernels.MultiplyAdd(e, y, data);
+            }
+
+            norms += FactorKernels.Dot(x, x);
+            if (_gravity)
+            {
+                gravity = gravityRows.Slice(r * d, d);
+            }
+
+            if (_gradientOnly)
+            {
+                FactorKernels.Gradient(x, data, gravity, _gradA, _gradBU, _gradC, next.AsSpan(r * d, d));
+            }
+            else
+            {
+                FactorKernels.Step(x, data, gravity, _stepA, _stepBU, _stepC, next.AsSpan(r * d, d));
+            }
+        }
+
+        _userSse[block] = sse;
+        _userNorms[block] = norms;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void ItemBlock(int block, float[] scratch)
+    {
+        int d = _d;
+        float[] u = _u, v = _v, next = _vNext, residuals = _residuals;
+        int[] offsets = _itemOffsets, users = _itemUsers, link = _itemToUser;
+        Span<float> data = scratch.AsSpan(0, d);
+        ReadOnlySpan<float> gravity = scratch.AsSpan(d, d); // stays 0 without gravity
+        ReadOnlySpan<float> gravityRows = _gravityV;
+        int first = _itemBlocks[block], end = _itemBlocks[block + 1];
+        if (_gravity)
+        {
+            // V_j·UᵀU for the block's rows, four rows at a time.
+            FactorKernels.MultiplyRows(v.AsSpan(first * d, (end - first) * d), end - first, d, _gramU, _gravityV.AsSpan(first * d, (end - first) * d));
+        }
+
+        double norms = 0;
+        for (int r = first; r < end; r++)
+        {
+            ReadOnlySpan<float> x = v.AsSpan(r * d, d);
+            data.Clear();
+            int q = offsets[r], qe = offsets[r + 1];
+            for (; q <= qe - 4; q += 4)
+            {
+                if (_prefetch && q + (2 * PrefetchDistance) + 3 < users.Length)
+                {
+                    for (int k = q + PrefetchDistance; k < q + PrefetchDistance + 4; k++)
+                    {
+                        FactorKernels.Prefetch(ref u[users[k] * d], d);
+                    }
+
+                    for (int k = q + (2 * PrefetchDistance); k < q + (2 * PrefetchDistance) + 4; k++)
+                    {
+                        FactorKernels.Prefetch(ref residuals[link[k]], 1);
+                    }
+                }
+
+                FactorKernels.MultiplyAdd4(
+                    residuals[link[q]], u.AsSpan(users[q] * d, d),
+                    residuals[link[q + 1]], u.AsSpan(users[q + 1] * d, d),
+                    residuals[link[q + 2]], u.AsSpan(users[q + 2] * d, d),
+                    residuals[link[q + 3]], u.AsSpan(users[q + 3] * d, d),
+                    data);
+            }
+
+            for (; q < qe; q++)
+            {
+                FactorKernels.MultiplyAdd(residuals[link[q]], u.AsSpan(users[q] * d, d), data);
+            }
+
+            norms += FactorKernels.Dot(x, x);
+            if (_gravity)
+            {
+                gravity = gravityRows.Slice(r * d, d);
+            }
+
+            if (_gradientOnly)
+            {
+                FactorKernels.Gradient(x, data, gravity, _gradA, _gradBV, _gradC, next.AsSpan(r * d, d));
+            }
+            else
+            {
+                FactorKernels.Step(x, data, gravity, _stepA, _stepBV, _stepC, next.AsSpan(r * d, d));
+            }
+        }
+
+        _itemNorms[block] = norms;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void EvaluationBlock(int block)
+    {
+        int trainBlocks = _userBlocks.Length - 1;
+        bool train = block < trainBlocks;
+        int[] bounds = train ? _userBlocks : _validationBlocks;
+        int b = train ? block : block - trainBlocks;
+        int[] offsets = train ? _userOffsets : _validationOffsets!;
+        int[] items = train ? _userItems : _validationItems!;
+        float[] values = train ? _userValues : _validationValues!;
+        int d = _d;
+        float[] u = _u, v = _v;
+        double sse = 0;
+        for (int r = bounds[b], end = bounds[b + 1]; r < end; r++)
+        {
+            ReadOnlySpan<float> x = u.AsSpan(r * d, d);
+            for (int p = offsets[r], pe = offsets[r + 1]; p < pe; p++)
+            {
+                double e = FactorKernels.Dot(x, v.AsSpan(items[p] * d, d)) - values[p];
+                sse += e * e;
+            }
+        }
+
+        _evaluationSse[block] = sse;
+    }
+}

@@ -1,0 +1,65 @@
+using CollaborativeFiltering.Data;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace CollaborativeFiltering.Factorization;
+
+/// <summary>
+/// The notebook's regularized matrix factorization (<c>Regularized_CFModel</c>): minimises
+/// observed MSE + λ_r·r(U,V) + λ_g·g(U,V) by full-batch gradient descent, with
+/// r = (1/N) Σ_i ‖U_i‖² + (1/M) Σ_j ‖V_j‖² and the gravity term
+/// g = (1/(N·M)) Σ_i Σ_j ⟨U_i, V_j⟩², computed as (1/(N·M))·sum(UᵀU ∘ VᵀV) through the d×d Gram
+/// matrices (the N×M product is never formed). N and M are the catalogue's sizes, so users and
+/// items without training ratings still count in r and g and are still pulled towards 0.
+/// </summary>
+/// <remarks>
+/// Deterministic: the same seed gives bit-identical embeddings for any
+/// <see cref="FactorizationOptions.MaxDegreeOfParallelism"/>. Each fit owns its state. Compared
+/// with <see cref="GradientDescentFactorizer"/>, the penalties keep rarely rated items' embeddings
+/// small, so embedding norms track popularity and unobserved pairs are not predicted large.
+/// </remarks>
+public sealed class RegularizedFactorizer : IMatrixFactorizer
+{
+    private readonly ILogger _logger;
+
+    /// <summary>Creates the factorizer and validates its options.</summary>
+    /// <param name="options">The options, or <see langword="null"/> for the notebook's defaults.</param>
+    /// <param name="logger">Receives start, progress (debug), completion and divergence messages; <see langword="null"/> for none.</param>
+    /// <exception cref="ArgumentOutOfRangeException">An option is out of range; the exception's parameter name is the option's.</exception>
+    public RegularizedFactorizer(RegularizedOptions? options = null, ILogger? logger = null)
+    {
+        Options = options ?? new RegularizedOptions();
+        Options.Validate();
+        _logger = logger ?? NullLogger.Instance;
+    }
+
+    /// <summary>The validated options.</summary>
+    public RegularizedOptions Options { get; }
+
+    /// <summary>Trains a model; see <see cref="IMatrixFactorizer.Fit"/>.</summary>
+    /// <param name="train">The training ratings; embeddings are learned for every user and item of its catalogue.</param>
+    /// <param name="validation">Held-out ratings over the same catalogue whose MSE is reported, or <see langword="null"/> (an empty set counts as none).</param>
+    /// <param name="progress">
+    /// Receives, every <see cref="FactorizationOptions.ReportInterval"/> iterations and after the last,
+    /// the train and validation MSE of the model after that iteration, and the loss components
+    /// (observed MSE, λ_r·r, λ_g·g) at the point the step was taken from. Called on the fitting thread.
+    /// </param>
+    /// <param name="cancellationToken">Checked before every iteration.</param>
+    /// <returns>The trained model, carrying <see cref="Options"/>.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="train"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException"><paramref name="train"/> is empty, or <paramref name="validation"/> belongs to another catalogue.</exception>
+    /// <exception cref="TrainingDivergedException">The loss or an embedding became NaN or infinite (the learning rate is too large).</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
+    public FactorizationModel Fit(RatingsDataset train, RatingsDataset? validation = null, IProgress<TrainingProgress>? progress = null, CancellationToken cancellationToken = default) =>
+        FullBatchGradientDescent.Fit(Settings, _logger, train, validation, progress, cancellationToken);
+
+    /// <summary>Fits from given initial embeddings (copied) instead of the seeded random ones.</summary>
+    internal FactorizationModel Fit(RatingsDataset train, float[] initialUsers, float[] initialItems, RatingsDataset? validation = null, IProgress<TrainingProgress>? progress = null, CancellationToken cancellationToken = default) =>
+        FullBatchGradientDescent.Fit(Settings, _logger, train, validation, progress, cancellationToken, initialUsers, initialItems);
+
+    /// <summary>A trainer positioned at the given embeddings (taken over, not copied), for gradient checks and benchmarks.</summary>
+    internal FullBatchTrainer CreateTrainer(RatingsDataset train, float[] users, float[] items, RatingsDataset? validation = null) =>
+        new(train, validation, Options.Dimensions, Options.LearningRate, Options.RegularizationWeight, Options.GravityWeight, Options.ThreadCount, users, items);
+
+    private FullBatchSettings Settings => new(nameof(RegularizedFactorizer), Options, Options.InitStdDev, Options.LearningRate, Options.RegularizationWeight, Options.GravityWeight);
+}

@@ -1,0 +1,164 @@
+using CollaborativeFiltering.Data;
+using CollaborativeFiltering.Factorization;
+
+namespace CollaborativeFiltering.Tests.Factorization;
+
+public sealed class FullBatchTrainerTests
+{
+    [Theory]
+    [InlineData(3)]  // scalar kernels
+    [InlineData(10)] // vector kernels with a masked tail
+    [InlineData(16)] // vector kernels, no tail
+    public void ComputeGradient_EachLossTerm_MatchesCentralFiniteDifferences(int d)
+    {
+        RatingsDataset train = FullBatchTestData.Random(12, 9, 0.4, seed: d);
+        float[] u = FullBatchTestData.RandomMatrix(12, d, 0.5, seed: 100 + d);
+        float[] v = FullBatchTestData.RandomMatrix(9, d, 0.5, seed: 200 + d);
+
+        (float[] mseU, float[] mseV) = Gradient(train, u, v, d, 0, 0);
+        (float[] regU, float[] regV) = Gradient(train, u, v, d, 1, 0);
+        (float[] gravU, float[] gravV) = Gradient(train, u, v, d, 0, 1);
+
+        double[] ud = FullBatchTestData.ToDouble(u), vd = FullBatchTestData.ToDouble(v);
+        AssertMatchesFiniteDifferences(mseU, mseV, null, null, train, ud, vd, d, l => l.Mse);
+        AssertMatchesFiniteDifferences(regU, regV, mseU, mseV, train, ud, vd, d, l => l.R);
+        AssertMatchesFiniteDifferences(gravU, gravV, mseU, mseV, train, ud, vd, d, l => l.G);
+    }
+
+    [Theory]
+    [InlineData(2)]
+    [InlineData(13)]
+    [InlineData(32)]
+    public void Losses_GravityThroughGramMatrices_EqualsBruteForceOverAllPairs(int d)
+    {
+        RatingsDataset train = FullBatchTestData.Random(57, 43, 0.2, seed: 5);
+        float[] u = FullBatchTestData.RandomMatrix(57, d, 0.7, seed: 1);
+        float[] v = FullBatchTestData.RandomMatrix(43, d, 0.7, seed: 2);
+        (double mse, double r, double g) = FullBatchTestData.Losses(train, FullBatchTestData.ToDouble(u), FullBatchTestData.ToDouble(v), d);
+        var factorizer = new RegularizedFactorizer(new RegularizedOptions { Dimensions = d, MaxDegreeOfParallelism = 2 });
+        using FullBatchTrainer trainer = factorizer.CreateTrainer(train, u, v);
+
+        FullBatchLosses losses = trainer.Step();
+
+        losses.Gravity.Should().BeApproximately(g, 1e-5 * g);
+        losses.Regularization.Should().BeApproximately(r, 1e-5 * r);
+        losses.ObservedMse.Should().BeApproximately(mse, 1e-5 * mse);
+    }
+
+    [Fact]
+    public void Step_GramMatricesAreThoseOfTheStartingPoint()
+    {
+        RatingsDataset train = FullBatchTestData.Random(20, 15, 0.3, seed: 5);
+        const int d = 9;
+        float[] u = FullBatchTestData.RandomMatrix(20, d, 0.5, seed: 1);
+        float[] expected = new float[d * d];
+        for (int a = 0; a < d; a++)
+        {
+            for (int b = 0; b < d; b++)
+            {
+                double s = 0;
+                for (int i = 0; i < 20; i++)
+                {
+                    s += (double)u[(i * d) + a] * u[(i * d) + b];
+                }
+
+                expected[(a * d) + b] = (float)s;
+            }
+        }
+
+        using FullBatchTrainer trainer = new RegularizedFactorizer(new RegularizedOptions { Dimensions = d }).CreateTrainer(train, u, FullBatchTestData.RandomMatrix(15, d, 0.5, seed: 2));
+        trainer.Step();
+
+        trainer.UserGram.ToArray().Should().Equal(expected, (x, e) => Math.Abs(x - e) < 1e-5);
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Step_SingleThread_AllocatesNothing(bool regularized)
+    {
+        RatingsDataset all = FullBatchTestData.Random(200, 150, 0.2, seed: 3);
+        DatasetSplit split = DatasetSplitter.RandomHoldout(all, 0.1, seed: 1);
+        const int d = 24;
+        float[] u = FullBatchTestData.RandomMatrix(200, d, 0.1, seed: 1), v = FullBatchTestData.RandomMatrix(150, d, 0.1, seed: 2);
+        using FullBatchTrainer trainer = regularized
+            ? new RegularizedFactorizer(new RegularizedOptions { Dimensions = d, MaxDegreeOfParallelism = 1 }).CreateTrainer(split.Train, u, v, split.Test)
+            : new GradientDescentFactorizer(new GradientDescentOptions { Dimensions = d, MaxDegreeOfParallelism = 1 }).CreateTrainer(split.Train, u, v, split.Test);
+        trainer.Step();
+        trainer.Evaluate();
+
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int k = 0; k < 20; k++)
+        {
+            trainer.Step();
+        }
+
+        _ = trainer.Evaluate();
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        allocated.Should().Be(0);
+    }
+
+    [Fact]
+    public void Partition_DependsOnlyOnDataAndCost()
+    {
+        int[] offsets = [0, 1000, 1000, 1001, 3000, 3010];
+
+        int[] blocks = FullBatchTrainer.Partition(offsets, d: 16, rowCost: 32);
+
+        // Row costs 16 032, 32, 48, 32 016, 192 against a 32 768 target: cut after row 3, then the rest.
+        blocks.Should().Equal(0, 4, 5);
+    }
+
+    private static (float[] U, float[] V) Gradient(RatingsDataset train, float[] u, float[] v, int d, double lambdaR, double lambdaG)
+    {
+        var factorizer = new RegularizedFactorizer(new RegularizedOptions { Dimensions = d, RegularizationWeight = lambdaR, GravityWeight = lambdaG, MaxDegreeOfParallelism = 2 });
+        using FullBatchTrainer trainer = factorizer.CreateTrainer(train, (float[])u.Clone(), (float[])v.Clone());
+        var gu = new float[u.Length];
+        var gv = new float[v.Length];
+        trainer.ComputeGradient(gu, gv);
+        return (gu, gv);
+    }
+
+    /// <summary>Checks (analytic − baseline) against (f(x + h) − f(x − h)) / 2h for every coordinate of U and V.</summary>
+    private static void AssertMatchesFiniteDifferences(float[] gu, float[] gv, float[]? baseU, float[]? baseV, RatingsDataset train, double[] u, double[] v, int d, Func<(double Mse, double R, double G), double> term)
+    {
+        const double h = 1e-5;
+        var fu = new double[u.Length];
+        var fv = new double[v.Length];
+        for (int k = 0; k < u.Length; k++)
+        {
+            fu[k] = Central(u, k);
+        }
+
+        for (int k = 0; k < v.Length; k++)
+        {
+            fv[k] = Central(v, k);
+        }
+
+        double scale = Math.Max(fu.Max(Math.Abs), fv.Max(Math.Abs));
+        scale.Should().BeGreaterThan(1e-4, "the term must have a gradient worth checking");
+        for (int k = 0; k < u.Length; k++)
+        {
+            double analytic = gu[k] - (baseU?[k] ?? 0);
+            analytic.Should().BeApproximately(fu[k], 1e-4 * scale, $"∂/∂U[{k}]");
+        }
+
+        for (int k = 0; k < v.Length; k++)
+        {
+            double analytic = gv[k] - (baseV?[k] ?? 0);
+            analytic.Should().BeApproximately(fv[k], 1e-4 * scale, $"∂/∂V[{k}]");
+        }
+
+        double Central(double[] x, int k)
+        {
+            double saved = x[k];
+            x[k] = saved + h;
+            double plus = term(FullBatchTestData.Losses(train, u, v, d));
+            x[k] = saved - h;
+            double minus = term(FullBatchTestData.Losses(train, u, v, d));
+            x[k] = saved;
+            return (plus - minus) / (2 * h);
+        }
+    }
+}
