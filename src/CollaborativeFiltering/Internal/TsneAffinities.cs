@@ -1,0 +1,410 @@
+using System.Numerics.Tensors;
+using CollaborativeFiltering.Projection;
+
+namespace CollaborativeFiltering.Internal;
+
+/// <summary>
+/// The input-space side of t-SNE: distances, per-point bandwidth calibration by binary search on the
+/// precision β so that each row's entropy is ln(perplexity), and the symmetrised joint affinities P,
+/// dense (exact method) or over k nearest neighbours (Barnes–Hut).
+/// </summary>
+internal static class TsneAffinities
+{
+    /// <summary>The most bisection steps of one row's calibration.</summary>
+    public const int MaxCalibrationSteps = 200;
+
+    /// <summary>The calibration stops once |H(P_i) − ln(perplexity)| is at most this (nats).</summary>
+    public const double EntropyTolerance = 1e-5;
+
+    /// <summary>The exact method drops conditional affinities below this.</summary>
+    public const double MinConditional = 1e-12;
+
+    private const int RowsPerBlock = 16;
+
+    /// <summary>A copy of the data ready for <see cref="Distance"/>: unchanged for Euclidean, rows L2-normalised (zero rows kept zero) for cosine.</summary>
+    public static float[] PrepareData(ReadOnlySpan<float> data, int rows, int dimensions, TSneDistance distance)
+    {
+        float[] x = data.ToArray();
+        if (distance == TSneDistance.Cosine)
+        {
+            for (int r = 0; r < rows; r++)
+            {
+                Span<float> row = x.AsSpan(r * dimensions, dimensions);
+                double norm = Math.Sqrt(SquaredNorm(row));
+                if (norm > 0)
+                {
+                    float inverse = (float)(1 / norm);
+                    TensorPrimitives.Multiply(row, inverse, row);
+                }
+            }
+        }
+
+        return x;
+    }
+
+    /// <summary>
+    /// The distance between two prepared rows: ‖a − b‖² for Euclidean; 1 − ⟨a, b⟩ clamped to [0, 2] for cosine
+    /// (rows already normalised, so a zero row is at distance 1 from everything).
+    /// </summary>
+    public static double Distance(ReadOnlySpan<float> a, ReadOnlySpan<float> b, TSneDistance distance)
+    {
+        if (distance == TSneDistance.Euclidean)
+        {
+            double e = TensorPrimitives.Distance(a, b);
+            return e * e;
+        }
+
+        double c = 1 - (double)TensorPrimitives.Dot(a, b);
+        return Math.Clamp(c, 0, 2);
+    }
+
+    /// <summary>
+    /// Finds the precision β of one point's Gaussian kernel so that the entropy of
+    /// p_j = exp(−β·d_j) / Σ_k exp(−β·d_k) is <paramref name="targetEntropy"/> (within <see cref="EntropyTolerance"/>,
+    /// when reachable), writes the normalised p_j and returns β. Distances are shifted by their minimum first,
+    /// which leaves p unchanged and keeps the exponentials from underflowing.
+    /// </summary>
+    public static double CalibrateRow(ReadOnlySpan<double> distances, double targetEntropy, Span<double> probabilities)
+    {
+        int k = distances.Length;
+        if (k == 0)
+        {
+            return 1;
+        }
+
+        double minimum = double.PositiveInfinity;
+        foreach (double d in distances)
+        {
+            minimum = Math.Min(minimum, d);
+        }
+
+        double beta = 1;
+        double low = 0;
+        double high = double.PositiveInfinity;
+        bool haveLow = false;
+        double sum = 1;
+        for (int step = 0; step < MaxCalibrationSteps; step++)
+        {
+            sum = 0;
+            double weighted = 0;
+            for (int j = 0; j < k; j++)
+            {
+                double shifted = distances[j] - minimum;
+                double e = Math.Exp(-beta * shifted);
+                probabilities[j] = e;
+                sum += e;
+                weighted += e * shifted;
+            }
+
+            // sum ≥ 1: the nearest neighbour's term is exp(0).
+            double entropy = Math.Log(sum) + (beta * weighted / sum);
+            double difference = entropy - targetEntropy;
+            if (Math.Abs(difference) <= EntropyTolerance || step == MaxCalibrationSteps - 1)
+            {
+                break;
+            }
+
+            if (difference > 0)
+            {
+                low = beta;
+                haveLow = true;
+                beta = double.IsPositiveInfinity(high) ? beta * 2 : (beta + high) / 2;
+            }
+            else
+            {
+                high = beta;
+                beta = haveLow ? (beta + low) / 2 : beta / 2;
+            }
+        }
+
+        double inverse = 1 / sum;
+        for (int j = 0; j < k; j++)
+        {
+            probabilities[j] *= inverse;
+        }
+
+        return beta;
+    }
+
+    /// <summary>
+    /// Joint affinities over all pairs (the exact method): each row's conditional affinities calibrated over all
+    /// other points, entries below <see cref="MinConditional"/> dropped (together less than n·10⁻¹² of a row's unit
+    /// mass; typically all but a few hundred per row), then P = (C + Cᵀ) / Σ(C + Cᵀ) in CSR form. O(n²·D) time,
+    /// memory proportional to the kept entries.
+    /// </summary>
+    public static TsneSparseAffinities AllPairs(float[] x, int n, int dimensions, TSneDistance distance, double perplexity, int threads, CancellationToken cancellationToken)
+    {
+        var rowColumns = new int[n][];
+        var rowValues = new double[n][];
+        double target = Math.Log(perplexity);
+        int blocks = (n + RowsPerBlock - 1) / RowsPerBlock;
+        var parallel = new ParallelOptions { MaxDegreeOfParallelism = threads, CancellationToken = cancellationToken };
+        Parallel.For(0, blocks, parallel, () => (new double[n - 1], new double[n - 1]), (block, _, buffers) =>
+        {
+            (double[] distances, double[] probabilities) = buffers;
+            int end = Math.Min(n, (block + 1) * RowsPerBlock);
+            for (int i = block * RowsPerBlock; i < end; i++)
+            {
+                ReadOnlySpan<float> xi = x.AsSpan(i * dimensions, dimensions);
+                int m = 0;
+                for (int j = 0; j < n; j++)
+                {
+                    if (j != i)
+                    {
+                        distances[m++] = Distance(xi, x.AsSpan(j * dimensions, dimensions), distance);
+                    }
+                }
+
+                CalibrateRow(distances, target, probabilities);
+                int kept = 0;
+                foreach (double p in probabilities)
+                {
+                    kept += p >= MinConditional ? 1 : 0;
+                }
+
+                var columns = new int[kept];
+                var values = new double[kept];
+                kept = 0;
+                for (int e = 0; e < n - 1; e++)
+                {
+                    if (probabilities[e] >= MinConditional)
+                    {
+                        columns[kept] = e < i ? e : e + 1;
+                        values[kept++] = probabilities[e];
+                    }
+                }
+
+                rowColumns[i] = columns;
+                rowValues[i] = values;
+            }
+
+            return buffers;
+        }, static _ => { });
+
+        var offsets = new int[n + 1];
+        for (int i = 0; i < n; i++)
+        {
+            offsets[i + 1] = offsets[i] + rowColumns[i].Length;
+        }
+
+        var allColumns = new int[offsets[n]];
+        var allValues = new double[offsets[n]];
+        for (int i = 0; i < n; i++)
+        {
+            rowColumns[i].CopyTo(allColumns, offsets[i]);
+            rowValues[i].CopyTo(allValues, offsets[i]);
+        }
+
+        return Symmetrize(offsets, allColumns, allValues, n);
+    }
+
+    /// <summary>
+    /// The k nearest neighbours of every point by brute force (O(n²·D), parallel over rows), sorted by distance then
+    /// index, with their calibrated conditional affinities: row i occupies <c>[i*k, (i+1)*k)</c> of both arrays.
+    /// </summary>
+    public static (int[] Neighbors, double[] Conditional) NearestNeighbors(float[] x, int n, int dimensions, TSneDistance distance, double perplexity, int k, int threads, CancellationToken cancellationToken)
+    {
+        var neighbors = new int[(long)n * k];
+        var conditional = new double[(long)n * k];
+        double target = Math.Log(perplexity);
+        int blocks = (n + RowsPerBlock - 1) / RowsPerBlock;
+        var parallel = new ParallelOptions { MaxDegreeOfParallelism = threads, CancellationToken = cancellationToken };
+        Parallel.For(0, blocks, parallel, () => (new double[k], new int[k]), (block, _, buffers) =>
+        {
+            (double[] distances, int[] indices) = buffers;
+            int end = Math.Min(n, (block + 1) * RowsPerBlock);
+            for (int i = block * RowsPerBlock; i < end; i++)
+            {
+                ReadOnlySpan<float> xi = x.AsSpan(i * dimensions, dimensions);
+                int count = 0;
+                for (int j = 0; j < n; j++)
+                {
+                    if (j == i)
+                    {
+                        continue;
+                    }
+
+                    double dj = Distance(xi, x.AsSpan(j * dimensions, dimensions), distance);
+                    if (count < k)
+                    {
+                        distances[count] = dj;
+                        indices[count] = j;
+                        count++;
+                        SiftUp(distances, indices, count - 1);
+                    }
+                    else if (dj < distances[0])
+                    {
+                        // j is larger than every kept index, so a tie keeps the smaller index.
+                        distances[0] = dj;
+                        indices[0] = j;
+                        SiftDown(distances, indices, k);
+                    }
+                }
+
+                // Heap-sort in place: ascending by (distance, index).
+                for (int last = k - 1; last > 0; last--)
+                {
+                    (distances[0], distances[last]) = (distances[last], distances[0]);
+                    (indices[0], indices[last]) = (indices[last], indices[0]);
+                    SiftDown(distances, indices, last);
+                }
+
+                indices.AsSpan().CopyTo(neighbors.AsSpan(i * k, k));
+                CalibrateRow(distances, target, conditional.AsSpan(i * k, k));
+            }
+
+            return buffers;
+        }, static _ => { });
+        return (neighbors, conditional);
+    }
+
+    /// <summary>Symmetrises kNN conditional affinities (k per row): P = (C + Cᵀ) / Σ(C + Cᵀ) in CSR form, columns ascending in each row.</summary>
+    public static TsneSparseAffinities Symmetrize(int[] neighbors, double[] conditional, int n, int k)
+    {
+        var rows = new int[n + 1];
+        for (int i = 0; i <= n; i++)
+        {
+            rows[i] = i * k;
+        }
+
+        return Symmetrize(rows, neighbors, conditional, n);
+    }
+
+    /// <summary>Symmetrises conditional affinities given in CSR form (row i: entries [rows[i], rows[i+1])): P = (C + Cᵀ) / Σ(C + Cᵀ), columns ascending in each row.</summary>
+    public static TsneSparseAffinities Symmetrize(int[] rows, int[] neighbors, double[] conditional, int n)
+    {
+        var counts = new int[n + 1];
+        for (int i = 0; i < n; i++)
+        {
+            counts[i] += rows[i + 1] - rows[i];
+            for (int e = rows[i]; e < rows[i + 1]; e++)
+            {
+                counts[neighbors[e]]++;
+            }
+        }
+
+        var offsets = new int[n + 1];
+        for (int i = 0; i < n; i++)
+        {
+            offsets[i + 1] = offsets[i] + counts[i];
+        }
+
+        var columns = new int[offsets[n]];
+        var values = new double[offsets[n]];
+        var cursor = new int[n];
+        Array.Copy(offsets, cursor, n);
+        for (int i = 0; i < n; i++)
+        {
+            for (int e = rows[i]; e < rows[i + 1]; e++)
+            {
+                int j = neighbors[e];
+                double v = conditional[e];
+                columns[cursor[i]] = j;
+                values[cursor[i]++] = v;
+                columns[cursor[j]] = i;
+                values[cursor[j]++] = v;
+            }
+        }
+
+        // Sort each row by column and merge the (at most two) entries of each pair.
+        var mergedOffsets = new int[n + 1];
+        int write = 0;
+        double total = 0;
+        for (int i = 0; i < n; i++)
+        {
+            int start = offsets[i];
+            int length = offsets[i + 1] - start;
+            Array.Sort(columns, values, start, length);
+            int rowStart = write;
+            for (int e = start; e < start + length; e++)
+            {
+                if (write > rowStart && columns[write - 1] == columns[e])
+                {
+                    values[write - 1] += values[e];
+                }
+                else
+                {
+                    columns[write] = columns[e];
+                    values[write] = values[e];
+                    write++;
+                }
+            }
+
+            for (int e = rowStart; e < write; e++)
+            {
+                total += values[e];
+            }
+
+            mergedOffsets[i + 1] = write;
+        }
+
+        Array.Resize(ref columns, write);
+        Array.Resize(ref values, write);
+        double inverse = total > 0 ? 1 / total : 0;
+        for (int e = 0; e < write; e++)
+        {
+            values[e] *= inverse;
+        }
+
+        return new TsneSparseAffinities(n, mergedOffsets, columns, values);
+    }
+
+    private static double SquaredNorm(ReadOnlySpan<float> row)
+    {
+        double sum = 0;
+        foreach (float v in row)
+        {
+            sum += (double)v * v;
+        }
+
+        return sum;
+    }
+
+    // Max-heap on (distance, index): the root is the farthest kept neighbour (the larger index on a tie).
+    private static bool Greater(double[] d, int[] idx, int a, int b) => d[a] > d[b] || (d[a] == d[b] && idx[a] > idx[b]);
+
+    private static void SiftUp(double[] d, int[] idx, int position)
+    {
+        while (position > 0)
+        {
+            int parent = (position - 1) / 2;
+            if (!Greater(d, idx, position, parent))
+            {
+                return;
+            }
+
+            (d[position], d[parent]) = (d[parent], d[position]);
+            (idx[position], idx[parent]) = (idx[parent], idx[position]);
+            position = parent;
+        }
+    }
+
+    private static void SiftDown(double[] d, int[] idx, int size)
+    {
+        int position = 0;
+        while (true)
+        {
+            int left = (2 * position) + 1;
+            if (left >= size)
+            {
+                return;
+            }
+
+            int largest = left;
+            int right = left + 1;
+            if (right < size && Greater(d, idx, right, left))
+            {
+                largest = right;
+            }
+
+            if (!Greater(d, idx, largest, position))
+            {
+                return;
+            }
+
+            (d[position], d[largest]) = (d[largest], d[position]);
+            (idx[position], idx[largest]) = (idx[largest], idx[position]);
+            position = largest;
+        }
+    }
+}

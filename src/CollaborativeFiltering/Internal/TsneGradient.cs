@@ -1,0 +1,272 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+
+namespace CollaborativeFiltering.Internal;
+
+/// <summary>
+/// The gradient of the t-SNE objective KL(α·P ‖ Q) for a 2-D map Y (coordinates in two arrays, x and y):
+/// ∂C/∂y_i = 4·Σ_j (α·p_ij − q_ij)·w_ij·(y_i − y_j), with w_ij = 1/(1 + ‖y_i − y_j‖²), Z = Σ_{k≠l} w_kl and
+/// q_ij = w_ij / Z, split into an attractive part Σ_j p_ij·w_ij·(y_i − y_j) over the stored (sparse) entries of P and
+/// a repulsive part Σ_j w_ij²·(y_i − y_j) / Z over all pairs. The repulsive part is exact (all pairs, float SIMD
+/// lanes whose sums move to double accumulators every <see cref="ExactChunk"/> vectors, remainder in double) or
+/// Barnes–Hut (a <see cref="QuadTree"/>). Rows are computed in fixed blocks on a <see cref="TsnePool"/> and Z is
+/// summed in row order, so the result does not depend on the number of threads. Allocates nothing per call.
+/// Not thread-safe: one caller drives it.
+/// </summary>
+internal sealed class TsneGradient : ITsneBlocks, IDisposable
+{
+    private const int RowsPerBlock = 32;
+
+    /// <summary>The exact kernel moves its float lane sums into double accumulators every this many vectors.</summary>
+    private const int ExactChunk = 32;
+
+    private readonly int _n;
+    private readonly TsneSparseAffinities _p;
+    private readonly QuadTree? _tree;
+    private readonly double _thetaSquared;
+    private readonly TsnePool _pool;
+    private readonly int[][] _stacks;
+    private readonly double[] _attractX;
+    private readonly double[] _attractY;
+    private readonly double[] _repulseX;
+    private readonly double[] _repulseY;
+    private readonly double[] _rowZ;
+    private readonly float[] _xFloat;
+    private readonly float[] _yFloat;
+    private readonly int _blocks;
+    private double[] _x = [];
+    private double[] _y = [];
+
+    private TsneGradient(TsneSparseAffinities p, QuadTree? tree, double theta, int threads)
+    {
+        int n = p.Count;
+        _n = n;
+        _p = p;
+        _tree = tree;
+        _thetaSquared = theta * theta;
+        _blocks = (n + RowsPerBlock - 1) / RowsPerBlock;
+        int workers = Math.Max(1, Math.Min(threads, _blocks));
+        _pool = new TsnePool(this, _blocks, workers);
+        _stacks = new int[workers][];
+        for (int w = 0; w < workers; w++)
+        {
+            _stacks[w] = new int[QuadTree.StackSize];
+        }
+
+        _attractX = new double[n];
+        _attractY = new double[n];
+        _repulseX = new double[n];
+        _repulseY = new double[n];
+        _rowZ = new double[n];
+        _xFloat = tree is null ? new float[n] : [];
+        _yFloat = tree is null ? new float[n] : [];
+    }
+
+    /// <summary>Whether the repulsive part is exact (all pairs) rather than Barnes–Hut.</summary>
+    public bool IsExact => _tree is null;
+
+    /// <summary>Exact gradients: repulsion over all pairs. O(n²) per call.</summary>
+    public static TsneGradient Exact(TsneSparseAffinities p, int threads) => new(p, null, 0, threads);
+
+    /// <summary>Barnes–Hut gradients with accuracy θ. O(n log n) per call.</summary>
+    public static TsneGradient BarnesHut(TsneSparseAffinities p, double theta, int threads) => new(p, new QuadTree(), theta, threads);
+
+    /// <summary>
+    /// Computes the gradient at (x, y) with P multiplied by <paramref name="exaggeration"/>; writes it to
+    /// (gradX, gradY) and returns Z (exact, or the Barnes–Hut estimate).
+    /// </summary>
+    public double Compute(double[] x, double[] y, double exaggeration, Span<double> gradX, Span<double> gradY)
+    {
+        Evaluate(x, y);
+        double z = SumZ();
+        double inverseZ = 1 / z;
+        for (int i = 0; i < _n; i++)
+        {
+            gradX[i] = 4 * ((exaggeration * _attractX[i]) - (_repulseX[i] * inverseZ));
+            gradY[i] = 4 * ((exaggeration * _attractY[i]) - (_repulseY[i] * inverseZ));
+        }
+
+        return z;
+    }
+
+    /// <summary>
+    /// KL(P‖Q) = Σ p_ij·ln(p_ij·Z / w_ij) over the stored p_ij at (x, y), with Z exact or the Barnes–Hut estimate.
+    /// </summary>
+    public double KullbackLeibler(double[] x, double[] y)
+    {
+        Evaluate(x, y);
+        double z = SumZ();
+        double kl = 0;
+        TsneSparseAffinities p = _p;
+        for (int i = 0; i < _n; i++)
+        {
+            for (int e = p.RowOffsets[i]; e < p.RowOffsets[i + 1]; e++)
+            {
+                int j = p.Columns[e];
+                double pij = p.Values[e];
+                double dx = x[i] - x[j];
+                double dy = y[i] - y[j];
+                kl += pij > 0 ? pij * Math.Log(pij * z * (1 + (dx * dx) + (dy * dy))) : 0;
+            }
+        }
+
+        return kl;
+    }
+
+    /// <inheritdoc/>
+    public void ExecuteBlock(int block, int worker)
+    {
+        int[] stack = _stacks[worker];
+        int end = Math.Min(_n, (block + 1) * RowsPerBlock);
+        for (int i = block * RowsPerBlock; i < end; i++)
+        {
+            Attraction(i);
+            if (_tree is null)
+            {
+                ExactRepulsion(i);
+            }
+            else
+            {
+                _tree.Repulsion(i, _x[i], _y[i], _thetaSquared, stack, out _rowZ[i], out _repulseX[i], out _repulseY[i]);
+            }
+        }
+    }
+
+    /// <summary>Stops the worker threads.</summary>
+    public void Dispose() => _pool.Dispose();
+
+    /// <summary>Row i's exact repulsive terms (Z_i, Σ w²·Δx, Σ w²·Δy) computed in double only: the scalar twin the SIMD kernel is tested against.</summary>
+    internal void ExactRepulsionScalar(int i, out double z, out double rx, out double ry)
+    {
+        z = rx = ry = 0;
+        for (int j = 0; j < _n; j++)
+        {
+            if (j == i)
+            {
+                continue;
+            }
+
+            double dx = _x[i] - _x[j];
+            double dy = _y[i] - _y[j];
+            double w = 1 / (1 + (dx * dx) + (dy * dy));
+            z += w;
+            double w2 = w * w;
+            rx += w2 * dx;
+            ry += w2 * dy;
+        }
+    }
+
+    /// <summary>Row i's terms from the last <see cref="Compute"/> or <see cref="KullbackLeibler"/> call (for tests).</summary>
+    internal (double Z, double AttractX, double AttractY, double RepulseX, double RepulseY) RowTerms(int i) =>
+        (_rowZ[i], _attractX[i], _attractY[i], _repulseX[i], _repulseY[i]);
+
+    private void Evaluate(double[] x, double[] y)
+    {
+        _x = x;
+        _y = y;
+        if (_tree is null)
+        {
+            for (int i = 0; i < _n; i++)
+            {
+                _xFloat[i] = (float)x[i];
+                _yFloat[i] = (float)y[i];
+            }
+        }
+        else
+        {
+            _tree.Build(x.AsSpan(0, _n), y.AsSpan(0, _n));
+        }
+
+        _pool.Run();
+    }
+
+    private double SumZ()
+    {
+        double z = 0;
+        for (int i = 0; i < _n; i++)
+        {
+            z += _rowZ[i];
+        }
+
+        return Math.Max(z, double.Epsilon);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void Attraction(int i)
+    {
+        double[] xs = _x;
+        double[] ys = _y;
+        double xi = xs[i];
+        double yi = ys[i];
+        TsneSparseAffinities p = _p;
+        double ax = 0, ay = 0;
+        int end = p.RowOffsets[i + 1];
+        for (int e = p.RowOffsets[i]; e < end; e++)
+        {
+            int j = p.Columns[e];
+            double dx = xi - xs[j];
+            double dy = yi - ys[j];
+            double pw = p.Values[e] / (1 + (dx * dx) + (dy * dy));
+            ax += pw * dx;
+            ay += pw * dy;
+        }
+
+        _attractX[i] = ax;
+        _attractY[i] = ay;
+    }
+
+    private void ExactRepulsion(int i)
+    {
+        int n = _n;
+        double z = 0, rx = 0, ry = 0;
+        int j = 0;
+        int width = Vector<float>.Count;
+        if (Vector.IsHardwareAccelerated && n >= width)
+        {
+            var vxi = new Vector<float>(_xFloat[i]);
+            var vyi = new Vector<float>(_yFloat[i]);
+            Vector<float> one = Vector<float>.One;
+            ref float xRef = ref MemoryMarshal.GetArrayDataReference(_xFloat);
+            ref float yRef = ref MemoryMarshal.GetArrayDataReference(_yFloat);
+            int vectorEnd = n - (n % width);
+            while (j < vectorEnd)
+            {
+                int chunkEnd = Math.Min(vectorEnd, j + (ExactChunk * width));
+                Vector<float> vz = Vector<float>.Zero, vrx = vz, vry = vz;
+                for (; j < chunkEnd; j += width)
+                {
+                    Vector<float> dx = vxi - Vector.LoadUnsafe(ref xRef, (nuint)j);
+                    Vector<float> dy = vyi - Vector.LoadUnsafe(ref yRef, (nuint)j);
+                    Vector<float> w = one / (one + (dx * dx) + (dy * dy));
+                    vz += w;
+                    Vector<float> w2 = w * w;
+                    vrx += w2 * dx;
+                    vry += w2 * dy;
+                }
+
+                z += Vector.Sum(vz);
+                rx += Vector.Sum(vrx);
+                ry += Vector.Sum(vry);
+            }
+        }
+
+        double xi = _x[i];
+        double yi = _y[i];
+        for (; j < n; j++)
+        {
+            double dx = xi - _x[j];
+            double dy = yi - _y[j];
+            double w = 1 / (1 + (dx * dx) + (dy * dy));
+            z += w;
+            double w2 = w * w;
+            rx += w2 * dx;
+            ry += w2 * dy;
+        }
+
+        // The j = i term added w = 1 to z and nothing else (dx = dy = 0).
+        _rowZ[i] = z - 1;
+        _repulseX[i] = rx;
+        _repulseY[i] = ry;
+    }
+}

@@ -1,0 +1,25 @@
+namespace CollaborativeFiltering.Projection;
+
+/// <summary>How <see cref="TSne"/> computes the gradient of its objective.</summary>
+public enum TSneMethod
+{
+    /// <summary>
+    /// <see cref="Exact"/> for at most <see cref="TSne.AutoExactMaxPoints"/> points, <see cref="BarnesHut"/> above.
+    /// </summary>
+    Auto = 0,
+
+    /// <summary>
+    /// The exact gradient: every point's affinities are calibrated over all other points (conditional affinities
+    /// below 10⁻¹² are dropped: together they hold less than N·10⁻¹² of a row's unit mass, and dropping them leaves
+    /// a few hundred entries per row), and the repulsive forces and the normalisation of Q are summed over all
+    /// N² pairs. O(N²) time per iteration (float SIMD, double accumulation); memory proportional to the kept entries.
+    /// </summary>
+    Exact = 1,
+
+    /// <summary>
+    /// Barnes–Hut t-SNE (van der Maaten, 2014): affinities restricted to each point's
+    /// ⌊3·perplexity⌋ + 1 nearest neighbours (sparse), repulsive forces approximated through a
+    /// quadtree with accuracy <see cref="TSneOptions.Theta"/>. O(N log N) per iteration.
+    /// </summary>
+    BarnesHut = 2,
+}

@@ -1,0 +1,256 @@
+using CollaborativeFiltering.Internal;
+using CollaborativeFiltering.Projection;
+
+namespace CollaborativeFiltering.Tests.Projection;
+
+public sealed class TsneGradientTests
+{
+    [Fact]
+    public void Compute_ExactTinyProblem_MatchesCentralDifferencesOfKl()
+    {
+        (TsneSparseAffinities p, double[] x, double[] y) = TinyProblem();
+        using var gradient = TsneGradient.Exact(p, threads: 1);
+        var gx = new double[6];
+        var gy = new double[6];
+
+        gradient.Compute(x, y, 1, gx, gy);
+
+        for (int i = 0; i < 6; i++)
+        {
+            gx[i].Should().BeApproximately(CentralDifference(gradient, x, y, x, i), 1e-6, "∂C/∂x_{0}", i);
+            gy[i].Should().BeApproximately(CentralDifference(gradient, x, y, y, i), 1e-6, "∂C/∂y_{0}", i);
+        }
+
+        Math.Abs(gx[0]).Should().BeGreaterThan(1e-3, "the check must not pass on a zero gradient");
+    }
+
+    [Fact]
+    public void Compute_Exaggerated_MatchesCentralDifferencesOfExaggeratedObjective()
+    {
+        // With P scaled by α the step follows ∂/∂y [−α·Σ p_ij·ln w_ij + ln Z].
+        (TsneSparseAffinities p, double[] x, double[] y) = TinyProblem();
+        const double alpha = 4;
+        using var gradient = TsneGradient.Exact(p, threads: 1);
+        var gx = new double[6];
+        var gy = new double[6];
+
+        gradient.Compute(x, y, alpha, gx, gy);
+
+        const double h = 1e-6;
+        for (int i = 0; i < 6; i++)
+        {
+            foreach ((double[] coordinate, double[] g) in new[] { (x, gx), (y, gy) })
+            {
+                double saved = coordinate[i];
+                coordinate[i] = saved + h;
+                double plus = ExaggeratedObjective(p, x, y, alpha);
+                coordinate[i] = saved - h;
+                double minus = ExaggeratedObjective(p, x, y, alpha);
+                coordinate[i] = saved;
+                g[i].Should().BeApproximately((plus - minus) / (2 * h), 1e-6);
+            }
+        }
+    }
+
+    [Fact]
+    public void KullbackLeibler_TinyProblem_MatchesDirectFormula()
+    {
+        (TsneSparseAffinities p, double[] x, double[] y) = TinyProblem();
+        using var gradient = TsneGradient.Exact(p, threads: 1);
+
+        double kl = gradient.KullbackLeibler(x, y);
+
+        double z = 0;
+        for (int i = 0; i < 6; i++)
+        {
+            for (int j = 0; j < 6; j++)
+            {
+                z += i == j ? 0 : W(x, y, i, j);
+            }
+        }
+
+        double expected = 0;
+        for (int i = 0; i < 6; i++)
+        {
+            for (int e = p.RowOffsets[i]; e < p.RowOffsets[i + 1]; e++)
+            {
+                double pij = p.Values[e];
+                expected += pij * Math.Log(pij / (W(x, y, i, p.Columns[e]) / z));
+            }
+        }
+
+        kl.Should().BeApproximately(expected, 1e-12);
+        kl.Should().BePositive();
+    }
+
+    [Fact]
+    public void Compute_BarnesHutThetaZero_EqualsExact()
+    {
+        (TsneSparseAffinities p, double[] x, double[] y, int n) = MediumProblem(duplicates: false);
+        using var exact = TsneGradient.Exact(p, threads: 2);
+        using var barnesHut = TsneGradient.BarnesHut(p, 0, threads: 2);
+        var ex = new double[n];
+        var ey = new double[n];
+        var bx = new double[n];
+        var by = new double[n];
+
+        double exactZ = exact.Compute(x, y, 1, ex, ey);
+        double barnesHutZ = barnesHut.Compute(x, y, 1, bx, by);
+
+        // The exact kernel runs in float SIMD lanes (double accumulation); Barnes–Hut with θ = 0 is all double.
+        barnesHutZ.Should().BeApproximately(exactZ, 1e-6 * exactZ);
+        RelativeError(bx, by, ex, ey).Should().BeLessThan(1e-5);
+    }
+
+    [Fact]
+    public void Compute_BarnesHutWithDuplicatePointsThetaZero_EqualsExact()
+    {
+        (TsneSparseAffinities p, double[] x, double[] y, int n) = MediumProblem(duplicates: true);
+        using var exact = TsneGradient.Exact(p, threads: 1);
+        using var barnesHut = TsneGradient.BarnesHut(p, 0, threads: 1);
+        var ex = new double[n];
+        var ey = new double[n];
+        var bx = new double[n];
+        var by = new double[n];
+
+        double exactZ = exact.Compute(x, y, 1, ex, ey);
+        double barnesHutZ = barnesHut.Compute(x, y, 1, bx, by);
+
+        // The exact kernel runs in float SIMD lanes (double accumulation); Barnes–Hut with θ = 0 is all double.
+        barnesHutZ.Should().BeApproximately(exactZ, 1e-6 * exactZ);
+        RelativeError(bx, by, ex, ey).Should().BeLessThan(1e-5);
+    }
+
+    [Fact]
+    public void Compute_BarnesHutThetaHalf_IsCloseToExact()
+    {
+        (TsneSparseAffinities p, double[] x, double[] y, int n) = MediumProblem(duplicates: false);
+        using var exact = TsneGradient.Exact(p, threads: 1);
+        using var barnesHut = TsneGradient.BarnesHut(p, 0.5, threads: 1);
+        var ex = new double[n];
+        var ey = new double[n];
+        var bx = new double[n];
+        var by = new double[n];
+
+        double exactZ = exact.Compute(x, y, 1, ex, ey);
+        double barnesHutZ = barnesHut.Compute(x, y, 1, bx, by);
+
+        barnesHutZ.Should().BeApproximately(exactZ, 0.01 * exactZ);
+        RelativeError(bx, by, ex, ey).Should().BeLessThan(0.05);
+    }
+
+    [Fact]
+    public void Compute_ExactSimdKernel_MatchesDoubleScalarTwin()
+    {
+        (TsneSparseAffinities p, double[] x, double[] y, int n) = MediumProblem(duplicates: false);
+        using var gradient = TsneGradient.Exact(p, threads: 2);
+        var gx = new double[n];
+        var gy = new double[n];
+
+        gradient.Compute(x, y, 1, gx, gy);
+
+        for (int i = 0; i < n; i++)
+        {
+            (double z, _, _, double rx, double ry) = gradient.RowTerms(i);
+            gradient.ExactRepulsionScalar(i, out double sz, out double srx, out double sry);
+            double repulsion = Math.Sqrt((srx * srx) + (sry * sry));
+            z.Should().BeApproximately(sz, 1e-5 * sz);
+            rx.Should().BeApproximately(srx, 1e-5 * repulsion);
+            ry.Should().BeApproximately(sry, 1e-5 * repulsion);
+        }
+    }
+
+    [Fact]
+    public void AllPairs_TinyProblem_KeepsEveryPairAndSumsToOne()
+    {
+        (TsneSparseAffinities p, _, _) = TinyProblem();
+
+        p.RowOffsets.Should().Equal(0, 5, 10, 15, 20, 25, 30);
+        p.Values.Sum().Should().BeApproximately(1, 1e-12);
+    }
+
+    private static (TsneSparseAffinities P, double[] X, double[] Y) TinyProblem()
+    {
+        float[] data = [0, 0, 0, 1, 0.2f, -0.5f, 0.3f, 2, 1, -1, 0.4f, 0.8f, 2, 2, 2, 0.5f, -1.5f, 0.2f];
+        TsneSparseAffinities p = TsneAffinities.AllPairs(data, 6, 3, TSneDistance.Euclidean, 1.5, 1, CancellationToken.None);
+        double[] x = [0.3, -0.8, 1.1, 0.2, -0.4, 0.9];
+        double[] y = [-0.6, 0.5, 0.7, -1.2, 0.1, 0.4];
+        return (p, x, y);
+    }
+
+    private static (TsneSparseAffinities P, double[] X, double[] Y, int N) MediumProblem(bool duplicates)
+    {
+        const int n = 150;
+        (float[] data, _) = ProjectionTestData.Clusters(3, 50, 5, 4, seed: 21);
+        TsneSparseAffinities p = TsneAffinities.AllPairs(data, n, 5, TSneDistance.Euclidean, 10, 2, CancellationToken.None);
+        var random = new SyntheticRandom(22, 0);
+        var x = new double[n];
+        var y = new double[n];
+        for (int i = 0; i < n; i++)
+        {
+            int source = duplicates && i % 3 == 0 ? Math.Max(0, i - 1) : i;
+            if (source != i)
+            {
+                x[i] = x[source];
+                y[i] = y[source];
+                continue;
+            }
+
+            x[i] = 5 * random.NextGaussian();
+            y[i] = 5 * random.NextGaussian();
+        }
+
+        return (p, x, y, n);
+    }
+
+    private static double CentralDifference(TsneGradient gradient, double[] x, double[] y, double[] coordinate, int i)
+    {
+        const double h = 1e-6;
+        double saved = coordinate[i];
+        coordinate[i] = saved + h;
+        double plus = gradient.KullbackLeibler(x, y);
+        coordinate[i] = saved - h;
+        double minus = gradient.KullbackLeibler(x, y);
+        coordinate[i] = saved;
+        return (plus - minus) / (2 * h);
+    }
+
+    private static double ExaggeratedObjective(TsneSparseAffinities p, double[] x, double[] y, double alpha)
+    {
+        int n = x.Length;
+        double z = 0, attraction = 0;
+        for (int i = 0; i < n; i++)
+        {
+            for (int j = 0; j < n; j++)
+            {
+                z += i == j ? 0 : W(x, y, i, j);
+            }
+
+            for (int e = p.RowOffsets[i]; e < p.RowOffsets[i + 1]; e++)
+            {
+                attraction -= alpha * p.Values[e] * Math.Log(W(x, y, i, p.Columns[e]));
+            }
+        }
+
+        return attraction + Math.Log(z);
+    }
+
+    private static double RelativeError(double[] ax, double[] ay, double[] bx, double[] by)
+    {
+        double error = 0, norm = 0;
+        for (int i = 0; i < ax.Length; i++)
+        {
+            error += ((ax[i] - bx[i]) * (ax[i] - bx[i])) + ((ay[i] - by[i]) * (ay[i] - by[i]));
+            norm += (bx[i] * bx[i]) + (by[i] * by[i]);
+        }
+
+        return Math.Sqrt(error / norm);
+    }
+
+    private static double W(double[] x, double[] y, int i, int j)
+    {
+        double dx = x[i] - x[j];
+        double dy = y[i] - y[j];
+        return 1 / (1 + (dx * dx) + (dy * dy));
+    }
+}
