@@ -1,0 +1,69 @@
+using CollaborativeFiltering.Internal;
+
+namespace CollaborativeFiltering.Factorization;
+
+/// <summary>
+/// Options of <see cref="AlsFactorizer"/>: alternating least squares on explicit ratings with
+/// weighted-λ regularization and, by default, user and item biases. The defaults target
+/// MovieLens-scale data (100k to 25M ratings): rank 32, λ = 0.05 weighted by each row's rating
+/// count, 15 sweeps. ALS with biases at such settings is reported at an RMSE of about 0.90–0.92 on
+/// MovieLens 100k (Surprise's SVD: 0.934).
+/// </summary>
+public sealed record AlsOptions : FactorizationOptions
+{
+    /// <summary>Creates options with the defaults: <see cref="FactorizationOptions.Dimensions"/> = 32, <see cref="FactorizationOptions.Iterations"/> = 15, <see cref="FactorizationOptions.ReportInterval"/> = 1.</summary>
+    /// <remarks>
+    /// Rank 32: with weighted-λ regularization the test error keeps improving (slowly) with the rank
+    /// instead of overfitting (Zhou et al. 2008 report gains up to rank 1000 on Netflix), and ranks
+    /// 20–64 are where published MovieLens results for ALS with biases sit; 32 costs about a quarter
+    /// of 64 (the Gram work grows as d²), and at MovieLens scale the two differ in the third decimal
+    /// of the RMSE. 15 sweeps: ALS converges in about 10–15 sweeps (Spark's default is 10; Zhou et
+    /// al. saw little gain after 10–20), each sweep being an exact minimisation. Progress every sweep
+    /// because a sweep is expensive.
+    /// </remarks>
+    public AlsOptions()
+    {
+        Dimensions = 32;
+        Iterations = 15;
+        ReportInterval = 1;
+    }
+
+    /// <summary>
+    /// λ of the weighted-λ penalty λ·(Σ_u n_u·(‖p_u‖² + b_u²) + Σ_i n_i·(‖q_i‖² + b_i²)), n_u and n_i
+    /// being the numbers of training ratings of user u and item i; positive and finite. Default 0.05.
+    /// </summary>
+    /// <remarks>
+    /// Weighting by the rating count (Zhou et al. 2008, "Large-scale parallel collaborative filtering
+    /// for the Netflix Prize"; Spark ALS's <c>regParam</c>) makes the penalty per rating constant, so
+    /// one λ suits light and heavy users, and the same value transfers across dataset sizes. Zhou et
+    /// al. found λ ≈ 0.065 best on Netflix; on MovieLens published ALS runs use 0.05–0.1. It must be
+    /// positive: it keeps every normal-equation system positive definite, also for rows with fewer
+    /// ratings than dimensions.
+    /// </remarks>
+    public double Regularization { get; init; } = 0.05;
+
+    /// <summary>
+    /// Whether to learn the global mean μ (the training mean, fixed) and a bias per user and item,
+    /// solved jointly with the factors: each row solves for [p_u; b_u] against [q_i; 1]. Default
+    /// <see langword="true"/>: biases carry most of the explainable variance of ratings (Koren, Bell
+    /// and Volinsky 2009), so models with them are markedly more accurate. When
+    /// <see langword="false"/>, predictions are ⟨p_u, q_i⟩ on the raw ratings.
+    /// </summary>
+    public bool UseBiases { get; init; } = true;
+
+    /// <summary>
+    /// The standard deviation of the initial item factors, drawn from Normal(0, InitStdDev²); positive
+    /// and finite. Default 0.1. The first half-sweep solves the user factors exactly from these, so
+    /// the scale only breaks the symmetry; the user factors and all biases start at 0.
+    /// </summary>
+    public double InitStdDev { get; init; } = 0.1;
+
+    /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> naming the first invalid option.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">An option is out of range.</exception>
+    public override void Validate()
+    {
+        base.Validate();
+        ThrowHelper.ThrowIfNotPositiveFinite(Regularization, nameof(Regularization));
+        ThrowHelper.ThrowIfNotPositiveFinite(InitStdDev, nameof(InitStdDev));
+    }
+}

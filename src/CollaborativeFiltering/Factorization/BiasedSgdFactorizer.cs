@@ -1,0 +1,284 @@
+using System.Diagnostics;
+using System.Globalization;
+using CollaborativeFiltering.Data;
+using CollaborativeFiltering.Internal;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace CollaborativeFiltering.Factorization;
+
+/// <summary>
+/// Biased matrix factorization trained by stochastic gradient descent: Funk's "SVD" with Koren's
+/// biases, the algorithm of Surprise's <c>SVD</c>. It predicts
+/// <c>μ + b_u + b_i + ⟨p_u, q_i⟩</c>, with μ the mean training rating, and for each training rating
+/// in turn, with e = r − prediction, applies
+/// <code>
+/// b_u += lr_b·(e − λ_b·b_u)      b_i += lr_b·(e − λ_b·b_i)
+/// p_u += lr·(e·q_i − λ·p_u)      q_i += lr·(e·p_u − λ·q_i)   (p_u as it was before this rating)
+/// </code>
+/// Factors start from Normal(0, <see cref="BiasedSgdOptions.InitStdDev"/>²), biases from 0; the
+/// learning rates are multiplied by <see cref="BiasedSgdOptions.LearningRateDecay"/> after every
+/// epoch. This minimises Σ_(u,i)∈Ω [(r − prediction)² + λ(‖p_u‖² + ‖q_i‖²) + λ_b(b_u² + b_i²)].
+/// </summary>
+/// <remarks>
+/// <para><b>Order of the updates.</b> Each epoch visits every training rating once in a random
+/// order drawn from the seed, stratified as in LIBMF and DSGD: users and items are cut into B
+/// groups each (seeded, balanced by ratings; B = 16 for MovieLens 1M), giving a B×B grid of
+/// blocks; an epoch runs B strata of B blocks that share no user and no item group (which blocks
+/// go together, and the order of the strata, are drawn afresh each epoch), and each block shuffles
+/// its own ratings before applying them. Blocks of one stratum touch disjoint parameters, so they run in parallel
+/// without locks, and a block's ratings stay in a cache-sized part of the factor matrices.</para>
+/// <para><b>Determinism.</b> Both the sequential mode (<see cref="FactorizationOptions.MaxDegreeOfParallelism"/> = 1)
+/// and the parallel mode (&gt; 1, or −1 for one thread per processor, the default) are
+/// deterministic, and they give bit-identical models: the schedule depends only on the data and
+/// <see cref="FactorizationOptions.Seed"/>, never on the thread count or timing. At most B threads
+/// are used (B = 16 up to 64: the grid grows with N, M and d so that a block's rows stay in cache),
+/// and one below 20,000 training ratings.</para>
+/// <para><b>Users and items without training ratings</b> keep b = 0 and an all-zero factor row, so an
+/// unknown user is predicted μ + b_i and an unknown item μ + b_u.</para>
+/// <para><b>Early stopping.</b> With <see cref="FactorizationOptions.EarlyStoppingPatience"/> &gt; 0 and a
+/// validation set, the validation MSE is measured after every epoch; training stops once it has not
+/// improved for that many epochs, and the parameters of the best epoch are returned.</para>
+/// <para>Each fit owns its state, so one factorizer can fit several datasets, also concurrently.</para>
+/// </remarks>
+public sealed class BiasedSgdFactorizer : IMatrixFactorizer
+{
+    private const ulong InitialisationStream = 10;
+
+    private readonly ILogger _logger;
+
+    /// <summary>Creates the factorizer and validates its options.</summary>
+    /// <param name="options">The options, or <see langword="null"/> for the MovieLens-tuned defaults of <see cref="BiasedSgdOptions"/>.</param>
+    /// <param name="logger">Receives start, progress (debug), early-stop, completion, cancellation and divergence messages; <see langword="null"/> for none.</param>
+    /// <exception cref="ArgumentOutOfRangeException">An option is out of range; the exception's parameter name is the option's.</exception>
+    public BiasedSgdFactorizer(BiasedSgdOptions? options = null, ILogger? logger = null)
+    {
+        Options = options ?? new BiasedSgdOptions();
+        Options.Validate();
+        _logger = logger ?? NullLogger.Instance;
+    }
+
+    /// <summary>The validated options.</summary>
+    public BiasedSgdOptions Options { get; }
+
+    /// <summary>Trains a model; see <see cref="IMatrixFactorizer.Fit"/>.</summary>
+    /// <param name="train">The training ratings; parameters are learned for every user and item of its catalogue.</param>
+    /// <param name="validation">Held-out ratings over the same catalogue whose MSE is reported and drives early stopping, or <see langword="null"/> (an empty set counts as none).</param>
+    /// <param name="progress">
+    /// Receives, every <see cref="FactorizationOptions.ReportInterval"/> epochs, after the last and
+    /// after an early stop, the train and validation MSE of the model after that epoch, the mean of
+    /// the squared errors seen during the epoch (each taken just before its own update:
+    /// <see cref="TrainingProgress.ObservedLoss"/>) and the L2 term after the epoch, as a mean over
+    /// the training ratings: (1/|Ω|)·Σ_(u,i)∈Ω [λ(‖p_u‖² + ‖q_i‖²) + λ_b(b_u² + b_i²)]
+    /// (<see cref="TrainingProgress.RegularizationLoss"/>). Called on the fitting thread.
+    /// </param>
+    /// <param name="cancellationToken">Checked before every epoch and every 1/B of an epoch (B ≥ 16, see remarks).</param>
+    /// <returns>The trained model, with biases and μ, carrying <see cref="Options"/>.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="train"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException"><paramref name="train"/> is empty, or <paramref name="validation"/> belongs to another catalogue.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><see cref="FactorizationOptions.Dimensions"/> is so large that N·d or M·d floats do not fit in one array.</exception>
+    /// <exception cref="TrainingDivergedException">The loss or a parameter became NaN or infinite (the learning rate is too large).</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
+    public FactorizationModel Fit(RatingsDataset train, RatingsDataset? validation = null, IProgress<TrainingProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        CheckArguments(train, validation);
+        (float[] users, float[] items) = Initialise(train.UserCount, train.ItemCount, Options.Dimensions, Options.InitStdDev, Options.Seed);
+        return Train(train, validation, users, items, progress, cancellationToken);
+    }
+
+    /// <summary>Fits from given initial factors (copied) instead of the seeded random ones; rows without training ratings are still zeroed.</summary>
+    internal FactorizationModel Fit(RatingsDataset train, float[] initialUsers, float[] initialItems, RatingsDataset? validation = null, IProgress<TrainingProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        CheckArguments(train, validation);
+        return Train(train, validation, initialUsers, initialItems, progress, cancellationToken);
+    }
+
+    /// <summary>A trainer positioned at the given factors (copied), for tests and benchmarks.</summary>
+    internal BiasedSgdTrainer CreateTrainer(RatingsDataset train, float[] users, float[] items, RatingsDataset? validation = null) =>
+        new(train, validation, Options.Dimensions, Options.Seed, Options.ThreadCount, users, items);
+
+    /// <summary>A trainer positioned at the seeded initial factors, for tests and benchmarks.</summary>
+    internal BiasedSgdTrainer CreateTrainer(RatingsDataset train, RatingsDataset? validation = null)
+    {
+        (float[] users, float[] items) = Initialise(train.UserCount, train.ItemCount, Options.Dimensions, Options.InitStdDev, Options.Seed);
+        return CreateTrainer(train, users, items, validation);
+    }
+
+    /// <summary>p then q, every entry from Normal(0, σ²), drawn in row-major order from the seed's initialisation stream.</summary>
+    internal static (float[] Users, float[] Items) Initialise(int n, int m, int d, double stdDev, int seed)
+    {
+        var random = new SyntheticRandom(seed, InitialisationStream);
+        var users = new float[n * d];
+        var items = new float[m * d];
+        for (int k = 0; k < users.Length; k++)
+        {
+            users[k] = (float)(stdDev * random.NextGaussian());
+        }
+
+        for (int k = 0; k < items.Length; k++)
+        {
+            items[k] = (float)(stdDev * random.NextGaussian());
+        }
+
+        return (users, items);
+    }
+
+    private void CheckArguments(RatingsDataset train, RatingsDataset? validation)
+    {
+        ArgumentNullException.ThrowIfNull(train);
+        if (train.Count == 0)
+        {
+            ThrowHelper.Argument(nameof(train), "The training set has no ratings; there is nothing to learn from.");
+        }
+
+        if (validation is not null && !train.Catalog.IsCompatibleWith(validation.Catalog))
+        {
+            ThrowHelper.Argument(nameof(validation), "The validation set belongs to another catalogue than the training set (different user or item ids); split both from one dataset so that indices mean the same users and items.");
+        }
+
+        int d = Options.Dimensions;
+        long stride = BiasedSgdKernels.Stride(d); // the trainer pads rows and aligns the arrays (16 floats more)
+        if (((long)train.UserCount * stride) + 16 > Array.MaxLength || ((long)train.ItemCount * stride) + 16 > Array.MaxLength)
+        {
+            ThrowHelper.ArgumentOutOfRange(nameof(Options.Dimensions), d, string.Create(CultureInfo.InvariantCulture, $"small enough that {Math.Max(train.UserCount, train.ItemCount)}·d floats fit in one array"));
+        }
+    }
+
+    private FactorizationModel Train(RatingsDataset train, RatingsDataset? validation, float[] users, float[] items, IProgress<TrainingProgress>? progress, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        BiasedSgdOptions options = Options;
+        int d = options.Dimensions;
+        using var trainer = new BiasedSgdTrainer(train, validation, d, options.Seed, options.ThreadCount, users, items);
+        double learningRate = options.LearningRate;
+        double biasLearningRate = options.EffectiveBiasLearningRate;
+        float lambda = (float)options.Regularization, biasLambda = (float)options.BiasRegularization;
+        Log.BiasedSgdFitStarting(_logger, train.UserCount, train.ItemCount, train.Count, trainer.GlobalMean, d, options.Iterations, learningRate, biasLearningRate, options.LearningRateDecay, options.Regularization, options.BiasRegularization, trainer.WorkerCount);
+
+        bool earlyStopping = options.EarlyStoppingPatience > 0 && trainer.HasValidation;
+        float[]? bestUsers = null, bestItems = null, bestUserBiases = null, bestItemBiases = null;
+        double bestValidation = double.PositiveInfinity;
+        int bestEpoch = 0;
+
+        long started = Stopwatch.GetTimestamp();
+        int total = options.Iterations;
+        int epoch = 0;
+        double trainMse = double.NaN;
+        while (epoch < total)
+        {
+            if (cancellationToken.IsCancellationRequested)
+            {
+                Log.BiasedSgdCancelled(_logger, epoch);
+                cancellationToken.ThrowIfCancellationRequested();
+            }
+
+            double sse;
+            try
+            {
+                sse = trainer.RunEpoch((float)learningRate, lambda, (float)biasLearningRate, biasLambda, cancellationToken);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                Log.BiasedSgdCancelled(_logger, epoch);
+                throw;
+            }
+
+            epoch++;
+            double observed = sse / train.Count;
+            if (!double.IsFinite(observed))
+            {
+                Diverged(epoch, observed, learningRate);
+            }
+
+            double? validationMse = null;
+            bool stop = false;
+            if (earlyStopping)
+            {
+                validationMse = trainer.Evaluate(includeTrain: false).ValidationMse;
+                double v = validationMse!.Value;
+                if (!double.IsFinite(v))
+                {
+                    Diverged(epoch, v, learningRate);
+                }
+
+                if (v < bestValidation)
+                {
+                    bestValidation = v;
+                    bestEpoch = epoch;
+                    bestUsers ??= new float[train.UserCount * d];
+                    bestItems ??= new float[train.ItemCount * d];
+                    bestUserBiases ??= new float[trainer.UserBiases.Length];
+                    bestItemBiases ??= new float[trainer.ItemBiases.Length];
+                    trainer.CopyParametersTo(bestUsers, bestItems, bestUserBiases, bestItemBiases);
+                }
+                else if (epoch - bestEpoch >= options.EarlyStoppingPatience)
+                {
+                    stop = true;
+                }
+            }
+
+            bool report = stop || epoch % options.ReportInterval == 0 || epoch == total;
+            if (report && (progress is not null || _logger.IsEnabled(LogLevel.Debug)))
+            {
+                (trainMse, double? evaluated) = trainer.Evaluate(includeTrain: true);
+                validationMse ??= evaluated;
+                if (!double.IsFinite(trainMse))
+                {
+                    Diverged(epoch, trainMse, learningRate);
+                }
+
+                double regularization = trainer.RegularizationLoss(options.Regularization, options.BiasRegularization);
+                if (validationMse is { } v)
+                {
+                    Log.BiasedSgdProgressWithValidation(_logger, epoch, total, trainMse, v, observed, regularization);
+                }
+                else
+                {
+                    Log.BiasedSgdProgress(_logger, epoch, total, trainMse, observed, regularization);
+                }
+
+                progress?.Report(new TrainingProgress(epoch, total, trainMse, validationMse, observed, regularization, 0, Stopwatch.GetElapsedTime(started)));
+            }
+            else
+            {
+                trainMse = double.NaN;
+            }
+
+            if (stop)
+            {
+                Log.BiasedSgdEarlyStopped(_logger, options.EarlyStoppingPatience, epoch, bestEpoch, bestValidation);
+                break;
+            }
+
+            learningRate *= options.LearningRateDecay;
+            biasLearningRate *= options.LearningRateDecay;
+        }
+
+        // The last updates can leave non-finite values that no loss saw.
+        if (!trainer.AllFinite())
+        {
+            Diverged(epoch, double.NaN, options.LearningRate * Math.Pow(options.LearningRateDecay, epoch - 1));
+        }
+
+        if (_logger.IsEnabled(LogLevel.Information))
+        {
+            if (double.IsNaN(trainMse))
+            {
+                trainMse = trainer.Evaluate(includeTrain: true).TrainMse;
+            }
+
+            long elapsedMilliseconds = (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+            Log.BiasedSgdFitCompleted(_logger, epoch, elapsedMilliseconds, trainMse);
+        }
+
+        return bestUsers is not null
+            ? new FactorizationModel(train.Catalog, d, bestUsers, bestItems!, bestUserBiases, bestItemBiases, trainer.GlobalMean, options)
+            : new FactorizationModel(train.Catalog, d, trainer.CopyUsers(), trainer.CopyItems(), trainer.UserBiases, trainer.ItemBiases, trainer.GlobalMean, options);
+    }
+
+    private void Diverged(int epoch, double loss, double learningRate)
+    {
+        Log.BiasedSgdDiverged(_logger, epoch, loss, learningRate);
+        throw new TrainingDivergedException(epoch, loss, learningRate);
+    }
+}

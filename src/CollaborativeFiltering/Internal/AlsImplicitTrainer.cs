@@ -1,0 +1,659 @@
+using System.Diagnostics;
+using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using CollaborativeFiltering.Data;
+
+namespace CollaborativeFiltering.Internal;
+
+/// <summary>The implicit-feedback objective at the current factors (sums, not means).</summary>
+/// <param name="DataLoss">Σ over all N·M pairs of c_ui·(p_ui − ⟨x_u, y_i⟩)², computed with the Gram trick.</param>
+/// <param name="UserNorms">Σ_u n_u·‖x_u‖² (n_u: the user's interaction count).</param>
+/// <param name="ItemNorms">Σ_i n_i·‖y_i‖².</param>
+/// <param name="TotalWeight">Σ over all N·M pairs of c_ui = N·M + α·Σ_Ω r_ui.</param>
+/// <param name="ObservedSquaredError">Σ_Ω (1 − ⟨x_u, y_i⟩)² over the training interactions.</param>
+/// <param name="ValidationSquaredError">The same over the validation interactions (0 without).</param>
+internal readonly record struct AlsImplicitEvaluation(double DataLoss, double UserNorms, double ItemNorms, double TotalWeight, double ObservedSquaredError, double ValidationSquaredError);
+
+/// <summary>
+/// The state of one implicit-feedback ALS fit (Hu, Koren and Volinsky 2008): every user-item pair
+/// has preference p = 1 when observed (0 otherwise) and confidence c = 1 + α·r (1 when unobserved);
+/// the objective is <c>Σ_all c·(p − ⟨x_u, y_i⟩)² + λ(Σ n_u‖x_u‖² + Σ n_i‖y_i‖²)</c> (weighted-λ, as in
+/// Spark). A user's row solves <c>(YᵀY + Yᵀ(C_u − I)Y + λ·n_u·I)·x = YᵀC_u·p</c>; YᵀY is computed once per half-sweep, so each row
+/// costs O(n_u·d) per conjugate-gradient step (or O(n_u·d² + d³) for the exact Cholesky solve).
+/// </summary>
+/// <remarks>
+/// The conjugate-gradient solver follows the <c>implicit</c> library: a few steps warm-started from
+/// the row's previous value, the system applied as (YᵀY + λ·n_u·I)·p + Σ (c − 1)·⟨y, p⟩·y without forming
+/// it. YᵀY is summed per fixed block of rows and the blocks are added in order; each row is solved
+/// by one thread from data fixed during the half-sweep, so results are bit-identical for any thread
+/// count.
+/// </remarks>
+internal sealed class AlsImplicitTrainer : IPoolWork, IDisposable
+{
+    private const int GramBlocks = 16;
+    private const int MinGramBlockRows = 256;
+
+    private readonly int _d;
+    private readonly int _dp;
+    private readonly int _n;
+    private readonly int _m;
+    private readonly double _lambda;
+    private readonly float _alpha;
+    private readonly int _cgSteps;
+
+    private readonly int[] _userOffsets;
+    private readonly int[] _userItems;
+    private readonly float[] _userValues;
+    private readonly int[] _itemOffsets;
+    private readonly int[] _itemUsers;
+    private readonly float[] _itemValues;
+    private readonly int[]? _validationOffsets;
+    private readonly int[]? _validationItems;
+
+    private readonly float[] _x;
+    private readonly float[] _y;
+
+    /// <summary>The fixed side's Gram matrix in double: upper triangle, row stride dp, without λ.</summary>
+    private readonly double[] _gram;
+
+    /// <summary>The fixed side's Gram matrix in float, full d×d, for conjugate gradient.</summary>
+    private readonly float[] _gramCg;
+
+    private readonly double[] _gramPartials;
+    private readonly int[] _userGramBlocks;
+    private readonly int[] _itemGramBlocks;
+
+    private readonly int[] _userBlocks;
+    private readonly int[] _itemBlocks;
+    private readonly int[] _validationBlocks;
+    private readonly double[] _blockData;
+    private readonly double[] _blockObserved;
+    private readonly double[] _blockUserNorms;
+    private readonly double[] _blockItemNorms;
+    private readonly double[] _blockValidation;
+    private readonly double _totalWeight;
+
+    private readonly AlsScratch[] _scratch;
+    private readonly WorkerPool _pool;
+
+    private Phase _phase;
+    private Side _gramSide;
+    private int _nextTask;
+    private CancellationToken _cancellationToken;
+    private volatile bool _cancelled;
+    private volatile bool _failed;
+
+    /// <summary>Prepares a fit and takes ownership of the given factors as the starting point.</summary>
+    /// <param name="train">Non-empty interactions with non-negative finite values.</param>
+    /// <param name="validation">Validation interactions over the same catalogue, or <see langword="null"/>.</param>
+    /// <param name="dimensions">d.</param>
+    /// <param name="lambda">λ of the weighted-λ penalty, positive.</param>
+    /// <param name="alpha">α of c = 1 + α·r, positive.</param>
+    /// <param name="cgSteps">Conjugate-gradient steps per row, or 0 for exact Cholesky solves.</param>
+    /// <param name="maxThreads">The most workers.</param>
+    /// <param name="users">X, N·d.</param>
+    /// <param name="items">Y, M·d.</param>
+    public AlsImplicitTrainer(RatingsDataset train, RatingsDataset? validation, int dimensions, double lambda, double alpha, int cgSteps, int maxThreads, float[] users, float[] items)
+    {
+        Debug.Assert(train.Count > 0 && lambda > 0 && cgSteps >= 0);
+        _d = dimensions;
+        _dp = AlsGramKernel.PaddedDimensions(dimensions);
+        _n = train.UserCount;
+        _m = train.ItemCount;
+        Catalog = train.Catalog;
+        _lambda = lambda;
+        _alpha = (float)alpha;
+        _cgSteps = cgSteps;
+        Debug.Assert(users.Length == _n * _d && items.Length == _m * _d);
+
+        _userOffsets = train.ByUser.RowOffsetArray;
+        _userItems = train.ByUser.ColumnArray;
+        _userValues = train.ByUser.ValueArray;
+        _itemOffsets = train.ByItem.RowOffsetArray;
+        _itemUsers = train.ByItem.ColumnArray;
+        _itemValues = train.ByItem.ValueArray;
+        if (validation is { Count: > 0 })
+        {
+            _validationOffsets = validation.ByUser.RowOffsetArray;
+            _validationItems = validation.ByUser.ColumnArray;
+            ValidationCount = validation.Count;
+        }
+
+        TrainCount = train.Count;
+        double weight = (double)_n * _m;
+        foreach (float value in _userValues)
+        {
+            weight += _alpha * value;
+        }
+
+        _totalWeight = weight;
+        _x = users;
+        _y = items;
+        _gram = new double[_dp * _dp];
+        _gramCg = new float[_d * _d];
+        _userGramBlocks = AlsPartition.Uniform(_n, Math.Max(MinGramBlockRows, (_n + GramBlocks - 1) / GramBlocks));
+        _itemGramBlocks = AlsPartition.Uniform(_m, Math.Max(MinGramBlockRows, (_m + GramBlocks - 1) / GramBlocks));
+        _gramPartials = new double[Math.Max(_userGramBlocks.Length, _itemGramBlocks.Length) * _dp * _dp];
+
+        long steps = cgSteps + 1;
+        long perEntry = cgSteps == 0 ? ((long)_dp * _dp / 2) + (3L * _dp) : 2 * steps * _d;
+        long perRow = cgSteps == 0 ? ((long)_d * _d * _d / 6) + ((long)_d * _d) + 64 : (steps * _d * _d) + 64;
+        _userBlocks = AlsPartition.Create(_userOffsets, perEntry, perRow);
+        _itemBlocks = AlsPartition.Create(_itemOffsets, perEntry, perRow);
+        _validationBlocks = _validationOffsets is null ? [0] : AlsPartition.Create(_validationOffsets, _d, _d);
+        _blockData = new double[_userBlocks.Length - 1];
+        _blockObserved = new double[_userBlocks.Length - 1];
+        _blockUserNorms = new double[_userBlocks.Length - 1];
+        _blockItemNorms = new double[_itemBlocks.Length - 1];
+        _blockValidation = new double[_validationBlocks.Length - 1];
+
+        int workers = Math.Clamp(maxThreads, 1, Math.Max(1, Math.Max(_userBlocks.Length, _itemBlocks.Length) - 1));
+        _scratch = new AlsScratch[workers];
+        for (int w = 0; w < workers; w++)
+        {
+            _scratch[w] = new AlsScratch(_d, _d, weighted: cgSteps == 0);
+        }
+
+        _pool = new WorkerPool(workers);
+    }
+
+    private enum Phase
+    {
+        Gram,
+        Users,
+        Items,
+        Evaluate,
+    }
+
+    private enum Side
+    {
+        None,
+        Users,
+        Items,
+    }
+
+    /// <summary>The training set's catalogue.</summary>
+    public Catalog Catalog { get; }
+
+    /// <summary>X (N·d, row-major).</summary>
+    public float[] Users => _x;
+
+    /// <summary>Y (M·d, row-major).</summary>
+    public float[] Items => _y;
+
+    /// <summary>|Ω|.</summary>
+    public int TrainCount { get; }
+
+    /// <summary>The number of validation interactions (0 without).</summary>
+    public int ValidationCount { get; }
+
+    /// <summary>Whether a validation set was given.</summary>
+    public bool HasValidation => _validationOffsets is not null;
+
+    /// <summary>The number of workers, the calling thread included.</summary>
+    public int WorkerCount => _pool.WorkerCount;
+
+    /// <summary>Test hook: called with the block index before each solve block starts.</summary>
+    internal Action<int>? BlockStarting { get; set; }
+
+    /// <summary>Solves every user's row from the current Y (computing YᵀY first when it is not current).</summary>
+    /// <returns><see langword="false"/> when a value became non-finite or a system was not positive definite.</returns>
+    /// <exception cref="OperationCanceledException">Cancelled between two blocks.</exception>
+    public bool SolveUsers(CancellationToken cancellationToken)
+    {
+        EnsureGram(Side.Items);
+        bool ok = RunSolve(Phase.Users, cancellationToken);
+        if (_gramSide == Side.Users)
+        {
+            _gramSide = Side.None;
+        }
+
+        return ok;
+    }
+
+    /// <summary>Solves every item's row from the current X (computing XᵀX first when it is not current).</summary>
+    /// <returns><see langword="false"/> when a value became non-finite or a system was not positive definite.</returns>
+    /// <exception cref="OperationCanceledException">Cancelled between two blocks.</exception>
+    public bool SolveItems(CancellationToken cancellationToken)
+    {
+        EnsureGram(Side.Users);
+        bool ok = RunSolve(Phase.Items, cancellationToken);
+        if (_gramSide == Side.Items)
+        {
+            _gramSide = Side.None;
+        }
+
+        return ok;
+    }
+
+    /// <summary>The objective's terms and the squared errors of the preferences at the current factors.</summary>
+    public AlsImplicitEvaluation Evaluate()
+    {
+        EnsureGram(Side.Items);
+        RunPhase(Phase.Evaluate);
+        double data = 0, observed = 0, userNorms = 0, itemNorms = 0, validation = 0;
+        for (int b = 0; b < _blockData.Length; b++)
+        {
+            data += _blockData[b];
+            observed += _blockObserved[b];
+            userNorms += _blockUserNorms[b];
+        }
+
+        for (int b = 0; b < _blockItemNorms.Length; b++)
+        {
+            itemNorms += _blockItemNorms[b];
+        }
+
+        for (int b = 0; b < _blockValidation.Length; b++)
+        {
+            validation += _blockValidation[b];
+        }
+
+        return new AlsImplicitEvaluation(data, userNorms, itemNorms, _totalWeight, observed, validation);
+    }
+
+    /// <summary>Solves one user's row with worker <paramref name="worker"/>'s buffers, from the current YᵀY (benchmarks and tests); allocates nothing.</summary>
+    public bool SolveUserRow(int user, int worker = 0)
+    {
+        EnsureGram(Side.Items);
+        return SolveRow(user, _userOffsets, _userItems, _userValues, _y, _x, _scratch[worker]);
+    }
+
+    /// <inheritdoc/>
+    public void Dispose() => _pool.Dispose();
+
+    /// <summary>
+    /// The Gram matrix Σ_r f_r f_rᵀ of rows <c>[r0, r1)</c> of a row-major factor matrix, into
+    /// <paramref name="gram"/> (upper triangle, row stride dp, overwritten), chunk by chunk.
+    /// </summary>
+    internal static void Gram(ReadOnlySpan<float> factors, int d, int r0, int r1, AlsScratch scratch, Span<double> gram)
+    {
+        int dp = AlsGramKernel.PaddedDimensions(d);
+        if (r1 <= r0)
+        {
+            gram.Slice(0, dp * dp).Clear();
+            return;
+        }
+
+        for (int c0 = r0; c0 < r1; c0 += AlsGramKernel.ChunkRows)
+        {
+            int rows = Math.Min(AlsGramKernel.ChunkRows, r1 - c0);
+            for (int k = 0; k < rows; k++)
+            {
+                factors.Slice((c0 + k) * d, d).CopyTo(scratch.Packed.AsSpan(k * dp, d));
+            }
+
+            AlsGramKernel.Accumulate(scratch.Packed, scratch.Packed, rows, dp, gram, dp, overwrite: c0 == r0);
+        }
+    }
+
+    /// <summary>
+    /// Solves <c>(G + λ_r·I + Σ (c_k − 1)·y_k y_kᵀ)·x = Σ c_k·y_k</c> exactly by Cholesky, G being the
+    /// other side's Gram matrix (upper, stride dp) and λ_r = <paramref name="lambda"/> the row's
+    /// penalty weight (λ·n): one row of implicit ALS, also used for fold-in.
+    /// </summary>
+    /// <returns><see langword="false"/> when the system is not positive definite or the solution not finite.</returns>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal static bool SolveExact(ReadOnlySpan<int> columns, ReadOnlySpan<float> values, ReadOnlySpan<float> other, int d, ReadOnlySpan<double> gram, double lambda, float alpha, AlsScratch s, Span<float> destination)
+    {
+        int dp = AlsGramKernel.PaddedDimensions(d), stride = s.Stride, count = columns.Length;
+        Span<double> system = s.System;
+        Span<double> rhs = s.Rhs;
+        Span<float> chunkRhs = s.ChunkRhs;
+        rhs.Clear();
+        if (count == 0)
+        {
+            system.Clear();
+        }
+
+        for (int c0 = 0; c0 < count; c0 += AlsGramKernel.ChunkRows)
+        {
+            int rows = Math.Min(AlsGramKernel.ChunkRows, count - c0);
+            chunkRhs.Clear();
+            for (int k = 0; k < rows; k++)
+            {
+                float w = alpha * values[c0 + k];
+                AlsRowKernels.PackWeighted(other.Slice(columns[c0 + k] * d, d), s.Packed.AsSpan(k * dp, dp), s.Scaled.AsSpan(k * dp, dp), w, 1f + w, chunkRhs);
+            }
+
+            AlsGramKernel.Accumulate(s.Scaled, s.Packed, rows, dp, system, stride, overwrite: c0 == 0);
+            AlsRowKernels.AddWidened(chunkRhs, rhs);
+        }
+
+        int padded = CholeskySolver.PaddedOrder(d);
+        for (int a = 0; a < d; a++)
+        {
+            Span<double> row = system.Slice(a * stride, padded);
+            ReadOnlySpan<double> g = gram.Slice(a * dp, d);
+            for (int b = a; b < d; b++)
+            {
+                row[b] += g[b];
+            }
+
+            row[a] += lambda;
+            row[d..].Clear();
+        }
+
+        rhs[d..].Clear();
+        if (!CholeskySolver.TrySolve(system, d, stride, rhs))
+        {
+            return false;
+        }
+
+        bool finite = true;
+        for (int k = 0; k < d; k++)
+        {
+            float x = (float)rhs[k];
+            finite &= float.IsFinite(x);
+            destination[k] = x;
+        }
+
+        return finite;
+    }
+
+    /// <inheritdoc/>
+    void IPoolWork.Execute(int worker)
+    {
+        AlsScratch scratch = _scratch[worker];
+        switch (_phase)
+        {
+            case Phase.Gram:
+                int[] bounds = _gramSide == Side.Users ? _userGramBlocks : _itemGramBlocks;
+                float[] factors = _gramSide == Side.Users ? _x : _y;
+                int size = _dp * _dp;
+                for (int b = NextTask(); b < bounds.Length - 1; b = NextTask())
+                {
+                    Gram(factors, _d, bounds[b], bounds[b + 1], scratch, _gramPartials.AsSpan(b * size, size));
+                }
+
+                break;
+            case Phase.Users:
+                for (int b = NextTask(); b < _userBlocks.Length - 1 && !Stop(b); b = NextTask())
+                {
+                    for (int r = _userBlocks[b], end = _userBlocks[b + 1]; r < end; r++)
+                    {
+                        if (!SolveRow(r, _userOffsets, _userItems, _userValues, _y, _x, scratch))
+                        {
+                            _failed = true;
+                        }
+                    }
+                }
+
+                break;
+            case Phase.Items:
+                for (int b = NextTask(); b < _itemBlocks.Length - 1 && !Stop(b); b = NextTask())
+                {
+                    for (int r = _itemBlocks[b], end = _itemBlocks[b + 1]; r < end; r++)
+                    {
+                        if (!SolveRow(r, _itemOffsets, _itemUsers, _itemValues, _x, _y, scratch))
+                        {
+                            _failed = true;
+                        }
+                    }
+                }
+
+                break;
+            case Phase.Evaluate:
+                int userTasks = _blockData.Length, itemTasks = _blockItemNorms.Length;
+                for (int t = NextTask(); t < userTasks + itemTasks + _blockValidation.Length; t = NextTask())
+                {
+                    if (t < userTasks)
+                    {
+                        EvaluateUsers(t);
+                    }
+                    else if (t < userTasks + itemTasks)
+                    {
+                        int b = t - userTasks;
+                        _blockItemNorms[b] = SquaredNorms(_y, _itemOffsets, _itemBlocks[b], _itemBlocks[b + 1]);
+                    }
+                    else
+                    {
+                        int b = t - userTasks - itemTasks;
+                        _blockValidation[b] = PreferenceError(_validationBlocks[b], _validationBlocks[b + 1], _validationOffsets!, _validationItems!);
+                    }
+                }
+
+                break;
+        }
+    }
+
+    /// <summary>Makes <see cref="_gram"/> and <see cref="_gramCg"/> the Gram matrix of <paramref name="side"/>'s factors.</summary>
+    private void EnsureGram(Side side)
+    {
+        if (_gramSide == side)
+        {
+            return;
+        }
+
+        _gramSide = side;
+        RunPhase(Phase.Gram);
+        int blocks = (side == Side.Users ? _userGramBlocks : _itemGramBlocks).Length - 1;
+        int size = _dp * _dp;
+        _gramPartials.AsSpan(0, size).CopyTo(_gram);
+        for (int b = 1; b < blocks; b++)
+        {
+            TensorPrimitives.Add(_gram, _gramPartials.AsSpan(b * size, size), _gram);
+        }
+
+        int d = _d, dp = _dp;
+        for (int a = 0; a < d; a++)
+        {
+            for (int b = a; b < d; b++)
+            {
+                float g = (float)_gram[(a * dp) + b];
+                _gramCg[(a * d) + b] = g;
+                _gramCg[(b * d) + a] = g;
+            }
+
+        }
+    }
+
+    private bool RunSolve(Phase phase, CancellationToken cancellationToken)
+    {
+        _cancellationToken = cancellationToken;
+        _cancelled = false;
+        _failed = false;
+        RunPhase(phase);
+        _cancellationToken = default;
+        if (_cancelled)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+        }
+
+        return !_failed;
+    }
+
+    private void RunPhase(Phase phase)
+    {
+        _phase = phase;
+        _nextTask = 0;
+        _pool.Run(this);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private int NextTask() => Interlocked.Increment(ref _nextTask) - 1;
+
+    private bool Stop(int block)
+    {
+        if (_cancelled || _cancellationToken.IsCancellationRequested)
+        {
+            _cancelled = true;
+            return true;
+        }
+
+        BlockStarting?.Invoke(block);
+        return false;
+    }
+
+    /// <summary>The penalty weight of a row with <paramref name="count"/> interactions: λ·count (weighted-λ).</summary>
+    private double RowLambda(int count) => _lambda * count;
+
+    private bool SolveRow(int r, int[] offsets, int[] columns, float[] values, float[] other, float[] target, AlsScratch s)
+    {
+        int d = _d;
+        int start = offsets[r], count = offsets[r + 1] - start;
+        Span<float> x = target.AsSpan(r * d, d);
+        if (count == 0)
+        {
+            x.Clear();
+            return true;
+        }
+
+        ReadOnlySpan<int> cols = columns.AsSpan(start, count);
+        ReadOnlySpan<float> vals = values.AsSpan(start, count);
+        return _cgSteps == 0
+            ? SolveExact(cols, vals, other, d, _gram, RowLambda(count), _alpha, s, x)
+            : SolveConjugateGradient(cols, vals, other, (float)RowLambda(count), s, x);
+    }
+
+    /// <summary>
+    /// <see cref="_cgSteps"/> conjugate-gradient steps on (YᵀY + λ_r·I + Σ (c − 1)·y yᵀ)·x = Σ c·y from the
+    /// current x, as the <c>implicit</c> library does: r = b − A·x, p = r, then per step
+    /// α = rᵀr / pᵀAp, x += α·p, r −= α·Ap, p = r + (r'ᵀr'/rᵀr)·p; stops early once rᵀr &lt; 1e-20.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private bool SolveConjugateGradient(ReadOnlySpan<int> columns, ReadOnlySpan<float> values, float[] other, float lambda, AlsScratch s, Span<float> x)
+    {
+        int d = _d;
+        float alpha = _alpha;
+        Span<float> r = s.Residual, p = s.Direction, ap = s.Product;
+
+        // r = Σ [c − (c − 1)·⟨y, x⟩]·y − (YᵀY + λ_r·I)·x
+        FactorKernels.MultiplySymmetric(x, _gramCg, r);
+        TensorPrimitives.MultiplyAdd(x, lambda, r, r);
+        TensorPrimitives.Negate(r, r);
+        int k = 0, count = columns.Length;
+        for (; k <= count - 4; k += 4)
+        {
+            ReadOnlySpan<float> y0 = other.AsSpan(columns[k] * d, d), y1 = other.AsSpan(columns[k + 1] * d, d), y2 = other.AsSpan(columns[k + 2] * d, d), y3 = other.AsSpan(columns[k + 3] * d, d);
+            Vector128<float> w = Vector128.Create(values[k], values[k + 1], values[k + 2], values[k + 3]) * alpha;
+            Vector128<float> coef = (Vector128<float>.One + w) - (w * FactorKernels.Dot4(x, y0, y1, y2, y3));
+            FactorKernels.MultiplyAdd4(coef.GetElement(0), y0, coef.GetElement(1), y1, coef.GetElement(2), y2, coef.GetElement(3), y3, r);
+        }
+
+        for (; k < count; k++)
+        {
+            ReadOnlySpan<float> y = other.AsSpan(columns[k] * d, d);
+            float w = alpha * values[k];
+            FactorKernels.MultiplyAdd((1f + w) - (w * FactorKernels.Dot(x, y)), y, r);
+        }
+
+        r.CopyTo(p);
+        float rs = FactorKernels.Dot(r, r);
+        if (!float.IsFinite(rs))
+        {
+            return false;
+        }
+
+        for (int step = 0; step < _cgSteps && rs >= 1e-20f; step++)
+        {
+            // Ap = (YᵀY + λ_r·I)·p + Σ (c − 1)·⟨y, p⟩·y
+            FactorKernels.MultiplySymmetric(p, _gramCg, ap);
+            TensorPrimitives.MultiplyAdd(p, lambda, ap, ap);
+            for (k = 0; k <= count - 4; k += 4)
+            {
+                ReadOnlySpan<float> y0 = other.AsSpan(columns[k] * d, d), y1 = other.AsSpan(columns[k + 1] * d, d), y2 = other.AsSpan(columns[k + 2] * d, d), y3 = other.AsSpan(columns[k + 3] * d, d);
+                Vector128<float> coef = Vector128.Create(values[k], values[k + 1], values[k + 2], values[k + 3]) * alpha * FactorKernels.Dot4(p, y0, y1, y2, y3);
+                FactorKernels.MultiplyAdd4(coef.GetElement(0), y0, coef.GetElement(1), y1, coef.GetElement(2), y2, coef.GetElement(3), y3, ap);
+            }
+
+            for (; k < count; k++)
+            {
+                ReadOnlySpan<float> y = other.AsSpan(columns[k] * d, d);
+                FactorKernels.MultiplyAdd(alpha * values[k] * FactorKernels.Dot(p, y), y, ap);
+            }
+
+            float pap = FactorKernels.Dot(p, ap);
+            if (!(pap > 0) || !float.IsFinite(pap))
+            {
+                break;
+            }
+
+            float a = rs / pap;
+            FactorKernels.MultiplyAdd(a, p, x);
+            FactorKernels.MultiplyAdd(-a, ap, r);
+            float rsNew = FactorKernels.Dot(r, r);
+            TensorPrimitives.MultiplyAdd(p, rsNew / rs, r, p);
+            rs = rsNew;
+        }
+
+        return TensorPrimitivesExtensions.AllFinite(x);
+    }
+
+    /// <summary>For a block of users: Σ x_uᵀ·G·x_u + Σ_Ω [c·(1 − s)² − s²] (the weighted loss over all pairs), Σ_Ω (1 − s)² and Σ ‖x_u‖².</summary>
+    private void EvaluateUsers(int block)
+    {
+        int d = _d, dp = _dp;
+        float alpha = _alpha;
+        double data = 0, observed = 0;
+        int r0 = _userBlocks[block], r1 = _userBlocks[block + 1];
+        for (int u = r0; u < r1; u++)
+        {
+            ReadOnlySpan<float> x = _x.AsSpan(u * d, d);
+            double quadratic = 0;
+            for (int a = 0; a < d; a++)
+            {
+                double xa = x[a];
+                double inner = 0;
+                for (int b = a + 1; b < d; b++)
+                {
+                    inner += _gram[(a * dp) + b] * x[b];
+                }
+
+                quadratic += xa * ((_gram[(a * dp) + a] * xa) + (2 * inner));
+            }
+
+            data += quadratic;
+            for (int p = _userOffsets[u], pe = _userOffsets[u + 1]; p < pe; p++)
+            {
+                double s = FactorKernels.Dot(x, _y.AsSpan(_userItems[p] * d, d));
+                double c = 1 + ((double)alpha * _userValues[p]);
+                double e = 1 - s;
+                data += (c * e * e) - (s * s);
+                observed += e * e;
+            }
+        }
+
+        _blockData[block] = data;
+        _blockObserved[block] = observed;
+        _blockUserNorms[block] = SquaredNorms(_x, _userOffsets, r0, r1);
+    }
+
+    /// <summary>Σ n_r·‖f_r‖² over rows [r0, r1), n_r being the row's interaction count.</summary>
+    private double SquaredNorms(float[] factors, int[] offsets, int r0, int r1)
+    {
+        int d = _d;
+        double sum = 0;
+        for (int r = r0; r < r1; r++)
+        {
+            double norm = 0;
+            for (int k = r * d, end = k + d; k < end; k++)
+            {
+                norm += (double)factors[k] * factors[k];
+            }
+
+            sum += norm * (offsets[r + 1] - offsets[r]);
+        }
+
+        return sum;
+    }
+
+    /// <summary>Σ (1 − ⟨x_u, y_i⟩)² over users [r0, r1) of a user-major CSR.</summary>
+    private double PreferenceError(int r0, int r1, int[] offsets, int[] items)
+    {
+        int d = _d;
+        double sum = 0;
+        for (int u = r0; u < r1; u++)
+        {
+            ReadOnlySpan<float> x = _x.AsSpan(u * d, d);
+            for (int p = offsets[u], pe = offsets[u + 1]; p < pe; p++)
+            {
+                double e = 1 - FactorKernels.Dot(x, _y.AsSpan(items[p] * d, d));
+                sum += e * e;
+            }
+        }
+
+        return sum;
+    }
+}

@@ -1,0 +1,73 @@
+using MathNet.Numerics.Distributions;
+
+namespace CollaborativeFiltering.Internal;
+
+/// <summary>Block partitions and initialisation shared by the ALS trainers.</summary>
+internal static class AlsPartition
+{
+    /// <summary>Work per block in multiply-adds (a few hundred microseconds): enough blocks for load balance and prompt cancellation, few enough that scheduling costs nothing.</summary>
+    public const long BlockCost = 1L << 20;
+
+    /// <summary>The most rows per block, so that small inputs still split into several blocks.</summary>
+    public const int MaxBlockRows = 256;
+
+    /// <summary>
+    /// Cuts the rows of a CSR into consecutive blocks costing about <see cref="BlockCost"/> each,
+    /// a row costing <c>entries·perEntry + perRow</c>; depends only on the data and the costs, never
+    /// on the thread count, so which rows a block solves is fixed.
+    /// </summary>
+    /// <returns>Block boundaries: block b holds rows <c>[bounds[b], bounds[b+1])</c>.</returns>
+    public static int[] Create(int[] offsets, long perEntry, long perRow)
+    {
+        int rows = offsets.Length - 1;
+        var bounds = new List<int> { 0 };
+        long cost = 0;
+        int start = 0;
+        for (int r = 0; r < rows; r++)
+        {
+            cost += ((offsets[r + 1] - offsets[r]) * perEntry) + perRow;
+            if (cost >= BlockCost || r + 1 - start >= MaxBlockRows)
+            {
+                bounds.Add(r + 1);
+                start = r + 1;
+                cost = 0;
+            }
+        }
+
+        if (bounds[^1] != rows)
+        {
+            bounds.Add(rows);
+        }
+
+        return [.. bounds];
+    }
+
+    /// <summary>Consecutive blocks of at most <paramref name="rowsPerBlock"/> rows over <paramref name="rows"/> rows.</summary>
+    public static int[] Uniform(int rows, int rowsPerBlock)
+    {
+        int blocks = Math.Max(1, (rows + rowsPerBlock - 1) / rowsPerBlock);
+        var bounds = new int[blocks + 1];
+        for (int b = 0; b <= blocks; b++)
+        {
+            bounds[b] = (int)Math.Min(rows, (long)b * rowsPerBlock);
+        }
+
+        return bounds;
+    }
+
+    /// <summary>Fills <paramref name="destination"/> with Normal(0, σ²) draws from <paramref name="random"/>, in order.</summary>
+    public static void FillNormal(Random random, float[] destination, double stdDev)
+    {
+        var buffer = new double[Math.Max(1, Math.Min(destination.Length, 1 << 16))];
+        for (int start = 0; start < destination.Length; start += buffer.Length)
+        {
+            int count = Math.Min(buffer.Length, destination.Length - start);
+            double[] chunk = count == buffer.Length ? buffer : new double[count];
+            Normal.Samples(random, chunk, 0, stdDev);
+            for (int k = 0; k < count; k++)
+            {
+                destination[start + k] = (float)chunk[k];
+            }
+        }
+    }
+}

@@ -1,0 +1,480 @@
+using System.Diagnostics;
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using CollaborativeFiltering.Data;
+
+namespace CollaborativeFiltering.Internal;
+
+/// <summary>The explicit ALS objective and errors at the current factors (sums, not means).</summary>
+/// <param name="SquaredError">Σ_Ω (r − μ − b_u − b_i − ⟨p_u, q_i⟩)² over the training ratings.</param>
+/// <param name="UserPenalty">Σ_u n_u·(‖p_u‖² + b_u²).</param>
+/// <param name="ItemPenalty">Σ_i n_i·(‖q_i‖² + b_i²).</param>
+/// <param name="ValidationSquaredError">The same squared error over the validation ratings (0 without).</param>
+internal readonly record struct AlsEvaluation(double SquaredError, double UserPenalty, double ItemPenalty, double ValidationSquaredError);
+
+/// <summary>
+/// The state of one explicit ALS fit: U, V and the biases, the training CSR views both ways, one
+/// <see cref="AlsScratch"/> per worker and a <see cref="WorkerPool"/>. A half-sweep solves, for every
+/// user (or item) independently, the weighted-λ ridge regression
+/// <c>min Σ_i (r_ui − μ − b_i − b_u − ⟨p_u, q_i⟩)² + λ·n_u·(‖p_u‖² + b_u²)</c> over [p_u; b_u]
+/// by a Cholesky solve of its (d+1)×(d+1) normal equations (d×d without biases). Rows without
+/// ratings get 0. Each row is solved by one thread from data fixed during the half-sweep, and loss
+/// partial sums are per fixed block, added in block order, so results are bit-identical for any
+/// thread count. Allocates nothing per half-sweep.
+/// </summary>
+internal sealed class AlsTrainer : IPoolWork, IDisposable
+{
+    private readonly int _d;
+    private readonly int _dp;
+    private readonly int _order;
+    private readonly int _n;
+    private readonly int _m;
+    private readonly double _lambda;
+    private readonly bool _biases;
+    private readonly float _mu;
+
+    private readonly int[] _userOffsets;
+    private readonly int[] _userItems;
+    private readonly float[] _userValues;
+    private readonly int[] _itemOffsets;
+    private readonly int[] _itemUsers;
+    private readonly float[] _itemValues;
+    private readonly int[]? _validationOffsets;
+    private readonly int[]? _validationItems;
+    private readonly float[]? _validationValues;
+
+    private readonly float[] _u;
+    private readonly float[] _v;
+    private readonly float[] _bu;
+    private readonly float[] _bv;
+
+    private readonly int[] _userBlocks;
+    private readonly int[] _itemBlocks;
+    private readonly int[] _validationBlocks;
+    private readonly double[] _blockSse;
+    private readonly double[] _blockUserPenalty;
+    private readonly double[] _blockItemPenalty;
+    private readonly double[] _blockValidationSse;
+
+    private readonly AlsScratch[] _scratch;
+    private readonly WorkerPool _pool;
+
+    private Phase _phase;
+    private int _nextTask;
+    private CancellationToken _cancellationToken;
+    private volatile bool _cancelled;
+    private volatile bool _failed;
+
+    /// <summary>Prepares a fit and takes ownership of the given factor and bias arrays as the starting point.</summary>
+    /// <param name="train">Non-empty training ratings.</param>
+    /// <param name="validation">Validation ratings over the same catalogue, or <see langword="null"/>.</param>
+    /// <param name="dimensions">d.</param>
+    /// <param name="lambda">λ of the weighted-λ penalty, positive.</param>
+    /// <param name="biases">Whether to learn μ-centred user and item biases (μ = the training mean).</param>
+    /// <param name="maxThreads">The most workers.</param>
+    /// <param name="users">U, N·d.</param>
+    /// <param name="items">V, M·d.</param>
+    /// <param name="userBiases">b_u, N (zeros without biases).</param>
+    /// <param name="itemBiases">b_i, M (zeros without biases).</param>
+    public AlsTrainer(RatingsDataset train, RatingsDataset? validation, int dimensions, double lambda, bool biases, int maxThreads, float[] users, float[] items, float[] userBiases, float[] itemBiases)
+    {
+        Debug.Assert(train.Count > 0 && lambda > 0);
+        _d = dimensions;
+        _dp = AlsGramKernel.PaddedDimensions(dimensions);
+        _order = dimensions + (biases ? 1 : 0);
+        _n = train.UserCount;
+        _m = train.ItemCount;
+        Catalog = train.Catalog;
+        _lambda = lambda;
+        _biases = biases;
+        Debug.Assert(users.Length == _n * _d && items.Length == _m * _d && userBiases.Length == _n && itemBiases.Length == _m);
+
+        _userOffsets = train.ByUser.RowOffsetArray;
+        _userItems = train.ByUser.ColumnArray;
+        _userValues = train.ByUser.ValueArray;
+        _itemOffsets = train.ByItem.RowOffsetArray;
+        _itemUsers = train.ByItem.ColumnArray;
+        _itemValues = train.ByItem.ValueArray;
+        if (validation is { Count: > 0 })
+        {
+            _validationOffsets = validation.ByUser.RowOffsetArray;
+            _validationItems = validation.ByUser.ColumnArray;
+            _validationValues = validation.ByUser.ValueArray;
+            ValidationCount = validation.Count;
+        }
+
+        double sum = 0;
+        foreach (float value in _userValues)
+        {
+            sum += value;
+        }
+
+        _mu = biases ? (float)(sum / train.Count) : 0f;
+        TrainCount = train.Count;
+
+        _u = users;
+        _v = items;
+        _bu = userBiases;
+        _bv = itemBiases;
+
+        // A rating costs a packed-row copy, the rhs update and ~dp²/2 Gram multiply-adds; a row its
+        // Cholesky solve (order³/6) and the system assembly.
+        long perEntry = ((long)_dp * _dp / 2) + (3L * _dp);
+        long perRow = ((long)_order * _order * _order / 6) + ((long)_order * _order) + 64;
+        _userBlocks = AlsPartition.Create(_userOffsets, perEntry, perRow);
+        _itemBlocks = AlsPartition.Create(_itemOffsets, perEntry, perRow);
+        _validationBlocks = _validationOffsets is null ? [0] : AlsPartition.Create(_validationOffsets, _d, _d);
+        _blockSse = new double[_userBlocks.Length - 1];
+        _blockUserPenalty = new double[_userBlocks.Length - 1];
+        _blockItemPenalty = new double[_itemBlocks.Length - 1];
+        _blockValidationSse = new double[_validationBlocks.Length - 1];
+
+        int workers = Math.Clamp(maxThreads, 1, Math.Max(1, Math.Max(_userBlocks.Length, _itemBlocks.Length) - 1));
+        _scratch = new AlsScratch[workers];
+        for (int w = 0; w < workers; w++)
+        {
+            _scratch[w] = new AlsScratch(_d, _order, weighted: false);
+        }
+
+        _pool = new WorkerPool(workers);
+    }
+
+    private enum Phase
+    {
+        Users,
+        Items,
+        Evaluate,
+    }
+
+    /// <summary>The training set's catalogue.</summary>
+    public Catalog Catalog { get; }
+
+    /// <summary>U (N·d, row-major).</summary>
+    public float[] Users => _u;
+
+    /// <summary>V (M·d, row-major).</summary>
+    public float[] Items => _v;
+
+    /// <summary>b_u (zeros without biases).</summary>
+    public float[] UserBiases => _bu;
+
+    /// <summary>b_i (zeros without biases).</summary>
+    public float[] ItemBiases => _bv;
+
+    /// <summary>μ: the training mean with biases, else 0.</summary>
+    public float GlobalMean => _mu;
+
+    /// <summary>|Ω|.</summary>
+    public int TrainCount { get; }
+
+    /// <summary>The number of validation ratings (0 without).</summary>
+    public int ValidationCount { get; }
+
+    /// <summary>Whether a validation set was given.</summary>
+    public bool HasValidation => _validationOffsets is not null;
+
+    /// <summary>The number of workers, the calling thread included.</summary>
+    public int WorkerCount => _pool.WorkerCount;
+
+    /// <summary>The number of user blocks of a half-sweep (for tests).</summary>
+    internal int UserBlockCount => _userBlocks.Length - 1;
+
+    /// <summary>User block boundaries: block b holds users <c>[bounds[b], bounds[b+1])</c> (for tests).</summary>
+    internal ReadOnlySpan<int> UserBlockBounds => _userBlocks;
+
+    /// <summary>Test hook: called with the block index before each solve block starts (on the worker's thread).</summary>
+    internal Action<int>? BlockStarting { get; set; }
+
+    /// <summary>Solves every user's row from the current V and item biases.</summary>
+    /// <returns><see langword="false"/> when a system was not positive definite or a solution not finite (the fit diverged).</returns>
+    /// <exception cref="OperationCanceledException">Cancelled between two blocks.</exception>
+    public bool SolveUsers(CancellationToken cancellationToken) => RunSolve(Phase.Users, cancellationToken);
+
+    /// <summary>Solves every item's row from the current U and user biases.</summary>
+    /// <returns><see langword="false"/> when the fit diverged.</returns>
+    /// <exception cref="OperationCanceledException">Cancelled between two blocks.</exception>
+    public bool SolveItems(CancellationToken cancellationToken) => RunSolve(Phase.Items, cancellationToken);
+
+    /// <summary>The squared errors and penalties at the current factors.</summary>
+    public AlsEvaluation Evaluate()
+    {
+        RunPhase(Phase.Evaluate);
+        double sse = 0, userPenalty = 0, itemPenalty = 0, validation = 0;
+        for (int b = 0; b < _blockSse.Length; b++)
+        {
+            sse += _blockSse[b];
+            userPenalty += _blockUserPenalty[b];
+        }
+
+        for (int b = 0; b < _blockItemPenalty.Length; b++)
+        {
+            itemPenalty += _blockItemPenalty[b];
+        }
+
+        for (int b = 0; b < _blockValidationSse.Length; b++)
+        {
+            validation += _blockValidationSse[b];
+        }
+
+        return new AlsEvaluation(sse, userPenalty, itemPenalty, validation);
+    }
+
+    /// <summary>Solves one row with worker <paramref name="worker"/>'s buffers (benchmarks and tests); allocates nothing.</summary>
+    /// <returns><see langword="false"/> when the system was not positive definite or the solution not finite.</returns>
+    public bool SolveRow(bool user, int row, int worker = 0) => user
+        ? SolveRow(row, _userOffsets, _userItems, _userValues, _v, _bv, _u, _bu, _scratch[worker])
+        : SolveRow(row, _itemOffsets, _itemUsers, _itemValues, _u, _bu, _v, _bv, _scratch[worker]);
+
+    /// <inheritdoc/>
+    public void Dispose() => _pool.Dispose();
+
+    /// <inheritdoc/>
+    void IPoolWork.Execute(int worker)
+    {
+        AlsScratch scratch = _scratch[worker];
+        switch (_phase)
+        {
+            case Phase.Users:
+                for (int b = NextTask(); b < _userBlocks.Length - 1 && !Stop(b); b = NextTask())
+                {
+                    for (int r = _userBlocks[b], end = _userBlocks[b + 1]; r < end; r++)
+                    {
+                        if (!SolveRow(r, _userOffsets, _userItems, _userValues, _v, _bv, _u, _bu, scratch))
+                        {
+                            _failed = true;
+                        }
+                    }
+                }
+
+                break;
+            case Phase.Items:
+                for (int b = NextTask(); b < _itemBlocks.Length - 1 && !Stop(b); b = NextTask())
+                {
+                    for (int r = _itemBlocks[b], end = _itemBlocks[b + 1]; r < end; r++)
+                    {
+                        if (!SolveRow(r, _itemOffsets, _itemUsers, _itemValues, _u, _bu, _v, _bv, scratch))
+                        {
+                            _failed = true;
+                        }
+                    }
+                }
+
+                break;
+            case Phase.Evaluate:
+                int userTasks = _blockSse.Length, itemTasks = _blockItemPenalty.Length;
+                for (int t = NextTask(); t < userTasks + itemTasks + _blockValidationSse.Length; t = NextTask())
+                {
+                    if (t < userTasks)
+                    {
+                        EvaluateUsers(t);
+                    }
+                    else if (t < userTasks + itemTasks)
+                    {
+                        _blockItemPenalty[t - userTasks] = Penalty(_itemBlocks, t - userTasks, _itemOffsets, _v, _bv);
+                    }
+                    else
+                    {
+                        int b = t - userTasks - itemTasks;
+                        _blockValidationSse[b] = SquaredError(_validationBlocks[b], _validationBlocks[b + 1], _validationOffsets!, _validationItems!, _validationValues!);
+                    }
+                }
+
+                break;
+        }
+    }
+
+    private bool RunSolve(Phase phase, CancellationToken cancellationToken)
+    {
+        _cancellationToken = cancellationToken;
+        _cancelled = false;
+        _failed = false;
+        RunPhase(phase);
+        _cancellationToken = default;
+        if (_cancelled)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+        }
+
+        return !_failed;
+    }
+
+    private void RunPhase(Phase phase)
+    {
+        _phase = phase;
+        _nextTask = 0;
+        _pool.Run(this);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private int NextTask() => Interlocked.Increment(ref _nextTask) - 1;
+
+    /// <summary>Checks cancellation before a block; once cancelled, every worker stops taking blocks.</summary>
+    private bool Stop(int block)
+    {
+        if (_cancelled || _cancellationToken.IsCancellationRequested)
+        {
+            _cancelled = true;
+            return true;
+        }
+
+        BlockStarting?.Invoke(block);
+        return false;
+    }
+
+    /// <summary>
+    /// Solves row <paramref name="r"/> of the target side: gathers the other side's rows of its
+    /// ratings into packed chunks (with targets t = r − μ − b_other), accumulates the Gram matrix,
+    /// Σ t·y and Σ y, adds λ·n to the diagonal, and solves by Cholesky.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private bool SolveRow(int r, int[] offsets, int[] columns, float[] values, float[] other, float[] otherBias, float[] target, float[] targetBias, AlsScratch s)
+    {
+        int d = _d, dp = _dp, order = _order, stride = s.Stride;
+        int start = offsets[r], end = offsets[r + 1], count = end - start;
+        Span<float> row = target.AsSpan(r * d, d);
+        if (count == 0)
+        {
+            row.Clear();
+            targetBias[r] = 0;
+            return true;
+        }
+
+        double lambdaN = _lambda * count;
+        Span<double> system = s.System;
+        Span<double> rhs = s.Rhs;
+        Span<double> sum = s.Sum;
+        Span<float> chunkRhs = s.ChunkRhs;
+        Span<float> chunkSum = _biases ? s.ChunkSum : default;
+        rhs.Clear();
+        sum.Clear();
+        double targetSum = 0;
+        float mu = _mu;
+        for (int c0 = start; c0 < end; c0 += AlsGramKernel.ChunkRows)
+        {
+            int rows = Math.Min(AlsGramKernel.ChunkRows, end - c0);
+            chunkRhs.Clear();
+            chunkSum.Clear();
+            for (int k = 0; k < rows; k++)
+            {
+                int j = columns[c0 + k];
+                float t = values[c0 + k] - mu - otherBias[j];
+                targetSum += t;
+                AlsRowKernels.Pack(other.AsSpan(j * d, d), s.Packed.AsSpan(k * dp, dp), t, chunkRhs, chunkSum);
+            }
+
+            AlsGramKernel.Accumulate(s.Packed, s.Packed, rows, dp, system, stride, overwrite: c0 == start);
+            AlsRowKernels.AddWidened(chunkRhs, rhs);
+            if (_biases)
+            {
+                AlsRowKernels.AddWidened(chunkSum, sum);
+            }
+        }
+
+        int padded = CholeskySolver.PaddedOrder(order);
+        for (int a = 0; a < d; a++)
+        {
+            system[(a * stride) + a] += lambdaN;
+        }
+
+        if (_biases)
+        {
+            for (int a = 0; a < d; a++)
+            {
+                system[(a * stride) + d] = sum[a];
+            }
+
+            system[(d * stride) + d] = count + lambdaN;
+            rhs[d] = targetSum;
+        }
+
+        for (int a = 0; a < order; a++)
+        {
+            system.Slice((a * stride) + order, padded - order).Clear();
+        }
+
+        rhs[order..].Clear();
+        if (!CholeskySolver.TrySolve(system, order, stride, rhs))
+        {
+            return false;
+        }
+
+        bool finite = true;
+        for (int k = 0; k < d; k++)
+        {
+            float x = (float)rhs[k];
+            finite &= float.IsFinite(x);
+            row[k] = x;
+        }
+
+        float bias = _biases ? (float)rhs[d] : 0f;
+        targetBias[r] = bias;
+        return finite && float.IsFinite(bias);
+    }
+
+    private void EvaluateUsers(int block)
+    {
+        int r0 = _userBlocks[block], r1 = _userBlocks[block + 1];
+        _blockSse[block] = SquaredError(r0, r1, _userOffsets, _userItems, _userValues);
+        _blockUserPenalty[block] = Penalty(_userBlocks, block, _userOffsets, _u, _bu);
+    }
+
+    /// <summary>Σ n_r·(‖x_r‖² + b_r²) over a block's rows, in double.</summary>
+    private double Penalty(int[] blocks, int block, int[] offsets, float[] factors, float[] biases)
+    {
+        int d = _d;
+        double penalty = 0;
+        for (int r = blocks[block], end = blocks[block + 1]; r < end; r++)
+        {
+            int count = offsets[r + 1] - offsets[r];
+            if (count == 0)
+            {
+                continue;
+            }
+
+            ReadOnlySpan<float> x = factors.AsSpan(r * d, d);
+            double norm = (double)biases[r] * biases[r];
+            for (int k = 0; k < d; k++)
+            {
+                norm += (double)x[k] * x[k];
+            }
+
+            penalty += count * norm;
+        }
+
+        return penalty;
+    }
+
+    /// <summary>Σ (r − μ − b_u − b_i − ⟨p_u, q_i⟩)² over users [r0, r1) of a user-major CSR, in double.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private double SquaredError(int r0, int r1, int[] offsets, int[] items, float[] values)
+    {
+        int d = _d;
+        float[] u = _u, v = _v, bv = _bv;
+        double sse = 0;
+        for (int r = r0; r < r1; r++)
+        {
+            ReadOnlySpan<float> x = u.AsSpan(r * d, d);
+            float baseline = _mu + _bu[r];
+            int p = offsets[r], pe = offsets[r + 1];
+            for (; p <= pe - 4; p += 4)
+            {
+                int i0 = items[p], i1 = items[p + 1], i2 = items[p + 2], i3 = items[p + 3];
+                Vector128<float> dots = FactorKernels.Dot4(x, v.AsSpan(i0 * d, d), v.AsSpan(i1 * d, d), v.AsSpan(i2 * d, d), v.AsSpan(i3 * d, d));
+                double e0 = values[p] - (baseline + bv[i0] + dots.GetElement(0));
+                double e1 = values[p + 1] - (baseline + bv[i1] + dots.GetElement(1));
+                double e2 = values[p + 2] - (baseline + bv[i2] + dots.GetElement(2));
+                double e3 = values[p + 3] - (baseline + bv[i3] + dots.GetElement(3));
+                sse += (e0 * e0) + (e1 * e1) + (e2 * e2) + (e3 * e3);
+            }
+
+            for (; p < pe; p++)
+            {
+                int i = items[p];
+                double e = values[p] - (baseline + bv[i] + FactorKernels.Dot(x, v.AsSpan(i * d, d)));
+                sse += e * e;
+            }
+        }
+
+        return sse;
+    }
+}

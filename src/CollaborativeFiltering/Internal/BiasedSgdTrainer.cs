@@ -1,0 +1,667 @@
+using System.Diagnostics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using CollaborativeFiltering.Data;
+
+namespace CollaborativeFiltering.Internal;
+
+/// <summary>One training rating in a block: dense user and item indices and the value.</summary>
+[StructLayout(LayoutKind.Sequential)]
+internal struct BiasedSgdEntry
+{
+    public int User;
+    public int Item;
+    public float Value;
+}
+
+/// <summary>
+/// The state and schedule of one biased-SGD fit: p (N×d), q (M×d), b_u, b_i, μ, the training ratings
+/// arranged in a B×B grid of blocks, and a <see cref="WorkerPool"/>. Allocates nothing per epoch or
+/// per rating.
+/// </summary>
+/// <remarks>
+/// <para>Storage. p and q live in pinned arrays with rows padded to <see cref="BiasedSgdKernels.Stride"/>
+/// floats (zero padding) and starting on 64-byte boundaries, so the row kernels need no masked tails
+/// and no load crosses a cache line; <see cref="CopyUsers"/> and <see cref="CopyItems"/> give the
+/// compact N×d and M×d matrices.</para>
+/// <para>The grid (LIBMF's, with a fixed schedule). Users and items are each shuffled once (seeded)
+/// and cut into <see cref="GridSize"/> groups holding about the same number of ratings; block (r, c)
+/// holds the ratings of user group r on item group c. An epoch is B strata; each stratum is B blocks
+/// of which no two share a user group or an item group (a Latin square of the grid, drawn afresh
+/// each epoch from the epoch's generator), so the blocks of a stratum touch disjoint rows of p, q,
+/// b_u and b_i and can run on different threads without locks. The order of the strata is random
+/// per epoch too. Each block, when its turn comes, shuffles its own ratings in place (Fisher–Yates
+/// with its own generator) and then applies the per-rating updates in that order.</para>
+/// <para>B is 16, doubled (up to 64) while a group's rows of p and q together would exceed 1 MiB,
+/// so that a block's rows stay in a core's L2 cache on large datasets; it depends only on N, M and d.</para>
+/// <para>Determinism: the grid, the strata and every block's order depend only on the data, d and
+/// the seed, a block's updates read and write only its own rows, and the loss is summed per block
+/// and added in block order, so the result is bit-identical for any number of threads.</para>
+/// </remarks>
+internal sealed class BiasedSgdTrainer : IPoolWork, IDisposable
+{
+    /// <summary>The smallest B.</summary>
+    internal const int MinGridSize = 16;
+
+    /// <summary>The largest B, and so the most threads a fit uses.</summary>
+    internal const int MaxGridSize = 64;
+
+    /// <summary>Below this many ratings one thread does everything (a stratum is too small to share).</summary>
+    internal const int MinRatingsForThreads = 20_000;
+
+    /// <summary>The most bytes of p and q rows per group pair before B doubles.</summary>
+    private const long GroupBytes = 1L << 20;
+
+    /// <summary>Ratings per evaluation task.</summary>
+    private const int EvaluationChunk = 16_384;
+
+    private const ulong PartitionStream = 11;
+    private const ulong EpochStream = 12;
+    private const ulong BlockStream = 13;
+
+    private readonly int _d;
+    private readonly int _stride;
+    private readonly int _grid;
+    private readonly BiasedSgdKernels.KernelKind _kernel;
+    private readonly int _n;
+    private readonly int _m;
+    private readonly int _count;
+    private readonly float _mean;
+
+    private readonly float[] _uStore;
+    private readonly int _uStart;
+    private readonly float[] _vStore;
+    private readonly int _vStart;
+    private readonly float[] _bu;
+    private readonly float[] _bi;
+    private readonly int[] _userCounts;
+    private readonly int[] _itemCounts;
+
+    private readonly BiasedSgdEntry[] _entries;
+    private readonly int[] _blockOffsets;
+    private readonly ulong[] _blockRandom;
+    private readonly double[] _blockSse;
+
+    private readonly SyntheticRandom _epochRandom;
+    private readonly int[] _rowShuffle;
+    private readonly int[] _columnShuffle;
+    private readonly int[] _stratumOrder;
+    private readonly int[] _schedule;
+
+    private readonly int[] _trainOffsets;
+    private readonly int[] _trainItems;
+    private readonly float[] _trainValues;
+    private readonly int[]? _validationOffsets;
+    private readonly int[]? _validationItems;
+    private readonly float[]? _validationValues;
+    private readonly int _validationCount;
+    private readonly int[] _trainChunks;
+    private readonly int[] _validationChunks;
+    private readonly double[] _evaluationSse;
+
+    private readonly WorkerPool _pool;
+
+    private Phase _phase;
+    private int _firstEvaluationTask;
+    private int _stratum;
+    private int _nextTask;
+    private float _learningRate;
+    private float _shrink;
+    private float _biasLearningRate;
+    private float _biasShrink;
+
+    /// <summary>Prepares a fit from the starting factors <paramref name="users"/> (N·d) and <paramref name="items"/> (M·d), copied; rows without training ratings start (and stay) at zero.</summary>
+    public BiasedSgdTrainer(RatingsDataset train, RatingsDataset? validation, int dimensions, int seed, int maxThreads, float[] users, float[] items)
+    {
+        Debug.Assert(train.Count > 0);
+        _d = dimensions;
+        _stride = BiasedSgdKernels.Stride(dimensions);
+        _kernel = BiasedSgdKernels.KindFor(_stride);
+        _n = train.UserCount;
+        _m = train.ItemCount;
+        _count = train.Count;
+        Debug.Assert(users.Length == (long)_n * _d && items.Length == (long)_m * _d);
+        _grid = GridSizeFor(_n, _m, _stride);
+        int blockCount = _grid * _grid;
+        _rowShuffle = new int[_grid];
+        _columnShuffle = new int[_grid];
+        _stratumOrder = new int[_grid];
+        _schedule = new int[blockCount];
+
+        _trainOffsets = train.ByUser.RowOffsetArray;
+        _trainItems = train.ByUser.ColumnArray;
+        _trainValues = train.ByUser.ValueArray;
+        if (validation is { Count: > 0 })
+        {
+            _validationOffsets = validation.ByUser.RowOffsetArray;
+            _validationItems = validation.ByUser.ColumnArray;
+            _validationValues = validation.ByUser.ValueArray;
+            _validationCount = validation.Count;
+        }
+
+        double sum = 0;
+        foreach (float value in _trainValues)
+        {
+            sum += value;
+        }
+
+        _mean = (float)(sum / _count);
+
+        _userCounts = new int[_n];
+        for (int u = 0; u < _n; u++)
+        {
+            _userCounts[u] = _trainOffsets[u + 1] - _trainOffsets[u];
+        }
+
+        _itemCounts = new int[_m];
+        int[] itemOffsets = train.ByItem.RowOffsetArray;
+        for (int i = 0; i < _m; i++)
+        {
+            _itemCounts[i] = itemOffsets[i + 1] - itemOffsets[i];
+        }
+
+        (_uStore, _uStart) = Pad(users, _userCounts, _n, _d, _stride);
+        (_vStore, _vStart) = Pad(items, _itemCounts, _m, _d, _stride);
+        _bu = new float[_n];
+        _bi = new float[_m];
+
+        var partitionRandom = new SyntheticRandom(seed, PartitionStream);
+        int[] userGroup = Groups(_userCounts, _count, _grid, partitionRandom);
+        int[] itemGroup = Groups(_itemCounts, _count, _grid, partitionRandom);
+        (_entries, _blockOffsets) = Arrange(userGroup, itemGroup);
+        _blockRandom = new ulong[blockCount];
+        ulong state = unchecked(((ulong)(uint)seed * 0x9E3779B97F4A7C15UL) ^ (BlockStream * 0xD1B54A32D192ED03UL));
+        for (int b = 0; b < blockCount; b++)
+        {
+            _blockRandom[b] = SplitMix64(ref state);
+        }
+
+        _blockSse = new double[blockCount];
+        _epochRandom = new SyntheticRandom(seed, EpochStream);
+
+        _trainChunks = Chunks(_trainOffsets);
+        _validationChunks = _validationOffsets is null ? [0] : Chunks(_validationOffsets);
+        _evaluationSse = new double[_trainChunks.Length - 1 + _validationChunks.Length - 1];
+
+        int workers = _count < MinRatingsForThreads ? 1 : Math.Clamp(maxThreads, 1, _grid);
+        _pool = new WorkerPool(workers);
+    }
+
+    private enum Phase
+    {
+        Sgd,
+        Evaluate,
+    }
+
+    /// <summary>μ, the mean training rating.</summary>
+    public float GlobalMean => _mean;
+
+    /// <summary>B, the number of user groups and of item groups.</summary>
+    public int GridSize => _grid;
+
+    /// <summary>The kernel family in use.</summary>
+    public BiasedSgdKernels.KernelKind Kernel => _kernel;
+
+    /// <summary>b_u (live).</summary>
+    public float[] UserBiases => _bu;
+
+    /// <summary>b_i (live).</summary>
+    public float[] ItemBiases => _bi;
+
+    /// <summary>The number of workers, the calling thread included.</summary>
+    public int WorkerCount => _pool.WorkerCount;
+
+    /// <summary>Whether a validation set with ratings was given.</summary>
+    public bool HasValidation => _validationOffsets is not null;
+
+    /// <summary>
+    /// One epoch with the given step sizes and penalties: every training rating once, in this epoch's
+    /// stratified random order. Returns the sum of squared errors, each taken just before its own
+    /// update. Checks <paramref name="cancellationToken"/> before every stratum (about every |Ω|/B ratings).
+    /// </summary>
+    public double RunEpoch(float learningRate, float regularization, float biasLearningRate, float biasRegularization, CancellationToken cancellationToken)
+    {
+        _learningRate = learningRate;
+        _shrink = 1 - (learningRate * regularization);
+        _biasLearningRate = biasLearningRate;
+        _biasShrink = 1 - (biasLearningRate * biasRegularization);
+        PlanEpoch();
+        for (int s = 0; s < _grid; s++)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            _phase = Phase.Sgd;
+            _stratum = s;
+            _nextTask = 0;
+            _pool.Run(this);
+        }
+
+        double sse = 0;
+        foreach (double blockSse in _blockSse)
+        {
+            sse += blockSse;
+        }
+
+        return sse;
+    }
+
+    /// <summary>
+    /// The mean squared error of μ + b_u + b_i + ⟨p_u, q_i⟩ on the training set (NaN when
+    /// <paramref name="includeTrain"/> is false), and on the validation set when there is one.
+    /// </summary>
+    public (double TrainMse, double? ValidationMse) Evaluate(bool includeTrain = true)
+    {
+        int trainChunks = _trainChunks.Length - 1;
+        _phase = Phase.Evaluate;
+        _firstEvaluationTask = includeTrain ? 0 : trainChunks;
+        _nextTask = 0;
+        _pool.Run(this);
+        double train = 0, validation = 0;
+        for (int c = 0; c < trainChunks && includeTrain; c++)
+        {
+            train += _evaluationSse[c];
+        }
+
+        for (int c = trainChunks; c < _evaluationSse.Length; c++)
+        {
+            validation += _evaluationSse[c];
+        }
+
+        return (includeTrain ? train / _count : double.NaN, _validationOffsets is null ? null : validation / _validationCount);
+    }
+
+    /// <summary>
+    /// The L2 term that per-rating SGD minimises, as a mean over the training ratings:
+    /// (1/|Ω|)·(Σ_u n_u·(λ‖p_u‖² + λ_b·b_u²) + Σ_i n_i·(λ‖q_i‖² + λ_b·b_i²)), n = a row's number of training ratings.
+    /// </summary>
+    public double RegularizationLoss(double regularization, double biasRegularization)
+    {
+        double users = Penalty(UserRows, _bu, _userCounts, _stride, regularization, biasRegularization);
+        double items = Penalty(ItemRows, _bi, _itemCounts, _stride, regularization, biasRegularization);
+        return (users + items) / _count;
+
+        static double Penalty(ReadOnlySpan<float> factors, float[] biases, int[] counts, int stride, double lambda, double biasLambda)
+        {
+            double total = 0;
+            for (int r = 0; r < counts.Length; r++)
+            {
+                if (counts[r] != 0)
+                {
+                    ReadOnlySpan<float> row = factors.Slice(r * stride, stride);
+                    total += counts[r] * ((lambda * FactorKernels.Dot(row, row)) + (biasLambda * biases[r] * biases[r]));
+                }
+            }
+
+            return total;
+        }
+    }
+
+    /// <summary>Whether every parameter is finite.</summary>
+    public bool AllFinite() =>
+        TensorPrimitivesExtensions.AllFinite(UserRows) && TensorPrimitivesExtensions.AllFinite(ItemRows)
+        && TensorPrimitivesExtensions.AllFinite(_bu) && TensorPrimitivesExtensions.AllFinite(_bi);
+
+    /// <summary>p as a new compact N×d row-major array.</summary>
+    public float[] CopyUsers()
+    {
+        var users = new float[_n * _d];
+        Compact(UserRows, users);
+        return users;
+    }
+
+    /// <summary>q as a new compact M×d row-major array.</summary>
+    public float[] CopyItems()
+    {
+        var items = new float[_m * _d];
+        Compact(ItemRows, items);
+        return items;
+    }
+
+    /// <summary>Copies p and q (compact) and b_u, b_i into the given arrays (N·d, M·d, N, M).</summary>
+    public void CopyParametersTo(float[] users, float[] items, float[] userBiases, float[] itemBiases)
+    {
+        Compact(UserRows, users);
+        Compact(ItemRows, items);
+        _bu.CopyTo(userBiases, 0);
+        _bi.CopyTo(itemBiases, 0);
+    }
+
+    /// <summary>The ratings in the order the last epoch applied them (strata in order; within a stratum, blocks in schedule order). For tests.</summary>
+    internal List<BiasedSgdEntry> LastEpochOrder()
+    {
+        var order = new List<BiasedSgdEntry>(_count);
+        foreach (int block in _schedule)
+        {
+            order.AddRange(_entries.AsSpan(_blockOffsets[block], _blockOffsets[block + 1] - _blockOffsets[block]));
+        }
+
+        return order;
+    }
+
+    /// <summary>The number of ratings in each block, row-major over the grid. For tests.</summary>
+    internal int[] BlockSizes()
+    {
+        var sizes = new int[_grid * _grid];
+        for (int b = 0; b < sizes.Length; b++)
+        {
+            sizes[b] = _blockOffsets[b + 1] - _blockOffsets[b];
+        }
+
+        return sizes;
+    }
+
+    /// <summary>The blocks of every stratum of the last epoch, in order (B strata of B blocks). For tests.</summary>
+    internal ReadOnlySpan<int> Schedule => _schedule;
+
+    /// <inheritdoc/>
+    public void Dispose() => _pool.Dispose();
+
+    /// <inheritdoc/>
+    void IPoolWork.Execute(int worker)
+    {
+        if (_phase == Phase.Sgd)
+        {
+            int first = _stratum * _grid;
+            for (int t = NextTask(); t < _grid; t = NextTask())
+            {
+                int block = _schedule[first + t];
+                switch (_kernel)
+                {
+                    case BiasedSgdKernels.KernelKind.Fused512:
+                        switch (_stride / 16)
+                        {
+                            case 1: RunBlock<BiasedSgdKernels.Fused512<BiasedSgdKernels.V1>>(block); break;
+                            case 2: RunBlock<BiasedSgdKernels.Fused512<BiasedSgdKernels.V2>>(block); break;
+                            case 3: RunBlock<BiasedSgdKernels.Fused512<BiasedSgdKernels.V3>>(block); break;
+                            case 4: RunBlock<BiasedSgdKernels.Fused512<BiasedSgdKernels.V4>>(block); break;
+                            case 5: RunBlock<BiasedSgdKernels.Fused512<BiasedSgdKernels.V5>>(block); break;
+                            case 6: RunBlock<BiasedSgdKernels.Fused512<BiasedSgdKernels.V6>>(block); break;
+                            case 7: RunBlock<BiasedSgdKernels.Fused512<BiasedSgdKernels.V7>>(block); break;
+                            default: RunBlock<BiasedSgdKernels.Fused512<BiasedSgdKernels.V8>>(block); break;
+                        }
+
+                        break;
+                    case BiasedSgdKernels.KernelKind.Loop512:
+                        RunBlock<BiasedSgdKernels.Loop512>(block);
+                        break;
+                    case BiasedSgdKernels.KernelKind.Loop256:
+                        RunBlock<BiasedSgdKernels.Loop256>(block);
+                        break;
+                    default:
+                        RunBlock<BiasedSgdKernels.Scalar>(block);
+                        break;
+                }
+            }
+        }
+        else
+        {
+            int tasks = _evaluationSse.Length, first = _firstEvaluationTask;
+            for (int t = NextTask() + first; t < tasks; t = NextTask() + first)
+            {
+                EvaluationTask(t);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Draws this epoch's Latin square and stratum order: stratum s holds the blocks
+    /// (r, β[(α[r] + shift_s) mod B]) for every user group r, with α, β and the order of the shifts
+    /// random. Within a stratum the blocks are listed largest first, which balances the threads and
+    /// does not change the result (the blocks are independent).
+    /// </summary>
+    private void PlanEpoch()
+    {
+        int grid = _grid;
+        for (int k = 0; k < grid; k++)
+        {
+            _rowShuffle[k] = k;
+            _columnShuffle[k] = k;
+            _stratumOrder[k] = k;
+        }
+
+        _epochRandom.Shuffle(_rowShuffle.AsSpan());
+        _epochRandom.Shuffle(_columnShuffle.AsSpan());
+        _epochRandom.Shuffle(_stratumOrder.AsSpan());
+        for (int s = 0; s < grid; s++)
+        {
+            Span<int> stratum = _schedule.AsSpan(s * grid, grid);
+            int shift = _stratumOrder[s];
+            for (int r = 0; r < grid; r++)
+            {
+                int c = _columnShuffle[(_rowShuffle[r] + shift) % grid];
+                stratum[r] = (r * grid) + c;
+            }
+
+            // Insertion sort by size, largest first; ties by block index.
+            for (int a = 1; a < grid; a++)
+            {
+                int block = stratum[a];
+                int size = BlockSize(block);
+                int b = a - 1;
+                while (b >= 0 && (BlockSize(stratum[b]) < size || (BlockSize(stratum[b]) == size && stratum[b] > block)))
+                {
+                    stratum[b + 1] = stratum[b];
+                    b--;
+                }
+
+                stratum[b + 1] = block;
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private int BlockSize(int block) => _blockOffsets[block + 1] - _blockOffsets[block];
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private int NextTask() => Interlocked.Increment(ref _nextTask) - 1;
+
+    /// <summary>Shuffles one block's ratings with the block's generator, then applies its updates in that order.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void RunBlock<TKernel>(int block)
+        where TKernel : struct, BiasedSgdKernels.IRowKernel
+    {
+        int start = _blockOffsets[block], length = _blockOffsets[block + 1] - start;
+        if (length == 0)
+        {
+            _blockSse[block] = 0;
+            return;
+        }
+
+        ref BiasedSgdEntry entries = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_entries), start);
+        ulong state = _blockRandom[block];
+        for (int a = length - 1; a > 0; a--)
+        {
+            int b = (int)(((SplitMix64(ref state) >> 32) * (ulong)(uint)(a + 1)) >> 32);
+            (Unsafe.Add(ref entries, a), Unsafe.Add(ref entries, b)) = (Unsafe.Add(ref entries, b), Unsafe.Add(ref entries, a));
+        }
+
+        _blockRandom[block] = state;
+
+        int stride = _stride;
+        float mean = _mean, lr = _learningRate, shrink = _shrink, biasLr = _biasLearningRate, biasShrink = _biasShrink;
+        ref float u = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_uStore), _uStart);
+        ref float v = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_vStore), _vStart);
+        ref float bu = ref MemoryMarshal.GetArrayDataReference(_bu);
+        ref float bi = ref MemoryMarshal.GetArrayDataReference(_bi);
+        double sse = 0;
+        for (int k = 0; k < length; k++)
+        {
+            ref BiasedSgdEntry entry = ref Unsafe.Add(ref entries, k);
+            int user = entry.User, item = entry.Item;
+            ref float userBias = ref Unsafe.Add(ref bu, user);
+            ref float itemBias = ref Unsafe.Add(ref bi, item);
+            float target = entry.Value - mean - userBias - itemBias;
+            float e = TKernel.Update(ref Unsafe.Add(ref u, (nint)user * stride), ref Unsafe.Add(ref v, (nint)item * stride), stride, target, lr, shrink);
+            userBias = (biasShrink * userBias) + (biasLr * e);
+            itemBias = (biasShrink * itemBias) + (biasLr * e);
+            sse += (double)e * e;
+        }
+
+        _blockSse[block] = sse;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void EvaluationTask(int task)
+    {
+        int trainChunks = _trainChunks.Length - 1;
+        bool train = task < trainChunks;
+        int[] bounds = train ? _trainChunks : _validationChunks;
+        int chunk = train ? task : task - trainChunks;
+        int[] offsets = train ? _trainOffsets : _validationOffsets!;
+        int[] items = train ? _trainItems : _validationItems!;
+        float[] values = train ? _trainValues : _validationValues!;
+        int stride = _stride;
+        ReadOnlySpan<float> u = UserRows, v = ItemRows;
+        float[] bu = _bu, bi = _bi;
+        double sse = 0;
+        for (int r = bounds[chunk], end = bounds[chunk + 1]; r < end; r++)
+        {
+            ReadOnlySpan<float> x = u.Slice(r * stride, stride);
+            float userPart = _mean + bu[r];
+            for (int p = offsets[r], pe = offsets[r + 1]; p < pe; p++)
+            {
+                int i = items[p];
+                double e = values[p] - (userPart + bi[i] + FactorKernels.Dot(x, v.Slice(i * stride, stride)));
+                sse += e * e;
+            }
+        }
+
+        _evaluationSse[task] = sse;
+    }
+
+    /// <summary>B for N users, M items and padded rows of <paramref name="stride"/> floats: 16, doubled up to 64 while a group pair's rows exceed <see cref="GroupBytes"/>.</summary>
+    internal static int GridSizeFor(int n, int m, int stride)
+    {
+        long bytes = ((long)n + m) * stride * sizeof(float);
+        int grid = MinGridSize;
+        while (grid < MaxGridSize && bytes / grid > GroupBytes)
+        {
+            grid *= 2;
+        }
+
+        return grid;
+    }
+
+    /// <summary>Shuffles the rows (seeded) and cuts them into B groups of about |Ω|/B ratings each; returns each row's group.</summary>
+    private static int[] Groups(int[] counts, int total, int grid, SyntheticRandom random)
+    {
+        var order = new int[counts.Length];
+        for (int r = 0; r < order.Length; r++)
+        {
+            order[r] = r;
+        }
+
+        random.Shuffle(order.AsSpan());
+        var group = new int[counts.Length];
+        long before = 0;
+        foreach (int r in order)
+        {
+            // The group of the row's midpoint in the cumulative count.
+            long mid = (2 * before) + counts[r];
+            group[r] = (int)Math.Min(grid - 1, mid * grid / (2L * total));
+            before += counts[r];
+        }
+
+        return group;
+    }
+
+    /// <summary>The ratings grouped by block (row-major over the grid), user-major within a block, and the block offsets.</summary>
+    private (BiasedSgdEntry[] Entries, int[] Offsets) Arrange(int[] userGroup, int[] itemGroup)
+    {
+        int blockCount = _grid * _grid;
+        var offsets = new int[blockCount + 1];
+        for (int u = 0; u < _n; u++)
+        {
+            int row = userGroup[u] * _grid;
+            for (int p = _trainOffsets[u]; p < _trainOffsets[u + 1]; p++)
+            {
+                offsets[row + itemGroup[_trainItems[p]] + 1]++;
+            }
+        }
+
+        for (int b = 0; b < blockCount; b++)
+        {
+            offsets[b + 1] += offsets[b];
+        }
+
+        var cursor = offsets.AsSpan(0, blockCount).ToArray();
+        var entries = new BiasedSgdEntry[_count];
+        for (int u = 0; u < _n; u++)
+        {
+            int row = userGroup[u] * _grid;
+            for (int p = _trainOffsets[u]; p < _trainOffsets[u + 1]; p++)
+            {
+                int item = _trainItems[p];
+                entries[cursor[row + itemGroup[item]]++] = new BiasedSgdEntry { User = u, Item = item, Value = _trainValues[p] };
+            }
+        }
+
+        return (entries, offsets);
+    }
+
+    /// <summary>Cuts users into consecutive chunks of about <see cref="EvaluationChunk"/> ratings.</summary>
+    private static int[] Chunks(int[] offsets)
+    {
+        int rows = offsets.Length - 1;
+        var bounds = new List<int> { 0 };
+        int start = 0;
+        for (int r = 0; r < rows; r++)
+        {
+            if (offsets[r + 1] - offsets[start] >= EvaluationChunk)
+            {
+                bounds.Add(r + 1);
+                start = r + 1;
+            }
+        }
+
+        if (bounds[^1] != rows)
+        {
+            bounds.Add(rows);
+        }
+
+        return [.. bounds];
+    }
+
+    /// <summary>
+    /// Copies compact rows into a new pinned array of padded rows starting on a 64-byte boundary;
+    /// rows without ratings and the padding are zero. Returns the array and the index of row 0.
+    /// </summary>
+    private static unsafe (float[] Store, int Start) Pad(float[] compact, int[] counts, int rows, int d, int stride)
+    {
+        const int alignFloats = 64 / sizeof(float);
+        var store = GC.AllocateArray<float>((rows * stride) + alignFloats, pinned: true);
+        nint address = (nint)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(store));
+        int start = (int)((64 - (address & 63)) & 63) / sizeof(float);
+        for (int r = 0; r < rows; r++)
+        {
+            if (counts[r] != 0)
+            {
+                compact.AsSpan(r * d, d).CopyTo(store.AsSpan(start + (r * stride), d));
+            }
+        }
+
+        return (store, start);
+    }
+
+    private ReadOnlySpan<float> UserRows => _uStore.AsSpan(_uStart, _n * _stride);
+
+    private ReadOnlySpan<float> ItemRows => _vStore.AsSpan(_vStart, _m * _stride);
+
+    /// <summary>Copies padded rows into a compact row-major array.</summary>
+    private void Compact(ReadOnlySpan<float> padded, float[] destination)
+    {
+        int rows = destination.Length / _d;
+        for (int r = 0; r < rows; r++)
+        {
+            padded.Slice(r * _stride, _d).CopyTo(destination.AsSpan(r * _d, _d));
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static ulong SplitMix64(ref ulong state)
+    {
+        ulong z = state += 0x9E3779B97F4A7C15UL;
+        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
+        z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
+        return z ^ (z >> 31);
+    }
+}
