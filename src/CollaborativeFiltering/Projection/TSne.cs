@@ -95,16 +95,16 @@ public sealed class TSne
 
         using (gradient)
         {
-            var ys = new double[n];
-            var yt = new double[n];
-            Initialize(x, n, dimensions, o, ys, yt);
-            Optimize(gradient, ys, yt, o, learningRate, progress, cancellationToken);
-            double kl = gradient.KullbackLeibler(ys, yt);
+            var mapX = new double[n];
+            var mapY = new double[n];
+            Initialize(x, n, dimensions, o, mapX, mapY);
+            Optimize(gradient, mapX, mapY, o, learningRate, progress, cancellationToken);
+            double kl = gradient.KullbackLeibler(mapX, mapY);
             var coordinates = new double[2 * n];
             for (int i = 0; i < n; i++)
             {
-                coordinates[2 * i] = ys[i];
-                coordinates[(2 * i) + 1] = yt[i];
+                coordinates[2 * i] = mapX[i];
+                coordinates[(2 * i) + 1] = mapY[i];
             }
 
             return new TSneProjection(coordinates, n, o, method, perplexity, learningRate, kl);
@@ -124,6 +124,11 @@ public sealed class TSne
     public TSneProjection ProjectItems(IEmbeddingModel model, IProgress<int>? progress = null, CancellationToken cancellationToken = default)
     {
         int items = ProjectionChecks.ThrowIfInvalidModel(model, nameof(model));
+        if (items < 2)
+        {
+            ThrowHelper.ArgumentOutOfRange(nameof(model), items, "a model with at least two items");
+        }
+
         return Project(model.ItemEmbeddings, items, model.Dimensions, progress, cancellationToken);
     }
 

@@ -1,3 +1,5 @@
+using CollaborativeFiltering.Data;
+using CollaborativeFiltering.Factorization;
 using CollaborativeFiltering.Projection;
 
 namespace CollaborativeFiltering.Tests.Projection;
@@ -61,6 +63,18 @@ public sealed partial class TSneTests
         Action act = () => new TSne().Project(new float[3], 1, 3);
 
         act.Should().Throw<ArgumentOutOfRangeException>().Which.ParamName.Should().Be("rows");
+    }
+
+    [Fact]
+    public void ProjectItems_OneItemOrNull_ThrowsNamingModel()
+    {
+        FactorizationModel model = FactorizationModel.FromEmbeddings(new Catalog(IdMap.Sequential(1), IdMap.Sequential(1)), 2, [1, 2], [3, 4]);
+
+        Action oneItem = () => new TSne().ProjectItems(model);
+        Action none = () => new TSne().ProjectItems(null!);
+
+        oneItem.Should().Throw<ArgumentOutOfRangeException>().Which.ParamName.Should().Be("model");
+        none.Should().Throw<ArgumentNullException>().Which.ParamName.Should().Be("model");
     }
 
     [Fact]
