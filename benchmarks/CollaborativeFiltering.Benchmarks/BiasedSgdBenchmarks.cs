@@ -44,34 +44,52 @@ public class BiasedSgdBenchmarks
         new(new BiasedSgdOptions { Dimensions = 64, Iterations = epochs, MaxDegreeOfParallelism = Threads });
 }
 
-/// <summary>One row update (dot product, then p and q) at d = 64 through each kernel path; 1,000 updates per operation over rows in L1.</summary>
+/// <summary>
+/// One row update (dot product, then p and q) through each kernel family on rows in L1: d = 64
+/// (stride 64) and d = 100 (stride 112 with 512-bit vectors, 104 with 256-bit ones); 1,000 updates
+/// per operation. Fused512 keeps both rows in registers; the Loop kernels take two passes.
+/// </summary>
 public class BiasedSgdKernelBenchmarks
 {
     private const int Rows = 16;
-    private const int D = 64;
-    private readonly float[] _p = new float[Rows * D];
-    private readonly float[] _q = new float[Rows * D];
+    private BiasedSgdKernels.KernelKind _kind;
+    private int _stride;
+    private float[] _p = [];
+    private float[] _q = [];
 
-    private BiasedSgdKernels.Path _path;
-
-    /// <summary>The kernel path, a <c>BiasedSgdKernels.Path</c> name (512-bit paths fall back to Vector256 on machines without them).</summary>
-    [Params("Scalar", "Vector256", "Vector512", "Fused64")]
+    /// <summary>The kernel family, a <c>BiasedSgdKernels.KernelKind</c> name (512-bit ones fall back to Loop256 on machines without them).</summary>
+    [Params("Scalar", "Loop256", "Loop512", "Fused512")]
     public string Kernel { get; set; } = "Scalar";
+
+    /// <summary>The embedding dimension.</summary>
+    [Params(64, 100)]
+    public int D { get; set; }
 
     [GlobalSetup]
     public void Setup()
     {
-        var random = new Random(1);
-        for (int k = 0; k < _p.Length; k++)
+        _kind = Enum.Parse<BiasedSgdKernels.KernelKind>(Kernel);
+        if (_kind is BiasedSgdKernels.KernelKind.Loop512 or BiasedSgdKernels.KernelKind.Fused512 && !System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
         {
-            _p[k] = (float)(random.NextDouble() - 0.5) * 0.2f;
-            _q[k] = (float)(random.NextDouble() - 0.5) * 0.2f;
+            _kind = BiasedSgdKernels.KernelKind.Loop256;
         }
 
-        _path = Enum.Parse<BiasedSgdKernels.Path>(Kernel);
-        if (_path is BiasedSgdKernels.Path.Vector512 or BiasedSgdKernels.Path.Fused64 && !System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
+        _stride = _kind switch
         {
-            _path = BiasedSgdKernels.Path.Vector256;
+            BiasedSgdKernels.KernelKind.Loop256 => (D + 7) & ~7,
+            BiasedSgdKernels.KernelKind.Scalar => D,
+            _ => (D + 15) & ~15,
+        };
+        var random = new Random(1);
+        _p = new float[Rows * _stride];
+        _q = new float[Rows * _stride];
+        for (int r = 0; r < Rows; r++)
+        {
+            for (int k = 0; k < D; k++)
+            {
+                _p[(r * _stride) + k] = (float)(random.NextDouble() - 0.5) * 0.2f;
+                _q[(r * _stride) + k] = (float)(random.NextDouble() - 0.5) * 0.2f;
+            }
         }
     }
 
@@ -79,10 +97,11 @@ public class BiasedSgdKernelBenchmarks
     public float Update()
     {
         float sum = 0;
+        int stride = _stride;
         for (int n = 0; n < 1000; n++)
         {
             int a = n % Rows, b = (n * 7) % Rows;
-            sum += BiasedSgdKernels.Update(_path, _p.AsSpan(a * D, D), _q.AsSpan(b * D, D), 0.1f, 0.001f, 0.9999f);
+            sum += BiasedSgdKernels.Update(_kind, _p.AsSpan(a * stride, stride), _q.AsSpan(b * stride, stride), 0.1f, 0.001f, 0.9999f);
         }
 
         return sum;

@@ -15,8 +15,8 @@ internal readonly record struct FullBatchLosses(double ObservedMse, double Regul
 /// <summary>
 /// The state and kernels of one full-batch gradient-descent fit of
 /// L = MSE + λ_r·r + λ_g·g over a fixed training set. Owns U and V (row-major float, the arrays it
-/// was given), their next values, a residual per rating, the Gram matrices and a
-/// <see cref="WorkerPool"/>; allocates nothing per iteration.
+/// was given), their next values, a residual per rating, the Gram matrices with the products
+/// U·VᵀV and V·UᵀU, and a <see cref="WorkerPool"/>; allocates nothing per iteration.
 /// </summary>
 /// <remarks>
 /// <para>One iteration (<see cref="Step"/>) runs up to three phases on the pool:</para>
@@ -25,7 +25,8 @@ internal readonly record struct FullBatchLosses(double ObservedMse, double Regul
 /// summed over all rows in index order by one worker (upper part, mirrored afterwards).</item>
 /// <item>Users, over fixed blocks of the user-major CSR: for each rating the residual
 /// e = ⟨U_i, V_j⟩ − A_ij (stored at its user-major position), the data gradient Σ e·V_j, then
-/// U'_i = U_i − η·((2/|Ω|)·Σ e·V_j + (2λ_r/N)·U_i + (2λ_g/(N·M))·U_i·VᵀV).</item>
+/// U'_i = U_i − η·((2/|Ω|)·Σ e·V_j + (2λ_r/N)·U_i + (2λ_g/(N·M))·U_i·VᵀV), the last product
+/// computed for the block's rows four at a time.</item>
 /// <item>Items, over fixed blocks of the item-major CSR, reading residuals through
 /// <see cref="RatingsDataset.ItemToUserPosition"/>: V'_j likewise with U and UᵀU.</item>
 /// </list>
@@ -38,12 +39,6 @@ internal sealed class FullBatchTrainer : IPoolWork, IDisposable
 {
     /// <summary>Work per block, in multiply-adds (about 10–20 µs).</summary>
     private const long BlockCost = 32_768;
-
-    /// <summary>Embeddings larger than this (bytes, U and V together) do not fit in cache: gathered rows are prefetched a few ratings ahead.</summary>
-    private const long PrefetchThreshold = 4 << 20;
-
-    /// <summary>How many ratings ahead rows are prefetched.</summary>
-    private const int PrefetchDistance = 8;
 
     /// <summary>Gram rows per task.</summary>
     private const int GramRowsPerTask = 4;
@@ -66,7 +61,6 @@ internal sealed class FullBatchTrainer : IPoolWork, IDisposable
     private readonly int _validationCount;
 
     private readonly bool _gravity;
-    private readonly bool _prefetch;
     private readonly float[] _residuals;
     private readonly float[] _gramU;
     private readonly float[] _gramV;
@@ -123,7 +117,6 @@ internal sealed class FullBatchTrainer : IPoolWork, IDisposable
         }
 
         _gravity = gravityWeight > 0;
-        _prefetch = (long)(_n + _m) * _d * sizeof(float) > PrefetchThreshold;
         _residuals = new float[_count];
         _gramU = _gravity ? new float[_d * _d] : [];
         _gramV = _gravity ? new float[_d * _d] : [];
@@ -370,14 +363,6 @@ internal sealed class FullBatchTrainer : IPoolWork, IDisposable
             int p = offsets[r], pe = offsets[r + 1];
             for (; p <= pe - 4; p += 4)
             {
-                if (_prefetch && p + PrefetchDistance + 3 < items.Length)
-                {
-                    for (int k = p + PrefetchDistance; k < p + PrefetchDistance + 4; k++)
-                    {
-                        FactorKernels.Prefetch(ref v[items[k] * d], d);
-                    }
-                }
-
                 ReadOnlySpan<float> y0 = v.AsSpan(items[p] * d, d), y1 = v.AsSpan(items[p + 1] * d, d), y2 = v.AsSpan(items[p + 2] * d, d), y3 = v.AsSpan(items[p + 3] * d, d);
                 Vector128<float> e = FactorKernels.Dot4(x, y0, y1, y2, y3) - Vector128.LoadUnsafe(ref values[p]);
                 e.StoreUnsafe(ref residuals[p]);
@@ -439,19 +424,6 @@ internal sealed class FullBatchTrainer : IPoolWork, IDisposable
             int q = offsets[r], qe = offsets[r + 1];
             for (; q <= qe - 4; q += 4)
             {
-                if (_prefetch && q + (2 * PrefetchDistance) + 3 < users.Length)
-                {
-                    for (int k = q + PrefetchDistance; k < q + PrefetchDistance + 4; k++)
-                    {
-                        FactorKernels.Prefetch(ref u[users[k] * d], d);
-                    }
-
-                    for (int k = q + (2 * PrefetchDistance); k < q + (2 * PrefetchDistance) + 4; k++)
-                    {
-                        FactorKernels.Prefetch(ref residuals[link[k]], 1);
-                    }
-                }
-
                 FactorKernels.MultiplyAdd4(
                     residuals[link[q]], u.AsSpan(users[q] * d, d),
                     residuals[link[q + 1]], u.AsSpan(users[q + 1] * d, d),

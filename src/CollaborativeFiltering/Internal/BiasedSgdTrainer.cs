@@ -33,8 +33,9 @@ internal struct BiasedSgdEntry
 /// per epoch too. Each block, when its turn comes, shuffles its own ratings in place (Fisher–Yates
 /// with its own generator) and then applies the per-rating updates in that order.</para>
 /// <para>B is 16, doubled (up to 64) while a group's rows of p and q together would exceed 1 MiB,
-/// so that a block's rows stay in a core's L2 cache on large datasets; it depends only on N, M and d.</para>
-/// <para>Determinism: the grid, the strata and every block's order depend only on the data, d and
+/// so that a block's rows stay in a core's L2 cache on large datasets; it depends only on N, M and the
+/// stride (d and the machine's vector width).</para>
+/// <para>Determinism: the grid, the strata and every block's order depend only on the data, the stride and
 /// the seed, a block's updates read and write only its own rows, and the loss is summed per block
 /// and added in block order, so the result is bit-identical for any number of threads.</para>
 /// </remarks>

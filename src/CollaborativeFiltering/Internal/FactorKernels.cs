@@ -390,27 +390,6 @@ internal static class FactorKernels
         }
     }
 
-    // ------------------------------------------------------------------ prefetch
-
-    /// <summary>
-    /// Asks the processor to start loading the cache lines of <c>row[0..length)</c> (a hint; no
-    /// effect on results, never faults). Used ahead of random row gathers when the embeddings do not
-    /// fit in cache.
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static unsafe void Prefetch(ref float row, int length)
-    {
-        if (Sse.IsSupported)
-        {
-            for (int k = 0; k < length; k += 16)
-            {
-                Sse.Prefetch0(Unsafe.AsPointer(ref Unsafe.Add(ref row, k)));
-            }
-
-            Sse.Prefetch0(Unsafe.AsPointer(ref Unsafe.Add(ref row, length - 1)));
-        }
-    }
-
     // ------------------------------------------------------------------ per-row steps and Gram products
 
     /// <summary>

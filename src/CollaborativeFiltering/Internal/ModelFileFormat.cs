@@ -355,6 +355,14 @@ internal static class ModelFileFormat
         return options;
     }
 
+    /// <summary>
+    /// Parses a catalogue section written by <see cref="EncodeCatalog"/> for another model format
+    /// (the softmax model's); a malformed section throws <see cref="ModelFormatException"/> naming
+    /// <paramref name="source"/> and the byte offset.
+    /// </summary>
+    public static Catalog DecodeCatalog(byte[] bytes, int userCount, int itemCount, string source, long sectionOffset) =>
+        DecodeCatalog(bytes, userCount, itemCount, new ModelReader(Stream.Null, source), sectionOffset);
+
     private static Catalog DecodeCatalog(byte[] bytes, int userCount, int itemCount, ModelReader reader, long sectionOffset)
     {
         var section = new SectionReader(bytes, reader, sectionOffset, "catalogue section");

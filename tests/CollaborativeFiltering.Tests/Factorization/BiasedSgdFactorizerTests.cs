@@ -208,6 +208,24 @@ public sealed partial class BiasedSgdFactorizerTests
         model.GetUserEmbedding(0).ToArray().Should().Contain(x => x != 0);
     }
 
+    [Fact]
+    public void Fit_Model_RoundTripsThroughAStreamWithBiasesAndOptions()
+    {
+        BiasedSgdOptions options = new() { Dimensions = 5, Iterations = 3, BiasLearningRate = 0.004, Seed = 9 };
+        FactorizationModel model = new BiasedSgdFactorizer(options).Fit(FullBatchTestData.Random(30, 20, 0.5, seed: 6));
+        using var stream = new MemoryStream();
+
+        model.Save(stream);
+        stream.Position = 0;
+        FactorizationModel loaded = FactorizationModel.Load(stream);
+
+        loaded.Options.Should().Be(options);
+        loaded.GlobalMean.Should().Be(model.GlobalMean);
+        loaded.UserBiases.SequenceEqual(model.UserBiases).Should().BeTrue();
+        loaded.ItemBiases.SequenceEqual(model.ItemBiases).Should().BeTrue();
+        loaded.Predict(3, 7).Should().Be(model.Predict(3, 7));
+    }
+
     // ------------------------------------------------------------------ determinism and schedule
 
     [Fact]

@@ -57,7 +57,7 @@ public sealed class GradientDescentFactorizerTests
     }
 
     [Fact]
-    public void Fit_InitialisationWithNoIterationsWorth_DrawsNormalWithInitStdDev()
+    public void Initialise_SeededDraw_IsNormalWithInitStdDevAndDeterministic()
     {
         // The seeded draw: mean ≈ 0 and standard deviation ≈ InitStdDev over 20 000 entries.
         (float[] users, float[] items) = FullBatchGradientDescent.Initialise(400, 600, 20, 0.5, seed: 7);
@@ -142,6 +142,32 @@ public sealed class GradientDescentFactorizerTests
         reports[^1].ValidationMse!.Value.Should().BeApproximately(model.MeanSquaredError(split.Test), 1e-4);
         reports[0].TrainMse.Should().BeGreaterThan(reports[^1].TrainMse);
         reports[^1].ObservedLoss.Should().BeGreaterThanOrEqualTo(reports[^1].TrainMse, "the observed loss is measured before the last step");
+    }
+
+    [Fact]
+    public void Fit_WithLogger_LogsStartProgressAndCompletionWithStableEventIds()
+    {
+        var logger = new ListLogger();
+        var factorizer = new GradientDescentFactorizer(new GradientDescentOptions { Dimensions = 3, Iterations = 20, LearningRate = 1 }, logger);
+
+        factorizer.Fit(FullBatchTestData.Random(20, 15, 0.4, seed: 2), FullBatchTestData.Random(20, 15, 0.1, seed: 3));
+
+        logger.Events.Select(e => e.Id).Should().Equal(1000, 1002, 1002, 1003);
+        logger.Events[0].Message.Should().Contain("GradientDescentFactorizer").And.Contain("d = 3").And.Contain("20 iterations");
+        logger.Events[2].Message.Should().Contain("iteration 20/20").And.Contain("validation MSE");
+    }
+
+    [Fact]
+    public void Fit_Diverging_LogsWarning()
+    {
+        var logger = new ListLogger();
+        var factorizer = new GradientDescentFactorizer(new GradientDescentOptions { Dimensions = 4, Iterations = 100, LearningRate = 1e6 }, logger);
+
+        Action fit = () => factorizer.Fit(FullBatchTestData.Random(30, 20, 0.4, seed: 1));
+
+        fit.Should().Throw<TrainingDivergedException>();
+        logger.Events[^1].Id.Should().Be(1004);
+        logger.Events[^1].Level.Should().Be(Microsoft.Extensions.Logging.LogLevel.Warning);
     }
 
     // ------------------------------------------------------------------ robustness
@@ -331,4 +357,18 @@ internal sealed class SyncProgress(List<TrainingProgress> reports, Action<Traini
         reports.Add(value);
         onReport?.Invoke(value);
     }
+}
+
+/// <summary>Records log events (all levels enabled).</summary>
+internal sealed class ListLogger : Microsoft.Extensions.Logging.ILogger
+{
+    public List<(int Id, Microsoft.Extensions.Logging.LogLevel Level, string Message)> Events { get; } = [];
+
+    public IDisposable? BeginScope<TState>(TState state)
+        where TState : notnull => null;
+
+    public bool IsEnabled(Microsoft.Extensions.Logging.LogLevel logLevel) => true;
+
+    public void Log<TState>(Microsoft.Extensions.Logging.LogLevel logLevel, Microsoft.Extensions.Logging.EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
+        Events.Add((eventId.Id, logLevel, formatter(state, exception)));
 }

@@ -1,0 +1,561 @@
+using System.Buffers;
+using System.Buffers.Binary;
+using System.Globalization;
+using System.Runtime.InteropServices;
+using System.Text.Json;
+using CollaborativeFiltering.Data;
+using CollaborativeFiltering.Factorization;
+using CollaborativeFiltering.Neural;
+
+namespace CollaborativeFiltering.Internal;
+
+/// <summary>
+/// The binary softmax-model file, version 1, built like <see cref="ModelFileFormat"/>'s (same
+/// catalogue section, same CRC-32C, same checks). All integers and floats are little-endian.
+/// <code>
+/// offset   size  field
+///  0       8     magic "CFSOFTMX"
+///  8       2     format version (uint16) = 1
+/// 10       2     flags (uint16): 1 = item biases
+/// 12       4     d (int32, > 0)
+/// 16       4     N users
+/// 20       4     M items
+/// 24       4     e_item, width of the input item embeddings (> 0)
+/// 28       4     G genre rows (0 without genres)
+/// 32       4     e_genre (0 without genres)
+/// 36       4     Y year-bucket rows (0 without years)
+/// 40       4     e_year (0 without years)
+/// 44       4     first release year of bucket 0
+/// 48       4     years per bucket (> 0)
+/// 52       4     L hidden layers (0..64)
+/// 56       4     options section length in bytes
+/// 60       4     catalogue section length in bytes
+/// 64       4     user-item count (the training items kept as the users' inputs)
+/// 68       4·L   the hidden layers' widths
+/// 68+4L    4     CRC-32C of the header bytes before it (so sizes are trusted before anything is allocated)
+///                options: the SoftmaxOptions as UTF-8 JSON
+///                catalogue (see <see cref="ModelFileFormat.EncodeCatalog"/>)
+///                user offsets: N+1 int32; user items: int32 each, ascending per user
+///                E_item: M·e_item float32; E_genre: G·e_genre; E_year: Y·e_year
+///                for each dense layer l = 0..L: W_l (outputs·inputs, row-major), c_l (outputs)
+///                V: M·d float32, row-major; when flag 1, b: M float32
+/// end-4    4     CRC-32C of every byte before it
+/// </code>
+/// Nothing is parsed before the final checksum matches; then the options, catalogue, user lists and
+/// every float are validated, and the item features derived from the catalogue must match the
+/// header's table sizes.
+/// </summary>
+internal static class SoftmaxModelFileFormat
+{
+    public const ushort CurrentVersion = 1;
+    public const int FixedHeaderSize = 68;
+    public const int ChecksumSize = 4;
+
+    public const int VersionOffset = 8;
+    public const int FlagsOffset = 10;
+    public const int HiddenCountOffset = 52;
+
+    public const ushort FlagItemBiases = 1;
+
+    private const int Chunk = 1 << 18;
+
+    /// <summary>"CFSOFTMX".</summary>
+    public static ReadOnlySpan<byte> Magic => "CFSOFTMX"u8;
+
+    // ---------------------------------------------------------------- writing
+
+    public static void Write(Stream stream, SoftmaxModel model)
+    {
+        SoftmaxNetwork net = model.Network;
+        byte[] options = JsonSerializer.SerializeToUtf8Bytes(model.Options);
+        byte[] catalog = ModelFileFormat.EncodeCatalog(model.Catalog);
+        int hidden = net.HiddenSizes.Length;
+        int headerSize = FixedHeaderSize + (4 * hidden);
+        Span<byte> header = stackalloc byte[headerSize + ChecksumSize];
+        Magic.CopyTo(header);
+        BinaryPrimitives.WriteUInt16LittleEndian(header[VersionOffset..], CurrentVersion);
+        BinaryPrimitives.WriteUInt16LittleEndian(header[FlagsOffset..], model.HasItemBiases ? FlagItemBiases : (ushort)0);
+        ReadOnlySpan<int> fields =
+        [
+            net.Dimensions, model.UserCount, model.ItemCount, net.ItemDimensions, net.GenreCount, net.GenreDimensions, net.YearCount, net.YearDimensions,
+            net.YearCount > 0 ? net.Features.FirstYear : 0, net.Features.BucketWidth, hidden, options.Length, catalog.Length, model.UserItemArray.Length,
+        ];
+        for (int i = 0; i < fields.Length; i++)
+        {
+            BinaryPrimitives.WriteInt32LittleEndian(header[(12 + (4 * i))..], fields[i]);
+        }
+
+        for (int l = 0; l < hidden; l++)
+        {
+            BinaryPrimitives.WriteInt32LittleEndian(header[(FixedHeaderSize + (4 * l))..], net.HiddenSizes[l]);
+        }
+
+        BinaryPrimitives.WriteUInt32LittleEndian(header[headerSize..], Crc32C.Compute(header[..headerSize]));
+
+        var crc = default(Crc32C);
+        WriteBytes(stream, header, ref crc);
+        WriteBytes(stream, options, ref crc);
+        WriteBytes(stream, catalog, ref crc);
+        WriteValues<int>(stream, model.UserOffsetArray, ref crc);
+        WriteValues<int>(stream, model.UserItemArray, ref crc);
+        WriteValues<float>(stream, net.ItemInput, ref crc);
+        WriteValues<float>(stream, net.GenreInput, ref crc);
+        WriteValues<float>(stream, net.YearInput, ref crc);
+        for (int l = 0; l < net.LayerCount; l++)
+        {
+            WriteValues<float>(stream, net.Weights[l], ref crc);
+            WriteValues<float>(stream, net.Biases[l], ref crc);
+        }
+
+        WriteValues<float>(stream, model.ItemEmbeddingArray, ref crc);
+        if (model.ItemBiasArray is { } biases)
+        {
+            WriteValues<float>(stream, biases, ref crc);
+        }
+
+        Span<byte> trailer = stackalloc byte[ChecksumSize];
+        BinaryPrimitives.WriteUInt32LittleEndian(trailer, crc.Value);
+        stream.Write(trailer);
+    }
+
+    private static void WriteBytes(Stream stream, ReadOnlySpan<byte> bytes, ref Crc32C crc)
+    {
+        stream.Write(bytes);
+        crc.Append(bytes);
+    }
+
+    /// <summary>Writes 4-byte values little-endian, in chunks.</summary>
+    private static void WriteValues<T>(Stream stream, T[] values, ref Crc32C crc)
+        where T : unmanaged
+    {
+        byte[]? swapped = BitConverter.IsLittleEndian ? null : ArrayPool<byte>.Shared.Rent(Chunk * 4);
+        try
+        {
+            for (int start = 0; start < values.Length; start += Chunk)
+            {
+                ReadOnlySpan<byte> bytes = MemoryMarshal.AsBytes(values.AsSpan(start, Math.Min(Chunk, values.Length - start)));
+                if (swapped is not null)
+                {
+                    Span<int> target = MemoryMarshal.Cast<byte, int>(swapped.AsSpan(0, bytes.Length));
+                    BinaryPrimitives.ReverseEndianness(MemoryMarshal.Cast<byte, int>(bytes), target);
+                    bytes = swapped.AsSpan(0, bytes.Length);
+                }
+
+                WriteBytes(stream, bytes, ref crc);
+            }
+        }
+        finally
+        {
+            if (swapped is not null)
+            {
+                ArrayPool<byte>.Shared.Return(swapped);
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- reading
+
+    /// <summary>Reads a model, validating everything before returning it.</summary>
+    /// <param name="stream">Positioned at the model's first byte; left after its checksum.</param>
+    /// <param name="source">The path or stream description for messages.</param>
+    /// <param name="requireEnd">Whether bytes after the checksum are an error (whole files).</param>
+    public static SoftmaxModel Read(Stream stream, string source, bool requireEnd)
+    {
+        var reader = new Reader(stream, source);
+        Header header = reader.ReadHeader();
+        Layout layout = header.Layout();
+        long total = layout.Total;
+        if (stream.CanSeek)
+        {
+            long available = stream.Length - stream.Position + header.Size;
+            if (available < total)
+            {
+                throw reader.Error(available, string.Create(CultureInfo.InvariantCulture,
+                    $"the model is truncated: it is {available} bytes long but its header describes {total} bytes (it ends inside the {layout.SectionAt(available)})."));
+            }
+
+            if (requireEnd && available > total)
+            {
+                throw reader.Error(total, string.Create(CultureInfo.InvariantCulture,
+                    $"the file has {available - total} unexpected bytes after the model's checksum (it is {available} bytes long; the header describes {total})."));
+            }
+        }
+
+        byte[] optionsBytes = reader.ReadBytes(header.OptionsLength, "options section");
+        byte[] catalogBytes = reader.ReadBytes(header.CatalogLength, "catalogue section");
+        int[] userOffsets = reader.ReadValues<int>(header.UserCount + 1L, "user offsets");
+        int[] userItems = reader.ReadValues<int>(header.UserItemCount, "user items");
+        float[] itemInput = reader.ReadValues<float>((long)header.ItemCount * header.ItemDimensions, "item input embeddings");
+        float[] genreInput = reader.ReadValues<float>((long)header.GenreCount * header.GenreDimensions, "genre embeddings");
+        float[] yearInput = reader.ReadValues<float>((long)header.YearCount * header.YearDimensions, "year embeddings");
+        int layers = header.Hidden.Length + 1;
+        var weights = new float[layers][];
+        var biases = new float[layers][];
+        for (int l = 0; l < layers; l++)
+        {
+            weights[l] = reader.ReadValues<float>((long)header.LayerOutputs(l) * header.LayerInputs(l), "dense layer weights");
+            biases[l] = reader.ReadValues<float>(header.LayerOutputs(l), "dense layer biases");
+        }
+
+        float[] itemEmbeddings = reader.ReadValues<float>((long)header.ItemCount * header.Dimensions, "item embeddings");
+        float[]? itemBiases = header.HasItemBiases ? reader.ReadValues<float>(header.ItemCount, "item biases") : null;
+        reader.ReadAndVerifyChecksum();
+
+        // Everything below parses bytes whose checksum matched.
+        SoftmaxOptions options = DecodeOptions(optionsBytes, header, reader, layout.Options);
+        Catalog catalog = ModelFileFormat.DecodeCatalog(catalogBytes, header.UserCount, header.ItemCount, source, layout.Catalog);
+        var features = SoftmaxFeatures.Create(catalog, header.BucketWidth);
+        if ((header.GenreCount > 0 && features.GenreCount != header.GenreCount)
+            || (header.YearCount > 0 && (features.YearBucketCount != header.YearCount || features.FirstYear != header.FirstYear)))
+        {
+            throw reader.Error(layout.Catalog, string.Create(CultureInfo.InvariantCulture,
+                $"the catalogue's items give {features.GenreCount} genres and {features.YearBucketCount} year buckets from {features.FirstYear}, but the header describes {header.GenreCount} genres and {header.YearCount} year buckets from {header.FirstYear}."));
+        }
+
+        CheckUserItems(userOffsets, userItems, header, reader, layout);
+        long offset = layout.Floats;
+        offset = RequireFinite(itemInput, "item input embeddings", reader, offset);
+        offset = RequireFinite(genreInput, "genre embeddings", reader, offset);
+        offset = RequireFinite(yearInput, "year embeddings", reader, offset);
+        for (int l = 0; l < layers; l++)
+        {
+            offset = RequireFinite(weights[l], "dense layer weights", reader, offset);
+            offset = RequireFinite(biases[l], "dense layer biases", reader, offset);
+        }
+
+        offset = RequireFinite(itemEmbeddings, "item embeddings", reader, offset);
+        if (itemBiases is not null)
+        {
+            RequireFinite(itemBiases, "item biases", reader, offset);
+        }
+
+        var network = new SoftmaxNetwork(features, header.ItemCount, header.ItemDimensions, header.GenreCount, header.GenreDimensions, header.YearCount, header.YearDimensions,
+            header.Hidden, header.Dimensions, itemInput, genreInput, yearInput, weights, biases);
+        return new SoftmaxModel(catalog, options, network, itemEmbeddings, itemBiases, userOffsets, userItems);
+    }
+
+    private static SoftmaxOptions DecodeOptions(byte[] bytes, Header header, Reader reader, long offset)
+    {
+        SoftmaxOptions? options;
+        try
+        {
+            options = JsonSerializer.Deserialize<SoftmaxOptions>(bytes);
+        }
+        catch (Exception e) when (e is JsonException or NotSupportedException or ArgumentException or InvalidOperationException)
+        {
+            throw reader.Error(offset, $"the options cannot be read: {e.Message}", e);
+        }
+
+        if (options is null)
+        {
+            throw reader.Error(offset, "the options are null.");
+        }
+
+        try
+        {
+            options.Validate();
+        }
+        catch (ArgumentException e)
+        {
+            throw reader.Error(offset, $"the saved options are invalid: {e.Message}", e);
+        }
+
+        bool sameLayers = options.HiddenLayerSizes.Count == header.Hidden.Length;
+        for (int l = 0; sameLayers && l < header.Hidden.Length; l++)
+        {
+            sameLayers = options.HiddenLayerSizes[l] == header.Hidden[l];
+        }
+
+        bool consistent = sameLayers && options.Dimensions == header.Dimensions && options.ItemEmbeddingDimensions == header.ItemDimensions
+            && options.UseGenres == (header.GenreDimensions > 0) && (!options.UseGenres || options.GenreEmbeddingDimensions == header.GenreDimensions)
+            && options.UseReleaseYears == (header.YearDimensions > 0) && (!options.UseReleaseYears || options.YearEmbeddingDimensions == header.YearDimensions)
+            && options.YearBucketWidth == header.BucketWidth && options.UseItemBiases == header.HasItemBiases;
+        if (!consistent)
+        {
+            throw reader.Error(offset, "the saved options do not describe the network in the header (layer widths, embedding widths, features or item biases differ).");
+        }
+
+        return options;
+    }
+
+    private static void CheckUserItems(int[] offsets, int[] items, Header header, Reader reader, Layout layout)
+    {
+        if (offsets[0] != 0 || offsets[^1] != items.Length)
+        {
+            throw reader.Error(layout.UserOffsets, string.Create(CultureInfo.InvariantCulture,
+                $"the user offsets run from {offsets[0]} to {offsets[^1]}; expected 0 to {items.Length}."));
+        }
+
+        for (int u = 0; u < header.UserCount; u++)
+        {
+            int start = offsets[u], end = offsets[u + 1];
+            if (end < start)
+            {
+                throw reader.Error(layout.UserOffsets + (4L * (u + 1)), string.Create(CultureInfo.InvariantCulture, $"the user offsets decrease at user {u}."));
+            }
+
+            for (int p = start; p < end; p++)
+            {
+                int item = items[p];
+                if ((uint)item >= (uint)header.ItemCount || (p > start && item <= items[p - 1]))
+                {
+                    throw reader.Error(layout.UserItems + (4L * p), string.Create(CultureInfo.InvariantCulture,
+                        $"user {u}'s item {item} is outside [0, {header.ItemCount}) or not in ascending order."));
+                }
+            }
+        }
+    }
+
+    private static long RequireFinite(float[] values, string section, Reader reader, long offset)
+    {
+        if (!TensorPrimitivesExtensions.AllFinite(values))
+        {
+            int index = 0;
+            while (float.IsFinite(values[index]))
+            {
+                index++;
+            }
+
+            throw reader.Error(offset + (4L * index), string.Create(CultureInfo.InvariantCulture,
+                $"the {section} hold a non-finite value ({values[index]}) at index {index}; a model never contains NaN or infinity."));
+        }
+
+        return offset + (4L * values.Length);
+    }
+
+    /// <summary>The validated header.</summary>
+    private sealed record Header(ushort Flags, int Dimensions, int UserCount, int ItemCount, int ItemDimensions, int GenreCount, int GenreDimensions,
+        int YearCount, int YearDimensions, int FirstYear, int BucketWidth, int[] Hidden, int OptionsLength, int CatalogLength, int UserItemCount)
+    {
+        public bool HasItemBiases => (Flags & FlagItemBiases) != 0;
+
+        public int Size => FixedHeaderSize + (4 * Hidden.Length) + ChecksumSize;
+
+        public int LayerInputs(int layer) => layer == 0 ? ItemDimensions + GenreDimensions + YearDimensions : Hidden[layer - 1];
+
+        public int LayerOutputs(int layer) => layer == Hidden.Length ? Dimensions : Hidden[layer];
+
+        public Layout Layout()
+        {
+            long options = Size;
+            long catalog = options + OptionsLength;
+            long userOffsets = catalog + CatalogLength;
+            long userItems = userOffsets + (4L * (UserCount + 1L));
+            long floats = userItems + (4L * UserItemCount);
+            long count = ((long)ItemCount * ItemDimensions) + ((long)GenreCount * GenreDimensions) + ((long)YearCount * YearDimensions);
+            for (int l = 0; l <= Hidden.Length; l++)
+            {
+                count += ((long)LayerOutputs(l) * LayerInputs(l)) + LayerOutputs(l);
+            }
+
+            long itemEmbeddings = floats + (4L * count);
+            long checksum = itemEmbeddings + (4L * ItemCount * Dimensions) + (HasItemBiases ? 4L * ItemCount : 0);
+            return new Layout(options, catalog, userOffsets, userItems, floats, itemEmbeddings, checksum, checksum + ChecksumSize);
+        }
+    }
+
+    /// <summary>Where each section starts.</summary>
+    private readonly record struct Layout(long Options, long Catalog, long UserOffsets, long UserItems, long Floats, long ItemEmbeddings, long Checksum, long Total)
+    {
+        public string SectionAt(long offset) =>
+            offset < Options ? "header"
+            : offset < Catalog ? "options section"
+            : offset < UserOffsets ? "catalogue section"
+            : offset < UserItems ? "user offsets"
+            : offset < Floats ? "user items"
+            : offset < ItemEmbeddings ? "network parameters"
+            : offset < Checksum ? "item embeddings and biases"
+            : "checksum";
+    }
+
+    /// <summary>Reads sections sequentially, tracking the offset and the running checksum.</summary>
+    private sealed class Reader(Stream stream, string source)
+    {
+        private Crc32C _crc;
+        private long _position;
+
+        public ModelFormatException Error(long offset, string problem, Exception? inner = null) => new(source, offset, problem, inner);
+
+        public Header ReadHeader()
+        {
+            Span<byte> fixedPart = stackalloc byte[FixedHeaderSize];
+            int read = stream.ReadAtLeast(fixedPart, FixedHeaderSize, throwOnEndOfStream: false);
+            if (read == 0)
+            {
+                throw Error(0, "the model is empty (0 bytes); expected a CollaborativeFiltering softmax model starting with \"CFSOFTMX\".");
+            }
+
+            int magicBytes = Math.Min(read, Magic.Length);
+            if (!fixedPart[..magicBytes].SequenceEqual(Magic[..magicBytes]))
+            {
+                string hint = fixedPart[..magicBytes].SequenceEqual(ModelFileFormat.Magic[..magicBytes])
+                    ? " It is a matrix-factorization model: load it with FactorizationModel.Load."
+                    : string.Empty;
+                throw Error(0, "not a CollaborativeFiltering softmax model: it does not start with the bytes \"CFSOFTMX\"." + hint);
+            }
+
+            if (read < FlagsOffset)
+            {
+                throw Truncated(read, "header");
+            }
+
+            ushort version = BinaryPrimitives.ReadUInt16LittleEndian(fixedPart[VersionOffset..]);
+            if (version > CurrentVersion)
+            {
+                throw Error(VersionOffset, string.Create(CultureInfo.InvariantCulture,
+                    $"format version {version} is newer than this library supports ({CurrentVersion}); upgrade CollaborativeFiltering."));
+            }
+
+            if (version == 0)
+            {
+                throw Error(VersionOffset, string.Create(CultureInfo.InvariantCulture, $"format version 0 is not valid; expected 1 to {CurrentVersion}."));
+            }
+
+            if (read < FixedHeaderSize)
+            {
+                throw Truncated(read, "header");
+            }
+
+            int hiddenCount = BinaryPrimitives.ReadInt32LittleEndian(fixedPart[HiddenCountOffset..]);
+            if (hiddenCount is < 0 or > SoftmaxOptions.MaxHiddenLayers)
+            {
+                throw Error(HiddenCountOffset, string.Create(CultureInfo.InvariantCulture,
+                    $"the header is corrupted: it describes {hiddenCount} hidden layers; expected 0 to {SoftmaxOptions.MaxHiddenLayers}."));
+            }
+
+            int rest = (4 * hiddenCount) + ChecksumSize;
+            Span<byte> header = stackalloc byte[FixedHeaderSize + (4 * SoftmaxOptions.MaxHiddenLayers) + ChecksumSize];
+            fixedPart.CopyTo(header);
+            read = stream.ReadAtLeast(header.Slice(FixedHeaderSize, rest), rest, throwOnEndOfStream: false);
+            if (read < rest)
+            {
+                throw Truncated(FixedHeaderSize + read, "header");
+            }
+
+            int checksumOffset = FixedHeaderSize + (4 * hiddenCount);
+            uint stored = BinaryPrimitives.ReadUInt32LittleEndian(header[checksumOffset..]);
+            uint computed = Crc32C.Compute(header[..checksumOffset]);
+            if (stored != computed)
+            {
+                throw Error(checksumOffset, string.Create(CultureInfo.InvariantCulture,
+                    $"the header is corrupted: its checksum is 0x{stored:X8} but its bytes give 0x{computed:X8}."));
+            }
+
+            var hidden = new int[hiddenCount];
+            for (int l = 0; l < hiddenCount; l++)
+            {
+                hidden[l] = BinaryPrimitives.ReadInt32LittleEndian(header[(FixedHeaderSize + (4 * l))..]);
+            }
+
+            static int Field(ReadOnlySpan<byte> bytes, int index) => BinaryPrimitives.ReadInt32LittleEndian(bytes[(12 + (4 * index))..]);
+            var result = new Header(BinaryPrimitives.ReadUInt16LittleEndian(header[FlagsOffset..]), Field(header, 0), Field(header, 1), Field(header, 2), Field(header, 3),
+                Field(header, 4), Field(header, 5), Field(header, 6), Field(header, 7), Field(header, 8), Field(header, 9), hidden, Field(header, 11), Field(header, 12), Field(header, 13));
+            Validate(result);
+            _crc.Append(header[..(checksumOffset + ChecksumSize)]);
+            _position = checksumOffset + ChecksumSize;
+            return result;
+        }
+
+        public byte[] ReadBytes(int length, string section)
+        {
+            byte[] bytes = GC.AllocateUninitializedArray<byte>(length);
+            Fill(bytes, section);
+            return bytes;
+        }
+
+        public T[] ReadValues<T>(long count, string section)
+            where T : unmanaged
+        {
+            T[] values = GC.AllocateUninitializedArray<T>((int)count);
+            for (int start = 0; start < values.Length; start += Chunk)
+            {
+                Span<T> chunk = values.AsSpan(start, Math.Min(Chunk, values.Length - start));
+                Fill(MemoryMarshal.AsBytes(chunk), section);
+                if (!BitConverter.IsLittleEndian)
+                {
+                    Span<int> bits = MemoryMarshal.Cast<T, int>(chunk);
+                    BinaryPrimitives.ReverseEndianness(bits, bits);
+                }
+            }
+
+            return values;
+        }
+
+        public void ReadAndVerifyChecksum()
+        {
+            uint computed = _crc.Value;
+            Span<byte> trailer = stackalloc byte[ChecksumSize];
+            long offset = _position;
+            int read = stream.ReadAtLeast(trailer, ChecksumSize, throwOnEndOfStream: false);
+            if (read < ChecksumSize)
+            {
+                throw Truncated(offset + read, "checksum");
+            }
+
+            uint stored = BinaryPrimitives.ReadUInt32LittleEndian(trailer);
+            if (stored != computed)
+            {
+                throw Error(offset, string.Create(CultureInfo.InvariantCulture,
+                    $"the model is corrupted: its checksum is 0x{stored:X8} but its contents give 0x{computed:X8}."));
+            }
+
+            _position = offset + ChecksumSize;
+        }
+
+        private void Fill(Span<byte> destination, string section)
+        {
+            int read = stream.ReadAtLeast(destination, destination.Length, throwOnEndOfStream: false);
+            if (read < destination.Length)
+            {
+                throw Truncated(_position + read, section);
+            }
+
+            _crc.Append(destination);
+            _position += destination.Length;
+        }
+
+        private ModelFormatException Truncated(long length, string section) =>
+            Error(length, string.Create(CultureInfo.InvariantCulture, $"the model is truncated: it ends after {length} bytes, inside the {section}."));
+
+        private void Validate(Header h)
+        {
+            if ((h.Flags & ~FlagItemBiases) != 0)
+            {
+                throw Error(FlagsOffset, string.Create(CultureInfo.InvariantCulture, $"unknown flags 0x{h.Flags:X4}; this library knows 0x{FlagItemBiases:X4}."));
+            }
+
+            const int max = SoftmaxOptions.MaxLayerSize;
+            bool widths = h.Dimensions is > 0 and <= max && h.ItemDimensions is > 0 and <= max
+                && h.GenreDimensions is >= 0 and <= max && h.YearDimensions is >= 0 and <= max
+                && (h.GenreCount == 0) == (h.GenreDimensions == 0) && (h.YearCount == 0) == (h.YearDimensions == 0)
+                && h.GenreCount >= 0 && h.YearCount >= 0 && h.BucketWidth > 0;
+            foreach (int size in h.Hidden)
+            {
+                widths &= size is > 0 and <= max;
+            }
+
+            if (!widths)
+            {
+                throw Error(12, "the header describes invalid layer or embedding widths.");
+            }
+
+            if (h.UserCount < 0 || h.ItemCount < 0 || h.UserCount >= Array.MaxLength || h.UserItemCount < 0 || h.OptionsLength < 0 || h.CatalogLength < 0)
+            {
+                throw Error(16, string.Create(CultureInfo.InvariantCulture,
+                    $"the header's counts ({h.UserCount} users, {h.ItemCount} items, {h.UserItemCount} user items, sections of {h.OptionsLength} and {h.CatalogLength} bytes) are out of range."));
+            }
+
+            bool fits = (long)h.ItemCount * h.ItemDimensions <= Array.MaxLength && (long)h.ItemCount * h.Dimensions <= Array.MaxLength
+                && (long)h.GenreCount * h.GenreDimensions <= Array.MaxLength && (long)h.YearCount * h.YearDimensions <= Array.MaxLength;
+            for (int l = 0; l <= h.Hidden.Length; l++)
+            {
+                fits &= (long)h.LayerOutputs(l) * h.LayerInputs(l) <= Array.MaxLength;
+            }
+
+            if (!fits)
+            {
+                throw Error(12, "the header describes tables larger than the largest array .NET supports.");
+            }
+        }
+    }
+}

@@ -1,0 +1,237 @@
+using System.Buffers;
+using System.Globalization;
+using System.Numerics.Tensors;
+using CollaborativeFiltering.Data;
+using CollaborativeFiltering.Internal;
+
+namespace CollaborativeFiltering.Neural;
+
+/// <summary>
+/// A trained softmax recommender: a network that maps a bag of rated items (and their genres and
+/// release years, when trained with them) to a query embedding q of dimension d, and output item
+/// embeddings V (M×d, the <see cref="ItemEmbeddings"/>) with optional biases b, so that
+/// <c>p(item j | items) = softmax(V·q + b)_j</c> over the whole catalogue. Implements
+/// <see cref="IEmbeddingModel"/>, so neighbours, norms, recommendations, ranking metrics and export
+/// work on it as on a <see cref="Factorization.FactorizationModel"/>. A known user's query is
+/// computed from the items the user rated in the training set, which the model keeps; a new user's
+/// from any list of items with <see cref="ComputeQuery(ReadOnlySpan{int}, Span{float})"/>.
+/// Immutable and safe to share between threads.
+/// </summary>
+public sealed partial class SoftmaxModel : IEmbeddingModel
+{
+    /// <summary>Scratch up to this many floats is taken from the stack.</summary>
+    private const int StackScratch = 512;
+
+    private readonly SoftmaxNetwork _network;
+    private readonly float[] _itemEmbeddings;
+    private readonly float[]? _itemBiases;
+    private readonly int[] _userOffsets;
+    private readonly int[] _userItems;
+
+    internal SoftmaxModel(Catalog catalog, SoftmaxOptions options, SoftmaxNetwork network, float[] itemEmbeddings, float[]? itemBiases, int[] userOffsets, int[] userItems)
+    {
+        Catalog = catalog;
+        Options = options;
+        _network = network;
+        _itemEmbeddings = itemEmbeddings;
+        _itemBiases = itemBiases;
+        _userOffsets = userOffsets;
+        _userItems = userItems;
+    }
+
+    /// <summary>The users and items; N = <see cref="UserCount"/>, M = <see cref="ItemCount"/>.</summary>
+    public Catalog Catalog { get; }
+
+    /// <summary>d, the dimension of the query and of each item's output embedding.</summary>
+    public int Dimensions => _network.Dimensions;
+
+    /// <summary>N, the number of users.</summary>
+    public int UserCount => Catalog.UserCount;
+
+    /// <summary>M, the number of items.</summary>
+    public int ItemCount => Catalog.ItemCount;
+
+    /// <summary>The options the model was trained with (its architecture: layer widths, features).</summary>
+    public SoftmaxOptions Options { get; }
+
+    /// <summary>V, the output item embeddings, row-major: item <c>j</c> occupies <c>[j*d, (j+1)*d)</c>.</summary>
+    public ReadOnlySpan<float> ItemEmbeddings => _itemEmbeddings;
+
+    /// <summary>Whether the softmax layer has per-item biases (<see cref="SoftmaxOptions.UseItemBiases"/>).</summary>
+    public bool HasItemBiases => _itemBiases is not null;
+
+    /// <summary>b, the output biases added to every logit and ranking score; empty when <see cref="HasItemBiases"/> is false.</summary>
+    public ReadOnlySpan<float> ItemBiases => _itemBiases;
+
+    internal SoftmaxNetwork Network => _network;
+
+    internal float[] ItemEmbeddingArray => _itemEmbeddings;
+
+    internal float[]? ItemBiasArray => _itemBiases;
+
+    internal int[] UserOffsetArray => _userOffsets;
+
+    internal int[] UserItemArray => _userItems;
+
+    /// <summary>The items a known user rated in the training set: the bag the user's query is computed from.</summary>
+    /// <param name="user">A dense user index.</param>
+    /// <returns>Dense item indices, ascending (empty for a user without training ratings).</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="user"/> is outside <c>[0, N)</c>.</exception>
+    public ReadOnlySpan<int> GetUserItems(int user)
+    {
+        ThrowHelper.ThrowIfIndexOutOfRange(user, UserCount, nameof(user));
+        return _userItems.AsSpan(_userOffsets[user], _userOffsets[user + 1] - _userOffsets[user]);
+    }
+
+    /// <summary>The output embedding of one item.</summary>
+    /// <param name="item">A dense item index.</param>
+    /// <returns>d floats.</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="item"/> is outside <c>[0, M)</c>.</exception>
+    public ReadOnlySpan<float> GetItemEmbedding(int item)
+    {
+        ThrowHelper.ThrowIfIndexOutOfRange(item, ItemCount, nameof(item));
+        return _itemEmbeddings.AsSpan(item * Dimensions, Dimensions);
+    }
+
+    /// <summary>
+    /// Writes the query embedding of a known user: the network's output for the items the user rated
+    /// in the training set (<see cref="GetUserItems"/>), the same as
+    /// <see cref="ComputeQuery(ReadOnlySpan{int}, Span{float})"/> of those items. A user without
+    /// training ratings gets the query of an empty bag.
+    /// </summary>
+    /// <param name="user">A dense user index.</param>
+    /// <param name="destination">A span of length <see cref="Dimensions"/>.</param>
+    /// <returns><see langword="false"/> when <paramref name="user"/> is outside <c>[0, N)</c>.</returns>
+    /// <exception cref="ArgumentException"><paramref name="destination"/> does not have length d.</exception>
+    public bool TryGetUserQuery(int user, Span<float> destination)
+    {
+        if ((uint)user >= (uint)UserCount)
+        {
+            return false;
+        }
+
+        CheckDestination(destination, Dimensions, nameof(destination));
+        Forward(_userItems.AsSpan(_userOffsets[user], _userOffsets[user + 1] - _userOffsets[user]), destination);
+        return true;
+    }
+
+    /// <summary>
+    /// Embeds a user from the items they rated, e.g. a new user who was never trained on: the
+    /// network's query for that bag of items. Items may come in any order; an item listed twice
+    /// counts twice in the averages; an empty list gives the query of an empty bag (which ranks items
+    /// by what the model learned users like in general). Rank with
+    /// <see cref="Scoring.Recommender.RecommendForQuery"/>, passing the same items as excluded.
+    /// (<see cref="Scoring.Recommender.RecommendForNewUser"/> works on this model too, but it folds the
+    /// user in by least squares on the rating values against <see cref="ItemEmbeddings"/>, the
+    /// matrix-factorization way; this method is the network's own answer.)
+    /// </summary>
+    /// <param name="ratedItems">Dense item indices in <c>[0, M)</c>.</param>
+    /// <param name="destination">Receives the d-dimensional query.</param>
+    /// <exception cref="ArgumentOutOfRangeException">An item index is outside <c>[0, M)</c>.</exception>
+    /// <exception cref="ArgumentException"><paramref name="destination"/> does not have length d.</exception>
+    public void ComputeQuery(ReadOnlySpan<int> ratedItems, Span<float> destination)
+    {
+        CheckDestination(destination, Dimensions, nameof(destination));
+        foreach (int item in ratedItems)
+        {
+            ThrowHelper.ThrowIfIndexOutOfRange(item, ItemCount, nameof(ratedItems));
+        }
+
+        Forward(ratedItems, destination);
+    }
+
+    /// <summary>Embeds a user from the items they rated; see <see cref="ComputeQuery(ReadOnlySpan{int}, Span{float})"/>.</summary>
+    /// <param name="ratedItems">Dense item indices in <c>[0, M)</c>.</param>
+    /// <returns>The d-dimensional query.</returns>
+    /// <exception cref="ArgumentOutOfRangeException">An item index is outside <c>[0, M)</c>.</exception>
+    public float[] ComputeQuery(ReadOnlySpan<int> ratedItems)
+    {
+        var query = new float[Dimensions];
+        ComputeQuery(ratedItems, query);
+        return query;
+    }
+
+    /// <summary>Embeds a user from the ids of the items they rated; see <see cref="ComputeQuery(ReadOnlySpan{int}, Span{float})"/>.</summary>
+    /// <param name="itemIds">Item ids as in the files.</param>
+    /// <returns>The d-dimensional query.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="itemIds"/> or an id is <see langword="null"/>.</exception>
+    /// <exception cref="KeyNotFoundException">An id is not in the catalogue; the message names it.</exception>
+    public float[] ComputeQueryById(IEnumerable<string> itemIds)
+    {
+        ArgumentNullException.ThrowIfNull(itemIds);
+        var items = new List<int>();
+        foreach (string id in itemIds)
+        {
+            ArgumentNullException.ThrowIfNull(id, nameof(itemIds));
+            if (!Catalog.Items.TryGetIndex(id, out int item))
+            {
+                ThrowHelper.KeyNotFound($"The item id '{id}' is not in the model's catalogue.");
+            }
+
+            items.Add(item);
+        }
+
+        var query = new float[Dimensions];
+        Forward(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(items), query);
+        return query;
+    }
+
+    /// <summary>
+    /// The model's distribution over the catalogue for a query: softmax(V·q + b), computed stably
+    /// (the largest logit is subtracted before exponentiating, so no logit overflows).
+    /// </summary>
+    /// <param name="query">d finite floats, e.g. from <see cref="ComputeQuery(ReadOnlySpan{int})"/>.</param>
+    /// <param name="destination">Receives M probabilities that sum to 1 (up to rounding).</param>
+    /// <exception cref="ArgumentException"><paramref name="query"/> does not have length d or holds a non-finite value, or <paramref name="destination"/> does not have length M.</exception>
+    public void ComputeProbabilities(ReadOnlySpan<float> query, Span<float> destination)
+    {
+        EmbeddingModelChecks.ThrowIfInvalidQuery(query, Dimensions, nameof(query));
+        CheckDestination(destination, ItemCount, nameof(destination));
+        if (destination.IsEmpty)
+        {
+            return;
+        }
+
+        ScoreKernel.DotAll(_itemEmbeddings, Dimensions, query, destination);
+        if (_itemBiases is not null)
+        {
+            TensorPrimitives.Add(destination, _itemBiases, destination);
+        }
+
+        float max = TensorPrimitives.Max(destination);
+        TensorPrimitives.Subtract(destination, max, destination);
+        TensorPrimitives.Exp(destination, destination);
+        TensorPrimitives.Multiply(destination, 1f / TensorPrimitives.Sum(destination), destination);
+    }
+
+    private void Forward(ReadOnlySpan<int> items, Span<float> destination)
+    {
+        SoftmaxNetwork net = _network;
+        int length = net.ScratchLength;
+        float[]? rented = null;
+        Span<float> scratch = length <= StackScratch ? stackalloc float[StackScratch] : (rented = ArrayPool<float>.Shared.Rent(length));
+        try
+        {
+            Span<float> x = scratch[..net.InputDimensions];
+            Span<float> activations = scratch.Slice(net.InputDimensions, net.ActivationLength);
+            Span<float> genres = scratch.Slice(net.InputDimensions + net.ActivationLength, net.GenreCount);
+            Span<float> years = scratch.Slice(net.InputDimensions + net.ActivationLength + net.GenreCount, net.YearCount);
+            net.Forward(items, -1, x, activations, genres, years, destination);
+        }
+        finally
+        {
+            if (rented is not null)
+            {
+                ArrayPool<float>.Shared.Return(rented);
+            }
+        }
+    }
+
+    private static void CheckDestination(Span<float> destination, int expected, string paramName)
+    {
+        if (destination.Length != expected)
+        {
+            ThrowHelper.Argument(paramName, string.Create(CultureInfo.InvariantCulture, $"{paramName} has length {destination.Length}; expected {expected}."));
+        }
+    }
+}
