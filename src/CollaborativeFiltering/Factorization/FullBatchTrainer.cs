@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 using CollaborativeFiltering.Data;
 using CollaborativeFiltering.Internal;
 
@@ -355,20 +357,32 @@ internal sealed class FullBatchTrainer : IPoolWork, IDisposable
             FactorKernels.MultiplyRows(u.AsSpan(first * d, (end - first) * d), end - first, d, _gramV, _gravityU.AsSpan(first * d, (end - first) * d));
         }
 
+        // The hot loop reads rows through unchecked references: every index comes from the
+        // dataset's CSR arrays, which hold valid item indices and positions by construction.
+        ref float vBase = ref MemoryMarshal.GetArrayDataReference(v);
+        ref int itemRef = ref MemoryMarshal.GetArrayDataReference(items);
+        ref float valueRef = ref MemoryMarshal.GetArrayDataReference(values);
+        ref float residualRef = ref MemoryMarshal.GetArrayDataReference(residuals);
+        ref float dataRef = ref MemoryMarshal.GetReference(data);
+        bool grouped = Avx.IsSupported && d >= 8;
         double sse = 0, norms = 0;
         for (int r = first; r < end; r++)
         {
             ReadOnlySpan<float> x = u.AsSpan(r * d, d);
+            ref float xRef = ref MemoryMarshal.GetReference(x);
             data.Clear();
             int p = offsets[r], pe = offsets[r + 1];
-            for (; p <= pe - 4; p += 4)
+            for (; grouped && p <= pe - 4; p += 4)
             {
-                ReadOnlySpan<float> y0 = v.AsSpan(items[p] * d, d), y1 = v.AsSpan(items[p + 1] * d, d), y2 = v.AsSpan(items[p + 2] * d, d), y3 = v.AsSpan(items[p + 3] * d, d);
-                Vector128<float> e = FactorKernels.Dot4(x, y0, y1, y2, y3) - Vector128.LoadUnsafe(ref values[p]);
-                e.StoreUnsafe(ref residuals[p]);
+                ref float y0 = ref Unsafe.Add(ref vBase, Unsafe.Add(ref itemRef, p) * d);
+                ref float y1 = ref Unsafe.Add(ref vBase, Unsafe.Add(ref itemRef, p + 1) * d);
+                ref float y2 = ref Unsafe.Add(ref vBase, Unsafe.Add(ref itemRef, p + 2) * d);
+                ref float y3 = ref Unsafe.Add(ref vBase, Unsafe.Add(ref itemRef, p + 3) * d);
+                Vector128<float> e = FactorKernels.Dot4(ref xRef, ref y0, ref y1, ref y2, ref y3, d) - Vector128.LoadUnsafe(ref valueRef, (nuint)p);
+                e.StoreUnsafe(ref residualRef, (nuint)p);
                 float e0 = e.GetElement(0), e1 = e.GetElement(1), e2 = e.GetElement(2), e3 = e.GetElement(3);
                 sse += ((double)e0 * e0) + ((double)e1 * e1) + ((double)e2 * e2) + ((double)e3 * e3);
-                FactorKernels.MultiplyAdd4(e0, y0, e1, y1, e2, y2, e3, y3, data);
+                FactorKernels.MultiplyAdd4(e0, ref y0, e1, ref y1, e2, ref y2, e3, ref y3, ref dataRef, d);
             }
 
             for (; p < pe; p++)
@@ -416,20 +430,28 @@ internal sealed class FullBatchTrainer : IPoolWork, IDisposable
             FactorKernels.MultiplyRows(v.AsSpan(first * d, (end - first) * d), end - first, d, _gramU, _gravityV.AsSpan(first * d, (end - first) * d));
         }
 
+        // Unchecked references, as in UserBlock: user indices and link positions are valid by construction.
+        ref float uBase = ref MemoryMarshal.GetArrayDataReference(u);
+        ref int userRef = ref MemoryMarshal.GetArrayDataReference(users);
+        ref int linkRef = ref MemoryMarshal.GetArrayDataReference(link);
+        ref float residualRef = ref MemoryMarshal.GetArrayDataReference(residuals);
+        ref float dataRef = ref MemoryMarshal.GetReference(data);
+        bool grouped = Vector256.IsHardwareAccelerated && d >= 8;
         double norms = 0;
         for (int r = first; r < end; r++)
         {
             ReadOnlySpan<float> x = v.AsSpan(r * d, d);
             data.Clear();
             int q = offsets[r], qe = offsets[r + 1];
-            for (; q <= qe - 4; q += 4)
+            for (; grouped && q <= qe - 4; q += 4)
             {
                 FactorKernels.MultiplyAdd4(
-                    residuals[link[q]], u.AsSpan(users[q] * d, d),
-                    residuals[link[q + 1]], u.AsSpan(users[q + 1] * d, d),
-                    residuals[link[q + 2]], u.AsSpan(users[q + 2] * d, d),
-                    residuals[link[q + 3]], u.AsSpan(users[q + 3] * d, d),
-                    data);
+                    Unsafe.Add(ref residualRef, Unsafe.Add(ref linkRef, q)), ref Unsafe.Add(ref uBase, Unsafe.Add(ref userRef, q) * d),
+                    Unsafe.Add(ref residualRef, Unsafe.Add(ref linkRef, q + 1)), ref Unsafe.Add(ref uBase, Unsafe.Add(ref userRef, q + 1) * d),
+                    Unsafe.Add(ref residualRef, Unsafe.Add(ref linkRef, q + 2)), ref Unsafe.Add(ref uBase, Unsafe.Add(ref userRef, q + 2) * d),
+                    Unsafe.Add(ref residualRef, Unsafe.Add(ref linkRef, q + 3)), ref Unsafe.Add(ref uBase, Unsafe.Add(ref userRef, q + 3) * d),
+                    ref dataRef,
+                    d);
             }
 
             for (; q < qe; q++)

@@ -8,8 +8,8 @@ namespace CollaborativeFiltering.Internal;
 
 /// <summary>
 /// Short-vector float kernels for the factorizers' hot loops (embedding rows of length d, typically
-/// 8 to 256). The per-rating kernels (<see cref="Dot"/>, <see cref="Dot4"/>,
-/// <see cref="MultiplyAdd(float, ReadOnlySpan{float}, Span{float})"/>, <see cref="MultiplyAdd4"/>)
+/// 8 to 256). The per-rating kernels (<see cref="Dot"/>, <see cref="Dot4(ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float})"/>,
+/// <see cref="MultiplyAdd(float, ReadOnlySpan{float}, Span{float})"/>, <see cref="MultiplyAdd4(float, ReadOnlySpan{float}, float, ReadOnlySpan{float}, float, ReadOnlySpan{float}, float, ReadOnlySpan{float}, Span{float})"/>)
 /// use Vector512 for rows of 16 or more where the hardware accelerates it, else Vector256 for rows
 /// of 8 or more, with an overlapping masked tail so that no element is counted twice; every kernel
 /// has a scalar twin (<c>…Scalar</c>) that the tests compare against and that runs for short rows
@@ -199,25 +199,39 @@ internal static class FactorKernels
     public static Vector128<float> Dot4(ReadOnlySpan<float> x, ReadOnlySpan<float> y0, ReadOnlySpan<float> y1, ReadOnlySpan<float> y2, ReadOnlySpan<float> y3)
     {
         int n = x.Length;
-        Debug.Assert(y0.Length >= n && y1.Length >= n && y2.Length >= n && y3.Length >= n);
-        if (Vector512.IsHardwareAccelerated && Avx.IsSupported && n >= 16)
+        if (y0.Length < n || y1.Length < n || y2.Length < n || y3.Length < n)
         {
-            return Dot4_512(x, y0, y1, y2, y3);
+            ThrowHelper.Argument(nameof(y0), "Every y row must be at least as long as x.");
         }
 
-        return Avx.IsSupported && n >= 8 ? Dot4_256(x, y0, y1, y2, y3) : Dot4Scalar(x, y0, y1, y2, y3);
+        return Avx.IsSupported && n >= 8
+            ? Dot4(ref MemoryMarshal.GetReference(x), ref MemoryMarshal.GetReference(y0), ref MemoryMarshal.GetReference(y1), ref MemoryMarshal.GetReference(y2), ref MemoryMarshal.GetReference(y3), n)
+            : Dot4Scalar(x, y0, y1, y2, y3);
     }
 
-    /// <summary>The Vector256 path of <see cref="Dot4"/>; <c>x.Length</c> ≥ 8, AVX.</summary>
+    /// <summary>
+    /// <see cref="Dot4(ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float})"/>
+    /// on references to rows of <paramref name="n"/> ≥ 8 floats (unchecked: the caller guarantees the
+    /// rows exist); requires AVX.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static Vector128<float> Dot4_256(ReadOnlySpan<float> x, ReadOnlySpan<float> y0, ReadOnlySpan<float> y1, ReadOnlySpan<float> y2, ReadOnlySpan<float> y3)
+    internal static Vector128<float> Dot4(ref float x, ref float y0, ref float y1, ref float y2, ref float y3, int n)
     {
-        int n = x.Length;
-        ref float rx = ref MemoryMarshal.GetReference(x);
-        ref float r0 = ref MemoryMarshal.GetReference(y0);
-        ref float r1 = ref MemoryMarshal.GetReference(y1);
-        ref float r2 = ref MemoryMarshal.GetReference(y2);
-        ref float r3 = ref MemoryMarshal.GetReference(y3);
+        Debug.Assert(Avx.IsSupported && n >= 8);
+        return Vector512.IsHardwareAccelerated && n >= 16 ? Dot4_512(ref x, ref y0, ref y1, ref y2, ref y3, n) : Dot4_256(ref x, ref y0, ref y1, ref y2, ref y3, n);
+    }
+
+    /// <summary>The Vector256 path of <see cref="Dot4(ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float})"/>; <c>x.Length</c> ≥ 8, AVX.</summary>
+    internal static Vector128<float> Dot4_256(ReadOnlySpan<float> x, ReadOnlySpan<float> y0, ReadOnlySpan<float> y1, ReadOnlySpan<float> y2, ReadOnlySpan<float> y3) =>
+        Dot4_256(ref MemoryMarshal.GetReference(x), ref MemoryMarshal.GetReference(y0), ref MemoryMarshal.GetReference(y1), ref MemoryMarshal.GetReference(y2), ref MemoryMarshal.GetReference(y3), x.Length);
+
+    /// <summary>The Vector512 path of <see cref="Dot4(ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float})"/>; <c>x.Length</c> ≥ 16, AVX.</summary>
+    internal static Vector128<float> Dot4_512(ReadOnlySpan<float> x, ReadOnlySpan<float> y0, ReadOnlySpan<float> y1, ReadOnlySpan<float> y2, ReadOnlySpan<float> y3) =>
+        Dot4_512(ref MemoryMarshal.GetReference(x), ref MemoryMarshal.GetReference(y0), ref MemoryMarshal.GetReference(y1), ref MemoryMarshal.GetReference(y2), ref MemoryMarshal.GetReference(y3), x.Length);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector128<float> Dot4_256(ref float rx, ref float r0, ref float r1, ref float r2, ref float r3, int n)
+    {
         Vector256<float> a0 = Vector256<float>.Zero, a1 = a0, a2 = a0, a3 = a0;
         int i = 0;
         for (; i <= n - 8; i += 8)
@@ -243,16 +257,9 @@ internal static class FactorKernels
         return Reduce4(a0, a1, a2, a3);
     }
 
-    /// <summary>The Vector512 path of <see cref="Dot4"/>; <c>x.Length</c> ≥ 16, AVX.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static Vector128<float> Dot4_512(ReadOnlySpan<float> x, ReadOnlySpan<float> y0, ReadOnlySpan<float> y1, ReadOnlySpan<float> y2, ReadOnlySpan<float> y3)
+    private static Vector128<float> Dot4_512(ref float rx, ref float r0, ref float r1, ref float r2, ref float r3, int n)
     {
-        int n = x.Length;
-        ref float rx = ref MemoryMarshal.GetReference(x);
-        ref float r0 = ref MemoryMarshal.GetReference(y0);
-        ref float r1 = ref MemoryMarshal.GetReference(y1);
-        ref float r2 = ref MemoryMarshal.GetReference(y2);
-        ref float r3 = ref MemoryMarshal.GetReference(y3);
         Vector512<float> a0 = Vector512<float>.Zero, a1 = a0, a2 = a0, a3 = a0;
         int i = 0;
         for (; i <= n - 16; i += 16)
@@ -278,7 +285,7 @@ internal static class FactorKernels
         return Reduce4(a0.GetLower() + a0.GetUpper(), a1.GetLower() + a1.GetUpper(), a2.GetLower() + a2.GetUpper(), a3.GetLower() + a3.GetUpper());
     }
 
-    /// <summary>The scalar twin of <see cref="Dot4"/>.</summary>
+    /// <summary>The scalar twin of <see cref="Dot4(ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float})"/>.</summary>
     public static Vector128<float> Dot4Scalar(ReadOnlySpan<float> x, ReadOnlySpan<float> y0, ReadOnlySpan<float> y1, ReadOnlySpan<float> y2, ReadOnlySpan<float> y3) =>
         Vector128.Create(DotScalar(x, y0), DotScalar(x, y1), DotScalar(x, y2), DotScalar(x, y3));
 
@@ -292,14 +299,14 @@ internal static class FactorKernels
     public static void MultiplyAdd4(float e0, ReadOnlySpan<float> x0, float e1, ReadOnlySpan<float> x1, float e2, ReadOnlySpan<float> x2, float e3, ReadOnlySpan<float> x3, Span<float> y)
     {
         int n = y.Length;
-        Debug.Assert(x0.Length >= n && x1.Length >= n && x2.Length >= n && x3.Length >= n);
-        if (Vector512.IsHardwareAccelerated && n >= 16)
+        if (x0.Length < n || x1.Length < n || x2.Length < n || x3.Length < n)
         {
-            MultiplyAdd4_512(e0, x0, e1, x1, e2, x2, e3, x3, y);
+            ThrowHelper.Argument(nameof(x0), "Every x row must be at least as long as y.");
         }
-        else if (Vector256.IsHardwareAccelerated && n >= 8)
+
+        if (Vector256.IsHardwareAccelerated && n >= 8)
         {
-            MultiplyAdd4_256(e0, x0, e1, x1, e2, x2, e3, x3, y);
+            MultiplyAdd4(e0, ref MemoryMarshal.GetReference(x0), e1, ref MemoryMarshal.GetReference(x1), e2, ref MemoryMarshal.GetReference(x2), e3, ref MemoryMarshal.GetReference(x3), ref MemoryMarshal.GetReference(y), n);
         }
         else
         {
@@ -307,16 +314,36 @@ internal static class FactorKernels
         }
     }
 
-    /// <summary>The Vector256 path of <see cref="MultiplyAdd4"/>; <c>y.Length</c> ≥ 8.</summary>
+    /// <summary>
+    /// <see cref="MultiplyAdd4(float, ReadOnlySpan{float}, float, ReadOnlySpan{float}, float, ReadOnlySpan{float}, float, ReadOnlySpan{float}, Span{float})"/>
+    /// on references to rows of <paramref name="n"/> ≥ 8 floats (unchecked: the caller guarantees the
+    /// rows exist); requires Vector256 acceleration.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static void MultiplyAdd4_256(float e0, ReadOnlySpan<float> x0, float e1, ReadOnlySpan<float> x1, float e2, ReadOnlySpan<float> x2, float e3, ReadOnlySpan<float> x3, Span<float> y)
+    internal static void MultiplyAdd4(float e0, ref float x0, float e1, ref float x1, float e2, ref float x2, float e3, ref float x3, ref float y, int n)
     {
-        int n = y.Length;
-        ref float ry = ref MemoryMarshal.GetReference(y);
-        ref float r0 = ref MemoryMarshal.GetReference(x0);
-        ref float r1 = ref MemoryMarshal.GetReference(x1);
-        ref float r2 = ref MemoryMarshal.GetReference(x2);
-        ref float r3 = ref MemoryMarshal.GetReference(x3);
+        Debug.Assert(Vector256.IsHardwareAccelerated && n >= 8);
+        if (Vector512.IsHardwareAccelerated && n >= 16)
+        {
+            MultiplyAdd4_512(e0, ref x0, e1, ref x1, e2, ref x2, e3, ref x3, ref y, n);
+        }
+        else
+        {
+            MultiplyAdd4_256(e0, ref x0, e1, ref x1, e2, ref x2, e3, ref x3, ref y, n);
+        }
+    }
+
+    /// <summary>The Vector256 path of <see cref="MultiplyAdd4(float, ReadOnlySpan{float}, float, ReadOnlySpan{float}, float, ReadOnlySpan{float}, float, ReadOnlySpan{float}, Span{float})"/>; <c>y.Length</c> ≥ 8.</summary>
+    internal static void MultiplyAdd4_256(float e0, ReadOnlySpan<float> x0, float e1, ReadOnlySpan<float> x1, float e2, ReadOnlySpan<float> x2, float e3, ReadOnlySpan<float> x3, Span<float> y) =>
+        MultiplyAdd4_256(e0, ref MemoryMarshal.GetReference(x0), e1, ref MemoryMarshal.GetReference(x1), e2, ref MemoryMarshal.GetReference(x2), e3, ref MemoryMarshal.GetReference(x3), ref MemoryMarshal.GetReference(y), y.Length);
+
+    /// <summary>The Vector512 path of <see cref="MultiplyAdd4(float, ReadOnlySpan{float}, float, ReadOnlySpan{float}, float, ReadOnlySpan{float}, float, ReadOnlySpan{float}, Span{float})"/>; <c>y.Length</c> ≥ 16.</summary>
+    internal static void MultiplyAdd4_512(float e0, ReadOnlySpan<float> x0, float e1, ReadOnlySpan<float> x1, float e2, ReadOnlySpan<float> x2, float e3, ReadOnlySpan<float> x3, Span<float> y) =>
+        MultiplyAdd4_512(e0, ref MemoryMarshal.GetReference(x0), e1, ref MemoryMarshal.GetReference(x1), e2, ref MemoryMarshal.GetReference(x2), e3, ref MemoryMarshal.GetReference(x3), ref MemoryMarshal.GetReference(y), y.Length);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void MultiplyAdd4_256(float e0, ref float r0, float e1, ref float r1, float e2, ref float r2, float e3, ref float r3, ref float ry, int n)
+    {
         Vector256<float> v0 = Vector256.Create(e0), v1 = Vector256.Create(e1), v2 = Vector256.Create(e2), v3 = Vector256.Create(e3);
         int i = 0;
         for (; i <= n - 8; i += 8)
@@ -345,16 +372,9 @@ internal static class FactorKernels
         }
     }
 
-    /// <summary>The Vector512 path of <see cref="MultiplyAdd4"/>; <c>y.Length</c> ≥ 16.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static void MultiplyAdd4_512(float e0, ReadOnlySpan<float> x0, float e1, ReadOnlySpan<float> x1, float e2, ReadOnlySpan<float> x2, float e3, ReadOnlySpan<float> x3, Span<float> y)
+    private static void MultiplyAdd4_512(float e0, ref float r0, float e1, ref float r1, float e2, ref float r2, float e3, ref float r3, ref float ry, int n)
     {
-        int n = y.Length;
-        ref float ry = ref MemoryMarshal.GetReference(y);
-        ref float r0 = ref MemoryMarshal.GetReference(x0);
-        ref float r1 = ref MemoryMarshal.GetReference(x1);
-        ref float r2 = ref MemoryMarshal.GetReference(x2);
-        ref float r3 = ref MemoryMarshal.GetReference(x3);
         Vector512<float> v0 = Vector512.Create(e0), v1 = Vector512.Create(e1), v2 = Vector512.Create(e2), v3 = Vector512.Create(e3);
         int i = 0;
         for (; i <= n - 16; i += 16)
@@ -381,7 +401,7 @@ internal static class FactorKernels
         }
     }
 
-    /// <summary>The scalar twin of <see cref="MultiplyAdd4"/>.</summary>
+    /// <summary>The scalar twin of <see cref="MultiplyAdd4(float, ReadOnlySpan{float}, float, ReadOnlySpan{float}, float, ReadOnlySpan{float}, float, ReadOnlySpan{float}, Span{float})"/>.</summary>
     public static void MultiplyAdd4Scalar(float e0, ReadOnlySpan<float> x0, float e1, ReadOnlySpan<float> x1, float e2, ReadOnlySpan<float> x2, float e3, ReadOnlySpan<float> x3, Span<float> y)
     {
         for (int k = 0; k < y.Length; k++)
