@@ -3,6 +3,7 @@ using CollaborativeFiltering.Data;
 
 namespace CollaborativeFiltering.Tests.Data;
 
+[Collection(ProcessWideMeasurements.Name)]
 public class RatingsDatasetMemoryTests
 {
     private const int Users = 6040;
