@@ -15,23 +15,24 @@ internal static class ComparisonStep
             Training.Run(console, "biased SGD", ModelKind.Biased, new ModelSettings(), split, quick, seed, cancellationToken),
             Training.Run(console, "ALS", ModelKind.Als, new ModelSettings(), split, quick, seed, cancellationToken),
             Training.Run(console, "implicit ALS", ModelKind.ImplicitAls, new ModelSettings(), split, quick, seed, cancellationToken),
+            Training.Run(console, "softmax DNN", ModelKind.Softmax, new ModelSettings(), split, quick, seed, cancellationToken),
         };
 
         var table = Tables.Create($"Every model on the same split ({split.Train.Count} training, {split.Test.Count} test ratings; {Ranking.Description})",
-            "model", "d", "iterations", "train RMSE", "test RMSE", "test MAE", $"NDCG@{Ranking.K}", $"precision@{Ranking.K}", "training time");
+            "model", "d", "iterations", "train RMSE", "test RMSE", "test MAE", $"NDCG@{Ranking.K}", $"precision@{Ranking.K}", $"recall@{Ranking.K}", "training time");
         foreach (TrainedModel m in all)
         {
             RankingResult ranking = Ranking.Evaluate(m.Model, split, cancellationToken);
             bool ratings = ModelKinds.PredictsRatings(m.Model);
             Tables.AddRow(table, m.Name, Tables.I(m.Model.Dimensions), Tables.I(m.IterationsRun),
-                Tables.Error(m.Train.Rmse, ratings), Tables.Error(m.Test.Rmse, ratings), Tables.Error(m.Test.Mae, ratings),
-                Tables.F(ranking.NdcgAtK), Tables.F(ranking.PrecisionAtK), Tables.Seconds(m.Elapsed));
+                Tables.Error(m.Train?.Rmse, ratings), Tables.Error(m.Test?.Rmse, ratings), Tables.Error(m.Test?.Mae, ratings),
+                Tables.F(ranking.NdcgAtK), Tables.F(ranking.PrecisionAtK), Tables.F(ranking.RecallAtK), Tables.Seconds(m.Elapsed));
         }
 
         RankingResult popular = Ranking.Popularity(split);
-        Tables.AddRow(table, "most popular (baseline)", "", "", "", "", "", Tables.F(popular.NdcgAtK), Tables.F(popular.PrecisionAtK), "");
+        Tables.AddRow(table, "most popular (baseline)", "", "", "", "", "", Tables.F(popular.NdcgAtK), Tables.F(popular.PrecisionAtK), Tables.F(popular.RecallAtK), "");
         console.Write(table);
-        console.MarkupLine("[grey]Implicit ALS treats each rating as an interaction and ranks movies; its scores are not ratings, so it has no RMSE.[/]");
+        console.MarkupLine("[grey]Implicit ALS and the softmax DNN treat each rating as an interaction and rank movies; their scores are not ratings, so they have no RMSE.[/]");
         return all;
     }
 }

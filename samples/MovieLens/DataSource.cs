@@ -34,9 +34,10 @@ internal static class DataSource
             }
         }
 
+        // Users pick what to rate by taste, as real users do, so that the ranking comparisons mean something.
         SyntheticOptions options = settings.Quick
-            ? new SyntheticOptions { Users = 300, Items = 400, Ratings = 12_000, Seed = settings.Seed }
-            : new SyntheticOptions { Seed = settings.Seed };
+            ? new SyntheticOptions { Users = 300, Items = 400, Ratings = 12_000, Seed = settings.Seed, TasteExposure = 2 }
+            : new SyntheticOptions { Seed = settings.Seed, TasteExposure = 2 };
         var synthetic = SyntheticDataset.Generate(options, cancellationToken);
         return new Loaded(synthetic.Dataset, $"the synthetic MovieLens-shaped set ({options.Users} users × {options.Items} movies × {options.Ratings} ratings, seed {options.Seed})", true);
     }

@@ -1,4 +1,5 @@
 using CollaborativeFiltering.Factorization;
+using CollaborativeFiltering.Neural;
 
 namespace MovieLensSample;
 
@@ -9,6 +10,7 @@ internal static class ModelFactory
     private const int QuickDivisor = 20;
     private const int QuickMinimumIterations = 3;
 
+    /// <summary>The factorizer of <paramref name="kind"/> (not <see cref="ModelKind.Softmax"/>: see <see cref="CreateSoftmax"/>).</summary>
     public static IMatrixFactorizer Create(ModelKind kind, ModelSettings flags, bool quick, int seed)
     {
         switch (kind)
@@ -48,7 +50,7 @@ internal static class ModelFactory
                     Regularization = flags.Regularization ?? als.Regularization,
                     UseBiases = !flags.NoBiases,
                 });
-            default:
+            case ModelKind.ImplicitAls:
                 var implicitAls = Common(new ImplicitAlsOptions(), flags, quick, seed);
                 return new ImplicitAlsFactorizer(implicitAls with
                 {
@@ -57,8 +59,37 @@ internal static class ModelFactory
                     Alpha = flags.Alpha ?? implicitAls.Alpha,
                     ConjugateGradientSteps = flags.ConjugateGradientSteps ?? implicitAls.ConjugateGradientSteps,
                 });
+            default:
+                throw new ArgumentOutOfRangeException(nameof(kind), kind, "Not a factorizer; the softmax network comes from CreateSoftmax.");
         }
     }
+
+    /// <summary>The softmax network: the course's architecture (the library's defaults) unless a flag overrides it; with --quick, a twentieth of the steps.</summary>
+    public static SoftmaxRecommender CreateSoftmax(ModelSettings flags, bool quick, int seed)
+    {
+        var defaults = new SoftmaxOptions();
+        int iterations = flags.Iterations ?? Iterations(defaults.Iterations, quick);
+        return new SoftmaxRecommender(defaults with
+        {
+            Dimensions = flags.Dimensions ?? defaults.Dimensions,
+            HiddenLayerSizes = flags.HiddenLayerSizes ?? defaults.HiddenLayerSizes,
+            UseGenres = flags.Genres,
+            UseReleaseYears = flags.Years,
+            InputDropout = flags.InputDropout ?? defaults.InputDropout,
+            BatchSize = flags.BatchSize ?? defaults.BatchSize,
+            Iterations = iterations,
+            Optimizer = flags.OptimizerKind ?? defaults.Optimizer,
+            LearningRate = flags.LearningRate ?? defaults.LearningRate,
+            InitStdDev = flags.InitStdDev ?? defaults.InitStdDev,
+            Seed = seed,
+            MaxDegreeOfParallelism = flags.Threads ?? defaults.MaxDegreeOfParallelism,
+
+            // Ten reports at least, so that the bar moves and the curve has points on a short run.
+            ReportInterval = flags.ReportInterval ?? Math.Clamp(iterations / 10, 1, defaults.ReportInterval),
+        });
+    }
+
+    private static int Iterations(int defaults, bool quick) => quick ? Math.Max(QuickMinimumIterations, defaults / QuickDivisor) : defaults;
 
     /// <summary>The options every factorizer shares.</summary>
     private static T Common<T>(T defaults, ModelSettings flags, bool quick, int seed)
@@ -66,7 +97,7 @@ internal static class ModelFactory
         (T)((FactorizationOptions)defaults with
         {
             Dimensions = flags.Dimensions ?? defaults.Dimensions,
-            Iterations = flags.Iterations ?? (quick ? Math.Max(QuickMinimumIterations, defaults.Iterations / QuickDivisor) : defaults.Iterations),
+            Iterations = flags.Iterations ?? Iterations(defaults.Iterations, quick),
             Seed = seed,
             MaxDegreeOfParallelism = flags.Threads ?? defaults.MaxDegreeOfParallelism,
             ReportInterval = flags.ReportInterval ?? defaults.ReportInterval,

@@ -1,4 +1,6 @@
+using CollaborativeFiltering;
 using CollaborativeFiltering.Factorization;
+using CollaborativeFiltering.Neural;
 
 namespace MovieLensSample;
 
@@ -19,12 +21,15 @@ internal enum ModelKind
 
     /// <summary>ImplicitAlsFactorizer: Hu–Koren–Volinsky ALS on the ratings as implicit feedback; it ranks, it does not predict ratings.</summary>
     ImplicitAls,
+
+    /// <summary>SoftmaxRecommender: the course's softmax deep network over the bag of rated movies; it ranks, it does not predict ratings.</summary>
+    Softmax,
 }
 
 /// <summary>Command-line names of <see cref="ModelKind"/>.</summary>
 internal static class ModelKinds
 {
-    private static readonly string[] Names = ["plain", "regularized", "biased", "als", "implicit-als"];
+    private static readonly string[] Names = ["plain", "regularized", "biased", "als", "implicit-als", "softmax"];
 
     public static IReadOnlyList<ModelKind> All { get; } = Enum.GetValues<ModelKind>();
 
@@ -32,8 +37,26 @@ internal static class ModelKinds
 
     public static string Name(this ModelKind kind) => Names[(int)kind];
 
-    /// <summary>Whether the model's scores estimate ratings (so that MSE and RMSE mean something); implicit ALS's estimate preferences.</summary>
-    public static bool PredictsRatings(FactorizationModel model) => model.Options is not ImplicitAlsOptions;
+    /// <summary>Whether the model's scores estimate ratings (so that MSE and RMSE mean something); implicit ALS's estimate preferences and the softmax network's are logits.</summary>
+    public static bool PredictsRatings(IEmbeddingModel model) => model is FactorizationModel { Options: not ImplicitAlsOptions };
+
+    /// <summary>A one-line description of the model's options: the factorizer's options record, or the softmax network's architecture and training.</summary>
+    public static string Describe(IEmbeddingModel model) => model switch
+    {
+        FactorizationModel f => f.Options?.ToString() ?? $"d = {f.Dimensions}",
+        SoftmaxModel s => Describe(s.Options),
+        _ => $"d = {model.Dimensions}",
+    };
+
+    /// <summary>The softmax options as a record would print them, with the layer list spelled out.</summary>
+    public static string Describe(SoftmaxOptions o)
+    {
+        string hidden = o.HiddenLayerSizes.Count == 0 ? "none" : string.Join(",", o.HiddenLayerSizes);
+        string inputs = "items" + (o.UseGenres ? " + genres" : "") + (o.UseReleaseYears ? " + release years" : "");
+        string learningRate = o.LearningRate is { } rate ? Tables.G(rate) : $"{Tables.G(o.Optimizer == SoftmaxOptimizer.Adam ? 0.001 : 0.3)} (the optimizer's default)";
+        return $"SoftmaxOptions {{ Dimensions = {o.Dimensions}, HiddenLayerSizes = {hidden}, Inputs = {inputs}, Optimizer = {o.Optimizer}, LearningRate = {learningRate}, "
+            + $"BatchSize = {o.BatchSize}, Iterations = {o.Iterations}, InputDropout = {Tables.G(o.InputDropout)}, InitStdDev = {Tables.G(o.InitStdDev)}, Seed = {o.Seed} }}";
+    }
 
     public static bool TryParse(string? text, out ModelKind kind)
     {

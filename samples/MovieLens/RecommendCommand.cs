@@ -2,6 +2,7 @@ using System.ComponentModel;
 using CollaborativeFiltering;
 using CollaborativeFiltering.Data;
 using CollaborativeFiltering.Factorization;
+using CollaborativeFiltering.Neural;
 using CollaborativeFiltering.Scoring;
 using Spectre.Console;
 using Spectre.Console.Cli;
@@ -75,7 +76,7 @@ internal sealed class RecommendCommand(IAnsiConsole console) : AsyncCommand<Reco
     }
 
     /// <summary>Resolves the titles (the first match of each), folds the new user in and recommends the top k unrated movies.</summary>
-    public static void ForNewUser(IAnsiConsole console, FactorizationModel model, IReadOnlyList<(string Title, float Rating)> ratings, int k)
+    public static void ForNewUser(IAnsiConsole console, IEmbeddingModel model, IReadOnlyList<(string Title, float Rating)> ratings, int k)
     {
         Catalog catalog = model.Catalog;
         var byId = new List<KeyValuePair<string, float>>();
@@ -94,9 +95,20 @@ internal sealed class RecommendCommand(IAnsiConsole console) : AsyncCommand<Reco
         }
 
         console.Write(rated);
-        console.Write(Tables.Recommendations("Recommended for the new user", ModelKinds.PredictsRatings(model)
-            ? Recommender.RecommendForNewUser(model, byId, k)
-            : ImplicitRecommendations(model, byId, k)));
+        console.Write(Tables.Recommendations("Recommended for the new user", model switch
+        {
+            SoftmaxModel softmax => SoftmaxRecommendations(console, softmax, byId, k),
+            FactorizationModel { Options: ImplicitAlsOptions } implicitAls => ImplicitRecommendations(implicitAls, byId, k),
+            _ => Recommender.RecommendForNewUser(model, byId, k),
+        }));
+    }
+
+    /// <summary>The softmax network embeds a new user by running their movies through it (the rating values do not enter).</summary>
+    private static IReadOnlyList<Recommendation> SoftmaxRecommendations(IAnsiConsole console, SoftmaxModel model, List<KeyValuePair<string, float>> ratings, int k)
+    {
+        console.MarkupLine("[grey]The softmax network embeds the new user from which movies they rated, not from the ratings.[/]");
+        int[] items = [.. ratings.Select(r => model.Catalog.Items.IndexOf(r.Key))];
+        return Recommender.RecommendForQuery(model, model.ComputeQuery(items), k, items);
     }
 
     /// <summary>Implicit ALS folds a new user in with its own solver (the ridge fold-in solves the explicit objective).</summary>

@@ -65,8 +65,9 @@ internal static class SampleApp
             config.AddCommand<ExploreCommand>("explore")
                 .WithDescription("Explore the data: users describe, most rated and best rated movies, genre occurrences, histograms (PNG).");
             config.AddCommand<TrainCommand>("train")
-                .WithDescription("Train one model (--model) on a holdout split or --train-file/--test-file; print train and test MSE and RMSE; --save it.")
-                .WithExample("train", "--model", "regularized", "--dimensions", "50", "--iterations", "3000", "--save", "model.cfm");
+                .WithDescription("Train one model (--model) on a holdout split or --train-file/--test-file; print train and test MSE and RMSE (n/a for the ranking models implicit-als and softmax) and top-10 ranking quality; --save it.")
+                .WithExample("train", "--model", "regularized", "--dimensions", "50", "--iterations", "3000", "--save", "model.cfm")
+                .WithExample("train", "--model", "softmax", "--hidden", "35,35", "--genres", "--save", "softmax.cfm");
             config.AddCommand<NeighborsCommand>("neighbors")
                 .WithDescription("The movies nearest to one movie (--title or --id) by dot product or cosine.")
                 .WithExample("neighbors", "--title", "Aladdin", "--measure", "cosine");

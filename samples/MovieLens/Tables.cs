@@ -11,6 +11,9 @@ internal static class Tables
     /// <summary>Three decimals, invariant; a dash for NaN or infinity.</summary>
     public static string F(double value) => double.IsFinite(value) ? value.ToString("0.000", CultureInfo.InvariantCulture) : "—";
 
+    /// <summary>The shortest round-trip form, invariant (for option values).</summary>
+    public static string G(double value) => value.ToString(CultureInfo.InvariantCulture);
+
     public static string I(int value) => value.ToString(CultureInfo.InvariantCulture);
 
     public static string Seconds(TimeSpan time) => time.TotalSeconds.ToString(time.TotalSeconds < 10 ? "0.00 s" : "0.0 s", CultureInfo.InvariantCulture);
@@ -36,14 +39,14 @@ internal static class Tables
         foreach (TrainedModel m in models)
         {
             bool ratings = ModelKinds.PredictsRatings(m.Model);
-            AddRow(table, m.Name, I(m.IterationsRun), Error(m.Train.Mse, ratings), Error(m.Test.Mse, ratings), Error(m.Train.Rmse, ratings), Error(m.Test.Rmse, ratings), Seconds(m.Elapsed));
+            AddRow(table, m.Name, I(m.IterationsRun), Error(m.Train?.Mse, ratings), Error(m.Test?.Mse, ratings), Error(m.Train?.Rmse, ratings), Error(m.Test?.Rmse, ratings), Seconds(m.Elapsed));
         }
 
         return table;
     }
 
-    /// <summary>An error of rating predictions; "n/a" for a model whose scores are not ratings.</summary>
-    public static string Error(double value, bool predictsRatings) => predictsRatings ? F(value) : "n/a";
+    /// <summary>An error of rating predictions; "n/a" for a model whose scores are not ratings (or that has no errors).</summary>
+    public static string Error(double? value, bool predictsRatings) => predictsRatings && value is { } v ? F(v) : "n/a";
 
     /// <summary>The top-k ranking metrics of one model or baseline as a row: precision, recall, NDCG, MAP, hit rate, coverage.</summary>
     public static string[] RankingCells(RankingResult r) => [F(r.PrecisionAtK), F(r.RecallAtK), F(r.NdcgAtK), F(r.MapAtK), F(r.HitRateAtK), F(r.Coverage)];

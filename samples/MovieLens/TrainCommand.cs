@@ -1,3 +1,4 @@
+using CollaborativeFiltering;
 using CollaborativeFiltering.Data;
 using CollaborativeFiltering.Evaluation;
 using CollaborativeFiltering.Factorization;
@@ -6,7 +7,7 @@ using Spectre.Console.Cli;
 
 namespace MovieLensSample;
 
-/// <summary>Trains one model (or evaluates a --load-ed one) and prints its train and test MSE and RMSE, and its top-10 ranking quality.</summary>
+/// <summary>Trains one model (or evaluates a --load-ed one) and prints its train and test MSE and RMSE ("n/a" for a model that only ranks), and its top-10 ranking quality.</summary>
 internal sealed class TrainCommand(IAnsiConsole console) : AsyncCommand<ModelSettings>
 {
     public override async Task<int> ExecuteAsync(CommandContext context, ModelSettings settings, CancellationToken cancellationToken)
@@ -29,14 +30,15 @@ internal sealed class TrainCommand(IAnsiConsole console) : AsyncCommand<ModelSet
         return 0;
     }
 
-    private static void LoadedErrors(IAnsiConsole console, FactorizationModel model, DatasetSplit split)
+    /// <summary>The rating errors of a loaded model; "n/a" for one that ranks (implicit ALS, softmax), whose scores are not ratings.</summary>
+    private static void LoadedErrors(IAnsiConsole console, IEmbeddingModel model, DatasetSplit split)
     {
         bool ratings = ModelKinds.PredictsRatings(model);
         var table = Tables.Create("Errors of the loaded model", "ratings", "MSE", "RMSE", "MAE");
         foreach (var (name, part) in new[] { ("train", split.Train), ("test", split.Test) })
         {
-            RegressionResult r = RegressionMetrics.Compute(model, part);
-            Tables.AddRow(table, $"{name} ({r.Count})", Tables.Error(r.Mse, ratings), Tables.Error(r.Rmse, ratings), Tables.Error(r.Mae, ratings));
+            RegressionResult? r = model is FactorizationModel factorization ? RegressionMetrics.Compute(factorization, part) : null;
+            Tables.AddRow(table, $"{name} ({part.Count})", Tables.Error(r?.Mse, ratings), Tables.Error(r?.Rmse, ratings), Tables.Error(r?.Mae, ratings));
         }
 
         console.Write(table);

@@ -2,18 +2,21 @@ using System.Diagnostics;
 using CollaborativeFiltering.Data;
 using CollaborativeFiltering.Evaluation;
 using CollaborativeFiltering.Factorization;
+using CollaborativeFiltering.Neural;
 using Spectre.Console;
 
 namespace MovieLensSample;
 
-/// <summary>Trains a model behind a live progress bar that shows the train and test MSE at every report.</summary>
+/// <summary>Trains a model behind a live progress bar that shows the train and test MSE (softmax: cross-entropy and recall@10) at every report.</summary>
 internal static class Training
 {
     /// <summary>Builds the model from the flags, trains it behind a progress bar, and prints its options and errors.</summary>
     public static TrainedModel Run(IAnsiConsole console, string name, ModelKind kind, ModelSettings flags, DatasetSplit split, bool quick, int seed, CancellationToken cancellationToken)
     {
-        TrainedModel trained = Fit(console, name, ModelFactory.Create(kind, flags, quick, seed), split, cancellationToken);
-        console.MarkupLine($"[grey]{Markup.Escape(trained.Model.Options?.ToString() ?? "")}[/]");
+        TrainedModel trained = kind == ModelKind.Softmax
+            ? FitSoftmax(console, name, ModelFactory.CreateSoftmax(flags, quick, seed), split, cancellationToken)
+            : Fit(console, name, ModelFactory.Create(kind, flags, quick, seed), split, cancellationToken);
+        console.MarkupLine($"[grey]{Markup.Escape(ModelKinds.Describe(trained.Model))}[/]");
         console.Write(Tables.Errors($"Errors of the {name} model", [trained]));
         return trained;
     }
@@ -21,7 +24,25 @@ internal static class Training
     public static TrainedModel Fit(IAnsiConsole console, string name, IMatrixFactorizer factorizer, DatasetSplit split, CancellationToken cancellationToken)
     {
         var history = new List<TrainingProgress>();
-        FactorizationModel? model = null;
+        var (model, elapsed) = WithProgressBar(console, name, task => factorizer.Fit(split.Train, split.Test, new LiveReport(task, name, history), cancellationToken));
+        return new TrainedModel(name, model, elapsed, history, RegressionMetrics.Compute(model, split.Train), RegressionMetrics.Compute(model, split.Test));
+    }
+
+    /// <summary>
+    /// Trains the softmax network on which movies each user rated (not the values), reporting its cross-entropy and recall@10 on the test ratings.
+    /// Its scores are logits, not ratings, so it has no rating errors.
+    /// </summary>
+    public static TrainedModel FitSoftmax(IAnsiConsole console, string name, SoftmaxRecommender recommender, DatasetSplit split, CancellationToken cancellationToken)
+    {
+        var history = new List<SoftmaxTrainingProgress>();
+        var (model, elapsed) = WithProgressBar(console, name, task => recommender.Fit(split.Train, split.Test, new SoftmaxReport(task, name, history), cancellationToken));
+        return new TrainedModel(name, model, elapsed, [], null, null) { SoftmaxHistory = history };
+    }
+
+    private static (T Model, TimeSpan Elapsed) WithProgressBar<T>(IAnsiConsole console, string name, Func<ProgressTask, T> fit)
+        where T : class
+    {
+        T? model = null;
         long started = Stopwatch.GetTimestamp();
         console.Progress()
             .AutoClear(false)
@@ -29,11 +50,10 @@ internal static class Training
             .Start(context =>
             {
                 ProgressTask task = context.AddTask(Markup.Escape(name), maxValue: 1);
-                model = factorizer.Fit(split.Train, split.Test, new LiveReport(task, name, history), cancellationToken);
+                model = fit(task);
                 task.Value = task.MaxValue;
             });
-        TimeSpan elapsed = Stopwatch.GetElapsedTime(started);
-        return new TrainedModel(name, model!, elapsed, history, RegressionMetrics.Compute(model!, split.Train), RegressionMetrics.Compute(model!, split.Test));
+        return (model!, Stopwatch.GetElapsedTime(started));
     }
 
     /// <summary>Reports synchronously (a <see cref="Progress{T}"/> would post to the thread pool and lag behind).</summary>
@@ -46,6 +66,20 @@ internal static class Training
             task.Value = value.Iteration;
             string test = value.ValidationMse is { } mse ? $", test MSE {Tables.F(mse)}" : "";
             task.Description = Markup.Escape($"{name}: iteration {value.Iteration}, train MSE {Tables.F(value.TrainMse)}{test}");
+        }
+    }
+
+    /// <summary>The softmax network's reports: training and test cross-entropy, and recall@10 of every test rating.</summary>
+    private sealed class SoftmaxReport(ProgressTask task, string name, List<SoftmaxTrainingProgress> history) : IProgress<SoftmaxTrainingProgress>
+    {
+        public void Report(SoftmaxTrainingProgress value)
+        {
+            history.Add(value);
+            task.MaxValue = value.TotalIterations;
+            task.Value = value.Iteration;
+            string test = value.ValidationLoss is { } loss ? $", test cross-entropy {Tables.F(loss)}" : "";
+            string recall = value.ValidationRecallAt10 is { } r ? $", test recall@10 {Tables.F(r)}" : "";
+            task.Description = Markup.Escape($"{name}: iteration {value.Iteration}, train cross-entropy {Tables.F(value.TrainLoss)}{test}{recall}");
         }
     }
 }

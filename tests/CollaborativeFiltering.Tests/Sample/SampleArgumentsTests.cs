@@ -14,6 +14,13 @@ public sealed class SampleArgumentsTests
     [InlineData("--rate", "recommend", "--rate", "Toy Story")]
     [InlineData("--user", "recommend", "--synthetic")]
     [InlineData("--load", "neighbors", "--load", "/no/such/model.cfm")]
+    [InlineData("--hidden", "train", "--synthetic", "--model", "softmax", "--hidden", "35,x")]
+    [InlineData("--hidden", "train", "--synthetic", "--model", "softmax", "--hidden", "35,0")]
+    [InlineData("--hidden", "train", "--synthetic", "--model", "als", "--hidden", "35")]
+    [InlineData("--optimizer", "train", "--synthetic", "--model", "softmax", "--optimizer", "sgd")]
+    [InlineData("--genres", "train", "--synthetic", "--model", "implicit-als", "--genres")]
+    [InlineData("--early-stopping", "train", "--synthetic", "--model", "softmax", "--early-stopping", "3")]
+    [InlineData("--format csv", "export", "--synthetic", "--model", "softmax", "--format", "csv")]
     public async Task Run_BadArguments_ExitsNonZeroWithOneLine(string named, params string[] args)
     {
         var (exitCode, output) = await SampleRunner.RunAsync(args);
@@ -30,6 +37,21 @@ public sealed class SampleArgumentsTests
         exitCode.Should().Be(1);
         string[] lines = SampleRunner.Lines(output);
         lines.Where(l => l.StartsWith("error:", StringComparison.Ordinal)).Should().ContainSingle().Which.Should().Contain("Dimensions");
+        lines[^1].Should().StartWith("error:");
+        output.Should().NotContain(" at MovieLensSample.").And.NotContain(" at CollaborativeFiltering.");
+    }
+
+    [Theory]
+    [InlineData("BatchSize", "--batch-size", "0")]
+    [InlineData("InputDropout", "--input-dropout", "1")]
+    [InlineData("LearningRate", "--learning-rate", "-1")]
+    public async Task Run_LibraryRejectsASoftmaxOption_ExitsOneWithOneErrorLineNamingIt(string option, params string[] args)
+    {
+        var (exitCode, output) = await SampleRunner.RunAsync(["train", "--synthetic", "--quick", "--model", "softmax", .. args]);
+
+        exitCode.Should().Be(1);
+        string[] lines = SampleRunner.Lines(output);
+        lines.Where(l => l.StartsWith("error:", StringComparison.Ordinal)).Should().ContainSingle().Which.Should().Contain(option);
         lines[^1].Should().StartWith("error:");
         output.Should().NotContain(" at MovieLensSample.").And.NotContain(" at CollaborativeFiltering.");
     }
@@ -54,6 +76,7 @@ public sealed class SampleArgumentsTests
 
     [Theory]
     [InlineData("train", "--model", "--dimensions", "--iterations", "--learning-rate", "--init-stddev", "--regularization", "--gravity", "--alpha", "--holdout", "--train-file", "--test-file", "--save", "--load")]
+    [InlineData("train", "softmax", "--hidden", "--optimizer", "adagrad", "--batch-size", "--input-dropout", "--genres", "--years")]
     [InlineData("neighbors", "--title", "--id", "--top", "--measure", "--load")]
     [InlineData("recommend", "--user", "--rate", "--top")]
     [InlineData("project", "--method", "--perplexity", "--distance")]

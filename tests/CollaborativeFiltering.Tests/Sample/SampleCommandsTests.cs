@@ -55,6 +55,59 @@ public sealed class SampleCommandsTests : IDisposable
     }
 
     [Fact]
+    public async Task Train_Softmax_PrintsRankingFiguresAndSavesAModelEveryCommandLoads()
+    {
+        string model = Path.Combine(_directory, "softmax.cfm");
+        string[] common = ["--synthetic", "--quick", "--out", _directory];
+
+        var (trained, trainOutput) = await SampleRunner.RunAsync(
+            ["train", .. common, "--model", "softmax", "--iterations", "20", "--dimensions", "8", "--hidden", "16,12", "--genres", "--years", "--batch-size", "50", "--save", model]);
+
+        trained.Should().Be(0, trainOutput);
+        trainOutput.Should().Contain("Dimensions = 8, HiddenLayerSizes = 16,12, Inputs = items + genres + release years").And.Contain("BatchSize = 50, Iterations = 20");
+        var (errorHeader, errors) = SampleRunner.KeyedTable(trainOutput, "Errors of the softmax model");
+        errors["softmax"][Array.IndexOf(errorHeader, "test RMSE")].Should().Be("n/a");
+        errors["softmax"][Array.IndexOf(errorHeader, "iterations")].Should().Be("20");
+        var (header, rows) = SampleRunner.KeyedTable(trainOutput, "Top-10 recommendations on the test set");
+        double recall = SampleRunner.Number(rows["softmax"][Array.IndexOf(header, "recall@10")]);
+        recall.Should().BeGreaterThan(0.05, "even 20 steps rank the held-out movies far above chance (about 0.025)").And.BeLessThanOrEqualTo(1);
+        SampleRunner.Number(rows["softmax"][Array.IndexOf(header, "NDCG@10")]).Should().BeInRange(0, 1);
+        SampleRunner.PngSize(Path.Combine(_directory, "training-softmax.png")).Width.Should().Be(2 * 640, "cross-entropy and recall@10 side by side");
+        File.ReadAllBytes(model).AsSpan(0, 8).SequenceEqual("CFSOFTMX"u8).Should().BeTrue();
+
+        var (evaluated, evaluateOutput) = await SampleRunner.RunAsync(["train", .. common, "--load", model]);
+        evaluated.Should().Be(0, evaluateOutput);
+        var (_, loadedErrors) = SampleRunner.KeyedTable(evaluateOutput, "Errors of the loaded model");
+        loadedErrors["test (1200)"].Skip(1).Should().OnlyContain(cell => cell == "n/a");
+        var (_, loaded) = SampleRunner.KeyedTable(evaluateOutput, "Top-10 recommendations on the test set");
+        loaded["loaded"].Should().Equal([.. rows["softmax"].Skip(1).Prepend("loaded")], "the loaded model is the one trained");
+
+        var (neighbors, neighborsOutput) = await SampleRunner.RunAsync(["neighbors", .. common, "--load", model, "--id", "1", "--measure", "cosine", "-k", "5"]);
+        neighbors.Should().Be(0, neighborsOutput);
+        List<string[]> table = SampleRunner.Table(neighborsOutput, "(cosine)");
+        table.Should().HaveCount(6);
+        table[1][2].Should().StartWith("Synthetic Movie 1 (");
+
+        var (recommended, recommendOutput) = await SampleRunner.RunAsync(["recommend", .. common, "--load", model, "--user", "3", "--rate", "Synthetic Movie 2 (=5,Synthetic Movie 3 (=1"]);
+        recommended.Should().Be(0, recommendOutput);
+        SampleRunner.Table(recommendOutput, "Recommended for user 3").Should().HaveCount(11);
+        List<string[]> forNewUser = SampleRunner.Table(recommendOutput, "Recommended for the new user");
+        forNewUser.Should().HaveCount(11);
+        forNewUser.Skip(1).Select(r => r[2]).Should().NotContain(t => t.StartsWith("Synthetic Movie 2 (", StringComparison.Ordinal) || t.StartsWith("Synthetic Movie 3 (", StringComparison.Ordinal));
+
+        var (exported, exportOutput) = await SampleRunner.RunAsync(["export", .. common, "--load", model]);
+        exported.Should().Be(0, exportOutput);
+        string[] vectors = File.ReadAllLines(Path.Combine(_directory, "projector", "vectors.tsv"));
+        vectors.Should().HaveCount(400);
+        vectors[0].Split('\t').Should().HaveCount(8);
+
+        var (csv, csvOutput) = await SampleRunner.RunAsync(["export", .. common, "--load", model, "--format", "csv"]);
+        csv.Should().Be(1);
+        SampleRunner.Lines(csvOutput)[^1].Should().StartWith("error: --format csv").And.Contain("softmax");
+        File.Exists(Path.Combine(_directory, "item_factors.csv")).Should().BeFalse();
+    }
+
+    [Fact]
     public async Task Train_LoadOnAnotherCatalogue_ExitsOneSayingSo()
     {
         string model = Path.Combine(_directory, "als.cfm");

@@ -10,7 +10,7 @@ internal static class SampleRunner
 {
     /// <summary>The synthetic set the sample uses with --synthetic --quick.</summary>
     public static RatingsDataset QuickSynthetic(int seed = 42) =>
-        SyntheticDataset.Generate(new SyntheticOptions { Users = 300, Items = 400, Ratings = 12_000, Seed = seed }).Dataset;
+        SyntheticDataset.Generate(new SyntheticOptions { Users = 300, Items = 400, Ratings = 12_000, Seed = seed, TasteExposure = 2 }).Dataset;
 
     public static async Task<(int ExitCode, string Output)> RunAsync(params string[] args)
     {

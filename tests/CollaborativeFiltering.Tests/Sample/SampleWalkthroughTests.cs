@@ -109,7 +109,7 @@ public sealed class SampleWalkthroughTests(SampleWalkthroughTests.Walkthrough ru
     {
         var (header, rows) = SampleRunner.KeyedTable(run.Output, "Every model on the same split");
         int rmse = Array.IndexOf(header, "test RMSE"), ndcg = Array.IndexOf(header, "NDCG@10");
-        rows.Keys.Should().BeEquivalentTo([.. RatingModels, "implicit ALS", "most popular (baseline)"]);
+        rows.Keys.Should().BeEquivalentTo([.. RatingModels, "implicit ALS", "softmax DNN", "most popular (baseline)"]);
         foreach (string model in RatingModels)
         {
             double value = SampleRunner.Number(rows[model][rmse]);
@@ -118,6 +118,23 @@ public sealed class SampleWalkthroughTests(SampleWalkthroughTests.Walkthrough ru
 
         rows["implicit ALS"][rmse].Should().Be("n/a");
         rows.Values.Select(r => SampleRunner.Number(r[ndcg])).Should().OnlyContain(v => v >= 0 && v <= 1);
+    }
+
+    [Fact]
+    public void Walkthrough_QuickSynthetic_ComparisonHasTheSoftmaxDnnWithRankingFiguresOnly()
+    {
+        var (header, rows) = SampleRunner.KeyedTable(run.Output, "Every model on the same split");
+        string[] softmax = rows["softmax DNN"];
+        softmax[Array.IndexOf(header, "d")].Should().Be("35");
+        softmax[Array.IndexOf(header, "iterations")].Should().Be("150", "--quick runs a twentieth of the 3,000 steps");
+        foreach (string error in new[] { "train RMSE", "test RMSE", "test MAE" })
+        {
+            softmax[Array.IndexOf(header, error)].Should().Be("n/a", error);
+        }
+
+        SampleRunner.Number(softmax[Array.IndexOf(header, "recall@10")]).Should().BeGreaterThan(0.1).And.BeLessThanOrEqualTo(1);
+        SampleRunner.Number(softmax[Array.IndexOf(header, "NDCG@10")]).Should().BeGreaterThan(0).And.BeLessThanOrEqualTo(1);
+        softmax[Array.IndexOf(header, "training time")].Should().EndWith(" s");
     }
 
     [Fact]
