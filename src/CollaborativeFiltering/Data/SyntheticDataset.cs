@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Numerics.Tensors;
 using CollaborativeFiltering.Internal;
 
 namespace CollaborativeFiltering.Data;
@@ -17,7 +18,9 @@ namespace CollaborativeFiltering.Data;
 /// replacement with probability proportional to the item popularity of
 /// <see cref="SyntheticOptions.PopularityExponent"/> (alias-method draws with duplicates rejected,
 /// switching to exponential-key sampling for users who rate a large part of the catalogue), after
-/// every item has first been given to one user so that none goes unrated. μ is set so that the
+/// every item has first been given to one user so that none goes unrated; with
+/// <see cref="SyntheticOptions.TasteExposure"/> β &gt; 0 the weight is multiplied by e^(β·z_ui), the
+/// user's planted taste for the item in standard units (exponential-key sampling for every user). μ is set so that the
 /// planted scores of the drawn pairs average 3.56, and each rating is
 /// round(μ + b_u + b_i + ⟨p_u, q_i⟩ + ε), ε ~ Normal(0, σ²), clipped to the scale. With the defaults
 /// the ratings average about 3.53 with standard deviation about 1.1 (1: 5 %, 2: 12 %, 3: 28 %,
@@ -109,7 +112,10 @@ public static class SyntheticDataset
             offsets[u + 1] = offsets[u] + counts[u];
         }
 
-        int[] items = SampleItems(offsets, m, logPopularity, new SyntheticRandom(seed, SamplingStream), cancellationToken);
+        var sampling = new SyntheticRandom(seed, SamplingStream);
+        int[] items = options.TasteExposure > 0
+            ? SampleItemsByTaste(offsets, logPopularity, userFactors, itemFactors, d, options.TasteExposure, sampling, cancellationToken)
+            : SampleItems(offsets, m, logPopularity, sampling, cancellationToken);
 
         // The ratings.
         float globalMean = CalibrateGlobalMean(offsets, items, d, userFactors, itemFactors, userBiases, itemBiases);
@@ -141,6 +147,7 @@ public static class SyntheticDataset
         ThrowHelper.ThrowIfNegative(o.MinRatingsPerUser, nameof(SyntheticOptions.MinRatingsPerUser));
         CheckExponent(o.PopularityExponent, nameof(SyntheticOptions.PopularityExponent));
         CheckExponent(o.ActivityExponent, nameof(SyntheticOptions.ActivityExponent));
+        CheckExponent(o.TasteExposure, nameof(SyntheticOptions.TasteExposure));
         if ((uint)o.GenreCount > (uint)MovieLensGenreNames.Ml100K.Length)
         {
             ThrowHelper.ArgumentOutOfRange(nameof(SyntheticOptions.GenreCount), o.GenreCount,
@@ -461,6 +468,151 @@ public static class SyntheticDataset
         }
 
         return items;
+    }
+
+    /// <summary>
+    /// Each user's distinct items drawn by successive sampling without replacement with weights
+    /// popularity_i · e^(β·z_ui) (see <see cref="SyntheticOptions.TasteExposure"/>): exponential keys
+    /// E_i / w_i over the catalogue, the smallest keys taken. Every item first goes to one user, as in
+    /// <see cref="SampleItems"/>, so that none is left unrated.
+    /// </summary>
+    private static int[] SampleItemsByTaste(int[] offsets, double[] logPopularity, float[] userFactors, float[] itemFactors, int d, double beta, SyntheticRandom random, CancellationToken cancellationToken)
+    {
+        int n = offsets.Length - 1;
+        int m = logPopularity.Length;
+        int total = offsets[n];
+        var items = new int[total];
+        var filled = new int[n];
+        for (int u = 0; u < n; u++)
+        {
+            filled[u] = offsets[u];
+        }
+
+        if (total >= m)
+        {
+            var activity = new double[n];
+            for (int u = 0; u < n; u++)
+            {
+                activity[u] = offsets[u + 1] - offsets[u];
+            }
+
+            var users = new AliasTable(activity);
+            for (int i = 0; i < m; i++)
+            {
+                int u = users.Sample(random);
+                for (int tries = 0; filled[u] == offsets[u + 1]; tries++)
+                {
+                    u = tries < 32 ? users.Sample(random) : (u + 1) % n;
+                }
+
+                items[filled[u]++] = i;
+            }
+        }
+
+        double scale = beta / Math.Sqrt(InteractionVariance);
+        var taken = new ulong[(m + 63) >> 6];
+        var logWeights = new double[m];
+        var keys = new double[m];
+        var candidates = new int[m];
+        for (int u = 0; u < n; u++)
+        {
+            if ((u & 255) == 0)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+            }
+
+            int start = offsets[u], end = offsets[u + 1], w = filled[u];
+            for (int p = start; p < w; p++)
+            {
+                taken[items[p] >> 6] |= 1UL << items[p];
+            }
+
+            if (w < end)
+            {
+                ReadOnlySpan<float> factors = userFactors.AsSpan(u * d, d);
+                double largest = double.NegativeInfinity;
+                for (int i = 0; i < m; i++)
+                {
+                    double affinity = TensorPrimitives.Dot(factors, itemFactors.AsSpan(i * d, d));
+                    logWeights[i] = logPopularity[i] + (scale * affinity);
+                    largest = Math.Max(largest, logWeights[i]);
+                }
+
+                int c = 0;
+                for (int i = 0; i < m; i++)
+                {
+                    if ((taken[i >> 6] & (1UL << i)) == 0)
+                    {
+                        keys[c] = random.NextExponential() * Math.Exp(largest - logWeights[i]);
+                        candidates[c++] = i;
+                    }
+                }
+
+                int rest = end - w;
+                if (rest < c)
+                {
+                    SelectSmallest(keys.AsSpan(0, c), candidates.AsSpan(0, c), rest);
+                }
+
+                candidates.AsSpan(0, rest).CopyTo(items.AsSpan(w));
+            }
+
+            Span<int> row = items.AsSpan(start, end - start);
+            foreach (int i in row)
+            {
+                taken[i >> 6] = 0;
+            }
+
+            row.Sort();
+        }
+
+        return items;
+    }
+
+    /// <summary>Moves the <paramref name="count"/> smallest keys (and their values) to the front, in no particular order (Hoare quickselect, median-of-three pivots).</summary>
+    internal static void SelectSmallest(Span<double> keys, Span<int> values, int count)
+    {
+        int lo = 0, hi = keys.Length - 1;
+        while (lo < hi)
+        {
+            int mid = lo + ((hi - lo) >> 1);
+            double pivot = Math.Max(Math.Min(keys[lo], keys[mid]), Math.Min(Math.Max(keys[lo], keys[mid]), keys[hi]));
+            int i = lo, j = hi;
+            while (i <= j)
+            {
+                while (keys[i] < pivot)
+                {
+                    i++;
+                }
+
+                while (keys[j] > pivot)
+                {
+                    j--;
+                }
+
+                if (i <= j)
+                {
+                    (keys[i], keys[j]) = (keys[j], keys[i]);
+                    (values[i], values[j]) = (values[j], values[i]);
+                    i++;
+                    j--;
+                }
+            }
+
+            // [lo, j] <= pivot <= [i, hi]; keep the part that holds position count - 1.
+            if (count - 1 <= j)
+            {
+                hi = j;
+            }
+            else if (count - 1 >= i)
+            {
+                lo = i;
+            }
+            else
+            {
+                return;
+            }
+        }
     }
 
     private static float CalibrateGlobalMean(int[] offsets, int[] items, int d, float[] userFactors, float[] itemFactors, float[] userBiases, float[] itemBiases)

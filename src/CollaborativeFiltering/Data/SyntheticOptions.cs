@@ -54,6 +54,23 @@ public sealed record SyntheticOptions
     public double ActivityExponent { get; init; } = 1.0;
 
     /// <summary>
+    /// How strongly a user's choice of which items to rate follows the user's planted taste, β: the
+    /// item i is drawn for the user u with weight popularity_i · e^(β·z_ui), where
+    /// z_ui = ⟨p_u, q_i⟩ / √0.5 is the planted interaction in standard units. Finite, in [0, 10].
+    /// Default 0: items are drawn by popularity alone, so which items a user rated says nothing
+    /// personal (only the rating values do) and no ranking model can beat a most-popular list at
+    /// guessing a user's held-out items. Real users mostly rate what they chose to watch, which
+    /// follows their taste; use β of about 2 to test implicit-feedback and ranking models. Measured
+    /// on the default shape with a per-user 20 % holdout: the most-popular list's recall@10 falls from
+    /// 0.17 (β = 0) to 0.08 (β = 2), while implicit ALS with its defaults reaches 0.66×, 1.15×,
+    /// 1.8× and 2.7× the most-popular recall@10 at β = 0, 1, 1.5 and 2 (tuned personalised models
+    /// reach about 2× on MovieLens 100k). Exposure that follows taste also makes rating prediction
+    /// harder (the observed ratings cover less of each user's taste): the same biased SGD model's test
+    /// RMSE is about 3 % further from the noise floor at β = 2.
+    /// </summary>
+    public double TasteExposure { get; init; }
+
+    /// <summary>
     /// When <see langword="false"/> (the default), ratings are whole stars 1 to 5 (MovieLens 100k/1M);
     /// when <see langword="true"/>, half stars 0.5 to 5 in steps of 0.5 (MovieLens latest).
     /// </summary>

@@ -416,6 +416,95 @@ public class SyntheticDatasetTests
         Enumerable.Range(0, 3).Select(u => ds.ByUser.GetRowLength(u)).Should().Equal(10, 10, 10);
     }
 
+    [Fact]
+    public void Generate_TasteExposure_UsersRateWhatTheirPlantedTasteLikes()
+    {
+        // With weights e^(β·z) over z ≈ Normal(0, 1), the drawn pairs' mean z is about β (less, as each
+        // user's draws are without replacement); by popularity alone it is about 0.
+        double MeanTaste(SyntheticData data)
+        {
+            double sum = 0;
+            foreach (Rating r in data.Dataset)
+            {
+                double dot = 0;
+                for (int k = 0; k < data.Dimensions; k++)
+                {
+                    dot += data.UserFactors[(r.User * data.Dimensions) + k] * data.ItemFactors[(r.Item * data.Dimensions) + k];
+                }
+
+                sum += dot / Math.Sqrt(0.5);
+            }
+
+            return sum / data.Dataset.Count;
+        }
+
+        SyntheticData neutral = Default.Value;
+        SyntheticData tasteful = SyntheticDataset.Generate(new SyntheticOptions { TasteExposure = 2 });
+
+        MeanTaste(neutral).Should().BeInRange(-0.1, 0.1);
+        MeanTaste(tasteful).Should().BeInRange(0.8, 2.0, "measured 1.08");
+        tasteful.Dataset.Count.Should().Be(100_000);
+        Enumerable.Range(0, tasteful.Dataset.ItemCount).Should().OnlyContain(i => tasteful.Dataset.ByItem.GetRowLength(i) > 0, "every item is still rated");
+        Enumerable.Range(0, tasteful.Dataset.UserCount).Should().OnlyContain(u => tasteful.Dataset.ByUser.GetRowLength(u) >= 20);
+        Enumerable.Range(0, tasteful.Dataset.UserCount).Should().OnlyContain(u => IsStrictlyAscending(tasteful.Dataset.ByUser.GetColumns(u).ToArray()));
+    }
+
+    [Fact]
+    public void Generate_TasteExposureSameOptions_BitIdentical()
+    {
+        SyntheticOptions options = Small with { TasteExposure = 1.5 };
+        SyntheticData a = SyntheticDataset.Generate(options);
+        SyntheticData b = SyntheticDataset.Generate(options);
+
+        Bits(a.Dataset.ByUser.ColumnIndices).Should().Equal(Bits(b.Dataset.ByUser.ColumnIndices));
+        Bits(a.Dataset.ByUser.Values).Should().Equal(Bits(b.Dataset.ByUser.Values));
+        a.Dataset.ByUser.ColumnIndices.SequenceEqual(SyntheticDataset.Generate(Small).Dataset.ByUser.ColumnIndices).Should().BeFalse();
+    }
+
+    [Fact]
+    public void Generate_TasteExposureHeavyUsers_ExactDistinctCounts()
+    {
+        var options = new SyntheticOptions { Users = 4, Items = 100, Ratings = 330, MinRatingsPerUser = 50, TasteExposure = 3 };
+        RatingsDataset ds = SyntheticDataset.Generate(options).Dataset;
+
+        ds.Count.Should().Be(330);
+        Enumerable.Range(0, 4).Should().OnlyContain(u => IsStrictlyAscending(ds.ByUser.GetColumns(u).ToArray()));
+    }
+
+    [Theory]
+    [InlineData(1, 1)]
+    [InlineData(50, 1)]
+    [InlineData(50, 25)]
+    [InlineData(50, 50)]
+    [InlineData(1000, 137)]
+    public void SelectSmallest_MovesTheSmallestKeysAndTheirValuesToTheFront(int length, int count)
+    {
+        var random = new Random(length + count);
+        // Few distinct keys, so that ties with the pivot are exercised.
+        double[] keys = [.. Enumerable.Range(0, length).Select(_ => (double)random.Next(length / 3 + 1))];
+        int[] values = [.. Enumerable.Range(0, length)];
+        double[] original = [.. keys];
+
+        SyntheticDataset.SelectSmallest(keys, values, count);
+
+        keys.Order().Should().Equal(original.Order(), "the keys are permuted, not changed");
+        keys.Zip(values).Should().OnlyContain(kv => original[kv.Second] == kv.First, "each value moves with its key");
+        keys[..count].Order().Should().Equal(original.Order().Take(count));
+    }
+
+    private static bool IsStrictlyAscending(int[] values)
+    {
+        for (int k = 1; k < values.Length; k++)
+        {
+            if (values[k] <= values[k - 1])
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
     public static TheoryData<SyntheticOptions, string, string> InvalidOptions => new()
     {
         { new SyntheticOptions { Users = 0 }, "Users", "greater than zero" },
@@ -427,6 +516,8 @@ public class SyntheticDatasetTests
         { new SyntheticOptions { MinRatingsPerUser = -1 }, "MinRatingsPerUser", "zero or greater" },
         { new SyntheticOptions { PopularityExponent = -1 }, "PopularityExponent", "[0, 10]" },
         { new SyntheticOptions { ActivityExponent = double.PositiveInfinity }, "ActivityExponent", "[0, 10]" },
+        { new SyntheticOptions { TasteExposure = -0.5 }, "TasteExposure", "[0, 10]" },
+        { new SyntheticOptions { TasteExposure = double.NaN }, "TasteExposure", "[0, 10]" },
         { new SyntheticOptions { GenreCount = 20 }, "GenreCount", "[0, 19]" },
         { new SyntheticOptions { StartTimestamp = -1 }, "StartTimestamp", "Unix epoch" },
         { new SyntheticOptions { Users = 10, Items = 10, Ratings = 101, MinRatingsPerUser = 5 }, "Ratings", "Users × Items = 10 × 10 = 100" },

@@ -1,4 +1,5 @@
 using CollaborativeFiltering.Data;
+using CollaborativeFiltering.Evaluation;
 using CollaborativeFiltering.Factorization;
 using CollaborativeFiltering.Scoring;
 
@@ -7,38 +8,44 @@ namespace CollaborativeFiltering.Tests.Factorization;
 public sealed partial class ImplicitAlsFactorizerTests
 {
     /// <summary>
-    /// Implicit ALS with the default options on a per-user holdout (20 %) of interactions drawn from
-    /// the planted model of the MovieLens-100k-shaped synthetic set ranks held-out items at least
-    /// twice as well as recommending the most popular unseen items (NDCG@10; measured ≈ 0.25 against
-    /// ≈ 0.08, about 3×).
+    /// Implicit ALS with the default options, on a per-user holdout (20 %) of the MovieLens-100k-shaped
+    /// synthetic set whose users pick what to rate by taste (<see cref="SyntheticOptions.TasteExposure"/> 2,
+    /// as real users rate what they chose to watch), ranks held-out items at least twice as well as
+    /// recommending the most popular unseen items. Measured: NDCG@10 0.425 against 0.168 (2.5×),
+    /// recall@10 0.225 against 0.083 (2.7×).
     /// </summary>
-    /// <remarks>
-    /// The interactions are derived rather than the synthetic ratings themselves because the
-    /// generator picks which items a user rates by popularity alone (the planted factors only set
-    /// the values), so on its own rating pattern most-popular is the best possible ranking (measured
-    /// NDCG@10 0.37, implicit ALS at most 0.25). Here each user keeps the number of ratings the
-    /// generator gave them, but picks the items with the largest planted affinity b_i + ⟨p_u, q_i⟩
-    /// plus Gumbel noise (temperature 0.5): a Plackett–Luce draw, so choices are personal and
-    /// popularity (b_i) still matters.
-    /// </remarks>
     [Fact]
-    public void Fit_DefaultsOnPlantedAffinityInteractions_RankAtLeastTwiceAsWellAsMostPopular()
+    public void Fit_DefaultsOnTasteDrivenRatings_RankAtLeastTwiceAsWellAsMostPopular()
     {
-        SyntheticData data = SyntheticDataset.Generate(new SyntheticOptions { Seed = 3 });
-        RatingsDataset interactions = AffinityInteractions(data, temperature: 0.5, seed: 11);
-        DatasetSplit split = DatasetSplitter.PerUserHoldout(interactions, 0.2, seed: 5);
+        SyntheticData data = SyntheticDataset.Generate(new SyntheticOptions { TasteExposure = 2 });
+        DatasetSplit split = DatasetSplitter.PerUserHoldout(data.Dataset, 0.2, seed: 1);
 
         FactorizationModel model = new ImplicitAlsFactorizer().Fit(split.Train);
 
-        double als = MeanNdcgAt10(split, user => Recommender.Recommend(model, user, 10, split.Train).Select(r => r.Index).ToArray());
-        int[] popular = MostPopularFirst(split.Train);
-        double pop = MeanNdcgAt10(split, user =>
-        {
-            int[] seen = split.Train.ByUser.GetColumns(user).ToArray();
-            return popular.Where(i => Array.BinarySearch(seen, i) < 0).Take(10).ToArray();
-        });
-        als.Should().BeGreaterThanOrEqualTo(2 * pop);
-        pop.Should().BeGreaterThan(0.02, "the baseline is not degenerate");
+        RankingResult als = RankingMetrics.Evaluate(model, split.Train, split.Test, 10);
+        RankingResult popular = PopularityBaseline.Evaluate(split.Train, split.Test, 10);
+        popular.NdcgAtK.Should().BeInRange(0.1, 0.25, "the baseline is not degenerate (measured 0.168)");
+        als.NdcgAtK.Should().BeGreaterThanOrEqualTo(2 * popular.NdcgAtK, "measured 0.425 against 0.168");
+        als.RecallAtK.Should().BeGreaterThanOrEqualTo(2 * popular.RecallAtK, "measured 0.225 against 0.083");
+    }
+
+    /// <summary>
+    /// On the generator's default ratings, which items a user rated follows popularity alone
+    /// (<see cref="SyntheticOptions.TasteExposure"/> 0), so no model can guess held-out items better
+    /// than the most-popular list; the baseline wins there (measured NDCG@10 0.376 against 0.154).
+    /// This is what makes the test above meaningful: its margin comes from the taste in the data.
+    /// </summary>
+    [Fact]
+    public void Fit_DefaultsOnPopularityDrivenRatings_DoNotBeatMostPopular()
+    {
+        SyntheticData data = SyntheticDataset.Generate();
+        DatasetSplit split = DatasetSplitter.PerUserHoldout(data.Dataset, 0.2, seed: 1);
+
+        FactorizationModel model = new ImplicitAlsFactorizer().Fit(split.Train);
+
+        RankingResult als = RankingMetrics.Evaluate(model, split.Train, split.Test, 10);
+        RankingResult popular = PopularityBaseline.Evaluate(split.Train, split.Test, 10);
+        als.NdcgAtK.Should().BeLessThan(popular.NdcgAtK);
     }
 
     [Fact]
@@ -85,88 +92,5 @@ public sealed partial class ImplicitAlsFactorizerTests
         IReadOnlyList<Recommendation> top = Recommender.RecommendForQuery(model, query, 5, items);
 
         top.Select(r => r.Index).Should().OnlyContain(i => i >= 10 && i < 20 && !items.Contains(i));
-    }
-
-    /// <summary>
-    /// Each user keeps the number of interactions the generator gave them and picks, by
-    /// Gumbel-top-k (a Plackett–Luce draw), the items of largest (b_i + ⟨p_u, q_i⟩)/T + Gumbel noise.
-    /// </summary>
-    private static RatingsDataset AffinityInteractions(SyntheticData data, double temperature, int seed)
-    {
-        RatingsDataset ratings = data.Dataset;
-        int n = ratings.UserCount, m = ratings.ItemCount, d = data.Dimensions;
-        ReadOnlySpan<float> p = data.UserFactors, q = data.ItemFactors, b = data.ItemBiases;
-        var random = new Random(seed);
-        var offsets = new int[n + 1];
-        var items = new List<int>(ratings.Count);
-        var keys = new double[m];
-        var order = new int[m];
-        for (int u = 0; u < n; u++)
-        {
-            for (int i = 0; i < m; i++)
-            {
-                double affinity = b[i];
-                for (int k = 0; k < d; k++)
-                {
-                    affinity += p[(u * d) + k] * q[(i * d) + k];
-                }
-
-                double gumbel = -Math.Log(-Math.Log((random.NextDouble() * (1 - 1e-12)) + 1e-12));
-                keys[i] = -((affinity / temperature) + gumbel);
-                order[i] = i;
-            }
-
-            Array.Sort(keys, order);
-            int count = ratings.ByUser.GetRowLength(u);
-            int[] chosen = order[..count];
-            Array.Sort(chosen);
-            items.AddRange(chosen);
-            offsets[u + 1] = items.Count;
-        }
-
-        float[] values = [.. Enumerable.Repeat(1f, items.Count)];
-        return RatingsDataset.FromUserMajor(ratings.Catalog, offsets, [.. items], values, null);
-    }
-
-    /// <summary>Item indices by training count, most first (ties: lower index first).</summary>
-    private static int[] MostPopularFirst(RatingsDataset train)
-    {
-        int[] order = [.. Enumerable.Range(0, train.ItemCount)];
-        return [.. order.OrderByDescending(i => train.ByItem.GetRowLength(i)).ThenBy(i => i)];
-    }
-
-    /// <summary>Mean over users with held-out items of NDCG@10 with binary relevance: Σ_hits 1/log2(rank + 1) over the ideal.</summary>
-    private static double MeanNdcgAt10(DatasetSplit split, Func<int, int[]> recommend)
-    {
-        double sum = 0;
-        int users = 0;
-        for (int u = 0; u < split.Test.UserCount; u++)
-        {
-            int[] relevant = split.Test.ByUser.GetColumns(u).ToArray();
-            if (relevant.Length == 0)
-            {
-                continue;
-            }
-
-            int[] top = recommend(u);
-            double dcg = 0, ideal = 0;
-            for (int k = 0; k < top.Length; k++)
-            {
-                if (Array.BinarySearch(relevant, top[k]) >= 0)
-                {
-                    dcg += 1 / Math.Log2(k + 2);
-                }
-            }
-
-            for (int k = 0; k < Math.Min(10, relevant.Length); k++)
-            {
-                ideal += 1 / Math.Log2(k + 2);
-            }
-
-            sum += dcg / ideal;
-            users++;
-        }
-
-        return sum / users;
     }
 }
