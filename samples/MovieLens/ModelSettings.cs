@@ -26,7 +26,7 @@ internal class ModelSettings : CommonSettings
     public int? Iterations { get; init; }
 
     [CommandOption("--learning-rate <RATE>")]
-    [Description("Step size (plain, regularized, biased, softmax). Default: the model's own (plain 10 and regularized 20, as the notebook; softmax 0.001 with adam and 0.3 with adagrad).")]
+    [Description("Step size (plain, regularized, biased, softmax). Default: the model's own (plain 10 and regularized 20, as the notebook; softmax 8 with adagrad, its default optimizer, and 0.001 with adam).")]
     public double? LearningRate { get; init; }
 
     [CommandOption("--init-stddev <SD>")]
@@ -70,7 +70,7 @@ internal class ModelSettings : CommonSettings
     public string? Hidden { get; init; }
 
     [CommandOption("--optimizer <NAME>")]
-    [Description("adam or adagrad (softmax; the course used adagrad). Default: adam")]
+    [Description("adagrad or adam (softmax). Default: adagrad, as in the course")]
     public string? Optimizer { get; init; }
 
     [CommandOption("--batch-size <N>")]

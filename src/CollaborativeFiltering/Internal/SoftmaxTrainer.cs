@@ -165,14 +165,15 @@ internal sealed class SoftmaxTrainer : IPoolWork, IDisposable
         _genreParameter = _g > 0 ? new Parameter(_net.GenreInput, _adam, captureGradients) : null;
         _yearParameter = _y > 0 ? new Parameter(_net.YearInput, _adam, captureGradients) : null;
         int layers = _net.LayerCount;
+        float denseScale = (float)options.EffectiveDenseWeightScale;
         _weightParameters = new Parameter[layers];
         _biasParameters = new Parameter[layers];
         _weightGradients = new float[layers][];
         _biasGradients = new float[layers][];
         for (int l = 0; l < layers; l++)
         {
-            _weightParameters[l] = new Parameter(_net.Weights[l], _adam, captureGradients);
-            _biasParameters[l] = new Parameter(_net.Biases[l], _adam, captureGradients);
+            _weightParameters[l] = new Parameter(_net.Weights[l], _adam, captureGradients, denseScale);
+            _biasParameters[l] = new Parameter(_net.Biases[l], _adam, captureGradients, denseScale);
             _weightGradients[l] = new float[_net.Weights[l].Length];
             _biasGradients[l] = new float[_net.Biases[l].Length];
         }
@@ -868,11 +869,11 @@ internal sealed class SoftmaxTrainer : IPoolWork, IDisposable
         }
         else if (_adam)
         {
-            SoftmaxKernels.Adam(parameter.Values.AsSpan(offset, length), gradient, parameter.First.AsSpan(offset, length), parameter.Second!.AsSpan(offset, length), _stepSize);
+            SoftmaxKernels.Adam(parameter.Values.AsSpan(offset, length), gradient, parameter.First.AsSpan(offset, length), parameter.Second!.AsSpan(offset, length), _stepSize * parameter.StepScale);
         }
         else
         {
-            SoftmaxKernels.Adagrad(parameter.Values.AsSpan(offset, length), gradient, parameter.First.AsSpan(offset, length), _stepSize);
+            SoftmaxKernels.Adagrad(parameter.Values.AsSpan(offset, length), gradient, parameter.First.AsSpan(offset, length), _stepSize * parameter.StepScale);
         }
     }
 
@@ -944,11 +945,18 @@ internal sealed class SoftmaxTrainer : IPoolWork, IDisposable
     }
 
     /// <summary>A parameter array with its optimizer state (and, in tests, its captured gradient).</summary>
+    /// <remarks>
+    /// A parameter trained at scale s (<see cref="SoftmaxOptions.DenseWeightScale"/>) is stored as W but
+    /// stepped as W̃ = s·W would be, whose gradient is g/s: Adagrad's W̃ −= lr·(g/s)/√(0.1 + Σ(g/s)²)
+    /// is W −= (lr/s)·g/√(0.1·s² + Σg²), so the step size is divided by s and the accumulator starts at
+    /// 0.1·s²; Adam's steps hardly depend on the gradient's scale, so only its step size is divided.
+    /// </remarks>
     private sealed class Parameter
     {
-        public Parameter(float[] values, bool adam, bool capture)
+        public Parameter(float[] values, bool adam, bool capture, float scale = 1f)
         {
             Values = values;
+            StepScale = 1f / scale;
             First = new float[values.Length];
             if (adam)
             {
@@ -956,13 +964,16 @@ internal sealed class SoftmaxTrainer : IPoolWork, IDisposable
             }
             else
             {
-                First.AsSpan().Fill(AdagradInitialAccumulator);
+                First.AsSpan().Fill(AdagradInitialAccumulator * scale * scale);
             }
 
             Gradient = capture ? new float[values.Length] : null;
         }
 
         public float[] Values { get; }
+
+        /// <summary>1/s: the factor of the optimizer's step size for this parameter.</summary>
+        public float StepScale { get; }
 
         /// <summary>Adagrad's accumulator, or Adam's first moment.</summary>
         public float[] First { get; }

@@ -11,13 +11,21 @@ namespace CollaborativeFiltering.Neural;
 /// over the catalogue is trained with cross-entropy to predict a held-out rated item.
 /// </summary>
 /// <remarks>
-/// <para>The architecture and batch are the course's: query and output dimension 35, a 35-wide bag
-/// of rated movies, one hidden layer of 35, mini-batches of 200 users, 3,000 iterations. Two defaults
-/// differ from the course, from measurements on the MovieLens-shaped synthetic data: the optimizer is
-/// Adam with learning rate 0.001 (the course's Adagrad with learning rate 8 blows the loss up on this
-/// network; see <see cref="SoftmaxOptimizer.Adagrad"/>), and half of each example's input items are
-/// dropped (<see cref="InputDropout"/>), without which the network learns each user's item set by
-/// heart and its held-out recall falls below the most-popular baseline's.</para>
+/// <para>The architecture, batch and optimizer are the course's: query and output dimension 35, a
+/// 35-wide bag of rated movies, one hidden layer of 35, mini-batches of 200 users, 3,000 iterations
+/// of Adagrad with learning rate 8, with the dense layers trained at the course's scale of 10
+/// (<see cref="DenseWeightScale"/>: the course divides its hidden weights by 10, which divides their
+/// steps by 10; without it, Adagrad's steps of up to 8 per weight blow the loss up from about 7 to
+/// over 1,000 within 500 steps and recall@10 falls to 0.65× the most-popular baseline's). The
+/// network differs from the course's in ways the issue asks for or that measured better: ReLU
+/// layers with biases and He initialisation (the course's layers are linear, without biases,
+/// initialised with σ = 1/(10·√outputs), which with ReLU learns too slowly: 1.15×), output item
+/// embeddings of their own (<see cref="ShareItemEmbeddings"/>; shared: 2.18×), a label left out of
+/// the input, and half of each example's input items dropped (<see cref="InputDropout"/>), without
+/// which the network learns each user's item set by heart (0.98×). Measured on the synthetic data with
+/// taste-driven exposure (<see cref="Data.SyntheticOptions.TasteExposure"/> = 2), per-user 80/20
+/// holdout, recall@10 against the most-popular baseline's: 2.26× with these defaults (2.24× to
+/// 2.44× over seeds and 1,000 to 3,000 iterations); Adam with learning rate 0.001 reaches 2.38×.</para>
 /// <para>The options are validated when the recommender is constructed; an invalid value throws
 /// <see cref="ArgumentOutOfRangeException"/> whose parameter name is the option's.</para>
 /// </remarks>
@@ -96,14 +104,27 @@ public sealed record SoftmaxOptions
     /// <summary>The number of mini-batch steps; greater than zero. Default 3,000.</summary>
     public int Iterations { get; init; } = 3000;
 
-    /// <summary>The optimizer. Default <see cref="SoftmaxOptimizer.Adam"/>.</summary>
-    public SoftmaxOptimizer Optimizer { get; init; } = SoftmaxOptimizer.Adam;
+    /// <summary>The optimizer. Default <see cref="SoftmaxOptimizer.Adagrad"/> (the course's).</summary>
+    public SoftmaxOptimizer Optimizer { get; init; } = SoftmaxOptimizer.Adagrad;
 
     /// <summary>
     /// The learning rate; positive and finite, or <see langword="null"/> (the default) for the
-    /// optimizer's default: 0.001 for Adam, 0.3 for Adagrad (the course used Adagrad with 8).
+    /// optimizer's default: 8 for Adagrad (the course's), 0.001 for Adam. The dense layers' steps are
+    /// further divided by <see cref="DenseWeightScale"/>.
     /// </summary>
     public double? LearningRate { get; init; }
+
+    /// <summary>
+    /// s, the scale at which the dense layers' weights and biases W are trained: they take the steps
+    /// of W̃ = s·W, as in the course, whose hidden weights are a variable divided by 10. The gradient of
+    /// W̃ is that of W divided by s, so their learning rate is divided by s, and with Adagrad their
+    /// accumulator starts at 0.1·s² instead of 0.1 (<c>W −= (lr/s)·g/√(0.1·s² + Σg²)</c>); with Adam,
+    /// whose steps do not depend on the gradient's scale, only the learning rate is divided. The
+    /// embedding tables take full steps. The model stores W; s changes training only. Positive and
+    /// finite, or <see langword="null"/> (the default) for the optimizer's default: 10 for Adagrad
+    /// (the course's; with 1, learning rate 8 blows the loss up), 1 for Adam.
+    /// </summary>
+    public double? DenseWeightScale { get; init; }
 
     /// <summary>
     /// σ of the Normal(0, σ²) initialisation of every embedding table (input items, genres, year
@@ -123,7 +144,10 @@ public sealed record SoftmaxOptions
     public int MaxDegreeOfParallelism { get; init; } = -1;
 
     /// <summary>The learning rate in effect: <see cref="LearningRate"/>, or the optimizer's default.</summary>
-    internal double EffectiveLearningRate => LearningRate ?? (Optimizer == SoftmaxOptimizer.Adam ? 0.001 : 0.3);
+    internal double EffectiveLearningRate => LearningRate ?? (Optimizer == SoftmaxOptimizer.Adam ? 0.001 : 8);
+
+    /// <summary>The dense layers' scale in effect: <see cref="DenseWeightScale"/>, or the optimizer's default.</summary>
+    internal double EffectiveDenseWeightScale => DenseWeightScale ?? (Optimizer == SoftmaxOptimizer.Adam ? 1 : 10);
 
     /// <summary>The number of threads to use.</summary>
     internal int ThreadCount => MaxDegreeOfParallelism == -1 ? Environment.ProcessorCount : MaxDegreeOfParallelism;
@@ -181,6 +205,11 @@ public sealed record SoftmaxOptions
         if (LearningRate is { } learningRate)
         {
             ThrowHelper.ThrowIfNotPositiveFinite(learningRate, nameof(LearningRate));
+        }
+
+        if (DenseWeightScale is { } denseWeightScale)
+        {
+            ThrowHelper.ThrowIfNotPositiveFinite(denseWeightScale, nameof(DenseWeightScale));
         }
 
         ThrowHelper.ThrowIfNotPositiveFinite(InitStdDev, nameof(InitStdDev));

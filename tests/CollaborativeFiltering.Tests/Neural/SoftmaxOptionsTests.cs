@@ -5,7 +5,7 @@ namespace CollaborativeFiltering.Tests.Neural;
 public sealed class SoftmaxOptionsTests
 {
     [Fact]
-    public void Defaults_AreTheCoursesArchitectureAndBatchWithAdamAndInputDropout()
+    public void Defaults_AreTheCoursesArchitectureBatchAndOptimizerWithInputDropout()
     {
         var options = new SoftmaxOptions();
 
@@ -16,8 +16,9 @@ public sealed class SoftmaxOptionsTests
         options.YearEmbeddingDimensions.Should().Be(2);
         options.BatchSize.Should().Be(200);
         options.Iterations.Should().Be(3000);
-        options.Optimizer.Should().Be(SoftmaxOptimizer.Adam);
-        options.EffectiveLearningRate.Should().Be(0.001);
+        options.Optimizer.Should().Be(SoftmaxOptimizer.Adagrad);
+        options.EffectiveLearningRate.Should().Be(8);
+        options.EffectiveDenseWeightScale.Should().Be(10);
         options.InputDropout.Should().Be(0.5);
         options.ShareItemEmbeddings.Should().BeFalse();
         options.UseGenres.Should().BeFalse();
@@ -29,9 +30,19 @@ public sealed class SoftmaxOptionsTests
     [Fact]
     public void EffectiveLearningRate_DependsOnTheOptimizerUnlessSet()
     {
-        new SoftmaxOptions { Optimizer = SoftmaxOptimizer.Adagrad }.EffectiveLearningRate.Should().Be(0.3);
-        new SoftmaxOptions { Optimizer = SoftmaxOptimizer.Adagrad, LearningRate = 8 }.EffectiveLearningRate.Should().Be(8);
+        new SoftmaxOptions { Optimizer = SoftmaxOptimizer.Adagrad }.EffectiveLearningRate.Should().Be(8);
+        new SoftmaxOptions { Optimizer = SoftmaxOptimizer.Adam }.EffectiveLearningRate.Should().Be(0.001);
+        new SoftmaxOptions { Optimizer = SoftmaxOptimizer.Adagrad, LearningRate = 0.3 }.EffectiveLearningRate.Should().Be(0.3);
         new SoftmaxOptions { LearningRate = 0.01 }.EffectiveLearningRate.Should().Be(0.01);
+    }
+
+    [Fact]
+    public void EffectiveDenseWeightScale_DependsOnTheOptimizerUnlessSet()
+    {
+        new SoftmaxOptions { Optimizer = SoftmaxOptimizer.Adagrad }.EffectiveDenseWeightScale.Should().Be(10);
+        new SoftmaxOptions { Optimizer = SoftmaxOptimizer.Adam }.EffectiveDenseWeightScale.Should().Be(1);
+        new SoftmaxOptions { Optimizer = SoftmaxOptimizer.Adam, DenseWeightScale = 10 }.EffectiveDenseWeightScale.Should().Be(10);
+        new SoftmaxOptions { DenseWeightScale = 2.5 }.EffectiveDenseWeightScale.Should().Be(2.5);
     }
 
     public static TheoryData<string, SoftmaxOptions> InvalidOptions => new()
@@ -53,6 +64,9 @@ public sealed class SoftmaxOptionsTests
         { nameof(SoftmaxOptions.Optimizer), new SoftmaxOptions { Optimizer = (SoftmaxOptimizer)7 } },
         { nameof(SoftmaxOptions.LearningRate), new SoftmaxOptions { LearningRate = 0 } },
         { nameof(SoftmaxOptions.LearningRate), new SoftmaxOptions { LearningRate = double.PositiveInfinity } },
+        { nameof(SoftmaxOptions.DenseWeightScale), new SoftmaxOptions { DenseWeightScale = 0 } },
+        { nameof(SoftmaxOptions.DenseWeightScale), new SoftmaxOptions { DenseWeightScale = double.NaN } },
+        { nameof(SoftmaxOptions.DenseWeightScale), new SoftmaxOptions { DenseWeightScale = double.PositiveInfinity } },
         { nameof(SoftmaxOptions.InitStdDev), new SoftmaxOptions { InitStdDev = -0.1 } },
         { nameof(SoftmaxOptions.ReportInterval), new SoftmaxOptions { ReportInterval = 0 } },
         { nameof(SoftmaxOptions.MaxDegreeOfParallelism), new SoftmaxOptions { MaxDegreeOfParallelism = 0 } },

@@ -6,43 +6,32 @@ using CollaborativeFiltering.Scoring;
 namespace CollaborativeFiltering.Tests.Neural;
 
 /// <summary>
-/// Ranking quality on the MovieLens-shaped synthetic data. The generator draws which items a user
-/// rates by popularity alone (only the rating values follow the planted taste), so "which items were
-/// rated" holds no personal signal and no model beats the most-popular baseline on it. These tests
-/// keep each user's ratings of items their planted taste likes (⟨p_u, q_i⟩ &gt; 0): implicit feedback
-/// whose choice depends on taste, as in real data. There the planted model itself reaches about
-/// 2.3× the baseline's recall@10 and item-based k-NN about 1.4×.
+/// Ranking quality of the default options on the MovieLens-shaped synthetic data with taste-driven
+/// exposure (<see cref="SyntheticOptions.TasteExposure"/> = 2: which items a user rates follows the
+/// planted taste, as in real data), on a per-user 80/20 holdout; the issue asks for recall@10 at
+/// least twice the most-popular baseline's.
 /// </summary>
 public sealed class SoftmaxQualityTests
 {
     private static readonly Lazy<(DatasetSplit Split, SoftmaxModel Model)> Trained = new(() =>
     {
-        SyntheticData data = SyntheticDataset.Generate();
-        DatasetSplit split = DatasetSplitter.PerUserHoldout(LikedByTaste(data), 0.2, seed: 1);
-        var options = new SoftmaxOptions
-        {
-            Dimensions = 12,
-            ItemEmbeddingDimensions = 12,
-            HiddenLayerSizes = [12],
-            LearningRate = 0.003,
-            InputDropout = 0.8,
-            Iterations = 1500,
-            MaxDegreeOfParallelism = 2,
-        };
+        SyntheticData data = SyntheticDataset.Generate(new SyntheticOptions { TasteExposure = 2 });
+        DatasetSplit split = DatasetSplitter.PerUserHoldout(data.Dataset, 0.2, seed: 1);
+        var options = new SoftmaxOptions { MaxDegreeOfParallelism = 2 };
         return (split, new SoftmaxRecommender(options).Fit(split.Train));
     });
 
     [Fact]
-    public void Fit_TasteDrivenImplicitFeedback_RecallBeatsTheMostPopularBaseline()
+    public void Fit_DefaultOptions_RecallIsAtLeastTwiceTheMostPopularBaselines()
     {
         (DatasetSplit split, SoftmaxModel model) = Trained.Value;
 
         RankingResult softmax = RankingMetrics.Evaluate(model, split.Train, split.Test, 10, maxDegreeOfParallelism: 2);
         RankingResult popular = PopularityBaseline.Evaluate(split.Train, split.Test, 10);
 
-        popular.RecallAtK.Should().BeInRange(0.08, 0.15, "the baseline of this split recalls about 11 %");
-        softmax.RecallAtK.Should().BeGreaterThan(1.1 * popular.RecallAtK, "measured: 0.133 against 0.115 (1.16×)");
-        softmax.NdcgAtK.Should().BeGreaterThan(popular.NdcgAtK);
+        popular.RecallAtK.Should().BeInRange(0.07, 0.10, "the baseline of this split recalls about 8.3 %");
+        softmax.RecallAtK.Should().BeGreaterThanOrEqualTo(2 * popular.RecallAtK, "measured: 0.187 against 0.083 (2.26×)");
+        softmax.NdcgAtK.Should().BeGreaterThanOrEqualTo(2 * popular.NdcgAtK, "measured: 2.27× the baseline's");
     }
 
     [Fact]
@@ -72,27 +61,6 @@ public sealed class SoftmaxQualityTests
         }
 
         users.Should().Be(50);
-        ((double)overlap / users).Should().BeGreaterThanOrEqualTo(6, "measured: 7.96 of 10 on average");
-    }
-
-    /// <summary>Each user's ratings of the items with a positive planted affinity ⟨p_u, q_i⟩.</summary>
-    private static RatingsDataset LikedByTaste(SyntheticData data)
-    {
-        RatingsDataset all = data.Dataset;
-        int d = data.Dimensions;
-        var keep = new bool[all.Count];
-        int position = 0;
-        foreach (Rating rating in all)
-        {
-            double affinity = 0;
-            for (int k = 0; k < d; k++)
-            {
-                affinity += data.UserFactors[(rating.User * d) + k] * data.ItemFactors[(rating.Item * d) + k];
-            }
-
-            keep[position++] = affinity > 0;
-        }
-
-        return all.Where(keep);
+        ((double)overlap / users).Should().BeGreaterThanOrEqualTo(3, "measured: 4.04 of 10 on average (5.22 with Adam at learning rate 0.001)");
     }
 }
