@@ -16,12 +16,7 @@ public static partial class MovieLens
     private static readonly RatingsLayout Layout100K = new(0, 1, 2, 3, 4, ExactFieldCount: true, HasHeader: false);
 
     /// <summary>The 19 genre flag columns of <c>u.item</c>, in order, used when there is no <c>u.genre</c>.</summary>
-    private static readonly string[] Genres100K =
-    [
-        "unknown", "Action", "Adventure", "Animation", "Children's", "Comedy", "Crime", "Documentary", "Drama", "Fantasy",
-        "Film-Noir", "Horror", "Musical", "Mystery", "Romance", "Sci-Fi", "Thriller", "War", "Western",
-    ];
-
+    private static readonly string[] Genres100K = MovieLensGenreNames.Ml100K;
     /// <summary>
     /// Loads MovieLens 100k from its folder: the ratings of <c>u.data</c> over the catalogue of
     /// <c>u.user</c> (943 users) and <c>u.item</c> (1682 items), with genres named by <c>u.genre</c>.

@@ -15,13 +15,8 @@ public static partial class MovieLens
     /// <summary>The 1M's columns: user, item, rating, timestamp, '::'-separated, no header.</summary>
     private static readonly RatingsLayout Layout1M = new(0, 1, 2, 3, 4, ExactFieldCount: true, HasHeader: false);
 
-    /// <summary>The 1M README's genre list, in its order; genres found beyond it are appended in order of first appearance.</summary>
-    private static readonly string[] Genres1M =
-    [
-        "Action", "Adventure", "Animation", "Children's", "Comedy", "Crime", "Documentary", "Drama", "Fantasy",
-        "Film-Noir", "Horror", "Musical", "Mystery", "Romance", "Sci-Fi", "Thriller", "War", "Western",
-    ];
-
+    /// <summary>The 1M README's genre list, in its order (the 100k's without "unknown"); genres found beyond it are appended in order of first appearance.</summary>
+    private static readonly string[] Genres1M = MovieLensGenreNames.Ml100K[1..];
     /// <summary>The 1M README's occupation codes 0 to 20.</summary>
     private static readonly string[] Occupations1M =
     [
