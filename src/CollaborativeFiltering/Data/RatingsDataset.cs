@@ -1,5 +1,6 @@
 using System.Collections;
 using System.Globalization;
+using System.Numerics.Tensors;
 using CollaborativeFiltering.Internal;
 
 namespace CollaborativeFiltering.Data;
@@ -27,6 +28,8 @@ public sealed class RatingsDataset : IReadOnlyList<Rating>
         ByItem = byItem;
         ItemToUserPosition = itemToUserPosition;
         _timestamps = timestamps;
+        ReadOnlySpan<float> values = byUser.Values;
+        ValueRange = values.IsEmpty ? null : new RatingRange(TensorPrimitives.Min(values), TensorPrimitives.Max(values));
     }
 
     /// <summary>The users and items this dataset's indices refer to.</summary>
@@ -46,6 +49,13 @@ public sealed class RatingsDataset : IReadOnlyList<Rating>
 
     /// <summary>Item-major view: row <c>i</c> lists the users who rated item <c>i</c>, ascending, with the ratings.</summary>
     public CsrView ByItem { get; }
+
+    /// <summary>
+    /// The lowest and highest rating value present, computed once at construction (one vectorised
+    /// pass); <see langword="null"/> when the dataset is empty. The explicit-rating factorizers clamp
+    /// their predictions to the training set's range (see <see cref="Factorization.FactorizationModel.PredictionRange"/>).
+    /// </summary>
+    public RatingRange? ValueRange { get; }
 
     /// <summary>Whether every rating has a timestamp.</summary>
     public bool HasTimestamps => _timestamps is not null;

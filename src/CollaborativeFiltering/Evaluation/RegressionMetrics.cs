@@ -15,10 +15,12 @@ namespace CollaborativeFiltering.Evaluation;
 public static class RegressionMetrics
 {
     /// <summary>
-    /// MSE, RMSE and MAE of a model's predictions <see cref="FactorizationModel.Predict(int, int)"/> (not
-    /// clipped) on every rating of <paramref name="ratings"/>. The predictions are computed exactly as
-    /// <c>Predict</c> computes them, so the MSE agrees with <see cref="FactorizationModel.MeanSquaredError"/>
-    /// on the same ratings up to rounding (errors here are taken in <see cref="double"/>).
+    /// MSE, RMSE and MAE of a model's predictions <see cref="FactorizationModel.Predict(int, int)"/> on
+    /// every rating of <paramref name="ratings"/>: clamped into the model's
+    /// <see cref="FactorizationModel.PredictionRange"/> when it has one, not clipped otherwise. The
+    /// predictions are computed exactly as <c>Predict</c> computes them, so the MSE agrees with
+    /// <see cref="FactorizationModel.MeanSquaredError"/> on the same ratings up to rounding (errors here
+    /// are taken in <see cref="double"/>).
     /// </summary>
     /// <param name="model">The trained model.</param>
     /// <param name="ratings">The ratings to score, over the model's catalogue; at least one.</param>
@@ -29,8 +31,10 @@ public static class RegressionMetrics
         ComputeCore(model, ratings, float.NegativeInfinity, float.PositiveInfinity);
 
     /// <summary>
-    /// MSE, RMSE and MAE of a model's predictions clipped to the rating scale: each prediction p is
-    /// replaced by <c>min(max(p, minRating), maxRating)</c> before the error is taken (e.g. 1 and 5 for
+    /// MSE, RMSE and MAE of a model's predictions clipped to the rating scale: each prediction p of
+    /// <see cref="FactorizationModel.Predict(int, int)"/> (already clamped into the model's
+    /// <see cref="FactorizationModel.PredictionRange"/> when it has one) is replaced by
+    /// <c>min(max(p, minRating), maxRating)</c> before the error is taken (e.g. 1 and 5 for
     /// MovieLens, 0.5 and 5 for half-star data). Clipping never increases an error whose rating lies in
     /// the range.
     /// </summary>
@@ -112,7 +116,9 @@ public static class RegressionMetrics
             ThrowHelper.Argument(nameof(ratings), "The ratings are empty; at least one rating is needed to compute an error.");
         }
 
-        // Same float arithmetic as FactorizationModel.Predict: ((μ + b_u) + b_i) + ⟨U_u, V_i⟩.
+        // Same float arithmetic as FactorizationModel.Predict: ((μ + b_u) + b_i) + ⟨U_u, V_i⟩, then its range.
+        bool ranged = model.PredictionRange.HasValue;
+        RatingRange range = model.PredictionRange.GetValueOrDefault();
         ReadOnlySpan<int> offsets = ratings.ByUser.RowOffsets;
         ReadOnlySpan<int> items = ratings.ByUser.ColumnIndices;
         ReadOnlySpan<float> values = ratings.ByUser.Values;
@@ -140,6 +146,11 @@ public static class RegressionMetrics
                 int i = items[p];
                 float dot = TensorPrimitives.Dot(pu, itemFactors.Slice(i * d, d));
                 float prediction = biased ? bu + itemBiases[i] + dot : dot;
+                if (ranged)
+                {
+                    prediction = range.Clamp(prediction);
+                }
+
                 prediction = Math.Clamp(prediction, min, max);
                 double e = (double)values[p] - prediction;
                 squares += e * e;

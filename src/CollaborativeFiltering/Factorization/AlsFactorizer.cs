@@ -60,7 +60,7 @@ public sealed class AlsFactorizer : IMatrixFactorizer
     /// Called on the fitting thread.
     /// </param>
     /// <param name="cancellationToken">Checked before every sweep and before every block of users or items within a sweep.</param>
-    /// <returns>The trained model, with biases and μ when <see cref="AlsOptions.UseBiases"/>, carrying <see cref="Options"/>.</returns>
+    /// <returns>The trained model, with biases and μ when <see cref="AlsOptions.UseBiases"/>, carrying <see cref="Options"/>; its <see cref="FactorizationModel.PredictionRange"/> is the training set's <see cref="RatingsDataset.ValueRange"/> when <see cref="AlsOptions.ClipPredictions"/> is on.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="train"/> is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentException"><paramref name="train"/> is empty, or <paramref name="validation"/> belongs to another catalogue.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><see cref="FactorizationOptions.Dimensions"/> is too large for the catalogue (N·d or M·d floats do not fit in an array).</exception>
@@ -75,7 +75,7 @@ public sealed class AlsFactorizer : IMatrixFactorizer
         AlsPartition.FillNormal(new Random(options.Seed), items, options.InitStdDev);
         cancellationToken.ThrowIfCancellationRequested();
         using var trainer = new AlsTrainer(train, validation, d, options.Regularization, options.UseBiases, options.ThreadCount, new float[n * d], items, new float[n], new float[m]);
-        return Train(trainer, options, _logger, progress, cancellationToken);
+        return Train(trainer, options, options.ClipPredictions ? train.ValueRange : null, _logger, progress, cancellationToken);
     }
 
     /// <summary>Creates a trainer positioned at the given item factors and biases (taken over), for exactness tests and benchmarks.</summary>
@@ -108,7 +108,7 @@ public sealed class AlsFactorizer : IMatrixFactorizer
         }
     }
 
-    private static FactorizationModel Train(AlsTrainer trainer, AlsOptions options, ILogger logger, IProgress<TrainingProgress>? progress, CancellationToken cancellationToken)
+    private static FactorizationModel Train(AlsTrainer trainer, AlsOptions options, RatingRange? range, ILogger logger, IProgress<TrainingProgress>? progress, CancellationToken cancellationToken)
     {
         Log.AlsFitStarting(logger, trainer.Users.Length / options.Dimensions, trainer.Items.Length / options.Dimensions, trainer.TrainCount, options.Dimensions, options.Iterations, options.Regularization, options.UseBiases, trainer.WorkerCount);
         long started = Stopwatch.GetTimestamp();
@@ -213,8 +213,8 @@ public sealed class AlsFactorizer : IMatrixFactorizer
         int d = options.Dimensions;
         var catalog = trainer.Catalog;
         return options.UseBiases
-            ? new FactorizationModel(catalog, d, users, items, userBiases, itemBiases, trainer.GlobalMean, options)
-            : new FactorizationModel(catalog, d, users, items, null, null, 0, options);
+            ? new FactorizationModel(catalog, d, users, items, userBiases, itemBiases, trainer.GlobalMean, options, range)
+            : new FactorizationModel(catalog, d, users, items, null, null, 0, options, range);
     }
 
     private static void Diverged(ILogger logger, int iteration, double loss)

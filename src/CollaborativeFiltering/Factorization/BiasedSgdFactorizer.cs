@@ -73,7 +73,7 @@ public sealed class BiasedSgdFactorizer : IMatrixFactorizer
     /// (<see cref="TrainingProgress.RegularizationLoss"/>). Called on the fitting thread.
     /// </param>
     /// <param name="cancellationToken">Checked before every epoch and every 1/B of an epoch (B ≥ 16, see remarks).</param>
-    /// <returns>The trained model, with biases and μ, carrying <see cref="Options"/>.</returns>
+    /// <returns>The trained model, with biases and μ, carrying <see cref="Options"/>; its <see cref="FactorizationModel.PredictionRange"/> is the training set's <see cref="RatingsDataset.ValueRange"/> when <see cref="BiasedSgdOptions.ClipPredictions"/> is on.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="train"/> is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentException"><paramref name="train"/> is empty, or <paramref name="validation"/> belongs to another catalogue.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><see cref="FactorizationOptions.Dimensions"/> is so large that N·d or M·d floats do not fit in one array.</exception>
@@ -271,9 +271,10 @@ public sealed class BiasedSgdFactorizer : IMatrixFactorizer
             Log.BiasedSgdFitCompleted(_logger, epoch, elapsedMilliseconds, trainMse);
         }
 
+        RatingRange? range = options.ClipPredictions ? train.ValueRange : null;
         return bestUsers is not null
-            ? new FactorizationModel(train.Catalog, d, bestUsers, bestItems!, bestUserBiases, bestItemBiases, trainer.GlobalMean, options)
-            : new FactorizationModel(train.Catalog, d, trainer.CopyUsers(), trainer.CopyItems(), trainer.UserBiases, trainer.ItemBiases, trainer.GlobalMean, options);
+            ? new FactorizationModel(train.Catalog, d, bestUsers, bestItems!, bestUserBiases, bestItemBiases, trainer.GlobalMean, options, range)
+            : new FactorizationModel(train.Catalog, d, trainer.CopyUsers(), trainer.CopyItems(), trainer.UserBiases, trainer.ItemBiases, trainer.GlobalMean, options, range);
     }
 
     private void Diverged(int epoch, double loss, double learningRate)

@@ -79,6 +79,21 @@ public sealed record BiasedSgdOptions : FactorizationOptions
     /// <summary>The bias learning rate in effect: <see cref="BiasLearningRate"/>, or <see cref="LearningRate"/> when it is <see langword="null"/>.</summary>
     internal double EffectiveBiasLearningRate => BiasLearningRate ?? LearningRate;
 
+    /// <summary>
+    /// Whether the trained model clamps its predicted ratings into the training set's range
+    /// [min rating, max rating] (<see cref="Data.RatingsDataset.ValueRange"/>, kept as
+    /// <see cref="FactorizationModel.PredictionRange"/>). Default <see langword="true"/>.
+    /// </summary>
+    /// <remarks>
+    /// Explicit ratings live on a bounded scale (1–5 stars on MovieLens), so a prediction of 5.4 is
+    /// always further from any rating than 5 is: clamping never increases an error and lowers the RMSE
+    /// of every model whose predictions overshoot the scale (Surprise clips every prediction to the
+    /// rating scale by default). Only rating predictions (<c>Predict</c>, <c>MeanSquaredError</c>,
+    /// <c>RegressionMetrics</c>) are clamped, never ranking scores. The losses reported during training
+    /// are those of the raw model. Turn it off to study the raw predictions.
+    /// </remarks>
+    public bool ClipPredictions { get; init; } = true;
+
     /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> naming the first invalid option.</summary>
     /// <exception cref="ArgumentOutOfRangeException">An option is out of range.</exception>
     public override void Validate()

@@ -9,8 +9,8 @@ namespace CollaborativeFiltering.Factorization;
 /// <summary>
 /// A trained matrix-factorization model: user embeddings U (N×d) and item embeddings V (M×d),
 /// row-major float, and optionally a global mean μ with user and item biases, so that
-/// <c>Predict(u, i) = μ + b_u + b_i + ⟨U_u, V_i⟩</c> (μ and the biases are 0 for the notebook's models).
-/// Immutable and safe to share between threads; it carries its catalogue (ids, titles, genres) and
+/// <c>Predict(u, i) = μ + b_u + b_i + ⟨U_u, V_i⟩</c> (μ and the biases are 0 for the notebook's models),
+/// clamped into <see cref="PredictionRange"/> when the model has one. Immutable and safe to share between threads; it carries its catalogue (ids, titles, genres) and
 /// the options it was trained with.
 /// </summary>
 public sealed partial class FactorizationModel : IEmbeddingModel
@@ -20,7 +20,7 @@ public sealed partial class FactorizationModel : IEmbeddingModel
     private readonly float[]? _userBiases;
     private readonly float[]? _itemBiases;
 
-    internal FactorizationModel(Catalog catalog, int dimensions, float[] userEmbeddings, float[] itemEmbeddings, float[]? userBiases, float[]? itemBiases, float globalMean, FactorizationOptions? options)
+    internal FactorizationModel(Catalog catalog, int dimensions, float[] userEmbeddings, float[] itemEmbeddings, float[]? userBiases, float[]? itemBiases, float globalMean, FactorizationOptions? options, RatingRange? predictionRange = null)
     {
         Catalog = catalog;
         Dimensions = dimensions;
@@ -30,10 +30,12 @@ public sealed partial class FactorizationModel : IEmbeddingModel
         _itemBiases = itemBiases;
         GlobalMean = globalMean;
         Options = options;
+        PredictionRange = predictionRange;
     }
 
     /// <summary>
     /// Creates a model from existing embeddings (copied), e.g. to score with factors trained elsewhere.
+    /// It has no <see cref="PredictionRange"/>; add one with <see cref="WithPredictionRange"/>.
     /// </summary>
     /// <param name="catalog">The users and items; N and M are its sizes.</param>
     /// <param name="dimensions">The embedding dimension d, greater than zero.</param>
@@ -82,6 +84,18 @@ public sealed partial class FactorizationModel : IEmbeddingModel
     /// <summary>The options the model was trained with, or <see langword="null"/> for a model built with <see cref="FromEmbeddings"/>.</summary>
     public FactorizationOptions? Options { get; }
 
+    /// <summary>
+    /// The rating range that <see cref="Predict(int, int)"/>, <see cref="Predict(string, string)"/> and
+    /// <see cref="MeanSquaredError"/> clamp predictions into, or <see langword="null"/> for none.
+    /// <see cref="BiasedSgdFactorizer"/> and <see cref="AlsFactorizer"/> set it to the training set's
+    /// <see cref="RatingsDataset.ValueRange"/> (unless their <c>ClipPredictions</c> option is off): ratings live on
+    /// a bounded scale, so a prediction of 5.4 on a 1–5 scale is always further from the truth than 5.
+    /// The notebook's models and <see cref="ImplicitAlsFactorizer"/> (whose scores are preferences, not
+    /// ratings) never set it. Ranking scores (<c>Recommender</c>, top-k, similarities) are never clamped:
+    /// clamping would tie every item predicted above the maximum.
+    /// </summary>
+    public RatingRange? PredictionRange { get; }
+
     /// <summary>U, row-major: user <c>u</c> occupies <c>[u*d, (u+1)*d)</c>.</summary>
     public ReadOnlySpan<float> UserEmbeddings => _userEmbeddings;
 
@@ -128,25 +142,32 @@ public sealed partial class FactorizationModel : IEmbeddingModel
         return _itemEmbeddings.AsSpan(item * Dimensions, Dimensions);
     }
 
-    /// <summary>The predicted rating μ + b_u + b_i + ⟨U_u, V_i⟩ (just the dot product for models without biases).</summary>
+    /// <summary>
+    /// The predicted rating μ + b_u + b_i + ⟨U_u, V_i⟩ (just the dot product for models without biases),
+    /// clamped into <see cref="PredictionRange"/> when the model has one.
+    /// </summary>
     /// <param name="user">A dense user index.</param>
     /// <param name="item">A dense item index.</param>
-    /// <returns>The prediction (not clipped to the rating scale).</returns>
+    /// <returns>The prediction.</returns>
     /// <exception cref="ArgumentOutOfRangeException">An index is out of range.</exception>
     public float Predict(int user, int item)
     {
         float dot = TensorPrimitives.Dot(GetUserEmbedding(user), GetItemEmbedding(item));
-        return _itemBiases is null ? dot : GlobalMean + _userBiases![user] + _itemBiases[item] + dot;
+        float prediction = _itemBiases is null ? dot : GlobalMean + _userBiases![user] + _itemBiases[item] + dot;
+        return PredictionRange is { } range ? range.Clamp(prediction) : prediction;
     }
 
-    /// <summary>The prediction for a pair given by external ids.</summary>
+    /// <summary>The prediction for a pair given by external ids, as <see cref="Predict(int, int)"/> (clamped into <see cref="PredictionRange"/> when set).</summary>
     /// <param name="userId">A user id as in the files.</param>
     /// <param name="itemId">An item id as in the files.</param>
     /// <returns>The prediction.</returns>
     /// <exception cref="KeyNotFoundException">An id is not in the catalogue.</exception>
     public float Predict(string userId, string itemId) => Predict(Catalog.Users.IndexOf(userId), Catalog.Items.IndexOf(itemId));
 
-    /// <summary>Mean squared error of the predictions on a dataset over this model's catalogue (accumulated in double).</summary>
+    /// <summary>
+    /// Mean squared error of the predictions <see cref="Predict(int, int)"/> (clamped into
+    /// <see cref="PredictionRange"/> when set) on a dataset over this model's catalogue (accumulated in double).
+    /// </summary>
     /// <param name="ratings">The ratings to score.</param>
     /// <returns>The MSE; 0 for an empty dataset.</returns>
     /// <exception cref="ArgumentException"><paramref name="ratings"/> belongs to another catalogue.</exception>
@@ -168,6 +189,8 @@ public sealed partial class FactorizationModel : IEmbeddingModel
         ReadOnlySpan<int> items = ratings.ByUser.ColumnIndices;
         ReadOnlySpan<float> values = ratings.ByUser.Values;
         int d = Dimensions;
+        bool clamp = PredictionRange.HasValue;
+        RatingRange range = PredictionRange.GetValueOrDefault();
         for (int u = 0; u < UserCount; u++)
         {
             ReadOnlySpan<float> pu = _userEmbeddings.AsSpan(u * d, d);
@@ -176,6 +199,11 @@ public sealed partial class FactorizationModel : IEmbeddingModel
             {
                 int i = items[p];
                 float prediction = bu + (_itemBiases is null ? 0 : _itemBiases[i]) + TensorPrimitives.Dot(pu, _itemEmbeddings.AsSpan(i * d, d));
+                if (clamp)
+                {
+                    prediction = range.Clamp(prediction);
+                }
+
                 double e = values[p] - prediction;
                 sum += e * e;
             }
@@ -183,6 +211,17 @@ public sealed partial class FactorizationModel : IEmbeddingModel
 
         return sum / ratings.Count;
     }
+
+    /// <summary>
+    /// This model with another <see cref="PredictionRange"/>: <paramref name="predictionRange"/> to clamp
+    /// predictions into (e.g. the rating scale, for a model built with <see cref="FromEmbeddings"/>), or
+    /// <see langword="null"/> for raw predictions. The embeddings, biases, catalogue and options are shared,
+    /// not copied (the model is immutable).
+    /// </summary>
+    /// <param name="predictionRange">The new range, or <see langword="null"/> for none.</param>
+    /// <returns>A model that differs from this one only in <see cref="PredictionRange"/>.</returns>
+    public FactorizationModel WithPredictionRange(RatingRange? predictionRange) =>
+        new(Catalog, Dimensions, _userEmbeddings, _itemEmbeddings, _userBiases, _itemBiases, GlobalMean, Options, predictionRange);
 
     /// <summary>A copy of U as a MathNet matrix (N×d).</summary>
     /// <returns>A new dense matrix.</returns>

@@ -16,7 +16,7 @@ namespace CollaborativeFiltering.Internal;
 /// offset size  field
 ///  0      8    magic "CFMODEL\0"
 ///  8      2    format version (uint16) = 1
-/// 10      2    flags (uint16): 1 = biases and global mean, 2 = options section
+/// 10      2    flags (uint16): 1 = biases and global mean, 2 = options section, 4 = prediction range
 /// 12      4    d (int32, > 0)
 /// 16      4    N users (int32)
 /// 20      4    M items (int32)
@@ -28,6 +28,7 @@ namespace CollaborativeFiltering.Internal;
 ///              catalogue section (see <see cref="EncodeCatalog"/>)
 ///              U: N·d float32, row-major; V: M·d float32, row-major
 ///              when flag 1: b_u: N float32; b_i: M float32
+///              when flag 4: the prediction range, min and max (2 float32, finite, min ≤ max)
 /// end-4   4    CRC-32C of every byte before it
 /// </code>
 /// Strings are an int32 UTF-8 byte count (-1 for null) followed by the bytes. The body is only
@@ -52,7 +53,8 @@ internal static class ModelFileFormat
 
     public const ushort FlagBiases = 1;
     public const ushort FlagOptions = 2;
-    private const ushort KnownFlags = FlagBiases | FlagOptions;
+    public const ushort FlagPredictionRange = 4;
+    private const ushort KnownFlags = FlagBiases | FlagOptions | FlagPredictionRange;
 
     /// <summary>Floats per read/write call: 1 MiB, so the checksum runs over cache-hot data.</summary>
     private const int FloatChunk = 1 << 18;
@@ -85,7 +87,7 @@ internal static class ModelFileFormat
     {
         byte[] options = optionsSection ?? EncodeOptions(model.Options);
         byte[] catalog = EncodeCatalog(model.Catalog);
-        ushort flags = (ushort)((model.HasBiases ? FlagBiases : 0) | (options.Length > 0 ? FlagOptions : 0));
+        ushort flags = (ushort)((model.HasBiases ? FlagBiases : 0) | (options.Length > 0 ? FlagOptions : 0) | (model.PredictionRange.HasValue ? FlagPredictionRange : 0));
 
         Span<byte> header = stackalloc byte[HeaderSize];
         Magic.CopyTo(header);
@@ -109,6 +111,11 @@ internal static class ModelFileFormat
         {
             WriteFloats(stream, model.UserBiasArray!, ref crc);
             WriteFloats(stream, model.ItemBiasArray!, ref crc);
+        }
+
+        if (model.PredictionRange is { } range)
+        {
+            WriteFloats(stream, [range.Min, range.Max], ref crc);
         }
 
         Span<byte> trailer = stackalloc byte[ChecksumSize];
@@ -281,6 +288,8 @@ internal static class ModelFileFormat
             itemBiases = reader.ReadFloats(header.ItemCount, "item biases");
         }
 
+        float[]? rangeValues = header.HasPredictionRange ? reader.ReadFloats(2, "prediction range") : null;
+
         reader.ReadAndVerifyChecksum();
 
         // Everything below parses bytes whose checksum matched.
@@ -296,9 +305,28 @@ internal static class ModelFileFormat
             RequireFinite(userBiases, "user biases", reader, offset);
             offset += (long)userBiases.Length * sizeof(float);
             RequireFinite(itemBiases!, "item biases", reader, offset);
+            offset += (long)itemBiases!.Length * sizeof(float);
         }
 
-        return new FactorizationModel(catalog, header.Dimensions, users, items, userBiases, itemBiases, header.GlobalMean, options);
+        RatingRange? range = rangeValues is null ? null : DecodeRange(rangeValues, reader, offset);
+        return new FactorizationModel(catalog, header.Dimensions, users, items, userBiases, itemBiases, header.GlobalMean, options, range);
+    }
+
+    private static RatingRange DecodeRange(float[] values, ModelReader reader, long sectionOffset)
+    {
+        float min = values[0], max = values[1];
+        if (!float.IsFinite(min))
+        {
+            throw reader.Error(sectionOffset, string.Create(CultureInfo.InvariantCulture, $"the prediction range's minimum is {min}; expected a finite number."));
+        }
+
+        if (!float.IsFinite(max) || max < min)
+        {
+            throw reader.Error(sectionOffset + sizeof(float), string.Create(CultureInfo.InvariantCulture,
+                $"the prediction range's maximum is {max}; expected a finite number at least the minimum ({min})."));
+        }
+
+        return new RatingRange(min, max);
     }
 
     private static void RequireFinite(float[] values, string section, ModelReader reader, long sectionOffset)
@@ -459,13 +487,17 @@ internal static class ModelFileFormat
     {
         public bool HasBiases => (Flags & FlagBiases) != 0;
 
+        public bool HasPredictionRange => (Flags & FlagPredictionRange) != 0;
+
         private long EmbeddingsStart => HeaderSize + (long)OptionsLength + CatalogLength;
 
         private long ItemEmbeddingsStart => EmbeddingsStart + ((long)UserCount * Dimensions * sizeof(float));
 
         private long BiasesStart => ItemEmbeddingsStart + ((long)ItemCount * Dimensions * sizeof(float));
 
-        private long ChecksumStart => BiasesStart + (HasBiases ? ((long)UserCount + ItemCount) * sizeof(float) : 0);
+        private long RangeStart => BiasesStart + (HasBiases ? ((long)UserCount + ItemCount) * sizeof(float) : 0);
+
+        private long ChecksumStart => RangeStart + (HasPredictionRange ? 2 * sizeof(float) : 0);
 
         public long TotalLength => ChecksumStart + ChecksumSize;
 
@@ -477,7 +509,8 @@ internal static class ModelFileFormat
             : offset < ItemEmbeddingsStart ? "user embeddings"
             : offset < BiasesStart ? "item embeddings"
             : offset < BiasesStart + ((long)UserCount * sizeof(float)) ? "user biases"
-            : offset < ChecksumStart ? "item biases"
+            : offset < RangeStart ? "item biases"
+            : offset < ChecksumStart ? "prediction range"
             : "checksum";
     }
 

@@ -8,7 +8,9 @@ namespace CollaborativeFiltering.Scoring;
 /// <param name="Score">
 /// The ranking score ⟨q, V_j⟩ + b_j (b_j = 0 for models without item biases). For a
 /// <see cref="Factorization.FactorizationModel"/> with biases the predicted rating is
-/// <c>GlobalMean + b_u + Score</c>; without biases the score is the prediction itself.
+/// <c>GlobalMean + b_u + Score</c>; without biases the score is the prediction itself. The score is
+/// never clamped to the model's <see cref="Factorization.FactorizationModel.PredictionRange"/> (that
+/// would tie the items predicted above the top of the scale), while <c>Predict</c> is.
 /// </param>
 public readonly record struct Recommendation(int Index, string Id, string Title, IReadOnlyList<string> Genres, float Score)
 {

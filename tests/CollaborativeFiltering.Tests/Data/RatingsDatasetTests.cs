@@ -160,6 +160,29 @@ public class RatingsDatasetTests
     }
 
     [Fact]
+    public void ValueRange_IsTheLowestAndHighestRating()
+    {
+        Gappy().ValueRange.Should().Be(new RatingRange(1.5f, 5f));
+        new RatingsDatasetBuilder().Add("u", "i", -2f).Build().ValueRange.Should().Be(new RatingRange(-2f, -2f));
+    }
+
+    [Fact]
+    public void ValueRange_Subset_IsTheSubsetsOwnRange()
+    {
+        // Keep (1,0)=4 and (3,0)=2 of the user-major order 4, 5, 2, 1.5.
+        RatingsDataset subset = Gappy().Where([true, false, true, false]);
+
+        subset.ValueRange.Should().Be(new RatingRange(2f, 4f));
+    }
+
+    [Fact]
+    public void ValueRange_Empty_IsNull()
+    {
+        RatingsDataset.Empty(Catalog.Sequential(3, 2)).ValueRange.Should().BeNull();
+        Gappy().Where(new bool[4]).ValueRange.Should().BeNull();
+    }
+
+    [Fact]
     public void Where_WrongLength_ThrowsNamingKeep()
     {
         var ds = Gappy();

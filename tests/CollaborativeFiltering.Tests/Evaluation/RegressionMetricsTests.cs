@@ -65,6 +65,32 @@ public class RegressionMetricsTests
     }
 
     [Fact]
+    public void Compute_ModelWithPredictionRange_ClampsLikePredict()
+    {
+        // Range [1.5, 3.5]: predictions 1, 3, 4, 6 become 1.5, 3, 3.5, 3.5; errors 0.5, 0, 1.5, 0.5.
+        var model = Plain().WithPredictionRange(new RatingRange(1.5f, 3.5f));
+        var ratings = Ratings(model.Catalog);
+
+        var result = RegressionMetrics.Compute(model, ratings);
+
+        result.Mse.Should().BeApproximately(2.75 / 4, 1e-12);
+        result.Mae.Should().BeApproximately(2.5 / 4, 1e-12);
+        result.Mse.Should().BeApproximately(model.MeanSquaredError(ratings), 1e-9);
+    }
+
+    [Fact]
+    public void Compute_ModelRangeAndExplicitScale_AppliesBoth()
+    {
+        // Model range [1.5, 3.5] then scale [2, 3]: predictions 2, 3, 3, 3; errors 0, 0, 2, 1.
+        var model = Plain().WithPredictionRange(new RatingRange(1.5f, 3.5f));
+
+        var result = RegressionMetrics.Compute(model, Ratings(model.Catalog), 2, 3);
+
+        result.Mse.Should().BeApproximately(5.0 / 4, 1e-12);
+        result.Mae.Should().BeApproximately(3.0 / 4, 1e-12);
+    }
+
+    [Fact]
     public void Compute_Biases_UsesMeanPlusBiasesPlusDot()
     {
         // μ = 3, b_u = (0.5, −0.5), b_i = (0, 1, −1): (0,0) = 3 + 0.5 + 0 + 1 = 4.5; (1,2) = 3 − 0.5 − 1 + 6 = 7.5.

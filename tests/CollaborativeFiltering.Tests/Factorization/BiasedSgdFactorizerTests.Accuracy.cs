@@ -7,14 +7,15 @@ public sealed partial class BiasedSgdFactorizerTests
 {
     /// <summary>
     /// MovieLens-1M-shaped synthetic data (planted rank 8, noise σ = 0.5, 90/10 random split) with
-    /// the default options: the test RMSE comes within 12 % of the noise floor (the error of the
-    /// planted model itself). Measured 1.108× on seeds 1, 2 and 7. The defaults are tuned for real
+    /// the default options (predictions clamped to the training range [1, 5]): the test RMSE comes
+    /// within 10.5 % of the noise floor (the error of the planted model itself). Measured 1.1034× on
+    /// seed 1 (1.1076× without clamping; unclamped 1.108× on seeds 1, 2 and 7). The defaults are tuned for real
     /// MovieLens, whose interactions are weaker and noisier: the fixed per-rating penalty λ = 0.05
     /// shrinks the synthetic data's strong planted interactions a little, and λ ≤ 0.04 would come
     /// nearer (≈ 1.10×) but overfits small noisy sets (see <see cref="BiasedSgdOptions"/>).
     /// </summary>
     [Fact]
-    public void Fit_DefaultsOnMillionSyntheticRatings_ComesWithinTwelvePercentOfTheNoiseFloor()
+    public void Fit_DefaultsOnMillionSyntheticRatings_ComesWithinTenAndAHalfPercentOfTheNoiseFloor()
     {
         SyntheticData data = SyntheticDataset.Generate(new SyntheticOptions { Users = 6040, Items = 3706, Ratings = 1_000_000, Seed = 1 });
         DatasetSplit split = DatasetSplitter.RandomHoldout(data.Dataset, 0.1, seed: 1);
@@ -23,7 +24,8 @@ public sealed partial class BiasedSgdFactorizerTests
 
         double floor = data.NoiseFloorRmse(split.Test);
         double test = Math.Sqrt(model.MeanSquaredError(split.Test));
-        test.Should().BeLessThanOrEqualTo(1.12 * floor);
+        model.PredictionRange.Should().Be(new RatingRange(1, 5));
+        test.Should().BeLessThanOrEqualTo(1.105 * floor, "measured 1.1034× with predictions clamped to [1, 5] (1.1076× unclamped)");
         test.Should().BeGreaterThan(floor * 0.98, "no model beats the planted one by much");
         Math.Sqrt(model.MeanSquaredError(split.Train)).Should().BeLessThan(test);
     }

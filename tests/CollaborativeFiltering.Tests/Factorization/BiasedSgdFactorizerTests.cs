@@ -35,7 +35,9 @@ public sealed partial class BiasedSgdFactorizerTests
         model.ItemBiases[0].Should().BeApproximately(0.002f, 1e-7f);
         model.UserEmbeddings.ToArray().Should().Equal([0.0955f, 0.1897f], (a, e) => Math.Abs(a - e) < 1e-7);
         model.ItemEmbeddings.ToArray().Should().Equal([0.4751f, -0.2848f], (a, e) => Math.Abs(a - e) < 1e-7);
-        model.Predict(0, 0).Should().BeApproximately(4 + 0.004f + ((0.0955f * 0.4751f) - (0.1897f * 0.2848f)), 1e-6f);
+        model.WithPredictionRange(null).Predict(0, 0).Should().BeApproximately(4 + 0.004f + ((0.0955f * 0.4751f) - (0.1897f * 0.2848f)), 1e-6f);
+        model.PredictionRange.Should().Be(new RatingRange(4, 4), "the training set's only rating is 4");
+        model.Predict(0, 0).Should().Be(4f, "3.99535 is clamped into [4, 4]");
         model.Options.Should().BeSameAs(factorizer.Options);
     }
 

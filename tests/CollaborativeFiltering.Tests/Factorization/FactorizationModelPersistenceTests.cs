@@ -200,6 +200,95 @@ public sealed class FactorizationModelPersistenceTests : IDisposable
     }
 
     [Fact]
+    public void SaveLoad_PredictionRange_RoundTripsAfterTheBiasesWithItsFlag()
+    {
+        FactorizationModel plain = RichModel();
+        FactorizationModel model = plain.WithPredictionRange(new RatingRange(0.5f, 5f));
+
+        byte[] bytes = ToBytes(model);
+        FactorizationModel loaded = FactorizationModel.Load(new MemoryStream(bytes));
+
+        AssertBitExact(loaded, model);
+        loaded.PredictionRange.Should().Be(new RatingRange(0.5f, 5f));
+        loaded.Predict(1, 2).Should().Be(model.Predict(1, 2));
+        bytes.Length.Should().Be(ToBytes(plain).Length + 8);
+        BinaryPrimitives.ReadUInt16LittleEndian(bytes.AsSpan(ModelFileFormat.FlagsOffset)).Should().Be(ModelFileFormat.FlagBiases | ModelFileFormat.FlagPredictionRange);
+        BinaryPrimitives.ReadSingleLittleEndian(bytes.AsSpan(bytes.Length - 12)).Should().Be(0.5f);
+        BinaryPrimitives.ReadSingleLittleEndian(bytes.AsSpan(bytes.Length - 8)).Should().Be(5f);
+    }
+
+    [Fact]
+    public void SaveLoad_NoPredictionRange_HasNoFlagAndLoadsWithoutRange()
+    {
+        byte[] bytes = ToBytes(RichModel());
+
+        FactorizationModel loaded = FactorizationModel.Load(new MemoryStream(bytes));
+
+        (BinaryPrimitives.ReadUInt16LittleEndian(bytes.AsSpan(ModelFileFormat.FlagsOffset)) & ModelFileFormat.FlagPredictionRange).Should().Be(0);
+        loaded.PredictionRange.Should().BeNull();
+        loaded.Predict(1, 2).Should().Be(RichModel().Predict(1, 2));
+    }
+
+    [Fact]
+    public void SaveLoad_TrainedAlsModel_KeepsTheTrainingRange()
+    {
+        var ratings = new RatingsDatasetBuilder().Add("a", "x", 4f).Add("a", "y", 2f).Add("b", "x", 5f).Add("b", "z", 1.5f).Build();
+        FactorizationModel model = new AlsFactorizer(new AlsOptions { Dimensions = 2, Iterations = 3 }).Fit(ratings);
+
+        FactorizationModel loaded = FactorizationModel.Load(new MemoryStream(ToBytes(model)));
+
+        loaded.PredictionRange.Should().Be(new RatingRange(1.5f, 5f));
+        loaded.MeanSquaredError(ratings).Should().Be(model.MeanSquaredError(ratings));
+    }
+
+    [Theory]
+    [InlineData(float.NaN, 5f, 12, "minimum")]
+    [InlineData(float.NegativeInfinity, 5f, 12, "minimum")]
+    [InlineData(1f, float.PositiveInfinity, 8, "maximum")]
+    [InlineData(5f, 1f, 8, "maximum")]
+    public void Load_CorruptedPredictionRangeWithValidChecksums_ThrowsNamingTheOffset(float min, float max, int fromEnd, string bound)
+    {
+        byte[] bytes = ToBytes(RichModel().WithPredictionRange(new RatingRange(1f, 5f)));
+        BinaryPrimitives.WriteSingleLittleEndian(bytes.AsSpan(bytes.Length - 12), min);
+        BinaryPrimitives.WriteSingleLittleEndian(bytes.AsSpan(bytes.Length - 8), max);
+        FixChecksums(bytes);
+
+        var act = () => FactorizationModel.Load(new MemoryStream(bytes));
+
+        var e = act.Should().Throw<ModelFormatException>().Which;
+        e.Offset.Should().Be(bytes.Length - fromEnd);
+        e.Message.Should().Contain($"prediction range's {bound}");
+    }
+
+    [Fact]
+    public void Load_TruncatedInsideThePredictionRange_ThrowsNamingIt()
+    {
+        byte[] bytes = ToBytes(RichModel().WithPredictionRange(new RatingRange(1f, 5f)));
+        byte[] cut = bytes[..(bytes.Length - 9)];
+
+        var seekable = () => FactorizationModel.Load(new MemoryStream(cut));
+        var streamed = () => FactorizationModel.Load(new NonSeekableStream(new MemoryStream(cut)));
+
+        seekable.Should().Throw<ModelFormatException>().Which.Message.Should().Contain("inside the prediction range");
+        streamed.Should().Throw<ModelFormatException>().Which.Message.Should().Contain("inside the prediction range");
+    }
+
+    [Fact]
+    public void Load_FlippedByteAtEveryOffsetOfARangedModel_ThrowsModelFormatException()
+    {
+        byte[] bytes = ToBytes(RichModel().WithPredictionRange(new RatingRange(1f, 5f)));
+        for (int offset = 0; offset < bytes.Length; offset++)
+        {
+            byte[] damaged = (byte[])bytes.Clone();
+            damaged[offset] ^= 0x01;
+
+            var act = () => FactorizationModel.Load(new MemoryStream(damaged));
+
+            act.Should().Throw<ModelFormatException>(because: $"byte {offset} was flipped");
+        }
+    }
+
+    [Fact]
     public void Load_SavedOptionsOutOfRange_ThrowsNamingTheOption()
     {
         var stream = new MemoryStream();
@@ -565,6 +654,7 @@ public sealed class FactorizationModelPersistenceTests : IDisposable
         Bits(actual.ItemBiases).Should().Equal(Bits(expected.ItemBiases));
         BitConverter.SingleToInt32Bits(actual.GlobalMean).Should().Be(BitConverter.SingleToInt32Bits(expected.GlobalMean));
         actual.Options.Should().Be(expected.Options);
+        actual.PredictionRange.Should().Be(expected.PredictionRange);
 
         Catalog a = actual.Catalog;
         Catalog e = expected.Catalog;
