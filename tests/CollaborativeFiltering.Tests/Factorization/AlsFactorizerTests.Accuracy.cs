@@ -8,17 +8,15 @@ public sealed partial class AlsFactorizerTests
 {
     /// <summary>
     /// MovieLens-1M-shaped synthetic data (6,040 users, 3,706 items, 1M ratings, planted rank 8,
-    /// noise σ = 0.5, 90/10 random split) with the default options (rank 32, weighted λ = 0.05, 15
-    /// sweeps, predictions clamped to the training range [1, 5]): the test RMSE comes within 10.5 % of
-    /// the noise floor, the error of the planted model itself. Measured 1.1031× on seed 7 (1.1061×
-    /// without clamping; unclamped rank 20: 1.104×, rank 64: 1.109×; biased SGD's defaults: 1.1034×
-    /// clamped). The defaults follow published MovieLens settings; on this generator the validation
-    /// error is lowest after 3–4 sweeps (≈ 1.10×) and only λ ≤ 0.04 with rank ≤ 16, or the planted
-    /// rank itself, get below 1.10× at convergence, because each of the 8 planted dimensions carries
-    /// only 0.0625 of variance per rating, close to λ.
+    /// noise σ = 0.5, 90/10 random split) with the default options (rank 16, weighted λ = 0.05, 15
+    /// sweeps, predictions clamped to the training range [1, 5]): the test RMSE is at most 1.10× the
+    /// noise floor, the error of the planted model itself (the target). Measured 1.0987× on
+    /// seed 7 (seed 11: 1.0988×); the earlier default rank 32 measured 1.1031× clamped, 1.1061×
+    /// unclamped, and rank 12 1.096×: on this generator each of the 8 planted dimensions carries only
+    /// 0.0625 of variance per rating, close to λ, so every unneeded dimension costs a little.
     /// </summary>
     [Fact]
-    public void Fit_DefaultsOnMillionSyntheticRatings_ComesWithinTenAndAHalfPercentOfTheNoiseFloor()
+    public void Fit_DefaultsOnMillionSyntheticRatings_ComesWithinTenPercentOfTheNoiseFloor()
     {
         SyntheticData data = SyntheticDataset.Generate(new SyntheticOptions { Users = 6040, Items = 3706, Ratings = 1_000_000, Seed = 7 });
         DatasetSplit split = DatasetSplitter.RandomHoldout(data.Dataset, 0.1, seed: 3);
@@ -28,7 +26,7 @@ public sealed partial class AlsFactorizerTests
         double floor = data.NoiseFloorRmse(split.Test);
         double test = Math.Sqrt(model.MeanSquaredError(split.Test));
         model.PredictionRange.Should().Be(new RatingRange(1, 5));
-        test.Should().BeLessThanOrEqualTo(1.105 * floor, "measured 1.1031× with predictions clamped to [1, 5] (1.1061× unclamped)");
+        test.Should().BeLessThanOrEqualTo(1.10 * floor, "measured 1.0987×");
         test.Should().BeGreaterThan(0.98 * floor, "no model beats the planted one by much");
         Math.Sqrt(model.MeanSquaredError(split.Train)).Should().BeLessThan(test);
     }

@@ -309,7 +309,7 @@ public sealed partial class AlsFactorizerTests
     {
         var options = new AlsOptions();
 
-        options.Dimensions.Should().Be(32);
+        options.Dimensions.Should().Be(16);
         options.Iterations.Should().Be(15);
         options.Regularization.Should().Be(0.05);
         options.UseBiases.Should().BeTrue();

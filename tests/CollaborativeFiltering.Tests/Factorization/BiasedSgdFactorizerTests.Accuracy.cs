@@ -7,15 +7,13 @@ public sealed partial class BiasedSgdFactorizerTests
 {
     /// <summary>
     /// MovieLens-1M-shaped synthetic data (planted rank 8, noise σ = 0.5, 90/10 random split) with
-    /// the default options (predictions clamped to the training range [1, 5]): the test RMSE comes
-    /// within 10.5 % of the noise floor (the error of the planted model itself). Measured 1.1034× on
-    /// seed 1 (1.1076× without clamping; unclamped 1.108× on seeds 1, 2 and 7). The defaults are tuned for real
-    /// MovieLens, whose interactions are weaker and noisier: the fixed per-rating penalty λ = 0.05
-    /// shrinks the synthetic data's strong planted interactions a little, and λ ≤ 0.04 would come
-    /// nearer (≈ 1.10×) but overfits small noisy sets (see <see cref="BiasedSgdOptions"/>).
+    /// the default options (d = 50, λ = 0.045, predictions clamped to the training range [1, 5]): the
+    /// test RMSE is at most 1.10× the noise floor (the error of the planted model itself), the
+    /// issue's target. Measured 1.0967× on seed 1 (seeds 2 and 7: 1.0970×, 1.0977×); the earlier
+    /// defaults (d = 100, λ = 0.05) measured 1.1034× clamped, 1.1076× unclamped.
     /// </summary>
     [Fact]
-    public void Fit_DefaultsOnMillionSyntheticRatings_ComesWithinTenAndAHalfPercentOfTheNoiseFloor()
+    public void Fit_DefaultsOnMillionSyntheticRatings_ComesWithinTenPercentOfTheNoiseFloor()
     {
         SyntheticData data = SyntheticDataset.Generate(new SyntheticOptions { Users = 6040, Items = 3706, Ratings = 1_000_000, Seed = 1 });
         DatasetSplit split = DatasetSplitter.RandomHoldout(data.Dataset, 0.1, seed: 1);
@@ -25,7 +23,7 @@ public sealed partial class BiasedSgdFactorizerTests
         double floor = data.NoiseFloorRmse(split.Test);
         double test = Math.Sqrt(model.MeanSquaredError(split.Test));
         model.PredictionRange.Should().Be(new RatingRange(1, 5));
-        test.Should().BeLessThanOrEqualTo(1.105 * floor, "measured 1.1034× with predictions clamped to [1, 5] (1.1076× unclamped)");
+        test.Should().BeLessThanOrEqualTo(1.10 * floor, "measured 1.0967×");
         test.Should().BeGreaterThan(floor * 0.98, "no model beats the planted one by much");
         Math.Sqrt(model.MeanSquaredError(split.Train)).Should().BeLessThan(test);
     }

@@ -532,11 +532,11 @@ public sealed partial class BiasedSgdFactorizerTests
     {
         BiasedSgdOptions options = new BiasedSgdFactorizer().Options;
 
-        options.Dimensions.Should().Be(100);
+        options.Dimensions.Should().Be(50);
         options.Iterations.Should().Be(60);
         options.LearningRate.Should().Be(0.01);
         options.BiasLearningRate.Should().BeNull();
-        options.Regularization.Should().Be(0.05);
+        options.Regularization.Should().Be(0.045);
         options.BiasRegularization.Should().Be(0.02);
         options.InitStdDev.Should().Be(0.1);
         options.LearningRateDecay.Should().Be(0.97);
