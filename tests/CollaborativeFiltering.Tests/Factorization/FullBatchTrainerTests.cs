@@ -7,8 +7,9 @@ public sealed class FullBatchTrainerTests
 {
     [Theory]
     [InlineData(3)]  // scalar kernels
-    [InlineData(10)] // vector kernels with a masked tail
-    [InlineData(16)] // vector kernels, no tail
+    [InlineData(10)] // rows padded with zero columns to whole vectors
+    [InlineData(16)] // vector kernels, no padding
+    [InlineData(30)] // the notebook's d, padded to 32
     public void ComputeGradient_EachLossTerm_MatchesCentralFiniteDifferences(int d)
     {
         RatingsDataset train = FullBatchTestData.Random(12, 9, 0.4, seed: d);
@@ -43,6 +44,53 @@ public sealed class FullBatchTrainerTests
         losses.Gravity.Should().BeApproximately(g, 1e-5 * g);
         losses.Regularization.Should().BeApproximately(r, 1e-5 * r);
         losses.ObservedMse.Should().BeApproximately(mse, 1e-5 * mse);
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(7)]
+    [InlineData(8)]
+    [InlineData(10)]
+    [InlineData(30)]
+    [InlineData(50)]
+    [InlineData(64)]
+    [InlineData(100)]
+    public void PaddedDimensions_WholeVectorsAtLittleExtraCost(int d)
+    {
+        int padded = FullBatchTrainer.PaddedDimensions(d);
+
+        padded.Should().BeGreaterThanOrEqualTo(d);
+        if (d < 8)
+        {
+            padded.Should().Be(d, "below one 256-bit vector the scalar kernels run on the rows as they are");
+        }
+        else if (System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
+        {
+            (padded % 8).Should().Be(0);
+            (padded - d).Should().BeLessThanOrEqualTo(Math.Max(7, d / 8), "at most the rest of a 256-bit vector, or an eighth of d for 512-bit ones");
+        }
+    }
+
+    [Fact]
+    public void Step_PaddedRows_PaddingNeverLeaksIntoTheResult()
+    {
+        // d = 30 is computed on rows of 32; the model, gradients and Gram matrices come back at d = 30.
+        RatingsDataset train = FullBatchTestData.Random(25, 18, 0.3, seed: 8);
+        const int d = 30;
+        float[] u = FullBatchTestData.RandomMatrix(25, d, 0.5, seed: 3);
+        float[] v = FullBatchTestData.RandomMatrix(18, d, 0.5, seed: 4);
+        (double mse, double r, double g) = FullBatchTestData.Losses(train, FullBatchTestData.ToDouble(u), FullBatchTestData.ToDouble(v), d);
+        using FullBatchTrainer trainer = new RegularizedFactorizer(new RegularizedOptions { Dimensions = d, MaxDegreeOfParallelism = 2 }).CreateTrainer(train, u, v);
+
+        FullBatchLosses losses = trainer.Step();
+
+        trainer.Users.Should().HaveCount(25 * d);
+        trainer.Items.Should().HaveCount(18 * d);
+        trainer.UserGram.Length.Should().Be(d * d);
+        trainer.ItemGram.Length.Should().Be(d * d);
+        losses.ObservedMse.Should().BeApproximately(mse, 1e-5 * mse);
+        losses.Regularization.Should().BeApproximately(r, 1e-5 * r);
+        losses.Gravity.Should().BeApproximately(g, 1e-5 * g);
     }
 
     [Fact]

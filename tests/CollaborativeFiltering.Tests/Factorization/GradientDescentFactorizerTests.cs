@@ -43,7 +43,7 @@ public sealed class GradientDescentFactorizerTests
     [Fact]
     public void Fit_FromGivenStart_EqualsDoubleReferenceOverSeveralIterations()
     {
-        // d = 11 runs the vector kernels with a masked tail; the reference is plain double arithmetic.
+        // d = 11 runs the vector kernels on rows padded to 16; the reference is plain double arithmetic.
         RatingsDataset train = FullBatchTestData.Random(40, 30, 0.3, seed: 3);
         const int d = 11;
         float[] u0 = FullBatchTestData.RandomMatrix(40, d, 0.4, 1), v0 = FullBatchTestData.RandomMatrix(30, d, 0.4, 2);
