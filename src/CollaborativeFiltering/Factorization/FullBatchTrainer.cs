@@ -43,6 +43,13 @@ internal sealed class FullBatchTrainer : IPoolWork, IDisposable
     /// <summary>Work per block, in multiply-adds (about 10–20 µs).</summary>
     private const long BlockCost = 32_768;
 
+    /// <summary>
+    /// The most bytes of U rows the item pass gathers from at a time. Beyond it (the ML-10M shape:
+    /// 70k users × d = 64 is 18 MB) the item pass runs over slices of users of this size, so that the
+    /// U rows and the residuals it reads stay in a core's L2 cache instead of missing on every rating.
+    /// </summary>
+    internal const int UserSliceBytes = 1 << 20;
+
     /// <summary>Gram rows per task.</summary>
     private const int GramRowsPerTask = 4;
 
@@ -81,6 +88,12 @@ internal sealed class FullBatchTrainer : IPoolWork, IDisposable
 
     private readonly int[] _userBlocks;
     private readonly int[] _itemBlocks;
+
+    /// <summary>Bounds of the user slices the item pass runs over in turn (one slice while U fits in <see cref="UserSliceBytes"/>).</summary>
+    private readonly int[] _userSlices;
+
+    /// <summary>Per item, where its next slice's ratings start in the item-major CSR (empty with one slice).</summary>
+    private readonly int[] _itemCursor;
     private readonly int[] _validationBlocks;
     private readonly double[] _userSse;
     private readonly double[] _userNorms;
@@ -96,11 +109,13 @@ internal sealed class FullBatchTrainer : IPoolWork, IDisposable
     private float[] _vNext;
 
     private Phase _phase;
+    private int _userSlice;
     private int _nextTask;
     private bool _gradientOnly;
 
     /// <summary>Prepares a fit; takes ownership of <paramref name="users"/> (N·d) and <paramref name="items"/> (M·d) as the starting point.</summary>
-    public FullBatchTrainer(RatingsDataset train, RatingsDataset? validation, int dimensions, double learningRate, double regularizationWeight, double gravityWeight, int maxThreads, float[] users, float[] items)
+    /// <remarks><paramref name="usersPerSlice"/> overrides the users per slice of the item pass (0: automatic, see <see cref="UserSliceBytes"/>); tests use it to run the sliced pass on small data.</remarks>
+    public FullBatchTrainer(RatingsDataset train, RatingsDataset? validation, int dimensions, double learningRate, double regularizationWeight, double gravityWeight, int maxThreads, float[] users, float[] items, int usersPerSlice = 0)
     {
         Debug.Assert(train.Count > 0);
         _dimensions = dimensions;
@@ -140,6 +155,21 @@ internal sealed class FullBatchTrainer : IPoolWork, IDisposable
         (_stepA, _stepBU, _stepBV, _stepC) = ((float)(learningRate * a), (float)(learningRate * bu), (float)(learningRate * bv), (float)(learningRate * c));
 
         int rowCost = _gravity ? (_d * _d) + (2 * _d) : 2 * _d;
+        int perSlice = usersPerSlice > 0 ? usersPerSlice
+            : (long)_n * _d * sizeof(float) <= 2L * UserSliceBytes ? Math.Max(_n, 1)
+            : Math.Max(1, UserSliceBytes / (_d * sizeof(float)));
+        _userSlices = new int[((_n + perSlice - 1) / perSlice) + 1];
+        for (int k = 1; k < _userSlices.Length; k++)
+        {
+            _userSlices[k] = Math.Min(_n, k * perSlice);
+        }
+
+        if (_userSlices.Length < 2)
+        {
+            _userSlices = [0, _n];
+        }
+
+        _itemCursor = _userSlices.Length > 2 ? new int[_m] : [];
         _userBlocks = Partition(_userOffsets, _d, rowCost);
         _itemBlocks = Partition(_itemOffsets, _d, rowCost);
         _validationBlocks = _validationOffsets is null ? [0] : Partition(_validationOffsets, _d, _d);
@@ -314,7 +344,11 @@ internal sealed class FullBatchTrainer : IPoolWork, IDisposable
         }
 
         RunPhase(Phase.Users);
-        RunPhase(Phase.Items);
+        for (_userSlice = 0; _userSlice < _userSlices.Length - 1; _userSlice++)
+        {
+            RunPhase(Phase.Items);
+        }
+
         double sse = 0, userNorms = 0, itemNorms = 0;
         for (int b = 0; b < _userSse.Length; b++)
         {
@@ -476,17 +510,26 @@ internal sealed class FullBatchTrainer : IPoolWork, IDisposable
         _userNorms[block] = norms;
     }
 
+    /// <summary>
+    /// Items [first, end) of an item block, their ratings by the users of the current user slice
+    /// (<see cref="_userSlice"/>): Σ e·U_i accumulated in the row's scratch (one slice) or in its row
+    /// of V' (several slices, continuing from <see cref="_itemCursor"/>), then on the last slice the
+    /// step (or gradient) of each row. Every row sums its ratings in user order, whatever the slices.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void ItemBlock(int block, float[] scratch)
     {
         int d = _d;
         float[] u = _u, v = _v, next = _vNext, residuals = _residuals;
         int[] offsets = _itemOffsets, users = _itemUsers, link = _itemToUser;
-        Span<float> data = scratch.AsSpan(0, d);
+        int slices = _userSlices.Length - 1, slice = _userSlice;
+        bool sliced = slices > 1, firstSlice = slice == 0, lastSlice = slice == slices - 1;
+        int userEnd = _userSlices[slice + 1];
+        Span<float> scratchData = scratch.AsSpan(0, d);
         ReadOnlySpan<float> gravity = scratch.AsSpan(d, d); // stays 0 without gravity
         ReadOnlySpan<float> gravityRows = _gravityV;
         int first = _itemBlocks[block], end = _itemBlocks[block + 1];
-        if (_gravity)
+        if (_gravity && lastSlice)
         {
             // V_j·UᵀU for the block's rows, four rows at a time.
             FactorKernels.MultiplyRows(v.AsSpan(first * d, (end - first) * d), end - first, d, _gramU, _gravityV.AsSpan(first * d, (end - first) * d));
@@ -497,14 +540,36 @@ internal sealed class FullBatchTrainer : IPoolWork, IDisposable
         ref int userRef = ref MemoryMarshal.GetArrayDataReference(users);
         ref int linkRef = ref MemoryMarshal.GetArrayDataReference(link);
         ref float residualRef = ref MemoryMarshal.GetArrayDataReference(residuals);
-        ref float dataRef = ref MemoryMarshal.GetReference(data);
         bool grouped = Vector256.IsHardwareAccelerated && d >= 8;
         double norms = 0;
         for (int r = first; r < end; r++)
         {
-            ReadOnlySpan<float> x = v.AsSpan(r * d, d);
-            data.Clear();
-            int q = offsets[r], qe = offsets[r + 1];
+            Span<float> data = sliced ? next.AsSpan(r * d, d) : scratchData;
+            int q, qe;
+            if (sliced)
+            {
+                q = firstSlice ? offsets[r] : _itemCursor[r];
+                qe = q;
+                int rowEnd = offsets[r + 1];
+                while (qe < rowEnd && users[qe] < userEnd)
+                {
+                    qe++;
+                }
+
+                _itemCursor[r] = qe;
+            }
+            else
+            {
+                q = offsets[r];
+                qe = offsets[r + 1];
+            }
+
+            if (firstSlice)
+            {
+                data.Clear();
+            }
+
+            ref float dataRef = ref MemoryMarshal.GetReference(data);
             for (; grouped && q <= qe - 4; q += 4)
             {
                 FactorKernels.MultiplyAdd4(
@@ -521,6 +586,18 @@ internal sealed class FullBatchTrainer : IPoolWork, IDisposable
                 FactorKernels.MultiplyAdd(residuals[link[q]], u.AsSpan(users[q] * d, d), data);
             }
 
+            if (!lastSlice)
+            {
+                continue;
+            }
+
+            if (sliced)
+            {
+                // The step reads the accumulated data while writing the same row: step from a copy.
+                data.CopyTo(scratchData);
+            }
+
+            ReadOnlySpan<float> x = v.AsSpan(r * d, d);
             norms += FactorKernels.Dot(x, x);
             if (_gravity)
             {
@@ -529,15 +606,18 @@ internal sealed class FullBatchTrainer : IPoolWork, IDisposable
 
             if (_gradientOnly)
             {
-                FactorKernels.Gradient(x, data, gravity, _gradA, _gradBV, _gradC, next.AsSpan(r * d, d));
+                FactorKernels.Gradient(x, scratchData, gravity, _gradA, _gradBV, _gradC, next.AsSpan(r * d, d));
             }
             else
             {
-                FactorKernels.Step(x, data, gravity, _stepA, _stepBV, _stepC, next.AsSpan(r * d, d));
+                FactorKernels.Step(x, scratchData, gravity, _stepA, _stepBV, _stepC, next.AsSpan(r * d, d));
             }
         }
 
-        _itemNorms[block] = norms;
+        if (lastSlice)
+        {
+            _itemNorms[block] = norms;
+        }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]

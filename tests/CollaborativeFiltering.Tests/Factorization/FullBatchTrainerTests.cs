@@ -93,6 +93,61 @@ public sealed class FullBatchTrainerTests
         losses.Gravity.Should().BeApproximately(g, 1e-5 * g);
     }
 
+    [Theory]
+    [InlineData(10, 0.0, 0.0, 1)]
+    [InlineData(10, 0.1, 1.0, 3)]
+    [InlineData(30, 0.0, 0.0, 7)]
+    [InlineData(30, 0.1, 1.0, 16)]
+    [InlineData(3, 0.1, 1.0, 5)]
+    public void Step_ItemPassOverUserSlices_SameStepAsOnePass(int d, double regularization, double gravity, int usersPerSlice)
+    {
+        RatingsDataset train = FullBatchTestData.Random(40, 25, 0.3, seed: 17 + d);
+        float[] u = FullBatchTestData.RandomMatrix(40, d, 0.5, seed: 5);
+        float[] v = FullBatchTestData.RandomMatrix(25, d, 0.5, seed: 6);
+        using var whole = new FullBatchTrainer(train, null, d, 3, regularization, gravity, 2, (float[])u.Clone(), (float[])v.Clone());
+        using var sliced = new FullBatchTrainer(train, null, d, 3, regularization, gravity, 2, (float[])u.Clone(), (float[])v.Clone(), usersPerSlice);
+
+        for (int step = 0; step < 3; step++)
+        {
+            FullBatchLosses a = whole.Step();
+            FullBatchLosses b = sliced.Step();
+            b.ObservedMse.Should().BeApproximately(a.ObservedMse, 1e-6 * a.ObservedMse);
+            b.Regularization.Should().BeApproximately(a.Regularization, 1e-6 * a.Regularization);
+        }
+
+        // Each item sums its ratings in user order either way; only the grouping by four may differ at slice edges.
+        sliced.Items.Should().Equal(whole.Items, (x, y) => Math.Abs(x - y) <= 1e-5f * Math.Max(1, Math.Abs(y)));
+        sliced.Users.Should().Equal(whole.Users, (x, y) => Math.Abs(x - y) <= 1e-5f * Math.Max(1, Math.Abs(y)));
+    }
+
+    [Fact]
+    public void Step_ItemPassOverUserSlices_BitIdenticalForAnyThreadCount()
+    {
+        const int d = 12;
+        RatingsDataset train = FullBatchTestData.Random(60, 45, 0.3, seed: 23);
+        float[] u = FullBatchTestData.RandomMatrix(60, d, 0.5, seed: 7);
+        float[] v = FullBatchTestData.RandomMatrix(45, d, 0.5, seed: 8);
+        float[]? reference = null;
+        foreach (int threads in new[] { 1, 2, 3 })
+        {
+            using var trainer = new FullBatchTrainer(train, null, d, 3, 0.1, 1, threads, (float[])u.Clone(), (float[])v.Clone(), usersPerSlice: 9);
+            for (int step = 0; step < 4; step++)
+            {
+                trainer.Step();
+            }
+
+            float[] result = [.. trainer.Users, .. trainer.Items];
+            if (reference is null)
+            {
+                reference = result;
+            }
+            else
+            {
+                result.Select(BitConverter.SingleToInt32Bits).Should().Equal(reference.Select(BitConverter.SingleToInt32Bits));
+            }
+        }
+    }
+
     [Fact]
     public void Step_GramMatricesAreThoseOfTheStartingPoint()
     {
