@@ -74,8 +74,9 @@ public sealed class AlsFactorizer : IMatrixFactorizer
         var items = new float[m * d];
         AlsPartition.FillNormal(new Random(options.Seed), items, options.InitStdDev);
         cancellationToken.ThrowIfCancellationRequested();
-        using var trainer = new AlsTrainer(train, validation, d, options.Regularization, options.UseBiases, options.ThreadCount, new float[n * d], items, new float[n], new float[m]);
-        return Train(trainer, options, options.ClipPredictions ? train.ValueRange : null, _logger, progress, cancellationToken);
+        RatingRange? range = options.ClipPredictions ? train.ValueRange : null;
+        using var trainer = new AlsTrainer(train, validation, d, options.Regularization, options.UseBiases, options.ThreadCount, new float[n * d], items, new float[n], new float[m], range);
+        return Train(trainer, options, range, _logger, progress, cancellationToken);
     }
 
     /// <summary>Creates a trainer positioned at the given item factors and biases (taken over), for exactness tests and benchmarks.</summary>

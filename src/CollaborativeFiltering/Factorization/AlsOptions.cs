@@ -71,8 +71,9 @@ public sealed record AlsOptions : FactorizationOptions
     /// always further from any rating than 5 is: clamping never increases an error and lowers the RMSE
     /// of every model whose predictions overshoot the scale (Surprise clips every prediction to the
     /// rating scale by default). Only rating predictions (<c>Predict</c>, <c>MeanSquaredError</c>,
-    /// <c>RegressionMetrics</c>) are clamped, never ranking scores. The losses reported during training
-    /// are those of the raw model. Turn it off to study the raw predictions.
+    /// <c>RegressionMetrics</c>) are clamped, never ranking scores. During training the validation MSE
+    /// (and so early stopping) is that of the clamped predictions, as the model will give them, while
+    /// the training loss is the objective's, of the raw model. Turn it off to study the raw predictions.
     /// </remarks>
     public bool ClipPredictions { get; init; } = true;
 

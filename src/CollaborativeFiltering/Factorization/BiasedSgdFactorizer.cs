@@ -149,7 +149,8 @@ public sealed class BiasedSgdFactorizer : IMatrixFactorizer
         cancellationToken.ThrowIfCancellationRequested();
         BiasedSgdOptions options = Options;
         int d = options.Dimensions;
-        using var trainer = new BiasedSgdTrainer(train, validation, d, options.Seed, options.ThreadCount, users, items);
+        RatingRange? range = options.ClipPredictions ? train.ValueRange : null;
+        using var trainer = new BiasedSgdTrainer(train, validation, d, options.Seed, options.ThreadCount, users, items, range);
         double learningRate = options.LearningRate;
         double biasLearningRate = options.EffectiveBiasLearningRate;
         float lambda = (float)options.Regularization, biasLambda = (float)options.BiasRegularization;
@@ -271,7 +272,6 @@ public sealed class BiasedSgdFactorizer : IMatrixFactorizer
             Log.BiasedSgdFitCompleted(_logger, epoch, elapsedMilliseconds, trainMse);
         }
 
-        RatingRange? range = options.ClipPredictions ? train.ValueRange : null;
         return bestUsers is not null
             ? new FactorizationModel(train.Catalog, d, bestUsers, bestItems!, bestUserBiases, bestItemBiases, trainer.GlobalMean, options, range)
             : new FactorizationModel(train.Catalog, d, trainer.CopyUsers(), trainer.CopyItems(), trainer.UserBiases, trainer.ItemBiases, trainer.GlobalMean, options, range);

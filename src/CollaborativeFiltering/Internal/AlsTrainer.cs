@@ -51,6 +51,9 @@ internal sealed class AlsTrainer : IPoolWork, IDisposable
     private readonly int[] _userBlocks;
     private readonly int[] _itemBlocks;
     private readonly int[] _validationBlocks;
+
+    /// <summary>The range validation predictions are clamped to, as the trained model's <c>Predict</c> will (null: none); the training error stays that of the objective.</summary>
+    private readonly RatingRange? _validationRange;
     private readonly double[] _blockSse;
     private readonly double[] _blockUserPenalty;
     private readonly double[] _blockItemPenalty;
@@ -76,8 +79,10 @@ internal sealed class AlsTrainer : IPoolWork, IDisposable
     /// <param name="items">V, M·d.</param>
     /// <param name="userBiases">b_u, N (zeros without biases).</param>
     /// <param name="itemBiases">b_i, M (zeros without biases).</param>
-    public AlsTrainer(RatingsDataset train, RatingsDataset? validation, int dimensions, double lambda, bool biases, int maxThreads, float[] users, float[] items, float[] userBiases, float[] itemBiases)
+    /// <param name="validationRange">The range the validation predictions are clamped to (the model's prediction range), or <see langword="null"/>.</param>
+    public AlsTrainer(RatingsDataset train, RatingsDataset? validation, int dimensions, double lambda, bool biases, int maxThreads, float[] users, float[] items, float[] userBiases, float[] itemBiases, RatingRange? validationRange = null)
     {
+        _validationRange = validationRange;
         Debug.Assert(train.Count > 0 && lambda > 0);
         _d = dimensions;
         _dp = AlsGramKernel.PaddedDimensions(dimensions);
@@ -275,7 +280,7 @@ internal sealed class AlsTrainer : IPoolWork, IDisposable
                     else
                     {
                         int b = t - userTasks - itemTasks;
-                        _blockValidationSse[b] = SquaredError(_validationBlocks[b], _validationBlocks[b + 1], _validationOffsets!, _validationItems!, _validationValues!);
+                        _blockValidationSse[b] = SquaredError(_validationBlocks[b], _validationBlocks[b + 1], _validationOffsets!, _validationItems!, _validationValues!, _validationRange);
                     }
                 }
 
@@ -414,7 +419,7 @@ internal sealed class AlsTrainer : IPoolWork, IDisposable
     private void EvaluateUsers(int block)
     {
         int r0 = _userBlocks[block], r1 = _userBlocks[block + 1];
-        _blockSse[block] = SquaredError(r0, r1, _userOffsets, _userItems, _userValues);
+        _blockSse[block] = SquaredError(r0, r1, _userOffsets, _userItems, _userValues, null);
         _blockUserPenalty[block] = Penalty(_userBlocks, block, _userOffsets, _u, _bu);
     }
 
@@ -444,12 +449,14 @@ internal sealed class AlsTrainer : IPoolWork, IDisposable
         return penalty;
     }
 
-    /// <summary>Σ (r − μ − b_u − b_i − ⟨p_u, q_i⟩)² over users [r0, r1) of a user-major CSR, in double.</summary>
+    /// <summary>Σ (r − μ − b_u − b_i − ⟨p_u, q_i⟩)² over users [r0, r1) of a user-major CSR, in double; the predictions clamped to <paramref name="range"/> when given.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private double SquaredError(int r0, int r1, int[] offsets, int[] items, float[] values)
+    private double SquaredError(int r0, int r1, int[] offsets, int[] items, float[] values, RatingRange? range)
     {
         int d = _d;
         float[] u = _u, v = _v, bv = _bv;
+        bool clamp = range.HasValue;
+        float low = range.GetValueOrDefault().Min, high = range.GetValueOrDefault().Max;
         double sse = 0;
         for (int r = r0; r < r1; r++)
         {
@@ -460,21 +467,25 @@ internal sealed class AlsTrainer : IPoolWork, IDisposable
             {
                 int i0 = items[p], i1 = items[p + 1], i2 = items[p + 2], i3 = items[p + 3];
                 Vector128<float> dots = FactorKernels.Dot4(x, v.AsSpan(i0 * d, d), v.AsSpan(i1 * d, d), v.AsSpan(i2 * d, d), v.AsSpan(i3 * d, d));
-                double e0 = values[p] - (baseline + bv[i0] + dots.GetElement(0));
-                double e1 = values[p + 1] - (baseline + bv[i1] + dots.GetElement(1));
-                double e2 = values[p + 2] - (baseline + bv[i2] + dots.GetElement(2));
-                double e3 = values[p + 3] - (baseline + bv[i3] + dots.GetElement(3));
+                double e0 = values[p] - Clamp(baseline + bv[i0] + dots.GetElement(0), clamp, low, high);
+                double e1 = values[p + 1] - Clamp(baseline + bv[i1] + dots.GetElement(1), clamp, low, high);
+                double e2 = values[p + 2] - Clamp(baseline + bv[i2] + dots.GetElement(2), clamp, low, high);
+                double e3 = values[p + 3] - Clamp(baseline + bv[i3] + dots.GetElement(3), clamp, low, high);
                 sse += (e0 * e0) + (e1 * e1) + (e2 * e2) + (e3 * e3);
             }
 
             for (; p < pe; p++)
             {
                 int i = items[p];
-                double e = values[p] - (baseline + bv[i] + FactorKernels.Dot(x, v.AsSpan(i * d, d)));
+                double e = values[p] - Clamp(baseline + bv[i] + FactorKernels.Dot(x, v.AsSpan(i * d, d)), clamp, low, high);
                 sse += e * e;
             }
         }
 
         return sse;
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        static float Clamp(float prediction, bool clamp, float low, float high) =>
+            !clamp ? prediction : prediction < low ? low : prediction > high ? high : prediction;
     }
 }

@@ -98,6 +98,9 @@ internal sealed class BiasedSgdTrainer : IPoolWork, IDisposable
     private readonly int _validationCount;
     private readonly int[] _trainChunks;
     private readonly int[] _validationChunks;
+
+    /// <summary>The range validation predictions are clamped to, as the trained model's <c>Predict</c> will (null: none); the training error stays that of the objective.</summary>
+    private readonly RatingRange? _validationRange;
     private readonly double[] _evaluationSse;
 
     private readonly WorkerPool _pool;
@@ -112,8 +115,9 @@ internal sealed class BiasedSgdTrainer : IPoolWork, IDisposable
     private float _biasShrink;
 
     /// <summary>Prepares a fit from the starting factors <paramref name="users"/> (N·d) and <paramref name="items"/> (M·d), copied; rows without training ratings start (and stay) at zero.</summary>
-    public BiasedSgdTrainer(RatingsDataset train, RatingsDataset? validation, int dimensions, int seed, int maxThreads, float[] users, float[] items)
+    public BiasedSgdTrainer(RatingsDataset train, RatingsDataset? validation, int dimensions, int seed, int maxThreads, float[] users, float[] items, RatingRange? validationRange = null)
     {
+        _validationRange = validationRange;
         Debug.Assert(train.Count > 0);
         _d = dimensions;
         _stride = BiasedSgdKernels.Stride(dimensions);
@@ -513,6 +517,8 @@ internal sealed class BiasedSgdTrainer : IPoolWork, IDisposable
         int stride = _stride;
         ReadOnlySpan<float> u = UserRows, v = ItemRows;
         float[] bu = _bu, bi = _bi;
+        bool clamp = !train && _validationRange.HasValue;
+        float low = _validationRange.GetValueOrDefault().Min, high = _validationRange.GetValueOrDefault().Max;
         double sse = 0;
         for (int r = bounds[chunk], end = bounds[chunk + 1]; r < end; r++)
         {
@@ -521,7 +527,13 @@ internal sealed class BiasedSgdTrainer : IPoolWork, IDisposable
             for (int p = offsets[r], pe = offsets[r + 1]; p < pe; p++)
             {
                 int i = items[p];
-                double e = values[p] - (userPart + bi[i] + FactorKernels.Dot(x, v.Slice(i * stride, stride)));
+                float prediction = userPart + bi[i] + FactorKernels.Dot(x, v.Slice(i * stride, stride));
+                if (clamp)
+                {
+                    prediction = Math.Clamp(prediction, low, high);
+                }
+
+                double e = values[p] - prediction;
                 sse += e * e;
             }
         }

@@ -161,9 +161,9 @@ public sealed partial class AlsFactorizerTests
         int best = curve.IndexOf(curve.Min()) + 1;
         recorder.Reports.Should().HaveCount(best + 2, "the fit stops after two sweeps without improvement");
         recorder.Reports.Count.Should().BeLessThan(30);
+        model.MeanSquaredError(split.Test).Should().BeApproximately(curve.Min(), 1e-9, "the reported validation MSE is that of the model's (clamped) predictions");
+        model.MeanSquaredError(split.Test).Should().BeLessThan(curve[^1]);
         FactorizationModel raw = model.WithPredictionRange(null);
-        raw.MeanSquaredError(split.Test).Should().BeApproximately(curve.Min(), 1e-9, "the reported losses are the unclamped model's");
-        raw.MeanSquaredError(split.Test).Should().BeLessThan(curve[^1]);
         model.MeanSquaredError(split.Test).Should().BeLessThanOrEqualTo(raw.MeanSquaredError(split.Test), "clamping into the rating range never increases an error");
         logger.Entries.Should().Contain(e => e.Id.Id == 3006);
     }
