@@ -75,14 +75,10 @@ internal sealed class AlsImplicitTrainer : IPoolWork, IDisposable
     private readonly double _totalWeight;
 
     private readonly AlsScratch[] _scratch;
-    private readonly WorkerPool _pool;
+    private readonly PhaseRunner _runner;
 
     private Phase _phase;
     private Side _gramSide;
-    private int _nextTask;
-    private CancellationToken _cancellationToken;
-    private volatile bool _cancelled;
-    private volatile bool _failed;
 
     /// <summary>Prepares a fit and takes ownership of the given factors as the starting point.</summary>
     /// <param name="train">Non-empty interactions with non-negative finite values.</param>
@@ -155,7 +151,7 @@ internal sealed class AlsImplicitTrainer : IPoolWork, IDisposable
             _scratch[w] = new AlsScratch(_d, _d, weighted: cgSteps == 0);
         }
 
-        _pool = new WorkerPool(workers);
+        _runner = new PhaseRunner(workers);
     }
 
     private enum Phase
@@ -192,10 +188,10 @@ internal sealed class AlsImplicitTrainer : IPoolWork, IDisposable
     public bool HasValidation => _validationOffsets is not null;
 
     /// <summary>The number of workers, the calling thread included.</summary>
-    public int WorkerCount => _pool.WorkerCount;
+    public int WorkerCount => _runner.WorkerCount;
 
     /// <summary>Test hook: called with the block index before each solve block starts.</summary>
-    internal Action<int>? BlockStarting { get; set; }
+    internal Action<int>? BlockStarting { get => _runner.BlockStarting; set => _runner.BlockStarting = value; }
 
     /// <summary>Solves every user's row from the current Y (computing YᵀY first when it is not current).</summary>
     /// <returns><see langword="false"/> when a value became non-finite or a system was not positive definite.</returns>
@@ -261,7 +257,7 @@ internal sealed class AlsImplicitTrainer : IPoolWork, IDisposable
     }
 
     /// <inheritdoc/>
-    public void Dispose() => _pool.Dispose();
+    public void Dispose() => _runner.Dispose();
 
     /// <summary>
     /// The Gram matrix Σ_r f_r f_rᵀ of rows <c>[r0, r1)</c> of a row-major factor matrix, into
@@ -362,33 +358,33 @@ internal sealed class AlsImplicitTrainer : IPoolWork, IDisposable
                 int[] bounds = _gramSide == Side.Users ? _userGramBlocks : _itemGramBlocks;
                 float[] factors = _gramSide == Side.Users ? _x : _y;
                 int size = _dp * _dp;
-                for (int b = NextTask(); b < bounds.Length - 1; b = NextTask())
+                for (int b = _runner.NextTask(); b < bounds.Length - 1; b = _runner.NextTask())
                 {
                     Gram(factors, _d, bounds[b], bounds[b + 1], scratch, _gramPartials.AsSpan(b * size, size));
                 }
 
                 break;
             case Phase.Users:
-                for (int b = NextTask(); b < _userBlocks.Length - 1 && !Stop(b); b = NextTask())
+                for (int b = _runner.NextTask(); b < _userBlocks.Length - 1 && !_runner.Stop(b); b = _runner.NextTask())
                 {
                     for (int r = _userBlocks[b], end = _userBlocks[b + 1]; r < end; r++)
                     {
                         if (!SolveRow(r, _userOffsets, _userItems, _userValues, _y, _x, scratch))
                         {
-                            _failed = true;
+                            _runner.Fail();
                         }
                     }
                 }
 
                 break;
             case Phase.Items:
-                for (int b = NextTask(); b < _itemBlocks.Length - 1 && !Stop(b); b = NextTask())
+                for (int b = _runner.NextTask(); b < _itemBlocks.Length - 1 && !_runner.Stop(b); b = _runner.NextTask())
                 {
                     for (int r = _itemBlocks[b], end = _itemBlocks[b + 1]; r < end; r++)
                     {
                         if (!SolveRow(r, _itemOffsets, _itemUsers, _itemValues, _x, _y, scratch))
                         {
-                            _failed = true;
+                            _runner.Fail();
                         }
                     }
                 }
@@ -396,7 +392,7 @@ internal sealed class AlsImplicitTrainer : IPoolWork, IDisposable
                 break;
             case Phase.Evaluate:
                 int userTasks = _blockData.Length, itemTasks = _blockItemNorms.Length;
-                for (int t = NextTask(); t < userTasks + itemTasks + _blockValidation.Length; t = NextTask())
+                for (int t = _runner.NextTask(); t < userTasks + itemTasks + _blockValidation.Length; t = _runner.NextTask())
                 {
                     if (t < userTasks)
                     {
@@ -451,39 +447,14 @@ internal sealed class AlsImplicitTrainer : IPoolWork, IDisposable
 
     private bool RunSolve(Phase phase, CancellationToken cancellationToken)
     {
-        _cancellationToken = cancellationToken;
-        _cancelled = false;
-        _failed = false;
-        RunPhase(phase);
-        _cancellationToken = default;
-        if (_cancelled)
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-        }
-
-        return !_failed;
+        _phase = phase;
+        return _runner.RunSolve(this, cancellationToken);
     }
 
     private void RunPhase(Phase phase)
     {
         _phase = phase;
-        _nextTask = 0;
-        _pool.Run(this);
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private int NextTask() => Interlocked.Increment(ref _nextTask) - 1;
-
-    private bool Stop(int block)
-    {
-        if (_cancelled || _cancellationToken.IsCancellationRequested)
-        {
-            _cancelled = true;
-            return true;
-        }
-
-        BlockStarting?.Invoke(block);
-        return false;
+        _runner.Run(this);
     }
 
     /// <summary>The penalty weight of a row with <paramref name="count"/> interactions: λ·count (weighted-λ).</summary>

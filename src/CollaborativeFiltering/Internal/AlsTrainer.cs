@@ -60,13 +60,9 @@ internal sealed class AlsTrainer : IPoolWork, IDisposable
     private readonly double[] _blockValidationSse;
 
     private readonly AlsScratch[] _scratch;
-    private readonly WorkerPool _pool;
+    private readonly PhaseRunner _runner;
 
     private Phase _phase;
-    private int _nextTask;
-    private CancellationToken _cancellationToken;
-    private volatile bool _cancelled;
-    private volatile bool _failed;
 
     /// <summary>Prepares a fit and takes ownership of the given factor and bias arrays as the starting point.</summary>
     /// <param name="train">Non-empty training ratings.</param>
@@ -141,7 +137,7 @@ internal sealed class AlsTrainer : IPoolWork, IDisposable
             _scratch[w] = new AlsScratch(_d, _order, weighted: false);
         }
 
-        _pool = new WorkerPool(workers);
+        _runner = new PhaseRunner(workers);
     }
 
     private enum Phase
@@ -179,7 +175,7 @@ internal sealed class AlsTrainer : IPoolWork, IDisposable
     public bool HasValidation => _validationOffsets is not null;
 
     /// <summary>The number of workers, the calling thread included.</summary>
-    public int WorkerCount => _pool.WorkerCount;
+    public int WorkerCount => _runner.WorkerCount;
 
     /// <summary>The number of user blocks of a half-sweep (for tests).</summary>
     internal int UserBlockCount => _userBlocks.Length - 1;
@@ -188,7 +184,7 @@ internal sealed class AlsTrainer : IPoolWork, IDisposable
     internal ReadOnlySpan<int> UserBlockBounds => _userBlocks;
 
     /// <summary>Test hook: called with the block index before each solve block starts (on the worker's thread).</summary>
-    internal Action<int>? BlockStarting { get; set; }
+    internal Action<int>? BlockStarting { get => _runner.BlockStarting; set => _runner.BlockStarting = value; }
 
     /// <summary>Solves every user's row from the current V and item biases.</summary>
     /// <returns><see langword="false"/> when a system was not positive definite or a solution not finite (the fit diverged).</returns>
@@ -231,7 +227,7 @@ internal sealed class AlsTrainer : IPoolWork, IDisposable
         : SolveRow(row, _itemOffsets, _itemUsers, _itemValues, _u, _bu, _v, _bv, _scratch[worker]);
 
     /// <inheritdoc/>
-    public void Dispose() => _pool.Dispose();
+    public void Dispose() => _runner.Dispose();
 
     /// <inheritdoc/>
     void IPoolWork.Execute(int worker)
@@ -240,26 +236,26 @@ internal sealed class AlsTrainer : IPoolWork, IDisposable
         switch (_phase)
         {
             case Phase.Users:
-                for (int b = NextTask(); b < _userBlocks.Length - 1 && !Stop(b); b = NextTask())
+                for (int b = _runner.NextTask(); b < _userBlocks.Length - 1 && !_runner.Stop(b); b = _runner.NextTask())
                 {
                     for (int r = _userBlocks[b], end = _userBlocks[b + 1]; r < end; r++)
                     {
                         if (!SolveRow(r, _userOffsets, _userItems, _userValues, _v, _bv, _u, _bu, scratch))
                         {
-                            _failed = true;
+                            _runner.Fail();
                         }
                     }
                 }
 
                 break;
             case Phase.Items:
-                for (int b = NextTask(); b < _itemBlocks.Length - 1 && !Stop(b); b = NextTask())
+                for (int b = _runner.NextTask(); b < _itemBlocks.Length - 1 && !_runner.Stop(b); b = _runner.NextTask())
                 {
                     for (int r = _itemBlocks[b], end = _itemBlocks[b + 1]; r < end; r++)
                     {
                         if (!SolveRow(r, _itemOffsets, _itemUsers, _itemValues, _u, _bu, _v, _bv, scratch))
                         {
-                            _failed = true;
+                            _runner.Fail();
                         }
                     }
                 }
@@ -267,7 +263,7 @@ internal sealed class AlsTrainer : IPoolWork, IDisposable
                 break;
             case Phase.Evaluate:
                 int userTasks = _blockSse.Length, itemTasks = _blockItemPenalty.Length;
-                for (int t = NextTask(); t < userTasks + itemTasks + _blockValidationSse.Length; t = NextTask())
+                for (int t = _runner.NextTask(); t < userTasks + itemTasks + _blockValidationSse.Length; t = _runner.NextTask())
                 {
                     if (t < userTasks)
                     {
@@ -290,40 +286,14 @@ internal sealed class AlsTrainer : IPoolWork, IDisposable
 
     private bool RunSolve(Phase phase, CancellationToken cancellationToken)
     {
-        _cancellationToken = cancellationToken;
-        _cancelled = false;
-        _failed = false;
-        RunPhase(phase);
-        _cancellationToken = default;
-        if (_cancelled)
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-        }
-
-        return !_failed;
+        _phase = phase;
+        return _runner.RunSolve(this, cancellationToken);
     }
 
     private void RunPhase(Phase phase)
     {
         _phase = phase;
-        _nextTask = 0;
-        _pool.Run(this);
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private int NextTask() => Interlocked.Increment(ref _nextTask) - 1;
-
-    /// <summary>Checks cancellation before a block; once cancelled, every worker stops taking blocks.</summary>
-    private bool Stop(int block)
-    {
-        if (_cancelled || _cancellationToken.IsCancellationRequested)
-        {
-            _cancelled = true;
-            return true;
-        }
-
-        BlockStarting?.Invoke(block);
-        return false;
+        _runner.Run(this);
     }
 
     /// <summary>
