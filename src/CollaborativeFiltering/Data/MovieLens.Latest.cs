@@ -12,6 +12,11 @@ public static partial class MovieLens
     /// <summary>The latest releases' columns: userId,movieId,rating,timestamp after a header line.</summary>
     private static readonly RatingsLayout LayoutLatest = new(0, 1, 2, 3, 4, ExactFieldCount: true, HasHeader: true, Header: "userId,movieId,rating,timestamp");
 
+    /// <summary>The latest releases' files: UTF-8 CSV with quoting and a header line; no users file.</summary>
+    private static readonly Release ReleaseLatest = new(
+        FileLatestRatings, "MovieLens latest ratings", LayoutLatest, Encoding.UTF8, RatingsSeparator: ",", MetadataSeparator: ",", Quoted: true,
+        FileLatestMovies, ReadMoviesCsv, Genres: []);
+
     /// <summary>
     /// Loads a MovieLens "latest"-style release (latest, latest-small, 20M, 25M, 32M) from its
     /// folder: the ratings of <c>ratings.csv</c> (half-star ratings) over the items of
@@ -29,20 +34,8 @@ public static partial class MovieLens
     /// <exception cref="RatingsFormatException">A file is malformed, a rating names a movie missing from <c>movies.csv</c>, or a pair is rated twice under <see cref="DuplicatePolicy.Reject"/>.</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
     [SuppressMessage("ApiDesign", "RS0026:Do not add multiple public overloads with optional parameters", Justification = "The overloads differ in their first required parameter (a folder path or streams), so no call is ambiguous.")]
-    public static RatingsDataset LoadLatest(string directory, MovieLensLoadOptions? options = null, CancellationToken cancellationToken = default)
-    {
-        options = CheckOptions(options);
-        string folder = LocateFile(directory, FileLatestRatings, "MovieLens latest ratings");
-        ItemTable? items = null;
-        if (Optional(folder, FileLatestMovies) is { } moviesPath)
-        {
-            using LineReader reader = OpenFile(moviesPath, Encoding.UTF8, ",", true, cancellationToken);
-            items = ReadMoviesCsv(reader);
-        }
-
-        using LineReader ratings = OpenFile(Path.Combine(folder, FileLatestRatings), Encoding.UTF8, ",", true, cancellationToken);
-        return ReadShared(null, items, [ratings], LayoutLatest, options)[0];
-    }
+    public static RatingsDataset LoadLatest(string directory, MovieLensLoadOptions? options = null, CancellationToken cancellationToken = default) =>
+        LoadFromFolder(ReleaseLatest, directory, options, cancellationToken);
 
     /// <summary>
     /// Loads a MovieLens "latest"-style release from streams (left open): <c>ratings.csv</c> and
@@ -60,25 +53,13 @@ public static partial class MovieLens
     /// <exception cref="RatingsFormatException">A stream is malformed, a rating names an unknown movie, or a pair is rated twice under <see cref="DuplicatePolicy.Reject"/>.</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
     [SuppressMessage("ApiDesign", "RS0026:Do not add multiple public overloads with optional parameters", Justification = "The overloads differ in their first required parameter (a folder path or streams), so no call is ambiguous.")]
-    public static RatingsDataset LoadLatest(Stream ratings, Stream? movies, MovieLensLoadOptions? options = null, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(ratings);
-        options = CheckOptions(options);
-        ItemTable? items = null;
-        if (movies is not null)
-        {
-            using LineReader reader = OpenStream(movies, FileLatestMovies, Encoding.UTF8, ",", true, cancellationToken);
-            items = ReadMoviesCsv(reader);
-        }
-
-        using LineReader data = OpenStream(ratings, FileLatestRatings, Encoding.UTF8, ",", true, cancellationToken);
-        return ReadShared(null, items, [data], LayoutLatest, options)[0];
-    }
+    public static RatingsDataset LoadLatest(Stream ratings, Stream? movies, MovieLensLoadOptions? options = null, CancellationToken cancellationToken = default) =>
+        LoadFromStreams(ReleaseLatest, ratings, movies, null, options, cancellationToken);
 
     /// <summary><c>movies.csv</c>: a header, then movieId,title,genres with RFC 4180 quoting.</summary>
-    private static ItemTable ReadMoviesCsv(LineReader reader)
+    private static ItemTable ReadMoviesCsv(LineReader reader, IReadOnlyList<string> genres)
     {
         RatingsParser.SkipHeader(reader, "movieId,title,genres", "there are no movies");
-        return ReadMovieLines(reader, new GenreVocabulary(), "a movie line");
+        return ReadMovieLines(reader, new GenreVocabulary(genres), "a movie line");
     }
 }

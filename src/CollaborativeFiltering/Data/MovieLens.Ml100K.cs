@@ -17,6 +17,12 @@ public static partial class MovieLens
 
     /// <summary>The 19 genre flag columns of <c>u.item</c>, in order, used when there is no <c>u.genre</c>.</summary>
     private static readonly string[] Genres100K = MovieLensGenreNames.Ml100K;
+
+    /// <summary>The 100k's files: Latin-1, tab-separated ratings, '|'-separated metadata.</summary>
+    private static readonly Release Release100K = new(
+        FileU100KData, "MovieLens 100k ratings", Layout100K, Encoding.Latin1, RatingsSeparator: "	", MetadataSeparator: "|", Quoted: false,
+        FileU100KItems, ReadItems100K, Genres100K, FileU100KUsers, ReadUsers100K, FileU100KGenres, ReadGenres100K);
+
     /// <summary>
     /// Loads MovieLens 100k from its folder: the ratings of <c>u.data</c> over the catalogue of
     /// <c>u.user</c> (943 users) and <c>u.item</c> (1682 items), with genres named by <c>u.genre</c>.
@@ -33,14 +39,8 @@ public static partial class MovieLens
     /// <exception cref="RatingsFormatException">A file is malformed, a rating names an id missing from <c>u.user</c>/<c>u.item</c>, or a pair is rated twice under <see cref="DuplicatePolicy.Reject"/>.</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
     [SuppressMessage("ApiDesign", "RS0026:Do not add multiple public overloads with optional parameters", Justification = "The overloads differ in their first required parameter (a folder path or streams), so no call is ambiguous.")]
-    public static RatingsDataset Load100K(string directory, MovieLensLoadOptions? options = null, CancellationToken cancellationToken = default)
-    {
-        options = CheckOptions(options);
-        string folder = LocateFile(directory, FileU100KData, "MovieLens 100k ratings");
-        Read100KMetadata(folder, out UserTable? users, out ItemTable? items, cancellationToken);
-        using LineReader ratings = OpenFile(Path.Combine(folder, FileU100KData), Encoding.Latin1, "\t", false, cancellationToken);
-        return ReadShared(users, items, [ratings], Layout100K, options)[0];
-    }
+    public static RatingsDataset Load100K(string directory, MovieLensLoadOptions? options = null, CancellationToken cancellationToken = default) =>
+        LoadFromFolder(Release100K, directory, options, cancellationToken);
 
     /// <summary>
     /// Loads MovieLens 100k from streams (left open): <c>u.data</c>, and optionally <c>u.item</c>
@@ -60,52 +60,8 @@ public static partial class MovieLens
     /// <exception cref="RatingsFormatException">A stream is malformed, a rating names an unknown id, or a pair is rated twice under <see cref="DuplicatePolicy.Reject"/>.</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
     [SuppressMessage("ApiDesign", "RS0026:Do not add multiple public overloads with optional parameters", Justification = "The overloads differ in their first required parameter (a folder path or streams), so no call is ambiguous.")]
-    public static RatingsDataset Load100K(Stream ratings, Stream? items, Stream? users, MovieLensLoadOptions? options = null, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(ratings);
-        options = CheckOptions(options);
-        ItemTable? itemTable = null;
-        UserTable? userTable = null;
-        if (items is not null)
-        {
-            using LineReader reader = OpenStream(items, FileU100KItems, Encoding.Latin1, "|", false, cancellationToken);
-            itemTable = ReadItems100K(reader, Genres100K);
-        }
-
-        if (users is not null)
-        {
-            using LineReader reader = OpenStream(users, FileU100KUsers, Encoding.Latin1, "|", false, cancellationToken);
-            userTable = ReadUsers100K(reader);
-        }
-
-        using LineReader data = OpenStream(ratings, FileU100KData, Encoding.Latin1, "\t", false, cancellationToken);
-        return ReadShared(userTable, itemTable, [data], Layout100K, options)[0];
-    }
-
-    /// <summary>Reads whichever of <c>u.genre</c>, <c>u.item</c>, <c>u.user</c> the folder has.</summary>
-    private static void Read100KMetadata(string folder, out UserTable? users, out ItemTable? items, CancellationToken cancellationToken)
-    {
-        IReadOnlyList<string> genres = Genres100K;
-        if (Optional(folder, FileU100KGenres) is { } genrePath)
-        {
-            using LineReader reader = OpenFile(genrePath, Encoding.Latin1, "|", false, cancellationToken);
-            genres = ReadGenres100K(reader);
-        }
-
-        items = null;
-        if (Optional(folder, FileU100KItems) is { } itemPath)
-        {
-            using LineReader reader = OpenFile(itemPath, Encoding.Latin1, "|", false, cancellationToken);
-            items = ReadItems100K(reader, genres);
-        }
-
-        users = null;
-        if (Optional(folder, FileU100KUsers) is { } userPath)
-        {
-            using LineReader reader = OpenFile(userPath, Encoding.Latin1, "|", false, cancellationToken);
-            users = ReadUsers100K(reader);
-        }
-    }
+    public static RatingsDataset Load100K(Stream ratings, Stream? items, Stream? users, MovieLensLoadOptions? options = null, CancellationToken cancellationToken = default) =>
+        LoadFromStreams(Release100K, ratings, items, users, options, cancellationToken);
 
     /// <summary><c>u.genre</c>: "name|index" lines, indices 0, 1, 2, … in order.</summary>
     private static string[] ReadGenres100K(LineReader reader)
@@ -222,8 +178,15 @@ public static partial class MovieLens
     }
 
     /// <summary><c>u.user</c>: id|age|sex|occupation|zip code.</summary>
-    private static UserTable ReadUsers100K(LineReader reader)
+    private static UserTable ReadUsers100K(LineReader reader) => ReadUserLines(reader, ageColumn: 1, occupationCodes: false);
+
+    /// <summary>
+    /// User lines of the 100k and 1M layouts: id, then age and sex (in the order <paramref name="ageColumn"/>
+    /// gives, 1 or 2), occupation (a name, or a 1M code when <paramref name="occupationCodes"/>), zip code.
+    /// </summary>
+    private static UserTable ReadUserLines(LineReader reader, int ageColumn, bool occupationCodes)
     {
+        int sexColumn = 3 - ageColumn;
         var ids = new MetadataIds();
         var infos = new List<UserInfo>();
         var pool = new StringPool();
@@ -237,25 +200,26 @@ public static partial class MovieLens
             while (f.MoveNext())
             {
                 ReadOnlySpan<char> v = f.Current.Trim();
-                switch (n++)
+                int c = n++;
+                if (c == 0)
                 {
-                    case 0:
-                        id = RequireId(f, "user");
-                        break;
-                    case 1:
-                        age = ParseAge(f);
-                        break;
-                    case 2:
-                        sex = v.IsEmpty ? null : pool.Get(v);
-                        break;
-                    case 3:
-                        occupation = v.IsEmpty ? null : pool.Get(v);
-                        break;
-                    case 4:
-                        zip = v.IsEmpty ? null : v.ToString();
-                        break;
-                    default:
-                        break;
+                    id = RequireId(f, "user");
+                }
+                else if (c == ageColumn)
+                {
+                    age = ParseAge(f);
+                }
+                else if (c == sexColumn)
+                {
+                    sex = v.IsEmpty ? null : pool.Get(v);
+                }
+                else if (c == 3)
+                {
+                    occupation = occupationCodes ? ParseOccupation(f) : v.IsEmpty ? null : pool.Get(v);
+                }
+                else if (c == 4)
+                {
+                    zip = v.IsEmpty ? null : v.ToString();
                 }
             }
 

@@ -26,6 +26,11 @@ public static partial class MovieLens
         "unemployed", "writer",
     ];
 
+    /// <summary>The 1M's files: Latin-1, '::'-separated.</summary>
+    private static readonly Release Release1M = new(
+        File1MRatings, "MovieLens 1M ratings", Layout1M, Encoding.Latin1, RatingsSeparator: Separator1M, MetadataSeparator: Separator1M, Quoted: false,
+        File1MMovies, ReadMovies1M, Genres1M, File1MUsers, ReadUsers1M);
+
     /// <summary>
     /// Loads MovieLens 1M (or 10M) from its folder: the ratings of <c>ratings.dat</c> over the
     /// catalogue of <c>users.dat</c> (6040 users) and <c>movies.dat</c> (3883 items). The metadata
@@ -42,27 +47,8 @@ public static partial class MovieLens
     /// <exception cref="RatingsFormatException">A file is malformed, a rating names an id missing from the metadata, or a pair is rated twice under <see cref="DuplicatePolicy.Reject"/>.</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
     [SuppressMessage("ApiDesign", "RS0026:Do not add multiple public overloads with optional parameters", Justification = "The overloads differ in their first required parameter (a folder path or streams), so no call is ambiguous.")]
-    public static RatingsDataset Load1M(string directory, MovieLensLoadOptions? options = null, CancellationToken cancellationToken = default)
-    {
-        options = CheckOptions(options);
-        string folder = LocateFile(directory, File1MRatings, "MovieLens 1M ratings");
-        ItemTable? items = null;
-        UserTable? users = null;
-        if (Optional(folder, File1MMovies) is { } moviesPath)
-        {
-            using LineReader reader = OpenFile(moviesPath, Encoding.Latin1, Separator1M, false, cancellationToken);
-            items = ReadMovies1M(reader);
-        }
-
-        if (Optional(folder, File1MUsers) is { } usersPath)
-        {
-            using LineReader reader = OpenFile(usersPath, Encoding.Latin1, Separator1M, false, cancellationToken);
-            users = ReadUsers1M(reader);
-        }
-
-        using LineReader ratings = OpenFile(Path.Combine(folder, File1MRatings), Encoding.Latin1, Separator1M, false, cancellationToken);
-        return ReadShared(users, items, [ratings], Layout1M, options)[0];
-    }
+    public static RatingsDataset Load1M(string directory, MovieLensLoadOptions? options = null, CancellationToken cancellationToken = default) =>
+        LoadFromFolder(Release1M, directory, options, cancellationToken);
 
     /// <summary>
     /// Loads MovieLens 1M (or 10M) from streams (left open): <c>ratings.dat</c>, and optionally
@@ -81,34 +67,12 @@ public static partial class MovieLens
     /// <exception cref="RatingsFormatException">A stream is malformed, a rating names an unknown id, or a pair is rated twice under <see cref="DuplicatePolicy.Reject"/>.</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
     [SuppressMessage("ApiDesign", "RS0026:Do not add multiple public overloads with optional parameters", Justification = "The overloads differ in their first required parameter (a folder path or streams), so no call is ambiguous.")]
-    public static RatingsDataset Load1M(Stream ratings, Stream? movies, Stream? users, MovieLensLoadOptions? options = null, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(ratings);
-        options = CheckOptions(options);
-        ItemTable? items = null;
-        UserTable? userTable = null;
-        if (movies is not null)
-        {
-            using LineReader reader = OpenStream(movies, File1MMovies, Encoding.Latin1, Separator1M, false, cancellationToken);
-            items = ReadMovies1M(reader);
-        }
-
-        if (users is not null)
-        {
-            using LineReader reader = OpenStream(users, File1MUsers, Encoding.Latin1, Separator1M, false, cancellationToken);
-            userTable = ReadUsers1M(reader);
-        }
-
-        using LineReader data = OpenStream(ratings, File1MRatings, Encoding.Latin1, Separator1M, false, cancellationToken);
-        return ReadShared(userTable, items, [data], Layout1M, options)[0];
-    }
+    public static RatingsDataset Load1M(Stream ratings, Stream? movies, Stream? users, MovieLensLoadOptions? options = null, CancellationToken cancellationToken = default) =>
+        LoadFromStreams(Release1M, ratings, movies, users, options, cancellationToken);
 
     /// <summary><c>movies.dat</c>: id::title::genres ('|'-separated).</summary>
-    private static ItemTable ReadMovies1M(LineReader reader)
-    {
-        var vocabulary = new GenreVocabulary(Genres1M);
-        return ReadMovieLines(reader, vocabulary, "an item line");
-    }
+    private static ItemTable ReadMovies1M(LineReader reader, IReadOnlyList<string> genres) =>
+        ReadMovieLines(reader, new GenreVocabulary(genres), "an item line");
 
     /// <summary>Movie lines of the 1M and latest layouts: id, title (with its "(1995)"), '|'-separated genres.</summary>
     private static ItemTable ReadMovieLines(LineReader reader, GenreVocabulary vocabulary, string what)
@@ -153,55 +117,7 @@ public static partial class MovieLens
     }
 
     /// <summary><c>users.dat</c>: id::gender::age::occupation code::zip code.</summary>
-    private static UserTable ReadUsers1M(LineReader reader)
-    {
-        var ids = new MetadataIds();
-        var infos = new List<UserInfo>();
-        var pool = new StringPool();
-        while (reader.ReadNonBlank(out ReadOnlySpan<char> line))
-        {
-            FieldCursor f = reader.Fields(line);
-            string id = string.Empty;
-            string? sex = null, occupation = null, zip = null;
-            int? age = null;
-            int n = 0;
-            while (f.MoveNext())
-            {
-                ReadOnlySpan<char> v = f.Current.Trim();
-                switch (n++)
-                {
-                    case 0:
-                        id = RequireId(f, "user");
-                        break;
-                    case 1:
-                        sex = v.IsEmpty ? null : pool.Get(v);
-                        break;
-                    case 2:
-                        age = ParseAge(f);
-                        break;
-                    case 3:
-                        occupation = ParseOccupation(f);
-                        break;
-                    case 4:
-                        zip = v.IsEmpty ? null : v.ToString();
-                        break;
-                    default:
-                        break;
-                }
-            }
-
-            CheckFieldCount(reader, n, 5);
-            ids.Add(reader, id, "user");
-            infos.Add(new UserInfo(id, age, sex, occupation, zip));
-        }
-
-        if (infos.Count == 0)
-        {
-            reader.FailAt(reader.LinesRead + 1, 1, "expected a user line, found the end of the file: there are no users.");
-        }
-
-        return new UserTable(ids.Build(), [.. infos], reader.Source);
-    }
+    private static UserTable ReadUsers1M(LineReader reader) => ReadUserLines(reader, ageColumn: 2, occupationCodes: true);
 
     private static string? ParseOccupation(FieldCursor f)
     {

@@ -32,7 +32,7 @@ public static partial class MovieLens
         options = CheckOptions(options);
         string folder = LocateFile(directory, trainFileName, "MovieLens 100k training");
         string testPath = Required(folder, testFileName, "MovieLens 100k test");
-        Read100KMetadata(folder, out UserTable? users, out ItemTable? items, cancellationToken);
+        ReadMetadata(Release100K, folder, null, null, out UserTable? users, out ItemTable? items, cancellationToken);
         using LineReader train = OpenFile(Path.Combine(folder, trainFileName), Encoding.Latin1, "\t", false, cancellationToken);
         using LineReader test = OpenFile(testPath, Encoding.Latin1, "\t", false, cancellationToken);
         RatingsDataset[] parts = ReadShared(users, items, [train, test], Layout100K, options);

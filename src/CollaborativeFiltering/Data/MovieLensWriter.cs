@@ -283,11 +283,7 @@ public static class MovieLensWriter
             string user = users[u];
             for (int p = offsets[u]; p < offsets[u + 1]; p++)
             {
-                if (p % CancellationCheckInterval == 0)
-                {
-                    cancellationToken.ThrowIfCancellationRequested();
-                }
-
+                CheckCancellation(p, cancellationToken);
                 WriteField(writer, user, csv);
                 writer.Write(separator);
                 WriteField(writer, items[columns[p]], csv);
@@ -324,16 +320,11 @@ public static class MovieLensWriter
         }
 
         var flags = new bool[genres.Length];
-        bool hasInfos = catalog.ItemInfos.Count > 0;
         for (int i = 0; i < catalog.ItemCount; i++)
         {
-            if (i % CancellationCheckInterval == 0)
-            {
-                cancellationToken.ThrowIfCancellationRequested();
-            }
-
+            CheckCancellation(i, cancellationToken);
             string id = catalog.Items.Ids[i];
-            ItemInfo? info = hasInfos ? catalog.ItemInfos[i] : null;
+            ItemInfo? info = ItemInfoAt(catalog, i);
             writer.Write(id);
             writer.Write('|');
             writer.Write(info?.Title ?? id);
@@ -364,16 +355,11 @@ public static class MovieLensWriter
 
     private static void WriteUsers100K(TextWriter writer, Catalog catalog, CancellationToken cancellationToken)
     {
-        bool hasInfos = catalog.UserInfos.Count > 0;
         Span<char> buffer = stackalloc char[16];
         for (int u = 0; u < catalog.UserCount; u++)
         {
-            if (u % CancellationCheckInterval == 0)
-            {
-                cancellationToken.ThrowIfCancellationRequested();
-            }
-
-            UserInfo? info = hasInfos ? catalog.UserInfos[u] : null;
+            CheckCancellation(u, cancellationToken);
+            UserInfo? info = UserInfoAt(catalog, u);
             writer.Write(catalog.Users.Ids[u]);
             writer.Write('|');
             if (info?.Age is int age)
@@ -406,16 +392,11 @@ public static class MovieLensWriter
     private static void WriteMovies(TextWriter writer, Catalog catalog, CancellationToken cancellationToken)
     {
         writer.Write("movieId,title,genres\n");
-        bool hasInfos = catalog.ItemInfos.Count > 0;
         for (int i = 0; i < catalog.ItemCount; i++)
         {
-            if (i % CancellationCheckInterval == 0)
-            {
-                cancellationToken.ThrowIfCancellationRequested();
-            }
-
+            CheckCancellation(i, cancellationToken);
             string id = catalog.Items.Ids[i];
-            ItemInfo? info = hasInfos ? catalog.ItemInfos[i] : null;
+            ItemInfo? info = ItemInfoAt(catalog, i);
             WriteField(writer, id, csv: true);
             writer.Write(',');
             WriteField(writer, info?.Title ?? id, csv: true);
@@ -432,6 +413,21 @@ public static class MovieLensWriter
             writer.Write('\n');
         }
     }
+
+    /// <summary>Checks <paramref name="cancellationToken"/> once every <see cref="CancellationCheckInterval"/> lines written.</summary>
+    private static void CheckCancellation(int line, CancellationToken cancellationToken)
+    {
+        if (line % CancellationCheckInterval == 0)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+        }
+    }
+
+    /// <summary>The item's metadata, or <see langword="null"/> when the catalogue has none.</summary>
+    private static ItemInfo? ItemInfoAt(Catalog catalog, int item) => catalog.ItemInfos.Count > 0 ? catalog.ItemInfos[item] : null;
+
+    /// <summary>The user's metadata, or <see langword="null"/> when the catalogue has none.</summary>
+    private static UserInfo? UserInfoAt(Catalog catalog, int user) => catalog.UserInfos.Count > 0 ? catalog.UserInfos[user] : null;
 
     /// <summary>Writes a field; in CSV, one holding a comma or a quote is quoted with its quotes doubled (RFC 4180).</summary>
     private static void WriteField(TextWriter writer, string value, bool csv)
