@@ -2,7 +2,6 @@ using System.Buffers;
 using System.Buffers.Binary;
 using System.Collections.Frozen;
 using System.Globalization;
-using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json;
 using CollaborativeFiltering.Data;
@@ -39,7 +38,7 @@ internal static class ModelFileFormat
 {
     public const ushort CurrentVersion = 1;
     public const int HeaderSize = 40;
-    public const int ChecksumSize = 4;
+    public const int ChecksumSize = ChecksummedModelReader.ChecksumSize;
 
     public const int VersionOffset = 8;
     public const int FlagsOffset = 10;
@@ -55,9 +54,6 @@ internal static class ModelFileFormat
     public const ushort FlagOptions = 2;
     public const ushort FlagPredictionRange = 4;
     private const ushort KnownFlags = FlagBiases | FlagOptions | FlagPredictionRange;
-
-    /// <summary>Floats per read/write call: 1 MiB, so the checksum runs over cache-hot data.</summary>
-    private const int FloatChunk = 1 << 18;
 
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
@@ -101,26 +97,24 @@ internal static class ModelFileFormat
         BinaryPrimitives.WriteInt32LittleEndian(header[CatalogLengthOffset..], catalog.Length);
         BinaryPrimitives.WriteUInt32LittleEndian(header[HeaderChecksumOffset..], Crc32C.Compute(header[..HeaderChecksumOffset]));
 
-        var crc = default(Crc32C);
-        WriteBytes(stream, header, ref crc);
-        WriteBytes(stream, options, ref crc);
-        WriteBytes(stream, catalog, ref crc);
-        WriteFloats(stream, model.UserEmbeddingArray, ref crc);
-        WriteFloats(stream, model.ItemEmbeddingArray, ref crc);
+        var writer = new ChecksummedModelWriter(stream);
+        writer.WriteBytes(header);
+        writer.WriteBytes(options);
+        writer.WriteBytes(catalog);
+        writer.WriteValues<float>(model.UserEmbeddingArray);
+        writer.WriteValues<float>(model.ItemEmbeddingArray);
         if (model.HasBiases)
         {
-            WriteFloats(stream, model.UserBiasArray!, ref crc);
-            WriteFloats(stream, model.ItemBiasArray!, ref crc);
+            writer.WriteValues<float>(model.UserBiasArray!);
+            writer.WriteValues<float>(model.ItemBiasArray!);
         }
 
         if (model.PredictionRange is { } range)
         {
-            WriteFloats(stream, [range.Min, range.Max], ref crc);
+            writer.WriteValues<float>([range.Min, range.Max]);
         }
 
-        Span<byte> trailer = stackalloc byte[ChecksumSize];
-        BinaryPrimitives.WriteUInt32LittleEndian(trailer, crc.Value);
-        stream.Write(trailer);
+        writer.WriteChecksum();
     }
 
     /// <summary>The options section for <paramref name="options"/>; empty for <see langword="null"/>.</summary>
@@ -214,40 +208,6 @@ internal static class ModelFileFormat
         return writer.ToArray();
     }
 
-    private static void WriteBytes(Stream stream, ReadOnlySpan<byte> bytes, ref Crc32C crc)
-    {
-        stream.Write(bytes);
-        crc.Append(bytes);
-    }
-
-    private static void WriteFloats(Stream stream, float[] values, ref Crc32C crc)
-    {
-        byte[]? swapped = BitConverter.IsLittleEndian ? null : ArrayPool<byte>.Shared.Rent(FloatChunk * sizeof(float));
-        try
-        {
-            for (int start = 0; start < values.Length; start += FloatChunk)
-            {
-                ReadOnlySpan<float> chunk = values.AsSpan(start, Math.Min(FloatChunk, values.Length - start));
-                ReadOnlySpan<byte> bytes = MemoryMarshal.AsBytes(chunk);
-                if (swapped is not null)
-                {
-                    Span<int> target = MemoryMarshal.Cast<byte, int>(swapped.AsSpan(0, bytes.Length));
-                    BinaryPrimitives.ReverseEndianness(MemoryMarshal.Cast<float, int>(chunk), target);
-                    bytes = swapped.AsSpan(0, bytes.Length);
-                }
-
-                WriteBytes(stream, bytes, ref crc);
-            }
-        }
-        finally
-        {
-            if (swapped is not null)
-            {
-                ArrayPool<byte>.Shared.Return(swapped);
-            }
-        }
-    }
-
     // ---------------------------------------------------------------- reading
 
     /// <summary>Reads a model, validating everything before returning it.</summary>
@@ -256,39 +216,23 @@ internal static class ModelFileFormat
     /// <param name="requireEnd">Whether bytes after the checksum are an error (whole files).</param>
     public static FactorizationModel Read(Stream stream, string source, bool requireEnd)
     {
-        var reader = new ModelReader(stream, source);
-        Header header = reader.ReadHeader();
-        long total = header.TotalLength;
-
-        if (stream.CanSeek)
-        {
-            long available = stream.Length - stream.Position + HeaderSize;
-            if (available < total)
-            {
-                throw reader.Error(available, string.Create(CultureInfo.InvariantCulture,
-                    $"the model is truncated: it is {available} bytes long but its header describes {total} bytes (it ends inside the {header.SectionAt(available)})."));
-            }
-
-            if (requireEnd && available > total)
-            {
-                throw reader.Error(total, string.Create(CultureInfo.InvariantCulture,
-                    $"the file has {available - total} unexpected bytes after the model's checksum (it is {available} bytes long; the header describes {total})."));
-            }
-        }
+        var reader = new ChecksummedModelReader(stream, source);
+        Header header = ReadHeader(stream, reader);
+        reader.CheckLength(header.TotalLength, requireEnd, header.SectionAt);
 
         byte[] optionsBytes = reader.ReadBytes(header.OptionsLength, "options section");
         byte[] catalogBytes = reader.ReadBytes(header.CatalogLength, "catalogue section");
-        float[] users = reader.ReadFloats((long)header.UserCount * header.Dimensions, "user embeddings");
-        float[] items = reader.ReadFloats((long)header.ItemCount * header.Dimensions, "item embeddings");
+        float[] users = reader.ReadValues<float>((long)header.UserCount * header.Dimensions, "user embeddings");
+        float[] items = reader.ReadValues<float>((long)header.ItemCount * header.Dimensions, "item embeddings");
         float[]? userBiases = null;
         float[]? itemBiases = null;
         if (header.HasBiases)
         {
-            userBiases = reader.ReadFloats(header.UserCount, "user biases");
-            itemBiases = reader.ReadFloats(header.ItemCount, "item biases");
+            userBiases = reader.ReadValues<float>(header.UserCount, "user biases");
+            itemBiases = reader.ReadValues<float>(header.ItemCount, "item biases");
         }
 
-        float[]? rangeValues = header.HasPredictionRange ? reader.ReadFloats(2, "prediction range") : null;
+        float[]? rangeValues = header.HasPredictionRange ? reader.ReadValues<float>(2, "prediction range") : null;
 
         reader.ReadAndVerifyChecksum();
 
@@ -296,23 +240,19 @@ internal static class ModelFileFormat
         FactorizationOptions? options = header.OptionsLength == 0 ? null : DecodeOptions(optionsBytes, reader, HeaderSize);
         Catalog catalog = DecodeCatalog(catalogBytes, header.UserCount, header.ItemCount, reader, HeaderSize + (long)header.OptionsLength);
         long offset = HeaderSize + (long)header.OptionsLength + header.CatalogLength;
-        RequireFinite(users, "user embeddings", reader, offset);
-        offset += (long)users.Length * sizeof(float);
-        RequireFinite(items, "item embeddings", reader, offset);
-        offset += (long)items.Length * sizeof(float);
+        offset = reader.RequireFinite(users, "user embeddings", offset);
+        offset = reader.RequireFinite(items, "item embeddings", offset);
         if (userBiases is not null)
         {
-            RequireFinite(userBiases, "user biases", reader, offset);
-            offset += (long)userBiases.Length * sizeof(float);
-            RequireFinite(itemBiases!, "item biases", reader, offset);
-            offset += (long)itemBiases!.Length * sizeof(float);
+            offset = reader.RequireFinite(userBiases, "user biases", offset);
+            offset = reader.RequireFinite(itemBiases!, "item biases", offset);
         }
 
         RatingRange? range = rangeValues is null ? null : DecodeRange(rangeValues, reader, offset);
         return new FactorizationModel(catalog, header.Dimensions, users, items, userBiases, itemBiases, header.GlobalMean, options, range);
     }
 
-    private static RatingRange DecodeRange(float[] values, ModelReader reader, long sectionOffset)
+    private static RatingRange DecodeRange(float[] values, ChecksummedModelReader reader, long sectionOffset)
     {
         float min = values[0], max = values[1];
         if (!float.IsFinite(min))
@@ -329,24 +269,7 @@ internal static class ModelFileFormat
         return new RatingRange(min, max);
     }
 
-    private static void RequireFinite(float[] values, string section, ModelReader reader, long sectionOffset)
-    {
-        if (TensorPrimitivesExtensions.AllFinite(values))
-        {
-            return;
-        }
-
-        int index = 0;
-        while (float.IsFinite(values[index]))
-        {
-            index++;
-        }
-
-        throw reader.Error(sectionOffset + ((long)index * sizeof(float)), string.Create(CultureInfo.InvariantCulture,
-            $"the {section} hold a non-finite value ({values[index]}) at index {index}; a model never contains NaN or infinity."));
-    }
-
-    private static FactorizationOptions DecodeOptions(byte[] bytes, ModelReader reader, long sectionOffset)
+    private static FactorizationOptions DecodeOptions(byte[] bytes, ChecksummedModelReader reader, long sectionOffset)
     {
         var section = new SectionReader(bytes, reader, sectionOffset, "options section");
         string typeName = section.ReadString() ?? throw reader.Error(sectionOffset, "the options section has no type name.");
@@ -389,9 +312,9 @@ internal static class ModelFileFormat
     /// <paramref name="source"/> and the byte offset.
     /// </summary>
     public static Catalog DecodeCatalog(byte[] bytes, int userCount, int itemCount, string source, long sectionOffset) =>
-        DecodeCatalog(bytes, userCount, itemCount, new ModelReader(Stream.Null, source), sectionOffset);
+        DecodeCatalog(bytes, userCount, itemCount, new ChecksummedModelReader(Stream.Null, source), sectionOffset);
 
-    private static Catalog DecodeCatalog(byte[] bytes, int userCount, int itemCount, ModelReader reader, long sectionOffset)
+    private static Catalog DecodeCatalog(byte[] bytes, int userCount, int itemCount, ChecksummedModelReader reader, long sectionOffset)
     {
         var section = new SectionReader(bytes, reader, sectionOffset, "catalogue section");
         var userIds = new string[userCount];
@@ -514,171 +437,78 @@ internal static class ModelFileFormat
             : "checksum";
     }
 
-    /// <summary>Reads sections sequentially, tracking the offset and the running checksum.</summary>
-    private sealed class ModelReader(Stream stream, string source)
+    /// <summary>Reads and validates the fixed header and its checksum; the body follows it.</summary>
+    private static Header ReadHeader(Stream stream, ChecksummedModelReader reader)
     {
-        private Crc32C _crc;
-        private long _position;
-
-        public ModelFormatException Error(long offset, string problem, Exception? inner = null) => new(source, offset, problem, inner);
-
-        public Header ReadHeader()
+        Span<byte> header = stackalloc byte[HeaderSize];
+        int read = stream.ReadAtLeast(header, HeaderSize, throwOnEndOfStream: false);
+        if (read == 0)
         {
-            Span<byte> header = stackalloc byte[HeaderSize];
-            int read = stream.ReadAtLeast(header, HeaderSize, throwOnEndOfStream: false);
-            if (read == 0)
-            {
-                throw Error(0, "the model is empty (0 bytes); expected a CollaborativeFiltering model starting with \"CFMODEL\".");
-            }
-
-            int magicBytes = Math.Min(read, Magic.Length);
-            if (!header[..magicBytes].SequenceEqual(Magic[..magicBytes]))
-            {
-                throw Error(0, "not a CollaborativeFiltering model: it does not start with the bytes \"CFMODEL\\0\".");
-            }
-
-            if (read < FlagsOffset)
-            {
-                throw Truncated(read, "header");
-            }
-
-            ushort version = BinaryPrimitives.ReadUInt16LittleEndian(header[VersionOffset..]);
-            if (version > CurrentVersion)
-            {
-                throw Error(VersionOffset, string.Create(CultureInfo.InvariantCulture,
-                    $"format version {version} is newer than this library supports ({CurrentVersion}); upgrade CollaborativeFiltering."));
-            }
-
-            if (version == 0)
-            {
-                throw Error(VersionOffset, string.Create(CultureInfo.InvariantCulture, $"format version 0 is not valid; expected 1 to {CurrentVersion}."));
-            }
-
-            if (read < HeaderSize)
-            {
-                throw Truncated(read, "header");
-            }
-
-            uint stored = BinaryPrimitives.ReadUInt32LittleEndian(header[HeaderChecksumOffset..]);
-            uint computed = Crc32C.Compute(header[..HeaderChecksumOffset]);
-            if (stored != computed)
-            {
-                throw Error(HeaderChecksumOffset, string.Create(CultureInfo.InvariantCulture,
-                    $"the header is corrupted: its checksum is 0x{stored:X8} but its bytes give 0x{computed:X8}."));
-            }
-
-            var result = new Header(
-                BinaryPrimitives.ReadUInt16LittleEndian(header[FlagsOffset..]),
-                BinaryPrimitives.ReadInt32LittleEndian(header[DimensionsOffset..]),
-                BinaryPrimitives.ReadInt32LittleEndian(header[UserCountOffset..]),
-                BinaryPrimitives.ReadInt32LittleEndian(header[ItemCountOffset..]),
-                BinaryPrimitives.ReadSingleLittleEndian(header[GlobalMeanOffset..]),
-                BinaryPrimitives.ReadInt32LittleEndian(header[OptionsLengthOffset..]),
-                BinaryPrimitives.ReadInt32LittleEndian(header[CatalogLengthOffset..]));
-            Validate(result);
-            _crc.Append(header);
-            _position = HeaderSize;
-            return result;
+            throw reader.Error(0, "the model is empty (0 bytes); expected a CollaborativeFiltering model starting with \"CFMODEL\".");
         }
 
-        public byte[] ReadBytes(int length, string section)
+        int magicBytes = Math.Min(read, Magic.Length);
+        if (!header[..magicBytes].SequenceEqual(Magic[..magicBytes]))
         {
-            byte[] bytes = GC.AllocateUninitializedArray<byte>(length);
-            Fill(bytes, section);
-            return bytes;
+            throw reader.Error(0, "not a CollaborativeFiltering model: it does not start with the bytes \"CFMODEL\\0\".");
         }
 
-        public float[] ReadFloats(long count, string section)
+        reader.CheckVersion(header, read, VersionOffset, CurrentVersion);
+        if (read < HeaderSize)
         {
-            float[] values = GC.AllocateUninitializedArray<float>((int)count);
-            for (int start = 0; start < values.Length; start += FloatChunk)
-            {
-                Span<float> chunk = values.AsSpan(start, Math.Min(FloatChunk, values.Length - start));
-                Fill(MemoryMarshal.AsBytes(chunk), section);
-                if (!BitConverter.IsLittleEndian)
-                {
-                    Span<int> bits = MemoryMarshal.Cast<float, int>(chunk);
-                    BinaryPrimitives.ReverseEndianness(bits, bits);
-                }
-            }
-
-            return values;
+            throw reader.Truncated(read, "header");
         }
 
-        public void ReadAndVerifyChecksum()
+        reader.AcceptHeader(header, HeaderChecksumOffset);
+        var result = new Header(
+            BinaryPrimitives.ReadUInt16LittleEndian(header[FlagsOffset..]),
+            BinaryPrimitives.ReadInt32LittleEndian(header[DimensionsOffset..]),
+            BinaryPrimitives.ReadInt32LittleEndian(header[UserCountOffset..]),
+            BinaryPrimitives.ReadInt32LittleEndian(header[ItemCountOffset..]),
+            BinaryPrimitives.ReadSingleLittleEndian(header[GlobalMeanOffset..]),
+            BinaryPrimitives.ReadInt32LittleEndian(header[OptionsLengthOffset..]),
+            BinaryPrimitives.ReadInt32LittleEndian(header[CatalogLengthOffset..]));
+        Validate(result, reader);
+        return result;
+    }
+
+    private static void Validate(Header header, ChecksummedModelReader reader)
+    {
+        if ((header.Flags & ~KnownFlags) != 0)
         {
-            uint computed = _crc.Value;
-            Span<byte> trailer = stackalloc byte[ChecksumSize];
-            long offset = _position;
-            int read = stream.ReadAtLeast(trailer, ChecksumSize, throwOnEndOfStream: false);
-            if (read < ChecksumSize)
-            {
-                throw Truncated(offset + read, "checksum");
-            }
-
-            uint stored = BinaryPrimitives.ReadUInt32LittleEndian(trailer);
-            if (stored != computed)
-            {
-                throw Error(offset, string.Create(CultureInfo.InvariantCulture,
-                    $"the model is corrupted: its checksum is 0x{stored:X8} but its contents give 0x{computed:X8}."));
-            }
-
-            _position = offset + ChecksumSize;
+            throw reader.Error(FlagsOffset, string.Create(CultureInfo.InvariantCulture, $"unknown flags 0x{header.Flags:X4}; this library knows 0x{KnownFlags:X4}."));
         }
 
-        private void Fill(Span<byte> destination, string section)
+        if (header.Dimensions <= 0)
         {
-            int read = stream.ReadAtLeast(destination, destination.Length, throwOnEndOfStream: false);
-            if (read < destination.Length)
-            {
-                throw Truncated(_position + read, section);
-            }
-
-            _crc.Append(destination);
-            _position += destination.Length;
+            throw reader.Error(DimensionsOffset, string.Create(CultureInfo.InvariantCulture, $"the dimension d is {header.Dimensions}; expected greater than zero."));
         }
 
-        private ModelFormatException Truncated(long length, string section) =>
-            Error(length, string.Create(CultureInfo.InvariantCulture, $"the model is truncated: it ends after {length} bytes, inside the {section}."));
-
-        private void Validate(Header header)
+        if (header.UserCount < 0 || header.ItemCount < 0)
         {
-            if ((header.Flags & ~KnownFlags) != 0)
-            {
-                throw Error(FlagsOffset, string.Create(CultureInfo.InvariantCulture, $"unknown flags 0x{header.Flags:X4}; this library knows 0x{KnownFlags:X4}."));
-            }
+            throw reader.Error(UserCountOffset, string.Create(CultureInfo.InvariantCulture, $"the user and item counts are {header.UserCount} and {header.ItemCount}; expected zero or more."));
+        }
 
-            if (header.Dimensions <= 0)
-            {
-                throw Error(DimensionsOffset, string.Create(CultureInfo.InvariantCulture, $"the dimension d is {header.Dimensions}; expected greater than zero."));
-            }
+        if ((long)header.UserCount * header.Dimensions > Array.MaxLength || (long)header.ItemCount * header.Dimensions > Array.MaxLength)
+        {
+            throw reader.Error(DimensionsOffset, string.Create(CultureInfo.InvariantCulture,
+                $"{header.UserCount} users and {header.ItemCount} items of dimension {header.Dimensions} exceed the largest array .NET supports."));
+        }
 
-            if (header.UserCount < 0 || header.ItemCount < 0)
-            {
-                throw Error(UserCountOffset, string.Create(CultureInfo.InvariantCulture, $"the user and item counts are {header.UserCount} and {header.ItemCount}; expected zero or more."));
-            }
+        if (header.OptionsLength < 0 || header.CatalogLength < 0 || (header.OptionsLength > 0) != ((header.Flags & FlagOptions) != 0))
+        {
+            throw reader.Error(OptionsLengthOffset, string.Create(CultureInfo.InvariantCulture,
+                $"the section lengths ({header.OptionsLength}, {header.CatalogLength}) do not match the flags 0x{header.Flags:X4}."));
+        }
 
-            if ((long)header.UserCount * header.Dimensions > Array.MaxLength || (long)header.ItemCount * header.Dimensions > Array.MaxLength)
-            {
-                throw Error(DimensionsOffset, string.Create(CultureInfo.InvariantCulture,
-                    $"{header.UserCount} users and {header.ItemCount} items of dimension {header.Dimensions} exceed the largest array .NET supports."));
-            }
-
-            if (header.OptionsLength < 0 || header.CatalogLength < 0 || (header.OptionsLength > 0) != ((header.Flags & FlagOptions) != 0))
-            {
-                throw Error(OptionsLengthOffset, string.Create(CultureInfo.InvariantCulture,
-                    $"the section lengths ({header.OptionsLength}, {header.CatalogLength}) do not match the flags 0x{header.Flags:X4}."));
-            }
-
-            if (!float.IsFinite(header.GlobalMean))
-            {
-                throw Error(GlobalMeanOffset, string.Create(CultureInfo.InvariantCulture, $"the global mean is {header.GlobalMean}; expected a finite number."));
-            }
+        if (!float.IsFinite(header.GlobalMean))
+        {
+            throw reader.Error(GlobalMeanOffset, string.Create(CultureInfo.InvariantCulture, $"the global mean is {header.GlobalMean}; expected a finite number."));
         }
     }
 
     /// <summary>Parses a section held in memory; every read is bounds-checked.</summary>
-    private ref struct SectionReader(ReadOnlySpan<byte> bytes, ModelReader reader, long sectionOffset, string sectionName)
+    private ref struct SectionReader(ReadOnlySpan<byte> bytes, ChecksummedModelReader reader, long sectionOffset, string sectionName)
     {
         private readonly ReadOnlySpan<byte> _bytes = bytes;
         private int _position;

@@ -1,10 +1,7 @@
-using System.Buffers;
 using System.Buffers.Binary;
 using System.Globalization;
-using System.Runtime.InteropServices;
 using System.Text.Json;
 using CollaborativeFiltering.Data;
-using CollaborativeFiltering.Factorization;
 using CollaborativeFiltering.Neural;
 
 namespace CollaborativeFiltering.Internal;
@@ -49,15 +46,13 @@ internal static class SoftmaxModelFileFormat
 {
     public const ushort CurrentVersion = 1;
     public const int FixedHeaderSize = 68;
-    public const int ChecksumSize = 4;
+    public const int ChecksumSize = ChecksummedModelReader.ChecksumSize;
 
     public const int VersionOffset = 8;
     public const int FlagsOffset = 10;
     public const int HiddenCountOffset = 52;
 
     public const ushort FlagItemBiases = 1;
-
-    private const int Chunk = 1 << 18;
 
     /// <summary>"CFSOFTMX".</summary>
     public static ReadOnlySpan<byte> Magic => "CFSOFTMX"u8;
@@ -92,65 +87,28 @@ internal static class SoftmaxModelFileFormat
 
         BinaryPrimitives.WriteUInt32LittleEndian(header[headerSize..], Crc32C.Compute(header[..headerSize]));
 
-        var crc = default(Crc32C);
-        WriteBytes(stream, header, ref crc);
-        WriteBytes(stream, options, ref crc);
-        WriteBytes(stream, catalog, ref crc);
-        WriteValues<int>(stream, model.UserOffsetArray, ref crc);
-        WriteValues<int>(stream, model.UserItemArray, ref crc);
-        WriteValues<float>(stream, net.ItemInput, ref crc);
-        WriteValues<float>(stream, net.GenreInput, ref crc);
-        WriteValues<float>(stream, net.YearInput, ref crc);
+        var writer = new ChecksummedModelWriter(stream);
+        writer.WriteBytes(header);
+        writer.WriteBytes(options);
+        writer.WriteBytes(catalog);
+        writer.WriteValues<int>(model.UserOffsetArray);
+        writer.WriteValues<int>(model.UserItemArray);
+        writer.WriteValues<float>(net.ItemInput);
+        writer.WriteValues<float>(net.GenreInput);
+        writer.WriteValues<float>(net.YearInput);
         for (int l = 0; l < net.LayerCount; l++)
         {
-            WriteValues<float>(stream, net.Weights[l], ref crc);
-            WriteValues<float>(stream, net.Biases[l], ref crc);
+            writer.WriteValues<float>(net.Weights[l]);
+            writer.WriteValues<float>(net.Biases[l]);
         }
 
-        WriteValues<float>(stream, model.ItemEmbeddingArray, ref crc);
+        writer.WriteValues<float>(model.ItemEmbeddingArray);
         if (model.ItemBiasArray is { } biases)
         {
-            WriteValues<float>(stream, biases, ref crc);
+            writer.WriteValues<float>(biases);
         }
 
-        Span<byte> trailer = stackalloc byte[ChecksumSize];
-        BinaryPrimitives.WriteUInt32LittleEndian(trailer, crc.Value);
-        stream.Write(trailer);
-    }
-
-    private static void WriteBytes(Stream stream, ReadOnlySpan<byte> bytes, ref Crc32C crc)
-    {
-        stream.Write(bytes);
-        crc.Append(bytes);
-    }
-
-    /// <summary>Writes 4-byte values little-endian, in chunks.</summary>
-    private static void WriteValues<T>(Stream stream, T[] values, ref Crc32C crc)
-        where T : unmanaged
-    {
-        byte[]? swapped = BitConverter.IsLittleEndian ? null : ArrayPool<byte>.Shared.Rent(Chunk * 4);
-        try
-        {
-            for (int start = 0; start < values.Length; start += Chunk)
-            {
-                ReadOnlySpan<byte> bytes = MemoryMarshal.AsBytes(values.AsSpan(start, Math.Min(Chunk, values.Length - start)));
-                if (swapped is not null)
-                {
-                    Span<int> target = MemoryMarshal.Cast<byte, int>(swapped.AsSpan(0, bytes.Length));
-                    BinaryPrimitives.ReverseEndianness(MemoryMarshal.Cast<byte, int>(bytes), target);
-                    bytes = swapped.AsSpan(0, bytes.Length);
-                }
-
-                WriteBytes(stream, bytes, ref crc);
-            }
-        }
-        finally
-        {
-            if (swapped is not null)
-            {
-                ArrayPool<byte>.Shared.Return(swapped);
-            }
-        }
+        writer.WriteChecksum();
     }
 
     // ---------------------------------------------------------------- reading
@@ -161,25 +119,10 @@ internal static class SoftmaxModelFileFormat
     /// <param name="requireEnd">Whether bytes after the checksum are an error (whole files).</param>
     public static SoftmaxModel Read(Stream stream, string source, bool requireEnd)
     {
-        var reader = new Reader(stream, source);
-        Header header = reader.ReadHeader();
+        var reader = new ChecksummedModelReader(stream, source);
+        Header header = ReadHeader(stream, reader);
         Layout layout = header.Layout();
-        long total = layout.Total;
-        if (stream.CanSeek)
-        {
-            long available = stream.Length - stream.Position + header.Size;
-            if (available < total)
-            {
-                throw reader.Error(available, string.Create(CultureInfo.InvariantCulture,
-                    $"the model is truncated: it is {available} bytes long but its header describes {total} bytes (it ends inside the {layout.SectionAt(available)})."));
-            }
-
-            if (requireEnd && available > total)
-            {
-                throw reader.Error(total, string.Create(CultureInfo.InvariantCulture,
-                    $"the file has {available - total} unexpected bytes after the model's checksum (it is {available} bytes long; the header describes {total})."));
-            }
-        }
+        reader.CheckLength(layout.Total, requireEnd, layout.SectionAt);
 
         byte[] optionsBytes = reader.ReadBytes(header.OptionsLength, "options section");
         byte[] catalogBytes = reader.ReadBytes(header.CatalogLength, "catalogue section");
@@ -214,19 +157,19 @@ internal static class SoftmaxModelFileFormat
 
         CheckUserItems(userOffsets, userItems, header, reader, layout);
         long offset = layout.Floats;
-        offset = RequireFinite(itemInput, "item input embeddings", reader, offset);
-        offset = RequireFinite(genreInput, "genre embeddings", reader, offset);
-        offset = RequireFinite(yearInput, "year embeddings", reader, offset);
+        offset = reader.RequireFinite(itemInput, "item input embeddings", offset);
+        offset = reader.RequireFinite(genreInput, "genre embeddings", offset);
+        offset = reader.RequireFinite(yearInput, "year embeddings", offset);
         for (int l = 0; l < layers; l++)
         {
-            offset = RequireFinite(weights[l], "dense layer weights", reader, offset);
-            offset = RequireFinite(biases[l], "dense layer biases", reader, offset);
+            offset = reader.RequireFinite(weights[l], "dense layer weights", offset);
+            offset = reader.RequireFinite(biases[l], "dense layer biases", offset);
         }
 
-        offset = RequireFinite(itemEmbeddings, "item embeddings", reader, offset);
+        offset = reader.RequireFinite(itemEmbeddings, "item embeddings", offset);
         if (itemBiases is not null)
         {
-            RequireFinite(itemBiases, "item biases", reader, offset);
+            reader.RequireFinite(itemBiases, "item biases", offset);
         }
 
         var network = new SoftmaxNetwork(features, header.ItemCount, header.ItemDimensions, header.GenreCount, header.GenreDimensions, header.YearCount, header.YearDimensions,
@@ -234,7 +177,7 @@ internal static class SoftmaxModelFileFormat
         return new SoftmaxModel(catalog, options, network, itemEmbeddings, itemBiases, userOffsets, userItems);
     }
 
-    private static SoftmaxOptions DecodeOptions(byte[] bytes, Header header, Reader reader, long offset)
+    private static SoftmaxOptions DecodeOptions(byte[] bytes, Header header, ChecksummedModelReader reader, long offset)
     {
         SoftmaxOptions? options;
         try
@@ -278,7 +221,7 @@ internal static class SoftmaxModelFileFormat
         return options;
     }
 
-    private static void CheckUserItems(int[] offsets, int[] items, Header header, Reader reader, Layout layout)
+    private static void CheckUserItems(int[] offsets, int[] items, Header header, ChecksummedModelReader reader, Layout layout)
     {
         if (offsets[0] != 0 || offsets[^1] != items.Length)
         {
@@ -304,23 +247,6 @@ internal static class SoftmaxModelFileFormat
                 }
             }
         }
-    }
-
-    private static long RequireFinite(float[] values, string section, Reader reader, long offset)
-    {
-        if (!TensorPrimitivesExtensions.AllFinite(values))
-        {
-            int index = 0;
-            while (float.IsFinite(values[index]))
-            {
-                index++;
-            }
-
-            throw reader.Error(offset + (4L * index), string.Create(CultureInfo.InvariantCulture,
-                $"the {section} hold a non-finite value ({values[index]}) at index {index}; a model never contains NaN or infinity."));
-        }
-
-        return offset + (4L * values.Length);
     }
 
     /// <summary>The validated header.</summary>
@@ -368,194 +294,100 @@ internal static class SoftmaxModelFileFormat
             : "checksum";
     }
 
-    /// <summary>Reads sections sequentially, tracking the offset and the running checksum.</summary>
-    private sealed class Reader(Stream stream, string source)
+    /// <summary>Reads and validates the header (fixed part, hidden widths, checksum); the body follows it.</summary>
+    private static Header ReadHeader(Stream stream, ChecksummedModelReader reader)
     {
-        private Crc32C _crc;
-        private long _position;
-
-        public ModelFormatException Error(long offset, string problem, Exception? inner = null) => new(source, offset, problem, inner);
-
-        public Header ReadHeader()
+        Span<byte> fixedPart = stackalloc byte[FixedHeaderSize];
+        int read = stream.ReadAtLeast(fixedPart, FixedHeaderSize, throwOnEndOfStream: false);
+        if (read == 0)
         {
-            Span<byte> fixedPart = stackalloc byte[FixedHeaderSize];
-            int read = stream.ReadAtLeast(fixedPart, FixedHeaderSize, throwOnEndOfStream: false);
-            if (read == 0)
-            {
-                throw Error(0, "the model is empty (0 bytes); expected a CollaborativeFiltering softmax model starting with \"CFSOFTMX\".");
-            }
-
-            int magicBytes = Math.Min(read, Magic.Length);
-            if (!fixedPart[..magicBytes].SequenceEqual(Magic[..magicBytes]))
-            {
-                string hint = fixedPart[..magicBytes].SequenceEqual(ModelFileFormat.Magic[..magicBytes])
-                    ? " It is a matrix-factorization model: load it with FactorizationModel.Load."
-                    : string.Empty;
-                throw Error(0, "not a CollaborativeFiltering softmax model: it does not start with the bytes \"CFSOFTMX\"." + hint);
-            }
-
-            if (read < FlagsOffset)
-            {
-                throw Truncated(read, "header");
-            }
-
-            ushort version = BinaryPrimitives.ReadUInt16LittleEndian(fixedPart[VersionOffset..]);
-            if (version > CurrentVersion)
-            {
-                throw Error(VersionOffset, string.Create(CultureInfo.InvariantCulture,
-                    $"format version {version} is newer than this library supports ({CurrentVersion}); upgrade CollaborativeFiltering."));
-            }
-
-            if (version == 0)
-            {
-                throw Error(VersionOffset, string.Create(CultureInfo.InvariantCulture, $"format version 0 is not valid; expected 1 to {CurrentVersion}."));
-            }
-
-            if (read < FixedHeaderSize)
-            {
-                throw Truncated(read, "header");
-            }
-
-            int hiddenCount = BinaryPrimitives.ReadInt32LittleEndian(fixedPart[HiddenCountOffset..]);
-            if (hiddenCount is < 0 or > SoftmaxOptions.MaxHiddenLayers)
-            {
-                throw Error(HiddenCountOffset, string.Create(CultureInfo.InvariantCulture,
-                    $"the header is corrupted: it describes {hiddenCount} hidden layers; expected 0 to {SoftmaxOptions.MaxHiddenLayers}."));
-            }
-
-            int rest = (4 * hiddenCount) + ChecksumSize;
-            Span<byte> header = stackalloc byte[FixedHeaderSize + (4 * SoftmaxOptions.MaxHiddenLayers) + ChecksumSize];
-            fixedPart.CopyTo(header);
-            read = stream.ReadAtLeast(header.Slice(FixedHeaderSize, rest), rest, throwOnEndOfStream: false);
-            if (read < rest)
-            {
-                throw Truncated(FixedHeaderSize + read, "header");
-            }
-
-            int checksumOffset = FixedHeaderSize + (4 * hiddenCount);
-            uint stored = BinaryPrimitives.ReadUInt32LittleEndian(header[checksumOffset..]);
-            uint computed = Crc32C.Compute(header[..checksumOffset]);
-            if (stored != computed)
-            {
-                throw Error(checksumOffset, string.Create(CultureInfo.InvariantCulture,
-                    $"the header is corrupted: its checksum is 0x{stored:X8} but its bytes give 0x{computed:X8}."));
-            }
-
-            var hidden = new int[hiddenCount];
-            for (int l = 0; l < hiddenCount; l++)
-            {
-                hidden[l] = BinaryPrimitives.ReadInt32LittleEndian(header[(FixedHeaderSize + (4 * l))..]);
-            }
-
-            static int Field(ReadOnlySpan<byte> bytes, int index) => BinaryPrimitives.ReadInt32LittleEndian(bytes[(12 + (4 * index))..]);
-            var result = new Header(BinaryPrimitives.ReadUInt16LittleEndian(header[FlagsOffset..]), Field(header, 0), Field(header, 1), Field(header, 2), Field(header, 3),
-                Field(header, 4), Field(header, 5), Field(header, 6), Field(header, 7), Field(header, 8), Field(header, 9), hidden, Field(header, 11), Field(header, 12), Field(header, 13));
-            Validate(result);
-            _crc.Append(header[..(checksumOffset + ChecksumSize)]);
-            _position = checksumOffset + ChecksumSize;
-            return result;
+            throw reader.Error(0, "the model is empty (0 bytes); expected a CollaborativeFiltering softmax model starting with \"CFSOFTMX\".");
         }
 
-        public byte[] ReadBytes(int length, string section)
+        int magicBytes = Math.Min(read, Magic.Length);
+        if (!fixedPart[..magicBytes].SequenceEqual(Magic[..magicBytes]))
         {
-            byte[] bytes = GC.AllocateUninitializedArray<byte>(length);
-            Fill(bytes, section);
-            return bytes;
+            string hint = fixedPart[..magicBytes].SequenceEqual(ModelFileFormat.Magic[..magicBytes])
+                ? " It is a matrix-factorization model: load it with FactorizationModel.Load."
+                : string.Empty;
+            throw reader.Error(0, "not a CollaborativeFiltering softmax model: it does not start with the bytes \"CFSOFTMX\"." + hint);
         }
 
-        public T[] ReadValues<T>(long count, string section)
-            where T : unmanaged
+        reader.CheckVersion(fixedPart, read, VersionOffset, CurrentVersion);
+        if (read < FixedHeaderSize)
         {
-            T[] values = GC.AllocateUninitializedArray<T>((int)count);
-            for (int start = 0; start < values.Length; start += Chunk)
-            {
-                Span<T> chunk = values.AsSpan(start, Math.Min(Chunk, values.Length - start));
-                Fill(MemoryMarshal.AsBytes(chunk), section);
-                if (!BitConverter.IsLittleEndian)
-                {
-                    Span<int> bits = MemoryMarshal.Cast<T, int>(chunk);
-                    BinaryPrimitives.ReverseEndianness(bits, bits);
-                }
-            }
-
-            return values;
+            throw reader.Truncated(read, "header");
         }
 
-        public void ReadAndVerifyChecksum()
+        int hiddenCount = BinaryPrimitives.ReadInt32LittleEndian(fixedPart[HiddenCountOffset..]);
+        if (hiddenCount is < 0 or > SoftmaxOptions.MaxHiddenLayers)
         {
-            uint computed = _crc.Value;
-            Span<byte> trailer = stackalloc byte[ChecksumSize];
-            long offset = _position;
-            int read = stream.ReadAtLeast(trailer, ChecksumSize, throwOnEndOfStream: false);
-            if (read < ChecksumSize)
-            {
-                throw Truncated(offset + read, "checksum");
-            }
-
-            uint stored = BinaryPrimitives.ReadUInt32LittleEndian(trailer);
-            if (stored != computed)
-            {
-                throw Error(offset, string.Create(CultureInfo.InvariantCulture,
-                    $"the model is corrupted: its checksum is 0x{stored:X8} but its contents give 0x{computed:X8}."));
-            }
-
-            _position = offset + ChecksumSize;
+            throw reader.Error(HiddenCountOffset, string.Create(CultureInfo.InvariantCulture,
+                $"the header is corrupted: it describes {hiddenCount} hidden layers; expected 0 to {SoftmaxOptions.MaxHiddenLayers}."));
         }
 
-        private void Fill(Span<byte> destination, string section)
+        int rest = (4 * hiddenCount) + ChecksumSize;
+        Span<byte> header = stackalloc byte[FixedHeaderSize + (4 * SoftmaxOptions.MaxHiddenLayers) + ChecksumSize];
+        fixedPart.CopyTo(header);
+        read = stream.ReadAtLeast(header.Slice(FixedHeaderSize, rest), rest, throwOnEndOfStream: false);
+        if (read < rest)
         {
-            int read = stream.ReadAtLeast(destination, destination.Length, throwOnEndOfStream: false);
-            if (read < destination.Length)
-            {
-                throw Truncated(_position + read, section);
-            }
-
-            _crc.Append(destination);
-            _position += destination.Length;
+            throw reader.Truncated(FixedHeaderSize + read, "header");
         }
 
-        private ModelFormatException Truncated(long length, string section) =>
-            Error(length, string.Create(CultureInfo.InvariantCulture, $"the model is truncated: it ends after {length} bytes, inside the {section}."));
-
-        private void Validate(Header h)
+        int checksumOffset = FixedHeaderSize + (4 * hiddenCount);
+        reader.AcceptHeader(header, checksumOffset);
+        var hidden = new int[hiddenCount];
+        for (int l = 0; l < hiddenCount; l++)
         {
-            if ((h.Flags & ~FlagItemBiases) != 0)
-            {
-                throw Error(FlagsOffset, string.Create(CultureInfo.InvariantCulture, $"unknown flags 0x{h.Flags:X4}; this library knows 0x{FlagItemBiases:X4}."));
-            }
+            hidden[l] = BinaryPrimitives.ReadInt32LittleEndian(header[(FixedHeaderSize + (4 * l))..]);
+        }
 
-            const int max = SoftmaxOptions.MaxLayerSize;
-            bool widths = h.Dimensions is > 0 and <= max && h.ItemDimensions is > 0 and <= max
-                && h.GenreDimensions is >= 0 and <= max && h.YearDimensions is >= 0 and <= max
-                && (h.GenreCount == 0) == (h.GenreDimensions == 0) && (h.YearCount == 0) == (h.YearDimensions == 0)
-                && h.GenreCount >= 0 && h.YearCount >= 0 && h.BucketWidth > 0;
-            foreach (int size in h.Hidden)
-            {
-                widths &= size is > 0 and <= max;
-            }
+        static int Field(ReadOnlySpan<byte> bytes, int index) => BinaryPrimitives.ReadInt32LittleEndian(bytes[(12 + (4 * index))..]);
+        var result = new Header(BinaryPrimitives.ReadUInt16LittleEndian(header[FlagsOffset..]), Field(header, 0), Field(header, 1), Field(header, 2), Field(header, 3),
+            Field(header, 4), Field(header, 5), Field(header, 6), Field(header, 7), Field(header, 8), Field(header, 9), hidden, Field(header, 11), Field(header, 12), Field(header, 13));
+        Validate(result, reader);
+        return result;
+    }
 
-            if (!widths)
-            {
-                throw Error(12, "the header describes invalid layer or embedding widths.");
-            }
+    private static void Validate(Header h, ChecksummedModelReader reader)
+    {
+        if ((h.Flags & ~FlagItemBiases) != 0)
+        {
+            throw reader.Error(FlagsOffset, string.Create(CultureInfo.InvariantCulture, $"unknown flags 0x{h.Flags:X4}; this library knows 0x{FlagItemBiases:X4}."));
+        }
 
-            if (h.UserCount < 0 || h.ItemCount < 0 || h.UserCount >= Array.MaxLength || h.UserItemCount < 0 || h.OptionsLength < 0 || h.CatalogLength < 0)
-            {
-                throw Error(16, string.Create(CultureInfo.InvariantCulture,
-                    $"the header's counts ({h.UserCount} users, {h.ItemCount} items, {h.UserItemCount} user items, sections of {h.OptionsLength} and {h.CatalogLength} bytes) are out of range."));
-            }
+        const int max = SoftmaxOptions.MaxLayerSize;
+        bool widths = h.Dimensions is > 0 and <= max && h.ItemDimensions is > 0 and <= max
+            && h.GenreDimensions is >= 0 and <= max && h.YearDimensions is >= 0 and <= max
+            && (h.GenreCount == 0) == (h.GenreDimensions == 0) && (h.YearCount == 0) == (h.YearDimensions == 0)
+            && h.GenreCount >= 0 && h.YearCount >= 0 && h.BucketWidth > 0;
+        foreach (int size in h.Hidden)
+        {
+            widths &= size is > 0 and <= max;
+        }
 
-            bool fits = (long)h.ItemCount * h.ItemDimensions <= Array.MaxLength && (long)h.ItemCount * h.Dimensions <= Array.MaxLength
-                && (long)h.GenreCount * h.GenreDimensions <= Array.MaxLength && (long)h.YearCount * h.YearDimensions <= Array.MaxLength;
-            for (int l = 0; l <= h.Hidden.Length; l++)
-            {
-                fits &= (long)h.LayerOutputs(l) * h.LayerInputs(l) <= Array.MaxLength;
-            }
+        if (!widths)
+        {
+            throw reader.Error(12, "the header describes invalid layer or embedding widths.");
+        }
 
-            if (!fits)
-            {
-                throw Error(12, "the header describes tables larger than the largest array .NET supports.");
-            }
+        if (h.UserCount < 0 || h.ItemCount < 0 || h.UserCount >= Array.MaxLength || h.UserItemCount < 0 || h.OptionsLength < 0 || h.CatalogLength < 0)
+        {
+            throw reader.Error(16, string.Create(CultureInfo.InvariantCulture,
+                $"the header's counts ({h.UserCount} users, {h.ItemCount} items, {h.UserItemCount} user items, sections of {h.OptionsLength} and {h.CatalogLength} bytes) are out of range."));
+        }
+
+        bool fits = (long)h.ItemCount * h.ItemDimensions <= Array.MaxLength && (long)h.ItemCount * h.Dimensions <= Array.MaxLength
+            && (long)h.GenreCount * h.GenreDimensions <= Array.MaxLength && (long)h.YearCount * h.YearDimensions <= Array.MaxLength;
+        for (int l = 0; l <= h.Hidden.Length; l++)
+        {
+            fits &= (long)h.LayerOutputs(l) * h.LayerInputs(l) <= Array.MaxLength;
+        }
+
+        if (!fits)
+        {
+            throw reader.Error(12, "the header describes tables larger than the largest array .NET supports.");
         }
     }
 }
