@@ -12,7 +12,7 @@ internal sealed class ExportCommand(IAnsiConsole console) : AsyncCommand<ExportC
     internal sealed class Settings : ModelSettings
     {
         [CommandOption("--format <FORMAT>")]
-        [Description("projector (OUT/projector/vectors.tsv and metadata.tsv, for projector.tensorflow.org) or csv (OUT/user_factors.csv and item_factors.csv; matrix-factorization models only).")]
+        [Description("projector (OUT/projector/vectors.tsv and metadata.tsv, for projector.tensorflow.org) or csv (OUT/user_factors.csv and item_factors.csv; for the softmax model the user factors are its query embeddings).")]
         [DefaultValue("projector")]
         public string Format { get; init; } = "projector";
 
@@ -21,12 +21,9 @@ internal sealed class ExportCommand(IAnsiConsole console) : AsyncCommand<ExportC
             ValidationResult model = base.Validate();
             return !model.Successful ? model
                 : Format is not ("projector" or "csv") ? ValidationResult.Error($"--format: '{Format}' is not projector or csv.")
-                : Format == "csv" && Load is null && Kind == ModelKind.Softmax ? ValidationResult.Error(SoftmaxCsv)
                 : ValidationResult.Success();
         }
     }
-
-    private const string SoftmaxCsv = "--format csv: writes the user and item factors of a matrix-factorization model; a softmax model has no user factors (use --format projector).";
 
     public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
@@ -41,10 +38,9 @@ internal sealed class ExportCommand(IAnsiConsole console) : AsyncCommand<ExportC
         }
         else
         {
-            var model = source.Model as FactorizationModel ?? throw new InvalidOperationException(SoftmaxCsv);
             Directory.CreateDirectory(settings.Out);
             string users = Path.Combine(settings.Out, "user_factors.csv"), items = Path.Combine(settings.Out, "item_factors.csv");
-            EmbeddingExport.WriteFactorsCsv(model, users, items);
+            EmbeddingExport.WriteFactorsCsv(source.Model, users, items);
             Tables.Wrote(console, users);
             Tables.Wrote(console, items);
         }

@@ -118,10 +118,10 @@ public static class EmbeddingExport
     }
 
     /// <summary>
-    /// Writes the user factors U and the item factors V as two CSV files (see
+    /// Writes the user factors and the item factors as two CSV files (see
     /// <see cref="WriteUserFactorsCsv"/> and <see cref="WriteItemFactorsCsv"/>), each atomically.
     /// </summary>
-    /// <param name="model">The model to export.</param>
+    /// <param name="model">The model to export: a <see cref="FactorizationModel"/> (U and V) or any other <see cref="IEmbeddingModel"/> (its user queries and item embeddings).</param>
     /// <param name="userPath">The user-factor file to create or replace; its directory must exist.</param>
     /// <param name="itemPath">The item-factor file to create or replace; its directory must exist.</param>
     /// <exception cref="ArgumentNullException">An argument is <see langword="null"/>.</exception>
@@ -129,7 +129,7 @@ public static class EmbeddingExport
     /// <exception cref="DirectoryNotFoundException">A directory does not exist.</exception>
     /// <exception cref="IOException">A file cannot be written.</exception>
     /// <exception cref="UnauthorizedAccessException">Access to a file is denied.</exception>
-    public static void WriteFactorsCsv(FactorizationModel model, string userPath, string itemPath)
+    public static void WriteFactorsCsv(IEmbeddingModel model, string userPath, string itemPath)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentException.ThrowIfNullOrEmpty(userPath);
@@ -144,44 +144,69 @@ public static class EmbeddingExport
     }
 
     /// <summary>
-    /// Writes U as CSV: the header <c>id,f0,f1,…,f{d-1}</c> (plus <c>,bias</c> when the model has
-    /// biases), then one line per user in index order: the user's id (quoted per RFC 4180 when it
-    /// holds a comma, quote or line break), its d factors and its bias. The global mean is not
-    /// written (see <see cref="FactorizationModel.GlobalMean"/>). The stream is left open.
+    /// Writes the user factors as CSV: the header <c>id,f0,f1,…,f{d-1}</c> (plus <c>,bias</c> when the
+    /// model is a <see cref="FactorizationModel"/> with biases), then one line per user in index order:
+    /// the user's id (quoted per RFC 4180 when it holds a comma, quote or line break), its d factors
+    /// and its bias. The factors are the user's query embedding
+    /// (<see cref="IEmbeddingModel.TryGetUserQuery"/>): the row of U for matrix factorization, the
+    /// network's output for the user's training items for the softmax model; users the model has no
+    /// query for are left out. The global mean is not written (see
+    /// <see cref="FactorizationModel.GlobalMean"/>). The stream is left open.
     /// </summary>
     /// <param name="model">The model to export.</param>
     /// <param name="destination">A writable stream.</param>
     /// <exception cref="ArgumentNullException">An argument is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentException"><paramref name="destination"/> is not writable.</exception>
     /// <exception cref="IOException">Writing fails.</exception>
-    public static void WriteUserFactorsCsv(FactorizationModel model, Stream destination)
+    public static void WriteUserFactorsCsv(IEmbeddingModel model, Stream destination)
     {
         ArgumentNullException.ThrowIfNull(model);
         CheckDestination(destination);
-        WriteFactorsCsv(model.Catalog.Users, model.Dimensions, model.UserEmbeddings, model.UserBiases, destination);
+        ReadOnlySpan<float> biases = model is FactorizationModel factorization ? factorization.UserBiases : default;
+        using var writer = CreateWriter(destination);
+        Span<char> buffer = stackalloc char[32];
+        int d = model.Dimensions;
+        WriteCsvHeader(writer, d, !biases.IsEmpty, buffer);
+        var query = new float[d];
+        IdMap users = model.Catalog.Users;
+        for (int row = 0; row < users.Count; row++)
+        {
+            if (model.TryGetUserQuery(row, query))
+            {
+                WriteCsvRow(writer, users[row], query, biases.IsEmpty ? default : biases.Slice(row, 1), buffer);
+            }
+        }
     }
 
     /// <summary>
-    /// Writes V as CSV: the header <c>id,f0,f1,…,f{d-1}</c> (plus <c>,bias</c> when the model has
-    /// biases), then one line per item in index order: the item's id (quoted per RFC 4180 when it
-    /// holds a comma, quote or line break), its d factors and its bias. The stream is left open.
+    /// Writes the item embeddings V as CSV: the header <c>id,f0,f1,…,f{d-1}</c> (plus <c>,bias</c> when
+    /// the model has item biases), then one line per item in index order: the item's id (quoted per
+    /// RFC 4180 when it holds a comma, quote or line break), its d factors and its bias. The stream is
+    /// left open.
     /// </summary>
     /// <param name="model">The model to export.</param>
     /// <param name="destination">A writable stream.</param>
     /// <exception cref="ArgumentNullException">An argument is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentException"><paramref name="destination"/> is not writable.</exception>
     /// <exception cref="IOException">Writing fails.</exception>
-    public static void WriteItemFactorsCsv(FactorizationModel model, Stream destination)
+    public static void WriteItemFactorsCsv(IEmbeddingModel model, Stream destination)
     {
         ArgumentNullException.ThrowIfNull(model);
         CheckDestination(destination);
-        WriteFactorsCsv(model.Catalog.Items, model.Dimensions, model.ItemEmbeddings, model.ItemBiases, destination);
-    }
-
-    private static void WriteFactorsCsv(IdMap ids, int d, ReadOnlySpan<float> factors, ReadOnlySpan<float> biases, Stream destination)
-    {
+        ReadOnlySpan<float> factors = model.ItemEmbeddings, biases = model.ItemBiases;
         using var writer = CreateWriter(destination);
         Span<char> buffer = stackalloc char[32];
+        int d = model.Dimensions;
+        WriteCsvHeader(writer, d, !biases.IsEmpty, buffer);
+        IdMap items = model.Catalog.Items;
+        for (int row = 0; row < items.Count; row++)
+        {
+            WriteCsvRow(writer, items[row], factors.Slice(row * d, d), biases.IsEmpty ? default : biases.Slice(row, 1), buffer);
+        }
+    }
+
+    private static void WriteCsvHeader(StreamWriter writer, int d, bool bias, Span<char> buffer)
+    {
         writer.Write("id");
         for (int f = 0; f < d; f++)
         {
@@ -190,18 +215,15 @@ public static class EmbeddingExport
             writer.Write(buffer[..written]);
         }
 
-        writer.Write(biases.IsEmpty ? "\n" : ",bias\n");
-        for (int row = 0; row < ids.Count; row++)
-        {
-            WriteCsvField(writer, ids[row]);
-            WriteFloats(writer, factors.Slice(row * d, d), ',', buffer, leadingSeparator: true);
-            if (!biases.IsEmpty)
-            {
-                WriteFloats(writer, biases.Slice(row, 1), ',', buffer, leadingSeparator: true);
-            }
+        writer.Write(bias ? ",bias\n" : "\n");
+    }
 
-            writer.Write('\n');
-        }
+    private static void WriteCsvRow(StreamWriter writer, string id, ReadOnlySpan<float> factors, ReadOnlySpan<float> bias, Span<char> buffer)
+    {
+        WriteCsvField(writer, id);
+        WriteFloats(writer, factors, ',', buffer, leadingSeparator: true);
+        WriteFloats(writer, bias, ',', buffer, leadingSeparator: true);
+        writer.Write('\n');
     }
 
     private static void WriteFloats(StreamWriter writer, ReadOnlySpan<float> values, char separator, Span<char> buffer, bool leadingSeparator)

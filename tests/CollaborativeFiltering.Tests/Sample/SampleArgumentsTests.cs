@@ -20,7 +20,7 @@ public sealed class SampleArgumentsTests
     [InlineData("--optimizer", "train", "--synthetic", "--model", "softmax", "--optimizer", "sgd")]
     [InlineData("--genres", "train", "--synthetic", "--model", "implicit-als", "--genres")]
     [InlineData("--early-stopping", "train", "--synthetic", "--model", "softmax", "--early-stopping", "3")]
-    [InlineData("--format csv", "export", "--synthetic", "--model", "softmax", "--format", "csv")]
+    [InlineData("--format", "export", "--synthetic", "--format", "xml")]
     public async Task Run_BadArguments_ExitsNonZeroWithOneLine(string named, params string[] args)
     {
         var (exitCode, output) = await SampleRunner.RunAsync(args);

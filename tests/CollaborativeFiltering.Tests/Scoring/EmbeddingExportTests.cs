@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using CollaborativeFiltering.Data;
 using CollaborativeFiltering.Factorization;
+using CollaborativeFiltering.Neural;
 using CollaborativeFiltering.Scoring;
 
 namespace CollaborativeFiltering.Tests.Scoring;
@@ -181,6 +182,26 @@ public sealed class EmbeddingExportTests : IDisposable
     /// <summary>u1 rated items 10 and 20, the second user rated item 10: counts 2 and 1.</summary>
     private static RatingsDataset Ratings(Catalog catalog) =>
         new RatingsDatasetBuilder(catalog).Add("u1", "10", 4f).Add("u1", "20", 3f).Add("a,\"b\"", "10", 5f).Build();
+
+    [Fact]
+    public void WriteFactorsCsv_SoftmaxModel_UserFactorsAreTheQueriesItemFactorsTheOutputEmbeddings()
+    {
+        RatingsDataset train = SyntheticDataset.Generate(new SyntheticOptions { Users = 30, Items = 40, Ratings = 600, MinRatingsPerUser = 10 }).Dataset;
+        SoftmaxModel model = new SoftmaxRecommender(new SoftmaxOptions { Dimensions = 4, HiddenLayerSizes = [6], Iterations = 3, BatchSize = 10 }).Fit(train);
+
+        string users = Capture(s => EmbeddingExport.WriteUserFactorsCsv(model, s));
+        string items = Capture(s => EmbeddingExport.WriteItemFactorsCsv(model, s));
+
+        string[] userLines = users.TrimEnd('\n').Split('\n');
+        userLines[0].Should().Be("id,f0,f1,f2,f3", "a softmax model has no user biases");
+        userLines.Should().HaveCount(31);
+        var query = new float[4];
+        model.TryGetUserQuery(7, query).Should().BeTrue();
+        userLines[8].Should().Be(model.Catalog.Users[7] + "," + string.Join(',', query.Select(q => q.ToString("R", CultureInfo.InvariantCulture))));
+        string[] itemLines = items.TrimEnd('\n').Split('\n');
+        itemLines.Should().HaveCount(41);
+        itemLines[40].Should().Be(model.Catalog.Items[39] + "," + string.Join(',', model.ItemEmbeddings.Slice(39 * 4, 4).ToArray().Select(v => v.ToString("R", CultureInfo.InvariantCulture))));
+    }
 
     private static string Capture(Action<Stream> write)
     {
