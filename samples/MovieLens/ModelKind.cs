@@ -53,7 +53,7 @@ internal static class ModelKinds
     {
         string hidden = o.HiddenLayerSizes.Count == 0 ? "none" : string.Join(",", o.HiddenLayerSizes);
         string inputs = "items" + (o.UseGenres ? " + genres" : "") + (o.UseReleaseYears ? " + release years" : "");
-        string learningRate = o.LearningRate is { } rate ? Tables.G(rate) : $"{Tables.G(o.Optimizer == SoftmaxOptimizer.Adam ? 0.001 : 8)} (the optimizer's default)";
+        string learningRate = o.LearningRate is { } rate ? Tables.G(rate) : $"{Tables.G(o.EffectiveLearningRate)} (the optimizer's default)";
         return $"SoftmaxOptions {{ Dimensions = {o.Dimensions}, HiddenLayerSizes = {hidden}, Inputs = {inputs}, Optimizer = {o.Optimizer}, LearningRate = {learningRate}, "
             + $"BatchSize = {o.BatchSize}, Iterations = {o.Iterations}, InputDropout = {Tables.G(o.InputDropout)}, InitStdDev = {Tables.G(o.InitStdDev)}, Seed = {o.Seed} }}";
     }

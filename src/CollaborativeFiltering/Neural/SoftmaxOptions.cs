@@ -143,11 +143,11 @@ public sealed record SoftmaxOptions
     /// <summary>The most threads a fit uses; −1 (the default) means one per processor. The model does not depend on it.</summary>
     public int MaxDegreeOfParallelism { get; init; } = -1;
 
-    /// <summary>The learning rate in effect: <see cref="LearningRate"/>, or the optimizer's default.</summary>
-    internal double EffectiveLearningRate => LearningRate ?? (Optimizer == SoftmaxOptimizer.Adam ? 0.001 : 8);
+    /// <summary>The learning rate a fit uses: <see cref="LearningRate"/> when set, else the optimizer's default (8 for <see cref="SoftmaxOptimizer.Adagrad"/>, as in the course; 0.001 for <see cref="SoftmaxOptimizer.Adam"/>).</summary>
+    public double EffectiveLearningRate => LearningRate ?? (Optimizer == SoftmaxOptimizer.Adam ? 0.001 : 8);
 
-    /// <summary>The dense layers' scale in effect: <see cref="DenseWeightScale"/>, or the optimizer's default.</summary>
-    internal double EffectiveDenseWeightScale => DenseWeightScale ?? (Optimizer == SoftmaxOptimizer.Adam ? 1 : 10);
+    /// <summary>The dense-weight scale a fit uses: <see cref="DenseWeightScale"/> when set, else the optimizer's default (10 for <see cref="SoftmaxOptimizer.Adagrad"/>, as in the course; 1 for <see cref="SoftmaxOptimizer.Adam"/>).</summary>
+    public double EffectiveDenseWeightScale => DenseWeightScale ?? (Optimizer == SoftmaxOptimizer.Adam ? 1 : 10);
 
     /// <summary>The number of threads to use.</summary>
     internal int ThreadCount => MaxDegreeOfParallelism == -1 ? Environment.ProcessorCount : MaxDegreeOfParallelism;
