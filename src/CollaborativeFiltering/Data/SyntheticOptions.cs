@@ -65,8 +65,9 @@ public sealed record SyntheticOptions
     /// 0.17 (β = 0) to 0.08 (β = 2), while implicit ALS with its defaults reaches 0.66×, 1.15×,
     /// 1.8× and 2.7× the most-popular recall@10 at β = 0, 1, 1.5 and 2 (tuned personalised models
     /// reach about 2× on MovieLens 100k). Exposure that follows taste also makes rating prediction
-    /// harder (the observed ratings cover less of each user's taste): the same biased SGD model's test
-    /// RMSE is about 3 % further from the noise floor at β = 2.
+    /// harder (the observed ratings cover less of each user's taste): on the 1M-rating shape the
+    /// default ALS and biased SGD models' test RMSE goes from 1.099× and 1.095× the noise floor at
+    /// β = 0 to 1.106× and 1.104× at β = 1 and 1.131× and 1.143× at β = 2.
     /// </summary>
     public double TasteExposure { get; init; }
 
