@@ -369,33 +369,7 @@ public static class SyntheticDataset
         }
 
         var table = new AliasTable(weights);
-        var filled = new int[n];
-        for (int u = 0; u < n; u++)
-        {
-            filled[u] = offsets[u];
-        }
-
-        // Every item first goes to one user (drawn by activity), so that none is left unrated.
-        if (total >= m)
-        {
-            var activity = new double[n];
-            for (int u = 0; u < n; u++)
-            {
-                activity[u] = offsets[u + 1] - offsets[u];
-            }
-
-            var users = new AliasTable(activity);
-            for (int i = 0; i < m; i++)
-            {
-                int u = users.Sample(random);
-                for (int tries = 0; filled[u] == offsets[u + 1]; tries++)
-                {
-                    u = tries < 32 ? users.Sample(random) : (u + 1) % n;
-                }
-
-                items[filled[u]++] = i;
-            }
-        }
+        int[] filled = GiveEveryItemOneUser(offsets, m, items, random);
 
         var taken = new ulong[(m + 63) >> 6];
         double[]? keys = null;
@@ -451,20 +425,14 @@ public static class SyntheticDataset
                 int rest = end - w;
                 if (rest < c)
                 {
-                    keys.AsSpan(0, c).Sort(candidates.AsSpan(0, c));
+                    SelectSmallest(keys.AsSpan(0, c), candidates.AsSpan(0, c), rest);
                 }
 
                 candidates.AsSpan(0, rest).CopyTo(items.AsSpan(w));
                 w = end;
             }
 
-            Span<int> row = items.AsSpan(start, end - start);
-            foreach (int i in row)
-            {
-                taken[i >> 6] = 0;
-            }
-
-            row.Sort();
+            FinishRow(items.AsSpan(start, end - start), taken);
         }
 
         return items;
@@ -482,32 +450,7 @@ public static class SyntheticDataset
         int m = logPopularity.Length;
         int total = offsets[n];
         var items = new int[total];
-        var filled = new int[n];
-        for (int u = 0; u < n; u++)
-        {
-            filled[u] = offsets[u];
-        }
-
-        if (total >= m)
-        {
-            var activity = new double[n];
-            for (int u = 0; u < n; u++)
-            {
-                activity[u] = offsets[u + 1] - offsets[u];
-            }
-
-            var users = new AliasTable(activity);
-            for (int i = 0; i < m; i++)
-            {
-                int u = users.Sample(random);
-                for (int tries = 0; filled[u] == offsets[u + 1]; tries++)
-                {
-                    u = tries < 32 ? users.Sample(random) : (u + 1) % n;
-                }
-
-                items[filled[u]++] = i;
-            }
-        }
+        int[] filled = GiveEveryItemOneUser(offsets, m, items, random);
 
         double scale = beta / Math.Sqrt(InteractionVariance);
         var taken = new ulong[(m + 63) >> 6];
@@ -557,16 +500,61 @@ public static class SyntheticDataset
                 candidates.AsSpan(0, rest).CopyTo(items.AsSpan(w));
             }
 
-            Span<int> row = items.AsSpan(start, end - start);
-            foreach (int i in row)
-            {
-                taken[i >> 6] = 0;
-            }
-
-            row.Sort();
+            FinishRow(items.AsSpan(start, end - start), taken);
         }
 
         return items;
+    }
+
+    /// <summary>
+    /// Gives every item to one user drawn by activity (a user whose row is full is redrawn, then
+    /// the next one with room is taken), so that none is left unrated; only when there are at
+    /// least as many ratings as items. Returns, per user, where the row's next item goes.
+    /// </summary>
+    private static int[] GiveEveryItemOneUser(int[] offsets, int m, int[] items, SyntheticRandom random)
+    {
+        int n = offsets.Length - 1;
+        var filled = new int[n];
+        for (int u = 0; u < n; u++)
+        {
+            filled[u] = offsets[u];
+        }
+
+        if (offsets[n] < m)
+        {
+            return filled;
+        }
+
+        var activity = new double[n];
+        for (int u = 0; u < n; u++)
+        {
+            activity[u] = offsets[u + 1] - offsets[u];
+        }
+
+        var users = new AliasTable(activity);
+        for (int i = 0; i < m; i++)
+        {
+            int u = users.Sample(random);
+            for (int tries = 0; filled[u] == offsets[u + 1]; tries++)
+            {
+                u = tries < 32 ? users.Sample(random) : (u + 1) % n;
+            }
+
+            items[filled[u]++] = i;
+        }
+
+        return filled;
+    }
+
+    /// <summary>Clears a finished row's items from the <paramref name="taken"/> bit set and sorts the row.</summary>
+    private static void FinishRow(Span<int> row, ulong[] taken)
+    {
+        foreach (int i in row)
+        {
+            taken[i >> 6] = 0;
+        }
+
+        row.Sort();
     }
 
     /// <summary>Moves the <paramref name="count"/> smallest keys (and their values) to the front, in no particular order (Hoare quickselect, median-of-three pivots).</summary>
