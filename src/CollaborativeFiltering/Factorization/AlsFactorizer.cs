@@ -72,7 +72,7 @@ public sealed class AlsFactorizer : IMatrixFactorizer
         AlsOptions options = Options;
         int d = options.Dimensions, n = train.UserCount, m = train.ItemCount;
         var items = new float[m * d];
-        AlsPartition.FillNormal(new Random(options.Seed), items, options.InitStdDev);
+        RandomFill.FillNormal(new Random(options.Seed), items, options.InitStdDev);
         cancellationToken.ThrowIfCancellationRequested();
         RatingRange? range = options.ClipPredictions ? train.ValueRange : null;
         using var trainer = new AlsTrainer(train, validation, d, options.Regularization, options.UseBiases, options.ThreadCount, new float[n * d], items, new float[n], new float[m], range);

@@ -221,7 +221,8 @@ public sealed class BiasedSgdFactorizer : IMatrixFactorizer
             bool report = stop || epoch % options.ReportInterval == 0 || epoch == total;
             if (report && (progress is not null || _logger.IsEnabled(LogLevel.Debug)))
             {
-                (trainMse, double? evaluated) = trainer.Evaluate(includeTrain: true);
+                // Early stopping has already scored the validation set this epoch.
+                (trainMse, double? evaluated) = trainer.Evaluate(includeTrain: true, includeValidation: validationMse is null);
                 validationMse ??= evaluated;
                 if (!double.IsFinite(trainMse))
                 {
@@ -265,7 +266,7 @@ public sealed class BiasedSgdFactorizer : IMatrixFactorizer
         {
             if (double.IsNaN(trainMse))
             {
-                trainMse = trainer.Evaluate(includeTrain: true).TrainMse;
+                trainMse = trainer.Evaluate(includeTrain: true, includeValidation: false).TrainMse;
             }
 
             long elapsedMilliseconds = (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds;

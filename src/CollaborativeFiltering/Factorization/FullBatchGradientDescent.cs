@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Globalization;
 using CollaborativeFiltering.Data;
 using CollaborativeFiltering.Internal;
-using MathNet.Numerics.Distributions;
 using Microsoft.Extensions.Logging;
 
 namespace CollaborativeFiltering.Factorization;
@@ -108,7 +107,8 @@ internal static class FullBatchGradientDescent
         }
 
         // A step can leave non-finite values that no later loss saw (the last step, or rows without ratings).
-        if (!TensorPrimitivesExtensions.AllFinite(trainer.Users) || !TensorPrimitivesExtensions.AllFinite(trainer.Items))
+        float[] finalUsers = trainer.Users, finalItems = trainer.Items;
+        if (!TensorPrimitivesExtensions.AllFinite(finalUsers) || !TensorPrimitivesExtensions.AllFinite(finalItems))
         {
             Diverged(in settings, logger, total, double.IsFinite(trainMse) ? double.NaN : trainMse);
         }
@@ -119,7 +119,7 @@ internal static class FullBatchGradientDescent
             Log.FullBatchFitCompleted(logger, settings.Name, total, elapsedMilliseconds, trainMse);
         }
 
-        return new FactorizationModel(train.Catalog, d, trainer.Users, trainer.Items, null, null, 0, options);
+        return new FactorizationModel(train.Catalog, d, finalUsers, finalItems, null, null, 0, options);
     }
 
     /// <summary>U then V, every entry from Normal(0, σ²), drawn in row-major order from one generator seeded with <paramref name="seed"/>.</summary>
@@ -128,24 +128,9 @@ internal static class FullBatchGradientDescent
         var random = new Random(seed);
         var users = new float[n * d];
         var items = new float[m * d];
-        var buffer = new double[Math.Max(1, Math.Min(Math.Max(users.Length, items.Length), 1 << 16))];
-        Fill(random, users, buffer, stdDev);
-        Fill(random, items, buffer, stdDev);
+        RandomFill.FillNormal(random, users, stdDev);
+        RandomFill.FillNormal(random, items, stdDev);
         return (users, items);
-
-        static void Fill(Random random, float[] destination, double[] buffer, double stdDev)
-        {
-            for (int start = 0; start < destination.Length; start += buffer.Length)
-            {
-                int count = Math.Min(buffer.Length, destination.Length - start);
-                double[] chunk = count == buffer.Length ? buffer : new double[count];
-                Normal.Samples(random, chunk, 0, stdDev);
-                for (int k = 0; k < count; k++)
-                {
-                    destination[start + k] = (float)chunk[k];
-                }
-            }
-        }
     }
 
     private static void Diverged(in FullBatchSettings settings, ILogger logger, int iteration, double loss)

@@ -78,8 +78,8 @@ public sealed class ImplicitAlsFactorizer : IMatrixFactorizer
         var users = new float[train.UserCount * d];
         var items = new float[train.ItemCount * d];
         var random = new Random(options.Seed);
-        AlsPartition.FillNormal(random, users, options.InitStdDev);
-        AlsPartition.FillNormal(random, items, options.InitStdDev);
+        RandomFill.FillNormal(random, users, options.InitStdDev);
+        RandomFill.FillNormal(random, items, options.InitStdDev);
         cancellationToken.ThrowIfCancellationRequested();
         using var trainer = new AlsImplicitTrainer(train, validation, d, options.Regularization, options.Alpha, options.ConjugateGradientSteps, options.ThreadCount, users, items);
         return Train(trainer, options, _logger, progress, cancellationToken);

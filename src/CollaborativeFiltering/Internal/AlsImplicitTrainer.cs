@@ -198,14 +198,9 @@ internal sealed class AlsImplicitTrainer : IPoolWork, IDisposable
     /// <exception cref="OperationCanceledException">Cancelled between two blocks.</exception>
     public bool SolveUsers(CancellationToken cancellationToken)
     {
+        // Solving X leaves Y, and so the YᵀY held, unchanged.
         EnsureGram(Side.Items);
-        bool ok = RunSolve(Phase.Users, cancellationToken);
-        if (_gramSide == Side.Users)
-        {
-            _gramSide = Side.None;
-        }
-
-        return ok;
+        return RunSolve(Phase.Users, cancellationToken);
     }
 
     /// <summary>Solves every item's row from the current X (computing XᵀX first when it is not current).</summary>
@@ -213,14 +208,9 @@ internal sealed class AlsImplicitTrainer : IPoolWork, IDisposable
     /// <exception cref="OperationCanceledException">Cancelled between two blocks.</exception>
     public bool SolveItems(CancellationToken cancellationToken)
     {
+        // Solving Y leaves X, and so the XᵀX held, unchanged.
         EnsureGram(Side.Users);
-        bool ok = RunSolve(Phase.Items, cancellationToken);
-        if (_gramSide == Side.Items)
-        {
-            _gramSide = Side.None;
-        }
-
-        return ok;
+        return RunSolve(Phase.Items, cancellationToken);
     }
 
     /// <summary>The objective's terms and the squared errors of the preferences at the current factors.</summary>

@@ -104,13 +104,7 @@ internal sealed class AlsTrainer : IPoolWork, IDisposable
             ValidationCount = validation.Count;
         }
 
-        double sum = 0;
-        foreach (float value in _userValues)
-        {
-            sum += value;
-        }
-
-        _mu = biases ? (float)(sum / train.Count) : 0f;
+        _mu = biases ? (float)DatasetStatistics.GlobalMean(train) : 0f;
         TrainCount = train.Count;
 
         _u = users;

@@ -107,6 +107,7 @@ internal sealed class BiasedSgdTrainer : IPoolWork, IDisposable
 
     private Phase _phase;
     private int _firstEvaluationTask;
+    private int _evaluationTaskEnd;
     private int _stratum;
     private int _nextTask;
     private float _learningRate;
@@ -144,13 +145,7 @@ internal sealed class BiasedSgdTrainer : IPoolWork, IDisposable
             _validationCount = validation.Count;
         }
 
-        double sum = 0;
-        foreach (float value in _trainValues)
-        {
-            sum += value;
-        }
-
-        _mean = (float)(sum / _count);
+        _mean = (float)DatasetStatistics.GlobalMean(train);
 
         _userCounts = new int[_n];
         for (int u = 0; u < _n; u++)
@@ -251,13 +246,15 @@ internal sealed class BiasedSgdTrainer : IPoolWork, IDisposable
 
     /// <summary>
     /// The mean squared error of μ + b_u + b_i + ⟨p_u, q_i⟩ on the training set (NaN when
-    /// <paramref name="includeTrain"/> is false), and on the validation set when there is one.
+    /// <paramref name="includeTrain"/> is false), and on the validation set when there is one and
+    /// <paramref name="includeValidation"/> is true (else null).
     /// </summary>
-    public (double TrainMse, double? ValidationMse) Evaluate(bool includeTrain = true)
+    public (double TrainMse, double? ValidationMse) Evaluate(bool includeTrain = true, bool includeValidation = true)
     {
         int trainChunks = _trainChunks.Length - 1;
         _phase = Phase.Evaluate;
         _firstEvaluationTask = includeTrain ? 0 : trainChunks;
+        _evaluationTaskEnd = includeValidation ? _evaluationSse.Length : trainChunks;
         _nextTask = 0;
         _pool.Run(this);
         double train = 0, validation = 0;
@@ -266,12 +263,12 @@ internal sealed class BiasedSgdTrainer : IPoolWork, IDisposable
             train += _evaluationSse[c];
         }
 
-        for (int c = trainChunks; c < _evaluationSse.Length; c++)
+        for (int c = trainChunks; c < _evaluationTaskEnd; c++)
         {
             validation += _evaluationSse[c];
         }
 
-        return (includeTrain ? train / _count : double.NaN, _validationOffsets is null ? null : validation / _validationCount);
+        return (includeTrain ? train / _count : double.NaN, _validationOffsets is null || !includeValidation ? null : validation / _validationCount);
     }
 
     /// <summary>
@@ -399,7 +396,7 @@ internal sealed class BiasedSgdTrainer : IPoolWork, IDisposable
         }
         else
         {
-            int tasks = _evaluationSse.Length, first = _firstEvaluationTask;
+            int tasks = _evaluationTaskEnd, first = _firstEvaluationTask;
             for (int t = NextTask() + first; t < tasks; t = NextTask() + first)
             {
                 EvaluationTask(t);
