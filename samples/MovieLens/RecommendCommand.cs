@@ -95,27 +95,12 @@ internal sealed class RecommendCommand(IAnsiConsole console) : AsyncCommand<Reco
         }
 
         console.Write(rated);
-        console.Write(Tables.Recommendations("Recommended for the new user", model switch
+        if (model is SoftmaxModel)
         {
-            SoftmaxModel softmax => SoftmaxRecommendations(console, softmax, byId, k),
-            FactorizationModel { Options: ImplicitAlsOptions } implicitAls => ImplicitRecommendations(implicitAls, byId, k),
-            _ => Recommender.RecommendForNewUser(model, byId, k),
-        }));
-    }
+            console.MarkupLine("[grey]The softmax network embeds the new user from which movies they rated, not from the ratings.[/]");
+        }
 
-    /// <summary>The softmax network embeds a new user by running their movies through it (the rating values do not enter).</summary>
-    private static IReadOnlyList<Recommendation> SoftmaxRecommendations(IAnsiConsole console, SoftmaxModel model, List<KeyValuePair<string, float>> ratings, int k)
-    {
-        console.MarkupLine("[grey]The softmax network embeds the new user from which movies they rated, not from the ratings.[/]");
-        int[] items = [.. ratings.Select(r => model.Catalog.Items.IndexOf(r.Key))];
-        return Recommender.RecommendForQuery(model, model.ComputeQuery(items), k, items);
-    }
-
-    /// <summary>Implicit ALS folds a new user in with its own solver (the ridge fold-in solves the explicit objective).</summary>
-    private static IReadOnlyList<Recommendation> ImplicitRecommendations(FactorizationModel model, List<KeyValuePair<string, float>> ratings, int k)
-    {
-        int[] items = [.. ratings.Select(r => model.Catalog.Items.IndexOf(r.Key))];
-        float[] query = ImplicitAlsFactorizer.FoldInUser(model, items, [.. ratings.Select(r => r.Value)], model.Options as ImplicitAlsOptions);
-        return Recommender.RecommendForQuery(model, query, k, items);
+        // The library folds the new user in the model's own way (ridge least squares, implicit ALS's solve, or the network).
+        console.Write(Tables.Recommendations("Recommended for the new user", Recommender.RecommendForNewUser(model, byId, k)));
     }
 }

@@ -13,7 +13,7 @@ namespace CollaborativeFiltering.Factorization;
 /// clamped into <see cref="PredictionRange"/> when the model has one. Immutable and safe to share between threads; it carries its catalogue (ids, titles, genres) and
 /// the options it was trained with.
 /// </summary>
-public sealed partial class FactorizationModel : IEmbeddingModel
+public sealed partial class FactorizationModel : IEmbeddingModel, INewUserQuery
 {
     private readonly float[] _userEmbeddings;
     private readonly float[] _itemEmbeddings;
@@ -95,6 +95,10 @@ public sealed partial class FactorizationModel : IEmbeddingModel
     /// clamping would tie every item predicted above the maximum.
     /// </summary>
     public RatingRange? PredictionRange { get; }
+
+    /// <inheritdoc/>
+    float[]? INewUserQuery.ComputeNewUserQuery(int[] items, float[] values) =>
+        Options is ImplicitAlsOptions implicitOptions ? ImplicitAlsFactorizer.FoldInUser(this, items, values, implicitOptions) : null;
 
     /// <summary>U, row-major: user <c>u</c> occupies <c>[u*d, (u+1)*d)</c>.</summary>
     public ReadOnlySpan<float> UserEmbeddings => _userEmbeddings;

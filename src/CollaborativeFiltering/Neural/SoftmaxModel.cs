@@ -17,7 +17,7 @@ namespace CollaborativeFiltering.Neural;
 /// from any list of items with <see cref="ComputeQuery(ReadOnlySpan{int}, Span{float})"/>.
 /// Immutable and safe to share between threads.
 /// </summary>
-public sealed partial class SoftmaxModel : IEmbeddingModel
+public sealed partial class SoftmaxModel : IEmbeddingModel, INewUserQuery
 {
     /// <summary>Scratch up to this many floats is taken from the stack.</summary>
     private const int StackScratch = 512;
@@ -139,6 +139,9 @@ public sealed partial class SoftmaxModel : IEmbeddingModel
 
         Forward(ratedItems, destination);
     }
+
+    /// <inheritdoc/>
+    float[]? INewUserQuery.ComputeNewUserQuery(int[] items, float[] values) => ComputeQuery(items);
 
     /// <summary>Embeds a user from the items they rated; see <see cref="ComputeQuery(ReadOnlySpan{int}, Span{float})"/>.</summary>
     /// <param name="ratedItems">Dense item indices in <c>[0, M)</c>.</param>

@@ -97,13 +97,16 @@ public static class Recommender
     }
 
     /// <summary>
-    /// Folds a new user in from ratings of items given by id (see <see cref="FoldIn"/>) and recommends
-    /// the top-k items they have not rated.
+    /// Folds a new user in from ratings of items given by id and recommends the top-k items they have
+    /// not rated. The new user's embedding is the model's own when it has one: the softmax network's
+    /// query from the rated items (the values do not enter), implicit ALS's confidence-weighted solve
+    /// (<see cref="Factorization.ImplicitAlsFactorizer.FoldInUser"/>); for other models the ridge fold-in
+    /// of <see cref="FoldIn"/>, with <paramref name="options"/>.
     /// </summary>
     /// <param name="model">The model.</param>
     /// <param name="ratingsByItemId">(item id, rating) pairs, each id once.</param>
     /// <param name="k">How many items, greater than zero.</param>
-    /// <param name="options">Fold-in options; <see langword="null"/> for the defaults.</param>
+    /// <param name="options">Ridge fold-in options (models without their own fold-in); <see langword="null"/> for the defaults.</param>
     /// <returns>Best first, never one of the rated items.</returns>
     /// <exception cref="ArgumentNullException">An argument or an id is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentException">No ratings, or an id appears twice.</exception>
@@ -121,12 +124,13 @@ public static class Recommender
     /// <summary>
     /// Folds a new user in from ratings of items given by title substrings (each selects the first
     /// item, lowest index, whose title contains it, case-insensitively) and recommends the top-k items
-    /// they have not rated.
+    /// they have not rated. The embedding is computed as in
+    /// <see cref="RecommendForNewUser(IEmbeddingModel, IEnumerable{KeyValuePair{string, float}}, int, FoldInOptions?)"/>.
     /// </summary>
     /// <param name="model">The model.</param>
     /// <param name="ratingsByTitle">(title substring, rating) pairs.</param>
     /// <param name="k">How many items, greater than zero.</param>
-    /// <param name="options">Fold-in options; <see langword="null"/> for the defaults.</param>
+    /// <param name="options">Ridge fold-in options (models without their own fold-in); <see langword="null"/> for the defaults.</param>
     /// <returns>Best first, never one of the rated items.</returns>
     /// <exception cref="ArgumentNullException">An argument or a title is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentException">No ratings, a title is empty, or two titles select the same item.</exception>
@@ -181,7 +185,8 @@ public static class Recommender
 
     private static System.Collections.ObjectModel.ReadOnlyCollection<Recommendation> RankNewUser(IEmbeddingModel model, int[] items, float[] ratings, int k, FoldInOptions? options)
     {
-        float[] query = FoldIn.Solve(model, items, ratings, (options ?? new FoldInOptions()).Regularization);
+        float[] query = (model as INewUserQuery)?.ComputeNewUserQuery(items, ratings)
+            ?? FoldIn.Solve(model, items, ratings, (options ?? new FoldInOptions()).Regularization);
         int[] sorted = (int[])items.Clone();
         Array.Sort(sorted);
         return Rank(model, query, k, sorted);

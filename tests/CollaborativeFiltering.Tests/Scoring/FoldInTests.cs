@@ -1,5 +1,6 @@
 using CollaborativeFiltering.Data;
 using CollaborativeFiltering.Factorization;
+using CollaborativeFiltering.Neural;
 using CollaborativeFiltering.Scoring;
 
 namespace CollaborativeFiltering.Tests.Scoring;
@@ -160,5 +161,37 @@ public class FoldInTests
     public void FoldInOptions_Default_IsOne()
     {
         new FoldInOptions().Regularization.Should().Be(1.0);
+    }
+
+    [Fact]
+    public void RecommendForNewUser_SoftmaxModel_UsesTheNetworksQueryNotTheRidgeFoldIn()
+    {
+        RatingsDataset train = SyntheticDataset.Generate(new SyntheticOptions { Users = 40, Items = 60, Ratings = 900, MinRatingsPerUser = 10 }).Dataset;
+        SoftmaxModel model = new SoftmaxRecommender(new SoftmaxOptions { Dimensions = 6, HiddenLayerSizes = [8], Iterations = 30, BatchSize = 20 }).Fit(train);
+        int[] items = [3, 17, 41];
+        KeyValuePair<string, float>[] byId = [.. items.Select(i => R(model.Catalog.Items[i], 4f))];
+
+        var viaLibrary = Recommender.RecommendForNewUser(model, byId, 10);
+
+        var expected = Recommender.RecommendForQuery(model, model.ComputeQuery(items), 10, items);
+        viaLibrary.Select(r => (r.Index, r.Score)).Should().Equal(expected.Select(r => (r.Index, r.Score)));
+        var ridge = Recommender.RecommendForQuery(model, FoldIn.ComputeUserEmbedding(model, items, [4f, 4f, 4f]), 10, items);
+        viaLibrary.Select(r => r.Score).Should().NotEqual(ridge.Select(r => r.Score), "the ridge fold-in is not the network's embedding");
+    }
+
+    [Fact]
+    public void RecommendForNewUser_ImplicitAlsModel_UsesTheImplicitFoldIn()
+    {
+        RatingsDataset train = SyntheticDataset.Generate(new SyntheticOptions { Users = 40, Items = 60, Ratings = 900, MinRatingsPerUser = 10 }).Dataset;
+        var options = new ImplicitAlsOptions { Dimensions = 5, Iterations = 4 };
+        FactorizationModel model = new ImplicitAlsFactorizer(options).Fit(train);
+        int[] items = [2, 9, 30];
+        float[] values = [5f, 3f, 1f];
+        KeyValuePair<string, float>[] byId = [.. items.Select((i, k) => R(model.Catalog.Items[i], values[k]))];
+
+        var viaLibrary = Recommender.RecommendForNewUser(model, byId, 10);
+
+        var expected = Recommender.RecommendForQuery(model, ImplicitAlsFactorizer.FoldInUser(model, items, values, options), 10, items);
+        viaLibrary.Select(r => (r.Index, r.Score)).Should().Equal(expected.Select(r => (r.Index, r.Score)));
     }
 }
