@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Numerics.Tensors;
 using CollaborativeFiltering.Data;
 using CollaborativeFiltering.Factorization;
 using CollaborativeFiltering.Internal;
@@ -116,48 +115,7 @@ public static class RegressionMetrics
             ThrowHelper.Argument(nameof(ratings), "The ratings are empty; at least one rating is needed to compute an error.");
         }
 
-        // Same float arithmetic as FactorizationModel.Predict: ((μ + b_u) + b_i) + ⟨U_u, V_i⟩, then its range.
-        bool ranged = model.PredictionRange.HasValue;
-        RatingRange range = model.PredictionRange.GetValueOrDefault();
-        ReadOnlySpan<int> offsets = ratings.ByUser.RowOffsets;
-        ReadOnlySpan<int> items = ratings.ByUser.ColumnIndices;
-        ReadOnlySpan<float> values = ratings.ByUser.Values;
-        ReadOnlySpan<float> users = model.UserEmbeddings;
-        ReadOnlySpan<float> itemFactors = model.ItemEmbeddings;
-        ReadOnlySpan<float> userBiases = model.UserBiases;
-        ReadOnlySpan<float> itemBiases = model.ItemBiases;
-        bool biased = model.HasBiases;
-        int d = model.Dimensions;
-        double squares = 0;
-        double absolutes = 0;
-        for (int u = 0; u < ratings.UserCount; u++)
-        {
-            int start = offsets[u];
-            int end = offsets[u + 1];
-            if (start == end)
-            {
-                continue;
-            }
-
-            ReadOnlySpan<float> pu = users.Slice(u * d, d);
-            float bu = biased ? model.GlobalMean + userBiases[u] : 0f;
-            for (int p = start; p < end; p++)
-            {
-                int i = items[p];
-                float dot = TensorPrimitives.Dot(pu, itemFactors.Slice(i * d, d));
-                float prediction = biased ? bu + itemBiases[i] + dot : dot;
-                if (ranged)
-                {
-                    prediction = range.Clamp(prediction);
-                }
-
-                prediction = Math.Clamp(prediction, min, max);
-                double e = (double)values[p] - prediction;
-                squares += e * e;
-                absolutes += Math.Abs(e);
-            }
-        }
-
+        (double squares, double absolutes) = model.SumErrors(ratings, min, max);
         return Result(squares, absolutes, ratings.Count);
     }
 

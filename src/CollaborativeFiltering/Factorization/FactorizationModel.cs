@@ -188,32 +188,46 @@ public sealed partial class FactorizationModel : IEmbeddingModel, INewUserQuery
             return 0;
         }
 
-        double sum = 0;
+        return SumErrors(ratings, float.NegativeInfinity, float.PositiveInfinity).Squares / ratings.Count;
+    }
+
+    /// <summary>
+    /// Σ e² and Σ |e| over <paramref name="ratings"/> (same catalogue, checked by the callers) of
+    /// e = r − p, p the prediction of <see cref="Predict(int, int)"/> (in its float arithmetic, then
+    /// clamped into <see cref="PredictionRange"/>) clamped again into [<paramref name="min"/>, <paramref name="max"/>].
+    /// The one loop behind <see cref="MeanSquaredError"/> and <c>RegressionMetrics.Compute</c>.
+    /// </summary>
+    internal (double Squares, double Absolutes) SumErrors(RatingsDataset ratings, float min, float max)
+    {
         ReadOnlySpan<int> offsets = ratings.ByUser.RowOffsets;
         ReadOnlySpan<int> items = ratings.ByUser.ColumnIndices;
         ReadOnlySpan<float> values = ratings.ByUser.Values;
         int d = Dimensions;
         bool clamp = PredictionRange.HasValue;
         RatingRange range = PredictionRange.GetValueOrDefault();
-        for (int u = 0; u < UserCount; u++)
+        double squares = 0, absolutes = 0;
+        for (int u = 0; u < ratings.UserCount; u++)
         {
             ReadOnlySpan<float> pu = _userEmbeddings.AsSpan(u * d, d);
             float bu = _userBiases is null ? 0 : GlobalMean + _userBiases[u];
             for (int p = offsets[u]; p < offsets[u + 1]; p++)
             {
                 int i = items[p];
-                float prediction = bu + (_itemBiases is null ? 0 : _itemBiases[i]) + TensorPrimitives.Dot(pu, _itemEmbeddings.AsSpan(i * d, d));
+                float dot = TensorPrimitives.Dot(pu, _itemEmbeddings.AsSpan(i * d, d));
+                float prediction = _itemBiases is null ? dot : bu + _itemBiases[i] + dot;
                 if (clamp)
                 {
                     prediction = range.Clamp(prediction);
                 }
 
-                double e = values[p] - prediction;
-                sum += e * e;
+                prediction = Math.Clamp(prediction, min, max);
+                double e = (double)values[p] - prediction;
+                squares += e * e;
+                absolutes += Math.Abs(e);
             }
         }
 
-        return sum / ratings.Count;
+        return (squares, absolutes);
     }
 
     /// <summary>
