@@ -6,7 +6,7 @@ using Spectre.Console;
 namespace MovieLensSample;
 
 /// <summary>The movie whose neighbours are shown: by title substring, by id, or (by default) "Aladdin", else the most rated movie.</summary>
-internal readonly record struct ItemQuery(string? Title, string? Id, int? Index)
+internal readonly record struct ItemQuery(string? Title, string? Id)
 {
     /// <summary>The notebook's example.</summary>
     public const string DefaultTitle = "Aladdin";
@@ -16,21 +16,20 @@ internal readonly record struct ItemQuery(string? Title, string? Id, int? Index)
     {
         if (title is not null || id is not null)
         {
-            return new ItemQuery(title, id, null);
+            return new ItemQuery(title, id);
         }
 
         if (ratings.Catalog.ItemInfos.Any(i => i.Title.Contains(DefaultTitle, StringComparison.OrdinalIgnoreCase)))
         {
-            return new ItemQuery(DefaultTitle, null, null);
+            return new ItemQuery(DefaultTitle, null);
         }
 
         var mostRated = DatasetStatistics.MostRated(ratings, 1)[0];
         console.MarkupLine(Markup.Escape($"[No title contains '{DefaultTitle}' in this catalogue: showing the neighbours of the most rated movie, '{mostRated.Title}', instead. Choose another with --title or --id.]"));
-        return new ItemQuery(null, mostRated.Id, null);
+        return new ItemQuery(null, mostRated.Id);
     }
 
     public NeighborResult Find(IEmbeddingModel model, int k, SimilarityMeasure measure) =>
         Id is { } id ? Neighbors.NearestItemsById(model, id, k, measure)
-        : Title is { } title ? Neighbors.NearestItemsByTitle(model, title, k, measure)
-        : Neighbors.NearestItems(model, Index ?? 0, k, measure);
+        : Neighbors.NearestItemsByTitle(model, Title ?? throw new InvalidOperationException("An item query has a title or an id."), k, measure);
 }

@@ -25,9 +25,6 @@ internal sealed class QuadTree
     private int[] _leafOf = [];
     private int _nodeCount;
 
-    /// <summary>The number of nodes of the last build.</summary>
-    public int NodeCount => _nodeCount;
-
     /// <summary>The size an explicit traversal stack needs.</summary>
     public static int StackSize => (3 * MaxDepth) + 8;
 

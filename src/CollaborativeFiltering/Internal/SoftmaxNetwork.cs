@@ -36,14 +36,10 @@ internal sealed class SoftmaxNetwork
         Biases = biases;
         InputDimensions = itemDimensions + genreDimensions + yearDimensions;
         ActivationOffsets = new int[hiddenSizes.Length + 1];
-        int maxWidth = InputDimensions;
         for (int l = 0; l < hiddenSizes.Length; l++)
         {
             ActivationOffsets[l + 1] = ActivationOffsets[l] + hiddenSizes[l];
-            maxWidth = Math.Max(maxWidth, hiddenSizes[l]);
         }
-
-        MaxLayerInput = maxWidth;
     }
 
     public SoftmaxFeatures Features { get; }
@@ -77,9 +73,6 @@ internal sealed class SoftmaxNetwork
 
     /// <summary>The total width of the hidden layers.</summary>
     public int ActivationLength => ActivationOffsets[^1];
-
-    /// <summary>The widest layer input (x or a hidden layer).</summary>
-    public int MaxLayerInput { get; }
 
     /// <summary>The number of dense layers, the output layer included.</summary>
     public int LayerCount => HiddenSizes.Length + 1;
@@ -121,34 +114,27 @@ internal sealed class SoftmaxNetwork
     /// <summary>The number of outputs of dense layer <paramref name="layer"/>.</summary>
     public int LayerOutputs(int layer) => layer == HiddenSizes.Length ? Dimensions : HiddenSizes[layer];
 
-    /// <summary>Computes the query of a bag of items, all but the one at <paramref name="skip"/> (−1: none).</summary>
+    /// <summary>Computes the query of a bag of items.</summary>
     /// <param name="items">Item indices in [0, M) (duplicates count as often as they appear).</param>
-    /// <param name="skip">The position in <paramref name="items"/> to leave out, or −1.</param>
     /// <param name="x">Receives x (<see cref="InputDimensions"/> floats).</param>
     /// <param name="activations">Receives the hidden activations (<see cref="ActivationLength"/> floats).</param>
     /// <param name="genreWeights">Receives w_g (<see cref="GenreCount"/> floats).</param>
     /// <param name="yearWeights">Receives w_y (<see cref="YearCount"/> floats).</param>
     /// <param name="query">Receives q (d floats).</param>
-    /// <returns>The number of items in the bag.</returns>
-    public int Forward(ReadOnlySpan<int> items, int skip, Span<float> x, Span<float> activations, Span<float> genreWeights, Span<float> yearWeights, Span<float> query)
+    public void Forward(ReadOnlySpan<int> items, Span<float> x, Span<float> activations, Span<float> genreWeights, Span<float> yearWeights, Span<float> query)
     {
         int ei = ItemDimensions;
         Span<float> xi = x[..ei];
         xi.Clear();
-        int n = 0;
         float[] itemInput = ItemInput;
-        for (int p = 0; p < items.Length; p++)
+        foreach (int item in items)
         {
-            if (p != skip)
-            {
-                TensorPrimitives.Add(xi, itemInput.AsSpan(items[p] * ei, ei), xi);
-                n++;
-            }
+            TensorPrimitives.Add(xi, itemInput.AsSpan(item * ei, ei), xi);
         }
 
-        if (n > 0)
+        if (items.Length > 0)
         {
-            TensorPrimitives.Multiply(xi, 1f / n, xi);
+            TensorPrimitives.Multiply(xi, 1f / items.Length, xi);
         }
 
         int offset = ei;
@@ -157,15 +143,12 @@ internal sealed class SoftmaxNetwork
             Span<float> w = genreWeights[..GenreCount];
             w.Clear();
             int total = 0;
-            for (int p = 0; p < items.Length; p++)
+            foreach (int item in items)
             {
-                if (p != skip)
+                foreach (int g in Features.GetGenres(item))
                 {
-                    foreach (int g in Features.GetGenres(items[p]))
-                    {
-                        w[g]++;
-                        total++;
-                    }
+                    w[g]++;
+                    total++;
                 }
             }
 
@@ -178,10 +161,10 @@ internal sealed class SoftmaxNetwork
             Span<float> w = yearWeights[..YearCount];
             w.Clear();
             int total = 0;
-            for (int p = 0; p < items.Length; p++)
+            foreach (int item in items)
             {
-                int bucket = Features.GetYearBucket(items[p]);
-                if (p != skip && bucket >= 0)
+                int bucket = Features.GetYearBucket(item);
+                if (bucket >= 0)
                 {
                     w[bucket]++;
                     total++;
@@ -202,7 +185,6 @@ internal sealed class SoftmaxNetwork
         }
 
         Dense(last, input, query[..Dimensions]);
-        return n;
     }
 
     /// <summary>output = W_l·input + c_l.</summary>

@@ -260,15 +260,6 @@ internal sealed class SoftmaxTrainer : IPoolWork, IDisposable
     /// <summary>The network being trained (its arrays change with every step).</summary>
     public SoftmaxNetwork Network => _net;
 
-    /// <summary>The panel width P.</summary>
-    public int PanelWidth => _p;
-
-    /// <summary>The padded dimension dp.</summary>
-    public int PaddedDimensions => _dp;
-
-    /// <summary>The number of steps taken.</summary>
-    public int Steps => _step;
-
     /// <summary>Samples a batch and takes one step.</summary>
     /// <returns>The batch's mean cross-entropy before the step.</returns>
     public double Step()
@@ -617,7 +608,7 @@ internal sealed class SoftmaxTrainer : IPoolWork, IDisposable
 
             ReadOnlySpan<int> items = _inputItems.AsSpan(b * _inputStride, _inputCount[b]);
             Span<float> q = _q.AsSpan(b * _dp, _d);
-            _net.Forward(items, -1, _x.AsSpan(b * _in, _in), _activations.AsSpan(b * _act, _act),
+            _net.Forward(items, _x.AsSpan(b * _in, _in), _activations.AsSpan(b * _act, _act),
                 _genreWeights.AsSpan(b * _g, _g), _yearWeights.AsSpan(b * _y, _y), q);
             for (int k = 0; k < _d; k++)
             {
@@ -886,7 +877,7 @@ internal sealed class SoftmaxTrainer : IPoolWork, IDisposable
         for (int r = 0; r < Rows && u0 + r < _n; r++)
         {
             int u = u0 + r;
-            _net.Forward(_items.AsSpan(_offsets[u], _offsets[u + 1] - _offsets[u]), -1, scratch.X, scratch.Activations, scratch.GenreWeights, scratch.YearWeights,
+            _net.Forward(_items.AsSpan(_offsets[u], _offsets[u + 1] - _offsets[u]), scratch.X, scratch.Activations, scratch.GenreWeights, scratch.YearWeights,
                 queries.Slice(r * _dp, _d));
         }
 

@@ -63,9 +63,6 @@ internal sealed class TsneGradient : ITsneBlocks, IDisposable
         _yFloat = tree is null ? new float[n] : [];
     }
 
-    /// <summary>Whether the repulsive part is exact (all pairs) rather than Barnes–Hut.</summary>
-    public bool IsExact => _tree is null;
-
     /// <summary>Exact gradients: repulsion over all pairs. O(n²) per call.</summary>
     public static TsneGradient Exact(TsneSparseAffinities p, int threads) => new(p, null, 0, threads);
 

@@ -219,7 +219,7 @@ public sealed partial class SoftmaxModel : IEmbeddingModel, INewUserQuery
             Span<float> activations = scratch.Slice(net.InputDimensions, net.ActivationLength);
             Span<float> genres = scratch.Slice(net.InputDimensions + net.ActivationLength, net.GenreCount);
             Span<float> years = scratch.Slice(net.InputDimensions + net.ActivationLength + net.GenreCount, net.YearCount);
-            net.Forward(items, -1, x, activations, genres, years, destination);
+            net.Forward(items, x, activations, genres, years, destination);
         }
         finally
         {
