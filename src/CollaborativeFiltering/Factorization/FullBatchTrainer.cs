@@ -110,7 +110,6 @@ internal sealed class FullBatchTrainer : IPoolWork, IDisposable
 
     private Phase _phase;
     private int _userSlice;
-    private int _nextTask;
     private bool _gradientOnly;
 
     /// <summary>Prepares a fit; takes ownership of <paramref name="users"/> (N·d) and <paramref name="items"/> (M·d) as the starting point.</summary>
@@ -272,28 +271,28 @@ internal sealed class FullBatchTrainer : IPoolWork, IDisposable
         switch (_phase)
         {
             case Phase.Gram:
-                for (int t = NextTask(); t < 2 * _gramTasksPerMatrix; t = NextTask())
+                for (int t = _pool.NextTask(); t < 2 * _gramTasksPerMatrix; t = _pool.NextTask())
                 {
                     GramTask(t);
                 }
 
                 break;
             case Phase.Users:
-                for (int b = NextTask(); b < _userSse.Length; b = NextTask())
+                for (int b = _pool.NextTask(); b < _userSse.Length; b = _pool.NextTask())
                 {
                     UserBlock(b, scratch);
                 }
 
                 break;
             case Phase.Items:
-                for (int b = NextTask(); b < _itemNorms.Length; b = NextTask())
+                for (int b = _pool.NextTask(); b < _itemNorms.Length; b = _pool.NextTask())
                 {
                     ItemBlock(b, scratch);
                 }
 
                 break;
             case Phase.Evaluate:
-                for (int b = NextTask(); b < _evaluationSse.Length; b = NextTask())
+                for (int b = _pool.NextTask(); b < _evaluationSse.Length; b = _pool.NextTask())
                 {
                     EvaluationBlock(b);
                 }
@@ -367,12 +366,9 @@ internal sealed class FullBatchTrainer : IPoolWork, IDisposable
     private void RunPhase(Phase phase)
     {
         _phase = phase;
-        _nextTask = 0;
         _pool.Run(this);
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private int NextTask() => Interlocked.Increment(ref _nextTask) - 1;
 
     /// <summary>Rows [a0, a1) of XᵀX (X = U or V), upper part; mirrored after the phase.</summary>
     private void GramTask(int task)

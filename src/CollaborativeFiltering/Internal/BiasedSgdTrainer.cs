@@ -109,7 +109,6 @@ internal sealed class BiasedSgdTrainer : IPoolWork, IDisposable
     private int _firstEvaluationTask;
     private int _evaluationTaskEnd;
     private int _stratum;
-    private int _nextTask;
     private float _learningRate;
     private float _shrink;
     private float _biasLearningRate;
@@ -231,7 +230,6 @@ internal sealed class BiasedSgdTrainer : IPoolWork, IDisposable
             cancellationToken.ThrowIfCancellationRequested();
             _phase = Phase.Sgd;
             _stratum = s;
-            _nextTask = 0;
             _pool.Run(this);
         }
 
@@ -255,7 +253,6 @@ internal sealed class BiasedSgdTrainer : IPoolWork, IDisposable
         _phase = Phase.Evaluate;
         _firstEvaluationTask = includeTrain ? 0 : trainChunks;
         _evaluationTaskEnd = includeValidation ? _evaluationSse.Length : trainChunks;
-        _nextTask = 0;
         _pool.Run(this);
         double train = 0, validation = 0;
         for (int c = 0; c < trainChunks && includeTrain; c++)
@@ -363,7 +360,7 @@ internal sealed class BiasedSgdTrainer : IPoolWork, IDisposable
         if (_phase == Phase.Sgd)
         {
             int first = _stratum * _grid;
-            for (int t = NextTask(); t < _grid; t = NextTask())
+            for (int t = _pool.NextTask(); t < _grid; t = _pool.NextTask())
             {
                 int block = _schedule[first + t];
                 switch (_kernel)
@@ -397,7 +394,7 @@ internal sealed class BiasedSgdTrainer : IPoolWork, IDisposable
         else
         {
             int tasks = _evaluationTaskEnd, first = _firstEvaluationTask;
-            for (int t = NextTask() + first; t < tasks; t = NextTask() + first)
+            for (int t = _pool.NextTask() + first; t < tasks; t = _pool.NextTask() + first)
             {
                 EvaluationTask(t);
             }
@@ -453,8 +450,6 @@ internal sealed class BiasedSgdTrainer : IPoolWork, IDisposable
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private int BlockSize(int block) => _blockOffsets[block + 1] - _blockOffsets[block];
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private int NextTask() => Interlocked.Increment(ref _nextTask) - 1;
 
     /// <summary>Shuffles one block's ratings with the block's generator, then applies its updates in that order.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]

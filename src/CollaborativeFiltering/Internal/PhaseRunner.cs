@@ -10,7 +10,6 @@ namespace CollaborativeFiltering.Internal;
 internal sealed class PhaseRunner : IDisposable
 {
     private readonly WorkerPool _pool;
-    private int _nextTask;
     private CancellationToken _cancellationToken;
     private volatile bool _cancelled;
     private volatile bool _failed;
@@ -25,11 +24,7 @@ internal sealed class PhaseRunner : IDisposable
     public Action<int>? BlockStarting { get; set; }
 
     /// <summary>Runs one phase of <paramref name="work"/> on every worker, the task counter reset.</summary>
-    public void Run(IPoolWork work)
-    {
-        _nextTask = 0;
-        _pool.Run(work);
-    }
+    public void Run(IPoolWork work) => _pool.Run(work);
 
     /// <summary>Runs a solve phase: returns <see langword="false"/> when a block called <see cref="Fail"/>.</summary>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled before a block.</exception>
@@ -49,7 +44,7 @@ internal sealed class PhaseRunner : IDisposable
     }
 
     /// <summary>The next task (block) index of the current phase; past the end when all are taken.</summary>
-    public int NextTask() => Interlocked.Increment(ref _nextTask) - 1;
+    public int NextTask() => _pool.NextTask();
 
     /// <summary>Checks cancellation before a block; <see langword="true"/> means stop taking blocks.</summary>
     public bool Stop(int block)

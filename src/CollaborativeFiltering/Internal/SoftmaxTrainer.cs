@@ -122,7 +122,6 @@ internal sealed class SoftmaxTrainer : IPoolWork, IDisposable
     private readonly WorkerPool _pool;
     private Phase _phase;
     private int _taskCount;
-    private int _nextTask;
 
     /// <summary>Builds the trainer at the seeded initial parameters.</summary>
     /// <param name="train">The training ratings (only which items each user rated matters).</param>
@@ -310,7 +309,6 @@ internal sealed class SoftmaxTrainer : IPoolWork, IDisposable
 
         _phase = Phase.Evaluation;
         _taskCount = (_n + Rows - 1) / Rows;
-        _nextTask = 0;
         _pool.Run(this);
 
         double loss = 0, recall = 0;
@@ -411,7 +409,7 @@ internal sealed class SoftmaxTrainer : IPoolWork, IDisposable
         Scratch scratch = _scratch[worker];
         while (true)
         {
-            int task = Interlocked.Increment(ref _nextTask) - 1;
+            int task = _pool.NextTask();
             if (task >= _taskCount)
             {
                 return;
@@ -568,7 +566,6 @@ internal sealed class SoftmaxTrainer : IPoolWork, IDisposable
 
         _phase = Phase.Examples;
         _taskCount = _bp / Rows;
-        _nextTask = 0;
         _pool.Run(this);
 
         _step++;
@@ -580,7 +577,6 @@ internal sealed class SoftmaxTrainer : IPoolWork, IDisposable
 
         _phase = Phase.Parameters;
         _taskCount = DenseTaskCount + _panels;
-        _nextTask = 0;
         _pool.Run(this);
 
         double sum = 0;

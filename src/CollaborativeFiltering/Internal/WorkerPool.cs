@@ -14,7 +14,7 @@ internal interface IPoolWork
 /// A small fork-join pool created once per fit: <c>WorkerCount − 1</c> dedicated background
 /// threads plus the calling thread. <see cref="Run"/> starts one phase on every worker and returns
 /// when all have finished; it allocates nothing, unlike <c>Parallel.For</c>. Workers usually pull
-/// fixed blocks from a shared counter, so how blocks are assigned never changes what a block computes.
+/// fixed blocks from the pool's shared counter (<see cref="NextTask"/>), so how blocks are assigned never changes what a block computes.
 /// Not thread-safe: one caller drives it.
 /// </summary>
 internal sealed class WorkerPool : IDisposable
@@ -24,6 +24,7 @@ internal sealed class WorkerPool : IDisposable
     private readonly SemaphoreSlim _done = new(0);
     private IPoolWork? _work;
     private int _pending;
+    private int _nextTask;
     private Exception? _failure;
     private volatile bool _stopping;
     private bool _disposed;
@@ -54,10 +55,17 @@ internal sealed class WorkerPool : IDisposable
     /// <summary>The number of workers, the calling thread included.</summary>
     public int WorkerCount => _threads.Length + 1;
 
-    /// <summary>Runs <paramref name="work"/> on every worker and waits for all; rethrows the first failure.</summary>
+    /// <summary>The next task index of the current run, shared by all workers (0, 1, 2, …); a worker stops when it is past the run's last task.</summary>
+    public int NextTask() => Interlocked.Increment(ref _nextTask) - 1;
+
+    /// <summary>
+    /// Runs <paramref name="work"/> on every worker and waits for all; rethrows the first failure.
+    /// The task counter (<see cref="NextTask"/>) starts again at 0 for each run.
+    /// </summary>
     public void Run(IPoolWork work)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
+        _nextTask = 0;
         if (_threads.Length == 0)
         {
             work.Execute(0);
