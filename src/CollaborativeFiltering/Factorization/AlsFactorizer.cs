@@ -91,16 +91,7 @@ public sealed class AlsFactorizer : IMatrixFactorizer
     /// <summary>The argument checks shared by both ALS factorizers.</summary>
     internal static void CheckArguments(RatingsDataset train, RatingsDataset? validation, int d)
     {
-        ArgumentNullException.ThrowIfNull(train);
-        if (train.Count == 0)
-        {
-            ThrowHelper.Argument(nameof(train), "The training set has no ratings; there is nothing to learn from.");
-        }
-
-        if (validation is not null && !train.Catalog.IsCompatibleWith(validation.Catalog))
-        {
-            ThrowHelper.Argument(nameof(validation), "The validation set belongs to another catalogue than the training set (different user or item ids); split both from one dataset so that indices mean the same users and items.");
-        }
+        TrainingSetChecks.ThrowIfInvalid(train, validation);
 
         int rows = Math.Max(train.UserCount, train.ItemCount);
         if ((long)rows * d > Array.MaxLength)

@@ -125,16 +125,7 @@ public sealed class BiasedSgdFactorizer : IMatrixFactorizer
 
     private void CheckArguments(RatingsDataset train, RatingsDataset? validation)
     {
-        ArgumentNullException.ThrowIfNull(train);
-        if (train.Count == 0)
-        {
-            ThrowHelper.Argument(nameof(train), "The training set has no ratings; there is nothing to learn from.");
-        }
-
-        if (validation is not null && !train.Catalog.IsCompatibleWith(validation.Catalog))
-        {
-            ThrowHelper.Argument(nameof(validation), "The validation set belongs to another catalogue than the training set (different user or item ids); split both from one dataset so that indices mean the same users and items.");
-        }
+        TrainingSetChecks.ThrowIfInvalid(train, validation);
 
         int d = Options.Dimensions;
         long stride = BiasedSgdKernels.Stride(d); // the trainer pads rows and aligns the arrays (16 floats more)

@@ -21,16 +21,7 @@ internal static class FullBatchGradientDescent
     /// <summary>Checks the arguments, initialises U and V (or takes the given ones), trains and returns the model.</summary>
     public static FactorizationModel Fit(in FullBatchSettings settings, ILogger logger, RatingsDataset train, RatingsDataset? validation, IProgress<TrainingProgress>? progress, CancellationToken cancellationToken, float[]? initialUsers = null, float[]? initialItems = null)
     {
-        ArgumentNullException.ThrowIfNull(train);
-        if (train.Count == 0)
-        {
-            ThrowHelper.Argument(nameof(train), "The training set has no ratings; there is nothing to learn from.");
-        }
-
-        if (validation is not null && !train.Catalog.IsCompatibleWith(validation.Catalog))
-        {
-            ThrowHelper.Argument(nameof(validation), "The validation set belongs to another catalogue than the training set (different user or item ids); split both from one dataset so that indices mean the same users and items.");
-        }
+        TrainingSetChecks.ThrowIfInvalid(train, validation);
 
         FactorizationOptions options = settings.Options;
         int d = options.Dimensions;

@@ -160,16 +160,7 @@ public sealed class SoftmaxRecommender
     /// <summary>Validates the data against the options and derives the item features.</summary>
     internal static SoftmaxFeatures CheckArguments(RatingsDataset train, RatingsDataset? validation, SoftmaxOptions options)
     {
-        ArgumentNullException.ThrowIfNull(train);
-        if (train.Count == 0)
-        {
-            ThrowHelper.Argument(nameof(train), "The training set has no ratings; there is nothing to learn from.");
-        }
-
-        if (validation is not null && !train.Catalog.IsCompatibleWith(validation.Catalog))
-        {
-            ThrowHelper.Argument(nameof(validation), "The validation set belongs to another catalogue than the training set (different user or item ids); split both from one dataset so that indices mean the same users and items.");
-        }
+        TrainingSetChecks.ThrowIfInvalid(train, validation);
 
         int m = train.ItemCount;
         int widest = Math.Max(options.Dimensions, options.ItemEmbeddingDimensions);
