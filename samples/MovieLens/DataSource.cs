@@ -16,8 +16,9 @@ internal static class DataSource
         if (settings.Data is { } dir)
         {
             // A directory the user names must load: its errors are the user's to see.
+            MovieLensFormat format = MovieLens.DetectFormat(dir);
             var dataset = MovieLens.Load(dir, cancellationToken: cancellationToken);
-            return new Loaded(dataset, $"{MovieLens.DetectFormat(dir)} files in {dir}", false);
+            return new Loaded(dataset, $"{format} files in {dir}", false);
         }
 
         if (!settings.Synthetic)

@@ -61,12 +61,7 @@ public static class DatasetSplitter
         ThrowIfNotFraction(testFraction, nameof(testFraction));
 
         ReadOnlySpan<int> offsets = dataset.ByUser.RowOffsets;
-        int maxRow = 0;
-        for (int u = 0; u < dataset.UserCount; u++)
-        {
-            maxRow = Math.Max(maxRow, offsets[u + 1] - offsets[u]);
-        }
-
+        int maxRow = LongestRow(offsets);
         var scratch = new int[maxRow];
         var test = new bool[dataset.Count];
         var random = new Random(seed);
@@ -121,12 +116,7 @@ public static class DatasetSplitter
 
         ReadOnlySpan<int> offsets = dataset.ByUser.RowOffsets;
         ReadOnlySpan<long> timestamps = dataset.Timestamps;
-        int maxRow = 0;
-        for (int u = 0; u < dataset.UserCount; u++)
-        {
-            maxRow = Math.Max(maxRow, offsets[u + 1] - offsets[u]);
-        }
-
+        int maxRow = LongestRow(offsets);
         var keys = new long[maxRow];
         var positions = new int[maxRow];
         var test = new bool[dataset.Count];
@@ -233,6 +223,18 @@ public static class DatasetSplitter
         {
             ThrowHelper.ArgumentOutOfRange(paramName, value, "strictly between 0 and 1");
         }
+    }
+
+    /// <summary>The most entries any row of a CSR has (0 when there are no rows): the size of a per-row scratch buffer.</summary>
+    private static int LongestRow(ReadOnlySpan<int> offsets)
+    {
+        int longest = 0;
+        for (int r = 0; r + 1 < offsets.Length; r++)
+        {
+            longest = Math.Max(longest, offsets[r + 1] - offsets[r]);
+        }
+
+        return longest;
     }
 
     private static int[] Identity(int n)

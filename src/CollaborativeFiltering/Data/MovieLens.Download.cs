@@ -228,7 +228,7 @@ public static partial class MovieLens
 
             progress?.Report(new DownloadProgress(received, total, DownloadStage.Extracting));
             SafeZipExtractor.VerifyAndExtract(tempFile, tempDirectory, info, address, cancellationToken);
-            TryDeleteFile(tempFile);
+            AtomicFile.TryDelete(tempFile); // at once, so the zip is gone before Completed is reported; `finally` covers failures
             WriteMarker(tempDirectory, address, received, sha256);
             cancellationToken.ThrowIfCancellationRequested();
             MoveIntoPlace(tempDirectory, finalDirectory, cacheRoot, info, address);
@@ -238,7 +238,7 @@ public static partial class MovieLens
         }
         finally
         {
-            TryDeleteFile(tempFile);
+            AtomicFile.TryDelete(tempFile);
             TryDeleteDirectory(tempDirectory);
             if (!succeeded && createdRoot)
             {
@@ -479,25 +479,13 @@ public static partial class MovieLens
                 }
                 else if (File.GetLastWriteTimeUtc(entry) < cutoff)
                 {
-                    TryDeleteFile(entry);
+                    AtomicFile.TryDelete(entry);
                 }
             }
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
             // Best effort only.
-        }
-    }
-
-    private static void TryDeleteFile(string path)
-    {
-        try
-        {
-            File.Delete(path);
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            // Best effort: the name is unique and marked as partial; a later download sweeps it.
         }
     }
 

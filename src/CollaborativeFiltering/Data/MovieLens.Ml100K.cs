@@ -85,7 +85,7 @@ public static partial class MovieLens
                 }
             }
 
-            CheckFieldCount(reader, n, 2);
+            RatingsParser.CheckFieldCount(reader, n, 2);
             if (name!.Length == 0)
             {
                 reader.Fail(1, "expected a genre name, found an empty field.");
@@ -154,7 +154,7 @@ public static partial class MovieLens
                 }
             }
 
-            CheckFieldCount(reader, n, fieldCount);
+            RatingsParser.CheckFieldCount(reader, n, fieldCount);
             ids.Add(reader, id, "item");
             string[] itemGenres = flagged == 0 ? [] : new string[flagged];
             for (int g = 0, w = 0; g < flags.Length && w < flagged; g++)
@@ -223,7 +223,7 @@ public static partial class MovieLens
                 }
             }
 
-            CheckFieldCount(reader, n, 5);
+            RatingsParser.CheckFieldCount(reader, n, 5);
             ids.Add(reader, id, "user");
             infos.Add(new UserInfo(id, age, sex, occupation, zip));
         }
@@ -264,7 +264,7 @@ public static partial class MovieLens
         ReadOnlySpan<char> v = f.Current.Trim();
         if (v.IsEmpty)
         {
-            f.Fail($"expected {FieldParser.Article(kind)} {kind} id, found an empty field.");
+            f.Fail(RatingsParser.EmptyIdProblem(kind));
         }
 
         return f.CurrentHasEscapes ? f.CurrentString().Trim() : v.ToString();
@@ -285,14 +285,5 @@ public static partial class MovieLens
         }
 
         return age;
-    }
-
-    private static void CheckFieldCount(LineReader reader, int found, int expected)
-    {
-        if (found != expected)
-        {
-            reader.Fail(Math.Min(found, expected) + 1, string.Create(CultureInfo.InvariantCulture,
-                $"expected {expected} fields separated by '{FieldParser.Printable(reader.Separator)}', found {found}."));
-        }
     }
 }

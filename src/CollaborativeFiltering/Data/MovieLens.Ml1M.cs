@@ -103,7 +103,7 @@ public static partial class MovieLens
                 }
             }
 
-            CheckFieldCount(reader, n, 3);
+            RatingsParser.CheckFieldCount(reader, n, 3);
             ids.Add(reader, id, "item");
             infos.Add(new ItemInfo(id, title, null, FieldParser.YearFromTitle(title), genres));
         }

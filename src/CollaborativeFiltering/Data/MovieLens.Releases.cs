@@ -14,6 +14,12 @@ public static partial class MovieLens
     {
         options = CheckOptions(options);
         string folder = LocateFile(directory, release.RatingsFile, release.RatingsDescription);
+        return LoadFromReleaseFolder(release, folder, options, cancellationToken);
+    }
+
+    /// <summary>Loads a release from the folder that holds its ratings file (already located), with checked options: the optional metadata files first, then the ratings.</summary>
+    private static RatingsDataset LoadFromReleaseFolder(Release release, string folder, MovieLensLoadOptions options, CancellationToken cancellationToken)
+    {
         ReadMetadata(release, folder, null, null, out UserTable? users, out ItemTable? items, cancellationToken);
         using LineReader ratings = OpenFile(Path.Combine(folder, release.RatingsFile), release.Encoding, release.RatingsSeparator, release.Quoted, cancellationToken);
         return ReadShared(users, items, [ratings], release.Layout, options)[0];

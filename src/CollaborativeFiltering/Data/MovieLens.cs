@@ -50,12 +50,13 @@ public static partial class MovieLens
     {
         options = CheckOptions(options);
         string folder = LocateRelease(directory, out MovieLensFormat format);
-        return format switch
+        Release release = format switch
         {
-            MovieLensFormat.Ml100K => Load100K(folder, options, cancellationToken),
-            MovieLensFormat.Ml1M => Load1M(folder, options, cancellationToken),
-            _ => LoadLatest(folder, options, cancellationToken),
+            MovieLensFormat.Ml100K => Release100K,
+            MovieLensFormat.Ml1M => Release1M,
+            _ => ReleaseLatest,
         };
+        return LoadFromReleaseFolder(release, folder, options, cancellationToken);
     }
 
     /// <summary>
@@ -200,84 +201,32 @@ public static partial class MovieLens
 
     /// <summary>
     /// Reads ratings files over one shared catalogue. Sides with metadata are fixed (unknown ids are
-    /// errors); sides without grow from the ratings, each file's ids extending the previous file's,
-    /// and every dataset is finally attached to the same <see cref="Catalog"/> instance.
+    /// errors); sides without grow from the ratings, each file's ids extending the previous file's.
+    /// Each file is sorted (and its duplicates checked) once read; every dataset is then built once
+    /// over the same final <see cref="Catalog"/> instance.
     /// </summary>
     private static RatingsDataset[] ReadShared(UserTable? users, ItemTable? items, LineReader[] readers, in RatingsLayout layout, MovieLensLoadOptions options)
     {
-        var results = new RatingsDataset[readers.Length];
         const string FromRatings = "the ratings";
-        if (users is not null && items is not null)
-        {
-            var catalog = new Catalog(users.Ids, items.Ids, users.Infos, items.Infos, items.Genres);
-            for (int k = 0; k < readers.Length; k++)
-            {
-                var builder = new RatingsDatasetBuilder(catalog, options.Duplicates);
-                RatingsParser.Read(readers[k], layout, builder, catalog.Users, users.Origin, catalog.Items, items.Origin, options.KeepTimestamps);
-                results[k] = RatingsParser.Build(builder, readers[k].Source, layout.ItemColumn);
-            }
-
-            return results;
-        }
-
-        IdMap? seedUsers = users?.Ids, seedItems = items?.Ids;
+        IdMap.Builder? openUsers = users is null ? new IdMap.Builder() : null;
+        IdMap.Builder? openItems = items is null ? new IdMap.Builder() : null;
+        var rows = new RatingsDatasetBuilder.UserMajorRows[readers.Length];
         for (int k = 0; k < readers.Length; k++)
         {
-            var builder = new RatingsDatasetBuilder(null, options.Duplicates);
-            Seed(builder, seedUsers, seedItems);
+            var builder = new RatingsDatasetBuilder(openUsers, openItems, options.Duplicates);
             RatingsParser.Read(readers[k], layout, builder, users?.Ids, users?.Origin ?? FromRatings, items?.Ids, items?.Origin ?? FromRatings, options.KeepTimestamps);
-            results[k] = RatingsParser.Build(builder, readers[k].Source, layout.ItemColumn);
-            seedUsers = results[k].Catalog.Users;
-            seedItems = results[k].Catalog.Items;
+            int userCount = users?.Ids.Count ?? openUsers!.Count, itemCount = items?.Ids.Count ?? openItems!.Count;
+            rows[k] = RatingsParser.Collapse(builder, userCount, itemCount, readers[k].Source, layout.ItemColumn);
         }
 
-        if (readers.Length == 1 && users is null && items is null)
+        var catalog = new Catalog(users?.Ids ?? openUsers!.Build(), items?.Ids ?? openItems!.Build(), users?.Infos, items?.Infos, items?.Genres);
+        var results = new RatingsDataset[readers.Length];
+        for (int k = 0; k < readers.Length; k++)
         {
-            return results;
-        }
-
-        var shared = new Catalog(seedUsers!, seedItems!, users?.Infos, items?.Infos, items?.Genres);
-        for (int k = 0; k < results.Length; k++)
-        {
-            results[k] = Rebind(results[k], shared);
+            results[k] = rows[k].ToDataset(catalog);
         }
 
         return results;
-    }
-
-    /// <summary>Gives an open builder the ids of a fixed side first, so its indices are the metadata's.</summary>
-    private static void Seed(RatingsDatasetBuilder builder, IdMap? users, IdMap? items)
-    {
-        if (users is not null)
-        {
-            foreach (string id in users.Ids)
-            {
-                builder.ResolveUser(id);
-            }
-        }
-
-        if (items is not null)
-        {
-            foreach (string id in items.Ids)
-            {
-                builder.ResolveItem(id);
-            }
-        }
-    }
-
-    /// <summary>The same ratings over a catalogue whose id maps extend the dataset's (same ids first, in the same order).</summary>
-    private static RatingsDataset Rebind(RatingsDataset dataset, Catalog catalog)
-    {
-        int[] offsets = dataset.ByUser.RowOffsetArray;
-        if (offsets.Length < catalog.UserCount + 1)
-        {
-            int[] padded = new int[catalog.UserCount + 1];
-            offsets.CopyTo(padded, 0);
-            padded.AsSpan(offsets.Length).Fill(offsets[^1]);
-            offsets = padded;
-        }
-
-        return RatingsDataset.FromUserMajor(catalog, offsets, dataset.ByUser.ColumnArray, dataset.ByUser.ValueArray, dataset.TimestampArray);
     }
 
     /// <summary>Users read from a release's users file.</summary>

@@ -327,7 +327,7 @@ public static class MovieLensWriter
             ItemInfo? info = ItemInfoAt(catalog, i);
             writer.Write(id);
             writer.Write('|');
-            writer.Write(info?.Title ?? id);
+            writer.Write(catalog.GetItemTitle(i));
             writer.Write('|');
             if (info?.ReleaseDate is DateOnly released)
             {
@@ -399,7 +399,7 @@ public static class MovieLensWriter
             ItemInfo? info = ItemInfoAt(catalog, i);
             WriteField(writer, id, csv: true);
             writer.Write(',');
-            WriteField(writer, info?.Title ?? id, csv: true);
+            WriteField(writer, catalog.GetItemTitle(i), csv: true);
             writer.Write(',');
             if (info is null || info.Genres.Count == 0)
             {

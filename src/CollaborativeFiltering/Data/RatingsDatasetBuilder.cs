@@ -41,6 +41,19 @@ public sealed class RatingsDatasetBuilder
         }
     }
 
+    /// <summary>
+    /// Creates a builder for a loader that reads several files over one catalogue: ids of an open
+    /// side grow <paramref name="users"/>/<paramref name="items"/>, maps shared with the other files'
+    /// builders; a side given as <see langword="null"/> is fixed, and the loader resolves its ids
+    /// against its own map. Build with <see cref="TryCollapse"/>, not <see cref="Build"/>.
+    /// </summary>
+    internal RatingsDatasetBuilder(IdMap.Builder? users, IdMap.Builder? items, DuplicatePolicy duplicates)
+    {
+        Duplicates = duplicates;
+        _users = users;
+        _items = items;
+    }
+
     /// <summary>The duplicate policy applied by <see cref="Build"/>.</summary>
     public DuplicatePolicy Duplicates { get; }
 
@@ -144,9 +157,26 @@ public sealed class RatingsDatasetBuilder
     /// <summary>Builds, or returns null with the two insertion positions of the first rejected duplicate.</summary>
     internal RatingsDataset? TryBuild(out int firstDuplicate, out int secondDuplicate)
     {
-        firstDuplicate = secondDuplicate = -1;
         Catalog catalog = CurrentCatalog();
-        int n = _count, users = catalog.UserCount, items = catalog.ItemCount;
+        return TryCollapse(catalog.UserCount, catalog.ItemCount, out UserMajorRows rows, out firstDuplicate, out secondDuplicate)
+            ? rows.ToDataset(catalog)
+            : null;
+    }
+
+    /// <summary>
+    /// Sorts the ratings by (user, item) and applies the duplicate policy: user-major rows over
+    /// <paramref name="users"/> users, or false with the two insertion positions of the first rejected duplicate.
+    /// </summary>
+    /// <param name="users">The number of users so far (more than every user index added).</param>
+    /// <param name="items">The number of items so far (more than every item index added).</param>
+    /// <param name="rows">The rows, when there is no rejected duplicate.</param>
+    /// <param name="firstDuplicate">The insertion position of the rejected pair's first rating, else -1.</param>
+    /// <param name="secondDuplicate">The insertion position of the rejected pair's second rating, else -1.</param>
+    internal bool TryCollapse(int users, int items, out UserMajorRows rows, out int firstDuplicate, out int secondDuplicate)
+    {
+        firstDuplicate = secondDuplicate = -1;
+        rows = default;
+        int n = _count;
 
         // Stable counting sort by item, then by user: order by (user, item, insertion).
         int[] byItem = CountingSort(_i, n, items, null);
@@ -177,7 +207,7 @@ public sealed class RatingsDatasetBuilder
             {
                 firstDuplicate = order[s];
                 secondDuplicate = order[s + 1];
-                return null;
+                return false;
             }
             else if (Duplicates == DuplicatePolicy.KeepLast)
             {
@@ -224,7 +254,8 @@ public sealed class RatingsDatasetBuilder
             }
         }
 
-        return RatingsDataset.FromUserMajor(catalog, offsets, outItems, outValues, outTs);
+        rows = new UserMajorRows(offsets, outItems, outValues, outTs);
+        return true;
     }
 
     private static int[] CountingSort(int[] keys, int n, int keyCount, int[]? input)
@@ -284,5 +315,28 @@ public sealed class RatingsDatasetBuilder
         }
 
         _count++;
+    }
+
+    /// <summary>Ratings sorted by (user, item) without duplicates, over the users known when they were collapsed.</summary>
+    /// <param name="Offsets">The row offsets, one per user so far plus one.</param>
+    /// <param name="Items">The item of each rating.</param>
+    /// <param name="Values">The value of each rating.</param>
+    /// <param name="Timestamps">The timestamp of each rating, or <see langword="null"/> when some rating had none.</param>
+    internal readonly record struct UserMajorRows(int[] Offsets, int[] Items, float[] Values, long[]? Timestamps)
+    {
+        /// <summary>The dataset over <paramref name="catalog"/>, whose id maps extend those the rows were collapsed over (users added since have no ratings); takes ownership of the arrays.</summary>
+        public RatingsDataset ToDataset(Catalog catalog)
+        {
+            int[] offsets = Offsets;
+            if (offsets.Length < catalog.UserCount + 1)
+            {
+                int[] padded = new int[catalog.UserCount + 1];
+                offsets.CopyTo(padded, 0);
+                padded.AsSpan(offsets.Length).Fill(offsets[^1]);
+                offsets = padded;
+            }
+
+            return RatingsDataset.FromUserMajor(catalog, offsets, Items, Values, Timestamps);
+        }
     }
 }

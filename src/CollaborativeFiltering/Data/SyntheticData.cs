@@ -25,21 +25,16 @@ public sealed class SyntheticData
         float[] userFactors,
         float[] itemFactors,
         float[] userBiases,
-        float[] itemBiases,
-        float[] genreDirections)
+        float[] itemBiases)
     {
         Options = options;
         Dataset = dataset;
-        Dimensions = options.Dimensions;
         GlobalMean = globalMean;
-        NoiseStdDev = options.NoiseStdDev;
-        MinRating = options.HalfStars ? 0.5f : 1f;
         MaxRating = 5f;
         _userFactors = userFactors;
         _itemFactors = itemFactors;
         _userBiases = userBiases;
         _itemBiases = itemBiases;
-        GenreDirections = genreDirections;
     }
 
     /// <summary>The options the data was generated with.</summary>
@@ -49,7 +44,7 @@ public sealed class SyntheticData
     public RatingsDataset Dataset { get; }
 
     /// <summary>d, the rank of the planted model: the length of each row of <see cref="UserFactors"/> and <see cref="ItemFactors"/>.</summary>
-    public int Dimensions { get; }
+    public int Dimensions => Options.Dimensions;
 
     /// <summary>μ, the planted global offset.</summary>
     public float GlobalMean { get; }
@@ -67,16 +62,13 @@ public sealed class SyntheticData
     public ReadOnlySpan<float> ItemBiases => _itemBiases;
 
     /// <summary>σ, the standard deviation of the noise added to each planted score before rounding.</summary>
-    public double NoiseStdDev { get; }
+    public double NoiseStdDev => Options.NoiseStdDev;
 
     /// <summary>The lowest rating: 1, or 0.5 with <see cref="SyntheticOptions.HalfStars"/>.</summary>
-    public float MinRating { get; }
+    public float MinRating => Options.HalfStars ? 0.5f : 1f;
 
     /// <summary>The highest rating, 5.</summary>
     public float MaxRating { get; }
-
-    /// <summary>Unit genre directions in factor space, row-major, one row per catalogue genre (a zero row for "unknown").</summary>
-    internal float[] GenreDirections { get; }
 
     /// <summary>The planted score μ + b_u + b_i + ⟨p_u, q_i⟩, continuous and not clipped (accumulated in double).</summary>
     /// <param name="user">A dense user index.</param>

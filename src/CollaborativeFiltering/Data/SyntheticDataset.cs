@@ -134,7 +134,7 @@ public static class SyntheticDataset
         var catalog = new Catalog(userIds, itemIds, userInfos, itemInfos, vocabulary);
 
         var dataset = RatingsDataset.FromUserMajor(catalog, offsets, items, values, timestamps);
-        return new SyntheticData(options, dataset, globalMean, userFactors, itemFactors, userBiases, itemBiases, genreDirections);
+        return new SyntheticData(options, dataset, globalMean, userFactors, itemFactors, userBiases, itemBiases);
     }
 
     private static void Validate(SyntheticOptions o)
@@ -800,20 +800,32 @@ public static class SyntheticDataset
         var margins = new double[m * genres];
         var cosines = new double[m];
         var order = new int[m];
+        var norms = new double[m]; // ‖q_i‖, the same for every genre
+        for (int i = 0; i < m; i++)
+        {
+            ReadOnlySpan<float> q = itemFactors.AsSpan(i * d, d);
+            double norm = 0;
+            for (int k = 0; k < d; k++)
+            {
+                norm += (double)q[k] * q[k];
+            }
+
+            norms[i] = Math.Sqrt(norm);
+        }
+
         for (int g = 1; g < genres; g++)
         {
             ReadOnlySpan<float> direction = directions.AsSpan(g * d, d);
             for (int i = 0; i < m; i++)
             {
                 ReadOnlySpan<float> q = itemFactors.AsSpan(i * d, d);
-                double dot = 0, norm = 0;
+                double dot = 0;
                 for (int k = 0; k < d; k++)
                 {
                     dot += (double)q[k] * direction[k];
-                    norm += (double)q[k] * q[k];
                 }
 
-                cosines[i] = norm > 0 ? dot / Math.Sqrt(norm) : 0;
+                cosines[i] = norms[i] > 0 ? dot / norms[i] : 0;
                 order[i] = i;
             }
 

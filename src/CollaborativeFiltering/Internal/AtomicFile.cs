@@ -46,18 +46,17 @@ internal static class AtomicFile
         }
     }
 
-    private static void TryDelete(string path)
+    /// <summary>Deletes a file if it can, best effort: I/O and access errors are ignored (a caller's own exception, or a later sweep of uniquely named leftovers, matters more).</summary>
+    /// <param name="path">The file; a missing file is not an error.</param>
+    internal static void TryDelete(string path)
     {
         try
         {
             File.Delete(path);
         }
-        catch (IOException)
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            // Best effort: the original exception matters more.
-        }
-        catch (UnauthorizedAccessException)
-        {
+            // Best effort.
         }
     }
 }

@@ -24,7 +24,6 @@ internal sealed class LineReader : IDisposable
     private const int NeedMore = -1;
 
     private readonly TextReader _reader;
-    private readonly bool _ownsReader;
     private readonly CancellationToken _cancellationToken;
     private char[] _buffer;
     private int _start;
@@ -32,17 +31,15 @@ internal sealed class LineReader : IDisposable
     private bool _eof;
     private int _nextLine = 1;
 
-    /// <summary>Creates a reader over text.</summary>
+    /// <summary>Creates a reader over text; <see cref="Dispose"/> disposes <paramref name="reader"/>.</summary>
     /// <param name="reader">The text.</param>
     /// <param name="source">The file name or description used in error messages.</param>
     /// <param name="separator">The field separator (one or more characters, no line break).</param>
     /// <param name="quoted">Whether fields may be quoted (RFC 4180).</param>
-    /// <param name="ownsReader">Whether <see cref="Dispose"/> disposes <paramref name="reader"/>.</param>
     /// <param name="cancellationToken">Checked once per buffer fill.</param>
-    public LineReader(TextReader reader, string source, string separator, bool quoted, bool ownsReader, CancellationToken cancellationToken = default)
+    public LineReader(TextReader reader, string source, string separator, bool quoted, CancellationToken cancellationToken = default)
     {
         _reader = reader;
-        _ownsReader = ownsReader;
         _cancellationToken = cancellationToken;
         Source = source;
         Separator = separator;
@@ -82,7 +79,7 @@ internal sealed class LineReader : IDisposable
         try
         {
             var text = new StreamReader(stream, encoding, detectEncodingFromByteOrderMarks: true, bufferSize: 1 << 16, leaveOpen: false);
-            return new LineReader(text, path, separator, quoted, ownsReader: true, cancellationToken);
+            return new LineReader(text, path, separator, quoted, cancellationToken);
         }
         catch
         {
@@ -102,7 +99,7 @@ internal sealed class LineReader : IDisposable
     public static LineReader FromStream(Stream stream, string source, Encoding encoding, string separator, bool quoted, CancellationToken cancellationToken)
     {
         var text = new StreamReader(stream, encoding, detectEncodingFromByteOrderMarks: true, bufferSize: 1 << 16, leaveOpen: true);
-        return new LineReader(text, source, separator, quoted, ownsReader: true, cancellationToken);
+        return new LineReader(text, source, separator, quoted, cancellationToken);
     }
 
     /// <summary>Reads the next record that is not blank (empty or white space only).</summary>
@@ -191,13 +188,7 @@ internal sealed class LineReader : IDisposable
     public void FailAt(int line, int column, string problem) => throw new RatingsFormatException(Source, line, column, problem);
 
     /// <inheritdoc/>
-    public void Dispose()
-    {
-        if (_ownsReader)
-        {
-            _reader.Dispose();
-        }
-    }
+    public void Dispose() => _reader.Dispose();
 
     /// <summary>Whether position <paramref name="p"/> of a record starts a field.</summary>
     private bool AtFieldStart(ReadOnlySpan<char> data, int p)

@@ -172,15 +172,28 @@ internal static class RatingsParser
     /// <exception cref="RatingsFormatException">The policy is <see cref="DuplicatePolicy.Reject"/> and a pair is rated twice.</exception>
     public static RatingsDataset Build(RatingsDatasetBuilder builder, string source, int itemColumn)
     {
-        RatingsDataset? dataset = builder.TryBuild(out int first, out int second);
-        if (dataset is null)
+        Catalog catalog = builder.CurrentCatalog();
+        return Collapse(builder, catalog.UserCount, catalog.ItemCount, source, itemColumn).ToDataset(catalog);
+    }
+
+    /// <summary>Sorts and deduplicates the builder's ratings, turning a rejected duplicate into an error that names both lines.</summary>
+    /// <param name="builder">The builder filled by <see cref="Read"/> from one source.</param>
+    /// <param name="userCount">The number of users so far.</param>
+    /// <param name="itemCount">The number of items so far.</param>
+    /// <param name="source">The source's name.</param>
+    /// <param name="itemColumn">The 0-based item column (reported as the duplicate's column).</param>
+    /// <returns>The user-major rows, to build over the final catalogue.</returns>
+    /// <exception cref="RatingsFormatException">The policy is <see cref="DuplicatePolicy.Reject"/> and a pair is rated twice.</exception>
+    public static RatingsDatasetBuilder.UserMajorRows Collapse(RatingsDatasetBuilder builder, int userCount, int itemCount, string source, int itemColumn)
+    {
+        if (!builder.TryCollapse(userCount, itemCount, out RatingsDatasetBuilder.UserMajorRows rows, out int first, out int second))
         {
             int firstLine = builder.TagOf(first), secondLine = builder.TagOf(second);
             throw new RatingsFormatException(source, secondLine, itemColumn + 1, string.Create(CultureInfo.InvariantCulture,
                 $"expected each (user, item) pair to be rated once, but this line rates the same user and item as line {firstLine}; set Duplicates to DuplicatePolicy.KeepLast or DuplicatePolicy.Average to accept repeated ratings."));
         }
 
-        return dataset;
+        return rows;
     }
 
     /// <summary>The id's dense index, or -1 (empty, or missing from a fixed map); numeric ids go through the cache.</summary>
@@ -215,6 +228,19 @@ internal static class RatingsParser
         return isUser ? builder.ResolveUser(id) : builder.ResolveItem(id);
     }
 
+    /// <summary>Fails the line unless it has exactly <paramref name="expected"/> fields (the metadata files' check).</summary>
+    /// <exception cref="RatingsFormatException"><paramref name="found"/> differs from <paramref name="expected"/>.</exception>
+    internal static void CheckFieldCount(LineReader reader, int found, int expected)
+    {
+        if (found != expected)
+        {
+            ThrowFieldCount(reader, found, expected, exact: true);
+        }
+    }
+
+    /// <summary>The message for an empty id field: "expected a user id, found an empty field."</summary>
+    internal static string EmptyIdProblem(string kind) => $"expected {FieldParser.Article(kind)} {kind} id, found an empty field.";
+
     private static void ThrowFieldCount(LineReader reader, int found, int expected, bool exact)
     {
         string sep = FieldParser.Printable(reader.Separator);
@@ -228,7 +254,7 @@ internal static class RatingsParser
     {
         if (id.Trim().IsEmpty)
         {
-            reader.Fail(column, $"expected {FieldParser.Article(kind)} {kind} id, found an empty field.");
+            reader.Fail(column, EmptyIdProblem(kind));
         }
 
         string count = known is null ? string.Empty : string.Create(CultureInfo.InvariantCulture, $" ({known.Count} {kind}s)");

@@ -9,7 +9,7 @@ internal static class TitleSearch
         var matches = new List<int>();
         for (int j = 0; j < catalog.ItemCount; j++)
         {
-            if (Title(catalog, j).Contains(substring, StringComparison.OrdinalIgnoreCase))
+            if (catalog.GetItemTitle(j).Contains(substring, StringComparison.OrdinalIgnoreCase))
             {
                 matches.Add(j);
             }
@@ -23,7 +23,7 @@ internal static class TitleSearch
     {
         for (int j = 0; j < catalog.ItemCount; j++)
         {
-            if (Title(catalog, j).Contains(substring, StringComparison.OrdinalIgnoreCase))
+            if (catalog.GetItemTitle(j).Contains(substring, StringComparison.OrdinalIgnoreCase))
             {
                 return j;
             }
@@ -41,7 +41,4 @@ internal static class TitleSearch
             ThrowHelper.Argument(paramName, $"{paramName} is empty or white space; give part of a title.");
         }
     }
-
-    private static string Title(Data.Catalog catalog, int item) =>
-        catalog.ItemInfos.Count > 0 ? catalog.ItemInfos[item].Title : catalog.Items.Ids[item];
 }
