@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
-using BenchmarkDotNet.Attributes;
 using CollaborativeFiltering.Data;
+using BenchmarkDotNet.Attributes;
 
 namespace CollaborativeFiltering.Benchmarks;
 

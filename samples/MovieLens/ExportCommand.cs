@@ -1,5 +1,4 @@
 using System.ComponentModel;
-using CollaborativeFiltering.Factorization;
 using CollaborativeFiltering.Scoring;
 using Spectre.Console;
 using Spectre.Console.Cli;

@@ -1,7 +1,6 @@
 using System.ComponentModel;
 using CollaborativeFiltering;
 using CollaborativeFiltering.Data;
-using CollaborativeFiltering.Factorization;
 using CollaborativeFiltering.Neural;
 using CollaborativeFiltering.Scoring;
 using Spectre.Console;

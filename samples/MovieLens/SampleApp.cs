@@ -1,4 +1,4 @@
-using CollaborativeFiltering.Factorization;
+using CollaborativeFiltering;
 using Spectre.Console;
 using Spectre.Console.Cli;
 

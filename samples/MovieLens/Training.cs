@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using CollaborativeFiltering;
 using CollaborativeFiltering.Data;
 using CollaborativeFiltering.Evaluation;
 using CollaborativeFiltering.Factorization;

@@ -1,5 +1,5 @@
 using System.Text.RegularExpressions;
-using CollaborativeFiltering.Factorization;
+using CollaborativeFiltering;
 using CollaborativeFiltering.Neural;
 using Spectre.Console;
 

@@ -1,6 +1,7 @@
 using System.Globalization;
 using CollaborativeFiltering.Data;
 using CollaborativeFiltering.Internal;
+using CollaborativeFiltering.Models;
 using CollaborativeFiltering.Scoring;
 
 namespace CollaborativeFiltering.Evaluation;

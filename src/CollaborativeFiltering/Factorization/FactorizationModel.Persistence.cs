@@ -1,3 +1,4 @@
+using CollaborativeFiltering.Factorization.Persistence;
 using CollaborativeFiltering.Internal;
 
 namespace CollaborativeFiltering.Factorization;

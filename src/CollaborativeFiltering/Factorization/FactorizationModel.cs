@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Numerics.Tensors;
 using CollaborativeFiltering.Data;
 using CollaborativeFiltering.Internal;
+using CollaborativeFiltering.Models;
 using MathNet.Numerics.LinearAlgebra;
 
 namespace CollaborativeFiltering.Factorization;

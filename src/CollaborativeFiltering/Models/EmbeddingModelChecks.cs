@@ -1,7 +1,8 @@
 using System.Globalization;
 using CollaborativeFiltering.Data;
+using CollaborativeFiltering.Internal;
 
-namespace CollaborativeFiltering.Internal;
+namespace CollaborativeFiltering.Models;
 
 /// <summary>Argument checks shared by the scoring entry points.</summary>
 internal static class EmbeddingModelChecks

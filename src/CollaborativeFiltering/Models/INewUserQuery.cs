@@ -1,4 +1,4 @@
-namespace CollaborativeFiltering.Internal;
+namespace CollaborativeFiltering.Models;
 
 /// <summary>
 /// A model with its own way of embedding a user who is not in its training data, which the

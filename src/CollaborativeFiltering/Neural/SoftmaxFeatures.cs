@@ -1,6 +1,6 @@
 using CollaborativeFiltering.Data;
 
-namespace CollaborativeFiltering.Internal;
+namespace CollaborativeFiltering.Neural;
 
 /// <summary>
 /// The side features of every item, derived from a catalogue: its genre indices (the catalogue's

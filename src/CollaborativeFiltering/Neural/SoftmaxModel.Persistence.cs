@@ -1,5 +1,5 @@
-using CollaborativeFiltering.Factorization;
 using CollaborativeFiltering.Internal;
+using CollaborativeFiltering.Neural.Persistence;
 
 namespace CollaborativeFiltering.Neural;
 

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Numerics.Tensors;
 using CollaborativeFiltering.Data;
 using CollaborativeFiltering.Internal;
+using CollaborativeFiltering.Models;
 
 namespace CollaborativeFiltering.Neural;
 

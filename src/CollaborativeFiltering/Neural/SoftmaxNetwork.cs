@@ -1,6 +1,6 @@
 using System.Numerics.Tensors;
 
-namespace CollaborativeFiltering.Internal;
+namespace CollaborativeFiltering.Neural;
 
 /// <summary>
 /// The query tower of the softmax model: it maps a bag of items to a query embedding.

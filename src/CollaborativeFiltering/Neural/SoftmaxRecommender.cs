@@ -1,8 +1,9 @@
 using System.Diagnostics;
 using System.Globalization;
 using CollaborativeFiltering.Data;
-using CollaborativeFiltering.Factorization;
 using CollaborativeFiltering.Internal;
+using CollaborativeFiltering.Neural.Training;
+using CollaborativeFiltering.Training;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 

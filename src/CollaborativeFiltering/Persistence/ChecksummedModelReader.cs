@@ -3,9 +3,11 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
-using CollaborativeFiltering.Factorization;
+using CollaborativeFiltering.Factorization.Persistence;
+using CollaborativeFiltering.Internal;
+using CollaborativeFiltering.Neural.Persistence;
 
-namespace CollaborativeFiltering.Internal;
+namespace CollaborativeFiltering.Persistence;
 
 /// <summary>
 /// Reads a model file's sections in order, tracking the byte offset and the running CRC-32C of

@@ -3,8 +3,10 @@ using System.Buffers.Binary;
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using CollaborativeFiltering.Factorization.Persistence;
+using CollaborativeFiltering.Neural.Persistence;
 
-namespace CollaborativeFiltering.Internal;
+namespace CollaborativeFiltering.Persistence;
 
 /// <summary>
 /// Writes a model file's sections in order while computing the CRC-32C of every byte written,

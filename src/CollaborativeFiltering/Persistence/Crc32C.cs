@@ -3,7 +3,7 @@ using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
-namespace CollaborativeFiltering.Internal;
+namespace CollaborativeFiltering.Persistence;
 
 /// <summary>
 /// Incremental CRC-32C (Castagnoli, the iSCSI/ext4 polynomial), computed with the CPU's CRC32

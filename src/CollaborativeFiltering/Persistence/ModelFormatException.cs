@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace CollaborativeFiltering.Factorization;
+namespace CollaborativeFiltering;
 
 /// <summary>
 /// A saved model cannot be read: it is not a model file, it is truncated or corrupted (its checksum

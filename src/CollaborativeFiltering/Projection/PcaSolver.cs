@@ -1,8 +1,7 @@
-using CollaborativeFiltering.Projection;
 using MathNet.Numerics.LinearAlgebra;
 using MathNet.Numerics.LinearAlgebra.Factorization;
 
-namespace CollaborativeFiltering.Internal;
+namespace CollaborativeFiltering.Projection;
 
 /// <summary>The numerics behind <see cref="Pca"/>; arguments are validated by the caller.</summary>
 internal static class PcaSolver

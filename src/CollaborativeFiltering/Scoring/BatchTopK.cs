@@ -1,6 +1,7 @@
 using CollaborativeFiltering.Data;
+using CollaborativeFiltering.Internal;
 
-namespace CollaborativeFiltering.Internal;
+namespace CollaborativeFiltering.Scoring;
 
 /// <summary>
 /// Exact top-k items for every user: user tiles run in parallel; within a tile, each packed item

@@ -2,6 +2,7 @@ using System.Runtime.CompilerServices;
 using CollaborativeFiltering.Data;
 using CollaborativeFiltering.Factorization;
 using CollaborativeFiltering.Internal;
+using CollaborativeFiltering.Models;
 using MathNet.Numerics.Statistics;
 
 namespace CollaborativeFiltering.Scoring;

@@ -1,6 +1,7 @@
 using System.Globalization;
 using CollaborativeFiltering.Factorization;
 using CollaborativeFiltering.Internal;
+using CollaborativeFiltering.Models;
 using MathNet.Numerics.LinearAlgebra;
 
 namespace CollaborativeFiltering.Scoring;

@@ -2,6 +2,7 @@ using System.Buffers;
 using CollaborativeFiltering.Data;
 using CollaborativeFiltering.Factorization;
 using CollaborativeFiltering.Internal;
+using CollaborativeFiltering.Models;
 
 namespace CollaborativeFiltering.Scoring;
 

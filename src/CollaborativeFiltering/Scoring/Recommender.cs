@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Globalization;
 using CollaborativeFiltering.Data;
 using CollaborativeFiltering.Internal;
+using CollaborativeFiltering.Models;
 
 namespace CollaborativeFiltering.Scoring;
 

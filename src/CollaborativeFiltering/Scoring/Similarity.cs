@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Numerics.Tensors;
 using CollaborativeFiltering.Internal;
+using CollaborativeFiltering.Models;
 
 namespace CollaborativeFiltering.Scoring;
 

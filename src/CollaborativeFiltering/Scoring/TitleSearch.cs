@@ -1,4 +1,6 @@
-namespace CollaborativeFiltering.Internal;
+using CollaborativeFiltering.Internal;
+
+namespace CollaborativeFiltering.Scoring;
 
 /// <summary>Finds items by a case-insensitive (ordinal) substring of their titles, like the notebook's <c>str.contains</c>.</summary>
 internal static class TitleSearch

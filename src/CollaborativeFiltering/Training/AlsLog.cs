@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Logging;
 
-namespace CollaborativeFiltering.Internal;
+namespace CollaborativeFiltering.Training;
 
 /// <summary>
 /// Log messages of the ALS factorizers. Stable event ids: 3000–3009 explicit ALS

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Logging;
 
-namespace CollaborativeFiltering.Internal;
+namespace CollaborativeFiltering.Training;
 
 /// <summary>Event ids 1300–1399 belong to <c>BiasedSgdFactorizer</c>.</summary>
 internal static partial class Log

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Logging;
 
-namespace CollaborativeFiltering.Internal;
+namespace CollaborativeFiltering.Training;
 
 /// <summary>
 /// Source-generated log messages. Event ids are stable: 1000–1099 belong to the full-batch gradient

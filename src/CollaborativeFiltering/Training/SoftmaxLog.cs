@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Logging;
 
-namespace CollaborativeFiltering.Internal;
+namespace CollaborativeFiltering.Training;
 
 /// <summary>Event ids 5000–5099 belong to <c>SoftmaxRecommender</c>.</summary>
 internal static partial class Log

@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace CollaborativeFiltering.Factorization;
+namespace CollaborativeFiltering;
 
 /// <summary>
 /// Training stopped because the loss became NaN or infinite, usually because the learning rate is

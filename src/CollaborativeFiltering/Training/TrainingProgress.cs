@@ -1,4 +1,4 @@
-namespace CollaborativeFiltering.Factorization;
+namespace CollaborativeFiltering;
 
 /// <summary>A snapshot of training, reported through <see cref="IProgress{T}"/> and logged.</summary>
 /// <param name="Iteration">The number of completed iterations (epochs for SGD, sweeps for ALS), 1-based.</param>

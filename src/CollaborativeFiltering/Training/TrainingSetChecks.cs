@@ -1,6 +1,7 @@
 using CollaborativeFiltering.Data;
+using CollaborativeFiltering.Internal;
 
-namespace CollaborativeFiltering.Internal;
+namespace CollaborativeFiltering.Training;
 
 /// <summary>The argument checks every trainer makes on its training and validation sets.</summary>
 internal static class TrainingSetChecks

@@ -2,7 +2,8 @@ using System.Buffers.Binary;
 using System.Text;
 using CollaborativeFiltering.Data;
 using CollaborativeFiltering.Factorization;
-using CollaborativeFiltering.Internal;
+using CollaborativeFiltering.Factorization.Persistence;
+using CollaborativeFiltering.Persistence;
 
 namespace CollaborativeFiltering.Tests.Factorization;
 

@@ -1,6 +1,5 @@
 using CollaborativeFiltering.Data;
 using CollaborativeFiltering.Evaluation;
-using CollaborativeFiltering.Factorization;
 using CollaborativeFiltering.Neural;
 using Microsoft.Extensions.Logging;
 

@@ -1,6 +1,6 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Text;
-using CollaborativeFiltering.Internal;
+using CollaborativeFiltering.Data.Parsing;
 
 namespace CollaborativeFiltering.Data;
 

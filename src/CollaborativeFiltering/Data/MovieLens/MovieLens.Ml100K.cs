@@ -1,7 +1,7 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using System.Text;
-using CollaborativeFiltering.Internal;
+using CollaborativeFiltering.Data.Parsing;
 
 namespace CollaborativeFiltering.Data;
 

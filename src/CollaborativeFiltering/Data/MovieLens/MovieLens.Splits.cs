@@ -1,5 +1,5 @@
 using System.Text;
-using CollaborativeFiltering.Internal;
+using CollaborativeFiltering.Data.Parsing;
 
 namespace CollaborativeFiltering.Data;
 

@@ -1,4 +1,4 @@
-namespace CollaborativeFiltering.Internal;
+namespace CollaborativeFiltering.Data;
 
 /// <summary>The 19 genres of MovieLens 100k (<c>u.genre</c>), in the order of the flag columns of <c>u.item</c>.</summary>
 internal static class MovieLensGenreNames

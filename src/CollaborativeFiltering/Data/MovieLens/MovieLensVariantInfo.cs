@@ -1,6 +1,5 @@
-using CollaborativeFiltering.Data;
 
-namespace CollaborativeFiltering.Internal;
+namespace CollaborativeFiltering.Data;
 
 /// <summary>What is known about one <see cref="MovieLensVariant"/>'s archive.</summary>
 internal sealed class MovieLensVariantInfo

@@ -1,7 +1,6 @@
 using System.IO.Compression;
-using CollaborativeFiltering.Data;
 
-namespace CollaborativeFiltering.Internal;
+namespace CollaborativeFiltering.Data;
 
 /// <summary>
 /// Checks a downloaded MovieLens archive and extracts it without letting any entry escape the target

@@ -1,4 +1,4 @@
-namespace CollaborativeFiltering.Internal;
+namespace CollaborativeFiltering.Data;
 
 /// <summary>Checks and compares SHA-256 digests written as hexadecimal text.</summary>
 internal static class Sha256Hex

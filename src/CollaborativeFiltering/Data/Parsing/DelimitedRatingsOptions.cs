@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using CollaborativeFiltering.Data.Parsing;
 using CollaborativeFiltering.Internal;
 
 namespace CollaborativeFiltering.Data;

@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace CollaborativeFiltering.Internal;
+namespace CollaborativeFiltering.Data.Parsing;
 
 /// <summary>
 /// Walks the fields of one record of a <see cref="LineReader"/> without allocating: each

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Runtime.CompilerServices;
 
-namespace CollaborativeFiltering.Internal;
+namespace CollaborativeFiltering.Data.Parsing;
 
 /// <summary>Allocation-free parsing of field values (invariant culture), with fast paths for the common MovieLens shapes.</summary>
 internal static class FieldParser

@@ -1,6 +1,6 @@
 using System.Runtime.CompilerServices;
 
-namespace CollaborativeFiltering.Internal;
+namespace CollaborativeFiltering.Data.Parsing;
 
 /// <summary>
 /// Remembers the dense index of ids written as canonical decimal numbers ("1", "943", not "01" or

@@ -1,8 +1,7 @@
 using System.Globalization;
 using System.Runtime.CompilerServices;
-using CollaborativeFiltering.Data;
 
-namespace CollaborativeFiltering.Internal;
+namespace CollaborativeFiltering.Data.Parsing;
 
 /// <summary>Where the fields of a ratings line are (0-based columns).</summary>
 /// <param name="UserColumn">The user id's column.</param>

@@ -1,4 +1,4 @@
-namespace CollaborativeFiltering.Internal;
+namespace CollaborativeFiltering.Data.Parsing;
 
 /// <summary>Hands out one shared string per distinct text (genres, occupations, sexes), looked up by span without allocating.</summary>
 internal sealed class StringPool

@@ -1,7 +1,8 @@
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
+using CollaborativeFiltering.Internal;
 
-namespace CollaborativeFiltering.Internal;
+namespace CollaborativeFiltering.Data.Synthetic;
 
 /// <summary>
 /// Walker's alias method (Vose's construction): after an O(n) build, draws an index with

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Numerics.Tensors;
+using CollaborativeFiltering.Data.Synthetic;
 using CollaborativeFiltering.Internal;
 
 namespace CollaborativeFiltering.Data;

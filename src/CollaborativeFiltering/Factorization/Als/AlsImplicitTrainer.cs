@@ -3,8 +3,9 @@ using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using CollaborativeFiltering.Data;
+using CollaborativeFiltering.Internal;
 
-namespace CollaborativeFiltering.Internal;
+namespace CollaborativeFiltering.Factorization.Als;
 
 /// <summary>The implicit-feedback objective at the current factors (sums, not means).</summary>
 /// <param name="DataLoss">Σ over all N·M pairs of c_ui·(p_ui − ⟨x_u, y_i⟩)², computed with the Gram trick.</param>

@@ -1,5 +1,5 @@
 
-namespace CollaborativeFiltering.Internal;
+namespace CollaborativeFiltering.Factorization.Als;
 
 /// <summary>Block partitions and initialisation shared by the ALS trainers.</summary>
 internal static class AlsPartition

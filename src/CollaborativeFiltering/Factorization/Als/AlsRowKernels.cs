@@ -3,7 +3,7 @@ using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 
-namespace CollaborativeFiltering.Internal;
+namespace CollaborativeFiltering.Factorization.Als;
 
 /// <summary>
 /// Packing and accumulation helpers for the ALS row solves, on packed rows whose length is a

@@ -1,4 +1,6 @@
-namespace CollaborativeFiltering.Internal;
+using CollaborativeFiltering.Internal;
+
+namespace CollaborativeFiltering.Factorization.Als;
 
 /// <summary>
 /// One worker's buffers for ALS row solves, allocated once per fit so that a row solve allocates

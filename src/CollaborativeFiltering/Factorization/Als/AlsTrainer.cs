@@ -2,8 +2,9 @@ using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using CollaborativeFiltering.Data;
+using CollaborativeFiltering.Internal;
 
-namespace CollaborativeFiltering.Internal;
+namespace CollaborativeFiltering.Factorization.Als;
 
 /// <summary>The explicit ALS objective and errors at the current factors (sums, not means).</summary>
 /// <param name="SquaredError">Σ_Ω (r − μ − b_u − b_i − ⟨p_u, q_i⟩)² over the training ratings.</param>

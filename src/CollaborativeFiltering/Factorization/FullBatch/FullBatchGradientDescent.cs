@@ -2,9 +2,10 @@ using System.Diagnostics;
 using System.Globalization;
 using CollaborativeFiltering.Data;
 using CollaborativeFiltering.Internal;
+using CollaborativeFiltering.Training;
 using Microsoft.Extensions.Logging;
 
-namespace CollaborativeFiltering.Factorization;
+namespace CollaborativeFiltering.Factorization.FullBatch;
 
 /// <summary>What distinguishes the plain and the regularized full-batch models.</summary>
 /// <param name="Name">The factorizer's name, for logs.</param>

@@ -6,7 +6,7 @@ using System.Runtime.Intrinsics.X86;
 using CollaborativeFiltering.Data;
 using CollaborativeFiltering.Internal;
 
-namespace CollaborativeFiltering.Factorization;
+namespace CollaborativeFiltering.Factorization.FullBatch;
 
 /// <summary>The loss terms at the point a full-batch step was taken from (r and g unweighted).</summary>
 /// <param name="ObservedMse">(1/|Ω|) Σ (A_ij − ⟨U_i, V_j⟩)².</param>

@@ -1,4 +1,5 @@
 using CollaborativeFiltering.Data;
+using CollaborativeFiltering.Factorization.FullBatch;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 

@@ -5,9 +5,9 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using CollaborativeFiltering.Data;
-using CollaborativeFiltering.Factorization;
+using CollaborativeFiltering.Persistence;
 
-namespace CollaborativeFiltering.Internal;
+namespace CollaborativeFiltering.Factorization.Persistence;
 
 /// <summary>
 /// The binary model file, version 1. All integers and floats are little-endian.

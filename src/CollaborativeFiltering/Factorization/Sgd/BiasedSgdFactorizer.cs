@@ -1,7 +1,9 @@
 using System.Diagnostics;
 using System.Globalization;
 using CollaborativeFiltering.Data;
+using CollaborativeFiltering.Factorization.Sgd;
 using CollaborativeFiltering.Internal;
+using CollaborativeFiltering.Training;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 

@@ -3,7 +3,7 @@ using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 
-namespace CollaborativeFiltering.Internal;
+namespace CollaborativeFiltering.Factorization.Sgd;
 
 /// <summary>
 /// The per-rating update of biased SGD on two factor rows: <c>e = target − ⟨p, q⟩</c>, then, with

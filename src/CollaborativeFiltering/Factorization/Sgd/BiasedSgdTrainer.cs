@@ -2,8 +2,9 @@ using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using CollaborativeFiltering.Data;
+using CollaborativeFiltering.Internal;
 
-namespace CollaborativeFiltering.Internal;
+namespace CollaborativeFiltering.Factorization.Sgd;
 
 /// <summary>One training rating in a block: dense user and item indices and the value.</summary>
 [StructLayout(LayoutKind.Sequential)]

@@ -2,9 +2,10 @@ using System.Buffers.Binary;
 using System.Globalization;
 using System.Text.Json;
 using CollaborativeFiltering.Data;
-using CollaborativeFiltering.Neural;
+using CollaborativeFiltering.Factorization.Persistence;
+using CollaborativeFiltering.Persistence;
 
-namespace CollaborativeFiltering.Internal;
+namespace CollaborativeFiltering.Neural.Persistence;
 
 /// <summary>
 /// The binary softmax-model file, version 1, built like <see cref="ModelFileFormat"/>'s (same

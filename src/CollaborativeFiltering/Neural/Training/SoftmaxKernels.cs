@@ -2,8 +2,9 @@ using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
+using CollaborativeFiltering.Internal;
 
-namespace CollaborativeFiltering.Internal;
+namespace CollaborativeFiltering.Neural.Training;
 
 /// <summary>
 /// Kernels of the softmax trainer that <see cref="GemmKernel"/> does not cover: the product of a

@@ -1,8 +1,8 @@
 using System.Numerics.Tensors;
 using CollaborativeFiltering.Data;
-using CollaborativeFiltering.Neural;
+using CollaborativeFiltering.Internal;
 
-namespace CollaborativeFiltering.Internal;
+namespace CollaborativeFiltering.Neural.Training;
 
 /// <summary>
 /// The state of one softmax fit: the network, the output item embeddings V and biases b (in

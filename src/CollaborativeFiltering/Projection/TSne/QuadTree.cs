@@ -1,7 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
-namespace CollaborativeFiltering.Internal;
+namespace CollaborativeFiltering.Projection;
 
 /// <summary>
 /// A point-region quadtree over 2-D points for Barnes–Hut t-SNE, stored in a flat array of nodes and rebuilt in

@@ -1,7 +1,6 @@
 using System.Numerics.Tensors;
-using CollaborativeFiltering.Projection;
 
-namespace CollaborativeFiltering.Internal;
+namespace CollaborativeFiltering.Projection;
 
 /// <summary>
 /// The input-space side of t-SNE: distances, per-point bandwidth calibration by binary search on the

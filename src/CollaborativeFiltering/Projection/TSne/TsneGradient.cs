@@ -2,7 +2,7 @@ using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
-namespace CollaborativeFiltering.Internal;
+namespace CollaborativeFiltering.Projection;
 
 /// <summary>
 /// The gradient of the t-SNE objective KL(α·P ‖ Q) for a 2-D map Y (coordinates in two arrays, x and y):

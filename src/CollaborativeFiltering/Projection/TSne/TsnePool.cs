@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Runtime.ExceptionServices;
 
-namespace CollaborativeFiltering.Internal;
+namespace CollaborativeFiltering.Projection;
 
 /// <summary>Work split into a fixed number of independent blocks, run by a <see cref="TsnePool"/>.</summary>
 internal interface ITsneBlocks

@@ -1,4 +1,4 @@
-namespace CollaborativeFiltering.Internal;
+namespace CollaborativeFiltering.Projection;
 
 /// <summary>Symmetric joint affinities P in CSR form (both (i, j) and (j, i) stored), summing to 1.</summary>
 internal sealed class TsneSparseAffinities

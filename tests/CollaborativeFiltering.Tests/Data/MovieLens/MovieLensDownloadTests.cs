@@ -5,7 +5,6 @@ using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Text;
 using CollaborativeFiltering.Data;
-using CollaborativeFiltering.Internal;
 
 namespace CollaborativeFiltering.Tests.Data;
 

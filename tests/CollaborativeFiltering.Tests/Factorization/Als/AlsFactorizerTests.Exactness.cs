@@ -1,5 +1,6 @@
 using CollaborativeFiltering.Data;
 using CollaborativeFiltering.Factorization;
+using CollaborativeFiltering.Factorization.Als;
 using CollaborativeFiltering.Internal;
 using MathNet.Numerics.LinearAlgebra;
 

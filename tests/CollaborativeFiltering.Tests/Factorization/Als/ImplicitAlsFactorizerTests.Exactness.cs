@@ -1,6 +1,6 @@
 using CollaborativeFiltering.Data;
 using CollaborativeFiltering.Factorization;
-using CollaborativeFiltering.Internal;
+using CollaborativeFiltering.Factorization.Als;
 using MathNet.Numerics.LinearAlgebra;
 
 namespace CollaborativeFiltering.Tests.Factorization;

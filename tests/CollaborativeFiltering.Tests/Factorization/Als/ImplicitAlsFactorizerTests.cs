@@ -1,6 +1,6 @@
 using CollaborativeFiltering.Data;
 using CollaborativeFiltering.Factorization;
-using CollaborativeFiltering.Internal;
+using CollaborativeFiltering.Factorization.Als;
 using Microsoft.Extensions.Logging;
 
 namespace CollaborativeFiltering.Tests.Factorization;

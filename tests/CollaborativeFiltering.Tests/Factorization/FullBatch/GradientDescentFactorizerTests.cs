@@ -1,5 +1,6 @@
 using CollaborativeFiltering.Data;
 using CollaborativeFiltering.Factorization;
+using CollaborativeFiltering.Factorization.FullBatch;
 
 namespace CollaborativeFiltering.Tests.Factorization;
 

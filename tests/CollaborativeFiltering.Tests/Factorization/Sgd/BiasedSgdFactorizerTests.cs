@@ -1,7 +1,7 @@
 using System.Runtime.Intrinsics;
 using CollaborativeFiltering.Data;
 using CollaborativeFiltering.Factorization;
-using CollaborativeFiltering.Internal;
+using CollaborativeFiltering.Factorization.Sgd;
 using Microsoft.Extensions.Logging;
 
 namespace CollaborativeFiltering.Tests.Factorization;

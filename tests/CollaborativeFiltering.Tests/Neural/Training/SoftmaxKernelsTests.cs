@@ -1,4 +1,5 @@
 using CollaborativeFiltering.Internal;
+using CollaborativeFiltering.Neural.Training;
 
 namespace CollaborativeFiltering.Tests.Neural;
 

@@ -1,6 +1,6 @@
 using CollaborativeFiltering.Data;
-using CollaborativeFiltering.Internal;
 using CollaborativeFiltering.Neural;
+using CollaborativeFiltering.Neural.Training;
 
 namespace CollaborativeFiltering.Tests.Neural;
 

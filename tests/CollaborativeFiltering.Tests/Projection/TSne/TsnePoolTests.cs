@@ -1,4 +1,4 @@
-using CollaborativeFiltering.Internal;
+using CollaborativeFiltering.Projection;
 
 namespace CollaborativeFiltering.Tests.Projection;
 
