@@ -3,29 +3,41 @@ using System.Runtime.ExceptionServices;
 
 namespace CollaborativeFiltering.Internal;
 
-/// <summary>Work that a <see cref="WorkerPool"/> runs on every worker at once.</summary>
-internal interface IPoolWork
+/// <summary>Work split into independent blocks, run by a <see cref="WorkerPool"/>.</summary>
+internal interface IBlockWork
 {
-    /// <summary>Runs this worker's share; <paramref name="worker"/> is in <c>[0, WorkerCount)</c>, 0 being the calling thread.</summary>
-    void Execute(int worker);
+    /// <summary>
+    /// Computes block <paramref name="block"/> of the current run. <paramref name="worker"/>, in
+    /// <c>[0, WorkerCount)</c> with 0 the calling thread, names the thread, so that per-worker scratch
+    /// is never shared; which worker gets a block never changes what the block computes.
+    /// </summary>
+    void Execute(int block, int worker);
 }
 
 /// <summary>
-/// A small fork-join pool created once per fit: <c>WorkerCount − 1</c> dedicated background
-/// threads plus the calling thread. <see cref="Run"/> starts one phase on every worker and returns
-/// when all have finished; it allocates nothing, unlike <c>Parallel.For</c>. Workers usually pull
-/// fixed blocks from the pool's shared counter (<see cref="NextTask"/>), so how blocks are assigned never changes what a block computes.
-/// Not thread-safe: one caller drives it.
+/// The library's one fork-join pool, created once per fit (or per projection, per batch of
+/// recommendations): <c>WorkerCount − 1</c> dedicated background threads plus the calling thread pull
+/// the blocks of a run from a shared counter. <see cref="Run"/> allocates nothing and returns once every
+/// block is done, without waiting for workers that have not woken up yet: on a busy machine a
+/// descheduled thread costs at most the block it holds, not a scheduler slice per phase (a late worker
+/// finds no block left and goes back to sleep, or joins the next run, whose work is published before
+/// its blocks can be claimed). Not thread-safe: one caller drives it.
 /// </summary>
+/// <remarks>
+/// A claim takes a ticket from one 64-bit counter holding the run's block count (high half) and the
+/// next block index (low half), so a worker always compares its index with the block count of the run
+/// it claimed from, even when it is late and the next run has a different number of blocks.
+/// </remarks>
 internal sealed class WorkerPool : IDisposable
 {
     private readonly Thread[] _threads;
-    private readonly SemaphoreSlim[] _start;
-    private readonly SemaphoreSlim _done = new(0);
-    private IPoolWork? _work;
-    private int _pending;
-    private int _nextTask;
+    private readonly SemaphoreSlim _wake = new(0);
+    private IBlockWork? _work;
+    private long _ticket;
+    private int _completed;
     private Exception? _failure;
+    private CancellationToken _cancellationToken;
+    private volatile bool _cancelled;
     private volatile bool _stopping;
     private bool _disposed;
 
@@ -35,19 +47,13 @@ internal sealed class WorkerPool : IDisposable
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(workerCount, 1);
         _threads = new Thread[workerCount - 1];
-        _start = new SemaphoreSlim[workerCount - 1];
         for (int i = 0; i < _threads.Length; i++)
         {
-            _start[i] = new SemaphoreSlim(0);
             _threads[i] = new Thread(WorkerLoop)
             {
                 IsBackground = true,
                 Name = string.Create(CultureInfo.InvariantCulture, $"CollaborativeFiltering worker {i + 1}"),
             };
-        }
-
-        for (int i = 0; i < _threads.Length; i++)
-        {
             _threads[i].Start(i + 1);
         }
     }
@@ -55,51 +61,55 @@ internal sealed class WorkerPool : IDisposable
     /// <summary>The number of workers, the calling thread included.</summary>
     public int WorkerCount => _threads.Length + 1;
 
-    /// <summary>The next task index of the current run, shared by all workers (0, 1, 2, …); a worker stops when it is past the run's last task.</summary>
-    public int NextTask() => Interlocked.Increment(ref _nextTask) - 1;
-
     /// <summary>
-    /// Runs <paramref name="work"/> on every worker and waits for all; rethrows the first failure.
-    /// The task counter (<see cref="NextTask"/>) starts again at 0 for each run.
+    /// Runs blocks <c>[0, blocks)</c> of <paramref name="work"/> on every worker and returns when all are
+    /// done; rethrows the first failure (the other blocks still run). With a token, every block checks it
+    /// before starting: once it is cancelled the remaining blocks are skipped and the run throws
+    /// <see cref="OperationCanceledException"/>.
     /// </summary>
-    public void Run(IPoolWork work)
+    public void Run(IBlockWork work, int blocks, CancellationToken cancellationToken = default)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        _nextTask = 0;
-        if (_threads.Length == 0)
+        if (blocks <= 0)
         {
-            work.Execute(0);
             return;
         }
 
-        _work = work;
         _failure = null;
-        Volatile.Write(ref _pending, _threads.Length + 1);
-        foreach (SemaphoreSlim start in _start)
+        _cancelled = false;
+        _cancellationToken = cancellationToken;
+        if (_threads.Length == 0 || blocks == 1)
         {
-            start.Release();
+            for (int block = 0; block < blocks; block++)
+            {
+                RunBlock(work, block, 0);
+            }
+        }
+        else
+        {
+            _work = work;
+            Volatile.Write(ref _completed, 0);
+            Volatile.Write(ref _ticket, (long)blocks << 32); // publishes the run: its blocks are claimable from here on
+            _wake.Release(Math.Min(_threads.Length, blocks - 1));
+            Drain(0);
+            var spin = default(SpinWait);
+            while (Volatile.Read(ref _completed) < blocks)
+            {
+                spin.SpinOnce(sleep1Threshold: -1);
+            }
+
+            _work = null;
         }
 
-        try
-        {
-            work.Execute(0);
-        }
-#pragma warning disable CA1031 // Rethrown below, once every worker has finished.
-        catch (Exception ex)
-#pragma warning restore CA1031
-        {
-            Interlocked.CompareExchange(ref _failure, ex, null);
-        }
-
-        if (Interlocked.Decrement(ref _pending) != 0)
-        {
-            _done.Wait();
-        }
-
-        _work = null;
+        _cancellationToken = default;
         if (_failure is { } failure)
         {
             ExceptionDispatchInfo.Capture(failure).Throw();
+        }
+
+        if (_cancelled)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
         }
     }
 
@@ -113,9 +123,9 @@ internal sealed class WorkerPool : IDisposable
 
         _disposed = true;
         _stopping = true;
-        foreach (SemaphoreSlim start in _start)
+        if (_threads.Length > 0)
         {
-            start.Release();
+            _wake.Release(_threads.Length);
         }
 
         foreach (Thread thread in _threads)
@@ -123,41 +133,58 @@ internal sealed class WorkerPool : IDisposable
             thread.Join();
         }
 
-        foreach (SemaphoreSlim start in _start)
+        _wake.Dispose();
+    }
+
+    private void Drain(int worker)
+    {
+        while (true)
         {
-            start.Dispose();
+            long ticket = Interlocked.Increment(ref _ticket) - 1;
+            int blocks = (int)(ticket >> 32), block = (int)(uint)ticket;
+            if (block >= blocks)
+            {
+                return;
+            }
+
+            RunBlock(_work!, block, worker);
+            Interlocked.Increment(ref _completed);
+        }
+    }
+
+    /// <summary>Runs one block unless the run was cancelled; records the first failure instead of throwing.</summary>
+    private void RunBlock(IBlockWork work, int block, int worker)
+    {
+        if (_cancelled || _cancellationToken.IsCancellationRequested)
+        {
+            _cancelled = true;
+            return;
         }
 
-        _done.Dispose();
+        try
+        {
+            work.Execute(block, worker);
+        }
+#pragma warning disable CA1031 // Rethrown by Run on the calling thread, once every block has finished.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            Interlocked.CompareExchange(ref _failure, ex, null);
+        }
     }
 
     private void WorkerLoop(object? state)
     {
-        int index = (int)state!;
-        SemaphoreSlim start = _start[index - 1];
+        int worker = (int)state!;
         while (true)
         {
-            start.Wait();
+            _wake.Wait();
             if (_stopping)
             {
                 return;
             }
 
-            try
-            {
-                _work!.Execute(index);
-            }
-#pragma warning disable CA1031 // The failure is rethrown on the calling thread by Run.
-            catch (Exception ex)
-#pragma warning restore CA1031
-            {
-                Interlocked.CompareExchange(ref _failure, ex, null);
-            }
-
-            if (Interlocked.Decrement(ref _pending) == 0)
-            {
-                _done.Release();
-            }
+            Drain(worker);
         }
     }
 }

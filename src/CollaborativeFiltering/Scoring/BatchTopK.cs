@@ -23,9 +23,15 @@ internal static class BatchTopK
         int d = model.Dimensions;
         var (panels, bias) = GemmKernel.Pack(model.ItemEmbeddings, d, m, model.ItemBiases);
         int tiles = (n + TileUsers - 1) / TileUsers;
-        var options = new ParallelOptions { MaxDegreeOfParallelism = maxDegreeOfParallelism, CancellationToken = cancellationToken };
-        var context = new Context(model, k, exclude, panels, bias, outItems, outScores, cancellationToken);
-        Parallel.For(0, tiles, options, () => new TileState(d, k), context.ProcessTile, static _ => { });
+        int threads = maxDegreeOfParallelism == -1 ? Environment.ProcessorCount : maxDegreeOfParallelism;
+        using var pool = new WorkerPool(Math.Clamp(threads, 1, tiles));
+        var states = new TileState[pool.WorkerCount];
+        for (int w = 0; w < states.Length; w++)
+        {
+            states[w] = new TileState(d, k);
+        }
+
+        pool.Run(new Context(model, k, exclude, panels, bias, outItems, outScores, states), tiles, cancellationToken);
     }
 
     private sealed class TileState(int d, int k)
@@ -41,15 +47,12 @@ internal static class BatchTopK
         public readonly float[] Output = new float[GemmKernel.Rows * GemmKernel.PanelWidth];
     }
 
-    private sealed class Context(IEmbeddingModel model, int k, CsrView? exclude, float[] panels, float[] bias, int[] outItems, float[] outScores, CancellationToken cancellationToken)
+    /// <summary>The tiles of one run; each worker has its own <see cref="TileState"/>.</summary>
+    private sealed class Context(IEmbeddingModel model, int k, CsrView? exclude, float[] panels, float[] bias, int[] outItems, float[] outScores, TileState[] states) : IBlockWork
     {
-        public TileState ProcessTile(int tile, ParallelLoopState loop, TileState s)
+        public void Execute(int tile, int worker)
         {
-            if (cancellationToken.IsCancellationRequested)
-            {
-                return s; // Parallel.For observes the token and throws OperationCanceledException
-            }
-
+            TileState s = states[worker];
             int n = model.Catalog.UserCount;
             int m = model.Catalog.ItemCount;
             int d = model.Dimensions;
@@ -111,8 +114,6 @@ internal static class BatchTopK
                 outScores.AsSpan(o + count, k - count).Fill(float.NegativeInfinity);
                 outItems.AsSpan(o + count, k - count).Fill(-1);
             }
-
-            return s;
         }
 
         private void Admit(TileState s, int t, ReadOnlySpan<float> row, ReadOnlySpan<float> b, int firstItem, int m, int[]? excludeColumns)

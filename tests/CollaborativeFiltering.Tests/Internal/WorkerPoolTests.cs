@@ -1,51 +1,157 @@
 using CollaborativeFiltering.Internal;
 
-namespace CollaborativeFiltering.Tests.Factorization;
+namespace CollaborativeFiltering.Tests.Internal;
 
 public sealed class WorkerPoolTests
 {
     [Theory]
     [InlineData(1)]
-    [InlineData(3)]
-    public void Run_EveryWorkerRunsOncePerPhase(int workers)
+    [InlineData(2)]
+    [InlineData(4)]
+    public void Run_ManyRuns_ExecutesEveryBlockExactlyOncePerRun(int workers)
     {
+        var work = new CountingBlocks(37);
         using var pool = new WorkerPool(workers);
-        var work = new CountingWork(workers);
 
-        for (int phase = 0; phase < 50; phase++)
+        for (int run = 1; run <= 200; run++)
         {
-            pool.Run(work);
+            work.Generation = run;
+            pool.Run(work, 37);
+            work.Counts.Should().OnlyContain(c => c == run);
+            work.LastGeneration.Should().OnlyContain(g => g == run);
         }
 
         pool.WorkerCount.Should().Be(workers);
-        work.Counts.Should().OnlyContain(c => c == 50);
+        work.Workers.Should().OnlyContain(w => w >= 0 && w < workers);
+    }
+
+    /// <summary>
+    /// Runs of different sizes in a row: a worker that wakes late from a small run must never take a
+    /// block of the next, larger run before it is published, nor run one twice.
+    /// </summary>
+    [Theory]
+    [InlineData(2)]
+    [InlineData(4)]
+    public void Run_RunsOfChangingSizes_ExecutesEachRunsBlocksExactlyOnce(int workers)
+    {
+        using var pool = new WorkerPool(workers);
+        var small = new CountingBlocks(2);
+        var large = new CountingBlocks(61);
+
+        for (int run = 1; run <= 300; run++)
+        {
+            small.Generation = run;
+            large.Generation = run;
+            pool.Run(small, 2);
+            pool.Run(large, 61);
+            small.Counts.Should().OnlyContain(c => c == run);
+            large.Counts.Should().OnlyContain(c => c == run);
+            large.LastGeneration.Should().OnlyContain(g => g == run);
+        }
     }
 
     [Fact]
-    public void Run_WorkerThrows_RethrowsOnCaller()
+    public void Run_BlockThrows_RethrowsOnCallerAfterTheOtherBlocks()
     {
+        var work = new CountingBlocks(10) { ThrowAt = 7 };
         using var pool = new WorkerPool(2);
 
-        Action run = () => pool.Run(new ThrowingWork());
+        Action act = () => pool.Run(work, 10);
 
-        run.Should().Throw<InvalidOperationException>().WithMessage("worker 1");
-        pool.Run(new CountingWork(2)); // still usable
+        act.Should().Throw<InvalidOperationException>().WithMessage("block 7");
+        work.Counts.Sum().Should().Be(10, "the other blocks still ran");
+        pool.Run(new CountingBlocks(3), 3); // still usable
     }
 
-    private sealed class CountingWork(int workers) : IPoolWork
+    [Fact]
+    public void Run_TokenCancelledByABlock_RunsNoFurtherBlockAndThrows()
     {
-        public int[] Counts { get; } = new int[workers];
+        using var cts = new CancellationTokenSource();
+        var work = new CountingBlocks(100) { OnExecute = block => { if (block == 3) { cts.Cancel(); } } };
+        using var pool = new WorkerPool(1);
 
-        public void Execute(int worker) => Counts[worker]++;
+        Action act = () => pool.Run(work, 100, cts.Token);
+
+        act.Should().Throw<OperationCanceledException>();
+        work.Counts.Sum().Should().Be(4, "blocks are checked before they start: 0–3 ran, the cancelling one included");
     }
 
-    private sealed class ThrowingWork : IPoolWork
+    [Theory]
+    [InlineData(1)]
+    [InlineData(3)]
+    public void Run_TokenCancelledDuringARun_StopsEarlyAndThrows(int workers)
     {
-        public void Execute(int worker)
+        using var cts = new CancellationTokenSource();
+        var work = new CountingBlocks(10_000) { OnExecute = block => { if (block == 10) { cts.Cancel(); } } };
+        using var pool = new WorkerPool(workers);
+
+        Action act = () => pool.Run(work, 10_000, cts.Token);
+
+        act.Should().Throw<OperationCanceledException>();
+        work.Counts.Sum().Should().BeLessThan(10_000);
+        pool.Run(work, 10_000); // a later run without the token runs every block
+        work.Counts.Should().Contain(c => c >= 1).And.HaveCount(10_000);
+    }
+
+    [Fact]
+    public void Run_TokenAlreadyCancelled_RunsNothingAndThrows()
+    {
+        using var cts = new CancellationTokenSource();
+        cts.Cancel();
+        var work = new CountingBlocks(50);
+        using var pool = new WorkerPool(3);
+
+        Action act = () => pool.Run(work, 50, cts.Token);
+
+        act.Should().Throw<OperationCanceledException>();
+        work.Counts.Sum().Should().Be(0);
+    }
+
+    [Fact]
+    public void Run_ZeroBlocks_ReturnsAtOnce()
+    {
+        using var pool = new WorkerPool(2);
+        var work = new CountingBlocks(1);
+
+        pool.Run(work, 0);
+
+        work.Counts[0].Should().Be(0);
+    }
+
+    [Fact]
+    public void Run_AfterDispose_Throws()
+    {
+        var pool = new WorkerPool(2);
+        pool.Dispose();
+
+        Action act = () => pool.Run(new CountingBlocks(1), 1);
+
+        act.Should().Throw<ObjectDisposedException>();
+    }
+
+    private sealed class CountingBlocks(int blocks) : IBlockWork
+    {
+        public int[] Counts { get; } = new int[blocks];
+
+        public int[] LastGeneration { get; } = new int[blocks];
+
+        public System.Collections.Concurrent.ConcurrentBag<int> Workers { get; } = [];
+
+        public int Generation { get; set; }
+
+        public int ThrowAt { get; init; } = -1;
+
+        public Action<int>? OnExecute { get; init; }
+
+        public void Execute(int block, int worker)
         {
-            if (worker == 1)
+            Interlocked.Increment(ref Counts[block]);
+            LastGeneration[block] = Generation;
+            Workers.Add(worker);
+            OnExecute?.Invoke(block);
+            if (block == ThrowAt)
             {
-                throw new InvalidOperationException("worker 1");
+                throw new InvalidOperationException("block 7");
             }
         }
     }

@@ -30,7 +30,7 @@ internal readonly record struct AlsImplicitEvaluation(double DataLoss, double Us
 /// by one thread from data fixed during the half-sweep, so results are bit-identical for any thread
 /// count.
 /// </remarks>
-internal sealed class AlsImplicitTrainer : IPoolWork, IDisposable
+internal sealed class AlsImplicitTrainer : IBlockWork, IDisposable
 {
     private const int GramBlocks = 16;
     private const int MinGramBlockRows = 256;
@@ -76,7 +76,8 @@ internal sealed class AlsImplicitTrainer : IPoolWork, IDisposable
     private readonly double _totalWeight;
 
     private readonly AlsScratch[] _scratch;
-    private readonly PhaseRunner _runner;
+    private readonly WorkerPool _pool;
+    private volatile bool _failed;
 
     private Phase _phase;
     private Side _gramSide;
@@ -152,7 +153,7 @@ internal sealed class AlsImplicitTrainer : IPoolWork, IDisposable
             _scratch[w] = new AlsScratch(_d, _d, weighted: cgSteps == 0);
         }
 
-        _runner = new PhaseRunner(workers);
+        _pool = new WorkerPool(workers);
     }
 
     private enum Phase
@@ -189,10 +190,10 @@ internal sealed class AlsImplicitTrainer : IPoolWork, IDisposable
     public bool HasValidation => _validationOffsets is not null;
 
     /// <summary>The number of workers, the calling thread included.</summary>
-    public int WorkerCount => _runner.WorkerCount;
+    public int WorkerCount => _pool.WorkerCount;
 
     /// <summary>Test hook: called with the block index before each solve block starts.</summary>
-    internal Action<int>? BlockStarting { get => _runner.BlockStarting; set => _runner.BlockStarting = value; }
+    internal Action<int>? BlockStarting { get; set; }
 
     /// <summary>Solves every user's row from the current Y (computing YᵀY first when it is not current).</summary>
     /// <returns><see langword="false"/> when a value became non-finite or a system was not positive definite.</returns>
@@ -248,7 +249,7 @@ internal sealed class AlsImplicitTrainer : IPoolWork, IDisposable
     }
 
     /// <inheritdoc/>
-    public void Dispose() => _runner.Dispose();
+    public void Dispose() => _pool.Dispose();
 
     /// <summary>
     /// The Gram matrix Σ_r f_r f_rᵀ of rows <c>[r0, r1)</c> of a row-major factor matrix, into
@@ -340,7 +341,7 @@ internal sealed class AlsImplicitTrainer : IPoolWork, IDisposable
     }
 
     /// <inheritdoc/>
-    void IPoolWork.Execute(int worker)
+    void IBlockWork.Execute(int block, int worker)
     {
         AlsScratch scratch = _scratch[worker];
         switch (_phase)
@@ -349,56 +350,45 @@ internal sealed class AlsImplicitTrainer : IPoolWork, IDisposable
                 int[] bounds = _gramSide == Side.Users ? _userGramBlocks : _itemGramBlocks;
                 float[] factors = _gramSide == Side.Users ? _x : _y;
                 int size = _dp * _dp;
-                for (int b = _runner.NextTask(); b < bounds.Length - 1; b = _runner.NextTask())
-                {
-                    Gram(factors, _d, bounds[b], bounds[b + 1], scratch, _gramPartials.AsSpan(b * size, size));
-                }
-
+                Gram(factors, _d, bounds[block], bounds[block + 1], scratch, _gramPartials.AsSpan(block * size, size));
                 break;
             case Phase.Users:
-                for (int b = _runner.NextTask(); b < _userBlocks.Length - 1 && !_runner.Stop(b); b = _runner.NextTask())
+                BlockStarting?.Invoke(block);
+                for (int r = _userBlocks[block], end = _userBlocks[block + 1]; r < end; r++)
                 {
-                    for (int r = _userBlocks[b], end = _userBlocks[b + 1]; r < end; r++)
+                    if (!SolveRow(r, _userOffsets, _userItems, _userValues, _y, _x, scratch))
                     {
-                        if (!SolveRow(r, _userOffsets, _userItems, _userValues, _y, _x, scratch))
-                        {
-                            _runner.Fail();
-                        }
+                        _failed = true;
                     }
                 }
 
                 break;
             case Phase.Items:
-                for (int b = _runner.NextTask(); b < _itemBlocks.Length - 1 && !_runner.Stop(b); b = _runner.NextTask())
+                BlockStarting?.Invoke(block);
+                for (int r = _itemBlocks[block], end = _itemBlocks[block + 1]; r < end; r++)
                 {
-                    for (int r = _itemBlocks[b], end = _itemBlocks[b + 1]; r < end; r++)
+                    if (!SolveRow(r, _itemOffsets, _itemUsers, _itemValues, _x, _y, scratch))
                     {
-                        if (!SolveRow(r, _itemOffsets, _itemUsers, _itemValues, _x, _y, scratch))
-                        {
-                            _runner.Fail();
-                        }
+                        _failed = true;
                     }
                 }
 
                 break;
             case Phase.Evaluate:
                 int userTasks = _blockData.Length, itemTasks = _blockItemNorms.Length;
-                for (int t = _runner.NextTask(); t < userTasks + itemTasks + _blockValidation.Length; t = _runner.NextTask())
+                if (block < userTasks)
                 {
-                    if (t < userTasks)
-                    {
-                        EvaluateUsers(t);
-                    }
-                    else if (t < userTasks + itemTasks)
-                    {
-                        int b = t - userTasks;
-                        _blockItemNorms[b] = SquaredNorms(_y, _itemOffsets, _itemBlocks[b], _itemBlocks[b + 1]);
-                    }
-                    else
-                    {
-                        int b = t - userTasks - itemTasks;
-                        _blockValidation[b] = PreferenceError(_validationBlocks[b], _validationBlocks[b + 1], _validationOffsets!, _validationItems!);
-                    }
+                    EvaluateUsers(block);
+                }
+                else if (block < userTasks + itemTasks)
+                {
+                    int b = block - userTasks;
+                    _blockItemNorms[b] = SquaredNorms(_y, _itemOffsets, _itemBlocks[b], _itemBlocks[b + 1]);
+                }
+                else
+                {
+                    int b = block - userTasks - itemTasks;
+                    _blockValidation[b] = PreferenceError(_validationBlocks[b], _validationBlocks[b + 1], _validationOffsets!, _validationItems!);
                 }
 
                 break;
@@ -436,16 +426,24 @@ internal sealed class AlsImplicitTrainer : IPoolWork, IDisposable
         }
     }
 
+    /// <summary>Runs a solve phase, checking <paramref name="cancellationToken"/> before every block; <see langword="false"/> when a row failed.</summary>
     private bool RunSolve(Phase phase, CancellationToken cancellationToken)
     {
-        _phase = phase;
-        return _runner.RunSolve(this, cancellationToken);
+        _failed = false;
+        RunPhase(phase, cancellationToken);
+        return !_failed;
     }
 
-    private void RunPhase(Phase phase)
+    private void RunPhase(Phase phase, CancellationToken cancellationToken = default)
     {
         _phase = phase;
-        _runner.Run(this);
+        _pool.Run(this, phase switch
+        {
+            Phase.Gram => (_gramSide == Side.Users ? _userGramBlocks : _itemGramBlocks).Length - 1,
+            Phase.Users => _userBlocks.Length - 1,
+            Phase.Items => _itemBlocks.Length - 1,
+            _ => _blockData.Length + _blockItemNorms.Length + _blockValidation.Length,
+        }, cancellationToken);
     }
 
     /// <summary>The penalty weight of a row with <paramref name="count"/> interactions: λ·count (weighted-λ).</summary>

@@ -23,7 +23,7 @@ internal readonly record struct AlsEvaluation(double SquaredError, double UserPe
 /// partial sums are per fixed block, added in block order, so results are bit-identical for any
 /// thread count. Allocates nothing per half-sweep.
 /// </summary>
-internal sealed class AlsTrainer : IPoolWork, IDisposable
+internal sealed class AlsTrainer : IBlockWork, IDisposable
 {
     private readonly int _d;
     private readonly int _dp;
@@ -61,7 +61,8 @@ internal sealed class AlsTrainer : IPoolWork, IDisposable
     private readonly double[] _blockValidationSse;
 
     private readonly AlsScratch[] _scratch;
-    private readonly PhaseRunner _runner;
+    private readonly WorkerPool _pool;
+    private volatile bool _failed;
 
     private Phase _phase;
 
@@ -132,7 +133,7 @@ internal sealed class AlsTrainer : IPoolWork, IDisposable
             _scratch[w] = new AlsScratch(_d, _order, weighted: false);
         }
 
-        _runner = new PhaseRunner(workers);
+        _pool = new WorkerPool(workers);
     }
 
     private enum Phase
@@ -170,7 +171,7 @@ internal sealed class AlsTrainer : IPoolWork, IDisposable
     public bool HasValidation => _validationOffsets is not null;
 
     /// <summary>The number of workers, the calling thread included.</summary>
-    public int WorkerCount => _runner.WorkerCount;
+    public int WorkerCount => _pool.WorkerCount;
 
     /// <summary>The number of user blocks of a half-sweep (for tests).</summary>
     internal int UserBlockCount => _userBlocks.Length - 1;
@@ -179,7 +180,7 @@ internal sealed class AlsTrainer : IPoolWork, IDisposable
     internal ReadOnlySpan<int> UserBlockBounds => _userBlocks;
 
     /// <summary>Test hook: called with the block index before each solve block starts (on the worker's thread).</summary>
-    internal Action<int>? BlockStarting { get => _runner.BlockStarting; set => _runner.BlockStarting = value; }
+    internal Action<int>? BlockStarting { get; set; }
 
     /// <summary>Solves every user's row from the current V and item biases.</summary>
     /// <returns><see langword="false"/> when a system was not positive definite or a solution not finite (the fit diverged).</returns>
@@ -222,73 +223,73 @@ internal sealed class AlsTrainer : IPoolWork, IDisposable
         : SolveRow(row, _itemOffsets, _itemUsers, _itemValues, _u, _bu, _v, _bv, _scratch[worker]);
 
     /// <inheritdoc/>
-    public void Dispose() => _runner.Dispose();
+    public void Dispose() => _pool.Dispose();
 
     /// <inheritdoc/>
-    void IPoolWork.Execute(int worker)
+    void IBlockWork.Execute(int block, int worker)
     {
         AlsScratch scratch = _scratch[worker];
         switch (_phase)
         {
             case Phase.Users:
-                for (int b = _runner.NextTask(); b < _userBlocks.Length - 1 && !_runner.Stop(b); b = _runner.NextTask())
+                BlockStarting?.Invoke(block);
+                for (int r = _userBlocks[block], end = _userBlocks[block + 1]; r < end; r++)
                 {
-                    for (int r = _userBlocks[b], end = _userBlocks[b + 1]; r < end; r++)
+                    if (!SolveRow(r, _userOffsets, _userItems, _userValues, _v, _bv, _u, _bu, scratch))
                     {
-                        if (!SolveRow(r, _userOffsets, _userItems, _userValues, _v, _bv, _u, _bu, scratch))
-                        {
-                            _runner.Fail();
-                        }
+                        _failed = true;
                     }
                 }
 
                 break;
             case Phase.Items:
-                for (int b = _runner.NextTask(); b < _itemBlocks.Length - 1 && !_runner.Stop(b); b = _runner.NextTask())
+                BlockStarting?.Invoke(block);
+                for (int r = _itemBlocks[block], end = _itemBlocks[block + 1]; r < end; r++)
                 {
-                    for (int r = _itemBlocks[b], end = _itemBlocks[b + 1]; r < end; r++)
+                    if (!SolveRow(r, _itemOffsets, _itemUsers, _itemValues, _u, _bu, _v, _bv, scratch))
                     {
-                        if (!SolveRow(r, _itemOffsets, _itemUsers, _itemValues, _u, _bu, _v, _bv, scratch))
-                        {
-                            _runner.Fail();
-                        }
+                        _failed = true;
                     }
                 }
 
                 break;
             case Phase.Evaluate:
                 int userTasks = _blockSse.Length, itemTasks = _blockItemPenalty.Length;
-                for (int t = _runner.NextTask(); t < userTasks + itemTasks + _blockValidationSse.Length; t = _runner.NextTask())
+                if (block < userTasks)
                 {
-                    if (t < userTasks)
-                    {
-                        EvaluateUsers(t);
-                    }
-                    else if (t < userTasks + itemTasks)
-                    {
-                        _blockItemPenalty[t - userTasks] = Penalty(_itemBlocks, t - userTasks, _itemOffsets, _v, _bv);
-                    }
-                    else
-                    {
-                        int b = t - userTasks - itemTasks;
-                        _blockValidationSse[b] = SquaredError(_validationBlocks[b], _validationBlocks[b + 1], _validationOffsets!, _validationItems!, _validationValues!, _validationRange);
-                    }
+                    EvaluateUsers(block);
+                }
+                else if (block < userTasks + itemTasks)
+                {
+                    _blockItemPenalty[block - userTasks] = Penalty(_itemBlocks, block - userTasks, _itemOffsets, _v, _bv);
+                }
+                else
+                {
+                    int b = block - userTasks - itemTasks;
+                    _blockValidationSse[b] = SquaredError(_validationBlocks[b], _validationBlocks[b + 1], _validationOffsets!, _validationItems!, _validationValues!, _validationRange);
                 }
 
                 break;
         }
     }
 
+    /// <summary>Runs a solve phase, checking <paramref name="cancellationToken"/> before every block; <see langword="false"/> when a row failed.</summary>
     private bool RunSolve(Phase phase, CancellationToken cancellationToken)
     {
-        _phase = phase;
-        return _runner.RunSolve(this, cancellationToken);
+        _failed = false;
+        RunPhase(phase, cancellationToken);
+        return !_failed;
     }
 
-    private void RunPhase(Phase phase)
+    private void RunPhase(Phase phase, CancellationToken cancellationToken = default)
     {
         _phase = phase;
-        _runner.Run(this);
+        _pool.Run(this, phase switch
+        {
+            Phase.Users => _userBlocks.Length - 1,
+            Phase.Items => _itemBlocks.Length - 1,
+            _ => _blockSse.Length + _blockItemPenalty.Length + _blockValidationSse.Length,
+        }, cancellationToken);
     }
 
     /// <summary>

@@ -38,7 +38,7 @@ internal readonly record struct FullBatchLosses(double ObservedMse, double Regul
 /// entry is computed by one thread in a fixed order and loss partial sums are per block, added in
 /// block order, so the result is bit-identical for any number of threads.</para>
 /// </remarks>
-internal sealed class FullBatchTrainer : IPoolWork, IDisposable
+internal sealed class FullBatchTrainer : IBlockWork, IDisposable
 {
     /// <summary>Work per block, in multiply-adds (about 10–20 µs).</summary>
     private const long BlockCost = 32_768;
@@ -265,38 +265,21 @@ internal sealed class FullBatchTrainer : IPoolWork, IDisposable
     public void Dispose() => _pool.Dispose();
 
     /// <inheritdoc/>
-    void IPoolWork.Execute(int worker)
+    void IBlockWork.Execute(int block, int worker)
     {
-        float[] scratch = _scratch[worker];
         switch (_phase)
         {
             case Phase.Gram:
-                for (int t = _pool.NextTask(); t < 2 * _gramTasksPerMatrix; t = _pool.NextTask())
-                {
-                    GramTask(t);
-                }
-
+                GramTask(block);
                 break;
             case Phase.Users:
-                for (int b = _pool.NextTask(); b < _userSse.Length; b = _pool.NextTask())
-                {
-                    UserBlock(b, scratch);
-                }
-
+                UserBlock(block, _scratch[worker]);
                 break;
             case Phase.Items:
-                for (int b = _pool.NextTask(); b < _itemNorms.Length; b = _pool.NextTask())
-                {
-                    ItemBlock(b, scratch);
-                }
-
+                ItemBlock(block, _scratch[worker]);
                 break;
             case Phase.Evaluate:
-                for (int b = _pool.NextTask(); b < _evaluationSse.Length; b = _pool.NextTask())
-                {
-                    EvaluationBlock(b);
-                }
-
+                EvaluationBlock(block);
                 break;
         }
     }
@@ -366,7 +349,13 @@ internal sealed class FullBatchTrainer : IPoolWork, IDisposable
     private void RunPhase(Phase phase)
     {
         _phase = phase;
-        _pool.Run(this);
+        _pool.Run(this, phase switch
+        {
+            Phase.Gram => 2 * _gramTasksPerMatrix,
+            Phase.Users => _userSse.Length,
+            Phase.Items => _itemNorms.Length,
+            _ => _evaluationSse.Length,
+        });
     }
 
 

@@ -74,7 +74,7 @@ public sealed class BiasedSgdFactorizer : IMatrixFactorizer
     /// the training ratings: (1/|Ω|)·Σ_(u,i)∈Ω [λ(‖p_u‖² + ‖q_i‖²) + λ_b(b_u² + b_i²)]
     /// (<see cref="TrainingProgress.RegularizationLoss"/>). Called on the fitting thread.
     /// </param>
-    /// <param name="cancellationToken">Checked before every epoch and every 1/B of an epoch (B ≥ 16, see remarks).</param>
+    /// <param name="cancellationToken">Checked before every epoch and before every block of ratings (1/B² of an epoch on average, B ≥ 16, see remarks).</param>
     /// <returns>The trained model, with biases and μ, carrying <see cref="Options"/>; its <see cref="FactorizationModel.PredictionRange"/> is the training set's <see cref="RatingsDataset.ValueRange"/> when <see cref="BiasedSgdOptions.ClipPredictions"/> is on.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="train"/> is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentException"><paramref name="train"/> is empty, or <paramref name="validation"/> belongs to another catalogue.</exception>

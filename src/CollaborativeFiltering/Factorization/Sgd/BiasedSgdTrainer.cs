@@ -40,7 +40,7 @@ internal struct BiasedSgdEntry
 /// the seed, a block's updates read and write only its own rows, and the loss is summed per block
 /// and added in block order, so the result is bit-identical for any number of threads.</para>
 /// </remarks>
-internal sealed class BiasedSgdTrainer : IPoolWork, IDisposable
+internal sealed class BiasedSgdTrainer : IBlockWork, IDisposable
 {
     /// <summary>The smallest B.</summary>
     internal const int MinGridSize = 16;
@@ -217,7 +217,7 @@ internal sealed class BiasedSgdTrainer : IPoolWork, IDisposable
     /// <summary>
     /// One epoch with the given step sizes and penalties: every training rating once, in this epoch's
     /// stratified random order. Returns the sum of squared errors, each taken just before its own
-    /// update. Checks <paramref name="cancellationToken"/> before every stratum (about every |Ω|/B ratings).
+    /// update. Checks <paramref name="cancellationToken"/> before every block (|Ω|/B² ratings on average).
     /// </summary>
     public double RunEpoch(float learningRate, float regularization, float biasLearningRate, float biasRegularization, CancellationToken cancellationToken)
     {
@@ -228,10 +228,9 @@ internal sealed class BiasedSgdTrainer : IPoolWork, IDisposable
         PlanEpoch();
         for (int s = 0; s < _grid; s++)
         {
-            cancellationToken.ThrowIfCancellationRequested();
             _phase = Phase.Sgd;
             _stratum = s;
-            _pool.Run(this);
+            _pool.Run(this, _grid, cancellationToken);
         }
 
         double sse = 0;
@@ -254,7 +253,7 @@ internal sealed class BiasedSgdTrainer : IPoolWork, IDisposable
         _phase = Phase.Evaluate;
         _firstEvaluationTask = includeTrain ? 0 : trainChunks;
         _evaluationTaskEnd = includeValidation ? _evaluationSse.Length : trainChunks;
-        _pool.Run(this);
+        _pool.Run(this, _evaluationTaskEnd - _firstEvaluationTask);
         double train = 0, validation = 0;
         for (int c = 0; c < trainChunks && includeTrain; c++)
         {
@@ -356,49 +355,40 @@ internal sealed class BiasedSgdTrainer : IPoolWork, IDisposable
     public void Dispose() => _pool.Dispose();
 
     /// <inheritdoc/>
-    void IPoolWork.Execute(int worker)
+    void IBlockWork.Execute(int task, int worker)
     {
-        if (_phase == Phase.Sgd)
+        if (_phase == Phase.Evaluate)
         {
-            int first = _stratum * _grid;
-            for (int t = _pool.NextTask(); t < _grid; t = _pool.NextTask())
-            {
-                int block = _schedule[first + t];
-                switch (_kernel)
-                {
-                    case BiasedSgdKernels.KernelKind.Fused512:
-                        switch (_stride / 16)
-                        {
-                            case 1: RunBlock<BiasedSgdKernels.Fused512<BiasedSgdKernels.V1>>(block); break;
-                            case 2: RunBlock<BiasedSgdKernels.Fused512<BiasedSgdKernels.V2>>(block); break;
-                            case 3: RunBlock<BiasedSgdKernels.Fused512<BiasedSgdKernels.V3>>(block); break;
-                            case 4: RunBlock<BiasedSgdKernels.Fused512<BiasedSgdKernels.V4>>(block); break;
-                            case 5: RunBlock<BiasedSgdKernels.Fused512<BiasedSgdKernels.V5>>(block); break;
-                            case 6: RunBlock<BiasedSgdKernels.Fused512<BiasedSgdKernels.V6>>(block); break;
-                            case 7: RunBlock<BiasedSgdKernels.Fused512<BiasedSgdKernels.V7>>(block); break;
-                            default: RunBlock<BiasedSgdKernels.Fused512<BiasedSgdKernels.V8>>(block); break;
-                        }
-
-                        break;
-                    case BiasedSgdKernels.KernelKind.Loop512:
-                        RunBlock<BiasedSgdKernels.Loop512>(block);
-                        break;
-                    case BiasedSgdKernels.KernelKind.Loop256:
-                        RunBlock<BiasedSgdKernels.Loop256>(block);
-                        break;
-                    default:
-                        RunBlock<BiasedSgdKernels.Scalar>(block);
-                        break;
-                }
-            }
+            EvaluationTask(_firstEvaluationTask + task);
+            return;
         }
-        else
+
+        int block = _schedule[(_stratum * _grid) + task];
+        switch (_kernel)
         {
-            int tasks = _evaluationTaskEnd, first = _firstEvaluationTask;
-            for (int t = _pool.NextTask() + first; t < tasks; t = _pool.NextTask() + first)
-            {
-                EvaluationTask(t);
-            }
+            case BiasedSgdKernels.KernelKind.Fused512:
+                switch (_stride / 16)
+                {
+                    case 1: RunBlock<BiasedSgdKernels.Fused512<BiasedSgdKernels.V1>>(block); break;
+                    case 2: RunBlock<BiasedSgdKernels.Fused512<BiasedSgdKernels.V2>>(block); break;
+                    case 3: RunBlock<BiasedSgdKernels.Fused512<BiasedSgdKernels.V3>>(block); break;
+                    case 4: RunBlock<BiasedSgdKernels.Fused512<BiasedSgdKernels.V4>>(block); break;
+                    case 5: RunBlock<BiasedSgdKernels.Fused512<BiasedSgdKernels.V5>>(block); break;
+                    case 6: RunBlock<BiasedSgdKernels.Fused512<BiasedSgdKernels.V6>>(block); break;
+                    case 7: RunBlock<BiasedSgdKernels.Fused512<BiasedSgdKernels.V7>>(block); break;
+                    default: RunBlock<BiasedSgdKernels.Fused512<BiasedSgdKernels.V8>>(block); break;
+                }
+
+                break;
+            case BiasedSgdKernels.KernelKind.Loop512:
+                RunBlock<BiasedSgdKernels.Loop512>(block);
+                break;
+            case BiasedSgdKernels.KernelKind.Loop256:
+                RunBlock<BiasedSgdKernels.Loop256>(block);
+                break;
+            default:
+                RunBlock<BiasedSgdKernels.Scalar>(block);
+                break;
         }
     }
 

@@ -35,7 +35,7 @@ namespace CollaborativeFiltering.Neural.Training;
 /// batch loss is summed over examples in order, so a fit is bit-identical for a given seed whatever
 /// the number of threads.</para>
 /// </remarks>
-internal sealed class SoftmaxTrainer : IPoolWork, IDisposable
+internal sealed class SoftmaxTrainer : IBlockWork, IDisposable
 {
     /// <summary>The recall cut-off of the validation report.</summary>
     public const int RecallCutoff = 10;
@@ -121,7 +121,6 @@ internal sealed class SoftmaxTrainer : IPoolWork, IDisposable
     private readonly Scratch[] _scratch;
     private readonly WorkerPool _pool;
     private Phase _phase;
-    private int _taskCount;
 
     /// <summary>Builds the trainer at the seeded initial parameters.</summary>
     /// <param name="train">The training ratings (only which items each user rated matters).</param>
@@ -308,8 +307,7 @@ internal sealed class SoftmaxTrainer : IPoolWork, IDisposable
         }
 
         _phase = Phase.Evaluation;
-        _taskCount = (_n + Rows - 1) / Rows;
-        _pool.Run(this);
+        _pool.Run(this, (_n + Rows - 1) / Rows);
 
         double loss = 0, recall = 0;
         long ratings = 0;
@@ -404,29 +402,20 @@ internal sealed class SoftmaxTrainer : IPoolWork, IDisposable
     public void Dispose() => _pool.Dispose();
 
     /// <inheritdoc/>
-    public void Execute(int worker)
+    void IBlockWork.Execute(int task, int worker)
     {
         Scratch scratch = _scratch[worker];
-        while (true)
+        switch (_phase)
         {
-            int task = _pool.NextTask();
-            if (task >= _taskCount)
-            {
-                return;
-            }
-
-            switch (_phase)
-            {
-                case Phase.Examples:
-                    RunExamples(task * Rows, scratch);
-                    break;
-                case Phase.Parameters:
-                    RunParameters(task, scratch);
-                    break;
-                default:
-                    RunEvaluation(task * Rows, scratch);
-                    break;
-            }
+            case Phase.Examples:
+                RunExamples(task * Rows, scratch);
+                break;
+            case Phase.Parameters:
+                RunParameters(task, scratch);
+                break;
+            default:
+                RunEvaluation(task * Rows, scratch);
+                break;
         }
     }
 
@@ -565,8 +554,7 @@ internal sealed class SoftmaxTrainer : IPoolWork, IDisposable
         _inverseOffsets[0] = 0;
 
         _phase = Phase.Examples;
-        _taskCount = _bp / Rows;
-        _pool.Run(this);
+        _pool.Run(this, _bp / Rows);
 
         _step++;
         if (_adam)
@@ -576,8 +564,7 @@ internal sealed class SoftmaxTrainer : IPoolWork, IDisposable
         }
 
         _phase = Phase.Parameters;
-        _taskCount = DenseTaskCount + _panels;
-        _pool.Run(this);
+        _pool.Run(this, DenseTaskCount + _panels);
 
         double sum = 0;
         for (int b = 0; b < _batch; b++)

@@ -80,35 +80,33 @@ public sealed class TSne
         double learningRate = o.LearningRate ?? Math.Max(n / o.EarlyExaggeration / 4, 50);
 
         float[] x = TsneAffinities.PrepareData(data, n, dimensions, o.Distance);
+        using var pool = new WorkerPool(Math.Clamp(threads, 1, TsneAffinities.BlockCount(n)));
         TsneGradient gradient;
         if (method == TSneMethod.Exact)
         {
-            TsneSparseAffinities p = TsneAffinities.AllPairs(x, n, dimensions, o.Distance, perplexity, threads, cancellationToken);
-            gradient = TsneGradient.Exact(p, threads);
+            TsneSparseAffinities p = TsneAffinities.AllPairs(x, n, dimensions, o.Distance, perplexity, pool, cancellationToken);
+            gradient = TsneGradient.Exact(p, pool);
         }
         else
         {
             int k = NeighborCount(perplexity, n);
-            (int[] neighbors, double[] conditional) = TsneAffinities.NearestNeighbors(x, n, dimensions, o.Distance, perplexity, k, threads, cancellationToken);
-            gradient = TsneGradient.BarnesHut(TsneAffinities.Symmetrize(neighbors, conditional, n, k), o.Theta, threads);
+            (int[] neighbors, double[] conditional) = TsneAffinities.NearestNeighbors(x, n, dimensions, o.Distance, perplexity, k, pool, cancellationToken);
+            gradient = TsneGradient.BarnesHut(TsneAffinities.Symmetrize(neighbors, conditional, n, k), o.Theta, pool);
         }
 
-        using (gradient)
+        var mapX = new double[n];
+        var mapY = new double[n];
+        Initialize(x, n, dimensions, o, mapX, mapY);
+        Optimize(gradient, mapX, mapY, o, learningRate, progress, cancellationToken);
+        double kl = gradient.KullbackLeibler(mapX, mapY);
+        var coordinates = new double[2 * n];
+        for (int i = 0; i < n; i++)
         {
-            var mapX = new double[n];
-            var mapY = new double[n];
-            Initialize(x, n, dimensions, o, mapX, mapY);
-            Optimize(gradient, mapX, mapY, o, learningRate, progress, cancellationToken);
-            double kl = gradient.KullbackLeibler(mapX, mapY);
-            var coordinates = new double[2 * n];
-            for (int i = 0; i < n; i++)
-            {
-                coordinates[2 * i] = mapX[i];
-                coordinates[(2 * i) + 1] = mapY[i];
-            }
-
-            return new TSneProjection(coordinates, n, o, method, perplexity, learningRate, kl);
+            coordinates[2 * i] = mapX[i];
+            coordinates[(2 * i) + 1] = mapY[i];
         }
+
+        return new TSneProjection(coordinates, n, o, method, perplexity, learningRate, kl);
     }
 
     /// <summary>Maps the item embeddings of a model (one point per item) to 2-D.</summary>

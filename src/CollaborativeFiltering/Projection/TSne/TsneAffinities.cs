@@ -1,4 +1,5 @@
 using System.Numerics.Tensors;
+using CollaborativeFiltering.Internal;
 
 namespace CollaborativeFiltering.Projection;
 
@@ -19,6 +20,9 @@ internal static class TsneAffinities
     public const double MinConditional = 1e-12;
 
     private const int RowsPerBlock = 16;
+
+    /// <summary>The number of blocks of rows the affinities of <paramref name="n"/> points are computed in (at least 1).</summary>
+    public static int BlockCount(int n) => Math.Max(1, (n + RowsPerBlock - 1) / RowsPerBlock);
 
     /// <summary>A copy of the data ready for <see cref="Distance"/>: unchanged for Euclidean, rows L2-normalised (zero rows kept zero) for cosine.</summary>
     public static float[] PrepareData(ReadOnlySpan<float> data, int rows, int dimensions, TSneDistance distance)
@@ -131,54 +135,12 @@ internal static class TsneAffinities
     /// mass; typically all but a few hundred per row), then P = (C + Cᵀ) / Σ(C + Cᵀ) in CSR form. O(n²·D) time,
     /// memory proportional to the kept entries.
     /// </summary>
-    public static TsneSparseAffinities AllPairs(float[] x, int n, int dimensions, TSneDistance distance, double perplexity, int threads, CancellationToken cancellationToken)
+    public static TsneSparseAffinities AllPairs(float[] x, int n, int dimensions, TSneDistance distance, double perplexity, WorkerPool pool, CancellationToken cancellationToken)
     {
-        var rowColumns = new int[n][];
-        var rowValues = new double[n][];
-        double target = Math.Log(perplexity);
-        int blocks = (n + RowsPerBlock - 1) / RowsPerBlock;
-        var parallel = new ParallelOptions { MaxDegreeOfParallelism = threads, CancellationToken = cancellationToken };
-        Parallel.For(0, blocks, parallel, () => (new double[n - 1], new double[n - 1]), (block, _, buffers) =>
-        {
-            (double[] distances, double[] probabilities) = buffers;
-            int end = Math.Min(n, (block + 1) * RowsPerBlock);
-            for (int i = block * RowsPerBlock; i < end; i++)
-            {
-                ReadOnlySpan<float> xi = x.AsSpan(i * dimensions, dimensions);
-                int m = 0;
-                for (int j = 0; j < n; j++)
-                {
-                    if (j != i)
-                    {
-                        distances[m++] = Distance(xi, x.AsSpan(j * dimensions, dimensions), distance);
-                    }
-                }
-
-                CalibrateRow(distances, target, probabilities);
-                int kept = 0;
-                foreach (double p in probabilities)
-                {
-                    kept += p >= MinConditional ? 1 : 0;
-                }
-
-                var columns = new int[kept];
-                var values = new double[kept];
-                kept = 0;
-                for (int e = 0; e < n - 1; e++)
-                {
-                    if (probabilities[e] >= MinConditional)
-                    {
-                        columns[kept] = e < i ? e : e + 1;
-                        values[kept++] = probabilities[e];
-                    }
-                }
-
-                rowColumns[i] = columns;
-                rowValues[i] = values;
-            }
-
-            return buffers;
-        }, static _ => { });
+        var work = new AllPairsWork(x, n, dimensions, distance, Math.Log(perplexity), pool.WorkerCount);
+        pool.Run(work, BlockCount(n), cancellationToken);
+        int[][] rowColumns = work.RowColumns;
+        double[][] rowValues = work.RowValues;
 
         var offsets = new int[n + 1];
         for (int i = 0; i < n; i++)
@@ -201,59 +163,12 @@ internal static class TsneAffinities
     /// The k nearest neighbours of every point by brute force (O(n²·D), parallel over rows), sorted by distance then
     /// index, with their calibrated conditional affinities: row i occupies <c>[i*k, (i+1)*k)</c> of both arrays.
     /// </summary>
-    public static (int[] Neighbors, double[] Conditional) NearestNeighbors(float[] x, int n, int dimensions, TSneDistance distance, double perplexity, int k, int threads, CancellationToken cancellationToken)
+    public static (int[] Neighbors, double[] Conditional) NearestNeighbors(float[] x, int n, int dimensions, TSneDistance distance, double perplexity, int k, WorkerPool pool, CancellationToken cancellationToken)
     {
-        var neighbors = new int[(long)n * k];
-        var conditional = new double[(long)n * k];
-        double target = Math.Log(perplexity);
-        int blocks = (n + RowsPerBlock - 1) / RowsPerBlock;
-        var parallel = new ParallelOptions { MaxDegreeOfParallelism = threads, CancellationToken = cancellationToken };
-        Parallel.For(0, blocks, parallel, () => (new double[k], new int[k]), (block, _, buffers) =>
-        {
-            (double[] distances, int[] indices) = buffers;
-            int end = Math.Min(n, (block + 1) * RowsPerBlock);
-            for (int i = block * RowsPerBlock; i < end; i++)
-            {
-                ReadOnlySpan<float> xi = x.AsSpan(i * dimensions, dimensions);
-                int count = 0;
-                for (int j = 0; j < n; j++)
-                {
-                    if (j == i)
-                    {
-                        continue;
-                    }
-
-                    double dj = Distance(xi, x.AsSpan(j * dimensions, dimensions), distance);
-                    if (count < k)
-                    {
-                        distances[count] = dj;
-                        indices[count] = j;
-                        count++;
-                        SiftUp(distances, indices, count - 1);
-                    }
-                    else if (dj < distances[0])
-                    {
-                        // j is larger than every kept index, so a tie keeps the smaller index.
-                        distances[0] = dj;
-                        indices[0] = j;
-                        SiftDown(distances, indices, k);
-                    }
-                }
-
-                // Heap-sort in place: ascending by (distance, index).
-                for (int last = k - 1; last > 0; last--)
-                {
-                    (distances[0], distances[last]) = (distances[last], distances[0]);
-                    (indices[0], indices[last]) = (indices[last], indices[0]);
-                    SiftDown(distances, indices, last);
-                }
-
-                indices.AsSpan().CopyTo(neighbors.AsSpan(i * k, k));
-                CalibrateRow(distances, target, conditional.AsSpan(i * k, k));
-            }
-
-            return buffers;
-        }, static _ => { });
+        var work = new NearestNeighborsWork(x, n, dimensions, distance, Math.Log(perplexity), k, pool.WorkerCount);
+        pool.Run(work, BlockCount(n), cancellationToken);
+        int[] neighbors = work.Neighbors;
+        double[] conditional = work.Conditional;
         return (neighbors, conditional);
     }
 
@@ -405,5 +320,135 @@ internal static class TsneAffinities
             (idx[position], idx[largest]) = (idx[largest], idx[position]);
             position = largest;
         }
+    }
+
+    /// <summary>One block of rows of <see cref="AllPairs"/>: each row's calibrated conditional affinities over all other points, small ones dropped.</summary>
+    private sealed class AllPairsWork(float[] x, int n, int dimensions, TSneDistance distance, double targetEntropy, int workers) : IBlockWork
+    {
+        private readonly double[][] _distances = Buffers(workers, n - 1);
+        private readonly double[][] _probabilities = Buffers(workers, n - 1);
+
+        public int[][] RowColumns { get; } = new int[n][];
+
+        public double[][] RowValues { get; } = new double[n][];
+
+        public void Execute(int block, int worker)
+        {
+            double[] distances = _distances[worker], probabilities = _probabilities[worker];
+            int end = Math.Min(n, (block + 1) * RowsPerBlock);
+            for (int i = block * RowsPerBlock; i < end; i++)
+            {
+                ReadOnlySpan<float> xi = x.AsSpan(i * dimensions, dimensions);
+                int m = 0;
+                for (int j = 0; j < n; j++)
+                {
+                    if (j != i)
+                    {
+                        distances[m++] = Distance(xi, x.AsSpan(j * dimensions, dimensions), distance);
+                    }
+                }
+
+                CalibrateRow(distances, targetEntropy, probabilities);
+                int kept = 0;
+                foreach (double p in probabilities)
+                {
+                    kept += p >= MinConditional ? 1 : 0;
+                }
+
+                var columns = new int[kept];
+                var values = new double[kept];
+                kept = 0;
+                for (int e = 0; e < n - 1; e++)
+                {
+                    if (probabilities[e] >= MinConditional)
+                    {
+                        columns[kept] = e < i ? e : e + 1;
+                        values[kept++] = probabilities[e];
+                    }
+                }
+
+                RowColumns[i] = columns;
+                RowValues[i] = values;
+            }
+        }
+    }
+
+    /// <summary>One block of rows of <see cref="NearestNeighbors"/>: each row's k nearest points by brute force and their calibrated affinities.</summary>
+    private sealed class NearestNeighborsWork(float[] x, int n, int dimensions, TSneDistance distance, double targetEntropy, int k, int workers) : IBlockWork
+    {
+        private readonly double[][] _distances = Buffers(workers, k);
+        private readonly int[][] _indices = IndexBuffers(workers, k);
+
+        public int[] Neighbors { get; } = new int[(long)n * k];
+
+        public double[] Conditional { get; } = new double[(long)n * k];
+
+        public void Execute(int block, int worker)
+        {
+            double[] distances = _distances[worker];
+            int[] indices = _indices[worker];
+            int end = Math.Min(n, (block + 1) * RowsPerBlock);
+            for (int i = block * RowsPerBlock; i < end; i++)
+            {
+                ReadOnlySpan<float> xi = x.AsSpan(i * dimensions, dimensions);
+                int count = 0;
+                for (int j = 0; j < n; j++)
+                {
+                    if (j == i)
+                    {
+                        continue;
+                    }
+
+                    double dj = Distance(xi, x.AsSpan(j * dimensions, dimensions), distance);
+                    if (count < k)
+                    {
+                        distances[count] = dj;
+                        indices[count] = j;
+                        count++;
+                        SiftUp(distances, indices, count - 1);
+                    }
+                    else if (dj < distances[0])
+                    {
+                        // j is larger than every kept index, so a tie keeps the smaller index.
+                        distances[0] = dj;
+                        indices[0] = j;
+                        SiftDown(distances, indices, k);
+                    }
+                }
+
+                // Heap-sort in place: ascending by (distance, index).
+                for (int last = k - 1; last > 0; last--)
+                {
+                    (distances[0], distances[last]) = (distances[last], distances[0]);
+                    (indices[0], indices[last]) = (indices[last], indices[0]);
+                    SiftDown(distances, indices, last);
+                }
+
+                indices.AsSpan().CopyTo(Neighbors.AsSpan(i * k, k));
+                CalibrateRow(distances, targetEntropy, Conditional.AsSpan(i * k, k));
+            }
+        }
+
+        private static int[][] IndexBuffers(int workers, int length)
+        {
+            var buffers = new int[workers][];
+            for (int w = 0; w < workers; w++)
+            {
+                buffers[w] = new int[length];
+            }
+
+            return buffers;
+        }
+    }
+
+    private static double[][] Buffers(int workers, int length)
+    {
+        var buffers = new double[workers][];
+        for (int w = 0; w < workers; w++)
+        {
+            buffers[w] = new double[length];
+        }
+
+        return buffers;
     }
 }

@@ -1,6 +1,7 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using CollaborativeFiltering.Internal;
 
 namespace CollaborativeFiltering.Projection;
 
@@ -10,11 +11,11 @@ namespace CollaborativeFiltering.Projection;
 /// q_ij = w_ij / Z, split into an attractive part Σ_j p_ij·w_ij·(y_i − y_j) over the stored (sparse) entries of P and
 /// a repulsive part Σ_j w_ij²·(y_i − y_j) / Z over all pairs. The repulsive part is exact (all pairs, float SIMD
 /// lanes whose sums move to double accumulators every <see cref="ExactChunk"/> vectors, remainder in double) or
-/// Barnes–Hut (a <see cref="QuadTree"/>). Rows are computed in fixed blocks on a <see cref="TsnePool"/> and Z is
+/// Barnes–Hut (a <see cref="QuadTree"/>). Rows are computed in fixed blocks on the projection's <see cref="WorkerPool"/> and Z is
 /// summed in row order, so the result does not depend on the number of threads. Allocates nothing per call.
 /// Not thread-safe: one caller drives it.
 /// </summary>
-internal sealed class TsneGradient : ITsneBlocks, IDisposable
+internal sealed class TsneGradient : IBlockWork
 {
     private const int RowsPerBlock = 32;
 
@@ -25,7 +26,7 @@ internal sealed class TsneGradient : ITsneBlocks, IDisposable
     private readonly TsneSparseAffinities _p;
     private readonly QuadTree? _tree;
     private readonly double _thetaSquared;
-    private readonly TsnePool _pool;
+    private readonly WorkerPool _pool;
     private readonly int[][] _stacks;
     private readonly double[] _attractX;
     private readonly double[] _attractY;
@@ -38,7 +39,7 @@ internal sealed class TsneGradient : ITsneBlocks, IDisposable
     private double[] _x = [];
     private double[] _y = [];
 
-    private TsneGradient(TsneSparseAffinities p, QuadTree? tree, double theta, int threads)
+    private TsneGradient(TsneSparseAffinities p, QuadTree? tree, double theta, WorkerPool pool)
     {
         int n = p.Count;
         _n = n;
@@ -46,10 +47,9 @@ internal sealed class TsneGradient : ITsneBlocks, IDisposable
         _tree = tree;
         _thetaSquared = theta * theta;
         _blocks = (n + RowsPerBlock - 1) / RowsPerBlock;
-        int workers = Math.Max(1, Math.Min(threads, _blocks));
-        _pool = new TsnePool(this, _blocks, workers);
-        _stacks = new int[workers][];
-        for (int w = 0; w < workers; w++)
+        _pool = pool;
+        _stacks = new int[pool.WorkerCount][];
+        for (int w = 0; w < _stacks.Length; w++)
         {
             _stacks[w] = new int[QuadTree.StackSize];
         }
@@ -64,10 +64,10 @@ internal sealed class TsneGradient : ITsneBlocks, IDisposable
     }
 
     /// <summary>Exact gradients: repulsion over all pairs. O(n²) per call.</summary>
-    public static TsneGradient Exact(TsneSparseAffinities p, int threads) => new(p, null, 0, threads);
+    public static TsneGradient Exact(TsneSparseAffinities p, WorkerPool pool) => new(p, null, 0, pool);
 
     /// <summary>Barnes–Hut gradients with accuracy θ. O(n log n) per call.</summary>
-    public static TsneGradient BarnesHut(TsneSparseAffinities p, double theta, int threads) => new(p, new QuadTree(), theta, threads);
+    public static TsneGradient BarnesHut(TsneSparseAffinities p, double theta, WorkerPool pool) => new(p, new QuadTree(), theta, pool);
 
     /// <summary>
     /// Computes the gradient at (x, y) with P multiplied by <paramref name="exaggeration"/>; writes it to
@@ -112,7 +112,7 @@ internal sealed class TsneGradient : ITsneBlocks, IDisposable
     }
 
     /// <inheritdoc/>
-    public void ExecuteBlock(int block, int worker)
+    public void Execute(int block, int worker)
     {
         int[] stack = _stacks[worker];
         int end = Math.Min(_n, (block + 1) * RowsPerBlock);
@@ -129,9 +129,6 @@ internal sealed class TsneGradient : ITsneBlocks, IDisposable
             }
         }
     }
-
-    /// <summary>Stops the worker threads.</summary>
-    public void Dispose() => _pool.Dispose();
 
     /// <summary>Row i's exact repulsive terms (Z_i, Σ w²·Δx, Σ w²·Δy) computed in double only: the scalar twin the SIMD kernel is tested against.</summary>
     internal void ExactRepulsionScalar(int i, out double z, out double rx, out double ry)
@@ -175,7 +172,7 @@ internal sealed class TsneGradient : ITsneBlocks, IDisposable
             _tree.Build(x.AsSpan(0, _n), y.AsSpan(0, _n));
         }
 
-        _pool.Run();
+        _pool.Run(this, _blocks);
     }
 
     private double SumZ()

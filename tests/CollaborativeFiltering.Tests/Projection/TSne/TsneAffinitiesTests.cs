@@ -49,7 +49,8 @@ public sealed class TsneAffinitiesTests
         const double perplexity = 12;
         int k = TSne.NeighborCount(perplexity, 200);
 
-        (int[] neighbors, double[] conditional) = TsneAffinities.NearestNeighbors(data, 200, 10, TSneDistance.Euclidean, perplexity, k, 2, CancellationToken.None);
+        using var pool = new WorkerPool(2);
+        (int[] neighbors, double[] conditional) = TsneAffinities.NearestNeighbors(data, 200, 10, TSneDistance.Euclidean, perplexity, k, pool, CancellationToken.None);
 
         k.Should().Be(37);
         var asDouble = Array.ConvertAll(data, v => (double)v);
@@ -65,7 +66,8 @@ public sealed class TsneAffinitiesTests
     {
         (float[] data, _) = ProjectionTestData.Clusters(3, 20, 6, 3, seed: 33);
 
-        TsneSparseAffinities p = TsneAffinities.AllPairs(data, 60, 6, TSneDistance.Euclidean, 8, 2, CancellationToken.None);
+        using var pool = new WorkerPool(2);
+        TsneSparseAffinities p = TsneAffinities.AllPairs(data, 60, 6, TSneDistance.Euclidean, 8, pool, CancellationToken.None);
 
         p.Values.Sum().Should().BeApproximately(1, 1e-12);
         var dense = new double[60, 60];
@@ -93,7 +95,8 @@ public sealed class TsneAffinitiesTests
         // Two clusters 1000 apart: every cross-cluster conditional affinity is below 10⁻¹², so none is stored.
         (float[] data, int[] labels) = ProjectionTestData.Clusters(2, 15, 3, 1000, seed: 34);
 
-        TsneSparseAffinities p = TsneAffinities.AllPairs(data, 30, 3, TSneDistance.Euclidean, 4, 1, CancellationToken.None);
+        using var pool = new WorkerPool(1);
+        TsneSparseAffinities p = TsneAffinities.AllPairs(data, 30, 3, TSneDistance.Euclidean, 4, pool, CancellationToken.None);
 
         for (int i = 0; i < 30; i++)
         {

@@ -9,7 +9,8 @@ public sealed class TsneGradientTests
     public void Compute_ExactTinyProblem_MatchesCentralDifferencesOfKl()
     {
         (TsneSparseAffinities p, double[] x, double[] y) = TinyProblem();
-        using var gradient = TsneGradient.Exact(p, threads: 1);
+        using var pool = new WorkerPool(1);
+        var gradient = TsneGradient.Exact(p, pool);
         var gx = new double[6];
         var gy = new double[6];
 
@@ -30,7 +31,8 @@ public sealed class TsneGradientTests
         // With P scaled by α the step follows ∂/∂y [−α·Σ p_ij·ln w_ij + ln Z].
         (TsneSparseAffinities p, double[] x, double[] y) = TinyProblem();
         const double alpha = 4;
-        using var gradient = TsneGradient.Exact(p, threads: 1);
+        using var pool = new WorkerPool(1);
+        var gradient = TsneGradient.Exact(p, pool);
         var gx = new double[6];
         var gy = new double[6];
 
@@ -56,7 +58,8 @@ public sealed class TsneGradientTests
     public void KullbackLeibler_TinyProblem_MatchesDirectFormula()
     {
         (TsneSparseAffinities p, double[] x, double[] y) = TinyProblem();
-        using var gradient = TsneGradient.Exact(p, threads: 1);
+        using var pool = new WorkerPool(1);
+        var gradient = TsneGradient.Exact(p, pool);
 
         double kl = gradient.KullbackLeibler(x, y);
 
@@ -93,8 +96,9 @@ public sealed class TsneGradientTests
     public void Compute_BarnesHut_MatchesExactWithinTolerance(bool duplicates, int threads, double theta, double zTolerance, double gradientTolerance)
     {
         (TsneSparseAffinities p, double[] x, double[] y, int n) = MediumProblem(duplicates);
-        using var exact = TsneGradient.Exact(p, threads);
-        using var barnesHut = TsneGradient.BarnesHut(p, theta, threads);
+        using var pool = new WorkerPool(threads);
+        var exact = TsneGradient.Exact(p, pool);
+        var barnesHut = TsneGradient.BarnesHut(p, theta, pool);
         var ex = new double[n];
         var ey = new double[n];
         var bx = new double[n];
@@ -111,7 +115,8 @@ public sealed class TsneGradientTests
     public void Compute_ExactSimdKernel_MatchesDoubleScalarTwin()
     {
         (TsneSparseAffinities p, double[] x, double[] y, int n) = MediumProblem(duplicates: false);
-        using var gradient = TsneGradient.Exact(p, threads: 2);
+        using var pool = new WorkerPool(2);
+        var gradient = TsneGradient.Exact(p, pool);
         var gx = new double[n];
         var gy = new double[n];
 
@@ -140,7 +145,8 @@ public sealed class TsneGradientTests
     private static (TsneSparseAffinities P, double[] X, double[] Y) TinyProblem()
     {
         float[] data = [0, 0, 0, 1, 0.2f, -0.5f, 0.3f, 2, 1, -1, 0.4f, 0.8f, 2, 2, 2, 0.5f, -1.5f, 0.2f];
-        TsneSparseAffinities p = TsneAffinities.AllPairs(data, 6, 3, TSneDistance.Euclidean, 1.5, 1, CancellationToken.None);
+        using var pool = new WorkerPool(1);
+        TsneSparseAffinities p = TsneAffinities.AllPairs(data, 6, 3, TSneDistance.Euclidean, 1.5, pool, CancellationToken.None);
         double[] x = [0.3, -0.8, 1.1, 0.2, -0.4, 0.9];
         double[] y = [-0.6, 0.5, 0.7, -1.2, 0.1, 0.4];
         return (p, x, y);
@@ -150,7 +156,8 @@ public sealed class TsneGradientTests
     {
         const int n = 150;
         (float[] data, _) = ProjectionTestData.Clusters(3, 50, 5, 4, seed: 21);
-        TsneSparseAffinities p = TsneAffinities.AllPairs(data, n, 5, TSneDistance.Euclidean, 10, 2, CancellationToken.None);
+        using var pool = new WorkerPool(2);
+        TsneSparseAffinities p = TsneAffinities.AllPairs(data, n, 5, TSneDistance.Euclidean, 10, pool, CancellationToken.None);
         var random = new SyntheticRandom(22, 0);
         var x = new double[n];
         var y = new double[n];
