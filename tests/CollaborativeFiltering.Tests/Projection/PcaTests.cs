@@ -16,7 +16,7 @@ public sealed class PcaTests
         double[][] axes = RandomOrthonormal(3, d, seed: 11);
         double[] sd = [3, 2, 1];
         double[] mean = [5, -2, 0.5, 10, 0, -7];
-        var random = new SyntheticRandom(12, 0);
+        var random = new SeededRandom(12, 0);
         var data = new float[n * d];
         for (int r = 0; r < n; r++)
         {
@@ -227,7 +227,7 @@ public sealed class PcaTests
 
     private static double[][] RandomOrthonormal(int count, int dimensions, long seed)
     {
-        var random = new SyntheticRandom(seed, 0);
+        var random = new SeededRandom(seed, 0);
         var vectors = new double[count][];
         for (int k = 0; k < count; k++)
         {

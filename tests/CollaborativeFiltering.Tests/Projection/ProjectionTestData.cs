@@ -11,7 +11,7 @@ internal static class ProjectionTestData
     /// </summary>
     public static (float[] Data, int[] Labels) Clusters(int clusters, int perCluster, int dimensions, double spread, long seed)
     {
-        var random = new SyntheticRandom(seed, 7);
+        var random = new SeededRandom(seed, 7);
         var centres = new double[clusters * dimensions];
         for (int i = 0; i < centres.Length; i++)
         {

@@ -81,7 +81,7 @@ internal sealed class AliasTable
 
     /// <summary>Draws an index.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public int Sample(SyntheticRandom random)
+    public int Sample(SeededRandom random)
     {
         // One 64-bit draw: the high 32 bits pick the column, the low 32 bits the coin.
         ulong bits = random.NextUInt64();

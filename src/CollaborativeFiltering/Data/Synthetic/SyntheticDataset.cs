@@ -91,7 +91,7 @@ public static class SyntheticDataset
         long seed = options.Seed;
 
         // The planted model.
-        var factorRandom = new SyntheticRandom(seed, FactorStream);
+        var factorRandom = new SeededRandom(seed, FactorStream);
         float factorStdDev = (float)Math.Pow(InteractionVariance / d, 0.25);
         float[] userFactors = GaussianArray(n * d, factorStdDev, factorRandom);
         float[] itemFactors = GaussianArray(m * d, factorStdDev, factorRandom);
@@ -101,36 +101,36 @@ public static class SyntheticDataset
             userBiases[u] = (float)(UserBiasStdDev * LeftSkewed(factorRandom));
         }
 
-        double[] logPopularity = ItemLogPopularity(m, options.PopularityExponent, new SyntheticRandom(seed, PopularityStream));
+        double[] logPopularity = ItemLogPopularity(m, options.PopularityExponent, new SeededRandom(seed, PopularityStream));
         float[] itemBiases = ItemBiases(logPopularity, factorRandom);
         cancellationToken.ThrowIfCancellationRequested();
 
         // Who rates what.
-        int[] counts = UserCounts(n, m, total, options.MinRatingsPerUser, options.ActivityExponent, new SyntheticRandom(seed, ActivityStream));
+        int[] counts = UserCounts(n, m, total, options.MinRatingsPerUser, options.ActivityExponent, new SeededRandom(seed, ActivityStream));
         var offsets = new int[n + 1];
         for (int u = 0; u < n; u++)
         {
             offsets[u + 1] = offsets[u] + counts[u];
         }
 
-        var sampling = new SyntheticRandom(seed, SamplingStream);
+        var sampling = new SeededRandom(seed, SamplingStream);
         int[] items = options.TasteExposure > 0
             ? SampleItemsByTaste(offsets, logPopularity, userFactors, itemFactors, d, options.TasteExposure, sampling, cancellationToken)
             : SampleItems(offsets, m, logPopularity, sampling, cancellationToken);
 
         // The ratings.
         float globalMean = CalibrateGlobalMean(offsets, items, d, userFactors, itemFactors, userBiases, itemBiases);
-        float[] values = Rate(offsets, items, d, globalMean, userFactors, itemFactors, userBiases, itemBiases, options, new SyntheticRandom(seed, NoiseStream), cancellationToken);
-        long[] timestamps = Timestamps(offsets, options.StartTimestamp, new SyntheticRandom(seed, TimeStream));
+        float[] values = Rate(offsets, items, d, globalMean, userFactors, itemFactors, userBiases, itemBiases, options, new SeededRandom(seed, NoiseStream), cancellationToken);
+        long[] timestamps = Timestamps(offsets, options.StartTimestamp, new SeededRandom(seed, TimeStream));
         cancellationToken.ThrowIfCancellationRequested();
 
         // The catalogue.
         IdMap userIds = IdMap.Sequential(n);
         IdMap itemIds = IdMap.Sequential(m);
-        UserInfo[] userInfos = UserInfos(userIds, new SyntheticRandom(seed, UserInfoStream));
+        UserInfo[] userInfos = UserInfos(userIds, new SeededRandom(seed, UserInfoStream));
         string[] vocabulary = MovieLensGenreNames.Ml100K[..options.GenreCount];
-        float[] genreDirections = GenreDirections(vocabulary.Length, d, new SyntheticRandom(seed, GenreStream));
-        ItemInfo[] itemInfos = ItemInfos(itemIds, options.StartTimestamp, itemFactors, d, vocabulary, genreDirections, new SyntheticRandom(seed, ItemInfoStream));
+        float[] genreDirections = GenreDirections(vocabulary.Length, d, new SeededRandom(seed, GenreStream));
+        ItemInfo[] itemInfos = ItemInfos(itemIds, options.StartTimestamp, itemFactors, d, vocabulary, genreDirections, new SeededRandom(seed, ItemInfoStream));
         cancellationToken.ThrowIfCancellationRequested();
         var catalog = new Catalog(userIds, itemIds, userInfos, itemInfos, vocabulary);
 
@@ -196,7 +196,7 @@ public static class SyntheticDataset
         }
     }
 
-    private static float[] GaussianArray(int length, float stdDev, SyntheticRandom random)
+    private static float[] GaussianArray(int length, float stdDev, SeededRandom random)
     {
         var values = new float[length];
         for (int k = 0; k < values.Length; k++)
@@ -208,7 +208,7 @@ public static class SyntheticDataset
     }
 
     /// <summary>log of each item's popularity weight (the most popular item has 0), ranks assigned to items at random.</summary>
-    private static double[] ItemLogPopularity(int m, double exponent, SyntheticRandom random)
+    private static double[] ItemLogPopularity(int m, double exponent, SeededRandom random)
     {
         var rankOf = new int[m];
         for (int i = 0; i < m; i++)
@@ -229,7 +229,7 @@ public static class SyntheticDataset
         return logWeights;
     }
 
-    private static float[] ItemBiases(double[] logPopularity, SyntheticRandom random)
+    private static float[] ItemBiases(double[] logPopularity, SeededRandom random)
     {
         int m = logPopularity.Length;
         double mean = 0;
@@ -261,11 +261,11 @@ public static class SyntheticDataset
     /// A left-skewed draw with mean 0 and variance 1: a mirrored log-normal, −(e^(Z/2) − e^(1/8)) / 0.6039.
     /// A few items (users) are much worse (harsher) than the rest, so ratings lean to 4 and 5 with a tail of 1s, as in MovieLens.
     /// </summary>
-    private static double LeftSkewed(SyntheticRandom random) =>
+    private static double LeftSkewed(SeededRandom random) =>
         (LeftSkewMean - Math.Exp(LeftSkewSigma * random.NextGaussian())) / LeftSkewStdDev;
 
     /// <summary>Ratings per user: the minimum plus a truncated power-law share of the rest, capped at the item count (water-filling), summing exactly to <paramref name="total"/>.</summary>
-    private static int[] UserCounts(int n, int m, int total, int min, double exponent, SyntheticRandom random)
+    private static int[] UserCounts(int n, int m, int total, int min, double exponent, SeededRandom random)
     {
         var rankOf = new int[n];
         for (int u = 0; u < n; u++)
@@ -358,7 +358,7 @@ public static class SyntheticDataset
     }
 
     /// <summary>Each user's distinct items, ascending within the user's row of the CSR.</summary>
-    private static int[] SampleItems(int[] offsets, int m, double[] logPopularity, SyntheticRandom random, CancellationToken cancellationToken)
+    private static int[] SampleItems(int[] offsets, int m, double[] logPopularity, SeededRandom random, CancellationToken cancellationToken)
     {
         int n = offsets.Length - 1;
         int total = offsets[n];
@@ -445,7 +445,7 @@ public static class SyntheticDataset
     /// E_i / w_i over the catalogue, the smallest keys taken. Every item first goes to one user, as in
     /// <see cref="SampleItems"/>, so that none is left unrated.
     /// </summary>
-    private static int[] SampleItemsByTaste(int[] offsets, double[] logPopularity, float[] userFactors, float[] itemFactors, int d, double beta, SyntheticRandom random, CancellationToken cancellationToken)
+    private static int[] SampleItemsByTaste(int[] offsets, double[] logPopularity, float[] userFactors, float[] itemFactors, int d, double beta, SeededRandom random, CancellationToken cancellationToken)
     {
         int n = offsets.Length - 1;
         int m = logPopularity.Length;
@@ -512,7 +512,7 @@ public static class SyntheticDataset
     /// the next one with room is taken), so that none is left unrated; only when there are at
     /// least as many ratings as items. Returns, per user, where the row's next item goes.
     /// </summary>
-    private static int[] GiveEveryItemOneUser(int[] offsets, int m, int[] items, SyntheticRandom random)
+    private static int[] GiveEveryItemOneUser(int[] offsets, int m, int[] items, SeededRandom random)
     {
         int n = offsets.Length - 1;
         var filled = new int[n];
@@ -620,7 +620,7 @@ public static class SyntheticDataset
         return (float)(TargetMean - (sum / items.Length));
     }
 
-    private static float[] Rate(int[] offsets, int[] items, int d, float globalMean, float[] userFactors, float[] itemFactors, float[] userBiases, float[] itemBiases, SyntheticOptions options, SyntheticRandom random, CancellationToken cancellationToken)
+    private static float[] Rate(int[] offsets, int[] items, int d, float globalMean, float[] userFactors, float[] itemFactors, float[] userBiases, float[] itemBiases, SyntheticOptions options, SeededRandom random, CancellationToken cancellationToken)
     {
         var values = new float[items.Length];
         double sigma = options.NoiseStdDev;
@@ -646,7 +646,7 @@ public static class SyntheticDataset
     }
 
     /// <summary>Distinct per-user timestamps, increasing in each user's (shuffled) rating order; users start in index order.</summary>
-    private static long[] Timestamps(int[] offsets, long start, SyntheticRandom random)
+    private static long[] Timestamps(int[] offsets, long start, SeededRandom random)
     {
         int n = offsets.Length - 1;
         var timestamps = new long[offsets[n]];
@@ -698,7 +698,7 @@ public static class SyntheticDataset
         return timestamps;
     }
 
-    private static UserInfo[] UserInfos(IdMap ids, SyntheticRandom random)
+    private static UserInfo[] UserInfos(IdMap ids, SeededRandom random)
     {
         var cumulative = new double[OccupationWeights.Length];
         double sum = 0;
@@ -729,7 +729,7 @@ public static class SyntheticDataset
     }
 
     /// <summary>Unit directions in factor space, one row per genre; row 0 ("unknown") stays zero.</summary>
-    private static float[] GenreDirections(int genres, int d, SyntheticRandom random)
+    private static float[] GenreDirections(int genres, int d, SeededRandom random)
     {
         var directions = new float[genres * d];
         for (int g = 1; g < genres; g++)
@@ -757,7 +757,7 @@ public static class SyntheticDataset
         return directions;
     }
 
-    private static ItemInfo[] ItemInfos(IdMap ids, long startTimestamp, float[] itemFactors, int d, string[] vocabulary, float[] genreDirections, SyntheticRandom random)
+    private static ItemInfo[] ItemInfos(IdMap ids, long startTimestamp, float[] itemFactors, int d, string[] vocabulary, float[] genreDirections, SeededRandom random)
     {
         var startDate = DateOnly.FromDateTime(DateTimeOffset.FromUnixTimeSeconds(startTimestamp).UtcDateTime);
         string[][] itemGenres = AssignGenres(ids.Count, itemFactors, d, vocabulary, genreDirections);

@@ -30,6 +30,8 @@ namespace CollaborativeFiltering.Factorization;
 /// </remarks>
 public sealed class AlsFactorizer : IMatrixFactorizer
 {
+    private const ulong InitialisationStream = 40;
+
     private readonly ILogger _logger;
 
     /// <summary>Creates the factorizer and validates its options.</summary>
@@ -74,7 +76,7 @@ public sealed class AlsFactorizer : IMatrixFactorizer
         AlsOptions options = Options;
         int d = options.Dimensions, n = train.UserCount, m = train.ItemCount;
         var items = new float[m * d];
-        RandomFill.FillNormal(new Random(options.Seed), items, options.InitStdDev);
+        new SeededRandom(options.Seed, InitialisationStream).FillNormal(items, options.InitStdDev);
         cancellationToken.ThrowIfCancellationRequested();
         RatingRange? range = options.ClipPredictions ? train.ValueRange : null;
         using var trainer = new AlsTrainer(train, validation, d, options.Regularization, options.UseBiases, options.ThreadCount, new float[n * d], items, new float[n], new float[m], range);

@@ -36,6 +36,8 @@ namespace CollaborativeFiltering.Factorization;
 /// </remarks>
 public sealed class ImplicitAlsFactorizer : IMatrixFactorizer
 {
+    private const ulong InitialisationStream = 41;
+
     private readonly ILogger _logger;
 
     /// <summary>Creates the factorizer and validates its options.</summary>
@@ -79,9 +81,9 @@ public sealed class ImplicitAlsFactorizer : IMatrixFactorizer
         int d = options.Dimensions;
         var users = new float[train.UserCount * d];
         var items = new float[train.ItemCount * d];
-        var random = new Random(options.Seed);
-        RandomFill.FillNormal(random, users, options.InitStdDev);
-        RandomFill.FillNormal(random, items, options.InitStdDev);
+        var random = new SeededRandom(options.Seed, InitialisationStream);
+        random.FillNormal(users, options.InitStdDev);
+        random.FillNormal(items, options.InitStdDev);
         cancellationToken.ThrowIfCancellationRequested();
         using var trainer = new AlsImplicitTrainer(train, validation, d, options.Regularization, options.Alpha, options.ConjugateGradientSteps, options.ThreadCount, users, items);
         return Train(trainer, options, _logger, progress, cancellationToken);

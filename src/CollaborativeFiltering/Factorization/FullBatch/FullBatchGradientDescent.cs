@@ -19,6 +19,8 @@ internal readonly record struct FullBatchSettings(string Name, FactorizationOpti
 /// <summary>The fit loop shared by <see cref="GradientDescentFactorizer"/> and <see cref="RegularizedFactorizer"/>.</summary>
 internal static class FullBatchGradientDescent
 {
+    private const ulong InitialisationStream = 30;
+
     /// <summary>Checks the arguments, initialises U and V (or takes the given ones), trains and returns the model.</summary>
     public static FactorizationModel Fit(in FullBatchSettings settings, ILogger logger, RatingsDataset train, RatingsDataset? validation, IProgress<TrainingProgress>? progress, CancellationToken cancellationToken, float[]? initialUsers = null, float[]? initialItems = null)
     {
@@ -114,14 +116,14 @@ internal static class FullBatchGradientDescent
         return new FactorizationModel(train.Catalog, d, finalUsers, finalItems, null, null, 0, options);
     }
 
-    /// <summary>U then V, every entry from Normal(0, σ²), drawn in row-major order from one generator seeded with <paramref name="seed"/>.</summary>
+    /// <summary>U then V, every entry from Normal(0, σ²), drawn in row-major order from the seed's initialisation stream.</summary>
     internal static (float[] Users, float[] Items) Initialise(int n, int m, int d, double stdDev, int seed)
     {
-        var random = new Random(seed);
+        var random = new SeededRandom(seed, InitialisationStream);
         var users = new float[n * d];
         var items = new float[m * d];
-        RandomFill.FillNormal(random, users, stdDev);
-        RandomFill.FillNormal(random, items, stdDev);
+        random.FillNormal(users, stdDev);
+        random.FillNormal(items, stdDev);
         return (users, items);
     }
 

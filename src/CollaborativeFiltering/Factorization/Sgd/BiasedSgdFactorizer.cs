@@ -109,19 +109,11 @@ public sealed class BiasedSgdFactorizer : IMatrixFactorizer
     /// <summary>p then q, every entry from Normal(0, σ²), drawn in row-major order from the seed's initialisation stream.</summary>
     internal static (float[] Users, float[] Items) Initialise(int n, int m, int d, double stdDev, int seed)
     {
-        var random = new SyntheticRandom(seed, InitialisationStream);
+        var random = new SeededRandom(seed, InitialisationStream);
         var users = new float[n * d];
         var items = new float[m * d];
-        for (int k = 0; k < users.Length; k++)
-        {
-            users[k] = (float)(stdDev * random.NextGaussian());
-        }
-
-        for (int k = 0; k < items.Length; k++)
-        {
-            items[k] = (float)(stdDev * random.NextGaussian());
-        }
-
+        random.FillNormal(users, stdDev);
+        random.FillNormal(items, stdDev);
         return (users, items);
     }
 

@@ -84,7 +84,7 @@ internal sealed class BiasedSgdTrainer : IBlockWork, IDisposable
     private readonly ulong[] _blockRandom;
     private readonly double[] _blockSse;
 
-    private readonly SyntheticRandom _epochRandom;
+    private readonly SeededRandom _epochRandom;
     private readonly int[] _rowShuffle;
     private readonly int[] _columnShuffle;
     private readonly int[] _stratumOrder;
@@ -165,7 +165,7 @@ internal sealed class BiasedSgdTrainer : IBlockWork, IDisposable
         _bu = new float[_n];
         _bi = new float[_m];
 
-        var partitionRandom = new SyntheticRandom(seed, PartitionStream);
+        var partitionRandom = new SeededRandom(seed, PartitionStream);
         int[] userGroup = Groups(_userCounts, _count, _grid, partitionRandom);
         int[] itemGroup = Groups(_itemCounts, _count, _grid, partitionRandom);
         (_entries, _blockOffsets) = Arrange(userGroup, itemGroup);
@@ -177,7 +177,7 @@ internal sealed class BiasedSgdTrainer : IBlockWork, IDisposable
         }
 
         _blockSse = new double[blockCount];
-        _epochRandom = new SyntheticRandom(seed, EpochStream);
+        _epochRandom = new SeededRandom(seed, EpochStream);
 
         _trainChunks = Chunks(_trainOffsets);
         _validationChunks = _validationOffsets is null ? [0] : Chunks(_validationOffsets);
@@ -538,7 +538,7 @@ internal sealed class BiasedSgdTrainer : IBlockWork, IDisposable
     }
 
     /// <summary>Shuffles the rows (seeded) and cuts them into B groups of about |Ω|/B ratings each; returns each row's group.</summary>
-    private static int[] Groups(int[] counts, int total, int grid, SyntheticRandom random)
+    private static int[] Groups(int[] counts, int total, int grid, SeededRandom random)
     {
         var order = new int[counts.Length];
         for (int r = 0; r < order.Length; r++)

@@ -81,7 +81,7 @@ internal sealed class SoftmaxTrainer : IBlockWork, IDisposable
     private readonly int[] _items;
     private readonly int[] _eligible;
     private int _cursor;
-    private readonly SyntheticRandom _random;
+    private readonly SeededRandom _random;
 
     // Validation data.
     private readonly int[]? _validationOffsets;
@@ -199,7 +199,7 @@ internal sealed class SoftmaxTrainer : IBlockWork, IDisposable
         }
 
         _cursor = _eligible.Length;
-        _random = new SyntheticRandom(options.Seed, SamplingStream);
+        _random = new SeededRandom(options.Seed, SamplingStream);
 
         if (validation is not null && validation.Count > 0)
         {
@@ -455,14 +455,14 @@ internal sealed class SoftmaxTrainer : IBlockWork, IDisposable
     /// <summary>Every table from Normal(0, σ²), in order items, genres, years, V (row-major, item by item); dense layers He/LeCun; biases 0.</summary>
     private void Initialise(int seed, double stdDev)
     {
-        var random = new SyntheticRandom(seed, InitialisationStream);
-        Fill(_net.ItemInput, stdDev, random);
-        Fill(_net.GenreInput, stdDev, random);
-        Fill(_net.YearInput, stdDev, random);
+        var random = new SeededRandom(seed, InitialisationStream);
+        random.FillNormal(_net.ItemInput, stdDev);
+        random.FillNormal(_net.GenreInput, stdDev);
+        random.FillNormal(_net.YearInput, stdDev);
         for (int l = 0; l < _net.LayerCount; l++)
         {
             double scale = l < _net.LayerCount - 1 ? 2.0 : 1.0;
-            Fill(_net.Weights[l], Math.Sqrt(scale / _net.LayerInputs(l)), random);
+            random.FillNormal(_net.Weights[l], Math.Sqrt(scale / _net.LayerInputs(l)));
         }
 
         for (int j = 0; j < _m; j++)
@@ -489,14 +489,6 @@ internal sealed class SoftmaxTrainer : IBlockWork, IDisposable
             {
                 rows[(j * _d) + k] = _v[PanelIndex(j, k)];
             }
-        }
-    }
-
-    private static void Fill(float[] values, double stdDev, SyntheticRandom random)
-    {
-        for (int i = 0; i < values.Length; i++)
-        {
-            values[i] = (float)(stdDev * random.NextGaussian());
         }
     }
 

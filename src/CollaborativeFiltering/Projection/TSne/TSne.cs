@@ -224,7 +224,7 @@ public sealed class TSne
             }
         }
 
-        var random = new SyntheticRandom(o.Seed, 0);
+        var random = new SeededRandom(o.Seed, 0);
         for (int i = 0; i < n; i++)
         {
             xs[i] = InitialScale * random.NextGaussian();

@@ -34,7 +34,7 @@ public sealed partial class TSneTests
     public void Project_CosineDistance_IgnoresNormsWhereEuclideanDoesNot()
     {
         // Group 0 ≈ e1, group 1 ≈ 10·e1 (same direction, ten times the norm), group 2 ≈ e2; 40 points each.
-        var random = new SyntheticRandom(4, 0);
+        var random = new SeededRandom(4, 0);
         var data = new float[120 * 10];
         var groups = new int[120];
         for (int i = 0; i < 120; i++)

@@ -11,7 +11,7 @@ public sealed class TsneAffinitiesTests
     [InlineData(30.0)]
     public void CalibrateRow_RandomDistances_EntropyIsLnPerplexity(double perplexity)
     {
-        var random = new SyntheticRandom(31, 0);
+        var random = new SeededRandom(31, 0);
         var distances = new double[120];
         var probabilities = new double[120];
         for (int row = 0; row < 20; row++)

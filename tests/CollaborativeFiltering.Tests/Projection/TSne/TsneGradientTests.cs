@@ -158,7 +158,7 @@ public sealed class TsneGradientTests
         (float[] data, _) = ProjectionTestData.Clusters(3, 50, 5, 4, seed: 21);
         using var pool = new WorkerPool(2);
         TsneSparseAffinities p = TsneAffinities.AllPairs(data, n, 5, TSneDistance.Euclidean, 10, pool, CancellationToken.None);
-        var random = new SyntheticRandom(22, 0);
+        var random = new SeededRandom(22, 0);
         var x = new double[n];
         var y = new double[n];
         for (int i = 0; i < n; i++)
