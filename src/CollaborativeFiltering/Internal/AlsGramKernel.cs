@@ -10,7 +10,7 @@ namespace CollaborativeFiltering.Internal;
 /// The hot kernel of ALS: the (weighted) Gram matrix G = SᵀY = Σ_k s_k y_kᵀ of a chunk of packed
 /// rows, accumulated into a double matrix. Y holds the other side's factor rows y_k, S the same
 /// rows scaled by a per-row weight (S = Y for explicit ALS, (c_k − 1)·y_k for implicit ALS), both
-/// packed with a row stride of <see cref="PaddedDimensions"/> floats (8-aligned, zero-padded).
+/// packed as <see cref="PaddedRows"/> with a row stride of <see cref="RowStride"/> floats (8-aligned, zero-padded).
 /// </summary>
 /// <remarks>
 /// <para>G is symmetric, so only its upper block-triangle is computed: for each group of 4 rows
@@ -31,7 +31,7 @@ internal static class AlsGramKernel
     public const int ChunkRows = 128;
 
     /// <summary>d rounded up to a multiple of 8: the packed row stride.</summary>
-    public static int PaddedDimensions(int d) => (d + 7) & ~7;
+    public static int RowStride(int d) => PaddedRows.Multiple(d, 8);
 
     /// <summary>Whether the Vector256 path runs.</summary>
     public static bool IsVectorized => Vector256.IsHardwareAccelerated && Fma.IsSupported;

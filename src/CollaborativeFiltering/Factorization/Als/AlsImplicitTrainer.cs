@@ -96,7 +96,7 @@ internal sealed class AlsImplicitTrainer : IBlockWork, IDisposable
     {
         Debug.Assert(train.Count > 0 && lambda > 0 && cgSteps >= 0);
         _d = dimensions;
-        _dp = AlsGramKernel.PaddedDimensions(dimensions);
+        _dp = AlsGramKernel.RowStride(dimensions);
         _n = train.UserCount;
         _m = train.ItemCount;
         Catalog = train.Catalog;
@@ -257,7 +257,7 @@ internal sealed class AlsImplicitTrainer : IBlockWork, IDisposable
     /// </summary>
     internal static void Gram(ReadOnlySpan<float> factors, int d, int r0, int r1, AlsScratch scratch, Span<double> gram)
     {
-        int dp = AlsGramKernel.PaddedDimensions(d);
+        int dp = AlsGramKernel.RowStride(d);
         if (r1 <= r0)
         {
             gram.Slice(0, dp * dp).Clear();
@@ -269,10 +269,10 @@ internal sealed class AlsImplicitTrainer : IBlockWork, IDisposable
             int rows = Math.Min(AlsGramKernel.ChunkRows, r1 - c0);
             for (int k = 0; k < rows; k++)
             {
-                factors.Slice((c0 + k) * d, d).CopyTo(scratch.Packed.AsSpan(k * dp, d));
+                factors.Slice((c0 + k) * d, d).CopyTo(scratch.Packed.Row(k));
             }
 
-            AlsGramKernel.Accumulate(scratch.Packed, scratch.Packed, rows, dp, gram, dp, overwrite: c0 == r0);
+            AlsGramKernel.Accumulate(scratch.Packed.Values, scratch.Packed.Values, rows, dp, gram, dp, overwrite: c0 == r0);
         }
     }
 
@@ -285,7 +285,7 @@ internal sealed class AlsImplicitTrainer : IBlockWork, IDisposable
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static bool SolveExact(ReadOnlySpan<int> columns, ReadOnlySpan<float> values, ReadOnlySpan<float> other, int d, ReadOnlySpan<double> gram, double lambda, float alpha, AlsScratch s, Span<float> destination)
     {
-        int dp = AlsGramKernel.PaddedDimensions(d), stride = s.Stride, count = columns.Length;
+        int dp = AlsGramKernel.RowStride(d), stride = s.Stride, count = columns.Length;
         Span<double> system = s.System;
         Span<double> rhs = s.Rhs;
         Span<float> chunkRhs = s.ChunkRhs;
@@ -302,10 +302,10 @@ internal sealed class AlsImplicitTrainer : IBlockWork, IDisposable
             for (int k = 0; k < rows; k++)
             {
                 float w = alpha * values[c0 + k];
-                AlsRowKernels.PackWeighted(other.Slice(columns[c0 + k] * d, d), s.Packed.AsSpan(k * dp, dp), s.Scaled.AsSpan(k * dp, dp), w, 1f + w, chunkRhs);
+                AlsRowKernels.PackWeighted(other.Slice(columns[c0 + k] * d, d), s.Packed.PaddedRow(k), s.Scaled.PaddedRow(k), w, 1f + w, chunkRhs);
             }
 
-            AlsGramKernel.Accumulate(s.Scaled, s.Packed, rows, dp, system, stride, overwrite: c0 == 0);
+            AlsGramKernel.Accumulate(s.Scaled.Values, s.Packed.Values, rows, dp, system, stride, overwrite: c0 == 0);
             AlsRowKernels.AddWidened(chunkRhs, rhs);
         }
 

@@ -12,10 +12,10 @@ internal sealed class AlsScratch
     /// <summary>Allocates buffers for dimension d with system order <paramref name="order"/> (d, or d + 1 with a bias).</summary>
     public AlsScratch(int d, int order, bool weighted)
     {
-        int dp = AlsGramKernel.PaddedDimensions(d);
+        int dp = AlsGramKernel.RowStride(d);
         Stride = Math.Max(dp, CholeskySolver.PaddedOrder(order));
-        Packed = new float[AlsGramKernel.ChunkRows * dp];
-        Scaled = weighted ? new float[AlsGramKernel.ChunkRows * dp] : Packed;
+        Packed = new PaddedRows(AlsGramKernel.ChunkRows, d, dp);
+        Scaled = weighted ? new PaddedRows(AlsGramKernel.ChunkRows, d, dp) : Packed;
         ChunkRhs = new float[dp];
         ChunkSum = new float[dp];
         System = new double[Stride * Stride];
@@ -30,10 +30,10 @@ internal sealed class AlsScratch
     public int Stride { get; }
 
     /// <summary>Up to <see cref="AlsGramKernel.ChunkRows"/> packed factor rows y_k (zero-padded to 8).</summary>
-    public float[] Packed { get; }
+    public PaddedRows Packed { get; }
 
     /// <summary>The packed rows times their weights (the same array as <see cref="Packed"/> when unweighted).</summary>
-    public float[] Scaled { get; }
+    public PaddedRows Scaled { get; }
 
     /// <summary>The right-hand side of the current chunk, in float.</summary>
     public float[] ChunkRhs { get; }

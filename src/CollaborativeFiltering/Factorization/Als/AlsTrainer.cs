@@ -83,7 +83,7 @@ internal sealed class AlsTrainer : IBlockWork, IDisposable
         _validationRange = validationRange;
         Debug.Assert(train.Count > 0 && lambda > 0);
         _d = dimensions;
-        _dp = AlsGramKernel.PaddedDimensions(dimensions);
+        _dp = AlsGramKernel.RowStride(dimensions);
         _order = dimensions + (biases ? 1 : 0);
         _n = train.UserCount;
         _m = train.ItemCount;
@@ -330,10 +330,10 @@ internal sealed class AlsTrainer : IBlockWork, IDisposable
                 int j = columns[c0 + k];
                 float t = values[c0 + k] - mu - otherBias[j];
                 targetSum += t;
-                AlsRowKernels.Pack(other.AsSpan(j * d, d), s.Packed.AsSpan(k * dp, dp), t, chunkRhs, chunkSum);
+                AlsRowKernels.Pack(other.AsSpan(j * d, d), s.Packed.PaddedRow(k), t, chunkRhs, chunkSum);
             }
 
-            AlsGramKernel.Accumulate(s.Packed, s.Packed, rows, dp, system, stride, overwrite: c0 == start);
+            AlsGramKernel.Accumulate(s.Packed.Values, s.Packed.Values, rows, dp, system, stride, overwrite: c0 == start);
             AlsRowKernels.AddWidened(chunkRhs, rhs);
             if (_biases)
             {

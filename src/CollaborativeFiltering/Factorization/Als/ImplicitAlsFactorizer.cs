@@ -142,7 +142,7 @@ public sealed class ImplicitAlsFactorizer : IMatrixFactorizer
         options.Validate();
         int d = model.Dimensions;
         var scratch = new AlsScratch(d, d, weighted: true);
-        int dp = AlsGramKernel.PaddedDimensions(d);
+        int dp = AlsGramKernel.RowStride(d);
         var gram = new double[dp * dp];
         AlsImplicitTrainer.Gram(model.ItemEmbeddings, d, 0, m, scratch, gram);
         var result = new float[d];

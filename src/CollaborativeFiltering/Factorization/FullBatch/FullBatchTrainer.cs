@@ -16,9 +16,9 @@ internal readonly record struct FullBatchLosses(double ObservedMse, double Regul
 
 /// <summary>
 /// The state and kernels of one full-batch gradient-descent fit of
-/// L = MSE + λ_r·r + λ_g·g over a fixed training set. Owns U and V (row-major float: the arrays it
+/// L = MSE + λ_r·r + λ_g·g over a fixed training set. Owns U and V (<see cref="PaddedRows"/>: the arrays it
 /// was given, or copies whose rows are padded with zeros to whole SIMD vectors, see
-/// <see cref="PaddedDimensions"/>), their next values, a residual per rating, the Gram matrices with the products
+/// <see cref="PaddedRows.WholeVectorsUnlessWasteful"/>), their next values, a residual per rating, the Gram matrices with the products
 /// U·VᵀV and V·UᵀU, and a <see cref="WorkerPool"/>; allocates nothing per iteration.
 /// </summary>
 /// <remarks>
@@ -53,11 +53,11 @@ internal sealed class FullBatchTrainer : IBlockWork, IDisposable
     /// <summary>Gram rows per task.</summary>
     private const int GramRowsPerTask = 4;
 
-    /// <summary>The row stride of U, V and the Gram matrices: d padded with zero columns to whole SIMD vectors (see <see cref="PaddedDimensions"/>).</summary>
-    private readonly int _d;
+    /// <summary>The row stride of U, V and the Gram matrices: d padded with zero columns to whole SIMD vectors (<see cref="PaddedRows.WholeVectorsUnlessWasteful"/>).</summary>
+    private readonly int _stride;
 
     /// <summary>d, the embedding dimension.</summary>
-    private readonly int _dimensions;
+    private readonly int _d;
     private readonly int _n;
     private readonly int _m;
     private readonly int _count;
@@ -76,8 +76,8 @@ internal sealed class FullBatchTrainer : IBlockWork, IDisposable
 
     private readonly bool _gravity;
     private readonly float[] _residuals;
-    private readonly float[] _gramU;
-    private readonly float[] _gramV;
+    private readonly PaddedRows _gramU;
+    private readonly PaddedRows _gramV;
     private readonly float[] _gravityU;
     private readonly float[] _gravityV;
     private readonly int _gramTasksPerMatrix;
@@ -103,10 +103,10 @@ internal sealed class FullBatchTrainer : IBlockWork, IDisposable
     private readonly float[][] _scratch;
     private readonly WorkerPool _pool;
 
-    private float[] _u;
-    private float[] _v;
-    private float[] _uNext;
-    private float[] _vNext;
+    private PaddedRows _u;
+    private PaddedRows _v;
+    private PaddedRows _uNext;
+    private PaddedRows _vNext;
 
     private Phase _phase;
     private int _userSlice;
@@ -117,14 +117,12 @@ internal sealed class FullBatchTrainer : IBlockWork, IDisposable
     public FullBatchTrainer(RatingsDataset train, RatingsDataset? validation, int dimensions, double learningRate, double regularizationWeight, double gravityWeight, int maxThreads, float[] users, float[] items, int usersPerSlice = 0)
     {
         Debug.Assert(train.Count > 0);
-        _dimensions = dimensions;
-        _d = PaddedDimensions(dimensions);
+        _d = dimensions;
+        _stride = PaddedRows.WholeVectorsUnlessWasteful(dimensions);
         _n = train.UserCount;
         _m = train.ItemCount;
         _count = train.Count;
         Debug.Assert(users.Length == _n * dimensions && items.Length == _m * dimensions);
-        users = Pad(users, _n, dimensions, _d);
-        items = Pad(items, _m, dimensions, _d);
 
         _userOffsets = train.ByUser.RowOffsetArray;
         _userItems = train.ByUser.ColumnArray;
@@ -142,10 +140,10 @@ internal sealed class FullBatchTrainer : IBlockWork, IDisposable
 
         _gravity = gravityWeight > 0;
         _residuals = new float[_count];
-        _gramU = _gravity ? new float[_d * _d] : [];
-        _gramV = _gravity ? new float[_d * _d] : [];
-        _gravityU = _gravity ? new float[users.Length] : [];
-        _gravityV = _gravity ? new float[items.Length] : [];
+        _gramU = new PaddedRows(_gravity ? _stride : 0, _d, _stride);
+        _gramV = new PaddedRows(_gravity ? _stride : 0, _d, _stride);
+        _gravityU = _gravity ? new float[_n * _stride] : [];
+        _gravityV = _gravity ? new float[_m * _stride] : [];
         _gramTasksPerMatrix = (dimensions + GramRowsPerTask - 1) / GramRowsPerTask;
 
         double n = _n, m = _m;
@@ -153,10 +151,10 @@ internal sealed class FullBatchTrainer : IBlockWork, IDisposable
         (_gradA, _gradBU, _gradBV, _gradC) = ((float)a, (float)bu, (float)bv, (float)c);
         (_stepA, _stepBU, _stepBV, _stepC) = ((float)(learningRate * a), (float)(learningRate * bu), (float)(learningRate * bv), (float)(learningRate * c));
 
-        int rowCost = _gravity ? (_d * _d) + (2 * _d) : 2 * _d;
+        int rowCost = _gravity ? (_stride * _stride) + (2 * _stride) : 2 * _stride;
         int perSlice = usersPerSlice > 0 ? usersPerSlice
-            : (long)_n * _d * sizeof(float) <= 2L * UserSliceBytes ? Math.Max(_n, 1)
-            : Math.Max(1, UserSliceBytes / (_d * sizeof(float)));
+            : (long)_n * _stride * sizeof(float) <= 2L * UserSliceBytes ? Math.Max(_n, 1)
+            : Math.Max(1, UserSliceBytes / (_stride * sizeof(float)));
         _userSlices = new int[((_n + perSlice - 1) / perSlice) + 1];
         for (int k = 1; k < _userSlices.Length; k++)
         {
@@ -169,24 +167,24 @@ internal sealed class FullBatchTrainer : IBlockWork, IDisposable
         }
 
         _itemCursor = _userSlices.Length > 2 ? new int[_m] : [];
-        _userBlocks = Partition(_userOffsets, _d, rowCost);
-        _itemBlocks = Partition(_itemOffsets, _d, rowCost);
-        _validationBlocks = _validationOffsets is null ? [0] : Partition(_validationOffsets, _d, _d);
+        _userBlocks = Partition(_userOffsets, _stride, rowCost);
+        _itemBlocks = Partition(_itemOffsets, _stride, rowCost);
+        _validationBlocks = _validationOffsets is null ? [0] : Partition(_validationOffsets, _stride, _stride);
         _userSse = new double[_userBlocks.Length - 1];
         _userNorms = new double[_userBlocks.Length - 1];
         _itemNorms = new double[_itemBlocks.Length - 1];
         _evaluationSse = new double[_userBlocks.Length - 1 + _validationBlocks.Length - 1];
 
-        _u = users;
-        _v = items;
-        _uNext = new float[users.Length];
-        _vNext = new float[items.Length];
+        _u = PaddedRows.FromCompact(users, _n, _d, _stride);
+        _v = PaddedRows.FromCompact(items, _m, _d, _stride);
+        _uNext = new PaddedRows(_n, _d, _stride);
+        _vNext = new PaddedRows(_m, _d, _stride);
 
         int workers = Math.Clamp(maxThreads, 1, Math.Max(1, Math.Max(_userBlocks.Length, _itemBlocks.Length) - 1));
         _scratch = new float[workers][];
         for (int w = 0; w < workers; w++)
         {
-            _scratch[w] = new float[2 * _d];
+            _scratch[w] = new float[2 * _stride];
         }
 
         _pool = new WorkerPool(workers);
@@ -200,20 +198,20 @@ internal sealed class FullBatchTrainer : IBlockWork, IDisposable
         Evaluate,
     }
 
-    /// <summary>The current user embeddings U (N·d, row-major): the trainer's own array when d needs no padding, else an unpadded copy.</summary>
-    public float[] Users => Unpad(_u, _n, _dimensions, _d);
+    /// <summary>A copy of the current user embeddings U (N·d, row-major).</summary>
+    public float[] Users => _u.ToCompactArray();
 
-    /// <summary>The current item embeddings V (M·d, row-major): the trainer's own array when d needs no padding, else an unpadded copy.</summary>
-    public float[] Items => Unpad(_v, _m, _dimensions, _d);
+    /// <summary>A copy of the current item embeddings V (M·d, row-major).</summary>
+    public float[] Items => _v.ToCompactArray();
 
     /// <summary>The number of workers, the calling thread included.</summary>
     public int WorkerCount => _pool.WorkerCount;
 
     /// <summary>UᵀU as of the last step (d×d, row-major); empty without gravity.</summary>
-    internal ReadOnlySpan<float> UserGram => _gravity ? Unpad(_gramU, _d, _dimensions, _d).AsSpan(0, _dimensions * _dimensions) : [];
+    internal ReadOnlySpan<float> UserGram => _gravity ? _gramU.ToCompactArray().AsSpan(0, _d * _d) : [];
 
     /// <summary>VᵀV as of the last step (d×d, row-major); empty without gravity.</summary>
-    internal ReadOnlySpan<float> ItemGram => _gravity ? Unpad(_gramV, _d, _dimensions, _d).AsSpan(0, _dimensions * _dimensions) : [];
+    internal ReadOnlySpan<float> ItemGram => _gravity ? _gramV.ToCompactArray().AsSpan(0, _d * _d) : [];
 
     /// <summary>One full-batch gradient step; returns the loss terms at the point the step was taken from.</summary>
     public FullBatchLosses Step()
@@ -232,8 +230,8 @@ internal sealed class FullBatchTrainer : IBlockWork, IDisposable
         try
         {
             FullBatchLosses losses = RunPasses();
-            Unpad(_uNext, _n, _dimensions, _d).CopyTo(userGradient);
-            Unpad(_vNext, _m, _dimensions, _d).CopyTo(itemGradient);
+            _uNext.CopyTo(userGradient);
+            _vNext.CopyTo(itemGradient);
             return losses;
         }
         finally
@@ -314,12 +312,13 @@ internal sealed class FullBatchTrainer : IBlockWork, IDisposable
         if (_gravity)
         {
             RunPhase(Phase.Gram);
-            FactorKernels.MirrorUpper(_gramU, _d);
-            FactorKernels.MirrorUpper(_gramV, _d);
+            Span<float> gramU = _gramU.Values, gramV = _gramV.Values;
+            FactorKernels.MirrorUpper(gramU, _stride);
+            FactorKernels.MirrorUpper(gramV, _stride);
             double sum = 0;
-            for (int k = 0; k < _gramU.Length; k++)
+            for (int k = 0; k < gramU.Length; k++)
             {
-                sum += (double)_gramU[k] * _gramV[k];
+                sum += (double)gramU[k] * gramV[k];
             }
 
             gravity = sum / ((double)_n * _m);
@@ -364,78 +363,24 @@ internal sealed class FullBatchTrainer : IBlockWork, IDisposable
     {
         bool users = task < _gramTasksPerMatrix;
         int a0 = (users ? task : task - _gramTasksPerMatrix) * GramRowsPerTask;
-        FactorKernels.GramRows(users ? _u : _v, users ? _n : _m, _d, a0, Math.Min(a0 + GramRowsPerTask, _dimensions), users ? _gramU : _gramV);
-    }
-
-    /// <summary>
-    /// The row stride the trainer computes with: d rounded up to whole 512-bit vectors (16 floats)
-    /// when those are accelerated and the padding adds at most an eighth, else to whole 256-bit
-    /// vectors (8 floats); d itself below 8 or without SIMD. The padding columns start at zero and
-    /// stay exactly zero (their data gradient Σ e·0, L2 term and gravity row are all 0), so the
-    /// result is that of the unpadded problem, while every row kernel runs on whole vectors: at
-    /// d = 30 a masked tail on rows 120 bytes apart, which straddle cache lines, cost more than the
-    /// two extra columns.
-    /// </summary>
-    internal static int PaddedDimensions(int d)
-    {
-        if (!Vector256.IsHardwareAccelerated || d < Vector256<float>.Count)
-        {
-            return d;
-        }
-
-        int wide = (d + 15) & ~15;
-        return Vector512.IsHardwareAccelerated && d >= 16 && (wide - d) * 8 <= d ? wide : (d + 7) & ~7;
-    }
-
-    /// <summary>Copies <paramref name="rows"/> rows of <paramref name="d"/> floats into rows of <paramref name="stride"/> (zero-filled); the array itself when they are equal.</summary>
-    private static float[] Pad(float[] values, int rows, int d, int stride)
-    {
-        if (stride == d)
-        {
-            return values;
-        }
-
-        var padded = new float[rows * stride];
-        for (int r = 0; r < rows; r++)
-        {
-            values.AsSpan(r * d, d).CopyTo(padded.AsSpan(r * stride, d));
-        }
-
-        return padded;
-    }
-
-    /// <summary>The first <paramref name="d"/> floats of each of <paramref name="rows"/> rows of <paramref name="stride"/>; the array itself when they are equal.</summary>
-    private static float[] Unpad(float[] values, int rows, int d, int stride)
-    {
-        if (stride == d)
-        {
-            return values;
-        }
-
-        var unpadded = new float[rows * d];
-        for (int r = 0; r < rows; r++)
-        {
-            values.AsSpan(r * stride, d).CopyTo(unpadded.AsSpan(r * d, d));
-        }
-
-        return unpadded;
+        FactorKernels.GramRows((users ? _u : _v).Values, users ? _n : _m, _stride, a0, Math.Min(a0 + GramRowsPerTask, _d), (users ? _gramU : _gramV).Values);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void UserBlock(int block, float[] scratch)
     {
-        int d = _d;
-        float[] u = _u, v = _v, next = _uNext, residuals = _residuals;
+        int stride = _stride;
+        float[] u = _u.Array, v = _v.Array, next = _uNext.Array, residuals = _residuals;
         int[] offsets = _userOffsets, items = _userItems;
         float[] values = _userValues;
-        Span<float> data = scratch.AsSpan(0, d);
-        ReadOnlySpan<float> gravity = scratch.AsSpan(d, d); // stays 0 without gravity
+        Span<float> data = scratch.AsSpan(0, stride);
+        ReadOnlySpan<float> gravity = scratch.AsSpan(stride, stride); // stays 0 without gravity
         ReadOnlySpan<float> gravityRows = _gravityU;
         int first = _userBlocks[block], end = _userBlocks[block + 1];
         if (_gravity)
         {
             // U_i·VᵀV for the block's rows, four rows at a time.
-            FactorKernels.MultiplyRows(u.AsSpan(first * d, (end - first) * d), end - first, d, _gramV, _gravityU.AsSpan(first * d, (end - first) * d));
+            FactorKernels.MultiplyRows(u.AsSpan(first * stride, (end - first) * stride), end - first, stride, _gramV.Array, _gravityU.AsSpan(first * stride, (end - first) * stride));
         }
 
         // The hot loop reads rows through unchecked references: every index comes from the
@@ -445,30 +390,30 @@ internal sealed class FullBatchTrainer : IBlockWork, IDisposable
         ref float valueRef = ref MemoryMarshal.GetArrayDataReference(values);
         ref float residualRef = ref MemoryMarshal.GetArrayDataReference(residuals);
         ref float dataRef = ref MemoryMarshal.GetReference(data);
-        bool grouped = Avx.IsSupported && d >= 8;
+        bool grouped = Avx.IsSupported && stride >= 8;
         double sse = 0, norms = 0;
         for (int r = first; r < end; r++)
         {
-            ReadOnlySpan<float> x = u.AsSpan(r * d, d);
+            ReadOnlySpan<float> x = u.AsSpan(r * stride, stride);
             ref float xRef = ref MemoryMarshal.GetReference(x);
             data.Clear();
             int p = offsets[r], pe = offsets[r + 1];
             for (; grouped && p <= pe - 4; p += 4)
             {
-                ref float y0 = ref Unsafe.Add(ref vBase, Unsafe.Add(ref itemRef, p) * d);
-                ref float y1 = ref Unsafe.Add(ref vBase, Unsafe.Add(ref itemRef, p + 1) * d);
-                ref float y2 = ref Unsafe.Add(ref vBase, Unsafe.Add(ref itemRef, p + 2) * d);
-                ref float y3 = ref Unsafe.Add(ref vBase, Unsafe.Add(ref itemRef, p + 3) * d);
-                Vector128<float> e = FactorKernels.Dot4(ref xRef, ref y0, ref y1, ref y2, ref y3, d) - Vector128.LoadUnsafe(ref valueRef, (nuint)p);
+                ref float y0 = ref Unsafe.Add(ref vBase, Unsafe.Add(ref itemRef, p) * stride);
+                ref float y1 = ref Unsafe.Add(ref vBase, Unsafe.Add(ref itemRef, p + 1) * stride);
+                ref float y2 = ref Unsafe.Add(ref vBase, Unsafe.Add(ref itemRef, p + 2) * stride);
+                ref float y3 = ref Unsafe.Add(ref vBase, Unsafe.Add(ref itemRef, p + 3) * stride);
+                Vector128<float> e = FactorKernels.Dot4(ref xRef, ref y0, ref y1, ref y2, ref y3, stride) - Vector128.LoadUnsafe(ref valueRef, (nuint)p);
                 e.StoreUnsafe(ref residualRef, (nuint)p);
                 float e0 = e.GetElement(0), e1 = e.GetElement(1), e2 = e.GetElement(2), e3 = e.GetElement(3);
                 sse += ((double)e0 * e0) + ((double)e1 * e1) + ((double)e2 * e2) + ((double)e3 * e3);
-                FactorKernels.MultiplyAdd4(e0, ref y0, e1, ref y1, e2, ref y2, e3, ref y3, ref dataRef, d);
+                FactorKernels.MultiplyAdd4(e0, ref y0, e1, ref y1, e2, ref y2, e3, ref y3, ref dataRef, stride);
             }
 
             for (; p < pe; p++)
             {
-                ReadOnlySpan<float> y = v.AsSpan(items[p] * d, d);
+                ReadOnlySpan<float> y = v.AsSpan(items[p] * stride, stride);
                 float e = FactorKernels.Dot(x, y) - values[p];
                 residuals[p] = e;
                 sse += (double)e * e;
@@ -478,16 +423,16 @@ internal sealed class FullBatchTrainer : IBlockWork, IDisposable
             norms += FactorKernels.Dot(x, x);
             if (_gravity)
             {
-                gravity = gravityRows.Slice(r * d, d);
+                gravity = gravityRows.Slice(r * stride, stride);
             }
 
             if (_gradientOnly)
             {
-                FactorKernels.Gradient(x, data, gravity, _gradA, _gradBU, _gradC, next.AsSpan(r * d, d));
+                FactorKernels.Gradient(x, data, gravity, _gradA, _gradBU, _gradC, next.AsSpan(r * stride, stride));
             }
             else
             {
-                FactorKernels.Step(x, data, gravity, _stepA, _stepBU, _stepC, next.AsSpan(r * d, d));
+                FactorKernels.Step(x, data, gravity, _stepA, _stepBU, _stepC, next.AsSpan(r * stride, stride));
             }
         }
 
@@ -504,20 +449,20 @@ internal sealed class FullBatchTrainer : IBlockWork, IDisposable
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void ItemBlock(int block, float[] scratch)
     {
-        int d = _d;
-        float[] u = _u, v = _v, next = _vNext, residuals = _residuals;
+        int stride = _stride;
+        float[] u = _u.Array, v = _v.Array, next = _vNext.Array, residuals = _residuals;
         int[] offsets = _itemOffsets, users = _itemUsers, link = _itemToUser;
         int slices = _userSlices.Length - 1, slice = _userSlice;
         bool sliced = slices > 1, firstSlice = slice == 0, lastSlice = slice == slices - 1;
         int userEnd = _userSlices[slice + 1];
-        Span<float> scratchData = scratch.AsSpan(0, d);
-        ReadOnlySpan<float> gravity = scratch.AsSpan(d, d); // stays 0 without gravity
+        Span<float> scratchData = scratch.AsSpan(0, stride);
+        ReadOnlySpan<float> gravity = scratch.AsSpan(stride, stride); // stays 0 without gravity
         ReadOnlySpan<float> gravityRows = _gravityV;
         int first = _itemBlocks[block], end = _itemBlocks[block + 1];
         if (_gravity && lastSlice)
         {
             // V_j·UᵀU for the block's rows, four rows at a time.
-            FactorKernels.MultiplyRows(v.AsSpan(first * d, (end - first) * d), end - first, d, _gramU, _gravityV.AsSpan(first * d, (end - first) * d));
+            FactorKernels.MultiplyRows(v.AsSpan(first * stride, (end - first) * stride), end - first, stride, _gramU.Array, _gravityV.AsSpan(first * stride, (end - first) * stride));
         }
 
         // Unchecked references, as in UserBlock: user indices and link positions are valid by construction.
@@ -525,11 +470,11 @@ internal sealed class FullBatchTrainer : IBlockWork, IDisposable
         ref int userRef = ref MemoryMarshal.GetArrayDataReference(users);
         ref int linkRef = ref MemoryMarshal.GetArrayDataReference(link);
         ref float residualRef = ref MemoryMarshal.GetArrayDataReference(residuals);
-        bool grouped = Vector256.IsHardwareAccelerated && d >= 8;
+        bool grouped = Vector256.IsHardwareAccelerated && stride >= 8;
         double norms = 0;
         for (int r = first; r < end; r++)
         {
-            Span<float> data = sliced ? next.AsSpan(r * d, d) : scratchData;
+            Span<float> data = sliced ? next.AsSpan(r * stride, stride) : scratchData;
             int q, qe;
             if (sliced)
             {
@@ -558,17 +503,17 @@ internal sealed class FullBatchTrainer : IBlockWork, IDisposable
             for (; grouped && q <= qe - 4; q += 4)
             {
                 FactorKernels.MultiplyAdd4(
-                    Unsafe.Add(ref residualRef, Unsafe.Add(ref linkRef, q)), ref Unsafe.Add(ref uBase, Unsafe.Add(ref userRef, q) * d),
-                    Unsafe.Add(ref residualRef, Unsafe.Add(ref linkRef, q + 1)), ref Unsafe.Add(ref uBase, Unsafe.Add(ref userRef, q + 1) * d),
-                    Unsafe.Add(ref residualRef, Unsafe.Add(ref linkRef, q + 2)), ref Unsafe.Add(ref uBase, Unsafe.Add(ref userRef, q + 2) * d),
-                    Unsafe.Add(ref residualRef, Unsafe.Add(ref linkRef, q + 3)), ref Unsafe.Add(ref uBase, Unsafe.Add(ref userRef, q + 3) * d),
+                    Unsafe.Add(ref residualRef, Unsafe.Add(ref linkRef, q)), ref Unsafe.Add(ref uBase, Unsafe.Add(ref userRef, q) * stride),
+                    Unsafe.Add(ref residualRef, Unsafe.Add(ref linkRef, q + 1)), ref Unsafe.Add(ref uBase, Unsafe.Add(ref userRef, q + 1) * stride),
+                    Unsafe.Add(ref residualRef, Unsafe.Add(ref linkRef, q + 2)), ref Unsafe.Add(ref uBase, Unsafe.Add(ref userRef, q + 2) * stride),
+                    Unsafe.Add(ref residualRef, Unsafe.Add(ref linkRef, q + 3)), ref Unsafe.Add(ref uBase, Unsafe.Add(ref userRef, q + 3) * stride),
                     ref dataRef,
-                    d);
+                    stride);
             }
 
             for (; q < qe; q++)
             {
-                FactorKernels.MultiplyAdd(residuals[link[q]], u.AsSpan(users[q] * d, d), data);
+                FactorKernels.MultiplyAdd(residuals[link[q]], u.AsSpan(users[q] * stride, stride), data);
             }
 
             if (!lastSlice)
@@ -582,20 +527,20 @@ internal sealed class FullBatchTrainer : IBlockWork, IDisposable
                 data.CopyTo(scratchData);
             }
 
-            ReadOnlySpan<float> x = v.AsSpan(r * d, d);
+            ReadOnlySpan<float> x = v.AsSpan(r * stride, stride);
             norms += FactorKernels.Dot(x, x);
             if (_gravity)
             {
-                gravity = gravityRows.Slice(r * d, d);
+                gravity = gravityRows.Slice(r * stride, stride);
             }
 
             if (_gradientOnly)
             {
-                FactorKernels.Gradient(x, scratchData, gravity, _gradA, _gradBV, _gradC, next.AsSpan(r * d, d));
+                FactorKernels.Gradient(x, scratchData, gravity, _gradA, _gradBV, _gradC, next.AsSpan(r * stride, stride));
             }
             else
             {
-                FactorKernels.Step(x, scratchData, gravity, _stepA, _stepBV, _stepC, next.AsSpan(r * d, d));
+                FactorKernels.Step(x, scratchData, gravity, _stepA, _stepBV, _stepC, next.AsSpan(r * stride, stride));
             }
         }
 
@@ -615,15 +560,15 @@ internal sealed class FullBatchTrainer : IBlockWork, IDisposable
         int[] offsets = train ? _userOffsets : _validationOffsets!;
         int[] items = train ? _userItems : _validationItems!;
         float[] values = train ? _userValues : _validationValues!;
-        int d = _d;
-        float[] u = _u, v = _v;
+        int stride = _stride;
+        float[] u = _u.Array, v = _v.Array;
         double sse = 0;
         for (int r = bounds[b], end = bounds[b + 1]; r < end; r++)
         {
-            ReadOnlySpan<float> x = u.AsSpan(r * d, d);
+            ReadOnlySpan<float> x = u.AsSpan(r * stride, stride);
             for (int p = offsets[r], pe = offsets[r + 1]; p < pe; p++)
             {
-                double e = FactorKernels.Dot(x, v.AsSpan(items[p] * d, d)) - values[p];
+                double e = FactorKernels.Dot(x, v.AsSpan(items[p] * stride, stride)) - values[p];
                 sse += e * e;
             }
         }

@@ -122,7 +122,7 @@ public sealed class BiasedSgdFactorizer : IMatrixFactorizer
         TrainingSetChecks.ThrowIfInvalid(train, validation);
 
         int d = Options.Dimensions;
-        long stride = BiasedSgdKernels.Stride(d); // the trainer pads rows and aligns the arrays (16 floats more)
+        long stride = PaddedRows.WholeVectors(d); // the trainer pads rows and aligns the arrays (16 floats more)
         if (((long)train.UserCount * stride) + 16 > Array.MaxLength || ((long)train.ItemCount * stride) + 16 > Array.MaxLength)
         {
             ThrowHelper.ArgumentOutOfRange(nameof(Options.Dimensions), d, string.Create(CultureInfo.InvariantCulture, $"small enough that {Math.Max(train.UserCount, train.ItemCount)}·d floats fit in one array"));

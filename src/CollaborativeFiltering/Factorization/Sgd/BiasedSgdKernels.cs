@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
+using CollaborativeFiltering.Internal;
 
 namespace CollaborativeFiltering.Factorization.Sgd;
 
@@ -11,7 +12,7 @@ namespace CollaborativeFiltering.Factorization.Sgd;
 /// the item row moves with the user row as it was before this rating); returns e.
 /// </summary>
 /// <remarks>
-/// <para>The trainer stores rows with a padded length, the <see cref="Stride"/>: d rounded up to the
+/// <para>The trainer stores rows with a padded length, the stride (<see cref="PaddedRows.WholeVectors"/>): d rounded up to the
 /// vector width, the padding zero. Zero lanes add nothing to the dot product and stay zero
 /// (c·0 + a·0), so no kernel needs a masked tail, and rows start on 64-byte boundaries.</para>
 /// <para>Kernels, by <see cref="KernelKind"/>: with 512-bit vectors and a stride of at most 128,
@@ -56,17 +57,11 @@ internal static class BiasedSgdKernels
         static abstract int Count { get; }
     }
 
-    /// <summary>The kernel family used on this machine for rows of <paramref name="stride"/> floats (a value from <see cref="Stride"/>).</summary>
+    /// <summary>The kernel family used on this machine for rows of <paramref name="stride"/> floats (a value of <see cref="PaddedRows.WholeVectors"/>).</summary>
     public static KernelKind KindFor(int stride) =>
         Vector512.IsHardwareAccelerated ? (stride <= 128 ? KernelKind.Fused512 : KernelKind.Loop512)
         : Vector256.IsHardwareAccelerated ? KernelKind.Loop256
         : KernelKind.Scalar;
-
-    /// <summary>The padded row length for dimension d on this machine: d rounded up to 16 with 512-bit vectors, to 8 with 256-bit ones, else d.</summary>
-    public static int Stride(int d) =>
-        Vector512.IsHardwareAccelerated ? (d + 15) & ~15
-        : Vector256.IsHardwareAccelerated ? (d + 7) & ~7
-        : d;
 
     /// <summary>The update through a chosen family (for the tests and benchmarks); the rows' length is the stride and must suit the family.</summary>
     public static float Update(KernelKind kind, Span<float> p, Span<float> q, float target, float learningRate, float shrink)

@@ -21,7 +21,7 @@ internal struct BiasedSgdEntry
 /// per rating.
 /// </summary>
 /// <remarks>
-/// <para>Storage. p and q live in pinned arrays with rows padded to <see cref="BiasedSgdKernels.Stride"/>
+/// <para>Storage. p and q live in pinned <see cref="PaddedRows"/> with rows padded to <see cref="PaddedRows.WholeVectors"/>
 /// floats (zero padding) and starting on 64-byte boundaries, so the row kernels need no masked tails
 /// and no load crosses a cache line; <see cref="CopyUsers"/> and <see cref="CopyItems"/> give the
 /// compact N×d and M×d matrices.</para>
@@ -70,10 +70,8 @@ internal sealed class BiasedSgdTrainer : IBlockWork, IDisposable
     private readonly int _count;
     private readonly float _mean;
 
-    private readonly float[] _uStore;
-    private readonly int _uStart;
-    private readonly float[] _vStore;
-    private readonly int _vStart;
+    private readonly PaddedRows _users;
+    private readonly PaddedRows _items;
     private readonly float[] _bu;
     private readonly float[] _bi;
     private readonly int[] _userCounts;
@@ -121,7 +119,7 @@ internal sealed class BiasedSgdTrainer : IBlockWork, IDisposable
         _validationRange = validationRange;
         Debug.Assert(train.Count > 0);
         _d = dimensions;
-        _stride = BiasedSgdKernels.Stride(dimensions);
+        _stride = PaddedRows.WholeVectors(dimensions);
         _kernel = BiasedSgdKernels.KindFor(_stride);
         _n = train.UserCount;
         _m = train.ItemCount;
@@ -160,8 +158,8 @@ internal sealed class BiasedSgdTrainer : IBlockWork, IDisposable
             _itemCounts[i] = itemOffsets[i + 1] - itemOffsets[i];
         }
 
-        (_uStore, _uStart) = Pad(users, _userCounts, _n, _d, _stride);
-        (_vStore, _vStart) = Pad(items, _itemCounts, _m, _d, _stride);
+        _users = Pad(users, _userCounts, _n, _d, _stride);
+        _items = Pad(items, _itemCounts, _m, _d, _stride);
         _bu = new float[_n];
         _bi = new float[_m];
 
@@ -300,26 +298,16 @@ internal sealed class BiasedSgdTrainer : IBlockWork, IDisposable
         && TensorPrimitivesExtensions.AllFinite(_bu) && TensorPrimitivesExtensions.AllFinite(_bi);
 
     /// <summary>p as a new compact N×d row-major array.</summary>
-    public float[] CopyUsers()
-    {
-        var users = new float[_n * _d];
-        Compact(UserRows, users);
-        return users;
-    }
+    public float[] CopyUsers() => _users.ToCompactArray();
 
     /// <summary>q as a new compact M×d row-major array.</summary>
-    public float[] CopyItems()
-    {
-        var items = new float[_m * _d];
-        Compact(ItemRows, items);
-        return items;
-    }
+    public float[] CopyItems() => _items.ToCompactArray();
 
     /// <summary>Copies p and q (compact) and b_u, b_i into the given arrays (N·d, M·d, N, M).</summary>
     public void CopyParametersTo(float[] users, float[] items, float[] userBiases, float[] itemBiases)
     {
-        Compact(UserRows, users);
-        Compact(ItemRows, items);
+        _users.CopyTo(users);
+        _items.CopyTo(items);
         _bu.CopyTo(userBiases, 0);
         _bi.CopyTo(itemBiases, 0);
     }
@@ -466,8 +454,8 @@ internal sealed class BiasedSgdTrainer : IBlockWork, IDisposable
 
         int stride = _stride;
         float mean = _mean, lr = _learningRate, shrink = _shrink, biasLr = _biasLearningRate, biasShrink = _biasShrink;
-        ref float u = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_uStore), _uStart);
-        ref float v = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_vStore), _vStart);
+        ref float u = ref _users.First;
+        ref float v = ref _items.First;
         ref float bu = ref MemoryMarshal.GetArrayDataReference(_bu);
         ref float bi = ref MemoryMarshal.GetArrayDataReference(_bi);
         double sse = 0;
@@ -617,40 +605,25 @@ internal sealed class BiasedSgdTrainer : IBlockWork, IDisposable
         return [.. bounds];
     }
 
-    /// <summary>
-    /// Copies compact rows into a new pinned array of padded rows starting on a 64-byte boundary;
-    /// rows without ratings and the padding are zero. Returns the array and the index of row 0.
-    /// </summary>
-    private static unsafe (float[] Store, int Start) Pad(float[] compact, int[] counts, int rows, int d, int stride)
+    /// <summary>Pinned padded rows, row 0 on a 64-byte boundary, holding the compact rows; rows without ratings and the padding are zero.</summary>
+    private static PaddedRows Pad(float[] compact, int[] counts, int rows, int d, int stride)
     {
-        const int alignFloats = 64 / sizeof(float);
-        var store = GC.AllocateArray<float>((rows * stride) + alignFloats, pinned: true);
-        nint address = (nint)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(store));
-        int start = (int)((64 - (address & 63)) & 63) / sizeof(float);
+        var padded = new PaddedRows(rows, d, stride, aligned: true);
+        padded.CopyFrom(compact);
         for (int r = 0; r < rows; r++)
         {
-            if (counts[r] != 0)
+            if (counts[r] == 0)
             {
-                compact.AsSpan(r * d, d).CopyTo(store.AsSpan(start + (r * stride), d));
+                padded.Row(r).Clear();
             }
         }
 
-        return (store, start);
+        return padded;
     }
 
-    private ReadOnlySpan<float> UserRows => _uStore.AsSpan(_uStart, _n * _stride);
+    private ReadOnlySpan<float> UserRows => _users.Values;
 
-    private ReadOnlySpan<float> ItemRows => _vStore.AsSpan(_vStart, _m * _stride);
-
-    /// <summary>Copies padded rows into a compact row-major array.</summary>
-    private void Compact(ReadOnlySpan<float> padded, float[] destination)
-    {
-        int rows = destination.Length / _d;
-        for (int r = 0; r < rows; r++)
-        {
-            padded.Slice(r * _stride, _d).CopyTo(destination.AsSpan(r * _d, _d));
-        }
-    }
+    private ReadOnlySpan<float> ItemRows => _items.Values;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static ulong SplitMix64(ref ulong state)

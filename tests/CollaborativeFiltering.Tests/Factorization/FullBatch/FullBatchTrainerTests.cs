@@ -47,31 +47,6 @@ public sealed class FullBatchTrainerTests
         losses.ObservedMse.Should().BeApproximately(mse, 1e-5 * mse);
     }
 
-    [Theory]
-    [InlineData(1)]
-    [InlineData(7)]
-    [InlineData(8)]
-    [InlineData(10)]
-    [InlineData(30)]
-    [InlineData(50)]
-    [InlineData(64)]
-    [InlineData(100)]
-    public void PaddedDimensions_WholeVectorsAtLittleExtraCost(int d)
-    {
-        int padded = FullBatchTrainer.PaddedDimensions(d);
-
-        padded.Should().BeGreaterThanOrEqualTo(d);
-        if (d < 8)
-        {
-            padded.Should().Be(d, "below one 256-bit vector the scalar kernels run on the rows as they are");
-        }
-        else if (System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
-        {
-            (padded % 8).Should().Be(0);
-            (padded - d).Should().BeLessThanOrEqualTo(Math.Max(7, d / 8), "at most the rest of a 256-bit vector, or an eighth of d for 512-bit ones");
-        }
-    }
-
     [Fact]
     public void Step_PaddedRows_PaddingNeverLeaksIntoTheResult()
     {

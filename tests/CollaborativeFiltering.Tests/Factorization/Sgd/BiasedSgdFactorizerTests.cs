@@ -2,6 +2,7 @@ using System.Runtime.Intrinsics;
 using CollaborativeFiltering.Data;
 using CollaborativeFiltering.Factorization;
 using CollaborativeFiltering.Factorization.Sgd;
+using CollaborativeFiltering.Internal;
 using Microsoft.Extensions.Logging;
 
 namespace CollaborativeFiltering.Tests.Factorization;
@@ -75,7 +76,7 @@ public sealed partial class BiasedSgdFactorizerTests
     public void Kernel_EveryAvailablePath_MatchesScalarTwinOnPaddedRows(int d)
     {
         // Rows as the trainer stores them: d values, then zero padding up to the path's stride.
-        var paths = new List<(BiasedSgdKernels.KernelKind Kind, int Stride)> { (BiasedSgdKernels.KindFor(BiasedSgdKernels.Stride(d)), BiasedSgdKernels.Stride(d)) };
+        var paths = new List<(BiasedSgdKernels.KernelKind Kind, int Stride)> { (BiasedSgdKernels.KindFor(PaddedRows.WholeVectors(d)), PaddedRows.WholeVectors(d)) };
         if (Vector256.IsHardwareAccelerated)
         {
             paths.Add((BiasedSgdKernels.KernelKind.Loop256, (d + 7) & ~7));
