@@ -19,8 +19,8 @@ public class AlsBenchmarks
     private const int Dimensions = 64;
 
     private RatingsDataset _train = null!;
-    private AlsTrainer _trainer = null!;
-    private AlsImplicitTrainer _implicitTrainer = null!;
+    private AlsTraining _trainer = null!;
+    private ImplicitAlsTraining _implicitTrainer = null!;
     private double[] _system = [];
     private double[] _work = [];
     private double[] _rhs = [];

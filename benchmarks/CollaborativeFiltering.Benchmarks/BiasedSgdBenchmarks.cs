@@ -16,7 +16,7 @@ namespace CollaborativeFiltering.Benchmarks;
 public class BiasedSgdBenchmarks
 {
     private RatingsDataset _train = null!;
-    private BiasedSgdTrainer _trainer = null!;
+    private BiasedSgdTraining _trainer = null!;
 
     /// <summary>Threads used by the fit (results are identical for every value).</summary>
     [Params(1, 2)]

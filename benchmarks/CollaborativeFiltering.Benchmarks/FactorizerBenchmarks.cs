@@ -15,7 +15,7 @@ namespace CollaborativeFiltering.Benchmarks;
 [MemoryDiagnoser]
 public class FactorizerBenchmarks
 {
-    private FullBatchTrainer? _trainer;
+    private FullBatchTraining? _trainer;
 
     /// <summary>Model, ratings and dimension.</summary>
     [ParamsSource(nameof(Cases))]

@@ -17,7 +17,7 @@ namespace CollaborativeFiltering.Benchmarks;
 public class SoftmaxBenchmarks
 {
     private RatingsDataset? _train;
-    private SoftmaxTrainer? _trainer;
+    private SoftmaxTraining? _trainer;
 
     /// <summary>The options benchmarked: the defaults, on 2 threads.</summary>
     public static SoftmaxOptions Options => new() { MaxDegreeOfParallelism = 2 };
@@ -27,7 +27,7 @@ public class SoftmaxBenchmarks
     {
         _train = SyntheticDataset.Generate(new SyntheticOptions { Seed = 1 }).Dataset;
         SoftmaxOptions options = Options;
-        _trainer = new SoftmaxTrainer(_train, null, options, SoftmaxFeatures.Create(_train.Catalog, options.YearBucketWidth));
+        _trainer = new SoftmaxTraining(_train, null, options, SoftmaxFeatures.Create(_train.Catalog, options.YearBucketWidth));
         for (int i = 0; i < 20; i++)
         {
             _trainer.Step();
@@ -43,5 +43,5 @@ public class SoftmaxBenchmarks
 
     /// <summary>A whole fit: 3,000 steps of batch 200, no validation.</summary>
     [Benchmark]
-    public int Fit3000() => new SoftmaxRecommender(Options).Fit(_train!).Dimensions;
+    public int Fit3000() => new SoftmaxTrainer(Options).Fit(_train!).Dimensions;
 }

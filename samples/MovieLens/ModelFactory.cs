@@ -65,11 +65,11 @@ internal static class ModelFactory
     }
 
     /// <summary>The softmax network: the course's architecture (the library's defaults) unless a flag overrides it; with --quick, a twentieth of the steps.</summary>
-    public static SoftmaxRecommender CreateSoftmax(ModelSettings flags, bool quick, int seed)
+    public static SoftmaxTrainer CreateSoftmax(ModelSettings flags, bool quick, int seed)
     {
         var defaults = new SoftmaxOptions();
         int iterations = flags.Iterations ?? Iterations(defaults.Iterations, quick);
-        return new SoftmaxRecommender(defaults with
+        return new SoftmaxTrainer(defaults with
         {
             Dimensions = flags.Dimensions ?? defaults.Dimensions,
             HiddenLayerSizes = flags.HiddenLayerSizes ?? defaults.HiddenLayerSizes,

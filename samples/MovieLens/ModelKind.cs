@@ -22,7 +22,7 @@ internal enum ModelKind
     /// <summary>ImplicitAlsFactorizer: Hu–Koren–Volinsky ALS on the ratings as implicit feedback; it ranks, it does not predict ratings.</summary>
     ImplicitAls,
 
-    /// <summary>SoftmaxRecommender: the course's softmax deep network over the bag of rated movies; it ranks, it does not predict ratings.</summary>
+    /// <summary>SoftmaxTrainer: the course's softmax deep network over the bag of rated movies; it ranks, it does not predict ratings.</summary>
     Softmax,
 }
 

@@ -33,7 +33,7 @@ internal static class Training
     /// Trains the softmax network on which movies each user rated (not the values), reporting its cross-entropy and recall@10 on the test ratings.
     /// Its scores are logits, not ratings, so it has no rating errors.
     /// </summary>
-    public static TrainedModel FitSoftmax(IAnsiConsole console, string name, SoftmaxRecommender recommender, DatasetSplit split, CancellationToken cancellationToken)
+    public static TrainedModel FitSoftmax(IAnsiConsole console, string name, SoftmaxTrainer recommender, DatasetSplit split, CancellationToken cancellationToken)
     {
         var history = new List<SoftmaxTrainingProgress>();
         var (model, elapsed) = WithProgressBar(console, name, task => recommender.Fit(split.Train, split.Test, new SoftmaxReport(task, name, history), cancellationToken));

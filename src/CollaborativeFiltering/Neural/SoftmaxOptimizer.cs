@@ -1,6 +1,6 @@
 namespace CollaborativeFiltering.Neural;
 
-/// <summary>How <see cref="SoftmaxRecommender"/> turns each mini-batch gradient into a parameter step.</summary>
+/// <summary>How <see cref="SoftmaxTrainer"/> turns each mini-batch gradient into a parameter step.</summary>
 public enum SoftmaxOptimizer
 {
     /// <summary>

@@ -4,7 +4,7 @@ using CollaborativeFiltering.Internal;
 namespace CollaborativeFiltering.Neural;
 
 /// <summary>
-/// Options of <see cref="SoftmaxRecommender"/>, the softmax deep-network recommender of the Google
+/// Options of <see cref="SoftmaxTrainer"/>, the softmax deep-network recommender of the Google
 /// recommendation course: a user's rated movies (and optionally their genres and release years) are
 /// embedded, averaged, passed through ReLU layers to a query of dimension <see cref="Dimensions"/>,
 /// and every item is scored by the dot product of that query with its output embedding; a softmax

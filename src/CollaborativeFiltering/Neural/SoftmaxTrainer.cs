@@ -34,7 +34,7 @@ namespace CollaborativeFiltering.Neural;
 /// thread, and every gradient is summed over the batch in a fixed order by one task.</para>
 /// <para>Each fit owns its state, so one recommender can fit several datasets, also concurrently.</para>
 /// </remarks>
-public sealed class SoftmaxRecommender
+public sealed class SoftmaxTrainer
 {
     private readonly ILogger _logger;
 
@@ -42,7 +42,7 @@ public sealed class SoftmaxRecommender
     /// <param name="options">The options, or <see langword="null"/> for the course's defaults.</param>
     /// <param name="logger">Receives start, progress (debug), completion, cancellation and divergence messages (event ids 5000–5005); <see langword="null"/> for none.</param>
     /// <exception cref="ArgumentOutOfRangeException">An option is out of range; the exception's parameter name is the option's.</exception>
-    public SoftmaxRecommender(SoftmaxOptions? options = null, ILogger? logger = null)
+    public SoftmaxTrainer(SoftmaxOptions? options = null, ILogger? logger = null)
     {
         Options = options ?? new SoftmaxOptions();
         Options.Validate();
@@ -78,7 +78,7 @@ public sealed class SoftmaxRecommender
         SoftmaxFeatures features = CheckArguments(train, validation, Options);
         cancellationToken.ThrowIfCancellationRequested();
         SoftmaxOptions options = Options;
-        using var trainer = new SoftmaxTrainer(train, validation, options, features);
+        using var trainer = new SoftmaxTraining(train, validation, options, features);
         double learningRate = options.EffectiveLearningRate;
         if (_logger.IsEnabled(LogLevel.Information))
         {

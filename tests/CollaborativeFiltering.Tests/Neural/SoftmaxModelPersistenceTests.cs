@@ -46,7 +46,7 @@ public sealed class SoftmaxModelPersistenceTests : IDisposable
     public void SaveLoad_LinearModelWithoutFeaturesOrBiases_RoundTrips()
     {
         RatingsDataset train = SoftmaxTestData.TinyRatings();
-        SoftmaxModel model = new SoftmaxRecommender(new SoftmaxOptions { Dimensions = 3, HiddenLayerSizes = [], ItemEmbeddingDimensions = 2, BatchSize = 4, Iterations = 3 }).Fit(train);
+        SoftmaxModel model = new SoftmaxTrainer(new SoftmaxOptions { Dimensions = 3, HiddenLayerSizes = [], ItemEmbeddingDimensions = 2, BatchSize = 4, Iterations = 3 }).Fit(train);
 
         AssertSame(SoftmaxModel.Load(new MemoryStream(ToBytes(model))), model);
     }
@@ -126,7 +126,7 @@ public sealed class SoftmaxModelPersistenceTests : IDisposable
         Directory.GetFiles(_directory).Select(Path.GetFileName).Should().Equal("model.cfs");
     }
 
-    private static SoftmaxModel TinyModel() => new SoftmaxRecommender(new SoftmaxOptions
+    private static SoftmaxModel TinyModel() => new SoftmaxTrainer(new SoftmaxOptions
     {
         Dimensions = 3,
         HiddenLayerSizes = [4, 2],
@@ -148,7 +148,7 @@ public sealed class SoftmaxModelPersistenceTests : IDisposable
 
     private static void AssertSame(SoftmaxModel loaded, SoftmaxModel model)
     {
-        SoftmaxRecommenderTests.AssertBitIdentical(loaded, model);
+        SoftmaxTrainerTests.AssertBitIdentical(loaded, model);
         loaded.Options.Should().BeEquivalentTo(model.Options);
         loaded.Catalog.Users.Ids.Should().Equal(model.Catalog.Users.Ids);
         loaded.Catalog.Items.Ids.Should().Equal(model.Catalog.Items.Ids);

@@ -77,7 +77,7 @@ public sealed class SoftmaxOptionsTests
     [MemberData(nameof(InvalidOptions))]
     public void Recommender_InvalidOption_ThrowsNamingIt(string option, SoftmaxOptions options)
     {
-        var act = () => new SoftmaxRecommender(options);
+        var act = () => new SoftmaxTrainer(options);
 
         act.Should().Throw<ArgumentOutOfRangeException>().Which.ParamName.Should().Be(option);
     }
@@ -85,7 +85,7 @@ public sealed class SoftmaxOptionsTests
     [Fact]
     public void Recommender_HiddenLayerOutOfRange_MessageNamesTheLayer()
     {
-        var act = () => new SoftmaxRecommender(new SoftmaxOptions { HiddenLayerSizes = [35, 16, -3] });
+        var act = () => new SoftmaxTrainer(new SoftmaxOptions { HiddenLayerSizes = [35, 16, -3] });
 
         act.Should().Throw<ArgumentOutOfRangeException>().WithMessage("*layer 2 has -3*");
     }

@@ -18,7 +18,7 @@ public sealed class SoftmaxQualityTests
         SyntheticData data = SyntheticDataset.Generate(new SyntheticOptions { TasteExposure = 2 });
         DatasetSplit split = DatasetSplitter.PerUserHoldout(data.Dataset, 0.2, seed: 1);
         var options = new SoftmaxOptions { MaxDegreeOfParallelism = 2 };
-        return (split, new SoftmaxRecommender(options).Fit(split.Train));
+        return (split, new SoftmaxTrainer(options).Fit(split.Train));
     });
 
     [Fact]

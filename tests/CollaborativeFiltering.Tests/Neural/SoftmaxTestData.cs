@@ -74,7 +74,7 @@ internal static class SoftmaxTestData
     private static readonly Lazy<DatasetSplit> SmallSplitData = new(() => DatasetSplitter.PerUserHoldout(Small(), 0.2, seed: 3));
 
     private static readonly Lazy<SoftmaxModel> SmallModelData = new(() =>
-        new SoftmaxRecommender(FastOptions() with { UseGenres = true, UseReleaseYears = true, UseItemBiases = true }).Fit(SmallSplit().Train));
+        new SoftmaxTrainer(FastOptions() with { UseGenres = true, UseReleaseYears = true, UseItemBiases = true }).Fit(SmallSplit().Train));
 
     /// <summary>Records every log entry with its event id.</summary>
     internal sealed class ListLogger : ILogger

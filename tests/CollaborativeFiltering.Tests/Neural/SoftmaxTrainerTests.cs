@@ -5,14 +5,14 @@ using Microsoft.Extensions.Logging;
 
 namespace CollaborativeFiltering.Tests.Neural;
 
-public sealed class SoftmaxRecommenderTests
+public sealed class SoftmaxTrainerTests
 {
     // ------------------------------------------------------------------ arguments
 
     [Fact]
     public void Fit_NullTrain_Throws()
     {
-        var act = () => new SoftmaxRecommender(SoftmaxTestData.FastOptions()).Fit(null!);
+        var act = () => new SoftmaxTrainer(SoftmaxTestData.FastOptions()).Fit(null!);
 
         act.Should().Throw<ArgumentNullException>().Which.ParamName.Should().Be("train");
     }
@@ -20,7 +20,7 @@ public sealed class SoftmaxRecommenderTests
     [Fact]
     public void Fit_EmptyTrain_ThrowsNamingIt()
     {
-        var act = () => new SoftmaxRecommender(SoftmaxTestData.FastOptions()).Fit(RatingsDataset.Empty(Catalog.Sequential(3, 3)));
+        var act = () => new SoftmaxTrainer(SoftmaxTestData.FastOptions()).Fit(RatingsDataset.Empty(Catalog.Sequential(3, 3)));
 
         act.Should().Throw<ArgumentException>().Which.ParamName.Should().Be("train");
     }
@@ -31,7 +31,7 @@ public sealed class SoftmaxRecommenderTests
         RatingsDataset train = SoftmaxTestData.TinyRatings();
         RatingsDataset other = new RatingsDatasetBuilder().Add("x", "y", 3).Build();
 
-        var act = () => new SoftmaxRecommender(SoftmaxTestData.FastOptions()).Fit(train, other);
+        var act = () => new SoftmaxTrainer(SoftmaxTestData.FastOptions()).Fit(train, other);
 
         act.Should().Throw<ArgumentException>().Which.ParamName.Should().Be("validation");
     }
@@ -43,7 +43,7 @@ public sealed class SoftmaxRecommenderTests
     {
         RatingsDataset train = new RatingsDatasetBuilder().Add("u1", "i1", 4).Add("u1", "i2", 3).Build();
 
-        var act = () => new SoftmaxRecommender(SoftmaxTestData.FastOptions() with { UseGenres = genres, UseReleaseYears = years }).Fit(train);
+        var act = () => new SoftmaxTrainer(SoftmaxTestData.FastOptions() with { UseGenres = genres, UseReleaseYears = years }).Fit(train);
 
         act.Should().Throw<ArgumentException>().WithMessage($"*{option}*").Which.ParamName.Should().Be("train");
     }
@@ -51,7 +51,7 @@ public sealed class SoftmaxRecommenderTests
     [Fact]
     public void Fit_CancelledBeforehand_Throws()
     {
-        var act = () => new SoftmaxRecommender(SoftmaxTestData.FastOptions()).Fit(SoftmaxTestData.TinyRatings(), cancellationToken: new CancellationToken(true));
+        var act = () => new SoftmaxTrainer(SoftmaxTestData.FastOptions()).Fit(SoftmaxTestData.TinyRatings(), cancellationToken: new CancellationToken(true));
 
         act.Should().Throw<OperationCanceledException>();
     }
@@ -64,8 +64,8 @@ public sealed class SoftmaxRecommenderTests
         SoftmaxOptions options = SoftmaxTestData.FastOptions() with { UseGenres = true, UseReleaseYears = true, UseItemBiases = true, Iterations = 15 };
         RatingsDataset train = SoftmaxTestData.SmallSplit().Train;
 
-        SoftmaxModel first = new SoftmaxRecommender(options).Fit(train);
-        SoftmaxModel second = new SoftmaxRecommender(options).Fit(train);
+        SoftmaxModel first = new SoftmaxTrainer(options).Fit(train);
+        SoftmaxModel second = new SoftmaxTrainer(options).Fit(train);
 
         AssertBitIdentical(first, second);
     }
@@ -76,8 +76,8 @@ public sealed class SoftmaxRecommenderTests
         SoftmaxOptions options = SoftmaxTestData.FastOptions() with { UseItemBiases = true, Iterations = 15, BatchSize = 30 };
         RatingsDataset train = SoftmaxTestData.SmallSplit().Train;
 
-        SoftmaxModel one = new SoftmaxRecommender(options with { MaxDegreeOfParallelism = 1 }).Fit(train);
-        SoftmaxModel three = new SoftmaxRecommender(options with { MaxDegreeOfParallelism = 3 }).Fit(train);
+        SoftmaxModel one = new SoftmaxTrainer(options with { MaxDegreeOfParallelism = 1 }).Fit(train);
+        SoftmaxModel three = new SoftmaxTrainer(options with { MaxDegreeOfParallelism = 3 }).Fit(train);
 
         AssertBitIdentical(one, three);
     }
@@ -88,8 +88,8 @@ public sealed class SoftmaxRecommenderTests
         SoftmaxOptions options = SoftmaxTestData.FastOptions() with { Iterations = 5 };
         RatingsDataset train = SoftmaxTestData.SmallSplit().Train;
 
-        SoftmaxModel a = new SoftmaxRecommender(options).Fit(train);
-        SoftmaxModel b = new SoftmaxRecommender(options with { Seed = 43 }).Fit(train);
+        SoftmaxModel a = new SoftmaxTrainer(options).Fit(train);
+        SoftmaxModel b = new SoftmaxTrainer(options with { Seed = 43 }).Fit(train);
 
         a.ItemEmbeddings.SequenceEqual(b.ItemEmbeddings).Should().BeFalse();
     }
@@ -102,7 +102,7 @@ public sealed class SoftmaxRecommenderTests
         DatasetSplit split = SoftmaxTestData.SmallSplit();
         var progress = new SoftmaxTestData.ListProgress();
 
-        SoftmaxModel model = new SoftmaxRecommender(SoftmaxTestData.FastOptions() with { Iterations = 25 }).Fit(split.Train, split.Test, progress);
+        SoftmaxModel model = new SoftmaxTrainer(SoftmaxTestData.FastOptions() with { Iterations = 25 }).Fit(split.Train, split.Test, progress);
 
         progress.Reports.Select(r => r.Iteration).Should().Equal(10, 20, 25);
         progress.Reports.Should().OnlyContain(r => r.TotalIterations == 25 && r.ValidationLoss > 0 && r.ValidationRecallAt10 >= 0 && r.TrainLoss > 0);
@@ -118,7 +118,7 @@ public sealed class SoftmaxRecommenderTests
     {
         var progress = new SoftmaxTestData.ListProgress();
 
-        new SoftmaxRecommender(SoftmaxTestData.FastOptions() with { Iterations = 10, ReportInterval = 4 }).Fit(SoftmaxTestData.TinyRatings(), progress: progress);
+        new SoftmaxTrainer(SoftmaxTestData.FastOptions() with { Iterations = 10, ReportInterval = 4 }).Fit(SoftmaxTestData.TinyRatings(), progress: progress);
 
         progress.Reports.Select(r => r.Iteration).Should().Equal(4, 8, 10);
         progress.Reports.Should().OnlyContain(r => r.ValidationLoss == null && r.ValidationRecallAt10 == null && double.IsFinite(r.TrainLoss));
@@ -130,7 +130,7 @@ public sealed class SoftmaxRecommenderTests
         var logger = new SoftmaxTestData.ListLogger();
         DatasetSplit split = SoftmaxTestData.SmallSplit();
 
-        new SoftmaxRecommender(SoftmaxTestData.FastOptions() with { Iterations = 10, ReportInterval = 5 }, logger).Fit(split.Train, split.Test);
+        new SoftmaxTrainer(SoftmaxTestData.FastOptions() with { Iterations = 10, ReportInterval = 5 }, logger).Fit(split.Train, split.Test);
 
         logger.Entries.Select(e => e.Id).Should().Equal(5000, 5002, 5002, 5003);
         logger.Entries[0].Level.Should().Be(LogLevel.Information);
@@ -145,7 +145,7 @@ public sealed class SoftmaxRecommenderTests
         var logger = new SoftmaxTestData.ListLogger();
         var options = SoftmaxTestData.FastOptions() with { Optimizer = SoftmaxOptimizer.Adagrad, LearningRate = 1e30, Iterations = 50 };
 
-        var act = () => new SoftmaxRecommender(options, logger).Fit(SoftmaxTestData.SmallSplit().Train);
+        var act = () => new SoftmaxTrainer(options, logger).Fit(SoftmaxTestData.SmallSplit().Train);
 
         TrainingDivergedException e = act.Should().Throw<TrainingDivergedException>().Which;
         e.Iteration.Should().BeInRange(1, 50);
@@ -166,7 +166,7 @@ public sealed class SoftmaxRecommenderTests
             }
         });
 
-        var act = () => new SoftmaxRecommender(SoftmaxTestData.FastOptions() with { ReportInterval = 1 }, logger).Fit(SoftmaxTestData.TinyRatings(), null, progress, cts.Token);
+        var act = () => new SoftmaxTrainer(SoftmaxTestData.FastOptions() with { ReportInterval = 1 }, logger).Fit(SoftmaxTestData.TinyRatings(), null, progress, cts.Token);
 
         act.Should().Throw<OperationCanceledException>();
         progress.Reports.Select(r => r.Iteration).Should().Equal(1, 2, 3);

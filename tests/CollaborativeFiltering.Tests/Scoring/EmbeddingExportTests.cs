@@ -187,7 +187,7 @@ public sealed class EmbeddingExportTests : IDisposable
     public void WriteFactorsCsv_SoftmaxModel_UserFactorsAreTheQueriesItemFactorsTheOutputEmbeddings()
     {
         RatingsDataset train = SyntheticDataset.Generate(new SyntheticOptions { Users = 30, Items = 40, Ratings = 600, MinRatingsPerUser = 10 }).Dataset;
-        SoftmaxModel model = new SoftmaxRecommender(new SoftmaxOptions { Dimensions = 4, HiddenLayerSizes = [6], Iterations = 3, BatchSize = 10 }).Fit(train);
+        SoftmaxModel model = new SoftmaxTrainer(new SoftmaxOptions { Dimensions = 4, HiddenLayerSizes = [6], Iterations = 3, BatchSize = 10 }).Fit(train);
 
         string users = Capture(s => EmbeddingExport.WriteUserFactorsCsv(model, s));
         string items = Capture(s => EmbeddingExport.WriteItemFactorsCsv(model, s));

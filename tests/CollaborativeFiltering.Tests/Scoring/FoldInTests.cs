@@ -167,7 +167,7 @@ public class FoldInTests
     public void RecommendForNewUser_SoftmaxModel_UsesTheNetworksQueryNotTheRidgeFoldIn()
     {
         RatingsDataset train = SyntheticDataset.Generate(new SyntheticOptions { Users = 40, Items = 60, Ratings = 900, MinRatingsPerUser = 10 }).Dataset;
-        SoftmaxModel model = new SoftmaxRecommender(new SoftmaxOptions { Dimensions = 6, HiddenLayerSizes = [8], Iterations = 30, BatchSize = 20 }).Fit(train);
+        SoftmaxModel model = new SoftmaxTrainer(new SoftmaxOptions { Dimensions = 6, HiddenLayerSizes = [8], Iterations = 30, BatchSize = 20 }).Fit(train);
         int[] items = [3, 17, 41];
         KeyValuePair<string, float>[] byId = [.. items.Select(i => R(model.Catalog.Items[i], 4f))];
 

@@ -79,16 +79,16 @@ public sealed class AlsFactorizer : IMatrixFactorizer
         new SeededRandom(options.Seed, InitialisationStream).FillNormal(items, options.InitStdDev);
         cancellationToken.ThrowIfCancellationRequested();
         RatingRange? range = options.ClipPredictions ? train.ValueRange : null;
-        using var trainer = new AlsTrainer(train, validation, d, options.Regularization, options.UseBiases, options.ThreadCount, new float[n * d], items, new float[n], new float[m], range);
+        using var trainer = new AlsTraining(train, validation, d, options.Regularization, options.UseBiases, options.ThreadCount, new float[n * d], items, new float[n], new float[m], range);
         return Train(trainer, options, range, _logger, progress, cancellationToken);
     }
 
     /// <summary>Creates a trainer positioned at the given item factors and biases (taken over), for exactness tests and benchmarks.</summary>
-    internal AlsTrainer CreateTrainer(RatingsDataset train, float[] items, float[]? itemBiases = null, RatingsDataset? validation = null)
+    internal AlsTraining CreateTrainer(RatingsDataset train, float[] items, float[]? itemBiases = null, RatingsDataset? validation = null)
     {
         CheckArguments(train, validation, Options.Dimensions);
         int d = Options.Dimensions;
-        return new AlsTrainer(train, validation, d, Options.Regularization, Options.UseBiases, Options.ThreadCount,
+        return new AlsTraining(train, validation, d, Options.Regularization, Options.UseBiases, Options.ThreadCount,
             new float[train.UserCount * d], items, new float[train.UserCount], itemBiases ?? new float[train.ItemCount]);
     }
 
@@ -104,7 +104,7 @@ public sealed class AlsFactorizer : IMatrixFactorizer
         }
     }
 
-    private static FactorizationModel Train(AlsTrainer trainer, AlsOptions options, RatingRange? range, ILogger logger, IProgress<TrainingProgress>? progress, CancellationToken cancellationToken)
+    private static FactorizationModel Train(AlsTraining trainer, AlsOptions options, RatingRange? range, ILogger logger, IProgress<TrainingProgress>? progress, CancellationToken cancellationToken)
     {
         Log.AlsFitStarting(logger, trainer.Users.Length / options.Dimensions, trainer.Items.Length / options.Dimensions, trainer.TrainCount, options.Dimensions, options.Iterations, options.Regularization, options.UseBiases, trainer.WorkerCount);
         long started = Stopwatch.GetTimestamp();

@@ -23,7 +23,7 @@ internal readonly record struct AlsEvaluation(double SquaredError, double UserPe
 /// partial sums are per fixed block, added in block order, so results are bit-identical for any
 /// thread count. Allocates nothing per half-sweep.
 /// </summary>
-internal sealed class AlsTrainer : IBlockWork, IDisposable
+internal sealed class AlsTraining : IBlockWork, IDisposable
 {
     private readonly int _d;
     private readonly int _dp;
@@ -78,7 +78,7 @@ internal sealed class AlsTrainer : IBlockWork, IDisposable
     /// <param name="userBiases">b_u, N (zeros without biases).</param>
     /// <param name="itemBiases">b_i, M (zeros without biases).</param>
     /// <param name="validationRange">The range the validation predictions are clamped to (the model's prediction range), or <see langword="null"/>.</param>
-    public AlsTrainer(RatingsDataset train, RatingsDataset? validation, int dimensions, double lambda, bool biases, int maxThreads, float[] users, float[] items, float[] userBiases, float[] itemBiases, RatingRange? validationRange = null)
+    public AlsTraining(RatingsDataset train, RatingsDataset? validation, int dimensions, double lambda, bool biases, int maxThreads, float[] users, float[] items, float[] userBiases, float[] itemBiases, RatingRange? validationRange = null)
     {
         _validationRange = validationRange;
         Debug.Assert(train.Count > 0 && lambda > 0);

@@ -85,7 +85,7 @@ public sealed class ImplicitAlsFactorizer : IMatrixFactorizer
         random.FillNormal(users, options.InitStdDev);
         random.FillNormal(items, options.InitStdDev);
         cancellationToken.ThrowIfCancellationRequested();
-        using var trainer = new AlsImplicitTrainer(train, validation, d, options.Regularization, options.Alpha, options.ConjugateGradientSteps, options.ThreadCount, users, items);
+        using var trainer = new ImplicitAlsTraining(train, validation, d, options.Regularization, options.Alpha, options.ConjugateGradientSteps, options.ThreadCount, users, items);
         return Train(trainer, options, _logger, progress, cancellationToken);
     }
 
@@ -144,9 +144,9 @@ public sealed class ImplicitAlsFactorizer : IMatrixFactorizer
         var scratch = new AlsScratch(d, d, weighted: true);
         int dp = AlsGramKernel.RowStride(d);
         var gram = new double[dp * dp];
-        AlsImplicitTrainer.Gram(model.ItemEmbeddings, d, 0, m, scratch, gram);
+        ImplicitAlsTraining.Gram(model.ItemEmbeddings, d, 0, m, scratch, gram);
         var result = new float[d];
-        if (!AlsImplicitTrainer.SolveExact(items, values, model.ItemEmbeddings, d, gram, options.Regularization * items.Length, (float)options.Alpha, scratch, result))
+        if (!ImplicitAlsTraining.SolveExact(items, values, model.ItemEmbeddings, d, gram, options.Regularization * items.Length, (float)options.Alpha, scratch, result))
         {
             ThrowHelper.InvalidOperation("Fold-in produced a non-finite embedding (the item embeddings or values are too large for single precision).");
         }
@@ -155,11 +155,11 @@ public sealed class ImplicitAlsFactorizer : IMatrixFactorizer
     }
 
     /// <summary>Creates a trainer positioned at the given factors (taken over), for exactness tests and benchmarks.</summary>
-    internal AlsImplicitTrainer CreateTrainer(RatingsDataset train, float[] users, float[] items, RatingsDataset? validation = null)
+    internal ImplicitAlsTraining CreateTrainer(RatingsDataset train, float[] users, float[] items, RatingsDataset? validation = null)
     {
         AlsFactorizer.CheckArguments(train, validation, Options.Dimensions);
         CheckValues(train);
-        return new AlsImplicitTrainer(train, validation, Options.Dimensions, Options.Regularization, Options.Alpha, Options.ConjugateGradientSteps, Options.ThreadCount, users, items);
+        return new ImplicitAlsTraining(train, validation, Options.Dimensions, Options.Regularization, Options.Alpha, Options.ConjugateGradientSteps, Options.ThreadCount, users, items);
     }
 
     private static void CheckValues(RatingsDataset train)
@@ -176,7 +176,7 @@ public sealed class ImplicitAlsFactorizer : IMatrixFactorizer
         }
     }
 
-    private static FactorizationModel Train(AlsImplicitTrainer trainer, ImplicitAlsOptions options, ILogger logger, IProgress<TrainingProgress>? progress, CancellationToken cancellationToken)
+    private static FactorizationModel Train(ImplicitAlsTraining trainer, ImplicitAlsOptions options, ILogger logger, IProgress<TrainingProgress>? progress, CancellationToken cancellationToken)
     {
         int d = options.Dimensions;
         string solver = options.ConjugateGradientSteps == 0

@@ -30,7 +30,7 @@ internal readonly record struct AlsImplicitEvaluation(double DataLoss, double Us
 /// by one thread from data fixed during the half-sweep, so results are bit-identical for any thread
 /// count.
 /// </remarks>
-internal sealed class AlsImplicitTrainer : IBlockWork, IDisposable
+internal sealed class ImplicitAlsTraining : IBlockWork, IDisposable
 {
     private const int GramBlocks = 16;
     private const int MinGramBlockRows = 256;
@@ -92,7 +92,7 @@ internal sealed class AlsImplicitTrainer : IBlockWork, IDisposable
     /// <param name="maxThreads">The most workers.</param>
     /// <param name="users">X, N·d.</param>
     /// <param name="items">Y, M·d.</param>
-    public AlsImplicitTrainer(RatingsDataset train, RatingsDataset? validation, int dimensions, double lambda, double alpha, int cgSteps, int maxThreads, float[] users, float[] items)
+    public ImplicitAlsTraining(RatingsDataset train, RatingsDataset? validation, int dimensions, double lambda, double alpha, int cgSteps, int maxThreads, float[] users, float[] items)
     {
         Debug.Assert(train.Count > 0 && lambda > 0 && cgSteps >= 0);
         _d = dimensions;

@@ -52,7 +52,7 @@ internal static class FullBatchGradientDescent
         }
 
         cancellationToken.ThrowIfCancellationRequested();
-        using var trainer = new FullBatchTrainer(train, validation, d, settings.LearningRate, settings.RegularizationWeight, settings.GravityWeight, options.ThreadCount, users, items);
+        using var trainer = new FullBatchTraining(train, validation, d, settings.LearningRate, settings.RegularizationWeight, settings.GravityWeight, options.ThreadCount, users, items);
         Log.FullBatchFitStarting(logger, settings.Name, n, m, train.Count, d, options.Iterations, settings.LearningRate, settings.RegularizationWeight, settings.GravityWeight, trainer.WorkerCount);
 
         long started = Stopwatch.GetTimestamp();

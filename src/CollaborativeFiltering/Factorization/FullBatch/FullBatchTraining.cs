@@ -38,7 +38,7 @@ internal readonly record struct FullBatchLosses(double ObservedMse, double Regul
 /// entry is computed by one thread in a fixed order and loss partial sums are per block, added in
 /// block order, so the result is bit-identical for any number of threads.</para>
 /// </remarks>
-internal sealed class FullBatchTrainer : IBlockWork, IDisposable
+internal sealed class FullBatchTraining : IBlockWork, IDisposable
 {
     /// <summary>Work per block, in multiply-adds (about 10–20 µs).</summary>
     private const long BlockCost = 32_768;
@@ -114,7 +114,7 @@ internal sealed class FullBatchTrainer : IBlockWork, IDisposable
 
     /// <summary>Prepares a fit; takes ownership of <paramref name="users"/> (N·d) and <paramref name="items"/> (M·d) as the starting point.</summary>
     /// <remarks><paramref name="usersPerSlice"/> overrides the users per slice of the item pass (0: automatic, see <see cref="UserSliceBytes"/>); tests use it to run the sliced pass on small data.</remarks>
-    public FullBatchTrainer(RatingsDataset train, RatingsDataset? validation, int dimensions, double learningRate, double regularizationWeight, double gravityWeight, int maxThreads, float[] users, float[] items, int usersPerSlice = 0)
+    public FullBatchTraining(RatingsDataset train, RatingsDataset? validation, int dimensions, double learningRate, double regularizationWeight, double gravityWeight, int maxThreads, float[] users, float[] items, int usersPerSlice = 0)
     {
         Debug.Assert(train.Count > 0);
         _d = dimensions;

@@ -59,7 +59,7 @@ public sealed class GradientDescentFactorizer : IMatrixFactorizer
         FullBatchGradientDescent.Fit(Settings, _logger, train, validation, progress, cancellationToken, initialUsers, initialItems);
 
     /// <summary>A trainer positioned at the given embeddings (taken over, not copied), for gradient checks and benchmarks.</summary>
-    internal FullBatchTrainer CreateTrainer(RatingsDataset train, float[] users, float[] items, RatingsDataset? validation = null) =>
+    internal FullBatchTraining CreateTrainer(RatingsDataset train, float[] users, float[] items, RatingsDataset? validation = null) =>
         new(train, validation, Options.Dimensions, Options.LearningRate, 0, 0, Options.ThreadCount, users, items);
 
     private FullBatchSettings Settings => new(nameof(GradientDescentFactorizer), Options, Options.InitStdDev, Options.LearningRate, 0, 0);

@@ -59,7 +59,7 @@ public sealed class RegularizedFactorizer : IMatrixFactorizer
         FullBatchGradientDescent.Fit(Settings, _logger, train, validation, progress, cancellationToken, initialUsers, initialItems);
 
     /// <summary>A trainer positioned at the given embeddings (taken over, not copied), for gradient checks and benchmarks.</summary>
-    internal FullBatchTrainer CreateTrainer(RatingsDataset train, float[] users, float[] items, RatingsDataset? validation = null) =>
+    internal FullBatchTraining CreateTrainer(RatingsDataset train, float[] users, float[] items, RatingsDataset? validation = null) =>
         new(train, validation, Options.Dimensions, Options.LearningRate, Options.RegularizationWeight, Options.GravityWeight, Options.ThreadCount, users, items);
 
     private FullBatchSettings Settings => new(nameof(RegularizedFactorizer), Options, Options.InitStdDev, Options.LearningRate, Options.RegularizationWeight, Options.GravityWeight);

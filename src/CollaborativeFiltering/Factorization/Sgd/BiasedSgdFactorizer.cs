@@ -96,11 +96,11 @@ public sealed class BiasedSgdFactorizer : IMatrixFactorizer
     }
 
     /// <summary>A trainer positioned at the given factors (copied), for tests and benchmarks.</summary>
-    internal BiasedSgdTrainer CreateTrainer(RatingsDataset train, float[] users, float[] items, RatingsDataset? validation = null) =>
+    internal BiasedSgdTraining CreateTrainer(RatingsDataset train, float[] users, float[] items, RatingsDataset? validation = null) =>
         new(train, validation, Options.Dimensions, Options.Seed, Options.ThreadCount, users, items);
 
     /// <summary>A trainer positioned at the seeded initial factors, for tests and benchmarks.</summary>
-    internal BiasedSgdTrainer CreateTrainer(RatingsDataset train, RatingsDataset? validation = null)
+    internal BiasedSgdTraining CreateTrainer(RatingsDataset train, RatingsDataset? validation = null)
     {
         (float[] users, float[] items) = Initialise(train.UserCount, train.ItemCount, Options.Dimensions, Options.InitStdDev, Options.Seed);
         return CreateTrainer(train, users, items, validation);
@@ -135,7 +135,7 @@ public sealed class BiasedSgdFactorizer : IMatrixFactorizer
         BiasedSgdOptions options = Options;
         int d = options.Dimensions;
         RatingRange? range = options.ClipPredictions ? train.ValueRange : null;
-        using var trainer = new BiasedSgdTrainer(train, validation, d, options.Seed, options.ThreadCount, users, items, range);
+        using var trainer = new BiasedSgdTraining(train, validation, d, options.Seed, options.ThreadCount, users, items, range);
         double learningRate = options.LearningRate;
         double biasLearningRate = options.EffectiveBiasLearningRate;
         float lambda = (float)options.Regularization, biasLambda = (float)options.BiasRegularization;

@@ -40,7 +40,7 @@ internal struct BiasedSgdEntry
 /// the seed, a block's updates read and write only its own rows, and the loss is summed per block
 /// and added in block order, so the result is bit-identical for any number of threads.</para>
 /// </remarks>
-internal sealed class BiasedSgdTrainer : IBlockWork, IDisposable
+internal sealed class BiasedSgdTraining : IBlockWork, IDisposable
 {
     /// <summary>The smallest B.</summary>
     internal const int MinGridSize = 16;
@@ -114,7 +114,7 @@ internal sealed class BiasedSgdTrainer : IBlockWork, IDisposable
     private float _biasShrink;
 
     /// <summary>Prepares a fit from the starting factors <paramref name="users"/> (N·d) and <paramref name="items"/> (M·d), copied; rows without training ratings start (and stay) at zero.</summary>
-    public BiasedSgdTrainer(RatingsDataset train, RatingsDataset? validation, int dimensions, int seed, int maxThreads, float[] users, float[] items, RatingRange? validationRange = null)
+    public BiasedSgdTraining(RatingsDataset train, RatingsDataset? validation, int dimensions, int seed, int maxThreads, float[] users, float[] items, RatingRange? validationRange = null)
     {
         _validationRange = validationRange;
         Debug.Assert(train.Count > 0);

@@ -35,7 +35,7 @@ namespace CollaborativeFiltering.Neural.Training;
 /// batch loss is summed over examples in order, so a fit is bit-identical for a given seed whatever
 /// the number of threads.</para>
 /// </remarks>
-internal sealed class SoftmaxTrainer : IBlockWork, IDisposable
+internal sealed class SoftmaxTraining : IBlockWork, IDisposable
 {
     /// <summary>The recall cut-off of the validation report.</summary>
     public const int RecallCutoff = 10;
@@ -128,7 +128,7 @@ internal sealed class SoftmaxTrainer : IBlockWork, IDisposable
     /// <param name="options">Validated options.</param>
     /// <param name="features">The catalogue's item features.</param>
     /// <param name="captureGradients">Tests only: steps store the gradients (see <see cref="GetGradient"/>) instead of changing the parameters.</param>
-    public SoftmaxTrainer(RatingsDataset train, RatingsDataset? validation, SoftmaxOptions options, SoftmaxFeatures features, bool captureGradients = false)
+    public SoftmaxTraining(RatingsDataset train, RatingsDataset? validation, SoftmaxOptions options, SoftmaxFeatures features, bool captureGradients = false)
     {
         _options = options;
         _catalog = train.Catalog;

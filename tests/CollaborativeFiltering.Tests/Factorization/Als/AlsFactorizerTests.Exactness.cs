@@ -24,7 +24,7 @@ public sealed partial class AlsFactorizerTests
         float[] items = AlsTestData.RandomMatrix(train.ItemCount, d, 0.6, seed: 22);
         float[] itemBiases = useBiases ? AlsTestData.RandomMatrix(train.ItemCount, 1, 0.4, seed: 23) : new float[train.ItemCount];
         var factorizer = new AlsFactorizer(new AlsOptions { Dimensions = d, Regularization = lambda, UseBiases = useBiases, MaxDegreeOfParallelism = 2 });
-        using AlsTrainer trainer = factorizer.CreateTrainer(train, (float[])items.Clone(), (float[])itemBiases.Clone());
+        using AlsTraining trainer = factorizer.CreateTrainer(train, (float[])items.Clone(), (float[])itemBiases.Clone());
 
         trainer.SolveUsers(CancellationToken.None).Should().BeTrue();
 
@@ -74,7 +74,7 @@ public sealed partial class AlsFactorizerTests
         RatingsDataset train = AlsTestData.Random(150, 90, 0.15, seed: 31);
         const double lambda = 0.05;
         var options = new AlsOptions { Dimensions = 8, Regularization = lambda, MaxDegreeOfParallelism = 2 };
-        using AlsTrainer trainer = new AlsFactorizer(options).CreateTrainer(train, AlsTestData.RandomMatrix(90, 8, 0.3, seed: 32));
+        using AlsTraining trainer = new AlsFactorizer(options).CreateTrainer(train, AlsTestData.RandomMatrix(90, 8, 0.3, seed: 32));
         var objectives = new List<double> { Objective(trainer.Evaluate()) };
 
         for (int sweep = 0; sweep < 8; sweep++)
@@ -196,7 +196,7 @@ public sealed partial class AlsFactorizerTests
     public void SolveRow_AfterWarmUp_AllocatesNothing()
     {
         RatingsDataset train = AlsTestData.Random(20, 300, 0.7, seed: 3);
-        using AlsTrainer trainer = new AlsFactorizer(new AlsOptions { Dimensions = 16, MaxDegreeOfParallelism = 1 }).CreateTrainer(train, AlsTestData.RandomMatrix(300, 16, 0.3, 4));
+        using AlsTraining trainer = new AlsFactorizer(new AlsOptions { Dimensions = 16, MaxDegreeOfParallelism = 1 }).CreateTrainer(train, AlsTestData.RandomMatrix(300, 16, 0.3, 4));
         trainer.SolveRow(user: true, 0).Should().BeTrue();
         trainer.SolveRow(user: false, 0).Should().BeTrue();
 

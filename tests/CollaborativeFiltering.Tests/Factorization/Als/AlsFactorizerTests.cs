@@ -18,7 +18,7 @@ public sealed partial class AlsFactorizerTests
     public void SolveUsers_OneDimensionWithoutBiases_EqualsHandComputedRidge()
     {
         var factorizer = new AlsFactorizer(new AlsOptions { Dimensions = 1, Regularization = 0.5, UseBiases = false, MaxDegreeOfParallelism = 1 });
-        using AlsTrainer trainer = factorizer.CreateTrainer(AlsTestData.Tiny(), [1f, 2f, -1f, 0.5f]);
+        using AlsTraining trainer = factorizer.CreateTrainer(AlsTestData.Tiny(), [1f, 2f, -1f, 0.5f]);
 
         trainer.SolveUsers(CancellationToken.None).Should().BeTrue();
 
@@ -35,7 +35,7 @@ public sealed partial class AlsFactorizerTests
     public void SolveUsers_OneDimensionWithBiases_SolvesFactorAndBiasJointly()
     {
         var factorizer = new AlsFactorizer(new AlsOptions { Dimensions = 1, Regularization = 0.5, MaxDegreeOfParallelism = 1 });
-        using AlsTrainer trainer = factorizer.CreateTrainer(AlsTestData.Tiny(), [1f, 2f, -1f, 0.5f]);
+        using AlsTraining trainer = factorizer.CreateTrainer(AlsTestData.Tiny(), [1f, 2f, -1f, 0.5f]);
 
         trainer.SolveUsers(CancellationToken.None).Should().BeTrue();
 
@@ -216,7 +216,7 @@ public sealed partial class AlsFactorizerTests
     {
         RatingsDataset train = AlsTestData.Random(1000, 60, 0.12, seed: 8);
         var factorizer = new AlsFactorizer(new AlsOptions { Dimensions = 4, MaxDegreeOfParallelism = 1 });
-        using AlsTrainer trainer = factorizer.CreateTrainer(train, AlsTestData.RandomMatrix(60, 4, 0.5, 2));
+        using AlsTraining trainer = factorizer.CreateTrainer(train, AlsTestData.RandomMatrix(60, 4, 0.5, 2));
         using var cts = new CancellationTokenSource();
         trainer.BlockStarting = b =>
         {

@@ -22,7 +22,7 @@ public sealed partial class ImplicitAlsFactorizerTests
         RatingsDataset train = AlsTestData.Random(25, 300, 0.5, seed: 51);
         float[] y = AlsTestData.RandomMatrix(300, d, 0.4, seed: 52);
         var factorizer = new ImplicitAlsFactorizer(new ImplicitAlsOptions { Dimensions = d, Regularization = Lambda, Alpha = Alpha, ConjugateGradientSteps = 0, MaxDegreeOfParallelism = 2 });
-        using AlsImplicitTrainer trainer = factorizer.CreateTrainer(train, new float[25 * d], (float[])y.Clone());
+        using ImplicitAlsTraining trainer = factorizer.CreateTrainer(train, new float[25 * d], (float[])y.Clone());
 
         trainer.SolveUsers(CancellationToken.None).Should().BeTrue();
 
@@ -45,9 +45,9 @@ public sealed partial class ImplicitAlsFactorizerTests
         float[] x = AlsTestData.RandomMatrix(40, d, 0.2, seed: 54);
         float[] y = AlsTestData.RandomMatrix(50, d, 0.4, seed: 55);
         var options = new ImplicitAlsOptions { Dimensions = d, Regularization = Lambda, Alpha = Alpha, MaxDegreeOfParallelism = 1 };
-        using AlsImplicitTrainer exact = new ImplicitAlsFactorizer(options with { ConjugateGradientSteps = 0 }).CreateTrainer(train, (float[])x.Clone(), (float[])y.Clone());
-        using AlsImplicitTrainer cg = new ImplicitAlsFactorizer(options with { ConjugateGradientSteps = 2 * d }).CreateTrainer(train, (float[])x.Clone(), (float[])y.Clone());
-        using AlsImplicitTrainer fewSteps = new ImplicitAlsFactorizer(options with { ConjugateGradientSteps = 1 }).CreateTrainer(train, (float[])x.Clone(), (float[])y.Clone());
+        using ImplicitAlsTraining exact = new ImplicitAlsFactorizer(options with { ConjugateGradientSteps = 0 }).CreateTrainer(train, (float[])x.Clone(), (float[])y.Clone());
+        using ImplicitAlsTraining cg = new ImplicitAlsFactorizer(options with { ConjugateGradientSteps = 2 * d }).CreateTrainer(train, (float[])x.Clone(), (float[])y.Clone());
+        using ImplicitAlsTraining fewSteps = new ImplicitAlsFactorizer(options with { ConjugateGradientSteps = 1 }).CreateTrainer(train, (float[])x.Clone(), (float[])y.Clone());
 
         exact.SolveUsers(CancellationToken.None).Should().BeTrue();
         cg.SolveUsers(CancellationToken.None).Should().BeTrue();
@@ -65,7 +65,7 @@ public sealed partial class ImplicitAlsFactorizerTests
         RatingsDataset train = AlsTestData.Without(AlsTestData.Random(6, 7, 0.4, seed: 56), r => r.User == 2);
         float[] x = AlsTestData.RandomMatrix(6, d, 0.7, seed: 57);
         float[] y = AlsTestData.RandomMatrix(7, d, 0.7, seed: 58);
-        using AlsImplicitTrainer trainer = new ImplicitAlsFactorizer(new ImplicitAlsOptions { Dimensions = d, Alpha = Alpha }).CreateTrainer(train, (float[])x.Clone(), (float[])y.Clone());
+        using ImplicitAlsTraining trainer = new ImplicitAlsFactorizer(new ImplicitAlsOptions { Dimensions = d, Alpha = Alpha }).CreateTrainer(train, (float[])x.Clone(), (float[])y.Clone());
 
         AlsImplicitEvaluation e = trainer.Evaluate();
 
@@ -86,7 +86,7 @@ public sealed partial class ImplicitAlsFactorizerTests
         RatingsDataset train = AlsTestData.Random(30, 40, 0.3, seed: 59);
         float[] y = AlsTestData.RandomMatrix(40, d, 0.4, seed: 60);
         var options = new ImplicitAlsOptions { Dimensions = d, Regularization = Lambda, Alpha = Alpha, ConjugateGradientSteps = 0 };
-        using AlsImplicitTrainer trainer = new ImplicitAlsFactorizer(options).CreateTrainer(train, new float[30 * d], (float[])y.Clone());
+        using ImplicitAlsTraining trainer = new ImplicitAlsFactorizer(options).CreateTrainer(train, new float[30 * d], (float[])y.Clone());
         trainer.SolveUsers(CancellationToken.None).Should().BeTrue();
         var model = FactorizationModel.FromEmbeddings(train.Catalog, d, new float[30 * d], y);
 

@@ -90,7 +90,7 @@ public sealed partial class ImplicitAlsFactorizerTests
     {
         RatingsDataset train = AlsTestData.Random(1000, 60, 0.12, seed: 8);
         var factorizer = new ImplicitAlsFactorizer(new ImplicitAlsOptions { Dimensions = 4, MaxDegreeOfParallelism = 1 });
-        using AlsImplicitTrainer trainer = factorizer.CreateTrainer(train, new float[1000 * 4], AlsTestData.RandomMatrix(60, 4, 0.5, 2));
+        using ImplicitAlsTraining trainer = factorizer.CreateTrainer(train, new float[1000 * 4], AlsTestData.RandomMatrix(60, 4, 0.5, 2));
         using var cts = new CancellationTokenSource();
         trainer.BlockStarting = b =>
         {

@@ -4,7 +4,7 @@ using CollaborativeFiltering.Factorization.FullBatch;
 
 namespace CollaborativeFiltering.Tests.Factorization;
 
-public sealed class FullBatchTrainerTests
+public sealed class FullBatchTrainingTests
 {
     [Theory]
     [InlineData(3)]  // scalar kernels
@@ -38,7 +38,7 @@ public sealed class FullBatchTrainerTests
         float[] v = FullBatchTestData.RandomMatrix(43, d, 0.7, seed: 2);
         (double mse, double r, double g) = FullBatchTestData.Losses(train, FullBatchTestData.ToDouble(u), FullBatchTestData.ToDouble(v), d);
         var factorizer = new RegularizedFactorizer(new RegularizedOptions { Dimensions = d, MaxDegreeOfParallelism = 2 });
-        using FullBatchTrainer trainer = factorizer.CreateTrainer(train, u, v);
+        using FullBatchTraining trainer = factorizer.CreateTrainer(train, u, v);
 
         FullBatchLosses losses = trainer.Step();
 
@@ -56,7 +56,7 @@ public sealed class FullBatchTrainerTests
         float[] u = FullBatchTestData.RandomMatrix(25, d, 0.5, seed: 3);
         float[] v = FullBatchTestData.RandomMatrix(18, d, 0.5, seed: 4);
         (double mse, double r, double g) = FullBatchTestData.Losses(train, FullBatchTestData.ToDouble(u), FullBatchTestData.ToDouble(v), d);
-        using FullBatchTrainer trainer = new RegularizedFactorizer(new RegularizedOptions { Dimensions = d, MaxDegreeOfParallelism = 2 }).CreateTrainer(train, u, v);
+        using FullBatchTraining trainer = new RegularizedFactorizer(new RegularizedOptions { Dimensions = d, MaxDegreeOfParallelism = 2 }).CreateTrainer(train, u, v);
 
         FullBatchLosses losses = trainer.Step();
 
@@ -80,8 +80,8 @@ public sealed class FullBatchTrainerTests
         RatingsDataset train = FullBatchTestData.Random(40, 25, 0.3, seed: 17 + d);
         float[] u = FullBatchTestData.RandomMatrix(40, d, 0.5, seed: 5);
         float[] v = FullBatchTestData.RandomMatrix(25, d, 0.5, seed: 6);
-        using var whole = new FullBatchTrainer(train, null, d, 3, regularization, gravity, 2, (float[])u.Clone(), (float[])v.Clone());
-        using var sliced = new FullBatchTrainer(train, null, d, 3, regularization, gravity, 2, (float[])u.Clone(), (float[])v.Clone(), usersPerSlice);
+        using var whole = new FullBatchTraining(train, null, d, 3, regularization, gravity, 2, (float[])u.Clone(), (float[])v.Clone());
+        using var sliced = new FullBatchTraining(train, null, d, 3, regularization, gravity, 2, (float[])u.Clone(), (float[])v.Clone(), usersPerSlice);
 
         for (int step = 0; step < 3; step++)
         {
@@ -106,7 +106,7 @@ public sealed class FullBatchTrainerTests
         float[]? reference = null;
         foreach (int threads in new[] { 1, 2, 3 })
         {
-            using var trainer = new FullBatchTrainer(train, null, d, 3, 0.1, 1, threads, (float[])u.Clone(), (float[])v.Clone(), usersPerSlice: 9);
+            using var trainer = new FullBatchTraining(train, null, d, 3, 0.1, 1, threads, (float[])u.Clone(), (float[])v.Clone(), usersPerSlice: 9);
             for (int step = 0; step < 4; step++)
             {
                 trainer.Step();
@@ -145,7 +145,7 @@ public sealed class FullBatchTrainerTests
             }
         }
 
-        using FullBatchTrainer trainer = new RegularizedFactorizer(new RegularizedOptions { Dimensions = d }).CreateTrainer(train, u, FullBatchTestData.RandomMatrix(15, d, 0.5, seed: 2));
+        using FullBatchTraining trainer = new RegularizedFactorizer(new RegularizedOptions { Dimensions = d }).CreateTrainer(train, u, FullBatchTestData.RandomMatrix(15, d, 0.5, seed: 2));
         trainer.Step();
 
         trainer.UserGram.ToArray().Should().Equal(expected, (x, e) => Math.Abs(x - e) < 1e-5);
@@ -160,7 +160,7 @@ public sealed class FullBatchTrainerTests
         DatasetSplit split = DatasetSplitter.RandomHoldout(all, 0.1, seed: 1);
         const int d = 24;
         float[] u = FullBatchTestData.RandomMatrix(200, d, 0.1, seed: 1), v = FullBatchTestData.RandomMatrix(150, d, 0.1, seed: 2);
-        using FullBatchTrainer trainer = regularized
+        using FullBatchTraining trainer = regularized
             ? new RegularizedFactorizer(new RegularizedOptions { Dimensions = d, MaxDegreeOfParallelism = 1 }).CreateTrainer(split.Train, u, v, split.Test)
             : new GradientDescentFactorizer(new GradientDescentOptions { Dimensions = d, MaxDegreeOfParallelism = 1 }).CreateTrainer(split.Train, u, v, split.Test);
         trainer.Step();
@@ -183,7 +183,7 @@ public sealed class FullBatchTrainerTests
     {
         int[] offsets = [0, 1000, 1000, 1001, 3000, 3010];
 
-        int[] blocks = FullBatchTrainer.Partition(offsets, d: 16, rowCost: 32);
+        int[] blocks = FullBatchTraining.Partition(offsets, d: 16, rowCost: 32);
 
         // Row costs 16 032, 32, 48, 32 016, 192 against a 32 768 target: cut after row 3, then the rest.
         blocks.Should().Equal(0, 4, 5);
@@ -192,7 +192,7 @@ public sealed class FullBatchTrainerTests
     private static (float[] U, float[] V) Gradient(RatingsDataset train, float[] u, float[] v, int d, double lambdaR, double lambdaG)
     {
         var factorizer = new RegularizedFactorizer(new RegularizedOptions { Dimensions = d, RegularizationWeight = lambdaR, GravityWeight = lambdaG, MaxDegreeOfParallelism = 2 });
-        using FullBatchTrainer trainer = factorizer.CreateTrainer(train, (float[])u.Clone(), (float[])v.Clone());
+        using FullBatchTraining trainer = factorizer.CreateTrainer(train, (float[])u.Clone(), (float[])v.Clone());
         var gu = new float[u.Length];
         var gv = new float[v.Length];
         trainer.ComputeGradient(gu, gv);

@@ -119,7 +119,7 @@ public sealed partial class BiasedSgdFactorizerTests
         train.ByItem.RowOffsets.ToArray().Zip(train.ByItem.RowOffsets.ToArray().Skip(1)).Should().OnlyContain(x => x.Second > x.First);
         float[] u0 = FullBatchTestData.RandomMatrix(200, d, 0.1, 1), v0 = FullBatchTestData.RandomMatrix(120, d, 0.1, 2);
         var factorizer = new BiasedSgdFactorizer(new BiasedSgdOptions { Dimensions = d, MaxDegreeOfParallelism = threads, Seed = 3 });
-        using BiasedSgdTrainer trainer = factorizer.CreateTrainer(train, (float[])u0.Clone(), (float[])v0.Clone());
+        using BiasedSgdTraining trainer = factorizer.CreateTrainer(train, (float[])u0.Clone(), (float[])v0.Clone());
         var reference = new Reference(train, u0, v0, d);
         trainer.WorkerCount.Should().Be(threads);
         trainer.GlobalMean.Should().BeApproximately((float)reference.Mean, 1e-6f);
@@ -154,7 +154,7 @@ public sealed partial class BiasedSgdFactorizerTests
 
         FactorizationModel model = factorizer.Fit(train);
 
-        using BiasedSgdTrainer trainer = factorizer.CreateTrainer(train);
+        using BiasedSgdTraining trainer = factorizer.CreateTrainer(train);
         for (int epoch = 0; epoch < 3; epoch++)
         {
             trainer.RunEpoch((float)(0.04 * Math.Pow(0.5, epoch)), 0.1f, (float)(0.01 * Math.Pow(0.5, epoch)), 0.3f, CancellationToken.None);
@@ -252,7 +252,7 @@ public sealed partial class BiasedSgdFactorizerTests
     public void Fit_DifferentThreadCounts_GiveBitIdenticalModels()
     {
         RatingsDataset train = FullBatchTestData.Random(300, 200, 0.4, seed: 11); // ~24 000 ratings: above the one-thread threshold
-        train.Count.Should().BeGreaterThan(BiasedSgdTrainer.MinRatingsForThreads);
+        train.Count.Should().BeGreaterThan(BiasedSgdTraining.MinRatingsForThreads);
         BiasedSgdOptions options = new() { Dimensions = 20, Iterations = 4, Seed = 5 };
 
         FactorizationModel one = new BiasedSgdFactorizer(options with { MaxDegreeOfParallelism = 1 }).Fit(train);
@@ -273,9 +273,9 @@ public sealed partial class BiasedSgdFactorizerTests
     {
         RatingsDataset train = FullBatchTestData.Random(300, 200, 0.4, seed: 11);
         var factorizer = new BiasedSgdFactorizer(new BiasedSgdOptions { Dimensions = 4, Seed = 8 });
-        using BiasedSgdTrainer trainer = factorizer.CreateTrainer(train);
+        using BiasedSgdTraining trainer = factorizer.CreateTrainer(train);
         int b = trainer.GridSize;
-        b.Should().Be(BiasedSgdTrainer.MinGridSize);
+        b.Should().Be(BiasedSgdTraining.MinGridSize);
         var previousOrders = new List<List<BiasedSgdEntry>>();
         var previousSchedules = new List<int[]>();
 
@@ -313,7 +313,7 @@ public sealed partial class BiasedSgdFactorizerTests
     public void Trainer_Groups_HoldAboutTheSameNumberOfRatings()
     {
         RatingsDataset train = FullBatchTestData.Random(300, 200, 0.4, seed: 11);
-        using BiasedSgdTrainer trainer = new BiasedSgdFactorizer(new BiasedSgdOptions { Dimensions = 4 }).CreateTrainer(train);
+        using BiasedSgdTraining trainer = new BiasedSgdFactorizer(new BiasedSgdOptions { Dimensions = 4 }).CreateTrainer(train);
         int b = trainer.GridSize;
         int[] sizes = trainer.BlockSizes();
 
@@ -343,7 +343,7 @@ public sealed partial class BiasedSgdFactorizerTests
     [InlineData(50_000, 10_000, 32, 16)] // 7.7 MB / 16 = 480 KB
     public void Trainer_GridSize_GrowsWithTheFactorMatricesOnly(int users, int items, int stride, int expected)
     {
-        BiasedSgdTrainer.GridSizeFor(users, items, stride).Should().Be(expected);
+        BiasedSgdTraining.GridSizeFor(users, items, stride).Should().Be(expected);
     }
 
     // ------------------------------------------------------------------ progress, logging, early stopping
@@ -459,7 +459,7 @@ public sealed partial class BiasedSgdFactorizerTests
     [Fact]
     public void Trainer_CancelledToken_StopsWithinTheEpoch()
     {
-        using BiasedSgdTrainer trainer = new BiasedSgdFactorizer(new BiasedSgdOptions { Dimensions = 4 }).CreateTrainer(FullBatchTestData.Tiny());
+        using BiasedSgdTraining trainer = new BiasedSgdFactorizer(new BiasedSgdOptions { Dimensions = 4 }).CreateTrainer(FullBatchTestData.Tiny());
 
         Action epoch = () => trainer.RunEpoch(0.01f, 0.05f, 0.01f, 0.02f, new CancellationToken(canceled: true));
 

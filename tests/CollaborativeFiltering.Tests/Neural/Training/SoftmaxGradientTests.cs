@@ -22,7 +22,7 @@ public sealed class SoftmaxGradientTests
         RatingsDataset train = SoftmaxTestData.TinyRatings();
         SoftmaxOptions options = Options(configuration);
         var features = SoftmaxFeatures.Create(train.Catalog, options.YearBucketWidth);
-        using var trainer = new SoftmaxTrainer(train, null, options, features, captureGradients: true);
+        using var trainer = new SoftmaxTraining(train, null, options, features, captureGradients: true);
         var reference = new Reference(trainer, train, options.ShareItemEmbeddings);
         float[] before = (float[])trainer.GetValues("V").Clone();
 
@@ -58,7 +58,7 @@ public sealed class SoftmaxGradientTests
     {
         RatingsDataset train = SoftmaxTestData.TinyRatings();
         SoftmaxOptions options = Options("full");
-        using var trainer = new SoftmaxTrainer(train, null, options, SoftmaxFeatures.Create(train.Catalog, options.YearBucketWidth), captureGradients: true);
+        using var trainer = new SoftmaxTraining(train, null, options, SoftmaxFeatures.Create(train.Catalog, options.YearBucketWidth), captureGradients: true);
 
         trainer.Step(Users, Skips);
 
@@ -133,7 +133,7 @@ public sealed class SoftmaxGradientTests
     private sealed class Reference
     {
         private readonly SoftmaxNetwork _net;
-        private readonly SoftmaxTrainer _trainer;
+        private readonly SoftmaxTraining _trainer;
         private readonly int[][] _userItems;
         private readonly int _m;
         private readonly int _d;
@@ -147,7 +147,7 @@ public sealed class SoftmaxGradientTests
 
         private readonly bool _shared;
 
-        public Reference(SoftmaxTrainer trainer, RatingsDataset train, bool shared)
+        public Reference(SoftmaxTraining trainer, RatingsDataset train, bool shared)
         {
             _shared = shared;
             _trainer = trainer;
@@ -286,7 +286,7 @@ public sealed class SoftmaxGradientTests
             return a;
         }
 
-        private static bool HasBias(SoftmaxTrainer trainer)
+        private static bool HasBias(SoftmaxTraining trainer)
         {
             try
             {

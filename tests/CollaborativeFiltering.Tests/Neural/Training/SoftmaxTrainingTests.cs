@@ -4,14 +4,14 @@ using CollaborativeFiltering.Neural.Training;
 
 namespace CollaborativeFiltering.Tests.Neural;
 
-public sealed class SoftmaxTrainerTests
+public sealed class SoftmaxTrainingTests
 {
     [Fact]
     public void Step_AfterWarmUp_AllocatesNothing()
     {
         RatingsDataset train = SoftmaxTestData.SmallSplit().Train;
         SoftmaxOptions options = SoftmaxTestData.FastOptions() with { UseGenres = true, UseReleaseYears = true, UseItemBiases = true, MaxDegreeOfParallelism = 1 };
-        using var trainer = new SoftmaxTrainer(train, null, options, SoftmaxFeatures.Create(train.Catalog, options.YearBucketWidth));
+        using var trainer = new SoftmaxTraining(train, null, options, SoftmaxFeatures.Create(train.Catalog, options.YearBucketWidth));
         for (int i = 0; i < 3; i++)
         {
             trainer.Step();
@@ -31,7 +31,7 @@ public sealed class SoftmaxTrainerTests
     {
         RatingsDataset train = SoftmaxTestData.SmallSplit().Train;
         SoftmaxOptions options = SoftmaxTestData.FastOptions() with { InputDropout = 0.5, BatchSize = train.UserCount };
-        using var trainer = new SoftmaxTrainer(train, null, options, SoftmaxFeatures.Create(train.Catalog, options.YearBucketWidth));
+        using var trainer = new SoftmaxTraining(train, null, options, SoftmaxFeatures.Create(train.Catalog, options.YearBucketWidth));
 
         trainer.Step();
 
@@ -57,8 +57,8 @@ public sealed class SoftmaxTrainerTests
         int[] users = [0, 1, 2, 3, 4, 5, 6, 7];
         int[] skips = [0, 1, 0, 2, 1, 0, 3, 1];
         var features = SoftmaxFeatures.Create(train.Catalog, options.YearBucketWidth);
-        using var capture = new SoftmaxTrainer(train, null, options, features, captureGradients: true);
-        using var trainer = new SoftmaxTrainer(train, null, options, features);
+        using var capture = new SoftmaxTraining(train, null, options, features, captureGradients: true);
+        using var trainer = new SoftmaxTraining(train, null, options, features);
         capture.Step(users, skips);
         float[] w0 = (float[])trainer.GetValues("W0").Clone(), c1 = (float[])trainer.GetValues("c1").Clone(), v = (float[])trainer.GetValues("V").Clone();
 
