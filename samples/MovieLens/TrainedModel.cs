@@ -19,7 +19,7 @@ internal sealed record TrainedModel(
     RegressionResult? Test)
 {
     /// <summary>What the softmax network's training reported (empty for a factorizer).</summary>
-    public IReadOnlyList<SoftmaxTrainingProgress> SoftmaxHistory { get; init; } = [];
+    public IReadOnlyList<TrainingProgress> SoftmaxHistory { get; init; } = [];
 
     /// <summary>The iterations actually run (fewer than asked when early stopping fired).</summary>
     public int IterationsRun =>

@@ -35,7 +35,7 @@ internal static class Training
     /// </summary>
     public static TrainedModel FitSoftmax(IAnsiConsole console, string name, SoftmaxTrainer recommender, DatasetSplit split, CancellationToken cancellationToken)
     {
-        var history = new List<SoftmaxTrainingProgress>();
+        var history = new List<TrainingProgress>();
         var (model, elapsed) = WithProgressBar(console, name, task => recommender.Fit(split.Train, split.Test, new SoftmaxReport(task, name, history), cancellationToken));
         return new TrainedModel(name, model, elapsed, [], null, null) { SoftmaxHistory = history };
     }
@@ -66,21 +66,21 @@ internal static class Training
             task.MaxValue = value.TotalIterations;
             task.Value = value.Iteration;
             string test = value.ValidationMse is { } mse ? $", test MSE {Tables.F(mse)}" : "";
-            task.Description = Markup.Escape($"{name}: iteration {value.Iteration}, train MSE {Tables.F(value.TrainMse)}{test}");
+            task.Description = Markup.Escape($"{name}: iteration {value.Iteration}, train MSE {Tables.F(value.TrainMse ?? double.NaN)}{test}");
         }
     }
 
     /// <summary>The softmax network's reports: training and test cross-entropy, and recall@10 of every test rating.</summary>
-    private sealed class SoftmaxReport(ProgressTask task, string name, List<SoftmaxTrainingProgress> history) : IProgress<SoftmaxTrainingProgress>
+    private sealed class SoftmaxReport(ProgressTask task, string name, List<TrainingProgress> history) : IProgress<TrainingProgress>
     {
-        public void Report(SoftmaxTrainingProgress value)
+        public void Report(TrainingProgress value)
         {
             history.Add(value);
             task.MaxValue = value.TotalIterations;
             task.Value = value.Iteration;
             string test = value.ValidationLoss is { } loss ? $", test cross-entropy {Tables.F(loss)}" : "";
             string recall = value.ValidationRecallAt10 is { } r ? $", test recall@10 {Tables.F(r)}" : "";
-            task.Description = Markup.Escape($"{name}: iteration {value.Iteration}, train cross-entropy {Tables.F(value.TrainLoss)}{test}{recall}");
+            task.Description = Markup.Escape($"{name}: iteration {value.Iteration}, train cross-entropy {Tables.F(value.ObservedLoss)}{test}{recall}");
         }
     }
 }

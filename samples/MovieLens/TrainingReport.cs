@@ -1,6 +1,5 @@
 using System.Text.RegularExpressions;
 using CollaborativeFiltering;
-using CollaborativeFiltering.Neural;
 using Spectre.Console;
 
 namespace MovieLensSample;
@@ -19,7 +18,7 @@ internal static partial class TrainingReport
 
         IReadOnlyList<TrainingProgress> history = trained.History;
         double[] x = [.. history.Select(p => (double)p.Iteration)];
-        var series = new List<(string, double[], double[])> { ("train MSE", x, [.. history.Select(p => p.TrainMse)]) };
+        var series = new List<(string, double[], double[])> { ("train MSE", x, [.. history.Select(p => p.TrainMse ?? double.NaN)]) };
         if (history.All(p => p.ValidationMse is not null))
         {
             series.Add(("test MSE", x, [.. history.Select(p => p.ValidationMse!.Value)]));
@@ -38,9 +37,9 @@ internal static partial class TrainingReport
     /// <summary>The softmax network's curves: train and test cross-entropy, and beside them the test recall@10.</summary>
     private static void SoftmaxCurve(IAnsiConsole console, TrainedModel trained, string outDir)
     {
-        IReadOnlyList<SoftmaxTrainingProgress> history = trained.SoftmaxHistory;
+        IReadOnlyList<TrainingProgress> history = trained.SoftmaxHistory;
         double[] x = [.. history.Select(p => (double)p.Iteration)];
-        var losses = new List<(string, double[], double[])> { ("train cross-entropy", x, [.. history.Select(p => p.TrainLoss)]) };
+        var losses = new List<(string, double[], double[])> { ("train cross-entropy", x, [.. history.Select(p => p.ObservedLoss)]) };
         var panels = new List<ScottPlot.Plot>();
         if (history.All(p => p.ValidationLoss is not null && p.ValidationRecallAt10 is not null))
         {

@@ -18,7 +18,7 @@ namespace CollaborativeFiltering.Evaluation;
 public static class CrossValidation
 {
     /// <summary>Runs K-fold cross-validation.</summary>
-    /// <param name="factorizer">The factorizer to evaluate; <see cref="IMatrixFactorizer.Fit"/> is called once per fold.</param>
+    /// <param name="factorizer">The factorizer to evaluate; <see cref="ITrainer{TModel}.Fit"/> is called once per fold.</param>
     /// <param name="dataset">The ratings; at least <paramref name="folds"/> of them.</param>
     /// <param name="folds">K, the number of folds: at least 2 and at most the number of ratings.</param>
     /// <param name="seed">The seed of the fold assignment: same seed, same folds.</param>

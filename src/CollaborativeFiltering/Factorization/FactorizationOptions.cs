@@ -1,52 +1,29 @@
-using CollaborativeFiltering.Internal;
-
 namespace CollaborativeFiltering.Factorization;
 
 /// <summary>
-/// Settings shared by every factorizer. Each factorizer has its own sealed options record with its
-/// own defaults; options are validated when the factorizer is constructed, before any work, and an
-/// invalid value throws <see cref="ArgumentOutOfRangeException"/> naming the option.
+/// The options every matrix factorizer shares beyond <see cref="TrainerOptions"/>: whether the trained
+/// model clamps its rating predictions. Each factorizer has its own sealed options record with its own
+/// defaults; options are validated when the factorizer is constructed, before any work, and an invalid
+/// value throws <see cref="ArgumentOutOfRangeException"/> naming the option.
 /// </summary>
-public abstract record FactorizationOptions
+public abstract record FactorizationOptions : TrainerOptions
 {
-    /// <summary>The embedding dimension d (the rank of the factorization); greater than zero.</summary>
-    public int Dimensions { get; init; } = 30;
-
-    /// <summary>The number of iterations (full-batch steps, epochs or sweeps); greater than zero.</summary>
-    public int Iterations { get; init; } = 100;
-
-    /// <summary>The seed of the random initialisation (and shuffling, where used). Same seed, same model.</summary>
-    public int Seed { get; init; } = 42;
-
-    /// <summary>The most threads a fit uses; -1 (the default) means one per processor. Results do not depend on it unless a factorizer documents otherwise.</summary>
-    public int MaxDegreeOfParallelism { get; init; } = -1;
-
-    /// <summary>Progress is reported every this many iterations, and always after the last one; greater than zero. The notebook reports every 10.</summary>
-    public int ReportInterval { get; init; } = 10;
-
     /// <summary>
-    /// Early stopping: when greater than zero and a validation set is given, the validation MSE is
-    /// measured after every iteration, training stops once it has not improved for this many
-    /// iterations in a row, and the model of the best iteration is returned. 0 (the default) turns
-    /// early stopping off.
+    /// Whether the trained model clamps its predicted ratings into the training set's range
+    /// [min rating, max rating] (<see cref="Data.RatingsDataset.ValueRange"/>, kept as
+    /// <see cref="FactorizationModel.PredictionRange"/>). <see cref="BiasedSgdOptions"/> and
+    /// <see cref="AlsOptions"/> turn it on by default; the notebook's models leave it off (the notebook
+    /// does not clamp); <see cref="ImplicitAlsOptions"/> requires it off, since implicit-feedback scores
+    /// are preferences, not ratings.
     /// </summary>
-    public int EarlyStoppingPatience { get; init; }
-
-    /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> naming the first invalid option.</summary>
-    /// <exception cref="ArgumentOutOfRangeException">An option is out of range.</exception>
-    public virtual void Validate()
-    {
-        ThrowHelper.ThrowIfNotPositive(Dimensions, nameof(Dimensions));
-        ThrowHelper.ThrowIfNotPositive(Iterations, nameof(Iterations));
-        if (MaxDegreeOfParallelism is 0 or < -1)
-        {
-            ThrowHelper.ArgumentOutOfRange(nameof(MaxDegreeOfParallelism), MaxDegreeOfParallelism, "-1 (all processors) or greater than zero");
-        }
-
-        ThrowHelper.ThrowIfNotPositive(ReportInterval, nameof(ReportInterval));
-        ThrowHelper.ThrowIfNegative(EarlyStoppingPatience, nameof(EarlyStoppingPatience));
-    }
-
-    /// <summary>The number of threads to use: <see cref="MaxDegreeOfParallelism"/>, or the processor count when it is -1.</summary>
-    internal int ThreadCount => MaxDegreeOfParallelism == -1 ? Environment.ProcessorCount : MaxDegreeOfParallelism;
+    /// <remarks>
+    /// Explicit ratings live on a bounded scale (1–5 stars on MovieLens), so a prediction of 5.4 is
+    /// always further from any rating than 5 is: clamping never increases an error and lowers the RMSE
+    /// of every model whose predictions overshoot the scale (Surprise clips every prediction to the
+    /// rating scale by default). Only rating predictions (<c>Predict</c>, <c>MeanSquaredError</c>,
+    /// <c>RegressionMetrics</c>) are clamped, never ranking scores. During training the validation MSE
+    /// (and so early stopping) is that of the clamped predictions, as the model will give them, while
+    /// the training loss is the objective's, of the raw model. Turn it off to study the raw predictions.
+    /// </remarks>
+    public bool ClipPredictions { get; init; }
 }

@@ -1,5 +1,3 @@
-using CollaborativeFiltering.Data;
-
 namespace CollaborativeFiltering;
 
 /// <summary>
@@ -8,11 +6,8 @@ namespace CollaborativeFiltering;
 /// Implemented by <see cref="Factorization.FactorizationModel"/> and by the neural recommender's model.
 /// Implementations are immutable and safe to share between threads.
 /// </summary>
-public interface IEmbeddingModel
+public interface IEmbeddingModel : IRecommenderModel
 {
-    /// <summary>The users and items the model's indices refer to.</summary>
-    Catalog Catalog { get; }
-
     /// <summary>The embedding dimension d.</summary>
     int Dimensions { get; }
 

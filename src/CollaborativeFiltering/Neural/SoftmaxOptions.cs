@@ -6,47 +6,53 @@ namespace CollaborativeFiltering.Neural;
 /// <summary>
 /// Options of <see cref="SoftmaxTrainer"/>, the softmax deep-network recommender of the Google
 /// recommendation course: a user's rated movies (and optionally their genres and release years) are
-/// embedded, averaged, passed through ReLU layers to a query of dimension <see cref="Dimensions"/>,
-/// and every item is scored by the dot product of that query with its output embedding; a softmax
-/// over the catalogue is trained with cross-entropy to predict a held-out rated item.
+/// embedded, averaged, passed through ReLU layers to a query of dimension
+/// <see cref="TrainerOptions.Dimensions"/>, and every item is scored by the dot product of that query
+/// with its output embedding; a softmax over the catalogue is trained with cross-entropy to predict a
+/// held-out rated item. The architecture, batch and optimizer defaults are the course's; where the
+/// network departs from the course (ReLU layers with biases and He initialisation, output embeddings of
+/// their own, the label left out of the input, input dropout) it is because the course's choice measured
+/// worse, as <c>docs/defaults.md</c> in the repository records.
 /// </summary>
-/// <remarks>
-/// <para>The architecture, batch and optimizer are the course's: query and output dimension 35, a
-/// 35-wide bag of rated movies, one hidden layer of 35, mini-batches of 200 users, 3,000 iterations
-/// of Adagrad with learning rate 8, with the dense layers trained at the course's scale of 10
-/// (<see cref="DenseWeightScale"/>: the course divides its hidden weights by 10, which divides their
-/// steps by 10; without it, Adagrad's steps of up to 8 per weight blow the loss up from about 7 to
-/// over 1,000 within 500 steps and recall@10 falls to 0.65× the most-popular baseline's). The
-/// network differs from the course's in ways the issue asks for or that measured better: ReLU
-/// layers with biases and He initialisation (the course's layers are linear, without biases,
-/// initialised with σ = 1/(10·√outputs), which with ReLU learns too slowly: 1.15×), output item
-/// embeddings of their own (<see cref="ShareItemEmbeddings"/>; shared: 2.18×), a label left out of
-/// the input, and half of each example's input items dropped (<see cref="InputDropout"/>), without
-/// which the network learns each user's item set by heart (0.98×). Measured on the synthetic data with
-/// taste-driven exposure (<see cref="Data.SyntheticOptions.TasteExposure"/> = 2), per-user 80/20
-/// holdout, recall@10 against the most-popular baseline's: 2.26× with these defaults (2.24× to
-/// 2.44× over seeds and 1,000 to 3,000 iterations); Adam with learning rate 0.001 reaches 2.38×.</para>
-/// <para>The options are validated when the recommender is constructed; an invalid value throws
-/// <see cref="ArgumentOutOfRangeException"/> whose parameter name is the option's.</para>
-/// </remarks>
-public sealed record SoftmaxOptions
+public sealed record SoftmaxOptions : TrainerOptions
 {
+    private readonly IReadOnlyList<int> _hiddenLayerSizes = Array.AsReadOnly([35]);
+
+    /// <summary>
+    /// Creates options with the course's settings: <see cref="TrainerOptions.Dimensions"/> = 35,
+    /// <see cref="TrainerOptions.Iterations"/> = 3,000 mini-batch steps,
+    /// <see cref="TrainerOptions.ReportInterval"/> = 100 (validation is measured at every report),
+    /// <see cref="TrainerOptions.InitStdDev"/> = 0.1 (σ of every embedding table: input items, genres,
+    /// year buckets and the output item embeddings; dense layers use He initialisation, σ = √(2/fan-in),
+    /// before a ReLU and √(1/fan-in) for the final linear layer; biases start at 0).
+    /// <see cref="TrainerOptions.EarlyStoppingPatience"/> counts reports: with a validation set, the
+    /// validation cross-entropy is measured every <see cref="TrainerOptions.ReportInterval"/> steps.
+    /// </summary>
+    public SoftmaxOptions()
+    {
+        Dimensions = 35;
+        Iterations = 3000;
+        ReportInterval = 100;
+        InitStdDev = 0.1;
+    }
+
     /// <summary>The most hidden layers allowed (64).</summary>
     public const int MaxHiddenLayers = 64;
 
     /// <summary>The largest width of a layer or an embedding allowed (65,536).</summary>
     public const int MaxLayerSize = 1 << 16;
 
-    /// <summary>d, the dimension of the query embedding and of each item's output embedding (the model's <see cref="IEmbeddingModel.Dimensions"/>); greater than zero. Default 35.</summary>
-    public int Dimensions { get; init; } = 35;
-
     /// <summary>
     /// The widths of the hidden layers, input side first, each followed by a ReLU; a final linear
     /// layer maps the last one to the d-dimensional query. Empty gives a linear model (query = W·x + c).
     /// Each width in [1, <see cref="MaxLayerSize"/>], at most <see cref="MaxHiddenLayers"/> layers.
-    /// Default one layer of 35.
+    /// The list is copied when set, so it cannot change after validation. Default one layer of 35.
     /// </summary>
-    public IReadOnlyList<int> HiddenLayerSizes { get; init; } = [35];
+    public IReadOnlyList<int> HiddenLayerSizes
+    {
+        get => _hiddenLayerSizes;
+        init => _hiddenLayerSizes = value is null ? null! : Array.AsReadOnly([.. value]);
+    }
 
     /// <summary>The width of the learned input embedding of each rated item (averaged over the user's items); greater than zero. Default 35.</summary>
     public int ItemEmbeddingDimensions { get; init; } = 35;
@@ -55,7 +61,7 @@ public sealed record SoftmaxOptions
     /// Whether the bag of rated items is embedded with the output item embeddings V themselves, as in
     /// the course's model (which reads its softmax weights from the input layer's movie embeddings),
     /// instead of a separate input table: half the item parameters, and each item embedding learns
-    /// from both roles. Needs <see cref="ItemEmbeddingDimensions"/> = <see cref="Dimensions"/>.
+    /// from both roles. Needs <see cref="ItemEmbeddingDimensions"/> = <see cref="TrainerOptions.Dimensions"/>.
     /// Default <see langword="false"/>.
     /// </summary>
     public bool ShareItemEmbeddings { get; init; }
@@ -101,9 +107,6 @@ public sealed record SoftmaxOptions
     /// <summary>Training examples (users) per mini-batch; greater than zero. Default 200.</summary>
     public int BatchSize { get; init; } = 200;
 
-    /// <summary>The number of mini-batch steps; greater than zero. Default 3,000.</summary>
-    public int Iterations { get; init; } = 3000;
-
     /// <summary>The optimizer. Default <see cref="SoftmaxOptimizer.Adagrad"/> (the course's).</summary>
     public SoftmaxOptimizer Optimizer { get; init; } = SoftmaxOptimizer.Adagrad;
 
@@ -126,36 +129,17 @@ public sealed record SoftmaxOptions
     /// </summary>
     public double? DenseWeightScale { get; init; }
 
-    /// <summary>
-    /// σ of the Normal(0, σ²) initialisation of every embedding table (input items, genres, year
-    /// buckets and the output item embeddings); positive and finite. Dense layers use He
-    /// initialisation (σ = √(2/fan-in)) before a ReLU and √(1/fan-in) for the final linear layer;
-    /// biases start at 0. Default 0.1.
-    /// </summary>
-    public double InitStdDev { get; init; } = 0.1;
-
-    /// <summary>The seed of the initialisation and of the sampling of batches and labels. Same seed, same model.</summary>
-    public int Seed { get; init; } = 42;
-
-    /// <summary>Progress is reported (and validation measured) every this many iterations, and after the last; greater than zero. Default 100.</summary>
-    public int ReportInterval { get; init; } = 100;
-
-    /// <summary>The most threads a fit uses; −1 (the default) means one per processor. The model does not depend on it.</summary>
-    public int MaxDegreeOfParallelism { get; init; } = -1;
-
     /// <summary>The learning rate a fit uses: <see cref="LearningRate"/> when set, else the optimizer's default (8 for <see cref="SoftmaxOptimizer.Adagrad"/>, as in the course; 0.001 for <see cref="SoftmaxOptimizer.Adam"/>).</summary>
     public double EffectiveLearningRate => LearningRate ?? (Optimizer == SoftmaxOptimizer.Adam ? 0.001 : 8);
 
     /// <summary>The dense-weight scale a fit uses: <see cref="DenseWeightScale"/> when set, else the optimizer's default (10 for <see cref="SoftmaxOptimizer.Adagrad"/>, as in the course; 1 for <see cref="SoftmaxOptimizer.Adam"/>).</summary>
     public double EffectiveDenseWeightScale => DenseWeightScale ?? (Optimizer == SoftmaxOptimizer.Adam ? 1 : 10);
 
-    /// <summary>The number of threads to use.</summary>
-    internal int ThreadCount => MaxDegreeOfParallelism == -1 ? Environment.ProcessorCount : MaxDegreeOfParallelism;
-
     /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> naming the first invalid option.</summary>
     /// <exception cref="ArgumentOutOfRangeException">An option is out of range; the parameter name is the option's.</exception>
-    public void Validate()
+    public override void Validate()
     {
+        base.Validate();
         ThrowIfNotLayerSize(Dimensions, nameof(Dimensions));
         if (HiddenLayerSizes is null)
         {
@@ -196,7 +180,6 @@ public sealed record SoftmaxOptions
             ThrowHelper.ArgumentOutOfRange(nameof(BatchSize), BatchSize, "at most 1,048,576");
         }
 
-        ThrowHelper.ThrowIfNotPositive(Iterations, nameof(Iterations));
         if (Optimizer is not SoftmaxOptimizer.Adagrad and not SoftmaxOptimizer.Adam)
         {
             ThrowHelper.ArgumentOutOfRange(nameof(Optimizer), Optimizer, "SoftmaxOptimizer.Adagrad or SoftmaxOptimizer.Adam");
@@ -210,13 +193,6 @@ public sealed record SoftmaxOptions
         if (DenseWeightScale is { } denseWeightScale)
         {
             ThrowHelper.ThrowIfNotPositiveFinite(denseWeightScale, nameof(DenseWeightScale));
-        }
-
-        ThrowHelper.ThrowIfNotPositiveFinite(InitStdDev, nameof(InitStdDev));
-        ThrowHelper.ThrowIfNotPositive(ReportInterval, nameof(ReportInterval));
-        if (MaxDegreeOfParallelism is 0 or < -1)
-        {
-            ThrowHelper.ArgumentOutOfRange(nameof(MaxDegreeOfParallelism), MaxDegreeOfParallelism, "-1 (all processors) or greater than zero");
         }
     }
 

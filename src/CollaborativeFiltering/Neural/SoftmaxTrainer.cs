@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using CollaborativeFiltering.Data;
 using CollaborativeFiltering.Internal;
@@ -19,7 +18,7 @@ namespace CollaborativeFiltering.Neural;
 /// <c>ratings.Where(values ≥ 4)</c>.
 /// </summary>
 /// <remarks>
-/// <para><b>Training.</b> Each of <see cref="SoftmaxOptions.Iterations"/> steps takes a mini-batch of
+/// <para><b>Training.</b> Each of <see cref="TrainerOptions.Iterations"/> steps takes a mini-batch of
 /// <see cref="SoftmaxOptions.BatchSize"/> users (visited in a seeded random order, reshuffled after
 /// every pass over the users with training ratings); for each, one of the user's training items is
 /// drawn uniformly as the label and the others form the input, each left out with probability
@@ -30,17 +29,20 @@ namespace CollaborativeFiltering.Neural;
 /// <see cref="System.Numerics.Tensors.TensorPrimitives"/> and register-blocked SIMD kernels; the
 /// network's gradients are checked against finite differences in the tests.</para>
 /// <para><b>Determinism.</b> The same options and data give a bit-identical model whatever
-/// <see cref="SoftmaxOptions.MaxDegreeOfParallelism"/> is: batches and labels are drawn on one
+/// <see cref="TrainerOptions.MaxDegreeOfParallelism"/> is: batches and labels are drawn on one
 /// thread, and every gradient is summed over the batch in a fixed order by one task.</para>
 /// <para>Each fit owns its state, so one recommender can fit several datasets, also concurrently.</para>
 /// </remarks>
-public sealed class SoftmaxTrainer
+public sealed class SoftmaxTrainer : ITrainer<SoftmaxModel>
 {
+    /// <summary>The log messages, event ids 5000–5006.</summary>
+    private static readonly TrainingLog Log = new(nameof(SoftmaxTrainer), "Softmax", 5000, "iteration", "cross-entropy", "evaluations");
+
     private readonly ILogger _logger;
 
     /// <summary>Creates the recommender and validates its options.</summary>
     /// <param name="options">The options, or <see langword="null"/> for the course's defaults.</param>
-    /// <param name="logger">Receives start, progress (debug), completion, cancellation and divergence messages (event ids 5000–5005); <see langword="null"/> for none.</param>
+    /// <param name="logger">Receives start, progress (debug), early-stop, completion, cancellation and divergence messages (event ids 5000–5006); <see langword="null"/> for none.</param>
     /// <exception cref="ArgumentOutOfRangeException">An option is out of range; the exception's parameter name is the option's.</exception>
     public SoftmaxTrainer(SoftmaxOptions? options = null, ILogger? logger = null)
     {
@@ -52,16 +54,24 @@ public sealed class SoftmaxTrainer
     /// <summary>The validated options.</summary>
     public SoftmaxOptions Options { get; }
 
+    /// <inheritdoc/>
+    TrainerOptions ITrainer<SoftmaxModel>.Options => Options;
+
     /// <summary>Trains a model.</summary>
     /// <param name="train">The training ratings; the model covers every user and item of its catalogue and keeps each user's training items as that user's input.</param>
     /// <param name="validation">
     /// Held-out ratings over the same catalogue (e.g. from <see cref="DatasetSplitter.PerUserHoldout"/>),
-    /// whose cross-entropy and recall@10 are reported; <see langword="null"/> or empty for none.
+    /// whose cross-entropy and recall@10 are reported; <see langword="null"/> or empty for none. With
+    /// <see cref="TrainerOptions.EarlyStoppingPatience"/> &gt; 0 its cross-entropy is measured at every
+    /// report, training stops once it has not improved for that many reports in a row, and the model of the
+    /// best report is returned.
     /// </param>
     /// <param name="progress">
-    /// Receives, every <see cref="SoftmaxOptions.ReportInterval"/> iterations and after the last, the
-    /// mean training cross-entropy of the batches since the previous report and, with a validation
-    /// set, its cross-entropy and recall@10 at the current model. Called on the fitting thread.
+    /// Receives, every <see cref="TrainerOptions.ReportInterval"/> iterations and after the last, the
+    /// mean training cross-entropy of the batches since the previous report
+    /// (<see cref="TrainingProgress.ObservedLoss"/>) and, with a validation set, its cross-entropy
+    /// (<see cref="TrainingProgress.ValidationLoss"/>) and recall@10 (<see cref="TrainingProgress.ValidationRecallAt10"/>)
+    /// at the current model; the rating errors are <see langword="null"/>. Called on the fitting thread.
     /// </param>
     /// <param name="cancellationToken">Checked before every mini-batch step.</param>
     /// <returns>The trained model.</returns>
@@ -73,89 +83,16 @@ public sealed class SoftmaxTrainer
     /// <exception cref="ArgumentOutOfRangeException">An embedding table would not fit in one array.</exception>
     /// <exception cref="TrainingDivergedException">The loss or a parameter became NaN or infinite (the learning rate is too large).</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
-    public SoftmaxModel Fit(RatingsDataset train, RatingsDataset? validation = null, IProgress<SoftmaxTrainingProgress>? progress = null, CancellationToken cancellationToken = default)
+    public SoftmaxModel Fit(RatingsDataset train, RatingsDataset? validation = null, IProgress<TrainingProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         SoftmaxFeatures features = CheckArguments(train, validation, Options);
         cancellationToken.ThrowIfCancellationRequested();
         SoftmaxOptions options = Options;
-        using var trainer = new SoftmaxTraining(train, validation, options, features);
-        double learningRate = options.EffectiveLearningRate;
-        if (_logger.IsEnabled(LogLevel.Information))
-        {
-            string inputs = "items" + (options.UseGenres ? " + genres" : string.Empty) + (options.UseReleaseYears ? " + release years" : string.Empty);
-            string hidden = string.Join(", ", options.HiddenLayerSizes);
-            string optimizer = options.Optimizer.ToString();
-            Log.SoftmaxFitStarting(_logger, train.UserCount, train.ItemCount, train.Count, options.Dimensions, hidden, inputs, options.BatchSize, options.Iterations, optimizer, learningRate, trainer.WorkerCount);
-        }
-
-        long started = Stopwatch.GetTimestamp();
-        int total = options.Iterations;
-        double sinceReport = 0;
-        int batches = 0;
-        double trainLoss = double.NaN;
-        bool listening = progress is not null || _logger.IsEnabled(LogLevel.Debug);
-        for (int iteration = 1; iteration <= total; iteration++)
-        {
-            if (cancellationToken.IsCancellationRequested)
-            {
-                Log.SoftmaxCancelled(_logger, iteration - 1);
-                cancellationToken.ThrowIfCancellationRequested();
-            }
-
-            double loss = trainer.Step();
-            if (!double.IsFinite(loss))
-            {
-                Diverged(iteration, loss, learningRate);
-            }
-
-            sinceReport += loss;
-            batches++;
-            if (iteration % options.ReportInterval != 0 && iteration != total)
-            {
-                continue;
-            }
-
-            trainLoss = sinceReport / batches;
-            sinceReport = 0;
-            batches = 0;
-            if (!listening)
-            {
-                continue;
-            }
-
-            double? validationLoss = null, validationRecall = null;
-            if (trainer.HasValidation)
-            {
-                (double l, double r) = trainer.Evaluate();
-                if (!double.IsFinite(l))
-                {
-                    Diverged(iteration, l, learningRate);
-                }
-
-                validationLoss = l;
-                validationRecall = r;
-                Log.SoftmaxProgressWithValidation(_logger, iteration, total, trainLoss, l, r);
-            }
-            else
-            {
-                Log.SoftmaxProgress(_logger, iteration, total, trainLoss);
-            }
-
-            progress?.Report(new SoftmaxTrainingProgress(iteration, total, trainLoss, validationLoss, validationRecall, Stopwatch.GetElapsedTime(started)));
-        }
-
-        // The last step can leave non-finite parameters that no loss saw.
-        if (!trainer.AllFinite())
-        {
-            Diverged(total, double.NaN, learningRate);
-        }
-
-        if (_logger.IsEnabled(LogLevel.Information))
-        {
-            long elapsed = (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds;
-            Log.SoftmaxFitCompleted(_logger, total, elapsed, trainLoss);
-        }
-        return trainer.ToModel();
+        using var training = new SoftmaxTraining(train, validation, options, features);
+        Log.FitStarting(_logger, train.UserCount, train.ItemCount, train.Count, () => string.Create(CultureInfo.InvariantCulture,
+            $"d = {options.Dimensions}, hidden layers [{string.Join(", ", options.HiddenLayerSizes)}], inputs items{(options.UseGenres ? " + genres" : string.Empty)}{(options.UseReleaseYears ? " + release years" : string.Empty)}, batch {options.BatchSize}, {options.Iterations} iterations, {options.Optimizer} with learning rate {options.EffectiveLearningRate}"),
+            training.WorkerCount);
+        return TrainingLoop.Run(training, TrainingSchedule.Of(options, evaluationInterval: options.ReportInterval), Log, _logger, progress, cancellationToken);
     }
 
     /// <summary>Validates the data against the options and derives the item features.</summary>
@@ -183,11 +120,5 @@ public sealed class SoftmaxTrainer
         }
 
         return features;
-    }
-
-    private void Diverged(int iteration, double loss, double learningRate)
-    {
-        Log.SoftmaxDiverged(_logger, iteration, loss, learningRate);
-        throw new TrainingDivergedException(iteration, loss, learningRate);
     }
 }

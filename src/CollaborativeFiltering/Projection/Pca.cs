@@ -36,7 +36,7 @@ public static class Pca
     /// <summary>Projects the item embeddings of a model (one point per item) onto their first principal components.</summary>
     /// <param name="model">A trained model; its <see cref="IEmbeddingModel.ItemEmbeddings"/> are projected, row <c>j</c> being item <c>j</c>.</param>
     /// <param name="components">The number of components k, in <c>[1, min(M, d)]</c>; default 2.</param>
-    /// <returns>The projection, one row per item of <see cref="IEmbeddingModel.Catalog"/>.</returns>
+    /// <returns>The projection, one row per item of <see cref="IRecommenderModel.Catalog"/>.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="model"/> is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentException">The model's item embeddings do not have M·d values, or hold a NaN or infinite value.</exception>
     /// <exception cref="ArgumentOutOfRangeException">The model has no items, or <paramref name="components"/> is out of range.</exception>

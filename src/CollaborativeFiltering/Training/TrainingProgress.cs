@@ -1,30 +1,56 @@
 namespace CollaborativeFiltering;
 
-/// <summary>A snapshot of training, reported through <see cref="IProgress{T}"/> and logged.</summary>
-/// <param name="Iteration">The number of completed iterations (epochs for SGD, sweeps for ALS), 1-based.</param>
-/// <param name="TotalIterations">The number of iterations the fit will run at most.</param>
-/// <param name="TrainMse">Observed mean squared error on the training ratings, at the model after this iteration.</param>
-/// <param name="ValidationMse">Mean squared error on the validation ratings, or <see langword="null"/> when no validation set was given.</param>
-/// <param name="ObservedLoss">The data term of the loss (for full-batch gradient descent, the observed MSE at the point the step was taken from).</param>
-/// <param name="RegularizationLoss">The weighted L2 term (λ_r·r(U,V)); 0 when the model has none.</param>
-/// <param name="GravityLoss">The weighted gravity term (λ_g·g(U,V)); 0 when the model has none.</param>
-/// <param name="Elapsed">Wall-clock time since the fit started.</param>
-public readonly record struct TrainingProgress(
-    int Iteration,
-    int TotalIterations,
-    double TrainMse,
-    double? ValidationMse,
-    double ObservedLoss,
-    double RegularizationLoss,
-    double GravityLoss,
-    TimeSpan Elapsed)
+/// <summary>
+/// A snapshot of training, reported through <see cref="IProgress{T}"/> by every trainer and logged. The
+/// objective's terms (<see cref="ObservedLoss"/>, <see cref="RegularizationLoss"/>,
+/// <see cref="GravityLoss"/>) are those the trainer minimises, per rating or example; the rating errors
+/// (<see cref="TrainMse"/>, <see cref="ValidationMse"/>) are reported by the models that predict ratings;
+/// <see cref="ValidationLoss"/> is what early stopping watches. Each trainer's <c>Fit</c> documents what
+/// it puts in each field.
+/// </summary>
+public readonly record struct TrainingProgress
 {
+    /// <summary>The number of completed iterations (full-batch steps, epochs, sweeps or mini-batch steps), 1-based.</summary>
+    public int Iteration { get; init; }
+
+    /// <summary>The number of iterations the fit runs at most.</summary>
+    public int TotalIterations { get; init; }
+
+    /// <summary>
+    /// The data term of the objective: the observed MSE for the matrix factorizers (for full-batch
+    /// gradient descent at the point the step was taken from, for SGD the mean of the squared errors seen
+    /// during the epoch), the mean cross-entropy of the batches since the previous report for the softmax
+    /// trainer.
+    /// </summary>
+    public double ObservedLoss { get; init; }
+
+    /// <summary>The weighted L2 term of the objective; 0 when it has none.</summary>
+    public double RegularizationLoss { get; init; }
+
+    /// <summary>The weighted gravity term (λ_g·g(U,V)); 0 when the objective has none.</summary>
+    public double GravityLoss { get; init; }
+
+    /// <summary>The mean squared error of the model's predictions on the training ratings after this iteration; <see langword="null"/> for models that do not predict ratings (the softmax network).</summary>
+    public double? TrainMse { get; init; }
+
+    /// <summary>The mean squared error on the validation ratings; <see langword="null"/> without a validation set or for models that do not predict ratings.</summary>
+    public double? ValidationMse { get; init; }
+
+    /// <summary>The validation loss early stopping watches (lower is better): <see cref="ValidationMse"/> for the factorizers, the cross-entropy of the validation ratings for the softmax trainer; <see langword="null"/> without a validation set.</summary>
+    public double? ValidationLoss { get; init; }
+
+    /// <summary>Recall@10 of the validation items, for the trainers that measure it (the softmax trainer); <see langword="null"/> otherwise.</summary>
+    public double? ValidationRecallAt10 { get; init; }
+
+    /// <summary>Wall-clock time since the fit started.</summary>
+    public TimeSpan Elapsed { get; init; }
+
     /// <summary>The total loss: <see cref="ObservedLoss"/> + <see cref="RegularizationLoss"/> + <see cref="GravityLoss"/>.</summary>
     public double TotalLoss => ObservedLoss + RegularizationLoss + GravityLoss;
 
-    /// <summary>√<see cref="TrainMse"/>.</summary>
-    public double TrainRmse => Math.Sqrt(TrainMse);
+    /// <summary>√<see cref="TrainMse"/>, or <see langword="null"/>.</summary>
+    public double? TrainRmse => TrainMse is { } mse ? Math.Sqrt(mse) : null;
 
     /// <summary>√<see cref="ValidationMse"/>, or <see langword="null"/>.</summary>
-    public double? ValidationRmse => ValidationMse is { } v ? Math.Sqrt(v) : null;
+    public double? ValidationRmse => ValidationMse is { } mse ? Math.Sqrt(mse) : null;
 }

@@ -11,6 +11,8 @@ public class CrossValidationTests
     {
         public List<(int TrainCount, bool HadValidation)> Calls { get; } = [];
 
+        public TrainerOptions Options { get; } = new GradientDescentOptions { Dimensions = 1 };
+
         public FactorizationModel Fit(RatingsDataset train, RatingsDataset? validation = null, IProgress<TrainingProgress>? progress = null, CancellationToken cancellationToken = default)
         {
             Calls.Add((train.Count, validation is not null));

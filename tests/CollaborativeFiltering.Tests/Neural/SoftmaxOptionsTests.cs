@@ -83,6 +83,20 @@ public sealed class SoftmaxOptionsTests
     }
 
     [Fact]
+    public void HiddenLayerSizes_IsCopiedWhenSet_SoValidatedOptionsCannotChange()
+    {
+        var sizes = new List<int> { 16, 8 };
+        var options = new SoftmaxOptions { HiddenLayerSizes = sizes };
+        var trainer = new SoftmaxTrainer(options);
+
+        sizes[1] = -5;
+        sizes.Add(4);
+
+        trainer.Options.HiddenLayerSizes.Should().Equal(16, 8);
+        ((IList<int>)options.HiddenLayerSizes).IsReadOnly.Should().BeTrue();
+    }
+
+    [Fact]
     public void Recommender_HiddenLayerOutOfRange_MessageNamesTheLayer()
     {
         var act = () => new SoftmaxTrainer(new SoftmaxOptions { HiddenLayerSizes = [35, 16, -3] });

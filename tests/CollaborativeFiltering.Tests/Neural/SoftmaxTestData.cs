@@ -91,11 +91,11 @@ internal static class SoftmaxTestData
     }
 
     /// <summary>Collects progress reports synchronously.</summary>
-    internal sealed class ListProgress(Action<SoftmaxTrainingProgress>? onReport = null) : IProgress<SoftmaxTrainingProgress>
+    internal sealed class ListProgress(Action<TrainingProgress>? onReport = null) : IProgress<TrainingProgress>
     {
-        public List<SoftmaxTrainingProgress> Reports { get; } = [];
+        public List<TrainingProgress> Reports { get; } = [];
 
-        public void Report(SoftmaxTrainingProgress value)
+        public void Report(TrainingProgress value)
         {
             Reports.Add(value);
             onReport?.Invoke(value);

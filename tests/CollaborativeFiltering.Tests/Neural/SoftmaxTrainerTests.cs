@@ -105,12 +105,31 @@ public sealed class SoftmaxTrainerTests
         SoftmaxModel model = new SoftmaxTrainer(SoftmaxTestData.FastOptions() with { Iterations = 25 }).Fit(split.Train, split.Test, progress);
 
         progress.Reports.Select(r => r.Iteration).Should().Equal(10, 20, 25);
-        progress.Reports.Should().OnlyContain(r => r.TotalIterations == 25 && r.ValidationLoss > 0 && r.ValidationRecallAt10 >= 0 && r.TrainLoss > 0);
-        progress.Reports[^1].TrainLoss.Should().BeLessThan(progress.Reports[0].TrainLoss);
-        progress.Reports[0].TrainLoss.Should().BeLessThan(Math.Log(split.Train.ItemCount) + 0.5, "the first batches start near the uniform distribution's cross-entropy");
+        progress.Reports.Should().OnlyContain(r => r.TotalIterations == 25 && r.ValidationLoss > 0 && r.ValidationRecallAt10 >= 0 && r.ObservedLoss > 0);
+        progress.Reports[^1].ObservedLoss.Should().BeLessThan(progress.Reports[0].ObservedLoss);
+        progress.Reports[0].ObservedLoss.Should().BeLessThan(Math.Log(split.Train.ItemCount) + 0.5, "the first batches start near the uniform distribution's cross-entropy");
         double recall = RankingMetrics.Evaluate(model, split.Train, split.Test, 10).RecallAtK;
         progress.Reports[^1].ValidationRecallAt10!.Value.Should().BeApproximately(recall, 1e-12, "the report measures the returned model exactly as RankingMetrics does");
         progress.Reports[^1].ValidationLoss!.Value.Should().BeApproximately(MeanCrossEntropy(model, split.Test), 1e-4);
+    }
+
+    /// <summary>
+    /// The softmax trainer stops early through the same loop as the factorizers: the validation
+    /// cross-entropy is measured at every report, and the model of the best report is returned.
+    /// </summary>
+    [Fact]
+    public void Fit_EarlyStopping_ReturnsTheModelOfTheBestReport()
+    {
+        DatasetSplit split = SoftmaxTestData.SmallSplit();
+        var progress = new SoftmaxTestData.ListProgress();
+        SoftmaxOptions options = SoftmaxTestData.FastOptions() with { Iterations = 400, ReportInterval = 5, EarlyStoppingPatience = 2, Optimizer = SoftmaxOptimizer.Adam, LearningRate = 0.05 };
+
+        SoftmaxModel model = new SoftmaxTrainer(options).Fit(split.Train, split.Test, progress);
+
+        double best = progress.Reports.Min(r => r.ValidationLoss!.Value);
+        MeanCrossEntropy(model, split.Test).Should().BeApproximately(best, 1e-4, "the returned model is the best report's");
+        int bestAt = progress.Reports.First(r => r.ValidationLoss == best).Iteration;
+        progress.Reports[^1].Iteration.Should().Be(Math.Min(400, bestAt + 10), "two reports of five steps without improvement stop the fit");
     }
 
     [Fact]
@@ -121,7 +140,7 @@ public sealed class SoftmaxTrainerTests
         new SoftmaxTrainer(SoftmaxTestData.FastOptions() with { Iterations = 10, ReportInterval = 4 }).Fit(SoftmaxTestData.TinyRatings(), progress: progress);
 
         progress.Reports.Select(r => r.Iteration).Should().Equal(4, 8, 10);
-        progress.Reports.Should().OnlyContain(r => r.ValidationLoss == null && r.ValidationRecallAt10 == null && double.IsFinite(r.TrainLoss));
+        progress.Reports.Should().OnlyContain(r => r.ValidationLoss == null && r.ValidationRecallAt10 == null && double.IsFinite(r.ObservedLoss));
     }
 
     [Fact]

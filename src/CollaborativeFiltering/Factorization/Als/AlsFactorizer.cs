@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using CollaborativeFiltering.Data;
 using CollaborativeFiltering.Factorization.Als;
@@ -19,11 +18,11 @@ namespace CollaborativeFiltering.Factorization;
 /// every item's [q_i; b_i] likewise, so the objective never increases.
 /// </summary>
 /// <remarks>
-/// <para>Initialisation: V from Normal(0, <see cref="AlsOptions.InitStdDev"/>²) with the seed; U and
+/// <para>Initialisation: V from Normal(0, <see cref="TrainerOptions.InitStdDev"/>²) with the seed; U and
 /// the biases start at 0 (the first half-sweep solves U from V). Users and items without training
 /// ratings get factors 0 and bias 0, so an unknown user is predicted μ + b_i.</para>
 /// <para>Deterministic: each row is solved by one thread from data fixed during the half-sweep, so
-/// the same seed gives bit-identical models for any <see cref="FactorizationOptions.MaxDegreeOfParallelism"/>.
+/// the same seed gives bit-identical models for any <see cref="TrainerOptions.MaxDegreeOfParallelism"/>.
 /// Cost per sweep: about |Ω|·d² multiply-adds for the Gram matrices plus (N + M)·d³/6 for the solves;
 /// no allocation per sweep. Each fit owns its state, so one factorizer can fit several datasets,
 /// also concurrently.</para>
@@ -31,6 +30,9 @@ namespace CollaborativeFiltering.Factorization;
 public sealed class AlsFactorizer : IMatrixFactorizer
 {
     private const ulong InitialisationStream = 40;
+
+    /// <summary>The log messages, event ids 3000–3006.</summary>
+    private static readonly TrainingLog Log = new(nameof(AlsFactorizer), "Als", 3000, "sweep", "MSE", "sweeps");
 
     private readonly ILogger _logger;
 
@@ -48,26 +50,29 @@ public sealed class AlsFactorizer : IMatrixFactorizer
     /// <summary>The validated options.</summary>
     public AlsOptions Options { get; }
 
-    /// <summary>Trains a model; see <see cref="IMatrixFactorizer.Fit"/>.</summary>
+    /// <inheritdoc/>
+    TrainerOptions ITrainer<FactorizationModel>.Options => Options;
+
+    /// <summary>Trains a model; see <see cref="ITrainer{TModel}.Fit"/>.</summary>
     /// <param name="train">The training ratings; factors are learned for every user and item of its catalogue.</param>
     /// <param name="validation">
     /// Held-out ratings over the same catalogue whose MSE is reported, or <see langword="null"/> (an
-    /// empty set counts as none). With <see cref="FactorizationOptions.EarlyStoppingPatience"/> &gt; 0
+    /// empty set counts as none). With <see cref="TrainerOptions.EarlyStoppingPatience"/> &gt; 0
     /// its MSE is measured after every sweep, training stops once it has not improved for that many
     /// sweeps in a row, and the model of the best sweep is returned.
     /// </param>
     /// <param name="progress">
-    /// Receives, every <see cref="FactorizationOptions.ReportInterval"/> sweeps and after the last, the
+    /// Receives, every <see cref="TrainerOptions.ReportInterval"/> sweeps and after the last, the
     /// train and validation MSE of the model after that sweep, <see cref="TrainingProgress.ObservedLoss"/>
     /// = the train MSE and <see cref="TrainingProgress.RegularizationLoss"/> = the weighted-λ penalty
     /// divided by |Ω|, so that <see cref="TrainingProgress.TotalLoss"/> is the objective per rating.
     /// Called on the fitting thread.
     /// </param>
     /// <param name="cancellationToken">Checked before every sweep and before every block of users or items within a sweep.</param>
-    /// <returns>The trained model, with biases and μ when <see cref="AlsOptions.UseBiases"/>, carrying <see cref="Options"/>; its <see cref="FactorizationModel.PredictionRange"/> is the training set's <see cref="RatingsDataset.ValueRange"/> when <see cref="AlsOptions.ClipPredictions"/> is on.</returns>
+    /// <returns>The trained model, with biases and μ when <see cref="AlsOptions.UseBiases"/>, carrying <see cref="Options"/>; its <see cref="FactorizationModel.PredictionRange"/> is the training set's <see cref="RatingsDataset.ValueRange"/> when <see cref="FactorizationOptions.ClipPredictions"/> is on.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="train"/> is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentException"><paramref name="train"/> is empty, or <paramref name="validation"/> belongs to another catalogue.</exception>
-    /// <exception cref="ArgumentOutOfRangeException"><see cref="FactorizationOptions.Dimensions"/> is too large for the catalogue (N·d or M·d floats do not fit in an array).</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><see cref="TrainerOptions.Dimensions"/> is too large for the catalogue (N·d or M·d floats do not fit in an array).</exception>
     /// <exception cref="TrainingDivergedException">A normal-equation system stopped being positive definite or a value became NaN or infinite (ratings too large for single precision).</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
     public FactorizationModel Fit(RatingsDataset train, RatingsDataset? validation = null, IProgress<TrainingProgress>? progress = null, CancellationToken cancellationToken = default)
@@ -79,8 +84,10 @@ public sealed class AlsFactorizer : IMatrixFactorizer
         new SeededRandom(options.Seed, InitialisationStream).FillNormal(items, options.InitStdDev);
         cancellationToken.ThrowIfCancellationRequested();
         RatingRange? range = options.ClipPredictions ? train.ValueRange : null;
-        using var trainer = new AlsTraining(train, validation, d, options.Regularization, options.UseBiases, options.ThreadCount, new float[n * d], items, new float[n], new float[m], range);
-        return Train(trainer, options, range, _logger, progress, cancellationToken);
+        using var training = new AlsTraining(train, validation, d, options.Regularization, options.UseBiases, options.ThreadCount, new float[n * d], items, new float[n], new float[m], range, options);
+        Log.FitStarting(_logger, n, m, train.Count, () => string.Create(CultureInfo.InvariantCulture,
+            $"d = {d}, {options.Iterations} sweeps, weighted λ = {options.Regularization}, biases {options.UseBiases}"), training.WorkerCount);
+        return TrainingLoop.Run(training, TrainingSchedule.Of(options), Log, _logger, progress, cancellationToken);
     }
 
     /// <summary>Creates a trainer positioned at the given item factors and biases (taken over), for exactness tests and benchmarks.</summary>
@@ -102,120 +109,5 @@ public sealed class AlsFactorizer : IMatrixFactorizer
         {
             ThrowHelper.ArgumentOutOfRange(nameof(FactorizationOptions.Dimensions), d, string.Create(CultureInfo.InvariantCulture, $"small enough that {rows}·d floats fit in one array"));
         }
-    }
-
-    private static FactorizationModel Train(AlsTraining trainer, AlsOptions options, RatingRange? range, ILogger logger, IProgress<TrainingProgress>? progress, CancellationToken cancellationToken)
-    {
-        Log.AlsFitStarting(logger, trainer.Users.Length / options.Dimensions, trainer.Items.Length / options.Dimensions, trainer.TrainCount, options.Dimensions, options.Iterations, options.Regularization, options.UseBiases, trainer.WorkerCount);
-        long started = Stopwatch.GetTimestamp();
-        int total = options.Iterations;
-        bool early = options.EarlyStoppingPatience > 0 && trainer.HasValidation;
-        float[]? bestUsers = early ? new float[trainer.Users.Length] : null;
-        float[]? bestItems = early ? new float[trainer.Items.Length] : null;
-        float[]? bestUserBiases = early ? new float[trainer.UserBiases.Length] : null;
-        float[]? bestItemBiases = early ? new float[trainer.ItemBiases.Length] : null;
-        double bestValidation = double.PositiveInfinity;
-        int bestIteration = 0, sinceBest = 0, completed = 0;
-        double trainMse = double.NaN;
-        for (int iteration = 1; iteration <= total; iteration++)
-        {
-            bool solved;
-            try
-            {
-                cancellationToken.ThrowIfCancellationRequested();
-                solved = trainer.SolveUsers(cancellationToken) && trainer.SolveItems(cancellationToken);
-            }
-            catch (OperationCanceledException)
-            {
-                Log.AlsCancelled(logger, iteration - 1);
-                throw;
-            }
-
-            if (!solved)
-            {
-                Diverged(logger, iteration, double.NaN);
-            }
-
-            completed = iteration;
-            bool report = iteration % options.ReportInterval == 0 || iteration == total;
-            if (!report && !early)
-            {
-                continue;
-            }
-
-            AlsEvaluation e = trainer.Evaluate();
-            trainMse = e.SquaredError / trainer.TrainCount;
-            double regularization = options.Regularization * (e.UserPenalty + e.ItemPenalty) / trainer.TrainCount;
-            if (!double.IsFinite(trainMse + regularization))
-            {
-                Diverged(logger, iteration, trainMse + regularization);
-            }
-
-            double? validationMse = trainer.HasValidation ? e.ValidationSquaredError / trainer.ValidationCount : null;
-            bool stop = false;
-            if (early)
-            {
-                if (validationMse!.Value < bestValidation)
-                {
-                    bestValidation = validationMse.Value;
-                    bestIteration = iteration;
-                    sinceBest = 0;
-                    trainer.Users.CopyTo(bestUsers!, 0);
-                    trainer.Items.CopyTo(bestItems!, 0);
-                    trainer.UserBiases.CopyTo(bestUserBiases!, 0);
-                    trainer.ItemBiases.CopyTo(bestItemBiases!, 0);
-                }
-                else
-                {
-                    stop = ++sinceBest >= options.EarlyStoppingPatience && iteration < total;
-                }
-            }
-
-            if (report || stop)
-            {
-                if (logger.IsEnabled(LogLevel.Debug))
-                {
-                    if (validationMse is { } v)
-                    {
-                        Log.AlsProgressWithValidation(logger, iteration, total, trainMse, v, trainMse + regularization, trainMse, regularization);
-                    }
-                    else
-                    {
-                        Log.AlsProgress(logger, iteration, total, trainMse, trainMse + regularization, trainMse, regularization);
-                    }
-                }
-
-                progress?.Report(new TrainingProgress(iteration, total, trainMse, validationMse, trainMse, regularization, 0, Stopwatch.GetElapsedTime(started)));
-            }
-
-            if (stop)
-            {
-                Log.AlsEarlyStopped(logger, options.EarlyStoppingPatience, iteration, bestIteration, bestValidation);
-                break;
-            }
-        }
-
-        bool restore = early && bestIteration != completed;
-        float[] users = restore ? bestUsers! : trainer.Users;
-        float[] items = restore ? bestItems! : trainer.Items;
-        float[] userBiases = restore ? bestUserBiases! : trainer.UserBiases;
-        float[] itemBiases = restore ? bestItemBiases! : trainer.ItemBiases;
-        if (logger.IsEnabled(LogLevel.Information))
-        {
-            long elapsedMilliseconds = (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds;
-            Log.AlsFitCompleted(logger, completed, elapsedMilliseconds, trainMse);
-        }
-
-        int d = options.Dimensions;
-        var catalog = trainer.Catalog;
-        return options.UseBiases
-            ? new FactorizationModel(catalog, d, users, items, userBiases, itemBiases, trainer.GlobalMean, options, range)
-            : new FactorizationModel(catalog, d, users, items, null, null, 0, options, range);
-    }
-
-    private static void Diverged(ILogger logger, int iteration, double loss)
-    {
-        Log.AlsDiverged(logger, iteration, loss);
-        throw new TrainingDivergedException(iteration, loss, double.NaN);
     }
 }

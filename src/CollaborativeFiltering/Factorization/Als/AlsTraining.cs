@@ -1,8 +1,10 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using CollaborativeFiltering.Data;
 using CollaborativeFiltering.Internal;
+using CollaborativeFiltering.Training;
 
 namespace CollaborativeFiltering.Factorization.Als;
 
@@ -23,7 +25,7 @@ internal readonly record struct AlsEvaluation(double SquaredError, double UserPe
 /// partial sums are per fixed block, added in block order, so results are bit-identical for any
 /// thread count. Allocates nothing per half-sweep.
 /// </summary>
-internal sealed class AlsTraining : IBlockWork, IDisposable
+internal sealed class AlsTraining : IBlockWork, ITraining<FactorizationModel>
 {
     private readonly int _d;
     private readonly int _dp;
@@ -66,6 +68,18 @@ internal sealed class AlsTraining : IBlockWork, IDisposable
 
     private Phase _phase;
 
+    /// <summary>The options the model carries (null for trainings built by tests, which never build a model).</summary>
+    private readonly AlsOptions? _options;
+
+    /// <summary>The number of sweeps run, and the one <see cref="_evaluation"/> was measured after (−1: none).</summary>
+    private int _sweeps;
+    private int _evaluatedSweep = -1;
+    private AlsEvaluation _evaluation;
+    private float[]? _bestUsers;
+    private float[]? _bestItems;
+    private float[]? _bestUserBiases;
+    private float[]? _bestItemBiases;
+
     /// <summary>Prepares a fit and takes ownership of the given factor and bias arrays as the starting point.</summary>
     /// <param name="train">Non-empty training ratings.</param>
     /// <param name="validation">Validation ratings over the same catalogue, or <see langword="null"/>.</param>
@@ -78,8 +92,11 @@ internal sealed class AlsTraining : IBlockWork, IDisposable
     /// <param name="userBiases">b_u, N (zeros without biases).</param>
     /// <param name="itemBiases">b_i, M (zeros without biases).</param>
     /// <param name="validationRange">The range the validation predictions are clamped to (the model's prediction range), or <see langword="null"/>.</param>
-    public AlsTraining(RatingsDataset train, RatingsDataset? validation, int dimensions, double lambda, bool biases, int maxThreads, float[] users, float[] items, float[] userBiases, float[] itemBiases, RatingRange? validationRange = null)
+    /// <param name="options">The options the model will carry.</param>
+    public AlsTraining(RatingsDataset train, RatingsDataset? validation, int dimensions, double lambda, bool biases, int maxThreads, float[] users, float[] items, float[] userBiases, float[] itemBiases,
+        RatingRange? validationRange = null, AlsOptions? options = null)
     {
+        _options = options;
         _validationRange = validationRange;
         Debug.Assert(train.Count > 0 && lambda > 0);
         _d = dimensions;
@@ -224,6 +241,84 @@ internal sealed class AlsTraining : IBlockWork, IDisposable
 
     /// <inheritdoc/>
     public void Dispose() => _pool.Dispose();
+
+    /// <inheritdoc/>
+    string? ITraining<FactorizationModel>.EarlyStoppingUnsupportedReason => null;
+
+    /// <inheritdoc/>
+    double ITraining<FactorizationModel>.Step(int iteration, CancellationToken cancellationToken)
+    {
+        bool solved = SolveUsers(cancellationToken) && SolveItems(cancellationToken);
+        _sweeps++;
+        return solved ? 0 : double.NaN;
+    }
+
+    /// <inheritdoc/>
+    double ITraining<FactorizationModel>.LearningRate(int iteration) => double.NaN;
+
+    /// <inheritdoc/>
+    double ITraining<FactorizationModel>.ValidationLoss() => EvaluateOnce().ValidationSquaredError / ValidationCount;
+
+    /// <inheritdoc/>
+    TrainingProgress ITraining<FactorizationModel>.Measure(double? validationLoss)
+    {
+        AlsEvaluation e = EvaluateOnce();
+        double trainMse = e.SquaredError / TrainCount;
+        double? validationMse = HasValidation ? e.ValidationSquaredError / ValidationCount : null;
+        return new TrainingProgress
+        {
+            ObservedLoss = trainMse,
+            RegularizationLoss = _lambda * (e.UserPenalty + e.ItemPenalty) / TrainCount,
+            TrainMse = trainMse,
+            ValidationMse = validationMse,
+            ValidationLoss = validationMse,
+        };
+    }
+
+    /// <inheritdoc/>
+    string ITraining<FactorizationModel>.Describe(in TrainingProgress progress) => string.Create(CultureInfo.InvariantCulture,
+        $"train MSE {progress.TrainMse}{(progress.ValidationMse is { } v ? $", validation MSE {v}" : string.Empty)}; objective/|Ω| {progress.TotalLoss} = squared error {progress.ObservedLoss} + regularization {progress.RegularizationLoss}");
+
+    /// <inheritdoc/>
+    string ITraining<FactorizationModel>.Summarize(in TrainingProgress final) => string.Create(CultureInfo.InvariantCulture, $"train MSE {final.TrainMse}");
+
+    /// <inheritdoc/>
+    void ITraining<FactorizationModel>.KeepBest()
+    {
+        _bestUsers ??= new float[_u.Length];
+        _bestItems ??= new float[_v.Length];
+        _bestUserBiases ??= new float[_bu.Length];
+        _bestItemBiases ??= new float[_bv.Length];
+        _u.CopyTo(_bestUsers, 0);
+        _v.CopyTo(_bestItems, 0);
+        _bu.CopyTo(_bestUserBiases, 0);
+        _bv.CopyTo(_bestItemBiases, 0);
+    }
+
+    /// <inheritdoc/>
+    bool ITraining<FactorizationModel>.AllFinite() =>
+        TensorPrimitivesExtensions.AllFinite(_u) && TensorPrimitivesExtensions.AllFinite(_v) && TensorPrimitivesExtensions.AllFinite(_bu) && TensorPrimitivesExtensions.AllFinite(_bv);
+
+    /// <inheritdoc/>
+    FactorizationModel ITraining<FactorizationModel>.ToModel(bool best)
+    {
+        float[] users = best ? _bestUsers! : _u, items = best ? _bestItems! : _v;
+        return _biases
+            ? new FactorizationModel(Catalog, _d, users, items, best ? _bestUserBiases! : _bu, best ? _bestItemBiases! : _bv, _mu, _options, _validationRange)
+            : new FactorizationModel(Catalog, _d, users, items, null, null, 0, _options, _validationRange);
+    }
+
+    /// <summary>The evaluation of the current sweep, measured once however often the loop asks.</summary>
+    private AlsEvaluation EvaluateOnce()
+    {
+        if (_evaluatedSweep != _sweeps)
+        {
+            _evaluation = Evaluate();
+            _evaluatedSweep = _sweeps;
+        }
+
+        return _evaluation;
+    }
 
     /// <inheritdoc/>
     void IBlockWork.Execute(int block, int worker)

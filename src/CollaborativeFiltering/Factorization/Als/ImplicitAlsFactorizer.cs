@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using CollaborativeFiltering.Data;
 using CollaborativeFiltering.Factorization.Als;
@@ -26,17 +25,20 @@ namespace CollaborativeFiltering.Factorization;
 /// so that items the user already interacted with are left out; fold a new user in with
 /// <see cref="FoldInUser"/> (the ridge fold-in of <c>Scoring.FoldIn</c> solves the explicit objective).</para>
 /// <para>Deterministic: the same seed gives bit-identical models for any
-/// <see cref="FactorizationOptions.MaxDegreeOfParallelism"/>. Users and items without interactions
+/// <see cref="TrainerOptions.MaxDegreeOfParallelism"/>. Users and items without interactions
 /// get zero factors (the exact solution of their systems).</para>
-/// <para><see cref="FactorizationOptions.EarlyStoppingPatience"/> is ignored (and a warning logged when
+/// <para><see cref="TrainerOptions.EarlyStoppingPatience"/> is ignored (and a warning logged when
 /// it is set): the squared error on held-out interactions does not measure ranking quality (scores
 /// near 1 for every item minimise it), and a ranking metric over the whole catalogue per sweep would
-/// cost more than the sweep; choose <see cref="FactorizationOptions.Iterations"/> with a ranking
+/// cost more than the sweep; choose <see cref="TrainerOptions.Iterations"/> with a ranking
 /// metric on a validation split instead.</para>
 /// </remarks>
 public sealed class ImplicitAlsFactorizer : IMatrixFactorizer
 {
     private const ulong InitialisationStream = 41;
+
+    /// <summary>The log messages, event ids 3010–3016.</summary>
+    private static readonly TrainingLog Log = new(nameof(ImplicitAlsFactorizer), "ImplicitAls", 3010, "sweep", "MSE", "sweeps");
 
     private readonly ILogger _logger;
 
@@ -54,11 +56,14 @@ public sealed class ImplicitAlsFactorizer : IMatrixFactorizer
     /// <summary>The validated options.</summary>
     public ImplicitAlsOptions Options { get; }
 
-    /// <summary>Trains a model; see <see cref="IMatrixFactorizer.Fit"/>.</summary>
+    /// <inheritdoc/>
+    TrainerOptions ITrainer<FactorizationModel>.Options => Options;
+
+    /// <summary>Trains a model; see <see cref="ITrainer{TModel}.Fit"/>.</summary>
     /// <param name="train">The interactions, values ≥ 0 (their strengths); factors are learned for every user and item of its catalogue.</param>
     /// <param name="validation">Held-out interactions over the same catalogue whose preference error is reported, or <see langword="null"/>.</param>
     /// <param name="progress">
-    /// Receives, every <see cref="FactorizationOptions.ReportInterval"/> sweeps and after the last:
+    /// Receives, every <see cref="TrainerOptions.ReportInterval"/> sweeps and after the last:
     /// <see cref="TrainingProgress.ObservedLoss"/> = Σ_all c·(p − ⟨x, y⟩)² and
     /// <see cref="TrainingProgress.RegularizationLoss"/> = λ·(Σ n_u‖x_u‖² + Σ n_i‖y_i‖²), both divided by the total
     /// confidence Σ_all c = N·M + α·Σ r (so <see cref="TrainingProgress.TotalLoss"/> is the objective
@@ -70,7 +75,7 @@ public sealed class ImplicitAlsFactorizer : IMatrixFactorizer
     /// <returns>The trained model, without biases, carrying <see cref="Options"/>.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="train"/> is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentException"><paramref name="train"/> is empty or has a negative value, or <paramref name="validation"/> belongs to another catalogue.</exception>
-    /// <exception cref="ArgumentOutOfRangeException"><see cref="FactorizationOptions.Dimensions"/> is too large for the catalogue.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><see cref="TrainerOptions.Dimensions"/> is too large for the catalogue.</exception>
     /// <exception cref="TrainingDivergedException">A value became NaN or infinite (interaction strengths too large for single precision).</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
     public FactorizationModel Fit(RatingsDataset train, RatingsDataset? validation = null, IProgress<TrainingProgress>? progress = null, CancellationToken cancellationToken = default)
@@ -85,8 +90,11 @@ public sealed class ImplicitAlsFactorizer : IMatrixFactorizer
         random.FillNormal(users, options.InitStdDev);
         random.FillNormal(items, options.InitStdDev);
         cancellationToken.ThrowIfCancellationRequested();
-        using var trainer = new ImplicitAlsTraining(train, validation, d, options.Regularization, options.Alpha, options.ConjugateGradientSteps, options.ThreadCount, users, items);
-        return Train(trainer, options, _logger, progress, cancellationToken);
+        using var training = new ImplicitAlsTraining(train, validation, d, options.Regularization, options.Alpha, options.ConjugateGradientSteps, options.ThreadCount, users, items, options);
+        Log.FitStarting(_logger, train.UserCount, train.ItemCount, train.Count, () => string.Create(CultureInfo.InvariantCulture,
+            $"d = {d}, {options.Iterations} sweeps, λ = {options.Regularization}, α = {options.Alpha}, {(options.ConjugateGradientSteps == 0 ? "exact Cholesky solves" : $"{options.ConjugateGradientSteps} conjugate-gradient steps")}"),
+            training.WorkerCount);
+        return TrainingLoop.Run(training, TrainingSchedule.Of(options), Log, _logger, progress, cancellationToken);
     }
 
     /// <summary>
@@ -174,76 +182,5 @@ public sealed class ImplicitAlsFactorizer : IMatrixFactorizer
                     $"The interaction of user '{train.Catalog.Users.Ids[rating.User]}' with item '{train.Catalog.Items.Ids[rating.Item]}' has strength {values[p]}; implicit feedback strengths must be zero or greater."));
             }
         }
-    }
-
-    private static FactorizationModel Train(ImplicitAlsTraining trainer, ImplicitAlsOptions options, ILogger logger, IProgress<TrainingProgress>? progress, CancellationToken cancellationToken)
-    {
-        int d = options.Dimensions;
-        string solver = options.ConjugateGradientSteps == 0
-            ? "exact Cholesky solves"
-            : string.Create(CultureInfo.InvariantCulture, $"{options.ConjugateGradientSteps} conjugate-gradient steps");
-        Log.ImplicitAlsFitStarting(logger, trainer.Users.Length / d, trainer.Items.Length / d, trainer.TrainCount, d, options.Iterations, options.Regularization, options.Alpha, solver, trainer.WorkerCount);
-        if (options.EarlyStoppingPatience > 0)
-        {
-            Log.ImplicitAlsEarlyStoppingIgnored(logger, options.EarlyStoppingPatience, options.Iterations);
-        }
-
-        long started = Stopwatch.GetTimestamp();
-        int total = options.Iterations;
-        for (int iteration = 1; iteration <= total; iteration++)
-        {
-            bool solved;
-            try
-            {
-                cancellationToken.ThrowIfCancellationRequested();
-                solved = trainer.SolveUsers(cancellationToken) && trainer.SolveItems(cancellationToken);
-            }
-            catch (OperationCanceledException)
-            {
-                Log.ImplicitAlsCancelled(logger, iteration - 1);
-                throw;
-            }
-
-            if (!solved)
-            {
-                Diverged(logger, iteration, double.NaN);
-            }
-
-            if (iteration % options.ReportInterval != 0 && iteration != total)
-            {
-                continue;
-            }
-
-            AlsImplicitEvaluation e = trainer.Evaluate();
-            double observed = e.DataLoss / e.TotalWeight;
-            double regularization = options.Regularization * (e.UserNorms + e.ItemNorms) / e.TotalWeight;
-            double trainMse = e.ObservedSquaredError / trainer.TrainCount;
-            if (!double.IsFinite(observed + regularization + trainMse))
-            {
-                Diverged(logger, iteration, observed + regularization);
-            }
-
-            double? validationMse = trainer.HasValidation ? e.ValidationSquaredError / trainer.ValidationCount : null;
-            if (logger.IsEnabled(LogLevel.Debug))
-            {
-                Log.ImplicitAlsProgress(logger, iteration, total, observed + regularization, observed, regularization, trainMse, validationMse);
-            }
-
-            progress?.Report(new TrainingProgress(iteration, total, trainMse, validationMse, observed, regularization, 0, Stopwatch.GetElapsedTime(started)));
-        }
-
-        if (logger.IsEnabled(LogLevel.Information))
-        {
-            long elapsedMilliseconds = (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds;
-            Log.ImplicitAlsFitCompleted(logger, total, elapsedMilliseconds);
-        }
-
-        return new FactorizationModel(trainer.Catalog, d, trainer.Users, trainer.Items, null, null, 0, options);
-    }
-
-    private static void Diverged(ILogger logger, int iteration, double loss)
-    {
-        Log.ImplicitAlsDiverged(logger, iteration, loss);
-        throw new TrainingDivergedException(iteration, loss, double.NaN);
     }
 }

@@ -1,9 +1,11 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using CollaborativeFiltering.Data;
 using CollaborativeFiltering.Internal;
+using CollaborativeFiltering.Training;
 
 namespace CollaborativeFiltering.Factorization.Als;
 
@@ -14,7 +16,7 @@ namespace CollaborativeFiltering.Factorization.Als;
 /// <param name="TotalWeight">Σ over all N·M pairs of c_ui = N·M + α·Σ_Ω r_ui.</param>
 /// <param name="ObservedSquaredError">Σ_Ω (1 − ⟨x_u, y_i⟩)² over the training interactions.</param>
 /// <param name="ValidationSquaredError">The same over the validation interactions (0 without).</param>
-internal readonly record struct AlsImplicitEvaluation(double DataLoss, double UserNorms, double ItemNorms, double TotalWeight, double ObservedSquaredError, double ValidationSquaredError);
+internal readonly record struct ImplicitAlsEvaluation(double DataLoss, double UserNorms, double ItemNorms, double TotalWeight, double ObservedSquaredError, double ValidationSquaredError);
 
 /// <summary>
 /// The state of one implicit-feedback ALS fit (Hu, Koren and Volinsky 2008): every user-item pair
@@ -30,7 +32,7 @@ internal readonly record struct AlsImplicitEvaluation(double DataLoss, double Us
 /// by one thread from data fixed during the half-sweep, so results are bit-identical for any thread
 /// count.
 /// </remarks>
-internal sealed class ImplicitAlsTraining : IBlockWork, IDisposable
+internal sealed class ImplicitAlsTraining : IBlockWork, ITraining<FactorizationModel>
 {
     private const int GramBlocks = 16;
     private const int MinGramBlockRows = 256;
@@ -80,6 +82,9 @@ internal sealed class ImplicitAlsTraining : IBlockWork, IDisposable
     private volatile bool _failed;
 
     private Phase _phase;
+
+    /// <summary>The options the model carries (null for trainings built by tests, which never build a model).</summary>
+    private readonly ImplicitAlsOptions? _options;
     private Side _gramSide;
 
     /// <summary>Prepares a fit and takes ownership of the given factors as the starting point.</summary>
@@ -92,8 +97,10 @@ internal sealed class ImplicitAlsTraining : IBlockWork, IDisposable
     /// <param name="maxThreads">The most workers.</param>
     /// <param name="users">X, N·d.</param>
     /// <param name="items">Y, M·d.</param>
-    public ImplicitAlsTraining(RatingsDataset train, RatingsDataset? validation, int dimensions, double lambda, double alpha, int cgSteps, int maxThreads, float[] users, float[] items)
+    /// <param name="options">The options the model will carry.</param>
+    public ImplicitAlsTraining(RatingsDataset train, RatingsDataset? validation, int dimensions, double lambda, double alpha, int cgSteps, int maxThreads, float[] users, float[] items, ImplicitAlsOptions? options = null)
     {
+        _options = options;
         Debug.Assert(train.Count > 0 && lambda > 0 && cgSteps >= 0);
         _d = dimensions;
         _dp = AlsGramKernel.RowStride(dimensions);
@@ -216,7 +223,7 @@ internal sealed class ImplicitAlsTraining : IBlockWork, IDisposable
     }
 
     /// <summary>The objective's terms and the squared errors of the preferences at the current factors.</summary>
-    public AlsImplicitEvaluation Evaluate()
+    public ImplicitAlsEvaluation Evaluate()
     {
         EnsureGram(Side.Items);
         RunPhase(Phase.Evaluate);
@@ -238,7 +245,7 @@ internal sealed class ImplicitAlsTraining : IBlockWork, IDisposable
             validation += _blockValidation[b];
         }
 
-        return new AlsImplicitEvaluation(data, userNorms, itemNorms, _totalWeight, observed, validation);
+        return new ImplicitAlsEvaluation(data, userNorms, itemNorms, _totalWeight, observed, validation);
     }
 
     /// <summary>Solves one user's row with worker <paramref name="worker"/>'s buffers, from the current YᵀY (benchmarks and tests); allocates nothing.</summary>
@@ -250,6 +257,50 @@ internal sealed class ImplicitAlsTraining : IBlockWork, IDisposable
 
     /// <inheritdoc/>
     public void Dispose() => _pool.Dispose();
+
+    /// <inheritdoc/>
+    string? ITraining<FactorizationModel>.EarlyStoppingUnsupportedReason => "held-out squared error does not measure ranking quality for implicit feedback";
+
+    /// <inheritdoc/>
+    double ITraining<FactorizationModel>.Step(int iteration, CancellationToken cancellationToken) =>
+        SolveUsers(cancellationToken) && SolveItems(cancellationToken) ? 0 : double.NaN;
+
+    /// <inheritdoc/>
+    double ITraining<FactorizationModel>.LearningRate(int iteration) => double.NaN;
+
+    /// <inheritdoc/>
+    double ITraining<FactorizationModel>.ValidationLoss() => throw new NotSupportedException("Implicit ALS does not stop early.");
+
+    /// <inheritdoc/>
+    TrainingProgress ITraining<FactorizationModel>.Measure(double? validationLoss)
+    {
+        ImplicitAlsEvaluation e = Evaluate();
+        double? validationMse = HasValidation ? e.ValidationSquaredError / ValidationCount : null;
+        return new TrainingProgress
+        {
+            ObservedLoss = e.DataLoss / e.TotalWeight,
+            RegularizationLoss = _lambda * (e.UserNorms + e.ItemNorms) / e.TotalWeight,
+            TrainMse = e.ObservedSquaredError / TrainCount,
+            ValidationMse = validationMse,
+            ValidationLoss = validationMse,
+        };
+    }
+
+    /// <inheritdoc/>
+    string ITraining<FactorizationModel>.Describe(in TrainingProgress progress) => string.Create(CultureInfo.InvariantCulture,
+        $"weighted loss {progress.TotalLoss} = data {progress.ObservedLoss} + regularization {progress.RegularizationLoss}; observed preference MSE {progress.TrainMse}{(progress.ValidationMse is { } v ? $", validation {v}" : string.Empty)}");
+
+    /// <inheritdoc/>
+    string ITraining<FactorizationModel>.Summarize(in TrainingProgress final) => string.Create(CultureInfo.InvariantCulture, $"observed preference MSE {final.TrainMse}");
+
+    /// <inheritdoc/>
+    void ITraining<FactorizationModel>.KeepBest() => throw new NotSupportedException("Implicit ALS does not stop early.");
+
+    /// <inheritdoc/>
+    bool ITraining<FactorizationModel>.AllFinite() => TensorPrimitivesExtensions.AllFinite(_x) && TensorPrimitivesExtensions.AllFinite(_y);
+
+    /// <inheritdoc/>
+    FactorizationModel ITraining<FactorizationModel>.ToModel(bool best) => new(Catalog, _d, _x, _y, null, null, 0, _options);
 
     /// <summary>
     /// The Gram matrix Σ_r f_r f_rᵀ of rows <c>[r0, r1)</c> of a row-major factor matrix, into

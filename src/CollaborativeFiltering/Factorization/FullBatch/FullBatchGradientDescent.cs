@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using CollaborativeFiltering.Data;
 using CollaborativeFiltering.Internal;
@@ -8,21 +7,26 @@ using Microsoft.Extensions.Logging;
 namespace CollaborativeFiltering.Factorization.FullBatch;
 
 /// <summary>What distinguishes the plain and the regularized full-batch models.</summary>
-/// <param name="Name">The factorizer's name, for logs.</param>
+/// <param name="Log">The factorizer's log messages (they name it).</param>
 /// <param name="Options">The validated options, carried by the model.</param>
-/// <param name="InitStdDev">σ of the Normal(0, σ²) initialisation.</param>
 /// <param name="LearningRate">η.</param>
 /// <param name="RegularizationWeight">λ_r.</param>
 /// <param name="GravityWeight">λ_g.</param>
-internal readonly record struct FullBatchSettings(string Name, FactorizationOptions Options, double InitStdDev, double LearningRate, double RegularizationWeight, double GravityWeight);
+internal readonly record struct FullBatchSettings(TrainingLog Log, FactorizationOptions Options, double LearningRate, double RegularizationWeight, double GravityWeight);
 
-/// <summary>The fit loop shared by <see cref="GradientDescentFactorizer"/> and <see cref="RegularizedFactorizer"/>.</summary>
+/// <summary>The fit shared by <see cref="GradientDescentFactorizer"/> and <see cref="RegularizedFactorizer"/>: checks, initialisation, then the training loop.</summary>
 internal static class FullBatchGradientDescent
 {
+    /// <summary>The log messages of <see cref="GradientDescentFactorizer"/> (event ids 1000–1006, shared with the regularized model).</summary>
+    public static readonly TrainingLog PlainLog = new(nameof(GradientDescentFactorizer), "FullBatch", 1000, "iteration", "MSE", "iterations");
+
+    /// <summary>The log messages of <see cref="RegularizedFactorizer"/>.</summary>
+    public static readonly TrainingLog RegularizedLog = new(nameof(RegularizedFactorizer), "FullBatch", 1000, "iteration", "MSE", "iterations");
+
     private const ulong InitialisationStream = 30;
 
     /// <summary>Checks the arguments, initialises U and V (or takes the given ones), trains and returns the model.</summary>
-    public static FactorizationModel Fit(in FullBatchSettings settings, ILogger logger, RatingsDataset train, RatingsDataset? validation, IProgress<TrainingProgress>? progress, CancellationToken cancellationToken, float[]? initialUsers = null, float[]? initialItems = null)
+    public static FactorizationModel Fit(FullBatchSettings settings, ILogger logger, RatingsDataset train, RatingsDataset? validation, IProgress<TrainingProgress>? progress, CancellationToken cancellationToken, float[]? initialUsers = null, float[]? initialItems = null)
     {
         TrainingSetChecks.ThrowIfInvalid(train, validation);
 
@@ -48,72 +52,16 @@ internal static class FullBatchGradientDescent
         }
         else
         {
-            (users, items) = Initialise(n, m, d, settings.InitStdDev, options.Seed);
+            (users, items) = Initialise(n, m, d, options.InitStdDev, options.Seed);
         }
 
         cancellationToken.ThrowIfCancellationRequested();
-        using var trainer = new FullBatchTraining(train, validation, d, settings.LearningRate, settings.RegularizationWeight, settings.GravityWeight, options.ThreadCount, users, items);
-        Log.FullBatchFitStarting(logger, settings.Name, n, m, train.Count, d, options.Iterations, settings.LearningRate, settings.RegularizationWeight, settings.GravityWeight, trainer.WorkerCount);
-
-        long started = Stopwatch.GetTimestamp();
-        int total = options.Iterations;
-        double trainMse = double.NaN;
-        for (int iteration = 1; iteration <= total; iteration++)
-        {
-            if (cancellationToken.IsCancellationRequested)
-            {
-                Log.FullBatchCancelled(logger, settings.Name, iteration - 1);
-                cancellationToken.ThrowIfCancellationRequested();
-            }
-
-            FullBatchLosses losses = trainer.Step();
-            double observed = losses.ObservedMse;
-            double regularization = settings.RegularizationWeight * losses.Regularization;
-            double gravity = settings.GravityWeight * losses.Gravity;
-            double loss = observed + regularization + gravity;
-            if (!double.IsFinite(loss))
-            {
-                Diverged(in settings, logger, iteration, loss);
-            }
-
-            if (iteration % options.ReportInterval == 0 || iteration == total)
-            {
-                (trainMse, double? validationMse) = trainer.Evaluate();
-                if (!double.IsFinite(trainMse))
-                {
-                    Diverged(in settings, logger, iteration, trainMse);
-                }
-
-                if (logger.IsEnabled(LogLevel.Debug))
-                {
-                    if (validationMse is { } v)
-                    {
-                        Log.FullBatchProgressWithValidation(logger, settings.Name, iteration, total, trainMse, v, loss, observed, regularization, gravity);
-                    }
-                    else
-                    {
-                        Log.FullBatchProgress(logger, settings.Name, iteration, total, trainMse, loss, observed, regularization, gravity);
-                    }
-                }
-
-                progress?.Report(new TrainingProgress(iteration, total, trainMse, validationMse, observed, regularization, gravity, Stopwatch.GetElapsedTime(started)));
-            }
-        }
-
-        // A step can leave non-finite values that no later loss saw (the last step, or rows without ratings).
-        float[] finalUsers = trainer.Users, finalItems = trainer.Items;
-        if (!TensorPrimitivesExtensions.AllFinite(finalUsers) || !TensorPrimitivesExtensions.AllFinite(finalItems))
-        {
-            Diverged(in settings, logger, total, double.IsFinite(trainMse) ? double.NaN : trainMse);
-        }
-
-        if (logger.IsEnabled(LogLevel.Information))
-        {
-            long elapsedMilliseconds = (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds;
-            Log.FullBatchFitCompleted(logger, settings.Name, total, elapsedMilliseconds, trainMse);
-        }
-
-        return new FactorizationModel(train.Catalog, d, finalUsers, finalItems, null, null, 0, options);
+        RatingRange? range = options.ClipPredictions ? train.ValueRange : null;
+        using var training = new FullBatchTraining(train, validation, d, settings.LearningRate, settings.RegularizationWeight, settings.GravityWeight, options.ThreadCount, users, items,
+            options: options, predictionRange: range);
+        settings.Log.FitStarting(logger, n, m, train.Count, () => string.Create(CultureInfo.InvariantCulture,
+            $"d = {d}, {options.Iterations} iterations, learning rate {settings.LearningRate}, λ_r = {settings.RegularizationWeight}, λ_g = {settings.GravityWeight}"), training.WorkerCount);
+        return TrainingLoop.Run(training, TrainingSchedule.Of(options), settings.Log, logger, progress, cancellationToken);
     }
 
     /// <summary>U then V, every entry from Normal(0, σ²), drawn in row-major order from the seed's initialisation stream.</summary>
@@ -127,9 +75,4 @@ internal static class FullBatchGradientDescent
         return (users, items);
     }
 
-    private static void Diverged(in FullBatchSettings settings, ILogger logger, int iteration, double loss)
-    {
-        Log.FullBatchDiverged(logger, settings.Name, iteration, loss, settings.LearningRate);
-        throw new TrainingDivergedException(iteration, loss, settings.LearningRate);
-    }
 }

@@ -1,10 +1,12 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 using CollaborativeFiltering.Data;
 using CollaborativeFiltering.Internal;
+using CollaborativeFiltering.Training;
 
 namespace CollaborativeFiltering.Factorization.FullBatch;
 
@@ -38,7 +40,7 @@ internal readonly record struct FullBatchLosses(double ObservedMse, double Regul
 /// entry is computed by one thread in a fixed order and loss partial sums are per block, added in
 /// block order, so the result is bit-identical for any number of threads.</para>
 /// </remarks>
-internal sealed class FullBatchTraining : IBlockWork, IDisposable
+internal sealed class FullBatchTraining : IBlockWork, ITraining<FactorizationModel>
 {
     /// <summary>Work per block, in multiply-adds (about 10–20 µs).</summary>
     private const long BlockCost = 32_768;
@@ -108,14 +110,40 @@ internal sealed class FullBatchTraining : IBlockWork, IDisposable
     private PaddedRows _uNext;
     private PaddedRows _vNext;
 
+    private readonly Catalog _catalog;
+    private readonly FactorizationOptions? _options;
+    private readonly RatingRange? _predictionRange;
+    private readonly double _learningRate;
+    private readonly double _regularizationWeight;
+    private readonly double _gravityWeight;
+
     private Phase _phase;
     private int _userSlice;
     private bool _gradientOnly;
+    private int _firstEvaluationBlock;
+    private int _evaluationBlockEnd;
+
+    /// <summary>The weighted loss terms of the last step (observed MSE, λ_r·r, λ_g·g) at the point it was taken from.</summary>
+    private (double Observed, double Regularization, double Gravity) _lastLosses;
+    private float[]? _bestUsers;
+    private float[]? _bestItems;
 
     /// <summary>Prepares a fit; takes ownership of <paramref name="users"/> (N·d) and <paramref name="items"/> (M·d) as the starting point.</summary>
-    /// <remarks><paramref name="usersPerSlice"/> overrides the users per slice of the item pass (0: automatic, see <see cref="UserSliceBytes"/>); tests use it to run the sliced pass on small data.</remarks>
-    public FullBatchTraining(RatingsDataset train, RatingsDataset? validation, int dimensions, double learningRate, double regularizationWeight, double gravityWeight, int maxThreads, float[] users, float[] items, int usersPerSlice = 0)
+    /// <remarks>
+    /// <paramref name="usersPerSlice"/> overrides the users per slice of the item pass (0: automatic, see
+    /// <see cref="UserSliceBytes"/>); tests use it to run the sliced pass on small data.
+    /// <paramref name="options"/> and <paramref name="predictionRange"/> go to the model; the validation
+    /// predictions are clamped into the range, as the model's will be.
+    /// </remarks>
+    public FullBatchTraining(RatingsDataset train, RatingsDataset? validation, int dimensions, double learningRate, double regularizationWeight, double gravityWeight, int maxThreads, float[] users, float[] items,
+        int usersPerSlice = 0, FactorizationOptions? options = null, RatingRange? predictionRange = null)
     {
+        _catalog = train.Catalog;
+        _options = options;
+        _predictionRange = predictionRange;
+        _learningRate = learningRate;
+        _regularizationWeight = regularizationWeight;
+        _gravityWeight = gravityWeight;
         Debug.Assert(train.Count > 0);
         _d = dimensions;
         _stride = PaddedRows.WholeVectorsUnlessWasteful(dimensions);
@@ -240,27 +268,94 @@ internal sealed class FullBatchTraining : IBlockWork, IDisposable
         }
     }
 
-    /// <summary>The observed MSE of the current U, V on the training set, and on the validation set when there is one.</summary>
-    public (double TrainMse, double? ValidationMse) Evaluate()
+    /// <summary>Whether a validation set with ratings was given.</summary>
+    public bool HasValidation => _validationOffsets is not null;
+
+    /// <summary>
+    /// The observed MSE of the current U, V on the training set (NaN when <paramref name="includeTrain"/>
+    /// is false), and on the validation set when there is one and <paramref name="includeValidation"/> is
+    /// true (else null); validation predictions are clamped into the prediction range, if any.
+    /// </summary>
+    public (double TrainMse, double? ValidationMse) Evaluate(bool includeTrain = true, bool includeValidation = true)
     {
-        RunPhase(Phase.Evaluate);
         int trainBlocks = _userBlocks.Length - 1;
+        _firstEvaluationBlock = includeTrain ? 0 : trainBlocks;
+        _evaluationBlockEnd = includeValidation ? _evaluationSse.Length : trainBlocks;
+        RunPhase(Phase.Evaluate);
         double train = 0, validation = 0;
-        for (int b = 0; b < trainBlocks; b++)
+        for (int b = 0; b < trainBlocks && includeTrain; b++)
         {
             train += _evaluationSse[b];
         }
 
-        for (int b = trainBlocks; b < _evaluationSse.Length; b++)
+        for (int b = trainBlocks; b < _evaluationBlockEnd; b++)
         {
             validation += _evaluationSse[b];
         }
 
-        return (train / _count, _validationOffsets is null ? null : validation / _validationCount);
+        return (includeTrain ? train / _count : double.NaN, _validationOffsets is null || !includeValidation ? null : validation / _validationCount);
     }
 
     /// <inheritdoc/>
+    double ITraining<FactorizationModel>.Step(int iteration, CancellationToken cancellationToken)
+    {
+        FullBatchLosses losses = Step();
+        _lastLosses = (losses.ObservedMse, _regularizationWeight * losses.Regularization, _gravityWeight * losses.Gravity);
+        return _lastLosses.Observed + _lastLosses.Regularization + _lastLosses.Gravity;
+    }
+
+    /// <inheritdoc/>
+    string? ITraining<FactorizationModel>.EarlyStoppingUnsupportedReason => null;
+
+    /// <inheritdoc/>
+    double ITraining<FactorizationModel>.LearningRate(int iteration) => _learningRate;
+
+    /// <inheritdoc/>
+    double ITraining<FactorizationModel>.ValidationLoss() => Evaluate(includeTrain: false).ValidationMse!.Value;
+
+    /// <inheritdoc/>
+    TrainingProgress ITraining<FactorizationModel>.Measure(double? validationLoss)
+    {
+        (double trainMse, double? validationMse) = Evaluate(includeValidation: validationLoss is null);
+        validationMse ??= validationLoss;
+        return new TrainingProgress
+        {
+            ObservedLoss = _lastLosses.Observed,
+            RegularizationLoss = _lastLosses.Regularization,
+            GravityLoss = _lastLosses.Gravity,
+            TrainMse = trainMse,
+            ValidationMse = validationMse,
+            ValidationLoss = validationMse,
+        };
+    }
+
+    /// <inheritdoc/>
+    string ITraining<FactorizationModel>.Describe(in TrainingProgress progress) => string.Create(CultureInfo.InvariantCulture,
+        $"train MSE {progress.TrainMse}{(progress.ValidationMse is { } v ? $", validation MSE {v}" : string.Empty)}; loss {progress.TotalLoss} = observed {progress.ObservedLoss} + regularization {progress.RegularizationLoss} + gravity {progress.GravityLoss}");
+
+    /// <inheritdoc/>
+    string ITraining<FactorizationModel>.Summarize(in TrainingProgress final) => string.Create(CultureInfo.InvariantCulture, $"train MSE {final.TrainMse}");
+
+    /// <inheritdoc/>
+    void ITraining<FactorizationModel>.KeepBest()
+    {
+        _bestUsers ??= new float[_n * _d];
+        _bestItems ??= new float[_m * _d];
+        _u.CopyTo(_bestUsers);
+        _v.CopyTo(_bestItems);
+    }
+
+    /// <inheritdoc/>
+    bool ITraining<FactorizationModel>.AllFinite() => TensorPrimitivesExtensions.AllFinite(_u.Values) && TensorPrimitivesExtensions.AllFinite(_v.Values);
+
+    /// <inheritdoc/>
+    FactorizationModel ITraining<FactorizationModel>.ToModel(bool best) => best
+        ? new FactorizationModel(_catalog, _d, _bestUsers!, _bestItems!, null, null, 0, _options, _predictionRange)
+        : new FactorizationModel(_catalog, _d, Users, Items, null, null, 0, _options, _predictionRange);
+
+    /// <inheritdoc/>
     public void Dispose() => _pool.Dispose();
+
 
     /// <inheritdoc/>
     void IBlockWork.Execute(int block, int worker)
@@ -277,7 +372,7 @@ internal sealed class FullBatchTraining : IBlockWork, IDisposable
                 ItemBlock(block, _scratch[worker]);
                 break;
             case Phase.Evaluate:
-                EvaluationBlock(block);
+                EvaluationBlock(_firstEvaluationBlock + block);
                 break;
         }
     }
@@ -353,7 +448,7 @@ internal sealed class FullBatchTraining : IBlockWork, IDisposable
             Phase.Gram => 2 * _gramTasksPerMatrix,
             Phase.Users => _userSse.Length,
             Phase.Items => _itemNorms.Length,
-            _ => _evaluationSse.Length,
+            _ => _evaluationBlockEnd - _firstEvaluationBlock,
         });
     }
 
@@ -562,13 +657,21 @@ internal sealed class FullBatchTraining : IBlockWork, IDisposable
         float[] values = train ? _userValues : _validationValues!;
         int stride = _stride;
         float[] u = _u.Array, v = _v.Array;
+        bool clamp = !train && _predictionRange.HasValue;
+        RatingRange range = _predictionRange.GetValueOrDefault();
         double sse = 0;
         for (int r = bounds[b], end = bounds[b + 1]; r < end; r++)
         {
             ReadOnlySpan<float> x = u.AsSpan(r * stride, stride);
             for (int p = offsets[r], pe = offsets[r + 1]; p < pe; p++)
             {
-                double e = FactorKernels.Dot(x, v.AsSpan(items[p] * stride, stride)) - values[p];
+                float prediction = FactorKernels.Dot(x, v.AsSpan(items[p] * stride, stride));
+                if (clamp)
+                {
+                    prediction = range.Clamp(prediction);
+                }
+
+                double e = prediction - values[p];
                 sse += e * e;
             }
         }

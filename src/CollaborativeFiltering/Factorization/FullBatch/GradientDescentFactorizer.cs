@@ -8,14 +8,14 @@ namespace CollaborativeFiltering.Factorization;
 /// <summary>
 /// The notebook's plain matrix factorization (<c>CFModel</c>): minimises the observed MSE
 /// (1/|Ω|) Σ_(i,j)∈Ω (A_ij − ⟨U_i, V_j⟩)² by full-batch gradient descent. Every entry of U (N×d)
-/// and V (M×d) starts from Normal(0, <see cref="GradientDescentOptions.InitStdDev"/>²); each
+/// and V (M×d) starts from Normal(0, <see cref="TrainerOptions.InitStdDev"/>²); each
 /// iteration takes both gradients at the same point, then steps
 /// U ← U − η·∂L/∂U and V ← V − η·∂L/∂V. N and M are the catalogue's sizes, so users and items
 /// without training ratings keep their initial embeddings.
 /// </summary>
 /// <remarks>
 /// Deterministic: the same seed gives bit-identical embeddings for any
-/// <see cref="FactorizationOptions.MaxDegreeOfParallelism"/>. Each fit owns its state, so one
+/// <see cref="TrainerOptions.MaxDegreeOfParallelism"/>. Each fit owns its state, so one
 /// factorizer can fit several datasets, also concurrently. Without a penalty this model overfits
 /// (train MSE well below test MSE); see <see cref="RegularizedFactorizer"/>.
 /// </remarks>
@@ -25,7 +25,7 @@ public sealed class GradientDescentFactorizer : IMatrixFactorizer
 
     /// <summary>Creates the factorizer and validates its options.</summary>
     /// <param name="options">The options, or <see langword="null"/> for the notebook's defaults.</param>
-    /// <param name="logger">Receives start, progress (debug), completion and divergence messages; <see langword="null"/> for none.</param>
+    /// <param name="logger">Receives start, progress (debug), early-stop, completion, cancellation and divergence messages (event ids 1000–1006); <see langword="null"/> for none.</param>
     /// <exception cref="ArgumentOutOfRangeException">An option is out of range; the exception's parameter name is the option's.</exception>
     public GradientDescentFactorizer(GradientDescentOptions? options = null, ILogger? logger = null)
     {
@@ -37,16 +37,24 @@ public sealed class GradientDescentFactorizer : IMatrixFactorizer
     /// <summary>The validated options.</summary>
     public GradientDescentOptions Options { get; }
 
-    /// <summary>Trains a model; see <see cref="IMatrixFactorizer.Fit"/>.</summary>
+    /// <inheritdoc/>
+    TrainerOptions ITrainer<FactorizationModel>.Options => Options;
+
+    /// <summary>Trains a model; see <see cref="ITrainer{TModel}.Fit"/>.</summary>
     /// <param name="train">The training ratings; embeddings are learned for every user and item of its catalogue.</param>
-    /// <param name="validation">Held-out ratings over the same catalogue whose MSE is reported, or <see langword="null"/> (an empty set counts as none).</param>
+    /// <param name="validation">
+    /// Held-out ratings over the same catalogue whose MSE is reported, or <see langword="null"/> (an empty
+    /// set counts as none). With <see cref="TrainerOptions.EarlyStoppingPatience"/> &gt; 0 its MSE is
+    /// measured after every iteration, training stops once it has not improved for that many iterations
+    /// in a row, and the model of the best iteration is returned.
+    /// </param>
     /// <param name="progress">
-    /// Receives, every <see cref="FactorizationOptions.ReportInterval"/> iterations and after the last,
+    /// Receives, every <see cref="TrainerOptions.ReportInterval"/> iterations and after the last,
     /// the train and validation MSE of the model after that iteration and the loss at the point the
     /// step was taken from (<see cref="TrainingProgress.ObservedLoss"/>). Called on the fitting thread.
     /// </param>
     /// <param name="cancellationToken">Checked before every iteration.</param>
-    /// <returns>The trained model, carrying <see cref="Options"/>.</returns>
+    /// <returns>The trained model, carrying <see cref="Options"/>; its <see cref="FactorizationModel.PredictionRange"/> is the training set's <see cref="RatingsDataset.ValueRange"/> when <see cref="FactorizationOptions.ClipPredictions"/> is on.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="train"/> is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentException"><paramref name="train"/> is empty, or <paramref name="validation"/> belongs to another catalogue.</exception>
     /// <exception cref="TrainingDivergedException">The loss or an embedding became NaN or infinite (the learning rate is too large).</exception>
@@ -62,5 +70,5 @@ public sealed class GradientDescentFactorizer : IMatrixFactorizer
     internal FullBatchTraining CreateTrainer(RatingsDataset train, float[] users, float[] items, RatingsDataset? validation = null) =>
         new(train, validation, Options.Dimensions, Options.LearningRate, 0, 0, Options.ThreadCount, users, items);
 
-    private FullBatchSettings Settings => new(nameof(GradientDescentFactorizer), Options, Options.InitStdDev, Options.LearningRate, 0, 0);
+    private FullBatchSettings Settings => new(FullBatchGradientDescent.PlainLog, Options, Options.LearningRate, 0, 0);
 }

@@ -5,19 +5,21 @@ namespace CollaborativeFiltering.Factorization;
 /// <summary>
 /// Options of <see cref="GradientDescentFactorizer"/>, the notebook's plain <c>CFModel</c>: loss =
 /// observed MSE, full-batch gradient descent. The defaults are the notebook's: d = 30,
-/// <see cref="InitStdDev"/> = 0.5, <see cref="LearningRate"/> = 10, 1000 iterations.
+/// <see cref="TrainerOptions.InitStdDev"/> = 0.5, <see cref="LearningRate"/> = 10, 1000 iterations.
 /// </summary>
 public sealed record GradientDescentOptions : FactorizationOptions
 {
-    /// <summary>Creates options with the notebook's settings: <see cref="FactorizationOptions.Dimensions"/> = 30, <see cref="FactorizationOptions.Iterations"/> = 1000.</summary>
+    /// <summary>
+    /// Creates options with the notebook's settings: <see cref="TrainerOptions.Dimensions"/> = 30,
+    /// <see cref="TrainerOptions.Iterations"/> = 1000, <see cref="TrainerOptions.InitStdDev"/> = 0.5
+    /// (every entry of U and V is drawn from Normal(0, 0.5²)).
+    /// </summary>
     public GradientDescentOptions()
     {
         Dimensions = 30;
         Iterations = 1000;
+        InitStdDev = 0.5;
     }
-
-    /// <summary>The standard deviation of the initial embeddings: every entry of U and V is drawn from Normal(0, <c>InitStdDev²</c>); positive and finite. Default 0.5.</summary>
-    public double InitStdDev { get; init; } = 0.5;
 
     /// <summary>The step size η of U ← U − η·∂L/∂U, V ← V − η·∂L/∂V; positive and finite. Default 10 (the loss is a mean, so its gradients are small).</summary>
     public double LearningRate { get; init; } = 10;
@@ -27,7 +29,6 @@ public sealed record GradientDescentOptions : FactorizationOptions
     public override void Validate()
     {
         base.Validate();
-        ThrowHelper.ThrowIfNotPositiveFinite(InitStdDev, nameof(InitStdDev));
         ThrowHelper.ThrowIfNotPositiveFinite(LearningRate, nameof(LearningRate));
     }
 }

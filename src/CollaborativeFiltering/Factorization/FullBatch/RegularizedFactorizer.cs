@@ -15,7 +15,7 @@ namespace CollaborativeFiltering.Factorization;
 /// </summary>
 /// <remarks>
 /// Deterministic: the same seed gives bit-identical embeddings for any
-/// <see cref="FactorizationOptions.MaxDegreeOfParallelism"/>. Each fit owns its state. Compared
+/// <see cref="TrainerOptions.MaxDegreeOfParallelism"/>. Each fit owns its state. Compared
 /// with <see cref="GradientDescentFactorizer"/>, the penalties keep rarely rated items' embeddings
 /// small, so embedding norms track popularity and unobserved pairs are not predicted large.
 /// </remarks>
@@ -25,7 +25,7 @@ public sealed class RegularizedFactorizer : IMatrixFactorizer
 
     /// <summary>Creates the factorizer and validates its options.</summary>
     /// <param name="options">The options, or <see langword="null"/> for the notebook's defaults.</param>
-    /// <param name="logger">Receives start, progress (debug), completion and divergence messages; <see langword="null"/> for none.</param>
+    /// <param name="logger">Receives start, progress (debug), early-stop, completion, cancellation and divergence messages (event ids 1000–1006); <see langword="null"/> for none.</param>
     /// <exception cref="ArgumentOutOfRangeException">An option is out of range; the exception's parameter name is the option's.</exception>
     public RegularizedFactorizer(RegularizedOptions? options = null, ILogger? logger = null)
     {
@@ -37,16 +37,24 @@ public sealed class RegularizedFactorizer : IMatrixFactorizer
     /// <summary>The validated options.</summary>
     public RegularizedOptions Options { get; }
 
-    /// <summary>Trains a model; see <see cref="IMatrixFactorizer.Fit"/>.</summary>
+    /// <inheritdoc/>
+    TrainerOptions ITrainer<FactorizationModel>.Options => Options;
+
+    /// <summary>Trains a model; see <see cref="ITrainer{TModel}.Fit"/>.</summary>
     /// <param name="train">The training ratings; embeddings are learned for every user and item of its catalogue.</param>
-    /// <param name="validation">Held-out ratings over the same catalogue whose MSE is reported, or <see langword="null"/> (an empty set counts as none).</param>
+    /// <param name="validation">
+    /// Held-out ratings over the same catalogue whose MSE is reported, or <see langword="null"/> (an empty
+    /// set counts as none). With <see cref="TrainerOptions.EarlyStoppingPatience"/> &gt; 0 its MSE is
+    /// measured after every iteration, training stops once it has not improved for that many iterations
+    /// in a row, and the model of the best iteration is returned.
+    /// </param>
     /// <param name="progress">
-    /// Receives, every <see cref="FactorizationOptions.ReportInterval"/> iterations and after the last,
+    /// Receives, every <see cref="TrainerOptions.ReportInterval"/> iterations and after the last,
     /// the train and validation MSE of the model after that iteration, and the loss components
     /// (observed MSE, λ_r·r, λ_g·g) at the point the step was taken from. Called on the fitting thread.
     /// </param>
     /// <param name="cancellationToken">Checked before every iteration.</param>
-    /// <returns>The trained model, carrying <see cref="Options"/>.</returns>
+    /// <returns>The trained model, carrying <see cref="Options"/>; its <see cref="FactorizationModel.PredictionRange"/> is the training set's <see cref="RatingsDataset.ValueRange"/> when <see cref="FactorizationOptions.ClipPredictions"/> is on.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="train"/> is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentException"><paramref name="train"/> is empty, or <paramref name="validation"/> belongs to another catalogue.</exception>
     /// <exception cref="TrainingDivergedException">The loss or an embedding became NaN or infinite (the learning rate is too large).</exception>
@@ -62,5 +70,5 @@ public sealed class RegularizedFactorizer : IMatrixFactorizer
     internal FullBatchTraining CreateTrainer(RatingsDataset train, float[] users, float[] items, RatingsDataset? validation = null) =>
         new(train, validation, Options.Dimensions, Options.LearningRate, Options.RegularizationWeight, Options.GravityWeight, Options.ThreadCount, users, items);
 
-    private FullBatchSettings Settings => new(nameof(RegularizedFactorizer), Options, Options.InitStdDev, Options.LearningRate, Options.RegularizationWeight, Options.GravityWeight);
+    private FullBatchSettings Settings => new(FullBatchGradientDescent.RegularizedLog, Options, Options.LearningRate, Options.RegularizationWeight, Options.GravityWeight);
 }

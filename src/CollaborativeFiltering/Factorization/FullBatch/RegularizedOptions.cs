@@ -5,20 +5,22 @@ namespace CollaborativeFiltering.Factorization;
 /// <summary>
 /// Options of <see cref="RegularizedFactorizer"/>, the notebook's <c>Regularized_CFModel</c>:
 /// loss = observed MSE + λ_r·r(U,V) + λ_g·g(U,V), full-batch gradient descent. The defaults are the
-/// notebook's: d = 50, <see cref="InitStdDev"/> = 0.05, λ_r = 0.1, λ_g = 1, <see cref="LearningRate"/> = 20,
+/// notebook's: d = 50, <see cref="TrainerOptions.InitStdDev"/> = 0.05, λ_r = 0.1, λ_g = 1, <see cref="LearningRate"/> = 20,
 /// 3000 iterations.
 /// </summary>
 public sealed record RegularizedOptions : FactorizationOptions
 {
-    /// <summary>Creates options with the notebook's settings: <see cref="FactorizationOptions.Dimensions"/> = 50, <see cref="FactorizationOptions.Iterations"/> = 3000.</summary>
+    /// <summary>
+    /// Creates options with the notebook's settings: <see cref="TrainerOptions.Dimensions"/> = 50,
+    /// <see cref="TrainerOptions.Iterations"/> = 3000, <see cref="TrainerOptions.InitStdDev"/> = 0.05
+    /// (every entry of U and V is drawn from Normal(0, 0.05²)).
+    /// </summary>
     public RegularizedOptions()
     {
         Dimensions = 50;
         Iterations = 3000;
+        InitStdDev = 0.05;
     }
-
-    /// <summary>The standard deviation of the initial embeddings: every entry of U and V is drawn from Normal(0, <c>InitStdDev²</c>); positive and finite. Default 0.05.</summary>
-    public double InitStdDev { get; init; } = 0.05;
 
     /// <summary>The step size η of U ← U − η·∂L/∂U, V ← V − η·∂L/∂V; positive and finite. Default 20.</summary>
     public double LearningRate { get; init; } = 20;
@@ -37,7 +39,6 @@ public sealed record RegularizedOptions : FactorizationOptions
     public override void Validate()
     {
         base.Validate();
-        ThrowHelper.ThrowIfNotPositiveFinite(InitStdDev, nameof(InitStdDev));
         ThrowHelper.ThrowIfNotPositiveFinite(LearningRate, nameof(LearningRate));
         ThrowHelper.ThrowIfNegativeOrNotFinite(RegularizationWeight, nameof(RegularizationWeight));
         ThrowHelper.ThrowIfNegativeOrNotFinite(GravityWeight, nameof(GravityWeight));

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using CollaborativeFiltering.Data;
 using CollaborativeFiltering.Factorization.Sgd;
@@ -18,7 +17,7 @@ namespace CollaborativeFiltering.Factorization;
 /// b_u += lr_b·(e − λ_b·b_u)      b_i += lr_b·(e − λ_b·b_i)
 /// p_u += lr·(e·q_i − λ·p_u)      q_i += lr·(e·p_u − λ·q_i)   (p_u as it was before this rating)
 /// </code>
-/// Factors start from Normal(0, <see cref="BiasedSgdOptions.InitStdDev"/>²), biases from 0; the
+/// Factors start from Normal(0, <see cref="TrainerOptions.InitStdDev"/>²), biases from 0; the
 /// learning rates are multiplied by <see cref="BiasedSgdOptions.LearningRateDecay"/> after every
 /// epoch. This minimises Σ_(u,i)∈Ω [(r − prediction)² + λ(‖p_u‖² + ‖q_i‖²) + λ_b(b_u² + b_i²)].
 /// </summary>
@@ -30,15 +29,15 @@ namespace CollaborativeFiltering.Factorization;
 /// go together, and the order of the strata, are drawn afresh each epoch), and each block shuffles
 /// its own ratings before applying them. Blocks of one stratum touch disjoint parameters, so they run in parallel
 /// without locks, and a block's ratings stay in a cache-sized part of the factor matrices.</para>
-/// <para><b>Determinism.</b> Both the sequential mode (<see cref="FactorizationOptions.MaxDegreeOfParallelism"/> = 1)
+/// <para><b>Determinism.</b> Both the sequential mode (<see cref="TrainerOptions.MaxDegreeOfParallelism"/> = 1)
 /// and the parallel mode (&gt; 1, or −1 for one thread per processor, the default) are
 /// deterministic, and they give bit-identical models: the schedule depends only on the data and
-/// <see cref="FactorizationOptions.Seed"/>, never on the thread count or timing. At most B threads
+/// <see cref="TrainerOptions.Seed"/>, never on the thread count or timing. At most B threads
 /// are used (B = 16 up to 64: the grid grows with N, M and d so that a block's rows stay in cache),
 /// and one below 20,000 training ratings.</para>
 /// <para><b>Users and items without training ratings</b> keep b = 0 and an all-zero factor row, so an
 /// unknown user is predicted μ + b_i and an unknown item μ + b_u.</para>
-/// <para><b>Early stopping.</b> With <see cref="FactorizationOptions.EarlyStoppingPatience"/> &gt; 0 and a
+/// <para><b>Early stopping.</b> With <see cref="TrainerOptions.EarlyStoppingPatience"/> &gt; 0 and a
 /// validation set, the validation MSE is measured after every epoch; training stops once it has not
 /// improved for that many epochs, and the parameters of the best epoch are returned.</para>
 /// <para>Each fit owns its state, so one factorizer can fit several datasets, also concurrently.</para>
@@ -46,6 +45,9 @@ namespace CollaborativeFiltering.Factorization;
 public sealed class BiasedSgdFactorizer : IMatrixFactorizer
 {
     private const ulong InitialisationStream = 10;
+
+    /// <summary>The log messages, event ids 1300–1306.</summary>
+    private static readonly TrainingLog Log = new(nameof(BiasedSgdFactorizer), "BiasedSgd", 1300, "epoch", "MSE", "epochs");
 
     private readonly ILogger _logger;
 
@@ -63,11 +65,14 @@ public sealed class BiasedSgdFactorizer : IMatrixFactorizer
     /// <summary>The validated options.</summary>
     public BiasedSgdOptions Options { get; }
 
-    /// <summary>Trains a model; see <see cref="IMatrixFactorizer.Fit"/>.</summary>
+    /// <inheritdoc/>
+    TrainerOptions ITrainer<FactorizationModel>.Options => Options;
+
+    /// <summary>Trains a model; see <see cref="ITrainer{TModel}.Fit"/>.</summary>
     /// <param name="train">The training ratings; parameters are learned for every user and item of its catalogue.</param>
     /// <param name="validation">Held-out ratings over the same catalogue whose MSE is reported and drives early stopping, or <see langword="null"/> (an empty set counts as none).</param>
     /// <param name="progress">
-    /// Receives, every <see cref="FactorizationOptions.ReportInterval"/> epochs, after the last and
+    /// Receives, every <see cref="TrainerOptions.ReportInterval"/> epochs, after the last and
     /// after an early stop, the train and validation MSE of the model after that epoch, the mean of
     /// the squared errors seen during the epoch (each taken just before its own update:
     /// <see cref="TrainingProgress.ObservedLoss"/>) and the L2 term after the epoch, as a mean over
@@ -75,10 +80,10 @@ public sealed class BiasedSgdFactorizer : IMatrixFactorizer
     /// (<see cref="TrainingProgress.RegularizationLoss"/>). Called on the fitting thread.
     /// </param>
     /// <param name="cancellationToken">Checked before every epoch and before every block of ratings (1/B² of an epoch on average, B ≥ 16, see remarks).</param>
-    /// <returns>The trained model, with biases and μ, carrying <see cref="Options"/>; its <see cref="FactorizationModel.PredictionRange"/> is the training set's <see cref="RatingsDataset.ValueRange"/> when <see cref="BiasedSgdOptions.ClipPredictions"/> is on.</returns>
+    /// <returns>The trained model, with biases and μ, carrying <see cref="Options"/>; its <see cref="FactorizationModel.PredictionRange"/> is the training set's <see cref="RatingsDataset.ValueRange"/> when <see cref="FactorizationOptions.ClipPredictions"/> is on.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="train"/> is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentException"><paramref name="train"/> is empty, or <paramref name="validation"/> belongs to another catalogue.</exception>
-    /// <exception cref="ArgumentOutOfRangeException"><see cref="FactorizationOptions.Dimensions"/> is so large that N·d or M·d floats do not fit in one array.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><see cref="TrainerOptions.Dimensions"/> is so large that N·d or M·d floats do not fit in one array.</exception>
     /// <exception cref="TrainingDivergedException">The loss or a parameter became NaN or infinite (the learning rate is too large).</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
     public FactorizationModel Fit(RatingsDataset train, RatingsDataset? validation = null, IProgress<TrainingProgress>? progress = null, CancellationToken cancellationToken = default)
@@ -97,7 +102,7 @@ public sealed class BiasedSgdFactorizer : IMatrixFactorizer
 
     /// <summary>A trainer positioned at the given factors (copied), for tests and benchmarks.</summary>
     internal BiasedSgdTraining CreateTrainer(RatingsDataset train, float[] users, float[] items, RatingsDataset? validation = null) =>
-        new(train, validation, Options.Dimensions, Options.Seed, Options.ThreadCount, users, items);
+        new(train, validation, Options, users, items);
 
     /// <summary>A trainer positioned at the seeded initial factors, for tests and benchmarks.</summary>
     internal BiasedSgdTraining CreateTrainer(RatingsDataset train, RatingsDataset? validation = null)
@@ -133,139 +138,11 @@ public sealed class BiasedSgdFactorizer : IMatrixFactorizer
     {
         cancellationToken.ThrowIfCancellationRequested();
         BiasedSgdOptions options = Options;
-        int d = options.Dimensions;
         RatingRange? range = options.ClipPredictions ? train.ValueRange : null;
-        using var trainer = new BiasedSgdTraining(train, validation, d, options.Seed, options.ThreadCount, users, items, range);
-        double learningRate = options.LearningRate;
-        double biasLearningRate = options.EffectiveBiasLearningRate;
-        float lambda = (float)options.Regularization, biasLambda = (float)options.BiasRegularization;
-        Log.BiasedSgdFitStarting(_logger, train.UserCount, train.ItemCount, train.Count, trainer.GlobalMean, d, options.Iterations, learningRate, biasLearningRate, options.LearningRateDecay, options.Regularization, options.BiasRegularization, trainer.WorkerCount);
-
-        bool earlyStopping = options.EarlyStoppingPatience > 0 && trainer.HasValidation;
-        float[]? bestUsers = null, bestItems = null, bestUserBiases = null, bestItemBiases = null;
-        double bestValidation = double.PositiveInfinity;
-        int bestEpoch = 0;
-
-        long started = Stopwatch.GetTimestamp();
-        int total = options.Iterations;
-        int epoch = 0;
-        double trainMse = double.NaN;
-        while (epoch < total)
-        {
-            if (cancellationToken.IsCancellationRequested)
-            {
-                Log.BiasedSgdCancelled(_logger, epoch);
-                cancellationToken.ThrowIfCancellationRequested();
-            }
-
-            double sse;
-            try
-            {
-                sse = trainer.RunEpoch((float)learningRate, lambda, (float)biasLearningRate, biasLambda, cancellationToken);
-            }
-            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-            {
-                Log.BiasedSgdCancelled(_logger, epoch);
-                throw;
-            }
-
-            epoch++;
-            double observed = sse / train.Count;
-            if (!double.IsFinite(observed))
-            {
-                Diverged(epoch, observed, learningRate);
-            }
-
-            double? validationMse = null;
-            bool stop = false;
-            if (earlyStopping)
-            {
-                validationMse = trainer.Evaluate(includeTrain: false).ValidationMse;
-                double v = validationMse!.Value;
-                if (!double.IsFinite(v))
-                {
-                    Diverged(epoch, v, learningRate);
-                }
-
-                if (v < bestValidation)
-                {
-                    bestValidation = v;
-                    bestEpoch = epoch;
-                    bestUsers ??= new float[train.UserCount * d];
-                    bestItems ??= new float[train.ItemCount * d];
-                    bestUserBiases ??= new float[trainer.UserBiases.Length];
-                    bestItemBiases ??= new float[trainer.ItemBiases.Length];
-                    trainer.CopyParametersTo(bestUsers, bestItems, bestUserBiases, bestItemBiases);
-                }
-                else if (epoch - bestEpoch >= options.EarlyStoppingPatience)
-                {
-                    stop = true;
-                }
-            }
-
-            bool report = stop || epoch % options.ReportInterval == 0 || epoch == total;
-            if (report && (progress is not null || _logger.IsEnabled(LogLevel.Debug)))
-            {
-                // Early stopping has already scored the validation set this epoch.
-                (trainMse, double? evaluated) = trainer.Evaluate(includeTrain: true, includeValidation: validationMse is null);
-                validationMse ??= evaluated;
-                if (!double.IsFinite(trainMse))
-                {
-                    Diverged(epoch, trainMse, learningRate);
-                }
-
-                double regularization = trainer.RegularizationLoss(options.Regularization, options.BiasRegularization);
-                if (validationMse is { } v)
-                {
-                    Log.BiasedSgdProgressWithValidation(_logger, epoch, total, trainMse, v, observed, regularization);
-                }
-                else
-                {
-                    Log.BiasedSgdProgress(_logger, epoch, total, trainMse, observed, regularization);
-                }
-
-                progress?.Report(new TrainingProgress(epoch, total, trainMse, validationMse, observed, regularization, 0, Stopwatch.GetElapsedTime(started)));
-            }
-            else
-            {
-                trainMse = double.NaN;
-            }
-
-            if (stop)
-            {
-                Log.BiasedSgdEarlyStopped(_logger, options.EarlyStoppingPatience, epoch, bestEpoch, bestValidation);
-                break;
-            }
-
-            learningRate *= options.LearningRateDecay;
-            biasLearningRate *= options.LearningRateDecay;
-        }
-
-        // The last updates can leave non-finite values that no loss saw.
-        if (!trainer.AllFinite())
-        {
-            Diverged(epoch, double.NaN, options.LearningRate * Math.Pow(options.LearningRateDecay, epoch - 1));
-        }
-
-        if (_logger.IsEnabled(LogLevel.Information))
-        {
-            if (double.IsNaN(trainMse))
-            {
-                trainMse = trainer.Evaluate(includeTrain: true, includeValidation: false).TrainMse;
-            }
-
-            long elapsedMilliseconds = (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds;
-            Log.BiasedSgdFitCompleted(_logger, epoch, elapsedMilliseconds, trainMse);
-        }
-
-        return bestUsers is not null
-            ? new FactorizationModel(train.Catalog, d, bestUsers, bestItems!, bestUserBiases, bestItemBiases, trainer.GlobalMean, options, range)
-            : new FactorizationModel(train.Catalog, d, trainer.CopyUsers(), trainer.CopyItems(), trainer.UserBiases, trainer.ItemBiases, trainer.GlobalMean, options, range);
-    }
-
-    private void Diverged(int epoch, double loss, double learningRate)
-    {
-        Log.BiasedSgdDiverged(_logger, epoch, loss, learningRate);
-        throw new TrainingDivergedException(epoch, loss, learningRate);
+        using var training = new BiasedSgdTraining(train, validation, options, users, items, range);
+        Log.FitStarting(_logger, train.UserCount, train.ItemCount, train.Count, () => string.Create(CultureInfo.InvariantCulture,
+            $"μ = {training.GlobalMean}, d = {options.Dimensions}, {options.Iterations} epochs, learning rate {options.LearningRate} (biases {options.EffectiveBiasLearningRate}) × {options.LearningRateDecay} per epoch, λ = {options.Regularization}, λ_b = {options.BiasRegularization}"),
+            training.WorkerCount);
+        return TrainingLoop.Run(training, TrainingSchedule.Of(options), Log, _logger, progress, cancellationToken);
     }
 }

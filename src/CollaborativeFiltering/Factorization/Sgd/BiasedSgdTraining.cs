@@ -1,8 +1,10 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using CollaborativeFiltering.Data;
 using CollaborativeFiltering.Internal;
+using CollaborativeFiltering.Training;
 
 namespace CollaborativeFiltering.Factorization.Sgd;
 
@@ -40,7 +42,7 @@ internal struct BiasedSgdEntry
 /// the seed, a block's updates read and write only its own rows, and the loss is summed per block
 /// and added in block order, so the result is bit-identical for any number of threads.</para>
 /// </remarks>
-internal sealed class BiasedSgdTraining : IBlockWork, IDisposable
+internal sealed class BiasedSgdTraining : IBlockWork, ITraining<FactorizationModel>
 {
     /// <summary>The smallest B.</summary>
     internal const int MinGridSize = 16;
@@ -113,9 +115,32 @@ internal sealed class BiasedSgdTraining : IBlockWork, IDisposable
     private float _biasLearningRate;
     private float _biasShrink;
 
-    /// <summary>Prepares a fit from the starting factors <paramref name="users"/> (N·d) and <paramref name="items"/> (M·d), copied; rows without training ratings start (and stay) at zero.</summary>
-    public BiasedSgdTraining(RatingsDataset train, RatingsDataset? validation, int dimensions, int seed, int maxThreads, float[] users, float[] items, RatingRange? validationRange = null)
+    private readonly Catalog _catalog;
+    private readonly BiasedSgdOptions _options;
+
+    /// <summary>The learning rates of the next epoch (decayed after each one by multiplication, in double) and of the last epoch run.</summary>
+    private double _epochLearningRate;
+    private double _epochBiasLearningRate;
+    private double _lastLearningRate;
+    private double _lastObservedLoss;
+    private float[]? _bestUsers;
+    private float[]? _bestItems;
+    private float[]? _bestUserBiases;
+    private float[]? _bestItemBiases;
+
+    /// <summary>
+    /// Prepares a fit with <paramref name="options"/> from the starting factors <paramref name="users"/>
+    /// (N·d) and <paramref name="items"/> (M·d), copied; rows without training ratings start (and stay) at
+    /// zero. <paramref name="validationRange"/> is the model's prediction range, into which validation
+    /// predictions are clamped, or <see langword="null"/>.
+    /// </summary>
+    public BiasedSgdTraining(RatingsDataset train, RatingsDataset? validation, BiasedSgdOptions options, float[] users, float[] items, RatingRange? validationRange = null)
     {
+        int dimensions = options.Dimensions, seed = options.Seed, maxThreads = options.ThreadCount;
+        _catalog = train.Catalog;
+        _options = options;
+        _epochLearningRate = options.LearningRate;
+        _epochBiasLearningRate = options.EffectiveBiasLearningRate;
         _validationRange = validationRange;
         Debug.Assert(train.Count > 0);
         _d = dimensions;
@@ -291,6 +316,64 @@ internal sealed class BiasedSgdTraining : IBlockWork, IDisposable
             return total;
         }
     }
+
+    /// <inheritdoc/>
+    string? ITraining<FactorizationModel>.EarlyStoppingUnsupportedReason => null;
+
+    /// <inheritdoc/>
+    double ITraining<FactorizationModel>.Step(int iteration, CancellationToken cancellationToken)
+    {
+        _lastLearningRate = _epochLearningRate;
+        double sse = RunEpoch((float)_epochLearningRate, (float)_options.Regularization, (float)_epochBiasLearningRate, (float)_options.BiasRegularization, cancellationToken);
+        _epochLearningRate *= _options.LearningRateDecay;
+        _epochBiasLearningRate *= _options.LearningRateDecay;
+        _lastObservedLoss = sse / _count;
+        return _lastObservedLoss;
+    }
+
+    /// <inheritdoc/>
+    double ITraining<FactorizationModel>.LearningRate(int iteration) => _lastLearningRate;
+
+    /// <inheritdoc/>
+    double ITraining<FactorizationModel>.ValidationLoss() => Evaluate(includeTrain: false).ValidationMse!.Value;
+
+    /// <inheritdoc/>
+    TrainingProgress ITraining<FactorizationModel>.Measure(double? validationLoss)
+    {
+        // When early stopping has already scored the validation set this epoch, only the training set is scored.
+        (double trainMse, double? validationMse) = Evaluate(includeTrain: true, includeValidation: validationLoss is null);
+        validationMse ??= validationLoss;
+        return new TrainingProgress
+        {
+            ObservedLoss = _lastObservedLoss,
+            RegularizationLoss = RegularizationLoss(_options.Regularization, _options.BiasRegularization),
+            TrainMse = trainMse,
+            ValidationMse = validationMse,
+            ValidationLoss = validationMse,
+        };
+    }
+
+    /// <inheritdoc/>
+    string ITraining<FactorizationModel>.Describe(in TrainingProgress progress) => string.Create(CultureInfo.InvariantCulture,
+        $"train MSE {progress.TrainMse}{(progress.ValidationMse is { } v ? $", validation MSE {v}" : string.Empty)}; epoch loss {progress.ObservedLoss}, regularization {progress.RegularizationLoss}");
+
+    /// <inheritdoc/>
+    string ITraining<FactorizationModel>.Summarize(in TrainingProgress final) => string.Create(CultureInfo.InvariantCulture, $"train MSE {final.TrainMse}");
+
+    /// <inheritdoc/>
+    void ITraining<FactorizationModel>.KeepBest()
+    {
+        _bestUsers ??= new float[_n * _d];
+        _bestItems ??= new float[_m * _d];
+        _bestUserBiases ??= new float[_n];
+        _bestItemBiases ??= new float[_m];
+        CopyParametersTo(_bestUsers, _bestItems, _bestUserBiases, _bestItemBiases);
+    }
+
+    /// <inheritdoc/>
+    FactorizationModel ITraining<FactorizationModel>.ToModel(bool best) => best
+        ? new FactorizationModel(_catalog, _d, _bestUsers!, _bestItems!, _bestUserBiases, _bestItemBiases, _mean, _options, _validationRange)
+        : new FactorizationModel(_catalog, _d, CopyUsers(), CopyItems(), _bu, _bi, _mean, _options, _validationRange);
 
     /// <summary>Whether every parameter is finite.</summary>
     public bool AllFinite() =>

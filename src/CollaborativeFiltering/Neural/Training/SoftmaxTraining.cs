@@ -1,6 +1,8 @@
+using System.Globalization;
 using System.Numerics.Tensors;
 using CollaborativeFiltering.Data;
 using CollaborativeFiltering.Internal;
+using CollaborativeFiltering.Training;
 
 namespace CollaborativeFiltering.Neural.Training;
 
@@ -35,7 +37,7 @@ namespace CollaborativeFiltering.Neural.Training;
 /// batch loss is summed over examples in order, so a fit is bit-identical for a given seed whatever
 /// the number of threads.</para>
 /// </remarks>
-internal sealed class SoftmaxTraining : IBlockWork, IDisposable
+internal sealed class SoftmaxTraining : IBlockWork, ITraining<SoftmaxModel>
 {
     /// <summary>The recall cut-off of the validation report.</summary>
     public const int RecallCutoff = 10;
@@ -121,6 +123,13 @@ internal sealed class SoftmaxTraining : IBlockWork, IDisposable
     private readonly Scratch[] _scratch;
     private readonly WorkerPool _pool;
     private Phase _phase;
+
+    // The training loop's bookkeeping: batch losses since the report interval began, the last validation measurement, the best model kept.
+    private double _lossSinceReport;
+    private int _batchesSinceReport;
+    private int _evaluatedStep = -1;
+    private (double Loss, double Recall) _evaluation;
+    private SoftmaxModel? _bestModel;
 
     /// <summary>Builds the trainer at the seeded initial parameters.</summary>
     /// <param name="train">The training ratings (only which items each user rated matters).</param>
@@ -325,6 +334,69 @@ internal sealed class SoftmaxTraining : IBlockWork, IDisposable
         }
 
         return (loss / ratings, recall / users);
+    }
+
+    /// <inheritdoc/>
+    string? ITraining<SoftmaxModel>.EarlyStoppingUnsupportedReason => null;
+
+    /// <inheritdoc/>
+    double ITraining<SoftmaxModel>.Step(int iteration, CancellationToken cancellationToken)
+    {
+        if ((iteration - 1) % _options.ReportInterval == 0)
+        {
+            _lossSinceReport = 0;
+            _batchesSinceReport = 0;
+        }
+
+        double loss = Step();
+        _lossSinceReport += loss;
+        _batchesSinceReport++;
+        return loss;
+    }
+
+    /// <inheritdoc/>
+    double ITraining<SoftmaxModel>.LearningRate(int iteration) => _options.EffectiveLearningRate;
+
+    /// <inheritdoc/>
+    double ITraining<SoftmaxModel>.ValidationLoss() => EvaluateOnce().Loss;
+
+    /// <inheritdoc/>
+    TrainingProgress ITraining<SoftmaxModel>.Measure(double? validationLoss)
+    {
+        var progress = new TrainingProgress { ObservedLoss = _lossSinceReport / _batchesSinceReport };
+        if (!HasValidation)
+        {
+            return progress;
+        }
+
+        (double loss, double recall) = EvaluateOnce();
+        return progress with { ValidationLoss = loss, ValidationRecallAt10 = recall };
+    }
+
+    /// <inheritdoc/>
+    string ITraining<SoftmaxModel>.Describe(in TrainingProgress progress) => progress.ValidationLoss is { } loss
+        ? string.Create(CultureInfo.InvariantCulture, $"train cross-entropy {progress.ObservedLoss}, validation cross-entropy {loss}, validation recall@10 {progress.ValidationRecallAt10}")
+        : string.Create(CultureInfo.InvariantCulture, $"train cross-entropy {progress.ObservedLoss}");
+
+    /// <inheritdoc/>
+    string ITraining<SoftmaxModel>.Summarize(in TrainingProgress final) => string.Create(CultureInfo.InvariantCulture, $"last train cross-entropy {final.ObservedLoss}");
+
+    /// <inheritdoc/>
+    void ITraining<SoftmaxModel>.KeepBest() => _bestModel = ToModel();
+
+    /// <inheritdoc/>
+    SoftmaxModel ITraining<SoftmaxModel>.ToModel(bool best) => best ? _bestModel! : ToModel();
+
+    /// <summary>The validation measurement of the current step, computed once however often the loop asks.</summary>
+    private (double Loss, double Recall) EvaluateOnce()
+    {
+        if (_evaluatedStep != _step)
+        {
+            _evaluation = Evaluate();
+            _evaluatedStep = _step;
+        }
+
+        return _evaluation;
     }
 
     /// <summary>Whether every parameter is finite.</summary>

@@ -113,7 +113,7 @@ public sealed class TSne
     /// <param name="model">A trained model with at least two items; row <c>j</c> of the map is item <c>j</c>.</param>
     /// <param name="progress">Told the number of completed iterations after every iteration; may be <see langword="null"/>.</param>
     /// <param name="cancellationToken">Checked during the affinity computation and before every iteration.</param>
-    /// <returns>The 2-D map, one point per item of <see cref="IEmbeddingModel.Catalog"/>.</returns>
+    /// <returns>The 2-D map, one point per item of <see cref="IRecommenderModel.Catalog"/>.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="model"/> is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentException">The model's item embeddings do not have M·d values, or hold a NaN or infinite value.</exception>
     /// <exception cref="ArgumentOutOfRangeException">The model has fewer than two items.</exception>

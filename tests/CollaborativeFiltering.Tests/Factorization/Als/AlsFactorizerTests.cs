@@ -120,7 +120,7 @@ public sealed partial class AlsFactorizerTests
         recorder.Reports.Should().OnlyContain(r => r.TotalIterations == 7 && r.GravityLoss == 0);
         TrainingProgress last = recorder.Reports[^1];
         last.TrainMse.Should().BeApproximately(model.MeanSquaredError(split.Train), 1e-6);
-        last.ObservedLoss.Should().Be(last.TrainMse);
+        last.ObservedLoss.Should().Be(last.TrainMse!.Value);
         last.ValidationMse!.Value.Should().BeApproximately(model.MeanSquaredError(split.Test), 1e-6);
         double objective = AlsTestData.ExplicitObjective(split.Train, model, 0.08);
         last.TotalLoss.Should().BeApproximately(objective / split.Train.Count, 1e-6);

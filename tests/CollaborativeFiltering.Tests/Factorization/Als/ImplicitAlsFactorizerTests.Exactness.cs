@@ -67,7 +67,7 @@ public sealed partial class ImplicitAlsFactorizerTests
         float[] y = AlsTestData.RandomMatrix(7, d, 0.7, seed: 58);
         using ImplicitAlsTraining trainer = new ImplicitAlsFactorizer(new ImplicitAlsOptions { Dimensions = d, Alpha = Alpha }).CreateTrainer(train, (float[])x.Clone(), (float[])y.Clone());
 
-        AlsImplicitEvaluation e = trainer.Evaluate();
+        ImplicitAlsEvaluation e = trainer.Evaluate();
 
         (double data, double penalty, double weight) = BruteForceLoss(train, x, y, d, Alpha);
         e.DataLoss.Should().BeApproximately(data, 1e-6 * data);

@@ -79,7 +79,7 @@ public sealed partial class ImplicitAlsFactorizerTests
 
         recorder.Reports.Should().HaveCount(4);
         logger.Entries.Should().Contain(e => e.Id.Id == 3016 && e.Level == LogLevel.Warning);
-        logger.Entries.Select(e => e.Id.Id).Should().ContainInOrder(3010, 3011, 3013);
+        logger.Entries.Select(e => e.Id.Id).Should().ContainInOrder(3010, 3012, 3013);
         logger.Entries.First(e => e.Id.Id == 3010).Message.Should().Contain("3 conjugate-gradient steps");
     }
 
@@ -170,6 +170,7 @@ public sealed partial class ImplicitAlsFactorizerTests
     [InlineData(nameof(ImplicitAlsOptions.MaxDegreeOfParallelism))]
     [InlineData(nameof(ImplicitAlsOptions.ReportInterval))]
     [InlineData(nameof(ImplicitAlsOptions.EarlyStoppingPatience))]
+    [InlineData(nameof(ImplicitAlsOptions.ClipPredictions))]
     public void Constructor_InvalidOption_ThrowsNamingIt(string option)
     {
         var o = new ImplicitAlsOptions();
@@ -184,6 +185,7 @@ public sealed partial class ImplicitAlsFactorizerTests
             nameof(ImplicitAlsOptions.MaxDegreeOfParallelism) => [o with { MaxDegreeOfParallelism = 0 }],
             nameof(ImplicitAlsOptions.ReportInterval) => [o with { ReportInterval = -1 }],
             nameof(ImplicitAlsOptions.EarlyStoppingPatience) => [o with { EarlyStoppingPatience = -2 }],
+            nameof(ImplicitAlsOptions.ClipPredictions) => [o with { ClipPredictions = true }],
             _ => throw new ArgumentOutOfRangeException(nameof(option)),
         };
 

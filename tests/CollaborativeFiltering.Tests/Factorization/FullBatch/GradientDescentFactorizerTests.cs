@@ -141,8 +141,47 @@ public sealed class GradientDescentFactorizerTests
         reports.Should().OnlyContain(r => r.TotalIterations == 25 && r.ValidationMse != null);
         reports[^1].TrainMse.Should().BeApproximately(model.MeanSquaredError(split.Train), 1e-4);
         reports[^1].ValidationMse!.Value.Should().BeApproximately(model.MeanSquaredError(split.Test), 1e-4);
-        reports[0].TrainMse.Should().BeGreaterThan(reports[^1].TrainMse);
-        reports[^1].ObservedLoss.Should().BeGreaterThanOrEqualTo(reports[^1].TrainMse, "the observed loss is measured before the last step");
+        reports[0].TrainMse.Should().BeGreaterThan(reports[^1].TrainMse!.Value);
+        reports[^1].ObservedLoss.Should().BeGreaterThanOrEqualTo(reports[^1].TrainMse!.Value, "the observed loss is measured before the last step");
+    }
+
+    /// <summary>
+    /// Without a penalty, a wide plain model fitted with a large step overfits: the validation MSE
+    /// bottoms out and rises. Early stopping (the unified training loop's) stops the fit and returns the
+    /// model of the best iteration, as the other factorizers do.
+    /// </summary>
+    [Fact]
+    public void Fit_EarlyStopping_StopsAfterPatienceAndReturnsTheBestIteration()
+    {
+        RatingsDataset all = FullBatchTestData.Random(60, 50, 0.4, seed: 3);
+        DatasetSplit split = DatasetSplitter.RandomHoldout(all, 0.25, seed: 2);
+        var reports = new List<TrainingProgress>();
+        var logger = new ListLogger();
+        var options = new GradientDescentOptions { Dimensions = 20, Iterations = 2000, LearningRate = 20, InitStdDev = 0.3, ReportInterval = 1, EarlyStoppingPatience = 5 };
+
+        FactorizationModel model = new GradientDescentFactorizer(options, logger).Fit(split.Train, split.Test, new SyncProgress(reports));
+
+        int best = reports.MinBy(r => r.ValidationMse!.Value).Iteration;
+        reports[^1].Iteration.Should().Be(best + 5).And.BeLessThan(2000);
+        model.MeanSquaredError(split.Test).Should().BeApproximately(reports[best - 1].ValidationMse!.Value, 1e-5);
+        model.MeanSquaredError(split.Test).Should().BeLessThan(reports[^1].ValidationMse!.Value);
+        logger.Events.Should().Contain(e => e.Id == 1006 && e.Message.Contains($"kept iteration {best}"));
+    }
+
+    [Fact]
+    public void Fit_ClipPredictions_ClampsTheModelAndTheReportedValidationMse()
+    {
+        RatingsDataset all = FullBatchTestData.Random(60, 50, 0.4, seed: 4);
+        DatasetSplit split = DatasetSplitter.RandomHoldout(all, 0.25, seed: 3);
+        var reports = new List<TrainingProgress>();
+        var options = new GradientDescentOptions { Dimensions = 8, Iterations = 60, LearningRate = 10, ReportInterval = 20, ClipPredictions = true };
+
+        FactorizationModel model = new GradientDescentFactorizer(options).Fit(split.Train, split.Test, new SyncProgress(reports));
+
+        model.PredictionRange.Should().Be(split.Train.ValueRange);
+        reports[^1].ValidationMse!.Value.Should().BeApproximately(model.MeanSquaredError(split.Test), 1e-5, "the reported validation MSE is that of the clamped predictions");
+        model.MeanSquaredError(split.Test).Should().BeLessThanOrEqualTo(model.WithPredictionRange(null).MeanSquaredError(split.Test));
+        new GradientDescentFactorizer(options with { ClipPredictions = false }).Fit(split.Train).PredictionRange.Should().BeNull("the notebook's models do not clamp by default");
     }
 
     [Fact]
