@@ -23,7 +23,7 @@ internal static class ComparisonStep
         foreach (TrainedModel m in all)
         {
             RankingResult ranking = Ranking.Evaluate(m.Model, split, cancellationToken);
-            bool ratings = ModelKinds.PredictsRatings(m.Model);
+            bool ratings = m.Model.PredictsRatings;
             Tables.AddRow(table, m.Name, Tables.I(m.Model.Dimensions), Tables.I(m.IterationsRun),
                 Tables.Error(m.Train?.Rmse, ratings), Tables.Error(m.Test?.Rmse, ratings), Tables.Error(m.Test?.Mae, ratings),
                 Tables.F(ranking.NdcgAtK), Tables.F(ranking.PrecisionAtK), Tables.F(ranking.RecallAtK), Tables.Seconds(m.Elapsed));

@@ -37,9 +37,6 @@ internal static class ModelKinds
 
     public static string Name(this ModelKind kind) => Names[(int)kind];
 
-    /// <summary>Whether the model's scores estimate ratings (so that MSE and RMSE mean something); implicit ALS's estimate preferences and the softmax network's are logits.</summary>
-    public static bool PredictsRatings(IEmbeddingModel model) => model is FactorizationModel { Options: not ImplicitAlsOptions };
-
     /// <summary>A one-line description of the model's options: the factorizer's options record, or the softmax network's architecture and training.</summary>
     public static string Describe(IEmbeddingModel model) => model switch
     {

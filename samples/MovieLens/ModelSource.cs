@@ -1,7 +1,5 @@
 using CollaborativeFiltering;
 using CollaborativeFiltering.Data;
-using CollaborativeFiltering.Factorization;
-using CollaborativeFiltering.Neural;
 using Spectre.Console;
 
 namespace MovieLensSample;
@@ -18,7 +16,7 @@ internal static class ModelSource
         console.MarkupLine($"Data: {Markup.Escape(data.Description)}; {split.Train.Count} training and {split.Test.Count} test ratings.");
         if (settings.Load is { } path)
         {
-            IEmbeddingModel model = Load(path);
+            IEmbeddingModel model = ModelFile.Load(path);
             if (!model.Catalog.IsCompatibleWith(split.Train.Catalog))
             {
                 throw new InvalidOperationException(
@@ -33,43 +31,12 @@ internal static class ModelSource
         TrainedModel trained = Training.Run(console, settings.Kind.Name(), settings.Kind, settings, split, settings.Quick, settings.Seed, cancellationToken);
         if (settings.Save is { } file)
         {
-            Save(trained.Model, file);
+            ModelFile.Save(trained.Model, file);
             Tables.Wrote(console, file);
         }
 
         return new Context(data, split, trained.Model, trained);
     }
-
-    /// <summary>A matrix-factorization model or a softmax network, told apart by the file's first bytes (each loader names the file when they are wrong).</summary>
-    public static IEmbeddingModel Load(string path)
-    {
-        Span<byte> magic = stackalloc byte[SoftmaxMagic.Length];
-        int read;
-        using (FileStream stream = File.OpenRead(path))
-        {
-            read = stream.ReadAtLeast(magic, magic.Length, throwOnEndOfStream: false);
-        }
-
-        return magic[..read].SequenceEqual(SoftmaxMagic) ? SoftmaxModel.Load(path) : FactorizationModel.Load(path);
-    }
-
-    private static void Save(IEmbeddingModel model, string path)
-    {
-        switch (model)
-        {
-            case SoftmaxModel softmax:
-                softmax.Save(path);
-                break;
-            case FactorizationModel factorization:
-                factorization.Save(path);
-                break;
-            default:
-                throw new InvalidOperationException($"--save: a {model.GetType().Name} cannot be saved.");
-        }
-    }
-
-    /// <summary>The first bytes of a file written by <see cref="SoftmaxModel.Save(string)"/>.</summary>
-    private static ReadOnlySpan<byte> SoftmaxMagic => "CFSOFTMX"u8;
 
     /// <summary>The ratings and their split: --train-file/--test-file, else a random holdout of --holdout (0.1) with --seed.</summary>
     public static async Task<(DataSource.Loaded Data, DatasetSplit Split)> LoadSplitAsync(ModelSettings settings, IAnsiConsole console, CancellationToken cancellationToken)

@@ -38,7 +38,7 @@ internal static class Tables
         var table = Create(title, "model", "iterations", "train MSE", "test MSE", "train RMSE", "test RMSE", "time");
         foreach (TrainedModel m in models)
         {
-            bool ratings = ModelKinds.PredictsRatings(m.Model);
+            bool ratings = m.Model.PredictsRatings;
             AddRow(table, m.Name, I(m.IterationsRun), Error(m.Train?.Mse, ratings), Error(m.Test?.Mse, ratings), Error(m.Train?.Rmse, ratings), Error(m.Test?.Rmse, ratings), Seconds(m.Elapsed));
         }
 

@@ -1,7 +1,6 @@
 using CollaborativeFiltering;
 using CollaborativeFiltering.Data;
 using CollaborativeFiltering.Evaluation;
-using CollaborativeFiltering.Factorization;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
@@ -33,11 +32,11 @@ internal sealed class TrainCommand(IAnsiConsole console) : AsyncCommand<ModelSet
     /// <summary>The rating errors of a loaded model; "n/a" for one that ranks (implicit ALS, softmax), whose scores are not ratings.</summary>
     private static void LoadedErrors(IAnsiConsole console, IEmbeddingModel model, DatasetSplit split)
     {
-        bool ratings = ModelKinds.PredictsRatings(model);
+        bool ratings = model.PredictsRatings;
         var table = Tables.Create("Errors of the loaded model", "ratings", "MSE", "RMSE", "MAE");
         foreach (var (name, part) in new[] { ("train", split.Train), ("test", split.Test) })
         {
-            RegressionResult? r = model is FactorizationModel factorization ? RegressionMetrics.Compute(factorization, part) : null;
+            RegressionResult? r = ratings ? RegressionMetrics.Compute(model, part) : null;
             Tables.AddRow(table, $"{name} ({part.Count})", Tables.Error(r?.Mse, ratings), Tables.Error(r?.Rmse, ratings), Tables.Error(r?.Mae, ratings));
         }
 

@@ -1,24 +1,27 @@
 using System.Diagnostics;
 using CollaborativeFiltering.Data;
-using CollaborativeFiltering.Factorization;
 using CollaborativeFiltering.Internal;
 
 namespace CollaborativeFiltering.Evaluation;
 
 /// <summary>
-/// K-fold cross-validation of a factorizer on rating prediction: the ratings are cut into K folds with
-/// <see cref="DatasetSplitter.KFold"/>; for each fold f a model is fitted on the other K − 1 folds
-/// (no validation set is passed, so nothing of fold f leaks into training, early stopping included) and
-/// its MSE, RMSE and MAE are measured on fold f and on its own training ratings with
-/// <see cref="RegressionMetrics.Compute(FactorizationModel, RatingsDataset)"/>. The result holds every
-/// fold and the mean and sample standard deviation (ddof = 1) of each test metric over the folds.
-/// Folds run one after another; each fit uses the factorizer's own parallelism. Deterministic when
-/// the factorizer is.
+/// K-fold cross-validation of any trainer: the ratings are cut into K folds with
+/// <see cref="DatasetSplitter.KFold"/>; for each fold f a model is fitted on the other K − 1 folds (no
+/// validation set is passed, so nothing of fold f leaks into training, early stopping included) and
+/// measured on fold f. <see cref="Run"/> measures rating prediction (MSE, RMSE and MAE with
+/// <see cref="RegressionMetrics.Compute(IRecommenderModel, RatingsDataset)"/>, on fold f and on the
+/// fold's own training ratings), for trainers whose models <see cref="IRecommenderModel.PredictsRatings"/>;
+/// <see cref="RunRanking"/> measures top-k recommendation (<see cref="RankingMetrics.Evaluate"/>: fold f's
+/// items are relevant, the training items are never recommended), for any trainer, the softmax network's
+/// included. The results hold every fold and the mean and sample standard deviation (ddof = 1) of each
+/// test metric over the folds. Folds run one after another; each fit uses the trainer's own parallelism.
+/// Deterministic when the trainer is.
 /// </summary>
 public static class CrossValidation
 {
-    /// <summary>Runs K-fold cross-validation.</summary>
-    /// <param name="factorizer">The factorizer to evaluate; <see cref="ITrainer{TModel}.Fit"/> is called once per fold.</param>
+    /// <summary>Runs K-fold cross-validation of rating prediction.</summary>
+    /// <typeparam name="TModel">The trainer's model.</typeparam>
+    /// <param name="trainer">The trainer to evaluate; <see cref="ITrainer{TModel}.Fit"/> is called once per fold.</param>
     /// <param name="dataset">The ratings; at least <paramref name="folds"/> of them.</param>
     /// <param name="folds">K, the number of folds: at least 2 and at most the number of ratings.</param>
     /// <param name="seed">The seed of the fold assignment: same seed, same folds.</param>
@@ -26,13 +29,66 @@ public static class CrossValidation
     /// <param name="cancellationToken">Checked before each fold and passed to every fit.</param>
     /// <returns>The per-fold results and their summaries.</returns>
     /// <exception cref="ArgumentNullException">An argument is <see langword="null"/>.</exception>
-    /// <exception cref="ArgumentException"><paramref name="dataset"/> is empty.</exception>
+    /// <exception cref="ArgumentException"><paramref name="dataset"/> is empty, or the trainer's models do not predict ratings (use <see cref="RunRanking"/>).</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="folds"/> is less than 2 or more than the number of ratings.</exception>
     /// <exception cref="TrainingDivergedException">A fit diverged.</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
-    public static CrossValidationResult Run(IMatrixFactorizer factorizer, RatingsDataset dataset, int folds, int seed, IProgress<int>? progress = null, CancellationToken cancellationToken = default)
+    public static CrossValidationResult Run<TModel>(ITrainer<TModel> trainer, RatingsDataset dataset, int folds, int seed, IProgress<int>? progress = null, CancellationToken cancellationToken = default)
+        where TModel : IRecommenderModel
     {
-        ArgumentNullException.ThrowIfNull(factorizer);
+        IReadOnlyList<DatasetSplit> splits = Splits(trainer, dataset, folds, seed);
+        var results = new FoldResult[splits.Count];
+        for (int f = 0; f < splits.Count; f++)
+        {
+            (TModel model, TimeSpan elapsed) = Fit(trainer, splits[f], cancellationToken);
+            if (!model.PredictsRatings)
+            {
+                ThrowHelper.Argument(nameof(trainer), "The trainer's models rank items but do not predict ratings, so rating errors would measure nothing; cross-validate them with CrossValidation.RunRanking.");
+            }
+
+            results[f] = new FoldResult(f, RegressionMetrics.Compute(model, splits[f].Test), RegressionMetrics.Compute(model, splits[f].Train), elapsed);
+            progress?.Report(f + 1);
+        }
+
+        return new CrossValidationResult(results);
+    }
+
+    /// <summary>Runs K-fold cross-validation of top-k recommendation.</summary>
+    /// <typeparam name="TModel">The trainer's model.</typeparam>
+    /// <param name="trainer">The trainer to evaluate; <see cref="ITrainer{TModel}.Fit"/> is called once per fold.</param>
+    /// <param name="dataset">The ratings; at least <paramref name="folds"/> of them.</param>
+    /// <param name="folds">K, the number of folds: at least 2 and at most the number of ratings.</param>
+    /// <param name="seed">The seed of the fold assignment: same seed, same folds.</param>
+    /// <param name="k">The cut-off of the recommendation lists, greater than zero. Default 10.</param>
+    /// <param name="progress">Receives the number of folds completed (1, 2, …, K) after each fold, on the calling thread; or <see langword="null"/>.</param>
+    /// <param name="cancellationToken">Checked before each fold and passed to every fit and evaluation.</param>
+    /// <returns>The per-fold results and their summaries.</returns>
+    /// <exception cref="ArgumentNullException">An argument is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException"><paramref name="dataset"/> is empty.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="folds"/> is less than 2 or more than the number of ratings, or <paramref name="k"/> is not positive.</exception>
+    /// <exception cref="TrainingDivergedException">A fit diverged.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
+    public static RankingCrossValidationResult RunRanking<TModel>(ITrainer<TModel> trainer, RatingsDataset dataset, int folds, int seed, int k = 10, IProgress<int>? progress = null, CancellationToken cancellationToken = default)
+        where TModel : IEmbeddingModel
+    {
+        ThrowHelper.ThrowIfNotPositive(k, nameof(k));
+        IReadOnlyList<DatasetSplit> splits = Splits(trainer, dataset, folds, seed);
+        var results = new RankingFoldResult[splits.Count];
+        for (int f = 0; f < splits.Count; f++)
+        {
+            (TModel model, TimeSpan elapsed) = Fit(trainer, splits[f], cancellationToken);
+            int threads = trainer.Options.MaxDegreeOfParallelism;
+            results[f] = new RankingFoldResult(f, RankingMetrics.Evaluate(model, splits[f].Train, splits[f].Test, k, threads, cancellationToken: cancellationToken), elapsed);
+            progress?.Report(f + 1);
+        }
+
+        return new RankingCrossValidationResult(results, k);
+    }
+
+    private static IReadOnlyList<DatasetSplit> Splits<TModel>(ITrainer<TModel> trainer, RatingsDataset dataset, int folds, int seed)
+        where TModel : IRecommenderModel
+    {
+        ArgumentNullException.ThrowIfNull(trainer);
         ArgumentNullException.ThrowIfNull(dataset);
         if (folds < 2)
         {
@@ -44,19 +100,15 @@ public static class CrossValidation
             ThrowHelper.Argument(nameof(dataset), "The dataset is empty; cross-validation needs at least one rating per fold.");
         }
 
-        IReadOnlyList<DatasetSplit> splits = DatasetSplitter.KFold(dataset, folds, seed);
-        var results = new FoldResult[splits.Count];
-        for (int f = 0; f < splits.Count; f++)
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            DatasetSplit split = splits[f];
-            long start = Stopwatch.GetTimestamp();
-            FactorizationModel model = factorizer.Fit(split.Train, validation: null, progress: null, cancellationToken);
-            TimeSpan elapsed = Stopwatch.GetElapsedTime(start);
-            results[f] = new FoldResult(f, RegressionMetrics.Compute(model, split.Test), RegressionMetrics.Compute(model, split.Train), elapsed);
-            progress?.Report(f + 1);
-        }
+        return DatasetSplitter.KFold(dataset, folds, seed);
+    }
 
-        return new CrossValidationResult(results);
+    private static (TModel Model, TimeSpan Elapsed) Fit<TModel>(ITrainer<TModel> trainer, DatasetSplit split, CancellationToken cancellationToken)
+        where TModel : IRecommenderModel
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        long start = Stopwatch.GetTimestamp();
+        TModel model = trainer.Fit(split.Train, validation: null, progress: null, cancellationToken);
+        return (model, Stopwatch.GetElapsedTime(start));
     }
 }

@@ -1,7 +1,7 @@
 using System.Globalization;
 using CollaborativeFiltering.Data;
-using CollaborativeFiltering.Factorization;
 using CollaborativeFiltering.Internal;
+using CollaborativeFiltering.Models;
 
 namespace CollaborativeFiltering.Evaluation;
 
@@ -14,25 +14,24 @@ namespace CollaborativeFiltering.Evaluation;
 public static class RegressionMetrics
 {
     /// <summary>
-    /// MSE, RMSE and MAE of a model's predictions <see cref="FactorizationModel.Predict(int, int)"/> on
-    /// every rating of <paramref name="ratings"/>: clamped into the model's
-    /// <see cref="FactorizationModel.PredictionRange"/> when it has one, not clipped otherwise. The
-    /// predictions are computed exactly as <c>Predict</c> computes them, so the MSE agrees with
-    /// <see cref="FactorizationModel.MeanSquaredError"/> on the same ratings up to rounding (errors here
-    /// are taken in <see cref="double"/>).
+    /// MSE, RMSE and MAE of a model's predictions <see cref="IRecommenderModel.Predict"/> on every
+    /// rating of <paramref name="ratings"/>, as the model gives them (a matrix factorization clamps into
+    /// its <see cref="Factorization.FactorizationModel.PredictionRange"/> when it has one), so the MSE
+    /// agrees with <see cref="Factorization.FactorizationModel.MeanSquaredError"/> on the same ratings.
+    /// Meaningful for models that <see cref="IRecommenderModel.PredictsRatings"/>; the others' predictions
+    /// are preference or ranking scores.
     /// </summary>
     /// <param name="model">The trained model.</param>
     /// <param name="ratings">The ratings to score, over the model's catalogue; at least one.</param>
     /// <returns>The errors and the number of ratings scored.</returns>
     /// <exception cref="ArgumentNullException">An argument is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentException"><paramref name="ratings"/> is empty or belongs to another catalogue.</exception>
-    public static RegressionResult Compute(FactorizationModel model, RatingsDataset ratings) =>
+    public static RegressionResult Compute(IRecommenderModel model, RatingsDataset ratings) =>
         ComputeCore(model, ratings, float.NegativeInfinity, float.PositiveInfinity);
 
     /// <summary>
     /// MSE, RMSE and MAE of a model's predictions clipped to the rating scale: each prediction p of
-    /// <see cref="FactorizationModel.Predict(int, int)"/> (already clamped into the model's
-    /// <see cref="FactorizationModel.PredictionRange"/> when it has one) is replaced by
+    /// <see cref="IRecommenderModel.Predict"/> (already clamped by the model when it clamps) is replaced by
     /// <c>min(max(p, minRating), maxRating)</c> before the error is taken (e.g. 1 and 5 for
     /// MovieLens, 0.5 and 5 for half-star data). Clipping never increases an error whose rating lies in
     /// the range.
@@ -45,7 +44,7 @@ public static class RegressionMetrics
     /// <exception cref="ArgumentNullException">An argument is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentException"><paramref name="ratings"/> is empty or belongs to another catalogue.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="minRating"/> is not finite, or <paramref name="maxRating"/> is not finite or is below <paramref name="minRating"/>.</exception>
-    public static RegressionResult Compute(FactorizationModel model, RatingsDataset ratings, float minRating, float maxRating)
+    public static RegressionResult Compute(IRecommenderModel model, RatingsDataset ratings, float minRating, float maxRating)
     {
         if (!float.IsFinite(minRating))
         {
@@ -101,7 +100,7 @@ public static class RegressionMetrics
     /// <exception cref="ArgumentException">The spans are empty or differ in length.</exception>
     public static double Mae(ReadOnlySpan<float> predicted, ReadOnlySpan<float> actual) => Compute(predicted, actual).Mae;
 
-    private static RegressionResult ComputeCore(FactorizationModel model, RatingsDataset ratings, float min, float max)
+    private static RegressionResult ComputeCore(IRecommenderModel model, RatingsDataset ratings, float min, float max)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(ratings);
@@ -115,7 +114,7 @@ public static class RegressionMetrics
             ThrowHelper.Argument(nameof(ratings), "The ratings are empty; at least one rating is needed to compute an error.");
         }
 
-        (double squares, double absolutes) = model.SumErrors(ratings, min, max);
+        (double squares, double absolutes) = RatingErrors.Sum(model, ratings, min, max);
         return Result(squares, absolutes, ratings.Count);
     }
 

@@ -1,12 +1,13 @@
 using CollaborativeFiltering.Factorization.Persistence;
 using CollaborativeFiltering.Internal;
+using CollaborativeFiltering.Persistence;
 
 namespace CollaborativeFiltering.Factorization;
 
-public sealed partial class FactorizationModel
+public sealed partial class FactorizationModel : IStoredModel
 {
     /// <summary>The version of the binary model format that <see cref="Save(Stream)"/> writes, and the newest that <see cref="Load(Stream)"/> reads (1).</summary>
-    public static int FormatVersion => ModelFileFormat.CurrentVersion;
+    public static int FormatVersion => FactorizationModelFormat.CurrentVersion;
 
     /// <summary>
     /// Saves the model to a file, atomically: it is written to a temporary file in the same
@@ -40,7 +41,7 @@ public sealed partial class FactorizationModel
             ThrowHelper.Argument(nameof(stream), "The stream is not writable.");
         }
 
-        ModelFileFormat.Write(stream, this, optionsSection: null);
+        FactorizationModelFormat.Write(stream, this, optionsSection: null);
     }
 
     /// <summary>
@@ -62,7 +63,7 @@ public sealed partial class FactorizationModel
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan);
-        return ModelFileFormat.Read(stream, path, requireEnd: true);
+        return FactorizationModelFormat.Read(stream, path, requireEnd: true);
     }
 
     /// <summary>
@@ -85,13 +86,16 @@ public sealed partial class FactorizationModel
             ThrowHelper.Argument(nameof(stream), "The stream is not readable.");
         }
 
-        return ModelFileFormat.Read(stream, stream is FileStream file ? file.Name : "model stream", requireEnd: false);
+        return FactorizationModelFormat.Read(stream, stream is FileStream file ? file.Name : "model stream", requireEnd: false);
     }
+
+    /// <inheritdoc/>
+    void IStoredModel.Write(Stream stream) => FactorizationModelFormat.Write(stream, this, optionsSection: null);
 
     /// <summary>Saves to a path; tests pass <paramref name="wrapStream"/> to make the write fail midway.</summary>
     internal void Save(string path, Func<Stream, Stream>? wrapStream)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
-        AtomicFile.Write(path, this, static (stream, model) => ModelFileFormat.Write(stream, model, optionsSection: null), wrapStream);
+        AtomicFile.Write(path, this, static (stream, model) => FactorizationModelFormat.Write(stream, model, optionsSection: null), wrapStream);
     }
 }

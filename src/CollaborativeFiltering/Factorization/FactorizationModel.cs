@@ -14,12 +14,13 @@ namespace CollaborativeFiltering.Factorization;
 /// clamped into <see cref="PredictionRange"/> when the model has one. Immutable and safe to share between threads; it carries its catalogue (ids, titles, genres) and
 /// the options it was trained with.
 /// </summary>
-public sealed partial class FactorizationModel : IEmbeddingModel, INewUserQuery
+public sealed partial class FactorizationModel : IEmbeddingModel
 {
     private readonly float[] _userEmbeddings;
     private readonly float[] _itemEmbeddings;
     private readonly float[]? _userBiases;
     private readonly float[]? _itemBiases;
+    private readonly float _globalMean;
 
     internal FactorizationModel(Catalog catalog, int dimensions, float[] userEmbeddings, float[] itemEmbeddings, float[]? userBiases, float[]? itemBiases, float globalMean, FactorizationOptions? options, RatingRange? predictionRange = null)
     {
@@ -29,7 +30,7 @@ public sealed partial class FactorizationModel : IEmbeddingModel, INewUserQuery
         _itemEmbeddings = itemEmbeddings;
         _userBiases = userBiases;
         _itemBiases = itemBiases;
-        GlobalMean = globalMean;
+        _globalMean = globalMean;
         Options = options;
         PredictionRange = predictionRange;
     }
@@ -97,9 +98,11 @@ public sealed partial class FactorizationModel : IEmbeddingModel, INewUserQuery
     /// </summary>
     public RatingRange? PredictionRange { get; }
 
-    /// <inheritdoc/>
-    float[]? INewUserQuery.ComputeNewUserQuery(int[] items, float[] values) =>
-        Options is ImplicitAlsOptions implicitOptions ? ImplicitAlsFactorizer.FoldInUser(this, items, values, implicitOptions) : null;
+    /// <summary>
+    /// Whether <see cref="Predict(int, int)"/> returns ratings: true, unless the model was trained on
+    /// implicit feedback (<see cref="ImplicitAlsFactorizer"/>), whose predictions are preferences.
+    /// </summary>
+    public bool PredictsRatings => Options?.PredictsRatings ?? true;
 
     /// <summary>U, row-major: user <c>u</c> occupies <c>[u*d, (u+1)*d)</c>.</summary>
     public ReadOnlySpan<float> UserEmbeddings => _userEmbeddings;
@@ -111,7 +114,7 @@ public sealed partial class FactorizationModel : IEmbeddingModel, INewUserQuery
     public bool HasBiases => _itemBiases is not null;
 
     /// <summary>μ, the global mean added to every prediction; 0 for models without biases.</summary>
-    public float GlobalMean { get; }
+    public float GlobalMean => _itemBiases is null ? 0 : _globalMean;
 
     /// <summary>b_u for every user; empty when <see cref="HasBiases"/> is false.</summary>
     public ReadOnlySpan<float> UserBiases => _userBiases;
@@ -189,46 +192,7 @@ public sealed partial class FactorizationModel : IEmbeddingModel, INewUserQuery
             return 0;
         }
 
-        return SumErrors(ratings, float.NegativeInfinity, float.PositiveInfinity).Squares / ratings.Count;
-    }
-
-    /// <summary>
-    /// Σ e² and Σ |e| over <paramref name="ratings"/> (same catalogue, checked by the callers) of
-    /// e = r − p, p the prediction of <see cref="Predict(int, int)"/> (in its float arithmetic, then
-    /// clamped into <see cref="PredictionRange"/>) clamped again into [<paramref name="min"/>, <paramref name="max"/>].
-    /// The one loop behind <see cref="MeanSquaredError"/> and <c>RegressionMetrics.Compute</c>.
-    /// </summary>
-    internal (double Squares, double Absolutes) SumErrors(RatingsDataset ratings, float min, float max)
-    {
-        ReadOnlySpan<int> offsets = ratings.ByUser.RowOffsets;
-        ReadOnlySpan<int> items = ratings.ByUser.ColumnIndices;
-        ReadOnlySpan<float> values = ratings.ByUser.Values;
-        int d = Dimensions;
-        bool clamp = PredictionRange.HasValue;
-        RatingRange range = PredictionRange.GetValueOrDefault();
-        double squares = 0, absolutes = 0;
-        for (int u = 0; u < ratings.UserCount; u++)
-        {
-            ReadOnlySpan<float> pu = _userEmbeddings.AsSpan(u * d, d);
-            float bu = _userBiases is null ? 0 : GlobalMean + _userBiases[u];
-            for (int p = offsets[u]; p < offsets[u + 1]; p++)
-            {
-                int i = items[p];
-                float dot = TensorPrimitives.Dot(pu, _itemEmbeddings.AsSpan(i * d, d));
-                float prediction = _itemBiases is null ? dot : bu + _itemBiases[i] + dot;
-                if (clamp)
-                {
-                    prediction = range.Clamp(prediction);
-                }
-
-                prediction = Math.Clamp(prediction, min, max);
-                double e = (double)values[p] - prediction;
-                squares += e * e;
-                absolutes += Math.Abs(e);
-            }
-        }
-
-        return (squares, absolutes);
+        return RatingErrors.Sum(this, ratings, float.NegativeInfinity, float.PositiveInfinity).Squares / ratings.Count;
     }
 
     /// <summary>
@@ -240,7 +204,7 @@ public sealed partial class FactorizationModel : IEmbeddingModel, INewUserQuery
     /// <param name="predictionRange">The new range, or <see langword="null"/> for none.</param>
     /// <returns>A model that differs from this one only in <see cref="PredictionRange"/>.</returns>
     public FactorizationModel WithPredictionRange(RatingRange? predictionRange) =>
-        new(Catalog, Dimensions, _userEmbeddings, _itemEmbeddings, _userBiases, _itemBiases, GlobalMean, Options, predictionRange);
+        new(Catalog, Dimensions, _userEmbeddings, _itemEmbeddings, _userBiases, _itemBiases, _globalMean, Options, predictionRange);
 
     /// <summary>A copy of U as a MathNet matrix (N×d).</summary>
     /// <returns>A new dense matrix.</returns>
@@ -249,6 +213,28 @@ public sealed partial class FactorizationModel : IEmbeddingModel, INewUserQuery
     /// <summary>A copy of V as a MathNet matrix (M×d).</summary>
     /// <returns>A new dense matrix.</returns>
     public Matrix<float> ItemEmbeddingMatrix() => ToMatrix(_itemEmbeddings, ItemCount);
+
+    /// <inheritdoc/>
+    public bool TryScoreItems(int user, Span<float> scores) => EmbeddingScores.TryScoreItems(this, user, scores);
+
+    /// <inheritdoc/>
+    public void ScoreItemsForNewUser(ReadOnlySpan<int> items, ReadOnlySpan<float> values, Span<float> scores) =>
+        EmbeddingScores.ScoreItemsForNewUser(this, items, values, scores);
+
+    /// <summary>
+    /// The query embedding of a new user from the items they rated: the ridge fold-in
+    /// (<see cref="Scoring.FoldIn.ComputeUserEmbedding"/>, default λ) for an explicit-rating model, the
+    /// confidence-weighted fold-in (<see cref="Scoring.FoldIn.ComputeImplicitUserEmbedding"/>) with the
+    /// model's own λ and α for an implicit-ALS model.
+    /// </summary>
+    /// <param name="items">Distinct dense item indices.</param>
+    /// <param name="values">The ratings (or interaction strengths, ≥ 0, for an implicit model), one per item, finite.</param>
+    /// <returns>d floats.</returns>
+    /// <exception cref="ArgumentException">No ratings, the spans' lengths differ, or an item appears twice.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">An item index is outside <c>[0, M)</c> or a value is not finite (or negative, for an implicit model).</exception>
+    /// <exception cref="InvalidOperationException">The solved embedding is not finite.</exception>
+    public float[] ComputeNewUserQuery(ReadOnlySpan<int> items, ReadOnlySpan<float> values) =>
+        Options is { } options ? options.FoldInNewUser(this, items, values) : Scoring.FoldIn.ComputeUserEmbedding(this, items, values);
 
     /// <inheritdoc/>
     public bool TryGetUserQuery(int user, Span<float> destination)

@@ -26,4 +26,15 @@ public abstract record FactorizationOptions : TrainerOptions
     /// the training loss is the objective's, of the raw model. Turn it off to study the raw predictions.
     /// </remarks>
     public bool ClipPredictions { get; init; }
+
+    /// <summary>Whether the models trained with these options predict ratings (false for implicit feedback, whose scores are preferences).</summary>
+    internal virtual bool PredictsRatings => true;
+
+    /// <summary>
+    /// A new user's query for a model trained with these options: the fold-in strategy of the objective
+    /// they train (here the ridge fold-in with its default λ, which suits explicit ratings). The strategies
+    /// live in <see cref="Scoring.FoldIn"/>; the options only choose.
+    /// </summary>
+    internal virtual float[] FoldInNewUser(IEmbeddingModel model, ReadOnlySpan<int> items, ReadOnlySpan<float> values) =>
+        Scoring.FoldIn.ComputeUserEmbedding(model, items, values);
 }

@@ -4,9 +4,12 @@ using CollaborativeFiltering.Internal;
 
 namespace CollaborativeFiltering.Models;
 
-/// <summary>Argument checks shared by the scoring entry points.</summary>
+/// <summary>Argument checks shared by the entry points that take a model (scoring, evaluation, the models themselves).</summary>
 internal static class EmbeddingModelChecks
 {
+    /// <summary>Throws unless the model is non-null.</summary>
+    public static void ThrowIfNull(IRecommenderModel model, string paramName) => ArgumentNullException.ThrowIfNull(model, paramName);
+
     /// <summary>Throws unless the model is non-null and its spans agree with its catalogue.</summary>
     public static void ThrowIfInvalid(IEmbeddingModel model, string paramName)
     {
@@ -44,17 +47,8 @@ internal static class EmbeddingModelChecks
         }
     }
 
-    /// <summary>Throws unless the measure is defined.</summary>
-    public static void ThrowIfUndefined(Scoring.SimilarityMeasure measure, string paramName)
-    {
-        if (measure is not Scoring.SimilarityMeasure.Dot and not Scoring.SimilarityMeasure.Cosine)
-        {
-            ThrowHelper.ArgumentOutOfRange(paramName, measure, "SimilarityMeasure.Dot or SimilarityMeasure.Cosine");
-        }
-    }
-
     /// <summary>Throws unless <paramref name="ratings"/> is null or over a catalogue compatible with the model's.</summary>
-    public static void ThrowIfIncompatible(IEmbeddingModel model, RatingsDataset? ratings, string paramName)
+    public static void ThrowIfIncompatible(IRecommenderModel model, RatingsDataset? ratings, string paramName)
     {
         if (ratings is not null && !model.Catalog.IsCompatibleWith(ratings.Catalog))
         {

@@ -2,9 +2,45 @@ using CollaborativeFiltering.Data;
 
 namespace CollaborativeFiltering;
 
-/// <summary>What every trained recommender offers: the catalogue its indices refer to.</summary>
+/// <summary>
+/// What every trained recommender offers, whatever it is made of: its catalogue, a ranking score for
+/// every item for a known user or for a new user described by a few ratings, and a prediction for a
+/// (user, item) pair, which is a rating on the training scale when <see cref="PredictsRatings"/> is
+/// true. Scoring and evaluation work through this interface (recommendations, cross-validation of
+/// rating errors); <see cref="IEmbeddingModel"/> extends it for the models made of embeddings
+/// (neighbours, norms, projections, export). Implementations are immutable and safe to share between threads.
+/// </summary>
 public interface IRecommenderModel
 {
     /// <summary>The users and items the model's indices refer to.</summary>
     Catalog Catalog { get; }
+
+    /// <summary>
+    /// Whether <see cref="Predict"/> returns ratings on the training scale (explicit-feedback models),
+    /// rather than preference or ranking scores (implicit-feedback models, the softmax network), which
+    /// only order items.
+    /// </summary>
+    bool PredictsRatings { get; }
+
+    /// <summary>The model's prediction for a pair: a rating when <see cref="PredictsRatings"/>, else the pair's preference or ranking score.</summary>
+    /// <param name="user">A dense user index.</param>
+    /// <param name="item">A dense item index.</param>
+    /// <returns>The prediction.</returns>
+    /// <exception cref="ArgumentOutOfRangeException">An index is out of range.</exception>
+    float Predict(int user, int item);
+
+    /// <summary>Writes the ranking score of every item for a known user: higher ranks first; only the order matters.</summary>
+    /// <param name="user">A dense user index.</param>
+    /// <param name="scores">A span of length M.</param>
+    /// <returns><see langword="false"/> when the model has no scores for this user.</returns>
+    /// <exception cref="ArgumentException"><paramref name="scores"/> does not have length M.</exception>
+    bool TryScoreItems(int user, Span<float> scores);
+
+    /// <summary>Writes the ranking score of every item for a user the model was not trained on, from the user's ratings, the model's own way.</summary>
+    /// <param name="items">Distinct dense item indices the user rated.</param>
+    /// <param name="values">The ratings (or interaction strengths), one per item, finite.</param>
+    /// <param name="scores">A span of length M.</param>
+    /// <exception cref="ArgumentException">No ratings, the spans' lengths differ, an item appears twice, or <paramref name="scores"/> does not have length M.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">An item index is outside <c>[0, M)</c> or a value is not valid for the model.</exception>
+    void ScoreItemsForNewUser(ReadOnlySpan<int> items, ReadOnlySpan<float> values, Span<float> scores);
 }

@@ -1,12 +1,13 @@
 using CollaborativeFiltering.Internal;
 using CollaborativeFiltering.Neural.Persistence;
+using CollaborativeFiltering.Persistence;
 
 namespace CollaborativeFiltering.Neural;
 
-public sealed partial class SoftmaxModel
+public sealed partial class SoftmaxModel : IStoredModel
 {
     /// <summary>The version of the binary format that <see cref="Save(Stream)"/> writes, and the newest that <see cref="Load(Stream)"/> reads (1).</summary>
-    public static int FormatVersion => SoftmaxModelFileFormat.CurrentVersion;
+    public static int FormatVersion => SoftmaxModelFormat.CurrentVersion;
 
     /// <summary>
     /// Saves the model to a file, atomically: it is written to a temporary file in the same
@@ -39,7 +40,7 @@ public sealed partial class SoftmaxModel
             ThrowHelper.Argument(nameof(stream), "The stream is not writable.");
         }
 
-        SoftmaxModelFileFormat.Write(stream, this);
+        SoftmaxModelFormat.Write(stream, this);
     }
 
     /// <summary>
@@ -61,7 +62,7 @@ public sealed partial class SoftmaxModel
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan);
-        return SoftmaxModelFileFormat.Read(stream, path, requireEnd: true);
+        return SoftmaxModelFormat.Read(stream, path, requireEnd: true);
     }
 
     /// <summary>
@@ -84,13 +85,16 @@ public sealed partial class SoftmaxModel
             ThrowHelper.Argument(nameof(stream), "The stream is not readable.");
         }
 
-        return SoftmaxModelFileFormat.Read(stream, stream is FileStream file ? file.Name : "model stream", requireEnd: false);
+        return SoftmaxModelFormat.Read(stream, stream is FileStream file ? file.Name : "model stream", requireEnd: false);
     }
+
+    /// <inheritdoc/>
+    void IStoredModel.Write(Stream stream) => SoftmaxModelFormat.Write(stream, this);
 
     /// <summary>Saves to a path; tests pass <paramref name="wrapStream"/> to make the write fail midway.</summary>
     internal void Save(string path, Func<Stream, Stream>? wrapStream)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
-        AtomicFile.Write(path, this, static (stream, model) => SoftmaxModelFileFormat.Write(stream, model), wrapStream);
+        AtomicFile.Write(path, this, static (stream, model) => SoftmaxModelFormat.Write(stream, model), wrapStream);
     }
 }

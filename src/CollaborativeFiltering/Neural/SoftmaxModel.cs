@@ -18,7 +18,7 @@ namespace CollaborativeFiltering.Neural;
 /// from any list of items with <see cref="ComputeQuery(ReadOnlySpan{int}, Span{float})"/>.
 /// Immutable and safe to share between threads.
 /// </summary>
-public sealed partial class SoftmaxModel : IEmbeddingModel, INewUserQuery
+public sealed partial class SoftmaxModel : IEmbeddingModel
 {
     /// <summary>Scratch up to this many floats is taken from the stack.</summary>
     private const int StackScratch = 512;
@@ -28,6 +28,9 @@ public sealed partial class SoftmaxModel : IEmbeddingModel, INewUserQuery
     private readonly float[]? _itemBiases;
     private readonly int[] _userOffsets;
     private readonly int[] _userItems;
+
+    /// <summary>Every user's query, computed on first use (the model stays immutable: the value never changes once computed).</summary>
+    private float[]? _userQueries;
 
     internal SoftmaxModel(Catalog catalog, SoftmaxOptions options, SoftmaxNetwork network, float[] itemEmbeddings, float[]? itemBiases, int[] userOffsets, int[] userItems)
     {
@@ -141,8 +144,85 @@ public sealed partial class SoftmaxModel : IEmbeddingModel, INewUserQuery
         Forward(ratedItems, destination);
     }
 
+    /// <summary>
+    /// A new user's query: the network's output for the rated items, as <see cref="ComputeQuery(ReadOnlySpan{int}, Span{float})"/>;
+    /// the values do not enter (the network learned which items users rate, not how they rate them).
+    /// </summary>
+    /// <param name="items">Dense item indices in <c>[0, M)</c>.</param>
+    /// <param name="values">One value per item (ignored).</param>
+    /// <returns>d floats.</returns>
+    /// <exception cref="ArgumentException">The spans' lengths differ.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">An item index is outside <c>[0, M)</c>.</exception>
+    public float[] ComputeNewUserQuery(ReadOnlySpan<int> items, ReadOnlySpan<float> values)
+    {
+        if (items.Length != values.Length)
+        {
+            ThrowHelper.Argument(nameof(values), string.Create(CultureInfo.InvariantCulture, $"There are {items.Length} items but {values.Length} values; give one value per item."));
+        }
+
+        return ComputeQuery(items);
+    }
+
+    /// <summary>Always <see langword="false"/>: the network ranks items (its scores are logits), it does not predict ratings.</summary>
+    public bool PredictsRatings => false;
+
+    /// <summary>The logit of an item for a known user, ⟨q_u, V_j⟩ + b_j: a ranking score, not a rating.</summary>
+    /// <param name="user">A dense user index.</param>
+    /// <param name="item">A dense item index.</param>
+    /// <returns>The score.</returns>
+    /// <exception cref="ArgumentOutOfRangeException">An index is out of range.</exception>
+    public float Predict(int user, int item)
+    {
+        ThrowHelper.ThrowIfIndexOutOfRange(user, UserCount, nameof(user));
+        ThrowHelper.ThrowIfIndexOutOfRange(item, ItemCount, nameof(item));
+        float[] query = ArrayPool<float>.Shared.Rent(Dimensions);
+        try
+        {
+            Span<float> q = query.AsSpan(0, Dimensions);
+            Forward(_userItems.AsSpan(_userOffsets[user], _userOffsets[user + 1] - _userOffsets[user]), q);
+            float dot = TensorPrimitives.Dot(q, GetItemEmbedding(item));
+            return _itemBiases is null ? dot : dot + _itemBiases[item];
+        }
+        finally
+        {
+            ArrayPool<float>.Shared.Return(query);
+        }
+    }
+
     /// <inheritdoc/>
-    float[]? INewUserQuery.ComputeNewUserQuery(int[] items, float[] values) => ComputeQuery(items);
+    public bool TryScoreItems(int user, Span<float> scores) => EmbeddingScores.TryScoreItems(this, user, scores);
+
+    /// <inheritdoc/>
+    public void ScoreItemsForNewUser(ReadOnlySpan<int> items, ReadOnlySpan<float> values, Span<float> scores) =>
+        EmbeddingScores.ScoreItemsForNewUser(this, items, values, scores);
+
+    /// <summary>Every user's query (the network's output for the user's training items), row-major N·d; computed once, on first use.</summary>
+    public ReadOnlySpan<float> UserEmbeddings
+    {
+        get
+        {
+            float[]? queries = Volatile.Read(ref _userQueries);
+            if (queries is null)
+            {
+                int d = Dimensions;
+                queries = new float[UserCount * d];
+                for (int u = 0; u < UserCount; u++)
+                {
+                    Forward(_userItems.AsSpan(_userOffsets[u], _userOffsets[u + 1] - _userOffsets[u]), queries.AsSpan(u * d, d));
+                }
+
+                queries = Interlocked.CompareExchange(ref _userQueries, queries, null) ?? queries;
+            }
+
+            return queries;
+        }
+    }
+
+    /// <summary>Empty: the network has no user biases.</summary>
+    public ReadOnlySpan<float> UserBiases => default;
+
+    /// <summary>0: the network has no global mean.</summary>
+    public float GlobalMean => 0;
 
     /// <summary>Embeds a user from the items they rated; see <see cref="ComputeQuery(ReadOnlySpan{int}, Span{float})"/>.</summary>
     /// <param name="ratedItems">Dense item indices in <c>[0, M)</c>.</param>

@@ -3,15 +3,13 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
-using CollaborativeFiltering.Factorization.Persistence;
 using CollaborativeFiltering.Internal;
-using CollaborativeFiltering.Neural.Persistence;
 
 namespace CollaborativeFiltering.Persistence;
 
 /// <summary>
 /// Reads a model file's sections in order, tracking the byte offset and the running CRC-32C of
-/// everything read, for <see cref="ModelFileFormat"/> and <see cref="SoftmaxModelFileFormat"/>.
+/// everything read, for the matrix-factorization and softmax model formats.
 /// Every problem is a <see cref="ModelFormatException"/> naming the source and the byte offset:
 /// a stream that ends early names the section it ends in, a checksum mismatch both checksums.
 /// Each format reads its own header from the stream, then hands it to <see cref="AcceptHeader"/>.

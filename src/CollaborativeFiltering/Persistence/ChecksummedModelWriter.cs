@@ -3,15 +3,13 @@ using System.Buffers.Binary;
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
-using CollaborativeFiltering.Factorization.Persistence;
-using CollaborativeFiltering.Neural.Persistence;
 
 namespace CollaborativeFiltering.Persistence;
 
 /// <summary>
 /// Writes a model file's sections in order while computing the CRC-32C of every byte written,
 /// which <see cref="WriteChecksum"/> appends at the end; the writing side of
-/// <see cref="ChecksummedModelReader"/>, for <see cref="ModelFileFormat"/> and <see cref="SoftmaxModelFileFormat"/>.
+/// <see cref="ChecksummedModelReader"/>, for the matrix-factorization and softmax model formats.
 /// </summary>
 /// <param name="stream">The destination.</param>
 internal sealed class ChecksummedModelWriter(Stream stream)

@@ -2,7 +2,6 @@ using System.Buffers;
 using System.Globalization;
 using System.Text;
 using CollaborativeFiltering.Data;
-using CollaborativeFiltering.Factorization;
 using CollaborativeFiltering.Internal;
 
 namespace CollaborativeFiltering.Scoring;
@@ -121,7 +120,7 @@ public static class EmbeddingExport
     /// Writes the user factors and the item factors as two CSV files (see
     /// <see cref="WriteUserFactorsCsv"/> and <see cref="WriteItemFactorsCsv"/>), each atomically.
     /// </summary>
-    /// <param name="model">The model to export: a <see cref="FactorizationModel"/> (U and V) or any other <see cref="IEmbeddingModel"/> (its user queries and item embeddings).</param>
+    /// <param name="model">The model to export: its user queries (for matrix factorization, U) and item embeddings (V).</param>
     /// <param name="userPath">The user-factor file to create or replace; its directory must exist.</param>
     /// <param name="itemPath">The item-factor file to create or replace; its directory must exist.</param>
     /// <exception cref="ArgumentNullException">An argument is <see langword="null"/>.</exception>
@@ -145,13 +144,13 @@ public static class EmbeddingExport
 
     /// <summary>
     /// Writes the user factors as CSV: the header <c>id,f0,f1,…,f{d-1}</c> (plus <c>,bias</c> when the
-    /// model is a <see cref="FactorizationModel"/> with biases), then one line per user in index order:
+    /// model has user biases, <see cref="IEmbeddingModel.UserBiases"/>), then one line per user in index order:
     /// the user's id (quoted per RFC 4180 when it holds a comma, quote or line break), its d factors
     /// and its bias. The factors are the user's query embedding
     /// (<see cref="IEmbeddingModel.TryGetUserQuery"/>): the row of U for matrix factorization, the
     /// network's output for the user's training items for the softmax model; users the model has no
     /// query for are left out. The global mean is not written (see
-    /// <see cref="FactorizationModel.GlobalMean"/>). The stream is left open.
+    /// <see cref="IEmbeddingModel.GlobalMean"/>). The stream is left open.
     /// </summary>
     /// <param name="model">The model to export.</param>
     /// <param name="destination">A writable stream.</param>
@@ -162,7 +161,7 @@ public static class EmbeddingExport
     {
         ArgumentNullException.ThrowIfNull(model);
         CheckDestination(destination);
-        ReadOnlySpan<float> biases = model is FactorizationModel factorization ? factorization.UserBiases : default;
+        ReadOnlySpan<float> biases = model.UserBiases;
         using var writer = CreateWriter(destination);
         Span<char> buffer = stackalloc char[32];
         int d = model.Dimensions;

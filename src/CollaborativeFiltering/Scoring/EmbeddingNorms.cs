@@ -1,6 +1,5 @@
 using System.Runtime.CompilerServices;
 using CollaborativeFiltering.Data;
-using CollaborativeFiltering.Factorization;
 using CollaborativeFiltering.Internal;
 using CollaborativeFiltering.Models;
 using MathNet.Numerics.Statistics;
@@ -16,7 +15,7 @@ namespace CollaborativeFiltering.Scoring;
 public static class EmbeddingNorms
 {
     private static readonly ConditionalWeakTable<IEmbeddingModel, float[]> ItemNormCache = new();
-    private static readonly ConditionalWeakTable<FactorizationModel, float[]> UserNormCache = new();
+    private static readonly ConditionalWeakTable<IEmbeddingModel, float[]> UserNormCache = new();
 
     /// <summary>The norm ‖V_j‖ of every item embedding.</summary>
     /// <param name="model">The model.</param>
@@ -29,13 +28,14 @@ public static class EmbeddingNorms
         return (float[])CachedItemNorms(model).Clone();
     }
 
-    /// <summary>The norm ‖U_u‖ of every user embedding of a factorization model.</summary>
+    /// <summary>The norm ‖q_u‖ of every user's query embedding (<see cref="IEmbeddingModel.UserEmbeddings"/>: for matrix factorization, the rows of U).</summary>
     /// <param name="model">The model.</param>
-    /// <returns>A new array of N norms, one per user index.</returns>
+    /// <returns>A new array of N norms, one per user index (0 for a user the model has no query for).</returns>
     /// <exception cref="ArgumentNullException"><paramref name="model"/> is <see langword="null"/>.</exception>
-    public static float[] Users(FactorizationModel model)
+    /// <exception cref="ArgumentException">The model's embeddings do not match its catalogue.</exception>
+    public static float[] Users(IEmbeddingModel model)
     {
-        ArgumentNullException.ThrowIfNull(model);
+        EmbeddingModelChecks.ThrowIfInvalid(model, nameof(model));
         return (float[])CachedUserNorms(model).Clone();
     }
 
@@ -90,9 +90,9 @@ public static class EmbeddingNorms
     internal static float[] CachedItemNorms(IEmbeddingModel model) =>
         ItemNormCache.GetValue(model, static m => ScoreKernel.RowNorms(m.ItemEmbeddings, m.Dimensions, m.Catalog.ItemCount));
 
-    /// <summary>The cached user norms of a factorization model (not a copy: never hand it out).</summary>
-    internal static float[] CachedUserNorms(FactorizationModel model) =>
-        UserNormCache.GetValue(model, static m => ScoreKernel.RowNorms(m.UserEmbeddings, m.Dimensions, m.UserCount));
+    /// <summary>The cached user norms (not a copy: never hand it out).</summary>
+    internal static float[] CachedUserNorms(IEmbeddingModel model) =>
+        UserNormCache.GetValue(model, static m => ScoreKernel.RowNorms(m.UserEmbeddings, m.Dimensions, m.Catalog.UserCount));
 
     private static bool IsConstant(double[] values)
     {

@@ -1,5 +1,4 @@
 using System.Globalization;
-using CollaborativeFiltering.Factorization;
 using CollaborativeFiltering.Internal;
 using CollaborativeFiltering.Models;
 using MathNet.Numerics.LinearAlgebra;
@@ -8,11 +7,20 @@ namespace CollaborativeFiltering.Scoring;
 
 /// <summary>
 /// Fold-in: an embedding for a user the model was not trained on, from a few of their ratings, with
-/// the item embeddings held fixed. It is the regularized least-squares solution of
-/// <c>min_x Σ_j (r_j − μ − b_j − ⟨x, V_j⟩)² + λ‖x‖²</c>, i.e. <c>(VₛᵀVₛ + λI) x = Vₛᵀ(r − μ − b)</c>,
-/// solved by a d×d Cholesky factorisation in double. μ is <see cref="FactorizationModel.GlobalMean"/>
-/// for a <see cref="FactorizationModel"/> (0 for other models) and b_j the model's item biases (0 when it
-/// has none). The result is a query embedding for <see cref="Recommender.RecommendForQuery"/> or
+/// the item embeddings held fixed. The library's fold-in strategies live here, and each model picks its
+/// own for <see cref="IEmbeddingModel.ComputeNewUserQuery"/>:
+/// <list type="bullet">
+/// <item><description>ridge (<see cref="ComputeUserEmbedding"/>, explicit ratings): the regularized
+/// least-squares solution of <c>min_x Σ_j (r_j − μ − b_j − ⟨x, V_j⟩)² + λ‖x‖²</c>, i.e.
+/// <c>(VₛᵀVₛ + λI) x = Vₛᵀ(r − μ − b)</c>, μ being <see cref="IEmbeddingModel.GlobalMean"/> and b_j the
+/// model's item biases (0 when it has none);</description></item>
+/// <item><description>confidence-weighted (<see cref="ComputeImplicitUserEmbedding"/>, implicit feedback,
+/// Hu, Koren and Volinsky 2008): <c>(VᵀV + Vₛᵀ(C − I)Vₛ + λ·n·I) x = VₛᵀC·1</c> over the n given
+/// interactions, c = 1 + α·r, with VᵀV over the whole catalogue: for a user of the training set, with
+/// the model's λ and α, that user's next implicit-ALS update.</description></item>
+/// </list>
+/// Both are solved by a d×d Cholesky factorisation in double. The result is a query embedding for
+/// <see cref="Recommender.RecommendForQuery"/> or
 /// <see cref="Similarity.ScoreAll(IEmbeddingModel, ReadOnlySpan{float}, SimilarityMeasure)"/>. Thread-safe.
 /// </summary>
 public static class FoldIn
@@ -47,7 +55,56 @@ public static class FoldIn
             }
         }
 
-        return Solve(model, items, ratings, (options ?? Defaults).Regularization);
+        FoldInOptions o = options ?? Defaults;
+        o.Validate();
+        return Solve(model, items, ratings, o.Regularization);
+    }
+
+    /// <summary>
+    /// Computes a new user's embedding from implicit feedback (interaction strengths r ≥ 0) by the
+    /// confidence-weighted solve of implicit ALS, exactly, in double. Costs O(M·d²) for VᵀV over all items
+    /// plus O(n·d² + d³).
+    /// </summary>
+    /// <param name="model">The model whose item embeddings are held fixed (its biases are ignored).</param>
+    /// <param name="items">Distinct dense item indices the user interacted with.</param>
+    /// <param name="values">The interaction strengths, finite and ≥ 0, aligned with <paramref name="items"/>.</param>
+    /// <param name="options">λ and α; <see langword="null"/> for the defaults (those of implicit ALS).</param>
+    /// <returns>d floats: the user's query embedding.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="model"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException">No interactions, the spans' lengths differ, or an item appears twice.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">An item index is outside <c>[0, M)</c>, a value is negative or not finite, or an option is out of range.</exception>
+    /// <exception cref="InvalidOperationException">The solved embedding is not finite (values too large for single precision).</exception>
+    public static float[] ComputeImplicitUserEmbedding(IEmbeddingModel model, ReadOnlySpan<int> items, ReadOnlySpan<float> values, ImplicitFoldInOptions? options = null)
+    {
+        EmbeddingModelChecks.ThrowIfInvalid(model, nameof(model));
+        if (items.Length != values.Length)
+        {
+            ThrowHelper.Argument(nameof(values), string.Create(CultureInfo.InvariantCulture, $"There are {items.Length} items but {values.Length} values; give one value per item."));
+        }
+
+        if (items.IsEmpty)
+        {
+            ThrowHelper.Argument(nameof(items), "items is empty; fold-in needs at least one interaction.");
+        }
+
+        var seen = new HashSet<int>();
+        for (int k = 0; k < items.Length; k++)
+        {
+            ThrowHelper.ThrowIfIndexOutOfRange(items[k], model.Catalog.ItemCount, nameof(items));
+            if (!seen.Add(items[k]))
+            {
+                ThrowHelper.Argument(nameof(items), string.Create(CultureInfo.InvariantCulture, $"The item index {items[k]} appears twice; give each item once."));
+            }
+
+            if (!(values[k] >= 0) || !float.IsFinite(values[k]))
+            {
+                ThrowHelper.ArgumentOutOfRange(nameof(values), values[k], string.Create(CultureInfo.InvariantCulture, $"a finite interaction strength, zero or greater (item {items[k]})"));
+            }
+        }
+
+        ImplicitFoldInOptions o = options ?? ImplicitDefaults;
+        o.Validate();
+        return SolveImplicit(model, items, values, o.Regularization, o.Alpha);
     }
 
     /// <summary>Computes a new user's embedding from ratings of items given by external id.</summary>
@@ -64,7 +121,9 @@ public static class FoldIn
     {
         EmbeddingModelChecks.ThrowIfInvalid(model, nameof(model));
         var (items, ratings) = ResolveById(model, ratingsByItemId, nameof(ratingsByItemId));
-        return Solve(model, items, ratings, (options ?? Defaults).Regularization);
+        FoldInOptions o = options ?? Defaults;
+        o.Validate();
+        return Solve(model, items, ratings, o.Regularization);
     }
 
     /// <summary>
@@ -85,13 +144,17 @@ public static class FoldIn
     {
         EmbeddingModelChecks.ThrowIfInvalid(model, nameof(model));
         var (items, ratings) = ResolveByTitle(model, ratingsByTitle, nameof(ratingsByTitle));
-        return Solve(model, items, ratings, (options ?? Defaults).Regularization);
+        FoldInOptions o = options ?? Defaults;
+        o.Validate();
+        return Solve(model, items, ratings, o.Regularization);
     }
 
     private static FoldInOptions Defaults { get; } = new();
 
+    private static ImplicitFoldInOptions ImplicitDefaults { get; } = new();
+
     /// <summary>Resolves (id, rating) pairs to dense indices, validating ids, ratings and duplicates.</summary>
-    internal static (int[] Items, float[] Ratings) ResolveById(IEmbeddingModel model, IEnumerable<KeyValuePair<string, float>> ratingsByItemId, string paramName)
+    internal static (int[] Items, float[] Ratings) ResolveById(IRecommenderModel model, IEnumerable<KeyValuePair<string, float>> ratingsByItemId, string paramName)
     {
         ArgumentNullException.ThrowIfNull(ratingsByItemId, paramName);
         var items = new List<int>();
@@ -124,7 +187,7 @@ public static class FoldIn
     }
 
     /// <summary>Resolves (title substring, rating) pairs to the first matching items.</summary>
-    internal static (int[] Items, float[] Ratings) ResolveByTitle(IEmbeddingModel model, IEnumerable<KeyValuePair<string, float>> ratingsByTitle, string paramName)
+    internal static (int[] Items, float[] Ratings) ResolveByTitle(IRecommenderModel model, IEnumerable<KeyValuePair<string, float>> ratingsByTitle, string paramName)
     {
         ArgumentNullException.ThrowIfNull(ratingsByTitle, paramName);
         var items = new List<int>();
@@ -159,7 +222,7 @@ public static class FoldIn
         int d = model.Dimensions;
         ReadOnlySpan<float> v = model.ItemEmbeddings;
         ReadOnlySpan<float> biases = model.ItemBiases;
-        double mu = model is FactorizationModel { HasBiases: true } fm ? fm.GlobalMean : 0;
+        double mu = model.GlobalMean;
         var a = new double[d * d]; // column-major for MathNet; symmetric anyway
         var b = new double[d];
         for (int i = 0; i < items.Length; i++)
@@ -197,6 +260,72 @@ public static class FoldIn
         if (!TensorPrimitivesExtensions.AllFinite(result))
         {
             ThrowHelper.InvalidOperation("Fold-in produced a non-finite embedding (the item embeddings or ratings are too large for single precision).");
+        }
+
+        return result;
+    }
+
+    /// <summary>
+    /// Solves the implicit objective for one user with the item factors fixed (inputs validated):
+    /// A = VᵀV + Σ_k α·r_k·y_k y_kᵀ + λ·n·I and b = Σ_k (1 + α·r_k)·y_k, VᵀV through the Gram kernel,
+    /// everything else in double.
+    /// </summary>
+    internal static float[] SolveImplicit(IEmbeddingModel model, ReadOnlySpan<int> items, ReadOnlySpan<float> values, double lambda, double alpha)
+    {
+        int d = model.Dimensions, dp = GramKernel.RowStride(d);
+        ReadOnlySpan<float> v = model.ItemEmbeddings;
+        var gram = new double[dp * dp];
+        GramKernel.Gram(v, d, 0, model.Catalog.ItemCount, new PaddedRows(GramKernel.ChunkRows, d, dp), gram);
+        var a = new double[d * d]; // column-major for MathNet; symmetric anyway
+        var b = new double[d];
+        for (int p = 0; p < d; p++)
+        {
+            for (int q = p; q < d; q++)
+            {
+                a[(q * d) + p] = gram[(p * dp) + q];
+            }
+        }
+
+        for (int k = 0; k < items.Length; k++)
+        {
+            ReadOnlySpan<float> y = v.Slice(items[k] * d, d);
+            double w = alpha * values[k];
+            for (int p = 0; p < d; p++)
+            {
+                double yp = y[p];
+                b[p] += (1 + w) * yp;
+                for (int q = p; q < d; q++)
+                {
+                    a[(q * d) + p] += w * yp * y[q];
+                }
+            }
+        }
+
+        return SolveSymmetric(a, b, d, lambda * items.Length, "Fold-in produced a non-finite embedding (the item embeddings or values are too large for single precision).");
+    }
+
+    /// <summary>Adds <paramref name="diagonal"/> to the diagonal of the upper triangle <paramref name="a"/> (column-major), mirrors it and solves by Cholesky.</summary>
+    private static float[] SolveSymmetric(double[] a, double[] b, int d, double diagonal, string nonFiniteMessage)
+    {
+        for (int p = 0; p < d; p++)
+        {
+            a[(p * d) + p] += diagonal;
+            for (int q = p + 1; q < d; q++)
+            {
+                a[(p * d) + q] = a[(q * d) + p];
+            }
+        }
+
+        Vector<double> x = Matrix<double>.Build.Dense(d, d, a).Cholesky().Solve(Vector<double>.Build.Dense(b));
+        var result = new float[d];
+        for (int p = 0; p < d; p++)
+        {
+            result[p] = (float)x[p];
+        }
+
+        if (!TensorPrimitivesExtensions.AllFinite(result))
+        {
+            ThrowHelper.InvalidOperation(nonFiniteMessage);
         }
 
         return result;

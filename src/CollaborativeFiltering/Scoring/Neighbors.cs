@@ -1,6 +1,5 @@
 using System.Buffers;
 using CollaborativeFiltering.Data;
-using CollaborativeFiltering.Factorization;
 using CollaborativeFiltering.Internal;
 using CollaborativeFiltering.Models;
 
@@ -31,7 +30,7 @@ public static class Neighbors
         EmbeddingModelChecks.ThrowIfInvalid(model, nameof(model));
         ThrowHelper.ThrowIfIndexOutOfRange(item, model.Catalog.ItemCount, nameof(item));
         ThrowHelper.ThrowIfNotPositive(k, nameof(k));
-        EmbeddingModelChecks.ThrowIfUndefined(measure, nameof(measure));
+        Similarity.ThrowIfUndefined(measure, nameof(measure));
         return Nearest(model, item, k, measure, includeQuery, []);
     }
 
@@ -77,7 +76,7 @@ public static class Neighbors
         EmbeddingModelChecks.ThrowIfInvalid(model, nameof(model));
         TitleSearch.ThrowIfInvalid(titleSubstring, nameof(titleSubstring));
         ThrowHelper.ThrowIfNotPositive(k, nameof(k));
-        EmbeddingModelChecks.ThrowIfUndefined(measure, nameof(measure));
+        Similarity.ThrowIfUndefined(measure, nameof(measure));
         List<int> matches = TitleSearch.FindAll(model.Catalog, titleSubstring);
         if (matches.Count == 0)
         {
@@ -93,7 +92,7 @@ public static class Neighbors
         return Nearest(model, matches[0], k, measure, includeQuery, others);
     }
 
-    /// <summary>The users nearest to a user in a factorization model's user-embedding space.</summary>
+    /// <summary>The users nearest to a user in a model's user-embedding space (<see cref="IEmbeddingModel.UserEmbeddings"/>: for matrix factorization, the rows of U).</summary>
     /// <param name="model">The model.</param>
     /// <param name="user">The query user's dense index.</param>
     /// <param name="k">How many rows to return, greater than zero (the query first when <paramref name="includeQuery"/>).</param>
@@ -102,13 +101,13 @@ public static class Neighbors
     /// <returns>Best first (score descending, then index ascending), the query first when included.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="model"/> is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="user"/> is outside <c>[0, N)</c>, <paramref name="k"/> is not positive, or <paramref name="measure"/> is undefined.</exception>
-    public static IReadOnlyList<UserNeighbor> NearestUsers(FactorizationModel model, int user, int k = 10, SimilarityMeasure measure = SimilarityMeasure.Dot, bool includeQuery = true)
+    public static IReadOnlyList<UserNeighbor> NearestUsers(IEmbeddingModel model, int user, int k = 10, SimilarityMeasure measure = SimilarityMeasure.Dot, bool includeQuery = true)
     {
-        ArgumentNullException.ThrowIfNull(model);
-        ThrowHelper.ThrowIfIndexOutOfRange(user, model.UserCount, nameof(user));
+        EmbeddingModelChecks.ThrowIfInvalid(model, nameof(model));
+        ThrowHelper.ThrowIfIndexOutOfRange(user, model.Catalog.UserCount, nameof(user));
         ThrowHelper.ThrowIfNotPositive(k, nameof(k));
-        EmbeddingModelChecks.ThrowIfUndefined(measure, nameof(measure));
-        int n = model.UserCount;
+        Similarity.ThrowIfUndefined(measure, nameof(measure));
+        int n = model.Catalog.UserCount;
         int d = model.Dimensions;
         float[] scores = ArrayPool<float>.Shared.Rent(n);
         try

@@ -7,11 +7,12 @@ using CollaborativeFiltering.Models;
 namespace CollaborativeFiltering.Scoring;
 
 /// <summary>
-/// Top-k recommendations: the items with the highest ranking score ⟨q, V_j⟩ + b_j for a user's query q
-/// (b_j the model's item bias, 0 when it has none; a user bias and the global mean shift every item
+/// Top-k recommendations: the items with the highest ranking scores of a model
+/// (<see cref="IRecommenderModel.TryScoreItems"/>; for an embedding model ⟨q, V_j⟩ + b_j for the user's
+/// query q, b_j the item bias, 0 when it has none: a user bias and the global mean shift every item
 /// equally and so do not change the ranking), excluding items the user already rated. Exact (every item
-/// is scored); ties go to the lower item index. A single user's result equals that user's row of
-/// <see cref="RecommendAll"/> bit for bit. Thread-safe.
+/// is scored); ties go to the lower item index. For an embedding model a single user's result equals
+/// that user's row of <see cref="RecommendAll"/> bit for bit. Thread-safe.
 /// </summary>
 public static class Recommender
 {
@@ -27,21 +28,29 @@ public static class Recommender
     /// <exception cref="ArgumentNullException"><paramref name="model"/> is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="user"/> is outside <c>[0, N)</c> or <paramref name="k"/> is not positive.</exception>
     /// <exception cref="ArgumentException"><paramref name="exclude"/> belongs to another catalogue.</exception>
-    /// <exception cref="KeyNotFoundException">The model has no query embedding for this user.</exception>
-    public static IReadOnlyList<Recommendation> Recommend(IEmbeddingModel model, int user, int k = 10, RatingsDataset? exclude = null)
+    /// <exception cref="KeyNotFoundException">The model has no scores for this user.</exception>
+    public static IReadOnlyList<Recommendation> Recommend(IRecommenderModel model, int user, int k = 10, RatingsDataset? exclude = null)
     {
-        EmbeddingModelChecks.ThrowIfInvalid(model, nameof(model));
+        EmbeddingModelChecks.ThrowIfNull(model, nameof(model));
         ThrowHelper.ThrowIfIndexOutOfRange(user, model.Catalog.UserCount, nameof(user));
         ThrowHelper.ThrowIfNotPositive(k, nameof(k));
         EmbeddingModelChecks.ThrowIfIncompatible(model, exclude, nameof(exclude));
-        float[] query = new float[model.Dimensions];
-        if (!model.TryGetUserQuery(user, query))
-        {
-            ThrowHelper.KeyNotFound(string.Create(CultureInfo.InvariantCulture, $"The model has no embedding for user {user} (id '{model.Catalog.Users.Ids[user]}')."));
-        }
-
         ReadOnlySpan<int> excluded = exclude is null ? default : exclude.ByUser.GetColumns(user);
-        return Rank(model, query, k, excluded);
+        float[] buffer = ArrayPool<float>.Shared.Rent(model.Catalog.ItemCount);
+        try
+        {
+            Span<float> scores = buffer.AsSpan(0, model.Catalog.ItemCount);
+            if (!model.TryScoreItems(user, scores))
+            {
+                ThrowHelper.KeyNotFound(string.Create(CultureInfo.InvariantCulture, $"The model has no embedding for user {user} (id '{model.Catalog.Users.Ids[user]}')."));
+            }
+
+            return Select(model.Catalog, scores, k, excluded);
+        }
+        finally
+        {
+            ArrayPool<float>.Shared.Return(buffer);
+        }
     }
 
     /// <summary>The top-k items for a known user given by external id.</summary>
@@ -51,12 +60,12 @@ public static class Recommender
     /// <param name="exclude">Ratings whose items are not recommended (pass the training set); <see langword="null"/> excludes nothing.</param>
     /// <returns>Best first.</returns>
     /// <exception cref="ArgumentNullException">An argument is <see langword="null"/>.</exception>
-    /// <exception cref="KeyNotFoundException"><paramref name="userId"/> is not in the catalogue (the message names it), or the model has no embedding for the user.</exception>
+    /// <exception cref="KeyNotFoundException"><paramref name="userId"/> is not in the catalogue (the message names it), or the model has no scores for the user.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="k"/> is not positive.</exception>
     /// <exception cref="ArgumentException"><paramref name="exclude"/> belongs to another catalogue.</exception>
-    public static IReadOnlyList<Recommendation> RecommendById(IEmbeddingModel model, string userId, int k = 10, RatingsDataset? exclude = null)
+    public static IReadOnlyList<Recommendation> RecommendById(IRecommenderModel model, string userId, int k = 10, RatingsDataset? exclude = null)
     {
-        EmbeddingModelChecks.ThrowIfInvalid(model, nameof(model));
+        EmbeddingModelChecks.ThrowIfNull(model, nameof(model));
         ArgumentNullException.ThrowIfNull(userId);
         if (!model.Catalog.Users.TryGetIndex(userId, out int user))
         {
@@ -99,51 +108,50 @@ public static class Recommender
 
     /// <summary>
     /// Folds a new user in from ratings of items given by id and recommends the top-k items they have
-    /// not rated. The new user's embedding is the model's own when it has one: the softmax network's
-    /// query from the rated items (the values do not enter), implicit ALS's confidence-weighted solve
-    /// (<see cref="Factorization.ImplicitAlsFactorizer.FoldInUser"/>); for other models the ridge fold-in
-    /// of <see cref="FoldIn"/>, with <paramref name="options"/>.
+    /// not rated, scored the model's own way (<see cref="IRecommenderModel.ScoreItemsForNewUser"/>): for an
+    /// embedding model, the query of <see cref="IEmbeddingModel.ComputeNewUserQuery"/> (the ridge fold-in of
+    /// <see cref="FoldIn"/> for an explicit factorization, the confidence-weighted one for implicit ALS,
+    /// the network's query from the rated items for the softmax model). To fold in with other options, compute
+    /// the query with <see cref="FoldIn"/> and rank with <see cref="RecommendForQuery"/>.
     /// </summary>
     /// <param name="model">The model.</param>
     /// <param name="ratingsByItemId">(item id, rating) pairs, each id once.</param>
     /// <param name="k">How many items, greater than zero.</param>
-    /// <param name="options">Ridge fold-in options (models without their own fold-in); <see langword="null"/> for the defaults.</param>
     /// <returns>Best first, never one of the rated items.</returns>
     /// <exception cref="ArgumentNullException">An argument or an id is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentException">No ratings, or an id appears twice.</exception>
     /// <exception cref="KeyNotFoundException">An item id is not in the catalogue; the message names it.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="k"/> is not positive or a rating is not finite.</exception>
     /// <exception cref="InvalidOperationException">The solved embedding is not finite (values too large for single precision).</exception>
-    public static IReadOnlyList<Recommendation> RecommendForNewUser(IEmbeddingModel model, IEnumerable<KeyValuePair<string, float>> ratingsByItemId, int k = 10, FoldInOptions? options = null)
+    public static IReadOnlyList<Recommendation> RecommendForNewUser(IRecommenderModel model, IEnumerable<KeyValuePair<string, float>> ratingsByItemId, int k = 10)
     {
-        EmbeddingModelChecks.ThrowIfInvalid(model, nameof(model));
+        EmbeddingModelChecks.ThrowIfNull(model, nameof(model));
         ThrowHelper.ThrowIfNotPositive(k, nameof(k));
         var (items, ratings) = FoldIn.ResolveById(model, ratingsByItemId, nameof(ratingsByItemId));
-        return RankNewUser(model, items, ratings, k, options);
+        return RankNewUser(model, items, ratings, k);
     }
 
     /// <summary>
     /// Folds a new user in from ratings of items given by title substrings (each selects the first
     /// item, lowest index, whose title contains it, case-insensitively) and recommends the top-k items
-    /// they have not rated. The embedding is computed as in
-    /// <see cref="RecommendForNewUser(IEmbeddingModel, IEnumerable{KeyValuePair{string, float}}, int, FoldInOptions?)"/>.
+    /// they have not rated, scored as in
+    /// <see cref="RecommendForNewUser(IRecommenderModel, IEnumerable{KeyValuePair{string, float}}, int)"/>.
     /// </summary>
     /// <param name="model">The model.</param>
     /// <param name="ratingsByTitle">(title substring, rating) pairs.</param>
     /// <param name="k">How many items, greater than zero.</param>
-    /// <param name="options">Ridge fold-in options (models without their own fold-in); <see langword="null"/> for the defaults.</param>
     /// <returns>Best first, never one of the rated items.</returns>
     /// <exception cref="ArgumentNullException">An argument or a title is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentException">No ratings, a title is empty, or two titles select the same item.</exception>
     /// <exception cref="KeyNotFoundException">No title contains a text; the message names it.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="k"/> is not positive or a rating is not finite.</exception>
     /// <exception cref="InvalidOperationException">The solved embedding is not finite.</exception>
-    public static IReadOnlyList<Recommendation> RecommendForNewUserByTitle(IEmbeddingModel model, IEnumerable<KeyValuePair<string, float>> ratingsByTitle, int k = 10, FoldInOptions? options = null)
+    public static IReadOnlyList<Recommendation> RecommendForNewUserByTitle(IRecommenderModel model, IEnumerable<KeyValuePair<string, float>> ratingsByTitle, int k = 10)
     {
-        EmbeddingModelChecks.ThrowIfInvalid(model, nameof(model));
+        EmbeddingModelChecks.ThrowIfNull(model, nameof(model));
         ThrowHelper.ThrowIfNotPositive(k, nameof(k));
         var (items, ratings) = FoldIn.ResolveByTitle(model, ratingsByTitle, nameof(ratingsByTitle));
-        return RankNewUser(model, items, ratings, k, options);
+        return RankNewUser(model, items, ratings, k);
     }
 
     /// <summary>
@@ -184,45 +192,54 @@ public static class Recommender
         return new TopKRecommendations(model.Catalog, kk, items, scores);
     }
 
-    private static System.Collections.ObjectModel.ReadOnlyCollection<Recommendation> RankNewUser(IEmbeddingModel model, int[] items, float[] ratings, int k, FoldInOptions? options)
-    {
-        float[] query = (model as INewUserQuery)?.ComputeNewUserQuery(items, ratings)
-            ?? FoldIn.Solve(model, items, ratings, (options ?? new FoldInOptions()).Regularization);
-        int[] sorted = (int[])items.Clone();
-        Array.Sort(sorted);
-        return Rank(model, query, k, sorted);
-    }
-
-    /// <summary>Scores every item with the chain kernel, adds biases, and selects the top k skipping <paramref name="excludedAscending"/>.</summary>
-    private static System.Collections.ObjectModel.ReadOnlyCollection<Recommendation> Rank(IEmbeddingModel model, ReadOnlySpan<float> query, int k, ReadOnlySpan<int> excludedAscending)
+    private static System.Collections.ObjectModel.ReadOnlyCollection<Recommendation> RankNewUser(IRecommenderModel model, int[] items, float[] ratings, int k)
     {
         int m = model.Catalog.ItemCount;
-        int kk = Math.Min(k, m);
         float[] buffer = ArrayPool<float>.Shared.Rent(m);
         try
         {
             Span<float> scores = buffer.AsSpan(0, m);
-            ScoreKernel.DotAll(model.ItemEmbeddings, model.Dimensions, query, scores);
-            ReadOnlySpan<float> biases = model.ItemBiases;
-            for (int j = 0; j < m; j++)
-            {
-                scores[j] += biases.IsEmpty ? 0f : biases[j];
-            }
-
-            var hs = new float[kk];
-            var hi = new int[kk];
-            int count = TopK.Select(scores, excludedAscending, -1, hs, hi);
-            var result = new Recommendation[count];
-            for (int i = 0; i < count; i++)
-            {
-                result[i] = Recommendation.Create(model.Catalog, hi[i], hs[i]);
-            }
-
-            return Array.AsReadOnly(result);
+            model.ScoreItemsForNewUser(items, ratings, scores);
+            int[] sorted = (int[])items.Clone();
+            Array.Sort(sorted);
+            return Select(model.Catalog, scores, k, sorted);
         }
         finally
         {
             ArrayPool<float>.Shared.Return(buffer);
         }
+    }
+
+    /// <summary>Scores every item for a query with the chain kernel, adds biases, and selects the top k skipping <paramref name="excludedAscending"/>.</summary>
+    private static System.Collections.ObjectModel.ReadOnlyCollection<Recommendation> Rank(IEmbeddingModel model, ReadOnlySpan<float> query, int k, ReadOnlySpan<int> excludedAscending)
+    {
+        int m = model.Catalog.ItemCount;
+        float[] buffer = ArrayPool<float>.Shared.Rent(m);
+        try
+        {
+            Span<float> scores = buffer.AsSpan(0, m);
+            EmbeddingScores.ScoreItems(model, query, scores);
+            return Select(model.Catalog, scores, k, excludedAscending);
+        }
+        finally
+        {
+            ArrayPool<float>.Shared.Return(buffer);
+        }
+    }
+
+    /// <summary>The top k of <paramref name="scores"/> (one per item), skipping <paramref name="excludedAscending"/>, best first.</summary>
+    private static System.Collections.ObjectModel.ReadOnlyCollection<Recommendation> Select(Catalog catalog, ReadOnlySpan<float> scores, int k, ReadOnlySpan<int> excludedAscending)
+    {
+        int kk = Math.Min(k, catalog.ItemCount);
+        var hs = new float[kk];
+        var hi = new int[kk];
+        int count = TopK.Select(scores, excludedAscending, -1, hs, hi);
+        var result = new Recommendation[count];
+        for (int i = 0; i < count; i++)
+        {
+            result[i] = Recommendation.Create(catalog, hi[i], hs[i]);
+        }
+
+        return Array.AsReadOnly(result);
     }
 }

@@ -49,7 +49,7 @@ public static class Similarity
     {
         EmbeddingModelChecks.ThrowIfInvalid(model, nameof(model));
         EmbeddingModelChecks.ThrowIfInvalidQuery(query, model.Dimensions, nameof(query));
-        EmbeddingModelChecks.ThrowIfUndefined(measure, nameof(measure));
+        ThrowIfUndefined(measure, nameof(measure));
         if (destination.Length != model.Catalog.ItemCount)
         {
             ThrowHelper.Argument(nameof(destination), string.Create(CultureInfo.InvariantCulture, $"destination has length {destination.Length}; expected the model's item count {model.Catalog.ItemCount}."));
@@ -89,6 +89,15 @@ public static class Similarity
         if (x.Length != y.Length)
         {
             ThrowHelper.Argument(nameof(y), string.Create(CultureInfo.InvariantCulture, $"The vectors have lengths {x.Length} and {y.Length}; they must be equal."));
+        }
+    }
+
+    /// <summary>Throws unless the measure is defined.</summary>
+    internal static void ThrowIfUndefined(SimilarityMeasure measure, string paramName)
+    {
+        if (measure is not SimilarityMeasure.Dot and not SimilarityMeasure.Cosine)
+        {
+            ThrowHelper.ArgumentOutOfRange(paramName, measure, "SimilarityMeasure.Dot or SimilarityMeasure.Cosine");
         }
     }
 }

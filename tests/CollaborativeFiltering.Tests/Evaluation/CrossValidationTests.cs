@@ -164,10 +164,10 @@ public class CrossValidationTests
     }
 
     [Fact]
-    public void Run_NullFactorizer_Throws()
+    public void Run_NullTrainer_Throws()
     {
-        var act = () => CrossValidation.Run(null!, Full2x2(4, 2, 5, 3), 2, seed: 1);
-        act.Should().Throw<ArgumentNullException>().Which.ParamName.Should().Be("factorizer");
+        var act = () => CrossValidation.Run((ITrainer<FactorizationModel>)null!, Full2x2(4, 2, 5, 3), 2, seed: 1);
+        act.Should().Throw<ArgumentNullException>().Which.ParamName.Should().Be("trainer");
     }
 
     [Fact]

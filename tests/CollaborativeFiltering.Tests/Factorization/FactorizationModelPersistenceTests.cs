@@ -94,7 +94,7 @@ public sealed class FactorizationModelPersistenceTests : IDisposable
 
         Encoding.ASCII.GetString(bytes, 0, 8).Should().Be("CFMODEL\0");
         BinaryPrimitives.ReadUInt16LittleEndian(bytes.AsSpan(8)).Should().Be(1);
-        BinaryPrimitives.ReadUInt16LittleEndian(bytes.AsSpan(10)).Should().Be(ModelFileFormat.FlagBiases);
+        BinaryPrimitives.ReadUInt16LittleEndian(bytes.AsSpan(10)).Should().Be(FactorizationModelFormat.FlagBiases);
         BinaryPrimitives.ReadInt32LittleEndian(bytes.AsSpan(12)).Should().Be(3);
         BinaryPrimitives.ReadInt32LittleEndian(bytes.AsSpan(16)).Should().Be(2);
         BinaryPrimitives.ReadInt32LittleEndian(bytes.AsSpan(20)).Should().Be(3);
@@ -127,7 +127,7 @@ public sealed class FactorizationModelPersistenceTests : IDisposable
     public void SaveLoad_EveryOptionsRecordOfTheLibrary_RoundTripsWithEqualValues()
     {
         // Every sealed options record found by reflection, with its defaults and with Seed/Dimensions changed.
-        foreach (Type type in ModelFileFormat.KnownOptionTypes.Values)
+        foreach (Type type in FactorizationOptionsJson.KnownOptionTypes.Values)
         {
             var options = (FactorizationOptions)Activator.CreateInstance(type)!;
             options = options with { Dimensions = 3, Seed = 12345, Iterations = 7 };
@@ -213,7 +213,7 @@ public sealed class FactorizationModelPersistenceTests : IDisposable
         loaded.PredictionRange.Should().Be(new RatingRange(0.5f, 5f));
         loaded.Predict(1, 2).Should().Be(model.Predict(1, 2));
         bytes.Length.Should().Be(ToBytes(plain).Length + 8);
-        BinaryPrimitives.ReadUInt16LittleEndian(bytes.AsSpan(ModelFileFormat.FlagsOffset)).Should().Be(ModelFileFormat.FlagBiases | ModelFileFormat.FlagPredictionRange);
+        BinaryPrimitives.ReadUInt16LittleEndian(bytes.AsSpan(FactorizationModelFormat.FlagsOffset)).Should().Be(FactorizationModelFormat.FlagBiases | FactorizationModelFormat.FlagPredictionRange);
         BinaryPrimitives.ReadSingleLittleEndian(bytes.AsSpan(bytes.Length - 12)).Should().Be(0.5f);
         BinaryPrimitives.ReadSingleLittleEndian(bytes.AsSpan(bytes.Length - 8)).Should().Be(5f);
     }
@@ -225,7 +225,7 @@ public sealed class FactorizationModelPersistenceTests : IDisposable
 
         FactorizationModel loaded = FactorizationModel.Load(new MemoryStream(bytes));
 
-        (BinaryPrimitives.ReadUInt16LittleEndian(bytes.AsSpan(ModelFileFormat.FlagsOffset)) & ModelFileFormat.FlagPredictionRange).Should().Be(0);
+        (BinaryPrimitives.ReadUInt16LittleEndian(bytes.AsSpan(FactorizationModelFormat.FlagsOffset)) & FactorizationModelFormat.FlagPredictionRange).Should().Be(0);
         loaded.PredictionRange.Should().BeNull();
         loaded.Predict(1, 2).Should().Be(RichModel().Predict(1, 2));
     }
@@ -293,8 +293,8 @@ public sealed class FactorizationModelPersistenceTests : IDisposable
     public void Load_SavedOptionsOutOfRange_ThrowsNamingTheOption()
     {
         var stream = new MemoryStream();
-        byte[] section = ModelFileFormat.EncodeOptionsSection(typeof(GradientDescentOptions).FullName!, """{"LearningRate":-1}""");
-        ModelFileFormat.Write(stream, RichModel(), section);
+        byte[] section = FactorizationOptionsJson.EncodeSection(typeof(GradientDescentOptions).FullName!, """{"LearningRate":-1}""");
+        FactorizationModelFormat.Write(stream, RichModel(), section);
         stream.Position = 0;
 
         var act = () => FactorizationModel.Load(stream);
@@ -303,12 +303,28 @@ public sealed class FactorizationModelPersistenceTests : IDisposable
     }
 
     [Fact]
+    public void Load_OptionsJsonWithoutSomeProperties_KeepsTheRecordsDefaultsForThem()
+    {
+        // A file written before an option existed lacks it: the record's own default applies, not 0.
+        var stream = new MemoryStream();
+        byte[] section = FactorizationOptionsJson.EncodeSection(typeof(GradientDescentOptions).FullName!, """{"LearningRate":3,"Seed":7}""");
+        FactorizationModelFormat.Write(stream, RichModel(), section);
+        stream.Position = 0;
+
+        var options = (GradientDescentOptions)FactorizationModel.Load(stream).Options!;
+
+        options.Should().Be(new GradientDescentOptions { LearningRate = 3, Seed = 7 });
+        options.Dimensions.Should().Be(30);
+        options.InitStdDev.Should().Be(0.5);
+    }
+
+    [Fact]
     public void Load_FlippedByteInOptionsSection_Throws()
     {
         byte[] bytes = ToBytes(WithOptions(RichModel(), new RegularizedOptions { Dimensions = 3 }));
-        int optionsLength = BinaryPrimitives.ReadInt32LittleEndian(bytes.AsSpan(ModelFileFormat.OptionsLengthOffset));
+        int optionsLength = BinaryPrimitives.ReadInt32LittleEndian(bytes.AsSpan(FactorizationModelFormat.OptionsLengthOffset));
         optionsLength.Should().BePositive();
-        for (int offset = ModelFileFormat.HeaderSize; offset < ModelFileFormat.HeaderSize + optionsLength; offset++)
+        for (int offset = FactorizationModelFormat.HeaderSize; offset < FactorizationModelFormat.HeaderSize + optionsLength; offset++)
         {
             byte[] damaged = (byte[])bytes.Clone();
             damaged[offset] ^= 0x20;
@@ -322,14 +338,19 @@ public sealed class FactorizationModelPersistenceTests : IDisposable
     [Fact]
     public void KnownOptionTypes_AreTheSealedOptionsRecordsOfTheLibrary()
     {
-        ModelFileFormat.KnownOptionTypes.Values.Should().Contain([typeof(GradientDescentOptions), typeof(RegularizedOptions)]);
-        ModelFileFormat.KnownOptionTypes.Values.Should().NotContain(typeof(FactorizationOptions));
-        foreach (Type type in ModelFileFormat.KnownOptionTypes.Values)
+        FactorizationOptionsJson.KnownOptionTypes.Values.Should().Contain([typeof(GradientDescentOptions), typeof(RegularizedOptions)]);
+        FactorizationOptionsJson.KnownOptionTypes.Values.Should().NotContain(typeof(FactorizationOptions));
+        foreach (Type type in FactorizationOptionsJson.KnownOptionTypes.Values)
         {
             type.IsSealed.Should().BeTrue();
             type.IsSubclassOf(typeof(FactorizationOptions)).Should().BeTrue();
             type.Assembly.Should().BeSameAs(typeof(FactorizationModel).Assembly);
         }
+
+        // The JSON contract is source-generated, so a new options record must be registered by hand: every one is.
+        Type[] records = [.. typeof(FactorizationOptions).Assembly.GetTypes().Where(t => t.IsSealed && t.IsPublic && t.IsSubclassOf(typeof(FactorizationOptions)))];
+        FactorizationOptionsJson.KnownOptionTypes.Values.Should().BeEquivalentTo(records);
+        FactorizationOptionsJson.KnownOptionTypes.Keys.Should().BeEquivalentTo(records.Select(t => t.FullName));
     }
 
     [Theory]
@@ -339,7 +360,7 @@ public sealed class FactorizationModelPersistenceTests : IDisposable
     public void Load_UnknownOptionsType_ThrowsNamingTheType(string typeName)
     {
         var stream = new MemoryStream();
-        ModelFileFormat.Write(stream, RichModel(), ModelFileFormat.EncodeOptionsSection(typeName, "{}"));
+        FactorizationModelFormat.Write(stream, RichModel(), FactorizationOptionsJson.EncodeSection(typeName, "{}"));
         stream.Position = 0;
 
         var act = () => FactorizationModel.Load(stream);
@@ -365,8 +386,8 @@ public sealed class FactorizationModelPersistenceTests : IDisposable
     {
         FactorizationModel model = RichModel();
         byte[] bytes = ToBytes(model);
-        int catalog = BinaryPrimitives.ReadInt32LittleEndian(bytes.AsSpan(ModelFileFormat.CatalogLengthOffset));
-        int users = ModelFileFormat.HeaderSize + catalog;
+        int catalog = BinaryPrimitives.ReadInt32LittleEndian(bytes.AsSpan(FactorizationModelFormat.CatalogLengthOffset));
+        int users = FactorizationModelFormat.HeaderSize + catalog;
         int items = users + (2 * 3 * 4);
         int userBiases = items + (3 * 3 * 4);
         int itemBiases = userBiases + (2 * 4);
@@ -378,8 +399,8 @@ public sealed class FactorizationModelPersistenceTests : IDisposable
             (5, "inside the header"),
             (9, "inside the header"),
             (20, "inside the header"),
-            (ModelFileFormat.HeaderSize - 1, "inside the header"),
-            (ModelFileFormat.HeaderSize + 3, "inside the catalogue section"),
+            (FactorizationModelFormat.HeaderSize - 1, "inside the header"),
+            (FactorizationModelFormat.HeaderSize + 3, "inside the catalogue section"),
             (users - 1, "inside the catalogue section"),
             (users + 5, "inside the user embeddings"),
             (items + 1, "inside the item embeddings"),
@@ -466,21 +487,21 @@ public sealed class FactorizationModelPersistenceTests : IDisposable
     public void Load_NewerFormatVersion_ThrowsNamingBothVersions()
     {
         byte[] bytes = ToBytes(RichModel());
-        BinaryPrimitives.WriteUInt16LittleEndian(bytes.AsSpan(ModelFileFormat.VersionOffset), 2);
+        BinaryPrimitives.WriteUInt16LittleEndian(bytes.AsSpan(FactorizationModelFormat.VersionOffset), 2);
 
         var act = () => FactorizationModel.Load(new MemoryStream(bytes));
 
         var e = act.Should().Throw<ModelFormatException>().Which;
         e.Message.Should().Contain("format version 2 is newer than this library supports (1); upgrade CollaborativeFiltering");
-        e.Offset.Should().Be(ModelFileFormat.VersionOffset);
+        e.Offset.Should().Be(FactorizationModelFormat.VersionOffset);
     }
 
     [Fact]
     public void Load_NaNEmbeddingWithValidChecksums_ThrowsAndNeverReturnsNaN()
     {
         byte[] bytes = ToBytes(RichModel());
-        int catalog = BinaryPrimitives.ReadInt32LittleEndian(bytes.AsSpan(ModelFileFormat.CatalogLengthOffset));
-        int secondUserValue = ModelFileFormat.HeaderSize + catalog + 4;
+        int catalog = BinaryPrimitives.ReadInt32LittleEndian(bytes.AsSpan(FactorizationModelFormat.CatalogLengthOffset));
+        int secondUserValue = FactorizationModelFormat.HeaderSize + catalog + 4;
         BinaryPrimitives.WriteSingleLittleEndian(bytes.AsSpan(secondUserValue), float.NaN);
         FixChecksums(bytes);
 
@@ -495,7 +516,7 @@ public sealed class FactorizationModelPersistenceTests : IDisposable
     public void Load_InfiniteGlobalMeanWithValidChecksums_Throws()
     {
         byte[] bytes = ToBytes(RichModel());
-        BinaryPrimitives.WriteSingleLittleEndian(bytes.AsSpan(ModelFileFormat.GlobalMeanOffset), float.PositiveInfinity);
+        BinaryPrimitives.WriteSingleLittleEndian(bytes.AsSpan(FactorizationModelFormat.GlobalMeanOffset), float.PositiveInfinity);
         FixChecksums(bytes);
 
         var act = () => FactorizationModel.Load(new MemoryStream(bytes));
@@ -630,7 +651,7 @@ public sealed class FactorizationModelPersistenceTests : IDisposable
 
     private static void FixChecksums(byte[] bytes)
     {
-        BinaryPrimitives.WriteUInt32LittleEndian(bytes.AsSpan(ModelFileFormat.HeaderChecksumOffset), Crc32C.Compute(bytes.AsSpan(0, ModelFileFormat.HeaderChecksumOffset)));
+        BinaryPrimitives.WriteUInt32LittleEndian(bytes.AsSpan(FactorizationModelFormat.HeaderChecksumOffset), Crc32C.Compute(bytes.AsSpan(0, FactorizationModelFormat.HeaderChecksumOffset)));
         BinaryPrimitives.WriteUInt32LittleEndian(bytes.AsSpan(bytes.Length - 4), Crc32C.Compute(bytes.AsSpan(0, bytes.Length - 4)));
     }
 

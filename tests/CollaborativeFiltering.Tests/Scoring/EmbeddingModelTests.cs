@@ -1,5 +1,6 @@
 using CollaborativeFiltering.Data;
 using CollaborativeFiltering.Factorization;
+using CollaborativeFiltering.Models;
 using CollaborativeFiltering.Scoring;
 
 namespace CollaborativeFiltering.Tests.Scoring;
@@ -19,6 +20,34 @@ public class EmbeddingModelTests
         public ReadOnlySpan<float> ItemEmbeddings => inner.ItemEmbeddings;
 
         public ReadOnlySpan<float> ItemBiases => inner.ItemBiases;
+
+        public ReadOnlySpan<float> UserEmbeddings
+        {
+            get
+            {
+                float[] rows = inner.UserEmbeddings.ToArray();
+                for (int u = 1; u < inner.UserCount; u += 2)
+                {
+                    rows.AsSpan(u * Dimensions, Dimensions).Clear();
+                }
+
+                return rows;
+            }
+        }
+
+        public ReadOnlySpan<float> UserBiases => inner.UserBiases;
+
+        public float GlobalMean => inner.GlobalMean;
+
+        public bool PredictsRatings => inner.PredictsRatings;
+
+        public float Predict(int user, int item) => inner.Predict(user, item);
+
+        public bool TryScoreItems(int user, Span<float> scores) => EmbeddingScores.TryScoreItems(this, user, scores);
+
+        public void ScoreItemsForNewUser(ReadOnlySpan<int> items, ReadOnlySpan<float> values, Span<float> scores) => EmbeddingScores.ScoreItemsForNewUser(this, items, values, scores);
+
+        public float[] ComputeNewUserQuery(ReadOnlySpan<int> items, ReadOnlySpan<float> values) => inner.ComputeNewUserQuery(items, values);
 
         public bool TryGetUserQuery(int user, Span<float> destination)
         {

@@ -151,16 +151,37 @@ public class FoldInTests
     [InlineData(-1.0)]
     [InlineData(double.NaN)]
     [InlineData(double.PositiveInfinity)]
-    public void FoldInOptions_InvalidRegularization_ThrowsNamingOption(double lambda)
+    public void FoldInOptions_InvalidRegularization_ThrowsNamingOptionWhenUsed(double lambda)
     {
-        var act = () => new FoldInOptions { Regularization = lambda };
+        // Options records are validated by their consumer before any work (one style for every options record).
+        var options = new FoldInOptions { Regularization = lambda };
+        FactorizationModel model = ScoringTestModels.MovieModel();
+
+        var act = () => FoldIn.ComputeUserEmbedding(model, [0], [2f], options);
+
         act.Should().Throw<ArgumentOutOfRangeException>().Which.ParamName.Should().Be("Regularization");
+        options.Invoking(o => o.Validate()).Should().Throw<ArgumentOutOfRangeException>().Which.ParamName.Should().Be("Regularization");
     }
 
     [Fact]
     public void FoldInOptions_Default_IsOne()
     {
         new FoldInOptions().Regularization.Should().Be(1.0);
+    }
+
+    [Fact]
+    public void ComputeImplicitUserEmbedding_InvalidArguments_ThrowNamingTheArgument()
+    {
+        FactorizationModel model = FactorizationModel.FromEmbeddings(Catalog.Sequential(2, 3), 2, new float[4], [1, 0, 0, 1, 1, 1]);
+
+        FluentActions.Invoking(() => FoldIn.ComputeImplicitUserEmbedding(null!, [0], [1])).Should().Throw<ArgumentNullException>().Which.ParamName.Should().Be("model");
+        FluentActions.Invoking(() => FoldIn.ComputeImplicitUserEmbedding(model, [], [])).Should().Throw<ArgumentException>().Which.ParamName.Should().Be("items");
+        FluentActions.Invoking(() => FoldIn.ComputeImplicitUserEmbedding(model, [0, 1], [1])).Should().Throw<ArgumentException>().Which.ParamName.Should().Be("values");
+        FluentActions.Invoking(() => FoldIn.ComputeImplicitUserEmbedding(model, [0, 0], [1, 1])).Should().Throw<ArgumentException>().Which.ParamName.Should().Be("items");
+        FluentActions.Invoking(() => FoldIn.ComputeImplicitUserEmbedding(model, [3], [1])).Should().Throw<ArgumentOutOfRangeException>().Which.ParamName.Should().Be("items");
+        FluentActions.Invoking(() => FoldIn.ComputeImplicitUserEmbedding(model, [1], [-1])).Should().Throw<ArgumentOutOfRangeException>().Which.ParamName.Should().Be("values");
+        FluentActions.Invoking(() => FoldIn.ComputeImplicitUserEmbedding(model, [1], [float.NaN])).Should().Throw<ArgumentOutOfRangeException>().Which.ParamName.Should().Be("values");
+        FluentActions.Invoking(() => FoldIn.ComputeImplicitUserEmbedding(model, [1], [1], new ImplicitFoldInOptions { Alpha = -1 })).Should().Throw<ArgumentOutOfRangeException>().Which.ParamName.Should().Be("Alpha");
     }
 
     [Fact]
@@ -191,7 +212,7 @@ public class FoldInTests
 
         var viaLibrary = Recommender.RecommendForNewUser(model, byId, 10);
 
-        var expected = Recommender.RecommendForQuery(model, ImplicitAlsFactorizer.FoldInUser(model, items, values, options), 10, items);
+        var expected = Recommender.RecommendForQuery(model, FoldIn.ComputeImplicitUserEmbedding(model, items, values, new ImplicitFoldInOptions { Regularization = options.Regularization, Alpha = options.Alpha }), 10, items);
         viaLibrary.Select(r => (r.Index, r.Score)).Should().Equal(expected.Select(r => (r.Index, r.Score)));
     }
 }

@@ -12,10 +12,10 @@ internal sealed class AlsScratch
     /// <summary>Allocates buffers for dimension d with system order <paramref name="order"/> (d, or d + 1 with a bias).</summary>
     public AlsScratch(int d, int order, bool weighted)
     {
-        int dp = AlsGramKernel.RowStride(d);
+        int dp = GramKernel.RowStride(d);
         Stride = Math.Max(dp, CholeskySolver.PaddedOrder(order));
-        Packed = new PaddedRows(AlsGramKernel.ChunkRows, d, dp);
-        Scaled = weighted ? new PaddedRows(AlsGramKernel.ChunkRows, d, dp) : Packed;
+        Packed = new PaddedRows(GramKernel.ChunkRows, d, dp);
+        Scaled = weighted ? new PaddedRows(GramKernel.ChunkRows, d, dp) : Packed;
         ChunkRhs = new float[dp];
         ChunkSum = new float[dp];
         System = new double[Stride * Stride];
@@ -29,7 +29,7 @@ internal sealed class AlsScratch
     /// <summary>The row stride of <see cref="System"/>: at least the padded dimension and the padded order.</summary>
     public int Stride { get; }
 
-    /// <summary>Up to <see cref="AlsGramKernel.ChunkRows"/> packed factor rows y_k (zero-padded to 8).</summary>
+    /// <summary>Up to <see cref="GramKernel.ChunkRows"/> packed factor rows y_k (zero-padded to 8).</summary>
     public PaddedRows Packed { get; }
 
     /// <summary>The packed rows times their weights (the same array as <see cref="Packed"/> when unweighted).</summary>

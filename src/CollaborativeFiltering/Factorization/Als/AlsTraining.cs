@@ -100,7 +100,7 @@ internal sealed class AlsTraining : IBlockWork, ITraining<FactorizationModel>
         _validationRange = validationRange;
         Debug.Assert(train.Count > 0 && lambda > 0);
         _d = dimensions;
-        _dp = AlsGramKernel.RowStride(dimensions);
+        _dp = GramKernel.RowStride(dimensions);
         _order = dimensions + (biases ? 1 : 0);
         _n = train.UserCount;
         _m = train.ItemCount;
@@ -415,9 +415,9 @@ internal sealed class AlsTraining : IBlockWork, ITraining<FactorizationModel>
         sum.Clear();
         double targetSum = 0;
         float mu = _mu;
-        for (int c0 = start; c0 < end; c0 += AlsGramKernel.ChunkRows)
+        for (int c0 = start; c0 < end; c0 += GramKernel.ChunkRows)
         {
-            int rows = Math.Min(AlsGramKernel.ChunkRows, end - c0);
+            int rows = Math.Min(GramKernel.ChunkRows, end - c0);
             chunkRhs.Clear();
             chunkSum.Clear();
             for (int k = 0; k < rows; k++)
@@ -428,7 +428,7 @@ internal sealed class AlsTraining : IBlockWork, ITraining<FactorizationModel>
                 AlsRowKernels.Pack(other.AsSpan(j * d, d), s.Packed.PaddedRow(k), t, chunkRhs, chunkSum);
             }
 
-            AlsGramKernel.Accumulate(s.Packed.Values, s.Packed.Values, rows, dp, system, stride, overwrite: c0 == start);
+            GramKernel.Accumulate(s.Packed.Values, s.Packed.Values, rows, dp, system, stride, overwrite: c0 == start);
             AlsRowKernels.AddWidened(chunkRhs, rhs);
             if (_biases)
             {

@@ -23,7 +23,8 @@ namespace CollaborativeFiltering.Factorization;
 /// <para>The model has no biases and no global mean: its scores ⟨x_u, y_i⟩ estimate preferences and
 /// are meant for ranking. Recommend with <c>Recommender.Recommend(model, user, k, exclude: train)</c>
 /// so that items the user already interacted with are left out; fold a new user in with
-/// <see cref="FoldInUser"/> (the ridge fold-in of <c>Scoring.FoldIn</c> solves the explicit objective).</para>
+/// <see cref="Scoring.FoldIn.ComputeImplicitUserEmbedding"/> (the model's <see cref="FactorizationModel.ComputeNewUserQuery"/>
+/// does so with its own λ and α; the ridge fold-in of <see cref="Scoring.FoldIn.ComputeUserEmbedding"/> solves the explicit objective).</para>
 /// <para>Deterministic: the same seed gives bit-identical models for any
 /// <see cref="TrainerOptions.MaxDegreeOfParallelism"/>. Users and items without interactions
 /// get zero factors (the exact solution of their systems).</para>
@@ -95,71 +96,6 @@ public sealed class ImplicitAlsFactorizer : IMatrixFactorizer
             $"d = {d}, {options.Iterations} sweeps, λ = {options.Regularization}, α = {options.Alpha}, {(options.ConjugateGradientSteps == 0 ? "exact Cholesky solves" : $"{options.ConjugateGradientSteps} conjugate-gradient steps")}"),
             training.WorkerCount);
         return TrainingLoop.Run(training, TrainingSchedule.Of(options), Log, _logger, progress, cancellationToken);
-    }
-
-    /// <summary>
-    /// Folds a new user in by solving the implicit objective exactly with the item factors fixed:
-    /// <c>(YᵀY + Yᵀ(C − I)Y + λ·n·I)·x = YᵀC·p</c> over the n given interactions, in double by Cholesky.
-    /// For a user of the training set, given that user's training interactions and the model's
-    /// options, it is the user's next ALS update. Costs O(M·d²) (YᵀY over all items) plus
-    /// O(n·d² + d³); thread-safe.
-    /// </summary>
-    /// <param name="model">A model trained by this factorizer (any model works: its item embeddings are used, its biases ignored).</param>
-    /// <param name="items">Distinct dense item indices the user interacted with.</param>
-    /// <param name="values">The interaction strengths, finite and ≥ 0, aligned with <paramref name="items"/>.</param>
-    /// <param name="options">
-    /// λ and α; <see langword="null"/> for the model's own options when it was trained by this
-    /// factorizer, else the defaults.
-    /// </param>
-    /// <returns>d floats: the user's query embedding, for <c>Recommender.RecommendForQuery</c> (exclude <paramref name="items"/>).</returns>
-    /// <exception cref="ArgumentNullException"><paramref name="model"/> is <see langword="null"/>.</exception>
-    /// <exception cref="ArgumentException">No interactions, the spans' lengths differ, or an item appears twice.</exception>
-    /// <exception cref="ArgumentOutOfRangeException">An item index is outside <c>[0, M)</c>, a value is negative or not finite, or an option is out of range.</exception>
-    /// <exception cref="InvalidOperationException">The solution is not finite (values too large for single precision).</exception>
-    public static float[] FoldInUser(FactorizationModel model, ReadOnlySpan<int> items, ReadOnlySpan<float> values, ImplicitAlsOptions? options = null)
-    {
-        ArgumentNullException.ThrowIfNull(model);
-        if (items.Length != values.Length)
-        {
-            ThrowHelper.Argument(nameof(values), string.Create(CultureInfo.InvariantCulture, $"There are {items.Length} items but {values.Length} values; give one value per item."));
-        }
-
-        if (items.IsEmpty)
-        {
-            ThrowHelper.Argument(nameof(items), "items is empty; fold-in needs at least one interaction.");
-        }
-
-        int m = model.ItemCount;
-        var seen = new bool[m];
-        for (int k = 0; k < items.Length; k++)
-        {
-            ThrowHelper.ThrowIfIndexOutOfRange(items[k], m, nameof(items));
-            if (seen[items[k]])
-            {
-                ThrowHelper.Argument(nameof(items), string.Create(CultureInfo.InvariantCulture, $"The item index {items[k]} appears twice; give each item once."));
-            }
-
-            seen[items[k]] = true;
-            if (!(values[k] >= 0) || !float.IsFinite(values[k]))
-            {
-                ThrowHelper.ArgumentOutOfRange(nameof(values), values[k], string.Create(CultureInfo.InvariantCulture, $"a finite interaction strength, zero or greater (item {items[k]})"));
-            }
-        }
-
-        options ??= model.Options as ImplicitAlsOptions ?? new ImplicitAlsOptions();
-        options.Validate();
-        int d = model.Dimensions;
-        var scratch = new AlsScratch(d, d, weighted: true);
-        int dp = AlsGramKernel.RowStride(d);
-        var gram = new double[dp * dp];
-        ImplicitAlsTraining.Gram(model.ItemEmbeddings, d, 0, m, scratch, gram);
-        var result = new float[d];
-        if (!ImplicitAlsTraining.SolveExact(items, values, model.ItemEmbeddings, d, gram, options.Regularization * items.Length, (float)options.Alpha, scratch, result))
-        {
-            ThrowHelper.InvalidOperation("Fold-in produced a non-finite embedding (the item embeddings or values are too large for single precision).");
-        }
-
-        return result;
     }
 
     /// <summary>Creates a trainer positioned at the given factors (taken over), for exactness tests and benchmarks.</summary>

@@ -49,6 +49,13 @@ public sealed record ImplicitAlsOptions : FactorizationOptions
     /// </summary>
     public int ConjugateGradientSteps { get; init; } = 3;
 
+    /// <inheritdoc/>
+    internal override bool PredictsRatings => false;
+
+    /// <summary>The confidence-weighted fold-in with these options' λ and α: for a training user, that user's next exact ALS update.</summary>
+    internal override float[] FoldInNewUser(IEmbeddingModel model, ReadOnlySpan<int> items, ReadOnlySpan<float> values) =>
+        Scoring.FoldIn.ComputeImplicitUserEmbedding(model, items, values, new Scoring.ImplicitFoldInOptions { Regularization = Regularization, Alpha = Alpha });
+
     /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> naming the first invalid option.</summary>
     /// <exception cref="ArgumentOutOfRangeException">An option is out of range; the exception's parameter name is the option's.</exception>
     public override void Validate()

@@ -103,7 +103,7 @@ internal sealed class ImplicitAlsTraining : IBlockWork, ITraining<FactorizationM
         _options = options;
         Debug.Assert(train.Count > 0 && lambda > 0 && cgSteps >= 0);
         _d = dimensions;
-        _dp = AlsGramKernel.RowStride(dimensions);
+        _dp = GramKernel.RowStride(dimensions);
         _n = train.UserCount;
         _m = train.ItemCount;
         Catalog = train.Catalog;
@@ -303,31 +303,6 @@ internal sealed class ImplicitAlsTraining : IBlockWork, ITraining<FactorizationM
     FactorizationModel ITraining<FactorizationModel>.ToModel(bool best) => new(Catalog, _d, _x, _y, null, null, 0, _options);
 
     /// <summary>
-    /// The Gram matrix Σ_r f_r f_rᵀ of rows <c>[r0, r1)</c> of a row-major factor matrix, into
-    /// <paramref name="gram"/> (upper triangle, row stride dp, overwritten), chunk by chunk.
-    /// </summary>
-    internal static void Gram(ReadOnlySpan<float> factors, int d, int r0, int r1, AlsScratch scratch, Span<double> gram)
-    {
-        int dp = AlsGramKernel.RowStride(d);
-        if (r1 <= r0)
-        {
-            gram.Slice(0, dp * dp).Clear();
-            return;
-        }
-
-        for (int c0 = r0; c0 < r1; c0 += AlsGramKernel.ChunkRows)
-        {
-            int rows = Math.Min(AlsGramKernel.ChunkRows, r1 - c0);
-            for (int k = 0; k < rows; k++)
-            {
-                factors.Slice((c0 + k) * d, d).CopyTo(scratch.Packed.Row(k));
-            }
-
-            AlsGramKernel.Accumulate(scratch.Packed.Values, scratch.Packed.Values, rows, dp, gram, dp, overwrite: c0 == r0);
-        }
-    }
-
-    /// <summary>
     /// Solves <c>(G + λ_r·I + Σ (c_k − 1)·y_k y_kᵀ)·x = Σ c_k·y_k</c> exactly by Cholesky, G being the
     /// other side's Gram matrix (upper, stride dp) and λ_r = <paramref name="lambda"/> the row's
     /// penalty weight (λ·n): one row of implicit ALS, also used for fold-in.
@@ -336,7 +311,7 @@ internal sealed class ImplicitAlsTraining : IBlockWork, ITraining<FactorizationM
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static bool SolveExact(ReadOnlySpan<int> columns, ReadOnlySpan<float> values, ReadOnlySpan<float> other, int d, ReadOnlySpan<double> gram, double lambda, float alpha, AlsScratch s, Span<float> destination)
     {
-        int dp = AlsGramKernel.RowStride(d), stride = s.Stride, count = columns.Length;
+        int dp = GramKernel.RowStride(d), stride = s.Stride, count = columns.Length;
         Span<double> system = s.System;
         Span<double> rhs = s.Rhs;
         Span<float> chunkRhs = s.ChunkRhs;
@@ -346,9 +321,9 @@ internal sealed class ImplicitAlsTraining : IBlockWork, ITraining<FactorizationM
             system.Clear();
         }
 
-        for (int c0 = 0; c0 < count; c0 += AlsGramKernel.ChunkRows)
+        for (int c0 = 0; c0 < count; c0 += GramKernel.ChunkRows)
         {
-            int rows = Math.Min(AlsGramKernel.ChunkRows, count - c0);
+            int rows = Math.Min(GramKernel.ChunkRows, count - c0);
             chunkRhs.Clear();
             for (int k = 0; k < rows; k++)
             {
@@ -356,7 +331,7 @@ internal sealed class ImplicitAlsTraining : IBlockWork, ITraining<FactorizationM
                 AlsRowKernels.PackWeighted(other.Slice(columns[c0 + k] * d, d), s.Packed.PaddedRow(k), s.Scaled.PaddedRow(k), w, 1f + w, chunkRhs);
             }
 
-            AlsGramKernel.Accumulate(s.Scaled.Values, s.Packed.Values, rows, dp, system, stride, overwrite: c0 == 0);
+            GramKernel.Accumulate(s.Scaled.Values, s.Packed.Values, rows, dp, system, stride, overwrite: c0 == 0);
             AlsRowKernels.AddWidened(chunkRhs, rhs);
         }
 
@@ -401,7 +376,7 @@ internal sealed class ImplicitAlsTraining : IBlockWork, ITraining<FactorizationM
                 int[] bounds = _gramSide == Side.Users ? _userGramBlocks : _itemGramBlocks;
                 float[] factors = _gramSide == Side.Users ? _x : _y;
                 int size = _dp * _dp;
-                Gram(factors, _d, bounds[block], bounds[block + 1], scratch, _gramPartials.AsSpan(block * size, size));
+                GramKernel.Gram(factors, _d, bounds[block], bounds[block + 1], scratch.Packed, _gramPartials.AsSpan(block * size, size));
                 break;
             case Phase.Users:
                 BlockStarting?.Invoke(block);

@@ -2,13 +2,12 @@ using System.Buffers.Binary;
 using System.Globalization;
 using System.Text.Json;
 using CollaborativeFiltering.Data;
-using CollaborativeFiltering.Factorization.Persistence;
 using CollaborativeFiltering.Persistence;
 
 namespace CollaborativeFiltering.Neural.Persistence;
 
 /// <summary>
-/// The binary softmax-model file, version 1, built like <see cref="ModelFileFormat"/>'s (same
+/// The binary softmax-model file, version 1, built like the matrix-factorization model file (same
 /// catalogue section, same CRC-32C, same checks). All integers and floats are little-endian.
 /// <code>
 /// offset   size  field
@@ -32,7 +31,7 @@ namespace CollaborativeFiltering.Neural.Persistence;
 /// 68       4·L   the hidden layers' widths
 /// 68+4L    4     CRC-32C of the header bytes before it (so sizes are trusted before anything is allocated)
 ///                options: the SoftmaxOptions as UTF-8 JSON
-///                catalogue (see <see cref="ModelFileFormat.EncodeCatalog"/>)
+///                catalogue (see <see cref="CatalogCodec.Encode"/>)
 ///                user offsets: N+1 int32; user items: int32 each, ascending per user
 ///                E_item: M·e_item float32; E_genre: G·e_genre; E_year: Y·e_year
 ///                for each dense layer l = 0..L: W_l (outputs·inputs, row-major), c_l (outputs)
@@ -43,7 +42,7 @@ namespace CollaborativeFiltering.Neural.Persistence;
 /// every float are validated, and the item features derived from the catalogue must match the
 /// header's table sizes.
 /// </summary>
-internal static class SoftmaxModelFileFormat
+internal static class SoftmaxModelFormat
 {
     public const ushort CurrentVersion = 1;
     public const int FixedHeaderSize = 68;
@@ -56,15 +55,15 @@ internal static class SoftmaxModelFileFormat
     public const ushort FlagItemBiases = 1;
 
     /// <summary>"CFSOFTMX".</summary>
-    public static ReadOnlySpan<byte> Magic => "CFSOFTMX"u8;
+    public static ReadOnlySpan<byte> Magic => ModelFileMagic.Softmax;
 
     // ---------------------------------------------------------------- writing
 
     public static void Write(Stream stream, SoftmaxModel model)
     {
         SoftmaxNetwork net = model.Network;
-        byte[] options = JsonSerializer.SerializeToUtf8Bytes(model.Options);
-        byte[] catalog = ModelFileFormat.EncodeCatalog(model.Catalog);
+        byte[] options = JsonSerializer.SerializeToUtf8Bytes(model.Options, SoftmaxOptionsJsonContext.Default.SoftmaxOptions);
+        byte[] catalog = CatalogCodec.Encode(model.Catalog);
         int hidden = net.HiddenSizes.Length;
         int headerSize = FixedHeaderSize + (4 * hidden);
         Span<byte> header = stackalloc byte[headerSize + ChecksumSize];
@@ -147,7 +146,7 @@ internal static class SoftmaxModelFileFormat
 
         // Everything below parses bytes whose checksum matched.
         SoftmaxOptions options = DecodeOptions(optionsBytes, header, reader, layout.Options);
-        Catalog catalog = ModelFileFormat.DecodeCatalog(catalogBytes, header.UserCount, header.ItemCount, source, layout.Catalog);
+        Catalog catalog = CatalogCodec.Decode(catalogBytes, header.UserCount, header.ItemCount, source, layout.Catalog);
         var features = SoftmaxFeatures.Create(catalog, header.BucketWidth);
         if ((header.GenreCount > 0 && features.GenreCount != header.GenreCount)
             || (header.YearCount > 0 && (features.YearBucketCount != header.YearCount || features.FirstYear != header.FirstYear)))
@@ -183,7 +182,7 @@ internal static class SoftmaxModelFileFormat
         SoftmaxOptions? options;
         try
         {
-            options = JsonSerializer.Deserialize<SoftmaxOptions>(bytes);
+            options = (SoftmaxOptions?)OptionsJson.Deserialize(bytes, SoftmaxOptionsJsonContext.Default.SoftmaxOptions, new SoftmaxOptions());
         }
         catch (Exception e) when (e is JsonException or NotSupportedException or ArgumentException or InvalidOperationException)
         {
@@ -308,7 +307,7 @@ internal static class SoftmaxModelFileFormat
         int magicBytes = Math.Min(read, Magic.Length);
         if (!fixedPart[..magicBytes].SequenceEqual(Magic[..magicBytes]))
         {
-            string hint = fixedPart[..magicBytes].SequenceEqual(ModelFileFormat.Magic[..magicBytes])
+            string hint = fixedPart[..magicBytes].SequenceEqual(ModelFileMagic.Factorization[..magicBytes])
                 ? " It is a matrix-factorization model: load it with FactorizationModel.Load."
                 : string.Empty;
             throw reader.Error(0, "not a CollaborativeFiltering softmax model: it does not start with the bytes \"CFSOFTMX\"." + hint);

@@ -167,15 +167,15 @@ public sealed partial class AlsFactorizerTests
         double[] start = [.. AlsTestData.RandomMatrix(stride, stride, 1, seed: 5).Select(v => (double)v)];
         double[] vector = (double[])start.Clone(), scalar = (double[])start.Clone();
 
-        AlsGramKernel.Accumulate(s, y, rows, dp, vector, stride, overwrite: false);
-        AlsGramKernel.AccumulateScalar(s, y, rows, dp, scalar, stride, overwrite: false);
+        GramKernel.Accumulate(s, y, rows, dp, vector, stride, overwrite: false);
+        GramKernel.AccumulateScalar(s, y, rows, dp, scalar, stride, overwrite: false);
 
         for (int a = 0; a < dp; a++)
         {
             for (int b = a; b < dp; b++)
             {
                 int g = (a * stride) + b;
-                if (AlsGramKernel.IsVectorized)
+                if (GramKernel.IsVectorized)
                 {
                     vector[g].Should().Be(scalar[g]);
                 }

@@ -88,7 +88,7 @@ public sealed partial class ImplicitAlsFactorizerTests
         FactorizationModel model = new ImplicitAlsFactorizer(new ImplicitAlsOptions { Dimensions = 4, Iterations = 10 }).Fit(builder.Build());
 
         int[] items = [11, 12, 15];
-        float[] query = ImplicitAlsFactorizer.FoldInUser(model, items, [1f, 1f, 1f]);
+        float[] query = model.ComputeNewUserQuery(items, [1f, 1f, 1f]);
         IReadOnlyList<Recommendation> top = Recommender.RecommendForQuery(model, query, 5, items);
 
         top.Select(r => r.Index).Should().OnlyContain(i => i >= 10 && i < 20 && !items.Contains(i));

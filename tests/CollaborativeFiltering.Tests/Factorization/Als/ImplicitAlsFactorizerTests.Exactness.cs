@@ -1,5 +1,6 @@
 using CollaborativeFiltering.Data;
 using CollaborativeFiltering.Factorization;
+using CollaborativeFiltering.Scoring;
 using CollaborativeFiltering.Factorization.Als;
 using MathNet.Numerics.LinearAlgebra;
 
@@ -80,7 +81,7 @@ public sealed partial class ImplicitAlsFactorizerTests
     /// update: the same system (YᵀY + Yᵀ(C − I)Y + λ·n·I)·x = YᵀC·p.
     /// </summary>
     [Fact]
-    public void FoldInUser_TrainingUser_EqualsTheExactAlsUpdate()
+    public void ComputeImplicitUserEmbedding_TrainingUser_EqualsTheExactAlsUpdate()
     {
         const int d = 5;
         RatingsDataset train = AlsTestData.Random(30, 40, 0.3, seed: 59);
@@ -92,14 +93,14 @@ public sealed partial class ImplicitAlsFactorizerTests
 
         for (int u = 0; u < 30; u += 7)
         {
-            float[] folded = ImplicitAlsFactorizer.FoldInUser(model, train.ByUser.GetColumns(u), train.ByUser.GetValues(u), options);
+            float[] folded = FoldIn.ComputeImplicitUserEmbedding(model, train.ByUser.GetColumns(u), train.ByUser.GetValues(u), new ImplicitFoldInOptions { Regularization = Lambda, Alpha = Alpha });
 
             folded.Should().Equal(trainer.Users.AsSpan(u * d, d).ToArray(), (a, e) => Math.Abs(a - e) < 1e-5);
         }
     }
 
     [Fact]
-    public void FoldInUser_WithoutOptions_UsesTheModelsOwnOptions()
+    public void ComputeNewUserQuery_ImplicitModel_FoldsInWithItsOwnOptions()
     {
         RatingsDataset train = AlsTestData.Random(30, 40, 0.3, seed: 61);
         var options = new ImplicitAlsOptions { Dimensions = 4, Iterations = 3, Regularization = 0.7, Alpha = 5 };
@@ -107,26 +108,12 @@ public sealed partial class ImplicitAlsFactorizerTests
         int[] items = [1, 5, 9];
         float[] values = [1, 2, 0];
 
-        float[] implicitDefaults = ImplicitAlsFactorizer.FoldInUser(model, items, values);
+        float[] own = model.ComputeNewUserQuery(items, values);
 
-        implicitDefaults.Should().Equal(ImplicitAlsFactorizer.FoldInUser(model, items, values, options));
-        implicitDefaults.Should().NotEqual(ImplicitAlsFactorizer.FoldInUser(model, items, values, new ImplicitAlsOptions()));
+        own.Should().Equal(FoldIn.ComputeImplicitUserEmbedding(model, items, values, new ImplicitFoldInOptions { Regularization = options.Regularization, Alpha = options.Alpha }));
+        own.Should().NotEqual(FoldIn.ComputeImplicitUserEmbedding(model, items, values), "the defaults are not the model's options");
     }
 
-    [Fact]
-    public void FoldInUser_InvalidArguments_ThrowNamingTheArgument()
-    {
-        FactorizationModel model = FactorizationModel.FromEmbeddings(Catalog.Sequential(2, 3), 2, new float[4], [1, 0, 0, 1, 1, 1]);
-
-        FluentActions.Invoking(() => ImplicitAlsFactorizer.FoldInUser(null!, [0], [1])).Should().Throw<ArgumentNullException>().Which.ParamName.Should().Be("model");
-        FluentActions.Invoking(() => ImplicitAlsFactorizer.FoldInUser(model, [], [])).Should().Throw<ArgumentException>().Which.ParamName.Should().Be("items");
-        FluentActions.Invoking(() => ImplicitAlsFactorizer.FoldInUser(model, [0, 1], [1])).Should().Throw<ArgumentException>().Which.ParamName.Should().Be("values");
-        FluentActions.Invoking(() => ImplicitAlsFactorizer.FoldInUser(model, [0, 0], [1, 1])).Should().Throw<ArgumentException>().Which.ParamName.Should().Be("items");
-        FluentActions.Invoking(() => ImplicitAlsFactorizer.FoldInUser(model, [3], [1])).Should().Throw<ArgumentOutOfRangeException>().Which.ParamName.Should().Be("items");
-        FluentActions.Invoking(() => ImplicitAlsFactorizer.FoldInUser(model, [1], [-1])).Should().Throw<ArgumentOutOfRangeException>().Which.ParamName.Should().Be("values");
-        FluentActions.Invoking(() => ImplicitAlsFactorizer.FoldInUser(model, [1], [float.NaN])).Should().Throw<ArgumentOutOfRangeException>().Which.ParamName.Should().Be("values");
-        FluentActions.Invoking(() => ImplicitAlsFactorizer.FoldInUser(model, [1], [1], new ImplicitAlsOptions { Alpha = -1 })).Should().Throw<ArgumentOutOfRangeException>().Which.ParamName.Should().Be("Alpha");
-    }
 
     private static Vector<double> ClosedForm(RatingsDataset train, int u, float[] y, int d)
     {

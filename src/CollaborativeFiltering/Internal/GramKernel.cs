@@ -25,13 +25,40 @@ namespace CollaborativeFiltering.Internal;
 /// <para>The scalar twin follows the same block and row order with
 /// <see cref="MathF.FusedMultiplyAdd"/>, so on FMA hardware the two agree bit for bit.</para>
 /// </remarks>
-internal static class AlsGramKernel
+internal static class GramKernel
 {
     /// <summary>The most packed rows per call: float block sums never run over more terms than this.</summary>
     public const int ChunkRows = 128;
 
     /// <summary>d rounded up to a multiple of 8: the packed row stride.</summary>
     public static int RowStride(int d) => PaddedRows.Multiple(d, 8);
+
+    /// <summary>
+    /// The Gram matrix Σ_r f_r f_rᵀ of rows <c>[r0, r1)</c> of a row-major factor matrix of width
+    /// <paramref name="d"/>, into <paramref name="gram"/> (upper triangle, row stride
+    /// <see cref="RowStride"/>, overwritten), chunk by chunk through <paramref name="packed"/>
+    /// (<see cref="ChunkRows"/> rows of stride <see cref="RowStride"/>; its padding stays zero).
+    /// </summary>
+    public static void Gram(ReadOnlySpan<float> factors, int d, int r0, int r1, PaddedRows packed, Span<double> gram)
+    {
+        int dp = RowStride(d);
+        if (r1 <= r0)
+        {
+            gram.Slice(0, dp * dp).Clear();
+            return;
+        }
+
+        for (int c0 = r0; c0 < r1; c0 += ChunkRows)
+        {
+            int rows = Math.Min(ChunkRows, r1 - c0);
+            for (int k = 0; k < rows; k++)
+            {
+                factors.Slice((c0 + k) * d, d).CopyTo(packed.Row(k));
+            }
+
+            Accumulate(packed.Values, packed.Values, rows, dp, gram, dp, overwrite: c0 == r0);
+        }
+    }
 
     /// <summary>Whether the Vector256 path runs.</summary>
     public static bool IsVectorized => Vector256.IsHardwareAccelerated && Fma.IsSupported;

@@ -1,0 +1,32 @@
+using CollaborativeFiltering.Data;
+
+namespace CollaborativeFiltering.Models;
+
+/// <summary>The one error loop behind <c>FactorizationModel.MeanSquaredError</c> and <c>RegressionMetrics.Compute</c>.</summary>
+internal static class RatingErrors
+{
+    /// <summary>
+    /// Σ e² and Σ |e| over <paramref name="ratings"/> (same catalogue, checked by the callers) of
+    /// e = r − p, p the model's <see cref="IRecommenderModel.Predict"/> (in its float arithmetic, clamped
+    /// as the model clamps) clamped again into [<paramref name="min"/>, <paramref name="max"/>], in user-major order.
+    /// </summary>
+    public static (double Squares, double Absolutes) Sum(IRecommenderModel model, RatingsDataset ratings, float min, float max)
+    {
+        ReadOnlySpan<int> offsets = ratings.ByUser.RowOffsets;
+        ReadOnlySpan<int> items = ratings.ByUser.ColumnIndices;
+        ReadOnlySpan<float> values = ratings.ByUser.Values;
+        double squares = 0, absolutes = 0;
+        for (int u = 0; u < ratings.UserCount; u++)
+        {
+            for (int p = offsets[u]; p < offsets[u + 1]; p++)
+            {
+                float prediction = Math.Clamp(model.Predict(u, items[p]), min, max);
+                double e = (double)values[p] - prediction;
+                squares += e * e;
+                absolutes += Math.Abs(e);
+            }
+        }
+
+        return (squares, absolutes);
+    }
+}
