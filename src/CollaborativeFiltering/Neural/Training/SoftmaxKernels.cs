@@ -14,6 +14,9 @@ namespace CollaborativeFiltering.Neural.Training;
 /// </summary>
 internal static class SoftmaxKernels
 {
+    /// <summary>Adagrad's initial accumulator for every parameter (the course's 0.1; times s² for a parameter trained at scale s).</summary>
+    public const float AdagradInitialAccumulator = 0.1f;
+
     /// <summary>Adam's β₁.</summary>
     public const float Beta1 = 0.9f;
 
