@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
+using CollaborativeFiltering.Internal;
 
 namespace CollaborativeFiltering.Factorization.Als;
 
@@ -112,6 +113,38 @@ internal static class AlsRowKernels
         for (int k = 0; k < n; k++)
         {
             destination[k] += source[k];
+        }
+    }
+
+    /// <summary>
+    /// <c>destination = x·G</c> for a symmetric d×d row-major <paramref name="gram"/>, computed as
+    /// dot products with G's rows (G = Gᵀ), four at a time, d = <c>x.Length</c>.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void MultiplySymmetric(ReadOnlySpan<float> x, ReadOnlySpan<float> gram, Span<float> destination)
+    {
+        int d = x.Length;
+        Debug.Assert(gram.Length >= d * d && destination.Length >= d);
+        int b = 0;
+        for (; b <= d - 4; b += 4)
+        {
+            Vector128<float> dots = RowKernels.Dot4(x, gram.Slice(b * d, d), gram.Slice((b + 1) * d, d), gram.Slice((b + 2) * d, d), gram.Slice((b + 3) * d, d));
+            dots.StoreUnsafe(ref MemoryMarshal.GetReference(destination), (nuint)b);
+        }
+
+        for (; b < d; b++)
+        {
+            destination[b] = RowKernels.Dot(x, gram.Slice(b * d, d));
+        }
+    }
+
+    /// <summary>The scalar twin of <see cref="MultiplySymmetric"/>.</summary>
+    public static void MultiplySymmetricScalar(ReadOnlySpan<float> x, ReadOnlySpan<float> gram, Span<float> destination)
+    {
+        int d = x.Length;
+        for (int b = 0; b < d; b++)
+        {
+            destination[b] = RowKernels.Dot<RowKernels.Scalar>(x, gram.Slice(b * d, d));
         }
     }
 }

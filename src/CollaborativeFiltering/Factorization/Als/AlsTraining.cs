@@ -527,7 +527,7 @@ internal sealed class AlsTraining : IBlockWork, ITraining<FactorizationModel>
             for (; p <= pe - 4; p += 4)
             {
                 int i0 = items[p], i1 = items[p + 1], i2 = items[p + 2], i3 = items[p + 3];
-                Vector128<float> dots = FactorKernels.Dot4(x, v.AsSpan(i0 * d, d), v.AsSpan(i1 * d, d), v.AsSpan(i2 * d, d), v.AsSpan(i3 * d, d));
+                Vector128<float> dots = RowKernels.Dot4(x, v.AsSpan(i0 * d, d), v.AsSpan(i1 * d, d), v.AsSpan(i2 * d, d), v.AsSpan(i3 * d, d));
                 double e0 = values[p] - Clamp(baseline + bv[i0] + dots.GetElement(0), clamp, low, high);
                 double e1 = values[p + 1] - Clamp(baseline + bv[i1] + dots.GetElement(1), clamp, low, high);
                 double e2 = values[p + 2] - Clamp(baseline + bv[i2] + dots.GetElement(2), clamp, low, high);
@@ -538,7 +538,7 @@ internal sealed class AlsTraining : IBlockWork, ITraining<FactorizationModel>
             for (; p < pe; p++)
             {
                 int i = items[p];
-                double e = values[p] - Clamp(baseline + bv[i] + FactorKernels.Dot(x, v.AsSpan(i * d, d)), clamp, low, high);
+                double e = values[p] - Clamp(baseline + bv[i] + RowKernels.Dot(x, v.AsSpan(i * d, d)), clamp, low, high);
                 sse += e * e;
             }
         }

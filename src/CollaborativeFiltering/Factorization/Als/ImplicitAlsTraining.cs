@@ -506,7 +506,7 @@ internal sealed class ImplicitAlsTraining : IBlockWork, ITraining<FactorizationM
         Span<float> r = s.Residual, p = s.Direction, ap = s.Product;
 
         // r = Σ [c − (c − 1)·⟨y, x⟩]·y − (YᵀY + λ_r·I)·x
-        FactorKernels.MultiplySymmetric(x, _gramCg, r);
+        AlsRowKernels.MultiplySymmetric(x, _gramCg, r);
         TensorPrimitives.MultiplyAdd(x, lambda, r, r);
         TensorPrimitives.Negate(r, r);
         int k = 0, count = columns.Length;
@@ -514,19 +514,19 @@ internal sealed class ImplicitAlsTraining : IBlockWork, ITraining<FactorizationM
         {
             ReadOnlySpan<float> y0 = other.AsSpan(columns[k] * d, d), y1 = other.AsSpan(columns[k + 1] * d, d), y2 = other.AsSpan(columns[k + 2] * d, d), y3 = other.AsSpan(columns[k + 3] * d, d);
             Vector128<float> w = Vector128.Create(values[k], values[k + 1], values[k + 2], values[k + 3]) * alpha;
-            Vector128<float> coef = (Vector128<float>.One + w) - (w * FactorKernels.Dot4(x, y0, y1, y2, y3));
-            FactorKernels.MultiplyAdd4(coef.GetElement(0), y0, coef.GetElement(1), y1, coef.GetElement(2), y2, coef.GetElement(3), y3, r);
+            Vector128<float> coef = (Vector128<float>.One + w) - (w * RowKernels.Dot4(x, y0, y1, y2, y3));
+            RowKernels.MultiplyAdd4(coef.GetElement(0), y0, coef.GetElement(1), y1, coef.GetElement(2), y2, coef.GetElement(3), y3, r);
         }
 
         for (; k < count; k++)
         {
             ReadOnlySpan<float> y = other.AsSpan(columns[k] * d, d);
             float w = alpha * values[k];
-            FactorKernels.MultiplyAdd((1f + w) - (w * FactorKernels.Dot(x, y)), y, r);
+            RowKernels.MultiplyAdd((1f + w) - (w * RowKernels.Dot(x, y)), y, r);
         }
 
         r.CopyTo(p);
-        float rs = FactorKernels.Dot(r, r);
+        float rs = RowKernels.Dot(r, r);
         if (!float.IsFinite(rs))
         {
             return false;
@@ -535,31 +535,31 @@ internal sealed class ImplicitAlsTraining : IBlockWork, ITraining<FactorizationM
         for (int step = 0; step < _cgSteps && rs >= 1e-20f; step++)
         {
             // Ap = (YᵀY + λ_r·I)·p + Σ (c − 1)·⟨y, p⟩·y
-            FactorKernels.MultiplySymmetric(p, _gramCg, ap);
+            AlsRowKernels.MultiplySymmetric(p, _gramCg, ap);
             TensorPrimitives.MultiplyAdd(p, lambda, ap, ap);
             for (k = 0; k <= count - 4; k += 4)
             {
                 ReadOnlySpan<float> y0 = other.AsSpan(columns[k] * d, d), y1 = other.AsSpan(columns[k + 1] * d, d), y2 = other.AsSpan(columns[k + 2] * d, d), y3 = other.AsSpan(columns[k + 3] * d, d);
-                Vector128<float> coef = Vector128.Create(values[k], values[k + 1], values[k + 2], values[k + 3]) * alpha * FactorKernels.Dot4(p, y0, y1, y2, y3);
-                FactorKernels.MultiplyAdd4(coef.GetElement(0), y0, coef.GetElement(1), y1, coef.GetElement(2), y2, coef.GetElement(3), y3, ap);
+                Vector128<float> coef = Vector128.Create(values[k], values[k + 1], values[k + 2], values[k + 3]) * alpha * RowKernels.Dot4(p, y0, y1, y2, y3);
+                RowKernels.MultiplyAdd4(coef.GetElement(0), y0, coef.GetElement(1), y1, coef.GetElement(2), y2, coef.GetElement(3), y3, ap);
             }
 
             for (; k < count; k++)
             {
                 ReadOnlySpan<float> y = other.AsSpan(columns[k] * d, d);
-                FactorKernels.MultiplyAdd(alpha * values[k] * FactorKernels.Dot(p, y), y, ap);
+                RowKernels.MultiplyAdd(alpha * values[k] * RowKernels.Dot(p, y), y, ap);
             }
 
-            float pap = FactorKernels.Dot(p, ap);
+            float pap = RowKernels.Dot(p, ap);
             if (!(pap > 0) || !float.IsFinite(pap))
             {
                 break;
             }
 
             float a = rs / pap;
-            FactorKernels.MultiplyAdd(a, p, x);
-            FactorKernels.MultiplyAdd(-a, ap, r);
-            float rsNew = FactorKernels.Dot(r, r);
+            RowKernels.MultiplyAdd(a, p, x);
+            RowKernels.MultiplyAdd(-a, ap, r);
+            float rsNew = RowKernels.Dot(r, r);
             TensorPrimitives.MultiplyAdd(p, rsNew / rs, r, p);
             rs = rsNew;
         }
@@ -593,7 +593,7 @@ internal sealed class ImplicitAlsTraining : IBlockWork, ITraining<FactorizationM
             data += quadratic;
             for (int p = _userOffsets[u], pe = _userOffsets[u + 1]; p < pe; p++)
             {
-                double s = FactorKernels.Dot(x, _y.AsSpan(_userItems[p] * d, d));
+                double s = RowKernels.Dot(x, _y.AsSpan(_userItems[p] * d, d));
                 double c = 1 + ((double)alpha * _userValues[p]);
                 double e = 1 - s;
                 data += (c * e * e) - (s * s);
@@ -635,7 +635,7 @@ internal sealed class ImplicitAlsTraining : IBlockWork, ITraining<FactorizationM
             ReadOnlySpan<float> x = _x.AsSpan(u * d, d);
             for (int p = offsets[u], pe = offsets[u + 1]; p < pe; p++)
             {
-                double e = 1 - FactorKernels.Dot(x, _y.AsSpan(items[p] * d, d));
+                double e = 1 - RowKernels.Dot(x, _y.AsSpan(items[p] * d, d));
                 sum += e * e;
             }
         }

@@ -408,8 +408,8 @@ internal sealed class FullBatchTraining : IBlockWork, ITraining<FactorizationMod
         {
             RunPhase(Phase.Gram);
             Span<float> gramU = _gramU.Values, gramV = _gramV.Values;
-            FactorKernels.MirrorUpper(gramU, _stride);
-            FactorKernels.MirrorUpper(gramV, _stride);
+            FullBatchKernels.MirrorUpper(gramU, _stride);
+            FullBatchKernels.MirrorUpper(gramV, _stride);
             double sum = 0;
             for (int k = 0; k < gramU.Length; k++)
             {
@@ -458,7 +458,7 @@ internal sealed class FullBatchTraining : IBlockWork, ITraining<FactorizationMod
     {
         bool users = task < _gramTasksPerMatrix;
         int a0 = (users ? task : task - _gramTasksPerMatrix) * GramRowsPerTask;
-        FactorKernels.GramRows((users ? _u : _v).Values, users ? _n : _m, _stride, a0, Math.Min(a0 + GramRowsPerTask, _d), (users ? _gramU : _gramV).Values);
+        FullBatchKernels.GramRows((users ? _u : _v).Values, users ? _n : _m, _stride, a0, Math.Min(a0 + GramRowsPerTask, _d), (users ? _gramU : _gramV).Values);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -475,7 +475,7 @@ internal sealed class FullBatchTraining : IBlockWork, ITraining<FactorizationMod
         if (_gravity)
         {
             // U_i·VᵀV for the block's rows, four rows at a time.
-            FactorKernels.MultiplyRows(u.AsSpan(first * stride, (end - first) * stride), end - first, stride, _gramV.Array, _gravityU.AsSpan(first * stride, (end - first) * stride));
+            FullBatchKernels.MultiplyRows(u.AsSpan(first * stride, (end - first) * stride), end - first, stride, _gramV.Array, _gravityU.AsSpan(first * stride, (end - first) * stride));
         }
 
         // The hot loop reads rows through unchecked references: every index comes from the
@@ -499,23 +499,23 @@ internal sealed class FullBatchTraining : IBlockWork, ITraining<FactorizationMod
                 ref float y1 = ref Unsafe.Add(ref vBase, Unsafe.Add(ref itemRef, p + 1) * stride);
                 ref float y2 = ref Unsafe.Add(ref vBase, Unsafe.Add(ref itemRef, p + 2) * stride);
                 ref float y3 = ref Unsafe.Add(ref vBase, Unsafe.Add(ref itemRef, p + 3) * stride);
-                Vector128<float> e = FactorKernels.Dot4(ref xRef, ref y0, ref y1, ref y2, ref y3, stride) - Vector128.LoadUnsafe(ref valueRef, (nuint)p);
+                Vector128<float> e = RowKernels.Dot4(ref xRef, ref y0, ref y1, ref y2, ref y3, stride) - Vector128.LoadUnsafe(ref valueRef, (nuint)p);
                 e.StoreUnsafe(ref residualRef, (nuint)p);
                 float e0 = e.GetElement(0), e1 = e.GetElement(1), e2 = e.GetElement(2), e3 = e.GetElement(3);
                 sse += ((double)e0 * e0) + ((double)e1 * e1) + ((double)e2 * e2) + ((double)e3 * e3);
-                FactorKernels.MultiplyAdd4(e0, ref y0, e1, ref y1, e2, ref y2, e3, ref y3, ref dataRef, stride);
+                RowKernels.MultiplyAdd4(e0, ref y0, e1, ref y1, e2, ref y2, e3, ref y3, ref dataRef, stride);
             }
 
             for (; p < pe; p++)
             {
                 ReadOnlySpan<float> y = v.AsSpan(items[p] * stride, stride);
-                float e = FactorKernels.Dot(x, y) - values[p];
+                float e = RowKernels.Dot(x, y) - values[p];
                 residuals[p] = e;
                 sse += (double)e * e;
-                FactorKernels.MultiplyAdd(e, y, data);
+                RowKernels.MultiplyAdd(e, y, data);
             }
 
-            norms += FactorKernels.Dot(x, x);
+            norms += RowKernels.Dot(x, x);
             if (_gravity)
             {
                 gravity = gravityRows.Slice(r * stride, stride);
@@ -523,11 +523,11 @@ internal sealed class FullBatchTraining : IBlockWork, ITraining<FactorizationMod
 
             if (_gradientOnly)
             {
-                FactorKernels.Gradient(x, data, gravity, _gradA, _gradBU, _gradC, next.AsSpan(r * stride, stride));
+                FullBatchKernels.Gradient(x, data, gravity, _gradA, _gradBU, _gradC, next.AsSpan(r * stride, stride));
             }
             else
             {
-                FactorKernels.Step(x, data, gravity, _stepA, _stepBU, _stepC, next.AsSpan(r * stride, stride));
+                FullBatchKernels.Step(x, data, gravity, _stepA, _stepBU, _stepC, next.AsSpan(r * stride, stride));
             }
         }
 
@@ -557,7 +557,7 @@ internal sealed class FullBatchTraining : IBlockWork, ITraining<FactorizationMod
         if (_gravity && lastSlice)
         {
             // V_j·UᵀU for the block's rows, four rows at a time.
-            FactorKernels.MultiplyRows(v.AsSpan(first * stride, (end - first) * stride), end - first, stride, _gramU.Array, _gravityV.AsSpan(first * stride, (end - first) * stride));
+            FullBatchKernels.MultiplyRows(v.AsSpan(first * stride, (end - first) * stride), end - first, stride, _gramU.Array, _gravityV.AsSpan(first * stride, (end - first) * stride));
         }
 
         // Unchecked references, as in UserBlock: user indices and link positions are valid by construction.
@@ -597,7 +597,7 @@ internal sealed class FullBatchTraining : IBlockWork, ITraining<FactorizationMod
             ref float dataRef = ref MemoryMarshal.GetReference(data);
             for (; grouped && q <= qe - 4; q += 4)
             {
-                FactorKernels.MultiplyAdd4(
+                RowKernels.MultiplyAdd4(
                     Unsafe.Add(ref residualRef, Unsafe.Add(ref linkRef, q)), ref Unsafe.Add(ref uBase, Unsafe.Add(ref userRef, q) * stride),
                     Unsafe.Add(ref residualRef, Unsafe.Add(ref linkRef, q + 1)), ref Unsafe.Add(ref uBase, Unsafe.Add(ref userRef, q + 1) * stride),
                     Unsafe.Add(ref residualRef, Unsafe.Add(ref linkRef, q + 2)), ref Unsafe.Add(ref uBase, Unsafe.Add(ref userRef, q + 2) * stride),
@@ -608,7 +608,7 @@ internal sealed class FullBatchTraining : IBlockWork, ITraining<FactorizationMod
 
             for (; q < qe; q++)
             {
-                FactorKernels.MultiplyAdd(residuals[link[q]], u.AsSpan(users[q] * stride, stride), data);
+                RowKernels.MultiplyAdd(residuals[link[q]], u.AsSpan(users[q] * stride, stride), data);
             }
 
             if (!lastSlice)
@@ -623,7 +623,7 @@ internal sealed class FullBatchTraining : IBlockWork, ITraining<FactorizationMod
             }
 
             ReadOnlySpan<float> x = v.AsSpan(r * stride, stride);
-            norms += FactorKernels.Dot(x, x);
+            norms += RowKernels.Dot(x, x);
             if (_gravity)
             {
                 gravity = gravityRows.Slice(r * stride, stride);
@@ -631,11 +631,11 @@ internal sealed class FullBatchTraining : IBlockWork, ITraining<FactorizationMod
 
             if (_gradientOnly)
             {
-                FactorKernels.Gradient(x, scratchData, gravity, _gradA, _gradBV, _gradC, next.AsSpan(r * stride, stride));
+                FullBatchKernels.Gradient(x, scratchData, gravity, _gradA, _gradBV, _gradC, next.AsSpan(r * stride, stride));
             }
             else
             {
-                FactorKernels.Step(x, scratchData, gravity, _stepA, _stepBV, _stepC, next.AsSpan(r * stride, stride));
+                FullBatchKernels.Step(x, scratchData, gravity, _stepA, _stepBV, _stepC, next.AsSpan(r * stride, stride));
             }
         }
 
@@ -665,7 +665,7 @@ internal sealed class FullBatchTraining : IBlockWork, ITraining<FactorizationMod
             ReadOnlySpan<float> x = u.AsSpan(r * stride, stride);
             for (int p = offsets[r], pe = offsets[r + 1]; p < pe; p++)
             {
-                float prediction = FactorKernels.Dot(x, v.AsSpan(items[p] * stride, stride));
+                float prediction = RowKernels.Dot(x, v.AsSpan(items[p] * stride, stride));
                 if (clamp)
                 {
                     prediction = range.Clamp(prediction);

@@ -309,7 +309,7 @@ internal sealed class BiasedSgdTraining : IBlockWork, ITraining<FactorizationMod
                 if (counts[r] != 0)
                 {
                     ReadOnlySpan<float> row = factors.Slice(r * stride, stride);
-                    total += counts[r] * ((lambda * FactorKernels.Dot(row, row)) + (biasLambda * biases[r] * biases[r]));
+                    total += counts[r] * ((lambda * RowKernels.Dot(row, row)) + (biasLambda * biases[r] * biases[r]));
                 }
             }
 
@@ -581,7 +581,7 @@ internal sealed class BiasedSgdTraining : IBlockWork, ITraining<FactorizationMod
             for (int p = offsets[r], pe = offsets[r + 1]; p < pe; p++)
             {
                 int i = items[p];
-                float prediction = userPart + bi[i] + FactorKernels.Dot(x, v.Slice(i * stride, stride));
+                float prediction = userPart + bi[i] + RowKernels.Dot(x, v.Slice(i * stride, stride));
                 if (clamp)
                 {
                     prediction = Math.Clamp(prediction, low, high);

@@ -1,0 +1,393 @@
+using System.Diagnostics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using CollaborativeFiltering.Internal;
+
+namespace CollaborativeFiltering.Factorization.FullBatch;
+
+/// <summary>
+/// The full-batch trainer's own kernels, on rows of the padded stride d: a row's gradient step
+/// (<see cref="Step"/>), rows of the Gram matrix XᵀX (<see cref="GramRows"/>) and rows times it
+/// (<see cref="MultiplyRows"/>), in the library's SIMD style (<see cref="RowKernels"/>'s): each width is a
+/// struct implementing <see cref="IFullBatchKernels"/>, <see cref="Width256"/> for rows of 8 or more where
+/// 256-bit vectors are accelerated, else the scalar twin <see cref="Scalar"/> that the tests compare it
+/// against. The per-rating dot products and multiply-adds are <see cref="RowKernels"/>'.
+/// </summary>
+internal static class FullBatchKernels
+{
+    /// <summary>The kernels of one width.</summary>
+    internal interface IFullBatchKernels
+    {
+        /// <summary>One gradient step of a row: <c>destination = x − (a·data + b·x + c·gravity)</c>; <paramref name="destination"/> must not overlap the inputs.</summary>
+        static abstract void Step(ReadOnlySpan<float> x, ReadOnlySpan<float> data, ReadOnlySpan<float> gravity, float a, float b, float c, Span<float> destination);
+
+        /// <summary>Rows [a0, a1) of G = XᵀX (at least from column <c>a0 &amp; ~7</c> on: the upper part).</summary>
+        static abstract void GramRows(ReadOnlySpan<float> x, int rows, int d, int a0, int a1, Span<float> gram);
+
+        /// <summary><c>t = x·G</c> for <paramref name="rows"/> rows of length d and a d×d <paramref name="gram"/>.</summary>
+        static abstract void MultiplyRows(ReadOnlySpan<float> x, int rows, int d, ReadOnlySpan<float> gram, Span<float> t);
+    }
+
+    /// <summary>
+    /// One gradient step of a row: <c>destination = x − (a·data + b·x + c·gravity)</c>, i.e.
+    /// <c>x − η·∂L/∂x</c> with a = η·2/|Ω|, b = η·2λ_r/(N or M), c = η·2λ_g/(N·M).
+    /// <paramref name="destination"/> must not overlap the inputs.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Step(ReadOnlySpan<float> x, ReadOnlySpan<float> data, ReadOnlySpan<float> gravity, float a, float b, float c, Span<float> destination)
+    {
+        int n = x.Length;
+        Debug.Assert(data.Length >= n && gravity.Length >= n && destination.Length >= n);
+        if (!Vector256.IsHardwareAccelerated || n < Vector256<float>.Count)
+        {
+            Scalar.Step(x, data, gravity, a, b, c, destination);
+        }
+        else
+        {
+            Width256.Step(x, data, gravity, a, b, c, destination);
+        }
+    }
+
+    /// <summary>The gradient alone: <c>destination = a·data + b·x + c·gravity</c> (used to check gradients).</summary>
+    public static void Gradient(ReadOnlySpan<float> x, ReadOnlySpan<float> data, ReadOnlySpan<float> gravity, float a, float b, float c, Span<float> destination)
+    {
+        for (int k = 0; k < x.Length; k++)
+        {
+            destination[k] = (a * data[k]) + (b * x[k]) + (c * gravity[k]);
+        }
+    }
+
+    /// <summary>
+    /// Rows [a0, a1) of the Gram matrix G = XᵀX of the <paramref name="rows"/>×d row-major
+    /// <paramref name="x"/>, at least from column <c>a0 &amp; ~7</c> onwards (the upper part; call
+    /// <see cref="MirrorUpper"/> once every row is done). Each entry is one multiply-add chain over
+    /// the rows of X in index order, so G[a, b] and G[b, a] are equal bit for bit and do not depend
+    /// on how rows of G are shared out. Register-blocked: four rows of G × 16 columns are accumulated
+    /// in registers over all rows of X.
+    /// </summary>
+    public static void GramRows(ReadOnlySpan<float> x, int rows, int d, int a0, int a1, Span<float> gram)
+    {
+        Debug.Assert(x.Length >= rows * d && gram.Length >= d * d && 0 <= a0 && a0 <= a1 && a1 <= d);
+        if (!Vector256.IsHardwareAccelerated || d < Vector256<float>.Count)
+        {
+            Scalar.GramRows(x, rows, d, a0, a1, gram);
+        }
+        else
+        {
+            Width256.GramRows(x, rows, d, a0, a1, gram);
+        }
+    }
+
+    /// <summary>
+    /// <c>t = x·G</c> for <paramref name="rows"/> row-major rows of length d and a d×d row-major
+    /// <paramref name="gram"/>: t[r, c] = Σ_a x[r, a]·G[a, c], one multiply-add chain over a in order
+    /// per entry (so a row's result does not depend on the rows around it). Register-blocked: four
+    /// rows × 16 columns at a time.
+    /// </summary>
+    public static void MultiplyRows(ReadOnlySpan<float> x, int rows, int d, ReadOnlySpan<float> gram, Span<float> t)
+    {
+        Debug.Assert(x.Length >= rows * d && gram.Length >= d * d && t.Length >= rows * d);
+        if (!Vector256.IsHardwareAccelerated || d < Vector256<float>.Count)
+        {
+            Scalar.MultiplyRows(x, rows, d, gram, t);
+        }
+        else
+        {
+            Width256.MultiplyRows(x, rows, d, gram, t);
+        }
+    }
+
+    /// <summary>Copies the upper triangle of a d×d row-major matrix onto the lower one.</summary>
+    public static void MirrorUpper(Span<float> gram, int d)
+    {
+        for (int a = 1; a < d; a++)
+        {
+            for (int b = 0; b < a; b++)
+            {
+                gram[(a * d) + b] = gram[(b * d) + a];
+            }
+        }
+    }
+
+    /// <summary>The scalar twin: plain float loops.</summary>
+    internal readonly struct Scalar : IFullBatchKernels
+    {
+        /// <inheritdoc/>
+        public static void Step(ReadOnlySpan<float> x, ReadOnlySpan<float> data, ReadOnlySpan<float> gravity, float a, float b, float c, Span<float> destination)
+        {
+            for (int k = 0; k < x.Length; k++)
+            {
+                float g = (a * data[k]) + (b * x[k]) + (c * gravity[k]);
+                destination[k] = x[k] - g;
+            }
+        }
+
+        /// <inheritdoc/>
+        public static void GramRows(ReadOnlySpan<float> x, int rows, int d, int a0, int a1, Span<float> gram)
+        {
+            for (int a = a0; a < a1; a++)
+            {
+                for (int b = 0; b < d; b++)
+                {
+                    float sum = 0;
+                    for (int r = 0; r < rows; r++)
+                    {
+                        sum += x[(r * d) + a] * x[(r * d) + b];
+                    }
+
+                    gram[(a * d) + b] = sum;
+                }
+            }
+        }
+
+        /// <inheritdoc/>
+        public static void MultiplyRows(ReadOnlySpan<float> x, int rows, int d, ReadOnlySpan<float> gram, Span<float> t)
+        {
+            for (int r = 0; r < rows; r++)
+            {
+                for (int c = 0; c < d; c++)
+                {
+                    float sum = 0;
+                    for (int a = 0; a < d; a++)
+                    {
+                        sum += x[(r * d) + a] * gram[(a * d) + c];
+                    }
+
+                    t[(r * d) + c] = sum;
+                }
+            }
+        }
+    }
+
+    /// <summary>256-bit vectors, register-blocked; rows of 8 or more.</summary>
+    internal readonly struct Width256 : IFullBatchKernels
+    {
+        /// <inheritdoc/>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static void Step(ReadOnlySpan<float> x, ReadOnlySpan<float> data, ReadOnlySpan<float> gravity, float a, float b, float c, Span<float> destination)
+        {
+            int n = x.Length;
+            ref float rx = ref MemoryMarshal.GetReference(x);
+            ref float rd = ref MemoryMarshal.GetReference(data);
+            ref float rg = ref MemoryMarshal.GetReference(gravity);
+            ref float ro = ref MemoryMarshal.GetReference(destination);
+            Vector256<float> va = Vector256.Create(a), vb = Vector256.Create(b), vc = Vector256.Create(c);
+            for (int i = 0; ; i += 8)
+            {
+                // The last block overlaps the previous one; recomputing the same elements from the
+                // same inputs writes the same values.
+                nuint k = (nuint)Math.Min(i, n - 8);
+                Vector256<float> xv = Vector256.LoadUnsafe(ref rx, k);
+                Vector256<float> g = va * Vector256.LoadUnsafe(ref rd, k) + vb * xv + vc * Vector256.LoadUnsafe(ref rg, k);
+                (xv - g).StoreUnsafe(ref ro, k);
+                if ((int)k == n - 8)
+                {
+                    break;
+                }
+            }
+        }
+
+        /// <inheritdoc/>
+        public static void GramRows(ReadOnlySpan<float> x, int rows, int d, int a0, int a1, Span<float> gram)
+        {
+            int start = Math.Min(a0 & ~7, d - 8);
+            int a = a0;
+            for (; a <= a1 - 4; a += 4)
+            {
+                GramBlock4(x, rows, d, a, start, gram);
+            }
+
+            for (; a < a1; a++)
+            {
+                GramBlock1(x, rows, d, a, start, gram);
+            }
+        }
+
+        /// <inheritdoc/>
+        public static void MultiplyRows(ReadOnlySpan<float> x, int rows, int d, ReadOnlySpan<float> gram, Span<float> t)
+        {
+            int r = 0;
+            for (; r <= rows - 4; r += 4)
+            {
+                MultiplyBlock4(x.Slice(r * d), d, gram, t.Slice(r * d));
+            }
+
+            for (; r < rows; r++)
+            {
+                MultiplyBlock1(x.Slice(r * d, d), d, gram, t.Slice(r * d, d));
+            }
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void MultiplyBlock4(ReadOnlySpan<float> x, int d, ReadOnlySpan<float> gram, Span<float> t)
+        {
+            ref float x0 = ref MemoryMarshal.GetReference(x);
+            ref float x1 = ref Unsafe.Add(ref x0, d);
+            ref float x2 = ref Unsafe.Add(ref x1, d);
+            ref float x3 = ref Unsafe.Add(ref x2, d);
+            ref float rg = ref MemoryMarshal.GetReference(gram);
+            ref float rt = ref MemoryMarshal.GetReference(t);
+            int c = 0;
+            for (; c <= d - 16; c += 16)
+            {
+                Vector256<float> t00 = Vector256<float>.Zero, t01 = t00, t10 = t00, t11 = t00, t20 = t00, t21 = t00, t30 = t00, t31 = t00;
+                ref float grow = ref Unsafe.Add(ref rg, c);
+                for (int a = 0; a < d; a++, grow = ref Unsafe.Add(ref grow, d))
+                {
+                    Vector256<float> g0 = Vector256.LoadUnsafe(ref grow);
+                    Vector256<float> g1 = Vector256.LoadUnsafe(ref grow, 8);
+                    Vector256<float> b0 = Vector256.Create(Unsafe.Add(ref x0, a));
+                    Vector256<float> b1 = Vector256.Create(Unsafe.Add(ref x1, a));
+                    Vector256<float> b2 = Vector256.Create(Unsafe.Add(ref x2, a));
+                    Vector256<float> b3 = Vector256.Create(Unsafe.Add(ref x3, a));
+                    t00 = RowKernels.FusedMultiplyAdd(b0, g0, t00);
+                    t01 = RowKernels.FusedMultiplyAdd(b0, g1, t01);
+                    t10 = RowKernels.FusedMultiplyAdd(b1, g0, t10);
+                    t11 = RowKernels.FusedMultiplyAdd(b1, g1, t11);
+                    t20 = RowKernels.FusedMultiplyAdd(b2, g0, t20);
+                    t21 = RowKernels.FusedMultiplyAdd(b2, g1, t21);
+                    t30 = RowKernels.FusedMultiplyAdd(b3, g0, t30);
+                    t31 = RowKernels.FusedMultiplyAdd(b3, g1, t31);
+                }
+
+                nuint o = (nuint)c, n = (nuint)d;
+                t00.StoreUnsafe(ref rt, o);
+                t01.StoreUnsafe(ref rt, o + 8);
+                t10.StoreUnsafe(ref rt, o + n);
+                t11.StoreUnsafe(ref rt, o + n + 8);
+                t20.StoreUnsafe(ref rt, o + (2 * n));
+                t21.StoreUnsafe(ref rt, o + (2 * n) + 8);
+                t30.StoreUnsafe(ref rt, o + (3 * n));
+                t31.StoreUnsafe(ref rt, o + (3 * n) + 8);
+            }
+
+            while (c < d)
+            {
+                // An 8-column block; the last one may overlap columns already done and recomputes them identically.
+                c = Math.Min(c, d - 8);
+                Vector256<float> t0 = Vector256<float>.Zero, t1 = t0, t2 = t0, t3 = t0;
+                ref float grow = ref Unsafe.Add(ref rg, c);
+                for (int a = 0; a < d; a++, grow = ref Unsafe.Add(ref grow, d))
+                {
+                    Vector256<float> g0 = Vector256.LoadUnsafe(ref grow);
+                    t0 = RowKernels.FusedMultiplyAdd(Vector256.Create(Unsafe.Add(ref x0, a)), g0, t0);
+                    t1 = RowKernels.FusedMultiplyAdd(Vector256.Create(Unsafe.Add(ref x1, a)), g0, t1);
+                    t2 = RowKernels.FusedMultiplyAdd(Vector256.Create(Unsafe.Add(ref x2, a)), g0, t2);
+                    t3 = RowKernels.FusedMultiplyAdd(Vector256.Create(Unsafe.Add(ref x3, a)), g0, t3);
+                }
+
+                nuint o = (nuint)c, n = (nuint)d;
+                t0.StoreUnsafe(ref rt, o);
+                t1.StoreUnsafe(ref rt, o + n);
+                t2.StoreUnsafe(ref rt, o + (2 * n));
+                t3.StoreUnsafe(ref rt, o + (3 * n));
+                c += 8;
+            }
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void MultiplyBlock1(ReadOnlySpan<float> x, int d, ReadOnlySpan<float> gram, Span<float> t)
+        {
+            ref float rx = ref MemoryMarshal.GetReference(x);
+            ref float rg = ref MemoryMarshal.GetReference(gram);
+            ref float rt = ref MemoryMarshal.GetReference(t);
+            for (int c = 0; c < d; c += 8)
+            {
+                c = Math.Min(c, d - 8);
+                Vector256<float> acc = Vector256<float>.Zero;
+                ref float grow = ref Unsafe.Add(ref rg, c);
+                for (int a = 0; a < d; a++, grow = ref Unsafe.Add(ref grow, d))
+                {
+                    acc = RowKernels.FusedMultiplyAdd(Vector256.Create(Unsafe.Add(ref rx, a)), Vector256.LoadUnsafe(ref grow), acc);
+                }
+
+                acc.StoreUnsafe(ref rt, (nuint)c);
+            }
+        }
+
+        /// <summary>G[a0..a0+4, start..d) over all rows: 16 columns at a time, then 8, then an overlapping last 8.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void GramBlock4(ReadOnlySpan<float> x, int rows, int d, int a0, int start, Span<float> gram)
+        {
+            ref float rx = ref MemoryMarshal.GetReference(x);
+            ref float rg = ref MemoryMarshal.GetReference(gram);
+            int c = start;
+            for (; c <= d - 16; c += 16)
+            {
+                Vector256<float> g00 = Vector256<float>.Zero, g01 = g00, g10 = g00, g11 = g00, g20 = g00, g21 = g00, g30 = g00, g31 = g00;
+                ref float row = ref rx;
+                for (int r = 0; r < rows; r++, row = ref Unsafe.Add(ref row, d))
+                {
+                    Vector256<float> c0 = Vector256.LoadUnsafe(ref row, (nuint)c);
+                    Vector256<float> c1 = Vector256.LoadUnsafe(ref row, (nuint)(c + 8));
+                    Vector256<float> b0 = Vector256.Create(Unsafe.Add(ref row, a0));
+                    Vector256<float> b1 = Vector256.Create(Unsafe.Add(ref row, a0 + 1));
+                    Vector256<float> b2 = Vector256.Create(Unsafe.Add(ref row, a0 + 2));
+                    Vector256<float> b3 = Vector256.Create(Unsafe.Add(ref row, a0 + 3));
+                    g00 = RowKernels.FusedMultiplyAdd(b0, c0, g00);
+                    g01 = RowKernels.FusedMultiplyAdd(b0, c1, g01);
+                    g10 = RowKernels.FusedMultiplyAdd(b1, c0, g10);
+                    g11 = RowKernels.FusedMultiplyAdd(b1, c1, g11);
+                    g20 = RowKernels.FusedMultiplyAdd(b2, c0, g20);
+                    g21 = RowKernels.FusedMultiplyAdd(b2, c1, g21);
+                    g30 = RowKernels.FusedMultiplyAdd(b3, c0, g30);
+                    g31 = RowKernels.FusedMultiplyAdd(b3, c1, g31);
+                }
+
+                nuint o = (nuint)((a0 * d) + c);
+                g00.StoreUnsafe(ref rg, o);
+                g01.StoreUnsafe(ref rg, o + 8);
+                g10.StoreUnsafe(ref rg, o + (nuint)d);
+                g11.StoreUnsafe(ref rg, o + (nuint)d + 8);
+                g20.StoreUnsafe(ref rg, o + (nuint)(2 * d));
+                g21.StoreUnsafe(ref rg, o + (nuint)(2 * d) + 8);
+                g30.StoreUnsafe(ref rg, o + (nuint)(3 * d));
+                g31.StoreUnsafe(ref rg, o + (nuint)(3 * d) + 8);
+            }
+
+            while (c < d)
+            {
+                // An 8-column block; the last one may overlap columns already done and recomputes them identically.
+                c = Math.Min(c, d - 8);
+                Vector256<float> g0 = Vector256<float>.Zero, g1 = g0, g2 = g0, g3 = g0;
+                ref float row = ref rx;
+                for (int r = 0; r < rows; r++, row = ref Unsafe.Add(ref row, d))
+                {
+                    Vector256<float> c0 = Vector256.LoadUnsafe(ref row, (nuint)c);
+                    g0 = RowKernels.FusedMultiplyAdd(Vector256.Create(Unsafe.Add(ref row, a0)), c0, g0);
+                    g1 = RowKernels.FusedMultiplyAdd(Vector256.Create(Unsafe.Add(ref row, a0 + 1)), c0, g1);
+                    g2 = RowKernels.FusedMultiplyAdd(Vector256.Create(Unsafe.Add(ref row, a0 + 2)), c0, g2);
+                    g3 = RowKernels.FusedMultiplyAdd(Vector256.Create(Unsafe.Add(ref row, a0 + 3)), c0, g3);
+                }
+
+                nuint o = (nuint)((a0 * d) + c);
+                g0.StoreUnsafe(ref rg, o);
+                g1.StoreUnsafe(ref rg, o + (nuint)d);
+                g2.StoreUnsafe(ref rg, o + (nuint)(2 * d));
+                g3.StoreUnsafe(ref rg, o + (nuint)(3 * d));
+                c += 8;
+            }
+        }
+
+        /// <summary>G[a, start..d) over all rows, 8 columns at a time (the last block overlapping).</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void GramBlock1(ReadOnlySpan<float> x, int rows, int d, int a, int start, Span<float> gram)
+        {
+            ref float rx = ref MemoryMarshal.GetReference(x);
+            ref float rg = ref MemoryMarshal.GetReference(gram);
+            for (int c = start; c < d; c += 8)
+            {
+                c = Math.Min(c, d - 8);
+                Vector256<float> g = Vector256<float>.Zero;
+                ref float row = ref rx;
+                for (int r = 0; r < rows; r++, row = ref Unsafe.Add(ref row, d))
+                {
+                    g = RowKernels.FusedMultiplyAdd(Vector256.Create(Unsafe.Add(ref row, a)), Vector256.LoadUnsafe(ref row, (nuint)c), g);
+                }
+
+                g.StoreUnsafe(ref rg, (nuint)((a * d) + c));
+            }
+        }
+    }
+}
