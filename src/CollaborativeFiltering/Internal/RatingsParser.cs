@@ -100,13 +100,17 @@ internal static class RatingsParser
                 ThrowFieldCount(reader, n, fieldCount, exact);
             }
 
-            int u = Resolve(userText is null ? user.Trim() : userText.AsSpan().Trim(), userCache, knownUsers, builder, isUser: true);
+            // A side read against a fixed map is resolved first; an open side only once the line is
+            // kept, so that a skipped line adds no id to it (an open side's id is -1 only when empty).
+            ReadOnlySpan<char> userId = userText is null ? user.Trim() : userText.AsSpan().Trim();
+            ReadOnlySpan<char> itemId = itemText is null ? item.Trim() : itemText.AsSpan().Trim();
+            int u = knownUsers is null ? (userId.IsEmpty ? -1 : 0) : Resolve(userId, userCache, knownUsers, builder, isUser: true);
             if (u < 0 && !(skip && CanSkip(user, knownUsers)))
             {
                 ThrowBadId(reader, uc + 1, "user", user, knownUsers, usersOrigin);
             }
 
-            int i = Resolve(itemText is null ? item.Trim() : itemText.AsSpan().Trim(), itemCache, knownItems, builder, isUser: false);
+            int i = knownItems is null ? (itemId.IsEmpty ? -1 : 0) : Resolve(itemId, itemCache, knownItems, builder, isUser: false);
             if (i < 0 && !(skip && CanSkip(item, knownItems)))
             {
                 ThrowBadId(reader, ic + 1, "item", item, knownItems, itemsOrigin);
@@ -135,6 +139,16 @@ internal static class RatingsParser
             {
                 skipped = Skip(skipped, reader, u < 0 ? uc + 1 : ic + 1, u < 0 ? "user" : "item", u < 0 ? user : item, u < 0 ? usersOrigin : itemsOrigin);
                 continue;
+            }
+
+            if (knownUsers is null)
+            {
+                u = Resolve(userId, userCache, null, builder, isUser: true);
+            }
+
+            if (knownItems is null)
+            {
+                i = Resolve(itemId, itemCache, null, builder, isUser: false);
             }
 
             builder.AddTagged(u, i, value, timestamp, reader.LineNumber);
