@@ -17,16 +17,10 @@ public static partial class MovieLens
     /// <summary>The 1M README's genre list, in its order (the 100k's without "unknown"); genres found beyond it are appended in order of first appearance.</summary>
     private static readonly string[] Genres1M = MovieLensGenreNames.Ml100K[1..];
     /// <summary>The 1M README's occupation codes 0 to 20.</summary>
-    private static readonly string[] Occupations1M =
-    [
-        "other", "academic/educator", "artist", "clerical/admin", "college/grad student", "customer service",
-        "doctor/health care", "executive/managerial", "farmer", "homemaker", "K-12 student", "lawyer", "programmer",
-        "retired", "sales/marketing", "scientist", "self-employed", "technician/engineer", "tradesman/craftsman",
-        "unemployed", "writer",
-    ];
+    private static readonly string[] Occupations1M = MovieLensCodes.Occupations1M;
 
-    /// <summary>The 1M README's age codes: 1 ("Under 18"), 18 ("18-24"), 25, 35, 45, 50, 56 ("56+"), each the lower bound of its bracket but the first.</summary>
-    private static readonly int[] AgeCodes1M = [1, 18, 25, 35, 45, 50, 56];
+    /// <summary>The 1M README's age codes.</summary>
+    private static readonly int[] AgeCodes1M = MovieLensCodes.AgeCodes1M;
 
     /// <summary>The 1M's files: '::'-separated (Latin-1 in the release).</summary>
     private static readonly Release Release1M = new(
