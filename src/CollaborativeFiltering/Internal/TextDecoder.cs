@@ -208,15 +208,9 @@ internal sealed class TextDecoder : IDisposable
         {
             case Mode.Undecided:
             {
-                ReadOnlySpan<byte> window = pending[..Math.Min(pending.Length, destination.Length)];
-                int ascii = window.IndexOfAnyExceptInRange((byte)0, (byte)0x7F);
-                int n = ascii < 0 ? window.Length : ascii;
-                if (n > 0)
-                {
-                    Encoding.Latin1.GetChars(window[..n], destination);
-                    _byteStart += n;
-                }
-
+                // One pass: widens ASCII and stops at the first byte above 0x7F, where the choice is made.
+                Ascii.ToUtf16(pending, destination, out int n);
+                _byteStart += n;
                 return n;
             }
 
