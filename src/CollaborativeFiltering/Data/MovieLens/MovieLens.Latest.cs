@@ -1,6 +1,5 @@
 using System.Diagnostics.CodeAnalysis;
 using CollaborativeFiltering.Data.Parsing;
-using CollaborativeFiltering.Internal;
 
 namespace CollaborativeFiltering.Data;
 

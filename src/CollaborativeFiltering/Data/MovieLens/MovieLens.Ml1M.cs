@@ -1,7 +1,6 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using CollaborativeFiltering.Data.Parsing;
-using CollaborativeFiltering.Internal;
 
 namespace CollaborativeFiltering.Data;
 

@@ -1,5 +1,4 @@
 using CollaborativeFiltering.Data.Parsing;
-using CollaborativeFiltering.Internal;
 
 namespace CollaborativeFiltering.Data;
 

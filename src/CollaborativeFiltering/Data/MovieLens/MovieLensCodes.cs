@@ -1,4 +1,4 @@
-namespace CollaborativeFiltering.Internal;
+namespace CollaborativeFiltering.Data;
 
 /// <summary>The codes of MovieLens 1M's <c>users.dat</c>, as its README lists them; shared by the loader and the writer.</summary>
 internal static class MovieLensCodes

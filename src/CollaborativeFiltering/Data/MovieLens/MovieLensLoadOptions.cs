@@ -1,5 +1,6 @@
 using CollaborativeFiltering.Internal;
 using Microsoft.Extensions.Logging;
+using CollaborativeFiltering.Data.Parsing;
 
 namespace CollaborativeFiltering.Data;
 

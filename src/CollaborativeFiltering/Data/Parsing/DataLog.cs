@@ -1,9 +1,9 @@
 using Microsoft.Extensions.Logging;
 
-namespace CollaborativeFiltering.Internal;
+namespace CollaborativeFiltering.Data.Parsing;
 
 /// <summary>Log messages of the data loaders (<c>MovieLens</c>, <c>DelimitedRatingsReader</c>): event ids 2000–2099.</summary>
-internal static partial class Log
+internal static partial class DataLog
 {
     [LoggerMessage(EventId = 2000, EventName = "FileRead", Level = LogLevel.Information,
         Message = "{Source}: read {Records} {Contents} from {Lines} lines ({Encoding})")]

@@ -1,7 +1,6 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using System.Text;
-using CollaborativeFiltering.Internal;
 
 namespace CollaborativeFiltering.Data.Parsing;
 

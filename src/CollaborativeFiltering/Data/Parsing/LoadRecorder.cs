@@ -1,10 +1,8 @@
 using System.Globalization;
-using CollaborativeFiltering.Data;
-using CollaborativeFiltering.Data.Parsing;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
-namespace CollaborativeFiltering.Internal;
+namespace CollaborativeFiltering.Data.Parsing;
 
 /// <summary>
 /// Follows one load: decides what an unusable metadata value means (an error when strict, else an
@@ -68,14 +66,14 @@ internal sealed class LoadRecorder
     public void FileRead(LineReader reader, int records, string contents)
     {
         _files.Add(new LoadedFile(reader.Source, reader.EncodingName, reader.LinesRead, records, contents));
-        Log.EncodingChosen(_logger, reader.Source, reader.EncodingName, reader.EncodingReason);
-        Log.FileRead(_logger, reader.Source, records, contents, reader.LinesRead, reader.EncodingName);
+        DataLog.EncodingChosen(_logger, reader.Source, reader.EncodingName, reader.EncodingReason);
+        DataLog.FileRead(_logger, reader.Source, records, contents, reader.LinesRead, reader.EncodingName);
         if (_unusable > 0)
         {
             string message = string.Create(CultureInfo.InvariantCulture,
                 $"{_unusable} metadata value(s) of this file could not be used and were recorded as unknown; the first: {_firstProblem}");
             _warnings.Add(new LoadWarning(LoadWarningKind.UnknownMetadataValues, reader.Source, _firstLine, _firstColumn, _unusable, message));
-            Log.UnknownMetadataValues(_logger, reader.Source, _unusable, _firstLine, _firstColumn, _firstProblem);
+            DataLog.UnknownMetadataValues(_logger, reader.Source, _unusable, _firstLine, _firstColumn, _firstProblem);
             _unusable = 0;
         }
     }
@@ -93,12 +91,12 @@ internal sealed class LoadRecorder
         string message = string.Create(CultureInfo.InvariantCulture,
             $"{skipped.Count} rating(s) of this file name an id missing from the catalogue and were skipped; the first: {skipped.FirstProblem}");
         _warnings.Add(new LoadWarning(LoadWarningKind.RatingsSkipped, source, skipped.FirstLine, skipped.FirstColumn, skipped.Count, message));
-        Log.RatingsSkipped(_logger, source, skipped.Count, skipped.FirstLine, skipped.FirstColumn, skipped.FirstProblem);
+        DataLog.RatingsSkipped(_logger, source, skipped.Count, skipped.FirstLine, skipped.FirstColumn, skipped.FirstProblem);
     }
 
     /// <summary>Logs a dataset built from what was read.</summary>
     /// <param name="dataset">The dataset.</param>
-    public void Loaded(RatingsDataset dataset) => Log.DatasetLoaded(_logger, dataset.Count, dataset.UserCount, dataset.ItemCount);
+    public void Loaded(RatingsDataset dataset) => DataLog.DatasetLoaded(_logger, dataset.Count, dataset.UserCount, dataset.ItemCount);
 
     /// <summary>The report of everything recorded so far.</summary>
     /// <returns>The report.</returns>

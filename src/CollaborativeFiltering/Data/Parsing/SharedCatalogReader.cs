@@ -1,7 +1,4 @@
-using CollaborativeFiltering.Data;
-using CollaborativeFiltering.Data.Parsing;
-
-namespace CollaborativeFiltering.Internal;
+namespace CollaborativeFiltering.Data.Parsing;
 
 /// <summary>The ids a set of ratings files must use: a side given here is fixed (its ids come from metadata or a given catalogue), a <see langword="null"/> side grows from the ratings.</summary>
 /// <param name="Users">The fixed user ids, or <see langword="null"/>.</param>

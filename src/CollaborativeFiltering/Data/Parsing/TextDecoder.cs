@@ -3,10 +3,10 @@ using System.Globalization;
 using System.Text;
 using System.Text.Unicode;
 
-namespace CollaborativeFiltering.Internal;
+namespace CollaborativeFiltering.Data.Parsing;
 
 /// <summary>
-/// Turns the bytes of a stream into characters for a <see cref="Data.Parsing.LineReader"/>, straight into the
+/// Turns the bytes of a stream into characters for a <see cref="LineReader"/>, straight into the
 /// reader's buffer. A byte-order mark, when present, always decides the encoding. Otherwise the
 /// encoding is either fixed, or (<c>encoding: null</c>) chosen by content: UTF-8 when the bytes are
 /// valid UTF-8, else Latin-1 (ISO-8859-1), the two encodings the MovieLens releases come in.
@@ -428,7 +428,7 @@ internal sealed class TextDecoder : IDisposable
 
 /// <summary>
 /// A stream that could not seek was read as UTF-8 on the evidence of its first non-ASCII bytes, and
-/// invalid UTF-8 follows: the file mixes encodings or is Latin-1 after all. <see cref="Data.Parsing.LineReader"/>
+/// invalid UTF-8 follows: the file mixes encodings or is Latin-1 after all. <see cref="LineReader"/>
 /// turns this into a <see cref="Data.RatingsFormatException"/> naming the line.
 /// </summary>
 internal sealed class TextEncodingMismatchException : Exception

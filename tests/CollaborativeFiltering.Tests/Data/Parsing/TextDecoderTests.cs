@@ -1,7 +1,6 @@
 using System.Text;
 using CollaborativeFiltering.Data;
 using CollaborativeFiltering.Data.Parsing;
-using CollaborativeFiltering.Internal;
 
 namespace CollaborativeFiltering.Tests.Data.Parsing;
 
