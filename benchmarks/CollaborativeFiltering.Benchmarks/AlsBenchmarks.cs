@@ -1,8 +1,8 @@
+using BenchmarkDotNet.Attributes;
 using CollaborativeFiltering.Data;
 using CollaborativeFiltering.Factorization;
 using CollaborativeFiltering.Factorization.Als;
 using CollaborativeFiltering.Internal;
-using BenchmarkDotNet.Attributes;
 using MathNet.Numerics.LinearAlgebra;
 
 namespace CollaborativeFiltering.Benchmarks;

@@ -1,7 +1,7 @@
+using BenchmarkDotNet.Attributes;
 using CollaborativeFiltering.Data;
 using CollaborativeFiltering.Factorization;
 using CollaborativeFiltering.Factorization.Sgd;
-using BenchmarkDotNet.Attributes;
 
 namespace CollaborativeFiltering.Benchmarks;
 

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
-using CollaborativeFiltering.Data;
 using BenchmarkDotNet.Attributes;
+using CollaborativeFiltering.Data;
 
 namespace CollaborativeFiltering.Benchmarks;
 

@@ -1,7 +1,7 @@
+using BenchmarkDotNet.Attributes;
 using CollaborativeFiltering.Data;
 using CollaborativeFiltering.Factorization;
 using CollaborativeFiltering.Factorization.FullBatch;
-using BenchmarkDotNet.Attributes;
 
 namespace CollaborativeFiltering.Benchmarks;
 

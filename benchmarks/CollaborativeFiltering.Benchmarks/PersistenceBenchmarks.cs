@@ -1,7 +1,7 @@
 using System.Globalization;
+using BenchmarkDotNet.Attributes;
 using CollaborativeFiltering.Data;
 using CollaborativeFiltering.Factorization;
-using BenchmarkDotNet.Attributes;
 
 namespace CollaborativeFiltering.Benchmarks;
 

@@ -1,6 +1,6 @@
-using CollaborativeFiltering.Projection;
 using BenchmarkDotNet.Attributes;
 using BenchmarkDotNet.Configs;
+using CollaborativeFiltering.Projection;
 
 namespace CollaborativeFiltering.Benchmarks;
 

@@ -1,9 +1,9 @@
 using System.Numerics.Tensors;
+using BenchmarkDotNet.Attributes;
 using CollaborativeFiltering.Data;
 using CollaborativeFiltering.Factorization;
 using CollaborativeFiltering.Internal;
 using CollaborativeFiltering.Scoring;
-using BenchmarkDotNet.Attributes;
 
 namespace CollaborativeFiltering.Benchmarks;
 

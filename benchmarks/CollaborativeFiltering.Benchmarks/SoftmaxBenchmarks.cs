@@ -1,7 +1,7 @@
+using BenchmarkDotNet.Attributes;
 using CollaborativeFiltering.Data;
 using CollaborativeFiltering.Neural;
 using CollaborativeFiltering.Neural.Training;
-using BenchmarkDotNet.Attributes;
 
 namespace CollaborativeFiltering.Benchmarks;
 

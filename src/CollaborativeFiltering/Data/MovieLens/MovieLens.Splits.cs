@@ -1,5 +1,5 @@
-using CollaborativeFiltering.Data.Parsing;
 using System.Diagnostics.CodeAnalysis;
+using CollaborativeFiltering.Data.Parsing;
 using CollaborativeFiltering.Internal;
 
 namespace CollaborativeFiltering.Data;

@@ -1,6 +1,6 @@
+using CollaborativeFiltering.Data.Parsing;
 using CollaborativeFiltering.Internal;
 using Microsoft.Extensions.Logging;
-using CollaborativeFiltering.Data.Parsing;
 
 namespace CollaborativeFiltering.Data;
 

@@ -1,7 +1,7 @@
 using CollaborativeFiltering.Data;
 using CollaborativeFiltering.Factorization;
-using CollaborativeFiltering.Scoring;
 using CollaborativeFiltering.Factorization.Als;
+using CollaborativeFiltering.Scoring;
 using MathNet.Numerics.LinearAlgebra;
 
 namespace CollaborativeFiltering.Tests.Factorization;
