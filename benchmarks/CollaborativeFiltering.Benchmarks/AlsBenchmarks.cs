@@ -33,7 +33,7 @@ public class AlsBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        _train = SyntheticDataset.Generate(new SyntheticOptions { Users = 6040, Items = 3706, Ratings = 1_000_000, Seed = 7 }).Dataset;
+        _train = SyntheticDataGenerator.Generate(new SyntheticOptions { Users = 6040, Items = 3706, Ratings = 1_000_000, Seed = 7 }).Dataset;
         var random = new Random(1);
         var items = new float[_train.ItemCount * Dimensions];
         for (int k = 0; k < items.Length; k++)

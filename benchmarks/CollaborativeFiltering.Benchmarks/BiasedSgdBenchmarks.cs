@@ -25,7 +25,7 @@ public class BiasedSgdBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        _train = SyntheticDataset.Generate(new SyntheticOptions { Users = 6040, Items = 3706, Ratings = 1_000_000, Seed = 1 }).Dataset;
+        _train = SyntheticDataGenerator.Generate(new SyntheticOptions { Users = 6040, Items = 3706, Ratings = 1_000_000, Seed = 1 }).Dataset;
         _trainer = Factorizer(20).CreateTrainer(_train);
     }
 

@@ -26,7 +26,7 @@ public class DatasetBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        var data = SyntheticDataset.Generate(new SyntheticOptions { Users = 6040, Items = 3706, Ratings = 1_000_000, Seed = 7 });
+        var data = SyntheticDataGenerator.Generate(new SyntheticOptions { Users = 6040, Items = 3706, Ratings = 1_000_000, Seed = 7 });
         var ds = data.Dataset;
         _catalog = ds.Catalog;
 
@@ -86,7 +86,7 @@ public class DatasetBenchmarks
 
     /// <summary>Generate a 1M-rating synthetic set.</summary>
     [Benchmark]
-    public SyntheticData Generate1M() => SyntheticDataset.Generate(new SyntheticOptions { Users = 6040, Items = 3706, Ratings = 1_000_000, Seed = 8 });
+    public SyntheticData Generate1M() => SyntheticDataGenerator.Generate(new SyntheticOptions { Users = 6040, Items = 3706, Ratings = 1_000_000, Seed = 8 });
 
     /// <summary>u.item and u.user as <see cref="MovieLensWriter.Write100K"/> writes them with <paramref name="options"/>.</summary>
     private static (byte[] Items, byte[] Users) RealShapedMetadata(RatingsDataset dataset, MovieLensWriterOptions options)

@@ -44,7 +44,7 @@ public class FactorizerBenchmarks
             "10M" => new() { Users = 69_878, Items = 10_677, Ratings = 10_000_000 },
             _ => throw new InvalidOperationException(Case),
         };
-        RatingsDataset all = SyntheticDataset.Generate(shape with { Seed = 1 }).Dataset;
+        RatingsDataset all = SyntheticDataGenerator.Generate(shape with { Seed = 1 }).Dataset;
         RatingsDataset train = DatasetSplitter.RandomHoldout(all, 0.1, seed: 1).Train;
         (float[] users, float[] items) = FullBatchGradientDescent.Initialise(train.UserCount, train.ItemCount, d, 0.05, seed: 1);
         _trainer = regularized

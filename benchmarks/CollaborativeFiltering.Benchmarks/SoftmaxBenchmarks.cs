@@ -25,7 +25,7 @@ public class SoftmaxBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        _train = SyntheticDataset.Generate(new SyntheticOptions { Seed = 1 }).Dataset;
+        _train = SyntheticDataGenerator.Generate(new SyntheticOptions { Seed = 1 }).Dataset;
         SoftmaxOptions options = Options;
         _trainer = new SoftmaxTraining(_train, null, options, SoftmaxFeatures.Create(_train.Catalog, options.YearBucketWidth));
         for (int i = 0; i < 20; i++)

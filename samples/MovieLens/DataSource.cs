@@ -71,7 +71,7 @@ internal static class DataSource
     /// </summary>
     public static RatingsDataset Synthetic(SyntheticOptions options, CancellationToken cancellationToken)
     {
-        RatingsDataset generated = SyntheticDataset.Generate(options, cancellationToken).Dataset;
+        RatingsDataset generated = SyntheticDataGenerator.Generate(options, cancellationToken).Dataset;
         string folder = Path.Combine(Path.GetTempPath(), "cf-sample-ml-100k-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(folder);
         try

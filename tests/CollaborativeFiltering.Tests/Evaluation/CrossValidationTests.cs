@@ -120,7 +120,7 @@ public class CrossValidationTests
     [Fact]
     public void Run_GradientDescentFiveFolds_MeanIsAverageOfFolds()
     {
-        var data = SyntheticDataset.Generate(new SyntheticOptions { Users = 60, Items = 40, Ratings = 1_500, MinRatingsPerUser = 10, Seed = 3 }).Dataset;
+        var data = SyntheticDataGenerator.Generate(new SyntheticOptions { Users = 60, Items = 40, Ratings = 1_500, MinRatingsPerUser = 10, Seed = 3 }).Dataset;
         var factorizer = new GradientDescentFactorizer(new GradientDescentOptions { Dimensions = 4, Iterations = 30, LearningRate = 1, InitStdDev = 0.5, MaxDegreeOfParallelism = 2 });
 
         var result = CrossValidation.Run(factorizer, data, folds: 5, seed: 11);

@@ -15,7 +15,7 @@ public sealed class SoftmaxQualityTests
 {
     private static readonly Lazy<(DatasetSplit Split, SoftmaxModel Model)> Trained = new(() =>
     {
-        SyntheticData data = SyntheticDataset.Generate(new SyntheticOptions { TasteExposure = 2 });
+        SyntheticData data = SyntheticDataGenerator.Generate(new SyntheticOptions { TasteExposure = 2 });
         DatasetSplit split = DatasetSplitter.PerUserHoldout(data.Dataset, 0.2, seed: 1);
         var options = new SoftmaxOptions { MaxDegreeOfParallelism = 2 };
         return (split, new SoftmaxTrainer(options).Fit(split.Train));

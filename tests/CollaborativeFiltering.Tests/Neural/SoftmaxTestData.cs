@@ -69,7 +69,7 @@ internal static class SoftmaxTestData
     public static SoftmaxModel SmallModel() => SmallModelData.Value;
 
     private static readonly Lazy<RatingsDataset> SmallData = new(() =>
-        SyntheticDataset.Generate(new SyntheticOptions { Users = 300, Items = 400, Ratings = 12_000, Seed = 7 }).Dataset);
+        SyntheticDataGenerator.Generate(new SyntheticOptions { Users = 300, Items = 400, Ratings = 12_000, Seed = 7 }).Dataset);
 
     private static readonly Lazy<DatasetSplit> SmallSplitData = new(() => DatasetSplitter.PerUserHoldout(Small(), 0.2, seed: 3));
 

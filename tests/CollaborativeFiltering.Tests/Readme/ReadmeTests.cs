@@ -44,7 +44,7 @@ public class ReadmeTests
         // Load MovieLens 100k (downloaded once into a per-user cache, then reused) ...
         //   RatingsDataset ratings = MovieLens.Load(await MovieLens.DownloadAsync(MovieLensVariant.Ml100K));
         // ... or, offline, a synthetic set of the same shape with a known planted model.
-        RatingsDataset ratings = SyntheticDataset.Generate(new SyntheticOptions { Seed = 1 }).Dataset;
+        RatingsDataset ratings = SyntheticDataGenerator.Generate(new SyntheticOptions { Seed = 1 }).Dataset;
 
         // Split as the notebook does: 10 % of the ratings held out, seeded.
         DatasetSplit split = DatasetSplitter.RandomHoldout(ratings, testFraction: 0.1, seed: 42);

@@ -25,7 +25,7 @@ public sealed class SampleRealFilesTests(SampleRealFilesTests.Directories dirs) 
     {
         public Directories()
         {
-            Data = SyntheticDataset.Generate(DataSource_SyntheticOptions()).Dataset;
+            Data = SyntheticDataGenerator.Generate(DataSource_SyntheticOptions()).Dataset;
             Split = DatasetSplitter.RandomHoldout(Data, 0.2, 3);
             Directory.CreateDirectory(Ml100K);
             Directory.CreateDirectory(Ml1M);

@@ -186,7 +186,7 @@ public sealed class EmbeddingExportTests : IDisposable
     [Fact]
     public void WriteFactorsCsv_SoftmaxModel_UserFactorsAreTheQueriesItemFactorsTheOutputEmbeddings()
     {
-        RatingsDataset train = SyntheticDataset.Generate(new SyntheticOptions { Users = 30, Items = 40, Ratings = 600, MinRatingsPerUser = 10 }).Dataset;
+        RatingsDataset train = SyntheticDataGenerator.Generate(new SyntheticOptions { Users = 30, Items = 40, Ratings = 600, MinRatingsPerUser = 10 }).Dataset;
         SoftmaxModel model = new SoftmaxTrainer(new SoftmaxOptions { Dimensions = 4, HiddenLayerSizes = [6], Iterations = 3, BatchSize = 10 }).Fit(train);
 
         string users = Capture(s => EmbeddingExport.WriteUserFactorsCsv(model, s));

@@ -187,7 +187,7 @@ public class FoldInTests
     [Fact]
     public void RecommendForNewUser_SoftmaxModel_UsesTheNetworksQueryNotTheRidgeFoldIn()
     {
-        RatingsDataset train = SyntheticDataset.Generate(new SyntheticOptions { Users = 40, Items = 60, Ratings = 900, MinRatingsPerUser = 10 }).Dataset;
+        RatingsDataset train = SyntheticDataGenerator.Generate(new SyntheticOptions { Users = 40, Items = 60, Ratings = 900, MinRatingsPerUser = 10 }).Dataset;
         SoftmaxModel model = new SoftmaxTrainer(new SoftmaxOptions { Dimensions = 6, HiddenLayerSizes = [8], Iterations = 30, BatchSize = 20 }).Fit(train);
         int[] items = [3, 17, 41];
         KeyValuePair<string, float>[] byId = [.. items.Select(i => R(model.Catalog.Items[i], 4f))];
@@ -203,7 +203,7 @@ public class FoldInTests
     [Fact]
     public void RecommendForNewUser_ImplicitAlsModel_UsesTheImplicitFoldIn()
     {
-        RatingsDataset train = SyntheticDataset.Generate(new SyntheticOptions { Users = 40, Items = 60, Ratings = 900, MinRatingsPerUser = 10 }).Dataset;
+        RatingsDataset train = SyntheticDataGenerator.Generate(new SyntheticOptions { Users = 40, Items = 60, Ratings = 900, MinRatingsPerUser = 10 }).Dataset;
         var options = new ImplicitAlsOptions { Dimensions = 5, Iterations = 4 };
         FactorizationModel model = new ImplicitAlsFactorizer(options).Fit(train);
         int[] items = [2, 9, 30];

@@ -8,7 +8,7 @@ namespace CollaborativeFiltering.Data;
 /// μ + b_u + b_i + ⟨p_u, q_i⟩ plus Gaussian noise of standard deviation <see cref="NoiseStdDev"/>,
 /// rounded to the rating scale and clipped to [<see cref="MinRating"/>, <see cref="MaxRating"/>], so a
 /// trained model can be compared with the truth: <see cref="NoiseFloorRmse(RatingsDataset)"/> is the
-/// error no model can beat by much. Made by <see cref="SyntheticDataset.Generate(SyntheticOptions?, CancellationToken)"/>;
+/// error no model can beat by much. Made by <see cref="SyntheticDataGenerator.Generate(SyntheticOptions?, CancellationToken)"/>;
 /// immutable and safe to share between threads.
 /// </summary>
 public sealed class SyntheticData

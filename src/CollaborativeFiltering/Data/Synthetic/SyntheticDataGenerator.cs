@@ -34,7 +34,7 @@ namespace CollaborativeFiltering.Data;
 /// the same options give a bit-identical dataset and model (on one platform: the logarithms and
 /// powers come from the runtime's math library).</para>
 /// </remarks>
-public static class SyntheticDataset
+public static class SyntheticDataGenerator
 {
     private const double TargetMean = 3.56;
     private const double InteractionVariance = 0.5;

@@ -1,7 +1,7 @@
 namespace CollaborativeFiltering.Data;
 
 /// <summary>
-/// What <see cref="SyntheticDataset.Generate(SyntheticOptions?, CancellationToken)"/> makes. The
+/// What <see cref="SyntheticDataGenerator.Generate(SyntheticOptions?, CancellationToken)"/> makes. The
 /// defaults give a MovieLens 100k look-alike: 943 users, 1,682 items, 100,000 whole-star ratings
 /// (mean about 3.5, standard deviation about 1.1), every user with at least 20 ratings, a few items
 /// with hundreds of ratings and a long tail with a handful, planted rank-8 structure plus Gaussian

@@ -16,7 +16,7 @@ public sealed partial class MovieLensWriterTests
     };
 
     private static SyntheticData Synthetic(int items = 300, bool halfStars = false) =>
-        SyntheticDataset.Generate(new SyntheticOptions { Users = 100, Items = items, Ratings = 4_000, MinRatingsPerUser = 10, HalfStars = halfStars, Seed = 5 });
+        SyntheticDataGenerator.Generate(new SyntheticOptions { Users = 100, Items = items, Ratings = 4_000, MinRatingsPerUser = 10, HalfStars = halfStars, Seed = 5 });
 
     private string Text(string file, Encoding? encoding = null) => (encoding ?? Encoding.Latin1).GetString(File.ReadAllBytes(Path.Combine(_root, file)));
 

@@ -166,7 +166,7 @@ public sealed partial class MovieLensWriterTests : IDisposable
     [Fact]
     public void Write100K_ThenLoad100K_RoundTripsRatingsTimestampsAndMetadata()
     {
-        SyntheticData data = SyntheticDataset.Generate(new SyntheticOptions { Users = 60, Items = 90, Ratings = 2_000, MinRatingsPerUser = 10 });
+        SyntheticData data = SyntheticDataGenerator.Generate(new SyntheticOptions { Users = 60, Items = 90, Ratings = 2_000, MinRatingsPerUser = 10 });
         RatingsDataset original = data.Dataset;
 
         MovieLensWriter.Write100K(original, _root);
@@ -182,7 +182,7 @@ public sealed partial class MovieLensWriterTests : IDisposable
     [Fact]
     public void WriteLatest_ThenLoadLatest_RoundTripsHalfStarRatingsTitlesAndGenres()
     {
-        SyntheticData data = SyntheticDataset.Generate(new SyntheticOptions { Users = 60, Items = 90, Ratings = 2_000, MinRatingsPerUser = 10, HalfStars = true });
+        SyntheticData data = SyntheticDataGenerator.Generate(new SyntheticOptions { Users = 60, Items = 90, Ratings = 2_000, MinRatingsPerUser = 10, HalfStars = true });
         RatingsDataset original = data.Dataset;
 
         MovieLensWriter.WriteLatest(original, _root);

@@ -3,7 +3,7 @@ using CollaborativeFiltering.Data;
 
 namespace CollaborativeFiltering.Tests.Data;
 
-public class SyntheticDatasetTests
+public class SyntheticDataGeneratorTests
 {
     private static readonly string[] MovieLensGenres =
     [
@@ -14,13 +14,13 @@ public class SyntheticDatasetTests
     private static readonly SyntheticOptions Small = new() { Users = 200, Items = 300, Ratings = 12_000, MinRatingsPerUser = 10 };
 
     // The default (MovieLens 100k-sized) data, made once for the tests that look at its shape.
-    private static readonly Lazy<SyntheticData> Default = new(() => SyntheticDataset.Generate());
+    private static readonly Lazy<SyntheticData> Default = new(() => SyntheticDataGenerator.Generate());
 
     [Fact]
     public void Generate_SameOptions_BitIdenticalDatasetAndModel()
     {
-        SyntheticData a = SyntheticDataset.Generate(Small);
-        SyntheticData b = SyntheticDataset.Generate(Small);
+        SyntheticData a = SyntheticDataGenerator.Generate(Small);
+        SyntheticData b = SyntheticDataGenerator.Generate(Small);
 
         Bits(a.Dataset.ByUser.RowOffsets).Should().Equal(Bits(b.Dataset.ByUser.RowOffsets));
         Bits(a.Dataset.ByUser.ColumnIndices).Should().Equal(Bits(b.Dataset.ByUser.ColumnIndices));
@@ -38,8 +38,8 @@ public class SyntheticDatasetTests
     [Fact]
     public void Generate_DifferentSeed_DifferentData()
     {
-        SyntheticData a = SyntheticDataset.Generate(Small);
-        SyntheticData b = SyntheticDataset.Generate(Small with { Seed = Small.Seed + 1 });
+        SyntheticData a = SyntheticDataGenerator.Generate(Small);
+        SyntheticData b = SyntheticDataGenerator.Generate(Small with { Seed = Small.Seed + 1 });
 
         a.Dataset.Count.Should().Be(b.Dataset.Count);
         a.Dataset.ByUser.ColumnIndices.SequenceEqual(b.Dataset.ByUser.ColumnIndices).Should().BeFalse();
@@ -105,7 +105,7 @@ public class SyntheticDatasetTests
     [Fact]
     public void Generate_HalfStars_RatingsInHalfStepsFromHalfToFive()
     {
-        SyntheticData data = SyntheticDataset.Generate(Small with { HalfStars = true });
+        SyntheticData data = SyntheticDataGenerator.Generate(Small with { HalfStars = true });
 
         int halves = 0, offScale = 0;
         foreach (float v in data.Dataset.ByUser.Values)
@@ -147,7 +147,7 @@ public class SyntheticDatasetTests
     [Fact]
     public void PlantedScore_IsGlobalMeanPlusBiasesPlusDotProduct()
     {
-        SyntheticData data = SyntheticDataset.Generate(Small);
+        SyntheticData data = SyntheticDataGenerator.Generate(Small);
         int d = data.Dimensions, user = 17, item = 123;
 
         double expected = data.GlobalMean + data.UserBiases[user] + data.ItemBiases[item];
@@ -164,7 +164,7 @@ public class SyntheticDatasetTests
     [Fact]
     public void PlantedScore_IndexOutsideCatalogue_Throws()
     {
-        SyntheticData data = SyntheticDataset.Generate(Small);
+        SyntheticData data = SyntheticDataGenerator.Generate(Small);
 
         FluentActions.Invoking(() => data.PlantedScore(200, 0)).Should().Throw<ArgumentOutOfRangeException>().Which.ParamName.Should().Be("user");
         FluentActions.Invoking(() => data.PlantedScore(0, -1)).Should().Throw<ArgumentOutOfRangeException>().Which.ParamName.Should().Be("item");
@@ -205,7 +205,7 @@ public class SyntheticDatasetTests
     [Fact]
     public void NoiseFloorRmse_NoNoise_OnlyRounding()
     {
-        SyntheticData data = SyntheticDataset.Generate(Small with { NoiseStdDev = 0 });
+        SyntheticData data = SyntheticDataGenerator.Generate(Small with { NoiseStdDev = 0 });
 
         // Rounding to whole stars: at most 0.5 per rating, about √(1/12) ≈ 0.29 on average.
         data.NoiseFloorRmse(data.Dataset).Should().BeInRange(0.2, 0.32);
@@ -219,7 +219,7 @@ public class SyntheticDatasetTests
     [Fact]
     public void NoiseFloorRmse_SubsetOfDataset_Accepted()
     {
-        SyntheticData data = SyntheticDataset.Generate(Small);
+        SyntheticData data = SyntheticDataGenerator.Generate(Small);
         var keep = new bool[data.Dataset.Count];
         for (int k = 0; k < keep.Length; k += 3)
         {
@@ -234,7 +234,7 @@ public class SyntheticDatasetTests
     [Fact]
     public void NoiseFloorRmse_OtherCatalogueOrEmpty_Throws()
     {
-        SyntheticData data = SyntheticDataset.Generate(Small);
+        SyntheticData data = SyntheticDataGenerator.Generate(Small);
         RatingsDataset other = new RatingsDatasetBuilder().Add("a", "b", 3f).Build();
         RatingsDataset empty = data.Dataset.Where(new bool[data.Dataset.Count]);
 
@@ -306,7 +306,7 @@ public class SyntheticDatasetTests
     [InlineData(5)]
     public void Generate_GenreCount_VocabularyIsThatManyMovieLensNames(int genreCount)
     {
-        Catalog catalog = SyntheticDataset.Generate(Small with { GenreCount = genreCount }).Dataset.Catalog;
+        Catalog catalog = SyntheticDataGenerator.Generate(Small with { GenreCount = genreCount }).Dataset.Catalog;
 
         catalog.Genres.Should().Equal(MovieLensGenres.Take(genreCount));
         foreach (ItemInfo info in catalog.ItemInfos)
@@ -383,7 +383,7 @@ public class SyntheticDatasetTests
     [Fact]
     public void Generate_EveryPairRated_FullMatrix()
     {
-        SyntheticData data = SyntheticDataset.Generate(new SyntheticOptions { Users = 5, Items = 4, Ratings = 20, MinRatingsPerUser = 4 });
+        SyntheticData data = SyntheticDataGenerator.Generate(new SyntheticOptions { Users = 5, Items = 4, Ratings = 20, MinRatingsPerUser = 4 });
 
         data.Dataset.Count.Should().Be(20);
         for (int u = 0; u < 5; u++)
@@ -396,7 +396,7 @@ public class SyntheticDatasetTests
     public void Generate_HeavyUsersTakeMostOfTheCatalogue_ExactDistinctCounts()
     {
         var options = new SyntheticOptions { Users = 4, Items = 100, Ratings = 330, MinRatingsPerUser = 50, PopularityExponent = 3 };
-        RatingsDataset ds = SyntheticDataset.Generate(options).Dataset;
+        RatingsDataset ds = SyntheticDataGenerator.Generate(options).Dataset;
 
         ds.Count.Should().Be(330);
         for (int u = 0; u < 4; u++)
@@ -409,7 +409,7 @@ public class SyntheticDatasetTests
     [Fact]
     public void Generate_FewerRatingsThanItems_ExactCountSomeItemsUnrated()
     {
-        RatingsDataset ds = SyntheticDataset.Generate(new SyntheticOptions { Users = 3, Items = 50, Ratings = 30, MinRatingsPerUser = 10 }).Dataset;
+        RatingsDataset ds = SyntheticDataGenerator.Generate(new SyntheticOptions { Users = 3, Items = 50, Ratings = 30, MinRatingsPerUser = 10 }).Dataset;
 
         ds.Count.Should().Be(30);
         ds.ItemCount.Should().Be(50);
@@ -439,7 +439,7 @@ public class SyntheticDatasetTests
         }
 
         SyntheticData neutral = Default.Value;
-        SyntheticData tasteful = SyntheticDataset.Generate(new SyntheticOptions { TasteExposure = 2 });
+        SyntheticData tasteful = SyntheticDataGenerator.Generate(new SyntheticOptions { TasteExposure = 2 });
 
         MeanTaste(neutral).Should().BeInRange(-0.1, 0.1);
         MeanTaste(tasteful).Should().BeInRange(0.8, 2.0, "measured 1.08");
@@ -453,19 +453,19 @@ public class SyntheticDatasetTests
     public void Generate_TasteExposureSameOptions_BitIdentical()
     {
         SyntheticOptions options = Small with { TasteExposure = 1.5 };
-        SyntheticData a = SyntheticDataset.Generate(options);
-        SyntheticData b = SyntheticDataset.Generate(options);
+        SyntheticData a = SyntheticDataGenerator.Generate(options);
+        SyntheticData b = SyntheticDataGenerator.Generate(options);
 
         Bits(a.Dataset.ByUser.ColumnIndices).Should().Equal(Bits(b.Dataset.ByUser.ColumnIndices));
         Bits(a.Dataset.ByUser.Values).Should().Equal(Bits(b.Dataset.ByUser.Values));
-        a.Dataset.ByUser.ColumnIndices.SequenceEqual(SyntheticDataset.Generate(Small).Dataset.ByUser.ColumnIndices).Should().BeFalse();
+        a.Dataset.ByUser.ColumnIndices.SequenceEqual(SyntheticDataGenerator.Generate(Small).Dataset.ByUser.ColumnIndices).Should().BeFalse();
     }
 
     [Fact]
     public void Generate_TasteExposureHeavyUsers_ExactDistinctCounts()
     {
         var options = new SyntheticOptions { Users = 4, Items = 100, Ratings = 330, MinRatingsPerUser = 50, TasteExposure = 3 };
-        RatingsDataset ds = SyntheticDataset.Generate(options).Dataset;
+        RatingsDataset ds = SyntheticDataGenerator.Generate(options).Dataset;
 
         ds.Count.Should().Be(330);
         Enumerable.Range(0, 4).Should().OnlyContain(u => IsStrictlyAscending(ds.ByUser.GetColumns(u).ToArray()));
@@ -485,7 +485,7 @@ public class SyntheticDatasetTests
         int[] values = [.. Enumerable.Range(0, length)];
         double[] original = [.. keys];
 
-        SyntheticDataset.SelectSmallest(keys, values, count);
+        SyntheticDataGenerator.SelectSmallest(keys, values, count);
 
         keys.Order().Should().Equal(original.Order(), "the keys are permuted, not changed");
         keys.Zip(values).Should().OnlyContain(kv => original[kv.Second] == kv.First, "each value moves with its key");
@@ -529,7 +529,7 @@ public class SyntheticDatasetTests
     [MemberData(nameof(InvalidOptions))]
     public void Generate_InvalidOption_ThrowsNamingIt(SyntheticOptions options, string option, string expected)
     {
-        var thrown = FluentActions.Invoking(() => SyntheticDataset.Generate(options)).Should().Throw<ArgumentOutOfRangeException>().Which;
+        var thrown = FluentActions.Invoking(() => SyntheticDataGenerator.Generate(options)).Should().Throw<ArgumentOutOfRangeException>().Which;
 
         thrown.ParamName.Should().Be(option);
         thrown.Message.Should().StartWith(option + " must be").And.Contain(expected);
@@ -541,7 +541,7 @@ public class SyntheticDatasetTests
         using var cts = new CancellationTokenSource();
         cts.Cancel();
 
-        FluentActions.Invoking(() => SyntheticDataset.Generate(Small, cts.Token)).Should().Throw<OperationCanceledException>();
+        FluentActions.Invoking(() => SyntheticDataGenerator.Generate(Small, cts.Token)).Should().Throw<OperationCanceledException>();
     }
 
     private static int[] Bits(ReadOnlySpan<float> values) => MemoryMarshal.Cast<float, int>(values).ToArray();

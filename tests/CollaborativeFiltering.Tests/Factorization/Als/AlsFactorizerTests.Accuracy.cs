@@ -18,7 +18,7 @@ public sealed partial class AlsFactorizerTests
     [Fact]
     public void Fit_DefaultsOnMillionSyntheticRatings_ComesWithinTenPercentOfTheNoiseFloor()
     {
-        SyntheticData data = SyntheticDataset.Generate(new SyntheticOptions { Users = 6040, Items = 3706, Ratings = 1_000_000, Seed = 7 });
+        SyntheticData data = SyntheticDataGenerator.Generate(new SyntheticOptions { Users = 6040, Items = 3706, Ratings = 1_000_000, Seed = 7 });
         DatasetSplit split = DatasetSplitter.RandomHoldout(data.Dataset, 0.1, seed: 3);
 
         FactorizationModel model = new AlsFactorizer().Fit(split.Train);

@@ -149,7 +149,7 @@ public sealed partial class AlsFactorizerTests
     [Fact]
     public void Fit_EarlyStopping_StopsAfterPatienceAndReturnsTheBestSweep()
     {
-        RatingsDataset all = SyntheticDataset.Generate(new SyntheticOptions { Seed = 3 }).Dataset;
+        RatingsDataset all = SyntheticDataGenerator.Generate(new SyntheticOptions { Seed = 3 }).Dataset;
         DatasetSplit split = DatasetSplitter.RandomHoldout(all, 0.2, seed: 5);
         var options = new AlsOptions { Dimensions = 32, Iterations = 30, Regularization = 0.05, EarlyStoppingPatience = 2 };
         var recorder = new AlsProgressRecorder();

@@ -17,7 +17,7 @@ public sealed partial class ImplicitAlsFactorizerTests
     [Fact]
     public void Fit_DefaultsOnTasteDrivenRatings_RankAtLeastTwiceAsWellAsMostPopular()
     {
-        SyntheticData data = SyntheticDataset.Generate(new SyntheticOptions { TasteExposure = 2 });
+        SyntheticData data = SyntheticDataGenerator.Generate(new SyntheticOptions { TasteExposure = 2 });
         DatasetSplit split = DatasetSplitter.PerUserHoldout(data.Dataset, 0.2, seed: 1);
 
         FactorizationModel model = new ImplicitAlsFactorizer().Fit(split.Train);
@@ -38,7 +38,7 @@ public sealed partial class ImplicitAlsFactorizerTests
     [Fact]
     public void Fit_DefaultsOnPopularityDrivenRatings_DoNotBeatMostPopular()
     {
-        SyntheticData data = SyntheticDataset.Generate();
+        SyntheticData data = SyntheticDataGenerator.Generate();
         DatasetSplit split = DatasetSplitter.PerUserHoldout(data.Dataset, 0.2, seed: 1);
 
         FactorizationModel model = new ImplicitAlsFactorizer().Fit(split.Train);

@@ -57,7 +57,7 @@ public sealed partial class RegularizedFactorizerTests
 
     private static LessonModels TrainLessons()
     {
-        RatingsDataset all = SyntheticDataset.Generate(new SyntheticOptions { Users = 943, Items = 1682, Ratings = 100_000, Seed = 1 }).Dataset;
+        RatingsDataset all = SyntheticDataGenerator.Generate(new SyntheticOptions { Users = 943, Items = 1682, Ratings = 100_000, Seed = 1 }).Dataset;
         DatasetSplit split = DatasetSplitter.RandomHoldout(all, 0.1, seed: 1);
         var counts = new double[split.Train.ItemCount];
         for (int i = 0; i < counts.Length; i++)

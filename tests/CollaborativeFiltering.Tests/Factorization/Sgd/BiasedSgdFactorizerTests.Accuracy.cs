@@ -15,7 +15,7 @@ public sealed partial class BiasedSgdFactorizerTests
     [Fact]
     public void Fit_DefaultsOnMillionSyntheticRatings_ComesWithinTenPercentOfTheNoiseFloor()
     {
-        SyntheticData data = SyntheticDataset.Generate(new SyntheticOptions { Users = 6040, Items = 3706, Ratings = 1_000_000, Seed = 1 });
+        SyntheticData data = SyntheticDataGenerator.Generate(new SyntheticOptions { Users = 6040, Items = 3706, Ratings = 1_000_000, Seed = 1 });
         DatasetSplit split = DatasetSplitter.RandomHoldout(data.Dataset, 0.1, seed: 1);
 
         FactorizationModel model = new BiasedSgdFactorizer().Fit(split.Train);
@@ -36,7 +36,7 @@ public sealed partial class BiasedSgdFactorizerTests
     [Fact]
     public void Fit_DefaultsOnHundredThousandSyntheticRatings_BeatThePlainModelByFar()
     {
-        SyntheticData data = SyntheticDataset.Generate(new SyntheticOptions { Seed = 2 });
+        SyntheticData data = SyntheticDataGenerator.Generate(new SyntheticOptions { Seed = 2 });
         DatasetSplit split = DatasetSplitter.RandomHoldout(data.Dataset, 0.1, seed: 2);
 
         FactorizationModel biased = new BiasedSgdFactorizer().Fit(split.Train);
