@@ -1,3 +1,6 @@
+using System.Globalization;
+using CollaborativeFiltering.Internal;
+
 namespace CollaborativeFiltering.Data;
 
 /// <summary>
@@ -97,4 +100,67 @@ public sealed record SyntheticOptions
     /// (1997-09-20, MovieLens 100k's first rating).
     /// </summary>
     public long StartTimestamp { get; init; } = 874_724_710;
+
+    /// <summary>The latest <see cref="StartTimestamp"/> accepted: the start of the year 9000.</summary>
+    private static readonly long MaxStartTimestamp = new DateTimeOffset(9000, 1, 1, 0, 0, 0, TimeSpan.Zero).ToUnixTimeSeconds();
+
+    /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> naming the first invalid option (<see cref="SyntheticDataGenerator.Generate(SyntheticOptions?, CancellationToken)"/> calls it).</summary>
+    /// <exception cref="ArgumentOutOfRangeException">An option is out of range or the options contradict each other (e.g. more ratings than users × items); the exception's parameter name is the option's.</exception>
+    public void Validate()
+    {
+        ThrowHelper.ThrowIfNotPositive(Users, nameof(Users));
+        ThrowHelper.ThrowIfNotPositive(Items, nameof(Items));
+        ThrowHelper.ThrowIfNotPositive(Ratings, nameof(Ratings));
+        ThrowHelper.ThrowIfNotPositive(Dimensions, nameof(Dimensions));
+        ThrowHelper.ThrowIfNegativeOrNotFinite(NoiseStdDev, nameof(NoiseStdDev));
+        ThrowHelper.ThrowIfNegative(MinRatingsPerUser, nameof(MinRatingsPerUser));
+        CheckExponent(PopularityExponent, nameof(PopularityExponent));
+        CheckExponent(ActivityExponent, nameof(ActivityExponent));
+        CheckExponent(TasteExposure, nameof(TasteExposure));
+        if ((uint)GenreCount > (uint)MovieLensGenreNames.Ml100K.Length)
+        {
+            ThrowHelper.ArgumentOutOfRange(nameof(GenreCount), GenreCount,
+                string.Create(CultureInfo.InvariantCulture, $"in [0, {MovieLensGenreNames.Ml100K.Length}] (the MovieLens 100k genres)"));
+        }
+
+        if (StartTimestamp < 0 || StartTimestamp > MaxStartTimestamp)
+        {
+            ThrowHelper.ArgumentOutOfRange(nameof(StartTimestamp), StartTimestamp,
+                string.Create(CultureInfo.InvariantCulture, $"in [0, {MaxStartTimestamp}] seconds since the Unix epoch"));
+        }
+
+        long cells = (long)Users * Items;
+        if (Ratings > cells)
+        {
+            ThrowHelper.ArgumentOutOfRange(nameof(Ratings), Ratings,
+                string.Create(CultureInfo.InvariantCulture, $"at most Users × Items = {Users} × {Items} = {cells} (each pair is rated at most once)"));
+        }
+
+        if (MinRatingsPerUser > Items)
+        {
+            ThrowHelper.ArgumentOutOfRange(nameof(MinRatingsPerUser), MinRatingsPerUser,
+                string.Create(CultureInfo.InvariantCulture, $"at most Items = {Items} (a user rates each item at most once)"));
+        }
+
+        if ((long)MinRatingsPerUser * Users > Ratings)
+        {
+            ThrowHelper.ArgumentOutOfRange(nameof(MinRatingsPerUser), MinRatingsPerUser,
+                string.Create(CultureInfo.InvariantCulture, $"at most Ratings / Users = {Ratings} / {Users} = {Ratings / Users} (every user gets at least MinRatingsPerUser of the Ratings)"));
+        }
+
+        long largest = (long)Math.Max(Users, Items) * Dimensions;
+        if (largest > Array.MaxLength)
+        {
+            ThrowHelper.ArgumentOutOfRange(nameof(Dimensions), Dimensions,
+                string.Create(CultureInfo.InvariantCulture, $"small enough that max(Users, Items) × Dimensions fits in one array ({Array.MaxLength} values)"));
+        }
+    }
+
+    private static void CheckExponent(double value, string name)
+    {
+        if (!(value >= 0 && value <= 10))
+        {
+            ThrowHelper.ArgumentOutOfRange(name, value, "a number in [0, 10]");
+        }
+    }
 }

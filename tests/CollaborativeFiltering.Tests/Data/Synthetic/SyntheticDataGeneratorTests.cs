@@ -535,6 +535,16 @@ public class SyntheticDataGeneratorTests
         thrown.Message.Should().StartWith(option + " must be").And.Contain(expected);
     }
 
+    [Theory]
+    [MemberData(nameof(InvalidOptions))]
+    public void Validate_InvalidOption_ThrowsTheSameAsGenerate(SyntheticOptions options, string option, string expected)
+    {
+        var thrown = options.Invoking(o => o.Validate()).Should().Throw<ArgumentOutOfRangeException>().Which;
+
+        thrown.ParamName.Should().Be(option);
+        thrown.Message.Should().Contain(expected);
+    }
+
     [Fact]
     public void Generate_Cancelled_Throws()
     {
