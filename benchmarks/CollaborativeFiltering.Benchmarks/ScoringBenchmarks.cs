@@ -118,7 +118,7 @@ public class ScoringBenchmarks
 
     /// <summary>Cosine neighbours of one item (norms cached).</summary>
     [Benchmark]
-    public NeighborResult NearestItems_Cosine() => Neighbors.NearestItems(_model, 49, 10, SimilarityMeasure.Cosine);
+    public ItemNeighborResult NearestItems_Cosine() => Neighbors.NearestItems(_model, 49, 10, SimilarityMeasure.Cosine);
 
     /// <summary>One query against all items, dot, into a caller's span.</summary>
     [Benchmark]

@@ -42,7 +42,7 @@ internal sealed class ExploreCommand(IAnsiConsole console) : AsyncCommand<Common
 
         AddRow(describe, "count", columns, s => Tables.I(s.Count));
         AddRow(describe, "mean", columns, s => Tables.F(s.Mean));
-        AddRow(describe, "std", columns, s => Tables.F(s.Std));
+        AddRow(describe, "std", columns, s => Tables.F(s.StandardDeviation));
         AddRow(describe, "min", columns, s => Tables.F(s.Min));
         AddRow(describe, "25%", columns, s => Tables.F(s.Percentile25));
         AddRow(describe, "50%", columns, s => Tables.F(s.Median));

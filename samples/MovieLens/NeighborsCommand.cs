@@ -52,7 +52,7 @@ internal sealed class NeighborsCommand(IAnsiConsole console) : AsyncCommand<Neig
     {
         for (int i = 0; i < measures.Length; i++)
         {
-            NeighborResult result = query.Find(model, k, measures[i]);
+            ItemNeighborResult result = query.Find(model, k, measures[i]);
             if (i == 0)
             {
                 Tables.OtherCandidates(console, [.. result.OtherCandidates.Select(o => o.Title)]);

@@ -24,7 +24,7 @@ internal sealed class ProjectCommand(IAnsiConsole console) : AsyncCommand<Projec
 
         [CommandOption("--tsne-iterations <N>")]
         [Description("t-SNE gradient steps. Default: 1000 (250 with --quick)")]
-        public int? TsneIterations { get; init; }
+        public int? TSneIterations { get; init; }
 
         [CommandOption("--distance <DISTANCE>")]
         [Description("t-SNE input distance: cosine (as the notebook) or euclidean.")]
@@ -56,7 +56,7 @@ internal sealed class ProjectCommand(IAnsiConsole console) : AsyncCommand<Projec
                 Perplexity = settings.Perplexity,
                 Distance = settings.Distance == "cosine" ? TSneDistance.Cosine : TSneDistance.Euclidean,
             };
-            TSneMap(console, source.Model, name, options with { Iterations = settings.TsneIterations ?? options.Iterations }, settings.Out, cancellationToken);
+            TSneMap(console, source.Model, name, options with { Iterations = settings.TSneIterations ?? options.Iterations }, settings.Out, cancellationToken);
         }
 
         return 0;

@@ -65,7 +65,7 @@ internal static class Tables
         return table;
     }
 
-    public static Table Neighbors(NeighborResult result) =>
+    public static Table Neighbors(ItemNeighborResult result) =>
         Items($"Nearest neighbours of '{result.Query.Title}' ({Measure(result.Measure)})", Measure(result.Measure), result.Neighbors.Select(n => (n.Title, n.Genres, n.Score)));
 
     public static Table Recommendations(string title, IEnumerable<Recommendation> recommendations) =>

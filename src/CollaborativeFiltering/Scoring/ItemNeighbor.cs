@@ -6,11 +6,11 @@ namespace CollaborativeFiltering.Scoring;
 /// <param name="Title">The title, or the id when the catalogue has no metadata.</param>
 /// <param name="Genres">The genres; empty when unknown.</param>
 /// <param name="Score">The dot or cosine similarity to the query item.</param>
-public readonly record struct Neighbor(int Index, string Id, string Title, IReadOnlyList<string> Genres, float Score)
+public readonly record struct ItemNeighbor(int Index, string Id, string Title, IReadOnlyList<string> Genres, float Score)
 {
-    internal static Neighbor Create(Data.Catalog catalog, int item, float score)
+    internal static ItemNeighbor Create(Data.Catalog catalog, int item, float score)
     {
         ItemReference r = ItemReference.Create(catalog, item);
-        return new Neighbor(item, r.Id, r.Title, r.Genres, score);
+        return new ItemNeighbor(item, r.Id, r.Title, r.Genres, score);
     }
 }

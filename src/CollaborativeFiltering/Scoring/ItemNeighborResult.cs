@@ -11,4 +11,4 @@ namespace CollaborativeFiltering.Scoring;
 /// For a title search, the other items whose titles also matched, by ascending index (print them as the
 /// notebook does: "[Found more than one matching movie. Other candidates: …]"); empty otherwise.
 /// </param>
-public sealed record NeighborResult(ItemReference Query, SimilarityMeasure Measure, IReadOnlyList<Neighbor> Neighbors, IReadOnlyList<ItemReference> OtherCandidates);
+public sealed record ItemNeighborResult(ItemReference Query, SimilarityMeasure Measure, IReadOnlyList<ItemNeighbor> Neighbors, IReadOnlyList<ItemReference> OtherCandidates);

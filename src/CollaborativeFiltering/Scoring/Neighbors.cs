@@ -22,10 +22,10 @@ public static class Neighbors
     /// </param>
     /// <param name="measure">Dot or cosine.</param>
     /// <param name="includeQuery">Whether the query item is listed first (the notebook's behaviour).</param>
-    /// <returns>The neighbours; <see cref="NeighborResult.OtherCandidates"/> is empty.</returns>
+    /// <returns>The neighbours; <see cref="ItemNeighborResult.OtherCandidates"/> is empty.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="model"/> is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="item"/> is outside <c>[0, M)</c>, <paramref name="k"/> is not positive, or <paramref name="measure"/> is undefined.</exception>
-    public static NeighborResult NearestItems(IEmbeddingModel model, int item, int k = 10, SimilarityMeasure measure = SimilarityMeasure.Dot, bool includeQuery = true)
+    public static ItemNeighborResult NearestItems(IEmbeddingModel model, int item, int k = 10, SimilarityMeasure measure = SimilarityMeasure.Dot, bool includeQuery = true)
     {
         EmbeddingModelChecks.ThrowIfInvalid(model, nameof(model));
         ThrowHelper.ThrowIfIndexOutOfRange(item, model.Catalog.ItemCount, nameof(item));
@@ -44,7 +44,7 @@ public static class Neighbors
     /// <exception cref="ArgumentNullException">An argument is <see langword="null"/>.</exception>
     /// <exception cref="KeyNotFoundException"><paramref name="itemId"/> is not in the catalogue; the message names it.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="k"/> is not positive or <paramref name="measure"/> is undefined.</exception>
-    public static NeighborResult NearestItemsById(IEmbeddingModel model, string itemId, int k = 10, SimilarityMeasure measure = SimilarityMeasure.Dot, bool includeQuery = true)
+    public static ItemNeighborResult NearestItemsById(IEmbeddingModel model, string itemId, int k = 10, SimilarityMeasure measure = SimilarityMeasure.Dot, bool includeQuery = true)
     {
         EmbeddingModelChecks.ThrowIfInvalid(model, nameof(model));
         ArgumentNullException.ThrowIfNull(itemId);
@@ -59,7 +59,7 @@ public static class Neighbors
     /// <summary>
     /// The items nearest to the first item (lowest index) whose title contains
     /// <paramref name="titleSubstring"/>, compared case-insensitively; the other matching items are
-    /// returned in <see cref="NeighborResult.OtherCandidates"/>.
+    /// returned in <see cref="ItemNeighborResult.OtherCandidates"/>.
     /// </summary>
     /// <param name="model">The model.</param>
     /// <param name="titleSubstring">Part of a title, e.g. "Aladdin" (not empty).</param>
@@ -71,7 +71,7 @@ public static class Neighbors
     /// <exception cref="ArgumentException"><paramref name="titleSubstring"/> is empty or white space.</exception>
     /// <exception cref="KeyNotFoundException">No title contains the text; the message names it.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="k"/> is not positive or <paramref name="measure"/> is undefined.</exception>
-    public static NeighborResult NearestItemsByTitle(IEmbeddingModel model, string titleSubstring, int k = 10, SimilarityMeasure measure = SimilarityMeasure.Dot, bool includeQuery = true)
+    public static ItemNeighborResult NearestItemsByTitle(IEmbeddingModel model, string titleSubstring, int k = 10, SimilarityMeasure measure = SimilarityMeasure.Dot, bool includeQuery = true)
     {
         EmbeddingModelChecks.ThrowIfInvalid(model, nameof(model));
         TitleSearch.ThrowIfInvalid(titleSubstring, nameof(titleSubstring));
@@ -144,7 +144,7 @@ public static class Neighbors
         }
     }
 
-    private static NeighborResult Nearest(IEmbeddingModel model, int item, int k, SimilarityMeasure measure, bool includeQuery, IReadOnlyList<ItemReference> others)
+    private static ItemNeighborResult Nearest(IEmbeddingModel model, int item, int k, SimilarityMeasure measure, bool includeQuery, IReadOnlyList<ItemReference> others)
     {
         Catalog catalog = model.Catalog;
         int m = catalog.ItemCount;
@@ -158,18 +158,18 @@ public static class Neighbors
             var hs = new float[want];
             var hi = new int[want];
             int count = TopK.Select(s, [], item, hs, hi);
-            var neighbors = new List<Neighbor>(count + 1);
+            var neighbors = new List<ItemNeighbor>(count + 1);
             if (includeQuery)
             {
-                neighbors.Add(Neighbor.Create(catalog, item, s[item]));
+                neighbors.Add(ItemNeighbor.Create(catalog, item, s[item]));
             }
 
             for (int i = 0; i < count; i++)
             {
-                neighbors.Add(Neighbor.Create(catalog, hi[i], hs[i]));
+                neighbors.Add(ItemNeighbor.Create(catalog, hi[i], hs[i]));
             }
 
-            return new NeighborResult(ItemReference.Create(catalog, item), measure, neighbors.AsReadOnly(), others);
+            return new ItemNeighborResult(ItemReference.Create(catalog, item), measure, neighbors.AsReadOnly(), others);
         }
         finally
         {

@@ -143,7 +143,7 @@ public sealed class SoftmaxModelTests
     {
         SoftmaxModel model = SoftmaxTestData.SmallModel();
 
-        NeighborResult result = Neighbors.NearestItems(model, 7, 5, SimilarityMeasure.Cosine);
+        ItemNeighborResult result = Neighbors.NearestItems(model, 7, 5, SimilarityMeasure.Cosine);
         float[] norms = EmbeddingNorms.Items(model);
 
         result.Neighbors.Should().HaveCount(5);

@@ -38,7 +38,7 @@ public class ReadmeTests
         block.Should().Be(code, "README.md's API tour must be the code this test compiles (copy it from ReadmeTests.Tour)");
     }
 
-    private static (FactorizationModel Model, FactorizationModel Loaded, NeighborResult Similar, IReadOnlyList<Recommendation> Top, IReadOnlyList<Recommendation> NewUser) Tour()
+    private static (FactorizationModel Model, FactorizationModel Loaded, ItemNeighborResult Similar, IReadOnlyList<Recommendation> Top, IReadOnlyList<Recommendation> NewUser) Tour()
     {
         // tour:start
         // Load MovieLens 100k (downloaded once into a per-user cache, then reused) ...
@@ -58,7 +58,7 @@ public class ReadmeTests
 
         // Nearest movies by cosine (the query movie is listed first), and a user's top 10,
         // skipping what that user already rated.
-        NeighborResult similar = Neighbors.NearestItemsByTitle(model, "Movie 1 ", k: 6, measure: SimilarityMeasure.Cosine);
+        ItemNeighborResult similar = Neighbors.NearestItemsByTitle(model, "Movie 1 ", k: 6, measure: SimilarityMeasure.Cosine);
         IReadOnlyList<Recommendation> top = Recommender.RecommendById(model, "1", k: 10, exclude: split.Train);
 
         // A new user rates three movies and gets recommendations (fold-in against fixed item embeddings).

@@ -6,9 +6,9 @@ namespace CollaborativeFiltering.Tests.Scoring;
 
 public class NeighborsTests
 {
-    private static int[] Indices(NeighborResult r) => [.. r.Neighbors.Select(n => n.Index)];
+    private static int[] Indices(ItemNeighborResult r) => [.. r.Neighbors.Select(n => n.Index)];
 
-    private static float[] Scores(NeighborResult r) => [.. r.Neighbors.Select(n => n.Score)];
+    private static float[] Scores(ItemNeighborResult r) => [.. r.Neighbors.Select(n => n.Score)];
 
     [Fact]
     public void NearestItems_Dot_QueryFirstThenByScore()

@@ -27,8 +27,12 @@ internal readonly record struct AlsEvaluation(double SquaredError, double UserPe
 /// </summary>
 internal sealed class AlsTraining : IBlockWork, ITraining<FactorizationModel>
 {
+    /// <summary>d, the embedding dimension.</summary>
     private readonly int _d;
-    private readonly int _dp;
+
+    /// <summary>The row stride of the Gram matrices: d rounded up for <see cref="GramKernel"/> (<see cref="GramKernel.RowStride"/>).</summary>
+    private readonly int _gramStride;
+
     private readonly int _order;
     private readonly int _n;
     private readonly int _m;
@@ -100,7 +104,7 @@ internal sealed class AlsTraining : IBlockWork, ITraining<FactorizationModel>
         _validationRange = validationRange;
         Debug.Assert(train.Count > 0 && lambda > 0);
         _d = dimensions;
-        _dp = GramKernel.RowStride(dimensions);
+        _gramStride = GramKernel.RowStride(dimensions);
         _order = dimensions + (biases ? 1 : 0);
         _n = train.UserCount;
         _m = train.ItemCount;
@@ -133,7 +137,7 @@ internal sealed class AlsTraining : IBlockWork, ITraining<FactorizationModel>
 
         // A rating costs a packed-row copy, the rhs update and ~dp²/2 Gram multiply-adds; a row its
         // Cholesky solve (order³/6) and the system assembly.
-        long perEntry = ((long)_dp * _dp / 2) + (3L * _dp);
+        long perEntry = ((long)_gramStride * _gramStride / 2) + (3L * _gramStride);
         long perRow = ((long)_order * _order * _order / 6) + ((long)_order * _order) + 64;
         _userBlocks = AlsPartition.Create(_userOffsets, perEntry, perRow);
         _itemBlocks = AlsPartition.Create(_itemOffsets, perEntry, perRow);
@@ -395,7 +399,7 @@ internal sealed class AlsTraining : IBlockWork, ITraining<FactorizationModel>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private bool SolveRow(int r, int[] offsets, int[] columns, float[] values, float[] other, float[] otherBias, float[] target, float[] targetBias, AlsScratch s)
     {
-        int d = _d, dp = _dp, order = _order, stride = s.Stride;
+        int d = _d, dp = _gramStride, order = _order, stride = s.Stride;
         int start = offsets[r], end = offsets[r + 1], count = end - start;
         Span<float> row = target.AsSpan(r * d, d);
         if (count == 0)

@@ -37,8 +37,12 @@ internal sealed class ImplicitAlsTraining : IBlockWork, ITraining<FactorizationM
     private const int GramBlocks = 16;
     private const int MinGramBlockRows = 256;
 
+    /// <summary>d, the embedding dimension.</summary>
     private readonly int _d;
-    private readonly int _dp;
+
+    /// <summary>The row stride of the Gram matrices: d rounded up for <see cref="GramKernel"/> (<see cref="GramKernel.RowStride"/>).</summary>
+    private readonly int _gramStride;
+
     private readonly int _n;
     private readonly int _m;
     private readonly double _lambda;
@@ -103,7 +107,7 @@ internal sealed class ImplicitAlsTraining : IBlockWork, ITraining<FactorizationM
         _options = options;
         Debug.Assert(train.Count > 0 && lambda > 0 && cgSteps >= 0);
         _d = dimensions;
-        _dp = GramKernel.RowStride(dimensions);
+        _gramStride = GramKernel.RowStride(dimensions);
         _n = train.UserCount;
         _m = train.ItemCount;
         Catalog = train.Catalog;
@@ -135,14 +139,14 @@ internal sealed class ImplicitAlsTraining : IBlockWork, ITraining<FactorizationM
         _totalWeight = weight;
         _x = users;
         _y = items;
-        _gram = new double[_dp * _dp];
+        _gram = new double[_gramStride * _gramStride];
         _gramCg = new float[_d * _d];
         _userGramBlocks = AlsPartition.Uniform(_n, Math.Max(MinGramBlockRows, (_n + GramBlocks - 1) / GramBlocks));
         _itemGramBlocks = AlsPartition.Uniform(_m, Math.Max(MinGramBlockRows, (_m + GramBlocks - 1) / GramBlocks));
-        _gramPartials = new double[Math.Max(_userGramBlocks.Length, _itemGramBlocks.Length) * _dp * _dp];
+        _gramPartials = new double[Math.Max(_userGramBlocks.Length, _itemGramBlocks.Length) * _gramStride * _gramStride];
 
         long steps = cgSteps + 1;
-        long perEntry = cgSteps == 0 ? ((long)_dp * _dp / 2) + (3L * _dp) : 2 * steps * _d;
+        long perEntry = cgSteps == 0 ? ((long)_gramStride * _gramStride / 2) + (3L * _gramStride) : 2 * steps * _d;
         long perRow = cgSteps == 0 ? ((long)_d * _d * _d / 6) + ((long)_d * _d) + 64 : (steps * _d * _d) + 64;
         _userBlocks = AlsPartition.Create(_userOffsets, perEntry, perRow);
         _itemBlocks = AlsPartition.Create(_itemOffsets, perEntry, perRow);
@@ -375,7 +379,7 @@ internal sealed class ImplicitAlsTraining : IBlockWork, ITraining<FactorizationM
             case Phase.Gram:
                 int[] bounds = _gramSide == Side.Users ? _userGramBlocks : _itemGramBlocks;
                 float[] factors = _gramSide == Side.Users ? _x : _y;
-                int size = _dp * _dp;
+                int size = _gramStride * _gramStride;
                 GramKernel.Gram(factors, _d, bounds[block], bounds[block + 1], scratch.Packed, _gramPartials.AsSpan(block * size, size));
                 break;
             case Phase.Users:
@@ -432,14 +436,14 @@ internal sealed class ImplicitAlsTraining : IBlockWork, ITraining<FactorizationM
         _gramSide = side;
         RunPhase(Phase.Gram);
         int blocks = (side == Side.Users ? _userGramBlocks : _itemGramBlocks).Length - 1;
-        int size = _dp * _dp;
+        int size = _gramStride * _gramStride;
         _gramPartials.AsSpan(0, size).CopyTo(_gram);
         for (int b = 1; b < blocks; b++)
         {
             TensorPrimitives.Add(_gram, _gramPartials.AsSpan(b * size, size), _gram);
         }
 
-        int d = _d, dp = _dp;
+        int d = _d, dp = _gramStride;
         for (int a = 0; a < d; a++)
         {
             for (int b = a; b < d; b++)
@@ -570,7 +574,7 @@ internal sealed class ImplicitAlsTraining : IBlockWork, ITraining<FactorizationM
     /// <summary>For a block of users: Σ x_uᵀ·G·x_u + Σ_Ω [c·(1 − s)² − s²] (the weighted loss over all pairs), Σ_Ω (1 − s)² and Σ ‖x_u‖².</summary>
     private void EvaluateUsers(int block)
     {
-        int d = _d, dp = _dp;
+        int d = _d, dp = _gramStride;
         float alpha = _alpha;
         double data = 0, observed = 0;
         int r0 = _userBlocks[block], r1 = _userBlocks[block + 1];

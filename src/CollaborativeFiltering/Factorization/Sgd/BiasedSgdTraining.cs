@@ -63,8 +63,12 @@ internal sealed class BiasedSgdTraining : IBlockWork, ITraining<FactorizationMod
     private const ulong EpochStream = 12;
     private const ulong BlockStream = 13;
 
+    /// <summary>d, the embedding dimension.</summary>
     private readonly int _d;
+
+    /// <summary>The row stride of the factor rows: d padded to whole SIMD vectors.</summary>
     private readonly int _stride;
+
     private readonly int _grid;
     private readonly BiasedSgdKernels.KernelKind _kernel;
     private readonly int _n;
@@ -511,7 +515,6 @@ internal sealed class BiasedSgdTraining : IBlockWork, ITraining<FactorizationMod
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private int BlockSize(int block) => _blockOffsets[block + 1] - _blockOffsets[block];
-
 
     /// <summary>Shuffles one block's ratings with the block's generator, then applies its updates in that order.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]

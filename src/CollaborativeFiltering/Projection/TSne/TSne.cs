@@ -79,19 +79,19 @@ public sealed class TSne
         TSneMethod method = o.Method == TSneMethod.Auto ? (n <= AutoExactMaxPoints ? TSneMethod.Exact : TSneMethod.BarnesHut) : o.Method;
         double learningRate = o.LearningRate ?? Math.Max(n / o.EarlyExaggeration / 4, 50);
 
-        float[] x = TsneAffinities.PrepareData(data, n, dimensions, o.Distance);
-        using var pool = new WorkerPool(Math.Clamp(threads, 1, TsneAffinities.BlockCount(n)));
-        TsneGradient gradient;
+        float[] x = TSneAffinities.PrepareData(data, n, dimensions, o.Distance);
+        using var pool = new WorkerPool(Math.Clamp(threads, 1, TSneAffinities.BlockCount(n)));
+        TSneGradient gradient;
         if (method == TSneMethod.Exact)
         {
-            TsneSparseAffinities p = TsneAffinities.AllPairs(x, n, dimensions, o.Distance, perplexity, pool, cancellationToken);
-            gradient = TsneGradient.Exact(p, pool);
+            TSneSparseAffinities p = TSneAffinities.AllPairs(x, n, dimensions, o.Distance, perplexity, pool, cancellationToken);
+            gradient = TSneGradient.Exact(p, pool);
         }
         else
         {
             int k = NeighborCount(perplexity, n);
-            (int[] neighbors, double[] conditional) = TsneAffinities.NearestNeighbors(x, n, dimensions, o.Distance, perplexity, k, pool, cancellationToken);
-            gradient = TsneGradient.BarnesHut(TsneAffinities.Symmetrize(neighbors, conditional, n, k), o.Theta, pool);
+            (int[] neighbors, double[] conditional) = TSneAffinities.NearestNeighbors(x, n, dimensions, o.Distance, perplexity, k, pool, cancellationToken);
+            gradient = TSneGradient.BarnesHut(TSneAffinities.Symmetrize(neighbors, conditional, n, k), o.Theta, pool);
         }
 
         var mapX = new double[n];
@@ -137,7 +137,7 @@ public sealed class TSne
     internal static int NeighborCount(double perplexity, int n) => Math.Min(n - 1, (int)(3 * perplexity) + 1);
 
     /// <summary>Runs the gradient descent in place on (xs, ys).</summary>
-    internal static void Optimize(TsneGradient gradient, double[] xs, double[] ys, TSneOptions o, double learningRate, IProgress<int>? progress, CancellationToken cancellationToken)
+    internal static void Optimize(TSneGradient gradient, double[] xs, double[] ys, TSneOptions o, double learningRate, IProgress<int>? progress, CancellationToken cancellationToken)
     {
         int n = xs.Length;
         var gradX = new double[n];

@@ -8,7 +8,7 @@ namespace CollaborativeFiltering.Projection;
 /// precision β so that each row's entropy is ln(perplexity), and the symmetrised joint affinities P,
 /// dense (exact method) or over k nearest neighbours (Barnes–Hut).
 /// </summary>
-internal static class TsneAffinities
+internal static class TSneAffinities
 {
     /// <summary>The most bisection steps of one row's calibration.</summary>
     public const int MaxCalibrationSteps = 200;
@@ -135,7 +135,7 @@ internal static class TsneAffinities
     /// mass; typically all but a few hundred per row), then P = (C + Cᵀ) / Σ(C + Cᵀ) in CSR form. O(n²·D) time,
     /// memory proportional to the kept entries.
     /// </summary>
-    public static TsneSparseAffinities AllPairs(float[] x, int n, int dimensions, TSneDistance distance, double perplexity, WorkerPool pool, CancellationToken cancellationToken)
+    public static TSneSparseAffinities AllPairs(float[] x, int n, int dimensions, TSneDistance distance, double perplexity, WorkerPool pool, CancellationToken cancellationToken)
     {
         var work = new AllPairsWork(x, n, dimensions, distance, Math.Log(perplexity), pool.WorkerCount);
         pool.Run(work, BlockCount(n), cancellationToken);
@@ -173,7 +173,7 @@ internal static class TsneAffinities
     }
 
     /// <summary>Symmetrises kNN conditional affinities (k per row): P = (C + Cᵀ) / Σ(C + Cᵀ) in CSR form, columns ascending in each row.</summary>
-    public static TsneSparseAffinities Symmetrize(int[] neighbors, double[] conditional, int n, int k)
+    public static TSneSparseAffinities Symmetrize(int[] neighbors, double[] conditional, int n, int k)
     {
         var rows = new int[n + 1];
         for (int i = 0; i <= n; i++)
@@ -185,7 +185,7 @@ internal static class TsneAffinities
     }
 
     /// <summary>Symmetrises conditional affinities given in CSR form (row i: entries [rows[i], rows[i+1])): P = (C + Cᵀ) / Σ(C + Cᵀ), columns ascending in each row.</summary>
-    public static TsneSparseAffinities Symmetrize(int[] rows, int[] neighbors, double[] conditional, int n)
+    public static TSneSparseAffinities Symmetrize(int[] rows, int[] neighbors, double[] conditional, int n)
     {
         var counts = new int[n + 1];
         for (int i = 0; i < n; i++)
@@ -260,7 +260,7 @@ internal static class TsneAffinities
             values[e] *= inverse;
         }
 
-        return new TsneSparseAffinities(n, mergedOffsets, columns, values);
+        return new TSneSparseAffinities(n, mergedOffsets, columns, values);
     }
 
     private static double SquaredNorm(ReadOnlySpan<float> row)

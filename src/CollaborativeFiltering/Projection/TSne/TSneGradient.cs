@@ -15,7 +15,7 @@ namespace CollaborativeFiltering.Projection;
 /// summed in row order, so the result does not depend on the number of threads. Allocates nothing per call.
 /// Not thread-safe: one caller drives it.
 /// </summary>
-internal sealed class TsneGradient : IBlockWork
+internal sealed class TSneGradient : IBlockWork
 {
     private const int RowsPerBlock = 32;
 
@@ -23,7 +23,7 @@ internal sealed class TsneGradient : IBlockWork
     private const int ExactChunk = 32;
 
     private readonly int _n;
-    private readonly TsneSparseAffinities _p;
+    private readonly TSneSparseAffinities _p;
     private readonly QuadTree? _tree;
     private readonly double _thetaSquared;
     private readonly WorkerPool _pool;
@@ -39,7 +39,7 @@ internal sealed class TsneGradient : IBlockWork
     private double[] _x = [];
     private double[] _y = [];
 
-    private TsneGradient(TsneSparseAffinities p, QuadTree? tree, double theta, WorkerPool pool)
+    private TSneGradient(TSneSparseAffinities p, QuadTree? tree, double theta, WorkerPool pool)
     {
         int n = p.Count;
         _n = n;
@@ -64,10 +64,10 @@ internal sealed class TsneGradient : IBlockWork
     }
 
     /// <summary>Exact gradients: repulsion over all pairs. O(n²) per call.</summary>
-    public static TsneGradient Exact(TsneSparseAffinities p, WorkerPool pool) => new(p, null, 0, pool);
+    public static TSneGradient Exact(TSneSparseAffinities p, WorkerPool pool) => new(p, null, 0, pool);
 
     /// <summary>Barnes–Hut gradients with accuracy θ. O(n log n) per call.</summary>
-    public static TsneGradient BarnesHut(TsneSparseAffinities p, double theta, WorkerPool pool) => new(p, new QuadTree(), theta, pool);
+    public static TSneGradient BarnesHut(TSneSparseAffinities p, double theta, WorkerPool pool) => new(p, new QuadTree(), theta, pool);
 
     /// <summary>
     /// Computes the gradient at (x, y) with P multiplied by <paramref name="exaggeration"/>; writes it to
@@ -95,7 +95,7 @@ internal sealed class TsneGradient : IBlockWork
         Evaluate(x, y);
         double z = SumZ();
         double kl = 0;
-        TsneSparseAffinities p = _p;
+        TSneSparseAffinities p = _p;
         for (int i = 0; i < _n; i++)
         {
             for (int e = p.RowOffsets[i]; e < p.RowOffsets[i + 1]; e++)
@@ -193,7 +193,7 @@ internal sealed class TsneGradient : IBlockWork
         double[] ys = _y;
         double xi = xs[i];
         double yi = ys[i];
-        TsneSparseAffinities p = _p;
+        TSneSparseAffinities p = _p;
         double ax = 0, ay = 0;
         int end = p.RowOffsets[i + 1];
         for (int e = p.RowOffsets[i]; e < end; e++)

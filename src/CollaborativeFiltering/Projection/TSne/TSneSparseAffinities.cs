@@ -1,9 +1,9 @@
 namespace CollaborativeFiltering.Projection;
 
 /// <summary>Symmetric joint affinities P in CSR form (both (i, j) and (j, i) stored), summing to 1.</summary>
-internal sealed class TsneSparseAffinities
+internal sealed class TSneSparseAffinities
 {
-    public TsneSparseAffinities(int count, int[] rowOffsets, int[] columns, double[] values)
+    public TSneSparseAffinities(int count, int[] rowOffsets, int[] columns, double[] values)
     {
         Count = count;
         RowOffsets = rowOffsets;

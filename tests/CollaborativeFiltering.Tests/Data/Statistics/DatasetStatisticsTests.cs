@@ -77,8 +77,8 @@ public class DatasetStatisticsTests
         var s = DatasetStatistics.Describe([10.0, 1, 4, 3, 2]);
         s.Count.Should().Be(5);
         s.Mean.Should().BeApproximately(4.0, Tol);
-        s.Std.Should().BeApproximately(Math.Sqrt(12.5), Tol);
-        s.Std.Should().BeApproximately(3.5355339, 1e-7);
+        s.StandardDeviation.Should().BeApproximately(Math.Sqrt(12.5), Tol);
+        s.StandardDeviation.Should().BeApproximately(3.5355339, 1e-7);
         s.Min.Should().Be(1);
         s.Percentile25.Should().BeApproximately(2, Tol);
         s.Median.Should().BeApproximately(3, Tol);
@@ -94,7 +94,7 @@ public class DatasetStatisticsTests
         s.Percentile25.Should().BeApproximately(1.75, Tol);
         s.Median.Should().BeApproximately(2.5, Tol);
         s.Percentile75.Should().BeApproximately(3.25, Tol);
-        s.Std.Should().BeApproximately(Math.Sqrt(5.0 / 3), Tol);
+        s.StandardDeviation.Should().BeApproximately(Math.Sqrt(5.0 / 3), Tol);
     }
 
     [Fact]
@@ -103,7 +103,7 @@ public class DatasetStatisticsTests
         var s = DatasetStatistics.Describe([double.NaN, 1, double.NaN, 3]);
         s.Count.Should().Be(2);
         s.Mean.Should().BeApproximately(2, Tol);
-        s.Std.Should().BeApproximately(Math.Sqrt(2), Tol);
+        s.StandardDeviation.Should().BeApproximately(Math.Sqrt(2), Tol);
         s.Percentile25.Should().BeApproximately(1.5, Tol);
         s.Median.Should().BeApproximately(2, Tol);
         s.Percentile75.Should().BeApproximately(2.5, Tol);
@@ -117,7 +117,7 @@ public class DatasetStatisticsTests
         var s = DatasetStatistics.Describe([7.5]);
         s.Count.Should().Be(1);
         s.Mean.Should().Be(7.5);
-        double.IsNaN(s.Std).Should().BeTrue();
+        double.IsNaN(s.StandardDeviation).Should().BeTrue();
         s.Min.Should().Be(7.5);
         s.Percentile25.Should().Be(7.5);
         s.Median.Should().Be(7.5);
@@ -143,7 +143,7 @@ public class DatasetStatisticsTests
         var s = DatasetStatistics.Describe(DatasetStatistics.UserRatingCounts(Small()));
         s.Count.Should().Be(4);
         s.Mean.Should().BeApproximately(1.5, Tol);
-        s.Std.Should().BeApproximately(Math.Sqrt(5.0 / 3), Tol);
+        s.StandardDeviation.Should().BeApproximately(Math.Sqrt(5.0 / 3), Tol);
         s.Min.Should().Be(0);
         s.Percentile25.Should().BeApproximately(0.75, Tol);
         s.Median.Should().BeApproximately(1.5, Tol);
@@ -161,7 +161,7 @@ public class DatasetStatisticsTests
         s.Percentile25.Should().BeApproximately(2.25, Tol); // position 1.25
         s.Median.Should().BeApproximately(3.5, Tol); // position 2.5
         s.Percentile75.Should().BeApproximately(4, Tol); // position 3.75 between 4 and 4
-        s.Std.Should().BeApproximately(Math.Sqrt(390.0 / 36 / 5), Tol); // deviations 11, -1, 5, 5, -7, -13 sixths
+        s.StandardDeviation.Should().BeApproximately(Math.Sqrt(390.0 / 36 / 5), Tol); // deviations 11, -1, 5, 5, -7, -13 sixths
     }
 
     [Fact]

@@ -3,7 +3,7 @@ using CollaborativeFiltering.Projection;
 
 namespace CollaborativeFiltering.Tests.Projection;
 
-public sealed class TsneAffinitiesTests
+public sealed class TSneAffinitiesTests
 {
     [Theory]
     [InlineData(2.0)]
@@ -22,7 +22,7 @@ public sealed class TsneAffinitiesTests
                 distances[j] = scale * random.NextExponential() * 50;
             }
 
-            double beta = TsneAffinities.CalibrateRow(distances, Math.Log(perplexity), probabilities);
+            double beta = TSneAffinities.CalibrateRow(distances, Math.Log(perplexity), probabilities);
 
             beta.Should().BePositive();
             Entropy(probabilities).Should().BeApproximately(Math.Log(perplexity), 1e-3);
@@ -36,7 +36,7 @@ public sealed class TsneAffinitiesTests
         double[] distances = [1e6, 1e6 + 1, 1e6 + 2, 1e6 + 5, 1e6 + 9];
         var probabilities = new double[5];
 
-        TsneAffinities.CalibrateRow(distances, Math.Log(2), probabilities);
+        TSneAffinities.CalibrateRow(distances, Math.Log(2), probabilities);
 
         probabilities.Should().OnlyContain(p => double.IsFinite(p));
         Entropy(probabilities).Should().BeApproximately(Math.Log(2), 1e-3);
@@ -50,7 +50,7 @@ public sealed class TsneAffinitiesTests
         int k = TSne.NeighborCount(perplexity, 200);
 
         using var pool = new WorkerPool(2);
-        (int[] neighbors, double[] conditional) = TsneAffinities.NearestNeighbors(data, 200, 10, TSneDistance.Euclidean, perplexity, k, pool, CancellationToken.None);
+        (int[] neighbors, double[] conditional) = TSneAffinities.NearestNeighbors(data, 200, 10, TSneDistance.Euclidean, perplexity, k, pool, CancellationToken.None);
 
         k.Should().Be(37);
         var asDouble = Array.ConvertAll(data, v => (double)v);
@@ -67,7 +67,7 @@ public sealed class TsneAffinitiesTests
         (float[] data, _) = ProjectionTestData.Clusters(3, 20, 6, 3, seed: 33);
 
         using var pool = new WorkerPool(2);
-        TsneSparseAffinities p = TsneAffinities.AllPairs(data, 60, 6, TSneDistance.Euclidean, 8, pool, CancellationToken.None);
+        TSneSparseAffinities p = TSneAffinities.AllPairs(data, 60, 6, TSneDistance.Euclidean, 8, pool, CancellationToken.None);
 
         p.Values.Sum().Should().BeApproximately(1, 1e-12);
         var dense = new double[60, 60];
@@ -96,7 +96,7 @@ public sealed class TsneAffinitiesTests
         (float[] data, int[] labels) = ProjectionTestData.Clusters(2, 15, 3, 1000, seed: 34);
 
         using var pool = new WorkerPool(1);
-        TsneSparseAffinities p = TsneAffinities.AllPairs(data, 30, 3, TSneDistance.Euclidean, 4, pool, CancellationToken.None);
+        TSneSparseAffinities p = TSneAffinities.AllPairs(data, 30, 3, TSneDistance.Euclidean, 4, pool, CancellationToken.None);
 
         for (int i = 0; i < 30; i++)
         {
@@ -111,7 +111,7 @@ public sealed class TsneAffinitiesTests
     public void Symmetrize_HandExample_AveragesBothDirectionsAndNormalises()
     {
         // 3 points, k = 1: 0→1 (1.0), 1→0 (1.0), 2→1 (1.0). C + Cᵀ: (0,1) 2, (1,2) 1 each way; total 6.
-        TsneSparseAffinities p = TsneAffinities.Symmetrize([1, 0, 1], [1.0, 1.0, 1.0], 3, 1);
+        TSneSparseAffinities p = TSneAffinities.Symmetrize([1, 0, 1], [1.0, 1.0, 1.0], 3, 1);
 
         p.RowOffsets.Should().Equal(0, 1, 3, 4);
         p.Columns.Should().Equal(1, 0, 2, 1);
@@ -121,12 +121,12 @@ public sealed class TsneAffinitiesTests
     [Fact]
     public void Distance_CosineWithZeroVector_IsOneNotNaN()
     {
-        float[] x = TsneAffinities.PrepareData([0, 0, 0, 3, 4, 0, 6, 8, 0, -3, -4, 0], 4, 3, TSneDistance.Cosine);
+        float[] x = TSneAffinities.PrepareData([0, 0, 0, 3, 4, 0, 6, 8, 0, -3, -4, 0], 4, 3, TSneDistance.Cosine);
 
-        TsneAffinities.Distance(x.AsSpan(0, 3), x.AsSpan(3, 3), TSneDistance.Cosine).Should().Be(1);
-        TsneAffinities.Distance(x.AsSpan(0, 3), x.AsSpan(0, 3), TSneDistance.Cosine).Should().Be(1);
-        TsneAffinities.Distance(x.AsSpan(3, 3), x.AsSpan(6, 3), TSneDistance.Cosine).Should().BeApproximately(0, 1e-6);
-        TsneAffinities.Distance(x.AsSpan(3, 3), x.AsSpan(9, 3), TSneDistance.Cosine).Should().BeApproximately(2, 1e-6);
+        TSneAffinities.Distance(x.AsSpan(0, 3), x.AsSpan(3, 3), TSneDistance.Cosine).Should().Be(1);
+        TSneAffinities.Distance(x.AsSpan(0, 3), x.AsSpan(0, 3), TSneDistance.Cosine).Should().Be(1);
+        TSneAffinities.Distance(x.AsSpan(3, 3), x.AsSpan(6, 3), TSneDistance.Cosine).Should().BeApproximately(0, 1e-6);
+        TSneAffinities.Distance(x.AsSpan(3, 3), x.AsSpan(9, 3), TSneDistance.Cosine).Should().BeApproximately(2, 1e-6);
     }
 
     [Fact]
@@ -134,7 +134,7 @@ public sealed class TsneAffinitiesTests
     {
         float[] x = [0, 0, 3, 4];
 
-        TsneAffinities.Distance(x.AsSpan(0, 2), x.AsSpan(2, 2), TSneDistance.Euclidean).Should().BeApproximately(25, 1e-5);
+        TSneAffinities.Distance(x.AsSpan(0, 2), x.AsSpan(2, 2), TSneDistance.Euclidean).Should().BeApproximately(25, 1e-5);
     }
 
     private static double Entropy(ReadOnlySpan<double> probabilities)

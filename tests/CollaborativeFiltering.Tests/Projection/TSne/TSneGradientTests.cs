@@ -3,14 +3,14 @@ using CollaborativeFiltering.Projection;
 
 namespace CollaborativeFiltering.Tests.Projection;
 
-public sealed class TsneGradientTests
+public sealed class TSneGradientTests
 {
     [Fact]
     public void Compute_ExactTinyProblem_MatchesCentralDifferencesOfKl()
     {
-        (TsneSparseAffinities p, double[] x, double[] y) = TinyProblem();
+        (TSneSparseAffinities p, double[] x, double[] y) = TinyProblem();
         using var pool = new WorkerPool(1);
-        var gradient = TsneGradient.Exact(p, pool);
+        var gradient = TSneGradient.Exact(p, pool);
         var gx = new double[6];
         var gy = new double[6];
 
@@ -29,10 +29,10 @@ public sealed class TsneGradientTests
     public void Compute_Exaggerated_MatchesCentralDifferencesOfExaggeratedObjective()
     {
         // With P scaled by α the step follows ∂/∂y [−α·Σ p_ij·ln w_ij + ln Z].
-        (TsneSparseAffinities p, double[] x, double[] y) = TinyProblem();
+        (TSneSparseAffinities p, double[] x, double[] y) = TinyProblem();
         const double alpha = 4;
         using var pool = new WorkerPool(1);
-        var gradient = TsneGradient.Exact(p, pool);
+        var gradient = TSneGradient.Exact(p, pool);
         var gx = new double[6];
         var gy = new double[6];
 
@@ -57,9 +57,9 @@ public sealed class TsneGradientTests
     [Fact]
     public void KullbackLeibler_TinyProblem_MatchesDirectFormula()
     {
-        (TsneSparseAffinities p, double[] x, double[] y) = TinyProblem();
+        (TSneSparseAffinities p, double[] x, double[] y) = TinyProblem();
         using var pool = new WorkerPool(1);
-        var gradient = TsneGradient.Exact(p, pool);
+        var gradient = TSneGradient.Exact(p, pool);
 
         double kl = gradient.KullbackLeibler(x, y);
 
@@ -95,10 +95,10 @@ public sealed class TsneGradientTests
     [InlineData(false, 1, 0.5, 0.01, 0.05)]
     public void Compute_BarnesHut_MatchesExactWithinTolerance(bool duplicates, int threads, double theta, double zTolerance, double gradientTolerance)
     {
-        (TsneSparseAffinities p, double[] x, double[] y, int n) = MediumProblem(duplicates);
+        (TSneSparseAffinities p, double[] x, double[] y, int n) = MediumProblem(duplicates);
         using var pool = new WorkerPool(threads);
-        var exact = TsneGradient.Exact(p, pool);
-        var barnesHut = TsneGradient.BarnesHut(p, theta, pool);
+        var exact = TSneGradient.Exact(p, pool);
+        var barnesHut = TSneGradient.BarnesHut(p, theta, pool);
         var ex = new double[n];
         var ey = new double[n];
         var bx = new double[n];
@@ -114,9 +114,9 @@ public sealed class TsneGradientTests
     [Fact]
     public void Compute_ExactSimdKernel_MatchesDoubleScalarTwin()
     {
-        (TsneSparseAffinities p, double[] x, double[] y, int n) = MediumProblem(duplicates: false);
+        (TSneSparseAffinities p, double[] x, double[] y, int n) = MediumProblem(duplicates: false);
         using var pool = new WorkerPool(2);
-        var gradient = TsneGradient.Exact(p, pool);
+        var gradient = TSneGradient.Exact(p, pool);
         var gx = new double[n];
         var gy = new double[n];
 
@@ -136,28 +136,28 @@ public sealed class TsneGradientTests
     [Fact]
     public void AllPairs_TinyProblem_KeepsEveryPairAndSumsToOne()
     {
-        (TsneSparseAffinities p, _, _) = TinyProblem();
+        (TSneSparseAffinities p, _, _) = TinyProblem();
 
         p.RowOffsets.Should().Equal(0, 5, 10, 15, 20, 25, 30);
         p.Values.Sum().Should().BeApproximately(1, 1e-12);
     }
 
-    private static (TsneSparseAffinities P, double[] X, double[] Y) TinyProblem()
+    private static (TSneSparseAffinities P, double[] X, double[] Y) TinyProblem()
     {
         float[] data = [0, 0, 0, 1, 0.2f, -0.5f, 0.3f, 2, 1, -1, 0.4f, 0.8f, 2, 2, 2, 0.5f, -1.5f, 0.2f];
         using var pool = new WorkerPool(1);
-        TsneSparseAffinities p = TsneAffinities.AllPairs(data, 6, 3, TSneDistance.Euclidean, 1.5, pool, CancellationToken.None);
+        TSneSparseAffinities p = TSneAffinities.AllPairs(data, 6, 3, TSneDistance.Euclidean, 1.5, pool, CancellationToken.None);
         double[] x = [0.3, -0.8, 1.1, 0.2, -0.4, 0.9];
         double[] y = [-0.6, 0.5, 0.7, -1.2, 0.1, 0.4];
         return (p, x, y);
     }
 
-    private static (TsneSparseAffinities P, double[] X, double[] Y, int N) MediumProblem(bool duplicates)
+    private static (TSneSparseAffinities P, double[] X, double[] Y, int N) MediumProblem(bool duplicates)
     {
         const int n = 150;
         (float[] data, _) = ProjectionTestData.Clusters(3, 50, 5, 4, seed: 21);
         using var pool = new WorkerPool(2);
-        TsneSparseAffinities p = TsneAffinities.AllPairs(data, n, 5, TSneDistance.Euclidean, 10, pool, CancellationToken.None);
+        TSneSparseAffinities p = TSneAffinities.AllPairs(data, n, 5, TSneDistance.Euclidean, 10, pool, CancellationToken.None);
         var random = new SeededRandom(22, 0);
         var x = new double[n];
         var y = new double[n];
@@ -178,7 +178,7 @@ public sealed class TsneGradientTests
         return (p, x, y, n);
     }
 
-    private static double CentralDifference(TsneGradient gradient, double[] x, double[] y, double[] coordinate, int i)
+    private static double CentralDifference(TSneGradient gradient, double[] x, double[] y, double[] coordinate, int i)
     {
         const double h = 1e-6;
         double saved = coordinate[i];
@@ -190,7 +190,7 @@ public sealed class TsneGradientTests
         return (plus - minus) / (2 * h);
     }
 
-    private static double ExaggeratedObjective(TsneSparseAffinities p, double[] x, double[] y, double alpha)
+    private static double ExaggeratedObjective(TSneSparseAffinities p, double[] x, double[] y, double alpha)
     {
         int n = x.Length;
         double z = 0, attraction = 0;
