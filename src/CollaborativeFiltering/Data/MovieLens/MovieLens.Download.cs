@@ -105,9 +105,9 @@ public static partial class MovieLens
     /// <param name="progress">Receives <see cref="DownloadProgress"/> reports while downloading, or <see langword="null"/>. Nothing is reported for a cache hit.</param>
     /// <param name="cancellationToken">Cancels the download (<see cref="CancellationToken.None"/> for none); nothing is left in the cache.</param>
     /// <returns>The folder holding the extracted files, e.g. <c>&lt;cache&gt;/ml-100k</c>.</returns>
-    /// <exception cref="ArgumentNullException"><paramref name="options"/> is <see langword="null"/>.</exception>
-    /// <exception cref="ArgumentOutOfRangeException"><paramref name="variant"/> is not a defined <see cref="MovieLensVariant"/>.</exception>
-    /// <exception cref="ArgumentException"><see cref="MovieLensDownloadOptions.CacheDirectory"/> is not a valid path.</exception>
+    /// <exception cref="ArgumentNullException"><paramref name="options"/> or its <see cref="MovieLensDownloadOptions.BaseAddress"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="variant"/> is not a defined <see cref="MovieLensVariant"/>, or <see cref="MovieLensDownloadOptions.Timeout"/> is out of range.</exception>
+    /// <exception cref="ArgumentException"><see cref="MovieLensDownloadOptions.CacheDirectory"/> is not a valid path, or another option is invalid (<see cref="MovieLensDownloadOptions.Validate"/>).</exception>
     /// <exception cref="MovieLensDownloadException">The request failed (the server could not be reached, or answered other than with success) or what arrived failed verification: a body shorter or longer than its <c>Content-Length</c>, a SHA-256 other than the expected one, not a zip archive, a zip without one of the variant's expected files, or with an entry whose path escapes the folder; or the target folder exists but was not completed by this library.</exception>
     /// <exception cref="TimeoutException">The transfer took longer than <see cref="MovieLensDownloadOptions.Timeout"/> (or the caller's <see cref="HttpClient.Timeout"/>); the message names the URL and the limit.</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
@@ -120,6 +120,7 @@ public static partial class MovieLens
         CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
         var info = MovieLensVariantInfo.Get(variant, nameof(variant));
         string cacheRoot = ResolveCacheRoot(options.CacheDirectory, nameof(options));
         return DownloadCoreAsync(variant, info, cacheRoot, options, progress, cancellationToken);

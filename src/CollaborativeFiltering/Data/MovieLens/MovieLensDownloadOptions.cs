@@ -6,7 +6,8 @@ namespace CollaborativeFiltering.Data;
 
 /// <summary>
 /// Where and how <see cref="MovieLens.DownloadAsync(MovieLensVariant, MovieLensDownloadOptions, IProgress{DownloadProgress}?, CancellationToken)"/>
-/// fetches an archive. Immutable; every property is validated when it is set.
+/// fetches an archive. Immutable; the dictionary is copied when set, and <see cref="Validate"/>
+/// (called by the download before any request) checks every option.
 /// </summary>
 public sealed record MovieLensDownloadOptions
 {
@@ -19,8 +20,6 @@ public sealed record MovieLensDownloadOptions
     private static readonly TimeSpan MaxTimeout = TimeSpan.FromMilliseconds(int.MaxValue);
 
     private readonly Uri _baseAddress = DefaultBaseAddress;
-    private readonly TimeSpan _timeout = DefaultTimeout;
-    private readonly string? _cacheDirectory;
     private readonly IReadOnlyDictionary<MovieLensVariant, string>? _expectedSha256;
 
     /// <summary>
@@ -28,26 +27,12 @@ public sealed record MovieLensDownloadOptions
     /// <c>ml-latest-small.zip</c>); <see cref="DefaultBaseAddress"/> by default. A trailing <c>/</c> is
     /// added when missing, so <c>http://host/movielens</c> and <c>http://host/movielens/</c> are the same.
     /// </summary>
-    /// <exception cref="ArgumentNullException">The value is <see langword="null"/>.</exception>
-    /// <exception cref="ArgumentException">The value is not an absolute <c>http</c> or <c>https</c> address, or has a query or fragment.</exception>
     public Uri BaseAddress
     {
         get => _baseAddress;
-        init
-        {
-            ArgumentNullException.ThrowIfNull(value, nameof(BaseAddress));
-            if (!value.IsAbsoluteUri || (value.Scheme != Uri.UriSchemeHttp && value.Scheme != Uri.UriSchemeHttps))
-            {
-                ThrowHelper.Argument(nameof(BaseAddress), $"{nameof(BaseAddress)} must be an absolute http or https address; it was '{value}'.");
-            }
-
-            if (value.Query.Length > 0 || value.Fragment.Length > 0)
-            {
-                ThrowHelper.Argument(nameof(BaseAddress), $"{nameof(BaseAddress)} must not have a query or fragment; it was '{value}'.");
-            }
-
-            _baseAddress = value.AbsolutePath.EndsWith('/') ? value : new Uri(value.AbsoluteUri + "/", UriKind.Absolute);
-        }
+        init => _baseAddress = value is { IsAbsoluteUri: true, Query.Length: 0, Fragment.Length: 0 } && !value.AbsolutePath.EndsWith('/')
+            ? new Uri(value.AbsoluteUri + "/", UriKind.Absolute)
+            : value;
     }
 
     /// <summary>
@@ -63,39 +48,13 @@ public sealed record MovieLensDownloadOptions
     /// 100 seconds by default, <see cref="System.Threading.Timeout.InfiniteTimeSpan"/> for no limit. When it
     /// runs out the download throws <see cref="TimeoutException"/> naming the URL and this value.
     /// </summary>
-    /// <exception cref="ArgumentOutOfRangeException">The value is zero, negative (other than <see cref="System.Threading.Timeout.InfiniteTimeSpan"/>) or longer than <see cref="int.MaxValue"/> milliseconds.</exception>
-    public TimeSpan Timeout
-    {
-        get => _timeout;
-        init
-        {
-            if (value != System.Threading.Timeout.InfiniteTimeSpan && (value <= TimeSpan.Zero || value > MaxTimeout))
-            {
-                ThrowHelper.ArgumentOutOfRange(nameof(Timeout), value, "positive and at most int.MaxValue milliseconds, or Timeout.InfiniteTimeSpan");
-            }
-
-            _timeout = value;
-        }
-    }
+    public TimeSpan Timeout { get; init; } = DefaultTimeout;
 
     /// <summary>
     /// The cache folder the archives are extracted under (one sub-folder per variant), or
     /// <see langword="null"/> (the default) for <see cref="MovieLens.DefaultCacheDirectory"/>.
     /// </summary>
-    /// <exception cref="ArgumentException">The value is empty or only white space.</exception>
-    public string? CacheDirectory
-    {
-        get => _cacheDirectory;
-        init
-        {
-            if (value is not null && string.IsNullOrWhiteSpace(value))
-            {
-                ThrowHelper.Argument(nameof(CacheDirectory), $"{nameof(CacheDirectory)} must be null or a path; it was empty.");
-            }
-
-            _cacheDirectory = value;
-        }
-    }
+    public string? CacheDirectory { get; init; }
 
     /// <summary>
     /// SHA-256 digests (64 hexadecimal digits, either case) that override the built-in ones per variant,
@@ -104,20 +63,43 @@ public sealed record MovieLensDownloadOptions
     /// <see cref="MovieLensVariant.LatestSmall"/> has none. An empty string turns the check off for its variant.
     /// The dictionary is copied when set.
     /// </summary>
-    /// <exception cref="ArgumentException">A value is neither empty nor 64 hexadecimal digits, or a key is not a defined <see cref="MovieLensVariant"/>.</exception>
     public IReadOnlyDictionary<MovieLensVariant, string>? ExpectedSha256
     {
         get => _expectedSha256;
-        init
-        {
-            if (value is null)
-            {
-                _expectedSha256 = null;
-                return;
-            }
+        init => _expectedSha256 = value is null ? null : new ReadOnlyDictionary<MovieLensVariant, string>(value.ToDictionary(p => p.Key, p => p.Value?.ToUpperInvariant()!));
+    }
 
-            var copy = new Dictionary<MovieLensVariant, string>(value.Count);
-            foreach (var (variant, digest) in value)
+    /// <summary>Throws naming the first invalid option (<see cref="MovieLens.DownloadAsync(MovieLensVariant, MovieLensDownloadOptions, IProgress{DownloadProgress}?, CancellationToken)"/> calls it before any request).</summary>
+    /// <exception cref="ArgumentNullException"><see cref="BaseAddress"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException"><see cref="BaseAddress"/> is not an absolute <c>http</c> or <c>https</c> address or has a query or fragment; <see cref="CacheDirectory"/> is empty; or <see cref="ExpectedSha256"/> has a value that is neither empty nor 64 hexadecimal digits, or a key that is not a defined <see cref="MovieLensVariant"/>.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><see cref="Timeout"/> is zero, negative (other than <see cref="System.Threading.Timeout.InfiniteTimeSpan"/>) or longer than <see cref="int.MaxValue"/> milliseconds.</exception>
+    public void Validate()
+    {
+        Uri? address = BaseAddress;
+        ArgumentNullException.ThrowIfNull(address, nameof(BaseAddress));
+        if (!address.IsAbsoluteUri || (address.Scheme != Uri.UriSchemeHttp && address.Scheme != Uri.UriSchemeHttps))
+        {
+            ThrowHelper.Argument(nameof(BaseAddress), $"{nameof(BaseAddress)} must be an absolute http or https address; it was '{address}'.");
+        }
+
+        if (address.Query.Length > 0 || address.Fragment.Length > 0)
+        {
+            ThrowHelper.Argument(nameof(BaseAddress), $"{nameof(BaseAddress)} must not have a query or fragment; it was '{address}'.");
+        }
+
+        if (Timeout != System.Threading.Timeout.InfiniteTimeSpan && (Timeout <= TimeSpan.Zero || Timeout > MaxTimeout))
+        {
+            ThrowHelper.ArgumentOutOfRange(nameof(Timeout), Timeout, "positive and at most int.MaxValue milliseconds, or Timeout.InfiniteTimeSpan");
+        }
+
+        if (CacheDirectory is not null && string.IsNullOrWhiteSpace(CacheDirectory))
+        {
+            ThrowHelper.Argument(nameof(CacheDirectory), $"{nameof(CacheDirectory)} must be null or a path; it was empty.");
+        }
+
+        if (ExpectedSha256 is { } digests)
+        {
+            foreach (var (variant, digest) in digests)
             {
                 if (!Enum.IsDefined(variant))
                 {
@@ -128,11 +110,7 @@ public sealed record MovieLensDownloadOptions
                 {
                     ThrowHelper.Argument(nameof(ExpectedSha256), $"{nameof(ExpectedSha256)}[{variant}] must be 64 hexadecimal digits or empty; it was '{digest}'.");
                 }
-
-                copy[variant] = digest.ToUpperInvariant();
             }
-
-            _expectedSha256 = new ReadOnlyDictionary<MovieLensVariant, string>(copy);
         }
     }
 }

@@ -45,8 +45,9 @@ public sealed record MovieLensLoadOptions
     /// </summary>
     public ILogger? Logger { get; init; }
 
-    /// <summary>Throws when an option is out of range.</summary>
-    internal void Validate()
+    /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> naming the first invalid option (the loaders call it before reading any file).</summary>
+    /// <exception cref="ArgumentOutOfRangeException"><see cref="Duplicates"/> or <see cref="UnknownIds"/> is not a defined value.</exception>
+    public void Validate()
     {
         if (!Enum.IsDefined(Duplicates))
         {

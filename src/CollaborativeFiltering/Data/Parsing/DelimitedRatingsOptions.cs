@@ -64,8 +64,10 @@ public sealed record DelimitedRatingsOptions
     /// <summary>Whether quoting applies: <see cref="Quoted"/>, or by default whether the separator is ",".</summary>
     internal bool IsQuoted => Quoted ?? string.Equals(Separator, ",", StringComparison.Ordinal);
 
-    /// <summary>Throws when an option is out of range, naming it.</summary>
-    internal void Validate()
+    /// <summary>Throws naming the first invalid option (the reader calls it before reading the file).</summary>
+    /// <exception cref="ArgumentNullException"><see cref="Separator"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">An option is out of range: an empty separator or one with a line break (or a quote when fields are quoted), a negative column, two options naming the same column, or an undefined policy.</exception>
+    public void Validate()
     {
         if (Separator is null)
         {

@@ -474,7 +474,7 @@ public sealed class MovieLensDownloadTests : IDisposable
     [InlineData("http://example.invalid/movielens/?x=1")]
     public void Options_UnsupportedBaseAddress_ThrowsNamingOption(string address)
     {
-        var act = () => new MovieLensDownloadOptions { BaseAddress = new Uri(address) };
+        var act = () => new MovieLensDownloadOptions { BaseAddress = new Uri(address) }.Validate();
 
         act.Should().Throw<ArgumentException>().Which.ParamName.Should().Be("BaseAddress");
     }
@@ -484,9 +484,20 @@ public sealed class MovieLensDownloadTests : IDisposable
     [InlineData(-5)]
     public void Options_NonPositiveTimeout_ThrowsNamingOption(int milliseconds)
     {
-        var act = () => new MovieLensDownloadOptions { Timeout = TimeSpan.FromMilliseconds(milliseconds) };
+        var act = () => new MovieLensDownloadOptions { Timeout = TimeSpan.FromMilliseconds(milliseconds) }.Validate();
 
         act.Should().Throw<ArgumentOutOfRangeException>().Which.ParamName.Should().Be("Timeout");
+    }
+
+    [Fact]
+    public async Task DownloadAsync_InvalidOptions_ThrowsBeforeAnyRequest()
+    {
+        var options = new MovieLensDownloadOptions { BaseAddress = new Uri("ftp://example.invalid/movielens/"), CacheDirectory = Path.Combine(Path.GetTempPath(), Guid.NewGuid().ToString("N")) };
+
+        var act = () => MovieLens.DownloadAsync(MovieLensVariant.Ml100K, options, null, CancellationToken.None);
+
+        (await act.Should().ThrowAsync<ArgumentException>()).Which.ParamName.Should().Be("BaseAddress");
+        Directory.Exists(options.CacheDirectory).Should().BeFalse();
     }
 
     [Fact]
@@ -500,7 +511,7 @@ public sealed class MovieLensDownloadTests : IDisposable
     [InlineData("zz00000000000000000000000000000000000000000000000000000000000000")]
     public void Options_MalformedSha256_ThrowsNamingOption(string digest)
     {
-        var act = () => new MovieLensDownloadOptions { ExpectedSha256 = new Dictionary<MovieLensVariant, string> { [MovieLensVariant.Ml1M] = digest } };
+        var act = () => new MovieLensDownloadOptions { ExpectedSha256 = new Dictionary<MovieLensVariant, string> { [MovieLensVariant.Ml1M] = digest } }.Validate();
 
         act.Should().Throw<ArgumentException>().Which.ParamName.Should().Be("ExpectedSha256");
     }

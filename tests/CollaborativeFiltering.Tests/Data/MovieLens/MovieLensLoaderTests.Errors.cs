@@ -323,4 +323,12 @@ public partial class MovieLensLoaderTests
 
         ShouldPointAt(act.Should().Throw<RatingsFormatException>().Which, "u1.test", 1, 1, "expected a user id listed in");
     }
+
+    [Fact]
+    public void Validate_UndefinedPolicy_ThrowsNamingTheOption()
+    {
+        var options = new MovieLensLoadOptions { UnknownIds = (UnknownIdPolicy)7 };
+
+        options.Invoking(o => o.Validate()).Should().Throw<ArgumentOutOfRangeException>().Which.ParamName.Should().Be("UnknownIds");
+    }
 }

@@ -278,4 +278,12 @@ public class DelimitedRatingsReaderTests
         badDuplicates.Should().Throw<ArgumentOutOfRangeException>().Which.ParamName.Should().Be(nameof(DelimitedRatingsOptions.Duplicates));
         badUnknownIds.Should().Throw<ArgumentOutOfRangeException>().Which.ParamName.Should().Be(nameof(DelimitedRatingsOptions.UnknownIds));
     }
+
+    [Fact]
+    public void Validate_SameColumnTwice_ThrowsNamingTheOption()
+    {
+        var options = new DelimitedRatingsOptions { UserColumn = 1, ItemColumn = 1 };
+
+        options.Invoking(o => o.Validate()).Should().Throw<ArgumentOutOfRangeException>().Which.ParamName.Should().Be("ItemColumn");
+    }
 }
