@@ -63,14 +63,8 @@ public sealed record SyntheticOptions
     /// Default 0: items are drawn by popularity alone, so which items a user rated says nothing
     /// personal (only the rating values do) and no ranking model can beat a most-popular list at
     /// guessing a user's held-out items. Real users mostly rate what they chose to watch, which
-    /// follows their taste; use β of about 2 to test implicit-feedback and ranking models. Measured
-    /// on the default shape with a per-user 20 % holdout: the most-popular list's recall@10 falls from
-    /// 0.17 (β = 0) to 0.08 (β = 2), while implicit ALS with its defaults reaches 0.66×, 1.15×,
-    /// 1.8× and 2.7× the most-popular recall@10 at β = 0, 1, 1.5 and 2 (tuned personalised models
-    /// reach about 2× on MovieLens 100k). Exposure that follows taste also makes rating prediction
-    /// harder (the observed ratings cover less of each user's taste): on the 1M-rating shape the
-    /// default ALS and biased SGD models' test RMSE goes from 1.099× and 1.095× the noise floor at
-    /// β = 0 to 1.106× and 1.104× at β = 1 and 1.131× and 1.143× at β = 2.
+    /// follows their taste; use β of about 2 to test implicit-feedback and ranking models
+    /// (docs/defaults.md has what β does to the baselines and trainers, measured).
     /// </summary>
     public double TasteExposure { get; init; }
 
