@@ -74,10 +74,10 @@ internal static class Tables
     /// <summary>The notebook's notice when a title substring matches several movies (nothing when <paramref name="others"/> is empty).</summary>
     public static void OtherCandidates(IAnsiConsole console, IReadOnlyList<string> others, string? query = null)
     {
-        const int Shown = 10;
+        const int shown = 10;
         if (others.Count > 0)
         {
-            string list = string.Join(", ", others.Take(Shown)) + (others.Count > Shown ? $", … ({others.Count - Shown} more)" : "");
+            string list = string.Join(", ", others.Take(shown)) + (others.Count > shown ? $", … ({others.Count - shown} more)" : "");
             string which = query is null ? "" : $" for '{query}'";
             console.MarkupLine($"[grey]{Markup.Escape($"[Found more than one matching movie{which}. Other candidates: {list}]")}[/]");
         }

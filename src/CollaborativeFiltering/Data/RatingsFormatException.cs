@@ -61,11 +61,9 @@ public sealed class RatingsFormatException : FormatException
     {
         ArgumentNullException.ThrowIfNull(source);
         ArgumentNullException.ThrowIfNull(problem);
-        return (lineNumber, column) switch
-        {
-            (<= 0, _) => $"{source}: {problem}",
-            (_, <= 0) => string.Create(CultureInfo.InvariantCulture, $"{source}, line {lineNumber}: {problem}"),
-            _ => string.Create(CultureInfo.InvariantCulture, $"{source}, line {lineNumber}, column {column}: {problem}"),
-        };
+        // Conditionals rather than a positional pattern: the formatter (IDE0055) wants "( <= 0, _)".
+        return lineNumber <= 0 ? $"{source}: {problem}"
+            : column <= 0 ? string.Create(CultureInfo.InvariantCulture, $"{source}, line {lineNumber}: {problem}")
+            : string.Create(CultureInfo.InvariantCulture, $"{source}, line {lineNumber}, column {column}: {problem}");
     }
 }

@@ -28,13 +28,13 @@ internal sealed class ChecksummedModelWriter(Stream stream)
         where T : unmanaged
     {
         Debug.Assert(Unsafe.SizeOf<T>() == sizeof(int), "Only 4-byte values are stored.");
-        const int Chunk = ChecksummedModelReader.Chunk;
-        byte[]? swapped = BitConverter.IsLittleEndian ? null : ArrayPool<byte>.Shared.Rent(Chunk * sizeof(int));
+        const int chunk = ChecksummedModelReader.Chunk;
+        byte[]? swapped = BitConverter.IsLittleEndian ? null : ArrayPool<byte>.Shared.Rent(chunk * sizeof(int));
         try
         {
-            for (int start = 0; start < values.Length; start += Chunk)
+            for (int start = 0; start < values.Length; start += chunk)
             {
-                ReadOnlySpan<byte> bytes = MemoryMarshal.AsBytes(values.Slice(start, Math.Min(Chunk, values.Length - start)));
+                ReadOnlySpan<byte> bytes = MemoryMarshal.AsBytes(values.Slice(start, Math.Min(chunk, values.Length - start)));
                 if (swapped is not null)
                 {
                     Span<int> target = MemoryMarshal.Cast<byte, int>(swapped.AsSpan(0, bytes.Length));

@@ -92,19 +92,19 @@ internal ref struct SectionReader(ReadOnlySpan<byte> bytes, ChecksummedModelRead
     /// <summary>Like <see cref="ReadString"/>, but returns the pooled instance of a short string seen before.</summary>
     public string? ReadPooledString(Dictionary<string, string> pool)
     {
-        const int MaxPooledBytes = 64;
+        const int maxPooledBytes = 64;
         if (_bytes.Length - _position < sizeof(int))
         {
             throw Error("it ends inside a number");
         }
 
         int length = BinaryPrimitives.ReadInt32LittleEndian(_bytes[_position..]);
-        if (length is < 0 or > MaxPooledBytes || length > _bytes.Length - _position - sizeof(int))
+        if (length is < 0 or > maxPooledBytes || length > _bytes.Length - _position - sizeof(int))
         {
             return ReadString();
         }
 
-        Span<char> chars = stackalloc char[MaxPooledBytes];
+        Span<char> chars = stackalloc char[maxPooledBytes];
         int count;
         try
         {

@@ -114,18 +114,18 @@ public sealed class ArchitectureTests
     /// </summary>
     private static string ExpectedNamespace(LibraryType type)
     {
-        const string Root = "CollaborativeFiltering";
+        const string root = "CollaborativeFiltering";
         if (type.IsPublic)
         {
-            return type.Area is "" or "Models" or "Training" or "Persistence" ? Root : $"{Root}.{type.Area}";
+            return type.Area is "" or "Models" or "Training" or "Persistence" ? root : $"{root}.{type.Area}";
         }
 
         return type.Folder switch
         {
-            "" => Root,
-            "Data/MovieLens" => $"{Root}.Data",
-            "Projection/TSne" => $"{Root}.Projection",
-            _ => $"{Root}.{type.Folder.Replace('/', '.')}",
+            "" => root,
+            "Data/MovieLens" => $"{root}.Data",
+            "Projection/TSne" => $"{root}.Projection",
+            _ => $"{root}.{type.Folder.Replace('/', '.')}",
         };
     }
 }

@@ -158,8 +158,8 @@ public static class DelimitedRatingsReader
 
     private static RatingsDataset[] ReadCore(LineReader[] readers, DelimitedRatingsOptions options, Catalog? catalog)
     {
-        const string Origin = "the given catalogue";
-        KnownIds known = catalog is null ? KnownIds.None : new KnownIds(catalog.Users, Origin, catalog.Items, Origin);
+        const string origin = "the given catalogue";
+        KnownIds known = catalog is null ? KnownIds.None : new KnownIds(catalog.Users, origin, catalog.Items, origin);
         var recorder = new LoadRecorder(options.Logger, strictMetadata: true);
         return SharedCatalogReader.Read(readers, options.ToLayout(), known, (users, items) => catalog ?? new Catalog(users, items), options.RatingsSettings, recorder);
     }

@@ -186,8 +186,8 @@ internal static class FieldParser
             return "an empty field";
         }
 
-        const int Max = 40;
-        return s.Length <= Max ? $"'{s}'" : $"'{s[..Max]}…' ({s.Length.ToString(CultureInfo.InvariantCulture)} characters)";
+        const int max = 40;
+        return s.Length <= max ? $"'{s}'" : $"'{s[..max]}…' ({s.Length.ToString(CultureInfo.InvariantCulture)} characters)";
     }
 
     /// <summary>"an" before a word starting with a, e, i or o ("an item"), else "a" ("a user").</summary>

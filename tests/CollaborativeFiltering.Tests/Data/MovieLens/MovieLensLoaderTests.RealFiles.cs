@@ -602,8 +602,8 @@ public partial class MovieLensLoaderTests
     [Fact]
     public void LoadLatest_MoviesCsvSavedAsLatin1_IsDecodedAsLatin1()
     {
-        const string Movies = "movieId,title,genres\n1,Caf\u00e9 (1990),Drama\n";
-        using TempDir dir = WriteRealShapedLatest("userId,movieId,rating,timestamp\n1,1,4.0,1\n", Movies, Encoding.Latin1);
+        const string movies = "movieId,title,genres\n1,Caf\u00e9 (1990),Drama\n";
+        using TempDir dir = WriteRealShapedLatest("userId,movieId,rating,timestamp\n1,1,4.0,1\n", movies, Encoding.Latin1);
 
         RatingsDataset ds = MovieLens.LoadLatest(dir.Path);
 

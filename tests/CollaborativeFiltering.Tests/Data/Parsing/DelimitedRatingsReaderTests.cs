@@ -123,8 +123,8 @@ public class DelimitedRatingsReaderTests
         // CR/LF pairs and quoted fields straddle buffer refills.
         var sb = new StringBuilder("user,item,rating,ts\r\n");
         double expectedSum = 0;
-        const int Lines = 40_000;
-        for (int k = 0; k < Lines; k++)
+        const int lines = 40_000;
+        for (int k = 0; k < lines; k++)
         {
             float rating = 0.5f * (1 + (k % 10));
             expectedSum += rating;
@@ -134,7 +134,7 @@ public class DelimitedRatingsReaderTests
 
         RatingsDataset ds = ReadText(sb.ToString(), new DelimitedRatingsOptions { HasHeader = true, TimestampColumn = 3 });
 
-        ds.Count.Should().Be(Lines);
+        ds.Count.Should().Be(lines);
         ds.UserCount.Should().Be(1000);
         double sum = 0;
         foreach (float v in ds.ByUser.Values)

@@ -88,16 +88,16 @@ public sealed class LineReaderTests
     [InlineData(1 << 16)]
     public void ReadRecord_AnyReadSize_GivesTheSameRecordsAndLineNumbers(int chunkSize)
     {
-        const string Text =
+        const string text =
             "id,title,genres\r\n" +
             "1,\"Dr. \"\"Strangelove\"\", or: How I Learned (1964)\",Comedy|War\r\n" +
             "\r\n" +
             "2,\"Title with\na line break, and a comma\",Drama\n" +
             "3,literal \"quote\" inside,\"\"\n" +
             "4,\"ends with a quote \"\"\",\"x\"";
-        List<(int, string)> expected = ReadAll(Reader(new MemoryStream(Encoding.UTF8.GetBytes(Text)), quoted: true));
+        List<(int, string)> expected = ReadAll(Reader(new MemoryStream(Encoding.UTF8.GetBytes(text)), quoted: true));
 
-        List<(int, string)> actual = ReadAll(Reader(new TrickleStream(Encoding.UTF8.GetBytes(Text), chunkSize), quoted: true));
+        List<(int, string)> actual = ReadAll(Reader(new TrickleStream(Encoding.UTF8.GetBytes(text), chunkSize), quoted: true));
 
         actual.Should().Equal(expected);
         actual.Select(r => r.Item1).Should().Equal(1, 2, 3, 4, 6, 7);

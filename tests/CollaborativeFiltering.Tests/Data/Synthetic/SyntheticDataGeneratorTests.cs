@@ -361,7 +361,7 @@ public class SyntheticDataGeneratorTests
     public void Generate_Defaults_TimestampsDistinctPerUserInOrderOfUsersWithinSevenMonths()
     {
         RatingsDataset ds = Default.Value.Dataset;
-        const long Start = 874_724_710;
+        const long start = 874_724_710;
 
         ds.HasTimestamps.Should().BeTrue();
         long previousFirst = long.MinValue;
@@ -372,7 +372,7 @@ public class SyntheticDataGeneratorTests
             usersWithTies += times.Distinct().Count() == times.Length ? 0 : 1;
             usersOutOfOrder += times.Min() >= previousFirst ? 0 : 1;
             previousFirst = times.Min();
-            outOfRange += times.Count(t => t < Start || t > Start + (216L * 86400));
+            outOfRange += times.Count(t => t < start || t > start + (216L * 86400));
         }
 
         usersWithTies.Should().Be(0, "a user's ratings have distinct times");

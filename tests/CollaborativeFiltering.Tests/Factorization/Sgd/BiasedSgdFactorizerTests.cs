@@ -25,7 +25,12 @@ public sealed partial class BiasedSgdFactorizerTests
         RatingsDataset train = new RatingsDatasetBuilder(Catalog.Sequential(1, 1)).Add(new Rating(0, 0, 4)).Build();
         var factorizer = new BiasedSgdFactorizer(new BiasedSgdOptions
         {
-            Dimensions = 2, Iterations = 1, LearningRate = 0.1, Regularization = 0.5, BiasLearningRate = 0.2, BiasRegularization = 0.5,
+            Dimensions = 2,
+            Iterations = 1,
+            LearningRate = 0.1,
+            Regularization = 0.5,
+            BiasLearningRate = 0.2,
+            BiasRegularization = 0.5,
         });
 
         FactorizationModel model = factorizer.Fit(train, [0.1f, 0.2f], [0.5f, -0.3f]);
@@ -148,7 +153,14 @@ public sealed partial class BiasedSgdFactorizerTests
         RatingsDataset train = FullBatchTestData.Random(40, 30, 0.5, seed: 9);
         BiasedSgdOptions options = new()
         {
-            Dimensions = 6, Iterations = 3, LearningRate = 0.04, BiasLearningRate = 0.01, LearningRateDecay = 0.5, Regularization = 0.1, BiasRegularization = 0.3, Seed = 4,
+            Dimensions = 6,
+            Iterations = 3,
+            LearningRate = 0.04,
+            BiasLearningRate = 0.01,
+            LearningRateDecay = 0.5,
+            Regularization = 0.1,
+            BiasRegularization = 0.3,
+            Seed = 4,
         };
         var factorizer = new BiasedSgdFactorizer(options);
 
@@ -391,8 +403,15 @@ public sealed partial class BiasedSgdFactorizerTests
         var logger = new ListLogger();
         BiasedSgdOptions options = new()
         {
-            Dimensions = 30, Iterations = 200, LearningRate = 0.05, Regularization = 0, BiasRegularization = 0, InitStdDev = 0.3,
-            LearningRateDecay = 1, ReportInterval = 1, EarlyStoppingPatience = 3,
+            Dimensions = 30,
+            Iterations = 200,
+            LearningRate = 0.05,
+            Regularization = 0,
+            BiasRegularization = 0,
+            InitStdDev = 0.3,
+            LearningRateDecay = 1,
+            ReportInterval = 1,
+            EarlyStoppingPatience = 3,
         };
 
         FactorizationModel model = new BiasedSgdFactorizer(options, logger).Fit(split.Train, split.Test, new SyncProgress(reports));
