@@ -1,4 +1,5 @@
 using CollaborativeFiltering;
+using MovieLensSample.Commands;
 using Spectre.Console;
 using Spectre.Console.Cli;
 

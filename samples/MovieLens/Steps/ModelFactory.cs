@@ -1,0 +1,107 @@
+using CollaborativeFiltering.Factorization;
+using CollaborativeFiltering.Neural;
+using MovieLensSample.Commands;
+
+namespace MovieLensSample.Steps;
+
+/// <summary>Builds a factorizer from the command-line options: the library's defaults (the notebook's settings) unless a flag overrides them.</summary>
+internal static class ModelFactory
+{
+    /// <summary>With --quick, every model runs this fraction of its iterations (at least <see cref="QuickMinimumIterations"/>).</summary>
+    private const int QuickDivisor = 20;
+    private const int QuickMinimumIterations = 3;
+
+    /// <summary>The factorizer of <paramref name="kind"/> (not <see cref="ModelKind.Softmax"/>: see <see cref="CreateSoftmax"/>).</summary>
+    public static IMatrixFactorizer Create(ModelKind kind, ModelSettings flags, bool quick, int seed)
+    {
+        switch (kind)
+        {
+            case ModelKind.Plain:
+                var plain = Common(new GradientDescentOptions(), flags, quick, seed);
+                return new GradientDescentFactorizer(plain with
+                {
+                    InitStdDev = flags.InitStdDev ?? plain.InitStdDev,
+                    LearningRate = flags.LearningRate ?? plain.LearningRate,
+                });
+            case ModelKind.Regularized:
+                var regularized = Common(new RegularizedOptions(), flags, quick, seed);
+                return new RegularizedFactorizer(regularized with
+                {
+                    InitStdDev = flags.InitStdDev ?? regularized.InitStdDev,
+                    LearningRate = flags.LearningRate ?? regularized.LearningRate,
+                    RegularizationWeight = flags.Regularization ?? regularized.RegularizationWeight,
+                    GravityWeight = flags.Gravity ?? regularized.GravityWeight,
+                });
+            case ModelKind.Biased:
+                var biased = Common(new BiasedSgdOptions(), flags, quick, seed);
+                return new BiasedSgdFactorizer(biased with
+                {
+                    InitStdDev = flags.InitStdDev ?? biased.InitStdDev,
+                    LearningRate = flags.LearningRate ?? biased.LearningRate,
+                    BiasLearningRate = flags.BiasLearningRate ?? biased.BiasLearningRate,
+                    Regularization = flags.Regularization ?? biased.Regularization,
+                    BiasRegularization = flags.BiasRegularization ?? biased.BiasRegularization,
+                    LearningRateDecay = flags.LearningRateDecay ?? biased.LearningRateDecay,
+                });
+            case ModelKind.Als:
+                var als = Common(new AlsOptions(), flags, quick, seed);
+                return new AlsFactorizer(als with
+                {
+                    InitStdDev = flags.InitStdDev ?? als.InitStdDev,
+                    Regularization = flags.Regularization ?? als.Regularization,
+                    UseBiases = !flags.NoBiases,
+                });
+            case ModelKind.ImplicitAls:
+                var implicitAls = Common(new ImplicitAlsOptions(), flags, quick, seed);
+                return new ImplicitAlsFactorizer(implicitAls with
+                {
+                    InitStdDev = flags.InitStdDev ?? implicitAls.InitStdDev,
+                    Regularization = flags.Regularization ?? implicitAls.Regularization,
+                    Alpha = flags.Alpha ?? implicitAls.Alpha,
+                    ConjugateGradientSteps = flags.ConjugateGradientSteps ?? implicitAls.ConjugateGradientSteps,
+                });
+            default:
+                throw new ArgumentOutOfRangeException(nameof(kind), kind, "Not a factorizer; the softmax network comes from CreateSoftmax.");
+        }
+    }
+
+    /// <summary>The softmax network: the course's architecture (the library's defaults) unless a flag overrides it; with --quick, a twentieth of the steps.</summary>
+    public static SoftmaxTrainer CreateSoftmax(ModelSettings flags, bool quick, int seed)
+    {
+        var defaults = new SoftmaxOptions();
+        int iterations = flags.Iterations ?? Iterations(defaults.Iterations, quick);
+        return new SoftmaxTrainer(defaults with
+        {
+            Dimensions = flags.Dimensions ?? defaults.Dimensions,
+            HiddenLayerSizes = flags.HiddenLayerSizes ?? defaults.HiddenLayerSizes,
+            UseGenres = flags.Genres,
+            UseReleaseYears = flags.Years,
+            InputDropout = flags.InputDropout ?? defaults.InputDropout,
+            BatchSize = flags.BatchSize ?? defaults.BatchSize,
+            Iterations = iterations,
+            Optimizer = flags.OptimizerKind ?? defaults.Optimizer,
+            LearningRate = flags.LearningRate ?? defaults.LearningRate,
+            InitStdDev = flags.InitStdDev ?? defaults.InitStdDev,
+            Seed = seed,
+            MaxDegreeOfParallelism = flags.Threads ?? defaults.MaxDegreeOfParallelism,
+
+            // Ten reports at least, so that the bar moves and the curve has points on a short run.
+            ReportInterval = flags.ReportInterval ?? Math.Clamp(iterations / 10, 1, defaults.ReportInterval),
+        });
+    }
+
+    private static int Iterations(int defaults, bool quick) => quick ? Math.Max(QuickMinimumIterations, defaults / QuickDivisor) : defaults;
+
+    /// <summary>The options every factorizer shares.</summary>
+    private static T Common<T>(T defaults, ModelSettings flags, bool quick, int seed)
+        where T : FactorizationOptions =>
+        (T)((FactorizationOptions)defaults with
+        {
+            Dimensions = flags.Dimensions ?? defaults.Dimensions,
+            Iterations = flags.Iterations ?? Iterations(defaults.Iterations, quick),
+            Seed = seed,
+            MaxDegreeOfParallelism = flags.Threads ?? defaults.MaxDegreeOfParallelism,
+            ReportInterval = flags.ReportInterval ?? defaults.ReportInterval,
+            EarlyStoppingPatience = flags.EarlyStopping ?? defaults.EarlyStoppingPatience,
+        });
+}

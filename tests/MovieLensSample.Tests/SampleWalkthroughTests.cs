@@ -1,0 +1,147 @@
+using CollaborativeFiltering.Data;
+
+namespace MovieLensSample.Tests;
+
+/// <summary>Runs the sample's whole walkthrough once (--synthetic --quick) and checks its charts and tables.</summary>
+public sealed class SampleWalkthroughTests(SampleWalkthroughTests.Walkthrough run) : IClassFixture<SampleWalkthroughTests.Walkthrough>
+{
+    private const int Seed = 7;
+
+    private static readonly string[] Charts =
+        ["users.png", "movies.png", "occupations.png", "genres.png", "training-plain.png", "training-regularized.png", "norms.png", "tsne-movies.png"];
+
+    private static readonly string[] RatingModels = ["plain", "plain, init 0.05", "regularized", "biased SGD", "ALS"];
+
+    private readonly RatingsDataset _data = SampleRunner.QuickSynthetic(Seed);
+
+    /// <summary>The walkthrough's run, shared by the tests of this class; its output folder is deleted afterwards.</summary>
+    public sealed class Walkthrough : IAsyncLifetime
+    {
+        public string OutDirectory { get; } = SampleRunner.TempDirectory();
+
+        public int ExitCode { get; private set; }
+
+        public string Output { get; private set; } = "";
+
+        public async Task InitializeAsync() =>
+            (ExitCode, Output) = await SampleRunner.RunAsync("--synthetic", "--quick", "--seed", Seed.ToString(System.Globalization.CultureInfo.InvariantCulture), "--out", OutDirectory);
+
+        public Task DisposeAsync()
+        {
+            Directory.Delete(OutDirectory, recursive: true);
+            return Task.CompletedTask;
+        }
+    }
+
+    [Fact]
+    public void Walkthrough_QuickSynthetic_ExitsZeroWithEverySectionInOrder()
+    {
+        run.ExitCode.Should().Be(0, run.Output);
+        string[] sections =
+        [
+            "── Data", "── Exploring the data", "── The plain model", "── Nearest neighbours in the plain model", "── The plain model, initialised smaller",
+            "── The regularized model", "── Embedding norm vs number of ratings", "── t-SNE map", "── Recommendations from the regularized model", "── Comparing the models",
+        ];
+        int[] positions = [.. sections.Select(s => run.Output.IndexOf(s, StringComparison.Ordinal))];
+        positions.Should().NotContain(-1).And.BeInAscendingOrder();
+    }
+
+    [Fact]
+    public void Walkthrough_QuickSynthetic_WritesEveryChartAsPng()
+    {
+        foreach (string chart in Charts)
+        {
+            var (width, height) = SampleRunner.PngSize(Path.Combine(run.OutDirectory, chart));
+            width.Should().BeGreaterThanOrEqualTo(300, chart);
+            height.Should().BeGreaterThanOrEqualTo(200, chart);
+        }
+
+        SampleRunner.PngSize(Path.Combine(run.OutDirectory, "norms.png")).Width.Should().Be(3 * 640, "the norms chart has one panel per model");
+    }
+
+    [Fact]
+    public void Walkthrough_QuickSynthetic_ExplorationTablesMatchTheData()
+    {
+        var (header, rows) = SampleRunner.KeyedTable(run.Output, "Users (describe)");
+        int column = Array.IndexOf(header, "rating_count");
+        rows["count"][column].Should().Be(_data.UserCount.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        SampleRunner.Number(rows["mean"][column]).Should().BeApproximately((double)_data.Count / _data.UserCount, 0.0005);
+
+        ItemRatingSummary mostRated = DatasetStatistics.MostRated(_data, 1)[0];
+        List<string[]> top = SampleRunner.Table(run.Output, "Top 10 most rated movies");
+        top[1][1].Should().Be(mostRated.Title);
+        top[1][2].Should().Be(mostRated.RatingCount.ToString(System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    [Fact]
+    public void Walkthrough_SyntheticData_NeighboursFallBackToTheMostRatedMovie()
+    {
+        string title = DatasetStatistics.MostRated(_data, 1)[0].Title;
+        run.Output.Should().Contain($"No title contains 'Aladdin' in this catalogue: showing the neighbours of the most rated movie, '{title}'");
+        List<string[]> cosine = SampleRunner.Table(run.Output, $"Nearest neighbours of '{title}' (cosine)");
+        cosine.Should().HaveCount(11, "a header and the default 10 rows");
+        cosine[1][2].Should().Be(title);
+        cosine[1][1].Should().Be("1.000");
+        cosine.Skip(1).Select(r => SampleRunner.Number(r[1])).Should().BeInDescendingOrder();
+    }
+
+    [Fact]
+    public void Walkthrough_QuickSynthetic_RecommendsOnlyUnratedMoviesToTheFirstUser()
+    {
+        string user = _data.Catalog.Users[0];
+        List<string[]> recommended = SampleRunner.Table(run.Output, $"Recommended for user {user}");
+        recommended.Should().HaveCount(11);
+        var rated = _data.ByUser.GetColumns(0).ToArray().Select(_data.Catalog.GetItemTitle).ToHashSet();
+        recommended.Skip(1).Select(r => r[2]).Should().NotIntersectWith(rated);
+        SampleRunner.Table(run.Output, "Recommended for the new user").Should().HaveCount(11);
+    }
+
+    [Fact]
+    public void Walkthrough_QuickSynthetic_NormTableHoldsACorrelationPerModel()
+    {
+        var (_, rows) = SampleRunner.KeyedTable(run.Output, "Movie embedding norm vs rating count");
+        rows.Keys.Should().BeEquivalentTo("plain", "plain, init 0.05", "regularized");
+        rows.Values.Select(r => SampleRunner.Number(r[1])).Should().OnlyContain(rho => rho >= -1 && rho <= 1);
+    }
+
+    [Fact]
+    public void Walkthrough_QuickSynthetic_ComparisonListsEveryModelWithAFiniteRmse()
+    {
+        var (header, rows) = SampleRunner.KeyedTable(run.Output, "Every model on the same split");
+        int rmse = Array.IndexOf(header, "test RMSE"), ndcg = Array.IndexOf(header, "NDCG@10");
+        rows.Keys.Should().BeEquivalentTo([.. RatingModels, "implicit ALS", "softmax DNN", "most popular (baseline)"]);
+        foreach (string model in RatingModels)
+        {
+            double value = SampleRunner.Number(rows[model][rmse]);
+            value.Should().BeGreaterThan(0, model).And.BeLessThan(5, model);
+        }
+
+        rows["implicit ALS"][rmse].Should().Be("n/a");
+        rows.Values.Select(r => SampleRunner.Number(r[ndcg])).Should().OnlyContain(v => v >= 0 && v <= 1);
+    }
+
+    [Fact]
+    public void Walkthrough_QuickSynthetic_ComparisonHasTheSoftmaxDnnWithRankingFiguresOnly()
+    {
+        var (header, rows) = SampleRunner.KeyedTable(run.Output, "Every model on the same split");
+        string[] softmax = rows["softmax DNN"];
+        softmax[Array.IndexOf(header, "d")].Should().Be("35");
+        softmax[Array.IndexOf(header, "iterations")].Should().Be("150", "--quick runs a twentieth of the 3,000 steps");
+        foreach (string error in new[] { "train RMSE", "test RMSE", "test MAE" })
+        {
+            softmax[Array.IndexOf(header, error)].Should().Be("n/a", error);
+        }
+
+        SampleRunner.Number(softmax[Array.IndexOf(header, "recall@10")]).Should().BeGreaterThan(0.1).And.BeLessThanOrEqualTo(1);
+        SampleRunner.Number(softmax[Array.IndexOf(header, "NDCG@10")]).Should().BeGreaterThan(0).And.BeLessThanOrEqualTo(1);
+        softmax[Array.IndexOf(header, "training time")].Should().EndWith(" s");
+    }
+
+    [Fact]
+    public void Walkthrough_RegularizedModel_PrintsLossComponentsThatAddUp()
+    {
+        var (_, rows) = SampleRunner.KeyedTable(run.Output, "Loss components of the"); // the title wraps to the narrow table
+        double sum = SampleRunner.Number(rows["train MSE (observed)"][1]) + SampleRunner.Number(rows["regularization (weighted)"][1]) + SampleRunner.Number(rows["gravity (weighted)"][1]);
+        SampleRunner.Number(rows["total loss"][1]).Should().BeApproximately(sum, 0.0015);
+    }
+}
