@@ -1,7 +1,6 @@
 using System.ComponentModel;
-using CollaborativeFiltering.Scoring;
 using MovieLensSample.Inputs;
-using MovieLensSample.Output;
+using MovieLensSample.Steps;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
@@ -29,23 +28,7 @@ internal sealed class ExportCommand(IAnsiConsole console) : AsyncCommand<ExportC
     public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
         var source = await ModelSource.GetAsync(settings, console, cancellationToken).ConfigureAwait(false);
-        Tables.Section(console, "Exporting the embeddings");
-        if (settings.Format == "projector")
-        {
-            string directory = Path.Combine(settings.Out, "projector");
-            EmbeddingExport.WriteProjectorFiles(source.Model, directory, source.Data.Dataset);
-            Tables.Wrote(console, Path.Combine(directory, "vectors.tsv"));
-            Tables.Wrote(console, Path.Combine(directory, "metadata.tsv"));
-        }
-        else
-        {
-            Directory.CreateDirectory(settings.Out);
-            string users = Path.Combine(settings.Out, "user_factors.csv"), items = Path.Combine(settings.Out, "item_factors.csv");
-            EmbeddingExport.WriteFactorsCsv(source.Model, users, items);
-            Tables.Wrote(console, users);
-            Tables.Wrote(console, items);
-        }
-
+        ExportStep.Write(console, source.Model, source.Data.Dataset, settings.Format, settings.Out);
         return 0;
     }
 }

@@ -1,8 +1,7 @@
 using System.ComponentModel;
-using CollaborativeFiltering;
 using CollaborativeFiltering.Scoring;
 using MovieLensSample.Inputs;
-using MovieLensSample.Output;
+using MovieLensSample.Steps;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
@@ -46,22 +45,8 @@ internal sealed class NeighborsCommand(IAnsiConsole console) : AsyncCommand<Neig
     {
         var source = await ModelSource.GetAsync(settings, console, cancellationToken).ConfigureAwait(false);
         var query = ItemQuery.Choose(console, settings.Title, settings.Id, source.Data.Dataset);
-        Show(console, source.Model, query, settings.K, ParseMeasure(settings.Measure) ?? SimilarityMeasure.Dot);
+        NeighborsStep.Show(console, source.Model, query, settings.K, ParseMeasure(settings.Measure) ?? SimilarityMeasure.Dot);
         return 0;
-    }
-
-    public static void Show(IAnsiConsole console, IEmbeddingModel model, ItemQuery query, int k, params SimilarityMeasure[] measures)
-    {
-        for (int i = 0; i < measures.Length; i++)
-        {
-            ItemNeighborResult result = query.Find(model, k, measures[i]);
-            if (i == 0)
-            {
-                Tables.OtherCandidates(console, [.. result.OtherCandidates.Select(o => o.Title)]);
-            }
-
-            console.Write(Tables.Neighbors(result));
-        }
     }
 
     private static SimilarityMeasure? ParseMeasure(string text) =>

@@ -49,34 +49,34 @@ internal sealed class WalkthroughCommand(IAnsiConsole console) : AsyncCommand<Wa
     {
         Tables.Section(console, "Data");
         DataSource.Loaded data = await DataSource.LoadAsync(settings, console, cancellationToken).ConfigureAwait(false);
-        ExploreCommand.Explore(console, data, settings.Out);
+        ExploreStep.Show(console, data, settings.Out);
 
         DatasetSplit split = DatasetSplitter.RandomHoldout(data.Dataset, ModelSettings.DefaultHoldout, settings.Seed);
         TrainedModel Train(string title, string name, ModelKind kind, ModelSettings flags)
         {
             Tables.Section(console, title);
-            return Training.Run(console, name, kind, flags, split, settings.Quick, settings.Seed, cancellationToken);
+            return TrainStep.Run(console, name, kind, flags, split, settings.Quick, settings.Seed, cancellationToken);
         }
 
         TrainedModel plain = Train($"The plain model (the notebook's CFModel; 90/10 split: {split.Train.Count} training, {split.Test.Count} test ratings)", "plain", ModelKind.Plain, new ModelSettings());
         TrainingReport.Curve(console, plain, settings.Out);
         Tables.Section(console, "Nearest neighbours in the plain model");
         ItemQuery query = ItemQuery.Choose(console, settings.Title, null, data.Dataset);
-        NeighborsCommand.Show(console, plain.Model, query, settings.K, SimilarityMeasure.Dot, SimilarityMeasure.Cosine);
+        NeighborsStep.Show(console, plain.Model, query, settings.K, SimilarityMeasure.Dot, SimilarityMeasure.Cosine);
 
         TrainedModel lowInit = Train("The plain model, initialised smaller (InitStdDev 0.05)", "plain, init 0.05", ModelKind.Plain, new ModelSettings { InitStdDev = 0.05 });
         TrainedModel regularized = Train("The regularized model (L2 + gravity: the notebook's Regularized_CFModel)", "regularized", ModelKind.Regularized, new ModelSettings());
         TrainingReport.Components(console, regularized);
         TrainingReport.Curve(console, regularized, settings.Out);
-        NeighborsCommand.Show(console, regularized.Model, query, settings.K, SimilarityMeasure.Dot, SimilarityMeasure.Cosine);
+        NeighborsStep.Show(console, regularized.Model, query, settings.K, SimilarityMeasure.Dot, SimilarityMeasure.Cosine);
 
         NormsStep.Show(console, [plain, lowInit, regularized], split.Train, settings.Out);
-        ProjectCommand.TSneMap(console, regularized.Model, regularized.Name, ProjectCommand.TSneOptionsFor(settings.Quick, settings.Seed), settings.Out, cancellationToken);
+        MapStep.TSneMap(console, regularized.Model, regularized.Name, MapStep.TSneOptionsFor(settings.Quick, settings.Seed), settings.Out, cancellationToken);
 
         Tables.Section(console, "Recommendations from the regularized model");
-        RecommendCommand.ForUser(console, regularized.Model, data.Dataset, settings.User ?? data.Dataset.Catalog.Users[0], settings.K);
+        RecommendStep.ForUser(console, regularized.Model, data.Dataset, settings.User ?? data.Dataset.Catalog.Users[0], settings.K);
         var ratings = settings.Rate is null ? RatingList.Default(console, data.Dataset) : RatingList.Parse(settings.Rate);
-        RecommendCommand.ForNewUser(console, regularized.Model, ratings, settings.K);
+        RecommendStep.ForNewUser(console, regularized.Model, ratings, settings.K);
         ComparisonStep.Show(console, split, [plain, lowInit, regularized], settings.Quick, settings.Seed, cancellationToken);
         return 0;
     }

@@ -31,7 +31,7 @@ internal static class ModelSource
         }
 
         Tables.Section(console, $"Training the {settings.Kind.Name()} model");
-        TrainedModel trained = Training.Run(console, settings.Kind.Name(), settings.Kind, settings, split, settings.Quick, settings.Seed, cancellationToken);
+        TrainedModel trained = TrainStep.Run(console, settings.Kind.Name(), settings.Kind, settings, split, settings.Quick, settings.Seed, cancellationToken);
         if (settings.Save is { } file)
         {
             ModelFile.Save(trained.Model, file);

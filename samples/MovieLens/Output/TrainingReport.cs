@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using CollaborativeFiltering;
+using CollaborativeFiltering.Neural;
 using MovieLensSample.Steps;
 using Spectre.Console;
 
@@ -11,7 +12,7 @@ internal static partial class TrainingReport
     /// <summary>Train and test MSE (and the penalties, when the model has any) at every report: the notebook's loss plot.</summary>
     public static void Curve(IAnsiConsole console, TrainedModel trained, string outDir)
     {
-        if (trained.SoftmaxHistory.Count > 0)
+        if (trained.Model is SoftmaxModel)
         {
             SoftmaxCurve(console, trained, outDir);
             return;
@@ -38,7 +39,7 @@ internal static partial class TrainingReport
     /// <summary>The softmax network's curves: train and test cross-entropy, and beside them the test recall@10.</summary>
     private static void SoftmaxCurve(IAnsiConsole console, TrainedModel trained, string outDir)
     {
-        IReadOnlyList<TrainingProgress> history = trained.SoftmaxHistory;
+        IReadOnlyList<TrainingProgress> history = trained.History;
         double[] x = [.. history.Select(p => (double)p.Iteration)];
         var losses = new List<(string, double[], double[])> { ("train cross-entropy", x, [.. history.Select(p => p.ObservedLoss)]) };
         var panels = new List<ScottPlot.Plot>();

@@ -14,10 +14,10 @@ internal static class ComparisonStep
         Tables.Section(console, "Comparing the models");
         var all = new List<TrainedModel>(trained)
         {
-            Training.Run(console, "biased SGD", ModelKind.Biased, new ModelSettings(), split, quick, seed, cancellationToken),
-            Training.Run(console, "ALS", ModelKind.Als, new ModelSettings(), split, quick, seed, cancellationToken),
-            Training.Run(console, "implicit ALS", ModelKind.ImplicitAls, new ModelSettings(), split, quick, seed, cancellationToken),
-            Training.Run(console, "softmax DNN", ModelKind.Softmax, new ModelSettings(), split, quick, seed, cancellationToken),
+            TrainStep.Run(console, "biased SGD", ModelKind.Biased, new ModelSettings(), split, quick, seed, cancellationToken),
+            TrainStep.Run(console, "ALS", ModelKind.Als, new ModelSettings(), split, quick, seed, cancellationToken),
+            TrainStep.Run(console, "implicit ALS", ModelKind.ImplicitAls, new ModelSettings(), split, quick, seed, cancellationToken),
+            TrainStep.Run(console, "softmax DNN", ModelKind.Softmax, new ModelSettings(), split, quick, seed, cancellationToken),
         };
 
         var table = Tables.Create($"Every model on the same split ({split.Train.Count} training, {split.Test.Count} test ratings; {Ranking.Description})",

@@ -1,21 +1,24 @@
+using CollaborativeFiltering;
 using CollaborativeFiltering.Factorization;
 using CollaborativeFiltering.Neural;
 using MovieLensSample.Commands;
 
 namespace MovieLensSample.Steps;
 
-/// <summary>Builds a factorizer from the command-line options: the library's defaults (the notebook's settings) unless a flag overrides them.</summary>
+/// <summary>Builds a trainer from the command-line options: the library's defaults (the notebook's settings) unless a flag overrides them.</summary>
 internal static class ModelFactory
 {
     /// <summary>With --quick, every model runs this fraction of its iterations (at least <see cref="QuickMinimumIterations"/>).</summary>
     private const int QuickDivisor = 20;
     private const int QuickMinimumIterations = 3;
 
-    /// <summary>The factorizer of <paramref name="kind"/> (not <see cref="ModelKind.Softmax"/>: see <see cref="CreateSoftmax"/>).</summary>
-    public static IMatrixFactorizer Create(ModelKind kind, ModelSettings flags, bool quick, int seed)
+    /// <summary>The trainer of <paramref name="kind"/>: every one, the softmax network's included, is an <see cref="ITrainer{TModel}"/> of an embedding model.</summary>
+    public static ITrainer<IEmbeddingModel> Create(ModelKind kind, ModelSettings flags, bool quick, int seed)
     {
         switch (kind)
         {
+            case ModelKind.Softmax:
+                return CreateSoftmax(flags, quick, seed);
             case ModelKind.Plain:
                 var plain = Common(new GradientDescentOptions(), flags, quick, seed);
                 return new GradientDescentFactorizer(plain with
@@ -61,12 +64,12 @@ internal static class ModelFactory
                     ConjugateGradientSteps = flags.ConjugateGradientSteps ?? implicitAls.ConjugateGradientSteps,
                 });
             default:
-                throw new ArgumentOutOfRangeException(nameof(kind), kind, "Not a factorizer; the softmax network comes from CreateSoftmax.");
+                throw new ArgumentOutOfRangeException(nameof(kind), kind, "Not a model kind of the sample.");
         }
     }
 
     /// <summary>The softmax network: the course's architecture (the library's defaults) unless a flag overrides it; with --quick, a twentieth of the steps.</summary>
-    public static SoftmaxTrainer CreateSoftmax(ModelSettings flags, bool quick, int seed)
+    private static SoftmaxTrainer CreateSoftmax(ModelSettings flags, bool quick, int seed)
     {
         var defaults = new SoftmaxOptions();
         int iterations = flags.Iterations ?? Iterations(defaults.Iterations, quick);

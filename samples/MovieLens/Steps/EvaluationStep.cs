@@ -1,0 +1,44 @@
+using CollaborativeFiltering;
+using CollaborativeFiltering.Data;
+using CollaborativeFiltering.Evaluation;
+using MovieLensSample.Inputs;
+using MovieLensSample.Output;
+using Spectre.Console;
+
+namespace MovieLensSample.Steps;
+
+/// <summary>How good a model is on the split: what its training reported (or, for a loaded model, its rating errors), then its top-10 ranking quality beside the most-popular baseline.</summary>
+internal static class EvaluationStep
+{
+    public static void Show(IAnsiConsole console, ModelSource.Context source, string outDir, CancellationToken cancellationToken)
+    {
+        if (source.Trained is { } trained)
+        {
+            TrainingReport.Components(console, trained);
+            TrainingReport.Curve(console, trained, outDir);
+        }
+        else
+        {
+            LoadedErrors(console, source.Model, source.Split);
+        }
+
+        var ranking = Tables.Create($"Top-{Ranking.K} recommendations on the test set ({Ranking.Description})", "model", Ranking.Columns);
+        Tables.AddRow(table: ranking, [source.Trained?.Name ?? "loaded", .. Tables.RankingCells(Ranking.Evaluate(source.Model, source.Split, cancellationToken))]);
+        Tables.AddRow(table: ranking, ["most popular (baseline)", .. Tables.RankingCells(Ranking.Popularity(source.Split))]);
+        console.Write(ranking);
+    }
+
+    /// <summary>The rating errors of a loaded model; "n/a" for one that ranks (implicit ALS, softmax), whose scores are not ratings.</summary>
+    private static void LoadedErrors(IAnsiConsole console, IEmbeddingModel model, DatasetSplit split)
+    {
+        bool ratings = model.PredictsRatings;
+        var table = Tables.Create("Errors of the loaded model", "ratings", "MSE", "RMSE", "MAE");
+        foreach (var (name, part) in new[] { ("train", split.Train), ("test", split.Test) })
+        {
+            RegressionResult? r = ratings ? RegressionMetrics.Compute(model, part) : null;
+            Tables.AddRow(table, $"{name} ({part.Count})", Tables.Error(r?.Mse, ratings), Tables.Error(r?.Rmse, ratings), Tables.Error(r?.Mae, ratings));
+        }
+
+        console.Write(table);
+    }
+}
