@@ -58,6 +58,29 @@ public sealed class ArchitectureTests
         Uses("ModelFile", "SoftmaxModelFormat").Should().BeTrue();
     }
 
+    [Fact]
+    public void ArchitectureDoc_DependencyTable_IsTheRulesTheTestsCheck()
+    {
+        string doc = File.ReadAllText(Path.Combine(Readme.ReadmeTests.FindRepositoryRoot(), "docs", "architecture.md")).Replace("\r\n", "\n", StringComparison.Ordinal);
+        int start = doc.IndexOf("## Dependency rules", StringComparison.Ordinal);
+        string section = doc[start..doc.IndexOf("\n## ", start + 1, StringComparison.Ordinal)];
+        var documented = new Dictionary<string, string[]>();
+        foreach (string row in section.Split('\n').Where(l => l.StartsWith("| `", StringComparison.Ordinal)))
+        {
+            string[] cells = row.Split('|', StringSplitOptions.TrimEntries);
+            string[] allowed = [.. Folders(cells[2]).Order(StringComparer.Ordinal)];
+            foreach (string folder in Folders(cells[1]))
+            {
+                documented[folder] = allowed;
+            }
+        }
+
+        documented.Should().BeEquivalentTo(DependencyRules.AllowedAreas.ToDictionary(p => p.Key, p => p.Value.Order(StringComparer.Ordinal).ToArray()));
+
+        static IEnumerable<string> Folders(string cell) =>
+            cell.Split('`').Where((_, i) => i % 2 == 1).Select(f => f.TrimEnd('/'));
+    }
+
     [Theory]
     [InlineData("Internal", "Data", "Internal/ holds leaves")]
     [InlineData("Internal", "Factorization/Als", "Internal/ holds leaves")]
