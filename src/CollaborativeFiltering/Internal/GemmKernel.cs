@@ -9,26 +9,32 @@ namespace CollaborativeFiltering.Internal;
 /// A register-blocked product of a few query rows with all item embeddings. Items are packed once
 /// per call into d-major panels of <see cref="PanelWidth"/> items (two SIMD vectors wide); the
 /// micro-kernel multiplies <see cref="Rows"/> query rows by one panel with 2·<see cref="Rows"/> vector
-/// FMA accumulators (512-bit on AVX-512 hardware, <see cref="Vector{T}"/> otherwise). Each output lane
-/// is the same fused multiply-add chain over k as <see cref="ScoreKernel.ChainDot"/>, so every path
-/// equals the scalar twin <see cref="MultiplyScalar"/> bit for bit.
+/// FMA accumulators. In the library's one SIMD style (<see cref="RowKernels"/>'s), each width is a
+/// struct implementing <see cref="IGemmKernel"/>: <see cref="Width512"/> on AVX-512 hardware,
+/// <see cref="VectorWidth"/> (<see cref="Vector{T}"/>) otherwise. Each output lane is the same fused
+/// multiply-add chain over k as <see cref="ScoreKernel.ChainDot"/>, so every width equals the scalar
+/// twin <see cref="Scalar"/> bit for bit.
 /// </summary>
 internal static class GemmKernel
 {
     /// <summary>Query rows per micro-kernel call.</summary>
     public const int Rows = 4;
 
-    /// <summary>Panel width of the 512-bit kernel.</summary>
-    public const int PanelWidth512 = 2 * 16;
-
     /// <summary>Whether the 512-bit kernel is used (measured about twice as fast as 256-bit on AVX-512 hardware).</summary>
     public static readonly bool Use512 = Vector512.IsHardwareAccelerated;
 
-    /// <summary>Panel width of the <see cref="Vector{T}"/> kernel.</summary>
-    public static int PanelWidthVector => 2 * Vector<float>.Count;
-
     /// <summary>Items per panel of the active kernel.</summary>
-    public static readonly int PanelWidth = Use512 ? PanelWidth512 : PanelWidthVector;
+    public static readonly int PanelWidth = Use512 ? Width512.PanelWidth : VectorWidth.PanelWidth;
+
+    /// <summary>The micro-kernel of one vector width.</summary>
+    internal interface IGemmKernel
+    {
+        /// <summary>Items per panel: two vectors.</summary>
+        static abstract int PanelWidth { get; }
+
+        /// <summary>output[r·P + lane] = chain dot of query row r with item lane of the panel, for r &lt; <see cref="Rows"/>.</summary>
+        static abstract void Multiply(ReadOnlySpan<float> queries, ReadOnlySpan<float> panel, int d, Span<float> output);
+    }
 
     /// <summary>Packs for the active kernel (see <see cref="Pack(ReadOnlySpan{float}, int, int, ReadOnlySpan{float}, int)"/>).</summary>
     public static (float[] Panels, float[] Bias) Pack(ReadOnlySpan<float> items, int d, int itemCount, ReadOnlySpan<float> biases) =>
@@ -74,15 +80,15 @@ internal static class GemmKernel
     {
         if (Use512)
         {
-            Multiply512(queries, panel, d, output);
+            Width512.Multiply(queries, panel, d, output);
         }
         else if (Vector.IsHardwareAccelerated)
         {
-            MultiplyVector(queries, panel, d, output);
+            VectorWidth.Multiply(queries, panel, d, output);
         }
         else
         {
-            MultiplyScalar(queries, panel, d, output, PanelWidth);
+            Scalar.Multiply(queries, panel, d, output, PanelWidth);
         }
     }
 
@@ -109,110 +115,128 @@ internal static class GemmKernel
         return false;
     }
 
-    /// <summary>The 512-bit kernel (panel width <see cref="PanelWidth512"/>); callers check <see cref="Vector512.IsHardwareAccelerated"/>.</summary>
-    public static void Multiply512(ReadOnlySpan<float> queries, ReadOnlySpan<float> panel, int d, Span<float> output)
+    /// <summary>The 512-bit kernel (two 16-float vectors per panel); callers check <see cref="Vector512.IsHardwareAccelerated"/>.</summary>
+    internal readonly struct Width512 : IGemmKernel
     {
-        const int w = 16;
-        const int p = 2 * w;
-        CheckLengths(queries, panel, d, output, p);
-        ref float q0 = ref MemoryMarshal.GetReference(queries);
-        ref float q1 = ref Unsafe.Add(ref q0, d);
-        ref float q2 = ref Unsafe.Add(ref q1, d);
-        ref float q3 = ref Unsafe.Add(ref q2, d);
-        ref float a = ref MemoryMarshal.GetReference(panel);
-        Vector512<float> c00 = default, c01 = default, c10 = default, c11 = default;
-        Vector512<float> c20 = default, c21 = default, c30 = default, c31 = default;
-        for (int k = 0; k < d; k++)
+        /// <inheritdoc/>
+        public static int PanelWidth => 2 * 16;
+
+        /// <inheritdoc/>
+        public static void Multiply(ReadOnlySpan<float> queries, ReadOnlySpan<float> panel, int d, Span<float> output)
         {
-            Vector512<float> a0 = Vector512.LoadUnsafe(ref a);
-            Vector512<float> a1 = Vector512.LoadUnsafe(ref a, w);
-            a = ref Unsafe.Add(ref a, p);
-            var b = Vector512.Create(Unsafe.Add(ref q0, k));
-            c00 = Vector512.FusedMultiplyAdd(b, a0, c00);
-            c01 = Vector512.FusedMultiplyAdd(b, a1, c01);
-            b = Vector512.Create(Unsafe.Add(ref q1, k));
-            c10 = Vector512.FusedMultiplyAdd(b, a0, c10);
-            c11 = Vector512.FusedMultiplyAdd(b, a1, c11);
-            b = Vector512.Create(Unsafe.Add(ref q2, k));
-            c20 = Vector512.FusedMultiplyAdd(b, a0, c20);
-            c21 = Vector512.FusedMultiplyAdd(b, a1, c21);
-            b = Vector512.Create(Unsafe.Add(ref q3, k));
-            c30 = Vector512.FusedMultiplyAdd(b, a0, c30);
-            c31 = Vector512.FusedMultiplyAdd(b, a1, c31);
-        }
-
-        ref float o = ref MemoryMarshal.GetReference(output);
-        c00.StoreUnsafe(ref o);
-        c01.StoreUnsafe(ref o, w);
-        c10.StoreUnsafe(ref o, p);
-        c11.StoreUnsafe(ref o, p + w);
-        c20.StoreUnsafe(ref o, 2 * p);
-        c21.StoreUnsafe(ref o, (2 * p) + w);
-        c30.StoreUnsafe(ref o, 3 * p);
-        c31.StoreUnsafe(ref o, (3 * p) + w);
-    }
-
-    /// <summary>The <see cref="Vector{T}"/> kernel (panel width <see cref="PanelWidthVector"/>).</summary>
-    public static void MultiplyVector(ReadOnlySpan<float> queries, ReadOnlySpan<float> panel, int d, Span<float> output)
-    {
-        int w = Vector<float>.Count;
-        int p = 2 * w;
-        CheckLengths(queries, panel, d, output, p);
-        ref float q0 = ref MemoryMarshal.GetReference(queries);
-        ref float q1 = ref Unsafe.Add(ref q0, d);
-        ref float q2 = ref Unsafe.Add(ref q1, d);
-        ref float q3 = ref Unsafe.Add(ref q2, d);
-        ref float a = ref MemoryMarshal.GetReference(panel);
-        Vector<float> c00 = Vector<float>.Zero, c01 = Vector<float>.Zero;
-        Vector<float> c10 = Vector<float>.Zero, c11 = Vector<float>.Zero;
-        Vector<float> c20 = Vector<float>.Zero, c21 = Vector<float>.Zero;
-        Vector<float> c30 = Vector<float>.Zero, c31 = Vector<float>.Zero;
-        for (int k = 0; k < d; k++)
-        {
-            Vector<float> a0 = Vector.LoadUnsafe(ref a);
-            Vector<float> a1 = Vector.LoadUnsafe(ref a, (nuint)w);
-            a = ref Unsafe.Add(ref a, p);
-            var b = new Vector<float>(Unsafe.Add(ref q0, k));
-            c00 = Vector.FusedMultiplyAdd(b, a0, c00);
-            c01 = Vector.FusedMultiplyAdd(b, a1, c01);
-            b = new Vector<float>(Unsafe.Add(ref q1, k));
-            c10 = Vector.FusedMultiplyAdd(b, a0, c10);
-            c11 = Vector.FusedMultiplyAdd(b, a1, c11);
-            b = new Vector<float>(Unsafe.Add(ref q2, k));
-            c20 = Vector.FusedMultiplyAdd(b, a0, c20);
-            c21 = Vector.FusedMultiplyAdd(b, a1, c21);
-            b = new Vector<float>(Unsafe.Add(ref q3, k));
-            c30 = Vector.FusedMultiplyAdd(b, a0, c30);
-            c31 = Vector.FusedMultiplyAdd(b, a1, c31);
-        }
-
-        ref float o = ref MemoryMarshal.GetReference(output);
-        c00.StoreUnsafe(ref o);
-        c01.StoreUnsafe(ref o, (nuint)w);
-        c10.StoreUnsafe(ref o, (nuint)p);
-        c11.StoreUnsafe(ref o, (nuint)(p + w));
-        c20.StoreUnsafe(ref o, (nuint)(2 * p));
-        c21.StoreUnsafe(ref o, (nuint)((2 * p) + w));
-        c30.StoreUnsafe(ref o, (nuint)(3 * p));
-        c31.StoreUnsafe(ref o, (nuint)((3 * p) + w));
-    }
-
-    /// <summary>The scalar twin: the same chains, one lane at a time, for any panel width.</summary>
-    public static void MultiplyScalar(ReadOnlySpan<float> queries, ReadOnlySpan<float> panel, int d, Span<float> output, int panelWidth)
-    {
-        int p = panelWidth;
-        for (int r = 0; r < Rows; r++)
-        {
-            ReadOnlySpan<float> q = queries.Slice(r * d, d);
-            for (int lane = 0; lane < p; lane++)
+            const int w = 16;
+            const int p = 2 * w;
+            CheckLengths(queries, panel, d, output, p);
+            ref float q0 = ref MemoryMarshal.GetReference(queries);
+            ref float q1 = ref Unsafe.Add(ref q0, d);
+            ref float q2 = ref Unsafe.Add(ref q1, d);
+            ref float q3 = ref Unsafe.Add(ref q2, d);
+            ref float a = ref MemoryMarshal.GetReference(panel);
+            Vector512<float> c00 = default, c01 = default, c10 = default, c11 = default;
+            Vector512<float> c20 = default, c21 = default, c30 = default, c31 = default;
+            for (int k = 0; k < d; k++)
             {
-                float acc = 0;
-                for (int k = 0; k < d; k++)
-                {
-                    acc = MathF.FusedMultiplyAdd(q[k], panel[(k * p) + lane], acc);
-                }
+                Vector512<float> a0 = Vector512.LoadUnsafe(ref a);
+                Vector512<float> a1 = Vector512.LoadUnsafe(ref a, w);
+                a = ref Unsafe.Add(ref a, p);
+                var b = Vector512.Create(Unsafe.Add(ref q0, k));
+                c00 = Vector512.FusedMultiplyAdd(b, a0, c00);
+                c01 = Vector512.FusedMultiplyAdd(b, a1, c01);
+                b = Vector512.Create(Unsafe.Add(ref q1, k));
+                c10 = Vector512.FusedMultiplyAdd(b, a0, c10);
+                c11 = Vector512.FusedMultiplyAdd(b, a1, c11);
+                b = Vector512.Create(Unsafe.Add(ref q2, k));
+                c20 = Vector512.FusedMultiplyAdd(b, a0, c20);
+                c21 = Vector512.FusedMultiplyAdd(b, a1, c21);
+                b = Vector512.Create(Unsafe.Add(ref q3, k));
+                c30 = Vector512.FusedMultiplyAdd(b, a0, c30);
+                c31 = Vector512.FusedMultiplyAdd(b, a1, c31);
+            }
 
-                output[(r * p) + lane] = acc;
+            ref float o = ref MemoryMarshal.GetReference(output);
+            c00.StoreUnsafe(ref o);
+            c01.StoreUnsafe(ref o, w);
+            c10.StoreUnsafe(ref o, p);
+            c11.StoreUnsafe(ref o, p + w);
+            c20.StoreUnsafe(ref o, 2 * p);
+            c21.StoreUnsafe(ref o, (2 * p) + w);
+            c30.StoreUnsafe(ref o, 3 * p);
+            c31.StoreUnsafe(ref o, (3 * p) + w);
+        }
+    }
+
+    /// <summary>The <see cref="Vector{T}"/> kernel (two vectors of the machine's width per panel).</summary>
+    internal readonly struct VectorWidth : IGemmKernel
+    {
+        /// <inheritdoc/>
+        public static int PanelWidth => 2 * Vector<float>.Count;
+
+        /// <inheritdoc/>
+        public static void Multiply(ReadOnlySpan<float> queries, ReadOnlySpan<float> panel, int d, Span<float> output)
+        {
+            int w = Vector<float>.Count;
+            int p = 2 * w;
+            CheckLengths(queries, panel, d, output, p);
+            ref float q0 = ref MemoryMarshal.GetReference(queries);
+            ref float q1 = ref Unsafe.Add(ref q0, d);
+            ref float q2 = ref Unsafe.Add(ref q1, d);
+            ref float q3 = ref Unsafe.Add(ref q2, d);
+            ref float a = ref MemoryMarshal.GetReference(panel);
+            Vector<float> c00 = Vector<float>.Zero, c01 = Vector<float>.Zero;
+            Vector<float> c10 = Vector<float>.Zero, c11 = Vector<float>.Zero;
+            Vector<float> c20 = Vector<float>.Zero, c21 = Vector<float>.Zero;
+            Vector<float> c30 = Vector<float>.Zero, c31 = Vector<float>.Zero;
+            for (int k = 0; k < d; k++)
+            {
+                Vector<float> a0 = Vector.LoadUnsafe(ref a);
+                Vector<float> a1 = Vector.LoadUnsafe(ref a, (nuint)w);
+                a = ref Unsafe.Add(ref a, p);
+                var b = new Vector<float>(Unsafe.Add(ref q0, k));
+                c00 = Vector.FusedMultiplyAdd(b, a0, c00);
+                c01 = Vector.FusedMultiplyAdd(b, a1, c01);
+                b = new Vector<float>(Unsafe.Add(ref q1, k));
+                c10 = Vector.FusedMultiplyAdd(b, a0, c10);
+                c11 = Vector.FusedMultiplyAdd(b, a1, c11);
+                b = new Vector<float>(Unsafe.Add(ref q2, k));
+                c20 = Vector.FusedMultiplyAdd(b, a0, c20);
+                c21 = Vector.FusedMultiplyAdd(b, a1, c21);
+                b = new Vector<float>(Unsafe.Add(ref q3, k));
+                c30 = Vector.FusedMultiplyAdd(b, a0, c30);
+                c31 = Vector.FusedMultiplyAdd(b, a1, c31);
+            }
+
+            ref float o = ref MemoryMarshal.GetReference(output);
+            c00.StoreUnsafe(ref o);
+            c01.StoreUnsafe(ref o, (nuint)w);
+            c10.StoreUnsafe(ref o, (nuint)p);
+            c11.StoreUnsafe(ref o, (nuint)(p + w));
+            c20.StoreUnsafe(ref o, (nuint)(2 * p));
+            c21.StoreUnsafe(ref o, (nuint)((2 * p) + w));
+            c30.StoreUnsafe(ref o, (nuint)(3 * p));
+            c31.StoreUnsafe(ref o, (nuint)((3 * p) + w));
+        }
+    }
+
+    /// <summary>The scalar twin, for any panel width: the tests compare every width against it.</summary>
+    internal readonly struct Scalar
+    {
+        /// <summary>The same chains as the vector widths, one lane at a time, for a panel of <paramref name="panelWidth"/> items.</summary>
+        public static void Multiply(ReadOnlySpan<float> queries, ReadOnlySpan<float> panel, int d, Span<float> output, int panelWidth)
+        {
+            int p = panelWidth;
+            for (int r = 0; r < Rows; r++)
+            {
+                ReadOnlySpan<float> q = queries.Slice(r * d, d);
+                for (int lane = 0; lane < p; lane++)
+                {
+                    float acc = 0;
+                    for (int k = 0; k < d; k++)
+                    {
+                        acc = MathF.FusedMultiplyAdd(q[k], panel[(k * p) + lane], acc);
+                    }
+
+                    output[(r * p) + lane] = acc;
+                }
             }
         }
     }

@@ -63,63 +63,90 @@ internal static class GramKernel
     /// <summary>Whether the Vector256 path runs.</summary>
     public static bool IsVectorized => Vector256.IsHardwareAccelerated && Fma.IsSupported;
 
+    /// <summary>The kernel of one width.</summary>
+    internal interface IGramKernel
+    {
+        /// <summary>
+        /// Adds (or, when <paramref name="overwrite"/>, stores) Σ_k s_k[a]·y_k[b] over the first
+        /// <paramref name="rows"/> packed rows into <c>gram[a·gramStride + b]</c> for every (a, b) of the
+        /// upper block-triangle of the <paramref name="dp"/>×<paramref name="dp"/> matrix.
+        /// </summary>
+        static abstract void Accumulate(ReadOnlySpan<float> s, ReadOnlySpan<float> y, int rows, int dp, Span<double> gram, int gramStride, bool overwrite);
+    }
+
     /// <summary>
     /// Adds (or, when <paramref name="overwrite"/>, stores) Σ_k s_k[a]·y_k[b] over the first
     /// <paramref name="rows"/> packed rows into <c>gram[a·gramStride + b]</c> for every (a, b) of the
-    /// upper block-triangle of the <paramref name="dp"/>×<paramref name="dp"/> matrix.
+    /// upper block-triangle of the <paramref name="dp"/>×<paramref name="dp"/> matrix, with
+    /// <see cref="Width256"/> where it runs (<see cref="IsVectorized"/>), else <see cref="Scalar"/>.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Accumulate(ReadOnlySpan<float> s, ReadOnlySpan<float> y, int rows, int dp, Span<double> gram, int gramStride, bool overwrite)
     {
         Debug.Assert(dp % 8 == 0 && rows <= ChunkRows && s.Length >= rows * dp && y.Length >= rows * dp);
         Debug.Assert(gramStride >= dp && gram.Length >= ((dp - 1) * gramStride) + dp);
-        if (!IsVectorized)
+        if (IsVectorized)
         {
-            AccumulateScalar(s, y, rows, dp, gram, gramStride, overwrite);
-            return;
+            Width256.Accumulate(s, y, rows, dp, gram, gramStride, overwrite);
         }
-
-        ref float rs = ref MemoryMarshal.GetReference(s);
-        ref float ry = ref MemoryMarshal.GetReference(y);
-        ref double rg = ref MemoryMarshal.GetReference(gram);
-        for (int a0 = 0; a0 < dp; a0 += 4)
+        else
         {
-            int b0 = a0 & ~7;
-            if ((b0 & 8) != 0)
-            {
-                Block4x8(ref rs, ref ry, rows, dp, a0, b0, ref rg, gramStride, overwrite);
-                b0 += 8;
-            }
+            Scalar.Accumulate(s, y, rows, dp, gram, gramStride, overwrite);
+        }
+    }
 
-            for (; b0 + 16 <= dp; b0 += 16)
+    /// <summary>Vector256 with FMA: 4×16 (or 4×8) blocks of G held in registers over the whole chunk.</summary>
+    internal readonly struct Width256 : IGramKernel
+    {
+        /// <inheritdoc/>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        public static void Accumulate(ReadOnlySpan<float> s, ReadOnlySpan<float> y, int rows, int dp, Span<double> gram, int gramStride, bool overwrite)
+        {
+            ref float rs = ref MemoryMarshal.GetReference(s);
+            ref float ry = ref MemoryMarshal.GetReference(y);
+            ref double rg = ref MemoryMarshal.GetReference(gram);
+            for (int a0 = 0; a0 < dp; a0 += 4)
             {
-                Block4x16(ref rs, ref ry, rows, dp, a0, b0, ref rg, gramStride, overwrite);
-            }
+                int b0 = a0 & ~7;
+                if ((b0 & 8) != 0)
+                {
+                    Block4x8(ref rs, ref ry, rows, dp, a0, b0, ref rg, gramStride, overwrite);
+                    b0 += 8;
+                }
 
-            if (b0 < dp)
-            {
-                Block4x8(ref rs, ref ry, rows, dp, a0, b0, ref rg, gramStride, overwrite);
+                for (; b0 + 16 <= dp; b0 += 16)
+                {
+                    Block4x16(ref rs, ref ry, rows, dp, a0, b0, ref rg, gramStride, overwrite);
+                }
+
+                if (b0 < dp)
+                {
+                    Block4x8(ref rs, ref ry, rows, dp, a0, b0, ref rg, gramStride, overwrite);
+                }
             }
         }
     }
 
-    /// <summary>The scalar twin of <see cref="Accumulate"/>: same blocks, same row order, fused multiply-adds.</summary>
-    public static void AccumulateScalar(ReadOnlySpan<float> s, ReadOnlySpan<float> y, int rows, int dp, Span<double> gram, int gramStride, bool overwrite)
+    /// <summary>The scalar twin of <see cref="Width256"/>: same blocks, same row order, fused multiply-adds.</summary>
+    internal readonly struct Scalar : IGramKernel
     {
-        for (int a0 = 0; a0 < dp; a0 += 4)
+        /// <inheritdoc/>
+        public static void Accumulate(ReadOnlySpan<float> s, ReadOnlySpan<float> y, int rows, int dp, Span<double> gram, int gramStride, bool overwrite)
         {
-            for (int a = a0; a < a0 + 4; a++)
+            for (int a0 = 0; a0 < dp; a0 += 4)
             {
-                for (int b = a0 & ~7; b < dp; b++)
+                for (int a = a0; a < a0 + 4; a++)
                 {
-                    float acc = 0;
-                    for (int k = 0; k < rows; k++)
+                    for (int b = a0 & ~7; b < dp; b++)
                     {
-                        acc = MathF.FusedMultiplyAdd(s[(k * dp) + a], y[(k * dp) + b], acc);
-                    }
+                        float acc = 0;
+                        for (int k = 0; k < rows; k++)
+                        {
+                            acc = MathF.FusedMultiplyAdd(s[(k * dp) + a], y[(k * dp) + b], acc);
+                        }
 
-                    int g = (a * gramStride) + b;
-                    gram[g] = overwrite ? acc : gram[g] + acc;
+                        int g = (a * gramStride) + b;
+                        gram[g] = overwrite ? acc : gram[g] + acc;
+                    }
                 }
             }
         }

@@ -28,7 +28,7 @@ public class GemmKernelTests
             return; // this hardware cannot run that path
         }
 
-        int p = path switch { "512" => GemmKernel.PanelWidth512, "vector" => GemmKernel.PanelWidthVector, "scalar" => 5, _ => GemmKernel.PanelWidth };
+        int p = path switch { "512" => GemmKernel.Width512.PanelWidth, "vector" => GemmKernel.VectorWidth.PanelWidth, "scalar" => 5, _ => GemmKernel.PanelWidth };
         var rng = new Random(d);
         int m = p + 3; // two panels, the second padded
         float[] items = ScoringTestModels.Uniform(rng, m * d);
@@ -43,13 +43,13 @@ public class GemmKernelTests
             ReadOnlySpan<float> a = panels.AsSpan(panel * p * d, p * d);
             switch (path)
             {
-                case "512": GemmKernel.Multiply512(queries, a, d, fast); break;
-                case "vector": GemmKernel.MultiplyVector(queries, a, d, fast); break;
-                case "scalar": GemmKernel.MultiplyScalar(queries, a, d, fast, p); break;
+                case "512": GemmKernel.Width512.Multiply(queries, a, d, fast); break;
+                case "vector": GemmKernel.VectorWidth.Multiply(queries, a, d, fast); break;
+                case "scalar": GemmKernel.Scalar.Multiply(queries, a, d, fast, p); break;
                 default: GemmKernel.Multiply(queries, a, d, fast); break;
             }
 
-            GemmKernel.MultiplyScalar(queries, a, d, scalar, p);
+            GemmKernel.Scalar.Multiply(queries, a, d, scalar, p);
             // Bitwise equality is the contract: the same fused multiply-add chain per lane.
             fast.Should().Equal(scalar);
             for (int r = 0; r < GemmKernel.Rows; r++)

@@ -138,13 +138,18 @@ internal static class AlsRowKernels
         }
     }
 
-    /// <summary>The scalar twin of <see cref="MultiplySymmetric"/>.</summary>
-    public static void MultiplySymmetricScalar(ReadOnlySpan<float> x, ReadOnlySpan<float> gram, Span<float> destination)
+    /// <summary>
+    /// <see cref="MultiplySymmetric(ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float})"/> with the row
+    /// kernels of one width (<see cref="RowKernels.Scalar"/> is the twin the tests compare against).
+    /// </summary>
+    public static void MultiplySymmetric<TKernels>(ReadOnlySpan<float> x, ReadOnlySpan<float> gram, Span<float> destination)
+        where TKernels : struct, RowKernels.IRowKernels
     {
         int d = x.Length;
+        Debug.Assert(gram.Length >= d * d && destination.Length >= d);
         for (int b = 0; b < d; b++)
         {
-            destination[b] = RowKernels.Dot<RowKernels.Scalar>(x, gram.Slice(b * d, d));
+            destination[b] = RowKernels.Dot<TKernels>(x, gram.Slice(b * d, d));
         }
     }
 }

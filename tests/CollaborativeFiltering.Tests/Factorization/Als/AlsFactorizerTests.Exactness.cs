@@ -168,7 +168,7 @@ public sealed partial class AlsFactorizerTests
         double[] vector = (double[])start.Clone(), scalar = (double[])start.Clone();
 
         GramKernel.Accumulate(s, y, rows, dp, vector, stride, overwrite: false);
-        GramKernel.AccumulateScalar(s, y, rows, dp, scalar, stride, overwrite: false);
+        GramKernel.Scalar.Accumulate(s, y, rows, dp, scalar, stride, overwrite: false);
 
         for (int a = 0; a < dp; a++)
         {

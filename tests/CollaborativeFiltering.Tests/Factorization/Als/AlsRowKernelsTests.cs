@@ -1,4 +1,5 @@
 using CollaborativeFiltering.Factorization.Als;
+using CollaborativeFiltering.Internal;
 
 namespace CollaborativeFiltering.Tests.Factorization;
 
@@ -25,7 +26,7 @@ public sealed class AlsRowKernelsTests
         var vector = new float[d];
         var scalar = new float[d];
         AlsRowKernels.MultiplySymmetric(x, gram, vector);
-        AlsRowKernels.MultiplySymmetricScalar(x, gram, scalar);
+        AlsRowKernels.MultiplySymmetric<RowKernels.Scalar>(x, gram, scalar);
 
         vector.Should().Equal(scalar, (p, q) => Math.Abs(p - q) < 1e-5);
         double first = 0; // (x·G)[0] = Σ_a x[a]·G[a,0]

@@ -20,7 +20,7 @@ public sealed class SoftmaxKernelsTests
         var reference = new float[GemmKernel.Rows * dp];
 
         SoftmaxKernels.MultiplyByPanels(z, stride, v, panels, dp, fast);
-        SoftmaxKernels.MultiplyByPanelsScalar(z, stride, v, panels, dp, reference, p);
+        SoftmaxKernels.Scalar.MultiplyByPanels(z, stride, v, panels, dp, reference, p);
 
         for (int i = 0; i < fast.Length; i++)
         {
@@ -29,14 +29,14 @@ public sealed class SoftmaxKernelsTests
     }
 
     [Fact]
-    public void MultiplyByPanelsScalar_HandComputed()
+    public void MultiplyByPanels_ScalarTwinOnOneSmallPanel_MatchesHandComputed()
     {
         // One panel of width 2, dp = 4: V rows k hold items (0, 1); Z rows r hold the two items' gradients.
         float[] v = [1, 2, 3, 4, 5, 6, 7, 8]; // k=0: (1,2), k=1: (3,4), k=2: (5,6), k=3: (7,8)
         float[] z = [1, 0, 0, 1, 1, 1, 2, -1];
         var dq = new float[16];
 
-        SoftmaxKernels.MultiplyByPanelsScalar(z, 8, v, 1, 4, dq, panelWidth: 2);
+        SoftmaxKernels.Scalar.MultiplyByPanels(z, 8, v, 1, 4, dq, panelWidth: 2);
 
         dq.Should().Equal(1, 3, 5, 7, 2, 4, 6, 8, 3, 7, 11, 15, 0, 2, 4, 6);
     }
@@ -70,7 +70,7 @@ public sealed class SoftmaxKernelsTests
         float[] a1 = [.. RandomArray(random, 37).Select(x => Math.Abs(x) + 0.1f)], a2 = (float[])a1.Clone();
 
         SoftmaxKernels.Adagrad(w1, g, a1, 0.3f);
-        SoftmaxKernels.AdagradScalar(w2, g, a2, 0.3f);
+        SoftmaxKernels.Scalar.Adagrad(w2, g, a2, 0.3f);
 
         w1.Should().Equal(w2);
         a1.Should().Equal(a2);
@@ -101,7 +101,7 @@ public sealed class SoftmaxKernelsTests
         float[] v1 = [.. RandomArray(random, 41).Select(Math.Abs)], v2 = (float[])v1.Clone();
 
         SoftmaxKernels.Adam(w1, g, m1, v1, 0.003f);
-        SoftmaxKernels.AdamScalar(w2, g, m2, v2, 0.003f);
+        SoftmaxKernels.Scalar.Adam(w2, g, m2, v2, 0.003f);
 
         w1.Should().Equal(w2);
         m1.Should().Equal(m2);
