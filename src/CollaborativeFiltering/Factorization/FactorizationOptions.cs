@@ -1,3 +1,4 @@
+using System.Globalization;
 using CollaborativeFiltering.Internal;
 
 namespace CollaborativeFiltering.Factorization;
@@ -9,7 +10,15 @@ namespace CollaborativeFiltering.Factorization;
 /// </summary>
 public abstract record FactorizationOptions
 {
-    /// <summary>The embedding dimension d (the rank of the factorization); greater than zero.</summary>
+    /// <summary>
+    /// The largest <see cref="Dimensions"/> accepted, and the largest embedding dimension of any
+    /// model this library builds or loads (4,096). Beyond it the d×d systems of ALS and fold-in
+    /// (d³/3 multiply-adds per row solve) take seconds each and their d² scratch hundreds of MB per
+    /// thread; published matrix-factorization models use d of a few hundred at most.
+    /// </summary>
+    public const int MaxDimensions = 4096;
+
+    /// <summary>The embedding dimension d (the rank of the factorization); in [1, <see cref="MaxDimensions"/>]. Each fit also checks, before any work, that its arrays fit in memory (see the factorizer's <c>Fit</c>).</summary>
     public int Dimensions { get; init; } = 30;
 
     /// <summary>The number of iterations (full-batch steps, epochs or sweeps); greater than zero.</summary>
@@ -36,7 +45,11 @@ public abstract record FactorizationOptions
     /// <exception cref="ArgumentOutOfRangeException">An option is out of range.</exception>
     public virtual void Validate()
     {
-        ThrowHelper.ThrowIfNotPositive(Dimensions, nameof(Dimensions));
+        if (Dimensions <= 0 || Dimensions > MaxDimensions)
+        {
+            ThrowHelper.ArgumentOutOfRange(nameof(Dimensions), Dimensions, string.Create(CultureInfo.InvariantCulture, $"in [1, {MaxDimensions}]"));
+        }
+
         ThrowHelper.ThrowIfNotPositive(Iterations, nameof(Iterations));
         if (MaxDegreeOfParallelism is 0 or < -1)
         {

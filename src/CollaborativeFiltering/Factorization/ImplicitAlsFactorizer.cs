@@ -142,7 +142,8 @@ public sealed class ImplicitAlsFactorizer : IMatrixFactorizer
         var gram = new double[dp * dp];
         AlsImplicitTrainer.Gram(model.ItemEmbeddings, d, 0, m, scratch, gram);
         var result = new float[d];
-        if (!AlsImplicitTrainer.SolveExact(items, values, model.ItemEmbeddings, d, gram, options.Regularization * items.Length, (float)options.Alpha, scratch, result))
+        if (!AlsImplicitTrainer.SolveExact(items, values, model.ItemEmbeddings, d, gram, options.Regularization * items.Length, (float)options.Alpha, scratch, result)
+            || !(EmbeddingLimits.Norm(result) <= EmbeddingLimits.MaxNorm))
         {
             ThrowHelper.InvalidOperation("Fold-in produced a non-finite embedding (the item embeddings or values are too large for single precision).");
         }

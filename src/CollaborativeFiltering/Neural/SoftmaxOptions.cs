@@ -34,10 +34,13 @@ public sealed record SoftmaxOptions
     /// <summary>The most hidden layers allowed (64).</summary>
     public const int MaxHiddenLayers = 64;
 
-    /// <summary>The largest width of a layer or an embedding allowed (65,536).</summary>
+    /// <summary>The largest width of a hidden layer or an input embedding allowed (65,536). Each fit also checks, before any work, that its weight matrices fit in arrays and in memory.</summary>
     public const int MaxLayerSize = 1 << 16;
 
-    /// <summary>d, the dimension of the query embedding and of each item's output embedding (the model's <see cref="IEmbeddingModel.Dimensions"/>); greater than zero. Default 35.</summary>
+    /// <summary>The largest <see cref="Dimensions"/> allowed: 4,096, the embedding dimension limit of every model of the library (<see cref="Factorization.FactorizationOptions.MaxDimensions"/>), which bounds the d×d systems of fold-in.</summary>
+    public const int MaxDimensions = Factorization.FactorizationOptions.MaxDimensions;
+
+    /// <summary>d, the dimension of the query embedding and of each item's output embedding (the model's <see cref="IEmbeddingModel.Dimensions"/>); in [1, <see cref="MaxDimensions"/>]. Default 35.</summary>
     public int Dimensions { get; init; } = 35;
 
     /// <summary>
@@ -156,7 +159,11 @@ public sealed record SoftmaxOptions
     /// <exception cref="ArgumentOutOfRangeException">An option is out of range; the parameter name is the option's.</exception>
     public void Validate()
     {
-        ThrowIfNotLayerSize(Dimensions, nameof(Dimensions));
+        if (Dimensions <= 0 || Dimensions > MaxDimensions)
+        {
+            ThrowHelper.ArgumentOutOfRange(nameof(Dimensions), Dimensions, string.Create(CultureInfo.InvariantCulture, $"in [1, {MaxDimensions}]"));
+        }
+
         if (HiddenLayerSizes is null)
         {
             ThrowHelper.ArgumentOutOfRange(nameof(HiddenLayerSizes), null, "a list of layer widths (empty for none)");

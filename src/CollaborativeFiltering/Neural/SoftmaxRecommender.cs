@@ -143,8 +143,8 @@ public sealed class SoftmaxRecommender
             progress?.Report(new SoftmaxTrainingProgress(iteration, total, trainLoss, validationLoss, validationRecall, Stopwatch.GetElapsedTime(started)));
         }
 
-        // The last step can leave non-finite parameters that no loss saw.
-        if (!trainer.AllFinite())
+        // The last step can leave non-finite parameters that no loss saw, or finite ones large enough for queries to overflow.
+        if (!trainer.AllFinite() || trainer.Network.ScaleProblem() is not null)
         {
             Diverged(total, double.NaN, learningRate);
         }
