@@ -27,7 +27,7 @@ public abstract record FactorizationOptions
     /// <summary>The seed of the random initialisation (and shuffling, where used). Same seed, same model.</summary>
     public int Seed { get; init; } = 42;
 
-    /// <summary>The most threads a fit uses; -1 (the default) means one per processor. Results do not depend on it unless a factorizer documents otherwise.</summary>
+    /// <summary>The most threads a fit uses: -1 (the default) means one per processor, else in [1, 1024]. Results do not depend on it unless a factorizer documents otherwise.</summary>
     public int MaxDegreeOfParallelism { get; init; } = -1;
 
     /// <summary>Progress is reported every this many iterations, and always after the last one; greater than zero. The notebook reports every 10.</summary>
@@ -51,10 +51,7 @@ public abstract record FactorizationOptions
         }
 
         ThrowHelper.ThrowIfNotPositive(Iterations, nameof(Iterations));
-        if (MaxDegreeOfParallelism is 0 or < -1)
-        {
-            ThrowHelper.ArgumentOutOfRange(nameof(MaxDegreeOfParallelism), MaxDegreeOfParallelism, "-1 (all processors) or greater than zero");
-        }
+        ThrowHelper.ThrowIfNotThreadCount(MaxDegreeOfParallelism, nameof(MaxDegreeOfParallelism));
 
         ThrowHelper.ThrowIfNotPositive(ReportInterval, nameof(ReportInterval));
         ThrowHelper.ThrowIfNegative(EarlyStoppingPatience, nameof(EarlyStoppingPatience));

@@ -83,7 +83,7 @@ public sealed record SoftmaxOptions
     /// <summary>The width of each year-bucket embedding when <see cref="UseReleaseYears"/> is set; greater than zero. Default 2 (the course's).</summary>
     public int YearEmbeddingDimensions { get; init; } = 2;
 
-    /// <summary>How many consecutive release years share one bucket (counted from the catalogue's earliest year); greater than zero. Default 5.</summary>
+    /// <summary>How many consecutive release years share one bucket (counted from the catalogue's earliest year); greater than zero. Default 5. With <see cref="UseReleaseYears"/>, a fit requires the catalogue's years to make at most 65,536 buckets (else <see cref="ArgumentOutOfRangeException"/> naming this option).</summary>
     public int YearBucketWidth { get; init; } = 5;
 
     /// <summary>
@@ -143,7 +143,7 @@ public sealed record SoftmaxOptions
     /// <summary>Progress is reported (and validation measured) every this many iterations, and after the last; greater than zero. Default 100.</summary>
     public int ReportInterval { get; init; } = 100;
 
-    /// <summary>The most threads a fit uses; −1 (the default) means one per processor. The model does not depend on it.</summary>
+    /// <summary>The most threads a fit uses: −1 (the default) means one per processor, else in [1, 1024]. The model does not depend on it.</summary>
     public int MaxDegreeOfParallelism { get; init; } = -1;
 
     /// <summary>The learning rate a fit uses: <see cref="LearningRate"/> when set, else the optimizer's default (8 for <see cref="SoftmaxOptimizer.Adagrad"/>, as in the course; 0.001 for <see cref="SoftmaxOptimizer.Adam"/>).</summary>
@@ -221,10 +221,7 @@ public sealed record SoftmaxOptions
 
         ThrowHelper.ThrowIfNotPositiveFinite(InitStdDev, nameof(InitStdDev));
         ThrowHelper.ThrowIfNotPositive(ReportInterval, nameof(ReportInterval));
-        if (MaxDegreeOfParallelism is 0 or < -1)
-        {
-            ThrowHelper.ArgumentOutOfRange(nameof(MaxDegreeOfParallelism), MaxDegreeOfParallelism, "-1 (all processors) or greater than zero");
-        }
+        ThrowHelper.ThrowIfNotThreadCount(MaxDegreeOfParallelism, nameof(MaxDegreeOfParallelism));
     }
 
     private static void ThrowIfNotLayerSize(int value, string name)

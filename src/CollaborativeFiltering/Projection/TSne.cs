@@ -78,6 +78,11 @@ public sealed class TSne
         double perplexity = EffectivePerplexity(o.Perplexity, n);
         TSneMethod method = o.Method == TSneMethod.Auto ? (n <= AutoExactMaxPoints ? TSneMethod.Exact : TSneMethod.BarnesHut) : o.Method;
         double learningRate = o.LearningRate ?? Math.Max(n / o.EarlyExaggeration / 4, 50);
+        long pairs = method == TSneMethod.Exact ? (long)n * (n - 1) : (long)n * NeighborCount(perplexity, n) * 2;
+        MemoryBudget.ThrowIfArrayTooLong(pairs, method == TSneMethod.Exact ? nameof(TSneOptions.Method) : nameof(TSneOptions.Perplexity), method == TSneMethod.Exact ? method : o.Perplexity,
+            "affinities for these rows");
+        MemoryBudget.ThrowIfTooLarge(MemoryBudget.Sum(12 * pairs, 4L * n * dimensions, 96L * n), method == TSneMethod.Exact ? nameof(TSneOptions.Method) : nameof(TSneOptions.Perplexity),
+            method == TSneMethod.Exact ? method : o.Perplexity, "affinities for these rows (exact t-SNE keeps up to n² of them; Barnes–Hut about 6·perplexity per row)");
 
         float[] x = TsneAffinities.PrepareData(data, n, dimensions, o.Distance);
         TsneGradient gradient;
