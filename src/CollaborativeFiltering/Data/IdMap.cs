@@ -45,7 +45,10 @@ public sealed class IdMap
     /// <param name="count">How many ids, zero or more.</param>
     /// <param name="first">The id of index 0 (MovieLens ids start at 1).</param>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="count"/> is negative or its ids would not fit in memory, or the last id, <paramref name="first"/> + <paramref name="count"/> − 1, is beyond <see cref="int.MaxValue"/>.</exception>
-    public static IdMap Sequential(int count, int first = 1)
+    public static IdMap Sequential(int count, int first = 1) => Sequential(count, first, CancellationToken.None);
+
+    /// <summary><see cref="Sequential(int, int)"/>, checking <paramref name="cancellationToken"/> every 16,384 ids.</summary>
+    internal static IdMap Sequential(int count, int first, CancellationToken cancellationToken)
     {
         ThrowHelper.ThrowIfNegative(count, nameof(count));
         MemoryBudget.ThrowIfTooLarge(count * 80L, nameof(count), count, "ids (about 80 bytes each with their index)");
@@ -58,6 +61,11 @@ public sealed class IdMap
         var indices = new Dictionary<string, int>(count, StringComparer.Ordinal);
         for (int i = 0; i < count; i++)
         {
+            if ((i & 0x3FFF) == 0)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+            }
+
             ids[i] = (first + i).ToString(CultureInfo.InvariantCulture);
             indices.Add(ids[i], i);
         }

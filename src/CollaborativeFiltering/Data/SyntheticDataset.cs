@@ -92,20 +92,20 @@ public static class SyntheticDataset
         // The planted model.
         var factorRandom = new SyntheticRandom(seed, FactorStream);
         float factorStdDev = (float)Math.Pow(InteractionVariance / d, 0.25);
-        float[] userFactors = GaussianArray(n * d, factorStdDev, factorRandom);
-        float[] itemFactors = GaussianArray(m * d, factorStdDev, factorRandom);
+        float[] userFactors = GaussianArray(n * d, factorStdDev, factorRandom, cancellationToken);
+        float[] itemFactors = GaussianArray(m * d, factorStdDev, factorRandom, cancellationToken);
         var userBiases = new float[n];
         for (int u = 0; u < n; u++)
         {
             userBiases[u] = (float)(UserBiasStdDev * LeftSkewed(factorRandom));
         }
 
-        double[] logPopularity = ItemLogPopularity(m, options.PopularityExponent, new SyntheticRandom(seed, PopularityStream));
-        float[] itemBiases = ItemBiases(logPopularity, factorRandom);
+        double[] logPopularity = ItemLogPopularity(m, options.PopularityExponent, new SyntheticRandom(seed, PopularityStream), cancellationToken);
+        float[] itemBiases = ItemBiases(logPopularity, factorRandom, cancellationToken);
         cancellationToken.ThrowIfCancellationRequested();
 
         // Who rates what.
-        int[] counts = UserCounts(n, m, total, options.MinRatingsPerUser, options.ActivityExponent, new SyntheticRandom(seed, ActivityStream));
+        int[] counts = UserCounts(n, m, total, options.MinRatingsPerUser, options.ActivityExponent, new SyntheticRandom(seed, ActivityStream), cancellationToken);
         var offsets = new int[n + 1];
         for (int u = 0; u < n; u++)
         {
@@ -118,18 +118,18 @@ public static class SyntheticDataset
             : SampleItems(offsets, m, logPopularity, sampling, cancellationToken);
 
         // The ratings.
-        float globalMean = CalibrateGlobalMean(offsets, items, d, userFactors, itemFactors, userBiases, itemBiases);
+        float globalMean = CalibrateGlobalMean(offsets, items, d, userFactors, itemFactors, userBiases, itemBiases, cancellationToken);
         float[] values = Rate(offsets, items, d, globalMean, userFactors, itemFactors, userBiases, itemBiases, options, new SyntheticRandom(seed, NoiseStream), cancellationToken);
-        long[] timestamps = Timestamps(offsets, options.StartTimestamp, new SyntheticRandom(seed, TimeStream));
+        long[] timestamps = Timestamps(offsets, options.StartTimestamp, new SyntheticRandom(seed, TimeStream), cancellationToken);
         cancellationToken.ThrowIfCancellationRequested();
 
         // The catalogue.
-        IdMap userIds = IdMap.Sequential(n);
-        IdMap itemIds = IdMap.Sequential(m);
-        UserInfo[] userInfos = UserInfos(userIds, new SyntheticRandom(seed, UserInfoStream));
+        IdMap userIds = IdMap.Sequential(n, 1, cancellationToken);
+        IdMap itemIds = IdMap.Sequential(m, 1, cancellationToken);
+        UserInfo[] userInfos = UserInfos(userIds, new SyntheticRandom(seed, UserInfoStream), cancellationToken);
         string[] vocabulary = MovieLensGenreNames.Ml100K[..options.GenreCount];
         float[] genreDirections = GenreDirections(vocabulary.Length, d, new SyntheticRandom(seed, GenreStream));
-        ItemInfo[] itemInfos = ItemInfos(itemIds, options.StartTimestamp, itemFactors, d, vocabulary, genreDirections, new SyntheticRandom(seed, ItemInfoStream));
+        ItemInfo[] itemInfos = ItemInfos(itemIds, options.StartTimestamp, itemFactors, d, vocabulary, genreDirections, new SyntheticRandom(seed, ItemInfoStream), cancellationToken);
         cancellationToken.ThrowIfCancellationRequested();
         var catalog = new Catalog(userIds, itemIds, userInfos, itemInfos, vocabulary);
 
@@ -195,11 +195,12 @@ public static class SyntheticDataset
         }
     }
 
-    private static float[] GaussianArray(int length, float stdDev, SyntheticRandom random)
+    private static float[] GaussianArray(int length, float stdDev, SyntheticRandom random, CancellationToken cancellationToken)
     {
         var values = new float[length];
         for (int k = 0; k < values.Length; k++)
         {
+            Checkpoint(k, cancellationToken);
             values[k] = (float)(random.NextGaussian() * stdDev);
         }
 
@@ -207,7 +208,7 @@ public static class SyntheticDataset
     }
 
     /// <summary>log of each item's popularity weight (the most popular item has 0), ranks assigned to items at random.</summary>
-    private static double[] ItemLogPopularity(int m, double exponent, SyntheticRandom random)
+    private static double[] ItemLogPopularity(int m, double exponent, SyntheticRandom random, CancellationToken cancellationToken)
     {
         var rankOf = new int[m];
         for (int i = 0; i < m; i++)
@@ -215,12 +216,15 @@ public static class SyntheticDataset
             rankOf[i] = i;
         }
 
+        cancellationToken.ThrowIfCancellationRequested();
         random.Shuffle(rankOf.AsSpan());
+        cancellationToken.ThrowIfCancellationRequested();
         double shift = 1 + (PopularityShiftFraction * m);
         double cutoff = PopularityCutoffFraction * m;
         var logWeights = new double[m];
         for (int i = 0; i < m; i++)
         {
+            Checkpoint(i, cancellationToken);
             int r = rankOf[i];
             logWeights[i] = (-exponent * Math.Log(1 + (r / shift))) - (r / cutoff);
         }
@@ -228,7 +232,7 @@ public static class SyntheticDataset
         return logWeights;
     }
 
-    private static float[] ItemBiases(double[] logPopularity, SyntheticRandom random)
+    private static float[] ItemBiases(double[] logPopularity, SyntheticRandom random, CancellationToken cancellationToken)
     {
         int m = logPopularity.Length;
         double mean = 0;
@@ -249,6 +253,7 @@ public static class SyntheticDataset
         var biases = new float[m];
         for (int i = 0; i < m; i++)
         {
+            Checkpoint(i, cancellationToken);
             double z = std > 0 ? (logPopularity[i] - mean) / std : 0;
             biases[i] = (float)(ItemBiasStdDev * ((independent * LeftSkewed(random)) + (PopularityBiasCorrelation * z)));
         }
@@ -264,7 +269,7 @@ public static class SyntheticDataset
         (LeftSkewMean - Math.Exp(LeftSkewSigma * random.NextGaussian())) / LeftSkewStdDev;
 
     /// <summary>Ratings per user: the minimum plus a truncated power-law share of the rest, capped at the item count (water-filling), summing exactly to <paramref name="total"/>.</summary>
-    private static int[] UserCounts(int n, int m, int total, int min, double exponent, SyntheticRandom random)
+    private static int[] UserCounts(int n, int m, int total, int min, double exponent, SyntheticRandom random, CancellationToken cancellationToken)
     {
         var rankOf = new int[n];
         for (int u = 0; u < n; u++)
@@ -290,6 +295,7 @@ public static class SyntheticDataset
         bool changed = true;
         while (changed && remaining > 0)
         {
+            cancellationToken.ThrowIfCancellationRequested();
             changed = false;
             double sum = 0;
             for (int u = 0; u < n; u++)
@@ -335,7 +341,16 @@ public static class SyntheticDataset
             }
         }
 
-        order.Sort((a, b) => fractions[a] != fractions[b] ? fractions[b].CompareTo(fractions[a]) : a.CompareTo(b));
+        cancellationToken.ThrowIfCancellationRequested();
+        var keys = new double[n];
+        int[] sorted = [.. order];
+        for (int u = 0; u < n; u++)
+        {
+            keys[u] = -fractions[u];
+        }
+
+        SortByKeyThenIndex(keys, sorted, cancellationToken); // descending fraction, ties: lower index
+        order = [.. sorted];
         for (int k = 0; k < order.Count && remaining > 0; k++)
         {
             if (counts[order[k]] < m)
@@ -369,17 +384,14 @@ public static class SyntheticDataset
         }
 
         var table = new AliasTable(weights);
-        int[] filled = GiveEveryItemOneUser(offsets, m, items, random);
+        int[] filled = GiveEveryItemOneUser(offsets, m, items, random, cancellationToken);
 
         var taken = new ulong[(m + 63) >> 6];
         double[]? keys = null;
         int[]? candidates = null;
         for (int u = 0; u < n; u++)
         {
-            if ((u & 255) == 0)
-            {
-                cancellationToken.ThrowIfCancellationRequested();
-            }
+            cancellationToken.ThrowIfCancellationRequested(); // a heavy user's row can cost O(M)
 
             int start = offsets[u], end = offsets[u + 1], w = filled[u];
             for (int p = start; p < w; p++)
@@ -450,7 +462,7 @@ public static class SyntheticDataset
         int m = logPopularity.Length;
         int total = offsets[n];
         var items = new int[total];
-        int[] filled = GiveEveryItemOneUser(offsets, m, items, random);
+        int[] filled = GiveEveryItemOneUser(offsets, m, items, random, cancellationToken);
 
         double scale = beta / Math.Sqrt(InteractionVariance);
         var taken = new ulong[(m + 63) >> 6];
@@ -459,10 +471,7 @@ public static class SyntheticDataset
         var candidates = new int[m];
         for (int u = 0; u < n; u++)
         {
-            if ((u & 255) == 0)
-            {
-                cancellationToken.ThrowIfCancellationRequested();
-            }
+            cancellationToken.ThrowIfCancellationRequested(); // a heavy user's row can cost O(M)
 
             int start = offsets[u], end = offsets[u + 1], w = filled[u];
             for (int p = start; p < w; p++)
@@ -511,7 +520,7 @@ public static class SyntheticDataset
     /// the next one with room is taken), so that none is left unrated; only when there are at
     /// least as many ratings as items. Returns, per user, where the row's next item goes.
     /// </summary>
-    private static int[] GiveEveryItemOneUser(int[] offsets, int m, int[] items, SyntheticRandom random)
+    private static int[] GiveEveryItemOneUser(int[] offsets, int m, int[] items, SyntheticRandom random, CancellationToken cancellationToken)
     {
         int n = offsets.Length - 1;
         var filled = new int[n];
@@ -534,6 +543,7 @@ public static class SyntheticDataset
         var users = new AliasTable(activity);
         for (int i = 0; i < m; i++)
         {
+            Checkpoint(i, cancellationToken);
             int u = users.Sample(random);
             for (int tries = 0; filled[u] == offsets[u + 1]; tries++)
             {
@@ -603,11 +613,12 @@ public static class SyntheticDataset
         }
     }
 
-    private static float CalibrateGlobalMean(int[] offsets, int[] items, int d, float[] userFactors, float[] itemFactors, float[] userBiases, float[] itemBiases)
+    private static float CalibrateGlobalMean(int[] offsets, int[] items, int d, float[] userFactors, float[] itemFactors, float[] userBiases, float[] itemBiases, CancellationToken cancellationToken)
     {
         double sum = 0;
         for (int u = 0; u < offsets.Length - 1; u++)
         {
+            Checkpoint(offsets[u], offsets[u + 1], cancellationToken);
             ReadOnlySpan<float> p = userFactors.AsSpan(u * d, d);
             for (int k = offsets[u]; k < offsets[u + 1]; k++)
             {
@@ -627,10 +638,7 @@ public static class SyntheticDataset
         double min = options.HalfStars ? 0.5 : 1;
         for (int u = 0; u < offsets.Length - 1; u++)
         {
-            if ((u & 1023) == 0)
-            {
-                cancellationToken.ThrowIfCancellationRequested();
-            }
+            cancellationToken.ThrowIfCancellationRequested(); // a heavy user's row can cost O(M)
 
             ReadOnlySpan<float> p = userFactors.AsSpan(u * d, d);
             for (int k = offsets[u]; k < offsets[u + 1]; k++)
@@ -645,7 +653,7 @@ public static class SyntheticDataset
     }
 
     /// <summary>Distinct per-user timestamps, increasing in each user's (shuffled) rating order; users start in index order.</summary>
-    private static long[] Timestamps(int[] offsets, long start, SyntheticRandom random)
+    private static long[] Timestamps(int[] offsets, long start, SyntheticRandom random, CancellationToken cancellationToken)
     {
         int n = offsets.Length - 1;
         var timestamps = new long[offsets[n]];
@@ -655,11 +663,14 @@ public static class SyntheticDataset
             starts[u] = random.NextDouble() * UserStartFraction * RatingPeriodSeconds;
         }
 
+        cancellationToken.ThrowIfCancellationRequested();
         Array.Sort(starts);
+        cancellationToken.ThrowIfCancellationRequested();
         double[] times = [];
         for (int u = 0; u < n; u++)
         {
             int first = offsets[u], count = offsets[u + 1] - first;
+            Checkpoint(first, first + count, cancellationToken);
             if (count == 0)
             {
                 continue;
@@ -697,7 +708,7 @@ public static class SyntheticDataset
         return timestamps;
     }
 
-    private static UserInfo[] UserInfos(IdMap ids, SyntheticRandom random)
+    private static UserInfo[] UserInfos(IdMap ids, SyntheticRandom random, CancellationToken cancellationToken)
     {
         var cumulative = new double[OccupationWeights.Length];
         double sum = 0;
@@ -710,6 +721,7 @@ public static class SyntheticDataset
         var infos = new UserInfo[ids.Count];
         for (int u = 0; u < infos.Length; u++)
         {
+            Checkpoint(u, cancellationToken);
             int index = Array.BinarySearch(cumulative, random.NextDouble() * sum);
             string occupation = Occupations[index < 0 ? Math.Min(~index, cumulative.Length - 1) : index];
             (double mean, double std, int lowest, int highest) = occupation switch
@@ -756,13 +768,14 @@ public static class SyntheticDataset
         return directions;
     }
 
-    private static ItemInfo[] ItemInfos(IdMap ids, long startTimestamp, float[] itemFactors, int d, string[] vocabulary, float[] genreDirections, SyntheticRandom random)
+    private static ItemInfo[] ItemInfos(IdMap ids, long startTimestamp, float[] itemFactors, int d, string[] vocabulary, float[] genreDirections, SyntheticRandom random, CancellationToken cancellationToken)
     {
         var startDate = DateOnly.FromDateTime(DateTimeOffset.FromUnixTimeSeconds(startTimestamp).UtcDateTime);
-        string[][] itemGenres = AssignGenres(ids.Count, itemFactors, d, vocabulary, genreDirections);
+        string[][] itemGenres = AssignGenres(ids.Count, itemFactors, d, vocabulary, genreDirections, cancellationToken);
         var infos = new ItemInfo[ids.Count];
         for (int i = 0; i < infos.Length; i++)
         {
+            Checkpoint(i, cancellationToken);
             // Release year: over half in the last five years, a quarter the decade before, the rest older.
             double era = random.NextDouble();
             int year = startDate.Year - (era < 0.55 ? random.NextInt(5) : era < 0.8 ? 5 + random.NextInt(13) : 18 + random.NextInt(50));
@@ -785,7 +798,7 @@ public static class SyntheticDataset
     /// it passes by most (margins in rank quantiles). Lists are in vocabulary order; "unknown" is
     /// listed only when it is the sole genre of the vocabulary.
     /// </summary>
-    private static string[][] AssignGenres(int m, float[] itemFactors, int d, string[] vocabulary, float[] directions)
+    private static string[][] AssignGenres(int m, float[] itemFactors, int d, string[] vocabulary, float[] directions, CancellationToken cancellationToken)
     {
         int genres = vocabulary.Length;
         var result = new string[m][];
@@ -803,6 +816,7 @@ public static class SyntheticDataset
         var norms = new double[m]; // ‖q_i‖, the same for every genre
         for (int i = 0; i < m; i++)
         {
+            Checkpoint(i, cancellationToken);
             ReadOnlySpan<float> q = itemFactors.AsSpan(i * d, d);
             double norm = 0;
             for (int k = 0; k < d; k++)
@@ -818,6 +832,7 @@ public static class SyntheticDataset
             ReadOnlySpan<float> direction = directions.AsSpan(g * d, d);
             for (int i = 0; i < m; i++)
             {
+                Checkpoint(i, cancellationToken);
                 ReadOnlySpan<float> q = itemFactors.AsSpan(i * d, d);
                 double dot = 0;
                 for (int k = 0; k < d; k++)
@@ -830,7 +845,7 @@ public static class SyntheticDataset
             }
 
             // Ascending cosine, ties by index: a deterministic total order.
-            Array.Sort(order, (a, b) => cosines[a] != cosines[b] ? cosines[a].CompareTo(cosines[b]) : a.CompareTo(b));
+            SortByKeyThenIndex(cosines, order, cancellationToken);
             double share = MovieLensGenreNames.Ml100KItemCounts[g] / (double)MovieLensGenreNames.Ml100KItemTotal;
             for (int rank = 0; rank < m; rank++)
             {
@@ -841,6 +856,7 @@ public static class SyntheticDataset
         Span<int> best = stackalloc int[MaxGenresPerItem];
         for (int i = 0; i < m; i++)
         {
+            Checkpoint(i, cancellationToken);
             ReadOnlySpan<double> row = margins.AsSpan(i * genres, genres);
             int count = 0;
             for (int g = 1; g < genres; g++)
@@ -884,5 +900,59 @@ public static class SyntheticDataset
         }
 
         return result;
+    }
+
+    /// <summary>Checks the token once every 16,384 steps of a loop (about a millisecond of work or less).</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    private static void Checkpoint(int step, CancellationToken cancellationToken)
+    {
+        if ((step & 0x3FFF) == 0)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+        }
+    }
+
+    /// <summary>Checks the token when the range [<paramref name="from"/>, <paramref name="to"/>) crosses a multiple of 16,384.</summary>
+    private static void Checkpoint(int from, int to, CancellationToken cancellationToken)
+    {
+        if ((from >> 14) != (to >> 14) || (from & 0x3FFF) == 0)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+        }
+    }
+
+    /// <summary>
+    /// Sorts <paramref name="items"/> (the indices 0..n−1 in any order, <paramref name="keys"/>
+    /// indexed by item) by ascending key, equal keys by ascending index: the total order a
+    /// comparison sort with that rule gives, but through a primitive key sort (several times faster
+    /// on a million items) and checking the token between its steps.
+    /// </summary>
+    private static void SortByKeyThenIndex(double[] keys, int[] items, CancellationToken cancellationToken)
+    {
+        var sortKeys = new double[items.Length];
+        for (int k = 0; k < items.Length; k++)
+        {
+            Checkpoint(k, cancellationToken);
+            sortKeys[k] = keys[items[k]];
+        }
+
+        Array.Sort(sortKeys, items);
+        cancellationToken.ThrowIfCancellationRequested();
+        for (int start = 0; start < items.Length;)
+        {
+            Checkpoint(start, cancellationToken);
+            int end = start + 1;
+            while (end < items.Length && sortKeys[end].Equals(sortKeys[start]))
+            {
+                end++;
+            }
+
+            if (end - start > 1)
+            {
+                Array.Sort(items, start, end - start);
+            }
+
+            start = end;
+        }
     }
 }

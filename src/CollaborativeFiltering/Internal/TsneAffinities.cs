@@ -195,7 +195,7 @@ internal static class TsneAffinities
             rowValues[i].CopyTo(allValues, offsets[i]);
         }
 
-        return Symmetrize(offsets, allColumns, allValues, n);
+        return Symmetrize(offsets, allColumns, allValues, n, cancellationToken);
     }
 
     /// <summary>
@@ -259,7 +259,7 @@ internal static class TsneAffinities
     }
 
     /// <summary>Symmetrises kNN conditional affinities (k per row): P = (C + Cᵀ) / Σ(C + Cᵀ) in CSR form, columns ascending in each row.</summary>
-    public static TsneSparseAffinities Symmetrize(int[] neighbors, double[] conditional, int n, int k)
+    public static TsneSparseAffinities Symmetrize(int[] neighbors, double[] conditional, int n, int k, CancellationToken cancellationToken = default)
     {
         var rows = new int[n + 1];
         for (int i = 0; i <= n; i++)
@@ -267,11 +267,11 @@ internal static class TsneAffinities
             rows[i] = i * k;
         }
 
-        return Symmetrize(rows, neighbors, conditional, n);
+        return Symmetrize(rows, neighbors, conditional, n, cancellationToken);
     }
 
     /// <summary>Symmetrises conditional affinities given in CSR form (row i: entries [rows[i], rows[i+1])): P = (C + Cᵀ) / Σ(C + Cᵀ), columns ascending in each row.</summary>
-    public static TsneSparseAffinities Symmetrize(int[] rows, int[] neighbors, double[] conditional, int n)
+    public static TsneSparseAffinities Symmetrize(int[] rows, int[] neighbors, double[] conditional, int n, CancellationToken cancellationToken = default)
     {
         var counts = new int[n + 1];
         for (int i = 0; i < n; i++)
@@ -312,6 +312,11 @@ internal static class TsneAffinities
         double total = 0;
         for (int i = 0; i < n; i++)
         {
+            if ((i & 63) == 0)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+            }
+
             int start = offsets[i];
             int length = offsets[i + 1] - start;
             Array.Sort(columns, values, start, length);

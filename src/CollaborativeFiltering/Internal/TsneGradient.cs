@@ -63,6 +63,9 @@ internal sealed class TsneGradient : ITsneBlocks, IDisposable
         _yFloat = tree is null ? new float[n] : [];
     }
 
+    /// <summary>Checked before every block of rows of a pass; a pass that saw it cancelled throws <see cref="OperationCanceledException"/> instead of returning.</summary>
+    public CancellationToken Cancellation { get; set; }
+
     /// <summary>Exact gradients: repulsion over all pairs. O(n²) per call.</summary>
     public static TsneGradient Exact(TsneSparseAffinities p, int threads) => new(p, null, 0, threads);
 
@@ -76,6 +79,7 @@ internal sealed class TsneGradient : ITsneBlocks, IDisposable
     public double Compute(double[] x, double[] y, double exaggeration, Span<double> gradX, Span<double> gradY)
     {
         Evaluate(x, y);
+        Cancellation.ThrowIfCancellationRequested();
         double z = SumZ();
         double inverseZ = 1 / z;
         for (int i = 0; i < _n; i++)
@@ -93,6 +97,7 @@ internal sealed class TsneGradient : ITsneBlocks, IDisposable
     public double KullbackLeibler(double[] x, double[] y)
     {
         Evaluate(x, y);
+        Cancellation.ThrowIfCancellationRequested();
         double z = SumZ();
         double kl = 0;
         TsneSparseAffinities p = _p;
@@ -114,6 +119,11 @@ internal sealed class TsneGradient : ITsneBlocks, IDisposable
     /// <inheritdoc/>
     public void ExecuteBlock(int block, int worker)
     {
+        if (Cancellation.IsCancellationRequested)
+        {
+            return; // the caller throws after the pass; an exact pass over n² pairs is too long to finish first
+        }
+
         int[] stack = _stacks[worker];
         int end = Math.Min(_n, (block + 1) * RowsPerBlock);
         for (int i = block * RowsPerBlock; i < end; i++)

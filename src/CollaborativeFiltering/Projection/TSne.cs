@@ -78,7 +78,7 @@ public sealed class TSne
         double perplexity = EffectivePerplexity(o.Perplexity, n);
         TSneMethod method = o.Method == TSneMethod.Auto ? (n <= AutoExactMaxPoints ? TSneMethod.Exact : TSneMethod.BarnesHut) : o.Method;
         double learningRate = o.LearningRate ?? Math.Max(n / o.EarlyExaggeration / 4, 50);
-        long pairs = method == TSneMethod.Exact ? (long)n * (n - 1) : (long)n * NeighborCount(perplexity, n) * 2;
+        long pairs = 2L * n * (method == TSneMethod.Exact ? n - 1 : NeighborCount(perplexity, n)); // both directions, before merging
         MemoryBudget.ThrowIfArrayTooLong(pairs, method == TSneMethod.Exact ? nameof(TSneOptions.Method) : nameof(TSneOptions.Perplexity), method == TSneMethod.Exact ? method : o.Perplexity,
             "affinities for these rows");
         MemoryBudget.ThrowIfTooLarge(MemoryBudget.Sum(12 * pairs, 4L * n * dimensions, 96L * n), method == TSneMethod.Exact ? nameof(TSneOptions.Method) : nameof(TSneOptions.Perplexity),
@@ -95,11 +95,12 @@ public sealed class TSne
         {
             int k = NeighborCount(perplexity, n);
             (int[] neighbors, double[] conditional) = TsneAffinities.NearestNeighbors(x, n, dimensions, o.Distance, perplexity, k, threads, cancellationToken);
-            gradient = TsneGradient.BarnesHut(TsneAffinities.Symmetrize(neighbors, conditional, n, k), o.Theta, threads);
+            gradient = TsneGradient.BarnesHut(TsneAffinities.Symmetrize(neighbors, conditional, n, k, cancellationToken), o.Theta, threads);
         }
 
         using (gradient)
         {
+            gradient.Cancellation = cancellationToken;
             var mapX = new double[n];
             var mapY = new double[n];
             Initialize(x, n, dimensions, o, mapX, mapY);
