@@ -84,6 +84,7 @@ public static class DelimitedRatingsReader
         var builder = new RatingsDatasetBuilder(catalog, options.Duplicates);
         const string Origin = "the given catalogue";
         RatingsParser.Read(reader, layout, builder, catalog?.Users, Origin, catalog?.Items, Origin, keepTimestamps: true);
-        return RatingsParser.Build(builder, reader.Source, layout.ItemColumn);
+        reader.CancellationToken.ThrowIfCancellationRequested();
+        return RatingsParser.Build(builder, reader.Source, layout.ItemColumn, reader.CancellationToken);
     }
 }

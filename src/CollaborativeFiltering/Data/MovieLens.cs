@@ -216,13 +216,16 @@ public static partial class MovieLens
             var builder = new RatingsDatasetBuilder(openUsers, openItems, options.Duplicates);
             RatingsParser.Read(readers[k], layout, builder, users?.Ids, users?.Origin ?? FromRatings, items?.Ids, items?.Origin ?? FromRatings, options.KeepTimestamps);
             int userCount = users?.Ids.Count ?? openUsers!.Count, itemCount = items?.Ids.Count ?? openItems!.Count;
+            readers[k].CancellationToken.ThrowIfCancellationRequested();
             rows[k] = RatingsParser.Collapse(builder, userCount, itemCount, readers[k].Source, layout.ItemColumn);
+            readers[k].CancellationToken.ThrowIfCancellationRequested();
         }
 
         var catalog = new Catalog(users?.Ids ?? openUsers!.Build(), items?.Ids ?? openItems!.Build(), users?.Infos, items?.Infos, items?.Genres);
         var results = new RatingsDataset[readers.Length];
         for (int k = 0; k < readers.Length; k++)
         {
+            readers[k].CancellationToken.ThrowIfCancellationRequested();
             results[k] = rows[k].ToDataset(catalog);
         }
 
