@@ -22,9 +22,13 @@ internal static class BatchTopK
         int d = model.Dimensions;
         var (panels, bias) = GemmKernel.Pack(model.ItemEmbeddings, d, m, model.ItemBiases);
         int tiles = (n + TileUsers - 1) / TileUsers;
-        var options = new ParallelOptions { MaxDegreeOfParallelism = maxDegreeOfParallelism, CancellationToken = cancellationToken };
+        // −1 means one thread per core here, not the thread pool's unbounded injection: more threads
+        // than cores only make each tile, and so a cancellation, wait longer.
+        int threads = maxDegreeOfParallelism == -1 ? Environment.ProcessorCount : maxDegreeOfParallelism;
+        var options = new ParallelOptions { MaxDegreeOfParallelism = threads, CancellationToken = cancellationToken };
         var context = new Context(model, k, exclude, panels, bias, outItems, outScores, cancellationToken);
         Parallel.For(0, tiles, options, () => new TileState(d, k), context.ProcessTile, static _ => { });
+        cancellationToken.ThrowIfCancellationRequested(); // a tile that stopped early left its rows unfinished
     }
 
     private sealed class TileState(int d, int k)
@@ -79,6 +83,11 @@ internal static class BatchTopK
             Span<float> output = s.Output;
             for (int panel = 0; panel < panelCount; panel++)
             {
+                if ((panel & 63) == 63 && cancellationToken.IsCancellationRequested)
+                {
+                    return s; // a tile over a large catalogue is long; Parallel.For throws for the token
+                }
+
                 ReadOnlySpan<float> a = panels.AsSpan(panel * p * d, p * d);
                 ReadOnlySpan<float> b = bias.AsSpan(panel * p, p);
                 for (int g = 0; g < groups; g++)

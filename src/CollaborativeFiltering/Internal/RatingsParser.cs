@@ -168,6 +168,7 @@ internal static class RatingsParser
     /// <param name="builder">The builder filled by <see cref="Read"/> from one source.</param>
     /// <param name="source">The source's name.</param>
     /// <param name="itemColumn">The 0-based item column (reported as the duplicate's column).</param>
+    /// <param name="cancellationToken">Checked before sorting and before building.</param>
     /// <returns>The dataset.</returns>
     /// <exception cref="RatingsFormatException">The policy is <see cref="DuplicatePolicy.Reject"/> and a pair is rated twice.</exception>
     public static RatingsDataset Build(RatingsDatasetBuilder builder, string source, int itemColumn, CancellationToken cancellationToken = default)
