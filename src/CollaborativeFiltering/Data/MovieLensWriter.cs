@@ -49,10 +49,13 @@ public static class MovieLensWriter
         CheckItems100K(catalog, genres);
         CheckUsers100K(catalog);
 
-        WriteFile(Path.Combine(folder, "u.data"), Encoding.Latin1, dataset, static (w, d, ct) => WriteRatingLines(w, d, '\t', csv: false, ct), cancellationToken);
-        WriteFile(Path.Combine(folder, "u.item"), Encoding.Latin1, (catalog, genres), static (w, s, ct) => WriteItems100K(w, s.catalog, s.genres, ct), cancellationToken);
-        WriteFile(Path.Combine(folder, "u.user"), Encoding.Latin1, catalog, static (w, c, ct) => WriteUsers100K(w, c, ct), cancellationToken);
-        WriteFile(Path.Combine(folder, "u.genre"), Encoding.Latin1, genres, static (w, g, _) => WriteGenres100K(w, g), cancellationToken);
+        using var files = new AtomicFile();
+        StageFile(files, Path.Combine(folder, "u.data"), Encoding.Latin1, dataset, static (w, d, ct) => WriteRatingLines(w, d, '\t', csv: false, ct), cancellationToken);
+        StageFile(files, Path.Combine(folder, "u.item"), Encoding.Latin1, (catalog, genres), static (w, s, ct) => WriteItems100K(w, s.catalog, s.genres, ct), cancellationToken);
+        StageFile(files, Path.Combine(folder, "u.user"), Encoding.Latin1, catalog, static (w, c, ct) => WriteUsers100K(w, c, ct), cancellationToken);
+        StageFile(files, Path.Combine(folder, "u.genre"), Encoding.Latin1, genres, static (w, g, _) => WriteGenres100K(w, g), cancellationToken);
+        cancellationToken.ThrowIfCancellationRequested();
+        files.Commit();
     }
 
     /// <summary>
@@ -106,7 +109,9 @@ public static class MovieLensWriter
         CheckRatingIds(catalog, null, latin1: false);
         CheckMovies(catalog);
 
-        WriteFile(
+        using var files = new AtomicFile();
+        StageFile(
+            files,
             Path.Combine(folder, "ratings.csv"),
             Utf8NoBom,
             dataset,
@@ -116,7 +121,9 @@ public static class MovieLensWriter
                 WriteRatingLines(w, d, ',', csv: true, ct);
             },
             cancellationToken);
-        WriteFile(Path.Combine(folder, "movies.csv"), Utf8NoBom, catalog, static (w, c, ct) => WriteMovies(w, c, ct), cancellationToken);
+        StageFile(files, Path.Combine(folder, "movies.csv"), Utf8NoBom, catalog, static (w, c, ct) => WriteMovies(w, c, ct), cancellationToken);
+        cancellationToken.ThrowIfCancellationRequested();
+        files.Commit();
     }
 
     // ---- checks ----
@@ -261,8 +268,16 @@ public static class MovieLensWriter
 
     // ---- writing ----
 
-    private static void WriteFile<TState>(string path, Encoding encoding, TState state, Action<TextWriter, TState, CancellationToken> write, CancellationToken cancellationToken) =>
-        AtomicFile.Write(path, (state, encoding, write, cancellationToken), static (stream, s) =>
+    private static void WriteFile<TState>(string path, Encoding encoding, TState state, Action<TextWriter, TState, CancellationToken> write, CancellationToken cancellationToken)
+    {
+        using var files = new AtomicFile();
+        StageFile(files, path, encoding, state, write, cancellationToken);
+        files.Commit();
+    }
+
+    /// <summary>Writes one file of a set to its temporary name (see <see cref="AtomicFile"/>): the set's files replace the old ones together, or not at all.</summary>
+    private static void StageFile<TState>(AtomicFile files, string path, Encoding encoding, TState state, Action<TextWriter, TState, CancellationToken> write, CancellationToken cancellationToken) =>
+        files.Stage(path, (state, encoding, write, cancellationToken), static (stream, s) =>
         {
             using var writer = new StreamWriter(stream, s.encoding, BufferSize, leaveOpen: true) { NewLine = "\n" };
             s.write(writer, s.state, s.cancellationToken);
