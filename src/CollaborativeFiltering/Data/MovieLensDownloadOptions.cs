@@ -19,6 +19,9 @@ public sealed record MovieLensDownloadOptions
     private static readonly TimeSpan MaxTimeout = TimeSpan.FromMilliseconds(int.MaxValue);
 
     private readonly Uri _baseAddress = DefaultBaseAddress;
+    private readonly long _maxDownloadBytes = 64L << 20;
+    private readonly long _maxEntryBytes = 256L << 20;
+    private readonly long _maxExtractedBytes = 1L << 30;
     private readonly TimeSpan _timeout = DefaultTimeout;
     private readonly string? _cacheDirectory;
     private readonly IReadOnlyDictionary<MovieLensVariant, string>? _expectedSha256;
@@ -59,9 +62,46 @@ public sealed record MovieLensDownloadOptions
     public HttpClient? HttpClient { get; init; }
 
     /// <summary>
-    /// The longest the HTTP transfer (request, headers and the whole body) may take;
-    /// 100 seconds by default, <see cref="System.Threading.Timeout.InfiniteTimeSpan"/> for no limit. When it
-    /// runs out the download throws <see cref="TimeoutException"/> naming the URL and this value.
+    /// The largest archive accepted, in bytes (default 64 MiB; the releases' archives are 1 to 6 MB:
+    /// ml-1m.zip, the largest, is 5,917,549 bytes). A body announced or found larger, with or without
+    /// a <c>Content-Length</c>, ends the download with <see cref="MovieLensDownloadException"/>.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">The value is not positive.</exception>
+    public long MaxDownloadBytes
+    {
+        get => _maxDownloadBytes;
+        init => _maxDownloadBytes = Positive(value, nameof(MaxDownloadBytes));
+    }
+
+    /// <summary>
+    /// The largest file the archive may extract to, in bytes (default 256 MiB; the largest file of the
+    /// releases, ml-1m's ratings.dat, is 24,594,131 bytes). Checked against each entry's declared size
+    /// before extracting and against the bytes actually written while extracting (a "zip bomb" is
+    /// stopped at the limit), with <see cref="MovieLensDownloadException"/>.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">The value is not positive.</exception>
+    public long MaxEntryBytes
+    {
+        get => _maxEntryBytes;
+        init => _maxEntryBytes = Positive(value, nameof(MaxEntryBytes));
+    }
+
+    /// <summary>
+    /// The most bytes the whole archive may extract to (default 1 GiB; the releases extract to 3 to
+    /// 25 MB: ml-100k about 16 MB, ml-1m about 25 MB), checked like <see cref="MaxEntryBytes"/>.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">The value is not positive.</exception>
+    public long MaxExtractedBytes
+    {
+        get => _maxExtractedBytes;
+        init => _maxExtractedBytes = Positive(value, nameof(MaxExtractedBytes));
+    }
+
+    /// <summary>
+    /// The longest the whole download may take, from the request to the last extracted file
+    /// (transfer, verification and extraction); 100 seconds by default,
+    /// <see cref="System.Threading.Timeout.InfiniteTimeSpan"/> for no limit. When it runs out the
+    /// download throws <see cref="TimeoutException"/> naming the URL and this value, and leaves nothing in the cache.
     /// </summary>
     /// <exception cref="ArgumentOutOfRangeException">The value is zero, negative (other than <see cref="System.Threading.Timeout.InfiniteTimeSpan"/>) or longer than <see cref="int.MaxValue"/> milliseconds.</exception>
     public TimeSpan Timeout
@@ -134,5 +174,15 @@ public sealed record MovieLensDownloadOptions
 
             _expectedSha256 = new ReadOnlyDictionary<MovieLensVariant, string>(copy);
         }
+    }
+
+    private static long Positive(long value, string name)
+    {
+        if (value <= 0)
+        {
+            ThrowHelper.ArgumentOutOfRange(name, value, "a positive number of bytes");
+        }
+
+        return value;
     }
 }
