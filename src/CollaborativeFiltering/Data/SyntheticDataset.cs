@@ -142,7 +142,11 @@ public static class SyntheticDataset
         ThrowHelper.ThrowIfNotPositive(o.Users, nameof(SyntheticOptions.Users));
         ThrowHelper.ThrowIfNotPositive(o.Items, nameof(SyntheticOptions.Items));
         ThrowHelper.ThrowIfNotPositive(o.Ratings, nameof(SyntheticOptions.Ratings));
-        ThrowHelper.ThrowIfNotPositive(o.Dimensions, nameof(SyntheticOptions.Dimensions));
+        if (o.Dimensions is <= 0 or > Factorization.FactorizationOptions.MaxDimensions)
+        {
+            ThrowHelper.ArgumentOutOfRange(nameof(SyntheticOptions.Dimensions), o.Dimensions, "in [1, 4096]");
+        }
+
         ThrowHelper.ThrowIfNegativeOrNotFinite(o.NoiseStdDev, nameof(SyntheticOptions.NoiseStdDev));
         ThrowHelper.ThrowIfNegative(o.MinRatingsPerUser, nameof(SyntheticOptions.MinRatingsPerUser));
         CheckExponent(o.PopularityExponent, nameof(SyntheticOptions.PopularityExponent));
@@ -159,6 +163,14 @@ public static class SyntheticDataset
             ThrowHelper.ArgumentOutOfRange(nameof(SyntheticOptions.StartTimestamp), o.StartTimestamp,
                 string.Create(CultureInfo.InvariantCulture, $"in [0, {MaxStartTimestamp}] seconds since the Unix epoch"));
         }
+
+        // What the generator keeps, before any work: per user its factors, counts, ids and info (about
+        // 200 bytes), per item its factors, popularity, ids, title and genres (about 300 bytes), per
+        // rating its item, value and timestamp twice over (user- and item-major views, sampling).
+        long userBytes = (long)o.Users * ((4L * o.Dimensions) + 200), itemBytes = (long)o.Items * ((4L * o.Dimensions) + 300 + (8L * o.GenreCount)), ratingBytes = 48L * o.Ratings;
+        (string driver, object value) = userBytes >= itemBytes && userBytes >= ratingBytes ? (nameof(SyntheticOptions.Users), o.Users)
+            : itemBytes >= ratingBytes ? (nameof(SyntheticOptions.Items), (object)o.Items) : (nameof(SyntheticOptions.Ratings), o.Ratings);
+        MemoryBudget.ThrowIfTooLarge(MemoryBudget.Sum(userBytes, itemBytes, ratingBytes), driver, value, "users, items and ratings");
 
         long cells = (long)o.Users * o.Items;
         if (o.Ratings > cells)

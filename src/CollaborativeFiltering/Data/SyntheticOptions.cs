@@ -23,7 +23,7 @@ public sealed record SyntheticOptions
     /// </summary>
     public int Ratings { get; init; } = 100_000;
 
-    /// <summary>The rank of the planted model (length of each user and item factor); at least 1. Default 8.</summary>
+    /// <summary>The rank of the planted model (length of each user and item factor); in [1, 4,096]. Default 8. (Users, items, ratings and rank together must fit in memory: checked, naming the largest, before any work.)</summary>
     public int Dimensions { get; init; } = 8;
 
     /// <summary>

@@ -114,7 +114,7 @@ public sealed class AlsFactorizer : IMatrixFactorizer
         double bestValidation = double.PositiveInfinity;
         int bestIteration = 0, sinceBest = 0, completed = 0;
         double trainMse = double.NaN;
-        for (int iteration = 1; iteration <= total; iteration++)
+        for (int iteration = 1; iteration <= total && iteration > 0; iteration++) // "> 0": Iterations = int.MaxValue ends instead of wrapping
         {
             bool solved;
             try

@@ -56,7 +56,7 @@ internal static class FullBatchGradientDescent
         long started = Stopwatch.GetTimestamp();
         int total = options.Iterations;
         double trainMse = double.NaN;
-        for (int iteration = 1; iteration <= total; iteration++)
+        for (int iteration = 1; iteration <= total && iteration > 0; iteration++) // "> 0": Iterations = int.MaxValue ends instead of wrapping
         {
             if (cancellationToken.IsCancellationRequested)
             {

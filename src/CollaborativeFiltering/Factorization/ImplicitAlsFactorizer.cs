@@ -188,7 +188,7 @@ public sealed class ImplicitAlsFactorizer : IMatrixFactorizer
 
         long started = Stopwatch.GetTimestamp();
         int total = options.Iterations;
-        for (int iteration = 1; iteration <= total; iteration++)
+        for (int iteration = 1; iteration <= total && iteration > 0; iteration++) // "> 0": Iterations = int.MaxValue ends instead of wrapping
         {
             bool solved;
             try

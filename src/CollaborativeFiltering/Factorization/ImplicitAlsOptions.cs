@@ -55,7 +55,7 @@ public sealed record ImplicitAlsOptions : FactorizationOptions
 
     /// <summary>
     /// Conjugate-gradient steps per row and half-sweep, warm-started from the row's previous value
-    /// (Takács, Pilászy and Tikk 2011; the <c>implicit</c> library); zero or greater. Default 3. 0
+    /// (Takács, Pilászy and Tikk 2011; the <c>implicit</c> library); in [0, 4,096] (CG solves a d×d system in at most d steps). Default 3. 0
     /// solves each row exactly by Cholesky instead: O(n_u·d² + d³) per row rather than O(n_u·d + d²)
     /// per step; slower at large d, but exact (useful for tests and for fold-in).
     /// </summary>
@@ -76,7 +76,10 @@ public sealed record ImplicitAlsOptions : FactorizationOptions
         base.Validate();
         ThrowHelper.ThrowIfNotPositiveFinite(Regularization, nameof(Regularization));
         ThrowHelper.ThrowIfNotPositiveFinite(Alpha, nameof(Alpha));
-        ThrowHelper.ThrowIfNegative(ConjugateGradientSteps, nameof(ConjugateGradientSteps));
+        if (ConjugateGradientSteps is < 0 or > MaxDimensions)
+        {
+            ThrowHelper.ArgumentOutOfRange(nameof(ConjugateGradientSteps), ConjugateGradientSteps, "in [0, 4096] (conjugate gradient solves a d×d system exactly in at most d steps)");
+        }
         ThrowHelper.ThrowIfNotPositiveFinite(InitStdDev, nameof(InitStdDev));
     }
 }

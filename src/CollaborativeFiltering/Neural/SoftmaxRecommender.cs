@@ -93,7 +93,7 @@ public sealed class SoftmaxRecommender
         int batches = 0;
         double trainLoss = double.NaN;
         bool listening = progress is not null || _logger.IsEnabled(LogLevel.Debug);
-        for (int iteration = 1; iteration <= total; iteration++)
+        for (int iteration = 1; iteration <= total && iteration > 0; iteration++) // "> 0": Iterations = int.MaxValue ends instead of wrapping
         {
             if (cancellationToken.IsCancellationRequested)
             {
