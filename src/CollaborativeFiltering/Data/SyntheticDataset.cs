@@ -142,9 +142,10 @@ public static class SyntheticDataset
         ThrowHelper.ThrowIfNotPositive(o.Users, nameof(SyntheticOptions.Users));
         ThrowHelper.ThrowIfNotPositive(o.Items, nameof(SyntheticOptions.Items));
         ThrowHelper.ThrowIfNotPositive(o.Ratings, nameof(SyntheticOptions.Ratings));
-        if (o.Dimensions is <= 0 or > Factorization.FactorizationOptions.MaxDimensions)
+        ThrowHelper.ThrowIfNotPositive(o.Dimensions, nameof(SyntheticOptions.Dimensions));
+        if (o.Dimensions > Factorization.FactorizationOptions.MaxDimensions)
         {
-            ThrowHelper.ArgumentOutOfRange(nameof(SyntheticOptions.Dimensions), o.Dimensions, "in [1, 4096]");
+            ThrowHelper.ArgumentOutOfRange(nameof(SyntheticOptions.Dimensions), o.Dimensions, "at most 4096");
         }
 
         ThrowHelper.ThrowIfNegativeOrNotFinite(o.NoiseStdDev, nameof(SyntheticOptions.NoiseStdDev));
