@@ -9,6 +9,22 @@ using CollaborativeFiltering.Fuzz;
 // --out with the exception, and the run goes on. Exit code 1 when anything was found.
 //
 //   dotnet run -c Release --project tools/CollaborativeFiltering.Fuzz -- --minutes 10 [--seed 1] [--target Load100K] [--out fuzz-findings]
+//
+// It also measures how far trained models move between instruction sets (see IsaDrift):
+//   dotnet run -c Release --project tools/CollaborativeFiltering.Fuzz -- isa-dump FILE     (once per setting)
+//   dotnet run -c Release --project tools/CollaborativeFiltering.Fuzz -- isa-compare A B [C]
+if (args is ["isa-dump", string dumpPath])
+{
+    IsaDrift.Dump(dumpPath);
+    return 0;
+}
+
+if (args is ["isa-compare", .. string[] comparePaths] && comparePaths.Length >= 2)
+{
+    IsaDrift.Compare(comparePaths);
+    return 0;
+}
+
 double minutes = 5;
 int seed = Environment.TickCount;
 string? filter = null;
