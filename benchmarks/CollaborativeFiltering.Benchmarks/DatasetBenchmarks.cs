@@ -8,7 +8,9 @@ namespace CollaborativeFiltering.Benchmarks;
 /// <summary>
 /// Foundation targets: building a 1M-rating dataset (≤ 0.5 s), parsing a ratings file (≥ 50 MB/s on
 /// one core), generating 1M synthetic ratings (&lt; 2 s). The parse benchmarks read an in-memory
-/// u.data-layout file of about 24 MB (1M ratings): MB/s = size / mean time.
+/// u.data-layout file of about 24 MB (1M ratings): MB/s = size / mean time. The real-shaped ones
+/// add the metadata files written with the official files' irregularities (Latin-1 titles, so the
+/// encoding is chosen by content), in Latin-1 and re-encoded as UTF-8.
 /// </summary>
 [MemoryDiagnoser]
 public class DatasetBenchmarks
@@ -17,6 +19,9 @@ public class DatasetBenchmarks
     private Catalog _catalog = null!;
     private byte[] _uData = [];
     private byte[] _ratingsCsv = [];
+    private byte[] _uItemLatin1 = [];
+    private byte[] _uItemUtf8 = [];
+    private byte[] _uUser = [];
 
     [GlobalSetup]
     public void Setup()
@@ -41,6 +46,8 @@ public class DatasetBenchmarks
 
         _uData = Encoding.Latin1.GetBytes(tab.ToString());
         _ratingsCsv = Encoding.UTF8.GetBytes(csv.ToString());
+        (_uItemLatin1, _uUser) = RealShapedMetadata(ds, new MovieLensWriterOptions { AccentedTitles = true, OneDigitDays = true });
+        (_uItemUtf8, _) = RealShapedMetadata(ds, new MovieLensWriterOptions { AccentedTitles = true, OneDigitDays = true, Utf8 = true });
         Console.WriteLine($"// u.data size: {_uData.Length / 1e6:F1} MB; ratings.csv size: {_ratingsCsv.Length / 1e6:F1} MB");
     }
 
@@ -61,6 +68,16 @@ public class DatasetBenchmarks
     [Benchmark]
     public RatingsDataset ParseUData() => MovieLens.Load100K(new MemoryStream(_uData, writable: false), null, null);
 
+    /// <summary>Parse u.data with a Latin-1 u.item (3,706 items, accented titles) and u.user: the encoding is chosen by content.</summary>
+    [Benchmark]
+    public RatingsDataset ParseUDataRealShapedLatin1() =>
+        MovieLens.Load100K(new MemoryStream(_uData, writable: false), new MemoryStream(_uItemLatin1, writable: false), new MemoryStream(_uUser, writable: false));
+
+    /// <summary>The same with u.item re-encoded as UTF-8, as copies circulate.</summary>
+    [Benchmark]
+    public RatingsDataset ParseUDataRealShapedUtf8() =>
+        MovieLens.Load100K(new MemoryStream(_uData, writable: false), new MemoryStream(_uItemUtf8, writable: false), new MemoryStream(_uUser, writable: false));
+
     /// <summary>Parse a ratings.csv-layout file (header, commas) with the generic reader.</summary>
     [Benchmark]
     public RatingsDataset ParseCsvDelimited() => DelimitedRatingsReader.Read(
@@ -70,4 +87,20 @@ public class DatasetBenchmarks
     /// <summary>Generate a 1M-rating synthetic set.</summary>
     [Benchmark]
     public SyntheticData Generate1M() => SyntheticDataset.Generate(new SyntheticOptions { Users = 6040, Items = 3706, Ratings = 1_000_000, Seed = 8 });
+
+    /// <summary>u.item and u.user as <see cref="MovieLensWriter.Write100K"/> writes them with <paramref name="options"/>.</summary>
+    private static (byte[] Items, byte[] Users) RealShapedMetadata(RatingsDataset dataset, MovieLensWriterOptions options)
+    {
+        string folder = Path.Combine(Path.GetTempPath(), "cf-bench-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(folder);
+        try
+        {
+            MovieLensWriter.Write100K(dataset, folder, options);
+            return (File.ReadAllBytes(Path.Combine(folder, "u.item")), File.ReadAllBytes(Path.Combine(folder, "u.user")));
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
 }

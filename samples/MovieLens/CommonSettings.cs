@@ -8,7 +8,7 @@ namespace MovieLensSample;
 internal class CommonSettings : CommandSettings
 {
     [CommandOption("--data <DIR>")]
-    [Description("A MovieLens directory (100k, 1M or latest format, detected). Default: the download cache, else a download, else the synthetic set.")]
+    [Description("A MovieLens directory as GroupLens releases it (100k, 1M, 10M, latest, 20M, 25M or 32M; detected). Default: the download cache, else a download, else the synthetic set (written as real-shaped MovieLens 100k files and read back).")]
     public string? Data { get; init; }
 
     [CommandOption("--cache <DIR>")]
@@ -16,7 +16,7 @@ internal class CommonSettings : CommandSettings
     public string? Cache { get; init; }
 
     [CommandOption("--synthetic")]
-    [Description("Use the synthetic MovieLens-shaped set without trying the cache or the network.")]
+    [Description("Use the synthetic MovieLens-shaped set (written as real-shaped MovieLens 100k files and read back) without trying the cache or the network.")]
     public bool Synthetic { get; init; }
 
     [CommandOption("--out <DIR>")]

@@ -3,11 +3,23 @@ using Spectre.Console;
 
 namespace MovieLensSample;
 
-/// <summary>Where the sample's ratings come from: --data DIR, else the download cache, else a download, else the synthetic set.</summary>
+/// <summary>
+/// Where the sample's ratings come from: --data DIR, else the download cache, else a download,
+/// else the synthetic set. Every path goes through the library's MovieLens loaders, the synthetic
+/// set too: it is written as a MovieLens 100k folder with the official files' irregularities and
+/// read back, so the offline run exercises the same code as a real directory.
+/// </summary>
 internal static class DataSource
 {
     /// <summary>How long to wait for the download's first answer before falling back to the synthetic set.</summary>
     private static readonly TimeSpan FirstAnswerTimeout = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// How the sample loads: metadata lenient (the library's default) and ratings of movies missing
+    /// from the metadata skipped, as copies of ml-latest-small that circulate need; both say so in
+    /// the warnings printed after loading.
+    /// </summary>
+    public static MovieLensLoadOptions LoadOptions { get; } = new() { UnknownIds = UnknownIdPolicy.Skip };
 
     public sealed record Loaded(RatingsDataset Dataset, string Description, bool IsSynthetic);
 
@@ -17,30 +29,71 @@ internal static class DataSource
         {
             // A directory the user names must load: its errors are the user's to see.
             MovieLensFormat format = MovieLens.DetectFormat(dir);
-            var dataset = MovieLens.Load(dir, cancellationToken: cancellationToken);
-            return new Loaded(dataset, $"{format} files in {dir}", false);
+            return Load(console, MovieLens.Load(dir, LoadOptions, cancellationToken), $"{Name(format)} files in {dir}");
         }
 
         if (!settings.Synthetic)
         {
             if (MovieLens.TryGetCached(MovieLensVariant.Ml100K, settings.Cache, out string? cached))
             {
-                return new Loaded(MovieLens.Load(cached, cancellationToken: cancellationToken), $"MovieLens 100k (cached in {cached})", false);
+                return Load(console, MovieLens.Load(cached, LoadOptions, cancellationToken), $"MovieLens 100k (cached in {cached})");
             }
 
             string? downloaded = await TryDownloadAsync(settings, console, cancellationToken).ConfigureAwait(false);
             if (downloaded is not null)
             {
-                return new Loaded(MovieLens.Load(downloaded, cancellationToken: cancellationToken), $"MovieLens 100k (downloaded to {downloaded})", false);
+                return Load(console, MovieLens.Load(downloaded, LoadOptions, cancellationToken), $"MovieLens 100k (downloaded to {downloaded})");
             }
         }
 
-        // Users pick what to rate by taste, as real users do, so that the ranking comparisons mean something.
-        SyntheticOptions options = settings.Quick
-            ? new SyntheticOptions { Users = 300, Items = 400, Ratings = 12_000, Seed = settings.Seed, TasteExposure = 2 }
-            : new SyntheticOptions { Seed = settings.Seed, TasteExposure = 2 };
-        var synthetic = SyntheticDataset.Generate(options, cancellationToken);
-        return new Loaded(synthetic.Dataset, $"the synthetic MovieLens-shaped set ({options.Users} users × {options.Items} movies × {options.Ratings} ratings, seed {options.Seed})", true);
+        SyntheticOptions options = SyntheticOptionsFor(settings.Quick, settings.Seed);
+        RatingsDataset synthetic = Synthetic(options, cancellationToken);
+        return new Loaded(synthetic, $"the synthetic MovieLens-shaped set ({options.Users} users × {options.Items} movies × {options.Ratings} ratings, seed {options.Seed}), as real-shaped MovieLens 100k files", true);
+    }
+
+    /// <summary>The name of a release's format as people say it.</summary>
+    public static string Name(MovieLensFormat format) => format switch
+    {
+        MovieLensFormat.Ml100K => "MovieLens 100k",
+        MovieLensFormat.Ml1M => "MovieLens 1M/10M",
+        _ => "MovieLens latest/20M/25M/32M",
+    };
+
+    /// <summary>The offline set: users pick what to rate by taste, as real users do, so that the ranking comparisons mean something.</summary>
+    public static SyntheticOptions SyntheticOptionsFor(bool quick, int seed) => quick
+        ? new SyntheticOptions { Users = 300, Items = 400, Ratings = 12_000, Seed = seed, TasteExposure = 2 }
+        : new SyntheticOptions { Seed = seed, TasteExposure = 2 };
+
+    /// <summary>
+    /// Generates the synthetic set, writes it as a MovieLens 100k folder with the official files'
+    /// irregularities (one-digit days, the "unknown" item, trailing spaces, Latin-1 titles, …) in a
+    /// temporary folder, and loads that folder back with the sample's options.
+    /// </summary>
+    public static RatingsDataset Synthetic(SyntheticOptions options, CancellationToken cancellationToken)
+    {
+        RatingsDataset generated = SyntheticDataset.Generate(options, cancellationToken).Dataset;
+        string folder = Path.Combine(Path.GetTempPath(), "cf-sample-ml-100k-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(folder);
+        try
+        {
+            MovieLensWriter.Write100K(generated, folder, MovieLensWriterOptions.RealShaped, cancellationToken);
+            return MovieLens.Load100K(folder, LoadOptions, cancellationToken);
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    /// <summary>The loaded data, after printing what the loader warned about (values recorded as unknown, ratings skipped).</summary>
+    public static Loaded Load(IAnsiConsole console, RatingsDataset dataset, string description)
+    {
+        foreach (LoadWarning warning in dataset.LoadReport?.Warnings ?? [])
+        {
+            console.MarkupLine($"[yellow]warning:[/] {Markup.Escape(warning.ToString())}");
+        }
+
+        return new Loaded(dataset, description, false);
     }
 
     private static async Task<string?> TryDownloadAsync(CommonSettings settings, IAnsiConsole console, CancellationToken cancellationToken)

@@ -106,7 +106,7 @@ internal class ModelSettings : CommonSettings
     public double? Holdout { get; init; }
 
     [CommandOption("--train-file <FILE>")]
-    [Description("A predefined training file of MovieLens 100k (e.g. u1.base): a path, or a name in the --data directory. Needs --test-file.")]
+    [Description("A training file in the ratings layout of the release in its directory (e.g. MovieLens 100k's u1.base; a ratings.dat- or ratings.csv-shaped file beside movies.dat or movies.csv): a path, or a name in the --data directory. Needs --test-file.")]
     public string? TrainFile { get; init; }
 
     [CommandOption("--test-file <FILE>")]

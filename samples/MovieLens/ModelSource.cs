@@ -77,8 +77,9 @@ internal static class ModelSource
         if (settings.TrainFile is { } trainFile && settings.TestFile is { } testFile)
         {
             string directory = SplitDirectory(settings, trainFile);
-            DatasetSplit files = MovieLens.LoadSplit(directory, Path.GetFileName(trainFile), Path.GetFileName(testFile), cancellationToken: cancellationToken);
-            return (new DataSource.Loaded(files.Train, $"{Path.GetFileName(trainFile)} and {Path.GetFileName(testFile)} in {directory}", false), files);
+            DatasetSplit files = MovieLens.LoadSplit(directory, Path.GetFileName(trainFile), Path.GetFileName(testFile), DataSource.LoadOptions, cancellationToken);
+            DataSource.Loaded loaded = DataSource.Load(console, files.Train, $"{Path.GetFileName(trainFile)} and {Path.GetFileName(testFile)} in {directory}");
+            return (loaded, files);
         }
 
         DataSource.Loaded data = await DataSource.LoadAsync(settings, console, cancellationToken).ConfigureAwait(false);

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using CollaborativeFiltering.Internal;
+using Microsoft.Extensions.Logging;
 
 namespace CollaborativeFiltering.Data;
 
@@ -10,7 +11,7 @@ namespace CollaborativeFiltering.Data;
 /// </summary>
 public sealed record DelimitedRatingsOptions
 {
-    /// <summary>The defaults: comma-separated, no header, columns user, item, rating, no timestamp, UTF-8.</summary>
+    /// <summary>The defaults: comma-separated, no header, columns user, item, rating, no timestamp, encoding chosen by content.</summary>
     public static DelimitedRatingsOptions Default { get; } = new();
 
     /// <summary>The field separator, one or more characters without line breaks or quotes (e.g. "," "\t" "::" "|"); default ",".</summary>
@@ -37,8 +38,23 @@ public sealed record DelimitedRatingsOptions
     /// <summary>What to do when a (user, item) pair is rated on more than one line; default <see cref="DuplicatePolicy.Reject"/>.</summary>
     public DuplicatePolicy Duplicates { get; init; } = DuplicatePolicy.Reject;
 
-    /// <summary>The file's encoding when it has no byte-order mark; default UTF-8.</summary>
-    public Encoding Encoding { get; init; } = Encoding.UTF8;
+    /// <summary>
+    /// The file's encoding when it has no byte-order mark, or <see langword="null"/> (the default) to
+    /// choose by content: UTF-8 when the bytes are valid UTF-8, else Latin-1 (ISO-8859-1). A given
+    /// encoding replaces bytes it cannot decode (UTF-8: with U+FFFD).
+    /// </summary>
+    public Encoding? Encoding { get; init; }
+
+    /// <summary>
+    /// What a rating whose user or item id is missing from the catalogue passed to the reader gets;
+    /// default <see cref="UnknownIdPolicy.Reject"/> (an error naming file, line, column and id).
+    /// <see cref="UnknownIdPolicy.Skip"/> skips it, with the count in a warning and in <see cref="LoadReport.SkippedRatings"/>.
+    /// Without a catalogue the ids are collected from the file, so nothing is unknown.
+    /// </summary>
+    public UnknownIdPolicy UnknownIds { get; init; } = UnknownIdPolicy.Reject;
+
+    /// <summary>Receives what was read (each file with its counts and encoding) and warnings (skipped ratings); <see langword="null"/> (the default) for none.</summary>
+    public ILogger? Logger { get; init; }
 
     /// <summary>
     /// Whether fields may be quoted as in RFC 4180 (a field starting with '"' runs to its closing
@@ -63,11 +79,6 @@ public sealed record DelimitedRatingsOptions
             ThrowHelper.ArgumentOutOfRange(nameof(Separator), $"'{FieldParser.Printable(Separator)}'", "one or more characters without line breaks (nor '\"' when fields are quoted)");
         }
 
-        if (Encoding is null)
-        {
-            throw new ArgumentNullException(nameof(Encoding), "Encoding must be set; it was null.");
-        }
-
         ThrowIfNotColumn(UserColumn, nameof(UserColumn));
         ThrowIfNotColumn(ItemColumn, nameof(ItemColumn));
         ThrowIfNotColumn(RatingColumn, nameof(RatingColumn));
@@ -90,7 +101,15 @@ public sealed record DelimitedRatingsOptions
         {
             ThrowHelper.ArgumentOutOfRange(nameof(Duplicates), Duplicates, "Reject, KeepLast or Average");
         }
+
+        if (!Enum.IsDefined(UnknownIds))
+        {
+            ThrowHelper.ArgumentOutOfRange(nameof(UnknownIds), UnknownIds, "Reject or Skip");
+        }
     }
+
+    /// <summary>The settings of the ratings lines (timestamps are always kept when there is a column).</summary>
+    internal RatingsReadSettings RatingsSettings => new(Duplicates, UnknownIds, KeepTimestamps: true);
 
     /// <summary>The layout the shared parser reads.</summary>
     internal RatingsLayout ToLayout()

@@ -1,5 +1,4 @@
 using System.Diagnostics.CodeAnalysis;
-using System.Text;
 using CollaborativeFiltering.Internal;
 
 namespace CollaborativeFiltering.Data;
@@ -12,9 +11,9 @@ public static partial class MovieLens
     /// <summary>The latest releases' columns: userId,movieId,rating,timestamp after a header line.</summary>
     private static readonly RatingsLayout LayoutLatest = new(0, 1, 2, 3, 4, ExactFieldCount: true, HasHeader: true, Header: "userId,movieId,rating,timestamp");
 
-    /// <summary>The latest releases' files: UTF-8 CSV with quoting and a header line; no users file.</summary>
+    /// <summary>The latest releases' files: CSV with quoting and a header line (UTF-8 in the releases); no users file.</summary>
     private static readonly Release ReleaseLatest = new(
-        FileLatestRatings, "MovieLens latest ratings", LayoutLatest, Encoding.UTF8, RatingsSeparator: ",", MetadataSeparator: ",", Quoted: true,
+        MovieLensFormat.Latest, FileLatestRatings, "MovieLens latest ratings", LayoutLatest, RatingsSeparator: ",", MetadataSeparator: ",", Quoted: true,
         FileLatestMovies, ReadMoviesCsv, Genres: []);
 
     /// <summary>
@@ -31,7 +30,7 @@ public static partial class MovieLens
     /// <exception cref="ArgumentOutOfRangeException">An option is out of range; the message names it.</exception>
     /// <exception cref="DirectoryNotFoundException"><paramref name="directory"/> does not exist.</exception>
     /// <exception cref="FileNotFoundException"><c>ratings.csv</c> is not there.</exception>
-    /// <exception cref="RatingsFormatException">A file is malformed, a rating names a movie missing from <c>movies.csv</c>, or a pair is rated twice under <see cref="DuplicatePolicy.Reject"/>.</exception>
+    /// <exception cref="RatingsFormatException">A file is malformed, a rating names a movie missing from <c>movies.csv</c> under <see cref="UnknownIdPolicy.Reject"/>, or a pair is rated twice under <see cref="DuplicatePolicy.Reject"/>.</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
     [SuppressMessage("ApiDesign", "RS0026:Do not add multiple public overloads with optional parameters", Justification = "The overloads differ in their first required parameter (a folder path or streams), so no call is ambiguous.")]
     public static RatingsDataset LoadLatest(string directory, MovieLensLoadOptions? options = null, CancellationToken cancellationToken = default) =>
@@ -39,7 +38,7 @@ public static partial class MovieLens
 
     /// <summary>
     /// Loads a MovieLens "latest"-style release from streams (left open): <c>ratings.csv</c> and
-    /// optionally <c>movies.csv</c>, UTF-8 CSV with a header line. Error messages name a
+    /// optionally <c>movies.csv</c>, CSV with a header line (UTF-8 as released; Latin-1 is recognised by content). Error messages name a
     /// <see cref="FileStream"/> by its path, any other stream by the release's file name.
     /// </summary>
     /// <param name="ratings">The <c>ratings.csv</c> bytes.</param>
@@ -50,14 +49,14 @@ public static partial class MovieLens
     /// <exception cref="ArgumentNullException"><paramref name="ratings"/> is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentException">A stream cannot be read.</exception>
     /// <exception cref="ArgumentOutOfRangeException">An option is out of range; the message names it.</exception>
-    /// <exception cref="RatingsFormatException">A stream is malformed, a rating names an unknown movie, or a pair is rated twice under <see cref="DuplicatePolicy.Reject"/>.</exception>
+    /// <exception cref="RatingsFormatException">A stream is malformed, a rating names an unknown movie under <see cref="UnknownIdPolicy.Reject"/>, or a pair is rated twice under <see cref="DuplicatePolicy.Reject"/>.</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
     [SuppressMessage("ApiDesign", "RS0026:Do not add multiple public overloads with optional parameters", Justification = "The overloads differ in their first required parameter (a folder path or streams), so no call is ambiguous.")]
     public static RatingsDataset LoadLatest(Stream ratings, Stream? movies, MovieLensLoadOptions? options = null, CancellationToken cancellationToken = default) =>
         LoadFromStreams(ReleaseLatest, ratings, movies, null, options, cancellationToken);
 
     /// <summary><c>movies.csv</c>: a header, then movieId,title,genres with RFC 4180 quoting.</summary>
-    private static ItemTable ReadMoviesCsv(LineReader reader, IReadOnlyList<string> genres)
+    private static ItemTable ReadMoviesCsv(LineReader reader, IReadOnlyList<string> genres, LoadRecorder recorder)
     {
         RatingsParser.SkipHeader(reader, "movieId,title,genres", "there are no movies");
         return ReadMovieLines(reader, new GenreVocabulary(genres), "a movie line");

@@ -1,6 +1,5 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
-using System.Text;
 using CollaborativeFiltering.Internal;
 
 namespace CollaborativeFiltering.Data;
@@ -18,15 +17,17 @@ public static partial class MovieLens
     /// <summary>The 19 genre flag columns of <c>u.item</c>, in order, used when there is no <c>u.genre</c>.</summary>
     private static readonly string[] Genres100K = MovieLensGenreNames.Ml100K;
 
-    /// <summary>The 100k's files: Latin-1, tab-separated ratings, '|'-separated metadata.</summary>
+    /// <summary>The 100k's files: tab-separated ratings, '|'-separated metadata (Latin-1 in the release).</summary>
     private static readonly Release Release100K = new(
-        FileU100KData, "MovieLens 100k ratings", Layout100K, Encoding.Latin1, RatingsSeparator: "	", MetadataSeparator: "|", Quoted: false,
+        MovieLensFormat.Ml100K, FileU100KData, "MovieLens 100k ratings", Layout100K, RatingsSeparator: "\t", MetadataSeparator: "|", Quoted: false,
         FileU100KItems, ReadItems100K, Genres100K, FileU100KUsers, ReadUsers100K, FileU100KGenres, ReadGenres100K);
 
     /// <summary>
     /// Loads MovieLens 100k from its folder: the ratings of <c>u.data</c> over the catalogue of
     /// <c>u.user</c> (943 users) and <c>u.item</c> (1682 items), with genres named by <c>u.genre</c>.
     /// The metadata files are optional: a side without one takes its ids from <c>u.data</c>.
+    /// Release dates are read as <c>dd-MMM-yyyy</c> or <c>d-MMM-yyyy</c> (the release has both) and
+    /// may be empty (item 267, "unknown"); <c>u.item</c> may be Latin-1 (as released) or UTF-8.
     /// </summary>
     /// <param name="directory">The <c>ml-100k</c> folder, or a folder holding exactly one <c>ml-*</c> folder that has <c>u.data</c>.</param>
     /// <param name="options">Loading options, or <see langword="null"/> for <see cref="MovieLensLoadOptions.Default"/>.</param>
@@ -36,7 +37,7 @@ public static partial class MovieLens
     /// <exception cref="ArgumentOutOfRangeException">An option is out of range; the message names it.</exception>
     /// <exception cref="DirectoryNotFoundException"><paramref name="directory"/> does not exist.</exception>
     /// <exception cref="FileNotFoundException"><c>u.data</c> is not there.</exception>
-    /// <exception cref="RatingsFormatException">A file is malformed, a rating names an id missing from <c>u.user</c>/<c>u.item</c>, or a pair is rated twice under <see cref="DuplicatePolicy.Reject"/>.</exception>
+    /// <exception cref="RatingsFormatException">A file is malformed, a rating names an id missing from <c>u.user</c>/<c>u.item</c> under <see cref="UnknownIdPolicy.Reject"/>, a metadata value cannot be used under <see cref="MovieLensLoadOptions.StrictMetadata"/>, or a pair is rated twice under <see cref="DuplicatePolicy.Reject"/>.</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
     [SuppressMessage("ApiDesign", "RS0026:Do not add multiple public overloads with optional parameters", Justification = "The overloads differ in their first required parameter (a folder path or streams), so no call is ambiguous.")]
     public static RatingsDataset Load100K(string directory, MovieLensLoadOptions? options = null, CancellationToken cancellationToken = default) =>
@@ -49,7 +50,7 @@ public static partial class MovieLens
     /// release's file name (<c>u.data</c>, <c>u.item</c>, <c>u.user</c>).
     /// </summary>
     /// <param name="ratings">The <c>u.data</c> bytes.</param>
-    /// <param name="items">The <c>u.item</c> bytes (Latin-1), or <see langword="null"/> to take the items from the ratings.</param>
+    /// <param name="items">The <c>u.item</c> bytes (Latin-1 or UTF-8, told apart by content), or <see langword="null"/> to take the items from the ratings.</param>
     /// <param name="users">The <c>u.user</c> bytes, or <see langword="null"/> to take the users from the ratings.</param>
     /// <param name="options">Loading options, or <see langword="null"/> for <see cref="MovieLensLoadOptions.Default"/>.</param>
     /// <param name="cancellationToken">Checked between blocks of the streams.</param>
@@ -57,7 +58,7 @@ public static partial class MovieLens
     /// <exception cref="ArgumentNullException"><paramref name="ratings"/> is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentException">A stream cannot be read.</exception>
     /// <exception cref="ArgumentOutOfRangeException">An option is out of range; the message names it.</exception>
-    /// <exception cref="RatingsFormatException">A stream is malformed, a rating names an unknown id, or a pair is rated twice under <see cref="DuplicatePolicy.Reject"/>.</exception>
+    /// <exception cref="RatingsFormatException">A stream is malformed, a rating names an unknown id under <see cref="UnknownIdPolicy.Reject"/>, a metadata value cannot be used under <see cref="MovieLensLoadOptions.StrictMetadata"/>, or a pair is rated twice under <see cref="DuplicatePolicy.Reject"/>.</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
     [SuppressMessage("ApiDesign", "RS0026:Do not add multiple public overloads with optional parameters", Justification = "The overloads differ in their first required parameter (a folder path or streams), so no call is ambiguous.")]
     public static RatingsDataset Load100K(Stream ratings, Stream? items, Stream? users, MovieLensLoadOptions? options = null, CancellationToken cancellationToken = default) =>
@@ -107,8 +108,12 @@ public static partial class MovieLens
         return [.. names];
     }
 
-    /// <summary><c>u.item</c>: id|title|release date|video release date|IMDb URL|one 0/1 flag per genre.</summary>
-    private static ItemTable ReadItems100K(LineReader reader, IReadOnlyList<string> genres)
+    /// <summary>
+    /// <c>u.item</c>: id|title|release date|video release date|IMDb URL|one 0/1 flag per genre. The
+    /// title is kept as written; a date or flag that cannot be read is unknown (a flag: not set),
+    /// through <paramref name="recorder"/>.
+    /// </summary>
+    private static ItemTable ReadItems100K(LineReader reader, IReadOnlyList<string> genres, LoadRecorder recorder)
     {
         int fieldCount = 5 + genres.Count;
         var ids = new MetadataIds();
@@ -133,19 +138,14 @@ public static partial class MovieLens
                         title = v.ToString();
                         break;
                     case 2:
-                        released = ParseReleaseDate(f);
+                        released = ParseReleaseDate(reader, f, recorder);
                         break;
                     case 3 or 4:
                         break; // video release date, IMDb URL
                     default:
                         if (c < fieldCount)
                         {
-                            bool on = v.Trim() switch
-                            {
-                                "1" => true,
-                                "0" => false,
-                                _ => FailFlag(f, genres[c - 5]),
-                            };
+                            bool on = ParseFlag(reader, f, genres[c - 5], recorder);
                             flags[c - 5] = on;
                             flagged += on ? 1 : 0;
                         }
@@ -178,13 +178,15 @@ public static partial class MovieLens
     }
 
     /// <summary><c>u.user</c>: id|age|sex|occupation|zip code.</summary>
-    private static UserTable ReadUsers100K(LineReader reader) => ReadUserLines(reader, ageColumn: 1, occupationCodes: false);
+    private static UserTable ReadUsers100K(LineReader reader, LoadRecorder recorder) => ReadUserLines(reader, recorder, ageColumn: 1, occupationCodes: false);
 
     /// <summary>
     /// User lines of the 100k and 1M layouts: id, then age and sex (in the order <paramref name="ageColumn"/>
-    /// gives, 1 or 2), occupation (a name, or a 1M code when <paramref name="occupationCodes"/>), zip code.
+    /// gives, 1 or 2), occupation (a name, or a 1M code when <paramref name="occupationCodes"/>), zip
+    /// code. Sex, occupation names and zip codes are opaque text (a zip code may be <c>T8H1N</c> or
+    /// <c>98107-2117</c>); an age or occupation code that cannot be read is unknown, through <paramref name="recorder"/>.
     /// </summary>
-    private static UserTable ReadUserLines(LineReader reader, int ageColumn, bool occupationCodes)
+    private static UserTable ReadUserLines(LineReader reader, LoadRecorder recorder, int ageColumn, bool occupationCodes)
     {
         int sexColumn = 3 - ageColumn;
         var ids = new MetadataIds();
@@ -207,7 +209,7 @@ public static partial class MovieLens
                 }
                 else if (c == ageColumn)
                 {
-                    age = ParseAge(f);
+                    age = occupationCodes ? ParseAgeCode(reader, f, recorder) : ParseAge(reader, f, recorder);
                 }
                 else if (c == sexColumn)
                 {
@@ -215,7 +217,7 @@ public static partial class MovieLens
                 }
                 else if (c == 3)
                 {
-                    occupation = occupationCodes ? ParseOccupation(f) : v.IsEmpty ? null : pool.Get(v);
+                    occupation = occupationCodes ? ParseOccupation(reader, f, recorder) : v.IsEmpty ? null : pool.Get(v);
                 }
                 else if (c == 4)
                 {
@@ -236,7 +238,8 @@ public static partial class MovieLens
         return new UserTable(ids.Build(), [.. infos], reader.Source);
     }
 
-    private static DateOnly? ParseReleaseDate(FieldCursor f)
+    /// <summary>The current field as a release date (<c>dd-MMM-yyyy</c> or <c>d-MMM-yyyy</c>), <see langword="null"/> when empty or unusable.</summary>
+    private static DateOnly? ParseReleaseDate(LineReader reader, FieldCursor f, LoadRecorder recorder)
     {
         ReadOnlySpan<char> v = f.Current.Trim();
         if (v.IsEmpty)
@@ -244,17 +247,25 @@ public static partial class MovieLens
             return null;
         }
 
-        if (!DateOnly.TryParseExact(v, "dd-MMM-yyyy", CultureInfo.InvariantCulture, DateTimeStyles.None, out DateOnly date))
+        if (FieldParser.TryParseReleaseDate(v, out DateOnly date))
         {
-            f.Fail($"expected a release date like 01-Jan-1995 or an empty field, found {FieldParser.Describe(v)}.");
+            return date;
         }
 
-        return date;
+        recorder.Unusable(reader, f.Column, $"expected a release date like 01-Jan-1995 or 4-Feb-1971, or an empty field, found {FieldParser.Describe(v)}.");
+        return null;
     }
 
-    private static bool FailFlag(FieldCursor f, string genre)
+    /// <summary>The current field as a genre flag: <see langword="true"/> for 1; <see langword="false"/> for 0 and, through <paramref name="recorder"/>, for anything else.</summary>
+    private static bool ParseFlag(LineReader reader, FieldCursor f, string genre, LoadRecorder recorder)
     {
-        f.Fail($"expected the genre flag 0 or 1 for '{genre}', found {FieldParser.Describe(f.Current)}.");
+        ReadOnlySpan<char> v = f.Current.Trim();
+        if (v.Length == 1 && v[0] is '0' or '1')
+        {
+            return v[0] == '1';
+        }
+
+        recorder.Unusable(reader, f.Column, $"expected the genre flag 0 or 1 for '{genre}', found {FieldParser.Describe(f.Current)}.");
         return false;
     }
 
@@ -270,8 +281,8 @@ public static partial class MovieLens
         return f.CurrentHasEscapes ? f.CurrentString().Trim() : v.ToString();
     }
 
-    /// <summary>The current field as an age in years, or <see langword="null"/> when empty.</summary>
-    private static int? ParseAge(FieldCursor f)
+    /// <summary>The current field as an age in years (0 to <see cref="MaxAge"/>), <see langword="null"/> when empty or unusable.</summary>
+    private static int? ParseAge(LineReader reader, FieldCursor f, LoadRecorder recorder)
     {
         ReadOnlySpan<char> v = f.Current.Trim();
         if (v.IsEmpty)
@@ -279,11 +290,15 @@ public static partial class MovieLens
             return null;
         }
 
-        if (!FieldParser.TryParseInt32(v, out int age) || age < 0)
+        if (FieldParser.TryParseInt32(v, out int age) && age is >= 0 and <= MaxAge)
         {
-            f.Fail($"expected an age (a whole number, zero or more), found {FieldParser.Describe(v)}.");
+            return age;
         }
 
-        return age;
+        recorder.Unusable(reader, f.Column, string.Create(CultureInfo.InvariantCulture, $"expected an age (a whole number from 0 to {MaxAge}), found {FieldParser.Describe(v)}."));
+        return null;
     }
+
+    /// <summary>The oldest age read as one.</summary>
+    private const int MaxAge = 130;
 }

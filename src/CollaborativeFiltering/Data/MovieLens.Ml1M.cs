@@ -1,6 +1,5 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
-using System.Text;
 using CollaborativeFiltering.Internal;
 
 namespace CollaborativeFiltering.Data;
@@ -18,33 +17,32 @@ public static partial class MovieLens
     /// <summary>The 1M README's genre list, in its order (the 100k's without "unknown"); genres found beyond it are appended in order of first appearance.</summary>
     private static readonly string[] Genres1M = MovieLensGenreNames.Ml100K[1..];
     /// <summary>The 1M README's occupation codes 0 to 20.</summary>
-    private static readonly string[] Occupations1M =
-    [
-        "other", "academic/educator", "artist", "clerical/admin", "college/grad student", "customer service",
-        "doctor/health care", "executive/managerial", "farmer", "homemaker", "K-12 student", "lawyer", "programmer",
-        "retired", "sales/marketing", "scientist", "self-employed", "technician/engineer", "tradesman/craftsman",
-        "unemployed", "writer",
-    ];
+    private static readonly string[] Occupations1M = MovieLensCodes.Occupations1M;
 
-    /// <summary>The 1M's files: Latin-1, '::'-separated.</summary>
+    /// <summary>The 1M README's age codes.</summary>
+    private static readonly int[] AgeCodes1M = MovieLensCodes.AgeCodes1M;
+
+    /// <summary>The 1M's files: '::'-separated (Latin-1 in the release).</summary>
     private static readonly Release Release1M = new(
-        File1MRatings, "MovieLens 1M ratings", Layout1M, Encoding.Latin1, RatingsSeparator: Separator1M, MetadataSeparator: Separator1M, Quoted: false,
+        MovieLensFormat.Ml1M, File1MRatings, "MovieLens 1M ratings", Layout1M, RatingsSeparator: Separator1M, MetadataSeparator: Separator1M, Quoted: false,
         File1MMovies, ReadMovies1M, Genres1M, File1MUsers, ReadUsers1M);
 
     /// <summary>
     /// Loads MovieLens 1M (or 10M) from its folder: the ratings of <c>ratings.dat</c> over the
     /// catalogue of <c>users.dat</c> (6040 users) and <c>movies.dat</c> (3883 items). The metadata
     /// files are optional (10M has no <c>users.dat</c>): a side without one takes its ids from the ratings.
+    /// Files may be Latin-1 (as released) or UTF-8 (re-encoded copies), told apart by content; an
+    /// extra movie line such as <c>0::None::…</c> is read like any other.
     /// </summary>
     /// <param name="directory">The <c>ml-1m</c> folder, or a folder holding exactly one <c>ml-*</c> folder that has <c>ratings.dat</c>.</param>
     /// <param name="options">Loading options, or <see langword="null"/> for <see cref="MovieLensLoadOptions.Default"/>.</param>
     /// <param name="cancellationToken">Checked between blocks of the files.</param>
-    /// <returns>The ratings; <see cref="ItemInfo.Year"/> comes from the "(1995)" title suffix, <see cref="UserInfo.Occupation"/> is the code's name, <see cref="UserInfo.Age"/> the age bracket's lower bound.</returns>
+    /// <returns>The ratings; <see cref="ItemInfo.Year"/> comes from the "(1995)" title suffix, <see cref="UserInfo.Occupation"/> is the code's name, <see cref="UserInfo.Age"/> the age code (1, 18, 25, 35, 45, 50 or 56).</returns>
     /// <exception cref="ArgumentException"><paramref name="directory"/> is null, empty or white space.</exception>
     /// <exception cref="ArgumentOutOfRangeException">An option is out of range; the message names it.</exception>
     /// <exception cref="DirectoryNotFoundException"><paramref name="directory"/> does not exist.</exception>
     /// <exception cref="FileNotFoundException"><c>ratings.dat</c> is not there.</exception>
-    /// <exception cref="RatingsFormatException">A file is malformed, a rating names an id missing from the metadata, or a pair is rated twice under <see cref="DuplicatePolicy.Reject"/>.</exception>
+    /// <exception cref="RatingsFormatException">A file is malformed, a rating names an id missing from the metadata under <see cref="UnknownIdPolicy.Reject"/>, a metadata value cannot be used under <see cref="MovieLensLoadOptions.StrictMetadata"/>, or a pair is rated twice under <see cref="DuplicatePolicy.Reject"/>.</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
     [SuppressMessage("ApiDesign", "RS0026:Do not add multiple public overloads with optional parameters", Justification = "The overloads differ in their first required parameter (a folder path or streams), so no call is ambiguous.")]
     public static RatingsDataset Load1M(string directory, MovieLensLoadOptions? options = null, CancellationToken cancellationToken = default) =>
@@ -52,7 +50,7 @@ public static partial class MovieLens
 
     /// <summary>
     /// Loads MovieLens 1M (or 10M) from streams (left open): <c>ratings.dat</c>, and optionally
-    /// <c>movies.dat</c> and <c>users.dat</c>, all Latin-1 with '::' separators. Error messages name
+    /// <c>movies.dat</c> and <c>users.dat</c>, with '::' separators (Latin-1 or UTF-8, told apart by content). Error messages name
     /// a <see cref="FileStream"/> by its path, any other stream by the release's file name.
     /// </summary>
     /// <param name="ratings">The <c>ratings.dat</c> bytes.</param>
@@ -64,17 +62,17 @@ public static partial class MovieLens
     /// <exception cref="ArgumentNullException"><paramref name="ratings"/> is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentException">A stream cannot be read.</exception>
     /// <exception cref="ArgumentOutOfRangeException">An option is out of range; the message names it.</exception>
-    /// <exception cref="RatingsFormatException">A stream is malformed, a rating names an unknown id, or a pair is rated twice under <see cref="DuplicatePolicy.Reject"/>.</exception>
+    /// <exception cref="RatingsFormatException">A stream is malformed, a rating names an unknown id under <see cref="UnknownIdPolicy.Reject"/>, a metadata value cannot be used under <see cref="MovieLensLoadOptions.StrictMetadata"/>, or a pair is rated twice under <see cref="DuplicatePolicy.Reject"/>.</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
     [SuppressMessage("ApiDesign", "RS0026:Do not add multiple public overloads with optional parameters", Justification = "The overloads differ in their first required parameter (a folder path or streams), so no call is ambiguous.")]
     public static RatingsDataset Load1M(Stream ratings, Stream? movies, Stream? users, MovieLensLoadOptions? options = null, CancellationToken cancellationToken = default) =>
         LoadFromStreams(Release1M, ratings, movies, users, options, cancellationToken);
 
     /// <summary><c>movies.dat</c>: id::title::genres ('|'-separated).</summary>
-    private static ItemTable ReadMovies1M(LineReader reader, IReadOnlyList<string> genres) =>
+    private static ItemTable ReadMovies1M(LineReader reader, IReadOnlyList<string> genres, LoadRecorder recorder) =>
         ReadMovieLines(reader, new GenreVocabulary(genres), "an item line");
 
-    /// <summary>Movie lines of the 1M and latest layouts: id, title (with its "(1995)"), '|'-separated genres.</summary>
+    /// <summary>Movie lines of the 1M and latest layouts: id, title (with its "(1995)", kept as written), '|'-separated genres.</summary>
     private static ItemTable ReadMovieLines(LineReader reader, GenreVocabulary vocabulary, string what)
     {
         var ids = new MetadataIds();
@@ -116,10 +114,11 @@ public static partial class MovieLens
         return new ItemTable(ids.Build(), [.. infos], [.. vocabulary.Names], reader.Source);
     }
 
-    /// <summary><c>users.dat</c>: id::gender::age::occupation code::zip code.</summary>
-    private static UserTable ReadUsers1M(LineReader reader) => ReadUserLines(reader, ageColumn: 2, occupationCodes: true);
+    /// <summary><c>users.dat</c>: id::gender::age code::occupation code::zip code.</summary>
+    private static UserTable ReadUsers1M(LineReader reader, LoadRecorder recorder) => ReadUserLines(reader, recorder, ageColumn: 2, occupationCodes: true);
 
-    private static string? ParseOccupation(FieldCursor f)
+    /// <summary>The current field as a 1M age code, <see langword="null"/> when empty or not one of the codes.</summary>
+    private static int? ParseAgeCode(LineReader reader, FieldCursor f, LoadRecorder recorder)
     {
         ReadOnlySpan<char> v = f.Current.Trim();
         if (v.IsEmpty)
@@ -127,11 +126,30 @@ public static partial class MovieLens
             return null;
         }
 
-        if (!FieldParser.TryParseInt32(v, out int code) || (uint)code >= (uint)Occupations1M.Length)
+        if (FieldParser.TryParseInt32(v, out int code) && Array.IndexOf(AgeCodes1M, code) >= 0)
         {
-            f.Fail(string.Create(CultureInfo.InvariantCulture, $"expected an occupation code from 0 to {Occupations1M.Length - 1}, found {FieldParser.Describe(v)}."));
+            return code;
         }
 
-        return Occupations1M[code];
+        recorder.Unusable(reader, f.Column, $"expected an age code (1, 18, 25, 35, 45, 50 or 56), found {FieldParser.Describe(v)}.");
+        return null;
+    }
+
+    /// <summary>The current field's occupation code as its name, <see langword="null"/> when empty or not a code.</summary>
+    private static string? ParseOccupation(LineReader reader, FieldCursor f, LoadRecorder recorder)
+    {
+        ReadOnlySpan<char> v = f.Current.Trim();
+        if (v.IsEmpty)
+        {
+            return null;
+        }
+
+        if (FieldParser.TryParseInt32(v, out int code) && (uint)code < (uint)Occupations1M.Length)
+        {
+            return Occupations1M[code];
+        }
+
+        recorder.Unusable(reader, f.Column, string.Create(CultureInfo.InvariantCulture, $"expected an occupation code from 0 to {Occupations1M.Length - 1}, found {FieldParser.Describe(v)}."));
+        return null;
     }
 }

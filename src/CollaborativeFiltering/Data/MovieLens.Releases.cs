@@ -1,4 +1,3 @@
-using System.Text;
 using CollaborativeFiltering.Internal;
 
 namespace CollaborativeFiltering.Data;
@@ -20,9 +19,10 @@ public static partial class MovieLens
     /// <summary>Loads a release from the folder that holds its ratings file (already located), with checked options: the optional metadata files first, then the ratings.</summary>
     private static RatingsDataset LoadFromReleaseFolder(Release release, string folder, MovieLensLoadOptions options, CancellationToken cancellationToken)
     {
-        ReadMetadata(release, folder, null, null, out UserTable? users, out ItemTable? items, cancellationToken);
-        using LineReader ratings = OpenFile(Path.Combine(folder, release.RatingsFile), release.Encoding, release.RatingsSeparator, release.Quoted, cancellationToken);
-        return ReadShared(users, items, [ratings], release.Layout, options)[0];
+        LoadRecorder recorder = options.CreateRecorder();
+        ReadMetadata(release, folder, null, null, recorder, out UserTable? users, out ItemTable? items, cancellationToken);
+        using LineReader ratings = OpenFile(Path.Combine(folder, release.RatingsFile), release.RatingsSeparator, release.Quoted, cancellationToken);
+        return ReadRatings(users, items, [ratings], release.Layout, options, recorder)[0];
     }
 
     /// <summary>
@@ -34,9 +34,10 @@ public static partial class MovieLens
     {
         ArgumentNullException.ThrowIfNull(ratings);
         options = CheckOptions(options);
-        ReadMetadata(release, null, items, users, out UserTable? userTable, out ItemTable? itemTable, cancellationToken);
-        using LineReader data = OpenStream(ratings, release.RatingsFile, release.Encoding, release.RatingsSeparator, release.Quoted, cancellationToken);
-        return ReadShared(userTable, itemTable, [data], release.Layout, options)[0];
+        LoadRecorder recorder = options.CreateRecorder();
+        ReadMetadata(release, null, items, users, recorder, out UserTable? userTable, out ItemTable? itemTable, cancellationToken);
+        using LineReader data = OpenStream(ratings, release.RatingsFile, release.RatingsSeparator, release.Quoted, cancellationToken);
+        return ReadRatings(userTable, itemTable, [data], release.Layout, options, recorder)[0];
     }
 
     /// <summary>
@@ -45,15 +46,25 @@ public static partial class MovieLens
     /// <paramref name="users"/> (a <see langword="null"/> stream is skipped; genres have no stream,
     /// so the release's preset genres apply).
     /// </summary>
-    private static void ReadMetadata(Release release, string? folder, Stream? items, Stream? users, out UserTable? userTable, out ItemTable? itemTable, CancellationToken cancellationToken)
+    private static void ReadMetadata(Release release, string? folder, Stream? items, Stream? users, LoadRecorder recorder, out UserTable? userTable, out ItemTable? itemTable, CancellationToken cancellationToken)
     {
-        IReadOnlyList<string> genres = ReadOptional(release, folder, release.GenresFile, null, release.ReadGenres, cancellationToken) ?? release.Genres;
-        itemTable = ReadOptional(release, folder, release.ItemsFile, items, reader => release.ReadItems(reader, genres), cancellationToken);
-        userTable = ReadOptional(release, folder, release.UsersFile, users, release.ReadUsers, cancellationToken);
+        IReadOnlyList<string> genres = ReadOptional<IReadOnlyList<string>>(release, folder, release.GenresFile, null, release.ReadGenres is null ? null : (reader, _) => release.ReadGenres(reader), recorder, "genres", g => g.Count, cancellationToken)
+            ?? release.Genres;
+        itemTable = ReadOptional(release, folder, release.ItemsFile, items, (reader, r) => release.ReadItems(reader, genres, r), recorder, "items", t => t.Infos.Length, cancellationToken);
+        userTable = ReadOptional(release, folder, release.UsersFile, users, release.ReadUsers, recorder, "users", t => t.Infos.Length, cancellationToken);
     }
 
     /// <summary>Reads one metadata file or stream with <paramref name="read"/>, or gives <see langword="null"/> when the release has no such file or it is absent.</summary>
-    private static T? ReadOptional<T>(Release release, string? folder, string? fileName, Stream? stream, Func<LineReader, T>? read, CancellationToken cancellationToken)
+    private static T? ReadOptional<T>(
+        Release release,
+        string? folder,
+        string? fileName,
+        Stream? stream,
+        Func<LineReader, LoadRecorder, T>? read,
+        LoadRecorder recorder,
+        string contents,
+        Func<T, int> count,
+        CancellationToken cancellationToken)
         where T : class
     {
         if (fileName is null || read is null)
@@ -68,16 +79,18 @@ public static partial class MovieLens
         }
 
         using LineReader reader = path is not null
-            ? OpenFile(path, release.Encoding, release.MetadataSeparator, release.Quoted, cancellationToken)
-            : OpenStream(stream!, fileName, release.Encoding, release.MetadataSeparator, release.Quoted, cancellationToken);
-        return read(reader);
+            ? OpenFile(path, release.MetadataSeparator, release.Quoted, cancellationToken)
+            : OpenStream(stream!, fileName, release.MetadataSeparator, release.Quoted, cancellationToken);
+        T table = read(reader, recorder);
+        recorder.FileRead(reader, count(table), contents);
+        return table;
     }
 
-    /// <summary>How one MovieLens release is laid out: its files' names, encoding and separators, and the readers of its metadata files.</summary>
+    /// <summary>How one MovieLens release is laid out: its files' names and separators, and the readers of its metadata files. Every file's encoding is chosen by content.</summary>
+    /// <param name="Format">The release's format.</param>
     /// <param name="RatingsFile">The ratings file's name, e.g. <c>u.data</c>.</param>
     /// <param name="RatingsDescription">What the ratings file is called in a missing-file message, e.g. "MovieLens 100k ratings".</param>
     /// <param name="Layout">The ratings file's columns.</param>
-    /// <param name="Encoding">The encoding of every file of the release.</param>
     /// <param name="RatingsSeparator">The ratings file's field separator.</param>
     /// <param name="MetadataSeparator">The metadata files' field separator.</param>
     /// <param name="Quoted">Whether fields may be quoted (RFC 4180).</param>
@@ -89,18 +102,18 @@ public static partial class MovieLens
     /// <param name="GenresFile">The genres file's name, or <see langword="null"/> when the release has none.</param>
     /// <param name="ReadGenres">Reads the genres file.</param>
     private sealed record Release(
+        MovieLensFormat Format,
         string RatingsFile,
         string RatingsDescription,
         RatingsLayout Layout,
-        Encoding Encoding,
         string RatingsSeparator,
         string MetadataSeparator,
         bool Quoted,
         string ItemsFile,
-        Func<LineReader, IReadOnlyList<string>, ItemTable> ReadItems,
+        Func<LineReader, IReadOnlyList<string>, LoadRecorder, ItemTable> ReadItems,
         IReadOnlyList<string> Genres,
         string? UsersFile = null,
-        Func<LineReader, UserTable>? ReadUsers = null,
+        Func<LineReader, LoadRecorder, UserTable>? ReadUsers = null,
         string? GenresFile = null,
         Func<LineReader, IReadOnlyList<string>>? ReadGenres = null);
 }

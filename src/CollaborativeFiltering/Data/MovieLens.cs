@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text;
 using CollaborativeFiltering.Internal;
 
 namespace CollaborativeFiltering.Data;
@@ -18,9 +17,21 @@ namespace CollaborativeFiltering.Data;
 /// (the latest releases have no users file) takes its ids from the ratings, in order of first appearance.
 /// </para>
 /// <para>
-/// Bad input throws <see cref="RatingsFormatException"/> naming the file, the 1-based line and
-/// field, and what was expected. Blank lines are skipped; lines may end with <c>\n</c> or <c>\r\n</c>.
-/// Parsing works over spans of a large reused buffer and does not allocate per line for known ids.
+/// The files are read as they are, not as their README describes them: every text file is decoded
+/// as UTF-8 when its bytes are valid UTF-8, else as Latin-1 (the 100k and 1M are Latin-1; copies
+/// re-saved as UTF-8 circulate), a byte-order mark wins; lines may end with <c>\n</c> or
+/// <c>\r\n</c>; blank lines (such as the empty last line of <c>u.genre</c>) are skipped; ids are
+/// trimmed; titles and zip codes are kept as written (a title may end with a space, two items may
+/// share a title); release dates may have one- or two-digit days.
+/// </para>
+/// <para>
+/// Ratings are strict: a malformed rating line throws <see cref="RatingsFormatException"/> naming
+/// the file, the 1-based line and field, and what was expected. Metadata is lenient by default: a
+/// value the loader cannot use becomes unknown, with one warning per file (see
+/// <see cref="MovieLensLoadOptions.StrictMetadata"/>). What was read, with each file's encoding and
+/// the warnings, is in <see cref="RatingsDataset.LoadReport"/> and goes to
+/// <see cref="MovieLensLoadOptions.Logger"/>. Parsing works over spans of a large reused buffer, in
+/// time linear in the files' size, and does not allocate per line for known ids.
 /// </para>
 /// </remarks>
 public static partial class MovieLens
@@ -50,13 +61,7 @@ public static partial class MovieLens
     {
         options = CheckOptions(options);
         string folder = LocateRelease(directory, out MovieLensFormat format);
-        Release release = format switch
-        {
-            MovieLensFormat.Ml100K => Release100K,
-            MovieLensFormat.Ml1M => Release1M,
-            _ => ReleaseLatest,
-        };
-        return LoadFromReleaseFolder(release, folder, options, cancellationToken);
+        return LoadFromReleaseFolder(ReleaseOf(format), folder, options, cancellationToken);
     }
 
     /// <summary>
@@ -186,50 +191,29 @@ public static partial class MovieLens
     /// <summary>The name a stream goes by in messages: a file stream's path, else the release's file name.</summary>
     private static string SourceName(Stream stream, string fileName) => stream is FileStream file ? file.Name : fileName;
 
-    private static LineReader OpenFile(string path, Encoding encoding, string separator, bool quoted, CancellationToken cancellationToken) =>
-        LineReader.Open(path, encoding, separator, quoted, cancellationToken);
+    /// <summary>Opens a release file; its encoding is chosen by content (UTF-8 when valid, else Latin-1).</summary>
+    private static LineReader OpenFile(string path, string separator, bool quoted, CancellationToken cancellationToken) =>
+        LineReader.Open(path, encoding: null, separator, quoted, cancellationToken);
 
-    private static LineReader OpenStream(Stream stream, string fileName, Encoding encoding, string separator, bool quoted, CancellationToken cancellationToken)
+    /// <summary>Reads a release file from a stream the caller owns; its encoding is chosen by content.</summary>
+    private static LineReader OpenStream(Stream stream, string fileName, string separator, bool quoted, CancellationToken cancellationToken)
     {
         if (!stream.CanRead)
         {
             ThrowHelper.Argument(nameof(stream), $"The stream for {fileName} cannot be read.");
         }
 
-        return LineReader.FromStream(stream, SourceName(stream, fileName), encoding, separator, quoted, cancellationToken);
+        return LineReader.FromStream(stream, SourceName(stream, fileName), encoding: null, separator, quoted, cancellationToken);
     }
 
     /// <summary>
-    /// Reads ratings files over one shared catalogue. Sides with metadata are fixed (unknown ids are
-    /// errors); sides without grow from the ratings, each file's ids extending the previous file's.
-    /// Each file is sorted (and its duplicates checked) once read; every dataset is then built once
-    /// over the same final <see cref="Catalog"/> instance.
+    /// Reads ratings files over one shared catalogue: the sides with metadata are fixed (an unknown
+    /// id is an error, or skipped as the options say); the others grow from the ratings.
     /// </summary>
-    private static RatingsDataset[] ReadShared(UserTable? users, ItemTable? items, LineReader[] readers, in RatingsLayout layout, MovieLensLoadOptions options)
+    private static RatingsDataset[] ReadRatings(UserTable? users, ItemTable? items, LineReader[] readers, in RatingsLayout layout, MovieLensLoadOptions options, LoadRecorder recorder)
     {
-        const string FromRatings = "the ratings";
-        IdMap.Builder? openUsers = users is null ? new IdMap.Builder() : null;
-        IdMap.Builder? openItems = items is null ? new IdMap.Builder() : null;
-        var rows = new RatingsDatasetBuilder.UserMajorRows[readers.Length];
-        for (int k = 0; k < readers.Length; k++)
-        {
-            var builder = new RatingsDatasetBuilder(openUsers, openItems, options.Duplicates);
-            RatingsParser.Read(readers[k], layout, builder, users?.Ids, users?.Origin ?? FromRatings, items?.Ids, items?.Origin ?? FromRatings, options.KeepTimestamps);
-            int userCount = users?.Ids.Count ?? openUsers!.Count, itemCount = items?.Ids.Count ?? openItems!.Count;
-            readers[k].CancellationToken.ThrowIfCancellationRequested();
-            rows[k] = RatingsParser.Collapse(builder, userCount, itemCount, readers[k].Source, layout.ItemColumn);
-            readers[k].CancellationToken.ThrowIfCancellationRequested();
-        }
-
-        var catalog = new Catalog(users?.Ids ?? openUsers!.Build(), items?.Ids ?? openItems!.Build(), users?.Infos, items?.Infos, items?.Genres);
-        var results = new RatingsDataset[readers.Length];
-        for (int k = 0; k < readers.Length; k++)
-        {
-            readers[k].CancellationToken.ThrowIfCancellationRequested();
-            results[k] = rows[k].ToDataset(catalog);
-        }
-
-        return results;
+        var known = new KnownIds(users?.Ids, users?.Origin ?? KnownIds.None.UsersOrigin, items?.Ids, items?.Origin ?? KnownIds.None.ItemsOrigin);
+        return SharedCatalogReader.Read(readers, layout, known, (u, i) => new Catalog(u, i, users?.Infos, items?.Infos, items?.Genres), options.RatingsSettings, recorder);
     }
 
     /// <summary>Users read from a release's users file.</summary>

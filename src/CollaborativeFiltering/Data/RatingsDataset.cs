@@ -21,9 +21,10 @@ public sealed class RatingsDataset : IReadOnlyList<Rating>
 {
     private readonly long[]? _timestamps;
 
-    private RatingsDataset(Catalog catalog, CsrView byUser, CsrView byItem, int[] itemToUserPosition, long[]? timestamps)
+    private RatingsDataset(Catalog catalog, CsrView byUser, CsrView byItem, int[] itemToUserPosition, long[]? timestamps, LoadReport? loadReport)
     {
         Catalog = catalog;
+        LoadReport = loadReport;
         ByUser = byUser;
         ByItem = byItem;
         ItemToUserPosition = itemToUserPosition;
@@ -56,6 +57,13 @@ public sealed class RatingsDataset : IReadOnlyList<Rating>
     /// their predictions to the training set's range (see <see cref="Factorization.FactorizationModel.PredictionRange"/>).
     /// </summary>
     public RatingRange? ValueRange { get; }
+
+    /// <summary>
+    /// What the loader read to build this dataset (files, encodings, counts, warnings), when it came
+    /// from <see cref="MovieLens"/> or <see cref="DelimitedRatingsReader"/>; <see langword="null"/> for
+    /// a dataset built otherwise, including the splits and subsets of a loaded one.
+    /// </summary>
+    public LoadReport? LoadReport { get; }
 
     /// <summary>Whether every rating has a timestamp.</summary>
     public bool HasTimestamps => _timestamps is not null;
@@ -170,7 +178,7 @@ public sealed class RatingsDataset : IReadOnlyList<Rating>
     }
 
     /// <summary>Builds both views from a user-major CSR whose rows are sorted by item without duplicates; takes ownership of the arrays.</summary>
-    internal static RatingsDataset FromUserMajor(Catalog catalog, int[] userOffsets, int[] items, float[] values, long[]? timestamps)
+    internal static RatingsDataset FromUserMajor(Catalog catalog, int[] userOffsets, int[] items, float[] values, long[]? timestamps, LoadReport? loadReport = null)
     {
         int n = items.Length;
         int itemCount = catalog.ItemCount;
@@ -202,7 +210,7 @@ public sealed class RatingsDataset : IReadOnlyList<Rating>
 
         var byUser = new CsrView(itemCount, userOffsets, items, values);
         var byItem = new CsrView(catalog.UserCount, itemOffsets, users, itemValues);
-        return new RatingsDataset(catalog, byUser, byItem, link, timestamps);
+        return new RatingsDataset(catalog, byUser, byItem, link, timestamps, loadReport);
     }
 
     /// <summary>Enumerates ratings in user-major order.</summary>

@@ -325,7 +325,7 @@ public sealed class RatingsDatasetBuilder
     internal readonly record struct UserMajorRows(int[] Offsets, int[] Items, float[] Values, long[]? Timestamps)
     {
         /// <summary>The dataset over <paramref name="catalog"/>, whose id maps extend those the rows were collapsed over (users added since have no ratings); takes ownership of the arrays.</summary>
-        public RatingsDataset ToDataset(Catalog catalog)
+        public RatingsDataset ToDataset(Catalog catalog, LoadReport? loadReport = null)
         {
             int[] offsets = Offsets;
             if (offsets.Length < catalog.UserCount + 1)
@@ -336,7 +336,7 @@ public sealed class RatingsDatasetBuilder
                 offsets = padded;
             }
 
-            return RatingsDataset.FromUserMajor(catalog, offsets, Items, Values, Timestamps);
+            return RatingsDataset.FromUserMajor(catalog, offsets, Items, Values, Timestamps, loadReport);
         }
     }
 }

@@ -107,7 +107,7 @@ public static class RegressionMetrics
         ArgumentNullException.ThrowIfNull(ratings);
         if (!model.Catalog.IsCompatibleWith(ratings.Catalog))
         {
-            ThrowHelper.Argument(nameof(ratings), "The ratings belong to another catalogue than the model's (different user or item ids).");
+            ThrowHelper.Argument(nameof(ratings), "The ratings belong to another catalogue than the model's (different user or item ids). Read a training and a test file together (MovieLens.LoadSplit, DelimitedRatingsReader.ReadSplit) so that both share one catalogue.");
         }
 
         if (ratings.Count == 0)

@@ -196,7 +196,7 @@ public sealed partial class FactorizationModel : IEmbeddingModel, INewUserQuery
         ArgumentNullException.ThrowIfNull(ratings);
         if (!Catalog.IsCompatibleWith(ratings.Catalog))
         {
-            ThrowHelper.Argument(nameof(ratings), "The ratings belong to another catalogue than the model's (different user or item ids).");
+            ThrowHelper.Argument(nameof(ratings), "The ratings belong to another catalogue than the model's (different user or item ids). Read a training and a test file together (MovieLens.LoadSplit, DelimitedRatingsReader.ReadSplit) so that both share one catalogue.");
         }
 
         if (ratings.Count == 0)

@@ -74,6 +74,69 @@ internal static class FieldParser
     public static bool TryParseInt32(ReadOnlySpan<char> s, out int value) =>
         int.TryParse(s, NumberStyles.Integer, CultureInfo.InvariantCulture, out value);
 
+    /// <summary>
+    /// Parses a MovieLens 100k release date: a day of one or two digits, a three-letter English month
+    /// in any case, a four-digit year, separated by '-' (<c>01-Jan-1995</c>, <c>4-Feb-1971</c>).
+    /// </summary>
+    /// <param name="s">The field, trimmed.</param>
+    /// <param name="date">The date.</param>
+    /// <returns><see langword="true"/> when the field is such a date and the day exists in that month.</returns>
+    public static bool TryParseReleaseDate(ReadOnlySpan<char> s, out DateOnly date)
+    {
+        date = default;
+        int dash = s.IndexOf('-');
+        if (dash is < 1 or > 2 || s.Length != dash + 9 || s[dash + 4] != '-')
+        {
+            return false;
+        }
+
+        int day = 0;
+        foreach (char c in s[..dash])
+        {
+            if (!char.IsAsciiDigit(c))
+            {
+                return false;
+            }
+
+            day = (day * 10) + (c - '0');
+        }
+
+        int year = 0;
+        foreach (char c in s[(dash + 5)..])
+        {
+            if (!char.IsAsciiDigit(c))
+            {
+                return false;
+            }
+
+            year = (year * 10) + (c - '0');
+        }
+
+        int month = MonthOf(s.Slice(dash + 1, 3));
+        if (month == 0 || year == 0 || day < 1 || day > DateTime.DaysInMonth(year, month))
+        {
+            return false;
+        }
+
+        date = new DateOnly(year, month, day);
+        return true;
+    }
+
+    /// <summary>1–12 for an English three-letter month abbreviation (any case), else 0.</summary>
+    private static int MonthOf(ReadOnlySpan<char> name)
+    {
+        ReadOnlySpan<string> months = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"];
+        for (int m = 0; m < months.Length; m++)
+        {
+            if (name.Equals(months[m], StringComparison.OrdinalIgnoreCase))
+            {
+                return m + 1;
+            }
+        }
+
+        return 0;
+    }
+
     /// <summary>The year of a "(1995)" suffix of a title (trailing white space ignored; "(2006–2007)" gives 2006), or <see langword="null"/>.</summary>
     /// <param name="title">The title.</param>
     /// <returns>The year or <see langword="null"/>.</returns>

@@ -13,6 +13,13 @@ namespace CollaborativeFiltering.Internal;
 /// quotes. Records are handed out as spans into the buffer, valid until the next read. Shared by
 /// every ratings and metadata reader; <see cref="Fields"/> splits a record into fields.
 /// </summary>
+/// <remarks>
+/// Linear in the size of the source whatever sizes the stream's reads return: the search for the end
+/// of a record resumes where the previous search stopped (with its quoting state) instead of
+/// rescanning the pending characters after each fill, and the buffer grows geometrically.
+/// <see cref="ExaminedChars"/> counts the characters the searches covered, for the tests that check it.
+/// Bytes are decoded by a <see cref="TextDecoder"/>: a fixed encoding, or UTF-8/Latin-1 chosen by content.
+/// </remarks>
 internal sealed class LineReader : IDisposable
 {
     /// <summary>Initial buffer size in characters (grown only for longer records).</summary>
@@ -21,9 +28,12 @@ internal sealed class LineReader : IDisposable
     /// <summary>The longest record accepted, in characters; longer means a broken file (usually an unclosed quote).</summary>
     internal const int MaxRecordChars = 1 << 24;
 
+    /// <summary>The least free space a fill asks the decoder to write into.</summary>
+    private const int MinimumFill = 64;
+
     private const int NeedMore = -1;
 
-    private readonly TextReader _reader;
+    private readonly TextDecoder _decoder;
     private readonly CancellationToken _cancellationToken;
 
     /// <summary>The token this reader checks, for the steps that follow the reading (sorting, building).</summary>
@@ -34,15 +44,21 @@ internal sealed class LineReader : IDisposable
     private bool _eof;
     private int _nextLine = 1;
 
-    /// <summary>Creates a reader over text; <see cref="Dispose"/> disposes <paramref name="reader"/>.</summary>
-    /// <param name="reader">The text.</param>
+    // Where the search for the end of the pending record resumes (relative to _start), whether it
+    // stopped inside a quoted field, and how many line breaks it met inside quoted fields.
+    private int _scanPosition;
+    private bool _scanInQuotes;
+    private int _scanLines;
+
+    /// <summary>Creates a reader over decoded text; <see cref="Dispose"/> disposes <paramref name="decoder"/>.</summary>
+    /// <param name="decoder">The text.</param>
     /// <param name="source">The file name or description used in error messages.</param>
     /// <param name="separator">The field separator (one or more characters, no line break).</param>
     /// <param name="quoted">Whether fields may be quoted (RFC 4180).</param>
     /// <param name="cancellationToken">Checked once per buffer fill.</param>
-    public LineReader(TextReader reader, string source, string separator, bool quoted, CancellationToken cancellationToken = default)
+    public LineReader(TextDecoder decoder, string source, string separator, bool quoted, CancellationToken cancellationToken = default)
     {
-        _reader = reader;
+        _decoder = decoder;
         _cancellationToken = cancellationToken;
         Source = source;
         Separator = separator;
@@ -69,41 +85,41 @@ internal sealed class LineReader : IDisposable
     /// <summary>The number of lines consumed so far.</summary>
     public int LinesRead => _nextLine - 1;
 
+    /// <summary>The number of records handed out so far, blank ones included.</summary>
+    public int RecordsRead { get; private set; }
+
+    /// <summary>The encoding the text is decoded with ("ASCII" while no byte above 0x7F was met when choosing by content).</summary>
+    public string EncodingName => _decoder.EncodingName;
+
+    /// <summary>Why <see cref="EncodingName"/> was chosen ("byte-order mark", "valid UTF-8", "not valid UTF-8 at byte offset 1234", "as given", …).</summary>
+    public string EncodingReason => _decoder.EncodingReason;
+
+    /// <summary>The characters covered by the searches for record ends so far: about the source's length, however it arrived.</summary>
+    internal long ExaminedChars { get; private set; }
+
     /// <summary>Opens a file for sequential reading.</summary>
     /// <param name="path">The file.</param>
-    /// <param name="encoding">Its encoding (a byte-order mark, when present, wins).</param>
+    /// <param name="encoding">Its encoding, or <see langword="null"/> for UTF-8 when the bytes are valid UTF-8, else Latin-1 (a byte-order mark, when present, wins).</param>
     /// <param name="separator">The field separator.</param>
     /// <param name="quoted">Whether fields may be quoted.</param>
     /// <param name="cancellationToken">Checked once per buffer fill.</param>
     /// <returns>A reader that owns the file.</returns>
-    public static LineReader Open(string path, Encoding encoding, string separator, bool quoted, CancellationToken cancellationToken)
+    public static LineReader Open(string path, Encoding? encoding, string separator, bool quoted, CancellationToken cancellationToken)
     {
         var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1, FileOptions.SequentialScan);
-        try
-        {
-            var text = new StreamReader(stream, encoding, detectEncodingFromByteOrderMarks: true, bufferSize: 1 << 16, leaveOpen: false);
-            return new LineReader(text, path, separator, quoted, cancellationToken);
-        }
-        catch
-        {
-            stream.Dispose();
-            throw;
-        }
+        return new LineReader(new TextDecoder(stream, encoding, leaveOpen: false, cancellationToken), path, separator, quoted, cancellationToken);
     }
 
     /// <summary>Reads from a stream the caller keeps owning (it is left open).</summary>
     /// <param name="stream">The bytes.</param>
     /// <param name="source">The name used in error messages.</param>
-    /// <param name="encoding">The encoding (a byte-order mark, when present, wins).</param>
+    /// <param name="encoding">The encoding, or <see langword="null"/> for UTF-8 when the bytes are valid UTF-8, else Latin-1 (a byte-order mark, when present, wins).</param>
     /// <param name="separator">The field separator.</param>
     /// <param name="quoted">Whether fields may be quoted.</param>
     /// <param name="cancellationToken">Checked once per buffer fill.</param>
     /// <returns>A reader that leaves <paramref name="stream"/> open.</returns>
-    public static LineReader FromStream(Stream stream, string source, Encoding encoding, string separator, bool quoted, CancellationToken cancellationToken)
-    {
-        var text = new StreamReader(stream, encoding, detectEncodingFromByteOrderMarks: true, bufferSize: 1 << 16, leaveOpen: true);
-        return new LineReader(text, source, separator, quoted, cancellationToken);
-    }
+    public static LineReader FromStream(Stream stream, string source, Encoding? encoding, string separator, bool quoted, CancellationToken cancellationToken) =>
+        new(new TextDecoder(stream, encoding, leaveOpen: true, cancellationToken), source, separator, quoted, cancellationToken);
 
     /// <summary>Reads the next record that is not blank (empty or white space only).</summary>
     /// <param name="record">The record without its line break; valid until the next read.</param>
@@ -130,8 +146,7 @@ internal sealed class LineReader : IDisposable
         while (true)
         {
             ReadOnlySpan<char> data = _buffer.AsSpan(_start, _end - _start);
-            int lines = 0;
-            int stop = Quoted ? ScanQuoted(data, _eof, out lines) : data.IndexOf('\n');
+            int stop = Quoted ? ScanQuoted(data, _eof) : ScanPlain(data);
             if (stop >= 0)
             {
                 // stop is the position of '\n', or data.Length when the last record lacks one.
@@ -143,7 +158,11 @@ internal sealed class LineReader : IDisposable
                 }
 
                 LineNumber = _nextLine;
-                _nextLine += lines + 1;
+                _nextLine += _scanLines + 1;
+                RecordsRead++;
+                _scanPosition = 0;
+                _scanInQuotes = false;
+                _scanLines = 0;
                 return true;
             }
 
@@ -160,6 +179,8 @@ internal sealed class LineReader : IDisposable
                     record = data[^1] == '\r' ? data[..^1] : data;
                     _start = _end;
                     LineNumber = _nextLine++;
+                    RecordsRead++;
+                    _scanPosition = 0;
                     return true;
                 }
 
@@ -191,7 +212,7 @@ internal sealed class LineReader : IDisposable
     public void FailAt(int line, int column, string problem) => throw new RatingsFormatException(Source, line, column, problem);
 
     /// <inheritdoc/>
-    public void Dispose() => _reader.Dispose();
+    public void Dispose() => _decoder.Dispose();
 
     /// <summary>Whether position <paramref name="p"/> of a record starts a field.</summary>
     private bool AtFieldStart(ReadOnlySpan<char> data, int p)
@@ -209,73 +230,103 @@ internal sealed class LineReader : IDisposable
         return data[..p].EndsWith(Separator, StringComparison.Ordinal);
     }
 
+    /// <summary>The position of the <c>'\n'</c> that ends the first record of <paramref name="data"/>, or -1; resumes where the last search stopped.</summary>
+    private int ScanPlain(ReadOnlySpan<char> data)
+    {
+        int from = _scanPosition;
+        int k = data[from..].IndexOf('\n');
+        if (k < 0)
+        {
+            _scanPosition = data.Length;
+            ExaminedChars += data.Length - from;
+            return NeedMore;
+        }
+
+        ExaminedChars += k + 1;
+        return from + k;
+    }
+
     /// <summary>
     /// Finds the line break that ends the first record of <paramref name="data"/>, honouring quotes:
     /// its position, <c>data.Length</c> at the end of the source outside quotes, or -1 when more
-    /// characters are needed (or, at the end of the source, when a quote is left open).
+    /// characters are needed (or, at the end of the source, when a quote is left open). Resumes
+    /// where the last search stopped, inside or outside a quoted field, so each character is
+    /// examined once (a quote at the end of the data, which may be the first of a doubled pair, twice).
     /// </summary>
-    private int ScanQuoted(ReadOnlySpan<char> data, bool eof, out int lines)
+    private int ScanQuoted(ReadOnlySpan<char> data, bool eof)
     {
-        lines = 0;
-        int pos = 0;
+        int from = _scanPosition;
+        int pos = from;
+        bool inQuotes = _scanInQuotes;
+        int result;
         while (true)
         {
-            int k = data[pos..].IndexOfAny('\n', '"');
-            if (k < 0)
+            if (!inQuotes)
             {
-                return eof && !data.IsEmpty ? data.Length : NeedMore;
-            }
+                int k = data[pos..].IndexOfAny('\n', '"');
+                if (k < 0)
+                {
+                    pos = data.Length;
+                    result = eof && !data.IsEmpty ? data.Length : NeedMore;
+                    break;
+                }
 
-            int p = pos + k;
-            if (data[p] == '\n')
-            {
-                return p;
-            }
+                int p = pos + k;
+                if (data[p] == '\n')
+                {
+                    pos = p + 1;
+                    result = p;
+                    break;
+                }
 
-            if (!AtFieldStart(data, p))
-            {
-                pos = p + 1; // a literal quote inside an unquoted field
+                pos = p + 1;
+                inQuotes = AtFieldStart(data, p); // else a literal quote inside an unquoted field
                 continue;
             }
 
             // Inside a quoted field: find its closing quote, skipping doubled quotes and counting line breaks.
-            int q = p + 1;
-            while (true)
+            int m = data[pos..].IndexOfAny('"', '\n');
+            if (m < 0)
             {
-                int m = data[q..].IndexOfAny('"', '\n');
-                if (m < 0)
-                {
-                    return NeedMore;
-                }
-
-                int r = q + m;
-                if (data[r] == '\n')
-                {
-                    lines++;
-                    q = r + 1;
-                    continue;
-                }
-
-                if (r + 1 >= data.Length && !eof)
-                {
-                    return NeedMore; // cannot tell a closing quote from a doubled one yet
-                }
-
-                if (r + 1 < data.Length && data[r + 1] == '"')
-                {
-                    q = r + 2;
-                    continue;
-                }
-
-                pos = r + 1;
+                pos = data.Length;
+                result = NeedMore;
                 break;
             }
 
+            int r = pos + m;
+            if (data[r] == '\n')
+            {
+                _scanLines++;
+                pos = r + 1;
+                continue;
+            }
+
+            if (r + 1 >= data.Length && !eof)
+            {
+                pos = r; // cannot tell a closing quote from a doubled one yet: look at it again next time
+                result = NeedMore;
+                break;
+            }
+
+            if (r + 1 < data.Length && data[r + 1] == '"')
+            {
+                pos = r + 2;
+                continue;
+            }
+
+            inQuotes = false;
+            pos = r + 1;
             if (pos >= data.Length)
             {
-                return eof ? data.Length : NeedMore;
+                result = eof ? data.Length : NeedMore;
+                break;
             }
         }
+
+        ExaminedChars += Math.Max(pos - from, 0);
+        _scanPosition = pos;
+        _scanInQuotes = inQuotes;
+        return result;
     }
 
     private void Fill()
@@ -289,7 +340,7 @@ internal sealed class LineReader : IDisposable
             _end = pending;
         }
 
-        if (_end == _buffer.Length)
+        if (_buffer.Length - _end < MinimumFill)
         {
             if (_buffer.Length >= MaxRecordChars)
             {
@@ -300,7 +351,19 @@ internal sealed class LineReader : IDisposable
             Array.Resize(ref _buffer, Math.Min(_buffer.Length * 2, MaxRecordChars));
         }
 
-        int read = _reader.Read(_buffer, _end, _buffer.Length - _end);
+        int read;
+        try
+        {
+            read = _decoder.Read(_buffer.AsSpan(_end));
+        }
+        catch (TextEncodingMismatchException e)
+        {
+            // The line of the bad bytes: the next record's, plus the line breaks already decoded before them.
+            int line = _nextLine + _scanLines + _buffer.AsSpan(_start + _scanPosition, _end - _start - _scanPosition).Count('\n');
+            throw new RatingsFormatException(Source, line, 0, string.Create(CultureInfo.InvariantCulture,
+                $"expected one text encoding throughout, but the bytes before were read as UTF-8 and this line is not valid UTF-8 ({e.Message}); the file mixes encodings or is Latin-1. Convert it to one encoding, or read it from a file or a seekable stream so that the encoding is chosen from all of its bytes."), e);
+        }
+
         if (read == 0)
         {
             _eof = true;

@@ -32,8 +32,10 @@ internal static class RatingsParser
     /// <param name="knownItems">When given, item ids must be in this map (its indices are used); else the builder resolves them.</param>
     /// <param name="itemsOrigin">Where <paramref name="knownItems"/> came from, for messages ("u.item").</param>
     /// <param name="keepTimestamps">Whether parsed timestamps are stored.</param>
+    /// <param name="unknownIds">What a well-formed line whose id is missing from a known map gets: an error, or skipped (counted in <paramref name="skipped"/>).</param>
+    /// <param name="skipped">The lines skipped under <see cref="UnknownIdPolicy.Skip"/>.</param>
     /// <returns>The number of ratings read (at least one).</returns>
-    /// <exception cref="RatingsFormatException">A line is malformed, an id is unknown, or there is no rating at all.</exception>
+    /// <exception cref="RatingsFormatException">A line is malformed, an id is unknown under <see cref="UnknownIdPolicy.Reject"/>, or there is no rating at all.</exception>
     public static int Read(
         LineReader reader,
         in RatingsLayout layout,
@@ -42,11 +44,14 @@ internal static class RatingsParser
         string usersOrigin,
         IdMap? knownItems,
         string itemsOrigin,
-        bool keepTimestamps)
+        bool keepTimestamps,
+        UnknownIdPolicy unknownIds,
+        out SkippedRatings skipped)
     {
         int uc = layout.UserColumn, ic = layout.ItemColumn, rc = layout.RatingColumn, tc = layout.TimestampColumn;
         int fieldCount = layout.FieldCount;
         bool exact = layout.ExactFieldCount;
+        bool skip = unknownIds == UnknownIdPolicy.Skip;
         if (layout.HasHeader)
         {
             SkipHeader(reader, layout.Header, "there are no ratings");
@@ -55,6 +60,7 @@ internal static class RatingsParser
         var userCache = new NumericIdCache();
         var itemCache = new NumericIdCache();
         int added = 0;
+        skipped = default;
         while (reader.ReadNonBlank(out ReadOnlySpan<char> line))
         {
             FieldCursor fields = reader.Fields(line);
@@ -94,14 +100,18 @@ internal static class RatingsParser
                 ThrowFieldCount(reader, n, fieldCount, exact);
             }
 
-            int u = Resolve(userText is null ? user.Trim() : userText.AsSpan().Trim(), userCache, knownUsers, builder, isUser: true);
-            if (u < 0)
+            // A side read against a fixed map is resolved first; an open side only once the line is
+            // kept, so that a skipped line adds no id to it (an open side's id is -1 only when empty).
+            ReadOnlySpan<char> userId = userText is null ? user.Trim() : userText.AsSpan().Trim();
+            ReadOnlySpan<char> itemId = itemText is null ? item.Trim() : itemText.AsSpan().Trim();
+            int u = knownUsers is null ? (userId.IsEmpty ? -1 : 0) : Resolve(userId, userCache, knownUsers, builder, isUser: true);
+            if (u < 0 && !(skip && CanSkip(user, knownUsers)))
             {
                 ThrowBadId(reader, uc + 1, "user", user, knownUsers, usersOrigin);
             }
 
-            int i = Resolve(itemText is null ? item.Trim() : itemText.AsSpan().Trim(), itemCache, knownItems, builder, isUser: false);
-            if (i < 0)
+            int i = knownItems is null ? (itemId.IsEmpty ? -1 : 0) : Resolve(itemId, itemCache, knownItems, builder, isUser: false);
+            if (i < 0 && !(skip && CanSkip(item, knownItems)))
             {
                 ThrowBadId(reader, ic + 1, "item", item, knownItems, itemsOrigin);
             }
@@ -125,13 +135,30 @@ internal static class RatingsParser
                 }
             }
 
+            if ((u | i) < 0)
+            {
+                skipped = Skip(skipped, reader, u < 0 ? uc + 1 : ic + 1, u < 0 ? "user" : "item", u < 0 ? user : item, u < 0 ? usersOrigin : itemsOrigin);
+                continue;
+            }
+
+            if (knownUsers is null)
+            {
+                u = Resolve(userId, userCache, null, builder, isUser: true);
+            }
+
+            if (knownItems is null)
+            {
+                i = Resolve(itemId, itemCache, null, builder, isUser: false);
+            }
+
             builder.AddTagged(u, i, value, timestamp, reader.LineNumber);
             added++;
         }
 
         if (added == 0)
         {
-            reader.FailAt(reader.LinesRead + 1, 1, "expected a rating line, found the end of the file: there are no ratings.");
+            string why = skipped.Count == 0 ? "there are no ratings" : string.Create(CultureInfo.InvariantCulture, $"there are no ratings: all {skipped.Count} name an id missing from the catalogue (the first on line {skipped.FirstLine}) and were skipped");
+            reader.FailAt(reader.LinesRead + 1, 1, $"expected a rating line, found the end of the file: {why}.");
         }
 
         return added;
@@ -199,6 +226,16 @@ internal static class RatingsParser
 
         return rows;
     }
+
+    /// <summary>Whether an unresolved id may be skipped: it is not empty (that is a malformed line) and was looked up in a fixed map.</summary>
+    private static bool CanSkip(ReadOnlySpan<char> id, IdMap? known) => known is not null && !id.Trim().IsEmpty;
+
+    /// <summary>Counts one more skipped line, keeping the first one's location and id.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static SkippedRatings Skip(in SkippedRatings soFar, LineReader reader, int column, string kind, ReadOnlySpan<char> id, string origin) =>
+        soFar.Count > 0
+            ? soFar with { Count = soFar.Count + 1 }
+            : new SkippedRatings(1, reader.LineNumber, column, $"{FieldParser.Article(kind)} {kind} id {FieldParser.Describe(id.Trim())} not listed in {origin}");
 
     /// <summary>The id's dense index, or -1 (empty, or missing from a fixed map); numeric ids go through the cache.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

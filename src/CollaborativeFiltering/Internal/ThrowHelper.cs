@@ -14,6 +14,11 @@ internal static class ThrowHelper
             string.Create(CultureInfo.InvariantCulture, $"{paramName} must be {expected}; it was {actual}."));
 
     [DoesNotReturn]
+    public static T ArgumentOutOfRange<T>(string paramName, object? actual, string expected) =>
+        throw new ArgumentOutOfRangeException(paramName, actual,
+            string.Create(CultureInfo.InvariantCulture, $"{paramName} must be {expected}; it was {actual}."));
+
+    [DoesNotReturn]
     public static void Argument(string paramName, string message) =>
         throw new ArgumentException(message, paramName);
 

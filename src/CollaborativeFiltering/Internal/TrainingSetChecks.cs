@@ -18,7 +18,7 @@ internal static class TrainingSetChecks
 
         if (validation is not null && !train.Catalog.IsCompatibleWith(validation.Catalog))
         {
-            ThrowHelper.Argument(nameof(validation), "The validation set belongs to another catalogue than the training set (different user or item ids); split both from one dataset so that indices mean the same users and items.");
+            ThrowHelper.Argument(nameof(validation), "The validation set belongs to another catalogue than the training set (different user or item ids); split both from one dataset, or read both files together (MovieLens.LoadSplit, DelimitedRatingsReader.ReadSplit), so that indices mean the same users and items.");
         }
     }
 }

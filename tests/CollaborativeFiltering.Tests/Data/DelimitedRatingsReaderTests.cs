@@ -270,12 +270,12 @@ public class DelimitedRatingsReaderTests
     }
 
     [Fact]
-    public void Read_NullEncodingOrUndefinedPolicy_ThrowsNamingTheOption()
+    public void Read_UndefinedPolicy_ThrowsNamingTheOption()
     {
-        Action nullEncoding = () => ReadText("1,2,3\n", new DelimitedRatingsOptions { Encoding = null! });
-        Action badPolicy = () => ReadText("1,2,3\n", new DelimitedRatingsOptions { Duplicates = (DuplicatePolicy)7 });
+        Action badDuplicates = () => ReadText("1,2,3\n", new DelimitedRatingsOptions { Duplicates = (DuplicatePolicy)7 });
+        Action badUnknownIds = () => ReadText("1,2,3\n", new DelimitedRatingsOptions { UnknownIds = (UnknownIdPolicy)7 });
 
-        nullEncoding.Should().Throw<ArgumentNullException>().Which.ParamName.Should().Be(nameof(DelimitedRatingsOptions.Encoding));
-        badPolicy.Should().Throw<ArgumentOutOfRangeException>().Which.ParamName.Should().Be(nameof(DelimitedRatingsOptions.Duplicates));
+        badDuplicates.Should().Throw<ArgumentOutOfRangeException>().Which.ParamName.Should().Be(nameof(DelimitedRatingsOptions.Duplicates));
+        badUnknownIds.Should().Throw<ArgumentOutOfRangeException>().Which.ParamName.Should().Be(nameof(DelimitedRatingsOptions.UnknownIds));
     }
 }

@@ -6,6 +6,8 @@ namespace CollaborativeFiltering.Tests.Data;
 /// <summary>Bad input: every error names the file, the 1-based line and column, and what was expected.</summary>
 public partial class MovieLensLoaderTests
 {
+    private static readonly MovieLensLoadOptions Strict = new() { StrictMetadata = true };
+
     private static RatingsFormatException Load100KFails(string data, bool metadata = true, MovieLensLoadOptions? options = null)
     {
         using TempDir dir = Write100K(genre: metadata, item: metadata, user: metadata, data: data);
@@ -132,23 +134,23 @@ public partial class MovieLensLoaderTests
     }
 
     [Fact]
-    public void Load100K_BadReleaseDate_NamesUItemColumn3()
+    public void Load100K_BadReleaseDateWithStrictMetadata_NamesUItemColumn3()
     {
         using TempDir dir = Write100K();
         dir.Write("u.item", UItem + ItemLine("5", "Later (1996)", "1996-02-03", "Drama"));
 
-        Action act = () => MovieLens.Load100K(dir.Path);
+        Action act = () => MovieLens.Load100K(dir.Path, Strict);
 
         ShouldPointAt(act.Should().Throw<RatingsFormatException>().Which, "u.item", 5, 3, "expected a release date like 01-Jan-1995");
     }
 
     [Fact]
-    public void Load100K_BadGenreFlag_NamesTheGenre()
+    public void Load100K_BadGenreFlagWithStrictMetadata_NamesTheGenre()
     {
         using TempDir dir = Write100K();
         dir.Write("u.item", UItem.Replace("|Toy Story (1995)|01-Jan-1995||http://us.imdb.com/M/title-exact?x|0|", "|Toy Story (1995)|01-Jan-1995||http://us.imdb.com/M/title-exact?x|2|", StringComparison.Ordinal));
 
-        Action act = () => MovieLens.Load100K(dir.Path);
+        Action act = () => MovieLens.Load100K(dir.Path, Strict);
 
         ShouldPointAt(act.Should().Throw<RatingsFormatException>().Which, "u.item", 1, 6, "expected the genre flag 0 or 1 for 'unknown'");
     }
@@ -187,23 +189,23 @@ public partial class MovieLensLoaderTests
     }
 
     [Fact]
-    public void Load100K_BadAge_NamesUUserColumn2()
+    public void Load100K_BadAgeWithStrictMetadata_NamesUUserColumn2()
     {
         using TempDir dir = Write100K();
         dir.Write("u.user", UUser + "4|old|M|writer|12345\n");
 
-        Action act = () => MovieLens.Load100K(dir.Path);
+        Action act = () => MovieLens.Load100K(dir.Path, Strict);
 
         ShouldPointAt(act.Should().Throw<RatingsFormatException>().Which, "u.user", 4, 2, "expected an age");
     }
 
     [Fact]
-    public void Load1M_BadOccupationCode_NamesUsersDatColumn4()
+    public void Load1M_BadOccupationCodeWithStrictMetadata_NamesUsersDatColumn4()
     {
         using TempDir dir = Write1M();
         dir.Write("users.dat", UsersDat + "3::M::25::21::12345\n");
 
-        Action act = () => MovieLens.Load1M(dir.Path);
+        Action act = () => MovieLens.Load1M(dir.Path, Strict);
 
         ShouldPointAt(act.Should().Throw<RatingsFormatException>().Which, "users.dat", 3, 4, "expected an occupation code from 0 to 20, found '21'");
     }

@@ -3,7 +3,7 @@ using CollaborativeFiltering.Data;
 
 namespace CollaborativeFiltering.Tests.Data;
 
-public sealed class MovieLensWriterTests : IDisposable
+public sealed partial class MovieLensWriterTests : IDisposable
 {
     private const string Flags19Zero = "|0|0|0|0|0|0|0|0|0|0|0|0|0|0|0|0|0|0|0";
 
@@ -24,7 +24,7 @@ public sealed class MovieLensWriterTests : IDisposable
     public void Dispose() => Directory.Delete(_root, recursive: true);
 
     [Fact]
-    public void Write100K_TwoUsersThreeItems_WritesTheFourFilesByteForByte()
+    public void Write100K_TwoUsersThreeItems_WritesTheFiveFilesByteForByte()
     {
         MovieLensWriter.Write100K(Tiny(), _root);
 
@@ -43,7 +43,8 @@ public sealed class MovieLensWriterTests : IDisposable
             "2|53|F|other|94043\n");
         Latin1(File.ReadAllBytes(Path.Combine(_root, "u.genre"))).Should().Be(
             string.Concat(MovieLensGenres.Select((g, k) => $"{g}|{k}\n")));
-        Directory.GetFiles(_root).Select(Path.GetFileName).Should().BeEquivalentTo("u.data", "u.item", "u.user", "u.genre");
+        Latin1(File.ReadAllBytes(Path.Combine(_root, "u.occupation"))).Should().Be("other\ntechnician\n");
+        Directory.GetFiles(_root).Select(Path.GetFileName).Should().BeEquivalentTo("u.data", "u.item", "u.user", "u.genre", "u.occupation");
     }
 
     [Fact]
@@ -65,7 +66,7 @@ public sealed class MovieLensWriterTests : IDisposable
     }
 
     [Fact]
-    public void WriteRatings100K_NoTimestamps_WritesZeroAndOnlyThatFile()
+    public void WriteRatings_100KNoTimestamps_WritesZeroAndOnlyThatFile()
     {
         RatingsDataset ds = new RatingsDatasetBuilder()
             .Add("7", "b", 2f)
@@ -74,7 +75,7 @@ public sealed class MovieLensWriterTests : IDisposable
             .Build();
         string path = Path.Combine(_root, "u1.test");
 
-        MovieLensWriter.WriteRatings100K(ds, path);
+        MovieLensWriter.WriteRatings(ds, path, MovieLensFormat.Ml100K);
 
         Latin1(File.ReadAllBytes(path)).Should().Be("7\tb\t2\t0\n7\ta\t4.5\t0\n3\ta\t1\t0\n");
         Directory.GetFiles(_root).Should().ContainSingle();
@@ -118,7 +119,7 @@ public sealed class MovieLensWriterTests : IDisposable
         FluentActions.Invoking(() => MovieLensWriter.Write100K(Tiny(), missing)).Should().Throw<DirectoryNotFoundException>()
             .WithMessage("*missing*");
         FluentActions.Invoking(() => MovieLensWriter.WriteLatest(Tiny(), missing)).Should().Throw<DirectoryNotFoundException>();
-        FluentActions.Invoking(() => MovieLensWriter.WriteRatings100K(Tiny(), Path.Combine(missing, "u1.base"))).Should().Throw<DirectoryNotFoundException>();
+        FluentActions.Invoking(() => MovieLensWriter.WriteRatings(Tiny(), Path.Combine(missing, "u1.base"), MovieLensFormat.Ml100K)).Should().Throw<DirectoryNotFoundException>();
 
         Directory.Exists(missing).Should().BeFalse();
         Directory.GetFileSystemEntries(_root).Should().BeEmpty();
@@ -132,7 +133,7 @@ public sealed class MovieLensWriterTests : IDisposable
         using var cts = new CancellationTokenSource();
         cts.Cancel();
 
-        FluentActions.Invoking(() => MovieLensWriter.Write100K(Tiny(), _root, cts.Token)).Should().Throw<OperationCanceledException>();
+        FluentActions.Invoking(() => MovieLensWriter.Write100K(Tiny(), _root, cancellationToken: cts.Token)).Should().Throw<OperationCanceledException>();
 
         File.ReadAllText(data).Should().Be("old\n");
         Directory.GetFileSystemEntries(_root).Should().ContainSingle().Which.Should().Be(data);

@@ -138,8 +138,8 @@ public sealed class SampleCommandsTests : IDisposable
         RatingsDataset data = SampleRunner.QuickSynthetic();
         DatasetSplit split = DatasetSplitter.RandomHoldout(data, 0.2, 3);
         MovieLensWriter.Write100K(data, _directory);
-        MovieLensWriter.WriteRatings100K(split.Train, Path.Combine(_directory, "u1.base"));
-        MovieLensWriter.WriteRatings100K(split.Test, Path.Combine(_directory, "u1.test"));
+        MovieLensWriter.WriteRatings(split.Train, Path.Combine(_directory, "u1.base"), MovieLensFormat.Ml100K);
+        MovieLensWriter.WriteRatings(split.Test, Path.Combine(_directory, "u1.test"), MovieLensFormat.Ml100K);
 
         var (exitCode, output) = await SampleRunner.RunAsync("train", "--data", _directory, "--train-file", "u1.base", "--test-file", "u1.test", "--model", "implicit-als", "--quick", "--out", _directory);
 

@@ -8,9 +8,8 @@ namespace CollaborativeFiltering.Tests.Sample;
 /// <summary>Runs the MovieLens sample in-process against a console that records plain text, and reads what it printed and wrote.</summary>
 internal static class SampleRunner
 {
-    /// <summary>The synthetic set the sample uses with --synthetic --quick.</summary>
-    public static RatingsDataset QuickSynthetic(int seed = 42) =>
-        SyntheticDataset.Generate(new SyntheticOptions { Users = 300, Items = 400, Ratings = 12_000, Seed = seed, TasteExposure = 2 }).Dataset;
+    /// <summary>The synthetic set the sample uses with --synthetic --quick: generated, written as real-shaped MovieLens 100k files and read back.</summary>
+    public static RatingsDataset QuickSynthetic(int seed = 42) => DataSource.Synthetic(DataSource.SyntheticOptionsFor(quick: true, seed), CancellationToken.None);
 
     public static async Task<(int ExitCode, string Output)> RunAsync(params string[] args)
     {
