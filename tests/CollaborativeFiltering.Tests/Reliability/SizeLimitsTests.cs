@@ -134,4 +134,16 @@ public sealed class SizeLimitsTests
         all.K.Should().Be(model.ItemCount);
         Recommender.Recommend(model, 0, int.MaxValue).Should().HaveCount(model.ItemCount);
     }
+
+    [Fact]
+    public void KFold_AsManyFoldsAsRatings_ThrowsNamingFoldsBeforeCopyingTheDataset()
+    {
+        // Each fold holds all 100,000 ratings: 100,000 folds would need hundreds of GB.
+        RatingsDataset data = SyntheticDataset.Generate(new SyntheticOptions { Seed = 1 }).Dataset;
+
+        FluentActions.Invoking(() => DatasetSplitter.KFold(data, data.Count, seed: 1))
+            .Should().Throw<ArgumentOutOfRangeException>().Which.ParamName.Should().Be("folds");
+        FluentActions.Invoking(() => CrossValidation.Run(new AlsFactorizer(), data, data.Count, seed: 1))
+            .Should().Throw<ArgumentOutOfRangeException>().Which.ParamName.Should().Be("folds");
+    }
 }
