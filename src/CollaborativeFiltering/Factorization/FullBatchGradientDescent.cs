@@ -50,7 +50,10 @@ internal static class FullBatchGradientDescent
         }
 
         cancellationToken.ThrowIfCancellationRequested();
-        using var trainer = new FullBatchTrainer(train, validation, d, settings.LearningRate, settings.RegularizationWeight, settings.GravityWeight, options.ThreadCount, users, items);
+        using var trainer = new FullBatchTrainer(train, validation, d, settings.LearningRate, settings.RegularizationWeight, settings.GravityWeight, options.ThreadCount, users, items)
+        {
+            Cancellation = cancellationToken,
+        };
         Log.FullBatchFitStarting(logger, settings.Name, n, m, train.Count, d, options.Iterations, settings.LearningRate, settings.RegularizationWeight, settings.GravityWeight, trainer.WorkerCount);
 
         long started = Stopwatch.GetTimestamp();
@@ -64,7 +67,17 @@ internal static class FullBatchGradientDescent
                 cancellationToken.ThrowIfCancellationRequested();
             }
 
-            FullBatchLosses losses = trainer.Step();
+            FullBatchLosses losses;
+            try
+            {
+                losses = trainer.Step();
+            }
+            catch (OperationCanceledException)
+            {
+                Log.FullBatchCancelled(logger, settings.Name, iteration - 1);
+                throw;
+            }
+
             double observed = losses.ObservedMse;
             double regularization = settings.RegularizationWeight * losses.Regularization;
             double gravity = settings.GravityWeight * losses.Gravity;
@@ -76,7 +89,17 @@ internal static class FullBatchGradientDescent
 
             if (iteration % options.ReportInterval == 0 || iteration == total)
             {
-                (trainMse, double? validationMse) = trainer.Evaluate();
+                double? validationMse;
+                try
+                {
+                    (trainMse, validationMse) = trainer.Evaluate();
+                }
+                catch (OperationCanceledException)
+                {
+                    Log.FullBatchCancelled(logger, settings.Name, iteration);
+                    throw;
+                }
+
                 if (!double.IsFinite(trainMse))
                 {
                     Diverged(in settings, logger, iteration, trainMse);

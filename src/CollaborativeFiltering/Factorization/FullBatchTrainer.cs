@@ -365,9 +365,15 @@ internal sealed class FullBatchTrainer : IPoolWork, IDisposable
 
     private void RunPhase(Phase phase)
     {
+        // Between phases U and V are untouched (a step swaps in their next values only at its end),
+        // so a cancellation here leaves the trainer as it was before the step.
+        Cancellation.ThrowIfCancellationRequested();
         _phase = phase;
         _pool.Run(this);
     }
+
+    /// <summary>Checked before each phase of a step (Gram, users, each slice of items, evaluation): an iteration on large data is longer than a cancellation may wait.</summary>
+    public CancellationToken Cancellation { get; set; }
 
 
     /// <summary>Rows [a0, a1) of XᵀX (X = U or V), upper part; mirrored after the phase.</summary>

@@ -38,6 +38,8 @@ internal sealed class TsneGradient : ITsneBlocks, IDisposable
     private double[] _x = [];
     private double[] _y = [];
 
+    private bool _doubleOnly;
+
     private TsneGradient(TsneSparseAffinities p, QuadTree? tree, double theta, int threads)
     {
         int n = p.Count;
@@ -68,6 +70,13 @@ internal sealed class TsneGradient : ITsneBlocks, IDisposable
 
     /// <summary>Exact gradients: repulsion over all pairs. O(n²) per call.</summary>
     public static TsneGradient Exact(TsneSparseAffinities p, int threads) => new(p, null, 0, threads);
+
+    /// <summary>
+    /// Exact gradients with the repulsion summed in double throughout, never in float SIMD lanes:
+    /// for tests that check the formula to 1e-12 or by finite differences on any instruction set
+    /// (the float lanes run only when n reaches <c>Vector&lt;float&gt;.Count</c>: 4 with SSE, 8 with AVX2).
+    /// </summary>
+    internal static TsneGradient ExactInDouble(TsneSparseAffinities p, int threads) => new(p, null, 0, threads) { _doubleOnly = true };
 
     /// <summary>Barnes–Hut gradients with accuracy θ. O(n log n) per call.</summary>
     public static TsneGradient BarnesHut(TsneSparseAffinities p, double theta, int threads) => new(p, new QuadTree(), theta, threads);
@@ -229,7 +238,7 @@ internal sealed class TsneGradient : ITsneBlocks, IDisposable
         double z = 0, rx = 0, ry = 0;
         int j = 0;
         int width = Vector<float>.Count;
-        if (Vector.IsHardwareAccelerated && n >= width)
+        if (Vector.IsHardwareAccelerated && n >= width && !_doubleOnly)
         {
             var vxi = new Vector<float>(_xFloat[i]);
             var vyi = new Vector<float>(_yFloat[i]);
