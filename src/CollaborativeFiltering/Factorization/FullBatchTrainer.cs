@@ -273,6 +273,11 @@ internal sealed class FullBatchTrainer : IPoolWork, IDisposable
             case Phase.Gram:
                 for (int t = _pool.NextTask(); t < 2 * _gramTasksPerMatrix; t = _pool.NextTask())
                 {
+                    if (Cancellation.IsCancellationRequested)
+                    {
+                        break; // RunPhase throws once every worker has stopped
+                    }
+
                     GramTask(t);
                 }
 
@@ -280,6 +285,11 @@ internal sealed class FullBatchTrainer : IPoolWork, IDisposable
             case Phase.Users:
                 for (int b = _pool.NextTask(); b < _userSse.Length; b = _pool.NextTask())
                 {
+                    if (Cancellation.IsCancellationRequested)
+                    {
+                        break; // RunPhase throws once every worker has stopped
+                    }
+
                     UserBlock(b, scratch);
                 }
 
@@ -287,6 +297,11 @@ internal sealed class FullBatchTrainer : IPoolWork, IDisposable
             case Phase.Items:
                 for (int b = _pool.NextTask(); b < _itemNorms.Length; b = _pool.NextTask())
                 {
+                    if (Cancellation.IsCancellationRequested)
+                    {
+                        break; // RunPhase throws once every worker has stopped
+                    }
+
                     ItemBlock(b, scratch);
                 }
 
@@ -294,6 +309,11 @@ internal sealed class FullBatchTrainer : IPoolWork, IDisposable
             case Phase.Evaluate:
                 for (int b = _pool.NextTask(); b < _evaluationSse.Length; b = _pool.NextTask())
                 {
+                    if (Cancellation.IsCancellationRequested)
+                    {
+                        break; // RunPhase throws once every worker has stopped
+                    }
+
                     EvaluationBlock(b);
                 }
 
@@ -370,9 +390,10 @@ internal sealed class FullBatchTrainer : IPoolWork, IDisposable
         Cancellation.ThrowIfCancellationRequested();
         _phase = phase;
         _pool.Run(this);
+        Cancellation.ThrowIfCancellationRequested(); // blocks skipped after a cancellation left this phase unfinished
     }
 
-    /// <summary>Checked before each phase of a step (Gram, users, each slice of items, evaluation): an iteration on large data is longer than a cancellation may wait.</summary>
+    /// <summary>Checked before each phase of a step (Gram, users, each slice of items, evaluation) and before each block within it: an iteration on large data is longer than a cancellation may wait.</summary>
     public CancellationToken Cancellation { get; set; }
 
 
