@@ -178,7 +178,10 @@ public static class DatasetSplitter
     /// <returns>One split per fold, in fold order.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="dataset"/> is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="folds"/> is less than 2 or more than the number of ratings, or the splits would not fit in memory.</exception>
-    public static IReadOnlyList<DatasetSplit> KFold(RatingsDataset dataset, int folds, int seed)
+    public static IReadOnlyList<DatasetSplit> KFold(RatingsDataset dataset, int folds, int seed) => CancellableKFold(dataset, folds, seed, CancellationToken.None);
+
+    /// <summary><see cref="KFold(RatingsDataset, int, int)"/>, checking <paramref name="cancellationToken"/> before each fold's split is built (cross-validation's first phase).</summary>
+    internal static IReadOnlyList<DatasetSplit> CancellableKFold(RatingsDataset dataset, int folds, int seed, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(dataset);
         int n = dataset.Count;
@@ -210,6 +213,7 @@ public static class DatasetSplitter
         var test = new bool[n];
         for (int f = 0; f < folds; f++)
         {
+            cancellationToken.ThrowIfCancellationRequested();
             for (int p = 0; p < n; p++)
             {
                 test[p] = foldOf[p] == f;

@@ -44,7 +44,7 @@ public static class CrossValidation
             ThrowHelper.Argument(nameof(dataset), "The dataset is empty; cross-validation needs at least one rating per fold.");
         }
 
-        IReadOnlyList<DatasetSplit> splits = DatasetSplitter.KFold(dataset, folds, seed);
+        IReadOnlyList<DatasetSplit> splits = DatasetSplitter.CancellableKFold(dataset, folds, seed, cancellationToken);
         var results = new FoldResult[splits.Count];
         for (int f = 0; f < splits.Count; f++)
         {
