@@ -44,14 +44,28 @@ public sealed class IdMap
     /// <summary>A map of <paramref name="count"/> ids "first", "first+1", …: index <c>i</c> has id <c>(first + i)</c> in invariant digits.</summary>
     /// <param name="count">How many ids, zero or more.</param>
     /// <param name="first">The id of index 0 (MovieLens ids start at 1).</param>
-    /// <exception cref="ArgumentOutOfRangeException"><paramref name="count"/> is negative.</exception>
-    public static IdMap Sequential(int count, int first = 1)
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="count"/> is negative or its ids would not fit in memory, or the last id, <paramref name="first"/> + <paramref name="count"/> − 1, is beyond <see cref="int.MaxValue"/>.</exception>
+    public static IdMap Sequential(int count, int first = 1) => Sequential(count, first, CancellationToken.None);
+
+    /// <summary><see cref="Sequential(int, int)"/>, checking <paramref name="cancellationToken"/> every 16,384 ids.</summary>
+    internal static IdMap Sequential(int count, int first, CancellationToken cancellationToken)
     {
         ThrowHelper.ThrowIfNegative(count, nameof(count));
+        MemoryBudget.ThrowIfTooLarge(count * 80L, nameof(count), count, "ids (about 80 bytes each with their index)");
+        if (count > 0 && first > int.MaxValue - (count - 1))
+        {
+            ThrowHelper.ArgumentOutOfRange(nameof(first), first, string.Create(CultureInfo.InvariantCulture, $"at most {int.MaxValue - (count - 1)} so that the last of {count} ids, first + count − 1, fits in an int"));
+        }
+
         var ids = new string[count];
         var indices = new Dictionary<string, int>(count, StringComparer.Ordinal);
         for (int i = 0; i < count; i++)
         {
+            if ((i & 0x3FFF) == 0)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+            }
+
             ids[i] = (first + i).ToString(CultureInfo.InvariantCulture);
             indices.Add(ids[i], i);
         }

@@ -26,7 +26,7 @@ public static class CrossValidation
     /// <param name="folds">K, the number of folds: at least 2 and at most the number of ratings.</param>
     /// <param name="seed">The seed of the fold assignment: same seed, same folds.</param>
     /// <param name="progress">Receives the number of folds completed (1, 2, …, K) after each fold, on the calling thread; or <see langword="null"/>.</param>
-    /// <param name="cancellationToken">Checked before each fold and passed to every fit.</param>
+    /// <param name="cancellationToken">Checked before each fold's split is built and before each fold, and passed to every fit.</param>
     /// <returns>The per-fold results and their summaries.</returns>
     /// <exception cref="ArgumentNullException">An argument is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentException"><paramref name="dataset"/> is empty, or the trainer's models do not predict ratings (use <see cref="RunRanking"/>).</exception>
@@ -36,7 +36,7 @@ public static class CrossValidation
     public static CrossValidationResult Run<TModel>(ITrainer<TModel> trainer, RatingsDataset dataset, int folds, int seed, IProgress<int>? progress = null, CancellationToken cancellationToken = default)
         where TModel : IRecommenderModel
     {
-        IReadOnlyList<DatasetSplit> splits = Splits(trainer, dataset, folds, seed);
+        IReadOnlyList<DatasetSplit> splits = Splits(trainer, dataset, folds, seed, cancellationToken);
         var results = new FoldResult[splits.Count];
         for (int f = 0; f < splits.Count; f++)
         {
@@ -61,7 +61,7 @@ public static class CrossValidation
     /// <param name="seed">The seed of the fold assignment: same seed, same folds.</param>
     /// <param name="k">The cut-off of the recommendation lists, greater than zero. Default 10.</param>
     /// <param name="progress">Receives the number of folds completed (1, 2, …, K) after each fold, on the calling thread; or <see langword="null"/>.</param>
-    /// <param name="cancellationToken">Checked before each fold and passed to every fit and evaluation.</param>
+    /// <param name="cancellationToken">Checked before each fold's split is built and before each fold, and passed to every fit and evaluation.</param>
     /// <returns>The per-fold results and their summaries.</returns>
     /// <exception cref="ArgumentNullException">An argument is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentException"><paramref name="dataset"/> is empty.</exception>
@@ -72,7 +72,7 @@ public static class CrossValidation
         where TModel : IEmbeddingModel
     {
         ThrowHelper.ThrowIfNotPositive(k, nameof(k));
-        IReadOnlyList<DatasetSplit> splits = Splits(trainer, dataset, folds, seed);
+        IReadOnlyList<DatasetSplit> splits = Splits(trainer, dataset, folds, seed, cancellationToken);
         var results = new RankingFoldResult[splits.Count];
         for (int f = 0; f < splits.Count; f++)
         {
@@ -85,7 +85,7 @@ public static class CrossValidation
         return new RankingCrossValidationResult(results, k);
     }
 
-    private static IReadOnlyList<DatasetSplit> Splits<TModel>(ITrainer<TModel> trainer, RatingsDataset dataset, int folds, int seed)
+    private static IReadOnlyList<DatasetSplit> Splits<TModel>(ITrainer<TModel> trainer, RatingsDataset dataset, int folds, int seed, CancellationToken cancellationToken)
         where TModel : IRecommenderModel
     {
         ArgumentNullException.ThrowIfNull(trainer);
@@ -100,7 +100,7 @@ public static class CrossValidation
             ThrowHelper.Argument(nameof(dataset), "The dataset is empty; cross-validation needs at least one rating per fold.");
         }
 
-        return DatasetSplitter.KFold(dataset, folds, seed);
+        return DatasetSplitter.CancellableKFold(dataset, folds, seed, cancellationToken);
     }
 
     private static (TModel Model, TimeSpan Elapsed) Fit<TModel>(ITrainer<TModel> trainer, DatasetSplit split, CancellationToken cancellationToken)

@@ -94,17 +94,34 @@ public static class RankingMetrics
     public static double CatalogueCoverage(ReadOnlySpan<int> recommendedItems, int itemCount)
     {
         ThrowHelper.ThrowIfNotPositive(itemCount, nameof(itemCount));
-        var seen = new bool[itemCount];
+
+        // A flag per item up to the largest one recommended: memory in proportion to the input,
+        // whatever itemCount says (int.MaxValue made this allocate 2 GB).
+        int largest = -1;
+        foreach (int item in recommendedItems)
+        {
+            if (item >= 0)
+            {
+                ThrowHelper.ThrowIfIndexOutOfRange(item, itemCount, nameof(recommendedItems));
+                largest = Math.Max(largest, item);
+            }
+        }
+
+        if (largest < 0)
+        {
+            return 0;
+        }
+
+        if (largest >= 64 * (long)recommendedItems.Length)
+        {
+            return (double)new HashSet<int>(Positive(recommendedItems)).Count / itemCount;
+        }
+
+        var seen = new bool[largest + 1];
         int distinct = 0;
         foreach (int item in recommendedItems)
         {
-            if (item < 0)
-            {
-                continue;
-            }
-
-            ThrowHelper.ThrowIfIndexOutOfRange(item, itemCount, nameof(recommendedItems));
-            if (!seen[item])
+            if (item >= 0 && !seen[item])
             {
                 seen[item] = true;
                 distinct++;
@@ -132,7 +149,7 @@ public static class RankingMetrics
     /// <param name="train">The ratings the model was trained on; their items are never recommended to their user.</param>
     /// <param name="test">The held-out ratings defining relevance, over the model's catalogue; at least one.</param>
     /// <param name="k">The cut-off, greater than zero.</param>
-    /// <param name="maxDegreeOfParallelism">Worker threads for the recommendations: −1 for all cores, or a positive number. The result does not depend on it.</param>
+    /// <param name="maxDegreeOfParallelism">Worker threads for the recommendations: −1 for all cores, or in [1, 1024]. The result does not depend on it.</param>
     /// <param name="relevanceThreshold">
     /// When set, only test ratings with value ≥ this threshold are relevant (e.g. 4 on a 1–5 scale); when
     /// <see langword="null"/> (the default), every test rating is relevant.
@@ -140,7 +157,7 @@ public static class RankingMetrics
     /// <param name="cancellationToken">Checked while recommending, once per tile of users.</param>
     /// <returns>The averaged metrics.</returns>
     /// <exception cref="ArgumentNullException">An argument is <see langword="null"/>.</exception>
-    /// <exception cref="ArgumentOutOfRangeException"><paramref name="k"/> is not positive, <paramref name="maxDegreeOfParallelism"/> is 0 or below −1, or <paramref name="relevanceThreshold"/> is not finite.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="k"/> is not positive, <paramref name="maxDegreeOfParallelism"/> is not −1 or in [1, 1024], N·min(k, M) recommendations do not fit in memory, or <paramref name="relevanceThreshold"/> is not finite.</exception>
     /// <exception cref="ArgumentException"><paramref name="train"/> or <paramref name="test"/> belongs to another catalogue, <paramref name="test"/> is empty, or no test rating reaches <paramref name="relevanceThreshold"/>.</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
     public static RankingResult Evaluate(IEmbeddingModel model, RatingsDataset train, RatingsDataset test, int k, int maxDegreeOfParallelism = -1, float? relevanceThreshold = null, CancellationToken cancellationToken = default)
@@ -149,10 +166,7 @@ public static class RankingMetrics
         ArgumentNullException.ThrowIfNull(train);
         ArgumentNullException.ThrowIfNull(test);
         ThrowHelper.ThrowIfNotPositive(k, nameof(k));
-        if (maxDegreeOfParallelism is 0 or < -1)
-        {
-            ThrowHelper.ArgumentOutOfRange(nameof(maxDegreeOfParallelism), maxDegreeOfParallelism, "-1 (all cores) or a positive number");
-        }
+        ThrowHelper.ThrowIfNotThreadCount(maxDegreeOfParallelism, nameof(maxDegreeOfParallelism));
 
         EmbeddingModelChecks.ThrowIfIncompatible(model, train, nameof(train));
         EmbeddingModelChecks.ThrowIfIncompatible(model, test, nameof(test));
@@ -222,5 +236,19 @@ public static class RankingMetrics
         }
 
         return Measure(recommended, relevantSorted, k);
+    }
+
+    private static List<int> Positive(ReadOnlySpan<int> items)
+    {
+        var list = new List<int>(items.Length);
+        foreach (int item in items)
+        {
+            if (item >= 0)
+            {
+                list.Add(item);
+            }
+        }
+
+        return list;
     }
 }

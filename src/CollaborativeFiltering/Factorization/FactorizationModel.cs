@@ -14,7 +14,7 @@ namespace CollaborativeFiltering.Factorization;
 /// clamped into <see cref="PredictionRange"/> when the model has one. Immutable and safe to share between threads; it carries its catalogue (ids, titles, genres) and
 /// the options it was trained with.
 /// </summary>
-public sealed partial class FactorizationModel : IEmbeddingModel
+public sealed partial class FactorizationModel : IEmbeddingModel, ICheckedModel
 {
     private readonly float[] _userEmbeddings;
     private readonly float[] _itemEmbeddings;
@@ -47,12 +47,22 @@ public sealed partial class FactorizationModel : IEmbeddingModel
     /// <param name="itemBiases">M floats, or empty for none.</param>
     /// <param name="globalMean">μ, added to every prediction.</param>
     /// <returns>The model.</returns>
-    /// <exception cref="ArgumentOutOfRangeException"><paramref name="dimensions"/> is not positive.</exception>
-    /// <exception cref="ArgumentException">A span has the wrong length or holds a NaN or infinite value, or only one of the bias spans is given.</exception>
+    /// <remarks>
+    /// So that no prediction or score can overflow single precision, every embedding's Euclidean norm
+    /// must be at most 10¹⁹ and μ and every bias at most 10³⁷ in magnitude (dot products are then at
+    /// most 10³⁸, predictions below <see cref="float.MaxValue"/>); trained models are far inside these limits.
+    /// </remarks>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="dimensions"/> is not in [1, <see cref="TrainerOptions.MaxDimensions"/>], or <paramref name="globalMean"/> is not finite or exceeds 10³⁷ in magnitude.</exception>
+    /// <exception cref="ArgumentException">A span has the wrong length, holds a NaN or infinite value, an embedding's norm exceeds 10¹⁹ or a bias 10³⁷ in magnitude, or only one of the bias spans is given.</exception>
     public static FactorizationModel FromEmbeddings(Catalog catalog, int dimensions, ReadOnlySpan<float> userEmbeddings, ReadOnlySpan<float> itemEmbeddings, ReadOnlySpan<float> userBiases = default, ReadOnlySpan<float> itemBiases = default, float globalMean = 0)
     {
         ArgumentNullException.ThrowIfNull(catalog);
         ThrowHelper.ThrowIfNotPositive(dimensions, nameof(dimensions));
+        if (dimensions > TrainerOptions.MaxDimensions)
+        {
+            ThrowHelper.ArgumentOutOfRange(nameof(dimensions), dimensions, string.Create(CultureInfo.InvariantCulture, $"at most {TrainerOptions.MaxDimensions} (TrainerOptions.MaxDimensions)"));
+        }
+
         CheckLength(userEmbeddings, (long)catalog.UserCount * dimensions, nameof(userEmbeddings), allowEmpty: false);
         CheckLength(itemEmbeddings, (long)catalog.ItemCount * dimensions, nameof(itemEmbeddings), allowEmpty: false);
         CheckLength(userBiases, catalog.UserCount, nameof(userBiases), allowEmpty: true);
@@ -62,9 +72,15 @@ public sealed partial class FactorizationModel : IEmbeddingModel
             ThrowHelper.Argument(userBiases.IsEmpty ? nameof(userBiases) : nameof(itemBiases), "Give both user and item biases, or neither.");
         }
 
-        if (!float.IsFinite(globalMean))
+        if (!float.IsFinite(globalMean) || Math.Abs(globalMean) > EmbeddingLimits.MaxBias)
         {
-            ThrowHelper.ArgumentOutOfRange(nameof(globalMean), globalMean, "a finite number");
+            ThrowHelper.ArgumentOutOfRange(nameof(globalMean), globalMean, "a finite number of magnitude at most 1E+37");
+        }
+
+        (string? problem, string? paramName) = ScaleProblem(dimensions, userEmbeddings, itemEmbeddings, userBiases, itemBiases);
+        if (problem is not null)
+        {
+            ThrowHelper.Argument(paramName!, $"{char.ToUpperInvariant(problem[0])}{problem[1..]}.");
         }
 
         return new FactorizationModel(catalog, dimensions, userEmbeddings.ToArray(), itemEmbeddings.ToArray(),
@@ -257,6 +273,30 @@ public sealed partial class FactorizationModel : IEmbeddingModel
     {
         int d = Dimensions;
         return Matrix<float>.Build.Dense(count, d, (r, c) => rows[(r * d) + c]);
+    }
+
+    /// <summary>
+    /// The first value that breaks the limits under which no prediction or score can overflow (see
+    /// <see cref="EmbeddingLimits"/>), described, with the name of the argument that holds it; (null, null) when none.
+    /// </summary>
+    internal static (string? Problem, string? ParamName) ScaleProblem(int d, ReadOnlySpan<float> users, ReadOnlySpan<float> items, ReadOnlySpan<float> userBiases, ReadOnlySpan<float> itemBiases)
+    {
+        if (EmbeddingLimits.RowNormProblem(users, d, "the embedding of user") is { } u)
+        {
+            return (u, "userEmbeddings");
+        }
+
+        if (EmbeddingLimits.RowNormProblem(items, d, "the embedding of item") is { } i)
+        {
+            return (i, "itemEmbeddings");
+        }
+
+        if (EmbeddingLimits.BiasProblem(userBiases, "the bias of user") is { } bu)
+        {
+            return (bu, "userBiases");
+        }
+
+        return EmbeddingLimits.BiasProblem(itemBiases, "the bias of item") is { } bi ? (bi, "itemBiases") : (null, null);
     }
 
     private static void CheckLength(ReadOnlySpan<float> values, long expected, string paramName, bool allowEmpty)

@@ -71,6 +71,18 @@ internal static class ThrowHelper
         }
     }
 
+    /// <summary>The most threads any option or parameter may ask for (each is a dedicated thread with its own scratch).</summary>
+    public const int MaxThreads = 1024;
+
+    /// <summary>Throws unless <paramref name="value"/> is -1 (one thread per processor) or in [1, <see cref="MaxThreads"/>].</summary>
+    public static void ThrowIfNotThreadCount(int value, string paramName)
+    {
+        if (value is 0 or < -1 or > MaxThreads)
+        {
+            ArgumentOutOfRange(paramName, value, "-1 (all processors) or in [1, 1024]");
+        }
+    }
+
     /// <summary>Throws when <paramref name="index"/> is outside [0, <paramref name="count"/>).</summary>
     public static void ThrowIfIndexOutOfRange(int index, int count, string paramName)
     {

@@ -31,6 +31,19 @@ internal static class EmbeddingModelChecks
         {
             ThrowHelper.Argument(paramName, string.Create(CultureInfo.InvariantCulture, $"The model has {biases} item biases; expected 0 or {m}."));
         }
+
+        if (d > EmbeddingLimits.MaxDimensions)
+        {
+            ThrowHelper.Argument(paramName, string.Create(CultureInfo.InvariantCulture, $"The model's dimension is {d}; at most {EmbeddingLimits.MaxDimensions} is supported."));
+        }
+
+        // The library's own models are checked when built; another implementation is checked here
+        // (a pass over its embeddings, no more than one scoring pass costs).
+        if (model is not ICheckedModel
+            && (EmbeddingLimits.RowNormProblem(model.ItemEmbeddings, d, "the embedding of item") ?? EmbeddingLimits.BiasProblem(model.ItemBiases, "the bias of item")) is { } problem)
+        {
+            ThrowHelper.Argument(paramName, $"The model is invalid: {problem}.");
+        }
     }
 
     /// <summary>Throws unless <paramref name="query"/> has length d and only finite values.</summary>
@@ -44,6 +57,13 @@ internal static class EmbeddingModelChecks
         if (!TensorPrimitivesExtensions.AllFinite(query))
         {
             ThrowHelper.Argument(paramName, $"{paramName} holds a NaN or infinite value.");
+        }
+
+        double norm = EmbeddingLimits.Norm(query);
+        if (norm > EmbeddingLimits.MaxNorm)
+        {
+            ThrowHelper.Argument(paramName, string.Create(CultureInfo.InvariantCulture,
+                $"{paramName} has norm {norm:G4}; at most {EmbeddingLimits.MaxNorm:G2} is allowed, as for the model's own embeddings, so that scores stay within single precision."));
         }
     }
 

@@ -25,6 +25,42 @@ internal sealed class SoftmaxFeatures
         BucketWidth = bucketWidth;
     }
 
+    /// <summary>The most year buckets a catalogue may make (65,536): more means years that are not release years.</summary>
+    public const int MaxYearBuckets = 1 << 16;
+
+    /// <summary>The number of year buckets <paramref name="catalog"/>'s release years make with <paramref name="bucketWidth"/> (0 without years); a long, as forged years can span 2³².</summary>
+    public static long CountYearBuckets(Catalog catalog, int bucketWidth)
+    {
+        (int first, int last) = Years(catalog);
+        return first > last ? 0 : (((long)last - first) / bucketWidth) + 1;
+    }
+
+    /// <summary>The catalogue's release years, "first to last", for messages.</summary>
+    public static string YearRange(Catalog catalog)
+    {
+        (int first, int last) = Years(catalog);
+        return first > last ? "none" : string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{first} to {last}");
+    }
+
+    private static (int First, int Last) Years(Catalog catalog)
+    {
+        int first = int.MaxValue, last = int.MinValue;
+        IReadOnlyList<ItemInfo> infos = catalog.ItemInfos;
+        if (infos.Count == catalog.ItemCount)
+        {
+            foreach (ItemInfo info in infos)
+            {
+                if (info.Year is { } year)
+                {
+                    first = Math.Min(first, year);
+                    last = Math.Max(last, year);
+                }
+            }
+        }
+
+        return (first, last);
+    }
+
     /// <summary>The size of the genre vocabulary (0 when no item has a genre).</summary>
     public int GenreCount { get; }
 
@@ -108,10 +144,13 @@ internal sealed class SoftmaxFeatures
         }
         else
         {
-            bucketCount = (int)(((long)lastYear - firstYear) / bucketWidth) + 1;
+            // Callers check CountYearBuckets first; a catalogue with more buckets (only forged years
+            // make that many) gets none here rather than an overflowed count.
+            long buckets = (((long)lastYear - firstYear) / bucketWidth) + 1;
+            bucketCount = buckets > MaxYearBuckets ? 0 : (int)buckets;
             for (int i = 0; i < m; i++)
             {
-                yearBuckets[i] = infos[i].Year is { } year ? (int)(((long)year - firstYear) / bucketWidth) : -1;
+                yearBuckets[i] = bucketCount > 0 && infos[i].Year is { } year ? (int)(((long)year - firstYear) / bucketWidth) : -1;
             }
         }
 

@@ -18,7 +18,7 @@ namespace CollaborativeFiltering.Neural;
 /// from any list of items with <see cref="ComputeQuery(ReadOnlySpan{int}, Span{float})"/>.
 /// Immutable and safe to share between threads.
 /// </summary>
-public sealed partial class SoftmaxModel : IEmbeddingModel
+public sealed partial class SoftmaxModel : IEmbeddingModel, ICheckedModel
 {
     /// <summary>Scratch up to this many floats is taken from the stack.</summary>
     private const int StackScratch = 512;
@@ -262,14 +262,19 @@ public sealed partial class SoftmaxModel : IEmbeddingModel
 
     /// <summary>
     /// The model's distribution over the catalogue for a query: softmax(V·q + b), computed stably
-    /// (the largest logit is subtracted before exponentiating, so no logit overflows).
+    /// (the largest logit is subtracted before exponentiating, so no logit overflows). Any finite
+    /// query works: when a logit is beyond single precision the logits are computed in double.
     /// </summary>
     /// <param name="query">d finite floats, e.g. from <see cref="ComputeQuery(ReadOnlySpan{int})"/>.</param>
-    /// <param name="destination">Receives M probabilities that sum to 1 (up to rounding).</param>
+    /// <param name="destination">Receives M probabilities that sum to 1 (up to rounding), never NaN.</param>
     /// <exception cref="ArgumentException"><paramref name="query"/> does not have length d or holds a non-finite value, or <paramref name="destination"/> does not have length M.</exception>
     public void ComputeProbabilities(ReadOnlySpan<float> query, Span<float> destination)
     {
-        EmbeddingModelChecks.ThrowIfInvalidQuery(query, Dimensions, nameof(query));
+        if (query.Length != Dimensions || !TensorPrimitivesExtensions.AllFinite(query))
+        {
+            EmbeddingModelChecks.ThrowIfInvalidQuery(query, Dimensions, nameof(query));
+        }
+
         CheckDestination(destination, ItemCount, nameof(destination));
         if (destination.IsEmpty)
         {
@@ -283,9 +288,47 @@ public sealed partial class SoftmaxModel : IEmbeddingModel
         }
 
         float max = TensorPrimitives.Max(destination);
+        if (!float.IsFinite(max) || !float.IsFinite(TensorPrimitives.Min(destination)))
+        {
+            ComputeProbabilitiesInDouble(query, destination);
+            return;
+        }
+
         TensorPrimitives.Subtract(destination, max, destination);
         TensorPrimitives.Exp(destination, destination);
         TensorPrimitives.Multiply(destination, 1f / TensorPrimitives.Sum(destination), destination);
+    }
+
+    /// <summary>The slow twin of <see cref="ComputeProbabilities"/> for queries whose logits overflow single precision.</summary>
+    private void ComputeProbabilitiesInDouble(ReadOnlySpan<float> query, Span<float> destination)
+    {
+        int d = Dimensions, m = ItemCount;
+        var logits = new double[m];
+        double max = double.NegativeInfinity;
+        for (int j = 0; j < m; j++)
+        {
+            ReadOnlySpan<float> row = _itemEmbeddings.AsSpan(j * d, d);
+            double z = _itemBiases is null ? 0 : _itemBiases[j];
+            for (int k = 0; k < d; k++)
+            {
+                z += (double)query[k] * row[k];
+            }
+
+            logits[j] = z;
+            max = Math.Max(max, z);
+        }
+
+        double sum = 0;
+        for (int j = 0; j < m; j++)
+        {
+            logits[j] = Math.Exp(logits[j] - max);
+            sum += logits[j];
+        }
+
+        for (int j = 0; j < m; j++)
+        {
+            destination[j] = (float)(logits[j] / sum);
+        }
     }
 
     private void Forward(ReadOnlySpan<int> items, Span<float> destination)

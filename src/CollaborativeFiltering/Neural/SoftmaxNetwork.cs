@@ -1,4 +1,6 @@
+using System.Globalization;
 using System.Numerics.Tensors;
+using CollaborativeFiltering.Internal;
 
 namespace CollaborativeFiltering.Neural;
 
@@ -106,6 +108,45 @@ internal sealed class SoftmaxNetwork
 
         return new SoftmaxNetwork(features, itemCount, itemDimensions, genreCount, genreDimensions, yearCount, yearDimensions, hiddenSizes, dimensions,
             new float[checked(itemCount * itemDimensions)], new float[checked(genreCount * genreDimensions)], new float[checked(yearCount * yearDimensions)], weights, biases);
+    }
+
+    /// <summary>
+    /// Describes why the network could produce a non-finite activation or query, or returns
+    /// <see langword="null"/>: x is a weighted average of table rows, so ‖x‖ ≤ B₀ = the sum of the
+    /// tables' largest row norms; a dense layer (and ReLU) gives ‖a_{l+1}‖ ≤ B_{l+1} = ‖W_l‖_F·B_l + ‖c_l‖.
+    /// Every B_l at most <see cref="EmbeddingLimits.MaxNorm"/> keeps every activation, the query and,
+    /// with output embeddings of norm at most that too, every logit finite.
+    /// </summary>
+    public string? ScaleProblem()
+    {
+        double bound = MaxRowNorm(ItemInput, ItemDimensions) + MaxRowNorm(GenreInput, GenreDimensions) + MaxRowNorm(YearInput, YearDimensions);
+        for (int l = 0; ; l++)
+        {
+            if (!(bound <= EmbeddingLimits.MaxNorm))
+            {
+                return string.Create(CultureInfo.InvariantCulture,
+                    $"the network's {(l == 0 ? "input embeddings" : $"dense layer {l - 1}")} can produce values of norm up to {bound:G4}; at most {EmbeddingLimits.MaxNorm:G2} is allowed so that queries and scores stay within single precision");
+            }
+
+            if (l == LayerCount)
+            {
+                return null;
+            }
+
+            bound = (EmbeddingLimits.Norm(Weights[l]) * bound) + EmbeddingLimits.Norm(Biases[l]);
+        }
+
+        static double MaxRowNorm(float[] table, int width)
+        {
+            double max = 0;
+            for (int start = 0; width > 0 && start < table.Length; start += width)
+            {
+                double norm = EmbeddingLimits.Norm(table.AsSpan(start, width));
+                max = norm > max || double.IsNaN(norm) ? norm : max;
+            }
+
+            return max;
+        }
     }
 
     /// <summary>The number of inputs of dense layer <paramref name="layer"/>.</summary>

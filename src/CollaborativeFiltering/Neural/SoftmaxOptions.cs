@@ -14,6 +14,12 @@ namespace CollaborativeFiltering.Neural;
 /// their own, the label left out of the input, input dropout) it is because the course's choice measured
 /// worse, as <c>docs/defaults.md</c> in the repository records.
 /// </summary>
+/// <remarks>
+/// Determinism: the model is bit-identical for any <see cref="TrainerOptions.MaxDegreeOfParallelism"/> on
+/// one machine. Across instruction sets it is not: the training is chaotic at the default learning rate
+/// (a ReLU at its kink flips with the last bit of a sum), so models agree only statistically (the
+/// README has the measurements).
+/// </remarks>
 public sealed record SoftmaxOptions : TrainerOptions
 {
     private readonly IReadOnlyList<int> _hiddenLayerSizes = Array.AsReadOnly([35]);
@@ -39,7 +45,7 @@ public sealed record SoftmaxOptions : TrainerOptions
     /// <summary>The most hidden layers allowed (64).</summary>
     public const int MaxHiddenLayers = 64;
 
-    /// <summary>The largest width of a layer or an embedding allowed (65,536).</summary>
+    /// <summary>The largest width of a hidden layer or an input embedding allowed (65,536). Each fit also checks, before any work, that its weight matrices fit in arrays and in memory.</summary>
     public const int MaxLayerSize = 1 << 16;
 
     /// <summary>
@@ -86,7 +92,7 @@ public sealed record SoftmaxOptions : TrainerOptions
     /// <summary>The width of each year-bucket embedding when <see cref="UseReleaseYears"/> is set; greater than zero. Default 2 (the course's).</summary>
     public int YearEmbeddingDimensions { get; init; } = 2;
 
-    /// <summary>How many consecutive release years share one bucket (counted from the catalogue's earliest year); greater than zero. Default 5.</summary>
+    /// <summary>How many consecutive release years share one bucket (counted from the catalogue's earliest year); greater than zero. Default 5. With <see cref="UseReleaseYears"/>, a fit requires the catalogue's years to make at most 65,536 buckets (else <see cref="ArgumentOutOfRangeException"/> naming this option).</summary>
     public int YearBucketWidth { get; init; } = 5;
 
     /// <summary>
@@ -140,7 +146,6 @@ public sealed record SoftmaxOptions : TrainerOptions
     public override void Validate()
     {
         base.Validate();
-        ThrowIfNotLayerSize(Dimensions, nameof(Dimensions));
         if (HiddenLayerSizes is null)
         {
             ThrowHelper.ArgumentOutOfRange(nameof(HiddenLayerSizes), null, "a list of layer widths (empty for none)");

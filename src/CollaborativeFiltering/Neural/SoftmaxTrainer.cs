@@ -108,7 +108,14 @@ public sealed class SoftmaxTrainer : ITrainer<SoftmaxModel>
                 string.Create(CultureInfo.InvariantCulture, $"small enough that {m} items' embeddings fit in one array"));
         }
 
+        if (options.UseReleaseYears && SoftmaxFeatures.CountYearBuckets(train.Catalog, options.YearBucketWidth) > SoftmaxFeatures.MaxYearBuckets)
+        {
+            ThrowHelper.ArgumentOutOfRange(nameof(SoftmaxOptions.YearBucketWidth), options.YearBucketWidth, string.Create(CultureInfo.InvariantCulture,
+                $"wide enough that the catalogue's release years ({SoftmaxFeatures.YearRange(train.Catalog)}) make at most {SoftmaxFeatures.MaxYearBuckets} buckets"));
+        }
+
         var features = SoftmaxFeatures.Create(train.Catalog, options.YearBucketWidth);
+        CheckMemory(train, validation, options, features);
         if (options.UseGenres && features.GenreCount == 0)
         {
             ThrowHelper.Argument(nameof(train), "UseGenres is set, but no item of the catalogue has a genre; load the items' metadata or turn UseGenres off.");
@@ -120,5 +127,46 @@ public sealed class SoftmaxTrainer : ITrainer<SoftmaxModel>
         }
 
         return features;
+    }
+
+    /// <summary>
+    /// The trainer's arrays, estimated before any work: every parameter table with its gradient and
+    /// optimizer state (1 for Adagrad, 2 for Adam), the batch's activations and its B×M logits, the
+    /// per-worker logit rows, and the per-user validation results.
+    /// </summary>
+    private static void CheckMemory(RatingsDataset train, RatingsDataset? validation, SoftmaxOptions options, SoftmaxFeatures features)
+    {
+        long m = train.ItemCount, d = options.Dimensions + 3L, batch = options.BatchSize + 3L;
+        long inputs = options.ItemEmbeddingDimensions + (options.UseGenres ? options.GenreEmbeddingDimensions : 0) + (options.UseReleaseYears ? options.YearEmbeddingDimensions : 0);
+        long weights = 0, activations = 0, previous = inputs;
+        for (int l = 0; l <= options.HiddenLayerSizes.Count; l++)
+        {
+            long outputs = l < options.HiddenLayerSizes.Count ? options.HiddenLayerSizes[l] : options.Dimensions;
+            long layer = previous * outputs;
+            MemoryBudget.ThrowIfArrayTooLong(layer, nameof(SoftmaxOptions.HiddenLayerSizes), string.Join(", ", options.HiddenLayerSizes), string.Create(CultureInfo.InvariantCulture, $"layer {l}'s {previous}×{outputs} weights"));
+            weights = MemoryBudget.Sum(weights, layer, outputs);
+            activations += outputs;
+            previous = outputs;
+        }
+
+        long tables = MemoryBudget.Sum(m * options.ItemEmbeddingDimensions, (m + 64) * d, m,
+            (long)features.GenreCount * options.GenreEmbeddingDimensions, (long)features.YearBucketCount * options.YearEmbeddingDimensions);
+        int stateCopies = options.Optimizer == SoftmaxOptimizer.Adam ? 4 : 3; // the values, their gradient, the optimizer's state
+        long longest = 0;
+        for (int u = 0; u < train.UserCount; u++)
+        {
+            longest = Math.Max(longest, train.ByUser.GetColumns(u).Length);
+        }
+
+        long workers = Math.Min(options.ThreadCount, Math.Max(batch, m / 64) + 1);
+        long floats = MemoryBudget.Sum(
+            MemoryBudget.Product(stateCopies, MemoryBudget.Sum(weights, tables)),
+            MemoryBudget.Product(batch, MemoryBudget.Sum(inputs, activations, 3 * d, m + 64, features.GenreCount, features.YearBucketCount, 2 * longest)),
+            MemoryBudget.Product(workers, MemoryBudget.Sum(2 * m, 8 * (m + 64), 64 * d, inputs, activations)),
+            2L * train.UserCount);
+        MemoryBudget.ThrowIfArrayTooLong(MemoryBudget.Product(batch, m + 64), nameof(SoftmaxOptions.BatchSize), options.BatchSize, "batch's logits (batch size × items)");
+        string option = weights > tables ? nameof(SoftmaxOptions.HiddenLayerSizes) : nameof(SoftmaxOptions.Dimensions);
+        object? value = weights > tables ? string.Join(", ", options.HiddenLayerSizes) : options.Dimensions;
+        MemoryBudget.ThrowIfTooLarge(MemoryBudget.Product(4, floats), option, value, "parameters, gradients, optimizer state and batch buffers");
     }
 }

@@ -27,6 +27,15 @@ internal sealed class ChecksummedModelReader(Stream stream, string source)
     private Crc32C _crc;
     private long _position;
 
+    /// <summary>
+    /// Whether <see cref="CheckLength"/> found every byte the header describes in the stream, so that
+    /// sections may be allocated at their full size up front. Otherwise (a non-seekable stream, whose
+    /// header sizes are only claims until the bytes arrive) every section grows with the bytes
+    /// actually read, so a forged count cannot make the reader allocate more than about twice what
+    /// the stream delivered.
+    /// </summary>
+    private bool _lengthChecked;
+
     /// <summary>A <see cref="ModelFormatException"/> for <paramref name="problem"/> at byte <paramref name="offset"/>.</summary>
     public ModelFormatException Error(long offset, string problem, Exception? inner = null) => new(source, offset, problem, inner);
 
@@ -101,27 +110,39 @@ internal sealed class ChecksummedModelReader(Stream stream, string source)
             throw Error(total, string.Create(CultureInfo.InvariantCulture,
                 $"the file has {available - total} unexpected bytes after the model's checksum (it is {available} bytes long; the header describes {total})."));
         }
+
+        _lengthChecked = true;
     }
 
     /// <summary>Reads <paramref name="length"/> bytes of <paramref name="section"/>.</summary>
-    public byte[] ReadBytes(int length, string section)
-    {
-        byte[] bytes = GC.AllocateUninitializedArray<byte>(length);
-        Fill(bytes, section);
-        return bytes;
-    }
+    public byte[] ReadBytes(int length, string section) => ReadValues<byte>(length, section);
 
-    /// <summary>Reads <paramref name="count"/> little-endian 4-byte values (int or float) of <paramref name="section"/>, in chunks.</summary>
+    /// <summary>
+    /// Reads <paramref name="count"/> little-endian values (bytes, or 4-byte ints or floats) of
+    /// <paramref name="section"/>, in chunks. Unless the stream's length was checked, the array grows
+    /// (doubling) as chunks arrive, so what is allocated stays within about three times what was read.
+    /// </summary>
     public T[] ReadValues<T>(long count, string section)
         where T : unmanaged
     {
-        Debug.Assert(Unsafe.SizeOf<T>() == sizeof(int), "Only 4-byte values are stored.");
-        T[] values = GC.AllocateUninitializedArray<T>((int)count);
-        for (int start = 0; start < values.Length; start += Chunk)
+        Debug.Assert(Unsafe.SizeOf<T>() is sizeof(int) or sizeof(byte), "Only bytes and 4-byte values are stored.");
+        Debug.Assert(count is >= 0 and <= int.MaxValue);
+        int total = (int)count;
+        int chunkValues = Chunk * sizeof(int) / Unsafe.SizeOf<T>();
+        T[] values = GC.AllocateUninitializedArray<T>(_lengthChecked ? total : Math.Min(total, chunkValues));
+        for (int start = 0; start < total; start += chunkValues)
         {
-            Span<T> chunk = values.AsSpan(start, Math.Min(Chunk, values.Length - start));
+            int length = Math.Min(chunkValues, total - start);
+            if (start + length > values.Length)
+            {
+                T[] grown = GC.AllocateUninitializedArray<T>((int)Math.Min(total, Math.Max(start + (long)length, 2L * values.Length)));
+                values.AsSpan(0, start).CopyTo(grown);
+                values = grown;
+            }
+
+            Span<T> chunk = values.AsSpan(start, length);
             Fill(MemoryMarshal.AsBytes(chunk), section);
-            if (!BitConverter.IsLittleEndian)
+            if (!BitConverter.IsLittleEndian && Unsafe.SizeOf<T>() == sizeof(int))
             {
                 Span<int> bits = MemoryMarshal.Cast<T, int>(chunk);
                 BinaryPrimitives.ReverseEndianness(bits, bits);

@@ -23,6 +23,8 @@ internal static class BatchTopK
         int d = model.Dimensions;
         var (panels, bias) = GemmKernel.Pack(model.ItemEmbeddings, d, m, model.ItemBiases);
         int tiles = (n + TileUsers - 1) / TileUsers;
+        // −1 means one thread per core: more threads than cores only make each tile, and so a
+        // cancellation, wait longer.
         int threads = maxDegreeOfParallelism == -1 ? Environment.ProcessorCount : maxDegreeOfParallelism;
         using var pool = new WorkerPool(Math.Clamp(threads, 1, tiles));
         var states = new TileState[pool.WorkerCount];
@@ -31,7 +33,8 @@ internal static class BatchTopK
             states[w] = new TileState(d, k);
         }
 
-        pool.Run(new Context(model, k, exclude, panels, bias, outItems, outScores, states), tiles, cancellationToken);
+        pool.Run(new Context(model, k, exclude, panels, bias, outItems, outScores, states, cancellationToken), tiles, cancellationToken);
+        cancellationToken.ThrowIfCancellationRequested(); // a tile that stopped early left its rows unfinished
     }
 
     private sealed class TileState(int d, int k)
@@ -48,7 +51,7 @@ internal static class BatchTopK
     }
 
     /// <summary>The tiles of one run; each worker has its own <see cref="TileState"/>.</summary>
-    private sealed class Context(IEmbeddingModel model, int k, CsrView? exclude, float[] panels, float[] bias, int[] outItems, float[] outScores, TileState[] states) : IBlockWork
+    private sealed class Context(IEmbeddingModel model, int k, CsrView? exclude, float[] panels, float[] bias, int[] outItems, float[] outScores, TileState[] states, CancellationToken cancellationToken) : IBlockWork
     {
         public void Execute(int tile, int worker)
         {
@@ -83,6 +86,11 @@ internal static class BatchTopK
             Span<float> output = s.Output;
             for (int panel = 0; panel < panelCount; panel++)
             {
+                if ((panel & 63) == 63 && cancellationToken.IsCancellationRequested)
+                {
+                    return; // a tile over a large catalogue is long; Run throws for the token
+                }
+
                 ReadOnlySpan<float> a = panels.AsSpan(panel * p * d, p * d);
                 ReadOnlySpan<float> b = bias.AsSpan(panel * p, p);
                 for (int g = 0; g < groups; g++)

@@ -26,7 +26,8 @@ public static class EmbeddingExport
     /// and <c>metadata.tsv</c> (a header line <c>title\tgenres\trating_count</c>, then one line per
     /// item: its title, its genres joined with <c>|</c>, and its number of ratings) into
     /// <paramref name="directory"/>, for the TensorBoard Embedding Projector. The directory is
-    /// created when missing; existing files are replaced.
+    /// created when missing; existing files are replaced as a set (both written to temporary files,
+    /// then moved into place), so a failure leaves both new files or both old ones.
     /// </summary>
     /// <param name="model">The model whose item embeddings are exported.</param>
     /// <param name="directory">The output directory.</param>
@@ -41,8 +42,10 @@ public static class EmbeddingExport
         ArgumentException.ThrowIfNullOrEmpty(directory);
         CheckRatings(model, ratings);
         Directory.CreateDirectory(directory);
-        AtomicFile.Write(Path.Combine(directory, "vectors.tsv"), model, static (stream, m) => WriteProjectorVectors(m, stream));
-        AtomicFile.Write(Path.Combine(directory, "metadata.tsv"), (Model: model, Ratings: ratings), static (stream, s) => WriteProjectorMetadata(s.Model, stream, s.Ratings));
+        using var files = new AtomicFile();
+        files.Stage(Path.Combine(directory, "vectors.tsv"), model, static (stream, m) => WriteProjectorVectors(m, stream));
+        files.Stage(Path.Combine(directory, "metadata.tsv"), (Model: model, Ratings: ratings), static (stream, s) => WriteProjectorMetadata(s.Model, stream, s.Ratings));
+        files.Commit();
     }
 
     /// <summary>
@@ -118,7 +121,9 @@ public static class EmbeddingExport
 
     /// <summary>
     /// Writes the user factors and the item factors as two CSV files (see
-    /// <see cref="WriteUserFactorsCsv"/> and <see cref="WriteItemFactorsCsv"/>), each atomically.
+    /// <see cref="WriteUserFactorsCsv"/> and <see cref="WriteItemFactorsCsv"/>), as one set: both are
+    /// written to temporary files first and moved into place only when both are complete, so a failure
+    /// leaves either both new files or both old ones.
     /// </summary>
     /// <param name="model">The model to export: its user queries (for matrix factorization, U) and item embeddings (V).</param>
     /// <param name="userPath">The user-factor file to create or replace; its directory must exist.</param>
@@ -138,8 +143,10 @@ public static class EmbeddingExport
             ThrowHelper.Argument(nameof(itemPath), $"The user and item factors cannot both be written to '{itemPath}'.");
         }
 
-        AtomicFile.Write(userPath, model, static (stream, m) => WriteUserFactorsCsv(m, stream));
-        AtomicFile.Write(itemPath, model, static (stream, m) => WriteItemFactorsCsv(m, stream));
+        using var files = new AtomicFile();
+        files.Stage(userPath, model, static (stream, m) => WriteUserFactorsCsv(m, stream));
+        files.Stage(itemPath, model, static (stream, m) => WriteItemFactorsCsv(m, stream));
+        files.Commit();
     }
 
     /// <summary>

@@ -257,9 +257,9 @@ public static class FoldIn
             result[p] = (float)x[p];
         }
 
-        if (!TensorPrimitivesExtensions.AllFinite(result))
+        if (!TensorPrimitivesExtensions.AllFinite(result) || !(EmbeddingLimits.Norm(result) <= EmbeddingLimits.MaxNorm))
         {
-            ThrowHelper.InvalidOperation("Fold-in produced a non-finite embedding (the item embeddings or ratings are too large for single precision).");
+            ThrowHelper.InvalidOperation("Fold-in produced an embedding that is not finite or whose norm exceeds 1E+19 (the ratings are too large for the item embeddings in single precision).");
         }
 
         return result;
@@ -323,7 +323,7 @@ public static class FoldIn
             result[p] = (float)x[p];
         }
 
-        if (!TensorPrimitivesExtensions.AllFinite(result))
+        if (!TensorPrimitivesExtensions.AllFinite(result) || !(EmbeddingLimits.Norm(result) <= EmbeddingLimits.MaxNorm))
         {
             ThrowHelper.InvalidOperation(nonFiniteMessage);
         }

@@ -162,26 +162,25 @@ public static class Recommender
     /// <param name="model">The model.</param>
     /// <param name="k">How many items per user, greater than zero (capped at M).</param>
     /// <param name="exclude">Ratings whose items are not recommended to their user (pass the training set); <see langword="null"/> excludes nothing.</param>
-    /// <param name="maxDegreeOfParallelism">Worker threads: −1 for all cores, or a positive number.</param>
+    /// <param name="maxDegreeOfParallelism">Worker threads: −1 for all cores, or in [1, 1024].</param>
     /// <param name="cancellationToken">Checked once per tile of users.</param>
     /// <returns>N rows of K items and scores; users without a query embedding get an empty (padded) row.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="model"/> is <see langword="null"/>.</exception>
-    /// <exception cref="ArgumentOutOfRangeException"><paramref name="k"/> is not positive, or <paramref name="maxDegreeOfParallelism"/> is 0 or below −1.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="k"/> is not positive or N·min(k, M) results do not fit in an array or in memory, or <paramref name="maxDegreeOfParallelism"/> is not −1 or in [1, 1024].</exception>
     /// <exception cref="ArgumentException"><paramref name="exclude"/> belongs to another catalogue.</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
     public static TopKRecommendations RecommendAll(IEmbeddingModel model, int k = 10, RatingsDataset? exclude = null, int maxDegreeOfParallelism = -1, CancellationToken cancellationToken = default)
     {
         EmbeddingModelChecks.ThrowIfInvalid(model, nameof(model));
         ThrowHelper.ThrowIfNotPositive(k, nameof(k));
-        if (maxDegreeOfParallelism is 0 or < -1)
-        {
-            ThrowHelper.ArgumentOutOfRange(nameof(maxDegreeOfParallelism), maxDegreeOfParallelism, "-1 (all cores) or a positive number");
-        }
-
+        ThrowHelper.ThrowIfNotThreadCount(maxDegreeOfParallelism, nameof(maxDegreeOfParallelism));
         EmbeddingModelChecks.ThrowIfIncompatible(model, exclude, nameof(exclude));
         cancellationToken.ThrowIfCancellationRequested();
         int n = model.Catalog.UserCount;
         int kk = Math.Min(k, model.Catalog.ItemCount);
+        long threads = maxDegreeOfParallelism == -1 ? Environment.ProcessorCount : maxDegreeOfParallelism;
+        MemoryBudget.ThrowIfArrayTooLong(Math.Max((long)n * kk, (long)BatchTopK.TileUsers * kk), nameof(k), k, "N·k results and per-thread heaps of 64·k");
+        MemoryBudget.ThrowIfTooLarge(MemoryBudget.Sum(8L * n * kk, MemoryBudget.Product(threads, 8L * BatchTopK.TileUsers * kk)), nameof(k), k, "N·k results and per-thread heaps");
         var items = new int[(long)n * kk];
         var scores = new float[items.Length];
         if (kk > 0 && n > 0)

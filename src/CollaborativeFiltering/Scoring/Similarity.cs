@@ -13,28 +13,66 @@ namespace CollaborativeFiltering.Scoring;
 public static class Similarity
 {
     /// <summary>The dot product ⟨x, y⟩.</summary>
-    /// <param name="x">A vector.</param>
+    /// <param name="x">A vector of finite values.</param>
     /// <param name="y">A vector of the same length.</param>
-    /// <returns>Σ x_k·y_k (0 for empty spans).</returns>
-    /// <exception cref="ArgumentException">The lengths differ.</exception>
+    /// <returns>Σ x_k·y_k (0 for empty spans), never NaN or infinite.</returns>
+    /// <exception cref="ArgumentException">The lengths differ, a vector holds a NaN or infinite value, or the product is beyond single precision (its magnitude exceeds <see cref="float.MaxValue"/>).</exception>
     public static float Dot(ReadOnlySpan<float> x, ReadOnlySpan<float> y)
     {
         ThrowIfLengthsDiffer(x, y);
-        return TensorPrimitives.Dot(x, y);
+        float dot = TensorPrimitives.Dot(x, y);
+        if (!float.IsFinite(dot))
+        {
+            // Rare: recompute in double, which cannot overflow for finite floats, to tell the cause.
+            ThrowIfNotFinite(x, nameof(x));
+            ThrowIfNotFinite(y, nameof(y));
+            double exact = DoubleDot(x, y);
+            if (!(Math.Abs(exact) <= float.MaxValue))
+            {
+                ThrowHelper.Argument(nameof(y), string.Create(CultureInfo.InvariantCulture, $"The dot product of these vectors ({exact:G4}) is beyond single precision."));
+            }
+
+            dot = (float)exact;
+        }
+
+        return dot;
     }
 
-    /// <summary>The cosine similarity ⟨x, y⟩ / (‖x‖·‖y‖).</summary>
-    /// <param name="x">A vector.</param>
+    /// <summary>The cosine similarity ⟨x, y⟩ / (‖x‖·‖y‖), computed in double so that no finite input overflows.</summary>
+    /// <param name="x">A vector of finite values.</param>
     /// <param name="y">A vector of the same length.</param>
     /// <returns>
     /// A value in [−1, 1] (clamped against rounding). Returns 0, never NaN, when either vector has
     /// zero norm (all zeros, or empty).
     /// </returns>
-    /// <exception cref="ArgumentException">The lengths differ.</exception>
+    /// <exception cref="ArgumentException">The lengths differ, or a vector holds a NaN or infinite value.</exception>
     public static float Cosine(ReadOnlySpan<float> x, ReadOnlySpan<float> y)
     {
         ThrowIfLengthsDiffer(x, y);
-        return ScoreKernel.Cosine(TensorPrimitives.Dot(x, y), ScoreKernel.Norm(x), ScoreKernel.Norm(y));
+        double normX = EmbeddingLimits.Norm(x), normY = EmbeddingLimits.Norm(y);
+        if (!double.IsFinite(normX))
+        {
+            ThrowIfNotFinite(x, nameof(x));
+        }
+
+        if (!double.IsFinite(normY))
+        {
+            ThrowIfNotFinite(y, nameof(y));
+        }
+
+        if (normX == 0 || normY == 0)
+        {
+            return 0;
+        }
+
+        // Dividing each vector by its norm first keeps every product and the sum within [−1, 1].
+        double dot = 0;
+        for (int k = 0; k < x.Length; k++)
+        {
+            dot += (x[k] / normX) * (y[k] / normY);
+        }
+
+        return (float)Math.Clamp(dot, -1.0, 1.0);
     }
 
     /// <summary>Scores a query embedding against every item of a model.</summary>
@@ -81,6 +119,25 @@ public static class Similarity
         if (measure == SimilarityMeasure.Cosine)
         {
             ScoreKernel.DotToCosine(destination, ScoreKernel.Norm(query), EmbeddingNorms.CachedItemNorms(model));
+        }
+    }
+
+    private static double DoubleDot(ReadOnlySpan<float> x, ReadOnlySpan<float> y)
+    {
+        double sum = 0;
+        for (int k = 0; k < x.Length; k++)
+        {
+            sum += (double)x[k] * y[k];
+        }
+
+        return sum;
+    }
+
+    private static void ThrowIfNotFinite(ReadOnlySpan<float> v, string paramName)
+    {
+        if (!TensorPrimitivesExtensions.AllFinite(v))
+        {
+            ThrowHelper.Argument(paramName, $"{paramName} holds a NaN or infinite value.");
         }
     }
 

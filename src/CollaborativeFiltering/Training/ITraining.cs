@@ -48,7 +48,7 @@ internal interface ITraining<out TModel> : IDisposable
     /// <summary>Keeps a copy of the current parameters as the best so far.</summary>
     void KeepBest();
 
-    /// <summary>Whether every parameter is finite (a step can leave non-finite values that no loss saw).</summary>
+    /// <summary>Whether every parameter is finite, and small enough that the model's scores stay finite (a step can leave values that no loss saw).</summary>
     bool AllFinite();
 
     /// <summary>The model of the current parameters, or of those kept by <see cref="KeepBest"/>.</summary>

@@ -1,3 +1,4 @@
+using System.Globalization;
 using CollaborativeFiltering.Internal;
 
 namespace CollaborativeFiltering;
@@ -13,7 +14,19 @@ namespace CollaborativeFiltering;
 /// </summary>
 public abstract record TrainerOptions
 {
-    /// <summary>The embedding dimension d (the rank of a factorization, the query dimension of a network); greater than zero.</summary>
+    /// <summary>
+    /// The largest <see cref="Dimensions"/> accepted, and the largest embedding dimension of any
+    /// model this library builds or loads (4,096). Beyond it the d×d systems of ALS and fold-in
+    /// (d³/3 multiply-adds per row solve) take seconds each and their d² scratch hundreds of MB per
+    /// thread; published matrix-factorization models use d of a few hundred at most.
+    /// </summary>
+    public const int MaxDimensions = EmbeddingLimits.MaxDimensions;
+
+    /// <summary>
+    /// The embedding dimension d (the rank of a factorization, the query dimension of a network); in
+    /// [1, <see cref="MaxDimensions"/>]. Each fit also checks, before any work, that its arrays fit in
+    /// memory (see the trainer's <c>Fit</c>).
+    /// </summary>
     public int Dimensions { get; init; } = 30;
 
     /// <summary>The number of iterations (full-batch steps, epochs, sweeps or mini-batch steps); greater than zero.</summary>
@@ -22,7 +35,12 @@ public abstract record TrainerOptions
     /// <summary>The seed of the random initialisation and of every other random choice of a fit. Same seed, same model. Default 42.</summary>
     public int Seed { get; init; } = 42;
 
-    /// <summary>The most threads a fit uses; −1 (the default) means one per processor. The model does not depend on it.</summary>
+    /// <summary>
+    /// The most threads a fit uses: −1 (the default) means one per processor, else in [1, 1024]. The
+    /// model is bit-identical for any value on one machine. Across instruction sets (AVX-512, AVX2, SSE,
+    /// none) float sums run in lanes of other widths, so models agree within a tolerance instead, which
+    /// each trainer's options state (the README lists what was measured).
+    /// </summary>
     public int MaxDegreeOfParallelism { get; init; } = -1;
 
     /// <summary>Progress is reported (and logged at debug level) every this many iterations, and always after the last one; greater than zero.</summary>
@@ -51,12 +69,13 @@ public abstract record TrainerOptions
     /// <exception cref="ArgumentOutOfRangeException">An option is out of range; the exception's parameter name is the option's.</exception>
     public virtual void Validate()
     {
-        ThrowHelper.ThrowIfNotPositive(Dimensions, nameof(Dimensions));
-        ThrowHelper.ThrowIfNotPositive(Iterations, nameof(Iterations));
-        if (MaxDegreeOfParallelism is 0 or < -1)
+        if (Dimensions <= 0 || Dimensions > MaxDimensions)
         {
-            ThrowHelper.ArgumentOutOfRange(nameof(MaxDegreeOfParallelism), MaxDegreeOfParallelism, "-1 (all processors) or greater than zero");
+            ThrowHelper.ArgumentOutOfRange(nameof(Dimensions), Dimensions, string.Create(CultureInfo.InvariantCulture, $"in [1, {MaxDimensions}]"));
         }
+
+        ThrowHelper.ThrowIfNotPositive(Iterations, nameof(Iterations));
+        ThrowHelper.ThrowIfNotThreadCount(MaxDegreeOfParallelism, nameof(MaxDegreeOfParallelism));
 
         ThrowHelper.ThrowIfNotPositive(ReportInterval, nameof(ReportInterval));
         ThrowHelper.ThrowIfNegative(EarlyStoppingPatience, nameof(EarlyStoppingPatience));

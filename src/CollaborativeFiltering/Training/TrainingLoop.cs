@@ -46,82 +46,76 @@ internal static class TrainingLoop
         int bestIteration = 0, sinceBest = 0, completed = 0;
         TrainingProgress? lastReport = null;
         double? lastValidationLoss = null;
-        for (int iteration = 1; iteration <= total; iteration++)
+        try
         {
-            if (cancellationToken.IsCancellationRequested)
+            for (int iteration = 1; iteration <= total && iteration > 0; iteration++) // "> 0": Iterations = int.MaxValue ends instead of wrapping
             {
-                log.Cancelled(logger, completed);
                 cancellationToken.ThrowIfCancellationRequested();
-            }
-
-            double stepLoss;
-            try
-            {
-                stepLoss = training.Step(iteration, cancellationToken);
-            }
-            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-            {
-                log.Cancelled(logger, completed);
-                throw;
-            }
-
-            completed = iteration;
-            if (!double.IsFinite(stepLoss))
-            {
-                throw Diverged(log, logger, iteration, stepLoss, training.LearningRate(iteration));
-            }
-
-            double? validationLoss = null;
-            lastValidationLoss = null;
-            bool stop = false;
-            if (earlyStopping && (iteration % schedule.EvaluationInterval == 0 || iteration == total))
-            {
-                double loss = training.ValidationLoss();
-                if (!double.IsFinite(loss))
+                double stepLoss = training.Step(iteration, cancellationToken);
+                completed = iteration;
+                if (!double.IsFinite(stepLoss))
                 {
-                    throw Diverged(log, logger, iteration, loss, training.LearningRate(iteration));
+                    throw Diverged(log, logger, iteration, stepLoss, training.LearningRate(iteration));
                 }
 
-                validationLoss = loss;
-                lastValidationLoss = loss;
-                if (loss < bestLoss)
+                double? validationLoss = null;
+                lastValidationLoss = null;
+                bool stop = false;
+                if (earlyStopping && (iteration % schedule.EvaluationInterval == 0 || iteration == total))
                 {
-                    bestLoss = loss;
-                    bestIteration = iteration;
-                    sinceBest = 0;
-                    training.KeepBest();
+                    double loss = training.ValidationLoss();
+                    if (!double.IsFinite(loss))
+                    {
+                        throw Diverged(log, logger, iteration, loss, training.LearningRate(iteration));
+                    }
+
+                    validationLoss = loss;
+                    lastValidationLoss = loss;
+                    if (loss < bestLoss)
+                    {
+                        bestLoss = loss;
+                        bestIteration = iteration;
+                        sinceBest = 0;
+                        training.KeepBest();
+                    }
+                    else
+                    {
+                        stop = ++sinceBest >= schedule.EarlyStoppingPatience && iteration < total;
+                    }
                 }
-                else
+
+                bool report = stop || iteration % schedule.ReportInterval == 0 || iteration == total;
+                if (report && listening)
                 {
-                    stop = ++sinceBest >= schedule.EarlyStoppingPatience && iteration < total;
+                    TrainingProgress measured = Measure(training, validationLoss, iteration, total, started, log, logger);
+                    if (debug)
+                    {
+                        log.Progress(logger, iteration, total, measured.ValidationLoss is not null, training.Describe(measured));
+                    }
+
+                    progress?.Report(measured);
+                    lastReport = measured;
+                }
+
+                if (stop)
+                {
+                    log.EarlyStopped(logger, schedule.EarlyStoppingPatience, iteration, bestIteration, bestLoss);
+                    break;
                 }
             }
 
-            bool report = stop || iteration % schedule.ReportInterval == 0 || iteration == total;
-            if (report && listening)
+            // The final parameters are always checked, by a last measurement when no report measured them:
+            // a step can leave values that no loss saw, or finite values whose predictions overflow.
+            if (lastReport?.Iteration != completed)
             {
-                TrainingProgress measured = Measure(training, validationLoss, iteration, total, started, log, logger);
-                if (debug)
-                {
-                    log.Progress(logger, iteration, total, measured.ValidationLoss is not null, training.Describe(measured));
-                }
-
-                progress?.Report(measured);
-                lastReport = measured;
-            }
-
-            if (stop)
-            {
-                log.EarlyStopped(logger, schedule.EarlyStoppingPatience, iteration, bestIteration, bestLoss);
-                break;
+                lastReport = Measure(training, lastValidationLoss, completed, total, started, log, logger);
             }
         }
-
-        // The final parameters are always checked, by a last measurement when no report measured them:
-        // a step can leave values that no loss saw, or finite values whose predictions overflow.
-        if (lastReport?.Iteration != completed)
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            lastReport = Measure(training, lastValidationLoss, completed, total, started, log, logger);
+            // Before an iteration, or within a step or a measurement of a training that checks the token.
+            log.Cancelled(logger, completed);
+            throw;
         }
 
         if (!training.AllFinite())

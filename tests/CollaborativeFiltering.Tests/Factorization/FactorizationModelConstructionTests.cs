@@ -3,7 +3,7 @@ using CollaborativeFiltering.Factorization;
 
 namespace CollaborativeFiltering.Tests.Factorization;
 
-public class FactorizationModelConstructionTests
+public partial class FactorizationModelConstructionTests
 {
     private static readonly Catalog TwoByThree = Catalog.Sequential(2, 3);
 

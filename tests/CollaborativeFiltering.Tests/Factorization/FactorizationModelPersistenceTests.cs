@@ -634,8 +634,9 @@ public sealed class FactorizationModelPersistenceTests : IDisposable
                 new ItemInfo("i3", "Tab\there \"quoted\"", null, 1995, ["Sci-Fi", "Action", "Not in vocabulary"]),
             ],
             vocabulary);
-        float[] users = [1f / 3f, -0f, float.Epsilon, -2.5f, 1e-30f, float.MaxValue / 4];
-        float[] items = [0.1f, 0.2f, 0.3f, -1f, 7f, 1e20f, 123.456f, -float.Epsilon, 0f];
+        // Odd floats: subnormal, -0, and values near the largest norm a model may hold (1e19, so that scores stay finite).
+        float[] users = [1f / 3f, -0f, float.Epsilon, -2.5f, 1e-30f, 9.99e18f];
+        float[] items = [0.1f, 0.2f, 0.3f, -1f, 7f, 1e18f, 123.456f, -float.Epsilon, 0f];
         return FactorizationModel.FromEmbeddings(catalog, 3, users, items, [0.25f, -0.75f], [0.5f, -1f / 7f, 2f], 3.53f);
     }
 

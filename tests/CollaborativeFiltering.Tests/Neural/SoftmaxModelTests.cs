@@ -7,7 +7,7 @@ using CollaborativeFiltering.Scoring;
 namespace CollaborativeFiltering.Tests.Neural;
 
 /// <summary>The model's own API, and the scoring, evaluation and export APIs used on it unchanged through <see cref="IEmbeddingModel"/>.</summary>
-public sealed class SoftmaxModelTests
+public sealed partial class SoftmaxModelTests
 {
     // ------------------------------------------------------------------ queries
 

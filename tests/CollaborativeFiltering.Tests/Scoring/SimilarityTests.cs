@@ -4,7 +4,7 @@ using CollaborativeFiltering.Scoring;
 
 namespace CollaborativeFiltering.Tests.Scoring;
 
-public class SimilarityTests
+public partial class SimilarityTests
 {
     private static FactorizationModel ThreeItems() => FactorizationModel.FromEmbeddings(
         Catalog.Sequential(1, 4), 2, [1, 1], [1, 0, 0, 2, 3, 4, 0, 0]);

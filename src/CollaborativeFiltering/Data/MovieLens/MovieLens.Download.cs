@@ -106,10 +106,10 @@ public static partial class MovieLens
     /// <param name="cancellationToken">Cancels the download (<see cref="CancellationToken.None"/> for none); nothing is left in the cache.</param>
     /// <returns>The folder holding the extracted files, e.g. <c>&lt;cache&gt;/ml-100k</c>.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="options"/> or its <see cref="MovieLensDownloadOptions.BaseAddress"/> is <see langword="null"/>.</exception>
-    /// <exception cref="ArgumentOutOfRangeException"><paramref name="variant"/> is not a defined <see cref="MovieLensVariant"/>, or <see cref="MovieLensDownloadOptions.Timeout"/> is out of range.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="variant"/> is not a defined <see cref="MovieLensVariant"/>, or an option of <paramref name="options"/> is out of range (<see cref="MovieLensDownloadOptions.Validate"/>).</exception>
     /// <exception cref="ArgumentException"><see cref="MovieLensDownloadOptions.CacheDirectory"/> is not a valid path, or another option is invalid (<see cref="MovieLensDownloadOptions.Validate"/>).</exception>
-    /// <exception cref="MovieLensDownloadException">The request failed (the server could not be reached, or answered other than with success) or what arrived failed verification: a body shorter or longer than its <c>Content-Length</c>, a SHA-256 other than the expected one, not a zip archive, a zip without one of the variant's expected files, or with an entry whose path escapes the folder; or the target folder exists but was not completed by this library.</exception>
-    /// <exception cref="TimeoutException">The transfer took longer than <see cref="MovieLensDownloadOptions.Timeout"/> (or the caller's <see cref="HttpClient.Timeout"/>); the message names the URL and the limit.</exception>
+    /// <exception cref="MovieLensDownloadException">The request failed (the server could not be reached, answered other than with success, or redirected to an address that is not http or https) or what arrived failed verification: a body shorter or longer than its <c>Content-Length</c> or larger than <see cref="MovieLensDownloadOptions.MaxDownloadBytes"/>, a SHA-256 other than the expected one, not a zip archive, a zip without one of the variant's expected files, an entry whose path escapes the folder, lies under another file's name or is too long or deep, an entry whose data does not match its CRC-32, or one that extracts beyond <see cref="MovieLensDownloadOptions.MaxEntryBytes"/> (all entries: <see cref="MovieLensDownloadOptions.MaxExtractedBytes"/>); or the target folder exists but was not completed by this library.</exception>
+    /// <exception cref="TimeoutException">The download (transfer, verification and extraction) took longer than <see cref="MovieLensDownloadOptions.Timeout"/> (or the transfer longer than the caller's <see cref="HttpClient.Timeout"/>); the message names the URL and the limit.</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
     /// <exception cref="IOException">The cache folder could not be written.</exception>
     /// <exception cref="UnauthorizedAccessException">The cache folder may not be written.</exception>
@@ -212,12 +212,18 @@ public static partial class MovieLens
         string tempFile = Path.Combine(cacheRoot, $".{info.FolderName}-{id}.zip{PartialSuffix}");
         string tempDirectory = Path.Combine(cacheRoot, $".{info.FolderName}-{id}{PartialSuffix}");
         bool succeeded = false;
+        using var timeout = new CancellationTokenSource();
+        if (options.Timeout != Timeout.InfiniteTimeSpan)
+        {
+            timeout.CancelAfter(options.Timeout);
+        }
+
         try
         {
             RemoveEmptyOrRejectForeign(finalDirectory, address);
             SweepStalePartials(cacheRoot, info.FolderName);
 
-            var (received, total, sha256) = await DownloadToFileAsync(address, tempFile, options, progress, cancellationToken).ConfigureAwait(false);
+            var (received, total, sha256) = await DownloadToFileAsync(address, tempFile, options, timeout, progress, cancellationToken).ConfigureAwait(false);
 
             progress?.Report(new DownloadProgress(received, total, DownloadStage.Verifying));
             if (expectedSha256 is not null && !string.Equals(sha256, expectedSha256, StringComparison.OrdinalIgnoreCase))
@@ -228,7 +234,18 @@ public static partial class MovieLens
             }
 
             progress?.Report(new DownloadProgress(received, total, DownloadStage.Extracting));
-            SafeZipExtractor.VerifyAndExtract(tempFile, tempDirectory, info, address, cancellationToken);
+            using (var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token))
+            {
+                try
+                {
+                    SafeZipExtractor.VerifyAndExtract(tempFile, tempDirectory, info, address, options.MaxEntryBytes, options.MaxExtractedBytes, linked.Token);
+                }
+                catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested && timeout.IsCancellationRequested)
+                {
+                    throw TimedOut(address, options, "extracting the archive", ex);
+                }
+            }
+
             AtomicFile.TryDelete(tempFile); // at once, so the zip is gone before Completed is reported; `finally` covers failures
             WriteMarker(tempDirectory, address, received, sha256);
             cancellationToken.ThrowIfCancellationRequested();
@@ -256,21 +273,16 @@ public static partial class MovieLens
         Uri address,
         string path,
         MovieLensDownloadOptions options,
+        CancellationTokenSource timeout,
         IProgress<DownloadProgress>? progress,
         CancellationToken cancellationToken)
     {
         HttpClient? owned = options.HttpClient is null ? CreateClient() : null;
         HttpClient client = options.HttpClient ?? owned!;
-        using var timeout = new CancellationTokenSource();
-        if (options.Timeout != Timeout.InfiniteTimeSpan)
-        {
-            timeout.CancelAfter(options.Timeout);
-        }
-
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
         try
         {
-            return await TransferAsync(client, address, path, progress, linked.Token).ConfigureAwait(false);
+            return await TransferAsync(client, address, path, options.MaxDownloadBytes, progress, linked.Token).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is not MovieLensDownloadException
             && (ex is OperationCanceledException || cancellationToken.IsCancellationRequested || timeout.IsCancellationRequested))
@@ -285,12 +297,11 @@ public static partial class MovieLens
                 : string.Create(CultureInfo.InvariantCulture, $"{client.Timeout.TotalSeconds:0.###} s (the HttpClient's Timeout)");
             throw new TimeoutException($"Downloading {address} did not complete within {limit}.", ex);
         }
-        catch (HttpRequestException ex)
+        catch (Exception ex) when (ex is HttpRequestException or UriFormatException or InvalidOperationException or NotSupportedException or ArgumentException
+            || (ex is IOException && ex is not MovieLensDownloadException))
         {
-            throw new MovieLensDownloadException($"Downloading {address} failed: {ex.Message}", address, ex);
-        }
-        catch (IOException ex) when (ex is not MovieLensDownloadException)
-        {
+            // What a hostile or broken server can cause in the HTTP stack (a malformed redirect, a bad
+            // header, a reset connection) is a failed download, reported as one.
             throw new MovieLensDownloadException($"Downloading {address} failed: {ex.Message}", address, ex);
         }
         finally
@@ -303,24 +314,29 @@ public static partial class MovieLens
         HttpClient client,
         Uri address,
         string path,
+        long maxBytes,
         IProgress<DownloadProgress>? progress,
         CancellationToken cancellationToken)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Get, address);
-        if (client.DefaultRequestHeaders.UserAgent.Count == 0)
-        {
-            request.Headers.UserAgent.Add(new ProductInfoHeaderValue("CollaborativeFiltering", UserAgentVersion));
-        }
-
-        using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+        using HttpResponseMessage response = await GetFollowingRedirectsAsync(client, address, cancellationToken).ConfigureAwait(false);
         if (!response.IsSuccessStatusCode)
         {
+            string redirect = response.Headers.Location is { } location
+                ? $" It redirects to '{location}', which is not an http or https address this download follows."
+                : string.Empty;
             throw new MovieLensDownloadException(
-                string.Create(CultureInfo.InvariantCulture, $"GET {address} answered {(int)response.StatusCode} {response.ReasonPhrase}; expected a success status (200 OK)."),
+                string.Create(CultureInfo.InvariantCulture, $"GET {address} answered {(int)response.StatusCode} {response.ReasonPhrase}; expected a success status (200 OK).{redirect}"),
                 address);
         }
 
         long? total = response.Content.Headers.ContentLength;
+        if (total > maxBytes)
+        {
+            throw new MovieLensDownloadException(
+                string.Create(CultureInfo.InvariantCulture, $"{address}: the body announces {total} bytes; at most {maxBytes} are accepted (MaxDownloadBytes)."),
+                address);
+        }
+
         progress?.Report(new DownloadProgress(0, total));
         long step = total is > 0 ? Math.Max(total.Value / 100, 1) : UnknownLengthReportStep;
         long received = 0;
@@ -340,6 +356,13 @@ public static partial class MovieLens
                     while ((read = await body.ReadAsync(buffer.AsMemory(0, DownloadBufferSize), cancellationToken).ConfigureAwait(false)) > 0)
                     {
                         received += read;
+                        if (received > maxBytes)
+                        {
+                            throw new MovieLensDownloadException(
+                                string.Create(CultureInfo.InvariantCulture, $"{address}: the body is longer than {maxBytes} bytes (MaxDownloadBytes); the download is stopped."),
+                                address);
+                        }
+
                         if (received > total)
                         {
                             throw new MovieLensDownloadException(
@@ -382,8 +405,54 @@ public static partial class MovieLens
         return (received, total, Convert.ToHexString(hash.GetHashAndReset()));
     }
 
+    /// <summary>The most redirects followed, as browsers and HttpClient's own default (50) allow far more than a file server needs.</summary>
+    private const int MaxRedirects = 10;
+
+    /// <summary>
+    /// Sends the GET and follows redirects (only to http and https addresses, at most
+    /// <see cref="MaxRedirects"/>); a redirect elsewhere is returned as it is, for the caller to report.
+    /// A caller's own client may follow redirects itself; then its answer is used as it is.
+    /// </summary>
+    private static async Task<HttpResponseMessage> GetFollowingRedirectsAsync(HttpClient client, Uri address, CancellationToken cancellationToken)
+    {
+        Uri current = address;
+        for (int hop = 0; ; hop++)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, current);
+            if (client.DefaultRequestHeaders.UserAgent.Count == 0)
+            {
+                request.Headers.UserAgent.Add(new ProductInfoHeaderValue("CollaborativeFiltering", UserAgentVersion));
+            }
+
+            HttpResponseMessage response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+            int status = (int)response.StatusCode;
+            if (status is not (301 or 302 or 303 or 307 or 308) || response.Headers.Location is not { } location)
+            {
+                return response;
+            }
+
+            Uri next = location.IsAbsoluteUri ? location : new Uri(current, location);
+            if (next.Scheme != Uri.UriSchemeHttp && next.Scheme != Uri.UriSchemeHttps)
+            {
+                return response; // reported by the caller, naming the address
+            }
+
+            response.Dispose();
+            if (hop == MaxRedirects)
+            {
+                throw new MovieLensDownloadException(string.Create(CultureInfo.InvariantCulture, $"GET {address} was redirected more than {MaxRedirects} times; the last address was {next}."), address);
+            }
+
+            current = next;
+        }
+    }
+
+    private static TimeoutException TimedOut(Uri address, MovieLensDownloadOptions options, string stage, Exception inner) =>
+        new(string.Create(CultureInfo.InvariantCulture,
+            $"Downloading {address} did not complete within {options.Timeout.TotalSeconds:0.###} s ({nameof(MovieLensDownloadOptions)}.{nameof(MovieLensDownloadOptions.Timeout)}); it ran out while {stage}."), inner);
+
     private static HttpClient CreateClient() =>
-        new(new SocketsHttpHandler { AutomaticDecompression = DecompressionMethods.None }, disposeHandler: true)
+        new(new SocketsHttpHandler { AutomaticDecompression = DecompressionMethods.None, AllowAutoRedirect = false }, disposeHandler: true)
         {
             Timeout = Timeout.InfiniteTimeSpan,
         };

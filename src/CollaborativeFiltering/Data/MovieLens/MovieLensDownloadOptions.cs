@@ -44,9 +44,31 @@ public sealed record MovieLensDownloadOptions
     public HttpClient? HttpClient { get; init; }
 
     /// <summary>
-    /// The longest the HTTP transfer (request, headers and the whole body) may take;
-    /// 100 seconds by default, <see cref="System.Threading.Timeout.InfiniteTimeSpan"/> for no limit. When it
-    /// runs out the download throws <see cref="TimeoutException"/> naming the URL and this value.
+    /// The largest archive accepted, in bytes (default 64 MiB; the releases' archives are 1 to 6 MB:
+    /// ml-1m.zip, the largest, is 5,917,549 bytes). A body announced or found larger, with or without
+    /// a <c>Content-Length</c>, ends the download with <see cref="MovieLensDownloadException"/>.
+    /// </summary>
+    public long MaxDownloadBytes { get; init; } = 64L << 20;
+
+    /// <summary>
+    /// The largest file the archive may extract to, in bytes (default 256 MiB; the largest file of the
+    /// releases, ml-1m's ratings.dat, is 24,594,131 bytes). Checked against each entry's declared size
+    /// before extracting and against the bytes actually written while extracting (a "zip bomb" is
+    /// stopped at the limit), with <see cref="MovieLensDownloadException"/>.
+    /// </summary>
+    public long MaxEntryBytes { get; init; } = 256L << 20;
+
+    /// <summary>
+    /// The most bytes the whole archive may extract to (default 1 GiB; the releases extract to 3 to
+    /// 25 MB: ml-100k about 16 MB, ml-1m about 25 MB), checked like <see cref="MaxEntryBytes"/>.
+    /// </summary>
+    public long MaxExtractedBytes { get; init; } = 1L << 30;
+
+    /// <summary>
+    /// The longest the whole download may take, from the request to the last extracted file
+    /// (transfer, verification and extraction); 100 seconds by default,
+    /// <see cref="System.Threading.Timeout.InfiniteTimeSpan"/> for no limit. When it runs out the
+    /// download throws <see cref="TimeoutException"/> naming the URL and this value, and leaves nothing in the cache.
     /// </summary>
     public TimeSpan Timeout { get; init; } = DefaultTimeout;
 
@@ -72,7 +94,7 @@ public sealed record MovieLensDownloadOptions
     /// <summary>Throws naming the first invalid option (<see cref="MovieLens.DownloadAsync(MovieLensVariant, MovieLensDownloadOptions, IProgress{DownloadProgress}?, CancellationToken)"/> calls it before any request).</summary>
     /// <exception cref="ArgumentNullException"><see cref="BaseAddress"/> is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentException"><see cref="BaseAddress"/> is not an absolute <c>http</c> or <c>https</c> address or has a query or fragment; <see cref="CacheDirectory"/> is empty; or <see cref="ExpectedSha256"/> has a value that is neither empty nor 64 hexadecimal digits, or a key that is not a defined <see cref="MovieLensVariant"/>.</exception>
-    /// <exception cref="ArgumentOutOfRangeException"><see cref="Timeout"/> is zero, negative (other than <see cref="System.Threading.Timeout.InfiniteTimeSpan"/>) or longer than <see cref="int.MaxValue"/> milliseconds.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><see cref="MaxDownloadBytes"/>, <see cref="MaxEntryBytes"/> or <see cref="MaxExtractedBytes"/> is not positive, or <see cref="Timeout"/> is zero, negative (other than <see cref="System.Threading.Timeout.InfiniteTimeSpan"/>) or longer than <see cref="int.MaxValue"/> milliseconds.</exception>
     public void Validate()
     {
         Uri? address = BaseAddress;
@@ -87,6 +109,9 @@ public sealed record MovieLensDownloadOptions
             ThrowHelper.Argument(nameof(BaseAddress), $"{nameof(BaseAddress)} must not have a query or fragment; it was '{address}'.");
         }
 
+        Positive(MaxDownloadBytes, nameof(MaxDownloadBytes));
+        Positive(MaxEntryBytes, nameof(MaxEntryBytes));
+        Positive(MaxExtractedBytes, nameof(MaxExtractedBytes));
         if (Timeout != System.Threading.Timeout.InfiniteTimeSpan && (Timeout <= TimeSpan.Zero || Timeout > MaxTimeout))
         {
             ThrowHelper.ArgumentOutOfRange(nameof(Timeout), Timeout, "positive and at most int.MaxValue milliseconds, or Timeout.InfiniteTimeSpan");
@@ -111,6 +136,14 @@ public sealed record MovieLensDownloadOptions
                     ThrowHelper.Argument(nameof(ExpectedSha256), $"{nameof(ExpectedSha256)}[{variant}] must be 64 hexadecimal digits or empty; it was '{digest}'.");
                 }
             }
+        }
+    }
+
+    private static void Positive(long value, string name)
+    {
+        if (value <= 0)
+        {
+            ThrowHelper.ArgumentOutOfRange(name, value, "a positive number of bytes");
         }
     }
 }

@@ -63,14 +63,18 @@ public static class MovieLensWriter
         CheckUsers100K(shape, latin1);
         string[] occupations = Occupations(catalog);
 
-        WriteFile(Path.Combine(folder, "u.data"), shape, dataset, static (w, s, d, ct) => WriteRatingLines(w, s, d, MovieLensFormat.Ml100K, appendUnlisted: true, ct), cancellationToken);
-        WriteFile(Path.Combine(folder, "u.item"), shape, genres, static (w, s, g, ct) => WriteItems100K(w, s, g, ct), cancellationToken);
-        WriteFile(Path.Combine(folder, "u.user"), shape, catalog, static (w, s, _, ct) => WriteUsers(w, s, MovieLensFormat.Ml100K, ct), cancellationToken);
-        WriteFile(Path.Combine(folder, "u.genre"), shape, genres, static (w, s, g, _) => WriteGenres100K(w, s, g), cancellationToken);
+        using var files = new AtomicFile();
+        WriteFile(files, Path.Combine(folder, "u.data"), shape, dataset, static (w, s, d, ct) => WriteRatingLines(w, s, d, MovieLensFormat.Ml100K, appendUnlisted: true, ct), cancellationToken);
+        WriteFile(files, Path.Combine(folder, "u.item"), shape, genres, static (w, s, g, ct) => WriteItems100K(w, s, g, ct), cancellationToken);
+        WriteFile(files, Path.Combine(folder, "u.user"), shape, catalog, static (w, s, _, ct) => WriteUsers(w, s, MovieLensFormat.Ml100K, ct), cancellationToken);
+        WriteFile(files, Path.Combine(folder, "u.genre"), shape, genres, static (w, s, g, _) => WriteGenres100K(w, s, g), cancellationToken);
         if (occupations.Length > 0)
         {
-            WriteFile(Path.Combine(folder, "u.occupation"), shape, occupations, static (w, s, o, _) => WriteLines(w, s, o), cancellationToken);
+            WriteFile(files, Path.Combine(folder, "u.occupation"), shape, occupations, static (w, s, o, _) => WriteLines(w, s, o), cancellationToken);
         }
+
+        cancellationToken.ThrowIfCancellationRequested();
+        files.Commit();
     }
 
     /// <summary>
@@ -102,9 +106,12 @@ public static class MovieLensWriter
         CheckMovies1M(shape, latin1);
         CheckUsers1M(shape, latin1);
 
-        WriteFile(Path.Combine(folder, "ratings.dat"), shape, dataset, static (w, s, d, ct) => WriteRatingLines(w, s, d, MovieLensFormat.Ml1M, appendUnlisted: true, ct), cancellationToken);
-        WriteFile(Path.Combine(folder, "movies.dat"), shape, catalog, static (w, s, _, ct) => WriteMovies1M(w, s, ct), cancellationToken);
-        WriteFile(Path.Combine(folder, "users.dat"), shape, catalog, static (w, s, _, ct) => WriteUsers(w, s, MovieLensFormat.Ml1M, ct), cancellationToken);
+        using var files = new AtomicFile();
+        WriteFile(files, Path.Combine(folder, "ratings.dat"), shape, dataset, static (w, s, d, ct) => WriteRatingLines(w, s, d, MovieLensFormat.Ml1M, appendUnlisted: true, ct), cancellationToken);
+        WriteFile(files, Path.Combine(folder, "movies.dat"), shape, catalog, static (w, s, _, ct) => WriteMovies1M(w, s, ct), cancellationToken);
+        WriteFile(files, Path.Combine(folder, "users.dat"), shape, catalog, static (w, s, _, ct) => WriteUsers(w, s, MovieLensFormat.Ml1M, ct), cancellationToken);
+        cancellationToken.ThrowIfCancellationRequested();
+        files.Commit();
     }
 
     /// <summary>
@@ -156,7 +163,7 @@ public static class MovieLensWriter
                 break;
         }
 
-        WriteFile(full, shape, (dataset, format), static (w, s, d, ct) => WriteRatingLines(w, s, d.dataset, d.format, appendUnlisted: false, ct), cancellationToken);
+        WriteFile(null, full, shape, (dataset, format), static (w, s, d, ct) => WriteRatingLines(w, s, d.dataset, d.format, appendUnlisted: false, ct), cancellationToken);
     }
 
     /// <summary>
@@ -185,8 +192,11 @@ public static class MovieLensWriter
         CheckRatingIds(catalog, null, latin1: false);
         CheckMovies(shape);
 
-        WriteFile(Path.Combine(folder, "ratings.csv"), shape, dataset, static (w, s, d, ct) => WriteRatingLines(w, s, d, MovieLensFormat.Latest, appendUnlisted: true, ct), cancellationToken);
-        WriteFile(Path.Combine(folder, "movies.csv"), shape, catalog, static (w, s, _, ct) => WriteMovies(w, s, ct), cancellationToken);
+        using var files = new AtomicFile();
+        WriteFile(files, Path.Combine(folder, "ratings.csv"), shape, dataset, static (w, s, d, ct) => WriteRatingLines(w, s, d, MovieLensFormat.Latest, appendUnlisted: true, ct), cancellationToken);
+        WriteFile(files, Path.Combine(folder, "movies.csv"), shape, catalog, static (w, s, _, ct) => WriteMovies(w, s, ct), cancellationToken);
+        cancellationToken.ThrowIfCancellationRequested();
+        files.Commit();
     }
 
     // ---- checks ----
@@ -416,15 +426,21 @@ public static class MovieLensWriter
 
     // ---- writing ----
 
-    private static void WriteFile<TState>(string path, FileShape shape, TState state, Action<TextWriter, FileShape, TState, CancellationToken> write, CancellationToken cancellationToken)
+    /// <summary>
+    /// Writes one file atomically, or, with <paramref name="files"/>, stages it in that set (see
+    /// <see cref="AtomicFile"/>): a folder's files then replace the old ones together, or not at all.
+    /// </summary>
+    private static void WriteFile<TState>(AtomicFile? files, string path, FileShape shape, TState state, Action<TextWriter, FileShape, TState, CancellationToken> write, CancellationToken cancellationToken)
     {
         Encoding encoding = shape.Encoding;
-        AtomicFile.Write(path, (state, shape, encoding, write, cancellationToken), static (stream, s) =>
+        using AtomicFile? own = files is null ? new AtomicFile() : null;
+        (files ?? own!).Stage(path, (state, shape, encoding, write, cancellationToken), static (stream, s) =>
         {
             using var writer = new StreamWriter(stream, s.encoding, BufferSize, leaveOpen: true) { NewLine = s.shape.NewLine };
             s.write(writer, s.shape, s.state, s.cancellationToken);
             writer.Flush();
         });
+        own?.Commit();
     }
 
     private static void WriteRatingLines(TextWriter writer, FileShape shape, RatingsDataset dataset, MovieLensFormat format, bool appendUnlisted, CancellationToken cancellationToken)

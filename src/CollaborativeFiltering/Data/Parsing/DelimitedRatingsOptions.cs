@@ -21,16 +21,19 @@ public sealed record DelimitedRatingsOptions
     /// <summary>Whether the first non-blank line is a header to skip; default <see langword="false"/>.</summary>
     public bool HasHeader { get; init; }
 
-    /// <summary>The 0-based column of the user id; default 0.</summary>
+    /// <summary>The largest column index accepted (65,535): a line is split into at most this many fields plus one.</summary>
+    public const int MaxColumn = ushort.MaxValue;
+
+    /// <summary>The 0-based column of the user id, in [0, <see cref="MaxColumn"/>]; default 0.</summary>
     public int UserColumn { get; init; }
 
-    /// <summary>The 0-based column of the item id; default 1.</summary>
+    /// <summary>The 0-based column of the item id, in [0, <see cref="MaxColumn"/>]; default 1.</summary>
     public int ItemColumn { get; init; } = 1;
 
-    /// <summary>The 0-based column of the rating (a finite number); default 2.</summary>
+    /// <summary>The 0-based column of the rating (a finite number), in [0, <see cref="MaxColumn"/>]; default 2.</summary>
     public int RatingColumn { get; init; } = 2;
 
-    /// <summary>The 0-based column of an integer timestamp (seconds since the Unix epoch), or <see langword="null"/> (the default) when there is none.</summary>
+    /// <summary>The 0-based column of an integer timestamp (seconds since the Unix epoch), in [0, <see cref="MaxColumn"/>], or <see langword="null"/> (the default) when there is none.</summary>
     public int? TimestampColumn { get; init; }
 
     /// <summary>What to do when a (user, item) pair is rated on more than one line; default <see cref="DuplicatePolicy.Reject"/>.</summary>
@@ -79,12 +82,12 @@ public sealed record DelimitedRatingsOptions
             ThrowHelper.ArgumentOutOfRange(nameof(Separator), $"'{FieldParser.Printable(Separator)}'", "one or more characters without line breaks (nor '\"' when fields are quoted)");
         }
 
-        ThrowHelper.ThrowIfNegative(UserColumn, nameof(UserColumn));
-        ThrowHelper.ThrowIfNegative(ItemColumn, nameof(ItemColumn));
-        ThrowHelper.ThrowIfNegative(RatingColumn, nameof(RatingColumn));
+        ThrowIfNotColumn(UserColumn, nameof(UserColumn));
+        ThrowIfNotColumn(ItemColumn, nameof(ItemColumn));
+        ThrowIfNotColumn(RatingColumn, nameof(RatingColumn));
         if (TimestampColumn is int t)
         {
-            ThrowHelper.ThrowIfNegative(t, nameof(TimestampColumn));
+            ThrowIfNotColumn(t, nameof(TimestampColumn));
         }
 
         Distinct(ItemColumn, nameof(ItemColumn), UserColumn, nameof(UserColumn));
@@ -116,6 +119,14 @@ public sealed record DelimitedRatingsOptions
     {
         int last = Math.Max(Math.Max(UserColumn, ItemColumn), Math.Max(RatingColumn, TimestampColumn ?? -1));
         return new RatingsLayout(UserColumn, ItemColumn, RatingColumn, TimestampColumn ?? -1, last + 1, ExactFieldCount: false, HasHeader);
+    }
+
+    private static void ThrowIfNotColumn(int column, string name)
+    {
+        if (column is < 0 or > MaxColumn)
+        {
+            ThrowHelper.ArgumentOutOfRange(name, column, string.Create(CultureInfo.InvariantCulture, $"a 0-based column in [0, {MaxColumn}]"));
+        }
     }
 
     private static void Distinct(int column, string name, int other, string otherName)

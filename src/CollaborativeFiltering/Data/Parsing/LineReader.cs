@@ -34,6 +34,9 @@ internal sealed class LineReader : IDisposable
 
     private readonly TextDecoder _decoder;
     private readonly CancellationToken _cancellationToken;
+
+    /// <summary>The token this reader checks, for the steps that follow the reading (sorting, building).</summary>
+    public CancellationToken CancellationToken => _cancellationToken;
     private char[] _buffer;
     private int _start;
     private int _end;

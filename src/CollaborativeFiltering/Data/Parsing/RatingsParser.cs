@@ -194,12 +194,16 @@ internal static class RatingsParser
     /// <param name="builder">The builder filled by <see cref="Read"/> from one source.</param>
     /// <param name="source">The source's name.</param>
     /// <param name="itemColumn">The 0-based item column (reported as the duplicate's column).</param>
+    /// <param name="cancellationToken">Checked before sorting and before building.</param>
     /// <returns>The dataset.</returns>
     /// <exception cref="RatingsFormatException">The policy is <see cref="DuplicatePolicy.Reject"/> and a pair is rated twice.</exception>
-    public static RatingsDataset Build(RatingsDatasetBuilder builder, string source, int itemColumn)
+    public static RatingsDataset Build(RatingsDatasetBuilder builder, string source, int itemColumn, CancellationToken cancellationToken = default)
     {
         Catalog catalog = builder.CurrentCatalog();
-        return Collapse(builder, catalog.UserCount, catalog.ItemCount, source, itemColumn).ToDataset(catalog);
+        cancellationToken.ThrowIfCancellationRequested();
+        RatingsDatasetBuilder.UserMajorRows rows = Collapse(builder, catalog.UserCount, catalog.ItemCount, source, itemColumn);
+        cancellationToken.ThrowIfCancellationRequested();
+        return rows.ToDataset(catalog);
     }
 
     /// <summary>Sorts and deduplicates the builder's ratings, turning a rejected duplicate into an error that names both lines.</summary>

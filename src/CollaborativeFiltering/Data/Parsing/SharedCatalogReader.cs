@@ -46,7 +46,9 @@ internal static class SharedCatalogReader
             var builder = new RatingsDatasetBuilder(openUsers, openItems, settings.Duplicates);
             int added = RatingsParser.Read(reader, layout, builder, known.Users, known.UsersOrigin, known.Items, known.ItemsOrigin, settings.KeepTimestamps, settings.UnknownIds, out SkippedRatings skipped);
             int userCount = known.Users?.Count ?? openUsers!.Count, itemCount = known.Items?.Count ?? openItems!.Count;
+            reader.CancellationToken.ThrowIfCancellationRequested(); // sorting and building take a while on large files
             rows[k] = RatingsParser.Collapse(builder, userCount, itemCount, reader.Source, layout.ItemColumn);
+            reader.CancellationToken.ThrowIfCancellationRequested();
             recorder.FileRead(reader, added, "ratings");
             recorder.Skipped(reader.Source, skipped);
         }
@@ -56,6 +58,7 @@ internal static class SharedCatalogReader
         var results = new RatingsDataset[readers.Length];
         for (int k = 0; k < readers.Length; k++)
         {
+            readers[k].CancellationToken.ThrowIfCancellationRequested();
             results[k] = rows[k].ToDataset(catalog, report);
             recorder.Loaded(results[k]);
         }

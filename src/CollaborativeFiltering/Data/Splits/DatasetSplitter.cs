@@ -177,8 +177,11 @@ public static class DatasetSplitter
     /// <param name="seed">The seed of the shuffle: same seed, same folds.</param>
     /// <returns>One split per fold, in fold order.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="dataset"/> is <see langword="null"/>.</exception>
-    /// <exception cref="ArgumentOutOfRangeException"><paramref name="folds"/> is less than 2 or more than the number of ratings.</exception>
-    public static IReadOnlyList<DatasetSplit> KFold(RatingsDataset dataset, int folds, int seed)
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="folds"/> is less than 2 or more than the number of ratings, or the splits would not fit in memory.</exception>
+    public static IReadOnlyList<DatasetSplit> KFold(RatingsDataset dataset, int folds, int seed) => CancellableKFold(dataset, folds, seed, CancellationToken.None);
+
+    /// <summary><see cref="KFold(RatingsDataset, int, int)"/>, checking <paramref name="cancellationToken"/> before each fold's split is built (cross-validation's first phase).</summary>
+    internal static IReadOnlyList<DatasetSplit> CancellableKFold(RatingsDataset dataset, int folds, int seed, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(dataset);
         int n = dataset.Count;
@@ -186,6 +189,10 @@ public static class DatasetSplitter
         {
             ThrowHelper.ArgumentOutOfRange(nameof(folds), folds, string.Create(CultureInfo.InvariantCulture, $"at least 2 and at most the number of ratings ({n})"));
         }
+
+        // Every split holds all the ratings (train and test, each with two CSR views): about 64 bytes per rating and fold, plus the per-user and per-item offsets.
+        long perFold = (64L * n) + (8L * ((long)dataset.UserCount + dataset.ItemCount));
+        MemoryBudget.ThrowIfTooLarge(MemoryBudget.Product(folds, perFold), nameof(folds), folds, "splits (each holds every rating)");
 
         var positions = Identity(n);
         var random = new Random(seed);
@@ -206,6 +213,7 @@ public static class DatasetSplitter
         var test = new bool[n];
         for (int f = 0; f < folds; f++)
         {
+            cancellationToken.ThrowIfCancellationRequested();
             for (int p = 0; p < n; p++)
             {
                 test[p] = foldOf[p] == f;

@@ -77,7 +77,9 @@ public static class DatasetStatistics
     /// <summary>
     /// pandas' <c>Series.describe()</c>: count, mean, sample standard deviation (<c>ddof=1</c>), min,
     /// 25th/50th/75th percentiles and max. NaN values are skipped, as pandas does; infinities are
-    /// kept and propagate into the mean and standard deviation. Percentiles interpolate linearly
+    /// kept and propagate into the mean and standard deviation (finite values never overflow them,
+    /// however close to <see cref="double.MaxValue"/>). So <c>[NaN, 1]</c> describes as <c>[1]</c>:
+    /// count 1, mean 1, standard deviation NaN (pandas' sample standard deviation of one value). Percentiles interpolate linearly
     /// between the two nearest order statistics exactly as numpy's default (<c>method="linear"</c>):
     /// the p-th percentile sits at position <c>p/100 × (Count − 1)</c> of the sorted values.
     /// The standard deviation is NaN when only one value remains. O(n log n) for the sort.
@@ -335,6 +337,22 @@ public static class DatasetStatistics
         }
 
         double mean = sum / n;
+        bool finite = double.IsFinite(x[0]) && double.IsFinite(x[n - 1]);
+        double scale = 1;
+        if (!double.IsFinite(mean) && finite)
+        {
+            // Finite values near ±double.MaxValue whose sum overflows: sum them scaled down (by a
+            // power of two, exact), so that the mean of finite values is finite.
+            scale = Math.ScaleB(1, -Math.ILogB(Math.Max(Math.Abs(x[0]), Math.Abs(x[n - 1]))));
+            sum = 0;
+            foreach (double v in x)
+            {
+                sum += v * scale;
+            }
+
+            mean = sum / n / scale;
+        }
+
         double std = double.NaN;
         if (n > 1)
         {
@@ -345,7 +363,23 @@ public static class DatasetStatistics
                 squares += d * d;
             }
 
-            std = Math.Sqrt(squares / (n - 1));
+            if (!double.IsFinite(squares) && finite)
+            {
+                // Deviations whose squares overflow: the same sum on values scaled by a power of two.
+                double s2 = Math.ScaleB(1, -Math.ILogB(Math.Max(Math.Abs(x[0]), Math.Abs(x[n - 1]))));
+                squares = 0;
+                foreach (double v in x)
+                {
+                    double d = (v * s2) - (mean * s2);
+                    squares += d * d;
+                }
+
+                std = Math.Sqrt(squares / (n - 1)) / s2;
+            }
+            else
+            {
+                std = Math.Sqrt(squares / (n - 1));
+            }
         }
 
         return new Summary(n, mean, std, x[0], Percentile(x, 0.25), Percentile(x, 0.5), Percentile(x, 0.75), x[n - 1]);
@@ -365,6 +399,11 @@ public static class DatasetStatistics
         }
 
         double diff = b - a;
+        if (!double.IsFinite(diff) && double.IsFinite(a) && double.IsFinite(b))
+        {
+            return (a * (1 - gamma)) + (b * gamma); // the two ends are more than double.MaxValue apart
+        }
+
         return gamma >= 0.5 ? b - (diff * (1 - gamma)) : a + (diff * gamma);
     }
 }

@@ -9,6 +9,7 @@ public static partial class SyntheticDataGenerator
     private const int MaxGenresPerItem = 3;
 
     private static readonly string[] Occupations =
+
     [
         "administrator", "artist", "doctor", "educator", "engineer", "entertainment", "executive", "healthcare", "homemaker", "lawyer",
         "librarian", "marketing", "none", "other", "programmer", "retired", "salesman", "scientist", "student", "technician", "writer",
@@ -17,7 +18,7 @@ public static partial class SyntheticDataGenerator
     // About how many of MovieLens 100k's 943 users give each occupation (same order as Occupations).
     private static readonly double[] OccupationWeights = [79, 28, 7, 95, 67, 18, 32, 16, 7, 12, 51, 26, 9, 105, 66, 14, 12, 31, 196, 27, 45];
 
-    private static UserInfo[] UserInfos(IdMap ids, SeededRandom random)
+    private static UserInfo[] UserInfos(IdMap ids, SeededRandom random, CancellationToken cancellationToken)
     {
         var cumulative = new double[OccupationWeights.Length];
         double sum = 0;
@@ -30,6 +31,7 @@ public static partial class SyntheticDataGenerator
         var infos = new UserInfo[ids.Count];
         for (int u = 0; u < infos.Length; u++)
         {
+            Checkpoint(u, cancellationToken);
             int index = Array.BinarySearch(cumulative, random.NextDouble() * sum);
             string occupation = Occupations[index < 0 ? Math.Min(~index, cumulative.Length - 1) : index];
             (double mean, double std, int lowest, int highest) = occupation switch
@@ -75,13 +77,14 @@ public static partial class SyntheticDataGenerator
         return directions;
     }
 
-    private static ItemInfo[] ItemInfos(IdMap ids, long startTimestamp, float[] itemFactors, int d, string[] vocabulary, float[] genreDirections, SeededRandom random)
+    private static ItemInfo[] ItemInfos(IdMap ids, long startTimestamp, float[] itemFactors, int d, string[] vocabulary, float[] genreDirections, SeededRandom random, CancellationToken cancellationToken)
     {
         var startDate = DateOnly.FromDateTime(DateTimeOffset.FromUnixTimeSeconds(startTimestamp).UtcDateTime);
-        string[][] itemGenres = AssignGenres(ids.Count, itemFactors, d, vocabulary, genreDirections);
+        string[][] itemGenres = AssignGenres(ids.Count, itemFactors, d, vocabulary, genreDirections, cancellationToken);
         var infos = new ItemInfo[ids.Count];
         for (int i = 0; i < infos.Length; i++)
         {
+            Checkpoint(i, cancellationToken);
             // Release year: over half in the last five years, a quarter the decade before, the rest older.
             double era = random.NextDouble();
             int year = startDate.Year - (era < 0.55 ? random.NextInt(5) : era < 0.8 ? 5 + random.NextInt(13) : 18 + random.NextInt(50));
@@ -103,7 +106,7 @@ public static partial class SyntheticDataGenerator
     /// it passes by most (margins in rank quantiles). Lists are in vocabulary order; "unknown" is
     /// listed only when it is the sole genre of the vocabulary.
     /// </summary>
-    private static string[][] AssignGenres(int m, float[] itemFactors, int d, string[] vocabulary, float[] directions)
+    private static string[][] AssignGenres(int m, float[] itemFactors, int d, string[] vocabulary, float[] directions, CancellationToken cancellationToken)
     {
         int genres = vocabulary.Length;
         var result = new string[m][];
@@ -121,6 +124,7 @@ public static partial class SyntheticDataGenerator
         var norms = new double[m]; // ‖q_i‖, the same for every genre
         for (int i = 0; i < m; i++)
         {
+            Checkpoint(i, cancellationToken);
             ReadOnlySpan<float> q = itemFactors.AsSpan(i * d, d);
             double norm = 0;
             for (int k = 0; k < d; k++)
@@ -136,6 +140,7 @@ public static partial class SyntheticDataGenerator
             ReadOnlySpan<float> direction = directions.AsSpan(g * d, d);
             for (int i = 0; i < m; i++)
             {
+                Checkpoint(i, cancellationToken);
                 ReadOnlySpan<float> q = itemFactors.AsSpan(i * d, d);
                 double dot = 0;
                 for (int k = 0; k < d; k++)
@@ -148,7 +153,7 @@ public static partial class SyntheticDataGenerator
             }
 
             // Ascending cosine, ties by index: a deterministic total order.
-            Array.Sort(order, (a, b) => cosines[a] != cosines[b] ? cosines[a].CompareTo(cosines[b]) : a.CompareTo(b));
+            SortByKeyThenIndex(cosines, order, cancellationToken);
             double share = MovieLensGenreNames.Ml100KItemCounts[g] / (double)MovieLensGenreNames.Ml100KItemTotal;
             for (int rank = 0; rank < m; rank++)
             {
@@ -159,6 +164,7 @@ public static partial class SyntheticDataGenerator
         Span<int> best = stackalloc int[MaxGenresPerItem];
         for (int i = 0; i < m; i++)
         {
+            Checkpoint(i, cancellationToken);
             ReadOnlySpan<double> row = margins.AsSpan(i * genres, genres);
             int count = 0;
             for (int g = 1; g < genres; g++)

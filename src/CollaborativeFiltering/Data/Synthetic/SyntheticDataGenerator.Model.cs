@@ -15,18 +15,19 @@ public static partial class SyntheticDataGenerator
     private const double PopularityShiftFraction = 0.01;
     private const double PopularityCutoffFraction = 0.4;
 
-    private static float[] GaussianArray(int length, float stdDev, SeededRandom random)
+    private static float[] GaussianArray(int length, float stdDev, SeededRandom random, CancellationToken cancellationToken)
     {
         var values = new float[length];
         for (int k = 0; k < values.Length; k++)
         {
+            Checkpoint(k, cancellationToken);
             values[k] = (float)(random.NextGaussian() * stdDev);
         }
 
         return values;
     }
     /// <summary>log of each item's popularity weight (the most popular item has 0), ranks assigned to items at random.</summary>
-    private static double[] ItemLogPopularity(int m, double exponent, SeededRandom random)
+    private static double[] ItemLogPopularity(int m, double exponent, SeededRandom random, CancellationToken cancellationToken)
     {
         var rankOf = new int[m];
         for (int i = 0; i < m; i++)
@@ -34,12 +35,15 @@ public static partial class SyntheticDataGenerator
             rankOf[i] = i;
         }
 
+        cancellationToken.ThrowIfCancellationRequested();
         random.Shuffle(rankOf.AsSpan());
+        cancellationToken.ThrowIfCancellationRequested();
         double shift = 1 + (PopularityShiftFraction * m);
         double cutoff = PopularityCutoffFraction * m;
         var logWeights = new double[m];
         for (int i = 0; i < m; i++)
         {
+            Checkpoint(i, cancellationToken);
             int r = rankOf[i];
             logWeights[i] = (-exponent * Math.Log(1 + (r / shift))) - (r / cutoff);
         }
@@ -47,7 +51,7 @@ public static partial class SyntheticDataGenerator
         return logWeights;
     }
 
-    private static float[] ItemBiases(double[] logPopularity, SeededRandom random)
+    private static float[] ItemBiases(double[] logPopularity, SeededRandom random, CancellationToken cancellationToken)
     {
         int m = logPopularity.Length;
         double mean = 0;
@@ -68,6 +72,7 @@ public static partial class SyntheticDataGenerator
         var biases = new float[m];
         for (int i = 0; i < m; i++)
         {
+            Checkpoint(i, cancellationToken);
             double z = std > 0 ? (logPopularity[i] - mean) / std : 0;
             biases[i] = (float)(ItemBiasStdDev * ((independent * LeftSkewed(random)) + (PopularityBiasCorrelation * z)));
         }

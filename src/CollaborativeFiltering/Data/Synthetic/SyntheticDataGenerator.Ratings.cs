@@ -12,11 +12,12 @@ public static partial class SyntheticDataGenerator
     private const double BreakGapSeconds = 2 * 86400;
     private const double BreakProbability = 0.08;
 
-    private static float CalibrateGlobalMean(int[] offsets, int[] items, int d, float[] userFactors, float[] itemFactors, float[] userBiases, float[] itemBiases)
+    private static float CalibrateGlobalMean(int[] offsets, int[] items, int d, float[] userFactors, float[] itemFactors, float[] userBiases, float[] itemBiases, CancellationToken cancellationToken)
     {
         double sum = 0;
         for (int u = 0; u < offsets.Length - 1; u++)
         {
+            Checkpoint(offsets[u], offsets[u + 1], cancellationToken);
             ReadOnlySpan<float> p = userFactors.AsSpan(u * d, d);
             for (int k = offsets[u]; k < offsets[u + 1]; k++)
             {
@@ -36,10 +37,7 @@ public static partial class SyntheticDataGenerator
         double min = options.HalfStars ? 0.5 : 1;
         for (int u = 0; u < offsets.Length - 1; u++)
         {
-            if ((u & 1023) == 0)
-            {
-                cancellationToken.ThrowIfCancellationRequested();
-            }
+            cancellationToken.ThrowIfCancellationRequested(); // a heavy user's row can cost O(M)
 
             ReadOnlySpan<float> p = userFactors.AsSpan(u * d, d);
             for (int k = offsets[u]; k < offsets[u + 1]; k++)
@@ -53,7 +51,7 @@ public static partial class SyntheticDataGenerator
         return values;
     }
     /// <summary>Distinct per-user timestamps, increasing in each user's (shuffled) rating order; users start in index order.</summary>
-    private static long[] Timestamps(int[] offsets, long start, SeededRandom random)
+    private static long[] Timestamps(int[] offsets, long start, SeededRandom random, CancellationToken cancellationToken)
     {
         int n = offsets.Length - 1;
         var timestamps = new long[offsets[n]];
@@ -63,11 +61,14 @@ public static partial class SyntheticDataGenerator
             starts[u] = random.NextDouble() * UserStartFraction * RatingPeriodSeconds;
         }
 
+        cancellationToken.ThrowIfCancellationRequested();
         Array.Sort(starts);
+        cancellationToken.ThrowIfCancellationRequested();
         double[] times = [];
         for (int u = 0; u < n; u++)
         {
             int first = offsets[u], count = offsets[u + 1] - first;
+            Checkpoint(first, first + count, cancellationToken);
             if (count == 0)
             {
                 continue;

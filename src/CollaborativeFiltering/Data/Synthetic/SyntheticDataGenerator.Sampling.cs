@@ -10,7 +10,7 @@ public static partial class SyntheticDataGenerator
     private const double ActivityShiftFraction = 0.08;
 
     /// <summary>Ratings per user: the minimum plus a truncated power-law share of the rest, capped at the item count (water-filling), summing exactly to <paramref name="total"/>.</summary>
-    private static int[] UserCounts(int n, int m, int total, int min, double exponent, SeededRandom random)
+    private static int[] UserCounts(int n, int m, int total, int min, double exponent, SeededRandom random, CancellationToken cancellationToken)
     {
         var rankOf = new int[n];
         for (int u = 0; u < n; u++)
@@ -36,6 +36,7 @@ public static partial class SyntheticDataGenerator
         bool changed = true;
         while (changed && remaining > 0)
         {
+            cancellationToken.ThrowIfCancellationRequested();
             changed = false;
             double sum = 0;
             for (int u = 0; u < n; u++)
@@ -81,7 +82,16 @@ public static partial class SyntheticDataGenerator
             }
         }
 
-        order.Sort((a, b) => fractions[a] != fractions[b] ? fractions[b].CompareTo(fractions[a]) : a.CompareTo(b));
+        cancellationToken.ThrowIfCancellationRequested();
+        var keys = new double[n];
+        int[] sorted = [.. order];
+        for (int u = 0; u < n; u++)
+        {
+            keys[u] = -fractions[u];
+        }
+
+        SortByKeyThenIndex(keys, sorted, cancellationToken); // descending fraction, ties: lower index
+        order = [.. sorted];
         for (int k = 0; k < order.Count && remaining > 0; k++)
         {
             if (counts[order[k]] < m)
@@ -114,17 +124,14 @@ public static partial class SyntheticDataGenerator
         }
 
         var table = new AliasTable(weights);
-        int[] filled = GiveEveryItemOneUser(offsets, m, items, random);
+        int[] filled = GiveEveryItemOneUser(offsets, m, items, random, cancellationToken);
 
         var taken = new ulong[(m + 63) >> 6];
         double[]? keys = null;
         int[]? candidates = null;
         for (int u = 0; u < n; u++)
         {
-            if ((u & 255) == 0)
-            {
-                cancellationToken.ThrowIfCancellationRequested();
-            }
+            cancellationToken.ThrowIfCancellationRequested(); // a heavy user's row can cost O(M)
 
             int start = offsets[u], end = offsets[u + 1], w = filled[u];
             for (int p = start; p < w; p++)
@@ -194,7 +201,7 @@ public static partial class SyntheticDataGenerator
         int m = logPopularity.Length;
         int total = offsets[n];
         var items = new int[total];
-        int[] filled = GiveEveryItemOneUser(offsets, m, items, random);
+        int[] filled = GiveEveryItemOneUser(offsets, m, items, random, cancellationToken);
 
         double scale = beta / Math.Sqrt(InteractionVariance);
         var taken = new ulong[(m + 63) >> 6];
@@ -203,10 +210,7 @@ public static partial class SyntheticDataGenerator
         var candidates = new int[m];
         for (int u = 0; u < n; u++)
         {
-            if ((u & 255) == 0)
-            {
-                cancellationToken.ThrowIfCancellationRequested();
-            }
+            cancellationToken.ThrowIfCancellationRequested(); // a heavy user's row can cost O(M)
 
             int start = offsets[u], end = offsets[u + 1], w = filled[u];
             for (int p = start; p < w; p++)
@@ -254,7 +258,7 @@ public static partial class SyntheticDataGenerator
     /// the next one with room is taken), so that none is left unrated; only when there are at
     /// least as many ratings as items. Returns, per user, where the row's next item goes.
     /// </summary>
-    private static int[] GiveEveryItemOneUser(int[] offsets, int m, int[] items, SeededRandom random)
+    private static int[] GiveEveryItemOneUser(int[] offsets, int m, int[] items, SeededRandom random, CancellationToken cancellationToken)
     {
         int n = offsets.Length - 1;
         var filled = new int[n];
@@ -277,6 +281,7 @@ public static partial class SyntheticDataGenerator
         var users = new AliasTable(activity);
         for (int i = 0; i < m; i++)
         {
+            Checkpoint(i, cancellationToken);
             int u = users.Sample(random);
             for (int tries = 0; filled[u] == offsets[u + 1]; tries++)
             {

@@ -26,7 +26,7 @@ public sealed record SyntheticOptions
     /// </summary>
     public int Ratings { get; init; } = 100_000;
 
-    /// <summary>The rank of the planted model (length of each user and item factor); at least 1. Default 8.</summary>
+    /// <summary>The rank of the planted model (length of each user and item factor); in [1, 4,096]. Default 8. (Users, items, ratings and rank together must fit in memory: checked, naming the largest, before any work.)</summary>
     public int Dimensions { get; init; } = 8;
 
     /// <summary>
@@ -106,6 +106,11 @@ public sealed record SyntheticOptions
         ThrowHelper.ThrowIfNotPositive(Items, nameof(Items));
         ThrowHelper.ThrowIfNotPositive(Ratings, nameof(Ratings));
         ThrowHelper.ThrowIfNotPositive(Dimensions, nameof(Dimensions));
+        if (Dimensions > EmbeddingLimits.MaxDimensions)
+        {
+            ThrowHelper.ArgumentOutOfRange(nameof(Dimensions), Dimensions, "at most 4096");
+        }
+
         ThrowHelper.ThrowIfNegativeOrNotFinite(NoiseStdDev, nameof(NoiseStdDev));
         ThrowHelper.ThrowIfNegative(MinRatingsPerUser, nameof(MinRatingsPerUser));
         CheckExponent(PopularityExponent, nameof(PopularityExponent));
@@ -122,6 +127,14 @@ public sealed record SyntheticOptions
             ThrowHelper.ArgumentOutOfRange(nameof(StartTimestamp), StartTimestamp,
                 string.Create(CultureInfo.InvariantCulture, $"in [0, {MaxStartTimestamp}] seconds since the Unix epoch"));
         }
+
+        // What the generator keeps, before any work: per user its factors, counts, ids and info (about
+        // 200 bytes), per item its factors, popularity, ids, title and genres (about 300 bytes), per
+        // rating its item, value and timestamp twice over (user- and item-major views, sampling).
+        long userBytes = (long)Users * ((4L * Dimensions) + 200), itemBytes = (long)Items * ((4L * Dimensions) + 300 + (8L * GenreCount)), ratingBytes = 48L * Ratings;
+        (string driver, object value) = userBytes >= itemBytes && userBytes >= ratingBytes ? (nameof(Users), Users)
+            : itemBytes >= ratingBytes ? (nameof(Items), (object)Items) : (nameof(Ratings), Ratings);
+        MemoryBudget.ThrowIfTooLarge(MemoryBudget.Sum(userBytes, itemBytes, ratingBytes), driver, value, "users, items and ratings");
 
         long cells = (long)Users * Items;
         if (Ratings > cells)

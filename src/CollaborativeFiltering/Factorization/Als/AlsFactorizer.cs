@@ -79,6 +79,7 @@ public sealed class AlsFactorizer : IMatrixFactorizer
     {
         CheckArguments(train, validation, Options.Dimensions);
         AlsOptions options = Options;
+        TrainingMemory.CheckAls(train, options.Dimensions, options.ThreadCount, options.EarlyStoppingPatience > 0 && validation is { Count: > 0 });
         int d = options.Dimensions, n = train.UserCount, m = train.ItemCount;
         var items = new float[m * d];
         new SeededRandom(options.Seed, InitialisationStream).FillNormal(items, options.InitStdDev);

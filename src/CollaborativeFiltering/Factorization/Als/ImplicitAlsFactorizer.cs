@@ -84,6 +84,7 @@ public sealed class ImplicitAlsFactorizer : IMatrixFactorizer
         AlsFactorizer.CheckArguments(train, validation, Options.Dimensions);
         CheckValues(train);
         ImplicitAlsOptions options = Options;
+        TrainingMemory.CheckAls(train, options.Dimensions, options.ThreadCount, options.EarlyStoppingPatience > 0 && validation is { Count: > 0 });
         int d = options.Dimensions;
         var users = new float[train.UserCount * d];
         var items = new float[train.ItemCount * d];

@@ -43,7 +43,7 @@ public sealed record ImplicitAlsOptions : FactorizationOptions
 
     /// <summary>
     /// Conjugate-gradient steps per row and half-sweep, warm-started from the row's previous value;
-    /// zero or greater. 0 solves each row exactly by Cholesky instead: O(n_u·d² + d³) per row rather
+    /// in [0, 4,096] (CG solves a d×d system in at most d steps). 0 solves each row exactly by Cholesky instead: O(n_u·d² + d³) per row rather
     /// than O(n_u·d + d²) per step; slower at large d, but exact (useful for tests and for fold-in).
     /// Default 3 (Takács, Pilászy and Tikk 2011; the <c>implicit</c> library).
     /// </summary>
@@ -63,7 +63,11 @@ public sealed record ImplicitAlsOptions : FactorizationOptions
         base.Validate();
         ThrowHelper.ThrowIfNotPositiveFinite(Regularization, nameof(Regularization));
         ThrowHelper.ThrowIfNotPositiveFinite(Alpha, nameof(Alpha));
-        ThrowHelper.ThrowIfNegative(ConjugateGradientSteps, nameof(ConjugateGradientSteps));
+        if (ConjugateGradientSteps is < 0 or > MaxDimensions)
+        {
+            ThrowHelper.ArgumentOutOfRange(nameof(ConjugateGradientSteps), ConjugateGradientSteps, "in [0, 4096] (conjugate gradient solves a d×d system exactly in at most d steps)");
+        }
+
         if (ClipPredictions)
         {
             ThrowHelper.ArgumentOutOfRange(nameof(ClipPredictions), ClipPredictions, "false: implicit-feedback scores are preferences, not ratings, and are never clamped");

@@ -33,6 +33,7 @@ internal static class FullBatchGradientDescent
         FactorizationOptions options = settings.Options;
         int d = options.Dimensions;
         int n = train.UserCount, m = train.ItemCount;
+        TrainingMemory.CheckFullBatch(train, d, options.ThreadCount, options.EarlyStoppingPatience > 0 && validation is { Count: > 0 });
         long userLength = (long)n * d, itemLength = (long)m * d;
         if (userLength > Array.MaxLength || itemLength > Array.MaxLength)
         {

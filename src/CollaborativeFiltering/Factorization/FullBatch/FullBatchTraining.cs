@@ -125,6 +125,13 @@ internal sealed class FullBatchTraining : IBlockWork, ITraining<FactorizationMod
 
     /// <summary>The weighted loss terms of the last step (observed MSE, λ_r·r, λ_g·g) at the point it was taken from.</summary>
     private (double Observed, double Regularization, double Gravity) _lastLosses;
+
+    /// <summary>
+    /// The fit's token, checked before each phase of a step (Gram, users, each slice of items,
+    /// evaluation) and by the pool before each block within it: an iteration on large data is longer
+    /// than a cancellation may wait.
+    /// </summary>
+    private CancellationToken _cancellation;
     private float[]? _bestUsers;
     private float[]? _bestItems;
 
@@ -299,6 +306,7 @@ internal sealed class FullBatchTraining : IBlockWork, ITraining<FactorizationMod
     /// <inheritdoc/>
     double ITraining<FactorizationModel>.Step(int iteration, CancellationToken cancellationToken)
     {
+        _cancellation = cancellationToken;
         FullBatchLosses losses = Step();
         _lastLosses = (losses.ObservedMse, _regularizationWeight * losses.Regularization, _gravityWeight * losses.Gravity);
         return _lastLosses.Observed + _lastLosses.Regularization + _lastLosses.Gravity;
@@ -442,6 +450,9 @@ internal sealed class FullBatchTraining : IBlockWork, ITraining<FactorizationMod
 
     private void RunPhase(Phase phase)
     {
+        // Between phases U and V are untouched (a step swaps in their next values only at its end),
+        // so a cancellation here leaves the training as it was before the step.
+        _cancellation.ThrowIfCancellationRequested();
         _phase = phase;
         _pool.Run(this, phase switch
         {
@@ -449,7 +460,7 @@ internal sealed class FullBatchTraining : IBlockWork, ITraining<FactorizationMod
             Phase.Users => _userSse.Length,
             Phase.Items => _itemNorms.Length,
             _ => _evaluationBlockEnd - _firstEvaluationBlock,
-        });
+        }, _cancellation); // each block checks the token first; a cancelled phase throws once every worker has stopped
     }
 
 

@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.Globalization;
 using CollaborativeFiltering.Data;
+using CollaborativeFiltering.Internal;
 using CollaborativeFiltering.Persistence;
 
 namespace CollaborativeFiltering.Factorization.Persistence;
@@ -138,6 +139,12 @@ internal static class FactorizationModelFormat
             offset = reader.RequireFinite(itemBiases!, "item biases", offset);
         }
 
+        (string? scale, _) = FactorizationModel.ScaleProblem(header.Dimensions, users, items, userBiases, itemBiases);
+        if (scale is not null)
+        {
+            throw reader.Error(HeaderSize + (long)header.OptionsLength + header.CatalogLength, $"{scale}.");
+        }
+
         RatingRange? range = rangeValues is null ? null : DecodeRange(rangeValues, reader, offset);
         return new FactorizationModel(catalog, header.Dimensions, users, items, userBiases, itemBiases, header.GlobalMean, options, range);
     }
@@ -233,9 +240,9 @@ internal static class FactorizationModelFormat
             throw reader.Error(FlagsOffset, string.Create(CultureInfo.InvariantCulture, $"unknown flags 0x{header.Flags:X4}; this library knows 0x{KnownFlags:X4}."));
         }
 
-        if (header.Dimensions <= 0)
+        if (header.Dimensions is <= 0 or > TrainerOptions.MaxDimensions)
         {
-            throw reader.Error(DimensionsOffset, string.Create(CultureInfo.InvariantCulture, $"the dimension d is {header.Dimensions}; expected greater than zero."));
+            throw reader.Error(DimensionsOffset, string.Create(CultureInfo.InvariantCulture, $"the dimension d is {header.Dimensions}; expected 1 to {TrainerOptions.MaxDimensions}."));
         }
 
         if (header.UserCount < 0 || header.ItemCount < 0)
@@ -255,9 +262,9 @@ internal static class FactorizationModelFormat
                 $"the section lengths ({header.OptionsLength}, {header.CatalogLength}) do not match the flags 0x{header.Flags:X4}."));
         }
 
-        if (!float.IsFinite(header.GlobalMean))
+        if (!float.IsFinite(header.GlobalMean) || Math.Abs(header.GlobalMean) > EmbeddingLimits.MaxBias)
         {
-            throw reader.Error(GlobalMeanOffset, string.Create(CultureInfo.InvariantCulture, $"the global mean is {header.GlobalMean}; expected a finite number."));
+            throw reader.Error(GlobalMeanOffset, string.Create(CultureInfo.InvariantCulture, $"the global mean is {header.GlobalMean}; expected a finite number of magnitude at most 1E+37."));
         }
     }
 

@@ -132,6 +132,8 @@ public sealed class BiasedSgdFactorizer : IMatrixFactorizer
         {
             ThrowHelper.ArgumentOutOfRange(nameof(Options.Dimensions), d, string.Create(CultureInfo.InvariantCulture, $"small enough that {Math.Max(train.UserCount, train.ItemCount)}·d floats fit in one array"));
         }
+
+        TrainingMemory.CheckBiasedSgd(train, d, Options.EarlyStoppingPatience > 0 && validation is { Count: > 0 });
     }
 
     private FactorizationModel Train(RatingsDataset train, RatingsDataset? validation, float[] users, float[] items, IProgress<TrainingProgress>? progress, CancellationToken cancellationToken)

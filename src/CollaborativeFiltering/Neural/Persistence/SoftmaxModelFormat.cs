@@ -2,6 +2,7 @@ using System.Buffers.Binary;
 using System.Globalization;
 using System.Text.Json;
 using CollaborativeFiltering.Data;
+using CollaborativeFiltering.Internal;
 using CollaborativeFiltering.Persistence;
 
 namespace CollaborativeFiltering.Neural.Persistence;
@@ -174,6 +175,12 @@ internal static class SoftmaxModelFormat
 
         var network = new SoftmaxNetwork(features, header.ItemCount, header.ItemDimensions, header.GenreCount, header.GenreDimensions, header.YearCount, header.YearDimensions,
             header.Hidden, header.Dimensions, itemInput, genreInput, yearInput, weights, biases);
+        if ((network.ScaleProblem() ?? EmbeddingLimits.RowNormProblem(itemEmbeddings, header.Dimensions, "the output embedding of item")
+            ?? EmbeddingLimits.BiasProblem(itemBiases, "the bias of item")) is { } scale)
+        {
+            throw reader.Error(layout.Floats, $"{scale}.");
+        }
+
         return new SoftmaxModel(catalog, options, network, itemEmbeddings, itemBiases, userOffsets, userItems);
     }
 
@@ -358,7 +365,7 @@ internal static class SoftmaxModelFormat
         }
 
         const int max = SoftmaxOptions.MaxLayerSize;
-        bool widths = h.Dimensions is > 0 and <= max && h.ItemDimensions is > 0 and <= max
+        bool widths = h.Dimensions is > 0 and <= TrainerOptions.MaxDimensions && h.ItemDimensions is > 0 and <= max
             && h.GenreDimensions is >= 0 and <= max && h.YearDimensions is >= 0 and <= max
             && (h.GenreCount == 0) == (h.GenreDimensions == 0) && (h.YearCount == 0) == (h.YearDimensions == 0)
             && h.GenreCount >= 0 && h.YearCount >= 0 && h.BucketWidth > 0;

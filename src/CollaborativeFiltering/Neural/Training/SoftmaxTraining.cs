@@ -291,7 +291,7 @@ internal sealed partial class SoftmaxTraining : IBlockWork, ITraining<SoftmaxMod
     /// <inheritdoc/>
     SoftmaxModel ITraining<SoftmaxModel>.ToModel(bool best) => best ? _bestModel! : ToModel();
 
-    /// <summary>Whether every parameter is finite.</summary>
+    /// <summary>Whether every parameter is finite and none is large enough for a query to overflow (<see cref="SoftmaxNetwork.ScaleProblem"/>).</summary>
     public bool AllFinite()
     {
         bool finite = TensorPrimitivesExtensions.AllFinite(_outputEmbeddings) && TensorPrimitivesExtensions.AllFinite(_network.ItemInput)
@@ -302,7 +302,7 @@ internal sealed partial class SoftmaxTraining : IBlockWork, ITraining<SoftmaxMod
             finite = TensorPrimitivesExtensions.AllFinite(_network.Weights[l]) && TensorPrimitivesExtensions.AllFinite(_network.Biases[l]);
         }
 
-        return finite;
+        return finite && _network.ScaleProblem() is null;
     }
 
     /// <summary>V, row-major (M×d).</summary>

@@ -78,6 +78,11 @@ public sealed class TSne
         double perplexity = EffectivePerplexity(o.Perplexity, n);
         TSneMethod method = o.Method == TSneMethod.Auto ? (n <= AutoExactMaxPoints ? TSneMethod.Exact : TSneMethod.BarnesHut) : o.Method;
         double learningRate = o.LearningRate ?? Math.Max(n / o.EarlyExaggeration / 4, 50);
+        long pairs = 2L * n * (method == TSneMethod.Exact ? n - 1 : NeighborCount(perplexity, n)); // both directions, before merging
+        MemoryBudget.ThrowIfArrayTooLong(pairs, method == TSneMethod.Exact ? nameof(TSneOptions.Method) : nameof(TSneOptions.Perplexity), method == TSneMethod.Exact ? method : o.Perplexity,
+            "affinities for these rows");
+        MemoryBudget.ThrowIfTooLarge(MemoryBudget.Sum(12 * pairs, 4L * n * dimensions, 96L * n), method == TSneMethod.Exact ? nameof(TSneOptions.Method) : nameof(TSneOptions.Perplexity),
+            method == TSneMethod.Exact ? method : o.Perplexity, "affinities for these rows (exact t-SNE keeps up to n² of them; Barnes–Hut about 6·perplexity per row)");
 
         float[] x = TSneAffinities.PrepareData(data, n, dimensions, o.Distance);
         using var pool = new WorkerPool(Math.Clamp(threads, 1, TSneAffinities.BlockCount(n)));
@@ -91,9 +96,10 @@ public sealed class TSne
         {
             int k = NeighborCount(perplexity, n);
             (int[] neighbors, double[] conditional) = TSneAffinities.NearestNeighbors(x, n, dimensions, o.Distance, perplexity, k, pool, cancellationToken);
-            gradient = TSneGradient.BarnesHut(TSneAffinities.Symmetrize(neighbors, conditional, n, k), o.Theta, pool);
+            gradient = TSneGradient.BarnesHut(TSneAffinities.Symmetrize(neighbors, conditional, n, k, cancellationToken), o.Theta, pool);
         }
 
+        gradient.Cancellation = cancellationToken;
         var mapX = new double[n];
         var mapY = new double[n];
         Initialize(x, n, dimensions, o, mapX, mapY);

@@ -156,7 +156,7 @@ internal static class TSneAffinities
             rowValues[i].CopyTo(allValues, offsets[i]);
         }
 
-        return Symmetrize(offsets, allColumns, allValues, n);
+        return Symmetrize(offsets, allColumns, allValues, n, cancellationToken);
     }
 
     /// <summary>
@@ -173,7 +173,7 @@ internal static class TSneAffinities
     }
 
     /// <summary>Symmetrises kNN conditional affinities (k per row): P = (C + Cᵀ) / Σ(C + Cᵀ) in CSR form, columns ascending in each row.</summary>
-    public static TSneSparseAffinities Symmetrize(int[] neighbors, double[] conditional, int n, int k)
+    public static TSneSparseAffinities Symmetrize(int[] neighbors, double[] conditional, int n, int k, CancellationToken cancellationToken = default)
     {
         var rows = new int[n + 1];
         for (int i = 0; i <= n; i++)
@@ -181,11 +181,11 @@ internal static class TSneAffinities
             rows[i] = i * k;
         }
 
-        return Symmetrize(rows, neighbors, conditional, n);
+        return Symmetrize(rows, neighbors, conditional, n, cancellationToken);
     }
 
     /// <summary>Symmetrises conditional affinities given in CSR form (row i: entries [rows[i], rows[i+1])): P = (C + Cᵀ) / Σ(C + Cᵀ), columns ascending in each row.</summary>
-    public static TSneSparseAffinities Symmetrize(int[] rows, int[] neighbors, double[] conditional, int n)
+    public static TSneSparseAffinities Symmetrize(int[] rows, int[] neighbors, double[] conditional, int n, CancellationToken cancellationToken = default)
     {
         var counts = new int[n + 1];
         for (int i = 0; i < n; i++)
@@ -226,6 +226,11 @@ internal static class TSneAffinities
         double total = 0;
         for (int i = 0; i < n; i++)
         {
+            if ((i & 63) == 0)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+            }
+
             int start = offsets[i];
             int length = offsets[i + 1] - start;
             Array.Sort(columns, values, start, length);

@@ -39,6 +39,8 @@ internal sealed class TSneGradient : IBlockWork
     private double[] _x = [];
     private double[] _y = [];
 
+    private bool _doubleOnly;
+
     private TSneGradient(TSneSparseAffinities p, QuadTree? tree, double theta, WorkerPool pool)
     {
         int n = p.Count;
@@ -63,8 +65,18 @@ internal sealed class TSneGradient : IBlockWork
         _yFloat = tree is null ? new float[n] : [];
     }
 
+    /// <summary>Checked by the pool before every block of rows of a pass (an exact pass over n² pairs is too long to finish first); a pass that saw it cancelled throws <see cref="OperationCanceledException"/> instead of returning.</summary>
+    public CancellationToken Cancellation { get; set; }
+
     /// <summary>Exact gradients: repulsion over all pairs. O(n²) per call.</summary>
     public static TSneGradient Exact(TSneSparseAffinities p, WorkerPool pool) => new(p, null, 0, pool);
+
+    /// <summary>
+    /// Exact gradients with the repulsion summed in double throughout, never in float SIMD lanes:
+    /// for tests that check the formula to 1e-12 or by finite differences on any instruction set
+    /// (the float lanes run only when n reaches <c>Vector&lt;float&gt;.Count</c>: 4 with SSE, 8 with AVX2).
+    /// </summary>
+    internal static TSneGradient ExactInDouble(TSneSparseAffinities p, WorkerPool pool) => new(p, null, 0, pool) { _doubleOnly = true };
 
     /// <summary>Barnes–Hut gradients with accuracy θ. O(n log n) per call.</summary>
     public static TSneGradient BarnesHut(TSneSparseAffinities p, double theta, WorkerPool pool) => new(p, new QuadTree(), theta, pool);
@@ -76,6 +88,7 @@ internal sealed class TSneGradient : IBlockWork
     public double Compute(double[] x, double[] y, double exaggeration, Span<double> gradX, Span<double> gradY)
     {
         Evaluate(x, y);
+        Cancellation.ThrowIfCancellationRequested();
         double z = SumZ();
         double inverseZ = 1 / z;
         for (int i = 0; i < _n; i++)
@@ -93,6 +106,7 @@ internal sealed class TSneGradient : IBlockWork
     public double KullbackLeibler(double[] x, double[] y)
     {
         Evaluate(x, y);
+        Cancellation.ThrowIfCancellationRequested();
         double z = SumZ();
         double kl = 0;
         TSneSparseAffinities p = _p;
@@ -172,7 +186,7 @@ internal sealed class TSneGradient : IBlockWork
             _tree.Build(x.AsSpan(0, _n), y.AsSpan(0, _n));
         }
 
-        _pool.Run(this, _blocks);
+        _pool.Run(this, _blocks, Cancellation);
     }
 
     private double SumZ()
@@ -216,7 +230,7 @@ internal sealed class TSneGradient : IBlockWork
         double z = 0, rx = 0, ry = 0;
         int j = 0;
         int width = Vector<float>.Count;
-        if (Vector.IsHardwareAccelerated && n >= width)
+        if (Vector.IsHardwareAccelerated && n >= width && !_doubleOnly)
         {
             var vxi = new Vector<float>(_xFloat[i]);
             var vyi = new Vector<float>(_yFloat[i]);

@@ -62,7 +62,7 @@ public sealed record TSneOptions
     public TSneInitialization Initialization { get; init; } = TSneInitialization.Pca;
 
     /// <summary>
-    /// The most threads a run uses; -1 (the default) means one per processor. The result does not depend on
+    /// The most threads a run uses: -1 (the default) means one per processor, else in [1, 1024]. On one machine the result does not depend on
     /// it: every per-point quantity is computed by one thread and sums are reduced in a fixed order.
     /// </summary>
     public int MaxDegreeOfParallelism { get; init; } = -1;
@@ -114,10 +114,7 @@ public sealed record TSneOptions
             ThrowHelper.ArgumentOutOfRange(nameof(Initialization), Initialization, "TSneInitialization.Pca or TSneInitialization.Random");
         }
 
-        if (MaxDegreeOfParallelism is 0 or < -1)
-        {
-            ThrowHelper.ArgumentOutOfRange(nameof(MaxDegreeOfParallelism), MaxDegreeOfParallelism, "-1 (all processors) or greater than zero");
-        }
+        ThrowHelper.ThrowIfNotThreadCount(MaxDegreeOfParallelism, nameof(MaxDegreeOfParallelism));
     }
 
     /// <summary>The number of threads to use.</summary>

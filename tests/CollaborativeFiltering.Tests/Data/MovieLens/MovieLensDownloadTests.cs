@@ -8,7 +8,7 @@ using CollaborativeFiltering.Data;
 
 namespace CollaborativeFiltering.Tests.Data;
 
-public sealed class MovieLensDownloadTests : IDisposable
+public sealed partial class MovieLensDownloadTests : IDisposable
 {
     private const string UData = "1\t1\t5\t874965758\n2\t1\t3\t876893171\n1\t2\t4\t878542960\n";
     private const string UItem = "1|Toy Story (1995)|01-Jan-1995||http://example.invalid/1|0|0|0|1|1|1|0|0|0|0|0|0|0|0|0|0|0|0|0\n2|GoldenEye (1995)|01-Jan-1995||http://example.invalid/2|0|1|1|0|0|0|0|0|0|0|0|0|0|0|0|0|1|0|0\n";

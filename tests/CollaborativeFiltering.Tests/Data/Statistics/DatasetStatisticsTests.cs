@@ -2,7 +2,7 @@ using CollaborativeFiltering.Data;
 
 namespace CollaborativeFiltering.Tests.Data;
 
-public class DatasetStatisticsTests
+public partial class DatasetStatisticsTests
 {
     private const double Tol = 1e-12;
 

@@ -10,7 +10,7 @@ public sealed class TSneGradientTests
     {
         (TSneSparseAffinities p, double[] x, double[] y) = TinyProblem();
         using var pool = new WorkerPool(1);
-        var gradient = TSneGradient.Exact(p, pool);
+        var gradient = TSneGradient.ExactInDouble(p, pool); // the formula to 1e-12 and finite differences need double on every instruction set
         var gx = new double[6];
         var gy = new double[6];
 
@@ -32,7 +32,7 @@ public sealed class TSneGradientTests
         (TSneSparseAffinities p, double[] x, double[] y) = TinyProblem();
         const double alpha = 4;
         using var pool = new WorkerPool(1);
-        var gradient = TSneGradient.Exact(p, pool);
+        var gradient = TSneGradient.ExactInDouble(p, pool); // the formula to 1e-12 and finite differences need double on every instruction set
         var gx = new double[6];
         var gy = new double[6];
 
@@ -59,7 +59,7 @@ public sealed class TSneGradientTests
     {
         (TSneSparseAffinities p, double[] x, double[] y) = TinyProblem();
         using var pool = new WorkerPool(1);
-        var gradient = TSneGradient.Exact(p, pool);
+        var gradient = TSneGradient.ExactInDouble(p, pool); // the formula to 1e-12 and finite differences need double on every instruction set
 
         double kl = gradient.KullbackLeibler(x, y);
 
@@ -84,6 +84,23 @@ public sealed class TSneGradientTests
 
         kl.Should().BeApproximately(expected, 1e-12);
         kl.Should().BePositive();
+    }
+
+    [Fact]
+    public void Compute_ExactFloatLanes_AgreeWithDoubleWithinFloatRounding()
+    {
+        // The production kernel sums the repulsion in float SIMD lanes once n reaches the vector
+        // width (4 with SSE, 8 with AVX2): within float rounding of the double formula on any instruction set.
+        (TSneSparseAffinities p, double[] x, double[] y, int n) = MediumProblem(duplicates: false);
+        using var pool = new WorkerPool(1);
+        var lanes = TSneGradient.Exact(p, pool);
+        var exact = TSneGradient.ExactInDouble(p, pool);
+        double[] gx = new double[n], gy = new double[n], ex = new double[n], ey = new double[n];
+
+        lanes.Compute(x, y, 1, gx, gy);
+        exact.Compute(x, y, 1, ex, ey);
+
+        RelativeError(gx, gy, ex, ey).Should().BeLessThan(1e-5);
     }
 
     // With θ = 0 Barnes–Hut equals the exact gradient up to rounding: the exact kernel runs in float SIMD

@@ -1,0 +1,56 @@
+using CollaborativeFiltering.Data;
+using CollaborativeFiltering.Internal;
+
+namespace CollaborativeFiltering.Training;
+
+/// <summary>
+/// What each trainer is about to allocate, estimated before any work from the data's sizes, d and
+/// the thread count (in <see cref="long"/>, rounded up: padded rows, every per-worker scratch,
+/// early-stopping snapshots), then checked against <see cref="MemoryBudget"/> and against the
+/// largest array: an option that cannot fit is an <see cref="ArgumentOutOfRangeException"/> naming
+/// it, never an overflowed size, an access violation or an <see cref="OutOfMemoryException"/> later.
+/// </summary>
+internal static class TrainingMemory
+{
+    private const string DimensionsName = "Dimensions";
+
+    /// <summary>d rounded up to whole 512-bit vectors, the widest padding any trainer uses.</summary>
+    private static long Padded(int d) => (d + 15L) & ~15L;
+
+    /// <summary>The full-batch trainer: U and V with their next values, initial and gravity copies (5 tables; 7 with the early-stopping snapshot), residuals, Gram matrices, per-worker rows.</summary>
+    public static void CheckFullBatch(RatingsDataset train, int d, int threads, bool snapshots)
+    {
+        long rows = Math.Max(train.UserCount, train.ItemCount);
+        long dp = Padded(d);
+        MemoryBudget.ThrowIfArrayTooLong(rows * dp, DimensionsName, d, "largest embedding table (padded rows)");
+        long bytes = MemoryBudget.Sum(
+            (snapshots ? 7 : 5) * 4 * ((long)train.UserCount + train.ItemCount) * dp,
+            4L * train.Count,
+            2 * 4 * dp * dp,
+            (long)threads * 8 * dp);
+        MemoryBudget.ThrowIfTooLarge(bytes, DimensionsName, d, "embedding tables, residuals and Gram matrices");
+    }
+
+    /// <summary>ALS (explicit or implicit): U and V (twice with early stopping), biases, per-worker normal equations and packed chunks, Gram partials.</summary>
+    public static void CheckAls(RatingsDataset train, int d, int threads, bool snapshots)
+    {
+        long rows = Math.Max(train.UserCount, train.ItemCount);
+        long dp = Padded(d) + 8; // the system order (d + 1, padded) may exceed the padded d
+        MemoryBudget.ThrowIfArrayTooLong(rows * d, DimensionsName, d, "largest factor table");
+        long workers = Math.Min(threads, rows + 1);
+        long bytes = MemoryBudget.Sum(
+            (snapshots ? 2 : 1) * 4 * ((long)train.UserCount + train.ItemCount) * (d + 1L),
+            MemoryBudget.Product(workers, (8 * dp * dp) + (2 * 4 * 128 * dp) + (16 * dp)),
+            17 * 8 * dp * dp);
+        MemoryBudget.ThrowIfTooLarge(bytes, DimensionsName, d, "factor tables and per-thread normal equations");
+    }
+
+    /// <summary>Biased SGD: U and V with biases (twice with early stopping).</summary>
+    public static void CheckBiasedSgd(RatingsDataset train, int d, bool snapshots)
+    {
+        long rows = Math.Max(train.UserCount, train.ItemCount);
+        MemoryBudget.ThrowIfArrayTooLong(rows * d, DimensionsName, d, "largest factor table");
+        long bytes = (snapshots ? 3 : 2) * 4 * ((long)train.UserCount + train.ItemCount) * (Padded(d) + 1);
+        MemoryBudget.ThrowIfTooLarge(bytes, DimensionsName, d, "factor tables");
+    }
+}

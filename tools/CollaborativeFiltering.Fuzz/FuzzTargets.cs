@@ -1,0 +1,238 @@
+using System.IO.Compression;
+using System.Text;
+using CollaborativeFiltering.Data;
+using CollaborativeFiltering.Factorization;
+using CollaborativeFiltering.Neural;
+using CollaborativeFiltering.Scoring;
+
+namespace CollaborativeFiltering.Fuzz;
+
+/// <summary>A result that breaks a promise although no exception said so (a NaN, an index out of range).</summary>
+public sealed class FuzzFailureException(string message) : Exception(message);
+
+/// <summary>
+/// One thing to fuzz: valid inputs written by the library's own writers (<see cref="Seeds"/>), and
+/// what to do with a mutated one. <see cref="Run"/> returns normally when the input was accepted and
+/// the result keeps every promise (finite values, indices in range), throws one of the
+/// <see cref="Expected"/> exception types when it was rejected, and anything else is a finding.
+/// </summary>
+public sealed record FuzzTarget(string Name, IReadOnlyList<byte[]> Seeds, bool Text, Action<byte[]> Run, Type Expected)
+{
+    /// <summary>Runs <paramref name="input"/>; returns null when the outcome is allowed, else the unexpected exception.</summary>
+    public Exception? Check(byte[] input) => Check(input, out _);
+
+    /// <summary>Runs <paramref name="input"/>; returns null when the outcome is allowed (<paramref name="accepted"/> tells whether the input loaded), else the unexpected exception.</summary>
+    public Exception? Check(byte[] input, out bool accepted)
+    {
+        accepted = false;
+        try
+        {
+            Run(input);
+            accepted = true;
+            return null;
+        }
+        catch (Exception e) when (Expected.IsInstanceOfType(e) && e is not FuzzFailureException)
+        {
+            return null;
+        }
+        catch (Exception e)
+        {
+            return e;
+        }
+    }
+}
+
+/// <summary>The parsers and model loaders, each with seeds from the library's writers.</summary>
+public static class FuzzTargets
+{
+    private static readonly Lazy<IReadOnlyList<FuzzTarget>> Targets = new(Create);
+
+    /// <summary>Every target.</summary>
+    public static IReadOnlyList<FuzzTarget> All => Targets.Value;
+
+    private static IReadOnlyList<FuzzTarget> Create()
+    {
+        RatingsDataset small = SyntheticDataGenerator.Generate(new SyntheticOptions { Users = 8, Items = 12, Ratings = 40, MinRatingsPerUser = 2, Seed = 11, GenreCount = 5 }).Dataset;
+        RatingsDataset halves = SyntheticDataGenerator.Generate(new SyntheticOptions { Users = 6, Items = 9, Ratings = 30, MinRatingsPerUser = 2, Seed = 12, HalfStars = true }).Dataset;
+        (byte[] uData, byte[] uItem, byte[] uUser) = Write100K(small);
+        (byte[] ratingsCsv, byte[] moviesCsv) = WriteLatest(halves);
+        byte[] ratingsDat = Encoding.Latin1.GetBytes(Encoding.Latin1.GetString(uData).Replace("\t", "::", StringComparison.Ordinal));
+
+        byte[][] models = [.. FactorizationModels(small).Select(SaveModel)];
+        byte[][] softmax = [SaveSoftmax(small)];
+        var options = new DelimitedRatingsOptions { HasHeader = true, TimestampColumn = 3 };
+
+        return
+        [
+            new("FactorizationModel.Load", models, false, bytes => CheckModel(FactorizationModel.Load(new MemoryStream(bytes))), typeof(ModelFormatException)),
+            new("FactorizationModel.Load (gzip stream)", models, false, bytes => CheckModel(FactorizationModel.Load(Gzipped(bytes))), typeof(ModelFormatException)),
+            new("FactorizationModel.Load (checksums recomputed)", models, false, bytes => CheckModel(FactorizationModel.Load(new MemoryStream(Forge(bytes, 36)))), typeof(ModelFormatException)),
+            new("FactorizationModel.Load (checksums recomputed, gzip)", models, false, bytes => CheckModel(FactorizationModel.Load(Gzipped(Forge(bytes, 36)))), typeof(ModelFormatException)),
+            new("SoftmaxModel.Load", softmax, false, bytes => CheckModel(SoftmaxModel.Load(new MemoryStream(bytes))), typeof(ModelFormatException)),
+            new("SoftmaxModel.Load (checksums recomputed)", softmax, false, bytes => CheckModel(SoftmaxModel.Load(new MemoryStream(Forge(bytes, SoftmaxHeaderChecksumOffset(bytes))))), typeof(ModelFormatException)),
+            new("SoftmaxModel.Load (gzip stream)", softmax, false, bytes => CheckModel(SoftmaxModel.Load(Gzipped(bytes))), typeof(ModelFormatException)),
+            new("DelimitedRatingsReader.Read", [ratingsCsv], true, bytes => CheckDataset(DelimitedRatingsReader.Read(new MemoryStream(bytes), "fuzz.csv", options)), typeof(RatingsFormatException)),
+            new("MovieLens.Load100K u.data", [uData], true, bytes => CheckDataset(MovieLens.Load100K(new MemoryStream(bytes), new MemoryStream(uItem), new MemoryStream(uUser))), typeof(RatingsFormatException)),
+            new("MovieLens.Load100K u.item", [uItem], true, bytes => CheckDataset(MovieLens.Load100K(new MemoryStream(uData), new MemoryStream(bytes), new MemoryStream(uUser))), typeof(RatingsFormatException)),
+            new("MovieLens.Load100K u.user", [uUser], true, bytes => CheckDataset(MovieLens.Load100K(new MemoryStream(uData), new MemoryStream(uItem), new MemoryStream(bytes))), typeof(RatingsFormatException)),
+            new("MovieLens.Load1M ratings.dat", [ratingsDat], true, bytes => CheckDataset(MovieLens.Load1M(new MemoryStream(bytes), null, null)), typeof(RatingsFormatException)),
+            new("MovieLens.LoadLatest ratings.csv", [ratingsCsv], true, bytes => CheckDataset(MovieLens.LoadLatest(new MemoryStream(bytes), new MemoryStream(moviesCsv))), typeof(RatingsFormatException)),
+            new("MovieLens.LoadLatest movies.csv", [moviesCsv], true, bytes => CheckDataset(MovieLens.LoadLatest(new MemoryStream(ratingsCsv), new MemoryStream(bytes))), typeof(RatingsFormatException)),
+        ];
+    }
+
+    /// <summary>
+    /// A checksum is not a signature: the mutated file with its header CRC (at <paramref name="headerChecksumOffset"/>)
+    /// and its final CRC recomputed, as a forger would, so that the mutation reaches the parsers behind them.
+    /// </summary>
+    public static byte[] Forge(byte[] bytes, int headerChecksumOffset)
+    {
+        byte[] forged = (byte[])bytes.Clone();
+        if (headerChecksumOffset >= 0 && headerChecksumOffset + 4 <= forged.Length)
+        {
+            BitConverter.TryWriteBytes(forged.AsSpan(headerChecksumOffset), Crc32C(forged.AsSpan(0, headerChecksumOffset)));
+        }
+
+        if (forged.Length >= headerChecksumOffset + 8)
+        {
+            BitConverter.TryWriteBytes(forged.AsSpan(forged.Length - 4), Crc32C(forged.AsSpan(0, forged.Length - 4)));
+        }
+
+        return forged;
+    }
+
+    /// <summary>Where a softmax file's header checksum is: after 68 fixed bytes and 4 per hidden layer (the count at byte 52).</summary>
+    private static int SoftmaxHeaderChecksumOffset(byte[] bytes) =>
+        bytes.Length < 56 ? -1 : 68 + (4 * Math.Clamp(BitConverter.ToInt32(bytes, 52), 0, 64));
+
+    /// <summary>CRC-32C (Castagnoli), the model files' checksum.</summary>
+    private static uint Crc32C(ReadOnlySpan<byte> data)
+    {
+        uint crc = 0xFFFFFFFF;
+        foreach (byte b in data)
+        {
+            crc ^= b;
+            for (int k = 0; k < 8; k++)
+            {
+                crc = (crc & 1) != 0 ? 0x82F63B78 ^ (crc >> 1) : crc >> 1;
+            }
+        }
+
+        return ~crc;
+    }
+
+    private static IEnumerable<FactorizationModel> FactorizationModels(RatingsDataset data)
+    {
+        yield return new AlsFactorizer(new AlsOptions { Dimensions = 3, Iterations = 2 }).Fit(data);
+        yield return new RegularizedFactorizer(new RegularizedOptions { Dimensions = 2, Iterations = 3 }).Fit(data);
+        yield return FactorizationModel.FromEmbeddings(Catalog.Sequential(2, 3), 2, [1f, -0f, 1e-30f, 9e18f], [0.5f, 1f, -2f, 3f, float.Epsilon, 0f]);
+    }
+
+    private static byte[] SaveModel(FactorizationModel model)
+    {
+        var stream = new MemoryStream();
+        model.Save(stream);
+        return stream.ToArray();
+    }
+
+    private static byte[] SaveSoftmax(RatingsDataset data)
+    {
+        SoftmaxModel model = new SoftmaxTrainer(new SoftmaxOptions { Dimensions = 3, HiddenLayerSizes = [4], ItemEmbeddingDimensions = 3, BatchSize = 4, Iterations = 3, UseGenres = true, UseReleaseYears = true, UseItemBiases = true }).Fit(data);
+        var stream = new MemoryStream();
+        model.Save(stream);
+        return stream.ToArray();
+    }
+
+    private static (byte[] Data, byte[] Items, byte[] Users) Write100K(RatingsDataset data)
+    {
+        string directory = Path.Combine(Path.GetTempPath(), "cf-fuzz-seeds-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(directory);
+        try
+        {
+            MovieLensWriter.Write100K(data, directory);
+            return (File.ReadAllBytes(Path.Combine(directory, "u.data")), File.ReadAllBytes(Path.Combine(directory, "u.item")), File.ReadAllBytes(Path.Combine(directory, "u.user")));
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
+    private static (byte[] Ratings, byte[] Movies) WriteLatest(RatingsDataset data)
+    {
+        string directory = Path.Combine(Path.GetTempPath(), "cf-fuzz-seeds-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(directory);
+        try
+        {
+            MovieLensWriter.WriteLatest(data, directory);
+            return (File.ReadAllBytes(Path.Combine(directory, "ratings.csv")), File.ReadAllBytes(Path.Combine(directory, "movies.csv")));
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
+    private static GZipStream Gzipped(byte[] bytes)
+    {
+        var compressed = new MemoryStream();
+        using (var gzip = new GZipStream(compressed, CompressionLevel.Fastest, leaveOpen: true))
+        {
+            gzip.Write(bytes);
+        }
+
+        compressed.Position = 0;
+        return new GZipStream(compressed, CompressionMode.Decompress);
+    }
+
+    /// <summary>A loaded model keeps the promises: finite values, finite predictions and scores.</summary>
+    private static void CheckModel(IEmbeddingModel model)
+    {
+        Require(model.ItemEmbeddings.Length == (long)model.Catalog.ItemCount * model.Dimensions, "item embeddings of the wrong length");
+        foreach (float v in model.ItemEmbeddings)
+        {
+            Require(float.IsFinite(v), "a non-finite item embedding");
+        }
+
+        if (model.Catalog.ItemCount > 0 && model.Catalog.UserCount > 0)
+        {
+            var query = new float[model.Dimensions];
+            if (model.TryGetUserQuery(0, query))
+            {
+                foreach (Recommendation r in Recommender.RecommendForQuery(model, query, 3))
+                {
+                    Require(float.IsFinite(r.Score), "a non-finite score");
+                }
+            }
+
+            if (model is FactorizationModel fm)
+            {
+                Require(float.IsFinite(fm.Predict(0, 0)), "a non-finite prediction");
+            }
+        }
+    }
+
+    /// <summary>A loaded dataset keeps the promises: finite ratings, indices in range.</summary>
+    private static void CheckDataset(RatingsDataset data)
+    {
+        foreach (float v in data.ByUser.Values)
+        {
+            Require(float.IsFinite(v), "a non-finite rating");
+        }
+
+        foreach (int i in data.ByUser.ColumnIndices)
+        {
+            Require((uint)i < (uint)data.ItemCount, "an item index out of range");
+        }
+
+        Require(data.ByItem.Values.Length == data.Count, "item-major view of another size");
+    }
+
+    private static void Require(bool condition, string problem)
+    {
+        if (!condition)
+        {
+            throw new FuzzFailureException(problem);
+        }
+    }
+}
