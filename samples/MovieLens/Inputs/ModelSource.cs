@@ -19,7 +19,7 @@ internal static class ModelSource
         console.MarkupLine($"Data: {Markup.Escape(data.Description)}; {split.Train.Count} training and {split.Test.Count} test ratings.");
         if (settings.Load is { } path)
         {
-            IEmbeddingModel model = ModelFile.Load(path);
+            var model = (IEmbeddingModel)ModelFile.Load(path);
             if (!model.Catalog.IsCompatibleWith(split.Train.Catalog))
             {
                 throw new InvalidOperationException(

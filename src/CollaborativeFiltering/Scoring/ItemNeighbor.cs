@@ -5,7 +5,7 @@ namespace CollaborativeFiltering.Scoring;
 /// <param name="Id">The item's external id.</param>
 /// <param name="Title">The title, or the id when the catalogue has no metadata.</param>
 /// <param name="Genres">The genres; empty when unknown.</param>
-/// <param name="Score">The dot or cosine similarity to the query item.</param>
+/// <param name="Score">The similarity to the query item: dot or cosine of the embeddings, or the model's own weight (<see cref="SimilarityMeasure.ModelWeights"/>).</param>
 public readonly record struct ItemNeighbor(int Index, string Id, string Title, IReadOnlyList<string> Genres, float Score)
 {
     internal static ItemNeighbor Create(Data.Catalog catalog, int item, float score)

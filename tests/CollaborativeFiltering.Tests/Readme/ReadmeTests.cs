@@ -18,8 +18,7 @@ public class ReadmeTests
     {
         var (model, loaded, similar, top, newUser, folds) = Tour();
 
-        loaded.Should().BeOfType<FactorizationModel>();
-        loaded.ItemEmbeddings.ToArray().Should().Equal(model.ItemEmbeddings.ToArray());
+        loaded.Should().BeOfType<FactorizationModel>().Which.ItemEmbeddings.ToArray().Should().Equal(model.ItemEmbeddings.ToArray());
         folds.Folds.Should().HaveCount(3);
         folds.Rmse.Mean.Should().BeInRange(0.55, 0.8, "five ALS sweeps come near the synthetic ratings' noise floor (about 0.54; measured 0.672)");
         similar.Neighbors.Should().HaveCount(6);
@@ -42,7 +41,7 @@ public class ReadmeTests
         block.Should().Be(code, "README.md's API tour must be the code this test compiles (copy it from ReadmeTests.Tour)");
     }
 
-    private static (FactorizationModel Model, IEmbeddingModel Loaded, ItemNeighborResult Similar, IReadOnlyList<Recommendation> Top, IReadOnlyList<Recommendation> NewUser, CrossValidationResult Folds) Tour()
+    private static (FactorizationModel Model, IRecommenderModel Loaded, ItemNeighborResult Similar, IReadOnlyList<Recommendation> Top, IReadOnlyList<Recommendation> NewUser, CrossValidationResult Folds) Tour()
     {
         // tour:start
         // Load MovieLens 100k (downloaded once into a per-user cache, then reused) ...
@@ -76,7 +75,7 @@ public class ReadmeTests
         // tells the format (factorization or softmax model) from the file itself.
         string path = Path.Combine(Path.GetTempPath(), $"tour-{Environment.ProcessId}.cfmodel");
         ModelFile.Save(model, path);
-        IEmbeddingModel loaded = ModelFile.Load(path);
+        IRecommenderModel loaded = ModelFile.Load(path);
         // tour:end
         File.Delete(path);
         return (model, loaded, similar, top, newUser, folds);
