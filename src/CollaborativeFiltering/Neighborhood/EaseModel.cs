@@ -143,6 +143,33 @@ public sealed class EaseModel : IItemSimilarityModel, IStoredModel
     /// <inheritdoc/>
     void IStoredModel.Write(Stream stream) => EaseModelFormat.Write(stream, this);
 
+    /// <summary>
+    /// What keeps finite weights from giving infinite scores, or <see langword="null"/>: every item's column of
+    /// absolute weights must sum to less than the largest float, so that any user's score (a sum of some of them) is finite.
+    /// </summary>
+    internal static (string Problem, int Item)? ScaleProblem(float[] weights, int m)
+    {
+        var sums = new double[m];
+        for (int i = 0; i < m; i++)
+        {
+            ReadOnlySpan<float> row = weights.AsSpan(i * m, m);
+            for (int j = 0; j < m; j++)
+            {
+                sums[j] += Math.Abs(row[j]);
+            }
+        }
+
+        for (int j = 0; j < m; j++)
+        {
+            if (!(sums[j] < float.MaxValue))
+            {
+                return (string.Create(CultureInfo.InvariantCulture, $"the absolute weights of item {j}'s column sum to {sums[j]:G4}, beyond single precision, so its scores would overflow"), j);
+            }
+        }
+
+        return null;
+    }
+
     private ReadOnlySpan<int> UserItems(int user) => _userItems.AsSpan(_userOffsets[user], _userOffsets[user + 1] - _userOffsets[user]);
 
     private ReadOnlySpan<float> Row(int item) => _weights.AsSpan(item * Catalog.ItemCount, Catalog.ItemCount);

@@ -100,7 +100,8 @@ internal sealed class KnnCore
         Span<long> used = found[..count];
         used.Sort();
         used = used[..Math.Min(count, Options.Neighbors)];
-        float prediction = (float)Estimate(user, item, x, items, used);
+        // Ratings near the edge of single precision can give a finite double beyond it: saturate, never ±∞.
+        float prediction = (float)Math.Clamp(Estimate(user, item, x, items, used), -float.MaxValue, float.MaxValue);
         if (rented is not null)
         {
             ArrayPool<long>.Shared.Return(rented);

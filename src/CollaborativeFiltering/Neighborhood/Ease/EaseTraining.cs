@@ -42,10 +42,10 @@ internal static class EaseTraining
             }
 
             float[] weights = Weights(gram, n, m, pool, cancellationToken);
-            if (!TensorPrimitivesExtensions.AllFinite(weights))
+            if (!TensorPrimitivesExtensions.AllFinite(weights) || EaseModel.ScaleProblem(weights, m) is not null)
             {
                 log.Diverged(logger, 1, double.NaN, double.NaN);
-                throw new TrainingDivergedException($"{log.Trainer}: the weights are not finite; increase Regularization.");
+                throw new TrainingDivergedException($"{log.Trainer}: the weights are not finite, or too large for finite scores; increase Regularization.");
             }
 
             var report = new TrainingProgress { Iteration = 1, TotalIterations = 1, Elapsed = Stopwatch.GetElapsedTime(started) };

@@ -122,6 +122,11 @@ internal static class EaseModelFormat
             }
         }
 
+        if (EaseModel.ScaleProblem(weights, items) is { } scale)
+        {
+            throw reader.Error(weightsAt + (4L * scale.Item), $"{scale.Problem}.");
+        }
+
         return new EaseModel(catalog, options, weights, userOffsets, userItems);
     }
 }
