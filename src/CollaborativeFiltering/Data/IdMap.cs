@@ -6,7 +6,9 @@ namespace CollaborativeFiltering.Data;
 
 /// <summary>
 /// A one-to-one map between external ids, exactly as they appear in the user's files, and dense
-/// 0-based indices <c>0..Count-1</c>. Immutable and safe to share between threads.
+/// 0-based indices <c>0..Count-1</c>, for users and items alike (so its indices are plain <see cref="int"/>s;
+/// <see cref="Catalog.GetUserIndex"/> and <see cref="Catalog.GetItemIndex"/> give the typed
+/// <see cref="UserIndex"/> and <see cref="ItemIndex"/> the models take). Immutable and safe to share between threads.
 /// </summary>
 public sealed class IdMap
 {

@@ -85,7 +85,7 @@ public sealed class RatingsDataset : IReadOnlyList<Rating>
         {
             ThrowHelper.ThrowIfIndexOutOfRange(index, Count, nameof(index));
             int user = UserOfPosition(index);
-            return new Rating(user, ByUser.ColumnArray[index], ByUser.ValueArray[index], _timestamps?[index]);
+            return new Rating(new UserIndex(user), new ItemIndex(ByUser.ColumnArray[index]), ByUser.ValueArray[index], _timestamps?[index]);
         }
     }
 
@@ -233,7 +233,7 @@ public sealed class RatingsDataset : IReadOnlyList<Rating>
             get
             {
                 var d = _dataset;
-                return new Rating(_user, d.ByUser.ColumnArray[_position], d.ByUser.ValueArray[_position], d._timestamps?[_position]);
+                return new Rating(new UserIndex(_user), new ItemIndex(d.ByUser.ColumnArray[_position]), d.ByUser.ValueArray[_position], d._timestamps?[_position]);
             }
         }
 

@@ -103,7 +103,7 @@ public sealed partial class FactorizationModel : IEmbeddingModel, ICheckedModel
     public FactorizationOptions? Options { get; }
 
     /// <summary>
-    /// The rating range that <see cref="Predict(int, int)"/>, <see cref="Predict(string, string)"/> and
+    /// The rating range that <see cref="Predict(UserIndex, ItemIndex)"/>, <see cref="Predict(string, string)"/> and
     /// <see cref="MeanSquaredError"/> clamp predictions into, or <see langword="null"/> for none.
     /// <see cref="BiasedSgdFactorizer"/> and <see cref="AlsFactorizer"/> set it to the training set's
     /// <see cref="RatingsDataset.ValueRange"/> (unless their <c>ClipPredictions</c> option is off): ratings live on
@@ -115,7 +115,7 @@ public sealed partial class FactorizationModel : IEmbeddingModel, ICheckedModel
     public RatingRange? PredictionRange { get; }
 
     /// <summary>
-    /// Whether <see cref="Predict(int, int)"/> returns ratings: true, unless the model was trained on
+    /// Whether <see cref="Predict(UserIndex, ItemIndex)"/> returns ratings: true, unless the model was trained on
     /// implicit feedback (<see cref="ImplicitAlsFactorizer"/>), whose predictions are preferences.
     /// </summary>
     public bool PredictsRatings => Options?.PredictsRatings ?? true;
@@ -147,49 +147,49 @@ public sealed partial class FactorizationModel : IEmbeddingModel, ICheckedModel
     internal float[]? ItemBiasArray => _itemBiases;
 
     /// <summary>The embedding of one user.</summary>
-    /// <param name="user">A dense user index.</param>
+    /// <param name="user">The user's dense index.</param>
     /// <returns>d floats.</returns>
-    /// <exception cref="ArgumentOutOfRangeException"><paramref name="user"/> is outside <c>[0, N)</c>.</exception>
-    public ReadOnlySpan<float> GetUserEmbedding(int user)
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="user"/> is not below N.</exception>
+    public ReadOnlySpan<float> GetUserEmbedding(UserIndex user)
     {
-        ThrowHelper.ThrowIfIndexOutOfRange(user, UserCount, nameof(user));
-        return _userEmbeddings.AsSpan(user * Dimensions, Dimensions);
+        ThrowHelper.ThrowIfIndexOutOfRange(user.Value, UserCount, nameof(user));
+        return _userEmbeddings.AsSpan(user.Value * Dimensions, Dimensions);
     }
 
     /// <summary>The embedding of one item.</summary>
-    /// <param name="item">A dense item index.</param>
+    /// <param name="item">The item's dense index.</param>
     /// <returns>d floats.</returns>
-    /// <exception cref="ArgumentOutOfRangeException"><paramref name="item"/> is outside <c>[0, M)</c>.</exception>
-    public ReadOnlySpan<float> GetItemEmbedding(int item)
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="item"/> is not below M.</exception>
+    public ReadOnlySpan<float> GetItemEmbedding(ItemIndex item)
     {
-        ThrowHelper.ThrowIfIndexOutOfRange(item, ItemCount, nameof(item));
-        return _itemEmbeddings.AsSpan(item * Dimensions, Dimensions);
+        ThrowHelper.ThrowIfIndexOutOfRange(item.Value, ItemCount, nameof(item));
+        return _itemEmbeddings.AsSpan(item.Value * Dimensions, Dimensions);
     }
 
     /// <summary>
     /// The predicted rating μ + b_u + b_i + ⟨U_u, V_i⟩ (just the dot product for models without biases),
     /// clamped into <see cref="PredictionRange"/> when the model has one.
     /// </summary>
-    /// <param name="user">A dense user index.</param>
-    /// <param name="item">A dense item index.</param>
+    /// <param name="user">The user's dense index (not the id: <see cref="Predict(string, string)"/> takes ids).</param>
+    /// <param name="item">The item's dense index.</param>
     /// <returns>The prediction.</returns>
     /// <exception cref="ArgumentOutOfRangeException">An index is out of range.</exception>
-    public float Predict(int user, int item)
+    public float Predict(UserIndex user, ItemIndex item)
     {
         float dot = TensorPrimitives.Dot(GetUserEmbedding(user), GetItemEmbedding(item));
-        float prediction = _itemBiases is null ? dot : GlobalMean + _userBiases![user] + _itemBiases[item] + dot;
+        float prediction = _itemBiases is null ? dot : GlobalMean + _userBiases![user.Value] + _itemBiases[item.Value] + dot;
         return PredictionRange is { } range ? range.Clamp(prediction) : prediction;
     }
 
-    /// <summary>The prediction for a pair given by external ids, as <see cref="Predict(int, int)"/> (clamped into <see cref="PredictionRange"/> when set).</summary>
+    /// <summary>The prediction for a pair given by external ids, as <see cref="Predict(UserIndex, ItemIndex)"/> (clamped into <see cref="PredictionRange"/> when set).</summary>
     /// <param name="userId">A user id as in the files.</param>
     /// <param name="itemId">An item id as in the files.</param>
     /// <returns>The prediction.</returns>
     /// <exception cref="KeyNotFoundException">An id is not in the catalogue.</exception>
-    public float Predict(string userId, string itemId) => Predict(Catalog.Users.IndexOf(userId), Catalog.Items.IndexOf(itemId));
+    public float Predict(string userId, string itemId) => Predict(Catalog.GetUserIndex(userId), Catalog.GetItemIndex(itemId));
 
     /// <summary>
-    /// Mean squared error of the predictions <see cref="Predict(int, int)"/> (clamped into
+    /// Mean squared error of the predictions <see cref="Predict(UserIndex, ItemIndex)"/> (clamped into
     /// <see cref="PredictionRange"/> when set) on a dataset over this model's catalogue (accumulated in double).
     /// </summary>
     /// <param name="ratings">The ratings to score.</param>
@@ -231,7 +231,7 @@ public sealed partial class FactorizationModel : IEmbeddingModel, ICheckedModel
     public Matrix<float> ItemEmbeddingMatrix() => ToMatrix(_itemEmbeddings, ItemCount);
 
     /// <inheritdoc/>
-    public bool TryScoreItems(int user, Span<float> scores) => EmbeddingScores.TryScoreItems(this, user, scores);
+    public bool TryScoreItems(UserIndex user, Span<float> scores) => EmbeddingScores.TryScoreItems(this, user, scores);
 
     /// <inheritdoc/>
     public void ScoreItemsForNewUser(ReadOnlySpan<int> items, ReadOnlySpan<float> values, Span<float> scores) =>
@@ -253,9 +253,9 @@ public sealed partial class FactorizationModel : IEmbeddingModel, ICheckedModel
         Options is { } options ? options.FoldInNewUser(this, items, values) : Scoring.FoldIn.ComputeUserEmbedding(this, items, values);
 
     /// <inheritdoc/>
-    public bool TryGetUserQuery(int user, Span<float> destination)
+    public bool TryGetUserQuery(UserIndex user, Span<float> destination)
     {
-        if ((uint)user >= (uint)UserCount)
+        if (user.Value >= UserCount)
         {
             return false;
         }

@@ -205,7 +205,7 @@ public static class FoldIn
             ThrowIfNotFinite(rating, title, paramName);
             if (!texts.TryAdd(item, title))
             {
-                ThrowHelper.Argument(paramName, $"'{texts[item]}' and '{title}' both select the item '{model.Catalog.GetItemTitle(item)}'; rate each item once.");
+                ThrowHelper.Argument(paramName, $"'{texts[item]}' and '{title}' both select the item '{model.Catalog.TitleOf(item)}'; rate each item once.");
             }
 
             items.Add(item);

@@ -42,10 +42,10 @@ public class FoldInTests
         float[] v = ScoringTestModels.Normal(rng, m * d);
         var model = FactorizationModel.FromEmbeddings(Catalog.Sequential(users, m), d, u, v);
         int[] rated = [.. Enumerable.Range(0, m).OrderBy(_ => rng.Next()).Take(30)];
-        var byId = rated.Select(j => R(model.Catalog.Items[j], model.Predict(0, j))).ToList();
+        var byId = rated.Select(j => R(model.Catalog.Items[j], model.Predict(U(0), I(j)))).ToList();
 
         float[] x = FoldIn.ComputeUserEmbeddingById(model, byId);
-        float[] truth = model.GetUserEmbedding(0).ToArray();
+        float[] truth = model.GetUserEmbedding(U(0)).ToArray();
         double error = Math.Sqrt(truth.Zip(x, (a, b) => (double)(a - b) * (a - b)).Sum());
         double norm = Math.Sqrt(truth.Sum(a => (double)a * a));
         (error / norm).Should().BeLessThan(0.15);
@@ -56,10 +56,10 @@ public class FoldInTests
             builder.Add("1", id, rating);
         }
 
-        var trained = Recommender.Recommend(model, 0, 10, builder.Build()).Select(r => r.Index);
+        var trained = Recommender.Recommend(model, U(0), 10, builder.Build()).Select(r => r.Item.Value);
         var folded = Recommender.RecommendForNewUser(model, byId, 10);
-        folded.Select(r => r.Index).Intersect(trained).Count().Should().BeGreaterThanOrEqualTo(8);
-        folded.Select(r => r.Index).Intersect(rated).Should().BeEmpty();
+        folded.Select(r => r.Item.Value).Intersect(trained).Count().Should().BeGreaterThanOrEqualTo(8);
+        folded.Select(r => r.Item.Value).Intersect(rated).Should().BeEmpty();
     }
 
     [Fact]
@@ -68,9 +68,9 @@ public class FoldInTests
         var rng = new Random(7);
         var model = FactorizationModel.FromEmbeddings(Catalog.Sequential(1, 40), 4, ScoringTestModels.Normal(rng, 4), ScoringTestModels.Normal(rng, 160));
         int[] items = [.. Enumerable.Range(0, 20)];
-        float[] ratings = [.. items.Select(j => model.Predict(0, j))];
+        float[] ratings = [.. items.Select(j => model.Predict(U(0), I(j)))];
         float[] x = FoldIn.ComputeUserEmbedding(model, items, ratings, new FoldInOptions { Regularization = 1e-6 });
-        x.ShouldBeClose(1e-4f, model.GetUserEmbedding(0).ToArray());
+        x.ShouldBeClose(1e-4f, model.GetUserEmbedding(U(0)).ToArray());
     }
 
     [Fact]
@@ -87,7 +87,7 @@ public class FoldInTests
     public void RecommendForNewUserByTitle_ExcludesRatedItems()
     {
         var recs = Recommender.RecommendForNewUserByTitle(ScoringTestModels.MovieModel(), [R("toy story", 5f), R("goldeneye", 4f)], 10);
-        recs.Select(r => r.Index).Should().NotContain([0, 1]).And.HaveCount(3);
+        recs.Select(r => r.Item.Value).Should().NotContain([0, 1]).And.HaveCount(3);
     }
 
     [Fact]
@@ -195,7 +195,7 @@ public class FoldInTests
         var viaLibrary = Recommender.RecommendForNewUser(model, byId, 10);
 
         var expected = Recommender.RecommendForQuery(model, model.ComputeQuery(items), 10, items);
-        viaLibrary.Select(r => (r.Index, r.Score)).Should().Equal(expected.Select(r => (r.Index, r.Score)));
+        viaLibrary.Select(r => (r.Item.Value, r.Score)).Should().Equal(expected.Select(r => (r.Item.Value, r.Score)));
         var ridge = Recommender.RecommendForQuery(model, FoldIn.ComputeUserEmbedding(model, items, [4f, 4f, 4f]), 10, items);
         viaLibrary.Select(r => r.Score).Should().NotEqual(ridge.Select(r => r.Score), "the ridge fold-in is not the network's embedding");
     }
@@ -213,6 +213,6 @@ public class FoldInTests
         var viaLibrary = Recommender.RecommendForNewUser(model, byId, 10);
 
         var expected = Recommender.RecommendForQuery(model, FoldIn.ComputeImplicitUserEmbedding(model, items, values, new ImplicitFoldInOptions { Regularization = options.Regularization, Alpha = options.Alpha }), 10, items);
-        viaLibrary.Select(r => (r.Index, r.Score)).Should().Equal(expected.Select(r => (r.Index, r.Score)));
+        viaLibrary.Select(r => (r.Item.Value, r.Score)).Should().Equal(expected.Select(r => (r.Item.Value, r.Score)));
     }
 }

@@ -177,7 +177,7 @@ public partial class DatasetStatisticsTests
         var top = DatasetStatistics.MostRated(Small(), 10);
 
         top.Select(s => s.Id).Should().Equal("a", "b", "c");
-        top[0].Should().Be(new ItemRatingSummary(0, "a", "Alpha (1995)", 3, top[0].MeanRating));
+        top[0].Should().Be(new ItemRatingSummary(I(0), "a", "Alpha (1995)", 3, top[0].MeanRating));
         top[0].MeanRating.Should().BeApproximately(10.0 / 3, Tol);
         top[1].RatingCount.Should().Be(2);
         top[1].MeanRating.Should().BeApproximately(2.5, Tol);
