@@ -21,8 +21,9 @@ public sealed partial class FactorizationModel : IEmbeddingModel, ICheckedModel
     private readonly float[]? _userBiases;
     private readonly float[]? _itemBiases;
     private readonly float _globalMean;
+    private readonly RatingRange? _trainingScale;
 
-    internal FactorizationModel(Catalog catalog, int dimensions, float[] userEmbeddings, float[] itemEmbeddings, float[]? userBiases, float[]? itemBiases, float globalMean, FactorizationOptions? options, RatingRange? predictionRange = null)
+    internal FactorizationModel(Catalog catalog, int dimensions, float[] userEmbeddings, float[] itemEmbeddings, float[]? userBiases, float[]? itemBiases, float globalMean, FactorizationOptions? options, RatingRange? predictionRange = null, RatingRange? trainingScale = null)
     {
         Catalog = catalog;
         Dimensions = dimensions;
@@ -33,11 +34,12 @@ public sealed partial class FactorizationModel : IEmbeddingModel, ICheckedModel
         _globalMean = globalMean;
         Options = options;
         PredictionRange = predictionRange;
+        _trainingScale = trainingScale;
     }
 
     /// <summary>
     /// Creates a model from existing embeddings (copied), e.g. to score with factors trained elsewhere.
-    /// It has no <see cref="PredictionRange"/>; add one with <see cref="WithPredictionRange"/>.
+    /// It has no <see cref="PredictionRange"/> and so no <see cref="RatingScale"/>; add one with <see cref="WithPredictionRange"/>.
     /// </summary>
     /// <param name="catalog">The users and items; N and M are its sizes.</param>
     /// <param name="dimensions">The embedding dimension d, greater than zero.</param>
@@ -113,6 +115,18 @@ public sealed partial class FactorizationModel : IEmbeddingModel, ICheckedModel
     /// clamping would tie every item predicted above the maximum.
     /// </summary>
     public RatingRange? PredictionRange { get; }
+
+    /// <summary>
+    /// The scale of the ratings the model was trained on, e.g. [1, 5]: the training set's
+    /// <see cref="RatingsDataset.ValueRange"/> for a model trained on explicit ratings (recorded whether or not
+    /// it clamps its predictions), else its <see cref="PredictionRange"/>; <see langword="null"/> for an
+    /// implicit-feedback model and for one built with <see cref="FromEmbeddings"/> without a range. A new
+    /// user's ratings must lie in it.
+    /// </summary>
+    public RatingRange? RatingScale => PredictsRatings ? _trainingScale ?? PredictionRange : null;
+
+    /// <summary>The training scale recorded at fit (what <see cref="RatingScale"/> falls back from), for the file format.</summary>
+    internal RatingRange? TrainingScale => _trainingScale;
 
     /// <summary>
     /// Whether <see cref="Predict(UserIndex, ItemIndex)"/> returns ratings: true, unless the model was trained on
@@ -220,7 +234,11 @@ public sealed partial class FactorizationModel : IEmbeddingModel, ICheckedModel
     /// <param name="predictionRange">The new range, or <see langword="null"/> for none.</param>
     /// <returns>A model that differs from this one only in <see cref="PredictionRange"/>.</returns>
     public FactorizationModel WithPredictionRange(RatingRange? predictionRange) =>
-        new(Catalog, Dimensions, _userEmbeddings, _itemEmbeddings, _userBiases, _itemBiases, _globalMean, Options, predictionRange);
+        new(Catalog, Dimensions, _userEmbeddings, _itemEmbeddings, _userBiases, _itemBiases, _globalMean, Options, predictionRange, _trainingScale);
+
+    /// <summary>This model recording the scale of its training ratings (see <see cref="RatingScale"/>); arrays shared.</summary>
+    internal FactorizationModel WithTrainingScale(RatingRange? trainingScale) =>
+        new(Catalog, Dimensions, _userEmbeddings, _itemEmbeddings, _userBiases, _itemBiases, _globalMean, Options, PredictionRange, trainingScale);
 
     /// <summary>A copy of U as a MathNet matrix (N×d).</summary>
     /// <returns>A new dense matrix.</returns>

@@ -22,6 +22,14 @@ public interface IRecommenderModel
     /// </summary>
     bool PredictsRatings { get; }
 
+    /// <summary>
+    /// The scale of the ratings the model was trained on (e.g. [1, 5], or [0.5, 5] for half stars) when
+    /// <see cref="PredictsRatings"/>; <see langword="null"/> when unknown or when the model's values are not
+    /// ratings. A new user's ratings (<see cref="Scoring.Recommender.RecommendForNewUser"/>,
+    /// <see cref="Scoring.FoldIn"/>) must lie in it: a 9 on a 1–5 scale is a typing error, not a strong opinion.
+    /// </summary>
+    RatingRange? RatingScale { get; }
+
     /// <summary>The model's prediction for a pair: a rating when <see cref="PredictsRatings"/>, else the pair's preference or ranking score.</summary>
     /// <param name="user">The user's dense index (not the id: <see cref="Data.Catalog.GetUserIndex"/> translates).</param>
     /// <param name="item">The item's dense index (not the id: <see cref="Data.Catalog.GetItemIndex"/> translates).</param>

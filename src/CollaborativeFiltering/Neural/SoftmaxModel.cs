@@ -168,6 +168,9 @@ public sealed partial class SoftmaxModel : IEmbeddingModel, ICheckedModel
     /// <summary>Always <see langword="false"/>: the network ranks items (its scores are logits), it does not predict ratings.</summary>
     public bool PredictsRatings => false;
 
+    /// <summary>Always <see langword="null"/>: the network learns which items a user rated, not the ratings, so it has no rating scale.</summary>
+    public RatingRange? RatingScale => null;
+
     /// <summary>The logit of an item for a known user, ⟨q_u, V_j⟩ + b_j: a ranking score, not a rating.</summary>
     /// <param name="user">The user's dense index.</param>
     /// <param name="item">The item's dense index.</param>

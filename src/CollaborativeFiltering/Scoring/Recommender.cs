@@ -121,7 +121,7 @@ public static class Recommender
     /// <exception cref="ArgumentNullException">An argument or an id is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentException">No ratings, or an id appears twice.</exception>
     /// <exception cref="KeyNotFoundException">An item id is not in the catalogue; the message names it.</exception>
-    /// <exception cref="ArgumentOutOfRangeException"><paramref name="k"/> is not positive or a rating is not finite.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="k"/> is not positive, or a rating is not finite or is outside the model's <see cref="IRecommenderModel.RatingScale"/> (the message names the item, the rating and the scale).</exception>
     /// <exception cref="InvalidOperationException">The solved embedding is not finite (values too large for single precision).</exception>
     public static IReadOnlyList<Recommendation> RecommendForNewUser(IRecommenderModel model, IEnumerable<KeyValuePair<string, float>> ratingsByItemId, int k = 10)
     {
@@ -144,7 +144,7 @@ public static class Recommender
     /// <exception cref="ArgumentNullException">An argument or a title is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentException">No ratings, a title is empty, or two titles select the same item.</exception>
     /// <exception cref="KeyNotFoundException">No title contains a text; the message names it.</exception>
-    /// <exception cref="ArgumentOutOfRangeException"><paramref name="k"/> is not positive or a rating is not finite.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="k"/> is not positive, or a rating is not finite or is outside the model's <see cref="IRecommenderModel.RatingScale"/> (the message names the item, the rating and the scale).</exception>
     /// <exception cref="InvalidOperationException">The solved embedding is not finite.</exception>
     public static IReadOnlyList<Recommendation> RecommendForNewUserByTitle(IRecommenderModel model, IEnumerable<KeyValuePair<string, float>> ratingsByTitle, int k = 10)
     {

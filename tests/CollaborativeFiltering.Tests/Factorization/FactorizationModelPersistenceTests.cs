@@ -242,6 +242,45 @@ public sealed class FactorizationModelPersistenceTests : IDisposable
         loaded.MeanSquaredError(ratings).Should().Be(model.MeanSquaredError(ratings));
     }
 
+    [Fact]
+    public void SaveLoad_TrainedPlainModel_KeepsItsRatingScaleWithItsFlag()
+    {
+        var ratings = new RatingsDatasetBuilder().Add("a", "x", 4f).Add("a", "y", 2f).Add("b", "x", 5f).Add("b", "z", 1.5f).Build();
+        FactorizationModel model = new GradientDescentFactorizer(new GradientDescentOptions { Dimensions = 2, Iterations = 3 }).Fit(ratings);
+
+        byte[] bytes = ToBytes(model);
+        FactorizationModel loaded = FactorizationModel.Load(new MemoryStream(bytes));
+
+        model.PredictionRange.Should().BeNull("the notebook's model does not clamp");
+        loaded.RatingScale.Should().Be(new RatingRange(1.5f, 5f)).And.Be(model.RatingScale);
+        BinaryPrimitives.ReadUInt16LittleEndian(bytes.AsSpan(FactorizationModelFormat.FlagsOffset)).Should().Be(FactorizationModelFormat.FlagOptions | FactorizationModelFormat.FlagTrainingScale);
+        BinaryPrimitives.ReadSingleLittleEndian(bytes.AsSpan(bytes.Length - 12)).Should().Be(1.5f);
+        BinaryPrimitives.ReadSingleLittleEndian(bytes.AsSpan(bytes.Length - 8)).Should().Be(5f);
+    }
+
+    [Fact]
+    public void Load_FileWithoutTrainingScale_LoadsWithoutOne()
+    {
+        FactorizationModel loaded = FactorizationModel.Load(new MemoryStream(ToBytes(RichModel())));
+
+        loaded.RatingScale.Should().BeNull("files written before flag 8 existed carry no scale");
+    }
+
+    [Fact]
+    public void Load_CorruptedTrainingScaleWithValidChecksums_ThrowsNamingIt()
+    {
+        var ratings = new RatingsDatasetBuilder().Add("a", "x", 4f).Add("b", "y", 2f).Build();
+        byte[] bytes = ToBytes(new AlsFactorizer(new AlsOptions { Dimensions = 2, Iterations = 2 }).Fit(ratings));
+        BinaryPrimitives.WriteSingleLittleEndian(bytes.AsSpan(bytes.Length - 8), float.NaN);
+        FixChecksums(bytes);
+
+        var act = () => FactorizationModel.Load(new MemoryStream(bytes));
+
+        var e = act.Should().Throw<ModelFormatException>().Which;
+        e.Offset.Should().Be(bytes.Length - 8);
+        e.Message.Should().Contain("training scale's maximum");
+    }
+
     [Theory]
     [InlineData(float.NaN, 5f, 12, "minimum")]
     [InlineData(float.NegativeInfinity, 5f, 12, "minimum")]

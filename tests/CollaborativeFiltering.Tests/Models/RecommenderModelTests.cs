@@ -159,6 +159,8 @@ public sealed class RecommenderModelTests
 
         public bool PredictsRatings => true;
 
+        public RatingRange? RatingScale => null;
+
         public float Predict(UserIndex user, ItemIndex item) => 3f;
 
         public bool TryScoreItems(UserIndex user, Span<float> scores)

@@ -118,6 +118,8 @@ public sealed class ModelFileTests : IDisposable
 
         public bool PredictsRatings => true;
 
+        public RatingRange? RatingScale => null;
+
         public float Predict(UserIndex user, ItemIndex item) => 0;
 
         public bool TryScoreItems(UserIndex user, Span<float> scores) => false;

@@ -41,6 +41,8 @@ public class EmbeddingModelTests
 
         public bool PredictsRatings => inner.PredictsRatings;
 
+        public RatingRange? RatingScale => inner.RatingScale;
+
         public float Predict(UserIndex user, ItemIndex item) => inner.Predict(user, item);
 
         public bool TryScoreItems(UserIndex user, Span<float> scores) => EmbeddingScores.TryScoreItems(this, user, scores);

@@ -215,4 +215,60 @@ public class FoldInTests
         var expected = Recommender.RecommendForQuery(model, FoldIn.ComputeImplicitUserEmbedding(model, items, values, new ImplicitFoldInOptions { Regularization = options.Regularization, Alpha = options.Alpha }), 10, items);
         viaLibrary.Select(r => (r.Item.Value, r.Score)).Should().Equal(expected.Select(r => (r.Item.Value, r.Score)));
     }
+
+    // ------------------------------------------------------------------ the model's rating scale
+
+    private static RatingsDataset OneToFive() =>
+        new RatingsDatasetBuilder().Add("a", "x", 1f).Add("a", "y", 5f).Add("b", "x", 4f).Add("b", "z", 2f).Add("c", "y", 3f).Add("c", "z", 5f).Build();
+
+    [Theory]
+    [InlineData(50f)]
+    [InlineData(-40f)]
+    [InlineData(5.5f)]
+    [InlineData(0.5f)]
+    public void RecommendForNewUser_RatingOutsideTheTrainingScale_ThrowsNamingValueItemAndScale(float rating)
+    {
+        // The notebook's plain model does not clamp its predictions, but it knows the scale it was trained on.
+        FactorizationModel model = new GradientDescentFactorizer(new GradientDescentOptions { Dimensions = 2, Iterations = 3 }).Fit(OneToFive());
+        model.RatingScale.Should().Be(new RatingRange(1, 5));
+
+        var act = () => Recommender.RecommendForNewUser(model, [R("x", 4f), R("y", rating)], 2);
+
+        var e = act.Should().Throw<ArgumentOutOfRangeException>().Which;
+        e.ParamName.Should().Be("ratingsByItemId");
+        e.ActualValue.Should().Be(rating);
+        e.Message.Should().Contain("'y'").And.Contain(rating.ToString(System.Globalization.CultureInfo.InvariantCulture)).And.Contain("[1, 5]");
+    }
+
+    [Fact]
+    public void RecommendForNewUser_RatingsAtTheEndsOfTheScale_Accepted()
+    {
+        FactorizationModel model = new BiasedSgdFactorizer(new BiasedSgdOptions { Dimensions = 2, Iterations = 3 }).Fit(OneToFive());
+
+        Recommender.RecommendForNewUser(model, [R("x", 1f), R("y", 5f)], 1).Should().ContainSingle().Which.Id.Should().Be("z");
+    }
+
+    [Fact]
+    public void FoldIn_EveryEntryPoint_ChecksTheScale()
+    {
+        FactorizationModel model = new AlsFactorizer(new AlsOptions { Dimensions = 2, Iterations = 2 }).Fit(OneToFive());
+
+        FluentActions.Invoking(() => FoldIn.ComputeUserEmbedding(model, [0, 1], [3f, 9f])).Should().Throw<ArgumentOutOfRangeException>().WithMessage("*'y'*9*[1, 5]*");
+        FluentActions.Invoking(() => FoldIn.ComputeUserEmbeddingById(model, [R("z", 0f)])).Should().Throw<ArgumentOutOfRangeException>().WithMessage("*'z'*");
+        FluentActions.Invoking(() => Recommender.RecommendForNewUserByTitle(model, [R("x", 6f)], 1)).Should().Throw<ArgumentOutOfRangeException>().Which.ParamName.Should().Be("ratingsByTitle");
+        FluentActions.Invoking(() => model.ScoreItemsForNewUser([2], [7f], new float[3])).Should().Throw<ArgumentOutOfRangeException>().WithMessage("*[1, 5]*");
+    }
+
+    [Fact]
+    public void RatingScale_ModelsWhoseValuesAreNotRatingsOrUnknown_IsNullAndNothingIsChecked()
+    {
+        FactorizationModel implicitModel = new ImplicitAlsFactorizer(new ImplicitAlsOptions { Dimensions = 2, Iterations = 2 }).Fit(OneToFive());
+        FactorizationModel fromEmbeddings = FactorizationModel.FromEmbeddings(Catalog.Sequential(1, 2), 1, [0], [1, 2]);
+
+        implicitModel.RatingScale.Should().BeNull("interaction strengths are not ratings");
+        fromEmbeddings.RatingScale.Should().BeNull();
+        fromEmbeddings.WithPredictionRange(new RatingRange(0.5f, 5f)).RatingScale.Should().Be(new RatingRange(0.5f, 5f), "a range to clamp to is the scale");
+        Recommender.RecommendForNewUser(implicitModel, [R("x", 12f)], 1).Should().ContainSingle();
+        FoldIn.ComputeUserEmbedding(fromEmbeddings, [0], [40f]).Should().HaveCount(1);
+    }
 }
