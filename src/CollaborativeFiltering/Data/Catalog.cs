@@ -198,4 +198,8 @@ public sealed class Catalog
 
         return new ReadOnlyCollection<T>(copy);
     }
+
+    /// <summary>E.g. <c>943 users, 1682 items, 19 genres</c>.</summary>
+    /// <returns>The text.</returns>
+    public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"{Display.Count(UserCount)} users, {Display.Count(ItemCount)} items") + (Genres.Count > 0 ? string.Create(CultureInfo.InvariantCulture, $", {Genres.Count} genres") : "");
 }

@@ -1,3 +1,4 @@
+using System.Globalization;
 using CollaborativeFiltering.Internal;
 
 namespace CollaborativeFiltering.Data;
@@ -101,4 +102,8 @@ public sealed class CsrView
         value = ValueArray[RowOffsetArray[row] + k];
         return true;
     }
+
+    /// <summary>E.g. <c>943 rows × 1682 columns, 100000 entries</c>.</summary>
+    /// <returns>The text.</returns>
+    public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"{Display.Count(RowCount)} rows × {Display.Count(ColumnCount)} columns, {Display.Count(NonZeroCount)} entries");
 }

@@ -187,4 +187,8 @@ public sealed class IdMap
 
         public IdMap Build() => new([.. _ids], new Dictionary<string, int>(_indices, StringComparer.Ordinal));
     }
+
+    /// <summary>E.g. <c>943 ids (1 … 943)</c>.</summary>
+    /// <returns>The text.</returns>
+    public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"{Display.Count(Count)} ids") + (Count switch { 0 => "", 1 => string.Create(CultureInfo.InvariantCulture, $" ({_ids[0]})"), _ => string.Create(CultureInfo.InvariantCulture, $" ({_ids[0]} … {_ids[^1]})") });
 }

@@ -270,4 +270,8 @@ public sealed class RatingsDataset : IReadOnlyList<Rating>
         {
         }
     }
+
+    /// <summary>E.g. <c>943 users × 1682 items, 100000 ratings from 1 to 5</c>.</summary>
+    /// <returns>The text.</returns>
+    public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"{Display.Count(UserCount)} users × {Display.Count(ItemCount)} items, {Display.Count(Count)} ratings") + (ValueRange is { } range ? string.Create(CultureInfo.InvariantCulture, $" from {Display.Number(range.Min)} to {Display.Number(range.Max)}") : "");
 }

@@ -334,4 +334,15 @@ public sealed partial class FactorizationModel : IEmbeddingModel, ICheckedModel
             ThrowHelper.Argument(paramName, $"{paramName} holds a NaN or infinite value.");
         }
     }
+
+    /// <summary>
+    /// What the model is, e.g. <c>FactorizationModel: 943 users × 1682 items, d = 30, with biases (μ = 3.529),
+    /// trained by BiasedSgdOptions, predictions clamped to [1, 5]</c>.
+    /// </summary>
+    /// <returns>The text.</returns>
+    public override string ToString() => string.Create(CultureInfo.InvariantCulture,
+        $"FactorizationModel: {UserCount} users × {ItemCount} items, d = {Dimensions}")
+        + (HasBiases ? string.Create(CultureInfo.InvariantCulture, $", with biases (μ = {Display.Number(GlobalMean)})") : ", no biases")
+        + (Options is { } options ? ", trained by " + options.GetType().Name : "")
+        + (PredictionRange is { } range ? $", predictions clamped to {range}" : "");
 }

@@ -366,4 +366,9 @@ public sealed partial class SoftmaxModel : IEmbeddingModel, ICheckedModel
             ThrowHelper.Argument(paramName, string.Create(CultureInfo.InvariantCulture, $"{paramName} has length {destination.Length}; expected {expected}."));
         }
     }
+
+    /// <summary>What the model is, e.g. <c>SoftmaxModel: 943 users × 1682 items, d = 35, hidden layers 35, inputs items + genres</c>.</summary>
+    /// <returns>The text.</returns>
+    public override string ToString() => string.Create(CultureInfo.InvariantCulture,
+        $"SoftmaxModel: {UserCount} users × {ItemCount} items, d = {Dimensions}, hidden layers {(Options.HiddenLayerSizes.Count == 0 ? "none" : string.Join(",", Options.HiddenLayerSizes))}, inputs items{(Options.UseGenres ? " + genres" : "")}{(Options.UseReleaseYears ? " + release years" : "")}");
 }

@@ -1,4 +1,6 @@
+using System.Globalization;
 using CollaborativeFiltering.Data;
+using CollaborativeFiltering.Internal;
 
 namespace CollaborativeFiltering.Scoring;
 
@@ -15,4 +17,8 @@ public readonly record struct ItemNeighbor(ItemIndex Item, string Id, string Tit
         ItemReference r = ItemReference.Create(catalog, item);
         return new ItemNeighbor(r.Item, r.Id, r.Title, r.Genres, score);
     }
+
+    /// <summary>E.g. <c>'GoldenEye (1995)' (id 2): 0.8342</c>, the score being the dot product or cosine.</summary>
+    /// <returns>The text.</returns>
+    public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"{Display.Item(Id, Title)}: {Display.Number(Score)}");
 }

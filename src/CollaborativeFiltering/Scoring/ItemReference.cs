@@ -1,4 +1,5 @@
 using CollaborativeFiltering.Data;
+using CollaborativeFiltering.Internal;
 
 namespace CollaborativeFiltering.Scoring;
 
@@ -20,4 +21,8 @@ public readonly record struct ItemReference(ItemIndex Item, string Id, string Ti
         string id = catalog.Items.Ids[item];
         return new ItemReference(new ItemIndex(item), id, id, []);
     }
+
+    /// <summary>E.g. <c>'GoldenEye (1995)' (id 2)</c>.</summary>
+    /// <returns>The text.</returns>
+    public override string ToString() => Display.Item(Id, Title);
 }

@@ -1,4 +1,6 @@
+using System.Globalization;
 using CollaborativeFiltering.Data;
+using CollaborativeFiltering.Internal;
 
 namespace CollaborativeFiltering.Scoring;
 
@@ -21,4 +23,8 @@ public readonly record struct Recommendation(ItemIndex Item, string Id, string T
         ItemReference r = ItemReference.Create(catalog, item);
         return new Recommendation(r.Item, r.Id, r.Title, r.Genres, score);
     }
+
+    /// <summary>E.g. <c>'Star Wars (1977)' (id 50): 4.123</c>, the score being the ranking score.</summary>
+    /// <returns>The text.</returns>
+    public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"{Display.Item(Id, Title)}: {Display.Number(Score)}");
 }

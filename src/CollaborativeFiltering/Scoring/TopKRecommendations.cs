@@ -1,3 +1,4 @@
+using System.Globalization;
 using CollaborativeFiltering.Data;
 using CollaborativeFiltering.Internal;
 
@@ -77,4 +78,8 @@ public sealed class TopKRecommendations
 
         return Array.AsReadOnly(result);
     }
+
+    /// <summary>E.g. <c>top 10 items for each of 943 users</c>.</summary>
+    /// <returns>The text.</returns>
+    public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"top {K} items for each of {Display.Count(UserCount)} users");
 }

@@ -125,7 +125,7 @@ public sealed class SyntheticData
     /// <summary>A short description: sizes, rank, μ and σ.</summary>
     /// <returns>The description.</returns>
     public override string ToString() => string.Create(CultureInfo.InvariantCulture,
-        $"SyntheticData: {Dataset.UserCount} users × {Dataset.ItemCount} items, {Dataset.Count} ratings, rank {Dimensions}, μ = {GlobalMean:0.###}, σ = {NoiseStdDev}");
+        $"SyntheticData: {Dataset.UserCount} users × {Dataset.ItemCount} items, {Dataset.Count} ratings, rank {Dimensions}, μ = {Display.Number(GlobalMean)}, σ = {Display.Number(NoiseStdDev)}");
 
     /// <summary>The planted score in double, without argument checks.</summary>
     internal double Score(int user, int item) =>

@@ -165,10 +165,10 @@ public partial class DatasetStatisticsTests
     }
 
     [Fact]
-    public void Summary_ToString_UsesInvariantDigitsAndPandasLabels()
+    public void Summary_ToString_UsesInvariantDigitsPandasLabelsAndFourSignificantDigits()
     {
         DatasetStatistics.Describe([1.5, 2.5]).ToString()
-            .Should().Be("count=2, mean=2, std=0.7071067811865476, min=1.5, 25%=1.75, 50%=2, 75%=2.25, max=2.5");
+            .Should().Be("count=2, mean=2, std=0.7071, min=1.5, 25%=1.75, 50%=2, 75%=2.25, max=2.5");
     }
 
     [Fact]
