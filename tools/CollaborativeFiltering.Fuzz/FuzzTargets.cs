@@ -225,7 +225,7 @@ public static class FuzzTargets
         if (model.Catalog.ItemCount > 0 && model.Catalog.UserCount > 0)
         {
             var query = new float[model.Dimensions];
-            if (model.TryGetUserQuery(0, query))
+            if (model.TryGetUserQuery(new UserIndex(0), query))
             {
                 foreach (Recommendation r in Recommender.RecommendForQuery(model, query, 3))
                 {
@@ -235,7 +235,7 @@ public static class FuzzTargets
 
             if (model is FactorizationModel fm)
             {
-                Require(float.IsFinite(fm.Predict(0, 0)), "a non-finite prediction");
+                Require(float.IsFinite(fm.Predict(new UserIndex(0), new ItemIndex(0))), "a non-finite prediction");
             }
         }
     }
@@ -263,13 +263,13 @@ public static class FuzzTargets
         {
             for (int i = 0; i < Math.Min(m, 4); i++)
             {
-                Require(float.IsFinite(model.Predict(u, i)), "a non-finite prediction");
+                Require(float.IsFinite(model.Predict(new UserIndex(u), new ItemIndex(i))), "a non-finite prediction");
             }
 
-            if (model.TryScoreItems(u, scores))
+            if (model.TryScoreItems(new UserIndex(u), scores))
             {
                 Require(scores.All(s => float.IsFinite(s) || float.IsNegativeInfinity(s)), "a NaN or +∞ score");
-                foreach (Recommendation r in Recommender.Recommend(model, u, 3))
+                foreach (Recommendation r in Recommender.Recommend(model, new UserIndex(u), 3))
                 {
                     Require(float.IsFinite(r.Score), "a non-finite recommended score");
                 }
@@ -280,12 +280,12 @@ public static class FuzzTargets
         Require(scores.All(s => float.IsFinite(s) || float.IsNegativeInfinity(s)), "a NaN or +∞ score for a new user");
         if (model is IItemSimilarityModel)
         {
-            Require(Neighbors.NearestItems(model, 0, 3).Neighbors.All(x => float.IsFinite(x.Score)), "a non-finite neighbour weight");
+            Require(Neighbors.NearestItems(model, new ItemIndex(0), 3).Neighbors.All(x => float.IsFinite(x.Score)), "a non-finite neighbour weight");
         }
 
         if (model is IUserSimilarityModel)
         {
-            Require(Neighbors.NearestUsers(model, 0, 3).All(x => float.IsFinite(x.Score)), "a non-finite neighbour similarity");
+            Require(Neighbors.NearestUsers(model, new UserIndex(0), 3).All(x => float.IsFinite(x.Score)), "a non-finite neighbour similarity");
         }
     }
 

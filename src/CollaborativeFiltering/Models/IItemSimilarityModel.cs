@@ -1,3 +1,5 @@
+using CollaborativeFiltering.Data;
+
 namespace CollaborativeFiltering;
 
 /// <summary>
@@ -16,7 +18,7 @@ public interface IItemSimilarityModel : IRecommenderModel
     /// </summary>
     /// <param name="item">A dense item index.</param>
     /// <param name="weights">A span of length M.</param>
-    /// <exception cref="ArgumentOutOfRangeException"><paramref name="item"/> is outside <c>[0, M)</c>.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="item"/> is not below M.</exception>
     /// <exception cref="ArgumentException"><paramref name="weights"/> does not have length M.</exception>
-    void ScoreSimilarItems(int item, Span<float> weights);
+    void ScoreSimilarItems(ItemIndex item, Span<float> weights);
 }

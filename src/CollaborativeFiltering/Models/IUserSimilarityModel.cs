@@ -1,3 +1,5 @@
+using CollaborativeFiltering.Data;
+
 namespace CollaborativeFiltering;
 
 /// <summary>
@@ -14,7 +16,7 @@ public interface IUserSimilarityModel : IRecommenderModel
     /// </summary>
     /// <param name="user">A dense user index.</param>
     /// <param name="similarities">A span of length N.</param>
-    /// <exception cref="ArgumentOutOfRangeException"><paramref name="user"/> is outside <c>[0, N)</c>.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="user"/> is not below N.</exception>
     /// <exception cref="ArgumentException"><paramref name="similarities"/> does not have length N.</exception>
-    void ScoreSimilarUsers(int user, Span<float> similarities);
+    void ScoreSimilarUsers(UserIndex user, Span<float> similarities);
 }

@@ -36,6 +36,9 @@ public sealed class EaseModel : IItemSimilarityModel, IStoredModel
     /// <summary>Always <see langword="false"/>: the scores rank items, they are not ratings.</summary>
     public bool PredictsRatings => false;
 
+    /// <summary>Always <see langword="null"/>: EASE uses which items a user rated, not the ratings, so it has no rating scale.</summary>
+    public RatingRange? RatingScale => null;
+
     /// <summary>The options the model was fitted with.</summary>
     public EaseOptions Options { get; }
 
@@ -53,15 +56,15 @@ public sealed class EaseModel : IItemSimilarityModel, IStoredModel
     /// <param name="item">A dense item index.</param>
     /// <returns>The score (0 for a user without training ratings).</returns>
     /// <exception cref="ArgumentOutOfRangeException">An index is out of range.</exception>
-    public float Predict(int user, int item)
+    public float Predict(UserIndex user, ItemIndex item)
     {
-        ThrowHelper.ThrowIfIndexOutOfRange(user, Catalog.UserCount, nameof(user));
-        ThrowHelper.ThrowIfIndexOutOfRange(item, Catalog.ItemCount, nameof(item));
+        ThrowHelper.ThrowIfIndexOutOfRange(user.Value, Catalog.UserCount, nameof(user));
+        ThrowHelper.ThrowIfIndexOutOfRange(item.Value, Catalog.ItemCount, nameof(item));
         int m = Catalog.ItemCount;
         float score = 0;
-        foreach (int rated in UserItems(user))
+        foreach (int rated in UserItems(user.Value))
         {
-            score += _weights[((long)rated * m) + item];
+            score += _weights[((long)rated * m) + item.Value];
         }
 
         return score;
@@ -70,14 +73,17 @@ public sealed class EaseModel : IItemSimilarityModel, IStoredModel
     /// <summary>The scores x_u·B of every item for a known user (x_u the user's binary row of training items).</summary>
     /// <param name="user">A dense user index.</param>
     /// <param name="scores">A span of length M.</param>
-    /// <returns><see langword="false"/> for a user without training ratings (EASE has nothing to go on).</returns>
-    /// <exception cref="ArgumentOutOfRangeException"><paramref name="user"/> is out of range.</exception>
+    /// <returns><see langword="false"/> for a user without training ratings (EASE has nothing to go on) or outside the catalogue.</returns>
     /// <exception cref="ArgumentException"><paramref name="scores"/> does not have length M.</exception>
-    public bool TryScoreItems(int user, Span<float> scores)
+    public bool TryScoreItems(UserIndex user, Span<float> scores)
     {
-        ThrowHelper.ThrowIfIndexOutOfRange(user, Catalog.UserCount, nameof(user));
         ThrowIfWrongLength(scores, nameof(scores));
-        ReadOnlySpan<int> items = UserItems(user);
+        if (user.Value >= Catalog.UserCount)
+        {
+            return false;
+        }
+
+        ReadOnlySpan<int> items = UserItems(user.Value);
         if (items.IsEmpty)
         {
             return false;
@@ -131,14 +137,19 @@ public sealed class EaseModel : IItemSimilarityModel, IStoredModel
     /// <summary>Writes row <paramref name="item"/> of B: the weight of every item j as a neighbour of <paramref name="item"/> (B_ii = 0 for itself).</summary>
     /// <param name="item">A dense item index.</param>
     /// <param name="weights">A span of length M.</param>
-    /// <exception cref="ArgumentOutOfRangeException"><paramref name="item"/> is outside <c>[0, M)</c>.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="item"/> is not below M.</exception>
     /// <exception cref="ArgumentException"><paramref name="weights"/> does not have length M.</exception>
-    public void ScoreSimilarItems(int item, Span<float> weights)
+    public void ScoreSimilarItems(ItemIndex item, Span<float> weights)
     {
-        ThrowHelper.ThrowIfIndexOutOfRange(item, Catalog.ItemCount, nameof(item));
+        ThrowHelper.ThrowIfIndexOutOfRange(item.Value, Catalog.ItemCount, nameof(item));
         ThrowIfWrongLength(weights, nameof(weights));
-        Row(item).CopyTo(weights);
+        Row(item.Value).CopyTo(weights);
     }
+
+    /// <summary>What the model is, e.g. <c>EaseModel: 943 users × 1682 items, λ = 200</c>.</summary>
+    /// <returns>The text.</returns>
+    public override string ToString() => string.Create(CultureInfo.InvariantCulture,
+        $"EaseModel: {Catalog.UserCount} users × {Catalog.ItemCount} items, λ = {Display.Number(Options.Regularization)}");
 
     /// <inheritdoc/>
     void IStoredModel.Write(Stream stream) => EaseModelFormat.Write(stream, this);

@@ -40,6 +40,9 @@ public sealed class ItemKnnModel : IItemSimilarityModel, IStoredModel
     /// <summary>The number of neighbours kept over all items.</summary>
     public int NeighborCount => Core.Neighbors.Count;
 
+    /// <summary>The range of the training ratings (e.g. [1, 5]), whether or not predictions are clamped to it; a new user's ratings must lie in it. <see langword="null"/> only for a model trained on no ratings.</summary>
+    public RatingRange? RatingScale => Core.RatingScale;
+
     internal KnnCore Core { get; }
 
     /// <summary>
@@ -50,7 +53,7 @@ public sealed class ItemKnnModel : IItemSimilarityModel, IStoredModel
     /// <param name="item">A dense item index.</param>
     /// <returns>The prediction.</returns>
     /// <exception cref="ArgumentOutOfRangeException">An index is out of range.</exception>
-    public float Predict(int user, int item) => Core.Predict(user, item);
+    public float Predict(UserIndex user, ItemIndex item) => Core.Predict(user.Value, item.Value);
 
     /// <summary>
     /// The top-N scores of a known user: item j's score is the sum, over the items i the user rated, of the
@@ -60,25 +63,30 @@ public sealed class ItemKnnModel : IItemSimilarityModel, IStoredModel
     /// </summary>
     /// <param name="user">A dense user index.</param>
     /// <param name="scores">A span of length M.</param>
-    /// <returns><see langword="false"/> for a user without training ratings.</returns>
-    /// <exception cref="ArgumentOutOfRangeException"><paramref name="user"/> is out of range.</exception>
+    /// <returns><see langword="false"/> for a user without training ratings or outside the catalogue.</returns>
     /// <exception cref="ArgumentException"><paramref name="scores"/> does not have length M.</exception>
-    public bool TryScoreItems(int user, Span<float> scores) => Core.TryScoreItems(user, scores);
+    public bool TryScoreItems(UserIndex user, Span<float> scores) => Core.TryScoreItems(user.Value, scores);
 
     /// <summary>The top-N scores of a user the model was not trained on, as <see cref="TryScoreItems"/> computes them from the items they rated (the values only have to be finite).</summary>
     /// <param name="items">Distinct dense item indices the user rated.</param>
     /// <param name="values">The ratings, one per item, finite.</param>
     /// <param name="scores">A span of length M.</param>
     /// <exception cref="ArgumentException">No ratings, the spans' lengths differ, an item appears twice, or <paramref name="scores"/> does not have length M.</exception>
-    /// <exception cref="ArgumentOutOfRangeException">An item index is outside <c>[0, M)</c> or a value is not finite.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">An item index is outside <c>[0, M)</c>, or a value is not finite or is outside <see cref="RatingScale"/>.</exception>
     public void ScoreItemsForNewUser(ReadOnlySpan<int> items, ReadOnlySpan<float> values, Span<float> scores) => Core.ScoreItemsForNewUser(items, values, scores);
 
     /// <summary>Writes the similarity of every item to <paramref name="item"/> kept in the model: its neighbours' similarities, 1 for itself, −∞ for the others.</summary>
     /// <param name="item">A dense item index.</param>
     /// <param name="weights">A span of length M.</param>
-    /// <exception cref="ArgumentOutOfRangeException"><paramref name="item"/> is outside <c>[0, M)</c>.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="item"/> is not below M.</exception>
     /// <exception cref="ArgumentException"><paramref name="weights"/> does not have length M.</exception>
-    public void ScoreSimilarItems(int item, Span<float> weights) => Core.ScoreSimilar(item, weights, nameof(item), nameof(weights));
+    public void ScoreSimilarItems(ItemIndex item, Span<float> weights) => Core.ScoreSimilar(item.Value, weights, nameof(item), nameof(weights));
+
+    /// <summary>
+    /// What the model is, e.g. <c>ItemKnnModel: 943 users × 1682 items, KNN with baseline, Pearson-baseline similarity (shrinkage 100), k = 40, 67280 neighbours kept, predictions clamped to [1, 5]</c>.
+    /// </summary>
+    /// <returns>The text.</returns>
+    public override string ToString() => "ItemKnnModel: " + Core.Describe();
 
     /// <inheritdoc/>
     void IStoredModel.Write(Stream stream) => KnnModelFormat.Write(stream, Core);

@@ -37,6 +37,7 @@ internal sealed class KnnCore
         _userValues = userValues;
         Statistics = statistics;
         Neighbors = neighbors;
+        RatingScale = ScaleOf(userValues);
         if (orientation == KnnOrientation.Users)
         {
             (_itemOffsets, _itemUsers, _itemValues) = Transpose(catalog.ItemCount, userOffsets, userItems, userValues);
@@ -51,6 +52,9 @@ internal sealed class KnnCore
 
     public RatingRange? PredictionRange { get; }
 
+    /// <summary>The range of the training ratings (what a new user's ratings must lie in); null when there are none.</summary>
+    public RatingRange? RatingScale { get; }
+
     public KnnStatistics Statistics { get; }
 
     public NeighborLists Neighbors { get; }
@@ -60,6 +64,28 @@ internal sealed class KnnCore
     public int[] UserItemArray => _userItems;
 
     public float[] UserValueArray => _userValues;
+
+    /// <summary>The models' <c>ToString()</c> after the type name: sizes, predictor, similarity, k, neighbours kept, clamping.</summary>
+    public string Describe()
+    {
+        string predictor = Options.Predictor switch
+        {
+            KnnPredictor.WithMeans => "KNN with means",
+            KnnPredictor.WithBaseline => "KNN with baseline",
+            _ => "KNN basic",
+        };
+        string similarity = Options.Similarity switch
+        {
+            KnnSimilarity.Pearson => "Pearson",
+            KnnSimilarity.PearsonBaseline => "Pearson-baseline",
+            KnnSimilarity.AdjustedCosine => "adjusted cosine",
+            KnnSimilarity.MeanSquaredDifference => "MSD",
+            _ => "cosine",
+        };
+        return string.Create(CultureInfo.InvariantCulture,
+            $"{Catalog.UserCount} users × {Catalog.ItemCount} items, {predictor}, {similarity} similarity (shrinkage {Display.Number(Options.Shrinkage)}), k = {Options.Neighbors}, {Neighbors.Count} neighbours kept")
+            + (PredictionRange is { } range ? $", predictions clamped to {range}" : "");
+    }
 
     /// <summary>The predicted rating of (user, item), clamped to <see cref="PredictionRange"/> when there is one.</summary>
     public float Predict(int user, int item)
@@ -147,8 +173,12 @@ internal sealed class KnnCore
     /// <summary>The top-N scores of a known user: the neighbour sums of <see cref="KnnOptions.NormalizeTopN"/>; false for a user without training ratings.</summary>
     public bool TryScoreItems(int user, Span<float> scores)
     {
-        ThrowHelper.ThrowIfIndexOutOfRange(user, Catalog.UserCount, nameof(user));
         ThrowIfWrongLength(scores, Catalog.ItemCount, nameof(scores));
+        if (user >= Catalog.UserCount)
+        {
+            return false;
+        }
+
         ReadOnlySpan<int> rated = UserItems(user);
         if (rated.IsEmpty)
         {
@@ -224,6 +254,23 @@ internal sealed class KnnCore
     private ReadOnlySpan<int> ItemUsers(int item) => _itemUsers.AsSpan(_itemOffsets[item], _itemOffsets[item + 1] - _itemOffsets[item]);
 
     private ReadOnlySpan<float> ItemValues(int item) => _itemValues.AsSpan(_itemOffsets[item], _itemOffsets[item + 1] - _itemOffsets[item]);
+
+    private static RatingRange? ScaleOf(float[] values)
+    {
+        if (values.Length == 0)
+        {
+            return null;
+        }
+
+        float min = values[0], max = values[0];
+        foreach (float v in values)
+        {
+            min = Math.Min(min, v);
+            max = Math.Max(max, v);
+        }
+
+        return new RatingRange(min, max);
+    }
 
     /// <summary>The ratings by item, users ascending within each item (a counting sort of the ratings by user).</summary>
     private static (int[] Offsets, int[] Users, float[] Values) Transpose(int itemCount, int[] userOffsets, int[] userItems, float[] userValues)
@@ -329,6 +376,12 @@ internal sealed class KnnCore
             if (!float.IsFinite(sortedValues[t]))
             {
                 ThrowHelper.ArgumentOutOfRange(nameof(values), sortedValues[t], string.Create(CultureInfo.InvariantCulture, $"a finite rating (item {sortedItems[t]})"));
+            }
+
+            if (RatingScale is { } scale && !scale.Contains(sortedValues[t]))
+            {
+                ThrowHelper.ArgumentOutOfRange(nameof(values), sortedValues[t], string.Create(CultureInfo.InvariantCulture,
+                    $"a rating inside the model's rating scale {scale} (the range of its training ratings) for item '{Catalog.Items.Ids[sortedItems[t]]}'"));
             }
         }
 

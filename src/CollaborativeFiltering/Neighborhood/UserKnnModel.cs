@@ -40,6 +40,9 @@ public sealed class UserKnnModel : IUserSimilarityModel, IStoredModel
     /// <summary>The number of neighbours kept over all users.</summary>
     public int NeighborCount => Core.Neighbors.Count;
 
+    /// <summary>The range of the training ratings (e.g. [1, 5]), whether or not predictions are clamped to it; a new user's ratings must lie in it. <see langword="null"/> only for a model trained on no ratings.</summary>
+    public RatingRange? RatingScale => Core.RatingScale;
+
     internal KnnCore Core { get; }
 
     /// <summary>
@@ -50,7 +53,7 @@ public sealed class UserKnnModel : IUserSimilarityModel, IStoredModel
     /// <param name="item">A dense item index.</param>
     /// <returns>The prediction.</returns>
     /// <exception cref="ArgumentOutOfRangeException">An index is out of range.</exception>
-    public float Predict(int user, int item) => Core.Predict(user, item);
+    public float Predict(UserIndex user, ItemIndex item) => Core.Predict(user.Value, item.Value);
 
     /// <summary>
     /// The top-N scores of a known user: item j's score is the sum of the similarities of the user's k
@@ -59,10 +62,9 @@ public sealed class UserKnnModel : IUserSimilarityModel, IStoredModel
     /// </summary>
     /// <param name="user">A dense user index.</param>
     /// <param name="scores">A span of length M.</param>
-    /// <returns><see langword="false"/> for a user without training ratings.</returns>
-    /// <exception cref="ArgumentOutOfRangeException"><paramref name="user"/> is out of range.</exception>
+    /// <returns><see langword="false"/> for a user without training ratings or outside the catalogue.</returns>
     /// <exception cref="ArgumentException"><paramref name="scores"/> does not have length M.</exception>
-    public bool TryScoreItems(int user, Span<float> scores) => Core.TryScoreItems(user, scores);
+    public bool TryScoreItems(UserIndex user, Span<float> scores) => Core.TryScoreItems(user.Value, scores);
 
     /// <summary>
     /// The top-N scores of a user the model was not trained on: their similarity to every known user is
@@ -73,15 +75,21 @@ public sealed class UserKnnModel : IUserSimilarityModel, IStoredModel
     /// <param name="values">The ratings, one per item, finite.</param>
     /// <param name="scores">A span of length M.</param>
     /// <exception cref="ArgumentException">No ratings, the spans' lengths differ, an item appears twice, or <paramref name="scores"/> does not have length M.</exception>
-    /// <exception cref="ArgumentOutOfRangeException">An item index is outside <c>[0, M)</c> or a value is not finite.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">An item index is outside <c>[0, M)</c>, or a value is not finite or is outside <see cref="RatingScale"/>.</exception>
     public void ScoreItemsForNewUser(ReadOnlySpan<int> items, ReadOnlySpan<float> values, Span<float> scores) => Core.ScoreItemsForNewUser(items, values, scores);
 
     /// <summary>Writes the similarity of every user to <paramref name="user"/> kept in the model: its neighbours' similarities, 1 for itself, −∞ for the others.</summary>
     /// <param name="user">A dense user index.</param>
     /// <param name="similarities">A span of length N.</param>
-    /// <exception cref="ArgumentOutOfRangeException"><paramref name="user"/> is outside <c>[0, N)</c>.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="user"/> is not below N.</exception>
     /// <exception cref="ArgumentException"><paramref name="similarities"/> does not have length N.</exception>
-    public void ScoreSimilarUsers(int user, Span<float> similarities) => Core.ScoreSimilar(user, similarities, nameof(user), nameof(similarities));
+    public void ScoreSimilarUsers(UserIndex user, Span<float> similarities) => Core.ScoreSimilar(user.Value, similarities, nameof(user), nameof(similarities));
+
+    /// <summary>
+    /// What the model is, e.g. <c>UserKnnModel: 943 users × 1682 items, KNN with baseline, Pearson-baseline similarity (shrinkage 100), k = 40, 67280 neighbours kept, predictions clamped to [1, 5]</c>.
+    /// </summary>
+    /// <returns>The text.</returns>
+    public override string ToString() => "UserKnnModel: " + Core.Describe();
 
     /// <inheritdoc/>
     void IStoredModel.Write(Stream stream) => KnnModelFormat.Write(stream, Core);

@@ -40,7 +40,7 @@ internal static class ModelTopK
                 Span<float> hs = outScores.AsSpan(user * k, k);
                 Span<int> hi = outItems.AsSpan(user * k, k);
                 int count = 0;
-                if (model.TryScoreItems(user, scores))
+                if (model.TryScoreItems(new UserIndex(user), scores))
                 {
                     count = TopK.Select(scores, exclude is null ? default : exclude.GetColumns(user), -1, hs, hi);
                 }

@@ -33,14 +33,14 @@ public static class Neighbors
     /// <param name="includeQuery">Whether the query item is listed first (the notebook's behaviour).</param>
     /// <returns>The neighbours; <see cref="ItemNeighborResult.OtherCandidates"/> is empty.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="model"/> is <see langword="null"/>.</exception>
-    /// <exception cref="ArgumentOutOfRangeException"><paramref name="item"/> is outside <c>[0, M)</c>, <paramref name="k"/> is not positive, or <paramref name="measure"/> is undefined or does not apply to the model.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="item"/> is not below M, <paramref name="k"/> is not positive, or <paramref name="measure"/> is undefined or does not apply to the model.</exception>
     /// <exception cref="ArgumentException">The model has neither embeddings nor item weights of its own (it does not relate items).</exception>
-    public static ItemNeighborResult NearestItems(IRecommenderModel model, int item, int k = 10, SimilarityMeasure? measure = null, bool includeQuery = true)
+    public static ItemNeighborResult NearestItems(IRecommenderModel model, ItemIndex item, int k = 10, SimilarityMeasure? measure = null, bool includeQuery = true)
     {
         CheckItemModel(model, measure);
-        ThrowHelper.ThrowIfIndexOutOfRange(item, model.Catalog.ItemCount, nameof(item));
+        ThrowHelper.ThrowIfIndexOutOfRange(item.Value, model.Catalog.ItemCount, nameof(item));
         ThrowHelper.ThrowIfNotPositive(k, nameof(k));
-        return Nearest(model, item, k, measure, includeQuery, []);
+        return Nearest(model, item.Value, k, measure, includeQuery, []);
     }
 
     /// <summary>The items nearest to an item given by external id.</summary>
@@ -58,7 +58,7 @@ public static class Neighbors
     {
         CheckItemModel(model, measure);
         ArgumentNullException.ThrowIfNull(itemId);
-        if (!model.Catalog.Items.TryGetIndex(itemId, out int item))
+        if (!model.Catalog.TryGetItemIndex(itemId, out ItemIndex item))
         {
             ThrowHelper.KeyNotFound($"The item id '{itemId}' is not in the model's catalogue.");
         }
@@ -113,9 +113,9 @@ public static class Neighbors
     /// <param name="includeQuery">Whether the query user is listed first.</param>
     /// <returns>Best first (score descending, then index ascending), the query first when included.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="model"/> is <see langword="null"/>.</exception>
-    /// <exception cref="ArgumentOutOfRangeException"><paramref name="user"/> is outside <c>[0, N)</c>, <paramref name="k"/> is not positive, or <paramref name="measure"/> is undefined or does not apply to the model.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="user"/> is not below N, <paramref name="k"/> is not positive, or <paramref name="measure"/> is undefined or does not apply to the model.</exception>
     /// <exception cref="ArgumentException">The model has neither embeddings nor user similarities of its own.</exception>
-    public static IReadOnlyList<UserNeighbor> NearestUsers(IRecommenderModel model, int user, int k = 10, SimilarityMeasure? measure = null, bool includeQuery = true)
+    public static IReadOnlyList<UserNeighbor> NearestUsers(IRecommenderModel model, UserIndex user, int k = 10, SimilarityMeasure? measure = null, bool includeQuery = true)
     {
         ArgumentNullException.ThrowIfNull(model);
         bool own = UsesOwnWeights(model is IUserSimilarityModel, model is IEmbeddingModel, measure, "user similarities");
@@ -124,7 +124,12 @@ public static class Neighbors
             EmbeddingModelChecks.ThrowIfInvalid((IEmbeddingModel)model, nameof(model));
         }
 
-        ThrowHelper.ThrowIfIndexOutOfRange(user, model.Catalog.UserCount, nameof(user));
+        ThrowHelper.ThrowIfIndexOutOfRange(user.Value, model.Catalog.UserCount, nameof(user));
+        return NearestUsersCore(model, user.Value, k, measure, includeQuery, own);
+    }
+
+    private static System.Collections.ObjectModel.ReadOnlyCollection<UserNeighbor> NearestUsersCore(IRecommenderModel model, int user, int k, SimilarityMeasure? measure, bool includeQuery, bool own)
+    {
         ThrowHelper.ThrowIfNotPositive(k, nameof(k));
         int n = model.Catalog.UserCount;
         float[] scores = ArrayPool<float>.Shared.Rent(n);
@@ -133,7 +138,7 @@ public static class Neighbors
             Span<float> s = scores.AsSpan(0, n);
             if (own)
             {
-                ((IUserSimilarityModel)model).ScoreSimilarUsers(user, s);
+                ((IUserSimilarityModel)model).ScoreSimilarUsers(new UserIndex(user), s);
             }
             else
             {
@@ -155,12 +160,12 @@ public static class Neighbors
             var result = new List<UserNeighbor>(count + 1);
             if (includeQuery)
             {
-                result.Add(new UserNeighbor(user, model.Catalog.Users.Ids[user], s[user]));
+                result.Add(new UserNeighbor(new UserIndex(user), model.Catalog.Users.Ids[user], s[user]));
             }
 
             for (int i = 0; i < count; i++)
             {
-                result.Add(new UserNeighbor(hi[i], model.Catalog.Users.Ids[hi[i]], hs[i]));
+                result.Add(new UserNeighbor(new UserIndex(hi[i]), model.Catalog.Users.Ids[hi[i]], hs[i]));
             }
 
             return result.AsReadOnly();
@@ -228,7 +233,7 @@ public static class Neighbors
             Span<float> s = scores.AsSpan(0, m);
             if (own)
             {
-                ((IItemSimilarityModel)model).ScoreSimilarItems(item, s);
+                ((IItemSimilarityModel)model).ScoreSimilarItems(new ItemIndex(item), s);
             }
             else
             {

@@ -59,13 +59,13 @@ public sealed class EaseRecommenderTests
         var scores = new float[20];
         var fresh = new float[20];
 
-        model.TryScoreItems(4, scores).Should().BeTrue();
+        model.TryScoreItems(U(4), scores).Should().BeTrue();
         model.ScoreItemsForNewUser([.. items.Reverse()], [.. items.Select(_ => 2.5f)], fresh);
 
         for (int j = 0; j < 20; j++)
         {
             scores[j].Should().BeApproximately(items.Sum(i => model.Weights[(i * 20) + j]), 1e-5f);
-            model.Predict(4, j).Should().Be(scores[j], "a prediction is the user's score, bit for bit");
+            model.Predict(U(4), I(j)).Should().Be(scores[j], "a prediction is the user's score, bit for bit");
         }
 
         fresh.Should().Equal(scores, "EASE uses which items were rated, not the values");
@@ -78,8 +78,8 @@ public sealed class EaseRecommenderTests
         RatingsDataset data = NeighborhoodTestData.Build(Catalog.Sequential(3, 3), (0, 0, 4), (0, 1, 5), (1, 1, 3), (1, 2, 2));
         EaseModel model = new EaseRecommender().Fit(data);
 
-        model.TryScoreItems(2, new float[3]).Should().BeFalse();
-        model.Predict(2, 1).Should().Be(0);
+        model.TryScoreItems(U(2), new float[3]).Should().BeFalse();
+        model.Predict(U(2), I(1)).Should().Be(0);
     }
 
     [Fact]
@@ -88,10 +88,10 @@ public sealed class EaseRecommenderTests
         EaseModel model = new EaseRecommender(new EaseOptions { Regularization = 2 }).Fit(NeighborhoodTestData.Random(50, 25, 0.3, seed: 3));
         float[] row = model.Weights.Slice(7 * 25, 25).ToArray();
 
-        ItemNeighborResult nearest = Neighbors.NearestItems(model, 7, k: 5, includeQuery: false);
+        ItemNeighborResult nearest = Neighbors.NearestItems(model, I(7), k: 5, includeQuery: false);
 
         nearest.Measure.Should().Be(SimilarityMeasure.ModelWeights);
-        nearest.Neighbors.Select(n => n.Index).Should().Equal(Enumerable.Range(0, 25).Where(j => j != 7).OrderByDescending(j => row[j]).ThenBy(j => j).Take(5));
+        nearest.Neighbors.Select(n => n.Item.Value).Should().Equal(Enumerable.Range(0, 25).Where(j => j != 7).OrderByDescending(j => row[j]).ThenBy(j => j).Take(5));
     }
 
     [Fact]

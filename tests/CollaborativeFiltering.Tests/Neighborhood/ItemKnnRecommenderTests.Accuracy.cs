@@ -51,7 +51,7 @@ public sealed partial class ItemKnnRecommenderTests
         double squares = 0;
         foreach (Rating r in test)
         {
-            float p = model.PredictionRange!.Value.Clamp(model.GlobalMean + model.UserBiases[r.User] + model.ItemBiases[r.Item]);
+            float p = model.PredictionRange!.Value.Clamp(model.GlobalMean + model.UserBiases[r.User.Value] + model.ItemBiases[r.Item.Value]);
             squares += (r.Value - p) * (double)(r.Value - p);
         }
 

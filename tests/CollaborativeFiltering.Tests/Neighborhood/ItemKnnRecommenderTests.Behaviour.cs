@@ -1,6 +1,7 @@
 using CollaborativeFiltering.Data;
 using CollaborativeFiltering.Evaluation;
 using CollaborativeFiltering.Neighborhood;
+using CollaborativeFiltering.Scoring;
 using CollaborativeFiltering.Tests.Factorization;
 
 namespace CollaborativeFiltering.Tests.Neighborhood;
@@ -84,7 +85,7 @@ public sealed partial class ItemKnnRecommenderTests
             other.Core.Neighbors.IndexArray.Should().Equal(one.Core.Neighbors.IndexArray);
             other.Core.Neighbors.WeightArray.Should().Equal(one.Core.Neighbors.WeightArray);
             other.UserBiases.ToArray().Should().Equal(one.UserBiases.ToArray());
-            Enumerable.Range(0, 90).Select(i => other.Predict(5, i)).Should().Equal(Enumerable.Range(0, 90).Select(i => one.Predict(5, i)));
+            Enumerable.Range(0, 90).Select(i => other.Predict(U(5), I(i))).Should().Equal(Enumerable.Range(0, 90).Select(i => one.Predict(U(5), I(i))));
         }
     }
 
@@ -128,10 +129,36 @@ public sealed partial class ItemKnnRecommenderTests
     {
         ItemKnnModel model = new ItemKnnRecommender().Fit(NeighborhoodTestData.Tiny());
 
-        FluentActions.Invoking(() => model.Predict(4, 0)).Should().Throw<ArgumentOutOfRangeException>().Which.ParamName.Should().Be("user");
-        FluentActions.Invoking(() => model.Predict(0, -1)).Should().Throw<ArgumentOutOfRangeException>().Which.ParamName.Should().Be("item");
-        FluentActions.Invoking(() => model.TryScoreItems(0, new float[3])).Should().Throw<ArgumentException>().Which.ParamName.Should().Be("scores");
+        FluentActions.Invoking(() => model.Predict(U(4), I(0))).Should().Throw<ArgumentOutOfRangeException>().Which.ParamName.Should().Be("user");
+        FluentActions.Invoking(() => model.Predict(U(0), I(4))).Should().Throw<ArgumentOutOfRangeException>().Which.ParamName.Should().Be("item");
+        FluentActions.Invoking(() => model.TryScoreItems(U(0), new float[3])).Should().Throw<ArgumentException>().Which.ParamName.Should().Be("scores");
+        model.TryScoreItems(U(4), new float[4]).Should().BeFalse("the interface's contract: no scores for a user outside the catalogue");
         FluentActions.Invoking(() => model.ScoreItemsForNewUser([1, 1], [4, 5], new float[4])).Should().Throw<ArgumentException>().Which.ParamName.Should().Be("items");
         FluentActions.Invoking(() => model.ScoreItemsForNewUser([1], [float.NaN], new float[4])).Should().Throw<ArgumentOutOfRangeException>().Which.ParamName.Should().Be("values");
+    }
+
+    [Fact]
+    public void RatingScale_IsTheTrainingRatingsRange_AndANewUsersRatingsMustLieInIt()
+    {
+        ItemKnnModel clipped = new ItemKnnRecommender().Fit(NeighborhoodTestData.Tiny());
+        UserKnnModel unclipped = new UserKnnRecommender(new KnnOptions { ClipPredictions = false }).Fit(NeighborhoodTestData.Tiny());
+
+        clipped.RatingScale.Should().Be(new RatingRange(1, 5));
+        unclipped.RatingScale.Should().Be(new RatingRange(1, 5), "the scale is recorded whether or not predictions are clamped");
+        unclipped.PredictionRange.Should().BeNull();
+        FluentActions.Invoking(() => clipped.ScoreItemsForNewUser([1], [9], new float[4])).Should().Throw<ArgumentOutOfRangeException>()
+            .Which.Message.Should().Contain("[1, 5]").And.Contain("'2'", "item index 1 has the id '2'");
+        FluentActions.Invoking(() => unclipped.ScoreItemsForNewUser([1], [0.5f], new float[4])).Should().Throw<ArgumentOutOfRangeException>().Which.ParamName.Should().Be("values");
+        FluentActions.Invoking(() => Recommender.RecommendForNewUser(clipped, [new KeyValuePair<string, float>("1", 50)])).Should().Throw<ArgumentOutOfRangeException>();
+        Recommender.RecommendForNewUser(clipped, [new KeyValuePair<string, float>("1", 5)], 2).Should().NotBeEmpty();
+    }
+
+    [Fact]
+    public void ToString_NamesThePredictorSimilarityAndSizes()
+    {
+        new ItemKnnRecommender().Fit(NeighborhoodTestData.Tiny()).ToString().Should()
+            .StartWith("ItemKnnModel: 4 users × 4 items, KNN with baseline, Pearson-baseline similarity (shrinkage 100), k = 40, ")
+            .And.EndWith(" neighbours kept, predictions clamped to [1, 5]");
+        new EaseRecommender().Fit(NeighborhoodTestData.Tiny()).ToString().Should().Be("EaseModel: 4 users × 4 items, λ = 200");
     }
 }

@@ -139,47 +139,47 @@ public sealed partial class ItemKnnRecommenderTests
     [Fact]
     public void Predict_Basic_IsTheSimilarityWeightedMeanOfTheKNearestRated()
     {
-        Fit(KnnSimilarity.Cosine, KnnPredictor.Basic).Predict(0, 3).Should().BeApproximately(4.029238f, 1e-5f);
-        Fit(KnnSimilarity.Cosine, KnnPredictor.Basic, k: 1).Predict(0, 3).Should().BeApproximately(4f, 1e-5f);
-        Fit(KnnSimilarity.Cosine, KnnPredictor.Basic).Predict(3, 0).Should().BeApproximately(4.087143f, 1e-5f);
+        Fit(KnnSimilarity.Cosine, KnnPredictor.Basic).Predict(U(0), I(3)).Should().BeApproximately(4.029238f, 1e-5f);
+        Fit(KnnSimilarity.Cosine, KnnPredictor.Basic, k: 1).Predict(U(0), I(3)).Should().BeApproximately(4f, 1e-5f);
+        Fit(KnnSimilarity.Cosine, KnnPredictor.Basic).Predict(U(3), I(0)).Should().BeApproximately(4.087143f, 1e-5f);
     }
 
     /// <summary>With means: μ_3 = 3 plus the weighted deviations from the neighbours' means (4, 2.75, 3.333): 3.651465; k = 1: 3 + (4 − 3.333) = 3.666667; u3, item 0: 5.055336 (not clamped here).</summary>
     [Fact]
     public void Predict_WithMeans_AddsTheNeighboursDeviationsToTheItemMean()
     {
-        Fit(KnnSimilarity.Cosine, KnnPredictor.WithMeans).Predict(0, 3).Should().BeApproximately(3.651465f, 1e-5f);
-        Fit(KnnSimilarity.Cosine, KnnPredictor.WithMeans, k: 1).Predict(0, 3).Should().BeApproximately(3.666667f, 1e-5f);
-        Fit(KnnSimilarity.Cosine, KnnPredictor.WithMeans).Predict(3, 0).Should().BeApproximately(5.055336f, 1e-5f);
+        Fit(KnnSimilarity.Cosine, KnnPredictor.WithMeans).Predict(U(0), I(3)).Should().BeApproximately(3.651465f, 1e-5f);
+        Fit(KnnSimilarity.Cosine, KnnPredictor.WithMeans, k: 1).Predict(U(0), I(3)).Should().BeApproximately(3.666667f, 1e-5f);
+        Fit(KnnSimilarity.Cosine, KnnPredictor.WithMeans).Predict(U(3), I(0)).Should().BeApproximately(5.055336f, 1e-5f);
     }
 
     /// <summary>With the baseline: b_03 = μ + b_0 + b_3 = 3.311142 plus the weighted residuals of the neighbours: 3.960360; k = 1: 3.944206; u3, item 0: 4.332262.</summary>
     [Fact]
     public void Predict_WithBaseline_AddsTheNeighboursResidualsToTheBaseline()
     {
-        Fit(KnnSimilarity.Cosine, KnnPredictor.WithBaseline).Predict(0, 3).Should().BeApproximately(3.960360f, 1e-5f);
-        Fit(KnnSimilarity.Cosine, KnnPredictor.WithBaseline, k: 1).Predict(0, 3).Should().BeApproximately(3.944206f, 1e-5f);
-        Fit(KnnSimilarity.Cosine, KnnPredictor.WithBaseline).Predict(3, 0).Should().BeApproximately(4.332262f, 1e-5f);
+        Fit(KnnSimilarity.Cosine, KnnPredictor.WithBaseline).Predict(U(0), I(3)).Should().BeApproximately(3.960360f, 1e-5f);
+        Fit(KnnSimilarity.Cosine, KnnPredictor.WithBaseline, k: 1).Predict(U(0), I(3)).Should().BeApproximately(3.944206f, 1e-5f);
+        Fit(KnnSimilarity.Cosine, KnnPredictor.WithBaseline).Predict(U(3), I(0)).Should().BeApproximately(4.332262f, 1e-5f);
     }
 
     /// <summary>Item 3 has no positive Pearson-baseline similarity, so u0's prediction falls back: μ (Basic), the item's mean 3 (with means), the baseline 3.311142 (with baseline); for u3 and item 0 (neighbour item 2): 4, 4.666667, 4.175966.</summary>
     [Fact]
     public void Predict_WithoutNeighbours_FallsBackAsSurpriseDoes()
     {
-        Fit(KnnSimilarity.PearsonBaseline, KnnPredictor.Basic).Predict(0, 3).Should().BeApproximately(42f / 13, 1e-5f);
-        Fit(KnnSimilarity.PearsonBaseline, KnnPredictor.WithMeans).Predict(0, 3).Should().BeApproximately(3f, 1e-5f);
-        Fit(KnnSimilarity.PearsonBaseline, KnnPredictor.WithBaseline).Predict(0, 3).Should().BeApproximately(3.311142f, 1e-5f);
-        Fit(KnnSimilarity.PearsonBaseline, KnnPredictor.Basic).Predict(3, 0).Should().BeApproximately(4f, 1e-5f);
-        Fit(KnnSimilarity.PearsonBaseline, KnnPredictor.WithMeans).Predict(3, 0).Should().BeApproximately(4.666667f, 1e-5f);
-        Fit(KnnSimilarity.PearsonBaseline, KnnPredictor.WithBaseline).Predict(3, 0).Should().BeApproximately(4.175966f, 1e-5f);
+        Fit(KnnSimilarity.PearsonBaseline, KnnPredictor.Basic).Predict(U(0), I(3)).Should().BeApproximately(42f / 13, 1e-5f);
+        Fit(KnnSimilarity.PearsonBaseline, KnnPredictor.WithMeans).Predict(U(0), I(3)).Should().BeApproximately(3f, 1e-5f);
+        Fit(KnnSimilarity.PearsonBaseline, KnnPredictor.WithBaseline).Predict(U(0), I(3)).Should().BeApproximately(3.311142f, 1e-5f);
+        Fit(KnnSimilarity.PearsonBaseline, KnnPredictor.Basic).Predict(U(3), I(0)).Should().BeApproximately(4f, 1e-5f);
+        Fit(KnnSimilarity.PearsonBaseline, KnnPredictor.WithMeans).Predict(U(3), I(0)).Should().BeApproximately(4.666667f, 1e-5f);
+        Fit(KnnSimilarity.PearsonBaseline, KnnPredictor.WithBaseline).Predict(U(3), I(0)).Should().BeApproximately(4.175966f, 1e-5f);
     }
 
     [Fact]
     public void Predict_FewerNeighboursThanMinNeighbors_FallsBack()
     {
-        Fit(KnnSimilarity.Cosine, KnnPredictor.Basic, minK: 3).Predict(0, 3).Should().BeApproximately(4.029238f, 1e-5f, "three neighbours are enough");
-        Fit(KnnSimilarity.Cosine, KnnPredictor.Basic, minK: 4).Predict(0, 3).Should().BeApproximately(42f / 13, 1e-5f, "u0 rated only three other items");
-        Fit(KnnSimilarity.Cosine, KnnPredictor.WithBaseline, minK: 4).Predict(0, 3).Should().BeApproximately(3.311142f, 1e-5f);
+        Fit(KnnSimilarity.Cosine, KnnPredictor.Basic, minK: 3).Predict(U(0), I(3)).Should().BeApproximately(4.029238f, 1e-5f, "three neighbours are enough");
+        Fit(KnnSimilarity.Cosine, KnnPredictor.Basic, minK: 4).Predict(U(0), I(3)).Should().BeApproximately(42f / 13, 1e-5f, "u0 rated only three other items");
+        Fit(KnnSimilarity.Cosine, KnnPredictor.WithBaseline, minK: 4).Predict(U(0), I(3)).Should().BeApproximately(3.311142f, 1e-5f);
     }
 
     [Fact]
@@ -189,7 +189,7 @@ public sealed partial class ItemKnnRecommenderTests
         ItemKnnModel model = new ItemKnnRecommender(options).Fit(NeighborhoodTestData.Tiny());
 
         model.PredictionRange.Should().Be(new RatingRange(1, 5));
-        model.Predict(3, 0).Should().Be(5f, "5.055 is clamped to the highest rating");
+        model.Predict(U(3), I(0)).Should().Be(5f, "5.055 is clamped to the highest rating");
     }
 
     /// <summary>
@@ -203,8 +203,8 @@ public sealed partial class ItemKnnRecommenderTests
         var raw = new float[4];
         var normalized = new float[4];
 
-        Fit(KnnSimilarity.Cosine, k: 2, normalize: false).TryScoreItems(3, raw).Should().BeTrue();
-        Fit(KnnSimilarity.Cosine, k: 2, normalize: true).TryScoreItems(3, normalized).Should().BeTrue();
+        Fit(KnnSimilarity.Cosine, k: 2, normalize: false).TryScoreItems(U(3), raw).Should().BeTrue();
+        Fit(KnnSimilarity.Cosine, k: 2, normalize: true).TryScoreItems(U(3), normalized).Should().BeTrue();
 
         raw.Should().Equal([2.725003f, 0.957841f, 1.801503f, float.NegativeInfinity], (a, b) => Math.Abs(a - b) < Tolerance || a == b);
         normalized.Should().Equal([1.485465f, 0.489971f, 1.024564f, float.NegativeInfinity], (a, b) => Math.Abs(a - b) < Tolerance || a == b);
@@ -216,8 +216,8 @@ public sealed partial class ItemKnnRecommenderTests
         RatingsDataset data = NeighborhoodTestData.Build(Catalog.Sequential(3, 3), (0, 0, 4), (0, 1, 5), (1, 1, 3), (1, 2, 2));
         ItemKnnModel model = new ItemKnnRecommender().Fit(data);
 
-        model.TryScoreItems(2, new float[3]).Should().BeFalse();
-        FluentActions.Invoking(() => Recommender.Recommend(model, 2)).Should().Throw<KeyNotFoundException>().WithMessage("*no scores for user 2*");
+        model.TryScoreItems(U(2), new float[3]).Should().BeFalse();
+        FluentActions.Invoking(() => Recommender.Recommend(model, U(2))).Should().Throw<KeyNotFoundException>().WithMessage("*no scores for user 2*");
     }
 
     [Fact]
@@ -228,7 +228,7 @@ public sealed partial class ItemKnnRecommenderTests
         var known = new float[30];
         var fresh = new float[30];
 
-        model.TryScoreItems(7, known).Should().BeTrue();
+        model.TryScoreItems(U(7), known).Should().BeTrue();
         model.ScoreItemsForNewUser([.. items.Reverse()], [.. items.Select(_ => 1f)], fresh);
 
         fresh.Should().Equal(known, "item-kNN top-N uses which items were rated, not the values");
@@ -239,9 +239,9 @@ public sealed partial class ItemKnnRecommenderTests
     {
         ItemKnnModel model = Fit(KnnSimilarity.Cosine, k: 2, normalize: false);
 
-        IReadOnlyList<Recommendation> top = Recommender.Recommend(model, 3, 10, exclude: NeighborhoodTestData.Tiny());
+        IReadOnlyList<Recommendation> top = Recommender.Recommend(model, U(3), 10, exclude: NeighborhoodTestData.Tiny());
 
-        top.Select(r => r.Index).Should().Equal([0], "u3 rated items 1–3, and item 0 is the only other item any list reaches");
+        top.Select(r => r.Item.Value).Should().Equal([0], "u3 rated items 1–3, and item 0 is the only other item any list reaches");
         top[0].Score.Should().BeApproximately(2.725003f, 1e-5f);
     }
 
@@ -250,14 +250,14 @@ public sealed partial class ItemKnnRecommenderTests
     {
         ItemKnnModel model = Fit(KnnSimilarity.Cosine);
 
-        ItemNeighborResult nearest = Neighbors.NearestItems(model, 0, k: 3);
+        ItemNeighborResult nearest = Neighbors.NearestItems(model, I(0), k: 3);
         ItemNeighborResult byId = Neighbors.NearestItemsById(model, "1", k: 10, includeQuery: false);
 
         nearest.Measure.Should().Be(SimilarityMeasure.ModelWeights);
-        nearest.Neighbors.Select(n => n.Index).Should().Equal([0, 2, 1]);
+        nearest.Neighbors.Select(n => n.Item.Value).Should().Equal([0, 2, 1]);
         nearest.Neighbors[1].Score.Should().BeApproximately(0.997054f, 1e-5f);
-        byId.Neighbors.Select(n => n.Index).Should().Equal([2, 1, 3], "every other item has a positive cosine with item 0");
-        FluentActions.Invoking(() => Neighbors.NearestItems(model, 0, measure: SimilarityMeasure.Cosine))
+        byId.Neighbors.Select(n => n.Item.Value).Should().Equal([2, 1, 3], "every other item has a positive cosine with item 0");
+        FluentActions.Invoking(() => Neighbors.NearestItems(model, I(0), measure: SimilarityMeasure.Cosine))
             .Should().Throw<ArgumentOutOfRangeException>().Which.ParamName.Should().Be("measure");
     }
 
@@ -268,8 +268,8 @@ public sealed partial class ItemKnnRecommenderTests
         ItemKnnModel full = new ItemKnnRecommender(new KnnOptions { Neighbors = 5, SavedNeighbors = 59 }).Fit(data);
         ItemKnnModel pruned = new ItemKnnRecommender(new KnnOptions { Neighbors = 5, SavedNeighbors = 5 }).Fit(data);
 
-        ItemNeighborResult all = Neighbors.NearestItems(full, 0, k: 60, includeQuery: false);
-        ItemNeighborResult kept = Neighbors.NearestItems(pruned, 0, k: 60, includeQuery: false);
+        ItemNeighborResult all = Neighbors.NearestItems(full, I(0), k: 60, includeQuery: false);
+        ItemNeighborResult kept = Neighbors.NearestItems(pruned, I(0), k: 60, includeQuery: false);
 
         kept.Neighbors.Should().HaveCount(5);
         kept.Neighbors.Should().Equal(all.Neighbors.Take(5), "pruning keeps the strongest of the same similarities");

@@ -21,7 +21,7 @@ internal static class NeighborhoodTestData
         var builder = new RatingsDatasetBuilder(catalog);
         foreach (var (u, i, v) in ratings)
         {
-            builder.Add(new Rating(u, i, v));
+            builder.Add(new Rating(U(u), I(i), v));
         }
 
         return builder.Build();
@@ -38,7 +38,7 @@ internal static class NeighborhoodTestData
             {
                 if (random.NextDouble() < density)
                 {
-                    builder.Add(new Rating(u, i, random.Next(1, 6)));
+                    builder.Add(new Rating(U(u), I(i), random.Next(1, 6)));
                 }
             }
         }
@@ -50,7 +50,7 @@ internal static class NeighborhoodTestData
     public static float[] Row(IItemSimilarityModel model, int item)
     {
         var weights = new float[model.Catalog.ItemCount];
-        model.ScoreSimilarItems(item, weights);
+        model.ScoreSimilarItems(I(item), weights);
         return weights;
     }
 
@@ -58,7 +58,7 @@ internal static class NeighborhoodTestData
     public static float[] Row(IUserSimilarityModel model, int user)
     {
         var weights = new float[model.Catalog.UserCount];
-        model.ScoreSimilarUsers(user, weights);
+        model.ScoreSimilarUsers(U(user), weights);
         return weights;
     }
 }

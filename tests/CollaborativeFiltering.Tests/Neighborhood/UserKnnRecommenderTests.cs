@@ -45,24 +45,24 @@ public sealed class UserKnnRecommenderTests
     [Fact]
     public void Predict_EachPredictor_UsesTheUsersWhoRatedTheItem()
     {
-        Fit(KnnSimilarity.Cosine, KnnPredictor.Basic).Predict(0, 3).Should().BeApproximately(2.990267f, 1e-5f);
-        Fit(KnnSimilarity.Cosine, KnnPredictor.Basic, k: 1).Predict(0, 3).Should().BeApproximately(1f, 1e-5f);
-        Fit(KnnSimilarity.Cosine, KnnPredictor.WithMeans).Predict(0, 3).Should().BeApproximately(3.970628f, 1e-5f);
-        Fit(KnnSimilarity.Cosine, KnnPredictor.WithMeans, k: 1).Predict(0, 3).Should().BeApproximately(2.666667f, 1e-5f);
-        Fit(KnnSimilarity.Cosine, KnnPredictor.WithBaseline).Predict(0, 3).Should().BeApproximately(3.154573f, 1e-5f);
-        Fit(KnnSimilarity.Cosine, KnnPredictor.WithBaseline, k: 1).Predict(0, 3).Should().BeApproximately(1.274678f, 1e-5f);
-        Fit(KnnSimilarity.Cosine, KnnPredictor.Basic).Predict(3, 0).Should().BeApproximately(4.091255f, 1e-5f);
-        Fit(KnnSimilarity.Cosine, KnnPredictor.WithMeans).Predict(3, 0).Should().BeApproximately(5.045563f, 1e-5f);
-        Fit(KnnSimilarity.Cosine, KnnPredictor.WithBaseline).Predict(3, 0).Should().BeApproximately(4.267026f, 1e-5f);
+        Fit(KnnSimilarity.Cosine, KnnPredictor.Basic).Predict(U(0), I(3)).Should().BeApproximately(2.990267f, 1e-5f);
+        Fit(KnnSimilarity.Cosine, KnnPredictor.Basic, k: 1).Predict(U(0), I(3)).Should().BeApproximately(1f, 1e-5f);
+        Fit(KnnSimilarity.Cosine, KnnPredictor.WithMeans).Predict(U(0), I(3)).Should().BeApproximately(3.970628f, 1e-5f);
+        Fit(KnnSimilarity.Cosine, KnnPredictor.WithMeans, k: 1).Predict(U(0), I(3)).Should().BeApproximately(2.666667f, 1e-5f);
+        Fit(KnnSimilarity.Cosine, KnnPredictor.WithBaseline).Predict(U(0), I(3)).Should().BeApproximately(3.154573f, 1e-5f);
+        Fit(KnnSimilarity.Cosine, KnnPredictor.WithBaseline, k: 1).Predict(U(0), I(3)).Should().BeApproximately(1.274678f, 1e-5f);
+        Fit(KnnSimilarity.Cosine, KnnPredictor.Basic).Predict(U(3), I(0)).Should().BeApproximately(4.091255f, 1e-5f);
+        Fit(KnnSimilarity.Cosine, KnnPredictor.WithMeans).Predict(U(3), I(0)).Should().BeApproximately(5.045563f, 1e-5f);
+        Fit(KnnSimilarity.Cosine, KnnPredictor.WithBaseline).Predict(U(3), I(0)).Should().BeApproximately(4.267026f, 1e-5f);
     }
 
     /// <summary>Pearson-baseline keeps only u2 (0.723048) and u3 (0.006169) for u0: with the baseline 1.289164, k = 1: 1.274678.</summary>
     [Fact]
     public void Predict_PearsonBaseline_UsesOnlyThePositivelyCorrelatedUsers()
     {
-        Fit(KnnSimilarity.PearsonBaseline, KnnPredictor.WithBaseline).Predict(0, 3).Should().BeApproximately(1.289164f, 1e-5f);
-        Fit(KnnSimilarity.PearsonBaseline, KnnPredictor.WithBaseline, k: 1).Predict(0, 3).Should().BeApproximately(1.274678f, 1e-5f);
-        Fit(KnnSimilarity.PearsonBaseline, KnnPredictor.Basic).Predict(0, 3).Should().BeApproximately(1.016918f, 1e-5f);
+        Fit(KnnSimilarity.PearsonBaseline, KnnPredictor.WithBaseline).Predict(U(0), I(3)).Should().BeApproximately(1.289164f, 1e-5f);
+        Fit(KnnSimilarity.PearsonBaseline, KnnPredictor.WithBaseline, k: 1).Predict(U(0), I(3)).Should().BeApproximately(1.274678f, 1e-5f);
+        Fit(KnnSimilarity.PearsonBaseline, KnnPredictor.Basic).Predict(U(0), I(3)).Should().BeApproximately(1.016918f, 1e-5f);
     }
 
     /// <summary>u3's two nearest users by cosine are u2 (0.997054; items 0, 1, 3) and u0 (0.968277; items 0, 1, 2): items 0 and 1 get both, 1.965332; item 3 0.997054; item 2 0.968277.</summary>
@@ -71,7 +71,7 @@ public sealed class UserKnnRecommenderTests
     {
         var scores = new float[4];
 
-        Fit(KnnSimilarity.Cosine, k: 2).TryScoreItems(3, scores).Should().BeTrue();
+        Fit(KnnSimilarity.Cosine, k: 2).TryScoreItems(U(3), scores).Should().BeTrue();
 
         scores.Should().Equal([1.965332f, 1.965332f, 0.968277f, 0.997054f], (a, b) => Math.Abs(a - b) < Tolerance);
     }
@@ -102,9 +102,9 @@ public sealed class UserKnnRecommenderTests
     {
         UserKnnModel model = Fit(KnnSimilarity.Cosine);
 
-        IReadOnlyList<UserNeighbor> nearest = Neighbors.NearestUsers(model, 1, k: 3);
+        IReadOnlyList<UserNeighbor> nearest = Neighbors.NearestUsers(model, U(1), k: 3);
 
-        nearest.Select(n => n.Index).Should().Equal([1, 0, 3]);
+        nearest.Select(n => n.User.Value).Should().Equal([1, 0, 3]);
         nearest[1].Score.Should().BeApproximately(0.982708f, 1e-5f);
     }
 

@@ -109,7 +109,7 @@ internal static class KnnTraining
 
             for (int p = offsets[u]; p < offsets[u + 1]; p++)
             {
-                double e = (double)values[p] - model.Predict(u, items[p]);
+                double e = (double)values[p] - model.Predict(new UserIndex(u), new ItemIndex(items[p]));
                 squares += e * e;
             }
         }
