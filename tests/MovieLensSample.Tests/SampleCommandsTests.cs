@@ -54,6 +54,44 @@ public sealed class SampleCommandsTests : IDisposable
         vectors[0].Split('\t').Should().HaveCount(8);
     }
 
+    [Theory]
+    [InlineData("item-knn", true)]
+    [InlineData("user-knn", true)]
+    [InlineData("ease", false)]
+    public async Task Train_NeighbourhoodModel_PrintsItsTablesAndSavesAModelTheCommandsLoad(string kind, bool predictsRatings)
+    {
+        string model = Path.Combine(_directory, kind + ".cfm");
+        string[] common = ["--synthetic", "--quick", "--out", _directory];
+
+        var (trained, trainOutput) = await SampleRunner.RunAsync(["train", .. common, "--model", kind, "--save", model]);
+        trained.Should().Be(0, trainOutput);
+        var (header, rows) = SampleRunner.KeyedTable(trainOutput, $"Errors of the {kind} model");
+        string rmse = rows[kind][Array.IndexOf(header, "test RMSE")];
+        if (predictsRatings)
+        {
+            SampleRunner.Number(rmse).Should().BeInRange(0.5, 1.2);
+        }
+        else
+        {
+            rmse.Should().Be("n/a");
+        }
+
+        var (rankingHeader, ranking) = SampleRunner.KeyedTable(trainOutput, "Top-10 recommendations on the test set");
+        int recall = Array.IndexOf(rankingHeader, "recall@10");
+        SampleRunner.Number(ranking[kind][recall]).Should().BeGreaterThan(SampleRunner.Number(ranking["most popular (baseline)"][recall]));
+
+        var (loaded, loadedOutput) = await SampleRunner.RunAsync(["recommend", .. common, "--load", model, "--user", "3", "-k", "5"]);
+        loaded.Should().Be(0, loadedOutput);
+        SampleRunner.Table(loadedOutput, "Recommended for user 3").Should().HaveCount(6);
+
+        if (kind != "user-knn")
+        {
+            var (neighbors, neighborsOutput) = await SampleRunner.RunAsync(["neighbors", .. common, "--load", model, "--id", "1", "-k", "4"]);
+            neighbors.Should().Be(0, neighborsOutput);
+            SampleRunner.Table(neighborsOutput, "(model weight)")[1][2].Should().StartWith("Synthetic Movie 1 (");
+        }
+    }
+
     [Fact]
     public async Task Train_Softmax_PrintsRankingFiguresAndSavesAModelEveryCommandLoads()
     {

@@ -31,6 +31,8 @@ internal sealed class ProjectCommand(IAnsiConsole console) : AsyncCommand<Projec
         [DefaultValue("cosine")]
         public string Distance { get; init; } = "cosine";
 
+        protected override string? EmbeddingsNeeded => "project";
+
         public override ValidationResult Validate()
         {
             ValidationResult model = base.Validate();
@@ -47,7 +49,7 @@ internal sealed class ProjectCommand(IAnsiConsole console) : AsyncCommand<Projec
         string name = source.Trained?.Name ?? "loaded";
         if (settings.Method == "pca")
         {
-            MapStep.Pca(console, source.Model, name, settings.Seed, settings.Out);
+            MapStep.Pca(console, source.Embeddings("project"), name, settings.Seed, settings.Out);
         }
         else
         {
@@ -56,7 +58,7 @@ internal sealed class ProjectCommand(IAnsiConsole console) : AsyncCommand<Projec
                 Perplexity = settings.Perplexity,
                 Distance = settings.Distance == "cosine" ? TSneDistance.Cosine : TSneDistance.Euclidean,
             };
-            MapStep.TSneMap(console, source.Model, name, options with { Iterations = settings.TSneIterations ?? options.Iterations }, settings.Out, cancellationToken);
+            MapStep.TSneMap(console, source.Embeddings("project"), name, options with { Iterations = settings.TSneIterations ?? options.Iterations }, settings.Out, cancellationToken);
         }
 
         return 0;

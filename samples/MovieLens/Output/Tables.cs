@@ -84,7 +84,12 @@ internal static class Tables
         }
     }
 
-    public static string Measure(SimilarityMeasure measure) => measure == SimilarityMeasure.Cosine ? "cosine" : "dot";
+    public static string Measure(SimilarityMeasure measure) => measure switch
+    {
+        SimilarityMeasure.Cosine => "cosine",
+        SimilarityMeasure.ModelWeights => "model weight",
+        _ => "dot",
+    };
 
     /// <summary>A section heading: a rule with the title on the left.</summary>
     public static void Section(IAnsiConsole console, string title) => console.Write(new Rule($"[bold]{Markup.Escape(title)}[/]").LeftJustified());

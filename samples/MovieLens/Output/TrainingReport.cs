@@ -18,6 +18,12 @@ internal static partial class TrainingReport
             return;
         }
 
+        if (trained.History is [{ TotalIterations: 1 }])
+        {
+            console.MarkupLine($"[grey]The {Markup.Escape(trained.Name)} model fits in one pass: there is no training curve.[/]");
+            return;
+        }
+
         IReadOnlyList<TrainingProgress> history = trained.History;
         double[] x = [.. history.Select(p => (double)p.Iteration)];
         var series = new List<(string, double[], double[])> { ("train MSE", x, [.. history.Select(p => p.TrainMse ?? double.NaN)]) };

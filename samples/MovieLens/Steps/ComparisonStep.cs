@@ -18,6 +18,9 @@ internal static class ComparisonStep
             TrainStep.Run(console, "ALS", ModelKind.Als, new ModelSettings(), split, quick, seed, cancellationToken),
             TrainStep.Run(console, "implicit ALS", ModelKind.ImplicitAls, new ModelSettings(), split, quick, seed, cancellationToken),
             TrainStep.Run(console, "softmax DNN", ModelKind.Softmax, new ModelSettings(), split, quick, seed, cancellationToken),
+            TrainStep.Run(console, "item-kNN", ModelKind.ItemKnn, new ModelSettings(), split, quick, seed, cancellationToken),
+            TrainStep.Run(console, "user-kNN", ModelKind.UserKnn, new ModelSettings(), split, quick, seed, cancellationToken),
+            TrainStep.Run(console, "EASE", ModelKind.Ease, new ModelSettings(), split, quick, seed, cancellationToken),
         };
 
         var table = Tables.Create($"Every model on the same split ({split.Train.Count} training, {split.Test.Count} test ratings; {Ranking.Description})",
@@ -26,7 +29,7 @@ internal static class ComparisonStep
         {
             RankingResult ranking = Ranking.Evaluate(m.Model, split, cancellationToken);
             bool ratings = m.Model.PredictsRatings;
-            Tables.AddRow(table, m.Name, Tables.I(m.Model.Dimensions), Tables.I(m.IterationsRun),
+            Tables.AddRow(table, m.Name, ModelKinds.Dimensions(m.Model), Tables.I(m.IterationsRun),
                 Tables.Error(m.Train?.Rmse, ratings), Tables.Error(m.Test?.Rmse, ratings), Tables.Error(m.Test?.Mae, ratings),
                 Tables.F(ranking.NdcgAtK), Tables.F(ranking.PrecisionAtK), Tables.F(ranking.RecallAtK), Tables.Seconds(m.Elapsed));
         }
@@ -34,7 +37,7 @@ internal static class ComparisonStep
         RankingResult popular = Ranking.Popularity(split);
         Tables.AddRow(table, "most popular (baseline)", "", "", "", "", "", Tables.F(popular.NdcgAtK), Tables.F(popular.PrecisionAtK), Tables.F(popular.RecallAtK), "");
         console.Write(table);
-        console.MarkupLine("[grey]Implicit ALS and the softmax DNN treat each rating as an interaction and rank movies; their scores are not ratings, so they have no RMSE.[/]");
+        console.MarkupLine("[grey]Implicit ALS, the softmax DNN and EASE treat each rating as an interaction and rank movies; their scores are not ratings, so they have no RMSE. The kNN and EASE models have no embeddings (no d) and fit in one pass.[/]");
         return all;
     }
 }

@@ -1,11 +1,12 @@
 using CollaborativeFiltering;
 using CollaborativeFiltering.Factorization;
+using CollaborativeFiltering.Neighborhood;
 using CollaborativeFiltering.Neural;
 using MovieLensSample.Output;
 
 namespace MovieLensSample.Steps;
 
-/// <summary>The factorizers of the library, as the sample names them on the command line.</summary>
+/// <summary>The library's models, as the sample names them on the command line.</summary>
 internal enum ModelKind
 {
     /// <summary>GradientDescentFactorizer: the notebook's CFModel.</summary>
@@ -25,12 +26,21 @@ internal enum ModelKind
 
     /// <summary>SoftmaxTrainer: the course's softmax deep network over the bag of rated movies; it ranks, it does not predict ratings.</summary>
     Softmax,
+
+    /// <summary>ItemKnnRecommender: item-based kNN (Surprise's KNNBaseline with Pearson-baseline similarity, shrinkage 100, k = 40).</summary>
+    ItemKnn,
+
+    /// <summary>UserKnnRecommender: user-based kNN, the same defaults.</summary>
+    UserKnn,
+
+    /// <summary>EaseRecommender: Steck's EASE, a closed-form item-to-item model; it ranks, it does not predict ratings.</summary>
+    Ease,
 }
 
 /// <summary>Command-line names of <see cref="ModelKind"/>.</summary>
 internal static class ModelKinds
 {
-    private static readonly string[] Names = ["plain", "regularized", "biased", "als", "implicit-als", "softmax"];
+    private static readonly string[] Names = ["plain", "regularized", "biased", "als", "implicit-als", "softmax", "item-knn", "user-knn", "ease"];
 
     public static IReadOnlyList<ModelKind> All { get; } = Enum.GetValues<ModelKind>();
 
@@ -38,13 +48,23 @@ internal static class ModelKinds
 
     public static string Name(this ModelKind kind) => Names[(int)kind];
 
-    /// <summary>A one-line description of the model's options: the factorizer's options record, or the softmax network's architecture and training.</summary>
-    public static string Describe(IEmbeddingModel model) => model switch
+    /// <summary>Whether the model learns embeddings (everything but the neighbourhood models), which projection, export and dot/cosine neighbours need.</summary>
+    public static bool HasEmbeddings(this ModelKind kind) => kind is not (ModelKind.ItemKnn or ModelKind.UserKnn or ModelKind.Ease);
+
+    /// <summary>A one-line description of the model's options: the factorizer's options record, the softmax network's architecture and training, or what a neighbourhood model says of itself.</summary>
+    public static string Describe(IRecommenderModel model) => model switch
     {
         FactorizationModel f => f.Options?.ToString() ?? $"d = {f.Dimensions}",
         SoftmaxModel s => Describe(s.Options),
-        _ => $"d = {model.Dimensions}",
+        ItemKnnModel or UserKnnModel => $"{model} (min support {Knn(model).MinSupport}, min k {Knn(model).MinNeighbors}, baselines by {Knn(model).Iterations} ALS sweeps)",
+        IEmbeddingModel e => $"d = {e.Dimensions}",
+        _ => model.ToString() ?? "",
     };
+
+    /// <summary>The dimension column of the tables: d for an embedding model, a dash for one without embeddings.</summary>
+    public static string Dimensions(IRecommenderModel model) => model is IEmbeddingModel e ? Tables.I(e.Dimensions) : "–";
+
+    private static KnnOptions Knn(IRecommenderModel model) => model is ItemKnnModel i ? i.Options : ((UserKnnModel)model).Options;
 
     /// <summary>The softmax options as a record would print them, with the layer list spelled out.</summary>
     public static string Describe(SoftmaxOptions o)

@@ -11,7 +11,7 @@ namespace MovieLensSample.Steps;
 internal static class RecommendStep
 {
     /// <summary>The user's favourite movies, then the top k of those they have not rated in <paramref name="known"/>.</summary>
-    public static void ForUser(IAnsiConsole console, IEmbeddingModel model, RatingsDataset known, string userId, int k)
+    public static void ForUser(IAnsiConsole console, IRecommenderModel model, RatingsDataset known, string userId, int k)
     {
         if (!known.Catalog.Users.TryGetIndex(userId, out int user))
         {
@@ -31,7 +31,7 @@ internal static class RecommendStep
     }
 
     /// <summary>Resolves the titles (the first match of each), folds the new user in and recommends the top k unrated movies.</summary>
-    public static void ForNewUser(IAnsiConsole console, IEmbeddingModel model, IReadOnlyList<(string Title, float Rating)> ratings, int k)
+    public static void ForNewUser(IAnsiConsole console, IRecommenderModel model, IReadOnlyList<(string Title, float Rating)> ratings, int k)
     {
         Catalog catalog = model.Catalog;
         var byId = new List<KeyValuePair<string, float>>();
@@ -55,7 +55,7 @@ internal static class RecommendStep
             console.MarkupLine("[grey]The softmax network embeds the new user from which movies they rated, not from the ratings.[/]");
         }
 
-        // The library folds the new user in the model's own way (ridge least squares, implicit ALS's solve, or the network).
+        // The library folds the new user in the model's own way (ridge least squares, implicit ALS's solve, the network, or a kNN or EASE model's neighbours of the rated movies).
         console.Write(Tables.Recommendations("Recommended for the new user", Recommender.RecommendForNewUser(model, byId, k)));
     }
 }
