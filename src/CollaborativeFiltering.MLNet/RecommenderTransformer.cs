@@ -22,7 +22,8 @@ namespace CollaborativeFiltering.MLNet;
 /// user (item) at dense index k − 1.</para>
 /// <para><b>Saving.</b> <c>mlContext.Model.Save</c> cannot save this transformer: ML.NET lets only its own
 /// assemblies write into a model file (the members of <see cref="ModelSaveContext"/> are internal to
-/// ML.NET), and it throws <see cref="NotSupportedException"/>. Save the model with
+/// ML.NET), and it throws <see cref="NotSupportedException"/> (given a file path, ML.NET has already
+/// created the file by then and leaves it behind). Save the model with
 /// <see cref="ModelFile.Save(IRecommenderModel, string)"/> and, after <see cref="ModelFile.Load(string)"/>,
 /// make the transformer again with <c>mlContext.CollaborativeFiltering().Transformer(model, userColumnName, itemColumnName)</c>;
 /// save the ML.NET steps before it (the MapValueToKey transformers) with <c>mlContext.Model.Save</c> as usual.</para>
