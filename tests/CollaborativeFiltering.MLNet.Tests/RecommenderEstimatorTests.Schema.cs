@@ -120,4 +120,20 @@ public sealed partial class RecommenderEstimatorTests
 
         act.Should().Throw<ArgumentOutOfRangeException>().WithMessage("The item column 'Item' is not in the data. Its columns are: 'UserKey', 'ItemKey', 'Label', 'Score'.*");
     }
+
+    [Fact]
+    public void Fit_KeyCountsTooLargeForACatalogue_ThrowNamingTheColumnBeforeAllocating()
+    {
+        var mlContext = new MLContext(seed: 0);
+        IDataView huge = mlContext.Data.LoadFromEnumerable(new[] { new HugeKeyRow { UserKey = 1, ItemKey = 1, Label = 4 } });
+        IDataView hugeItems = mlContext.Transforms.Conversion.MapValueToKey("userKey", nameof(HugeKeyRow.UserKey)).Fit(huge).Transform(huge);
+
+        Action users = () => mlContext.CollaborativeFiltering().Als("UserKey", "ItemKey").Fit(huge);
+        Action items = () => mlContext.CollaborativeFiltering().Als("userKey", "ItemKey").Fit(hugeItems);
+
+        users.Should().Throw<ArgumentOutOfRangeException>().WithParameterName("trainData")
+            .WithMessage("The user column 'UserKey' is a key of 3000000000 values; at most 2147483647 users are supported.*");
+        items.Should().Throw<ArgumentOutOfRangeException>().WithParameterName("trainData")
+            .WithMessage("The item column 'ItemKey' is a key of 2000000000 values without key values, too many to give each an id:*");
+    }
 }

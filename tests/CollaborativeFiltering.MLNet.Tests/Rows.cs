@@ -98,3 +98,15 @@ public sealed class BoolLabelShape
 
     public bool Label { get; set; }
 }
+
+/// <summary>Key columns without key values whose key counts no catalogue can hold.</summary>
+public sealed class HugeKeyRow
+{
+    [KeyType(3_000_000_000)]
+    public uint UserKey { get; set; }
+
+    [KeyType(2_000_000_000)]
+    public uint ItemKey { get; set; }
+
+    public float Label { get; set; }
+}
