@@ -65,7 +65,7 @@ public static class DataFrameExtensions
                 throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"Row {row} of the rating column '{ratingColumnName}' holds {value}; expected a finite rating."), nameof(dataFrame));
             }
 
-            builder.Add(new Rating(users[row], items[row], (float)value, timestampOf is null ? null : Timestamp(timestampOf, row, timestampColumnName!)));
+            builder.Add(new Rating(new UserIndex(users[row]), new ItemIndex(items[row]), (float)value, timestampOf is null ? null : Timestamp(timestampOf, row, timestampColumnName!)));
         }
 
         return builder.Build();
@@ -91,8 +91,8 @@ public static class DataFrameExtensions
         int k = 0;
         foreach (Rating rating in ratings)
         {
-            userIds[k] = users[rating.User];
-            itemIds[k] = items[rating.Item];
+            userIds[k] = users[rating.User.Value];
+            itemIds[k] = items[rating.Item.Value];
             values[k] = rating.Value;
             if (timestamps is not null)
             {
@@ -146,13 +146,13 @@ public static class DataFrameExtensions
         long rows = 0;
         for (int user = 0; user < recommendations.UserCount; user++)
         {
-            rows += recommendations.GetCount(user);
+            rows += recommendations.GetCount(new UserIndex(user));
         }
 
         var table = new RecommendationTable(includeUser: true, (int)Math.Min(rows, Array.MaxLength));
         for (int user = 0; user < recommendations.UserCount; user++)
         {
-            table.Add(recommendations.Catalog.Users[user], recommendations.GetRecommendations(user));
+            table.Add(recommendations.Catalog.Users[user], recommendations.GetRecommendations(new UserIndex(user)));
         }
 
         return table.ToDataFrame();

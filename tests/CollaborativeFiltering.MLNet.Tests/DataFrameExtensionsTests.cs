@@ -55,7 +55,7 @@ public sealed class DataFrameExtensionsTests
 
         dataset.Catalog.Users.Ids.Should().Equal("196", "186");
         dataset.Catalog.Items.Ids.Should().Equal("242", "302");
-        dataset.Select(r => (dataset.Catalog.Users[r.User], dataset.Catalog.Items[r.Item], r.Value, r.Timestamp)).Should().BeEquivalentTo(new[]
+        dataset.Select(r => (dataset.Catalog.GetUserId(r.User), dataset.Catalog.GetItemId(r.Item), r.Value, r.Timestamp)).Should().BeEquivalentTo(new[]
         {
             ("196", "242", 3f, (long?)881250949),
             ("196", "302", 1.5f, (long?)881251000),
@@ -74,7 +74,7 @@ public sealed class DataFrameExtensionsTests
         Action act = () => unknown.ToRatingsDataset("u", "i", "r", catalog: catalog);
 
         dataset.Catalog.Should().BeSameAs(catalog);
-        dataset.ToArray().Should().Equal(new Rating(0, 0, 2f), new Rating(2, 1, 4f));
+        dataset.ToArray().Should().Equal(new Rating(new UserIndex(0), new ItemIndex(0), 2f), new Rating(new UserIndex(2), new ItemIndex(1), 4f));
         act.Should().Throw<ArgumentException>().WithParameterName("dataFrame").WithMessage("Row 1 of the user column 'u' holds the user id 'd', which is not in the catalogue.*");
     }
 
@@ -161,7 +161,7 @@ public sealed class DataFrameExtensionsTests
         var catalog = new Catalog(IdMap.Sequential(2), new IdMap(["x", "y", "z"]),
             itemInfos: [new ItemInfo("x", "Film X", null, 1999, ["Comedy", "Drama"]), new ItemInfo("y", "Film Y", null, 2001, []), new ItemInfo("z", "Film Z", null, null, ["Horror"])]);
         FactorizationModel model = FactorizationModel.FromEmbeddings(catalog, 1, [1f, -1f], [0.5f, 2f, 1f]);
-        IReadOnlyList<Recommendation> top = Recommender.Recommend(model, 0, k: 3);
+        IReadOnlyList<Recommendation> top = Recommender.Recommend(model, new UserIndex(0), k: 3);
 
         DataFrame frame = top.ToDataFrame();
 
@@ -182,9 +182,9 @@ public sealed class DataFrameExtensionsTests
         DataFrame frame = all.ToDataFrame();
 
         frame.Columns.Select(c => c.Name).Should().Equal("UserId", "Rank", "ItemId", "Title", "Genres", "Score");
-        frame.Rows.Count.Should().Be(Enumerable.Range(0, all.UserCount).Sum(all.GetCount));
-        IReadOnlyList<Recommendation> second = all.GetRecommendations(1);
-        var rows = frame.Rows.Where(r => (string)r[0] == model.Catalog.Users[1]).ToList();
+        frame.Rows.Count.Should().Be(Enumerable.Range(0, all.UserCount).Sum(u => all.GetCount(new UserIndex(u))));
+        IReadOnlyList<Recommendation> second = all.GetRecommendations(new UserIndex(1));
+        var rows = frame.Rows.Where(r => (string)r[0] == model.Catalog.GetUserId(new UserIndex(1))).ToList();
         rows.Select(r => ((int)r[1], (string)r[2], (float)r[5])).Should().Equal(second.Select((rec, i) => (i + 1, rec.Id, rec.Score)));
     }
 

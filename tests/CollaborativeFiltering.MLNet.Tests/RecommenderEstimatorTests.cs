@@ -24,7 +24,7 @@ public sealed partial class RecommenderEstimatorTests
         float[] scores = TestData.Scores(pipeline.Transform(data));
 
         IRecommenderModel model = direct.Fit(TestData.Dataset(rows));
-        float[] expected = rows.Select(r => model.Predict(model.Catalog.Users.IndexOf(r.UserId), model.Catalog.Items.IndexOf(r.ItemId))).ToArray();
+        float[] expected = rows.Select(r => model.Predict(model.Catalog.GetUserIndex(r.UserId), model.Catalog.GetItemIndex(r.ItemId))).ToArray();
         scores.Should().OnlyContain(s => float.IsFinite(s), "every row's user and item have keys");
         scores.Distinct().Should().HaveCountGreaterThan(rows.Length / 10, "a trained model tells pairs apart");
         scores.Should().Equal(expected, "the same rows, options and seed give the same model, whichever API trains it");
@@ -82,13 +82,13 @@ public sealed partial class RecommenderEstimatorTests
         var builder = new RatingsDatasetBuilder(Catalog.Sequential(50, 40));
         foreach (KeyRow row in rows)
         {
-            builder.Add(new Rating((int)row.UserKey, (int)row.ItemKey, row.Label));
+            builder.Add(new Rating(new UserIndex((int)row.UserKey), new ItemIndex((int)row.ItemKey), row.Label));
         }
 
         FactorizationModel direct = new AlsFactorizer(new AlsOptions { Dimensions = 4, Iterations = 3 }).Fit(builder.Build());
         model.ItemEmbeddings.ToArray().Should().Equal(direct.ItemEmbeddings.ToArray());
         TestData.Scores(transformer.Transform(mlContext.Data.LoadFromEnumerable(rows)))
-            .Should().Equal(rows.Select(r => direct.Predict((int)r.UserKey, (int)r.ItemKey)));
+            .Should().Equal(rows.Select(r => direct.Predict(new UserIndex((int)r.UserKey), new ItemIndex((int)r.ItemKey))));
     }
 
     [Fact]

@@ -179,7 +179,7 @@ public sealed class RecommenderTransformerTests
         using var engine = mlContext.Model.CreatePredictionEngine<RatingRow, RatingPrediction>(pipeline);
 
         model.PredictsRatings.Should().BeFalse();
-        engine.Predict(rows[3]).Score.Should().Be(model.Predict(model.Catalog.Users.IndexOf(rows[3].UserId), model.Catalog.Items.IndexOf(rows[3].ItemId)));
+        engine.Predict(rows[3]).Score.Should().Be(model.Predict(model.Catalog.GetUserIndex(rows[3].UserId), model.Catalog.GetItemIndex(rows[3].ItemId)));
     }
 
     [Fact]

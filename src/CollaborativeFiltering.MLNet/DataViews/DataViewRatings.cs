@@ -84,7 +84,7 @@ internal sealed class DataViewRatings
                     continue;
                 }
 
-                builder.Add(new Rating(user, item, value));
+                builder.Add(new Rating(new UserIndex(user), new ItemIndex(item), value));
             }
         }
 

@@ -59,7 +59,7 @@ internal sealed class ScoreBinding
     {
         int user = _users[userKey];
         int item = _items[itemKey];
-        return user < 0 || item < 0 ? float.NaN : _model.Predict(user, item);
+        return user < 0 || item < 0 ? float.NaN : _model.Predict(new UserIndex(user), new ItemIndex(item));
     }
 
     /// <summary>The input columns needed to compute <paramref name="outputColumns"/>.</summary>

@@ -12,7 +12,7 @@ namespace CollaborativeFiltering.Factorization.Persistence;
 /// offset size  field
 ///  0      8    magic "CFMODEL\0"
 ///  8      2    format version (uint16) = 1
-/// 10      2    flags (uint16): 1 = biases and global mean, 2 = options section, 4 = prediction range
+/// 10      2    flags (uint16): 1 = biases and global mean, 2 = options section, 4 = prediction range, 8 = training scale
 /// 12      4    d (int32, > 0)
 /// 16      4    N users (int32)
 /// 20      4    M items (int32)
@@ -25,6 +25,8 @@ namespace CollaborativeFiltering.Factorization.Persistence;
 ///              U: N·d float32, row-major; V: M·d float32, row-major
 ///              when flag 1: b_u: N float32; b_i: M float32
 ///              when flag 4: the prediction range, min and max (2 float32, finite, min ≤ max)
+///              when flag 8: the scale of the training ratings, min and max (2 float32, finite, min ≤ max;
+///              files written before it existed have no flag 8 and load without a recorded scale)
 /// end-4   4    CRC-32C of every byte before it
 /// </code>
 /// Strings are an int32 UTF-8 byte count (-1 for null) followed by the bytes. The body is only
@@ -50,7 +52,8 @@ internal static class FactorizationModelFormat
     public const ushort FlagBiases = 1;
     public const ushort FlagOptions = 2;
     public const ushort FlagPredictionRange = 4;
-    private const ushort KnownFlags = FlagBiases | FlagOptions | FlagPredictionRange;
+    public const ushort FlagTrainingScale = 8;
+    private const ushort KnownFlags = FlagBiases | FlagOptions | FlagPredictionRange | FlagTrainingScale;
 
     /// <summary>"CFMODEL\0".</summary>
     public static ReadOnlySpan<byte> Magic => ModelFileMagic.Factorization;
@@ -65,7 +68,7 @@ internal static class FactorizationModelFormat
     {
         byte[] options = optionsSection ?? FactorizationOptionsJson.Encode(model.Options);
         byte[] catalog = CatalogCodec.Encode(model.Catalog);
-        ushort flags = (ushort)((model.HasBiases ? FlagBiases : 0) | (options.Length > 0 ? FlagOptions : 0) | (model.PredictionRange.HasValue ? FlagPredictionRange : 0));
+        ushort flags = (ushort)((model.HasBiases ? FlagBiases : 0) | (options.Length > 0 ? FlagOptions : 0) | (model.PredictionRange.HasValue ? FlagPredictionRange : 0) | (model.TrainingScale.HasValue ? FlagTrainingScale : 0));
 
         Span<byte> header = stackalloc byte[HeaderSize];
         Magic.CopyTo(header);
@@ -96,6 +99,11 @@ internal static class FactorizationModelFormat
             writer.WriteValues<float>([range.Min, range.Max]);
         }
 
+        if (model.TrainingScale is { } scale)
+        {
+            writer.WriteValues<float>([scale.Min, scale.Max]);
+        }
+
         writer.WriteChecksum();
     }
 
@@ -124,6 +132,7 @@ internal static class FactorizationModelFormat
         }
 
         float[]? rangeValues = header.HasPredictionRange ? reader.ReadValues<float>(2, "prediction range") : null;
+        float[]? scaleValues = header.HasTrainingScale ? reader.ReadValues<float>(2, "training scale") : null;
 
         reader.ReadAndVerifyChecksum();
 
@@ -145,22 +154,24 @@ internal static class FactorizationModelFormat
             throw reader.Error(HeaderSize + (long)header.OptionsLength + header.CatalogLength, $"{scale}.");
         }
 
-        RatingRange? range = rangeValues is null ? null : DecodeRange(rangeValues, reader, offset);
-        return new FactorizationModel(catalog, header.Dimensions, users, items, userBiases, itemBiases, header.GlobalMean, options, range);
+        RatingRange? range = rangeValues is null ? null : DecodeRange(rangeValues, reader, offset, "prediction range");
+        offset += rangeValues is null ? 0 : 2 * sizeof(float);
+        RatingRange? trainingScale = scaleValues is null ? null : DecodeRange(scaleValues, reader, offset, "training scale");
+        return new FactorizationModel(catalog, header.Dimensions, users, items, userBiases, itemBiases, header.GlobalMean, options, range, trainingScale);
     }
 
-    private static RatingRange DecodeRange(float[] values, ChecksummedModelReader reader, long sectionOffset)
+    private static RatingRange DecodeRange(float[] values, ChecksummedModelReader reader, long sectionOffset, string name)
     {
         float min = values[0], max = values[1];
         if (!float.IsFinite(min))
         {
-            throw reader.Error(sectionOffset, string.Create(CultureInfo.InvariantCulture, $"the prediction range's minimum is {min}; expected a finite number."));
+            throw reader.Error(sectionOffset, string.Create(CultureInfo.InvariantCulture, $"the {name}'s minimum is {min}; expected a finite number."));
         }
 
         if (!float.IsFinite(max) || max < min)
         {
             throw reader.Error(sectionOffset + sizeof(float), string.Create(CultureInfo.InvariantCulture,
-                $"the prediction range's maximum is {max}; expected a finite number at least the minimum ({min})."));
+                $"the {name}'s maximum is {max}; expected a finite number at least the minimum ({min})."));
         }
 
         return new RatingRange(min, max);
@@ -173,6 +184,8 @@ internal static class FactorizationModelFormat
 
         public bool HasPredictionRange => (Flags & FlagPredictionRange) != 0;
 
+        public bool HasTrainingScale => (Flags & FlagTrainingScale) != 0;
+
         private long EmbeddingsStart => HeaderSize + (long)OptionsLength + CatalogLength;
 
         private long ItemEmbeddingsStart => EmbeddingsStart + ((long)UserCount * Dimensions * sizeof(float));
@@ -181,7 +194,9 @@ internal static class FactorizationModelFormat
 
         private long RangeStart => BiasesStart + (HasBiases ? ((long)UserCount + ItemCount) * sizeof(float) : 0);
 
-        private long ChecksumStart => RangeStart + (HasPredictionRange ? 2 * sizeof(float) : 0);
+        private long ScaleStart => RangeStart + (HasPredictionRange ? 2 * sizeof(float) : 0);
+
+        private long ChecksumStart => ScaleStart + (HasTrainingScale ? 2 * sizeof(float) : 0);
 
         public long TotalLength => ChecksumStart + ChecksumSize;
 
@@ -194,7 +209,8 @@ internal static class FactorizationModelFormat
             : offset < BiasesStart ? "item embeddings"
             : offset < BiasesStart + ((long)UserCount * sizeof(float)) ? "user biases"
             : offset < RangeStart ? "item biases"
-            : offset < ChecksumStart ? "prediction range"
+            : offset < ScaleStart ? "prediction range"
+            : offset < ChecksumStart ? "training scale"
             : "checksum";
     }
 
