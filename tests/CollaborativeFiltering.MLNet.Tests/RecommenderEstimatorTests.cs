@@ -1,8 +1,10 @@
+using System.Globalization;
 using CollaborativeFiltering.Factorization;
 using CollaborativeFiltering.Neural;
 using CollaborativeFiltering.Data;
 using Microsoft.ML;
 using Microsoft.ML.Data;
+using Microsoft.ML.Transforms;
 
 namespace CollaborativeFiltering.MLNet.Tests;
 
@@ -89,6 +91,54 @@ public sealed partial class RecommenderEstimatorTests
         model.ItemEmbeddings.ToArray().Should().Equal(direct.ItemEmbeddings.ToArray());
         TestData.Scores(transformer.Transform(mlContext.Data.LoadFromEnumerable(rows)))
             .Should().Equal(rows.Select(r => direct.Predict(new UserIndex((int)r.UserKey), new ItemIndex((int)r.ItemKey))));
+    }
+
+    [Fact]
+    public void Fit_NumericIdsFromACsvFileKeyedByValue_ModelIdsAreTheNumbersInKeyOrder()
+    {
+        // As in ML.NET's movie-recommendation tutorial: float ids and a float Label read with LoadFromTextFile;
+        // here the keys are numbered by value, so the key order is not the order the ids first appear in.
+        var mlContext = new MLContext(seed: 0);
+        (string User, string Item, float Rating)[] rows = [.. TestData.Rows().Select(r => (r.UserId[1..], r.ItemId, r.Rating))];
+        string path = Path.Combine(Path.GetTempPath(), $"mlnet-tutorial-{Environment.ProcessId}-{Guid.NewGuid():N}.csv");
+        File.WriteAllLines(path, ["userId,movieId,rating", .. rows.Select(r => $"{r.User},{r.Item},{r.Rating.ToString(CultureInfo.InvariantCulture)}")]);
+        try
+        {
+            IDataView data = mlContext.Data.LoadFromTextFile<TutorialRating>(path, separatorChar: ',', hasHeader: true);
+            var options = new AlsOptions { Dimensions = 4, Iterations = 3 };
+
+            var transformer = mlContext.Transforms.Conversion.MapValueToKey("userKey", nameof(TutorialRating.UserId), keyOrdinality: ValueToKeyMappingEstimator.KeyOrdinality.ByValue)
+                .Append(mlContext.Transforms.Conversion.MapValueToKey("movieKey", nameof(TutorialRating.MovieId), keyOrdinality: ValueToKeyMappingEstimator.KeyOrdinality.ByValue))
+                .Append(mlContext.CollaborativeFiltering().Als("userKey", "movieKey", options: options))
+                .Fit(data);
+
+            FactorizationModel model = transformer.LastTransformer.Model;
+            string[] users = [.. rows.Select(r => int.Parse(r.User, CultureInfo.InvariantCulture)).Distinct().Order().Select(id => id.ToString(CultureInfo.InvariantCulture))];
+            string[] items = [.. rows.Select(r => int.Parse(r.Item, CultureInfo.InvariantCulture)).Distinct().Order().Select(id => id.ToString(CultureInfo.InvariantCulture))];
+            users.Should().NotEqual(rows.Select(r => r.User).Distinct(), "keys by value are not in order of occurrence");
+            model.Catalog.Users.Ids.Should().Equal(users, "key k is index k − 1 and a whole float's key value reads as the number written in the file");
+            model.Catalog.Items.Ids.Should().Equal(items);
+            var builder = new RatingsDatasetBuilder(new Catalog(new IdMap(users), new IdMap(items)));
+            foreach (var (user, item, rating) in rows)
+            {
+                builder.Add(user, item, rating);
+            }
+
+            FactorizationModel direct = new AlsFactorizer(options).Fit(builder.Build());
+            model.UserEmbeddings.ToArray().Should().Equal(direct.UserEmbeddings.ToArray());
+            using var engine = mlContext.Model.CreatePredictionEngine<TutorialRating, TutorialPrediction>(transformer);
+            foreach (var (user, item, _) in rows.Take(20))
+            {
+                engine.Predict(new TutorialRating { UserId = float.Parse(user, CultureInfo.InvariantCulture), MovieId = float.Parse(item, CultureInfo.InvariantCulture) })
+                    .Score.Should().Be(direct.Predict(user, item));
+            }
+
+            engine.Predict(new TutorialRating { UserId = 4, MovieId = 1000 }).Score.Should().Be(float.NaN, "user 4 is not in the file");
+        }
+        finally
+        {
+            File.Delete(path);
+        }
     }
 
     [Fact]

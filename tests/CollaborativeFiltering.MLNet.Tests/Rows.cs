@@ -110,3 +110,22 @@ public sealed class HugeKeyRow
 
     public float Label { get; set; }
 }
+
+/// <summary>The data class of ML.NET's movie-recommendation tutorial: numeric ids and the rating as floats, read from a CSV file.</summary>
+public sealed class TutorialRating
+{
+    [LoadColumn(0)]
+    public float UserId { get; set; }
+
+    [LoadColumn(1)]
+    public float MovieId { get; set; }
+
+    [LoadColumn(2)]
+    public float Label { get; set; }
+}
+
+/// <summary>The tutorial's prediction class: only the score.</summary>
+public sealed class TutorialPrediction
+{
+    public float Score { get; set; }
+}
