@@ -12,7 +12,10 @@ namespace CollaborativeFiltering.Factorization;
 /// row-major float, and optionally a global mean μ with user and item biases, so that
 /// <c>Predict(u, i) = μ + b_u + b_i + ⟨U_u, V_i⟩</c> (μ and the biases are 0 for the notebook's models),
 /// clamped into <see cref="PredictionRange"/> when the model has one. Immutable and safe to share between threads; it carries its catalogue (ids, titles, genres) and
-/// the options it was trained with.
+/// the options it was trained with. An SVD++ model (<see cref="SvdPlusPlusFactorizer"/>) also carries the
+/// implicit item factors y_j (<see cref="ImplicitItemFactors"/>), which fold-in of a new user needs; its
+/// U holds every user's effective query p_u + |N(u)|^−½·Σ_(j∈N(u)) y_j, so that every prediction and score is
+/// the formula above.
 /// </summary>
 public sealed partial class FactorizationModel : IEmbeddingModel, ICheckedModel
 {
@@ -21,8 +24,9 @@ public sealed partial class FactorizationModel : IEmbeddingModel, ICheckedModel
     private readonly float[]? _userBiases;
     private readonly float[]? _itemBiases;
     private readonly float _globalMean;
+    private readonly float[]? _implicitItemFactors;
 
-    internal FactorizationModel(Catalog catalog, int dimensions, float[] userEmbeddings, float[] itemEmbeddings, float[]? userBiases, float[]? itemBiases, float globalMean, FactorizationOptions? options, RatingRange? predictionRange = null)
+    internal FactorizationModel(Catalog catalog, int dimensions, float[] userEmbeddings, float[] itemEmbeddings, float[]? userBiases, float[]? itemBiases, float globalMean, FactorizationOptions? options, RatingRange? predictionRange = null, float[]? implicitItemFactors = null)
     {
         Catalog = catalog;
         Dimensions = dimensions;
@@ -33,6 +37,7 @@ public sealed partial class FactorizationModel : IEmbeddingModel, ICheckedModel
         _globalMean = globalMean;
         Options = options;
         PredictionRange = predictionRange;
+        _implicitItemFactors = implicitItemFactors;
     }
 
     /// <summary>
@@ -138,6 +143,16 @@ public sealed partial class FactorizationModel : IEmbeddingModel, ICheckedModel
     /// <summary>b_i for every item; empty when <see cref="HasBiases"/> is false.</summary>
     public ReadOnlySpan<float> ItemBiases => _itemBiases;
 
+    /// <summary>
+    /// The implicit item factors y_j of an SVD++ model (<see cref="SvdPlusPlusFactorizer"/>), row-major:
+    /// item <c>j</c> occupies <c>[j*d, (j+1)*d)</c>, length M·d; empty for every other model. A user who rated
+    /// the items N(u) has the query p_u + |N(u)|^−½·Σ_(j∈N(u)) y_j; the trained users' queries are already in
+    /// <see cref="UserEmbeddings"/>, and <see cref="ComputeNewUserQuery"/> builds a new user's from these factors.
+    /// </summary>
+    public ReadOnlySpan<float> ImplicitItemFactors => _implicitItemFactors;
+
+    internal float[]? ImplicitItemFactorArray => _implicitItemFactors;
+
     internal float[] UserEmbeddingArray => _userEmbeddings;
 
     internal float[] ItemEmbeddingArray => _itemEmbeddings;
@@ -220,7 +235,7 @@ public sealed partial class FactorizationModel : IEmbeddingModel, ICheckedModel
     /// <param name="predictionRange">The new range, or <see langword="null"/> for none.</param>
     /// <returns>A model that differs from this one only in <see cref="PredictionRange"/>.</returns>
     public FactorizationModel WithPredictionRange(RatingRange? predictionRange) =>
-        new(Catalog, Dimensions, _userEmbeddings, _itemEmbeddings, _userBiases, _itemBiases, _globalMean, Options, predictionRange);
+        new(Catalog, Dimensions, _userEmbeddings, _itemEmbeddings, _userBiases, _itemBiases, _globalMean, Options, predictionRange, _implicitItemFactors);
 
     /// <summary>A copy of U as a MathNet matrix (N×d).</summary>
     /// <returns>A new dense matrix.</returns>
@@ -239,9 +254,12 @@ public sealed partial class FactorizationModel : IEmbeddingModel, ICheckedModel
 
     /// <summary>
     /// The query embedding of a new user from the items they rated: the ridge fold-in
-    /// (<see cref="Scoring.FoldIn.ComputeUserEmbedding"/>, default λ) for an explicit-rating model, the
-    /// confidence-weighted fold-in (<see cref="Scoring.FoldIn.ComputeImplicitUserEmbedding"/>) with the
-    /// model's own λ and α for an implicit-ALS model.
+    /// (<see cref="Scoring.FoldIn.ComputeUserEmbedding"/>, default λ) for an explicit-rating model; for an
+    /// SVD++ model the same ridge solve around the user's implicit term (the query is s + p with
+    /// s = |N|^−½·Σ_(j∈N) y_j over the given items N and p the ridge solution for the residuals
+    /// r − μ − b_j − ⟨s, V_j⟩); the confidence-weighted fold-in (<see cref="Scoring.FoldIn.ComputeImplicitUserEmbedding"/>)
+    /// with the model's own λ and α for an implicit-ALS model; for a BPR model, the maximiser of the BPR
+    /// criterion over the user's items against every other item, with the model's λ (<c>BprFactorizer</c>).
     /// </summary>
     /// <param name="items">Distinct dense item indices.</param>
     /// <param name="values">The ratings (or interaction strengths, ≥ 0, for an implicit model), one per item, finite.</param>
@@ -250,7 +268,9 @@ public sealed partial class FactorizationModel : IEmbeddingModel, ICheckedModel
     /// <exception cref="ArgumentOutOfRangeException">An item index is outside <c>[0, M)</c> or a value is not finite (or negative, for an implicit model).</exception>
     /// <exception cref="InvalidOperationException">The solved embedding is not finite.</exception>
     public float[] ComputeNewUserQuery(ReadOnlySpan<int> items, ReadOnlySpan<float> values) =>
-        Options is { } options ? options.FoldInNewUser(this, items, values) : Scoring.FoldIn.ComputeUserEmbedding(this, items, values);
+        _implicitItemFactors is not null ? Scoring.FoldIn.ComputeUserEmbeddingWithImplicitFactors(this, _implicitItemFactors, items, values)
+        : Options is { } options ? options.FoldInNewUser(this, items, values)
+        : Scoring.FoldIn.ComputeUserEmbedding(this, items, values);
 
     /// <inheritdoc/>
     public bool TryGetUserQuery(int user, Span<float> destination)

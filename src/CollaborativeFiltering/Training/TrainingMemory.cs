@@ -53,4 +53,18 @@ internal static class TrainingMemory
         long bytes = (snapshots ? 3 : 2) * 4 * ((long)train.UserCount + train.ItemCount) * (Padded(d) + 1);
         MemoryBudget.ThrowIfTooLarge(bytes, DimensionsName, d, "factor tables");
     }
+
+    /// <summary>SVD++: p and every user's query, q and y (padded), biases; with early stopping the best queries, q, y and biases again.</summary>
+    public static void CheckSvdPlusPlus(RatingsDataset train, int d, bool snapshots)
+    {
+        long rows = Math.Max(train.UserCount, train.ItemCount);
+        long dp = Padded(d);
+        MemoryBudget.ThrowIfArrayTooLong(rows * dp, DimensionsName, d, "largest factor table (padded rows)");
+        long tables = 2 * 4 * ((long)train.UserCount + train.ItemCount) * (dp + 1);
+        long bytes = MemoryBudget.Sum(
+            tables,
+            snapshots ? tables / 2 : 0,
+            2 * 4L * train.Count);
+        MemoryBudget.ThrowIfTooLarge(bytes, DimensionsName, d, "factor, implicit-factor and query tables");
+    }
 }

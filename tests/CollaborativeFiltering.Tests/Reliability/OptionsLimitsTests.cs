@@ -24,6 +24,7 @@ public sealed class OptionsLimitsTests
         ["MaxDegreeOfParallelism"] = (false, [1025, int.MaxValue]),
         ["Dimensions"] = (false, [4097, int.MaxValue]),
         ["Regularization"] = (false, []),
+        ["ImplicitRegularization"] = (false, []),
         ["InitStdDev"] = (false, []),
         ["LearningRate"] = (false, []),
         ["BiasLearningRate"] = (false, []),
@@ -87,7 +88,7 @@ public sealed class OptionsLimitsTests
     public void EveryOptionsRecord_IsCovered()
     {
         OptionsTypes().Select(t => t.Name).Should().Contain(["AlsOptions", "BiasedSgdOptions", "DelimitedRatingsOptions", "FoldInOptions", "GradientDescentOptions", "ImplicitAlsOptions",
-            "MovieLensDownloadOptions", "RegularizedOptions", "SoftmaxOptions", "SyntheticOptions", "TSneOptions"]);
+            "MovieLensDownloadOptions", "RegularizedOptions", "SoftmaxOptions", "SvdPlusPlusOptions", "SyntheticOptions", "TSneOptions"]);
         foreach (Type type in OptionsTypes())
         {
             foreach (PropertyInfo property in NumericProperties(type))
@@ -152,7 +153,7 @@ public sealed class OptionsLimitsTests
     public void Trainers_EveryNumericOptionAtItsLargestAcceptedValue_NeverCrash()
     {
         RatingsDataset data = SyntheticDataGenerator.Generate(new SyntheticOptions { Users = 10, Items = 12, Ratings = 60, MinRatingsPerUser = 3, Seed = 4 }).Dataset;
-        object[] trainers = [new AlsOptions(), new ImplicitAlsOptions(), new BiasedSgdOptions(), new GradientDescentOptions(), new RegularizedOptions(), new SoftmaxOptions { BatchSize = 8 }];
+        object[] trainers = [new AlsOptions(), new ImplicitAlsOptions(), new BiasedSgdOptions(), new SvdPlusPlusOptions(), new GradientDescentOptions(), new RegularizedOptions(), new SoftmaxOptions { BatchSize = 8 }];
         var failures = new List<string>();
         foreach (object defaults in trainers)
         {
@@ -173,6 +174,7 @@ public sealed class OptionsLimitsTests
                         AlsOptions o => new AlsFactorizer(o).Fit(data, cancellationToken: cts.Token),
                         ImplicitAlsOptions o => new ImplicitAlsFactorizer(o).Fit(data, cancellationToken: cts.Token),
                         BiasedSgdOptions o => new BiasedSgdFactorizer(o).Fit(data, cancellationToken: cts.Token),
+                        SvdPlusPlusOptions o => new SvdPlusPlusFactorizer(o).Fit(data, cancellationToken: cts.Token),
                         GradientDescentOptions o => new GradientDescentFactorizer(o).Fit(data, cancellationToken: cts.Token),
                         RegularizedOptions o => new RegularizedFactorizer(o).Fit(data, cancellationToken: cts.Token),
                         SoftmaxOptions o => new SoftmaxTrainer(o).Fit(data, cancellationToken: cts.Token),
