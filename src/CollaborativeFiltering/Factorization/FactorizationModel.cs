@@ -259,7 +259,7 @@ public sealed partial class FactorizationModel : IEmbeddingModel, ICheckedModel
     /// s = |N|^−½·Σ_(j∈N) y_j over the given items N and p the ridge solution for the residuals
     /// r − μ − b_j − ⟨s, V_j⟩); the confidence-weighted fold-in (<see cref="Scoring.FoldIn.ComputeImplicitUserEmbedding"/>)
     /// with the model's own λ and α for an implicit-ALS model; for a BPR model, the maximiser of the BPR
-    /// criterion over the user's items against every other item, with the model's λ (<c>BprFactorizer</c>).
+    /// criterion over the user's items against every other item, with the model's λ (<see cref="BprFactorizer"/>).
     /// </summary>
     /// <param name="items">Distinct dense item indices.</param>
     /// <param name="values">The ratings (or interaction strengths, ≥ 0, for an implicit model), one per item, finite.</param>

@@ -89,6 +89,22 @@ public static class FoldIn
     }
 
     /// <summary>
+    /// The BPR fold-in: the query x maximising (1/(|N|·|J|))·Σ_(i∈N) Σ_(j∈J) ln σ(⟨x, V_i − V_j⟩ + b_i − b_j) − (λ/2)‖x‖²
+    /// over the given items N and the others J (a seeded sample of J when |N|·|J| exceeds 2²¹), by Newton's method.
+    /// The values only have to be finite: which items were interacted with is what counts.
+    /// </summary>
+    /// <param name="model">The model whose item embeddings and biases are held fixed.</param>
+    /// <param name="items">Distinct dense item indices.</param>
+    /// <param name="values">The interaction strengths, aligned with <paramref name="items"/>, finite.</param>
+    /// <param name="lambda">λ (at least 10⁻⁶ is used).</param>
+    internal static float[] ComputePairwiseUserEmbedding(IEmbeddingModel model, ReadOnlySpan<int> items, ReadOnlySpan<float> values, double lambda)
+    {
+        EmbeddingModelChecks.ThrowIfInvalid(model, nameof(model));
+        ThrowIfInvalidRatings(model, items, values);
+        return PairwiseFoldIn.Solve(model, items, lambda);
+    }
+
+    /// <summary>
     /// Computes a new user's embedding from implicit feedback (interaction strengths r ≥ 0) by the
     /// confidence-weighted solve of implicit ALS, exactly, in double. Costs O(M·d²) for VᵀV over all items
     /// plus O(n·d² + d³).

@@ -25,6 +25,7 @@ public sealed class OptionsLimitsTests
         ["Dimensions"] = (false, [4097, int.MaxValue]),
         ["Regularization"] = (false, []),
         ["ImplicitRegularization"] = (false, []),
+        ["MaxValidationUsers"] = (false, [1_000_001, int.MaxValue]),
         ["InitStdDev"] = (false, []),
         ["LearningRate"] = (false, []),
         ["BiasLearningRate"] = (false, []),
@@ -66,6 +67,7 @@ public sealed class OptionsLimitsTests
         ["Theta"] = (false, [1.5]),
         ["SyntheticOptions.Dimensions"] = (false, [4097, int.MaxValue]),
         ["SoftmaxOptions.Dimensions"] = (false, [4097, int.MaxValue]),
+        ["BprOptions.PopularityExponent"] = (false, [2.0000001, 10.5]),
     };
 
     private static readonly Type[] NumericTypes = [typeof(int), typeof(long), typeof(double), typeof(float)];
@@ -87,7 +89,7 @@ public sealed class OptionsLimitsTests
     [Fact]
     public void EveryOptionsRecord_IsCovered()
     {
-        OptionsTypes().Select(t => t.Name).Should().Contain(["AlsOptions", "BiasedSgdOptions", "DelimitedRatingsOptions", "FoldInOptions", "GradientDescentOptions", "ImplicitAlsOptions",
+        OptionsTypes().Select(t => t.Name).Should().Contain(["AlsOptions", "BiasedSgdOptions", "BprOptions", "DelimitedRatingsOptions", "FoldInOptions", "GradientDescentOptions", "ImplicitAlsOptions",
             "MovieLensDownloadOptions", "RegularizedOptions", "SoftmaxOptions", "SvdPlusPlusOptions", "SyntheticOptions", "TSneOptions"]);
         foreach (Type type in OptionsTypes())
         {
@@ -153,7 +155,7 @@ public sealed class OptionsLimitsTests
     public void Trainers_EveryNumericOptionAtItsLargestAcceptedValue_NeverCrash()
     {
         RatingsDataset data = SyntheticDataGenerator.Generate(new SyntheticOptions { Users = 10, Items = 12, Ratings = 60, MinRatingsPerUser = 3, Seed = 4 }).Dataset;
-        object[] trainers = [new AlsOptions(), new ImplicitAlsOptions(), new BiasedSgdOptions(), new SvdPlusPlusOptions(), new GradientDescentOptions(), new RegularizedOptions(), new SoftmaxOptions { BatchSize = 8 }];
+        object[] trainers = [new AlsOptions(), new ImplicitAlsOptions(), new BiasedSgdOptions(), new SvdPlusPlusOptions(), new BprOptions(), new GradientDescentOptions(), new RegularizedOptions(), new SoftmaxOptions { BatchSize = 8 }];
         var failures = new List<string>();
         foreach (object defaults in trainers)
         {
@@ -175,6 +177,7 @@ public sealed class OptionsLimitsTests
                         ImplicitAlsOptions o => new ImplicitAlsFactorizer(o).Fit(data, cancellationToken: cts.Token),
                         BiasedSgdOptions o => new BiasedSgdFactorizer(o).Fit(data, cancellationToken: cts.Token),
                         SvdPlusPlusOptions o => new SvdPlusPlusFactorizer(o).Fit(data, cancellationToken: cts.Token),
+                        BprOptions o => new BprFactorizer(o).Fit(data, cancellationToken: cts.Token),
                         GradientDescentOptions o => new GradientDescentFactorizer(o).Fit(data, cancellationToken: cts.Token),
                         RegularizedOptions o => new RegularizedFactorizer(o).Fit(data, cancellationToken: cts.Token),
                         SoftmaxOptions o => new SoftmaxTrainer(o).Fit(data, cancellationToken: cts.Token),

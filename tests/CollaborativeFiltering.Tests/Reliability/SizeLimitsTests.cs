@@ -30,6 +30,7 @@ public sealed class SizeLimitsTests
             () => _ = new GradientDescentFactorizer(new GradientDescentOptions { Dimensions = d, Iterations = 1 }),
             () => _ = new BiasedSgdFactorizer(new BiasedSgdOptions { Dimensions = d, Iterations = 1 }),
             () => _ = new SvdPlusPlusFactorizer(new SvdPlusPlusOptions { Dimensions = d, Iterations = 1 }),
+            () => _ = new BprFactorizer(new BprOptions { Dimensions = d, Iterations = 1 }),
             () => _ = new SoftmaxTrainer(new SoftmaxOptions { Dimensions = d, Iterations = 1 }),
         ];
 
@@ -52,6 +53,7 @@ public sealed class SizeLimitsTests
             new RegularizedFactorizer(new RegularizedOptions { Dimensions = 4096, Iterations = 1 }),
             new BiasedSgdFactorizer(new BiasedSgdOptions { Dimensions = 4096, Iterations = 1 }),
             new SvdPlusPlusFactorizer(new SvdPlusPlusOptions { Dimensions = 4096, Iterations = 1 }),
+            new BprFactorizer(new BprOptions { Dimensions = 4096, Iterations = 1 }),
         ];
 
         foreach (IMatrixFactorizer factorizer in factorizers)

@@ -25,6 +25,7 @@ internal static class FactorizationOptionsJson
             [typeof(AlsOptions).FullName!] = (FactorizationOptionsJsonContext.Default.AlsOptions, static () => new AlsOptions()),
             [typeof(ImplicitAlsOptions).FullName!] = (FactorizationOptionsJsonContext.Default.ImplicitAlsOptions, static () => new ImplicitAlsOptions()),
             [typeof(SvdPlusPlusOptions).FullName!] = (FactorizationOptionsJsonContext.Default.SvdPlusPlusOptions, static () => new SvdPlusPlusOptions()),
+            [typeof(BprOptions).FullName!] = (FactorizationOptionsJsonContext.Default.BprOptions, static () => new BprOptions()),
         }.ToFrozenDictionary(StringComparer.Ordinal);
 
     /// <summary>The options records a file may name, by full type name.</summary>
@@ -107,6 +108,7 @@ internal static class FactorizationOptionsJson
 [JsonSerializable(typeof(AlsOptions))]
 [JsonSerializable(typeof(ImplicitAlsOptions))]
 [JsonSerializable(typeof(SvdPlusPlusOptions))]
+[JsonSerializable(typeof(BprOptions))]
 internal sealed partial class FactorizationOptionsJsonContext : JsonSerializerContext
 {
 }

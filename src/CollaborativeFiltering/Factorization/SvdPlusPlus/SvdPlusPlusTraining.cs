@@ -23,9 +23,11 @@ namespace CollaborativeFiltering.Factorization.SvdPlusPlus;
 /// in O(|Ω|·d) per epoch instead of O(Σ_u n_u²·d).</para>
 /// <para><b>One thread for the updates.</b> The y_j couple every two users who rated a common item, so
 /// no two users' steps can run at once without sharing parameters, and delaying the y_j updates to the
-/// end of an epoch (the Jacobi alternative) overshoots at SGD step sizes. The updates therefore run on the
-/// calling thread, which is deterministic for any thread count; the measurements (every user's query and
-/// the train and validation errors) run on the pool in fixed blocks summed in block order.</para>
+/// end of each epoch (which would let users run in parallel) oscillates at SGD step sizes: on the
+/// 100k-rating synthetic set with taste-driven exposure, d = 20, lr = 0.007, its test RMSE wandered between
+/// 0.706 and 0.746 over epochs 24–40 while the sequential updates improved steadily to 0.694. The updates
+/// therefore run on the calling thread, which is deterministic for any thread count; the measurements
+/// (every user's query and the train and validation errors) run on the pool in fixed blocks summed in block order.</para>
 /// <para>Rows are <see cref="PaddedRows"/> with a stride of whole SIMD vectors where that does not waste
 /// more than an eighth (<see cref="PaddedRows.WholeVectorsUnlessWasteful"/>); padding stays zero.</para>
 /// </remarks>
