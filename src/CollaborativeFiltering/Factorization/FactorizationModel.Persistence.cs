@@ -30,7 +30,7 @@ public sealed partial class FactorizationModel : IStoredModel
     /// <summary>
     /// Writes the model to a stream in the versioned little-endian binary format (magic
     /// <c>CFMODEL\0</c>, format version, header, options as JSON, catalogue, float32 embeddings,
-    /// biases, prediction range, implicit item factors, CRC-32C checksum). The stream is left open, positioned after the model.
+    /// biases, prediction range, training scale, implicit item factors, CRC-32C checksum). The stream is left open, positioned after the model.
     /// </summary>
     /// <param name="stream">A writable stream.</param>
     /// <exception cref="ArgumentNullException"><paramref name="stream"/> is <see langword="null"/>.</exception>

@@ -4,7 +4,7 @@ using CollaborativeFiltering.Factorization.Persistence;
 
 namespace CollaborativeFiltering.Tests.Factorization;
 
-/// <summary>Format version 2: the implicit item factors of an SVD++ model (flag 8, after the prediction range).</summary>
+/// <summary>Format version 2: the implicit item factors of an SVD++ model (flag 16, after the prediction range and the training scale).</summary>
 public sealed partial class FactorizationModelPersistenceTests
 {
     [Fact]
@@ -20,13 +20,14 @@ public sealed partial class FactorizationModelPersistenceTests
 
         BinaryPrimitives.ReadUInt16LittleEndian(bytes.AsSpan(FactorizationModelFormat.VersionOffset)).Should().Be(2);
         BinaryPrimitives.ReadUInt16LittleEndian(bytes.AsSpan(FactorizationModelFormat.FlagsOffset)).Should().Be(
-            FactorizationModelFormat.FlagBiases | FactorizationModelFormat.FlagOptions | FactorizationModelFormat.FlagPredictionRange | FactorizationModelFormat.FlagImplicitFactors);
+            FactorizationModelFormat.FlagBiases | FactorizationModelFormat.FlagOptions | FactorizationModelFormat.FlagPredictionRange | FactorizationModelFormat.FlagTrainingScale | FactorizationModelFormat.FlagImplicitFactors);
         File.ReadAllBytes(path).Should().Equal(bytes);
         foreach (FactorizationModel m in new[] { loaded, fromFile })
         {
             AssertBitExact(m, model);
             Bits(m.ImplicitItemFactors).Should().Equal(Bits(model.ImplicitItemFactors));
             m.Options.Should().BeOfType<SvdPlusPlusOptions>();
+            m.RatingScale.Should().Be(model.RatingScale).And.NotBeNull();
             m.ComputeNewUserQuery([1, 4, 6], [5, 2, 4]).Should().Equal(model.ComputeNewUserQuery([1, 4, 6], [5, 2, 4]));
         }
     }

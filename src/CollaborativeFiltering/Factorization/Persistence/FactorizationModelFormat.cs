@@ -11,9 +11,9 @@ namespace CollaborativeFiltering.Factorization.Persistence;
 /// <code>
 /// offset size  field
 ///  0      8    magic "CFMODEL\0"
-///  8      2    format version (uint16): 1, or 2 when flag 8 is set
+///  8      2    format version (uint16): 1, or 2 when flag 16 is set
 /// 10      2    flags (uint16): 1 = biases and global mean, 2 = options section, 4 = prediction range,
-///              8 = implicit item factors (SVD++; version 2 only)
+///              8 = training scale, 16 = implicit item factors (SVD++; version 2 only)
 /// 12      4    d (int32, > 0)
 /// 16      4    N users (int32)
 /// 20      4    M items (int32)
@@ -26,11 +26,13 @@ namespace CollaborativeFiltering.Factorization.Persistence;
 ///              U: N·d float32, row-major; V: M·d float32, row-major
 ///              when flag 1: b_u: N float32; b_i: M float32
 ///              when flag 4: the prediction range, min and max (2 float32, finite, min ≤ max)
-///              when flag 8: Y, the implicit item factors: M·d float32, row-major
+///              when flag 8: the scale of the training ratings, min and max (2 float32, finite, min ≤ max;
+///              files written before it existed have no flag 8 and load without a recorded scale)
+///              when flag 16: Y, the implicit item factors: M·d float32, row-major
 /// end-4   4    CRC-32C of every byte before it
 /// </code>
 /// A model without implicit item factors is written as version 1, which every earlier version of the
-/// library reads; version 2 adds only flag 8.
+/// library reads; version 2 adds only flag 16.
 /// Strings are an int32 UTF-8 byte count (-1 for null) followed by the bytes. The body is only
 /// parsed once the final checksum matches, so corrupted bytes never reach the JSON or catalogue
 /// parsers, and a model is only returned when every float in it is finite.
@@ -57,8 +59,9 @@ internal static class FactorizationModelFormat
     public const ushort FlagBiases = 1;
     public const ushort FlagOptions = 2;
     public const ushort FlagPredictionRange = 4;
-    public const ushort FlagImplicitFactors = 8;
-    private const ushort KnownFlagsVersion1 = FlagBiases | FlagOptions | FlagPredictionRange;
+    public const ushort FlagTrainingScale = 8;
+    public const ushort FlagImplicitFactors = 16;
+    private const ushort KnownFlagsVersion1 = FlagBiases | FlagOptions | FlagPredictionRange | FlagTrainingScale;
     private const ushort KnownFlags = KnownFlagsVersion1 | FlagImplicitFactors;
 
     /// <summary>"CFMODEL\0".</summary>
@@ -76,7 +79,7 @@ internal static class FactorizationModelFormat
         byte[] catalog = CatalogCodec.Encode(model.Catalog);
         float[]? implicitFactors = model.ImplicitItemFactorArray;
         ushort flags = (ushort)((model.HasBiases ? FlagBiases : 0) | (options.Length > 0 ? FlagOptions : 0) | (model.PredictionRange.HasValue ? FlagPredictionRange : 0)
-            | (implicitFactors is not null ? FlagImplicitFactors : 0));
+            | (model.TrainingScale.HasValue ? FlagTrainingScale : 0) | (implicitFactors is not null ? FlagImplicitFactors : 0));
 
         Span<byte> header = stackalloc byte[HeaderSize];
         Magic.CopyTo(header);
@@ -105,6 +108,11 @@ internal static class FactorizationModelFormat
         if (model.PredictionRange is { } range)
         {
             writer.WriteValues<float>([range.Min, range.Max]);
+        }
+
+        if (model.TrainingScale is { } scale)
+        {
+            writer.WriteValues<float>([scale.Min, scale.Max]);
         }
 
         if (implicitFactors is not null)
@@ -140,6 +148,7 @@ internal static class FactorizationModelFormat
         }
 
         float[]? rangeValues = header.HasPredictionRange ? reader.ReadValues<float>(2, "prediction range") : null;
+        float[]? scaleValues = header.HasTrainingScale ? reader.ReadValues<float>(2, "training scale") : null;
         float[]? implicitFactors = header.HasImplicitFactors ? reader.ReadValues<float>((long)header.ItemCount * header.Dimensions, "implicit item factors") : null;
 
         reader.ReadAndVerifyChecksum();
@@ -162,10 +171,12 @@ internal static class FactorizationModelFormat
             throw reader.Error(HeaderSize + (long)header.OptionsLength + header.CatalogLength, $"{scale}.");
         }
 
-        RatingRange? range = rangeValues is null ? null : DecodeRange(rangeValues, reader, offset);
+        RatingRange? range = rangeValues is null ? null : DecodeRange(rangeValues, reader, offset, "prediction range");
+        offset += rangeValues is null ? 0 : 2 * sizeof(float);
+        RatingRange? trainingScale = scaleValues is null ? null : DecodeRange(scaleValues, reader, offset, "training scale");
+        offset += scaleValues is null ? 0 : 2 * sizeof(float);
         if (implicitFactors is not null)
         {
-            offset += header.HasPredictionRange ? 2 * sizeof(float) : 0;
             reader.RequireFinite(implicitFactors, "implicit item factors", offset);
             if (EmbeddingLimits.RowNormProblem(implicitFactors, header.Dimensions, "the implicit factor of item") is { } problem)
             {
@@ -173,21 +184,21 @@ internal static class FactorizationModelFormat
             }
         }
 
-        return new FactorizationModel(catalog, header.Dimensions, users, items, userBiases, itemBiases, header.GlobalMean, options, range, implicitFactors);
+        return new FactorizationModel(catalog, header.Dimensions, users, items, userBiases, itemBiases, header.GlobalMean, options, range, trainingScale, implicitFactors);
     }
 
-    private static RatingRange DecodeRange(float[] values, ChecksummedModelReader reader, long sectionOffset)
+    private static RatingRange DecodeRange(float[] values, ChecksummedModelReader reader, long sectionOffset, string name)
     {
         float min = values[0], max = values[1];
         if (!float.IsFinite(min))
         {
-            throw reader.Error(sectionOffset, string.Create(CultureInfo.InvariantCulture, $"the prediction range's minimum is {min}; expected a finite number."));
+            throw reader.Error(sectionOffset, string.Create(CultureInfo.InvariantCulture, $"the {name}'s minimum is {min}; expected a finite number."));
         }
 
         if (!float.IsFinite(max) || max < min)
         {
             throw reader.Error(sectionOffset + sizeof(float), string.Create(CultureInfo.InvariantCulture,
-                $"the prediction range's maximum is {max}; expected a finite number at least the minimum ({min})."));
+                $"the {name}'s maximum is {max}; expected a finite number at least the minimum ({min})."));
         }
 
         return new RatingRange(min, max);
@@ -200,6 +211,8 @@ internal static class FactorizationModelFormat
 
         public bool HasPredictionRange => (Flags & FlagPredictionRange) != 0;
 
+        public bool HasTrainingScale => (Flags & FlagTrainingScale) != 0;
+
         public bool HasImplicitFactors => (Flags & FlagImplicitFactors) != 0;
 
         private long EmbeddingsStart => HeaderSize + (long)OptionsLength + CatalogLength;
@@ -210,7 +223,9 @@ internal static class FactorizationModelFormat
 
         private long RangeStart => BiasesStart + (HasBiases ? ((long)UserCount + ItemCount) * sizeof(float) : 0);
 
-        private long ImplicitFactorsStart => RangeStart + (HasPredictionRange ? 2 * sizeof(float) : 0);
+        private long ScaleStart => RangeStart + (HasPredictionRange ? 2 * sizeof(float) : 0);
+
+        private long ImplicitFactorsStart => ScaleStart + (HasTrainingScale ? 2 * sizeof(float) : 0);
 
         private long ChecksumStart => ImplicitFactorsStart + (HasImplicitFactors ? (long)ItemCount * Dimensions * sizeof(float) : 0);
 
@@ -225,7 +240,8 @@ internal static class FactorizationModelFormat
             : offset < BiasesStart ? "item embeddings"
             : offset < BiasesStart + ((long)UserCount * sizeof(float)) ? "user biases"
             : offset < RangeStart ? "item biases"
-            : offset < ImplicitFactorsStart ? "prediction range"
+            : offset < ScaleStart ? "prediction range"
+            : offset < ImplicitFactorsStart ? "training scale"
             : offset < ChecksumStart ? "implicit item factors"
             : "checksum";
     }

@@ -142,6 +142,6 @@ public sealed class SvdPlusPlusFactorizer : IMatrixFactorizer
         Log.FitStarting(_logger, train.UserCount, train.ItemCount, train.Count, () => string.Create(CultureInfo.InvariantCulture,
             $"μ = {training.GlobalMean}, d = {options.Dimensions}, {options.Iterations} epochs, learning rate {options.LearningRate} (biases {options.EffectiveBiasLearningRate}) × {options.LearningRateDecay} per epoch, λ = {options.Regularization}, λ_y = {options.EffectiveImplicitRegularization}, λ_b = {options.BiasRegularization}"),
             training.WorkerCount);
-        return TrainingLoop.Run(training, TrainingSchedule.Of(options), Log, _logger, progress, cancellationToken);
+        return TrainingLoop.Run(training, TrainingSchedule.Of(options), Log, _logger, progress, cancellationToken).WithTrainingScale(train.ValueRange);
     }
 }

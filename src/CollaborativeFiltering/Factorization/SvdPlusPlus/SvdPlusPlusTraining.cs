@@ -345,12 +345,12 @@ internal sealed class SvdPlusPlusTraining : IBlockWork, ITraining<FactorizationM
     {
         if (best)
         {
-            return new FactorizationModel(_catalog, _d, _bestQueries!, _bestItems!, _bestUserBiases, _bestItemBiases, _mean, _options, _validationRange, _bestImplicit);
+            return new FactorizationModel(_catalog, _d, _bestQueries!, _bestItems!, _bestUserBiases, _bestItemBiases, _mean, _options, _validationRange, implicitItemFactors: _bestImplicit);
         }
 
         ComputeQueries();
         return new FactorizationModel(_catalog, _d, _queries.ToCompactArray(), _items.ToCompactArray(), (float[])_bu.Clone(), (float[])_bi.Clone(), _mean, _options, _validationRange,
-            _implicit.ToCompactArray());
+            implicitItemFactors: _implicit.ToCompactArray());
     }
 
     /// <inheritdoc/>

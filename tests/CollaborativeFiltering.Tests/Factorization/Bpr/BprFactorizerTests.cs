@@ -23,7 +23,7 @@ public sealed partial class BprFactorizerTests
     [Fact]
     public void Fit_OneTripleOneEpoch_EqualsHandComputedUpdate()
     {
-        RatingsDataset train = new RatingsDatasetBuilder(Catalog.Sequential(1, 2)).Add(new Rating(0, 0, 1)).Build();
+        RatingsDataset train = new RatingsDatasetBuilder(Catalog.Sequential(1, 2)).Add(new Rating(U(0), I(0), 1)).Build();
         var factorizer = new BprFactorizer(new BprOptions { Dimensions = 2, Iterations = 1, LearningRate = 0.1, Regularization = 0.5, BiasRegularization = 0.3 });
 
         FactorizationModel model = factorizer.Fit(train, [0.1f, 0.2f], [0.5f, -0.3f, 0.2f, 0.4f]);
@@ -35,7 +35,7 @@ public sealed partial class BprFactorizerTests
         model.GlobalMean.Should().Be(0);
         model.PredictsRatings.Should().BeFalse();
         model.PredictionRange.Should().BeNull();
-        model.Predict(0, 1).Should().BeApproximately(-0.05274723f + (0.1108242f * 0.1847253f) + (0.1530769f * 0.3694506f), 1e-6f);
+        model.Predict(U(0), I(1)).Should().BeApproximately(-0.05274723f + (0.1108242f * 0.1847253f) + (0.1530769f * 0.3694506f), 1e-6f);
         model.Options.Should().BeSameAs(factorizer.Options);
     }
 
@@ -47,7 +47,7 @@ public sealed partial class BprFactorizerTests
     [Fact]
     public void Fit_OneTriple_MovesEveryParameterAgainstTheGradientOfTheTriplesObjective()
     {
-        RatingsDataset train = new RatingsDatasetBuilder(Catalog.Sequential(1, 2)).Add(new Rating(0, 0, 1)).Build();
+        RatingsDataset train = new RatingsDatasetBuilder(Catalog.Sequential(1, 2)).Add(new Rating(U(0), I(0), 1)).Build();
         const int d = 5;
         const double lr = 0.05, lambda = 0.2, biasLambda = 0.3;
         var options = new BprOptions { Dimensions = d, Iterations = 1, LearningRate = lr, Regularization = lambda, BiasRegularization = biasLambda };
@@ -382,7 +382,7 @@ public sealed partial class BprFactorizerTests
             {
                 if (random.NextDouble() < 0.6)
                 {
-                    builder.Add(new Rating(u, offset + i, 1));
+                    builder.Add(new Rating(U(u), I(offset + i), 1));
                 }
             }
         }
@@ -391,7 +391,7 @@ public sealed partial class BprFactorizerTests
 
         IReadOnlyList<Recommendation> top = Recommender.RecommendForNewUser(model, new Dictionary<string, float> { ["12"] = 1, ["13"] = 1, ["16"] = 1 }, k: 5);
 
-        top.Select(r => r.Index).Should().OnlyContain(i => i >= 10 && i < 20 && i != 11 && i != 12 && i != 15);
+        top.Select(r => r.Item.Value).Should().OnlyContain(i => i >= 10 && i < 20 && i != 11 && i != 12 && i != 15);
     }
 
     [Fact]
@@ -416,19 +416,19 @@ public sealed partial class BprFactorizerTests
         FactorizationModel model = new BprFactorizer(new BprOptions { Dimensions = 3, Iterations = 2, UseItemBiases = false }).Fit(FullBatchTestData.Random(20, 15, 0.4, seed: 2));
 
         model.HasBiases.Should().BeFalse();
-        model.Predict(1, 2).Should().BeApproximately(model.GetUserEmbedding(1)[0] * model.GetItemEmbedding(2)[0] + (model.GetUserEmbedding(1)[1] * model.GetItemEmbedding(2)[1]) + (model.GetUserEmbedding(1)[2] * model.GetItemEmbedding(2)[2]), 1e-6f);
+        model.Predict(U(1), I(2)).Should().BeApproximately(model.GetUserEmbedding(U(1))[0] * model.GetItemEmbedding(I(2))[0] + (model.GetUserEmbedding(U(1))[1] * model.GetItemEmbedding(I(2))[1]) + (model.GetUserEmbedding(U(1))[2] * model.GetItemEmbedding(I(2))[2]), 1e-6f);
     }
 
     [Fact]
     public void Fit_UserWithoutInteractions_HasAZeroQueryAndIsRankedByTheItemBiases()
     {
         RatingsDataset all = FullBatchTestData.Random(30, 20, 0.4, seed: 2);
-        RatingsDataset train = all.Where([.. all.Select(r => r.User != 4)]);
+        RatingsDataset train = all.Where([.. all.Select(r => r.User.Value != 4)]);
 
         FactorizationModel model = new BprFactorizer(new BprOptions { Dimensions = 3, Iterations = 5 }).Fit(train);
 
-        model.GetUserEmbedding(4).ToArray().Should().OnlyContain(x => x == 0);
-        Recommender.Recommend(model, 4, 3).Select(r => r.Index).Should().Equal(Enumerable.Range(0, 20).OrderByDescending(i => model.ItemBiases[i]).ThenBy(i => i).Take(3));
+        model.GetUserEmbedding(U(4)).ToArray().Should().OnlyContain(x => x == 0);
+        Recommender.Recommend(model, U(4), 3).Select(r => r.Item.Value).Should().Equal(Enumerable.Range(0, 20).OrderByDescending(i => model.ItemBiases[i]).ThenBy(i => i).Take(3));
     }
 
     [Fact]
@@ -456,7 +456,7 @@ public sealed partial class BprFactorizerTests
     public void Fit_EmptyOrForeignSets_ThrowNamingTheArgument()
     {
         var factorizer = new BprFactorizer(new BprOptions { Dimensions = 2, Iterations = 1 });
-        RatingsDataset other = new RatingsDatasetBuilder(Catalog.Sequential(3, 5)).Add(new Rating(0, 4, 3)).Build();
+        RatingsDataset other = new RatingsDatasetBuilder(Catalog.Sequential(3, 5)).Add(new Rating(U(0), I(4), 3)).Build();
 
         factorizer.Invoking(f => f.Fit(RatingsDataset.Empty(Catalog.Sequential(3, 4)))).Should().Throw<ArgumentException>().Which.ParamName.Should().Be("train");
         factorizer.Invoking(f => f.Fit(null!)).Should().Throw<ArgumentNullException>().Which.ParamName.Should().Be("train");

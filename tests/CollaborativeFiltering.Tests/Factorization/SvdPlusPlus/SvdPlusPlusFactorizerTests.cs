@@ -26,7 +26,7 @@ public sealed partial class SvdPlusPlusFactorizerTests
     [Fact]
     public void Fit_OneRatingOneEpoch_EqualsHandComputedUpdate()
     {
-        RatingsDataset train = new RatingsDatasetBuilder(Catalog.Sequential(1, 1)).Add(new Rating(0, 0, 4)).Build();
+        RatingsDataset train = new RatingsDatasetBuilder(Catalog.Sequential(1, 1)).Add(new Rating(U(0), I(0), 4)).Build();
         var factorizer = new SvdPlusPlusFactorizer(new SvdPlusPlusOptions
         {
             Dimensions = 2,
@@ -47,8 +47,8 @@ public sealed partial class SvdPlusPlusFactorizerTests
         model.ImplicitItemFactors.ToArray().Should().Equal([0.191f, 0.0988f], (a, e) => Math.Abs(a - e) < 1e-6);
         model.UserEmbeddings.ToArray().Should().Equal([0.283f, 0.2906f], (a, e) => Math.Abs(a - e) < 1e-6);
         float raw = 4 - 0.024f + ((0.4732f * 0.283f) - (0.2868f * 0.2906f));
-        model.WithPredictionRange(null).Predict(0, 0).Should().BeApproximately(raw, 1e-6f);
-        model.Predict(0, 0).Should().Be(4f, "the prediction is clamped into the training range [4, 4]");
+        model.WithPredictionRange(null).Predict(U(0), I(0)).Should().BeApproximately(raw, 1e-6f);
+        model.Predict(U(0), I(0)).Should().Be(4f, "the prediction is clamped into the training range [4, 4]");
         model.Options.Should().BeSameAs(factorizer.Options);
     }
 
@@ -100,7 +100,7 @@ public sealed partial class SvdPlusPlusFactorizerTests
         }
 
         (double trainMse, _) = training.Evaluate();
-        trainMse.Should().BeApproximately(train.Select(r => Math.Pow(r.Value - reference.Predict(r.User, r.Item), 2)).Average(), 1e-5);
+        trainMse.Should().BeApproximately(train.Select(r => Math.Pow(r.Value - reference.Predict(r.User.Value, r.Item.Value), 2)).Average(), 1e-5);
     }
 
     /// <summary>
@@ -216,17 +216,17 @@ public sealed partial class SvdPlusPlusFactorizerTests
     public void Fit_UserAndItemWithoutTrainingRatings_HaveZeroFactorsAndPredictMeanPlusTheOtherBias()
     {
         RatingsDataset all = FullBatchTestData.Tiny(); // item 3 has no ratings at all
-        RatingsDataset train = all.Where([.. all.Select(r => r.User != 2)]);
+        RatingsDataset train = all.Where([.. all.Select(r => r.User.Value != 2)]);
 
         FactorizationModel model = new SvdPlusPlusFactorizer(new SvdPlusPlusOptions { Dimensions = 6, Iterations = 10, InitStdDev = 0.5, LearningRate = 0.05 }).Fit(train);
 
-        model.GetUserEmbedding(2).ToArray().Should().OnlyContain(x => x == 0);
-        model.GetItemEmbedding(3).ToArray().Should().OnlyContain(x => x == 0);
+        model.GetUserEmbedding(U(2)).ToArray().Should().OnlyContain(x => x == 0);
+        model.GetItemEmbedding(I(3)).ToArray().Should().OnlyContain(x => x == 0);
         model.ImplicitItemFactors.Slice(3 * 6, 6).ToArray().Should().OnlyContain(x => x == 0);
         model.UserBiases[2].Should().Be(0);
-        model.Predict(2, 1).Should().Be(model.GlobalMean + model.ItemBiases[1]);
-        model.Predict(0, 3).Should().Be(model.GlobalMean + model.UserBiases[0]);
-        model.GetUserEmbedding(0).ToArray().Should().Contain(x => x != 0);
+        model.Predict(U(2), I(1)).Should().Be(model.GlobalMean + model.ItemBiases[1]);
+        model.Predict(U(0), I(3)).Should().Be(model.GlobalMean + model.UserBiases[0]);
+        model.GetUserEmbedding(U(0)).ToArray().Should().Contain(x => x != 0);
     }
 
     // ------------------------------------------------------------------ fold-in
@@ -272,7 +272,7 @@ public sealed partial class SvdPlusPlusFactorizerTests
         float[] first = model.ComputeNewUserQuery([1, 2, 3], [4, 4, 4]);
         float[] second = model.ComputeNewUserQuery([4, 5, 6], [4, 4, 4]);
         first.Should().NotEqual(second);
-        scores.Should().Equal(Enumerable.Range(0, 30).Select(j => model.ItemBiases[j] + ScoreKernel.ChainDot(first, model.GetItemEmbedding(j))), (a, e) => Math.Abs(a - e) < 1e-5);
+        scores.Should().Equal(Enumerable.Range(0, 30).Select(j => model.ItemBiases[j] + ScoreKernel.ChainDot(first, model.GetItemEmbedding(I(j)))), (a, e) => Math.Abs(a - e) < 1e-5);
     }
 
     [Fact]
@@ -284,9 +284,9 @@ public sealed partial class SvdPlusPlusFactorizerTests
 
         IReadOnlyList<Recommendation> top = Recommender.RecommendForNewUser(model, ratings, k: 5);
 
-        top.Select(r => r.Index).Should().NotContain([model.Catalog.Items.IndexOf("3"), model.Catalog.Items.IndexOf("9")]);
+        top.Select(r => r.Item.Value).Should().NotContain([model.Catalog.Items.IndexOf("3"), model.Catalog.Items.IndexOf("9")]);
         float[] query = model.ComputeNewUserQuery([model.Catalog.Items.IndexOf("3"), model.Catalog.Items.IndexOf("9")], [5, 1]);
-        top.Select(r => r.Index).Should().Equal(Recommender.RecommendForQuery(model, query, 5, [model.Catalog.Items.IndexOf("3"), model.Catalog.Items.IndexOf("9")]).Select(r => r.Index));
+        top.Select(r => r.Item.Value).Should().Equal(Recommender.RecommendForQuery(model, query, 5, [model.Catalog.Items.IndexOf("3"), model.Catalog.Items.IndexOf("9")]).Select(r => r.Item.Value));
     }
 
     // ------------------------------------------------------------------ determinism
@@ -340,7 +340,7 @@ public sealed partial class SvdPlusPlusFactorizerTests
 
             (int[] users, List<(int Item, float Value)>[] ratings) = training.LastEpochOrder();
             users.Order().Should().Equal(Enumerable.Range(0, 50));
-            users.SelectMany(u => ratings[u].Select(r => (u, r.Item, r.Value))).Order().Should().Equal(train.Select(r => (r.User, r.Item, r.Value)), "each epoch applies every training rating once");
+            users.SelectMany(u => ratings[u].Select(r => (u, r.Item, r.Value))).Order().Should().Equal(train.Select(r => (r.User.Value, r.Item.Value, r.Value)), "each epoch applies every training rating once");
             previous.Should().NotContain(p => p.SequenceEqual(users), "the user order is drawn afresh each epoch");
             previous.Add(users);
         }
@@ -382,7 +382,7 @@ public sealed partial class SvdPlusPlusFactorizerTests
 
         double reported = training.RegularizationLoss(0.07, 0.05, 0.03);
 
-        double errors = train.Select(r => Math.Pow(r.Value - reference.Predict(r.User, r.Item), 2)).Sum();
+        double errors = train.Select(r => Math.Pow(r.Value - reference.Predict(r.User.Value, r.Item.Value), 2)).Sum();
         reported.Should().BeApproximately((reference.Objective(train, 0.07, 0.05, 0.03) - errors) / train.Count, 1e-6);
     }
 
@@ -452,7 +452,7 @@ public sealed partial class SvdPlusPlusFactorizerTests
     public void Fit_EmptyOrForeignSets_ThrowNamingTheArgument()
     {
         var factorizer = new SvdPlusPlusFactorizer(new SvdPlusPlusOptions { Dimensions = 2, Iterations = 1 });
-        RatingsDataset other = new RatingsDatasetBuilder(Catalog.Sequential(3, 5)).Add(new Rating(0, 4, 3)).Build();
+        RatingsDataset other = new RatingsDatasetBuilder(Catalog.Sequential(3, 5)).Add(new Rating(U(0), I(4), 3)).Build();
 
         factorizer.Invoking(f => f.Fit(RatingsDataset.Empty(Catalog.Sequential(3, 4)))).Should().Throw<ArgumentException>().Which.ParamName.Should().Be("train");
         factorizer.Invoking(f => f.Fit(null!)).Should().Throw<ArgumentNullException>().Which.ParamName.Should().Be("train");

@@ -128,7 +128,7 @@ internal sealed class SvdPlusPlusReference
         double total = 0;
         foreach (Rating rating in train)
         {
-            int u = rating.User, i = rating.Item;
+            int u = rating.User.Value, i = rating.Item.Value;
             double e = rating.Value - Predict(u, i);
             double penalty = biasLambda * ((BU[u] * BU[u]) + (BI[i] * BI[i]));
             for (int k = 0; k < _d; k++)
