@@ -110,6 +110,47 @@ public sealed class SampleCommandsTests : IDisposable
     }
 
     [Fact]
+    public async Task Train_SvdPlusPlus_PrintsErrorsAndTopTenAndSavesAModelThatRecommendsForANewUser()
+    {
+        string model = Path.Combine(_directory, "svdpp.cfm");
+        string[] common = ["--synthetic", "--quick", "--out", _directory];
+
+        var (trained, trainOutput) = await SampleRunner.RunAsync(["train", .. common, "--model", "svdpp", "--save", model]);
+
+        trained.Should().Be(0, trainOutput);
+        var (header, rows) = SampleRunner.KeyedTable(trainOutput, "Errors of the svdpp model");
+        SampleRunner.Number(rows["svdpp"][Array.IndexOf(header, "test RMSE")]).Should().BeInRange(0.5, 1.5);
+        var (rankingHeader, ranking) = SampleRunner.KeyedTable(trainOutput, "Top-10 recommendations on the test set");
+        SampleRunner.Number(ranking["svdpp"][Array.IndexOf(rankingHeader, "NDCG@10")]).Should().BeInRange(0, 1);
+        var (recommended, recommendOutput) = await SampleRunner.RunAsync(["recommend", .. common, "--load", model, "--user", "3", "--rate", "Synthetic Movie 2 (=5,Synthetic Movie 3 (=1"]);
+        recommended.Should().Be(0, recommendOutput);
+        SampleRunner.Table(recommendOutput, "Recommended for the new user").Skip(1).Select(r => r[2]).Should().NotContain(t => t.StartsWith("Synthetic Movie 2 (", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Train_Bpr_PrintsRankingFiguresWithoutRatingErrorsAndSavesAModelEveryCommandLoads()
+    {
+        string model = Path.Combine(_directory, "bpr.cfm");
+        string[] common = ["--synthetic", "--quick", "--out", _directory];
+
+        var (trained, trainOutput) = await SampleRunner.RunAsync(["train", .. common, "--model", "bpr", "--dimensions", "8", "--save", model]);
+
+        trained.Should().Be(0, trainOutput);
+        var (header, rows) = SampleRunner.KeyedTable(trainOutput, "Errors of the bpr model");
+        rows["bpr"][Array.IndexOf(header, "test RMSE")].Should().Be("n/a");
+        trainOutput.Should().NotContain("Loss components of the bpr model", "its loss is not an MSE");
+        var (rankingHeader, ranking) = SampleRunner.KeyedTable(trainOutput, "Top-10 recommendations on the test set");
+        SampleRunner.Number(ranking["bpr"][Array.IndexOf(rankingHeader, "recall@10")]).Should().BeInRange(0, 1);
+        SampleRunner.PngSize(Path.Combine(_directory, "training-bpr.png")).Width.Should().BeGreaterThanOrEqualTo(300);
+        var (recommended, recommendOutput) = await SampleRunner.RunAsync(["recommend", .. common, "--load", model, "--user", "3", "--rate", "Synthetic Movie 2 (=5,Synthetic Movie 3 (=1"]);
+        recommended.Should().Be(0, recommendOutput);
+        SampleRunner.Table(recommendOutput, "Recommended for the new user").Should().HaveCount(11);
+        var (neighbors, neighborsOutput) = await SampleRunner.RunAsync(["neighbors", .. common, "--load", model, "--id", "1", "--measure", "cosine", "-k", "5"]);
+        neighbors.Should().Be(0, neighborsOutput);
+        SampleRunner.Table(neighborsOutput, "(cosine)").Should().HaveCount(6);
+    }
+
+    [Fact]
     public async Task Train_LoadOnAnotherCatalogue_ExitsOneSayingSo()
     {
         string model = Path.Combine(_directory, "als.cfm");

@@ -10,7 +10,7 @@ public sealed class SampleWalkthroughTests(SampleWalkthroughTests.Walkthrough ru
     private static readonly string[] Charts =
         ["users.png", "movies.png", "occupations.png", "genres.png", "training-plain.png", "training-regularized.png", "norms.png", "tsne-movies.png"];
 
-    private static readonly string[] RatingModels = ["plain", "plain, init 0.05", "regularized", "biased SGD", "ALS"];
+    private static readonly string[] RatingModels = ["plain", "plain, init 0.05", "regularized", "biased SGD", "SVD++", "ALS"];
 
     private readonly RatingsDataset _data = SampleRunner.QuickSynthetic(Seed);
 
@@ -109,7 +109,7 @@ public sealed class SampleWalkthroughTests(SampleWalkthroughTests.Walkthrough ru
     {
         var (header, rows) = SampleRunner.KeyedTable(run.Output, "Every model on the same split");
         int rmse = Array.IndexOf(header, "test RMSE"), ndcg = Array.IndexOf(header, "NDCG@10");
-        rows.Keys.Should().BeEquivalentTo([.. RatingModels, "implicit ALS", "softmax DNN", "most popular (baseline)"]);
+        rows.Keys.Should().BeEquivalentTo([.. RatingModels, "implicit ALS", "BPR", "softmax DNN", "most popular (baseline)"]);
         foreach (string model in RatingModels)
         {
             double value = SampleRunner.Number(rows[model][rmse]);
@@ -117,6 +117,7 @@ public sealed class SampleWalkthroughTests(SampleWalkthroughTests.Walkthrough ru
         }
 
         rows["implicit ALS"][rmse].Should().Be("n/a");
+        rows["BPR"][rmse].Should().Be("n/a");
         rows.Values.Select(r => SampleRunner.Number(r[ndcg])).Should().OnlyContain(v => v >= 0 && v <= 1);
     }
 

@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using CollaborativeFiltering;
+using CollaborativeFiltering.Factorization;
 using CollaborativeFiltering.Neural;
 using MovieLensSample.Steps;
 using Spectre.Console;
@@ -15,6 +16,12 @@ internal static partial class TrainingReport
         if (trained.Model is SoftmaxModel)
         {
             SoftmaxCurve(console, trained, outDir);
+            return;
+        }
+
+        if (IsBpr(trained))
+        {
+            BprCurve(console, trained, outDir);
             return;
         }
 
@@ -53,12 +60,32 @@ internal static partial class TrainingReport
         Charts.Save(console, outDir, FileName(trained), [.. panels]);
     }
 
+    /// <summary>BPR's curves: its loss −ln σ(x_ui − x_uj) per sampled triple and L2 term, and beside them the test recall@10.</summary>
+    private static void BprCurve(IAnsiConsole console, TrainedModel trained, string outDir)
+    {
+        IReadOnlyList<TrainingProgress> history = trained.History;
+        double[] x = [.. history.Select(p => (double)p.Iteration)];
+        var panels = new List<ScottPlot.Plot>
+        {
+            Charts.Lines($"Training the {trained.Name} model", "epoch", "loss per triple",
+                ("BPR loss", x, [.. history.Select(p => p.ObservedLoss)]), ("regularization", x, [.. history.Select(p => p.RegularizationLoss)])),
+        };
+        if (history.All(p => p.ValidationRecallAt10 is not null))
+        {
+            panels.Add(Charts.Lines($"Test recall@10 of the {trained.Name} model", "epoch", "recall@10", ("test recall@10", x, [.. history.Select(p => p.ValidationRecallAt10!.Value)])));
+        }
+
+        Charts.Save(console, outDir, FileName(trained), [.. panels]);
+    }
+
+    private static bool IsBpr(TrainedModel trained) => trained.Model is FactorizationModel { Options: BprOptions };
+
     private static string FileName(TrainedModel trained) => $"training-{NonAlphanumeric().Replace(trained.Name.ToLowerInvariant(), "-").Trim('-')}.png";
 
     /// <summary>The notebook's printout of the regularized loss: observed MSE, regularization and gravity terms, total, test MSE.</summary>
     public static void Components(IAnsiConsole console, TrainedModel trained)
     {
-        if (!HasPenalties(trained))
+        if (!HasPenalties(trained) || IsBpr(trained))
         {
             return;
         }

@@ -15,8 +15,10 @@ internal static class ComparisonStep
         var all = new List<TrainedModel>(trained)
         {
             TrainStep.Run(console, "biased SGD", ModelKind.Biased, new ModelSettings(), split, quick, seed, cancellationToken),
+            TrainStep.Run(console, "SVD++", ModelKind.SvdPlusPlus, new ModelSettings(), split, quick, seed, cancellationToken),
             TrainStep.Run(console, "ALS", ModelKind.Als, new ModelSettings(), split, quick, seed, cancellationToken),
             TrainStep.Run(console, "implicit ALS", ModelKind.ImplicitAls, new ModelSettings(), split, quick, seed, cancellationToken),
+            TrainStep.Run(console, "BPR", ModelKind.Bpr, new ModelSettings(), split, quick, seed, cancellationToken),
             TrainStep.Run(console, "softmax DNN", ModelKind.Softmax, new ModelSettings(), split, quick, seed, cancellationToken),
         };
 
@@ -34,7 +36,7 @@ internal static class ComparisonStep
         RankingResult popular = Ranking.Popularity(split);
         Tables.AddRow(table, "most popular (baseline)", "", "", "", "", "", Tables.F(popular.NdcgAtK), Tables.F(popular.PrecisionAtK), Tables.F(popular.RecallAtK), "");
         console.Write(table);
-        console.MarkupLine("[grey]Implicit ALS and the softmax DNN treat each rating as an interaction and rank movies; their scores are not ratings, so they have no RMSE.[/]");
+        console.MarkupLine("[grey]Implicit ALS, BPR and the softmax DNN treat each rating as an interaction and rank movies; their scores are not ratings, so they have no RMSE.[/]");
         return all;
     }
 }

@@ -25,12 +25,18 @@ internal enum ModelKind
 
     /// <summary>SoftmaxTrainer: the course's softmax deep network over the bag of rated movies; it ranks, it does not predict ratings.</summary>
     Softmax,
+
+    /// <summary>SvdPlusPlusFactorizer: Koren's SVD++, biased SGD plus each user's implicit term from the set of movies they rated.</summary>
+    SvdPlusPlus,
+
+    /// <summary>BprFactorizer: Bayesian personalized ranking on the ratings as implicit feedback; it ranks, it does not predict ratings.</summary>
+    Bpr,
 }
 
 /// <summary>Command-line names of <see cref="ModelKind"/>.</summary>
 internal static class ModelKinds
 {
-    private static readonly string[] Names = ["plain", "regularized", "biased", "als", "implicit-als", "softmax"];
+    private static readonly string[] Names = ["plain", "regularized", "biased", "als", "implicit-als", "softmax", "svdpp", "bpr"];
 
     public static IReadOnlyList<ModelKind> All { get; } = Enum.GetValues<ModelKind>();
 

@@ -10,7 +10,7 @@ namespace MovieLensSample.Steps;
 
 /// <summary>
 /// Trains a model behind a live progress bar that shows the train and test MSE (softmax: cross-entropy
-/// and recall@10) at every report. Every model goes through the library's one trainer abstraction,
+/// and recall@10; BPR: its loss and recall@10) at every report. Every model goes through the library's one trainer abstraction,
 /// <see cref="ITrainer{TModel}"/>.
 /// </summary>
 internal static class TrainStep
@@ -67,8 +67,20 @@ internal static class TrainStep
 
         private string Mse(TrainingProgress value)
         {
+            if (value.TrainMse is null && value.ValidationMse is null)
+            {
+                return Ranking(value);
+            }
+
             string test = value.ValidationMse is { } mse ? $", test MSE {Tables.F(mse)}" : "";
             return $"{name}: iteration {value.Iteration}, train MSE {Tables.F(value.TrainMse ?? double.NaN)}{test}";
+        }
+
+        /// <summary>The reports of a ranking model without a rating error (BPR): its training loss and recall@10 of every test rating.</summary>
+        private string Ranking(TrainingProgress value)
+        {
+            string recall = value.ValidationRecallAt10 is { } r ? $", test recall@10 {Tables.F(r)}" : "";
+            return $"{name}: iteration {value.Iteration}, train loss {Tables.F(value.ObservedLoss)}{recall}";
         }
 
         /// <summary>The softmax network's reports: training and test cross-entropy, and recall@10 of every test rating.</summary>
