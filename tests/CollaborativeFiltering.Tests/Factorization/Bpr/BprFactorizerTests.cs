@@ -497,5 +497,7 @@ public sealed partial class BprFactorizerTests
         model.Invoking(m => m.ComputeNewUserQuery([15], [1])).Should().Throw<ArgumentOutOfRangeException>().Which.ParamName.Should().Be("items");
         model.Invoking(m => m.ComputeNewUserQuery([1], [float.NaN])).Should().Throw<ArgumentOutOfRangeException>();
         model.ComputeNewUserQuery([.. Enumerable.Range(0, 15)], [.. Enumerable.Repeat(1f, 15)]).Should().OnlyContain(x => x == 0, "with no other item there is nothing to rank against");
+        model.RatingScale.Should().BeNull("BPR's scores are not ratings");
+        model.ComputeNewUserQuery([1, 2], [100, 0.5f]).Should().Equal(model.ComputeNewUserQuery([1, 2], [1, 1]), "which items were interacted with is what counts, not the values");
     }
 }

@@ -276,6 +276,17 @@ public sealed partial class SvdPlusPlusFactorizerTests
     }
 
     [Fact]
+    public void ComputeNewUserQuery_RatingOutsideTheTrainingScale_ThrowsNamingTheRatings()
+    {
+        RatingsDataset train = FullBatchTestData.Random(40, 30, 0.4, seed: 5);
+        FactorizationModel model = new SvdPlusPlusFactorizer(new SvdPlusPlusOptions { Dimensions = 4, Iterations = 2 }).Fit(train);
+
+        model.RatingScale.Should().Be(train.ValueRange);
+        model.Invoking(m => m.ComputeNewUserQuery([1, 2], [4, train.ValueRange!.Value.Max + 1])).Should().Throw<ArgumentOutOfRangeException>()
+            .Which.ParamName.Should().Be("ratings");
+    }
+
+    [Fact]
     public void RecommendForNewUser_SvdPlusPlusModel_ExcludesTheRatedItemsAndUsesTheModelsFoldIn()
     {
         RatingsDataset train = FullBatchTestData.Random(40, 30, 0.4, seed: 5);
