@@ -357,12 +357,13 @@ public sealed partial class FactorizationModel : IEmbeddingModel, ICheckedModel
 
     /// <summary>
     /// What the model is, e.g. <c>FactorizationModel: 943 users × 1682 items, d = 30, with biases (μ = 3.529),
-    /// trained by BiasedSgdOptions, predictions clamped to [1, 5]</c>.
+    /// trained by BiasedSgdOptions, predictions clamped to [1, 5]</c>; an SVD++ model adds "with implicit item factors".
     /// </summary>
     /// <returns>The text.</returns>
     public override string ToString() => string.Create(CultureInfo.InvariantCulture,
         $"FactorizationModel: {UserCount} users × {ItemCount} items, d = {Dimensions}")
         + (HasBiases ? string.Create(CultureInfo.InvariantCulture, $", with biases (μ = {Display.Number(GlobalMean)})") : ", no biases")
         + (Options is { } options ? ", trained by " + options.GetType().Name : "")
+        + (_implicitItemFactors is not null ? ", with implicit item factors" : "")
         + (PredictionRange is { } range ? $", predictions clamped to {range}" : "");
 }

@@ -282,6 +282,7 @@ public sealed partial class SvdPlusPlusFactorizerTests
         FactorizationModel model = new SvdPlusPlusFactorizer(new SvdPlusPlusOptions { Dimensions = 4, Iterations = 2 }).Fit(train);
 
         model.RatingScale.Should().Be(train.ValueRange);
+        model.ToString().Should().Contain("trained by SvdPlusPlusOptions, with implicit item factors");
         model.Invoking(m => m.ComputeNewUserQuery([1, 2], [4, train.ValueRange!.Value.Max + 1])).Should().Throw<ArgumentOutOfRangeException>()
             .Which.ParamName.Should().Be("ratings");
     }
