@@ -47,7 +47,6 @@ internal sealed class WalkthroughCommand(IAnsiConsole console) : AsyncCommand<Wa
 
     public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
-        Tables.Section(console, "Data");
         DataSource.Loaded data = await DataSource.LoadAsync(settings, console, cancellationToken).ConfigureAwait(false);
 
         // The options that name movies and users are checked against the data now, before anything is trained.

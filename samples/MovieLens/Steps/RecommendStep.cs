@@ -28,7 +28,8 @@ internal static class RecommendStep
         }
 
         console.Write(Tables.Items($"User {userId}'s top rated movies (of {items.Length})", "rating", favourites));
-        console.Write(Tables.Recommendations($"Recommended for user {userId}", Recommender.RecommendById(model, userId, k, known)));
+        console.Write(Tables.Recommendations($"Recommended for user {userId}", Recommender.RecommendById(model, userId, k, known), model));
+        console.MarkupLine($"[grey]{Markup.Escape(Tables.ScoreKind(model).Note)}[/]");
     }
 
     /// <summary>Folds the new user in from the ratings <see cref="RatingList.Resolve"/> resolved and recommends the top k unrated movies.</summary>
@@ -50,6 +51,7 @@ internal static class RecommendStep
         }
 
         // The library folds the new user in the model's own way (ridge least squares, implicit ALS's solve, or the network).
-        console.Write(Tables.Recommendations("Recommended for the new user", Recommender.RecommendForNewUser(model, byId, k)));
+        console.Write(Tables.Recommendations("Recommended for the new user", Recommender.RecommendForNewUser(model, byId, k), model));
+        console.MarkupLine($"[grey]{Markup.Escape(Tables.ScoreKind(model).Note)}[/]");
     }
 }
