@@ -46,6 +46,8 @@ public sealed class SampleCommandsTests : IDisposable
         var (projected, projectOutput) = await SampleRunner.RunAsync(["project", .. common, "--load", model, "--method", "pca"]);
         projected.Should().Be(0, projectOutput);
         SampleRunner.PngSize(Path.Combine(_directory, "pca-movies.png")).Should().Be((1100, 750));
+        projectOutput.Should().Contain("PCA of the movie embeddings (biased (loaded from biased.cfm) model)", "a loaded model's maps name its kind and file")
+            .And.MatchRegex(@"The first two components explain \d+\.\d % and \d+\.\d % of the variance\.");
 
         var (exported, exportOutput) = await SampleRunner.RunAsync(["export", .. common, "--load", model]);
         exported.Should().Be(0, exportOutput);

@@ -77,14 +77,14 @@ internal sealed class ProjectCommand(IAnsiConsole console) : AsyncCommand<Projec
     public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
         var source = await ModelSource.GetAsync(settings, console, cancellationToken).ConfigureAwait(false);
-        string name = source.Trained?.Name ?? "loaded";
+        string name = source.Trained?.Name ?? $"{ModelKinds.NameOf(source.Model)} (loaded from {Path.GetFileName(settings.Load)})";
         if (settings.Method == "pca")
         {
-            MapStep.Pca(console, source.Model, name, settings.Seed, settings.Out);
+            MapStep.Pca(console, source.Model, name, source.Split.Train, settings.Out);
         }
         else
         {
-            MapStep.TSneMap(console, source.Model, name, settings.TSneOptions, settings.Out, cancellationToken);
+            MapStep.TSneMap(console, source.Model, name, source.Split.Train, settings.TSneOptions, settings.Out, cancellationToken);
         }
 
         return 0;

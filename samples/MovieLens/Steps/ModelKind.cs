@@ -40,7 +40,19 @@ internal static class ModelKinds
 
     public static string Name(this ModelKind kind) => Names[(int)kind];
 
-    /// <summary>A one-line description of the model's options: the factorizer's options record, or the softmax network's architecture and training.</summary>
+    /// <summary>The sample's name of a model's kind, from its options (a loaded model keeps them): plain, regularized, ...; "factorization" when unknown.</summary>
+    public static string NameOf(IEmbeddingModel model) => model switch
+    {
+        SoftmaxModel => ModelKind.Softmax.Name(),
+        FactorizationModel { Options: RegularizedOptions } => ModelKind.Regularized.Name(),
+        FactorizationModel { Options: GradientDescentOptions } => ModelKind.Plain.Name(),
+        FactorizationModel { Options: BiasedSgdOptions } => ModelKind.Biased.Name(),
+        FactorizationModel { Options: ImplicitAlsOptions } => ModelKind.ImplicitAls.Name(),
+        FactorizationModel { Options: AlsOptions } => ModelKind.Als.Name(),
+        _ => "factorization",
+    };
+
+    /// <summary>A one-line description of the model's settings: the factorizer's options in words, or the softmax network's architecture and training.</summary>
     public static string Describe(IEmbeddingModel model) => model switch
     {
         FactorizationModel { Options: { } options } => Describe(options),
