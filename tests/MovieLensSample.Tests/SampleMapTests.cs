@@ -58,6 +58,6 @@ public sealed class SampleMapTests
         int[] expected = [.. Enumerable.Range(0, items).OrderByDescending(j => j % 7).ThenBy(j => j).Take(MapStep.MaxMapItems).Order()];
         rows.Should().Equal(expected);
         data.AsSpan(3 * d, d).ToArray().Should().Equal(embeddings.AsSpan(rows[3] * d, d).ToArray());
-        note.Should().Be(", the 2,000 most rated of 2,500 movies");
+        note.Should().Be(", 2,000 most rated of 2,500");
     }
 }

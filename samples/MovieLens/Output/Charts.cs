@@ -145,7 +145,7 @@ internal static class Charts
         for (int g = 0; g < coloured.Count; g++)
         {
             int[] rows = [.. coloured[g]];
-            var points = plot.Add.ScatterPoints(rows.Select(r => coordinates[2 * r]).ToArray(), rows.Select(r => coordinates[(2 * r) + 1]).ToArray(), palette.GetColor(g));
+            var points = plot.Add.ScatterPoints(rows.Select(r => coordinates[2 * r]).ToArray(), rows.Select(r => coordinates[(2 * r) + 1]).ToArray(), palette.GetColor(PaletteIndices[g]));
             points.MarkerSize = 5;
             points.LegendText = $"{coloured[g].Key} ({rows.Length})";
         }
@@ -153,6 +153,9 @@ internal static class Charts
         plot.ShowLegend(Edge.Right);
         return plot;
     }
+
+    /// <summary>The ten-colour palette's entries used, in order: all but its grey (7), which the "other" points use.</summary>
+    private static readonly int[] PaletteIndices = [0, 1, 2, 3, 4, 5, 6, 8, 9];
 
     /// <summary>The grey category of <see cref="Categories"/>.</summary>
     public const string OtherCategory = "other genres";

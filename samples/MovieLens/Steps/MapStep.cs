@@ -34,7 +34,7 @@ internal static class MapStep
         });
         console.MarkupLine($"{map.Rows} movies, {map.Method} gradient, effective perplexity {Tables.F(map.EffectivePerplexity)}, KL divergence {Tables.F(map.KullbackLeiblerDivergence)}.");
         Charts.Save(console, outDir, "tsne-movies.png",
-            [Charts.Categories(map.Coordinates, Genres(model.Catalog, rows), $"t-SNE of the {modelName} model's movie embeddings ({options.Distance.ToString().ToLowerInvariant()} distance){subset}", "t-SNE 1", "t-SNE 2")],
+            [Charts.Categories(map.Coordinates, Genres(model.Catalog, rows), $"t-SNE of the {modelName} model's movie embeddings ({options.Distance.ToString().ToLowerInvariant()}){subset}", "t-SNE 1", "t-SNE 2")],
             1100, 750);
     }
 
@@ -71,7 +71,7 @@ internal static class MapStep
         {
             int[] counts = DatasetStatistics.ItemRatingCounts(ratings);
             rows = [.. Enumerable.Range(0, m).OrderByDescending(i => i < counts.Length ? counts[i] : 0).ThenBy(i => i).Take(MaxMapItems).Order()];
-            note = $", the {MaxMapItems:N0} most rated of {m:N0} movies";
+            note = $", {MaxMapItems:N0} most rated of {m:N0}";
         }
 
         ReadOnlySpan<float> all = model.ItemEmbeddings;
