@@ -18,7 +18,7 @@ namespace CollaborativeFiltering.Evaluation;
 /// included. The results hold every fold and the mean and sample standard deviation (ddof = 1) of each
 /// test metric over the folds. Folds run one after another; each fit uses the trainer's own parallelism.
 /// Deterministic when the trainer is. With a logger, each run logs its start, every fold (its training
-/// time and test metrics) and its summary at Information level (event ids 7000–7003).
+/// time and test metrics) and its summary at Information level (event ids 7200–7203).
 /// </summary>
 public static class CrossValidation
 {

@@ -28,7 +28,7 @@ namespace CollaborativeFiltering.Projection;
 /// <see cref="TSneOptions.MaxDegreeOfParallelism"/> (results can differ between machines whose SIMD width differs).
 /// </para>
 /// <para>
-/// With a logger it logs its phases (event ids 7100–7105): the start with the settings and the affinity
+/// With a logger it logs its phases (event ids 7300–7305): the start with the settings and the affinity
 /// computation at Information level; the end of early exaggeration and every 100th iteration, each with the
 /// KL divergence (an extra O(N²) or O(N log N) pass, made only when Debug is enabled), at Debug level; the
 /// end with the final KL divergence, or the cancellation, at Information level.

@@ -219,7 +219,7 @@ public sealed partial class TSneTests
         TSneProjection map = new TSne(options, logger).Project(Hundred, 100, 20);
 
         // Start, affinities, end of exaggeration (50), progress at 100 and 200, completion.
-        logger.Events.Select(e => e.Id).Should().Equal(7100, 7101, 7102, 7103, 7103, 7104);
+        logger.Events.Select(e => e.Id).Should().Equal(7300, 7301, 7302, 7303, 7303, 7304);
         logger.Events.Select(e => e.Level).Should().Equal(
             LogLevel.Information, LogLevel.Information, LogLevel.Debug, LogLevel.Debug, LogLevel.Debug, LogLevel.Information);
         logger.Events[0].Message.Should().StartWith("t-SNE: mapping 100 points of 20 dimensions (Euclidean distance), BarnesHut gradient, perplexity ")
@@ -241,7 +241,7 @@ public sealed partial class TSneTests
         var act = () => new TSne(Short, logger).Project(Hundred, 100, 20, progress, cts.Token);
 
         act.Should().Throw<OperationCanceledException>();
-        logger.Events.Select(e => e.Id).Should().Equal(7100, 7101, 7105);
+        logger.Events.Select(e => e.Id).Should().Equal(7300, 7301, 7305);
         logger.Events[^1].Message.Should().Be("t-SNE: cancelled after 30 iterations");
     }
 
