@@ -152,7 +152,52 @@ internal class ModelSettings : CommonSettings
             }
         }
 
-        return ValidateSoftmax() ?? ValidateSplit() ?? ValidateFiles() ?? ValidationResult.Success();
+        return ValidateSoftmax() ?? ValidateSplit() ?? ValidateFiles() ?? ValidateRanges() ?? ValidationResult.Success();
+    }
+
+    /// <summary>The library's name of each option property the sample sets from a flag, and the flag.</summary>
+    private static readonly Dictionary<string, string> OptionNames = new(StringComparer.Ordinal)
+    {
+        ["Dimensions"] = "--dimensions",
+        ["Iterations"] = "--iterations",
+        ["LearningRate"] = "--learning-rate",
+        ["InitStdDev"] = "--init-stddev",
+        ["Regularization"] = "--regularization",
+        ["RegularizationWeight"] = "--regularization",
+        ["GravityWeight"] = "--gravity",
+        ["BiasRegularization"] = "--bias-regularization",
+        ["BiasLearningRate"] = "--bias-learning-rate",
+        ["LearningRateDecay"] = "--learning-rate-decay",
+        ["Alpha"] = "--alpha",
+        ["ConjugateGradientSteps"] = "--cg-steps",
+        ["HiddenLayerSizes"] = "--hidden",
+        ["BatchSize"] = "--batch-size",
+        ["InputDropout"] = "--input-dropout",
+        ["MaxDegreeOfParallelism"] = "--threads",
+        ["ReportInterval"] = "--report-interval",
+        ["EarlyStoppingPatience"] = "--early-stopping",
+    };
+
+    /// <summary>
+    /// The numbers' ranges, checked now, before any data is read, by building the trainer (its constructor
+    /// validates the options; nothing is allocated for the data). Skipped with --load, which ignores them.
+    /// </summary>
+    private ValidationResult? ValidateRanges()
+    {
+        if (Load is not null)
+        {
+            return null;
+        }
+
+        try
+        {
+            _ = ModelFactory.Create(Kind, this, Quick, Seed);
+            return null;
+        }
+        catch (ArgumentOutOfRangeException e) when (OptionError.Describe(e, OptionNames) is { } message)
+        {
+            return ValidationResult.Error(message);
+        }
     }
 
     /// <summary>What the sample parses itself; the ranges of the numbers are the library's to check (its error names the option).</summary>
@@ -194,7 +239,7 @@ internal class ModelSettings : CommonSettings
     {
         if (Holdout is { } h && !(h > 0 && h < 1))
         {
-            return ValidationResult.Error($"--holdout: {h.ToString(System.Globalization.CultureInfo.InvariantCulture)} is not a fraction strictly between 0 and 1.");
+            return ValidationResult.Error($"--holdout must be a fraction strictly between 0 and 1, got {h.ToString(CultureInfo.InvariantCulture)}");
         }
 
         if ((TrainFile is null) != (TestFile is null))
