@@ -35,7 +35,7 @@ internal sealed class NeighborsCommand(IAnsiConsole console) : AsyncCommand<Neig
             ValidationResult model = base.Validate();
             return !model.Successful ? model
                 : Title is not null && Id is not null ? ValidationResult.Error("--title and --id exclude each other.")
-                : K <= 0 ? ValidationResult.Error($"--top: {K} is not a positive number.")
+                : OptionError.AtLeast("--top", K, 1) is { } top ? ValidationResult.Error(top)
                 : Measure is not null && ParseMeasure(Measure) is null ? ValidationResult.Error($"--measure: '{Measure}' is not dot or cosine.")
                 : Measure is not null && Load is null && !Kind.HasEmbeddings() ? ValidationResult.Error($"--measure: --model {Kind.Name()} has no embeddings to compare; it lists its own neighbours.")
                 : ValidationResult.Success();
@@ -44,8 +44,8 @@ internal sealed class NeighborsCommand(IAnsiConsole console) : AsyncCommand<Neig
 
     public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
-        var source = await ModelSource.GetAsync(settings, console, cancellationToken).ConfigureAwait(false);
-        var query = ItemQuery.Choose(console, settings.Title, settings.Id, source.Data.Dataset);
+        ItemQuery query = default;
+        var source = await ModelSource.GetAsync(settings, console, cancellationToken, data => query = ItemQuery.Choose(console, settings.Title, settings.Id, data)).ConfigureAwait(false);
         if (source.Model is not IEmbeddingModel && settings.Measure is not null)
         {
             throw new InvalidOperationException($"--measure: the {source.Trained?.Name ?? "loaded"} model has no embeddings to compare; it lists its own neighbours.");

@@ -18,9 +18,11 @@ internal static class ModelSource
             ?? throw new InvalidOperationException($"{command} works on embeddings, and the {Trained?.Name ?? "loaded"} model ({Model.GetType().Name}) has none; use one of plain, regularized, biased, als, implicit-als, softmax.");
     }
 
-    public static async Task<Context> GetAsync(ModelSettings settings, IAnsiConsole console, CancellationToken cancellationToken)
+    /// <summary>Loads the data, lets <paramref name="resolve"/> check the command's data-dependent options (titles, ids, ratings) at once, then loads or trains the model.</summary>
+    public static async Task<Context> GetAsync(ModelSettings settings, IAnsiConsole console, CancellationToken cancellationToken, Action<RatingsDataset>? resolve = null)
     {
         var (data, split) = await LoadSplitAsync(settings, console, cancellationToken).ConfigureAwait(false);
+        resolve?.Invoke(data.Dataset);
         console.MarkupLine($"Data: {Markup.Escape(data.Description)}; {split.Train.Count} training and {split.Test.Count} test ratings.");
         if (settings.Load is { } path)
         {
