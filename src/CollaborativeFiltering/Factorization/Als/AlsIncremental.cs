@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using System.Numerics;
+using System.Runtime.CompilerServices;
 using CollaborativeFiltering.Data;
 using CollaborativeFiltering.Internal;
 
@@ -110,10 +112,10 @@ internal sealed class AlsIncremental
         var options = new ParallelOptions { MaxDegreeOfParallelism = _threads, CancellationToken = cancellationToken };
         bool failed = false;
         Parallel.For(first, rows.Index.Length, options,
-            () => (System: new double[_order * _stride], Rhs: new double[_stride]),
+            () => (System: new double[_order * _stride], Rhs: new double[_stride], Packed: new double[_stride]),
             (k, _, scratch) =>
             {
-                if (!SolveRow(rows, k, other, otherBias, target, targetBias, scratch.System, scratch.Rhs))
+                if (!SolveRow(rows, k, other, otherBias, target, targetBias, scratch.System, scratch.Rhs, scratch.Packed))
                 {
                     failed = true;
                 }
@@ -131,7 +133,8 @@ internal sealed class AlsIncremental
         return count;
     }
 
-    private bool SolveRow(Rows rows, int k, float[] other, float[] otherBias, float[] target, float[] targetBias, double[] system, double[] rhs)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private bool SolveRow(Rows rows, int k, float[] other, float[] otherBias, float[] target, float[] targetBias, double[] system, double[] rhs, double[] packed)
     {
         int d = _d, order = _order, stride = _stride, r = rows.Index[k];
         int start = rows.Offsets[k], end = rows.Offsets[k + 1], count = end - start;
@@ -149,31 +152,28 @@ internal sealed class AlsIncremental
 
         Array.Clear(system);
         Array.Clear(rhs);
+        Span<double> x = packed.AsSpan(0, order);
+        if (_biases)
+        {
+            x[d] = 1; // [q_j; 1]: the row's bias is the last unknown
+        }
+
         for (int e = start; e < end; e++)
         {
             int j = rows.Columns[e];
             ReadOnlySpan<float> q = other.AsSpan(j * d, d);
-            double t = rows.Values[e] - (_biases ? _mu + otherBias[j] : 0);
             for (int a = 0; a < d; a++)
             {
-                double qa = q[a];
-                rhs[a] += qa * t;
-                int o = a * stride;
-                for (int b = a; b < d; b++)
-                {
-                    system[o + b] += qa * q[b];
-                }
-
-                if (_biases)
-                {
-                    system[o + d] += qa;
-                }
+                x[a] = q[a];
             }
 
-            if (_biases)
+            double t = rows.Values[e] - (_biases ? _mu + otherBias[j] : 0);
+            AddScaled(x, t, rhs.AsSpan(0, order));
+
+            // The upper triangle of Σ x xᵀ, one row segment at a time.
+            for (int a = 0; a < order; a++)
             {
-                system[(d * stride) + d] += 1;
-                rhs[d] += t;
+                AddScaled(x[a..], x[a], system.AsSpan((a * stride) + a, order - a));
             }
         }
 
@@ -199,6 +199,31 @@ internal sealed class AlsIncremental
         }
 
         return true;
+    }
+
+    /// <summary>
+    /// destination += scale · x, element-wise (a multiply and an add per element, never fused, so every
+    /// vector width computes the same values). Hand-written rather than TensorPrimitives so that the
+    /// first update of a process runs optimized code: an update calls this about (d+1)·|visits| times,
+    /// too few for tiered compilation to replace unoptimized generic code in time.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void AddScaled(ReadOnlySpan<double> x, double scale, Span<double> destination)
+    {
+        int i = 0;
+        if (Vector.IsHardwareAccelerated && x.Length >= Vector<double>.Count)
+        {
+            var s = new Vector<double>(scale);
+            for (; i <= x.Length - Vector<double>.Count; i += Vector<double>.Count)
+            {
+                (new Vector<double>(destination[i..]) + (s * new Vector<double>(x[i..]))).CopyTo(destination[i..]);
+            }
+        }
+
+        for (; i < x.Length; i++)
+        {
+            destination[i] += scale * x[i];
+        }
     }
 
     /// <summary>The old catalogue with the ids first rated in <paramref name="newRatings"/> appended, and maps from its indices to the merged ones.</summary>
