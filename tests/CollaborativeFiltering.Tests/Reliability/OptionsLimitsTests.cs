@@ -63,6 +63,8 @@ public sealed class OptionsLimitsTests
         ["InitialMomentum"] = (false, [1.0, 2.0]),
         ["FinalMomentum"] = (false, [1.0, 2.0]),
         ["Theta"] = (false, [1.5]),
+        ["Sweeps"] = (false, [101, int.MaxValue]),
+        ["MinNewShare"] = (false, [1.0000001, 2.0]),
         ["SyntheticOptions.Dimensions"] = (false, [4097, int.MaxValue]),
         ["SoftmaxOptions.Dimensions"] = (false, [4097, int.MaxValue]),
     };
