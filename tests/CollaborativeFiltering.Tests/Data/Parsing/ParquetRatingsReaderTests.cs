@@ -185,6 +185,32 @@ public sealed class ParquetRatingsReaderTests : IDisposable
     }
 
     [Fact]
+    public void Read_SeededByteMutations_ReadOrThrowRatingsFormatException()
+    {
+        string path = Write("SELECT i % 50 AS \"user\", 'm' || (i // 50) AS item, (i % 10) / 2.0 AS rating, i AS \"timestamp\" FROM range(0, 2000) r(i)", "ROW_GROUP_SIZE 500");
+        byte[] original = File.ReadAllBytes(path);
+        var random = new Random(16);
+        for (int trial = 0; trial < 300; trial++)
+        {
+            byte[] bytes = (byte[])original.Clone();
+            int flips = 1 + random.Next(8);
+            for (int f = 0; f < flips; f++)
+            {
+                bytes[random.Next(bytes.Length)] = (byte)random.Next(256);
+            }
+
+            using var stream = new MemoryStream(bytes, writable: false);
+            try
+            {
+                ParquetRatingsReader.Read(stream, "mutated.parquet");
+            }
+            catch (RatingsFormatException)
+            {
+            }
+        }
+    }
+
+    [Fact]
     public void Read_SameColumnForTwoRoles_ThrowsNamingTheOption()
     {
         var act = () => ParquetRatingsReader.Read(Path.Combine(_directory, "x.parquet"), new ParquetRatingsOptions { ItemColumn = "user" });

@@ -247,6 +247,52 @@ public sealed class SparkAlsModelTests : IDisposable
         act.Should().Throw<ModelFormatException>().WithMessage("*itemFactors*");
     }
 
+    /// <summary>Parquet.Net 6.1.0 never returns on some mutated files (<see cref="Load_MutatedFactorFileThatHangsParquetNet_Throws"/>); skipped until that is fixed or guarded.</summary>
+    [Fact(Skip = "Parquet.Net 6.1.0 loops forever on some mutated factor files; see Load_MutatedFactorFileThatHangsParquetNet_Throws")]
+    public void Load_SeededByteMutationsOfAFactorFile_LoadOrThrowModelFormatException()
+    {
+        string model = SparkDirectory("part-00000", Metadata35);
+        string part = Directory.GetFiles(Path.Combine(model, "itemFactors"), "*.parquet").Order().First();
+        byte[] original = File.ReadAllBytes(part);
+        var random = new Random(16);
+        for (int trial = 0; trial < 200; trial++)
+        {
+            byte[] bytes = (byte[])original.Clone();
+            for (int f = 1 + random.Next(6); f > 0; f--)
+            {
+                bytes[random.Next(bytes.Length)] = (byte)random.Next(256);
+            }
+
+            File.WriteAllBytes(part, bytes);
+            try
+            {
+                SparkAlsModel.Load(model);
+            }
+            catch (ModelFormatException)
+            {
+            }
+        }
+    }
+
+    /// <summary>
+    /// A 360-byte item-factor part file (a byte mutation of a DuckDB-written one, found by the test
+    /// above) on which Parquet.Net 6.1.0's reader never returns: it must end in a ModelFormatException.
+    /// Skipped so that it does not hang the suite; run it alone (with a timeout) to reproduce.
+    /// </summary>
+    [Fact(Skip = "Hangs: Parquet.Net 6.1.0 loops forever on this file (known issue, see docs/scale.md)")]
+    public void Load_MutatedFactorFileThatHangsParquetNet_Throws()
+    {
+        string model = SparkDirectory("part-00000", Metadata35);
+        string part = Directory.GetFiles(Path.Combine(model, "itemFactors"), "*.parquet").Order().First();
+        File.WriteAllBytes(part, Convert.FromBase64String(HangingFactorFile));
+
+        var act = () => SparkAlsModel.Load(model);
+
+        act.Should().Throw<ModelFormatException>();
+    }
+
+    private const string HangingFactorFile = "UEFSMRUAFRQVGCwVChUAFQYVBgAACiQCAAAAAgEeAAAAFQAVZhU2LBU3FQAVBhUGAAAzGCEAAABBAgB2AQA0AgAAAAQDAABAQAAAAAAVAhlcNQAYDWR1Y2tkYl9zY2hlbWEVBAAVAiUCGAJpZCUiADUCGAhmZWF0dXJlcxUCFQYANQQYBGxpc3QVAgAVCCUCGAdlbGVtZW50ABYCGRwZLCYAHBUCGRUAGRgCaWQVAhYCFjYWOiYIPBgEHgAAABgEHgAAABYAKAQeAAAAGAQeAAAAEREAAAAmABwVCBkVABk4CGZlYXR1cmVzBGxpc3QHZWxlbWVudBUCFgQWiAEWWCZCPBhCAABAQBgEAAAAABYAKAQAAEBAGAQAAAANEREAAAAWvgEWAiYIFpIBACgoRHVja0RCIHZlcnNpb24gdjEuNS42IChidWlsZCAwNjljYzlmOWI1KRksHAAAHAAAABMBAABQQVIx";
+
     [Fact]
     public void Load_MissingDirectory_ThrowsDirectoryNotFound()
     {
