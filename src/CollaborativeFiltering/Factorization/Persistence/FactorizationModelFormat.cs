@@ -7,12 +7,13 @@ using CollaborativeFiltering.Persistence;
 namespace CollaborativeFiltering.Factorization.Persistence;
 
 /// <summary>
-/// The binary model file, version 1. All integers and floats are little-endian.
+/// The binary model file, versions 1 and 2. All integers and floats are little-endian.
 /// <code>
 /// offset size  field
 ///  0      8    magic "CFMODEL\0"
-///  8      2    format version (uint16) = 1
-/// 10      2    flags (uint16): 1 = biases and global mean, 2 = options section, 4 = prediction range, 8 = training scale
+///  8      2    format version (uint16): 1, or 2 when flag 16 is set
+/// 10      2    flags (uint16): 1 = biases and global mean, 2 = options section, 4 = prediction range,
+///              8 = training scale, 16 = implicit item factors (SVD++; version 2 only)
 /// 12      4    d (int32, > 0)
 /// 16      4    N users (int32)
 /// 20      4    M items (int32)
@@ -27,15 +28,21 @@ namespace CollaborativeFiltering.Factorization.Persistence;
 ///              when flag 4: the prediction range, min and max (2 float32, finite, min ≤ max)
 ///              when flag 8: the scale of the training ratings, min and max (2 float32, finite, min ≤ max;
 ///              files written before it existed have no flag 8 and load without a recorded scale)
+///              when flag 16: Y, the implicit item factors: M·d float32, row-major
 /// end-4   4    CRC-32C of every byte before it
 /// </code>
+/// A model without implicit item factors is written as version 1, which every earlier version of the
+/// library reads; version 2 adds only flag 16.
 /// Strings are an int32 UTF-8 byte count (-1 for null) followed by the bytes. The body is only
 /// parsed once the final checksum matches, so corrupted bytes never reach the JSON or catalogue
 /// parsers, and a model is only returned when every float in it is finite.
 /// </summary>
 internal static class FactorizationModelFormat
 {
-    public const ushort CurrentVersion = 1;
+    public const ushort CurrentVersion = 2;
+
+    /// <summary>The version that holds every model without implicit item factors.</summary>
+    public const ushort BaseVersion = 1;
     public const int HeaderSize = 40;
     public const int ChecksumSize = ChecksummedModelReader.ChecksumSize;
 
@@ -53,7 +60,9 @@ internal static class FactorizationModelFormat
     public const ushort FlagOptions = 2;
     public const ushort FlagPredictionRange = 4;
     public const ushort FlagTrainingScale = 8;
-    private const ushort KnownFlags = FlagBiases | FlagOptions | FlagPredictionRange | FlagTrainingScale;
+    public const ushort FlagImplicitFactors = 16;
+    private const ushort KnownFlagsVersion1 = FlagBiases | FlagOptions | FlagPredictionRange | FlagTrainingScale;
+    private const ushort KnownFlags = KnownFlagsVersion1 | FlagImplicitFactors;
 
     /// <summary>"CFMODEL\0".</summary>
     public static ReadOnlySpan<byte> Magic => ModelFileMagic.Factorization;
@@ -68,11 +77,13 @@ internal static class FactorizationModelFormat
     {
         byte[] options = optionsSection ?? FactorizationOptionsJson.Encode(model.Options);
         byte[] catalog = CatalogCodec.Encode(model.Catalog);
-        ushort flags = (ushort)((model.HasBiases ? FlagBiases : 0) | (options.Length > 0 ? FlagOptions : 0) | (model.PredictionRange.HasValue ? FlagPredictionRange : 0) | (model.TrainingScale.HasValue ? FlagTrainingScale : 0));
+        float[]? implicitFactors = model.ImplicitItemFactorArray;
+        ushort flags = (ushort)((model.HasBiases ? FlagBiases : 0) | (options.Length > 0 ? FlagOptions : 0) | (model.PredictionRange.HasValue ? FlagPredictionRange : 0)
+            | (model.TrainingScale.HasValue ? FlagTrainingScale : 0) | (implicitFactors is not null ? FlagImplicitFactors : 0));
 
         Span<byte> header = stackalloc byte[HeaderSize];
         Magic.CopyTo(header);
-        BinaryPrimitives.WriteUInt16LittleEndian(header[VersionOffset..], CurrentVersion);
+        BinaryPrimitives.WriteUInt16LittleEndian(header[VersionOffset..], implicitFactors is null ? BaseVersion : CurrentVersion);
         BinaryPrimitives.WriteUInt16LittleEndian(header[FlagsOffset..], flags);
         BinaryPrimitives.WriteInt32LittleEndian(header[DimensionsOffset..], model.Dimensions);
         BinaryPrimitives.WriteInt32LittleEndian(header[UserCountOffset..], model.UserCount);
@@ -104,6 +115,11 @@ internal static class FactorizationModelFormat
             writer.WriteValues<float>([scale.Min, scale.Max]);
         }
 
+        if (implicitFactors is not null)
+        {
+            writer.WriteValues<float>(implicitFactors);
+        }
+
         writer.WriteChecksum();
     }
 
@@ -133,6 +149,7 @@ internal static class FactorizationModelFormat
 
         float[]? rangeValues = header.HasPredictionRange ? reader.ReadValues<float>(2, "prediction range") : null;
         float[]? scaleValues = header.HasTrainingScale ? reader.ReadValues<float>(2, "training scale") : null;
+        float[]? implicitFactors = header.HasImplicitFactors ? reader.ReadValues<float>((long)header.ItemCount * header.Dimensions, "implicit item factors") : null;
 
         reader.ReadAndVerifyChecksum();
 
@@ -157,7 +174,17 @@ internal static class FactorizationModelFormat
         RatingRange? range = rangeValues is null ? null : DecodeRange(rangeValues, reader, offset, "prediction range");
         offset += rangeValues is null ? 0 : 2 * sizeof(float);
         RatingRange? trainingScale = scaleValues is null ? null : DecodeRange(scaleValues, reader, offset, "training scale");
-        return new FactorizationModel(catalog, header.Dimensions, users, items, userBiases, itemBiases, header.GlobalMean, options, range, trainingScale);
+        offset += scaleValues is null ? 0 : 2 * sizeof(float);
+        if (implicitFactors is not null)
+        {
+            reader.RequireFinite(implicitFactors, "implicit item factors", offset);
+            if (EmbeddingLimits.RowNormProblem(implicitFactors, header.Dimensions, "the implicit factor of item") is { } problem)
+            {
+                throw reader.Error(offset, $"{problem}.");
+            }
+        }
+
+        return new FactorizationModel(catalog, header.Dimensions, users, items, userBiases, itemBiases, header.GlobalMean, options, range, trainingScale, implicitFactors);
     }
 
     private static RatingRange DecodeRange(float[] values, ChecksummedModelReader reader, long sectionOffset, string name)
@@ -178,13 +205,15 @@ internal static class FactorizationModelFormat
     }
 
     /// <summary>The fixed header, validated.</summary>
-    private readonly record struct Header(ushort Flags, int Dimensions, int UserCount, int ItemCount, float GlobalMean, int OptionsLength, int CatalogLength)
+    private readonly record struct Header(ushort Version, ushort Flags, int Dimensions, int UserCount, int ItemCount, float GlobalMean, int OptionsLength, int CatalogLength)
     {
         public bool HasBiases => (Flags & FlagBiases) != 0;
 
         public bool HasPredictionRange => (Flags & FlagPredictionRange) != 0;
 
         public bool HasTrainingScale => (Flags & FlagTrainingScale) != 0;
+
+        public bool HasImplicitFactors => (Flags & FlagImplicitFactors) != 0;
 
         private long EmbeddingsStart => HeaderSize + (long)OptionsLength + CatalogLength;
 
@@ -196,7 +225,9 @@ internal static class FactorizationModelFormat
 
         private long ScaleStart => RangeStart + (HasPredictionRange ? 2 * sizeof(float) : 0);
 
-        private long ChecksumStart => ScaleStart + (HasTrainingScale ? 2 * sizeof(float) : 0);
+        private long ImplicitFactorsStart => ScaleStart + (HasTrainingScale ? 2 * sizeof(float) : 0);
+
+        private long ChecksumStart => ImplicitFactorsStart + (HasImplicitFactors ? (long)ItemCount * Dimensions * sizeof(float) : 0);
 
         public long TotalLength => ChecksumStart + ChecksumSize;
 
@@ -210,7 +241,8 @@ internal static class FactorizationModelFormat
             : offset < BiasesStart + ((long)UserCount * sizeof(float)) ? "user biases"
             : offset < RangeStart ? "item biases"
             : offset < ScaleStart ? "prediction range"
-            : offset < ChecksumStart ? "training scale"
+            : offset < ImplicitFactorsStart ? "training scale"
+            : offset < ChecksumStart ? "implicit item factors"
             : "checksum";
     }
 
@@ -238,6 +270,7 @@ internal static class FactorizationModelFormat
 
         reader.AcceptHeader(header, HeaderChecksumOffset);
         var result = new Header(
+            BinaryPrimitives.ReadUInt16LittleEndian(header[VersionOffset..]),
             BinaryPrimitives.ReadUInt16LittleEndian(header[FlagsOffset..]),
             BinaryPrimitives.ReadInt32LittleEndian(header[DimensionsOffset..]),
             BinaryPrimitives.ReadInt32LittleEndian(header[UserCountOffset..]),
@@ -254,6 +287,12 @@ internal static class FactorizationModelFormat
         if ((header.Flags & ~KnownFlags) != 0)
         {
             throw reader.Error(FlagsOffset, string.Create(CultureInfo.InvariantCulture, $"unknown flags 0x{header.Flags:X4}; this library knows 0x{KnownFlags:X4}."));
+        }
+
+        if (header.Version == BaseVersion && (header.Flags & ~KnownFlagsVersion1) != 0)
+        {
+            throw reader.Error(FlagsOffset, string.Create(CultureInfo.InvariantCulture,
+                $"flags 0x{header.Flags:X4} in a version 1 file; version 1 knows 0x{KnownFlagsVersion1:X4} (implicit item factors, flag 0x{FlagImplicitFactors:X4}, need version 2)."));
         }
 
         if (header.Dimensions is <= 0 or > TrainerOptions.MaxDimensions)
@@ -283,6 +322,4 @@ internal static class FactorizationModelFormat
             throw reader.Error(GlobalMeanOffset, string.Create(CultureInfo.InvariantCulture, $"the global mean is {header.GlobalMean}; expected a finite number of magnitude at most 1E+37."));
         }
     }
-
-
 }
