@@ -73,6 +73,8 @@ public sealed class OptionsLimitsTests
         ["SavedNeighbors"] = (false, [KnnOptions.MaxSavedNeighbors + 1, int.MaxValue]),
         ["BaselineUserRegularization"] = (false, []),
         ["BaselineItemRegularization"] = (false, []),
+        ["Sweeps"] = (false, [101, int.MaxValue]),
+        ["MinNewShare"] = (false, [1.0000001, 2.0]),
         ["SyntheticOptions.Dimensions"] = (false, [4097, int.MaxValue]),
         ["SoftmaxOptions.Dimensions"] = (false, [4097, int.MaxValue]),
         ["BprOptions.PopularityExponent"] = (false, [2.0000001, 10.5]),

@@ -91,6 +91,55 @@ public sealed class AlsFactorizer : IMatrixFactorizer
         return TrainingLoop.Run(training, TrainingSchedule.Of(options), Log, _logger, progress, cancellationToken).WithTrainingScale(train.ValueRange);
     }
 
+    /// <summary>
+    /// Updates a trained model with new ratings without refitting: the users and items the new
+    /// ratings name for the first time are appended to the catalogue, and only the affected rows are
+    /// re-solved — new users and items, and existing ones whose new ratings are at least
+    /// <see cref="AlsUpdateOptions.MinNewShare"/> of their ratings — each by this factorizer's ALS row
+    /// solve (weighted λ = <see cref="AlsOptions.Regularization"/>) over its old and new ratings against
+    /// the other side's factors, for <see cref="AlsUpdateOptions.Sweeps"/> sweeps (new items first,
+    /// then users, then items). Every other row, and μ, stay as they were. The old model is unchanged;
+    /// the result holds a new one and the work done (<see cref="AlsUpdate.RatingVisits"/>), to compare
+    /// with a full fit's 2·|ratings| visits per sweep.
+    /// </summary>
+    /// <param name="model">
+    /// The model to update: any explicit-rating factorization model (ALS, biased SGD, the notebook's);
+    /// with biases or without, as it was trained.
+    /// </param>
+    /// <param name="train">The ratings the model was trained on, over its catalogue: a re-solved row uses all its ratings.</param>
+    /// <param name="newRatings">
+    /// The new ratings, over any catalogue: ids are matched with the model's, and unknown ones become
+    /// new users and items (with the new catalogue's metadata when it has some). A new rating of a pair
+    /// already in <paramref name="train"/> replaces the old one.
+    /// </param>
+    /// <param name="options">The sweeps and the share that makes a row affected; <see langword="null"/> for <see cref="AlsUpdateOptions.Default"/>.</param>
+    /// <param name="cancellationToken">Checked between half-sweeps and rows.</param>
+    /// <returns>The updated model and the work done.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="model"/>, <paramref name="train"/> or <paramref name="newRatings"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException"><paramref name="train"/> is not over the model's catalogue, or the model was trained on implicit feedback.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">An option is out of range; the message names it.</exception>
+    /// <exception cref="InvalidOperationException">A row's normal equations were not positive definite (factors or ratings too large for single precision).</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
+    public AlsUpdate Update(FactorizationModel model, RatingsDataset train, RatingsDataset newRatings, AlsUpdateOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(train);
+        ArgumentNullException.ThrowIfNull(newRatings);
+        options ??= AlsUpdateOptions.Default;
+        options.Validate();
+        if (!train.Catalog.IsCompatibleWith(model.Catalog))
+        {
+            ThrowHelper.Argument(nameof(train), "The training ratings must be over the model's catalogue (the same users and items in the same order).");
+        }
+
+        if (!model.PredictsRatings)
+        {
+            ThrowHelper.Argument(nameof(model), "The model was trained on implicit feedback; an explicit ALS update would change what its scores mean.");
+        }
+
+        return AlsIncremental.Run(model, train, newRatings, Options.Regularization, Options.ThreadCount, options, cancellationToken);
+    }
+
     /// <summary>Creates a trainer positioned at the given item factors and biases (taken over), for exactness tests and benchmarks.</summary>
     internal AlsTraining CreateTrainer(RatingsDataset train, float[] items, float[]? itemBiases = null, RatingsDataset? validation = null)
     {
