@@ -11,7 +11,11 @@ namespace CollaborativeFiltering.Factorization;
 /// A trained matrix-factorization model: user embeddings U (N×d) and item embeddings V (M×d),
 /// row-major float, and optionally a global mean μ with user and item biases, so that
 /// <c>Predict(u, i) = μ + b_u + b_i + ⟨U_u, V_i⟩</c> (μ and the biases are 0 for the notebook's models),
-/// clamped into <see cref="PredictionRange"/> when the model has one. Immutable and safe to share between threads; it carries its catalogue (ids, titles, genres) and
+/// clamped into <see cref="PredictionRange"/> when the model has one. A Bayesian model
+/// (<see cref="BayesianMatrixFactorizer"/>) also keeps Gibbs samples (<see cref="HasPosterior"/>):
+/// its embeddings and biases are the posterior means, which scoring, neighbours and export use, while
+/// <see cref="Predict(int, int)"/> is the posterior mean of the prediction over the samples and
+/// <see cref="PredictDistribution"/> adds its standard deviation. Immutable and safe to share between threads; it carries its catalogue (ids, titles, genres) and
 /// the options it was trained with.
 /// </summary>
 public sealed partial class FactorizationModel : IEmbeddingModel, ICheckedModel
@@ -21,9 +25,11 @@ public sealed partial class FactorizationModel : IEmbeddingModel, ICheckedModel
     private readonly float[]? _userBiases;
     private readonly float[]? _itemBiases;
     private readonly float _globalMean;
+    private readonly PosteriorSamples? _posterior;
 
-    internal FactorizationModel(Catalog catalog, int dimensions, float[] userEmbeddings, float[] itemEmbeddings, float[]? userBiases, float[]? itemBiases, float globalMean, FactorizationOptions? options, RatingRange? predictionRange = null)
+    internal FactorizationModel(Catalog catalog, int dimensions, float[] userEmbeddings, float[] itemEmbeddings, float[]? userBiases, float[]? itemBiases, float globalMean, FactorizationOptions? options, RatingRange? predictionRange = null, PosteriorSamples? posterior = null)
     {
+        _posterior = posterior;
         Catalog = catalog;
         Dimensions = dimensions;
         _userEmbeddings = userEmbeddings;
@@ -167,8 +173,24 @@ public sealed partial class FactorizationModel : IEmbeddingModel, ICheckedModel
     }
 
     /// <summary>
-    /// The predicted rating μ + b_u + b_i + ⟨U_u, V_i⟩ (just the dot product for models without biases),
-    /// clamped into <see cref="PredictionRange"/> when the model has one.
+    /// Whether the model keeps posterior samples (a <see cref="BayesianMatrixFactorizer"/> model with
+    /// <see cref="BayesianMatrixOptions.StoredSamples"/> &gt; 0): then <see cref="Predict(int, int)"/> is
+    /// the posterior mean of the prediction and <see cref="PredictDistribution"/> and <see cref="RankBy"/> work.
+    /// </summary>
+    public bool HasPosterior => _posterior is not null;
+
+    /// <summary>The number of stored posterior samples; 0 when <see cref="HasPosterior"/> is false.</summary>
+    public int PosteriorSampleCount => _posterior?.Count ?? 0;
+
+    internal PosteriorSamples? Posterior => _posterior;
+
+    /// <summary>
+    /// The predicted rating. For a model without posterior samples: μ + b_u + b_i + ⟨U_u, V_i⟩ (just the
+    /// dot product for models without biases), clamped into <see cref="PredictionRange"/> when the model
+    /// has one. For a Bayesian model with samples (<see cref="HasPosterior"/>): the posterior mean
+    /// <see cref="PosteriorPrediction.Mean"/> of <see cref="PredictDistribution"/>, the average over the
+    /// samples of each sample's prediction (clamped into the range), which is not the prediction of the
+    /// posterior-mean embeddings <see cref="UserEmbeddings"/> and <see cref="ItemEmbeddings"/>.
     /// </summary>
     /// <param name="user">A dense user index.</param>
     /// <param name="item">A dense item index.</param>
@@ -176,9 +198,46 @@ public sealed partial class FactorizationModel : IEmbeddingModel, ICheckedModel
     /// <exception cref="ArgumentOutOfRangeException">An index is out of range.</exception>
     public float Predict(int user, int item)
     {
+        if (_posterior is not null)
+        {
+            return PredictDistribution(user, item).Mean;
+        }
+
         float dot = TensorPrimitives.Dot(GetUserEmbedding(user), GetItemEmbedding(item));
         float prediction = _itemBiases is null ? dot : GlobalMean + _userBiases![user] + _itemBiases[item] + dot;
         return PredictionRange is { } range ? range.Clamp(prediction) : prediction;
+    }
+
+    /// <summary>
+    /// The posterior mean and standard deviation of the predicted rating over the model's stored Gibbs
+    /// samples, and the rating noise it expects (see <see cref="PosteriorPrediction"/>). Costs S·(d + 1)
+    /// multiply-adds for S samples.
+    /// </summary>
+    /// <param name="user">A dense user index.</param>
+    /// <param name="item">A dense item index.</param>
+    /// <returns>The prediction's posterior.</returns>
+    /// <exception cref="ArgumentOutOfRangeException">An index is out of range.</exception>
+    /// <exception cref="InvalidOperationException">The model has no posterior samples (<see cref="HasPosterior"/> is false).</exception>
+    public PosteriorPrediction PredictDistribution(int user, int item)
+    {
+        ThrowHelper.ThrowIfIndexOutOfRange(user, UserCount, nameof(user));
+        ThrowHelper.ThrowIfIndexOutOfRange(item, ItemCount, nameof(item));
+        PosteriorSamples posterior = _posterior ?? ThrowNoPosterior();
+        return posterior.Predict(user, item, PredictionRange);
+    }
+
+    /// <summary>
+    /// This model as a recommender that ranks a known user's items by the posterior mean of their
+    /// predicted ratings or by a credible bound (<see cref="PosteriorRanking"/>), over the stored samples.
+    /// </summary>
+    /// <param name="ranking">The mean, or a lower or upper bound.</param>
+    /// <returns>The ranker, for <c>Recommender.Recommend</c>, ranking metrics and cross-validation.</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="ranking"/> is out of range.</exception>
+    /// <exception cref="InvalidOperationException">The model has no posterior samples.</exception>
+    public PosteriorRanker RankBy(PosteriorRanking ranking)
+    {
+        ranking.Validate();
+        return new PosteriorRanker(this, _posterior ?? ThrowNoPosterior(), ranking);
     }
 
     /// <summary>The prediction for a pair given by external ids, as <see cref="Predict(int, int)"/> (clamped into <see cref="PredictionRange"/> when set).</summary>
@@ -220,7 +279,7 @@ public sealed partial class FactorizationModel : IEmbeddingModel, ICheckedModel
     /// <param name="predictionRange">The new range, or <see langword="null"/> for none.</param>
     /// <returns>A model that differs from this one only in <see cref="PredictionRange"/>.</returns>
     public FactorizationModel WithPredictionRange(RatingRange? predictionRange) =>
-        new(Catalog, Dimensions, _userEmbeddings, _itemEmbeddings, _userBiases, _itemBiases, _globalMean, Options, predictionRange);
+        new(Catalog, Dimensions, _userEmbeddings, _itemEmbeddings, _userBiases, _itemBiases, _globalMean, Options, predictionRange, _posterior);
 
     /// <summary>A copy of U as a MathNet matrix (N×d).</summary>
     /// <returns>A new dense matrix.</returns>
@@ -268,6 +327,9 @@ public sealed partial class FactorizationModel : IEmbeddingModel, ICheckedModel
         GetUserEmbedding(user).CopyTo(destination);
         return true;
     }
+
+    private static PosteriorSamples ThrowNoPosterior() =>
+        throw new InvalidOperationException("The model keeps no posterior samples: only a BayesianMatrixFactorizer model with StoredSamples > 0 has them.");
 
     private Matrix<float> ToMatrix(float[] rows, int count)
     {
