@@ -6,7 +6,11 @@ namespace CollaborativeFiltering.Factorization;
 
 public sealed partial class FactorizationModel : IStoredModel
 {
-    /// <summary>The version of the binary model format that <see cref="Save(Stream)"/> writes, and the newest that <see cref="Load(Stream)"/> reads (1).</summary>
+    /// <summary>
+    /// The newest version of the binary model format, which <see cref="Load(Stream)"/> reads with every
+    /// older one (2). <see cref="Save(Stream)"/> writes version 2 for a model with posterior samples
+    /// (<see cref="HasPosterior"/>) and version 1, readable by older releases, for any other.
+    /// </summary>
     public static int FormatVersion => FactorizationModelFormat.CurrentVersion;
 
     /// <summary>
@@ -26,7 +30,7 @@ public sealed partial class FactorizationModel : IStoredModel
     /// <summary>
     /// Writes the model to a stream in the versioned little-endian binary format (magic
     /// <c>CFMODEL\0</c>, format version, header, options as JSON, catalogue, float32 embeddings,
-    /// biases, prediction range, CRC-32C checksum). The stream is left open, positioned after the model.
+    /// biases, prediction range, posterior samples, CRC-32C checksum). The stream is left open, positioned after the model.
     /// </summary>
     /// <param name="stream">A writable stream.</param>
     /// <exception cref="ArgumentNullException"><paramref name="stream"/> is <see langword="null"/>.</exception>

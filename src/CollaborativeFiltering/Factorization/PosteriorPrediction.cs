@@ -1,7 +1,7 @@
 namespace CollaborativeFiltering.Factorization;
 
 /// <summary>
-/// What a Bayesian model (<see cref="BayesianMatrixFactorizer"/>, <see cref="BayesianFactorizationMachine"/>)
+/// What a Bayesian model (<see cref="BayesianMatrixFactorizer"/>, <c>BayesianFactorizationMachine</c>)
 /// says about one rating: the posterior mean of the predicted rating and its posterior standard
 /// deviation, both over the model's stored Gibbs samples, and the noise the model expects on top.
 /// </summary>

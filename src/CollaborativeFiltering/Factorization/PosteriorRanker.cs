@@ -9,7 +9,7 @@ namespace CollaborativeFiltering.Factorization;
 /// computed over the model's stored Gibbs samples. Every API that takes an
 /// <see cref="IRecommenderModel"/> takes it: <c>Recommender.Recommend</c>, ranking metrics,
 /// cross-validation. Made by <see cref="FactorizationModel.RankBy"/> and
-/// <see cref="FactorizationMachineModel.RankBy"/>; immutable and safe to share between threads.
+/// <c>FactorizationMachineModel.RankBy</c>; immutable and safe to share between threads.
 /// </summary>
 /// <remarks>
 /// Scoring a user costs S·M·(d + 1) multiply-adds (S stored samples), S times what the posterior-mean

@@ -65,6 +65,9 @@ public sealed class OptionsLimitsTests
         ["Theta"] = (false, [1.5]),
         ["SyntheticOptions.Dimensions"] = (false, [4097, int.MaxValue]),
         ["SoftmaxOptions.Dimensions"] = (false, [4097, int.MaxValue]),
+        ["BurnIn"] = (false, []),
+        ["StoredSamples"] = (false, []),
+        ["NoisePrecision"] = (false, []),
     };
 
     private static readonly Type[] NumericTypes = [typeof(int), typeof(long), typeof(double), typeof(float)];
@@ -86,7 +89,7 @@ public sealed class OptionsLimitsTests
     [Fact]
     public void EveryOptionsRecord_IsCovered()
     {
-        OptionsTypes().Select(t => t.Name).Should().Contain(["AlsOptions", "BiasedSgdOptions", "DelimitedRatingsOptions", "FoldInOptions", "GradientDescentOptions", "ImplicitAlsOptions",
+        OptionsTypes().Select(t => t.Name).Should().Contain(["AlsOptions", "BayesianMatrixOptions", "BiasedSgdOptions", "DelimitedRatingsOptions", "FoldInOptions", "GradientDescentOptions", "ImplicitAlsOptions",
             "MovieLensDownloadOptions", "RegularizedOptions", "SoftmaxOptions", "SyntheticOptions", "TSneOptions"]);
         foreach (Type type in OptionsTypes())
         {
@@ -152,7 +155,8 @@ public sealed class OptionsLimitsTests
     public void Trainers_EveryNumericOptionAtItsLargestAcceptedValue_NeverCrash()
     {
         RatingsDataset data = SyntheticDataGenerator.Generate(new SyntheticOptions { Users = 10, Items = 12, Ratings = 60, MinRatingsPerUser = 3, Seed = 4 }).Dataset;
-        object[] trainers = [new AlsOptions(), new ImplicitAlsOptions(), new BiasedSgdOptions(), new GradientDescentOptions(), new RegularizedOptions(), new SoftmaxOptions { BatchSize = 8 }];
+        object[] trainers = [new AlsOptions(), new ImplicitAlsOptions(), new BiasedSgdOptions(), new GradientDescentOptions(), new RegularizedOptions(), new SoftmaxOptions { BatchSize = 8 },
+            new BayesianMatrixOptions { Iterations = 20 }];
         var failures = new List<string>();
         foreach (object defaults in trainers)
         {
@@ -176,6 +180,7 @@ public sealed class OptionsLimitsTests
                         GradientDescentOptions o => new GradientDescentFactorizer(o).Fit(data, cancellationToken: cts.Token),
                         RegularizedOptions o => new RegularizedFactorizer(o).Fit(data, cancellationToken: cts.Token),
                         SoftmaxOptions o => new SoftmaxTrainer(o).Fit(data, cancellationToken: cts.Token),
+                        BayesianMatrixOptions o => new BayesianMatrixFactorizer(o).Fit(data, cancellationToken: cts.Token),
                         _ => throw new InvalidOperationException(),
                     };
                     foreach (float v in model.ItemEmbeddings)

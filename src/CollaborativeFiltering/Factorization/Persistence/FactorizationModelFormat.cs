@@ -7,34 +7,42 @@ using CollaborativeFiltering.Persistence;
 namespace CollaborativeFiltering.Factorization.Persistence;
 
 /// <summary>
-/// The binary model file, version 1. All integers and floats are little-endian.
+/// The binary model file, versions 1 and 2. All integers and floats are little-endian.
 /// <code>
 /// offset size  field
 ///  0      8    magic "CFMODEL\0"
-///  8      2    format version (uint16) = 1
-/// 10      2    flags (uint16): 1 = biases and global mean, 2 = options section, 4 = prediction range
+///  8      2    format version (uint16): 1, or 2 for a model with posterior samples
+/// 10      2    flags (uint16): 1 = biases and global mean, 2 = options section, 4 = prediction range,
+///              8 = posterior samples (version 2 only; needs flag 1)
 /// 12      4    d (int32, > 0)
 /// 16      4    N users (int32)
 /// 20      4    M items (int32)
 /// 24      4    global mean μ (float32)
 /// 28      4    options section length in bytes (int32; 0 without options)
 /// 32      4    catalogue section length in bytes (int32)
-/// 36      4    CRC-32C of bytes 0..35 (so sizes are trusted before anything is allocated)
-/// 40           options section: type full name (string), then the options as UTF-8 JSON
+/// 36      4    version 1: CRC-32C of bytes 0..35 (so sizes are trusted before anything is allocated)
+///              version 2: S, the number of posterior samples (int32), then at 40 the CRC-32C of bytes 0..39
+/// 40 (44)      options section: type full name (string), then the options as UTF-8 JSON
 ///              catalogue section (see <see cref="CatalogCodec.Encode"/>)
 ///              U: N·d float32, row-major; V: M·d float32, row-major
 ///              when flag 1: b_u: N float32; b_i: M float32
 ///              when flag 4: the prediction range, min and max (2 float32, finite, min ≤ max)
+///              when flag 8: the posterior samples: g_s (S float32), 1/α_s (S float32), every sample's
+///              user rows [q; b] (S·N·(d + 1) float32), every sample's item rows (S·M·(d + 1) float32)
 /// end-4   4    CRC-32C of every byte before it
 /// </code>
+/// A model without posterior samples is written as version 1, byte for byte as before version 2 existed,
+/// so that older readers still read it; a version-1 reader meets a version-2 file with the typed
+/// "newer format version" error.
 /// Strings are an int32 UTF-8 byte count (-1 for null) followed by the bytes. The body is only
 /// parsed once the final checksum matches, so corrupted bytes never reach the JSON or catalogue
 /// parsers, and a model is only returned when every float in it is finite.
 /// </summary>
 internal static class FactorizationModelFormat
 {
-    public const ushort CurrentVersion = 1;
+    public const ushort CurrentVersion = 2;
     public const int HeaderSize = 40;
+    public const int HeaderSizeV2 = 44;
     public const int ChecksumSize = ChecksummedModelReader.ChecksumSize;
 
     public const int VersionOffset = 8;
@@ -46,11 +54,14 @@ internal static class FactorizationModelFormat
     public const int OptionsLengthOffset = 28;
     public const int CatalogLengthOffset = 32;
     public const int HeaderChecksumOffset = 36;
+    public const int PosteriorCountOffset = 36;
+    public const int HeaderChecksumOffsetV2 = 40;
 
     public const ushort FlagBiases = 1;
     public const ushort FlagOptions = 2;
     public const ushort FlagPredictionRange = 4;
-    private const ushort KnownFlags = FlagBiases | FlagOptions | FlagPredictionRange;
+    public const ushort FlagPosterior = 8;
+    private const ushort KnownFlags = FlagBiases | FlagOptions | FlagPredictionRange | FlagPosterior;
 
     /// <summary>"CFMODEL\0".</summary>
     public static ReadOnlySpan<byte> Magic => ModelFileMagic.Factorization;
@@ -65,11 +76,15 @@ internal static class FactorizationModelFormat
     {
         byte[] options = optionsSection ?? FactorizationOptionsJson.Encode(model.Options);
         byte[] catalog = CatalogCodec.Encode(model.Catalog);
-        ushort flags = (ushort)((model.HasBiases ? FlagBiases : 0) | (options.Length > 0 ? FlagOptions : 0) | (model.PredictionRange.HasValue ? FlagPredictionRange : 0));
+        PosteriorSamples? posterior = model.Posterior;
+        ushort flags = (ushort)((model.HasBiases ? FlagBiases : 0) | (options.Length > 0 ? FlagOptions : 0) | (model.PredictionRange.HasValue ? FlagPredictionRange : 0)
+            | (posterior is not null ? FlagPosterior : 0));
+        int headerSize = posterior is null ? HeaderSize : HeaderSizeV2;
 
-        Span<byte> header = stackalloc byte[HeaderSize];
+        Span<byte> header = stackalloc byte[HeaderSizeV2];
+        header = header[..headerSize];
         Magic.CopyTo(header);
-        BinaryPrimitives.WriteUInt16LittleEndian(header[VersionOffset..], CurrentVersion);
+        BinaryPrimitives.WriteUInt16LittleEndian(header[VersionOffset..], posterior is null ? (ushort)1 : CurrentVersion);
         BinaryPrimitives.WriteUInt16LittleEndian(header[FlagsOffset..], flags);
         BinaryPrimitives.WriteInt32LittleEndian(header[DimensionsOffset..], model.Dimensions);
         BinaryPrimitives.WriteInt32LittleEndian(header[UserCountOffset..], model.UserCount);
@@ -77,7 +92,13 @@ internal static class FactorizationModelFormat
         BinaryPrimitives.WriteSingleLittleEndian(header[GlobalMeanOffset..], model.GlobalMean);
         BinaryPrimitives.WriteInt32LittleEndian(header[OptionsLengthOffset..], options.Length);
         BinaryPrimitives.WriteInt32LittleEndian(header[CatalogLengthOffset..], catalog.Length);
-        BinaryPrimitives.WriteUInt32LittleEndian(header[HeaderChecksumOffset..], Crc32C.Compute(header[..HeaderChecksumOffset]));
+        if (posterior is not null)
+        {
+            BinaryPrimitives.WriteInt32LittleEndian(header[PosteriorCountOffset..], posterior.Count);
+        }
+
+        int checksumOffset = headerSize - ChecksumSize;
+        BinaryPrimitives.WriteUInt32LittleEndian(header[checksumOffset..], Crc32C.Compute(header[..checksumOffset]));
 
         var writer = new ChecksummedModelWriter(stream);
         writer.WriteBytes(header);
@@ -94,6 +115,14 @@ internal static class FactorizationModelFormat
         if (model.PredictionRange is { } range)
         {
             writer.WriteValues<float>([range.Min, range.Max]);
+        }
+
+        if (posterior is not null)
+        {
+            writer.WriteValues<float>(posterior.Globals);
+            writer.WriteValues<float>(posterior.NoiseVariances);
+            writer.WriteValues<float>(posterior.UserArray);
+            writer.WriteValues<float>(posterior.ItemArray);
         }
 
         writer.WriteChecksum();
@@ -124,13 +153,21 @@ internal static class FactorizationModelFormat
         }
 
         float[]? rangeValues = header.HasPredictionRange ? reader.ReadValues<float>(2, "prediction range") : null;
+        float[]? globals = null, noise = null, sampleUsers = null, sampleItems = null;
+        if (header.HasPosterior)
+        {
+            globals = reader.ReadValues<float>(header.PosteriorCount, "posterior samples");
+            noise = reader.ReadValues<float>(header.PosteriorCount, "posterior samples");
+            sampleUsers = reader.ReadValues<float>((long)header.PosteriorCount * header.UserCount * (header.Dimensions + 1), "posterior samples");
+            sampleItems = reader.ReadValues<float>((long)header.PosteriorCount * header.ItemCount * (header.Dimensions + 1), "posterior samples");
+        }
 
         reader.ReadAndVerifyChecksum();
 
         // Everything below parses bytes whose checksum matched.
-        FactorizationOptions? options = header.OptionsLength == 0 ? null : FactorizationOptionsJson.Decode(optionsBytes, reader, HeaderSize);
-        Catalog catalog = CatalogCodec.Decode(catalogBytes, header.UserCount, header.ItemCount, reader, HeaderSize + (long)header.OptionsLength);
-        long offset = HeaderSize + (long)header.OptionsLength + header.CatalogLength;
+        FactorizationOptions? options = header.OptionsLength == 0 ? null : FactorizationOptionsJson.Decode(optionsBytes, reader, header.Size);
+        Catalog catalog = CatalogCodec.Decode(catalogBytes, header.UserCount, header.ItemCount, reader, header.Size + (long)header.OptionsLength);
+        long offset = header.Size + (long)header.OptionsLength + header.CatalogLength;
         offset = reader.RequireFinite(users, "user embeddings", offset);
         offset = reader.RequireFinite(items, "item embeddings", offset);
         if (userBiases is not null)
@@ -142,11 +179,21 @@ internal static class FactorizationModelFormat
         (string? scale, _) = FactorizationModel.ScaleProblem(header.Dimensions, users, items, userBiases, itemBiases);
         if (scale is not null)
         {
-            throw reader.Error(HeaderSize + (long)header.OptionsLength + header.CatalogLength, $"{scale}.");
+            throw reader.Error(header.Size + (long)header.OptionsLength + header.CatalogLength, $"{scale}.");
         }
 
         RatingRange? range = rangeValues is null ? null : DecodeRange(rangeValues, reader, offset);
-        return new FactorizationModel(catalog, header.Dimensions, users, items, userBiases, itemBiases, header.GlobalMean, options, range);
+        PosteriorSamples? posterior = null;
+        if (header.HasPosterior)
+        {
+            posterior = new PosteriorSamples(header.PosteriorCount, header.Dimensions, header.UserCount, header.ItemCount, globals!, noise!, sampleUsers!, sampleItems!);
+            if (posterior.Problem() is { } problem)
+            {
+                throw reader.Error(header.PosteriorStart, $"{problem}.");
+            }
+        }
+
+        return new FactorizationModel(catalog, header.Dimensions, users, items, userBiases, itemBiases, header.GlobalMean, options, range, posterior);
     }
 
     private static RatingRange DecodeRange(float[] values, ChecksummedModelReader reader, long sectionOffset)
@@ -167,13 +214,15 @@ internal static class FactorizationModelFormat
     }
 
     /// <summary>The fixed header, validated.</summary>
-    private readonly record struct Header(ushort Flags, int Dimensions, int UserCount, int ItemCount, float GlobalMean, int OptionsLength, int CatalogLength)
+    private readonly record struct Header(ushort Flags, int Dimensions, int UserCount, int ItemCount, float GlobalMean, int OptionsLength, int CatalogLength, int Size, int PosteriorCount)
     {
         public bool HasBiases => (Flags & FlagBiases) != 0;
 
         public bool HasPredictionRange => (Flags & FlagPredictionRange) != 0;
 
-        private long EmbeddingsStart => HeaderSize + (long)OptionsLength + CatalogLength;
+        public bool HasPosterior => (Flags & FlagPosterior) != 0;
+
+        private long EmbeddingsStart => Size + (long)OptionsLength + CatalogLength;
 
         private long ItemEmbeddingsStart => EmbeddingsStart + ((long)UserCount * Dimensions * sizeof(float));
 
@@ -181,28 +230,31 @@ internal static class FactorizationModelFormat
 
         private long RangeStart => BiasesStart + (HasBiases ? ((long)UserCount + ItemCount) * sizeof(float) : 0);
 
-        private long ChecksumStart => RangeStart + (HasPredictionRange ? 2 * sizeof(float) : 0);
+        public long PosteriorStart => RangeStart + (HasPredictionRange ? 2 * sizeof(float) : 0);
+
+        private long ChecksumStart => PosteriorStart + (HasPosterior ? (long)PosteriorCount * sizeof(float) * (2 + (((long)UserCount + ItemCount) * (Dimensions + 1))) : 0);
 
         public long TotalLength => ChecksumStart + ChecksumSize;
 
         /// <summary>The part of the file that the byte at <paramref name="offset"/> belongs to.</summary>
         public string SectionAt(long offset) =>
-            offset < HeaderSize ? "header"
-            : offset < HeaderSize + (long)OptionsLength ? "options section"
+            offset < Size ? "header"
+            : offset < Size + (long)OptionsLength ? "options section"
             : offset < EmbeddingsStart ? "catalogue section"
             : offset < ItemEmbeddingsStart ? "user embeddings"
             : offset < BiasesStart ? "item embeddings"
             : offset < BiasesStart + ((long)UserCount * sizeof(float)) ? "user biases"
             : offset < RangeStart ? "item biases"
-            : offset < ChecksumStart ? "prediction range"
+            : offset < PosteriorStart ? "prediction range"
+            : offset < ChecksumStart ? "posterior samples"
             : "checksum";
     }
 
-    /// <summary>Reads and validates the fixed header and its checksum; the body follows it.</summary>
+    /// <summary>Reads and validates the fixed header (40 bytes in version 1, 44 in version 2) and its checksum; the body follows it.</summary>
     private static Header ReadHeader(Stream stream, ChecksummedModelReader reader)
     {
-        Span<byte> header = stackalloc byte[HeaderSize];
-        int read = stream.ReadAtLeast(header, HeaderSize, throwOnEndOfStream: false);
+        Span<byte> header = stackalloc byte[HeaderSizeV2];
+        int read = stream.ReadAtLeast(header[..HeaderSize], HeaderSize, throwOnEndOfStream: false);
         if (read == 0)
         {
             throw reader.Error(0, "the model is empty (0 bytes); expected a CollaborativeFiltering model starting with \"CFMODEL\".");
@@ -215,12 +267,19 @@ internal static class FactorizationModelFormat
         }
 
         reader.CheckVersion(header, read, VersionOffset, CurrentVersion);
-        if (read < HeaderSize)
+        int size = BinaryPrimitives.ReadUInt16LittleEndian(header[VersionOffset..]) >= 2 ? HeaderSizeV2 : HeaderSize;
+        if (read == HeaderSize && size > HeaderSize)
+        {
+            read += stream.ReadAtLeast(header[HeaderSize..size], size - HeaderSize, throwOnEndOfStream: false);
+        }
+
+        if (read < size)
         {
             throw reader.Truncated(read, "header");
         }
 
-        reader.AcceptHeader(header, HeaderChecksumOffset);
+        header = header[..size];
+        reader.AcceptHeader(header, size - ChecksumSize);
         var result = new Header(
             BinaryPrimitives.ReadUInt16LittleEndian(header[FlagsOffset..]),
             BinaryPrimitives.ReadInt32LittleEndian(header[DimensionsOffset..]),
@@ -228,7 +287,9 @@ internal static class FactorizationModelFormat
             BinaryPrimitives.ReadInt32LittleEndian(header[ItemCountOffset..]),
             BinaryPrimitives.ReadSingleLittleEndian(header[GlobalMeanOffset..]),
             BinaryPrimitives.ReadInt32LittleEndian(header[OptionsLengthOffset..]),
-            BinaryPrimitives.ReadInt32LittleEndian(header[CatalogLengthOffset..]));
+            BinaryPrimitives.ReadInt32LittleEndian(header[CatalogLengthOffset..]),
+            size,
+            size == HeaderSizeV2 ? BinaryPrimitives.ReadInt32LittleEndian(header[PosteriorCountOffset..]) : 0);
         Validate(result, reader);
         return result;
     }
@@ -265,6 +326,22 @@ internal static class FactorizationModelFormat
         if (!float.IsFinite(header.GlobalMean) || Math.Abs(header.GlobalMean) > EmbeddingLimits.MaxBias)
         {
             throw reader.Error(GlobalMeanOffset, string.Create(CultureInfo.InvariantCulture, $"the global mean is {header.GlobalMean}; expected a finite number of magnitude at most 1E+37."));
+        }
+
+        if (header.HasPosterior != (header.Size == HeaderSizeV2) || (header.HasPosterior && !header.HasBiases))
+        {
+            throw reader.Error(FlagsOffset, string.Create(CultureInfo.InvariantCulture,
+                $"the flags 0x{header.Flags:X4} do not fit a version-{(header.Size == HeaderSizeV2 ? 2 : 1)} header: posterior samples (flag 8) need version 2 and biases (flag 1), and a version-2 file has them."));
+        }
+
+        if (header.HasPosterior)
+        {
+            long width = header.Dimensions + 1L, rows = Math.Max(header.UserCount, header.ItemCount);
+            if (header.PosteriorCount <= 0 || header.PosteriorCount * rows * width > Array.MaxLength)
+            {
+                throw reader.Error(PosteriorCountOffset, string.Create(CultureInfo.InvariantCulture,
+                    $"the number of posterior samples is {header.PosteriorCount}; expected at least 1, and few enough that a sample table of {rows}·{width} floats each fits in one array."));
+            }
         }
     }
 

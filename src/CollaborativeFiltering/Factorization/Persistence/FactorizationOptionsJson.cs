@@ -24,6 +24,7 @@ internal static class FactorizationOptionsJson
             [typeof(BiasedSgdOptions).FullName!] = (FactorizationOptionsJsonContext.Default.BiasedSgdOptions, static () => new BiasedSgdOptions()),
             [typeof(AlsOptions).FullName!] = (FactorizationOptionsJsonContext.Default.AlsOptions, static () => new AlsOptions()),
             [typeof(ImplicitAlsOptions).FullName!] = (FactorizationOptionsJsonContext.Default.ImplicitAlsOptions, static () => new ImplicitAlsOptions()),
+            [typeof(BayesianMatrixOptions).FullName!] = (FactorizationOptionsJsonContext.Default.BayesianMatrixOptions, static () => new BayesianMatrixOptions()),
         }.ToFrozenDictionary(StringComparer.Ordinal);
 
     /// <summary>The options records a file may name, by full type name.</summary>
@@ -105,6 +106,7 @@ internal static class FactorizationOptionsJson
 [JsonSerializable(typeof(BiasedSgdOptions))]
 [JsonSerializable(typeof(AlsOptions))]
 [JsonSerializable(typeof(ImplicitAlsOptions))]
+[JsonSerializable(typeof(BayesianMatrixOptions))]
 internal sealed partial class FactorizationOptionsJsonContext : JsonSerializerContext
 {
 }
