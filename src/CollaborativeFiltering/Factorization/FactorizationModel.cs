@@ -14,7 +14,7 @@ namespace CollaborativeFiltering.Factorization;
 /// clamped into <see cref="PredictionRange"/> when the model has one. A Bayesian model
 /// (<see cref="BayesianMatrixFactorizer"/>) also keeps Gibbs samples (<see cref="HasPosterior"/>):
 /// its embeddings and biases are the posterior means, which scoring, neighbours and export use, while
-/// <see cref="Predict(int, int)"/> is the posterior mean of the prediction over the samples and
+/// <see cref="Predict(UserIndex, ItemIndex)"/> is the posterior mean of the prediction over the samples and
 /// <see cref="PredictDistribution"/> adds its standard deviation. Immutable and safe to share between threads; it carries its catalogue (ids, titles, genres) and
 /// the options it was trained with.
 /// </summary>
@@ -25,9 +25,10 @@ public sealed partial class FactorizationModel : IEmbeddingModel, ICheckedModel
     private readonly float[]? _userBiases;
     private readonly float[]? _itemBiases;
     private readonly float _globalMean;
+    private readonly RatingRange? _trainingScale;
     private readonly PosteriorSamples? _posterior;
 
-    internal FactorizationModel(Catalog catalog, int dimensions, float[] userEmbeddings, float[] itemEmbeddings, float[]? userBiases, float[]? itemBiases, float globalMean, FactorizationOptions? options, RatingRange? predictionRange = null, PosteriorSamples? posterior = null)
+    internal FactorizationModel(Catalog catalog, int dimensions, float[] userEmbeddings, float[] itemEmbeddings, float[]? userBiases, float[]? itemBiases, float globalMean, FactorizationOptions? options, RatingRange? predictionRange = null, RatingRange? trainingScale = null, PosteriorSamples? posterior = null)
     {
         _posterior = posterior;
         Catalog = catalog;
@@ -39,11 +40,12 @@ public sealed partial class FactorizationModel : IEmbeddingModel, ICheckedModel
         _globalMean = globalMean;
         Options = options;
         PredictionRange = predictionRange;
+        _trainingScale = trainingScale;
     }
 
     /// <summary>
     /// Creates a model from existing embeddings (copied), e.g. to score with factors trained elsewhere.
-    /// It has no <see cref="PredictionRange"/>; add one with <see cref="WithPredictionRange"/>.
+    /// It has no <see cref="PredictionRange"/> and so no <see cref="RatingScale"/>; add one with <see cref="WithPredictionRange"/>.
     /// </summary>
     /// <param name="catalog">The users and items; N and M are its sizes.</param>
     /// <param name="dimensions">The embedding dimension d, greater than zero.</param>
@@ -109,7 +111,7 @@ public sealed partial class FactorizationModel : IEmbeddingModel, ICheckedModel
     public FactorizationOptions? Options { get; }
 
     /// <summary>
-    /// The rating range that <see cref="Predict(int, int)"/>, <see cref="Predict(string, string)"/> and
+    /// The rating range that <see cref="Predict(UserIndex, ItemIndex)"/>, <see cref="Predict(string, string)"/> and
     /// <see cref="MeanSquaredError"/> clamp predictions into, or <see langword="null"/> for none.
     /// <see cref="BiasedSgdFactorizer"/> and <see cref="AlsFactorizer"/> set it to the training set's
     /// <see cref="RatingsDataset.ValueRange"/> (unless their <c>ClipPredictions</c> option is off): ratings live on
@@ -121,7 +123,19 @@ public sealed partial class FactorizationModel : IEmbeddingModel, ICheckedModel
     public RatingRange? PredictionRange { get; }
 
     /// <summary>
-    /// Whether <see cref="Predict(int, int)"/> returns ratings: true, unless the model was trained on
+    /// The scale of the ratings the model was trained on, e.g. [1, 5]: the training set's
+    /// <see cref="RatingsDataset.ValueRange"/> for a model trained on explicit ratings (recorded whether or not
+    /// it clamps its predictions), else its <see cref="PredictionRange"/>; <see langword="null"/> for an
+    /// implicit-feedback model and for one built with <see cref="FromEmbeddings"/> without a range. A new
+    /// user's ratings must lie in it.
+    /// </summary>
+    public RatingRange? RatingScale => PredictsRatings ? _trainingScale ?? PredictionRange : null;
+
+    /// <summary>The training scale recorded at fit (what <see cref="RatingScale"/> falls back from), for the file format.</summary>
+    internal RatingRange? TrainingScale => _trainingScale;
+
+    /// <summary>
+    /// Whether <see cref="Predict(UserIndex, ItemIndex)"/> returns ratings: true, unless the model was trained on
     /// implicit feedback (<see cref="ImplicitAlsFactorizer"/>), whose predictions are preferences.
     /// </summary>
     public bool PredictsRatings => Options?.PredictsRatings ?? true;
@@ -153,28 +167,28 @@ public sealed partial class FactorizationModel : IEmbeddingModel, ICheckedModel
     internal float[]? ItemBiasArray => _itemBiases;
 
     /// <summary>The embedding of one user.</summary>
-    /// <param name="user">A dense user index.</param>
+    /// <param name="user">The user's dense index.</param>
     /// <returns>d floats.</returns>
-    /// <exception cref="ArgumentOutOfRangeException"><paramref name="user"/> is outside <c>[0, N)</c>.</exception>
-    public ReadOnlySpan<float> GetUserEmbedding(int user)
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="user"/> is not below N.</exception>
+    public ReadOnlySpan<float> GetUserEmbedding(UserIndex user)
     {
-        ThrowHelper.ThrowIfIndexOutOfRange(user, UserCount, nameof(user));
-        return _userEmbeddings.AsSpan(user * Dimensions, Dimensions);
+        ThrowHelper.ThrowIfIndexOutOfRange(user.Value, UserCount, nameof(user));
+        return _userEmbeddings.AsSpan(user.Value * Dimensions, Dimensions);
     }
 
     /// <summary>The embedding of one item.</summary>
-    /// <param name="item">A dense item index.</param>
+    /// <param name="item">The item's dense index.</param>
     /// <returns>d floats.</returns>
-    /// <exception cref="ArgumentOutOfRangeException"><paramref name="item"/> is outside <c>[0, M)</c>.</exception>
-    public ReadOnlySpan<float> GetItemEmbedding(int item)
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="item"/> is not below M.</exception>
+    public ReadOnlySpan<float> GetItemEmbedding(ItemIndex item)
     {
-        ThrowHelper.ThrowIfIndexOutOfRange(item, ItemCount, nameof(item));
-        return _itemEmbeddings.AsSpan(item * Dimensions, Dimensions);
+        ThrowHelper.ThrowIfIndexOutOfRange(item.Value, ItemCount, nameof(item));
+        return _itemEmbeddings.AsSpan(item.Value * Dimensions, Dimensions);
     }
 
     /// <summary>
     /// Whether the model keeps posterior samples (a <see cref="BayesianMatrixFactorizer"/> model with
-    /// <see cref="BayesianMatrixOptions.StoredSamples"/> &gt; 0): then <see cref="Predict(int, int)"/> is
+    /// <see cref="BayesianMatrixOptions.StoredSamples"/> &gt; 0): then <see cref="Predict(UserIndex, ItemIndex)"/> is
     /// the posterior mean of the prediction and <see cref="PredictDistribution"/> and <see cref="RankBy"/> work.
     /// </summary>
     public bool HasPosterior => _posterior is not null;
@@ -192,11 +206,11 @@ public sealed partial class FactorizationModel : IEmbeddingModel, ICheckedModel
     /// samples of each sample's prediction (clamped into the range), which is not the prediction of the
     /// posterior-mean embeddings <see cref="UserEmbeddings"/> and <see cref="ItemEmbeddings"/>.
     /// </summary>
-    /// <param name="user">A dense user index.</param>
-    /// <param name="item">A dense item index.</param>
+    /// <param name="user">The user's dense index (not the id: <see cref="Predict(string, string)"/> takes ids).</param>
+    /// <param name="item">The item's dense index.</param>
     /// <returns>The prediction.</returns>
     /// <exception cref="ArgumentOutOfRangeException">An index is out of range.</exception>
-    public float Predict(int user, int item)
+    public float Predict(UserIndex user, ItemIndex item)
     {
         if (_posterior is not null)
         {
@@ -204,7 +218,7 @@ public sealed partial class FactorizationModel : IEmbeddingModel, ICheckedModel
         }
 
         float dot = TensorPrimitives.Dot(GetUserEmbedding(user), GetItemEmbedding(item));
-        float prediction = _itemBiases is null ? dot : GlobalMean + _userBiases![user] + _itemBiases[item] + dot;
+        float prediction = _itemBiases is null ? dot : GlobalMean + _userBiases![user.Value] + _itemBiases[item.Value] + dot;
         return PredictionRange is { } range ? range.Clamp(prediction) : prediction;
     }
 
@@ -213,17 +227,17 @@ public sealed partial class FactorizationModel : IEmbeddingModel, ICheckedModel
     /// samples, and the rating noise it expects (see <see cref="PosteriorPrediction"/>). Costs S·(d + 1)
     /// multiply-adds for S samples.
     /// </summary>
-    /// <param name="user">A dense user index.</param>
-    /// <param name="item">A dense item index.</param>
+    /// <param name="user">The user's dense index.</param>
+    /// <param name="item">The item's dense index.</param>
     /// <returns>The prediction's posterior.</returns>
     /// <exception cref="ArgumentOutOfRangeException">An index is out of range.</exception>
     /// <exception cref="InvalidOperationException">The model has no posterior samples (<see cref="HasPosterior"/> is false).</exception>
-    public PosteriorPrediction PredictDistribution(int user, int item)
+    public PosteriorPrediction PredictDistribution(UserIndex user, ItemIndex item)
     {
-        ThrowHelper.ThrowIfIndexOutOfRange(user, UserCount, nameof(user));
-        ThrowHelper.ThrowIfIndexOutOfRange(item, ItemCount, nameof(item));
+        ThrowHelper.ThrowIfIndexOutOfRange(user.Value, UserCount, nameof(user));
+        ThrowHelper.ThrowIfIndexOutOfRange(item.Value, ItemCount, nameof(item));
         PosteriorSamples posterior = _posterior ?? ThrowNoPosterior();
-        return posterior.Predict(user, item, PredictionRange);
+        return posterior.Predict(user.Value, item.Value, PredictionRange);
     }
 
     /// <summary>
@@ -240,15 +254,15 @@ public sealed partial class FactorizationModel : IEmbeddingModel, ICheckedModel
         return new PosteriorRanker(this, _posterior ?? ThrowNoPosterior(), ranking);
     }
 
-    /// <summary>The prediction for a pair given by external ids, as <see cref="Predict(int, int)"/> (clamped into <see cref="PredictionRange"/> when set).</summary>
+    /// <summary>The prediction for a pair given by external ids, as <see cref="Predict(UserIndex, ItemIndex)"/> (clamped into <see cref="PredictionRange"/> when set).</summary>
     /// <param name="userId">A user id as in the files.</param>
     /// <param name="itemId">An item id as in the files.</param>
     /// <returns>The prediction.</returns>
     /// <exception cref="KeyNotFoundException">An id is not in the catalogue.</exception>
-    public float Predict(string userId, string itemId) => Predict(Catalog.Users.IndexOf(userId), Catalog.Items.IndexOf(itemId));
+    public float Predict(string userId, string itemId) => Predict(Catalog.GetUserIndex(userId), Catalog.GetItemIndex(itemId));
 
     /// <summary>
-    /// Mean squared error of the predictions <see cref="Predict(int, int)"/> (clamped into
+    /// Mean squared error of the predictions <see cref="Predict(UserIndex, ItemIndex)"/> (clamped into
     /// <see cref="PredictionRange"/> when set) on a dataset over this model's catalogue (accumulated in double).
     /// </summary>
     /// <param name="ratings">The ratings to score.</param>
@@ -279,7 +293,11 @@ public sealed partial class FactorizationModel : IEmbeddingModel, ICheckedModel
     /// <param name="predictionRange">The new range, or <see langword="null"/> for none.</param>
     /// <returns>A model that differs from this one only in <see cref="PredictionRange"/>.</returns>
     public FactorizationModel WithPredictionRange(RatingRange? predictionRange) =>
-        new(Catalog, Dimensions, _userEmbeddings, _itemEmbeddings, _userBiases, _itemBiases, _globalMean, Options, predictionRange, _posterior);
+        new(Catalog, Dimensions, _userEmbeddings, _itemEmbeddings, _userBiases, _itemBiases, _globalMean, Options, predictionRange, _trainingScale, _posterior);
+
+    /// <summary>This model recording the scale of its training ratings (see <see cref="RatingScale"/>); arrays shared.</summary>
+    internal FactorizationModel WithTrainingScale(RatingRange? trainingScale) =>
+        new(Catalog, Dimensions, _userEmbeddings, _itemEmbeddings, _userBiases, _itemBiases, _globalMean, Options, PredictionRange, trainingScale, _posterior);
 
     /// <summary>A copy of U as a MathNet matrix (N×d).</summary>
     /// <returns>A new dense matrix.</returns>
@@ -290,7 +308,7 @@ public sealed partial class FactorizationModel : IEmbeddingModel, ICheckedModel
     public Matrix<float> ItemEmbeddingMatrix() => ToMatrix(_itemEmbeddings, ItemCount);
 
     /// <inheritdoc/>
-    public bool TryScoreItems(int user, Span<float> scores) => EmbeddingScores.TryScoreItems(this, user, scores);
+    public bool TryScoreItems(UserIndex user, Span<float> scores) => EmbeddingScores.TryScoreItems(this, user, scores);
 
     /// <inheritdoc/>
     public void ScoreItemsForNewUser(ReadOnlySpan<int> items, ReadOnlySpan<float> values, Span<float> scores) =>
@@ -312,9 +330,9 @@ public sealed partial class FactorizationModel : IEmbeddingModel, ICheckedModel
         Options is { } options ? options.FoldInNewUser(this, items, values) : Scoring.FoldIn.ComputeUserEmbedding(this, items, values);
 
     /// <inheritdoc/>
-    public bool TryGetUserQuery(int user, Span<float> destination)
+    public bool TryGetUserQuery(UserIndex user, Span<float> destination)
     {
-        if ((uint)user >= (uint)UserCount)
+        if (user.Value >= UserCount)
         {
             return false;
         }
@@ -378,4 +396,15 @@ public sealed partial class FactorizationModel : IEmbeddingModel, ICheckedModel
             ThrowHelper.Argument(paramName, $"{paramName} holds a NaN or infinite value.");
         }
     }
+
+    /// <summary>
+    /// What the model is, e.g. <c>FactorizationModel: 943 users × 1682 items, d = 30, with biases (μ = 3.529),
+    /// trained by BiasedSgdOptions, predictions clamped to [1, 5]</c>.
+    /// </summary>
+    /// <returns>The text.</returns>
+    public override string ToString() => string.Create(CultureInfo.InvariantCulture,
+        $"FactorizationModel: {UserCount} users × {ItemCount} items, d = {Dimensions}")
+        + (HasBiases ? string.Create(CultureInfo.InvariantCulture, $", with biases (μ = {Display.Number(GlobalMean)})") : ", no biases")
+        + (Options is { } options ? ", trained by " + options.GetType().Name : "")
+        + (PredictionRange is { } range ? $", predictions clamped to {range}" : "");
 }

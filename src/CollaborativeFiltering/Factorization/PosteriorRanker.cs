@@ -40,31 +40,34 @@ public sealed class PosteriorRanker : IRecommenderModel
     /// <summary>True: <see cref="Predict"/> returns the posterior-mean rating.</summary>
     public bool PredictsRatings => true;
 
+    /// <inheritdoc/>
+    public RatingRange? RatingScale => _model.RatingScale;
+
     /// <summary>The underlying model's prediction: the posterior mean of the rating over its stored samples.</summary>
-    /// <param name="user">A dense user index.</param>
-    /// <param name="item">A dense item index.</param>
+    /// <param name="user">The user's dense index.</param>
+    /// <param name="item">The item's dense index.</param>
     /// <returns>The prediction.</returns>
     /// <exception cref="ArgumentOutOfRangeException">An index is out of range.</exception>
-    public float Predict(int user, int item) => _model.Predict(user, item);
+    public float Predict(UserIndex user, ItemIndex item) => _model.Predict(user, item);
 
     /// <summary>Writes, for a known user, mean + z·sd of every item's predicted rating over the stored samples (never clamped).</summary>
-    /// <param name="user">A dense user index.</param>
+    /// <param name="user">The user's dense index.</param>
     /// <param name="scores">A span of length M.</param>
-    /// <returns><see langword="false"/> when <paramref name="user"/> is outside <c>[0, N)</c>.</returns>
+    /// <returns><see langword="false"/> when <paramref name="user"/> is not below N.</returns>
     /// <exception cref="ArgumentException"><paramref name="scores"/> does not have length M.</exception>
-    public bool TryScoreItems(int user, Span<float> scores)
+    public bool TryScoreItems(UserIndex user, Span<float> scores)
     {
         if (scores.Length != Catalog.ItemCount)
         {
             ThrowHelper.Argument(nameof(scores), $"scores has length {scores.Length}; expected one score per item ({Catalog.ItemCount}).");
         }
 
-        if ((uint)user >= (uint)Catalog.UserCount)
+        if (user.Value >= Catalog.UserCount)
         {
             return false;
         }
 
-        _samples.Score(user, Ranking.StandardDeviations, scores);
+        _samples.Score(user.Value, Ranking.StandardDeviations, scores);
         return true;
     }
 

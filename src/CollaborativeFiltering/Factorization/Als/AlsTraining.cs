@@ -281,10 +281,10 @@ internal sealed class AlsTraining : IBlockWork, ITraining<FactorizationModel>
 
     /// <inheritdoc/>
     string ITraining<FactorizationModel>.Describe(in TrainingProgress progress) => string.Create(CultureInfo.InvariantCulture,
-        $"train MSE {progress.TrainMse}{(progress.ValidationMse is { } v ? $", validation MSE {v}" : string.Empty)}; objective/|Ω| {progress.TotalLoss} = squared error {progress.ObservedLoss} + regularization {progress.RegularizationLoss}");
+        $"train MSE {Display.Number(progress.TrainMse)}{(progress.ValidationMse is { } v ? $", validation MSE {Display.Number(v)}" : string.Empty)}; objective/|Ω| {Display.Number(progress.TotalLoss)} = squared error {Display.Number(progress.ObservedLoss)} + regularization {Display.Number(progress.RegularizationLoss)}");
 
     /// <inheritdoc/>
-    string ITraining<FactorizationModel>.Summarize(in TrainingProgress final) => string.Create(CultureInfo.InvariantCulture, $"train MSE {final.TrainMse}");
+    string ITraining<FactorizationModel>.Summarize(in TrainingProgress final) => string.Create(CultureInfo.InvariantCulture, $"train MSE {Display.Number(final.TrainMse)}");
 
     /// <inheritdoc/>
     void ITraining<FactorizationModel>.KeepBest()

@@ -292,10 +292,10 @@ internal sealed class ImplicitAlsTraining : IBlockWork, ITraining<FactorizationM
 
     /// <inheritdoc/>
     string ITraining<FactorizationModel>.Describe(in TrainingProgress progress) => string.Create(CultureInfo.InvariantCulture,
-        $"weighted loss {progress.TotalLoss} = data {progress.ObservedLoss} + regularization {progress.RegularizationLoss}; observed preference MSE {progress.TrainMse}{(progress.ValidationMse is { } v ? $", validation {v}" : string.Empty)}");
+        $"weighted loss {Display.Number(progress.TotalLoss)} = data {Display.Number(progress.ObservedLoss)} + regularization {Display.Number(progress.RegularizationLoss)}; observed preference MSE {Display.Number(progress.TrainMse)}{(progress.ValidationMse is { } v ? $", validation {Display.Number(v)}" : string.Empty)}");
 
     /// <inheritdoc/>
-    string ITraining<FactorizationModel>.Summarize(in TrainingProgress final) => string.Create(CultureInfo.InvariantCulture, $"observed preference MSE {final.TrainMse}");
+    string ITraining<FactorizationModel>.Summarize(in TrainingProgress final) => string.Create(CultureInfo.InvariantCulture, $"observed preference MSE {Display.Number(final.TrainMse)}");
 
     /// <inheritdoc/>
     void ITraining<FactorizationModel>.KeepBest() => throw new NotSupportedException("Implicit ALS does not stop early.");

@@ -26,7 +26,7 @@ namespace CollaborativeFiltering.Factorization;
 /// posterior means over the kept samples, so neighbours, recommendations, fold-in, export and
 /// persistence work unchanged. Its rating prediction is exact: with stored samples
 /// (<see cref="BayesianMatrixOptions.StoredSamples"/>, all by default)
-/// <see cref="FactorizationModel.Predict(int, int)"/> is the posterior mean of the prediction and
+/// <see cref="FactorizationModel.Predict(UserIndex, ItemIndex)"/> is the posterior mean of the prediction and
 /// <see cref="FactorizationModel.PredictDistribution"/> adds its posterior standard deviation.</para>
 /// <para>Cost per sweep: about |Ω|·(d + 1)²/2 multiply-adds for the rows' systems (as an ALS sweep
 /// with biases) and (N + M)·(d + 1)³/6 for their Cholesky factors; no allocation per sweep. Deterministic
@@ -96,7 +96,7 @@ public sealed class BayesianMatrixFactorizer : IMatrixFactorizer
         using var training = new BpmfTraining(train, validation, d, options.BurnIn, kept, stored, options.NoisePrecision, options.Seed, options.ThreadCount, new float[n * p], items, range, options);
         Log.FitStarting(_logger, n, m, train.Count, () => string.Create(CultureInfo.InvariantCulture,
             $"d = {d}, {options.Iterations} sweeps ({options.BurnIn} burn-in, {kept} kept, {stored} stored), α {(options.NoisePrecision is { } a ? a.ToString(CultureInfo.InvariantCulture) : "sampled")}"), training.WorkerCount);
-        return TrainingLoop.Run(training, TrainingSchedule.Of(options), Log, _logger, progress, cancellationToken);
+        return TrainingLoop.Run(training, TrainingSchedule.Of(options), Log, _logger, progress, cancellationToken).WithTrainingScale(train.ValueRange);
     }
 
     /// <summary>Creates a training positioned at the given rows (taken over; N·(d + 1) and M·(d + 1) floats), for the exactness tests.</summary>

@@ -46,7 +46,7 @@ public sealed record BayesianMatrixOptions : FactorizationOptions
     /// <summary>
     /// How many of the kept samples the model stores to predict with after training, evenly spaced over
     /// the kept ones (thinning): at most this many; zero or more. Default <see cref="int.MaxValue"/>: all of
-    /// them, so that <see cref="FactorizationModel.Predict(int, int)"/> is exactly the posterior mean the
+    /// them, so that <see cref="FactorizationModel.Predict(Data.UserIndex, Data.ItemIndex)"/> is exactly the posterior mean the
     /// training's validation reports measure. They take S·((N + M)·(d + 1) + 2) floats (MovieLens 100k at
     /// the defaults: 190 samples, 22 MB; 1M ratings at d = 32 and 100 samples: 128 MB); fewer samples
     /// save memory at the cost of a noisier average, and 0 keeps none, so that the model predicts with

@@ -400,7 +400,7 @@ internal sealed class BpmfTraining : IBlockWork, ITraining<FactorizationModel>
             itemBiases[i] = (float)(_itemSums[(i * p) + d] * scale);
         }
 
-        return new FactorizationModel(Catalog, d, userFactors, itemFactors, userBiases, itemBiases, _mu, _options, _range, _stored > 0 ? _samples : null);
+        return new FactorizationModel(Catalog, d, userFactors, itemFactors, userBiases, itemBiases, _mu, _options, _range, trainingScale: null, posterior: _stored > 0 ? _samples : null);
     }
 
     /// <inheritdoc/>

@@ -339,10 +339,10 @@ internal sealed class FullBatchTraining : IBlockWork, ITraining<FactorizationMod
 
     /// <inheritdoc/>
     string ITraining<FactorizationModel>.Describe(in TrainingProgress progress) => string.Create(CultureInfo.InvariantCulture,
-        $"train MSE {progress.TrainMse}{(progress.ValidationMse is { } v ? $", validation MSE {v}" : string.Empty)}; loss {progress.TotalLoss} = observed {progress.ObservedLoss} + regularization {progress.RegularizationLoss} + gravity {progress.GravityLoss}");
+        $"train MSE {Display.Number(progress.TrainMse)}{(progress.ValidationMse is { } v ? $", validation MSE {Display.Number(v)}" : string.Empty)}; loss {Display.Number(progress.TotalLoss)} = observed {Display.Number(progress.ObservedLoss)} + regularization {Display.Number(progress.RegularizationLoss)} + gravity {Display.Number(progress.GravityLoss)}");
 
     /// <inheritdoc/>
-    string ITraining<FactorizationModel>.Summarize(in TrainingProgress final) => string.Create(CultureInfo.InvariantCulture, $"train MSE {final.TrainMse}");
+    string ITraining<FactorizationModel>.Summarize(in TrainingProgress final) => string.Create(CultureInfo.InvariantCulture, $"train MSE {Display.Number(final.TrainMse)}");
 
     /// <inheritdoc/>
     void ITraining<FactorizationModel>.KeepBest()

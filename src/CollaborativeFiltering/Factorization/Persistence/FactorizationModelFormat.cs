@@ -13,7 +13,7 @@ namespace CollaborativeFiltering.Factorization.Persistence;
 ///  0      8    magic "CFMODEL\0"
 ///  8      2    format version (uint16): 1, or 2 for a model with posterior samples
 /// 10      2    flags (uint16): 1 = biases and global mean, 2 = options section, 4 = prediction range,
-///              8 = posterior samples (version 2 only; needs flag 1)
+///              8 = training scale, 16 = posterior samples (version 2 only; needs flag 1)
 /// 12      4    d (int32, > 0)
 /// 16      4    N users (int32)
 /// 20      4    M items (int32)
@@ -27,7 +27,9 @@ namespace CollaborativeFiltering.Factorization.Persistence;
 ///              U: N·d float32, row-major; V: M·d float32, row-major
 ///              when flag 1: b_u: N float32; b_i: M float32
 ///              when flag 4: the prediction range, min and max (2 float32, finite, min ≤ max)
-///              when flag 8: the posterior samples: g_s (S float32), 1/α_s (S float32), every sample's
+///              when flag 8: the scale of the training ratings, min and max (2 float32, finite, min ≤ max;
+///              files written before it existed have no flag 8 and load without a recorded scale)
+///              when flag 16: the posterior samples: g_s (S float32), 1/α_s (S float32), every sample's
 ///              user rows [q; b] (S·N·(d + 1) float32), every sample's item rows (S·M·(d + 1) float32)
 /// end-4   4    CRC-32C of every byte before it
 /// </code>
@@ -60,8 +62,9 @@ internal static class FactorizationModelFormat
     public const ushort FlagBiases = 1;
     public const ushort FlagOptions = 2;
     public const ushort FlagPredictionRange = 4;
-    public const ushort FlagPosterior = 8;
-    private const ushort KnownFlags = FlagBiases | FlagOptions | FlagPredictionRange | FlagPosterior;
+    public const ushort FlagTrainingScale = 8;
+    public const ushort FlagPosterior = 16;
+    private const ushort KnownFlags = FlagBiases | FlagOptions | FlagPredictionRange | FlagTrainingScale | FlagPosterior;
 
     /// <summary>"CFMODEL\0".</summary>
     public static ReadOnlySpan<byte> Magic => ModelFileMagic.Factorization;
@@ -78,7 +81,7 @@ internal static class FactorizationModelFormat
         byte[] catalog = CatalogCodec.Encode(model.Catalog);
         PosteriorSamples? posterior = model.Posterior;
         ushort flags = (ushort)((model.HasBiases ? FlagBiases : 0) | (options.Length > 0 ? FlagOptions : 0) | (model.PredictionRange.HasValue ? FlagPredictionRange : 0)
-            | (posterior is not null ? FlagPosterior : 0));
+            | (model.TrainingScale.HasValue ? FlagTrainingScale : 0) | (posterior is not null ? FlagPosterior : 0));
         int headerSize = posterior is null ? HeaderSize : HeaderSizeV2;
 
         Span<byte> header = stackalloc byte[HeaderSizeV2];
@@ -117,6 +120,11 @@ internal static class FactorizationModelFormat
             writer.WriteValues<float>([range.Min, range.Max]);
         }
 
+        if (model.TrainingScale is { } trainingScale)
+        {
+            writer.WriteValues<float>([trainingScale.Min, trainingScale.Max]);
+        }
+
         if (posterior is not null)
         {
             writer.WriteValues<float>(posterior.Globals);
@@ -153,6 +161,7 @@ internal static class FactorizationModelFormat
         }
 
         float[]? rangeValues = header.HasPredictionRange ? reader.ReadValues<float>(2, "prediction range") : null;
+        float[]? scaleValues = header.HasTrainingScale ? reader.ReadValues<float>(2, "training scale") : null;
         float[]? globals = null, noise = null, sampleUsers = null, sampleItems = null;
         if (header.HasPosterior)
         {
@@ -182,7 +191,9 @@ internal static class FactorizationModelFormat
             throw reader.Error(header.Size + (long)header.OptionsLength + header.CatalogLength, $"{scale}.");
         }
 
-        RatingRange? range = rangeValues is null ? null : DecodeRange(rangeValues, reader, offset);
+        RatingRange? range = rangeValues is null ? null : DecodeRange(rangeValues, reader, offset, "prediction range");
+        offset += rangeValues is null ? 0 : 2 * sizeof(float);
+        RatingRange? trainingScale = scaleValues is null ? null : DecodeRange(scaleValues, reader, offset, "training scale");
         PosteriorSamples? posterior = null;
         if (header.HasPosterior)
         {
@@ -193,21 +204,21 @@ internal static class FactorizationModelFormat
             }
         }
 
-        return new FactorizationModel(catalog, header.Dimensions, users, items, userBiases, itemBiases, header.GlobalMean, options, range, posterior);
+        return new FactorizationModel(catalog, header.Dimensions, users, items, userBiases, itemBiases, header.GlobalMean, options, range, trainingScale, posterior);
     }
 
-    private static RatingRange DecodeRange(float[] values, ChecksummedModelReader reader, long sectionOffset)
+    private static RatingRange DecodeRange(float[] values, ChecksummedModelReader reader, long sectionOffset, string name)
     {
         float min = values[0], max = values[1];
         if (!float.IsFinite(min))
         {
-            throw reader.Error(sectionOffset, string.Create(CultureInfo.InvariantCulture, $"the prediction range's minimum is {min}; expected a finite number."));
+            throw reader.Error(sectionOffset, string.Create(CultureInfo.InvariantCulture, $"the {name}'s minimum is {min}; expected a finite number."));
         }
 
         if (!float.IsFinite(max) || max < min)
         {
             throw reader.Error(sectionOffset + sizeof(float), string.Create(CultureInfo.InvariantCulture,
-                $"the prediction range's maximum is {max}; expected a finite number at least the minimum ({min})."));
+                $"the {name}'s maximum is {max}; expected a finite number at least the minimum ({min})."));
         }
 
         return new RatingRange(min, max);
@@ -220,6 +231,8 @@ internal static class FactorizationModelFormat
 
         public bool HasPredictionRange => (Flags & FlagPredictionRange) != 0;
 
+        public bool HasTrainingScale => (Flags & FlagTrainingScale) != 0;
+
         public bool HasPosterior => (Flags & FlagPosterior) != 0;
 
         private long EmbeddingsStart => Size + (long)OptionsLength + CatalogLength;
@@ -230,7 +243,9 @@ internal static class FactorizationModelFormat
 
         private long RangeStart => BiasesStart + (HasBiases ? ((long)UserCount + ItemCount) * sizeof(float) : 0);
 
-        public long PosteriorStart => RangeStart + (HasPredictionRange ? 2 * sizeof(float) : 0);
+        private long ScaleStart => RangeStart + (HasPredictionRange ? 2 * sizeof(float) : 0);
+
+        public long PosteriorStart => ScaleStart + (HasTrainingScale ? 2 * sizeof(float) : 0);
 
         private long ChecksumStart => PosteriorStart + (HasPosterior ? (long)PosteriorCount * sizeof(float) * (2 + (((long)UserCount + ItemCount) * (Dimensions + 1))) : 0);
 
@@ -245,7 +260,8 @@ internal static class FactorizationModelFormat
             : offset < BiasesStart ? "item embeddings"
             : offset < BiasesStart + ((long)UserCount * sizeof(float)) ? "user biases"
             : offset < RangeStart ? "item biases"
-            : offset < PosteriorStart ? "prediction range"
+            : offset < ScaleStart ? "prediction range"
+            : offset < PosteriorStart ? "training scale"
             : offset < ChecksumStart ? "posterior samples"
             : "checksum";
     }
@@ -331,7 +347,7 @@ internal static class FactorizationModelFormat
         if (header.HasPosterior != (header.Size == HeaderSizeV2) || (header.HasPosterior && !header.HasBiases))
         {
             throw reader.Error(FlagsOffset, string.Create(CultureInfo.InvariantCulture,
-                $"the flags 0x{header.Flags:X4} do not fit a version-{(header.Size == HeaderSizeV2 ? 2 : 1)} header: posterior samples (flag 8) need version 2 and biases (flag 1), and a version-2 file has them."));
+                $"the flags 0x{header.Flags:X4} do not fit a version-{(header.Size == HeaderSizeV2 ? 2 : 1)} header: posterior samples (flag 16) need version 2 and biases (flag 1), and a version-2 file has them."));
         }
 
         if (header.HasPosterior)

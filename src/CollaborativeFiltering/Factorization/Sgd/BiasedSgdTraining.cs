@@ -359,10 +359,10 @@ internal sealed class BiasedSgdTraining : IBlockWork, ITraining<FactorizationMod
 
     /// <inheritdoc/>
     string ITraining<FactorizationModel>.Describe(in TrainingProgress progress) => string.Create(CultureInfo.InvariantCulture,
-        $"train MSE {progress.TrainMse}{(progress.ValidationMse is { } v ? $", validation MSE {v}" : string.Empty)}; epoch loss {progress.ObservedLoss}, regularization {progress.RegularizationLoss}");
+        $"train MSE {Display.Number(progress.TrainMse)}{(progress.ValidationMse is { } v ? $", validation MSE {Display.Number(v)}" : string.Empty)}; epoch loss {Display.Number(progress.ObservedLoss)}, regularization {Display.Number(progress.RegularizationLoss)}");
 
     /// <inheritdoc/>
-    string ITraining<FactorizationModel>.Summarize(in TrainingProgress final) => string.Create(CultureInfo.InvariantCulture, $"train MSE {final.TrainMse}");
+    string ITraining<FactorizationModel>.Summarize(in TrainingProgress final) => string.Create(CultureInfo.InvariantCulture, $"train MSE {Display.Number(final.TrainMse)}");
 
     /// <inheritdoc/>
     void ITraining<FactorizationModel>.KeepBest()

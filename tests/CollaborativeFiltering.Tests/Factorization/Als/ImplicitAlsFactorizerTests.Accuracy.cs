@@ -58,11 +58,11 @@ public sealed partial class ImplicitAlsFactorizerTests
         for (int u = 0; u < train.UserCount; u++)
         {
             int[] seen = train.ByUser.GetColumns(u).ToArray();
-            IReadOnlyList<Recommendation> top = Recommender.Recommend(model, u, 20, train);
+            IReadOnlyList<Recommendation> top = Recommender.Recommend(model, U(u), 20, train);
 
             top.Should().HaveCount(Math.Min(20, 60 - seen.Length));
-            top.Select(r => r.Index).Should().NotIntersectWith(seen);
-            all.GetItems(u).ToArray().Should().NotIntersectWith(seen);
+            top.Select(r => r.Item.Value).Should().NotIntersectWith(seen);
+            all.GetItems(U(u)).ToArray().Should().NotIntersectWith(seen);
         }
     }
 
@@ -80,7 +80,7 @@ public sealed partial class ImplicitAlsFactorizerTests
             {
                 if (random.NextDouble() < 0.6)
                 {
-                    builder.Add(new Rating(u, offset + i, 1));
+                    builder.Add(new Rating(U(u), I(offset + i), 1));
                 }
             }
         }
@@ -91,6 +91,6 @@ public sealed partial class ImplicitAlsFactorizerTests
         float[] query = model.ComputeNewUserQuery(items, [1f, 1f, 1f]);
         IReadOnlyList<Recommendation> top = Recommender.RecommendForQuery(model, query, 5, items);
 
-        top.Select(r => r.Index).Should().OnlyContain(i => i >= 10 && i < 20 && !items.Contains(i));
+        top.Select(r => r.Item.Value).Should().OnlyContain(i => i >= 10 && i < 20 && !items.Contains(i));
     }
 }

@@ -164,7 +164,7 @@ public sealed partial class BayesianMatrixFactorizerTests
         double alpha = training.NoisePrecision, mu = training.GlobalMean, log = 0;
         foreach (Rating r in train)
         {
-            ReadOnlySpan<float> x = training.Users.AsSpan(r.User * p, p), y = training.Items.AsSpan(r.Item * p, p);
+            ReadOnlySpan<float> x = training.Users.AsSpan(r.User.Value * p, p), y = training.Items.AsSpan(r.Item.Value * p, p);
             double f = mu + x[d] + y[d];
             for (int a = 0; a < d; a++)
             {

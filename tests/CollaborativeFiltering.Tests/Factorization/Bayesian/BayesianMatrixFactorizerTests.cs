@@ -94,11 +94,11 @@ public sealed partial class BayesianMatrixFactorizerTests
 
                 for (int k = 0; k < d; k++)
                 {
-                    plugin += model.GetUserEmbedding(u)[k] * model.GetItemEmbedding(i)[k];
+                    plugin += model.GetUserEmbedding(U(u))[k] * model.GetItemEmbedding(I(i))[k];
                 }
 
-                model.Predict(u, i).Should().BeApproximately((float)(sum / samples.Count), 1e-5f);
-                largestGap = Math.Max(largestGap, Math.Abs(model.Predict(u, i) - Math.Clamp(plugin, 1, 5)));
+                model.Predict(U(u), I(i)).Should().BeApproximately((float)(sum / samples.Count), 1e-5f);
+                largestGap = Math.Max(largestGap, Math.Abs(model.Predict(U(u), I(i)) - Math.Clamp(plugin, 1, 5)));
             }
         }
 
@@ -109,7 +109,7 @@ public sealed partial class BayesianMatrixFactorizerTests
             mean += samples.UserRows(s)[(3 * p) + 1];
         }
 
-        model.GetUserEmbedding(3)[1].Should().BeApproximately((float)(mean / samples.Count), 1e-5f, "all 20 kept samples are stored, so their mean is the embedding");
+        model.GetUserEmbedding(U(3))[1].Should().BeApproximately((float)(mean / samples.Count), 1e-5f, "all 20 kept samples are stored, so their mean is the embedding");
     }
 
     /// <summary>The training's last validation report is the running posterior-mean MSE, which the model's own predictions reproduce.</summary>
@@ -134,9 +134,9 @@ public sealed partial class BayesianMatrixFactorizerTests
         int heavy = Enumerable.Range(0, train.UserCount).MaxBy(u => train.ByUser.GetRowLength(u));
         int light = Enumerable.Range(0, train.UserCount).MinBy(u => train.ByUser.GetRowLength(u));
 
-        double heavySd = Enumerable.Range(0, train.ItemCount).Average(i => model.WithPredictionRange(null).PredictDistribution(heavy, i).StandardDeviation);
-        double lightSd = Enumerable.Range(0, train.ItemCount).Average(i => model.WithPredictionRange(null).PredictDistribution(light, i).StandardDeviation);
-        PosteriorPrediction one = model.PredictDistribution(heavy, 0);
+        double heavySd = Enumerable.Range(0, train.ItemCount).Average(i => model.WithPredictionRange(null).PredictDistribution(U(heavy), I(i)).StandardDeviation);
+        double lightSd = Enumerable.Range(0, train.ItemCount).Average(i => model.WithPredictionRange(null).PredictDistribution(U(light), I(i)).StandardDeviation);
+        PosteriorPrediction one = model.PredictDistribution(U(heavy), I(0));
 
         heavySd.Should().BeLessThan(lightSd, $"user {heavy} has {train.ByUser.GetRowLength(heavy)} ratings, user {light} {train.ByUser.GetRowLength(light)}");
         one.StandardDeviation.Should().BePositive();
@@ -169,9 +169,9 @@ public sealed partial class BayesianMatrixFactorizerTests
 
         model.HasPosterior.Should().BeFalse();
         model.PosteriorSampleCount.Should().Be(0);
-        float plugin = model.GlobalMean + model.UserBiases[2] + model.ItemBiases[3] + System.Numerics.Tensors.TensorPrimitives.Dot(model.GetUserEmbedding(2), model.GetItemEmbedding(3));
-        model.Predict(2, 3).Should().Be(Math.Clamp(plugin, 1, 5));
-        FluentActions.Invoking(() => model.PredictDistribution(2, 3)).Should().Throw<InvalidOperationException>().WithMessage("*no posterior samples*");
+        float plugin = model.GlobalMean + model.UserBiases[2] + model.ItemBiases[3] + System.Numerics.Tensors.TensorPrimitives.Dot(model.GetUserEmbedding(U(2)), model.GetItemEmbedding(I(3)));
+        model.Predict(U(2), I(3)).Should().Be(Math.Clamp(plugin, 1, 5));
+        FluentActions.Invoking(() => model.PredictDistribution(U(2), I(3))).Should().Throw<InvalidOperationException>().WithMessage("*no posterior samples*");
         FluentActions.Invoking(() => model.RankBy(PosteriorRanking.Mean)).Should().Throw<InvalidOperationException>();
     }
 
@@ -184,20 +184,20 @@ public sealed partial class BayesianMatrixFactorizerTests
         PosteriorRanker ranker = model.RankBy(PosteriorRanking.LowerBound(1.5));
         var scores = new float[model.ItemCount];
 
-        ranker.TryScoreItems(4, scores).Should().BeTrue();
+        ranker.TryScoreItems(U(4), scores).Should().BeTrue();
 
         for (int i = 0; i < model.ItemCount; i++)
         {
-            PosteriorPrediction p = raw.PredictDistribution(4, i);
+            PosteriorPrediction p = raw.PredictDistribution(U(4), I(i));
             scores[i].Should().BeApproximately(p.Mean - (1.5f * p.StandardDeviation), 1e-4f);
         }
 
-        IReadOnlyList<Recommendation> top = Recommender.Recommend(ranker, 4, 5, exclude: Small.Value);
-        top.Select(r => r.Index).Should().NotIntersectWith(Small.Value.ByUser.GetColumns(4).ToArray());
+        IReadOnlyList<Recommendation> top = Recommender.Recommend(ranker, U(4), 5, exclude: Small.Value);
+        top.Select(r => r.Item.Value).Should().NotIntersectWith(Small.Value.ByUser.GetColumns(4).ToArray());
         top.Select(r => r.Score).Should().BeInDescendingOrder();
         top[0].Score.Should().Be(Enumerable.Range(0, model.ItemCount).Where(i => !Small.Value.ByUser.Contains(4, i)).Max(i => scores[i]));
-        ranker.Predict(4, 2).Should().Be(model.Predict(4, 2));
-        ranker.TryScoreItems(model.UserCount, scores).Should().BeFalse();
+        ranker.Predict(U(4), I(2)).Should().Be(model.Predict(U(4), I(2)));
+        ranker.TryScoreItems(U(model.UserCount), scores).Should().BeFalse();
     }
 
     [Theory]
@@ -213,12 +213,12 @@ public sealed partial class BayesianMatrixFactorizerTests
     [Fact]
     public void Fit_UserWithoutRatings_IsDrawnFromThePriorAndPredictedNearTheItemsMean()
     {
-        RatingsDataset train = AlsTestData.Without(Small.Value, r => r.User == 7);
+        RatingsDataset train = AlsTestData.Without(Small.Value, r => r.User.Value == 7);
 
         FactorizationModel model = new BayesianMatrixFactorizer(Quick).Fit(train);
 
-        model.PredictDistribution(7, 1).StandardDeviation.Should().BeGreaterThan(model.PredictDistribution(8, 1).StandardDeviation);
-        float.IsFinite(model.Predict(7, 1)).Should().BeTrue();
+        model.PredictDistribution(U(7), I(1)).StandardDeviation.Should().BeGreaterThan(model.PredictDistribution(U(8), I(1)).StandardDeviation);
+        float.IsFinite(model.Predict(U(7), I(1))).Should().BeTrue();
     }
 
     [Fact]
@@ -263,7 +263,7 @@ public sealed partial class BayesianMatrixFactorizerTests
         loaded.Posterior.ItemArray.Should().Equal(model.Posterior.ItemArray);
         loaded.Posterior.Globals.Should().Equal(model.Posterior.Globals);
         loaded.Posterior.NoiseVariances.Should().Equal(model.Posterior.NoiseVariances);
-        loaded.PredictDistribution(3, 4).Should().Be(model.PredictDistribution(3, 4));
+        loaded.PredictDistribution(U(3), I(4)).Should().Be(model.PredictDistribution(U(3), I(4)));
         loaded.Options.Should().Be(model.Options);
         loaded.UserEmbeddings.ToArray().Should().Equal(model.UserEmbeddings.ToArray());
     }
