@@ -347,7 +347,7 @@ public sealed partial class FactorizationModel : IEmbeddingModel, ICheckedModel
     }
 
     private static PosteriorSamples ThrowNoPosterior() =>
-        throw new InvalidOperationException("The model keeps no posterior samples: only a BayesianMatrixFactorizer model with StoredSamples > 0 has them.");
+        throw new InvalidOperationException("The model keeps no posterior samples: only a BayesianMatrixFactorizer or BayesianFactorizationMachine model with StoredSamples > 0 has them.");
 
     private Matrix<float> ToMatrix(float[] rows, int count)
     {

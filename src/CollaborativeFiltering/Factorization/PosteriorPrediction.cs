@@ -16,6 +16,11 @@ namespace CollaborativeFiltering.Factorization;
 /// <param name="Samples">The number of samples the figures come from.</param>
 public readonly record struct PosteriorPrediction(float Mean, float StandardDeviation, float NoiseStandardDeviation, int Samples)
 {
+    /// <summary>The prediction with its spread, e.g. <c>4.123 ± 0.2345 (noise σ 0.9012, 190 samples)</c>.</summary>
+    /// <returns>The text.</returns>
+    public override string ToString() =>
+        $"{Internal.Display.Number(Mean)} ± {Internal.Display.Number(StandardDeviation)} (noise σ {Internal.Display.Number(NoiseStandardDeviation)}, {Internal.Display.Count(Samples)} samples)";
+
     /// <summary>
     /// The standard deviation of the rating itself under the posterior predictive distribution:
     /// √(<see cref="StandardDeviation"/>² + <see cref="NoiseStandardDeviation"/>²), what an interval

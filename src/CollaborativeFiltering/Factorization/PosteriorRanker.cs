@@ -28,6 +28,10 @@ public sealed class PosteriorRanker : IRecommenderModel
         Ranking = ranking;
     }
 
+    /// <summary>What ranks and how, e.g. <c>PosteriorRanker: mean − 1.645 sd over 190 samples of FactorizationModel: …</c>.</summary>
+    /// <returns>The text.</returns>
+    public override string ToString() => $"PosteriorRanker: {Ranking} over {Display.Count(_samples.Count)} samples of {_model}";
+
     /// <summary>How items are ranked: the posterior mean, or a credible bound.</summary>
     public PosteriorRanking Ranking { get; }
 

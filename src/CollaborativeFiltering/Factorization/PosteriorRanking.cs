@@ -16,6 +16,11 @@ public readonly record struct PosteriorRanking(double StandardDeviations)
     /// <summary>Ranks by the posterior mean of the predicted rating.</summary>
     public static PosteriorRanking Mean => default;
 
+    /// <summary>What is ranked: <c>posterior mean</c>, or e.g. <c>mean − 1.645 sd</c>.</summary>
+    /// <returns>The text.</returns>
+    public override string ToString() =>
+        StandardDeviations == 0 ? "posterior mean" : $"mean {(StandardDeviations < 0 ? "−" : "+")} {Display.Number(Math.Abs(StandardDeviations))} sd";
+
     /// <summary>Ranks by mean − z·sd, a lower credible bound (z = 1.645: the one-sided 95 % bound).</summary>
     /// <param name="standardDeviations">z, finite, zero or greater.</param>
     /// <returns>The ranking.</returns>

@@ -38,23 +38,7 @@ public static class FoldIn
     public static float[] ComputeUserEmbedding(IEmbeddingModel model, ReadOnlySpan<int> items, ReadOnlySpan<float> ratings, FoldInOptions? options = null)
     {
         EmbeddingModelChecks.ThrowIfInvalid(model, nameof(model));
-        if (items.Length != ratings.Length)
-        {
-            ThrowHelper.Argument(nameof(ratings), string.Create(CultureInfo.InvariantCulture, $"There are {items.Length} items but {ratings.Length} ratings; give one rating per item."));
-        }
-
-        ThrowIfEmpty(items.Length, nameof(ratings));
-        var seen = new HashSet<int>();
-        for (int i = 0; i < items.Length; i++)
-        {
-            ThrowHelper.ThrowIfIndexOutOfRange(items[i], model.Catalog.ItemCount, nameof(items));
-            ThrowIfInvalidRating(model, ratings[i], $"'{model.Catalog.Items.Ids[items[i]]}'", nameof(ratings));
-            if (!seen.Add(items[i]))
-            {
-                ThrowHelper.Argument(nameof(items), string.Create(CultureInfo.InvariantCulture, $"The item index {items[i]} appears twice; give each item once."));
-            }
-        }
-
+        ThrowIfInvalidRatings(model, items, ratings);
         FoldInOptions o = options ?? Defaults;
         o.Validate();
         return Solve(model, items, ratings, o.Regularization);
@@ -214,6 +198,27 @@ public static class FoldIn
 
         ThrowIfEmpty(items.Count, paramName);
         return ([.. items], [.. ratings]);
+    }
+
+    /// <summary>Checks a new user's explicit ratings: as many as items, at least one, items distinct and in range, ratings finite and on the model's scale.</summary>
+    internal static void ThrowIfInvalidRatings(IRecommenderModel model, ReadOnlySpan<int> items, ReadOnlySpan<float> ratings)
+    {
+        if (items.Length != ratings.Length)
+        {
+            ThrowHelper.Argument(nameof(ratings), string.Create(CultureInfo.InvariantCulture, $"There are {items.Length} items but {ratings.Length} ratings; give one rating per item."));
+        }
+
+        ThrowIfEmpty(items.Length, nameof(ratings));
+        var seen = new HashSet<int>();
+        for (int i = 0; i < items.Length; i++)
+        {
+            ThrowHelper.ThrowIfIndexOutOfRange(items[i], model.Catalog.ItemCount, nameof(items));
+            ThrowIfInvalidRating(model, ratings[i], $"'{model.Catalog.Items.Ids[items[i]]}'", nameof(ratings));
+            if (!seen.Add(items[i]))
+            {
+                ThrowHelper.Argument(nameof(items), string.Create(CultureInfo.InvariantCulture, $"The item index {items[i]} appears twice; give each item once."));
+            }
+        }
     }
 
     /// <summary>Builds and solves the normal equations; the inputs are validated.</summary>

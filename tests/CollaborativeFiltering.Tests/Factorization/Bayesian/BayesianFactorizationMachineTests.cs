@@ -1,0 +1,138 @@
+using CollaborativeFiltering.Data;
+using CollaborativeFiltering.Factorization;
+using CollaborativeFiltering.Scoring;
+
+namespace CollaborativeFiltering.Tests.Factorization;
+
+public sealed partial class BayesianFactorizationMachineTests
+{
+    private static readonly FactorizationMachineOptions Quick = new() { Dimensions = 4, Iterations = 30, BurnIn = 5, Seed = 3 };
+
+    private static readonly Lazy<SyntheticData> Small = new(() => SyntheticDataGenerator.Generate(
+        new SyntheticOptions { Users = 150, Items = 120, Ratings = 6000, Dimensions = 3, Seed = 9 }));
+
+    [Fact]
+    public void Fit_SameSeed_IsDeterministic()
+    {
+        RatingsDataset train = Small.Value.Dataset;
+
+        FactorizationMachineModel one = new BayesianFactorizationMachine(Quick).Fit(train);
+        FactorizationMachineModel two = new BayesianFactorizationMachine(Quick).Fit(train);
+
+        one.UserEmbeddings.ToArray().Should().Equal(two.UserEmbeddings.ToArray());
+        one.Predict(U(3), I(7)).Should().Be(two.Predict(U(3), I(7)));
+    }
+
+    [Fact]
+    public void Fit_SmallSyntheticSet_PredictsNearTheNoiseFloorAndBeatsTheMean()
+    {
+        SyntheticData data = Small.Value;
+        DatasetSplit split = DatasetSplitter.RandomHoldout(data.Dataset, 0.1, seed: 3);
+
+        FactorizationMachineModel model = new BayesianFactorizationMachine(Quick with { Iterations = 60 }).Fit(split.Train);
+
+        double floor = data.NoiseFloorRmse(split.Test);
+        double rmse = Math.Sqrt(model.ContextFree.MeanSquaredError(split.Test));
+        double meanOnly = Math.Sqrt(split.Test.Select(r => Math.Pow(r.Value - model.GlobalMean, 2)).Average());
+        rmse.Should().BeLessThan(meanOnly * 0.9);
+        rmse.Should().BeLessThan(1.25 * floor);
+    }
+
+    [Fact]
+    public void Predict_WithStoredSamples_IsThePosteriorMeanAndHasASpread()
+    {
+        FactorizationMachineModel model = new BayesianFactorizationMachine(Quick).Fit(Small.Value.Dataset);
+
+        model.HasPosterior.Should().BeTrue();
+        model.PosteriorSampleCount.Should().Be(25);
+        PosteriorPrediction p = model.PredictDistribution(U(2), I(5));
+        model.Predict(U(2), I(5)).Should().Be(p.Mean);
+        p.StandardDeviation.Should().BeGreaterThan(0);
+        model.ContextFree.Predict(U(2), I(5)).Should().Be(p.Mean);
+    }
+
+    [Fact]
+    public void EmbeddingModel_ScoresAndRecommends_AsBiasPlusDot()
+    {
+        FactorizationMachineModel model = new BayesianFactorizationMachine(Quick).Fit(Small.Value.Dataset);
+        var scores = new float[model.ItemCount];
+
+        model.TryScoreItems(U(4), scores).Should().BeTrue();
+
+        ReadOnlySpan<float> q = model.UserEmbeddings.Slice(4 * model.Dimensions, model.Dimensions);
+        for (int i = 0; i < model.ItemCount; i++)
+        {
+            float expected = model.ItemBiases[i] + System.Numerics.Tensors.TensorPrimitives.Dot(q, model.ItemEmbeddings.Slice(i * model.Dimensions, model.Dimensions));
+            scores[i].Should().BeApproximately(expected, 1e-4f);
+        }
+
+        Recommender.Recommend(model, U(4), 5).Should().HaveCount(5);
+        Recommender.Recommend(model.RankBy(PosteriorRanking.LowerBound(1)), U(4), 5).Should().HaveCount(5);
+    }
+
+    [Fact]
+    public void ComputeNewUserQuery_Demographics_ChangeTheQuery()
+    {
+        RatingsDataset train = Small.Value.Dataset;
+        FactorizationMachineModel model = new BayesianFactorizationMachine(Quick).Fit(train);
+        int[] items = [1, 4, 9];
+        float[] ratings = [5, 2, 4];
+        UserInfo info = train.Catalog.UserInfos[0];
+
+        float[] plain = model.ComputeNewUserQuery(items, ratings);
+        float[] withInfo = model.ComputeNewUserQuery(items, ratings, info);
+
+        plain.Should().HaveCount(model.Dimensions).And.OnlyContain(x => float.IsFinite(x));
+        withInfo.Should().NotEqual(plain);
+        FluentActions.Invoking(() => model.ComputeNewUserQuery([1, 1], [4, 4])).Should().Throw<ArgumentException>().WithMessage("*twice*");
+        FluentActions.Invoking(() => model.ComputeNewUserQuery([1], [9])).Should().Throw<ArgumentOutOfRangeException>();
+    }
+
+    [Fact]
+    public void ContextFree_SavedAndLoaded_PredictsTheSame()
+    {
+        FactorizationMachineModel model = new BayesianFactorizationMachine(Quick with { StoredSamples = 5 }).Fit(Small.Value.Dataset);
+        using var stream = new MemoryStream();
+
+        model.ContextFree.Save(stream);
+        stream.Position = 0;
+        FactorizationModel loaded = FactorizationModel.Load(stream);
+
+        loaded.PredictDistribution(U(3), I(4)).Should().Be(model.PredictDistribution(U(3), I(4)));
+    }
+
+    [Fact]
+    public void Fit_TimeBlockWithoutTimestamps_ThrowsNamingTheBlock()
+    {
+        var builder = new RatingsDatasetBuilder(Catalog.Sequential(2, 2));
+        builder.Add(new Rating(U(0), I(0), 4)).Add(new Rating(U(1), I(1), 2));
+
+        FluentActions.Invoking(() => new BayesianFactorizationMachine(Quick with { Blocks = FeatureBlocks.UserId | FeatureBlocks.Time }).Fit(builder.Build()))
+            .Should().Throw<ArgumentException>().WithMessage("*Time*timestamps*");
+    }
+
+    [Fact]
+    public void Fit_CustomGroupOfWrongLength_ThrowsNamingTheGroup()
+    {
+        FeatureGroup group = FeatureGroup.Categorical("region", FeatureSide.User, ["a", "b"]);
+
+        FluentActions.Invoking(() => new BayesianFactorizationMachine(Quick, [group]).Fit(Small.Value.Dataset))
+            .Should().Throw<ArgumentException>().WithMessage("*'region' has 2 rows*150 users*");
+    }
+
+    [Fact]
+    public void Options_BurnInNotBelowIterations_Throws()
+    {
+        FluentActions.Invoking(() => new BayesianFactorizationMachine(new FactorizationMachineOptions { Iterations = 10, BurnIn = 10 }))
+            .Should().Throw<ArgumentOutOfRangeException>().WithParameterName("BurnIn");
+        FluentActions.Invoking(() => new BayesianFactorizationMachine(new FactorizationMachineOptions { ZipPrefixLength = 6 }))
+            .Should().Throw<ArgumentOutOfRangeException>().WithParameterName("ZipPrefixLength");
+    }
+
+    [Fact]
+    public void FeatureGroup_ValueOutOfRange_ThrowsNamingRowAndFeature()
+    {
+        FluentActions.Invoking(() => FeatureGroup.Weighted("w", FeatureSide.Item, [new Dictionary<string, float> { ["x"] = float.NaN }]))
+            .Should().Throw<ArgumentOutOfRangeException>().WithMessage("*row 0*'x'*");
+    }
+}
