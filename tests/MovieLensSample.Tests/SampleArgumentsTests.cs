@@ -21,6 +21,9 @@ public sealed class SampleArgumentsTests
     [InlineData("--genres", "train", "--synthetic", "--model", "implicit-als", "--genres")]
     [InlineData("--early-stopping", "train", "--synthetic", "--model", "softmax", "--early-stopping", "3")]
     [InlineData("--format", "export", "--synthetic", "--format", "xml")]
+    [InlineData("--blocks", "train", "--synthetic", "--model", "bayesian-fm", "--blocks", "user,genre")]
+    [InlineData("--blocks", "train", "--synthetic", "--model", "bpmf", "--blocks", "user")]
+    [InlineData("--burn-in", "train", "--synthetic", "--model", "bpmf", "--iterations", "10", "--burn-in", "10")]
     public async Task Run_BadArguments_ExitsNonZeroWithOneLine(string named, params string[] args)
     {
         var (exitCode, output) = await SampleRunner.RunAsync(args);
@@ -77,6 +80,7 @@ public sealed class SampleArgumentsTests
     [Theory]
     [InlineData("train", "--model", "--dimensions", "--iterations", "--learning-rate", "--init-stddev", "--regularization", "--gravity", "--alpha", "--holdout", "--train-file", "--test-file", "--save", "--load")]
     [InlineData("train", "softmax", "--hidden", "--optimizer", "adagrad", "--batch-size", "--input-dropout", "--genres", "--years")]
+    [InlineData("train", "bpmf", "bayesian-fm", "--burn-in", "--blocks", "implicit", "userinfo", "iteminfo", "time")]
     [InlineData("neighbors", "--title", "--id", "--top", "--measure", "--load")]
     [InlineData("recommend", "--user", "--rate", "--top")]
     [InlineData("project", "--method", "--perplexity", "--distance")]

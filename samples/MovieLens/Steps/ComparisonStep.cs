@@ -18,6 +18,8 @@ internal static class ComparisonStep
             TrainStep.Run(console, "ALS", ModelKind.Als, new ModelSettings(), split, quick, seed, cancellationToken),
             TrainStep.Run(console, "implicit ALS", ModelKind.ImplicitAls, new ModelSettings(), split, quick, seed, cancellationToken),
             TrainStep.Run(console, "softmax DNN", ModelKind.Softmax, new ModelSettings(), split, quick, seed, cancellationToken),
+            TrainStep.Run(console, "BPMF", ModelKind.Bpmf, new ModelSettings(), split, quick, seed, cancellationToken),
+            TrainStep.Run(console, "Bayesian FM", ModelKind.BayesianFm, new ModelSettings(), split, quick, seed, cancellationToken),
         };
 
         var table = Tables.Create($"Every model on the same split ({split.Train.Count} training, {split.Test.Count} test ratings; {Ranking.Description})",

@@ -25,12 +25,16 @@ internal enum ModelKind
 
     /// <summary>SoftmaxTrainer: the course's softmax deep network over the bag of rated movies; it ranks, it does not predict ratings.</summary>
     Softmax,
+
+    Bpmf,
+
+    BayesianFm,
 }
 
 /// <summary>Command-line names of <see cref="ModelKind"/>.</summary>
 internal static class ModelKinds
 {
-    private static readonly string[] Names = ["plain", "regularized", "biased", "als", "implicit-als", "softmax"];
+    private static readonly string[] Names = ["plain", "regularized", "biased", "als", "implicit-als", "softmax", "bpmf", "bayesian-fm"];
 
     public static IReadOnlyList<ModelKind> All { get; } = Enum.GetValues<ModelKind>();
 
@@ -43,6 +47,7 @@ internal static class ModelKinds
     {
         FactorizationModel f => f.Options?.ToString() ?? $"d = {f.Dimensions}",
         SoftmaxModel s => Describe(s.Options),
+        FactorizationMachineModel fm => $"{fm.Options} groups: {string.Join(", ", fm.FeatureGroups)}",
         _ => $"d = {model.Dimensions}",
     };
 

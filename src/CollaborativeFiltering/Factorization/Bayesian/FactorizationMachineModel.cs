@@ -4,6 +4,7 @@ using CollaborativeFiltering.Data;
 using CollaborativeFiltering.Factorization.Bayesian;
 using CollaborativeFiltering.Internal;
 using CollaborativeFiltering.Models;
+using CollaborativeFiltering.Persistence;
 using MathNet.Numerics.LinearAlgebra;
 
 namespace CollaborativeFiltering.Factorization;
@@ -30,10 +31,11 @@ namespace CollaborativeFiltering.Factorization;
 /// <para>A new user is folded in from their ratings and, optionally, their <see cref="UserInfo"/>
 /// (<see cref="ComputeNewUserQuery(ReadOnlySpan{int}, ReadOnlySpan{float}, UserInfo?)"/>).</para>
 /// <para><see cref="ContextFree"/> is the same context-free part as an ordinary
-/// <see cref="FactorizationModel"/> (with the posterior samples), which saves and loads through the model
-/// file; the FM's own feature parameters (what a new user's demographics need) are not in that file.</para>
+/// <see cref="FactorizationModel"/> (with the posterior samples); <c>ModelFile.Save</c> writes that part,
+/// which loads back as a <see cref="FactorizationModel"/> with the same predictions. The FM's own feature
+/// parameters (what a new user's demographics need) are not in the file.</para>
 /// </remarks>
-public sealed class FactorizationMachineModel : IEmbeddingModel
+public sealed class FactorizationMachineModel : IEmbeddingModel, IStoredModel
 {
     private readonly FactorizationModel _core;
     private readonly FmLayout _layout;
@@ -136,6 +138,9 @@ public sealed class FactorizationMachineModel : IEmbeddingModel
         PosteriorSamples samples = _core.Posterior ?? throw new InvalidOperationException("The model has no posterior samples to rank by (FactorizationMachineOptions.StoredSamples was 0).");
         return new PosteriorRanker(this, samples, ranking);
     }
+
+    /// <summary>Writes the context-free part (<see cref="ContextFree"/>) in the factorization model's format.</summary>
+    void IStoredModel.Write(Stream stream) => ((IStoredModel)_core).Write(stream);
 
     /// <inheritdoc/>
     public bool TryScoreItems(UserIndex user, Span<float> scores) => EmbeddingScores.TryScoreItems(this, user, scores);
