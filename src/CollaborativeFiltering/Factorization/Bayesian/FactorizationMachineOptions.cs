@@ -13,9 +13,9 @@ namespace CollaborativeFiltering.Factorization;
 /// in the repository gives the sources and measurements behind the defaults.
 /// </summary>
 /// <remarks>
-/// <para>Determinism: one random stream per sweep, drawn in a fixed order; every parallel sum runs in
-/// fixed row blocks reduced in order. A model is bit-identical for any
-/// <see cref="TrainerOptions.MaxDegreeOfParallelism"/>.</para>
+/// <para>Determinism: one random stream per sweep, drawn in a fixed order, on one thread (each draw
+/// depends on the one before it, so the sampler does not use <see cref="TrainerOptions.MaxDegreeOfParallelism"/>):
+/// a model depends on the seed alone.</para>
 /// <para><see cref="TrainerOptions.EarlyStoppingPatience"/> does not apply (the posterior mean averages
 /// every kept sample); the fit logs that it ignores it.</para>
 /// </remarks>

@@ -122,6 +122,29 @@ public sealed partial class BayesianFactorizationMachineTests
     }
 
     [Fact]
+    public void Fit_WithValidation_ReportsEachSamplesTrainErrorAndThePosteriorMeanValidationError()
+    {
+        DatasetSplit split = DatasetSplitter.RandomHoldout(Small.Value.Dataset, 0.1, seed: 3);
+        var reports = new List<TrainingProgress>();
+
+        FactorizationMachineModel model = new BayesianFactorizationMachine(Quick with { ReportInterval = 5 }).Fit(split.Train, split.Test, new SynchronousProgress(reports.Add));
+
+        reports.Select(r => r.Iteration).Should().Equal(5, 10, 15, 20, 25, 30);
+        reports.Should().OnlyContain(r => r.TrainMse > 0 && r.ValidationMse > 0);
+        reports[^1].ValidationMse!.Value.Should().BeApproximately(model.ContextFree.MeanSquaredError(split.Test), 1e-4, "the last report is the posterior mean over every kept sample, as the model predicts");
+    }
+
+    [Fact]
+    public void Fit_CancelledToken_ThrowsOperationCanceled()
+    {
+        using var cancelled = new CancellationTokenSource();
+        cancelled.Cancel();
+
+        FluentActions.Invoking(() => new BayesianFactorizationMachine(Quick).Fit(Small.Value.Dataset, cancellationToken: cancelled.Token))
+            .Should().Throw<OperationCanceledException>();
+    }
+
+    [Fact]
     public void Fit_TimeBlockWithoutTimestamps_ThrowsNamingTheBlock()
     {
         var builder = new RatingsDatasetBuilder(Catalog.Sequential(2, 2));
@@ -154,5 +177,10 @@ public sealed partial class BayesianFactorizationMachineTests
     {
         FluentActions.Invoking(() => FeatureGroup.Weighted("w", FeatureSide.Item, [new Dictionary<string, float> { ["x"] = float.NaN }]))
             .Should().Throw<ArgumentOutOfRangeException>().WithMessage("*row 0*'x'*");
+    }
+
+    private sealed class SynchronousProgress(Action<TrainingProgress> report) : IProgress<TrainingProgress>
+    {
+        public void Report(TrainingProgress value) => report(value);
     }
 }
