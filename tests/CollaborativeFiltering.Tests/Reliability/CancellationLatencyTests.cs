@@ -61,6 +61,29 @@ public sealed class CancellationLatencyTests
                 Recommender.RecommendAll(LargeModel.Value, 10, cancellationToken: ct);
             }
         },
+        ["Pca.Project, 200,000 rows"] = ct =>
+        {
+            for (int round = 0; round < 100; round++)
+            {
+                Pca.Project(LargeModel.Value.UserEmbeddings, 200_000, 64, cancellationToken: ct);
+            }
+        },
+        ["EmbeddingExport.WriteFactorsCsv, 200,000 users"] = ct =>
+        {
+            string directory = Path.Combine(Path.GetTempPath(), "cf-cancel-" + Guid.NewGuid().ToString("N"));
+            Directory.CreateDirectory(directory);
+            try
+            {
+                for (int round = 0; round < 100; round++)
+                {
+                    EmbeddingExport.WriteFactorsCsv(LargeModel.Value, Path.Combine(directory, "users.csv"), Path.Combine(directory, "items.csv"), ct);
+                }
+            }
+            finally
+            {
+                Directory.Delete(directory, recursive: true);
+            }
+        },
         ["CrossValidation.Run"] = ct => CrossValidation.Run(new AlsFactorizer(new AlsOptions { Dimensions = 64, Iterations = 500 }), Medium.Value, folds: 5, seed: 1, cancellationToken: ct),
     };
 

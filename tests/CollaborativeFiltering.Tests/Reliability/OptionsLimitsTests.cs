@@ -68,6 +68,9 @@ public sealed class OptionsLimitsTests
         ["BurnIn"] = (false, []),
         ["StoredSamples"] = (false, []),
         ["NoisePrecision"] = (false, []),
+        ["ZipPrefixLength"] = (false, [6, int.MaxValue]),
+        ["TimeBucketDays"] = (false, []),
+        ["SideAttributeEffect"] = (false, [10.5, double.MaxValue]),
     };
 
     private static readonly Type[] NumericTypes = [typeof(int), typeof(long), typeof(double), typeof(float)];

@@ -102,7 +102,7 @@ public sealed class TSne
         gradient.Cancellation = cancellationToken;
         var mapX = new double[n];
         var mapY = new double[n];
-        Initialize(x, n, dimensions, o, mapX, mapY);
+        Initialize(x, n, dimensions, o, mapX, mapY, cancellationToken);
         Optimize(gradient, mapX, mapY, o, learningRate, progress, cancellationToken);
         double kl = gradient.KullbackLeibler(mapX, mapY);
         var coordinates = new double[2 * n];
@@ -210,11 +210,11 @@ public sealed class TSne
         return true;
     }
 
-    private static void Initialize(float[] x, int n, int dimensions, TSneOptions o, double[] xs, double[] ys)
+    private static void Initialize(float[] x, int n, int dimensions, TSneOptions o, double[] xs, double[] ys, CancellationToken cancellationToken)
     {
         if (o.Initialization == TSneInitialization.Pca && Math.Min(n, dimensions) >= 2)
         {
-            PcaProjection pca = PcaSolver.Solve(x, n, dimensions, 2);
+            PcaProjection pca = PcaSolver.Solve(x, n, dimensions, 2, cancellationToken);
             ReadOnlySpan<double> c = pca.Coordinates;
             double variance = pca.ExplainedVariance[0];
             if (variance > 0 && double.IsFinite(variance))
