@@ -48,7 +48,7 @@ public sealed record FactorizationMachineOptions : TrainerOptions
     /// How many kept samples the model stores to predict with after training, evenly spaced: at most
     /// this many; zero or more. Default <see cref="int.MaxValue"/>: all of them, so that
     /// <see cref="FactorizationMachineModel.Predict(Data.UserIndex, Data.ItemIndex)"/> is exactly the posterior mean the
-    /// training's reports measure. Each takes ((N + M)·(k + 1) + T·(k + 1) + 2) floats (MovieLens 100k at
+    /// training's reports measure. Each takes ((N + M)·(k + 1) + 2) floats (MovieLens 100k at
     /// the defaults: 190 samples, 22 MB); 0 keeps none (predictions from the posterior-mean parameters).
     /// </summary>
     public int StoredSamples { get; init; } = int.MaxValue;

@@ -91,6 +91,22 @@ public sealed partial class BayesianFactorizationMachineTests
     }
 
     [Fact]
+    public void EmbeddingModel_NeighboursNormsAndExport_WorkOnTheContextFreePart()
+    {
+        RatingsDataset train = Small.Value.Dataset;
+        FactorizationMachineModel model = new BayesianFactorizationMachine(Quick).Fit(train);
+        using var vectors = new MemoryStream();
+
+        ItemNeighborResult neighbours = Neighbors.NearestItems(model, I(0), k: 5, measure: SimilarityMeasure.Cosine);
+        float[] norms = EmbeddingNorms.Items(model);
+        EmbeddingExport.WriteProjectorVectors(model, vectors);
+
+        neighbours.Neighbors.Should().NotBeEmpty().And.HaveCountLessThanOrEqualTo(6);
+        norms.Should().HaveCount(model.ItemCount).And.OnlyContain(n => float.IsFinite(n) && n >= 0);
+        System.Text.Encoding.UTF8.GetString(vectors.ToArray()).Split('\n', StringSplitOptions.RemoveEmptyEntries).Should().HaveCount(model.ItemCount);
+    }
+
+    [Fact]
     public void ComputeNewUserQuery_Demographics_ChangeTheQuery()
     {
         RatingsDataset train = Small.Value.Dataset;
