@@ -48,6 +48,8 @@ public sealed class CancellationLatencyTests
         ["AlsFactorizer.Fit"] = ct => new AlsFactorizer(new AlsOptions { Dimensions = 128, Iterations = 1000 }).Fit(Medium.Value, cancellationToken: ct),
         ["ImplicitAlsFactorizer.Fit"] = ct => new ImplicitAlsFactorizer(new ImplicitAlsOptions { Dimensions = 128, Iterations = 1000 }).Fit(Medium.Value, cancellationToken: ct),
         ["BiasedSgdFactorizer.Fit"] = ct => new BiasedSgdFactorizer(new BiasedSgdOptions { Dimensions = 128, Iterations = 1000 }).Fit(Medium.Value, cancellationToken: ct),
+        ["SvdPlusPlusFactorizer.Fit"] = ct => new SvdPlusPlusFactorizer(new SvdPlusPlusOptions { Dimensions = 128, Iterations = 1000 }).Fit(Medium.Value, cancellationToken: ct),
+        ["BprFactorizer.Fit"] = ct => new BprFactorizer(new BprOptions { Dimensions = 128, Iterations = 1000 }).Fit(Medium.Value, cancellationToken: ct),
         ["RegularizedFactorizer.Fit"] = ct => new RegularizedFactorizer(new RegularizedOptions { Dimensions = 128, Iterations = 100_000 }).Fit(Medium.Value, cancellationToken: ct),
         ["BayesianMatrixFactorizer.Fit"] = ct => new BayesianMatrixFactorizer(new BayesianMatrixOptions { Dimensions = 128, Iterations = 1000, StoredSamples = 0 }).Fit(Medium.Value, cancellationToken: ct),
         ["SoftmaxTrainer.Fit"] = ct => new SoftmaxTrainer(new SoftmaxOptions { Iterations = 100_000 }).Fit(Medium.Value, cancellationToken: ct),

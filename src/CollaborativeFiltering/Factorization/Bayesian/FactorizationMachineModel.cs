@@ -45,7 +45,7 @@ public sealed class FactorizationMachineModel : IEmbeddingModel, IStoredModel
     internal FactorizationMachineModel(Catalog catalog, FactorizationMachineOptions options, FmLayout layout, int dimensions, float[] users, float[] userBiases, float[] items, float[] itemBiases,
         float globalMean, float[] userParameters, float[] hyper, float noisePrecision, RatingRange? predictionRange, RatingRange? trainingScale, PosteriorSamples? samples)
     {
-        _core = new FactorizationModel(catalog, dimensions, users, items, userBiases, itemBiases, globalMean, options: null, predictionRange, trainingScale, samples);
+        _core = new FactorizationModel(catalog, dimensions, users, items, userBiases, itemBiases, globalMean, options: null, predictionRange, trainingScale, implicitItemFactors: null, posterior: samples);
         _layout = layout;
         _userParameters = userParameters;
         _hyper = hyper;

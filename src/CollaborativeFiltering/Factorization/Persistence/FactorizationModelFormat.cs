@@ -7,44 +7,52 @@ using CollaborativeFiltering.Persistence;
 namespace CollaborativeFiltering.Factorization.Persistence;
 
 /// <summary>
-/// The binary model file, versions 1 and 2. All integers and floats are little-endian.
+/// The binary model file, versions 1, 2 and 3. All integers and floats are little-endian.
 /// <code>
 /// offset size  field
 ///  0      8    magic "CFMODEL\0"
-///  8      2    format version (uint16): 1, or 2 for a model with posterior samples
+///  8      2    format version (uint16): 1; 2 when flag 16 is set; 3 when flag 32 is set
 /// 10      2    flags (uint16): 1 = biases and global mean, 2 = options section, 4 = prediction range,
-///              8 = training scale, 16 = posterior samples (version 2 only; needs flag 1)
+///              8 = training scale, 16 = implicit item factors (SVD++; version 2 or 3),
+///              32 = posterior samples (Bayesian models; version 3 only, needs flag 1)
 /// 12      4    d (int32, > 0)
 /// 16      4    N users (int32)
 /// 20      4    M items (int32)
 /// 24      4    global mean μ (float32)
 /// 28      4    options section length in bytes (int32; 0 without options)
 /// 32      4    catalogue section length in bytes (int32)
-/// 36      4    version 1: CRC-32C of bytes 0..35 (so sizes are trusted before anything is allocated)
-///              version 2: S, the number of posterior samples (int32), then at 40 the CRC-32C of bytes 0..39
-/// 40 (44)      options section: type full name (string), then the options as UTF-8 JSON
+/// 36      4    versions 1 and 2: CRC-32C of bytes 0..35 (so sizes are trusted before anything is allocated);
+///              version 3: S, the number of posterior samples (int32), then at 40 the CRC-32C of bytes 0..39
+/// 40           options section: type full name (string), then the options as UTF-8 JSON
 ///              catalogue section (see <see cref="CatalogCodec.Encode"/>)
 ///              U: N·d float32, row-major; V: M·d float32, row-major
 ///              when flag 1: b_u: N float32; b_i: M float32
 ///              when flag 4: the prediction range, min and max (2 float32, finite, min ≤ max)
 ///              when flag 8: the scale of the training ratings, min and max (2 float32, finite, min ≤ max;
 ///              files written before it existed have no flag 8 and load without a recorded scale)
-///              when flag 16: the posterior samples: g_s (S float32), 1/α_s (S float32), every sample's
+///              when flag 16: Y, the implicit item factors: M·d float32, row-major
+///              when flag 32: the posterior samples: g_s (S float32), 1/α_s (S float32), every sample's
 ///              user rows [q; b] (S·N·(d + 1) float32), every sample's item rows (S·M·(d + 1) float32)
 /// end-4   4    CRC-32C of every byte before it
 /// </code>
-/// A model without posterior samples is written as version 1, byte for byte as before version 2 existed,
-/// so that older readers still read it; a version-1 reader meets a version-2 file with the typed
-/// "newer format version" error.
+/// A model without implicit item factors is written as version 1, which every earlier version of the
+/// library reads; version 2 adds only flag 16; version 3 adds the sample count to the header and flag 32.
 /// Strings are an int32 UTF-8 byte count (-1 for null) followed by the bytes. The body is only
 /// parsed once the final checksum matches, so corrupted bytes never reach the JSON or catalogue
 /// parsers, and a model is only returned when every float in it is finite.
 /// </summary>
 internal static class FactorizationModelFormat
 {
-    public const ushort CurrentVersion = 2;
+    public const ushort CurrentVersion = 3;
+
+    /// <summary>The version of a model with implicit item factors and no posterior samples.</summary>
+    public const ushort ImplicitVersion = 2;
+
+    /// <summary>The version that holds every model without implicit item factors.</summary>
+    public const ushort BaseVersion = 1;
     public const int HeaderSize = 40;
-    public const int HeaderSizeV2 = 44;
+    public const int HeaderSizeV3 = 44;
+    public const int PosteriorCountOffset = 36;
     public const int ChecksumSize = ChecksummedModelReader.ChecksumSize;
 
     public const int VersionOffset = 8;
@@ -56,15 +64,16 @@ internal static class FactorizationModelFormat
     public const int OptionsLengthOffset = 28;
     public const int CatalogLengthOffset = 32;
     public const int HeaderChecksumOffset = 36;
-    public const int PosteriorCountOffset = 36;
-    public const int HeaderChecksumOffsetV2 = 40;
 
     public const ushort FlagBiases = 1;
     public const ushort FlagOptions = 2;
     public const ushort FlagPredictionRange = 4;
     public const ushort FlagTrainingScale = 8;
-    public const ushort FlagPosterior = 16;
-    private const ushort KnownFlags = FlagBiases | FlagOptions | FlagPredictionRange | FlagTrainingScale | FlagPosterior;
+    public const ushort FlagImplicitFactors = 16;
+    public const ushort FlagPosterior = 32;
+    private const ushort KnownFlagsVersion1 = FlagBiases | FlagOptions | FlagPredictionRange | FlagTrainingScale;
+    private const ushort KnownFlagsVersion2 = KnownFlagsVersion1 | FlagImplicitFactors;
+    private const ushort KnownFlags = KnownFlagsVersion2 | FlagPosterior;
 
     /// <summary>"CFMODEL\0".</summary>
     public static ReadOnlySpan<byte> Magic => ModelFileMagic.Factorization;
@@ -79,15 +88,16 @@ internal static class FactorizationModelFormat
     {
         byte[] options = optionsSection ?? FactorizationOptionsJson.Encode(model.Options);
         byte[] catalog = CatalogCodec.Encode(model.Catalog);
+        float[]? implicitFactors = model.ImplicitItemFactorArray;
         PosteriorSamples? posterior = model.Posterior;
         ushort flags = (ushort)((model.HasBiases ? FlagBiases : 0) | (options.Length > 0 ? FlagOptions : 0) | (model.PredictionRange.HasValue ? FlagPredictionRange : 0)
-            | (model.TrainingScale.HasValue ? FlagTrainingScale : 0) | (posterior is not null ? FlagPosterior : 0));
-        int headerSize = posterior is null ? HeaderSize : HeaderSizeV2;
+            | (model.TrainingScale.HasValue ? FlagTrainingScale : 0) | (implicitFactors is not null ? FlagImplicitFactors : 0) | (posterior is not null ? FlagPosterior : 0));
+        int headerSize = posterior is null ? HeaderSize : HeaderSizeV3;
 
-        Span<byte> header = stackalloc byte[HeaderSizeV2];
+        Span<byte> header = stackalloc byte[HeaderSizeV3];
         header = header[..headerSize];
         Magic.CopyTo(header);
-        BinaryPrimitives.WriteUInt16LittleEndian(header[VersionOffset..], posterior is null ? (ushort)1 : CurrentVersion);
+        BinaryPrimitives.WriteUInt16LittleEndian(header[VersionOffset..], posterior is not null ? CurrentVersion : implicitFactors is not null ? ImplicitVersion : BaseVersion);
         BinaryPrimitives.WriteUInt16LittleEndian(header[FlagsOffset..], flags);
         BinaryPrimitives.WriteInt32LittleEndian(header[DimensionsOffset..], model.Dimensions);
         BinaryPrimitives.WriteInt32LittleEndian(header[UserCountOffset..], model.UserCount);
@@ -120,9 +130,14 @@ internal static class FactorizationModelFormat
             writer.WriteValues<float>([range.Min, range.Max]);
         }
 
-        if (model.TrainingScale is { } trainingScale)
+        if (model.TrainingScale is { } scale)
         {
-            writer.WriteValues<float>([trainingScale.Min, trainingScale.Max]);
+            writer.WriteValues<float>([scale.Min, scale.Max]);
+        }
+
+        if (implicitFactors is not null)
+        {
+            writer.WriteValues<float>(implicitFactors);
         }
 
         if (posterior is not null)
@@ -162,6 +177,7 @@ internal static class FactorizationModelFormat
 
         float[]? rangeValues = header.HasPredictionRange ? reader.ReadValues<float>(2, "prediction range") : null;
         float[]? scaleValues = header.HasTrainingScale ? reader.ReadValues<float>(2, "training scale") : null;
+        float[]? implicitFactors = header.HasImplicitFactors ? reader.ReadValues<float>((long)header.ItemCount * header.Dimensions, "implicit item factors") : null;
         float[]? globals = null, noise = null, sampleUsers = null, sampleItems = null;
         if (header.HasPosterior)
         {
@@ -194,6 +210,16 @@ internal static class FactorizationModelFormat
         RatingRange? range = rangeValues is null ? null : DecodeRange(rangeValues, reader, offset, "prediction range");
         offset += rangeValues is null ? 0 : 2 * sizeof(float);
         RatingRange? trainingScale = scaleValues is null ? null : DecodeRange(scaleValues, reader, offset, "training scale");
+        offset += scaleValues is null ? 0 : 2 * sizeof(float);
+        if (implicitFactors is not null)
+        {
+            reader.RequireFinite(implicitFactors, "implicit item factors", offset);
+            if (EmbeddingLimits.RowNormProblem(implicitFactors, header.Dimensions, "the implicit factor of item") is { } problem)
+            {
+                throw reader.Error(offset, $"{problem}.");
+            }
+        }
+
         PosteriorSamples? posterior = null;
         if (header.HasPosterior)
         {
@@ -204,7 +230,7 @@ internal static class FactorizationModelFormat
             }
         }
 
-        return new FactorizationModel(catalog, header.Dimensions, users, items, userBiases, itemBiases, header.GlobalMean, options, range, trainingScale, posterior);
+        return new FactorizationModel(catalog, header.Dimensions, users, items, userBiases, itemBiases, header.GlobalMean, options, range, trainingScale, implicitFactors, posterior);
     }
 
     private static RatingRange DecodeRange(float[] values, ChecksummedModelReader reader, long sectionOffset, string name)
@@ -225,13 +251,15 @@ internal static class FactorizationModelFormat
     }
 
     /// <summary>The fixed header, validated.</summary>
-    private readonly record struct Header(ushort Flags, int Dimensions, int UserCount, int ItemCount, float GlobalMean, int OptionsLength, int CatalogLength, int Size, int PosteriorCount)
+    private readonly record struct Header(ushort Version, ushort Flags, int Dimensions, int UserCount, int ItemCount, float GlobalMean, int OptionsLength, int CatalogLength, int Size, int PosteriorCount)
     {
         public bool HasBiases => (Flags & FlagBiases) != 0;
 
         public bool HasPredictionRange => (Flags & FlagPredictionRange) != 0;
 
         public bool HasTrainingScale => (Flags & FlagTrainingScale) != 0;
+
+        public bool HasImplicitFactors => (Flags & FlagImplicitFactors) != 0;
 
         public bool HasPosterior => (Flags & FlagPosterior) != 0;
 
@@ -245,7 +273,9 @@ internal static class FactorizationModelFormat
 
         private long ScaleStart => RangeStart + (HasPredictionRange ? 2 * sizeof(float) : 0);
 
-        public long PosteriorStart => ScaleStart + (HasTrainingScale ? 2 * sizeof(float) : 0);
+        private long ImplicitFactorsStart => ScaleStart + (HasTrainingScale ? 2 * sizeof(float) : 0);
+
+        public long PosteriorStart => ImplicitFactorsStart + (HasImplicitFactors ? (long)ItemCount * Dimensions * sizeof(float) : 0);
 
         private long ChecksumStart => PosteriorStart + (HasPosterior ? (long)PosteriorCount * sizeof(float) * (2 + (((long)UserCount + ItemCount) * (Dimensions + 1))) : 0);
 
@@ -261,15 +291,16 @@ internal static class FactorizationModelFormat
             : offset < BiasesStart + ((long)UserCount * sizeof(float)) ? "user biases"
             : offset < RangeStart ? "item biases"
             : offset < ScaleStart ? "prediction range"
-            : offset < PosteriorStart ? "training scale"
+            : offset < ImplicitFactorsStart ? "training scale"
+            : offset < PosteriorStart ? "implicit item factors"
             : offset < ChecksumStart ? "posterior samples"
             : "checksum";
     }
 
-    /// <summary>Reads and validates the fixed header (40 bytes in version 1, 44 in version 2) and its checksum; the body follows it.</summary>
+    /// <summary>Reads and validates the fixed header and its checksum; the body follows it.</summary>
     private static Header ReadHeader(Stream stream, ChecksummedModelReader reader)
     {
-        Span<byte> header = stackalloc byte[HeaderSizeV2];
+        Span<byte> header = stackalloc byte[HeaderSizeV3];
         int read = stream.ReadAtLeast(header[..HeaderSize], HeaderSize, throwOnEndOfStream: false);
         if (read == 0)
         {
@@ -283,7 +314,7 @@ internal static class FactorizationModelFormat
         }
 
         reader.CheckVersion(header, read, VersionOffset, CurrentVersion);
-        int size = BinaryPrimitives.ReadUInt16LittleEndian(header[VersionOffset..]) >= 2 ? HeaderSizeV2 : HeaderSize;
+        int size = read >= VersionOffset + 2 && BinaryPrimitives.ReadUInt16LittleEndian(header[VersionOffset..]) >= CurrentVersion ? HeaderSizeV3 : HeaderSize;
         if (read == HeaderSize && size > HeaderSize)
         {
             read += stream.ReadAtLeast(header[HeaderSize..size], size - HeaderSize, throwOnEndOfStream: false);
@@ -297,6 +328,7 @@ internal static class FactorizationModelFormat
         header = header[..size];
         reader.AcceptHeader(header, size - ChecksumSize);
         var result = new Header(
+            BinaryPrimitives.ReadUInt16LittleEndian(header[VersionOffset..]),
             BinaryPrimitives.ReadUInt16LittleEndian(header[FlagsOffset..]),
             BinaryPrimitives.ReadInt32LittleEndian(header[DimensionsOffset..]),
             BinaryPrimitives.ReadInt32LittleEndian(header[UserCountOffset..]),
@@ -305,7 +337,7 @@ internal static class FactorizationModelFormat
             BinaryPrimitives.ReadInt32LittleEndian(header[OptionsLengthOffset..]),
             BinaryPrimitives.ReadInt32LittleEndian(header[CatalogLengthOffset..]),
             size,
-            size == HeaderSizeV2 ? BinaryPrimitives.ReadInt32LittleEndian(header[PosteriorCountOffset..]) : 0);
+            size == HeaderSizeV3 ? BinaryPrimitives.ReadInt32LittleEndian(header[PosteriorCountOffset..]) : 0);
         Validate(result, reader);
         return result;
     }
@@ -315,6 +347,28 @@ internal static class FactorizationModelFormat
         if ((header.Flags & ~KnownFlags) != 0)
         {
             throw reader.Error(FlagsOffset, string.Create(CultureInfo.InvariantCulture, $"unknown flags 0x{header.Flags:X4}; this library knows 0x{KnownFlags:X4}."));
+        }
+
+        if (header.Version == BaseVersion && (header.Flags & ~KnownFlagsVersion1) != 0)
+        {
+            throw reader.Error(FlagsOffset, string.Create(CultureInfo.InvariantCulture,
+                $"flags 0x{header.Flags:X4} in a version 1 file; version 1 knows 0x{KnownFlagsVersion1:X4} (implicit item factors, flag 0x{FlagImplicitFactors:X4}, need version 2)."));
+        }
+
+        if (header.HasPosterior != (header.Version == CurrentVersion) || (header.HasPosterior && !header.HasBiases))
+        {
+            throw reader.Error(FlagsOffset, string.Create(CultureInfo.InvariantCulture,
+                $"the flags 0x{header.Flags:X4} do not fit a version-{header.Version} header: posterior samples (flag 0x{FlagPosterior:X4}) need version 3 and biases (flag 1), and a version-3 file has them."));
+        }
+
+        if (header.HasPosterior)
+        {
+            long width = header.Dimensions + 1L, rows = Math.Max(header.UserCount, header.ItemCount);
+            if (header.PosteriorCount <= 0 || header.PosteriorCount * rows * width > Array.MaxLength)
+            {
+                throw reader.Error(PosteriorCountOffset, string.Create(CultureInfo.InvariantCulture,
+                    $"the number of posterior samples is {header.PosteriorCount}; expected at least 1, and few enough that a sample table of {rows}·{width} floats each fits in one array."));
+            }
         }
 
         if (header.Dimensions is <= 0 or > TrainerOptions.MaxDimensions)
@@ -343,23 +397,5 @@ internal static class FactorizationModelFormat
         {
             throw reader.Error(GlobalMeanOffset, string.Create(CultureInfo.InvariantCulture, $"the global mean is {header.GlobalMean}; expected a finite number of magnitude at most 1E+37."));
         }
-
-        if (header.HasPosterior != (header.Size == HeaderSizeV2) || (header.HasPosterior && !header.HasBiases))
-        {
-            throw reader.Error(FlagsOffset, string.Create(CultureInfo.InvariantCulture,
-                $"the flags 0x{header.Flags:X4} do not fit a version-{(header.Size == HeaderSizeV2 ? 2 : 1)} header: posterior samples (flag 16) need version 2 and biases (flag 1), and a version-2 file has them."));
-        }
-
-        if (header.HasPosterior)
-        {
-            long width = header.Dimensions + 1L, rows = Math.Max(header.UserCount, header.ItemCount);
-            if (header.PosteriorCount <= 0 || header.PosteriorCount * rows * width > Array.MaxLength)
-            {
-                throw reader.Error(PosteriorCountOffset, string.Create(CultureInfo.InvariantCulture,
-                    $"the number of posterior samples is {header.PosteriorCount}; expected at least 1, and few enough that a sample table of {rows}·{width} floats each fits in one array."));
-            }
-        }
     }
-
-
 }

@@ -25,6 +25,8 @@ internal static class FactorizationOptionsJson
             [typeof(AlsOptions).FullName!] = (FactorizationOptionsJsonContext.Default.AlsOptions, static () => new AlsOptions()),
             [typeof(ImplicitAlsOptions).FullName!] = (FactorizationOptionsJsonContext.Default.ImplicitAlsOptions, static () => new ImplicitAlsOptions()),
             [typeof(BayesianMatrixOptions).FullName!] = (FactorizationOptionsJsonContext.Default.BayesianMatrixOptions, static () => new BayesianMatrixOptions()),
+            [typeof(SvdPlusPlusOptions).FullName!] = (FactorizationOptionsJsonContext.Default.SvdPlusPlusOptions, static () => new SvdPlusPlusOptions()),
+            [typeof(BprOptions).FullName!] = (FactorizationOptionsJsonContext.Default.BprOptions, static () => new BprOptions()),
         }.ToFrozenDictionary(StringComparer.Ordinal);
 
     /// <summary>The options records a file may name, by full type name.</summary>
@@ -107,6 +109,8 @@ internal static class FactorizationOptionsJson
 [JsonSerializable(typeof(AlsOptions))]
 [JsonSerializable(typeof(ImplicitAlsOptions))]
 [JsonSerializable(typeof(BayesianMatrixOptions))]
+[JsonSerializable(typeof(SvdPlusPlusOptions))]
+[JsonSerializable(typeof(BprOptions))]
 internal sealed partial class FactorizationOptionsJsonContext : JsonSerializerContext
 {
 }

@@ -248,7 +248,7 @@ public sealed partial class BayesianMatrixFactorizerTests
     // ------------------------------------------------------------------ files
 
     [Fact]
-    public void SaveLoad_WithPosterior_RoundTripsBitForBitAsVersionTwo()
+    public void SaveLoad_WithPosterior_RoundTripsBitForBitAsVersionThree()
     {
         FactorizationModel model = new BayesianMatrixFactorizer(Quick with { StoredSamples = 3 }).Fit(Small.Value);
         var stream = new MemoryStream();
@@ -257,7 +257,7 @@ public sealed partial class BayesianMatrixFactorizerTests
 
         var loaded = (FactorizationModel)ModelFile.Load(new MemoryStream(bytes));
 
-        System.Buffers.Binary.BinaryPrimitives.ReadUInt16LittleEndian(bytes.AsSpan(8)).Should().Be(2);
+        System.Buffers.Binary.BinaryPrimitives.ReadUInt16LittleEndian(bytes.AsSpan(8)).Should().Be(3, "version 2 is SVD++'s implicit factors; version 3 added the samples");
         loaded.PosteriorSampleCount.Should().Be(3);
         loaded.Posterior!.UserArray.Should().Equal(model.Posterior!.UserArray);
         loaded.Posterior.ItemArray.Should().Equal(model.Posterior.ItemArray);
@@ -278,5 +278,23 @@ public sealed partial class BayesianMatrixFactorizerTests
 
         System.Buffers.Binary.BinaryPrimitives.ReadUInt16LittleEndian(stream.ToArray().AsSpan(8)).Should().Be(1);
         ((FactorizationModel)ModelFile.Load(new MemoryStream(stream.ToArray()))).HasPosterior.Should().BeFalse();
+    }
+
+    /// <summary>A forged file: a version-1 model relabelled version 2 with the posterior flag (32) set and both checksums fixed is rejected, naming the flags.</summary>
+    [Fact]
+    public void Load_PosteriorFlagOutsideVersionThree_ThrowsNamingTheFlags()
+    {
+        FactorizationModel model = new BayesianMatrixFactorizer(Quick with { StoredSamples = 0 }).Fit(Small.Value);
+        var stream = new MemoryStream();
+        model.Save(stream);
+        byte[] bytes = stream.ToArray();
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt16LittleEndian(bytes.AsSpan(8), 2);
+        ushort flags = System.Buffers.Binary.BinaryPrimitives.ReadUInt16LittleEndian(bytes.AsSpan(10));
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt16LittleEndian(bytes.AsSpan(10), (ushort)(flags | 32));
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(bytes.AsSpan(36), CollaborativeFiltering.Persistence.Crc32C.Compute(bytes.AsSpan(0, 36)));
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(bytes.AsSpan(bytes.Length - 4), CollaborativeFiltering.Persistence.Crc32C.Compute(bytes.AsSpan(0, bytes.Length - 4)));
+
+        FluentActions.Invoking(() => FactorizationModel.Load(new MemoryStream(bytes)))
+            .Should().Throw<ModelFormatException>().WithMessage("*version-2 header*posterior samples*version 3*");
     }
 }
