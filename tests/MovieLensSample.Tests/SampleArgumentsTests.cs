@@ -24,6 +24,10 @@ public sealed class SampleArgumentsTests
     [InlineData("--blocks", "train", "--synthetic", "--model", "bayesian-fm", "--blocks", "user,genre")]
     [InlineData("--blocks", "train", "--synthetic", "--model", "bpmf", "--blocks", "user")]
     [InlineData("--burn-in", "train", "--synthetic", "--model", "bpmf", "--iterations", "10", "--burn-in", "10")]
+    [InlineData("--shrinkage", "train", "--synthetic", "--model", "als", "--shrinkage", "10")]
+    [InlineData("--dimensions", "train", "--synthetic", "--model", "ease", "--dimensions", "8")]
+    [InlineData("--measure", "neighbors", "--synthetic", "--quick", "--model", "item-knn", "--measure", "cosine")]
+    [InlineData("project", "project", "--synthetic", "--quick", "--model", "ease")]
     public async Task Run_BadArguments_ExitsNonZeroWithOneLine(string named, params string[] args)
     {
         var (exitCode, output) = await SampleRunner.RunAsync(args);

@@ -17,7 +17,8 @@ namespace CollaborativeFiltering.Tests.Architecture;
 /// </summary>
 public sealed class ToStringTests
 {
-    private static readonly string[] Machinery = ["Options", "Factorizer", "Trainer", "Builder", "Enumerator"];
+    // The neighbourhood trainers are named ...Recommender, as issue 17 named them (ItemKnnRecommender, EaseRecommender).
+    private static readonly string[] Machinery = ["Options", "Factorizer", "Trainer", "Builder", "Enumerator", "Recommender"];
 
     /// <summary>Machinery without a suffix: the t-SNE projector, like a trainer, holds only its options.</summary>
     private static readonly Type[] AlsoMachinery = [typeof(CollaborativeFiltering.Projection.TSne)];

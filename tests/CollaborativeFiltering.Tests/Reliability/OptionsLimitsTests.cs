@@ -1,6 +1,7 @@
 using System.Reflection;
 using CollaborativeFiltering.Data;
 using CollaborativeFiltering.Factorization;
+using CollaborativeFiltering.Neighborhood;
 using CollaborativeFiltering.Neural;
 using CollaborativeFiltering.Projection;
 
@@ -65,6 +66,13 @@ public sealed class OptionsLimitsTests
         ["InitialMomentum"] = (false, [1.0, 2.0]),
         ["FinalMomentum"] = (false, [1.0, 2.0]),
         ["Theta"] = (false, [1.5]),
+        ["Neighbors"] = (false, []),
+        ["MinNeighbors"] = (false, [41, int.MaxValue]),
+        ["MinSupport"] = (false, []),
+        ["Shrinkage"] = (false, []),
+        ["SavedNeighbors"] = (false, [KnnOptions.MaxSavedNeighbors + 1, int.MaxValue]),
+        ["BaselineUserRegularization"] = (false, []),
+        ["BaselineItemRegularization"] = (false, []),
         ["SyntheticOptions.Dimensions"] = (false, [4097, int.MaxValue]),
         ["SoftmaxOptions.Dimensions"] = (false, [4097, int.MaxValue]),
         ["BurnIn"] = (false, []),
@@ -96,7 +104,7 @@ public sealed class OptionsLimitsTests
     public void EveryOptionsRecord_IsCovered()
     {
         OptionsTypes().Select(t => t.Name).Should().Contain(["AlsOptions", "BayesianMatrixOptions", "BiasedSgdOptions", "BprOptions", "DelimitedRatingsOptions", "FoldInOptions", "GradientDescentOptions", "ImplicitAlsOptions",
-            "MovieLensDownloadOptions", "RegularizedOptions", "SoftmaxOptions", "SvdPlusPlusOptions", "SyntheticOptions", "TSneOptions"]);
+            "MovieLensDownloadOptions", "RegularizedOptions", "SoftmaxOptions", "SvdPlusPlusOptions", "SyntheticOptions", "TSneOptions", "KnnOptions", "EaseOptions", "FactorizationMachineOptions"]);
         foreach (Type type in OptionsTypes())
         {
             foreach (PropertyInfo property in NumericProperties(type))
