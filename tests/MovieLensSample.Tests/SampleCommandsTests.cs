@@ -205,6 +205,18 @@ public sealed class SampleCommandsTests : IDisposable
     }
 
     [Fact]
+    public async Task Train_BayesianFmWithBlocks_TrainsSavesAndLoadsItsContextFreePart()
+    {
+        string model = Path.Combine(_directory, "fm.cfm");
+
+        var (exitCode, output) = await SampleRunner.RunAsync("train", "--synthetic", "--quick", "--model", "bayesian-fm", "--blocks", "user,item,implicit,userinfo,iteminfo,time", "--save", model, "--out", _directory);
+
+        exitCode.Should().Be(0, output);
+        output.Should().Contain("rated items").And.Contain("rating time");
+        (await SampleRunner.RunAsync("neighbors", "--synthetic", "--quick", "--load", model, "--id", "1")).ExitCode.Should().Be(0);
+    }
+
+    [Fact]
     public async Task Train_Holdout_SplitsTheRatingsAsTheLibraryDoes()
     {
         DatasetSplit split = DatasetSplitter.RandomHoldout(SampleRunner.QuickSynthetic(), 0.25, 42);

@@ -10,7 +10,7 @@ public sealed class SampleWalkthroughTests(SampleWalkthroughTests.Walkthrough ru
     private static readonly string[] Charts =
         ["users.png", "movies.png", "occupations.png", "genres.png", "training-plain.png", "training-regularized.png", "norms.png", "tsne-movies.png"];
 
-    private static readonly string[] RatingModels = ["plain", "plain, init 0.05", "regularized", "biased SGD", "SVD++", "ALS", "item-kNN", "user-kNN"];
+    private static readonly string[] RatingModels = ["plain", "plain, init 0.05", "regularized", "biased SGD", "SVD++", "ALS", "item-kNN", "user-kNN", "BPMF", "Bayesian FM"];
 
     private readonly RatingsDataset _data = SampleRunner.QuickSynthetic(Seed);
 

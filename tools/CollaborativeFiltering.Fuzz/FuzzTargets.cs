@@ -69,8 +69,8 @@ public static class FuzzTargets
         [
             new("FactorizationModel.Load", models, false, bytes => CheckModel(FactorizationModel.Load(new MemoryStream(bytes))), typeof(ModelFormatException)),
             new("FactorizationModel.Load (gzip stream)", models, false, bytes => CheckModel(FactorizationModel.Load(Gzipped(bytes))), typeof(ModelFormatException)),
-            new("FactorizationModel.Load (checksums recomputed)", models, false, bytes => CheckModel(FactorizationModel.Load(new MemoryStream(Forge(bytes, 36)))), typeof(ModelFormatException)),
-            new("FactorizationModel.Load (checksums recomputed, gzip)", models, false, bytes => CheckModel(FactorizationModel.Load(Gzipped(Forge(bytes, 36)))), typeof(ModelFormatException)),
+            new("FactorizationModel.Load (checksums recomputed)", models, false, bytes => CheckModel(FactorizationModel.Load(new MemoryStream(Forge(bytes, FactorizationHeaderChecksumOffset(bytes))))), typeof(ModelFormatException)),
+            new("FactorizationModel.Load (checksums recomputed, gzip)", models, false, bytes => CheckModel(FactorizationModel.Load(Gzipped(Forge(bytes, FactorizationHeaderChecksumOffset(bytes))))), typeof(ModelFormatException)),
             new("SoftmaxModel.Load", softmax, false, bytes => CheckModel(SoftmaxModel.Load(new MemoryStream(bytes))), typeof(ModelFormatException)),
             new("SoftmaxModel.Load (checksums recomputed)", softmax, false, bytes => CheckModel(SoftmaxModel.Load(new MemoryStream(Forge(bytes, SoftmaxHeaderChecksumOffset(bytes))))), typeof(ModelFormatException)),
             new("SoftmaxModel.Load (gzip stream)", softmax, false, bytes => CheckModel(SoftmaxModel.Load(Gzipped(bytes))), typeof(ModelFormatException)),
@@ -110,6 +110,10 @@ public static class FuzzTargets
         return forged;
     }
 
+    /// <summary>Where a factorization file's header checksum is: byte 36, or 40 in version 3 (the posterior sample count comes first).</summary>
+    private static int FactorizationHeaderChecksumOffset(byte[] bytes) =>
+        bytes.Length >= 10 && BitConverter.ToUInt16(bytes, 8) >= 3 ? 40 : 36;
+
     /// <summary>Where a softmax file's header checksum is: after 68 fixed bytes and 4 per hidden layer (the count at byte 52).</summary>
     private static int SoftmaxHeaderChecksumOffset(byte[] bytes) =>
         bytes.Length < 56 ? -1 : 68 + (4 * Math.Clamp(BitConverter.ToInt32(bytes, 52), 0, 64));
@@ -136,6 +140,7 @@ public static class FuzzTargets
         yield return new RegularizedFactorizer(new RegularizedOptions { Dimensions = 2, Iterations = 3 }).Fit(data);
         yield return new SvdPlusPlusFactorizer(new SvdPlusPlusOptions { Dimensions = 2, Iterations = 2 }).Fit(data); // version 2: implicit item factors
         yield return new BprFactorizer(new BprOptions { Dimensions = 2, Iterations = 2 }).Fit(data);
+        yield return new BayesianMatrixFactorizer(new BayesianMatrixOptions { Dimensions = 2, Iterations = 4, BurnIn = 1, StoredSamples = 2 }).Fit(data); // version 3: posterior samples
         yield return FactorizationModel.FromEmbeddings(Catalog.Sequential(2, 3), 2, [1f, -0f, 1e-30f, 9e18f], [0.5f, 1f, -2f, 3f, float.Epsilon, 0f]);
     }
 

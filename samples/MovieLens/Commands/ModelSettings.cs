@@ -1,5 +1,6 @@
 using System.ComponentModel;
 using System.Globalization;
+using CollaborativeFiltering.Factorization;
 using CollaborativeFiltering.Neural;
 using MovieLensSample.Steps;
 using Spectre.Console;
@@ -14,7 +15,7 @@ internal class ModelSettings : CommonSettings
     public const double DefaultHoldout = 0.1;
 
     [CommandOption("--model <NAME>")]
-    [Description("The model: plain (the notebook's CFModel), regularized (L2 + gravity), biased (SGD with biases), als (alternating least squares), implicit-als (ratings as implicit feedback; ranks, does not predict ratings), softmax (the course's softmax deep network over each user's rated movies; ranks, does not predict ratings), svdpp (Koren's SVD++: biased SGD plus an implicit term from the set of movies each user rated), bpr (Bayesian personalized ranking on the ratings as implicit feedback; ranks, does not predict ratings), item-knn and user-knn (neighbourhood models: Surprise's KNNBaseline with Pearson-baseline similarity), ease (Steck's closed-form item-to-item model; ranks, does not predict ratings).")]
+    [Description("The model: plain (the notebook's CFModel), regularized (L2 + gravity), biased (SGD with biases), als (alternating least squares), implicit-als (ratings as implicit feedback; ranks, does not predict ratings), softmax (the course's softmax deep network over each user's rated movies; ranks, does not predict ratings), svdpp (Koren's SVD++: biased SGD plus an implicit term from the set of movies each user rated), bpr (Bayesian personalized ranking on the ratings as implicit feedback; ranks, does not predict ratings), item-knn and user-knn (neighbourhood models: Surprise's KNNBaseline with Pearson-baseline similarity), ease (Steck's closed-form item-to-item model; ranks, does not predict ratings), bpmf (Bayesian matrix factorization by Gibbs sampling), bayesian-fm (a Bayesian factorization machine with implicit feedback and user and item information, --blocks).")]
     [DefaultValue("regularized")]
     public string Model { get; init; } = "regularized";
 
@@ -65,6 +66,14 @@ internal class ModelSettings : CommonSettings
     [CommandOption("--cg-steps <N>")]
     [Description("Conjugate-gradient steps per row and half-sweep; 0 solves exactly (implicit-als). Default: the library's.")]
     public int? ConjugateGradientSteps { get; init; }
+
+    [CommandOption("--burn-in <N>")]
+    [Description("Gibbs sweeps discarded before samples are kept, below --iterations (bpmf, bayesian-fm). Default: the library's (10), at most half the sweeps.")]
+    public int? BurnIn { get; init; }
+
+    [CommandOption("--blocks <LIST>")]
+    [Description("The factorization machine's feature blocks, comma-separated: user, item (the ids), implicit (the movies each user rated), raters (the users who rated each movie), userinfo (age, sex, occupation, zip prefix), iteminfo (genres, release year), time (rating-day buckets) (bayesian-fm). Default: user,item,implicit,userinfo,iteminfo.")]
+    public string? Blocks { get; init; }
 
     [CommandOption("--hidden <SIZES>")]
     [Description("Widths of the hidden ReLU layers, input side first, comma-separated, e.g. 35,35; none for a linear network (softmax). Default: 35 (the course's one layer).")]
@@ -142,6 +151,8 @@ internal class ModelSettings : CommonSettings
     /// <summary>The parsed --optimizer; null when not given (valid once <see cref="Validate"/> has passed).</summary>
     public SoftmaxOptimizer? OptimizerKind => ParseOptimizer(Optimizer);
 
+    public FeatureBlocks? BlockSet => Blocks is null ? null : ParseBlocks(Blocks, out FeatureBlocks blocks) is null ? blocks : null;
+
     public override ValidationResult Validate()
     {
         ValidationResult common = base.Validate();
@@ -168,6 +179,16 @@ internal class ModelSettings : CommonSettings
             }
         }
 
+        if (Blocks is not null && ParseBlocks(Blocks, out _) is { } blocksError)
+        {
+            return ValidationResult.Error(blocksError);
+        }
+
+        if (BurnIn is { } burnIn && (burnIn < 0 || (Iterations is { } sweeps && burnIn >= sweeps)))
+        {
+            return ValidationResult.Error($"--burn-in: {burnIn} is not at least 0 and below --iterations.");
+        }
+
         return ValidateSoftmax() ?? ValidateSplit() ?? ValidateFiles() ?? ValidateRanges() ?? ValidationResult.Success();
     }
 
@@ -192,6 +213,7 @@ internal class ModelSettings : CommonSettings
         ["MaxDegreeOfParallelism"] = "--threads",
         ["ReportInterval"] = "--report-interval",
         ["EarlyStoppingPatience"] = "--early-stopping",
+        ["BurnIn"] = "--burn-in",
     };
 
     /// <summary>
@@ -217,6 +239,33 @@ internal class ModelSettings : CommonSettings
     }
 
     /// <summary>What the sample parses itself; the ranges of the numbers are the library's to check (its error names the option).</summary>
+    private static string? ParseBlocks(string text, out FeatureBlocks blocks)
+    {
+        blocks = FeatureBlocks.None;
+        foreach (string part in text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+        {
+            FeatureBlocks? block = part.ToLowerInvariant() switch
+            {
+                "user" => FeatureBlocks.UserId,
+                "item" => FeatureBlocks.ItemId,
+                "implicit" => FeatureBlocks.RatedItems,
+                "raters" => FeatureBlocks.Raters,
+                "userinfo" => FeatureBlocks.UserInfo,
+                "iteminfo" => FeatureBlocks.ItemInfo,
+                "time" => FeatureBlocks.Time,
+                _ => null,
+            };
+            if (block is null)
+            {
+                return $"--blocks: '{part}' is not one of user, item, implicit, raters, userinfo, iteminfo, time.";
+            }
+
+            blocks |= block.Value;
+        }
+
+        return blocks == FeatureBlocks.None ? "--blocks: give at least one of user, item, implicit, raters, userinfo, iteminfo, time." : null;
+    }
+
     private ValidationResult? ValidateSoftmax() =>
         Hidden is not null && ParseLayers(Hidden, out _) is { } error ? ValidationResult.Error(error)
         : Optimizer is not null && ParseOptimizer(Optimizer) is null ? ValidationResult.Error($"--optimizer: '{Optimizer}' is not adam or adagrad.")
@@ -273,7 +322,7 @@ internal class ModelSettings : CommonSettings
 
     private IEnumerable<(string Option, bool IsSet, ModelKind[] Models)> ModelSpecificOptions()
     {
-        ModelKind[] embeddings = [ModelKind.Plain, ModelKind.Regularized, ModelKind.Biased, ModelKind.Als, ModelKind.ImplicitAls, ModelKind.Softmax, ModelKind.SvdPlusPlus, ModelKind.Bpr];
+        ModelKind[] embeddings = [ModelKind.Plain, ModelKind.Regularized, ModelKind.Biased, ModelKind.Als, ModelKind.ImplicitAls, ModelKind.Softmax, ModelKind.SvdPlusPlus, ModelKind.Bpr, ModelKind.Bpmf, ModelKind.BayesianFm];
         yield return ("--dimensions", Dimensions is not null, embeddings);
         yield return ("--iterations", Iterations is not null, embeddings);
         yield return ("--init-stddev", InitStdDev is not null, embeddings);
@@ -289,6 +338,8 @@ internal class ModelSettings : CommonSettings
         yield return ("--alpha", Alpha is not null, [ModelKind.ImplicitAls]);
         yield return ("--cg-steps", ConjugateGradientSteps is not null, [ModelKind.ImplicitAls]);
         yield return ("--early-stopping", EarlyStopping is not null, [ModelKind.Plain, ModelKind.Regularized, ModelKind.Biased, ModelKind.Als, ModelKind.ImplicitAls, ModelKind.SvdPlusPlus, ModelKind.Bpr]);
+        yield return ("--burn-in", BurnIn is not null, [ModelKind.Bpmf, ModelKind.BayesianFm]);
+        yield return ("--blocks", Blocks is not null, [ModelKind.BayesianFm]);
         yield return ("--hidden", Hidden is not null, [ModelKind.Softmax]);
         yield return ("--optimizer", Optimizer is not null, [ModelKind.Softmax]);
         yield return ("--batch-size", BatchSize is not null, [ModelKind.Softmax]);

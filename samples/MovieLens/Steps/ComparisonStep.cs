@@ -23,6 +23,8 @@ internal static class ComparisonStep
             TrainStep.Run(console, "item-kNN", ModelKind.ItemKnn, new ModelSettings(), split, quick, seed, cancellationToken),
             TrainStep.Run(console, "user-kNN", ModelKind.UserKnn, new ModelSettings(), split, quick, seed, cancellationToken),
             TrainStep.Run(console, "EASE", ModelKind.Ease, new ModelSettings(), split, quick, seed, cancellationToken),
+            TrainStep.Run(console, "BPMF", ModelKind.Bpmf, new ModelSettings(), split, quick, seed, cancellationToken),
+            TrainStep.Run(console, "Bayesian FM", ModelKind.BayesianFm, new ModelSettings(), split, quick, seed, cancellationToken),
         };
 
         // Two tables rather than one of ten columns, so that each fits 80 columns: rating errors for the models

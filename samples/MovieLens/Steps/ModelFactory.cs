@@ -75,6 +75,15 @@ internal static class ModelFactory
                     Alpha = flags.Alpha ?? implicitAls.Alpha,
                     ConjugateGradientSteps = flags.ConjugateGradientSteps ?? implicitAls.ConjugateGradientSteps,
                 });
+            case ModelKind.Bpmf:
+                var bpmf = Common(new BayesianMatrixOptions(), flags, quick, seed);
+                return new BayesianMatrixFactorizer(bpmf with
+                {
+                    InitStdDev = flags.InitStdDev ?? bpmf.InitStdDev,
+                    BurnIn = flags.BurnIn ?? Math.Min(bpmf.BurnIn, bpmf.Iterations / 2),
+                });
+            case ModelKind.BayesianFm:
+                return CreateFactorizationMachine(flags, quick, seed);
             case ModelKind.SvdPlusPlus:
                 var svdpp = Common(new SvdPlusPlusOptions(), flags, quick, seed);
                 return new SvdPlusPlusFactorizer(svdpp with
@@ -122,6 +131,22 @@ internal static class ModelFactory
             MaxDegreeOfParallelism = flags.Threads ?? defaults.MaxDegreeOfParallelism,
 
             // Ten reports at least, so that the bar moves and the curve has points on a short run.
+            ReportInterval = flags.ReportInterval ?? Math.Clamp(iterations / 10, 1, defaults.ReportInterval),
+        });
+    }
+
+    private static BayesianFactorizationMachine CreateFactorizationMachine(ModelSettings flags, bool quick, int seed)
+    {
+        var defaults = new FactorizationMachineOptions();
+        int iterations = flags.Iterations ?? Iterations(defaults.Iterations, quick);
+        return new BayesianFactorizationMachine(defaults with
+        {
+            Dimensions = flags.Dimensions ?? defaults.Dimensions,
+            Iterations = iterations,
+            BurnIn = flags.BurnIn ?? Math.Min(defaults.BurnIn, iterations / 2),
+            InitStdDev = flags.InitStdDev ?? defaults.InitStdDev,
+            Blocks = flags.BlockSet ?? defaults.Blocks,
+            Seed = seed,
             ReportInterval = flags.ReportInterval ?? Math.Clamp(iterations / 10, 1, defaults.ReportInterval),
         });
     }

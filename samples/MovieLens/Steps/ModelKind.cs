@@ -43,12 +43,15 @@ internal enum ModelKind
 
     /// <summary>EaseRecommender: Steck's EASE, a closed-form item-to-item model; it ranks, it does not predict ratings.</summary>
     Ease,
+    Bpmf,
+
+    BayesianFm,
 }
 
 /// <summary>Command-line names of <see cref="ModelKind"/>.</summary>
 internal static class ModelKinds
 {
-    private static readonly string[] Names = ["plain", "regularized", "biased", "als", "implicit-als", "softmax", "svdpp", "bpr", "item-knn", "user-knn", "ease"];
+    private static readonly string[] Names = ["plain", "regularized", "biased", "als", "implicit-als", "softmax", "svdpp", "bpr", "item-knn", "user-knn", "ease", "bpmf", "bayesian-fm"];
 
     public static IReadOnlyList<ModelKind> All { get; } = Enum.GetValues<ModelKind>();
 
@@ -68,6 +71,8 @@ internal static class ModelKinds
         FactorizationModel { Options: BiasedSgdOptions } => ModelKind.Biased.Name(),
         FactorizationModel { Options: ImplicitAlsOptions } => ModelKind.ImplicitAls.Name(),
         FactorizationModel { Options: AlsOptions } => ModelKind.Als.Name(),
+        FactorizationModel { Options: BayesianMatrixOptions } => ModelKind.Bpmf.Name(),
+        FactorizationMachineModel => ModelKind.BayesianFm.Name(),
         _ => "factorization",
     };
 
@@ -79,6 +84,7 @@ internal static class ModelKinds
     {
         FactorizationModel { Options: { } options } => Describe(options),
         SoftmaxModel s => Describe(s.Options),
+        FactorizationMachineModel fm => $"d {fm.Dimensions}, {fm.Options.Iterations} sweeps, {fm.Options.BurnIn} burn-in, groups {string.Join(", ", fm.FeatureGroups)}",
         ItemKnnModel i => Describe(i.Options, i.NeighborCount),
         UserKnnModel u => Describe(u.Options, u.NeighborCount),
         EaseModel e => $"λ {Tables.G4(e.Options.Regularization)}",

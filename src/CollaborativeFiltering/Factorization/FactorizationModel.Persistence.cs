@@ -7,9 +7,10 @@ namespace CollaborativeFiltering.Factorization;
 public sealed partial class FactorizationModel : IStoredModel
 {
     /// <summary>
-    /// The newest version of the binary model format that <see cref="Load(Stream)"/> reads (2).
-    /// <see cref="Save(Stream)"/> writes version 1, which earlier versions of the library read, unless the
-    /// model has <see cref="ImplicitItemFactors"/> (SVD++), which version 2 added.
+    /// The newest version of the binary model format that <see cref="Load(Stream)"/> reads (3), with every
+    /// older one. <see cref="Save(Stream)"/> writes version 1, which earlier versions of the library read,
+    /// unless the model has <see cref="ImplicitItemFactors"/> (SVD++; version 2) or posterior samples
+    /// (<see cref="HasPosterior"/>; version 3).
     /// </summary>
     public static int FormatVersion => FactorizationModelFormat.CurrentVersion;
 
@@ -30,7 +31,7 @@ public sealed partial class FactorizationModel : IStoredModel
     /// <summary>
     /// Writes the model to a stream in the versioned little-endian binary format (magic
     /// <c>CFMODEL\0</c>, format version, header, options as JSON, catalogue, float32 embeddings,
-    /// biases, prediction range, training scale, implicit item factors, CRC-32C checksum). The stream is left open, positioned after the model.
+    /// biases, prediction range, training scale, implicit item factors, posterior samples, CRC-32C checksum). The stream is left open, positioned after the model.
     /// </summary>
     /// <param name="stream">A writable stream.</param>
     /// <exception cref="ArgumentNullException"><paramref name="stream"/> is <see langword="null"/>.</exception>

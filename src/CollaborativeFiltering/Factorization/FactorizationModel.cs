@@ -15,7 +15,11 @@ namespace CollaborativeFiltering.Factorization;
 /// the options it was trained with. An SVD++ model (<see cref="SvdPlusPlusFactorizer"/>) also carries the
 /// implicit item factors y_j (<see cref="ImplicitItemFactors"/>), which fold-in of a new user needs; its
 /// U holds every user's effective query p_u + |N(u)|^−½·Σ_(j∈N(u)) y_j, so that every prediction and score is
-/// the formula above.
+/// the formula above. A Bayesian model (<see cref="BayesianMatrixFactorizer"/>, or the context-free part of a
+/// <see cref="FactorizationMachineModel"/>) also keeps Gibbs samples (<see cref="HasPosterior"/>): its
+/// embeddings and biases are the posterior means, which scoring, neighbours and export use, while
+/// <see cref="Predict(UserIndex, ItemIndex)"/> is the posterior mean of the prediction over the samples and
+/// <see cref="PredictDistribution"/> adds its standard deviation.
 /// </summary>
 public sealed partial class FactorizationModel : IEmbeddingModel, ICheckedModel
 {
@@ -26,9 +30,11 @@ public sealed partial class FactorizationModel : IEmbeddingModel, ICheckedModel
     private readonly float _globalMean;
     private readonly RatingRange? _trainingScale;
     private readonly float[]? _implicitItemFactors;
+    private readonly PosteriorSamples? _posterior;
 
-    internal FactorizationModel(Catalog catalog, int dimensions, float[] userEmbeddings, float[] itemEmbeddings, float[]? userBiases, float[]? itemBiases, float globalMean, FactorizationOptions? options, RatingRange? predictionRange = null, RatingRange? trainingScale = null, float[]? implicitItemFactors = null)
+    internal FactorizationModel(Catalog catalog, int dimensions, float[] userEmbeddings, float[] itemEmbeddings, float[]? userBiases, float[]? itemBiases, float globalMean, FactorizationOptions? options, RatingRange? predictionRange = null, RatingRange? trainingScale = null, float[]? implicitItemFactors = null, PosteriorSamples? posterior = null)
     {
+        _posterior = posterior;
         Catalog = catalog;
         Dimensions = dimensions;
         _userEmbeddings = userEmbeddings;
@@ -196,8 +202,24 @@ public sealed partial class FactorizationModel : IEmbeddingModel, ICheckedModel
     }
 
     /// <summary>
-    /// The predicted rating μ + b_u + b_i + ⟨U_u, V_i⟩ (just the dot product for models without biases),
-    /// clamped into <see cref="PredictionRange"/> when the model has one.
+    /// Whether the model keeps posterior samples (a <see cref="BayesianMatrixFactorizer"/> model with
+    /// <see cref="BayesianMatrixOptions.StoredSamples"/> &gt; 0): then <see cref="Predict(UserIndex, ItemIndex)"/> is
+    /// the posterior mean of the prediction and <see cref="PredictDistribution"/> and <see cref="RankBy"/> work.
+    /// </summary>
+    public bool HasPosterior => _posterior is not null;
+
+    /// <summary>The number of stored posterior samples; 0 when <see cref="HasPosterior"/> is false.</summary>
+    public int PosteriorSampleCount => _posterior?.Count ?? 0;
+
+    internal PosteriorSamples? Posterior => _posterior;
+
+    /// <summary>
+    /// The predicted rating. For a model without posterior samples: μ + b_u + b_i + ⟨U_u, V_i⟩ (just the
+    /// dot product for models without biases), clamped into <see cref="PredictionRange"/> when the model
+    /// has one. For a Bayesian model with samples (<see cref="HasPosterior"/>): the posterior mean
+    /// <see cref="PosteriorPrediction.Mean"/> of <see cref="PredictDistribution"/>, the average over the
+    /// samples of each sample's prediction (clamped into the range), which is not the prediction of the
+    /// posterior-mean embeddings <see cref="UserEmbeddings"/> and <see cref="ItemEmbeddings"/>.
     /// </summary>
     /// <param name="user">The user's dense index (not the id: <see cref="Predict(string, string)"/> takes ids).</param>
     /// <param name="item">The item's dense index.</param>
@@ -205,9 +227,46 @@ public sealed partial class FactorizationModel : IEmbeddingModel, ICheckedModel
     /// <exception cref="ArgumentOutOfRangeException">An index is out of range.</exception>
     public float Predict(UserIndex user, ItemIndex item)
     {
+        if (_posterior is not null)
+        {
+            return PredictDistribution(user, item).Mean;
+        }
+
         float dot = TensorPrimitives.Dot(GetUserEmbedding(user), GetItemEmbedding(item));
         float prediction = _itemBiases is null ? dot : GlobalMean + _userBiases![user.Value] + _itemBiases[item.Value] + dot;
         return PredictionRange is { } range ? range.Clamp(prediction) : prediction;
+    }
+
+    /// <summary>
+    /// The posterior mean and standard deviation of the predicted rating over the model's stored Gibbs
+    /// samples, and the rating noise it expects (see <see cref="PosteriorPrediction"/>). Costs S·(d + 1)
+    /// multiply-adds for S samples.
+    /// </summary>
+    /// <param name="user">The user's dense index.</param>
+    /// <param name="item">The item's dense index.</param>
+    /// <returns>The prediction's posterior.</returns>
+    /// <exception cref="ArgumentOutOfRangeException">An index is out of range.</exception>
+    /// <exception cref="InvalidOperationException">The model has no posterior samples (<see cref="HasPosterior"/> is false).</exception>
+    public PosteriorPrediction PredictDistribution(UserIndex user, ItemIndex item)
+    {
+        ThrowHelper.ThrowIfIndexOutOfRange(user.Value, UserCount, nameof(user));
+        ThrowHelper.ThrowIfIndexOutOfRange(item.Value, ItemCount, nameof(item));
+        PosteriorSamples posterior = _posterior ?? ThrowNoPosterior();
+        return posterior.Predict(user.Value, item.Value, PredictionRange);
+    }
+
+    /// <summary>
+    /// This model as a recommender that ranks a known user's items by the posterior mean of their
+    /// predicted ratings or by a credible bound (<see cref="PosteriorRanking"/>), over the stored samples.
+    /// </summary>
+    /// <param name="ranking">The mean, or a lower or upper bound.</param>
+    /// <returns>The ranker, for <c>Recommender.Recommend</c>, ranking metrics and cross-validation.</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="ranking"/> is out of range.</exception>
+    /// <exception cref="InvalidOperationException">The model has no posterior samples.</exception>
+    public PosteriorRanker RankBy(PosteriorRanking ranking)
+    {
+        ranking.Validate();
+        return new PosteriorRanker(this, _posterior ?? ThrowNoPosterior(), ranking);
     }
 
     /// <summary>The prediction for a pair given by external ids, as <see cref="Predict(UserIndex, ItemIndex)"/> (clamped into <see cref="PredictionRange"/> when set).</summary>
@@ -249,11 +308,11 @@ public sealed partial class FactorizationModel : IEmbeddingModel, ICheckedModel
     /// <param name="predictionRange">The new range, or <see langword="null"/> for none.</param>
     /// <returns>A model that differs from this one only in <see cref="PredictionRange"/>.</returns>
     public FactorizationModel WithPredictionRange(RatingRange? predictionRange) =>
-        new(Catalog, Dimensions, _userEmbeddings, _itemEmbeddings, _userBiases, _itemBiases, _globalMean, Options, predictionRange, _trainingScale, _implicitItemFactors);
+        new(Catalog, Dimensions, _userEmbeddings, _itemEmbeddings, _userBiases, _itemBiases, _globalMean, Options, predictionRange, _trainingScale, _implicitItemFactors, _posterior);
 
     /// <summary>This model recording the scale of its training ratings (see <see cref="RatingScale"/>); arrays shared.</summary>
     internal FactorizationModel WithTrainingScale(RatingRange? trainingScale) =>
-        new(Catalog, Dimensions, _userEmbeddings, _itemEmbeddings, _userBiases, _itemBiases, _globalMean, Options, PredictionRange, trainingScale, _implicitItemFactors);
+        new(Catalog, Dimensions, _userEmbeddings, _itemEmbeddings, _userBiases, _itemBiases, _globalMean, Options, PredictionRange, trainingScale, _implicitItemFactors, _posterior);
 
     /// <summary>A copy of U as a MathNet matrix (N×d).</summary>
     /// <returns>A new dense matrix.</returns>
@@ -306,6 +365,9 @@ public sealed partial class FactorizationModel : IEmbeddingModel, ICheckedModel
         GetUserEmbedding(user).CopyTo(destination);
         return true;
     }
+
+    private static PosteriorSamples ThrowNoPosterior() =>
+        throw new InvalidOperationException("The model keeps no posterior samples: only a BayesianMatrixFactorizer or BayesianFactorizationMachine model with StoredSamples > 0 has them.");
 
     private Matrix<float> ToMatrix(float[] rows, int count)
     {

@@ -96,11 +96,18 @@ internal static class CholeskySolver
 
     /// <summary>
     /// Solves UᵀU x = b in place in <paramref name="b"/> (length ≥ n) with the factor from
-    /// <see cref="TryFactor"/>: forward substitution with Uᵀ (row axpys), then back substitution with
-    /// U (row dot products). Reads only the upper triangle's first n columns.
+    /// <see cref="TryFactor"/>: forward substitution with Uᵀ (<see cref="SolveTransposed"/>), then back
+    /// substitution with U (<see cref="SolveUpper"/>). Reads only the upper triangle's first n columns.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Solve(ReadOnlySpan<double> u, int n, int stride, Span<double> b)
+    {
+        SolveTransposed(u, n, stride, b);
+        SolveUpper(u, n, stride, b);
+    }
+
+    /// <summary>Solves Uᵀ y = b in place (forward substitution, row axpys) with the factor from <see cref="TryFactor"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void SolveTransposed(ReadOnlySpan<double> u, int n, int stride, Span<double> b)
     {
         Debug.Assert(b.Length >= n);
         ref double origin = ref MemoryMarshal.GetReference(u);
@@ -128,6 +135,19 @@ internal static class CholeskySolver
                 Unsafe.Add(ref rb, j) -= y * Unsafe.Add(ref rowK, j);
             }
         }
+    }
+
+    /// <summary>
+    /// Solves U x = y in place (back substitution, row dot products) with the factor from
+    /// <see cref="TryFactor"/>. With y = U⁻ᵀb + z, z standard normal, x is a draw from
+    /// Normal(A⁻¹b, A⁻¹): the Gibbs samplers' one-pass Gaussian draw.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void SolveUpper(ReadOnlySpan<double> u, int n, int stride, Span<double> b)
+    {
+        Debug.Assert(b.Length >= n);
+        ref double origin = ref MemoryMarshal.GetReference(u);
+        ref double rb = ref MemoryMarshal.GetReference(b);
 
         // U x = y: x_k = (y_k − Σ_{j>k} U[k,j]·x_j) / U[k,k].
         for (int k = n - 1; k >= 0; k--)

@@ -9,7 +9,8 @@ namespace CollaborativeFiltering.Internal;
 /// from a seed and a stream number so that each phase of an algorithm draws from its own independent
 /// sequence (every trainer's initialisation, SGD's shuffles, the softmax sampler, t-SNE's start, the
 /// synthetic generator; each declares its stream numbers beside its code: synthetic data 1–9, biased
-/// SGD 10–13, softmax 20–21, full-batch gradient descent 30, ALS 40, implicit ALS 41). Fully
+/// SGD 10–13, softmax 20–21, full-batch gradient descent 30, ALS 40, implicit ALS 41, Bayesian
+/// matrix factorization 50–52 and per-row streams with bit 63 set, the Bayesian factorization machine 60–61). Fully
 /// specified here, so a seed gives the same sequence on every runtime (unlike <see cref="Random"/>,
 /// whose algorithm is an implementation detail). Not thread-safe: one instance per sequence.
 /// </summary>
@@ -27,6 +28,17 @@ internal sealed class SeededRandom
     /// <summary>Creates the sequence number <paramref name="stream"/> of seed <paramref name="seed"/>.</summary>
     public SeededRandom(long seed, ulong stream)
     {
+        Reset(seed, stream);
+    }
+
+    /// <summary>
+    /// Restarts this instance as the sequence <paramref name="stream"/> of seed <paramref name="seed"/>,
+    /// exactly as a new instance would start: the Gibbs samplers draw each row's values from a stream
+    /// keyed by the sweep and the row (never by the thread), reusing one instance per worker.
+    /// </summary>
+    public void Reset(long seed, ulong stream)
+    {
+        _hasSpareGaussian = false;
         ulong x = unchecked(((ulong)seed * 0x9E3779B97F4A7C15UL) ^ ((stream + 1) * 0xD1B54A32D192ED03UL));
         _s0 = SplitMix64(ref x);
         _s1 = SplitMix64(ref x);

@@ -18,4 +18,18 @@ internal static class TensorPrimitivesExtensions
 
         return true;
     }
+
+    /// <summary>Whether every value is finite (no NaN, no ±∞).</summary>
+    public static bool AllFinite(ReadOnlySpan<double> values)
+    {
+        foreach (double v in values)
+        {
+            if (!double.IsFinite(v))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
 }

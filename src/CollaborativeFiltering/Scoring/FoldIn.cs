@@ -261,7 +261,7 @@ public static class FoldIn
     }
 
     /// <summary>Throws unless the items and ratings are aligned, non-empty, in range, distinct, finite and within the model's rating scale (if it has one).</summary>
-    private static void ThrowIfInvalidRatings(IEmbeddingModel model, ReadOnlySpan<int> items, ReadOnlySpan<float> ratings)
+    internal static void ThrowIfInvalidRatings(IRecommenderModel model, ReadOnlySpan<int> items, ReadOnlySpan<float> ratings)
     {
         if (items.Length != ratings.Length)
         {

@@ -54,6 +54,33 @@ internal static class TrainingMemory
         MemoryBudget.ThrowIfTooLarge(bytes, DimensionsName, d, "factor tables");
     }
 
+    /// <summary>
+    /// The Gibbs samplers (Bayesian matrix factorization, the factorization machine's stored samples):
+    /// the current rows in float and their running sums in double, the stored samples
+    /// (S·((N + M)·p + 2) floats, named by <paramref name="storedName"/>), per-worker systems.
+    /// </summary>
+    /// <param name="train">The training set.</param>
+    /// <param name="p">The width of a row (d + 1).</param>
+    /// <param name="threads">The most workers.</param>
+    /// <param name="stored">S, the samples the model will store.</param>
+    /// <param name="storedName">The option that sets S.</param>
+    public static void CheckBayesian(RatingsDataset train, int p, int threads, int stored, string storedName)
+    {
+        long rows = Math.Max(train.UserCount, train.ItemCount);
+        MemoryBudget.ThrowIfArrayTooLong(rows * p, DimensionsName, p - 1, "largest table of rows");
+        MemoryBudget.ThrowIfArrayTooLong(MemoryBudget.Product(stored, rows * p), storedName, stored, "stored samples of the larger side (one array)");
+        long dp = Padded(p) + 8;
+        long workers = Math.Min(threads, rows + 1);
+        long bytes = MemoryBudget.Sum(
+            12 * ((long)train.UserCount + train.ItemCount) * p,
+            MemoryBudget.Product(workers, (8 * dp * dp) + (4 * 128 * dp)),
+            Math.Min(16 * 8 * dp * dp, (256L << 20) + (8 * dp * dp)), // the rows' statistics, summed in at most 16 blocks
+            8L * train.Count);
+        MemoryBudget.ThrowIfTooLarge(bytes, DimensionsName, p - 1, "rows, their running sums and per-thread systems");
+        long samples = MemoryBudget.Product(stored, 4 * ((((long)train.UserCount + train.ItemCount) * p) + 2));
+        MemoryBudget.ThrowIfTooLarge(MemoryBudget.Sum(bytes, samples), storedName, stored, "stored posterior samples");
+    }
+
     /// <summary>SVD++: p and every user's query, q and y (padded), biases; with early stopping the best queries, q, y and biases again.</summary>
     public static void CheckSvdPlusPlus(RatingsDataset train, int d, bool snapshots)
     {

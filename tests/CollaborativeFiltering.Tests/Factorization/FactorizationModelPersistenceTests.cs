@@ -100,7 +100,7 @@ public sealed partial class FactorizationModelPersistenceTests : IDisposable
         BinaryPrimitives.ReadInt32LittleEndian(bytes.AsSpan(20)).Should().Be(3);
         BinaryPrimitives.ReadSingleLittleEndian(bytes.AsSpan(24)).Should().Be(3.53f);
         BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan(bytes.Length - 4)).Should().Be(Crc32C.Compute(bytes.AsSpan(0, bytes.Length - 4)));
-        FactorizationModel.FormatVersion.Should().Be(2, "version 2 added the implicit item factors of SVD++; a model without them is still written as version 1");
+        FactorizationModel.FormatVersion.Should().Be(3, "version 2 added the implicit item factors of SVD++, version 3 the posterior samples; a model without either is still written as version 1");
     }
 
     [Fact]
@@ -130,7 +130,7 @@ public sealed partial class FactorizationModelPersistenceTests : IDisposable
         foreach (Type type in FactorizationOptionsJson.KnownOptionTypes.Values)
         {
             var options = (FactorizationOptions)Activator.CreateInstance(type)!;
-            options = options with { Dimensions = 3, Seed = 12345, Iterations = 7 };
+            options = options with { Dimensions = 3, Seed = 12345, Iterations = 17 };
             FactorizationModel model = WithOptions(RichModel(), options);
 
             FactorizationModel loaded = FactorizationModel.Load(new MemoryStream(ToBytes(model)));
@@ -526,12 +526,12 @@ public sealed partial class FactorizationModelPersistenceTests : IDisposable
     public void Load_NewerFormatVersion_ThrowsNamingBothVersions()
     {
         byte[] bytes = ToBytes(RichModel());
-        BinaryPrimitives.WriteUInt16LittleEndian(bytes.AsSpan(FactorizationModelFormat.VersionOffset), 3);
+        BinaryPrimitives.WriteUInt16LittleEndian(bytes.AsSpan(FactorizationModelFormat.VersionOffset), 4);
 
         var act = () => FactorizationModel.Load(new MemoryStream(bytes));
 
         var e = act.Should().Throw<ModelFormatException>().Which;
-        e.Message.Should().Contain("format version 3 is newer than this library supports (2); upgrade CollaborativeFiltering");
+        e.Message.Should().Contain("format version 4 is newer than this library supports (3); upgrade CollaborativeFiltering");
         e.Offset.Should().Be(FactorizationModelFormat.VersionOffset);
     }
 

@@ -84,6 +84,15 @@ public class ReadmeTests
         string path = Path.Combine(Path.GetTempPath(), $"tour-{Environment.ProcessId}.cfmodel");
         ModelFile.Save(model, path);
         IRecommenderModel loaded = ModelFile.Load(path);
+
+
+        // A Bayesian factorization machine with the users' demographics, the movies' genres and years and the
+        // items each user rated: the posterior mean and spread of a prediction, and a top 10 ranked by the
+        // lower credible bound (mean − 1.645 sd) rather than the mean.
+        FactorizationMachineModel fm = new BayesianFactorizationMachine(new FactorizationMachineOptions { Iterations = 40 }).Fit(split.Train);
+        PosteriorPrediction rating = fm.PredictDistribution(new UserIndex(0), new ItemIndex(0));
+        IReadOnlyList<Recommendation> cautious = Recommender.Recommend(fm.RankBy(PosteriorRanking.LowerBound()), new UserIndex(0), k: 10, exclude: split.Train);
+        Console.WriteLine($"{rating}; first cautious pick {cautious[0]}");
         // tour:end
         File.Delete(path);
         return (model, loaded, similar, top, newUser, folds, knnSimilar);

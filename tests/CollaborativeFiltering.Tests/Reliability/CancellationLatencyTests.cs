@@ -51,6 +51,7 @@ public sealed class CancellationLatencyTests
         ["SvdPlusPlusFactorizer.Fit"] = ct => new SvdPlusPlusFactorizer(new SvdPlusPlusOptions { Dimensions = 128, Iterations = 1000 }).Fit(Medium.Value, cancellationToken: ct),
         ["BprFactorizer.Fit"] = ct => new BprFactorizer(new BprOptions { Dimensions = 128, Iterations = 1000 }).Fit(Medium.Value, cancellationToken: ct),
         ["RegularizedFactorizer.Fit"] = ct => new RegularizedFactorizer(new RegularizedOptions { Dimensions = 128, Iterations = 100_000 }).Fit(Medium.Value, cancellationToken: ct),
+        ["BayesianMatrixFactorizer.Fit"] = ct => new BayesianMatrixFactorizer(new BayesianMatrixOptions { Dimensions = 128, Iterations = 1000, StoredSamples = 0 }).Fit(Medium.Value, cancellationToken: ct),
         ["SoftmaxTrainer.Fit"] = ct => new SoftmaxTrainer(new SoftmaxOptions { Iterations = 100_000 }).Fit(Medium.Value, cancellationToken: ct),
         ["TSne.Project"] = ct => new TSne(new TSneOptions { Iterations = 100_000, Method = TSneMethod.BarnesHut }).Project(RandomRows(20_000, 16), 20_000, 16, cancellationToken: ct),
         ["TSne.Project, exact"] = ct => new TSne(new TSneOptions { Iterations = 100_000, Method = TSneMethod.Exact }).Project(RandomRows(3000, 16), 3000, 16, cancellationToken: ct),

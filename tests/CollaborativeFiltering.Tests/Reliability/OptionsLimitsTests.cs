@@ -77,6 +77,12 @@ public sealed class OptionsLimitsTests
         ["MinNewShare"] = (false, [1.0000001, 2.0]),
         ["SyntheticOptions.Dimensions"] = (false, [4097, int.MaxValue]),
         ["SoftmaxOptions.Dimensions"] = (false, [4097, int.MaxValue]),
+        ["BurnIn"] = (false, []),
+        ["StoredSamples"] = (false, []),
+        ["NoisePrecision"] = (false, []),
+        ["ZipPrefixLength"] = (false, [6, int.MaxValue]),
+        ["TimeBucketDays"] = (false, []),
+        ["SideAttributeEffect"] = (false, [10.5, double.MaxValue]),
         ["BprOptions.PopularityExponent"] = (false, [2.0000001, 10.5]),
     };
 
@@ -99,8 +105,8 @@ public sealed class OptionsLimitsTests
     [Fact]
     public void EveryOptionsRecord_IsCovered()
     {
-        OptionsTypes().Select(t => t.Name).Should().Contain(["AlsOptions", "BiasedSgdOptions", "BprOptions", "DelimitedRatingsOptions", "FoldInOptions", "GradientDescentOptions", "ImplicitAlsOptions",
-            "MovieLensDownloadOptions", "RegularizedOptions", "SoftmaxOptions", "SvdPlusPlusOptions", "SyntheticOptions", "TSneOptions", "KnnOptions", "EaseOptions"]);
+        OptionsTypes().Select(t => t.Name).Should().Contain(["AlsOptions", "BayesianMatrixOptions", "BiasedSgdOptions", "BprOptions", "DelimitedRatingsOptions", "FoldInOptions", "GradientDescentOptions", "ImplicitAlsOptions",
+            "MovieLensDownloadOptions", "RegularizedOptions", "SoftmaxOptions", "SvdPlusPlusOptions", "SyntheticOptions", "TSneOptions", "KnnOptions", "EaseOptions", "FactorizationMachineOptions"]);
         foreach (Type type in OptionsTypes())
         {
             foreach (PropertyInfo property in NumericProperties(type))
@@ -165,7 +171,8 @@ public sealed class OptionsLimitsTests
     public void Trainers_EveryNumericOptionAtItsLargestAcceptedValue_NeverCrash()
     {
         RatingsDataset data = SyntheticDataGenerator.Generate(new SyntheticOptions { Users = 10, Items = 12, Ratings = 60, MinRatingsPerUser = 3, Seed = 4 }).Dataset;
-        object[] trainers = [new AlsOptions(), new ImplicitAlsOptions(), new BiasedSgdOptions(), new SvdPlusPlusOptions(), new BprOptions(), new GradientDescentOptions(), new RegularizedOptions(), new SoftmaxOptions { BatchSize = 8 }];
+        object[] trainers = [new AlsOptions(), new ImplicitAlsOptions(), new BiasedSgdOptions(), new SvdPlusPlusOptions(), new BprOptions(), new GradientDescentOptions(), new RegularizedOptions(), new SoftmaxOptions { BatchSize = 8 },
+            new BayesianMatrixOptions { Iterations = 20 }];
         var failures = new List<string>();
         foreach (object defaults in trainers)
         {
@@ -191,6 +198,7 @@ public sealed class OptionsLimitsTests
                         GradientDescentOptions o => new GradientDescentFactorizer(o).Fit(data, cancellationToken: cts.Token),
                         RegularizedOptions o => new RegularizedFactorizer(o).Fit(data, cancellationToken: cts.Token),
                         SoftmaxOptions o => new SoftmaxTrainer(o).Fit(data, cancellationToken: cts.Token),
+                        BayesianMatrixOptions o => new BayesianMatrixFactorizer(o).Fit(data, cancellationToken: cts.Token),
                         _ => throw new InvalidOperationException(),
                     };
                     foreach (float v in model.ItemEmbeddings)

@@ -18,6 +18,31 @@ public static partial class SyntheticDataGenerator
     // About how many of MovieLens 100k's 943 users give each occupation (same order as Occupations).
     private static readonly double[] OccupationWeights = [79, 28, 7, 95, 67, 18, 32, 16, 7, 12, 51, 26, 9, 105, 66, 14, 12, 31, 196, 27, 45];
 
+    /// <summary>Adds each occupation's planted bias β_c ~ Normal(0, s²) and factor offset (entries Normal(0, (s·σ_f)²)) to its users' (<see cref="SyntheticOptions.SideAttributeEffect"/>).</summary>
+    private static void PlantOccupationEffects(UserInfo[] infos, float[] userFactors, float[] userBiases, int d, double strength, float factorStdDev, SeededRandom random)
+    {
+        var biases = new double[Occupations.Length];
+        var offsets = new double[Occupations.Length * d];
+        for (int c = 0; c < biases.Length; c++)
+        {
+            biases[c] = strength * random.NextGaussian();
+            for (int f = 0; f < d; f++)
+            {
+                offsets[(c * d) + f] = strength * factorStdDev * random.NextGaussian();
+            }
+        }
+
+        for (int u = 0; u < infos.Length; u++)
+        {
+            int c = Array.IndexOf(Occupations, infos[u].Occupation);
+            userBiases[u] = (float)(userBiases[u] + biases[c]);
+            for (int f = 0; f < d; f++)
+            {
+                userFactors[(u * d) + f] = (float)(userFactors[(u * d) + f] + offsets[(c * d) + f]);
+            }
+        }
+    }
+
     private static UserInfo[] UserInfos(IdMap ids, SeededRandom random, CancellationToken cancellationToken)
     {
         var cumulative = new double[OccupationWeights.Length];

@@ -43,6 +43,7 @@ public static partial class SyntheticDataGenerator
     private const ulong UserInfoStream = 7;
     private const ulong ItemInfoStream = 8;
     private const ulong GenreStream = 9;
+    private const ulong SideEffectStream = 10;
 
     /// <summary>Generates a dataset and its planted model.</summary>
     /// <param name="options">What to make; <see langword="null"/> for the defaults (a MovieLens 100k look-alike).</param>
@@ -72,6 +73,13 @@ public static partial class SyntheticDataGenerator
 
         double[] logPopularity = ItemLogPopularity(m, options.PopularityExponent, new SeededRandom(seed, PopularityStream), cancellationToken);
         float[] itemBiases = ItemBiases(logPopularity, factorRandom, cancellationToken);
+        IdMap userIds = IdMap.Sequential(n, 1, cancellationToken);
+        UserInfo[] userInfos = UserInfos(userIds, new SeededRandom(seed, UserInfoStream), cancellationToken);
+        if (options.SideAttributeEffect > 0)
+        {
+            PlantOccupationEffects(userInfos, userFactors, userBiases, d, options.SideAttributeEffect, factorStdDev, new SeededRandom(seed, SideEffectStream));
+        }
+
         cancellationToken.ThrowIfCancellationRequested();
 
         // Who rates what.
@@ -94,9 +102,7 @@ public static partial class SyntheticDataGenerator
         cancellationToken.ThrowIfCancellationRequested();
 
         // The catalogue.
-        IdMap userIds = IdMap.Sequential(n, 1, cancellationToken);
         IdMap itemIds = IdMap.Sequential(m, 1, cancellationToken);
-        UserInfo[] userInfos = UserInfos(userIds, new SeededRandom(seed, UserInfoStream), cancellationToken);
         string[] vocabulary = MovieLensGenreNames.Ml100K[..options.GenreCount];
         float[] genreDirections = GenreDirections(vocabulary.Length, d, new SeededRandom(seed, GenreStream));
         ItemInfo[] itemInfos = ItemInfos(itemIds, options.StartTimestamp, itemFactors, d, vocabulary, genreDirections, new SeededRandom(seed, ItemInfoStream), cancellationToken);

@@ -74,6 +74,19 @@ public sealed record SyntheticOptions
     /// </summary>
     public bool HalfStars { get; init; }
 
+    /// <summary>
+    /// The strength s of planted effects of the users' side attributes, in [0, 10]: when positive,
+    /// every occupation c gets a bias β_c ~ Normal(0, s²) and a factor offset o_c whose entries are
+    /// Normal(0, s²·σ_f²) (σ_f the planted factors' own standard deviation), and every user's planted bias
+    /// and factors add those of their occupation, so the ratings depend on <see cref="UserInfo.Occupation"/>
+    /// (what a model with user side features can learn for users with few ratings). Default 0: no
+    /// effect, and every other value the generator draws is the same whatever s is.
+    /// </summary>
+    public double SideAttributeEffect { get; init; }
+
+    /// <summary>The largest <see cref="SideAttributeEffect"/>: 10, ten times the planted factors' own spread.</summary>
+    private const double MaxSideAttributeEffect = 10;
+
     /// <summary>The seed: the same options give a bit-identical dataset and planted model. Default 42.</summary>
     public int Seed { get; init; } = 42;
 
@@ -113,6 +126,10 @@ public sealed record SyntheticOptions
 
         ThrowHelper.ThrowIfNegativeOrNotFinite(NoiseStdDev, nameof(NoiseStdDev));
         ThrowHelper.ThrowIfNegative(MinRatingsPerUser, nameof(MinRatingsPerUser));
+        if (!(SideAttributeEffect is >= 0 and <= MaxSideAttributeEffect))
+        {
+            ThrowHelper.ArgumentOutOfRange(nameof(SideAttributeEffect), SideAttributeEffect, "a number in [0, 10]");
+        }
         CheckExponent(PopularityExponent, nameof(PopularityExponent));
         CheckExponent(ActivityExponent, nameof(ActivityExponent));
         CheckExponent(TasteExposure, nameof(TasteExposure));

@@ -139,9 +139,9 @@ internal sealed class AlsTraining : IBlockWork, ITraining<FactorizationModel>
         // Cholesky solve (order³/6) and the system assembly.
         long perEntry = ((long)_gramStride * _gramStride / 2) + (3L * _gramStride);
         long perRow = ((long)_order * _order * _order / 6) + ((long)_order * _order) + 64;
-        _userBlocks = AlsPartition.Create(_userOffsets, perEntry, perRow);
-        _itemBlocks = AlsPartition.Create(_itemOffsets, perEntry, perRow);
-        _validationBlocks = _validationOffsets is null ? [0] : AlsPartition.Create(_validationOffsets, _d, _d);
+        _userBlocks = RowPartition.Create(_userOffsets, perEntry, perRow);
+        _itemBlocks = RowPartition.Create(_itemOffsets, perEntry, perRow);
+        _validationBlocks = _validationOffsets is null ? [0] : RowPartition.Create(_validationOffsets, _d, _d);
         _blockSse = new double[_userBlocks.Length - 1];
         _blockUserPenalty = new double[_userBlocks.Length - 1];
         _blockItemPenalty = new double[_itemBlocks.Length - 1];

@@ -141,16 +141,16 @@ internal sealed class ImplicitAlsTraining : IBlockWork, ITraining<FactorizationM
         _y = items;
         _gram = new double[_gramStride * _gramStride];
         _gramCg = new float[_d * _d];
-        _userGramBlocks = AlsPartition.Uniform(_n, Math.Max(MinGramBlockRows, (_n + GramBlocks - 1) / GramBlocks));
-        _itemGramBlocks = AlsPartition.Uniform(_m, Math.Max(MinGramBlockRows, (_m + GramBlocks - 1) / GramBlocks));
+        _userGramBlocks = RowPartition.Uniform(_n, Math.Max(MinGramBlockRows, (_n + GramBlocks - 1) / GramBlocks));
+        _itemGramBlocks = RowPartition.Uniform(_m, Math.Max(MinGramBlockRows, (_m + GramBlocks - 1) / GramBlocks));
         _gramPartials = new double[Math.Max(_userGramBlocks.Length, _itemGramBlocks.Length) * _gramStride * _gramStride];
 
         long steps = cgSteps + 1;
         long perEntry = cgSteps == 0 ? ((long)_gramStride * _gramStride / 2) + (3L * _gramStride) : 2 * steps * _d;
         long perRow = cgSteps == 0 ? ((long)_d * _d * _d / 6) + ((long)_d * _d) + 64 : (steps * _d * _d) + 64;
-        _userBlocks = AlsPartition.Create(_userOffsets, perEntry, perRow);
-        _itemBlocks = AlsPartition.Create(_itemOffsets, perEntry, perRow);
-        _validationBlocks = _validationOffsets is null ? [0] : AlsPartition.Create(_validationOffsets, _d, _d);
+        _userBlocks = RowPartition.Create(_userOffsets, perEntry, perRow);
+        _itemBlocks = RowPartition.Create(_itemOffsets, perEntry, perRow);
+        _validationBlocks = _validationOffsets is null ? [0] : RowPartition.Create(_validationOffsets, _d, _d);
         _blockData = new double[_userBlocks.Length - 1];
         _blockObserved = new double[_userBlocks.Length - 1];
         _blockUserNorms = new double[_userBlocks.Length - 1];

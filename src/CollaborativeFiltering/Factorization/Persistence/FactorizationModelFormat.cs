@@ -7,20 +7,22 @@ using CollaborativeFiltering.Persistence;
 namespace CollaborativeFiltering.Factorization.Persistence;
 
 /// <summary>
-/// The binary model file, versions 1 and 2. All integers and floats are little-endian.
+/// The binary model file, versions 1, 2 and 3. All integers and floats are little-endian.
 /// <code>
 /// offset size  field
 ///  0      8    magic "CFMODEL\0"
-///  8      2    format version (uint16): 1, or 2 when flag 16 is set
+///  8      2    format version (uint16): 1; 2 when flag 16 is set; 3 when flag 32 is set
 /// 10      2    flags (uint16): 1 = biases and global mean, 2 = options section, 4 = prediction range,
-///              8 = training scale, 16 = implicit item factors (SVD++; version 2 only)
+///              8 = training scale, 16 = implicit item factors (SVD++; version 2 or 3),
+///              32 = posterior samples (Bayesian models; version 3 only, needs flag 1)
 /// 12      4    d (int32, > 0)
 /// 16      4    N users (int32)
 /// 20      4    M items (int32)
 /// 24      4    global mean μ (float32)
 /// 28      4    options section length in bytes (int32; 0 without options)
 /// 32      4    catalogue section length in bytes (int32)
-/// 36      4    CRC-32C of bytes 0..35 (so sizes are trusted before anything is allocated)
+/// 36      4    versions 1 and 2: CRC-32C of bytes 0..35 (so sizes are trusted before anything is allocated);
+///              version 3: S, the number of posterior samples (int32), then at 40 the CRC-32C of bytes 0..39
 /// 40           options section: type full name (string), then the options as UTF-8 JSON
 ///              catalogue section (see <see cref="CatalogCodec.Encode"/>)
 ///              U: N·d float32, row-major; V: M·d float32, row-major
@@ -29,21 +31,28 @@ namespace CollaborativeFiltering.Factorization.Persistence;
 ///              when flag 8: the scale of the training ratings, min and max (2 float32, finite, min ≤ max;
 ///              files written before it existed have no flag 8 and load without a recorded scale)
 ///              when flag 16: Y, the implicit item factors: M·d float32, row-major
+///              when flag 32: the posterior samples: g_s (S float32), 1/α_s (S float32), every sample's
+///              user rows [q; b] (S·N·(d + 1) float32), every sample's item rows (S·M·(d + 1) float32)
 /// end-4   4    CRC-32C of every byte before it
 /// </code>
 /// A model without implicit item factors is written as version 1, which every earlier version of the
-/// library reads; version 2 adds only flag 16.
+/// library reads; version 2 adds only flag 16; version 3 adds the sample count to the header and flag 32.
 /// Strings are an int32 UTF-8 byte count (-1 for null) followed by the bytes. The body is only
 /// parsed once the final checksum matches, so corrupted bytes never reach the JSON or catalogue
 /// parsers, and a model is only returned when every float in it is finite.
 /// </summary>
 internal static class FactorizationModelFormat
 {
-    public const ushort CurrentVersion = 2;
+    public const ushort CurrentVersion = 3;
+
+    /// <summary>The version of a model with implicit item factors and no posterior samples.</summary>
+    public const ushort ImplicitVersion = 2;
 
     /// <summary>The version that holds every model without implicit item factors.</summary>
     public const ushort BaseVersion = 1;
     public const int HeaderSize = 40;
+    public const int HeaderSizeV3 = 44;
+    public const int PosteriorCountOffset = 36;
     public const int ChecksumSize = ChecksummedModelReader.ChecksumSize;
 
     public const int VersionOffset = 8;
@@ -61,8 +70,10 @@ internal static class FactorizationModelFormat
     public const ushort FlagPredictionRange = 4;
     public const ushort FlagTrainingScale = 8;
     public const ushort FlagImplicitFactors = 16;
+    public const ushort FlagPosterior = 32;
     private const ushort KnownFlagsVersion1 = FlagBiases | FlagOptions | FlagPredictionRange | FlagTrainingScale;
-    private const ushort KnownFlags = KnownFlagsVersion1 | FlagImplicitFactors;
+    private const ushort KnownFlagsVersion2 = KnownFlagsVersion1 | FlagImplicitFactors;
+    private const ushort KnownFlags = KnownFlagsVersion2 | FlagPosterior;
 
     /// <summary>"CFMODEL\0".</summary>
     public static ReadOnlySpan<byte> Magic => ModelFileMagic.Factorization;
@@ -78,12 +89,15 @@ internal static class FactorizationModelFormat
         byte[] options = optionsSection ?? FactorizationOptionsJson.Encode(model.Options);
         byte[] catalog = CatalogCodec.Encode(model.Catalog);
         float[]? implicitFactors = model.ImplicitItemFactorArray;
+        PosteriorSamples? posterior = model.Posterior;
         ushort flags = (ushort)((model.HasBiases ? FlagBiases : 0) | (options.Length > 0 ? FlagOptions : 0) | (model.PredictionRange.HasValue ? FlagPredictionRange : 0)
-            | (model.TrainingScale.HasValue ? FlagTrainingScale : 0) | (implicitFactors is not null ? FlagImplicitFactors : 0));
+            | (model.TrainingScale.HasValue ? FlagTrainingScale : 0) | (implicitFactors is not null ? FlagImplicitFactors : 0) | (posterior is not null ? FlagPosterior : 0));
+        int headerSize = posterior is null ? HeaderSize : HeaderSizeV3;
 
-        Span<byte> header = stackalloc byte[HeaderSize];
+        Span<byte> header = stackalloc byte[HeaderSizeV3];
+        header = header[..headerSize];
         Magic.CopyTo(header);
-        BinaryPrimitives.WriteUInt16LittleEndian(header[VersionOffset..], implicitFactors is null ? BaseVersion : CurrentVersion);
+        BinaryPrimitives.WriteUInt16LittleEndian(header[VersionOffset..], posterior is not null ? CurrentVersion : implicitFactors is not null ? ImplicitVersion : BaseVersion);
         BinaryPrimitives.WriteUInt16LittleEndian(header[FlagsOffset..], flags);
         BinaryPrimitives.WriteInt32LittleEndian(header[DimensionsOffset..], model.Dimensions);
         BinaryPrimitives.WriteInt32LittleEndian(header[UserCountOffset..], model.UserCount);
@@ -91,7 +105,13 @@ internal static class FactorizationModelFormat
         BinaryPrimitives.WriteSingleLittleEndian(header[GlobalMeanOffset..], model.GlobalMean);
         BinaryPrimitives.WriteInt32LittleEndian(header[OptionsLengthOffset..], options.Length);
         BinaryPrimitives.WriteInt32LittleEndian(header[CatalogLengthOffset..], catalog.Length);
-        BinaryPrimitives.WriteUInt32LittleEndian(header[HeaderChecksumOffset..], Crc32C.Compute(header[..HeaderChecksumOffset]));
+        if (posterior is not null)
+        {
+            BinaryPrimitives.WriteInt32LittleEndian(header[PosteriorCountOffset..], posterior.Count);
+        }
+
+        int checksumOffset = headerSize - ChecksumSize;
+        BinaryPrimitives.WriteUInt32LittleEndian(header[checksumOffset..], Crc32C.Compute(header[..checksumOffset]));
 
         var writer = new ChecksummedModelWriter(stream);
         writer.WriteBytes(header);
@@ -118,6 +138,14 @@ internal static class FactorizationModelFormat
         if (implicitFactors is not null)
         {
             writer.WriteValues<float>(implicitFactors);
+        }
+
+        if (posterior is not null)
+        {
+            writer.WriteValues<float>(posterior.Globals);
+            writer.WriteValues<float>(posterior.NoiseVariances);
+            writer.WriteValues<float>(posterior.UserArray);
+            writer.WriteValues<float>(posterior.ItemArray);
         }
 
         writer.WriteChecksum();
@@ -150,13 +178,21 @@ internal static class FactorizationModelFormat
         float[]? rangeValues = header.HasPredictionRange ? reader.ReadValues<float>(2, "prediction range") : null;
         float[]? scaleValues = header.HasTrainingScale ? reader.ReadValues<float>(2, "training scale") : null;
         float[]? implicitFactors = header.HasImplicitFactors ? reader.ReadValues<float>((long)header.ItemCount * header.Dimensions, "implicit item factors") : null;
+        float[]? globals = null, noise = null, sampleUsers = null, sampleItems = null;
+        if (header.HasPosterior)
+        {
+            globals = reader.ReadValues<float>(header.PosteriorCount, "posterior samples");
+            noise = reader.ReadValues<float>(header.PosteriorCount, "posterior samples");
+            sampleUsers = reader.ReadValues<float>((long)header.PosteriorCount * header.UserCount * (header.Dimensions + 1), "posterior samples");
+            sampleItems = reader.ReadValues<float>((long)header.PosteriorCount * header.ItemCount * (header.Dimensions + 1), "posterior samples");
+        }
 
         reader.ReadAndVerifyChecksum();
 
         // Everything below parses bytes whose checksum matched.
-        FactorizationOptions? options = header.OptionsLength == 0 ? null : FactorizationOptionsJson.Decode(optionsBytes, reader, HeaderSize);
-        Catalog catalog = CatalogCodec.Decode(catalogBytes, header.UserCount, header.ItemCount, reader, HeaderSize + (long)header.OptionsLength);
-        long offset = HeaderSize + (long)header.OptionsLength + header.CatalogLength;
+        FactorizationOptions? options = header.OptionsLength == 0 ? null : FactorizationOptionsJson.Decode(optionsBytes, reader, header.Size);
+        Catalog catalog = CatalogCodec.Decode(catalogBytes, header.UserCount, header.ItemCount, reader, header.Size + (long)header.OptionsLength);
+        long offset = header.Size + (long)header.OptionsLength + header.CatalogLength;
         offset = reader.RequireFinite(users, "user embeddings", offset);
         offset = reader.RequireFinite(items, "item embeddings", offset);
         if (userBiases is not null)
@@ -168,7 +204,7 @@ internal static class FactorizationModelFormat
         (string? scale, _) = FactorizationModel.ScaleProblem(header.Dimensions, users, items, userBiases, itemBiases);
         if (scale is not null)
         {
-            throw reader.Error(HeaderSize + (long)header.OptionsLength + header.CatalogLength, $"{scale}.");
+            throw reader.Error(header.Size + (long)header.OptionsLength + header.CatalogLength, $"{scale}.");
         }
 
         RatingRange? range = rangeValues is null ? null : DecodeRange(rangeValues, reader, offset, "prediction range");
@@ -184,7 +220,17 @@ internal static class FactorizationModelFormat
             }
         }
 
-        return new FactorizationModel(catalog, header.Dimensions, users, items, userBiases, itemBiases, header.GlobalMean, options, range, trainingScale, implicitFactors);
+        PosteriorSamples? posterior = null;
+        if (header.HasPosterior)
+        {
+            posterior = new PosteriorSamples(header.PosteriorCount, header.Dimensions, header.UserCount, header.ItemCount, globals!, noise!, sampleUsers!, sampleItems!);
+            if (posterior.Problem() is { } problem)
+            {
+                throw reader.Error(header.PosteriorStart, $"{problem}.");
+            }
+        }
+
+        return new FactorizationModel(catalog, header.Dimensions, users, items, userBiases, itemBiases, header.GlobalMean, options, range, trainingScale, implicitFactors, posterior);
     }
 
     private static RatingRange DecodeRange(float[] values, ChecksummedModelReader reader, long sectionOffset, string name)
@@ -205,7 +251,7 @@ internal static class FactorizationModelFormat
     }
 
     /// <summary>The fixed header, validated.</summary>
-    private readonly record struct Header(ushort Version, ushort Flags, int Dimensions, int UserCount, int ItemCount, float GlobalMean, int OptionsLength, int CatalogLength)
+    private readonly record struct Header(ushort Version, ushort Flags, int Dimensions, int UserCount, int ItemCount, float GlobalMean, int OptionsLength, int CatalogLength, int Size, int PosteriorCount)
     {
         public bool HasBiases => (Flags & FlagBiases) != 0;
 
@@ -215,7 +261,9 @@ internal static class FactorizationModelFormat
 
         public bool HasImplicitFactors => (Flags & FlagImplicitFactors) != 0;
 
-        private long EmbeddingsStart => HeaderSize + (long)OptionsLength + CatalogLength;
+        public bool HasPosterior => (Flags & FlagPosterior) != 0;
+
+        private long EmbeddingsStart => Size + (long)OptionsLength + CatalogLength;
 
         private long ItemEmbeddingsStart => EmbeddingsStart + ((long)UserCount * Dimensions * sizeof(float));
 
@@ -227,14 +275,16 @@ internal static class FactorizationModelFormat
 
         private long ImplicitFactorsStart => ScaleStart + (HasTrainingScale ? 2 * sizeof(float) : 0);
 
-        private long ChecksumStart => ImplicitFactorsStart + (HasImplicitFactors ? (long)ItemCount * Dimensions * sizeof(float) : 0);
+        public long PosteriorStart => ImplicitFactorsStart + (HasImplicitFactors ? (long)ItemCount * Dimensions * sizeof(float) : 0);
+
+        private long ChecksumStart => PosteriorStart + (HasPosterior ? (long)PosteriorCount * sizeof(float) * (2 + (((long)UserCount + ItemCount) * (Dimensions + 1))) : 0);
 
         public long TotalLength => ChecksumStart + ChecksumSize;
 
         /// <summary>The part of the file that the byte at <paramref name="offset"/> belongs to.</summary>
         public string SectionAt(long offset) =>
-            offset < HeaderSize ? "header"
-            : offset < HeaderSize + (long)OptionsLength ? "options section"
+            offset < Size ? "header"
+            : offset < Size + (long)OptionsLength ? "options section"
             : offset < EmbeddingsStart ? "catalogue section"
             : offset < ItemEmbeddingsStart ? "user embeddings"
             : offset < BiasesStart ? "item embeddings"
@@ -242,15 +292,16 @@ internal static class FactorizationModelFormat
             : offset < RangeStart ? "item biases"
             : offset < ScaleStart ? "prediction range"
             : offset < ImplicitFactorsStart ? "training scale"
-            : offset < ChecksumStart ? "implicit item factors"
+            : offset < PosteriorStart ? "implicit item factors"
+            : offset < ChecksumStart ? "posterior samples"
             : "checksum";
     }
 
     /// <summary>Reads and validates the fixed header and its checksum; the body follows it.</summary>
     private static Header ReadHeader(Stream stream, ChecksummedModelReader reader)
     {
-        Span<byte> header = stackalloc byte[HeaderSize];
-        int read = stream.ReadAtLeast(header, HeaderSize, throwOnEndOfStream: false);
+        Span<byte> header = stackalloc byte[HeaderSizeV3];
+        int read = stream.ReadAtLeast(header[..HeaderSize], HeaderSize, throwOnEndOfStream: false);
         if (read == 0)
         {
             throw reader.Error(0, "the model is empty (0 bytes); expected a CollaborativeFiltering model starting with \"CFMODEL\".");
@@ -263,12 +314,19 @@ internal static class FactorizationModelFormat
         }
 
         reader.CheckVersion(header, read, VersionOffset, CurrentVersion);
-        if (read < HeaderSize)
+        int size = read >= VersionOffset + 2 && BinaryPrimitives.ReadUInt16LittleEndian(header[VersionOffset..]) >= CurrentVersion ? HeaderSizeV3 : HeaderSize;
+        if (read == HeaderSize && size > HeaderSize)
+        {
+            read += stream.ReadAtLeast(header[HeaderSize..size], size - HeaderSize, throwOnEndOfStream: false);
+        }
+
+        if (read < size)
         {
             throw reader.Truncated(read, "header");
         }
 
-        reader.AcceptHeader(header, HeaderChecksumOffset);
+        header = header[..size];
+        reader.AcceptHeader(header, size - ChecksumSize);
         var result = new Header(
             BinaryPrimitives.ReadUInt16LittleEndian(header[VersionOffset..]),
             BinaryPrimitives.ReadUInt16LittleEndian(header[FlagsOffset..]),
@@ -277,7 +335,9 @@ internal static class FactorizationModelFormat
             BinaryPrimitives.ReadInt32LittleEndian(header[ItemCountOffset..]),
             BinaryPrimitives.ReadSingleLittleEndian(header[GlobalMeanOffset..]),
             BinaryPrimitives.ReadInt32LittleEndian(header[OptionsLengthOffset..]),
-            BinaryPrimitives.ReadInt32LittleEndian(header[CatalogLengthOffset..]));
+            BinaryPrimitives.ReadInt32LittleEndian(header[CatalogLengthOffset..]),
+            size,
+            size == HeaderSizeV3 ? BinaryPrimitives.ReadInt32LittleEndian(header[PosteriorCountOffset..]) : 0);
         Validate(result, reader);
         return result;
     }
@@ -293,6 +353,22 @@ internal static class FactorizationModelFormat
         {
             throw reader.Error(FlagsOffset, string.Create(CultureInfo.InvariantCulture,
                 $"flags 0x{header.Flags:X4} in a version 1 file; version 1 knows 0x{KnownFlagsVersion1:X4} (implicit item factors, flag 0x{FlagImplicitFactors:X4}, need version 2)."));
+        }
+
+        if (header.HasPosterior != (header.Version == CurrentVersion) || (header.HasPosterior && !header.HasBiases))
+        {
+            throw reader.Error(FlagsOffset, string.Create(CultureInfo.InvariantCulture,
+                $"the flags 0x{header.Flags:X4} do not fit a version-{header.Version} header: posterior samples (flag 0x{FlagPosterior:X4}) need version 3 and biases (flag 1), and a version-3 file has them."));
+        }
+
+        if (header.HasPosterior)
+        {
+            long width = header.Dimensions + 1L, rows = Math.Max(header.UserCount, header.ItemCount);
+            if (header.PosteriorCount <= 0 || header.PosteriorCount * rows * width > Array.MaxLength)
+            {
+                throw reader.Error(PosteriorCountOffset, string.Create(CultureInfo.InvariantCulture,
+                    $"the number of posterior samples is {header.PosteriorCount}; expected at least 1, and few enough that a sample table of {rows}·{width} floats each fits in one array."));
+            }
         }
 
         if (header.Dimensions is <= 0 or > TrainerOptions.MaxDimensions)

@@ -24,6 +24,7 @@ internal static class FactorizationOptionsJson
             [typeof(BiasedSgdOptions).FullName!] = (FactorizationOptionsJsonContext.Default.BiasedSgdOptions, static () => new BiasedSgdOptions()),
             [typeof(AlsOptions).FullName!] = (FactorizationOptionsJsonContext.Default.AlsOptions, static () => new AlsOptions()),
             [typeof(ImplicitAlsOptions).FullName!] = (FactorizationOptionsJsonContext.Default.ImplicitAlsOptions, static () => new ImplicitAlsOptions()),
+            [typeof(BayesianMatrixOptions).FullName!] = (FactorizationOptionsJsonContext.Default.BayesianMatrixOptions, static () => new BayesianMatrixOptions()),
             [typeof(SvdPlusPlusOptions).FullName!] = (FactorizationOptionsJsonContext.Default.SvdPlusPlusOptions, static () => new SvdPlusPlusOptions()),
             [typeof(BprOptions).FullName!] = (FactorizationOptionsJsonContext.Default.BprOptions, static () => new BprOptions()),
         }.ToFrozenDictionary(StringComparer.Ordinal);
@@ -107,6 +108,7 @@ internal static class FactorizationOptionsJson
 [JsonSerializable(typeof(BiasedSgdOptions))]
 [JsonSerializable(typeof(AlsOptions))]
 [JsonSerializable(typeof(ImplicitAlsOptions))]
+[JsonSerializable(typeof(BayesianMatrixOptions))]
 [JsonSerializable(typeof(SvdPlusPlusOptions))]
 [JsonSerializable(typeof(BprOptions))]
 internal sealed partial class FactorizationOptionsJsonContext : JsonSerializerContext

@@ -1,8 +1,7 @@
+namespace CollaborativeFiltering.Internal;
 
-namespace CollaborativeFiltering.Factorization.Als;
-
-/// <summary>Block partitions and initialisation shared by the ALS trainers.</summary>
-internal static class AlsPartition
+/// <summary>Block partitions of rows shared by the ALS trainers and the Gibbs samplers: fixed by the data, never by the thread count.</summary>
+internal static class RowPartition
 {
     /// <summary>Work per block in multiply-adds (a few hundred microseconds): enough blocks for load balance and prompt cancellation, few enough that scheduling costs nothing.</summary>
     public const long BlockCost = 1L << 20;
