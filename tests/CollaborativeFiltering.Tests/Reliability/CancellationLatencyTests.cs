@@ -14,13 +14,14 @@ namespace CollaborativeFiltering.Tests.Reliability;
 /// started on its own thread, cancelled from this one at several moments (so that different phases
 /// are hit), and the time from <c>Cancel()</c> to the operation's end is measured. A latency bound,
 /// not a speed benchmark: on a loaded 2-core CI machine a thread may wait for a core, so the test
-/// asserts the median of the latencies against 100 ms and every one against a generous 500 ms,
+/// asserts the median of the latencies (five cancel points; the lower median when an operation ended
+/// before some of them) against 100 ms and every one against a generous 500 ms,
 /// which a phase that never checks the token (3–16 s before) cannot meet.
 /// </summary>
 [Collection(ProcessWideMeasurements.Name)]
 public sealed class CancellationLatencyTests
 {
-    private static readonly int[] CancelAfterMilliseconds = [30, 250, 800];
+    private static readonly int[] CancelAfterMilliseconds = [30, 120, 250, 500, 800];
 
     public static TheoryData<string> Operations => new(LongOperations.Keys);
 
@@ -109,7 +110,7 @@ public sealed class CancellationLatencyTests
 
         latencies.Should().NotBeEmpty($"{operation} must run long enough to be cancelled");
         string all = string.Join(", ", latencies.Select(l => $"{l:F0} ms"));
-        latencies.Order().ElementAt(latencies.Count / 2).Should().BeLessThan(100, $"the median latency of {operation} ({all})");
+        latencies.Order().ElementAt((latencies.Count - 1) / 2).Should().BeLessThan(100, $"the median latency of {operation} ({all})");
         latencies.Max().Should().BeLessThan(500, $"every latency of {operation} ({all})");
     }
 
