@@ -64,6 +64,12 @@ public sealed class OptionsLimitsTests
         ["FinalMomentum"] = (false, [1.0, 2.0]),
         ["Theta"] = (false, [1.5]),
         ["SyntheticOptions.Dimensions"] = (false, [4097, int.MaxValue]),
+        ["InteractionVariance"] = (false, [100.5, double.MaxValue]),
+        ["PopularityRatingCorrelation"] = (true, [1.0000001, -1.0000001, double.MaxValue]),
+        ["PopularityCutoff"] = (false, [10.5]),
+        ["PopularityCutoffShape"] = (false, [0.2, 8.5]),
+        ["FranchiseCount"] = (false, [561, int.MaxValue]),
+        ["FranchiseSize"] = (false, [1, 21, int.MaxValue]),
         ["SoftmaxOptions.Dimensions"] = (false, [4097, int.MaxValue]),
     };
 
