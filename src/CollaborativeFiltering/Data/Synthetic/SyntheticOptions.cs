@@ -59,7 +59,7 @@ public sealed record SyntheticOptions
     /// <summary>
     /// How strongly a user's choice of which items to rate follows the user's planted taste, β: the
     /// item i is drawn for the user u with weight popularity_i · e^(β·z_ui), where
-    /// z_ui = ⟨p_u, q_i⟩ / √0.5 is the planted interaction in standard units. Finite, in [0, 10].
+    /// z_ui = ⟨p_u, q_i⟩ / √<see cref="InteractionVariance"/> is the planted interaction in standard units. Finite, in [0, 10].
     /// Default 0: items are drawn by popularity alone, so which items a user rated says nothing
     /// personal (only the rating values do) and no ranking model can beat a most-popular list at
     /// guessing a user's held-out items. Real users mostly rate what they chose to watch, which
