@@ -11,9 +11,21 @@ namespace CollaborativeFiltering.Factorization;
 /// A trained matrix-factorization model: user embeddings U (N×d) and item embeddings V (M×d),
 /// row-major float, and optionally a global mean μ with user and item biases, so that
 /// <c>Predict(u, i) = μ + b_u + b_i + ⟨U_u, V_i⟩</c> (μ and the biases are 0 for the notebook's models),
-/// clamped into <see cref="PredictionRange"/> when the model has one. Immutable and safe to share between threads; it carries its catalogue (ids, titles, genres) and
-/// the options it was trained with.
+/// clamped into <see cref="PredictionRange"/> when the model has one. Immutable and safe to share between threads; it carries its catalogue (ids, titles, genres),
+/// the options it was trained with and, from a trainer, every user's and item's number of training ratings.
 /// </summary>
+/// <remarks>
+/// <para><b>Users and items the training set never rated</b> (<see cref="IsColdUser"/>,
+/// <see cref="IsColdItem"/>: support 0) learned nothing. The trainers with biases and implicit ALS leave
+/// their embeddings all-zero, so their similarities and taste scores are 0; the notebook's full-batch
+/// trainers keep the notebook's update, which leaves them at their random start shrunk by the penalties
+/// (exclude them from neighbours and recommendations with a minimum support). Their predicted rating is a
+/// documented, finite fallback: μ + b_u + b_i with the missing side's bias 0 for models with biases (an
+/// unknown item gets the user's baseline, an unknown user the item's), the mean training rating for the
+/// notebook's models, which have no biases, and the model's own score for implicit ALS (0: no preference).
+/// A model that does not know its support (built with <see cref="FromEmbeddings"/>, or read from a file
+/// saved before the counts were stored) has no cold users or items.</para>
+/// </remarks>
 public sealed partial class FactorizationModel : IEmbeddingModel, ICheckedModel
 {
     private readonly float[] _userEmbeddings;
@@ -21,9 +33,11 @@ public sealed partial class FactorizationModel : IEmbeddingModel, ICheckedModel
     private readonly float[]? _userBiases;
     private readonly float[]? _itemBiases;
     private readonly float _globalMean;
+    private readonly TrainingSupport? _support;
 
-    internal FactorizationModel(Catalog catalog, int dimensions, float[] userEmbeddings, float[] itemEmbeddings, float[]? userBiases, float[]? itemBiases, float globalMean, FactorizationOptions? options, RatingRange? predictionRange = null)
+    internal FactorizationModel(Catalog catalog, int dimensions, float[] userEmbeddings, float[] itemEmbeddings, float[]? userBiases, float[]? itemBiases, float globalMean, FactorizationOptions? options, RatingRange? predictionRange = null, TrainingSupport? support = null)
     {
+        _support = support;
         Catalog = catalog;
         Dimensions = dimensions;
         _userEmbeddings = userEmbeddings;
@@ -138,6 +152,17 @@ public sealed partial class FactorizationModel : IEmbeddingModel, ICheckedModel
     /// <summary>b_i for every item; empty when <see cref="HasBiases"/> is false.</summary>
     public ReadOnlySpan<float> ItemBiases => _itemBiases;
 
+    /// <summary>Each user's number of training ratings (N counts); empty when the model does not know them (built with <see cref="FromEmbeddings"/>, or read from a file saved before the counts were stored).</summary>
+    public ReadOnlySpan<int> UserSupport => _support is null ? default : _support.UserCounts;
+
+    /// <inheritdoc/>
+    public ReadOnlySpan<int> ItemSupport => _support is null ? default : _support.ItemCounts;
+
+    /// <inheritdoc/>
+    public RankingScore DefaultRanking => _support is null ? RankingScore.Model : Options?.DefaultRanking ?? RankingScore.Model;
+
+    internal TrainingSupport? Support => _support;
+
     internal float[] UserEmbeddingArray => _userEmbeddings;
 
     internal float[] ItemEmbeddingArray => _itemEmbeddings;
@@ -166,9 +191,31 @@ public sealed partial class FactorizationModel : IEmbeddingModel, ICheckedModel
         return _itemEmbeddings.AsSpan(item * Dimensions, Dimensions);
     }
 
+    /// <summary>Whether the user had no training rating (support 0); <see langword="false"/> when the model does not know the support.</summary>
+    /// <param name="user">A dense user index.</param>
+    /// <returns>Whether the user is unknown to the model.</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="user"/> is outside <c>[0, N)</c>.</exception>
+    public bool IsColdUser(int user)
+    {
+        ThrowHelper.ThrowIfIndexOutOfRange(user, UserCount, nameof(user));
+        return _support is not null && _support.UserCounts[user] == 0;
+    }
+
+    /// <summary>Whether the item had no training rating (support 0); <see langword="false"/> when the model does not know the support.</summary>
+    /// <param name="item">A dense item index.</param>
+    /// <returns>Whether the item is unknown to the model.</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="item"/> is outside <c>[0, M)</c>.</exception>
+    public bool IsColdItem(int item)
+    {
+        ThrowHelper.ThrowIfIndexOutOfRange(item, ItemCount, nameof(item));
+        return _support is not null && _support.ItemCounts[item] == 0;
+    }
+
     /// <summary>
     /// The predicted rating μ + b_u + b_i + ⟨U_u, V_i⟩ (just the dot product for models without biases),
-    /// clamped into <see cref="PredictionRange"/> when the model has one.
+    /// clamped into <see cref="PredictionRange"/> when the model has one. For a user or item without
+    /// training ratings (<see cref="IsColdUser"/>, <see cref="IsColdItem"/>) a rating model without biases
+    /// predicts the mean training rating (see the remarks on <see cref="FactorizationModel"/>).
     /// </summary>
     /// <param name="user">A dense user index.</param>
     /// <param name="item">A dense item index.</param>
@@ -178,6 +225,11 @@ public sealed partial class FactorizationModel : IEmbeddingModel, ICheckedModel
     {
         float dot = TensorPrimitives.Dot(GetUserEmbedding(user), GetItemEmbedding(item));
         float prediction = _itemBiases is null ? dot : GlobalMean + _userBiases![user] + _itemBiases[item] + dot;
+        if (_itemBiases is null && _support is not null && PredictsRatings && (_support.UserCounts[user] == 0 || _support.ItemCounts[item] == 0))
+        {
+            prediction = _support.Mean;
+        }
+
         return PredictionRange is { } range ? range.Clamp(prediction) : prediction;
     }
 
@@ -220,7 +272,7 @@ public sealed partial class FactorizationModel : IEmbeddingModel, ICheckedModel
     /// <param name="predictionRange">The new range, or <see langword="null"/> for none.</param>
     /// <returns>A model that differs from this one only in <see cref="PredictionRange"/>.</returns>
     public FactorizationModel WithPredictionRange(RatingRange? predictionRange) =>
-        new(Catalog, Dimensions, _userEmbeddings, _itemEmbeddings, _userBiases, _itemBiases, _globalMean, Options, predictionRange);
+        new(Catalog, Dimensions, _userEmbeddings, _itemEmbeddings, _userBiases, _itemBiases, _globalMean, Options, predictionRange, _support);
 
     /// <summary>A copy of U as a MathNet matrix (N×d).</summary>
     /// <returns>A new dense matrix.</returns>

@@ -22,6 +22,22 @@ public interface IRecommenderModel
     /// </summary>
     bool PredictsRatings { get; }
 
+    /// <summary>
+    /// Each item's support: its number of training ratings (M counts, in item order); empty when the
+    /// model does not know them (a model built from embeddings, or read from a file written before the
+    /// counts were saved). Support-aware ranking (<see cref="RankingScore.SupportAware"/>) and
+    /// minimum-support filters read it.
+    /// </summary>
+    ReadOnlySpan<int> ItemSupport => default;
+
+    /// <summary>
+    /// The score the model's recommendations and ranking metrics use unless told otherwise: its own
+    /// (<see cref="RankingScore.Model"/>) for models trained against unobserved pairs too,
+    /// <see cref="RankingScore.SupportAware"/> for models fitted to rating values alone, whose raw scores
+    /// favour rarely rated items. <see cref="RankingScore.Model"/> when <see cref="ItemSupport"/> is empty.
+    /// </summary>
+    RankingScore DefaultRanking => RankingScore.Model;
+
     /// <summary>The model's prediction for a pair: a rating when <see cref="PredictsRatings"/>, else the pair's preference or ranking score.</summary>
     /// <param name="user">A dense user index.</param>
     /// <param name="item">A dense item index.</param>

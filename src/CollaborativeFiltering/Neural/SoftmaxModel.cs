@@ -28,6 +28,7 @@ public sealed partial class SoftmaxModel : IEmbeddingModel, ICheckedModel
     private readonly float[]? _itemBiases;
     private readonly int[] _userOffsets;
     private readonly int[] _userItems;
+    private readonly int[] _itemSupport;
 
     /// <summary>Every user's query, computed on first use (the model stays immutable: the value never changes once computed).</summary>
     private float[]? _userQueries;
@@ -41,7 +42,14 @@ public sealed partial class SoftmaxModel : IEmbeddingModel, ICheckedModel
         _itemBiases = itemBiases;
         _userOffsets = userOffsets;
         _userItems = userItems;
+        _itemSupport = TrainingSupport.ItemCountsOf(userItems, catalog.ItemCount);
     }
+
+    /// <summary>Each item's number of training ratings: how many users' kept training items (the network's inputs) hold it.</summary>
+    public ReadOnlySpan<int> ItemSupport => _itemSupport;
+
+    /// <summary><see cref="RankingScore.Model"/>: the network is trained to predict which items a user rates, so its own scores rank by that.</summary>
+    public RankingScore DefaultRanking => RankingScore.Model;
 
     /// <summary>The users and items; N = <see cref="UserCount"/>, M = <see cref="ItemCount"/>.</summary>
     public Catalog Catalog { get; }

@@ -69,6 +69,9 @@ public sealed record ImplicitAlsOptions : FactorizationOptions
     /// <inheritdoc/>
     internal override bool PredictsRatings => false;
 
+    /// <inheritdoc/>
+    internal override RankingScore DefaultRanking => RankingScore.Model;
+
     /// <summary>The confidence-weighted fold-in with these options' λ and α: for a training user, that user's next exact ALS update.</summary>
     internal override float[] FoldInNewUser(IEmbeddingModel model, ReadOnlySpan<int> items, ReadOnlySpan<float> values) =>
         Scoring.FoldIn.ComputeImplicitUserEmbedding(model, items, values, new Scoring.ImplicitFoldInOptions { Regularization = Regularization, RegularizationScaling = RegularizationScaling, Alpha = Alpha });

@@ -4,6 +4,7 @@ using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using CollaborativeFiltering.Data;
+using CollaborativeFiltering.Models;
 using CollaborativeFiltering.Internal;
 using CollaborativeFiltering.Training;
 
@@ -38,6 +39,7 @@ internal sealed class ImplicitAlsTraining : IBlockWork, ITraining<FactorizationM
     private const int MinGramBlockRows = 256;
 
     /// <summary>d, the embedding dimension.</summary>
+    private readonly TrainingSupport _support;
     private readonly int _d;
 
     /// <summary>The row stride of the Gram matrices: d rounded up for <see cref="GramKernel"/> (<see cref="GramKernel.RowStride"/>).</summary>
@@ -114,6 +116,7 @@ internal sealed class ImplicitAlsTraining : IBlockWork, ITraining<FactorizationM
         _n = train.UserCount;
         _m = train.ItemCount;
         Catalog = train.Catalog;
+        _support = TrainingSupport.Of(train);
         _lambda = lambda;
         _alpha = (float)alpha;
         _cgSteps = cgSteps;
@@ -309,7 +312,7 @@ internal sealed class ImplicitAlsTraining : IBlockWork, ITraining<FactorizationM
     bool ITraining<FactorizationModel>.AllFinite() => TensorPrimitivesExtensions.AllFinite(_x) && TensorPrimitivesExtensions.AllFinite(_y);
 
     /// <inheritdoc/>
-    FactorizationModel ITraining<FactorizationModel>.ToModel(bool best) => new(Catalog, _d, _x, _y, null, null, 0, _options);
+    FactorizationModel ITraining<FactorizationModel>.ToModel(bool best) => new(Catalog, _d, _x, _y, null, null, 0, _options, null, _support);
 
     /// <summary>
     /// Solves <c>(G + λ_r·I + Σ (c_k − 1)·y_k y_kᵀ)·x = Σ c_k·y_k</c> exactly by Cholesky, G being the

@@ -2,6 +2,7 @@ using System.Buffers.Binary;
 using System.Globalization;
 using CollaborativeFiltering.Data;
 using CollaborativeFiltering.Internal;
+using CollaborativeFiltering.Models;
 using CollaborativeFiltering.Persistence;
 
 namespace CollaborativeFiltering.Factorization.Persistence;
@@ -12,7 +13,8 @@ namespace CollaborativeFiltering.Factorization.Persistence;
 /// offset size  field
 ///  0      8    magic "CFMODEL\0"
 ///  8      2    format version (uint16) = 1
-/// 10      2    flags (uint16): 1 = biases and global mean, 2 = options section, 4 = prediction range
+/// 10      2    flags (uint16): 1 = biases and global mean, 2 = options section, 4 = prediction range,
+///              8 = training support
 /// 12      4    d (int32, > 0)
 /// 16      4    N users (int32)
 /// 20      4    M items (int32)
@@ -25,11 +27,14 @@ namespace CollaborativeFiltering.Factorization.Persistence;
 ///              U: N·d float32, row-major; V: M·d float32, row-major
 ///              when flag 1: b_u: N float32; b_i: M float32
 ///              when flag 4: the prediction range, min and max (2 float32, finite, min ≤ max)
+///              when flag 8: the training support: N int32 (each user's training ratings), M int32
+///              (each item's), all ≥ 0, then the mean training rating (float32, finite)
 /// end-4   4    CRC-32C of every byte before it
 /// </code>
 /// Strings are an int32 UTF-8 byte count (-1 for null) followed by the bytes. The body is only
 /// parsed once the final checksum matches, so corrupted bytes never reach the JSON or catalogue
-/// parsers, and a model is only returned when every float in it is finite.
+/// parsers, and a model is only returned when every float in it is finite. Files written before flag 8
+/// existed load as models without support (<see cref="FactorizationModel.ItemSupport"/> empty).
 /// </summary>
 internal static class FactorizationModelFormat
 {
@@ -50,7 +55,8 @@ internal static class FactorizationModelFormat
     public const ushort FlagBiases = 1;
     public const ushort FlagOptions = 2;
     public const ushort FlagPredictionRange = 4;
-    private const ushort KnownFlags = FlagBiases | FlagOptions | FlagPredictionRange;
+    public const ushort FlagSupport = 8;
+    private const ushort KnownFlags = FlagBiases | FlagOptions | FlagPredictionRange | FlagSupport;
 
     /// <summary>"CFMODEL\0".</summary>
     public static ReadOnlySpan<byte> Magic => ModelFileMagic.Factorization;
@@ -65,7 +71,8 @@ internal static class FactorizationModelFormat
     {
         byte[] options = optionsSection ?? FactorizationOptionsJson.Encode(model.Options);
         byte[] catalog = CatalogCodec.Encode(model.Catalog);
-        ushort flags = (ushort)((model.HasBiases ? FlagBiases : 0) | (options.Length > 0 ? FlagOptions : 0) | (model.PredictionRange.HasValue ? FlagPredictionRange : 0));
+        ushort flags = (ushort)((model.HasBiases ? FlagBiases : 0) | (options.Length > 0 ? FlagOptions : 0) | (model.PredictionRange.HasValue ? FlagPredictionRange : 0)
+            | (model.Support is null ? 0 : FlagSupport));
 
         Span<byte> header = stackalloc byte[HeaderSize];
         Magic.CopyTo(header);
@@ -96,6 +103,13 @@ internal static class FactorizationModelFormat
             writer.WriteValues<float>([range.Min, range.Max]);
         }
 
+        if (model.Support is { } support)
+        {
+            writer.WriteValues<int>(support.UserCounts);
+            writer.WriteValues<int>(support.ItemCounts);
+            writer.WriteValues<float>([support.Mean]);
+        }
+
         writer.WriteChecksum();
     }
 
@@ -124,6 +138,14 @@ internal static class FactorizationModelFormat
         }
 
         float[]? rangeValues = header.HasPredictionRange ? reader.ReadValues<float>(2, "prediction range") : null;
+        int[]? userCounts = null, itemCounts = null;
+        float[]? mean = null;
+        if (header.HasSupport)
+        {
+            userCounts = reader.ReadValues<int>(header.UserCount, "training support");
+            itemCounts = reader.ReadValues<int>(header.ItemCount, "training support");
+            mean = reader.ReadValues<float>(1, "training support");
+        }
 
         reader.ReadAndVerifyChecksum();
 
@@ -146,7 +168,29 @@ internal static class FactorizationModelFormat
         }
 
         RatingRange? range = rangeValues is null ? null : DecodeRange(rangeValues, reader, offset);
-        return new FactorizationModel(catalog, header.Dimensions, users, items, userBiases, itemBiases, header.GlobalMean, options, range);
+        TrainingSupport? support = userCounts is null ? null : DecodeSupport(userCounts, itemCounts!, mean![0], reader, header.SupportStart);
+        return new FactorizationModel(catalog, header.Dimensions, users, items, userBiases, itemBiases, header.GlobalMean, options, range, support);
+    }
+
+    private static TrainingSupport DecodeSupport(int[] userCounts, int[] itemCounts, float mean, ChecksummedModelReader reader, long sectionOffset)
+    {
+        for (int k = 0; k < userCounts.Length + itemCounts.Length; k++)
+        {
+            int count = k < userCounts.Length ? userCounts[k] : itemCounts[k - userCounts.Length];
+            if (count < 0)
+            {
+                throw reader.Error(sectionOffset + ((long)k * sizeof(int)), string.Create(CultureInfo.InvariantCulture,
+                    $"a training-support count is {count}; expected zero or more."));
+            }
+        }
+
+        if (!float.IsFinite(mean) || Math.Abs(mean) > EmbeddingLimits.MaxBias)
+        {
+            throw reader.Error(sectionOffset + (((long)userCounts.Length + itemCounts.Length) * sizeof(int)), string.Create(CultureInfo.InvariantCulture,
+                $"the mean training rating is {mean}; expected a finite number of magnitude at most 1E+37."));
+        }
+
+        return new TrainingSupport(userCounts, itemCounts, mean);
     }
 
     private static RatingRange DecodeRange(float[] values, ChecksummedModelReader reader, long sectionOffset)
@@ -173,6 +217,8 @@ internal static class FactorizationModelFormat
 
         public bool HasPredictionRange => (Flags & FlagPredictionRange) != 0;
 
+        public bool HasSupport => (Flags & FlagSupport) != 0;
+
         private long EmbeddingsStart => HeaderSize + (long)OptionsLength + CatalogLength;
 
         private long ItemEmbeddingsStart => EmbeddingsStart + ((long)UserCount * Dimensions * sizeof(float));
@@ -181,7 +227,9 @@ internal static class FactorizationModelFormat
 
         private long RangeStart => BiasesStart + (HasBiases ? ((long)UserCount + ItemCount) * sizeof(float) : 0);
 
-        private long ChecksumStart => RangeStart + (HasPredictionRange ? 2 * sizeof(float) : 0);
+        public long SupportStart => RangeStart + (HasPredictionRange ? 2 * sizeof(float) : 0);
+
+        private long ChecksumStart => SupportStart + (HasSupport ? (((long)UserCount + ItemCount) * sizeof(int)) + sizeof(float) : 0);
 
         public long TotalLength => ChecksumStart + ChecksumSize;
 
@@ -194,7 +242,8 @@ internal static class FactorizationModelFormat
             : offset < BiasesStart ? "item embeddings"
             : offset < BiasesStart + ((long)UserCount * sizeof(float)) ? "user biases"
             : offset < RangeStart ? "item biases"
-            : offset < ChecksumStart ? "prediction range"
+            : offset < SupportStart ? "prediction range"
+            : offset < ChecksumStart ? "training support"
             : "checksum";
     }
 
