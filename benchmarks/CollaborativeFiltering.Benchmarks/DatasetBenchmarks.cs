@@ -38,7 +38,7 @@ public class DatasetBenchmarks
         var csv = new StringBuilder(ds.Count * 26).Append("userId,movieId,rating,timestamp\n");
         foreach (var r in _ratings)
         {
-            string u = _catalog.Users[r.User], i = _catalog.Items[r.Item];
+            string u = _catalog.GetUserId(r.User), i = _catalog.GetItemId(r.Item);
             string v = r.Value.ToString(CultureInfo.InvariantCulture);
             tab.Append(u).Append('\t').Append(i).Append('\t').Append(v).Append('\t').Append(r.Timestamp).Append('\n');
             csv.Append(u).Append(',').Append(i).Append(',').Append(v).Append(',').Append(r.Timestamp).Append('\n');

@@ -74,7 +74,7 @@ public class ScoringBenchmarks
     {
         _model = ScoringBenchmarkData.Model(943, 1682, 30, seed: 1);
         _train = ScoringBenchmarkData.Ratings(_model.Catalog, 106, seed: 2);
-        _query = _model.GetUserEmbedding(0).ToArray();
+        _query = _model.GetUserEmbedding(new UserIndex(0)).ToArray();
         _scores = new float[_model.ItemCount];
         _newUser = [.. Enumerable.Range(0, 20).Select(j => new KeyValuePair<string, float>(_model.Catalog.Items[j * 50], (j % 5) + 1))];
         EmbeddingNorms.Items(_model); // warm the norm cache
@@ -100,7 +100,7 @@ public class ScoringBenchmarks
         int total = 0;
         for (int u = 0; u < _model.UserCount; u++)
         {
-            ReadOnlySpan<float> q = _model.GetUserEmbedding(u);
+            ReadOnlySpan<float> q = _model.GetUserEmbedding(new UserIndex(u));
             for (int j = 0; j < m; j++)
             {
                 _scores[j] = TensorPrimitives.Dot(q, v.Slice(j * d, d)) + b[j];
@@ -114,11 +114,11 @@ public class ScoringBenchmarks
 
     /// <summary>One user's top 10.</summary>
     [Benchmark]
-    public IReadOnlyList<Recommendation> Recommend() => Recommender.Recommend(_model, 17, 10, _train);
+    public IReadOnlyList<Recommendation> Recommend() => Recommender.Recommend(_model, new UserIndex(17), 10, _train);
 
     /// <summary>Cosine neighbours of one item (norms cached).</summary>
     [Benchmark]
-    public ItemNeighborResult NearestItems_Cosine() => Neighbors.NearestItems(_model, 49, 10, SimilarityMeasure.Cosine);
+    public ItemNeighborResult NearestItems_Cosine() => Neighbors.NearestItems(_model, new ItemIndex(49), 10, SimilarityMeasure.Cosine);
 
     /// <summary>One query against all items, dot, into a caller's span.</summary>
     [Benchmark]

@@ -91,7 +91,7 @@ public sealed class SampleWalkthroughTests(SampleWalkthroughTests.Walkthrough ru
         string user = _data.Catalog.Users[0];
         List<string[]> recommended = SampleRunner.Table(run.Output, $"Recommended for user {user}");
         recommended.Should().HaveCount(11);
-        var rated = _data.ByUser.GetColumns(0).ToArray().Select(_data.Catalog.GetItemTitle).ToHashSet();
+        var rated = _data.ByUser.GetColumns(0).ToArray().Select(i => _data.Catalog.GetItemTitle(new ItemIndex(i))).ToHashSet();
         recommended.Skip(1).Select(r => r[2]).Should().NotIntersectWith(rated);
         SampleRunner.Table(run.Output, "Recommended for the new user").Should().HaveCount(11);
     }

@@ -197,7 +197,7 @@ public static class FuzzTargets
         if (model.Catalog.ItemCount > 0 && model.Catalog.UserCount > 0)
         {
             var query = new float[model.Dimensions];
-            if (model.TryGetUserQuery(0, query))
+            if (model.TryGetUserQuery(new UserIndex(0), query))
             {
                 foreach (Recommendation r in Recommender.RecommendForQuery(model, query, 3))
                 {
@@ -207,7 +207,7 @@ public static class FuzzTargets
 
             if (model is FactorizationModel fm)
             {
-                Require(float.IsFinite(fm.Predict(0, 0)), "a non-finite prediction");
+                Require(float.IsFinite(fm.Predict(new UserIndex(0), new ItemIndex(0))), "a non-finite prediction");
             }
         }
     }

@@ -81,13 +81,13 @@ public static class IsaDrift
             {
                 for (int i = 0; i < m; i++)
                 {
-                    values[(u * m) + i] = fm.Predict(u, i);
+                    values[(u * m) + i] = fm.Predict(new UserIndex(u), new ItemIndex(i));
                 }
 
                 continue;
             }
 
-            model.TryGetUserQuery(u, query);
+            model.TryGetUserQuery(new UserIndex(u), query);
             Similarity.ScoreAll(model, query, SimilarityMeasure.Dot, scores);
             scores.CopyTo(values, u * m);
         }

@@ -23,7 +23,7 @@ internal static class RecommendStep
         var favourites = new List<(string, IReadOnlyList<string>, float)>();
         foreach (int i in Enumerable.Range(0, items.Length).OrderByDescending(i => values[i]).ThenBy(i => items[i]).Take(5).ToArray())
         {
-            favourites.Add((known.Catalog.GetItemTitle(items[i]), known.Catalog.ItemInfos.Count > 0 ? known.Catalog.ItemInfos[items[i]].Genres : [], values[i]));
+            favourites.Add((known.Catalog.GetItemTitle(new ItemIndex(items[i])), known.Catalog.ItemInfos.Count > 0 ? known.Catalog.ItemInfos[items[i]].Genres : [], values[i]));
         }
 
         console.Write(Tables.Items($"User {userId}'s top rated movies (of {items.Length})", "rating", favourites));
@@ -38,14 +38,14 @@ internal static class RecommendStep
         var rated = new Table().Title("The new user's ratings").AddColumn("asked").AddColumn("movie").AddColumn(new TableColumn("rating").RightAligned());
         foreach (var (text, rating) in ratings)
         {
-            var matches = Enumerable.Range(0, catalog.ItemCount).Where(j => catalog.GetItemTitle(j).Contains(text, StringComparison.OrdinalIgnoreCase)).ToList();
+            var matches = Enumerable.Range(0, catalog.ItemCount).Select(j => new ItemIndex(j)).Where(j => catalog.GetItemTitle(j).Contains(text, StringComparison.OrdinalIgnoreCase)).ToList();
             if (matches.Count == 0)
             {
                 throw new KeyNotFoundException($"--rate: no movie title contains '{text}'.");
             }
 
             Tables.OtherCandidates(console, [.. matches.Skip(1).Select(catalog.GetItemTitle)], text);
-            byId.Add(new(catalog.Items[matches[0]], rating));
+            byId.Add(new(catalog.GetItemId(matches[0]), rating));
             Tables.AddRow(rated, text, catalog.GetItemTitle(matches[0]), Tables.F(rating));
         }
 

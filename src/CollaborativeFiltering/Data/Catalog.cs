@@ -95,15 +95,84 @@ public sealed class Catalog
         return ReferenceEquals(this, other) || (Users.SequenceEquals(other.Users) && Items.SequenceEquals(other.Items));
     }
 
-    /// <summary>The title of an item, or its id when the catalogue has no metadata.</summary>
-    /// <param name="item">A dense item index.</param>
-    /// <returns>The title or the id.</returns>
-    /// <exception cref="ArgumentOutOfRangeException"><paramref name="item"/> is outside <c>[0, ItemCount)</c>.</exception>
-    public string GetItemTitle(int item)
+    /// <summary>The dense index of a user id.</summary>
+    /// <param name="userId">The user's id as it appears in the files (compared ordinally).</param>
+    /// <returns>The user's index.</returns>
+    /// <exception cref="KeyNotFoundException">No user has this id; the message names it.</exception>
+    public UserIndex GetUserIndex(string userId)
     {
-        ThrowHelper.ThrowIfIndexOutOfRange(item, ItemCount, nameof(item));
-        return ItemInfos.Count > 0 ? ItemInfos[item].Title : Items[item];
+        ArgumentNullException.ThrowIfNull(userId);
+        return Users.TryGetIndex(userId, out int index)
+            ? new UserIndex(index)
+            : ThrowHelper.KeyNotFound<UserIndex>(string.Create(CultureInfo.InvariantCulture, $"No user has the id '{userId}' (the catalogue has {UserCount} users)."));
     }
+
+    /// <summary>Looks up the dense index of a user id.</summary>
+    /// <param name="userId">The user's id as it appears in the files (compared ordinally).</param>
+    /// <param name="user">The user's index when found.</param>
+    /// <returns><see langword="true"/> when a user has this id.</returns>
+    public bool TryGetUserIndex(string userId, out UserIndex user)
+    {
+        bool found = Users.TryGetIndex(userId, out int index);
+        user = found ? new UserIndex(index) : default;
+        return found;
+    }
+
+    /// <summary>The dense index of an item id.</summary>
+    /// <param name="itemId">The item's id as it appears in the files (compared ordinally).</param>
+    /// <returns>The item's index.</returns>
+    /// <exception cref="KeyNotFoundException">No item has this id; the message names it.</exception>
+    public ItemIndex GetItemIndex(string itemId)
+    {
+        ArgumentNullException.ThrowIfNull(itemId);
+        return Items.TryGetIndex(itemId, out int index)
+            ? new ItemIndex(index)
+            : ThrowHelper.KeyNotFound<ItemIndex>(string.Create(CultureInfo.InvariantCulture, $"No item has the id '{itemId}' (the catalogue has {ItemCount} items)."));
+    }
+
+    /// <summary>Looks up the dense index of an item id.</summary>
+    /// <param name="itemId">The item's id as it appears in the files (compared ordinally).</param>
+    /// <param name="item">The item's index when found.</param>
+    /// <returns><see langword="true"/> when an item has this id.</returns>
+    public bool TryGetItemIndex(string itemId, out ItemIndex item)
+    {
+        bool found = Items.TryGetIndex(itemId, out int index);
+        item = found ? new ItemIndex(index) : default;
+        return found;
+    }
+
+    /// <summary>The id in the files of a user.</summary>
+    /// <param name="user">A user's dense index.</param>
+    /// <returns>The id.</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="user"/> is not below <see cref="UserCount"/>.</exception>
+    public string GetUserId(UserIndex user)
+    {
+        ThrowHelper.ThrowIfIndexOutOfRange(user.Value, UserCount, nameof(user));
+        return Users[user.Value];
+    }
+
+    /// <summary>The id in the files of an item.</summary>
+    /// <param name="item">An item's dense index.</param>
+    /// <returns>The id.</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="item"/> is not below <see cref="ItemCount"/>.</exception>
+    public string GetItemId(ItemIndex item)
+    {
+        ThrowHelper.ThrowIfIndexOutOfRange(item.Value, ItemCount, nameof(item));
+        return Items[item.Value];
+    }
+
+    /// <summary>The title of an item, or its id when the catalogue has no metadata.</summary>
+    /// <param name="item">An item's dense index.</param>
+    /// <returns>The title or the id.</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="item"/> is not below <see cref="ItemCount"/>.</exception>
+    public string GetItemTitle(ItemIndex item)
+    {
+        ThrowHelper.ThrowIfIndexOutOfRange(item.Value, ItemCount, nameof(item));
+        return TitleOf(item.Value);
+    }
+
+    /// <summary>The title or id of an item whose index the caller has checked.</summary>
+    internal string TitleOf(int item) => ItemInfos.Count > 0 ? ItemInfos[item].Title : Items[item];
 
     private static ReadOnlyCollection<T>? Freeze<T>(IReadOnlyList<T>? infos, IdMap map, Func<T, string> id, string paramName)
     {
@@ -129,4 +198,8 @@ public sealed class Catalog
 
         return new ReadOnlyCollection<T>(copy);
     }
+
+    /// <summary>E.g. <c>943 users, 1682 items, 19 genres</c>.</summary>
+    /// <returns>The text.</returns>
+    public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"{Display.Count(UserCount)} users, {Display.Count(ItemCount)} items") + (Genres.Count > 0 ? string.Create(CultureInfo.InvariantCulture, $", {Genres.Count} genres") : "");
 }

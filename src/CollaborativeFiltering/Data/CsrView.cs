@@ -1,3 +1,4 @@
+using System.Globalization;
 using CollaborativeFiltering.Internal;
 
 namespace CollaborativeFiltering.Data;
@@ -6,7 +7,9 @@ namespace CollaborativeFiltering.Data;
 /// A compressed-sparse-row view of the ratings matrix (or of its transpose): for each row, the
 /// sorted column indices of its observed entries and their values, in contiguous arrays.
 /// <see cref="RatingsDataset.ByUser"/> has one row per user; <see cref="RatingsDataset.ByItem"/> one
-/// row per item. Built once with the dataset; immutable.
+/// row per item. Rows and columns are plain <see cref="int"/> positions, since they are users in one view
+/// and items in the other: <c>new UserIndex(row)</c> and <c>new ItemIndex(column)</c> (for
+/// <see cref="RatingsDataset.ByUser"/>) give what the models take. Built once with the dataset; immutable.
 /// </summary>
 public sealed class CsrView
 {
@@ -99,4 +102,8 @@ public sealed class CsrView
         value = ValueArray[RowOffsetArray[row] + k];
         return true;
     }
+
+    /// <summary>E.g. <c>943 rows × 1682 columns, 100000 entries</c>.</summary>
+    /// <returns>The text.</returns>
+    public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"{Display.Count(RowCount)} rows × {Display.Count(ColumnCount)} columns, {Display.Count(NonZeroCount)} entries");
 }

@@ -6,7 +6,9 @@ namespace CollaborativeFiltering.Data;
 
 /// <summary>
 /// A one-to-one map between external ids, exactly as they appear in the user's files, and dense
-/// 0-based indices <c>0..Count-1</c>. Immutable and safe to share between threads.
+/// 0-based indices <c>0..Count-1</c>, for users and items alike (so its indices are plain <see cref="int"/>s;
+/// <see cref="Catalog.GetUserIndex"/> and <see cref="Catalog.GetItemIndex"/> give the typed
+/// <see cref="UserIndex"/> and <see cref="ItemIndex"/> the models take). Immutable and safe to share between threads.
 /// </summary>
 public sealed class IdMap
 {
@@ -185,4 +187,8 @@ public sealed class IdMap
 
         public IdMap Build() => new([.. _ids], new Dictionary<string, int>(_indices, StringComparer.Ordinal));
     }
+
+    /// <summary>E.g. <c>943 ids (1 … 943)</c>.</summary>
+    /// <returns>The text.</returns>
+    public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"{Display.Count(Count)} ids") + (Count switch { 0 => "", 1 => string.Create(CultureInfo.InvariantCulture, $" ({_ids[0]})"), _ => string.Create(CultureInfo.InvariantCulture, $" ({_ids[0]} … {_ids[^1]})") });
 }

@@ -85,7 +85,7 @@ public sealed class RatingsDataset : IReadOnlyList<Rating>
         {
             ThrowHelper.ThrowIfIndexOutOfRange(index, Count, nameof(index));
             int user = UserOfPosition(index);
-            return new Rating(user, ByUser.ColumnArray[index], ByUser.ValueArray[index], _timestamps?[index]);
+            return new Rating(new UserIndex(user), new ItemIndex(ByUser.ColumnArray[index]), ByUser.ValueArray[index], _timestamps?[index]);
         }
     }
 
@@ -233,7 +233,7 @@ public sealed class RatingsDataset : IReadOnlyList<Rating>
             get
             {
                 var d = _dataset;
-                return new Rating(_user, d.ByUser.ColumnArray[_position], d.ByUser.ValueArray[_position], d._timestamps?[_position]);
+                return new Rating(new UserIndex(_user), new ItemIndex(d.ByUser.ColumnArray[_position]), d.ByUser.ValueArray[_position], d._timestamps?[_position]);
             }
         }
 
@@ -270,4 +270,8 @@ public sealed class RatingsDataset : IReadOnlyList<Rating>
         {
         }
     }
+
+    /// <summary>E.g. <c>943 users × 1682 items, 100000 ratings from 1 to 5</c>.</summary>
+    /// <returns>The text.</returns>
+    public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"{Display.Count(UserCount)} users × {Display.Count(ItemCount)} items, {Display.Count(Count)} ratings") + (ValueRange is { } range ? string.Create(CultureInfo.InvariantCulture, $" from {Display.Number(range.Min)} to {Display.Number(range.Max)}") : "");
 }

@@ -101,10 +101,10 @@ public sealed class RatingsDatasetBuilder
             ThrowHelper.InvalidOperation("Dense indices need a catalogue: create the builder with one, or add ratings by id.");
         }
 
-        ThrowHelper.ThrowIfIndexOutOfRange(rating.User, _catalog.UserCount, "rating.User");
-        ThrowHelper.ThrowIfIndexOutOfRange(rating.Item, _catalog.ItemCount, "rating.Item");
+        ThrowHelper.ThrowIfIndexOutOfRange(rating.User.Value, _catalog.UserCount, "rating.User");
+        ThrowHelper.ThrowIfIndexOutOfRange(rating.Item.Value, _catalog.ItemCount, "rating.Item");
         CheckValue(rating.Value);
-        AddCore(rating.User, rating.Item, rating.Value, rating.Timestamp, 0);
+        AddCore(rating.User.Value, rating.Item.Value, rating.Value, rating.Timestamp, 0);
         return this;
     }
 

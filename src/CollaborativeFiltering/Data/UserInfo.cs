@@ -1,3 +1,5 @@
+using CollaborativeFiltering.Internal;
+
 namespace CollaborativeFiltering.Data;
 
 /// <summary>What a MovieLens release says about a user (<c>u.user</c>, <c>users.dat</c>).</summary>
@@ -6,4 +8,14 @@ namespace CollaborativeFiltering.Data;
 /// <param name="Sex">"M" or "F" as in the file, or <see langword="null"/> when unknown.</param>
 /// <param name="Occupation">Occupation name (MovieLens 1M codes are translated to names), or <see langword="null"/>.</param>
 /// <param name="ZipCode">Zip code as written in the file (text: <c>02138</c>, <c>T8H1N</c>, <c>98107-2117</c>), or <see langword="null"/>.</param>
-public sealed record UserInfo(string Id, int? Age = null, string? Sex = null, string? Occupation = null, string? ZipCode = null);
+public sealed record UserInfo(string Id, int? Age = null, string? Sex = null, string? Occupation = null, string? ZipCode = null)
+{
+    /// <summary>E.g. <c>user 1: age 24, M, technician, zip 85711</c> (unknown fields left out).</summary>
+    /// <returns>The text.</returns>
+    public override string ToString()
+    {
+        string?[] known = [Age is { } age ? "age " + Display.Count(age) : null, Sex, Occupation, ZipCode is null ? null : "zip " + ZipCode];
+        string details = string.Join(", ", known.Where(static k => k is not null));
+        return details.Length == 0 ? "user " + Id : $"user {Id}: {details}";
+    }
+}

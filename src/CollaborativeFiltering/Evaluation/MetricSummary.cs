@@ -1,3 +1,6 @@
+using System.Globalization;
+using CollaborativeFiltering.Internal;
+
 namespace CollaborativeFiltering.Evaluation;
 
 /// <summary>
@@ -28,4 +31,8 @@ public readonly record struct MetricSummary(double Mean, double StandardDeviatio
 
         return new MetricSummary(mean, Math.Sqrt(squares / (values.Length - 1)));
     }
+
+    /// <summary>E.g. <c>0.9123 ± 0.0123</c>.</summary>
+    /// <returns>The text.</returns>
+    public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"{Display.Number(Mean)} ± {Display.Number(StandardDeviation)}");
 }

@@ -1,3 +1,6 @@
+using System.Globalization;
+using CollaborativeFiltering.Internal;
+
 namespace CollaborativeFiltering.Evaluation;
 
 /// <summary>
@@ -22,4 +25,9 @@ public readonly record struct RankingResult(
     double HitRateAtK,
     double Coverage,
     int UsersEvaluated,
-    int K);
+    int K)
+{
+    /// <summary>E.g. <c>precision@10 0.192, recall@10 0.352, NDCG@10 0.353, MAP@10 0.2134, hit rate@10 0.8, coverage 0.1213 over 943 users</c>.</summary>
+    /// <returns>The text.</returns>
+    public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"precision@{K} {Display.Number(PrecisionAtK)}, recall@{K} {Display.Number(RecallAtK)}, NDCG@{K} {Display.Number(NdcgAtK)}, MAP@{K} {Display.Number(MapAtK)}, hit rate@{K} {Display.Number(HitRateAtK)}, coverage {Display.Number(Coverage)} over {Display.Count(UsersEvaluated)} users");
+}

@@ -33,9 +33,10 @@ public sealed partial class FactorizationModel : IEmbeddingModel, ICheckedModel
     private readonly float[]? _userBiases;
     private readonly float[]? _itemBiases;
     private readonly float _globalMean;
+    private readonly RatingRange? _trainingScale;
     private readonly TrainingSupport? _support;
 
-    internal FactorizationModel(Catalog catalog, int dimensions, float[] userEmbeddings, float[] itemEmbeddings, float[]? userBiases, float[]? itemBiases, float globalMean, FactorizationOptions? options, RatingRange? predictionRange = null, TrainingSupport? support = null)
+    internal FactorizationModel(Catalog catalog, int dimensions, float[] userEmbeddings, float[] itemEmbeddings, float[]? userBiases, float[]? itemBiases, float globalMean, FactorizationOptions? options, RatingRange? predictionRange = null, RatingRange? trainingScale = null, TrainingSupport? support = null)
     {
         _support = support;
         Catalog = catalog;
@@ -47,11 +48,12 @@ public sealed partial class FactorizationModel : IEmbeddingModel, ICheckedModel
         _globalMean = globalMean;
         Options = options;
         PredictionRange = predictionRange;
+        _trainingScale = trainingScale;
     }
 
     /// <summary>
     /// Creates a model from existing embeddings (copied), e.g. to score with factors trained elsewhere.
-    /// It has no <see cref="PredictionRange"/>; add one with <see cref="WithPredictionRange"/>.
+    /// It has no <see cref="PredictionRange"/> and so no <see cref="RatingScale"/>; add one with <see cref="WithPredictionRange"/>.
     /// </summary>
     /// <param name="catalog">The users and items; N and M are its sizes.</param>
     /// <param name="dimensions">The embedding dimension d, greater than zero.</param>
@@ -117,7 +119,7 @@ public sealed partial class FactorizationModel : IEmbeddingModel, ICheckedModel
     public FactorizationOptions? Options { get; }
 
     /// <summary>
-    /// The rating range that <see cref="Predict(int, int)"/>, <see cref="Predict(string, string)"/> and
+    /// The rating range that <see cref="Predict(UserIndex, ItemIndex)"/>, <see cref="Predict(string, string)"/> and
     /// <see cref="MeanSquaredError"/> clamp predictions into, or <see langword="null"/> for none.
     /// <see cref="BiasedSgdFactorizer"/> and <see cref="AlsFactorizer"/> set it to the training set's
     /// <see cref="RatingsDataset.ValueRange"/> (unless their <c>ClipPredictions</c> option is off): ratings live on
@@ -129,7 +131,19 @@ public sealed partial class FactorizationModel : IEmbeddingModel, ICheckedModel
     public RatingRange? PredictionRange { get; }
 
     /// <summary>
-    /// Whether <see cref="Predict(int, int)"/> returns ratings: true, unless the model was trained on
+    /// The scale of the ratings the model was trained on, e.g. [1, 5]: the training set's
+    /// <see cref="RatingsDataset.ValueRange"/> for a model trained on explicit ratings (recorded whether or not
+    /// it clamps its predictions), else its <see cref="PredictionRange"/>; <see langword="null"/> for an
+    /// implicit-feedback model and for one built with <see cref="FromEmbeddings"/> without a range. A new
+    /// user's ratings must lie in it.
+    /// </summary>
+    public RatingRange? RatingScale => PredictsRatings ? _trainingScale ?? PredictionRange : null;
+
+    /// <summary>The training scale recorded at fit (what <see cref="RatingScale"/> falls back from), for the file format.</summary>
+    internal RatingRange? TrainingScale => _trainingScale;
+
+    /// <summary>
+    /// Whether <see cref="Predict(UserIndex, ItemIndex)"/> returns ratings: true, unless the model was trained on
     /// implicit feedback (<see cref="ImplicitAlsFactorizer"/>), whose predictions are preferences.
     /// </summary>
     public bool PredictsRatings => Options?.PredictsRatings ?? true;
@@ -172,43 +186,43 @@ public sealed partial class FactorizationModel : IEmbeddingModel, ICheckedModel
     internal float[]? ItemBiasArray => _itemBiases;
 
     /// <summary>The embedding of one user.</summary>
-    /// <param name="user">A dense user index.</param>
+    /// <param name="user">The user's dense index.</param>
     /// <returns>d floats.</returns>
-    /// <exception cref="ArgumentOutOfRangeException"><paramref name="user"/> is outside <c>[0, N)</c>.</exception>
-    public ReadOnlySpan<float> GetUserEmbedding(int user)
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="user"/> is not below N.</exception>
+    public ReadOnlySpan<float> GetUserEmbedding(UserIndex user)
     {
-        ThrowHelper.ThrowIfIndexOutOfRange(user, UserCount, nameof(user));
-        return _userEmbeddings.AsSpan(user * Dimensions, Dimensions);
+        ThrowHelper.ThrowIfIndexOutOfRange(user.Value, UserCount, nameof(user));
+        return _userEmbeddings.AsSpan(user.Value * Dimensions, Dimensions);
     }
 
     /// <summary>The embedding of one item.</summary>
-    /// <param name="item">A dense item index.</param>
+    /// <param name="item">The item's dense index.</param>
     /// <returns>d floats.</returns>
-    /// <exception cref="ArgumentOutOfRangeException"><paramref name="item"/> is outside <c>[0, M)</c>.</exception>
-    public ReadOnlySpan<float> GetItemEmbedding(int item)
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="item"/> is not below M.</exception>
+    public ReadOnlySpan<float> GetItemEmbedding(ItemIndex item)
     {
-        ThrowHelper.ThrowIfIndexOutOfRange(item, ItemCount, nameof(item));
-        return _itemEmbeddings.AsSpan(item * Dimensions, Dimensions);
+        ThrowHelper.ThrowIfIndexOutOfRange(item.Value, ItemCount, nameof(item));
+        return _itemEmbeddings.AsSpan(item.Value * Dimensions, Dimensions);
     }
 
     /// <summary>Whether the user had no training rating (support 0); <see langword="false"/> when the model does not know the support.</summary>
-    /// <param name="user">A dense user index.</param>
+    /// <param name="user">The user's dense index.</param>
     /// <returns>Whether the user is unknown to the model.</returns>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="user"/> is outside <c>[0, N)</c>.</exception>
-    public bool IsColdUser(int user)
+    public bool IsColdUser(UserIndex user)
     {
-        ThrowHelper.ThrowIfIndexOutOfRange(user, UserCount, nameof(user));
-        return _support is not null && _support.UserCounts[user] == 0;
+        ThrowHelper.ThrowIfIndexOutOfRange(user.Value, UserCount, nameof(user));
+        return _support is not null && _support.UserCounts[user.Value] == 0;
     }
 
     /// <summary>Whether the item had no training rating (support 0); <see langword="false"/> when the model does not know the support.</summary>
-    /// <param name="item">A dense item index.</param>
+    /// <param name="item">The item's dense index.</param>
     /// <returns>Whether the item is unknown to the model.</returns>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="item"/> is outside <c>[0, M)</c>.</exception>
-    public bool IsColdItem(int item)
+    public bool IsColdItem(ItemIndex item)
     {
-        ThrowHelper.ThrowIfIndexOutOfRange(item, ItemCount, nameof(item));
-        return _support is not null && _support.ItemCounts[item] == 0;
+        ThrowHelper.ThrowIfIndexOutOfRange(item.Value, ItemCount, nameof(item));
+        return _support is not null && _support.ItemCounts[item.Value] == 0;
     }
 
     /// <summary>
@@ -217,15 +231,15 @@ public sealed partial class FactorizationModel : IEmbeddingModel, ICheckedModel
     /// training ratings (<see cref="IsColdUser"/>, <see cref="IsColdItem"/>) a rating model without biases
     /// predicts the mean training rating (see the remarks on <see cref="FactorizationModel"/>).
     /// </summary>
-    /// <param name="user">A dense user index.</param>
-    /// <param name="item">A dense item index.</param>
+    /// <param name="user">The user's dense index (not the id: <see cref="Predict(string, string)"/> takes ids).</param>
+    /// <param name="item">The item's dense index.</param>
     /// <returns>The prediction.</returns>
     /// <exception cref="ArgumentOutOfRangeException">An index is out of range.</exception>
-    public float Predict(int user, int item)
+    public float Predict(UserIndex user, ItemIndex item)
     {
         float dot = TensorPrimitives.Dot(GetUserEmbedding(user), GetItemEmbedding(item));
-        float prediction = _itemBiases is null ? dot : GlobalMean + _userBiases![user] + _itemBiases[item] + dot;
-        if (_itemBiases is null && _support is not null && PredictsRatings && (_support.UserCounts[user] == 0 || _support.ItemCounts[item] == 0))
+        float prediction = _itemBiases is null ? dot : GlobalMean + _userBiases![user.Value] + _itemBiases[item.Value] + dot;
+        if (_itemBiases is null && _support is not null && PredictsRatings && (_support.UserCounts[user.Value] == 0 || _support.ItemCounts[item.Value] == 0))
         {
             prediction = _support.Mean;
         }
@@ -233,15 +247,15 @@ public sealed partial class FactorizationModel : IEmbeddingModel, ICheckedModel
         return PredictionRange is { } range ? range.Clamp(prediction) : prediction;
     }
 
-    /// <summary>The prediction for a pair given by external ids, as <see cref="Predict(int, int)"/> (clamped into <see cref="PredictionRange"/> when set).</summary>
+    /// <summary>The prediction for a pair given by external ids, as <see cref="Predict(UserIndex, ItemIndex)"/> (clamped into <see cref="PredictionRange"/> when set).</summary>
     /// <param name="userId">A user id as in the files.</param>
     /// <param name="itemId">An item id as in the files.</param>
     /// <returns>The prediction.</returns>
     /// <exception cref="KeyNotFoundException">An id is not in the catalogue.</exception>
-    public float Predict(string userId, string itemId) => Predict(Catalog.Users.IndexOf(userId), Catalog.Items.IndexOf(itemId));
+    public float Predict(string userId, string itemId) => Predict(Catalog.GetUserIndex(userId), Catalog.GetItemIndex(itemId));
 
     /// <summary>
-    /// Mean squared error of the predictions <see cref="Predict(int, int)"/> (clamped into
+    /// Mean squared error of the predictions <see cref="Predict(UserIndex, ItemIndex)"/> (clamped into
     /// <see cref="PredictionRange"/> when set) on a dataset over this model's catalogue (accumulated in double).
     /// </summary>
     /// <param name="ratings">The ratings to score.</param>
@@ -272,7 +286,11 @@ public sealed partial class FactorizationModel : IEmbeddingModel, ICheckedModel
     /// <param name="predictionRange">The new range, or <see langword="null"/> for none.</param>
     /// <returns>A model that differs from this one only in <see cref="PredictionRange"/>.</returns>
     public FactorizationModel WithPredictionRange(RatingRange? predictionRange) =>
-        new(Catalog, Dimensions, _userEmbeddings, _itemEmbeddings, _userBiases, _itemBiases, _globalMean, Options, predictionRange, _support);
+        new(Catalog, Dimensions, _userEmbeddings, _itemEmbeddings, _userBiases, _itemBiases, _globalMean, Options, predictionRange, _trainingScale, _support);
+
+    /// <summary>This model recording the scale of its training ratings (see <see cref="RatingScale"/>); arrays shared.</summary>
+    internal FactorizationModel WithTrainingScale(RatingRange? trainingScale) =>
+        new(Catalog, Dimensions, _userEmbeddings, _itemEmbeddings, _userBiases, _itemBiases, _globalMean, Options, PredictionRange, trainingScale, _support);
 
     /// <summary>A copy of U as a MathNet matrix (N×d).</summary>
     /// <returns>A new dense matrix.</returns>
@@ -283,7 +301,7 @@ public sealed partial class FactorizationModel : IEmbeddingModel, ICheckedModel
     public Matrix<float> ItemEmbeddingMatrix() => ToMatrix(_itemEmbeddings, ItemCount);
 
     /// <inheritdoc/>
-    public bool TryScoreItems(int user, Span<float> scores) => EmbeddingScores.TryScoreItems(this, user, scores);
+    public bool TryScoreItems(UserIndex user, Span<float> scores) => EmbeddingScores.TryScoreItems(this, user, scores);
 
     /// <inheritdoc/>
     public void ScoreItemsForNewUser(ReadOnlySpan<int> items, ReadOnlySpan<float> values, Span<float> scores) =>
@@ -305,9 +323,9 @@ public sealed partial class FactorizationModel : IEmbeddingModel, ICheckedModel
         Options is { } options ? options.FoldInNewUser(this, items, values) : Scoring.FoldIn.ComputeUserEmbedding(this, items, values);
 
     /// <inheritdoc/>
-    public bool TryGetUserQuery(int user, Span<float> destination)
+    public bool TryGetUserQuery(UserIndex user, Span<float> destination)
     {
-        if ((uint)user >= (uint)UserCount)
+        if (user.Value >= UserCount)
         {
             return false;
         }
@@ -368,4 +386,15 @@ public sealed partial class FactorizationModel : IEmbeddingModel, ICheckedModel
             ThrowHelper.Argument(paramName, $"{paramName} holds a NaN or infinite value.");
         }
     }
+
+    /// <summary>
+    /// What the model is, e.g. <c>FactorizationModel: 943 users × 1682 items, d = 30, with biases (μ = 3.529),
+    /// trained by BiasedSgdOptions, predictions clamped to [1, 5]</c>.
+    /// </summary>
+    /// <returns>The text.</returns>
+    public override string ToString() => string.Create(CultureInfo.InvariantCulture,
+        $"FactorizationModel: {UserCount} users × {ItemCount} items, d = {Dimensions}")
+        + (HasBiases ? string.Create(CultureInfo.InvariantCulture, $", with biases (μ = {Display.Number(GlobalMean)})") : ", no biases")
+        + (Options is { } options ? ", trained by " + options.GetType().Name : "")
+        + (PredictionRange is { } range ? $", predictions clamped to {range}" : "");
 }

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Globalization;
+using CollaborativeFiltering.Data;
 using CollaborativeFiltering.Internal;
 
 namespace CollaborativeFiltering.Models;
@@ -26,7 +27,7 @@ internal static class EmbeddingScores
     }
 
     /// <summary>Scores every item for a known user's query; <see langword="false"/> when the model has none.</summary>
-    public static bool TryScoreItems(IEmbeddingModel model, int user, Span<float> scores)
+    public static bool TryScoreItems(IEmbeddingModel model, UserIndex user, Span<float> scores)
     {
         ThrowIfWrongLength(scores, model.Catalog.ItemCount);
         int d = model.Dimensions;

@@ -1,3 +1,5 @@
+using CollaborativeFiltering.Data;
+
 namespace CollaborativeFiltering;
 
 /// <summary>
@@ -35,10 +37,10 @@ public interface IEmbeddingModel : IRecommenderModel
     float GlobalMean { get; }
 
     /// <summary>Writes the query embedding of a known user (for matrix factorization, the user's row of U).</summary>
-    /// <param name="user">A dense user index.</param>
+    /// <param name="user">The user's dense index.</param>
     /// <param name="destination">A span of length <see cref="Dimensions"/>.</param>
     /// <returns><see langword="false"/> when the model has no embedding for this user.</returns>
-    bool TryGetUserQuery(int user, Span<float> destination);
+    bool TryGetUserQuery(UserIndex user, Span<float> destination);
 
     /// <summary>
     /// The query embedding of a user the model was not trained on, from the items the user rated and

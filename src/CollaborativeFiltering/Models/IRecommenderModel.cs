@@ -23,6 +23,14 @@ public interface IRecommenderModel
     bool PredictsRatings { get; }
 
     /// <summary>
+    /// The scale of the ratings the model was trained on (e.g. [1, 5], or [0.5, 5] for half stars) when
+    /// <see cref="PredictsRatings"/>; <see langword="null"/> when unknown or when the model's values are not
+    /// ratings. A new user's ratings (<see cref="Scoring.Recommender.RecommendForNewUser"/>,
+    /// <see cref="Scoring.FoldIn"/>) must lie in it: a 9 on a 1–5 scale is a typing error, not a strong opinion.
+    /// </summary>
+    RatingRange? RatingScale { get; }
+
+    /// <summary>
     /// Each item's support: its number of training ratings (M counts, in item order); empty when the
     /// model does not know them (a model built from embeddings, or read from a file written before the
     /// counts were saved). Support-aware ranking (<see cref="RankingScore.SupportAware"/>) and
@@ -39,18 +47,18 @@ public interface IRecommenderModel
     RankingScore DefaultRanking => RankingScore.Model;
 
     /// <summary>The model's prediction for a pair: a rating when <see cref="PredictsRatings"/>, else the pair's preference or ranking score.</summary>
-    /// <param name="user">A dense user index.</param>
-    /// <param name="item">A dense item index.</param>
+    /// <param name="user">The user's dense index (not the id: <see cref="Data.Catalog.GetUserIndex"/> translates).</param>
+    /// <param name="item">The item's dense index (not the id: <see cref="Data.Catalog.GetItemIndex"/> translates).</param>
     /// <returns>The prediction.</returns>
     /// <exception cref="ArgumentOutOfRangeException">An index is out of range.</exception>
-    float Predict(int user, int item);
+    float Predict(UserIndex user, ItemIndex item);
 
     /// <summary>Writes the ranking score of every item for a known user: higher ranks first; only the order matters.</summary>
-    /// <param name="user">A dense user index.</param>
-    /// <param name="scores">A span of length M.</param>
-    /// <returns><see langword="false"/> when the model has no scores for this user.</returns>
+    /// <param name="user">The user's dense index.</param>
+    /// <param name="scores">A span of length M: item <c>j</c>'s score goes to <c>scores[j]</c>.</param>
+    /// <returns><see langword="false"/> when the model has no scores for this user (an index outside the catalogue).</returns>
     /// <exception cref="ArgumentException"><paramref name="scores"/> does not have length M.</exception>
-    bool TryScoreItems(int user, Span<float> scores);
+    bool TryScoreItems(UserIndex user, Span<float> scores);
 
     /// <summary>Writes the ranking score of every item for a user the model was not trained on, from the user's ratings, the model's own way.</summary>
     /// <param name="items">Distinct dense item indices the user rated.</param>

@@ -20,7 +20,7 @@ internal static class RatingErrors
         {
             for (int p = offsets[u]; p < offsets[u + 1]; p++)
             {
-                float prediction = Math.Clamp(model.Predict(u, items[p]), min, max);
+                float prediction = Math.Clamp(model.Predict(new UserIndex(u), new ItemIndex(items[p])), min, max);
                 double e = (double)values[p] - prediction;
                 squares += e * e;
                 absolutes += Math.Abs(e);

@@ -86,23 +86,25 @@ public sealed partial class SoftmaxModel : IEmbeddingModel, ICheckedModel
     internal int[] UserItemArray => _userItems;
 
     /// <summary>The items a known user rated in the training set: the bag the user's query is computed from.</summary>
-    /// <param name="user">A dense user index.</param>
+    /// <param name="user">The user's dense index.</param>
     /// <returns>Dense item indices, ascending (empty for a user without training ratings).</returns>
-    /// <exception cref="ArgumentOutOfRangeException"><paramref name="user"/> is outside <c>[0, N)</c>.</exception>
-    public ReadOnlySpan<int> GetUserItems(int user)
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="user"/> is not below N.</exception>
+    public ReadOnlySpan<int> GetUserItems(UserIndex user)
     {
-        ThrowHelper.ThrowIfIndexOutOfRange(user, UserCount, nameof(user));
-        return _userItems.AsSpan(_userOffsets[user], _userOffsets[user + 1] - _userOffsets[user]);
+        ThrowHelper.ThrowIfIndexOutOfRange(user.Value, UserCount, nameof(user));
+        return ItemsOf(user.Value);
     }
 
+    private ReadOnlySpan<int> ItemsOf(int user) => _userItems.AsSpan(_userOffsets[user], _userOffsets[user + 1] - _userOffsets[user]);
+
     /// <summary>The output embedding of one item.</summary>
-    /// <param name="item">A dense item index.</param>
+    /// <param name="item">The item's dense index.</param>
     /// <returns>d floats.</returns>
-    /// <exception cref="ArgumentOutOfRangeException"><paramref name="item"/> is outside <c>[0, M)</c>.</exception>
-    public ReadOnlySpan<float> GetItemEmbedding(int item)
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="item"/> is not below M.</exception>
+    public ReadOnlySpan<float> GetItemEmbedding(ItemIndex item)
     {
-        ThrowHelper.ThrowIfIndexOutOfRange(item, ItemCount, nameof(item));
-        return _itemEmbeddings.AsSpan(item * Dimensions, Dimensions);
+        ThrowHelper.ThrowIfIndexOutOfRange(item.Value, ItemCount, nameof(item));
+        return _itemEmbeddings.AsSpan(item.Value * Dimensions, Dimensions);
     }
 
     /// <summary>
@@ -111,19 +113,19 @@ public sealed partial class SoftmaxModel : IEmbeddingModel, ICheckedModel
     /// <see cref="ComputeQuery(ReadOnlySpan{int}, Span{float})"/> of those items. A user without
     /// training ratings gets the query of an empty bag.
     /// </summary>
-    /// <param name="user">A dense user index.</param>
+    /// <param name="user">The user's dense index.</param>
     /// <param name="destination">A span of length <see cref="Dimensions"/>.</param>
-    /// <returns><see langword="false"/> when <paramref name="user"/> is outside <c>[0, N)</c>.</returns>
+    /// <returns><see langword="false"/> when <paramref name="user"/> is not below N.</returns>
     /// <exception cref="ArgumentException"><paramref name="destination"/> does not have length d.</exception>
-    public bool TryGetUserQuery(int user, Span<float> destination)
+    public bool TryGetUserQuery(UserIndex user, Span<float> destination)
     {
-        if ((uint)user >= (uint)UserCount)
+        if (user.Value >= UserCount)
         {
             return false;
         }
 
         CheckDestination(destination, Dimensions, nameof(destination));
-        Forward(_userItems.AsSpan(_userOffsets[user], _userOffsets[user + 1] - _userOffsets[user]), destination);
+        Forward(ItemsOf(user.Value), destination);
         return true;
     }
 
@@ -174,22 +176,25 @@ public sealed partial class SoftmaxModel : IEmbeddingModel, ICheckedModel
     /// <summary>Always <see langword="false"/>: the network ranks items (its scores are logits), it does not predict ratings.</summary>
     public bool PredictsRatings => false;
 
+    /// <summary>Always <see langword="null"/>: the network learns which items a user rated, not the ratings, so it has no rating scale.</summary>
+    public RatingRange? RatingScale => null;
+
     /// <summary>The logit of an item for a known user, ⟨q_u, V_j⟩ + b_j: a ranking score, not a rating.</summary>
-    /// <param name="user">A dense user index.</param>
-    /// <param name="item">A dense item index.</param>
+    /// <param name="user">The user's dense index.</param>
+    /// <param name="item">The item's dense index.</param>
     /// <returns>The score.</returns>
     /// <exception cref="ArgumentOutOfRangeException">An index is out of range.</exception>
-    public float Predict(int user, int item)
+    public float Predict(UserIndex user, ItemIndex item)
     {
-        ThrowHelper.ThrowIfIndexOutOfRange(user, UserCount, nameof(user));
-        ThrowHelper.ThrowIfIndexOutOfRange(item, ItemCount, nameof(item));
+        ThrowHelper.ThrowIfIndexOutOfRange(user.Value, UserCount, nameof(user));
+        ThrowHelper.ThrowIfIndexOutOfRange(item.Value, ItemCount, nameof(item));
         float[] query = ArrayPool<float>.Shared.Rent(Dimensions);
         try
         {
             Span<float> q = query.AsSpan(0, Dimensions);
-            Forward(_userItems.AsSpan(_userOffsets[user], _userOffsets[user + 1] - _userOffsets[user]), q);
+            Forward(ItemsOf(user.Value), q);
             float dot = TensorPrimitives.Dot(q, GetItemEmbedding(item));
-            return _itemBiases is null ? dot : dot + _itemBiases[item];
+            return _itemBiases is null ? dot : dot + _itemBiases[item.Value];
         }
         finally
         {
@@ -198,7 +203,7 @@ public sealed partial class SoftmaxModel : IEmbeddingModel, ICheckedModel
     }
 
     /// <inheritdoc/>
-    public bool TryScoreItems(int user, Span<float> scores) => EmbeddingScores.TryScoreItems(this, user, scores);
+    public bool TryScoreItems(UserIndex user, Span<float> scores) => EmbeddingScores.TryScoreItems(this, user, scores);
 
     /// <inheritdoc/>
     public void ScoreItemsForNewUser(ReadOnlySpan<int> items, ReadOnlySpan<float> values, Span<float> scores) =>
@@ -369,4 +374,9 @@ public sealed partial class SoftmaxModel : IEmbeddingModel, ICheckedModel
             ThrowHelper.Argument(paramName, string.Create(CultureInfo.InvariantCulture, $"{paramName} has length {destination.Length}; expected {expected}."));
         }
     }
+
+    /// <summary>What the model is, e.g. <c>SoftmaxModel: 943 users × 1682 items, d = 35, hidden layers 35, inputs items + genres</c>.</summary>
+    /// <returns>The text.</returns>
+    public override string ToString() => string.Create(CultureInfo.InvariantCulture,
+        $"SoftmaxModel: {UserCount} users × {ItemCount} items, d = {Dimensions}, hidden layers {(Options.HiddenLayerSizes.Count == 0 ? "none" : string.Join(",", Options.HiddenLayerSizes))}, inputs items{(Options.UseGenres ? " + genres" : "")}{(Options.UseReleaseYears ? " + release years" : "")}");
 }

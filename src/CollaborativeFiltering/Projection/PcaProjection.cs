@@ -119,4 +119,9 @@ public sealed class PcaProjection
             destination[c] = sum;
         }
     }
+
+    /// <summary>E.g. <c>PCA of 1682 rows × 50 dimensions to 2 components explaining 0.2114, 0.1203 of the variance</c>.</summary>
+    /// <returns>The text.</returns>
+    public override string ToString() => string.Create(CultureInfo.InvariantCulture,
+        $"PCA of {Display.Count(Rows)} rows × {Dimensions} dimensions to {ComponentCount} components explaining {string.Join(", ", _explainedVarianceRatio.Select(Display.Number))} of the variance");
 }

@@ -70,7 +70,7 @@ internal static class BatchTopK
             for (int t = 0; t < users; t++)
             {
                 Span<float> q = s.Queries.AsSpan(t * d, d);
-                s.HasQuery[t] = model.TryGetUserQuery(first + t, q);
+                s.HasQuery[t] = model.TryGetUserQuery(new UserIndex(first + t), q);
                 if (!s.HasQuery[t])
                 {
                     q.Clear();

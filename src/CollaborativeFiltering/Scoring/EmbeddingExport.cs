@@ -96,7 +96,7 @@ public static class EmbeddingExport
         Span<char> buffer = stackalloc char[16];
         for (int item = 0; item < catalog.ItemCount; item++)
         {
-            WriteSanitized(writer, catalog.GetItemTitle(item));
+            WriteSanitized(writer, catalog.TitleOf(item));
             writer.Write('\t');
             if (catalog.ItemInfos.Count > 0 && catalog.ItemInfos[item].Genres is { } genres)
             {
@@ -177,7 +177,7 @@ public static class EmbeddingExport
         IdMap users = model.Catalog.Users;
         for (int row = 0; row < users.Count; row++)
         {
-            if (model.TryGetUserQuery(row, query))
+            if (model.TryGetUserQuery(new UserIndex(row), query))
             {
                 WriteCsvRow(writer, users[row], query, biases.IsEmpty ? default : biases.Slice(row, 1), buffer);
             }

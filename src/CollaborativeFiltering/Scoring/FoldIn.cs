@@ -33,7 +33,7 @@ public static class FoldIn
     /// <returns>d floats: the user's query embedding.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="model"/> is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentException">No ratings, the spans' lengths differ, or an item appears twice.</exception>
-    /// <exception cref="ArgumentOutOfRangeException">An item index is outside <c>[0, M)</c> or a rating is not finite.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">An item index is outside <c>[0, M)</c>, or a rating is not finite or is outside the model's <see cref="IRecommenderModel.RatingScale"/>.</exception>
     /// <exception cref="InvalidOperationException">The solved embedding is not finite (values too large for single precision).</exception>
     public static float[] ComputeUserEmbedding(IEmbeddingModel model, ReadOnlySpan<int> items, ReadOnlySpan<float> ratings, FoldInOptions? options = null)
     {
@@ -48,7 +48,7 @@ public static class FoldIn
         for (int i = 0; i < items.Length; i++)
         {
             ThrowHelper.ThrowIfIndexOutOfRange(items[i], model.Catalog.ItemCount, nameof(items));
-            ThrowIfNotFinite(ratings[i], model.Catalog.Items.Ids[items[i]], nameof(ratings));
+            ThrowIfInvalidRating(model, ratings[i], $"'{model.Catalog.Items.Ids[items[i]]}'", nameof(ratings));
             if (!seen.Add(items[i]))
             {
                 ThrowHelper.Argument(nameof(items), string.Create(CultureInfo.InvariantCulture, $"The item index {items[i]} appears twice; give each item once."));
@@ -115,7 +115,7 @@ public static class FoldIn
     /// <exception cref="ArgumentNullException">An argument or an id is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentException">No ratings, or an id appears twice.</exception>
     /// <exception cref="KeyNotFoundException">An item id is not in the catalogue; the message names it.</exception>
-    /// <exception cref="ArgumentOutOfRangeException">A rating is not finite; the message names the item.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">A rating is not finite or is outside the model's <see cref="IRecommenderModel.RatingScale"/>; the message names the item, the rating and the scale.</exception>
     /// <exception cref="InvalidOperationException">The solved embedding is not finite (values too large for single precision).</exception>
     public static float[] ComputeUserEmbeddingById(IEmbeddingModel model, IEnumerable<KeyValuePair<string, float>> ratingsByItemId, FoldInOptions? options = null)
     {
@@ -138,7 +138,7 @@ public static class FoldIn
     /// <exception cref="ArgumentNullException">An argument or a title is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentException">No ratings, a title is empty, or two titles select the same item.</exception>
     /// <exception cref="KeyNotFoundException">No title contains a text; the message names it.</exception>
-    /// <exception cref="ArgumentOutOfRangeException">A rating is not finite; the message names the item.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">A rating is not finite or is outside the model's <see cref="IRecommenderModel.RatingScale"/>; the message names the item, the rating and the scale.</exception>
     /// <exception cref="InvalidOperationException">The solved embedding is not finite (values too large for single precision).</exception>
     public static float[] ComputeUserEmbeddingByTitle(IEmbeddingModel model, IEnumerable<KeyValuePair<string, float>> ratingsByTitle, FoldInOptions? options = null)
     {
@@ -172,7 +172,7 @@ public static class FoldIn
                 ThrowHelper.KeyNotFound($"The item id '{id}' is not in the model's catalogue.");
             }
 
-            ThrowIfNotFinite(rating, id, paramName);
+            ThrowIfInvalidRating(model, rating, $"'{id}'", paramName);
             if (!seen.Add(item))
             {
                 ThrowHelper.Argument(paramName, $"The item id '{id}' appears twice; give each item once.");
@@ -202,10 +202,10 @@ public static class FoldIn
                 ThrowHelper.KeyNotFound($"No item title contains '{title}'.");
             }
 
-            ThrowIfNotFinite(rating, title, paramName);
+            ThrowIfInvalidRating(model, rating, $"'{title}'", paramName);
             if (!texts.TryAdd(item, title))
             {
-                ThrowHelper.Argument(paramName, $"'{texts[item]}' and '{title}' both select the item '{model.Catalog.GetItemTitle(item)}'; rate each item once.");
+                ThrowHelper.Argument(paramName, $"'{texts[item]}' and '{title}' both select the item '{model.Catalog.TitleOf(item)}'; rate each item once.");
             }
 
             items.Add(item);
@@ -353,11 +353,18 @@ public static class FoldIn
         }
     }
 
-    private static void ThrowIfNotFinite(float rating, string item, string paramName)
+    /// <summary>Throws unless the rating is finite and, when the model knows its <see cref="IRecommenderModel.RatingScale"/>, inside it.</summary>
+    private static void ThrowIfInvalidRating(IRecommenderModel model, float rating, string item, string paramName)
     {
         if (!float.IsFinite(rating))
         {
-            throw new ArgumentOutOfRangeException(paramName, rating, string.Create(CultureInfo.InvariantCulture, $"The rating of '{item}' is {rating}; a rating must be a finite number."));
+            throw new ArgumentOutOfRangeException(paramName, rating, string.Create(CultureInfo.InvariantCulture, $"The rating of {item} is {rating}; a rating must be a finite number."));
+        }
+
+        if (model.RatingScale is { } scale && !scale.Contains(rating))
+        {
+            throw new ArgumentOutOfRangeException(paramName, rating, string.Create(CultureInfo.InvariantCulture,
+                $"The rating of {item} is {rating}, outside the model's rating scale {scale} (the range of its training ratings)."));
         }
     }
 }

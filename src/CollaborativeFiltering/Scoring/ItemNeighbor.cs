@@ -1,16 +1,24 @@
+using System.Globalization;
+using CollaborativeFiltering.Data;
+using CollaborativeFiltering.Internal;
+
 namespace CollaborativeFiltering.Scoring;
 
 /// <summary>An item close to a query item, with its similarity score.</summary>
-/// <param name="Index">The dense item index.</param>
+/// <param name="Item">The item's dense index.</param>
 /// <param name="Id">The item's external id.</param>
 /// <param name="Title">The title, or the id when the catalogue has no metadata.</param>
 /// <param name="Genres">The genres; empty when unknown.</param>
 /// <param name="Score">The dot or cosine similarity to the query item.</param>
-public readonly record struct ItemNeighbor(int Index, string Id, string Title, IReadOnlyList<string> Genres, float Score)
+public readonly record struct ItemNeighbor(ItemIndex Item, string Id, string Title, IReadOnlyList<string> Genres, float Score)
 {
-    internal static ItemNeighbor Create(Data.Catalog catalog, int item, float score)
+    internal static ItemNeighbor Create(Catalog catalog, int item, float score)
     {
         ItemReference r = ItemReference.Create(catalog, item);
-        return new ItemNeighbor(item, r.Id, r.Title, r.Genres, score);
+        return new ItemNeighbor(r.Item, r.Id, r.Title, r.Genres, score);
     }
+
+    /// <summary>E.g. <c>'GoldenEye (1995)' (id 2): 0.8342</c>, the score being the dot product or cosine.</summary>
+    /// <returns>The text.</returns>
+    public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"{Display.Item(Id, Title)}: {Display.Number(Score)}");
 }

@@ -24,14 +24,14 @@ public static class Neighbors
     /// <param name="includeQuery">Whether the query item is listed first (the notebook's behaviour).</param>
     /// <returns>The neighbours; <see cref="ItemNeighborResult.OtherCandidates"/> is empty.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="model"/> is <see langword="null"/>.</exception>
-    /// <exception cref="ArgumentOutOfRangeException"><paramref name="item"/> is outside <c>[0, M)</c>, <paramref name="k"/> is not positive, or <paramref name="measure"/> is undefined.</exception>
-    public static ItemNeighborResult NearestItems(IEmbeddingModel model, int item, int k = 10, SimilarityMeasure measure = SimilarityMeasure.Dot, bool includeQuery = true)
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="item"/> is not below M, <paramref name="k"/> is not positive, or <paramref name="measure"/> is undefined.</exception>
+    public static ItemNeighborResult NearestItems(IEmbeddingModel model, ItemIndex item, int k = 10, SimilarityMeasure measure = SimilarityMeasure.Dot, bool includeQuery = true)
     {
         EmbeddingModelChecks.ThrowIfInvalid(model, nameof(model));
-        ThrowHelper.ThrowIfIndexOutOfRange(item, model.Catalog.ItemCount, nameof(item));
+        ThrowHelper.ThrowIfIndexOutOfRange(item.Value, model.Catalog.ItemCount, nameof(item));
         ThrowHelper.ThrowIfNotPositive(k, nameof(k));
         Similarity.ThrowIfUndefined(measure, nameof(measure));
-        return Nearest(model, item, k, measure, includeQuery, []);
+        return Nearest(model, item.Value, k, measure, includeQuery, []);
     }
 
     /// <summary>The items nearest to an item given by external id.</summary>
@@ -48,7 +48,7 @@ public static class Neighbors
     {
         EmbeddingModelChecks.ThrowIfInvalid(model, nameof(model));
         ArgumentNullException.ThrowIfNull(itemId);
-        if (!model.Catalog.Items.TryGetIndex(itemId, out int item))
+        if (!model.Catalog.TryGetItemIndex(itemId, out ItemIndex item))
         {
             ThrowHelper.KeyNotFound($"The item id '{itemId}' is not in the model's catalogue.");
         }
@@ -100,11 +100,16 @@ public static class Neighbors
     /// <param name="includeQuery">Whether the query user is listed first.</param>
     /// <returns>Best first (score descending, then index ascending), the query first when included.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="model"/> is <see langword="null"/>.</exception>
-    /// <exception cref="ArgumentOutOfRangeException"><paramref name="user"/> is outside <c>[0, N)</c>, <paramref name="k"/> is not positive, or <paramref name="measure"/> is undefined.</exception>
-    public static IReadOnlyList<UserNeighbor> NearestUsers(IEmbeddingModel model, int user, int k = 10, SimilarityMeasure measure = SimilarityMeasure.Dot, bool includeQuery = true)
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="user"/> is not below N, <paramref name="k"/> is not positive, or <paramref name="measure"/> is undefined.</exception>
+    public static IReadOnlyList<UserNeighbor> NearestUsers(IEmbeddingModel model, UserIndex user, int k = 10, SimilarityMeasure measure = SimilarityMeasure.Dot, bool includeQuery = true)
     {
         EmbeddingModelChecks.ThrowIfInvalid(model, nameof(model));
-        ThrowHelper.ThrowIfIndexOutOfRange(user, model.Catalog.UserCount, nameof(user));
+        ThrowHelper.ThrowIfIndexOutOfRange(user.Value, model.Catalog.UserCount, nameof(user));
+        return NearestUsersCore(model, user.Value, k, measure, includeQuery);
+    }
+
+    private static System.Collections.ObjectModel.ReadOnlyCollection<UserNeighbor> NearestUsersCore(IEmbeddingModel model, int user, int k, SimilarityMeasure measure, bool includeQuery)
+    {
         ThrowHelper.ThrowIfNotPositive(k, nameof(k));
         Similarity.ThrowIfUndefined(measure, nameof(measure));
         int n = model.Catalog.UserCount;
@@ -128,12 +133,12 @@ public static class Neighbors
             var result = new List<UserNeighbor>(count + 1);
             if (includeQuery)
             {
-                result.Add(new UserNeighbor(user, model.Catalog.Users.Ids[user], s[user]));
+                result.Add(new UserNeighbor(new UserIndex(user), model.Catalog.Users.Ids[user], s[user]));
             }
 
             for (int i = 0; i < count; i++)
             {
-                result.Add(new UserNeighbor(hi[i], model.Catalog.Users.Ids[hi[i]], hs[i]));
+                result.Add(new UserNeighbor(new UserIndex(hi[i]), model.Catalog.Users.Ids[hi[i]], hs[i]));
             }
 
             return result.AsReadOnly();

@@ -18,7 +18,7 @@ public static class Recommender
 {
     /// <summary>The top-k items for a known user.</summary>
     /// <param name="model">The model.</param>
-    /// <param name="user">A dense user index.</param>
+    /// <param name="user">The user's dense index (not the id: <see cref="RecommendById"/> takes ids).</param>
     /// <param name="k">How many items, greater than zero (fewer when fewer remain).</param>
     /// <param name="exclude">
     /// Ratings whose items are not recommended to their user: pass the training set so that only unseen
@@ -26,23 +26,23 @@ public static class Recommender
     /// </param>
     /// <returns>Best first.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="model"/> is <see langword="null"/>.</exception>
-    /// <exception cref="ArgumentOutOfRangeException"><paramref name="user"/> is outside <c>[0, N)</c> or <paramref name="k"/> is not positive.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="user"/> is not below N or <paramref name="k"/> is not positive.</exception>
     /// <exception cref="ArgumentException"><paramref name="exclude"/> belongs to another catalogue.</exception>
     /// <exception cref="KeyNotFoundException">The model has no scores for this user.</exception>
-    public static IReadOnlyList<Recommendation> Recommend(IRecommenderModel model, int user, int k = 10, RatingsDataset? exclude = null)
+    public static IReadOnlyList<Recommendation> Recommend(IRecommenderModel model, UserIndex user, int k = 10, RatingsDataset? exclude = null)
     {
         EmbeddingModelChecks.ThrowIfNull(model, nameof(model));
-        ThrowHelper.ThrowIfIndexOutOfRange(user, model.Catalog.UserCount, nameof(user));
+        ThrowHelper.ThrowIfIndexOutOfRange(user.Value, model.Catalog.UserCount, nameof(user));
         ThrowHelper.ThrowIfNotPositive(k, nameof(k));
         EmbeddingModelChecks.ThrowIfIncompatible(model, exclude, nameof(exclude));
-        ReadOnlySpan<int> excluded = exclude is null ? default : exclude.ByUser.GetColumns(user);
+        ReadOnlySpan<int> excluded = exclude is null ? default : exclude.ByUser.GetColumns(user.Value);
         float[] buffer = ArrayPool<float>.Shared.Rent(model.Catalog.ItemCount);
         try
         {
             Span<float> scores = buffer.AsSpan(0, model.Catalog.ItemCount);
             if (!model.TryScoreItems(user, scores))
             {
-                ThrowHelper.KeyNotFound(string.Create(CultureInfo.InvariantCulture, $"The model has no embedding for user {user} (id '{model.Catalog.Users.Ids[user]}')."));
+                ThrowHelper.KeyNotFound(string.Create(CultureInfo.InvariantCulture, $"The model has no embedding for user {user.Value} (id '{model.Catalog.GetUserId(user)}')."));
             }
 
             return Select(model.Catalog, scores, k, excluded);
@@ -67,7 +67,7 @@ public static class Recommender
     {
         EmbeddingModelChecks.ThrowIfNull(model, nameof(model));
         ArgumentNullException.ThrowIfNull(userId);
-        if (!model.Catalog.Users.TryGetIndex(userId, out int user))
+        if (!model.Catalog.TryGetUserIndex(userId, out UserIndex user))
         {
             ThrowHelper.KeyNotFound($"The user id '{userId}' is not in the model's catalogue.");
         }
@@ -121,7 +121,7 @@ public static class Recommender
     /// <exception cref="ArgumentNullException">An argument or an id is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentException">No ratings, or an id appears twice.</exception>
     /// <exception cref="KeyNotFoundException">An item id is not in the catalogue; the message names it.</exception>
-    /// <exception cref="ArgumentOutOfRangeException"><paramref name="k"/> is not positive or a rating is not finite.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="k"/> is not positive, or a rating is not finite or is outside the model's <see cref="IRecommenderModel.RatingScale"/> (the message names the item, the rating and the scale).</exception>
     /// <exception cref="InvalidOperationException">The solved embedding is not finite (values too large for single precision).</exception>
     public static IReadOnlyList<Recommendation> RecommendForNewUser(IRecommenderModel model, IEnumerable<KeyValuePair<string, float>> ratingsByItemId, int k = 10)
     {
@@ -144,7 +144,7 @@ public static class Recommender
     /// <exception cref="ArgumentNullException">An argument or a title is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentException">No ratings, a title is empty, or two titles select the same item.</exception>
     /// <exception cref="KeyNotFoundException">No title contains a text; the message names it.</exception>
-    /// <exception cref="ArgumentOutOfRangeException"><paramref name="k"/> is not positive or a rating is not finite.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="k"/> is not positive, or a rating is not finite or is outside the model's <see cref="IRecommenderModel.RatingScale"/> (the message names the item, the rating and the scale).</exception>
     /// <exception cref="InvalidOperationException">The solved embedding is not finite.</exception>
     public static IReadOnlyList<Recommendation> RecommendForNewUserByTitle(IRecommenderModel model, IEnumerable<KeyValuePair<string, float>> ratingsByTitle, int k = 10)
     {

@@ -11,7 +11,7 @@ internal static class TitleSearch
         var matches = new List<int>();
         for (int j = 0; j < catalog.ItemCount; j++)
         {
-            if (catalog.GetItemTitle(j).Contains(substring, StringComparison.OrdinalIgnoreCase))
+            if (catalog.TitleOf(j).Contains(substring, StringComparison.OrdinalIgnoreCase))
             {
                 matches.Add(j);
             }
@@ -25,7 +25,7 @@ internal static class TitleSearch
     {
         for (int j = 0; j < catalog.ItemCount; j++)
         {
-            if (catalog.GetItemTitle(j).Contains(substring, StringComparison.OrdinalIgnoreCase))
+            if (catalog.TitleOf(j).Contains(substring, StringComparison.OrdinalIgnoreCase))
             {
                 return j;
             }

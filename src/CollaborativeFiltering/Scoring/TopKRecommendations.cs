@@ -1,3 +1,4 @@
+using System.Globalization;
 using CollaborativeFiltering.Data;
 using CollaborativeFiltering.Internal;
 
@@ -38,43 +39,47 @@ public sealed class TopKRecommendations
     public ReadOnlySpan<float> Scores => _scores;
 
     /// <summary>How many items user <paramref name="user"/> was given (K unless the row is padded).</summary>
-    /// <param name="user">A dense user index.</param>
+    /// <param name="user">The user's dense index.</param>
     /// <returns>A count in <c>[0, K]</c>.</returns>
-    /// <exception cref="ArgumentOutOfRangeException"><paramref name="user"/> is outside <c>[0, N)</c>.</exception>
-    public int GetCount(int user)
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="user"/> is not below N.</exception>
+    public int GetCount(UserIndex user)
     {
-        ThrowHelper.ThrowIfIndexOutOfRange(user, UserCount, nameof(user));
-        ReadOnlySpan<int> row = _items.AsSpan(user * K, K);
+        ThrowHelper.ThrowIfIndexOutOfRange(user.Value, UserCount, nameof(user));
+        ReadOnlySpan<int> row = _items.AsSpan(user.Value * K, K);
         int count = row.IndexOf(-1);
         return count < 0 ? K : count;
     }
 
     /// <summary>A user's recommended item indices, best first, without padding.</summary>
-    /// <param name="user">A dense user index.</param>
-    /// <returns><see cref="GetCount"/> indices.</returns>
-    /// <exception cref="ArgumentOutOfRangeException"><paramref name="user"/> is outside <c>[0, N)</c>.</exception>
-    public ReadOnlySpan<int> GetItems(int user) => _items.AsSpan(user * K, GetCount(user));
+    /// <param name="user">The user's dense index.</param>
+    /// <returns><see cref="GetCount"/> item indices.</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="user"/> is not below N.</exception>
+    public ReadOnlySpan<int> GetItems(UserIndex user) => _items.AsSpan(user.Value * K, GetCount(user));
 
     /// <summary>A user's scores, aligned with <see cref="GetItems"/>.</summary>
-    /// <param name="user">A dense user index.</param>
+    /// <param name="user">The user's dense index.</param>
     /// <returns><see cref="GetCount"/> scores.</returns>
-    /// <exception cref="ArgumentOutOfRangeException"><paramref name="user"/> is outside <c>[0, N)</c>.</exception>
-    public ReadOnlySpan<float> GetScores(int user) => _scores.AsSpan(user * K, GetCount(user));
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="user"/> is not below N.</exception>
+    public ReadOnlySpan<float> GetScores(UserIndex user) => _scores.AsSpan(user.Value * K, GetCount(user));
 
     /// <summary>A user's recommendations with ids, titles and genres.</summary>
-    /// <param name="user">A dense user index.</param>
+    /// <param name="user">The user's dense index.</param>
     /// <returns>Best first.</returns>
-    /// <exception cref="ArgumentOutOfRangeException"><paramref name="user"/> is outside <c>[0, N)</c>.</exception>
-    public IReadOnlyList<Recommendation> GetRecommendations(int user)
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="user"/> is not below N.</exception>
+    public IReadOnlyList<Recommendation> GetRecommendations(UserIndex user)
     {
         int count = GetCount(user);
         var result = new Recommendation[count];
         for (int i = 0; i < count; i++)
         {
-            int o = (user * K) + i;
+            int o = (user.Value * K) + i;
             result[i] = Recommendation.Create(Catalog, _items[o], _scores[o]);
         }
 
         return Array.AsReadOnly(result);
     }
+
+    /// <summary>E.g. <c>top 10 items for each of 943 users</c>.</summary>
+    /// <returns>The text.</returns>
+    public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"top {K} items for each of {Display.Count(UserCount)} users");
 }

@@ -13,11 +13,11 @@ public class CsrViewTests
     /// </summary>
     private static RatingsDataset Matrix() =>
         new RatingsDatasetBuilder(Catalog.Sequential(3, 4))
-            .Add(new Rating(2, 3, 4f))
-            .Add(new Rating(0, 2, 3f))
-            .Add(new Rating(2, 0, 1f))
-            .Add(new Rating(0, 0, 5f))
-            .Add(new Rating(2, 1, 2f))
+            .Add(new Rating(U(2), I(3), 4f))
+            .Add(new Rating(U(0), I(2), 3f))
+            .Add(new Rating(U(2), I(0), 1f))
+            .Add(new Rating(U(0), I(0), 5f))
+            .Add(new Rating(U(2), I(1), 2f))
             .Build();
 
     [Fact]
@@ -59,7 +59,7 @@ public class CsrViewTests
             {
                 if ((u * 7 + i * 3) % 5 < 2)
                 {
-                    b.Add(new Rating(u, i, u + (i / 100f)));
+                    b.Add(new Rating(U(u), I(i), u + (i / 100f)));
                 }
             }
         }

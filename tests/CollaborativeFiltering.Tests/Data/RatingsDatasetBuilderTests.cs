@@ -29,7 +29,7 @@ public class RatingsDatasetBuilderTests
         ds.Catalog.Should().BeSameAs(catalog);
         ds.UserCount.Should().Be(3);
         ds.ItemCount.Should().Be(4);
-        All(ds).Should().Equal(new Rating(0, 1, 4f), new Rating(2, 3, 2f));
+        All(ds).Should().Equal(new Rating(U(0), I(1), 4f), new Rating(U(2), I(3), 2f));
     }
 
     [Fact]
@@ -43,7 +43,7 @@ public class RatingsDatasetBuilderTests
 
         ds.Catalog.Users.Ids.Should().Equal("42", "7");
         ds.Catalog.Items.Ids.Should().Equal("m9", "m1");
-        All(ds).Should().Equal(new Rating(0, 0, 1f), new Rating(0, 1, 3f), new Rating(1, 1, 2f));
+        All(ds).Should().Equal(new Rating(U(0), I(0), 1f), new Rating(U(0), I(1), 3f), new Rating(U(1), I(1), 2f));
     }
 
     [Fact]
@@ -65,7 +65,7 @@ public class RatingsDatasetBuilderTests
     {
         FluentActions.Invoking(() => new RatingsDatasetBuilder().Add("1", "1", value))
             .Should().Throw<ArgumentOutOfRangeException>().Which.ParamName.Should().Be("value");
-        FluentActions.Invoking(() => new RatingsDatasetBuilder(Closed()).Add(new Rating(0, 0, value)))
+        FluentActions.Invoking(() => new RatingsDatasetBuilder(Closed()).Add(new Rating(U(0), I(0), value)))
             .Should().Throw<ArgumentOutOfRangeException>().Which.ParamName.Should().Be("value");
     }
 
@@ -84,7 +84,7 @@ public class RatingsDatasetBuilderTests
     [Fact]
     public void Add_RatingWithoutCatalog_ThrowsInvalidOperation()
     {
-        FluentActions.Invoking(() => new RatingsDatasetBuilder().Add(new Rating(0, 0, 1f)))
+        FluentActions.Invoking(() => new RatingsDatasetBuilder().Add(new Rating(U(0), I(0), 1f)))
             .Should().Throw<InvalidOperationException>().WithMessage("*catalogue*");
     }
 
@@ -92,9 +92,9 @@ public class RatingsDatasetBuilderTests
     public void Add_RatingOutsideCatalog_ThrowsNamingTheField()
     {
         var b = new RatingsDatasetBuilder(Closed());
-        FluentActions.Invoking(() => b.Add(new Rating(3, 0, 1f)))
+        FluentActions.Invoking(() => b.Add(new Rating(U(3), I(0), 1f)))
             .Should().Throw<ArgumentOutOfRangeException>().Which.ParamName.Should().Be("rating.User");
-        FluentActions.Invoking(() => b.Add(new Rating(0, -1, 1f)))
+        FluentActions.Invoking(() => b.Add(new Rating(U(0), I(4), 1f)))
             .Should().Throw<ArgumentOutOfRangeException>().Which.ParamName.Should().Be("rating.Item");
     }
 
@@ -127,7 +127,7 @@ public class RatingsDatasetBuilderTests
             .Add("u2", "c", 5f, 100) // later in the input, earlier in time: still the one kept
             .Build();
 
-        All(ds).Should().Equal(new Rating(0, 0, 1f, 10), new Rating(1, 2, 5f, 100));
+        All(ds).Should().Equal(new Rating(U(0), I(0), 1f, 10), new Rating(U(1), I(2), 5f, 100));
         ds.Timestamps.ToArray().Should().Equal(10L, 100L);
     }
 
@@ -142,8 +142,8 @@ public class RatingsDatasetBuilderTests
             .Build();
 
         ds.Count.Should().Be(2);
-        ds[0].Should().Be(new Rating(0, 1, 11.5f / 3, 30));
-        ds[1].Should().Be(new Rating(2, 0, 1f, 5));
+        ds[0].Should().Be(new Rating(U(0), I(1), 11.5f / 3, 30));
+        ds[1].Should().Be(new Rating(U(2), I(0), 1f, 5));
         ds.ByItem.GetValues(1)[0].Should().BeApproximately(3.8333333f, 1e-6f);
     }
 
@@ -175,7 +175,7 @@ public class RatingsDatasetBuilderTests
 
         // users 2 -> 0, 1 -> 1; items b -> 0, a -> 1
         ds.HasTimestamps.Should().BeTrue();
-        All(ds).Should().Equal(new Rating(0, 0, 1f, 300), new Rating(1, 0, 2f, 200), new Rating(1, 1, 3f, 100));
+        All(ds).Should().Equal(new Rating(U(0), I(0), 1f, 300), new Rating(U(1), I(0), 2f, 200), new Rating(U(1), I(1), 3f, 100));
         ds.Timestamps.ToArray().Should().Equal(300L, 200L, 100L);
     }
 
@@ -198,7 +198,7 @@ public class RatingsDatasetBuilderTests
         var b = new RatingsDatasetBuilder(Catalog.Sequential(10, 10));
         for (int k = 99; k >= 0; k--)
         {
-            b.Add(new Rating(k % 10, k / 10, k));
+            b.Add(new Rating(U(k % 10), I(k / 10), k));
         }
 
         var ds = b.Build();
@@ -206,8 +206,8 @@ public class RatingsDatasetBuilderTests
         var all = All(ds);
         for (int p = 0; p < 100; p++)
         {
-            all[p].User.Should().Be(p / 10);
-            all[p].Item.Should().Be(p % 10);
+            all[p].User.Should().Be(U(p / 10));
+            all[p].Item.Should().Be(I(p % 10));
             all[p].Value.Should().Be((p % 10 * 10) + (p / 10));
         }
     }

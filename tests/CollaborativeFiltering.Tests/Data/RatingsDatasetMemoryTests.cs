@@ -45,7 +45,7 @@ public class RatingsDatasetMemoryTests
         var builder = new RatingsDatasetBuilder(catalog, DuplicatePolicy.KeepLast);
         for (int k = 0; k < Ratings; k++)
         {
-            builder.Add(new Rating(random.Next(Users), random.Next(Items), 1 + random.Next(5), withTimestamps ? 880_000_000 + k : null));
+            builder.Add(new Rating(U(random.Next(Users)), I(random.Next(Items)), 1 + random.Next(5), withTimestamps ? 880_000_000 + k : null));
         }
 
         return builder.Build();

@@ -25,18 +25,18 @@ public class RatingsDatasetTests
     /// <summary>5 users, 3 items; users 0, 2 and 4 have no ratings (one at each end and one in the middle).</summary>
     private static RatingsDataset Gappy() =>
         new RatingsDatasetBuilder(Catalog.Sequential(5, 3))
-            .Add(new Rating(3, 2, 1.5f, 30))
-            .Add(new Rating(1, 0, 4f, 10))
-            .Add(new Rating(3, 0, 2f, 40))
-            .Add(new Rating(1, 2, 5f, 20))
+            .Add(new Rating(U(3), I(2), 1.5f, 30))
+            .Add(new Rating(U(1), I(0), 4f, 10))
+            .Add(new Rating(U(3), I(0), 2f, 40))
+            .Add(new Rating(U(1), I(2), 5f, 20))
             .Build();
 
     private static readonly Rating[] GappyExpected =
     [
-        new(1, 0, 4f, 10),
-        new(1, 2, 5f, 20),
-        new(3, 0, 2f, 40),
-        new(3, 2, 1.5f, 30),
+        new(U(1), I(0), 4f, 10),
+        new(U(1), I(2), 5f, 20),
+        new(U(3), I(0), 2f, 40),
+        new(U(3), I(2), 1.5f, 30),
     ];
 
     [Fact]
@@ -98,8 +98,8 @@ public class RatingsDatasetTests
             for (int p = ds.ByItem.RowOffsets[i]; p < ds.ByItem.RowOffsets[i + 1]; p++)
             {
                 var r = ds[link[p]];
-                r.Item.Should().Be(i);
-                r.User.Should().Be(ds.ByItem.ColumnIndices[p]);
+                r.Item.Should().Be(I(i));
+                r.User.Should().Be(U(ds.ByItem.ColumnIndices[p]));
                 r.Value.Should().Be(ds.ByItem.Values[p]);
             }
         }

@@ -204,7 +204,7 @@ public class RankingMetricsTests
                 continue;
             }
 
-            int[] list = Recommender.Recommend(model, u, k, split.Train).Select(r => r.Index).ToArray();
+            int[] list = Recommender.Recommend(model, U(u), k, split.Train).Select(r => r.Item.Value).ToArray();
             precision += RankingMetrics.PrecisionAt(list, relevant, k);
             recall += RankingMetrics.RecallAt(list, relevant, k);
             ndcg += RankingMetrics.NdcgAt(list, relevant, k);

@@ -16,9 +16,9 @@ public partial class FactorizationModelConstructionTests
     {
         var model = FactorizationModel.FromEmbeddings(TwoByThree, 2, U, V);
 
-        model.Predict(0, 0).Should().BeApproximately(1f, 1e-6f);
-        model.Predict(0, 2).Should().BeApproximately(6f, 1e-6f);
-        model.Predict(1, 1).Should().BeApproximately(-1f, 1e-6f);
+        model.Predict(U(0), I(0)).Should().BeApproximately(1f, 1e-6f);
+        model.Predict(U(0), I(2)).Should().BeApproximately(6f, 1e-6f);
+        model.Predict(U(1), I(1)).Should().BeApproximately(-1f, 1e-6f);
         model.Predict("2", "3").Should().BeApproximately(-2f, 1e-6f);
         model.HasBiases.Should().BeFalse();
     }
@@ -28,15 +28,15 @@ public partial class FactorizationModelConstructionTests
     {
         var model = FactorizationModel.FromEmbeddings(TwoByThree, 2, U, V, userBiases: [0.5f, -0.5f], itemBiases: [0.1f, 0.2f, 0.3f], globalMean: 3.5f);
 
-        model.Predict(0, 2).Should().BeApproximately(3.5f + 0.5f + 0.3f + 6f, 1e-5f);
-        model.Predict(1, 0).Should().BeApproximately(3.5f - 0.5f + 0.1f + 0f, 1e-5f);
+        model.Predict(U(0), I(2)).Should().BeApproximately(3.5f + 0.5f + 0.3f + 6f, 1e-5f);
+        model.Predict(U(1), I(0)).Should().BeApproximately(3.5f - 0.5f + 0.1f + 0f, 1e-5f);
     }
 
     [Fact]
     public void MeanSquaredError_HandComputed()
     {
         var model = FactorizationModel.FromEmbeddings(TwoByThree, 2, U, V);
-        var ratings = new RatingsDatasetBuilder(TwoByThree).Add(new Rating(0, 0, 3)).Add(new Rating(1, 2, 0)).Build();
+        var ratings = new RatingsDatasetBuilder(TwoByThree).Add(new Rating(U(0), I(0), 3)).Add(new Rating(U(1), I(2), 0)).Build();
 
         // errors: 3 - 1 = 2; 0 - (-2) = 2 -> MSE = (4 + 4) / 2
         model.MeanSquaredError(ratings).Should().BeApproximately(4.0, 1e-9);
@@ -60,7 +60,7 @@ public partial class FactorizationModelConstructionTests
         var model = FactorizationModel.FromEmbeddings(TwoByThree, 2, u, V);
         u[0] = 100;
 
-        model.GetUserEmbedding(0).ToArray().Should().Equal(1f, 2f);
+        model.GetUserEmbedding(U(0)).ToArray().Should().Equal(1f, 2f);
     }
 
     [Fact]
@@ -107,7 +107,7 @@ public partial class FactorizationModelConstructionTests
         users.RowCount.Should().Be(2);
         items.RowCount.Should().Be(3);
         items[2, 1].Should().Be(2f);
-        model.GetUserEmbedding(1)[1].Should().Be(-1f);
+        model.GetUserEmbedding(U(1))[1].Should().Be(-1f);
     }
 
     [Fact]
@@ -116,8 +116,8 @@ public partial class FactorizationModelConstructionTests
         var model = FactorizationModel.FromEmbeddings(TwoByThree, 2, U, V);
         Span<float> query = stackalloc float[2];
 
-        model.TryGetUserQuery(5, query).Should().BeFalse();
-        model.TryGetUserQuery(0, query).Should().BeTrue();
+        model.TryGetUserQuery(U(5), query).Should().BeFalse();
+        model.TryGetUserQuery(U(0), query).Should().BeTrue();
         query.ToArray().Should().Equal(1f, 2f);
     }
 }

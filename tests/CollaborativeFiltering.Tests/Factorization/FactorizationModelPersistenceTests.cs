@@ -57,7 +57,7 @@ public sealed class FactorizationModelPersistenceTests : IDisposable
         loaded.Catalog.Users.Ids.Should().Equal("1", "2");
         loaded.UserEmbeddings.ToArray().Should().Equal(1f, 2f, 3f, 4f);
         loaded.ItemEmbeddings.ToArray().Should().Equal(-1f, 0.5f, 0.25f, -0.125f);
-        loaded.Predict(1, 0).Should().Be((3f * -1f) + (4f * 0.5f));
+        loaded.Predict(U(1), I(0)).Should().Be((3f * -1f) + (4f * 0.5f));
     }
 
     [Fact]
@@ -119,7 +119,7 @@ public sealed class FactorizationModelPersistenceTests : IDisposable
         FactorizationModel b = FactorizationModel.Load(stream);
 
         AssertBitExact(a, first);
-        b.Predict(0, 0).Should().Be(6f);
+        b.Predict(U(0), I(0)).Should().Be(6f);
         stream.Position.Should().Be(stream.Length);
     }
 
@@ -211,7 +211,7 @@ public sealed class FactorizationModelPersistenceTests : IDisposable
 
         AssertBitExact(loaded, model);
         loaded.PredictionRange.Should().Be(new RatingRange(0.5f, 5f));
-        loaded.Predict(1, 2).Should().Be(model.Predict(1, 2));
+        loaded.Predict(U(1), I(2)).Should().Be(model.Predict(U(1), I(2)));
         bytes.Length.Should().Be(ToBytes(plain).Length + 8);
         BinaryPrimitives.ReadUInt16LittleEndian(bytes.AsSpan(FactorizationModelFormat.FlagsOffset)).Should().Be(FactorizationModelFormat.FlagBiases | FactorizationModelFormat.FlagPredictionRange);
         BinaryPrimitives.ReadSingleLittleEndian(bytes.AsSpan(bytes.Length - 12)).Should().Be(0.5f);
@@ -227,7 +227,7 @@ public sealed class FactorizationModelPersistenceTests : IDisposable
 
         (BinaryPrimitives.ReadUInt16LittleEndian(bytes.AsSpan(FactorizationModelFormat.FlagsOffset)) & FactorizationModelFormat.FlagPredictionRange).Should().Be(0);
         loaded.PredictionRange.Should().BeNull();
-        loaded.Predict(1, 2).Should().Be(RichModel().Predict(1, 2));
+        loaded.Predict(U(1), I(2)).Should().Be(RichModel().Predict(U(1), I(2)));
     }
 
     [Fact]
@@ -240,6 +240,47 @@ public sealed class FactorizationModelPersistenceTests : IDisposable
 
         loaded.PredictionRange.Should().Be(new RatingRange(1.5f, 5f));
         loaded.MeanSquaredError(ratings).Should().Be(model.MeanSquaredError(ratings));
+    }
+
+    [Fact]
+    public void SaveLoad_TrainedPlainModel_KeepsItsRatingScaleWithItsFlag()
+    {
+        var ratings = new RatingsDatasetBuilder().Add("a", "x", 4f).Add("a", "y", 2f).Add("b", "x", 5f).Add("b", "z", 1.5f).Build();
+        FactorizationModel model = new GradientDescentFactorizer(new GradientDescentOptions { Dimensions = 2, Iterations = 3 }).Fit(ratings);
+
+        byte[] bytes = ToBytes(model);
+        FactorizationModel loaded = FactorizationModel.Load(new MemoryStream(bytes));
+
+        model.PredictionRange.Should().BeNull("the notebook's model does not clamp");
+        loaded.RatingScale.Should().Be(new RatingRange(1.5f, 5f)).And.Be(model.RatingScale);
+        BinaryPrimitives.ReadUInt16LittleEndian(bytes.AsSpan(FactorizationModelFormat.FlagsOffset)).Should().Be(FactorizationModelFormat.FlagOptions | FactorizationModelFormat.FlagTrainingScale | FactorizationModelFormat.FlagSupport);
+        int support = ((2 + 3) * sizeof(int)) + sizeof(float); // the training support follows the scale
+        BinaryPrimitives.ReadSingleLittleEndian(bytes.AsSpan(bytes.Length - 12 - support)).Should().Be(1.5f);
+        BinaryPrimitives.ReadSingleLittleEndian(bytes.AsSpan(bytes.Length - 8 - support)).Should().Be(5f);
+    }
+
+    [Fact]
+    public void Load_FileWithoutTrainingScale_LoadsWithoutOne()
+    {
+        FactorizationModel loaded = FactorizationModel.Load(new MemoryStream(ToBytes(RichModel())));
+
+        loaded.RatingScale.Should().BeNull("files written before flag 8 existed carry no scale");
+    }
+
+    [Fact]
+    public void Load_CorruptedTrainingScaleWithValidChecksums_ThrowsNamingIt()
+    {
+        var ratings = new RatingsDatasetBuilder().Add("a", "x", 4f).Add("b", "y", 2f).Build();
+        byte[] bytes = ToBytes(new AlsFactorizer(new AlsOptions { Dimensions = 2, Iterations = 2 }).Fit(ratings));
+        int support = ((2 + 2) * sizeof(int)) + sizeof(float); // the training support follows the scale
+        BinaryPrimitives.WriteSingleLittleEndian(bytes.AsSpan(bytes.Length - 8 - support), float.NaN);
+        FixChecksums(bytes);
+
+        var act = () => FactorizationModel.Load(new MemoryStream(bytes));
+
+        var e = act.Should().Throw<ModelFormatException>().Which;
+        e.Offset.Should().Be(bytes.Length - 8 - support);
+        e.Message.Should().Contain("training scale's maximum");
     }
 
     [Theory]
@@ -576,7 +617,7 @@ public sealed class FactorizationModelPersistenceTests : IDisposable
 
         replacement.Save(path);
 
-        FactorizationModel.Load(path).Predict(0, 0).Should().Be(10f);
+        FactorizationModel.Load(path).Predict(U(0), I(0)).Should().Be(10f);
         Directory.GetFiles(_directory).Should().HaveCount(1);
     }
 

@@ -21,11 +21,11 @@ public class FactorizationModelPredictionRangeTests
     {
         FactorizationModel model = Ranged();
 
-        model.Predict(0, 2).Should().Be(5f, "6 is above the maximum");
-        model.Predict(1, 1).Should().Be(0.5f, "-1 is below the minimum");
-        model.Predict(1, 0).Should().Be(0.5f, "0 is below the minimum");
-        model.Predict(0, 0).Should().BeApproximately(1f, 1e-6f);
-        model.Predict(0, 1).Should().BeApproximately(2f, 1e-6f);
+        model.Predict(U(0), I(2)).Should().Be(5f, "6 is above the maximum");
+        model.Predict(U(1), I(1)).Should().Be(0.5f, "-1 is below the minimum");
+        model.Predict(U(1), I(0)).Should().Be(0.5f, "0 is below the minimum");
+        model.Predict(U(0), I(0)).Should().BeApproximately(1f, 1e-6f);
+        model.Predict(U(0), I(1)).Should().BeApproximately(2f, 1e-6f);
         model.Predict("1", "3").Should().Be(5f);
         model.Predict("2", "3").Should().Be(0.5f);
     }
@@ -37,14 +37,14 @@ public class FactorizationModelPredictionRangeTests
         FactorizationModel model = FactorizationModel.FromEmbeddings(TwoByThree, 2, U, V, [0.5f, -0.5f], [0.1f, 0.2f, 0.3f], 3f)
             .WithPredictionRange(new RatingRange(1, 5));
 
-        model.Predict(0, 2).Should().Be(5f);
-        model.Predict(1, 0).Should().BeApproximately(2.6f, 1e-5f);
+        model.Predict(U(0), I(2)).Should().Be(5f);
+        model.Predict(U(1), I(0)).Should().BeApproximately(2.6f, 1e-5f);
     }
 
     [Fact]
     public void MeanSquaredError_WithRange_UsesClampedPredictions()
     {
-        var ratings = new RatingsDatasetBuilder(TwoByThree).Add(new Rating(0, 0, 3)).Add(new Rating(0, 2, 5)).Add(new Rating(1, 1, 1)).Build();
+        var ratings = new RatingsDatasetBuilder(TwoByThree).Add(new Rating(U(0), I(0), 3)).Add(new Rating(U(0), I(2), 5)).Add(new Rating(U(1), I(1), 1)).Build();
 
         // Clamped: 3 − 1 = 2; 5 − 5 = 0; 1 − 0.5 = 0.5 -> (4 + 0 + 0.25) / 3. Raw: 2, 5 − 6 = −1, 1 − (−1) = 2 -> 9 / 3.
         Ranged().MeanSquaredError(ratings).Should().BeApproximately(4.25 / 3, 1e-9);
@@ -60,13 +60,13 @@ public class FactorizationModelPredictionRangeTests
         FactorizationModel ranged = plain.WithPredictionRange(HalfToFive);
 
         plain.PredictionRange.Should().BeNull();
-        plain.Predict(0, 2).Should().BeApproximately(6f, 1e-6f);
+        plain.Predict(U(0), I(2)).Should().BeApproximately(6f, 1e-6f);
         ranged.PredictionRange.Should().Be(HalfToFive);
         ranged.Catalog.Should().BeSameAs(plain.Catalog);
         ranged.UserEmbeddings.ToArray().Should().Equal(U);
         ranged.ItemEmbeddings.ToArray().Should().Equal(V);
         ranged.Options.Should().Be(plain.Options);
-        ranged.WithPredictionRange(null).Predict(0, 2).Should().BeApproximately(6f, 1e-6f);
+        ranged.WithPredictionRange(null).Predict(U(0), I(2)).Should().BeApproximately(6f, 1e-6f);
     }
 
     [Fact]
@@ -126,9 +126,9 @@ public class FactorizationModelPredictionRangeTests
         FactorizationModel model = FactorizationModel.FromEmbeddings(TwoByThree, 2, U, V, [0f, 0f], [0f, 0f, 3f], 0f)
             .WithPredictionRange(new RatingRange(0, 1));
 
-        IReadOnlyList<Recommendation> top = Recommender.Recommend(model, 0, 3);
+        IReadOnlyList<Recommendation> top = Recommender.Recommend(model, U(0), 3);
 
-        top.Select(r => r.Index).Should().Equal(2, 1, 0);
+        top.Select(r => r.Item.Value).Should().Equal(2, 1, 0);
         top[0].Score.Should().BeApproximately(9f, 1e-5f);
     }
 
@@ -144,7 +144,7 @@ public class FactorizationModelPredictionRangeTests
                 if (random.NextDouble() < 0.4)
                 {
                     bool high = ((u + i) % 2 == 0) ^ (random.NextDouble() < 0.2);
-                    builder.Add(new Rating(u, i, high ? 4 : 2));
+                    builder.Add(new Rating(U(u), I(i), high ? 4 : 2));
                 }
             }
         }
@@ -161,11 +161,11 @@ public class FactorizationModelPredictionRangeTests
         {
             for (int i = 0; i < raw.ItemCount; i++)
             {
-                float unclamped = raw.UserBiases[u] + raw.GlobalMean + raw.ItemBiases[i] + TensorPrimitives.Dot(raw.GetUserEmbedding(u), raw.GetItemEmbedding(i));
-                raw.Predict(u, i).Should().BeApproximately(unclamped, 1e-4f);
+                float unclamped = raw.UserBiases[u] + raw.GlobalMean + raw.ItemBiases[i] + TensorPrimitives.Dot(raw.GetUserEmbedding(U(u)), raw.GetItemEmbedding(I(i)));
+                raw.Predict(U(u), I(i)).Should().BeApproximately(unclamped, 1e-4f);
                 outside += expected.Contains(unclamped) ? 0 : 1;
-                clipped.WithPredictionRange(null).Predict(u, i).Should().Be(raw.Predict(u, i), "clipping does not change training");
-                clipped.Predict(u, i).Should().Be(expected.Clamp(raw.Predict(u, i)));
+                clipped.WithPredictionRange(null).Predict(U(u), I(i)).Should().Be(raw.Predict(U(u), I(i)), "clipping does not change training");
+                clipped.Predict(U(u), I(i)).Should().Be(expected.Clamp(raw.Predict(U(u), I(i))));
             }
         }
 

@@ -21,10 +21,10 @@ public sealed class FactorizationModelSupportTests
 
         model.UserSupport.ToArray().Should().Equal(2, 2, 0);
         model.ItemSupport.ToArray().Should().Equal(2, 1, 1, 0);
-        model.IsColdUser(2).Should().BeTrue();
-        model.IsColdUser(0).Should().BeFalse();
-        model.IsColdItem(3).Should().BeTrue();
-        model.IsColdItem(1).Should().BeFalse();
+        model.IsColdUser(U(2)).Should().BeTrue();
+        model.IsColdUser(U(0)).Should().BeFalse();
+        model.IsColdItem(I(3)).Should().BeTrue();
+        model.IsColdItem(I(1)).Should().BeFalse();
     }
 
     [Theory]
@@ -37,7 +37,7 @@ public sealed class FactorizationModelSupportTests
         {
             for (int i = 0; i < model.ItemCount; i++)
             {
-                float.IsFinite(model.Predict(u, i)).Should().BeTrue();
+                float.IsFinite(model.Predict(U(u), I(i))).Should().BeTrue();
             }
         }
     }
@@ -49,10 +49,10 @@ public sealed class FactorizationModelSupportTests
     {
         FactorizationModel model = Fit(trainer);
 
-        model.Predict(2, 0).Should().Be(3f); // (4 + 2 + 5 + 1) / 4
-        model.Predict(0, 3).Should().Be(3f);
-        model.Predict(2, 3).Should().Be(3f);
-        model.Predict(0, 0).Should().NotBe(3f, "a pair of known rows keeps the dot product");
+        model.Predict(U(2), I(0)).Should().Be(3f); // (4 + 2 + 5 + 1) / 4
+        model.Predict(U(0), I(3)).Should().Be(3f);
+        model.Predict(U(2), I(3)).Should().Be(3f);
+        model.Predict(U(0), I(0)).Should().NotBe(3f, "a pair of known rows keeps the dot product");
     }
 
     [Theory]
@@ -63,12 +63,12 @@ public sealed class FactorizationModelSupportTests
         FactorizationModel model = Fit(trainer);
         RatingRange range = model.PredictionRange!.Value;
 
-        model.GetItemEmbedding(3).ToArray().Should().OnlyContain(x => x == 0);
-        model.GetUserEmbedding(2).ToArray().Should().OnlyContain(x => x == 0);
+        model.GetItemEmbedding(I(3)).ToArray().Should().OnlyContain(x => x == 0);
+        model.GetUserEmbedding(U(2)).ToArray().Should().OnlyContain(x => x == 0);
         model.ItemBiases[3].Should().Be(0);
         model.UserBiases[2].Should().Be(0);
-        model.Predict(0, 3).Should().BeApproximately(range.Clamp(model.GlobalMean + model.UserBiases[0]), 1e-5f);
-        model.Predict(2, 1).Should().BeApproximately(range.Clamp(model.GlobalMean + model.ItemBiases[1]), 1e-5f);
+        model.Predict(U(0), I(3)).Should().BeApproximately(range.Clamp(model.GlobalMean + model.UserBiases[0]), 1e-5f);
+        model.Predict(U(2), I(1)).Should().BeApproximately(range.Clamp(model.GlobalMean + model.ItemBiases[1]), 1e-5f);
     }
 
     [Fact]
@@ -78,9 +78,9 @@ public sealed class FactorizationModelSupportTests
 
         model.UserSupport.IsEmpty.Should().BeTrue();
         model.ItemSupport.IsEmpty.Should().BeTrue();
-        model.IsColdUser(0).Should().BeFalse();
-        model.IsColdItem(0).Should().BeFalse();
-        model.Predict(0, 0).Should().Be(0f, "without support the dot product is the prediction");
+        model.IsColdUser(U(0)).Should().BeFalse();
+        model.IsColdItem(I(0)).Should().BeFalse();
+        model.Predict(U(0), I(0)).Should().Be(0f, "without support the dot product is the prediction");
     }
 
     [Fact]
@@ -88,7 +88,7 @@ public sealed class FactorizationModelSupportTests
     {
         FactorizationModel model = Fit("sgd");
 
-        var act = () => model.IsColdItem(4);
+        var act = () => model.IsColdItem(I(4));
 
         act.Should().Throw<ArgumentOutOfRangeException>().WithParameterName("item");
     }
@@ -108,8 +108,8 @@ public sealed class FactorizationModelSupportTests
         bytes.Length.Should().Be(ToBytes(WithoutSupport(model)).Length + ((3 + 4) * sizeof(int)) + sizeof(float));
         loaded.UserSupport.ToArray().Should().Equal(2, 2, 0);
         loaded.ItemSupport.ToArray().Should().Equal(2, 1, 1, 0);
-        loaded.Predict(2, 3).Should().Be(model.Predict(2, 3));
-        loaded.Predict(0, 3).Should().Be(model.Predict(0, 3));
+        loaded.Predict(U(2), I(3)).Should().Be(model.Predict(U(2), I(3)));
+        loaded.Predict(U(0), I(3)).Should().Be(model.Predict(U(0), I(3)));
     }
 
     [Fact]
@@ -123,8 +123,8 @@ public sealed class FactorizationModelSupportTests
 
         (BinaryPrimitives.ReadUInt16LittleEndian(bytes.AsSpan(FactorizationModelFormat.FlagsOffset)) & FactorizationModelFormat.FlagSupport).Should().Be(0);
         loaded.ItemSupport.IsEmpty.Should().BeTrue();
-        loaded.IsColdItem(3).Should().BeFalse();
-        loaded.Predict(2, 3).Should().Be(old.Predict(2, 3));
+        loaded.IsColdItem(I(3)).Should().BeFalse();
+        loaded.Predict(U(2), I(3)).Should().Be(old.Predict(U(2), I(3)));
     }
 
     [Fact]
@@ -201,7 +201,7 @@ public sealed class FactorizationModelSupportTests
     }
 
     private static FactorizationModel WithoutSupport(FactorizationModel model) =>
-        new(model.Catalog, model.Dimensions, model.UserEmbeddingArray, model.ItemEmbeddingArray, model.UserBiasArray, model.ItemBiasArray, model.GlobalMean, model.Options, model.PredictionRange);
+        new(model.Catalog, model.Dimensions, model.UserEmbeddingArray, model.ItemEmbeddingArray, model.UserBiasArray, model.ItemBiasArray, model.GlobalMean, model.Options, model.PredictionRange, model.TrainingScale);
 
     private static byte[] ToBytes(FactorizationModel model)
     {

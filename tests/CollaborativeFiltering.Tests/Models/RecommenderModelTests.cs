@@ -26,11 +26,11 @@ public sealed class RecommenderModelTests
             var scores = new float[m];
             for (int u = 0; u < 5; u++)
             {
-                model.TryScoreItems(u, scores).Should().BeTrue();
+                model.TryScoreItems(U(u), scores).Should().BeTrue();
                 for (int rank = 0; rank < m; rank++)
                 {
-                    Recommendation r = all.GetRecommendations(u)[rank];
-                    scores[r.Index].Should().Be(r.Score, "a user's scores are bit for bit those RecommendAll ranks");
+                    Recommendation r = all.GetRecommendations(U(u))[rank];
+                    scores[r.Item.Value].Should().Be(r.Score, "a user's scores are bit for bit those RecommendAll ranks");
                 }
             }
         }
@@ -50,7 +50,7 @@ public sealed class RecommenderModelTests
         query.Should().Equal(FoldIn.ComputeUserEmbedding(model, items, ratings), "an explicit model folds in by ridge with the default λ");
         for (int j = 0; j < 25; j++)
         {
-            float expected = Similarity.Dot(query, model.GetItemEmbedding(j)) + model.ItemBiases[j];
+            float expected = Similarity.Dot(query, model.GetItemEmbedding(I(j))) + model.ItemBiases[j];
             scores[j].Should().BeApproximately(expected, 1e-5f);
         }
     }
@@ -77,10 +77,10 @@ public sealed class RecommenderModelTests
 
         for (int u = 0; u < 10; u++)
         {
-            model.TryGetUserQuery(u, query).Should().BeTrue();
+            model.TryGetUserQuery(U(u), query).Should().BeTrue();
             model.UserEmbeddings.Slice(u * d, d).ToArray().Should().Equal(query);
-            model.TryScoreItems(u, scores);
-            model.Predict(u, 3).Should().BeApproximately(scores[3], 1e-5f, "the prediction of a ranking model is its ranking score");
+            model.TryScoreItems(U(u), scores);
+            model.Predict(U(u), I(3)).Should().BeApproximately(scores[3], 1e-5f, "the prediction of a ranking model is its ranking score");
         }
 
         model.UserBiases.IsEmpty.Should().BeTrue();
@@ -94,10 +94,10 @@ public sealed class RecommenderModelTests
         int d = model.Dimensions;
 
         float[] norms = EmbeddingNorms.Users(model);
-        IReadOnlyList<UserNeighbor> nearest = Neighbors.NearestUsers(model, 0, 3, SimilarityMeasure.Cosine);
+        IReadOnlyList<UserNeighbor> nearest = Neighbors.NearestUsers(model, U(0), 3, SimilarityMeasure.Cosine);
 
         norms[2].Should().BeApproximately(MathF.Sqrt(Similarity.Dot(model.UserEmbeddings.Slice(2 * d, d), model.UserEmbeddings.Slice(2 * d, d))), 1e-4f);
-        nearest[0].Index.Should().Be(0);
+        nearest[0].User.Value.Should().Be(0);
         nearest[0].Score.Should().BeApproximately(1, 1e-5f, "a user's query is most similar to itself");
         nearest[1].Score.Should().BeLessThanOrEqualTo(1 + 1e-5f).And.BeGreaterThanOrEqualTo(nearest[2].Score);
     }
@@ -108,12 +108,12 @@ public sealed class RecommenderModelTests
         RatingsDataset ratings = FullBatchTrainData();
         var model = new PopularityModel(ratings);
 
-        IReadOnlyList<Recommendation> top = Recommender.Recommend(model, 0, 3, exclude: ratings);
+        IReadOnlyList<Recommendation> top = Recommender.Recommend(model, U(0), 3, exclude: ratings);
         IReadOnlyList<Recommendation> forNewUser = Recommender.RecommendForNewUser(model, [new(ratings.Catalog.Items[0], 5f)], 3);
         RegressionResult errors = RegressionMetrics.Compute(model, ratings);
 
-        top.Select(r => r.Index).Should().Equal(model.MostPopularNotRatedBy(0, ratings, 3));
-        forNewUser.Select(r => r.Index).Should().NotContain(0);
+        top.Select(r => r.Item.Value).Should().Equal(model.MostPopularNotRatedBy(0, ratings, 3));
+        forNewUser.Select(r => r.Item.Value).Should().NotContain(0);
         errors.Mse.Should().BeApproximately(ratings.ByUser.Values.ToArray().Select(v => (v - 3.0) * (v - 3.0)).Average(), 1e-9);
     }
 
@@ -159,9 +159,11 @@ public sealed class RecommenderModelTests
 
         public bool PredictsRatings => true;
 
-        public float Predict(int user, int item) => 3f;
+        public RatingRange? RatingScale => null;
 
-        public bool TryScoreItems(int user, Span<float> scores)
+        public float Predict(UserIndex user, ItemIndex item) => 3f;
+
+        public bool TryScoreItems(UserIndex user, Span<float> scores)
         {
             for (int j = 0; j < scores.Length; j++)
             {
@@ -171,7 +173,7 @@ public sealed class RecommenderModelTests
             return true;
         }
 
-        public void ScoreItemsForNewUser(ReadOnlySpan<int> items, ReadOnlySpan<float> values, Span<float> scores) => TryScoreItems(0, scores);
+        public void ScoreItemsForNewUser(ReadOnlySpan<int> items, ReadOnlySpan<float> values, Span<float> scores) => TryScoreItems(default, scores);
 
         public int[] MostPopularNotRatedBy(int user, RatingsDataset train, int k)
         {

@@ -157,9 +157,9 @@ public sealed class SoftmaxModelPersistenceTests : IDisposable
         var b = new float[model.Dimensions];
         for (int u = 0; u < model.UserCount; u++)
         {
-            loaded.GetUserItems(u).ToArray().Should().Equal(model.GetUserItems(u).ToArray());
-            loaded.TryGetUserQuery(u, a);
-            model.TryGetUserQuery(u, b);
+            loaded.GetUserItems(U(u)).ToArray().Should().Equal(model.GetUserItems(U(u)).ToArray());
+            loaded.TryGetUserQuery(U(u), a);
+            model.TryGetUserQuery(U(u), b);
             a.Should().Equal(b);
         }
     }

@@ -20,8 +20,8 @@ public sealed partial class SoftmaxModelTests
 
         for (int u = 0; u < 20; u++)
         {
-            model.TryGetUserQuery(u, query).Should().BeTrue();
-            model.GetUserItems(u).ToArray().Should().Equal(train.ByUser.GetColumns(u).ToArray());
+            model.TryGetUserQuery(U(u), query).Should().BeTrue();
+            model.GetUserItems(U(u)).ToArray().Should().Equal(train.ByUser.GetColumns(u).ToArray());
             query.Should().Equal(model.ComputeQuery(train.ByUser.GetColumns(u)));
         }
     }
@@ -31,8 +31,7 @@ public sealed partial class SoftmaxModelTests
     {
         SoftmaxModel model = SoftmaxTestData.SmallModel();
 
-        model.TryGetUserQuery(model.UserCount, new float[model.Dimensions]).Should().BeFalse();
-        model.TryGetUserQuery(-1, new float[model.Dimensions]).Should().BeFalse();
+        model.TryGetUserQuery(U(model.UserCount), new float[model.Dimensions]).Should().BeFalse();
     }
 
     [Fact]
@@ -40,7 +39,7 @@ public sealed partial class SoftmaxModelTests
     {
         SoftmaxModel model = SoftmaxTestData.SmallModel();
 
-        var act = () => model.TryGetUserQuery(0, new float[model.Dimensions + 1]);
+        var act = () => model.TryGetUserQuery(U(0), new float[model.Dimensions + 1]);
 
         act.Should().Throw<ArgumentException>().Which.ParamName.Should().Be("destination");
     }
@@ -102,7 +101,7 @@ public sealed partial class SoftmaxModelTests
 
         probabilities.Sum(p => (double)p).Should().BeApproximately(1, 1e-5);
         IReadOnlyList<Recommendation> top = Recommender.RecommendForQuery(model, query, 1);
-        Array.IndexOf(probabilities, probabilities.Max()).Should().Be(top[0].Index);
+        Array.IndexOf(probabilities, probabilities.Max()).Should().Be(top[0].Item.Value);
     }
 
     [Fact]
@@ -129,11 +128,11 @@ public sealed partial class SoftmaxModelTests
         TopKRecommendations all = Recommender.RecommendAll(model, 10, train, maxDegreeOfParallelism: 2);
         for (int u = 0; u < 15; u++)
         {
-            IReadOnlyList<Recommendation> recommendations = Recommender.Recommend(model, u, 10, train);
+            IReadOnlyList<Recommendation> recommendations = Recommender.Recommend(model, U(u), 10, train);
 
             recommendations.Should().HaveCount(10);
-            recommendations.Should().OnlyContain(r => !train.ByUser.Contains(u, r.Index));
-            recommendations.Select(r => r.Index).Should().Equal(all.GetItems(u).ToArray());
+            recommendations.Should().OnlyContain(r => !train.ByUser.Contains(u, r.Item.Value));
+            recommendations.Select(r => r.Item.Value).Should().Equal(all.GetItems(U(u)).ToArray());
             recommendations.Select(r => r.Score).Should().BeInDescendingOrder();
         }
     }
@@ -143,14 +142,14 @@ public sealed partial class SoftmaxModelTests
     {
         SoftmaxModel model = SoftmaxTestData.SmallModel();
 
-        ItemNeighborResult result = Neighbors.NearestItems(model, 7, 5, SimilarityMeasure.Cosine);
+        ItemNeighborResult result = Neighbors.NearestItems(model, I(7), 5, SimilarityMeasure.Cosine);
         float[] norms = EmbeddingNorms.Items(model);
 
         result.Neighbors.Should().HaveCount(5);
-        result.Neighbors[0].Index.Should().Be(7);
+        result.Neighbors[0].Item.Value.Should().Be(7);
         result.Neighbors[0].Score.Should().BeApproximately(1f, 1e-5f);
         norms.Should().HaveCount(model.ItemCount);
-        norms[7].Should().BeApproximately((float)Math.Sqrt(model.GetItemEmbedding(7).ToArray().Sum(x => (double)x * x)), 1e-5f);
+        norms[7].Should().BeApproximately((float)Math.Sqrt(model.GetItemEmbedding(I(7)).ToArray().Sum(x => (double)x * x)), 1e-5f);
     }
 
     [Fact]
@@ -177,7 +176,7 @@ public sealed partial class SoftmaxModelTests
             string[] vectors = File.ReadAllLines(Path.Combine(directory, "vectors.tsv"));
             vectors.Should().HaveCount(model.ItemCount);
             float[] first = [.. vectors[3].Split('\t').Select(s => float.Parse(s, CultureInfo.InvariantCulture))];
-            first.Should().Equal(model.GetItemEmbedding(3).ToArray());
+            first.Should().Equal(model.GetItemEmbedding(I(3)).ToArray());
             File.ReadAllLines(Path.Combine(directory, "metadata.tsv")).Should().HaveCount(model.ItemCount + 1);
         }
         finally

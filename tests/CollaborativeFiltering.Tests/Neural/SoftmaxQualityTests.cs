@@ -49,12 +49,12 @@ public sealed class SoftmaxQualityTests
                 continue;
             }
 
-            HashSet<int> own = [.. Recommender.Recommend(model, u, 10, train).Select(r => r.Index)];
-            overlap += Recommender.RecommendForQuery(model, model.ComputeQuery(TenOf(items)), 10, items).Count(r => own.Contains(r.Index));
+            HashSet<int> own = [.. Recommender.Recommend(model, U(u), 10, train).Select(r => r.Item.Value)];
+            overlap += Recommender.RecommendForQuery(model, model.ComputeQuery(TenOf(items)), 10, items).Count(r => own.Contains(r.Item.Value));
 
             // The same, from ten items of another user: what the overlap owes to popularity alone.
             ReadOnlySpan<int> theirs = train.ByUser.GetColumns(stranger);
-            strangerOverlap += Recommender.RecommendForQuery(model, model.ComputeQuery(TenOf(theirs)), 10, items).Count(r => own.Contains(r.Index));
+            strangerOverlap += Recommender.RecommendForQuery(model, model.ComputeQuery(TenOf(theirs)), 10, items).Count(r => own.Contains(r.Item.Value));
             users++;
         }
 

@@ -206,7 +206,7 @@ public sealed class SoftmaxTrainerTests
                 continue;
             }
 
-            model.TryGetUserQuery(u, query).Should().BeTrue();
+            model.TryGetUserQuery(U(u), query).Should().BeTrue();
             model.ComputeProbabilities(query, probabilities);
             foreach (int item in test.ByUser.GetColumns(u))
             {

@@ -118,9 +118,11 @@ public sealed class ModelFileTests : IDisposable
 
         public bool PredictsRatings => true;
 
-        public float Predict(int user, int item) => 0;
+        public RatingRange? RatingScale => null;
 
-        public bool TryScoreItems(int user, Span<float> scores) => false;
+        public float Predict(UserIndex user, ItemIndex item) => 0;
+
+        public bool TryScoreItems(UserIndex user, Span<float> scores) => false;
 
         public void ScoreItemsForNewUser(ReadOnlySpan<int> items, ReadOnlySpan<float> values, Span<float> scores) => scores.Clear();
     }

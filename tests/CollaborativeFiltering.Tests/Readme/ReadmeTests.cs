@@ -23,7 +23,7 @@ public class ReadmeTests
         folds.Folds.Should().HaveCount(3);
         folds.Rmse.Mean.Should().BeInRange(0.55, 0.8, "five ALS sweeps come near the synthetic ratings' noise floor (about 0.54; measured 0.672)");
         similar.Neighbors.Should().HaveCount(6);
-        similar.Neighbors[0].Index.Should().Be(similar.Query.Index, "the query itself is listed first, as in the notebook");
+        similar.Neighbors[0].Item.Value.Should().Be(similar.Query.Item.Value, "the query itself is listed first, as in the notebook");
         top.Should().HaveCount(10);
         newUser.Should().HaveCount(10);
         newUser.Select(r => r.Id).Should().NotContain(["1", "50", "100"], "rated items are not recommended back");

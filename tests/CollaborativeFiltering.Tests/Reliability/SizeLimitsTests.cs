@@ -132,7 +132,7 @@ public sealed class SizeLimitsTests
         TopKRecommendations all = Recommender.RecommendAll(model, int.MaxValue);
 
         all.K.Should().Be(model.ItemCount);
-        Recommender.Recommend(model, 0, int.MaxValue).Should().HaveCount(model.ItemCount);
+        Recommender.Recommend(model, U(0), int.MaxValue).Should().HaveCount(model.ItemCount);
     }
 
     [Fact]

@@ -196,7 +196,7 @@ public sealed class EmbeddingExportTests : IDisposable
         userLines[0].Should().Be("id,f0,f1,f2,f3", "a softmax model has no user biases");
         userLines.Should().HaveCount(31);
         var query = new float[4];
-        model.TryGetUserQuery(7, query).Should().BeTrue();
+        model.TryGetUserQuery(U(7), query).Should().BeTrue();
         userLines[8].Should().Be(model.Catalog.Users[7] + "," + string.Join(',', query.Select(q => q.ToString("R", CultureInfo.InvariantCulture))));
         string[] itemLines = items.TrimEnd('\n').Split('\n');
         itemLines.Should().HaveCount(41);

@@ -41,22 +41,24 @@ public class EmbeddingModelTests
 
         public bool PredictsRatings => inner.PredictsRatings;
 
-        public float Predict(int user, int item) => inner.Predict(user, item);
+        public RatingRange? RatingScale => inner.RatingScale;
 
-        public bool TryScoreItems(int user, Span<float> scores) => EmbeddingScores.TryScoreItems(this, user, scores);
+        public float Predict(UserIndex user, ItemIndex item) => inner.Predict(user, item);
+
+        public bool TryScoreItems(UserIndex user, Span<float> scores) => EmbeddingScores.TryScoreItems(this, user, scores);
 
         public void ScoreItemsForNewUser(ReadOnlySpan<int> items, ReadOnlySpan<float> values, Span<float> scores) => EmbeddingScores.ScoreItemsForNewUser(this, items, values, scores);
 
         public float[] ComputeNewUserQuery(ReadOnlySpan<int> items, ReadOnlySpan<float> values) => inner.ComputeNewUserQuery(items, values);
 
-        public bool TryGetUserQuery(int user, Span<float> destination)
+        public bool TryGetUserQuery(UserIndex user, Span<float> destination)
         {
             if (Interlocked.Increment(ref _calls) == after)
             {
                 cancelAfter?.Cancel();
             }
 
-            return user % 2 == 0 && inner.TryGetUserQuery(user, destination);
+            return user.Value % 2 == 0 && inner.TryGetUserQuery(user, destination);
         }
     }
 
@@ -71,11 +73,11 @@ public class EmbeddingModelTests
         {
             if (u % 2 == 1)
             {
-                all.GetCount(u).Should().Be(0);
+                all.GetCount(U(u)).Should().Be(0);
             }
             else
             {
-                all.GetItems(u).ToArray().Should().Equal(reference.GetItems(u).ToArray());
+                all.GetItems(U(u)).ToArray().Should().Equal(reference.GetItems(U(u)).ToArray());
             }
         }
     }
@@ -84,8 +86,8 @@ public class EmbeddingModelTests
     public void Recommend_UserWithoutQuery_KeyNotFoundNamingUser()
     {
         var wrapped = new OddUsersUnknown(ScoringTestModels.Random(4, 6, 2, biases: false, seed: 1));
-        FluentActions.Invoking(() => Recommender.Recommend(wrapped, 3)).Should().Throw<KeyNotFoundException>().WithMessage("*'4'*");
-        Recommender.Recommend(wrapped, 2, 3).Should().HaveCount(3);
+        FluentActions.Invoking(() => Recommender.Recommend(wrapped, U(3))).Should().Throw<KeyNotFoundException>().WithMessage("*'4'*");
+        Recommender.Recommend(wrapped, U(2), 3).Should().HaveCount(3);
     }
 
     [Fact]
@@ -101,8 +103,8 @@ public class EmbeddingModelTests
     {
         var inner = ScoringTestModels.MovieModel();
         var wrapped = new OddUsersUnknown(inner);
-        Neighbors.NearestItems(wrapped, 0, 3, SimilarityMeasure.Cosine).Neighbors.Select(n => n.Index)
-            .Should().Equal(Neighbors.NearestItems(inner, 0, 3, SimilarityMeasure.Cosine).Neighbors.Select(n => n.Index));
+        Neighbors.NearestItems(wrapped, I(0), 3, SimilarityMeasure.Cosine).Neighbors.Select(n => n.Item.Value)
+            .Should().Equal(Neighbors.NearestItems(inner, I(0), 3, SimilarityMeasure.Cosine).Neighbors.Select(n => n.Item.Value));
         Similarity.ScoreAll(wrapped, [1f, 0f], SimilarityMeasure.Dot).ShouldBeClose(1e-6f, 1f, 3f, 0.5f, 2f, -1f);
     }
 }

@@ -42,10 +42,10 @@ public class FoldInTests
         float[] v = ScoringTestModels.Normal(rng, m * d);
         var model = FactorizationModel.FromEmbeddings(Catalog.Sequential(users, m), d, u, v);
         int[] rated = [.. Enumerable.Range(0, m).OrderBy(_ => rng.Next()).Take(30)];
-        var byId = rated.Select(j => R(model.Catalog.Items[j], model.Predict(0, j))).ToList();
+        var byId = rated.Select(j => R(model.Catalog.Items[j], model.Predict(U(0), I(j)))).ToList();
 
         float[] x = FoldIn.ComputeUserEmbeddingById(model, byId);
-        float[] truth = model.GetUserEmbedding(0).ToArray();
+        float[] truth = model.GetUserEmbedding(U(0)).ToArray();
         double error = Math.Sqrt(truth.Zip(x, (a, b) => (double)(a - b) * (a - b)).Sum());
         double norm = Math.Sqrt(truth.Sum(a => (double)a * a));
         (error / norm).Should().BeLessThan(0.15);
@@ -56,10 +56,10 @@ public class FoldInTests
             builder.Add("1", id, rating);
         }
 
-        var trained = Recommender.Recommend(model, 0, 10, builder.Build()).Select(r => r.Index);
+        var trained = Recommender.Recommend(model, U(0), 10, builder.Build()).Select(r => r.Item.Value);
         var folded = Recommender.RecommendForNewUser(model, byId, 10);
-        folded.Select(r => r.Index).Intersect(trained).Count().Should().BeGreaterThanOrEqualTo(8);
-        folded.Select(r => r.Index).Intersect(rated).Should().BeEmpty();
+        folded.Select(r => r.Item.Value).Intersect(trained).Count().Should().BeGreaterThanOrEqualTo(8);
+        folded.Select(r => r.Item.Value).Intersect(rated).Should().BeEmpty();
     }
 
     [Fact]
@@ -68,9 +68,9 @@ public class FoldInTests
         var rng = new Random(7);
         var model = FactorizationModel.FromEmbeddings(Catalog.Sequential(1, 40), 4, ScoringTestModels.Normal(rng, 4), ScoringTestModels.Normal(rng, 160));
         int[] items = [.. Enumerable.Range(0, 20)];
-        float[] ratings = [.. items.Select(j => model.Predict(0, j))];
+        float[] ratings = [.. items.Select(j => model.Predict(U(0), I(j)))];
         float[] x = FoldIn.ComputeUserEmbedding(model, items, ratings, new FoldInOptions { Regularization = 1e-6 });
-        x.ShouldBeClose(1e-4f, model.GetUserEmbedding(0).ToArray());
+        x.ShouldBeClose(1e-4f, model.GetUserEmbedding(U(0)).ToArray());
     }
 
     [Fact]
@@ -87,7 +87,7 @@ public class FoldInTests
     public void RecommendForNewUserByTitle_ExcludesRatedItems()
     {
         var recs = Recommender.RecommendForNewUserByTitle(ScoringTestModels.MovieModel(), [R("toy story", 5f), R("goldeneye", 4f)], 10);
-        recs.Select(r => r.Index).Should().NotContain([0, 1]).And.HaveCount(3);
+        recs.Select(r => r.Item.Value).Should().NotContain([0, 1]).And.HaveCount(3);
     }
 
     [Fact]
@@ -195,7 +195,7 @@ public class FoldInTests
         var viaLibrary = Recommender.RecommendForNewUser(model, byId, 10);
 
         var expected = Recommender.RecommendForQuery(model, model.ComputeQuery(items), 10, items);
-        viaLibrary.Select(r => (r.Index, r.Score)).Should().Equal(expected.Select(r => (r.Index, r.Score)));
+        viaLibrary.Select(r => (r.Item.Value, r.Score)).Should().Equal(expected.Select(r => (r.Item.Value, r.Score)));
         var ridge = Recommender.RecommendForQuery(model, FoldIn.ComputeUserEmbedding(model, items, [4f, 4f, 4f]), 10, items);
         viaLibrary.Select(r => r.Score).Should().NotEqual(ridge.Select(r => r.Score), "the ridge fold-in is not the network's embedding");
     }
@@ -213,6 +213,62 @@ public class FoldInTests
         var viaLibrary = Recommender.RecommendForNewUser(model, byId, 10);
 
         var expected = Recommender.RecommendForQuery(model, FoldIn.ComputeImplicitUserEmbedding(model, items, values, new ImplicitFoldInOptions { Regularization = options.Regularization, Alpha = options.Alpha }), 10, items);
-        viaLibrary.Select(r => (r.Index, r.Score)).Should().Equal(expected.Select(r => (r.Index, r.Score)));
+        viaLibrary.Select(r => (r.Item.Value, r.Score)).Should().Equal(expected.Select(r => (r.Item.Value, r.Score)));
+    }
+
+    // ------------------------------------------------------------------ the model's rating scale
+
+    private static RatingsDataset OneToFive() =>
+        new RatingsDatasetBuilder().Add("a", "x", 1f).Add("a", "y", 5f).Add("b", "x", 4f).Add("b", "z", 2f).Add("c", "y", 3f).Add("c", "z", 5f).Build();
+
+    [Theory]
+    [InlineData(50f)]
+    [InlineData(-40f)]
+    [InlineData(5.5f)]
+    [InlineData(0.5f)]
+    public void RecommendForNewUser_RatingOutsideTheTrainingScale_ThrowsNamingValueItemAndScale(float rating)
+    {
+        // The notebook's plain model does not clamp its predictions, but it knows the scale it was trained on.
+        FactorizationModel model = new GradientDescentFactorizer(new GradientDescentOptions { Dimensions = 2, Iterations = 3 }).Fit(OneToFive());
+        model.RatingScale.Should().Be(new RatingRange(1, 5));
+
+        var act = () => Recommender.RecommendForNewUser(model, [R("x", 4f), R("y", rating)], 2);
+
+        var e = act.Should().Throw<ArgumentOutOfRangeException>().Which;
+        e.ParamName.Should().Be("ratingsByItemId");
+        e.ActualValue.Should().Be(rating);
+        e.Message.Should().Contain("'y'").And.Contain(rating.ToString(System.Globalization.CultureInfo.InvariantCulture)).And.Contain("[1, 5]");
+    }
+
+    [Fact]
+    public void RecommendForNewUser_RatingsAtTheEndsOfTheScale_Accepted()
+    {
+        FactorizationModel model = new BiasedSgdFactorizer(new BiasedSgdOptions { Dimensions = 2, Iterations = 3 }).Fit(OneToFive());
+
+        Recommender.RecommendForNewUser(model, [R("x", 1f), R("y", 5f)], 1).Should().ContainSingle().Which.Id.Should().Be("z");
+    }
+
+    [Fact]
+    public void FoldIn_EveryEntryPoint_ChecksTheScale()
+    {
+        FactorizationModel model = new AlsFactorizer(new AlsOptions { Dimensions = 2, Iterations = 2 }).Fit(OneToFive());
+
+        FluentActions.Invoking(() => FoldIn.ComputeUserEmbedding(model, [0, 1], [3f, 9f])).Should().Throw<ArgumentOutOfRangeException>().WithMessage("*'y'*9*[1, 5]*");
+        FluentActions.Invoking(() => FoldIn.ComputeUserEmbeddingById(model, [R("z", 0f)])).Should().Throw<ArgumentOutOfRangeException>().WithMessage("*'z'*");
+        FluentActions.Invoking(() => Recommender.RecommendForNewUserByTitle(model, [R("x", 6f)], 1)).Should().Throw<ArgumentOutOfRangeException>().Which.ParamName.Should().Be("ratingsByTitle");
+        FluentActions.Invoking(() => model.ScoreItemsForNewUser([2], [7f], new float[3])).Should().Throw<ArgumentOutOfRangeException>().WithMessage("*[1, 5]*");
+    }
+
+    [Fact]
+    public void RatingScale_ModelsWhoseValuesAreNotRatingsOrUnknown_IsNullAndNothingIsChecked()
+    {
+        FactorizationModel implicitModel = new ImplicitAlsFactorizer(new ImplicitAlsOptions { Dimensions = 2, Iterations = 2 }).Fit(OneToFive());
+        FactorizationModel fromEmbeddings = FactorizationModel.FromEmbeddings(Catalog.Sequential(1, 2), 1, [0], [1, 2]);
+
+        implicitModel.RatingScale.Should().BeNull("interaction strengths are not ratings");
+        fromEmbeddings.RatingScale.Should().BeNull();
+        fromEmbeddings.WithPredictionRange(new RatingRange(0.5f, 5f)).RatingScale.Should().Be(new RatingRange(0.5f, 5f), "a range to clamp to is the scale");
+        Recommender.RecommendForNewUser(implicitModel, [R("x", 12f)], 1).Should().ContainSingle();
+        FoldIn.ComputeUserEmbedding(fromEmbeddings, [0], [40f]).Should().HaveCount(1);
     }
 }

@@ -29,8 +29,8 @@ public class RecommenderTests
     [Fact]
     public void Recommend_NoBiases_RanksByDot()
     {
-        var recs = Recommender.Recommend(Plain(), 0, k: 2);
-        recs.Select(r => r.Index).Should().Equal(2, 1);
+        var recs = Recommender.Recommend(Plain(), U(0), k: 2);
+        recs.Select(r => r.Item.Value).Should().Equal(2, 1);
         recs.Select(r => r.Score).ToArray().ShouldBeClose(1e-6f, 3f, 2f);
         recs[0].Id.Should().Be("3");
     }
@@ -38,8 +38,8 @@ public class RecommenderTests
     [Fact]
     public void Recommend_ItemBiases_AddedToRanking()
     {
-        var recs = Recommender.Recommend(Biased(), 0, k: 2);
-        recs.Select(r => r.Index).Should().Equal(3, 2);
+        var recs = Recommender.Recommend(Biased(), U(0), k: 2);
+        recs.Select(r => r.Item.Value).Should().Equal(3, 2);
         recs.Select(r => r.Score).ToArray().ShouldBeClose(1e-6f, 4f, 3f);
     }
 
@@ -47,9 +47,9 @@ public class RecommenderTests
     public void Recommend_ScorePlusMeanAndUserBias_IsPrediction()
     {
         var model = Biased();
-        foreach (var r in Recommender.Recommend(model, 1, k: 4))
+        foreach (var r in Recommender.Recommend(model, U(1), k: 4))
         {
-            (model.GlobalMean + model.UserBiases[1] + r.Score).Should().BeApproximately(model.Predict(1, r.Index), 1e-5f);
+            (model.GlobalMean + model.UserBiases[1] + r.Score).Should().BeApproximately(model.Predict(U(1), r.Item), 1e-5f);
         }
     }
 
@@ -57,21 +57,21 @@ public class RecommenderTests
     public void Recommend_Exclude_SkipsRatedItems()
     {
         var model = Biased();
-        var recs = Recommender.Recommend(model, 0, k: 10, Rated(model.Catalog, (0, 3), (0, 1), (1, 2)));
-        recs.Select(r => r.Index).Should().Equal(2, 0);
+        var recs = Recommender.Recommend(model, U(0), k: 10, Rated(model.Catalog, (0, 3), (0, 1), (1, 2)));
+        recs.Select(r => r.Item.Value).Should().Equal(2, 0);
     }
 
     [Fact]
     public void Recommend_TiedScores_LowerIndexFirst()
     {
         var model = FactorizationModel.FromEmbeddings(Catalog.Sequential(1, 5), 1, [1], [2, 7, 2, 7, 2]);
-        Recommender.Recommend(model, 0, k: 4).Select(r => r.Index).Should().Equal(1, 3, 0, 2);
+        Recommender.Recommend(model, U(0), k: 4).Select(r => r.Item.Value).Should().Equal(1, 3, 0, 2);
     }
 
     [Fact]
     public void RecommendById_ResolvesId()
     {
-        Recommender.RecommendById(Plain(), "1", k: 1)[0].Index.Should().Be(2);
+        Recommender.RecommendById(Plain(), "1", k: 1)[0].Item.Value.Should().Be(2);
         FluentActions.Invoking(() => Recommender.RecommendById(Plain(), "u9"))
             .Should().Throw<KeyNotFoundException>().WithMessage("*'u9'*");
     }
@@ -80,17 +80,17 @@ public class RecommenderTests
     public void Recommend_BadArguments_ThrowNamingParameter()
     {
         var model = Plain();
-        FluentActions.Invoking(() => Recommender.Recommend(model, 2)).Should().Throw<ArgumentOutOfRangeException>().Which.ParamName.Should().Be("user");
-        FluentActions.Invoking(() => Recommender.Recommend(model, 0, 0)).Should().Throw<ArgumentOutOfRangeException>().Which.ParamName.Should().Be("k");
+        FluentActions.Invoking(() => Recommender.Recommend(model, U(2))).Should().Throw<ArgumentOutOfRangeException>().Which.ParamName.Should().Be("user");
+        FluentActions.Invoking(() => Recommender.Recommend(model, U(0), 0)).Should().Throw<ArgumentOutOfRangeException>().Which.ParamName.Should().Be("k");
         var other = Rated(Catalog.Sequential(2, 5), (0, 1));
-        FluentActions.Invoking(() => Recommender.Recommend(model, 0, 3, other)).Should().Throw<ArgumentException>().Which.ParamName.Should().Be("exclude");
+        FluentActions.Invoking(() => Recommender.Recommend(model, U(0), 3, other)).Should().Throw<ArgumentException>().Which.ParamName.Should().Be("exclude");
     }
 
     [Fact]
     public void RecommendForQuery_UnsortedExclusions_Skipped()
     {
         var recs = Recommender.RecommendForQuery(Plain(), [1f, 2f], 10, [2, 0]);
-        recs.Select(r => r.Index).Should().Equal(1, 3);
+        recs.Select(r => r.Item.Value).Should().Equal(1, 3);
     }
 
     [Theory]
@@ -108,11 +108,11 @@ public class RecommenderTests
         all.UserCount.Should().Be(150);
         for (int u = 0; u < 150; u++)
         {
-            var single = Recommender.Recommend(model, u, 10, train);
-            all.GetItems(u).ToArray().Should().Equal(single.Select(r => r.Index), "user {0}", u);
+            var single = Recommender.Recommend(model, U(u), 10, train);
+            all.GetItems(U(u)).ToArray().Should().Equal(single.Select(r => r.Item.Value), "user {0}", u);
             // Same fused multiply-add chains in both paths: bitwise equal, not merely close.
-            all.GetScores(u).ToArray().Should().Equal(single.Select(r => r.Score), "user {0}", u);
-            foreach (int item in all.GetItems(u))
+            all.GetScores(U(u)).ToArray().Should().Equal(single.Select(r => r.Score), "user {0}", u);
+            foreach (int item in all.GetItems(U(u)))
             {
                 train.ByUser.Contains(u, item).Should().BeFalse();
             }
@@ -127,9 +127,9 @@ public class RecommenderTests
         for (int u = 0; u < 9; u++)
         {
             var expected = Enumerable.Range(0, 40)
-                .Select(j => (Item: j, Score: model.Predict(u, j) - model.GlobalMean - model.UserBiases[u]))
+                .Select(j => (Item: j, Score: model.Predict(U(u), I(j)) - model.GlobalMean - model.UserBiases[u]))
                 .OrderByDescending(p => p.Score).ThenBy(p => p.Item).Take(4).Select(p => p.Item);
-            all.GetItems(u).ToArray().Should().Equal(expected);
+            all.GetItems(U(u)).ToArray().Should().Equal(expected);
         }
     }
 
@@ -138,12 +138,12 @@ public class RecommenderTests
     {
         var model = Plain();
         var all = Recommender.RecommendAll(model, 3, Rated(model.Catalog, (0, 0), (0, 1), (0, 2)));
-        all.GetCount(0).Should().Be(1);
-        all.GetItems(0).ToArray().Should().Equal(3);
+        all.GetCount(U(0)).Should().Be(1);
+        all.GetItems(U(0)).ToArray().Should().Equal(3);
         all.Items.Slice(0, 3).ToArray().Should().Equal(3, -1, -1);
         float.IsNegativeInfinity(all.Scores[2]).Should().BeTrue();
-        all.GetCount(1).Should().Be(3);
-        all.GetRecommendations(0)[0].Id.Should().Be("4");
+        all.GetCount(U(1)).Should().Be(3);
+        all.GetRecommendations(U(0))[0].Id.Should().Be("4");
     }
 
     [Fact]

@@ -52,19 +52,19 @@ public class ScoringThreadSafetyTests
         int item = (u * 7) % model.ItemCount;
         var parts = new List<string>
         {
-            model.Predict(u, item).ToString("R", System.Globalization.CultureInfo.InvariantCulture),
+            model.Predict(U(u), I(item)).ToString("R", System.Globalization.CultureInfo.InvariantCulture),
         };
         foreach (var measure in new[] { SimilarityMeasure.Dot, SimilarityMeasure.Cosine })
         {
-            foreach (var n in Neighbors.NearestItems(model, item, 6, measure).Neighbors)
+            foreach (var n in Neighbors.NearestItems(model, I(item), 6, measure).Neighbors)
             {
-                parts.Add(n.Index + ":" + n.Score.ToString("R", System.Globalization.CultureInfo.InvariantCulture));
+                parts.Add(n.Item.Value + ":" + n.Score.ToString("R", System.Globalization.CultureInfo.InvariantCulture));
             }
         }
 
-        foreach (var r in Recommender.Recommend(model, u, 8, train))
+        foreach (var r in Recommender.Recommend(model, U(u), 8, train))
         {
-            parts.Add(r.Index + ":" + r.Score.ToString("R", System.Globalization.CultureInfo.InvariantCulture));
+            parts.Add(r.Item.Value + ":" + r.Score.ToString("R", System.Globalization.CultureInfo.InvariantCulture));
         }
 
         return string.Join(' ', parts);

@@ -59,13 +59,13 @@ public partial class SimilarityTests
         float big = 0.999e19f / MathF.Sqrt(2);
         var model = FactorizationModel.FromEmbeddings(Catalog.Sequential(1, 2), 2, [big, big], [big, big, -big, big], [1e37f], [1e37f, -1e37f], 1e37f);
 
-        model.Predict(0, 0).Should().Match(p => float.IsFinite(p));
-        model.Predict(0, 1).Should().Match(p => float.IsFinite(p));
+        model.Predict(U(0), I(0)).Should().Match(p => float.IsFinite(p));
+        model.Predict(U(0), I(1)).Should().Match(p => float.IsFinite(p));
         foreach (SimilarityMeasure measure in new[] { SimilarityMeasure.Dot, SimilarityMeasure.Cosine })
         {
-            Similarity.ScoreAll(model, model.GetItemEmbedding(0), measure).Should().OnlyContain(s => float.IsFinite(s));
+            Similarity.ScoreAll(model, model.GetItemEmbedding(I(0)), measure).Should().OnlyContain(s => float.IsFinite(s));
         }
 
-        Recommender.Recommend(model, 0, 2).Should().OnlyContain(r => float.IsFinite(r.Score));
+        Recommender.Recommend(model, U(0), 2).Should().OnlyContain(r => float.IsFinite(r.Score));
     }
 }

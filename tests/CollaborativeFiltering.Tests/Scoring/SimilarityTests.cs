@@ -77,14 +77,14 @@ public partial class SimilarityTests
     public void ScoreAll_SpanOverload_WritesDestination()
     {
         var model = ScoringTestModels.Random(3, 37, 9, biases: true, seed: 5);
-        float[] query = model.GetUserEmbedding(1).ToArray();
+        float[] query = model.GetUserEmbedding(U(1)).ToArray();
         var destination = new float[37];
         Similarity.ScoreAll(model, query, SimilarityMeasure.Cosine, destination);
         destination.ShouldBeClose(0f, Similarity.ScoreAll(model, query, SimilarityMeasure.Cosine));
         for (int j = 0; j < 37; j++)
         {
-            destination[j].Should().BeApproximately(Similarity.Cosine(query, model.GetItemEmbedding(j)), 1e-5f);
-            Similarity.ScoreAll(model, query, SimilarityMeasure.Dot)[j].Should().BeApproximately(Similarity.Dot(query, model.GetItemEmbedding(j)), 1e-5f);
+            destination[j].Should().BeApproximately(Similarity.Cosine(query, model.GetItemEmbedding(I(j))), 1e-5f);
+            Similarity.ScoreAll(model, query, SimilarityMeasure.Dot)[j].Should().BeApproximately(Similarity.Dot(query, model.GetItemEmbedding(I(j))), 1e-5f);
         }
     }
 

@@ -1,3 +1,6 @@
+using System.Globalization;
+using CollaborativeFiltering.Internal;
+
 namespace CollaborativeFiltering.Data;
 
 /// <summary>
@@ -15,4 +18,8 @@ public readonly record struct DownloadProgress(long BytesReceived, long? TotalBy
     /// when the total is unknown or zero.
     /// </summary>
     public double? Fraction => TotalBytes is > 0 ? Math.Clamp((double)BytesReceived / TotalBytes.Value, 0d, 1d) : null;
+
+    /// <summary>E.g. <c>Downloading: 1228800 of 4924029 bytes (25 %)</c>.</summary>
+    /// <returns>The text.</returns>
+    public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"{Stage}: {Display.Count(BytesReceived)}") + (TotalBytes is { } total ? string.Create(CultureInfo.InvariantCulture, $" of {Display.Count(total)} bytes ({Display.Number(100 * Fraction.GetValueOrDefault())} %)") : " bytes");
 }

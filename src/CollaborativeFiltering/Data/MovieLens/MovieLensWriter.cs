@@ -763,7 +763,7 @@ public static class MovieLensWriter
                 return Title(item - 1);
             }
 
-            string title = Catalog.GetItemTitle(item);
+            string title = Catalog.TitleOf(item);
             if (Options.TrailingSpaceTitles && p % 500 == 3)
             {
                 return title + " ";

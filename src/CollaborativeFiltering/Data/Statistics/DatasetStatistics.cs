@@ -152,7 +152,7 @@ public static class DatasetStatistics
         ThrowHelper.ThrowIfNotPositive(count, nameof(count));
         var summaries = Summarise(dataset, 1);
         Array.Sort(summaries, static (a, b) =>
-            a.RatingCount != b.RatingCount ? b.RatingCount.CompareTo(a.RatingCount) : a.Item.CompareTo(b.Item));
+            a.RatingCount != b.RatingCount ? b.RatingCount.CompareTo(a.RatingCount) : a.Item.Value.CompareTo(b.Item.Value));
         return Take(summaries, count);
     }
 
@@ -183,7 +183,7 @@ public static class DatasetStatistics
                 c = b.RatingCount.CompareTo(a.RatingCount);
             }
 
-            return c != 0 ? c : a.Item.CompareTo(b.Item);
+            return c != 0 ? c : a.Item.Value.CompareTo(b.Item.Value);
         });
         return Take(summaries, count);
     }
@@ -303,7 +303,7 @@ public static class DatasetStatistics
                 sum += values[p];
             }
 
-            result[w++] = new ItemRatingSummary(i, catalog.Items[i], catalog.GetItemTitle(i), end - start, sum / (end - start));
+            result[w++] = new ItemRatingSummary(new ItemIndex(i), catalog.Items[i], catalog.TitleOf(i), end - start, sum / (end - start));
         }
 
         return result;

@@ -1,4 +1,5 @@
 using System.Globalization;
+using CollaborativeFiltering.Internal;
 
 namespace CollaborativeFiltering.Data;
 
@@ -16,8 +17,7 @@ namespace CollaborativeFiltering.Data;
 /// <param name="Max">The largest value.</param>
 public readonly record struct Summary(int Count, double Mean, double StandardDeviation, double Min, double Percentile25, double Median, double Percentile75, double Max)
 {
-    /// <summary>The summary in pandas' labels and invariant digits, e.g. <c>count=5, mean=4, std=3.5355339059327378, min=1, 25%=2, 50%=3, 75%=4, max=10</c>.</summary>
+    /// <summary>pandas' labels with four significant digits, e.g. <c>count=943, mean=106, std=112.7, min=20, 25%=34, 50%=61, 75%=127.5, max=612</c> (the properties hold the exact values).</summary>
     /// <returns>The text.</returns>
-    public override string ToString() => string.Create(CultureInfo.InvariantCulture,
-        $"count={Count}, mean={Mean}, std={StandardDeviation}, min={Min}, 25%={Percentile25}, 50%={Median}, 75%={Percentile75}, max={Max}");
+    public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"count={Display.Count(Count)}, mean={Display.Number(Mean)}, std={Display.Number(StandardDeviation)}, min={Display.Number(Min)}, 25%={Display.Number(Percentile25)}, 50%={Display.Number(Median)}, 75%={Display.Number(Percentile75)}, max={Display.Number(Max)}");
 }

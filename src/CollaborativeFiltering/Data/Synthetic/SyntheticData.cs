@@ -85,15 +85,15 @@ public sealed class SyntheticData
     public float MaxRating { get; }
 
     /// <summary>The planted score μ + b_u + b_i + ⟨p_u, q_i⟩, continuous and not clipped (accumulated in double).</summary>
-    /// <param name="user">A dense user index.</param>
-    /// <param name="item">A dense item index.</param>
+    /// <param name="user">The user's dense index.</param>
+    /// <param name="item">The item's dense index.</param>
     /// <returns>The score before noise and rounding.</returns>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="user"/> or <paramref name="item"/> is outside the catalogue.</exception>
-    public float PlantedScore(int user, int item)
+    public float PlantedScore(UserIndex user, ItemIndex item)
     {
-        ThrowHelper.ThrowIfIndexOutOfRange(user, _userBiases.Length, nameof(user));
-        ThrowHelper.ThrowIfIndexOutOfRange(item, _itemBiases.Length, nameof(item));
-        return (float)Score(user, item);
+        ThrowHelper.ThrowIfIndexOutOfRange(user.Value, _userBiases.Length, nameof(user));
+        ThrowHelper.ThrowIfIndexOutOfRange(item.Value, _itemBiases.Length, nameof(item));
+        return (float)Score(user.Value, item.Value);
     }
 
     /// <summary>
@@ -139,7 +139,7 @@ public sealed class SyntheticData
     /// <summary>A short description: sizes, rank, μ and σ.</summary>
     /// <returns>The description.</returns>
     public override string ToString() => string.Create(CultureInfo.InvariantCulture,
-        $"SyntheticData: {Dataset.UserCount} users × {Dataset.ItemCount} items, {Dataset.Count} ratings, rank {Dimensions}, μ = {GlobalMean:0.###}, σ = {NoiseStdDev}");
+        $"SyntheticData: {Dataset.UserCount} users × {Dataset.ItemCount} items, {Dataset.Count} ratings, rank {Dimensions}, μ = {Display.Number(GlobalMean)}, σ = {Display.Number(NoiseStdDev)}");
 
     /// <summary>The planted score in double, without argument checks.</summary>
     internal double Score(int user, int item) =>

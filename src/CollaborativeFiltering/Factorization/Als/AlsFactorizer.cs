@@ -88,7 +88,7 @@ public sealed class AlsFactorizer : IMatrixFactorizer
         using var training = new AlsTraining(train, validation, d, options.Regularization, options.UseBiases, options.ThreadCount, new float[n * d], items, new float[n], new float[m], range, options);
         Log.FitStarting(_logger, n, m, train.Count, () => string.Create(CultureInfo.InvariantCulture,
             $"d = {d}, {options.Iterations} sweeps, weighted λ = {options.Regularization}, biases {options.UseBiases}"), training.WorkerCount);
-        return TrainingLoop.Run(training, TrainingSchedule.Of(options), Log, _logger, progress, cancellationToken);
+        return TrainingLoop.Run(training, TrainingSchedule.Of(options), Log, _logger, progress, cancellationToken).WithTrainingScale(train.ValueRange);
     }
 
     /// <summary>Creates a trainer positioned at the given item factors and biases (taken over), for exactness tests and benchmarks.</summary>

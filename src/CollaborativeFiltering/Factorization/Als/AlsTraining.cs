@@ -284,10 +284,10 @@ internal sealed class AlsTraining : IBlockWork, ITraining<FactorizationModel>
 
     /// <inheritdoc/>
     string ITraining<FactorizationModel>.Describe(in TrainingProgress progress) => string.Create(CultureInfo.InvariantCulture,
-        $"train MSE {progress.TrainMse}{(progress.ValidationMse is { } v ? $", validation MSE {v}" : string.Empty)}; objective/|Ω| {progress.TotalLoss} = squared error {progress.ObservedLoss} + regularization {progress.RegularizationLoss}");
+        $"train MSE {Display.Number(progress.TrainMse)}{(progress.ValidationMse is { } v ? $", validation MSE {Display.Number(v)}" : string.Empty)}; objective/|Ω| {Display.Number(progress.TotalLoss)} = squared error {Display.Number(progress.ObservedLoss)} + regularization {Display.Number(progress.RegularizationLoss)}");
 
     /// <inheritdoc/>
-    string ITraining<FactorizationModel>.Summarize(in TrainingProgress final) => string.Create(CultureInfo.InvariantCulture, $"train MSE {final.TrainMse}");
+    string ITraining<FactorizationModel>.Summarize(in TrainingProgress final) => string.Create(CultureInfo.InvariantCulture, $"train MSE {Display.Number(final.TrainMse)}");
 
     /// <inheritdoc/>
     void ITraining<FactorizationModel>.KeepBest()
@@ -311,8 +311,8 @@ internal sealed class AlsTraining : IBlockWork, ITraining<FactorizationModel>
     {
         float[] users = best ? _bestUsers! : _u, items = best ? _bestItems! : _v;
         return _biases
-            ? new FactorizationModel(Catalog, _d, users, items, best ? _bestUserBiases! : _bu, best ? _bestItemBiases! : _bv, _mu, _options, _validationRange, _support)
-            : new FactorizationModel(Catalog, _d, users, items, null, null, 0, _options, _validationRange, _support);
+            ? new FactorizationModel(Catalog, _d, users, items, best ? _bestUserBiases! : _bu, best ? _bestItemBiases! : _bv, _mu, _options, _validationRange, support: _support)
+            : new FactorizationModel(Catalog, _d, users, items, null, null, 0, _options, _validationRange, support: _support);
     }
 
     /// <summary>The evaluation of the current sweep, measured once however often the loop asks.</summary>

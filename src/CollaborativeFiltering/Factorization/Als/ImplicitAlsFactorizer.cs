@@ -128,7 +128,7 @@ public sealed class ImplicitAlsFactorizer : IMatrixFactorizer
             {
                 Rating rating = train[p];
                 ThrowHelper.Argument(nameof(train), string.Create(CultureInfo.InvariantCulture,
-                    $"The interaction of user '{train.Catalog.Users.Ids[rating.User]}' with item '{train.Catalog.Items.Ids[rating.Item]}' has strength {values[p]}; implicit feedback strengths must be zero or greater."));
+                    $"The interaction of user '{train.Catalog.GetUserId(rating.User)}' with item '{train.Catalog.GetItemId(rating.Item)}' has strength {values[p]}; implicit feedback strengths must be zero or greater."));
             }
         }
     }

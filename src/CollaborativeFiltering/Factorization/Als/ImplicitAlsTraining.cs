@@ -300,10 +300,10 @@ internal sealed class ImplicitAlsTraining : IBlockWork, ITraining<FactorizationM
 
     /// <inheritdoc/>
     string ITraining<FactorizationModel>.Describe(in TrainingProgress progress) => string.Create(CultureInfo.InvariantCulture,
-        $"weighted loss {progress.TotalLoss} = data {progress.ObservedLoss} + regularization {progress.RegularizationLoss}; observed preference MSE {progress.TrainMse}{(progress.ValidationMse is { } v ? $", validation {v}" : string.Empty)}");
+        $"weighted loss {Display.Number(progress.TotalLoss)} = data {Display.Number(progress.ObservedLoss)} + regularization {Display.Number(progress.RegularizationLoss)}; observed preference MSE {Display.Number(progress.TrainMse)}{(progress.ValidationMse is { } v ? $", validation {Display.Number(v)}" : string.Empty)}");
 
     /// <inheritdoc/>
-    string ITraining<FactorizationModel>.Summarize(in TrainingProgress final) => string.Create(CultureInfo.InvariantCulture, $"observed preference MSE {final.TrainMse}");
+    string ITraining<FactorizationModel>.Summarize(in TrainingProgress final) => string.Create(CultureInfo.InvariantCulture, $"observed preference MSE {Display.Number(final.TrainMse)}");
 
     /// <inheritdoc/>
     void ITraining<FactorizationModel>.KeepBest() => throw new NotSupportedException("Implicit ALS does not stop early.");
@@ -312,7 +312,7 @@ internal sealed class ImplicitAlsTraining : IBlockWork, ITraining<FactorizationM
     bool ITraining<FactorizationModel>.AllFinite() => TensorPrimitivesExtensions.AllFinite(_x) && TensorPrimitivesExtensions.AllFinite(_y);
 
     /// <inheritdoc/>
-    FactorizationModel ITraining<FactorizationModel>.ToModel(bool best) => new(Catalog, _d, _x, _y, null, null, 0, _options, null, _support);
+    FactorizationModel ITraining<FactorizationModel>.ToModel(bool best) => new(Catalog, _d, _x, _y, null, null, 0, _options, null, support: _support);
 
     /// <summary>
     /// Solves <c>(G + λ_r·I + Σ (c_k − 1)·y_k y_kᵀ)·x = Σ c_k·y_k</c> exactly by Cholesky, G being the

@@ -62,7 +62,7 @@ internal static class FullBatchGradientDescent
             options: options, predictionRange: range);
         settings.Log.FitStarting(logger, n, m, train.Count, () => string.Create(CultureInfo.InvariantCulture,
             $"d = {d}, {options.Iterations} iterations, learning rate {settings.LearningRate}, λ_r = {settings.RegularizationWeight}, λ_g = {settings.GravityWeight}"), training.WorkerCount);
-        return TrainingLoop.Run(training, TrainingSchedule.Of(options), settings.Log, logger, progress, cancellationToken);
+        return TrainingLoop.Run(training, TrainingSchedule.Of(options), settings.Log, logger, progress, cancellationToken).WithTrainingScale(train.ValueRange);
     }
 
     /// <summary>U then V, every entry from Normal(0, σ²), drawn in row-major order from the seed's initialisation stream.</summary>

@@ -343,10 +343,10 @@ internal sealed class FullBatchTraining : IBlockWork, ITraining<FactorizationMod
 
     /// <inheritdoc/>
     string ITraining<FactorizationModel>.Describe(in TrainingProgress progress) => string.Create(CultureInfo.InvariantCulture,
-        $"train MSE {progress.TrainMse}{(progress.ValidationMse is { } v ? $", validation MSE {v}" : string.Empty)}; loss {progress.TotalLoss} = observed {progress.ObservedLoss} + regularization {progress.RegularizationLoss} + gravity {progress.GravityLoss}");
+        $"train MSE {Display.Number(progress.TrainMse)}{(progress.ValidationMse is { } v ? $", validation MSE {Display.Number(v)}" : string.Empty)}; loss {Display.Number(progress.TotalLoss)} = observed {Display.Number(progress.ObservedLoss)} + regularization {Display.Number(progress.RegularizationLoss)} + gravity {Display.Number(progress.GravityLoss)}");
 
     /// <inheritdoc/>
-    string ITraining<FactorizationModel>.Summarize(in TrainingProgress final) => string.Create(CultureInfo.InvariantCulture, $"train MSE {final.TrainMse}");
+    string ITraining<FactorizationModel>.Summarize(in TrainingProgress final) => string.Create(CultureInfo.InvariantCulture, $"train MSE {Display.Number(final.TrainMse)}");
 
     /// <inheritdoc/>
     void ITraining<FactorizationModel>.KeepBest()
@@ -362,8 +362,8 @@ internal sealed class FullBatchTraining : IBlockWork, ITraining<FactorizationMod
 
     /// <inheritdoc/>
     FactorizationModel ITraining<FactorizationModel>.ToModel(bool best) => best
-        ? new FactorizationModel(_catalog, _d, _bestUsers!, _bestItems!, null, null, 0, _options, _predictionRange, _support)
-        : new FactorizationModel(_catalog, _d, Users, Items, null, null, 0, _options, _predictionRange, _support);
+        ? new FactorizationModel(_catalog, _d, _bestUsers!, _bestItems!, null, null, 0, _options, _predictionRange, support: _support)
+        : new FactorizationModel(_catalog, _d, Users, Items, null, null, 0, _options, _predictionRange, support: _support);
 
     /// <inheritdoc/>
     public void Dispose() => _pool.Dispose();

@@ -13,8 +13,8 @@ namespace CollaborativeFiltering.Factorization.Persistence;
 /// offset size  field
 ///  0      8    magic "CFMODEL\0"
 ///  8      2    format version (uint16) = 1
-/// 10      2    flags (uint16): 1 = biases and global mean, 2 = options section, 4 = prediction range,
-///              8 = training support
+/// 10      2    flags (uint16): 1 = biases and global mean, 2 = options section, 4 = prediction range, 8 = training scale,
+///              16 = training support
 /// 12      4    d (int32, > 0)
 /// 16      4    N users (int32)
 /// 20      4    M items (int32)
@@ -27,13 +27,16 @@ namespace CollaborativeFiltering.Factorization.Persistence;
 ///              U: N·d float32, row-major; V: M·d float32, row-major
 ///              when flag 1: b_u: N float32; b_i: M float32
 ///              when flag 4: the prediction range, min and max (2 float32, finite, min ≤ max)
-///              when flag 8: the training support: N int32 (each user's training ratings), M int32
-///              (each item's), all ≥ 0, then the mean training rating (float32, finite)
+///              when flag 8: the scale of the training ratings, min and max (2 float32, finite, min ≤ max;
+///              files written before it existed have no flag 8 and load without a recorded scale)
+///              when flag 16: the training support: N int32 (each user's training ratings), M int32
+///              (each item's), all ≥ 0, then the mean training rating (float32, finite); files written
+///              before it existed have no flag 16 and load as models without support
 /// end-4   4    CRC-32C of every byte before it
 /// </code>
 /// Strings are an int32 UTF-8 byte count (-1 for null) followed by the bytes. The body is only
 /// parsed once the final checksum matches, so corrupted bytes never reach the JSON or catalogue
-/// parsers, and a model is only returned when every float in it is finite. Files written before flag 8
+/// parsers, and a model is only returned when every float in it is finite. Files written before flag 16
 /// existed load as models without support (<see cref="FactorizationModel.ItemSupport"/> empty).
 /// </summary>
 internal static class FactorizationModelFormat
@@ -55,8 +58,9 @@ internal static class FactorizationModelFormat
     public const ushort FlagBiases = 1;
     public const ushort FlagOptions = 2;
     public const ushort FlagPredictionRange = 4;
-    public const ushort FlagSupport = 8;
-    private const ushort KnownFlags = FlagBiases | FlagOptions | FlagPredictionRange | FlagSupport;
+    public const ushort FlagTrainingScale = 8;
+    public const ushort FlagSupport = 16;
+    private const ushort KnownFlags = FlagBiases | FlagOptions | FlagPredictionRange | FlagTrainingScale | FlagSupport;
 
     /// <summary>"CFMODEL\0".</summary>
     public static ReadOnlySpan<byte> Magic => ModelFileMagic.Factorization;
@@ -71,7 +75,7 @@ internal static class FactorizationModelFormat
     {
         byte[] options = optionsSection ?? FactorizationOptionsJson.Encode(model.Options);
         byte[] catalog = CatalogCodec.Encode(model.Catalog);
-        ushort flags = (ushort)((model.HasBiases ? FlagBiases : 0) | (options.Length > 0 ? FlagOptions : 0) | (model.PredictionRange.HasValue ? FlagPredictionRange : 0)
+        ushort flags = (ushort)((model.HasBiases ? FlagBiases : 0) | (options.Length > 0 ? FlagOptions : 0) | (model.PredictionRange.HasValue ? FlagPredictionRange : 0) | (model.TrainingScale.HasValue ? FlagTrainingScale : 0)
             | (model.Support is null ? 0 : FlagSupport));
 
         Span<byte> header = stackalloc byte[HeaderSize];
@@ -101,6 +105,11 @@ internal static class FactorizationModelFormat
         if (model.PredictionRange is { } range)
         {
             writer.WriteValues<float>([range.Min, range.Max]);
+        }
+
+        if (model.TrainingScale is { } scale)
+        {
+            writer.WriteValues<float>([scale.Min, scale.Max]);
         }
 
         if (model.Support is { } support)
@@ -138,6 +147,7 @@ internal static class FactorizationModelFormat
         }
 
         float[]? rangeValues = header.HasPredictionRange ? reader.ReadValues<float>(2, "prediction range") : null;
+        float[]? scaleValues = header.HasTrainingScale ? reader.ReadValues<float>(2, "training scale") : null;
         int[]? userCounts = null, itemCounts = null;
         float[]? mean = null;
         if (header.HasSupport)
@@ -167,9 +177,11 @@ internal static class FactorizationModelFormat
             throw reader.Error(HeaderSize + (long)header.OptionsLength + header.CatalogLength, $"{scale}.");
         }
 
-        RatingRange? range = rangeValues is null ? null : DecodeRange(rangeValues, reader, offset);
+        RatingRange? range = rangeValues is null ? null : DecodeRange(rangeValues, reader, offset, "prediction range");
+        offset += rangeValues is null ? 0 : 2 * sizeof(float);
+        RatingRange? trainingScale = scaleValues is null ? null : DecodeRange(scaleValues, reader, offset, "training scale");
         TrainingSupport? support = userCounts is null ? null : DecodeSupport(userCounts, itemCounts!, mean![0], reader, header.SupportStart);
-        return new FactorizationModel(catalog, header.Dimensions, users, items, userBiases, itemBiases, header.GlobalMean, options, range, support);
+        return new FactorizationModel(catalog, header.Dimensions, users, items, userBiases, itemBiases, header.GlobalMean, options, range, trainingScale, support);
     }
 
     private static TrainingSupport DecodeSupport(int[] userCounts, int[] itemCounts, float mean, ChecksummedModelReader reader, long sectionOffset)
@@ -193,18 +205,18 @@ internal static class FactorizationModelFormat
         return new TrainingSupport(userCounts, itemCounts, mean);
     }
 
-    private static RatingRange DecodeRange(float[] values, ChecksummedModelReader reader, long sectionOffset)
+    private static RatingRange DecodeRange(float[] values, ChecksummedModelReader reader, long sectionOffset, string name)
     {
         float min = values[0], max = values[1];
         if (!float.IsFinite(min))
         {
-            throw reader.Error(sectionOffset, string.Create(CultureInfo.InvariantCulture, $"the prediction range's minimum is {min}; expected a finite number."));
+            throw reader.Error(sectionOffset, string.Create(CultureInfo.InvariantCulture, $"the {name}'s minimum is {min}; expected a finite number."));
         }
 
         if (!float.IsFinite(max) || max < min)
         {
             throw reader.Error(sectionOffset + sizeof(float), string.Create(CultureInfo.InvariantCulture,
-                $"the prediction range's maximum is {max}; expected a finite number at least the minimum ({min})."));
+                $"the {name}'s maximum is {max}; expected a finite number at least the minimum ({min})."));
         }
 
         return new RatingRange(min, max);
@@ -217,6 +229,8 @@ internal static class FactorizationModelFormat
 
         public bool HasPredictionRange => (Flags & FlagPredictionRange) != 0;
 
+        public bool HasTrainingScale => (Flags & FlagTrainingScale) != 0;
+
         public bool HasSupport => (Flags & FlagSupport) != 0;
 
         private long EmbeddingsStart => HeaderSize + (long)OptionsLength + CatalogLength;
@@ -227,7 +241,9 @@ internal static class FactorizationModelFormat
 
         private long RangeStart => BiasesStart + (HasBiases ? ((long)UserCount + ItemCount) * sizeof(float) : 0);
 
-        public long SupportStart => RangeStart + (HasPredictionRange ? 2 * sizeof(float) : 0);
+        private long ScaleStart => RangeStart + (HasPredictionRange ? 2 * sizeof(float) : 0);
+
+        public long SupportStart => ScaleStart + (HasTrainingScale ? 2 * sizeof(float) : 0);
 
         private long ChecksumStart => SupportStart + (HasSupport ? (((long)UserCount + ItemCount) * sizeof(int)) + sizeof(float) : 0);
 
@@ -242,7 +258,8 @@ internal static class FactorizationModelFormat
             : offset < BiasesStart ? "item embeddings"
             : offset < BiasesStart + ((long)UserCount * sizeof(float)) ? "user biases"
             : offset < RangeStart ? "item biases"
-            : offset < SupportStart ? "prediction range"
+            : offset < ScaleStart ? "prediction range"
+            : offset < SupportStart ? "training scale"
             : offset < ChecksumStart ? "training support"
             : "checksum";
     }

@@ -143,8 +143,8 @@ public sealed class BiasedSgdFactorizer : IMatrixFactorizer
         RatingRange? range = options.ClipPredictions ? train.ValueRange : null;
         using var training = new BiasedSgdTraining(train, validation, options, users, items, range);
         Log.FitStarting(_logger, train.UserCount, train.ItemCount, train.Count, () => string.Create(CultureInfo.InvariantCulture,
-            $"μ = {training.GlobalMean}, d = {options.Dimensions}, {options.Iterations} epochs, learning rate {options.LearningRate} (biases {options.EffectiveBiasLearningRate}) × {options.LearningRateDecay} per epoch, λ = {options.Regularization}, λ_b = {options.BiasRegularization}"),
+            $"μ = {Display.Number(training.GlobalMean)}, d = {options.Dimensions}, {options.Iterations} epochs, learning rate {options.LearningRate} (biases {options.EffectiveBiasLearningRate}) × {options.LearningRateDecay} per epoch, λ = {options.Regularization}, λ_b = {options.BiasRegularization}"),
             training.WorkerCount);
-        return TrainingLoop.Run(training, TrainingSchedule.Of(options), Log, _logger, progress, cancellationToken);
+        return TrainingLoop.Run(training, TrainingSchedule.Of(options), Log, _logger, progress, cancellationToken).WithTrainingScale(train.ValueRange);
     }
 }

@@ -362,10 +362,10 @@ internal sealed class BiasedSgdTraining : IBlockWork, ITraining<FactorizationMod
 
     /// <inheritdoc/>
     string ITraining<FactorizationModel>.Describe(in TrainingProgress progress) => string.Create(CultureInfo.InvariantCulture,
-        $"train MSE {progress.TrainMse}{(progress.ValidationMse is { } v ? $", validation MSE {v}" : string.Empty)}; epoch loss {progress.ObservedLoss}, regularization {progress.RegularizationLoss}");
+        $"train MSE {Display.Number(progress.TrainMse)}{(progress.ValidationMse is { } v ? $", validation MSE {Display.Number(v)}" : string.Empty)}; epoch loss {Display.Number(progress.ObservedLoss)}, regularization {Display.Number(progress.RegularizationLoss)}");
 
     /// <inheritdoc/>
-    string ITraining<FactorizationModel>.Summarize(in TrainingProgress final) => string.Create(CultureInfo.InvariantCulture, $"train MSE {final.TrainMse}");
+    string ITraining<FactorizationModel>.Summarize(in TrainingProgress final) => string.Create(CultureInfo.InvariantCulture, $"train MSE {Display.Number(final.TrainMse)}");
 
     /// <inheritdoc/>
     void ITraining<FactorizationModel>.KeepBest()
@@ -379,8 +379,8 @@ internal sealed class BiasedSgdTraining : IBlockWork, ITraining<FactorizationMod
 
     /// <inheritdoc/>
     FactorizationModel ITraining<FactorizationModel>.ToModel(bool best) => best
-        ? new FactorizationModel(_catalog, _d, _bestUsers!, _bestItems!, _bestUserBiases, _bestItemBiases, _mean, _options, _validationRange, _support)
-        : new FactorizationModel(_catalog, _d, CopyUsers(), CopyItems(), _bu, _bi, _mean, _options, _validationRange, _support);
+        ? new FactorizationModel(_catalog, _d, _bestUsers!, _bestItems!, _bestUserBiases, _bestItemBiases, _mean, _options, _validationRange, support: _support)
+        : new FactorizationModel(_catalog, _d, CopyUsers(), CopyItems(), _bu, _bi, _mean, _options, _validationRange, support: _support);
 
     /// <summary>Whether every parameter is finite.</summary>
     public bool AllFinite() =>

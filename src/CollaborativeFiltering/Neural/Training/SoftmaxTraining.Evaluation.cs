@@ -55,11 +55,11 @@ internal sealed partial class SoftmaxTraining
 
     /// <inheritdoc/>
     string ITraining<SoftmaxModel>.Describe(in TrainingProgress progress) => progress.ValidationLoss is { } loss
-        ? string.Create(CultureInfo.InvariantCulture, $"train cross-entropy {progress.ObservedLoss}, validation cross-entropy {loss}, validation recall@10 {progress.ValidationRecallAt10}")
-        : string.Create(CultureInfo.InvariantCulture, $"train cross-entropy {progress.ObservedLoss}");
+        ? string.Create(CultureInfo.InvariantCulture, $"train cross-entropy {Display.Number(progress.ObservedLoss)}, validation cross-entropy {Display.Number(loss)}, validation recall@10 {Display.Number(progress.ValidationRecallAt10)}")
+        : string.Create(CultureInfo.InvariantCulture, $"train cross-entropy {Display.Number(progress.ObservedLoss)}");
 
     /// <inheritdoc/>
-    string ITraining<SoftmaxModel>.Summarize(in TrainingProgress final) => string.Create(CultureInfo.InvariantCulture, $"last train cross-entropy {final.ObservedLoss}");
+    string ITraining<SoftmaxModel>.Summarize(in TrainingProgress final) => string.Create(CultureInfo.InvariantCulture, $"last train cross-entropy {Display.Number(final.ObservedLoss)}");
 
     /// <summary>The validation measurement of the current step, computed once however often the loop asks.</summary>
     private (double Loss, double Recall) EvaluateOnce()

@@ -1,3 +1,4 @@
+using System.Globalization;
 using CollaborativeFiltering.Internal;
 
 namespace CollaborativeFiltering.Projection;
@@ -58,4 +59,8 @@ public sealed class TSneProjection
         ThrowHelper.ThrowIfIndexOutOfRange(row, Rows, nameof(row));
         return _coordinates.AsSpan(2 * row, 2);
     }
+
+    /// <summary>E.g. <c>t-SNE of 1682 points, Exact gradient: effective perplexity 30, KL divergence 2.09</c>.</summary>
+    /// <returns>The text.</returns>
+    public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"t-SNE of {Display.Count(Rows)} points, {Method} gradient: effective perplexity {Display.Number(EffectivePerplexity)}, KL divergence {Display.Number(KullbackLeiblerDivergence)}");
 }

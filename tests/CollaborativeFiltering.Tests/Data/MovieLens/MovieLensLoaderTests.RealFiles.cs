@@ -146,7 +146,7 @@ public partial class MovieLensLoaderTests
         Item(ds, "6").Title.Should().Be("Harbour Lights (1996) ");
         Item(ds, "6").Year.Should().Be(1996);
         var model = global::CollaborativeFiltering.Factorization.FactorizationModel.FromEmbeddings(ds.Catalog, 2, new float[4 * 2], Enumerable.Range(1, 18).Select(k => (float)k).ToArray());
-        global::CollaborativeFiltering.Scoring.Neighbors.NearestItemsByTitle(model, "Harbour Lights (1996)", k: 1).Query.Index.Should().Be(ds.Catalog.Items.IndexOf("6"));
+        global::CollaborativeFiltering.Scoring.Neighbors.NearestItemsByTitle(model, "Harbour Lights (1996)", k: 1).Query.Item.Value.Should().Be(ds.Catalog.Items.IndexOf("6"));
     }
 
     [Fact]

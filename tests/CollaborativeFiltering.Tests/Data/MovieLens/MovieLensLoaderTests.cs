@@ -70,7 +70,7 @@ public partial class MovieLensLoaderTests
         int u = ds.Catalog.Users.IndexOf(user), i = ds.Catalog.Items.IndexOf(item);
         foreach (Rating r in ds)
         {
-            if (r.User == u && r.Item == i)
+            if (r.User.Value == u && r.Item.Value == i)
             {
                 return r.Timestamp;
             }

@@ -84,7 +84,7 @@ public sealed partial class MovieLensWriterTests : IDisposable
     [Fact]
     public void Write100K_NoMetadata_IdsAsTitlesAndEmptyUserFields()
     {
-        RatingsDataset ds = new RatingsDatasetBuilder(Catalog.Sequential(2, 2)).Add(new Rating(1, 0, 3f, 5)).Build();
+        RatingsDataset ds = new RatingsDatasetBuilder(Catalog.Sequential(2, 2)).Add(new Rating(U(1), I(0), 3f, 5)).Build();
 
         MovieLensWriter.Write100K(ds, _root);
 

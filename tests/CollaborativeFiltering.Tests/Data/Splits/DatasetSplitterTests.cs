@@ -15,7 +15,7 @@ public class DatasetSplitterTests
             for (int q = 0; q < c; q++)
             {
                 int item = ((u * 5) + (q * 2)) % 15;
-                builder.Add(new Rating(u + 1, item, 1 + ((u + q) % 5), timestamps ? 1000 + (((u * 31) + (q * 17)) % 50) : null));
+                builder.Add(new Rating(U(u + 1), I(item), 1 + ((u + q) % 5), timestamps ? 1000 + (((u * 31) + (q * 17)) % 50) : null));
             }
         }
 
@@ -68,7 +68,7 @@ public class DatasetSplitterTests
         var builder = new RatingsDatasetBuilder(Catalog.Sequential(1, ratings));
         for (int i = 0; i < ratings; i++)
         {
-            builder.Add(new Rating(0, i, 3));
+            builder.Add(new Rating(U(0), I(i), 3));
         }
 
         var split = DatasetSplitter.RandomHoldout(builder.Build(), fraction, seed: 1);
@@ -95,7 +95,7 @@ public class DatasetSplitterTests
         var builder = new RatingsDatasetBuilder(Catalog.Sequential(1, 20));
         for (int i = 0; i < 20; i++)
         {
-            builder.Add(new Rating(0, i, 1));
+            builder.Add(new Rating(U(0), I(i), 1));
         }
 
         var ds = builder.Build();
@@ -104,7 +104,7 @@ public class DatasetSplitterTests
         {
             foreach (var r in DatasetSplitter.RandomHoldout(ds, 0.5, seed).Test)
             {
-                held[r.Item]++;
+                held[r.Item.Value]++;
             }
         }
 
@@ -221,7 +221,7 @@ public class DatasetSplitterTests
         var split = DatasetSplitter.LeaveLastK(ds, 1);
 
         ShouldPartition(ds, split);
-        string Pair(Rating r) => ds.Catalog.Users[r.User] + ds.Catalog.Items[r.Item];
+        string Pair(Rating r) => ds.Catalog.Users[r.User.Value] + ds.Catalog.Items[r.Item.Value];
         All(split.Test).Select(Pair).Should().Equal("Ai3", "Bi1");
         All(split.Train).Select(Pair).Should().Equal("Ai1", "Ai2", "Ai4", "Bi2", "Ci3");
         split.Test.Timestamps.ToArray().Should().Equal(400L, 60L);
@@ -233,7 +233,7 @@ public class DatasetSplitterTests
         var ds = TimedDataset();
         var split = DatasetSplitter.LeaveLastK(ds, 3);
 
-        string Pair(Rating r) => ds.Catalog.Users[r.User] + ds.Catalog.Items[r.Item];
+        string Pair(Rating r) => ds.Catalog.Users[r.User.Value] + ds.Catalog.Items[r.Item.Value];
         All(split.Train).Select(Pair).Should().Equal("Ai1", "Bi2", "Ci3");
         All(split.Test).Select(Pair).Should().Equal("Ai2", "Ai3", "Ai4", "Bi1");
         ShouldPartition(ds, split);
@@ -251,7 +251,7 @@ public class DatasetSplitterTests
         {
             // Every training rating of the same user is older (or equally old with a smaller item index).
             train.Where(r => r.User == t.User)
-                .Should().OnlyContain(r => r.Timestamp < t.Timestamp || (r.Timestamp == t.Timestamp && r.Item < t.Item));
+                .Should().OnlyContain(r => r.Timestamp < t.Timestamp || (r.Timestamp == t.Timestamp && r.Item.Value < t.Item.Value));
         }
     }
 
@@ -285,7 +285,7 @@ public class DatasetSplitterTests
             ShouldPartition(ds, split);
             foreach (var r in split.Test)
             {
-                seen.Add((r.User, r.Item)).Should().BeTrue("a rating is tested in one fold only");
+                seen.Add((r.User.Value, r.Item.Value)).Should().BeTrue("a rating is tested in one fold only");
             }
         }
 
@@ -299,7 +299,7 @@ public class DatasetSplitterTests
         var builder = new RatingsDatasetBuilder(Catalog.Sequential(2, 5));
         for (int k = 0; k < 10; k++)
         {
-            builder.Add(new Rating(k / 5, k % 5, k + 1));
+            builder.Add(new Rating(U(k / 5), I(k % 5), k + 1));
         }
 
         var folds = DatasetSplitter.KFold(builder.Build(), 3, seed: 0);

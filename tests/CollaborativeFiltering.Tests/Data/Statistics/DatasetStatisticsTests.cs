@@ -165,10 +165,10 @@ public partial class DatasetStatisticsTests
     }
 
     [Fact]
-    public void Summary_ToString_UsesInvariantDigitsAndPandasLabels()
+    public void Summary_ToString_UsesInvariantDigitsPandasLabelsAndFourSignificantDigits()
     {
         DatasetStatistics.Describe([1.5, 2.5]).ToString()
-            .Should().Be("count=2, mean=2, std=0.7071067811865476, min=1.5, 25%=1.75, 50%=2, 75%=2.25, max=2.5");
+            .Should().Be("count=2, mean=2, std=0.7071, min=1.5, 25%=1.75, 50%=2, 75%=2.25, max=2.5");
     }
 
     [Fact]
@@ -177,7 +177,7 @@ public partial class DatasetStatisticsTests
         var top = DatasetStatistics.MostRated(Small(), 10);
 
         top.Select(s => s.Id).Should().Equal("a", "b", "c");
-        top[0].Should().Be(new ItemRatingSummary(0, "a", "Alpha (1995)", 3, top[0].MeanRating));
+        top[0].Should().Be(new ItemRatingSummary(I(0), "a", "Alpha (1995)", 3, top[0].MeanRating));
         top[0].MeanRating.Should().BeApproximately(10.0 / 3, Tol);
         top[1].RatingCount.Should().Be(2);
         top[1].MeanRating.Should().BeApproximately(2.5, Tol);

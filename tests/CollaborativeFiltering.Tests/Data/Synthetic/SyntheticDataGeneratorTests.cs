@@ -156,7 +156,7 @@ public partial class SyntheticDataGeneratorTests
             expected += (double)data.UserFactors[(user * d) + k] * data.ItemFactors[(item * d) + k];
         }
 
-        data.PlantedScore(user, item).Should().BeApproximately((float)expected, 1e-5f);
+        data.PlantedScore(U(user), I(item)).Should().BeApproximately((float)expected, 1e-5f);
         data.UserFactors.Length.Should().Be(200 * 8);
         data.ItemFactors.Length.Should().Be(300 * 8);
     }
@@ -166,8 +166,8 @@ public partial class SyntheticDataGeneratorTests
     {
         SyntheticData data = SyntheticDataGenerator.Generate(Small);
 
-        FluentActions.Invoking(() => data.PlantedScore(200, 0)).Should().Throw<ArgumentOutOfRangeException>().Which.ParamName.Should().Be("user");
-        FluentActions.Invoking(() => data.PlantedScore(0, -1)).Should().Throw<ArgumentOutOfRangeException>().Which.ParamName.Should().Be("item");
+        FluentActions.Invoking(() => data.PlantedScore(U(200), I(0))).Should().Throw<ArgumentOutOfRangeException>().Which.ParamName.Should().Be("user");
+        FluentActions.Invoking(() => data.PlantedScore(U(0), I(data.Dataset.ItemCount))).Should().Throw<ArgumentOutOfRangeException>().Which.ParamName.Should().Be("item");
     }
 
     [Fact]
@@ -429,7 +429,7 @@ public partial class SyntheticDataGeneratorTests
                 double dot = 0;
                 for (int k = 0; k < data.Dimensions; k++)
                 {
-                    dot += data.UserFactors[(r.User * data.Dimensions) + k] * data.ItemFactors[(r.Item * data.Dimensions) + k];
+                    dot += data.UserFactors[(r.User.Value * data.Dimensions) + k] * data.ItemFactors[(r.Item.Value * data.Dimensions) + k];
                 }
 
                 sum += dot / Math.Sqrt(0.5);

@@ -69,7 +69,7 @@ public sealed partial class AlsFactorizerTests
 
             float[] folded = FoldIn.ComputeUserEmbedding(model, items, ratings, new FoldInOptions { Regularization = lambda * items.Length });
 
-            folded.Should().Equal(model.GetUserEmbedding(user).ToArray(), (a, e) => Math.Abs(a - e) < 2e-3);
+            folded.Should().Equal(model.GetUserEmbedding(U(user)).ToArray(), (a, e) => Math.Abs(a - e) < 2e-3);
         }
     }
 
@@ -80,10 +80,10 @@ public sealed partial class AlsFactorizerTests
         RatingsDataset train = AlsTestData.Random(60, 50, 0.3, seed: 42);
         FactorizationModel model = new AlsFactorizer(new AlsOptions { Dimensions = 5, Iterations = 5 }).Fit(train);
 
-        IReadOnlyList<Recommendation> top = Recommender.Recommend(model, 3, 10, train);
+        IReadOnlyList<Recommendation> top = Recommender.Recommend(model, U(3), 10, train);
 
-        top.Select(r => r.Index).Should().NotIntersectWith(train.ByUser.GetColumns(3).ToArray());
+        top.Select(r => r.Item.Value).Should().NotIntersectWith(train.ByUser.GetColumns(3).ToArray());
         top.Select(r => r.Score).Should().BeInDescendingOrder();
-        top[0].Score.Should().BeApproximately(model.Predict(3, top[0].Index) - model.GlobalMean - model.UserBiases[3], 1e-5f);
+        top[0].Score.Should().BeApproximately(model.Predict(U(3), top[0].Item) - model.GlobalMean - model.UserBiases[3], 1e-5f);
     }
 }

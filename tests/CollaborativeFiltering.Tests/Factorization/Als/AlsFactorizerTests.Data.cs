@@ -19,8 +19,8 @@ internal static class AlsTestData
     public static RatingsDataset Tiny()
     {
         var builder = new RatingsDatasetBuilder(Catalog.Sequential(3, 4));
-        builder.Add(new Rating(0, 0, 5)).Add(new Rating(0, 1, 3)).Add(new Rating(1, 0, 4))
-               .Add(new Rating(1, 2, 1)).Add(new Rating(2, 1, 2)).Add(new Rating(2, 2, 5));
+        builder.Add(new Rating(U(0), I(0), 5)).Add(new Rating(U(0), I(1), 3)).Add(new Rating(U(1), I(0), 4))
+               .Add(new Rating(U(1), I(2), 1)).Add(new Rating(U(2), I(1), 2)).Add(new Rating(U(2), I(2), 5));
         return builder.Build();
     }
 
@@ -39,7 +39,7 @@ internal static class AlsTestData
                 if (i == first || random.NextDouble() < density)
                 {
                     double s = 3 + (4 * ((p[u * 3] * q[i * 3]) + (p[(u * 3) + 1] * q[(i * 3) + 1]) + (p[(u * 3) + 2] * q[(i * 3) + 2]))) + random.NextDouble() - 0.5;
-                    builder.Add(new Rating(u, i, (float)Math.Clamp(Math.Round(s), 1, 5)));
+                    builder.Add(new Rating(U(u), I(i), (float)Math.Clamp(Math.Round(s), 1, 5)));
                 }
             }
         }
@@ -98,12 +98,12 @@ internal static class AlsTestData
         double penalty = 0;
         for (int u = 0; u < train.UserCount; u++)
         {
-            penalty += train.ByUser.GetRowLength(u) * SquaredNorm(model.GetUserEmbedding(u), model.HasBiases ? model.UserBiases[u] : 0);
+            penalty += train.ByUser.GetRowLength(u) * SquaredNorm(model.GetUserEmbedding(U(u)), model.HasBiases ? model.UserBiases[u] : 0);
         }
 
         for (int i = 0; i < train.ItemCount; i++)
         {
-            penalty += train.ByItem.GetRowLength(i) * SquaredNorm(model.GetItemEmbedding(i), model.HasBiases ? model.ItemBiases[i] : 0);
+            penalty += train.ByItem.GetRowLength(i) * SquaredNorm(model.GetItemEmbedding(I(i)), model.HasBiases ? model.ItemBiases[i] : 0);
         }
 
         return sse + (lambda * penalty);

@@ -49,23 +49,23 @@ public sealed partial class AlsFactorizerTests
     [Fact]
     public void Fit_UserAndItemWithoutTrainingRatings_GetZeroFactorsAndBiasSoPredictionIsMeanPlusOtherBias()
     {
-        RatingsDataset train = AlsTestData.Without(AlsTestData.Random(60, 40, 0.3, seed: 3), r => r.User == 7 || r.Item == 5);
+        RatingsDataset train = AlsTestData.Without(AlsTestData.Random(60, 40, 0.3, seed: 3), r => r.User.Value == 7 || r.Item.Value == 5);
 
         FactorizationModel model = new AlsFactorizer(new AlsOptions { Dimensions = 6, Iterations = 5 }).Fit(train);
 
-        model.GetUserEmbedding(7).ToArray().Should().OnlyContain(x => x == 0);
+        model.GetUserEmbedding(U(7)).ToArray().Should().OnlyContain(x => x == 0);
         model.UserBiases[7].Should().Be(0);
-        model.GetItemEmbedding(5).ToArray().Should().OnlyContain(x => x == 0);
+        model.GetItemEmbedding(I(5)).ToArray().Should().OnlyContain(x => x == 0);
         model.ItemBiases[5].Should().Be(0);
         model.GlobalMean.Should().BeApproximately((float)AlsTestData.Mean(train), 1e-5f);
         for (int i = 0; i < model.ItemCount; i++)
         {
-            float prediction = model.Predict(7, i);
+            float prediction = model.Predict(U(7), I(i));
             float.IsFinite(prediction).Should().BeTrue();
             prediction.Should().BeApproximately(model.GlobalMean + model.ItemBiases[i], 1e-6f);
         }
 
-        model.Predict(3, 5).Should().BeApproximately(model.GlobalMean + model.UserBiases[3], 1e-6f);
+        model.Predict(U(3), I(5)).Should().BeApproximately(model.GlobalMean + model.UserBiases[3], 1e-6f);
         model.ItemBiases[0].Should().NotBe(0, "items with ratings do get a bias");
     }
 
@@ -244,7 +244,7 @@ public sealed partial class AlsFactorizerTests
     public void Fit_RatingsTooLargeForSinglePrecision_ThrowsTrainingDiverged()
     {
         var builder = new RatingsDatasetBuilder(Catalog.Sequential(3, 3));
-        builder.Add(new Rating(0, 0, 3e37f)).Add(new Rating(0, 1, -3e37f)).Add(new Rating(1, 1, 3e37f)).Add(new Rating(2, 2, 1e37f)).Add(new Rating(1, 2, -2e37f));
+        builder.Add(new Rating(U(0), I(0), 3e37f)).Add(new Rating(U(0), I(1), -3e37f)).Add(new Rating(U(1), I(1), 3e37f)).Add(new Rating(U(2), I(2), 1e37f)).Add(new Rating(U(1), I(2), -2e37f));
         var logger = new AlsListLogger();
 
         Action act = () => new AlsFactorizer(new AlsOptions { Dimensions = 2, Iterations = 5, UseBiases = false }, logger).Fit(builder.Build());
@@ -336,6 +336,6 @@ public sealed partial class AlsFactorizerTests
         FactorizationModel loaded = FactorizationModel.Load(stream);
 
         loaded.Options.Should().Be(options);
-        loaded.Predict(1, 3).Should().Be(model.Predict(1, 3));
+        loaded.Predict(U(1), I(3)).Should().Be(model.Predict(U(1), I(3)));
     }
 }

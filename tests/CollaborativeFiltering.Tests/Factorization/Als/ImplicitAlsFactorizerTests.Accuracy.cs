@@ -86,7 +86,7 @@ public sealed partial class ImplicitAlsFactorizerTests
         {
             for (int b = a + 1; b < items.Length; b++)
             {
-                sum += Similarity.Cosine(model.GetItemEmbedding(items[a]), model.GetItemEmbedding(items[b]));
+                sum += Similarity.Cosine(model.GetItemEmbedding(I(items[a])), model.GetItemEmbedding(I(items[b])));
                 pairs++;
             }
         }
@@ -103,8 +103,8 @@ public sealed partial class ImplicitAlsFactorizerTests
         {
             foreach (int item in franchise)
             {
-                ItemNeighborResult nearest = Neighbors.NearestItems(model, item, 3, SimilarityMeasure.Cosine, includeQuery: false);
-                sum += nearest.Neighbors.Count(n => franchise.Contains(n.Index)) / (double)(franchise.Count - 1);
+                ItemNeighborResult nearest = Neighbors.NearestItems(model, I(item), 3, SimilarityMeasure.Cosine, includeQuery: false);
+                sum += nearest.Neighbors.Count(n => franchise.Contains(n.Item.Value)) / (double)(franchise.Count - 1);
                 members++;
             }
         }
@@ -122,11 +122,11 @@ public sealed partial class ImplicitAlsFactorizerTests
         for (int u = 0; u < train.UserCount; u++)
         {
             int[] seen = train.ByUser.GetColumns(u).ToArray();
-            IReadOnlyList<Recommendation> top = Recommender.Recommend(model, u, 20, train);
+            IReadOnlyList<Recommendation> top = Recommender.Recommend(model, U(u), 20, train);
 
             top.Should().HaveCount(Math.Min(20, 60 - seen.Length));
-            top.Select(r => r.Index).Should().NotIntersectWith(seen);
-            all.GetItems(u).ToArray().Should().NotIntersectWith(seen);
+            top.Select(r => r.Item.Value).Should().NotIntersectWith(seen);
+            all.GetItems(U(u)).ToArray().Should().NotIntersectWith(seen);
         }
     }
 
@@ -144,7 +144,7 @@ public sealed partial class ImplicitAlsFactorizerTests
             {
                 if (random.NextDouble() < 0.6)
                 {
-                    builder.Add(new Rating(u, offset + i, 1));
+                    builder.Add(new Rating(U(u), I(offset + i), 1));
                 }
             }
         }
@@ -155,6 +155,6 @@ public sealed partial class ImplicitAlsFactorizerTests
         float[] query = model.ComputeNewUserQuery(items, [1f, 1f, 1f]);
         IReadOnlyList<Recommendation> top = Recommender.RecommendForQuery(model, query, 5, items);
 
-        top.Select(r => r.Index).Should().OnlyContain(i => i >= 10 && i < 20 && !items.Contains(i));
+        top.Select(r => r.Item.Value).Should().OnlyContain(i => i >= 10 && i < 20 && !items.Contains(i));
     }
 }

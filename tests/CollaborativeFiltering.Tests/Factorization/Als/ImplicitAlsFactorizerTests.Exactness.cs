@@ -68,7 +68,7 @@ public sealed partial class ImplicitAlsFactorizerTests
     public void Evaluate_LossWithGramTrick_EqualsBruteForceOverAllPairs(ImplicitRegularizationScaling scaling)
     {
         const int d = 3;
-        RatingsDataset train = AlsTestData.Without(AlsTestData.Random(6, 7, 0.4, seed: 56), r => r.User == 2);
+        RatingsDataset train = AlsTestData.Without(AlsTestData.Random(6, 7, 0.4, seed: 56), r => r.User.Value == 2);
         float[] x = AlsTestData.RandomMatrix(6, d, 0.7, seed: 57);
         float[] y = AlsTestData.RandomMatrix(7, d, 0.7, seed: 58);
         using ImplicitAlsTraining trainer = new ImplicitAlsFactorizer(new ImplicitAlsOptions { Dimensions = d, Alpha = Alpha, RegularizationScaling = scaling }).CreateTrainer(train, (float[])x.Clone(), (float[])y.Clone());

@@ -12,15 +12,15 @@ public sealed partial class ImplicitAlsFactorizerTests
     [Fact]
     public void Fit_UsersAndItemsWithoutInteractions_GetZeroFactorsAndTheModelHasNoBiases()
     {
-        RatingsDataset train = AlsTestData.Without(AlsTestData.Random(50, 40, 0.2, seed: 2), r => r.User == 4 || r.Item == 9);
+        RatingsDataset train = AlsTestData.Without(AlsTestData.Random(50, 40, 0.2, seed: 2), r => r.User.Value == 4 || r.Item.Value == 9);
 
         FactorizationModel model = new ImplicitAlsFactorizer(new ImplicitAlsOptions { Dimensions = 5, Iterations = 3 }).Fit(train);
 
         model.HasBiases.Should().BeFalse();
         model.GlobalMean.Should().Be(0);
-        model.GetUserEmbedding(4).ToArray().Should().OnlyContain(x => x == 0);
-        model.GetItemEmbedding(9).ToArray().Should().OnlyContain(x => x == 0);
-        model.GetUserEmbedding(5).ToArray().Should().Contain(x => x != 0);
+        model.GetUserEmbedding(U(4)).ToArray().Should().OnlyContain(x => x == 0);
+        model.GetItemEmbedding(I(9)).ToArray().Should().OnlyContain(x => x == 0);
+        model.GetUserEmbedding(U(5)).ToArray().Should().Contain(x => x != 0);
         model.Options.Should().BeOfType<ImplicitAlsOptions>();
     }
 
@@ -131,7 +131,7 @@ public sealed partial class ImplicitAlsFactorizerTests
     public void Fit_StrengthsTooLargeForSinglePrecision_ThrowsTrainingDiverged(int cgSteps)
     {
         var builder = new RatingsDatasetBuilder(Catalog.Sequential(3, 3));
-        builder.Add(new Rating(0, 0, 3e38f)).Add(new Rating(1, 1, 1)).Add(new Rating(2, 2, 2)).Add(new Rating(2, 0, 1));
+        builder.Add(new Rating(U(0), I(0), 3e38f)).Add(new Rating(U(1), I(1), 1)).Add(new Rating(U(2), I(2), 2)).Add(new Rating(U(2), I(0), 1));
 
         Action act = () => new ImplicitAlsFactorizer(new ImplicitAlsOptions { Dimensions = 2, ConjugateGradientSteps = cgSteps }).Fit(builder.Build());
 
@@ -144,7 +144,7 @@ public sealed partial class ImplicitAlsFactorizerTests
     public void Fit_NegativeStrength_ThrowsNamingTheUserAndItem()
     {
         var builder = new RatingsDatasetBuilder(Catalog.Sequential(2, 2));
-        builder.Add(new Rating(0, 0, 1)).Add(new Rating(1, 1, -2));
+        builder.Add(new Rating(U(0), I(0), 1)).Add(new Rating(U(1), I(1), -2));
 
         Action act = () => new ImplicitAlsFactorizer().Fit(builder.Build());
 

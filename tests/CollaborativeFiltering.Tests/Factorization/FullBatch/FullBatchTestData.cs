@@ -17,8 +17,8 @@ internal static class FullBatchTestData
     public static RatingsDataset Tiny()
     {
         var builder = new RatingsDatasetBuilder(Catalog.Sequential(3, 4));
-        builder.Add(new Rating(0, 0, 5)).Add(new Rating(0, 1, 3)).Add(new Rating(1, 0, 4))
-               .Add(new Rating(1, 2, 1)).Add(new Rating(2, 1, 2)).Add(new Rating(2, 2, 5));
+        builder.Add(new Rating(U(0), I(0), 5)).Add(new Rating(U(0), I(1), 3)).Add(new Rating(U(1), I(0), 4))
+               .Add(new Rating(U(1), I(2), 1)).Add(new Rating(U(2), I(1), 2)).Add(new Rating(U(2), I(2), 5));
         return builder.Build();
     }
 
@@ -52,7 +52,7 @@ internal static class FullBatchTestData
                 if (random.NextDouble() < density)
                 {
                     double s = 3 + (4 * ((p[u * 3] * q[i * 3]) + (p[(u * 3) + 1] * q[(i * 3) + 1]) + (p[(u * 3) + 2] * q[(i * 3) + 2]))) + random.NextDouble() - 0.5;
-                    builder.Add(new Rating(u, i, (float)Math.Clamp(Math.Round(s), 1, 5)));
+                    builder.Add(new Rating(U(u), I(i), (float)Math.Clamp(Math.Round(s), 1, 5)));
                 }
             }
         }
@@ -80,7 +80,7 @@ internal static class FullBatchTestData
         double mse = 0;
         foreach (Rating rating in train)
         {
-            double e = rating.Value - Dot(u, rating.User, v, rating.Item, d);
+            double e = rating.Value - Dot(u, rating.User.Value, v, rating.Item.Value, d);
             mse += e * e;
         }
 

@@ -80,7 +80,7 @@ public sealed class GradientDescentFactorizerTests
     public void Fit_UserAbsentFromTraining_KeepsInitialEmbeddingAndStillHasOne()
     {
         RatingsDataset all = FullBatchTestData.Tiny();
-        bool[] keep = [.. all.Select(r => r.User != 2)];
+        bool[] keep = [.. all.Select(r => r.User.Value != 2)];
         RatingsDataset train = all.Where(keep);
         var factorizer = new GradientDescentFactorizer(new GradientDescentOptions { Dimensions = 2, Iterations = 3, LearningRate = 1 });
 
@@ -88,8 +88,8 @@ public sealed class GradientDescentFactorizerTests
 
         model.UserCount.Should().Be(3);
         model.ItemCount.Should().Be(4);
-        model.GetUserEmbedding(2).ToArray().Should().Equal(-0.2f, 0.4f);
-        model.GetItemEmbedding(3).ToArray().Should().Equal(0.6f, 0.2f);
+        model.GetUserEmbedding(U(2)).ToArray().Should().Equal(-0.2f, 0.4f);
+        model.GetItemEmbedding(I(3)).ToArray().Should().Equal(0.6f, 0.2f);
     }
 
     // ------------------------------------------------------------------ determinism
@@ -287,7 +287,7 @@ public sealed class GradientDescentFactorizerTests
     [Fact]
     public void Fit_ValidationFromAnotherCatalogue_ThrowsNamingValidation()
     {
-        RatingsDataset other = new RatingsDatasetBuilder(Catalog.Sequential(3, 5)).Add(new Rating(0, 4, 3)).Build();
+        RatingsDataset other = new RatingsDatasetBuilder(Catalog.Sequential(3, 5)).Add(new Rating(U(0), I(4), 3)).Build();
         var factorizer = new GradientDescentFactorizer(new GradientDescentOptions { Dimensions = 2, Iterations = 1 });
 
         Action fit = () => factorizer.Fit(FullBatchTestData.Tiny(), other);
@@ -349,13 +349,13 @@ public sealed class GradientDescentFactorizerTests
                 double e = -r.Value;
                 for (int k = 0; k < d; k++)
                 {
-                    e += u[(r.User * d) + k] * v[(r.Item * d) + k];
+                    e += u[(r.User.Value * d) + k] * v[(r.Item.Value * d) + k];
                 }
 
                 for (int k = 0; k < d; k++)
                 {
-                    gu[(r.User * d) + k] += 2.0 / train.Count * e * v[(r.Item * d) + k];
-                    gv[(r.Item * d) + k] += 2.0 / train.Count * e * u[(r.User * d) + k];
+                    gu[(r.User.Value * d) + k] += 2.0 / train.Count * e * v[(r.Item.Value * d) + k];
+                    gv[(r.Item.Value * d) + k] += 2.0 / train.Count * e * u[(r.User.Value * d) + k];
                 }
             }
 

@@ -77,7 +77,7 @@ public sealed partial class RegularizedFactorizerTests
         for (int i = 0; i < norms.Length; i++)
         {
             double s = 0;
-            foreach (float x in model.GetItemEmbedding(i))
+            foreach (float x in model.GetItemEmbedding(I(i)))
             {
                 s += (double)x * x;
             }

@@ -60,12 +60,12 @@ public sealed partial class RegularizedFactorizerTests
     public void Fit_UserAbsentFromTraining_IsRegularizedWithCatalogueSizes()
     {
         RatingsDataset all = FullBatchTestData.Tiny();
-        RatingsDataset train = all.Where([.. all.Select(r => r.User != 2)]);
+        RatingsDataset train = all.Where([.. all.Select(r => r.User.Value != 2)]);
         var reports = new List<TrainingProgress>();
 
         FactorizationModel model = new RegularizedFactorizer(TinyOptions).Fit(train, FullBatchTestData.TinyUsers(), FullBatchTestData.TinyItems(), progress: new SyncProgress(reports));
 
-        model.GetUserEmbedding(2).ToArray().Should().Equal([-0.062f, 0.22733333f], (a, e) => Math.Abs(a - e) < 1e-6);
+        model.GetUserEmbedding(U(2)).ToArray().Should().Equal([-0.062f, 0.22733333f], (a, e) => Math.Abs(a - e) < 1e-6);
         // r and g still count user 2 and item 3: the same 0.37666667 and 0.015425 as with all ratings.
         reports[0].RegularizationLoss.Should().BeApproximately(0.5 * 0.37666667, 1e-6);
         reports[0].GravityLoss.Should().BeApproximately(2 * 0.015425, 1e-6);
@@ -158,7 +158,7 @@ public sealed partial class RegularizedFactorizerTests
     [Fact]
     public void Fit_ValidationFromAnotherCatalogue_ThrowsNamingValidation()
     {
-        RatingsDataset other = new RatingsDatasetBuilder(Catalog.Sequential(4, 4)).Add(new Rating(3, 0, 1)).Build();
+        RatingsDataset other = new RatingsDatasetBuilder(Catalog.Sequential(4, 4)).Add(new Rating(U(3), I(0), 1)).Build();
 
         Action fit = () => new RegularizedFactorizer(TinyOptions).Fit(FullBatchTestData.Tiny(), other);
 

@@ -22,7 +22,7 @@ public sealed partial class BiasedSgdFactorizerTests
     [Fact]
     public void Fit_OneRatingOneEpoch_EqualsHandComputedUpdate()
     {
-        RatingsDataset train = new RatingsDatasetBuilder(Catalog.Sequential(1, 1)).Add(new Rating(0, 0, 4)).Build();
+        RatingsDataset train = new RatingsDatasetBuilder(Catalog.Sequential(1, 1)).Add(new Rating(U(0), I(0), 4)).Build();
         var factorizer = new BiasedSgdFactorizer(new BiasedSgdOptions
         {
             Dimensions = 2,
@@ -41,9 +41,9 @@ public sealed partial class BiasedSgdFactorizerTests
         model.ItemBiases[0].Should().BeApproximately(0.002f, 1e-7f);
         model.UserEmbeddings.ToArray().Should().Equal([0.0955f, 0.1897f], (a, e) => Math.Abs(a - e) < 1e-7);
         model.ItemEmbeddings.ToArray().Should().Equal([0.4751f, -0.2848f], (a, e) => Math.Abs(a - e) < 1e-7);
-        model.WithPredictionRange(null).Predict(0, 0).Should().BeApproximately(4 + 0.004f + ((0.0955f * 0.4751f) - (0.1897f * 0.2848f)), 1e-6f);
+        model.WithPredictionRange(null).Predict(U(0), I(0)).Should().BeApproximately(4 + 0.004f + ((0.0955f * 0.4751f) - (0.1897f * 0.2848f)), 1e-6f);
         model.PredictionRange.Should().Be(new RatingRange(4, 4), "the training set's only rating is 4");
-        model.Predict(0, 0).Should().Be(4f, "3.99535 is clamped into [4, 4]");
+        model.Predict(U(0), I(0)).Should().Be(4f, "3.99535 is clamped into [4, 4]");
         model.Options.Should().BeSameAs(factorizer.Options);
     }
 
@@ -201,26 +201,26 @@ public sealed partial class BiasedSgdFactorizerTests
     public void Fit_UserAndItemWithoutTrainingRatings_PredictMeanPlusTheOtherBias()
     {
         RatingsDataset all = FullBatchTestData.Tiny(); // item 3 has no ratings at all
-        bool[] keep = [.. all.Select(r => r.User != 2)];
+        bool[] keep = [.. all.Select(r => r.User.Value != 2)];
         RatingsDataset train = all.Where(keep);
         var factorizer = new BiasedSgdFactorizer(new BiasedSgdOptions { Dimensions = 8, Iterations = 20, InitStdDev = 0.5, LearningRate = 0.05 });
 
         FactorizationModel model = factorizer.Fit(train);
 
-        model.GetUserEmbedding(2).ToArray().Should().OnlyContain(x => x == 0);
+        model.GetUserEmbedding(U(2)).ToArray().Should().OnlyContain(x => x == 0);
         model.UserBiases[2].Should().Be(0);
-        model.GetItemEmbedding(3).ToArray().Should().OnlyContain(x => x == 0);
+        model.GetItemEmbedding(I(3)).ToArray().Should().OnlyContain(x => x == 0);
         model.ItemBiases[3].Should().Be(0);
         for (int i = 0; i < 4; i++)
         {
-            float prediction = model.Predict(2, i);
+            float prediction = model.Predict(U(2), I(i));
             float.IsFinite(prediction).Should().BeTrue();
             prediction.Should().Be(model.GlobalMean + model.ItemBiases[i]);
         }
 
-        model.Predict(0, 3).Should().Be(model.GlobalMean + model.UserBiases[0]);
+        model.Predict(U(0), I(3)).Should().Be(model.GlobalMean + model.UserBiases[0]);
         model.ItemBiases[0].Should().NotBe(0, "rated items learn a bias");
-        model.GetUserEmbedding(0).ToArray().Should().Contain(x => x != 0);
+        model.GetUserEmbedding(U(0)).ToArray().Should().Contain(x => x != 0);
     }
 
     [Fact]
@@ -238,7 +238,7 @@ public sealed partial class BiasedSgdFactorizerTests
         loaded.GlobalMean.Should().Be(model.GlobalMean);
         loaded.UserBiases.SequenceEqual(model.UserBiases).Should().BeTrue();
         loaded.ItemBiases.SequenceEqual(model.ItemBiases).Should().BeTrue();
-        loaded.Predict(3, 7).Should().Be(model.Predict(3, 7));
+        loaded.Predict(U(3), I(7)).Should().Be(model.Predict(U(3), I(7)));
     }
 
     // ------------------------------------------------------------------ determinism and schedule
@@ -305,7 +305,7 @@ public sealed partial class BiasedSgdFactorizerTests
             }
 
             List<BiasedSgdEntry> order = trainer.LastEpochOrder();
-            order.Select(x => (x.User, x.Item, x.Value)).Order().SequenceEqual(train.Select(r => (r.User, r.Item, r.Value))).Should().BeTrue("each epoch applies every training rating once");
+            order.Select(x => (x.User, x.Item, x.Value)).Order().SequenceEqual(train.Select(r => (r.User.Value, r.Item.Value, r.Value))).Should().BeTrue("each epoch applies every training rating once");
             foreach (List<BiasedSgdEntry> previous in previousOrders)
             {
                 order.SequenceEqual(previous).Should().BeFalse("the order is drawn afresh each epoch");
@@ -514,7 +514,7 @@ public sealed partial class BiasedSgdFactorizerTests
     [Fact]
     public void Fit_ValidationFromAnotherCatalogue_ThrowsNamingValidation()
     {
-        RatingsDataset other = new RatingsDatasetBuilder(Catalog.Sequential(3, 5)).Add(new Rating(0, 4, 3)).Build();
+        RatingsDataset other = new RatingsDatasetBuilder(Catalog.Sequential(3, 5)).Add(new Rating(U(0), I(4), 3)).Build();
 
         Action fit = () => new BiasedSgdFactorizer(new BiasedSgdOptions { Dimensions = 2, Iterations = 1 }).Fit(FullBatchTestData.Tiny(), other);
 
@@ -589,7 +589,7 @@ public sealed partial class BiasedSgdFactorizerTests
                 qi += (double)x * x;
             }
 
-            double bu = model.UserBiases[r.User], bi = model.ItemBiases[r.Item];
+            double bu = model.UserBiases[r.User.Value], bi = model.ItemBiases[r.Item.Value];
             sum += (lambda * (pu + qi)) + (biasLambda * ((bu * bu) + (bi * bi)));
         }
 
@@ -662,7 +662,7 @@ public sealed partial class BiasedSgdFactorizerTests
             return sse;
         }
 
-        public double Mse(RatingsDataset ratings) => ratings.Average(r => Math.Pow(r.Value - Predict(r.User, r.Item), 2));
+        public double Mse(RatingsDataset ratings) => ratings.Average(r => Math.Pow(r.Value - Predict(r.User.Value, r.Item.Value), 2));
 
         private double Predict(int user, int item)
         {

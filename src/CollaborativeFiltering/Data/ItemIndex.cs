@@ -1,0 +1,31 @@
+using System.Globalization;
+using CollaborativeFiltering.Internal;
+
+namespace CollaborativeFiltering.Data;
+
+/// <summary>
+/// An item's dense, 0-based position in a <see cref="Catalog"/> (0 to M − 1): what models, scores and
+/// neighbours are indexed by. It is not the item's id in the files — <see cref="Catalog.GetItemIndex"/>
+/// and <see cref="Catalog.GetItemId"/> translate — and it has its own type so that neither an id that
+/// looks like a number nor a user's index can be passed where an item's index is expected:
+/// <c>model.Predict(1, 50)</c> does not compile; <c>model.Predict(new UserIndex(0), new ItemIndex(49))</c>
+/// or <c>model.Predict("1", "50")</c> say which is meant.
+/// </summary>
+public readonly record struct ItemIndex
+{
+    /// <summary>Wraps a dense position.</summary>
+    /// <param name="value">The position, zero or greater (whether it is below M is checked where it is used).</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="value"/> is negative.</exception>
+    public ItemIndex(int value)
+    {
+        ThrowHelper.ThrowIfNegative(value, nameof(value));
+        Value = value;
+    }
+
+    /// <summary>The position, 0-based.</summary>
+    public int Value { get; }
+
+    /// <summary>"item index 3": says that the number is a position, not an id.</summary>
+    /// <returns>The text.</returns>
+    public override string ToString() => "item index " + Value.ToString(CultureInfo.InvariantCulture);
+}
