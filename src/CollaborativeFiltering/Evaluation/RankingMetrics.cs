@@ -155,12 +155,13 @@ public static class RankingMetrics
     /// <see langword="null"/> (the default), every test rating is relevant.
     /// </param>
     /// <param name="cancellationToken">Checked while recommending, once per tile of users.</param>
+    /// <param name="ranking">How the recommendations are ranked (see <see cref="RankingOptions"/>); <see langword="null"/> for the model's <see cref="IRecommenderModel.DefaultRanking"/>, the ranking its recommendations use by default.</param>
     /// <returns>The averaged metrics.</returns>
     /// <exception cref="ArgumentNullException">An argument is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="k"/> is not positive, <paramref name="maxDegreeOfParallelism"/> is not −1 or in [1, 1024], N·min(k, M) recommendations do not fit in memory, or <paramref name="relevanceThreshold"/> is not finite.</exception>
     /// <exception cref="ArgumentException"><paramref name="train"/> or <paramref name="test"/> belongs to another catalogue, <paramref name="test"/> is empty, or no test rating reaches <paramref name="relevanceThreshold"/>.</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
-    public static RankingResult Evaluate(IEmbeddingModel model, RatingsDataset train, RatingsDataset test, int k, int maxDegreeOfParallelism = -1, float? relevanceThreshold = null, CancellationToken cancellationToken = default)
+    public static RankingResult Evaluate(IEmbeddingModel model, RatingsDataset train, RatingsDataset test, int k, int maxDegreeOfParallelism = -1, float? relevanceThreshold = null, RankingOptions? ranking = null, CancellationToken cancellationToken = default)
     {
         EmbeddingModelChecks.ThrowIfInvalid(model, nameof(model));
         ArgumentNullException.ThrowIfNull(train);
@@ -173,7 +174,7 @@ public static class RankingMetrics
         var relevant = RelevantItems.Create(test, relevanceThreshold);
         cancellationToken.ThrowIfCancellationRequested();
 
-        TopKRecommendations recommendations = Recommender.RecommendAll(model, k, train, maxDegreeOfParallelism, cancellationToken);
+        TopKRecommendations recommendations = Recommender.RecommendAll(model, k, train, maxDegreeOfParallelism, ranking, cancellationToken);
         var accumulator = new RankingAccumulator(k, model.Catalog.ItemCount);
         ReadOnlySpan<int> all = recommendations.Items;
         int rowLength = recommendations.K;

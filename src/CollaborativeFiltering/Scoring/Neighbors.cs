@@ -22,16 +22,19 @@ public static class Neighbors
     /// </param>
     /// <param name="measure">Dot or cosine.</param>
     /// <param name="includeQuery">Whether the query item is listed first (the notebook's behaviour).</param>
+    /// <param name="minimumSupport">The fewest training ratings a neighbour needs (≥ 0; 0, the default, filters nothing): items rated by a handful of users have unreliable embeddings and crowd the lists by chance. Above 0 the model must know its <see cref="IRecommenderModel.ItemSupport"/>.</param>
     /// <returns>The neighbours; <see cref="ItemNeighborResult.OtherCandidates"/> is empty.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="model"/> is <see langword="null"/>.</exception>
-    /// <exception cref="ArgumentOutOfRangeException"><paramref name="item"/> is not below M, <paramref name="k"/> is not positive, or <paramref name="measure"/> is undefined.</exception>
-    public static ItemNeighborResult NearestItems(IEmbeddingModel model, ItemIndex item, int k = 10, SimilarityMeasure measure = SimilarityMeasure.Dot, bool includeQuery = true)
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="item"/> is not below M, <paramref name="k"/> is not positive, <paramref name="measure"/> is undefined, or <paramref name="minimumSupport"/> is negative.</exception>
+    /// <exception cref="ArgumentException"><paramref name="minimumSupport"/> is above 0 and the model does not know its item support.</exception>
+    public static ItemNeighborResult NearestItems(IEmbeddingModel model, ItemIndex item, int k = 10, SimilarityMeasure measure = SimilarityMeasure.Dot, bool includeQuery = true, int minimumSupport = 0)
     {
         EmbeddingModelChecks.ThrowIfInvalid(model, nameof(model));
         ThrowHelper.ThrowIfIndexOutOfRange(item.Value, model.Catalog.ItemCount, nameof(item));
         ThrowHelper.ThrowIfNotPositive(k, nameof(k));
         Similarity.ThrowIfUndefined(measure, nameof(measure));
-        return Nearest(model, item.Value, k, measure, includeQuery, []);
+        ThrowIfInvalidSupport(model, minimumSupport);
+        return Nearest(model, item.Value, k, measure, includeQuery, [], minimumSupport);
     }
 
     /// <summary>The items nearest to an item given by external id.</summary>
@@ -40,11 +43,13 @@ public static class Neighbors
     /// <param name="k">How many rows to return (see <see cref="NearestItems"/>).</param>
     /// <param name="measure">Dot or cosine.</param>
     /// <param name="includeQuery">Whether the query item is listed first.</param>
+    /// <param name="minimumSupport">The fewest training ratings a neighbour needs (≥ 0; 0, the default, filters nothing): items rated by a handful of users have unreliable embeddings and crowd the lists by chance. Above 0 the model must know its <see cref="IRecommenderModel.ItemSupport"/>.</param>
     /// <returns>The neighbours.</returns>
     /// <exception cref="ArgumentNullException">An argument is <see langword="null"/>.</exception>
     /// <exception cref="KeyNotFoundException"><paramref name="itemId"/> is not in the catalogue; the message names it.</exception>
-    /// <exception cref="ArgumentOutOfRangeException"><paramref name="k"/> is not positive or <paramref name="measure"/> is undefined.</exception>
-    public static ItemNeighborResult NearestItemsById(IEmbeddingModel model, string itemId, int k = 10, SimilarityMeasure measure = SimilarityMeasure.Dot, bool includeQuery = true)
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="k"/> is not positive, <paramref name="measure"/> is undefined, or <paramref name="minimumSupport"/> is negative.</exception>
+    /// <exception cref="ArgumentException"><paramref name="minimumSupport"/> is above 0 and the model does not know its item support.</exception>
+    public static ItemNeighborResult NearestItemsById(IEmbeddingModel model, string itemId, int k = 10, SimilarityMeasure measure = SimilarityMeasure.Dot, bool includeQuery = true, int minimumSupport = 0)
     {
         EmbeddingModelChecks.ThrowIfInvalid(model, nameof(model));
         ArgumentNullException.ThrowIfNull(itemId);
@@ -53,7 +58,7 @@ public static class Neighbors
             ThrowHelper.KeyNotFound($"The item id '{itemId}' is not in the model's catalogue.");
         }
 
-        return NearestItems(model, item, k, measure, includeQuery);
+        return NearestItems(model, item, k, measure, includeQuery, minimumSupport);
     }
 
     /// <summary>
@@ -66,17 +71,20 @@ public static class Neighbors
     /// <param name="k">How many rows to return (see <see cref="NearestItems"/>).</param>
     /// <param name="measure">Dot or cosine.</param>
     /// <param name="includeQuery">Whether the query item is listed first.</param>
+    /// <param name="minimumSupport">The fewest training ratings a neighbour needs (≥ 0; 0, the default, filters nothing): items rated by a handful of users have unreliable embeddings and crowd the lists by chance. Above 0 the model must know its <see cref="IRecommenderModel.ItemSupport"/>.</param>
     /// <returns>The neighbours and the other candidates.</returns>
     /// <exception cref="ArgumentNullException">An argument is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentException"><paramref name="titleSubstring"/> is empty or white space.</exception>
     /// <exception cref="KeyNotFoundException">No title contains the text; the message names it.</exception>
-    /// <exception cref="ArgumentOutOfRangeException"><paramref name="k"/> is not positive or <paramref name="measure"/> is undefined.</exception>
-    public static ItemNeighborResult NearestItemsByTitle(IEmbeddingModel model, string titleSubstring, int k = 10, SimilarityMeasure measure = SimilarityMeasure.Dot, bool includeQuery = true)
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="k"/> is not positive, <paramref name="measure"/> is undefined, or <paramref name="minimumSupport"/> is negative.</exception>
+    /// <exception cref="ArgumentException"><paramref name="minimumSupport"/> is above 0 and the model does not know its item support.</exception>
+    public static ItemNeighborResult NearestItemsByTitle(IEmbeddingModel model, string titleSubstring, int k = 10, SimilarityMeasure measure = SimilarityMeasure.Dot, bool includeQuery = true, int minimumSupport = 0)
     {
         EmbeddingModelChecks.ThrowIfInvalid(model, nameof(model));
         TitleSearch.ThrowIfInvalid(titleSubstring, nameof(titleSubstring));
         ThrowHelper.ThrowIfNotPositive(k, nameof(k));
         Similarity.ThrowIfUndefined(measure, nameof(measure));
+        ThrowIfInvalidSupport(model, minimumSupport);
         List<int> matches = TitleSearch.FindAll(model.Catalog, titleSubstring);
         if (matches.Count == 0)
         {
@@ -89,7 +97,7 @@ public static class Neighbors
             others[i - 1] = ItemReference.Create(model.Catalog, matches[i]);
         }
 
-        return Nearest(model, matches[0], k, measure, includeQuery, others);
+        return Nearest(model, matches[0], k, measure, includeQuery, others, minimumSupport);
     }
 
     /// <summary>The users nearest to a user in a model's user-embedding space (<see cref="IEmbeddingModel.UserEmbeddings"/>: for matrix factorization, the rows of U).</summary>
@@ -149,7 +157,16 @@ public static class Neighbors
         }
     }
 
-    private static ItemNeighborResult Nearest(IEmbeddingModel model, int item, int k, SimilarityMeasure measure, bool includeQuery, IReadOnlyList<ItemReference> others)
+    private static void ThrowIfInvalidSupport(IEmbeddingModel model, int minimumSupport)
+    {
+        ThrowHelper.ThrowIfNegative(minimumSupport, nameof(minimumSupport));
+        if (minimumSupport > 0 && model.ItemSupport.Length != model.Catalog.ItemCount)
+        {
+            ThrowHelper.Argument(nameof(minimumSupport), "A minimum support needs a model that knows its items' training support (a trained model; not one built from embeddings or read from a file saved without it).");
+        }
+    }
+
+    private static ItemNeighborResult Nearest(IEmbeddingModel model, int item, int k, SimilarityMeasure measure, bool includeQuery, IReadOnlyList<ItemReference> others, int minimumSupport)
     {
         Catalog catalog = model.Catalog;
         int m = catalog.ItemCount;
@@ -159,6 +176,19 @@ public static class Neighbors
         {
             Span<float> s = scores.AsSpan(0, m);
             Similarity.ScoreAllUnchecked(model, model.ItemEmbeddings.Slice(item * d, d), measure, s);
+            float self = s[item];
+            if (minimumSupport > 0)
+            {
+                ReadOnlySpan<int> support = model.ItemSupport;
+                for (int j = 0; j < m; j++)
+                {
+                    if (support[j] < minimumSupport)
+                    {
+                        s[j] = float.NegativeInfinity;
+                    }
+                }
+            }
+
             int want = Math.Min(includeQuery ? k - 1 : k, m - 1);
             var hs = new float[want];
             var hi = new int[want];
@@ -166,7 +196,7 @@ public static class Neighbors
             var neighbors = new List<ItemNeighbor>(count + 1);
             if (includeQuery)
             {
-                neighbors.Add(ItemNeighbor.Create(catalog, item, s[item]));
+                neighbors.Add(ItemNeighbor.Create(catalog, item, self));
             }
 
             for (int i = 0; i < count; i++)

@@ -58,6 +58,8 @@ public sealed class OptionsLimitsTests
         ["GenreCount"] = (false, [20, int.MaxValue]),
         ["StartTimestamp"] = (false, [long.MaxValue]),
         ["Perplexity"] = (false, []),
+        ["TasteWeight"] = (false, []),
+        ["MinimumSupport"] = (false, []),
         ["EarlyExaggeration"] = (false, []),
         ["EarlyExaggerationIterations"] = (false, [1001, int.MaxValue]),
         ["InitialMomentum"] = (false, [1.0, 2.0]),
@@ -93,7 +95,7 @@ public sealed class OptionsLimitsTests
     public void EveryOptionsRecord_IsCovered()
     {
         OptionsTypes().Select(t => t.Name).Should().Contain(["AlsOptions", "BiasedSgdOptions", "DelimitedRatingsOptions", "FoldInOptions", "GradientDescentOptions", "ImplicitAlsOptions",
-            "MovieLensDownloadOptions", "RegularizedOptions", "SoftmaxOptions", "SyntheticOptions", "TSneOptions"]);
+            "MovieLensDownloadOptions", "RankingOptions", "RegularizedOptions", "SoftmaxOptions", "SyntheticOptions", "TSneOptions"]);
         foreach (Type type in OptionsTypes())
         {
             foreach (PropertyInfo property in NumericProperties(type))

@@ -73,14 +73,14 @@ public sealed partial class AlsFactorizerTests
         }
     }
 
-    /// <summary>Recommendations for a user of a biased ALS model exclude the user's training items and rank by ⟨p_u, q_i⟩ + b_i.</summary>
+    /// <summary>Recommendations for a user of a biased ALS model exclude the user's training items and, with the model's own score, rank by ⟨p_u, q_i⟩ + b_i.</summary>
     [Fact]
     public void Recommend_FromAlsModelExcludingTrain_ReturnsOnlyUnseenItemsInScoreOrder()
     {
         RatingsDataset train = AlsTestData.Random(60, 50, 0.3, seed: 42);
         FactorizationModel model = new AlsFactorizer(new AlsOptions { Dimensions = 5, Iterations = 5 }).Fit(train);
 
-        IReadOnlyList<Recommendation> top = Recommender.Recommend(model, U(3), 10, train);
+        IReadOnlyList<Recommendation> top = Recommender.Recommend(model, U(3), 10, train, new RankingOptions { Score = RankingScore.Model });
 
         top.Select(r => r.Item.Value).Should().NotIntersectWith(train.ByUser.GetColumns(3).ToArray());
         top.Select(r => r.Score).Should().BeInDescendingOrder();
