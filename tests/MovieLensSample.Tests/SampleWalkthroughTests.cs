@@ -109,7 +109,7 @@ public sealed class SampleWalkthroughTests(SampleWalkthroughTests.Walkthrough ru
     {
         var (header, rows) = SampleRunner.KeyedTable(run.Output, "Every model on the same split");
         int rmse = Array.IndexOf(header, "test RMSE"), ndcg = Array.IndexOf(header, "NDCG@10");
-        rows.Keys.Should().BeEquivalentTo([.. RatingModels, "implicit ALS", "softmax DNN", "most popular (baseline)"]);
+        rows.Keys.Should().BeEquivalentTo([.. RatingModels, "implicit ALS", "softmax DNN", "global mean (baseline)", "most popular (baseline)"]);
         foreach (string model in RatingModels)
         {
             double value = SampleRunner.Number(rows[model][rmse]);
@@ -117,7 +117,34 @@ public sealed class SampleWalkthroughTests(SampleWalkthroughTests.Walkthrough ru
         }
 
         rows["implicit ALS"][rmse].Should().Be("n/a");
-        rows.Values.Select(r => SampleRunner.Number(r[ndcg])).Should().OnlyContain(v => v >= 0 && v <= 1);
+        rows.Where(r => r.Key != "global mean (baseline)").Select(r => SampleRunner.Number(r.Value[ndcg])).Should().OnlyContain(v => v >= 0 && v <= 1);
+    }
+
+    [Fact]
+    public void Walkthrough_QuickSynthetic_SaysAtWhichIterationTheRegularizedTestErrorWasLowest()
+    {
+        var line = System.Text.RegularExpressions.Regex.Match(run.Output, @"The regularized model's test MSE was lowest at iteration (\d+) \(([0-9.]+)\); at iteration (\d+) it is ([0-9.]+)\.");
+
+        line.Success.Should().BeTrue(run.Output);
+        int best = int.Parse(line.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+        int last = int.Parse(line.Groups[3].Value, System.Globalization.CultureInfo.InvariantCulture);
+        best.Should().BeGreaterThan(0).And.BeLessThanOrEqualTo(last);
+        SampleRunner.Number(line.Groups[2].Value).Should().BeLessThanOrEqualTo(SampleRunner.Number(line.Groups[4].Value));
+    }
+
+    [Fact]
+    public void Walkthrough_QuickSynthetic_ComparisonMarksTheModelsWorseThanTheGlobalMean()
+    {
+        var (header, rows) = SampleRunner.KeyedTable(run.Output, "Every model on the same split");
+        int rmse = Array.IndexOf(header, "test RMSE"), mark = Array.IndexOf(header, "vs global mean");
+        double mean = SampleRunner.Number(rows["global mean (baseline)"][rmse]);
+        mean.Should().BeGreaterThan(0.5).And.BeLessThan(2);
+        foreach (string model in RatingModels)
+        {
+            rows[model][mark].Should().Be(SampleRunner.Number(rows[model][rmse]) > mean ? "WORSE" : "better", model);
+        }
+
+        rows["implicit ALS"][mark].Should().Be("n/a");
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.RegularExpressions;
 using CollaborativeFiltering;
 using CollaborativeFiltering.Neural;
@@ -71,6 +72,23 @@ internal static partial class TrainingReport
         Tables.AddRow(table, "total loss", Tables.F(last.TotalLoss));
         Tables.AddRow(table, "test MSE", Tables.F(last.ValidationMse ?? double.NaN));
         console.Write(table);
+    }
+
+    /// <summary>At which iteration the test error was lowest, and which iteration's model the training returned (the last, unless early stopping kept an earlier one).</summary>
+    public static void LowestTestError(IAnsiConsole console, TrainedModel trained)
+    {
+        if (!trained.History.Any(p => p.ValidationMse is not null))
+        {
+            return;
+        }
+
+        TrainingProgress best = trained.History.Where(p => p.ValidationMse is not null).MinBy(p => p.ValidationMse!.Value);
+
+        TrainingProgress last = trained.History[^1];
+        int returned = last.BestIteration ?? last.Iteration;
+        console.MarkupLine(Markup.Escape(string.Create(CultureInfo.InvariantCulture,
+            $"The {trained.Name} model's test MSE was lowest at iteration {best.Iteration} ({best.ValidationMse:0.000}); at iteration {last.Iteration} it is {last.ValidationMse:0.000}. The model shown is iteration {returned}'s")
+            + (returned == last.Iteration ? " (with EarlyStoppingPatience the training would return the best iteration's)." : ", kept by early stopping.")));
     }
 
     private static bool HasPenalties(TrainedModel trained) =>
