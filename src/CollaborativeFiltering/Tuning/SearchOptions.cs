@@ -70,9 +70,9 @@ public sealed record SearchOptions
         }
 
         ThrowHelper.ThrowIfNegative(EarlyStoppingPatience, nameof(EarlyStoppingPatience));
-        if (MaxConcurrentTrials is 0 or < -1)
+        if (MaxConcurrentTrials is 0 or < -1 or > 1024)
         {
-            ThrowHelper.ArgumentOutOfRange(nameof(MaxConcurrentTrials), MaxConcurrentTrials, "-1 (one per two processors) or greater than zero");
+            ThrowHelper.ArgumentOutOfRange(nameof(MaxConcurrentTrials), MaxConcurrentTrials, "-1 (one per two processors) or 1 to 1024");
         }
     }
 

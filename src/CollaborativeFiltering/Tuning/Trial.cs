@@ -1,4 +1,6 @@
 using System.Collections.ObjectModel;
+using System.Globalization;
+using CollaborativeFiltering.Internal;
 
 namespace CollaborativeFiltering.Tuning;
 
@@ -54,4 +56,9 @@ public sealed class Trial<TOptions>
 
     /// <summary>Wall-clock time of the trial, all folds.</summary>
     public TimeSpan Elapsed { get; }
+
+    /// <summary>E.g. "trial #4, rung 2, budget 3: 0.7335 (0.1 s)", or the failure.</summary>
+    /// <returns>The trial on one line.</returns>
+    public override string ToString() => string.Create(CultureInfo.InvariantCulture,
+        $"trial #{Number}, rung {Rung}, budget {Budget}: {(Succeeded ? Display.Number(Score) : "failed: " + Failure)} ({Display.Seconds(Elapsed)})");
 }

@@ -17,10 +17,10 @@ namespace CollaborativeFiltering.Tests.Architecture;
 /// </summary>
 public sealed class ToStringTests
 {
-    private static readonly string[] Machinery = ["Options", "Factorizer", "Trainer", "Builder", "Enumerator"];
+    private static readonly string[] Machinery = ["Options", "Factorizer", "Trainer", "Builder", "Enumerator", "Search", "Strategy"]; // a search and its strategy configure work, like options
 
     /// <summary>Machinery without a suffix: the t-SNE projector, like a trainer, holds only its options.</summary>
-    private static readonly Type[] AlsoMachinery = [typeof(CollaborativeFiltering.Projection.TSne)];
+    private static readonly Type[] AlsoMachinery = [typeof(CollaborativeFiltering.Projection.TSne), typeof(CollaborativeFiltering.Tuning.HyperparameterSearch<,>)];
 
     private static readonly Type[] Results = [.. typeof(RatingsDataset).Assembly.GetExportedTypes().Where(t =>
         (t.IsClass || t.IsValueType) && !t.IsEnum && !(t.IsAbstract && t.IsSealed) && !typeof(Exception).IsAssignableFrom(t)

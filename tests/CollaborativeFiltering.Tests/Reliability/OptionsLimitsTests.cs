@@ -59,6 +59,9 @@ public sealed class OptionsLimitsTests
         ["StartTimestamp"] = (false, [long.MaxValue]),
         ["Perplexity"] = (false, []),
         ["TasteWeight"] = (false, []),
+        ["Folds"] = (false, [21, int.MaxValue]),
+        ["ValidationFraction"] = (false, [0.5000001, 1.0]),
+        ["MaxConcurrentTrials"] = (false, [1025, int.MaxValue]),
         ["MinimumSupport"] = (false, []),
         ["EarlyExaggeration"] = (false, []),
         ["EarlyExaggerationIterations"] = (false, [1001, int.MaxValue]),
@@ -95,7 +98,7 @@ public sealed class OptionsLimitsTests
     public void EveryOptionsRecord_IsCovered()
     {
         OptionsTypes().Select(t => t.Name).Should().Contain(["AlsOptions", "BiasedSgdOptions", "DelimitedRatingsOptions", "FoldInOptions", "GradientDescentOptions", "ImplicitAlsOptions",
-            "MovieLensDownloadOptions", "RankingOptions", "RegularizedOptions", "SoftmaxOptions", "SyntheticOptions", "TSneOptions"]);
+            "MovieLensDownloadOptions", "RankingOptions", "RegularizedOptions", "SearchOptions", "SoftmaxOptions", "SyntheticOptions", "TSneOptions"]);
         foreach (Type type in OptionsTypes())
         {
             foreach (PropertyInfo property in NumericProperties(type))
@@ -122,7 +125,7 @@ public sealed class OptionsLimitsTests
 
         if (!negativeValid)
         {
-            invalid.Add(Convert.ChangeType(propertyName == "MaxDegreeOfParallelism" ? -2 : -1, valueType, System.Globalization.CultureInfo.InvariantCulture));
+            invalid.Add(Convert.ChangeType(propertyName is "MaxDegreeOfParallelism" or "MaxConcurrentTrials" ? -2 : -1, valueType, System.Globalization.CultureInfo.InvariantCulture));
             invalid.Add(valueType == typeof(double) ? -double.MaxValue : valueType == typeof(long) ? (object)long.MinValue : int.MinValue);
         }
 
