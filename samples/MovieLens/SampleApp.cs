@@ -1,5 +1,6 @@
 using CollaborativeFiltering;
 using MovieLensSample.Commands;
+using MovieLensSample.Inputs;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
@@ -39,6 +40,10 @@ internal static class SampleApp
         }
         catch (Exception e) when (e is CommandAppException or CommandParseException or CommandRuntimeException)
         {
+            return OptionError.Conversion(e.Message, args) is { } message ? Error(console, message, 2) : Error(console, e, 2);
+        }
+        catch (BadOptionException e)
+        {
             return Error(console, e, 2);
         }
         catch (OperationCanceledException)
@@ -63,6 +68,7 @@ internal static class SampleApp
             config.ConfigureConsole(console);
             config.PropagateExceptions();
             config.UseStrictParsing();
+            config.SetHelpProvider(new SampleHelp(config.Settings));
             config.AddCommand<ExploreCommand>("explore")
                 .WithDescription("Explore the data: users describe, most rated and best rated movies, genre occurrences, histograms (PNG).");
             config.AddCommand<TrainCommand>("train")
@@ -87,9 +93,11 @@ internal static class SampleApp
     }
 
     /// <summary>One line: the message with its line breaks folded (an ArgumentOutOfRangeException puts the actual value on a second line).</summary>
-    private static int Error(IAnsiConsole console, Exception e, int exitCode)
+    private static int Error(IAnsiConsole console, Exception e, int exitCode) => Error(console, e.Message, exitCode);
+
+    private static int Error(IAnsiConsole console, string text, int exitCode)
     {
-        string message = string.Join(' ', e.Message.Split(['\r', '\n'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+        string message = string.Join(' ', text.Split(['\r', '\n'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
         console.MarkupLine($"[red]error:[/] {Markup.Escape(message)}");
         return exitCode;
     }

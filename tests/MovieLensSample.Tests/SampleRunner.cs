@@ -11,7 +11,10 @@ internal static class SampleRunner
     /// <summary>The synthetic set the sample uses with --synthetic --quick: generated, written as real-shaped MovieLens 100k files and read back.</summary>
     public static RatingsDataset QuickSynthetic(int seed = 42) => DataSource.Synthetic(DataSource.SyntheticOptionsFor(quick: true, seed), CancellationToken.None);
 
-    public static async Task<(int ExitCode, string Output)> RunAsync(params string[] args)
+    public static Task<(int ExitCode, string Output)> RunAsync(params string[] args) => RunAtWidthAsync(240, args);
+
+    /// <summary>Runs the sample on a console <paramref name="width"/> columns wide (80: a default terminal).</summary>
+    public static async Task<(int ExitCode, string Output)> RunAtWidthAsync(int width, params string[] args)
     {
         var writer = new StringWriter();
         IAnsiConsole console = AnsiConsole.Create(new AnsiConsoleSettings
@@ -21,26 +24,37 @@ internal static class SampleRunner
             Interactive = InteractionSupport.No,
             Out = new AnsiConsoleOutput(writer),
         });
-        console.Profile.Width = 240;
+        console.Profile.Width = width;
         int exitCode = await SampleApp.RunAsync(args, console, CancellationToken.None);
         return (exitCode, writer.ToString());
     }
 
     public static string[] Lines(string output) => output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 
-    /// <summary>The cells of the first table after the line holding <paramref name="title"/>: its header row, then its data rows.</summary>
+    /// <summary>The cells of the first table after the line holding <paramref name="title"/>: its header row (a two-line header joined), then its data rows.</summary>
     public static List<string[]> Table(string output, string title)
     {
         string[] lines = output.Split('\n');
         int start = Array.FindIndex(lines, l => l.Contains(title, StringComparison.Ordinal));
         start.Should().BeGreaterThanOrEqualTo(0, $"the output should hold a table titled '{title}'");
         var rows = new List<string[]>();
+        bool inHeader = true;
         for (int i = start + 1; i < lines.Length && !lines[i].TrimStart().StartsWith('└'); i++)
         {
             string line = lines[i].Trim();
+            inHeader &= !line.StartsWith('├');
             if (line.StartsWith('│'))
             {
-                rows.Add([.. line.Trim('│').Split('│').Select(c => c.Trim())]);
+                string[] cells = [.. line.Trim('│').Split('│').Select(c => c.Trim())];
+                if (inHeader && rows.Count == 1)
+                {
+                    // A header on two lines ("predicted" over "rating"): one name per column.
+                    rows[0] = [.. rows[0].Zip(cells, (a, b) => b.Length == 0 ? a : $"{a} {b}")];
+                }
+                else
+                {
+                    rows.Add(cells);
+                }
             }
         }
 

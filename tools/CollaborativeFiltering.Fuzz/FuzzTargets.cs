@@ -125,6 +125,8 @@ public static class FuzzTargets
     {
         yield return new AlsFactorizer(new AlsOptions { Dimensions = 3, Iterations = 2 }).Fit(data);
         yield return new RegularizedFactorizer(new RegularizedOptions { Dimensions = 2, Iterations = 3 }).Fit(data);
+        yield return new SvdPlusPlusFactorizer(new SvdPlusPlusOptions { Dimensions = 2, Iterations = 2 }).Fit(data); // version 2: implicit item factors
+        yield return new BprFactorizer(new BprOptions { Dimensions = 2, Iterations = 2 }).Fit(data);
         yield return FactorizationModel.FromEmbeddings(Catalog.Sequential(2, 3), 2, [1f, -0f, 1e-30f, 9e18f], [0.5f, 1f, -2f, 3f, float.Epsilon, 0f]);
     }
 

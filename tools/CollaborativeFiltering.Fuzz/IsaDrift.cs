@@ -27,6 +27,8 @@ public static class IsaDrift
             ("ALS", () => new AlsFactorizer(new AlsOptions { Iterations = 10 }).Fit(data)),
             ("implicit ALS", () => new ImplicitAlsFactorizer(new ImplicitAlsOptions { Dimensions = 32, Iterations = 8 }).Fit(data)),
             ("biased SGD", () => new BiasedSgdFactorizer(new BiasedSgdOptions { Dimensions = 32, Iterations = 20 }).Fit(data)),
+            ("SVD++", () => new SvdPlusPlusFactorizer(new SvdPlusPlusOptions { Iterations = 20 }).Fit(data)),
+            ("BPR", () => new BprFactorizer(new BprOptions { Dimensions = 32, Iterations = 20 }).Fit(data)),
             ("plain GD", () => new GradientDescentFactorizer(new GradientDescentOptions { Iterations = 200 }).Fit(data)),
             ("regularized GD", () => new RegularizedFactorizer(new RegularizedOptions { Iterations = 300 }).Fit(data)),
             ("softmax", () => new SoftmaxTrainer(new SoftmaxOptions { Iterations = 300 }).Fit(data)),

@@ -14,7 +14,7 @@ internal class ModelSettings : CommonSettings
     public const double DefaultHoldout = 0.1;
 
     [CommandOption("--model <NAME>")]
-    [Description("The model: plain (the notebook's CFModel), regularized (L2 + gravity), biased (SGD with biases), als (alternating least squares), implicit-als (ratings as implicit feedback; ranks, does not predict ratings), softmax (the course's softmax deep network over each user's rated movies; ranks, does not predict ratings).")]
+    [Description("The model: plain (the notebook's CFModel), regularized (L2 + gravity), biased (SGD with biases), als (alternating least squares), implicit-als (ratings as implicit feedback; ranks, does not predict ratings), softmax (the course's softmax deep network over each user's rated movies; ranks, does not predict ratings), svdpp (Koren's SVD++: biased SGD plus an implicit term from the set of movies each user rated), bpr (Bayesian personalized ranking on the ratings as implicit feedback; ranks, does not predict ratings).")]
     [DefaultValue("regularized")]
     public string Model { get; init; } = "regularized";
 
@@ -27,7 +27,7 @@ internal class ModelSettings : CommonSettings
     public int? Iterations { get; init; }
 
     [CommandOption("--learning-rate <RATE>")]
-    [Description("Step size (plain, regularized, biased, softmax). Default: the model's own (plain 10 and regularized 20, as the notebook; softmax 8 with adagrad, its default optimizer, and 0.001 with adam).")]
+    [Description("Step size (plain, regularized, biased, softmax, svdpp, bpr). Default: the model's own (plain 10 and regularized 20, as the notebook; softmax 8 with adagrad, its default optimizer, and 0.001 with adam).")]
     public double? LearningRate { get; init; }
 
     [CommandOption("--init-stddev <SD>")]
@@ -35,7 +35,7 @@ internal class ModelSettings : CommonSettings
     public double? InitStdDev { get; init; }
 
     [CommandOption("--regularization <LAMBDA>")]
-    [Description("L2 weight (regularized, biased, als, implicit-als): regularized λ_r (default 0.1, as the notebook); the others' λ (default: the library's).")]
+    [Description("L2 weight (regularized, biased, als, implicit-als, svdpp, bpr): regularized λ_r (default 0.1, as the notebook); the others' λ (default: the library's).")]
     public double? Regularization { get; init; }
 
     [CommandOption("--gravity <LAMBDA>")]
@@ -43,15 +43,15 @@ internal class ModelSettings : CommonSettings
     public double? Gravity { get; init; }
 
     [CommandOption("--bias-regularization <LAMBDA>")]
-    [Description("L2 weight on the biases (biased). Default: the library's.")]
+    [Description("L2 weight on the biases (biased, svdpp, bpr). Default: the library's.")]
     public double? BiasRegularization { get; init; }
 
     [CommandOption("--bias-learning-rate <RATE>")]
-    [Description("Step size of the biases (biased). Default: the learning rate.")]
+    [Description("Step size of the biases (biased, svdpp). Default: the learning rate.")]
     public double? BiasLearningRate { get; init; }
 
     [CommandOption("--learning-rate-decay <FACTOR>")]
-    [Description("Learning-rate factor applied after each epoch, above 0 and at most 1 (biased). Default: the library's.")]
+    [Description("Learning-rate factor applied after each epoch, above 0 and at most 1 (biased, svdpp, bpr). Default: the library's.")]
     public double? LearningRateDecay { get; init; }
 
     [CommandOption("--no-biases")]
@@ -99,7 +99,7 @@ internal class ModelSettings : CommonSettings
     public int? ReportInterval { get; init; }
 
     [CommandOption("--early-stopping <N>")]
-    [Description("Stop after N reports without a better test MSE; 0 never stops early (not softmax). Default: 0")]
+    [Description("Stop after N reports without a better test MSE (bpr: test recall@10); 0 never stops early (not softmax). Default: 0")]
     public int? EarlyStopping { get; init; }
 
     [CommandOption("--holdout <FRACTION>")]
@@ -152,7 +152,52 @@ internal class ModelSettings : CommonSettings
             }
         }
 
-        return ValidateSoftmax() ?? ValidateSplit() ?? ValidateFiles() ?? ValidationResult.Success();
+        return ValidateSoftmax() ?? ValidateSplit() ?? ValidateFiles() ?? ValidateRanges() ?? ValidationResult.Success();
+    }
+
+    /// <summary>The library's name of each option property the sample sets from a flag, and the flag.</summary>
+    private static readonly Dictionary<string, string> OptionNames = new(StringComparer.Ordinal)
+    {
+        ["Dimensions"] = "--dimensions",
+        ["Iterations"] = "--iterations",
+        ["LearningRate"] = "--learning-rate",
+        ["InitStdDev"] = "--init-stddev",
+        ["Regularization"] = "--regularization",
+        ["RegularizationWeight"] = "--regularization",
+        ["GravityWeight"] = "--gravity",
+        ["BiasRegularization"] = "--bias-regularization",
+        ["BiasLearningRate"] = "--bias-learning-rate",
+        ["LearningRateDecay"] = "--learning-rate-decay",
+        ["Alpha"] = "--alpha",
+        ["ConjugateGradientSteps"] = "--cg-steps",
+        ["HiddenLayerSizes"] = "--hidden",
+        ["BatchSize"] = "--batch-size",
+        ["InputDropout"] = "--input-dropout",
+        ["MaxDegreeOfParallelism"] = "--threads",
+        ["ReportInterval"] = "--report-interval",
+        ["EarlyStoppingPatience"] = "--early-stopping",
+    };
+
+    /// <summary>
+    /// The numbers' ranges, checked now, before any data is read, by building the trainer (its constructor
+    /// validates the options; nothing is allocated for the data). Skipped with --load, which ignores them.
+    /// </summary>
+    private ValidationResult? ValidateRanges()
+    {
+        if (Load is not null)
+        {
+            return null;
+        }
+
+        try
+        {
+            _ = ModelFactory.Create(Kind, this, Quick, Seed);
+            return null;
+        }
+        catch (ArgumentOutOfRangeException e) when (OptionError.Describe(e, OptionNames) is { } message)
+        {
+            return ValidationResult.Error(message);
+        }
     }
 
     /// <summary>What the sample parses itself; the ranges of the numbers are the library's to check (its error names the option).</summary>
@@ -194,7 +239,7 @@ internal class ModelSettings : CommonSettings
     {
         if (Holdout is { } h && !(h > 0 && h < 1))
         {
-            return ValidationResult.Error($"--holdout: {h.ToString(System.Globalization.CultureInfo.InvariantCulture)} is not a fraction strictly between 0 and 1.");
+            return ValidationResult.Error($"--holdout must be a fraction strictly between 0 and 1, got {h.ToString(CultureInfo.InvariantCulture)}");
         }
 
         if ((TrainFile is null) != (TestFile is null))
@@ -212,16 +257,16 @@ internal class ModelSettings : CommonSettings
 
     private IEnumerable<(string Option, bool IsSet, ModelKind[] Models)> ModelSpecificOptions()
     {
-        yield return ("--learning-rate", LearningRate is not null, [ModelKind.Plain, ModelKind.Regularized, ModelKind.Biased, ModelKind.Softmax]);
-        yield return ("--regularization", Regularization is not null, [ModelKind.Regularized, ModelKind.Biased, ModelKind.Als, ModelKind.ImplicitAls]);
+        yield return ("--learning-rate", LearningRate is not null, [ModelKind.Plain, ModelKind.Regularized, ModelKind.Biased, ModelKind.Softmax, ModelKind.SvdPlusPlus, ModelKind.Bpr]);
+        yield return ("--regularization", Regularization is not null, [ModelKind.Regularized, ModelKind.Biased, ModelKind.Als, ModelKind.ImplicitAls, ModelKind.SvdPlusPlus, ModelKind.Bpr]);
         yield return ("--gravity", Gravity is not null, [ModelKind.Regularized]);
-        yield return ("--bias-regularization", BiasRegularization is not null, [ModelKind.Biased]);
-        yield return ("--bias-learning-rate", BiasLearningRate is not null, [ModelKind.Biased]);
-        yield return ("--learning-rate-decay", LearningRateDecay is not null, [ModelKind.Biased]);
+        yield return ("--bias-regularization", BiasRegularization is not null, [ModelKind.Biased, ModelKind.SvdPlusPlus, ModelKind.Bpr]);
+        yield return ("--bias-learning-rate", BiasLearningRate is not null, [ModelKind.Biased, ModelKind.SvdPlusPlus]);
+        yield return ("--learning-rate-decay", LearningRateDecay is not null, [ModelKind.Biased, ModelKind.SvdPlusPlus, ModelKind.Bpr]);
         yield return ("--no-biases", NoBiases, [ModelKind.Als]);
         yield return ("--alpha", Alpha is not null, [ModelKind.ImplicitAls]);
         yield return ("--cg-steps", ConjugateGradientSteps is not null, [ModelKind.ImplicitAls]);
-        yield return ("--early-stopping", EarlyStopping is not null, [ModelKind.Plain, ModelKind.Regularized, ModelKind.Biased, ModelKind.Als, ModelKind.ImplicitAls]);
+        yield return ("--early-stopping", EarlyStopping is not null, [ModelKind.Plain, ModelKind.Regularized, ModelKind.Biased, ModelKind.Als, ModelKind.ImplicitAls, ModelKind.SvdPlusPlus, ModelKind.Bpr]);
         yield return ("--hidden", Hidden is not null, [ModelKind.Softmax]);
         yield return ("--optimizer", Optimizer is not null, [ModelKind.Softmax]);
         yield return ("--batch-size", BatchSize is not null, [ModelKind.Softmax]);

@@ -35,7 +35,7 @@ internal sealed class NeighborsCommand(IAnsiConsole console) : AsyncCommand<Neig
             ValidationResult model = base.Validate();
             return !model.Successful ? model
                 : Title is not null && Id is not null ? ValidationResult.Error("--title and --id exclude each other.")
-                : K <= 0 ? ValidationResult.Error($"--top: {K} is not a positive number.")
+                : OptionError.AtLeast("--top", K, 1) is { } top ? ValidationResult.Error(top)
                 : ParseMeasure(Measure) is null ? ValidationResult.Error($"--measure: '{Measure}' is not dot or cosine.")
                 : ValidationResult.Success();
         }
@@ -43,8 +43,8 @@ internal sealed class NeighborsCommand(IAnsiConsole console) : AsyncCommand<Neig
 
     public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
-        var source = await ModelSource.GetAsync(settings, console, cancellationToken).ConfigureAwait(false);
-        var query = ItemQuery.Choose(console, settings.Title, settings.Id, source.Data.Dataset);
+        ItemQuery query = default;
+        var source = await ModelSource.GetAsync(settings, console, cancellationToken, data => query = ItemQuery.Choose(console, settings.Title, settings.Id, data)).ConfigureAwait(false);
         NeighborsStep.Show(console, source.Model, query, settings.K, ParseMeasure(settings.Measure) ?? SimilarityMeasure.Dot);
         return 0;
     }

@@ -37,26 +37,54 @@ internal sealed class ProjectCommand(IAnsiConsole console) : AsyncCommand<Projec
             return !model.Successful ? model
                 : Method is not ("tsne" or "pca") ? ValidationResult.Error($"--method: '{Method}' is not tsne or pca.")
                 : Distance is not ("cosine" or "euclidean") ? ValidationResult.Error($"--distance: '{Distance}' is not cosine or euclidean.")
-                : ValidationResult.Success();
+                : ValidateTSne() ?? ValidationResult.Success();
         }
+
+        /// <summary>The t-SNE options as <see cref="ExecuteAsync"/> builds them, validated by the library now, before any data is read.</summary>
+        public TSneOptions TSneOptions
+        {
+            get
+            {
+                var options = MapStep.TSneOptionsFor(Quick, Seed) with
+                {
+                    Perplexity = Perplexity,
+                    Distance = Distance == "cosine" ? TSneDistance.Cosine : TSneDistance.Euclidean,
+                };
+                return options with { Iterations = TSneIterations ?? options.Iterations };
+            }
+        }
+
+        private ValidationResult? ValidateTSne()
+        {
+            try
+            {
+                TSneOptions.Validate();
+                return null;
+            }
+            catch (ArgumentOutOfRangeException e) when (OptionError.Describe(e, TSneOptionNames) is { } message)
+            {
+                return ValidationResult.Error(message);
+            }
+        }
+
+        private static readonly Dictionary<string, string> TSneOptionNames = new(StringComparer.Ordinal)
+        {
+            ["Perplexity"] = "--perplexity",
+            ["Iterations"] = "--tsne-iterations",
+        };
     }
 
     public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
         var source = await ModelSource.GetAsync(settings, console, cancellationToken).ConfigureAwait(false);
-        string name = source.Trained?.Name ?? "loaded";
+        string name = source.Trained?.Name ?? $"{ModelKinds.NameOf(source.Model)} (loaded from {Path.GetFileName(settings.Load)})";
         if (settings.Method == "pca")
         {
-            MapStep.Pca(console, source.Model, name, settings.Seed, settings.Out);
+            MapStep.Pca(console, source.Model, name, source.Split.Train, settings.Out);
         }
         else
         {
-            var options = MapStep.TSneOptionsFor(settings.Quick, settings.Seed) with
-            {
-                Perplexity = settings.Perplexity,
-                Distance = settings.Distance == "cosine" ? TSneDistance.Cosine : TSneDistance.Euclidean,
-            };
-            MapStep.TSneMap(console, source.Model, name, options with { Iterations = settings.TSneIterations ?? options.Iterations }, settings.Out, cancellationToken);
+            MapStep.TSneMap(console, source.Model, name, source.Split.Train, settings.TSneOptions, settings.Out, cancellationToken);
         }
 
         return 0;

@@ -31,22 +31,31 @@ internal sealed class RecommendCommand(IAnsiConsole console) : AsyncCommand<Reco
             return !model.Successful ? model
                 : User is null && Rate is null ? ValidationResult.Error("recommend: give --user ID or --rate \"TITLE=RATING,...\" (or both).")
                 : rate is not null ? ValidationResult.Error(rate)
-                : K <= 0 ? ValidationResult.Error($"--top: {K} is not a positive number.")
+                : OptionError.AtLeast("--top", K, 1) is { } top ? ValidationResult.Error(top)
                 : ValidationResult.Success();
         }
     }
 
     public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
-        var source = await ModelSource.GetAsync(settings, console, cancellationToken).ConfigureAwait(false);
+        IReadOnlyList<RatingList.Resolved>? newUser = null;
+        var source = await ModelSource.GetAsync(settings, console, cancellationToken, data =>
+        {
+            if (settings.User is { } id)
+            {
+                RatingList.CheckUser(id, data);
+            }
+
+            newUser = settings.Rate is { } text ? RatingList.Resolve(RatingList.Parse(text), data) : null;
+        }).ConfigureAwait(false);
         if (settings.User is { } user)
         {
             RecommendStep.ForUser(console, source.Model, source.Data.Dataset, user, settings.K);
         }
 
-        if (settings.Rate is { } rate)
+        if (newUser is not null)
         {
-            RecommendStep.ForNewUser(console, source.Model, RatingList.Parse(rate), settings.K);
+            RecommendStep.ForNewUser(console, source.Model, newUser, settings.K);
         }
 
         return 0;

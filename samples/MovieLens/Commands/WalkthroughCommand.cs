@@ -40,15 +40,20 @@ internal sealed class WalkthroughCommand(IAnsiConsole console) : AsyncCommand<Wa
             string? rate = Rate is null ? null : RatingList.TryParse(Rate, out _);
             return !common.Successful ? common
                 : rate is not null ? ValidationResult.Error(rate)
-                : K <= 0 ? ValidationResult.Error($"--top: {K} is not a positive number.")
+                : OptionError.AtLeast("--top", K, 1) is { } top ? ValidationResult.Error(top)
                 : ValidationResult.Success();
         }
     }
 
     public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
-        Tables.Section(console, "Data");
         DataSource.Loaded data = await DataSource.LoadAsync(settings, console, cancellationToken).ConfigureAwait(false);
+
+        // The options that name movies and users are checked against the data now, before anything is trained.
+        ItemQuery query = ItemQuery.Choose(console, settings.Title, null, data.Dataset);
+        string user = settings.User ?? data.Dataset.Catalog.Users[0];
+        RatingList.CheckUser(user, data.Dataset);
+        var newUser = RatingList.Resolve(settings.Rate is null ? RatingList.Default(console, data.Dataset) : RatingList.Parse(settings.Rate), data.Dataset);
         ExploreStep.Show(console, data, settings.Out);
 
         DatasetSplit split = DatasetSplitter.RandomHoldout(data.Dataset, ModelSettings.DefaultHoldout, settings.Seed);
@@ -61,7 +66,6 @@ internal sealed class WalkthroughCommand(IAnsiConsole console) : AsyncCommand<Wa
         TrainedModel plain = Train($"The plain model (the notebook's CFModel; 90/10 split: {split.Train.Count} training, {split.Test.Count} test ratings)", "plain", ModelKind.Plain, new ModelSettings());
         TrainingReport.Curve(console, plain, settings.Out);
         Tables.Section(console, "Nearest neighbours in the plain model");
-        ItemQuery query = ItemQuery.Choose(console, settings.Title, null, data.Dataset);
         NeighborsStep.Show(console, plain.Model, query, settings.K, SimilarityMeasure.Dot, SimilarityMeasure.Cosine);
 
         TrainedModel lowInit = Train("The plain model, initialised smaller (InitStdDev 0.05)", "plain, init 0.05", ModelKind.Plain, new ModelSettings { InitStdDev = 0.05 });
@@ -72,12 +76,11 @@ internal sealed class WalkthroughCommand(IAnsiConsole console) : AsyncCommand<Wa
         NeighborsStep.Show(console, regularized.Model, query, settings.K, SimilarityMeasure.Dot, SimilarityMeasure.Cosine);
 
         NormsStep.Show(console, [plain, lowInit, regularized], split.Train, settings.Out);
-        MapStep.TSneMap(console, regularized.Model, regularized.Name, MapStep.TSneOptionsFor(settings.Quick, settings.Seed), settings.Out, cancellationToken);
+        MapStep.TSneMap(console, regularized.Model, regularized.Name, split.Train, MapStep.TSneOptionsFor(settings.Quick, settings.Seed), settings.Out, cancellationToken);
 
         Tables.Section(console, "Recommendations from the regularized model");
-        RecommendStep.ForUser(console, regularized.Model, data.Dataset, settings.User ?? data.Dataset.Catalog.Users[0], settings.K);
-        var ratings = settings.Rate is null ? RatingList.Default(console, data.Dataset) : RatingList.Parse(settings.Rate);
-        RecommendStep.ForNewUser(console, regularized.Model, ratings, settings.K);
+        RecommendStep.ForUser(console, regularized.Model, data.Dataset, user, settings.K);
+        RecommendStep.ForNewUser(console, regularized.Model, newUser, settings.K);
         ComparisonStep.Show(console, split, [plain, lowInit, regularized], settings.Quick, settings.Seed, cancellationToken);
         return 0;
     }

@@ -11,9 +11,20 @@ internal readonly record struct ItemQuery(string? Title, string? Id)
     /// <summary>The notebook's example.</summary>
     public const string DefaultTitle = "Aladdin";
 
-    /// <summary>--title or --id when given; else "Aladdin" when a title contains it; else the most rated movie, with a notice.</summary>
+    /// <summary>--title or --id when given (checked against the data, before any training); else "Aladdin" when a title contains it; else the most rated movie, with a notice.</summary>
+    /// <exception cref="BadOptionException">No title contains --title, or --id is not a movie of the data.</exception>
     public static ItemQuery Choose(IAnsiConsole console, string? title, string? id, RatingsDataset ratings)
     {
+        if (id is not null && !ratings.Catalog.Items.TryGetIndex(id, out _))
+        {
+            throw new BadOptionException($"--id: the movie id '{id}' is not in the data.");
+        }
+
+        if (title is not null && !ratings.Catalog.ItemInfos.Any(i => i.Title.Contains(title, StringComparison.OrdinalIgnoreCase)))
+        {
+            throw new BadOptionException($"--title: no movie title contains '{title}'.");
+        }
+
         if (title is not null || id is not null)
         {
             return new ItemQuery(title, id);

@@ -13,9 +13,11 @@ internal static class ModelSource
     /// <summary>What a model command works with. <paramref name="Trained"/> is null for a loaded model.</summary>
     public sealed record Context(DataSource.Loaded Data, DatasetSplit Split, IEmbeddingModel Model, TrainedModel? Trained);
 
-    public static async Task<Context> GetAsync(ModelSettings settings, IAnsiConsole console, CancellationToken cancellationToken)
+    /// <summary>Loads the data, lets <paramref name="resolve"/> check the command's data-dependent options (titles, ids, ratings) at once, then loads or trains the model.</summary>
+    public static async Task<Context> GetAsync(ModelSettings settings, IAnsiConsole console, CancellationToken cancellationToken, Action<RatingsDataset>? resolve = null)
     {
         var (data, split) = await LoadSplitAsync(settings, console, cancellationToken).ConfigureAwait(false);
+        resolve?.Invoke(data.Dataset);
         console.MarkupLine($"Data: {Markup.Escape(data.Description)}; {split.Train.Count} training and {split.Test.Count} test ratings.");
         if (settings.Load is { } path)
         {

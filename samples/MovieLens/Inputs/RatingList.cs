@@ -47,4 +47,47 @@ internal static class RatingList
         console.MarkupLine(Markup.Escape($"[The example titles ({DefaultText}) are not all in this catalogue: the new user rates its most rated movies instead. Choose with --rate.]"));
         return [.. mostRated.Select((m, i) => (m.Title, scores[i]))];
     }
+
+    /// <summary>One asked rating resolved against the data: the first movie whose title contains the text, and the others that do.</summary>
+    public sealed record Resolved(string Asked, string Id, string Title, IReadOnlyList<string> Others, float Rating);
+
+    /// <summary>
+    /// Resolves each title (the first match) and checks each rating against the data's rating range, right after
+    /// loading and before any training.
+    /// </summary>
+    /// <exception cref="BadOptionException">No title contains a text, or a rating is outside the data's range.</exception>
+    public static IReadOnlyList<Resolved> Resolve(IReadOnlyList<(string Title, float Rating)> ratings, RatingsDataset data)
+    {
+        Catalog catalog = data.Catalog;
+        var resolved = new List<Resolved>(ratings.Count);
+        foreach (var (text, rating) in ratings)
+        {
+            var matches = Enumerable.Range(0, catalog.ItemCount).Select(j => new ItemIndex(j))
+                .Where(j => catalog.GetItemTitle(j).Contains(text, StringComparison.OrdinalIgnoreCase)).ToList();
+            if (matches.Count == 0)
+            {
+                throw new BadOptionException($"--rate: no movie title contains '{text}'.");
+            }
+
+            if (data.ValueRange is { } range && !(rating >= range.Min && rating <= range.Max))
+            {
+                throw new BadOptionException(string.Create(CultureInfo.InvariantCulture,
+                    $"--rate: {rating} for '{text}' is outside the data's rating range [{range.Min}, {range.Max}]."));
+            }
+
+            resolved.Add(new Resolved(text, catalog.GetItemId(matches[0]), catalog.GetItemTitle(matches[0]), [.. matches.Skip(1).Select(catalog.GetItemTitle)], rating));
+        }
+
+        return resolved;
+    }
+
+    /// <summary>Checks that the data has the user --user names.</summary>
+    /// <exception cref="BadOptionException">It does not.</exception>
+    public static void CheckUser(string userId, RatingsDataset data)
+    {
+        if (!data.Catalog.Users.TryGetIndex(userId, out _))
+        {
+            throw new BadOptionException($"--user: the user id '{userId}' is not in the data.");
+        }
+    }
 }

@@ -1,5 +1,7 @@
 using System.Globalization;
+using CollaborativeFiltering;
 using CollaborativeFiltering.Evaluation;
+using CollaborativeFiltering.Factorization;
 using CollaborativeFiltering.Scoring;
 using MovieLensSample.Steps;
 using Spectre.Console;
@@ -14,6 +16,9 @@ internal static class Tables
 
     /// <summary>The shortest round-trip form, invariant (for option values).</summary>
     public static string G(double value) => value.ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>Four significant digits, invariant, without trailing zeros (for option values: 0.05, 20, 0.001).</summary>
+    public static string G4(double value) => value.ToString("G4", CultureInfo.InvariantCulture);
 
     public static string I(int value) => value.ToString(CultureInfo.InvariantCulture);
 
@@ -33,14 +38,14 @@ internal static class Tables
 
     public static void AddRow(Table table, params string[] cells) => table.AddRow(cells.Select(Markup.Escape).ToArray());
 
-    /// <summary>Train and test errors of trained models, one row each.</summary>
+    /// <summary>Train and test MSE (the notebook's measure) of trained models, one row each: five columns, narrow enough for 80.</summary>
     public static Table Errors(string title, IEnumerable<TrainedModel> models)
     {
-        var table = Create(title, "model", "iterations", "train MSE", "test MSE", "train RMSE", "test RMSE", "time");
+        var table = Create(title, "model", "iterations", "train MSE", "test MSE", "time");
         foreach (TrainedModel m in models)
         {
             bool ratings = m.Model.PredictsRatings;
-            AddRow(table, m.Name, I(m.IterationsRun), Error(m.Train?.Mse, ratings), Error(m.Test?.Mse, ratings), Error(m.Train?.Rmse, ratings), Error(m.Test?.Rmse, ratings), Seconds(m.Elapsed));
+            AddRow(table, m.Name, I(m.IterationsRun), Error(m.Train?.Mse, ratings), Error(m.Test?.Mse, ratings), Seconds(m.Elapsed));
         }
 
         return table;
@@ -69,8 +74,21 @@ internal static class Tables
     public static Table Neighbors(ItemNeighborResult result) =>
         Items($"Nearest neighbours of '{result.Query.Title}' ({Measure(result.Measure)})", Measure(result.Measure), result.Neighbors.Select(n => (n.Title, n.Genres, n.Score)));
 
-    public static Table Recommendations(string title, IEnumerable<Recommendation> recommendations) =>
-        Items(title, "score", recommendations.Select(r => (r.Title, r.Genres, r.Score)));
+    /// <summary>Recommendations with their score, labelled by what it is for <paramref name="model"/> (see <see cref="ScoreKind"/>).</summary>
+    public static Table Recommendations(string title, IEnumerable<Recommendation> recommendations, IEmbeddingModel model) =>
+        Items(title, ScoreKind(model).Column, recommendations.Select(r => (r.Title, r.Genres, r.Score)));
+
+    /// <summary>
+    /// What a recommendation's score is: the predicted rating (unclamped) for a factorization without biases; the
+    /// rating less the global mean and the user's bias (⟨u, v⟩ + b_j) for one with biases; a ranking score, not a
+    /// rating, for a model that only ranks (implicit ALS, the softmax network).
+    /// </summary>
+    public static (string Column, string Note) ScoreKind(IEmbeddingModel model) => model switch
+    {
+        { PredictsRatings: false } => ("ranking\nscore", "The ranking score orders movies for this user; it is not a rating (the model learns which movies users rate, not how)."),
+        FactorizationModel { HasBiases: true } => ("rating\n− μ − b_u", "The score is the predicted rating less the global mean μ and the user's bias b_u (the same for every movie of a user), before clamping."),
+        _ => ("predicted\nrating", "The score is the predicted rating, before clamping to the rating scale."),
+    };
 
     /// <summary>The notebook's notice when a title substring matches several movies (nothing when <paramref name="others"/> is empty).</summary>
     public static void OtherCandidates(IAnsiConsole console, IReadOnlyList<string> others, string? query = null)

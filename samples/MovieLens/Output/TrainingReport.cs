@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 using CollaborativeFiltering;
+using CollaborativeFiltering.Factorization;
 using CollaborativeFiltering.Neural;
 using MovieLensSample.Steps;
 using Spectre.Console;
@@ -19,6 +20,12 @@ internal static partial class TrainingReport
             return;
         }
 
+        if (IsBpr(trained))
+        {
+            BprCurve(console, trained, outDir);
+            return;
+        }
+
         IReadOnlyList<TrainingProgress> history = trained.History;
         double[] x = [.. history.Select(p => (double)p.Iteration)];
         var series = new List<(string, double[], double[])> { ("train MSE", x, [.. history.Select(p => p.TrainMse ?? double.NaN)]) };
@@ -29,8 +36,17 @@ internal static partial class TrainingReport
 
         if (HasPenalties(trained))
         {
-            series.Add(("regularization", x, [.. history.Select(p => p.RegularizationLoss)]));
-            series.Add(("gravity", x, [.. history.Select(p => p.GravityLoss)]));
+            // Only the terms the model has: a regularized model with λ_g = 0 gets no flat gravity line.
+            if (history.Any(p => p.RegularizationLoss != 0))
+            {
+                series.Add(("regularization", x, [.. history.Select(p => p.RegularizationLoss)]));
+            }
+
+            if (history.Any(p => p.GravityLoss != 0))
+            {
+                series.Add(("gravity", x, [.. history.Select(p => p.GravityLoss)]));
+            }
+
             series.Add(("total loss", x, [.. history.Select(p => p.TotalLoss)]));
         }
 
@@ -54,23 +70,57 @@ internal static partial class TrainingReport
         Charts.Save(console, outDir, FileName(trained), [.. panels]);
     }
 
+    /// <summary>BPR's curves: its loss −ln σ(x_ui − x_uj) per sampled triple and L2 term, and beside them the test recall@10.</summary>
+    private static void BprCurve(IAnsiConsole console, TrainedModel trained, string outDir)
+    {
+        IReadOnlyList<TrainingProgress> history = trained.History;
+        double[] x = [.. history.Select(p => (double)p.Iteration)];
+        var panels = new List<ScottPlot.Plot>
+        {
+            Charts.Lines($"Training the {trained.Name} model", "epoch", "loss per triple",
+                ("BPR loss", x, [.. history.Select(p => p.ObservedLoss)]), ("regularization", x, [.. history.Select(p => p.RegularizationLoss)])),
+        };
+        if (history.All(p => p.ValidationRecallAt10 is not null))
+        {
+            panels.Add(Charts.Lines($"Test recall@10 of the {trained.Name} model", "epoch", "recall@10", ("test recall@10", x, [.. history.Select(p => p.ValidationRecallAt10!.Value)])));
+        }
+
+        Charts.Save(console, outDir, FileName(trained), [.. panels]);
+    }
+
+    private static bool IsBpr(TrainedModel trained) => trained.Model is FactorizationModel { Options: BprOptions };
+
     private static string FileName(TrainedModel trained) => $"training-{NonAlphanumeric().Replace(trained.Name.ToLowerInvariant(), "-").Trim('-')}.png";
 
-    /// <summary>The notebook's printout of the regularized loss: observed MSE, regularization and gravity terms, total, test MSE.</summary>
+    /// <summary>
+    /// The notebook's printout of the regularized loss, for the final model: its train MSE (the errors table's),
+    /// the weighted regularization and gravity terms it has, and their total. The terms are computed here from the
+    /// final embeddings with the notebook's formulas (the training reports give them at the point each step was
+    /// taken from, one step earlier): r = (1/N)·Σ‖U_i‖² + (1/M)·Σ‖V_j‖², g = (1/(N·M))·Σ (UᵀU ⊙ VᵀV).
+    /// </summary>
     public static void Components(IAnsiConsole console, TrainedModel trained)
     {
-        if (!HasPenalties(trained))
+        if (trained.Model is not FactorizationModel { Options: RegularizedOptions options } model || trained.Train is not { } train)
         {
             return;
         }
 
-        TrainingProgress last = trained.History[^1];
-        var table = Tables.Create($"Loss components of the {trained.Name} model (iteration {last.Iteration})", "component", "value");
-        Tables.AddRow(table, "train MSE (observed)", Tables.F(last.ObservedLoss));
-        Tables.AddRow(table, "regularization (weighted)", Tables.F(last.RegularizationLoss));
-        Tables.AddRow(table, "gravity (weighted)", Tables.F(last.GravityLoss));
-        Tables.AddRow(table, "total loss", Tables.F(last.TotalLoss));
-        Tables.AddRow(table, "test MSE", Tables.F(last.ValidationMse ?? double.NaN));
+        (double r, double g) = Penalties(model.UserEmbeddings, model.ItemEmbeddings, model.Dimensions);
+        double regularization = options.RegularizationWeight * r;
+        double gravity = options.GravityWeight * g;
+        var table = Tables.Create($"Loss of the {trained.Name} model after {trained.IterationsRun} iterations", "term", "value");
+        Tables.AddRow(table, "train MSE", Tables.F(train.Mse));
+        if (options.RegularizationWeight != 0)
+        {
+            Tables.AddRow(table, $"regularization (λ_r = {Tables.G(options.RegularizationWeight)})", Tables.F(regularization));
+        }
+
+        if (options.GravityWeight != 0)
+        {
+            Tables.AddRow(table, $"gravity (λ_g = {Tables.G(options.GravityWeight)})", Tables.F(gravity));
+        }
+
+        Tables.AddRow(table, "total loss", Tables.F(train.Mse + regularization + gravity));
         console.Write(table);
     }
 
@@ -89,6 +139,48 @@ internal static partial class TrainingReport
         console.MarkupLine(Markup.Escape(string.Create(CultureInfo.InvariantCulture,
             $"The {trained.Name} model's test MSE was lowest at iteration {best.Iteration} ({best.ValidationMse:0.000}); at iteration {last.Iteration} it is {last.ValidationMse:0.000}. The model shown is iteration {returned}'s")
             + (returned == last.Iteration ? " (with EarlyStoppingPatience the training would return the best iteration's)." : ", kept by early stopping.")));
+    }
+
+    /// <summary>The unweighted penalties r(U, V) and g(U, V) of row-major N×d and M×d embeddings.</summary>
+    internal static (double Regularization, double Gravity) Penalties(ReadOnlySpan<float> users, ReadOnlySpan<float> items, int d)
+    {
+        int n = users.Length / d;
+        int m = items.Length / d;
+        double[] gu = Gram(users, d);
+        double[] gv = Gram(items, d);
+        double gravity = 0;
+        for (int k = 0; k < d * d; k++)
+        {
+            gravity += gu[k] * gv[k];
+        }
+
+        double traceU = 0;
+        double traceV = 0;
+        for (int a = 0; a < d; a++)
+        {
+            traceU += gu[(a * d) + a];
+            traceV += gv[(a * d) + a];
+        }
+
+        return ((traceU / n) + (traceV / m), gravity / ((double)n * m));
+    }
+
+    private static double[] Gram(ReadOnlySpan<float> rows, int d)
+    {
+        var gram = new double[d * d];
+        for (int start = 0; start < rows.Length; start += d)
+        {
+            ReadOnlySpan<float> row = rows.Slice(start, d);
+            for (int a = 0; a < d; a++)
+            {
+                for (int b = 0; b < d; b++)
+                {
+                    gram[(a * d) + b] += (double)row[a] * row[b];
+                }
+            }
+        }
+
+        return gram;
     }
 
     private static bool HasPenalties(TrainedModel trained) =>

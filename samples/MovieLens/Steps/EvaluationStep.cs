@@ -22,9 +22,16 @@ internal static class EvaluationStep
             LoadedErrors(console, source.Model, source.Split);
         }
 
-        var ranking = Tables.Create($"Top-{Ranking.K} recommendations on the test set ({Ranking.Description})", "model", Ranking.Columns);
-        Tables.AddRow(table: ranking, [source.Trained?.Name ?? "loaded", .. Tables.RankingCells(Ranking.Evaluate(source.Model, source.Split, cancellationToken))]);
-        Tables.AddRow(table: ranking, ["most popular (baseline)", .. Tables.RankingCells(Ranking.Popularity(source.Split))]);
+        // One row per measure and one column per model, so that six measures fit 80 columns.
+        string name = source.Trained?.Name ?? "loaded";
+        var ranking = Tables.Create($"Top-{Ranking.K} recommendations on the test set ({Ranking.Description})", "measure", name, "most popular (baseline)");
+        string[] model = Tables.RankingCells(Ranking.Evaluate(source.Model, source.Split, cancellationToken));
+        string[] popular = Tables.RankingCells(Ranking.Popularity(source.Split));
+        for (int i = 0; i < Ranking.Columns.Length; i++)
+        {
+            Tables.AddRow(ranking, Ranking.Columns[i], model[i], popular[i]);
+        }
+
         console.Write(ranking);
     }
 

@@ -18,31 +18,89 @@ internal static class MapStep
         EarlyExaggerationIterations = quick ? 100 : 250,
     };
 
-    public static void TSneMap(IAnsiConsole console, IEmbeddingModel model, string modelName, TSneOptions options, string outDir, CancellationToken cancellationToken)
+    /// <summary>The most movies a map draws: beyond this (ml-latest-small has 9,742) the points overlap into a blur, so the most rated are kept.</summary>
+    public const int MaxMapItems = 2000;
+
+    public static void TSneMap(IAnsiConsole console, IEmbeddingModel model, string modelName, RatingsDataset ratings, TSneOptions options, string outDir, CancellationToken cancellationToken)
     {
         Tables.Section(console, $"t-SNE map of the movie embeddings ({modelName} model)");
+        var (rows, embeddings, subset) = Subsample(model, ratings);
         var tsne = new TSne(options with { EarlyExaggerationIterations = Math.Min(options.EarlyExaggerationIterations, options.Iterations) });
         TSneProjection map = null!;
         console.Progress().AutoClear(false).Start(context =>
         {
             var task = context.AddTask("t-SNE", maxValue: tsne.Options.Iterations);
-            map = tsne.ProjectItems(model, new IterationReport(task), cancellationToken);
+            map = tsne.Project(embeddings, rows.Length, model.Dimensions, new IterationReport(task), cancellationToken);
         });
         console.MarkupLine($"{map.Rows} movies, {map.Method} gradient, effective perplexity {Tables.F(map.EffectivePerplexity)}, KL divergence {Tables.F(map.KullbackLeiblerDivergence)}.");
         Charts.Save(console, outDir, "tsne-movies.png",
-            [Charts.Categories(map.Coordinates, ItemGenres.SampleOne(model.Catalog, options.Seed), $"t-SNE of the {modelName} model's movie embeddings ({options.Distance.ToString().ToLowerInvariant()} distance), one genre per movie")],
+            [Charts.Categories(map.Coordinates, Genres(model.Catalog, rows), $"t-SNE of the {modelName} model's movie embeddings ({options.Distance.ToString().ToLowerInvariant()}){subset}", "t-SNE 1", "t-SNE 2")],
             1100, 750);
     }
 
-    public static void Pca(IAnsiConsole console, IEmbeddingModel model, string modelName, int seed, string outDir)
+    public static void Pca(IAnsiConsole console, IEmbeddingModel model, string modelName, RatingsDataset ratings, string outDir)
     {
         Tables.Section(console, $"PCA of the movie embeddings ({modelName} model)");
-        PcaProjection pca = CollaborativeFiltering.Projection.Pca.ProjectItems(model);
+        var (rows, embeddings, subset) = Subsample(model, ratings);
+        PcaProjection pca = CollaborativeFiltering.Projection.Pca.Project(embeddings, rows.Length, model.Dimensions);
         ReadOnlySpan<double> ratio = pca.ExplainedVarianceRatio;
-        console.MarkupLine($"The first two components explain {Tables.F(ratio[0])} and {Tables.F(ratio[1])} of the variance.");
+        console.MarkupLine($"The first two components explain {Percent(ratio[0])} and {Percent(ratio[1])} of the variance.");
         Charts.Save(console, outDir, "pca-movies.png",
-            [Charts.Categories(pca.Coordinates, ItemGenres.SampleOne(model.Catalog, seed), $"PCA of the {modelName} model's movie embeddings, one genre per movie")],
+            [Charts.Categories(pca.Coordinates, Genres(model.Catalog, rows), $"PCA of the {modelName} model's movie embeddings{subset}",
+                $"PC1 ({Percent(ratio[0])} of the variance)", $"PC2 ({Percent(ratio[1])} of the variance)")],
             1100, 750);
+    }
+
+    private static string Percent(double ratio) => (100 * ratio).ToString("0.0", System.Globalization.CultureInfo.InvariantCulture) + " %";
+
+    /// <summary>
+    /// The rows a map draws, their embeddings, and the title's note: every movie, or the <see cref="MaxMapItems"/>
+    /// most rated in <paramref name="ratings"/> (ties by index) when the catalogue is larger.
+    /// </summary>
+    internal static (int[] Rows, float[] Embeddings, string Note) Subsample(IEmbeddingModel model, RatingsDataset ratings)
+    {
+        int m = model.Catalog.ItemCount, d = model.Dimensions;
+        int[] rows;
+        string note;
+        if (m <= MaxMapItems)
+        {
+            rows = [.. Enumerable.Range(0, m)];
+            note = "";
+        }
+        else
+        {
+            int[] counts = DatasetStatistics.ItemRatingCounts(ratings);
+            rows = [.. Enumerable.Range(0, m).OrderByDescending(i => i < counts.Length ? counts[i] : 0).ThenBy(i => i).Take(MaxMapItems).Order()];
+            note = $", {MaxMapItems:N0} most rated of {m:N0}";
+        }
+
+        ReadOnlySpan<float> all = model.ItemEmbeddings;
+        var embeddings = new float[rows.Length * d];
+        for (int r = 0; r < rows.Length; r++)
+        {
+            all.Slice(rows[r] * d, d).CopyTo(embeddings.AsSpan(r * d, d));
+        }
+
+        return (rows, embeddings, note);
+    }
+
+    /// <summary>
+    /// One colour category per drawn movie: the most frequent genres of the catalogue (<see cref="Charts.ColouredCategories"/>)
+    /// are coloured; a movie with several of them takes the least frequent (the most specific: a Drama|War
+    /// movie shows as War), a movie with none of them (or no genre) is grey. Deterministic, unlike the
+    /// notebook's random pick among a movie's genres.
+    /// </summary>
+    internal static string[] Genres(Catalog catalog, int[] rows)
+    {
+        IReadOnlyList<ItemInfo> items = catalog.ItemInfos;
+        if (items.Count == 0)
+        {
+            return [.. rows.Select(_ => Charts.OtherCategory)];
+        }
+
+        var frequency = items.SelectMany(i => i.Genres).GroupBy(g => g, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
+        var coloured = frequency.OrderByDescending(f => f.Value).ThenBy(f => f.Key, StringComparer.Ordinal).Take(Charts.ColouredCategories).Select(f => f.Key).ToHashSet(StringComparer.Ordinal);
+        return [.. rows.Select(r => items[r].Genres.Where(coloured.Contains).OrderBy(g => frequency[g]).ThenBy(g => g, StringComparer.Ordinal).FirstOrDefault() ?? Charts.OtherCategory)];
     }
 
     /// <summary>Moves the bar after each t-SNE iteration.</summary>

@@ -63,6 +63,27 @@ internal static class ModelFactory
                     Alpha = flags.Alpha ?? implicitAls.Alpha,
                     ConjugateGradientSteps = flags.ConjugateGradientSteps ?? implicitAls.ConjugateGradientSteps,
                 });
+            case ModelKind.SvdPlusPlus:
+                var svdpp = Common(new SvdPlusPlusOptions(), flags, quick, seed);
+                return new SvdPlusPlusFactorizer(svdpp with
+                {
+                    InitStdDev = flags.InitStdDev ?? svdpp.InitStdDev,
+                    LearningRate = flags.LearningRate ?? svdpp.LearningRate,
+                    BiasLearningRate = flags.BiasLearningRate ?? svdpp.BiasLearningRate,
+                    Regularization = flags.Regularization ?? svdpp.Regularization,
+                    BiasRegularization = flags.BiasRegularization ?? svdpp.BiasRegularization,
+                    LearningRateDecay = flags.LearningRateDecay ?? svdpp.LearningRateDecay,
+                });
+            case ModelKind.Bpr:
+                var bpr = Common(new BprOptions(), flags, quick, seed);
+                return new BprFactorizer(bpr with
+                {
+                    InitStdDev = flags.InitStdDev ?? bpr.InitStdDev,
+                    LearningRate = flags.LearningRate ?? bpr.LearningRate,
+                    Regularization = flags.Regularization ?? bpr.Regularization,
+                    BiasRegularization = flags.BiasRegularization ?? bpr.BiasRegularization,
+                    LearningRateDecay = flags.LearningRateDecay ?? bpr.LearningRateDecay,
+                });
             default:
                 throw new ArgumentOutOfRangeException(nameof(kind), kind, "Not a model kind of the sample.");
         }

@@ -1,3 +1,5 @@
+using System.Globalization;
+using System.Reflection;
 using CollaborativeFiltering;
 using CollaborativeFiltering.Factorization;
 using CollaborativeFiltering.Neural;
@@ -25,12 +27,18 @@ internal enum ModelKind
 
     /// <summary>SoftmaxTrainer: the course's softmax deep network over the bag of rated movies; it ranks, it does not predict ratings.</summary>
     Softmax,
+
+    /// <summary>SvdPlusPlusFactorizer: Koren's SVD++, biased SGD plus each user's implicit term from the set of movies they rated.</summary>
+    SvdPlusPlus,
+
+    /// <summary>BprFactorizer: Bayesian personalized ranking on the ratings as implicit feedback; it ranks, it does not predict ratings.</summary>
+    Bpr,
 }
 
 /// <summary>Command-line names of <see cref="ModelKind"/>.</summary>
 internal static class ModelKinds
 {
-    private static readonly string[] Names = ["plain", "regularized", "biased", "als", "implicit-als", "softmax"];
+    private static readonly string[] Names = ["plain", "regularized", "biased", "als", "implicit-als", "softmax", "svdpp", "bpr"];
 
     public static IReadOnlyList<ModelKind> All { get; } = Enum.GetValues<ModelKind>();
 
@@ -38,22 +46,75 @@ internal static class ModelKinds
 
     public static string Name(this ModelKind kind) => Names[(int)kind];
 
-    /// <summary>A one-line description of the model's options: the factorizer's options record, or the softmax network's architecture and training.</summary>
-    public static string Describe(IEmbeddingModel model) => model switch
+    /// <summary>The sample's name of a model's kind, from its options (a loaded model keeps them): plain, regularized, ...; "factorization" when unknown.</summary>
+    public static string NameOf(IEmbeddingModel model) => model switch
     {
-        FactorizationModel f => f.Options?.ToString() ?? $"d = {f.Dimensions}",
-        SoftmaxModel s => Describe(s.Options),
-        _ => $"d = {model.Dimensions}",
+        SoftmaxModel => ModelKind.Softmax.Name(),
+        FactorizationModel { Options: RegularizedOptions } => ModelKind.Regularized.Name(),
+        FactorizationModel { Options: GradientDescentOptions } => ModelKind.Plain.Name(),
+        FactorizationModel { Options: BiasedSgdOptions } => ModelKind.Biased.Name(),
+        FactorizationModel { Options: ImplicitAlsOptions } => ModelKind.ImplicitAls.Name(),
+        FactorizationModel { Options: AlsOptions } => ModelKind.Als.Name(),
+        _ => "factorization",
     };
 
-    /// <summary>The softmax options as a record would print them, with the layer list spelled out.</summary>
+    /// <summary>A one-line description of the model's settings: the factorizer's options in words, or the softmax network's architecture and training.</summary>
+    public static string Describe(IEmbeddingModel model) => model switch
+    {
+        FactorizationModel { Options: { } options } => Describe(options),
+        SoftmaxModel s => Describe(s.Options),
+        _ => $"d {model.Dimensions}",
+    };
+
+    /// <summary>
+    /// A factorizer's settings in one line, "d 50, 3000 iterations, learning rate 20, ...": each option the model's
+    /// options record has, by its name in words, numbers to four significant digits; unset (null) options and the
+    /// plumbing (threads, report interval, seed, no early stopping) left out.
+    /// </summary>
+    public static string Describe(FactorizationOptions options)
+    {
+        var parts = new List<string> { $"d {options.Dimensions}", $"{options.Iterations} iterations" };
+        foreach (PropertyInfo property in options.GetType().GetProperties(BindingFlags.Public | BindingFlags.Instance).OrderBy(p => p.MetadataToken))
+        {
+            if (Plumbing.Contains(property.Name) || property.GetIndexParameters().Length > 0 || property.PropertyType == typeof(Type))
+            {
+                continue;
+            }
+
+            string? value = property.GetValue(options) switch
+            {
+                null => null,
+                bool b => b ? "yes" : "no",
+                double d => Tables.G4(d),
+                float f => Tables.G4(f),
+                int i when property.Name == nameof(FactorizationOptions.EarlyStoppingPatience) && i == 0 => null,
+                System.Collections.IEnumerable e and not string => string.Join(",", e.Cast<object>()),
+                var other => Convert.ToString(other, CultureInfo.InvariantCulture),
+            };
+            if (value is not null)
+            {
+                parts.Add($"{Words(property.Name)} {value}");
+            }
+        }
+
+        return string.Join(", ", parts);
+    }
+
+    /// <summary>Options left out of <see cref="Describe(FactorizationOptions)"/>: shown elsewhere, or plumbing.</summary>
+    private static readonly HashSet<string> Plumbing = ["Dimensions", "Iterations", "Seed", "MaxDegreeOfParallelism", "ReportInterval", "PredictsRatings", "EqualityContract"];
+
+    /// <summary>"InitStdDev" → "init std dev", "LearningRate" → "learning rate".</summary>
+    private static string Words(string name) =>
+        string.Concat(name.Select((c, i) => i > 0 && char.IsUpper(c) && !char.IsUpper(name[i - 1]) ? " " + char.ToLowerInvariant(c) : char.ToLowerInvariant(c).ToString()));
+
+    /// <summary>The softmax options in the same style, with the layer list and the inputs spelled out.</summary>
     public static string Describe(SoftmaxOptions o)
     {
         string hidden = o.HiddenLayerSizes.Count == 0 ? "none" : string.Join(",", o.HiddenLayerSizes);
         string inputs = "items" + (o.UseGenres ? " + genres" : "") + (o.UseReleaseYears ? " + release years" : "");
-        string learningRate = o.LearningRate is { } rate ? Tables.G(rate) : $"{Tables.G(o.EffectiveLearningRate)} (the optimizer's default)";
-        return $"SoftmaxOptions {{ Dimensions = {o.Dimensions}, HiddenLayerSizes = {hidden}, Inputs = {inputs}, Optimizer = {o.Optimizer}, LearningRate = {learningRate}, "
-            + $"BatchSize = {o.BatchSize}, Iterations = {o.Iterations}, InputDropout = {Tables.G(o.InputDropout)}, InitStdDev = {Tables.G(o.InitStdDev)}, Seed = {o.Seed} }}";
+        string learningRate = o.LearningRate is { } rate ? Tables.G4(rate) : $"{Tables.G4(o.EffectiveLearningRate)} (the optimizer's default)";
+        return $"d {o.Dimensions}, {o.Iterations} iterations, hidden layers {hidden}, inputs {inputs}, optimizer {o.Optimizer.ToString().ToLowerInvariant()}, "
+            + $"learning rate {learningRate}, batch size {o.BatchSize}, input dropout {Tables.G4(o.InputDropout)}, init std dev {Tables.G4(o.InitStdDev)}";
     }
 
     public static bool TryParse(string? text, out ModelKind kind)

@@ -2,6 +2,7 @@ using CollaborativeFiltering;
 using CollaborativeFiltering.Data;
 using CollaborativeFiltering.Neural;
 using CollaborativeFiltering.Scoring;
+using MovieLensSample.Inputs;
 using MovieLensSample.Output;
 using Spectre.Console;
 
@@ -27,26 +28,20 @@ internal static class RecommendStep
         }
 
         console.Write(Tables.Items($"User {userId}'s top rated movies (of {items.Length})", "rating", favourites));
-        console.Write(Tables.Recommendations($"Recommended for user {userId}", Recommender.RecommendById(model, userId, k, known)));
+        console.Write(Tables.Recommendations($"Recommended for user {userId}", Recommender.RecommendById(model, userId, k, known), model));
+        console.MarkupLine($"[grey]{Markup.Escape(Tables.ScoreKind(model).Note)}[/]");
     }
 
-    /// <summary>Resolves the titles (the first match of each), folds the new user in and recommends the top k unrated movies.</summary>
-    public static void ForNewUser(IAnsiConsole console, IEmbeddingModel model, IReadOnlyList<(string Title, float Rating)> ratings, int k)
+    /// <summary>Folds the new user in from the ratings <see cref="RatingList.Resolve"/> resolved and recommends the top k unrated movies.</summary>
+    public static void ForNewUser(IAnsiConsole console, IEmbeddingModel model, IReadOnlyList<RatingList.Resolved> ratings, int k)
     {
-        Catalog catalog = model.Catalog;
         var byId = new List<KeyValuePair<string, float>>();
         var rated = new Table().Title("The new user's ratings").AddColumn("asked").AddColumn("movie").AddColumn(new TableColumn("rating").RightAligned());
-        foreach (var (text, rating) in ratings)
+        foreach (RatingList.Resolved r in ratings)
         {
-            var matches = Enumerable.Range(0, catalog.ItemCount).Select(j => new ItemIndex(j)).Where(j => catalog.GetItemTitle(j).Contains(text, StringComparison.OrdinalIgnoreCase)).ToList();
-            if (matches.Count == 0)
-            {
-                throw new KeyNotFoundException($"--rate: no movie title contains '{text}'.");
-            }
-
-            Tables.OtherCandidates(console, [.. matches.Skip(1).Select(catalog.GetItemTitle)], text);
-            byId.Add(new(catalog.GetItemId(matches[0]), rating));
-            Tables.AddRow(rated, text, catalog.GetItemTitle(matches[0]), Tables.F(rating));
+            Tables.OtherCandidates(console, r.Others, r.Asked);
+            byId.Add(new(r.Id, r.Rating));
+            Tables.AddRow(rated, r.Asked, r.Title, Tables.F(r.Rating));
         }
 
         console.Write(rated);
@@ -56,6 +51,7 @@ internal static class RecommendStep
         }
 
         // The library folds the new user in the model's own way (ridge least squares, implicit ALS's solve, or the network).
-        console.Write(Tables.Recommendations("Recommended for the new user", Recommender.RecommendForNewUser(model, byId, k)));
+        console.Write(Tables.Recommendations("Recommended for the new user", Recommender.RecommendForNewUser(model, byId, k), model));
+        console.MarkupLine($"[grey]{Markup.Escape(Tables.ScoreKind(model).Note)}[/]");
     }
 }

@@ -10,7 +10,7 @@ namespace MovieLensSample.Steps;
 
 /// <summary>
 /// Trains a model behind a live progress bar that shows the train and test MSE (softmax: cross-entropy
-/// and recall@10) at every report. Every model goes through the library's one trainer abstraction,
+/// and recall@10; BPR: its loss and recall@10) at every report. Every model goes through the library's one trainer abstraction,
 /// <see cref="ITrainer{TModel}"/>.
 /// </summary>
 internal static class TrainStep
@@ -19,8 +19,15 @@ internal static class TrainStep
     public static TrainedModel Run(IAnsiConsole console, string name, ModelKind kind, ModelSettings flags, DatasetSplit split, bool quick, int seed, CancellationToken cancellationToken)
     {
         TrainedModel trained = Fit(console, name, ModelFactory.Create(kind, flags, quick, seed), kind == ModelKind.Softmax, split, cancellationToken);
-        console.MarkupLine($"[grey]{Markup.Escape(ModelKinds.Describe(trained.Model))}[/]");
-        console.Write(Tables.Errors($"Errors of the {name} model", [trained]));
+        console.MarkupLine($"[grey]Settings: {Markup.Escape(ModelKinds.Describe(trained.Model))}[/]");
+        if (trained.Model.PredictsRatings)
+        {
+            console.Write(Tables.Errors($"Errors of the {name} model", [trained]));
+        }
+        else
+        {
+            console.MarkupLine(Markup.Escape($"{name}: {trained.IterationsRun} iterations in {Tables.Seconds(trained.Elapsed)}. It ranks movies and predicts no ratings, so it has no MSE; its ranking quality follows."));
+        }
         return trained;
     }
 
@@ -44,7 +51,8 @@ internal static class TrainStep
         long started = Stopwatch.GetTimestamp();
         console.Progress()
             .AutoClear(false)
-            .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())
+            // A narrow bar and a short description keep the line within 80 columns (the time is in the table after).
+            .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn { Width = 12 }, new PercentageColumn())
             .Start(context =>
             {
                 ProgressTask task = context.AddTask(Markup.Escape(name), maxValue: 1);
@@ -67,16 +75,27 @@ internal static class TrainStep
 
         private string Mse(TrainingProgress value)
         {
-            string test = value.ValidationMse is { } mse ? $", test MSE {Tables.F(mse)}" : "";
-            return $"{name}: iteration {value.Iteration}, train MSE {Tables.F(value.TrainMse ?? double.NaN)}{test}";
+            if (value.TrainMse is null && value.ValidationMse is null)
+            {
+                return Ranking(value);
+            }
+
+            string test = value.ValidationMse is { } mse ? $", test {Tables.F(mse)}" : "";
+            return $"{name}: MSE train {Tables.F(value.TrainMse ?? double.NaN)}{test}";
         }
 
-        /// <summary>The softmax network's reports: training and test cross-entropy, and recall@10 of every test rating.</summary>
+        /// <summary>The reports of a ranking model without a rating error (BPR): its training loss and recall@10 of every test rating.</summary>
+        private string Ranking(TrainingProgress value)
+        {
+            string recall = value.ValidationRecallAt10 is { } r ? $", recall@10 {Tables.F(r)}" : "";
+            return $"{name}: loss {Tables.F(value.ObservedLoss)}{recall}";
+        }
+
+        /// <summary>The softmax network's reports: training and test cross-entropy (recall@10 is in its chart).</summary>
         private string CrossEntropy(TrainingProgress value)
         {
-            string test = value.ValidationLoss is { } loss ? $", test cross-entropy {Tables.F(loss)}" : "";
-            string recall = value.ValidationRecallAt10 is { } r ? $", test recall@10 {Tables.F(r)}" : "";
-            return $"{name}: iteration {value.Iteration}, train cross-entropy {Tables.F(value.ObservedLoss)}{test}{recall}";
+            string test = value.ValidationLoss is { } loss ? $", test {Tables.F(loss)}" : "";
+            return $"{name}: cross-entropy train {Tables.F(value.ObservedLoss)}{test}";
         }
     }
 }

@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using CollaborativeFiltering.Data;
 using CollaborativeFiltering.Internal;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace CollaborativeFiltering.Evaluation;
 
@@ -15,7 +17,8 @@ namespace CollaborativeFiltering.Evaluation;
 /// items are relevant, the training items are never recommended), for any trainer, the softmax network's
 /// included. The results hold every fold and the mean and sample standard deviation (ddof = 1) of each
 /// test metric over the folds. Folds run one after another; each fit uses the trainer's own parallelism.
-/// Deterministic when the trainer is.
+/// Deterministic when the trainer is. With a logger, each run logs its start, every fold (its training
+/// time and test metrics) and its summary at Information level (event ids 7200–7203).
 /// </summary>
 public static class CrossValidation
 {
@@ -26,6 +29,7 @@ public static class CrossValidation
     /// <param name="folds">K, the number of folds: at least 2 and at most the number of ratings.</param>
     /// <param name="seed">The seed of the fold assignment: same seed, same folds.</param>
     /// <param name="progress">Receives the number of folds completed (1, 2, …, K) after each fold, on the calling thread; or <see langword="null"/>.</param>
+    /// <param name="logger">Told of the run, each fold and the summary; <see langword="null"/> logs nothing.</param>
     /// <param name="cancellationToken">Checked before each fold's split is built and before each fold, and passed to every fit.</param>
     /// <returns>The per-fold results and their summaries.</returns>
     /// <exception cref="ArgumentNullException">An argument is <see langword="null"/>.</exception>
@@ -33,24 +37,29 @@ public static class CrossValidation
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="folds"/> is less than 2 or more than the number of ratings.</exception>
     /// <exception cref="TrainingDivergedException">A fit diverged.</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
-    public static CrossValidationResult Run<TModel>(ITrainer<TModel> trainer, RatingsDataset dataset, int folds, int seed, IProgress<int>? progress = null, CancellationToken cancellationToken = default)
+    public static CrossValidationResult Run<TModel>(ITrainer<TModel> trainer, RatingsDataset dataset, int folds, int seed, IProgress<int>? progress = null, ILogger? logger = null, CancellationToken cancellationToken = default)
         where TModel : IRecommenderModel
     {
         IReadOnlyList<DatasetSplit> splits = Splits(trainer, dataset, folds, seed, cancellationToken);
+        var log = new RunLog(logger ?? NullLogger.Instance, trainer, splits.Count);
+        log.Starting(dataset.Count, seed, "rating errors");
         var results = new FoldResult[splits.Count];
         for (int f = 0; f < splits.Count; f++)
         {
-            (TModel model, TimeSpan elapsed) = Fit(trainer, splits[f], cancellationToken);
+            (TModel model, TimeSpan elapsed) = Fit(trainer, splits[f], log, f, cancellationToken);
             if (!model.PredictsRatings)
             {
                 ThrowHelper.Argument(nameof(trainer), "The trainer's models rank items but do not predict ratings, so rating errors would measure nothing; cross-validate them with CrossValidation.RunRanking.");
             }
 
             results[f] = new FoldResult(f, RegressionMetrics.Compute(model, splits[f].Test), RegressionMetrics.Compute(model, splits[f].Train), elapsed);
+            log.FoldCompleted(f, splits[f].Train.Count, elapsed, results[f].Test);
             progress?.Report(f + 1);
         }
 
-        return new CrossValidationResult(results);
+        var result = new CrossValidationResult(results);
+        log.Completed(result);
+        return result;
     }
 
     /// <summary>Runs K-fold cross-validation of top-k recommendation.</summary>
@@ -61,6 +70,7 @@ public static class CrossValidation
     /// <param name="seed">The seed of the fold assignment: same seed, same folds.</param>
     /// <param name="k">The cut-off of the recommendation lists, greater than zero. Default 10.</param>
     /// <param name="progress">Receives the number of folds completed (1, 2, …, K) after each fold, on the calling thread; or <see langword="null"/>.</param>
+    /// <param name="logger">Told of the run, each fold and the summary; <see langword="null"/> logs nothing.</param>
     /// <param name="cancellationToken">Checked before each fold's split is built and before each fold, and passed to every fit and evaluation.</param>
     /// <returns>The per-fold results and their summaries.</returns>
     /// <exception cref="ArgumentNullException">An argument is <see langword="null"/>.</exception>
@@ -68,21 +78,26 @@ public static class CrossValidation
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="folds"/> is less than 2 or more than the number of ratings, or <paramref name="k"/> is not positive.</exception>
     /// <exception cref="TrainingDivergedException">A fit diverged.</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
-    public static RankingCrossValidationResult RunRanking<TModel>(ITrainer<TModel> trainer, RatingsDataset dataset, int folds, int seed, int k = 10, IProgress<int>? progress = null, CancellationToken cancellationToken = default)
+    public static RankingCrossValidationResult RunRanking<TModel>(ITrainer<TModel> trainer, RatingsDataset dataset, int folds, int seed, int k = 10, IProgress<int>? progress = null, ILogger? logger = null, CancellationToken cancellationToken = default)
         where TModel : IEmbeddingModel
     {
         ThrowHelper.ThrowIfNotPositive(k, nameof(k));
         IReadOnlyList<DatasetSplit> splits = Splits(trainer, dataset, folds, seed, cancellationToken);
+        var log = new RunLog(logger ?? NullLogger.Instance, trainer, splits.Count);
+        log.Starting(dataset.Count, seed, $"top-{k} ranking");
         var results = new RankingFoldResult[splits.Count];
         for (int f = 0; f < splits.Count; f++)
         {
-            (TModel model, TimeSpan elapsed) = Fit(trainer, splits[f], cancellationToken);
+            (TModel model, TimeSpan elapsed) = Fit(trainer, splits[f], log, f, cancellationToken);
             int threads = trainer.Options.MaxDegreeOfParallelism;
             results[f] = new RankingFoldResult(f, RankingMetrics.Evaluate(model, splits[f].Train, splits[f].Test, k, threads, cancellationToken: cancellationToken), elapsed);
+            log.FoldCompleted(f, splits[f].Train.Count, elapsed, results[f].Test);
             progress?.Report(f + 1);
         }
 
-        return new RankingCrossValidationResult(results, k);
+        var result = new RankingCrossValidationResult(results, k);
+        log.Completed(result);
+        return result;
     }
 
     private static IReadOnlyList<DatasetSplit> Splits<TModel>(ITrainer<TModel> trainer, RatingsDataset dataset, int folds, int seed, CancellationToken cancellationToken)
@@ -103,12 +118,36 @@ public static class CrossValidation
         return DatasetSplitter.CancellableKFold(dataset, folds, seed, cancellationToken);
     }
 
-    private static (TModel Model, TimeSpan Elapsed) Fit<TModel>(ITrainer<TModel> trainer, DatasetSplit split, CancellationToken cancellationToken)
+    private static (TModel Model, TimeSpan Elapsed) Fit<TModel>(ITrainer<TModel> trainer, DatasetSplit split, RunLog log, int fold, CancellationToken cancellationToken)
         where TModel : IRecommenderModel
     {
-        cancellationToken.ThrowIfCancellationRequested();
-        long start = Stopwatch.GetTimestamp();
-        TModel model = trainer.Fit(split.Train, validation: null, progress: null, cancellationToken);
-        return (model, Stopwatch.GetElapsedTime(start));
+        try
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            long start = Stopwatch.GetTimestamp();
+            TModel model = trainer.Fit(split.Train, validation: null, progress: null, cancellationToken);
+            return (model, Stopwatch.GetElapsedTime(start));
+        }
+        catch (OperationCanceledException)
+        {
+            log.Cancelled(fold);
+            throw;
+        }
+    }
+
+    /// <summary>One run's log lines: the trainer's name and the fold count, with the logger.</summary>
+    private readonly struct RunLog(ILogger logger, object trainer, int folds)
+    {
+        private readonly string _trainer = trainer.GetType().Name;
+
+        public void Starting(int ratings, int seed, string measure) => CrossValidationLog.Starting(logger, _trainer, folds, ratings, seed, measure);
+
+        /// <summary>Logs fold <paramref name="fold"/> (0-based) as "fold f + 1 of K".</summary>
+        public void FoldCompleted(int fold, int trainRatings, TimeSpan elapsed, object test) =>
+            CrossValidationLog.FoldCompleted(logger, _trainer, fold + 1, folds, trainRatings, (long)elapsed.TotalMilliseconds, test);
+
+        public void Completed(object result) => CrossValidationLog.Completed(logger, _trainer, result);
+
+        public void Cancelled(int completedFolds) => CrossValidationLog.Cancelled(logger, _trainer, completedFolds, folds);
     }
 }

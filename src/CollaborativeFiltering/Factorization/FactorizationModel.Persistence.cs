@@ -6,7 +6,11 @@ namespace CollaborativeFiltering.Factorization;
 
 public sealed partial class FactorizationModel : IStoredModel
 {
-    /// <summary>The version of the binary model format that <see cref="Save(Stream)"/> writes, and the newest that <see cref="Load(Stream)"/> reads (1).</summary>
+    /// <summary>
+    /// The newest version of the binary model format that <see cref="Load(Stream)"/> reads (2).
+    /// <see cref="Save(Stream)"/> writes version 1, which earlier versions of the library read, unless the
+    /// model has <see cref="ImplicitItemFactors"/> (SVD++), which version 2 added.
+    /// </summary>
     public static int FormatVersion => FactorizationModelFormat.CurrentVersion;
 
     /// <summary>
@@ -26,7 +30,7 @@ public sealed partial class FactorizationModel : IStoredModel
     /// <summary>
     /// Writes the model to a stream in the versioned little-endian binary format (magic
     /// <c>CFMODEL\0</c>, format version, header, options as JSON, catalogue, float32 embeddings,
-    /// biases, prediction range, CRC-32C checksum). The stream is left open, positioned after the model.
+    /// biases, prediction range, training scale, implicit item factors, CRC-32C checksum). The stream is left open, positioned after the model.
     /// </summary>
     /// <param name="stream">A writable stream.</param>
     /// <exception cref="ArgumentNullException"><paramref name="stream"/> is <see langword="null"/>.</exception>

@@ -12,7 +12,10 @@ namespace CollaborativeFiltering.Factorization;
 /// row-major float, and optionally a global mean μ with user and item biases, so that
 /// <c>Predict(u, i) = μ + b_u + b_i + ⟨U_u, V_i⟩</c> (μ and the biases are 0 for the notebook's models),
 /// clamped into <see cref="PredictionRange"/> when the model has one. Immutable and safe to share between threads; it carries its catalogue (ids, titles, genres),
-/// the options it was trained with and, from a trainer, every user's and item's number of training ratings.
+/// the options it was trained with and, from a trainer, every user's and item's number of training ratings. An SVD++ model (<see cref="SvdPlusPlusFactorizer"/>) also carries the
+/// implicit item factors y_j (<see cref="ImplicitItemFactors"/>), which fold-in of a new user needs; its
+/// U holds every user's effective query p_u + |N(u)|^−½·Σ_(j∈N(u)) y_j, so that every prediction and score is
+/// the formula above.
 /// </summary>
 /// <remarks>
 /// <para><b>Users and items the training set never rated</b> (<see cref="IsColdUser"/>,
@@ -34,9 +37,10 @@ public sealed partial class FactorizationModel : IEmbeddingModel, ICheckedModel
     private readonly float[]? _itemBiases;
     private readonly float _globalMean;
     private readonly RatingRange? _trainingScale;
+    private readonly float[]? _implicitItemFactors;
     private readonly TrainingSupport? _support;
 
-    internal FactorizationModel(Catalog catalog, int dimensions, float[] userEmbeddings, float[] itemEmbeddings, float[]? userBiases, float[]? itemBiases, float globalMean, FactorizationOptions? options, RatingRange? predictionRange = null, RatingRange? trainingScale = null, TrainingSupport? support = null)
+    internal FactorizationModel(Catalog catalog, int dimensions, float[] userEmbeddings, float[] itemEmbeddings, float[]? userBiases, float[]? itemBiases, float globalMean, FactorizationOptions? options, RatingRange? predictionRange = null, RatingRange? trainingScale = null, float[]? implicitItemFactors = null, TrainingSupport? support = null)
     {
         _support = support;
         Catalog = catalog;
@@ -49,6 +53,7 @@ public sealed partial class FactorizationModel : IEmbeddingModel, ICheckedModel
         Options = options;
         PredictionRange = predictionRange;
         _trainingScale = trainingScale;
+        _implicitItemFactors = implicitItemFactors;
     }
 
     /// <summary>
@@ -177,6 +182,16 @@ public sealed partial class FactorizationModel : IEmbeddingModel, ICheckedModel
 
     internal TrainingSupport? Support => _support;
 
+    /// <summary>
+    /// The implicit item factors y_j of an SVD++ model (<see cref="SvdPlusPlusFactorizer"/>), row-major:
+    /// item <c>j</c> occupies <c>[j*d, (j+1)*d)</c>, length M·d; empty for every other model. A user who rated
+    /// the items N(u) has the query p_u + |N(u)|^−½·Σ_(j∈N(u)) y_j; the trained users' queries are already in
+    /// <see cref="UserEmbeddings"/>, and <see cref="ComputeNewUserQuery"/> builds a new user's from these factors.
+    /// </summary>
+    public ReadOnlySpan<float> ImplicitItemFactors => _implicitItemFactors;
+
+    internal float[]? ImplicitItemFactorArray => _implicitItemFactors;
+
     internal float[] UserEmbeddingArray => _userEmbeddings;
 
     internal float[] ItemEmbeddingArray => _itemEmbeddings;
@@ -286,11 +301,11 @@ public sealed partial class FactorizationModel : IEmbeddingModel, ICheckedModel
     /// <param name="predictionRange">The new range, or <see langword="null"/> for none.</param>
     /// <returns>A model that differs from this one only in <see cref="PredictionRange"/>.</returns>
     public FactorizationModel WithPredictionRange(RatingRange? predictionRange) =>
-        new(Catalog, Dimensions, _userEmbeddings, _itemEmbeddings, _userBiases, _itemBiases, _globalMean, Options, predictionRange, _trainingScale, _support);
+        new(Catalog, Dimensions, _userEmbeddings, _itemEmbeddings, _userBiases, _itemBiases, _globalMean, Options, predictionRange, _trainingScale, _implicitItemFactors, _support);
 
     /// <summary>This model recording the scale of its training ratings (see <see cref="RatingScale"/>); arrays shared.</summary>
     internal FactorizationModel WithTrainingScale(RatingRange? trainingScale) =>
-        new(Catalog, Dimensions, _userEmbeddings, _itemEmbeddings, _userBiases, _itemBiases, _globalMean, Options, PredictionRange, trainingScale, _support);
+        new(Catalog, Dimensions, _userEmbeddings, _itemEmbeddings, _userBiases, _itemBiases, _globalMean, Options, PredictionRange, trainingScale, _implicitItemFactors, _support);
 
     /// <summary>A copy of U as a MathNet matrix (N×d).</summary>
     /// <returns>A new dense matrix.</returns>
@@ -309,9 +324,12 @@ public sealed partial class FactorizationModel : IEmbeddingModel, ICheckedModel
 
     /// <summary>
     /// The query embedding of a new user from the items they rated: the ridge fold-in
-    /// (<see cref="Scoring.FoldIn.ComputeUserEmbedding"/>, default λ) for an explicit-rating model, the
-    /// confidence-weighted fold-in (<see cref="Scoring.FoldIn.ComputeImplicitUserEmbedding"/>) with the
-    /// model's own λ and α for an implicit-ALS model.
+    /// (<see cref="Scoring.FoldIn.ComputeUserEmbedding"/>, default λ) for an explicit-rating model; for an
+    /// SVD++ model the same ridge solve around the user's implicit term (the query is s + p with
+    /// s = |N|^−½·Σ_(j∈N) y_j over the given items N and p the ridge solution for the residuals
+    /// r − μ − b_j − ⟨s, V_j⟩); the confidence-weighted fold-in (<see cref="Scoring.FoldIn.ComputeImplicitUserEmbedding"/>)
+    /// with the model's own λ and α for an implicit-ALS model; for a BPR model, the maximiser of the BPR
+    /// criterion over the user's items against every other item, with the model's λ (<see cref="BprFactorizer"/>).
     /// </summary>
     /// <param name="items">Distinct dense item indices.</param>
     /// <param name="values">The ratings (or interaction strengths, ≥ 0, for an implicit model), one per item, finite.</param>
@@ -320,7 +338,9 @@ public sealed partial class FactorizationModel : IEmbeddingModel, ICheckedModel
     /// <exception cref="ArgumentOutOfRangeException">An item index is outside <c>[0, M)</c> or a value is not finite (or negative, for an implicit model).</exception>
     /// <exception cref="InvalidOperationException">The solved embedding is not finite.</exception>
     public float[] ComputeNewUserQuery(ReadOnlySpan<int> items, ReadOnlySpan<float> values) =>
-        Options is { } options ? options.FoldInNewUser(this, items, values) : Scoring.FoldIn.ComputeUserEmbedding(this, items, values);
+        _implicitItemFactors is not null ? Scoring.FoldIn.ComputeUserEmbeddingWithImplicitFactors(this, _implicitItemFactors, items, values)
+        : Options is { } options ? options.FoldInNewUser(this, items, values)
+        : Scoring.FoldIn.ComputeUserEmbedding(this, items, values);
 
     /// <inheritdoc/>
     public bool TryGetUserQuery(UserIndex user, Span<float> destination)
@@ -389,12 +409,13 @@ public sealed partial class FactorizationModel : IEmbeddingModel, ICheckedModel
 
     /// <summary>
     /// What the model is, e.g. <c>FactorizationModel: 943 users × 1682 items, d = 30, with biases (μ = 3.529),
-    /// trained by BiasedSgdOptions, predictions clamped to [1, 5]</c>.
+    /// trained by BiasedSgdOptions, predictions clamped to [1, 5]</c>; an SVD++ model adds "with implicit item factors".
     /// </summary>
     /// <returns>The text.</returns>
     public override string ToString() => string.Create(CultureInfo.InvariantCulture,
         $"FactorizationModel: {UserCount} users × {ItemCount} items, d = {Dimensions}")
         + (HasBiases ? string.Create(CultureInfo.InvariantCulture, $", with biases (μ = {Display.Number(GlobalMean)})") : ", no biases")
         + (Options is { } options ? ", trained by " + options.GetType().Name : "")
+        + (_implicitItemFactors is not null ? ", with implicit item factors" : "")
         + (PredictionRange is { } range ? $", predictions clamped to {range}" : "");
 }

@@ -3,11 +3,12 @@ using CollaborativeFiltering.Internal;
 namespace CollaborativeFiltering.Projection;
 
 /// <summary>
-/// Principal component analysis of row-major float embeddings, through the singular value
-/// decomposition of the centred data (Math.NET Numerics, in double precision): the centred n×D matrix
-/// X is factored as X = U·Σ·Vᵀ and the first k rows of Vᵀ are the components. When n ≥ D, X is first
-/// reduced by a thin QR decomposition (X = Q·R) and R (D×D) is decomposed instead, which gives the
-/// same Σ and V without forming the n×n matrix U.
+/// Principal component analysis of row-major float embeddings, in double precision. When there are at
+/// least as many points n as dimensions D (the usual case), the components are the eigenvectors of the
+/// D×D scatter matrix XᵀX of the centred data, accumulated one point at a time (O(n·D²), cancellable,
+/// no n-sized copy; Math.NET Numerics decomposes the D×D matrix). With fewer points than dimensions the
+/// centred n×D matrix X = U·Σ·Vᵀ is decomposed by SVD and the first k rows of Vᵀ are the components.
+/// Either way the explained variances are Σ²/(n−1).
 /// </summary>
 public static class Pca
 {
@@ -16,10 +17,12 @@ public static class Pca
     /// <param name="rows">The number of points n, greater than zero.</param>
     /// <param name="dimensions">The dimension D of each point, greater than zero.</param>
     /// <param name="components">The number of components k, in <c>[1, min(n, D)]</c>; default 2 (for a plot).</param>
+    /// <param name="cancellationToken">Checked every 1,024 rows of each pass over the data.</param>
     /// <returns>The components, explained variances and coordinates. Signs follow the convention of <see cref="PcaProjection"/>.</returns>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="rows"/> or <paramref name="dimensions"/> is not positive, or <paramref name="components"/> is outside <c>[1, min(n, D)]</c>.</exception>
     /// <exception cref="ArgumentException"><paramref name="data"/> has the wrong length or holds a NaN or infinite value.</exception>
-    public static PcaProjection Project(ReadOnlySpan<float> data, int rows, int dimensions, int components = 2)
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
+    public static PcaProjection Project(ReadOnlySpan<float> data, int rows, int dimensions, int components = 2, CancellationToken cancellationToken = default)
     {
         ThrowHelper.ThrowIfNotPositive(rows, nameof(rows));
         ThrowHelper.ThrowIfNotPositive(dimensions, nameof(dimensions));
@@ -30,19 +33,21 @@ public static class Pca
             ThrowHelper.ArgumentOutOfRange(nameof(components), components, $"in [1, min(rows, dimensions)] = [1, {maxComponents}]");
         }
 
-        return PcaSolver.Solve(data, rows, dimensions, components);
+        return PcaSolver.Solve(data, rows, dimensions, components, cancellationToken);
     }
 
     /// <summary>Projects the item embeddings of a model (one point per item) onto their first principal components.</summary>
     /// <param name="model">A trained model; its <see cref="IEmbeddingModel.ItemEmbeddings"/> are projected, row <c>j</c> being item <c>j</c>.</param>
     /// <param name="components">The number of components k, in <c>[1, min(M, d)]</c>; default 2.</param>
+    /// <param name="cancellationToken">Checked every 1,024 items of each pass over the embeddings.</param>
     /// <returns>The projection, one row per item of <see cref="IRecommenderModel.Catalog"/>.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="model"/> is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentException">The model's item embeddings do not have M·d values, or hold a NaN or infinite value.</exception>
     /// <exception cref="ArgumentOutOfRangeException">The model has no items, or <paramref name="components"/> is out of range.</exception>
-    public static PcaProjection ProjectItems(IEmbeddingModel model, int components = 2)
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
+    public static PcaProjection ProjectItems(IEmbeddingModel model, int components = 2, CancellationToken cancellationToken = default)
     {
         int items = ProjectionChecks.ThrowIfInvalidModel(model, nameof(model));
-        return Project(model.ItemEmbeddings, items, model.Dimensions, components);
+        return Project(model.ItemEmbeddings, items, model.Dimensions, components, cancellationToken);
     }
 }

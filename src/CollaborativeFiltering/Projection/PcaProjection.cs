@@ -4,7 +4,7 @@ using CollaborativeFiltering.Internal;
 namespace CollaborativeFiltering.Projection;
 
 /// <summary>
-/// The result of <see cref="Pca.Project(ReadOnlySpan{float}, int, int, int)"/>: the first k principal
+/// The result of <see cref="Pca.Project(ReadOnlySpan{float}, int, int, int, CancellationToken)"/>: the first k principal
 /// components of a set of rows, their explained variance, and every row's coordinates along them.
 /// Immutable and safe to share between threads; every array is exposed read-only.
 /// </summary>

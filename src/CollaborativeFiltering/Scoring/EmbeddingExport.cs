@@ -32,19 +32,21 @@ public static class EmbeddingExport
     /// <param name="model">The model whose item embeddings are exported.</param>
     /// <param name="directory">The output directory.</param>
     /// <param name="ratings">Ratings over the model's catalogue, counted per item for the <c>rating_count</c> column; <see langword="null"/> writes 0.</param>
+    /// <param name="cancellationToken">Checked every 256 rows.</param>
     /// <exception cref="ArgumentNullException"><paramref name="model"/> or <paramref name="directory"/> is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentException"><paramref name="directory"/> is empty, <paramref name="ratings"/> belongs to another catalogue, or the model's item embeddings do not have M·d values.</exception>
     /// <exception cref="IOException">A file cannot be written.</exception>
     /// <exception cref="UnauthorizedAccessException">Access to the directory is denied.</exception>
-    public static void WriteProjectorFiles(IEmbeddingModel model, string directory, RatingsDataset? ratings = null)
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled; no file is created or replaced.</exception>
+    public static void WriteProjectorFiles(IEmbeddingModel model, string directory, RatingsDataset? ratings = null, CancellationToken cancellationToken = default)
     {
         CheckModel(model);
         ArgumentException.ThrowIfNullOrEmpty(directory);
         CheckRatings(model, ratings);
         Directory.CreateDirectory(directory);
         using var files = new AtomicFile();
-        files.Stage(Path.Combine(directory, "vectors.tsv"), model, static (stream, m) => WriteProjectorVectors(m, stream));
-        files.Stage(Path.Combine(directory, "metadata.tsv"), (Model: model, Ratings: ratings), static (stream, s) => WriteProjectorMetadata(s.Model, stream, s.Ratings));
+        files.Stage(Path.Combine(directory, "vectors.tsv"), (Model: model, Token: cancellationToken), static (stream, s) => WriteProjectorVectors(s.Model, stream, s.Token));
+        files.Stage(Path.Combine(directory, "metadata.tsv"), (Model: model, Ratings: ratings, Token: cancellationToken), static (stream, s) => WriteProjectorMetadata(s.Model, stream, s.Ratings, s.Token));
         files.Commit();
     }
 
@@ -54,10 +56,12 @@ public static class EmbeddingExport
     /// </summary>
     /// <param name="model">The model whose item embeddings are exported.</param>
     /// <param name="destination">A writable stream.</param>
+    /// <param name="cancellationToken">Checked every 256 rows.</param>
     /// <exception cref="ArgumentNullException">An argument is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentException"><paramref name="destination"/> is not writable, or the model's item embeddings do not have M·d values.</exception>
     /// <exception cref="IOException">Writing fails.</exception>
-    public static void WriteProjectorVectors(IEmbeddingModel model, Stream destination)
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled; the stream holds a partial write.</exception>
+    public static void WriteProjectorVectors(IEmbeddingModel model, Stream destination, CancellationToken cancellationToken = default)
     {
         CheckModel(model);
         CheckDestination(destination);
@@ -67,6 +71,7 @@ public static class EmbeddingExport
         Span<char> buffer = stackalloc char[32];
         for (int item = 0; item < model.Catalog.ItemCount; item++)
         {
+            ThrowIfCancelledEvery(item, cancellationToken);
             WriteFloats(writer, embeddings.Slice(item * d, d), '\t', buffer, leadingSeparator: false);
             writer.Write('\n');
         }
@@ -82,10 +87,12 @@ public static class EmbeddingExport
     /// <param name="model">The model whose catalogue is described.</param>
     /// <param name="destination">A writable stream.</param>
     /// <param name="ratings">Ratings over the model's catalogue to count per item; <see langword="null"/> writes 0.</param>
+    /// <param name="cancellationToken">Checked every 256 rows.</param>
     /// <exception cref="ArgumentNullException"><paramref name="model"/> or <paramref name="destination"/> is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentException"><paramref name="destination"/> is not writable, or <paramref name="ratings"/> belongs to another catalogue.</exception>
     /// <exception cref="IOException">Writing fails.</exception>
-    public static void WriteProjectorMetadata(IEmbeddingModel model, Stream destination, RatingsDataset? ratings = null)
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled; the stream holds a partial write.</exception>
+    public static void WriteProjectorMetadata(IEmbeddingModel model, Stream destination, RatingsDataset? ratings = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(model);
         CheckDestination(destination);
@@ -96,6 +103,7 @@ public static class EmbeddingExport
         Span<char> buffer = stackalloc char[16];
         for (int item = 0; item < catalog.ItemCount; item++)
         {
+            ThrowIfCancelledEvery(item, cancellationToken);
             WriteSanitized(writer, catalog.TitleOf(item));
             writer.Write('\t');
             if (catalog.ItemInfos.Count > 0 && catalog.ItemInfos[item].Genres is { } genres)
@@ -128,12 +136,14 @@ public static class EmbeddingExport
     /// <param name="model">The model to export: its user queries (for matrix factorization, U) and item embeddings (V).</param>
     /// <param name="userPath">The user-factor file to create or replace; its directory must exist.</param>
     /// <param name="itemPath">The item-factor file to create or replace; its directory must exist.</param>
+    /// <param name="cancellationToken">Checked every 256 rows.</param>
     /// <exception cref="ArgumentNullException">An argument is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentException">A path is empty, or both paths name the same file.</exception>
     /// <exception cref="DirectoryNotFoundException">A directory does not exist.</exception>
     /// <exception cref="IOException">A file cannot be written.</exception>
     /// <exception cref="UnauthorizedAccessException">Access to a file is denied.</exception>
-    public static void WriteFactorsCsv(IEmbeddingModel model, string userPath, string itemPath)
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled; no file is created or replaced.</exception>
+    public static void WriteFactorsCsv(IEmbeddingModel model, string userPath, string itemPath, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentException.ThrowIfNullOrEmpty(userPath);
@@ -144,8 +154,8 @@ public static class EmbeddingExport
         }
 
         using var files = new AtomicFile();
-        files.Stage(userPath, model, static (stream, m) => WriteUserFactorsCsv(m, stream));
-        files.Stage(itemPath, model, static (stream, m) => WriteItemFactorsCsv(m, stream));
+        files.Stage(userPath, (Model: model, Token: cancellationToken), static (stream, s) => WriteUserFactorsCsv(s.Model, stream, s.Token));
+        files.Stage(itemPath, (Model: model, Token: cancellationToken), static (stream, s) => WriteItemFactorsCsv(s.Model, stream, s.Token));
         files.Commit();
     }
 
@@ -161,10 +171,12 @@ public static class EmbeddingExport
     /// </summary>
     /// <param name="model">The model to export.</param>
     /// <param name="destination">A writable stream.</param>
+    /// <param name="cancellationToken">Checked every 256 rows.</param>
     /// <exception cref="ArgumentNullException">An argument is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentException"><paramref name="destination"/> is not writable.</exception>
     /// <exception cref="IOException">Writing fails.</exception>
-    public static void WriteUserFactorsCsv(IEmbeddingModel model, Stream destination)
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled; the stream holds a partial write.</exception>
+    public static void WriteUserFactorsCsv(IEmbeddingModel model, Stream destination, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(model);
         CheckDestination(destination);
@@ -177,6 +189,7 @@ public static class EmbeddingExport
         IdMap users = model.Catalog.Users;
         for (int row = 0; row < users.Count; row++)
         {
+            ThrowIfCancelledEvery(row, cancellationToken);
             if (model.TryGetUserQuery(new UserIndex(row), query))
             {
                 WriteCsvRow(writer, users[row], query, biases.IsEmpty ? default : biases.Slice(row, 1), buffer);
@@ -192,10 +205,12 @@ public static class EmbeddingExport
     /// </summary>
     /// <param name="model">The model to export.</param>
     /// <param name="destination">A writable stream.</param>
+    /// <param name="cancellationToken">Checked every 256 rows.</param>
     /// <exception cref="ArgumentNullException">An argument is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentException"><paramref name="destination"/> is not writable.</exception>
     /// <exception cref="IOException">Writing fails.</exception>
-    public static void WriteItemFactorsCsv(IEmbeddingModel model, Stream destination)
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled; the stream holds a partial write.</exception>
+    public static void WriteItemFactorsCsv(IEmbeddingModel model, Stream destination, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(model);
         CheckDestination(destination);
@@ -207,7 +222,17 @@ public static class EmbeddingExport
         IdMap items = model.Catalog.Items;
         for (int row = 0; row < items.Count; row++)
         {
+            ThrowIfCancelledEvery(row, cancellationToken);
             WriteCsvRow(writer, items[row], factors.Slice(row * d, d), biases.IsEmpty ? default : biases.Slice(row, 1), buffer);
+        }
+    }
+
+    /// <summary>Looks at the token every 256 rows (a row of 64 factors takes about a microsecond to format).</summary>
+    private static void ThrowIfCancelledEvery(int row, CancellationToken cancellationToken)
+    {
+        if ((row & 255) == 0)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
         }
     }
 

@@ -18,6 +18,14 @@ namespace CollaborativeFiltering.Scoring;
 /// Hu, Koren and Volinsky 2008): <c>(VᵀV + Vₛᵀ(C − I)Vₛ + λ·w·I) x = VₛᵀC·1</c> over the n given
 /// interactions, c = 1 + α·r, w = M + α·Σ r (or n), with VᵀV over the whole catalogue: for a user of the
 /// training set, with the model's λ, scaling and α, that user's next implicit-ALS update.</description></item>
+/// <item><description>SVD++ (Koren 2008; the model's <c>ComputeNewUserQuery</c>, since only a model
+/// trained by SVD++ has implicit item factors y_j): the given items N are the user's implicit feedback,
+/// s = |N|^−½·Σ_(j∈N) y_j, and the query is s + x with x the ridge solution for the residuals,
+/// <c>(VₛᵀVₛ + λI) x = Vₛᵀ(r − μ − b − Vₛs)</c>.</description></item>
+/// <item><description>BPR (Rendle et al. 2009; the model's <c>ComputeNewUserQuery</c> for a model trained by
+/// BPR): the x that maximises the BPR criterion of the given items against every other item,
+/// <c>(1/(|N|·|J|))·Σ_(i∈N) Σ_(j∈J) ln σ(⟨x, V_i − V_j⟩ + b_i − b_j) − (λ/2)‖x‖²</c>, J the items not in N,
+/// by Newton's method (the criterion is strictly concave).</description></item>
 /// </list>
 /// Both are solved by a d×d Cholesky factorisation in double. The result is a query embedding for
 /// <see cref="Recommender.RecommendForQuery"/> or
@@ -38,26 +46,62 @@ public static class FoldIn
     public static float[] ComputeUserEmbedding(IEmbeddingModel model, ReadOnlySpan<int> items, ReadOnlySpan<float> ratings, FoldInOptions? options = null)
     {
         EmbeddingModelChecks.ThrowIfInvalid(model, nameof(model));
-        if (items.Length != ratings.Length)
-        {
-            ThrowHelper.Argument(nameof(ratings), string.Create(CultureInfo.InvariantCulture, $"There are {items.Length} items but {ratings.Length} ratings; give one rating per item."));
-        }
-
-        ThrowIfEmpty(items.Length, nameof(ratings));
-        var seen = new HashSet<int>();
-        for (int i = 0; i < items.Length; i++)
-        {
-            ThrowHelper.ThrowIfIndexOutOfRange(items[i], model.Catalog.ItemCount, nameof(items));
-            ThrowIfInvalidRating(model, ratings[i], $"'{model.Catalog.Items.Ids[items[i]]}'", nameof(ratings));
-            if (!seen.Add(items[i]))
-            {
-                ThrowHelper.Argument(nameof(items), string.Create(CultureInfo.InvariantCulture, $"The item index {items[i]} appears twice; give each item once."));
-            }
-        }
-
+        ThrowIfInvalidRatings(model, items, ratings);
         FoldInOptions o = options ?? Defaults;
         o.Validate();
         return Solve(model, items, ratings, o.Regularization);
+    }
+
+    /// <summary>
+    /// The SVD++ fold-in: the ridge fold-in of <see cref="ComputeUserEmbedding"/> around the user's implicit
+    /// term s = |N|^−½·Σ_(j∈N) y_j, the given items being N; returns s + x. The inputs are checked as
+    /// <see cref="ComputeUserEmbedding"/> checks them.
+    /// </summary>
+    /// <param name="model">The model whose item embeddings V, biases and μ are held fixed.</param>
+    /// <param name="implicitItemFactors">The model's y_j, M·d floats row-major.</param>
+    /// <param name="items">Distinct dense item indices.</param>
+    /// <param name="ratings">The user's ratings, aligned with <paramref name="items"/>.</param>
+    /// <param name="options">λ; <see langword="null"/> for the defaults.</param>
+    internal static float[] ComputeUserEmbeddingWithImplicitFactors(IEmbeddingModel model, ReadOnlySpan<float> implicitItemFactors, ReadOnlySpan<int> items, ReadOnlySpan<float> ratings, FoldInOptions? options = null)
+    {
+        EmbeddingModelChecks.ThrowIfInvalid(model, nameof(model));
+        ThrowIfInvalidRatings(model, items, ratings);
+        FoldInOptions o = options ?? Defaults;
+        o.Validate();
+        int d = model.Dimensions;
+        var implicitTerm = new double[d];
+        foreach (int j in items)
+        {
+            ReadOnlySpan<float> y = implicitItemFactors.Slice(j * d, d);
+            for (int p = 0; p < d; p++)
+            {
+                implicitTerm[p] += y[p];
+            }
+        }
+
+        double scale = 1 / Math.Sqrt(items.Length);
+        for (int p = 0; p < d; p++)
+        {
+            implicitTerm[p] *= scale;
+        }
+
+        return Solve(model, items, ratings, o.Regularization, implicitTerm);
+    }
+
+    /// <summary>
+    /// The BPR fold-in: the query x maximising (1/(|N|·|J|))·Σ_(i∈N) Σ_(j∈J) ln σ(⟨x, V_i − V_j⟩ + b_i − b_j) − (λ/2)‖x‖²
+    /// over the given items N and the others J (a seeded sample of J when |N|·|J| exceeds 2²¹), by Newton's method.
+    /// The values only have to be finite: which items were interacted with is what counts.
+    /// </summary>
+    /// <param name="model">The model whose item embeddings and biases are held fixed.</param>
+    /// <param name="items">Distinct dense item indices.</param>
+    /// <param name="values">The interaction strengths, aligned with <paramref name="items"/>, finite.</param>
+    /// <param name="lambda">λ (at least 10⁻⁶ is used).</param>
+    internal static float[] ComputePairwiseUserEmbedding(IEmbeddingModel model, ReadOnlySpan<int> items, ReadOnlySpan<float> values, double lambda)
+    {
+        EmbeddingModelChecks.ThrowIfInvalid(model, nameof(model));
+        ThrowIfInvalidRatings(model, items, values);
+        return PairwiseFoldIn.Solve(model, items, lambda);
     }
 
     /// <summary>
@@ -216,8 +260,32 @@ public static class FoldIn
         return ([.. items], [.. ratings]);
     }
 
-    /// <summary>Builds and solves the normal equations; the inputs are validated.</summary>
-    internal static float[] Solve(IEmbeddingModel model, ReadOnlySpan<int> items, ReadOnlySpan<float> ratings, double lambda)
+    /// <summary>Throws unless the items and ratings are aligned, non-empty, in range, distinct, finite and within the model's rating scale (if it has one).</summary>
+    private static void ThrowIfInvalidRatings(IEmbeddingModel model, ReadOnlySpan<int> items, ReadOnlySpan<float> ratings)
+    {
+        if (items.Length != ratings.Length)
+        {
+            ThrowHelper.Argument(nameof(ratings), string.Create(CultureInfo.InvariantCulture, $"There are {items.Length} items but {ratings.Length} ratings; give one rating per item."));
+        }
+
+        ThrowIfEmpty(items.Length, nameof(ratings));
+        var seen = new HashSet<int>();
+        for (int i = 0; i < items.Length; i++)
+        {
+            ThrowHelper.ThrowIfIndexOutOfRange(items[i], model.Catalog.ItemCount, nameof(items));
+            ThrowIfInvalidRating(model, ratings[i], $"'{model.Catalog.Items.Ids[items[i]]}'", nameof(ratings));
+            if (!seen.Add(items[i]))
+            {
+                ThrowHelper.Argument(nameof(items), string.Create(CultureInfo.InvariantCulture, $"The item index {items[i]} appears twice; give each item once."));
+            }
+        }
+    }
+
+    /// <summary>
+    /// Builds and solves the normal equations; the inputs are validated. With an <paramref name="offset"/> s
+    /// (SVD++'s implicit term), the targets are r − μ − b − ⟨s, V_j⟩ and the result is s + x.
+    /// </summary>
+    internal static float[] Solve(IEmbeddingModel model, ReadOnlySpan<int> items, ReadOnlySpan<float> ratings, double lambda, double[]? offset = null)
     {
         int d = model.Dimensions;
         ReadOnlySpan<float> v = model.ItemEmbeddings;
@@ -230,6 +298,14 @@ public static class FoldIn
             int j = items[i];
             ReadOnlySpan<float> row = v.Slice(j * d, d);
             double target = ratings[i] - mu - (biases.IsEmpty ? 0 : biases[j]);
+            if (offset is not null)
+            {
+                for (int p = 0; p < d; p++)
+                {
+                    target -= offset[p] * row[p];
+                }
+            }
+
             for (int p = 0; p < d; p++)
             {
                 double vp = row[p];
@@ -254,7 +330,7 @@ public static class FoldIn
         var result = new float[d];
         for (int p = 0; p < d; p++)
         {
-            result[p] = (float)x[p];
+            result[p] = (float)(x[p] + (offset is null ? 0 : offset[p]));
         }
 
         if (!TensorPrimitivesExtensions.AllFinite(result) || !(EmbeddingLimits.Norm(result) <= EmbeddingLimits.MaxNorm))

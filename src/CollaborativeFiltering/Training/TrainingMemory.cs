@@ -53,4 +53,32 @@ internal static class TrainingMemory
         long bytes = (snapshots ? 3 : 2) * 4 * ((long)train.UserCount + train.ItemCount) * (Padded(d) + 1);
         MemoryBudget.ThrowIfTooLarge(bytes, DimensionsName, d, "factor tables");
     }
+
+    /// <summary>SVD++: p and every user's query, q and y (padded), biases; with early stopping the best queries, q, y and biases again.</summary>
+    public static void CheckSvdPlusPlus(RatingsDataset train, int d, bool snapshots)
+    {
+        long rows = Math.Max(train.UserCount, train.ItemCount);
+        long dp = Padded(d);
+        MemoryBudget.ThrowIfArrayTooLong(rows * dp, DimensionsName, d, "largest factor table (padded rows)");
+        long tables = 2 * 4 * ((long)train.UserCount + train.ItemCount) * (dp + 1);
+        long bytes = MemoryBudget.Sum(
+            tables,
+            snapshots ? tables / 2 : 0,
+            2 * 4L * train.Count);
+        MemoryBudget.ThrowIfTooLarge(bytes, DimensionsName, d, "factor, implicit-factor and query tables");
+    }
+
+    /// <summary>BPR: p and q (padded) and b_i (twice with early stopping), the block-ordered interactions, the samplers, and per-worker scores for the validation recall.</summary>
+    public static void CheckBpr(RatingsDataset train, int d, int threads, bool snapshots)
+    {
+        long rows = Math.Max(train.UserCount, train.ItemCount);
+        long dp = Padded(d);
+        MemoryBudget.ThrowIfArrayTooLong(rows * dp, DimensionsName, d, "largest factor table (padded rows)");
+        long tables = 4 * ((long)train.UserCount + train.ItemCount) * (dp + 1);
+        long bytes = MemoryBudget.Sum(
+            (snapshots ? 2 : 1) * tables,
+            8L * train.Count,
+            MemoryBudget.Product(Math.Min(threads, 64) + 3, 8L * train.ItemCount));
+        MemoryBudget.ThrowIfTooLarge(bytes, DimensionsName, d, "factor tables, interactions and samplers");
+    }
 }

@@ -1,6 +1,8 @@
 using CollaborativeFiltering.Data;
 using CollaborativeFiltering.Evaluation;
 using CollaborativeFiltering.Factorization;
+using CollaborativeFiltering.Tests.Factorization;
+using Microsoft.Extensions.Logging;
 
 namespace CollaborativeFiltering.Tests.Evaluation;
 
@@ -179,5 +181,60 @@ public class CrossValidationTests
         var act = () => CrossValidation.Run(factorizer, Full2x2(4, 2, 5, 3), 2, seed: 1, cancellationToken: cts.Token);
         act.Should().Throw<OperationCanceledException>();
         factorizer.Calls.Should().BeEmpty();
+    }
+
+    [Fact]
+    public void Run_WithLogger_LogsStartEachFoldAndSummary()
+    {
+        var logger = new ListLogger();
+        var result = CrossValidation.Run(new FixedFactorizer(_ => 3f), Full2x2(4, 2, 5, 3), folds: 4, seed: 1, logger: logger);
+
+        logger.Events.Select(e => e.Id).Should().Equal(7200, 7201, 7201, 7201, 7201, 7202);
+        logger.Events.Should().OnlyContain(e => e.Level == LogLevel.Information);
+        logger.Events[0].Message.Should().Be("Cross-validation of FixedFactorizer: 4 folds of 4 ratings (seed 1), measuring rating errors");
+        for (int f = 0; f < 4; f++)
+        {
+            string message = logger.Events[1 + f].Message;
+            message.Should().StartWith($"Cross-validation of FixedFactorizer: fold {f + 1}/4 trained on 3 ratings in ");
+            message.Should().EndWith("; test: " + result.Folds[f].Test);
+        }
+
+        logger.Events[5].Message.Should().Be("Cross-validation of FixedFactorizer: " + result);
+    }
+
+    [Fact]
+    public void RunRanking_WithLogger_LogsStartEachFoldAndSummary()
+    {
+        var logger = new ListLogger();
+        var result = CrossValidation.RunRanking(new FixedFactorizer(_ => 3f), Full2x2(4, 2, 5, 3), folds: 2, seed: 1, k: 1, logger: logger);
+
+        logger.Events.Select(e => e.Id).Should().Equal(7200, 7201, 7201, 7202);
+        logger.Events[0].Message.Should().EndWith("2 folds of 4 ratings (seed 1), measuring top-1 ranking");
+        logger.Events[2].Message.Should().Contain("fold 2/2 trained on 2 ratings").And.EndWith("; test: " + result.Folds[1].Test);
+        logger.Events[3].Message.Should().Be("Cross-validation of FixedFactorizer: " + result);
+    }
+
+    [Fact]
+    public void Run_CancelledDuringAFold_LogsFoldsCompleted()
+    {
+        using var cts = new CancellationTokenSource();
+        int fits = 0;
+        var factorizer = new FixedFactorizer(_ =>
+        {
+            if (++fits == 2)
+            {
+                cts.Cancel();
+                cts.Token.ThrowIfCancellationRequested();
+            }
+
+            return 3f;
+        });
+        var logger = new ListLogger();
+
+        var act = () => CrossValidation.Run(factorizer, Full2x2(4, 2, 5, 3), 4, seed: 1, logger: logger, cancellationToken: cts.Token);
+
+        act.Should().Throw<OperationCanceledException>();
+        logger.Events.Select(e => e.Id).Should().Equal(7200, 7201, 7203);
+        logger.Events[2].Message.Should().Be("Cross-validation of FixedFactorizer: cancelled after 1 of 4 folds");
     }
 }

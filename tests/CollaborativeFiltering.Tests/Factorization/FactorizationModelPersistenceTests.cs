@@ -7,7 +7,7 @@ using CollaborativeFiltering.Persistence;
 
 namespace CollaborativeFiltering.Tests.Factorization;
 
-public sealed class FactorizationModelPersistenceTests : IDisposable
+public sealed partial class FactorizationModelPersistenceTests : IDisposable
 {
     private readonly string _directory = Path.Combine(Path.GetTempPath(), "cf-persistence-" + Guid.NewGuid().ToString("N"));
 
@@ -100,7 +100,7 @@ public sealed class FactorizationModelPersistenceTests : IDisposable
         BinaryPrimitives.ReadInt32LittleEndian(bytes.AsSpan(20)).Should().Be(3);
         BinaryPrimitives.ReadSingleLittleEndian(bytes.AsSpan(24)).Should().Be(3.53f);
         BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan(bytes.Length - 4)).Should().Be(Crc32C.Compute(bytes.AsSpan(0, bytes.Length - 4)));
-        FactorizationModel.FormatVersion.Should().Be(1);
+        FactorizationModel.FormatVersion.Should().Be(3, "version 2 added the implicit item factors of SVD++, version 3 the training support; a model without either is still written as version 1");
     }
 
     [Fact]
@@ -528,12 +528,12 @@ public sealed class FactorizationModelPersistenceTests : IDisposable
     public void Load_NewerFormatVersion_ThrowsNamingBothVersions()
     {
         byte[] bytes = ToBytes(RichModel());
-        BinaryPrimitives.WriteUInt16LittleEndian(bytes.AsSpan(FactorizationModelFormat.VersionOffset), 2);
+        BinaryPrimitives.WriteUInt16LittleEndian(bytes.AsSpan(FactorizationModelFormat.VersionOffset), 4);
 
         var act = () => FactorizationModel.Load(new MemoryStream(bytes));
 
         var e = act.Should().Throw<ModelFormatException>().Which;
-        e.Message.Should().Contain("format version 2 is newer than this library supports (1); upgrade CollaborativeFiltering");
+        e.Message.Should().Contain("format version 4 is newer than this library supports (3); upgrade CollaborativeFiltering");
         e.Offset.Should().Be(FactorizationModelFormat.VersionOffset);
     }
 

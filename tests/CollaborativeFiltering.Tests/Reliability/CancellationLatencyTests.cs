@@ -48,6 +48,8 @@ public sealed class CancellationLatencyTests
         ["AlsFactorizer.Fit"] = ct => new AlsFactorizer(new AlsOptions { Dimensions = 128, Iterations = 1000 }).Fit(Medium.Value, cancellationToken: ct),
         ["ImplicitAlsFactorizer.Fit"] = ct => new ImplicitAlsFactorizer(new ImplicitAlsOptions { Dimensions = 128, Iterations = 1000 }).Fit(Medium.Value, cancellationToken: ct),
         ["BiasedSgdFactorizer.Fit"] = ct => new BiasedSgdFactorizer(new BiasedSgdOptions { Dimensions = 128, Iterations = 1000 }).Fit(Medium.Value, cancellationToken: ct),
+        ["SvdPlusPlusFactorizer.Fit"] = ct => new SvdPlusPlusFactorizer(new SvdPlusPlusOptions { Dimensions = 128, Iterations = 1000 }).Fit(Medium.Value, cancellationToken: ct),
+        ["BprFactorizer.Fit"] = ct => new BprFactorizer(new BprOptions { Dimensions = 128, Iterations = 1000 }).Fit(Medium.Value, cancellationToken: ct),
         ["RegularizedFactorizer.Fit"] = ct => new RegularizedFactorizer(new RegularizedOptions { Dimensions = 128, Iterations = 100_000 }).Fit(Medium.Value, cancellationToken: ct),
         ["SoftmaxTrainer.Fit"] = ct => new SoftmaxTrainer(new SoftmaxOptions { Iterations = 100_000 }).Fit(Medium.Value, cancellationToken: ct),
         ["TSne.Project"] = ct => new TSne(new TSneOptions { Iterations = 100_000, Method = TSneMethod.BarnesHut }).Project(RandomRows(20_000, 16), 20_000, 16, cancellationToken: ct),
@@ -58,6 +60,29 @@ public sealed class CancellationLatencyTests
             for (int round = 0; round < 100; round++)
             {
                 Recommender.RecommendAll(LargeModel.Value, 10, cancellationToken: ct);
+            }
+        },
+        ["Pca.Project, 200,000 rows"] = ct =>
+        {
+            for (int round = 0; round < 100; round++)
+            {
+                Pca.Project(LargeModel.Value.UserEmbeddings, 200_000, 64, cancellationToken: ct);
+            }
+        },
+        ["EmbeddingExport.WriteFactorsCsv, 200,000 users"] = ct =>
+        {
+            string directory = Path.Combine(Path.GetTempPath(), "cf-cancel-" + Guid.NewGuid().ToString("N"));
+            Directory.CreateDirectory(directory);
+            try
+            {
+                for (int round = 0; round < 100; round++)
+                {
+                    EmbeddingExport.WriteFactorsCsv(LargeModel.Value, Path.Combine(directory, "users.csv"), Path.Combine(directory, "items.csv"), ct);
+                }
+            }
+            finally
+            {
+                Directory.Delete(directory, recursive: true);
             }
         },
         ["CrossValidation.Run"] = ct => CrossValidation.Run(new AlsFactorizer(new AlsOptions { Dimensions = 64, Iterations = 500 }), Medium.Value, folds: 5, seed: 1, cancellationToken: ct),

@@ -24,6 +24,8 @@ public sealed class OptionsLimitsTests
         ["MaxDegreeOfParallelism"] = (false, [1025, int.MaxValue]),
         ["Dimensions"] = (false, [4097, int.MaxValue]),
         ["Regularization"] = (false, []),
+        ["ImplicitRegularization"] = (false, []),
+        ["MaxValidationUsers"] = (false, [1_000_001, int.MaxValue]),
         ["InitStdDev"] = (false, []),
         ["LearningRate"] = (false, []),
         ["BiasLearningRate"] = (false, []),
@@ -76,6 +78,7 @@ public sealed class OptionsLimitsTests
         ["FranchiseCount"] = (false, [561, int.MaxValue]),
         ["FranchiseSize"] = (false, [1, 21, int.MaxValue]),
         ["SoftmaxOptions.Dimensions"] = (false, [4097, int.MaxValue]),
+        ["BprOptions.PopularityExponent"] = (false, [2.0000001, 10.5]),
     };
 
     private static readonly Type[] NumericTypes = [typeof(int), typeof(long), typeof(double), typeof(float)];
@@ -97,8 +100,8 @@ public sealed class OptionsLimitsTests
     [Fact]
     public void EveryOptionsRecord_IsCovered()
     {
-        OptionsTypes().Select(t => t.Name).Should().Contain(["AlsOptions", "BiasedSgdOptions", "DelimitedRatingsOptions", "FoldInOptions", "GradientDescentOptions", "ImplicitAlsOptions",
-            "MovieLensDownloadOptions", "RankingOptions", "RegularizedOptions", "SearchOptions", "SoftmaxOptions", "SyntheticOptions", "TSneOptions"]);
+        OptionsTypes().Select(t => t.Name).Should().Contain(["AlsOptions", "BiasedSgdOptions", "BprOptions", "DelimitedRatingsOptions", "FoldInOptions", "GradientDescentOptions", "ImplicitAlsOptions",
+            "MovieLensDownloadOptions", "RankingOptions", "RegularizedOptions", "SearchOptions", "SoftmaxOptions", "SvdPlusPlusOptions", "SyntheticOptions", "TSneOptions"]);
         foreach (Type type in OptionsTypes())
         {
             foreach (PropertyInfo property in NumericProperties(type))
@@ -163,7 +166,7 @@ public sealed class OptionsLimitsTests
     public void Trainers_EveryNumericOptionAtItsLargestAcceptedValue_NeverCrash()
     {
         RatingsDataset data = SyntheticDataGenerator.Generate(new SyntheticOptions { Users = 10, Items = 12, Ratings = 60, MinRatingsPerUser = 3, Seed = 4 }).Dataset;
-        object[] trainers = [new AlsOptions(), new ImplicitAlsOptions(), new BiasedSgdOptions(), new GradientDescentOptions(), new RegularizedOptions(), new SoftmaxOptions { BatchSize = 8 }];
+        object[] trainers = [new AlsOptions(), new ImplicitAlsOptions(), new BiasedSgdOptions(), new SvdPlusPlusOptions(), new BprOptions(), new GradientDescentOptions(), new RegularizedOptions(), new SoftmaxOptions { BatchSize = 8 }];
         var failures = new List<string>();
         foreach (object defaults in trainers)
         {
@@ -184,6 +187,8 @@ public sealed class OptionsLimitsTests
                         AlsOptions o => new AlsFactorizer(o).Fit(data, cancellationToken: cts.Token),
                         ImplicitAlsOptions o => new ImplicitAlsFactorizer(o).Fit(data, cancellationToken: cts.Token),
                         BiasedSgdOptions o => new BiasedSgdFactorizer(o).Fit(data, cancellationToken: cts.Token),
+                        SvdPlusPlusOptions o => new SvdPlusPlusFactorizer(o).Fit(data, cancellationToken: cts.Token),
+                        BprOptions o => new BprFactorizer(o).Fit(data, cancellationToken: cts.Token),
                         GradientDescentOptions o => new GradientDescentFactorizer(o).Fit(data, cancellationToken: cts.Token),
                         RegularizedOptions o => new RegularizedFactorizer(o).Fit(data, cancellationToken: cts.Token),
                         SoftmaxOptions o => new SoftmaxTrainer(o).Fit(data, cancellationToken: cts.Token),

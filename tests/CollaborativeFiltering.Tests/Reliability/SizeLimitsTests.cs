@@ -29,6 +29,8 @@ public sealed class SizeLimitsTests
             () => _ = new RegularizedFactorizer(new RegularizedOptions { Dimensions = d, Iterations = 1 }),
             () => _ = new GradientDescentFactorizer(new GradientDescentOptions { Dimensions = d, Iterations = 1 }),
             () => _ = new BiasedSgdFactorizer(new BiasedSgdOptions { Dimensions = d, Iterations = 1 }),
+            () => _ = new SvdPlusPlusFactorizer(new SvdPlusPlusOptions { Dimensions = d, Iterations = 1 }),
+            () => _ = new BprFactorizer(new BprOptions { Dimensions = d, Iterations = 1 }),
             () => _ = new SoftmaxTrainer(new SoftmaxOptions { Dimensions = d, Iterations = 1 }),
         ];
 
@@ -50,6 +52,8 @@ public sealed class SizeLimitsTests
             new ImplicitAlsFactorizer(new ImplicitAlsOptions { Dimensions = 4096, Iterations = 1 }),
             new RegularizedFactorizer(new RegularizedOptions { Dimensions = 4096, Iterations = 1 }),
             new BiasedSgdFactorizer(new BiasedSgdOptions { Dimensions = 4096, Iterations = 1 }),
+            new SvdPlusPlusFactorizer(new SvdPlusPlusOptions { Dimensions = 4096, Iterations = 1 }),
+            new BprFactorizer(new BprOptions { Dimensions = 4096, Iterations = 1 }),
         ];
 
         foreach (IMatrixFactorizer factorizer in factorizers)

@@ -131,6 +131,31 @@ public sealed class EmbeddingExportTests : IDisposable
     }
 
     [Fact]
+    public void WriteFactorsCsv_Cancelled_KeepsTheOldFilesAndLeavesNoTemporaryFile()
+    {
+        string users = Path.Combine(_directory, "users.csv");
+        string items = Path.Combine(_directory, "items.csv");
+        File.WriteAllText(users, "old users");
+        File.WriteAllText(items, "old items");
+
+        var act = () => EmbeddingExport.WriteFactorsCsv(Model(biases: true), users, items, new CancellationToken(canceled: true));
+
+        act.Should().Throw<OperationCanceledException>();
+        File.ReadAllText(users).Should().Be("old users");
+        File.ReadAllText(items).Should().Be("old items");
+        Directory.GetFiles(_directory).Should().HaveCount(2);
+    }
+
+    [Fact]
+    public void WriteProjectorFiles_Cancelled_CreatesNoFile()
+    {
+        var act = () => EmbeddingExport.WriteProjectorFiles(Model(biases: false), _directory, cancellationToken: new CancellationToken(canceled: true));
+
+        act.Should().Throw<OperationCanceledException>();
+        Directory.GetFileSystemEntries(_directory).Should().BeEmpty();
+    }
+
+    [Fact]
     public void WriteFactorsCsv_SamePathTwice_ThrowsNamingItemPath()
     {
         string path = Path.Combine(_directory, "factors.csv");

@@ -8,13 +8,14 @@ using CollaborativeFiltering.Persistence;
 namespace CollaborativeFiltering.Factorization.Persistence;
 
 /// <summary>
-/// The binary model file, version 1. All integers and floats are little-endian.
+/// The binary model file, versions 1 and 2. All integers and floats are little-endian.
 /// <code>
 /// offset size  field
 ///  0      8    magic "CFMODEL\0"
-///  8      2    format version (uint16) = 1
-/// 10      2    flags (uint16): 1 = biases and global mean, 2 = options section, 4 = prediction range, 8 = training scale,
-///              16 = training support
+///  8      2    format version (uint16): 3 when flag 32 is set, else 2 when flag 16 is set, else 1
+/// 10      2    flags (uint16): 1 = biases and global mean, 2 = options section, 4 = prediction range,
+///              8 = training scale, 16 = implicit item factors (SVD++; version 2 and later),
+///              32 = training support (version 3)
 /// 12      4    d (int32, > 0)
 /// 16      4    N users (int32)
 /// 20      4    M items (int32)
@@ -29,19 +30,27 @@ namespace CollaborativeFiltering.Factorization.Persistence;
 ///              when flag 4: the prediction range, min and max (2 float32, finite, min ≤ max)
 ///              when flag 8: the scale of the training ratings, min and max (2 float32, finite, min ≤ max;
 ///              files written before it existed have no flag 8 and load without a recorded scale)
-///              when flag 16: the training support: N int32 (each user's training ratings), M int32
-///              (each item's), all ≥ 0, then the mean training rating (float32, finite); files written
-///              before it existed have no flag 16 and load as models without support
+///              when flag 16: Y, the implicit item factors: M·d float32, row-major
+///              when flag 32: the training support: N int32 (each user's training ratings), M int32
+///              (each item's), all ≥ 0, then the mean training rating (float32, finite)
 /// end-4   4    CRC-32C of every byte before it
 /// </code>
+/// A model without implicit item factors or training support is written as version 1, which every
+/// earlier version of the library reads; version 2 adds only flag 16, version 3 only flag 32. Files
+/// written before flag 32 existed load as models without support (<see cref="FactorizationModel.ItemSupport"/> empty).
 /// Strings are an int32 UTF-8 byte count (-1 for null) followed by the bytes. The body is only
 /// parsed once the final checksum matches, so corrupted bytes never reach the JSON or catalogue
-/// parsers, and a model is only returned when every float in it is finite. Files written before flag 16
-/// existed load as models without support (<see cref="FactorizationModel.ItemSupport"/> empty).
+/// parsers, and a model is only returned when every float in it is finite.
 /// </summary>
 internal static class FactorizationModelFormat
 {
-    public const ushort CurrentVersion = 1;
+    public const ushort CurrentVersion = 3;
+
+    /// <summary>The version that adds the implicit item factors (flag 16).</summary>
+    public const ushort ImplicitFactorsVersion = 2;
+
+    /// <summary>The version that holds every model without implicit item factors.</summary>
+    public const ushort BaseVersion = 1;
     public const int HeaderSize = 40;
     public const int ChecksumSize = ChecksummedModelReader.ChecksumSize;
 
@@ -59,8 +68,11 @@ internal static class FactorizationModelFormat
     public const ushort FlagOptions = 2;
     public const ushort FlagPredictionRange = 4;
     public const ushort FlagTrainingScale = 8;
-    public const ushort FlagSupport = 16;
-    private const ushort KnownFlags = FlagBiases | FlagOptions | FlagPredictionRange | FlagTrainingScale | FlagSupport;
+    public const ushort FlagImplicitFactors = 16;
+    private const ushort KnownFlagsVersion1 = FlagBiases | FlagOptions | FlagPredictionRange | FlagTrainingScale;
+    public const ushort FlagSupport = 32;
+    private const ushort KnownFlagsVersion2 = KnownFlagsVersion1 | FlagImplicitFactors;
+    private const ushort KnownFlags = KnownFlagsVersion2 | FlagSupport;
 
     /// <summary>"CFMODEL\0".</summary>
     public static ReadOnlySpan<byte> Magic => ModelFileMagic.Factorization;
@@ -75,12 +87,13 @@ internal static class FactorizationModelFormat
     {
         byte[] options = optionsSection ?? FactorizationOptionsJson.Encode(model.Options);
         byte[] catalog = CatalogCodec.Encode(model.Catalog);
-        ushort flags = (ushort)((model.HasBiases ? FlagBiases : 0) | (options.Length > 0 ? FlagOptions : 0) | (model.PredictionRange.HasValue ? FlagPredictionRange : 0) | (model.TrainingScale.HasValue ? FlagTrainingScale : 0)
-            | (model.Support is null ? 0 : FlagSupport));
+        float[]? implicitFactors = model.ImplicitItemFactorArray;
+        ushort flags = (ushort)((model.HasBiases ? FlagBiases : 0) | (options.Length > 0 ? FlagOptions : 0) | (model.PredictionRange.HasValue ? FlagPredictionRange : 0)
+            | (model.TrainingScale.HasValue ? FlagTrainingScale : 0) | (implicitFactors is not null ? FlagImplicitFactors : 0) | (model.Support is null ? 0 : FlagSupport));
 
         Span<byte> header = stackalloc byte[HeaderSize];
         Magic.CopyTo(header);
-        BinaryPrimitives.WriteUInt16LittleEndian(header[VersionOffset..], CurrentVersion);
+        BinaryPrimitives.WriteUInt16LittleEndian(header[VersionOffset..], model.Support is not null ? CurrentVersion : implicitFactors is not null ? ImplicitFactorsVersion : BaseVersion);
         BinaryPrimitives.WriteUInt16LittleEndian(header[FlagsOffset..], flags);
         BinaryPrimitives.WriteInt32LittleEndian(header[DimensionsOffset..], model.Dimensions);
         BinaryPrimitives.WriteInt32LittleEndian(header[UserCountOffset..], model.UserCount);
@@ -110,6 +123,11 @@ internal static class FactorizationModelFormat
         if (model.TrainingScale is { } scale)
         {
             writer.WriteValues<float>([scale.Min, scale.Max]);
+        }
+
+        if (implicitFactors is not null)
+        {
+            writer.WriteValues<float>(implicitFactors);
         }
 
         if (model.Support is { } support)
@@ -148,6 +166,7 @@ internal static class FactorizationModelFormat
 
         float[]? rangeValues = header.HasPredictionRange ? reader.ReadValues<float>(2, "prediction range") : null;
         float[]? scaleValues = header.HasTrainingScale ? reader.ReadValues<float>(2, "training scale") : null;
+        float[]? implicitFactors = header.HasImplicitFactors ? reader.ReadValues<float>((long)header.ItemCount * header.Dimensions, "implicit item factors") : null;
         int[]? userCounts = null, itemCounts = null;
         float[]? mean = null;
         if (header.HasSupport)
@@ -180,8 +199,18 @@ internal static class FactorizationModelFormat
         RatingRange? range = rangeValues is null ? null : DecodeRange(rangeValues, reader, offset, "prediction range");
         offset += rangeValues is null ? 0 : 2 * sizeof(float);
         RatingRange? trainingScale = scaleValues is null ? null : DecodeRange(scaleValues, reader, offset, "training scale");
+        offset += scaleValues is null ? 0 : 2 * sizeof(float);
+        if (implicitFactors is not null)
+        {
+            reader.RequireFinite(implicitFactors, "implicit item factors", offset);
+            if (EmbeddingLimits.RowNormProblem(implicitFactors, header.Dimensions, "the implicit factor of item") is { } problem)
+            {
+                throw reader.Error(offset, $"{problem}.");
+            }
+        }
+
         TrainingSupport? support = userCounts is null ? null : DecodeSupport(userCounts, itemCounts!, mean![0], reader, header.SupportStart);
-        return new FactorizationModel(catalog, header.Dimensions, users, items, userBiases, itemBiases, header.GlobalMean, options, range, trainingScale, support);
+        return new FactorizationModel(catalog, header.Dimensions, users, items, userBiases, itemBiases, header.GlobalMean, options, range, trainingScale, implicitFactors, support);
     }
 
     private static TrainingSupport DecodeSupport(int[] userCounts, int[] itemCounts, float mean, ChecksummedModelReader reader, long sectionOffset)
@@ -223,13 +252,15 @@ internal static class FactorizationModelFormat
     }
 
     /// <summary>The fixed header, validated.</summary>
-    private readonly record struct Header(ushort Flags, int Dimensions, int UserCount, int ItemCount, float GlobalMean, int OptionsLength, int CatalogLength)
+    private readonly record struct Header(ushort Version, ushort Flags, int Dimensions, int UserCount, int ItemCount, float GlobalMean, int OptionsLength, int CatalogLength)
     {
         public bool HasBiases => (Flags & FlagBiases) != 0;
 
         public bool HasPredictionRange => (Flags & FlagPredictionRange) != 0;
 
         public bool HasTrainingScale => (Flags & FlagTrainingScale) != 0;
+
+        public bool HasImplicitFactors => (Flags & FlagImplicitFactors) != 0;
 
         public bool HasSupport => (Flags & FlagSupport) != 0;
 
@@ -243,7 +274,9 @@ internal static class FactorizationModelFormat
 
         private long ScaleStart => RangeStart + (HasPredictionRange ? 2 * sizeof(float) : 0);
 
-        public long SupportStart => ScaleStart + (HasTrainingScale ? 2 * sizeof(float) : 0);
+        private long ImplicitFactorsStart => ScaleStart + (HasTrainingScale ? 2 * sizeof(float) : 0);
+
+        public long SupportStart => ImplicitFactorsStart + (HasImplicitFactors ? (long)ItemCount * Dimensions * sizeof(float) : 0);
 
         private long ChecksumStart => SupportStart + (HasSupport ? (((long)UserCount + ItemCount) * sizeof(int)) + sizeof(float) : 0);
 
@@ -259,7 +292,8 @@ internal static class FactorizationModelFormat
             : offset < BiasesStart + ((long)UserCount * sizeof(float)) ? "user biases"
             : offset < RangeStart ? "item biases"
             : offset < ScaleStart ? "prediction range"
-            : offset < SupportStart ? "training scale"
+            : offset < ImplicitFactorsStart ? "training scale"
+            : offset < SupportStart ? "implicit item factors"
             : offset < ChecksumStart ? "training support"
             : "checksum";
     }
@@ -288,6 +322,7 @@ internal static class FactorizationModelFormat
 
         reader.AcceptHeader(header, HeaderChecksumOffset);
         var result = new Header(
+            BinaryPrimitives.ReadUInt16LittleEndian(header[VersionOffset..]),
             BinaryPrimitives.ReadUInt16LittleEndian(header[FlagsOffset..]),
             BinaryPrimitives.ReadInt32LittleEndian(header[DimensionsOffset..]),
             BinaryPrimitives.ReadInt32LittleEndian(header[UserCountOffset..]),
@@ -304,6 +339,18 @@ internal static class FactorizationModelFormat
         if ((header.Flags & ~KnownFlags) != 0)
         {
             throw reader.Error(FlagsOffset, string.Create(CultureInfo.InvariantCulture, $"unknown flags 0x{header.Flags:X4}; this library knows 0x{KnownFlags:X4}."));
+        }
+
+        if (header.Version == BaseVersion && (header.Flags & ~KnownFlagsVersion1) != 0)
+        {
+            throw reader.Error(FlagsOffset, string.Create(CultureInfo.InvariantCulture,
+                $"flags 0x{header.Flags:X4} in a version 1 file; version 1 knows 0x{KnownFlagsVersion1:X4} (implicit item factors, flag 0x{FlagImplicitFactors:X4}, need version 2; training support, flag 0x{FlagSupport:X4}, version 3)."));
+        }
+
+        if (header.Version == ImplicitFactorsVersion && (header.Flags & ~KnownFlagsVersion2) != 0)
+        {
+            throw reader.Error(FlagsOffset, string.Create(CultureInfo.InvariantCulture,
+                $"flags 0x{header.Flags:X4} in a version 2 file; version 2 knows 0x{KnownFlagsVersion2:X4} (training support, flag 0x{FlagSupport:X4}, needs version 3)."));
         }
 
         if (header.Dimensions is <= 0 or > TrainerOptions.MaxDimensions)
@@ -333,6 +380,4 @@ internal static class FactorizationModelFormat
             throw reader.Error(GlobalMeanOffset, string.Create(CultureInfo.InvariantCulture, $"the global mean is {header.GlobalMean}; expected a finite number of magnitude at most 1E+37."));
         }
     }
-
-
 }

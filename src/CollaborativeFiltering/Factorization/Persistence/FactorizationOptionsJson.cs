@@ -24,6 +24,8 @@ internal static class FactorizationOptionsJson
             [typeof(BiasedSgdOptions).FullName!] = (FactorizationOptionsJsonContext.Default.BiasedSgdOptions, static () => new BiasedSgdOptions()),
             [typeof(AlsOptions).FullName!] = (FactorizationOptionsJsonContext.Default.AlsOptions, static () => new AlsOptions()),
             [typeof(ImplicitAlsOptions).FullName!] = (FactorizationOptionsJsonContext.Default.ImplicitAlsOptions, static () => new ImplicitAlsOptions()),
+            [typeof(SvdPlusPlusOptions).FullName!] = (FactorizationOptionsJsonContext.Default.SvdPlusPlusOptions, static () => new SvdPlusPlusOptions()),
+            [typeof(BprOptions).FullName!] = (FactorizationOptionsJsonContext.Default.BprOptions, static () => new BprOptions()),
         }.ToFrozenDictionary(StringComparer.Ordinal);
 
     /// <summary>The options records a file may name, by full type name.</summary>
@@ -105,6 +107,8 @@ internal static class FactorizationOptionsJson
 [JsonSerializable(typeof(BiasedSgdOptions))]
 [JsonSerializable(typeof(AlsOptions))]
 [JsonSerializable(typeof(ImplicitAlsOptions))]
+[JsonSerializable(typeof(SvdPlusPlusOptions))]
+[JsonSerializable(typeof(BprOptions))]
 internal sealed partial class FactorizationOptionsJsonContext : JsonSerializerContext
 {
 }

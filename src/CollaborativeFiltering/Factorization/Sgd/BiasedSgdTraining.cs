@@ -46,16 +46,10 @@ internal struct BiasedSgdEntry
 internal sealed class BiasedSgdTraining : IBlockWork, ITraining<FactorizationModel>
 {
     /// <summary>The smallest B.</summary>
-    internal const int MinGridSize = 16;
-
-    /// <summary>The largest B, and so the most threads a fit uses.</summary>
-    internal const int MaxGridSize = 64;
+    internal const int MinGridSize = StratifiedSchedule.MinGridSize;
 
     /// <summary>Below this many ratings one thread does everything (a stratum is too small to share).</summary>
     internal const int MinRatingsForThreads = 20_000;
-
-    /// <summary>The most bytes of p and q rows per group pair before B doubles.</summary>
-    private const long GroupBytes = 1L << 20;
 
     /// <summary>Ratings per evaluation task.</summary>
     private const int EvaluationChunk = 16_384;
@@ -90,11 +84,7 @@ internal sealed class BiasedSgdTraining : IBlockWork, ITraining<FactorizationMod
     private readonly ulong[] _blockRandom;
     private readonly double[] _blockSse;
 
-    private readonly SeededRandom _epochRandom;
-    private readonly int[] _rowShuffle;
-    private readonly int[] _columnShuffle;
-    private readonly int[] _stratumOrder;
-    private readonly int[] _schedule;
+    private readonly StratifiedSchedule _schedule;
 
     private readonly int[] _trainOffsets;
     private readonly int[] _trainItems;
@@ -159,10 +149,6 @@ internal sealed class BiasedSgdTraining : IBlockWork, ITraining<FactorizationMod
         Debug.Assert(users.Length == (long)_n * _d && items.Length == (long)_m * _d);
         _grid = GridSizeFor(_n, _m, _stride);
         int blockCount = _grid * _grid;
-        _rowShuffle = new int[_grid];
-        _columnShuffle = new int[_grid];
-        _stratumOrder = new int[_grid];
-        _schedule = new int[blockCount];
 
         _trainOffsets = train.ByUser.RowOffsetArray;
         _trainItems = train.ByUser.ColumnArray;
@@ -196,8 +182,8 @@ internal sealed class BiasedSgdTraining : IBlockWork, ITraining<FactorizationMod
         _bi = new float[_m];
 
         var partitionRandom = new SeededRandom(seed, PartitionStream);
-        int[] userGroup = Groups(_userCounts, _count, _grid, partitionRandom);
-        int[] itemGroup = Groups(_itemCounts, _count, _grid, partitionRandom);
+        int[] userGroup = StratifiedSchedule.Groups(_userCounts, _count, _grid, partitionRandom);
+        int[] itemGroup = StratifiedSchedule.Groups(_itemCounts, _count, _grid, partitionRandom);
         (_entries, _blockOffsets) = Arrange(userGroup, itemGroup);
         _blockRandom = new ulong[blockCount];
         ulong state = unchecked(((ulong)(uint)seed * 0x9E3779B97F4A7C15UL) ^ (BlockStream * 0xD1B54A32D192ED03UL));
@@ -207,7 +193,7 @@ internal sealed class BiasedSgdTraining : IBlockWork, ITraining<FactorizationMod
         }
 
         _blockSse = new double[blockCount];
-        _epochRandom = new SeededRandom(seed, EpochStream);
+        _schedule = new StratifiedSchedule(_grid, new SeededRandom(seed, EpochStream));
 
         _trainChunks = Chunks(_trainOffsets);
         _validationChunks = _validationOffsets is null ? [0] : Chunks(_validationOffsets);
@@ -255,7 +241,7 @@ internal sealed class BiasedSgdTraining : IBlockWork, ITraining<FactorizationMod
         _shrink = 1 - (learningRate * regularization);
         _biasLearningRate = biasLearningRate;
         _biasShrink = 1 - (biasLearningRate * biasRegularization);
-        PlanEpoch();
+        _schedule.Plan(_blockOffsets);
         for (int s = 0; s < _grid; s++)
         {
             _phase = Phase.Sgd;
@@ -406,7 +392,7 @@ internal sealed class BiasedSgdTraining : IBlockWork, ITraining<FactorizationMod
     internal List<BiasedSgdEntry> LastEpochOrder()
     {
         var order = new List<BiasedSgdEntry>(_count);
-        foreach (int block in _schedule)
+        foreach (int block in _schedule.Blocks)
         {
             order.AddRange(_entries.AsSpan(_blockOffsets[block], _blockOffsets[block + 1] - _blockOffsets[block]));
         }
@@ -427,7 +413,7 @@ internal sealed class BiasedSgdTraining : IBlockWork, ITraining<FactorizationMod
     }
 
     /// <summary>The blocks of every stratum of the last epoch, in order (B strata of B blocks). For tests.</summary>
-    internal ReadOnlySpan<int> Schedule => _schedule;
+    internal ReadOnlySpan<int> Schedule => _schedule.Blocks;
 
     /// <inheritdoc/>
     public void Dispose() => _pool.Dispose();
@@ -441,7 +427,7 @@ internal sealed class BiasedSgdTraining : IBlockWork, ITraining<FactorizationMod
             return;
         }
 
-        int block = _schedule[(_stratum * _grid) + task];
+        int block = _schedule.Block(_stratum, task);
         switch (_kernel)
         {
             case BiasedSgdKernels.KernelKind.Fused512:
@@ -469,55 +455,6 @@ internal sealed class BiasedSgdTraining : IBlockWork, ITraining<FactorizationMod
                 break;
         }
     }
-
-    /// <summary>
-    /// Draws this epoch's Latin square and stratum order: stratum s holds the blocks
-    /// (r, β[(α[r] + shift_s) mod B]) for every user group r, with α, β and the order of the shifts
-    /// random. Within a stratum the blocks are listed largest first, which balances the threads and
-    /// does not change the result (the blocks are independent).
-    /// </summary>
-    private void PlanEpoch()
-    {
-        int grid = _grid;
-        for (int k = 0; k < grid; k++)
-        {
-            _rowShuffle[k] = k;
-            _columnShuffle[k] = k;
-            _stratumOrder[k] = k;
-        }
-
-        _epochRandom.Shuffle(_rowShuffle.AsSpan());
-        _epochRandom.Shuffle(_columnShuffle.AsSpan());
-        _epochRandom.Shuffle(_stratumOrder.AsSpan());
-        for (int s = 0; s < grid; s++)
-        {
-            Span<int> stratum = _schedule.AsSpan(s * grid, grid);
-            int shift = _stratumOrder[s];
-            for (int r = 0; r < grid; r++)
-            {
-                int c = _columnShuffle[(_rowShuffle[r] + shift) % grid];
-                stratum[r] = (r * grid) + c;
-            }
-
-            // Insertion sort by size, largest first; ties by block index.
-            for (int a = 1; a < grid; a++)
-            {
-                int block = stratum[a];
-                int size = BlockSize(block);
-                int b = a - 1;
-                while (b >= 0 && (BlockSize(stratum[b]) < size || (BlockSize(stratum[b]) == size && stratum[b] > block)))
-                {
-                    stratum[b + 1] = stratum[b];
-                    b--;
-                }
-
-                stratum[b + 1] = block;
-            }
-        }
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private int BlockSize(int block) => _blockOffsets[block + 1] - _blockOffsets[block];
 
     /// <summary>Shuffles one block's ratings with the block's generator, then applies its updates in that order.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -601,41 +538,8 @@ internal sealed class BiasedSgdTraining : IBlockWork, ITraining<FactorizationMod
         _evaluationSse[task] = sse;
     }
 
-    /// <summary>B for N users, M items and padded rows of <paramref name="stride"/> floats: 16, doubled up to 64 while a group pair's rows exceed <see cref="GroupBytes"/>.</summary>
-    internal static int GridSizeFor(int n, int m, int stride)
-    {
-        long bytes = ((long)n + m) * stride * sizeof(float);
-        int grid = MinGridSize;
-        while (grid < MaxGridSize && bytes / grid > GroupBytes)
-        {
-            grid *= 2;
-        }
-
-        return grid;
-    }
-
-    /// <summary>Shuffles the rows (seeded) and cuts them into B groups of about |Ω|/B ratings each; returns each row's group.</summary>
-    private static int[] Groups(int[] counts, int total, int grid, SeededRandom random)
-    {
-        var order = new int[counts.Length];
-        for (int r = 0; r < order.Length; r++)
-        {
-            order[r] = r;
-        }
-
-        random.Shuffle(order.AsSpan());
-        var group = new int[counts.Length];
-        long before = 0;
-        foreach (int r in order)
-        {
-            // The group of the row's midpoint in the cumulative count.
-            long mid = (2 * before) + counts[r];
-            group[r] = (int)Math.Min(grid - 1, mid * grid / (2L * total));
-            before += counts[r];
-        }
-
-        return group;
-    }
+    /// <summary>B for N users, M items and padded rows of <paramref name="stride"/> floats (<see cref="StratifiedSchedule.GridSizeFor"/>).</summary>
+    internal static int GridSizeFor(int n, int m, int stride) => StratifiedSchedule.GridSizeFor(n, m, stride);
 
     /// <summary>The ratings grouped by block (row-major over the grid), user-major within a block, and the block offsets.</summary>
     private (BiasedSgdEntry[] Entries, int[] Offsets) Arrange(int[] userGroup, int[] itemGroup)

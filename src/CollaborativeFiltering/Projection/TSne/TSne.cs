@@ -1,5 +1,8 @@
+using System.Diagnostics;
 using System.Globalization;
 using CollaborativeFiltering.Internal;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace CollaborativeFiltering.Projection;
 
@@ -24,7 +27,13 @@ namespace CollaborativeFiltering.Projection;
 /// the same map, whatever
 /// <see cref="TSneOptions.MaxDegreeOfParallelism"/> (results can differ between machines whose SIMD width differs).
 /// </para>
-/// <para>Safe to share between threads: an instance holds only its options.</para>
+/// <para>
+/// With a logger it logs its phases (event ids 7300–7305): the start with the settings and the affinity
+/// computation at Information level; the end of early exaggeration and every 100th iteration, each with the
+/// KL divergence (an extra O(N²) or O(N log N) pass, made only when Debug is enabled), at Debug level; the
+/// end with the final KL divergence, or the cancellation, at Information level.
+/// </para>
+/// <para>Safe to share between threads: an instance holds only its options and logger.</para>
 /// </remarks>
 public sealed class TSne
 {
@@ -37,14 +46,21 @@ public sealed class TSne
 
     private const double InitialScale = 1e-4;
 
+    /// <summary>Iterations between two Debug progress lines.</summary>
+    private const int ProgressLogInterval = 100;
+
+    private readonly ILogger _logger;
+
     /// <summary>Creates a t-SNE with the given options, validated now.</summary>
     /// <param name="options">The options; <see langword="null"/> for the defaults.</param>
+    /// <param name="logger">Told of each phase; <see langword="null"/> logs nothing.</param>
     /// <exception cref="ArgumentOutOfRangeException">An option is out of range; the parameter name is the option's.</exception>
-    public TSne(TSneOptions? options = null)
+    public TSne(TSneOptions? options = null, ILogger? logger = null)
     {
         options ??= new TSneOptions();
         options.Validate();
         Options = options;
+        _logger = logger ?? NullLogger.Instance;
     }
 
     /// <summary>The options.</summary>
@@ -84,27 +100,57 @@ public sealed class TSne
         MemoryBudget.ThrowIfTooLarge(MemoryBudget.Sum(12 * pairs, 4L * n * dimensions, 96L * n), method == TSneMethod.Exact ? nameof(TSneOptions.Method) : nameof(TSneOptions.Perplexity),
             method == TSneMethod.Exact ? method : o.Perplexity, "affinities for these rows (exact t-SNE keeps up to n² of them; Barnes–Hut about 6·perplexity per row)");
 
+        long started = Stopwatch.GetTimestamp();
+        int poolThreads = Math.Clamp(threads, 1, TSneAffinities.BlockCount(n));
+        int exaggerated = Math.Min(o.EarlyExaggerationIterations, o.Iterations);
+        TSneLog.Starting(_logger, n, dimensions, o.Distance, method, perplexity, learningRate, o.Iterations, exaggerated, o.EarlyExaggeration, poolThreads);
         float[] x = TSneAffinities.PrepareData(data, n, dimensions, o.Distance);
-        using var pool = new WorkerPool(Math.Clamp(threads, 1, TSneAffinities.BlockCount(n)));
+        using var pool = new WorkerPool(poolThreads);
         TSneGradient gradient;
-        if (method == TSneMethod.Exact)
+        TSneSparseAffinities p;
+        bool optimizing = false;
+        try
         {
-            TSneSparseAffinities p = TSneAffinities.AllPairs(x, n, dimensions, o.Distance, perplexity, pool, cancellationToken);
-            gradient = TSneGradient.Exact(p, pool);
+            if (method == TSneMethod.Exact)
+            {
+                p = TSneAffinities.AllPairs(x, n, dimensions, o.Distance, perplexity, pool, cancellationToken);
+                gradient = TSneGradient.Exact(p, pool);
+            }
+            else
+            {
+                int k = NeighborCount(perplexity, n);
+                (int[] neighbors, double[] conditional) = TSneAffinities.NearestNeighbors(x, n, dimensions, o.Distance, perplexity, k, pool, cancellationToken);
+                p = TSneAffinities.Symmetrize(neighbors, conditional, n, k, cancellationToken);
+                gradient = TSneGradient.BarnesHut(p, o.Theta, pool);
+            }
+
+            long affinityMilliseconds = (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+            TSneLog.AffinitiesComputed(_logger, n, affinityMilliseconds, p.Values.Length);
+            gradient.Cancellation = cancellationToken;
+            var mapX = new double[n];
+            var mapY = new double[n];
+            Initialize(x, n, dimensions, o, mapX, mapY, cancellationToken);
+            optimizing = true;
+            Optimize(gradient, mapX, mapY, o, learningRate, progress, cancellationToken, _logger);
+            return Finish(gradient, mapX, mapY, n, o, method, perplexity, learningRate, started);
         }
-        else
+        catch (OperationCanceledException) when (!optimizing)
         {
-            int k = NeighborCount(perplexity, n);
-            (int[] neighbors, double[] conditional) = TSneAffinities.NearestNeighbors(x, n, dimensions, o.Distance, perplexity, k, pool, cancellationToken);
-            gradient = TSneGradient.BarnesHut(TSneAffinities.Symmetrize(neighbors, conditional, n, k, cancellationToken), o.Theta, pool);
+            TSneLog.Cancelled(_logger, 0);
+            throw;
+        }
+    }
+
+    private TSneProjection Finish(TSneGradient gradient, double[] mapX, double[] mapY, int n, TSneOptions o, TSneMethod method, double perplexity, double learningRate, long started)
+    {
+        double kl = gradient.KullbackLeibler(mapX, mapY);
+        if (_logger.IsEnabled(LogLevel.Information))
+        {
+            long milliseconds = (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+            string divergence = Display.Number(kl);
+            TSneLog.Completed(_logger, o.Iterations, milliseconds, divergence);
         }
 
-        gradient.Cancellation = cancellationToken;
-        var mapX = new double[n];
-        var mapY = new double[n];
-        Initialize(x, n, dimensions, o, mapX, mapY);
-        Optimize(gradient, mapX, mapY, o, learningRate, progress, cancellationToken);
-        double kl = gradient.KullbackLeibler(mapX, mapY);
         var coordinates = new double[2 * n];
         for (int i = 0; i < n; i++)
         {
@@ -142,9 +188,11 @@ public sealed class TSne
     /// <summary>The Barnes–Hut neighbour count: min(n − 1, ⌊3·perplexity⌋ + 1).</summary>
     internal static int NeighborCount(double perplexity, int n) => Math.Min(n - 1, (int)(3 * perplexity) + 1);
 
-    /// <summary>Runs the gradient descent in place on (xs, ys).</summary>
-    internal static void Optimize(TSneGradient gradient, double[] xs, double[] ys, TSneOptions o, double learningRate, IProgress<int>? progress, CancellationToken cancellationToken)
+    /// <summary>Runs the gradient descent in place on (xs, ys), logging the end of early exaggeration, progress and a cancellation.</summary>
+    internal static void Optimize(TSneGradient gradient, double[] xs, double[] ys, TSneOptions o, double learningRate, IProgress<int>? progress, CancellationToken cancellationToken, ILogger? logger = null)
     {
+        logger ??= NullLogger.Instance;
+        bool debug = logger.IsEnabled(LogLevel.Debug);
         int n = xs.Length;
         var gradX = new double[n];
         var gradY = new double[n];
@@ -156,7 +204,12 @@ public sealed class TSne
         Array.Fill(gainY, 1.0);
         for (int iteration = 0; iteration < o.Iterations; iteration++)
         {
-            cancellationToken.ThrowIfCancellationRequested();
+            if (cancellationToken.IsCancellationRequested)
+            {
+                TSneLog.Cancelled(logger, iteration);
+                cancellationToken.ThrowIfCancellationRequested();
+            }
+
             bool early = iteration < o.EarlyExaggerationIterations;
             double exaggeration = early ? o.EarlyExaggeration : 1;
             double momentum = early ? o.InitialMomentum : o.FinalMomentum;
@@ -170,6 +223,20 @@ public sealed class TSne
             }
 
             progress?.Report(iteration + 1);
+            int done = iteration + 1;
+            if (debug && done < o.Iterations)
+            {
+                if (done == o.EarlyExaggerationIterations)
+                {
+                    string divergence = Display.Number(gradient.KullbackLeibler(xs, ys));
+                    TSneLog.ExaggerationEnded(logger, done, divergence);
+                }
+                else if (done % ProgressLogInterval == 0)
+                {
+                    string divergence = Display.Number(gradient.KullbackLeibler(xs, ys));
+                    TSneLog.Progress(logger, done, o.Iterations, divergence);
+                }
+            }
         }
     }
 
@@ -210,11 +277,11 @@ public sealed class TSne
         return true;
     }
 
-    private static void Initialize(float[] x, int n, int dimensions, TSneOptions o, double[] xs, double[] ys)
+    private static void Initialize(float[] x, int n, int dimensions, TSneOptions o, double[] xs, double[] ys, CancellationToken cancellationToken)
     {
         if (o.Initialization == TSneInitialization.Pca && Math.Min(n, dimensions) >= 2)
         {
-            PcaProjection pca = PcaSolver.Solve(x, n, dimensions, 2);
+            PcaProjection pca = PcaSolver.Solve(x, n, dimensions, 2, cancellationToken);
             ReadOnlySpan<double> c = pca.Coordinates;
             double variance = pca.ExplainedVariance[0];
             if (variance > 0 && double.IsFinite(variance))

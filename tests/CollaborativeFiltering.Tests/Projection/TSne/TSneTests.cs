@@ -2,6 +2,8 @@ using CollaborativeFiltering.Data;
 using CollaborativeFiltering.Factorization;
 using CollaborativeFiltering.Internal;
 using CollaborativeFiltering.Projection;
+using CollaborativeFiltering.Tests.Factorization;
+using Microsoft.Extensions.Logging;
 
 namespace CollaborativeFiltering.Tests.Projection;
 
@@ -204,6 +206,52 @@ public sealed partial class TSneTests
             if (value == cancelAt)
             {
                 source!.Cancel();
+            }
+        }
+    }
+
+    [Fact]
+    public void Project_WithLogger_LogsEachPhase()
+    {
+        var logger = new ListLogger();
+        TSneOptions options = Short with { Method = TSneMethod.BarnesHut, Iterations = 250, EarlyExaggerationIterations = 50 };
+
+        TSneProjection map = new TSne(options, logger).Project(Hundred, 100, 20);
+
+        // Start, affinities, end of exaggeration (50), progress at 100 and 200, completion.
+        logger.Events.Select(e => e.Id).Should().Equal(7300, 7301, 7302, 7303, 7303, 7304);
+        logger.Events.Select(e => e.Level).Should().Equal(
+            LogLevel.Information, LogLevel.Information, LogLevel.Debug, LogLevel.Debug, LogLevel.Debug, LogLevel.Information);
+        logger.Events[0].Message.Should().StartWith("t-SNE: mapping 100 points of 20 dimensions (Euclidean distance), BarnesHut gradient, perplexity ")
+            .And.Contain("250 iterations of which 50 exaggerated");
+        logger.Events[1].Message.Should().StartWith("t-SNE: input affinities of 100 points computed in ");
+        logger.Events[2].Message.Should().StartWith("t-SNE: early exaggeration ended after iteration 50; KL divergence ");
+        logger.Events[3].Message.Should().StartWith("t-SNE: iteration 100/250; KL divergence ");
+        logger.Events[4].Message.Should().StartWith("t-SNE: iteration 200/250; KL divergence ");
+        logger.Events[5].Message.Should().StartWith("t-SNE: 250 iterations in ").And.EndWith("KL divergence " + Display.Number(map.KullbackLeiblerDivergence));
+    }
+
+    [Fact]
+    public void Project_Cancelled_LogsTheCancellation()
+    {
+        using var cts = new CancellationTokenSource();
+        var logger = new ListLogger();
+        var progress = new CancelAt(cts, 30);
+
+        var act = () => new TSne(Short, logger).Project(Hundred, 100, 20, progress, cts.Token);
+
+        act.Should().Throw<OperationCanceledException>();
+        logger.Events.Select(e => e.Id).Should().Equal(7300, 7301, 7305);
+        logger.Events[^1].Message.Should().Be("t-SNE: cancelled after 30 iterations");
+    }
+
+    private sealed class CancelAt(CancellationTokenSource source, int iteration) : IProgress<int>
+    {
+        public void Report(int value)
+        {
+            if (value == iteration)
+            {
+                source.Cancel();
             }
         }
     }
