@@ -1,5 +1,6 @@
 using CollaborativeFiltering.Data;
 using CollaborativeFiltering.Factorization;
+using CollaborativeFiltering.Neighborhood;
 using Microsoft.ML;
 using Microsoft.ML.Runtime;
 
@@ -172,6 +173,23 @@ public sealed partial class RecommenderEstimatorTests
 
         transformer.LastTransformer.Model.Options.Should().Be(SmallAls);
         log.Messages.Should().Contain(m => m.Source.Contains("MyAls", StringComparison.Ordinal) && m.RawMessage.StartsWith("AlsFactorizer: fitting", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Trainer_NeighbourhoodTrainer_ScoresLikeTheModelItTrained()
+    {
+        var mlContext = new MLContext(seed: 0);
+        CollaborativeFilteringCatalog cf = mlContext.CollaborativeFiltering();
+        IDataView data = mlContext.Data.LoadFromEnumerable(TestData.Rows());
+
+        var transformer = TestData.MapIdsToKeys(mlContext).Append(cf.Trainer(new ItemKnnRecommender(new KnnOptions { Neighbors = 5 }), "userKey", "itemKey", nameof(RatingRow.Rating))).Fit(data);
+        using var engine = mlContext.Model.CreatePredictionEngine<RatingRow, RatingPrediction>(transformer);
+        ItemKnnModel model = transformer.LastTransformer.Model;
+        RatingRow first = TestData.Rows().First();
+
+        float score = engine.Predict(first).Score;
+
+        score.Should().Be(model.Predict(model.Catalog.GetUserIndex(first.UserId), model.Catalog.GetItemIndex(first.ItemId)), "the estimator takes any ITrainer, the item-kNN recommender included");
     }
 
     /// <summary>Reports on the calling thread (Progress&lt;T&gt; posts to the thread pool).</summary>

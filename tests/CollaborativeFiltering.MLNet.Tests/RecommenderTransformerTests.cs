@@ -263,7 +263,7 @@ public sealed class RecommenderTransformerTests
         modelFile.Position = 0;
         var loadContext = new MLContext(seed: 1);
         ITransformer loadedKeys = loadContext.Model.Load(keysFile, out DataViewSchema inputSchema);
-        IEmbeddingModel loadedModel = ModelFile.Load(modelFile);
+        IRecommenderModel loadedModel = ModelFile.Load(modelFile);
         var loaded = loadedKeys.Append(loadContext.CollaborativeFiltering().Transformer(loadedModel, "userKey", "itemKey"));
 
         inputSchema.Select(c => c.Name).Should().Equal("UserId", "ItemId", "Rating");

@@ -21,6 +21,10 @@ public sealed class SampleArgumentsTests
     [InlineData("--genres", "train", "--synthetic", "--model", "implicit-als", "--genres")]
     [InlineData("--early-stopping", "train", "--synthetic", "--model", "softmax", "--early-stopping", "3")]
     [InlineData("--format", "export", "--synthetic", "--format", "xml")]
+    [InlineData("--shrinkage", "train", "--synthetic", "--model", "als", "--shrinkage", "10")]
+    [InlineData("--dimensions", "train", "--synthetic", "--model", "ease", "--dimensions", "8")]
+    [InlineData("--measure", "neighbors", "--synthetic", "--quick", "--model", "item-knn", "--measure", "cosine")]
+    [InlineData("project", "project", "--synthetic", "--quick", "--model", "ease")]
     public async Task Run_BadArguments_ExitsNonZeroWithOneLine(string named, params string[] args)
     {
         var (exitCode, output) = await SampleRunner.RunAsync(args);

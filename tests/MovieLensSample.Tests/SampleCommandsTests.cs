@@ -56,6 +56,44 @@ public sealed class SampleCommandsTests : IDisposable
         vectors[0].Split('\t').Should().HaveCount(8);
     }
 
+    [Theory]
+    [InlineData("item-knn", true)]
+    [InlineData("user-knn", true)]
+    [InlineData("ease", false)]
+    public async Task Train_NeighbourhoodModel_PrintsItsTablesAndSavesAModelTheCommandsLoad(string kind, bool predictsRatings)
+    {
+        string model = Path.Combine(_directory, kind + ".cfm");
+        string[] common = ["--synthetic", "--quick", "--out", _directory];
+
+        var (trained, trainOutput) = await SampleRunner.RunAsync(["train", .. common, "--model", kind, "--save", model]);
+        trained.Should().Be(0, trainOutput);
+        if (predictsRatings)
+        {
+            var (header, rows) = SampleRunner.KeyedTable(trainOutput, $"Errors of the {kind} model");
+            SampleRunner.Number(rows[kind][Array.IndexOf(header, "test MSE")]).Should().BeInRange(0.25, 1.5);
+        }
+        else
+        {
+            trainOutput.Should().Contain("predicts no ratings, so it has no MSE");
+        }
+
+        trainOutput.Should().Contain($"The {kind} model fits in one pass");
+        var (rankingHeader, ranking) = SampleRunner.KeyedTable(trainOutput, "Top-10 recommendations on the test set");
+        rankingHeader.Should().Equal("measure", kind, "most popular (baseline)");
+        SampleRunner.Number(ranking["recall@10"][1]).Should().BeGreaterThan(SampleRunner.Number(ranking["recall@10"][2]));
+
+        var (loaded, loadedOutput) = await SampleRunner.RunAsync(["recommend", .. common, "--load", model, "--user", "3", "-k", "5"]);
+        loaded.Should().Be(0, loadedOutput);
+        SampleRunner.Table(loadedOutput, "Recommended for user 3").Should().HaveCount(6);
+
+        if (kind != "user-knn")
+        {
+            var (neighbors, neighborsOutput) = await SampleRunner.RunAsync(["neighbors", .. common, "--load", model, "--id", "1", "-k", "4"]);
+            neighbors.Should().Be(0, neighborsOutput);
+            SampleRunner.Table(neighborsOutput, "(model weight)")[1][2].Should().StartWith("Synthetic Movie 1 (");
+        }
+    }
+
     [Fact]
     public async Task Train_Softmax_PrintsRankingFiguresAndSavesAModelEveryCommandLoads()
     {

@@ -10,7 +10,7 @@ public sealed class SampleWalkthroughTests(SampleWalkthroughTests.Walkthrough ru
     private static readonly string[] Charts =
         ["users.png", "movies.png", "occupations.png", "genres.png", "training-plain.png", "training-regularized.png", "norms.png", "tsne-movies.png"];
 
-    private static readonly string[] RatingModels = ["plain", "plain, init 0.05", "regularized", "biased SGD", "SVD++", "ALS"];
+    private static readonly string[] RatingModels = ["plain", "plain, init 0.05", "regularized", "biased SGD", "SVD++", "ALS", "item-kNN", "user-kNN"];
 
     private readonly RatingsDataset _data = SampleRunner.QuickSynthetic(Seed);
 
@@ -115,6 +115,8 @@ public sealed class SampleWalkthroughTests(SampleWalkthroughTests.Walkthrough ru
             double value = SampleRunner.Number(rows[model][rmse]);
             value.Should().BeGreaterThan(0, model).And.BeLessThan(5, model);
         }
+
+        rows["item-kNN"][Array.IndexOf(header, "d")].Should().Be("–", "a kNN model has no embeddings");
     }
 
     [Fact]
@@ -151,7 +153,9 @@ public sealed class SampleWalkthroughTests(SampleWalkthroughTests.Walkthrough ru
     public void Walkthrough_QuickSynthetic_RankingTableListsEveryModelAndTheBaseline()
     {
         var (header, rows) = SampleRunner.KeyedTable(run.Output, "Recommendation quality of every model");
-        rows.Keys.Should().BeEquivalentTo([.. RatingModels, "implicit ALS", "BPR", "softmax DNN", "most popular (baseline)"]);
+        rows.Keys.Should().BeEquivalentTo([.. RatingModels, "implicit ALS", "BPR", "softmax DNN", "EASE", "most popular (baseline)"]);
+        int ndcg = Array.IndexOf(header, "NDCG@10");
+        SampleRunner.Number(rows["EASE"][ndcg]).Should().BeGreaterThan(SampleRunner.Number(rows["most popular (baseline)"][ndcg]));
         rows.Values.Select(r => SampleRunner.Number(r[Array.IndexOf(header, "NDCG@10")])).Should().OnlyContain(v => v >= 0 && v <= 1);
         string[] softmax = rows["softmax DNN"];
         SampleRunner.Number(softmax[Array.IndexOf(header, "recall@10")]).Should().BeGreaterThan(0.1).And.BeLessThanOrEqualTo(1);

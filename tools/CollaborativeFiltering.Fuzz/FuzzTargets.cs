@@ -2,6 +2,7 @@ using System.IO.Compression;
 using System.Text;
 using CollaborativeFiltering.Data;
 using CollaborativeFiltering.Factorization;
+using CollaborativeFiltering.Neighborhood;
 using CollaborativeFiltering.Neural;
 using CollaborativeFiltering.Scoring;
 
@@ -59,6 +60,8 @@ public static class FuzzTargets
         byte[] ratingsDat = Encoding.Latin1.GetBytes(Encoding.Latin1.GetString(uData).Replace("\t", "::", StringComparison.Ordinal));
 
         byte[][] models = [.. FactorizationModels(small).Select(SaveModel)];
+        byte[][] knn = [.. NeighborhoodModels(small, ease: false).Select(SaveAny)];
+        byte[][] ease = [.. NeighborhoodModels(small, ease: true).Select(SaveAny)];
         byte[][] softmax = [SaveSoftmax(small)];
         var options = new DelimitedRatingsOptions { HasHeader = true, TimestampColumn = 3 };
 
@@ -72,6 +75,12 @@ public static class FuzzTargets
             new("SoftmaxModel.Load (checksums recomputed)", softmax, false, bytes => CheckModel(SoftmaxModel.Load(new MemoryStream(Forge(bytes, SoftmaxHeaderChecksumOffset(bytes))))), typeof(ModelFormatException)),
             new("SoftmaxModel.Load (gzip stream)", softmax, false, bytes => CheckModel(SoftmaxModel.Load(Gzipped(bytes))), typeof(ModelFormatException)),
             new("DelimitedRatingsReader.Read", [ratingsCsv], true, bytes => CheckDataset(DelimitedRatingsReader.Read(new MemoryStream(bytes), "fuzz.csv", options)), typeof(RatingsFormatException)),
+            new("ModelFile.Load kNN", knn, false, bytes => CheckAnyModel(ModelFile.Load(new MemoryStream(bytes))), typeof(ModelFormatException)),
+            new("ModelFile.Load kNN (checksums recomputed)", knn, false, bytes => CheckAnyModel(ModelFile.Load(new MemoryStream(Forge(bytes, 40)))), typeof(ModelFormatException)),
+            new("ModelFile.Load kNN (checksums recomputed, gzip)", knn, false, bytes => CheckAnyModel(ModelFile.Load(Gzipped(Forge(bytes, 40)))), typeof(ModelFormatException)),
+            new("ModelFile.Load EASE", ease, false, bytes => CheckAnyModel(ModelFile.Load(new MemoryStream(bytes))), typeof(ModelFormatException)),
+            new("ModelFile.Load EASE (checksums recomputed)", ease, false, bytes => CheckAnyModel(ModelFile.Load(new MemoryStream(Forge(bytes, 32)))), typeof(ModelFormatException)),
+            new("ModelFile.Load EASE (checksums recomputed, gzip)", ease, false, bytes => CheckAnyModel(ModelFile.Load(Gzipped(Forge(bytes, 32)))), typeof(ModelFormatException)),
             new("MovieLens.Load100K u.data", [uData], true, bytes => CheckDataset(MovieLens.Load100K(new MemoryStream(bytes), new MemoryStream(uItem), new MemoryStream(uUser))), typeof(RatingsFormatException)),
             new("MovieLens.Load100K u.item", [uItem], true, bytes => CheckDataset(MovieLens.Load100K(new MemoryStream(uData), new MemoryStream(bytes), new MemoryStream(uUser))), typeof(RatingsFormatException)),
             new("MovieLens.Load100K u.user", [uUser], true, bytes => CheckDataset(MovieLens.Load100K(new MemoryStream(uData), new MemoryStream(uItem), new MemoryStream(bytes))), typeof(RatingsFormatException)),
@@ -128,6 +137,25 @@ public static class FuzzTargets
         yield return new SvdPlusPlusFactorizer(new SvdPlusPlusOptions { Dimensions = 2, Iterations = 2 }).Fit(data); // version 2: implicit item factors
         yield return new BprFactorizer(new BprOptions { Dimensions = 2, Iterations = 2 }).Fit(data);
         yield return FactorizationModel.FromEmbeddings(Catalog.Sequential(2, 3), 2, [1f, -0f, 1e-30f, 9e18f], [0.5f, 1f, -2f, 3f, float.Epsilon, 0f]);
+    }
+
+    private static IEnumerable<IRecommenderModel> NeighborhoodModels(RatingsDataset data, bool ease)
+    {
+        if (ease)
+        {
+            yield return new EaseRecommender(new EaseOptions { Regularization = 3 }).Fit(data);
+            yield break;
+        }
+
+        yield return new ItemKnnRecommender(new KnnOptions { Shrinkage = 2 }).Fit(data);
+        yield return new UserKnnRecommender(new KnnOptions { Similarity = KnnSimilarity.Pearson, Predictor = KnnPredictor.WithMeans, Neighbors = 3, SavedNeighbors = 4, ClipPredictions = false }).Fit(data);
+    }
+
+    private static byte[] SaveAny(IRecommenderModel model)
+    {
+        var stream = new MemoryStream();
+        ModelFile.Save(model, stream);
+        return stream.ToArray();
     }
 
     private static byte[] SaveModel(FactorizationModel model)
@@ -211,6 +239,55 @@ public static class FuzzTargets
             {
                 Require(float.IsFinite(fm.Predict(new UserIndex(0), new ItemIndex(0))), "a non-finite prediction");
             }
+        }
+    }
+
+    /// <summary>
+    /// A loaded model of any kind keeps the promises: finite predictions, scores finite or −∞ (an item the
+    /// model does not score), recommendations and neighbours that work.
+    /// </summary>
+    private static void CheckAnyModel(IRecommenderModel model)
+    {
+        if (model is IEmbeddingModel embedding)
+        {
+            CheckModel(embedding);
+            return;
+        }
+
+        int n = model.Catalog.UserCount, m = model.Catalog.ItemCount;
+        if (n == 0 || m == 0)
+        {
+            return;
+        }
+
+        var scores = new float[m];
+        for (int u = 0; u < Math.Min(n, 4); u++)
+        {
+            for (int i = 0; i < Math.Min(m, 4); i++)
+            {
+                Require(float.IsFinite(model.Predict(new UserIndex(u), new ItemIndex(i))), "a non-finite prediction");
+            }
+
+            if (model.TryScoreItems(new UserIndex(u), scores))
+            {
+                Require(scores.All(s => float.IsFinite(s) || float.IsNegativeInfinity(s)), "a NaN or +∞ score");
+                foreach (Recommendation r in Recommender.Recommend(model, new UserIndex(u), 3))
+                {
+                    Require(float.IsFinite(r.Score), "a non-finite recommended score");
+                }
+            }
+        }
+
+        model.ScoreItemsForNewUser([0], [4f], scores);
+        Require(scores.All(s => float.IsFinite(s) || float.IsNegativeInfinity(s)), "a NaN or +∞ score for a new user");
+        if (model is IItemSimilarityModel)
+        {
+            Require(Neighbors.NearestItems(model, new ItemIndex(0), 3).Neighbors.All(x => float.IsFinite(x.Score)), "a non-finite neighbour weight");
+        }
+
+        if (model is IUserSimilarityModel)
+        {
+            Require(Neighbors.NearestUsers(model, new UserIndex(0), 3).All(x => float.IsFinite(x.Score)), "a non-finite neighbour similarity");
         }
     }
 

@@ -16,6 +16,8 @@ internal sealed class ExportCommand(IAnsiConsole console) : AsyncCommand<ExportC
         [DefaultValue("projector")]
         public string Format { get; init; } = "projector";
 
+        protected override string? EmbeddingsNeeded => "export";
+
         public override ValidationResult Validate()
         {
             ValidationResult model = base.Validate();
@@ -28,7 +30,7 @@ internal sealed class ExportCommand(IAnsiConsole console) : AsyncCommand<ExportC
     public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
         var source = await ModelSource.GetAsync(settings, console, cancellationToken).ConfigureAwait(false);
-        ExportStep.Write(console, source.Model, source.Data.Dataset, settings.Format, settings.Out);
+        ExportStep.Write(console, source.Embeddings("export"), source.Data.Dataset, settings.Format, settings.Out);
         return 0;
     }
 }

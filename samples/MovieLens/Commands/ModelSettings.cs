@@ -14,7 +14,7 @@ internal class ModelSettings : CommonSettings
     public const double DefaultHoldout = 0.1;
 
     [CommandOption("--model <NAME>")]
-    [Description("The model: plain (the notebook's CFModel), regularized (L2 + gravity), biased (SGD with biases), als (alternating least squares), implicit-als (ratings as implicit feedback; ranks, does not predict ratings), softmax (the course's softmax deep network over each user's rated movies; ranks, does not predict ratings), svdpp (Koren's SVD++: biased SGD plus an implicit term from the set of movies each user rated), bpr (Bayesian personalized ranking on the ratings as implicit feedback; ranks, does not predict ratings).")]
+    [Description("The model: plain (the notebook's CFModel), regularized (L2 + gravity), biased (SGD with biases), als (alternating least squares), implicit-als (ratings as implicit feedback; ranks, does not predict ratings), softmax (the course's softmax deep network over each user's rated movies; ranks, does not predict ratings), svdpp (Koren's SVD++: biased SGD plus an implicit term from the set of movies each user rated), bpr (Bayesian personalized ranking on the ratings as implicit feedback; ranks, does not predict ratings), item-knn and user-knn (neighbourhood models: Surprise's KNNBaseline with Pearson-baseline similarity), ease (Steck's closed-form item-to-item model; ranks, does not predict ratings).")]
     [DefaultValue("regularized")]
     public string Model { get; init; } = "regularized";
 
@@ -35,7 +35,7 @@ internal class ModelSettings : CommonSettings
     public double? InitStdDev { get; init; }
 
     [CommandOption("--regularization <LAMBDA>")]
-    [Description("L2 weight (regularized, biased, als, implicit-als, svdpp, bpr): regularized λ_r (default 0.1, as the notebook); the others' λ (default: the library's).")]
+    [Description("L2 weight (regularized, biased, als, implicit-als, svdpp, bpr, ease): regularized λ_r (default 0.1, as the notebook); ease's λ (default 200); the others' λ (default: the library's).")]
     public double? Regularization { get; init; }
 
     [CommandOption("--gravity <LAMBDA>")]
@@ -90,6 +90,14 @@ internal class ModelSettings : CommonSettings
     [Description("Also feed the release years of the user's movies to the network (softmax).")]
     public bool Years { get; init; }
 
+    [CommandOption("--neighbors <K>")]
+    [Description("item-knn, user-knn: how many neighbours a prediction uses, k (default 40, Surprise's).")]
+    public int? Neighbors { get; init; }
+
+    [CommandOption("--shrinkage <LAMBDA>")]
+    [Description("item-knn, user-knn: the similarity shrinkage, sim·n/(n + λ) over n common raters (default 100, Surprise's).")]
+    public double? Shrinkage { get; init; }
+
     [CommandOption("--threads <N>")]
     [Description("Worker threads; -1 for one per processor. Default: -1")]
     public int? Threads { get; init; }
@@ -122,6 +130,9 @@ internal class ModelSettings : CommonSettings
     [Description("Load a model saved with --save instead of training one (the model options are then ignored).")]
     public string? Load { get; init; }
 
+    /// <summary>The command's name when it works on embeddings (project, export), so that a model without them is refused before training; null otherwise.</summary>
+    protected virtual string? EmbeddingsNeeded => null;
+
     /// <summary>The parsed --model (valid once <see cref="Validate"/> has passed).</summary>
     public ModelKind Kind => ModelKinds.TryParse(Model, out ModelKind kind) ? kind : ModelKind.Regularized;
 
@@ -142,6 +153,11 @@ internal class ModelSettings : CommonSettings
         if (!ModelKinds.TryParse(Model, out ModelKind kind))
         {
             return ValidationResult.Error($"--model: '{Model}' is not one of {ModelKinds.NameList}.");
+        }
+
+        if (EmbeddingsNeeded is { } command && Load is null && !kind.HasEmbeddings())
+        {
+            return ValidationResult.Error($"{command} works on embeddings, and --model {kind.Name()} has none; use one of {string.Join(", ", ModelKinds.All.Where(k => k.HasEmbeddings()).Select(k => k.Name()))}.");
         }
 
         foreach (var (option, isSet, models) in ModelSpecificOptions())
@@ -257,8 +273,14 @@ internal class ModelSettings : CommonSettings
 
     private IEnumerable<(string Option, bool IsSet, ModelKind[] Models)> ModelSpecificOptions()
     {
+        ModelKind[] embeddings = [ModelKind.Plain, ModelKind.Regularized, ModelKind.Biased, ModelKind.Als, ModelKind.ImplicitAls, ModelKind.Softmax, ModelKind.SvdPlusPlus, ModelKind.Bpr];
+        yield return ("--dimensions", Dimensions is not null, embeddings);
+        yield return ("--iterations", Iterations is not null, embeddings);
+        yield return ("--init-stddev", InitStdDev is not null, embeddings);
         yield return ("--learning-rate", LearningRate is not null, [ModelKind.Plain, ModelKind.Regularized, ModelKind.Biased, ModelKind.Softmax, ModelKind.SvdPlusPlus, ModelKind.Bpr]);
-        yield return ("--regularization", Regularization is not null, [ModelKind.Regularized, ModelKind.Biased, ModelKind.Als, ModelKind.ImplicitAls, ModelKind.SvdPlusPlus, ModelKind.Bpr]);
+        yield return ("--regularization", Regularization is not null, [ModelKind.Regularized, ModelKind.Biased, ModelKind.Als, ModelKind.ImplicitAls, ModelKind.SvdPlusPlus, ModelKind.Bpr, ModelKind.Ease]);
+        yield return ("--neighbors", Neighbors is not null, [ModelKind.ItemKnn, ModelKind.UserKnn]);
+        yield return ("--shrinkage", Shrinkage is not null, [ModelKind.ItemKnn, ModelKind.UserKnn]);
         yield return ("--gravity", Gravity is not null, [ModelKind.Regularized]);
         yield return ("--bias-regularization", BiasRegularization is not null, [ModelKind.Biased, ModelKind.SvdPlusPlus, ModelKind.Bpr]);
         yield return ("--bias-learning-rate", BiasLearningRate is not null, [ModelKind.Biased, ModelKind.SvdPlusPlus]);

@@ -1,4 +1,5 @@
 using System.ComponentModel;
+using CollaborativeFiltering;
 using CollaborativeFiltering.Scoring;
 using MovieLensSample.Inputs;
 using MovieLensSample.Steps;
@@ -7,7 +8,7 @@ using Spectre.Console.Cli;
 
 namespace MovieLensSample.Commands;
 
-/// <summary>The movies nearest to one movie in the model's embedding space, by dot product or cosine.</summary>
+/// <summary>The movies nearest to one movie: in the model's embedding space by dot product or cosine, or a kNN or EASE model's own neighbours.</summary>
 internal sealed class NeighborsCommand(IAnsiConsole console) : AsyncCommand<NeighborsCommand.Settings>
 {
     internal sealed class Settings : ModelSettings
@@ -26,9 +27,8 @@ internal sealed class NeighborsCommand(IAnsiConsole console) : AsyncCommand<Neig
         public int K { get; init; } = 10;
 
         [CommandOption("--measure <MEASURE>")]
-        [Description("dot (favours popular movies, whose embeddings are long) or cosine.")]
-        [DefaultValue("dot")]
-        public string Measure { get; init; } = "dot";
+        [Description("dot (favours popular movies, whose embeddings are long) or cosine, for an embedding model (default dot); item-knn and ease list their own neighbours (their similarities, EASE's weights) and take no --measure.")]
+        public string? Measure { get; init; }
 
         public override ValidationResult Validate()
         {
@@ -36,7 +36,8 @@ internal sealed class NeighborsCommand(IAnsiConsole console) : AsyncCommand<Neig
             return !model.Successful ? model
                 : Title is not null && Id is not null ? ValidationResult.Error("--title and --id exclude each other.")
                 : OptionError.AtLeast("--top", K, 1) is { } top ? ValidationResult.Error(top)
-                : ParseMeasure(Measure) is null ? ValidationResult.Error($"--measure: '{Measure}' is not dot or cosine.")
+                : Measure is not null && ParseMeasure(Measure) is null ? ValidationResult.Error($"--measure: '{Measure}' is not dot or cosine.")
+                : Measure is not null && Load is null && !Kind.HasEmbeddings() ? ValidationResult.Error($"--measure: --model {Kind.Name()} has no embeddings to compare; it lists its own neighbours.")
                 : ValidationResult.Success();
         }
     }
@@ -45,7 +46,12 @@ internal sealed class NeighborsCommand(IAnsiConsole console) : AsyncCommand<Neig
     {
         ItemQuery query = default;
         var source = await ModelSource.GetAsync(settings, console, cancellationToken, data => query = ItemQuery.Choose(console, settings.Title, settings.Id, data)).ConfigureAwait(false);
-        NeighborsStep.Show(console, source.Model, query, settings.K, ParseMeasure(settings.Measure) ?? SimilarityMeasure.Dot);
+        if (source.Model is not IEmbeddingModel && settings.Measure is not null)
+        {
+            throw new InvalidOperationException($"--measure: the {source.Trained?.Name ?? "loaded"} model has no embeddings to compare; it lists its own neighbours.");
+        }
+
+        NeighborsStep.Show(console, source.Model, query, settings.K, source.Model is IEmbeddingModel ? ParseMeasure(settings.Measure ?? "dot") : null);
         return 0;
     }
 

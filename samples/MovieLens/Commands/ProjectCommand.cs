@@ -31,6 +31,8 @@ internal sealed class ProjectCommand(IAnsiConsole console) : AsyncCommand<Projec
         [DefaultValue("cosine")]
         public string Distance { get; init; } = "cosine";
 
+        protected override string? EmbeddingsNeeded => "project";
+
         public override ValidationResult Validate()
         {
             ValidationResult model = base.Validate();
@@ -80,11 +82,11 @@ internal sealed class ProjectCommand(IAnsiConsole console) : AsyncCommand<Projec
         string name = source.Trained?.Name ?? $"{ModelKinds.NameOf(source.Model)} (loaded from {Path.GetFileName(settings.Load)})";
         if (settings.Method == "pca")
         {
-            MapStep.Pca(console, source.Model, name, source.Split.Train, settings.Out);
+            MapStep.Pca(console, source.Embeddings("project"), name, source.Split.Train, settings.Out);
         }
         else
         {
-            MapStep.TSneMap(console, source.Model, name, source.Split.Train, settings.TSneOptions, settings.Out, cancellationToken);
+            MapStep.TSneMap(console, source.Embeddings("project"), name, source.Split.Train, settings.TSneOptions, settings.Out, cancellationToken);
         }
 
         return 0;

@@ -1,4 +1,5 @@
 using System.ComponentModel;
+using CollaborativeFiltering;
 using CollaborativeFiltering.Data;
 using CollaborativeFiltering.Scoring;
 using MovieLensSample.Inputs;
@@ -76,7 +77,7 @@ internal sealed class WalkthroughCommand(IAnsiConsole console) : AsyncCommand<Wa
         NeighborsStep.Show(console, regularized.Model, query, settings.K, SimilarityMeasure.Dot, SimilarityMeasure.Cosine);
 
         NormsStep.Show(console, [plain, lowInit, regularized], split.Train, settings.Out);
-        MapStep.TSneMap(console, regularized.Model, regularized.Name, split.Train, MapStep.TSneOptionsFor(settings.Quick, settings.Seed), settings.Out, cancellationToken);
+        MapStep.TSneMap(console, (IEmbeddingModel)regularized.Model, regularized.Name, split.Train, MapStep.TSneOptionsFor(settings.Quick, settings.Seed), settings.Out, cancellationToken);
 
         Tables.Section(console, "Recommendations from the regularized model");
         RecommendStep.ForUser(console, regularized.Model, data.Dataset, user, settings.K);

@@ -40,7 +40,7 @@ internal readonly record struct ItemQuery(string? Title, string? Id)
         return new ItemQuery(null, mostRated.Id);
     }
 
-    public ItemNeighborResult Find(IEmbeddingModel model, int k, SimilarityMeasure measure) =>
+    public ItemNeighborResult Find(IRecommenderModel model, int k, SimilarityMeasure? measure) =>
         Id is { } id ? Neighbors.NearestItemsById(model, id, k, measure)
         : Neighbors.NearestItemsByTitle(model, Title ?? throw new InvalidOperationException("An item query has a title or an id."), k, measure);
 }

@@ -11,7 +11,12 @@ namespace MovieLensSample.Inputs;
 internal static class ModelSource
 {
     /// <summary>What a model command works with. <paramref name="Trained"/> is null for a loaded model.</summary>
-    public sealed record Context(DataSource.Loaded Data, DatasetSplit Split, IEmbeddingModel Model, TrainedModel? Trained);
+    public sealed record Context(DataSource.Loaded Data, DatasetSplit Split, IRecommenderModel Model, TrainedModel? Trained)
+    {
+        /// <summary>The model as an embedding model, for the commands that work on embeddings (project, export); a clear error for kNN and EASE, which have none.</summary>
+        public IEmbeddingModel Embeddings(string command) => Model as IEmbeddingModel
+            ?? throw new InvalidOperationException($"{command} works on embeddings, and the {Trained?.Name ?? "loaded"} model ({Model.GetType().Name}) has none; use one of plain, regularized, biased, als, implicit-als, softmax.");
+    }
 
     /// <summary>Loads the data, lets <paramref name="resolve"/> check the command's data-dependent options (titles, ids, ratings) at once, then loads or trains the model.</summary>
     public static async Task<Context> GetAsync(ModelSettings settings, IAnsiConsole console, CancellationToken cancellationToken, Action<RatingsDataset>? resolve = null)
@@ -21,7 +26,7 @@ internal static class ModelSource
         console.MarkupLine($"Data: {Markup.Escape(data.Description)}; {split.Train.Count} training and {split.Test.Count} test ratings.");
         if (settings.Load is { } path)
         {
-            IEmbeddingModel model = ModelFile.Load(path);
+            IRecommenderModel model = ModelFile.Load(path);
             if (!model.Catalog.IsCompatibleWith(split.Train.Catalog))
             {
                 throw new InvalidOperationException(

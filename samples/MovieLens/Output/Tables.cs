@@ -2,6 +2,7 @@ using System.Globalization;
 using CollaborativeFiltering;
 using CollaborativeFiltering.Evaluation;
 using CollaborativeFiltering.Factorization;
+using CollaborativeFiltering.Neighborhood;
 using CollaborativeFiltering.Scoring;
 using MovieLensSample.Steps;
 using Spectre.Console;
@@ -75,7 +76,7 @@ internal static class Tables
         Items($"Nearest neighbours of '{result.Query.Title}' ({Measure(result.Measure)})", Measure(result.Measure), result.Neighbors.Select(n => (n.Title, n.Genres, n.Score)));
 
     /// <summary>Recommendations with their score, labelled by what it is for <paramref name="model"/> (see <see cref="ScoreKind"/>).</summary>
-    public static Table Recommendations(string title, IEnumerable<Recommendation> recommendations, IEmbeddingModel model) =>
+    public static Table Recommendations(string title, IEnumerable<Recommendation> recommendations, IRecommenderModel model) =>
         Items(title, ScoreKind(model).Column, recommendations.Select(r => (r.Title, r.Genres, r.Score)));
 
     /// <summary>
@@ -83,8 +84,9 @@ internal static class Tables
     /// rating less the global mean and the user's bias (⟨u, v⟩ + b_j) for one with biases; a ranking score, not a
     /// rating, for a model that only ranks (implicit ALS, the softmax network).
     /// </summary>
-    public static (string Column, string Note) ScoreKind(IEmbeddingModel model) => model switch
+    public static (string Column, string Note) ScoreKind(IRecommenderModel model) => model switch
     {
+        ItemKnnModel or UserKnnModel => ("similarity\nsum", "The score adds up the movie's similarities to the neighbours behind it (each rated movie's nearest movies, or the nearest users who rated it); it ranks, it is not a rating."),
         { PredictsRatings: false } => ("ranking\nscore", "The ranking score orders movies for this user; it is not a rating (the model learns which movies users rate, not how)."),
         FactorizationModel { HasBiases: true } => ("rating\n− μ − b_u", "The score is the predicted rating less the global mean μ and the user's bias b_u (the same for every movie of a user), before clamping."),
         _ => ("predicted\nrating", "The score is the predicted rating, before clamping to the rating scale."),
@@ -102,7 +104,12 @@ internal static class Tables
         }
     }
 
-    public static string Measure(SimilarityMeasure measure) => measure == SimilarityMeasure.Cosine ? "cosine" : "dot";
+    public static string Measure(SimilarityMeasure measure) => measure switch
+    {
+        SimilarityMeasure.Cosine => "cosine",
+        SimilarityMeasure.ModelWeights => "model weight",
+        _ => "dot",
+    };
 
     /// <summary>A section heading: a rule with the title on the left.</summary>
     public static void Section(IAnsiConsole console, string title) => console.Write(new Rule($"[bold]{Markup.Escape(title)}[/]").LeftJustified());

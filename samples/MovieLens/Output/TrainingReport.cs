@@ -20,6 +20,12 @@ internal static partial class TrainingReport
             return;
         }
 
+        if (trained.History is [{ TotalIterations: 1 }])
+        {
+            console.MarkupLine($"[grey]The {Markup.Escape(trained.Name)} model fits in one pass: there is no training curve.[/]");
+            return;
+        }
+
         if (IsBpr(trained))
         {
             BprCurve(console, trained, outDir);

@@ -20,6 +20,9 @@ internal static class ComparisonStep
             TrainStep.Run(console, "implicit ALS", ModelKind.ImplicitAls, new ModelSettings(), split, quick, seed, cancellationToken),
             TrainStep.Run(console, "BPR", ModelKind.Bpr, new ModelSettings(), split, quick, seed, cancellationToken),
             TrainStep.Run(console, "softmax DNN", ModelKind.Softmax, new ModelSettings(), split, quick, seed, cancellationToken),
+            TrainStep.Run(console, "item-kNN", ModelKind.ItemKnn, new ModelSettings(), split, quick, seed, cancellationToken),
+            TrainStep.Run(console, "user-kNN", ModelKind.UserKnn, new ModelSettings(), split, quick, seed, cancellationToken),
+            TrainStep.Run(console, "EASE", ModelKind.Ease, new ModelSettings(), split, quick, seed, cancellationToken),
         };
 
         // Two tables rather than one of ten columns, so that each fits 80 columns: rating errors for the models
@@ -35,7 +38,7 @@ internal static class ComparisonStep
                 worse.Add(m.Name);
             }
 
-            Tables.AddRow(errors, m.Name, Tables.I(m.Model.Dimensions), Tables.I(m.IterationsRun),
+            Tables.AddRow(errors, m.Name, ModelKinds.Dimensions(m.Model), Tables.I(m.IterationsRun),
                 Tables.Error(m.Train?.Rmse, true), Tables.Error(m.Test?.Rmse, true), Tables.Error(m.Test?.Mae, true));
         }
 
@@ -57,7 +60,7 @@ internal static class ComparisonStep
         RankingResult popular = Ranking.Popularity(split);
         Tables.AddRow(ranking, "most popular (baseline)", Tables.F(popular.NdcgAtK), Tables.F(popular.PrecisionAtK), Tables.F(popular.RecallAtK), "");
         console.Write(ranking);
-        console.MarkupLine("[grey]Implicit ALS, BPR and the softmax DNN treat each rating as an interaction and rank movies; their scores are not ratings, so they have no rating errors.[/]");
+        console.MarkupLine("[grey]Implicit ALS, BPR, the softmax DNN and EASE treat each rating as an interaction and rank movies; their scores are not ratings, so they have no rating errors. The kNN models have no embeddings (no d) and fit in one pass.[/]");
         return all;
     }
 

@@ -35,8 +35,8 @@ internal static class EvaluationStep
         console.Write(ranking);
     }
 
-    /// <summary>The rating errors of a loaded model; "n/a" for one that ranks (implicit ALS, softmax), whose scores are not ratings.</summary>
-    private static void LoadedErrors(IAnsiConsole console, IEmbeddingModel model, DatasetSplit split)
+    /// <summary>The rating errors of a loaded model; "n/a" for one that ranks (implicit ALS, softmax, EASE), whose scores are not ratings.</summary>
+    private static void LoadedErrors(IAnsiConsole console, IRecommenderModel model, DatasetSplit split)
     {
         bool ratings = model.PredictsRatings;
         var table = Tables.Create("Errors of the loaded model", "ratings", "MSE", "RMSE", "MAE");

@@ -1,5 +1,6 @@
 using CollaborativeFiltering;
 using CollaborativeFiltering.Factorization;
+using CollaborativeFiltering.Neighborhood;
 using CollaborativeFiltering.Neural;
 using MovieLensSample.Commands;
 
@@ -12,11 +13,22 @@ internal static class ModelFactory
     private const int QuickDivisor = 20;
     private const int QuickMinimumIterations = 3;
 
-    /// <summary>The trainer of <paramref name="kind"/>: every one, the softmax network's included, is an <see cref="ITrainer{TModel}"/> of an embedding model.</summary>
-    public static ITrainer<IEmbeddingModel> Create(ModelKind kind, ModelSettings flags, bool quick, int seed)
+    /// <summary>The trainer of <paramref name="kind"/>: every one, the softmax network's and the neighbourhood models' included, is an <see cref="ITrainer{TModel}"/>.</summary>
+    public static ITrainer<IRecommenderModel> Create(ModelKind kind, ModelSettings flags, bool quick, int seed)
     {
         switch (kind)
         {
+            case ModelKind.ItemKnn:
+                return new ItemKnnRecommender(Knn(flags));
+            case ModelKind.UserKnn:
+                return new UserKnnRecommender(Knn(flags));
+            case ModelKind.Ease:
+                var ease = new EaseOptions();
+                return new EaseRecommender(ease with
+                {
+                    Regularization = flags.Regularization ?? ease.Regularization,
+                    MaxDegreeOfParallelism = flags.Threads ?? ease.MaxDegreeOfParallelism,
+                });
             case ModelKind.Softmax:
                 return CreateSoftmax(flags, quick, seed);
             case ModelKind.Plain:
@@ -112,6 +124,22 @@ internal static class ModelFactory
             // Ten reports at least, so that the bar moves and the curve has points on a short run.
             ReportInterval = flags.ReportInterval ?? Math.Clamp(iterations / 10, 1, defaults.ReportInterval),
         });
+    }
+
+    /// <summary>
+    /// The kNN options: the library's defaults (Surprise's KNNBaseline, Pearson-baseline similarity shrunk by
+    /// 100, k = 40, min_k = 1) unless --neighbors or --shrinkage say otherwise; --quick does not change them
+    /// (a kNN fit is one pass).
+    /// </summary>
+    private static KnnOptions Knn(ModelSettings flags)
+    {
+        var defaults = new KnnOptions();
+        return defaults with
+        {
+            Neighbors = flags.Neighbors ?? defaults.Neighbors,
+            Shrinkage = flags.Shrinkage ?? defaults.Shrinkage,
+            MaxDegreeOfParallelism = flags.Threads ?? defaults.MaxDegreeOfParallelism,
+        };
     }
 
     private static int Iterations(int defaults, bool quick) => quick ? Math.Max(QuickMinimumIterations, defaults / QuickDivisor) : defaults;

@@ -2,12 +2,13 @@ using System.Globalization;
 using System.Reflection;
 using CollaborativeFiltering;
 using CollaborativeFiltering.Factorization;
+using CollaborativeFiltering.Neighborhood;
 using CollaborativeFiltering.Neural;
 using MovieLensSample.Output;
 
 namespace MovieLensSample.Steps;
 
-/// <summary>The factorizers of the library, as the sample names them on the command line.</summary>
+/// <summary>The library's models, as the sample names them on the command line.</summary>
 internal enum ModelKind
 {
     /// <summary>GradientDescentFactorizer: the notebook's CFModel.</summary>
@@ -33,12 +34,21 @@ internal enum ModelKind
 
     /// <summary>BprFactorizer: Bayesian personalized ranking on the ratings as implicit feedback; it ranks, it does not predict ratings.</summary>
     Bpr,
+
+    /// <summary>ItemKnnRecommender: item-based kNN (Surprise's KNNBaseline with Pearson-baseline similarity, shrinkage 100, k = 40).</summary>
+    ItemKnn,
+
+    /// <summary>UserKnnRecommender: user-based kNN, the same defaults.</summary>
+    UserKnn,
+
+    /// <summary>EaseRecommender: Steck's EASE, a closed-form item-to-item model; it ranks, it does not predict ratings.</summary>
+    Ease,
 }
 
 /// <summary>Command-line names of <see cref="ModelKind"/>.</summary>
 internal static class ModelKinds
 {
-    private static readonly string[] Names = ["plain", "regularized", "biased", "als", "implicit-als", "softmax", "svdpp", "bpr"];
+    private static readonly string[] Names = ["plain", "regularized", "biased", "als", "implicit-als", "softmax", "svdpp", "bpr", "item-knn", "user-knn", "ease"];
 
     public static IReadOnlyList<ModelKind> All { get; } = Enum.GetValues<ModelKind>();
 
@@ -47,9 +57,12 @@ internal static class ModelKinds
     public static string Name(this ModelKind kind) => Names[(int)kind];
 
     /// <summary>The sample's name of a model's kind, from its options (a loaded model keeps them): plain, regularized, ...; "factorization" when unknown.</summary>
-    public static string NameOf(IEmbeddingModel model) => model switch
+    public static string NameOf(IRecommenderModel model) => model switch
     {
         SoftmaxModel => ModelKind.Softmax.Name(),
+        ItemKnnModel => ModelKind.ItemKnn.Name(),
+        UserKnnModel => ModelKind.UserKnn.Name(),
+        EaseModel => ModelKind.Ease.Name(),
         FactorizationModel { Options: RegularizedOptions } => ModelKind.Regularized.Name(),
         FactorizationModel { Options: GradientDescentOptions } => ModelKind.Plain.Name(),
         FactorizationModel { Options: BiasedSgdOptions } => ModelKind.Biased.Name(),
@@ -58,13 +71,39 @@ internal static class ModelKinds
         _ => "factorization",
     };
 
-    /// <summary>A one-line description of the model's settings: the factorizer's options in words, or the softmax network's architecture and training.</summary>
-    public static string Describe(IEmbeddingModel model) => model switch
+    /// <summary>Whether the model learns embeddings (everything but the neighbourhood models), which projection, export and dot/cosine neighbours need.</summary>
+    public static bool HasEmbeddings(this ModelKind kind) => kind is not (ModelKind.ItemKnn or ModelKind.UserKnn or ModelKind.Ease);
+
+    /// <summary>A one-line description of the model's settings: the factorizer's options in words, the softmax network's architecture and training, or a neighbourhood model's.</summary>
+    public static string Describe(IRecommenderModel model) => model switch
     {
         FactorizationModel { Options: { } options } => Describe(options),
         SoftmaxModel s => Describe(s.Options),
-        _ => $"d {model.Dimensions}",
+        ItemKnnModel i => Describe(i.Options, i.NeighborCount),
+        UserKnnModel u => Describe(u.Options, u.NeighborCount),
+        EaseModel e => $"λ {Tables.G4(e.Options.Regularization)}",
+        IEmbeddingModel e => $"d {e.Dimensions}",
+        _ => model.GetType().Name,
     };
+
+    /// <summary>A kNN model's settings in the same style: predictor, similarity, shrinkage, k, min k, min support, neighbours kept, baseline sweeps.</summary>
+    public static string Describe(KnnOptions o, int neighborsKept)
+    {
+        string predictor = o.Predictor switch { KnnPredictor.WithMeans => "KNN with means", KnnPredictor.WithBaseline => "KNN with baseline", _ => "KNN basic" };
+        string similarity = o.Similarity switch
+        {
+            KnnSimilarity.Pearson => "Pearson",
+            KnnSimilarity.PearsonBaseline => "Pearson-baseline",
+            KnnSimilarity.AdjustedCosine => "adjusted cosine",
+            KnnSimilarity.MeanSquaredDifference => "MSD",
+            _ => "cosine",
+        };
+        return $"{predictor}, {similarity} similarity, shrinkage {Tables.G4(o.Shrinkage)}, k {o.Neighbors}, min k {o.MinNeighbors}, min support {o.MinSupport}, "
+            + $"{neighborsKept} neighbours kept, baselines by {o.Iterations} ALS sweeps";
+    }
+
+    /// <summary>The dimension column of the tables: d for an embedding model, a dash for one without embeddings.</summary>
+    public static string Dimensions(IRecommenderModel model) => model is IEmbeddingModel e ? Tables.I(e.Dimensions) : "–";
 
     /// <summary>
     /// A factorizer's settings in one line, "d 50, 3000 iterations, learning rate 20, ...": each option the model's

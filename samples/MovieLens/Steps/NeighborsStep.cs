@@ -6,10 +6,10 @@ using Spectre.Console;
 
 namespace MovieLensSample.Steps;
 
-/// <summary>The movies nearest to one movie in a model's embedding space, one table per similarity measure.</summary>
+/// <summary>The movies nearest to one movie: in a model's embedding space, one table per similarity measure, or by a kNN or EASE model's own weights (measure null).</summary>
 internal static class NeighborsStep
 {
-    public static void Show(IAnsiConsole console, IEmbeddingModel model, ItemQuery query, int k, params SimilarityMeasure[] measures)
+    public static void Show(IAnsiConsole console, IRecommenderModel model, ItemQuery query, int k, params SimilarityMeasure?[] measures)
     {
         for (int i = 0; i < measures.Length; i++)
         {

@@ -1,3 +1,4 @@
+using CollaborativeFiltering;
 using CollaborativeFiltering.Data;
 using CollaborativeFiltering.Scoring;
 using MovieLensSample.Output;
@@ -17,8 +18,9 @@ internal static class NormsStep
         for (int i = 0; i < models.Count; i++)
         {
             TrainedModel m = models[i];
-            float[] norms = EmbeddingNorms.Items(m.Model);
-            NormPopularityCorrelation correlation = EmbeddingNorms.PopularityCorrelation(m.Model, train);
+            var model = (IEmbeddingModel)m.Model;
+            float[] norms = EmbeddingNorms.Items(model);
+            NormPopularityCorrelation correlation = EmbeddingNorms.PopularityCorrelation(model, train);
             Tables.AddRow(table, m.Name, Tables.F(correlation.Spearman), Tables.F(correlation.Pearson), Tables.F(norms.Average()), Tables.F(norms.Max()));
             panels[i] = Charts.Scatter(counts, [.. norms.Select(n => (double)n)], $"{m.Name}: Spearman ρ = {Tables.F(correlation.Spearman)}", "ratings in the training set", "embedding norm");
         }

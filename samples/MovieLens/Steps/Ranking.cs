@@ -16,7 +16,7 @@ internal static class Ranking
 
     public static string[] Columns => [$"precision@{K}", $"recall@{K}", $"NDCG@{K}", $"MAP@{K}", $"hit rate@{K}", "coverage"];
 
-    public static RankingResult Evaluate(IEmbeddingModel model, DatasetSplit split, CancellationToken cancellationToken) =>
+    public static RankingResult Evaluate(IRecommenderModel model, DatasetSplit split, CancellationToken cancellationToken) =>
         RankingMetrics.Evaluate(model, split.Train, split.Test, K, relevanceThreshold: Relevant, cancellationToken: cancellationToken);
 
     public static RankingResult Popularity(DatasetSplit split) => PopularityBaseline.Evaluate(split.Train, split.Test, K, Relevant);

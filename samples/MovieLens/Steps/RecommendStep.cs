@@ -12,7 +12,7 @@ namespace MovieLensSample.Steps;
 internal static class RecommendStep
 {
     /// <summary>The user's favourite movies, then the top k of those they have not rated in <paramref name="known"/>.</summary>
-    public static void ForUser(IAnsiConsole console, IEmbeddingModel model, RatingsDataset known, string userId, int k)
+    public static void ForUser(IAnsiConsole console, IRecommenderModel model, RatingsDataset known, string userId, int k)
     {
         if (!known.Catalog.Users.TryGetIndex(userId, out int user))
         {
@@ -33,7 +33,7 @@ internal static class RecommendStep
     }
 
     /// <summary>Folds the new user in from the ratings <see cref="RatingList.Resolve"/> resolved and recommends the top k unrated movies.</summary>
-    public static void ForNewUser(IAnsiConsole console, IEmbeddingModel model, IReadOnlyList<RatingList.Resolved> ratings, int k)
+    public static void ForNewUser(IAnsiConsole console, IRecommenderModel model, IReadOnlyList<RatingList.Resolved> ratings, int k)
     {
         var byId = new List<KeyValuePair<string, float>>();
         var rated = new Table().Title("The new user's ratings").AddColumn("asked").AddColumn("movie").AddColumn(new TableColumn("rating").RightAligned());
@@ -50,7 +50,7 @@ internal static class RecommendStep
             console.MarkupLine("[grey]The softmax network embeds the new user from which movies they rated, not from the ratings.[/]");
         }
 
-        // The library folds the new user in the model's own way (ridge least squares, implicit ALS's solve, or the network).
+        // The library folds the new user in the model's own way (ridge least squares, implicit ALS's solve, the network, or a kNN or EASE model's neighbours of the rated movies).
         console.Write(Tables.Recommendations("Recommended for the new user", Recommender.RecommendForNewUser(model, byId, k), model));
         console.MarkupLine($"[grey]{Markup.Escape(Tables.ScoreKind(model).Note)}[/]");
     }

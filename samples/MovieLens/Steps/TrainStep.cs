@@ -33,10 +33,10 @@ internal static class TrainStep
 
     /// <summary>
     /// Trains on the training ratings with the test ratings as validation. A model whose scores are not
-    /// ratings (implicit ALS, the softmax network, which learns which movies each user rated) has no
+    /// ratings (implicit ALS, EASE, the softmax network, which learns which movies each user rated) has no
     /// rating errors; the network's reports are its cross-entropy and recall@10.
     /// </summary>
-    public static TrainedModel Fit(IAnsiConsole console, string name, ITrainer<IEmbeddingModel> trainer, bool crossEntropy, DatasetSplit split, CancellationToken cancellationToken)
+    public static TrainedModel Fit(IAnsiConsole console, string name, ITrainer<IRecommenderModel> trainer, bool crossEntropy, DatasetSplit split, CancellationToken cancellationToken)
     {
         var history = new List<TrainingProgress>();
         var (model, elapsed) = WithProgressBar(console, name, task => trainer.Fit(split.Train, split.Test, new LiveReport(task, name, crossEntropy, history), cancellationToken));

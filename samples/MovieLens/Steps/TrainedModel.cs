@@ -6,11 +6,11 @@ namespace MovieLensSample.Steps;
 /// <summary>
 /// A model trained by the sample, with what its training reported (<paramref name="History"/>) and its
 /// errors on the split; <paramref name="Train"/> and <paramref name="Test"/> are null for a model whose
-/// scores are not ratings (implicit ALS, the softmax network).
+/// scores are not ratings (implicit ALS, the softmax network, EASE).
 /// </summary>
 internal sealed record TrainedModel(
     string Name,
-    IEmbeddingModel Model,
+    IRecommenderModel Model,
     TimeSpan Elapsed,
     IReadOnlyList<TrainingProgress> History,
     RegressionResult? Train,

@@ -13,9 +13,9 @@ namespace CollaborativeFiltering.Evaluation;
 /// measured on fold f. <see cref="Run"/> measures rating prediction (MSE, RMSE and MAE with
 /// <see cref="RegressionMetrics.Compute(IRecommenderModel, RatingsDataset)"/>, on fold f and on the
 /// fold's own training ratings), for trainers whose models <see cref="IRecommenderModel.PredictsRatings"/>;
-/// <see cref="RunRanking"/> measures top-k recommendation (<see cref="RankingMetrics.Evaluate"/>: fold f's
-/// items are relevant, the training items are never recommended), for any trainer, the softmax network's
-/// included. The results hold every fold and the mean and sample standard deviation (ddof = 1) of each
+/// <see cref="RunRanking"/> measures top-k recommendation (<see cref="RankingMetrics.Evaluate"/>:
+/// fold f's items are relevant, the training items are never recommended), for any trainer, the softmax
+/// network, the kNN and EASE models included. The results hold every fold and the mean and sample standard deviation (ddof = 1) of each
 /// test metric over the folds. Folds run one after another; each fit uses the trainer's own parallelism.
 /// Deterministic when the trainer is. With a logger, each run logs its start, every fold (its training
 /// time and test metrics) and its summary at Information level (event ids 7200–7203).
@@ -79,7 +79,7 @@ public static class CrossValidation
     /// <exception cref="TrainingDivergedException">A fit diverged.</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
     public static RankingCrossValidationResult RunRanking<TModel>(ITrainer<TModel> trainer, RatingsDataset dataset, int folds, int seed, int k = 10, IProgress<int>? progress = null, ILogger? logger = null, CancellationToken cancellationToken = default)
-        where TModel : IEmbeddingModel
+        where TModel : IRecommenderModel
     {
         ThrowHelper.ThrowIfNotPositive(k, nameof(k));
         IReadOnlyList<DatasetSplit> splits = Splits(trainer, dataset, folds, seed, cancellationToken);

@@ -132,18 +132,18 @@ public static class RankingMetrics
     }
 
     /// <summary>
-    /// Evaluates a model's top-k recommendations against held-out ratings. For every user with at least
-    /// one relevant test rating, the model's top k items excluding the user's <paramref name="train"/>
-    /// items are computed with <see cref="Recommender.RecommendAll"/>; the relevant set R is that user's
-    /// <paramref name="test"/> items (all of them, or only those rated at least
+    /// Evaluates a model's top-k recommendations against held-out ratings, for any model (an embedding
+    /// model, a kNN or EASE model). For every user with at least one relevant test rating, the model's top k
+    /// items excluding the user's <paramref name="train"/> items are computed with
+    /// <see cref="Recommender.RecommendAll"/>; the relevant set R is that user's <paramref name="test"/> items (all of them, or only those rated at least
     /// <paramref name="relevanceThreshold"/>). Precision, recall, NDCG, AP and hit rate at k (defined on
     /// <see cref="RankingMetrics"/>) are averaged over those users; coverage counts the distinct items
     /// recommended to them, divided by M.
     /// </summary>
     /// <remarks>
     /// Users with no relevant test rating are not evaluated (their recall and NDCG are undefined). A user
-    /// for whom the model has no query embedding is evaluated with an empty list (every metric 0). A test
-    /// item the user also rated in <paramref name="train"/> can never be recommended, so it counts as a miss.
+    /// for whom the model has no scores (no query embedding, or no training ratings for a kNN or EASE model)
+    /// is evaluated with an empty list (every metric 0). A test item the user also rated in <paramref name="train"/> can never be recommended, so it counts as a miss.
     /// </remarks>
     /// <param name="model">The model whose ranking scores order the items.</param>
     /// <param name="train">The ratings the model was trained on; their items are never recommended to their user.</param>
@@ -154,16 +154,22 @@ public static class RankingMetrics
     /// When set, only test ratings with value ≥ this threshold are relevant (e.g. 4 on a 1–5 scale); when
     /// <see langword="null"/> (the default), every test rating is relevant.
     /// </param>
-    /// <param name="cancellationToken">Checked while recommending, once per tile of users.</param>
     /// <param name="ranking">How the recommendations are ranked (see <see cref="RankingOptions"/>); <see langword="null"/> for the model's <see cref="IRecommenderModel.DefaultRanking"/>, the ranking its recommendations use by default.</param>
+    /// <param name="cancellationToken">Checked while recommending, once per tile of users.</param>
     /// <returns>The averaged metrics.</returns>
     /// <exception cref="ArgumentNullException">An argument is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="k"/> is not positive, <paramref name="maxDegreeOfParallelism"/> is not −1 or in [1, 1024], N·min(k, M) recommendations do not fit in memory, or <paramref name="relevanceThreshold"/> is not finite.</exception>
     /// <exception cref="ArgumentException"><paramref name="train"/> or <paramref name="test"/> belongs to another catalogue, <paramref name="test"/> is empty, or no test rating reaches <paramref name="relevanceThreshold"/>.</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
-    public static RankingResult Evaluate(IEmbeddingModel model, RatingsDataset train, RatingsDataset test, int k, int maxDegreeOfParallelism = -1, float? relevanceThreshold = null, RankingOptions? ranking = null, CancellationToken cancellationToken = default)
+    public static RankingResult Evaluate(IRecommenderModel model, RatingsDataset train, RatingsDataset test, int k, int maxDegreeOfParallelism = -1, float? relevanceThreshold = null, RankingOptions? ranking = null, CancellationToken cancellationToken = default)
     {
-        EmbeddingModelChecks.ThrowIfInvalid(model, nameof(model));
+        EmbeddingModelChecks.ThrowIfNull(model, nameof(model));
+        RelevantItems relevant = CheckAndRelevant(model, train, test, k, maxDegreeOfParallelism, relevanceThreshold, cancellationToken);
+        return Measure(Recommender.RecommendAll(model, k, train, maxDegreeOfParallelism, ranking, cancellationToken), relevant, k, model.Catalog.ItemCount);
+    }
+
+    private static RelevantItems CheckAndRelevant(IRecommenderModel model, RatingsDataset train, RatingsDataset test, int k, int maxDegreeOfParallelism, float? relevanceThreshold, CancellationToken cancellationToken)
+    {
         ArgumentNullException.ThrowIfNull(train);
         ArgumentNullException.ThrowIfNull(test);
         ThrowHelper.ThrowIfNotPositive(k, nameof(k));
@@ -173,9 +179,12 @@ public static class RankingMetrics
         EmbeddingModelChecks.ThrowIfIncompatible(model, test, nameof(test));
         var relevant = RelevantItems.Create(test, relevanceThreshold);
         cancellationToken.ThrowIfCancellationRequested();
+        return relevant;
+    }
 
-        TopKRecommendations recommendations = Recommender.RecommendAll(model, k, train, maxDegreeOfParallelism, ranking, cancellationToken);
-        var accumulator = new RankingAccumulator(k, model.Catalog.ItemCount);
+    private static RankingResult Measure(TopKRecommendations recommendations, RelevantItems relevant, int k, int itemCount)
+    {
+        var accumulator = new RankingAccumulator(k, itemCount);
         ReadOnlySpan<int> all = recommendations.Items;
         int rowLength = recommendations.K;
         for (int u = 0; u < relevant.UserCount; u++)

@@ -19,14 +19,14 @@ public static class RegressionMetrics
     /// its <see cref="Factorization.FactorizationModel.PredictionRange"/> when it has one), so the MSE
     /// agrees with <see cref="Factorization.FactorizationModel.MeanSquaredError"/> on the same ratings.
     /// Only for models that <see cref="IRecommenderModel.PredictsRatings"/>: the others' predictions are
-    /// preference or ranking scores, and an "RMSE" of them would be nonsense, so they are rejected.
+    /// preference or ranking scores, and asking for their rating errors is an error.
     /// </summary>
     /// <param name="model">The trained model.</param>
     /// <param name="ratings">The ratings to score, over the model's catalogue; at least one.</param>
     /// <returns>The errors and the number of ratings scored.</returns>
     /// <exception cref="ArgumentNullException">An argument is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentException"><paramref name="ratings"/> is empty or belongs to another catalogue.</exception>
-    /// <exception cref="InvalidOperationException">The model does not predict ratings (implicit ALS, the softmax network); the message names its kind.</exception>
+    /// <exception cref="InvalidOperationException">The model ranks items but does not predict ratings (implicit ALS, the softmax network, EASE); the message names its kind.</exception>
     public static RegressionResult Compute(IRecommenderModel model, RatingsDataset ratings) =>
         ComputeCore(model, ratings, float.NegativeInfinity, float.PositiveInfinity);
 
@@ -45,7 +45,7 @@ public static class RegressionMetrics
     /// <exception cref="ArgumentNullException">An argument is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentException"><paramref name="ratings"/> is empty or belongs to another catalogue.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="minRating"/> is not finite, or <paramref name="maxRating"/> is not finite or is below <paramref name="minRating"/>.</exception>
-    /// <exception cref="InvalidOperationException">The model does not predict ratings (implicit ALS, the softmax network); the message names its kind.</exception>
+    /// <exception cref="InvalidOperationException">The model ranks items but does not predict ratings; the message names its kind.</exception>
     public static RegressionResult Compute(IRecommenderModel model, RatingsDataset ratings, float minRating, float maxRating)
     {
         if (!float.IsFinite(minRating))
@@ -106,11 +106,6 @@ public static class RegressionMetrics
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(ratings);
-        if (!model.PredictsRatings)
-        {
-            throw new InvalidOperationException($"Rating errors need a model that predicts ratings, but this one ({model}) has preference or ranking scores (PredictsRatings is false); evaluate it with RankingMetrics.Evaluate.");
-        }
-
         if (!model.Catalog.IsCompatibleWith(ratings.Catalog))
         {
             ThrowHelper.Argument(nameof(ratings), "The ratings belong to another catalogue than the model's (different user or item ids). Read a training and a test file together (MovieLens.LoadSplit, DelimitedRatingsReader.ReadSplit) so that both share one catalogue.");
@@ -119,6 +114,11 @@ public static class RegressionMetrics
         if (ratings.Count == 0)
         {
             ThrowHelper.Argument(nameof(ratings), "The ratings are empty; at least one rating is needed to compute an error.");
+        }
+
+        if (!model.PredictsRatings)
+        {
+            ThrowHelper.InvalidOperation($"A {model.GetType().Name} ({model}) ranks items but does not predict ratings (its PredictsRatings is false), so its rating errors would measure nothing; evaluate it with RankingMetrics.Evaluate.");
         }
 
         (double squares, double absolutes) = RatingErrors.Sum(model, ratings, min, max);

@@ -9,6 +9,15 @@ internal static class ModelFileMagic
     /// <summary>"CFSOFTMX": a softmax network (<c>SoftmaxModel.Save</c>).</summary>
     public static ReadOnlySpan<byte> Softmax => "CFSOFTMX"u8;
 
+    /// <summary>"CFITMKNN": an item-kNN model (<c>ItemKnnModel</c>).</summary>
+    public static ReadOnlySpan<byte> ItemKnn => "CFITMKNN"u8;
+
+    /// <summary>"CFUSRKNN": a user-kNN model (<c>UserKnnModel</c>).</summary>
+    public static ReadOnlySpan<byte> UserKnn => "CFUSRKNN"u8;
+
+    /// <summary>"CFEASE\0\0": an EASE model (<c>EaseModel</c>).</summary>
+    public static ReadOnlySpan<byte> Ease => "CFEASE\0\0"u8;
+
     /// <summary>The length of a magic.</summary>
     public const int Length = 8;
 }

@@ -44,7 +44,7 @@ public static class Recommender
             Span<float> scores = buffer.AsSpan(0, model.Catalog.ItemCount);
             if (!TryScore(model, user, scores, transform))
             {
-                ThrowHelper.KeyNotFound(string.Create(CultureInfo.InvariantCulture, $"The model has no embedding for user {user.Value} (id '{model.Catalog.GetUserId(user)}')."));
+                ThrowHelper.KeyNotFound(string.Create(CultureInfo.InvariantCulture, $"The model has no scores for user {user.Value} (id '{model.Catalog.GetUserId(user)}'): it has no embedding for the user, or the user has no training ratings."));
             }
 
             return Select(model.Catalog, scores, k, excluded);
@@ -158,24 +158,32 @@ public static class Recommender
     }
 
     /// <summary>
-    /// The exact top-k items of every user, computed in parallel over tiles of users with a cache-blocked
-    /// SIMD matrix product and a bounded heap per user. Row u equals <c>Recommend(model, u, k, exclude)</c>
-    /// bit for bit, whatever the degree of parallelism.
+    /// The exact top-k items of every user, computed in parallel. An embedding model (<see cref="IEmbeddingModel"/>)
+    /// is scored over tiles of users with a cache-blocked SIMD matrix product and a bounded heap per user; any
+    /// other model scores each user itself (<see cref="IRecommenderModel.TryScoreItems"/>: a kNN model's
+    /// neighbour sums, EASE's x_u·B). Either way row u equals <c>Recommend(model, u, k, exclude)</c> bit for
+    /// bit, whatever the degree of parallelism.
     /// </summary>
     /// <param name="model">The model.</param>
     /// <param name="k">How many items per user, greater than zero (capped at M).</param>
     /// <param name="exclude">Ratings whose items are not recommended to their user (pass the training set); <see langword="null"/> excludes nothing.</param>
     /// <param name="maxDegreeOfParallelism">Worker threads: −1 for all cores, or in [1, 1024].</param>
-    /// <param name="cancellationToken">Checked once per tile of users.</param>
     /// <param name="ranking">The score and the minimum support (see <see cref="RankingOptions"/>); <see langword="null"/> for the model's <see cref="IRecommenderModel.DefaultRanking"/> without a filter.</param>
-    /// <returns>N rows of K items and scores; users without a query embedding get an empty (padded) row, and rows are padded when the minimum support leaves fewer than K items.</returns>
+    /// <param name="cancellationToken">Checked once per tile (or block) of users.</param>
+    /// <returns>N rows of K items and scores; a user the model has no scores for (or fewer than K scored items, e.g. under a minimum support) gets a padded row.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="model"/> is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="k"/> is not positive or N·min(k, M) results do not fit in an array or in memory, or <paramref name="maxDegreeOfParallelism"/> is not −1 or in [1, 1024].</exception>
-    /// <exception cref="ArgumentException"><paramref name="exclude"/> belongs to another catalogue, or <paramref name="ranking"/> needs the item support the model does not know.</exception>
+    /// <exception cref="ArgumentException"><paramref name="exclude"/> belongs to another catalogue, an embedding model's embeddings are inconsistent, or <paramref name="ranking"/> needs the item support (or the embeddings) the model does not have.</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
-    public static TopKRecommendations RecommendAll(IEmbeddingModel model, int k = 10, RatingsDataset? exclude = null, int maxDegreeOfParallelism = -1, RankingOptions? ranking = null, CancellationToken cancellationToken = default)
+    public static TopKRecommendations RecommendAll(IRecommenderModel model, int k = 10, RatingsDataset? exclude = null, int maxDegreeOfParallelism = -1, RankingOptions? ranking = null, CancellationToken cancellationToken = default)
     {
-        EmbeddingModelChecks.ThrowIfInvalid(model, nameof(model));
+        EmbeddingModelChecks.ThrowIfNull(model, nameof(model));
+        var embedding = model as IEmbeddingModel; // embeddings allow a blocked matrix product over many users at once
+        if (embedding is not null)
+        {
+            EmbeddingModelChecks.ThrowIfInvalid(embedding, nameof(model));
+        }
+
         ThrowHelper.ThrowIfNotPositive(k, nameof(k));
         ThrowHelper.ThrowIfNotThreadCount(maxDegreeOfParallelism, nameof(maxDegreeOfParallelism));
         EmbeddingModelChecks.ThrowIfIncompatible(model, exclude, nameof(exclude));
@@ -184,13 +192,25 @@ public static class Recommender
         int n = model.Catalog.UserCount;
         int kk = Math.Min(k, model.Catalog.ItemCount);
         long threads = maxDegreeOfParallelism == -1 ? Environment.ProcessorCount : maxDegreeOfParallelism;
+        long scratch = embedding is null ? 4L * model.Catalog.ItemCount : 8L * BatchTopK.TileUsers * kk;
         MemoryBudget.ThrowIfArrayTooLong(Math.Max((long)n * kk, (long)BatchTopK.TileUsers * kk), nameof(k), k, "N·k results and per-thread heaps of 64·k");
-        MemoryBudget.ThrowIfTooLarge(MemoryBudget.Sum(8L * n * kk, MemoryBudget.Product(threads, 8L * BatchTopK.TileUsers * kk)), nameof(k), k, "N·k results and per-thread heaps");
+        MemoryBudget.ThrowIfTooLarge(MemoryBudget.Sum(8L * n * kk, MemoryBudget.Product(threads, scratch)), nameof(k), k, "N·k results and per-thread scratch");
         var items = new int[(long)n * kk];
         var scores = new float[items.Length];
         if (kk > 0 && n > 0)
         {
-            BatchTopK.Run(model, kk, exclude?.ByUser, maxDegreeOfParallelism, items, scores, cancellationToken, transform);
+            if (embedding is not null)
+            {
+                BatchTopK.Run(embedding, kk, exclude?.ByUser, maxDegreeOfParallelism, items, scores, cancellationToken, transform);
+            }
+            else if (transform is null)
+            {
+                ModelTopK.Run(model, kk, exclude?.ByUser, maxDegreeOfParallelism, items, scores, cancellationToken);
+            }
+            else
+            {
+                ThrowHelper.Argument(nameof(ranking), "A ranking other than the model's own needs a model with embeddings.");
+            }
         }
 
         return new TopKRecommendations(model.Catalog, kk, items, scores);

@@ -149,12 +149,12 @@ public static class Similarity
         }
     }
 
-    /// <summary>Throws unless the measure is defined.</summary>
+    /// <summary>Throws unless the measure compares embeddings (dot or cosine).</summary>
     internal static void ThrowIfUndefined(SimilarityMeasure measure, string paramName)
     {
         if (measure is not SimilarityMeasure.Dot and not SimilarityMeasure.Cosine)
         {
-            ThrowHelper.ArgumentOutOfRange(paramName, measure, "SimilarityMeasure.Dot or SimilarityMeasure.Cosine");
+            ThrowHelper.ArgumentOutOfRange(paramName, measure, "SimilarityMeasure.Dot or SimilarityMeasure.Cosine, the measures of embeddings (ModelWeights names the own weights of kNN and EASE models)");
         }
     }
 }

@@ -40,7 +40,7 @@ public sealed class ReadmeTests
         }
     }
 
-    private static (Microsoft.ML.Data.RegressionMetrics Metrics, float Score, FactorizationModel Trained, DataFrame Top, RecommenderTransformer<IEmbeddingModel> Rescored, IDataView KeyedTest) Tour()
+    private static (Microsoft.ML.Data.RegressionMetrics Metrics, float Score, FactorizationModel Trained, DataFrame Top, RecommenderTransformer<IRecommenderModel> Rescored, IDataView KeyedTest) Tour()
     {
         // mlnet:start
         var mlContext = new MLContext(seed: 1);

@@ -21,6 +21,7 @@ public static class DependencyRules
         ["Evaluation"] = ["Models", "Training", "Scoring", "Data", "Internal"],
         ["Factorization"] = ["Models", "Training", "Persistence", "Scoring", "Data", "Internal"],
         ["Neural"] = ["Models", "Training", "Persistence", "Scoring", "Data", "Internal"],
+        ["Neighborhood"] = ["Models", "Training", "Persistence", "Scoring", "Data", "Internal"],
         ["Tuning"] = ["Factorization", "Neural", "Evaluation", "Models", "Training", "Scoring", "Data", "Internal"],
     };
 
@@ -31,6 +32,7 @@ public static class DependencyRules
         ["Data/Synthetic"] = ["Data/MovieLens"], // the generator names its genres as MovieLens 100k does
         ["Factorization/Persistence"] = ["*"], // the model file stores every trainer's options
         ["Neural/Persistence"] = ["*"],
+        ["Neighborhood/Persistence"] = ["*"],
     };
 
     /// <summary>The references that break a rule, each with the rule it breaks.</summary>

@@ -17,7 +17,9 @@ namespace CollaborativeFiltering.Tests.Architecture;
 /// </summary>
 public sealed class ToStringTests
 {
-    private static readonly string[] Machinery = ["Options", "Factorizer", "Trainer", "Builder", "Enumerator", "Search", "Strategy"]; // a search and its strategy configure work, like options
+    // The neighbourhood trainers are named ...Recommender, as issue 17 named them (ItemKnnRecommender, EaseRecommender);
+    // a search and its strategy configure work, like options.
+    private static readonly string[] Machinery = ["Options", "Factorizer", "Trainer", "Builder", "Enumerator", "Recommender", "Search", "Strategy"];
 
     /// <summary>Machinery without a suffix: the t-SNE projector, like a trainer, holds only its options.</summary>
     private static readonly Type[] AlsoMachinery = [typeof(CollaborativeFiltering.Projection.TSne), typeof(CollaborativeFiltering.Tuning.HyperparameterSearch<,>)];

@@ -20,7 +20,7 @@ public sealed class ModelFileTests : IDisposable
         string path = Path.Combine(_directory, "mf.bin");
         model.Save(path);
 
-        IEmbeddingModel loaded = ModelFile.Load(path);
+        IRecommenderModel loaded = ModelFile.Load(path);
 
         FactorizationModel typed = loaded.Should().BeOfType<FactorizationModel>().Subject;
         typed.UserEmbeddings.ToArray().Should().Equal(model.UserEmbeddings.ToArray());
@@ -35,7 +35,7 @@ public sealed class ModelFileTests : IDisposable
         string path = Path.Combine(_directory, "softmax.bin");
         model.Save(path);
 
-        IEmbeddingModel loaded = ModelFile.Load(path);
+        IRecommenderModel loaded = ModelFile.Load(path);
 
         SoftmaxModel typed = loaded.Should().BeOfType<SoftmaxModel>().Subject;
         typed.ItemEmbeddings.ToArray().Should().Equal(model.ItemEmbeddings.ToArray());
@@ -56,8 +56,8 @@ public sealed class ModelFileTests : IDisposable
         buffer.Position = 0;
         Stream stream = seekable ? buffer : new ForwardOnlyStream(buffer);
 
-        IEmbeddingModel first = ModelFile.Load(stream);
-        IEmbeddingModel second = ModelFile.Load(stream);
+        IRecommenderModel first = ModelFile.Load(stream);
+        IRecommenderModel second = ModelFile.Load(stream);
 
         first.Should().BeOfType<SoftmaxModel>().Which.ItemEmbeddings.ToArray().Should().Equal(softmax.ItemEmbeddings.ToArray());
         second.Should().BeOfType<FactorizationModel>().Which.ItemEmbeddings.ToArray().Should().Equal(factorization.ItemEmbeddings.ToArray());

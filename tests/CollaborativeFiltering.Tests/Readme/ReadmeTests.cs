@@ -2,6 +2,7 @@ using System.Runtime.CompilerServices;
 using CollaborativeFiltering.Data;
 using CollaborativeFiltering.Evaluation;
 using CollaborativeFiltering.Factorization;
+using CollaborativeFiltering.Neighborhood;
 using CollaborativeFiltering.Scoring;
 
 namespace CollaborativeFiltering.Tests.Readme;
@@ -16,10 +17,9 @@ public class ReadmeTests
     [Fact]
     public void Tour_Runs_ProducesRecommendationsAndRoundTripsTheModel()
     {
-        var (model, loaded, similar, top, newUser, folds) = Tour();
+        var (model, loaded, similar, top, newUser, folds, knnSimilar) = Tour();
 
-        loaded.Should().BeOfType<FactorizationModel>();
-        loaded.ItemEmbeddings.ToArray().Should().Equal(model.ItemEmbeddings.ToArray());
+        loaded.Should().BeOfType<FactorizationModel>().Which.ItemEmbeddings.ToArray().Should().Equal(model.ItemEmbeddings.ToArray());
         folds.Folds.Should().HaveCount(3);
         folds.Rmse.Mean.Should().BeInRange(0.55, 0.8, "five ALS sweeps come near the synthetic ratings' noise floor (about 0.54; measured 0.672)");
         similar.Neighbors.Should().HaveCount(6);
@@ -27,6 +27,9 @@ public class ReadmeTests
         top.Should().HaveCount(10);
         newUser.Should().HaveCount(10);
         newUser.Select(r => r.Id).Should().NotContain(["1", "50", "100"], "rated items are not recommended back");
+        knnSimilar.Measure.Should().Be(SimilarityMeasure.ModelWeights, "a kNN model lists its own neighbours");
+        knnSimilar.Neighbors.Should().HaveCount(6);
+        knnSimilar.Neighbors[0].Item.Should().Be(knnSimilar.Query.Item);
     }
 
     [Fact]
@@ -42,7 +45,7 @@ public class ReadmeTests
         block.Should().Be(code, "README.md's API tour must be the code this test compiles (copy it from ReadmeTests.Tour)");
     }
 
-    private static (FactorizationModel Model, IEmbeddingModel Loaded, ItemNeighborResult Similar, IReadOnlyList<Recommendation> Top, IReadOnlyList<Recommendation> NewUser, CrossValidationResult Folds) Tour()
+    private static (FactorizationModel Model, IRecommenderModel Loaded, ItemNeighborResult Similar, IReadOnlyList<Recommendation> Top, IReadOnlyList<Recommendation> NewUser, CrossValidationResult Folds, ItemNeighborResult KnnSimilar) Tour()
     {
         // tour:start
         // Load MovieLens 100k (downloaded once into a per-user cache, then reused) ...
@@ -68,18 +71,22 @@ public class ReadmeTests
         // A new user rates three movies and gets recommendations (fold-in against fixed item embeddings).
         var newUser = Recommender.RecommendForNewUser(model, new Dictionary<string, float> { ["1"] = 5, ["50"] = 4, ["100"] = 1 }, k: 10);
 
-        // Every trainer (the factorizers, the softmax network) is an ITrainer, so cross-validation takes any of them.
+        // A neighbourhood model: item-kNN with Surprise's KNNBaseline defaults; its neighbours are its own kNN list.
+        ItemKnnModel knn = new ItemKnnRecommender().Fit(split.Train);
+        ItemNeighborResult knnSimilar = Neighbors.NearestItemsByTitle(knn, "Movie 1 ", k: 6);
+
+        // Every trainer (the factorizers, the softmax network, the neighbourhood models) is an ITrainer, so cross-validation takes any of them.
         CrossValidationResult folds = CrossValidation.Run(new AlsFactorizer(new AlsOptions { Iterations = 5 }), ratings, folds: 3, seed: 7);
         Console.WriteLine($"ALS, 3-fold test RMSE {folds.Rmse.Mean:F3} ± {folds.Rmse.StandardDeviation:F3}");
 
         // Save and load: a versioned, checksummed binary file written atomically; ModelFile.Load
-        // tells the format (factorization or softmax model) from the file itself.
+        // tells the format (factorization, softmax, kNN or EASE model) from the file itself.
         string path = Path.Combine(Path.GetTempPath(), $"tour-{Environment.ProcessId}.cfmodel");
         ModelFile.Save(model, path);
-        IEmbeddingModel loaded = ModelFile.Load(path);
+        IRecommenderModel loaded = ModelFile.Load(path);
         // tour:end
         File.Delete(path);
-        return (model, loaded, similar, top, newUser, folds);
+        return (model, loaded, similar, top, newUser, folds, knnSimilar);
     }
 
     private static string Between(string text, string start, string end)

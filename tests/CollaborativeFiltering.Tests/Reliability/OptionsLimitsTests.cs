@@ -1,6 +1,7 @@
 using System.Reflection;
 using CollaborativeFiltering.Data;
 using CollaborativeFiltering.Factorization;
+using CollaborativeFiltering.Neighborhood;
 using CollaborativeFiltering.Neural;
 using CollaborativeFiltering.Projection;
 
@@ -70,6 +71,13 @@ public sealed class OptionsLimitsTests
         ["InitialMomentum"] = (false, [1.0, 2.0]),
         ["FinalMomentum"] = (false, [1.0, 2.0]),
         ["Theta"] = (false, [1.5]),
+        ["Neighbors"] = (false, []),
+        ["MinNeighbors"] = (false, [41, int.MaxValue]),
+        ["MinSupport"] = (false, []),
+        ["Shrinkage"] = (false, []),
+        ["SavedNeighbors"] = (false, [KnnOptions.MaxSavedNeighbors + 1, int.MaxValue]),
+        ["BaselineUserRegularization"] = (false, []),
+        ["BaselineItemRegularization"] = (false, []),
         ["SyntheticOptions.Dimensions"] = (false, [4097, int.MaxValue]),
         ["InteractionVariance"] = (false, [100.5, double.MaxValue]),
         ["PopularityRatingCorrelation"] = (true, [1.0000001, -1.0000001, double.MaxValue]),
@@ -101,7 +109,7 @@ public sealed class OptionsLimitsTests
     public void EveryOptionsRecord_IsCovered()
     {
         OptionsTypes().Select(t => t.Name).Should().Contain(["AlsOptions", "BiasedSgdOptions", "BprOptions", "DelimitedRatingsOptions", "FoldInOptions", "GradientDescentOptions", "ImplicitAlsOptions",
-            "MovieLensDownloadOptions", "RankingOptions", "RegularizedOptions", "SearchOptions", "SoftmaxOptions", "SvdPlusPlusOptions", "SyntheticOptions", "TSneOptions"]);
+            "MovieLensDownloadOptions", "RankingOptions", "RegularizedOptions", "SearchOptions", "SoftmaxOptions", "SvdPlusPlusOptions", "SyntheticOptions", "TSneOptions", "KnnOptions", "EaseOptions"]);
         foreach (Type type in OptionsTypes())
         {
             foreach (PropertyInfo property in NumericProperties(type))

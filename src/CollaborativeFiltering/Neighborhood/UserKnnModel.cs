@@ -1,0 +1,96 @@
+using CollaborativeFiltering.Data;
+using CollaborativeFiltering.Neighborhood.Persistence;
+using CollaborativeFiltering.Persistence;
+
+namespace CollaborativeFiltering.Neighborhood;
+
+/// <summary>
+/// A trained user-kNN model (<see cref="UserKnnRecommender"/>): the training ratings, the baseline
+/// estimates and means, and every user's most similar users. <see cref="Predict"/> gives a rating as the
+/// options' <see cref="KnnPredictor"/> says; <see cref="TryScoreItems"/> ranks items for top-N by the
+/// similarities of the users who rated them among the user's k nearest; the neighbours of a user
+/// (<see cref="ScoreSimilarUsers"/>, <c>Scoring.Neighbors.NearestUsers</c>) are its kept list. Saved and
+/// loaded by <see cref="ModelFile"/>. Immutable and safe to share between threads.
+/// </summary>
+public sealed class UserKnnModel : IUserSimilarityModel, IStoredModel
+{
+    internal UserKnnModel(KnnCore core) => Core = core;
+
+    /// <inheritdoc/>
+    public Catalog Catalog => Core.Catalog;
+
+    /// <summary>Always <see langword="true"/>: <see cref="Predict"/> gives ratings on the training scale.</summary>
+    public bool PredictsRatings => true;
+
+    /// <summary>The options the model was fitted with.</summary>
+    public KnnOptions Options => Core.Options;
+
+    /// <summary>The range predictions are clamped to (the training ratings' range), or <see langword="null"/> when <see cref="KnnOptions.ClipPredictions"/> was off.</summary>
+    public RatingRange? PredictionRange => Core.PredictionRange;
+
+    /// <summary>μ, the mean training rating.</summary>
+    public float GlobalMean => Core.Statistics.GlobalMean;
+
+    /// <summary>The baseline user biases b_u (zero when neither the similarity nor the predictor used baselines); length N.</summary>
+    public ReadOnlySpan<float> UserBiases => Core.Statistics.UserBiases;
+
+    /// <summary>The baseline item biases b_i (zero when neither the similarity nor the predictor used baselines); length M.</summary>
+    public ReadOnlySpan<float> ItemBiases => Core.Statistics.ItemBiases;
+
+    /// <summary>The number of neighbours kept over all users.</summary>
+    public int NeighborCount => Core.Neighbors.Count;
+
+    /// <summary>The range of the training ratings (e.g. [1, 5]), whether or not predictions are clamped to it; a new user's ratings must lie in it. <see langword="null"/> only for a model trained on no ratings.</summary>
+    public RatingRange? RatingScale => Core.RatingScale;
+
+    internal KnnCore Core { get; }
+
+    /// <summary>
+    /// The predicted rating r̂_ui from the ratings of i by the (at most) k users most similar to u who rated
+    /// it (<see cref="KnnPredictor"/>), clamped to <see cref="PredictionRange"/> when there is one.
+    /// </summary>
+    /// <param name="user">A dense user index.</param>
+    /// <param name="item">A dense item index.</param>
+    /// <returns>The prediction.</returns>
+    /// <exception cref="ArgumentOutOfRangeException">An index is out of range.</exception>
+    public float Predict(UserIndex user, ItemIndex item) => Core.Predict(user.Value, item.Value);
+
+    /// <summary>
+    /// The top-N scores of a known user: item j's score is the sum of the similarities of the user's k
+    /// nearest users who rated j (divided by the sum of the k similarities with <see cref="KnnOptions.NormalizeTopN"/>,
+    /// which does not change the order); −∞ for items none of them rated, which are never recommended.
+    /// </summary>
+    /// <param name="user">A dense user index.</param>
+    /// <param name="scores">A span of length M.</param>
+    /// <returns><see langword="false"/> for a user without training ratings or outside the catalogue.</returns>
+    /// <exception cref="ArgumentException"><paramref name="scores"/> does not have length M.</exception>
+    public bool TryScoreItems(UserIndex user, Span<float> scores) => Core.TryScoreItems(user.Value, scores);
+
+    /// <summary>
+    /// The top-N scores of a user the model was not trained on: their similarity to every known user is
+    /// computed from their ratings as the fit computes it (with a baseline bias from one update against the
+    /// item biases), then scored as <see cref="TryScoreItems"/> does with their k nearest users.
+    /// </summary>
+    /// <param name="items">Distinct dense item indices the user rated.</param>
+    /// <param name="values">The ratings, one per item, finite.</param>
+    /// <param name="scores">A span of length M.</param>
+    /// <exception cref="ArgumentException">No ratings, the spans' lengths differ, an item appears twice, or <paramref name="scores"/> does not have length M.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">An item index is outside <c>[0, M)</c>, or a value is not finite or is outside <see cref="RatingScale"/>.</exception>
+    public void ScoreItemsForNewUser(ReadOnlySpan<int> items, ReadOnlySpan<float> values, Span<float> scores) => Core.ScoreItemsForNewUser(items, values, scores);
+
+    /// <summary>Writes the similarity of every user to <paramref name="user"/> kept in the model: its neighbours' similarities, 1 for itself, −∞ for the others.</summary>
+    /// <param name="user">A dense user index.</param>
+    /// <param name="similarities">A span of length N.</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="user"/> is not below N.</exception>
+    /// <exception cref="ArgumentException"><paramref name="similarities"/> does not have length N.</exception>
+    public void ScoreSimilarUsers(UserIndex user, Span<float> similarities) => Core.ScoreSimilar(user.Value, similarities, nameof(user), nameof(similarities));
+
+    /// <summary>
+    /// What the model is, e.g. <c>UserKnnModel: 943 users × 1682 items, KNN with baseline, Pearson-baseline similarity (shrinkage 100), k = 40, 67280 neighbours kept, predictions clamped to [1, 5]</c>.
+    /// </summary>
+    /// <returns>The text.</returns>
+    public override string ToString() => "UserKnnModel: " + Core.Describe();
+
+    /// <inheritdoc/>
+    void IStoredModel.Write(Stream stream) => KnnModelFormat.Write(stream, Core);
+}

@@ -1,0 +1,60 @@
+using CollaborativeFiltering.Data;
+using CollaborativeFiltering.Evaluation;
+using CollaborativeFiltering.Neighborhood;
+
+namespace CollaborativeFiltering.Tests.Neighborhood;
+
+/// <summary>Item-kNN with its defaults on the MovieLens-100k-shaped synthetic sets, against the baselines it must beat.</summary>
+public sealed partial class ItemKnnRecommenderTests
+{
+    /// <summary>
+    /// kNN-Baseline against the bias-only baseline it starts from (μ + b_u + b_i with the same ALS
+    /// estimates: Surprise's <c>BaselineOnly</c>), on a random 80/20 holdout of the default synthetic set
+    /// (noise σ = 0.5). Measured test RMSE 0.738 against 0.860: the neighbours remove 14 % of the error.
+    /// </summary>
+    [Fact]
+    public void Fit_Defaults_BeatTheBiasOnlyBaselineByAtLeastTenPercent()
+    {
+        DatasetSplit split = DatasetSplitter.RandomHoldout(SyntheticDataGenerator.Generate().Dataset, 0.2, seed: 1);
+
+        ItemKnnModel model = new ItemKnnRecommender().Fit(split.Train);
+
+        double knn = RegressionMetrics.Compute(model, split.Test).Rmse;
+        double baseline = BaselineRmse(model, split.Test);
+        baseline.Should().BeInRange(0.82, 0.9, "measured 0.860");
+        knn.Should().BeLessThanOrEqualTo(0.9 * baseline, "measured 0.738 against 0.860");
+    }
+
+    /// <summary>
+    /// Top-N on the synthetic set whose users rate by taste (<see cref="SyntheticOptions.TasteExposure"/> 2),
+    /// per-user 80/20 holdout, every test rating relevant: the neighbour sums recommend held-out items at
+    /// least 1.5 times as well as the most popular unseen items (measured recall@10 0.168 against 0.083, 2.03×;
+    /// NDCG@10 0.359 against 0.168).
+    /// </summary>
+    [Fact]
+    public void Fit_DefaultsOnTasteDrivenRatings_RankAtLeastOneAndAHalfTimesAsWellAsMostPopular()
+    {
+        DatasetSplit split = DatasetSplitter.PerUserHoldout(SyntheticDataGenerator.Generate(new SyntheticOptions { TasteExposure = 2 }).Dataset, 0.2, seed: 1);
+
+        ItemKnnModel model = new ItemKnnRecommender().Fit(split.Train);
+
+        RankingResult knn = RankingMetrics.Evaluate(model, split.Train, split.Test, 10);
+        RankingResult popular = PopularityBaseline.Evaluate(split.Train, split.Test, 10);
+        popular.RecallAtK.Should().BeInRange(0.05, 0.12, "the baseline is not degenerate (measured 0.083)");
+        knn.RecallAtK.Should().BeGreaterThanOrEqualTo(1.5 * popular.RecallAtK, "measured 0.168 against 0.083");
+        knn.NdcgAtK.Should().BeGreaterThanOrEqualTo(1.5 * popular.NdcgAtK, "measured 0.359 against 0.168");
+    }
+
+    /// <summary>The RMSE of the bias-only predictions μ + b_u + b_i of a kNN model's baseline estimates, clamped as the model clamps.</summary>
+    internal static double BaselineRmse(ItemKnnModel model, RatingsDataset test)
+    {
+        double squares = 0;
+        foreach (Rating r in test)
+        {
+            float p = model.PredictionRange!.Value.Clamp(model.GlobalMean + model.UserBiases[r.User.Value] + model.ItemBiases[r.Item.Value]);
+            squares += (r.Value - p) * (double)(r.Value - p);
+        }
+
+        return Math.Sqrt(squares / test.Count);
+    }
+}
