@@ -75,6 +75,9 @@ internal static class SampleApp
                 .WithDescription("Train one model (--model) on a holdout split or --train-file/--test-file; print train and test MSE and RMSE (n/a for the ranking models implicit-als and softmax) and top-10 ranking quality; --save it.")
                 .WithExample("train", "--model", "regularized", "--dimensions", "50", "--iterations", "3000", "--save", "model.cfm")
                 .WithExample("train", "--model", "softmax", "--hidden", "35,35", "--genres", "--save", "softmax.cfm");
+            config.AddCommand<TuneCommand>("tune")
+                .WithDescription("Search a model's hyper-parameters (--model biased, als, implicit-als or softmax) on a 10 % validation carve and print every trial; with --holdout or --train-file/--test-file, retrain the best options and print their test errors as train does.")
+                .WithExample("tune", "--model", "als", "--train-file", "u1.base", "--test-file", "u1.test");
             config.AddCommand<NeighborsCommand>("neighbors")
                 .WithDescription("The movies nearest to one movie (--title or --id) by dot product or cosine.")
                 .WithExample("neighbors", "--title", "Aladdin", "--measure", "cosine");

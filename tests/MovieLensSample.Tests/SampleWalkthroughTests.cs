@@ -109,7 +109,7 @@ public sealed class SampleWalkthroughTests(SampleWalkthroughTests.Walkthrough ru
     {
         var (header, rows) = SampleRunner.KeyedTable(run.Output, "Rating errors on the same split");
         int rmse = Array.IndexOf(header, "test RMSE");
-        rows.Keys.Should().BeEquivalentTo(RatingModels, "the models that only rank have no rating errors");
+        rows.Keys.Should().BeEquivalentTo([.. RatingModels, "global mean"], "the models that only rank have no rating errors");
         foreach (string model in RatingModels)
         {
             double value = SampleRunner.Number(rows[model][rmse]);
@@ -117,6 +117,36 @@ public sealed class SampleWalkthroughTests(SampleWalkthroughTests.Walkthrough ru
         }
 
         rows["item-kNN"][Array.IndexOf(header, "d")].Should().Be("–", "a kNN model has no embeddings");
+    }
+
+    [Fact]
+    public void Walkthrough_QuickSynthetic_SaysAtWhichIterationTheRegularizedTestErrorWasLowest()
+    {
+        var line = System.Text.RegularExpressions.Regex.Match(run.Output, @"The regularized model's test MSE was lowest at iteration (\d+) \(([0-9.]+)\); at iteration (\d+) it is ([0-9.]+)\.");
+
+        line.Success.Should().BeTrue(run.Output);
+        int best = int.Parse(line.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+        int last = int.Parse(line.Groups[3].Value, System.Globalization.CultureInfo.InvariantCulture);
+        best.Should().BeGreaterThan(0).And.BeLessThanOrEqualTo(last);
+        SampleRunner.Number(line.Groups[2].Value).Should().BeLessThanOrEqualTo(SampleRunner.Number(line.Groups[4].Value));
+    }
+
+    [Fact]
+    public void Walkthrough_QuickSynthetic_ComparisonMarksTheModelsWorseThanTheGlobalMean()
+    {
+        var (header, rows) = SampleRunner.KeyedTable(run.Output, "Rating errors on the same split");
+        int rmse = Array.IndexOf(header, "test RMSE");
+        double mean = SampleRunner.Number(rows["global mean"][rmse]);
+        mean.Should().BeGreaterThan(0.5).And.BeLessThan(2);
+        string[] worse = [.. RatingModels.Where(m => SampleRunner.Number(rows[m][rmse]) > mean)];
+        if (worse.Length == 0)
+        {
+            run.Output.Should().NotContain("Worse than the global mean");
+        }
+        else
+        {
+            run.Output.Should().Contain($"Worse than the global mean (predicting the training ratings' mean for every pair): {string.Join(", ", worse)}.");
+        }
     }
 
     [Fact]

@@ -14,7 +14,7 @@ public sealed class SampleWidthTests
         SampleRunner.Lines(output).Should().OnlyContain(l => l.Length <= 80);
         var (errorHeader, errors) = SampleRunner.KeyedTable(output, "Rating errors on the same split");
         errorHeader.Should().Equal("model", "d", "iterations", "train RMSE", "test RMSE", "test MAE");
-        errors.Keys.Should().BeEquivalentTo("plain", "plain, init 0.05", "regularized", "biased SGD", "SVD++", "ALS", "item-kNN", "user-kNN", "BPMF", "Bayesian FM");
+        errors.Keys.Should().BeEquivalentTo("plain", "plain, init 0.05", "regularized", "biased SGD", "SVD++", "ALS", "item-kNN", "user-kNN", "BPMF", "Bayesian FM", "global mean");
         var (rankingHeader, ranking) = SampleRunner.KeyedTable(output, "Recommendation quality of every model");
         rankingHeader.Should().Equal("model", "NDCG@10", "precision@10", "recall@10", "training time");
         ranking.Keys.Should().HaveCount(15).And.Contain("most popular (baseline)").And.Contain("EASE");

@@ -110,9 +110,9 @@ public static class FuzzTargets
         return forged;
     }
 
-    /// <summary>Where a factorization file's header checksum is: byte 36, or 40 in version 3 (the posterior sample count comes first).</summary>
+    /// <summary>Where a factorization file's header checksum is: byte 36, or 40 when the file holds posterior samples (version 3 or 4 with flag 32: the sample count comes first).</summary>
     private static int FactorizationHeaderChecksumOffset(byte[] bytes) =>
-        bytes.Length >= 10 && BitConverter.ToUInt16(bytes, 8) >= 3 ? 40 : 36;
+        bytes.Length >= 12 && BitConverter.ToUInt16(bytes, 8) >= 3 && (BitConverter.ToUInt16(bytes, 10) & 32) != 0 ? 40 : 36;
 
     /// <summary>Where a softmax file's header checksum is: after 68 fixed bytes and 4 per hidden layer (the count at byte 52).</summary>
     private static int SoftmaxHeaderChecksumOffset(byte[] bytes) =>

@@ -73,6 +73,7 @@ internal sealed class WalkthroughCommand(IAnsiConsole console) : AsyncCommand<Wa
         TrainedModel regularized = Train("The regularized model (L2 + gravity: the notebook's Regularized_CFModel)", "regularized", ModelKind.Regularized, new ModelSettings());
         TrainingReport.Components(console, regularized);
         TrainingReport.Curve(console, regularized, settings.Out);
+        TrainingReport.LowestTestError(console, regularized);
         NeighborsStep.Show(console, regularized.Model, query, settings.K, SimilarityMeasure.Dot, SimilarityMeasure.Cosine);
 
         NormsStep.Show(console, [plain, lowInit, regularized], split.Train, settings.Out);

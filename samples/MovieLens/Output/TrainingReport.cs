@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.RegularExpressions;
 using CollaborativeFiltering;
 using CollaborativeFiltering.Factorization;
@@ -127,6 +128,23 @@ internal static partial class TrainingReport
 
         Tables.AddRow(table, "total loss", Tables.F(train.Mse + regularization + gravity));
         console.Write(table);
+    }
+
+    /// <summary>At which iteration the test error was lowest, and which iteration's model the training returned (the last, unless early stopping kept an earlier one).</summary>
+    public static void LowestTestError(IAnsiConsole console, TrainedModel trained)
+    {
+        if (!trained.History.Any(p => p.ValidationMse is not null))
+        {
+            return;
+        }
+
+        TrainingProgress best = trained.History.Where(p => p.ValidationMse is not null).MinBy(p => p.ValidationMse!.Value);
+
+        TrainingProgress last = trained.History[^1];
+        int returned = last.BestIteration ?? last.Iteration;
+        console.MarkupLine(Markup.Escape(string.Create(CultureInfo.InvariantCulture,
+            $"The {trained.Name} model's test MSE was lowest at iteration {best.Iteration} ({best.ValidationMse:0.000}); at iteration {last.Iteration} it is {last.ValidationMse:0.000}. The model shown is iteration {returned}'s")
+            + (returned == last.Iteration ? " (with EarlyStoppingPatience the training would return the best iteration's)." : ", kept by early stopping.")));
     }
 
     /// <summary>The unweighted penalties r(U, V) and g(U, V) of row-major N×d and M×d embeddings.</summary>

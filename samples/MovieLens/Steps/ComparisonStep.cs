@@ -28,16 +28,29 @@ internal static class ComparisonStep
         };
 
         // Two tables rather than one of ten columns, so that each fits 80 columns: rating errors for the models
-        // that predict ratings, then top-10 ranking quality and training time for every model and the baseline.
+        // that predict ratings beside the global mean's, then top-10 ranking quality and training time for every model and the baseline.
         var errors = Tables.Create($"Rating errors on the same split ({split.Train.Count} training, {split.Test.Count} test ratings)",
             "model", "d", "iterations", "train RMSE", "test RMSE", "test MAE");
+        (RegressionResult meanTrain, RegressionResult meanTest) = GlobalMean(split);
+        var worse = new List<string>();
         foreach (TrainedModel m in all.Where(m => m.Model.PredictsRatings))
         {
+            if (m.Test is { } test && test.Rmse > meanTest.Rmse)
+            {
+                worse.Add(m.Name);
+            }
+
             Tables.AddRow(errors, m.Name, ModelKinds.Dimensions(m.Model), Tables.I(m.IterationsRun),
                 Tables.Error(m.Train?.Rmse, true), Tables.Error(m.Test?.Rmse, true), Tables.Error(m.Test?.Mae, true));
         }
 
+        Tables.AddRow(errors, "global mean", "", "", Tables.F(meanTrain.Rmse), Tables.F(meanTest.Rmse), Tables.F(meanTest.Mae));
         console.Write(errors);
+        if (worse.Count > 0)
+        {
+            console.MarkupLine($"[yellow]Worse than the global mean (predicting the training ratings' mean for every pair): {Markup.Escape(string.Join(", ", worse))}.[/]");
+        }
+
         var ranking = Tables.Create($"Recommendation quality of every model ({Ranking.Description})",
             "model", $"NDCG@{Ranking.K}", $"precision@{Ranking.K}", $"recall@{Ranking.K}", "training time");
         foreach (TrainedModel m in all)
@@ -51,5 +64,26 @@ internal static class ComparisonStep
         console.Write(ranking);
         console.MarkupLine("[grey]Implicit ALS, BPR, the softmax DNN and EASE treat each rating as an interaction and rank movies; their scores are not ratings, so they have no rating errors. The kNN models have no embeddings (no d) and fit in one pass.[/]");
         return all;
+    }
+
+    /// <summary>The errors of predicting the training ratings' mean for every pair: the floor any rating model must beat.</summary>
+    private static (RegressionResult Train, RegressionResult Test) GlobalMean(DatasetSplit split)
+    {
+        ReadOnlySpan<float> train = split.Train.ByUser.Values;
+        double sum = 0;
+        foreach (float r in train)
+        {
+            sum += r;
+        }
+
+        float mean = train.IsEmpty ? 0 : (float)(sum / train.Length);
+        RegressionResult Of(ReadOnlySpan<float> actual)
+        {
+            var predicted = new float[actual.Length];
+            Array.Fill(predicted, mean);
+            return RegressionMetrics.Compute(predicted, actual);
+        }
+
+        return (Of(train), Of(split.Test.ByUser.Values));
     }
 }

@@ -169,8 +169,8 @@ internal static class ModelFactory
 
     private static int Iterations(int defaults, bool quick) => quick ? Math.Max(QuickMinimumIterations, defaults / QuickDivisor) : defaults;
 
-    /// <summary>The options every factorizer shares.</summary>
-    private static T Common<T>(T defaults, ModelSettings flags, bool quick, int seed)
+    /// <summary>The options every factorizer shares (the tune command starts its search from them).</summary>
+    internal static T Common<T>(T defaults, ModelSettings flags, bool quick, int seed)
         where T : FactorizationOptions =>
         (T)((FactorizationOptions)defaults with
         {

@@ -154,17 +154,18 @@ public static class RankingMetrics
     /// When set, only test ratings with value ≥ this threshold are relevant (e.g. 4 on a 1–5 scale); when
     /// <see langword="null"/> (the default), every test rating is relevant.
     /// </param>
+    /// <param name="ranking">How the recommendations are ranked (see <see cref="RankingOptions"/>); <see langword="null"/> for the model's <see cref="IRecommenderModel.DefaultRanking"/>, the ranking its recommendations use by default.</param>
     /// <param name="cancellationToken">Checked while recommending, once per tile of users.</param>
     /// <returns>The averaged metrics.</returns>
     /// <exception cref="ArgumentNullException">An argument is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="k"/> is not positive, <paramref name="maxDegreeOfParallelism"/> is not −1 or in [1, 1024], N·min(k, M) recommendations do not fit in memory, or <paramref name="relevanceThreshold"/> is not finite.</exception>
     /// <exception cref="ArgumentException"><paramref name="train"/> or <paramref name="test"/> belongs to another catalogue, <paramref name="test"/> is empty, or no test rating reaches <paramref name="relevanceThreshold"/>.</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
-    public static RankingResult Evaluate(IRecommenderModel model, RatingsDataset train, RatingsDataset test, int k, int maxDegreeOfParallelism = -1, float? relevanceThreshold = null, CancellationToken cancellationToken = default)
+    public static RankingResult Evaluate(IRecommenderModel model, RatingsDataset train, RatingsDataset test, int k, int maxDegreeOfParallelism = -1, float? relevanceThreshold = null, RankingOptions? ranking = null, CancellationToken cancellationToken = default)
     {
         EmbeddingModelChecks.ThrowIfNull(model, nameof(model));
         RelevantItems relevant = CheckAndRelevant(model, train, test, k, maxDegreeOfParallelism, relevanceThreshold, cancellationToken);
-        return Measure(Recommender.RecommendAll(model, k, train, maxDegreeOfParallelism, cancellationToken), relevant, k, model.Catalog.ItemCount);
+        return Measure(Recommender.RecommendAll(model, k, train, maxDegreeOfParallelism, ranking, cancellationToken), relevant, k, model.Catalog.ItemCount);
     }
 
     private static RelevantItems CheckAndRelevant(IRecommenderModel model, RatingsDataset train, RatingsDataset test, int k, int maxDegreeOfParallelism, float? relevanceThreshold, CancellationToken cancellationToken)

@@ -11,8 +11,8 @@ namespace CollaborativeFiltering.Factorization;
 /// A trained matrix-factorization model: user embeddings U (N×d) and item embeddings V (M×d),
 /// row-major float, and optionally a global mean μ with user and item biases, so that
 /// <c>Predict(u, i) = μ + b_u + b_i + ⟨U_u, V_i⟩</c> (μ and the biases are 0 for the notebook's models),
-/// clamped into <see cref="PredictionRange"/> when the model has one. Immutable and safe to share between threads; it carries its catalogue (ids, titles, genres) and
-/// the options it was trained with. An SVD++ model (<see cref="SvdPlusPlusFactorizer"/>) also carries the
+/// clamped into <see cref="PredictionRange"/> when the model has one. Immutable and safe to share between threads; it carries its catalogue (ids, titles, genres),
+/// the options it was trained with and, from a trainer, every user's and item's number of training ratings. An SVD++ model (<see cref="SvdPlusPlusFactorizer"/>) also carries the
 /// implicit item factors y_j (<see cref="ImplicitItemFactors"/>), which fold-in of a new user needs; its
 /// U holds every user's effective query p_u + |N(u)|^−½·Σ_(j∈N(u)) y_j, so that every prediction and score is
 /// the formula above. A Bayesian model (<see cref="BayesianMatrixFactorizer"/>, or the context-free part of a
@@ -21,6 +21,18 @@ namespace CollaborativeFiltering.Factorization;
 /// <see cref="Predict(UserIndex, ItemIndex)"/> is the posterior mean of the prediction over the samples and
 /// <see cref="PredictDistribution"/> adds its standard deviation.
 /// </summary>
+/// <remarks>
+/// <para><b>Users and items the training set never rated</b> (<see cref="IsColdUser"/>,
+/// <see cref="IsColdItem"/>: support 0) learned nothing. The trainers with biases and implicit ALS leave
+/// their embeddings all-zero, so their similarities and taste scores are 0; the notebook's full-batch
+/// trainers keep the notebook's update, which leaves them at their random start shrunk by the penalties
+/// (exclude them from neighbours and recommendations with a minimum support). Their predicted rating is a
+/// documented, finite fallback: μ + b_u + b_i with the missing side's bias 0 for models with biases (an
+/// unknown item gets the user's baseline, an unknown user the item's), the mean training rating for the
+/// notebook's models, which have no biases, and the model's own score for implicit ALS (0: no preference).
+/// A model that does not know its support (built with <see cref="FromEmbeddings"/>, or read from a file
+/// saved before the counts were stored) has no cold users or items.</para>
+/// </remarks>
 public sealed partial class FactorizationModel : IEmbeddingModel, ICheckedModel
 {
     private readonly float[] _userEmbeddings;
@@ -31,10 +43,12 @@ public sealed partial class FactorizationModel : IEmbeddingModel, ICheckedModel
     private readonly RatingRange? _trainingScale;
     private readonly float[]? _implicitItemFactors;
     private readonly PosteriorSamples? _posterior;
+    private readonly TrainingSupport? _support;
 
-    internal FactorizationModel(Catalog catalog, int dimensions, float[] userEmbeddings, float[] itemEmbeddings, float[]? userBiases, float[]? itemBiases, float globalMean, FactorizationOptions? options, RatingRange? predictionRange = null, RatingRange? trainingScale = null, float[]? implicitItemFactors = null, PosteriorSamples? posterior = null)
+    internal FactorizationModel(Catalog catalog, int dimensions, float[] userEmbeddings, float[] itemEmbeddings, float[]? userBiases, float[]? itemBiases, float globalMean, FactorizationOptions? options, RatingRange? predictionRange = null, RatingRange? trainingScale = null, float[]? implicitItemFactors = null, PosteriorSamples? posterior = null, TrainingSupport? support = null)
     {
         _posterior = posterior;
+        _support = support;
         Catalog = catalog;
         Dimensions = dimensions;
         _userEmbeddings = userEmbeddings;
@@ -163,6 +177,17 @@ public sealed partial class FactorizationModel : IEmbeddingModel, ICheckedModel
     /// <summary>b_i for every item; empty when <see cref="HasBiases"/> is false.</summary>
     public ReadOnlySpan<float> ItemBiases => _itemBiases;
 
+    /// <summary>Each user's number of training ratings (N counts); empty when the model does not know them (built with <see cref="FromEmbeddings"/>, or read from a file saved before the counts were stored).</summary>
+    public ReadOnlySpan<int> UserSupport => _support is null ? default : _support.UserCounts;
+
+    /// <inheritdoc/>
+    public ReadOnlySpan<int> ItemSupport => _support is null ? default : _support.ItemCounts;
+
+    /// <inheritdoc/>
+    public RankingScore DefaultRanking => _support is null ? RankingScore.Model : Options?.DefaultRanking ?? RankingScore.Model;
+
+    internal TrainingSupport? Support => _support;
+
     /// <summary>
     /// The implicit item factors y_j of an SVD++ model (<see cref="SvdPlusPlusFactorizer"/>), row-major:
     /// item <c>j</c> occupies <c>[j*d, (j+1)*d)</c>, length M·d; empty for every other model. A user who rated
@@ -201,6 +226,26 @@ public sealed partial class FactorizationModel : IEmbeddingModel, ICheckedModel
         return _itemEmbeddings.AsSpan(item.Value * Dimensions, Dimensions);
     }
 
+    /// <summary>Whether the user had no training rating (support 0); <see langword="false"/> when the model does not know the support.</summary>
+    /// <param name="user">The user's dense index.</param>
+    /// <returns>Whether the user is unknown to the model.</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="user"/> is outside <c>[0, N)</c>.</exception>
+    public bool IsColdUser(UserIndex user)
+    {
+        ThrowHelper.ThrowIfIndexOutOfRange(user.Value, UserCount, nameof(user));
+        return _support is not null && _support.UserCounts[user.Value] == 0;
+    }
+
+    /// <summary>Whether the item had no training rating (support 0); <see langword="false"/> when the model does not know the support.</summary>
+    /// <param name="item">The item's dense index.</param>
+    /// <returns>Whether the item is unknown to the model.</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="item"/> is outside <c>[0, M)</c>.</exception>
+    public bool IsColdItem(ItemIndex item)
+    {
+        ThrowHelper.ThrowIfIndexOutOfRange(item.Value, ItemCount, nameof(item));
+        return _support is not null && _support.ItemCounts[item.Value] == 0;
+    }
+
     /// <summary>
     /// Whether the model keeps posterior samples (a <see cref="BayesianMatrixFactorizer"/> model with
     /// <see cref="BayesianMatrixOptions.StoredSamples"/> &gt; 0): then <see cref="Predict(UserIndex, ItemIndex)"/> is
@@ -219,7 +264,9 @@ public sealed partial class FactorizationModel : IEmbeddingModel, ICheckedModel
     /// has one. For a Bayesian model with samples (<see cref="HasPosterior"/>): the posterior mean
     /// <see cref="PosteriorPrediction.Mean"/> of <see cref="PredictDistribution"/>, the average over the
     /// samples of each sample's prediction (clamped into the range), which is not the prediction of the
-    /// posterior-mean embeddings <see cref="UserEmbeddings"/> and <see cref="ItemEmbeddings"/>.
+    /// posterior-mean embeddings <see cref="UserEmbeddings"/> and <see cref="ItemEmbeddings"/>. For a user or
+    /// item without training ratings (<see cref="IsColdUser"/>, <see cref="IsColdItem"/>) a rating model without
+    /// biases predicts the mean training rating (see the remarks on <see cref="FactorizationModel"/>).
     /// </summary>
     /// <param name="user">The user's dense index (not the id: <see cref="Predict(string, string)"/> takes ids).</param>
     /// <param name="item">The item's dense index.</param>
@@ -234,6 +281,11 @@ public sealed partial class FactorizationModel : IEmbeddingModel, ICheckedModel
 
         float dot = TensorPrimitives.Dot(GetUserEmbedding(user), GetItemEmbedding(item));
         float prediction = _itemBiases is null ? dot : GlobalMean + _userBiases![user.Value] + _itemBiases[item.Value] + dot;
+        if (_itemBiases is null && _support is not null && PredictsRatings && (_support.UserCounts[user.Value] == 0 || _support.ItemCounts[item.Value] == 0))
+        {
+            prediction = _support.Mean;
+        }
+
         return PredictionRange is { } range ? range.Clamp(prediction) : prediction;
     }
 
@@ -308,11 +360,11 @@ public sealed partial class FactorizationModel : IEmbeddingModel, ICheckedModel
     /// <param name="predictionRange">The new range, or <see langword="null"/> for none.</param>
     /// <returns>A model that differs from this one only in <see cref="PredictionRange"/>.</returns>
     public FactorizationModel WithPredictionRange(RatingRange? predictionRange) =>
-        new(Catalog, Dimensions, _userEmbeddings, _itemEmbeddings, _userBiases, _itemBiases, _globalMean, Options, predictionRange, _trainingScale, _implicitItemFactors, _posterior);
+        new(Catalog, Dimensions, _userEmbeddings, _itemEmbeddings, _userBiases, _itemBiases, _globalMean, Options, predictionRange, _trainingScale, _implicitItemFactors, _posterior, _support);
 
     /// <summary>This model recording the scale of its training ratings (see <see cref="RatingScale"/>); arrays shared.</summary>
     internal FactorizationModel WithTrainingScale(RatingRange? trainingScale) =>
-        new(Catalog, Dimensions, _userEmbeddings, _itemEmbeddings, _userBiases, _itemBiases, _globalMean, Options, PredictionRange, trainingScale, _implicitItemFactors, _posterior);
+        new(Catalog, Dimensions, _userEmbeddings, _itemEmbeddings, _userBiases, _itemBiases, _globalMean, Options, PredictionRange, trainingScale, _implicitItemFactors, _posterior, _support);
 
     /// <summary>A copy of U as a MathNet matrix (N×d).</summary>
     /// <returns>A new dense matrix.</returns>

@@ -37,6 +37,13 @@ public abstract record FactorizationOptions : TrainerOptions
     internal virtual bool PredictsRatings => true;
 
     /// <summary>
+    /// The ranking a trained model uses by default: <see cref="RankingScore.SupportAware"/> for the
+    /// trainers that fit rating values alone (their scores favour rarely rated items), <see cref="RankingScore.Model"/>
+    /// for those whose loss also covers the unobserved pairs.
+    /// </summary>
+    internal virtual RankingScore DefaultRanking => RankingScore.SupportAware;
+
+    /// <summary>
     /// A new user's query for a model trained with these options: the fold-in strategy of the objective
     /// they train (here the ridge fold-in with its default λ, which suits explicit ratings). The strategies
     /// live in <see cref="Scoring.FoldIn"/>; the options only choose.

@@ -30,6 +30,22 @@ public interface IRecommenderModel
     /// </summary>
     RatingRange? RatingScale { get; }
 
+    /// <summary>
+    /// Each item's support: its number of training ratings (M counts, in item order); empty when the
+    /// model does not know them (a model built from embeddings, or read from a file written before the
+    /// counts were saved). Support-aware ranking (<see cref="RankingScore.SupportAware"/>) and
+    /// minimum-support filters read it.
+    /// </summary>
+    ReadOnlySpan<int> ItemSupport => default;
+
+    /// <summary>
+    /// The score the model's recommendations and ranking metrics use unless told otherwise: its own
+    /// (<see cref="RankingScore.Model"/>) for models trained against unobserved pairs too,
+    /// <see cref="RankingScore.SupportAware"/> for models fitted to rating values alone, whose raw scores
+    /// favour rarely rated items. <see cref="RankingScore.Model"/> when <see cref="ItemSupport"/> is empty.
+    /// </summary>
+    RankingScore DefaultRanking => RankingScore.Model;
+
     /// <summary>The model's prediction for a pair: a rating when <see cref="PredictsRatings"/>, else the pair's preference or ranking score.</summary>
     /// <param name="user">The user's dense index (not the id: <see cref="Data.Catalog.GetUserIndex"/> translates).</param>
     /// <param name="item">The item's dense index (not the id: <see cref="Data.Catalog.GetItemIndex"/> translates).</param>

@@ -28,6 +28,7 @@ public sealed partial class SoftmaxModel : IEmbeddingModel, ICheckedModel
     private readonly float[]? _itemBiases;
     private readonly int[] _userOffsets;
     private readonly int[] _userItems;
+    private readonly int[] _itemSupport;
 
     /// <summary>Every user's query, computed on first use (the model stays immutable: the value never changes once computed).</summary>
     private float[]? _userQueries;
@@ -41,7 +42,14 @@ public sealed partial class SoftmaxModel : IEmbeddingModel, ICheckedModel
         _itemBiases = itemBiases;
         _userOffsets = userOffsets;
         _userItems = userItems;
+        _itemSupport = TrainingSupport.ItemCountsOf(userItems, catalog.ItemCount);
     }
+
+    /// <summary>Each item's number of training ratings: how many users' kept training items (the network's inputs) hold it.</summary>
+    public ReadOnlySpan<int> ItemSupport => _itemSupport;
+
+    /// <summary><see cref="RankingScore.Model"/>: the network is trained to predict which items a user rates, so its own scores rank by that.</summary>
+    public RankingScore DefaultRanking => RankingScore.Model;
 
     /// <summary>The users and items; N = <see cref="UserCount"/>, M = <see cref="ItemCount"/>.</summary>
     public Catalog Catalog { get; }
@@ -127,9 +135,10 @@ public sealed partial class SoftmaxModel : IEmbeddingModel, ICheckedModel
     /// counts twice in the averages; an empty list gives the query of an empty bag (which ranks items
     /// by what the model learned users like in general). Rank with
     /// <see cref="Scoring.Recommender.RecommendForQuery"/>, passing the same items as excluded.
-    /// (<see cref="Scoring.Recommender.RecommendForNewUser"/> works on this model too, but it folds the
-    /// user in by least squares on the rating values against <see cref="ItemEmbeddings"/>, the
-    /// matrix-factorization way; this method is the network's own answer.)
+    /// <see cref="Scoring.Recommender.RecommendForNewUser"/> uses this same query
+    /// (<see cref="ComputeNewUserQuery"/>): the network learned which items users rate, not how they rate
+    /// them, so a new user's rating values do not change the query (all-1-star and all-5-star ratings of
+    /// the same items give the same list); use a rating model's fold-in when the values should count.
     /// </summary>
     /// <param name="ratedItems">Dense item indices in <c>[0, M)</c>.</param>
     /// <param name="destination">Receives the d-dimensional query.</param>

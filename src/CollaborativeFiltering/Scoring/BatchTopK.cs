@@ -16,12 +16,12 @@ internal static class BatchTopK
     public const int TileUsers = 64;
 
     /// <summary>Fills <paramref name="outItems"/>/<paramref name="outScores"/> (N×k, row-major; −1 / −∞ padding).</summary>
-    public static void Run(IEmbeddingModel model, int k, CsrView? exclude, int maxDegreeOfParallelism, int[] outItems, float[] outScores, CancellationToken cancellationToken)
+    public static void Run(IEmbeddingModel model, int k, CsrView? exclude, int maxDegreeOfParallelism, int[] outItems, float[] outScores, CancellationToken cancellationToken, RankingTransform? transform = null)
     {
         int n = model.Catalog.UserCount;
         int m = model.Catalog.ItemCount;
         int d = model.Dimensions;
-        var (panels, bias) = GemmKernel.Pack(model.ItemEmbeddings, d, m, model.ItemBiases);
+        var (panels, bias) = GemmKernel.Pack(model.ItemEmbeddings, d, m, transform is null ? model.ItemBiases : transform.ItemTerms);
         int tiles = (n + TileUsers - 1) / TileUsers;
         // −1 means one thread per core: more threads than cores only make each tile, and so a
         // cancellation, wait longer.
@@ -33,7 +33,7 @@ internal static class BatchTopK
             states[w] = new TileState(d, k);
         }
 
-        pool.Run(new Context(model, k, exclude, panels, bias, outItems, outScores, states, cancellationToken), tiles, cancellationToken);
+        pool.Run(new Context(model, k, exclude, panels, bias, outItems, outScores, states, transform, cancellationToken), tiles, cancellationToken);
         cancellationToken.ThrowIfCancellationRequested(); // a tile that stopped early left its rows unfinished
     }
 
@@ -51,7 +51,7 @@ internal static class BatchTopK
     }
 
     /// <summary>The tiles of one run; each worker has its own <see cref="TileState"/>.</summary>
-    private sealed class Context(IEmbeddingModel model, int k, CsrView? exclude, float[] panels, float[] bias, int[] outItems, float[] outScores, TileState[] states, CancellationToken cancellationToken) : IBlockWork
+    private sealed class Context(IEmbeddingModel model, int k, CsrView? exclude, float[] panels, float[] bias, int[] outItems, float[] outScores, TileState[] states, RankingTransform? transform, CancellationToken cancellationToken) : IBlockWork
     {
         public void Execute(int tile, int worker)
         {
@@ -74,6 +74,10 @@ internal static class BatchTopK
                 if (!s.HasQuery[t])
                 {
                     q.Clear();
+                }
+                else
+                {
+                    transform?.ScaleQuery(q);
                 }
 
                 s.Counts[t] = 0;

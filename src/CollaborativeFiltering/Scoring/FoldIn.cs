@@ -15,9 +15,9 @@ namespace CollaborativeFiltering.Scoring;
 /// <c>(VₛᵀVₛ + λI) x = Vₛᵀ(r − μ − b)</c>, μ being <see cref="IEmbeddingModel.GlobalMean"/> and b_j the
 /// model's item biases (0 when it has none);</description></item>
 /// <item><description>confidence-weighted (<see cref="ComputeImplicitUserEmbedding"/>, implicit feedback,
-/// Hu, Koren and Volinsky 2008): <c>(VᵀV + Vₛᵀ(C − I)Vₛ + λ·n·I) x = VₛᵀC·1</c> over the n given
-/// interactions, c = 1 + α·r, with VᵀV over the whole catalogue: for a user of the training set, with
-/// the model's λ and α, that user's next implicit-ALS update.</description></item>
+/// Hu, Koren and Volinsky 2008): <c>(VᵀV + Vₛᵀ(C − I)Vₛ + λ·w·I) x = VₛᵀC·1</c> over the n given
+/// interactions, c = 1 + α·r, w = M + α·Σ r (or n), with VᵀV over the whole catalogue: for a user of the
+/// training set, with the model's λ, scaling and α, that user's next implicit-ALS update.</description></item>
 /// <item><description>SVD++ (Koren 2008; the model's <c>ComputeNewUserQuery</c>, since only a model
 /// trained by SVD++ has implicit item factors y_j): the given items N are the user's implicit feedback,
 /// s = |N|^−½·Σ_(j∈N) y_j, and the query is s + x with x the ridge solution for the residuals,
@@ -148,7 +148,7 @@ public static class FoldIn
 
         ImplicitFoldInOptions o = options ?? ImplicitDefaults;
         o.Validate();
-        return SolveImplicit(model, items, values, o.Regularization, o.Alpha);
+        return SolveImplicit(model, items, values, o.Regularization, o.RegularizationScaling, o.Alpha);
     }
 
     /// <summary>Computes a new user's embedding from ratings of items given by external id.</summary>
@@ -346,7 +346,7 @@ public static class FoldIn
     /// A = VᵀV + Σ_k α·r_k·y_k y_kᵀ + λ·n·I and b = Σ_k (1 + α·r_k)·y_k, VᵀV through the Gram kernel,
     /// everything else in double.
     /// </summary>
-    internal static float[] SolveImplicit(IEmbeddingModel model, ReadOnlySpan<int> items, ReadOnlySpan<float> values, double lambda, double alpha)
+    internal static float[] SolveImplicit(IEmbeddingModel model, ReadOnlySpan<int> items, ReadOnlySpan<float> values, double lambda, ImplicitRegularizationScaling scaling, double alpha)
     {
         int d = model.Dimensions, dp = GramKernel.RowStride(d);
         ReadOnlySpan<float> v = model.ItemEmbeddings;
@@ -377,7 +377,21 @@ public static class FoldIn
             }
         }
 
-        return SolveSymmetric(a, b, d, lambda * items.Length, "Fold-in produced a non-finite embedding (the item embeddings or values are too large for single precision).");
+        double weight = items.Length;
+        if (scaling == ImplicitRegularizationScaling.TotalConfidence)
+        {
+            // As ImplicitAlsTraining.PenaltyWeights computes it (α in single precision, the sum in double), so
+            // that a training user's fold-in is that user's next update.
+            double strength = 0;
+            foreach (float value in values)
+            {
+                strength += value;
+            }
+
+            weight = model.Catalog.ItemCount + ((double)(float)alpha * strength);
+        }
+
+        return SolveSymmetric(a, b, d, lambda * weight, "Fold-in produced a non-finite embedding (the item embeddings or values are too large for single precision).");
     }
 
     /// <summary>Adds <paramref name="diagonal"/> to the diagonal of the upper triangle <paramref name="a"/> (column-major), mirrors it and solves by Cholesky.</summary>

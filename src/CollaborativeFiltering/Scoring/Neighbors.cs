@@ -31,16 +31,19 @@ public static class Neighbors
     /// <see langword="null"/> for the model's own kind (its weights when it has them, else dot).
     /// </param>
     /// <param name="includeQuery">Whether the query item is listed first (the notebook's behaviour).</param>
+    /// <param name="minimumSupport">The fewest training ratings a neighbour needs (≥ 0; 0, the default, filters nothing): items rated by a handful of users have unreliable embeddings and crowd the lists by chance. Above 0 the model must know its <see cref="IRecommenderModel.ItemSupport"/>.</param>
     /// <returns>The neighbours; <see cref="ItemNeighborResult.OtherCandidates"/> is empty.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="model"/> is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="item"/> is not below M, <paramref name="k"/> is not positive, or <paramref name="measure"/> is undefined or does not apply to the model.</exception>
     /// <exception cref="ArgumentException">The model has neither embeddings nor item weights of its own (it does not relate items).</exception>
-    public static ItemNeighborResult NearestItems(IRecommenderModel model, ItemIndex item, int k = 10, SimilarityMeasure? measure = null, bool includeQuery = true)
+    /// <exception cref="ArgumentException"><paramref name="minimumSupport"/> is above 0 and the model does not know its item support.</exception>
+    public static ItemNeighborResult NearestItems(IRecommenderModel model, ItemIndex item, int k = 10, SimilarityMeasure? measure = null, bool includeQuery = true, int minimumSupport = 0)
     {
         CheckItemModel(model, measure);
         ThrowHelper.ThrowIfIndexOutOfRange(item.Value, model.Catalog.ItemCount, nameof(item));
         ThrowHelper.ThrowIfNotPositive(k, nameof(k));
-        return Nearest(model, item.Value, k, measure, includeQuery, []);
+        ThrowIfInvalidSupport(model, minimumSupport);
+        return Nearest(model, item.Value, k, measure, includeQuery, [], minimumSupport);
     }
 
     /// <summary>The items nearest to an item given by external id.</summary>
@@ -49,12 +52,14 @@ public static class Neighbors
     /// <param name="k">How many rows to return (see <see cref="NearestItems"/>).</param>
     /// <param name="measure">Dot or cosine for an embedding model, the model's own weights otherwise (see <see cref="NearestItems"/>); <see langword="null"/> for the model's own kind.</param>
     /// <param name="includeQuery">Whether the query item is listed first.</param>
+    /// <param name="minimumSupport">The fewest training ratings a neighbour needs (≥ 0; 0, the default, filters nothing): items rated by a handful of users have unreliable embeddings and crowd the lists by chance. Above 0 the model must know its <see cref="IRecommenderModel.ItemSupport"/>.</param>
     /// <returns>The neighbours.</returns>
     /// <exception cref="ArgumentNullException">An argument is <see langword="null"/>.</exception>
     /// <exception cref="KeyNotFoundException"><paramref name="itemId"/> is not in the catalogue; the message names it.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="k"/> is not positive, or <paramref name="measure"/> is undefined or does not apply to the model.</exception>
     /// <exception cref="ArgumentException">The model has neither embeddings nor item weights of its own.</exception>
-    public static ItemNeighborResult NearestItemsById(IRecommenderModel model, string itemId, int k = 10, SimilarityMeasure? measure = null, bool includeQuery = true)
+    /// <exception cref="ArgumentException"><paramref name="minimumSupport"/> is above 0 and the model does not know its item support.</exception>
+    public static ItemNeighborResult NearestItemsById(IRecommenderModel model, string itemId, int k = 10, SimilarityMeasure? measure = null, bool includeQuery = true, int minimumSupport = 0)
     {
         CheckItemModel(model, measure);
         ArgumentNullException.ThrowIfNull(itemId);
@@ -63,7 +68,7 @@ public static class Neighbors
             ThrowHelper.KeyNotFound($"The item id '{itemId}' is not in the model's catalogue.");
         }
 
-        return NearestItems(model, item, k, measure, includeQuery);
+        return NearestItems(model, item, k, measure, includeQuery, minimumSupport);
     }
 
     /// <summary>
@@ -76,12 +81,14 @@ public static class Neighbors
     /// <param name="k">How many rows to return (see <see cref="NearestItems"/>).</param>
     /// <param name="measure">Dot or cosine for an embedding model, the model's own weights otherwise (see <see cref="NearestItems"/>); <see langword="null"/> for the model's own kind.</param>
     /// <param name="includeQuery">Whether the query item is listed first.</param>
+    /// <param name="minimumSupport">The fewest training ratings a neighbour needs (≥ 0; 0, the default, filters nothing): items rated by a handful of users have unreliable embeddings and crowd the lists by chance. Above 0 the model must know its <see cref="IRecommenderModel.ItemSupport"/>.</param>
     /// <returns>The neighbours and the other candidates.</returns>
     /// <exception cref="ArgumentNullException">An argument is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentException"><paramref name="titleSubstring"/> is empty or white space, or the model has neither embeddings nor item weights of its own.</exception>
     /// <exception cref="KeyNotFoundException">No title contains the text; the message names it.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="k"/> is not positive, or <paramref name="measure"/> is undefined or does not apply to the model.</exception>
-    public static ItemNeighborResult NearestItemsByTitle(IRecommenderModel model, string titleSubstring, int k = 10, SimilarityMeasure? measure = null, bool includeQuery = true)
+    /// <exception cref="ArgumentException"><paramref name="minimumSupport"/> is above 0 and the model does not know its item support.</exception>
+    public static ItemNeighborResult NearestItemsByTitle(IRecommenderModel model, string titleSubstring, int k = 10, SimilarityMeasure? measure = null, bool includeQuery = true, int minimumSupport = 0)
     {
         CheckItemModel(model, measure);
         TitleSearch.ThrowIfInvalid(titleSubstring, nameof(titleSubstring));
@@ -98,7 +105,8 @@ public static class Neighbors
             others[i - 1] = ItemReference.Create(model.Catalog, matches[i]);
         }
 
-        return Nearest(model, matches[0], k, measure, includeQuery, others);
+        ThrowIfInvalidSupport(model, minimumSupport);
+        return Nearest(model, matches[0], k, measure, includeQuery, others, minimumSupport);
     }
 
     /// <summary>
@@ -221,7 +229,16 @@ public static class Neighbors
         return false;
     }
 
-    private static ItemNeighborResult Nearest(IRecommenderModel model, int item, int k, SimilarityMeasure? measure, bool includeQuery, IReadOnlyList<ItemReference> others)
+    private static void ThrowIfInvalidSupport(IRecommenderModel model, int minimumSupport)
+    {
+        ThrowHelper.ThrowIfNegative(minimumSupport, nameof(minimumSupport));
+        if (minimumSupport > 0 && model.ItemSupport.Length != model.Catalog.ItemCount)
+        {
+            ThrowHelper.Argument(nameof(minimumSupport), "A minimum support needs a model that knows its items' training support (a trained model; not one built from embeddings or read from a file saved without it).");
+        }
+    }
+
+    private static ItemNeighborResult Nearest(IRecommenderModel model, int item, int k, SimilarityMeasure? measure, bool includeQuery, IReadOnlyList<ItemReference> others, int minimumSupport)
     {
         Catalog catalog = model.Catalog;
         int m = catalog.ItemCount;
@@ -242,6 +259,19 @@ public static class Neighbors
                 Similarity.ScoreAllUnchecked(embedding, embedding.ItemEmbeddings.Slice(item * d, d), used, s);
             }
 
+            float self = s[item];
+            if (minimumSupport > 0)
+            {
+                ReadOnlySpan<int> support = model.ItemSupport;
+                for (int j = 0; j < m; j++)
+                {
+                    if (support[j] < minimumSupport)
+                    {
+                        s[j] = float.NegativeInfinity;
+                    }
+                }
+            }
+
             int want = Math.Min(includeQuery ? k - 1 : k, m - 1);
             var hs = new float[want];
             var hi = new int[want];
@@ -249,7 +279,7 @@ public static class Neighbors
             var neighbors = new List<ItemNeighbor>(count + 1);
             if (includeQuery)
             {
-                neighbors.Add(ItemNeighbor.Create(catalog, item, s[item]));
+                neighbors.Add(ItemNeighbor.Create(catalog, item, self));
             }
 
             for (int i = 0; i < count; i++)

@@ -24,23 +24,25 @@ public static class Recommender
     /// Ratings whose items are not recommended to their user: pass the training set so that only unseen
     /// items are recommended. <see langword="null"/> excludes nothing.
     /// </param>
-    /// <returns>Best first.</returns>
+    /// <param name="ranking">The score and the minimum support (see <see cref="RankingOptions"/>); <see langword="null"/> for the model's <see cref="IRecommenderModel.DefaultRanking"/> without a filter.</param>
+    /// <returns>Best first; fewer than k when the minimum support leaves fewer items.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="model"/> is <see langword="null"/>.</exception>
-    /// <exception cref="ArgumentOutOfRangeException"><paramref name="user"/> is not below N or <paramref name="k"/> is not positive.</exception>
-    /// <exception cref="ArgumentException"><paramref name="exclude"/> belongs to another catalogue.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="user"/> is not below N, <paramref name="k"/> is not positive, or a ranking option is out of range.</exception>
+    /// <exception cref="ArgumentException"><paramref name="exclude"/> belongs to another catalogue, or <paramref name="ranking"/> needs the item support the model does not know.</exception>
     /// <exception cref="KeyNotFoundException">The model has no scores for this user.</exception>
-    public static IReadOnlyList<Recommendation> Recommend(IRecommenderModel model, UserIndex user, int k = 10, RatingsDataset? exclude = null)
+    public static IReadOnlyList<Recommendation> Recommend(IRecommenderModel model, UserIndex user, int k = 10, RatingsDataset? exclude = null, RankingOptions? ranking = null)
     {
         EmbeddingModelChecks.ThrowIfNull(model, nameof(model));
         ThrowHelper.ThrowIfIndexOutOfRange(user.Value, model.Catalog.UserCount, nameof(user));
         ThrowHelper.ThrowIfNotPositive(k, nameof(k));
         EmbeddingModelChecks.ThrowIfIncompatible(model, exclude, nameof(exclude));
+        RankingTransform? transform = RankingTransform.Create(model, ranking, nameof(ranking));
         ReadOnlySpan<int> excluded = exclude is null ? default : exclude.ByUser.GetColumns(user.Value);
         float[] buffer = ArrayPool<float>.Shared.Rent(model.Catalog.ItemCount);
         try
         {
             Span<float> scores = buffer.AsSpan(0, model.Catalog.ItemCount);
-            if (!model.TryScoreItems(user, scores))
+            if (!TryScore(model, user, scores, transform))
             {
                 ThrowHelper.KeyNotFound(string.Create(CultureInfo.InvariantCulture, $"The model has no scores for user {user.Value} (id '{model.Catalog.GetUserId(user)}'): it has no embedding for the user, or the user has no training ratings."));
             }
@@ -58,12 +60,13 @@ public static class Recommender
     /// <param name="userId">The user's id as in the files.</param>
     /// <param name="k">How many items, greater than zero.</param>
     /// <param name="exclude">Ratings whose items are not recommended (pass the training set); <see langword="null"/> excludes nothing.</param>
+    /// <param name="ranking">The score and the minimum support (see <see cref="RankingOptions"/>); <see langword="null"/> for the model's default.</param>
     /// <returns>Best first.</returns>
     /// <exception cref="ArgumentNullException">An argument is <see langword="null"/>.</exception>
     /// <exception cref="KeyNotFoundException"><paramref name="userId"/> is not in the catalogue (the message names it), or the model has no scores for the user.</exception>
-    /// <exception cref="ArgumentOutOfRangeException"><paramref name="k"/> is not positive.</exception>
-    /// <exception cref="ArgumentException"><paramref name="exclude"/> belongs to another catalogue.</exception>
-    public static IReadOnlyList<Recommendation> RecommendById(IRecommenderModel model, string userId, int k = 10, RatingsDataset? exclude = null)
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="k"/> is not positive, or a ranking option is out of range.</exception>
+    /// <exception cref="ArgumentException"><paramref name="exclude"/> belongs to another catalogue, or <paramref name="ranking"/> needs the item support the model does not know.</exception>
+    public static IReadOnlyList<Recommendation> RecommendById(IRecommenderModel model, string userId, int k = 10, RatingsDataset? exclude = null, RankingOptions? ranking = null)
     {
         EmbeddingModelChecks.ThrowIfNull(model, nameof(model));
         ArgumentNullException.ThrowIfNull(userId);
@@ -72,7 +75,7 @@ public static class Recommender
             ThrowHelper.KeyNotFound($"The user id '{userId}' is not in the model's catalogue.");
         }
 
-        return Recommend(model, user, k, exclude);
+        return Recommend(model, user, k, exclude, ranking);
     }
 
     /// <summary>The top-k items for an arbitrary query embedding (e.g. one computed by <see cref="FoldIn"/>).</summary>
@@ -165,13 +168,14 @@ public static class Recommender
     /// <param name="k">How many items per user, greater than zero (capped at M).</param>
     /// <param name="exclude">Ratings whose items are not recommended to their user (pass the training set); <see langword="null"/> excludes nothing.</param>
     /// <param name="maxDegreeOfParallelism">Worker threads: −1 for all cores, or in [1, 1024].</param>
+    /// <param name="ranking">The score and the minimum support (see <see cref="RankingOptions"/>); <see langword="null"/> for the model's <see cref="IRecommenderModel.DefaultRanking"/> without a filter.</param>
     /// <param name="cancellationToken">Checked once per tile (or block) of users.</param>
-    /// <returns>N rows of K items and scores; a user the model has no scores for (or fewer than K scored items) gets a padded row.</returns>
+    /// <returns>N rows of K items and scores; a user the model has no scores for (or fewer than K scored items, e.g. under a minimum support) gets a padded row.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="model"/> is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="k"/> is not positive or N·min(k, M) results do not fit in an array or in memory, or <paramref name="maxDegreeOfParallelism"/> is not −1 or in [1, 1024].</exception>
-    /// <exception cref="ArgumentException"><paramref name="exclude"/> belongs to another catalogue, or an embedding model's embeddings are inconsistent.</exception>
+    /// <exception cref="ArgumentException"><paramref name="exclude"/> belongs to another catalogue, an embedding model's embeddings are inconsistent, or <paramref name="ranking"/> needs the item support (or the embeddings) the model does not have.</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
-    public static TopKRecommendations RecommendAll(IRecommenderModel model, int k = 10, RatingsDataset? exclude = null, int maxDegreeOfParallelism = -1, CancellationToken cancellationToken = default)
+    public static TopKRecommendations RecommendAll(IRecommenderModel model, int k = 10, RatingsDataset? exclude = null, int maxDegreeOfParallelism = -1, RankingOptions? ranking = null, CancellationToken cancellationToken = default)
     {
         EmbeddingModelChecks.ThrowIfNull(model, nameof(model));
         var embedding = model as IEmbeddingModel; // embeddings allow a blocked matrix product over many users at once
@@ -183,6 +187,7 @@ public static class Recommender
         ThrowHelper.ThrowIfNotPositive(k, nameof(k));
         ThrowHelper.ThrowIfNotThreadCount(maxDegreeOfParallelism, nameof(maxDegreeOfParallelism));
         EmbeddingModelChecks.ThrowIfIncompatible(model, exclude, nameof(exclude));
+        RankingTransform? transform = RankingTransform.Create(model, ranking, nameof(ranking));
         cancellationToken.ThrowIfCancellationRequested();
         int n = model.Catalog.UserCount;
         int kk = Math.Min(k, model.Catalog.ItemCount);
@@ -196,15 +201,56 @@ public static class Recommender
         {
             if (embedding is not null)
             {
-                BatchTopK.Run(embedding, kk, exclude?.ByUser, maxDegreeOfParallelism, items, scores, cancellationToken);
+                BatchTopK.Run(embedding, kk, exclude?.ByUser, maxDegreeOfParallelism, items, scores, cancellationToken, transform);
+            }
+            else if (transform is null)
+            {
+                ModelTopK.Run(model, kk, exclude?.ByUser, maxDegreeOfParallelism, items, scores, cancellationToken);
             }
             else
             {
-                ModelTopK.Run(model, kk, exclude?.ByUser, maxDegreeOfParallelism, items, scores, cancellationToken);
+                ThrowHelper.Argument(nameof(ranking), "A ranking other than the model's own needs a model with embeddings.");
             }
         }
 
         return new TopKRecommendations(model.Catalog, kk, items, scores);
+    }
+
+    /// <summary>A known user's scores under a ranking transform (the model's own when there is none).</summary>
+    private static bool TryScore(IRecommenderModel model, UserIndex user, Span<float> scores, RankingTransform? transform)
+    {
+        if (transform is null)
+        {
+            return model.TryScoreItems(user, scores);
+        }
+
+        if (model is not IEmbeddingModel embeddings)
+        {
+            if (!model.TryScoreItems(user, scores))
+            {
+                return false;
+            }
+
+            transform.Filter(scores);
+            return true;
+        }
+
+        float[] query = ArrayPool<float>.Shared.Rent(embeddings.Dimensions);
+        try
+        {
+            Span<float> q = query.AsSpan(0, embeddings.Dimensions);
+            if (!embeddings.TryGetUserQuery(user, q))
+            {
+                return false;
+            }
+
+            transform.Score(embeddings, q, scores);
+            return true;
+        }
+        finally
+        {
+            ArrayPool<float>.Shared.Return(query);
+        }
     }
 
     private static System.Collections.ObjectModel.ReadOnlyCollection<Recommendation> RankNewUser(IRecommenderModel model, int[] items, float[] ratings, int k)

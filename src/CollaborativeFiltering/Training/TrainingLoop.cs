@@ -87,7 +87,10 @@ internal static class TrainingLoop
                 bool report = stop || iteration % schedule.ReportInterval == 0 || iteration == total;
                 if (report && listening)
                 {
-                    TrainingProgress measured = Measure(training, validationLoss, iteration, total, started, log, logger);
+                    TrainingProgress measured = Measure(training, validationLoss, iteration, total, started, log, logger) with
+                    {
+                        BestIteration = earlyStopping && bestIteration > 0 ? bestIteration : null,
+                    };
                     if (debug)
                     {
                         log.Progress(logger, iteration, total, measured.ValidationLoss is not null, training.Describe(measured));
@@ -108,7 +111,10 @@ internal static class TrainingLoop
             // a step can leave values that no loss saw, or finite values whose predictions overflow.
             if (lastReport?.Iteration != completed)
             {
-                lastReport = Measure(training, lastValidationLoss, completed, total, started, log, logger);
+                lastReport = Measure(training, lastValidationLoss, completed, total, started, log, logger) with
+                {
+                    BestIteration = earlyStopping && bestIteration > 0 ? bestIteration : null,
+                };
             }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)

@@ -45,6 +45,14 @@ public readonly record struct TrainingProgress
     /// <summary>Recall@10 of the validation items, for the trainers that measure it (the softmax trainer); <see langword="null"/> otherwise.</summary>
     public double? ValidationRecallAt10 { get; init; }
 
+    /// <summary>
+    /// With early stopping on (a patience, a validation set and a trainer that can stop early), the
+    /// iteration with the lowest <see cref="ValidationLoss"/> so far, whose model the fit returns if it
+    /// ends now; <see langword="null"/> when early stopping is off or before its first evaluation. The
+    /// last report of a fit that stopped early names the iteration of the model it returned.
+    /// </summary>
+    public int? BestIteration { get; init; }
+
     /// <summary>Wall-clock time since the fit started.</summary>
     public TimeSpan Elapsed { get; init; }
 

@@ -48,7 +48,7 @@ public sealed class ArchitectureTests
         bool Uses(string from, string to) => map.References.Any(r => r.From.Name == from && r.To.Name == to);
 
         map.Types.Should().HaveCountGreaterThan(150);
-        map.Types.Select(t => t.Area).Distinct().Should().BeEquivalentTo(["", "Data", "Evaluation", "Factorization", "Internal", "Models", "Neighborhood", "Neural", "Persistence", "Projection", "Scoring", "Training"]);
+        map.Types.Select(t => t.Area).Distinct().Should().BeEquivalentTo(["", "Data", "Evaluation", "Factorization", "Internal", "Models", "Neighborhood", "Neural", "Persistence", "Projection", "Scoring", "Training", "Tuning"]);
         map.Types.Should().Contain(new LibraryType("AlsTraining", "CollaborativeFiltering.Factorization.Als", false, "Factorization/Als"));
         Uses("FactorizationModel", "IEmbeddingModel").Should().BeTrue("an implemented interface is a reference");
         Uses("AlsTraining", "WorkerPool").Should().BeTrue("a field's type is a reference");

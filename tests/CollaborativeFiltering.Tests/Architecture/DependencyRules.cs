@@ -22,6 +22,7 @@ public static class DependencyRules
         ["Factorization"] = ["Models", "Training", "Persistence", "Scoring", "Data", "Internal"],
         ["Neural"] = ["Models", "Training", "Persistence", "Scoring", "Data", "Internal"],
         ["Neighborhood"] = ["Models", "Training", "Persistence", "Scoring", "Data", "Internal"],
+        ["Tuning"] = ["Factorization", "Neural", "Evaluation", "Models", "Training", "Scoring", "Data", "Internal"],
     };
 
     /// <summary>The sub-folders that may use some of their siblings, and which ("*": all of them).</summary>

@@ -17,11 +17,12 @@ namespace CollaborativeFiltering.Tests.Architecture;
 /// </summary>
 public sealed class ToStringTests
 {
-    // The neighbourhood trainers are named ...Recommender, as issue 17 named them (ItemKnnRecommender, EaseRecommender).
-    private static readonly string[] Machinery = ["Options", "Factorizer", "Trainer", "Builder", "Enumerator", "Recommender"];
+    // The neighbourhood trainers are named ...Recommender, as issue 17 named them (ItemKnnRecommender, EaseRecommender);
+    // a search and its strategy configure work, like options.
+    private static readonly string[] Machinery = ["Options", "Factorizer", "Trainer", "Builder", "Enumerator", "Recommender", "Search", "Strategy"];
 
     /// <summary>Machinery without a suffix: the t-SNE projector, like a trainer, holds only its options.</summary>
-    private static readonly Type[] AlsoMachinery = [typeof(CollaborativeFiltering.Projection.TSne)];
+    private static readonly Type[] AlsoMachinery = [typeof(CollaborativeFiltering.Projection.TSne), typeof(CollaborativeFiltering.Tuning.HyperparameterSearch<,>)];
 
     private static readonly Type[] Results = [.. typeof(RatingsDataset).Assembly.GetExportedTypes().Where(t =>
         (t.IsClass || t.IsValueType) && !t.IsEnum && !(t.IsAbstract && t.IsSealed) && !typeof(Exception).IsAssignableFrom(t)

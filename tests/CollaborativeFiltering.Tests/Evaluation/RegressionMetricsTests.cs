@@ -172,4 +172,16 @@ public class RegressionMetricsTests
         var reversed = () => RegressionMetrics.Compute(model, ratings, 5, 1);
         reversed.Should().Throw<ArgumentOutOfRangeException>().Which.ParamName.Should().Be("maxRating");
     }
+
+    [Fact]
+    public void Compute_RankingOnlyModels_ThrowNamingTheModelKind()
+    {
+        var ratings = new RatingsDatasetBuilder().Add("a", "x", 4f).Add("a", "y", 2f).Add("b", "x", 5f).Add("b", "z", 1f).Build();
+        FactorizationModel implicitAls = new ImplicitAlsFactorizer(new ImplicitAlsOptions { Dimensions = 2, Iterations = 2 }).Fit(ratings);
+        CollaborativeFiltering.Neural.SoftmaxModel softmax = new CollaborativeFiltering.Neural.SoftmaxTrainer(new CollaborativeFiltering.Neural.SoftmaxOptions { Dimensions = 2, Iterations = 2, BatchSize = 2 }).Fit(ratings);
+
+        FluentActions.Invoking(() => RegressionMetrics.Compute(implicitAls, ratings)).Should().Throw<InvalidOperationException>().WithMessage("*trained by ImplicitAlsOptions*RankingMetrics*");
+        FluentActions.Invoking(() => RegressionMetrics.Compute(implicitAls, ratings, 1, 5)).Should().Throw<InvalidOperationException>();
+        FluentActions.Invoking(() => RegressionMetrics.Compute(softmax, ratings)).Should().Throw<InvalidOperationException>().WithMessage("*SoftmaxModel*");
+    }
 }

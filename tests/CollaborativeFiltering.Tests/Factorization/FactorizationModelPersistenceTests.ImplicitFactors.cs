@@ -33,9 +33,9 @@ public sealed partial class FactorizationModelPersistenceTests
     }
 
     [Fact]
-    public void Save_ModelWithoutImplicitFactors_StaysVersion1()
+    public void Save_ModelWithoutImplicitFactorsOrSupport_StaysVersion1()
     {
-        FactorizationModel model = new BiasedSgdFactorizer(new BiasedSgdOptions { Dimensions = 3, Iterations = 2 }).Fit(FullBatchTestData.Random(10, 8, 0.5, seed: 1));
+        FactorizationModel model = WithoutSupport(new BiasedSgdFactorizer(new BiasedSgdOptions { Dimensions = 3, Iterations = 2 }).Fit(FullBatchTestData.Random(10, 8, 0.5, seed: 1)));
 
         byte[] bytes = ToBytes(model);
 
@@ -125,6 +125,39 @@ public sealed partial class FactorizationModelPersistenceTests
         unclamped.ComputeNewUserQuery([0, 3], [4, 1]).Should().Equal(model.ComputeNewUserQuery([0, 3], [4, 1]));
     }
 
-    private static FactorizationModel SvdPlusPlusModel() =>
+    /// <summary>A trained SVD++ model as a version 2 file holds it: without the training support (flag 32, version 3).</summary>
+    private static FactorizationModel SvdPlusPlusModel() => WithoutSupport(TrainedSvdPlusPlusModel());
+
+    private static FactorizationModel TrainedSvdPlusPlusModel() =>
         new SvdPlusPlusFactorizer(new SvdPlusPlusOptions { Dimensions = 3, Iterations = 3, Seed = 3 }).Fit(FullBatchTestData.Random(12, 9, 0.5, seed: 4));
+
+    private static FactorizationModel WithoutSupport(FactorizationModel m) =>
+        new(m.Catalog, m.Dimensions, m.UserEmbeddingArray, m.ItemEmbeddingArray, m.UserBiasArray, m.ItemBiasArray, m.GlobalMean, m.Options, m.PredictionRange, m.TrainingScale, m.ImplicitItemFactorArray);
+
+    [Fact]
+    public void SaveLoad_TrainedSvdPlusPlusModel_IsVersion4WithImplicitFactorsAndSupport()
+    {
+        FactorizationModel model = TrainedSvdPlusPlusModel();
+        byte[] bytes = ToBytes(model);
+
+        FactorizationModel loaded = FactorizationModel.Load(new MemoryStream(bytes));
+
+        BinaryPrimitives.ReadUInt16LittleEndian(bytes.AsSpan(FactorizationModelFormat.VersionOffset)).Should().Be(4);
+        Bits(loaded.ImplicitItemFactors).Should().Equal(Bits(model.ImplicitItemFactors));
+        loaded.ItemSupport.ToArray().Should().Equal(model.ItemSupport.ToArray()).And.NotBeEmpty();
+        loaded.DefaultRanking.Should().Be(RankingScore.SupportAware, "SVD++ fits rating values alone");
+    }
+
+    [Fact]
+    public void Load_SupportFlagInAVersion2File_ThrowsNamingTheFlag()
+    {
+        byte[] bytes = ToBytes(TrainedSvdPlusPlusModel());
+        BinaryPrimitives.WriteUInt16LittleEndian(bytes.AsSpan(FactorizationModelFormat.VersionOffset), 2);
+        FixChecksums(bytes);
+
+        var e = FluentActions.Invoking(() => FactorizationModel.Load(new MemoryStream(bytes))).Should().Throw<ModelFormatException>().Which;
+
+        e.Offset.Should().Be(FactorizationModelFormat.FlagsOffset);
+        e.Message.Should().Contain("version 2").And.Contain("training support, flag 0x0040, version 4");
+    }
 }

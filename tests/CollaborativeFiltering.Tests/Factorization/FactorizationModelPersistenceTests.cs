@@ -100,7 +100,7 @@ public sealed partial class FactorizationModelPersistenceTests : IDisposable
         BinaryPrimitives.ReadInt32LittleEndian(bytes.AsSpan(20)).Should().Be(3);
         BinaryPrimitives.ReadSingleLittleEndian(bytes.AsSpan(24)).Should().Be(3.53f);
         BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan(bytes.Length - 4)).Should().Be(Crc32C.Compute(bytes.AsSpan(0, bytes.Length - 4)));
-        FactorizationModel.FormatVersion.Should().Be(3, "version 2 added the implicit item factors of SVD++, version 3 the posterior samples; a model without either is still written as version 1");
+        FactorizationModel.FormatVersion.Should().Be(4, "version 2 added the implicit item factors of SVD++, version 3 the posterior samples, version 4 the training support; a model without any of them is still written as version 1");
     }
 
     [Fact]
@@ -253,9 +253,10 @@ public sealed partial class FactorizationModelPersistenceTests : IDisposable
 
         model.PredictionRange.Should().BeNull("the notebook's model does not clamp");
         loaded.RatingScale.Should().Be(new RatingRange(1.5f, 5f)).And.Be(model.RatingScale);
-        BinaryPrimitives.ReadUInt16LittleEndian(bytes.AsSpan(FactorizationModelFormat.FlagsOffset)).Should().Be(FactorizationModelFormat.FlagOptions | FactorizationModelFormat.FlagTrainingScale);
-        BinaryPrimitives.ReadSingleLittleEndian(bytes.AsSpan(bytes.Length - 12)).Should().Be(1.5f);
-        BinaryPrimitives.ReadSingleLittleEndian(bytes.AsSpan(bytes.Length - 8)).Should().Be(5f);
+        BinaryPrimitives.ReadUInt16LittleEndian(bytes.AsSpan(FactorizationModelFormat.FlagsOffset)).Should().Be(FactorizationModelFormat.FlagOptions | FactorizationModelFormat.FlagTrainingScale | FactorizationModelFormat.FlagSupport);
+        int support = ((2 + 3) * sizeof(int)) + sizeof(float); // the training support follows the scale
+        BinaryPrimitives.ReadSingleLittleEndian(bytes.AsSpan(bytes.Length - 12 - support)).Should().Be(1.5f);
+        BinaryPrimitives.ReadSingleLittleEndian(bytes.AsSpan(bytes.Length - 8 - support)).Should().Be(5f);
     }
 
     [Fact]
@@ -271,13 +272,14 @@ public sealed partial class FactorizationModelPersistenceTests : IDisposable
     {
         var ratings = new RatingsDatasetBuilder().Add("a", "x", 4f).Add("b", "y", 2f).Build();
         byte[] bytes = ToBytes(new AlsFactorizer(new AlsOptions { Dimensions = 2, Iterations = 2 }).Fit(ratings));
-        BinaryPrimitives.WriteSingleLittleEndian(bytes.AsSpan(bytes.Length - 8), float.NaN);
+        int support = ((2 + 2) * sizeof(int)) + sizeof(float); // the training support follows the scale
+        BinaryPrimitives.WriteSingleLittleEndian(bytes.AsSpan(bytes.Length - 8 - support), float.NaN);
         FixChecksums(bytes);
 
         var act = () => FactorizationModel.Load(new MemoryStream(bytes));
 
         var e = act.Should().Throw<ModelFormatException>().Which;
-        e.Offset.Should().Be(bytes.Length - 8);
+        e.Offset.Should().Be(bytes.Length - 8 - support);
         e.Message.Should().Contain("training scale's maximum");
     }
 
@@ -526,12 +528,12 @@ public sealed partial class FactorizationModelPersistenceTests : IDisposable
     public void Load_NewerFormatVersion_ThrowsNamingBothVersions()
     {
         byte[] bytes = ToBytes(RichModel());
-        BinaryPrimitives.WriteUInt16LittleEndian(bytes.AsSpan(FactorizationModelFormat.VersionOffset), 4);
+        BinaryPrimitives.WriteUInt16LittleEndian(bytes.AsSpan(FactorizationModelFormat.VersionOffset), 5);
 
         var act = () => FactorizationModel.Load(new MemoryStream(bytes));
 
         var e = act.Should().Throw<ModelFormatException>().Which;
-        e.Message.Should().Contain("format version 4 is newer than this library supports (3); upgrade CollaborativeFiltering");
+        e.Message.Should().Contain("format version 5 is newer than this library supports (4); upgrade CollaborativeFiltering");
         e.Offset.Should().Be(FactorizationModelFormat.VersionOffset);
     }
 

@@ -61,6 +61,11 @@ public sealed class OptionsLimitsTests
         ["GenreCount"] = (false, [20, int.MaxValue]),
         ["StartTimestamp"] = (false, [long.MaxValue]),
         ["Perplexity"] = (false, []),
+        ["TasteWeight"] = (false, []),
+        ["Folds"] = (false, [21, int.MaxValue]),
+        ["ValidationFraction"] = (false, [0.5000001, 1.0]),
+        ["MaxConcurrentTrials"] = (false, [1025, int.MaxValue]),
+        ["MinimumSupport"] = (false, []),
         ["EarlyExaggeration"] = (false, []),
         ["EarlyExaggerationIterations"] = (false, [1001, int.MaxValue]),
         ["InitialMomentum"] = (false, [1.0, 2.0]),
@@ -76,6 +81,12 @@ public sealed class OptionsLimitsTests
         ["Sweeps"] = (false, [101, int.MaxValue]),
         ["MinNewShare"] = (false, [1.0000001, 2.0]),
         ["SyntheticOptions.Dimensions"] = (false, [4097, int.MaxValue]),
+        ["InteractionVariance"] = (false, [100.5, double.MaxValue]),
+        ["PopularityRatingCorrelation"] = (true, [1.0000001, -1.0000001, double.MaxValue]),
+        ["PopularityCutoff"] = (false, [10.5]),
+        ["PopularityCutoffShape"] = (false, [0.2, 8.5]),
+        ["FranchiseCount"] = (false, [561, int.MaxValue]),
+        ["FranchiseSize"] = (false, [1, 21, int.MaxValue]),
         ["SoftmaxOptions.Dimensions"] = (false, [4097, int.MaxValue]),
         ["BurnIn"] = (false, []),
         ["StoredSamples"] = (false, []),
@@ -106,7 +117,7 @@ public sealed class OptionsLimitsTests
     public void EveryOptionsRecord_IsCovered()
     {
         OptionsTypes().Select(t => t.Name).Should().Contain(["AlsOptions", "BayesianMatrixOptions", "BiasedSgdOptions", "BprOptions", "DelimitedRatingsOptions", "FoldInOptions", "GradientDescentOptions", "ImplicitAlsOptions",
-            "MovieLensDownloadOptions", "RegularizedOptions", "SoftmaxOptions", "SvdPlusPlusOptions", "SyntheticOptions", "TSneOptions", "KnnOptions", "EaseOptions", "FactorizationMachineOptions"]);
+            "MovieLensDownloadOptions", "RankingOptions", "RegularizedOptions", "SearchOptions", "SoftmaxOptions", "SvdPlusPlusOptions", "SyntheticOptions", "TSneOptions", "KnnOptions", "EaseOptions", "FactorizationMachineOptions"]);
         foreach (Type type in OptionsTypes())
         {
             foreach (PropertyInfo property in NumericProperties(type))
@@ -133,7 +144,7 @@ public sealed class OptionsLimitsTests
 
         if (!negativeValid)
         {
-            invalid.Add(Convert.ChangeType(propertyName == "MaxDegreeOfParallelism" ? -2 : -1, valueType, System.Globalization.CultureInfo.InvariantCulture));
+            invalid.Add(Convert.ChangeType(propertyName is "MaxDegreeOfParallelism" or "MaxConcurrentTrials" ? -2 : -1, valueType, System.Globalization.CultureInfo.InvariantCulture));
             invalid.Add(valueType == typeof(double) ? -double.MaxValue : valueType == typeof(long) ? (object)long.MinValue : int.MinValue);
         }
 

@@ -95,7 +95,7 @@ public class EmbeddingModelTests
     {
         using var cts = new CancellationTokenSource();
         var wrapped = new OddUsersUnknown(ScoringTestModels.Random(2000, 20, 2, biases: false, seed: 1), cts, after: 100);
-        FluentActions.Invoking(() => Recommender.RecommendAll(wrapped, 3, null, 2, cts.Token)).Should().Throw<OperationCanceledException>();
+        FluentActions.Invoking(() => Recommender.RecommendAll(wrapped, 3, null, 2, cancellationToken: cts.Token)).Should().Throw<OperationCanceledException>();
     }
 
     [Fact]

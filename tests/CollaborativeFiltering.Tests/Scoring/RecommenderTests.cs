@@ -165,6 +165,6 @@ public class RecommenderTests
         using var cts = new CancellationTokenSource();
         cts.Cancel();
         var model = ScoringTestModels.Random(300, 50, 4, biases: false, seed: 2);
-        FluentActions.Invoking(() => Recommender.RecommendAll(model, 5, null, 2, cts.Token)).Should().Throw<OperationCanceledException>();
+        FluentActions.Invoking(() => Recommender.RecommendAll(model, 5, null, 2, cancellationToken: cts.Token)).Should().Throw<OperationCanceledException>();
     }
 }

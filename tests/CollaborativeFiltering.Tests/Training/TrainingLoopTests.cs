@@ -47,7 +47,19 @@ public sealed class TrainingLoopTests
         model.Should().Be(-4, "the model of the best step is restored");
         reports.Select(r => r.Iteration).Should().Equal(1, 2, 3, 4, 5, 6);
         reports[^1].ValidationLoss.Should().Be(2.6, "the report reuses the validation loss early stopping measured");
+        reports.Select(r => r.BestIteration).Should().Equal(1, 2, 3, 4, 4, 4);
         logger.Entries.Should().Contain(e => e.Id == 9006 && e.Message.Contains("kept step 4"));
+    }
+
+    [Fact]
+    public void Run_WithoutEarlyStopping_ReportsNoBestIteration()
+    {
+        var training = new ScriptedTraining { ValidationCurve = [5, 4, 3, 2, 2.5, 2.6, 2.7, 2.8, 2.9, 3] };
+        var reports = new List<TrainingProgress>();
+
+        TrainingLoop.Run(training, new TrainingSchedule(10, 5, 0, 1), Log, new RecordingLogger(), new SyncProgress(reports), CancellationToken.None);
+
+        reports.Should().HaveCount(2).And.OnlyContain(r => r.BestIteration == null);
     }
 
     [Fact]

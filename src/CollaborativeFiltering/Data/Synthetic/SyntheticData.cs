@@ -25,7 +25,8 @@ public sealed class SyntheticData
         float[] userFactors,
         float[] itemFactors,
         float[] userBiases,
-        float[] itemBiases)
+        float[] itemBiases,
+        int[][] franchises)
     {
         Options = options;
         Dataset = dataset;
@@ -35,7 +36,20 @@ public sealed class SyntheticData
         _itemFactors = itemFactors;
         _userBiases = userBiases;
         _itemBiases = itemBiases;
+        var lists = new IReadOnlyList<int>[franchises.Length];
+        for (int f = 0; f < lists.Length; f++)
+        {
+            lists[f] = Array.AsReadOnly(franchises[f]);
+        }
+
+        Franchises = Array.AsReadOnly(lists);
     }
+
+    /// <summary>
+    /// The planted franchises (<see cref="SyntheticOptions.FranchiseCount"/>): each a list of item
+    /// indices, ascending, whose planted factors are nearly the same; empty when none were planted.
+    /// </summary>
+    public IReadOnlyList<IReadOnlyList<int>> Franchises { get; }
 
     /// <summary>The options the data was generated with.</summary>
     public SyntheticOptions Options { get; }

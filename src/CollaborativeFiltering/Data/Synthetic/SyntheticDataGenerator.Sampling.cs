@@ -195,7 +195,7 @@ public static partial class SyntheticDataGenerator
     /// E_i / w_i over the catalogue, the smallest keys taken. Every item first goes to one user, as in
     /// <see cref="SampleItems"/>, so that none is left unrated.
     /// </summary>
-    private static int[] SampleItemsByTaste(int[] offsets, double[] logPopularity, float[] userFactors, float[] itemFactors, int d, double beta, SeededRandom random, CancellationToken cancellationToken)
+    private static int[] SampleItemsByTaste(int[] offsets, double[] logPopularity, float[] userFactors, float[] itemFactors, int d, double beta, double interactionVariance, SeededRandom random, CancellationToken cancellationToken)
     {
         int n = offsets.Length - 1;
         int m = logPopularity.Length;
@@ -203,7 +203,7 @@ public static partial class SyntheticDataGenerator
         var items = new int[total];
         int[] filled = GiveEveryItemOneUser(offsets, m, items, random, cancellationToken);
 
-        double scale = beta / Math.Sqrt(InteractionVariance);
+        double scale = beta / Math.Sqrt(interactionVariance);
         var taken = new ulong[(m + 63) >> 6];
         var logWeights = new double[m];
         var keys = new double[m];

@@ -9,10 +9,13 @@ namespace CollaborativeFiltering.Data;
 /// <see cref="SyntheticData"/> for the planted model that comes with the ratings.
 /// </summary>
 /// <remarks>
-/// <para>How it works. Planted factors p_u, q_i ~ Normal(0, s²) with d·s⁴ = 0.5 (so ⟨p_u, q_i⟩ has
-/// variance 0.5 whatever the rank); user biases of standard deviation 0.55 and item biases of 0.6,
-/// both left-skewed (a few harsh users and bad films) and the item biases correlated (ρ = 0.35) with
-/// popularity, as in MovieLens where popular films are rated higher. Each user's number of ratings
+/// <para>How it works. Planted factors p_u, q_i ~ Normal(0, s²) with d·s⁴ = v (so ⟨p_u, q_i⟩ has
+/// variance v = <see cref="SyntheticOptions.InteractionVariance"/>, 0.5 by default, whatever the rank);
+/// user biases of standard deviation 0.55 and item biases of 0.6, both left-skewed (a few harsh users
+/// and bad films) and the item biases correlated (<see cref="SyntheticOptions.PopularityRatingCorrelation"/>,
+/// 0.35 by default) with popularity, as in MovieLens where popular films are rated higher; with
+/// <see cref="SyntheticOptions.FranchiseCount"/> &gt; 0, groups of popular items whose factors are nearly
+/// the same. Each user's number of ratings
 /// follows <see cref="SyntheticOptions.ActivityExponent"/>; each user's items are drawn without
 /// replacement with probability proportional to the item popularity of
 /// <see cref="SyntheticOptions.PopularityExponent"/> (alias-method draws with duplicates rejected,
@@ -44,6 +47,7 @@ public static partial class SyntheticDataGenerator
     private const ulong ItemInfoStream = 8;
     private const ulong GenreStream = 9;
     private const ulong SideEffectStream = 10;
+    private const ulong FranchiseStream = 50;
 
     /// <summary>Generates a dataset and its planted model.</summary>
     /// <param name="options">What to make; <see langword="null"/> for the defaults (a MovieLens 100k look-alike).</param>
@@ -62,7 +66,7 @@ public static partial class SyntheticDataGenerator
 
         // The planted model.
         var factorRandom = new SeededRandom(seed, FactorStream);
-        float factorStdDev = (float)Math.Pow(InteractionVariance / d, 0.25);
+        float factorStdDev = (float)Math.Pow(options.InteractionVariance / d, 0.25);
         float[] userFactors = GaussianArray(n * d, factorStdDev, factorRandom, cancellationToken);
         float[] itemFactors = GaussianArray(m * d, factorStdDev, factorRandom, cancellationToken);
         var userBiases = new float[n];
@@ -71,8 +75,9 @@ public static partial class SyntheticDataGenerator
             userBiases[u] = (float)(UserBiasStdDev * LeftSkewed(factorRandom));
         }
 
-        double[] logPopularity = ItemLogPopularity(m, options.PopularityExponent, new SeededRandom(seed, PopularityStream), cancellationToken);
-        float[] itemBiases = ItemBiases(logPopularity, factorRandom, cancellationToken);
+        double[] logPopularity = ItemLogPopularity(m, options.PopularityExponent, options.PopularityCutoff, options.PopularityCutoffShape, new SeededRandom(seed, PopularityStream), cancellationToken);
+        float[] itemBiases = ItemBiases(logPopularity, options.PopularityRatingCorrelation, factorRandom, cancellationToken);
+        int[][] franchises = PlantFranchises(options.FranchiseCount, options.FranchiseSize, logPopularity, itemFactors, d, new SeededRandom(seed, FranchiseStream), cancellationToken);
         IdMap userIds = IdMap.Sequential(n, 1, cancellationToken);
         UserInfo[] userInfos = UserInfos(userIds, new SeededRandom(seed, UserInfoStream), cancellationToken);
         if (options.SideAttributeEffect > 0)
@@ -92,7 +97,7 @@ public static partial class SyntheticDataGenerator
 
         var sampling = new SeededRandom(seed, SamplingStream);
         int[] items = options.TasteExposure > 0
-            ? SampleItemsByTaste(offsets, logPopularity, userFactors, itemFactors, d, options.TasteExposure, sampling, cancellationToken)
+            ? SampleItemsByTaste(offsets, logPopularity, userFactors, itemFactors, d, options.TasteExposure, options.InteractionVariance, sampling, cancellationToken)
             : SampleItems(offsets, m, logPopularity, sampling, cancellationToken);
 
         // The ratings.
@@ -110,7 +115,7 @@ public static partial class SyntheticDataGenerator
         var catalog = new Catalog(userIds, itemIds, userInfos, itemInfos, vocabulary);
 
         var dataset = RatingsDataset.FromUserMajor(catalog, offsets, items, values, timestamps);
-        return new SyntheticData(options, dataset, globalMean, userFactors, itemFactors, userBiases, itemBiases);
+        return new SyntheticData(options, dataset, globalMean, userFactors, itemFactors, userBiases, itemBiases, franchises);
     }
 
     /// <summary>Checks the token once every 16,384 steps of a loop (about a millisecond of work or less).</summary>

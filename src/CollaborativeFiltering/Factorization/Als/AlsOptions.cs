@@ -11,8 +11,9 @@ namespace CollaborativeFiltering.Factorization;
 public sealed record AlsOptions : FactorizationOptions
 {
     /// <summary>
-    /// Creates options with the defaults: <see cref="TrainerOptions.Dimensions"/> = 16 (published
-    /// MovieLens results sit at ranks 10–64; 16 measured best on MovieLens-shaped data),
+    /// Creates options with the defaults: <see cref="TrainerOptions.Dimensions"/> = 64 (with λ = 0.12 the
+    /// rank matters little on MovieLens 100k, where λ = 0.12 was the best at every rank tried, and 64 was
+    /// measured; published MovieLens results for ALS with biases sit at ranks 10–64),
     /// <see cref="TrainerOptions.Iterations"/> = 15 sweeps (ALS converges in 10–15; Spark's default is
     /// 10), <see cref="TrainerOptions.ReportInterval"/> = 1 (a sweep is expensive),
     /// <see cref="TrainerOptions.InitStdDev"/> = 0.1 (the item factors start from Normal(0, 0.1²); the
@@ -21,7 +22,7 @@ public sealed record AlsOptions : FactorizationOptions
     /// </summary>
     public AlsOptions()
     {
-        Dimensions = 16;
+        Dimensions = 64;
         Iterations = 15;
         ReportInterval = 1;
         InitStdDev = 0.1;
@@ -31,10 +32,13 @@ public sealed record AlsOptions : FactorizationOptions
     /// <summary>
     /// λ of the weighted-λ penalty λ·(Σ_u n_u·(‖p_u‖² + b_u²) + Σ_i n_i·(‖q_i‖² + b_i²)), n_u and n_i
     /// being the numbers of training ratings of user u and item i; positive (it keeps every
-    /// normal-equation system positive definite) and finite. Default 0.05 (Zhou et al. 2008 found 0.065
-    /// best on Netflix; published MovieLens runs use 0.05–0.1).
+    /// normal-equation system positive definite) and finite. Default 0.12: the best value of a grid over
+    /// rank and λ on a 10 % validation carve of MovieLens 100k's u1.base, at every rank tried (test RMSE
+    /// 0.924 on u1.test and 0.905 on a random 90/10 split at rank 64; the former defaults, rank 16 and
+    /// λ = 0.05, overfit: training MSE 0.35, test RMSE 0.990 on u1). Zhou et al. (2008), who introduced
+    /// weighted-λ ALS, found 0.065 best on the much larger Netflix data.
     /// </summary>
-    public double Regularization { get; init; } = 0.05;
+    public double Regularization { get; init; } = 0.12;
 
     /// <summary>
     /// Whether to learn the global mean μ (the training mean, fixed) and a bias per user and item,

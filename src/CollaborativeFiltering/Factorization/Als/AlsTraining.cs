@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using CollaborativeFiltering.Data;
+using CollaborativeFiltering.Models;
 using CollaborativeFiltering.Internal;
 using CollaborativeFiltering.Training;
 
@@ -28,6 +29,7 @@ internal readonly record struct AlsEvaluation(double SquaredError, double UserPe
 internal sealed class AlsTraining : IBlockWork, ITraining<FactorizationModel>
 {
     /// <summary>d, the embedding dimension.</summary>
+    private readonly TrainingSupport _support;
     private readonly int _d;
 
     /// <summary>The row stride of the Gram matrices: d rounded up for <see cref="GramKernel"/> (<see cref="GramKernel.RowStride"/>).</summary>
@@ -109,6 +111,7 @@ internal sealed class AlsTraining : IBlockWork, ITraining<FactorizationModel>
         _n = train.UserCount;
         _m = train.ItemCount;
         Catalog = train.Catalog;
+        _support = TrainingSupport.Of(train);
         _lambda = lambda;
         _biases = biases;
         Debug.Assert(users.Length == _n * _d && items.Length == _m * _d && userBiases.Length == _n && itemBiases.Length == _m);
@@ -308,8 +311,8 @@ internal sealed class AlsTraining : IBlockWork, ITraining<FactorizationModel>
     {
         float[] users = best ? _bestUsers! : _u, items = best ? _bestItems! : _v;
         return _biases
-            ? new FactorizationModel(Catalog, _d, users, items, best ? _bestUserBiases! : _bu, best ? _bestItemBiases! : _bv, _mu, _options, _validationRange)
-            : new FactorizationModel(Catalog, _d, users, items, null, null, 0, _options, _validationRange);
+            ? new FactorizationModel(Catalog, _d, users, items, best ? _bestUserBiases! : _bu, best ? _bestItemBiases! : _bv, _mu, _options, _validationRange, support: _support)
+            : new FactorizationModel(Catalog, _d, users, items, null, null, 0, _options, _validationRange, support: _support);
     }
 
     /// <summary>The evaluation of the current sweep, measured once however often the loop asks.</summary>

@@ -13,13 +13,25 @@ namespace CollaborativeFiltering.Factorization;
 /// filtering for implicit feedback datasets"): the dataset's values are interaction strengths r ≥ 0
 /// (clicks, plays, views; a rating can serve as one). Every one of the N·M user-item pairs enters
 /// the loss with preference p = 1 if observed, else 0, and confidence c = 1 + α·r if observed, else 1:
-/// <c>Σ_all c_ui·(p_ui − ⟨x_u, y_i⟩)² + λ·(Σ_u n_u·‖x_u‖² + Σ_i n_i·‖y_i‖²)</c>, n_u and n_i being the
-/// interaction counts (weighted-λ, as in Spark's implicit ALS). Each half-sweep solves every user's
-/// <c>(YᵀY + Yᵀ(C_u − I)Y + λ·n_u·I)·x_u = YᵀC_u·p_u</c> (items likewise) using YᵀY computed once,
+/// <c>Σ_all c_ui·(p_ui − ⟨x_u, y_i⟩)² + λ·(Σ_u w_u·‖x_u‖² + Σ_i w_i·‖y_i‖²)</c>, w_u and w_i being the
+/// rows' penalty weights: by default each row's total confidence (w_u = M + α·Σ_i r_ui: frequency-scaled,
+/// Rendle et al. 2022), or its interaction count (weighted-λ, Spark's;
+/// <see cref="ImplicitAlsOptions.RegularizationScaling"/>). Each half-sweep solves every user's
+/// <c>(YᵀY + Yᵀ(C_u − I)Y + λ·w_u·I)·x_u = YᵀC_u·p_u</c> (items likewise) using YᵀY computed once,
 /// by a few warm-started conjugate-gradient steps (the <c>implicit</c> library's solver) or exactly by
 /// Cholesky (<see cref="ImplicitAlsOptions.ConjugateGradientSteps"/> = 0).
 /// </summary>
 /// <remarks>
+/// <para><b>Ratings as strengths, and the collapse the defaults avoid.</b> With the classic α = 40 and
+/// 1–5 star ratings as strengths, confidences run from 41 to 201 (141 on average). On MovieLens 100k
+/// (6.3 % of the pairs observed) the observed pairs then carry about 90 % of the loss, and the cheapest
+/// way to predict 1 on all of them is one direction shared by every user and every popular item: the
+/// item vectors collapse onto the popularity direction (measured on MovieLens 100k: mean cosine 0.915
+/// among the 100 most rated items; the nearest items to Star Wars were Return of the Jedi, then The
+/// Godfather, Fargo and Toy Story), and a penalty that ignores the unobserved pairs of each row
+/// (weighted-λ) lets that direction win over the users' tastes. The defaults fix both: α = 2 (confidences
+/// 3 to 11, the observed pairs about 30 % of the loss) and a penalty proportional to each row's total
+/// confidence. <c>docs/defaults.md</c> in the repository has the measurements.</para>
 /// <para>The model has no biases and no global mean: its scores ⟨x_u, y_i⟩ estimate preferences and
 /// are meant for ranking. Recommend with <c>Recommender.Recommend(model, user, k, exclude: train)</c>
 /// so that items the user already interacted with are left out; fold a new user in with
@@ -66,7 +78,7 @@ public sealed class ImplicitAlsFactorizer : IMatrixFactorizer
     /// <param name="progress">
     /// Receives, every <see cref="TrainerOptions.ReportInterval"/> sweeps and after the last:
     /// <see cref="TrainingProgress.ObservedLoss"/> = Σ_all c·(p − ⟨x, y⟩)² and
-    /// <see cref="TrainingProgress.RegularizationLoss"/> = λ·(Σ n_u‖x_u‖² + Σ n_i‖y_i‖²), both divided by the total
+    /// <see cref="TrainingProgress.RegularizationLoss"/> = λ·(Σ w_u‖x_u‖² + Σ w_i‖y_i‖²), both divided by the total
     /// confidence Σ_all c = N·M + α·Σ r (so <see cref="TrainingProgress.TotalLoss"/> is the objective
     /// per unit of confidence; computed over all N·M pairs with the YᵀY trick), and as
     /// <see cref="TrainingProgress.TrainMse"/> and <see cref="TrainingProgress.ValidationMse"/> the
@@ -92,9 +104,9 @@ public sealed class ImplicitAlsFactorizer : IMatrixFactorizer
         random.FillNormal(users, options.InitStdDev);
         random.FillNormal(items, options.InitStdDev);
         cancellationToken.ThrowIfCancellationRequested();
-        using var training = new ImplicitAlsTraining(train, validation, d, options.Regularization, options.Alpha, options.ConjugateGradientSteps, options.ThreadCount, users, items, options);
+        using var training = new ImplicitAlsTraining(train, validation, d, options.Regularization, options.RegularizationScaling, options.Alpha, options.ConjugateGradientSteps, options.ThreadCount, users, items, options);
         Log.FitStarting(_logger, train.UserCount, train.ItemCount, train.Count, () => string.Create(CultureInfo.InvariantCulture,
-            $"d = {d}, {options.Iterations} sweeps, λ = {options.Regularization}, α = {options.Alpha}, {(options.ConjugateGradientSteps == 0 ? "exact Cholesky solves" : $"{options.ConjugateGradientSteps} conjugate-gradient steps")}"),
+            $"d = {d}, {options.Iterations} sweeps, λ = {options.Regularization} ({options.RegularizationScaling}), α = {options.Alpha}, {(options.ConjugateGradientSteps == 0 ? "exact Cholesky solves" : $"{options.ConjugateGradientSteps} conjugate-gradient steps")}"),
             training.WorkerCount);
         return TrainingLoop.Run(training, TrainingSchedule.Of(options), Log, _logger, progress, cancellationToken);
     }
@@ -104,7 +116,7 @@ public sealed class ImplicitAlsFactorizer : IMatrixFactorizer
     {
         AlsFactorizer.CheckArguments(train, validation, Options.Dimensions);
         CheckValues(train);
-        return new ImplicitAlsTraining(train, validation, Options.Dimensions, Options.Regularization, Options.Alpha, Options.ConjugateGradientSteps, Options.ThreadCount, users, items);
+        return new ImplicitAlsTraining(train, validation, Options.Dimensions, Options.Regularization, Options.RegularizationScaling, Options.Alpha, Options.ConjugateGradientSteps, Options.ThreadCount, users, items);
     }
 
     private static void CheckValues(RatingsDataset train)

@@ -4,6 +4,7 @@ using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using CollaborativeFiltering.Data;
+using CollaborativeFiltering.Models;
 using CollaborativeFiltering.Internal;
 using CollaborativeFiltering.Training;
 
@@ -11,8 +12,8 @@ namespace CollaborativeFiltering.Factorization.Als;
 
 /// <summary>The implicit-feedback objective at the current factors (sums, not means).</summary>
 /// <param name="DataLoss">Σ over all N·M pairs of c_ui·(p_ui − ⟨x_u, y_i⟩)², computed with the Gram trick.</param>
-/// <param name="UserNorms">Σ_u n_u·‖x_u‖² (n_u: the user's interaction count).</param>
-/// <param name="ItemNorms">Σ_i n_i·‖y_i‖².</param>
+/// <param name="UserNorms">Σ_u w_u·‖x_u‖², w_u the user's penalty weight (<see cref="ImplicitRegularizationScaling"/>).</param>
+/// <param name="ItemNorms">Σ_i w_i·‖y_i‖².</param>
 /// <param name="TotalWeight">Σ over all N·M pairs of c_ui = N·M + α·Σ_Ω r_ui.</param>
 /// <param name="ObservedSquaredError">Σ_Ω (1 − ⟨x_u, y_i⟩)² over the training interactions.</param>
 /// <param name="ValidationSquaredError">The same over the validation interactions (0 without).</param>
@@ -38,6 +39,7 @@ internal sealed class ImplicitAlsTraining : IBlockWork, ITraining<FactorizationM
     private const int MinGramBlockRows = 256;
 
     /// <summary>d, the embedding dimension.</summary>
+    private readonly TrainingSupport _support;
     private readonly int _d;
 
     /// <summary>The row stride of the Gram matrices: d rounded up for <see cref="GramKernel"/> (<see cref="GramKernel.RowStride"/>).</summary>
@@ -46,6 +48,8 @@ internal sealed class ImplicitAlsTraining : IBlockWork, ITraining<FactorizationM
     private readonly int _n;
     private readonly int _m;
     private readonly double _lambda;
+    private readonly double[] _userPenalty;
+    private readonly double[] _itemPenalty;
     private readonly float _alpha;
     private readonly int _cgSteps;
 
@@ -97,12 +101,13 @@ internal sealed class ImplicitAlsTraining : IBlockWork, ITraining<FactorizationM
     /// <param name="dimensions">d.</param>
     /// <param name="lambda">λ of the weighted-λ penalty, positive.</param>
     /// <param name="alpha">α of c = 1 + α·r, positive.</param>
+    /// <param name="scaling">How each row's penalty weight w_r is computed.</param>
     /// <param name="cgSteps">Conjugate-gradient steps per row, or 0 for exact Cholesky solves.</param>
     /// <param name="maxThreads">The most workers.</param>
     /// <param name="users">X, N·d.</param>
     /// <param name="items">Y, M·d.</param>
     /// <param name="options">The options the model will carry.</param>
-    public ImplicitAlsTraining(RatingsDataset train, RatingsDataset? validation, int dimensions, double lambda, double alpha, int cgSteps, int maxThreads, float[] users, float[] items, ImplicitAlsOptions? options = null)
+    public ImplicitAlsTraining(RatingsDataset train, RatingsDataset? validation, int dimensions, double lambda, ImplicitRegularizationScaling scaling, double alpha, int cgSteps, int maxThreads, float[] users, float[] items, ImplicitAlsOptions? options = null)
     {
         _options = options;
         Debug.Assert(train.Count > 0 && lambda > 0 && cgSteps >= 0);
@@ -111,6 +116,7 @@ internal sealed class ImplicitAlsTraining : IBlockWork, ITraining<FactorizationM
         _n = train.UserCount;
         _m = train.ItemCount;
         Catalog = train.Catalog;
+        _support = TrainingSupport.Of(train);
         _lambda = lambda;
         _alpha = (float)alpha;
         _cgSteps = cgSteps;
@@ -129,6 +135,8 @@ internal sealed class ImplicitAlsTraining : IBlockWork, ITraining<FactorizationM
             ValidationCount = validation.Count;
         }
 
+        _userPenalty = PenaltyWeights(scaling, _userOffsets, _userValues, _m, _alpha);
+        _itemPenalty = PenaltyWeights(scaling, _itemOffsets, _itemValues, _n, _alpha);
         TrainCount = train.Count;
         double weight = (double)_n * _m;
         foreach (float value in _userValues)
@@ -256,7 +264,7 @@ internal sealed class ImplicitAlsTraining : IBlockWork, ITraining<FactorizationM
     public bool SolveUserRow(int user, int worker = 0)
     {
         EnsureGram(Side.Items);
-        return SolveRow(user, _userOffsets, _userItems, _userValues, _y, _x, _scratch[worker]);
+        return SolveRow(user, _userOffsets, _userItems, _userValues, _userPenalty, _y, _x, _scratch[worker]);
     }
 
     /// <inheritdoc/>
@@ -304,7 +312,7 @@ internal sealed class ImplicitAlsTraining : IBlockWork, ITraining<FactorizationM
     bool ITraining<FactorizationModel>.AllFinite() => TensorPrimitivesExtensions.AllFinite(_x) && TensorPrimitivesExtensions.AllFinite(_y);
 
     /// <inheritdoc/>
-    FactorizationModel ITraining<FactorizationModel>.ToModel(bool best) => new(Catalog, _d, _x, _y, null, null, 0, _options);
+    FactorizationModel ITraining<FactorizationModel>.ToModel(bool best) => new(Catalog, _d, _x, _y, null, null, 0, _options, null, support: _support);
 
     /// <summary>
     /// Solves <c>(G + λ_r·I + Σ (c_k − 1)·y_k y_kᵀ)·x = Σ c_k·y_k</c> exactly by Cholesky, G being the
@@ -386,7 +394,7 @@ internal sealed class ImplicitAlsTraining : IBlockWork, ITraining<FactorizationM
                 BlockStarting?.Invoke(block);
                 for (int r = _userBlocks[block], end = _userBlocks[block + 1]; r < end; r++)
                 {
-                    if (!SolveRow(r, _userOffsets, _userItems, _userValues, _y, _x, scratch))
+                    if (!SolveRow(r, _userOffsets, _userItems, _userValues, _userPenalty, _y, _x, scratch))
                     {
                         _failed = true;
                     }
@@ -397,7 +405,7 @@ internal sealed class ImplicitAlsTraining : IBlockWork, ITraining<FactorizationM
                 BlockStarting?.Invoke(block);
                 for (int r = _itemBlocks[block], end = _itemBlocks[block + 1]; r < end; r++)
                 {
-                    if (!SolveRow(r, _itemOffsets, _itemUsers, _itemValues, _x, _y, scratch))
+                    if (!SolveRow(r, _itemOffsets, _itemUsers, _itemValues, _itemPenalty, _x, _y, scratch))
                     {
                         _failed = true;
                     }
@@ -413,7 +421,7 @@ internal sealed class ImplicitAlsTraining : IBlockWork, ITraining<FactorizationM
                 else if (block < userTasks + itemTasks)
                 {
                     int b = block - userTasks;
-                    _blockItemNorms[b] = SquaredNorms(_y, _itemOffsets, _itemBlocks[b], _itemBlocks[b + 1]);
+                    _blockItemNorms[b] = SquaredNorms(_y, _itemPenalty, _itemBlocks[b], _itemBlocks[b + 1]);
                 }
                 else
                 {
@@ -476,10 +484,35 @@ internal sealed class ImplicitAlsTraining : IBlockWork, ITraining<FactorizationM
         }, cancellationToken);
     }
 
-    /// <summary>The penalty weight of a row with <paramref name="count"/> interactions: λ·count (weighted-λ).</summary>
-    private double RowLambda(int count) => _lambda * count;
+    /// <summary>
+    /// Each row's penalty weight w_r: its total confidence Σ_j c_rj = <paramref name="otherSide"/> + α·Σ r
+    /// over the pairs of the row, or its interaction count (<see cref="ImplicitRegularizationScaling"/>).
+    /// </summary>
+    internal static double[] PenaltyWeights(ImplicitRegularizationScaling scaling, int[] offsets, float[] values, int otherSide, float alpha)
+    {
+        var weights = new double[offsets.Length - 1];
+        for (int r = 0; r < weights.Length; r++)
+        {
+            int start = offsets[r], end = offsets[r + 1];
+            if (scaling == ImplicitRegularizationScaling.InteractionCount)
+            {
+                weights[r] = end - start;
+                continue;
+            }
 
-    private bool SolveRow(int r, int[] offsets, int[] columns, float[] values, float[] other, float[] target, AlsScratch s)
+            double strength = 0;
+            for (int p = start; p < end; p++)
+            {
+                strength += values[p];
+            }
+
+            weights[r] = otherSide + ((double)alpha * strength);
+        }
+
+        return weights;
+    }
+
+    private bool SolveRow(int r, int[] offsets, int[] columns, float[] values, double[] penalty, float[] other, float[] target, AlsScratch s)
     {
         int d = _d;
         int start = offsets[r], count = offsets[r + 1] - start;
@@ -492,9 +525,10 @@ internal sealed class ImplicitAlsTraining : IBlockWork, ITraining<FactorizationM
 
         ReadOnlySpan<int> cols = columns.AsSpan(start, count);
         ReadOnlySpan<float> vals = values.AsSpan(start, count);
+        double rowLambda = _lambda * penalty[r];
         return _cgSteps == 0
-            ? SolveExact(cols, vals, other, d, _gram, RowLambda(count), _alpha, s, x)
-            : SolveConjugateGradient(cols, vals, other, (float)RowLambda(count), s, x);
+            ? SolveExact(cols, vals, other, d, _gram, rowLambda, _alpha, s, x)
+            : SolveConjugateGradient(cols, vals, other, (float)rowLambda, s, x);
     }
 
     /// <summary>
@@ -607,11 +641,11 @@ internal sealed class ImplicitAlsTraining : IBlockWork, ITraining<FactorizationM
 
         _blockData[block] = data;
         _blockObserved[block] = observed;
-        _blockUserNorms[block] = SquaredNorms(_x, _userOffsets, r0, r1);
+        _blockUserNorms[block] = SquaredNorms(_x, _userPenalty, r0, r1);
     }
 
-    /// <summary>Σ n_r·‖f_r‖² over rows [r0, r1), n_r being the row's interaction count.</summary>
-    private double SquaredNorms(float[] factors, int[] offsets, int r0, int r1)
+    /// <summary>Σ w_r·‖f_r‖² over rows [r0, r1), w_r being the row's penalty weight.</summary>
+    private double SquaredNorms(float[] factors, double[] penalty, int r0, int r1)
     {
         int d = _d;
         double sum = 0;
@@ -623,7 +657,7 @@ internal sealed class ImplicitAlsTraining : IBlockWork, ITraining<FactorizationM
                 norm += (double)factors[k] * factors[k];
             }
 
-            sum += norm * (offsets[r + 1] - offsets[r]);
+            sum += norm * penalty[r];
         }
 
         return sum;

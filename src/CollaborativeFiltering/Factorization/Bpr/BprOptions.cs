@@ -71,6 +71,9 @@ public sealed record BprOptions : FactorizationOptions
     /// <inheritdoc/>
     internal override bool PredictsRatings => false;
 
+    /// <summary><see cref="RankingScore.Model"/>: BPR is trained to rank each user's items above the others, so its own scores rank.</summary>
+    internal override RankingScore DefaultRanking => RankingScore.Model;
+
     /// <summary>The BPR fold-in with these options' λ: the query that maximises the BPR criterion of the given items against every other item.</summary>
     internal override float[] FoldInNewUser(IEmbeddingModel model, ReadOnlySpan<int> items, ReadOnlySpan<float> values) =>
         Scoring.FoldIn.ComputePairwiseUserEmbedding(model, items, values, Regularization);

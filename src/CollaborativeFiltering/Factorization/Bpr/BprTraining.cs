@@ -4,6 +4,7 @@ using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using CollaborativeFiltering.Data;
 using CollaborativeFiltering.Internal;
+using CollaborativeFiltering.Models;
 using CollaborativeFiltering.Training;
 
 namespace CollaborativeFiltering.Factorization.Bpr;
@@ -98,6 +99,9 @@ internal sealed class BprTraining : IBlockWork, ITraining<FactorizationModel>
 
     private readonly WorkerPool _pool;
     private readonly Catalog _catalog;
+
+    /// <summary>Every user's and item's number of training ratings, for the model's support-aware ranking and minimum-support filters.</summary>
+    private readonly TrainingSupport _support;
     private readonly BprOptions _options;
 
     private Phase _phase;
@@ -121,6 +125,7 @@ internal sealed class BprTraining : IBlockWork, ITraining<FactorizationModel>
     {
         Debug.Assert(train.Count > 0);
         _catalog = train.Catalog;
+        _support = TrainingSupport.Of(train);
         _options = options;
         _epochLearningRate = options.LearningRate;
         _biases = options.UseItemBiases;
@@ -397,7 +402,7 @@ internal sealed class BprTraining : IBlockWork, ITraining<FactorizationModel>
         float[] users = best ? _bestUsers! : _users.ToCompactArray();
         float[] items = best ? _bestItems! : _items.ToCompactArray();
         float[]? itemBiases = !_biases ? null : best ? _bestItemBiases! : (float[])_bi.Clone();
-        return new FactorizationModel(_catalog, _d, users, items, itemBiases is null ? null : new float[_n], itemBiases, 0, _options);
+        return new FactorizationModel(_catalog, _d, users, items, itemBiases is null ? null : new float[_n], itemBiases, 0, _options, support: _support);
     }
 
     /// <inheritdoc/>

@@ -5,6 +5,7 @@ using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 using CollaborativeFiltering.Data;
+using CollaborativeFiltering.Models;
 using CollaborativeFiltering.Internal;
 using CollaborativeFiltering.Training;
 
@@ -111,6 +112,8 @@ internal sealed class FullBatchTraining : IBlockWork, ITraining<FactorizationMod
     private PaddedRows _vNext;
 
     private readonly Catalog _catalog;
+
+    private readonly TrainingSupport _support;
     private readonly FactorizationOptions? _options;
     private readonly RatingRange? _predictionRange;
     private readonly double _learningRate;
@@ -146,6 +149,7 @@ internal sealed class FullBatchTraining : IBlockWork, ITraining<FactorizationMod
         int usersPerSlice = 0, FactorizationOptions? options = null, RatingRange? predictionRange = null)
     {
         _catalog = train.Catalog;
+        _support = TrainingSupport.Of(train);
         _options = options;
         _predictionRange = predictionRange;
         _learningRate = learningRate;
@@ -358,8 +362,8 @@ internal sealed class FullBatchTraining : IBlockWork, ITraining<FactorizationMod
 
     /// <inheritdoc/>
     FactorizationModel ITraining<FactorizationModel>.ToModel(bool best) => best
-        ? new FactorizationModel(_catalog, _d, _bestUsers!, _bestItems!, null, null, 0, _options, _predictionRange)
-        : new FactorizationModel(_catalog, _d, Users, Items, null, null, 0, _options, _predictionRange);
+        ? new FactorizationModel(_catalog, _d, _bestUsers!, _bestItems!, null, null, 0, _options, _predictionRange, support: _support)
+        : new FactorizationModel(_catalog, _d, Users, Items, null, null, 0, _options, _predictionRange, support: _support);
 
     /// <inheritdoc/>
     public void Dispose() => _pool.Dispose();

@@ -34,6 +34,9 @@ public sealed record RegularizedOptions : FactorizationOptions
     /// </summary>
     public double GravityWeight { get; init; } = 1;
 
+    /// <summary>The gravity term pulls every unobserved prediction towards 0, so the model's own scores already rank by how likely an item is rated: <see cref="RankingScore.Model"/>.</summary>
+    internal override RankingScore DefaultRanking => RankingScore.Model;
+
     /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> naming the first invalid option.</summary>
     /// <exception cref="ArgumentOutOfRangeException">An option is out of range.</exception>
     public override void Validate()

@@ -2,19 +2,22 @@ using System.Buffers.Binary;
 using System.Globalization;
 using CollaborativeFiltering.Data;
 using CollaborativeFiltering.Internal;
+using CollaborativeFiltering.Models;
 using CollaborativeFiltering.Persistence;
 
 namespace CollaborativeFiltering.Factorization.Persistence;
 
 /// <summary>
-/// The binary model file, versions 1, 2 and 3. All integers and floats are little-endian.
+/// The binary model file, versions 1 to 4. All integers and floats are little-endian.
 /// <code>
 /// offset size  field
 ///  0      8    magic "CFMODEL\0"
-///  8      2    format version (uint16): 1; 2 when flag 16 is set; 3 when flag 32 is set
+///  8      2    format version (uint16): 4 when flag 64 is set, else 3 when flag 32 is set, else 2 when
+///              flag 16 is set, else 1
 /// 10      2    flags (uint16): 1 = biases and global mean, 2 = options section, 4 = prediction range,
-///              8 = training scale, 16 = implicit item factors (SVD++; version 2 or 3),
-///              32 = posterior samples (Bayesian models; version 3 only, needs flag 1)
+///              8 = training scale, 16 = implicit item factors (SVD++; version 2 and later),
+///              32 = posterior samples (Bayesian models; version 3 and later, needs flag 1),
+///              64 = training support (version 4)
 /// 12      4    d (int32, > 0)
 /// 16      4    N users (int32)
 /// 20      4    M items (int32)
@@ -22,7 +25,8 @@ namespace CollaborativeFiltering.Factorization.Persistence;
 /// 28      4    options section length in bytes (int32; 0 without options)
 /// 32      4    catalogue section length in bytes (int32)
 /// 36      4    versions 1 and 2: CRC-32C of bytes 0..35 (so sizes are trusted before anything is allocated);
-///              version 3: S, the number of posterior samples (int32), then at 40 the CRC-32C of bytes 0..39
+///              with flag 32 (versions 3 and 4): S, the number of posterior samples (int32), then at 40
+///              the CRC-32C of bytes 0..39
 /// 40           options section: type full name (string), then the options as UTF-8 JSON
 ///              catalogue section (see <see cref="CatalogCodec.Encode"/>)
 ///              U: N·d float32, row-major; V: M·d float32, row-major
@@ -33,17 +37,24 @@ namespace CollaborativeFiltering.Factorization.Persistence;
 ///              when flag 16: Y, the implicit item factors: M·d float32, row-major
 ///              when flag 32: the posterior samples: g_s (S float32), 1/α_s (S float32), every sample's
 ///              user rows [q; b] (S·N·(d + 1) float32), every sample's item rows (S·M·(d + 1) float32)
+///              when flag 64: the training support: N int32 (each user's training ratings), M int32
+///              (each item's), all ≥ 0, then the mean training rating (float32, finite)
 /// end-4   4    CRC-32C of every byte before it
 /// </code>
-/// A model without implicit item factors is written as version 1, which every earlier version of the
-/// library reads; version 2 adds only flag 16; version 3 adds the sample count to the header and flag 32.
+/// A model without implicit item factors, posterior samples or training support is written as version 1,
+/// which every earlier version of the library reads; version 2 adds only flag 16; version 3 adds the
+/// sample count to the header and flag 32; version 4 adds flag 64. Files written before flag 64 existed
+/// load as models without support (<see cref="FactorizationModel.ItemSupport"/> empty).
 /// Strings are an int32 UTF-8 byte count (-1 for null) followed by the bytes. The body is only
 /// parsed once the final checksum matches, so corrupted bytes never reach the JSON or catalogue
 /// parsers, and a model is only returned when every float in it is finite.
 /// </summary>
 internal static class FactorizationModelFormat
 {
-    public const ushort CurrentVersion = 3;
+    public const ushort CurrentVersion = 4;
+
+    /// <summary>The version of a model with posterior samples and no training support; it added the sample count to the header.</summary>
+    public const ushort PosteriorVersion = 3;
 
     /// <summary>The version of a model with implicit item factors and no posterior samples.</summary>
     public const ushort ImplicitVersion = 2;
@@ -71,9 +82,11 @@ internal static class FactorizationModelFormat
     public const ushort FlagTrainingScale = 8;
     public const ushort FlagImplicitFactors = 16;
     public const ushort FlagPosterior = 32;
+    public const ushort FlagSupport = 64;
     private const ushort KnownFlagsVersion1 = FlagBiases | FlagOptions | FlagPredictionRange | FlagTrainingScale;
     private const ushort KnownFlagsVersion2 = KnownFlagsVersion1 | FlagImplicitFactors;
-    private const ushort KnownFlags = KnownFlagsVersion2 | FlagPosterior;
+    private const ushort KnownFlagsVersion3 = KnownFlagsVersion2 | FlagPosterior;
+    private const ushort KnownFlags = KnownFlagsVersion3 | FlagSupport;
 
     /// <summary>"CFMODEL\0".</summary>
     public static ReadOnlySpan<byte> Magic => ModelFileMagic.Factorization;
@@ -91,13 +104,14 @@ internal static class FactorizationModelFormat
         float[]? implicitFactors = model.ImplicitItemFactorArray;
         PosteriorSamples? posterior = model.Posterior;
         ushort flags = (ushort)((model.HasBiases ? FlagBiases : 0) | (options.Length > 0 ? FlagOptions : 0) | (model.PredictionRange.HasValue ? FlagPredictionRange : 0)
-            | (model.TrainingScale.HasValue ? FlagTrainingScale : 0) | (implicitFactors is not null ? FlagImplicitFactors : 0) | (posterior is not null ? FlagPosterior : 0));
-        int headerSize = posterior is null ? HeaderSize : HeaderSizeV3;
+            | (model.TrainingScale.HasValue ? FlagTrainingScale : 0) | (implicitFactors is not null ? FlagImplicitFactors : 0) | (posterior is not null ? FlagPosterior : 0) | (model.Support is null ? 0 : FlagSupport));
+        ushort version = model.Support is not null ? CurrentVersion : posterior is not null ? PosteriorVersion : implicitFactors is not null ? ImplicitVersion : BaseVersion;
+        int headerSize = posterior is not null ? HeaderSizeV3 : HeaderSize;
 
         Span<byte> header = stackalloc byte[HeaderSizeV3];
         header = header[..headerSize];
         Magic.CopyTo(header);
-        BinaryPrimitives.WriteUInt16LittleEndian(header[VersionOffset..], posterior is not null ? CurrentVersion : implicitFactors is not null ? ImplicitVersion : BaseVersion);
+        BinaryPrimitives.WriteUInt16LittleEndian(header[VersionOffset..], version);
         BinaryPrimitives.WriteUInt16LittleEndian(header[FlagsOffset..], flags);
         BinaryPrimitives.WriteInt32LittleEndian(header[DimensionsOffset..], model.Dimensions);
         BinaryPrimitives.WriteInt32LittleEndian(header[UserCountOffset..], model.UserCount);
@@ -148,6 +162,13 @@ internal static class FactorizationModelFormat
             writer.WriteValues<float>(posterior.ItemArray);
         }
 
+        if (model.Support is { } support)
+        {
+            writer.WriteValues<int>(support.UserCounts);
+            writer.WriteValues<int>(support.ItemCounts);
+            writer.WriteValues<float>([support.Mean]);
+        }
+
         writer.WriteChecksum();
     }
 
@@ -185,6 +206,15 @@ internal static class FactorizationModelFormat
             noise = reader.ReadValues<float>(header.PosteriorCount, "posterior samples");
             sampleUsers = reader.ReadValues<float>((long)header.PosteriorCount * header.UserCount * (header.Dimensions + 1), "posterior samples");
             sampleItems = reader.ReadValues<float>((long)header.PosteriorCount * header.ItemCount * (header.Dimensions + 1), "posterior samples");
+        }
+
+        int[]? userCounts = null, itemCounts = null;
+        float[]? mean = null;
+        if (header.HasSupport)
+        {
+            userCounts = reader.ReadValues<int>(header.UserCount, "training support");
+            itemCounts = reader.ReadValues<int>(header.ItemCount, "training support");
+            mean = reader.ReadValues<float>(1, "training support");
         }
 
         reader.ReadAndVerifyChecksum();
@@ -230,7 +260,29 @@ internal static class FactorizationModelFormat
             }
         }
 
-        return new FactorizationModel(catalog, header.Dimensions, users, items, userBiases, itemBiases, header.GlobalMean, options, range, trainingScale, implicitFactors, posterior);
+        TrainingSupport? support = userCounts is null ? null : DecodeSupport(userCounts, itemCounts!, mean![0], reader, header.SupportStart);
+        return new FactorizationModel(catalog, header.Dimensions, users, items, userBiases, itemBiases, header.GlobalMean, options, range, trainingScale, implicitFactors, posterior, support);
+    }
+
+    private static TrainingSupport DecodeSupport(int[] userCounts, int[] itemCounts, float mean, ChecksummedModelReader reader, long sectionOffset)
+    {
+        for (int k = 0; k < userCounts.Length + itemCounts.Length; k++)
+        {
+            int count = k < userCounts.Length ? userCounts[k] : itemCounts[k - userCounts.Length];
+            if (count < 0)
+            {
+                throw reader.Error(sectionOffset + ((long)k * sizeof(int)), string.Create(CultureInfo.InvariantCulture,
+                    $"a training-support count is {count}; expected zero or more."));
+            }
+        }
+
+        if (!float.IsFinite(mean) || Math.Abs(mean) > EmbeddingLimits.MaxBias)
+        {
+            throw reader.Error(sectionOffset + (((long)userCounts.Length + itemCounts.Length) * sizeof(int)), string.Create(CultureInfo.InvariantCulture,
+                $"the mean training rating is {mean}; expected a finite number of magnitude at most 1E+37."));
+        }
+
+        return new TrainingSupport(userCounts, itemCounts, mean);
     }
 
     private static RatingRange DecodeRange(float[] values, ChecksummedModelReader reader, long sectionOffset, string name)
@@ -263,6 +315,8 @@ internal static class FactorizationModelFormat
 
         public bool HasPosterior => (Flags & FlagPosterior) != 0;
 
+        public bool HasSupport => (Flags & FlagSupport) != 0;
+
         private long EmbeddingsStart => Size + (long)OptionsLength + CatalogLength;
 
         private long ItemEmbeddingsStart => EmbeddingsStart + ((long)UserCount * Dimensions * sizeof(float));
@@ -277,7 +331,9 @@ internal static class FactorizationModelFormat
 
         public long PosteriorStart => ImplicitFactorsStart + (HasImplicitFactors ? (long)ItemCount * Dimensions * sizeof(float) : 0);
 
-        private long ChecksumStart => PosteriorStart + (HasPosterior ? (long)PosteriorCount * sizeof(float) * (2 + (((long)UserCount + ItemCount) * (Dimensions + 1))) : 0);
+        public long SupportStart => PosteriorStart + (HasPosterior ? (long)PosteriorCount * sizeof(float) * (2 + (((long)UserCount + ItemCount) * (Dimensions + 1))) : 0);
+
+        private long ChecksumStart => SupportStart + (HasSupport ? (((long)UserCount + ItemCount) * sizeof(int)) + sizeof(float) : 0);
 
         public long TotalLength => ChecksumStart + ChecksumSize;
 
@@ -293,7 +349,8 @@ internal static class FactorizationModelFormat
             : offset < ScaleStart ? "prediction range"
             : offset < ImplicitFactorsStart ? "training scale"
             : offset < PosteriorStart ? "implicit item factors"
-            : offset < ChecksumStart ? "posterior samples"
+            : offset < SupportStart ? "posterior samples"
+            : offset < ChecksumStart ? "training support"
             : "checksum";
     }
 
@@ -314,7 +371,10 @@ internal static class FactorizationModelFormat
         }
 
         reader.CheckVersion(header, read, VersionOffset, CurrentVersion);
-        int size = read >= VersionOffset + 2 && BinaryPrimitives.ReadUInt16LittleEndian(header[VersionOffset..]) >= CurrentVersion ? HeaderSizeV3 : HeaderSize;
+        // The sample count sits in the header of a model with posterior samples only (a forged version or flag
+        // changes the size read, and the header checksum then fails).
+        int size = read >= FlagsOffset + 2 && BinaryPrimitives.ReadUInt16LittleEndian(header[VersionOffset..]) >= PosteriorVersion
+            && (BinaryPrimitives.ReadUInt16LittleEndian(header[FlagsOffset..]) & FlagPosterior) != 0 ? HeaderSizeV3 : HeaderSize;
         if (read == HeaderSize && size > HeaderSize)
         {
             read += stream.ReadAtLeast(header[HeaderSize..size], size - HeaderSize, throwOnEndOfStream: false);
@@ -352,13 +412,25 @@ internal static class FactorizationModelFormat
         if (header.Version == BaseVersion && (header.Flags & ~KnownFlagsVersion1) != 0)
         {
             throw reader.Error(FlagsOffset, string.Create(CultureInfo.InvariantCulture,
-                $"flags 0x{header.Flags:X4} in a version 1 file; version 1 knows 0x{KnownFlagsVersion1:X4} (implicit item factors, flag 0x{FlagImplicitFactors:X4}, need version 2)."));
+                $"flags 0x{header.Flags:X4} in a version 1 file; version 1 knows 0x{KnownFlagsVersion1:X4} (implicit item factors, flag 0x{FlagImplicitFactors:X4}, need version 2; posterior samples, flag 0x{FlagPosterior:X4}, version 3; training support, flag 0x{FlagSupport:X4}, version 4)."));
         }
 
-        if (header.HasPosterior != (header.Version == CurrentVersion) || (header.HasPosterior && !header.HasBiases))
+        if (header.Version == ImplicitVersion && (header.Flags & ~KnownFlagsVersion2) != 0)
         {
             throw reader.Error(FlagsOffset, string.Create(CultureInfo.InvariantCulture,
-                $"the flags 0x{header.Flags:X4} do not fit a version-{header.Version} header: posterior samples (flag 0x{FlagPosterior:X4}) need version 3 and biases (flag 1), and a version-3 file has them."));
+                $"flags 0x{header.Flags:X4} in a version 2 file; version 2 knows 0x{KnownFlagsVersion2:X4} (posterior samples, flag 0x{FlagPosterior:X4}, need version 3; training support, flag 0x{FlagSupport:X4}, version 4)."));
+        }
+
+        if (header.Version == PosteriorVersion && (header.Flags & ~KnownFlagsVersion3) != 0)
+        {
+            throw reader.Error(FlagsOffset, string.Create(CultureInfo.InvariantCulture,
+                $"flags 0x{header.Flags:X4} in a version 3 file; version 3 knows 0x{KnownFlagsVersion3:X4} (training support, flag 0x{FlagSupport:X4}, needs version 4)."));
+        }
+
+        if ((header.Version == PosteriorVersion && !header.HasPosterior) || (header.Version == CurrentVersion && !header.HasSupport) || (header.HasPosterior && !header.HasBiases))
+        {
+            throw reader.Error(FlagsOffset, string.Create(CultureInfo.InvariantCulture,
+                $"the flags 0x{header.Flags:X4} do not fit a version-{header.Version} header: posterior samples (flag 0x{FlagPosterior:X4}) need version 3 or 4 and biases (flag 1), a version-3 file has them, and a version-4 file has training support (flag 0x{FlagSupport:X4})."));
         }
 
         if (header.HasPosterior)

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using CollaborativeFiltering.Data;
+using CollaborativeFiltering.Models;
 using CollaborativeFiltering.Internal;
 using CollaborativeFiltering.Training;
 
@@ -58,6 +59,7 @@ internal sealed class BiasedSgdTraining : IBlockWork, ITraining<FactorizationMod
     private const ulong BlockStream = 13;
 
     /// <summary>d, the embedding dimension.</summary>
+    private readonly TrainingSupport _support;
     private readonly int _d;
 
     /// <summary>The row stride of the factor rows: d padded to whole SIMD vectors.</summary>
@@ -132,6 +134,7 @@ internal sealed class BiasedSgdTraining : IBlockWork, ITraining<FactorizationMod
     {
         int dimensions = options.Dimensions, seed = options.Seed, maxThreads = options.ThreadCount;
         _catalog = train.Catalog;
+        _support = TrainingSupport.Of(train);
         _options = options;
         _epochLearningRate = options.LearningRate;
         _epochBiasLearningRate = options.EffectiveBiasLearningRate;
@@ -362,8 +365,8 @@ internal sealed class BiasedSgdTraining : IBlockWork, ITraining<FactorizationMod
 
     /// <inheritdoc/>
     FactorizationModel ITraining<FactorizationModel>.ToModel(bool best) => best
-        ? new FactorizationModel(_catalog, _d, _bestUsers!, _bestItems!, _bestUserBiases, _bestItemBiases, _mean, _options, _validationRange)
-        : new FactorizationModel(_catalog, _d, CopyUsers(), CopyItems(), _bu, _bi, _mean, _options, _validationRange);
+        ? new FactorizationModel(_catalog, _d, _bestUsers!, _bestItems!, _bestUserBiases, _bestItemBiases, _mean, _options, _validationRange, support: _support)
+        : new FactorizationModel(_catalog, _d, CopyUsers(), CopyItems(), _bu, _bi, _mean, _options, _validationRange, support: _support);
 
     /// <summary>Whether every parameter is finite.</summary>
     public bool AllFinite() =>

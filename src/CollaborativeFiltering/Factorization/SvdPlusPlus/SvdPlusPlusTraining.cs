@@ -4,6 +4,7 @@ using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using CollaborativeFiltering.Data;
 using CollaborativeFiltering.Internal;
+using CollaborativeFiltering.Models;
 using CollaborativeFiltering.Training;
 
 namespace CollaborativeFiltering.Factorization.SvdPlusPlus;
@@ -82,6 +83,9 @@ internal sealed class SvdPlusPlusTraining : IBlockWork, ITraining<FactorizationM
     private readonly WorkerPool _pool;
 
     private readonly Catalog _catalog;
+
+    /// <summary>Every user's and item's number of training ratings, and their mean, for the model.</summary>
+    private readonly TrainingSupport _support;
     private readonly SvdPlusPlusOptions _options;
 
     private Phase _phase;
@@ -106,6 +110,7 @@ internal sealed class SvdPlusPlusTraining : IBlockWork, ITraining<FactorizationM
     {
         Debug.Assert(train.Count > 0);
         _catalog = train.Catalog;
+        _support = TrainingSupport.Of(train);
         _options = options;
         _validationRange = validationRange;
         _epochLearningRate = options.LearningRate;
@@ -345,12 +350,12 @@ internal sealed class SvdPlusPlusTraining : IBlockWork, ITraining<FactorizationM
     {
         if (best)
         {
-            return new FactorizationModel(_catalog, _d, _bestQueries!, _bestItems!, _bestUserBiases, _bestItemBiases, _mean, _options, _validationRange, implicitItemFactors: _bestImplicit);
+            return new FactorizationModel(_catalog, _d, _bestQueries!, _bestItems!, _bestUserBiases, _bestItemBiases, _mean, _options, _validationRange, implicitItemFactors: _bestImplicit, support: _support);
         }
 
         ComputeQueries();
         return new FactorizationModel(_catalog, _d, _queries.ToCompactArray(), _items.ToCompactArray(), (float[])_bu.Clone(), (float[])_bi.Clone(), _mean, _options, _validationRange,
-            implicitItemFactors: _implicit.ToCompactArray());
+            implicitItemFactors: _implicit.ToCompactArray(), support: _support);
     }
 
     /// <inheritdoc/>

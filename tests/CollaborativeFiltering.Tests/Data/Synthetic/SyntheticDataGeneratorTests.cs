@@ -3,7 +3,7 @@ using CollaborativeFiltering.Data;
 
 namespace CollaborativeFiltering.Tests.Data;
 
-public class SyntheticDataGeneratorTests
+public partial class SyntheticDataGeneratorTests
 {
     private static readonly string[] MovieLensGenres =
     [
@@ -523,6 +523,14 @@ public class SyntheticDataGeneratorTests
         { new SyntheticOptions { Users = 10, Items = 10, Ratings = 101, MinRatingsPerUser = 5 }, "Ratings", "Users × Items = 10 × 10 = 100" },
         { new SyntheticOptions { Users = 100, Items = 50, Ratings = 1000, MinRatingsPerUser = 20 }, "MinRatingsPerUser", "Ratings / Users = 1000 / 100 = 10" },
         { new SyntheticOptions { Users = 10, Items = 15, Ratings = 150, MinRatingsPerUser = 16 }, "MinRatingsPerUser", "at most Items = 15" },
+        { new SyntheticOptions { InteractionVariance = 0 }, "InteractionVariance", "(0, 100]" },
+        { new SyntheticOptions { InteractionVariance = double.NaN }, "InteractionVariance", "(0, 100]" },
+        { new SyntheticOptions { PopularityRatingCorrelation = 1.5 }, "PopularityRatingCorrelation", "[-1, 1]" },
+        { new SyntheticOptions { PopularityCutoff = 0 }, "PopularityCutoff", "(0, 10]" },
+        { new SyntheticOptions { PopularityCutoffShape = 0.1 }, "PopularityCutoffShape", "[0.25, 8]" },
+        { new SyntheticOptions { FranchiseCount = -1 }, "FranchiseCount", "zero or greater" },
+        { new SyntheticOptions { FranchiseSize = 1 }, "FranchiseSize", "[2, 20]" },
+        { new SyntheticOptions { Items = 10, Ratings = 500, Users = 50, MinRatingsPerUser = 5, FranchiseCount = 4, FranchiseSize = 3 }, "FranchiseCount", "Items / FranchiseSize = 10 / 3 = 3" },
     };
 
     [Theory]

@@ -314,9 +314,9 @@ public sealed partial class AlsFactorizerTests
     {
         var options = new AlsOptions();
 
-        options.Dimensions.Should().Be(16);
+        options.Dimensions.Should().Be(64);
         options.Iterations.Should().Be(15);
-        options.Regularization.Should().Be(0.05);
+        options.Regularization.Should().Be(0.12);
         options.UseBiases.Should().BeTrue();
         options.InitStdDev.Should().Be(0.1);
         options.ReportInterval.Should().Be(1);

@@ -13,23 +13,26 @@ public sealed partial class ImplicitAlsFactorizerTests
 
     /// <summary>
     /// One exact (Cholesky) user half-sweep from given item factors: each user's x_u equals
-    /// (YᵀY + Σ_obs (c − 1)·y yᵀ + λ·n_u·I)⁻¹·Σ_obs c·y, built here in double with MathNet over all
-    /// items and solved by LU. Users rate ~150 items, so rows span two packed chunks.
+    /// (YᵀY + Σ_obs (c − 1)·y yᵀ + λ·w_u·I)⁻¹·Σ_obs c·y, built here in double with MathNet over all
+    /// items and solved by LU, w_u being the user's total confidence M + α·Σ r (or interaction count n_u).
+    /// Users rate ~150 items, so rows span two packed chunks.
     /// </summary>
-    [Fact]
-    public void SolveUsers_ExactMode_EqualsClosedFormSolution()
+    [Theory]
+    [InlineData(ImplicitRegularizationScaling.TotalConfidence, 0.003)]
+    [InlineData(ImplicitRegularizationScaling.InteractionCount, Lambda)]
+    public void SolveUsers_ExactMode_EqualsClosedFormSolution(ImplicitRegularizationScaling scaling, double lambda)
     {
         const int d = 7;
         RatingsDataset train = AlsTestData.Random(25, 300, 0.5, seed: 51);
         float[] y = AlsTestData.RandomMatrix(300, d, 0.4, seed: 52);
-        var factorizer = new ImplicitAlsFactorizer(new ImplicitAlsOptions { Dimensions = d, Regularization = Lambda, Alpha = Alpha, ConjugateGradientSteps = 0, MaxDegreeOfParallelism = 2 });
+        var factorizer = new ImplicitAlsFactorizer(new ImplicitAlsOptions { Dimensions = d, Regularization = lambda, RegularizationScaling = scaling, Alpha = Alpha, ConjugateGradientSteps = 0, MaxDegreeOfParallelism = 2 });
         using ImplicitAlsTraining trainer = factorizer.CreateTrainer(train, new float[25 * d], (float[])y.Clone());
 
         trainer.SolveUsers(CancellationToken.None).Should().BeTrue();
 
         for (int u = 0; u < train.UserCount; u++)
         {
-            Vector<double> expected = ClosedForm(train, u, y, d);
+            Vector<double> expected = ClosedForm(train, u, y, d, lambda, scaling);
             for (int a = 0; a < d; a++)
             {
                 trainer.Users[(u * d) + a].Should().BeApproximately((float)expected[a], 1e-4f);
@@ -59,18 +62,20 @@ public sealed partial class ImplicitAlsFactorizerTests
     }
 
     /// <summary>The weighted loss over all N·M pairs computed with the YᵀY trick equals the brute-force sum on a tiny matrix.</summary>
-    [Fact]
-    public void Evaluate_LossWithGramTrick_EqualsBruteForceOverAllPairs()
+    [Theory]
+    [InlineData(ImplicitRegularizationScaling.TotalConfidence)]
+    [InlineData(ImplicitRegularizationScaling.InteractionCount)]
+    public void Evaluate_LossWithGramTrick_EqualsBruteForceOverAllPairs(ImplicitRegularizationScaling scaling)
     {
         const int d = 3;
         RatingsDataset train = AlsTestData.Without(AlsTestData.Random(6, 7, 0.4, seed: 56), r => r.User.Value == 2);
         float[] x = AlsTestData.RandomMatrix(6, d, 0.7, seed: 57);
         float[] y = AlsTestData.RandomMatrix(7, d, 0.7, seed: 58);
-        using ImplicitAlsTraining trainer = new ImplicitAlsFactorizer(new ImplicitAlsOptions { Dimensions = d, Alpha = Alpha }).CreateTrainer(train, (float[])x.Clone(), (float[])y.Clone());
+        using ImplicitAlsTraining trainer = new ImplicitAlsFactorizer(new ImplicitAlsOptions { Dimensions = d, Alpha = Alpha, RegularizationScaling = scaling }).CreateTrainer(train, (float[])x.Clone(), (float[])y.Clone());
 
         ImplicitAlsEvaluation e = trainer.Evaluate();
 
-        (double data, double penalty, double weight) = BruteForceLoss(train, x, y, d, Alpha);
+        (double data, double penalty, double weight) = BruteForceLoss(train, x, y, d, Alpha, scaling);
         e.DataLoss.Should().BeApproximately(data, 1e-6 * data);
         (e.UserNorms + e.ItemNorms).Should().BeApproximately(penalty, 1e-9 * penalty);
         e.TotalWeight.Should().BeApproximately(weight, 1e-9 * weight);
@@ -78,22 +83,24 @@ public sealed partial class ImplicitAlsFactorizerTests
 
     /// <summary>
     /// Fold-in of a training user, with the model's own λ and α, is that user's next exact ALS
-    /// update: the same system (YᵀY + Yᵀ(C − I)Y + λ·n·I)·x = YᵀC·p.
+    /// update: the same system (YᵀY + Yᵀ(C − I)Y + λ·w·I)·x = YᵀC·p, w scaled the same way.
     /// </summary>
-    [Fact]
-    public void ComputeImplicitUserEmbedding_TrainingUser_EqualsTheExactAlsUpdate()
+    [Theory]
+    [InlineData(ImplicitRegularizationScaling.TotalConfidence, 0.01)]
+    [InlineData(ImplicitRegularizationScaling.InteractionCount, Lambda)]
+    public void ComputeImplicitUserEmbedding_TrainingUser_EqualsTheExactAlsUpdate(ImplicitRegularizationScaling scaling, double lambda)
     {
         const int d = 5;
         RatingsDataset train = AlsTestData.Random(30, 40, 0.3, seed: 59);
         float[] y = AlsTestData.RandomMatrix(40, d, 0.4, seed: 60);
-        var options = new ImplicitAlsOptions { Dimensions = d, Regularization = Lambda, Alpha = Alpha, ConjugateGradientSteps = 0 };
+        var options = new ImplicitAlsOptions { Dimensions = d, Regularization = lambda, RegularizationScaling = scaling, Alpha = Alpha, ConjugateGradientSteps = 0 };
         using ImplicitAlsTraining trainer = new ImplicitAlsFactorizer(options).CreateTrainer(train, new float[30 * d], (float[])y.Clone());
         trainer.SolveUsers(CancellationToken.None).Should().BeTrue();
         var model = FactorizationModel.FromEmbeddings(train.Catalog, d, new float[30 * d], y);
 
         for (int u = 0; u < 30; u += 7)
         {
-            float[] folded = FoldIn.ComputeImplicitUserEmbedding(model, train.ByUser.GetColumns(u), train.ByUser.GetValues(u), new ImplicitFoldInOptions { Regularization = Lambda, Alpha = Alpha });
+            float[] folded = FoldIn.ComputeImplicitUserEmbedding(model, train.ByUser.GetColumns(u), train.ByUser.GetValues(u), new ImplicitFoldInOptions { Regularization = lambda, RegularizationScaling = scaling, Alpha = Alpha });
 
             folded.Should().Equal(trainer.Users.AsSpan(u * d, d).ToArray(), (a, e) => Math.Abs(a - e) < 1e-5);
         }
@@ -115,7 +122,7 @@ public sealed partial class ImplicitAlsFactorizerTests
     }
 
 
-    private static Vector<double> ClosedForm(RatingsDataset train, int u, float[] y, int d)
+    private static Vector<double> ClosedForm(RatingsDataset train, int u, float[] y, int d, double lambda, ImplicitRegularizationScaling scaling)
     {
         int m = train.ItemCount;
         Matrix<double> all = Matrix<double>.Build.Dense(m, d, (i, a) => y[(i * d) + a]);
@@ -131,7 +138,17 @@ public sealed partial class ImplicitAlsFactorizerTests
             b += c * row;
         }
 
-        a2 += Lambda * cols.Length * Matrix<double>.Build.DenseIdentity(d);
+        double weight = cols.Length;
+        if (scaling == ImplicitRegularizationScaling.TotalConfidence)
+        {
+            weight = m;
+            for (int k = 0; k < cols.Length; k++)
+            {
+                weight += (float)Alpha * values[k];
+            }
+        }
+
+        a2 += lambda * weight * Matrix<double>.Build.DenseIdentity(d);
         return a2.LU().Solve(b);
     }
 }

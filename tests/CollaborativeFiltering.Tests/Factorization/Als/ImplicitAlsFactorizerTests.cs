@@ -58,7 +58,7 @@ public sealed partial class ImplicitAlsFactorizerTests
 
         recorder.Reports.Select(r => r.Iteration).Should().Equal(2, 4, 5);
         TrainingProgress last = recorder.Reports[^1];
-        (double data, double penalty, double weight) = BruteForceLoss(split.Train, model.UserEmbeddings.ToArray(), model.ItemEmbeddings.ToArray(), 4, options.Alpha);
+        (double data, double penalty, double weight) = BruteForceLoss(split.Train, model.UserEmbeddings.ToArray(), model.ItemEmbeddings.ToArray(), 4, options.Alpha, options.RegularizationScaling);
         last.ObservedLoss.Should().BeApproximately(data / weight, 1e-6 * data / weight);
         last.RegularizationLoss.Should().BeApproximately(options.Regularization * penalty / weight, 1e-6 * penalty / weight);
         last.GravityLoss.Should().Be(0);
@@ -203,8 +203,9 @@ public sealed partial class ImplicitAlsFactorizerTests
 
         options.Dimensions.Should().Be(64);
         options.Iterations.Should().Be(15);
-        options.Regularization.Should().Be(2);
-        options.Alpha.Should().Be(40);
+        options.Regularization.Should().Be(0.02);
+        options.RegularizationScaling.Should().Be(ImplicitRegularizationScaling.TotalConfidence);
+        options.Alpha.Should().Be(2);
         options.ConjugateGradientSteps.Should().Be(3);
         options.InitStdDev.Should().Be(0.01);
         options.ReportInterval.Should().Be(1);
@@ -233,9 +234,12 @@ public sealed partial class ImplicitAlsFactorizerTests
     /// p = 1, c = 1 + α·r on observed pairs and p = 0, c = 1 elsewhere; Σ n_u‖x_u‖² + Σ n_i‖y_i‖²;
     /// and the total confidence.
     /// </summary>
-    internal static (double Data, double Penalty, double Weight) BruteForceLoss(RatingsDataset train, float[] x, float[] y, int d, double alpha)
+    /// <summary>The weighted data loss over all pairs, the penalty Σ w_r‖f_r‖² (w_r: the row's summed confidence over all its pairs, or its interaction count) and the total confidence, by brute force.</summary>
+    internal static (double Data, double Penalty, double Weight) BruteForceLoss(RatingsDataset train, float[] x, float[] y, int d, double alpha, ImplicitRegularizationScaling scaling)
     {
         double data = 0, weight = 0;
+        var userWeight = new double[train.UserCount];
+        var itemWeight = new double[train.ItemCount];
         for (int u = 0; u < train.UserCount; u++)
         {
             for (int i = 0; i < train.ItemCount; i++)
@@ -251,18 +255,20 @@ public sealed partial class ImplicitAlsFactorizerTests
                 double p = observed ? 1 : 0;
                 data += c * (p - s) * (p - s);
                 weight += c;
+                userWeight[u] += c;
+                itemWeight[i] += c;
             }
         }
 
         double penalty = 0;
         for (int u = 0; u < train.UserCount; u++)
         {
-            penalty += train.ByUser.GetRowLength(u) * SquaredNorm(x, u, d);
+            penalty += (scaling == ImplicitRegularizationScaling.TotalConfidence ? userWeight[u] : train.ByUser.GetRowLength(u)) * SquaredNorm(x, u, d);
         }
 
         for (int i = 0; i < train.ItemCount; i++)
         {
-            penalty += train.ByItem.GetRowLength(i) * SquaredNorm(y, i, d);
+            penalty += (scaling == ImplicitRegularizationScaling.TotalConfidence ? itemWeight[i] : train.ByItem.GetRowLength(i)) * SquaredNorm(y, i, d);
         }
 
         return (data, penalty, weight);

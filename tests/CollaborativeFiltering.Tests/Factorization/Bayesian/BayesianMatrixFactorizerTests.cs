@@ -295,6 +295,6 @@ public sealed partial class BayesianMatrixFactorizerTests
         System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(bytes.AsSpan(bytes.Length - 4), CollaborativeFiltering.Persistence.Crc32C.Compute(bytes.AsSpan(0, bytes.Length - 4)));
 
         FluentActions.Invoking(() => FactorizationModel.Load(new MemoryStream(bytes)))
-            .Should().Throw<ModelFormatException>().WithMessage("*version-2 header*posterior samples*version 3*");
+            .Should().Throw<ModelFormatException>().WithMessage("*version 2*posterior samples*need version 3*");
     }
 }

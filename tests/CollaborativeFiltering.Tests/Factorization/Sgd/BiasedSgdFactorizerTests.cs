@@ -556,7 +556,7 @@ public sealed partial class BiasedSgdFactorizerTests
         options.Iterations.Should().Be(60);
         options.LearningRate.Should().Be(0.01);
         options.BiasLearningRate.Should().BeNull();
-        options.Regularization.Should().Be(0.045);
+        options.Regularization.Should().Be(0.08);
         options.BiasRegularization.Should().Be(0.02);
         options.InitStdDev.Should().Be(0.1);
         options.LearningRateDecay.Should().Be(0.97);
