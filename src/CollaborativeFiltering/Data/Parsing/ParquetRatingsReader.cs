@@ -75,6 +75,11 @@ public static class ParquetRatingsReader
             return ParquetColumns.Run(async () =>
             {
                 ParquetReader reader;
+                if (ParquetFooter.Problem(stream) is { } footer)
+                {
+                    throw new RatingsFormatException(source, 0, 0, $"expected a Parquet file: {footer}.");
+                }
+
                 try
                 {
                     reader = await ParquetReader.CreateAsync(stream, null, leaveStreamOpen: true, cancellationToken).ConfigureAwait(false);

@@ -275,6 +275,11 @@ public static class SparkAlsModel
             {
                 using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
                 ParquetReader reader;
+                if (ParquetFooter.Problem(stream) is { } footer)
+                {
+                    throw new ModelFormatException(path, -1, $"expected a Parquet file: {footer}.");
+                }
+
                 try
                 {
                     reader = await ParquetReader.CreateAsync(stream, null, leaveStreamOpen: true, cancellationToken).ConfigureAwait(false);
