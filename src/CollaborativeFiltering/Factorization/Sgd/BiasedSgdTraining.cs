@@ -51,9 +51,6 @@ internal sealed class BiasedSgdTraining : IBlockWork, ITraining<FactorizationMod
     /// <summary>Below this many ratings one thread does everything (a stratum is too small to share).</summary>
     internal const int MinRatingsForThreads = 20_000;
 
-    /// <summary>Ratings per evaluation task.</summary>
-    private const int EvaluationChunk = 16_384;
-
     private const ulong PartitionStream = 11;
     private const ulong EpochStream = 12;
     private const ulong BlockStream = 13;
@@ -195,8 +192,8 @@ internal sealed class BiasedSgdTraining : IBlockWork, ITraining<FactorizationMod
         _blockSse = new double[blockCount];
         _schedule = new StratifiedSchedule(_grid, new SeededRandom(seed, EpochStream));
 
-        _trainChunks = Chunks(_trainOffsets);
-        _validationChunks = _validationOffsets is null ? [0] : Chunks(_validationOffsets);
+        _trainChunks = BiasedDotErrors.Chunks(_trainOffsets);
+        _validationChunks = _validationOffsets is null ? [0] : BiasedDotErrors.Chunks(_validationOffsets);
         _evaluationSse = new double[_trainChunks.Length - 1 + _validationChunks.Length - 1];
 
         int workers = _count < MinRatingsForThreads ? 1 : Math.Clamp(maxThreads, 1, _grid);
@@ -508,34 +505,9 @@ internal sealed class BiasedSgdTraining : IBlockWork, ITraining<FactorizationMod
         bool train = task < trainChunks;
         int[] bounds = train ? _trainChunks : _validationChunks;
         int chunk = train ? task : task - trainChunks;
-        int[] offsets = train ? _trainOffsets : _validationOffsets!;
-        int[] items = train ? _trainItems : _validationItems!;
-        float[] values = train ? _trainValues : _validationValues!;
-        int stride = _stride;
-        ReadOnlySpan<float> u = UserRows, v = ItemRows;
-        float[] bu = _bu, bi = _bi;
-        bool clamp = !train && _validationRange.HasValue;
-        float low = _validationRange.GetValueOrDefault().Min, high = _validationRange.GetValueOrDefault().Max;
-        double sse = 0;
-        for (int r = bounds[chunk], end = bounds[chunk + 1]; r < end; r++)
-        {
-            ReadOnlySpan<float> x = u.Slice(r * stride, stride);
-            float userPart = _mean + bu[r];
-            for (int p = offsets[r], pe = offsets[r + 1]; p < pe; p++)
-            {
-                int i = items[p];
-                float prediction = userPart + bi[i] + RowKernels.Dot(x, v.Slice(i * stride, stride));
-                if (clamp)
-                {
-                    prediction = Math.Clamp(prediction, low, high);
-                }
-
-                double e = values[p] - prediction;
-                sse += e * e;
-            }
-        }
-
-        _evaluationSse[task] = sse;
+        _evaluationSse[task] = train
+            ? BiasedDotErrors.Sse(UserRows, ItemRows, _stride, _mean, _bu, _bi, _trainOffsets, _trainItems, _trainValues, bounds[chunk], bounds[chunk + 1], null)
+            : BiasedDotErrors.Sse(UserRows, ItemRows, _stride, _mean, _bu, _bi, _validationOffsets!, _validationItems!, _validationValues!, bounds[chunk], bounds[chunk + 1], _validationRange);
     }
 
     /// <summary>B for N users, M items and padded rows of <paramref name="stride"/> floats (<see cref="StratifiedSchedule.GridSizeFor"/>).</summary>
@@ -573,29 +545,6 @@ internal sealed class BiasedSgdTraining : IBlockWork, ITraining<FactorizationMod
         }
 
         return (entries, offsets);
-    }
-
-    /// <summary>Cuts users into consecutive chunks of about <see cref="EvaluationChunk"/> ratings.</summary>
-    private static int[] Chunks(int[] offsets)
-    {
-        int rows = offsets.Length - 1;
-        var bounds = new List<int> { 0 };
-        int start = 0;
-        for (int r = 0; r < rows; r++)
-        {
-            if (offsets[r + 1] - offsets[start] >= EvaluationChunk)
-            {
-                bounds.Add(r + 1);
-                start = r + 1;
-            }
-        }
-
-        if (bounds[^1] != rows)
-        {
-            bounds.Add(rows);
-        }
-
-        return [.. bounds];
     }
 
     /// <summary>Pinned padded rows, row 0 on a 64-byte boundary, holding the compact rows; rows without ratings and the padding are zero.</summary>

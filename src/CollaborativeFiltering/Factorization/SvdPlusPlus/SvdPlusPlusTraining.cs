@@ -37,9 +37,6 @@ internal sealed class SvdPlusPlusTraining : IBlockWork, ITraining<FactorizationM
     /// <summary>Below this many ratings one thread measures everything.</summary>
     internal const int MinRatingsForThreads = 20_000;
 
-    /// <summary>Ratings per evaluation task.</summary>
-    private const int EvaluationChunk = 16_384;
-
     /// <summary>Users per query task.</summary>
     private const int QueryChunk = 256;
 
@@ -154,8 +151,8 @@ internal sealed class SvdPlusPlusTraining : IBlockWork, ITraining<FactorizationM
         }
 
         _epochRandom = new SeededRandom(options.Seed, EpochStream);
-        _trainChunks = Chunks(_trainOffsets);
-        _validationChunks = _validationOffsets is null ? [0] : Chunks(_validationOffsets);
+        _trainChunks = BiasedDotErrors.Chunks(_trainOffsets);
+        _validationChunks = _validationOffsets is null ? [0] : BiasedDotErrors.Chunks(_validationOffsets);
         _evaluationSse = new double[_trainChunks.Length - 1 + _validationChunks.Length - 1];
         int workers = _count < MinRatingsForThreads ? 1 : Math.Max(1, options.ThreadCount);
         _pool = new WorkerPool(Math.Min(workers, Math.Max(_evaluationSse.Length, (_n + QueryChunk - 1) / QueryChunk)));
@@ -517,56 +514,9 @@ internal sealed class SvdPlusPlusTraining : IBlockWork, ITraining<FactorizationM
         bool train = task < trainChunks;
         int[] bounds = train ? _trainChunks : _validationChunks;
         int chunk = train ? task : task - trainChunks;
-        int[] offsets = train ? _trainOffsets : _validationOffsets!;
-        int[] items = train ? _trainItems : _validationItems!;
-        float[] values = train ? _trainValues : _validationValues!;
-        int stride = _stride;
-        ReadOnlySpan<float> x = _queries.Values, v = _items.Values;
-        bool clamp = !train && _validationRange.HasValue;
-        float low = _validationRange.GetValueOrDefault().Min, high = _validationRange.GetValueOrDefault().Max;
-        double sse = 0;
-        for (int r = bounds[chunk], end = bounds[chunk + 1]; r < end; r++)
-        {
-            ReadOnlySpan<float> query = x.Slice(r * stride, stride);
-            float userPart = _mean + _bu[r];
-            for (int p = offsets[r], pe = offsets[r + 1]; p < pe; p++)
-            {
-                int i = items[p];
-                float prediction = userPart + _bi[i] + RowKernels.Dot(query, v.Slice(i * stride, stride));
-                if (clamp)
-                {
-                    prediction = Math.Clamp(prediction, low, high);
-                }
-
-                double e = values[p] - prediction;
-                sse += e * e;
-            }
-        }
-
-        _evaluationSse[task] = sse;
-    }
-
-    /// <summary>Cuts users into consecutive chunks of about <see cref="EvaluationChunk"/> ratings.</summary>
-    private static int[] Chunks(int[] offsets)
-    {
-        int rows = offsets.Length - 1;
-        var bounds = new List<int> { 0 };
-        int start = 0;
-        for (int r = 0; r < rows; r++)
-        {
-            if (offsets[r + 1] - offsets[start] >= EvaluationChunk)
-            {
-                bounds.Add(r + 1);
-                start = r + 1;
-            }
-        }
-
-        if (bounds[^1] != rows)
-        {
-            bounds.Add(rows);
-        }
-
-        return [.. bounds];
+        _evaluationSse[task] = train
+            ? BiasedDotErrors.Sse(_queries.Values, _items.Values, _stride, _mean, _bu, _bi, _trainOffsets, _trainItems, _trainValues, bounds[chunk], bounds[chunk + 1], null)
+            : BiasedDotErrors.Sse(_queries.Values, _items.Values, _stride, _mean, _bu, _bi, _validationOffsets!, _validationItems!, _validationValues!, bounds[chunk], bounds[chunk + 1], _validationRange);
     }
 
     /// <summary>Pinned padded rows holding the compact rows, row 0 on a 64-byte boundary; rows that <paramref name="keep"/> rejects, and the padding, are zero.</summary>

@@ -1,0 +1,71 @@
+using CollaborativeFiltering.Data;
+using CollaborativeFiltering.Internal;
+
+namespace CollaborativeFiltering.Factorization;
+
+/// <summary>
+/// The train and validation error passes that the SGD trainers with biases share (biased SGD, SVD++):
+/// users cut into chunks of about <see cref="ChunkRatings"/> ratings, one parallel task per chunk, and each
+/// chunk's sum of squared errors of μ + b_u + b_i + ⟨x_u, v_i⟩ over padded rows. The summation order is
+/// fixed by the chunks, so the sums are the same for any thread count.
+/// </summary>
+internal static class BiasedDotErrors
+{
+    /// <summary>Ratings per chunk, about.</summary>
+    public const int ChunkRatings = 16_384;
+
+    /// <summary>Cuts users into consecutive chunks of about <see cref="ChunkRatings"/> ratings; the chunk bounds as row indices, from 0 to the row count.</summary>
+    public static int[] Chunks(int[] offsets)
+    {
+        int rows = offsets.Length - 1;
+        var bounds = new List<int> { 0 };
+        int start = 0;
+        for (int r = 0; r < rows; r++)
+        {
+            if (offsets[r + 1] - offsets[start] >= ChunkRatings)
+            {
+                bounds.Add(r + 1);
+                start = r + 1;
+            }
+        }
+
+        if (bounds[^1] != rows)
+        {
+            bounds.Add(rows);
+        }
+
+        return [.. bounds];
+    }
+
+    /// <summary>
+    /// Σ (r − ŷ)² over the ratings of users <c>[from, to)</c> of a user-major CSR (offsets, items, values), with
+    /// ŷ = μ + b_u + b_i + ⟨users row u, items row i⟩ on rows of <paramref name="stride"/> floats, clamped into
+    /// <paramref name="clamp"/> when given.
+    /// </summary>
+    public static double Sse(ReadOnlySpan<float> users, ReadOnlySpan<float> items, int stride, float mean, float[] userBiases, float[] itemBiases,
+        int[] offsets, int[] itemIndices, float[] values, int from, int to, RatingRange? clamp)
+    {
+        bool clamped = clamp.HasValue;
+        float low = clamp.GetValueOrDefault().Min, high = clamp.GetValueOrDefault().Max;
+        double sse = 0;
+        for (int r = from; r < to; r++)
+        {
+            ReadOnlySpan<float> x = users.Slice(r * stride, stride);
+            float userPart = mean + userBiases[r];
+            for (int p = offsets[r], pe = offsets[r + 1]; p < pe; p++)
+            {
+                int i = itemIndices[p];
+                float prediction = userPart + itemBiases[i] + RowKernels.Dot(x, items.Slice(i * stride, stride));
+                if (clamped)
+                {
+                    prediction = Math.Clamp(prediction, low, high);
+                }
+
+                double e = values[p] - prediction;
+                sse += e * e;
+            }
+        }
+
+        return sse;
+    }
+}
