@@ -345,6 +345,41 @@ public sealed partial class BiasedSgdFactorizerTests
         }
     }
 
+    [Fact]
+    public void Trainer_Blocks_ApplyTheirRatingsByUserThenItemInEveryEpoch()
+    {
+        // LIBMF's order within a block: the epoch's randomness is the schedule of the blocks, not a shuffle inside them.
+        RatingsDataset train = FullBatchTestData.Random(300, 200, 0.4, seed: 11);
+        using BiasedSgdTraining trainer = new BiasedSgdFactorizer(new BiasedSgdOptions { Dimensions = 4, Seed = 8 }).CreateTrainer(train);
+        int[] sizes = trainer.BlockSizes();
+
+        for (int epoch = 0; epoch < 2; epoch++)
+        {
+            trainer.RunEpoch(0.01f, 0.05f, 0.01f, 0.02f, CancellationToken.None);
+            List<BiasedSgdEntry> order = trainer.LastEpochOrder();
+            int start = 0;
+            foreach (int block in trainer.Schedule.ToArray())
+            {
+                List<(int User, int Item)> ratings = order.GetRange(start, sizes[block]).ConvertAll(x => (x.User, x.Item));
+                ratings.Should().BeInAscendingOrder("block {0} applies its ratings by user, then item", block);
+                start += sizes[block];
+            }
+
+            start.Should().Be(train.Count);
+        }
+    }
+
+    [Fact]
+    public void GroupMajorSlots_EachGroup_TakesConsecutiveSlotsInIndexOrder()
+    {
+        int[] group = [2, 0, 1, 0, 2, 2, 1, 0];
+
+        int[] slots = StratifiedSchedule.GroupMajorSlots(group, 3);
+
+        // Group 0 is rows 1, 3, 7; group 1 is rows 2, 6; group 2 is rows 0, 4, 5.
+        slots.Should().Equal(5, 0, 3, 1, 6, 7, 4, 2);
+    }
+
     [Theory]
     [InlineData(943, 1682, 112, 16)] // MovieLens 100k at d = 100 (stride 112)
     [InlineData(6040, 3706, 112, 16)] // MovieLens 1M: (6 040 + 3 706)·112·4 B / 16 = 273 KB per group pair
