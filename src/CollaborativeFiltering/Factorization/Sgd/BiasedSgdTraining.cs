@@ -35,10 +35,12 @@ internal struct BiasedSgdEntry
 /// of which no two share a user group or an item group (a Latin square of the grid, drawn afresh
 /// each epoch from the epoch's generator), so the blocks of a stratum touch disjoint rows of p, q,
 /// b_u and b_i and can run on different threads without locks. The order of the strata is random
-/// per epoch too. Within a block the ratings are applied in one fixed order, by user and then by
-/// item, as LIBMF does: the randomness of an epoch is the order of its blocks, and shuffling every
-/// block every epoch (as this trainer once did) cost about as much as the updates themselves at 10M
-/// ratings without changing the test error on the 1M and 10M synthetic sets.</para>
+/// per epoch too. Within a block the ratings are applied in one fixed order: sorted by user and then
+/// by item, as LIBMF does, and then cut into <see cref="Streams"/> streams taken in turn
+/// (<see cref="Interleave"/>), so that consecutive updates rarely share a user row and can overlap.
+/// The randomness of an epoch is the order of its blocks; shuffling every block every epoch (as this
+/// trainer once did) cost about as much as the updates themselves at 10M ratings without changing
+/// the test error on the 1M and 10M synthetic sets.</para>
 /// <para>Memory layout. Rows are stored by slot, not by index: each group's users (items) take
 /// consecutive rows of p (q) and entries of b_u (b_i), so a block works on two contiguous ranges
 /// rather than on rows scattered over the whole matrices (at the 10M shape a user group's rows would
@@ -63,6 +65,9 @@ internal sealed class BiasedSgdTraining : IBlockWork, ITraining<FactorizationMod
 
     /// <summary>How many ratings ahead of its update a rating's rows are prefetched.</summary>
     private const int PrefetchDistance = 32;
+
+    /// <summary>The number of interleaved by-user streams in a block's order (see <see cref="Interleave"/>).</summary>
+    internal const int Streams = 4;
 
     private const ulong PartitionStream = 11;
     private const ulong EpochStream = 12;
@@ -500,7 +505,7 @@ internal sealed class BiasedSgdTraining : IBlockWork, ITraining<FactorizationMod
         }
     }
 
-    /// <summary>Applies one block's updates in the block's order (by user slot, then item slot), fetching the rows of the rating <see cref="PrefetchDistance"/> ahead.</summary>
+    /// <summary>Applies one block's updates in the block's fixed order (<see cref="Interleave"/>), fetching the rows of the rating <see cref="PrefetchDistance"/> ahead.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void RunBlock<TKernel>(int block)
         where TKernel : struct, BiasedSgdKernels.IRowKernel
@@ -559,7 +564,7 @@ internal sealed class BiasedSgdTraining : IBlockWork, ITraining<FactorizationMod
     /// <summary>B for N users, M items and padded rows of <paramref name="stride"/> floats (<see cref="StratifiedSchedule.GridSizeFor"/>).</summary>
     internal static int GridSizeFor(int n, int m, int stride) => StratifiedSchedule.GridSizeFor(n, m, stride);
 
-    /// <summary>The ratings, as slots, grouped by block (row-major over the grid), user-major (by user index) within a block, and the block offsets.</summary>
+    /// <summary>The ratings, as slots, grouped by block (row-major over the grid), each block in its fixed order (<see cref="Interleave"/>), and the block offsets.</summary>
     private (BiasedSgdEntry[] Entries, int[] Offsets) Arrange(int[] userGroup, int[] itemGroup)
     {
         int blockCount = _grid * _grid;
@@ -590,7 +595,49 @@ internal sealed class BiasedSgdTraining : IBlockWork, ITraining<FactorizationMod
             }
         }
 
+        var sorted = new BiasedSgdEntry[MaxBlockLength(offsets)];
+        for (int block = 0; block < blockCount; block++)
+        {
+            Interleave(entries.AsSpan(offsets[block], offsets[block + 1] - offsets[block]), sorted);
+        }
+
         return (entries, offsets);
+
+        static int MaxBlockLength(int[] offsets)
+        {
+            int longest = 0;
+            for (int b = 0; b + 1 < offsets.Length; b++)
+            {
+                longest = Math.Max(longest, offsets[b + 1] - offsets[b]);
+            }
+
+            return longest;
+        }
+    }
+
+    /// <summary>
+    /// Reorders a block sorted by user, then item, into <see cref="Streams"/> interleaved streams: stream s
+    /// is the sorted ratings <c>[s·L/S, (s+1)·L/S)</c>, and the block takes one rating from each stream in
+    /// turn (skipping a stream once it is used up). Consecutive ratings then belong to different users
+    /// (apart from a user cut by a stream boundary), so the processor can overlap their updates, where
+    /// a user's consecutive ratings would each wait for the previous one's store of p_u.
+    /// </summary>
+    private static void Interleave(Span<BiasedSgdEntry> block, BiasedSgdEntry[] scratch)
+    {
+        int length = block.Length;
+        block.CopyTo(scratch);
+        int k = 0;
+        for (int j = 0; k < length; j++)
+        {
+            for (int stream = 0; stream < Streams; stream++)
+            {
+                long start = (long)stream * length / Streams, end = (long)(stream + 1) * length / Streams;
+                if (start + j < end)
+                {
+                    block[k++] = scratch[start + j];
+                }
+            }
+        }
     }
 
     /// <summary>Pinned padded rows, row 0 on a 64-byte boundary, holding compact row r in row <c>slots[r]</c>; rows without ratings and the padding are zero.</summary>

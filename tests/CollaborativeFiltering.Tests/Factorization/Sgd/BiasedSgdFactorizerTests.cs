@@ -346,9 +346,10 @@ public sealed partial class BiasedSgdFactorizerTests
     }
 
     [Fact]
-    public void Trainer_Blocks_ApplyTheirRatingsByUserThenItemInEveryEpoch()
+    public void Trainer_Blocks_ApplyTheirRatingsAsInterleavedByUserStreamsInEveryEpoch()
     {
-        // LIBMF's order within a block: the epoch's randomness is the schedule of the blocks, not a shuffle inside them.
+        // A fixed order within a block (the epoch's randomness is the schedule of the blocks): LIBMF's by user, then item,
+        // cut into S streams taken in turn; undoing the interleaving must give the sorted block back.
         RatingsDataset train = FullBatchTestData.Random(300, 200, 0.4, seed: 11);
         using BiasedSgdTraining trainer = new BiasedSgdFactorizer(new BiasedSgdOptions { Dimensions = 4, Seed = 8 }).CreateTrainer(train);
         int[] sizes = trainer.BlockSizes();
@@ -361,12 +362,38 @@ public sealed partial class BiasedSgdFactorizerTests
             foreach (int block in trainer.Schedule.ToArray())
             {
                 List<(int User, int Item)> ratings = order.GetRange(start, sizes[block]).ConvertAll(x => (x.User, x.Item));
-                ratings.Should().BeInAscendingOrder("block {0} applies its ratings by user, then item", block);
+                Deinterleave(ratings, BiasedSgdTraining.Streams).Should().BeInAscendingOrder("block {0} is its ratings by user, then item, in {1} streams", block, BiasedSgdTraining.Streams);
+                if (ratings.Count >= 2 * BiasedSgdTraining.Streams)
+                {
+                    ratings[1].Should().Be(Deinterleave(ratings, BiasedSgdTraining.Streams)[ratings.Count / BiasedSgdTraining.Streams], "the second rating opens the second stream");
+                }
+
                 start += sizes[block];
             }
 
             start.Should().Be(train.Count);
         }
+    }
+
+    /// <summary>Undoes the interleaving: stream s holds sorted positions [s·L/S, (s+1)·L/S), and the order takes one from each non-empty stream in turn.</summary>
+    private static List<(int User, int Item)> Deinterleave(List<(int User, int Item)> ratings, int streams)
+    {
+        int length = ratings.Count;
+        var sorted = new (int User, int Item)[length];
+        int k = 0;
+        for (int j = 0; k < length; j++)
+        {
+            for (int s = 0; s < streams; s++)
+            {
+                int from = s * length / streams, to = (s + 1) * length / streams;
+                if (from + j < to)
+                {
+                    sorted[from + j] = ratings[k++];
+                }
+            }
+        }
+
+        return [.. sorted];
     }
 
     [Fact]
