@@ -35,7 +35,10 @@ internal struct BiasedSgdEntry
 /// of which no two share a user group or an item group (a Latin square of the grid, drawn afresh
 /// each epoch from the epoch's generator), so the blocks of a stratum touch disjoint rows of p, q,
 /// b_u and b_i and can run on different threads without locks. The order of the strata is random
-/// per epoch too. Within a block the ratings are applied in one fixed order: sorted by user and then
+/// per epoch too. The strata are not separated by barriers: the workers claim the blocks in schedule
+/// order, and a block starts once the blocks before it on its user group and its item group have
+/// finished (<see cref="RunBlocks"/>), which gives exactly the stratum-by-stratum result with one
+/// fork-join per epoch. Within a block the ratings are applied in one fixed order: sorted by user and then
 /// by item, as LIBMF does, and then cut into <see cref="Streams"/> streams taken in turn
 /// (<see cref="Interleave"/>), so that consecutive updates rarely share a user row and can overlap.
 /// The randomness of an epoch is the order of its blocks; shuffling every block every epoch (as this
@@ -127,7 +130,16 @@ internal sealed class BiasedSgdTraining : IBlockWork, ITraining<FactorizationMod
     private Phase _phase;
     private int _firstEvaluationTask;
     private int _evaluationTaskEnd;
-    private int _stratum;
+    /// <summary>The epoch's next block to claim, as a position in the schedule (stratum·B + place).</summary>
+    private int _nextBlock;
+
+    /// <summary>How many blocks of each user group and of each item group this epoch has finished: a block of stratum s may start once both counts reach s.</summary>
+    private readonly int[] _rowDone;
+    private readonly int[] _columnDone;
+
+    /// <summary>Set when a block fails or the epoch is cancelled, so that no worker waits for a block that will not finish.</summary>
+    private volatile bool _abort;
+    private CancellationToken _epochToken;
     private float _learningRate;
     private float _shrink;
     private float _biasLearningRate;
@@ -209,6 +221,8 @@ internal sealed class BiasedSgdTraining : IBlockWork, ITraining<FactorizationMod
         _bi = new float[_m];
         (_entries, _blockOffsets) = Arrange(userGroup, itemGroup);
         _blockSse = new double[blockCount];
+        _rowDone = new int[_grid];
+        _columnDone = new int[_grid];
         _schedule = new StratifiedSchedule(_grid, new SeededRandom(seed, EpochStream));
 
         _trainChunks = BiasedDotErrors.Chunks(_trainOffsets);
@@ -258,12 +272,15 @@ internal sealed class BiasedSgdTraining : IBlockWork, ITraining<FactorizationMod
         _biasLearningRate = biasLearningRate;
         _biasShrink = 1 - (biasLearningRate * biasRegularization);
         _schedule.Plan(_blockOffsets);
-        for (int s = 0; s < _grid; s++)
-        {
-            _phase = Phase.Sgd;
-            _stratum = s;
-            _pool.Run(this, _grid, cancellationToken);
-        }
+        Array.Clear(_rowDone);
+        Array.Clear(_columnDone);
+        _nextBlock = 0;
+        _abort = false;
+        _epochToken = cancellationToken;
+        _phase = Phase.Sgd;
+        _pool.Run(this, _pool.WorkerCount, cancellationToken);
+        _epochToken = default;
+        cancellationToken.ThrowIfCancellationRequested();
 
         double sse = 0;
         foreach (double blockSse in _blockSse)
@@ -476,7 +493,69 @@ internal sealed class BiasedSgdTraining : IBlockWork, ITraining<FactorizationMod
             return;
         }
 
-        int block = _schedule.Block(_stratum, task);
+        RunBlocks();
+    }
+
+    /// <summary>
+    /// One worker's share of an epoch: claims the schedule's blocks in order (stratum by stratum) and runs
+    /// each once the blocks before it on the same user group and the same item group have finished. Only
+    /// those can have written its rows, and no later block on them can start before it ends, so every
+    /// block sees exactly what it would see if the strata ran one after another with a barrier between
+    /// them: the result is the same for any number of workers, while a worker never idles at the end of
+    /// a stratum waiting for the slowest block, and an epoch is one fork-join instead of B.
+    /// </summary>
+    private void RunBlocks()
+    {
+        int grid = _grid, total = grid * grid;
+        while (!_abort)
+        {
+            int position = Interlocked.Increment(ref _nextBlock) - 1;
+            if (position >= total)
+            {
+                return;
+            }
+
+            if (_epochToken.IsCancellationRequested)
+            {
+                _abort = true;
+                return;
+            }
+
+            int stratum = position / grid;
+            int block = _schedule.Block(stratum, position - (stratum * grid));
+            int row = block / grid, column = block - (row * grid);
+            var spin = default(SpinWait);
+            while (Volatile.Read(ref _rowDone[row]) < stratum || Volatile.Read(ref _columnDone[column]) < stratum)
+            {
+                if (_abort)
+                {
+                    return;
+                }
+
+                spin.SpinOnce(sleep1Threshold: -1);
+            }
+
+            bool finished = false;
+            try
+            {
+                RunBlock(block);
+                finished = true;
+            }
+            finally
+            {
+                if (!finished)
+                {
+                    _abort = true;
+                }
+            }
+
+            Interlocked.Increment(ref _rowDone[row]);
+            Interlocked.Increment(ref _columnDone[column]);
+        }
+    }
+
+    private void RunBlock(int block)
+    {
         switch (_kernel)
         {
             case BiasedSgdKernels.KernelKind.Fused512:

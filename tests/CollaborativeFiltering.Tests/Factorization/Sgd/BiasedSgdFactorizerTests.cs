@@ -270,8 +270,9 @@ public sealed partial class BiasedSgdFactorizerTests
         FactorizationModel one = new BiasedSgdFactorizer(options with { MaxDegreeOfParallelism = 1 }).Fit(train);
         FactorizationModel two = new BiasedSgdFactorizer(options with { MaxDegreeOfParallelism = 2 }).Fit(train);
         FactorizationModel three = new BiasedSgdFactorizer(options with { MaxDegreeOfParallelism = 3 }).Fit(train);
+        FactorizationModel eight = new BiasedSgdFactorizer(options with { MaxDegreeOfParallelism = 8 }).Fit(train); // more workers than cores: blocks wait on each other's rows
 
-        foreach (FactorizationModel model in new[] { two, three })
+        foreach (FactorizationModel model in new[] { two, three, eight })
         {
             model.UserEmbeddings.SequenceEqual(one.UserEmbeddings).Should().BeTrue();
             model.ItemEmbeddings.SequenceEqual(one.ItemEmbeddings).Should().BeTrue();
