@@ -549,6 +549,29 @@ public sealed partial class BiasedSgdFactorizerTests
     }
 
     [Fact]
+    public async Task Trainer_CancelledWhileSeveralWorkersRun_ThrowsAndReleasesEveryWorker()
+    {
+        // Blocks wait for each other's rows; a cancellation at any point must stop the epoch, not leave a worker waiting.
+        RatingsDataset train = FullBatchTestData.Random(300, 200, 0.4, seed: 11);
+        using BiasedSgdTraining trainer = new BiasedSgdFactorizer(new BiasedSgdOptions { Dimensions = 8, MaxDegreeOfParallelism = 4 }).CreateTrainer(train);
+        trainer.WorkerCount.Should().Be(4);
+        using var source = new CancellationTokenSource();
+        Task cancel = Task.Run(source.Cancel);
+
+        Action epochs = () =>
+        {
+            for (int epoch = 0; epoch < 100_000; epoch++)
+            {
+                trainer.RunEpoch(0.01f, 0.05f, 0.01f, 0.02f, source.Token);
+            }
+        };
+
+        epochs.Should().Throw<OperationCanceledException>();
+        await cancel;
+        trainer.RunEpoch(0.01f, 0.05f, 0.01f, 0.02f, CancellationToken.None).Should().BePositive("the workers are free for the next epoch");
+    }
+
+    [Fact]
     public void Fit_AlreadyCancelled_Throws()
     {
         Action fit = () => new BiasedSgdFactorizer().Fit(FullBatchTestData.Tiny(), cancellationToken: new CancellationToken(canceled: true));
