@@ -98,6 +98,110 @@ internal static class FullBatchKernels
         }
     }
 
+    /// <summary>
+    /// The user pass over one row of stride 32 (d from 25 to 32): for each rating p in [p, pe) the
+    /// residual e = ⟨x, V_j⟩ − A_ij, stored at p, and Σ e·V_j written to <paramref name="data"/>;
+    /// adds each e² to <paramref name="sse"/> in rating order. The sum Σ e·V_j stays in four 256-bit registers across the row's ratings instead of
+    /// going through memory for every group of four (a store and a reload on the critical path of the
+    /// accumulation chain). Each lane follows exactly the multiply-add chain of
+    /// <see cref="RowKernels.MultiplyAdd4(float, ref float, float, ref float, float, ref float, float, ref float, ref float, int)"/>
+    /// and <see cref="RowKernels.MultiplyAdd(float, ReadOnlySpan{float}, Span{float})"/> (a lane's chain does not depend on the
+    /// vector width), and the residuals are <see cref="RowKernels.Dot4(ref float, ref float, ref float, ref float, ref float, int)"/>'s,
+    /// so the result is bit-identical to the generic loop of the trainer.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void UserRow32(ref float x, ref float vBase, ref int items, ref float values, ref float residuals, int p, int pe, ref float data, ref double sse)
+    {
+        const int stride = 32;
+        Vector256<float> g0 = Vector256<float>.Zero, g1 = g0, g2 = g0, g3 = g0;
+        for (; p <= pe - 4; p += 4)
+        {
+            ref float y0 = ref Unsafe.Add(ref vBase, Unsafe.Add(ref items, p) * stride);
+            ref float y1 = ref Unsafe.Add(ref vBase, Unsafe.Add(ref items, p + 1) * stride);
+            ref float y2 = ref Unsafe.Add(ref vBase, Unsafe.Add(ref items, p + 2) * stride);
+            ref float y3 = ref Unsafe.Add(ref vBase, Unsafe.Add(ref items, p + 3) * stride);
+            Vector128<float> e = RowKernels.Dot4(ref x, ref y0, ref y1, ref y2, ref y3, stride) - Vector128.LoadUnsafe(ref values, (nuint)p);
+            e.StoreUnsafe(ref residuals, (nuint)p);
+            float e0 = e.GetElement(0), e1 = e.GetElement(1), e2 = e.GetElement(2), e3 = e.GetElement(3);
+            sse += ((double)e0 * e0) + ((double)e1 * e1) + ((double)e2 * e2) + ((double)e3 * e3);
+            Vector256<float> b0 = Vector256.Create(e0), b1 = Vector256.Create(e1), b2 = Vector256.Create(e2), b3 = Vector256.Create(e3);
+            g0 = MultiplyAdd4(b0, ref y0, b1, ref y1, b2, ref y2, b3, ref y3, 0, g0);
+            g1 = MultiplyAdd4(b0, ref y0, b1, ref y1, b2, ref y2, b3, ref y3, 8, g1);
+            g2 = MultiplyAdd4(b0, ref y0, b1, ref y1, b2, ref y2, b3, ref y3, 16, g2);
+            g3 = MultiplyAdd4(b0, ref y0, b1, ref y1, b2, ref y2, b3, ref y3, 24, g3);
+        }
+
+        for (; p < pe; p++)
+        {
+            ref float y = ref Unsafe.Add(ref vBase, Unsafe.Add(ref items, p) * stride);
+            float e = RowKernels.Dot(MemoryMarshal.CreateReadOnlySpan(ref x, stride), MemoryMarshal.CreateReadOnlySpan(ref y, stride)) - Unsafe.Add(ref values, p);
+            Unsafe.Add(ref residuals, p) = e;
+            sse += (double)e * e;
+            Vector256<float> b = Vector256.Create(e);
+            g0 = RowKernels.FusedMultiplyAdd(b, Vector256.LoadUnsafe(ref y), g0);
+            g1 = RowKernels.FusedMultiplyAdd(b, Vector256.LoadUnsafe(ref y, 8), g1);
+            g2 = RowKernels.FusedMultiplyAdd(b, Vector256.LoadUnsafe(ref y, 16), g2);
+            g3 = RowKernels.FusedMultiplyAdd(b, Vector256.LoadUnsafe(ref y, 24), g3);
+        }
+
+        g0.StoreUnsafe(ref data);
+        g1.StoreUnsafe(ref data, 8);
+        g2.StoreUnsafe(ref data, 16);
+        g3.StoreUnsafe(ref data, 24);
+    }
+
+    /// <summary>
+    /// The item pass over one row of stride 32 (the whole row in one user slice): Σ e·U_i over the
+    /// ratings [q, qe) into <paramref name="data"/>, e read through <paramref name="link"/>, accumulated in
+    /// four 256-bit registers; bit-identical to the generic loop, as <see cref="UserRow32"/>.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void ItemRow32(ref float uBase, ref int users, ref int link, ref float residuals, int q, int qe, ref float data)
+    {
+        const int stride = 32;
+        Vector256<float> g0 = Vector256<float>.Zero, g1 = g0, g2 = g0, g3 = g0;
+        for (; q <= qe - 4; q += 4)
+        {
+            ref float y0 = ref Unsafe.Add(ref uBase, Unsafe.Add(ref users, q) * stride);
+            ref float y1 = ref Unsafe.Add(ref uBase, Unsafe.Add(ref users, q + 1) * stride);
+            ref float y2 = ref Unsafe.Add(ref uBase, Unsafe.Add(ref users, q + 2) * stride);
+            ref float y3 = ref Unsafe.Add(ref uBase, Unsafe.Add(ref users, q + 3) * stride);
+            Vector256<float> b0 = Vector256.Create(Unsafe.Add(ref residuals, Unsafe.Add(ref link, q)));
+            Vector256<float> b1 = Vector256.Create(Unsafe.Add(ref residuals, Unsafe.Add(ref link, q + 1)));
+            Vector256<float> b2 = Vector256.Create(Unsafe.Add(ref residuals, Unsafe.Add(ref link, q + 2)));
+            Vector256<float> b3 = Vector256.Create(Unsafe.Add(ref residuals, Unsafe.Add(ref link, q + 3)));
+            g0 = MultiplyAdd4(b0, ref y0, b1, ref y1, b2, ref y2, b3, ref y3, 0, g0);
+            g1 = MultiplyAdd4(b0, ref y0, b1, ref y1, b2, ref y2, b3, ref y3, 8, g1);
+            g2 = MultiplyAdd4(b0, ref y0, b1, ref y1, b2, ref y2, b3, ref y3, 16, g2);
+            g3 = MultiplyAdd4(b0, ref y0, b1, ref y1, b2, ref y2, b3, ref y3, 24, g3);
+        }
+
+        for (; q < qe; q++)
+        {
+            ref float y = ref Unsafe.Add(ref uBase, Unsafe.Add(ref users, q) * stride);
+            Vector256<float> b = Vector256.Create(Unsafe.Add(ref residuals, Unsafe.Add(ref link, q)));
+            g0 = RowKernels.FusedMultiplyAdd(b, Vector256.LoadUnsafe(ref y), g0);
+            g1 = RowKernels.FusedMultiplyAdd(b, Vector256.LoadUnsafe(ref y, 8), g1);
+            g2 = RowKernels.FusedMultiplyAdd(b, Vector256.LoadUnsafe(ref y, 16), g2);
+            g3 = RowKernels.FusedMultiplyAdd(b, Vector256.LoadUnsafe(ref y, 24), g3);
+        }
+
+        g0.StoreUnsafe(ref data);
+        g1.StoreUnsafe(ref data, 8);
+        g2.StoreUnsafe(ref data, 16);
+        g3.StoreUnsafe(ref data, 24);
+    }
+
+    /// <summary>g + b0·y0[k..k+8) + b1·y1[k..k+8) + b2·y2[k..k+8) + b3·y3[k..k+8), one chain in that order.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<float> MultiplyAdd4(Vector256<float> b0, ref float y0, Vector256<float> b1, ref float y1, Vector256<float> b2, ref float y2, Vector256<float> b3, ref float y3, nuint k, Vector256<float> g)
+    {
+        g = RowKernels.FusedMultiplyAdd(b0, Vector256.LoadUnsafe(ref y0, k), g);
+        g = RowKernels.FusedMultiplyAdd(b1, Vector256.LoadUnsafe(ref y1, k), g);
+        g = RowKernels.FusedMultiplyAdd(b2, Vector256.LoadUnsafe(ref y2, k), g);
+        return RowKernels.FusedMultiplyAdd(b3, Vector256.LoadUnsafe(ref y3, k), g);
+    }
+
     /// <summary>Copies the upper triangle of a d×d row-major matrix onto the lower one.</summary>
     public static void MirrorUpper(Span<float> gram, int d)
     {

@@ -120,6 +120,9 @@ internal sealed class FullBatchTraining : IBlockWork, ITraining<FactorizationMod
     private readonly double _regularizationWeight;
     private readonly double _gravityWeight;
 
+    /// <summary>Whether rows of stride 32 run through the register-accumulating row kernels (<see cref="FullBatchKernels.UserRow32"/>); false runs the generic loop they must match bit for bit (tests).</summary>
+    private readonly bool _registerRows;
+
     private Phase _phase;
     private int _userSlice;
     private bool _gradientOnly;
@@ -142,12 +145,14 @@ internal sealed class FullBatchTraining : IBlockWork, ITraining<FactorizationMod
     /// <remarks>
     /// <paramref name="usersPerSlice"/> overrides the users per slice of the item pass (0: automatic, see
     /// <see cref="UserSliceBytes"/>); tests use it to run the sliced pass on small data.
+    /// <paramref name="registerRows"/> false keeps rows of stride 32 on the generic loop (tests compare the two).
     /// <paramref name="options"/> and <paramref name="predictionRange"/> go to the model; the validation
     /// predictions are clamped into the range, as the model's will be.
     /// </remarks>
     public FullBatchTraining(RatingsDataset train, RatingsDataset? validation, int dimensions, double learningRate, double regularizationWeight, double gravityWeight, int maxThreads, float[] users, float[] items,
-        int usersPerSlice = 0, FactorizationOptions? options = null, RatingRange? predictionRange = null)
+        int usersPerSlice = 0, FactorizationOptions? options = null, RatingRange? predictionRange = null, bool registerRows = true)
     {
+        _registerRows = registerRows;
         _catalog = train.Catalog;
         _support = TrainingSupport.Of(train);
         _options = options;
@@ -501,13 +506,23 @@ internal sealed class FullBatchTraining : IBlockWork, ITraining<FactorizationMod
         ref float residualRef = ref MemoryMarshal.GetArrayDataReference(residuals);
         ref float dataRef = ref MemoryMarshal.GetReference(data);
         bool grouped = Avx.IsSupported && stride >= 8;
+        bool rows32 = grouped && Fma.IsSupported && stride == 32 && _registerRows;
         double sse = 0, norms = 0;
         for (int r = first; r < end; r++)
         {
             ReadOnlySpan<float> x = u.AsSpan(r * stride, stride);
             ref float xRef = ref MemoryMarshal.GetReference(x);
-            data.Clear();
             int p = offsets[r], pe = offsets[r + 1];
+            if (rows32)
+            {
+                FullBatchKernels.UserRow32(ref xRef, ref vBase, ref itemRef, ref valueRef, ref residualRef, p, pe, ref dataRef, ref sse);
+                p = pe;
+            }
+            else
+            {
+                data.Clear();
+            }
+
             for (; grouped && p <= pe - 4; p += 4)
             {
                 ref float y0 = ref Unsafe.Add(ref vBase, Unsafe.Add(ref itemRef, p) * stride);
@@ -581,6 +596,7 @@ internal sealed class FullBatchTraining : IBlockWork, ITraining<FactorizationMod
         ref int linkRef = ref MemoryMarshal.GetArrayDataReference(link);
         ref float residualRef = ref MemoryMarshal.GetArrayDataReference(residuals);
         bool grouped = Vector256.IsHardwareAccelerated && stride >= 8;
+        bool rows32 = grouped && Fma.IsSupported && stride == 32 && _registerRows;
         double norms = 0;
         for (int r = first; r < end; r++)
         {
@@ -604,12 +620,17 @@ internal sealed class FullBatchTraining : IBlockWork, ITraining<FactorizationMod
                 qe = offsets[r + 1];
             }
 
-            if (firstSlice)
+            ref float dataRef = ref MemoryMarshal.GetReference(data);
+            if (rows32 && !sliced)
+            {
+                FullBatchKernels.ItemRow32(ref uBase, ref userRef, ref linkRef, ref residualRef, q, qe, ref dataRef);
+                q = qe;
+            }
+            else if (firstSlice)
             {
                 data.Clear();
             }
 
-            ref float dataRef = ref MemoryMarshal.GetReference(data);
             for (; grouped && q <= qe - 4; q += 4)
             {
                 RowKernels.MultiplyAdd4(
