@@ -120,7 +120,7 @@ internal sealed class FullBatchTraining : IBlockWork, ITraining<FactorizationMod
     private readonly double _regularizationWeight;
     private readonly double _gravityWeight;
 
-    /// <summary>Whether rows of stride 32 run through the register-accumulating row kernels (<see cref="FullBatchKernels.UserRow32"/>); false runs the generic loop they must match bit for bit (tests).</summary>
+    /// <summary>Whether rows run through the register-accumulating row kernels where the stride has them (<see cref="FullBatchKernels.HasRowKernels"/>); false runs the generic loop they must match bit for bit (tests).</summary>
     private readonly bool _registerRows;
 
     private Phase _phase;
@@ -145,7 +145,7 @@ internal sealed class FullBatchTraining : IBlockWork, ITraining<FactorizationMod
     /// <remarks>
     /// <paramref name="usersPerSlice"/> overrides the users per slice of the item pass (0: automatic, see
     /// <see cref="UserSliceBytes"/>); tests use it to run the sliced pass on small data.
-    /// <paramref name="registerRows"/> false keeps rows of stride 32 on the generic loop (tests compare the two).
+    /// <paramref name="registerRows"/> false keeps every row on the generic loop (tests compare it with the row kernels).
     /// <paramref name="options"/> and <paramref name="predictionRange"/> go to the model; the validation
     /// predictions are clamped into the range, as the model's will be.
     /// </remarks>
@@ -506,16 +506,16 @@ internal sealed class FullBatchTraining : IBlockWork, ITraining<FactorizationMod
         ref float residualRef = ref MemoryMarshal.GetArrayDataReference(residuals);
         ref float dataRef = ref MemoryMarshal.GetReference(data);
         bool grouped = Avx.IsSupported && stride >= 8;
-        bool rows32 = grouped && Fma.IsSupported && stride == 32 && _registerRows;
+        bool rowKernels = grouped && _registerRows && FullBatchKernels.HasRowKernels(stride);
         double sse = 0, norms = 0;
         for (int r = first; r < end; r++)
         {
             ReadOnlySpan<float> x = u.AsSpan(r * stride, stride);
             ref float xRef = ref MemoryMarshal.GetReference(x);
             int p = offsets[r], pe = offsets[r + 1];
-            if (rows32)
+            if (rowKernels)
             {
-                FullBatchKernels.UserRow32(ref xRef, ref vBase, ref itemRef, ref valueRef, ref residualRef, p, pe, ref dataRef, ref sse);
+                FullBatchKernels.UserRow(stride, ref xRef, ref vBase, ref itemRef, ref valueRef, ref residualRef, p, pe, ref dataRef, ref sse);
                 p = pe;
             }
             else
@@ -596,7 +596,7 @@ internal sealed class FullBatchTraining : IBlockWork, ITraining<FactorizationMod
         ref int linkRef = ref MemoryMarshal.GetArrayDataReference(link);
         ref float residualRef = ref MemoryMarshal.GetArrayDataReference(residuals);
         bool grouped = Vector256.IsHardwareAccelerated && stride >= 8;
-        bool rows32 = grouped && Fma.IsSupported && stride == 32 && _registerRows;
+        bool rowKernels = grouped && _registerRows && FullBatchKernels.HasRowKernels(stride);
         double norms = 0;
         for (int r = first; r < end; r++)
         {
@@ -621,9 +621,9 @@ internal sealed class FullBatchTraining : IBlockWork, ITraining<FactorizationMod
             }
 
             ref float dataRef = ref MemoryMarshal.GetReference(data);
-            if (rows32 && !sliced)
+            if (rowKernels && !sliced)
             {
-                FullBatchKernels.ItemRow32(ref uBase, ref userRef, ref linkRef, ref residualRef, q, qe, ref dataRef);
+                FullBatchKernels.ItemRow(stride, ref uBase, ref userRef, ref linkRef, ref residualRef, q, qe, ref dataRef);
                 q = qe;
             }
             else if (firstSlice)

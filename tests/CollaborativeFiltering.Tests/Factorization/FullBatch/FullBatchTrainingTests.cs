@@ -125,7 +125,8 @@ public sealed class FullBatchTrainingTests
     }
 
     /// <summary>
-    /// Rows of stride 32 go through the register-accumulating row kernels; they must compute exactly
+    /// Rows of a stride with row kernels (multiples of 8 up to 64) go through the register-accumulating
+    /// row kernels; they must compute exactly
     /// what the generic loop computes (same multiply-add chains), with rows of every length mod 4,
     /// on 1 and 2 threads, with and without gravity, and through the gradient-only path.
     /// </summary>
@@ -133,7 +134,12 @@ public sealed class FullBatchTrainingTests
     [InlineData(30, 0.0, 0.0, 1)]
     [InlineData(32, 0.1, 1.0, 1)]
     [InlineData(27, 0.1, 1.0, 2)]
-    public void Step_RowsOfStride32_BitIdenticalToTheGenericLoop(int d, double regularization, double gravity, int threads)
+    [InlineData(8, 0.1, 0.0, 1)]
+    [InlineData(12, 0.0, 1.0, 2)]
+    [InlineData(40, 0.1, 1.0, 1)]
+    [InlineData(50, 0.1, 1.0, 2)]
+    [InlineData(64, 0.0, 0.0, 2)]
+    public void Step_RowKernels_BitIdenticalToTheGenericLoop(int d, double regularization, double gravity, int threads)
     {
         RatingsDataset train = FullBatchTestData.Random(70, 50, 0.35, seed: d);
         float[] u = FullBatchTestData.RandomMatrix(70, d, 0.5, seed: 3);
