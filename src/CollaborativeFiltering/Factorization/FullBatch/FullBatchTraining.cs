@@ -211,8 +211,8 @@ internal sealed class FullBatchTraining : IBlockWork, ITraining<FactorizationMod
         }
 
         _itemCursor = _userSlices.Length > 2 ? new int[_m] : [];
-        _userBlocks = Partition(_userOffsets, _stride, rowCost);
-        _itemBlocks = Partition(_itemOffsets, _stride, rowCost);
+        _userBlocks = Partition(_userOffsets, _stride, rowCost, _gravity ? 4 : 1);
+        _itemBlocks = Partition(_itemOffsets, _stride, rowCost, _gravity ? 4 : 1);
         _validationBlocks = _validationOffsets is null ? [0] : Partition(_validationOffsets, _stride, _stride);
         _userSse = new double[_userBlocks.Length - 1];
         _userNorms = new double[_userBlocks.Length - 1];
@@ -394,8 +394,14 @@ internal sealed class FullBatchTraining : IBlockWork, ITraining<FactorizationMod
         }
     }
 
-    /// <summary>Cuts rows into consecutive blocks of about <see cref="BlockCost"/> multiply-adds; depends only on the data and d.</summary>
-    internal static int[] Partition(int[] offsets, int d, int rowCost)
+    /// <summary>
+    /// Cuts rows into consecutive blocks of about <see cref="BlockCost"/> multiply-adds, each (but the
+    /// last) a whole number of <paramref name="rowMultiple"/> rows; depends only on the data, d and the
+    /// multiple. With gravity the multiple is 4, the rows <see cref="FullBatchKernels.MultiplyRows"/>
+    /// takes at a time: a block of 4k + 1 rows would run its last row through the 1-row kernel, at a
+    /// quarter of the register blocking (and blocks hold only a handful of rows at d ≈ 50).
+    /// </summary>
+    internal static int[] Partition(int[] offsets, int d, int rowCost, int rowMultiple = 1)
     {
         int rows = offsets.Length - 1;
         var bounds = new List<int>((int)Math.Min(rows + 1, (((long)offsets[rows] * d) / BlockCost) + 2)) { 0 };
@@ -403,7 +409,7 @@ internal sealed class FullBatchTraining : IBlockWork, ITraining<FactorizationMod
         for (int r = 0; r < rows; r++)
         {
             cost += ((long)(offsets[r + 1] - offsets[r]) * d) + rowCost;
-            if (cost >= BlockCost)
+            if (cost >= BlockCost && (r + 1 - bounds[^1]) % rowMultiple == 0)
             {
                 bounds.Add(r + 1);
                 cost = 0;

@@ -225,6 +225,17 @@ public sealed class FullBatchTrainingTests
         blocks.Should().Equal(0, 4, 5);
     }
 
+    [Fact]
+    public void Partition_RowMultiple_CutsOnlyAfterWholeMultiples()
+    {
+        int[] offsets = [0, 3000, 3000, 3000, 3000, 3000, 3000, 3000, 3000, 3001];
+
+        int[] blocks = FullBatchTraining.Partition(offsets, d: 16, rowCost: 32, rowMultiple: 4);
+
+        // Row 0 alone reaches the target, but the first cut waits for 4 rows; the last block takes the rest.
+        blocks.Should().Equal(0, 4, 9);
+    }
+
     private static (float[] U, float[] V) Gradient(RatingsDataset train, float[] u, float[] v, int d, double lambdaR, double lambdaG)
     {
         var factorizer = new RegularizedFactorizer(new RegularizedOptions { Dimensions = d, RegularizationWeight = lambdaR, GravityWeight = lambdaG, MaxDegreeOfParallelism = 2 });
