@@ -57,6 +57,21 @@ public class RatingsDatasetMemoryTests
     }
 
     [Fact]
+    public void KFold_OneMillionRatingsFiveFolds_AllFoldsShareOneLabelPerRating()
+    {
+        RatingsDataset dataset = BuildRandom(Catalog.Sequential(Users, Items), withTimestamps: false);
+        long before = GC.GetTotalMemory(forceFullCollection: true);
+        IReadOnlyList<DatasetSplit> folds = DatasetSplitter.KFold(dataset, 5, seed: 2);
+        long after = GC.GetTotalMemory(forceFullCollection: true);
+
+        double bytesPerRating = (after - before) / (double)dataset.Count;
+        bytesPerRating.Should().BeLessThanOrEqualTo(4.1, "the five folds' views share one 4-byte fold label per rating");
+        folds.Should().OnlyContain(f => f.Train.IsPendingView && f.Test.IsPendingView);
+        GC.KeepAlive(folds);
+        GC.KeepAlive(dataset);
+    }
+
+    [Fact]
     public void RandomHoldout_OneMillionRatings_UsedSidesCostWhatTheyHold()
     {
         RatingsDataset dataset = BuildRandom(Catalog.Sequential(Users, Items), withTimestamps: false);

@@ -1,4 +1,6 @@
 using CollaborativeFiltering.Data;
+using CollaborativeFiltering.Factorization;
+using CollaborativeFiltering.Neighborhood;
 
 namespace CollaborativeFiltering.Tests.Data;
 
@@ -116,6 +118,29 @@ public class DatasetViewTests
 
         subset.ToList().Should().Equal(expected);
         ShouldEqualCopy(subset);
+    }
+
+    [Fact]
+    public void Trainers_OnAViewOrOnACopy_GiveBitIdenticalModels()
+    {
+        DatasetSplit split = DatasetSplitter.RandomHoldout(Sample(timestamps: false), 0.2, seed: 11);
+        RatingsDataset copy = Copy(split.Train);
+
+        var als = new AlsFactorizer(new AlsOptions { Dimensions = 6, Iterations = 3, Seed = 1 });
+        FactorizationModel onView = als.Fit(split.Train, split.Test), onCopy = als.Fit(copy, Copy(split.Test));
+        onView.UserEmbeddings.ToArray().Should().Equal(onCopy.UserEmbeddings.ToArray());
+        onView.ItemEmbeddings.ToArray().Should().Equal(onCopy.ItemEmbeddings.ToArray());
+
+        // Full-batch GD and EASE read the item-to-user link, built per fit.
+        var gd = new GradientDescentFactorizer(new GradientDescentOptions { Dimensions = 4, Iterations = 20, Seed = 2 });
+        gd.Fit(split.Train).ItemEmbeddings.ToArray().Should().Equal(gd.Fit(copy).ItemEmbeddings.ToArray());
+        var ease = new EaseRecommender(new EaseOptions { Regularization = 50 });
+        EaseModel easeOnView = ease.Fit(split.Train), easeOnCopy = ease.Fit(copy);
+        var scoresOnView = new float[copy.ItemCount];
+        var scoresOnCopy = new float[copy.ItemCount];
+        easeOnView.TryScoreItems(new UserIndex(3), scoresOnView).Should().BeTrue();
+        easeOnCopy.TryScoreItems(new UserIndex(3), scoresOnCopy).Should().BeTrue();
+        scoresOnView.Should().Equal(scoresOnCopy);
     }
 
     [Fact]
