@@ -1,5 +1,7 @@
 using System.Collections;
+using System.Diagnostics;
 using System.Globalization;
+using System.Numerics;
 using System.Numerics.Tensors;
 using CollaborativeFiltering.Internal;
 
@@ -7,49 +9,74 @@ namespace CollaborativeFiltering.Data;
 
 /// <summary>
 /// The observed entries of an N×M ratings matrix over a <see cref="Data.Catalog"/>. Immutable once
-/// built: a user-major view (<see cref="ByUser"/>) and an item-major view (<see cref="ByItem"/>) are
-/// built once at construction. Ratings are enumerated and indexed in user-major order (by user,
-/// then by item). Build one with <see cref="RatingsDatasetBuilder"/> or a loader such as
-/// <c>MovieLens</c>; safe to share between threads.
+/// built: a user-major view (<see cref="ByUser"/>) and an item-major view (<see cref="ByItem"/>).
+/// Ratings are enumerated and indexed in user-major order (by user, then by item). Build one with
+/// <see cref="RatingsDatasetBuilder"/> or a loader such as <c>MovieLens</c>; safe to share between threads.
 /// </summary>
 /// <remarks>
-/// Memory: 8 bytes per rating per view (an <see cref="int"/> index and a <see cref="float"/> value)
-/// plus a 4-byte link from the item view to the user view: 20 bytes per rating, plus 8 when
-/// timestamps are kept.
+/// Memory: 8 bytes per rating per view (an <see cref="int"/> index and a <see cref="float"/> value),
+/// 16 bytes per rating in all, plus 4 bytes per user and per item for the row offsets, and 8 bytes
+/// per rating when timestamps are kept. A dataset from <see cref="Where"/> or
+/// <see cref="DatasetSplitter"/> is a view: it holds one bit per rating of the dataset it was cut
+/// from (one bitmap shared by the two sides of a split; k-fold splits share one 4-byte fold label
+/// per rating, for all folds together) and builds its own views the first time they are asked for
+/// (a test set that is only evaluated never builds its item-major view); once it has built
+/// everything it can be asked for, it lets go of that dataset.
 /// </remarks>
 public sealed class RatingsDataset : IReadOnlyList<Rating>
 {
-    private readonly long[]? _timestamps;
+    private readonly Lock _gate = new();
+    private CsrView? _byUser;
+    private CsrView? _byItem;
+    private long[]? _timestamps;
 
-    private RatingsDataset(Catalog catalog, CsrView byUser, CsrView byItem, int[] itemToUserPosition, long[]? timestamps, LoadReport? loadReport)
+    // A view: the members are the positions of _root (a dataset with storage of its own) that
+    // _membership selects. Both are cleared once the view has built everything.
+    private RatingsDataset? _root;
+    private Membership? _membership;
+    private readonly bool _hasTimestamps;
+
+    private RatingsDataset(Catalog catalog, CsrView byUser, CsrView byItem, long[]? timestamps, LoadReport? loadReport)
     {
         Catalog = catalog;
         LoadReport = loadReport;
-        ByUser = byUser;
-        ByItem = byItem;
-        ItemToUserPosition = itemToUserPosition;
+        _byUser = byUser;
+        _byItem = byItem;
         _timestamps = timestamps;
+        _hasTimestamps = timestamps is not null;
+        Count = byUser.NonZeroCount;
         ReadOnlySpan<float> values = byUser.Values;
         ValueRange = values.IsEmpty ? null : new RatingRange(TensorPrimitives.Min(values), TensorPrimitives.Max(values));
+    }
+
+    private RatingsDataset(RatingsDataset root, Membership membership, int count)
+    {
+        Debug.Assert(root._root is null, "A view's root has storage of its own.");
+        Catalog = root.Catalog;
+        _root = root;
+        _membership = membership;
+        _hasTimestamps = root._hasTimestamps;
+        Count = count;
+        ValueRange = MemberRange(root.ByUser.ValueArray, membership);
     }
 
     /// <summary>The users and items this dataset's indices refer to.</summary>
     public Catalog Catalog { get; }
 
     /// <summary>N: the number of users in the catalogue, whether or not they have ratings here.</summary>
-    public int UserCount => ByUser.RowCount;
+    public int UserCount => Catalog.UserCount;
 
     /// <summary>M: the number of items in the catalogue, whether or not they have ratings here.</summary>
-    public int ItemCount => ByItem.RowCount;
+    public int ItemCount => Catalog.ItemCount;
 
     /// <summary>The number of ratings.</summary>
-    public int Count => ByUser.NonZeroCount;
+    public int Count { get; }
 
     /// <summary>User-major view: row <c>u</c> lists the items user <c>u</c> rated, ascending, with the ratings.</summary>
-    public CsrView ByUser { get; }
+    public CsrView ByUser => _byUser ?? BuildByUser();
 
     /// <summary>Item-major view: row <c>i</c> lists the users who rated item <c>i</c>, ascending, with the ratings.</summary>
-    public CsrView ByItem { get; }
+    public CsrView ByItem => _byItem ?? BuildByItem();
 
     /// <summary>
     /// The lowest and highest rating value present, computed once at construction (one vectorised
@@ -66,15 +93,37 @@ public sealed class RatingsDataset : IReadOnlyList<Rating>
     public LoadReport? LoadReport { get; }
 
     /// <summary>Whether every rating has a timestamp.</summary>
-    public bool HasTimestamps => _timestamps is not null;
+    public bool HasTimestamps => _hasTimestamps;
 
     /// <summary>Timestamps (seconds since the Unix epoch) in user-major order, aligned with <see cref="CsrView.Values"/> of <see cref="ByUser"/>; empty when <see cref="HasTimestamps"/> is false.</summary>
-    public ReadOnlySpan<long> Timestamps => _timestamps;
+    public ReadOnlySpan<long> Timestamps => TimestampArray;
 
-    /// <summary>For each entry of <see cref="ByItem"/>, the position of the same rating in <see cref="ByUser"/>.</summary>
-    internal int[] ItemToUserPosition { get; }
+    internal long[]? TimestampArray => _hasTimestamps ? _timestamps ?? BuildTimestamps() : null;
 
-    internal long[]? TimestampArray => _timestamps;
+    /// <summary>Whether this dataset is a view that has not yet built all its storage (it still holds the dataset it was cut from).</summary>
+    internal bool IsPendingView => Volatile.Read(ref _root) is not null;
+
+    /// <summary>
+    /// For each entry of <see cref="ByItem"/>, the position of the same rating in <see cref="ByUser"/>:
+    /// built on each call (O(ratings), 4 bytes per rating) and not kept, so a dataset costs nothing
+    /// for it unless a trainer that needs it is running.
+    /// </summary>
+    internal int[] ItemToUserPositions()
+    {
+        CsrView byUser = ByUser, byItem = ByItem;
+        int[] userOffsets = byUser.RowOffsetArray, items = byUser.ColumnArray;
+        int[] cursor = byItem.RowOffsetArray.AsSpan(0, ItemCount).ToArray();
+        var link = new int[Count];
+        for (int u = 0; u < UserCount; u++)
+        {
+            for (int p = userOffsets[u]; p < userOffsets[u + 1]; p++)
+            {
+                link[cursor[items[p]]++] = p;
+            }
+        }
+
+        return link;
+    }
 
     /// <summary>The <paramref name="index"/>-th rating in user-major order (a binary search over users).</summary>
     /// <param name="index">A position in <c>[0, Count)</c>.</param>
@@ -85,7 +134,8 @@ public sealed class RatingsDataset : IReadOnlyList<Rating>
         {
             ThrowHelper.ThrowIfIndexOutOfRange(index, Count, nameof(index));
             int user = UserOfPosition(index);
-            return new Rating(new UserIndex(user), new ItemIndex(ByUser.ColumnArray[index]), ByUser.ValueArray[index], _timestamps?[index]);
+            CsrView byUser = ByUser;
+            return new Rating(new UserIndex(user), new ItemIndex(byUser.ColumnArray[index]), byUser.ValueArray[index], TimestampArray?[index]);
         }
     }
 
@@ -108,7 +158,8 @@ public sealed class RatingsDataset : IReadOnlyList<Rating>
 
     /// <summary>
     /// The ratings whose positions (user-major order) are flagged in <paramref name="keep"/>, over the
-    /// same catalogue. The result keeps the catalogue's N and M.
+    /// same catalogue. The result keeps the catalogue's N and M. It is a view: it holds one bit per
+    /// rating of the dataset it was cut from and builds its own CSR views when they are first asked for.
     /// </summary>
     /// <param name="keep">One flag per rating, length <see cref="Count"/>.</param>
     /// <returns>The subset.</returns>
@@ -120,40 +171,106 @@ public sealed class RatingsDataset : IReadOnlyList<Rating>
             ThrowHelper.Argument(nameof(keep), string.Create(CultureInfo.InvariantCulture, $"keep has {keep.Length} flags but the dataset has {Count} ratings."));
         }
 
-        int n = 0;
-        foreach (bool k in keep)
+        var bits = new ulong[BitWords(keep.Length)];
+        for (int p = 0; p < keep.Length; p++)
         {
-            n += k ? 1 : 0;
-        }
-
-        var offsets = new int[UserCount + 1];
-        var items = new int[n];
-        var values = new float[n];
-        long[]? ts = _timestamps is null ? null : new long[n];
-        int[] srcOffsets = ByUser.RowOffsetArray;
-        int w = 0;
-        for (int u = 0; u < UserCount; u++)
-        {
-            for (int p = srcOffsets[u]; p < srcOffsets[u + 1]; p++)
+            if (keep[p])
             {
-                if (keep[p])
-                {
-                    items[w] = ByUser.ColumnArray[p];
-                    values[w] = ByUser.ValueArray[p];
-                    if (ts is not null)
-                    {
-                        ts[w] = _timestamps![p];
-                    }
-
-                    w++;
-                }
+                bits[p >> 6] |= 1UL << p;
             }
-
-            offsets[u + 1] = w;
         }
 
-        return FromUserMajor(Catalog, offsets, items, values, ts);
+        return Split(bits).Test;
     }
+
+    /// <summary>
+    /// The two complementary views of this dataset's ratings: <c>Test</c> holds the positions (user-major
+    /// order) whose bit is set in <paramref name="selected"/>, <c>Train</c> the others. When this dataset
+    /// has storage of its own both views share <paramref name="selected"/> (one bit per rating in all);
+    /// when it is itself a view, the selection is translated into one bitmap over its root.
+    /// </summary>
+    /// <param name="selected">One bit per rating, <c>(Count + 63) / 64</c> words; the caller gives up ownership.</param>
+    internal DatasetSplit Split(ulong[] selected)
+    {
+        Debug.Assert(selected.Length == BitWords(Count));
+        int chosen = PopCount(selected, Count);
+        RatingsDataset? root = Volatile.Read(ref _root);
+        Membership? membership = Volatile.Read(ref _membership);
+        if (root is null || membership is null)
+        {
+            // Storage of its own: from the start, or a view that has built everything.
+            return new DatasetSplit(
+                new RatingsDataset(this, new Membership(selected, null, 0, Complement: true), Count - chosen),
+                new RatingsDataset(this, new Membership(selected, null, 0, Complement: false), chosen));
+        }
+
+        // Position k of this view is the k-th member of the root: mark the root positions of the
+        // selected members in one bitmap (test), and of this view's other members in a second (train).
+        int rootCount = root.Count, k = 0;
+        var test = new ulong[BitWords(rootCount)];
+        var train = new ulong[BitWords(rootCount)];
+        for (int p = 0; p < rootCount; p++)
+        {
+            if (membership.Contains(p))
+            {
+                if (((selected[k >> 6] >> k) & 1) != 0)
+                {
+                    test[p >> 6] |= 1UL << p;
+                }
+                else
+                {
+                    train[p >> 6] |= 1UL << p;
+                }
+
+                k++;
+            }
+        }
+
+        return new DatasetSplit(
+            new RatingsDataset(root, new Membership(train, null, 0, Complement: false), Count - chosen),
+            new RatingsDataset(root, new Membership(test, null, 0, Complement: false), chosen));
+    }
+
+    /// <summary>
+    /// The <paramref name="folds"/> splits of k-fold cross-validation over a dataset with storage of its
+    /// own: split <c>f</c> tests on the positions labelled <c>f</c> and trains on the others. All the
+    /// views share <paramref name="labels"/>, 4 bytes per rating for every fold together.
+    /// </summary>
+    /// <param name="labels">The fold of each position, in <c>[0, folds)</c>; the caller gives up ownership.</param>
+    /// <param name="folds">The number of folds.</param>
+    /// <param name="cancellationToken">Checked before each fold's split.</param>
+    internal DatasetSplit[] FoldSplits(int[] labels, int folds, CancellationToken cancellationToken)
+    {
+        Debug.Assert(labels.Length == Count);
+        if (Volatile.Read(ref _root) is not null)
+        {
+            // A view builds its storage, lets go of its root, and becomes the folds' root.
+            _ = ByItem;
+            _ = TimestampArray;
+        }
+
+        RatingsDataset root = this;
+
+        var sizes = new int[folds];
+        foreach (int label in labels)
+        {
+            sizes[label]++;
+        }
+
+        var splits = new DatasetSplit[folds];
+        for (int f = 0; f < folds; f++)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            splits[f] = new DatasetSplit(
+                new RatingsDataset(root, new Membership(null, labels, f, Complement: true), Count - sizes[f]),
+                new RatingsDataset(root, new Membership(null, labels, f, Complement: false), sizes[f]));
+        }
+
+        return splits;
+    }
+
+    /// <summary>The number of 64-bit words of a bitmap over <paramref name="count"/> positions.</summary>
+    internal static int BitWords(int count) => (int)(((long)count + 63) >> 6);
 
     /// <summary>The dense user index owning position <paramref name="position"/> of <see cref="ByUser"/>.</summary>
     internal int UserOfPosition(int position)
@@ -180,8 +297,17 @@ public sealed class RatingsDataset : IReadOnlyList<Rating>
     /// <summary>Builds both views from a user-major CSR whose rows are sorted by item without duplicates; takes ownership of the arrays.</summary>
     internal static RatingsDataset FromUserMajor(Catalog catalog, int[] userOffsets, int[] items, float[] values, long[]? timestamps, LoadReport? loadReport = null)
     {
+        var byUser = new CsrView(catalog.ItemCount, userOffsets, items, values);
+        return new RatingsDataset(catalog, byUser, Transpose(byUser, catalog.UserCount), timestamps, loadReport);
+    }
+
+    /// <summary>The item-major view of a user-major one: rows sorted by user, since users are visited in order.</summary>
+    private static CsrView Transpose(CsrView byUser, int userCount)
+    {
+        int[] userOffsets = byUser.RowOffsetArray, items = byUser.ColumnArray;
+        float[] values = byUser.ValueArray;
         int n = items.Length;
-        int itemCount = catalog.ItemCount;
+        int itemCount = byUser.ColumnCount;
         var itemOffsets = new int[itemCount + 1];
         foreach (int i in items)
         {
@@ -196,21 +322,158 @@ public sealed class RatingsDataset : IReadOnlyList<Rating>
         var cursor = itemOffsets.AsSpan(0, itemCount).ToArray();
         var users = new int[n];
         var itemValues = new float[n];
-        var link = new int[n];
-        for (int u = 0; u < catalog.UserCount; u++)
+        for (int u = 0; u < userCount; u++)
         {
             for (int p = userOffsets[u]; p < userOffsets[u + 1]; p++)
             {
                 int dst = cursor[items[p]]++;
                 users[dst] = u;
                 itemValues[dst] = values[p];
-                link[dst] = p;
             }
         }
 
-        var byUser = new CsrView(itemCount, userOffsets, items, values);
-        var byItem = new CsrView(catalog.UserCount, itemOffsets, users, itemValues);
-        return new RatingsDataset(catalog, byUser, byItem, link, timestamps, loadReport);
+        return new CsrView(userCount, itemOffsets, users, itemValues);
+    }
+
+
+    private static int PopCount(ulong[] bits, int count)
+    {
+        int total = 0;
+        for (int w = 0; w < bits.Length; w++)
+        {
+            ulong word = bits[w];
+            int valid = count - (w << 6);
+            if (valid < 64)
+            {
+                word &= (1UL << valid) - 1;
+            }
+
+            total += BitOperations.PopCount(word);
+        }
+
+        return total;
+    }
+
+    private static RatingRange? MemberRange(float[] values, Membership membership)
+    {
+        float min = float.PositiveInfinity, max = float.NegativeInfinity;
+        for (int p = 0; p < values.Length; p++)
+        {
+            if (membership.Contains(p))
+            {
+                min = Math.Min(min, values[p]);
+                max = Math.Max(max, values[p]);
+            }
+        }
+
+        return min <= max ? new RatingRange(min, max) : null;
+    }
+
+    private CsrView BuildByUser()
+    {
+        lock (_gate)
+        {
+            if (_byUser is { } built)
+            {
+                return built;
+            }
+
+            RatingsDataset root = _root!;
+            Membership membership = _membership!;
+            CsrView source = root.ByUser;
+            int[] sourceOffsets = source.RowOffsetArray, sourceItems = source.ColumnArray;
+            float[] sourceValues = source.ValueArray;
+            var offsets = new int[UserCount + 1];
+            var items = new int[Count];
+            var values = new float[Count];
+            int w = 0;
+            for (int u = 0; u < UserCount; u++)
+            {
+                for (int p = sourceOffsets[u]; p < sourceOffsets[u + 1]; p++)
+                {
+                    if (membership.Contains(p))
+                    {
+                        items[w] = sourceItems[p];
+                        values[w] = sourceValues[p];
+                        w++;
+                    }
+                }
+
+                offsets[u + 1] = w;
+            }
+
+            Debug.Assert(w == Count);
+            var view = new CsrView(ItemCount, offsets, items, values);
+            Volatile.Write(ref _byUser, view);
+            ReleaseRootIfComplete();
+            return view;
+        }
+    }
+
+    private CsrView BuildByItem()
+    {
+        CsrView byUser = ByUser;
+        lock (_gate)
+        {
+            if (_byItem is { } built)
+            {
+                return built;
+            }
+
+            var view = Transpose(byUser, UserCount);
+            Volatile.Write(ref _byItem, view);
+            ReleaseRootIfComplete();
+            return view;
+        }
+    }
+
+    private long[] BuildTimestamps()
+    {
+        lock (_gate)
+        {
+            if (_timestamps is { } built)
+            {
+                return built;
+            }
+
+            long[] source = _root!.TimestampArray!;
+            Membership membership = _membership!;
+            var timestamps = new long[Count];
+            int w = 0;
+            for (int p = 0; p < source.Length; p++)
+            {
+                if (membership.Contains(p))
+                {
+                    timestamps[w++] = source[p];
+                }
+            }
+
+            Volatile.Write(ref _timestamps, timestamps);
+            ReleaseRootIfComplete();
+            return timestamps;
+        }
+    }
+
+    /// <summary>Under the lock: once both views (and the timestamps, if any) are built, the root and the bitmap are no longer needed.</summary>
+    private void ReleaseRootIfComplete()
+    {
+        if (_byUser is not null && _byItem is not null && (!_hasTimestamps || _timestamps is not null))
+        {
+            Volatile.Write(ref _root, null);
+            Volatile.Write(ref _membership, null);
+        }
+    }
+
+    /// <summary>
+    /// Which positions of a root a view holds: those whose bit in <paramref name="Bits"/> is set, or
+    /// (with <paramref name="Labels"/>) those labelled <paramref name="Label"/>; the opposite with
+    /// <paramref name="Complement"/>, so the two sides of a split share one array.
+    /// </summary>
+    private sealed record Membership(ulong[]? Bits, int[]? Labels, int Label, bool Complement)
+    {
+        public bool Contains(int position) => Bits is not null
+            ? (((Bits[position >> 6] >> position) & 1) != 0) != Complement
+            : (Labels![position] == Label) != Complement;
     }
 
     /// <summary>Enumerates ratings in user-major order.</summary>
@@ -233,7 +496,8 @@ public sealed class RatingsDataset : IReadOnlyList<Rating>
             get
             {
                 var d = _dataset;
-                return new Rating(new UserIndex(_user), new ItemIndex(d.ByUser.ColumnArray[_position]), d.ByUser.ValueArray[_position], d._timestamps?[_position]);
+                CsrView byUser = d.ByUser;
+                return new Rating(new UserIndex(_user), new ItemIndex(byUser.ColumnArray[_position]), byUser.ValueArray[_position], d.TimestampArray?[_position]);
             }
         }
 

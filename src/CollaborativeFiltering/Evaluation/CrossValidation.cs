@@ -40,20 +40,21 @@ public static class CrossValidation
     public static CrossValidationResult Run<TModel>(ITrainer<TModel> trainer, RatingsDataset dataset, int folds, int seed, IProgress<int>? progress = null, ILogger? logger = null, CancellationToken cancellationToken = default)
         where TModel : IRecommenderModel
     {
-        IReadOnlyList<DatasetSplit> splits = Splits(trainer, dataset, folds, seed, cancellationToken);
-        var log = new RunLog(logger ?? NullLogger.Instance, trainer, splits.Count);
+        DatasetSplit?[] splits = Splits(trainer, dataset, folds, seed, cancellationToken);
+        var log = new RunLog(logger ?? NullLogger.Instance, trainer, splits.Length);
         log.Starting(dataset.Count, seed, "rating errors");
-        var results = new FoldResult[splits.Count];
-        for (int f = 0; f < splits.Count; f++)
+        var results = new FoldResult[splits.Length];
+        for (int f = 0; f < splits.Length; f++)
         {
-            (TModel model, TimeSpan elapsed) = Fit(trainer, splits[f], log, f, cancellationToken);
+            DatasetSplit split = TakeFold(splits, f);
+            (TModel model, TimeSpan elapsed) = Fit(trainer, split, log, f, cancellationToken);
             if (!model.PredictsRatings)
             {
                 ThrowHelper.Argument(nameof(trainer), "The trainer's models rank items but do not predict ratings, so rating errors would measure nothing; cross-validate them with CrossValidation.RunRanking.");
             }
 
-            results[f] = new FoldResult(f, RegressionMetrics.Compute(model, splits[f].Test), RegressionMetrics.Compute(model, splits[f].Train), elapsed);
-            log.FoldCompleted(f, splits[f].Train.Count, elapsed, results[f].Test);
+            results[f] = new FoldResult(f, RegressionMetrics.Compute(model, split.Test), RegressionMetrics.Compute(model, split.Train), elapsed);
+            log.FoldCompleted(f, split.Train.Count, elapsed, results[f].Test);
             progress?.Report(f + 1);
         }
 
@@ -82,16 +83,17 @@ public static class CrossValidation
         where TModel : IRecommenderModel
     {
         ThrowHelper.ThrowIfNotPositive(k, nameof(k));
-        IReadOnlyList<DatasetSplit> splits = Splits(trainer, dataset, folds, seed, cancellationToken);
-        var log = new RunLog(logger ?? NullLogger.Instance, trainer, splits.Count);
+        DatasetSplit?[] splits = Splits(trainer, dataset, folds, seed, cancellationToken);
+        var log = new RunLog(logger ?? NullLogger.Instance, trainer, splits.Length);
         log.Starting(dataset.Count, seed, $"top-{k} ranking");
-        var results = new RankingFoldResult[splits.Count];
-        for (int f = 0; f < splits.Count; f++)
+        var results = new RankingFoldResult[splits.Length];
+        for (int f = 0; f < splits.Length; f++)
         {
-            (TModel model, TimeSpan elapsed) = Fit(trainer, splits[f], log, f, cancellationToken);
+            DatasetSplit split = TakeFold(splits, f);
+            (TModel model, TimeSpan elapsed) = Fit(trainer, split, log, f, cancellationToken);
             int threads = trainer.Options.MaxDegreeOfParallelism;
-            results[f] = new RankingFoldResult(f, RankingMetrics.Evaluate(model, splits[f].Train, splits[f].Test, k, threads, cancellationToken: cancellationToken), elapsed);
-            log.FoldCompleted(f, splits[f].Train.Count, elapsed, results[f].Test);
+            results[f] = new RankingFoldResult(f, RankingMetrics.Evaluate(model, split.Train, split.Test, k, threads, cancellationToken: cancellationToken), elapsed);
+            log.FoldCompleted(f, split.Train.Count, elapsed, results[f].Test);
             progress?.Report(f + 1);
         }
 
@@ -100,7 +102,19 @@ public static class CrossValidation
         return result;
     }
 
-    private static IReadOnlyList<DatasetSplit> Splits<TModel>(ITrainer<TModel> trainer, RatingsDataset dataset, int folds, int seed, CancellationToken cancellationToken)
+    /// <summary>
+    /// Fold <paramref name="f"/>'s split, dropped from <paramref name="splits"/>: the folds are views
+    /// that build their CSR views when used, so letting go of each after its turn keeps one fold's
+    /// storage alive at a time instead of all of them.
+    /// </summary>
+    private static DatasetSplit TakeFold(DatasetSplit?[] splits, int f)
+    {
+        DatasetSplit split = splits[f]!;
+        splits[f] = null;
+        return split;
+    }
+
+    private static DatasetSplit?[] Splits<TModel>(ITrainer<TModel> trainer, RatingsDataset dataset, int folds, int seed, CancellationToken cancellationToken)
         where TModel : IRecommenderModel
     {
         ArgumentNullException.ThrowIfNull(trainer);
@@ -115,7 +129,7 @@ public static class CrossValidation
             ThrowHelper.Argument(nameof(dataset), "The dataset is empty; cross-validation needs at least one rating per fold.");
         }
 
-        return DatasetSplitter.CancellableKFold(dataset, folds, seed, cancellationToken);
+        return [.. DatasetSplitter.CancellableKFold(dataset, folds, seed, cancellationToken)];
     }
 
     private static (TModel Model, TimeSpan Elapsed) Fit<TModel>(ITrainer<TModel> trainer, DatasetSplit split, RunLog log, int fold, CancellationToken cancellationToken)

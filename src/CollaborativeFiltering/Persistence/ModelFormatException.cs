@@ -3,8 +3,9 @@ using System.Globalization;
 namespace CollaborativeFiltering;
 
 /// <summary>
-/// A saved model cannot be read: it is not a model file, it is truncated or corrupted (its checksum
-/// does not match), or it was written by a newer version of the library. Derives from
+/// A saved model, or a dataset cache (<see cref="RatingsDatasetCache.Open"/>), cannot be read: it
+/// is not such a file, it is truncated or corrupted (a checksum does not match), its contents are
+/// inconsistent, or it was written by a newer version of the library. Derives from
 /// <see cref="FormatException"/>, like <see cref="Data.RatingsFormatException"/>, so one
 /// <c>catch (FormatException)</c> covers every malformed input. The message names the file (or
 /// stream), the byte offset when it is known, and what was expected, e.g.

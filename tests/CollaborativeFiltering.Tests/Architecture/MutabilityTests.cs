@@ -30,6 +30,11 @@ public sealed class MutabilityTests
     private static readonly Dictionary<(Type, string), string> Caches = new()
     {
         [(typeof(CollaborativeFiltering.Neural.SoftmaxModel), "_userQueries")] = "every user's query vector, computed once on first use and published with Interlocked.CompareExchange",
+        [(typeof(CollaborativeFiltering.Data.RatingsDataset), "_byUser")] = "a view's user-major CSR, built under a lock on first use",
+        [(typeof(CollaborativeFiltering.Data.RatingsDataset), "_byItem")] = "a view's item-major CSR, built under a lock on first use",
+        [(typeof(CollaborativeFiltering.Data.RatingsDataset), "_timestamps")] = "a view's timestamps, built under a lock on first use",
+        [(typeof(CollaborativeFiltering.Data.RatingsDataset), "_root")] = "the dataset a view was cut from, let go once the view has built everything",
+        [(typeof(CollaborativeFiltering.Data.RatingsDataset), "_membership")] = "a view's membership over its root, let go once the view has built everything",
     };
 
     public static TheoryData<Type> Types() => [.. PublicTypes.Where(t => !t.IsInterface && !t.IsEnum && !typeof(Delegate).IsAssignableFrom(t) && !MutableByDesign.ContainsKey(t))];

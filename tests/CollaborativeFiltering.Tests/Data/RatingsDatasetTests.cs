@@ -88,10 +88,10 @@ public class RatingsDatasetTests
     }
 
     [Fact]
-    public void ItemToUserPosition_LinksEachItemEntryToSameRating()
+    public void ItemToUserPositions_LinksEachItemEntryToSameRating()
     {
         var ds = Gappy();
-        int[] link = ds.ItemToUserPosition;
+        int[] link = ds.ItemToUserPositions();
         link.Should().HaveCount(ds.Count);
         for (int i = 0; i < ds.ItemCount; i++)
         {

@@ -35,13 +35,13 @@ public static class DatasetSplitter
         var random = new Random(seed);
         PartialShuffle(random, positions, testCount);
 
-        var test = new bool[n];
+        var test = new ulong[RatingsDataset.BitWords(n)];
         for (int s = 0; s < testCount; s++)
         {
-            test[positions[s]] = true;
+            Set(test, positions[s]);
         }
 
-        return FromTestMask(dataset, test);
+        return dataset.Split(test);
     }
 
     /// <summary>
@@ -63,7 +63,7 @@ public static class DatasetSplitter
         ReadOnlySpan<int> offsets = dataset.ByUser.RowOffsets;
         int maxRow = LongestRow(offsets);
         var scratch = new int[maxRow];
-        var test = new bool[dataset.Count];
+        var test = new ulong[RatingsDataset.BitWords(dataset.Count)];
         var random = new Random(seed);
         for (int u = 0; u < dataset.UserCount; u++)
         {
@@ -84,11 +84,11 @@ public static class DatasetSplitter
             PartialShuffle(random, row, h);
             for (int q = 0; q < h; q++)
             {
-                test[row[q]] = true;
+                Set(test, row[q]);
             }
         }
 
-        return FromTestMask(dataset, test);
+        return dataset.Split(test);
     }
 
     /// <summary>
@@ -119,7 +119,7 @@ public static class DatasetSplitter
         int maxRow = LongestRow(offsets);
         var keys = new long[maxRow];
         var positions = new int[maxRow];
-        var test = new bool[dataset.Count];
+        var test = new ulong[RatingsDataset.BitWords(dataset.Count)];
         for (int u = 0; u < dataset.UserCount; u++)
         {
             int start = offsets[u];
@@ -159,11 +159,11 @@ public static class DatasetSplitter
 
             for (int q = c - h; q < c; q++)
             {
-                test[pos[q]] = true;
+                Set(test, pos[q]);
             }
         }
 
-        return FromTestMask(dataset, test);
+        return dataset.Split(test);
     }
 
     /// <summary>
@@ -190,9 +190,12 @@ public static class DatasetSplitter
             ThrowHelper.ArgumentOutOfRange(nameof(folds), folds, string.Create(CultureInfo.InvariantCulture, $"at least 2 and at most the number of ratings ({n})"));
         }
 
-        // Every split holds all the ratings (train and test, each with two CSR views): about 64 bytes per rating and fold, plus the per-user and per-item offsets.
-        long perFold = (64L * n) + (8L * ((long)dataset.UserCount + dataset.ItemCount));
-        MemoryBudget.ThrowIfTooLarge(MemoryBudget.Product(folds, perFold), nameof(folds), folds, "splits (each holds every rating)");
+        // Every fold's train and test sets are views sharing one fold label per rating (4 bytes per
+        // rating in all). Each set builds its CSR views when first used: 16 bytes per training rating,
+        // 8 per test rating that is only evaluated; a caller keeping every fold after use holds about
+        // 24 bytes per rating and fold, which is what the budget checks.
+        long perFold = (24L * n) + (8L * ((long)dataset.UserCount + dataset.ItemCount));
+        MemoryBudget.ThrowIfTooLarge(MemoryBudget.Product(folds, perFold), nameof(folds), folds, "splits (each holds every rating once used)");
 
         var positions = Identity(n);
         var random = new Random(seed);
@@ -209,19 +212,7 @@ public static class DatasetSplitter
             }
         }
 
-        var splits = new DatasetSplit[folds];
-        var test = new bool[n];
-        for (int f = 0; f < folds; f++)
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            for (int p = 0; p < n; p++)
-            {
-                test[p] = foldOf[p] == f;
-            }
-
-            splits[f] = FromTestMask(dataset, test);
-        }
-
+        DatasetSplit[] splits = dataset.FoldSplits(foldOf, folds, cancellationToken);
         return Array.AsReadOnly(splits);
     }
 
@@ -266,14 +257,5 @@ public static class DatasetSplitter
         }
     }
 
-    private static DatasetSplit FromTestMask(RatingsDataset dataset, bool[] test)
-    {
-        var train = new bool[test.Length];
-        for (int p = 0; p < test.Length; p++)
-        {
-            train[p] = !test[p];
-        }
-
-        return new DatasetSplit(dataset.Where(train), dataset.Where(test));
-    }
+    private static void Set(ulong[] bits, int position) => bits[position >> 6] |= 1UL << position;
 }

@@ -340,7 +340,7 @@ internal sealed class FmLayout
         }
 
         FmBlock userBlock = user.Build(FmBlockKind.User, groups, userOffsets, null);
-        int[] itemRatings = train.ItemToUserPosition;
+        int[] itemRatings = train.ItemToUserPositions();
         FmBlock itemBlock = item.Build(FmBlockKind.Item, groups, itemOffsets, itemRatings);
 
         // ---- the time block

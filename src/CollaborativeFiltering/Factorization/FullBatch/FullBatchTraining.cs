@@ -34,7 +34,7 @@ internal readonly record struct FullBatchLosses(double ObservedMse, double Regul
 /// U'_i = U_i − η·((2/|Ω|)·Σ e·V_j + (2λ_r/N)·U_i + (2λ_g/(N·M))·U_i·VᵀV), the last product
 /// computed for the block's rows four at a time.</item>
 /// <item>Items, over fixed blocks of the item-major CSR, reading residuals through
-/// <see cref="RatingsDataset.ItemToUserPosition"/>: V'_j likewise with U and UᵀU.</item>
+/// <see cref="RatingsDataset.ItemToUserPositions"/>: V'_j likewise with U and UᵀU.</item>
 /// </list>
 /// <para>Both gradients are taken at the same point, then U and V are swapped with their next
 /// values. Blocks are fixed by the data and d (never by the thread count); each row and each Gram
@@ -173,7 +173,7 @@ internal sealed class FullBatchTraining : IBlockWork, ITraining<FactorizationMod
         _userValues = train.ByUser.ValueArray;
         _itemOffsets = train.ByItem.RowOffsetArray;
         _itemUsers = train.ByItem.ColumnArray;
-        _itemToUser = train.ItemToUserPosition;
+        _itemToUser = train.ItemToUserPositions();
         if (validation is { Count: > 0 })
         {
             _validationOffsets = validation.ByUser.RowOffsetArray;

@@ -19,7 +19,7 @@ internal static class CooccurrenceGram
     {
         var gram = new double[(long)n * n];
         int m = train.ItemCount;
-        pool.Run(new RowWork(train, gram, n, lambda), (m + RowsPerBlock - 1) / RowsPerBlock, cancellationToken);
+        pool.Run(new RowWork(train, train.ItemToUserPositions(), gram, n, lambda), (m + RowsPerBlock - 1) / RowsPerBlock, cancellationToken);
         cancellationToken.ThrowIfCancellationRequested();
         for (int i = m; i < n; i++)
         {
@@ -29,13 +29,12 @@ internal static class CooccurrenceGram
         return gram;
     }
 
-    private sealed class RowWork(RatingsDataset train, double[] gram, int n, double lambda) : IBlockWork
+    private sealed class RowWork(RatingsDataset train, int[] positions, double[] gram, int n, double lambda) : IBlockWork
     {
         public void Execute(int block, int worker)
         {
             int[] itemOffsets = train.ByItem.RowOffsetArray, itemUsers = train.ByItem.ColumnArray;
             int[] userOffsets = train.ByUser.RowOffsetArray, userItems = train.ByUser.ColumnArray;
-            int[] positions = train.ItemToUserPosition;
             int end = Math.Min(train.ItemCount, (block + 1) * RowsPerBlock);
             for (int i = block * RowsPerBlock; i < end; i++)
             {
