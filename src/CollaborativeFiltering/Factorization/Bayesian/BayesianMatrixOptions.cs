@@ -23,8 +23,8 @@ public sealed record BayesianMatrixOptions : FactorizationOptions
     /// <summary>
     /// Creates options with the defaults: <see cref="TrainerOptions.Dimensions"/> = 10 and
     /// <see cref="TrainerOptions.Iterations"/> = 200 sweeps (libFM's and myFM's MovieLens practice: rank
-    /// 10, 200 samples), <see cref="TrainerOptions.InitStdDev"/> = 0.1 (the item rows start from
-    /// Normal(0, 0.1²), as libFM's factors; the first sweep draws the user rows from them),
+    /// 10, 200 samples), <see cref="TrainerOptions.InitStdDev"/> = 0.1 (the user and item factors start from
+    /// Normal(0, 0.1²), as libFM's do; the biases at 0),
     /// <see cref="TrainerOptions.ReportInterval"/> = 10, <see cref="FactorizationOptions.ClipPredictions"/> on.
     /// </summary>
     public BayesianMatrixOptions()
