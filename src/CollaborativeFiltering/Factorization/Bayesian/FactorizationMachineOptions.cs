@@ -13,9 +13,11 @@ namespace CollaborativeFiltering.Factorization;
 /// in the repository gives the sources and measurements behind the defaults.
 /// </summary>
 /// <remarks>
-/// <para>Determinism: one random stream per sweep, drawn in a fixed order, on one thread (each draw
-/// depends on the one before it, so the sampler does not use <see cref="TrainerOptions.MaxDegreeOfParallelism"/>):
-/// a model depends on the seed alone.</para>
+/// <para>Determinism: one random stream per sweep, drawn in a fixed order on the fitting thread (each
+/// draw depends on the one before it); the passes around the draws (the residuals, the per-row sums over
+/// ratings, the refresh of every row after a sweep) run on up to
+/// <see cref="TrainerOptions.MaxDegreeOfParallelism"/> threads, each value computed by one thread and every
+/// sum reduced in a fixed order, so a model depends on the seed alone, bit for bit, at any thread count.</para>
 /// <para><see cref="TrainerOptions.EarlyStoppingPatience"/> does not apply (the posterior mean averages
 /// every kept sample); the fit logs that it ignores it.</para>
 /// </remarks>
