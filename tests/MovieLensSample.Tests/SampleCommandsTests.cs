@@ -1,3 +1,4 @@
+using CollaborativeFiltering;
 using CollaborativeFiltering.Data;
 using CollaborativeFiltering.Factorization;
 
