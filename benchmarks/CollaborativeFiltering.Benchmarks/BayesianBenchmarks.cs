@@ -14,7 +14,7 @@ namespace CollaborativeFiltering.Benchmarks;
 /// <item>1M-shaped (6,040 × 3,706, 1M ratings): BPMF rank 32, 100 samples ≤ 60 s on two cores.</item>
 /// </list>
 /// One iteration each (a fit is seconds long); run with
-/// <c>dotnet run -c Release --project benchmarks/CollaborativeFiltering.Benchmarks -- --filter *BayesianBenchmarks* --job short --iterationCount 3 --warmupCount 1</c>.
+/// <c>dotnet run -c Release --project benchmarks/CollaborativeFiltering.Benchmarks -- --filter '*BayesianBenchmarks*' --job short --inProcess</c>.
 /// </summary>
 [MemoryDiagnoser]
 public class BayesianBenchmarks
@@ -29,14 +29,23 @@ public class BayesianBenchmarks
         _million = SyntheticDataGenerator.Generate(new SyntheticOptions { Users = 6040, Items = 3706, Ratings = 1_000_000, Seed = 7 }).Dataset;
     }
 
-    /// <summary>FM, user and item ids only, rank 10, 200 sweeps: target ≤ 3 s.</summary>
+    /// <summary>FM, user and item ids only, rank 10, 200 sweeps, one thread: target ≤ 3 s.</summary>
     [Benchmark]
     public FactorizationMachineModel FmUserItem100k() =>
-        new BayesianFactorizationMachine(new FactorizationMachineOptions { Blocks = FeatureBlocks.UserId | FeatureBlocks.ItemId }).Fit(_hundredK);
+        new BayesianFactorizationMachine(new FactorizationMachineOptions { Blocks = FeatureBlocks.UserId | FeatureBlocks.ItemId, MaxDegreeOfParallelism = 1 }).Fit(_hundredK);
 
-    /// <summary>FM at its defaults (ids, rated items, user and item information), rank 10, 200 sweeps: target ≤ 30 s.</summary>
+    /// <summary>The same on two threads (the residual and per-row passes in parallel; the draws stay sequential).</summary>
     [Benchmark]
-    public FactorizationMachineModel FmImplicitAndSide100k() => new BayesianFactorizationMachine().Fit(_hundredK);
+    public FactorizationMachineModel FmUserItem100kTwoThreads() =>
+        new BayesianFactorizationMachine(new FactorizationMachineOptions { Blocks = FeatureBlocks.UserId | FeatureBlocks.ItemId, MaxDegreeOfParallelism = 2 }).Fit(_hundredK);
+
+    /// <summary>FM with the default blocks (ids, rated items, user and item information), rank 10, 200 sweeps, one thread: target ≤ 30 s.</summary>
+    [Benchmark]
+    public FactorizationMachineModel FmImplicitAndSide100k() => new BayesianFactorizationMachine(new FactorizationMachineOptions { MaxDegreeOfParallelism = 1 }).Fit(_hundredK);
+
+    /// <summary>The same on two threads.</summary>
+    [Benchmark]
+    public FactorizationMachineModel FmImplicitAndSide100kTwoThreads() => new BayesianFactorizationMachine(new FactorizationMachineOptions { MaxDegreeOfParallelism = 2 }).Fit(_hundredK);
 
     /// <summary>BPMF rank 32, 100 sweeps (10 burn-in), two threads: target ≤ 60 s.</summary>
     [Benchmark]

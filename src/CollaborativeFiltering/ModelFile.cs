@@ -1,4 +1,5 @@
 using CollaborativeFiltering.Factorization;
+using CollaborativeFiltering.Factorization.Bayesian;
 using CollaborativeFiltering.Factorization.Persistence;
 using CollaborativeFiltering.Internal;
 using CollaborativeFiltering.Neighborhood;
@@ -12,7 +13,7 @@ namespace CollaborativeFiltering;
 /// <summary>
 /// The library's model files, whatever the model: <see cref="Load(string)"/> tells the format from the
 /// file's first bytes (a matrix factorization, <c>CFMODEL\0</c>; a softmax network, <c>CFSOFTMX</c>; an
-/// item-kNN or user-kNN model, <c>CFITMKNN</c> or <c>CFUSRKNN</c>; an EASE model, <c>CFEASE\0\0</c>) and
+/// item-kNN or user-kNN model, <c>CFITMKNN</c> or <c>CFUSRKNN</c>; an EASE model, <c>CFEASE\0\0</c>; a Bayesian factorization machine, <c>CFFMACHN</c>) and
 /// returns the model; <see cref="Save(IRecommenderModel, string)"/> writes any model of the library in its
 /// own format. The typed loaders (<see cref="FactorizationModel.Load(string)"/>,
 /// <see cref="SoftmaxModel.Load(string)"/>) read the same files. Every byte is verified against the
@@ -25,7 +26,8 @@ public static class ModelFile
     /// <param name="path">The model file.</param>
     /// <returns>
     /// The model, equal bit for bit to the one saved: a <see cref="FactorizationModel"/> or a <see cref="SoftmaxModel"/>
-    /// (both <see cref="IEmbeddingModel"/>s), an <see cref="ItemKnnModel"/>, a <see cref="UserKnnModel"/> or an <see cref="EaseModel"/>.
+    /// (both <see cref="IEmbeddingModel"/>s), an <see cref="ItemKnnModel"/>, a <see cref="UserKnnModel"/>, an <see cref="EaseModel"/> or a
+    /// <see cref="FactorizationMachineModel"/> (an <see cref="IEmbeddingModel"/> too).
     /// </returns>
     /// <exception cref="ArgumentNullException"><paramref name="path"/> is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentException"><paramref name="path"/> is empty.</exception>
@@ -68,7 +70,7 @@ public static class ModelFile
     /// in the same directory, flushed, then moved over <paramref name="path"/>; if anything fails, an
     /// existing file is left as it was).
     /// </summary>
-    /// <param name="model">A model of this library: a <see cref="FactorizationModel"/>, <see cref="SoftmaxModel"/>, <see cref="ItemKnnModel"/>, <see cref="UserKnnModel"/> or <see cref="EaseModel"/>.</param>
+    /// <param name="model">A model of this library: a <see cref="FactorizationModel"/>, <see cref="SoftmaxModel"/>, <see cref="ItemKnnModel"/>, <see cref="UserKnnModel"/>, <see cref="EaseModel"/> or <see cref="FactorizationMachineModel"/>.</param>
     /// <param name="path">The file to create or replace; its directory must exist.</param>
     /// <exception cref="ArgumentNullException">An argument is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentException"><paramref name="path"/> is empty or names a directory.</exception>
@@ -141,7 +143,12 @@ public static class ModelFile
             return EaseModelFormat.Read(body, source, requireEnd);
         }
 
-        throw new ModelFormatException(source, 0, "not a CollaborativeFiltering model: it starts with none of the library's magic bytes, \"CFMODEL\\0\" (a matrix-factorization model), \"CFSOFTMX\" (a softmax model), \"CFITMKNN\" or \"CFUSRKNN\" (an item- or user-kNN model), \"CFEASE\\0\\0\" (an EASE model).");
+        if (magic.SequenceEqual(ModelFileMagic.FactorizationMachine[..read]))
+        {
+            return FmModelFormat.Read(body, source, requireEnd);
+        }
+
+        throw new ModelFormatException(source, 0, "not a CollaborativeFiltering model: it starts with none of the library's magic bytes, \"CFMODEL\\0\" (a matrix-factorization model), \"CFSOFTMX\" (a softmax model), \"CFITMKNN\" or \"CFUSRKNN\" (an item- or user-kNN model), \"CFEASE\\0\\0\" (an EASE model), \"CFFMACHN\" (a Bayesian factorization machine).");
     }
 
     private static Stream Rewind(Stream stream, int read)

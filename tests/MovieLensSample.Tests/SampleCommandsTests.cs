@@ -1,4 +1,6 @@
+using CollaborativeFiltering;
 using CollaborativeFiltering.Data;
+using CollaborativeFiltering.Factorization;
 
 namespace MovieLensSample.Tests;
 
@@ -205,7 +207,7 @@ public sealed class SampleCommandsTests : IDisposable
     }
 
     [Fact]
-    public async Task Train_BayesianFmWithBlocks_TrainsSavesAndLoadsItsContextFreePart()
+    public async Task Train_BayesianFmWithBlocks_TrainsSavesAndLoadsTheWholeModel()
     {
         string model = Path.Combine(_directory, "fm.cfm");
 
@@ -214,6 +216,7 @@ public sealed class SampleCommandsTests : IDisposable
         exitCode.Should().Be(0, output);
         output.Should().Contain("rated items").And.Contain("rating time");
         (await SampleRunner.RunAsync("neighbors", "--synthetic", "--quick", "--load", model, "--id", "1")).ExitCode.Should().Be(0);
+        ModelFile.Load(model).Should().BeOfType<FactorizationMachineModel>().Which.FeatureGroups.Should().Contain("rating time");
     }
 
     [Fact]

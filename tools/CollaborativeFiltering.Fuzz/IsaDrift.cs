@@ -32,6 +32,8 @@ public static class IsaDrift
             ("plain GD", () => new GradientDescentFactorizer(new GradientDescentOptions { Iterations = 200 }).Fit(data)),
             ("regularized GD", () => new RegularizedFactorizer(new RegularizedOptions { Iterations = 300 }).Fit(data)),
             ("softmax", () => new SoftmaxTrainer(new SoftmaxOptions { Iterations = 300 }).Fit(data)),
+            ("BPMF", () => new BayesianMatrixFactorizer(new BayesianMatrixOptions { Iterations = 40, BurnIn = 10 }).Fit(data)),
+            ("Bayesian FM", () => new BayesianFactorizationMachine(new FactorizationMachineOptions { Iterations = 40, BurnIn = 10 }).Fit(data)),
         ];
 
         using var writer = new BinaryWriter(File.Create(path));
@@ -84,6 +86,16 @@ public static class IsaDrift
                 for (int i = 0; i < m; i++)
                 {
                     values[(u * m) + i] = fm.Predict(new UserIndex(u), new ItemIndex(i));
+                }
+
+                continue;
+            }
+
+            if (model is FactorizationMachineModel machine)
+            {
+                for (int i = 0; i < m; i++)
+                {
+                    values[(u * m) + i] = machine.Predict(new UserIndex(u), new ItemIndex(i));
                 }
 
                 continue;

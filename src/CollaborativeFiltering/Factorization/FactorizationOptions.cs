@@ -10,7 +10,10 @@ namespace CollaborativeFiltering.Factorization;
 /// Determinism: a model is bit-identical for any <see cref="TrainerOptions.MaxDegreeOfParallelism"/> on
 /// one machine. Across instruction sets (AVX-512, AVX2, SSE, none) float sums run in lanes of other
 /// widths, so models agree within a tolerance instead: predictions within 10⁻⁵ relative for ALS, biased
-/// SGD and the full-batch models, within 10⁻² for implicit ALS (the README has the measurements).
+/// SGD, the full-batch models and BPMF, within 10⁻² for implicit ALS (the README has the measurements).
+/// BPMF's chain draws the same random numbers under every instruction set, so it stays that close unless
+/// a rounding difference flips one of its samplers' accept–reject decisions, after which the chains agree
+/// only in distribution.
 /// </remarks>
 public abstract record FactorizationOptions : TrainerOptions
 {

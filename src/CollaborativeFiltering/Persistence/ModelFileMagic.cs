@@ -18,6 +18,9 @@ internal static class ModelFileMagic
     /// <summary>"CFEASE\0\0": an EASE model (<c>EaseModel</c>).</summary>
     public static ReadOnlySpan<byte> Ease => "CFEASE\0\0"u8;
 
+    /// <summary>"CFFMACHN": a Bayesian factorization machine (<c>FactorizationMachineModel</c>).</summary>
+    public static ReadOnlySpan<byte> FactorizationMachine => "CFFMACHN"u8;
+
     /// <summary>The length of a magic.</summary>
     public const int Length = 8;
 }

@@ -80,7 +80,7 @@ public class ReadmeTests
         Console.WriteLine($"ALS, 3-fold test RMSE {folds.Rmse.Mean:F3} ± {folds.Rmse.StandardDeviation:F3}");
 
         // Save and load: a versioned, checksummed binary file written atomically; ModelFile.Load
-        // tells the format (factorization, softmax, kNN or EASE model) from the file itself.
+        // tells the format (factorization, softmax, kNN, EASE or factorization-machine model) from the file itself.
         string path = Path.Combine(Path.GetTempPath(), $"tour-{Environment.ProcessId}.cfmodel");
         ModelFile.Save(model, path);
         IRecommenderModel loaded = ModelFile.Load(path);

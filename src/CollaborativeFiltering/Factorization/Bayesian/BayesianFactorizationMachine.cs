@@ -106,6 +106,6 @@ public sealed class BayesianFactorizationMachine : ITrainer<FactorizationMachine
         TrainingMemory.CheckBayesian(train, options.Dimensions + 1, 1, stored,
             options.StoredSamples > options.Iterations - options.BurnIn ? nameof(TrainerOptions.Iterations) : nameof(FactorizationMachineOptions.StoredSamples));
         FmLayout layout = FmLayout.Build(train, options, _groups);
-        return new FmTraining(train, validation, layout, options, options.ClipPredictions ? train.ValueRange : null);
+        return new FmTraining(train, validation, layout, options, options.ClipPredictions ? train.ValueRange : null, options.ThreadCount);
     }
 }

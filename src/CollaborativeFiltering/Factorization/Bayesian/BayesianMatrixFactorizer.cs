@@ -84,16 +84,26 @@ public sealed class BayesianMatrixFactorizer : IMatrixFactorizer
         int kept = options.Iterations - options.BurnIn, stored = options.StoredSampleCount;
         // With StoredSamples at least the kept count, the number stored is set by Iterations − BurnIn: name that option.
         TrainingMemory.CheckBayesian(train, p, options.ThreadCount, stored, options.StoredSamples > kept ? nameof(TrainerOptions.Iterations) : nameof(BayesianMatrixOptions.StoredSamples));
+        // Both sides' factors start from Normal(0, σ²), as libFM's and the BPMF paper's code start theirs:
+        // user rows at zero would make the first sweep's user prior precision about (N + d + 1)·I (the
+        // Wishart conditional of N rows with no scatter), which pins the user factors near zero and holds
+        // the chain on the bias-only plateau for tens of sweeps before it finds the factors.
         var items = new float[m * p];
+        var users = new float[n * p];
         var random = new SeededRandom(options.Seed, InitialisationStream);
         for (int i = 0; i < m; i++)
         {
             random.FillNormal(items.AsSpan(i * p, d), options.InitStdDev);
         }
 
+        for (int u = 0; u < n; u++)
+        {
+            random.FillNormal(users.AsSpan(u * p, d), options.InitStdDev);
+        }
+
         cancellationToken.ThrowIfCancellationRequested();
         RatingRange? range = options.ClipPredictions ? train.ValueRange : null;
-        using var training = new BpmfTraining(train, validation, d, options.BurnIn, kept, stored, options.NoisePrecision, options.Seed, options.ThreadCount, new float[n * p], items, range, options);
+        using var training = new BpmfTraining(train, validation, d, options.BurnIn, kept, stored, options.NoisePrecision, options.Seed, options.ThreadCount, users, items, range, options);
         Log.FitStarting(_logger, n, m, train.Count, () => string.Create(CultureInfo.InvariantCulture,
             $"d = {d}, {options.Iterations} sweeps ({options.BurnIn} burn-in, {kept} kept, {stored} stored), α {(options.NoisePrecision is { } a ? a.ToString(CultureInfo.InvariantCulture) : "sampled")}"), training.WorkerCount);
         return TrainingLoop.Run(training, TrainingSchedule.Of(options), Log, _logger, progress, cancellationToken).WithTrainingScale(train.ValueRange);

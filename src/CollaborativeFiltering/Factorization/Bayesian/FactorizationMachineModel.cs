@@ -30,28 +30,38 @@ namespace CollaborativeFiltering.Factorization;
 /// (<see cref="FactorizationMachineOptions.StoredSamples"/> = 0) the posterior-mean embeddings predict.</para>
 /// <para>A new user is folded in from their ratings and, optionally, their <see cref="UserInfo"/>
 /// (<see cref="ComputeNewUserQuery(ReadOnlySpan{int}, ReadOnlySpan{float}, UserInfo?)"/>).</para>
-/// <para><see cref="ContextFree"/> is the same context-free part as an ordinary
-/// <see cref="FactorizationModel"/> (with the posterior samples); <c>ModelFile.Save</c> writes that part,
-/// which loads back as a <see cref="FactorizationModel"/> with the same predictions. The FM's own feature
-/// parameters (what a new user's demographics need) are not in the file.</para>
+/// <para><c>ModelFile.Save</c> writes the whole model in its own format (magic <c>CFFMACHN</c>): the
+/// options, the feature groups with their vocabularies, the user block's parameters and the groups'
+/// hyper-parameters (what a new user's demographics and rated items need), then the context-free part;
+/// <c>ModelFile.Load</c> returns a <see cref="FactorizationMachineModel"/> with bit-identical predictions and
+/// fold-in. <see cref="ContextFree"/> is that context-free part as an ordinary
+/// <see cref="FactorizationModel"/> (with the posterior samples), which saves on its own in the factorization
+/// model's format for readers that know only that one.</para>
 /// </remarks>
 public sealed class FactorizationMachineModel : IEmbeddingModel, IStoredModel
 {
     private readonly FactorizationModel _core;
-    private readonly FmLayout _layout;
+    private readonly FmGroupSpec[] _groups;
     private readonly float[] _userParameters;
     private readonly float[] _hyper;
 
     internal FactorizationMachineModel(Catalog catalog, FactorizationMachineOptions options, FmLayout layout, int dimensions, float[] users, float[] userBiases, float[] items, float[] itemBiases,
         float globalMean, float[] userParameters, float[] hyper, float noisePrecision, RatingRange? predictionRange, RatingRange? trainingScale, PosteriorSamples? samples)
+        : this(new FactorizationModel(catalog, dimensions, users, items, userBiases, itemBiases, globalMean, options: null, predictionRange, trainingScale, implicitItemFactors: null, posterior: samples),
+            options, layout.Groups, userParameters, hyper, noisePrecision)
     {
-        _core = new FactorizationModel(catalog, dimensions, users, items, userBiases, itemBiases, globalMean, options: null, predictionRange, trainingScale, implicitItemFactors: null, posterior: samples);
-        _layout = layout;
+    }
+
+    /// <summary>A model from its parts (the model file's reader: every part already validated).</summary>
+    internal FactorizationMachineModel(FactorizationModel core, FactorizationMachineOptions options, FmGroupSpec[] groups, float[] userParameters, float[] hyper, float noisePrecision)
+    {
+        _core = core;
+        _groups = groups;
         _userParameters = userParameters;
         _hyper = hyper;
         Options = options;
         NoisePrecision = noisePrecision;
-        FeatureGroups = new ReadOnlyCollection<string>([.. layout.Groups.Select(static g => g.Name)]);
+        FeatureGroups = new ReadOnlyCollection<string>([.. groups.Select(static g => g.Name)]);
     }
 
     /// <summary>The options the model was trained with.</summary>
@@ -65,8 +75,8 @@ public sealed class FactorizationMachineModel : IEmbeddingModel, IStoredModel
 
     /// <summary>
     /// The context-free part as an ordinary <see cref="FactorizationModel"/>: the same embeddings, biases,
-    /// global mean, prediction range and posterior samples, so the same predictions; it saves and loads
-    /// through the model file (without the feature parameters a new user's demographics need).
+    /// global mean, prediction range and posterior samples, so the same predictions; saved on its own, it
+    /// loads as a <see cref="FactorizationModel"/> (without the feature parameters a new user's demographics need).
     /// </summary>
     public FactorizationModel ContextFree => _core;
 
@@ -147,8 +157,17 @@ public sealed class FactorizationMachineModel : IEmbeddingModel, IStoredModel
         return new PosteriorRanker(this, samples, ranking);
     }
 
-    /// <summary>Writes the context-free part (<see cref="ContextFree"/>) in the factorization model's format.</summary>
-    void IStoredModel.Write(Stream stream) => ((IStoredModel)_core).Write(stream);
+    /// <summary>The feature groups, in the layout's order.</summary>
+    internal FmGroupSpec[] Groups => _groups;
+
+    /// <summary>The user block's posterior-mean parameters, per feature [w; v].</summary>
+    internal float[] UserParameterArray => _userParameters;
+
+    /// <summary>The groups' posterior-mean hyper-parameters, per group [μ_w, λ_w, μ_v, λ_v].</summary>
+    internal float[] HyperArray => _hyper;
+
+    /// <summary>Writes the model in its own format (<c>CFFMACHN</c>): the feature parameters, then the context-free part.</summary>
+    void IStoredModel.Write(Stream stream) => FmModelFormat.Write(stream, this);
 
     /// <inheritdoc/>
     public bool TryScoreItems(UserIndex user, Span<float> scores) => EmbeddingScores.TryScoreItems(this, user, scores);
@@ -194,7 +213,7 @@ public sealed class FactorizationMachineModel : IEmbeddingModel, IStoredModel
         (double[] q0, double b0) = NewUserRow(items, info);
         int k = Dimensions;
         var query = new float[k];
-        int idGroup = Array.FindIndex(_layout.Groups, static g => g.Kind == FmGroupKind.UserId);
+        int idGroup = Array.FindIndex(_groups, static g => g.Kind == FmGroupKind.UserId);
         if (idGroup < 0)
         {
             for (int f = 0; f < k; f++)
@@ -269,7 +288,7 @@ public sealed class FactorizationMachineModel : IEmbeddingModel, IStoredModel
     private (double[] Q0, double B0) NewUserRow(ReadOnlySpan<int> items, UserInfo? info)
     {
         var features = new List<(int Feature, double Value)>();
-        foreach (FmGroupSpec g in _layout.Groups)
+        foreach (FmGroupSpec g in _groups)
         {
             if (g.Block != FmBlockKind.User)
             {

@@ -13,9 +13,14 @@ namespace CollaborativeFiltering.Factorization;
 /// in the repository gives the sources and measurements behind the defaults.
 /// </summary>
 /// <remarks>
-/// <para>Determinism: one random stream per sweep, drawn in a fixed order, on one thread (each draw
-/// depends on the one before it, so the sampler does not use <see cref="TrainerOptions.MaxDegreeOfParallelism"/>):
-/// a model depends on the seed alone.</para>
+/// <para>Determinism: one random stream per sweep, drawn in a fixed order on the fitting thread (each
+/// draw depends on the one before it); the passes around the draws (the residuals, the per-row sums over
+/// ratings, the refresh of every row after a sweep) run on up to
+/// <see cref="TrainerOptions.MaxDegreeOfParallelism"/> threads, each value computed by one thread and every
+/// sum reduced in a fixed order, so a model depends on the seed alone, bit for bit, at any thread count.
+/// Across instruction sets (AVX-512, AVX2, SSE, none) predictions agree within 10⁻⁵ relative (the README
+/// has the measurement), unless a rounding difference flips one of the samplers' accept–reject decisions,
+/// after which the chains agree only in distribution.</para>
 /// <para><see cref="TrainerOptions.EarlyStoppingPatience"/> does not apply (the posterior mean averages
 /// every kept sample); the fit logs that it ignores it.</para>
 /// </remarks>
@@ -41,7 +46,7 @@ public sealed record FactorizationMachineOptions : TrainerOptions
     /// <summary>The feature groups built from the dataset. Default <see cref="FeatureBlocks.Default"/>: ids, the items each user rated, user and item information.</summary>
     public FeatureBlocks Blocks { get; init; } = FeatureBlocks.Default;
 
-    /// <summary>The sweeps discarded before samples are kept: zero or more, less than <see cref="TrainerOptions.Iterations"/>. Default 10 (libFM keeps every sweep; the first few are far from the posterior).</summary>
+    /// <summary>The sweeps discarded before samples are kept: zero or more, less than <see cref="TrainerOptions.Iterations"/>. Default 10 (libFM keeps every sweep; the first few are far from the posterior: on the 1M-rating synthetic set at the default rank, each sample's train RMSE is within 1 % of its final level from sweep 9 on).</summary>
     public int BurnIn { get; init; } = 10;
 
     /// <summary>

@@ -26,9 +26,31 @@ namespace CollaborativeFiltering.Factorization.Bayesian;
 /// to the residuals.</para>
 /// <para>The draws come from one random stream per sweep, in a fixed order, so the chain depends on the
 /// seed alone. After every sweep the residuals are recomputed from the parameters (no drift).</para>
+/// <para>The draws of one (block, rank) are sequential by nature (each feature's conditional depends on
+/// the draws before it), but the passes around them are data-parallel and run on the
+/// <see cref="WorkerPool"/>: the other blocks' sums R_n and the residual updates, rating by rating; the
+/// per-row sums (c, SR, SR2, E, ER), row by row; the refresh of every row's sums and of the residuals. Each
+/// value is computed by one thread in a fixed order and every sum over ratings is reduced over blocks
+/// fixed by the data, in block order, so the chain is bit-identical for any thread count.</para>
 /// </remarks>
-internal sealed class FmTraining : ITraining<FactorizationMachineModel>
+internal sealed class FmTraining : ITraining<FactorizationMachineModel>, IBlockWork
 {
+    /// <summary>Ratings per block of the passes over ratings.</summary>
+    private const int RatingsPerBlock = 1 << 12;
+
+    private readonly WorkerPool _pool;
+    private readonly int[] _ratingBlocks;
+    private readonly int[][] _rowBlocks;
+    private readonly int[] _validationBlocks;
+    private readonly double[] _blockSums;
+    private readonly double[] _blockValidationSse;
+    private readonly double[] _blockPosteriorSse;
+    private Phase _phase;
+    private int _phaseBlock;
+    private int _phaseRank;
+    private double _phaseDelta;
+    private bool _phaseKeep;
+
     private readonly FmLayout _layout;
     private readonly FmBlock[] _blocks;
     private readonly int _k;
@@ -103,8 +125,8 @@ internal sealed class FmTraining : ITraining<FactorizationMachineModel>
     private int _kept;
     private int _stored;
 
-    /// <summary>Prepares a fit: the layout, the ratings, factors from Normal(0, σ²) (stream 60), linear weights 0, w₀ the training mean.</summary>
-    public FmTraining(RatingsDataset train, RatingsDataset? validation, FmLayout layout, FactorizationMachineOptions options, RatingRange? range)
+    /// <summary>Prepares a fit: the layout, the ratings, factors from Normal(0, σ²) (stream 60), linear weights 0, w₀ the training mean; up to <paramref name="threads"/> workers.</summary>
+    public FmTraining(RatingsDataset train, RatingsDataset? validation, FmLayout layout, FactorizationMachineOptions options, RatingRange? range, int threads)
     {
         _layout = layout;
         _options = options;
@@ -234,8 +256,55 @@ internal sealed class FmTraining : ITraining<FactorizationMachineModel>
             _samples = new PosteriorSamples(stored, _k, train.UserCount, train.ItemCount);
         }
 
+        _ratingBlocks = RowPartition.Uniform(_n, RatingsPerBlock);
+        _validationBlocks = RowPartition.Uniform(ValidationCount, RatingsPerBlock);
+        _rowBlocks = new int[b][];
+        int mostBlocks = _ratingBlocks.Length - 1;
+        for (int k = 0; k < b; k++)
+        {
+            _rowBlocks[k] = RowPartition.Create(_blocks[k].RatingOffsets, perEntry: 8, perRow: 8 + (4L * _k * (_blocks[k].RowOffsets[_blocks[k].Rows] + 1) / Math.Max(1, _blocks[k].Rows)));
+            mostBlocks = Math.Max(mostBlocks, _rowBlocks[k].Length - 1);
+        }
+
+        _blockSums = new double[_ratingBlocks.Length - 1];
+        _blockValidationSse = new double[_validationBlocks.Length - 1];
+        _blockPosteriorSse = new double[_validationBlocks.Length - 1];
+        _pool = new WorkerPool(Math.Clamp(threads, 1, Math.Max(1, mostBlocks)));
         _w0 = DatasetStatistics.GlobalMean(train);
         Refresh(keep: false);
+    }
+
+    private enum Phase
+    {
+        /// <summary>Per rating: R_n, the other blocks' rank-f sums.</summary>
+        Other,
+
+        /// <summary>Per row of the block: c, SR, SR2, E and ER for rank f.</summary>
+        FactorRows,
+
+        /// <summary>Per rating: the residuals after a factor pass.</summary>
+        FactorResiduals,
+
+        /// <summary>Per row of the block: E = Σe over its ratings.</summary>
+        LinearRows,
+
+        /// <summary>Per rating: the residuals after a linear pass.</summary>
+        LinearResiduals,
+
+        /// <summary>Per row of the block: its linear sum, factor sums and pairwise term.</summary>
+        RefreshRows,
+
+        /// <summary>Per rating: the residual from the parameters, and the block's sum of squares.</summary>
+        Residuals,
+
+        /// <summary>Per validation rating: the prediction, and the block's sums of squares.</summary>
+        Validation,
+
+        /// <summary>Per rating block: Σe.</summary>
+        ResidualSum,
+
+        /// <summary>Per rating: e −= Δw₀.</summary>
+        ShiftResiduals,
     }
 
     /// <summary>The training set's catalogue.</summary>
@@ -272,7 +341,7 @@ internal sealed class FmTraining : ITraining<FactorizationMachineModel>
     public PosteriorSamples? Samples => _samples;
 
     /// <inheritdoc/>
-    public int WorkerCount => 1;
+    public int WorkerCount => _pool.WorkerCount;
 
     /// <inheritdoc/>
     public bool HasValidation => _validationSums is not null;
@@ -281,8 +350,81 @@ internal sealed class FmTraining : ITraining<FactorizationMachineModel>
     public string? EarlyStoppingUnsupportedReason => "a Gibbs sampler's model is the average over every kept sample, not a point to stop at";
 
     /// <inheritdoc/>
-    public void Dispose()
+    public void Dispose() => _pool.Dispose();
+
+    /// <inheritdoc/>
+    void IBlockWork.Execute(int block, int worker)
     {
+        switch (_phase)
+        {
+            case Phase.Other:
+                OtherSums(_ratingBlocks[block], _ratingBlocks[block + 1]);
+                break;
+            case Phase.FactorRows:
+                FactorRows(_rowBlocks[_phaseBlock][block], _rowBlocks[_phaseBlock][block + 1]);
+                break;
+            case Phase.FactorResiduals:
+                FactorResiduals(_ratingBlocks[block], _ratingBlocks[block + 1]);
+                break;
+            case Phase.LinearRows:
+                LinearRows(_rowBlocks[_phaseBlock][block], _rowBlocks[_phaseBlock][block + 1]);
+                break;
+            case Phase.LinearResiduals:
+                LinearResiduals(_ratingBlocks[block], _ratingBlocks[block + 1]);
+                break;
+            case Phase.RefreshRows:
+                RefreshRows(_rowBlocks[_phaseBlock][block], _rowBlocks[_phaseBlock][block + 1]);
+                break;
+            case Phase.Residuals:
+                _blockSums[block] = ResidualsOf(_ratingBlocks[block], _ratingBlocks[block + 1]);
+                break;
+            case Phase.Validation:
+                ValidationOf(block);
+                break;
+            case Phase.ResidualSum:
+                double sum = 0;
+                for (int n = _ratingBlocks[block], end = _ratingBlocks[block + 1]; n < end; n++)
+                {
+                    sum += _e[n];
+                }
+
+                _blockSums[block] = sum;
+                break;
+            case Phase.ShiftResiduals:
+                for (int n = _ratingBlocks[block], end = _ratingBlocks[block + 1]; n < end; n++)
+                {
+                    _e[n] -= _phaseDelta;
+                }
+
+                break;
+        }
+    }
+
+    /// <summary>Runs <paramref name="phase"/> over the rating blocks, or over block <paramref name="b"/>'s row blocks.</summary>
+    private void Run(Phase phase, int b = -1, int f = -1)
+    {
+        _phase = phase;
+        _phaseBlock = b;
+        _phaseRank = f;
+        int blocks = phase switch
+        {
+            Phase.FactorRows or Phase.LinearRows or Phase.RefreshRows => _rowBlocks[b].Length - 1,
+            Phase.Validation => _validationBlocks.Length - 1,
+            _ => _ratingBlocks.Length - 1,
+        };
+        _pool.Run(this, blocks);
+    }
+
+    /// <summary>Σ of the per-block sums, in block order.</summary>
+    private static double Total(double[] blockSums)
+    {
+        double total = 0;
+        foreach (double x in blockSums)
+        {
+            total += x;
+        }
+
+        return total;
     }
 
     /// <inheritdoc/>
@@ -333,13 +475,8 @@ internal sealed class FmTraining : ITraining<FactorizationMachineModel>
     /// <summary>The conditional of w₀ (flat prior): mean w₀ + Σe/n, precision α·n.</summary>
     public (double Mean, double Precision) GlobalConditional()
     {
-        double sum = 0;
-        foreach (double e in _e)
-        {
-            sum += e;
-        }
-
-        return (_w0 + (sum / _n), _alpha * _n);
+        Run(Phase.ResidualSum);
+        return (_w0 + (Total(_blockSums) / _n), _alpha * _n);
     }
 
     /// <summary>The conditional of linear weight j of block b, from the current residuals.</summary>
@@ -366,36 +503,7 @@ internal sealed class FmTraining : ITraining<FactorizationMachineModel>
         int k = _k;
         for (int b = 0; b < _blocks.Length; b++)
         {
-            FmBlock block = _blocks[b];
-            double[] w = _w[b], v = _v[b], linear = _linear[b], q = _q[b], phi = _phi[b];
-            int p = block.Features, rows = block.Rows;
-            for (int r = 0; r < rows; r++)
-            {
-                double l = 0, squares = 0;
-                for (int c = block.RowOffsets[r]; c < block.RowOffsets[r + 1]; c++)
-                {
-                    l += block.RowValues[c] * w[block.RowFeatures[c]];
-                }
-
-                double pairs = 0;
-                for (int f = 0; f < k; f++)
-                {
-                    double sum = 0;
-                    squares = 0;
-                    for (int c = block.RowOffsets[r]; c < block.RowOffsets[r + 1]; c++)
-                    {
-                        double xv = block.RowValues[c] * v[(f * p) + block.RowFeatures[c]];
-                        sum += xv;
-                        squares += xv * xv;
-                    }
-
-                    q[(f * rows) + r] = sum;
-                    pairs += 0.5 * ((sum * sum) - squares);
-                }
-
-                linear[r] = l;
-                phi[r] = pairs;
-            }
+            Run(Phase.RefreshRows, b);
         }
 
         // The time block's rating-weighted mean row, for predictions without a time.
@@ -414,8 +522,60 @@ internal sealed class FmTraining : ITraining<FactorizationMachineModel>
             }
         }
 
+        Run(Phase.Residuals);
+        _sse = Total(_blockSums);
+        if (_validationSums is null)
+        {
+            return;
+        }
+
+        _phaseKeep = keep;
+        Run(Phase.Validation);
+        _validationSse = Total(_blockValidationSse);
+        _posteriorSse = Total(_blockPosteriorSse);
+    }
+
+    /// <summary>Rows [start, end) of block <see cref="_phaseBlock"/>: linear sum, factor sums and within-row pairwise term from the parameters.</summary>
+    private void RefreshRows(int start, int end)
+    {
+        int k = _k, b = _phaseBlock;
+        FmBlock block = _blocks[b];
+        double[] w = _w[b], v = _v[b], linear = _linear[b], q = _q[b], phi = _phi[b];
+        int p = block.Features, rows = block.Rows;
+        for (int r = start; r < end; r++)
+        {
+            double l = 0, squares = 0;
+            for (int c = block.RowOffsets[r]; c < block.RowOffsets[r + 1]; c++)
+            {
+                l += block.RowValues[c] * w[block.RowFeatures[c]];
+            }
+
+            double pairs = 0;
+            for (int f = 0; f < k; f++)
+            {
+                double sum = 0;
+                squares = 0;
+                for (int c = block.RowOffsets[r]; c < block.RowOffsets[r + 1]; c++)
+                {
+                    double xv = block.RowValues[c] * v[(f * p) + block.RowFeatures[c]];
+                    sum += xv;
+                    squares += xv * xv;
+                }
+
+                q[(f * rows) + r] = sum;
+                pairs += 0.5 * ((sum * sum) - squares);
+            }
+
+            linear[r] = l;
+            phi[r] = pairs;
+        }
+    }
+
+    /// <summary>The residuals of ratings [start, end) from the parameters; returns their sum of squares.</summary>
+    private double ResidualsOf(int start, int end)
+    {
         double sse = 0;
-        for (int n = 0; n < _n; n++)
+        for (int n = start; n < end; n++)
         {
             int t = _blocks.Length == 3 ? _rowOf[2][n] : -1;
             double e = _y[n] - Predict(_rowOf[0][n], _rowOf[1][n], t);
@@ -423,15 +583,16 @@ internal sealed class FmTraining : ITraining<FactorizationMachineModel>
             sse += e * e;
         }
 
-        _sse = sse;
-        if (_validationSums is null)
-        {
-            return;
-        }
+        return sse;
+    }
 
+    /// <summary>The validation predictions of one block, added to their running sums when the sweep is kept; its sums of squares.</summary>
+    private void ValidationOf(int block)
+    {
+        bool keep = _phaseKeep;
         double validation = 0, posterior = 0;
         int keptAfter = _kept + 1;
-        for (int a = 0; a < _validationSums.Length; a++)
+        for (int a = _validationBlocks[block], end = _validationBlocks[block + 1]; a < end; a++)
         {
             double f = Predict(_validationUsers![a], _validationItems![a], _validationBuckets![a]);
             if (_range is { } range)
@@ -443,13 +604,13 @@ internal sealed class FmTraining : ITraining<FactorizationMachineModel>
             validation += e * e;
             if (keep)
             {
-                double ep = _validationValues[a] - ((_validationSums[a] += f) / keptAfter);
+                double ep = _validationValues[a] - ((_validationSums![a] += f) / keptAfter);
                 posterior += ep * ep;
             }
         }
 
-        _validationSse = validation;
-        _posteriorSse = posterior;
+        _blockValidationSse[block] = validation;
+        _blockPosteriorSse[block] = posterior;
     }
 
     /// <inheritdoc/>
@@ -581,10 +742,8 @@ internal sealed class FmTraining : ITraining<FactorizationMachineModel>
         (double mean, double precision) = GlobalConditional();
         double delta = NextGaussian(mean, precision) - _w0;
         _w0 += delta;
-        for (int n = 0; n < _n; n++)
-        {
-            _e[n] -= delta;
-        }
+        _phaseDelta = delta;
+        Run(Phase.ShiftResiduals);
     }
 
     /// <summary>Draws λ then μ of group <paramref name="g"/>'s linear weights (<paramref name="f"/> = −1) or rank-f factors, from its features that have data.</summary>
@@ -617,10 +776,13 @@ internal sealed class FmTraining : ITraining<FactorizationMachineModel>
     }
 
     /// <summary>E_r = Σe_n over each row's ratings.</summary>
-    private void PrepareLinear(int b)
+    private void PrepareLinear(int b) => Run(Phase.LinearRows, b);
+
+    /// <summary>E_r for rows [start, end) of block <see cref="_phaseBlock"/>.</summary>
+    private void LinearRows(int start, int stop)
     {
-        FmBlock block = _blocks[b];
-        for (int r = 0; r < block.Rows; r++)
+        FmBlock block = _blocks[_phaseBlock];
+        for (int r = start; r < stop; r++)
         {
             double sum = 0;
             int end = block.RatingOffsets[r + 1];
@@ -641,6 +803,16 @@ internal sealed class FmTraining : ITraining<FactorizationMachineModel>
 
             _rowE[r] = sum;
             _dq[r] = 0;
+        }
+    }
+
+    /// <summary>Ratings [start, end): e −= the change of their row's linear sum in block <see cref="_phaseBlock"/>.</summary>
+    private void LinearResiduals(int start, int end)
+    {
+        int[] rowOf = _rowOf[_phaseBlock];
+        for (int n = start; n < end; n++)
+        {
+            _e[n] -= _dq[rowOf[n]];
         }
     }
 
@@ -678,12 +850,7 @@ internal sealed class FmTraining : ITraining<FactorizationMachineModel>
         }
 
         double[] linear = _linear[b];
-        int[] rowOf = _rowOf[b];
-        for (int n = 0; n < _n; n++)
-        {
-            _e[n] -= _dq[rowOf[n]];
-        }
-
+        Run(Phase.LinearResiduals, b);
         for (int r = 0; r < block.Rows; r++)
         {
             linear[r] += _dq[r];
@@ -691,13 +858,19 @@ internal sealed class FmTraining : ITraining<FactorizationMachineModel>
     }
 
     /// <summary>R_n for every rating and, per row of block b, SR, SR2, E and ER, for rank f.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void PrepareFactor(int b, int f)
     {
-        int k = _k;
-        _ = k;
+        Run(Phase.Other, b, f);
+        Run(Phase.FactorRows, b, f);
+    }
+
+    /// <summary>R_n of ratings [start, end): the other blocks' rank-f sums, added in block order.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void OtherSums(int start, int end)
+    {
+        int b = _phaseBlock, f = _phaseRank;
         double[] other = _other;
-        Array.Clear(other);
+        other.AsSpan(start, end - start).Clear();
         for (int o = 0; o < _blocks.Length; o++)
         {
             if (o == b)
@@ -708,14 +881,20 @@ internal sealed class FmTraining : ITraining<FactorizationMachineModel>
             int rows = _blocks[o].Rows;
             ReadOnlySpan<double> qf = _q[o].AsSpan(f * rows, rows);
             int[] rowOf = _rowOf[o];
-            for (int n = 0; n < _n; n++)
+            for (int n = start; n < end; n++)
             {
                 other[n] += qf[rowOf[n]];
             }
         }
+    }
 
-        FmBlock block = _blocks[b];
-        for (int r = 0; r < block.Rows; r++)
+    /// <summary>SR, SR2, E and ER of rows [start, end) of block <see cref="_phaseBlock"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void FactorRows(int start, int stop)
+    {
+        double[] other = _other;
+        FmBlock block = _blocks[_phaseBlock];
+        for (int r = start; r < stop; r++)
         {
             double sr = 0, sr2 = 0, e = 0, er = 0;
             int end = block.RatingOffsets[r + 1];
@@ -787,17 +966,22 @@ internal sealed class FmTraining : ITraining<FactorizationMachineModel>
             }
         }
 
-        int[] rowOf = _rowOf[b];
-        for (int n = 0; n < _n; n++)
-        {
-            int r = rowOf[n];
-            _e[n] -= _dphi[r] + (_dq[r] * _other[n]);
-        }
-
+        Run(Phase.FactorResiduals, b, f);
         double[] phi = _phi[b];
         for (int r = 0; r < rows; r++)
         {
             phi[r] += _dphi[r];
+        }
+    }
+
+    /// <summary>Ratings [start, end): e −= the change of their row's pairwise and factor terms in block <see cref="_phaseBlock"/>.</summary>
+    private void FactorResiduals(int start, int end)
+    {
+        int[] rowOf = _rowOf[_phaseBlock];
+        for (int n = start; n < end; n++)
+        {
+            int r = rowOf[n];
+            _e[n] -= _dphi[r] + (_dq[r] * _other[n]);
         }
     }
 
