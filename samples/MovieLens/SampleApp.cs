@@ -88,6 +88,9 @@ internal static class SampleApp
                 .WithDescription("A 2-D map of the movie embeddings (--method tsne or pca) coloured by genre, as PNG.");
             config.AddCommand<ExportCommand>("export")
                 .WithDescription("Write the embeddings for the TensorBoard Embedding Projector (TSV) or as CSV.");
+            config.AddCommand<GenerateCommand>("generate")
+                .WithDescription("Write the synthetic set as real-shaped MovieLens 100k files to a directory, for --data (e.g. to time the walkthrough on the same files every run).")
+                .WithExample("generate", "ml-100k-synthetic");
         });
         return app;
     }

@@ -12,6 +12,23 @@ public sealed class SampleCommandsTests : IDisposable
     public void Dispose() => Directory.Delete(_directory, recursive: true);
 
     [Fact]
+    public async Task Generate_Quick_WritesTheFilesOfSyntheticThatDataLoadsToTheSameRatings()
+    {
+        string folder = Path.Combine(_directory, "ml-100k");
+
+        var (exitCode, output) = await SampleRunner.RunAsync("generate", folder, "--quick", "--seed", "7");
+
+        exitCode.Should().Be(0, output);
+        output.Should().Contain("wrote 300 users × 400 movies × 12000 ratings (seed 7)");
+        RatingsDataset written = MovieLens.Load(folder);
+        RatingsDataset synthetic = SampleRunner.QuickSynthetic(7);
+        written.Count.Should().Be(synthetic.Count);
+        written.ByUser.Values.ToArray().Should().Equal(synthetic.ByUser.Values.ToArray());
+        written.ByUser.ColumnIndices.ToArray().Should().Equal(synthetic.ByUser.ColumnIndices.ToArray());
+        written.Catalog.GetItemTitle(new ItemIndex(0)).Should().Be(synthetic.Catalog.GetItemTitle(new ItemIndex(0)));
+    }
+
+    [Fact]
     public async Task Train_SaveThenLoad_EveryCommandUsesTheSavedModel()
     {
         string model = Path.Combine(_directory, "biased.cfm");

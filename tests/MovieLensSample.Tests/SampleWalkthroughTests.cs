@@ -34,6 +34,38 @@ public sealed class SampleWalkthroughTests(SampleWalkthroughTests.Walkthrough ru
     }
 
     [Fact]
+    public async Task Walkthrough_Sequential_PrintsAndDrawsTheSameAsTwoLanes()
+    {
+        // The default walkthrough runs its trainings and the t-SNE two at a time (one thread each on two cores); --sequential runs
+        // them one after another on every processor. Every model and the map must come out the same, text and charts: only
+        // the measured times and the progress lines (printed when the bar is redrawn) may differ.
+        string outDirectory = SampleRunner.TempDirectory();
+        try
+        {
+            var (exitCode, output) = await SampleRunner.RunAsync("--synthetic", "--quick", "--seed", Seed.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                "--out", outDirectory, "--sequential");
+
+            exitCode.Should().Be(0, output);
+            WithoutTimes(output, outDirectory).Should().Be(WithoutTimes(run.Output, run.OutDirectory));
+            foreach (string chart in Charts)
+            {
+                File.ReadAllBytes(Path.Combine(outDirectory, chart)).Should().Equal(File.ReadAllBytes(Path.Combine(run.OutDirectory, chart)), chart);
+            }
+        }
+        finally
+        {
+            Directory.Delete(outDirectory, recursive: true);
+        }
+
+        static string WithoutTimes(string output, string outDirectory)
+        {
+            string text = output.Replace(outDirectory, "OUT", StringComparison.Ordinal);
+            text = System.Text.RegularExpressions.Regex.Replace(text, @"^.*: \d+%[ \t]*\n", "", System.Text.RegularExpressions.RegexOptions.Multiline);
+            return System.Text.RegularExpressions.Regex.Replace(text, @"\d+(\.\d+)? s\b", "T s");
+        }
+    }
+
+    [Fact]
     public void Walkthrough_QuickSynthetic_ExitsZeroWithEverySectionInOrder()
     {
         run.ExitCode.Should().Be(0, run.Output);

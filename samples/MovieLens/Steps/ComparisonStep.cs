@@ -9,23 +9,47 @@ namespace MovieLensSample.Steps;
 /// <summary>Trains the library's other models on the same split and compares them all: rating errors, top-10 ranking quality, training time.</summary>
 internal static class ComparisonStep
 {
-    public static IReadOnlyList<TrainedModel> Show(IAnsiConsole console, DatasetSplit split, IReadOnlyList<TrainedModel> trained, bool quick, int seed, CancellationToken cancellationToken)
+    /// <summary>The models the comparison trains beside the walkthrough's three, in the order of its tables.</summary>
+    private static readonly (string Name, ModelKind Kind)[] Others =
+    [
+        ("biased SGD", ModelKind.Biased), ("SVD++", ModelKind.SvdPlusPlus), ("ALS", ModelKind.Als), ("implicit ALS", ModelKind.ImplicitAls),
+        ("BPR", ModelKind.Bpr), ("softmax DNN", ModelKind.Softmax), ("item-kNN", ModelKind.ItemKnn), ("user-kNN", ModelKind.UserKnn),
+        ("EASE", ModelKind.Ease), ("BPMF", ModelKind.Bpmf), ("Bayesian FM", ModelKind.BayesianFm),
+    ];
+
+    /// <summary>
+    /// The order in which <see cref="Queue"/> hands the models to the lanes: the longest first, so that the two lanes
+    /// end together rather than one of them running a long training alone at the end.
+    /// </summary>
+    private static readonly ModelKind[] LongestFirst =
+    [
+        ModelKind.Softmax, ModelKind.BayesianFm, ModelKind.Bpmf, ModelKind.ItemKnn, ModelKind.Bpr, ModelKind.UserKnn,
+        ModelKind.Als, ModelKind.ImplicitAls, ModelKind.Ease, ModelKind.Biased, ModelKind.SvdPlusPlus,
+    ];
+
+    /// <summary>Queues the training of every model of <see cref="Others"/>; returns their jobs in the order of <see cref="Others"/>.</summary>
+    public static IReadOnlyList<Lanes.Job<TrainedModel>> Queue(Lanes lanes, DatasetSplit split, bool quick, int seed)
+    {
+        var jobs = new Dictionary<ModelKind, Lanes.Job<TrainedModel>>();
+        foreach (ModelKind kind in LongestFirst)
+        {
+            string name = Others.First(o => o.Kind == kind).Name;
+            jobs[kind] = lanes.Queue($"train {name} (and its errors)",
+                console => TrainStep.Run(console, name, kind, new ModelSettings { Threads = lanes.ThreadsPerJob }, split, quick, seed, lanes.Cancellation));
+        }
+
+        return [.. Others.Select(o => jobs[o.Kind])];
+    }
+
+    /// <summary>Prints the section, each queued model's training in the order of <see cref="Others"/>, then the two comparison tables.</summary>
+    public static IReadOnlyList<TrainedModel> Show(IAnsiConsole console, Lanes lanes, DatasetSplit split, IReadOnlyList<TrainedModel> trained, IReadOnlyList<Lanes.Job<TrainedModel>> others, StepTimings time, CancellationToken cancellationToken)
     {
         Tables.Section(console, "Comparing the models");
-        var all = new List<TrainedModel>(trained)
+        var all = new List<TrainedModel>(trained);
+        foreach (Lanes.Job<TrainedModel> job in others)
         {
-            TrainStep.Run(console, "biased SGD", ModelKind.Biased, new ModelSettings(), split, quick, seed, cancellationToken),
-            TrainStep.Run(console, "SVD++", ModelKind.SvdPlusPlus, new ModelSettings(), split, quick, seed, cancellationToken),
-            TrainStep.Run(console, "ALS", ModelKind.Als, new ModelSettings(), split, quick, seed, cancellationToken),
-            TrainStep.Run(console, "implicit ALS", ModelKind.ImplicitAls, new ModelSettings(), split, quick, seed, cancellationToken),
-            TrainStep.Run(console, "BPR", ModelKind.Bpr, new ModelSettings(), split, quick, seed, cancellationToken),
-            TrainStep.Run(console, "softmax DNN", ModelKind.Softmax, new ModelSettings(), split, quick, seed, cancellationToken),
-            TrainStep.Run(console, "item-kNN", ModelKind.ItemKnn, new ModelSettings(), split, quick, seed, cancellationToken),
-            TrainStep.Run(console, "user-kNN", ModelKind.UserKnn, new ModelSettings(), split, quick, seed, cancellationToken),
-            TrainStep.Run(console, "EASE", ModelKind.Ease, new ModelSettings(), split, quick, seed, cancellationToken),
-            TrainStep.Run(console, "BPMF", ModelKind.Bpmf, new ModelSettings(), split, quick, seed, cancellationToken),
-            TrainStep.Run(console, "Bayesian FM", ModelKind.BayesianFm, new ModelSettings(), split, quick, seed, cancellationToken),
-        };
+            all.Add(lanes.Take(job));
+        }
 
         // Two tables rather than one of ten columns, so that each fits 80 columns: rating errors for the models
         // that predict ratings beside the global mean's, then top-10 ranking quality and training time for every model and the baseline.
@@ -55,7 +79,7 @@ internal static class ComparisonStep
             "model", $"NDCG@{Ranking.K}", $"precision@{Ranking.K}", $"recall@{Ranking.K}", "training time");
         foreach (TrainedModel m in all)
         {
-            RankingResult r = Ranking.Evaluate(m.Model, split, cancellationToken);
+            RankingResult r = time.Time($"ranking quality of {m.Name}", () => Ranking.Evaluate(m.Model, split, cancellationToken));
             Tables.AddRow(ranking, m.Name, Tables.F(r.NdcgAtK), Tables.F(r.PrecisionAtK), Tables.F(r.RecallAtK), Tables.Seconds(m.Elapsed));
         }
 

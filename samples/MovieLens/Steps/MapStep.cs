@@ -21,7 +21,11 @@ internal static class MapStep
     /// <summary>The most movies a map draws: beyond this (ml-latest-small has 9,742) the points overlap into a blur, so the most rated are kept.</summary>
     public const int MaxMapItems = 2000;
 
-    public static void TSneMap(IAnsiConsole console, IEmbeddingModel model, string modelName, RatingsDataset ratings, TSneOptions options, string outDir, CancellationToken cancellationToken)
+    public static void TSneMap(IAnsiConsole console, IEmbeddingModel model, string modelName, RatingsDataset ratings, TSneOptions options, string outDir, CancellationToken cancellationToken) =>
+        DrawTSne(console, TSneProject(console, model, modelName, ratings, options, cancellationToken), outDir);
+
+    /// <summary>The t-SNE half of <see cref="TSneMap"/>: the section, the progress bar and the map's summary line, without the chart (ScottPlot draws on one thread).</summary>
+    public static TSneMapData TSneProject(IAnsiConsole console, IEmbeddingModel model, string modelName, RatingsDataset ratings, TSneOptions options, CancellationToken cancellationToken)
     {
         Tables.Section(console, $"t-SNE map of the movie embeddings ({modelName} model)");
         var (rows, embeddings, subset) = Subsample(model, ratings);
@@ -33,10 +37,15 @@ internal static class MapStep
             map = tsne.Project(embeddings, rows.Length, model.Dimensions, new IterationReport(task), cancellationToken);
         });
         console.MarkupLine($"{map.Rows} movies, {map.Method} gradient, effective perplexity {Tables.F(map.EffectivePerplexity)}, KL divergence {Tables.F(map.KullbackLeiblerDivergence)}.");
-        Charts.Save(console, outDir, "tsne-movies.png",
-            [Charts.Categories(map.Coordinates, Genres(model.Catalog, rows), $"t-SNE of the {modelName} model's movie embeddings ({options.Distance.ToString().ToLowerInvariant()}){subset}", "t-SNE 1", "t-SNE 2")],
-            1100, 750);
+        return new TSneMapData(map, Genres(model.Catalog, rows), $"t-SNE of the {modelName} model's movie embeddings ({options.Distance.ToString().ToLowerInvariant()}){subset}");
     }
+
+    /// <summary>The chart half of <see cref="TSneMap"/>.</summary>
+    public static void DrawTSne(IAnsiConsole console, TSneMapData data, string outDir) =>
+        Charts.Save(console, outDir, "tsne-movies.png", [Charts.Categories(data.Map.Coordinates, data.Genres, data.Title, "t-SNE 1", "t-SNE 2")], 1100, 750);
+
+    /// <summary>A t-SNE map and what its chart needs: each drawn movie's colour category and the title.</summary>
+    public sealed record TSneMapData(TSneProjection Map, string[] Genres, string Title);
 
     public static void Pca(IAnsiConsole console, IEmbeddingModel model, string modelName, RatingsDataset ratings, string outDir)
     {

@@ -1,6 +1,7 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 using CollaborativeFiltering.Internal;
 
 namespace CollaborativeFiltering.Projection;
@@ -18,6 +19,9 @@ namespace CollaborativeFiltering.Projection;
 internal sealed class TSneGradient : IBlockWork
 {
     private const int RowsPerBlock = 32;
+
+    /// <summary>The rows whose attractive terms <see cref="AttractionOfFourRows"/> computes at once (a block's rows are a multiple of it).</summary>
+    private const int AttractionRows = 4;
 
     /// <summary>The exact kernel moves its float lane sums into double accumulators every this many vectors.</summary>
     private const int ExactChunk = 32;
@@ -129,10 +133,24 @@ internal sealed class TSneGradient : IBlockWork
     public void Execute(int block, int worker)
     {
         int[] stack = _stacks[worker];
-        int end = Math.Min(_n, (block + 1) * RowsPerBlock);
-        for (int i = block * RowsPerBlock; i < end; i++)
+        int start = block * RowsPerBlock;
+        int end = Math.Min(_n, start + RowsPerBlock);
+        int i = start;
+        if (Vector256.IsHardwareAccelerated)
         {
-            Attraction(i);
+            for (; i + AttractionRows <= end; i += AttractionRows)
+            {
+                AttractionOfFourRows(i);
+            }
+        }
+
+        for (; i < end; i++)
+        {
+            (_attractX[i], _attractY[i]) = AttractionScalar(i);
+        }
+
+        for (i = start; i < end; i++)
+        {
             if (_tree is null)
             {
                 ExactRepulsion(i);
@@ -200,17 +218,23 @@ internal sealed class TSneGradient : IBlockWork
         return Math.Max(z, double.Epsilon);
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private void Attraction(int i)
+    /// <summary>Row i's attractive terms (Σ p·w·Δx, Σ p·w·Δy) over its stored entries in order: the definition <see cref="AttractionOfFourRows"/> matches bit for bit.</summary>
+    internal (double X, double Y) AttractionScalar(int i)
+    {
+        TSneSparseAffinities p = _p;
+        return AttractionTail(i, p.RowOffsets[i], 0, 0);
+    }
+
+    /// <summary>Row i's attractive sums continued from (ax, ay) over its entries from <paramref name="from"/> on, in order.</summary>
+    private (double X, double Y) AttractionTail(int i, int from, double ax, double ay)
     {
         double[] xs = _x;
         double[] ys = _y;
         double xi = xs[i];
         double yi = ys[i];
         TSneSparseAffinities p = _p;
-        double ax = 0, ay = 0;
         int end = p.RowOffsets[i + 1];
-        for (int e = p.RowOffsets[i]; e < end; e++)
+        for (int e = from; e < end; e++)
         {
             int j = p.Columns[e];
             double dx = xi - xs[j];
@@ -220,8 +244,58 @@ internal sealed class TSneGradient : IBlockWork
             ay += pw * dy;
         }
 
-        _attractX[i] = ax;
-        _attractY[i] = ay;
+        return (ax, ay);
+    }
+
+    /// <summary>
+    /// The attractive terms of rows i .. i+3 at once, lane r of each vector holding row i+r: the same operations in
+    /// the same order as <see cref="AttractionScalar"/> for each row (element-wise double arithmetic, each row's sums
+    /// accumulated along its own entries), so the result is identical bit for bit on every instruction set. A row's
+    /// sum is a chain of dependent additions, so one row at a time waits on the adder's latency at every entry;
+    /// four independent chains in one vector (and the division on four lanes) take about a quarter of the time.
+    /// The entries beyond the shortest of the four rows are finished one row at a time.
+    /// </summary>
+    private void AttractionOfFourRows(int i)
+    {
+        TSneSparseAffinities p = _p;
+        int[] offsets = p.RowOffsets;
+        int[] columns = p.Columns;
+        double[] values = p.Values;
+        double[] xs = _x;
+        double[] ys = _y;
+        int s0 = offsets[i], s1 = offsets[i + 1], s2 = offsets[i + 2], s3 = offsets[i + 3], s4 = offsets[i + 4];
+        int common = Math.Min(Math.Min(s1 - s0, s2 - s1), Math.Min(s3 - s2, s4 - s3));
+        var xi = Vector256.Create(xs[i], xs[i + 1], xs[i + 2], xs[i + 3]);
+        var yi = Vector256.Create(ys[i], ys[i + 1], ys[i + 2], ys[i + 3]);
+        Vector256<double> one = Vector256<double>.One;
+        Vector256<double> ax = Vector256<double>.Zero, ay = Vector256<double>.Zero;
+
+        // Unchecked reads: the four rows' entries [s_r, s_r + common) lie in Columns and Values by the CSR's
+        // construction, and every column is a point index below n = the length of xs and ys (checked once here).
+        if (xs.Length < _n || ys.Length < _n || s3 + common > columns.Length || columns.Length != values.Length)
+        {
+            ThrowHelper.InvalidOperation("The t-SNE affinities do not match the map.");
+        }
+
+        ref int column = ref MemoryMarshal.GetArrayDataReference(columns);
+        ref double value = ref MemoryMarshal.GetArrayDataReference(values);
+        ref double x = ref MemoryMarshal.GetArrayDataReference(xs);
+        ref double y = ref MemoryMarshal.GetArrayDataReference(ys);
+        for (int e = 0; e < common; e++)
+        {
+            nint j0 = Unsafe.Add(ref column, s0 + e), j1 = Unsafe.Add(ref column, s1 + e), j2 = Unsafe.Add(ref column, s2 + e), j3 = Unsafe.Add(ref column, s3 + e);
+            Vector256<double> dx = xi - Vector256.Create(Unsafe.Add(ref x, j0), Unsafe.Add(ref x, j1), Unsafe.Add(ref x, j2), Unsafe.Add(ref x, j3));
+            Vector256<double> dy = yi - Vector256.Create(Unsafe.Add(ref y, j0), Unsafe.Add(ref y, j1), Unsafe.Add(ref y, j2), Unsafe.Add(ref y, j3));
+            Vector256<double> pw = Vector256.Create(Unsafe.Add(ref value, s0 + e), Unsafe.Add(ref value, s1 + e), Unsafe.Add(ref value, s2 + e), Unsafe.Add(ref value, s3 + e))
+                / (one + (dx * dx) + (dy * dy));
+            ax += pw * dx;
+            ay += pw * dy;
+        }
+
+        (_attractX[i], _attractY[i]) = AttractionTail(i, s0 + common, ax.GetElement(0), ay.GetElement(0));
+        (_attractX[i + 1], _attractY[i + 1]) = AttractionTail(i + 1, s1 + common, ax.GetElement(1), ay.GetElement(1));
+        (_attractX[i + 2], _attractY[i + 2]) = AttractionTail(i + 2, s2 + common, ax.GetElement(2), ay.GetElement(2));
+        (_attractX[i + 3], _attractY[i + 3]) = AttractionTail(i + 3, s3 + common, ax.GetElement(3), ay.GetElement(3));
     }
 
     private void ExactRepulsion(int i)

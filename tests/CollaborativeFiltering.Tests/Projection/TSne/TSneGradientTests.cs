@@ -150,6 +150,52 @@ public sealed class TSneGradientTests
         }
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    public void Compute_AttractionOfFourRowsAtOnce_EqualsTheRowByRowSumBitForBit(int threads)
+    {
+        // Rows of different lengths (0 to 20 entries, so the four-row kernel's lanes end at different places) and a last
+        // block whose row count is not a multiple of four: each row's attractive sums must be the scalar definition's exactly.
+        const int n = 71;
+        var random = new SeededRandom(5, 0);
+        var offsets = new int[n + 1];
+        var columns = new List<int>();
+        var values = new List<double>();
+        for (int i = 0; i < n; i++)
+        {
+            int length = (int)(random.NextDouble() * 21);
+            for (int j = 0; j < n && columns.Count - offsets[i] < length; j++)
+            {
+                if (j != i && random.NextDouble() < 0.4)
+                {
+                    columns.Add(j);
+                    values.Add(random.NextDouble() * 1e-3);
+                }
+            }
+
+            offsets[i + 1] = columns.Count;
+        }
+
+        var p = new TSneSparseAffinities(n, offsets, [.. columns], [.. values]);
+        double[] x = [.. Enumerable.Range(0, n).Select(_ => random.NextGaussian() * 10)];
+        double[] y = [.. Enumerable.Range(0, n).Select(_ => random.NextGaussian() * 10)];
+        using var pool = new WorkerPool(threads);
+        var gradient = TSneGradient.Exact(p, pool);
+
+        gradient.Compute(x, y, 1, new double[n], new double[n]);
+
+        for (int i = 0; i < n; i++)
+        {
+            (_, double ax, double ay, _, _) = gradient.RowTerms(i);
+            (double sx, double sy) = gradient.AttractionScalar(i);
+            ax.Should().Be(sx, "row {0}", i);
+            ay.Should().Be(sy, "row {0}", i);
+        }
+
+        Enumerable.Range(0, n).Count(i => gradient.RowTerms(i).AttractX != 0).Should().BeGreaterThan(n / 2, "the check must not pass on empty rows");
+    }
+
     [Fact]
     public void AllPairs_TinyProblem_KeepsEveryPairAndSumsToOne()
     {
