@@ -174,14 +174,21 @@ internal static class AsciiRatingsParser
     /// <summary>Whether a line is white space only (the general loop skips such lines).</summary>
     private static bool IsBlank(ReadOnlySpan<byte> line)
     {
-        if (line.Length > MaxFallbackField)
+        // The same test as the general loop's (char.IsWhiteSpace), a block of characters at a time.
+        Span<char> chars = stackalloc char[MaxFallbackField];
+        while (!line.IsEmpty)
         {
-            return false; // the general path decides
+            ReadOnlySpan<byte> block = line[..Math.Min(line.Length, chars.Length)];
+            Ascii.ToUtf16(block, chars, out int written);
+            if (!chars[..written].IsWhiteSpace())
+            {
+                return false;
+            }
+
+            line = line[block.Length..];
         }
 
-        Span<char> chars = stackalloc char[line.Length];
-        Ascii.ToUtf16(line, chars, out _);
-        return chars.IsWhiteSpace();
+        return true;
     }
 
     private static bool HeaderMatches(LineReader reader, ReadOnlySpan<byte> line, string? expected)

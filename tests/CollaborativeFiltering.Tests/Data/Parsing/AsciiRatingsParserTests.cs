@@ -274,6 +274,14 @@ public sealed class AsciiRatingsParserTests
     }
 
     [Fact]
+    public void Read_LongBlankLineBeforeAnyHeader_IsSkippedNotTakenForTheHeader()
+    {
+        string text = new string(' ', 1000) + "\t\nuser,item,rating\n1,2,3\n";
+
+        Same(text, new DelimitedRatingsOptions { HasHeader = true }).Should().StartWith("users 1\nitems 2\n");
+    }
+
+    [Fact]
     public void Read_LineLongerThanTheByteBuffer_FastAndGeneralAgree()
     {
         string longNote = new('x', TextDecoder.ByteBufferSize + 100);
