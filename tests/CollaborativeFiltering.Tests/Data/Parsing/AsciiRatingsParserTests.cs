@@ -274,6 +274,21 @@ public sealed class AsciiRatingsParserTests
     }
 
     [Fact]
+    public void Read_Utf16WithByteOrderMarkOrGiven_FastPathStandsAsideAndTheResultIsTheSame()
+    {
+        const string text = "userId,movieId,rating,timestamp\n1,31,2.5,1\n2,10,4,2\n";
+        byte[] marked = [.. Encoding.Unicode.GetPreamble(), .. Encoding.Unicode.GetBytes(text)];
+        using (LineReader reader = LineReader.FromStream(new MemoryStream(marked), "r.csv", null, ",", quoted: true, CancellationToken.None))
+        {
+            AsciiRatingsParser.CanRead(reader).Should().BeFalse();
+        }
+
+        Same(marked, Latest).Should().Contain("users 1|2");
+        Same(Encoding.Unicode.GetBytes(text), Latest with { Encoding = Encoding.Unicode }).Should().Contain("users 1|2");
+        Same(Encoding.UTF8.GetBytes(text), Latest with { Encoding = Encoding.Latin1 }).Should().Contain("users 1|2");
+    }
+
+    [Fact]
     public void Read_LongBlankLineBeforeAnyHeader_IsSkippedNotTakenForTheHeader()
     {
         string text = new string(' ', 1000) + "\t\nuser,item,rating\n1,2,3\n";
