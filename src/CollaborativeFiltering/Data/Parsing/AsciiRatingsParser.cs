@@ -305,12 +305,12 @@ internal static class AsciiRatingsParser
                         case User:
                             userStart = start;
                             userEnd = end;
-                            userNumber = plain && IsCanonicalId(line[p], digits, whole) ? (int)whole : -1;
+                            userNumber = plain && IsCanonicalId(line, p, digits, whole) ? (int)whole : -1;
                             break;
                         case Item:
                             itemStart = start;
                             itemEnd = end;
-                            itemNumber = plain && IsCanonicalId(line[p], digits, whole) ? (int)whole : -1;
+                            itemNumber = plain && IsCanonicalId(line, p, digits, whole) ? (int)whole : -1;
                             break;
                         case Value:
                             if (plain && digits is > 0 and <= 5 && decimals == 1)
@@ -391,8 +391,8 @@ internal static class AsciiRatingsParser
 
         /// <summary>A canonical decimal id the cache takes: 1 to 7 digits, no leading zero, at most <see cref="NumericIdCache.MaxId"/>.</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static bool IsCanonicalId(byte first, int digits, ulong value) =>
-            digits is > 0 and <= 7 && (first != (byte)'0' || digits == 1) && value <= NumericIdCache.MaxId;
+        private static bool IsCanonicalId(ReadOnlySpan<byte> line, int start, int digits, ulong value) =>
+            digits is > 0 and <= 7 && (line[start] != (byte)'0' || digits == 1) && value <= NumericIdCache.MaxId;
 
         /// <summary>Whether an open side's id can be added: a number, or a field that is not blank (the general loop refuses a blank id).</summary>
         private static bool IsResolvable(ReadOnlySpan<byte> line, int number, int start, int end)

@@ -228,6 +228,19 @@ public sealed class AsciiRatingsParserTests
         result.Should().StartWith("users 7|8\nitems 10|20\n");
     }
 
+    [Theory]
+    [InlineData("10,4,\n")]
+    [InlineData("10,4,7\n11,5,\n")]
+    [InlineData("10,4,7\n11,,8\n")]
+    [InlineData(",4,7\n")]
+    public void Read_EmptyFieldAtTheEndOrStartOfTheLine_FastAndGeneralAgree(string text)
+    {
+        var options = new DelimitedRatingsOptions { ItemColumn = 0, RatingColumn = 1, UserColumn = 2 };
+
+        Same(text, options).Should().StartWith("error");
+        Same(text, new DelimitedRatingsOptions { ItemColumn = 0, UserColumn = 1, RatingColumn = 2 }).Should().StartWith("error");
+    }
+
     [Fact]
     public void Read_ExactFieldCountLayout_FastAndGeneralAgree()
     {
@@ -349,6 +362,8 @@ public sealed class AsciiRatingsParserTests
             byte[] bytes = Encoding.UTF8.GetBytes(text.ToString());
             Same(bytes, options);
             Same(bytes, options, chunk: 1 + (trial % 5), seekable: trial % 2 == 0);
+            Same(bytes, options with { UserColumn = 3, ItemColumn = 1, RatingColumn = 0, TimestampColumn = 2 });
+            Same(bytes, options with { UserColumn = 2, ItemColumn = 3, RatingColumn = 1, TimestampColumn = null });
         }
     }
 }
