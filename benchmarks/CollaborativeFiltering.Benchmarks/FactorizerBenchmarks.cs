@@ -7,10 +7,11 @@ namespace CollaborativeFiltering.Benchmarks;
 
 /// <summary>
 /// Cost of one full-batch gradient-descent iteration (the notebook's CFModel and Regularized_CFModel)
-/// on synthetic MovieLens-shaped training sets (90 % of the ratings), all processors. Each
+/// on synthetic MovieLens-shaped training sets (90 % of the ratings), on 1 and 2 threads. Each
 /// invocation is one <c>Step</c> of a trainer built once in setup, so Allocated is the per-iteration
 /// allocation. Sizes follow MovieLens 100k, 1M and 10M (users × items); generating the 10M set in
-/// setup takes several seconds.
+/// setup takes several seconds. Compare each figure with <see cref="FmaPeakBenchmarks"/> on the same
+/// machine: a case's multiply-adds are <see cref="MultiplyAdds"/>.
 /// </summary>
 [MemoryDiagnoser]
 public class FactorizerBenchmarks
@@ -20,6 +21,10 @@ public class FactorizerBenchmarks
     /// <summary>Model, ratings and dimension.</summary>
     [ParamsSource(nameof(Cases))]
     public string Case { get; set; } = "Plain/100k/d30";
+
+    /// <summary>Threads of the trainer (the result is bit-identical for every value).</summary>
+    [Params(1, 2)]
+    public int Threads { get; set; } = 2;
 
     public static IEnumerable<string> Cases =>
     [
@@ -32,25 +37,7 @@ public class FactorizerBenchmarks
     ];
 
     [GlobalSetup]
-    public void Setup()
-    {
-        string[] parts = Case.Split('/');
-        bool regularized = parts[0] == "Regularized";
-        int d = int.Parse(parts[2].AsSpan(1), provider: System.Globalization.CultureInfo.InvariantCulture);
-        SyntheticOptions shape = parts[1] switch
-        {
-            "100k" => new() { Users = 943, Items = 1682, Ratings = 100_000 },
-            "1M" => new() { Users = 6040, Items = 3706, Ratings = 1_000_000 },
-            "10M" => new() { Users = 69_878, Items = 10_677, Ratings = 10_000_000 },
-            _ => throw new InvalidOperationException(Case),
-        };
-        RatingsDataset all = SyntheticDataGenerator.Generate(shape with { Seed = 1 }).Dataset;
-        RatingsDataset train = DatasetSplitter.RandomHoldout(all, 0.1, seed: 1).Train;
-        (float[] users, float[] items) = FullBatchGradientDescent.Initialise(train.UserCount, train.ItemCount, d, 0.05, seed: 1);
-        _trainer = regularized
-            ? new RegularizedFactorizer(new RegularizedOptions { Dimensions = d }).CreateTrainer(train, users, items)
-            : new GradientDescentFactorizer(new GradientDescentOptions { Dimensions = d }).CreateTrainer(train, users, items);
-    }
+    public void Setup() => _trainer = CreateTrainer(Case, Threads);
 
     [GlobalCleanup]
     public void Cleanup() => _trainer?.Dispose();
@@ -58,4 +45,43 @@ public class FactorizerBenchmarks
     /// <summary>One iteration: residuals, both gradients (and the Gram matrices for the regularized model), both updates.</summary>
     [Benchmark]
     public double Step() => _trainer!.Step().ObservedMse;
+
+    /// <summary>A trainer for <paramref name="name"/> (model/shape/dimension, as in <see cref="Cases"/>) on <paramref name="threads"/> threads.</summary>
+    internal static FullBatchTraining CreateTrainer(string name, int threads)
+    {
+        (bool regularized, int d, RatingsDataset train) = Shape(name);
+        (float[] users, float[] items) = FullBatchGradientDescent.Initialise(train.UserCount, train.ItemCount, d, 0.05, seed: 1);
+        return regularized
+            ? new RegularizedFactorizer(new RegularizedOptions { Dimensions = d, MaxDegreeOfParallelism = threads }).CreateTrainer(train, users, items)
+            : new GradientDescentFactorizer(new GradientDescentOptions { Dimensions = d, MaxDegreeOfParallelism = threads }).CreateTrainer(train, users, items);
+    }
+
+    /// <summary>
+    /// The fused multiply-adds of one iteration of <paramref name="name"/>, counted at d (not the padded
+    /// stride): per training rating a dot product, its share of Σ e·V_j and of Σ e·U_i (3·d), and for the
+    /// regularized model the two Gram matrices (d²·(N + M)/2 each side, upper half) and the rows times
+    /// them (d²·(N + M)).
+    /// </summary>
+    public static double MultiplyAdds(string name)
+    {
+        (bool regularized, int d, RatingsDataset train) = Shape(name);
+        double rows = train.UserCount + train.ItemCount;
+        return (3.0 * d * train.Count) + (regularized ? 1.5 * d * d * rows : 0);
+    }
+
+    private static (bool Regularized, int D, RatingsDataset Train) Shape(string name)
+    {
+        string[] parts = name.Split('/');
+        bool regularized = parts[0] == "Regularized";
+        int d = int.Parse(parts[2].AsSpan(1), provider: System.Globalization.CultureInfo.InvariantCulture);
+        SyntheticOptions shape = parts[1] switch
+        {
+            "100k" => new() { Users = 943, Items = 1682, Ratings = 100_000 },
+            "1M" => new() { Users = 6040, Items = 3706, Ratings = 1_000_000 },
+            "10M" => new() { Users = 69_878, Items = 10_677, Ratings = 10_000_000 },
+            _ => throw new InvalidOperationException(name),
+        };
+        RatingsDataset all = SyntheticDataGenerator.Generate(shape with { Seed = 1 }).Dataset;
+        return (regularized, d, DatasetSplitter.RandomHoldout(all, 0.1, seed: 1).Train);
+    }
 }

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Globalization;
 using System.Runtime.ExceptionServices;
 
@@ -20,18 +21,39 @@ internal interface IBlockWork
 /// the blocks of a run from a shared counter. <see cref="Run"/> allocates nothing and returns once every
 /// block is done, without waiting for workers that have not woken up yet: on a busy machine a
 /// descheduled thread costs at most the block it holds, not a scheduler slice per phase (a late worker
-/// finds no block left and goes back to sleep, or joins the next run, whose work is published before
+/// finds no block left and goes back to waiting, or joins the next run, whose work is published before
 /// its blocks can be claimed). Not thread-safe: one caller drives it.
 /// </summary>
 /// <remarks>
-/// A claim takes a ticket from one 64-bit counter holding the run's block count (high half) and the
+/// <para>A claim takes a ticket from one 64-bit counter holding the run's block count (high half) and the
 /// next block index (low half), so a worker always compares its index with the block count of the run
-/// it claimed from, even when it is late and the next run has a different number of blocks.
+/// it claimed from, even when it is late and the next run has a different number of blocks.</para>
+/// <para>Hand-off: between runs a worker first spins on the run counter for up to <see cref="SpinTime"/>
+/// (pausing between reads), and only then parks on a monitor. Back-to-back runs (the phases of one
+/// iteration, one iteration after another) therefore never park: publishing a run is one write that a
+/// spinning worker sees within a cache-line transfer, where waking a parked thread costs a futex wake
+/// (and, in a VM, an inter-processor interrupt of tens of microseconds or more, which is longer than a
+/// whole phase of a small fit). The caller enters the monitor only when a worker has announced that it
+/// parks, so a fit's hot path makes no system call. After the last run the workers burn at most
+/// <see cref="SpinTime"/> of CPU each before parking; <see cref="Dispose"/> wakes and joins them.</para>
 /// </remarks>
 internal sealed class WorkerPool : IDisposable
 {
+    /// <summary>How long an idle worker spins on the run counter before it parks.</summary>
+    internal static readonly TimeSpan SpinTime = TimeSpan.FromMicroseconds(250);
+
+    private static readonly long SpinTicks = (long)(SpinTime.TotalSeconds * Stopwatch.Frequency);
+
     private readonly Thread[] _threads;
-    private readonly SemaphoreSlim _wake = new(0);
+
+    /// <summary>The monitor a worker parks on once its spin is over.</summary>
+    private readonly object _gate = new();
+
+    /// <summary>Bumped once per published run (and by <see cref="Dispose"/>): what an idle worker waits to change.</summary>
+    private long _generation;
+
+    /// <summary>Workers that have announced, inside <see cref="_gate"/>, that they park.</summary>
+    private int _parked;
     private IBlockWork? _work;
     private long _ticket;
     private int _completed;
@@ -60,6 +82,9 @@ internal sealed class WorkerPool : IDisposable
 
     /// <summary>The number of workers, the calling thread included.</summary>
     public int WorkerCount => _threads.Length + 1;
+
+    /// <summary>Workers parked (or about to park) on the monitor, their spin over; for tests.</summary>
+    internal int ParkedWorkers => Volatile.Read(ref _parked);
 
     /// <summary>
     /// Runs blocks <c>[0, blocks)</c> of <paramref name="work"/> on every worker and returns when all are
@@ -90,13 +115,9 @@ internal sealed class WorkerPool : IDisposable
             _work = work;
             Volatile.Write(ref _completed, 0);
             Volatile.Write(ref _ticket, (long)blocks << 32); // publishes the run: its blocks are claimable from here on
-            _wake.Release(Math.Min(_threads.Length, blocks - 1));
+            Publish();
             Drain(0);
-            var spin = default(SpinWait);
-            while (Volatile.Read(ref _completed) < blocks)
-            {
-                spin.SpinOnce(sleep1Threshold: -1);
-            }
+            AwaitCompletion(blocks);
 
             _work = null;
         }
@@ -125,15 +146,89 @@ internal sealed class WorkerPool : IDisposable
         _stopping = true;
         if (_threads.Length > 0)
         {
-            _wake.Release(_threads.Length);
+            Publish();
         }
 
         foreach (Thread thread in _threads)
         {
             thread.Join();
         }
+    }
 
-        _wake.Dispose();
+    /// <summary>
+    /// Tells idle workers that a run (or the stop) is published: spinning ones see the new generation,
+    /// parked ones are woken. The increment is a full fence, and a worker announces that it parks with
+    /// another one before it reads the generation a last time, so either the worker sees the new
+    /// generation or this sees it parked: no wake-up is lost.
+    /// </summary>
+    private void Publish()
+    {
+        Interlocked.Increment(ref _generation);
+        if (Volatile.Read(ref _parked) > 0)
+        {
+            lock (_gate)
+            {
+                Monitor.PulseAll(_gate);
+            }
+        }
+    }
+
+    /// <summary>Waits, spinning, until every block of the run is done; yields the processor only once <see cref="SpinTime"/> has passed (a descheduled worker holding a block).</summary>
+    private void AwaitCompletion(int blocks)
+    {
+        if (Volatile.Read(ref _completed) >= blocks)
+        {
+            return;
+        }
+
+        long start = Stopwatch.GetTimestamp();
+        while (Volatile.Read(ref _completed) < blocks)
+        {
+            Thread.SpinWait(1);
+            if (Stopwatch.GetTimestamp() - start > SpinTicks)
+            {
+                var spin = default(SpinWait);
+                while (Volatile.Read(ref _completed) < blocks)
+                {
+                    spin.SpinOnce(sleep1Threshold: -1);
+                }
+
+                return;
+            }
+        }
+    }
+
+    /// <summary>Waits until <see cref="_generation"/> differs from <paramref name="seen"/>: spins for up to <see cref="SpinTime"/>, then parks.</summary>
+    private long AwaitRun(long seen)
+    {
+        long generation;
+        long start = Stopwatch.GetTimestamp();
+        do
+        {
+            for (int i = 0; i < 32; i++)
+            {
+                if ((generation = Volatile.Read(ref _generation)) != seen)
+                {
+                    return generation;
+                }
+
+                Thread.SpinWait(1);
+            }
+        }
+        while (Stopwatch.GetTimestamp() - start <= SpinTicks);
+
+        lock (_gate)
+        {
+            Interlocked.Increment(ref _parked); // a full fence before the last read of the generation, see Publish
+            while ((generation = Volatile.Read(ref _generation)) == seen)
+            {
+                Monitor.Wait(_gate);
+            }
+
+            Interlocked.Decrement(ref _parked);
+        }
+
+        return generation;
     }
 
     private void Drain(int worker)
@@ -176,9 +271,10 @@ internal sealed class WorkerPool : IDisposable
     private void WorkerLoop(object? state)
     {
         int worker = (int)state!;
+        long seen = 0;
         while (true)
         {
-            _wake.Wait();
+            seen = AwaitRun(seen);
             if (_stopping)
             {
                 return;

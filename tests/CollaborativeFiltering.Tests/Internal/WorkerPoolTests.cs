@@ -50,6 +50,60 @@ public sealed class WorkerPoolTests
         }
     }
 
+    /// <summary>
+    /// Workers that have spun out their <see cref="WorkerPool.SpinTime"/> and parked must be woken by the
+    /// next run: the caller's block 0 does not finish until another worker has run a block, so a lost
+    /// wake-up would show as the wait below timing out.
+    /// </summary>
+    [Theory]
+    [InlineData(2)]
+    [InlineData(3)]
+    public void Run_AfterWorkersParked_WakesThemForTheNextRun(int workers)
+    {
+        using var pool = new WorkerPool(workers);
+        for (int round = 0; round < 3; round++)
+        {
+            SpinWait.SpinUntil(() => pool.ParkedWorkers == workers - 1, TimeSpan.FromSeconds(30)).Should().BeTrue("idle workers park after their spin");
+            bool helped = false;
+            var work = new CountingBlocks(workers)
+            {
+                OnExecute = block =>
+                {
+                    if (block == 0)
+                    {
+                        helped = SpinWait.SpinUntil(() => Volatile.Read(ref helped), TimeSpan.FromSeconds(30));
+                    }
+                    else
+                    {
+                        Volatile.Write(ref helped, true);
+                    }
+                },
+            };
+
+            pool.Run(work, workers);
+
+            work.Counts.Should().OnlyContain(c => c == 1);
+            helped.Should().BeTrue("a parked worker woke and ran a block while the caller held block 0");
+        }
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Dispose_WorkersSpinningOrParked_JoinsThem(bool parked)
+    {
+        var pool = new WorkerPool(3);
+        pool.Run(new CountingBlocks(8), 8);
+        if (parked)
+        {
+            SpinWait.SpinUntil(() => pool.ParkedWorkers == 2, TimeSpan.FromSeconds(30)).Should().BeTrue();
+        }
+
+        pool.Dispose(); // returns only once both threads have stopped
+
+        pool.Dispose(); // and a second call is harmless
+    }
+
     [Fact]
     public void Run_BlockThrows_RethrowsOnCallerAfterTheOtherBlocks()
     {

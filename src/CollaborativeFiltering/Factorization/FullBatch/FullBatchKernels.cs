@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 using CollaborativeFiltering.Internal;
 
 namespace CollaborativeFiltering.Factorization.FullBatch;
@@ -96,6 +97,351 @@ internal static class FullBatchKernels
         {
             Width256.MultiplyRows(x, rows, d, gram, t);
         }
+    }
+
+    /// <summary>A row length the register-accumulating row kernels are compiled for: <see cref="Vectors"/> 256-bit vectors (8 to 64 floats).</summary>
+    internal interface IRowWidth
+    {
+        /// <summary>The 256-bit vectors of a row, 1 to 8.</summary>
+        static abstract int Vectors { get; }
+    }
+
+    /// <summary>Whether rows of <paramref name="stride"/> floats have register-accumulating row kernels (<see cref="UserRow"/>, <see cref="ItemRow"/>): a multiple of 8 up to 64, with FMA.</summary>
+    public static bool HasRowKernels(int stride) => Fma.IsSupported && Vector256.IsHardwareAccelerated && stride % 8 == 0 && stride is >= 8 and <= 64;
+
+    /// <summary>
+    /// The user pass over one row of stride <paramref name="stride"/> (see <see cref="HasRowKernels"/>): for
+    /// each rating p in [p, pe) the residual e = ⟨x, V_j⟩ − A_ij, stored at p, and Σ e·V_j written to
+    /// <paramref name="data"/>; adds each e² to <paramref name="sse"/> in rating order.
+    /// </summary>
+    public static void UserRow(int stride, ref float x, ref float vBase, ref int items, ref float values, ref float residuals, int p, int pe, ref float data, ref double sse)
+    {
+        switch (stride / 8)
+        {
+            case 1: UserRow<Vectors1>(ref x, ref vBase, ref items, ref values, ref residuals, p, pe, ref data, ref sse); break;
+            case 2: UserRow<Vectors2>(ref x, ref vBase, ref items, ref values, ref residuals, p, pe, ref data, ref sse); break;
+            case 3: UserRow<Vectors3>(ref x, ref vBase, ref items, ref values, ref residuals, p, pe, ref data, ref sse); break;
+            case 4: UserRow<Vectors4>(ref x, ref vBase, ref items, ref values, ref residuals, p, pe, ref data, ref sse); break;
+            case 5: UserRow<Vectors5>(ref x, ref vBase, ref items, ref values, ref residuals, p, pe, ref data, ref sse); break;
+            case 6: UserRow<Vectors6>(ref x, ref vBase, ref items, ref values, ref residuals, p, pe, ref data, ref sse); break;
+            case 7: UserRow<Vectors7>(ref x, ref vBase, ref items, ref values, ref residuals, p, pe, ref data, ref sse); break;
+            default: UserRow<Vectors8>(ref x, ref vBase, ref items, ref values, ref residuals, p, pe, ref data, ref sse); break;
+        }
+    }
+
+    /// <summary>
+    /// The item pass over one row of stride <paramref name="stride"/> (see <see cref="HasRowKernels"/>), the
+    /// whole row in one user slice: Σ e·U_i over the ratings [q, qe) into <paramref name="data"/>, e read
+    /// through <paramref name="link"/>.
+    /// </summary>
+    public static void ItemRow(int stride, ref float uBase, ref int users, ref int link, ref float residuals, int q, int qe, ref float data)
+    {
+        switch (stride / 8)
+        {
+            case 1: ItemRow<Vectors1>(ref uBase, ref users, ref link, ref residuals, q, qe, ref data); break;
+            case 2: ItemRow<Vectors2>(ref uBase, ref users, ref link, ref residuals, q, qe, ref data); break;
+            case 3: ItemRow<Vectors3>(ref uBase, ref users, ref link, ref residuals, q, qe, ref data); break;
+            case 4: ItemRow<Vectors4>(ref uBase, ref users, ref link, ref residuals, q, qe, ref data); break;
+            case 5: ItemRow<Vectors5>(ref uBase, ref users, ref link, ref residuals, q, qe, ref data); break;
+            case 6: ItemRow<Vectors6>(ref uBase, ref users, ref link, ref residuals, q, qe, ref data); break;
+            case 7: ItemRow<Vectors7>(ref uBase, ref users, ref link, ref residuals, q, qe, ref data); break;
+            default: ItemRow<Vectors8>(ref uBase, ref users, ref link, ref residuals, q, qe, ref data); break;
+        }
+    }
+
+    /// <summary>
+    /// <see cref="UserRow(int, ref float, ref float, ref int, ref float, ref float, int, int, ref float, ref double)"/> for rows of
+    /// <c>TRow.Vectors</c> 256-bit vectors. Σ e·V_j stays in registers across the row's ratings instead of
+    /// going through memory for every group of four (a store and a reload on the critical path of the
+    /// accumulation chain). Each lane follows exactly the multiply-add chain of
+    /// <see cref="RowKernels.MultiplyAdd4(float, ref float, float, ref float, float, ref float, float, ref float, ref float, int)"/>
+    /// and <see cref="RowKernels.MultiplyAdd(float, ReadOnlySpan{float}, Span{float})"/> (a lane's chain does not depend on
+    /// the vector width), and the residuals are
+    /// <see cref="RowKernels.Dot4(ref float, ref float, ref float, ref float, ref float, int)"/>'s, so the result is
+    /// bit-identical to the trainer's generic loop. Branches on <c>TRow.Vectors</c> are constants of each
+    /// instantiation: the unused accumulators vanish.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void UserRow<TRow>(ref float x, ref float vBase, ref int items, ref float values, ref float residuals, int p, int pe, ref float data, ref double sse)
+        where TRow : struct, IRowWidth
+    {
+        int stride = TRow.Vectors * 8;
+        Vector256<float> g0 = Vector256<float>.Zero, g1 = g0, g2 = g0, g3 = g0, g4 = g0, g5 = g0, g6 = g0, g7 = g0;
+        double sum = sse;
+        for (; p <= pe - 4; p += 4)
+        {
+            ref float y0 = ref Unsafe.Add(ref vBase, Unsafe.Add(ref items, p) * stride);
+            ref float y1 = ref Unsafe.Add(ref vBase, Unsafe.Add(ref items, p + 1) * stride);
+            ref float y2 = ref Unsafe.Add(ref vBase, Unsafe.Add(ref items, p + 2) * stride);
+            ref float y3 = ref Unsafe.Add(ref vBase, Unsafe.Add(ref items, p + 3) * stride);
+            Vector128<float> e = RowKernels.Dot4(ref x, ref y0, ref y1, ref y2, ref y3, stride) - Vector128.LoadUnsafe(ref values, (nuint)p);
+            e.StoreUnsafe(ref residuals, (nuint)p);
+            float e0 = e.GetElement(0), e1 = e.GetElement(1), e2 = e.GetElement(2), e3 = e.GetElement(3);
+            sum += ((double)e0 * e0) + ((double)e1 * e1) + ((double)e2 * e2) + ((double)e3 * e3);
+            Vector256<float> b0 = Vector256.Create(e0), b1 = Vector256.Create(e1), b2 = Vector256.Create(e2), b3 = Vector256.Create(e3);
+            g0 = MultiplyAdd4(b0, ref y0, b1, ref y1, b2, ref y2, b3, ref y3, 0, g0);
+            if (TRow.Vectors > 1)
+            {
+                g1 = MultiplyAdd4(b0, ref y0, b1, ref y1, b2, ref y2, b3, ref y3, 8, g1);
+            }
+
+            if (TRow.Vectors > 2)
+            {
+                g2 = MultiplyAdd4(b0, ref y0, b1, ref y1, b2, ref y2, b3, ref y3, 16, g2);
+            }
+
+            if (TRow.Vectors > 3)
+            {
+                g3 = MultiplyAdd4(b0, ref y0, b1, ref y1, b2, ref y2, b3, ref y3, 24, g3);
+            }
+
+            if (TRow.Vectors > 4)
+            {
+                g4 = MultiplyAdd4(b0, ref y0, b1, ref y1, b2, ref y2, b3, ref y3, 32, g4);
+            }
+
+            if (TRow.Vectors > 5)
+            {
+                g5 = MultiplyAdd4(b0, ref y0, b1, ref y1, b2, ref y2, b3, ref y3, 40, g5);
+            }
+
+            if (TRow.Vectors > 6)
+            {
+                g6 = MultiplyAdd4(b0, ref y0, b1, ref y1, b2, ref y2, b3, ref y3, 48, g6);
+            }
+
+            if (TRow.Vectors > 7)
+            {
+                g7 = MultiplyAdd4(b0, ref y0, b1, ref y1, b2, ref y2, b3, ref y3, 56, g7);
+            }
+        }
+
+        for (; p < pe; p++)
+        {
+            ref float y = ref Unsafe.Add(ref vBase, Unsafe.Add(ref items, p) * stride);
+            float e = RowKernels.Dot(MemoryMarshal.CreateReadOnlySpan(ref x, stride), MemoryMarshal.CreateReadOnlySpan(ref y, stride)) - Unsafe.Add(ref values, p);
+            Unsafe.Add(ref residuals, p) = e;
+            sum += (double)e * e;
+            Vector256<float> b = Vector256.Create(e);
+            g0 = RowKernels.FusedMultiplyAdd(b, Vector256.LoadUnsafe(ref y, 0), g0);
+            if (TRow.Vectors > 1)
+            {
+                g1 = RowKernels.FusedMultiplyAdd(b, Vector256.LoadUnsafe(ref y, 8), g1);
+            }
+
+            if (TRow.Vectors > 2)
+            {
+                g2 = RowKernels.FusedMultiplyAdd(b, Vector256.LoadUnsafe(ref y, 16), g2);
+            }
+
+            if (TRow.Vectors > 3)
+            {
+                g3 = RowKernels.FusedMultiplyAdd(b, Vector256.LoadUnsafe(ref y, 24), g3);
+            }
+
+            if (TRow.Vectors > 4)
+            {
+                g4 = RowKernels.FusedMultiplyAdd(b, Vector256.LoadUnsafe(ref y, 32), g4);
+            }
+
+            if (TRow.Vectors > 5)
+            {
+                g5 = RowKernels.FusedMultiplyAdd(b, Vector256.LoadUnsafe(ref y, 40), g5);
+            }
+
+            if (TRow.Vectors > 6)
+            {
+                g6 = RowKernels.FusedMultiplyAdd(b, Vector256.LoadUnsafe(ref y, 48), g6);
+            }
+
+            if (TRow.Vectors > 7)
+            {
+                g7 = RowKernels.FusedMultiplyAdd(b, Vector256.LoadUnsafe(ref y, 56), g7);
+            }
+        }
+
+        sse = sum;
+        g0.StoreUnsafe(ref data, 0);
+        if (TRow.Vectors > 1)
+        {
+            g1.StoreUnsafe(ref data, 8);
+        }
+
+        if (TRow.Vectors > 2)
+        {
+            g2.StoreUnsafe(ref data, 16);
+        }
+
+        if (TRow.Vectors > 3)
+        {
+            g3.StoreUnsafe(ref data, 24);
+        }
+
+        if (TRow.Vectors > 4)
+        {
+            g4.StoreUnsafe(ref data, 32);
+        }
+
+        if (TRow.Vectors > 5)
+        {
+            g5.StoreUnsafe(ref data, 40);
+        }
+
+        if (TRow.Vectors > 6)
+        {
+            g6.StoreUnsafe(ref data, 48);
+        }
+
+        if (TRow.Vectors > 7)
+        {
+            g7.StoreUnsafe(ref data, 56);
+        }
+    }
+
+    /// <summary>
+    /// <see cref="ItemRow(int, ref float, ref int, ref int, ref float, int, int, ref float)"/> for rows of
+    /// <c>TRow.Vectors</c> 256-bit vectors, accumulating in registers; bit-identical to the generic loop,
+    /// as <see cref="UserRow{TRow}"/>.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void ItemRow<TRow>(ref float uBase, ref int users, ref int link, ref float residuals, int q, int qe, ref float data)
+        where TRow : struct, IRowWidth
+    {
+        int stride = TRow.Vectors * 8;
+        Vector256<float> g0 = Vector256<float>.Zero, g1 = g0, g2 = g0, g3 = g0, g4 = g0, g5 = g0, g6 = g0, g7 = g0;
+        for (; q <= qe - 4; q += 4)
+        {
+            ref float y0 = ref Unsafe.Add(ref uBase, Unsafe.Add(ref users, q) * stride);
+            ref float y1 = ref Unsafe.Add(ref uBase, Unsafe.Add(ref users, q + 1) * stride);
+            ref float y2 = ref Unsafe.Add(ref uBase, Unsafe.Add(ref users, q + 2) * stride);
+            ref float y3 = ref Unsafe.Add(ref uBase, Unsafe.Add(ref users, q + 3) * stride);
+            Vector256<float> b0 = Vector256.Create(Unsafe.Add(ref residuals, Unsafe.Add(ref link, q)));
+            Vector256<float> b1 = Vector256.Create(Unsafe.Add(ref residuals, Unsafe.Add(ref link, q + 1)));
+            Vector256<float> b2 = Vector256.Create(Unsafe.Add(ref residuals, Unsafe.Add(ref link, q + 2)));
+            Vector256<float> b3 = Vector256.Create(Unsafe.Add(ref residuals, Unsafe.Add(ref link, q + 3)));
+            g0 = MultiplyAdd4(b0, ref y0, b1, ref y1, b2, ref y2, b3, ref y3, 0, g0);
+            if (TRow.Vectors > 1)
+            {
+                g1 = MultiplyAdd4(b0, ref y0, b1, ref y1, b2, ref y2, b3, ref y3, 8, g1);
+            }
+
+            if (TRow.Vectors > 2)
+            {
+                g2 = MultiplyAdd4(b0, ref y0, b1, ref y1, b2, ref y2, b3, ref y3, 16, g2);
+            }
+
+            if (TRow.Vectors > 3)
+            {
+                g3 = MultiplyAdd4(b0, ref y0, b1, ref y1, b2, ref y2, b3, ref y3, 24, g3);
+            }
+
+            if (TRow.Vectors > 4)
+            {
+                g4 = MultiplyAdd4(b0, ref y0, b1, ref y1, b2, ref y2, b3, ref y3, 32, g4);
+            }
+
+            if (TRow.Vectors > 5)
+            {
+                g5 = MultiplyAdd4(b0, ref y0, b1, ref y1, b2, ref y2, b3, ref y3, 40, g5);
+            }
+
+            if (TRow.Vectors > 6)
+            {
+                g6 = MultiplyAdd4(b0, ref y0, b1, ref y1, b2, ref y2, b3, ref y3, 48, g6);
+            }
+
+            if (TRow.Vectors > 7)
+            {
+                g7 = MultiplyAdd4(b0, ref y0, b1, ref y1, b2, ref y2, b3, ref y3, 56, g7);
+            }
+        }
+
+        for (; q < qe; q++)
+        {
+            ref float y = ref Unsafe.Add(ref uBase, Unsafe.Add(ref users, q) * stride);
+            Vector256<float> b = Vector256.Create(Unsafe.Add(ref residuals, Unsafe.Add(ref link, q)));
+            g0 = RowKernels.FusedMultiplyAdd(b, Vector256.LoadUnsafe(ref y, 0), g0);
+            if (TRow.Vectors > 1)
+            {
+                g1 = RowKernels.FusedMultiplyAdd(b, Vector256.LoadUnsafe(ref y, 8), g1);
+            }
+
+            if (TRow.Vectors > 2)
+            {
+                g2 = RowKernels.FusedMultiplyAdd(b, Vector256.LoadUnsafe(ref y, 16), g2);
+            }
+
+            if (TRow.Vectors > 3)
+            {
+                g3 = RowKernels.FusedMultiplyAdd(b, Vector256.LoadUnsafe(ref y, 24), g3);
+            }
+
+            if (TRow.Vectors > 4)
+            {
+                g4 = RowKernels.FusedMultiplyAdd(b, Vector256.LoadUnsafe(ref y, 32), g4);
+            }
+
+            if (TRow.Vectors > 5)
+            {
+                g5 = RowKernels.FusedMultiplyAdd(b, Vector256.LoadUnsafe(ref y, 40), g5);
+            }
+
+            if (TRow.Vectors > 6)
+            {
+                g6 = RowKernels.FusedMultiplyAdd(b, Vector256.LoadUnsafe(ref y, 48), g6);
+            }
+
+            if (TRow.Vectors > 7)
+            {
+                g7 = RowKernels.FusedMultiplyAdd(b, Vector256.LoadUnsafe(ref y, 56), g7);
+            }
+        }
+
+        g0.StoreUnsafe(ref data, 0);
+        if (TRow.Vectors > 1)
+        {
+            g1.StoreUnsafe(ref data, 8);
+        }
+
+        if (TRow.Vectors > 2)
+        {
+            g2.StoreUnsafe(ref data, 16);
+        }
+
+        if (TRow.Vectors > 3)
+        {
+            g3.StoreUnsafe(ref data, 24);
+        }
+
+        if (TRow.Vectors > 4)
+        {
+            g4.StoreUnsafe(ref data, 32);
+        }
+
+        if (TRow.Vectors > 5)
+        {
+            g5.StoreUnsafe(ref data, 40);
+        }
+
+        if (TRow.Vectors > 6)
+        {
+            g6.StoreUnsafe(ref data, 48);
+        }
+
+        if (TRow.Vectors > 7)
+        {
+            g7.StoreUnsafe(ref data, 56);
+        }
+    }
+
+    /// <summary>g + b0·y0[k..k+8) + b1·y1[k..k+8) + b2·y2[k..k+8) + b3·y3[k..k+8), one chain in that order.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<float> MultiplyAdd4(Vector256<float> b0, ref float y0, Vector256<float> b1, ref float y1, Vector256<float> b2, ref float y2, Vector256<float> b3, ref float y3, nuint k, Vector256<float> g)
+    {
+        g = RowKernels.FusedMultiplyAdd(b0, Vector256.LoadUnsafe(ref y0, k), g);
+        g = RowKernels.FusedMultiplyAdd(b1, Vector256.LoadUnsafe(ref y1, k), g);
+        g = RowKernels.FusedMultiplyAdd(b2, Vector256.LoadUnsafe(ref y2, k), g);
+        return RowKernels.FusedMultiplyAdd(b3, Vector256.LoadUnsafe(ref y3, k), g);
     }
 
     /// <summary>Copies the upper triangle of a d×d row-major matrix onto the lower one.</summary>
@@ -389,5 +735,61 @@ internal static class FullBatchKernels
                 g.StoreUnsafe(ref rg, (nuint)((a * d) + c));
             }
         }
+    }
+
+    /// <summary>1 256-bit vector (8 floats).</summary>
+    internal readonly struct Vectors1 : IRowWidth
+    {
+        /// <inheritdoc/>
+        public static int Vectors => 1;
+    }
+
+    /// <summary>2 256-bit vectors (16 floats).</summary>
+    internal readonly struct Vectors2 : IRowWidth
+    {
+        /// <inheritdoc/>
+        public static int Vectors => 2;
+    }
+
+    /// <summary>3 256-bit vectors (24 floats).</summary>
+    internal readonly struct Vectors3 : IRowWidth
+    {
+        /// <inheritdoc/>
+        public static int Vectors => 3;
+    }
+
+    /// <summary>4 256-bit vectors (32 floats).</summary>
+    internal readonly struct Vectors4 : IRowWidth
+    {
+        /// <inheritdoc/>
+        public static int Vectors => 4;
+    }
+
+    /// <summary>5 256-bit vectors (40 floats).</summary>
+    internal readonly struct Vectors5 : IRowWidth
+    {
+        /// <inheritdoc/>
+        public static int Vectors => 5;
+    }
+
+    /// <summary>6 256-bit vectors (48 floats).</summary>
+    internal readonly struct Vectors6 : IRowWidth
+    {
+        /// <inheritdoc/>
+        public static int Vectors => 6;
+    }
+
+    /// <summary>7 256-bit vectors (56 floats).</summary>
+    internal readonly struct Vectors7 : IRowWidth
+    {
+        /// <inheritdoc/>
+        public static int Vectors => 7;
+    }
+
+    /// <summary>8 256-bit vectors (64 floats).</summary>
+    internal readonly struct Vectors8 : IRowWidth
+    {
+        /// <inheritdoc/>
+        public static int Vectors => 8;
     }
 }

@@ -120,6 +120,9 @@ internal sealed class FullBatchTraining : IBlockWork, ITraining<FactorizationMod
     private readonly double _regularizationWeight;
     private readonly double _gravityWeight;
 
+    /// <summary>Whether rows run through the register-accumulating row kernels where the stride has them (<see cref="FullBatchKernels.HasRowKernels"/>); false runs the generic loop they must match bit for bit (tests).</summary>
+    private readonly bool _registerRows;
+
     private Phase _phase;
     private int _userSlice;
     private bool _gradientOnly;
@@ -142,12 +145,14 @@ internal sealed class FullBatchTraining : IBlockWork, ITraining<FactorizationMod
     /// <remarks>
     /// <paramref name="usersPerSlice"/> overrides the users per slice of the item pass (0: automatic, see
     /// <see cref="UserSliceBytes"/>); tests use it to run the sliced pass on small data.
+    /// <paramref name="registerRows"/> false keeps every row on the generic loop (tests compare it with the row kernels).
     /// <paramref name="options"/> and <paramref name="predictionRange"/> go to the model; the validation
     /// predictions are clamped into the range, as the model's will be.
     /// </remarks>
     public FullBatchTraining(RatingsDataset train, RatingsDataset? validation, int dimensions, double learningRate, double regularizationWeight, double gravityWeight, int maxThreads, float[] users, float[] items,
-        int usersPerSlice = 0, FactorizationOptions? options = null, RatingRange? predictionRange = null)
+        int usersPerSlice = 0, FactorizationOptions? options = null, RatingRange? predictionRange = null, bool registerRows = true)
     {
+        _registerRows = registerRows;
         _catalog = train.Catalog;
         _support = TrainingSupport.Of(train);
         _options = options;
@@ -206,8 +211,8 @@ internal sealed class FullBatchTraining : IBlockWork, ITraining<FactorizationMod
         }
 
         _itemCursor = _userSlices.Length > 2 ? new int[_m] : [];
-        _userBlocks = Partition(_userOffsets, _stride, rowCost);
-        _itemBlocks = Partition(_itemOffsets, _stride, rowCost);
+        _userBlocks = Partition(_userOffsets, _stride, rowCost, _gravity ? 4 : 1);
+        _itemBlocks = Partition(_itemOffsets, _stride, rowCost, _gravity ? 4 : 1);
         _validationBlocks = _validationOffsets is null ? [0] : Partition(_validationOffsets, _stride, _stride);
         _userSse = new double[_userBlocks.Length - 1];
         _userNorms = new double[_userBlocks.Length - 1];
@@ -389,8 +394,14 @@ internal sealed class FullBatchTraining : IBlockWork, ITraining<FactorizationMod
         }
     }
 
-    /// <summary>Cuts rows into consecutive blocks of about <see cref="BlockCost"/> multiply-adds; depends only on the data and d.</summary>
-    internal static int[] Partition(int[] offsets, int d, int rowCost)
+    /// <summary>
+    /// Cuts rows into consecutive blocks of about <see cref="BlockCost"/> multiply-adds, each (but the
+    /// last) a whole number of <paramref name="rowMultiple"/> rows; depends only on the data, d and the
+    /// multiple. With gravity the multiple is 4, the rows <see cref="FullBatchKernels.MultiplyRows"/>
+    /// takes at a time: a block of 4k + 1 rows would run its last row through the 1-row kernel, at a
+    /// quarter of the register blocking (and blocks hold only a handful of rows at d ≈ 50).
+    /// </summary>
+    internal static int[] Partition(int[] offsets, int d, int rowCost, int rowMultiple = 1)
     {
         int rows = offsets.Length - 1;
         var bounds = new List<int>((int)Math.Min(rows + 1, (((long)offsets[rows] * d) / BlockCost) + 2)) { 0 };
@@ -398,7 +409,7 @@ internal sealed class FullBatchTraining : IBlockWork, ITraining<FactorizationMod
         for (int r = 0; r < rows; r++)
         {
             cost += ((long)(offsets[r + 1] - offsets[r]) * d) + rowCost;
-            if (cost >= BlockCost)
+            if (cost >= BlockCost && (r + 1 - bounds[^1]) % rowMultiple == 0)
             {
                 bounds.Add(r + 1);
                 cost = 0;
@@ -501,13 +512,23 @@ internal sealed class FullBatchTraining : IBlockWork, ITraining<FactorizationMod
         ref float residualRef = ref MemoryMarshal.GetArrayDataReference(residuals);
         ref float dataRef = ref MemoryMarshal.GetReference(data);
         bool grouped = Avx.IsSupported && stride >= 8;
+        bool rowKernels = grouped && _registerRows && FullBatchKernels.HasRowKernels(stride);
         double sse = 0, norms = 0;
         for (int r = first; r < end; r++)
         {
             ReadOnlySpan<float> x = u.AsSpan(r * stride, stride);
             ref float xRef = ref MemoryMarshal.GetReference(x);
-            data.Clear();
             int p = offsets[r], pe = offsets[r + 1];
+            if (rowKernels)
+            {
+                FullBatchKernels.UserRow(stride, ref xRef, ref vBase, ref itemRef, ref valueRef, ref residualRef, p, pe, ref dataRef, ref sse);
+                p = pe;
+            }
+            else
+            {
+                data.Clear();
+            }
+
             for (; grouped && p <= pe - 4; p += 4)
             {
                 ref float y0 = ref Unsafe.Add(ref vBase, Unsafe.Add(ref itemRef, p) * stride);
@@ -581,6 +602,7 @@ internal sealed class FullBatchTraining : IBlockWork, ITraining<FactorizationMod
         ref int linkRef = ref MemoryMarshal.GetArrayDataReference(link);
         ref float residualRef = ref MemoryMarshal.GetArrayDataReference(residuals);
         bool grouped = Vector256.IsHardwareAccelerated && stride >= 8;
+        bool rowKernels = grouped && _registerRows && FullBatchKernels.HasRowKernels(stride);
         double norms = 0;
         for (int r = first; r < end; r++)
         {
@@ -604,12 +626,17 @@ internal sealed class FullBatchTraining : IBlockWork, ITraining<FactorizationMod
                 qe = offsets[r + 1];
             }
 
-            if (firstSlice)
+            ref float dataRef = ref MemoryMarshal.GetReference(data);
+            if (rowKernels && !sliced)
+            {
+                FullBatchKernels.ItemRow(stride, ref uBase, ref userRef, ref linkRef, ref residualRef, q, qe, ref dataRef);
+                q = qe;
+            }
+            else if (firstSlice)
             {
                 data.Clear();
             }
 
-            ref float dataRef = ref MemoryMarshal.GetReference(data);
             for (; grouped && q <= qe - 4; q += 4)
             {
                 RowKernels.MultiplyAdd4(

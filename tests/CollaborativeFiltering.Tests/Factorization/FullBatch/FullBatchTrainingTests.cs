@@ -124,6 +124,42 @@ public sealed class FullBatchTrainingTests
         }
     }
 
+    /// <summary>
+    /// Rows of a stride with row kernels (multiples of 8 up to 64) go through the register-accumulating
+    /// row kernels; they must compute exactly
+    /// what the generic loop computes (same multiply-add chains), with rows of every length mod 4,
+    /// on 1 and 2 threads, with and without gravity, and through the gradient-only path.
+    /// </summary>
+    [Theory]
+    [InlineData(30, 0.0, 0.0, 1)]
+    [InlineData(32, 0.1, 1.0, 1)]
+    [InlineData(27, 0.1, 1.0, 2)]
+    [InlineData(8, 0.1, 0.0, 1)]
+    [InlineData(12, 0.0, 1.0, 2)]
+    [InlineData(40, 0.1, 1.0, 1)]
+    [InlineData(50, 0.1, 1.0, 2)]
+    [InlineData(64, 0.0, 0.0, 2)]
+    public void Step_RowKernels_BitIdenticalToTheGenericLoop(int d, double regularization, double gravity, int threads)
+    {
+        RatingsDataset train = FullBatchTestData.Random(70, 50, 0.35, seed: d);
+        float[] u = FullBatchTestData.RandomMatrix(70, d, 0.5, seed: 3);
+        float[] v = FullBatchTestData.RandomMatrix(50, d, 0.5, seed: 4);
+        using var registers = new FullBatchTraining(train, null, d, 3, regularization, gravity, threads, (float[])u.Clone(), (float[])v.Clone());
+        using var generic = new FullBatchTraining(train, null, d, 3, regularization, gravity, threads, (float[])u.Clone(), (float[])v.Clone(), registerRows: false);
+        for (int step = 0; step < 4; step++)
+        {
+            FullBatchLosses a = registers.Step(), b = generic.Step();
+            a.Should().Be(b);
+        }
+
+        float[] gu = new float[70 * d], gv = new float[50 * d], hu = new float[70 * d], hv = new float[50 * d];
+        registers.ComputeGradient(gu, gv);
+        generic.ComputeGradient(hu, hv);
+        Bits([.. registers.Users, .. registers.Items, .. gu, .. gv]).Should().Equal(Bits([.. generic.Users, .. generic.Items, .. hu, .. hv]));
+    }
+
+    private static int[] Bits(float[] values) => Array.ConvertAll(values, BitConverter.SingleToInt32Bits);
+
     [Fact]
     public void Step_GramMatricesAreThoseOfTheStartingPoint()
     {
@@ -187,6 +223,17 @@ public sealed class FullBatchTrainingTests
 
         // Row costs 16 032, 32, 48, 32 016, 192 against a 32 768 target: cut after row 3, then the rest.
         blocks.Should().Equal(0, 4, 5);
+    }
+
+    [Fact]
+    public void Partition_RowMultiple_CutsOnlyAfterWholeMultiples()
+    {
+        int[] offsets = [0, 3000, 3000, 3000, 3000, 3000, 3000, 3000, 3000, 3001];
+
+        int[] blocks = FullBatchTraining.Partition(offsets, d: 16, rowCost: 32, rowMultiple: 4);
+
+        // Row 0 alone reaches the target, but the first cut waits for 4 rows; the last block takes the rest.
+        blocks.Should().Equal(0, 4, 9);
     }
 
     private static (float[] U, float[] V) Gradient(RatingsDataset train, float[] u, float[] v, int d, double lambdaR, double lambdaG)
