@@ -192,6 +192,38 @@ internal sealed class LineReader : IDisposable
         }
     }
 
+    /// <summary>
+    /// Whether <see cref="RatingsParser"/> may read plain ASCII lines from the bytes in place
+    /// (<see cref="AsciiRatingsParser"/>); default <see langword="true"/>. The tests turn it off to
+    /// compare the fast path with the general one on the same input.
+    /// </summary>
+    internal bool AllowAsciiFastPath { get; set; } = true;
+
+    /// <summary>The decoder, for the ASCII fast path that reads its bytes in place before any record is decoded.</summary>
+    internal TextDecoder Decoder => _decoder;
+
+    /// <summary>Whether no record has been read and nothing decoded yet: only then may a caller read the decoder's bytes itself.</summary>
+    internal bool AtStart => RecordsRead == 0 && _end == 0 && !_eof;
+
+    /// <summary>
+    /// Counts <paramref name="lines"/> one-line records that a caller read from <see cref="Decoder"/>'s
+    /// bytes itself (the ASCII fast path), so that line numbers, <see cref="LinesRead"/> and
+    /// <see cref="RecordsRead"/> go on from there when this reader takes over.
+    /// </summary>
+    /// <param name="lines">The lines read, each ended by a line break (or the end of the source).</param>
+    /// <param name="bytes">The bytes they took, line breaks included.</param>
+    internal void CountSkippedLines(int lines, int bytes)
+    {
+        if (lines > 0)
+        {
+            _nextLine += lines;
+            LineNumber = _nextLine - 1;
+            RecordsRead += lines;
+        }
+
+        ExaminedChars += bytes;
+    }
+
     /// <summary>Splits a record of this reader into fields.</summary>
     /// <param name="record">A record returned by this reader.</param>
     /// <returns>A cursor over the record's fields.</returns>

@@ -51,15 +51,25 @@ internal static class RatingsParser
         int fieldCount = layout.FieldCount;
         bool exact = layout.ExactFieldCount;
         bool skip = unknownIds == UnknownIdPolicy.Skip;
-        if (layout.HasHeader)
+        var userCache = new NumericIdCache();
+        var itemCache = new NumericIdCache();
+        bool headerPending = layout.HasHeader;
+        int added = 0;
+        skipped = default;
+
+        // The fast path reads plain ASCII lines from the bytes in place and stops at the first line it
+        // does not take (anything unusual, or an error); this loop reads the rest, so every message,
+        // and every line the fast path leaves, is this loop's.
+        if (reader.AllowAsciiFastPath && AsciiRatingsParser.CanRead(reader))
+        {
+            added = AsciiRatingsParser.Read(reader, layout, builder, knownUsers, knownItems, keepTimestamps, userCache, itemCache, ref headerPending);
+        }
+
+        if (headerPending)
         {
             SkipHeader(reader, layout.Header, "there are no ratings");
         }
 
-        var userCache = new NumericIdCache();
-        var itemCache = new NumericIdCache();
-        int added = 0;
-        skipped = default;
         while (reader.ReadNonBlank(out ReadOnlySpan<char> line))
         {
             FieldCursor fields = reader.Fields(line);
@@ -176,18 +186,32 @@ internal static class RatingsParser
             reader.FailAt(reader.LinesRead + 1, 1, $"expected {shown}, found the end of the file: {whenEmpty}.");
         }
 
-        if (expected is not null)
+        if (!HeaderMatches(reader, header, expected, out ReadOnlySpan<char> first))
         {
-            FieldCursor fields = reader.Fields(header);
-            fields.MoveNext();
-            ReadOnlySpan<char> first = fields.Current.Trim();
-            int comma = expected.IndexOf(reader.Separator, StringComparison.Ordinal);
-            ReadOnlySpan<char> name = comma < 0 ? expected : expected.AsSpan(0, comma);
-            if (!first.Equals(name, StringComparison.OrdinalIgnoreCase))
-            {
-                reader.Fail(1, $"expected {shown}, found {FieldParser.Describe(first)} (is the header missing?).");
-            }
+            reader.Fail(1, $"expected {shown}, found {FieldParser.Describe(first)} (is the header missing?).");
         }
+    }
+
+    /// <summary>Whether a header line's first field (trimmed) is the first name of <paramref name="expected"/>, ignoring case; always true when <paramref name="expected"/> is <see langword="null"/>.</summary>
+    /// <param name="reader">The reader the line came from (separator, quoting).</param>
+    /// <param name="header">The header line.</param>
+    /// <param name="expected">The release's header, or <see langword="null"/> to accept any.</param>
+    /// <param name="first">The header's first field, trimmed.</param>
+    /// <returns>Whether the header is accepted.</returns>
+    internal static bool HeaderMatches(LineReader reader, ReadOnlySpan<char> header, string? expected, out ReadOnlySpan<char> first)
+    {
+        first = default;
+        if (expected is null)
+        {
+            return true;
+        }
+
+        FieldCursor fields = reader.Fields(header);
+        fields.MoveNext();
+        first = fields.Current.Trim();
+        int comma = expected.IndexOf(reader.Separator, StringComparison.Ordinal);
+        ReadOnlySpan<char> name = comma < 0 ? expected : expected.AsSpan(0, comma);
+        return first.Equals(name, StringComparison.OrdinalIgnoreCase);
     }
 
     /// <summary>Builds the dataset, turning a rejected duplicate into an error that names both lines.</summary>
@@ -238,7 +262,7 @@ internal static class RatingsParser
 
     /// <summary>The id's dense index, or -1 (empty, or missing from a fixed map); numeric ids go through the cache.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static int Resolve(ReadOnlySpan<char> id, NumericIdCache cache, IdMap? known, RatingsDatasetBuilder builder, bool isUser)
+    internal static int Resolve(ReadOnlySpan<char> id, NumericIdCache cache, IdMap? known, RatingsDatasetBuilder builder, bool isUser)
     {
         if (!NumericIdCache.TryParse(id, out int number))
         {
@@ -258,7 +282,7 @@ internal static class RatingsParser
         return index;
     }
 
-    private static int ResolveText(ReadOnlySpan<char> id, IdMap? known, RatingsDatasetBuilder builder, bool isUser)
+    internal static int ResolveText(ReadOnlySpan<char> id, IdMap? known, RatingsDatasetBuilder builder, bool isUser)
     {
         if (known is not null)
         {

@@ -130,6 +130,49 @@ internal sealed class TextDecoder : IDisposable
         }
     }
 
+    /// <summary>
+    /// Whether the bytes are read in place by the ASCII fast path of <see cref="AsciiRatingsParser"/>:
+    /// true when an ASCII byte is the character of the same code in the mode chosen (undecided,
+    /// UTF-8 or Latin-1); false for UTF-16, UTF-32 and other given encodings. Reads the first bytes
+    /// (and a byte-order mark) if that was not done yet.
+    /// </summary>
+    internal bool AsciiBytesAreChars
+    {
+        get
+        {
+            if (!_started)
+            {
+                Start();
+            }
+
+            return _mode is Mode.Undecided or Mode.Utf8 or Mode.Utf8Tentative or Mode.Latin1;
+        }
+    }
+
+    /// <summary>The bytes read from the stream and not yet decoded or skipped (after <see cref="AsciiBytesAreChars"/> has started the decoder).</summary>
+    internal ReadOnlySpan<byte> BufferedBytes => _bytes.AsSpan(_byteStart, _byteEnd - _byteStart);
+
+    /// <summary>Whether the stream has no more bytes beyond <see cref="BufferedBytes"/>.</summary>
+    internal bool StreamEnded => _streamEnded;
+
+    /// <summary>Marks the first <paramref name="count"/> of <see cref="BufferedBytes"/> as read by the caller (ASCII only, so no decoder state is skipped).</summary>
+    /// <param name="count">At most the length of <see cref="BufferedBytes"/>.</param>
+    internal void SkipBytes(int count) => _byteStart += count;
+
+    /// <summary>Reads more bytes from the stream after those buffered (once; checks the cancellation token).</summary>
+    /// <returns><see langword="false"/> when nothing can be added: the stream has ended, or the buffer is full of unread bytes.</returns>
+    internal bool ReadMoreBytes()
+    {
+        if (_streamEnded || (_byteStart == 0 && _byteEnd == _bytes.Length))
+        {
+            return false;
+        }
+
+        int before = _byteEnd - _byteStart;
+        FillBytes();
+        return _byteEnd - _byteStart > before || _streamEnded;
+    }
+
     /// <inheritdoc/>
     public void Dispose()
     {
