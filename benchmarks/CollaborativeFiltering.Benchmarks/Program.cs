@@ -2,7 +2,8 @@ using System.Globalization;
 using BenchmarkDotNet.Running;
 using CollaborativeFiltering.Benchmarks;
 
-// Two quick modes besides BDN: "step CASE THREADS" (FullBatchStepTimer) and "fma-peak [THREADS]" (FmaPeakBenchmarks.Print).
+// Quick modes besides BDN: "step CASE THREADS" (FullBatchStepTimer), "fma-peak [THREADS]" (FmaPeakBenchmarks.Print)
+// and "sgd-text|sgd-fit|sgd-epochs ..." (SgdSideBySide, driven by benchmarks/sidebyside-sgd.sh).
 if (args is ["step", string name, string threads])
 {
     FullBatchStepTimer.Run(name, int.Parse(threads, CultureInfo.InvariantCulture));
@@ -11,7 +12,13 @@ else if (args is ["fma-peak", ..])
 {
     FmaPeakBenchmarks.Print(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : Environment.ProcessorCount);
 }
+else if (args.Length > 0 && args[0].StartsWith("sgd-", StringComparison.Ordinal))
+{
+    return SgdSideBySide.Run(args);
+}
 else
 {
     BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
 }
+
+return 0;

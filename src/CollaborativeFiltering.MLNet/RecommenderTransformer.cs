@@ -6,7 +6,7 @@ namespace CollaborativeFiltering.MLNet;
 
 /// <summary>
 /// An ML.NET transformer that scores (user, item) pairs with one of the library's models: it adds a
-/// Single <c>Score</c> column holding the model's <see cref="IRecommenderModel.Predict"/> for each row's
+/// Single <c>Score</c> column holding the model's <see cref="IRecommenderModel.Predict(Data.UserIndex, Data.ItemIndex)"/> for each row's
 /// user key and item key. For a model that predicts ratings (<see cref="IRecommenderModel.PredictsRatings"/>:
 /// the notebook's models, biased SGD, ALS) the score is the predicted rating, clamped into the training
 /// rating range where the model does, so <c>mlContext.Regression.Evaluate</c> measures it; for implicit ALS

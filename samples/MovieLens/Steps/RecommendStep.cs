@@ -45,9 +45,9 @@ internal static class RecommendStep
         }
 
         console.Write(rated);
-        if (model is SoftmaxModel)
+        if (model is SoftmaxModel { LikedRatingThreshold: { } liked })
         {
-            console.MarkupLine("[grey]The softmax network embeds the new user from which movies they rated, not from the ratings.[/]");
+            console.MarkupLine($"[grey]The softmax network embeds the new user from the movies they liked (rated {liked.ToString("0.##", System.Globalization.CultureInfo.InvariantCulture)} or more, the middle of the training scale); the others only stay out of the list.[/]");
         }
 
         // The library folds the new user in the model's own way (ridge least squares, implicit ALS's solve, the network, or a kNN or EASE model's neighbours of the rated movies).

@@ -7,7 +7,7 @@ namespace CollaborativeFiltering.MLNet.DataViews;
 /// <summary>
 /// A model bound to one input schema: the user and item key columns found and checked, their keys
 /// mapped onto the model's catalogue, and the output schema (the input's columns, then a Single score
-/// column). The score of a row is the model's <see cref="IRecommenderModel.Predict"/> for the row's user
+/// column). The score of a row is the model's <see cref="IRecommenderModel.Predict(Data.UserIndex, Data.ItemIndex)"/> for the row's user
 /// and item, or NaN when either key is missing or unknown to the model.
 /// </summary>
 internal sealed class ScoreBinding

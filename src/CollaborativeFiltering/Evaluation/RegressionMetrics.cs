@@ -14,7 +14,7 @@ namespace CollaborativeFiltering.Evaluation;
 public static class RegressionMetrics
 {
     /// <summary>
-    /// MSE, RMSE and MAE of a model's predictions <see cref="IRecommenderModel.Predict"/> on every
+    /// MSE, RMSE and MAE of a model's predictions <see cref="IRecommenderModel.Predict(Data.UserIndex, Data.ItemIndex)"/> on every
     /// rating of <paramref name="ratings"/>, as the model gives them (a matrix factorization clamps into
     /// its <see cref="Factorization.FactorizationModel.PredictionRange"/> when it has one), so the MSE
     /// agrees with <see cref="Factorization.FactorizationModel.MeanSquaredError"/> on the same ratings.
@@ -32,7 +32,7 @@ public static class RegressionMetrics
 
     /// <summary>
     /// MSE, RMSE and MAE of a model's predictions clipped to the rating scale: each prediction p of
-    /// <see cref="IRecommenderModel.Predict"/> (already clamped by the model when it clamps) is replaced by
+    /// <see cref="IRecommenderModel.Predict(Data.UserIndex, Data.ItemIndex)"/> (already clamped by the model when it clamps) is replaced by
     /// <c>min(max(p, minRating), maxRating)</c> before the error is taken (e.g. 1 and 5 for
     /// MovieLens, 0.5 and 5 for half-star data). Clipping never increases an error whose rating lies in
     /// the range.

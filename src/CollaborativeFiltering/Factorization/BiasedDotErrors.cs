@@ -40,21 +40,40 @@ internal static class BiasedDotErrors
     /// <summary>
     /// Σ (r − ŷ)² over the ratings of users <c>[from, to)</c> of a user-major CSR (offsets, items, values), with
     /// ŷ = μ + b_u + b_i + ⟨users row u, items row i⟩ on rows of <paramref name="stride"/> floats, clamped into
-    /// <paramref name="clamp"/> when given.
+    /// <paramref name="clamp"/> when given. With <paramref name="userSlots"/> and <paramref name="itemSlots"/>, user u's row and
+    /// bias are at position <c>userSlots[u]</c> of <paramref name="users"/> and <paramref name="userBiases"/> (likewise items);
+    /// the summation order is the same either way.
     /// </summary>
     public static double Sse(ReadOnlySpan<float> users, ReadOnlySpan<float> items, int stride, float mean, float[] userBiases, float[] itemBiases,
-        int[] offsets, int[] itemIndices, float[] values, int from, int to, RatingRange? clamp)
+        int[] offsets, int[] itemIndices, float[] values, int from, int to, RatingRange? clamp, int[]? userSlots = null, int[]? itemSlots = null)
+    {
+        return userSlots is null || itemSlots is null
+            ? Sse(users, items, stride, mean, userBiases, itemBiases, offsets, itemIndices, values, from, to, clamp, default(Identity))
+            : Sse(users, items, stride, mean, userBiases, itemBiases, offsets, itemIndices, values, from, to, clamp, new Slots(userSlots, itemSlots));
+    }
+
+    private interface IRowMap
+    {
+        int User(int u);
+
+        int Item(int i);
+    }
+
+    private static double Sse<TMap>(ReadOnlySpan<float> users, ReadOnlySpan<float> items, int stride, float mean, float[] userBiases, float[] itemBiases,
+        int[] offsets, int[] itemIndices, float[] values, int from, int to, RatingRange? clamp, TMap map)
+        where TMap : struct, IRowMap
     {
         bool clamped = clamp.HasValue;
         float low = clamp.GetValueOrDefault().Min, high = clamp.GetValueOrDefault().Max;
         double sse = 0;
         for (int r = from; r < to; r++)
         {
-            ReadOnlySpan<float> x = users.Slice(r * stride, stride);
-            float userPart = mean + userBiases[r];
+            int row = map.User(r);
+            ReadOnlySpan<float> x = users.Slice(row * stride, stride);
+            float userPart = mean + userBiases[row];
             for (int p = offsets[r], pe = offsets[r + 1]; p < pe; p++)
             {
-                int i = itemIndices[p];
+                int i = map.Item(itemIndices[p]);
                 float prediction = userPart + itemBiases[i] + RowKernels.Dot(x, items.Slice(i * stride, stride));
                 if (clamped)
                 {
@@ -67,5 +86,19 @@ internal static class BiasedDotErrors
         }
 
         return sse;
+    }
+
+    private readonly struct Identity : IRowMap
+    {
+        public int User(int u) => u;
+
+        public int Item(int i) => i;
+    }
+
+    private readonly struct Slots(int[] userSlots, int[] itemSlots) : IRowMap
+    {
+        public int User(int u) => userSlots[u];
+
+        public int Item(int i) => itemSlots[i];
     }
 }

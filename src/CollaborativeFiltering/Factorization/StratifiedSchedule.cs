@@ -132,6 +132,34 @@ internal sealed class StratifiedSchedule
         return group;
     }
 
+    /// <summary>
+    /// Each row's slot in group-major order: the rows of group 0 first, then those of group 1, and so
+    /// on, each group's rows in index order. A trainer that stores row r at its slot keeps every group's
+    /// rows contiguous, so a block touches two compact ranges of memory (few pages, prefetchable) rather
+    /// than rows scattered over the whole matrix.
+    /// </summary>
+    public static int[] GroupMajorSlots(int[] group, int grid)
+    {
+        var next = new int[grid + 1];
+        foreach (int g in group)
+        {
+            next[g + 1]++;
+        }
+
+        for (int g = 0; g < grid; g++)
+        {
+            next[g + 1] += next[g];
+        }
+
+        var slots = new int[group.Length];
+        for (int r = 0; r < group.Length; r++)
+        {
+            slots[r] = next[group[r]]++;
+        }
+
+        return slots;
+    }
+
     /// <summary>Shuffles the rows (seeded) and cuts them into B groups of about equal total <paramref name="weights"/>; returns each row's group.</summary>
     public static int[] GroupsByWeight(double[] weights, int grid, SeededRandom random)
     {

@@ -16,7 +16,7 @@ public interface IRecommenderModel
     Catalog Catalog { get; }
 
     /// <summary>
-    /// Whether <see cref="Predict"/> returns ratings on the training scale (explicit-feedback models),
+    /// Whether <see cref="Predict(Data.UserIndex, Data.ItemIndex)"/> returns ratings on the training scale (explicit-feedback models),
     /// rather than preference or ranking scores (implicit-feedback models, the softmax network), which
     /// only order items.
     /// </summary>
@@ -24,8 +24,9 @@ public interface IRecommenderModel
 
     /// <summary>
     /// The scale of the ratings the model was trained on (e.g. [1, 5], or [0.5, 5] for half stars) when
-    /// <see cref="PredictsRatings"/>; <see langword="null"/> when unknown or when the model's values are not
-    /// ratings. A new user's ratings (<see cref="Scoring.Recommender.RecommendForNewUser"/>,
+    /// <see cref="PredictsRatings"/>, or when the model reads a new user's values as ratings without predicting
+    /// any (the softmax network keeps a new user's items rated at or above its midpoint); <see langword="null"/>
+    /// when unknown or when the model's values are not ratings. A new user's ratings (<see cref="Scoring.Recommender.RecommendForNewUser"/>,
     /// <see cref="Scoring.FoldIn"/>) must lie in it: a 9 on a 1–5 scale is a typing error, not a strong opinion.
     /// </summary>
     RatingRange? RatingScale { get; }
@@ -52,6 +53,14 @@ public interface IRecommenderModel
     /// <returns>The prediction.</returns>
     /// <exception cref="ArgumentOutOfRangeException">An index is out of range.</exception>
     float Predict(UserIndex user, ItemIndex item);
+
+    /// <summary>The model's prediction for a pair named by the ids in the files, as <see cref="Predict(UserIndex, ItemIndex)"/> of their indices.</summary>
+    /// <param name="userId">A user id as in the files (compared ordinally).</param>
+    /// <param name="itemId">An item id as in the files (compared ordinally).</param>
+    /// <returns>The prediction: a rating when <see cref="PredictsRatings"/>, else a ranking score.</returns>
+    /// <exception cref="ArgumentNullException">An id is <see langword="null"/>.</exception>
+    /// <exception cref="KeyNotFoundException">An id is not in the catalogue; the message names it.</exception>
+    float Predict(string userId, string itemId) => Predict(Catalog.GetUserIndex(userId), Catalog.GetItemIndex(itemId));
 
     /// <summary>Writes the ranking score of every item for a known user: higher ranks first; only the order matters.</summary>
     /// <param name="user">The user's dense index.</param>

@@ -7,7 +7,7 @@ internal static class RatingErrors
 {
     /// <summary>
     /// Σ e² and Σ |e| over <paramref name="ratings"/> (same catalogue, checked by the callers) of
-    /// e = r − p, p the model's <see cref="IRecommenderModel.Predict"/> (in its float arithmetic, clamped
+    /// e = r − p, p the model's <see cref="IRecommenderModel.Predict(Data.UserIndex, Data.ItemIndex)"/> (in its float arithmetic, clamped
     /// as the model clamps) clamped again into [<paramref name="min"/>, <paramref name="max"/>], in user-major order.
     /// </summary>
     public static (double Squares, double Absolutes) Sum(IRecommenderModel model, RatingsDataset ratings, float min, float max)

@@ -70,6 +70,14 @@ public sealed class EaseModel : IItemSimilarityModel, IStoredModel
         return score;
     }
 
+    /// <summary>The ranking score (not a rating) for a pair named by the ids in the files, as <see cref="Predict(UserIndex, ItemIndex)"/> of their indices.</summary>
+    /// <param name="userId">A user id as in the files (compared ordinally).</param>
+    /// <param name="itemId">An item id as in the files (compared ordinally).</param>
+    /// <returns>The prediction.</returns>
+    /// <exception cref="ArgumentNullException">An id is <see langword="null"/>.</exception>
+    /// <exception cref="KeyNotFoundException">An id is not in the catalogue; the message names it.</exception>
+    public float Predict(string userId, string itemId) => Predict(Catalog.GetUserIndex(userId), Catalog.GetItemIndex(itemId));
+
     /// <summary>The scores x_u·B of every item for a known user (x_u the user's binary row of training items).</summary>
     /// <param name="user">A dense user index.</param>
     /// <param name="scores">A span of length M.</param>

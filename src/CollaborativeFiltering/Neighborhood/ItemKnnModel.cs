@@ -6,7 +6,7 @@ namespace CollaborativeFiltering.Neighborhood;
 
 /// <summary>
 /// A trained item-kNN model (<see cref="ItemKnnRecommender"/>): the training ratings, the baseline
-/// estimates and means, and every item's most similar items. <see cref="Predict"/> gives a rating as the
+/// estimates and means, and every item's most similar items. <see cref="Predict(Data.UserIndex, Data.ItemIndex)"/> gives a rating as the
 /// options' <see cref="KnnPredictor"/> says; <see cref="TryScoreItems"/> ranks items for top-N by the
 /// similarities of the neighbours of the user's items (Deshpande and Karypis 2004); the neighbours of an
 /// item (<see cref="ScoreSimilarItems"/>, <c>Scoring.Neighbors.NearestItems</c>) are its kept list. Saved and
@@ -19,7 +19,7 @@ public sealed class ItemKnnModel : IItemSimilarityModel, IStoredModel
     /// <inheritdoc/>
     public Catalog Catalog => Core.Catalog;
 
-    /// <summary>Always <see langword="true"/>: <see cref="Predict"/> gives ratings on the training scale.</summary>
+    /// <summary>Always <see langword="true"/>: <see cref="Predict(Data.UserIndex, Data.ItemIndex)"/> gives ratings on the training scale.</summary>
     public bool PredictsRatings => true;
 
     /// <summary>The options the model was fitted with.</summary>
@@ -54,6 +54,14 @@ public sealed class ItemKnnModel : IItemSimilarityModel, IStoredModel
     /// <returns>The prediction.</returns>
     /// <exception cref="ArgumentOutOfRangeException">An index is out of range.</exception>
     public float Predict(UserIndex user, ItemIndex item) => Core.Predict(user.Value, item.Value);
+
+    /// <summary>The predicted rating for a pair named by the ids in the files, as <see cref="Predict(UserIndex, ItemIndex)"/> of their indices.</summary>
+    /// <param name="userId">A user id as in the files (compared ordinally).</param>
+    /// <param name="itemId">An item id as in the files (compared ordinally).</param>
+    /// <returns>The prediction.</returns>
+    /// <exception cref="ArgumentNullException">An id is <see langword="null"/>.</exception>
+    /// <exception cref="KeyNotFoundException">An id is not in the catalogue; the message names it.</exception>
+    public float Predict(string userId, string itemId) => Predict(Catalog.GetUserIndex(userId), Catalog.GetItemIndex(itemId));
 
     /// <summary>
     /// The top-N scores of a known user: item j's score is the sum, over the items i the user rated, of the

@@ -29,11 +29,12 @@ public sealed partial class SoftmaxModel : IEmbeddingModel, ICheckedModel
     private readonly int[] _userOffsets;
     private readonly int[] _userItems;
     private readonly int[] _itemSupport;
+    private readonly RatingRange? _ratingScale;
 
     /// <summary>Every user's query, computed on first use (the model stays immutable: the value never changes once computed).</summary>
     private float[]? _userQueries;
 
-    internal SoftmaxModel(Catalog catalog, SoftmaxOptions options, SoftmaxNetwork network, float[] itemEmbeddings, float[]? itemBiases, int[] userOffsets, int[] userItems)
+    internal SoftmaxModel(Catalog catalog, SoftmaxOptions options, SoftmaxNetwork network, float[] itemEmbeddings, float[]? itemBiases, int[] userOffsets, int[] userItems, RatingRange? ratingScale)
     {
         Catalog = catalog;
         Options = options;
@@ -43,6 +44,7 @@ public sealed partial class SoftmaxModel : IEmbeddingModel, ICheckedModel
         _userOffsets = userOffsets;
         _userItems = userItems;
         _itemSupport = TrainingSupport.ItemCountsOf(userItems, catalog.ItemCount);
+        _ratingScale = ratingScale;
     }
 
     /// <summary>Each item's number of training ratings: how many users' kept training items (the network's inputs) hold it.</summary>
@@ -134,11 +136,9 @@ public sealed partial class SoftmaxModel : IEmbeddingModel, ICheckedModel
     /// network's query for that bag of items. Items may come in any order; an item listed twice
     /// counts twice in the averages; an empty list gives the query of an empty bag (which ranks items
     /// by what the model learned users like in general). Rank with
-    /// <see cref="Scoring.Recommender.RecommendForQuery"/>, passing the same items as excluded.
-    /// <see cref="Scoring.Recommender.RecommendForNewUser"/> uses this same query
-    /// (<see cref="ComputeNewUserQuery"/>): the network learned which items users rate, not how they rate
-    /// them, so a new user's rating values do not change the query (all-1-star and all-5-star ratings of
-    /// the same items give the same list); use a rating model's fold-in when the values should count.
+    /// <see cref="Scoring.Recommender.RecommendForQuery"/>, passing the same items as excluded. Every item
+    /// listed enters the bag, whatever the user thought of it; to embed a new user from ratings, with the
+    /// items they disliked left out, use <see cref="ComputeNewUserQuery"/>.
     /// </summary>
     /// <param name="ratedItems">Dense item indices in <c>[0, M)</c>.</param>
     /// <param name="destination">Receives the d-dimensional query.</param>
@@ -156,14 +156,30 @@ public sealed partial class SoftmaxModel : IEmbeddingModel, ICheckedModel
     }
 
     /// <summary>
-    /// A new user's query: the network's output for the rated items, as <see cref="ComputeQuery(ReadOnlySpan{int}, Span{float})"/>;
-    /// the values do not enter (the network learned which items users rate, not how they rate them).
+    /// A new user's query from their ratings: the network's output (<see cref="ComputeQuery(ReadOnlySpan{int}, Span{float})"/>)
+    /// for the bag of the items they liked, those rated at or above <see cref="LikedRatingThreshold"/>, the
+    /// midpoint of the training rating scale (3 on a 1–5 scale, 2.75 on 0.5–5). The items rated below it
+    /// stay out of the bag; when none is left, the query is the empty bag's, which ranks items by what the
+    /// model learned users pick in general. <see cref="Scoring.Recommender.RecommendForNewUser"/> and
+    /// <see cref="ScoreItemsForNewUser"/> rank with this query and never recommend a rated item, liked or not.
+    /// So all-5-star ratings of some items give the query of those items, and all-1-star ratings the
+    /// query of an empty bag: different lists.
     /// </summary>
+    /// <remarks>
+    /// Why a threshold and not a weight: the network was trained on bags of items, each counted once
+    /// (the course's input is the items the user rated), and it has no notion of a negative or fractional
+    /// item, so a rating can only decide whether an item is in the bag. The bag a new user gets is the one
+    /// that says what they like — the course's reading of the softmax input as the items a user liked, and
+    /// the subset <see cref="SoftmaxTrainer"/> suggests training on for the same reason. A known user's
+    /// query (<see cref="TryGetUserQuery"/>) keeps all their training items, as the network was trained on
+    /// them. A model read from a version-1 file does not know its training scale: there every rated item
+    /// enters the bag and the values only have to be finite.
+    /// </remarks>
     /// <param name="items">Dense item indices in <c>[0, M)</c>.</param>
-    /// <param name="values">One value per item (ignored).</param>
+    /// <param name="values">One rating per item: finite, and inside <see cref="RatingScale"/> when the model knows it.</param>
     /// <returns>d floats.</returns>
     /// <exception cref="ArgumentException">The spans' lengths differ.</exception>
-    /// <exception cref="ArgumentOutOfRangeException">An item index is outside <c>[0, M)</c>.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">An item index is outside <c>[0, M)</c>, or a value is not finite or is outside <see cref="RatingScale"/>.</exception>
     public float[] ComputeNewUserQuery(ReadOnlySpan<int> items, ReadOnlySpan<float> values)
     {
         if (items.Length != values.Length)
@@ -171,14 +187,49 @@ public sealed partial class SoftmaxModel : IEmbeddingModel, ICheckedModel
             ThrowHelper.Argument(nameof(values), string.Create(CultureInfo.InvariantCulture, $"There are {items.Length} items but {values.Length} values; give one value per item."));
         }
 
-        return ComputeQuery(items);
+        foreach (int item in items)
+        {
+            ThrowHelper.ThrowIfIndexOutOfRange(item, ItemCount, nameof(items));
+        }
+
+        float threshold = LikedRatingThreshold ?? float.NegativeInfinity;
+        int liked = 0;
+        int[] bag = new int[items.Length];
+        for (int t = 0; t < values.Length; t++)
+        {
+            float value = values[t];
+            if (!float.IsFinite(value) || (_ratingScale is { } scale && !scale.Contains(value)))
+            {
+                throw new ArgumentOutOfRangeException(nameof(values), value, string.Create(CultureInfo.InvariantCulture,
+                    $"The rating of item {items[t]} is {value}; expected a finite number{(_ratingScale is { } s ? $" inside the model's rating scale {s}" : "")}."));
+            }
+
+            if (value >= threshold)
+            {
+                bag[liked++] = items[t];
+            }
+        }
+
+        return ComputeQuery(bag.AsSpan(0, liked));
     }
+
+    /// <summary>
+    /// The lowest rating of a new user's that puts the item into the bag their query is computed from
+    /// (<see cref="ComputeNewUserQuery"/>): the midpoint of <see cref="RatingScale"/>, (min + max) / 2;
+    /// <see langword="null"/> when the model does not know its scale (read from a version-1 file), and then every rated item counts.
+    /// </summary>
+    public float? LikedRatingThreshold => _ratingScale is { } scale ? (scale.Min + scale.Max) / 2 : null;
 
     /// <summary>Always <see langword="false"/>: the network ranks items (its scores are logits), it does not predict ratings.</summary>
     public bool PredictsRatings => false;
 
-    /// <summary>Always <see langword="null"/>: the network learns which items a user rated, not the ratings, so it has no rating scale.</summary>
-    public RatingRange? RatingScale => null;
+    /// <summary>
+    /// The range of the training ratings (e.g. [1, 5]): the network learns which items a user rated, not
+    /// the ratings, and predicts none, but a new user's ratings are read against this scale
+    /// (<see cref="ComputeNewUserQuery"/> keeps the items rated at or above its midpoint) and must lie in it.
+    /// <see langword="null"/> for a model read from a version-1 file, which did not record it.
+    /// </summary>
+    public RatingRange? RatingScale => _ratingScale;
 
     /// <summary>The logit of an item for a known user, ⟨q_u, V_j⟩ + b_j: a ranking score, not a rating.</summary>
     /// <param name="user">The user's dense index.</param>
@@ -202,6 +253,14 @@ public sealed partial class SoftmaxModel : IEmbeddingModel, ICheckedModel
             ArrayPool<float>.Shared.Return(query);
         }
     }
+
+    /// <summary>The logit (a ranking score, not a rating) for a pair named by the ids in the files, as <see cref="Predict(UserIndex, ItemIndex)"/> of their indices.</summary>
+    /// <param name="userId">A user id as in the files (compared ordinally).</param>
+    /// <param name="itemId">An item id as in the files (compared ordinally).</param>
+    /// <returns>The prediction.</returns>
+    /// <exception cref="ArgumentNullException">An id is <see langword="null"/>.</exception>
+    /// <exception cref="KeyNotFoundException">An id is not in the catalogue; the message names it.</exception>
+    public float Predict(string userId, string itemId) => Predict(Catalog.GetUserIndex(userId), Catalog.GetItemIndex(itemId));
 
     /// <inheritdoc/>
     public bool TryScoreItems(UserIndex user, Span<float> scores) => EmbeddingScores.TryScoreItems(this, user, scores);

@@ -114,7 +114,7 @@ public static class Recommender
     /// not rated, scored the model's own way (<see cref="IRecommenderModel.ScoreItemsForNewUser"/>): for an
     /// embedding model, the query of <see cref="IEmbeddingModel.ComputeNewUserQuery"/> (the ridge fold-in of
     /// <see cref="FoldIn"/> for an explicit factorization, the confidence-weighted one for implicit ALS,
-    /// the network's query from the rated items for the softmax model). To fold in with other options, compute
+    /// the network's query from the items rated at or above the midpoint of the scale for the softmax model). To fold in with other options, compute
     /// the query with <see cref="FoldIn"/> and rank with <see cref="RecommendForQuery"/>.
     /// </summary>
     /// <param name="model">The model.</param>

@@ -12,7 +12,7 @@ namespace CollaborativeFiltering.Tests.Models;
 /// The model family: every model answers IRecommenderModel and IEmbeddingModel itself, so Scoring and
 /// Evaluation serve it without knowing its type, including a recommender that has no embeddings at all.
 /// </summary>
-public sealed class RecommenderModelTests
+public sealed partial class RecommenderModelTests
 {
     [Fact]
     public void TryScoreItems_EmbeddingModels_EqualTheirRowOfRecommendAll()

@@ -1,6 +1,9 @@
+using System.Buffers.Binary;
 using CollaborativeFiltering.Data;
 using CollaborativeFiltering.Factorization;
 using CollaborativeFiltering.Neural;
+using CollaborativeFiltering.Neural.Persistence;
+using CollaborativeFiltering.Persistence;
 
 namespace CollaborativeFiltering.Tests.Neural;
 
@@ -82,11 +85,91 @@ public sealed class SoftmaxModelPersistenceTests : IDisposable
     public void Load_NewerVersion_ThrowsNamingIt()
     {
         byte[] bytes = ToBytes(TinyModel());
-        bytes[8] = 2;
+        bytes[8] = 3;
 
         var act = () => SoftmaxModel.Load(new MemoryStream(bytes));
 
-        act.Should().Throw<ModelFormatException>().Which.Message.Should().Contain("format version 2 is newer").And.Contain("byte 8");
+        act.Should().Throw<ModelFormatException>().Which.Message.Should().Contain("format version 3 is newer").And.Contain("byte 8");
+    }
+
+    [Fact]
+    public void SaveLoad_TrainedModel_KeepsItsRatingScaleInVersion2WithFlag2()
+    {
+        SoftmaxModel model = TinyModel();
+        byte[] bytes = ToBytes(model);
+
+        SoftmaxModel loaded = SoftmaxModel.Load(new MemoryStream(bytes));
+
+        model.RatingScale.Should().Be(new RatingRange(4, 4), "every tiny rating is 4");
+        loaded.RatingScale.Should().Be(model.RatingScale);
+        BinaryPrimitives.ReadUInt16LittleEndian(bytes.AsSpan(8)).Should().Be(2);
+        BinaryPrimitives.ReadUInt16LittleEndian(bytes.AsSpan(10)).Should().Be(SoftmaxModelFormat.FlagItemBiases | SoftmaxModelFormat.FlagRatingScale);
+        BinaryPrimitives.ReadSingleLittleEndian(bytes.AsSpan(bytes.Length - 12)).Should().Be(4f);
+        BinaryPrimitives.ReadSingleLittleEndian(bytes.AsSpan(bytes.Length - 8)).Should().Be(4f);
+    }
+
+    [Fact]
+    public void Load_Version1File_LoadsWithoutAScale_AndEveryRatedItemEntersANewUsersBag()
+    {
+        SoftmaxModel model = TinyModel();
+        byte[] version1 = AsVersion1(ToBytes(model));
+
+        SoftmaxModel loaded = SoftmaxModel.Load(new MemoryStream(version1));
+
+        loaded.RatingScale.Should().BeNull("version 1 did not record the scale");
+        loaded.LikedRatingThreshold.Should().BeNull();
+        loaded.ItemEmbeddings.ToArray().Should().Equal(model.ItemEmbeddings.ToArray());
+        loaded.ComputeNewUserQuery([1, 2], [1, 9]).Should().Equal(model.ComputeQuery([1, 2]), "without a scale any finite value counts and every item enters");
+        FluentActions.Invoking(() => loaded.ComputeNewUserQuery([1], [float.NaN])).Should().Throw<ArgumentOutOfRangeException>().Which.ParamName.Should().Be("values");
+    }
+
+    [Fact]
+    public void Load_RatingScaleFlagInAVersion1File_ThrowsNamingTheFlags()
+    {
+        byte[] bytes = ToBytes(TinyModel());
+        BinaryPrimitives.WriteUInt16LittleEndian(bytes.AsSpan(8), 1);
+        FixChecksums(bytes);
+
+        var act = () => SoftmaxModel.Load(new MemoryStream(bytes));
+
+        act.Should().Throw<ModelFormatException>().Which.Message.Should().Contain("unknown flags 0x0003").And.Contain("format version 1");
+    }
+
+    [Theory]
+    [InlineData(float.NaN, 4f, 12, "minimum")]
+    [InlineData(4f, float.PositiveInfinity, 8, "maximum")]
+    [InlineData(5f, 1f, 8, "maximum")]
+    public void Load_CorruptedRatingScaleWithValidChecksums_ThrowsNamingTheOffset(float min, float max, int fromEnd, string bound)
+    {
+        byte[] bytes = ToBytes(TinyModel());
+        BinaryPrimitives.WriteSingleLittleEndian(bytes.AsSpan(bytes.Length - 12), min);
+        BinaryPrimitives.WriteSingleLittleEndian(bytes.AsSpan(bytes.Length - 8), max);
+        FixChecksums(bytes);
+
+        var act = () => SoftmaxModel.Load(new MemoryStream(bytes));
+
+        var e = act.Should().Throw<ModelFormatException>().Which;
+        e.Offset.Should().Be(bytes.Length - fromEnd);
+        e.Message.Should().Contain($"rating scale's {bound}");
+    }
+
+    /// <summary>The file a version-1 writer made of the same model: no scale, no flag 2, version 1.</summary>
+    private static byte[] AsVersion1(byte[] bytes)
+    {
+        byte[] v1 = [.. bytes.AsSpan(0, bytes.Length - 12), .. bytes.AsSpan(bytes.Length - 4)];
+        BinaryPrimitives.WriteUInt16LittleEndian(v1.AsSpan(8), 1);
+        BinaryPrimitives.WriteUInt16LittleEndian(v1.AsSpan(10), (ushort)(BinaryPrimitives.ReadUInt16LittleEndian(v1.AsSpan(10)) & ~SoftmaxModelFormat.FlagRatingScale));
+        FixChecksums(v1);
+        return v1;
+    }
+
+    /// <summary>Recomputes the header's and the file's CRC-32C after a test edits bytes.</summary>
+    private static void FixChecksums(byte[] bytes)
+    {
+        int hidden = BinaryPrimitives.ReadInt32LittleEndian(bytes.AsSpan(SoftmaxModelFormat.HiddenCountOffset));
+        int headerChecksum = SoftmaxModelFormat.FixedHeaderSize + (4 * hidden);
+        BinaryPrimitives.WriteUInt32LittleEndian(bytes.AsSpan(headerChecksum), Crc32C.Compute(bytes.AsSpan(0, headerChecksum)));
+        BinaryPrimitives.WriteUInt32LittleEndian(bytes.AsSpan(bytes.Length - 4), Crc32C.Compute(bytes.AsSpan(0, bytes.Length - 4)));
     }
 
     [Fact]

@@ -4,7 +4,7 @@ using CollaborativeFiltering.Tuning;
 
 namespace CollaborativeFiltering.Tests.Tuning;
 
-public sealed class HyperparameterSearchTests
+public sealed partial class HyperparameterSearchTests
 {
     private static readonly RatingsDataset Small = SyntheticDataGenerator.Generate(new SyntheticOptions
     {

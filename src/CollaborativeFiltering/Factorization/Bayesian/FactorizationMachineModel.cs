@@ -119,6 +119,14 @@ public sealed class FactorizationMachineModel : IEmbeddingModel, IStoredModel
     /// <exception cref="ArgumentOutOfRangeException">An index is out of range.</exception>
     public float Predict(UserIndex user, ItemIndex item) => _core.Predict(user, item);
 
+    /// <summary>The predicted rating for a pair named by the ids in the files, as <see cref="Predict(UserIndex, ItemIndex)"/> of their indices.</summary>
+    /// <param name="userId">A user id as in the files (compared ordinally).</param>
+    /// <param name="itemId">An item id as in the files (compared ordinally).</param>
+    /// <returns>The prediction.</returns>
+    /// <exception cref="ArgumentNullException">An id is <see langword="null"/>.</exception>
+    /// <exception cref="KeyNotFoundException">An id is not in the catalogue; the message names it.</exception>
+    public float Predict(string userId, string itemId) => Predict(Catalog.GetUserIndex(userId), Catalog.GetItemIndex(itemId));
+
     /// <summary>The posterior mean and standard deviation of the predicted rating over the stored samples.</summary>
     /// <param name="user">The user's dense index.</param>
     /// <param name="item">The item's dense index.</param>

@@ -26,9 +26,10 @@ namespace CollaborativeFiltering.Factorization;
 /// order drawn from the seed, stratified as in LIBMF and DSGD: users and items are cut into B
 /// groups each (seeded, balanced by ratings; B = 16 for MovieLens 1M), giving a B×B grid of
 /// blocks; an epoch runs B strata of B blocks that share no user and no item group (which blocks
-/// go together, and the order of the strata, are drawn afresh each epoch), and each block shuffles
-/// its own ratings before applying them. Blocks of one stratum touch disjoint parameters, so they run in parallel
-/// without locks, and a block's ratings stay in a cache-sized part of the factor matrices.</para>
+/// go together, and the order of the strata, are drawn afresh each epoch), and each block applies
+/// its ratings in a fixed order, by user and then by item (LIBMF's choice). Blocks of one stratum touch disjoint
+/// parameters, so they run in parallel without locks, and a block's ratings stay in a cache-sized part of the
+/// factor matrices.</para>
 /// <para><b>Determinism.</b> Both the sequential mode (<see cref="TrainerOptions.MaxDegreeOfParallelism"/> = 1)
 /// and the parallel mode (&gt; 1, or −1 for one thread per processor, the default) are
 /// deterministic, and they give bit-identical models: the schedule depends only on the data and

@@ -8,13 +8,13 @@ using CollaborativeFiltering.Persistence;
 namespace CollaborativeFiltering.Neural.Persistence;
 
 /// <summary>
-/// The binary softmax-model file, version 1, built like the matrix-factorization model file (same
+/// The binary softmax-model file, version 2, built like the matrix-factorization model file (same
 /// catalogue section, same CRC-32C, same checks). All integers and floats are little-endian.
 /// <code>
 /// offset   size  field
 ///  0       8     magic "CFSOFTMX"
-///  8       2     format version (uint16) = 1
-/// 10       2     flags (uint16): 1 = item biases
+///  8       2     format version (uint16) = 2 (1 for files written before the rating scale was kept)
+/// 10       2     flags (uint16): 1 = item biases, 2 = training rating scale (version 2 only)
 /// 12       4     d (int32, > 0)
 /// 16       4     N users
 /// 20       4     M items
@@ -37,6 +37,7 @@ namespace CollaborativeFiltering.Neural.Persistence;
 ///                E_item: M·e_item float32; E_genre: G·e_genre; E_year: Y·e_year
 ///                for each dense layer l = 0..L: W_l (outputs·inputs, row-major), c_l (outputs)
 ///                V: M·d float32, row-major; when flag 1, b: M float32
+///                when flag 2: the training ratings' min and max, float32 each (finite, min ≤ max)
 /// end-4    4     CRC-32C of every byte before it
 /// </code>
 /// Nothing is parsed before the final checksum matches; then the options, catalogue, user lists and
@@ -45,7 +46,7 @@ namespace CollaborativeFiltering.Neural.Persistence;
 /// </summary>
 internal static class SoftmaxModelFormat
 {
-    public const ushort CurrentVersion = 1;
+    public const ushort CurrentVersion = 2;
     public const int FixedHeaderSize = 68;
     public const int ChecksumSize = ChecksummedModelReader.ChecksumSize;
 
@@ -54,6 +55,11 @@ internal static class SoftmaxModelFormat
     public const int HiddenCountOffset = 52;
 
     public const ushort FlagItemBiases = 1;
+
+    /// <summary>The training ratings' range follows the item biases (version 2 on).</summary>
+    public const ushort FlagRatingScale = 2;
+
+    private const ushort KnownFlags = FlagItemBiases | FlagRatingScale;
 
     /// <summary>"CFSOFTMX".</summary>
     public static ReadOnlySpan<byte> Magic => ModelFileMagic.Softmax;
@@ -70,7 +76,7 @@ internal static class SoftmaxModelFormat
         Span<byte> header = stackalloc byte[headerSize + ChecksumSize];
         Magic.CopyTo(header);
         BinaryPrimitives.WriteUInt16LittleEndian(header[VersionOffset..], CurrentVersion);
-        BinaryPrimitives.WriteUInt16LittleEndian(header[FlagsOffset..], model.HasItemBiases ? FlagItemBiases : (ushort)0);
+        BinaryPrimitives.WriteUInt16LittleEndian(header[FlagsOffset..], (ushort)((model.HasItemBiases ? FlagItemBiases : 0) | (model.RatingScale is null ? 0 : FlagRatingScale)));
         ReadOnlySpan<int> fields =
         [
             net.Dimensions, model.UserCount, model.ItemCount, net.ItemDimensions, net.GenreCount, net.GenreDimensions, net.YearCount, net.YearDimensions,
@@ -109,6 +115,11 @@ internal static class SoftmaxModelFormat
             writer.WriteValues<float>(biases);
         }
 
+        if (model.RatingScale is { } scale)
+        {
+            writer.WriteValues<float>([scale.Min, scale.Max]);
+        }
+
         writer.WriteChecksum();
     }
 
@@ -143,6 +154,7 @@ internal static class SoftmaxModelFormat
 
         float[] itemEmbeddings = reader.ReadValues<float>((long)header.ItemCount * header.Dimensions, "item embeddings");
         float[]? itemBiases = header.HasItemBiases ? reader.ReadValues<float>(header.ItemCount, "item biases") : null;
+        float[]? scaleValues = header.HasRatingScale ? reader.ReadValues<float>(2, "rating scale") : null;
         reader.ReadAndVerifyChecksum();
 
         // Everything below parses bytes whose checksum matched.
@@ -173,6 +185,8 @@ internal static class SoftmaxModelFormat
             reader.RequireFinite(itemBiases, "item biases", offset);
         }
 
+        RatingRange? ratingScale = scaleValues is null ? null : DecodeScale(scaleValues, reader, layout.Scale);
+
         var network = new SoftmaxNetwork(features, header.ItemCount, header.ItemDimensions, header.GenreCount, header.GenreDimensions, header.YearCount, header.YearDimensions,
             header.Hidden, header.Dimensions, itemInput, genreInput, yearInput, weights, biases);
         if ((network.ScaleProblem() ?? EmbeddingLimits.RowNormProblem(itemEmbeddings, header.Dimensions, "the output embedding of item")
@@ -181,7 +195,23 @@ internal static class SoftmaxModelFormat
             throw reader.Error(layout.Floats, $"{scale}.");
         }
 
-        return new SoftmaxModel(catalog, options, network, itemEmbeddings, itemBiases, userOffsets, userItems);
+        return new SoftmaxModel(catalog, options, network, itemEmbeddings, itemBiases, userOffsets, userItems, ratingScale);
+    }
+
+    private static RatingRange DecodeScale(float[] values, ChecksummedModelReader reader, long offset)
+    {
+        float min = values[0], max = values[1];
+        if (!float.IsFinite(min))
+        {
+            throw reader.Error(offset, string.Create(CultureInfo.InvariantCulture, $"the rating scale's minimum is {min}; expected a finite number."));
+        }
+
+        if (!float.IsFinite(max) || max < min)
+        {
+            throw reader.Error(offset + 4, string.Create(CultureInfo.InvariantCulture, $"the rating scale's maximum is {max}; expected a finite number at least the minimum {min}."));
+        }
+
+        return new RatingRange(min, max);
     }
 
     private static SoftmaxOptions DecodeOptions(byte[] bytes, Header header, ChecksummedModelReader reader, long offset)
@@ -257,10 +287,12 @@ internal static class SoftmaxModelFormat
     }
 
     /// <summary>The validated header.</summary>
-    private sealed record Header(ushort Flags, int Dimensions, int UserCount, int ItemCount, int ItemDimensions, int GenreCount, int GenreDimensions,
+    private sealed record Header(ushort Version, ushort Flags, int Dimensions, int UserCount, int ItemCount, int ItemDimensions, int GenreCount, int GenreDimensions,
         int YearCount, int YearDimensions, int FirstYear, int BucketWidth, int[] Hidden, int OptionsLength, int CatalogLength, int UserItemCount)
     {
         public bool HasItemBiases => (Flags & FlagItemBiases) != 0;
+
+        public bool HasRatingScale => (Flags & FlagRatingScale) != 0;
 
         public int Size => FixedHeaderSize + (4 * Hidden.Length) + ChecksumSize;
 
@@ -282,13 +314,14 @@ internal static class SoftmaxModelFormat
             }
 
             long itemEmbeddings = floats + (4L * count);
-            long checksum = itemEmbeddings + (4L * ItemCount * Dimensions) + (HasItemBiases ? 4L * ItemCount : 0);
-            return new Layout(options, catalog, userOffsets, userItems, floats, itemEmbeddings, checksum, checksum + ChecksumSize);
+            long scale = itemEmbeddings + (4L * ItemCount * Dimensions) + (HasItemBiases ? 4L * ItemCount : 0);
+            long checksum = scale + (HasRatingScale ? 8 : 0);
+            return new Layout(options, catalog, userOffsets, userItems, floats, itemEmbeddings, scale, checksum, checksum + ChecksumSize);
         }
     }
 
     /// <summary>Where each section starts.</summary>
-    private readonly record struct Layout(long Options, long Catalog, long UserOffsets, long UserItems, long Floats, long ItemEmbeddings, long Checksum, long Total)
+    private readonly record struct Layout(long Options, long Catalog, long UserOffsets, long UserItems, long Floats, long ItemEmbeddings, long Scale, long Checksum, long Total)
     {
         public string SectionAt(long offset) =>
             offset < Options ? "header"
@@ -297,7 +330,8 @@ internal static class SoftmaxModelFormat
             : offset < UserItems ? "user offsets"
             : offset < Floats ? "user items"
             : offset < ItemEmbeddings ? "network parameters"
-            : offset < Checksum ? "item embeddings and biases"
+            : offset < Scale ? "item embeddings and biases"
+            : offset < Checksum ? "rating scale"
             : "checksum";
     }
 
@@ -351,7 +385,7 @@ internal static class SoftmaxModelFormat
         }
 
         static int Field(ReadOnlySpan<byte> bytes, int index) => BinaryPrimitives.ReadInt32LittleEndian(bytes[(12 + (4 * index))..]);
-        var result = new Header(BinaryPrimitives.ReadUInt16LittleEndian(header[FlagsOffset..]), Field(header, 0), Field(header, 1), Field(header, 2), Field(header, 3),
+        var result = new Header(BinaryPrimitives.ReadUInt16LittleEndian(header[VersionOffset..]), BinaryPrimitives.ReadUInt16LittleEndian(header[FlagsOffset..]), Field(header, 0), Field(header, 1), Field(header, 2), Field(header, 3),
             Field(header, 4), Field(header, 5), Field(header, 6), Field(header, 7), Field(header, 8), Field(header, 9), hidden, Field(header, 11), Field(header, 12), Field(header, 13));
         Validate(result, reader);
         return result;
@@ -359,9 +393,10 @@ internal static class SoftmaxModelFormat
 
     private static void Validate(Header h, ChecksummedModelReader reader)
     {
-        if ((h.Flags & ~FlagItemBiases) != 0)
+        ushort known = h.Version >= 2 ? KnownFlags : FlagItemBiases;
+        if ((h.Flags & ~known) != 0)
         {
-            throw reader.Error(FlagsOffset, string.Create(CultureInfo.InvariantCulture, $"unknown flags 0x{h.Flags:X4}; this library knows 0x{FlagItemBiases:X4}."));
+            throw reader.Error(FlagsOffset, string.Create(CultureInfo.InvariantCulture, $"unknown flags 0x{h.Flags:X4}; format version {h.Version} knows 0x{known:X4}."));
         }
 
         const int max = SoftmaxOptions.MaxLayerSize;

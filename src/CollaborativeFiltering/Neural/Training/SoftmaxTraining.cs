@@ -47,6 +47,7 @@ internal sealed partial class SoftmaxTraining : IBlockWork, ITraining<SoftmaxMod
     private readonly SoftmaxOptions _options;
     private readonly SoftmaxNetwork _network;
     private readonly Catalog _catalog;
+    private readonly RatingRange? _ratingScale;
     private readonly int _userCount;
     private readonly int _itemCount;
     private readonly int _d;
@@ -138,6 +139,7 @@ internal sealed partial class SoftmaxTraining : IBlockWork, ITraining<SoftmaxMod
     {
         _options = options;
         _catalog = train.Catalog;
+        _ratingScale = train.ValueRange;
         _userCount = train.UserCount;
         _itemCount = train.ItemCount;
         _d = options.Dimensions;
@@ -331,7 +333,7 @@ internal sealed partial class SoftmaxTraining : IBlockWork, ITraining<SoftmaxMod
         var net = new SoftmaxNetwork(_network.Features, _itemCount, _network.ItemDimensions, _network.GenreCount, _network.GenreDimensions, _network.YearCount, _network.YearDimensions,
             (int[])_network.HiddenSizes.Clone(), _d, (float[])_network.ItemInput.Clone(), (float[])_network.GenreInput.Clone(), (float[])_network.YearInput.Clone(),
             CloneAll(_network.Weights), CloneAll(_network.Biases));
-        return new Neural.SoftmaxModel(_catalog, _options, net, CopyOutputEmbeddings(), CopyOutputBiases(), _trainOffsets, _trainItems);
+        return new Neural.SoftmaxModel(_catalog, _options, net, CopyOutputEmbeddings(), CopyOutputBiases(), _trainOffsets, _trainItems, _ratingScale);
     }
 
     /// <summary>The index of V[j, k] in the panel layout.</summary>

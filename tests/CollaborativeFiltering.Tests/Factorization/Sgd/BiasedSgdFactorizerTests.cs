@@ -270,8 +270,9 @@ public sealed partial class BiasedSgdFactorizerTests
         FactorizationModel one = new BiasedSgdFactorizer(options with { MaxDegreeOfParallelism = 1 }).Fit(train);
         FactorizationModel two = new BiasedSgdFactorizer(options with { MaxDegreeOfParallelism = 2 }).Fit(train);
         FactorizationModel three = new BiasedSgdFactorizer(options with { MaxDegreeOfParallelism = 3 }).Fit(train);
+        FactorizationModel eight = new BiasedSgdFactorizer(options with { MaxDegreeOfParallelism = 8 }).Fit(train); // more workers than cores: blocks wait on each other's rows
 
-        foreach (FactorizationModel model in new[] { two, three })
+        foreach (FactorizationModel model in new[] { two, three, eight })
         {
             model.UserEmbeddings.SequenceEqual(one.UserEmbeddings).Should().BeTrue();
             model.ItemEmbeddings.SequenceEqual(one.ItemEmbeddings).Should().BeTrue();
@@ -343,6 +344,68 @@ public sealed partial class BiasedSgdFactorizerTests
             userGroup.Should().BeInRange((int)(0.8 * share), (int)(1.2 * share));
             itemGroup.Should().BeInRange((int)(0.8 * share), (int)(1.2 * share));
         }
+    }
+
+    [Fact]
+    public void Trainer_Blocks_ApplyTheirRatingsAsInterleavedByUserStreamsInEveryEpoch()
+    {
+        // A fixed order within a block (the epoch's randomness is the schedule of the blocks): LIBMF's by user, then item,
+        // cut into S streams taken in turn; undoing the interleaving must give the sorted block back.
+        RatingsDataset train = FullBatchTestData.Random(300, 200, 0.4, seed: 11);
+        using BiasedSgdTraining trainer = new BiasedSgdFactorizer(new BiasedSgdOptions { Dimensions = 4, Seed = 8 }).CreateTrainer(train);
+        int[] sizes = trainer.BlockSizes();
+
+        for (int epoch = 0; epoch < 2; epoch++)
+        {
+            trainer.RunEpoch(0.01f, 0.05f, 0.01f, 0.02f, CancellationToken.None);
+            List<BiasedSgdEntry> order = trainer.LastEpochOrder();
+            int start = 0;
+            foreach (int block in trainer.Schedule.ToArray())
+            {
+                List<(int User, int Item)> ratings = order.GetRange(start, sizes[block]).ConvertAll(x => (x.User, x.Item));
+                Deinterleave(ratings, BiasedSgdTraining.Streams).Should().BeInAscendingOrder("block {0} is its ratings by user, then item, in {1} streams", block, BiasedSgdTraining.Streams);
+                if (ratings.Count >= 2 * BiasedSgdTraining.Streams)
+                {
+                    ratings[1].Should().Be(Deinterleave(ratings, BiasedSgdTraining.Streams)[ratings.Count / BiasedSgdTraining.Streams], "the second rating opens the second stream");
+                }
+
+                start += sizes[block];
+            }
+
+            start.Should().Be(train.Count);
+        }
+    }
+
+    /// <summary>Undoes the interleaving: stream s holds sorted positions [s·L/S, (s+1)·L/S), and the order takes one from each non-empty stream in turn.</summary>
+    private static List<(int User, int Item)> Deinterleave(List<(int User, int Item)> ratings, int streams)
+    {
+        int length = ratings.Count;
+        var sorted = new (int User, int Item)[length];
+        int k = 0;
+        for (int j = 0; k < length; j++)
+        {
+            for (int s = 0; s < streams; s++)
+            {
+                int from = s * length / streams, to = (s + 1) * length / streams;
+                if (from + j < to)
+                {
+                    sorted[from + j] = ratings[k++];
+                }
+            }
+        }
+
+        return [.. sorted];
+    }
+
+    [Fact]
+    public void GroupMajorSlots_EachGroup_TakesConsecutiveSlotsInIndexOrder()
+    {
+        int[] group = [2, 0, 1, 0, 2, 2, 1, 0];
+
+        int[] slots = StratifiedSchedule.GroupMajorSlots(group, 3);
+
+        // Group 0 is rows 1, 3, 7; group 1 is rows 2, 6; group 2 is rows 0, 4, 5.
+        slots.Should().Equal(5, 0, 3, 1, 6, 7, 4, 2);
     }
 
     [Theory]
@@ -483,6 +546,29 @@ public sealed partial class BiasedSgdFactorizerTests
         Action epoch = () => trainer.RunEpoch(0.01f, 0.05f, 0.01f, 0.02f, new CancellationToken(canceled: true));
 
         epoch.Should().Throw<OperationCanceledException>();
+    }
+
+    [Fact]
+    public async Task Trainer_CancelledWhileSeveralWorkersRun_ThrowsAndReleasesEveryWorker()
+    {
+        // Blocks wait for each other's rows; a cancellation at any point must stop the epoch, not leave a worker waiting.
+        RatingsDataset train = FullBatchTestData.Random(300, 200, 0.4, seed: 11);
+        using BiasedSgdTraining trainer = new BiasedSgdFactorizer(new BiasedSgdOptions { Dimensions = 8, MaxDegreeOfParallelism = 4 }).CreateTrainer(train);
+        trainer.WorkerCount.Should().Be(4);
+        using var source = new CancellationTokenSource();
+        Task cancel = Task.Run(source.Cancel);
+
+        Action epochs = () =>
+        {
+            for (int epoch = 0; epoch < 100_000; epoch++)
+            {
+                trainer.RunEpoch(0.01f, 0.05f, 0.01f, 0.02f, source.Token);
+            }
+        };
+
+        epochs.Should().Throw<OperationCanceledException>();
+        await cancel;
+        trainer.RunEpoch(0.01f, 0.05f, 0.01f, 0.02f, CancellationToken.None).Should().BePositive("the workers are free for the next epoch");
     }
 
     [Fact]
