@@ -60,8 +60,11 @@ internal static class GramKernel
         }
     }
 
-    /// <summary>Whether the Vector256 path runs.</summary>
+    /// <summary>Whether a vector path runs (<see cref="Width512"/> or <see cref="Width256"/>).</summary>
     public static bool IsVectorized => Vector256.IsHardwareAccelerated && Fma.IsSupported;
+
+    /// <summary>Whether the 512-bit path runs: 4×32 blocks, twice the lanes per multiply-add of <see cref="Width256"/>.</summary>
+    public static bool Use512 => IsVectorized && Vector512.IsHardwareAccelerated && Avx512F.IsSupported;
 
     /// <summary>The kernel of one width.</summary>
     internal interface IGramKernel
@@ -78,13 +81,19 @@ internal static class GramKernel
     /// Adds (or, when <paramref name="overwrite"/>, stores) Σ_k s_k[a]·y_k[b] over the first
     /// <paramref name="rows"/> packed rows into <c>gram[a·gramStride + b]</c> for every (a, b) of the
     /// upper block-triangle of the <paramref name="dp"/>×<paramref name="dp"/> matrix, with
-    /// <see cref="Width256"/> where it runs (<see cref="IsVectorized"/>), else <see cref="Scalar"/>.
+    /// <see cref="Width512"/> where 512-bit vectors are accelerated (<see cref="Use512"/>), else
+    /// <see cref="Width256"/> where it runs (<see cref="IsVectorized"/>), else <see cref="Scalar"/>:
+    /// every entry is the same fused multiply-add chain over the rows in all three, so they agree bit for bit.
     /// </summary>
     public static void Accumulate(ReadOnlySpan<float> s, ReadOnlySpan<float> y, int rows, int dp, Span<double> gram, int gramStride, bool overwrite)
     {
         Debug.Assert(dp % 8 == 0 && rows <= ChunkRows && s.Length >= rows * dp && y.Length >= rows * dp);
         Debug.Assert(gramStride >= dp && gram.Length >= ((dp - 1) * gramStride) + dp);
-        if (IsVectorized)
+        if (Use512)
+        {
+            Width512.Accumulate(s, y, rows, dp, gram, gramStride, overwrite);
+        }
+        else if (IsVectorized)
         {
             Width256.Accumulate(s, y, rows, dp, gram, gramStride, overwrite);
         }
@@ -126,6 +135,42 @@ internal static class GramKernel
         }
     }
 
+    /// <summary>
+    /// Vector512 with FMA: 4×32 blocks of G in eight Vector512 accumulators (the same register count
+    /// as <see cref="Width256"/>'s 4×16, twice the lanes), then a 4×16 and a 4×8 block of 256-bit
+    /// vectors for what is left of the row; each entry is the same chain as in <see cref="Width256"/>.
+    /// </summary>
+    internal readonly struct Width512 : IGramKernel
+    {
+        /// <inheritdoc/>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        public static void Accumulate(ReadOnlySpan<float> s, ReadOnlySpan<float> y, int rows, int dp, Span<double> gram, int gramStride, bool overwrite)
+        {
+            ref float rs = ref MemoryMarshal.GetReference(s);
+            ref float ry = ref MemoryMarshal.GetReference(y);
+            ref double rg = ref MemoryMarshal.GetReference(gram);
+            for (int a0 = 0; a0 < dp; a0 += 4)
+            {
+                int b0 = a0 & ~7;
+                for (; b0 + 32 <= dp; b0 += 32)
+                {
+                    Block4x32(ref rs, ref ry, rows, dp, a0, b0, ref rg, gramStride, overwrite);
+                }
+
+                if (b0 + 16 <= dp)
+                {
+                    Block4x16(ref rs, ref ry, rows, dp, a0, b0, ref rg, gramStride, overwrite);
+                    b0 += 16;
+                }
+
+                if (b0 < dp)
+                {
+                    Block4x8(ref rs, ref ry, rows, dp, a0, b0, ref rg, gramStride, overwrite);
+                }
+            }
+        }
+    }
+
     /// <summary>The scalar twin of <see cref="Width256"/>: same blocks, same row order, fused multiply-adds.</summary>
     internal readonly struct Scalar : IGramKernel
     {
@@ -150,6 +195,60 @@ internal static class GramKernel
                 }
             }
         }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Block4x32(ref float rs, ref float ry, int rows, int dp, int a0, int b0, ref double rg, int gramStride, bool overwrite)
+    {
+        Vector512<float> c00 = Vector512<float>.Zero, c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00, c31 = c00;
+        ref float sk = ref Unsafe.Add(ref rs, a0);
+        ref float yk = ref Unsafe.Add(ref ry, b0);
+        for (int k = 0; k < rows; k++)
+        {
+            Vector512<float> y0 = Vector512.LoadUnsafe(ref yk);
+            Vector512<float> y1 = Vector512.LoadUnsafe(ref yk, 16);
+            Vector512<float> s0 = Vector512.Create(sk);
+            c00 = Avx512F.FusedMultiplyAdd(s0, y0, c00);
+            c01 = Avx512F.FusedMultiplyAdd(s0, y1, c01);
+            Vector512<float> s1 = Vector512.Create(Unsafe.Add(ref sk, 1));
+            c10 = Avx512F.FusedMultiplyAdd(s1, y0, c10);
+            c11 = Avx512F.FusedMultiplyAdd(s1, y1, c11);
+            Vector512<float> s2 = Vector512.Create(Unsafe.Add(ref sk, 2));
+            c20 = Avx512F.FusedMultiplyAdd(s2, y0, c20);
+            c21 = Avx512F.FusedMultiplyAdd(s2, y1, c21);
+            Vector512<float> s3 = Vector512.Create(Unsafe.Add(ref sk, 3));
+            c30 = Avx512F.FusedMultiplyAdd(s3, y0, c30);
+            c31 = Avx512F.FusedMultiplyAdd(s3, y1, c31);
+            sk = ref Unsafe.Add(ref sk, dp);
+            yk = ref Unsafe.Add(ref yk, dp);
+        }
+
+        ref double g = ref Unsafe.Add(ref rg, (a0 * gramStride) + b0);
+        Store(ref g, c00, c01, overwrite);
+        Store(ref Unsafe.Add(ref g, gramStride), c10, c11, overwrite);
+        Store(ref Unsafe.Add(ref g, 2 * gramStride), c20, c21, overwrite);
+        Store(ref Unsafe.Add(ref g, 3 * gramStride), c30, c31, overwrite);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Store(ref double g, Vector512<float> lo, Vector512<float> hi, bool overwrite)
+    {
+        Store(ref g, lo, overwrite);
+        Store(ref Unsafe.Add(ref g, 16), hi, overwrite);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Store(ref double g, Vector512<float> v, bool overwrite)
+    {
+        (Vector512<double> lower, Vector512<double> upper) = Vector512.Widen(v);
+        if (!overwrite)
+        {
+            lower += Vector512.LoadUnsafe(ref g);
+            upper += Vector512.LoadUnsafe(ref g, 8);
+        }
+
+        lower.StoreUnsafe(ref g);
+        upper.StoreUnsafe(ref g, 8);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
