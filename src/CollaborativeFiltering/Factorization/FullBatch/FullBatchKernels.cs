@@ -261,41 +261,7 @@ internal static class FullBatchKernels
         }
 
         sse = sum;
-        g0.StoreUnsafe(ref data, 0);
-        if (TRow.Vectors > 1)
-        {
-            g1.StoreUnsafe(ref data, 8);
-        }
-
-        if (TRow.Vectors > 2)
-        {
-            g2.StoreUnsafe(ref data, 16);
-        }
-
-        if (TRow.Vectors > 3)
-        {
-            g3.StoreUnsafe(ref data, 24);
-        }
-
-        if (TRow.Vectors > 4)
-        {
-            g4.StoreUnsafe(ref data, 32);
-        }
-
-        if (TRow.Vectors > 5)
-        {
-            g5.StoreUnsafe(ref data, 40);
-        }
-
-        if (TRow.Vectors > 6)
-        {
-            g6.StoreUnsafe(ref data, 48);
-        }
-
-        if (TRow.Vectors > 7)
-        {
-            g7.StoreUnsafe(ref data, 56);
-        }
+        Store<TRow>(ref data, g0, g1, g2, g3, g4, g5, g6, g7);
     }
 
     /// <summary>
@@ -397,6 +363,14 @@ internal static class FullBatchKernels
             }
         }
 
+        Store<TRow>(ref data, g0, g1, g2, g3, g4, g5, g6, g7);
+    }
+
+    /// <summary>Stores a row's <c>TRow.Vectors</c> accumulators at <paramref name="data"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Store<TRow>(ref float data, Vector256<float> g0, Vector256<float> g1, Vector256<float> g2, Vector256<float> g3, Vector256<float> g4, Vector256<float> g5, Vector256<float> g6, Vector256<float> g7)
+        where TRow : struct, IRowWidth
+    {
         g0.StoreUnsafe(ref data, 0);
         if (TRow.Vectors > 1)
         {
