@@ -29,6 +29,8 @@ public sealed class RatingsDataset : IReadOnlyList<Rating>
     private CsrView? _byUser;
     private CsrView? _byItem;
     private long[]? _timestamps;
+    private RatingRows? _userRows;
+    private RatingRows? _itemRows;
 
     // A view: the members are the positions of _root (a dataset with storage of its own) that
     // _membership selects. Both are cleared once the view has built everything.
@@ -102,6 +104,26 @@ public sealed class RatingsDataset : IReadOnlyList<Rating>
 
     /// <summary>Whether this dataset is a view that has not yet built all its storage (it still holds the dataset it was cut from).</summary>
     internal bool IsPendingView => Volatile.Read(ref _root) is not null;
+
+    /// <summary>Whether this dataset holds a user-major CSR of its own (always, unless it is a view that nothing has read <see cref="ByUser"/> of).</summary>
+    internal bool HasOwnUserMajor => Volatile.Read(ref _byUser) is not null;
+
+    /// <summary>Whether this dataset holds an item-major CSR of its own (always, unless it is a view that nothing has read <see cref="ByItem"/> of).</summary>
+    internal bool HasOwnItemMajor => Volatile.Read(ref _byItem) is not null;
+
+    /// <summary>
+    /// The user-major rows as the library's trainers and evaluators read them: this dataset's own
+    /// <see cref="ByUser"/> when it has one, else the root's user-major CSR restricted to the view's
+    /// members (4 bytes per user for the row offsets; a k-fold view adds one bit per root rating).
+    /// Reading them never makes a view build a CSR of its own.
+    /// </summary>
+    internal RatingRows UserRows => Volatile.Read(ref _userRows) ?? BuildUserRows();
+
+    /// <summary>
+    /// The item-major rows, like <see cref="UserRows"/>: for a view, the root's item-major CSR with an
+    /// item-major membership bitmap built on first use (one bit per root rating, 4 bytes per item).
+    /// </summary>
+    internal RatingRows ItemRows => Volatile.Read(ref _itemRows) ?? BuildItemRows();
 
     /// <summary>
     /// For each entry of <see cref="ByItem"/>, the position of the same rating in <see cref="ByUser"/>:
@@ -427,6 +449,78 @@ public sealed class RatingsDataset : IReadOnlyList<Rating>
         }
     }
 
+    private RatingRows BuildUserRows()
+    {
+        lock (_gate)
+        {
+            if (_userRows is { } built)
+            {
+                return built;
+            }
+
+            RatingRows rows;
+            if (_byUser is { } own)
+            {
+                rows = RatingRows.Of(own);
+            }
+            else
+            {
+                RatingsDataset root = _root!;
+                Membership membership = _membership!;
+                rows = RatingRows.Members(root.ByUser, membership.Bits ?? membership.LabelBits(), membership.Complement);
+            }
+
+            Volatile.Write(ref _userRows, rows);
+            return rows;
+        }
+    }
+
+    private RatingRows BuildItemRows()
+    {
+        RatingRows userRows = UserRows;
+
+        // A view that built its user-major CSR builds its item-major one from it (a transpose).
+        CsrView? ownByItem = userRows.IsView ? null : ByItem;
+        lock (_gate)
+        {
+            if (_itemRows is { } built)
+            {
+                return built;
+            }
+
+            RatingRows rows;
+            if ((ownByItem ?? _byItem) is { } own)
+            {
+                rows = RatingRows.Of(own);
+            }
+            else
+            {
+                // Walk the root user-major, following each rating to its item-major position, and
+                // mark the members' item-major positions.
+                CsrView rootByItem = _root!.ByItem;
+                int[] userOffsets = userRows.SourceOffsets, items = userRows.Columns;
+                int[] cursor = rootByItem.RowOffsetArray.AsSpan(0, ItemCount).ToArray();
+                var bits = new ulong[BitWords(rootByItem.NonZeroCount)];
+                for (int u = 0; u < UserCount; u++)
+                {
+                    for (int p = userOffsets[u]; p < userOffsets[u + 1]; p++)
+                    {
+                        int q = cursor[items[p]]++;
+                        if (userRows.IsMember(p))
+                        {
+                            bits[q >> 6] |= 1UL << q;
+                        }
+                    }
+                }
+
+                rows = RatingRows.Members(rootByItem, bits, complement: false);
+            }
+
+            Volatile.Write(ref _itemRows, rows);
+            return rows;
+        }
+    }
+
     private long[] BuildTimestamps()
     {
         lock (_gate)
@@ -461,6 +555,10 @@ public sealed class RatingsDataset : IReadOnlyList<Rating>
         {
             Volatile.Write(ref _root, null);
             Volatile.Write(ref _membership, null);
+
+            // Rows read through the root would keep it alive: read the own storage from now on.
+            Volatile.Write(ref _userRows, null);
+            Volatile.Write(ref _itemRows, null);
         }
     }
 
@@ -474,6 +572,22 @@ public sealed class RatingsDataset : IReadOnlyList<Rating>
         public bool Contains(int position) => Bits is not null
             ? (((Bits[position >> 6] >> position) & 1) != 0) != Complement
             : (Labels![position] == Label) != Complement;
+
+        /// <summary>A bitmap of the positions labelled <see cref="Label"/> (before <see cref="Complement"/>), for a k-fold view's rows.</summary>
+        public ulong[] LabelBits()
+        {
+            int[] labels = Labels!;
+            var bits = new ulong[BitWords(labels.Length)];
+            for (int p = 0; p < labels.Length; p++)
+            {
+                if (labels[p] == Label)
+                {
+                    bits[p >> 6] |= 1UL << p;
+                }
+            }
+
+            return bits;
+        }
     }
 
     /// <summary>Enumerates ratings in user-major order.</summary>

@@ -65,13 +65,7 @@ public static class DatasetStatistics
             ThrowHelper.Argument(nameof(dataset), "The dataset has no ratings, so it has no mean rating.");
         }
 
-        double sum = 0;
-        foreach (float v in dataset.ByUser.Values)
-        {
-            sum += v;
-        }
-
-        return sum / dataset.Count;
+        return dataset.UserRows.Sum() / dataset.Count;
     }
 
     /// <summary>

@@ -62,6 +62,8 @@ internal sealed class SvdPlusPlusTraining : IBlockWork, ITraining<FactorizationM
     private readonly int[] _trainOffsets;
     private readonly int[] _trainItems;
     private readonly float[] _trainValues;
+    private readonly RatingRows _trainRows;
+    private readonly RatingRows? _validationRows;
 
     /// <summary>The training ratings user-major, each user's in the order of the last epoch.</summary>
     private readonly int[] _entryItems;
@@ -123,6 +125,7 @@ internal sealed class SvdPlusPlusTraining : IBlockWork, ITraining<FactorizationM
         _trainOffsets = train.ByUser.RowOffsetArray;
         _trainItems = train.ByUser.ColumnArray;
         _trainValues = train.ByUser.ValueArray;
+        _trainRows = RatingRows.Of(train.ByUser);
         _entryItems = (int[])_trainItems.Clone();
         _entryValues = (float[])_trainValues.Clone();
         if (validation is { Count: > 0 })
@@ -130,6 +133,7 @@ internal sealed class SvdPlusPlusTraining : IBlockWork, ITraining<FactorizationM
             _validationOffsets = validation.ByUser.RowOffsetArray;
             _validationItems = validation.ByUser.ColumnArray;
             _validationValues = validation.ByUser.ValueArray;
+            _validationRows = RatingRows.Of(validation.ByUser);
             _validationCount = validation.Count;
         }
 
@@ -515,8 +519,8 @@ internal sealed class SvdPlusPlusTraining : IBlockWork, ITraining<FactorizationM
         int[] bounds = train ? _trainChunks : _validationChunks;
         int chunk = train ? task : task - trainChunks;
         _evaluationSse[task] = train
-            ? BiasedDotErrors.Sse(_queries.Values, _items.Values, _stride, _mean, _bu, _bi, _trainOffsets, _trainItems, _trainValues, bounds[chunk], bounds[chunk + 1], null)
-            : BiasedDotErrors.Sse(_queries.Values, _items.Values, _stride, _mean, _bu, _bi, _validationOffsets!, _validationItems!, _validationValues!, bounds[chunk], bounds[chunk + 1], _validationRange);
+            ? BiasedDotErrors.Sse(_queries.Values, _items.Values, _stride, _mean, _bu, _bi, _trainRows, bounds[chunk], bounds[chunk + 1], null)
+            : BiasedDotErrors.Sse(_queries.Values, _items.Values, _stride, _mean, _bu, _bi, _validationRows!, bounds[chunk], bounds[chunk + 1], _validationRange);
     }
 
     /// <summary>Pinned padded rows holding the compact rows, row 0 on a 64-byte boundary; rows that <paramref name="keep"/> rejects, and the padding, are zero.</summary>
