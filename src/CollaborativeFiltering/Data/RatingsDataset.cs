@@ -19,9 +19,17 @@ namespace CollaborativeFiltering.Data;
 /// per rating when timestamps are kept. A dataset from <see cref="Where"/> or
 /// <see cref="DatasetSplitter"/> is a view: it holds one bit per rating of the dataset it was cut
 /// from (one bitmap shared by the two sides of a split; k-fold splits share one 4-byte fold label
-/// per rating, for all folds together) and builds its own views the first time they are asked for
-/// (a test set that is only evaluated never builds its item-major view); once it has built
-/// everything it can be asked for, it lets go of that dataset.
+/// per rating, for all folds together) and reads that dataset's storage. The library's own trainers
+/// (explicit and implicit ALS, biased SGD), evaluators (<c>RegressionMetrics</c>, <c>RankingMetrics</c>,
+/// <c>CrossValidation</c>), <c>Recommender</c>'s exclusions and <c>DatasetStatistics</c>' counts and means
+/// read a view in place, through the parent's rows and the bits, so a split costs no copy of the
+/// ratings; while a trainer reads a view's item-major side the view keeps a second bitmap (one bit per
+/// parent rating, in item-major order) and its row offsets (4 bytes per user and per item). A view
+/// builds its own CSR the first time you read <see cref="ByUser"/> or <see cref="ByItem"/> (or enumerate
+/// or index it), since <see cref="CsrView"/> promises contiguous rows: 8 bytes per member rating per
+/// side; once it has built everything it can be asked for, it lets go of the dataset it was cut from.
+/// Full-batch GD, BPR, SVD++, kNN, EASE, the Bayesian trainers, the factorization machine and the
+/// softmax model still read the public views, so a view they train on builds its CSR.
 /// </remarks>
 public sealed class RatingsDataset : IReadOnlyList<Rating>
 {
@@ -74,10 +82,10 @@ public sealed class RatingsDataset : IReadOnlyList<Rating>
     /// <summary>The number of ratings.</summary>
     public int Count { get; }
 
-    /// <summary>User-major view: row <c>u</c> lists the items user <c>u</c> rated, ascending, with the ratings.</summary>
+    /// <summary>User-major view: row <c>u</c> lists the items user <c>u</c> rated, ascending, with the ratings. A view (a split or subset) builds it on first read (8 bytes per rating); the library's ALS, SGD, evaluators and recommenders never ask for it.</summary>
     public CsrView ByUser => _byUser ?? BuildByUser();
 
-    /// <summary>Item-major view: row <c>i</c> lists the users who rated item <c>i</c>, ascending, with the ratings.</summary>
+    /// <summary>Item-major view: row <c>i</c> lists the users who rated item <c>i</c>, ascending, with the ratings. A view (a split or subset) builds it on first read (8 bytes per rating, and its user-major view first); the library's ALS, SGD, evaluators and recommenders never ask for it.</summary>
     public CsrView ByItem => _byItem ?? BuildByItem();
 
     /// <summary>
