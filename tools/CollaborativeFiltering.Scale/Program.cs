@@ -158,6 +158,13 @@ internal static class Harness
         double fitCpu = (Cpu() - cpu).TotalSeconds;
         rows.Add(($"explicit ALS fit, rank {rank}, {sweeps} sweeps, {threads} threads (reads the training view in place)", $"{fit:F1} s ({fitCpu:F1} s process CPU); test RMSE {RegressionMetrics.Compute(model, split.Test).Rmse:F4}; peak resident set so far {Peak()}"));
 
+        // What the two views hold once fitted on and evaluated (RecommendAll, below, adds nothing to them): the GC
+        // heap's growth since before the split, less the model's arrays (a view that built CSR arrays of
+        // its own would show them here).
+        long modelBytes = (4L * (model.UserEmbeddings.Length + model.ItemEmbeddings.Length + model.UserBiases.Length + model.ItemBiases.Length + model.UserSupport.Length + model.ItemSupport.Length));
+        long heldBytes = Managed() - beforeSplit - modelBytes;
+        rows.Add(("what the split's two views hold after the ALS fit and its test RMSE (GC heap growth since the split, less the model's arrays)", $"{heldBytes / 1e6:F1} MB = {(double)heldBytes / data.Count:F3} bytes per parent rating"));
+
         if (!arguments.Flag("no-recommend"))
         {
             watch.Restart();
@@ -165,13 +172,6 @@ internal static class Harness
             TopKRecommendations top = Recommender.RecommendAll(model, 10, split.Train, threads);
             rows.Add(($"RecommendAll top-10, {top.UserCount:N0} users, train excluded, {threads} threads", $"{watch.Elapsed.TotalSeconds:F1} s ({(Cpu() - cpu).TotalSeconds:F1} s process CPU)"));
         }
-
-        // What the two views hold once fitted on, evaluated and excluded from recommendations: the GC
-        // heap's growth since before the split, less the model's arrays (a view that built CSR arrays of
-        // its own would show them here).
-        long modelBytes = (4L * (model.UserEmbeddings.Length + model.ItemEmbeddings.Length + model.UserBiases.Length + model.ItemBiases.Length + model.UserSupport.Length + model.ItemSupport.Length));
-        long heldBytes = Managed() - beforeSplit - modelBytes;
-        rows.Add(("what the split's two views hold after the ALS fit, RMSE and RecommendAll (GC heap growth since the split, less the model's arrays)", $"{heldBytes / 1e6:F1} MB = {(double)heldBytes / data.Count:F3} bytes per parent rating"));
 
         if (arguments.Flag("update"))
         {

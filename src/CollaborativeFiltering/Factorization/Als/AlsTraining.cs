@@ -145,7 +145,7 @@ internal sealed class AlsTraining : IBlockWork, ITraining<FactorizationModel>
         int workers = Math.Clamp(maxThreads, 1, Math.Max(1, Math.Max(_userBlocks.Length, _itemBlocks.Length) - 1));
         _scratch = new AlsScratch[workers];
         _buffers = new RowBuffer[workers];
-        int gather = Math.Max(_userRows.NewBuffer().Columns.Length, Math.Max(_itemRows.NewBuffer().Columns.Length, _validationRows?.NewBuffer().Columns.Length ?? 0));
+        int gather = Math.Max(_userRows.GatherCapacity, Math.Max(_itemRows.GatherCapacity, _validationRows?.GatherCapacity ?? 0));
         for (int w = 0; w < workers; w++)
         {
             _scratch[w] = new AlsScratch(_d, _order, weighted: false);

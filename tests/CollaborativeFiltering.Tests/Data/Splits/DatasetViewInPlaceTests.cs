@@ -174,4 +174,30 @@ public class DatasetViewInPlaceTests
         split.Train.ItemRows.IsView.Should().BeFalse();
         split.Train.UserRows.Offsets.Should().Equal(split.Train.ByUser.RowOffsets.ToArray());
     }
+
+    [Fact]
+    public void ImplicitAls_NegativeStrengthInAView_ThrowsNamingTheMemberRating()
+    {
+        var builder = new RatingsDatasetBuilder(Catalog.Sequential(3, 3));
+        builder.Add(new Rating(new UserIndex(0), new ItemIndex(0), -5)).Add(new Rating(new UserIndex(0), new ItemIndex(1), 1))
+            .Add(new Rating(new UserIndex(1), new ItemIndex(1), 2)).Add(new Rating(new UserIndex(2), new ItemIndex(2), -3));
+        RatingsDataset view = builder.Build().Where([false, true, true, true]); // the first negative is not a member
+
+        Action act = () => new ImplicitAlsFactorizer().Fit(view);
+
+        act.Should().Throw<ArgumentException>().Where(e => e.ParamName == "train" && e.Message.Contains("user '3'") && e.Message.Contains("item '3'") && e.Message.Contains("-3"));
+    }
+
+    [Fact]
+    public void Rows_OfAnEmptyView_HaveNoEntries()
+    {
+        RatingsDataset view = Sample().Where(new bool[Sample().Count]);
+
+        view.UserRows.Count.Should().Be(0);
+        view.ItemRows.Count.Should().Be(0);
+        view.UserRows.MaxRowLength.Should().Be(0);
+        view.ItemRows.Offsets.Should().OnlyContain(o => o == 0);
+        DatasetStatistics.ItemRatingCounts(view).Should().OnlyContain(c => c == 0);
+        ShouldBeUnmaterialised(view);
+    }
 }
