@@ -164,6 +164,35 @@ internal sealed class RatingRows
         return sum;
     }
 
+    /// <summary>
+    /// The member entries as a CSR of their own, for a trainer whose working layout is a CSR: the
+    /// source's arrays when every entry is a member, else the members gathered in order into new arrays
+    /// (8 bytes per member rating) that live as long as the trainer holds them, not as long as the view.
+    /// </summary>
+    /// <param name="columnCount">The other side's size.</param>
+    public CsrView ToCsr(int columnCount)
+    {
+        if (_bits is null)
+        {
+            return new CsrView(columnCount, Offsets, Columns, Values);
+        }
+
+        var columns = new int[Count];
+        var values = new float[Count];
+        int w = 0;
+        for (int p = 0; p < Columns.Length; p++)
+        {
+            if (IsMember(p))
+            {
+                columns[w] = Columns[p];
+                values[w] = Values[p];
+                w++;
+            }
+        }
+
+        return new CsrView(columnCount, Offsets, columns, values);
+    }
+
     /// <summary>The capacity a <see cref="RowBuffer"/> needs for any row: the longest row and the branch-free gather's one slot of slack (0 when rows are slices).</summary>
     public int GatherCapacity => _bits is null ? 0 : MaxRowLength + 1;
 

@@ -72,8 +72,6 @@ internal sealed class SvdPlusPlusTraining : IBlockWork, ITraining<FactorizationM
     private readonly SeededRandom _epochRandom;
 
     private readonly int[]? _validationOffsets;
-    private readonly int[]? _validationItems;
-    private readonly float[]? _validationValues;
     private readonly int _validationCount;
     private readonly int[] _trainChunks;
     private readonly int[] _validationChunks;
@@ -122,26 +120,27 @@ internal sealed class SvdPlusPlusTraining : IBlockWork, ITraining<FactorizationM
         _count = train.Count;
         Debug.Assert(users.Length == (long)_n * _d && items.Length == (long)_m * _d && implicitFactors.Length == (long)_m * _d);
 
-        _trainOffsets = train.ByUser.RowOffsetArray;
-        _trainItems = train.ByUser.ColumnArray;
-        _trainValues = train.ByUser.ValueArray;
-        _trainRows = RatingRows.Of(train.ByUser);
+        // A split is read through its row source: its members gathered into the trainer's own CSR (held
+        // for the fit, not by the view), so the view never builds CSR arrays of its own.
+        CsrView byUser = train.UserRows.ToCsr(_m);
+        _trainOffsets = byUser.RowOffsetArray;
+        _trainItems = byUser.ColumnArray;
+        _trainValues = byUser.ValueArray;
+        _trainRows = RatingRows.Of(byUser);
         _entryItems = (int[])_trainItems.Clone();
         _entryValues = (float[])_trainValues.Clone();
         if (validation is { Count: > 0 })
         {
-            _validationOffsets = validation.ByUser.RowOffsetArray;
-            _validationItems = validation.ByUser.ColumnArray;
-            _validationValues = validation.ByUser.ValueArray;
-            _validationRows = RatingRows.Of(validation.ByUser);
+            _validationRows = validation.UserRows;
+            _validationOffsets = _validationRows.Offsets;
             _validationCount = validation.Count;
         }
 
         _mean = (float)DatasetStatistics.GlobalMean(train);
-        int[] itemOffsets = train.ByItem.RowOffsetArray;
+        int[] itemCounts = _support.ItemCounts;
         _users = Pad(users, _n, r => _trainOffsets[r + 1] > _trainOffsets[r]);
-        _items = Pad(items, _m, r => itemOffsets[r + 1] > itemOffsets[r]);
-        _implicit = Pad(implicitFactors, _m, r => itemOffsets[r + 1] > itemOffsets[r]);
+        _items = Pad(items, _m, r => itemCounts[r] > 0);
+        _implicit = Pad(implicitFactors, _m, r => itemCounts[r] > 0);
         _queries = new PaddedRows(_n, _d, _stride, aligned: true);
         _bu = new float[_n];
         _bi = new float[_m];

@@ -6,7 +6,7 @@ using CollaborativeFiltering.Scoring;
 namespace CollaborativeFiltering.Tests.Data;
 
 /// <summary>
-/// The library's own trainers and evaluators read a split through the parent's storage and the
+/// The library's own trainers (explicit and implicit ALS, biased SGD, SVD++) and evaluators read a split through the parent's storage and the
 /// membership bits (<see cref="RatingsDataset.UserRows"/>, <see cref="RatingsDataset.ItemRows"/>): the
 /// views stay unmaterialised along load → split → fit → evaluate → recommend, and every result is
 /// bit-identical to the same work on a materialised copy of the view.
@@ -41,6 +41,7 @@ public class DatasetViewInPlaceTests
         new AlsFactorizer(new AlsOptions { Dimensions = 4, Iterations = 2, UseBiases = false, MaxDegreeOfParallelism = threads, Seed = 4 }),
         new ImplicitAlsFactorizer(new ImplicitAlsOptions { Dimensions = 5, Iterations = 3, ConjugateGradientSteps = 0, MaxDegreeOfParallelism = threads, Seed = 4 }),
         new ImplicitAlsFactorizer(new ImplicitAlsOptions { Dimensions = 4, Iterations = 2, ConjugateGradientSteps = 3, MaxDegreeOfParallelism = threads, Seed = 4 }),
+        new SvdPlusPlusFactorizer(new SvdPlusPlusOptions { Dimensions = 4, Iterations = 3, MaxDegreeOfParallelism = threads, Seed = 4 }),
         new BiasedSgdFactorizer(new BiasedSgdOptions { Dimensions = 5, Iterations = 4, MaxDegreeOfParallelism = threads, Seed = 4 }),
     ];
 
@@ -53,6 +54,7 @@ public class DatasetViewInPlaceTests
         actual.GlobalMean.Should().Be(expected.GlobalMean);
         actual.UserSupport.ToArray().Should().Equal(expected.UserSupport.ToArray());
         actual.ItemSupport.ToArray().Should().Equal(expected.ItemSupport.ToArray());
+        actual.ImplicitItemFactors.ToArray().Should().Equal(expected.ImplicitItemFactors.ToArray());
     }
 
     private static void ShouldRecommendAlike(TopKRecommendations actual, TopKRecommendations expected, int users)
