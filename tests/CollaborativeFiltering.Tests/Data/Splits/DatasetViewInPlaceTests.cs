@@ -1,12 +1,13 @@
 using CollaborativeFiltering.Data;
 using CollaborativeFiltering.Evaluation;
 using CollaborativeFiltering.Factorization;
+using CollaborativeFiltering.Neural;
 using CollaborativeFiltering.Scoring;
 
 namespace CollaborativeFiltering.Tests.Data;
 
 /// <summary>
-/// The library's own trainers (explicit and implicit ALS, biased SGD, SVD++) and evaluators read a split through the parent's storage and the
+/// The library's own trainers (explicit and implicit ALS, biased SGD, SVD++, BPR, the softmax model) and evaluators read a split through the parent's storage and the
 /// membership bits (<see cref="RatingsDataset.UserRows"/>, <see cref="RatingsDataset.ItemRows"/>): the
 /// views stay unmaterialised along load → split → fit → evaluate → recommend, and every result is
 /// bit-identical to the same work on a materialised copy of the view.
@@ -41,6 +42,7 @@ public class DatasetViewInPlaceTests
         new AlsFactorizer(new AlsOptions { Dimensions = 4, Iterations = 2, UseBiases = false, MaxDegreeOfParallelism = threads, Seed = 4 }),
         new ImplicitAlsFactorizer(new ImplicitAlsOptions { Dimensions = 5, Iterations = 3, ConjugateGradientSteps = 0, MaxDegreeOfParallelism = threads, Seed = 4 }),
         new ImplicitAlsFactorizer(new ImplicitAlsOptions { Dimensions = 4, Iterations = 2, ConjugateGradientSteps = 3, MaxDegreeOfParallelism = threads, Seed = 4 }),
+        new BprFactorizer(new BprOptions { Dimensions = 4, Iterations = 3, MaxDegreeOfParallelism = threads, Seed = 4 }),
         new SvdPlusPlusFactorizer(new SvdPlusPlusOptions { Dimensions = 4, Iterations = 3, MaxDegreeOfParallelism = threads, Seed = 4 }),
         new BiasedSgdFactorizer(new BiasedSgdOptions { Dimensions = 5, Iterations = 4, MaxDegreeOfParallelism = threads, Seed = 4 }),
     ];
@@ -201,5 +203,23 @@ public class DatasetViewInPlaceTests
         view.ItemRows.Offsets.Should().OnlyContain(o => o == 0);
         DatasetStatistics.ItemRatingCounts(view).Should().OnlyContain(c => c == 0);
         ShouldBeUnmaterialised(view);
+    }
+
+    [Fact]
+    public void Softmax_FitOnAView_MatchesCopyWithoutMaterialising()
+    {
+        RatingsDataset data = Sample();
+        DatasetSplit split = DatasetSplitter.RandomHoldout(data, 0.2, seed: 7), twin = DatasetSplitter.RandomHoldout(data, 0.2, seed: 7);
+        var trainer = new SoftmaxTrainer(new SoftmaxOptions { Dimensions = 4, HiddenLayerSizes = [6], Iterations = 4, BatchSize = 16, MaxDegreeOfParallelism = 2 });
+
+        SoftmaxModel onView = trainer.Fit(split.Train, split.Test);
+        SoftmaxModel onCopy = trainer.Fit(Copy(twin.Train), Copy(twin.Test));
+
+        onView.ItemEmbeddings.ToArray().Should().Equal(onCopy.ItemEmbeddings.ToArray());
+        onView.UserEmbeddings.ToArray().Should().Equal(onCopy.UserEmbeddings.ToArray());
+        onView.ItemSupport.ToArray().Should().Equal(onCopy.ItemSupport.ToArray());
+        onView.GetUserItems(new UserIndex(5)).ToArray().Should().Equal(onCopy.GetUserItems(new UserIndex(5)).ToArray());
+        ShouldBeUnmaterialised(split.Train);
+        ShouldBeUnmaterialised(split.Test);
     }
 }
