@@ -7,7 +7,7 @@ using CollaborativeFiltering.Scoring;
 namespace CollaborativeFiltering.Tests.Data;
 
 /// <summary>
-/// The library's own trainers (explicit and implicit ALS, biased SGD, SVD++, BPR, the softmax model) and evaluators read a split through the parent's storage and the
+/// The library's own trainers (explicit and implicit ALS, biased SGD, SVD++, BPR, Bayesian MF, the softmax model) and evaluators read a split through the parent's storage and the
 /// membership bits (<see cref="RatingsDataset.UserRows"/>, <see cref="RatingsDataset.ItemRows"/>): the
 /// views stay unmaterialised along load → split → fit → evaluate → recommend, and every result is
 /// bit-identical to the same work on a materialised copy of the view.
@@ -42,6 +42,7 @@ public class DatasetViewInPlaceTests
         new AlsFactorizer(new AlsOptions { Dimensions = 4, Iterations = 2, UseBiases = false, MaxDegreeOfParallelism = threads, Seed = 4 }),
         new ImplicitAlsFactorizer(new ImplicitAlsOptions { Dimensions = 5, Iterations = 3, ConjugateGradientSteps = 0, MaxDegreeOfParallelism = threads, Seed = 4 }),
         new ImplicitAlsFactorizer(new ImplicitAlsOptions { Dimensions = 4, Iterations = 2, ConjugateGradientSteps = 3, MaxDegreeOfParallelism = threads, Seed = 4 }),
+        new BayesianMatrixFactorizer(new BayesianMatrixOptions { Dimensions = 3, Iterations = 4, BurnIn = 2, MaxDegreeOfParallelism = threads, Seed = 4 }),
         new BprFactorizer(new BprOptions { Dimensions = 4, Iterations = 3, MaxDegreeOfParallelism = threads, Seed = 4 }),
         new SvdPlusPlusFactorizer(new SvdPlusPlusOptions { Dimensions = 4, Iterations = 3, MaxDegreeOfParallelism = threads, Seed = 4 }),
         new BiasedSgdFactorizer(new BiasedSgdOptions { Dimensions = 5, Iterations = 4, MaxDegreeOfParallelism = threads, Seed = 4 }),
