@@ -223,4 +223,22 @@ public class DatasetViewInPlaceTests
         ShouldBeUnmaterialised(split.Train);
         ShouldBeUnmaterialised(split.Test);
     }
+
+    [Fact]
+    public void AlsUpdate_WithViews_MatchesCopiesWithoutMaterialising()
+    {
+        RatingsDataset data = Sample();
+        DatasetSplit split = DatasetSplitter.RandomHoldout(data, 0.05, seed: 9), twin = DatasetSplitter.RandomHoldout(data, 0.05, seed: 9);
+        RatingsDataset trainCopy = Copy(twin.Train), freshCopy = Copy(twin.Test);
+        var als = new AlsFactorizer(new AlsOptions { Dimensions = 4, Iterations = 2, MaxDegreeOfParallelism = 2, Seed = 4 });
+        FactorizationModel model = als.Fit(trainCopy);
+
+        AlsUpdate onViews = als.Update(model, split.Train, split.Test);
+        AlsUpdate onCopies = als.Update(model, trainCopy, freshCopy);
+
+        ShouldBeIdentical(onViews.Model, onCopies.Model);
+        onViews.ToString().Should().Be(onCopies.ToString());
+        ShouldBeUnmaterialised(split.Train);
+        ShouldBeUnmaterialised(split.Test);
+    }
 }
