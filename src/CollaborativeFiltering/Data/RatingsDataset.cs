@@ -19,17 +19,19 @@ namespace CollaborativeFiltering.Data;
 /// per rating when timestamps are kept. A dataset from <see cref="Where"/> or
 /// <see cref="DatasetSplitter"/> is a view: it holds one bit per rating of the dataset it was cut
 /// from (one bitmap shared by the two sides of a split; k-fold splits share one 4-byte fold label
-/// per rating, for all folds together) and reads that dataset's storage. The library's own trainers
-/// (explicit and implicit ALS, biased SGD), evaluators (<c>RegressionMetrics</c>, <c>RankingMetrics</c>,
-/// <c>CrossValidation</c>), <c>Recommender</c>'s exclusions and <c>DatasetStatistics</c>' counts and means
-/// read a view in place, through the parent's rows and the bits, so a split costs no copy of the
-/// ratings; while a trainer reads a view's item-major side the view keeps a second bitmap (one bit per
-/// parent rating, in item-major order) and its row offsets (4 bytes per user and per item). A view
+/// per rating, for all folds together) and reads that dataset's storage. Explicit and implicit ALS,
+/// the ALS update, biased SGD, Bayesian MF, the evaluators (<c>RegressionMetrics</c>, <c>RankingMetrics</c>,
+/// <c>CrossValidation</c>, <c>PopularityBaseline</c>), <c>Recommender</c>'s exclusions and
+/// <c>DatasetStatistics</c>' counts and means read a view in place, through the parent's rows and the
+/// bits, so a split costs no copy of the ratings (SVD++, BPR and the softmax model gather the members
+/// into their own user-major CSR for the length of a fit); once its item-major side has been read the
+/// view keeps a second bitmap (one bit per parent rating, in item-major order) and its row offsets
+/// (4 bytes per user and per item). A view
 /// builds its own CSR the first time you read <see cref="ByUser"/> or <see cref="ByItem"/> (or enumerate
 /// or index it), since <see cref="CsrView"/> promises contiguous rows: 8 bytes per member rating per
 /// side; once it has built everything it can be asked for, it lets go of the dataset it was cut from.
-/// Full-batch GD, BPR, SVD++, kNN, EASE, the Bayesian trainers, the factorization machine and the
-/// softmax model still read the public views, so a view they train on builds its CSR.
+/// Full-batch GD, kNN, EASE and the factorization machine still read the public views (with the
+/// item-to-user link), so a view they train on builds its CSR.
 /// </remarks>
 public sealed class RatingsDataset : IReadOnlyList<Rating>
 {
