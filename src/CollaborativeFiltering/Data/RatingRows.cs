@@ -17,7 +17,8 @@ namespace CollaborativeFiltering.Data;
 /// <remarks>
 /// Memory besides the shared source: 4 bytes per row for <see cref="Offsets"/> (the view's own row
 /// offsets) and, for a view's item-major side, one bit per rating for the item-major bitmap; the
-/// user-major side of a split shares the split's bitmap (a k-fold view builds one bit per rating).
+/// user-major side of a split shares the split's bitmap (a k-fold's two sides share one bitmap of the
+/// fold's labels, one bit per rating, built when first read).
 /// Immutable; safe to share between threads (a <see cref="RowBuffer"/> is per thread).
 /// </remarks>
 internal sealed class RatingRows
@@ -84,6 +85,9 @@ internal sealed class RatingRows
 
         return new RatingRows(offsets, sourceOffsets, source.ColumnArray, source.ValueArray, bits, complement);
     }
+
+    /// <summary>Whether both rows read their membership from the same bitmap (the two sides of a split; for tests).</summary>
+    public bool SharesBitmapWith(RatingRows other) => _bits is not null && ReferenceEquals(_bits, other._bits);
 
     /// <summary>Whether source position <paramref name="position"/> is a member.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

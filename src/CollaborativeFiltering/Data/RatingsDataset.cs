@@ -124,7 +124,7 @@ public sealed class RatingsDataset : IReadOnlyList<Rating>
     /// <summary>
     /// The user-major rows as the library's trainers and evaluators read them: this dataset's own
     /// <see cref="ByUser"/> when it has one, else the root's user-major CSR restricted to the view's
-    /// members (4 bytes per user for the row offsets; a k-fold view adds one bit per root rating).
+    /// members (4 bytes per user for the row offsets; a k-fold's two sides add one bitmap of the fold's labels, one bit per root rating).
     /// Reading them never makes a view build a CSR of its own.
     /// </summary>
     internal RatingRows UserRows => Volatile.Read(ref _userRows) ?? BuildUserRows();
@@ -293,12 +293,30 @@ public sealed class RatingsDataset : IReadOnlyList<Rating>
         for (int f = 0; f < folds; f++)
         {
             cancellationToken.ThrowIfCancellationRequested();
+            // The two sides of a fold share one bitmap of its labels, built when a trainer first reads them.
+            int fold = f;
+            var foldBits = new Lazy<ulong[]>(() => LabelBits(labels, fold), LazyThreadSafetyMode.ExecutionAndPublication);
             splits[f] = new DatasetSplit(
-                new RatingsDataset(root, new Membership(null, labels, f, Complement: true), Count - sizes[f]),
-                new RatingsDataset(root, new Membership(null, labels, f, Complement: false), sizes[f]));
+                new RatingsDataset(root, new Membership(null, labels, f, Complement: true, foldBits), Count - sizes[f]),
+                new RatingsDataset(root, new Membership(null, labels, f, Complement: false, foldBits), sizes[f]));
         }
 
         return splits;
+    }
+
+    /// <summary>A bitmap of the positions of <paramref name="labels"/> equal to <paramref name="label"/>.</summary>
+    private static ulong[] LabelBits(int[] labels, int label)
+    {
+        var bits = new ulong[BitWords(labels.Length)];
+        for (int p = 0; p < labels.Length; p++)
+        {
+            if (labels[p] == label)
+            {
+                bits[p >> 6] |= 1UL << p;
+            }
+        }
+
+        return bits;
     }
 
     /// <summary>The number of 64-bit words of a bitmap over <paramref name="count"/> positions.</summary>
@@ -577,27 +595,14 @@ public sealed class RatingsDataset : IReadOnlyList<Rating>
     /// (with <paramref name="Labels"/>) those labelled <paramref name="Label"/>; the opposite with
     /// <paramref name="Complement"/>, so the two sides of a split share one array.
     /// </summary>
-    private sealed record Membership(ulong[]? Bits, int[]? Labels, int Label, bool Complement)
+    private sealed record Membership(ulong[]? Bits, int[]? Labels, int Label, bool Complement, Lazy<ulong[]>? LabelBitmap = null)
     {
         public bool Contains(int position) => Bits is not null
             ? (((Bits[position >> 6] >> position) & 1) != 0) != Complement
             : (Labels![position] == Label) != Complement;
 
-        /// <summary>A bitmap of the positions labelled <see cref="Label"/> (before <see cref="Complement"/>), for a k-fold view's rows.</summary>
-        public ulong[] LabelBits()
-        {
-            int[] labels = Labels!;
-            var bits = new ulong[BitWords(labels.Length)];
-            for (int p = 0; p < labels.Length; p++)
-            {
-                if (labels[p] == Label)
-                {
-                    bits[p >> 6] |= 1UL << p;
-                }
-            }
-
-            return bits;
-        }
+        /// <summary>A bitmap of the positions labelled <see cref="Label"/> (before <see cref="Complement"/>), for a k-fold view's rows: one per fold, shared by its two sides.</summary>
+        public ulong[] LabelBits() => LabelBitmap?.Value ?? RatingsDataset.LabelBits(Labels!, Label);
     }
 
     /// <summary>Enumerates ratings in user-major order.</summary>

@@ -241,4 +241,16 @@ public class DatasetViewInPlaceTests
         ShouldBeUnmaterialised(split.Train);
         ShouldBeUnmaterialised(split.Test);
     }
+
+    [Fact]
+    public void UserRows_OfBothSidesOfASplitOrFold_ShareOneBitmap()
+    {
+        RatingsDataset data = Sample();
+        DatasetSplit holdout = DatasetSplitter.RandomHoldout(data, 0.2, seed: 2);
+        holdout.Train.UserRows.SharesBitmapWith(holdout.Test.UserRows).Should().BeTrue();
+        IReadOnlyList<DatasetSplit> folds = DatasetSplitter.KFold(data, 3, seed: 2);
+        folds[1].Train.UserRows.SharesBitmapWith(folds[1].Test.UserRows).Should().BeTrue();
+        folds[1].Train.UserRows.SharesBitmapWith(folds[2].Train.UserRows).Should().BeFalse();
+        (folds[1].Train.UserRows.Count + folds[1].Test.UserRows.Count).Should().Be(data.Count);
+    }
 }
