@@ -140,22 +140,7 @@ public sealed class RatingsDataset : IReadOnlyList<Rating>
     /// built on each call (O(ratings), 4 bytes per rating) and not kept, so a dataset costs nothing
     /// for it unless a trainer that needs it is running.
     /// </summary>
-    internal int[] ItemToUserPositions()
-    {
-        CsrView byUser = ByUser, byItem = ByItem;
-        int[] userOffsets = byUser.RowOffsetArray, items = byUser.ColumnArray;
-        int[] cursor = byItem.RowOffsetArray.AsSpan(0, ItemCount).ToArray();
-        var link = new int[Count];
-        for (int u = 0; u < UserCount; u++)
-        {
-            for (int p = userOffsets[u]; p < userOffsets[u + 1]; p++)
-            {
-                link[cursor[items[p]]++] = p;
-            }
-        }
-
-        return link;
-    }
+    internal int[] ItemToUserPositions() => WorkingRatings.ItemToUserPositions(ByUser, ByItem);
 
     /// <summary>The <paramref name="index"/>-th rating in user-major order (a binary search over users).</summary>
     /// <param name="index">A position in <c>[0, Count)</c>.</param>
@@ -352,7 +337,8 @@ public sealed class RatingsDataset : IReadOnlyList<Rating>
     }
 
     /// <summary>The item-major view of a user-major one: rows sorted by user, since users are visited in order.</summary>
-    private static CsrView Transpose(CsrView byUser, int userCount)
+    /// <summary>The item-major CSR of <paramref name="byUser"/> (users ascending within each item).</summary>
+    internal static CsrView Transpose(CsrView byUser, int userCount)
     {
         int[] userOffsets = byUser.RowOffsetArray, items = byUser.ColumnArray;
         float[] values = byUser.ValueArray;

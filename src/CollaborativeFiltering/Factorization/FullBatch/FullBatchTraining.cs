@@ -168,17 +168,20 @@ internal sealed class FullBatchTraining : IBlockWork, ITraining<FactorizationMod
         _count = train.Count;
         Debug.Assert(users.Length == _n * dimensions && items.Length == _m * dimensions);
 
-        _userOffsets = train.ByUser.RowOffsetArray;
-        _userItems = train.ByUser.ColumnArray;
-        _userValues = train.ByUser.ValueArray;
-        _itemOffsets = train.ByItem.RowOffsetArray;
-        _itemUsers = train.ByItem.ColumnArray;
-        _itemToUser = train.ItemToUserPositions();
+        // A split's members are gathered into the trainer's own arrays (the view builds nothing).
+        var ratings = WorkingRatings.Of(train);
+        _userOffsets = ratings.ByUser.RowOffsetArray;
+        _userItems = ratings.ByUser.ColumnArray;
+        _userValues = ratings.ByUser.ValueArray;
+        _itemOffsets = ratings.ByItem.RowOffsetArray;
+        _itemUsers = ratings.ByItem.ColumnArray;
+        _itemToUser = ratings.ItemToUserPositions();
         if (validation is { Count: > 0 })
         {
-            _validationOffsets = validation.ByUser.RowOffsetArray;
-            _validationItems = validation.ByUser.ColumnArray;
-            _validationValues = validation.ByUser.ValueArray;
+            CsrView validationByUser = WorkingRatings.UserMajor(validation);
+            _validationOffsets = validationByUser.RowOffsetArray;
+            _validationItems = validationByUser.ColumnArray;
+            _validationValues = validationByUser.ValueArray;
             _validationCount = validation.Count;
         }
 

@@ -7,7 +7,7 @@ using CollaborativeFiltering.Scoring;
 namespace CollaborativeFiltering.Tests.Data;
 
 /// <summary>
-/// The library's own trainers (explicit and implicit ALS, biased SGD, SVD++, BPR, Bayesian MF, the softmax model) and evaluators read a split through the parent's storage and the
+/// The library's own trainers (explicit and implicit ALS, biased SGD, SVD++, BPR, Bayesian MF, the full-batch trainers, the softmax model) and evaluators read a split through the parent's storage and the
 /// membership bits (<see cref="RatingsDataset.UserRows"/>, <see cref="RatingsDataset.ItemRows"/>): the
 /// views stay unmaterialised along load → split → fit → evaluate → recommend, and every result is
 /// bit-identical to the same work on a materialised copy of the view.
@@ -45,6 +45,8 @@ public class DatasetViewInPlaceTests
         new BayesianMatrixFactorizer(new BayesianMatrixOptions { Dimensions = 3, Iterations = 4, BurnIn = 2, MaxDegreeOfParallelism = threads, Seed = 4 }),
         new BprFactorizer(new BprOptions { Dimensions = 4, Iterations = 3, MaxDegreeOfParallelism = threads, Seed = 4 }),
         new SvdPlusPlusFactorizer(new SvdPlusPlusOptions { Dimensions = 4, Iterations = 3, MaxDegreeOfParallelism = threads, Seed = 4 }),
+        new GradientDescentFactorizer(new GradientDescentOptions { Dimensions = 4, Iterations = 4, LearningRate = 1, MaxDegreeOfParallelism = threads, Seed = 4 }),
+        new RegularizedFactorizer(new RegularizedOptions { Dimensions = 5, Iterations = 4, LearningRate = 1, EarlyStoppingPatience = 2, MaxDegreeOfParallelism = threads, Seed = 4 }),
         new BiasedSgdFactorizer(new BiasedSgdOptions { Dimensions = 5, Iterations = 4, MaxDegreeOfParallelism = threads, Seed = 4 }),
     ];
 
