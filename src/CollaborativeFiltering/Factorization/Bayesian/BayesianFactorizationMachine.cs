@@ -105,7 +105,8 @@ public sealed class BayesianFactorizationMachine : ITrainer<FactorizationMachine
         int stored = options.StoredSampleCount;
         TrainingMemory.CheckBayesian(train, options.Dimensions + 1, 1, stored,
             options.StoredSamples > options.Iterations - options.BurnIn ? nameof(TrainerOptions.Iterations) : nameof(FactorizationMachineOptions.StoredSamples));
-        FmLayout layout = FmLayout.Build(train, options, _groups);
-        return new FmTraining(train, validation, layout, options, options.ClipPredictions ? train.ValueRange : null, options.ThreadCount);
+        var ratings = WorkingRatings.Of(train); // a split's members gathered into the fit's own arrays: the view builds no CSR
+        FmLayout layout = FmLayout.Build(train, ratings, options, _groups);
+        return new FmTraining(train, ratings, validation, layout, options, options.ClipPredictions ? train.ValueRange : null, options.ThreadCount);
     }
 }

@@ -193,7 +193,7 @@ internal sealed class FmLayout
     /// <summary>Builds the layout of <paramref name="train"/>.</summary>
     /// <exception cref="ArgumentException">The time block is asked for but the ratings have no timestamps, or a custom group does not fit the catalogue or repeats a name.</exception>
     /// <exception cref="ArgumentOutOfRangeException">The release years or rating times span more than a million buckets.</exception>
-    public static FmLayout Build(RatingsDataset train, FactorizationMachineOptions options, IReadOnlyList<FeatureGroup> custom)
+    public static FmLayout Build(RatingsDataset train, WorkingRatings ratings, FactorizationMachineOptions options, IReadOnlyList<FeatureGroup> custom)
     {
         Catalog catalog = train.Catalog;
         int n = train.UserCount, m = train.ItemCount;
@@ -212,7 +212,7 @@ internal sealed class FmLayout
 
         // ---- the user block
         var user = new BlockBuilder(n);
-        int[] userOffsets = train.ByUser.RowOffsetArray, userItems = train.ByUser.ColumnArray;
+        int[] userOffsets = ratings.ByUser.RowOffsetArray, userItems = ratings.ByUser.ColumnArray;
         if ((blocks & FeatureBlocks.UserId) != 0)
         {
             user.AddGroup(groups, "user id", FmGroupKind.UserId, FmBlockKind.User, n, [], 0, static (r, add) => add(r, 1f));
@@ -250,7 +250,7 @@ internal sealed class FmLayout
 
         // ---- the item block
         var item = new BlockBuilder(m);
-        int[] itemOffsets = train.ByItem.RowOffsetArray, itemUsers = train.ByItem.ColumnArray;
+        int[] itemOffsets = ratings.ByItem.RowOffsetArray, itemUsers = ratings.ByItem.ColumnArray;
         if ((blocks & FeatureBlocks.ItemId) != 0)
         {
             item.AddGroup(groups, "item id", FmGroupKind.ItemId, FmBlockKind.Item, m, [], 0, static (r, add) => add(r, 1f));
@@ -340,7 +340,7 @@ internal sealed class FmLayout
         }
 
         FmBlock userBlock = user.Build(FmBlockKind.User, groups, userOffsets, null);
-        int[] itemRatings = train.ItemToUserPositions();
+        int[] itemRatings = ratings.ItemToUserPositions();
         FmBlock itemBlock = item.Build(FmBlockKind.Item, groups, itemOffsets, itemRatings);
 
         // ---- the time block

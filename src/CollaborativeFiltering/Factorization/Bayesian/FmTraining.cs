@@ -126,7 +126,7 @@ internal sealed class FmTraining : ITraining<FactorizationMachineModel>, IBlockW
     private int _stored;
 
     /// <summary>Prepares a fit: the layout, the ratings, factors from Normal(0, σ²) (stream 60), linear weights 0, w₀ the training mean; up to <paramref name="threads"/> workers.</summary>
-    public FmTraining(RatingsDataset train, RatingsDataset? validation, FmLayout layout, FactorizationMachineOptions options, RatingRange? range, int threads)
+    public FmTraining(RatingsDataset train, WorkingRatings ratings, RatingsDataset? validation, FmLayout layout, FactorizationMachineOptions options, RatingRange? range, int threads)
     {
         _layout = layout;
         _options = options;
@@ -143,16 +143,17 @@ internal sealed class FmTraining : ITraining<FactorizationMachineModel>, IBlockW
         _trainingScale = train.ValueRange;
         Catalog = train.Catalog;
 
-        _y = train.ByUser.ValueArray;
+        CsrView byUser = ratings.ByUser;
+        _y = byUser.ValueArray;
         _e = new double[_n];
         _other = new double[_n];
         var userOf = new int[_n];
         for (int u = 0; u < train.UserCount; u++)
         {
-            userOf.AsSpan(train.ByUser.RowOffsetArray[u], train.ByUser.RowOffsetArray[u + 1] - train.ByUser.RowOffsetArray[u]).Fill(u);
+            userOf.AsSpan(byUser.RowOffsetArray[u], byUser.RowOffsetArray[u + 1] - byUser.RowOffsetArray[u]).Fill(u);
         }
 
-        _rowOf = layout.RatingBuckets is { } buckets ? [userOf, train.ByUser.ColumnArray, buckets] : [userOf, train.ByUser.ColumnArray];
+        _rowOf = layout.RatingBuckets is { } buckets ? [userOf, byUser.ColumnArray, buckets] : [userOf, byUser.ColumnArray];
 
         int b = _blocks.Length, maxRows = 0;
         _w = new double[b][];
@@ -218,16 +219,17 @@ internal sealed class FmTraining : ITraining<FactorizationMachineModel>, IBlockW
         {
             int count = validation.Count;
             _validationUsers = new int[count];
-            _validationItems = validation.ByUser.ColumnArray;
-            _validationValues = validation.ByUser.ValueArray;
+            CsrView validationByUser = WorkingRatings.UserMajor(validation);
+            _validationItems = validationByUser.ColumnArray;
+            _validationValues = validationByUser.ValueArray;
             _validationBuckets = new int[count];
             _validationSums = new double[count];
             for (int u = 0; u < validation.UserCount; u++)
             {
-                _validationUsers.AsSpan(validation.ByUser.RowOffsetArray[u], validation.ByUser.RowOffsetArray[u + 1] - validation.ByUser.RowOffsetArray[u]).Fill(u);
+                _validationUsers.AsSpan(validationByUser.RowOffsetArray[u], validationByUser.RowOffsetArray[u + 1] - validationByUser.RowOffsetArray[u]).Fill(u);
             }
 
-            ReadOnlySpan<long> stamps = validation.Timestamps;
+            ReadOnlySpan<long> stamps = layout.Time is null ? default : validation.Timestamps; // a view's timestamps are gathered only when used
             for (int a = 0; a < count; a++)
             {
                 _validationBuckets[a] = layout.Time is { } t && !stamps.IsEmpty ? FmLayout.TimeBucket(stamps[a], layout.TimeOrigin, layout.TimeBucketSeconds, t.Rows) : -1;

@@ -15,7 +15,11 @@ internal static class CooccurrenceGram
     private const int RowsPerBlock = 16;
 
     /// <summary>The Gram matrix of <paramref name="train"/> plus λ on the diagonal, order <paramref name="n"/> (a new array).</summary>
-    public static double[] Build(RatingsDataset train, int n, double lambda, WorkerPool pool, CancellationToken cancellationToken)
+    public static double[] Build(RatingsDataset train, int n, double lambda, WorkerPool pool, CancellationToken cancellationToken) =>
+        Build(WorkingRatings.Of(train), n, lambda, pool, cancellationToken);
+
+    /// <summary>The Gram matrix of <paramref name="train"/> plus λ on the diagonal, order <paramref name="n"/> (a new array).</summary>
+    public static double[] Build(WorkingRatings train, int n, double lambda, WorkerPool pool, CancellationToken cancellationToken)
     {
         var gram = new double[(long)n * n];
         int m = train.ItemCount;
@@ -29,7 +33,7 @@ internal static class CooccurrenceGram
         return gram;
     }
 
-    private sealed class RowWork(RatingsDataset train, int[] positions, double[] gram, int n, double lambda) : IBlockWork
+    private sealed class RowWork(WorkingRatings train, int[] positions, double[] gram, int n, double lambda) : IBlockWork
     {
         public void Execute(int block, int worker)
         {

@@ -59,7 +59,7 @@ public sealed class EaseRecommender : ITrainer<EaseModel>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
     public EaseModel Fit(RatingsDataset train, RatingsDataset? validation = null, IProgress<TrainingProgress>? progress = null, CancellationToken cancellationToken = default)
     {
-        float[] weights = EaseTraining.Fit(train, validation, Options, progress, _logger, Log, cancellationToken);
-        return new EaseModel(train.Catalog, Options, weights, train.ByUser.RowOffsetArray, train.ByUser.ColumnArray);
+        (float[] weights, CsrView byUser) = EaseTraining.Fit(train, validation, Options, progress, _logger, Log, cancellationToken);
+        return new EaseModel(train.Catalog, Options, weights, byUser.RowOffsetArray, byUser.ColumnArray);
     }
 }

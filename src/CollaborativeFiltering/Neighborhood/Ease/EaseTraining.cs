@@ -17,8 +17,8 @@ internal static class EaseTraining
     /// <summary>Bytes per item pair: the padded double matrix inverted in place and the float weights.</summary>
     private const int BytesPerPair = sizeof(double) + sizeof(float);
 
-    /// <summary>Fits the weights of <paramref name="train"/>; the options are validated.</summary>
-    public static float[] Fit(RatingsDataset train, RatingsDataset? validation, EaseOptions options, IProgress<TrainingProgress>? progress, ILogger logger, TrainingLog log, CancellationToken cancellationToken)
+    /// <summary>Fits the weights of <paramref name="train"/>; the options are validated. Returns them with the user-major ratings the model keeps (a split's members gathered into arrays of their own, so the view builds no CSR).</summary>
+    public static (float[] Weights, CsrView ByUser) Fit(RatingsDataset train, RatingsDataset? validation, EaseOptions options, IProgress<TrainingProgress>? progress, ILogger logger, TrainingLog log, CancellationToken cancellationToken)
     {
         TrainingSetChecks.ThrowIfInvalid(train, validation);
         int m = train.ItemCount;
@@ -34,7 +34,8 @@ internal static class EaseTraining
         try
         {
             cancellationToken.ThrowIfCancellationRequested();
-            double[] gram = CooccurrenceGram.Build(train, n, options.Regularization, pool, cancellationToken);
+            var ratings = WorkingRatings.Of(train);
+            double[] gram = CooccurrenceGram.Build(ratings, n, options.Regularization, pool, cancellationToken);
             if (!SymmetricSweep.TrySweep(gram, n, pool, cancellationToken))
             {
                 log.Diverged(logger, 1, double.NaN, double.NaN);
@@ -55,7 +56,7 @@ internal static class EaseTraining
                 log.FitCompleted(logger, 1, (long)report.Elapsed.TotalMilliseconds, string.Create(CultureInfo.InvariantCulture, $"{m} × {m} weights, λ = {options.Regularization}"));
             }
 
-            return weights;
+            return (weights, ratings.ByUser);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {

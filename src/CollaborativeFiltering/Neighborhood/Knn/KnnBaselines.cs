@@ -12,7 +12,7 @@ namespace CollaborativeFiltering.Neighborhood.Knn;
 internal static class KnnBaselines
 {
     /// <summary>Computes the statistics; the biases only when <paramref name="withBiases"/> (else zero).</summary>
-    public static KnnStatistics Compute(RatingsDataset train, int sweeps, double userRegularization, double itemRegularization, bool withBiases, CancellationToken cancellationToken)
+    public static KnnStatistics Compute(WorkingRatings train, int sweeps, double userRegularization, double itemRegularization, bool withBiases, CancellationToken cancellationToken)
     {
         int n = train.UserCount, m = train.ItemCount;
         double total = 0;

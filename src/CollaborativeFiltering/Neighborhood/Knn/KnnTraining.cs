@@ -34,21 +34,22 @@ internal static class KnnTraining
         try
         {
             cancellationToken.ThrowIfCancellationRequested();
-            KnnStatistics statistics = KnnBaselines.Compute(train, options.Iterations, options.BaselineUserRegularization, options.BaselineItemRegularization, options.NeedsBaselines, cancellationToken);
+            var ratings = WorkingRatings.Of(train); // a split's members gathered into the fit's own arrays: the view builds no CSR
+            KnnStatistics statistics = KnnBaselines.Compute(ratings, options.Iterations, options.BaselineUserRegularization, options.BaselineItemRegularization, options.NeedsBaselines, cancellationToken);
             if (!AllFinite(statistics))
             {
                 log.Diverged(logger, 1, double.PositiveInfinity, double.NaN);
                 throw new TrainingDivergedException($"{log.Trainer}: the means or baseline estimates of these ratings are not finite (ratings too large for single precision).");
             }
 
-            SparseRows byUser = Values(train.ByUser, orientation, options.Similarity, statistics, usersAreRows: true);
-            SparseRows byItem = Values(train.ByItem, orientation, options.Similarity, statistics, usersAreRows: false);
+            SparseRows byUser = Values(ratings.ByUser, orientation, options.Similarity, statistics, usersAreRows: true);
+            SparseRows byItem = Values(ratings.ByItem, orientation, options.Similarity, statistics, usersAreRows: false);
             (SparseRows byRow, SparseRows byColumn) = orientation == KnnOrientation.Items ? (byItem, byUser) : (byUser, byItem);
             NeighborLists neighbors = SimilarityComputation.Compute(byRow, byColumn, options.Similarity, options.MinSupport, options.Shrinkage, options.SavedNeighbors, pool, cancellationToken);
             var core = new KnnCore(train.Catalog, orientation, options, options.ClipPredictions ? train.ValueRange : null,
-                train.ByUser.RowOffsetArray, train.ByUser.ColumnArray, train.ByUser.ValueArray, statistics, neighbors);
+                ratings.ByUser.RowOffsetArray, ratings.ByUser.ColumnArray, ratings.ByUser.ValueArray, statistics, neighbors);
             TModel model = create(core);
-            Report(model, train, validation, neighbors, rows, started, progress, logger, log, cancellationToken);
+            Report(model, ratings.ByUser, validation, neighbors, rows, started, progress, logger, log, cancellationToken);
             return model;
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -94,13 +95,13 @@ internal static class KnnTraining
     }
 
     /// <summary>The MSE of the model's predictions, user by user (a large set takes seconds, so the token is checked every 1,024 users).</summary>
-    private static double MeanSquaredError(IRecommenderModel model, RatingsDataset ratings, CancellationToken cancellationToken)
+    private static double MeanSquaredError(IRecommenderModel model, CsrView ratings, CancellationToken cancellationToken)
     {
-        ReadOnlySpan<int> offsets = ratings.ByUser.RowOffsets;
-        ReadOnlySpan<int> items = ratings.ByUser.ColumnIndices;
-        ReadOnlySpan<float> values = ratings.ByUser.Values;
+        ReadOnlySpan<int> offsets = ratings.RowOffsets;
+        ReadOnlySpan<int> items = ratings.ColumnIndices;
+        ReadOnlySpan<float> values = ratings.Values;
         double squares = 0;
-        for (int u = 0; u < ratings.UserCount; u++)
+        for (int u = 0; u < ratings.RowCount; u++)
         {
             if ((u & 1023) == 0)
             {
@@ -114,7 +115,7 @@ internal static class KnnTraining
             }
         }
 
-        return squares / ratings.Count;
+        return squares / ratings.NonZeroCount;
     }
 
     private static bool AllFinite(KnnStatistics s) =>
@@ -122,7 +123,7 @@ internal static class KnnTraining
         && TensorPrimitivesExtensions.AllFinite(s.UserMeans) && TensorPrimitivesExtensions.AllFinite(s.ItemMeans);
 
     /// <summary>One report after the fit, and the completion message, with the rating errors when someone listens.</summary>
-    private static void Report(IRecommenderModel model, RatingsDataset train, RatingsDataset? validation, NeighborLists neighbors, int rows, long started,
+    private static void Report(IRecommenderModel model, CsrView train, RatingsDataset? validation, NeighborLists neighbors, int rows, long started,
         IProgress<TrainingProgress>? progress, ILogger logger, TrainingLog log, CancellationToken cancellationToken)
     {
         bool completed = logger.IsEnabled(LogLevel.Information);
@@ -132,7 +133,7 @@ internal static class KnnTraining
         }
 
         double trainMse = MeanSquaredError(model, train, cancellationToken);
-        double? validationMse = validation is { Count: > 0 } ? MeanSquaredError(model, validation, cancellationToken) : null;
+        double? validationMse = validation is { Count: > 0 } ? MeanSquaredError(model, WorkingRatings.UserMajor(validation), cancellationToken) : null;
         var report = new TrainingProgress
         {
             Iteration = 1,

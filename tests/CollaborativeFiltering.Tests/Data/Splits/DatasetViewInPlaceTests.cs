@@ -1,13 +1,15 @@
 using CollaborativeFiltering.Data;
 using CollaborativeFiltering.Evaluation;
 using CollaborativeFiltering.Factorization;
+using CollaborativeFiltering.Neighborhood;
 using CollaborativeFiltering.Neural;
 using CollaborativeFiltering.Scoring;
+using CollaborativeFiltering.Tests.Factorization;
 
 namespace CollaborativeFiltering.Tests.Data;
 
 /// <summary>
-/// The library's own trainers (explicit and implicit ALS, biased SGD, SVD++, BPR, Bayesian MF, the full-batch trainers, the softmax model) and evaluators read a split through the parent's storage and the
+/// The library's own trainers (explicit and implicit ALS, biased SGD, SVD++, BPR, Bayesian MF, the full-batch trainers, kNN, EASE, the factorization machine, the softmax model) and evaluators read a split through the parent's storage and the
 /// membership bits (<see cref="RatingsDataset.UserRows"/>, <see cref="RatingsDataset.ItemRows"/>): the
 /// views stay unmaterialised along load → split → fit → evaluate → recommend, and every result is
 /// bit-identical to the same work on a materialised copy of the view.
@@ -254,5 +256,44 @@ public class DatasetViewInPlaceTests
         folds[1].Train.UserRows.SharesBitmapWith(folds[1].Test.UserRows).Should().BeTrue();
         folds[1].Train.UserRows.SharesBitmapWith(folds[2].Train.UserRows).Should().BeFalse();
         (folds[1].Train.UserRows.Count + folds[1].Test.UserRows.Count).Should().Be(data.Count);
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    public void NeighbourhoodEaseAndMachine_FitOnAView_MatchCopiesWithoutMaterialising(int threads)
+    {
+        RatingsDataset data = Sample();
+        DatasetSplit split = DatasetSplitter.RandomHoldout(data, 0.2, seed: 10), twin = DatasetSplitter.RandomHoldout(data, 0.2, seed: 10);
+        RatingsDataset trainCopy = Copy(twin.Train), testCopy = Copy(twin.Test);
+        Func<RatingsDataset, RatingsDataset, IProgress<TrainingProgress>, IRecommenderModel>[] fits =
+        [
+            (t, v, p) => new ItemKnnRecommender(new KnnOptions { Neighbors = 10, SavedNeighbors = 15, MaxDegreeOfParallelism = threads }).Fit(t, v, p),
+            (t, v, p) => new ItemKnnRecommender(new KnnOptions { Similarity = KnnSimilarity.Cosine, Neighbors = 10, SavedNeighbors = 15, MaxDegreeOfParallelism = threads }).Fit(t, v, p),
+            (t, v, p) => new UserKnnRecommender(new KnnOptions { Neighbors = 10, SavedNeighbors = 15, MaxDegreeOfParallelism = threads }).Fit(t, v, p),
+            (t, v, p) => new EaseRecommender(new EaseOptions { Regularization = 20, MaxDegreeOfParallelism = threads }).Fit(t, v, p),
+            (t, v, p) => new BayesianFactorizationMachine(new FactorizationMachineOptions { Dimensions = 3, Iterations = 4, BurnIn = 2, MaxDegreeOfParallelism = threads, Seed = 4 }).Fit(t, v, p),
+        ];
+        foreach (var fit in fits)
+        {
+            List<TrainingProgress> viewReports = [], copyReports = [];
+            IRecommenderModel onView = fit(split.Train, split.Test, new SyncProgress(viewReports));
+            IRecommenderModel onCopy = fit(trainCopy, testCopy, new SyncProgress(copyReports));
+
+            viewReports.Select(r => (r.TrainMse, r.ValidationMse)).Should().Equal(copyReports.Select(r => (r.TrainMse, r.ValidationMse)));
+            float[] viewScores = new float[data.ItemCount], copyScores = new float[data.ItemCount];
+            for (int u = 0; u < data.UserCount; u++)
+            {
+                onView.TryScoreItems(new UserIndex(u), viewScores).Should().Be(onCopy.TryScoreItems(new UserIndex(u), copyScores));
+                viewScores.Should().Equal(copyScores);
+                Enumerable.Range(0, data.ItemCount).Select(i => onView.Predict(new UserIndex(u), new ItemIndex(i)))
+                    .Should().Equal(Enumerable.Range(0, data.ItemCount).Select(i => onCopy.Predict(new UserIndex(u), new ItemIndex(i))));
+            }
+
+            onView.ToString().Should().Be(onCopy.ToString());
+        }
+
+        ShouldBeUnmaterialised(split.Train);
+        ShouldBeUnmaterialised(split.Test);
     }
 }
