@@ -46,14 +46,28 @@ public class FactorizerBenchmarks
     [Benchmark]
     public double Step() => _trainer!.Step().ObservedMse;
 
-    /// <summary>A trainer for <paramref name="name"/> (model/shape/dimension, as in <see cref="Cases"/>) on <paramref name="threads"/> threads.</summary>
-    internal static FullBatchTraining CreateTrainer(string name, int threads)
+    /// <summary>
+    /// A trainer for <paramref name="name"/> (model/shape/dimension, as in <see cref="Cases"/>) on <paramref name="threads"/> threads,
+    /// with the factorizer's default options. <paramref name="schedule"/>: "adaptive" (the library's default: each step on all
+    /// workers or on the caller alone, whichever is faster now), "all" (every step on all workers, the item pass recomputing
+    /// the residuals), "gather" (every step on all workers, the item pass gathering the stored residuals: the schedule before
+    /// the recomputation).
+    /// </summary>
+    internal static FullBatchTraining CreateTrainer(string name, int threads, string schedule = "adaptive")
     {
         (bool regularized, int d, RatingsDataset train) = Shape(name);
         (float[] users, float[] items) = FullBatchGradientDescent.Initialise(train.UserCount, train.ItemCount, d, 0.05, seed: 1);
+        bool adaptive = schedule switch
+        {
+            "adaptive" => true,
+            "all" or "gather" => false,
+            _ => throw new ArgumentException($"Unknown schedule '{schedule}': expected adaptive, all or gather.", nameof(schedule)),
+        };
+        var plain = new GradientDescentOptions { Dimensions = d, MaxDegreeOfParallelism = threads };
+        var options = new RegularizedOptions { Dimensions = d, MaxDegreeOfParallelism = threads };
         return regularized
-            ? new RegularizedFactorizer(new RegularizedOptions { Dimensions = d, MaxDegreeOfParallelism = threads }).CreateTrainer(train, users, items)
-            : new GradientDescentFactorizer(new GradientDescentOptions { Dimensions = d, MaxDegreeOfParallelism = threads }).CreateTrainer(train, users, items);
+            ? new FullBatchTraining(train, null, d, options.LearningRate, options.RegularizationWeight, options.GravityWeight, options.ThreadCount, users, items, adaptiveWorkers: adaptive, recomputeResiduals: schedule != "gather")
+            : new FullBatchTraining(train, null, d, plain.LearningRate, 0, 0, plain.ThreadCount, users, items, adaptiveWorkers: adaptive, recomputeResiduals: schedule != "gather");
     }
 
     /// <summary>
