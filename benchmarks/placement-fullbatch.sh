@@ -6,10 +6,10 @@
 # below once (one process per figure, `step CASE THREADS SCHEDULE` of the benchmark dll), measures the
 # round trip again, and is classified close (both below CLOSE_NS, default 200), far (both above FAR_NS,
 # default 300) or mixed (the placement moved during the round: reported, left out of the medians).
-# Schedules: 1 thread; 2 threads adaptive (the library's default: each step on both threads or on the
-# caller alone, whichever is faster now); 2 threads "all" (every step on both, residuals recomputed in
-# the item pass); 2 threads "gather" (every step on both, residuals gathered: the schedule before the
-# recomputation). Run it on a quiet machine:
+# Schedules: 1 thread; 2 threads adaptive (the library's default: each step on both threads recomputing
+# the residuals, on the caller alone, or on both gathering them, whichever is fastest now); 2 threads
+# "all" (every step on both, residuals recomputed in the item pass); 2 threads "gather" (every step on
+# both, residuals gathered: the schedule before the recomputation). Run it on a quiet machine:
 #
 #     benchmarks/placement-fullbatch.sh [ROUNDS]
 #     DOTNET_EnableAVX512=0 benchmarks/placement-fullbatch.sh [ROUNDS]   # 256-bit kernels only
@@ -48,11 +48,11 @@ done
 import re, statistics, sys
 rows = {}
 for line in open(sys.argv[1]):
-    m = re.search(r"placement=(\w+) ours (\S+): threads=(\d+) schedule=(\w+) steps-on-all-workers=(\d+) steps-on-caller-alone=(\d+) ms/iteration median=([\d.]+)", line)
+    m = re.search(r"placement=(\w+) ours (\S+): threads=(\d+) schedule=(\w+) steps-recomputing=(\d+) steps-alone=(\d+) steps-gathering=(\d+) ms/iteration median=([\d.]+)", line)
     if m:
-        placement, case, threads, schedule, on_all, alone, ms = m.groups()
-        rows.setdefault((case, placement, int(threads), schedule), []).append((float(ms), int(on_all), int(alone)))
-print("--- medians by placement (ms per iteration; rounds; for 2-thread adaptive, the share of steps on both threads)")
+        placement, case, threads, schedule, recomputing, alone, gathering, ms = m.groups()
+        rows.setdefault((case, placement, int(threads), schedule), []).append((float(ms), int(recomputing), int(alone), int(gathering)))
+print("--- medians by placement (ms per iteration; rounds; for 2-thread adaptive, the share of steps per schedule)")
 for (case, placement, threads, schedule), values in sorted(rows.items()):
     if placement == "mixed":
         continue
@@ -61,8 +61,8 @@ for (case, placement, threads, schedule), values in sorted(rows.items()):
     speedup = f", over 1 thread: {statistics.median(v[0] for v in one) / ms:.2f}x" if one and threads == 2 else ""
     share = ""
     if threads == 2 and schedule == "adaptive":
-        steps = sum(v[1] + v[2] for v in values)
-        share = f", steps on both threads: {100 * sum(v[1] for v in values) / max(steps, 1):.0f}%"
+        steps = max(sum(v[1] + v[2] + v[3] for v in values), 1)
+        share = ", steps recomputing/alone/gathering: " + "/".join(f"{100 * sum(v[k] for v in values) / steps:.0f}%" for k in (1, 2, 3))
     print(f"{case:22} {placement:5} threads={threads} {schedule:8}: {ms:.3f} ms (min {min(v[0] for v in values):.3f}, max {max(v[0] for v in values):.3f}, {len(values)} rounds){speedup}{share}")
 mixed = sum(1 for k, v in rows.items() if k[1] == "mixed" for _ in v)
 print(f"figures from rounds whose placement moved (left out): {mixed}")

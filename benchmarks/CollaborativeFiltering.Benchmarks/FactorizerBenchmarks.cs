@@ -51,23 +51,25 @@ public class FactorizerBenchmarks
     /// with the factorizer's default options. <paramref name="schedule"/>: "adaptive" (the library's default: each step on all
     /// workers or on the caller alone, whichever is faster now), "all" (every step on all workers, the item pass recomputing
     /// the residuals), "gather" (every step on all workers, the item pass gathering the stored residuals: the schedule before
-    /// the recomputation).
+    /// the recomputation), "alone" (every step on the calling thread, the other workers idle).
     /// </summary>
     internal static FullBatchTraining CreateTrainer(string name, int threads, string schedule = "adaptive")
     {
         (bool regularized, int d, RatingsDataset train) = Shape(name);
         (float[] users, float[] items) = FullBatchGradientDescent.Initialise(train.UserCount, train.ItemCount, d, 0.05, seed: 1);
-        bool adaptive = schedule switch
+        StepSchedule? fixedSchedule = schedule switch
         {
-            "adaptive" => true,
-            "all" or "gather" => false,
-            _ => throw new ArgumentException($"Unknown schedule '{schedule}': expected adaptive, all or gather.", nameof(schedule)),
+            "adaptive" => null,
+            "all" => StepSchedule.AllWorkersRecomputing,
+            "gather" => StepSchedule.AllWorkersGathering,
+            "alone" => StepSchedule.CallerAlone,
+            _ => throw new ArgumentException($"Unknown schedule '{schedule}': expected adaptive, all, gather or alone.", nameof(schedule)),
         };
         var plain = new GradientDescentOptions { Dimensions = d, MaxDegreeOfParallelism = threads };
         var options = new RegularizedOptions { Dimensions = d, MaxDegreeOfParallelism = threads };
         return regularized
-            ? new FullBatchTraining(train, null, d, options.LearningRate, options.RegularizationWeight, options.GravityWeight, options.ThreadCount, users, items, adaptiveWorkers: adaptive, recomputeResiduals: schedule != "gather")
-            : new FullBatchTraining(train, null, d, plain.LearningRate, 0, 0, plain.ThreadCount, users, items, adaptiveWorkers: adaptive, recomputeResiduals: schedule != "gather");
+            ? new FullBatchTraining(train, null, d, options.LearningRate, options.RegularizationWeight, options.GravityWeight, options.ThreadCount, users, items, schedule: fixedSchedule)
+            : new FullBatchTraining(train, null, d, plain.LearningRate, 0, 0, plain.ThreadCount, users, items, schedule: fixedSchedule);
     }
 
     /// <summary>

@@ -10,8 +10,9 @@ namespace CollaborativeFiltering.Benchmarks;
 /// warms up, then times 15 samples of about 0.1 s each and prints the median milliseconds per
 /// iteration (the PyTorch script's unit), the CPU milliseconds per iteration of the whole process, the
 /// bytes allocated per iteration and the GFLOP/s (2 flops per multiply-add, <see cref="FactorizerBenchmarks.MultiplyAdds"/>).
-/// An optional SCHEDULE (<c>adaptive</c>, the default; <c>all</c>; <c>gather</c>: see <see cref="FactorizerBenchmarks.CreateTrainer"/>)
-/// fixes how the steps use the threads; the line says how many timed steps ran on all workers and on the caller alone.
+/// An optional SCHEDULE (<c>adaptive</c>, the default; <c>all</c>; <c>gather</c>; <c>alone</c>: see <see cref="FactorizerBenchmarks.CreateTrainer"/>)
+/// fixes how the steps use the threads; the line says how many timed steps ran on each schedule (all workers
+/// recomputing the residuals, the caller alone, all workers gathering them).
 /// <c>alloc CASE THREADS</c> (<see cref="Allocations"/>) prints where the bytes allocated during steps come from.
 /// </summary>
 internal static class FullBatchStepTimer
@@ -65,7 +66,7 @@ internal static class FullBatchStepTimer
             perSample++;
         }
 
-        var (callerBefore, allBefore) = trainer.StepsBySchedule;
+        int[] before = Schedules(trainer);
         var samples = new double[15];
         TimeSpan cpu0 = Process.GetCurrentProcess().TotalProcessorTime;
         long allocated0 = GC.GetTotalAllocatedBytes(precise: true);
@@ -81,11 +82,14 @@ internal static class FullBatchStepTimer
         }
 
         long allocated = GC.GetTotalAllocatedBytes(precise: true) - allocated0;
-        var (callerAfter, allAfter) = trainer.StepsBySchedule;
+        int[] after = Schedules(trainer);
         double cpu = (Process.GetCurrentProcess().TotalProcessorTime - cpu0).TotalMilliseconds / (samples.Length * perSample);
         Array.Sort(samples);
         double median = samples[samples.Length / 2];
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"ours {name}: threads={trainer.WorkerCount} schedule={schedule} steps-on-all-workers={allAfter - allBefore} steps-on-caller-alone={callerAfter - callerBefore} ms/iteration median={median:F3} min={samples[0]:F3} max={samples[^1]:F3} cpu-ms/iteration={cpu:F3} allocated-bytes/iteration={(double)allocated / (samples.Length * perSample):F1} GFLOP/s={2 * fmas / (median * 1e6):F1}"));
+            $"ours {name}: threads={trainer.WorkerCount} schedule={schedule} steps-recomputing={after[0] - before[0]} steps-alone={after[1] - before[1]} steps-gathering={after[2] - before[2]} ms/iteration median={median:F3} min={samples[0]:F3} max={samples[^1]:F3} cpu-ms/iteration={cpu:F3} allocated-bytes/iteration={(double)allocated / (samples.Length * perSample):F1} GFLOP/s={2 * fmas / (median * 1e6):F1}"));
     }
+
+    private static int[] Schedules(FullBatchTraining trainer) =>
+        [trainer.StepsOn(StepSchedule.AllWorkersRecomputing), trainer.StepsOn(StepSchedule.CallerAlone), trainer.StepsOn(StepSchedule.AllWorkersGathering)];
 }

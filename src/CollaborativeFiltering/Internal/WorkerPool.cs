@@ -97,7 +97,7 @@ internal sealed class WorkerPool : IDisposable
     /// <summary>
     /// <see cref="Run(IBlockWork, int, CancellationToken)"/>; with <paramref name="callerOnly"/> the calling
     /// thread runs every block itself (as worker 0) and the other workers are not woken: for work whose
-    /// result does not depend on who runs it, when one thread is faster (<see cref="WorkerCountTuner"/>).
+    /// result does not depend on who runs it, when one thread is faster (<see cref="ScheduleTuner"/>).
     /// </summary>
     public void Run(IBlockWork work, int blocks, bool callerOnly, CancellationToken cancellationToken)
     {

@@ -33,24 +33,25 @@ internal readonly record struct FullBatchLosses(double ObservedMse, double Regul
 /// e = ⟨U_i, V_j⟩ − A_ij (stored at its user-major position), the data gradient Σ e·V_j, then
 /// U'_i = U_i − η·((2/|Ω|)·Σ e·V_j + (2λ_r/N)·U_i + (2λ_g/(N·M))·U_i·VᵀV), the last product
 /// computed for the block's rows four at a time.</item>
-/// <item>Items, over fixed blocks of the item-major CSR: V'_j likewise with U and UᵀU. On one thread the
-/// residuals are read back through <see cref="RatingsDataset.ItemToUserPositions"/>; on several the item
-/// pass recomputes each e = ⟨V_j, U_i⟩ − A_ij itself from the item-major values (and the user pass does
-/// not store them), because gathering 400 KB of residuals written by the other core, a cache-line
-/// transfer per rating, costs more than the d multiply-adds when the two cores are far apart. The
-/// recomputed residual is the stored one bit for bit (<see cref="RowKernels.DotLane"/>: a dot product
-/// depends neither on which row is shared nor on its slot among four).</item>
+/// <item>Items, over fixed blocks of the item-major CSR: V'_j likewise with U and UᵀU. The residuals are
+/// read back through <see cref="RatingsDataset.ItemToUserPositions"/>, or recomputed: e = ⟨V_j, U_i⟩ − A_ij
+/// from the item-major values (and then the user pass does not store them), because gathering 400 KB of
+/// residuals written by the other core, a cache-line transfer per rating, can cost more than the d
+/// multiply-adds when the two cores are far apart. The recomputed residual is the stored one bit for bit
+/// (<see cref="RowKernels.DotLane"/>: a dot product depends neither on which row is shared nor on its slot
+/// among four).</item>
 /// </list>
 /// <para>Both gradients are taken at the same point, then U and V are swapped with their next
 /// values. Blocks are fixed by the data and d (never by the thread count); each row and each Gram
 /// entry is computed by one thread in a fixed order and loss partial sums are per block, added in
 /// block order, so the result is bit-identical for any number of threads.</para>
-/// <para>Because of that, each step may run on all workers or on the calling thread alone, whichever is
-/// faster now: a <see cref="WorkerCountTuner"/> times the steps (two timestamps per step, nothing
-/// allocated) and probes both schedules at the start, then every 128 to 1024 steps, and early when the
-/// steps slow down; on a virtual machine whose two vCPUs the hypervisor moves between a close and a
-/// far placement, two threads are faster in the first and slower than one in the second. The choice
-/// changes the speed, never the result.</para>
+/// <para>Because of that, each step may take whichever <see cref="StepSchedule"/> is fastest now: all
+/// workers recomputing the residuals, the calling thread alone, or all workers gathering them. A
+/// <see cref="ScheduleTuner"/> times the steps (two timestamps per step, nothing allocated), probes every
+/// schedule at the start, then every 128 to 1024 steps, and early when the steps slow down by 30%. On a
+/// virtual machine whose two vCPUs the hypervisor moves between a close and a far placement, two threads
+/// are the faster in the first and can be slower than one in the second. The schedule changes the speed,
+/// never the result.</para>
 /// </remarks>
 internal sealed class FullBatchTraining : IBlockWork, ITraining<FactorizationModel>
 {
@@ -132,13 +133,16 @@ internal sealed class FullBatchTraining : IBlockWork, ITraining<FactorizationMod
     private readonly double _regularizationWeight;
     private readonly double _gravityWeight;
 
-    /// <summary>Whether a step on more than one worker recomputes the residuals in the item pass (false: gathers the stored ones, as one worker does; tests).</summary>
-    private readonly bool _recomputeWhenParallel;
+    /// <summary>The schedule of every step when there is no tuner (always <see cref="StepSchedule.CallerAlone"/> with one worker), and of gradient-only passes.</summary>
+    private readonly StepSchedule _fixedSchedule;
 
-    /// <summary>Chooses per step between all workers and the calling thread alone; null with one worker or when not adaptive.</summary>
-    private readonly WorkerCountTuner? _tuner;
+    /// <summary>Chooses each step's <see cref="StepSchedule"/> (by its number); null with one worker or a fixed schedule.</summary>
+    private readonly ScheduleTuner? _tuner;
 
-    /// <summary>Whether the current step runs on the calling thread alone.</summary>
+    /// <summary>Steps run on each <see cref="StepSchedule"/>.</summary>
+    private readonly int[] _stepsBySchedule = new int[3];
+
+    /// <summary>Whether the current passes run on the calling thread alone.</summary>
     private bool _callerOnly;
 
     /// <summary>Whether the current step's item pass recomputes the residuals (and its user pass does not store them).</summary>
@@ -147,8 +151,6 @@ internal sealed class FullBatchTraining : IBlockWork, ITraining<FactorizationMod
     /// <summary>Whether rows run through the register-accumulating row kernels where the stride has them (<see cref="FullBatchKernels.HasRowKernels"/>); false runs the generic loop they must match bit for bit (tests).</summary>
     private readonly bool _registerRows;
 
-    private int _stepsCallerOnly;
-    private int _stepsAllWorkers;
     private Phase _phase;
     private int _userSlice;
     private bool _gradientOnly;
@@ -172,18 +174,17 @@ internal sealed class FullBatchTraining : IBlockWork, ITraining<FactorizationMod
     /// <paramref name="usersPerSlice"/> overrides the users per slice of the item pass (0: automatic, see
     /// <see cref="UserSliceBytes"/>); tests use it to run the sliced pass on small data.
     /// <paramref name="registerRows"/> false keeps every row on the generic loop (tests compare it with the row kernels).
-    /// <paramref name="adaptiveWorkers"/> false runs every step on all workers; <paramref name="tuner"/> replaces the
-    /// default rule's parameters; <paramref name="recomputeResiduals"/> false makes a parallel step gather the stored
-    /// residuals as one thread does (tests compare the schedules bit for bit).
+    /// <paramref name="schedule"/> fixes every step's <see cref="StepSchedule"/> (null: a <see cref="ScheduleTuner"/> picks
+    /// one per step; tests and the benchmark compare the schedules); <paramref name="tuner"/> replaces the default rule's
+    /// parameters. With one worker every step is <see cref="StepSchedule.CallerAlone"/>.
     /// <paramref name="options"/> and <paramref name="predictionRange"/> go to the model; the validation
     /// predictions are clamped into the range, as the model's will be.
     /// </remarks>
     public FullBatchTraining(RatingsDataset train, RatingsDataset? validation, int dimensions, double learningRate, double regularizationWeight, double gravityWeight, int maxThreads, float[] users, float[] items,
         int usersPerSlice = 0, FactorizationOptions? options = null, RatingRange? predictionRange = null, bool registerRows = true,
-        bool adaptiveWorkers = true, WorkerCountTuner? tuner = null, bool recomputeResiduals = true)
+        StepSchedule? schedule = null, ScheduleTuner? tuner = null)
     {
         _registerRows = registerRows;
-        _recomputeWhenParallel = recomputeResiduals;
         _catalog = train.Catalog;
         _support = TrainingSupport.Of(train);
         _options = options;
@@ -264,7 +265,8 @@ internal sealed class FullBatchTraining : IBlockWork, ITraining<FactorizationMod
         }
 
         _pool = new WorkerPool(workers);
-        _tuner = workers > 1 && adaptiveWorkers ? tuner ?? new WorkerCountTuner() : null;
+        _fixedSchedule = workers == 1 ? StepSchedule.CallerAlone : schedule ?? StepSchedule.AllWorkersRecomputing;
+        _tuner = workers > 1 && schedule is null ? tuner ?? new ScheduleTuner(schedules: 3) : null;
     }
 
     private enum Phase
@@ -284,8 +286,8 @@ internal sealed class FullBatchTraining : IBlockWork, ITraining<FactorizationMod
     /// <summary>The number of workers, the calling thread included.</summary>
     public int WorkerCount => _pool.WorkerCount;
 
-    /// <summary>Steps run on the calling thread alone (chosen by the <see cref="WorkerCountTuner"/>), and on all workers; for tests and the benchmark.</summary>
-    internal (int CallerOnly, int AllWorkers) StepsBySchedule => (_stepsCallerOnly, _stepsAllWorkers);
+    /// <summary>The steps run so far on <paramref name="schedule"/> (chosen by the <see cref="ScheduleTuner"/> or fixed); for tests and the benchmark.</summary>
+    internal int StepsOn(StepSchedule schedule) => _stepsBySchedule[(int)schedule];
 
     /// <summary>A copy of the residuals the last user pass stored, user-major (it stores them when the step ran on one worker or without recomputation); for tests.</summary>
     internal float[] StoredResiduals => (float[])_residuals.Clone();
@@ -340,24 +342,17 @@ internal sealed class FullBatchTraining : IBlockWork, ITraining<FactorizationMod
         FullBatchLosses losses;
         if (_tuner is { } tuner)
         {
-            // All workers or the caller alone: the same bits either way, the faster of the two (see the remarks).
-            _callerOnly = tuner.Choice == WorkerCountTuner.CallerOnly;
-            try
-            {
-                long start = Stopwatch.GetTimestamp();
-                losses = RunPasses();
-                tuner.Record(Stopwatch.GetTimestamp() - start);
-            }
-            finally
-            {
-                (_callerOnly ? ref _stepsCallerOnly : ref _stepsAllWorkers)++;
-                _callerOnly = false;
-            }
+            // Every schedule gives the same bits; the tuner picks the fastest now (see the remarks).
+            var schedule = (StepSchedule)tuner.Choice;
+            long start = Stopwatch.GetTimestamp();
+            losses = RunPasses(schedule);
+            tuner.Record(Stopwatch.GetTimestamp() - start);
+            _stepsBySchedule[(int)schedule]++;
         }
         else
         {
-            losses = RunPasses();
-            (_pool.WorkerCount == 1 ? ref _stepsCallerOnly : ref _stepsAllWorkers)++;
+            losses = RunPasses(_fixedSchedule);
+            _stepsBySchedule[(int)_fixedSchedule]++;
         }
 
         (_u, _uNext) = (_uNext, _u);
@@ -371,7 +366,7 @@ internal sealed class FullBatchTraining : IBlockWork, ITraining<FactorizationMod
         _gradientOnly = true;
         try
         {
-            FullBatchLosses losses = RunPasses();
+            FullBatchLosses losses = RunPasses(_fixedSchedule);
             _uNext.CopyTo(userGradient);
             _vNext.CopyTo(itemGradient);
             return losses;
@@ -522,9 +517,22 @@ internal sealed class FullBatchTraining : IBlockWork, ITraining<FactorizationMod
         return [.. bounds];
     }
 
+    private FullBatchLosses RunPasses(StepSchedule schedule)
+    {
+        _callerOnly = schedule == StepSchedule.CallerAlone;
+        _recompute = schedule == StepSchedule.AllWorkersRecomputing;
+        try
+        {
+            return RunPasses();
+        }
+        finally
+        {
+            _callerOnly = false; // evaluations run on every worker
+        }
+    }
+
     private FullBatchLosses RunPasses()
     {
-        _recompute = _recomputeWhenParallel && !_callerOnly && _pool.WorkerCount > 1;
         double gravity = 0;
         if (_gravity)
         {

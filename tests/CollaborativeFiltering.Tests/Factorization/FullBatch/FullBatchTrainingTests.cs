@@ -212,11 +212,12 @@ public sealed class FullBatchTrainingTests
         const int n = 300, m = 200; // enough ratings for several blocks even at d = 3
         RatingsDataset train = FullBatchTestData.Random(n, m, 0.3, seed: d + 1);
         float[] u = FullBatchTestData.RandomMatrix(n, d, 0.5, seed: 5), v = FullBatchTestData.RandomMatrix(m, d, 0.5, seed: 6);
-        FullBatchTraining Create(int threads, bool recompute = true, bool registerRows = true) =>
-            new(train, null, d, 3, regularization, gravity, threads, (float[])u.Clone(), (float[])v.Clone(), usersPerSlice, registerRows: registerRows, adaptiveWorkers: false, recomputeResiduals: recompute);
+        FullBatchTraining Create(int threads, StepSchedule schedule = StepSchedule.AllWorkersRecomputing, bool registerRows = true) =>
+            new(train, null, d, 3, regularization, gravity, threads, (float[])u.Clone(), (float[])v.Clone(), usersPerSlice, registerRows: registerRows, schedule: schedule);
 
-        using FullBatchTraining reference = Create(1), twoRecompute = Create(2), threeRecompute = Create(3), twoGather = Create(2, recompute: false), twoGeneric = Create(2, registerRows: false);
-        FullBatchTraining[] others = [twoRecompute, threeRecompute, twoGather, twoGeneric];
+        using FullBatchTraining reference = Create(1), twoRecompute = Create(2), threeRecompute = Create(3), twoGather = Create(2, StepSchedule.AllWorkersGathering),
+            twoAlone = Create(2, StepSchedule.CallerAlone), twoGeneric = Create(2, registerRows: false);
+        FullBatchTraining[] others = [twoRecompute, threeRecompute, twoGather, twoAlone, twoGeneric];
         float[] gu = new float[n * d], gv = new float[m * d], hu = new float[n * d], hv = new float[m * d];
         for (int step = 0; step < 4; step++)
         {
@@ -246,15 +247,16 @@ public sealed class FullBatchTrainingTests
         using var reference = new FullBatchTraining(train, null, d, 3, 0.1, 1, 1, (float[])u.Clone(), (float[])v.Clone());
 
         // Probes of one step each, one step between probes: the schedule changes every step or two, whatever the clock says.
-        var tuner = new WorkerCountTuner(warmupSteps: 0, probeSteps: 1, baseInterval: 1, maxInterval: 1);
+        var tuner = new ScheduleTuner(schedules: 3, warmupSteps: 0, probeSteps: 1, baseInterval: 1, maxInterval: 1);
         using var adaptive = new FullBatchTraining(train, null, d, 3, 0.1, 1, 2, (float[])u.Clone(), (float[])v.Clone(), tuner: tuner);
-        for (int step = 0; step < 12; step++)
+        for (int step = 0; step < 16; step++)
         {
             adaptive.Step().Should().Be(reference.Step());
         }
 
-        adaptive.StepsBySchedule.CallerOnly.Should().BeGreaterThan(2);
-        adaptive.StepsBySchedule.AllWorkers.Should().BeGreaterThan(2);
+        adaptive.StepsOn(StepSchedule.AllWorkersRecomputing).Should().BeGreaterThan(2);
+        adaptive.StepsOn(StepSchedule.CallerAlone).Should().BeGreaterThan(2);
+        adaptive.StepsOn(StepSchedule.AllWorkersGathering).Should().BeGreaterThan(2);
         Bits([.. adaptive.Users, .. adaptive.Items]).Should().Equal(Bits([.. reference.Users, .. reference.Items]));
     }
 
