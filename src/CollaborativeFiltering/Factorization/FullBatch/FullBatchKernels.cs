@@ -106,6 +106,13 @@ internal static class FullBatchKernels
         static abstract int Vectors { get; }
     }
 
+    /// <summary>A compile-time flag of a row kernel instantiation (<see cref="Yes"/>, <see cref="No"/>): the untaken branch vanishes, and with it any register pressure it would add to the loop.</summary>
+    internal interface IFlag
+    {
+        /// <summary>The flag.</summary>
+        static abstract bool Value { get; }
+    }
+
     /// <summary>Whether rows of <paramref name="stride"/> floats have register-accumulating row kernels (<see cref="UserRow"/>, <see cref="ItemRow"/>): a multiple of 8 up to 64, with FMA.</summary>
     public static bool HasRowKernels(int stride) => Fma.IsSupported && Vector256.IsHardwareAccelerated && stride % 8 == 0 && stride is >= 8 and <= 64;
 
@@ -118,14 +125,94 @@ internal static class FullBatchKernels
     {
         switch (stride / 8)
         {
-            case 1: UserRow<Vectors1>(ref x, ref vBase, ref items, ref values, ref residuals, p, pe, ref data, ref sse, storeResiduals); break;
-            case 2: UserRow<Vectors2>(ref x, ref vBase, ref items, ref values, ref residuals, p, pe, ref data, ref sse, storeResiduals); break;
-            case 3: UserRow<Vectors3>(ref x, ref vBase, ref items, ref values, ref residuals, p, pe, ref data, ref sse, storeResiduals); break;
-            case 4: UserRow<Vectors4>(ref x, ref vBase, ref items, ref values, ref residuals, p, pe, ref data, ref sse, storeResiduals); break;
-            case 5: UserRow<Vectors5>(ref x, ref vBase, ref items, ref values, ref residuals, p, pe, ref data, ref sse, storeResiduals); break;
-            case 6: UserRow<Vectors6>(ref x, ref vBase, ref items, ref values, ref residuals, p, pe, ref data, ref sse, storeResiduals); break;
-            case 7: UserRow<Vectors7>(ref x, ref vBase, ref items, ref values, ref residuals, p, pe, ref data, ref sse, storeResiduals); break;
-            default: UserRow<Vectors8>(ref x, ref vBase, ref items, ref values, ref residuals, p, pe, ref data, ref sse, storeResiduals); break;
+            case 1:
+                if (storeResiduals)
+                {
+                    UserRow<Vectors1, Yes>(ref x, ref vBase, ref items, ref values, ref residuals, p, pe, ref data, ref sse);
+                }
+                else
+                {
+                    UserRow<Vectors1, No>(ref x, ref vBase, ref items, ref values, ref residuals, p, pe, ref data, ref sse);
+                }
+
+                break;
+            case 2:
+                if (storeResiduals)
+                {
+                    UserRow<Vectors2, Yes>(ref x, ref vBase, ref items, ref values, ref residuals, p, pe, ref data, ref sse);
+                }
+                else
+                {
+                    UserRow<Vectors2, No>(ref x, ref vBase, ref items, ref values, ref residuals, p, pe, ref data, ref sse);
+                }
+
+                break;
+            case 3:
+                if (storeResiduals)
+                {
+                    UserRow<Vectors3, Yes>(ref x, ref vBase, ref items, ref values, ref residuals, p, pe, ref data, ref sse);
+                }
+                else
+                {
+                    UserRow<Vectors3, No>(ref x, ref vBase, ref items, ref values, ref residuals, p, pe, ref data, ref sse);
+                }
+
+                break;
+            case 4:
+                if (storeResiduals)
+                {
+                    UserRow<Vectors4, Yes>(ref x, ref vBase, ref items, ref values, ref residuals, p, pe, ref data, ref sse);
+                }
+                else
+                {
+                    UserRow<Vectors4, No>(ref x, ref vBase, ref items, ref values, ref residuals, p, pe, ref data, ref sse);
+                }
+
+                break;
+            case 5:
+                if (storeResiduals)
+                {
+                    UserRow<Vectors5, Yes>(ref x, ref vBase, ref items, ref values, ref residuals, p, pe, ref data, ref sse);
+                }
+                else
+                {
+                    UserRow<Vectors5, No>(ref x, ref vBase, ref items, ref values, ref residuals, p, pe, ref data, ref sse);
+                }
+
+                break;
+            case 6:
+                if (storeResiduals)
+                {
+                    UserRow<Vectors6, Yes>(ref x, ref vBase, ref items, ref values, ref residuals, p, pe, ref data, ref sse);
+                }
+                else
+                {
+                    UserRow<Vectors6, No>(ref x, ref vBase, ref items, ref values, ref residuals, p, pe, ref data, ref sse);
+                }
+
+                break;
+            case 7:
+                if (storeResiduals)
+                {
+                    UserRow<Vectors7, Yes>(ref x, ref vBase, ref items, ref values, ref residuals, p, pe, ref data, ref sse);
+                }
+                else
+                {
+                    UserRow<Vectors7, No>(ref x, ref vBase, ref items, ref values, ref residuals, p, pe, ref data, ref sse);
+                }
+
+                break;
+            default:
+                if (storeResiduals)
+                {
+                    UserRow<Vectors8, Yes>(ref x, ref vBase, ref items, ref values, ref residuals, p, pe, ref data, ref sse);
+                }
+                else
+                {
+                    UserRow<Vectors8, No>(ref x, ref vBase, ref items, ref values, ref residuals, p, pe, ref data, ref sse);
+                }
+
+                break;
         }
     }
 
@@ -140,14 +227,94 @@ internal static class FullBatchKernels
     {
         switch (stride / 8)
         {
-            case 1: ItemRow<Vectors1>(ref uBase, ref users, ref link, ref residuals, q, qe, ref data, recompute, ref v, ref values); break;
-            case 2: ItemRow<Vectors2>(ref uBase, ref users, ref link, ref residuals, q, qe, ref data, recompute, ref v, ref values); break;
-            case 3: ItemRow<Vectors3>(ref uBase, ref users, ref link, ref residuals, q, qe, ref data, recompute, ref v, ref values); break;
-            case 4: ItemRow<Vectors4>(ref uBase, ref users, ref link, ref residuals, q, qe, ref data, recompute, ref v, ref values); break;
-            case 5: ItemRow<Vectors5>(ref uBase, ref users, ref link, ref residuals, q, qe, ref data, recompute, ref v, ref values); break;
-            case 6: ItemRow<Vectors6>(ref uBase, ref users, ref link, ref residuals, q, qe, ref data, recompute, ref v, ref values); break;
-            case 7: ItemRow<Vectors7>(ref uBase, ref users, ref link, ref residuals, q, qe, ref data, recompute, ref v, ref values); break;
-            default: ItemRow<Vectors8>(ref uBase, ref users, ref link, ref residuals, q, qe, ref data, recompute, ref v, ref values); break;
+            case 1:
+                if (recompute)
+                {
+                    ItemRow<Vectors1, Yes>(ref uBase, ref users, ref link, ref residuals, q, qe, ref data, ref v, ref values);
+                }
+                else
+                {
+                    ItemRow<Vectors1, No>(ref uBase, ref users, ref link, ref residuals, q, qe, ref data, ref v, ref values);
+                }
+
+                break;
+            case 2:
+                if (recompute)
+                {
+                    ItemRow<Vectors2, Yes>(ref uBase, ref users, ref link, ref residuals, q, qe, ref data, ref v, ref values);
+                }
+                else
+                {
+                    ItemRow<Vectors2, No>(ref uBase, ref users, ref link, ref residuals, q, qe, ref data, ref v, ref values);
+                }
+
+                break;
+            case 3:
+                if (recompute)
+                {
+                    ItemRow<Vectors3, Yes>(ref uBase, ref users, ref link, ref residuals, q, qe, ref data, ref v, ref values);
+                }
+                else
+                {
+                    ItemRow<Vectors3, No>(ref uBase, ref users, ref link, ref residuals, q, qe, ref data, ref v, ref values);
+                }
+
+                break;
+            case 4:
+                if (recompute)
+                {
+                    ItemRow<Vectors4, Yes>(ref uBase, ref users, ref link, ref residuals, q, qe, ref data, ref v, ref values);
+                }
+                else
+                {
+                    ItemRow<Vectors4, No>(ref uBase, ref users, ref link, ref residuals, q, qe, ref data, ref v, ref values);
+                }
+
+                break;
+            case 5:
+                if (recompute)
+                {
+                    ItemRow<Vectors5, Yes>(ref uBase, ref users, ref link, ref residuals, q, qe, ref data, ref v, ref values);
+                }
+                else
+                {
+                    ItemRow<Vectors5, No>(ref uBase, ref users, ref link, ref residuals, q, qe, ref data, ref v, ref values);
+                }
+
+                break;
+            case 6:
+                if (recompute)
+                {
+                    ItemRow<Vectors6, Yes>(ref uBase, ref users, ref link, ref residuals, q, qe, ref data, ref v, ref values);
+                }
+                else
+                {
+                    ItemRow<Vectors6, No>(ref uBase, ref users, ref link, ref residuals, q, qe, ref data, ref v, ref values);
+                }
+
+                break;
+            case 7:
+                if (recompute)
+                {
+                    ItemRow<Vectors7, Yes>(ref uBase, ref users, ref link, ref residuals, q, qe, ref data, ref v, ref values);
+                }
+                else
+                {
+                    ItemRow<Vectors7, No>(ref uBase, ref users, ref link, ref residuals, q, qe, ref data, ref v, ref values);
+                }
+
+                break;
+            default:
+                if (recompute)
+                {
+                    ItemRow<Vectors8, Yes>(ref uBase, ref users, ref link, ref residuals, q, qe, ref data, ref v, ref values);
+                }
+                else
+                {
+                    ItemRow<Vectors8, No>(ref uBase, ref users, ref link, ref residuals, q, qe, ref data, ref v, ref values);
+                }
+
+                break;
         }
     }
 
@@ -164,8 +331,9 @@ internal static class FullBatchKernels
     /// instantiation: the unused accumulators vanish.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void UserRow<TRow>(ref float x, ref float vBase, ref int items, ref float values, ref float residuals, int p, int pe, ref float data, ref double sse, bool storeResiduals)
+    private static void UserRow<TRow, TStore>(ref float x, ref float vBase, ref int items, ref float values, ref float residuals, int p, int pe, ref float data, ref double sse)
         where TRow : struct, IRowWidth
+        where TStore : struct, IFlag
     {
         int stride = TRow.Vectors * 8;
         Vector256<float> g0 = Vector256<float>.Zero, g1 = g0, g2 = g0, g3 = g0, g4 = g0, g5 = g0, g6 = g0, g7 = g0;
@@ -177,7 +345,7 @@ internal static class FullBatchKernels
             ref float y2 = ref Unsafe.Add(ref vBase, Unsafe.Add(ref items, p + 2) * stride);
             ref float y3 = ref Unsafe.Add(ref vBase, Unsafe.Add(ref items, p + 3) * stride);
             Vector128<float> e = RowKernels.Dot4(ref x, ref y0, ref y1, ref y2, ref y3, stride) - Vector128.LoadUnsafe(ref values, (nuint)p);
-            if (storeResiduals)
+            if (TStore.Value)
             {
                 e.StoreUnsafe(ref residuals, (nuint)p);
             }
@@ -226,7 +394,7 @@ internal static class FullBatchKernels
         {
             ref float y = ref Unsafe.Add(ref vBase, Unsafe.Add(ref items, p) * stride);
             float e = RowKernels.DotLane(ref x, ref y, stride) - Unsafe.Add(ref values, p);
-            if (storeResiduals)
+            if (TStore.Value)
             {
                 Unsafe.Add(ref residuals, p) = e;
             }
@@ -277,11 +445,12 @@ internal static class FullBatchKernels
     /// <summary>
     /// <see cref="ItemRow(int, ref float, ref int, ref int, ref float, int, int, ref float, bool, ref float, ref float)"/> for rows of
     /// <c>TRow.Vectors</c> 256-bit vectors, accumulating in registers; bit-identical to the generic loop,
-    /// as <see cref="UserRow{TRow}"/>.
+    /// as <see cref="UserRow{TRow, TStore}"/>.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void ItemRow<TRow>(ref float uBase, ref int users, ref int link, ref float residuals, int q, int qe, ref float data, bool recompute, ref float v, ref float values)
+    private static void ItemRow<TRow, TRecompute>(ref float uBase, ref int users, ref int link, ref float residuals, int q, int qe, ref float data, ref float v, ref float values)
         where TRow : struct, IRowWidth
+        where TRecompute : struct, IFlag
     {
         int stride = TRow.Vectors * 8;
         Vector256<float> g0 = Vector256<float>.Zero, g1 = g0, g2 = g0, g3 = g0, g4 = g0, g5 = g0, g6 = g0, g7 = g0;
@@ -292,7 +461,7 @@ internal static class FullBatchKernels
             ref float y2 = ref Unsafe.Add(ref uBase, Unsafe.Add(ref users, q + 2) * stride);
             ref float y3 = ref Unsafe.Add(ref uBase, Unsafe.Add(ref users, q + 3) * stride);
             Vector256<float> b0, b1, b2, b3;
-            if (recompute)
+            if (TRecompute.Value)
             {
                 Vector128<float> e = Residuals4(ref v, ref y0, ref y1, ref y2, ref y3, ref values, q, stride);
                 (b0, b1, b2, b3) = (Vector256.Create(e.GetElement(0)), Vector256.Create(e.GetElement(1)), Vector256.Create(e.GetElement(2)), Vector256.Create(e.GetElement(3)));
@@ -345,7 +514,7 @@ internal static class FullBatchKernels
         for (; q < qe; q++)
         {
             ref float y = ref Unsafe.Add(ref uBase, Unsafe.Add(ref users, q) * stride);
-            Vector256<float> b = Vector256.Create(recompute ? Residual(ref v, ref y, Unsafe.Add(ref values, q), stride) : Unsafe.Add(ref residuals, Unsafe.Add(ref link, q)));
+            Vector256<float> b = Vector256.Create(TRecompute.Value ? Residual(ref v, ref y, Unsafe.Add(ref values, q), stride) : Unsafe.Add(ref residuals, Unsafe.Add(ref link, q)));
             g0 = RowKernels.FusedMultiplyAdd(b, Vector256.LoadUnsafe(ref y, 0), g0);
             if (TRow.Vectors > 1)
             {
@@ -744,6 +913,20 @@ internal static class FullBatchKernels
                 g.StoreUnsafe(ref rg, (nuint)((a * d) + c));
             }
         }
+    }
+
+    /// <summary>The flag set.</summary>
+    internal readonly struct Yes : IFlag
+    {
+        /// <inheritdoc/>
+        public static bool Value => true;
+    }
+
+    /// <summary>The flag clear.</summary>
+    internal readonly struct No : IFlag
+    {
+        /// <inheritdoc/>
+        public static bool Value => false;
     }
 
     /// <summary>1 256-bit vector (8 floats).</summary>
