@@ -26,6 +26,13 @@ namespace CollaborativeFiltering.Internal;
 /// better only a periodic probe can find). A probe costs at most <c>WarmupSteps + ProbeSteps</c> steps of
 /// each slower schedule: with the defaults and three schedules, a few percent of the steps while the
 /// interval is short and under 1% once it has grown.</para>
+/// <para>Only the full-batch step uses it. Every trainer of the library is bit-identical for any thread
+/// count, so any could (<see cref="WorkerPool.Run(IBlockWork, int, bool, CancellationToken)"/> runs a phase on
+/// the caller alone); but their phases do far more arithmetic per byte crossing between the cores (ALS:
+/// d² per rating and a d³ solve per row; SGD: each block's rows stay on one core for a sub-epoch), so the far
+/// placement should cost them little, and on them a probe would spend steps on one thread for nothing. That
+/// is to be measured (placement-classified rounds, as benchmarks/placement-fullbatch.sh does) before they
+/// adopt it.</para>
 /// </remarks>
 internal sealed class ScheduleTuner
 {
