@@ -315,6 +315,31 @@ public sealed class FullBatchTrainingTests
         allocated.Should().Be(0);
     }
 
+    /// <summary>The adaptive schedule (timestamps, the tuner, switching between the caller alone and all workers) allocates nothing on the calling thread.</summary>
+    [Fact]
+    public void Step_TwoThreadsSwitchingSchedules_AllocatesNothing()
+    {
+        RatingsDataset train = FullBatchTestData.Random(300, 200, 0.3, seed: 4);
+        const int d = 24;
+        var tuner = new ScheduleTuner(schedules: 3, warmupSteps: 0, probeSteps: 1, baseInterval: 1, maxInterval: 1);
+        using var trainer = new FullBatchTraining(train, null, d, 3, 0.1, 1, 2, FullBatchTestData.RandomMatrix(300, d, 0.1, seed: 1), FullBatchTestData.RandomMatrix(200, d, 0.1, seed: 2), tuner: tuner);
+        for (int k = 0; k < 6; k++)
+        {
+            trainer.Step(); // every schedule once, JIT included
+        }
+
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int k = 0; k < 20; k++)
+        {
+            trainer.Step();
+        }
+
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        allocated.Should().Be(0);
+        (trainer.StepsOn(StepSchedule.AllWorkersRecomputing) * trainer.StepsOn(StepSchedule.CallerAlone) * trainer.StepsOn(StepSchedule.AllWorkersGathering)).Should().BePositive();
+    }
+
     [Fact]
     public void Partition_DependsOnlyOnDataAndCost()
     {
