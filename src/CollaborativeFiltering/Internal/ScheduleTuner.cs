@@ -23,7 +23,9 @@ namespace CollaborativeFiltering.Internal;
 /// <see cref="MaxInterval"/> while probes keep the same winner, back to the base when it changes; and
 /// early, when the winner's minimum over a window of <see cref="ProbeSteps"/> steps exceeds
 /// <see cref="DriftFactor"/> times its probed minimum (the placement got worse; that another schedule got
-/// better only a periodic probe can find). A probe costs at most <c>WarmupSteps + ProbeSteps</c> steps of
+/// better only a periodic probe can find), but not before <see cref="DriftGap"/> steps after the last
+/// probe, so that on a machine busy with other work, whose steps are slow at random, probes do not follow
+/// one another. A probe costs at most <c>WarmupSteps + ProbeSteps</c> steps of
 /// each slower schedule: with the defaults and three schedules, a few percent of the steps while the
 /// interval is short and under 1% once it has grown.</para>
 /// <para>Only the full-batch step uses it. Every trainer of the library is bit-identical for any thread
@@ -64,6 +66,7 @@ internal sealed class ScheduleTuner
         MaxInterval = maxInterval;
         DriftFactor = driftFactor;
         _interval = baseInterval;
+        DriftGap = Math.Min(baseInterval, 4 * schedules * (warmupSteps + probeSteps));
         _probeMinimum = new long[schedules];
         _probeMinimum.AsSpan().Fill(long.MaxValue);
     }
@@ -85,6 +88,9 @@ internal sealed class ScheduleTuner
 
     /// <summary>How much slower than its probed minimum the winner may get before a probe comes early.</summary>
     public double DriftFactor { get; }
+
+    /// <summary>The steps after a probe before a slowdown may bring the next one early: four probes' worth (at most the base interval).</summary>
+    public int DriftGap { get; }
 
     /// <summary>The schedule for the next step.</summary>
     public int Choice => _choice;
@@ -162,7 +168,7 @@ internal sealed class ScheduleTuner
         bool drifted = false;
         if (++_windowSteps == ProbeSteps)
         {
-            drifted = _windowMinimum > DriftFactor * _reference;
+            drifted = _windowMinimum > DriftFactor * _reference && _sinceProbe >= DriftGap;
             _windowMinimum = long.MaxValue;
             _windowSteps = 0;
         }

@@ -73,11 +73,38 @@ public sealed class ScheduleTunerTests
 
         // The two cores move apart: two threads now take 620 per step. Within a window of 3 steps
         // the drift is seen and a probe (3 + 4 steps) picks the caller alone, long before the interval.
+        Run(tuner, tuner.DriftGap, choice => choice == All ? 250 : 440);
         int[] after = Run(tuner, 12, choice => choice == All ? 620 : 440);
 
         tuner.Choice.Should().Be(Alone);
         after[^1].Should().Be(Alone);
         tuner.Probes.Should().Be(2);
+    }
+
+    [Fact]
+    public void Record_BusyMachineSlowStepsAtRandom_ProbesAtMostOnceADriftGap()
+    {
+        var tuner = new ScheduleTuner(schedules: 3);
+        var random = new Random(5);
+
+        // Another process takes the core most of the time: 60% of the steps are 2-3× slower, at random,
+        // so that a window of three steps is often slow enough for a drift (without the gap: ~400 probes).
+        Run(tuner, 10_000, choice => (choice == All ? 250 : 400) * (random.NextDouble() < 0.6 ? 2 + random.Next(2) : 1));
+
+        int probeLength = (tuner.Schedules * (tuner.WarmupSteps + tuner.ProbeSteps)) - tuner.WarmupSteps;
+        tuner.Probes.Should().BeGreaterThan(20).And.BeLessThanOrEqualTo((10_000 / (tuner.DriftGap + probeLength)) + 1);
+    }
+
+    [Fact]
+    public void Record_SomeSlowStepsAtRandom_MostStepsOnTheFastest()
+    {
+        var tuner = new ScheduleTuner(schedules: 3);
+        var random = new Random(6);
+
+        // 20% of the steps 2-3× slower: the minimum of three sees through most of it.
+        int[] choices = Run(tuner, 10_000, choice => (choice == All ? 250 : 400) * (random.NextDouble() < 0.2 ? 2 + random.Next(2) : 1));
+
+        choices.Count(c => c == All).Should().BeGreaterThan(9_000);
     }
 
     [Fact]
