@@ -390,7 +390,18 @@ internal sealed class FullBatchTraining : IBlockWork, ITraining<FactorizationMod
         int trainBlocks = _userBlocks.Length - 1;
         _firstEvaluationBlock = includeTrain ? 0 : trainBlocks;
         _evaluationBlockEnd = includeValidation ? _evaluationSse.Length : trainBlocks;
-        RunPhase(Phase.Evaluate);
+        // On the caller alone while the steps run there (the other workers are parked: waking them would cost
+        // more than they save); per-block sums added in block order either way.
+        _callerOnly = _tuner?.Choice == (int)StepSchedule.CallerAlone;
+        try
+        {
+            RunPhase(Phase.Evaluate);
+        }
+        finally
+        {
+            _callerOnly = false;
+        }
+
         double train = 0, validation = 0;
         for (int b = 0; b < trainBlocks && includeTrain; b++)
         {

@@ -252,6 +252,7 @@ public sealed class FullBatchTrainingTests
         for (int step = 0; step < 16; step++)
         {
             adaptive.Step().Should().Be(reference.Step());
+            adaptive.Evaluate().Should().Be(reference.Evaluate()); // on the caller alone or not, as the steps
         }
 
         adaptive.StepsOn(StepSchedule.AllWorkersRecomputing).Should().BeGreaterThan(2);
