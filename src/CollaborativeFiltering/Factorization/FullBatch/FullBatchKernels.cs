@@ -121,98 +121,33 @@ internal static class FullBatchKernels
     /// each rating p in [p, pe) the residual e = ⟨x, V_j⟩ − A_ij (stored at p when <paramref name="storeResiduals"/>),
     /// and Σ e·V_j written to <paramref name="data"/>; adds each e² to <paramref name="sse"/> in rating order.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void UserRow(int stride, ref float x, ref float vBase, ref int items, ref float values, ref float residuals, int p, int pe, ref float data, ref double sse, bool storeResiduals = true)
+    {
+        if (storeResiduals)
+        {
+            UserRow<Yes>(stride, ref x, ref vBase, ref items, ref values, ref residuals, p, pe, ref data, ref sse);
+        }
+        else
+        {
+            UserRow<No>(stride, ref x, ref vBase, ref items, ref values, ref residuals, p, pe, ref data, ref sse);
+        }
+    }
+
+    /// <summary>The row kernel of the stride's width, with or without the residual stores.</summary>
+    private static void UserRow<TStore>(int stride, ref float x, ref float vBase, ref int items, ref float values, ref float residuals, int p, int pe, ref float data, ref double sse)
+        where TStore : struct, IFlag
     {
         switch (stride / 8)
         {
-            case 1:
-                if (storeResiduals)
-                {
-                    UserRow<Vectors1, Yes>(ref x, ref vBase, ref items, ref values, ref residuals, p, pe, ref data, ref sse);
-                }
-                else
-                {
-                    UserRow<Vectors1, No>(ref x, ref vBase, ref items, ref values, ref residuals, p, pe, ref data, ref sse);
-                }
-
-                break;
-            case 2:
-                if (storeResiduals)
-                {
-                    UserRow<Vectors2, Yes>(ref x, ref vBase, ref items, ref values, ref residuals, p, pe, ref data, ref sse);
-                }
-                else
-                {
-                    UserRow<Vectors2, No>(ref x, ref vBase, ref items, ref values, ref residuals, p, pe, ref data, ref sse);
-                }
-
-                break;
-            case 3:
-                if (storeResiduals)
-                {
-                    UserRow<Vectors3, Yes>(ref x, ref vBase, ref items, ref values, ref residuals, p, pe, ref data, ref sse);
-                }
-                else
-                {
-                    UserRow<Vectors3, No>(ref x, ref vBase, ref items, ref values, ref residuals, p, pe, ref data, ref sse);
-                }
-
-                break;
-            case 4:
-                if (storeResiduals)
-                {
-                    UserRow<Vectors4, Yes>(ref x, ref vBase, ref items, ref values, ref residuals, p, pe, ref data, ref sse);
-                }
-                else
-                {
-                    UserRow<Vectors4, No>(ref x, ref vBase, ref items, ref values, ref residuals, p, pe, ref data, ref sse);
-                }
-
-                break;
-            case 5:
-                if (storeResiduals)
-                {
-                    UserRow<Vectors5, Yes>(ref x, ref vBase, ref items, ref values, ref residuals, p, pe, ref data, ref sse);
-                }
-                else
-                {
-                    UserRow<Vectors5, No>(ref x, ref vBase, ref items, ref values, ref residuals, p, pe, ref data, ref sse);
-                }
-
-                break;
-            case 6:
-                if (storeResiduals)
-                {
-                    UserRow<Vectors6, Yes>(ref x, ref vBase, ref items, ref values, ref residuals, p, pe, ref data, ref sse);
-                }
-                else
-                {
-                    UserRow<Vectors6, No>(ref x, ref vBase, ref items, ref values, ref residuals, p, pe, ref data, ref sse);
-                }
-
-                break;
-            case 7:
-                if (storeResiduals)
-                {
-                    UserRow<Vectors7, Yes>(ref x, ref vBase, ref items, ref values, ref residuals, p, pe, ref data, ref sse);
-                }
-                else
-                {
-                    UserRow<Vectors7, No>(ref x, ref vBase, ref items, ref values, ref residuals, p, pe, ref data, ref sse);
-                }
-
-                break;
-            default:
-                if (storeResiduals)
-                {
-                    UserRow<Vectors8, Yes>(ref x, ref vBase, ref items, ref values, ref residuals, p, pe, ref data, ref sse);
-                }
-                else
-                {
-                    UserRow<Vectors8, No>(ref x, ref vBase, ref items, ref values, ref residuals, p, pe, ref data, ref sse);
-                }
-
-                break;
+            case 1: UserRow<Vectors1, TStore>(ref x, ref vBase, ref items, ref values, ref residuals, p, pe, ref data, ref sse); break;
+            case 2: UserRow<Vectors2, TStore>(ref x, ref vBase, ref items, ref values, ref residuals, p, pe, ref data, ref sse); break;
+            case 3: UserRow<Vectors3, TStore>(ref x, ref vBase, ref items, ref values, ref residuals, p, pe, ref data, ref sse); break;
+            case 4: UserRow<Vectors4, TStore>(ref x, ref vBase, ref items, ref values, ref residuals, p, pe, ref data, ref sse); break;
+            case 5: UserRow<Vectors5, TStore>(ref x, ref vBase, ref items, ref values, ref residuals, p, pe, ref data, ref sse); break;
+            case 6: UserRow<Vectors6, TStore>(ref x, ref vBase, ref items, ref values, ref residuals, p, pe, ref data, ref sse); break;
+            case 7: UserRow<Vectors7, TStore>(ref x, ref vBase, ref items, ref values, ref residuals, p, pe, ref data, ref sse); break;
+            default: UserRow<Vectors8, TStore>(ref x, ref vBase, ref items, ref values, ref residuals, p, pe, ref data, ref sse); break;
         }
     }
 
@@ -223,98 +158,33 @@ internal static class FullBatchKernels
     /// <paramref name="v"/> (V_j) and the item-major <paramref name="values"/> by <see cref="Residuals4"/> and
     /// <see cref="Residual"/>: the same bits as the user pass stored.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void ItemRow(int stride, ref float uBase, ref int users, ref int link, ref float residuals, int q, int qe, ref float data, bool recompute, ref float v, ref float values)
+    {
+        if (recompute)
+        {
+            ItemRow<Yes>(stride, ref uBase, ref users, ref link, ref residuals, q, qe, ref data, ref v, ref values);
+        }
+        else
+        {
+            ItemRow<No>(stride, ref uBase, ref users, ref link, ref residuals, q, qe, ref data, ref v, ref values);
+        }
+    }
+
+    /// <summary>The row kernel of the stride's width, gathering or recomputing the residuals.</summary>
+    private static void ItemRow<TRecompute>(int stride, ref float uBase, ref int users, ref int link, ref float residuals, int q, int qe, ref float data, ref float v, ref float values)
+        where TRecompute : struct, IFlag
     {
         switch (stride / 8)
         {
-            case 1:
-                if (recompute)
-                {
-                    ItemRow<Vectors1, Yes>(ref uBase, ref users, ref link, ref residuals, q, qe, ref data, ref v, ref values);
-                }
-                else
-                {
-                    ItemRow<Vectors1, No>(ref uBase, ref users, ref link, ref residuals, q, qe, ref data, ref v, ref values);
-                }
-
-                break;
-            case 2:
-                if (recompute)
-                {
-                    ItemRow<Vectors2, Yes>(ref uBase, ref users, ref link, ref residuals, q, qe, ref data, ref v, ref values);
-                }
-                else
-                {
-                    ItemRow<Vectors2, No>(ref uBase, ref users, ref link, ref residuals, q, qe, ref data, ref v, ref values);
-                }
-
-                break;
-            case 3:
-                if (recompute)
-                {
-                    ItemRow<Vectors3, Yes>(ref uBase, ref users, ref link, ref residuals, q, qe, ref data, ref v, ref values);
-                }
-                else
-                {
-                    ItemRow<Vectors3, No>(ref uBase, ref users, ref link, ref residuals, q, qe, ref data, ref v, ref values);
-                }
-
-                break;
-            case 4:
-                if (recompute)
-                {
-                    ItemRow<Vectors4, Yes>(ref uBase, ref users, ref link, ref residuals, q, qe, ref data, ref v, ref values);
-                }
-                else
-                {
-                    ItemRow<Vectors4, No>(ref uBase, ref users, ref link, ref residuals, q, qe, ref data, ref v, ref values);
-                }
-
-                break;
-            case 5:
-                if (recompute)
-                {
-                    ItemRow<Vectors5, Yes>(ref uBase, ref users, ref link, ref residuals, q, qe, ref data, ref v, ref values);
-                }
-                else
-                {
-                    ItemRow<Vectors5, No>(ref uBase, ref users, ref link, ref residuals, q, qe, ref data, ref v, ref values);
-                }
-
-                break;
-            case 6:
-                if (recompute)
-                {
-                    ItemRow<Vectors6, Yes>(ref uBase, ref users, ref link, ref residuals, q, qe, ref data, ref v, ref values);
-                }
-                else
-                {
-                    ItemRow<Vectors6, No>(ref uBase, ref users, ref link, ref residuals, q, qe, ref data, ref v, ref values);
-                }
-
-                break;
-            case 7:
-                if (recompute)
-                {
-                    ItemRow<Vectors7, Yes>(ref uBase, ref users, ref link, ref residuals, q, qe, ref data, ref v, ref values);
-                }
-                else
-                {
-                    ItemRow<Vectors7, No>(ref uBase, ref users, ref link, ref residuals, q, qe, ref data, ref v, ref values);
-                }
-
-                break;
-            default:
-                if (recompute)
-                {
-                    ItemRow<Vectors8, Yes>(ref uBase, ref users, ref link, ref residuals, q, qe, ref data, ref v, ref values);
-                }
-                else
-                {
-                    ItemRow<Vectors8, No>(ref uBase, ref users, ref link, ref residuals, q, qe, ref data, ref v, ref values);
-                }
-
-                break;
+            case 1: ItemRow<Vectors1, TRecompute>(ref uBase, ref users, ref link, ref residuals, q, qe, ref data, ref v, ref values); break;
+            case 2: ItemRow<Vectors2, TRecompute>(ref uBase, ref users, ref link, ref residuals, q, qe, ref data, ref v, ref values); break;
+            case 3: ItemRow<Vectors3, TRecompute>(ref uBase, ref users, ref link, ref residuals, q, qe, ref data, ref v, ref values); break;
+            case 4: ItemRow<Vectors4, TRecompute>(ref uBase, ref users, ref link, ref residuals, q, qe, ref data, ref v, ref values); break;
+            case 5: ItemRow<Vectors5, TRecompute>(ref uBase, ref users, ref link, ref residuals, q, qe, ref data, ref v, ref values); break;
+            case 6: ItemRow<Vectors6, TRecompute>(ref uBase, ref users, ref link, ref residuals, q, qe, ref data, ref v, ref values); break;
+            case 7: ItemRow<Vectors7, TRecompute>(ref uBase, ref users, ref link, ref residuals, q, qe, ref data, ref v, ref values); break;
+            default: ItemRow<Vectors8, TRecompute>(ref uBase, ref users, ref link, ref residuals, q, qe, ref data, ref v, ref values); break;
         }
     }
 
@@ -326,9 +196,10 @@ internal static class FullBatchKernels
     /// <see cref="RowKernels.MultiplyAdd4(float, ref float, float, ref float, float, ref float, float, ref float, ref float, int)"/>
     /// and <see cref="RowKernels.MultiplyAdd(float, ReadOnlySpan{float}, Span{float})"/> (a lane's chain does not depend on
     /// the vector width), and the residuals are
-    /// <see cref="RowKernels.Dot4(ref float, ref float, ref float, ref float, ref float, int)"/>'s, so the result is
-    /// bit-identical to the trainer's generic loop. Branches on <c>TRow.Vectors</c> are constants of each
-    /// instantiation: the unused accumulators vanish.
+    /// <see cref="RowKernels.Dot4(ref float, ref float, ref float, ref float, ref float, int)"/>'s (a row's last
+    /// ratings <see cref="RowKernels.DotLane"/>'s, the same bits), so the result is bit-identical to the
+    /// trainer's generic loop. Branches on <c>TRow.Vectors</c> and <c>TStore.Value</c> are constants of each
+    /// instantiation: the unused accumulators and the untaken branch vanish.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void UserRow<TRow, TStore>(ref float x, ref float vBase, ref int items, ref float values, ref float residuals, int p, int pe, ref float data, ref double sse)
