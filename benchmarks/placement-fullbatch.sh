@@ -13,6 +13,7 @@
 #
 #     benchmarks/placement-fullbatch.sh [ROUNDS]
 #     DOTNET_EnableAVX512=0 benchmarks/placement-fullbatch.sh [ROUNDS]   # 256-bit kernels only
+#     CASES="Plain/1M/d64 Plain/10M/d64" benchmarks/placement-fullbatch.sh 5  # other shapes (FactorizerBenchmarks.Cases)
 #
 # Needs a C compiler (cc) for pp; the binary goes to a temporary directory.
 set -euo pipefail
@@ -30,7 +31,7 @@ echo "AVX-512: ${DOTNET_EnableAVX512:-default (on where the CPU has it)}"
 for round in $(seq "$rounds"); do
   before=$("$tmp/pp")
   lines=()
-  for case in Plain/100k/d30 Regularized/100k/d50; do
+  for case in ${CASES:-Plain/100k/d30 Regularized/100k/d50}; do
     for config in "1 adaptive" "2 adaptive" "2 all" "2 gather"; do
       set -- $config
       lines+=("$(dotnet "$dll" step "$case" "$1" "$2")")
