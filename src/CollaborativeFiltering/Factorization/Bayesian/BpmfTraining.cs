@@ -57,12 +57,11 @@ internal sealed class BpmfTraining : IBlockWork, ITraining<FactorizationModel>
     private readonly RatingRange? _range;
     private readonly BayesianMatrixOptions? _options;
 
+    /// <summary>The training rows both ways, read through the dataset's row sources (a split is never materialised), and their row offsets.</summary>
+    private readonly RatingRows _userRows;
+    private readonly RatingRows _itemRows;
     private readonly int[] _userOffsets;
-    private readonly int[] _userItems;
-    private readonly float[] _userValues;
     private readonly int[] _itemOffsets;
-    private readonly int[] _itemUsers;
-    private readonly float[] _itemValues;
     private readonly int[]? _validationOffsets;
     private readonly int[]? _validationItems;
     private readonly float[]? _validationValues;
@@ -146,17 +145,17 @@ internal sealed class BpmfTraining : IBlockWork, ITraining<FactorizationModel>
         _mu = (float)DatasetStatistics.GlobalMean(train);
         TrainCount = train.Count;
 
-        _userOffsets = train.ByUser.RowOffsetArray;
-        _userItems = train.ByUser.ColumnArray;
-        _userValues = train.ByUser.ValueArray;
-        _itemOffsets = train.ByItem.RowOffsetArray;
-        _itemUsers = train.ByItem.ColumnArray;
-        _itemValues = train.ByItem.ValueArray;
+        _userRows = train.UserRows;
+        _itemRows = train.ItemRows;
+        _userOffsets = _userRows.Offsets;
+        _itemOffsets = _itemRows.Offsets;
         if (validation is { Count: > 0 })
         {
-            _validationOffsets = validation.ByUser.RowOffsetArray;
-            _validationItems = validation.ByUser.ColumnArray;
-            _validationValues = validation.ByUser.ValueArray;
+            // The validation ratings gathered for the fit (a posterior sum is kept per rating).
+            CsrView validationByUser = validation.UserRows.ToCsr(validation.ItemCount);
+            _validationOffsets = validationByUser.RowOffsetArray;
+            _validationItems = validationByUser.ColumnArray;
+            _validationValues = validationByUser.ValueArray;
             _validationSums = new double[validation.Count];
             ValidationCount = validation.Count;
         }
@@ -193,7 +192,7 @@ internal sealed class BpmfTraining : IBlockWork, ITraining<FactorizationModel>
         _workers = new Worker[workers];
         for (int w = 0; w < workers; w++)
         {
-            _workers[w] = new Worker(_p, _packedStride, _stride);
+            _workers[w] = new Worker(_p, _packedStride, _stride, Math.Max(_userRows.GatherCapacity, _itemRows.GatherCapacity));
         }
 
         _pool = new WorkerPool(workers);
@@ -429,7 +428,7 @@ internal sealed class BpmfTraining : IBlockWork, ITraining<FactorizationModel>
                 AccumulateStatistics(ItemSide, block, w);
                 break;
             case Phase.Evaluate:
-                EvaluateBlock(block);
+                EvaluateBlock(block, w.Gather);
                 break;
         }
     }
@@ -551,10 +550,10 @@ internal sealed class BpmfTraining : IBlockWork, ITraining<FactorizationModel>
     private void Assemble(int side, int r, Worker w)
     {
         int d = _d, p = _p, s = _stride, dp = _packedStride;
-        (int[] offsets, int[] columns, float[] values, float[] other, GaussianWishart prior) = side == UserSide
-            ? (_userOffsets, _userItems, _userValues, _items, _userPrior)
-            : (_itemOffsets, _itemUsers, _itemValues, _users, _itemPrior);
-        int start = offsets[r], end = offsets[r + 1];
+        (RatingRows ratings, float[] other, GaussianWishart prior) = side == UserSide
+            ? (_userRows, _items, _userPrior)
+            : (_itemRows, _users, _itemPrior);
+        int end = ratings.Row(r, w.Gather, out ReadOnlySpan<int> columns, out ReadOnlySpan<float> values), start = 0;
         Span<double> system = w.System;
         Span<double> rhs = w.Rhs;
         rhs.Clear();
@@ -652,7 +651,7 @@ internal sealed class BpmfTraining : IBlockWork, ITraining<FactorizationModel>
         }
     }
 
-    private void EvaluateBlock(int block)
+    private void EvaluateBlock(int block, RowBuffer buffer)
     {
         int d = _d, p = _p;
         float mu = _mu;
@@ -663,10 +662,11 @@ internal sealed class BpmfTraining : IBlockWork, ITraining<FactorizationModel>
             ReadOnlySpan<float> x = _users.AsSpan(u * p, p);
             ReadOnlySpan<float> factors = x[..d];
             float baseline = mu + x[d];
-            for (int k = _userOffsets[u]; k < _userOffsets[u + 1]; k++)
+            int count = _userRows.Row(u, buffer, out ReadOnlySpan<int> items, out ReadOnlySpan<float> values);
+            for (int k = 0; k < count; k++)
             {
-                ReadOnlySpan<float> y = _items.AsSpan(_userItems[k] * p, p);
-                double e = _userValues[k] - (baseline + y[d] + RowKernels.Dot(factors, y[..d]));
+                ReadOnlySpan<float> y = _items.AsSpan(items[k] * p, p);
+                double e = values[k] - (baseline + y[d] + RowKernels.Dot(factors, y[..d]));
                 train += e * e;
             }
 
@@ -734,12 +734,16 @@ internal sealed class BpmfTraining : IBlockWork, ITraining<FactorizationModel>
     /// <summary>One worker's buffers: packed rows, the system and right-hand side, and a reusable random stream.</summary>
     private sealed class Worker
     {
-        public Worker(int p, int packedStride, int stride)
+        public Worker(int p, int packedStride, int stride, int gather)
         {
             Packed = new PaddedRows(GramKernel.ChunkRows, p, packedStride);
             System = new double[stride * stride];
             Rhs = new double[stride];
+            Gather = new RowBuffer(gather);
         }
+
+        /// <summary>Where a split's row is gathered (empty when the training set has storage of its own).</summary>
+        public RowBuffer Gather { get; }
 
         public PaddedRows Packed { get; }
 
