@@ -270,35 +270,35 @@ public static class DatasetStatistics
         return means;
     }
 
+    /// <summary>The items with at least <paramref name="minimumCount"/> ratings, with their count and mean, read through the row source (a split is never materialised).</summary>
     private static ItemRatingSummary[] Summarise(RatingsDataset dataset, int minimumCount)
     {
-        CsrView byItem = dataset.ByItem;
-        ReadOnlySpan<int> offsets = byItem.RowOffsets;
-        ReadOnlySpan<float> values = byItem.Values;
+        RatingRows rows = dataset.ItemRows;
         Catalog catalog = dataset.Catalog;
         int qualifying = 0;
-        for (int i = 0; i < byItem.RowCount; i++)
+        for (int i = 0; i < rows.RowCount; i++)
         {
-            qualifying += offsets[i + 1] - offsets[i] >= minimumCount ? 1 : 0;
+            qualifying += rows.Length(i) >= minimumCount ? 1 : 0;
         }
 
         var result = new ItemRatingSummary[qualifying];
+        RowBuffer buffer = rows.NewBuffer();
         int w = 0;
-        for (int i = 0; i < byItem.RowCount; i++)
+        for (int i = 0; i < rows.RowCount; i++)
         {
-            int start = offsets[i], end = offsets[i + 1];
-            if (end - start < minimumCount)
+            if (rows.Length(i) < minimumCount)
             {
                 continue;
             }
 
+            int count = rows.Row(i, buffer, out _, out ReadOnlySpan<float> values);
             double sum = 0;
-            for (int p = start; p < end; p++)
+            foreach (float value in values)
             {
-                sum += values[p];
+                sum += value;
             }
 
-            result[w++] = new ItemRatingSummary(new ItemIndex(i), catalog.Items[i], catalog.TitleOf(i), end - start, sum / (end - start));
+            result[w++] = new ItemRatingSummary(new ItemIndex(i), catalog.Items[i], catalog.TitleOf(i), count, sum / count);
         }
 
         return result;

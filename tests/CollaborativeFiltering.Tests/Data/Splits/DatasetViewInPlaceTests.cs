@@ -296,4 +296,17 @@ public class DatasetViewInPlaceTests
         ShouldBeUnmaterialised(split.Train);
         ShouldBeUnmaterialised(split.Test);
     }
+
+    [Fact]
+    public void MostAndBestRated_OfAView_MatchCopyWithoutMaterialising()
+    {
+        RatingsDataset data = Sample();
+        DatasetSplit split = DatasetSplitter.RandomHoldout(data, 0.3, seed: 11), twin = DatasetSplitter.RandomHoldout(data, 0.3, seed: 11);
+        RatingsDataset copy = Copy(twin.Test);
+
+        DatasetStatistics.MostRated(split.Test, 10).Should().Equal(DatasetStatistics.MostRated(copy, 10));
+        DatasetStatistics.BestRated(split.Test, 3, 10).Should().Equal(DatasetStatistics.BestRated(copy, 3, 10));
+        DatasetStatistics.BestRated(split.Test, 3, 10).Should().NotBeEmpty();
+        ShouldBeUnmaterialised(split.Test);
+    }
 }
