@@ -22,16 +22,16 @@ namespace CollaborativeFiltering.Data;
 /// per rating, for all folds together) and reads that dataset's storage. Explicit and implicit ALS,
 /// the ALS update, biased SGD, Bayesian MF, the evaluators (<c>RegressionMetrics</c>, <c>RankingMetrics</c>,
 /// <c>CrossValidation</c>, <c>PopularityBaseline</c>), <c>Recommender</c>'s exclusions and
-/// <c>DatasetStatistics</c>' counts and means read a view in place, through the parent's rows and the
+/// <c>DatasetStatistics</c> read a view in place, through the parent's rows and the
 /// bits, so a split costs no copy of the ratings (SVD++, BPR and the softmax model gather the members
-/// into their own user-major CSR for the length of a fit); once its item-major side has been read the
+/// into their own user-major CSR for the length of a fit; full-batch GD, kNN, EASE and the factorization
+/// machine into user-major and item-major arrays of their own); once its item-major side has been read the
 /// view keeps a second bitmap (one bit per parent rating, in item-major order) and its row offsets
 /// (4 bytes per user and per item). A view builds its own CSR the first time you read
 /// <see cref="ByUser"/> or <see cref="ByItem"/> (or enumerate or index it), since <see cref="CsrView"/>
 /// promises contiguous rows: 8 bytes per member rating per side; once it has built everything it can be
-/// asked for, it lets go of the dataset it was cut from.
-/// Full-batch GD, kNN, EASE and the factorization machine still read the public views (with the
-/// item-to-user link), so a view they train on builds its CSR.
+/// asked for, it lets go of the dataset it was cut from. None of the library's trainers or evaluators
+/// reads those public views of a dataset that is a view.
 /// </remarks>
 public sealed class RatingsDataset : IReadOnlyList<Rating>
 {
