@@ -309,4 +309,40 @@ public class DatasetViewInPlaceTests
         DatasetStatistics.BestRated(split.Test, 3, 10).Should().NotBeEmpty();
         ShouldBeUnmaterialised(split.Test);
     }
+
+    [Fact]
+    public void WorkingRatings_OfAView_AreTheCopysArraysAndLeaveTheViewUnmaterialised()
+    {
+        RatingsDataset data = Sample();
+        DatasetSplit[] splits = [DatasetSplitter.KFold(data, 3, seed: 12)[1], DatasetSplitter.RandomHoldout(data, 0.25, seed: 12)];
+        DatasetSplit[] twins = [DatasetSplitter.KFold(data, 3, seed: 12)[1], DatasetSplitter.RandomHoldout(data, 0.25, seed: 12)];
+        for (int s = 0; s < splits.Length; s++)
+        {
+            foreach ((RatingsDataset view, RatingsDataset twin) in new[] { (splits[s].Train, twins[s].Train), (splits[s].Test, twins[s].Test) })
+            {
+                RatingsDataset copy = Copy(twin);
+                var working = WorkingRatings.Of(view);
+
+                working.IsGathered.Should().BeTrue();
+                CsrShouldEqual(working.ByUser, copy.ByUser);
+                CsrShouldEqual(working.ByItem, copy.ByItem);
+                working.ItemToUserPositions().Should().Equal(copy.ItemToUserPositions());
+                CsrShouldEqual(WorkingRatings.UserMajor(view), copy.ByUser);
+                ShouldBeUnmaterialised(view);
+            }
+        }
+
+        var own = WorkingRatings.Of(data);
+        own.IsGathered.Should().BeFalse();
+        own.ByUser.Should().BeSameAs(data.ByUser);
+        own.ByItem.Should().BeSameAs(data.ByItem);
+
+        static void CsrShouldEqual(CsrView actual, CsrView expected)
+        {
+            (actual.RowCount, actual.ColumnCount).Should().Be((expected.RowCount, expected.ColumnCount));
+            actual.RowOffsets.ToArray().Should().Equal(expected.RowOffsets.ToArray());
+            actual.ColumnIndices.ToArray().Should().Equal(expected.ColumnIndices.ToArray());
+            actual.Values.ToArray().Should().Equal(expected.Values.ToArray());
+        }
+    }
 }
