@@ -42,7 +42,7 @@ internal sealed class WorkingRatings
     public static WorkingRatings Of(RatingsDataset data)
     {
         RatingRows rows = data.UserRows;
-        if (!rows.IsView)
+        if (!rows.IsView || (data.HasOwnUserMajor && data.HasOwnItemMajor)) // a view that has built both CSRs since its rows were first read hands them over
         {
             return new WorkingRatings(data.ByUser, data.ByItem, isGathered: false);
         }

@@ -332,6 +332,11 @@ public class DatasetViewInPlaceTests
             }
         }
 
+        RatingsDataset built = splits[1].Train;
+        _ = built.ByItem; // the view builds both CSRs after its rows were read
+        WorkingRatings.Of(built).ByUser.Should().BeSameAs(built.ByUser);
+        WorkingRatings.Of(built).IsGathered.Should().BeFalse();
+
         var own = WorkingRatings.Of(data);
         own.IsGathered.Should().BeFalse();
         own.ByUser.Should().BeSameAs(data.ByUser);
