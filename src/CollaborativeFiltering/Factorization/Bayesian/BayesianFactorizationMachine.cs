@@ -73,6 +73,9 @@ public sealed class BayesianFactorizationMachine : ITrainer<FactorizationMachine
     /// <summary>The feature groups of one's own.</summary>
     public IReadOnlyList<FeatureGroup> Groups { get; }
 
+    /// <summary>The least work of a pass that goes to the worker pool (<see cref="FmTraining.DefaultMinParallelWork"/>); tests set 0 so that every pass of several blocks runs on the pool.</summary>
+    internal long MinParallelWork { get; init; } = FmTraining.DefaultMinParallelWork;
+
     /// <inheritdoc/>
     TrainerOptions ITrainer<FactorizationMachineModel>.Options => Options;
 
@@ -106,6 +109,6 @@ public sealed class BayesianFactorizationMachine : ITrainer<FactorizationMachine
         TrainingMemory.CheckBayesian(train, options.Dimensions + 1, 1, stored,
             options.StoredSamples > options.Iterations - options.BurnIn ? nameof(TrainerOptions.Iterations) : nameof(FactorizationMachineOptions.StoredSamples));
         FmLayout layout = FmLayout.Build(train, options, _groups);
-        return new FmTraining(train, validation, layout, options, options.ClipPredictions ? train.ValueRange : null, options.ThreadCount);
+        return new FmTraining(train, validation, layout, options, options.ClipPredictions ? train.ValueRange : null, options.ThreadCount, MinParallelWork);
     }
 }
