@@ -13,6 +13,7 @@ using CollaborativeFiltering.Scoring;
 //
 //   dotnet run -c Release --project tools/CollaborativeFiltering.Scale -- generate --shape 32m --data /work/data/synthetic-32m
 //   dotnet run -c Release --project tools/CollaborativeFiltering.Scale -- run --data /work/data/synthetic-32m --rank 64 --sweeps 10 --threads 2 [--update] [--sgd] [--cache]
+//   dotnet run -c Release --project tools/CollaborativeFiltering.Scale -- attainable [--no-fit]   (issue 15: the Bayes-optimal and estimation-cost figures beside the noise floor; see Attainable.cs)
 //
 // With --load-only the run stops after loading. With --cache the dataset comes from DIR/ratings.cfd (RatingsDatasetCache), written from the CSV
 // files on the first such run. Peak memory is the kernel's high-water mark of the resident set
@@ -27,8 +28,11 @@ switch (arguments.Command)
     case "run":
         Harness.Run(arguments);
         break;
+    case "attainable":
+        Attainable.Run(arguments);
+        break;
     default:
-        Console.Error.WriteLine("usage: generate --shape 1m|10m|32m --data DIR | run --data DIR [--rank 64] [--sweeps 10] [--epochs 20] [--threads 2] [--update] [--sgd] [--no-recommend] [--cache] [--load-only]");
+        Console.Error.WriteLine("usage: generate --shape 1m|10m|32m --data DIR | run --data DIR [--rank 64] [--sweeps 10] [--epochs 20] [--threads 2] [--update] [--sgd] [--no-recommend] [--cache] [--load-only] | attainable [--users 6040] [--items 3706] [--ratings 1000000] [--seed 7] [--no-fit]");
         return 2;
 }
 
