@@ -41,12 +41,14 @@ internal sealed class FmTraining : ITraining<FactorizationMachineModel>, IBlockW
     private const int RatingsPerBlock = 1 << 12;
 
     /// <summary>
-    /// The least work, in values touched (about a nanosecond each on one core), for which a pass is
-    /// handed to the worker pool; a smaller pass runs its blocks on the calling thread, in block order.
-    /// Handing a pass over costs a fork and a join whatever its size (tens of microseconds on a two-vCPU
-    /// virtual machine, and a scheduler slice when a worker holding a block is descheduled), and the
-    /// per-rank passes of a 100k-rating fit are each about 0.1 ms: 60 of them a sweep, they made two threads
-    /// slower than one. From about half a millisecond of work a pass pays for the hand-over at two threads.
+    /// The least work, in values touched, for which a pass is handed to the worker pool; a smaller pass
+    /// runs its blocks on the calling thread, in block order. A value costs 0.3–1.3 ns (the calling thread's
+    /// CPU time per value of each pass of a 100k-rating fit, measured with CLOCK_THREAD_CPUTIME_ID), so the
+    /// per-rank passes there (90,000 values, 35–100 µs; 60 of them a sweep) are each shorter than what
+    /// handing them over can cost: a fork and a join whatever the size (tens of microseconds on a two-vCPU
+    /// virtual machine), and a scheduler slice when a worker holding a block is descheduled. They made two
+    /// threads slower than one. At 2¹⁹ values (0.2–0.7 ms) a pass pays for the hand-over at two threads; the
+    /// residual refresh of a 100k fit (2 million values) and every per-rank pass of a 1M fit (900,000) are above it.
     /// The blocks are the same either way, so the chain does not change: bit-identical at any thread count.
     /// </summary>
     internal const long DefaultMinParallelWork = 1L << 19;
