@@ -59,7 +59,15 @@ internal sealed class BpmfTraining : IBlockWork, ITraining<FactorizationModel>
 
     private readonly int[] _userOffsets;
     private readonly int[] _userItems;
+    /// <summary>The values the rows are fitted to, user-major: the ratings, or with ordinal ratings their latent scores (then a copy).</summary>
     private readonly float[] _userValues;
+
+    /// <summary>With ordinal ratings: the ratings themselves (user-major), the scale's step (1 or 0.5) and ends, and where each user-major rating sits in the item-major arrays; otherwise null and 0.</summary>
+    private readonly float[]? _ordinalRatings;
+    private readonly int[]? _itemPosition;
+    private readonly double _ordinalStep;
+    private readonly double _ordinalMin;
+    private readonly double _ordinalMax;
     private readonly int[] _itemOffsets;
     private readonly int[] _itemUsers;
     private readonly float[] _itemValues;
@@ -149,9 +157,22 @@ internal sealed class BpmfTraining : IBlockWork, ITraining<FactorizationModel>
         _userOffsets = train.ByUser.RowOffsetArray;
         _userItems = train.ByUser.ColumnArray;
         _userValues = train.ByUser.ValueArray;
+        if (options?.OrdinalRatings == true)
+        {
+            (_ordinalStep, _ordinalMin, _ordinalMax) = OrdinalScale(train);
+            _ordinalRatings = _userValues;
+            _userValues = (float[])_ordinalRatings.Clone();
+        }
+
         _itemOffsets = train.ByItem.RowOffsetArray;
         _itemUsers = train.ByItem.ColumnArray;
         _itemValues = train.ByItem.ValueArray;
+        if (_ordinalRatings is not null)
+        {
+            _itemValues = (float[])_itemValues.Clone();
+            _itemPosition = ItemPositions(train);
+        }
+
         if (validation is { Count: > 0 })
         {
             _validationOffsets = validation.ByUser.RowOffsetArray;
@@ -206,6 +227,7 @@ internal sealed class BpmfTraining : IBlockWork, ITraining<FactorizationModel>
         UserStatistics,
         ItemStatistics,
         Evaluate,
+        Latents,
     }
 
     /// <summary>The training set's catalogue.</summary>
@@ -277,6 +299,12 @@ internal sealed class BpmfTraining : IBlockWork, ITraining<FactorizationModel>
         }
 
         ComputeStatistics(ItemSide, cancellationToken);
+        if (_ordinalRatings is not null)
+        {
+            _phase = Phase.Latents;
+            _pool.Run(this, _userBlocks.Length - 1, cancellationToken);
+        }
+
         bool keep = iteration > _burnIn;
         Evaluate(keep, cancellationToken);
         if (keep)
@@ -431,7 +459,86 @@ internal sealed class BpmfTraining : IBlockWork, ITraining<FactorizationModel>
             case Phase.Evaluate:
                 EvaluateBlock(block);
                 break;
+            case Phase.Latents:
+                for (int u = _userBlocks[block], end = _userBlocks[block + 1]; u < end; u++)
+                {
+                    DrawLatents(u, w);
+                }
+
+                break;
         }
+    }
+
+    /// <summary>
+    /// With ordinal ratings, draws user <paramref name="u"/>'s latent scores: each from Normal(prediction, 1/α)
+    /// truncated to its rating's interval [r − step/2, r + step/2] (open beyond the scale's ends), from the
+    /// row's own stream, into both the user-major and the item-major values (each written by this row only).
+    /// </summary>
+    private void DrawLatents(int u, Worker w)
+    {
+        int d = _d, p = _p;
+        double sigma = 1 / Math.Sqrt(_alpha), half = _ordinalStep / 2;
+        ReadOnlySpan<float> x = _users.AsSpan(u * p, p);
+        ReadOnlySpan<float> factors = x[..d];
+        float baseline = _mu + x[d];
+        w.Random.Reset(_seed, LatentStream(_iteration, u));
+        for (int k = _userOffsets[u]; k < _userOffsets[u + 1]; k++)
+        {
+            ReadOnlySpan<float> y = _items.AsSpan(_userItems[k] * p, p);
+            double prediction = baseline + y[d] + RowKernels.Dot(factors, y[..d]);
+            double r = _ordinalRatings![k];
+            double lower = r <= _ordinalMin ? double.NegativeInfinity : (r - half - prediction) / sigma;
+            double upper = r >= _ordinalMax ? double.PositiveInfinity : (r + half - prediction) / sigma;
+            float latent = (float)(prediction + (sigma * Samplers.TruncatedStandardNormal(w.Random, lower, upper)));
+            _userValues[k] = latent;
+            _itemValues[_itemPosition![k]] = latent;
+        }
+    }
+
+    /// <summary>The values the user rows are fitted to, user-major: the ratings, or with ordinal ratings the current latent scores; for tests.</summary>
+    internal ReadOnlySpan<float> FittedValues => _userValues;
+
+    /// <summary>The same values item-major; for tests.</summary>
+    internal ReadOnlySpan<float> FittedItemValues => _itemValues;
+
+    /// <summary>The latent scores' per-row stream: bits 62 and 63 clear, bit 61 set, bits 31–60 the sweep, bits 0–30 the user (apart from <see cref="RowStream"/> and <see cref="HyperStream"/>).</summary>
+    private static ulong LatentStream(int iteration, int row) =>
+        (1UL << 61) | ((ulong)((uint)iteration & 0x3FFF_FFFF) << 31) | (uint)row;
+
+    /// <summary>The ordinal scale of the training ratings: step 1 when every rating is a whole number, else 0.5 when every one is a multiple of 0.5, and the lowest and highest rating.</summary>
+    /// <exception cref="ArgumentException">A rating is on neither grid; the message names it and the option.</exception>
+    internal static (double Step, double Min, double Max) OrdinalScale(RatingsDataset train)
+    {
+        ReadOnlySpan<float> values = train.ByUser.Values;
+        bool whole = true;
+        foreach (float v in values)
+        {
+            if (v != MathF.Round(v))
+            {
+                whole = false;
+                if (v * 2 != MathF.Round(v * 2))
+                {
+                    ThrowHelper.Argument(nameof(train), string.Create(CultureInfo.InvariantCulture,
+                        $"{nameof(BayesianMatrixOptions.OrdinalRatings)} needs ratings on a whole-star or half-star grid; {v} is on neither."));
+                }
+            }
+        }
+
+        RatingRange range = train.ValueRange!.Value;
+        return (whole ? 1 : 0.5, range.Min, range.Max);
+    }
+
+    /// <summary>For each user-major rating, its index in the item-major arrays (the inverse of <see cref="RatingsDataset.ItemToUserPositions"/>).</summary>
+    private static int[] ItemPositions(RatingsDataset train)
+    {
+        int[] link = train.ItemToUserPositions();
+        var position = new int[link.Length];
+        for (int j = 0; j < link.Length; j++)
+        {
+            position[link[j]] = j;
+        }
+
+        return position;
     }
 
     /// <summary>The per-row stream: bit 63 set, bit 62 the side, bits 31–61 the sweep, bits 0–30 the row.</summary>
