@@ -7,7 +7,8 @@ namespace CollaborativeFiltering.Benchmarks;
 /// Issue 16's storage targets on 1M synthetic half-star ratings with timestamps: opening the binary
 /// dataset cache (the 32m target is ≤ 2 s; the Scale tool's <c>--cache --load-only</c> times that
 /// shape), writing it, a 90/10 split whose sides build their views as a fit and an evaluation would,
-/// and the item-to-user link the full-batch trainer builds per fit. Run:
+/// the same split read in place as ALS, SGD and the evaluators read it, and the item-to-user link the
+/// full-batch trainer builds per fit. Run:
 /// <c>dotnet run -c Release --project benchmarks/CollaborativeFiltering.Benchmarks -- --filter '*DatasetStorageBenchmarks*'</c>.
 /// </summary>
 [MemoryDiagnoser]
@@ -44,6 +45,14 @@ public class DatasetStorageBenchmarks
     {
         DatasetSplit split = DatasetSplitter.RandomHoldout(_dataset, 0.1, seed: 1);
         return split.Train.ByItem.NonZeroCount + split.Test.ByUser.NonZeroCount;
+    }
+
+    /// <summary>A 90/10 split, then the rows the library's trainers and evaluators read in place: the training side's user and item rows (offsets and the item-major bitmap) and the test side's user rows.</summary>
+    [Benchmark]
+    public int SplitAndReadRowsInPlace()
+    {
+        DatasetSplit split = DatasetSplitter.RandomHoldout(_dataset, 0.1, seed: 1);
+        return split.Train.ItemRows.Count + split.Test.UserRows.Count;
     }
 
     /// <summary>The item-to-user link built per fit by full-batch GD, EASE and the factorization machine.</summary>

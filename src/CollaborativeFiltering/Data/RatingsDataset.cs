@@ -19,9 +19,19 @@ namespace CollaborativeFiltering.Data;
 /// per rating when timestamps are kept. A dataset from <see cref="Where"/> or
 /// <see cref="DatasetSplitter"/> is a view: it holds one bit per rating of the dataset it was cut
 /// from (one bitmap shared by the two sides of a split; k-fold splits share one 4-byte fold label
-/// per rating, for all folds together) and builds its own views the first time they are asked for
-/// (a test set that is only evaluated never builds its item-major view); once it has built
-/// everything it can be asked for, it lets go of that dataset.
+/// per rating, for all folds together) and reads that dataset's storage. Explicit and implicit ALS,
+/// the ALS update, biased SGD, Bayesian MF, the evaluators (<c>RegressionMetrics</c>, <c>RankingMetrics</c>,
+/// <c>CrossValidation</c>, <c>PopularityBaseline</c>), <c>Recommender</c>'s exclusions and
+/// <c>DatasetStatistics</c>' counts and means read a view in place, through the parent's rows and the
+/// bits, so a split costs no copy of the ratings (SVD++, BPR and the softmax model gather the members
+/// into their own user-major CSR for the length of a fit); once its item-major side has been read the
+/// view keeps a second bitmap (one bit per parent rating, in item-major order) and its row offsets
+/// (4 bytes per user and per item). A view builds its own CSR the first time you read
+/// <see cref="ByUser"/> or <see cref="ByItem"/> (or enumerate or index it), since <see cref="CsrView"/>
+/// promises contiguous rows: 8 bytes per member rating per side; once it has built everything it can be
+/// asked for, it lets go of the dataset it was cut from.
+/// Full-batch GD, kNN, EASE and the factorization machine still read the public views (with the
+/// item-to-user link), so a view they train on builds its CSR.
 /// </remarks>
 public sealed class RatingsDataset : IReadOnlyList<Rating>
 {
@@ -29,6 +39,8 @@ public sealed class RatingsDataset : IReadOnlyList<Rating>
     private CsrView? _byUser;
     private CsrView? _byItem;
     private long[]? _timestamps;
+    private RatingRows? _userRows;
+    private RatingRows? _itemRows;
 
     // A view: the members are the positions of _root (a dataset with storage of its own) that
     // _membership selects. Both are cleared once the view has built everything.
@@ -72,10 +84,10 @@ public sealed class RatingsDataset : IReadOnlyList<Rating>
     /// <summary>The number of ratings.</summary>
     public int Count { get; }
 
-    /// <summary>User-major view: row <c>u</c> lists the items user <c>u</c> rated, ascending, with the ratings.</summary>
+    /// <summary>User-major view: row <c>u</c> lists the items user <c>u</c> rated, ascending, with the ratings. A view (a split or subset) builds it on first read (8 bytes per rating); the library's ALS, SGD, evaluators and recommenders never ask for it.</summary>
     public CsrView ByUser => _byUser ?? BuildByUser();
 
-    /// <summary>Item-major view: row <c>i</c> lists the users who rated item <c>i</c>, ascending, with the ratings.</summary>
+    /// <summary>Item-major view: row <c>i</c> lists the users who rated item <c>i</c>, ascending, with the ratings. A view (a split or subset) builds it on first read (8 bytes per rating, and its user-major view first); the library's ALS, SGD, evaluators and recommenders never ask for it.</summary>
     public CsrView ByItem => _byItem ?? BuildByItem();
 
     /// <summary>
@@ -102,6 +114,26 @@ public sealed class RatingsDataset : IReadOnlyList<Rating>
 
     /// <summary>Whether this dataset is a view that has not yet built all its storage (it still holds the dataset it was cut from).</summary>
     internal bool IsPendingView => Volatile.Read(ref _root) is not null;
+
+    /// <summary>Whether this dataset holds a user-major CSR of its own (always, unless it is a view that nothing has read <see cref="ByUser"/> of).</summary>
+    internal bool HasOwnUserMajor => Volatile.Read(ref _byUser) is not null;
+
+    /// <summary>Whether this dataset holds an item-major CSR of its own (always, unless it is a view that nothing has read <see cref="ByItem"/> of).</summary>
+    internal bool HasOwnItemMajor => Volatile.Read(ref _byItem) is not null;
+
+    /// <summary>
+    /// The user-major rows as the library's trainers and evaluators read them: this dataset's own
+    /// <see cref="ByUser"/> when it has one, else the root's user-major CSR restricted to the view's
+    /// members (4 bytes per user for the row offsets; a k-fold's two sides add one bitmap of the fold's labels, one bit per root rating).
+    /// Reading them never makes a view build a CSR of its own.
+    /// </summary>
+    internal RatingRows UserRows => Volatile.Read(ref _userRows) ?? BuildUserRows();
+
+    /// <summary>
+    /// The item-major rows, like <see cref="UserRows"/>: for a view, the root's item-major CSR with an
+    /// item-major membership bitmap built on first use (one bit per root rating, 4 bytes per item).
+    /// </summary>
+    internal RatingRows ItemRows => Volatile.Read(ref _itemRows) ?? BuildItemRows();
 
     /// <summary>
     /// For each entry of <see cref="ByItem"/>, the position of the same rating in <see cref="ByUser"/>:
@@ -261,12 +293,30 @@ public sealed class RatingsDataset : IReadOnlyList<Rating>
         for (int f = 0; f < folds; f++)
         {
             cancellationToken.ThrowIfCancellationRequested();
+            // The two sides of a fold share one bitmap of its labels, built when a trainer first reads them.
+            int fold = f;
+            var foldBits = new Lazy<ulong[]>(() => LabelBits(labels, fold), LazyThreadSafetyMode.ExecutionAndPublication);
             splits[f] = new DatasetSplit(
-                new RatingsDataset(root, new Membership(null, labels, f, Complement: true), Count - sizes[f]),
-                new RatingsDataset(root, new Membership(null, labels, f, Complement: false), sizes[f]));
+                new RatingsDataset(root, new Membership(null, labels, f, Complement: true, foldBits), Count - sizes[f]),
+                new RatingsDataset(root, new Membership(null, labels, f, Complement: false, foldBits), sizes[f]));
         }
 
         return splits;
+    }
+
+    /// <summary>A bitmap of the positions of <paramref name="labels"/> equal to <paramref name="label"/>.</summary>
+    private static ulong[] LabelBits(int[] labels, int label)
+    {
+        var bits = new ulong[BitWords(labels.Length)];
+        for (int p = 0; p < labels.Length; p++)
+        {
+            if (labels[p] == label)
+            {
+                bits[p >> 6] |= 1UL << p;
+            }
+        }
+
+        return bits;
     }
 
     /// <summary>The number of 64-bit words of a bitmap over <paramref name="count"/> positions.</summary>
@@ -427,6 +477,78 @@ public sealed class RatingsDataset : IReadOnlyList<Rating>
         }
     }
 
+    private RatingRows BuildUserRows()
+    {
+        lock (_gate)
+        {
+            if (_userRows is { } built)
+            {
+                return built;
+            }
+
+            RatingRows rows;
+            if (_byUser is { } own)
+            {
+                rows = RatingRows.Of(own);
+            }
+            else
+            {
+                RatingsDataset root = _root!;
+                Membership membership = _membership!;
+                rows = RatingRows.Members(root.ByUser, membership.Bits ?? membership.LabelBits(), membership.Complement);
+            }
+
+            Volatile.Write(ref _userRows, rows);
+            return rows;
+        }
+    }
+
+    private RatingRows BuildItemRows()
+    {
+        RatingRows userRows = UserRows;
+
+        // A view that built its user-major CSR builds its item-major one from it (a transpose).
+        CsrView? ownByItem = userRows.IsView ? null : ByItem;
+        lock (_gate)
+        {
+            if (_itemRows is { } built)
+            {
+                return built;
+            }
+
+            RatingRows rows;
+            if ((ownByItem ?? _byItem) is { } own)
+            {
+                rows = RatingRows.Of(own);
+            }
+            else
+            {
+                // Walk the root user-major, following each rating to its item-major position, and
+                // mark the members' item-major positions.
+                CsrView rootByItem = _root!.ByItem;
+                int[] userOffsets = userRows.SourceOffsets, items = userRows.Columns;
+                int[] cursor = rootByItem.RowOffsetArray.AsSpan(0, ItemCount).ToArray();
+                var bits = new ulong[BitWords(rootByItem.NonZeroCount)];
+                for (int u = 0; u < UserCount; u++)
+                {
+                    for (int p = userOffsets[u]; p < userOffsets[u + 1]; p++)
+                    {
+                        int q = cursor[items[p]]++;
+                        if (userRows.IsMember(p))
+                        {
+                            bits[q >> 6] |= 1UL << q;
+                        }
+                    }
+                }
+
+                rows = RatingRows.Members(rootByItem, bits, complement: false);
+            }
+
+            Volatile.Write(ref _itemRows, rows);
+            return rows;
+        }
+    }
+
     private long[] BuildTimestamps()
     {
         lock (_gate)
@@ -461,6 +583,10 @@ public sealed class RatingsDataset : IReadOnlyList<Rating>
         {
             Volatile.Write(ref _root, null);
             Volatile.Write(ref _membership, null);
+
+            // Rows read through the root would keep it alive: read the own storage from now on.
+            Volatile.Write(ref _userRows, null);
+            Volatile.Write(ref _itemRows, null);
         }
     }
 
@@ -469,11 +595,14 @@ public sealed class RatingsDataset : IReadOnlyList<Rating>
     /// (with <paramref name="Labels"/>) those labelled <paramref name="Label"/>; the opposite with
     /// <paramref name="Complement"/>, so the two sides of a split share one array.
     /// </summary>
-    private sealed record Membership(ulong[]? Bits, int[]? Labels, int Label, bool Complement)
+    private sealed record Membership(ulong[]? Bits, int[]? Labels, int Label, bool Complement, Lazy<ulong[]>? LabelBitmap = null)
     {
         public bool Contains(int position) => Bits is not null
             ? (((Bits[position >> 6] >> position) & 1) != 0) != Complement
             : (Labels![position] == Label) != Complement;
+
+        /// <summary>A bitmap of the positions labelled <see cref="Label"/> (before <see cref="Complement"/>), for a k-fold view's rows: one per fold, shared by its two sides.</summary>
+        public ulong[] LabelBits() => LabelBitmap?.Value ?? RatingsDataset.LabelBits(Labels!, Label);
     }
 
     /// <summary>Enumerates ratings in user-major order.</summary>

@@ -38,6 +38,8 @@ public static class PopularityBaseline
         int m = train.ItemCount;
         var accumulator = new RankingAccumulator(k, m);
         var list = new int[Math.Min(k, m)];
+        RatingRows trainRows = train.UserRows;
+        RowBuffer buffer = trainRows.NewBuffer();
         for (int u = 0; u < relevant.UserCount; u++)
         {
             ReadOnlySpan<int> r = relevant.Get(u);
@@ -46,7 +48,7 @@ public static class PopularityBaseline
                 continue;
             }
 
-            ReadOnlySpan<int> seen = train.ByUser.GetColumns(u);
+            ReadOnlySpan<int> seen = trainRows.RowColumns(u, buffer);
             int count = 0;
             for (int p = 0; p < order.Length && count < list.Length; p++)
             {

@@ -34,21 +34,23 @@ internal sealed class RelevantItems
             ThrowHelper.Argument(nameof(test), "The test set is empty; at least one held-out rating is needed to define relevant items.");
         }
 
-        ReadOnlySpan<int> offsets = test.ByUser.RowOffsets;
-        ReadOnlySpan<int> items = test.ByUser.ColumnIndices;
-        if (relevanceThreshold is not { } threshold)
+        // Through the row source: a test split is read in place, never materialised.
+        RatingRows rows = test.UserRows;
+        if (relevanceThreshold is null && !rows.IsView)
         {
-            return new RelevantItems(test.ByUser.RowOffsetArray, test.ByUser.ColumnArray);
+            return new RelevantItems(rows.Offsets, rows.Columns);
         }
 
-        ReadOnlySpan<float> values = test.ByUser.Values;
+        int[] offsets = rows.SourceOffsets, items = rows.Columns;
+        float[] values = rows.Values;
         var keptOffsets = new int[offsets.Length];
-        var kept = new List<int>();
+        var kept = new List<int>(test.Count);
+        float threshold = relevanceThreshold.GetValueOrDefault();
         for (int u = 0; u < test.UserCount; u++)
         {
             for (int p = offsets[u]; p < offsets[u + 1]; p++)
             {
-                if (values[p] >= threshold)
+                if (rows.IsMember(p) && (relevanceThreshold is null || values[p] >= threshold))
                 {
                     kept.Add(items[p]);
                 }

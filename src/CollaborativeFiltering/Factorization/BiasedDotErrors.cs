@@ -38,18 +38,18 @@ internal static class BiasedDotErrors
     }
 
     /// <summary>
-    /// Σ (r − ŷ)² over the ratings of users <c>[from, to)</c> of a user-major CSR (offsets, items, values), with
+    /// Σ (r − ŷ)² over the ratings of users <c>[from, to)</c> of user-major <paramref name="rows"/> (a view's members read in place), with
     /// ŷ = μ + b_u + b_i + ⟨users row u, items row i⟩ on rows of <paramref name="stride"/> floats, clamped into
     /// <paramref name="clamp"/> when given. With <paramref name="userSlots"/> and <paramref name="itemSlots"/>, user u's row and
     /// bias are at position <c>userSlots[u]</c> of <paramref name="users"/> and <paramref name="userBiases"/> (likewise items);
     /// the summation order is the same either way.
     /// </summary>
     public static double Sse(ReadOnlySpan<float> users, ReadOnlySpan<float> items, int stride, float mean, float[] userBiases, float[] itemBiases,
-        int[] offsets, int[] itemIndices, float[] values, int from, int to, RatingRange? clamp, int[]? userSlots = null, int[]? itemSlots = null)
+        RatingRows rows, int from, int to, RatingRange? clamp, int[]? userSlots = null, int[]? itemSlots = null)
     {
         return userSlots is null || itemSlots is null
-            ? Sse(users, items, stride, mean, userBiases, itemBiases, offsets, itemIndices, values, from, to, clamp, default(Identity))
-            : Sse(users, items, stride, mean, userBiases, itemBiases, offsets, itemIndices, values, from, to, clamp, new Slots(userSlots, itemSlots));
+            ? Sse(users, items, stride, mean, userBiases, itemBiases, rows, from, to, clamp, default(Identity))
+            : Sse(users, items, stride, mean, userBiases, itemBiases, rows, from, to, clamp, new Slots(userSlots, itemSlots));
     }
 
     private interface IRowMap
@@ -60,9 +60,11 @@ internal static class BiasedDotErrors
     }
 
     private static double Sse<TMap>(ReadOnlySpan<float> users, ReadOnlySpan<float> items, int stride, float mean, float[] userBiases, float[] itemBiases,
-        int[] offsets, int[] itemIndices, float[] values, int from, int to, RatingRange? clamp, TMap map)
+        RatingRows rows, int from, int to, RatingRange? clamp, TMap map)
         where TMap : struct, IRowMap
     {
+        int[] offsets = rows.SourceOffsets, itemIndices = rows.Columns;
+        float[] values = rows.Values;
         bool clamped = clamp.HasValue;
         float low = clamp.GetValueOrDefault().Min, high = clamp.GetValueOrDefault().Max;
         double sse = 0;
@@ -73,6 +75,11 @@ internal static class BiasedDotErrors
             float userPart = mean + userBiases[row];
             for (int p = offsets[r], pe = offsets[r + 1]; p < pe; p++)
             {
+                if (!rows.IsMember(p))
+                {
+                    continue;
+                }
+
                 int i = map.Item(itemIndices[p]);
                 float prediction = userPart + itemBiases[i] + RowKernels.Dot(x, items.Slice(i * stride, stride));
                 if (clamped)

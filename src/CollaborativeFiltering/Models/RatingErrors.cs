@@ -12,14 +12,20 @@ internal static class RatingErrors
     /// </summary>
     public static (double Squares, double Absolutes) Sum(IRecommenderModel model, RatingsDataset ratings, float min, float max)
     {
-        ReadOnlySpan<int> offsets = ratings.ByUser.RowOffsets;
-        ReadOnlySpan<int> items = ratings.ByUser.ColumnIndices;
-        ReadOnlySpan<float> values = ratings.ByUser.Values;
+        // Through the row source: a test split is evaluated in place, never materialised.
+        RatingRows rows = ratings.UserRows;
+        int[] offsets = rows.SourceOffsets, items = rows.Columns;
+        float[] values = rows.Values;
         double squares = 0, absolutes = 0;
         for (int u = 0; u < ratings.UserCount; u++)
         {
             for (int p = offsets[u]; p < offsets[u + 1]; p++)
             {
+                if (!rows.IsMember(p))
+                {
+                    continue;
+                }
+
                 float prediction = Math.Clamp(model.Predict(new UserIndex(u), new ItemIndex(items[p])), min, max);
                 double e = (double)values[p] - prediction;
                 squares += e * e;

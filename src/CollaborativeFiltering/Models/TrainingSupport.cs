@@ -28,7 +28,7 @@ internal sealed class TrainingSupport
 
     /// <summary>The counts and mean of a training set.</summary>
     public static TrainingSupport Of(RatingsDataset train) =>
-        new(Counts(train.ByUser.RowOffsets), Counts(train.ByItem.RowOffsets), MeanOf(train.ByUser.Values));
+        new(Counts(train.UserRows.Offsets), MemberItemCounts(train), train.Count == 0 ? 0 : (float)(train.UserRows.Sum() / train.Count));
 
     /// <summary>The per-item counts of users' item lists (a user-major CSR's columns), for models that keep those lists.</summary>
     public static int[] ItemCountsOf(ReadOnlySpan<int> items, int itemCount)
@@ -37,6 +37,28 @@ internal sealed class TrainingSupport
         foreach (int item in items)
         {
             counts[item]++;
+        }
+
+        return counts;
+    }
+
+    /// <summary>Each item's number of ratings: the item-major offsets, or for a view a count over its user-major members (so that a trainer needing no item-major side never builds one).</summary>
+    private static int[] MemberItemCounts(RatingsDataset train)
+    {
+        RatingRows users = train.UserRows;
+        if (!users.IsView)
+        {
+            return Counts(train.ItemRows.Offsets);
+        }
+
+        var counts = new int[train.ItemCount];
+        int[] items = users.Columns;
+        for (int p = 0; p < items.Length; p++)
+        {
+            if (users.IsMember(p))
+            {
+                counts[items[p]]++;
+            }
         }
 
         return counts;
@@ -51,16 +73,5 @@ internal sealed class TrainingSupport
         }
 
         return counts;
-    }
-
-    private static float MeanOf(ReadOnlySpan<float> values)
-    {
-        double sum = 0;
-        foreach (float v in values)
-        {
-            sum += v;
-        }
-
-        return values.IsEmpty ? 0 : (float)(sum / values.Length);
     }
 }

@@ -155,7 +155,7 @@ public sealed class SoftmaxTrainer : ITrainer<SoftmaxModel>
         long longest = 0;
         for (int u = 0; u < train.UserCount; u++)
         {
-            longest = Math.Max(longest, train.ByUser.GetColumns(u).Length);
+            longest = Math.Max(longest, train.UserRows.Length(u));
         }
 
         long workers = Math.Min(options.ThreadCount, Math.Max(batch, m / 64) + 1);

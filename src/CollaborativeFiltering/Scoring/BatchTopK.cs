@@ -16,7 +16,7 @@ internal static class BatchTopK
     public const int TileUsers = 64;
 
     /// <summary>Fills <paramref name="outItems"/>/<paramref name="outScores"/> (N×k, row-major; −1 / −∞ padding).</summary>
-    public static void Run(IEmbeddingModel model, int k, CsrView? exclude, int maxDegreeOfParallelism, int[] outItems, float[] outScores, CancellationToken cancellationToken, RankingTransform? transform = null)
+    public static void Run(IEmbeddingModel model, int k, RatingRows? exclude, int maxDegreeOfParallelism, int[] outItems, float[] outScores, CancellationToken cancellationToken, RankingTransform? transform = null)
     {
         int n = model.Catalog.UserCount;
         int m = model.Catalog.ItemCount;
@@ -51,7 +51,7 @@ internal static class BatchTopK
     }
 
     /// <summary>The tiles of one run; each worker has its own <see cref="TileState"/>.</summary>
-    private sealed class Context(IEmbeddingModel model, int k, CsrView? exclude, float[] panels, float[] bias, int[] outItems, float[] outScores, TileState[] states, RankingTransform? transform, CancellationToken cancellationToken) : IBlockWork
+    private sealed class Context(IEmbeddingModel model, int k, RatingRows? exclude, float[] panels, float[] bias, int[] outItems, float[] outScores, TileState[] states, RankingTransform? transform, CancellationToken cancellationToken) : IBlockWork
     {
         public void Execute(int tile, int worker)
         {
@@ -63,8 +63,9 @@ internal static class BatchTopK
             int first = tile * TileUsers;
             int users = Math.Min(TileUsers, n - first);
             int groups = (users + GemmKernel.Rows - 1) / GemmKernel.Rows;
-            int[]? excludeOffsets = exclude?.RowOffsetArray;
-            int[]? excludeColumns = exclude?.ColumnArray;
+            // The merge walk runs along the source row (a split's root row) and skips its non-members.
+            int[]? excludeOffsets = exclude?.SourceOffsets;
+            int[]? excludeColumns = exclude?.Columns;
 
             Array.Clear(s.Queries);
             for (int t = 0; t < users; t++)
@@ -158,7 +159,7 @@ internal static class BatchTopK
                     }
 
                     s.Cursors[t] = cursor;
-                    if (cursor < end && excludeColumns[cursor] == item)
+                    if (cursor < end && excludeColumns[cursor] == item && exclude!.IsMember(cursor))
                     {
                         continue;
                     }

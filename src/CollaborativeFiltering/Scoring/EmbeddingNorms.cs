@@ -66,7 +66,7 @@ public static class EmbeddingNorms
         float[] norms = CachedItemNorms(model);
         var x = new double[m];
         var y = new double[m];
-        ReadOnlySpan<int> offsets = ratings.ByItem.RowOffsets;
+        ReadOnlySpan<int> offsets = ratings.ItemRows.Offsets;
         for (int j = 0; j < m; j++)
         {
             x[j] = norms[j];

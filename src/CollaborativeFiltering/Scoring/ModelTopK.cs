@@ -16,7 +16,7 @@ internal static class ModelTopK
     public const int BlockUsers = 16;
 
     /// <summary>Fills <paramref name="outItems"/>/<paramref name="outScores"/> (N×k, row-major; −1 / −∞ padding).</summary>
-    public static void Run(IRecommenderModel model, int k, CsrView? exclude, int maxDegreeOfParallelism, int[] outItems, float[] outScores, CancellationToken cancellationToken)
+    public static void Run(IRecommenderModel model, int k, RatingRows? exclude, int maxDegreeOfParallelism, int[] outItems, float[] outScores, CancellationToken cancellationToken)
     {
         int n = model.Catalog.UserCount;
         int blocks = (n + BlockUsers - 1) / BlockUsers;
@@ -26,14 +26,16 @@ internal static class ModelTopK
         cancellationToken.ThrowIfCancellationRequested();
     }
 
-    private sealed class Work(IRecommenderModel model, int k, CsrView? exclude, int[] outItems, float[] outScores, int workers) : IBlockWork
+    private sealed class Work(IRecommenderModel model, int k, RatingRows? exclude, int[] outItems, float[] outScores, int workers) : IBlockWork
     {
         private readonly float[]?[] _scores = new float[]?[workers];
+        private readonly RowBuffer?[] _buffers = new RowBuffer?[workers];
 
         public void Execute(int block, int worker)
         {
             int m = model.Catalog.ItemCount;
             float[] scores = _scores[worker] ??= new float[m];
+            RowBuffer? buffer = exclude is null ? null : _buffers[worker] ??= exclude.NewBuffer();
             int end = Math.Min(model.Catalog.UserCount, (block + 1) * BlockUsers);
             for (int user = block * BlockUsers; user < end; user++)
             {
@@ -42,7 +44,7 @@ internal static class ModelTopK
                 int count = 0;
                 if (model.TryScoreItems(new UserIndex(user), scores))
                 {
-                    count = TopK.Select(scores, exclude is null ? default : exclude.GetColumns(user), -1, hs, hi);
+                    count = TopK.Select(scores, exclude is null ? default : exclude.RowColumns(user, buffer!), -1, hs, hi);
                 }
 
                 hs[count..].Fill(float.NegativeInfinity);

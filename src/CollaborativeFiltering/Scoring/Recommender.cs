@@ -37,7 +37,7 @@ public static class Recommender
         ThrowHelper.ThrowIfNotPositive(k, nameof(k));
         EmbeddingModelChecks.ThrowIfIncompatible(model, exclude, nameof(exclude));
         RankingTransform? transform = RankingTransform.Create(model, ranking, nameof(ranking));
-        ReadOnlySpan<int> excluded = exclude is null ? default : exclude.ByUser.GetColumns(user.Value);
+        ReadOnlySpan<int> excluded = exclude is null ? default : exclude.UserRows.RowColumns(user.Value, new RowBuffer(exclude.UserRows.IsView ? exclude.UserRows.Length(user.Value) : 0));
         float[] buffer = ArrayPool<float>.Shared.Rent(model.Catalog.ItemCount);
         try
         {
@@ -201,11 +201,11 @@ public static class Recommender
         {
             if (embedding is not null)
             {
-                BatchTopK.Run(embedding, kk, exclude?.ByUser, maxDegreeOfParallelism, items, scores, cancellationToken, transform);
+                BatchTopK.Run(embedding, kk, exclude?.UserRows, maxDegreeOfParallelism, items, scores, cancellationToken, transform);
             }
             else if (transform is null)
             {
-                ModelTopK.Run(model, kk, exclude?.ByUser, maxDegreeOfParallelism, items, scores, cancellationToken);
+                ModelTopK.Run(model, kk, exclude?.UserRows, maxDegreeOfParallelism, items, scores, cancellationToken);
             }
             else
             {

@@ -35,6 +35,8 @@ public sealed class MutabilityTests
         [(typeof(CollaborativeFiltering.Data.RatingsDataset), "_timestamps")] = "a view's timestamps, built under a lock on first use",
         [(typeof(CollaborativeFiltering.Data.RatingsDataset), "_root")] = "the dataset a view was cut from, let go once the view has built everything",
         [(typeof(CollaborativeFiltering.Data.RatingsDataset), "_membership")] = "a view's membership over its root, let go once the view has built everything",
+        [(typeof(CollaborativeFiltering.Data.RatingsDataset), "_userRows")] = "the user-major rows the trainers read (a view's read in place), built under a lock on first use",
+        [(typeof(CollaborativeFiltering.Data.RatingsDataset), "_itemRows")] = "the item-major rows the trainers read (a view's with its item-major bitmap), built under a lock on first use",
     };
 
     public static TheoryData<Type> Types() => [.. PublicTypes.Where(t => !t.IsInterface && !t.IsEnum && !typeof(Delegate).IsAssignableFrom(t) && !MutableByDesign.ContainsKey(t))];

@@ -60,7 +60,7 @@ public static class DatasetSplitter
         ArgumentNullException.ThrowIfNull(dataset);
         ThrowIfNotFraction(testFraction, nameof(testFraction));
 
-        ReadOnlySpan<int> offsets = dataset.ByUser.RowOffsets;
+        ReadOnlySpan<int> offsets = dataset.UserRows.Offsets; // a view's row lengths, without materialising it
         int maxRow = LongestRow(offsets);
         var scratch = new int[maxRow];
         var test = new ulong[RatingsDataset.BitWords(dataset.Count)];
@@ -114,7 +114,7 @@ public static class DatasetSplitter
             ThrowHelper.InvalidOperation("LeaveLastK orders each user's ratings by time, but this dataset has no timestamps; load a file with a timestamp column, or use PerUserHoldout or RandomHoldout.");
         }
 
-        ReadOnlySpan<int> offsets = dataset.ByUser.RowOffsets;
+        ReadOnlySpan<int> offsets = dataset.UserRows.Offsets;
         ReadOnlySpan<long> timestamps = dataset.Timestamps;
         int maxRow = LongestRow(offsets);
         var keys = new long[maxRow];

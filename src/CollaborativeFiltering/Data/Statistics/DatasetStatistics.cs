@@ -19,7 +19,7 @@ public static class DatasetStatistics
     public static int[] UserRatingCounts(RatingsDataset dataset)
     {
         ArgumentNullException.ThrowIfNull(dataset);
-        return RowLengths(dataset.ByUser);
+        return RowLengths(dataset.UserRows);
     }
 
     /// <summary>How many ratings each item has (an item absent from the dataset gets 0).</summary>
@@ -29,7 +29,7 @@ public static class DatasetStatistics
     public static int[] ItemRatingCounts(RatingsDataset dataset)
     {
         ArgumentNullException.ThrowIfNull(dataset);
-        return RowLengths(dataset.ByItem);
+        return RowLengths(dataset.ItemRows);
     }
 
     /// <summary>The mean rating of each user. A user with no rating in the dataset gets <see cref="double.NaN"/>, as pandas gives the mean of an empty group.</summary>
@@ -39,7 +39,7 @@ public static class DatasetStatistics
     public static double[] UserMeanRatings(RatingsDataset dataset)
     {
         ArgumentNullException.ThrowIfNull(dataset);
-        return RowMeans(dataset.ByUser);
+        return RowMeans(dataset.UserRows);
     }
 
     /// <summary>The mean rating of each item. An item with no rating in the dataset gets <see cref="double.NaN"/>, as pandas gives the mean of an empty group.</summary>
@@ -49,7 +49,7 @@ public static class DatasetStatistics
     public static double[] ItemMeanRatings(RatingsDataset dataset)
     {
         ArgumentNullException.ThrowIfNull(dataset);
-        return RowMeans(dataset.ByItem);
+        return RowMeans(dataset.ItemRows);
     }
 
     /// <summary>The mean of all ratings.</summary>
@@ -65,13 +65,7 @@ public static class DatasetStatistics
             ThrowHelper.Argument(nameof(dataset), "The dataset has no ratings, so it has no mean rating.");
         }
 
-        double sum = 0;
-        foreach (float v in dataset.ByUser.Values)
-        {
-            sum += v;
-        }
-
-        return sum / dataset.Count;
+        return dataset.UserRows.Sum() / dataset.Count;
     }
 
     /// <summary>
@@ -237,10 +231,11 @@ public static class DatasetStatistics
         return new ReadOnlyCollection<GenreCount>(result);
     }
 
-    private static int[] RowLengths(CsrView view)
+    /// <summary>Each row's length, read through the row source (a split is never materialised).</summary>
+    private static int[] RowLengths(RatingRows rows)
     {
-        ReadOnlySpan<int> offsets = view.RowOffsets;
-        var counts = new int[view.RowCount];
+        ReadOnlySpan<int> offsets = rows.Offsets;
+        var counts = new int[rows.RowCount];
         for (int r = 0; r < counts.Length; r++)
         {
             counts[r] = offsets[r + 1] - offsets[r];
@@ -249,27 +244,27 @@ public static class DatasetStatistics
         return counts;
     }
 
-    private static double[] RowMeans(CsrView view)
+    /// <summary>Each row's mean value, read through the row source (a split is never materialised).</summary>
+    private static double[] RowMeans(RatingRows rows)
     {
-        ReadOnlySpan<int> offsets = view.RowOffsets;
-        ReadOnlySpan<float> values = view.Values;
-        var means = new double[view.RowCount];
+        var means = new double[rows.RowCount];
+        RowBuffer buffer = rows.NewBuffer();
         for (int r = 0; r < means.Length; r++)
         {
-            int start = offsets[r], end = offsets[r + 1];
-            if (start == end)
+            int count = rows.Row(r, buffer, out _, out ReadOnlySpan<float> values);
+            if (count == 0)
             {
                 means[r] = double.NaN;
                 continue;
             }
 
             double sum = 0;
-            for (int p = start; p < end; p++)
+            foreach (float value in values)
             {
-                sum += values[p];
+                sum += value;
             }
 
-            means[r] = sum / (end - start);
+            means[r] = sum / count;
         }
 
         return means;

@@ -64,8 +64,9 @@ internal sealed class AlsIncremental
         var newByUser = Group(newRatings, userMap, itemMap, n, byUser: true);
         var newByItem = Group(newRatings, userMap, itemMap, m, byUser: false);
 
-        Rows userRows = Affected(train.ByUser, old.UserCount, newByUser, n, options.MinNewShare);
-        Rows itemRows = Affected(train.ByItem, old.ItemCount, newByItem, m, options.MinNewShare);
+        // Both sets are read through their row sources, so a split passed in is never materialised.
+        Rows userRows = Affected(train.UserRows, old.UserCount, newByUser, n, options.MinNewShare);
+        Rows itemRows = Affected(train.ItemRows, old.ItemCount, newByItem, m, options.MinNewShare);
 
         var u = new float[n * d];
         var v = new float[m * d];
@@ -230,8 +231,8 @@ internal sealed class AlsIncremental
     private static (Catalog Merged, int[] UserMap, int[] ItemMap) MergeCatalog(Catalog old, RatingsDataset newRatings)
     {
         Catalog incoming = newRatings.Catalog;
-        (IdMap users, int[] userMap, List<int> addedUsers) = Append(old.Users, incoming.Users, newRatings.ByUser);
-        (IdMap items, int[] itemMap, List<int> addedItems) = Append(old.Items, incoming.Items, newRatings.ByItem);
+        (IdMap users, int[] userMap, List<int> addedUsers) = Append(old.Users, incoming.Users, newRatings.UserRows);
+        (IdMap items, int[] itemMap, List<int> addedItems) = Append(old.Items, incoming.Items, newRatings.ItemRows);
         if (addedUsers.Count == 0 && addedItems.Count == 0)
         {
             return (old, userMap, itemMap);
@@ -271,7 +272,7 @@ internal sealed class AlsIncremental
         return (new Catalog(users, items, userInfos, itemInfos, genres), userMap, itemMap);
     }
 
-    private static (IdMap Merged, int[] Map, List<int> Added) Append(IdMap old, IdMap incoming, CsrView rows)
+    private static (IdMap Merged, int[] Map, List<int> Added) Append(IdMap old, IdMap incoming, RatingRows rows)
     {
         var map = new int[incoming.Count];
         var added = new List<int>();
@@ -281,7 +282,7 @@ internal sealed class AlsIncremental
             {
                 map[k] = index;
             }
-            else if (rows.GetRowLength(k) > 0)
+            else if (rows.Length(k) > 0)
             {
                 map[k] = old.Count + added.Count;
                 added.Add(k);
@@ -313,14 +314,15 @@ internal sealed class AlsIncremental
     /// <summary>The new ratings as rows of (column, value) in merged indices, columns ascending.</summary>
     private static Rows Group(RatingsDataset ratings, int[] userMap, int[] itemMap, int rowCount, bool byUser)
     {
-        CsrView view = byUser ? ratings.ByUser : ratings.ByItem;
+        RatingRows view = byUser ? ratings.UserRows : ratings.ItemRows;
+        RowBuffer buffer = view.NewBuffer();
         int[] rowMap = byUser ? userMap : itemMap, columnMap = byUser ? itemMap : userMap;
         var counts = new int[rowCount + 1];
         for (int k = 0; k < view.RowCount; k++)
         {
             if (rowMap[k] >= 0)
             {
-                counts[rowMap[k] + 1] = view.GetRowLength(k);
+                counts[rowMap[k] + 1] = view.Length(k);
             }
         }
 
@@ -338,8 +340,7 @@ internal sealed class AlsIncremental
                 continue;
             }
 
-            ReadOnlySpan<int> cols = view.GetColumns(k);
-            ReadOnlySpan<float> vals = view.GetValues(k);
+            view.Row(k, buffer, out ReadOnlySpan<int> cols, out ReadOnlySpan<float> vals);
             int o = counts[rowMap[k]];
             for (int e = 0; e < cols.Length; e++)
             {
@@ -359,8 +360,9 @@ internal sealed class AlsIncremental
     /// The affected rows (new ones, and old ones whose new ratings are at least <paramref name="minShare"/>
     /// of theirs), each with its old ratings merged with its new ones.
     /// </summary>
-    private static Rows Affected(CsrView old, int oldRows, Rows fresh, int rowCount, double minShare)
+    private static Rows Affected(RatingRows old, int oldRows, Rows fresh, int rowCount, double minShare)
     {
+        RowBuffer buffer = old.NewBuffer();
         var index = new List<int>();
         long total = 0;
         for (int r = 0; r < rowCount; r++)
@@ -371,7 +373,7 @@ internal sealed class AlsIncremental
                 continue;
             }
 
-            int before = r < oldRows ? old.GetRowLength(r) : 0;
+            int before = r < oldRows ? old.Length(r) : 0;
             if (r >= oldRows || added >= minShare * (before + added))
             {
                 index.Add(r);
@@ -387,8 +389,13 @@ internal sealed class AlsIncremental
         for (int k = 0; k < index.Count; k++)
         {
             int r = index[k];
-            ReadOnlySpan<int> oldCols = r < oldRows ? old.GetColumns(r) : default;
-            ReadOnlySpan<float> oldVals = r < oldRows ? old.GetValues(r) : default;
+            ReadOnlySpan<int> oldCols = default;
+            ReadOnlySpan<float> oldVals = default;
+            if (r < oldRows)
+            {
+                old.Row(r, buffer, out oldCols, out oldVals);
+            }
+
             int a = 0, b = fresh.Offsets[r], bEnd = fresh.Offsets[r + 1];
             while (a < oldCols.Length || b < bEnd)
             {

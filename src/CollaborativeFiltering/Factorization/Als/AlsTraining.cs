@@ -42,15 +42,10 @@ internal sealed class AlsTraining : IBlockWork, ITraining<FactorizationModel>
     private readonly bool _biases;
     private readonly float _mu;
 
-    private readonly int[] _userOffsets;
-    private readonly int[] _userItems;
-    private readonly float[] _userValues;
-    private readonly int[] _itemOffsets;
-    private readonly int[] _itemUsers;
-    private readonly float[] _itemValues;
-    private readonly int[]? _validationOffsets;
-    private readonly int[]? _validationItems;
-    private readonly float[]? _validationValues;
+    /// <summary>The training rows both ways and the validation rows, read through the datasets' row sources (a split is never materialised).</summary>
+    private readonly RatingRows _userRows;
+    private readonly RatingRows _itemRows;
+    private readonly RatingRows? _validationRows;
 
     private readonly float[] _u;
     private readonly float[] _v;
@@ -69,6 +64,9 @@ internal sealed class AlsTraining : IBlockWork, ITraining<FactorizationModel>
     private readonly double[] _blockValidationSse;
 
     private readonly AlsScratch[] _scratch;
+
+    /// <summary>One row gather buffer per worker (empty when no side is a view).</summary>
+    private readonly RowBuffer[] _buffers;
     private readonly WorkerPool _pool;
     private volatile bool _failed;
 
@@ -116,17 +114,11 @@ internal sealed class AlsTraining : IBlockWork, ITraining<FactorizationModel>
         _biases = biases;
         Debug.Assert(users.Length == _n * _d && items.Length == _m * _d && userBiases.Length == _n && itemBiases.Length == _m);
 
-        _userOffsets = train.ByUser.RowOffsetArray;
-        _userItems = train.ByUser.ColumnArray;
-        _userValues = train.ByUser.ValueArray;
-        _itemOffsets = train.ByItem.RowOffsetArray;
-        _itemUsers = train.ByItem.ColumnArray;
-        _itemValues = train.ByItem.ValueArray;
+        _userRows = train.UserRows;
+        _itemRows = train.ItemRows;
         if (validation is { Count: > 0 })
         {
-            _validationOffsets = validation.ByUser.RowOffsetArray;
-            _validationItems = validation.ByUser.ColumnArray;
-            _validationValues = validation.ByUser.ValueArray;
+            _validationRows = validation.UserRows;
             ValidationCount = validation.Count;
         }
 
@@ -142,9 +134,9 @@ internal sealed class AlsTraining : IBlockWork, ITraining<FactorizationModel>
         // Cholesky solve (order³/6) and the system assembly.
         long perEntry = ((long)_gramStride * _gramStride / 2) + (3L * _gramStride);
         long perRow = ((long)_order * _order * _order / 6) + ((long)_order * _order) + 64;
-        _userBlocks = RowPartition.Create(_userOffsets, perEntry, perRow);
-        _itemBlocks = RowPartition.Create(_itemOffsets, perEntry, perRow);
-        _validationBlocks = _validationOffsets is null ? [0] : RowPartition.Create(_validationOffsets, _d, _d);
+        _userBlocks = RowPartition.Create(_userRows.Offsets, perEntry, perRow);
+        _itemBlocks = RowPartition.Create(_itemRows.Offsets, perEntry, perRow);
+        _validationBlocks = _validationRows is null ? [0] : RowPartition.Create(_validationRows.Offsets, _d, _d);
         _blockSse = new double[_userBlocks.Length - 1];
         _blockUserPenalty = new double[_userBlocks.Length - 1];
         _blockItemPenalty = new double[_itemBlocks.Length - 1];
@@ -152,9 +144,12 @@ internal sealed class AlsTraining : IBlockWork, ITraining<FactorizationModel>
 
         int workers = Math.Clamp(maxThreads, 1, Math.Max(1, Math.Max(_userBlocks.Length, _itemBlocks.Length) - 1));
         _scratch = new AlsScratch[workers];
+        _buffers = new RowBuffer[workers];
+        int gather = Math.Max(_userRows.GatherCapacity, Math.Max(_itemRows.GatherCapacity, _validationRows?.GatherCapacity ?? 0));
         for (int w = 0; w < workers; w++)
         {
             _scratch[w] = new AlsScratch(_d, _order, weighted: false);
+            _buffers[w] = new RowBuffer(gather);
         }
 
         _pool = new WorkerPool(workers);
@@ -192,7 +187,7 @@ internal sealed class AlsTraining : IBlockWork, ITraining<FactorizationModel>
     public int ValidationCount { get; }
 
     /// <summary>Whether a validation set was given.</summary>
-    public bool HasValidation => _validationOffsets is not null;
+    public bool HasValidation => _validationRows is not null;
 
     /// <summary>The number of workers, the calling thread included.</summary>
     public int WorkerCount => _pool.WorkerCount;
@@ -243,8 +238,8 @@ internal sealed class AlsTraining : IBlockWork, ITraining<FactorizationModel>
     /// <summary>Solves one row with worker <paramref name="worker"/>'s buffers (benchmarks and tests); allocates nothing.</summary>
     /// <returns><see langword="false"/> when the system was not positive definite or the solution not finite.</returns>
     public bool SolveRow(bool user, int row, int worker = 0) => user
-        ? SolveRow(row, _userOffsets, _userItems, _userValues, _v, _bv, _u, _bu, _scratch[worker])
-        : SolveRow(row, _itemOffsets, _itemUsers, _itemValues, _u, _bu, _v, _bv, _scratch[worker]);
+        ? SolveRow(row, _userRows, _v, _bv, _u, _bu, _scratch[worker], _buffers[worker])
+        : SolveRow(row, _itemRows, _u, _bu, _v, _bv, _scratch[worker], _buffers[worker]);
 
     /// <inheritdoc/>
     public void Dispose() => _pool.Dispose();
@@ -331,13 +326,14 @@ internal sealed class AlsTraining : IBlockWork, ITraining<FactorizationModel>
     void IBlockWork.Execute(int block, int worker)
     {
         AlsScratch scratch = _scratch[worker];
+        RowBuffer buffer = _buffers[worker];
         switch (_phase)
         {
             case Phase.Users:
                 BlockStarting?.Invoke(block);
                 for (int r = _userBlocks[block], end = _userBlocks[block + 1]; r < end; r++)
                 {
-                    if (!SolveRow(r, _userOffsets, _userItems, _userValues, _v, _bv, _u, _bu, scratch))
+                    if (!SolveRow(r, _userRows, _v, _bv, _u, _bu, scratch, buffer))
                     {
                         _failed = true;
                     }
@@ -348,7 +344,7 @@ internal sealed class AlsTraining : IBlockWork, ITraining<FactorizationModel>
                 BlockStarting?.Invoke(block);
                 for (int r = _itemBlocks[block], end = _itemBlocks[block + 1]; r < end; r++)
                 {
-                    if (!SolveRow(r, _itemOffsets, _itemUsers, _itemValues, _u, _bu, _v, _bv, scratch))
+                    if (!SolveRow(r, _itemRows, _u, _bu, _v, _bv, scratch, buffer))
                     {
                         _failed = true;
                     }
@@ -359,16 +355,16 @@ internal sealed class AlsTraining : IBlockWork, ITraining<FactorizationModel>
                 int userTasks = _blockSse.Length, itemTasks = _blockItemPenalty.Length;
                 if (block < userTasks)
                 {
-                    EvaluateUsers(block);
+                    EvaluateUsers(block, buffer);
                 }
                 else if (block < userTasks + itemTasks)
                 {
-                    _blockItemPenalty[block - userTasks] = Penalty(_itemBlocks, block - userTasks, _itemOffsets, _v, _bv);
+                    _blockItemPenalty[block - userTasks] = Penalty(_itemBlocks, block - userTasks, _itemRows.Offsets, _v, _bv);
                 }
                 else
                 {
                     int b = block - userTasks - itemTasks;
-                    _blockValidationSse[b] = SquaredError(_validationBlocks[b], _validationBlocks[b + 1], _validationOffsets!, _validationItems!, _validationValues!, _validationRange);
+                    _blockValidationSse[b] = SquaredError(_validationBlocks[b], _validationBlocks[b + 1], _validationRows!, _validationRange, buffer);
                 }
 
                 break;
@@ -400,10 +396,10 @@ internal sealed class AlsTraining : IBlockWork, ITraining<FactorizationModel>
     /// Σ t·y and Σ y, adds λ·n to the diagonal, and solves by Cholesky.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private bool SolveRow(int r, int[] offsets, int[] columns, float[] values, float[] other, float[] otherBias, float[] target, float[] targetBias, AlsScratch s)
+    private bool SolveRow(int r, RatingRows rows, float[] other, float[] otherBias, float[] target, float[] targetBias, AlsScratch s, RowBuffer buffer)
     {
         int d = _d, dp = _gramStride, order = _order, stride = s.Stride;
-        int start = offsets[r], end = offsets[r + 1], count = end - start;
+        int count = rows.Row(r, buffer, out ReadOnlySpan<int> columns, out ReadOnlySpan<float> values);
         Span<float> row = target.AsSpan(r * d, d);
         if (count == 0)
         {
@@ -422,12 +418,12 @@ internal sealed class AlsTraining : IBlockWork, ITraining<FactorizationModel>
         sum.Clear();
         double targetSum = 0;
         float mu = _mu;
-        for (int c0 = start; c0 < end; c0 += GramKernel.ChunkRows)
+        for (int c0 = 0; c0 < count; c0 += GramKernel.ChunkRows)
         {
-            int rows = Math.Min(GramKernel.ChunkRows, end - c0);
+            int chunk = Math.Min(GramKernel.ChunkRows, count - c0);
             chunkRhs.Clear();
             chunkSum.Clear();
-            for (int k = 0; k < rows; k++)
+            for (int k = 0; k < chunk; k++)
             {
                 int j = columns[c0 + k];
                 float t = values[c0 + k] - mu - otherBias[j];
@@ -435,7 +431,7 @@ internal sealed class AlsTraining : IBlockWork, ITraining<FactorizationModel>
                 AlsRowKernels.Pack(other.AsSpan(j * d, d), s.Packed.PaddedRow(k), t, chunkRhs, chunkSum);
             }
 
-            GramKernel.Accumulate(s.Packed.Values, s.Packed.Values, rows, dp, system, stride, overwrite: c0 == start);
+            GramKernel.Accumulate(s.Packed.Values, s.Packed.Values, chunk, dp, system, stride, overwrite: c0 == 0);
             AlsRowKernels.AddWidened(chunkRhs, rhs);
             if (_biases)
             {
@@ -484,11 +480,11 @@ internal sealed class AlsTraining : IBlockWork, ITraining<FactorizationModel>
         return finite && float.IsFinite(bias);
     }
 
-    private void EvaluateUsers(int block)
+    private void EvaluateUsers(int block, RowBuffer buffer)
     {
         int r0 = _userBlocks[block], r1 = _userBlocks[block + 1];
-        _blockSse[block] = SquaredError(r0, r1, _userOffsets, _userItems, _userValues, null);
-        _blockUserPenalty[block] = Penalty(_userBlocks, block, _userOffsets, _u, _bu);
+        _blockSse[block] = SquaredError(r0, r1, _userRows, null, buffer);
+        _blockUserPenalty[block] = Penalty(_userBlocks, block, _userRows.Offsets, _u, _bu);
     }
 
     /// <summary>Σ n_r·(‖x_r‖² + b_r²) over a block's rows, in double.</summary>
@@ -517,9 +513,9 @@ internal sealed class AlsTraining : IBlockWork, ITraining<FactorizationModel>
         return penalty;
     }
 
-    /// <summary>Σ (r − μ − b_u − b_i − ⟨p_u, q_i⟩)² over users [r0, r1) of a user-major CSR, in double; the predictions clamped to <paramref name="range"/> when given.</summary>
+    /// <summary>Σ (r − μ − b_u − b_i − ⟨p_u, q_i⟩)² over users [r0, r1) of user-major rows, in double; the predictions clamped to <paramref name="range"/> when given.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private double SquaredError(int r0, int r1, int[] offsets, int[] items, float[] values, RatingRange? range)
+    private double SquaredError(int r0, int r1, RatingRows rows, RatingRange? range, RowBuffer buffer)
     {
         int d = _d;
         float[] u = _u, v = _v, bv = _bv;
@@ -530,7 +526,7 @@ internal sealed class AlsTraining : IBlockWork, ITraining<FactorizationModel>
         {
             ReadOnlySpan<float> x = u.AsSpan(r * d, d);
             float baseline = _mu + _bu[r];
-            int p = offsets[r], pe = offsets[r + 1];
+            int pe = rows.Row(r, buffer, out ReadOnlySpan<int> items, out ReadOnlySpan<float> values), p = 0;
             for (; p <= pe - 4; p += 4)
             {
                 int i0 = items[p], i1 = items[p + 1], i2 = items[p + 2], i3 = items[p + 3];

@@ -119,14 +119,28 @@ public sealed class ImplicitAlsFactorizer : IMatrixFactorizer
         return new ImplicitAlsTraining(train, validation, Options.Dimensions, Options.Regularization, Options.RegularizationScaling, Options.Alpha, Options.ConjugateGradientSteps, Options.ThreadCount, users, items);
     }
 
+    /// <summary>The position in the dataset's user-major order of source position <paramref name="p"/> (a member): the members before it.</summary>
+    private static int MemberPosition(RatingRows rows, int p)
+    {
+        int k = 0;
+        for (int q = 0; q < p; q++)
+        {
+            k += rows.IsMember(q) ? 1 : 0;
+        }
+
+        return k;
+    }
+
     private static void CheckValues(RatingsDataset train)
     {
-        ReadOnlySpan<float> values = train.ByUser.Values;
+        // Read through the row source, so that a split is checked without being materialised.
+        RatingRows rows = train.UserRows;
+        float[] values = rows.Values;
         for (int p = 0; p < values.Length; p++)
         {
-            if (!(values[p] >= 0))
+            if (!(values[p] >= 0) && rows.IsMember(p))
             {
-                Rating rating = train[p];
+                Rating rating = train[MemberPosition(rows, p)];
                 ThrowHelper.Argument(nameof(train), string.Create(CultureInfo.InvariantCulture,
                     $"The interaction of user '{train.Catalog.GetUserId(rating.User)}' with item '{train.Catalog.GetItemId(rating.Item)}' has strength {values[p]}; implicit feedback strengths must be zero or greater."));
             }

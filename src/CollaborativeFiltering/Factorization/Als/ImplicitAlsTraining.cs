@@ -53,14 +53,10 @@ internal sealed class ImplicitAlsTraining : IBlockWork, ITraining<FactorizationM
     private readonly float _alpha;
     private readonly int _cgSteps;
 
-    private readonly int[] _userOffsets;
-    private readonly int[] _userItems;
-    private readonly float[] _userValues;
-    private readonly int[] _itemOffsets;
-    private readonly int[] _itemUsers;
-    private readonly float[] _itemValues;
-    private readonly int[]? _validationOffsets;
-    private readonly int[]? _validationItems;
+    /// <summary>The training rows both ways and the validation rows, read through the datasets' row sources (a split is never materialised).</summary>
+    private readonly RatingRows _userRows;
+    private readonly RatingRows _itemRows;
+    private readonly RatingRows? _validationRows;
 
     private readonly float[] _x;
     private readonly float[] _y;
@@ -86,6 +82,9 @@ internal sealed class ImplicitAlsTraining : IBlockWork, ITraining<FactorizationM
     private readonly double _totalWeight;
 
     private readonly AlsScratch[] _scratch;
+
+    /// <summary>One row gather buffer per worker (empty when no side is a view).</summary>
+    private readonly RowBuffer[] _buffers;
     private readonly WorkerPool _pool;
     private volatile bool _failed;
 
@@ -122,26 +121,26 @@ internal sealed class ImplicitAlsTraining : IBlockWork, ITraining<FactorizationM
         _cgSteps = cgSteps;
         Debug.Assert(users.Length == _n * _d && items.Length == _m * _d);
 
-        _userOffsets = train.ByUser.RowOffsetArray;
-        _userItems = train.ByUser.ColumnArray;
-        _userValues = train.ByUser.ValueArray;
-        _itemOffsets = train.ByItem.RowOffsetArray;
-        _itemUsers = train.ByItem.ColumnArray;
-        _itemValues = train.ByItem.ValueArray;
+        _userRows = train.UserRows;
+        _itemRows = train.ItemRows;
         if (validation is { Count: > 0 })
         {
-            _validationOffsets = validation.ByUser.RowOffsetArray;
-            _validationItems = validation.ByUser.ColumnArray;
+            _validationRows = validation.UserRows;
             ValidationCount = validation.Count;
         }
 
-        _userPenalty = PenaltyWeights(scaling, _userOffsets, _userValues, _m, _alpha);
-        _itemPenalty = PenaltyWeights(scaling, _itemOffsets, _itemValues, _n, _alpha);
+        var setup = _userRows.NewBuffer();
+        _userPenalty = PenaltyWeights(scaling, _userRows, _m, _alpha, setup);
+        _itemPenalty = PenaltyWeights(scaling, _itemRows, _n, _alpha, _itemRows.NewBuffer());
         TrainCount = train.Count;
         double weight = (double)_n * _m;
-        foreach (float value in _userValues)
+        for (int u = 0; u < _n; u++)
         {
-            weight += _alpha * value;
+            _userRows.Row(u, setup, out _, out ReadOnlySpan<float> values);
+            foreach (float value in values)
+            {
+                weight += _alpha * value;
+            }
         }
 
         _totalWeight = weight;
@@ -156,9 +155,9 @@ internal sealed class ImplicitAlsTraining : IBlockWork, ITraining<FactorizationM
         long steps = cgSteps + 1;
         long perEntry = cgSteps == 0 ? ((long)_gramStride * _gramStride / 2) + (3L * _gramStride) : 2 * steps * _d;
         long perRow = cgSteps == 0 ? ((long)_d * _d * _d / 6) + ((long)_d * _d) + 64 : (steps * _d * _d) + 64;
-        _userBlocks = RowPartition.Create(_userOffsets, perEntry, perRow);
-        _itemBlocks = RowPartition.Create(_itemOffsets, perEntry, perRow);
-        _validationBlocks = _validationOffsets is null ? [0] : RowPartition.Create(_validationOffsets, _d, _d);
+        _userBlocks = RowPartition.Create(_userRows.Offsets, perEntry, perRow);
+        _itemBlocks = RowPartition.Create(_itemRows.Offsets, perEntry, perRow);
+        _validationBlocks = _validationRows is null ? [0] : RowPartition.Create(_validationRows.Offsets, _d, _d);
         _blockData = new double[_userBlocks.Length - 1];
         _blockObserved = new double[_userBlocks.Length - 1];
         _blockUserNorms = new double[_userBlocks.Length - 1];
@@ -167,9 +166,12 @@ internal sealed class ImplicitAlsTraining : IBlockWork, ITraining<FactorizationM
 
         int workers = Math.Clamp(maxThreads, 1, Math.Max(1, Math.Max(_userBlocks.Length, _itemBlocks.Length) - 1));
         _scratch = new AlsScratch[workers];
+        _buffers = new RowBuffer[workers];
+        int gather = Math.Max(_userRows.GatherCapacity, Math.Max(_itemRows.GatherCapacity, _validationRows?.GatherCapacity ?? 0));
         for (int w = 0; w < workers; w++)
         {
             _scratch[w] = new AlsScratch(_d, _d, weighted: cgSteps == 0);
+            _buffers[w] = new RowBuffer(gather);
         }
 
         _pool = new WorkerPool(workers);
@@ -206,7 +208,7 @@ internal sealed class ImplicitAlsTraining : IBlockWork, ITraining<FactorizationM
     public int ValidationCount { get; }
 
     /// <summary>Whether a validation set was given.</summary>
-    public bool HasValidation => _validationOffsets is not null;
+    public bool HasValidation => _validationRows is not null;
 
     /// <summary>The number of workers, the calling thread included.</summary>
     public int WorkerCount => _pool.WorkerCount;
@@ -264,7 +266,7 @@ internal sealed class ImplicitAlsTraining : IBlockWork, ITraining<FactorizationM
     public bool SolveUserRow(int user, int worker = 0)
     {
         EnsureGram(Side.Items);
-        return SolveRow(user, _userOffsets, _userItems, _userValues, _userPenalty, _y, _x, _scratch[worker]);
+        return SolveRow(user, _userRows, _userPenalty, _y, _x, _scratch[worker], _buffers[worker]);
     }
 
     /// <inheritdoc/>
@@ -382,6 +384,7 @@ internal sealed class ImplicitAlsTraining : IBlockWork, ITraining<FactorizationM
     void IBlockWork.Execute(int block, int worker)
     {
         AlsScratch scratch = _scratch[worker];
+        RowBuffer buffer = _buffers[worker];
         switch (_phase)
         {
             case Phase.Gram:
@@ -394,7 +397,7 @@ internal sealed class ImplicitAlsTraining : IBlockWork, ITraining<FactorizationM
                 BlockStarting?.Invoke(block);
                 for (int r = _userBlocks[block], end = _userBlocks[block + 1]; r < end; r++)
                 {
-                    if (!SolveRow(r, _userOffsets, _userItems, _userValues, _userPenalty, _y, _x, scratch))
+                    if (!SolveRow(r, _userRows, _userPenalty, _y, _x, scratch, buffer))
                     {
                         _failed = true;
                     }
@@ -405,7 +408,7 @@ internal sealed class ImplicitAlsTraining : IBlockWork, ITraining<FactorizationM
                 BlockStarting?.Invoke(block);
                 for (int r = _itemBlocks[block], end = _itemBlocks[block + 1]; r < end; r++)
                 {
-                    if (!SolveRow(r, _itemOffsets, _itemUsers, _itemValues, _itemPenalty, _x, _y, scratch))
+                    if (!SolveRow(r, _itemRows, _itemPenalty, _x, _y, scratch, buffer))
                     {
                         _failed = true;
                     }
@@ -416,7 +419,7 @@ internal sealed class ImplicitAlsTraining : IBlockWork, ITraining<FactorizationM
                 int userTasks = _blockData.Length, itemTasks = _blockItemNorms.Length;
                 if (block < userTasks)
                 {
-                    EvaluateUsers(block);
+                    EvaluateUsers(block, buffer);
                 }
                 else if (block < userTasks + itemTasks)
                 {
@@ -426,7 +429,7 @@ internal sealed class ImplicitAlsTraining : IBlockWork, ITraining<FactorizationM
                 else
                 {
                     int b = block - userTasks - itemTasks;
-                    _blockValidation[b] = PreferenceError(_validationBlocks[b], _validationBlocks[b + 1], _validationOffsets!, _validationItems!);
+                    _blockValidation[b] = PreferenceError(_validationBlocks[b], _validationBlocks[b + 1], _validationRows!, buffer);
                 }
 
                 break;
@@ -488,22 +491,22 @@ internal sealed class ImplicitAlsTraining : IBlockWork, ITraining<FactorizationM
     /// Each row's penalty weight w_r: its total confidence Σ_j c_rj = <paramref name="otherSide"/> + α·Σ r
     /// over the pairs of the row, or its interaction count (<see cref="ImplicitRegularizationScaling"/>).
     /// </summary>
-    internal static double[] PenaltyWeights(ImplicitRegularizationScaling scaling, int[] offsets, float[] values, int otherSide, float alpha)
+    internal static double[] PenaltyWeights(ImplicitRegularizationScaling scaling, RatingRows rows, int otherSide, float alpha, RowBuffer buffer)
     {
-        var weights = new double[offsets.Length - 1];
+        var weights = new double[rows.RowCount];
         for (int r = 0; r < weights.Length; r++)
         {
-            int start = offsets[r], end = offsets[r + 1];
             if (scaling == ImplicitRegularizationScaling.InteractionCount)
             {
-                weights[r] = end - start;
+                weights[r] = rows.Length(r);
                 continue;
             }
 
+            rows.Row(r, buffer, out _, out ReadOnlySpan<float> values);
             double strength = 0;
-            for (int p = start; p < end; p++)
+            foreach (float value in values)
             {
-                strength += values[p];
+                strength += value;
             }
 
             weights[r] = otherSide + ((double)alpha * strength);
@@ -512,10 +515,10 @@ internal sealed class ImplicitAlsTraining : IBlockWork, ITraining<FactorizationM
         return weights;
     }
 
-    private bool SolveRow(int r, int[] offsets, int[] columns, float[] values, double[] penalty, float[] other, float[] target, AlsScratch s)
+    private bool SolveRow(int r, RatingRows rows, double[] penalty, float[] other, float[] target, AlsScratch s, RowBuffer buffer)
     {
         int d = _d;
-        int start = offsets[r], count = offsets[r + 1] - start;
+        int count = rows.Row(r, buffer, out ReadOnlySpan<int> cols, out ReadOnlySpan<float> vals);
         Span<float> x = target.AsSpan(r * d, d);
         if (count == 0)
         {
@@ -523,8 +526,6 @@ internal sealed class ImplicitAlsTraining : IBlockWork, ITraining<FactorizationM
             return true;
         }
 
-        ReadOnlySpan<int> cols = columns.AsSpan(start, count);
-        ReadOnlySpan<float> vals = values.AsSpan(start, count);
         double rowLambda = _lambda * penalty[r];
         return _cgSteps == 0
             ? SolveExact(cols, vals, other, d, _gram, rowLambda, _alpha, s, x)
@@ -606,7 +607,7 @@ internal sealed class ImplicitAlsTraining : IBlockWork, ITraining<FactorizationM
     }
 
     /// <summary>For a block of users: Σ x_uᵀ·G·x_u + Σ_Ω [c·(1 − s)² − s²] (the weighted loss over all pairs), Σ_Ω (1 − s)² and Σ ‖x_u‖².</summary>
-    private void EvaluateUsers(int block)
+    private void EvaluateUsers(int block, RowBuffer buffer)
     {
         int d = _d, dp = _gramStride;
         float alpha = _alpha;
@@ -629,10 +630,11 @@ internal sealed class ImplicitAlsTraining : IBlockWork, ITraining<FactorizationM
             }
 
             data += quadratic;
-            for (int p = _userOffsets[u], pe = _userOffsets[u + 1]; p < pe; p++)
+            int count = _userRows.Row(u, buffer, out ReadOnlySpan<int> items, out ReadOnlySpan<float> values);
+            for (int p = 0; p < count; p++)
             {
-                double s = RowKernels.Dot(x, _y.AsSpan(_userItems[p] * d, d));
-                double c = 1 + ((double)alpha * _userValues[p]);
+                double s = RowKernels.Dot(x, _y.AsSpan(items[p] * d, d));
+                double c = 1 + ((double)alpha * values[p]);
                 double e = 1 - s;
                 data += (c * e * e) - (s * s);
                 observed += e * e;
@@ -663,17 +665,17 @@ internal sealed class ImplicitAlsTraining : IBlockWork, ITraining<FactorizationM
         return sum;
     }
 
-    /// <summary>Σ (1 − ⟨x_u, y_i⟩)² over users [r0, r1) of a user-major CSR.</summary>
-    private double PreferenceError(int r0, int r1, int[] offsets, int[] items)
+    /// <summary>Σ (1 − ⟨x_u, y_i⟩)² over users [r0, r1) of user-major rows.</summary>
+    private double PreferenceError(int r0, int r1, RatingRows rows, RowBuffer buffer)
     {
         int d = _d;
         double sum = 0;
         for (int u = r0; u < r1; u++)
         {
             ReadOnlySpan<float> x = _x.AsSpan(u * d, d);
-            for (int p = offsets[u], pe = offsets[u + 1]; p < pe; p++)
+            foreach (int item in rows.RowColumns(u, buffer))
             {
-                double e = 1 - RowKernels.Dot(x, _y.AsSpan(items[p] * d, d));
+                double e = 1 - RowKernels.Dot(x, _y.AsSpan(item * d, d));
                 sum += e * e;
             }
         }

@@ -57,20 +57,18 @@ internal sealed class BpmfTraining : IBlockWork, ITraining<FactorizationModel>
     private readonly RatingRange? _range;
     private readonly BayesianMatrixOptions? _options;
 
+    /// <summary>The training rows both ways, read through the dataset's row sources (a split is never materialised; with ordinal ratings, arrays of the fit's own that hold the latent scores), and their row offsets.</summary>
+    private readonly RatingRows _userRows;
+    private readonly RatingRows _itemRows;
     private readonly int[] _userOffsets;
-    private readonly int[] _userItems;
-    /// <summary>The values the rows are fitted to, user-major: the ratings, or with ordinal ratings their latent scores (then a copy).</summary>
-    private readonly float[] _userValues;
 
-    /// <summary>With ordinal ratings: the ratings themselves (user-major), the scale's step (1 or 0.5) and ends, and where each user-major rating sits in the item-major arrays; otherwise null and 0.</summary>
+    /// <summary>With ordinal ratings: the ratings themselves (user-major; the rows then hold the latent scores, in arrays of the fit's own), the scale's step (1 or 0.5) and ends, and where each user-major rating sits in the item-major arrays; otherwise null and 0.</summary>
     private readonly float[]? _ordinalRatings;
     private readonly int[]? _itemPosition;
     private readonly double _ordinalStep;
     private readonly double _ordinalMin;
     private readonly double _ordinalMax;
     private readonly int[] _itemOffsets;
-    private readonly int[] _itemUsers;
-    private readonly float[] _itemValues;
     private readonly int[]? _validationOffsets;
     private readonly int[]? _validationItems;
     private readonly float[]? _validationValues;
@@ -154,30 +152,31 @@ internal sealed class BpmfTraining : IBlockWork, ITraining<FactorizationModel>
         _mu = (float)DatasetStatistics.GlobalMean(train);
         TrainCount = train.Count;
 
-        _userOffsets = train.ByUser.RowOffsetArray;
-        _userItems = train.ByUser.ColumnArray;
-        _userValues = train.ByUser.ValueArray;
         if (options?.OrdinalRatings == true)
         {
-            (_ordinalStep, _ordinalMin, _ordinalMax) = OrdinalScale(train);
-            _ordinalRatings = _userValues;
-            _userValues = (float[])_ordinalRatings.Clone();
+            // The latent scores are rewritten every sweep: both orders in arrays of the fit's own, the ratings kept beside them.
+            CsrView byUser = train.UserRows.ToCsr(train.ItemCount), byItem = train.ItemRows.ToCsr(train.UserCount);
+            _ordinalRatings = byUser.ValueArray;
+            (_ordinalStep, _ordinalMin, _ordinalMax) = OrdinalScale(_ordinalRatings);
+            _userRows = RatingRows.Of(new CsrView(train.ItemCount, byUser.RowOffsetArray, byUser.ColumnArray, (float[])byUser.ValueArray.Clone()));
+            _itemRows = RatingRows.Of(new CsrView(train.UserCount, byItem.RowOffsetArray, byItem.ColumnArray, (float[])byItem.ValueArray.Clone()));
+            _itemPosition = ItemPositions(_userRows, _itemRows);
         }
-
-        _itemOffsets = train.ByItem.RowOffsetArray;
-        _itemUsers = train.ByItem.ColumnArray;
-        _itemValues = train.ByItem.ValueArray;
-        if (_ordinalRatings is not null)
+        else
         {
-            _itemValues = (float[])_itemValues.Clone();
-            _itemPosition = ItemPositions(train);
+            _userRows = train.UserRows;
+            _itemRows = train.ItemRows;
         }
 
+        _userOffsets = _userRows.Offsets;
+        _itemOffsets = _itemRows.Offsets;
         if (validation is { Count: > 0 })
         {
-            _validationOffsets = validation.ByUser.RowOffsetArray;
-            _validationItems = validation.ByUser.ColumnArray;
-            _validationValues = validation.ByUser.ValueArray;
+            // The validation ratings gathered for the fit (a posterior sum is kept per rating).
+            CsrView validationByUser = validation.UserRows.ToCsr(validation.ItemCount);
+            _validationOffsets = validationByUser.RowOffsetArray;
+            _validationItems = validationByUser.ColumnArray;
+            _validationValues = validationByUser.ValueArray;
             _validationSums = new double[validation.Count];
             ValidationCount = validation.Count;
         }
@@ -214,7 +213,7 @@ internal sealed class BpmfTraining : IBlockWork, ITraining<FactorizationModel>
         _workers = new Worker[workers];
         for (int w = 0; w < workers; w++)
         {
-            _workers[w] = new Worker(_p, _packedStride, _stride);
+            _workers[w] = new Worker(_p, _packedStride, _stride, Math.Max(_userRows.GatherCapacity, _itemRows.GatherCapacity));
         }
 
         _pool = new WorkerPool(workers);
@@ -457,7 +456,7 @@ internal sealed class BpmfTraining : IBlockWork, ITraining<FactorizationModel>
                 AccumulateStatistics(ItemSide, block, w);
                 break;
             case Phase.Evaluate:
-                EvaluateBlock(block);
+                EvaluateBlock(block, w.Gather);
                 break;
             case Phase.Latents:
                 for (int u = _userBlocks[block], end = _userBlocks[block + 1]; u < end; u++)
@@ -482,24 +481,26 @@ internal sealed class BpmfTraining : IBlockWork, ITraining<FactorizationModel>
         ReadOnlySpan<float> factors = x[..d];
         float baseline = _mu + x[d];
         w.Random.Reset(_seed, LatentStream(_iteration, u));
+        int[] items = _userRows.Columns;
+        float[] userLatents = _userRows.Values, itemLatents = _itemRows.Values;
         for (int k = _userOffsets[u]; k < _userOffsets[u + 1]; k++)
         {
-            ReadOnlySpan<float> y = _items.AsSpan(_userItems[k] * p, p);
+            ReadOnlySpan<float> y = _items.AsSpan(items[k] * p, p);
             double prediction = baseline + y[d] + RowKernels.Dot(factors, y[..d]);
             double r = _ordinalRatings![k];
             double lower = r <= _ordinalMin ? double.NegativeInfinity : (r - half - prediction) / sigma;
             double upper = r >= _ordinalMax ? double.PositiveInfinity : (r + half - prediction) / sigma;
             float latent = (float)(prediction + (sigma * Samplers.TruncatedStandardNormal(w.Random, lower, upper)));
-            _userValues[k] = latent;
-            _itemValues[_itemPosition![k]] = latent;
+            userLatents[k] = latent;
+            itemLatents[_itemPosition![k]] = latent;
         }
     }
 
     /// <summary>The values the user rows are fitted to, user-major: the ratings, or with ordinal ratings the current latent scores; for tests.</summary>
-    internal ReadOnlySpan<float> FittedValues => _userValues;
+    internal ReadOnlySpan<float> FittedValues => _userRows.Values;
 
     /// <summary>The same values item-major; for tests.</summary>
-    internal ReadOnlySpan<float> FittedItemValues => _itemValues;
+    internal ReadOnlySpan<float> FittedItemValues => _itemRows.Values;
 
     /// <summary>The latent scores' per-row stream: bits 62 and 63 clear, bit 61 set, bits 31–60 the sweep, bits 0–30 the user (apart from <see cref="RowStream"/> and <see cref="HyperStream"/>).</summary>
     private static ulong LatentStream(int iteration, int row) =>
@@ -507,35 +508,46 @@ internal sealed class BpmfTraining : IBlockWork, ITraining<FactorizationModel>
 
     /// <summary>The ordinal scale of the training ratings: step 1 when every rating is a whole number, else 0.5 when every one is a multiple of 0.5, and the lowest and highest rating.</summary>
     /// <exception cref="ArgumentException">A rating is on neither grid; the message names it and the option.</exception>
-    internal static (double Step, double Min, double Max) OrdinalScale(RatingsDataset train)
+    internal static (double Step, double Min, double Max) OrdinalScale(ReadOnlySpan<float> ratings)
     {
-        ReadOnlySpan<float> values = train.ByUser.Values;
         bool whole = true;
-        foreach (float v in values)
+        float min = float.PositiveInfinity, max = float.NegativeInfinity;
+        foreach (float v in ratings)
         {
+            min = MathF.Min(min, v);
+            max = MathF.Max(max, v);
             if (v != MathF.Round(v))
             {
                 whole = false;
                 if (v * 2 != MathF.Round(v * 2))
                 {
-                    ThrowHelper.Argument(nameof(train), string.Create(CultureInfo.InvariantCulture,
+                    ThrowHelper.Argument("train", string.Create(CultureInfo.InvariantCulture,
                         $"{nameof(BayesianMatrixOptions.OrdinalRatings)} needs ratings on a whole-star or half-star grid; {v} is on neither."));
                 }
             }
         }
 
-        RatingRange range = train.ValueRange!.Value;
-        return (whole ? 1 : 0.5, range.Min, range.Max);
+        return (whole ? 1 : 0.5, min, max);
     }
 
-    /// <summary>For each user-major rating, its index in the item-major arrays (the inverse of <see cref="RatingsDataset.ItemToUserPositions"/>).</summary>
-    private static int[] ItemPositions(RatingsDataset train)
+    /// <summary>For each user-major rating, its index in the item-major arrays: each item's users are listed in ascending order (the item-major view is the transpose built user by user), so walking the users in order meets each item's entries in turn.</summary>
+    private static int[] ItemPositions(RatingRows userRows, RatingRows itemRows)
     {
-        int[] link = train.ItemToUserPositions();
-        var position = new int[link.Length];
-        for (int j = 0; j < link.Length; j++)
+        int[] userOffsets = userRows.Offsets, items = userRows.Columns, itemUsers = itemRows.Columns;
+        int[] cursor = itemRows.Offsets[..^1];
+        var position = new int[items.Length];
+        for (int u = 0; u + 1 < userOffsets.Length; u++)
         {
-            position[link[j]] = j;
+            for (int k = userOffsets[u]; k < userOffsets[u + 1]; k++)
+            {
+                int j = cursor[items[k]]++;
+                if (itemUsers[j] != u)
+                {
+                    throw new InvalidOperationException("The item-major ratings are not in user order; the latent scores cannot be linked.");
+                }
+
+                position[k] = j;
+            }
         }
 
         return position;
@@ -658,10 +670,10 @@ internal sealed class BpmfTraining : IBlockWork, ITraining<FactorizationModel>
     private void Assemble(int side, int r, Worker w)
     {
         int d = _d, p = _p, s = _stride, dp = _packedStride;
-        (int[] offsets, int[] columns, float[] values, float[] other, GaussianWishart prior) = side == UserSide
-            ? (_userOffsets, _userItems, _userValues, _items, _userPrior)
-            : (_itemOffsets, _itemUsers, _itemValues, _users, _itemPrior);
-        int start = offsets[r], end = offsets[r + 1];
+        (RatingRows ratings, float[] other, GaussianWishart prior) = side == UserSide
+            ? (_userRows, _items, _userPrior)
+            : (_itemRows, _users, _itemPrior);
+        int end = ratings.Row(r, w.Gather, out ReadOnlySpan<int> columns, out ReadOnlySpan<float> values), start = 0;
         Span<double> system = w.System;
         Span<double> rhs = w.Rhs;
         rhs.Clear();
@@ -759,7 +771,7 @@ internal sealed class BpmfTraining : IBlockWork, ITraining<FactorizationModel>
         }
     }
 
-    private void EvaluateBlock(int block)
+    private void EvaluateBlock(int block, RowBuffer buffer)
     {
         int d = _d, p = _p;
         float mu = _mu;
@@ -770,10 +782,11 @@ internal sealed class BpmfTraining : IBlockWork, ITraining<FactorizationModel>
             ReadOnlySpan<float> x = _users.AsSpan(u * p, p);
             ReadOnlySpan<float> factors = x[..d];
             float baseline = mu + x[d];
-            for (int k = _userOffsets[u]; k < _userOffsets[u + 1]; k++)
+            int count = _userRows.Row(u, buffer, out ReadOnlySpan<int> items, out ReadOnlySpan<float> values);
+            for (int k = 0; k < count; k++)
             {
-                ReadOnlySpan<float> y = _items.AsSpan(_userItems[k] * p, p);
-                double e = _userValues[k] - (baseline + y[d] + RowKernels.Dot(factors, y[..d]));
+                ReadOnlySpan<float> y = _items.AsSpan(items[k] * p, p);
+                double e = values[k] - (baseline + y[d] + RowKernels.Dot(factors, y[..d]));
                 train += e * e;
             }
 
@@ -841,12 +854,16 @@ internal sealed class BpmfTraining : IBlockWork, ITraining<FactorizationModel>
     /// <summary>One worker's buffers: packed rows, the system and right-hand side, and a reusable random stream.</summary>
     private sealed class Worker
     {
-        public Worker(int p, int packedStride, int stride)
+        public Worker(int p, int packedStride, int stride, int gather)
         {
             Packed = new PaddedRows(GramKernel.ChunkRows, p, packedStride);
             System = new double[stride * stride];
             Rhs = new double[stride];
+            Gather = new RowBuffer(gather);
         }
+
+        /// <summary>Where a split's row is gathered (empty when the training set has storage of its own).</summary>
+        public RowBuffer Gather { get; }
 
         public PaddedRows Packed { get; }
 

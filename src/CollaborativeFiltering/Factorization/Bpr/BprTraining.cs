@@ -137,20 +137,18 @@ internal sealed class BprTraining : IBlockWork, ITraining<FactorizationModel>
         _count = train.Count;
         Debug.Assert(users.Length == (long)_n * _d && items.Length == (long)_m * _d);
 
-        _trainOffsets = train.ByUser.RowOffsetArray;
-        _trainItems = train.ByUser.ColumnArray;
+        // A split is read through its row source: its members gathered into the trainer's own CSR for
+        // the fit (it samples positives from contiguous rows), so the view builds no CSR of its own.
+        CsrView byUser = train.UserRows.ToCsr(_m);
+        _trainOffsets = byUser.RowOffsetArray;
+        _trainItems = byUser.ColumnArray;
         _userCounts = new int[_n];
         for (int u = 0; u < _n; u++)
         {
             _userCounts[u] = _trainOffsets[u + 1] - _trainOffsets[u];
         }
 
-        int[] itemOffsets = train.ByItem.RowOffsetArray;
-        _itemCounts = new int[_m];
-        for (int i = 0; i < _m; i++)
-        {
-            _itemCounts[i] = itemOffsets[i + 1] - itemOffsets[i];
-        }
+        _itemCounts = TrainingSupport.ItemCountsOf(_trainItems, _m);
 
         _users = new PaddedRows(_n, _d, _stride, aligned: true);
         _users.CopyFrom(users);
@@ -204,8 +202,9 @@ internal sealed class BprTraining : IBlockWork, ITraining<FactorizationModel>
 
         if (validation is { Count: > 0 })
         {
-            _validationOffsets = validation.ByUser.RowOffsetArray;
-            _validationItems = validation.ByUser.ColumnArray;
+            CsrView validationByUser = validation.UserRows.ToCsr(_m);
+            _validationOffsets = validationByUser.RowOffsetArray;
+            _validationItems = validationByUser.ColumnArray;
             _validationUsers = SampleValidationUsers(_validationOffsets, options.MaxValidationUsers, new SeededRandom(options.Seed, ValidationStream));
         }
         else

@@ -111,12 +111,9 @@ internal sealed class BiasedSgdTraining : IBlockWork, ITraining<FactorizationMod
 
     private readonly StratifiedSchedule _schedule;
 
-    private readonly int[] _trainOffsets;
-    private readonly int[] _trainItems;
-    private readonly float[] _trainValues;
-    private readonly int[]? _validationOffsets;
-    private readonly int[]? _validationItems;
-    private readonly float[]? _validationValues;
+    /// <summary>The training and validation ratings user-major, read through the datasets' row sources (a split is never materialised).</summary>
+    private readonly RatingRows _trainRows;
+    private readonly RatingRows? _validationRows;
     private readonly int _validationCount;
     private readonly int[] _trainChunks;
     private readonly int[] _validationChunks;
@@ -184,31 +181,18 @@ internal sealed class BiasedSgdTraining : IBlockWork, ITraining<FactorizationMod
         _grid = GridSizeFor(_n, _m, _stride);
         int blockCount = _grid * _grid;
 
-        _trainOffsets = train.ByUser.RowOffsetArray;
-        _trainItems = train.ByUser.ColumnArray;
-        _trainValues = train.ByUser.ValueArray;
+        _trainRows = train.UserRows;
         if (validation is { Count: > 0 })
         {
-            _validationOffsets = validation.ByUser.RowOffsetArray;
-            _validationItems = validation.ByUser.ColumnArray;
-            _validationValues = validation.ByUser.ValueArray;
+            _validationRows = validation.UserRows;
             _validationCount = validation.Count;
         }
 
         _mean = (float)DatasetStatistics.GlobalMean(train);
 
-        _userCounts = new int[_n];
-        for (int u = 0; u < _n; u++)
-        {
-            _userCounts[u] = _trainOffsets[u + 1] - _trainOffsets[u];
-        }
-
-        _itemCounts = new int[_m];
-        int[] itemOffsets = train.ByItem.RowOffsetArray;
-        for (int i = 0; i < _m; i++)
-        {
-            _itemCounts[i] = itemOffsets[i + 1] - itemOffsets[i];
-        }
+        // The counts from the support (the same per-row counts); the item side without reading any item-major view.
+        _userCounts = (int[])_support.UserCounts.Clone();
+        _itemCounts = (int[])_support.ItemCounts.Clone();
 
         var partitionRandom = new SeededRandom(seed, PartitionStream);
         int[] userGroup = StratifiedSchedule.Groups(_userCounts, _count, _grid, partitionRandom);
@@ -225,8 +209,8 @@ internal sealed class BiasedSgdTraining : IBlockWork, ITraining<FactorizationMod
         _columnDone = new int[_grid];
         _schedule = new StratifiedSchedule(_grid, new SeededRandom(seed, EpochStream));
 
-        _trainChunks = BiasedDotErrors.Chunks(_trainOffsets);
-        _validationChunks = _validationOffsets is null ? [0] : BiasedDotErrors.Chunks(_validationOffsets);
+        _trainChunks = BiasedDotErrors.Chunks(_trainRows.Offsets);
+        _validationChunks = _validationRows is null ? [0] : BiasedDotErrors.Chunks(_validationRows.Offsets);
         _evaluationSse = new double[_trainChunks.Length - 1 + _validationChunks.Length - 1];
 
         int workers = _count < MinRatingsForThreads ? 1 : Math.Clamp(maxThreads, 1, _grid);
@@ -258,7 +242,7 @@ internal sealed class BiasedSgdTraining : IBlockWork, ITraining<FactorizationMod
     public int WorkerCount => _pool.WorkerCount;
 
     /// <summary>Whether a validation set with ratings was given.</summary>
-    public bool HasValidation => _validationOffsets is not null;
+    public bool HasValidation => _validationRows is not null;
 
     /// <summary>
     /// One epoch with the given step sizes and penalties: every training rating once, in this epoch's
@@ -314,7 +298,7 @@ internal sealed class BiasedSgdTraining : IBlockWork, ITraining<FactorizationMod
             validation += _evaluationSse[c];
         }
 
-        return (includeTrain ? train / _count : double.NaN, _validationOffsets is null || !includeValidation ? null : validation / _validationCount);
+        return (includeTrain ? train / _count : double.NaN, _validationRows is null || !includeValidation ? null : validation / _validationCount);
     }
 
     /// <summary>
@@ -636,8 +620,8 @@ internal sealed class BiasedSgdTraining : IBlockWork, ITraining<FactorizationMod
         int[] bounds = train ? _trainChunks : _validationChunks;
         int chunk = train ? task : task - trainChunks;
         _evaluationSse[task] = train
-            ? BiasedDotErrors.Sse(UserRows, ItemRows, _stride, _mean, _bu, _bi, _trainOffsets, _trainItems, _trainValues, bounds[chunk], bounds[chunk + 1], null, _userSlots, _itemSlots)
-            : BiasedDotErrors.Sse(UserRows, ItemRows, _stride, _mean, _bu, _bi, _validationOffsets!, _validationItems!, _validationValues!, bounds[chunk], bounds[chunk + 1], _validationRange, _userSlots, _itemSlots);
+            ? BiasedDotErrors.Sse(UserRows, ItemRows, _stride, _mean, _bu, _bi, _trainRows, bounds[chunk], bounds[chunk + 1], null, _userSlots, _itemSlots)
+            : BiasedDotErrors.Sse(UserRows, ItemRows, _stride, _mean, _bu, _bi, _validationRows!, bounds[chunk], bounds[chunk + 1], _validationRange, _userSlots, _itemSlots);
     }
 
     /// <summary>B for N users, M items and padded rows of <paramref name="stride"/> floats (<see cref="StratifiedSchedule.GridSizeFor"/>).</summary>
@@ -647,13 +631,21 @@ internal sealed class BiasedSgdTraining : IBlockWork, ITraining<FactorizationMod
     private (BiasedSgdEntry[] Entries, int[] Offsets) Arrange(int[] userGroup, int[] itemGroup)
     {
         int blockCount = _grid * _grid;
+        // Straight from the training rows: for a split, the root's ratings that are members, so the
+        // schedule is the one copy of the ratings the fit makes.
+        RatingRows rows = _trainRows;
+        int[] trainOffsets = rows.SourceOffsets, trainItems = rows.Columns;
+        float[] trainValues = rows.Values;
         var offsets = new int[blockCount + 1];
         for (int u = 0; u < _n; u++)
         {
             int row = userGroup[u] * _grid;
-            for (int p = _trainOffsets[u]; p < _trainOffsets[u + 1]; p++)
+            for (int p = trainOffsets[u]; p < trainOffsets[u + 1]; p++)
             {
-                offsets[row + itemGroup[_trainItems[p]] + 1]++;
+                if (rows.IsMember(p))
+                {
+                    offsets[row + itemGroup[trainItems[p]] + 1]++;
+                }
             }
         }
 
@@ -667,10 +659,15 @@ internal sealed class BiasedSgdTraining : IBlockWork, ITraining<FactorizationMod
         for (int u = 0; u < _n; u++)
         {
             int row = userGroup[u] * _grid;
-            for (int p = _trainOffsets[u]; p < _trainOffsets[u + 1]; p++)
+            for (int p = trainOffsets[u]; p < trainOffsets[u + 1]; p++)
             {
-                int item = _trainItems[p];
-                entries[cursor[row + itemGroup[item]]++] = new BiasedSgdEntry { User = _userSlots[u], Item = _itemSlots[item], Value = _trainValues[p] };
+                if (!rows.IsMember(p))
+                {
+                    continue;
+                }
+
+                int item = trainItems[p];
+                entries[cursor[row + itemGroup[item]]++] = new BiasedSgdEntry { User = _userSlots[u], Item = _itemSlots[item], Value = trainValues[p] };
             }
         }
 

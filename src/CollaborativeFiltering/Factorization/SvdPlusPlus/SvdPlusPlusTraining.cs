@@ -62,6 +62,8 @@ internal sealed class SvdPlusPlusTraining : IBlockWork, ITraining<FactorizationM
     private readonly int[] _trainOffsets;
     private readonly int[] _trainItems;
     private readonly float[] _trainValues;
+    private readonly RatingRows _trainRows;
+    private readonly RatingRows? _validationRows;
 
     /// <summary>The training ratings user-major, each user's in the order of the last epoch.</summary>
     private readonly int[] _entryItems;
@@ -70,8 +72,6 @@ internal sealed class SvdPlusPlusTraining : IBlockWork, ITraining<FactorizationM
     private readonly SeededRandom _epochRandom;
 
     private readonly int[]? _validationOffsets;
-    private readonly int[]? _validationItems;
-    private readonly float[]? _validationValues;
     private readonly int _validationCount;
     private readonly int[] _trainChunks;
     private readonly int[] _validationChunks;
@@ -120,24 +120,27 @@ internal sealed class SvdPlusPlusTraining : IBlockWork, ITraining<FactorizationM
         _count = train.Count;
         Debug.Assert(users.Length == (long)_n * _d && items.Length == (long)_m * _d && implicitFactors.Length == (long)_m * _d);
 
-        _trainOffsets = train.ByUser.RowOffsetArray;
-        _trainItems = train.ByUser.ColumnArray;
-        _trainValues = train.ByUser.ValueArray;
+        // A split is read through its row source: its members gathered into the trainer's own CSR (held
+        // for the fit, not by the view), so the view never builds CSR arrays of its own.
+        CsrView byUser = train.UserRows.ToCsr(_m);
+        _trainOffsets = byUser.RowOffsetArray;
+        _trainItems = byUser.ColumnArray;
+        _trainValues = byUser.ValueArray;
+        _trainRows = RatingRows.Of(byUser);
         _entryItems = (int[])_trainItems.Clone();
         _entryValues = (float[])_trainValues.Clone();
         if (validation is { Count: > 0 })
         {
-            _validationOffsets = validation.ByUser.RowOffsetArray;
-            _validationItems = validation.ByUser.ColumnArray;
-            _validationValues = validation.ByUser.ValueArray;
+            _validationRows = validation.UserRows;
+            _validationOffsets = _validationRows.Offsets;
             _validationCount = validation.Count;
         }
 
         _mean = (float)DatasetStatistics.GlobalMean(train);
-        int[] itemOffsets = train.ByItem.RowOffsetArray;
+        int[] itemCounts = _support.ItemCounts;
         _users = Pad(users, _n, r => _trainOffsets[r + 1] > _trainOffsets[r]);
-        _items = Pad(items, _m, r => itemOffsets[r + 1] > itemOffsets[r]);
-        _implicit = Pad(implicitFactors, _m, r => itemOffsets[r + 1] > itemOffsets[r]);
+        _items = Pad(items, _m, r => itemCounts[r] > 0);
+        _implicit = Pad(implicitFactors, _m, r => itemCounts[r] > 0);
         _queries = new PaddedRows(_n, _d, _stride, aligned: true);
         _bu = new float[_n];
         _bi = new float[_m];
@@ -515,8 +518,8 @@ internal sealed class SvdPlusPlusTraining : IBlockWork, ITraining<FactorizationM
         int[] bounds = train ? _trainChunks : _validationChunks;
         int chunk = train ? task : task - trainChunks;
         _evaluationSse[task] = train
-            ? BiasedDotErrors.Sse(_queries.Values, _items.Values, _stride, _mean, _bu, _bi, _trainOffsets, _trainItems, _trainValues, bounds[chunk], bounds[chunk + 1], null)
-            : BiasedDotErrors.Sse(_queries.Values, _items.Values, _stride, _mean, _bu, _bi, _validationOffsets!, _validationItems!, _validationValues!, bounds[chunk], bounds[chunk + 1], _validationRange);
+            ? BiasedDotErrors.Sse(_queries.Values, _items.Values, _stride, _mean, _bu, _bi, _trainRows, bounds[chunk], bounds[chunk + 1], null)
+            : BiasedDotErrors.Sse(_queries.Values, _items.Values, _stride, _mean, _bu, _bi, _validationRows!, bounds[chunk], bounds[chunk + 1], _validationRange);
     }
 
     /// <summary>Pinned padded rows holding the compact rows, row 0 on a 64-byte boundary; rows that <paramref name="keep"/> rejects, and the padding, are zero.</summary>

@@ -187,8 +187,11 @@ internal sealed partial class SoftmaxTraining : IBlockWork, ITraining<SoftmaxMod
         _genreGradient = new float[_network.GenreInput.Length];
         _yearGradient = new float[_network.YearInput.Length];
 
-        _trainOffsets = train.ByUser.RowOffsetArray;
-        _trainItems = train.ByUser.ColumnArray;
+        // A split is read through its row source: its members gathered into the trainer's own CSR for
+        // the fit, so the view builds no CSR of its own.
+        CsrView byUser = train.UserRows.ToCsr(train.ItemCount);
+        _trainOffsets = byUser.RowOffsetArray;
+        _trainItems = byUser.ColumnArray;
         int eligible = 0, longest = 0;
         for (int u = 0; u < _userCount; u++)
         {
@@ -211,8 +214,9 @@ internal sealed partial class SoftmaxTraining : IBlockWork, ITraining<SoftmaxMod
 
         if (validation is not null && validation.Count > 0)
         {
-            _validationOffsets = validation.ByUser.RowOffsetArray;
-            _validationItems = validation.ByUser.ColumnArray;
+            CsrView validationByUser = validation.UserRows.ToCsr(validation.ItemCount);
+            _validationOffsets = validationByUser.RowOffsetArray;
+            _validationItems = validationByUser.ColumnArray;
         }
 
         _exampleUser = new int[_paddedBatchSize];
