@@ -3,7 +3,8 @@
 # (default 5), each running ours on 1 and 2 threads with AVX-512 on and off (DOTNET_EnableAVX512=0;
 # not DOTNET_EnableAVX512F, which does nothing on .NET 10) and PyTorch on 1 and 2 threads, interleaved,
 # one process per figure; then the median of each over the rounds, the ratios to PyTorch, and the FMA
-# peak of this machine (our GFLOP/s as a fraction of it). Run it on a quiet machine:
+# peak of this machine (our GFLOP/s as a fraction of it). Ours on 2 threads is the library's default, the
+# adaptive schedule (benchmarks/placement-fullbatch.sh times each schedule by placement). Run it on a quiet machine:
 #
 #     benchmarks/sidebyside-fullbatch.sh [ROUNDS]
 #
@@ -36,7 +37,7 @@ import re, statistics, sys
 lines = open(sys.argv[1]).read().splitlines()
 ours, torch = {}, {}
 for line in lines:
-    m = re.search(r"avx512=(\w+) ours (\S+): threads=(\d+) ms/iteration median=([\d.]+).*GFLOP/s=([\d.]+)", line)
+    m = re.search(r"avx512=(\w+) ours (\S+): threads=(\d+) .*?ms/iteration median=([\d.]+).*GFLOP/s=([\d.]+)", line)
     if m:
         ours.setdefault((m[2], m[1], int(m[3])), []).append((float(m[4]), float(m[5])))
         continue

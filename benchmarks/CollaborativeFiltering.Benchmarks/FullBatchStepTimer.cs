@@ -10,12 +10,48 @@ namespace CollaborativeFiltering.Benchmarks;
 /// warms up, then times 15 samples of about 0.1 s each and prints the median milliseconds per
 /// iteration (the PyTorch script's unit), the CPU milliseconds per iteration of the whole process, the
 /// bytes allocated per iteration and the GFLOP/s (2 flops per multiply-add, <see cref="FactorizerBenchmarks.MultiplyAdds"/>).
+/// An optional SCHEDULE (<c>adaptive</c>, the default; <c>all</c>; <c>gather</c>; <c>alone</c>: see <see cref="FactorizerBenchmarks.CreateTrainer"/>)
+/// fixes how the steps use the threads; the line says how many timed steps ran on each schedule (all workers
+/// recomputing the residuals, the caller alone, all workers gathering them).
+/// <c>alloc CASE THREADS</c> (<see cref="Allocations"/>) prints where the bytes allocated during steps come from.
 /// </summary>
 internal static class FullBatchStepTimer
 {
-    public static void Run(string name, int threads)
+    /// <summary>
+    /// From a cold start, steps in windows (10 of 100 steps, then 20 of 1000), printing for each the bytes
+    /// allocated by this thread (the one that runs the step and, on one worker, all of it) and by the whole
+    /// process (<c>GC.GetTotalAllocatedBytes(precise: true)</c>, what BenchmarkDotNet's MemoryDiagnoser reads:
+    /// it also counts the runtime's background threads, tiered compilation among them).
+    /// </summary>
+    public static void Allocations(string name, int threads)
     {
         using FullBatchTraining trainer = FactorizerBenchmarks.CreateTrainer(name, threads);
+        long steps = 0, threadTotal = 0, processTotal = 0;
+        foreach ((int windows, int size) in new[] { (10, 100), (20, 1000) })
+        {
+            for (int w = 0; w < windows; w++)
+            {
+                long thread0 = GC.GetAllocatedBytesForCurrentThread(), process0 = GC.GetTotalAllocatedBytes(precise: true);
+                for (int i = 0; i < size; i++)
+                {
+                    trainer.Step();
+                }
+
+                long thread = GC.GetAllocatedBytesForCurrentThread() - thread0, process = GC.GetTotalAllocatedBytes(precise: true) - process0;
+                steps += size;
+                threadTotal += thread;
+                processTotal += process;
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"steps {steps - size + 1}-{steps}: this thread {thread} B, process {process} B"));
+            }
+        }
+
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"ours {name}: threads={trainer.WorkerCount} steps={steps} allocated by this thread={threadTotal} B, by the process={processTotal} B ({(double)processTotal / steps:F2} B/step)"));
+    }
+
+    public static void Run(string name, int threads, string schedule = "adaptive")
+    {
+        using FullBatchTraining trainer = FactorizerBenchmarks.CreateTrainer(name, threads, schedule);
         double fmas = FactorizerBenchmarks.MultiplyAdds(name);
         for (int i = 0; i < 200; i++)
         {
@@ -30,6 +66,7 @@ internal static class FullBatchStepTimer
             perSample++;
         }
 
+        int[] before = Schedules(trainer);
         var samples = new double[15];
         TimeSpan cpu0 = Process.GetCurrentProcess().TotalProcessorTime;
         long allocated0 = GC.GetTotalAllocatedBytes(precise: true);
@@ -45,10 +82,14 @@ internal static class FullBatchStepTimer
         }
 
         long allocated = GC.GetTotalAllocatedBytes(precise: true) - allocated0;
+        int[] after = Schedules(trainer);
         double cpu = (Process.GetCurrentProcess().TotalProcessorTime - cpu0).TotalMilliseconds / (samples.Length * perSample);
         Array.Sort(samples);
         double median = samples[samples.Length / 2];
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"ours {name}: threads={trainer.WorkerCount} ms/iteration median={median:F3} min={samples[0]:F3} max={samples[^1]:F3} cpu-ms/iteration={cpu:F3} allocated-bytes/iteration={(double)allocated / (samples.Length * perSample):F1} GFLOP/s={2 * fmas / (median * 1e6):F1}"));
+            $"ours {name}: threads={trainer.WorkerCount} schedule={schedule} steps-recomputing={after[0] - before[0]} steps-alone={after[1] - before[1]} steps-gathering={after[2] - before[2]} ms/iteration median={median:F3} min={samples[0]:F3} max={samples[^1]:F3} cpu-ms/iteration={cpu:F3} allocated-bytes/iteration={(double)allocated / (samples.Length * perSample):F1} GFLOP/s={2 * fmas / (median * 1e6):F1}"));
     }
+
+    private static int[] Schedules(FullBatchTraining trainer) =>
+        [trainer.StepsOn(StepSchedule.AllWorkersRecomputing), trainer.StepsOn(StepSchedule.CallerAlone), trainer.StepsOn(StepSchedule.AllWorkersGathering)];
 }

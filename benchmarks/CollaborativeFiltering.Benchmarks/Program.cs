@@ -2,11 +2,16 @@ using System.Globalization;
 using BenchmarkDotNet.Running;
 using CollaborativeFiltering.Benchmarks;
 
-// Quick modes besides BDN: "step CASE THREADS" (FullBatchStepTimer), "fma-peak [THREADS]" (FmaPeakBenchmarks.Print)
-// and "sgd-text|sgd-fit|sgd-epochs ..." (SgdSideBySide, driven by benchmarks/sidebyside-sgd.sh).
-if (args is ["step", string name, string threads])
+// Quick modes besides BDN: "step CASE THREADS [SCHEDULE]" and "alloc CASE THREADS" (FullBatchStepTimer),
+// "fma-peak [THREADS]" (FmaPeakBenchmarks.Print) and "sgd-text|sgd-fit|sgd-epochs ..." (SgdSideBySide, driven by
+// benchmarks/sidebyside-sgd.sh).
+if (args is ["step", string name, string threads, ..] && args.Length <= 4)
 {
-    FullBatchStepTimer.Run(name, int.Parse(threads, CultureInfo.InvariantCulture));
+    FullBatchStepTimer.Run(name, int.Parse(threads, CultureInfo.InvariantCulture), args.Length == 4 ? args[3] : "adaptive");
+}
+else if (args is ["alloc", string allocName, string allocThreads])
+{
+    FullBatchStepTimer.Allocations(allocName, int.Parse(allocThreads, CultureInfo.InvariantCulture));
 }
 else if (args is ["fma-peak", ..])
 {

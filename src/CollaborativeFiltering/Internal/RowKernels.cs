@@ -125,6 +125,30 @@ internal static class RowKernels
     }
 
     /// <summary>
+    /// ⟨x, y⟩ over <paramref name="n"/> floats, bit for bit as one lane of
+    /// <see cref="Dot4(ref float, ref float, ref float, ref float, ref float, int)"/> computes it (where AVX
+    /// and n ≥ 8 make that the vector kernel; else <see cref="Scalar"/>'s left-to-right sum, as the span
+    /// overload of Dot4 does): the same width, the same multiply-add chain per vector lane, the same
+    /// reduction. Symmetric: <c>DotLane(x, y) == DotLane(y, x)</c> bit for bit, and lane k of
+    /// <c>Dot4(x, y0 … y3)</c> equals <c>DotLane(x, y_k)</c> whatever the other rows, because each lane
+    /// runs fused multiply-adds FMA(x_i, y_i, acc) (one rounding of the exact x_i·y_i + acc, so the operand
+    /// order does not matter), the tail masks both operands, and each accumulator is reduced on its own in
+    /// a fixed order ((l0 + l1) + (l2 + l3)) + ((l4 + l5) + (l6 + l7)) (512 bits: the two halves added
+    /// first). NaN payloads aside, a dot product does not depend on which of its rows was the shared one,
+    /// nor on its slot among four: what lets the full-batch item pass recompute the user pass's residuals.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float DotLane(ref float x, ref float y, int n)
+    {
+        if (!Avx.IsSupported || n < 8)
+        {
+            return Scalar.Dot(ref x, ref y, n);
+        }
+
+        return Vector512.IsHardwareAccelerated && n >= 16 ? Width512.DotLane(ref x, ref y, n) : Width256.DotLane(ref x, ref y, n);
+    }
+
+    /// <summary>
     /// <c>y += e0·x0 + e1·x1 + e2·x2 + e3·x3</c> over <c>y.Length</c> elements, loading and storing
     /// <paramref name="y"/> once; the x rows are at least as long as <paramref name="y"/>.
     /// </summary>
@@ -293,14 +317,37 @@ internal static class RowKernels
             if (i < n)
             {
                 nuint o = (nuint)(n - 8);
-                Vector256<float> xv = Vector256.LoadUnsafe(ref rx, o) & TailMask(n - i);
-                a0 = FusedMultiplyAdd(xv, Vector256.LoadUnsafe(ref r0, o), a0);
-                a1 = FusedMultiplyAdd(xv, Vector256.LoadUnsafe(ref r1, o), a1);
-                a2 = FusedMultiplyAdd(xv, Vector256.LoadUnsafe(ref r2, o), a2);
-                a3 = FusedMultiplyAdd(xv, Vector256.LoadUnsafe(ref r3, o), a3);
+                // Both operands masked, so that a lane's chain is symmetric in x and y_k (see DotLane).
+                Vector256<float> mask = TailMask(n - i);
+                Vector256<float> xv = Vector256.LoadUnsafe(ref rx, o) & mask;
+                a0 = FusedMultiplyAdd(xv, Vector256.LoadUnsafe(ref r0, o) & mask, a0);
+                a1 = FusedMultiplyAdd(xv, Vector256.LoadUnsafe(ref r1, o) & mask, a1);
+                a2 = FusedMultiplyAdd(xv, Vector256.LoadUnsafe(ref r2, o) & mask, a2);
+                a3 = FusedMultiplyAdd(xv, Vector256.LoadUnsafe(ref r3, o) & mask, a3);
             }
 
             return Reduce4(a0, a1, a2, a3);
+        }
+
+        /// <summary>⟨x, y⟩ as one lane of <see cref="Dot4"/> (see <see cref="RowKernels.DotLane"/>).</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static float DotLane(ref float rx, ref float ry, int n)
+        {
+            Vector256<float> acc = Vector256<float>.Zero;
+            int i = 0;
+            for (; i <= n - 8; i += 8)
+            {
+                acc = FusedMultiplyAdd(Vector256.LoadUnsafe(ref rx, (nuint)i), Vector256.LoadUnsafe(ref ry, (nuint)i), acc);
+            }
+
+            if (i < n)
+            {
+                nuint o = (nuint)(n - 8);
+                Vector256<float> mask = TailMask(n - i);
+                acc = FusedMultiplyAdd(Vector256.LoadUnsafe(ref rx, o) & mask, Vector256.LoadUnsafe(ref ry, o) & mask, acc);
+            }
+
+            return ReduceLane(acc);
         }
 
         /// <inheritdoc/>
@@ -398,14 +445,36 @@ internal static class RowKernels
             if (i < n)
             {
                 nuint o = (nuint)(n - 16);
-                Vector512<float> xv = Vector512.LoadUnsafe(ref rx, o) & TailMask512(n - i);
-                a0 = FusedMultiplyAdd(xv, Vector512.LoadUnsafe(ref r0, o), a0);
-                a1 = FusedMultiplyAdd(xv, Vector512.LoadUnsafe(ref r1, o), a1);
-                a2 = FusedMultiplyAdd(xv, Vector512.LoadUnsafe(ref r2, o), a2);
-                a3 = FusedMultiplyAdd(xv, Vector512.LoadUnsafe(ref r3, o), a3);
+                Vector512<float> mask = TailMask512(n - i);
+                Vector512<float> xv = Vector512.LoadUnsafe(ref rx, o) & mask;
+                a0 = FusedMultiplyAdd(xv, Vector512.LoadUnsafe(ref r0, o) & mask, a0);
+                a1 = FusedMultiplyAdd(xv, Vector512.LoadUnsafe(ref r1, o) & mask, a1);
+                a2 = FusedMultiplyAdd(xv, Vector512.LoadUnsafe(ref r2, o) & mask, a2);
+                a3 = FusedMultiplyAdd(xv, Vector512.LoadUnsafe(ref r3, o) & mask, a3);
             }
 
             return Reduce4(a0.GetLower() + a0.GetUpper(), a1.GetLower() + a1.GetUpper(), a2.GetLower() + a2.GetUpper(), a3.GetLower() + a3.GetUpper());
+        }
+
+        /// <summary>⟨x, y⟩ as one lane of <see cref="Dot4"/> (see <see cref="RowKernels.DotLane"/>).</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static float DotLane(ref float rx, ref float ry, int n)
+        {
+            Vector512<float> acc = Vector512<float>.Zero;
+            int i = 0;
+            for (; i <= n - 16; i += 16)
+            {
+                acc = FusedMultiplyAdd(Vector512.LoadUnsafe(ref rx, (nuint)i), Vector512.LoadUnsafe(ref ry, (nuint)i), acc);
+            }
+
+            if (i < n)
+            {
+                nuint o = (nuint)(n - 16);
+                Vector512<float> mask = TailMask512(n - i);
+                acc = FusedMultiplyAdd(Vector512.LoadUnsafe(ref rx, o) & mask, Vector512.LoadUnsafe(ref ry, o) & mask, acc);
+            }
+
+            return ReduceLane(acc.GetLower() + acc.GetUpper());
         }
 
         /// <inheritdoc/>
@@ -457,6 +526,15 @@ internal static class RowKernels
     {
         Vector256<float> sums = Avx.HorizontalAdd(Avx.HorizontalAdd(a0, a1), Avx.HorizontalAdd(a2, a3));
         return sums.GetLower() + sums.GetUpper();
+    }
+
+    /// <summary>Σa in <see cref="Reduce4"/>'s order for one accumulator: lane 0 of Reduce4(a, a, a, a).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static float ReduceLane(Vector256<float> a)
+    {
+        Vector256<float> pairs = Avx.HorizontalAdd(a, a);
+        Vector256<float> sums = Avx.HorizontalAdd(pairs, pairs);
+        return (sums.GetLower() + sums.GetUpper()).ToScalar();
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -18,7 +18,7 @@ internal interface IBlockWork
 /// <summary>
 /// The library's one fork-join pool, created once per fit (or per projection, per batch of
 /// recommendations): <c>WorkerCount − 1</c> dedicated background threads plus the calling thread pull
-/// the blocks of a run from a shared counter. <see cref="Run"/> allocates nothing and returns once every
+/// the blocks of a run from a shared counter. <see cref="Run(IBlockWork, int, bool, CancellationToken)"/> allocates nothing and returns once every
 /// block is done, without waiting for workers that have not woken up yet: on a busy machine a
 /// descheduled thread costs at most the block it holds, not a scheduler slice per phase (a late worker
 /// finds no block left and goes back to waiting, or joins the next run, whose work is published before
@@ -92,7 +92,14 @@ internal sealed class WorkerPool : IDisposable
     /// before starting: once it is cancelled the remaining blocks are skipped and the run throws
     /// <see cref="OperationCanceledException"/>.
     /// </summary>
-    public void Run(IBlockWork work, int blocks, CancellationToken cancellationToken = default)
+    public void Run(IBlockWork work, int blocks, CancellationToken cancellationToken = default) => Run(work, blocks, callerOnly: false, cancellationToken);
+
+    /// <summary>
+    /// <see cref="Run(IBlockWork, int, CancellationToken)"/>; with <paramref name="callerOnly"/> the calling
+    /// thread runs every block itself (as worker 0) and the other workers are not woken: for work whose
+    /// result does not depend on who runs it, when one thread is faster (<see cref="ScheduleTuner"/>).
+    /// </summary>
+    public void Run(IBlockWork work, int blocks, bool callerOnly, CancellationToken cancellationToken)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         if (blocks <= 0)
@@ -103,7 +110,7 @@ internal sealed class WorkerPool : IDisposable
         _failure = null;
         _cancelled = false;
         _cancellationToken = cancellationToken;
-        if (_threads.Length == 0 || blocks == 1)
+        if (_threads.Length == 0 || blocks == 1 || callerOnly)
         {
             for (int block = 0; block < blocks; block++)
             {

@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using CollaborativeFiltering.Internal;
 
@@ -85,6 +86,41 @@ public sealed class RowKernelsTests
             }
         }
     }
+
+    /// <summary>
+    /// The full-batch item pass recomputes the user pass's residuals with the other row shared and the
+    /// rating in another slot (or alone): a dot product must not depend on either, bit for bit.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(Lengths))]
+    public void DotLane_EqualsEveryLaneOfDot4_WhicheverRowIsSharedAndInAnySlot(int n)
+    {
+        float[] x = Random(n, 20), y0 = Random(n, 21), y1 = Random(n, 22), y2 = Random(n, 23), y3 = Random(n, 24);
+        float[][] ys = [y0, y1, y2, y3];
+        float[] lanes = new float[4];
+        RowKernels.Dot4(x, y0, y1, y2, y3).CopyTo(lanes);
+        for (int k = 0; k < 4; k++)
+        {
+            float[] y = ys[k];
+            float lane = DotLane(x, y);
+            Bits(lanes[k]).Should().Be(Bits(lane), "lane {0} of Dot4 at n = {1}", k, n);
+            Bits(DotLane(y, x)).Should().Be(Bits(lane));
+            lane.Should().BeApproximately(RowKernels.Dot(x, y), 1e-5f);
+
+            // y shared, x in each slot among other rows.
+            for (int slot = 0; slot < 4; slot++)
+            {
+                float[][] rows = [ys[(k + 1) % 4], ys[(k + 2) % 4], ys[(k + 3) % 4], x];
+                (rows[slot], rows[3]) = (rows[3], rows[slot]);
+                Bits(RowKernels.Dot4(y, rows[0], rows[1], rows[2], rows[3]).GetElement(slot)).Should().Be(Bits(lane), "x in slot {0}, y{1} shared, n = {2}", slot, k, n);
+            }
+        }
+    }
+
+    private static float DotLane(float[] x, float[] y) =>
+        RowKernels.DotLane(ref MemoryMarshal.GetArrayDataReference(x), ref MemoryMarshal.GetArrayDataReference(y), x.Length);
+
+    private static int Bits(float value) => BitConverter.SingleToInt32Bits(value);
 
     [Theory]
     [MemberData(nameof(Lengths))]

@@ -183,6 +183,23 @@ public sealed class WorkerPoolTests
         act.Should().Throw<ObjectDisposedException>();
     }
 
+    [Fact]
+    public void Run_CallerOnlyBetweenParallelRuns_CallerRunsEveryBlockOnce()
+    {
+        var work = new CountingBlocks(23);
+        using var pool = new WorkerPool(3);
+        pool.Run(work, 23);
+
+        var alone = new CountingBlocks(23);
+        alone.Generation = 1;
+        pool.Run(alone, 23, callerOnly: true, CancellationToken.None);
+        pool.Run(work, 23);
+
+        alone.Counts.Should().OnlyContain(c => c == 1);
+        alone.Workers.Should().OnlyContain(w => w == 0);
+        work.Counts.Should().OnlyContain(c => c == 2);
+    }
+
     private sealed class CountingBlocks(int blocks) : IBlockWork
     {
         public int[] Counts { get; } = new int[blocks];

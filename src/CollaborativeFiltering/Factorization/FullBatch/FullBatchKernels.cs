@@ -106,64 +106,105 @@ internal static class FullBatchKernels
         static abstract int Vectors { get; }
     }
 
+    /// <summary>A compile-time flag of a row kernel instantiation (<see cref="Yes"/>, <see cref="No"/>): the untaken branch vanishes, and with it any register pressure it would add to the loop.</summary>
+    internal interface IFlag
+    {
+        /// <summary>The flag.</summary>
+        static abstract bool Value { get; }
+    }
+
     /// <summary>Whether rows of <paramref name="stride"/> floats have register-accumulating row kernels (<see cref="UserRow"/>, <see cref="ItemRow"/>): a multiple of 8 up to 64, with FMA.</summary>
     public static bool HasRowKernels(int stride) => Fma.IsSupported && Vector256.IsHardwareAccelerated && stride % 8 == 0 && stride is >= 8 and <= 64;
 
     /// <summary>
     /// The user pass over one row of stride <paramref name="stride"/> (see <see cref="HasRowKernels"/>): for
-    /// each rating p in [p, pe) the residual e = ⟨x, V_j⟩ − A_ij, stored at p, and Σ e·V_j written to
-    /// <paramref name="data"/>; adds each e² to <paramref name="sse"/> in rating order.
+    /// each rating p in [p, pe) the residual e = ⟨x, V_j⟩ − A_ij (stored at p when <paramref name="storeResiduals"/>),
+    /// and Σ e·V_j written to <paramref name="data"/>; adds each e² to <paramref name="sse"/> in rating order.
     /// </summary>
-    public static void UserRow(int stride, ref float x, ref float vBase, ref int items, ref float values, ref float residuals, int p, int pe, ref float data, ref double sse)
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void UserRow(int stride, ref float x, ref float vBase, ref int items, ref float values, ref float residuals, int p, int pe, ref float data, ref double sse, bool storeResiduals = true)
+    {
+        if (storeResiduals)
+        {
+            UserRow<Yes>(stride, ref x, ref vBase, ref items, ref values, ref residuals, p, pe, ref data, ref sse);
+        }
+        else
+        {
+            UserRow<No>(stride, ref x, ref vBase, ref items, ref values, ref residuals, p, pe, ref data, ref sse);
+        }
+    }
+
+    /// <summary>The row kernel of the stride's width, with or without the residual stores.</summary>
+    private static void UserRow<TStore>(int stride, ref float x, ref float vBase, ref int items, ref float values, ref float residuals, int p, int pe, ref float data, ref double sse)
+        where TStore : struct, IFlag
     {
         switch (stride / 8)
         {
-            case 1: UserRow<Vectors1>(ref x, ref vBase, ref items, ref values, ref residuals, p, pe, ref data, ref sse); break;
-            case 2: UserRow<Vectors2>(ref x, ref vBase, ref items, ref values, ref residuals, p, pe, ref data, ref sse); break;
-            case 3: UserRow<Vectors3>(ref x, ref vBase, ref items, ref values, ref residuals, p, pe, ref data, ref sse); break;
-            case 4: UserRow<Vectors4>(ref x, ref vBase, ref items, ref values, ref residuals, p, pe, ref data, ref sse); break;
-            case 5: UserRow<Vectors5>(ref x, ref vBase, ref items, ref values, ref residuals, p, pe, ref data, ref sse); break;
-            case 6: UserRow<Vectors6>(ref x, ref vBase, ref items, ref values, ref residuals, p, pe, ref data, ref sse); break;
-            case 7: UserRow<Vectors7>(ref x, ref vBase, ref items, ref values, ref residuals, p, pe, ref data, ref sse); break;
-            default: UserRow<Vectors8>(ref x, ref vBase, ref items, ref values, ref residuals, p, pe, ref data, ref sse); break;
+            case 1: UserRow<Vectors1, TStore>(ref x, ref vBase, ref items, ref values, ref residuals, p, pe, ref data, ref sse); break;
+            case 2: UserRow<Vectors2, TStore>(ref x, ref vBase, ref items, ref values, ref residuals, p, pe, ref data, ref sse); break;
+            case 3: UserRow<Vectors3, TStore>(ref x, ref vBase, ref items, ref values, ref residuals, p, pe, ref data, ref sse); break;
+            case 4: UserRow<Vectors4, TStore>(ref x, ref vBase, ref items, ref values, ref residuals, p, pe, ref data, ref sse); break;
+            case 5: UserRow<Vectors5, TStore>(ref x, ref vBase, ref items, ref values, ref residuals, p, pe, ref data, ref sse); break;
+            case 6: UserRow<Vectors6, TStore>(ref x, ref vBase, ref items, ref values, ref residuals, p, pe, ref data, ref sse); break;
+            case 7: UserRow<Vectors7, TStore>(ref x, ref vBase, ref items, ref values, ref residuals, p, pe, ref data, ref sse); break;
+            default: UserRow<Vectors8, TStore>(ref x, ref vBase, ref items, ref values, ref residuals, p, pe, ref data, ref sse); break;
         }
     }
 
     /// <summary>
     /// The item pass over one row of stride <paramref name="stride"/> (see <see cref="HasRowKernels"/>), the
     /// whole row in one user slice: Σ e·U_i over the ratings [q, qe) into <paramref name="data"/>, e read
-    /// through <paramref name="link"/>.
+    /// through <paramref name="link"/>, or, when <paramref name="recompute"/>, recomputed from the row
+    /// <paramref name="v"/> (V_j) and the item-major <paramref name="values"/> by <see cref="Residuals4"/> and
+    /// <see cref="Residual"/>: the same bits as the user pass stored.
     /// </summary>
-    public static void ItemRow(int stride, ref float uBase, ref int users, ref int link, ref float residuals, int q, int qe, ref float data)
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void ItemRow(int stride, ref float uBase, ref int users, ref int link, ref float residuals, int q, int qe, ref float data, bool recompute, ref float v, ref float values)
+    {
+        if (recompute)
+        {
+            ItemRow<Yes>(stride, ref uBase, ref users, ref link, ref residuals, q, qe, ref data, ref v, ref values);
+        }
+        else
+        {
+            ItemRow<No>(stride, ref uBase, ref users, ref link, ref residuals, q, qe, ref data, ref v, ref values);
+        }
+    }
+
+    /// <summary>The row kernel of the stride's width, gathering or recomputing the residuals.</summary>
+    private static void ItemRow<TRecompute>(int stride, ref float uBase, ref int users, ref int link, ref float residuals, int q, int qe, ref float data, ref float v, ref float values)
+        where TRecompute : struct, IFlag
     {
         switch (stride / 8)
         {
-            case 1: ItemRow<Vectors1>(ref uBase, ref users, ref link, ref residuals, q, qe, ref data); break;
-            case 2: ItemRow<Vectors2>(ref uBase, ref users, ref link, ref residuals, q, qe, ref data); break;
-            case 3: ItemRow<Vectors3>(ref uBase, ref users, ref link, ref residuals, q, qe, ref data); break;
-            case 4: ItemRow<Vectors4>(ref uBase, ref users, ref link, ref residuals, q, qe, ref data); break;
-            case 5: ItemRow<Vectors5>(ref uBase, ref users, ref link, ref residuals, q, qe, ref data); break;
-            case 6: ItemRow<Vectors6>(ref uBase, ref users, ref link, ref residuals, q, qe, ref data); break;
-            case 7: ItemRow<Vectors7>(ref uBase, ref users, ref link, ref residuals, q, qe, ref data); break;
-            default: ItemRow<Vectors8>(ref uBase, ref users, ref link, ref residuals, q, qe, ref data); break;
+            case 1: ItemRow<Vectors1, TRecompute>(ref uBase, ref users, ref link, ref residuals, q, qe, ref data, ref v, ref values); break;
+            case 2: ItemRow<Vectors2, TRecompute>(ref uBase, ref users, ref link, ref residuals, q, qe, ref data, ref v, ref values); break;
+            case 3: ItemRow<Vectors3, TRecompute>(ref uBase, ref users, ref link, ref residuals, q, qe, ref data, ref v, ref values); break;
+            case 4: ItemRow<Vectors4, TRecompute>(ref uBase, ref users, ref link, ref residuals, q, qe, ref data, ref v, ref values); break;
+            case 5: ItemRow<Vectors5, TRecompute>(ref uBase, ref users, ref link, ref residuals, q, qe, ref data, ref v, ref values); break;
+            case 6: ItemRow<Vectors6, TRecompute>(ref uBase, ref users, ref link, ref residuals, q, qe, ref data, ref v, ref values); break;
+            case 7: ItemRow<Vectors7, TRecompute>(ref uBase, ref users, ref link, ref residuals, q, qe, ref data, ref v, ref values); break;
+            default: ItemRow<Vectors8, TRecompute>(ref uBase, ref users, ref link, ref residuals, q, qe, ref data, ref v, ref values); break;
         }
     }
 
     /// <summary>
-    /// <see cref="UserRow(int, ref float, ref float, ref int, ref float, ref float, int, int, ref float, ref double)"/> for rows of
+    /// <see cref="UserRow(int, ref float, ref float, ref int, ref float, ref float, int, int, ref float, ref double, bool)"/> for rows of
     /// <c>TRow.Vectors</c> 256-bit vectors. Σ e·V_j stays in registers across the row's ratings instead of
     /// going through memory for every group of four (a store and a reload on the critical path of the
     /// accumulation chain). Each lane follows exactly the multiply-add chain of
     /// <see cref="RowKernels.MultiplyAdd4(float, ref float, float, ref float, float, ref float, float, ref float, ref float, int)"/>
     /// and <see cref="RowKernels.MultiplyAdd(float, ReadOnlySpan{float}, Span{float})"/> (a lane's chain does not depend on
     /// the vector width), and the residuals are
-    /// <see cref="RowKernels.Dot4(ref float, ref float, ref float, ref float, ref float, int)"/>'s, so the result is
-    /// bit-identical to the trainer's generic loop. Branches on <c>TRow.Vectors</c> are constants of each
-    /// instantiation: the unused accumulators vanish.
+    /// <see cref="RowKernels.Dot4(ref float, ref float, ref float, ref float, ref float, int)"/>'s (a row's last
+    /// ratings <see cref="RowKernels.DotLane"/>'s, the same bits), so the result is bit-identical to the
+    /// trainer's generic loop. Branches on <c>TRow.Vectors</c> and <c>TStore.Value</c> are constants of each
+    /// instantiation: the unused accumulators and the untaken branch vanish.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void UserRow<TRow>(ref float x, ref float vBase, ref int items, ref float values, ref float residuals, int p, int pe, ref float data, ref double sse)
+    private static void UserRow<TRow, TStore>(ref float x, ref float vBase, ref int items, ref float values, ref float residuals, int p, int pe, ref float data, ref double sse)
         where TRow : struct, IRowWidth
+        where TStore : struct, IFlag
     {
         int stride = TRow.Vectors * 8;
         Vector256<float> g0 = Vector256<float>.Zero, g1 = g0, g2 = g0, g3 = g0, g4 = g0, g5 = g0, g6 = g0, g7 = g0;
@@ -175,7 +216,11 @@ internal static class FullBatchKernels
             ref float y2 = ref Unsafe.Add(ref vBase, Unsafe.Add(ref items, p + 2) * stride);
             ref float y3 = ref Unsafe.Add(ref vBase, Unsafe.Add(ref items, p + 3) * stride);
             Vector128<float> e = RowKernels.Dot4(ref x, ref y0, ref y1, ref y2, ref y3, stride) - Vector128.LoadUnsafe(ref values, (nuint)p);
-            e.StoreUnsafe(ref residuals, (nuint)p);
+            if (TStore.Value)
+            {
+                e.StoreUnsafe(ref residuals, (nuint)p);
+            }
+
             float e0 = e.GetElement(0), e1 = e.GetElement(1), e2 = e.GetElement(2), e3 = e.GetElement(3);
             sum += ((double)e0 * e0) + ((double)e1 * e1) + ((double)e2 * e2) + ((double)e3 * e3);
             Vector256<float> b0 = Vector256.Create(e0), b1 = Vector256.Create(e1), b2 = Vector256.Create(e2), b3 = Vector256.Create(e3);
@@ -219,8 +264,12 @@ internal static class FullBatchKernels
         for (; p < pe; p++)
         {
             ref float y = ref Unsafe.Add(ref vBase, Unsafe.Add(ref items, p) * stride);
-            float e = RowKernels.Dot(MemoryMarshal.CreateReadOnlySpan(ref x, stride), MemoryMarshal.CreateReadOnlySpan(ref y, stride)) - Unsafe.Add(ref values, p);
-            Unsafe.Add(ref residuals, p) = e;
+            float e = RowKernels.DotLane(ref x, ref y, stride) - Unsafe.Add(ref values, p);
+            if (TStore.Value)
+            {
+                Unsafe.Add(ref residuals, p) = e;
+            }
+
             sum += (double)e * e;
             Vector256<float> b = Vector256.Create(e);
             g0 = RowKernels.FusedMultiplyAdd(b, Vector256.LoadUnsafe(ref y, 0), g0);
@@ -265,13 +314,14 @@ internal static class FullBatchKernels
     }
 
     /// <summary>
-    /// <see cref="ItemRow(int, ref float, ref int, ref int, ref float, int, int, ref float)"/> for rows of
+    /// <see cref="ItemRow(int, ref float, ref int, ref int, ref float, int, int, ref float, bool, ref float, ref float)"/> for rows of
     /// <c>TRow.Vectors</c> 256-bit vectors, accumulating in registers; bit-identical to the generic loop,
-    /// as <see cref="UserRow{TRow}"/>.
+    /// as <see cref="UserRow{TRow, TStore}"/>.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void ItemRow<TRow>(ref float uBase, ref int users, ref int link, ref float residuals, int q, int qe, ref float data)
+    private static void ItemRow<TRow, TRecompute>(ref float uBase, ref int users, ref int link, ref float residuals, int q, int qe, ref float data, ref float v, ref float values)
         where TRow : struct, IRowWidth
+        where TRecompute : struct, IFlag
     {
         int stride = TRow.Vectors * 8;
         Vector256<float> g0 = Vector256<float>.Zero, g1 = g0, g2 = g0, g3 = g0, g4 = g0, g5 = g0, g6 = g0, g7 = g0;
@@ -281,10 +331,20 @@ internal static class FullBatchKernels
             ref float y1 = ref Unsafe.Add(ref uBase, Unsafe.Add(ref users, q + 1) * stride);
             ref float y2 = ref Unsafe.Add(ref uBase, Unsafe.Add(ref users, q + 2) * stride);
             ref float y3 = ref Unsafe.Add(ref uBase, Unsafe.Add(ref users, q + 3) * stride);
-            Vector256<float> b0 = Vector256.Create(Unsafe.Add(ref residuals, Unsafe.Add(ref link, q)));
-            Vector256<float> b1 = Vector256.Create(Unsafe.Add(ref residuals, Unsafe.Add(ref link, q + 1)));
-            Vector256<float> b2 = Vector256.Create(Unsafe.Add(ref residuals, Unsafe.Add(ref link, q + 2)));
-            Vector256<float> b3 = Vector256.Create(Unsafe.Add(ref residuals, Unsafe.Add(ref link, q + 3)));
+            Vector256<float> b0, b1, b2, b3;
+            if (TRecompute.Value)
+            {
+                Vector128<float> e = Residuals4(ref v, ref y0, ref y1, ref y2, ref y3, ref values, q, stride);
+                (b0, b1, b2, b3) = (Vector256.Create(e.GetElement(0)), Vector256.Create(e.GetElement(1)), Vector256.Create(e.GetElement(2)), Vector256.Create(e.GetElement(3)));
+            }
+            else
+            {
+                b0 = Vector256.Create(Unsafe.Add(ref residuals, Unsafe.Add(ref link, q)));
+                b1 = Vector256.Create(Unsafe.Add(ref residuals, Unsafe.Add(ref link, q + 1)));
+                b2 = Vector256.Create(Unsafe.Add(ref residuals, Unsafe.Add(ref link, q + 2)));
+                b3 = Vector256.Create(Unsafe.Add(ref residuals, Unsafe.Add(ref link, q + 3)));
+            }
+
             g0 = MultiplyAdd4(b0, ref y0, b1, ref y1, b2, ref y2, b3, ref y3, 0, g0);
             if (TRow.Vectors > 1)
             {
@@ -325,7 +385,7 @@ internal static class FullBatchKernels
         for (; q < qe; q++)
         {
             ref float y = ref Unsafe.Add(ref uBase, Unsafe.Add(ref users, q) * stride);
-            Vector256<float> b = Vector256.Create(Unsafe.Add(ref residuals, Unsafe.Add(ref link, q)));
+            Vector256<float> b = Vector256.Create(TRecompute.Value ? Residual(ref v, ref y, Unsafe.Add(ref values, q), stride) : Unsafe.Add(ref residuals, Unsafe.Add(ref link, q)));
             g0 = RowKernels.FusedMultiplyAdd(b, Vector256.LoadUnsafe(ref y, 0), g0);
             if (TRow.Vectors > 1)
             {
@@ -365,6 +425,21 @@ internal static class FullBatchKernels
 
         Store<TRow>(ref data, g0, g1, g2, g3, g4, g5, g6, g7);
     }
+
+    /// <summary>
+    /// The item pass's residuals of four ratings of item j by users i0 … i3 (item-major positions
+    /// [q, q + 4)): ⟨V_j, U_ik⟩ − A_ikj. <see cref="RowKernels.Dot4(ref float, ref float, ref float, ref float, ref float, int)"/>
+    /// with V_j shared gives each lane the bits of <see cref="RowKernels.DotLane"/>(U_ik, V_j), which is what
+    /// the user pass computed for that rating (in a group of four or alone, with U_ik shared), and the
+    /// subtraction is the same float operation on the same rating: so the residual is the stored one, bit for bit.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static Vector128<float> Residuals4(ref float v, ref float u0, ref float u1, ref float u2, ref float u3, ref float values, int q, int stride) =>
+        RowKernels.Dot4(ref v, ref u0, ref u1, ref u2, ref u3, stride) - Vector128.LoadUnsafe(ref values, (nuint)q);
+
+    /// <summary>One residual ⟨U_i, V_j⟩ − A_ij as the user pass computes it, see <see cref="Residuals4"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static float Residual(ref float v, ref float u, float value, int stride) => RowKernels.DotLane(ref u, ref v, stride) - value;
 
     /// <summary>Stores a row's <c>TRow.Vectors</c> accumulators at <paramref name="data"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -709,6 +784,20 @@ internal static class FullBatchKernels
                 g.StoreUnsafe(ref rg, (nuint)((a * d) + c));
             }
         }
+    }
+
+    /// <summary>The flag set.</summary>
+    internal readonly struct Yes : IFlag
+    {
+        /// <inheritdoc/>
+        public static bool Value => true;
+    }
+
+    /// <summary>The flag clear.</summary>
+    internal readonly struct No : IFlag
+    {
+        /// <inheritdoc/>
+        public static bool Value => false;
     }
 
     /// <summary>1 256-bit vector (8 floats).</summary>

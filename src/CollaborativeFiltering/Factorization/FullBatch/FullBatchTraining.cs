@@ -33,13 +33,25 @@ internal readonly record struct FullBatchLosses(double ObservedMse, double Regul
 /// e = ⟨U_i, V_j⟩ − A_ij (stored at its user-major position), the data gradient Σ e·V_j, then
 /// U'_i = U_i − η·((2/|Ω|)·Σ e·V_j + (2λ_r/N)·U_i + (2λ_g/(N·M))·U_i·VᵀV), the last product
 /// computed for the block's rows four at a time.</item>
-/// <item>Items, over fixed blocks of the item-major CSR, reading residuals through
-/// <see cref="RatingsDataset.ItemToUserPositions"/>: V'_j likewise with U and UᵀU.</item>
+/// <item>Items, over fixed blocks of the item-major CSR: V'_j likewise with U and UᵀU. The residuals are
+/// read back through <see cref="RatingsDataset.ItemToUserPositions"/>, or recomputed: e = ⟨V_j, U_i⟩ − A_ij
+/// from the item-major values (and then the user pass does not store them), because gathering 400 KB of
+/// residuals written by the other core, a cache-line transfer per rating, can cost more than the d
+/// multiply-adds when the two cores are far apart. The recomputed residual is the stored one bit for bit
+/// (<see cref="RowKernels.DotLane"/>: a dot product depends neither on which row is shared nor on its slot
+/// among four).</item>
 /// </list>
 /// <para>Both gradients are taken at the same point, then U and V are swapped with their next
 /// values. Blocks are fixed by the data and d (never by the thread count); each row and each Gram
 /// entry is computed by one thread in a fixed order and loss partial sums are per block, added in
 /// block order, so the result is bit-identical for any number of threads.</para>
+/// <para>Because of that, each step may take whichever <see cref="StepSchedule"/> is fastest now: all
+/// workers recomputing the residuals, the calling thread alone, or all workers gathering them. A
+/// <see cref="ScheduleTuner"/> times the steps (two timestamps per step, nothing allocated), probes every
+/// schedule at the start, then every 128 to 1024 steps, and early when the steps slow down by 30%. On a
+/// virtual machine whose two vCPUs the hypervisor moves between a close and a far placement, two threads
+/// are the faster in the first and can be slower than one in the second. The schedule changes the speed,
+/// never the result.</para>
 /// </remarks>
 internal sealed class FullBatchTraining : IBlockWork, ITraining<FactorizationModel>
 {
@@ -71,6 +83,7 @@ internal sealed class FullBatchTraining : IBlockWork, ITraining<FactorizationMod
     private readonly int[] _itemOffsets;
     private readonly int[] _itemUsers;
     private readonly int[] _itemToUser;
+    private readonly float[] _itemValues;
 
     private readonly int[]? _validationOffsets;
     private readonly int[]? _validationItems;
@@ -120,6 +133,21 @@ internal sealed class FullBatchTraining : IBlockWork, ITraining<FactorizationMod
     private readonly double _regularizationWeight;
     private readonly double _gravityWeight;
 
+    /// <summary>The schedule of every step when there is no tuner (always <see cref="StepSchedule.CallerAlone"/> with one worker), and of gradient-only passes.</summary>
+    private readonly StepSchedule _fixedSchedule;
+
+    /// <summary>Chooses each step's <see cref="StepSchedule"/> (by its number); null with one worker or a fixed schedule.</summary>
+    private readonly ScheduleTuner? _tuner;
+
+    /// <summary>Steps run on each <see cref="StepSchedule"/>.</summary>
+    private readonly int[] _stepsBySchedule = new int[3];
+
+    /// <summary>Whether the current passes run on the calling thread alone.</summary>
+    private bool _callerOnly;
+
+    /// <summary>Whether the current step's item pass recomputes the residuals (and its user pass does not store them).</summary>
+    private bool _recompute;
+
     /// <summary>Whether rows run through the register-accumulating row kernels where the stride has them (<see cref="FullBatchKernels.HasRowKernels"/>); false runs the generic loop they must match bit for bit (tests).</summary>
     private readonly bool _registerRows;
 
@@ -146,11 +174,15 @@ internal sealed class FullBatchTraining : IBlockWork, ITraining<FactorizationMod
     /// <paramref name="usersPerSlice"/> overrides the users per slice of the item pass (0: automatic, see
     /// <see cref="UserSliceBytes"/>); tests use it to run the sliced pass on small data.
     /// <paramref name="registerRows"/> false keeps every row on the generic loop (tests compare it with the row kernels).
+    /// <paramref name="schedule"/> fixes every step's <see cref="StepSchedule"/> (null: a <see cref="ScheduleTuner"/> picks
+    /// one per step; tests and the benchmark compare the schedules); <paramref name="tuner"/> replaces the default rule's
+    /// parameters. With one worker every step is <see cref="StepSchedule.CallerAlone"/>.
     /// <paramref name="options"/> and <paramref name="predictionRange"/> go to the model; the validation
     /// predictions are clamped into the range, as the model's will be.
     /// </remarks>
     public FullBatchTraining(RatingsDataset train, RatingsDataset? validation, int dimensions, double learningRate, double regularizationWeight, double gravityWeight, int maxThreads, float[] users, float[] items,
-        int usersPerSlice = 0, FactorizationOptions? options = null, RatingRange? predictionRange = null, bool registerRows = true)
+        int usersPerSlice = 0, FactorizationOptions? options = null, RatingRange? predictionRange = null, bool registerRows = true,
+        StepSchedule? schedule = null, ScheduleTuner? tuner = null)
     {
         _registerRows = registerRows;
         _catalog = train.Catalog;
@@ -174,6 +206,7 @@ internal sealed class FullBatchTraining : IBlockWork, ITraining<FactorizationMod
         _itemOffsets = train.ByItem.RowOffsetArray;
         _itemUsers = train.ByItem.ColumnArray;
         _itemToUser = train.ItemToUserPositions();
+        _itemValues = train.ByItem.ValueArray;
         if (validation is { Count: > 0 })
         {
             _validationOffsets = validation.ByUser.RowOffsetArray;
@@ -232,6 +265,8 @@ internal sealed class FullBatchTraining : IBlockWork, ITraining<FactorizationMod
         }
 
         _pool = new WorkerPool(workers);
+        _fixedSchedule = workers == 1 ? StepSchedule.CallerAlone : schedule ?? StepSchedule.AllWorkersRecomputing;
+        _tuner = workers > 1 && schedule is null ? tuner ?? new ScheduleTuner(schedules: 3) : null;
     }
 
     private enum Phase
@@ -251,6 +286,49 @@ internal sealed class FullBatchTraining : IBlockWork, ITraining<FactorizationMod
     /// <summary>The number of workers, the calling thread included.</summary>
     public int WorkerCount => _pool.WorkerCount;
 
+    /// <summary>The steps run so far on <paramref name="schedule"/> (chosen by the <see cref="ScheduleTuner"/> or fixed); for tests and the benchmark.</summary>
+    internal int StepsOn(StepSchedule schedule) => _stepsBySchedule[(int)schedule];
+
+    /// <summary>A copy of the residuals the last user pass stored, user-major (it stores them when the step ran on one worker or without recomputation); for tests.</summary>
+    internal float[] StoredResiduals => (float[])_residuals.Clone();
+
+    /// <summary>
+    /// The residuals e = ⟨U_i, V_j⟩ − A_ij at the current point as a parallel step's item pass recomputes
+    /// them (each item row's ratings in groups of four through <see cref="FullBatchKernels.Residuals4"/>, the
+    /// rest through <see cref="FullBatchKernels.Residual"/>), put back in user-major order; for tests, which
+    /// compare them with <see cref="StoredResiduals"/> bit for bit.
+    /// </summary>
+    internal float[] RecomputedResiduals()
+    {
+        var result = new float[_count];
+        int stride = _stride;
+        ref float uBase = ref MemoryMarshal.GetArrayDataReference(_u.Array);
+        ref float vBase = ref MemoryMarshal.GetArrayDataReference(_v.Array);
+        ref float valueRef = ref MemoryMarshal.GetArrayDataReference(_itemValues);
+        bool grouped = Avx.IsSupported && stride >= 8;
+        for (int r = 0; r < _m; r++)
+        {
+            ref float vRow = ref Unsafe.Add(ref vBase, r * stride);
+            int q = _itemOffsets[r], qe = _itemOffsets[r + 1];
+            for (; grouped && q <= qe - 4; q += 4)
+            {
+                Vector128<float> e = FullBatchKernels.Residuals4(ref vRow, ref Unsafe.Add(ref uBase, _itemUsers[q] * stride), ref Unsafe.Add(ref uBase, _itemUsers[q + 1] * stride),
+                    ref Unsafe.Add(ref uBase, _itemUsers[q + 2] * stride), ref Unsafe.Add(ref uBase, _itemUsers[q + 3] * stride), ref valueRef, q, stride);
+                for (int k = 0; k < 4; k++)
+                {
+                    result[_itemToUser[q + k]] = e.GetElement(k);
+                }
+            }
+
+            for (; q < qe; q++)
+            {
+                result[_itemToUser[q]] = FullBatchKernels.Residual(ref vRow, ref Unsafe.Add(ref uBase, _itemUsers[q] * stride), _itemValues[q], stride);
+            }
+        }
+
+        return result;
+    }
+
     /// <summary>UᵀU as of the last step (d×d, row-major); empty without gravity.</summary>
     internal ReadOnlySpan<float> UserGram => _gravity ? _gramU.ToCompactArray().AsSpan(0, _d * _d) : [];
 
@@ -261,7 +339,22 @@ internal sealed class FullBatchTraining : IBlockWork, ITraining<FactorizationMod
     public FullBatchLosses Step()
     {
         _gradientOnly = false;
-        FullBatchLosses losses = RunPasses();
+        FullBatchLosses losses;
+        if (_tuner is { } tuner)
+        {
+            // Every schedule gives the same bits; the tuner picks the fastest now (see the remarks).
+            var schedule = (StepSchedule)tuner.Choice;
+            long start = Stopwatch.GetTimestamp();
+            losses = RunPasses(schedule);
+            tuner.Record(Stopwatch.GetTimestamp() - start);
+            _stepsBySchedule[(int)schedule]++;
+        }
+        else
+        {
+            losses = RunPasses(_fixedSchedule);
+            _stepsBySchedule[(int)_fixedSchedule]++;
+        }
+
         (_u, _uNext) = (_uNext, _u);
         (_v, _vNext) = (_vNext, _v);
         return losses;
@@ -273,7 +366,7 @@ internal sealed class FullBatchTraining : IBlockWork, ITraining<FactorizationMod
         _gradientOnly = true;
         try
         {
-            FullBatchLosses losses = RunPasses();
+            FullBatchLosses losses = RunPasses(_fixedSchedule);
             _uNext.CopyTo(userGradient);
             _vNext.CopyTo(itemGradient);
             return losses;
@@ -297,7 +390,18 @@ internal sealed class FullBatchTraining : IBlockWork, ITraining<FactorizationMod
         int trainBlocks = _userBlocks.Length - 1;
         _firstEvaluationBlock = includeTrain ? 0 : trainBlocks;
         _evaluationBlockEnd = includeValidation ? _evaluationSse.Length : trainBlocks;
-        RunPhase(Phase.Evaluate);
+        // On the caller alone while the steps run there (the other workers are parked: waking them would cost
+        // more than they save); per-block sums added in block order either way.
+        _callerOnly = _tuner?.Choice == (int)StepSchedule.CallerAlone;
+        try
+        {
+            RunPhase(Phase.Evaluate);
+        }
+        finally
+        {
+            _callerOnly = false;
+        }
+
         double train = 0, validation = 0;
         for (int b = 0; b < trainBlocks && includeTrain; b++)
         {
@@ -424,6 +528,20 @@ internal sealed class FullBatchTraining : IBlockWork, ITraining<FactorizationMod
         return [.. bounds];
     }
 
+    private FullBatchLosses RunPasses(StepSchedule schedule)
+    {
+        _callerOnly = schedule == StepSchedule.CallerAlone;
+        _recompute = schedule == StepSchedule.AllWorkersRecomputing;
+        try
+        {
+            return RunPasses();
+        }
+        finally
+        {
+            _callerOnly = false; // evaluations run on every worker
+        }
+    }
+
     private FullBatchLosses RunPasses()
     {
         double gravity = 0;
@@ -469,13 +587,14 @@ internal sealed class FullBatchTraining : IBlockWork, ITraining<FactorizationMod
         // so a cancellation here leaves the training as it was before the step.
         _cancellation.ThrowIfCancellationRequested();
         _phase = phase;
-        _pool.Run(this, phase switch
+        int blocks = phase switch
         {
             Phase.Gram => 2 * _gramTasksPerMatrix,
             Phase.Users => _userSse.Length,
             Phase.Items => _itemNorms.Length,
             _ => _evaluationBlockEnd - _firstEvaluationBlock,
-        }, _cancellation); // each block checks the token first; a cancelled phase throws once every worker has stopped
+        };
+        _pool.Run(this, blocks, _callerOnly, _cancellation); // each block checks the token first; a cancelled phase throws once every worker has stopped
     }
 
 
@@ -513,6 +632,7 @@ internal sealed class FullBatchTraining : IBlockWork, ITraining<FactorizationMod
         ref float dataRef = ref MemoryMarshal.GetReference(data);
         bool grouped = Avx.IsSupported && stride >= 8;
         bool rowKernels = grouped && _registerRows && FullBatchKernels.HasRowKernels(stride);
+        bool store = !_recompute; // a parallel step's item pass recomputes the residuals instead of reading them from the other core
         double sse = 0, norms = 0;
         for (int r = first; r < end; r++)
         {
@@ -521,7 +641,7 @@ internal sealed class FullBatchTraining : IBlockWork, ITraining<FactorizationMod
             int p = offsets[r], pe = offsets[r + 1];
             if (rowKernels)
             {
-                FullBatchKernels.UserRow(stride, ref xRef, ref vBase, ref itemRef, ref valueRef, ref residualRef, p, pe, ref dataRef, ref sse);
+                FullBatchKernels.UserRow(stride, ref xRef, ref vBase, ref itemRef, ref valueRef, ref residualRef, p, pe, ref dataRef, ref sse, store);
                 p = pe;
             }
             else
@@ -536,7 +656,11 @@ internal sealed class FullBatchTraining : IBlockWork, ITraining<FactorizationMod
                 ref float y2 = ref Unsafe.Add(ref vBase, Unsafe.Add(ref itemRef, p + 2) * stride);
                 ref float y3 = ref Unsafe.Add(ref vBase, Unsafe.Add(ref itemRef, p + 3) * stride);
                 Vector128<float> e = RowKernels.Dot4(ref xRef, ref y0, ref y1, ref y2, ref y3, stride) - Vector128.LoadUnsafe(ref valueRef, (nuint)p);
-                e.StoreUnsafe(ref residualRef, (nuint)p);
+                if (store)
+                {
+                    e.StoreUnsafe(ref residualRef, (nuint)p);
+                }
+
                 float e0 = e.GetElement(0), e1 = e.GetElement(1), e2 = e.GetElement(2), e3 = e.GetElement(3);
                 sse += ((double)e0 * e0) + ((double)e1 * e1) + ((double)e2 * e2) + ((double)e3 * e3);
                 RowKernels.MultiplyAdd4(e0, ref y0, e1, ref y1, e2, ref y2, e3, ref y3, ref dataRef, stride);
@@ -545,8 +669,12 @@ internal sealed class FullBatchTraining : IBlockWork, ITraining<FactorizationMod
             for (; p < pe; p++)
             {
                 ReadOnlySpan<float> y = v.AsSpan(items[p] * stride, stride);
-                float e = RowKernels.Dot(x, y) - values[p];
-                residuals[p] = e;
+                float e = RowKernels.DotLane(ref xRef, ref MemoryMarshal.GetReference(y), stride) - values[p]; // a lane of Dot4, as the item pass recomputes it
+                if (store)
+                {
+                    residuals[p] = e;
+                }
+
                 sse += (double)e * e;
                 RowKernels.MultiplyAdd(e, y, data);
             }
@@ -601,7 +729,10 @@ internal sealed class FullBatchTraining : IBlockWork, ITraining<FactorizationMod
         ref int userRef = ref MemoryMarshal.GetArrayDataReference(users);
         ref int linkRef = ref MemoryMarshal.GetArrayDataReference(link);
         ref float residualRef = ref MemoryMarshal.GetArrayDataReference(residuals);
-        bool grouped = Vector256.IsHardwareAccelerated && stride >= 8;
+        ref float vBase = ref MemoryMarshal.GetArrayDataReference(v);
+        ref float valueRef = ref MemoryMarshal.GetArrayDataReference(_itemValues);
+        bool recompute = _recompute;
+        bool grouped = Avx.IsSupported && stride >= 8; // as the user pass: Dot4 there, Dot4 here
         bool rowKernels = grouped && _registerRows && FullBatchKernels.HasRowKernels(stride);
         double norms = 0;
         for (int r = first; r < end; r++)
@@ -627,9 +758,10 @@ internal sealed class FullBatchTraining : IBlockWork, ITraining<FactorizationMod
             }
 
             ref float dataRef = ref MemoryMarshal.GetReference(data);
+            ref float vRow = ref Unsafe.Add(ref vBase, r * stride);
             if (rowKernels && !sliced)
             {
-                FullBatchKernels.ItemRow(stride, ref uBase, ref userRef, ref linkRef, ref residualRef, q, qe, ref dataRef);
+                FullBatchKernels.ItemRow(stride, ref uBase, ref userRef, ref linkRef, ref residualRef, q, qe, ref dataRef, recompute, ref vRow, ref valueRef);
                 q = qe;
             }
             else if (firstSlice)
@@ -639,18 +771,25 @@ internal sealed class FullBatchTraining : IBlockWork, ITraining<FactorizationMod
 
             for (; grouped && q <= qe - 4; q += 4)
             {
-                RowKernels.MultiplyAdd4(
-                    Unsafe.Add(ref residualRef, Unsafe.Add(ref linkRef, q)), ref Unsafe.Add(ref uBase, Unsafe.Add(ref userRef, q) * stride),
-                    Unsafe.Add(ref residualRef, Unsafe.Add(ref linkRef, q + 1)), ref Unsafe.Add(ref uBase, Unsafe.Add(ref userRef, q + 1) * stride),
-                    Unsafe.Add(ref residualRef, Unsafe.Add(ref linkRef, q + 2)), ref Unsafe.Add(ref uBase, Unsafe.Add(ref userRef, q + 2) * stride),
-                    Unsafe.Add(ref residualRef, Unsafe.Add(ref linkRef, q + 3)), ref Unsafe.Add(ref uBase, Unsafe.Add(ref userRef, q + 3) * stride),
-                    ref dataRef,
-                    stride);
+                ref float y0 = ref Unsafe.Add(ref uBase, Unsafe.Add(ref userRef, q) * stride);
+                ref float y1 = ref Unsafe.Add(ref uBase, Unsafe.Add(ref userRef, q + 1) * stride);
+                ref float y2 = ref Unsafe.Add(ref uBase, Unsafe.Add(ref userRef, q + 2) * stride);
+                ref float y3 = ref Unsafe.Add(ref uBase, Unsafe.Add(ref userRef, q + 3) * stride);
+                Vector128<float> e = recompute
+                    ? FullBatchKernels.Residuals4(ref vRow, ref y0, ref y1, ref y2, ref y3, ref valueRef, q, stride)
+                    : Vector128.Create(
+                        Unsafe.Add(ref residualRef, Unsafe.Add(ref linkRef, q)),
+                        Unsafe.Add(ref residualRef, Unsafe.Add(ref linkRef, q + 1)),
+                        Unsafe.Add(ref residualRef, Unsafe.Add(ref linkRef, q + 2)),
+                        Unsafe.Add(ref residualRef, Unsafe.Add(ref linkRef, q + 3)));
+                RowKernels.MultiplyAdd4(e.GetElement(0), ref y0, e.GetElement(1), ref y1, e.GetElement(2), ref y2, e.GetElement(3), ref y3, ref dataRef, stride);
             }
 
             for (; q < qe; q++)
             {
-                RowKernels.MultiplyAdd(residuals[link[q]], u.AsSpan(users[q] * stride, stride), data);
+                ref float y = ref Unsafe.Add(ref uBase, users[q] * stride);
+                float e = recompute ? FullBatchKernels.Residual(ref vRow, ref y, _itemValues[q], stride) : residuals[link[q]];
+                RowKernels.MultiplyAdd(e, MemoryMarshal.CreateReadOnlySpan(ref y, stride), data);
             }
 
             if (!lastSlice)

@@ -15,7 +15,9 @@ namespace CollaborativeFiltering.Factorization;
 /// </summary>
 /// <remarks>
 /// Deterministic: the same seed gives bit-identical embeddings for any
-/// <see cref="TrainerOptions.MaxDegreeOfParallelism"/>. Each fit owns its state, so one
+/// <see cref="TrainerOptions.MaxDegreeOfParallelism"/>; so each iteration may run on every thread or on the calling
+/// thread alone, whichever the fit has timed faster lately (on a virtual machine two threads can be slower than one,
+/// depending on where the hypervisor places them); that changes the speed, never the result. Each fit owns its state, so one
 /// factorizer can fit several datasets, also concurrently. Without a penalty this model overfits
 /// (train MSE well below test MSE); see <see cref="RegularizedFactorizer"/>.
 /// </remarks>

@@ -1,6 +1,7 @@
 using CollaborativeFiltering.Data;
 using CollaborativeFiltering.Factorization;
 using CollaborativeFiltering.Factorization.FullBatch;
+using CollaborativeFiltering.Internal;
 
 namespace CollaborativeFiltering.Tests.Factorization;
 
@@ -160,6 +161,107 @@ public sealed class FullBatchTrainingTests
 
     private static int[] Bits(float[] values) => Array.ConvertAll(values, BitConverter.SingleToInt32Bits);
 
+    /// <summary>
+    /// A parallel step's item pass recomputes each residual instead of reading the one the user pass
+    /// stored: for every stride class (scalar below 8, whole 256-bit vectors, 512-bit rows with a masked
+    /// tail at 24, 40, 56, unpadded 70) the two must be the same bits, rating for rating.
+    /// </summary>
+    [Theory]
+    [InlineData(3, true)]
+    [InlineData(8, true)]
+    [InlineData(13, false)]
+    [InlineData(24, true)]
+    [InlineData(30, true)]
+    [InlineData(40, false)]
+    [InlineData(50, true)]
+    [InlineData(56, true)]
+    [InlineData(64, true)]
+    [InlineData(70, true)]
+    public void RecomputedResiduals_EveryStride_BitIdenticalToThoseTheUserPassStored(int d, bool registerRows)
+    {
+        RatingsDataset train = FullBatchTestData.Random(70, 50, 0.35, seed: d);
+        using var trainer = new FullBatchTraining(train, null, d, 3, 0.1, 1, 1, FullBatchTestData.RandomMatrix(70, d, 0.5, seed: 3), FullBatchTestData.RandomMatrix(50, d, 0.5, seed: 4), registerRows: registerRows);
+        float[] gu = new float[70 * d], gv = new float[50 * d];
+        for (int step = 0; step < 3; step++)
+        {
+            trainer.ComputeGradient(gu, gv); // one worker: the user pass stores the residuals at the current point
+            float[] stored = trainer.StoredResiduals;
+            stored.Should().Contain(e => e != 0);
+            Bits(trainer.RecomputedResiduals()).Should().Equal(Bits(stored));
+            trainer.Step();
+        }
+    }
+
+    /// <summary>
+    /// The schedules a step may run on (one thread storing and gathering the residuals; several threads
+    /// recomputing them in the item pass, or gathering them) give the same bits, with and without the row
+    /// kernels, gravity and user slices.
+    /// </summary>
+    [Theory]
+    [InlineData(3, 0.1, 1.0, 0)]
+    [InlineData(13, 0.1, 1.0, 0)]
+    [InlineData(24, 0.1, 0.0, 0)]
+    [InlineData(30, 0.0, 0.0, 0)]
+    [InlineData(40, 0.1, 1.0, 0)]
+    [InlineData(50, 0.1, 1.0, 0)]
+    [InlineData(56, 0.0, 0.0, 0)]
+    [InlineData(70, 0.1, 1.0, 0)]
+    [InlineData(30, 0.1, 1.0, 9)]
+    public void Step_ParallelRecomputingResiduals_BitIdenticalToOneThreadGathering(int d, double regularization, double gravity, int usersPerSlice)
+    {
+        const int n = 300, m = 200; // enough ratings for several blocks even at d = 3
+        RatingsDataset train = FullBatchTestData.Random(n, m, 0.3, seed: d + 1);
+        float[] u = FullBatchTestData.RandomMatrix(n, d, 0.5, seed: 5), v = FullBatchTestData.RandomMatrix(m, d, 0.5, seed: 6);
+        FullBatchTraining Create(int threads, StepSchedule schedule = StepSchedule.AllWorkersRecomputing, bool registerRows = true) =>
+            new(train, null, d, 3, regularization, gravity, threads, (float[])u.Clone(), (float[])v.Clone(), usersPerSlice, registerRows: registerRows, schedule: schedule);
+
+        using FullBatchTraining reference = Create(1), twoRecompute = Create(2), threeRecompute = Create(3), twoGather = Create(2, StepSchedule.AllWorkersGathering),
+            twoAlone = Create(2, StepSchedule.CallerAlone), twoGeneric = Create(2, registerRows: false);
+        FullBatchTraining[] others = [twoRecompute, threeRecompute, twoGather, twoAlone, twoGeneric];
+        float[] gu = new float[n * d], gv = new float[m * d], hu = new float[n * d], hv = new float[m * d];
+        for (int step = 0; step < 4; step++)
+        {
+            FullBatchLosses expected = reference.Step();
+            foreach (FullBatchTraining other in others)
+            {
+                other.Step().Should().Be(expected);
+            }
+        }
+
+        reference.ComputeGradient(gu, gv);
+        int[] expectedBits = Bits([.. reference.Users, .. reference.Items, .. gu, .. gv]);
+        foreach (FullBatchTraining other in others)
+        {
+            other.WorkerCount.Should().BeGreaterThan(1);
+            other.ComputeGradient(hu, hv);
+            Bits([.. other.Users, .. other.Items, .. hu, .. hv]).Should().Equal(expectedBits);
+        }
+    }
+
+    [Fact]
+    public void Step_TunerSwitchingBetweenSchedules_BitIdenticalToOneThread()
+    {
+        const int d = 30;
+        RatingsDataset train = FullBatchTestData.Random(80, 60, 0.3, seed: 17);
+        float[] u = FullBatchTestData.RandomMatrix(80, d, 0.5, seed: 1), v = FullBatchTestData.RandomMatrix(60, d, 0.5, seed: 2);
+        using var reference = new FullBatchTraining(train, null, d, 3, 0.1, 1, 1, (float[])u.Clone(), (float[])v.Clone());
+
+        // Probes of one step each, one step between probes: the schedule changes every step or two, whatever the clock says.
+        var tuner = new ScheduleTuner(schedules: 3, warmupSteps: 0, probeSteps: 1, baseInterval: 1, maxInterval: 1);
+        using var adaptive = new FullBatchTraining(train, null, d, 3, 0.1, 1, 2, (float[])u.Clone(), (float[])v.Clone(), tuner: tuner);
+        for (int step = 0; step < 16; step++)
+        {
+            adaptive.Step().Should().Be(reference.Step());
+            adaptive.Evaluate().Should().Be(reference.Evaluate()); // on the caller alone or not, as the steps
+        }
+
+        adaptive.StepsOn(StepSchedule.AllWorkersRecomputing).Should().BeGreaterThan(2);
+        adaptive.StepsOn(StepSchedule.CallerAlone).Should().BeGreaterThan(2);
+        adaptive.StepsOn(StepSchedule.AllWorkersGathering).Should().BeGreaterThan(2);
+        Bits([.. adaptive.Users, .. adaptive.Items]).Should().Equal(Bits([.. reference.Users, .. reference.Items]));
+    }
+
+
     [Fact]
     public void Step_GramMatricesAreThoseOfTheStartingPoint()
     {
@@ -212,6 +314,31 @@ public sealed class FullBatchTrainingTests
         long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
 
         allocated.Should().Be(0);
+    }
+
+    /// <summary>The adaptive schedule (timestamps, the tuner, switching between the caller alone and all workers) allocates nothing on the calling thread.</summary>
+    [Fact]
+    public void Step_TwoThreadsSwitchingSchedules_AllocatesNothing()
+    {
+        RatingsDataset train = FullBatchTestData.Random(300, 200, 0.3, seed: 4);
+        const int d = 24;
+        var tuner = new ScheduleTuner(schedules: 3, warmupSteps: 0, probeSteps: 1, baseInterval: 1, maxInterval: 1);
+        using var trainer = new FullBatchTraining(train, null, d, 3, 0.1, 1, 2, FullBatchTestData.RandomMatrix(300, d, 0.1, seed: 1), FullBatchTestData.RandomMatrix(200, d, 0.1, seed: 2), tuner: tuner);
+        for (int k = 0; k < 6; k++)
+        {
+            trainer.Step(); // every schedule once, JIT included
+        }
+
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int k = 0; k < 20; k++)
+        {
+            trainer.Step();
+        }
+
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        allocated.Should().Be(0);
+        (trainer.StepsOn(StepSchedule.AllWorkersRecomputing) * trainer.StepsOn(StepSchedule.CallerAlone) * trainer.StepsOn(StepSchedule.AllWorkersGathering)).Should().BePositive();
     }
 
     [Fact]
