@@ -13,6 +13,7 @@ using CollaborativeFiltering.Scoring;
 //
 //   dotnet run -c Release --project tools/CollaborativeFiltering.Scale -- generate --shape 32m --data /work/data/synthetic-32m
 //   dotnet run -c Release --project tools/CollaborativeFiltering.Scale -- run --data /work/data/synthetic-32m --rank 64 --sweeps 10 --threads 2 [--update] [--sgd] [--cache]
+//   dotnet run -c Release --project tools/CollaborativeFiltering.Scale -- attainable [--no-fit]   (issue 15: the Bayes-optimal and estimation-cost figures beside the noise floor; see Attainable.cs)
 //
 // The --update stage comes last: it builds its old and new sets by enumerating the training view, which
 // makes the view build its own CSR views and timestamps, so the peak before it is the fits' own.
@@ -30,8 +31,11 @@ switch (arguments.Command)
     case "run":
         Harness.Run(arguments);
         break;
+    case "attainable":
+        Attainable.Run(arguments);
+        break;
     default:
-        Console.Error.WriteLine("usage: generate --shape 1m|10m|32m --data DIR | run --data DIR [--rank 64] [--sweeps 10] [--epochs 20] [--threads 2] [--update] [--sgd] [--no-recommend] [--cache] [--load-only]");
+        Console.Error.WriteLine("usage: generate --shape 1m|10m|32m --data DIR | run --data DIR [--rank 64] [--sweeps 10] [--epochs 20] [--threads 2] [--update] [--sgd] [--no-recommend] [--cache] [--load-only] | attainable [--users 6040] [--items 3706] [--ratings 1000000] [--seed 7] [--no-fit]");
         return 2;
 }
 

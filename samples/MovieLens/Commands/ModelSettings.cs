@@ -71,6 +71,10 @@ internal class ModelSettings : CommonSettings
     [Description("Gibbs sweeps discarded before samples are kept, below --iterations (bpmf, bayesian-fm). Default: the library's (10), at most half the sweeps.")]
     public int? BurnIn { get; init; }
 
+    [CommandOption("--ordinal")]
+    [Description("Model the ratings as ordinal star levels (latent scores rounded to the nearest star) instead of Gaussian values (bpmf). Off by default; see BayesianMatrixOptions.OrdinalRatings.")]
+    public bool Ordinal { get; init; }
+
     [CommandOption("--blocks <LIST>")]
     [Description("The factorization machine's feature blocks, comma-separated: user, item (the ids), implicit (the movies each user rated), raters (the users who rated each movie), userinfo (age, sex, occupation, zip prefix), iteminfo (genres, release year), time (rating-day buckets) (bayesian-fm). Default: user,item,implicit,userinfo,iteminfo.")]
     public string? Blocks { get; init; }
@@ -339,6 +343,7 @@ internal class ModelSettings : CommonSettings
         yield return ("--cg-steps", ConjugateGradientSteps is not null, [ModelKind.ImplicitAls]);
         yield return ("--early-stopping", EarlyStopping is not null, [ModelKind.Plain, ModelKind.Regularized, ModelKind.Biased, ModelKind.Als, ModelKind.ImplicitAls, ModelKind.SvdPlusPlus, ModelKind.Bpr]);
         yield return ("--burn-in", BurnIn is not null, [ModelKind.Bpmf, ModelKind.BayesianFm]);
+        yield return ("--ordinal", Ordinal, [ModelKind.Bpmf]);
         yield return ("--blocks", Blocks is not null, [ModelKind.BayesianFm]);
         yield return ("--hidden", Hidden is not null, [ModelKind.Softmax]);
         yield return ("--optimizer", Optimizer is not null, [ModelKind.Softmax]);

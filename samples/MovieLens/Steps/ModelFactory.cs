@@ -81,6 +81,7 @@ internal static class ModelFactory
                 {
                     InitStdDev = flags.InitStdDev ?? bpmf.InitStdDev,
                     BurnIn = flags.BurnIn ?? Math.Min(bpmf.BurnIn, bpmf.Iterations / 2),
+                    OrdinalRatings = flags.Ordinal,
                 });
             case ModelKind.BayesianFm:
                 return CreateFactorizationMachine(flags, quick, seed);

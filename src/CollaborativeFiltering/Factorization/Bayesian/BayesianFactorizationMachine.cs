@@ -73,6 +73,9 @@ public sealed class BayesianFactorizationMachine : ITrainer<FactorizationMachine
     /// <summary>The feature groups of one's own.</summary>
     public IReadOnlyList<FeatureGroup> Groups { get; }
 
+    /// <summary>The least work of a pass that goes to the worker pool (<see cref="FmTraining.DefaultMinParallelWork"/>); tests set 0 so that every pass of several blocks runs on the pool.</summary>
+    internal long MinParallelWork { get; init; } = FmTraining.DefaultMinParallelWork;
+
     /// <inheritdoc/>
     TrainerOptions ITrainer<FactorizationMachineModel>.Options => Options;
 
@@ -107,6 +110,6 @@ public sealed class BayesianFactorizationMachine : ITrainer<FactorizationMachine
             options.StoredSamples > options.Iterations - options.BurnIn ? nameof(TrainerOptions.Iterations) : nameof(FactorizationMachineOptions.StoredSamples));
         var ratings = WorkingRatings.Of(train); // a split's members gathered into the fit's own arrays: the view builds no CSR
         FmLayout layout = FmLayout.Build(train, ratings, options, _groups);
-        return new FmTraining(train, ratings, validation, layout, options, options.ClipPredictions ? train.ValueRange : null, options.ThreadCount);
+        return new FmTraining(train, ratings, validation, layout, options, options.ClipPredictions ? train.ValueRange : null, options.ThreadCount, MinParallelWork);
     }
 }

@@ -57,10 +57,17 @@ internal sealed class BpmfTraining : IBlockWork, ITraining<FactorizationModel>
     private readonly RatingRange? _range;
     private readonly BayesianMatrixOptions? _options;
 
-    /// <summary>The training rows both ways, read through the dataset's row sources (a split is never materialised), and their row offsets.</summary>
+    /// <summary>The training rows both ways, read through the dataset's row sources (a split is never materialised; with ordinal ratings, arrays of the fit's own that hold the latent scores), and their row offsets.</summary>
     private readonly RatingRows _userRows;
     private readonly RatingRows _itemRows;
     private readonly int[] _userOffsets;
+
+    /// <summary>With ordinal ratings: the ratings themselves (user-major; the rows then hold the latent scores, in arrays of the fit's own), the scale's step (1 or 0.5) and ends, and where each user-major rating sits in the item-major arrays; otherwise null and 0.</summary>
+    private readonly float[]? _ordinalRatings;
+    private readonly int[]? _itemPosition;
+    private readonly double _ordinalStep;
+    private readonly double _ordinalMin;
+    private readonly double _ordinalMax;
     private readonly int[] _itemOffsets;
     private readonly int[]? _validationOffsets;
     private readonly int[]? _validationItems;
@@ -145,8 +152,22 @@ internal sealed class BpmfTraining : IBlockWork, ITraining<FactorizationModel>
         _mu = (float)DatasetStatistics.GlobalMean(train);
         TrainCount = train.Count;
 
-        _userRows = train.UserRows;
-        _itemRows = train.ItemRows;
+        if (options?.OrdinalRatings == true)
+        {
+            // The latent scores are rewritten every sweep: both orders in arrays of the fit's own, the ratings kept beside them.
+            CsrView byUser = train.UserRows.ToCsr(train.ItemCount), byItem = train.ItemRows.ToCsr(train.UserCount);
+            _ordinalRatings = byUser.ValueArray;
+            (_ordinalStep, _ordinalMin, _ordinalMax) = OrdinalScale(_ordinalRatings);
+            _userRows = RatingRows.Of(new CsrView(train.ItemCount, byUser.RowOffsetArray, byUser.ColumnArray, (float[])byUser.ValueArray.Clone()));
+            _itemRows = RatingRows.Of(new CsrView(train.UserCount, byItem.RowOffsetArray, byItem.ColumnArray, (float[])byItem.ValueArray.Clone()));
+            _itemPosition = ItemPositions(_userRows, _itemRows);
+        }
+        else
+        {
+            _userRows = train.UserRows;
+            _itemRows = train.ItemRows;
+        }
+
         _userOffsets = _userRows.Offsets;
         _itemOffsets = _itemRows.Offsets;
         if (validation is { Count: > 0 })
@@ -205,6 +226,7 @@ internal sealed class BpmfTraining : IBlockWork, ITraining<FactorizationModel>
         UserStatistics,
         ItemStatistics,
         Evaluate,
+        Latents,
     }
 
     /// <summary>The training set's catalogue.</summary>
@@ -276,6 +298,12 @@ internal sealed class BpmfTraining : IBlockWork, ITraining<FactorizationModel>
         }
 
         ComputeStatistics(ItemSide, cancellationToken);
+        if (_ordinalRatings is not null)
+        {
+            _phase = Phase.Latents;
+            _pool.Run(this, _userBlocks.Length - 1, cancellationToken);
+        }
+
         bool keep = iteration > _burnIn;
         Evaluate(keep, cancellationToken);
         if (keep)
@@ -430,7 +458,99 @@ internal sealed class BpmfTraining : IBlockWork, ITraining<FactorizationModel>
             case Phase.Evaluate:
                 EvaluateBlock(block, w.Gather);
                 break;
+            case Phase.Latents:
+                for (int u = _userBlocks[block], end = _userBlocks[block + 1]; u < end; u++)
+                {
+                    DrawLatents(u, w);
+                }
+
+                break;
         }
+    }
+
+    /// <summary>
+    /// With ordinal ratings, draws user <paramref name="u"/>'s latent scores: each from Normal(prediction, 1/α)
+    /// truncated to its rating's interval [r − step/2, r + step/2] (open beyond the scale's ends), from the
+    /// row's own stream, into both the user-major and the item-major values (each written by this row only).
+    /// </summary>
+    private void DrawLatents(int u, Worker w)
+    {
+        int d = _d, p = _p;
+        double sigma = 1 / Math.Sqrt(_alpha), half = _ordinalStep / 2;
+        ReadOnlySpan<float> x = _users.AsSpan(u * p, p);
+        ReadOnlySpan<float> factors = x[..d];
+        float baseline = _mu + x[d];
+        w.Random.Reset(_seed, LatentStream(_iteration, u));
+        int[] items = _userRows.Columns;
+        float[] userLatents = _userRows.Values, itemLatents = _itemRows.Values;
+        for (int k = _userOffsets[u]; k < _userOffsets[u + 1]; k++)
+        {
+            ReadOnlySpan<float> y = _items.AsSpan(items[k] * p, p);
+            double prediction = baseline + y[d] + RowKernels.Dot(factors, y[..d]);
+            double r = _ordinalRatings![k];
+            double lower = r <= _ordinalMin ? double.NegativeInfinity : (r - half - prediction) / sigma;
+            double upper = r >= _ordinalMax ? double.PositiveInfinity : (r + half - prediction) / sigma;
+            float latent = (float)(prediction + (sigma * Samplers.TruncatedStandardNormal(w.Random, lower, upper)));
+            userLatents[k] = latent;
+            itemLatents[_itemPosition![k]] = latent;
+        }
+    }
+
+    /// <summary>The values the user rows are fitted to, user-major: the ratings, or with ordinal ratings the current latent scores; for tests.</summary>
+    internal ReadOnlySpan<float> FittedValues => _userRows.Values;
+
+    /// <summary>The same values item-major; for tests.</summary>
+    internal ReadOnlySpan<float> FittedItemValues => _itemRows.Values;
+
+    /// <summary>The latent scores' per-row stream: bits 62 and 63 clear, bit 61 set, bits 31–60 the sweep, bits 0–30 the user (apart from <see cref="RowStream"/> and <see cref="HyperStream"/>).</summary>
+    private static ulong LatentStream(int iteration, int row) =>
+        (1UL << 61) | ((ulong)((uint)iteration & 0x3FFF_FFFF) << 31) | (uint)row;
+
+    /// <summary>The ordinal scale of the training ratings: step 1 when every rating is a whole number, else 0.5 when every one is a multiple of 0.5, and the lowest and highest rating.</summary>
+    /// <exception cref="ArgumentException">A rating is on neither grid; the message names it and the option.</exception>
+    internal static (double Step, double Min, double Max) OrdinalScale(ReadOnlySpan<float> ratings)
+    {
+        bool whole = true;
+        float min = float.PositiveInfinity, max = float.NegativeInfinity;
+        foreach (float v in ratings)
+        {
+            min = MathF.Min(min, v);
+            max = MathF.Max(max, v);
+            if (v != MathF.Round(v))
+            {
+                whole = false;
+                if (v * 2 != MathF.Round(v * 2))
+                {
+                    ThrowHelper.Argument("train", string.Create(CultureInfo.InvariantCulture,
+                        $"{nameof(BayesianMatrixOptions.OrdinalRatings)} needs ratings on a whole-star or half-star grid; {v} is on neither."));
+                }
+            }
+        }
+
+        return (whole ? 1 : 0.5, min, max);
+    }
+
+    /// <summary>For each user-major rating, its index in the item-major arrays: each item's users are listed in ascending order (the item-major view is the transpose built user by user), so walking the users in order meets each item's entries in turn.</summary>
+    private static int[] ItemPositions(RatingRows userRows, RatingRows itemRows)
+    {
+        int[] userOffsets = userRows.Offsets, items = userRows.Columns, itemUsers = itemRows.Columns;
+        int[] cursor = itemRows.Offsets[..^1];
+        var position = new int[items.Length];
+        for (int u = 0; u + 1 < userOffsets.Length; u++)
+        {
+            for (int k = userOffsets[u]; k < userOffsets[u + 1]; k++)
+            {
+                int j = cursor[items[k]]++;
+                if (itemUsers[j] != u)
+                {
+                    throw new InvalidOperationException("The item-major ratings are not in user order; the latent scores cannot be linked.");
+                }
+
+                position[k] = j;
+            }
+        }
+
+        return position;
     }
 
     /// <summary>The per-row stream: bit 63 set, bit 62 the side, bits 31–61 the sweep, bits 0–30 the row.</summary>

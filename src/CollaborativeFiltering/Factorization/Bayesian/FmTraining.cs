@@ -29,7 +29,9 @@ namespace CollaborativeFiltering.Factorization.Bayesian;
 /// <para>The draws of one (block, rank) are sequential by nature (each feature's conditional depends on
 /// the draws before it), but the passes around them are data-parallel and run on the
 /// <see cref="WorkerPool"/>: the other blocks' sums R_n and the residual updates, rating by rating; the
-/// per-row sums (c, SR, SR2, E, ER), row by row; the refresh of every row's sums and of the residuals. Each
+/// per-row sums (c, SR, SR2, E, ER), row by row; the refresh of every row's sums and of the residuals;
+/// a pass too small to pay for the hand-over (<see cref="DefaultMinParallelWork"/>) runs its blocks on the
+/// calling thread. Each
 /// value is computed by one thread in a fixed order and every sum over ratings is reduced over blocks
 /// fixed by the data, in block order, so the chain is bit-identical for any thread count.</para>
 /// </remarks>
@@ -38,7 +40,24 @@ internal sealed class FmTraining : ITraining<FactorizationMachineModel>, IBlockW
     /// <summary>Ratings per block of the passes over ratings.</summary>
     private const int RatingsPerBlock = 1 << 12;
 
+    /// <summary>
+    /// The least work, in values touched, for which a pass is handed to the worker pool; a smaller pass
+    /// runs its blocks on the calling thread, in block order. A value costs 0.3–1.3 ns (the calling thread's
+    /// CPU time per value of each pass of a 100k-rating fit, measured with CLOCK_THREAD_CPUTIME_ID), so the
+    /// per-rank passes there (90,000 values, 35–100 µs; 60 of them a sweep) are each shorter than what
+    /// handing them over can cost: a fork and a join whatever the size (tens of microseconds on a two-vCPU
+    /// virtual machine), and a scheduler slice when a worker holding a block is descheduled. They made two
+    /// threads slower than one. At 2¹⁹ values (0.2–0.7 ms) a pass pays for the hand-over at two threads; the
+    /// residual refresh of a 100k fit (2 million values) and every per-rank pass of a 1M fit (900,000) are above it.
+    /// The blocks are the same either way, so the chain does not change: bit-identical at any thread count.
+    /// </summary>
+    internal const long DefaultMinParallelWork = 1L << 19;
+
     private readonly WorkerPool _pool;
+    private readonly long _minParallelWork;
+
+    /// <summary>Per <see cref="Phase"/> and block (the row passes'; index 0 for the rating passes): the pass's work in values touched.</summary>
+    private readonly long[][] _passWork;
     private readonly int[] _ratingBlocks;
     private readonly int[][] _rowBlocks;
     private readonly int[] _validationBlocks;
@@ -125,8 +144,8 @@ internal sealed class FmTraining : ITraining<FactorizationMachineModel>, IBlockW
     private int _kept;
     private int _stored;
 
-    /// <summary>Prepares a fit: the layout, the ratings, factors from Normal(0, σ²) (stream 60), linear weights 0, w₀ the training mean; up to <paramref name="threads"/> workers.</summary>
-    public FmTraining(RatingsDataset train, WorkingRatings ratings, RatingsDataset? validation, FmLayout layout, FactorizationMachineOptions options, RatingRange? range, int threads)
+    /// <summary>Prepares a fit: the layout, the ratings, factors from Normal(0, σ²) (stream 60), linear weights 0, w₀ the training mean; up to <paramref name="threads"/> workers, which take the passes of at least <paramref name="minParallelWork"/> values (<see cref="DefaultMinParallelWork"/>; tests pass 0 to run every pass of several blocks on the pool).</summary>
+    public FmTraining(RatingsDataset train, WorkingRatings ratings, RatingsDataset? validation, FmLayout layout, FactorizationMachineOptions options, RatingRange? range, int threads, long minParallelWork = DefaultMinParallelWork)
     {
         _layout = layout;
         _options = options;
@@ -272,6 +291,8 @@ internal sealed class FmTraining : ITraining<FactorizationMachineModel>, IBlockW
         _blockValidationSse = new double[_validationBlocks.Length - 1];
         _blockPosteriorSse = new double[_validationBlocks.Length - 1];
         _pool = new WorkerPool(Math.Clamp(threads, 1, Math.Max(1, mostBlocks)));
+        _minParallelWork = minParallelWork;
+        _passWork = PassWork();
         _w0 = DatasetStatistics.GlobalMean(train);
         Refresh(keep: false);
     }
@@ -408,14 +429,47 @@ internal sealed class FmTraining : ITraining<FactorizationMachineModel>, IBlockW
         _phase = phase;
         _phaseBlock = b;
         _phaseRank = f;
-        int blocks = phase switch
+        bool rowPass = phase is Phase.FactorRows or Phase.LinearRows or Phase.RefreshRows;
+        int blocks = rowPass ? _rowBlocks[b].Length - 1
+            : phase == Phase.Validation ? _validationBlocks.Length - 1
+            : _ratingBlocks.Length - 1;
+        if (_pool.WorkerCount > 1 && blocks > 1 && _passWork[(int)phase][rowPass ? b : 0] >= _minParallelWork)
         {
-            Phase.FactorRows or Phase.LinearRows or Phase.RefreshRows => _rowBlocks[b].Length - 1,
-            Phase.Validation => _validationBlocks.Length - 1,
-            _ => _ratingBlocks.Length - 1,
-        };
-        _pool.Run(this, blocks);
+            PooledRuns++;
+            _pool.Run(this, blocks);
+            return;
+        }
+
+        // Too small to pay for the hand-over: the same blocks in the same order, on this thread.
+        for (int block = 0; block < blocks; block++)
+        {
+            ((IBlockWork)this).Execute(block, 0);
+        }
     }
+
+    /// <summary>Each pass's work in values touched: per rating, the rows it reads (R_n: the other blocks; a residual: every block's k + 1 sums); per row pass, the block's ratings or its entries × (k + 1).</summary>
+    private long[][] PassWork()
+    {
+        int b = _blocks.Length;
+        long n = _n, k1 = _k + 1;
+        var work = new long[Enum.GetValues<Phase>().Length][];
+        long[] PerRating(long perRating) => [n * perRating];
+        long[] PerRow(Func<FmBlock, long> rowWork) => [.. _blocks.Select(rowWork)];
+        work[(int)Phase.Other] = PerRating(b - 1);
+        work[(int)Phase.FactorRows] = PerRow(static block => block.RatingOffsets[block.Rows]);
+        work[(int)Phase.FactorResiduals] = PerRating(1);
+        work[(int)Phase.LinearRows] = PerRow(static block => block.RatingOffsets[block.Rows]);
+        work[(int)Phase.LinearResiduals] = PerRating(1);
+        work[(int)Phase.RefreshRows] = PerRow(block => (block.RowOffsets[block.Rows] + (long)block.Rows) * k1);
+        work[(int)Phase.Residuals] = PerRating(b * k1);
+        work[(int)Phase.Validation] = [ValidationCount * b * k1];
+        work[(int)Phase.ResidualSum] = PerRating(1);
+        work[(int)Phase.ShiftResiduals] = PerRating(1);
+        return work;
+    }
+
+    /// <summary>How many passes went to the worker pool (the others ran on the calling thread); for tests.</summary>
+    internal int PooledRuns { get; private set; }
 
     /// <summary>Σ of the per-block sums, in block order.</summary>
     private static double Total(double[] blockSums)

@@ -46,6 +46,60 @@ internal static class Samplers
     }
 
     /// <summary>
+    /// A draw from the standard normal truncated to [<paramref name="lower"/>, <paramref name="upper"/>]
+    /// (either end may be infinite; lower &lt; upper): plain rejection from the normal while the interval
+    /// holds much of its mass; for a far one-sided tail, Robert's exponential proposal ("Simulation of
+    /// truncated normal variables", 1995, with the optimal rate (a + √(a² + 4))/2); for a far two-sided
+    /// interval, a uniform proposal accepted with probability e^((m² − x²)/2), m the end nearest zero.
+    /// </summary>
+    public static double TruncatedStandardNormal(SeededRandom random, double lower, double upper)
+    {
+        Debug.Assert(lower < upper && !double.IsNaN(lower) && !double.IsNaN(upper));
+        if (lower <= 0.5 && upper >= -0.5 && (upper - lower) >= 1)
+        {
+            // The interval holds at least about a third of the mass: a few tries on average.
+            while (true)
+            {
+                double x = random.NextGaussian();
+                if (x >= lower && x <= upper)
+                {
+                    return x;
+                }
+            }
+        }
+
+        if (lower > 0 ? double.IsPositiveInfinity(upper) || TailIsWide(lower, upper) : upper < 0 && (double.IsNegativeInfinity(lower) || TailIsWide(-upper, -lower)))
+        {
+            // A tail beyond a = |nearest end|: Robert's exponential proposal, mirrored for the lower tail.
+            bool above = lower > 0;
+            double a = above ? lower : -upper, b = above ? upper : -lower;
+            double rate = (a + Math.Sqrt((a * a) + 4)) / 2;
+            while (true)
+            {
+                double x = a + (random.NextExponential() / rate);
+                if (x <= b && random.NextOpenDouble() <= Math.Exp(-0.5 * (x - rate) * (x - rate)))
+                {
+                    return above ? x : -x;
+                }
+            }
+        }
+
+        // A bounded interval: uniform proposals under the density's largest value on it.
+        double m = lower > 0 ? lower : upper < 0 ? upper : 0;
+        while (true)
+        {
+            double x = lower + ((upper - lower) * random.NextDouble());
+            if (random.NextOpenDouble() <= Math.Exp(0.5 * ((m * m) - (x * x))))
+            {
+                return x;
+            }
+        }
+    }
+
+    /// <summary>Whether [a, b] (0 &lt; a &lt; b) is wide against the tail's scale 1/a, so that exponential proposals rarely overshoot b.</summary>
+    private static bool TailIsWide(double a, double b) => (b - a) * a > 2;
+
+    /// <summary>
     /// Fills the lower triangle of <paramref name="a"/> (p×p, row stride <paramref name="stride"/>) with
     /// Bartlett's factor of a Wishart(ν, I) draw: A[i, i] = √χ²(ν − i) (i 0-based), A[i, j] ~ Normal(0, 1)
     /// for j &lt; i, zeros above, so that A·Aᵀ ~ Wishart(ν, I) and L·A·Aᵀ·Lᵀ ~ Wishart(ν, L·Lᵀ) for any

@@ -232,6 +232,74 @@ public partial class SyntheticDataGeneratorTests
     }
 
     [Fact]
+    public void ExpectedRating_NoNoise_IsTheRatingItself()
+    {
+        foreach (bool halfStars in new[] { false, true })
+        {
+            SyntheticData data = SyntheticDataGenerator.Generate(Small with { NoiseStdDev = 0, HalfStars = halfStars });
+
+            foreach (Rating r in data.Dataset)
+            {
+                data.ExpectedRating(r.User, r.Item).Should().Be(r.Value, "without noise the rating is the rounded, clipped planted score");
+            }
+
+            data.BayesOptimalRmse(data.Dataset).Should().Be(0);
+        }
+    }
+
+    /// <summary>Hand-computed from the normal tails: the lowest level plus a step for each rounding threshold the noisy score reaches.</summary>
+    [Theory]
+    [InlineData(3.0, 0.5, false, 3.0)] // symmetric about 3: the tails above and below cancel
+    [InlineData(4.5, 0.5, false, 4.4772181958234)] // 1 + Φ(6) + Φ(4) + Φ(2) + Φ(0): the cap at 5 pulls it below the score
+    [InlineData(0.3, 0.2, true, 0.5061127448692478)] // 0.5 + 0.5·Σ_j P(Z ≥ (0.75 + 0.5 j − 0.3) / 0.2): the floor at 0.5 lifts it
+    [InlineData(7.0, 0.0, false, 5.0)]
+    [InlineData(2.5, 0.0, false, 3.0)] // a score on a threshold rounds up, as the generator does
+    public void ExpectedRating_HandComputedScores_MatchTheNormalTails(double score, double sigma, bool halfStars, double expected)
+    {
+        SyntheticData.ExpectedRating(score, sigma, halfStars).Should().BeApproximately(expected, 2e-7);
+    }
+
+    [Theory]
+    [InlineData(0.0, 0.5)]
+    [InlineData(1.959963984540054, 0.025)]
+    [InlineData(-1.0, 0.8413447460685429)]
+    [InlineData(-3.5, 0.9997673709209645)]
+    [InlineData(5.0, 2.866515718791946e-07)]
+    public void UpperNormalTail_KnownQuantiles_WithinTheApproximationsError(double z, double tail)
+    {
+        SyntheticData.UpperNormalTail(z).Should().BeApproximately(tail, 1.2e-7 * tail);
+    }
+
+    /// <summary>
+    /// The Bayes-optimal predictor E[r | u, i] beats the clipped planted score, but only by a fraction of a percent
+    /// (the clipping is nearly the mean already), and it is unbiased: its residuals average zero within four standard errors.
+    /// </summary>
+    [Fact]
+    public void BayesOptimalRmse_Defaults_JustBelowTheNoiseFloorAndUnbiased()
+    {
+        SyntheticData data = Default.Value;
+
+        double bayes = data.BayesOptimalRmse(data.Dataset), floor = data.NoiseFloorRmse(data.Dataset);
+        double residualSum = 0;
+        foreach (Rating r in data.Dataset)
+        {
+            residualSum += r.Value - data.ExpectedRating(r.User, r.Item);
+        }
+
+        bayes.Should().BeLessThan(floor).And.BeGreaterThan(0.99 * floor);
+        Math.Abs(residualSum / data.Dataset.Count).Should().BeLessThan(4 * bayes / Math.Sqrt(data.Dataset.Count));
+    }
+
+    [Fact]
+    public void ExpectedRating_OutsideTheCatalogue_Throws()
+    {
+        SyntheticData data = SyntheticDataGenerator.Generate(Small);
+
+        FluentActions.Invoking(() => data.ExpectedRating(U(data.Dataset.UserCount), I(0))).Should().Throw<ArgumentOutOfRangeException>().Which.ParamName.Should().Be("user");
+        FluentActions.Invoking(() => data.ExpectedRating(U(0), I(data.Dataset.ItemCount))).Should().Throw<ArgumentOutOfRangeException>().Which.ParamName.Should().Be("item");
+    }
+
+    [Fact]
     public void NoiseFloorRmse_OtherCatalogueOrEmpty_Throws()
     {
         SyntheticData data = SyntheticDataGenerator.Generate(Small);
@@ -242,6 +310,9 @@ public partial class SyntheticDataGeneratorTests
             .Where(e => e.ParamName == "ratings" && e.Message.Contains("another catalogue"));
         FluentActions.Invoking(() => data.NoiseFloorRmse(empty)).Should().Throw<ArgumentException>()
             .Where(e => e.ParamName == "ratings" && e.Message.Contains("empty"));
+        FluentActions.Invoking(() => data.BayesOptimalRmse(other)).Should().Throw<ArgumentException>()
+            .Where(e => e.ParamName == "ratings" && e.Message.Contains("another catalogue"));
+        FluentActions.Invoking(() => data.BayesOptimalRmse(null!)).Should().Throw<ArgumentNullException>();
     }
 
     [Fact]

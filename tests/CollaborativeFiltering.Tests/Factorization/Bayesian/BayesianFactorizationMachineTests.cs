@@ -24,7 +24,12 @@ public sealed partial class BayesianFactorizationMachineTests
         one.Predict(U(3), I(7)).Should().Be(two.Predict(U(3), I(7)));
     }
 
-    /// <summary>The passes around the draws run on the worker pool over blocks fixed by the data: one thread and three give the same chain, bit for bit, with every block kind (time included) and a validation set.</summary>
+    /// <summary>
+    /// The passes around the draws run on the worker pool over blocks fixed by the data: one thread and three
+    /// give the same chain, bit for bit, with every block kind (time included) and a validation set, both with
+    /// every pass of several blocks on the pool (threshold 0) and with the default threshold (small passes on
+    /// the calling thread).
+    /// </summary>
     [Fact]
     public void Fit_OneAndThreeThreads_BitIdentical()
     {
@@ -35,7 +40,8 @@ public sealed partial class BayesianFactorizationMachineTests
         var reports = new List<TrainingProgress>[] { [], [] };
 
         FactorizationMachineModel one = new BayesianFactorizationMachine(options with { MaxDegreeOfParallelism = 1 }).Fit(split.Train, split.Test, new Collect(reports[0]));
-        FactorizationMachineModel three = new BayesianFactorizationMachine(options with { MaxDegreeOfParallelism = 3 }).Fit(split.Train, split.Test, new Collect(reports[1]));
+        FactorizationMachineModel three = new BayesianFactorizationMachine(options with { MaxDegreeOfParallelism = 3 }) { MinParallelWork = 0 }.Fit(split.Train, split.Test, new Collect(reports[1]));
+        FactorizationMachineModel threeDefault = new BayesianFactorizationMachine(options with { MaxDegreeOfParallelism = 3 }).Fit(split.Train);
 
         three.UserEmbeddings.ToArray().Should().Equal(one.UserEmbeddings.ToArray());
         three.ItemEmbeddings.ToArray().Should().Equal(one.ItemEmbeddings.ToArray());
@@ -45,8 +51,37 @@ public sealed partial class BayesianFactorizationMachineTests
         three.NoisePrecision.Should().Be(one.NoisePrecision);
         three.ContextFree.Posterior!.UserArray.Should().Equal(one.ContextFree.Posterior!.UserArray);
         reports[1].Select(r => (r.TrainMse, r.ValidationMse)).Should().Equal(reports[0].Select(r => (r.TrainMse, r.ValidationMse)));
-        using FmTraining training = new BayesianFactorizationMachine(options with { MaxDegreeOfParallelism = 3 }).CreateTraining(split.Train);
+        threeDefault.ContextFree.Posterior!.UserArray.Should().Equal(one.ContextFree.Posterior!.UserArray);
+        threeDefault.ItemEmbeddings.ToArray().Should().Equal(one.ItemEmbeddings.ToArray());
+        using FmTraining training = new BayesianFactorizationMachine(options with { MaxDegreeOfParallelism = 3 }) { MinParallelWork = 0 }.CreateTraining(split.Train);
         training.WorkerCount.Should().Be(3, "the test must run the passes on several threads");
+        training.Step(1, CancellationToken.None);
+        training.PooledRuns.Should().BeGreaterThan(0, "the test must run the passes on several threads");
+    }
+
+    /// <summary>
+    /// A pass goes to the worker pool only when its work (values touched) reaches the threshold: on 20,000
+    /// ratings at rank 2 with the ids only, every pass of a sweep stays on the calling thread at the default
+    /// threshold of 2¹⁹; a threshold of 100,000 sends the residual refresh (20,000 ratings × 2 blocks × 3 sums
+    /// = 120,000 values) to the pool but not the per-rank passes (20,000 values each).
+    /// </summary>
+    [Fact]
+    public void Step_PassesBelowTheWorkThreshold_RunOnTheCallingThread()
+    {
+        RatingsDataset data = SyntheticDataGenerator.Generate(new SyntheticOptions { Users = 600, Items = 300, Ratings = 20_000, Dimensions = 3, Seed = 5 }).Dataset;
+        FactorizationMachineOptions options = Quick with { Blocks = FeatureBlocks.UserId | FeatureBlocks.ItemId, Dimensions = 2, MaxDegreeOfParallelism = 2 };
+        int PooledRunsOfOneSweep(long threshold)
+        {
+            using FmTraining training = new BayesianFactorizationMachine(options) { MinParallelWork = threshold }.CreateTraining(data);
+            int before = training.PooledRuns;
+            training.Step(1, CancellationToken.None);
+            return training.PooledRuns - before;
+        }
+
+        int all = PooledRunsOfOneSweep(0), some = PooledRunsOfOneSweep(100_000), none = PooledRunsOfOneSweep(FmTraining.DefaultMinParallelWork);
+
+        none.Should().Be(0);
+        some.Should().BeGreaterThan(0).And.BeLessThan(all);
     }
 
     [Fact]

@@ -13,7 +13,16 @@ public sealed partial class BayesianMatrixFactorizerTests
     /// prior precision was about (N + d + 1)·I, the chain sat on the bias-only plateau (train RMSE 0.823)
     /// until about sweep 25, and the samples kept from it cost accuracy: 1.0673×. The remaining gap is not
     /// the chain's: a 50-sweep burn-in gives 1.0630× and the running posterior mean stops moving by sweep
-    /// 150; the FM on the user and item ids converges to the same 1.0638×.
+    /// 150; the FM on the user and item ids converges to the same 1.0638×. Nor is it the floor's: the
+    /// Bayes-optimal predictor E[r | u, i] is 0.9974× the floor. It is the cost of learning the rows from
+    /// 18 to a few hundred ratings each: a learner that knows the planted prior and one side's rows pays
+    /// 1.0328× for the users and 1.0200× for the items, 1.0521× for both to first order, and BPMF on the same
+    /// pairs with continuous Gaussian noise of the floor's size reaches 1.0534× its floor; rounding and
+    /// clipping the ratings, which a Gaussian likelihood does not model, add the rest (the Scale tool's
+    /// <c>attainable</c> command prints these figures). Issue 15's 1.06× lies below what the Gaussian
+    /// likelihood reaches here; the test keeps 1.065×. The opt-in ordinal likelihood
+    /// (<see cref="BayesianMatrixOptions.OrdinalRatings"/>) reaches 1.0549× (measured, not a test: a fit
+    /// costs about 2.5 times as much).
     /// </summary>
     [Fact]
     public void Fit_DefaultsOnMillionSyntheticRatings_ComesWithinSixAndAHalfPercentOfTheNoiseFloor()
@@ -26,6 +35,6 @@ public sealed partial class BayesianMatrixFactorizerTests
         double floor = data.NoiseFloorRmse(split.Test);
         double test = Math.Sqrt(model.MeanSquaredError(split.Test));
         test.Should().BeLessThanOrEqualTo(1.065 * floor, "measured 1.0629×; 1.0673× when the user rows started at zero");
-        test.Should().BeGreaterThan(0.98 * floor, "no model beats the planted one by much");
+        test.Should().BeGreaterThan(data.BayesOptimalRmse(split.Test), "no model beats E[r | u, i] (0.9974× the floor)");
     }
 }

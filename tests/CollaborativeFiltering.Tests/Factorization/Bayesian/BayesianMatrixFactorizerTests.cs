@@ -43,6 +43,98 @@ public sealed partial class BayesianMatrixFactorizerTests
         o.NoisePrecision.Should().BeNull();
     }
 
+    // ------------------------------------------------------------------ ordinal ratings
+
+    private static readonly Lazy<SyntheticData> Stars = new(() => SyntheticDataGenerator.Generate(new SyntheticOptions { Users = 300, Items = 200, Ratings = 9_000, MinRatingsPerUser = 10, Dimensions = 3, Seed = 4 }));
+
+    /// <summary>After a sweep every latent score lies in its rating's interval (open beyond 1 and 5), and the item-major copy holds the same scores.</summary>
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Step_OrdinalRatings_LatentScoresInTheirRatingsIntervals(bool halfStars)
+    {
+        RatingsDataset train = SyntheticDataGenerator.Generate(Stars.Value.Options with { HalfStars = halfStars }).Dataset;
+        var options = Quick with { OrdinalRatings = true };
+        int p = options.Dimensions + 1;
+        using var training = new BayesianMatrixFactorizer(options).CreateTraining(train, new float[train.UserCount * p], new float[train.ItemCount * p]);
+
+        training.Step(1, CancellationToken.None);
+        training.Step(2, CancellationToken.None);
+
+        double half = halfStars ? 0.25 : 0.5, min = halfStars ? 0.5 : 1;
+        ReadOnlySpan<float> ratings = train.ByUser.Values, latent = training.FittedValues, itemMajor = training.FittedItemValues;
+        int[] link = train.ItemToUserPositions();
+        int moved = 0;
+        for (int k = 0; k < ratings.Length; k++)
+        {
+            float r = ratings[k];
+            if (r > min)
+            {
+                latent[k].Should().BeGreaterThanOrEqualTo((float)(r - half));
+            }
+
+            if (r < 5)
+            {
+                latent[k].Should().BeLessThanOrEqualTo((float)(r + half));
+            }
+
+            moved += latent[k] != r ? 1 : 0;
+        }
+
+        moved.Should().Be(ratings.Length, "every score is drawn, none left at its rating");
+        for (int j = 0; j < link.Length; j++)
+        {
+            itemMajor[j].Should().Be(latent[link[j]]);
+        }
+
+        train.ByUser.Values.ToArray().Should().Equal(SyntheticDataGenerator.Generate(Stars.Value.Options with { HalfStars = halfStars }).Dataset.ByUser.Values.ToArray(), "the dataset's own ratings are not touched");
+    }
+
+    [Fact]
+    public void Fit_OrdinalRatingsAnyThreadCount_BitIdentical()
+    {
+        BayesianMatrixOptions options = Quick with { OrdinalRatings = true };
+
+        FactorizationModel one = new BayesianMatrixFactorizer(options with { MaxDegreeOfParallelism = 1 }).Fit(Stars.Value.Dataset);
+        FactorizationModel three = new BayesianMatrixFactorizer(options with { MaxDegreeOfParallelism = 3 }).Fit(Stars.Value.Dataset);
+
+        three.Posterior!.UserArray.Should().Equal(one.Posterior!.UserArray);
+        three.Posterior.NoiseVariances.Should().Equal(one.Posterior.NoiseVariances);
+    }
+
+    [Fact]
+    public void Fit_OrdinalRatingsOffTheStarGrid_ThrowsNamingTheOption()
+    {
+        RatingsDataset data = new RatingsDatasetBuilder().Add("u", "a", 3f).Add("u", "b", 3.7f).Add("v", "a", 4f).Build();
+
+        FluentActions.Invoking(() => new BayesianMatrixFactorizer(Quick with { OrdinalRatings = true }).Fit(data))
+            .Should().Throw<ArgumentException>().Where(e => e.Message.Contains("OrdinalRatings") && e.Message.Contains("3.7"));
+    }
+
+    /// <summary>
+    /// On star ratings (rounded, clipped Gaussian scores: the generator's) the ordinal likelihood describes the
+    /// data the Gaussian one misdescribes: on the 100k-rating shape (seed 7, 90/10 split, rank 10, 100 sweeps)
+    /// its test RMSE is 1.1421× the noise floor against 1.1523×, and its noise is the latent scores' (planted
+    /// σ = 0.5), below the Gaussian model's, which also absorbs the rounding. The test takes about two seconds.
+    /// </summary>
+    [Fact]
+    public void Fit_OrdinalRatingsOnStarData_BeatsTheGaussianLikelihood()
+    {
+        SyntheticData data = SyntheticDataGenerator.Generate(new SyntheticOptions { Users = 943, Items = 1682, Ratings = 100_000, Seed = 7 });
+        DatasetSplit split = DatasetSplitter.RandomHoldout(data.Dataset, 0.1, seed: 3);
+        BayesianMatrixOptions options = new() { Iterations = 100 };
+
+        FactorizationModel gaussian = new BayesianMatrixFactorizer(options).Fit(split.Train);
+        FactorizationModel ordinal = new BayesianMatrixFactorizer(options with { OrdinalRatings = true }).Fit(split.Train);
+
+        double floor = data.NoiseFloorRmse(split.Test);
+        double gaussianRmse = Math.Sqrt(gaussian.MeanSquaredError(split.Test)), ordinalRmse = Math.Sqrt(ordinal.MeanSquaredError(split.Test));
+        ordinalRmse.Should().BeLessThan(gaussianRmse - (0.005 * floor), "measured 1.1421× against 1.1523× the floor");
+        float ordinalNoise = ordinal.PredictDistribution(new UserIndex(0), new ItemIndex(0)).NoiseStandardDeviation;
+        float gaussianNoise = gaussian.PredictDistribution(new UserIndex(0), new ItemIndex(0)).NoiseStandardDeviation;
+        ordinalNoise.Should().BeLessThan(gaussianNoise).And.BeInRange(0.45f, 0.56f);
+    }
+
     // ------------------------------------------------------------------ determinism
 
     [Fact]

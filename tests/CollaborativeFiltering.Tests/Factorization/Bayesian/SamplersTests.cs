@@ -39,6 +39,46 @@ public sealed class SamplersTests
     }
 
     /// <summary>
+    /// The truncated standard normal on [a, b], every branch (plain rejection, exponential tail proposals
+    /// above and below, uniform proposals on a far or narrow interval): every draw inside, and the mean and
+    /// variance those of the closed form, mean (φ(a) − φ(b))/Z and variance 1 + (aφ(a) − bφ(b))/Z − mean²,
+    /// Z = Φ(b) − Φ(a), within five standard errors (the variance's taken generously as 3σ²/√n).
+    /// </summary>
+    [Theory]
+    [InlineData(double.NegativeInfinity, double.PositiveInfinity)]
+    [InlineData(-1.0, 1.0)]
+    [InlineData(0.3, 0.8)]
+    [InlineData(1.2, double.PositiveInfinity)]
+    [InlineData(double.NegativeInfinity, -2.0)]
+    [InlineData(2.5, 3.5)]
+    [InlineData(-3.5, -2.5)]
+    [InlineData(4.0, 4.3)]
+    [InlineData(6.0, double.PositiveInfinity)]
+    public void TruncatedStandardNormal_ManyDraws_MatchTheClosedFormMoments(double lower, double upper)
+    {
+        const int n = 100_000;
+        var random = new SeededRandom(7, 11);
+        double sum = 0, squares = 0;
+        for (int k = 0; k < n; k++)
+        {
+            double x = Samplers.TruncatedStandardNormal(random, lower, upper);
+            x.Should().BeInRange(lower, upper);
+            sum += x;
+            squares += x * x;
+        }
+
+        static double Density(double x) => double.IsInfinity(x) ? 0 : Math.Exp(-0.5 * x * x) / Math.Sqrt(2 * Math.PI);
+        static double Moment(double x) => double.IsInfinity(x) ? 0 : x * Density(x);
+        double z = CollaborativeFiltering.Data.SyntheticData.UpperNormalTail(lower) - CollaborativeFiltering.Data.SyntheticData.UpperNormalTail(upper);
+        double expectedMean = (Density(lower) - Density(upper)) / z;
+        double expectedVariance = 1 + ((Moment(lower) - Moment(upper)) / z) - (expectedMean * expectedMean);
+        double mean = sum / n, variance = (squares / n) - (mean * mean);
+
+        mean.Should().BeApproximately(expectedMean, 5 * Math.Sqrt(expectedVariance / n));
+        variance.Should().BeApproximately(expectedVariance, 5 * 3 * expectedVariance / Math.Sqrt(n));
+    }
+
+    /// <summary>
     /// Λ ~ Wishart(W*, ν*) and μ | Λ ~ Normal(μ*, (β*Λ)⁻¹) drawn from the conditional of given rows:
     /// E[Λ] = ν*W*, Var(Λ_ab) = ν*(W*_ab² + W*_aa·W*_bb), E[μ] = μ*, Cov(μ) = W*⁻¹/(β*(ν* − p − 1)).
     /// </summary>
