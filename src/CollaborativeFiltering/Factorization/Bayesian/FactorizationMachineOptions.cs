@@ -63,6 +63,23 @@ public sealed record FactorizationMachineOptions : TrainerOptions
     /// <summary>α, the precision of the rating noise, fixed; or <see langword="null"/> (the default) to sample it every sweep under a Gamma(1/2, 1/2) prior, as libFM does. Positive and finite.</summary>
     public double? NoisePrecision { get; init; }
 
+    /// <summary>
+    /// Whether the ratings are modelled as ordinal star levels instead of Gaussian values, as
+    /// <see cref="BayesianMatrixOptions.OrdinalRatings"/> does for BPMF. Default <see langword="false"/>.
+    /// When <see langword="true"/>, each training rating r on a whole-star or half-star scale is the rounding of
+    /// a latent score y ~ Normal(ŷ(x), 1/α) to the nearest level, the lowest and highest levels taking
+    /// everything beyond them (an ordinal probit likelihood with fixed cut-points midway between the levels);
+    /// every sweep first draws each rating's y from that normal truncated to [r − step/2, r + step/2] (Albert
+    /// and Chib 1993's data augmentation), then α and the parameters from their conditionals given the y. The
+    /// model predicts the posterior mean of the latent score, clipped to the scale when
+    /// <see cref="ClipPredictions"/> is on, and its noise precision is the latent score's (the rounding's
+    /// spread comes on top). The training ratings must lie on one grid (every value a whole number, or every
+    /// value a multiple of 0.5); the train MSE reported during the fit is the latent scores'. The fit keeps
+    /// 4 bytes per rating more (the ratings beside the latent scores) and adds a pass over the ratings per
+    /// sweep that draws a truncated normal for each. Not measured on the real MovieLens files.
+    /// </summary>
+    public bool OrdinalRatings { get; init; }
+
     /// <summary>Whether the model clamps predicted ratings into the training set's rating range (each sample's prediction, as libFM does); ranking scores are never clamped. Default <see langword="true"/>.</summary>
     public bool ClipPredictions { get; init; } = true;
 

@@ -83,7 +83,16 @@ internal sealed class FmTraining : ITraining<FactorizationMachineModel>, IBlockW
     private readonly RatingRange? _trainingScale;
     private readonly FactorizationMachineOptions _options;
 
+    /// <summary>The values the parameters are fitted to, user-major: the ratings, or with ordinal ratings the current latent scores (an array of the fit's own).</summary>
     private readonly float[] _y;
+
+    /// <summary>With ordinal ratings: the ratings themselves (user-major), the scale's step (1 or 0.5) and ends, and one latent-score stream per worker; otherwise null and 0.</summary>
+    private readonly float[]? _ordinalRatings;
+    private readonly double _ordinalStep;
+    private readonly double _ordinalMin;
+    private readonly double _ordinalMax;
+    private readonly SeededRandom[]? _latentRandoms;
+    private int _iteration;
 
     /// <summary>e_n = y_n − ŷ_n, user-major.</summary>
     private readonly double[] _e;
@@ -163,7 +172,18 @@ internal sealed class FmTraining : ITraining<FactorizationMachineModel>, IBlockW
         Catalog = train.Catalog;
 
         CsrView byUser = ratings.ByUser;
-        _y = byUser.ValueArray;
+        if (options.OrdinalRatings)
+        {
+            // The latent scores are rewritten every sweep, in an array of the fit's own; they start at the ratings.
+            _ordinalRatings = byUser.ValueArray;
+            (_ordinalStep, _ordinalMin, _ordinalMax) = BpmfTraining.OrdinalScale(_ordinalRatings);
+            _y = (float[])_ordinalRatings.Clone();
+        }
+        else
+        {
+            _y = byUser.ValueArray;
+        }
+
         _e = new double[_n];
         _other = new double[_n];
         var userOf = new int[_n];
@@ -292,6 +312,15 @@ internal sealed class FmTraining : ITraining<FactorizationMachineModel>, IBlockW
         _blockPosteriorSse = new double[_validationBlocks.Length - 1];
         _pool = new WorkerPool(Math.Clamp(threads, 1, Math.Max(1, mostBlocks)));
         _minParallelWork = minParallelWork;
+        if (_ordinalRatings is not null)
+        {
+            _latentRandoms = new SeededRandom[_pool.WorkerCount];
+            for (int a = 0; a < _latentRandoms.Length; a++)
+            {
+                _latentRandoms[a] = new SeededRandom(0, 0);
+            }
+        }
+
         _passWork = PassWork();
         _w0 = DatasetStatistics.GlobalMean(train);
         Refresh(keep: false);
@@ -328,6 +357,9 @@ internal sealed class FmTraining : ITraining<FactorizationMachineModel>, IBlockW
 
         /// <summary>Per rating: e −= Δw₀.</summary>
         ShiftResiduals,
+
+        /// <summary>Per rating, with ordinal ratings: a new latent score, its residual, and the block's sum of squares.</summary>
+        Latents,
     }
 
     /// <summary>The training set's catalogue.</summary>
@@ -420,6 +452,9 @@ internal sealed class FmTraining : ITraining<FactorizationMachineModel>, IBlockW
                 }
 
                 break;
+            case Phase.Latents:
+                _blockSums[block] = DrawLatents(block, _latentRandoms![worker]);
+                break;
         }
     }
 
@@ -465,6 +500,7 @@ internal sealed class FmTraining : ITraining<FactorizationMachineModel>, IBlockW
         work[(int)Phase.Validation] = [ValidationCount * b * k1];
         work[(int)Phase.ResidualSum] = PerRating(1);
         work[(int)Phase.ShiftResiduals] = PerRating(1);
+        work[(int)Phase.Latents] = PerRating(16); // a truncated-normal draw costs about as much as a residual's reads at rank 10
         return work;
     }
 
@@ -487,6 +523,14 @@ internal sealed class FmTraining : ITraining<FactorizationMachineModel>, IBlockW
     public double Step(int iteration, CancellationToken cancellationToken)
     {
         _random.Reset(_seed, (1UL << 61) | (uint)iteration);
+        if (_ordinalRatings is not null)
+        {
+            // Albert–Chib: the latent scores given the parameters, then α and the parameters given the latent scores.
+            _iteration = iteration;
+            Run(Phase.Latents);
+            _sse = Total(_blockSums);
+        }
+
         if (_fixedAlpha is null)
         {
             (double shape, double rate) = BpmfTraining.NoisePosterior(_n, _sse);
@@ -626,6 +670,40 @@ internal sealed class FmTraining : ITraining<FactorizationMachineModel>, IBlockW
             phi[r] = pairs;
         }
     }
+
+    /// <summary>
+    /// With ordinal ratings, draws the latent scores of rating block <paramref name="block"/>: each from
+    /// Normal(ŷ_n, 1/α) truncated to its rating's interval [r − step/2, r + step/2] (open beyond the scale's
+    /// ends), ŷ_n = y_n − e_n the current parameters' prediction, from the block's own stream of the sweep;
+    /// sets y_n and e_n and returns the block's sum of squared residuals.
+    /// </summary>
+    private double DrawLatents(int block, SeededRandom random)
+    {
+        double sigma = 1 / Math.Sqrt(_alpha), half = _ordinalStep / 2, sse = 0;
+        random.Reset(_seed, LatentStream(_iteration, block));
+        float[] ratings = _ordinalRatings!;
+        for (int n = _ratingBlocks[block], end = _ratingBlocks[block + 1]; n < end; n++)
+        {
+            double prediction = _y[n] - _e[n];
+            double r = ratings[n];
+            double lower = r <= _ordinalMin ? double.NegativeInfinity : (r - half - prediction) / sigma;
+            double upper = r >= _ordinalMax ? double.PositiveInfinity : (r + half - prediction) / sigma;
+            float latent = (float)(prediction + (sigma * Samplers.TruncatedStandardNormal(random, lower, upper)));
+            double e = latent - prediction;
+            _y[n] = latent;
+            _e[n] = e;
+            sse += e * e;
+        }
+
+        return sse;
+    }
+
+    /// <summary>The latent scores' per-block stream: bit 62 set (apart from the sweep's stream, bit 61, and the initial factors', 60), bits 31–61 the sweep, bits 0–30 the rating block.</summary>
+    private static ulong LatentStream(int iteration, int block) =>
+        (1UL << 62) | ((ulong)((uint)iteration & 0x7FFF_FFFF) << 31) | (uint)block;
+
+    /// <summary>The values the parameters are fitted to, user-major: the ratings, or with ordinal ratings the current latent scores; for tests.</summary>
+    internal ReadOnlySpan<float> FittedValues => _y;
 
     /// <summary>The residuals of ratings [start, end) from the parameters; returns their sum of squares.</summary>
     private double ResidualsOf(int start, int end)
