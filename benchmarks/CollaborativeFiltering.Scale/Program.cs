@@ -11,9 +11,9 @@ using CollaborativeFiltering.Scoring;
 // to recommendations and prints one Markdown table. Figures taken while other work runs on the
 // machine are development signals only; the README's rows come from a quiet machine.
 //
-//   dotnet run -c Release --project tools/CollaborativeFiltering.Scale -- generate --shape 32m --data /work/data/synthetic-32m
-//   dotnet run -c Release --project tools/CollaborativeFiltering.Scale -- run --data /work/data/synthetic-32m --rank 64 --sweeps 10 --threads 2 [--update] [--sgd] [--cache]
-//   dotnet run -c Release --project tools/CollaborativeFiltering.Scale -- attainable [--no-fit]   (issue 15: the Bayes-optimal and estimation-cost figures beside the noise floor; see Attainable.cs)
+//   dotnet run -c Release --project benchmarks/CollaborativeFiltering.Scale -- generate --shape 32m --data /work/data/synthetic-32m
+//   dotnet run -c Release --project benchmarks/CollaborativeFiltering.Scale -- run --data /work/data/synthetic-32m --rank 64 --sweeps 10 --threads 2 [--update] [--sgd] [--cache]
+//   dotnet run -c Release --project benchmarks/CollaborativeFiltering.Scale -- attainable [--no-fit]   (issue 15: the Bayes-optimal and estimation-cost figures beside the noise floor; see Attainable.cs)
 //
 // The --update stage comes last: it builds its old and new sets by enumerating the training view, which
 // makes the view build its own CSR views and timestamps, so the peak before it is the fits' own.

@@ -16,7 +16,7 @@ using CollaborativeFiltering.Factorization;
 /// place of the rounded, clipped ratings (what the model class reaches where it is well specified), and
 /// on the generator's ratings, with the Gaussian and with the ordinal likelihood.</item>
 /// </list>
-/// <c>dotnet run -c Release --project tools/CollaborativeFiltering.Scale -- attainable [--users 6040] [--items 3706] [--ratings 1000000] [--seed 7] [--no-fit]</c>
+/// <c>dotnet run -c Release --project benchmarks/CollaborativeFiltering.Scale -- attainable [--users 6040] [--items 3706] [--ratings 1000000] [--seed 7] [--no-fit]</c>
 /// (the fits take about 10 s of CPU each at the 1M shape).
 /// </summary>
 internal static class Attainable
