@@ -76,7 +76,10 @@ public sealed record FactorizationMachineOptions : TrainerOptions
     /// spread comes on top). The training ratings must lie on one grid (every value a whole number, or every
     /// value a multiple of 0.5); the train MSE reported during the fit is the latent scores'. The fit keeps
     /// 4 bytes per rating more (the ratings beside the latent scores) and adds a pass over the ratings per
-    /// sweep that draws a truncated normal for each. Not measured on the real MovieLens files.
+    /// sweep that draws a truncated normal for each; its chain, like BPMF's, mixes more slowly. Measured on the
+    /// generator's star ratings, seed 7, 90/10 split, 200 sweeps, user and item ids: 1.0548× the noise floor
+    /// against 1.0638× with the Gaussian likelihood on the 1M-rating shape, 1.1356× against 1.1509× on the
+    /// 100k shape (<c>docs/defaults.md</c>). Not measured on the real MovieLens files.
     /// </summary>
     public bool OrdinalRatings { get; init; }
 
