@@ -144,6 +144,7 @@ public sealed class EaseRecommenderTests
     /// relevant: at least twice the most-popular baseline's recall@10 (measured 0.220 against 0.083, 2.65×; NDCG@10 0.455 against 0.168).
     /// </summary>
     [Fact]
+    [Trait("Category", "Accuracy")]
     public void Fit_DefaultsOnTasteDrivenRatings_RankAtLeastTwiceAsWellAsMostPopular()
     {
         DatasetSplit split = DatasetSplitter.PerUserHoldout(SyntheticDataGenerator.Generate(new SyntheticOptions { TasteExposure = 2 }).Dataset, 0.2, seed: 1);

@@ -13,6 +13,7 @@ public sealed partial class ItemKnnRecommenderTests
     /// (noise σ = 0.5). Measured test RMSE 0.738 against 0.860: the neighbours remove 14 % of the error.
     /// </summary>
     [Fact]
+    [Trait("Category", "Accuracy")]
     public void Fit_Defaults_BeatTheBiasOnlyBaselineByAtLeastTenPercent()
     {
         DatasetSplit split = DatasetSplitter.RandomHoldout(SyntheticDataGenerator.Generate().Dataset, 0.2, seed: 1);
@@ -32,6 +33,7 @@ public sealed partial class ItemKnnRecommenderTests
     /// NDCG@10 0.359 against 0.168).
     /// </summary>
     [Fact]
+    [Trait("Category", "Accuracy")]
     public void Fit_DefaultsOnTasteDrivenRatings_RankAtLeastOneAndAHalfTimesAsWellAsMostPopular()
     {
         DatasetSplit split = DatasetSplitter.PerUserHoldout(SyntheticDataGenerator.Generate(new SyntheticOptions { TasteExposure = 2 }).Dataset, 0.2, seed: 1);

@@ -22,6 +22,7 @@ public sealed class SoftmaxQualityTests
     });
 
     [Fact]
+    [Trait("Category", "Accuracy")]
     public void Fit_DefaultOptions_RecallIsAtLeastTwiceTheMostPopularBaselines()
     {
         (DatasetSplit split, SoftmaxModel model) = Trained.Value;
@@ -35,6 +36,7 @@ public sealed class SoftmaxQualityTests
     }
 
     [Fact]
+    [Trait("Category", "Accuracy")]
     public void ComputeQuery_NewUserFromTenOfAUsersItems_RecommendsMostlyWhatThatUserGets()
     {
         (DatasetSplit split, SoftmaxModel model) = Trained.Value;

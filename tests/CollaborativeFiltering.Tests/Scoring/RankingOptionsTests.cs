@@ -177,6 +177,7 @@ public sealed class RankingOptionsTests
     // ------------------------------------------------------------------ on the realistic preset
 
     [Fact]
+    [Trait("Category", "Accuracy")]
     public void Evaluate_RatingModelsOnTheRealisticPreset_DefaultRankingBeatsMostPopularWhereTheirOwnScoresLose()
     {
         // Measured (seed 42, random 80/20): recall@10 over the most-popular list's, own score → default:

@@ -17,6 +17,7 @@ public sealed partial class HyperparameterSearchTests
         DatasetSplitter.RandomHoldout(SyntheticDataGenerator.Generate(SyntheticOptions.RealisticMovieLens100K).Dataset, 0.1, seed: 1));
 
     [Fact]
+    [Trait("Category", "Accuracy")]
     public void Run_BiasedSgdDefaultSpaceOnRealisticMovieLens100K_BeatsTheDefaultsWithinFifteenFits()
     {
         DatasetSplit split = Realistic.Value;
@@ -34,6 +35,7 @@ public sealed partial class HyperparameterSearchTests
     }
 
     [Fact]
+    [Trait("Category", "Accuracy")]
     public void Run_AlsDefaultSpaceOnRealisticMovieLens100K_DoesNotLoseToTheDefaultsWithinFifteenFits()
     {
         DatasetSplit split = Realistic.Value;

@@ -17,6 +17,7 @@ public sealed partial class AlsFactorizerTests
     /// generator, measured 1.0987× here but 0.990 against 0.924 test RMSE on MovieLens 100k's u1 split).
     /// </summary>
     [Fact]
+    [Trait("Category", "Accuracy")]
     public void Fit_DefaultsOnMillionSyntheticRatings_ComesWithinAQuarterOfTheNoiseFloor()
     {
         SyntheticData data = SyntheticDataGenerator.Generate(new SyntheticOptions { Users = 6040, Items = 3706, Ratings = 1_000_000, Seed = 7 });
@@ -39,6 +40,7 @@ public sealed partial class AlsFactorizerTests
     /// against 0.990).
     /// </summary>
     [Fact]
+    [Trait("Category", "Accuracy")]
     public void Fit_DefaultsOnRealisticMovieLens100K_BeatTheFormerDefaults()
     {
         DatasetSplit split = DatasetSplitter.RandomHoldout(SyntheticDataGenerator.Generate(SyntheticOptions.RealisticMovieLens100K).Dataset, 0.1, seed: 1);

@@ -147,6 +147,7 @@ public sealed class AlsUpdateTests(ITestOutputHelper output)
     /// the new users' own test ratings.
     /// </summary>
     [Fact]
+    [Trait("Category", "Accuracy")]
     public void Update_OnePercentNewRatings_CostsUnderFivePercentOfAFitAndMatchesARefit()
     {
         (RatingsDataset train, RatingsDataset fresh, RatingsDataset test) = Scenario(users: 3_000, items: 1_500, ratings: 200_000);

@@ -15,6 +15,7 @@ public sealed partial class ImplicitAlsFactorizerTests
     /// recall@10 0.248 against 0.083 (3.0×).
     /// </summary>
     [Fact]
+    [Trait("Category", "Accuracy")]
     public void Fit_DefaultsOnTasteDrivenRatings_RankAtLeastTwiceAsWellAsMostPopular()
     {
         SyntheticData data = SyntheticDataGenerator.Generate(new SyntheticOptions { TasteExposure = 2 });
@@ -36,6 +37,7 @@ public sealed partial class ImplicitAlsFactorizerTests
     /// This is what makes the test above meaningful: its margin comes from the taste in the data.
     /// </summary>
     [Fact]
+    [Trait("Category", "Accuracy")]
     public void Fit_DefaultsOnPopularityDrivenRatings_DoNotBeatMostPopular()
     {
         SyntheticData data = SyntheticDataGenerator.Generate();
@@ -58,6 +60,7 @@ public sealed partial class ImplicitAlsFactorizerTests
     /// of them, against 0.75).
     /// </summary>
     [Fact]
+    [Trait("Category", "Accuracy")]
     public void Fit_DefaultsOnRealisticMovieLens100K_DoNotCollapseOntoPopularity()
     {
         SyntheticData data = SyntheticDataGenerator.Generate(SyntheticOptions.RealisticMovieLens100K);

@@ -15,6 +15,7 @@ public sealed partial class BayesianFactorizationMachineTests
     /// defaults (measured with a scratch harness, not a test: a 1M fit is too slow for the suite).
     /// </summary>
     [Fact]
+    [Trait("Category", "Accuracy")]
     public void Fit_DefaultsOnHundredThousandSyntheticRatings_ComesWithinFifteenPercentOfTheNoiseFloor()
     {
         SyntheticData data = SyntheticDataGenerator.Generate(new SyntheticOptions { Users = 943, Items = 1682, Ratings = 100_000, Seed = 7 });

@@ -106,6 +106,7 @@ public sealed partial class BayesianFactorizationMachineTests
     /// (measured: 0.7793 against 0.8046, 3.1 %; the noise floor is 0.5237).
     /// </summary>
     [Fact]
+    [Trait("Category", "Accuracy")]
     public void Fit_RatingsDependOnOccupation_SideBlocksBeatIdsOnly()
     {
         SyntheticData data = SyntheticDataGenerator.Generate(new SyntheticOptions { Users = 2000, Items = 300, Ratings = 16_000, MinRatingsPerUser = 3, Dimensions = 3, SideAttributeEffect = 0.5, Seed = 4 });

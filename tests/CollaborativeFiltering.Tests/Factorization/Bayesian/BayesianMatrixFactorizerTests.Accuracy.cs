@@ -25,6 +25,7 @@ public sealed partial class BayesianMatrixFactorizerTests
     /// costs about 2.5 times as much).
     /// </summary>
     [Fact]
+    [Trait("Category", "Accuracy")]
     public void Fit_DefaultsOnMillionSyntheticRatings_ComesWithinSixAndAHalfPercentOfTheNoiseFloor()
     {
         SyntheticData data = SyntheticDataGenerator.Generate(new SyntheticOptions { Users = 6040, Items = 3706, Ratings = 1_000_000, Seed = 7 });

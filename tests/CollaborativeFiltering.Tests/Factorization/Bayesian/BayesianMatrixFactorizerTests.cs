@@ -118,6 +118,7 @@ public sealed partial class BayesianMatrixFactorizerTests
     /// σ = 0.5), below the Gaussian model's, which also absorbs the rounding. The test takes about two seconds.
     /// </summary>
     [Fact]
+    [Trait("Category", "Accuracy")]
     public void Fit_OrdinalRatingsOnStarData_BeatsTheGaussianLikelihood()
     {
         SyntheticData data = SyntheticDataGenerator.Generate(new SyntheticOptions { Users = 943, Items = 1682, Ratings = 100_000, Seed = 7 });

@@ -15,6 +15,7 @@ public sealed partial class BprFactorizerTests
     /// split. docs/defaults.md has variants of the options.
     /// </summary>
     [Fact]
+    [Trait("Category", "Accuracy")]
     public void Fit_DefaultsOnTasteDrivenRatings_RankAtLeastTwoAndAHalfTimesAsWellAsMostPopular()
     {
         SyntheticData data = SyntheticDataGenerator.Generate(new SyntheticOptions { Seed = 1, TasteExposure = 2 });

@@ -19,6 +19,7 @@ public sealed partial class RegularizedFactorizerTests
     private static readonly Lazy<LessonModels> Lessons = new(TrainLessons);
 
     [Fact]
+    [Trait("Category", "Accuracy")]
     public void Lesson_PlainModelAtNotebookSettings_Overfits()
     {
         LessonModels m = Lessons.Value;
@@ -30,6 +31,7 @@ public sealed partial class RegularizedFactorizerTests
     }
 
     [Fact]
+    [Trait("Category", "Accuracy")]
     public void Lesson_PlainModelWithSmallInit_ItemNormsCorrelateWithRatingCounts()
     {
         LessonModels m = Lessons.Value;
@@ -42,6 +44,7 @@ public sealed partial class RegularizedFactorizerTests
     }
 
     [Fact]
+    [Trait("Category", "Accuracy")]
     public void Lesson_RegularizedModel_NormsTrackPopularityBetterAndRareItemsShrink()
     {
         LessonModels m = Lessons.Value;

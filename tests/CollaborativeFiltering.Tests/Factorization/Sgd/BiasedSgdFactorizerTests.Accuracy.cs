@@ -15,6 +15,7 @@ public sealed partial class BiasedSgdFactorizerTests
     /// overfits MovieLens 100k: 0.943 against 0.926 test RMSE on the u1 split).
     /// </summary>
     [Fact]
+    [Trait("Category", "Accuracy")]
     public void Fit_DefaultsOnMillionSyntheticRatings_ComesWithinSixteenPercentOfTheNoiseFloor()
     {
         SyntheticData data = SyntheticDataGenerator.Generate(new SyntheticOptions { Users = 6040, Items = 3706, Ratings = 1_000_000, Seed = 1 });
@@ -36,6 +37,7 @@ public sealed partial class BiasedSgdFactorizerTests
     /// notebook's plain model (measured 0.59× of a 200-iteration run, 0.72× of the full 1000).
     /// </summary>
     [Fact]
+    [Trait("Category", "Accuracy")]
     public void Fit_DefaultsOnHundredThousandSyntheticRatings_BeatThePlainModelByFar()
     {
         SyntheticData data = SyntheticDataGenerator.Generate(new SyntheticOptions { Seed = 2 });
@@ -56,6 +58,7 @@ public sealed partial class BiasedSgdFactorizerTests
     /// MovieLens 100k, u1 split: 0.926 against 0.943).
     /// </summary>
     [Fact]
+    [Trait("Category", "Accuracy")]
     public void Fit_DefaultsOnRealisticMovieLens100K_BeatTheFormerOverfittingDefaults()
     {
         DatasetSplit split = DatasetSplitter.RandomHoldout(SyntheticDataGenerator.Generate(SyntheticOptions.RealisticMovieLens100K).Dataset, 0.1, seed: 1);

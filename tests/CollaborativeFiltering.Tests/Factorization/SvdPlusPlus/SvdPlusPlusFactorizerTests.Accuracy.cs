@@ -13,6 +13,7 @@ public sealed partial class SvdPlusPlusFactorizerTests
     /// 1.163×, 0.967); with σ = 0.5 the two are level (1.312× against 1.307×).
     /// </summary>
     [Fact]
+    [Trait("Category", "Accuracy")]
     public void Fit_DefaultsOnTasteDrivenNoisyRatings_BeatBiasedSgd()
     {
         SyntheticData data = SyntheticDataGenerator.Generate(new SyntheticOptions { Seed = 1, TasteExposure = 2, NoiseStdDev = 1 });
@@ -36,6 +37,7 @@ public sealed partial class SvdPlusPlusFactorizerTests
     /// Measured 1.340× against 1.408× the noise floor (ratio 0.952; seed 2: 1.326× against 1.384×).
     /// </summary>
     [Fact]
+    [Trait("Category", "Accuracy")]
     public void Fit_DefaultsOnDefaultSyntheticRatings_BeatSurprisesSvdDefaults()
     {
         SyntheticData data = SyntheticDataGenerator.Generate(new SyntheticOptions { Seed = 1 });
