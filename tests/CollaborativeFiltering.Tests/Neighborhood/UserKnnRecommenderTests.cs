@@ -121,6 +121,7 @@ public sealed class UserKnnRecommenderTests
 
     /// <summary>User-kNN-Baseline beats the bias-only baseline on the default synthetic set (80/20): measured test RMSE 0.740 against 0.860.</summary>
     [Fact]
+    [Trait("Category", "Accuracy")]
     public void Fit_Defaults_BeatTheBiasOnlyBaseline()
     {
         DatasetSplit split = DatasetSplitter.RandomHoldout(SyntheticDataGenerator.Generate().Dataset, 0.2, seed: 1);
