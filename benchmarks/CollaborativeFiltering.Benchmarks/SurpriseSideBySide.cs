@@ -24,7 +24,8 @@ namespace CollaborativeFiltering.Benchmarks;
 /// The configurations: Surprise's table rows configured alike (<c>surprise-*</c>: its defaults, i.e. user-based
 /// MSD similarity without shrinkage for the three kNN rows, <c>SVD</c> and <c>SVDpp</c> settings, its
 /// baselines), the Pearson-baseline kNN in both orientations configured like Surprise's, and our defaults
-/// (what the sample's <c>train --model item-knn|user-knn|svdpp|biased</c> uses).
+/// (what the sample's <c>train --model item-knn|user-knn|svdpp|biased</c> uses). <c>--dir</c> may name the real
+/// MovieLens 100k folder too (its <c>u1.base</c>/<c>u1.test</c>); the script's header says how.
 /// </summary>
 internal static class SurpriseSideBySide
 {
@@ -99,6 +100,9 @@ internal static class SurpriseSideBySide
             // Our defaults (the sample's train --model item-knn | user-knn).
             ("ours-item-knn", () => new ItemKnnRecommender(new KnnOptions()).Fit(split.Train)),
             ("ours-user-knn", () => new UserKnnRecommender(new KnnOptions()).Fit(split.Train)),
+
+            // The former default length of the neighbour lists, to measure the change on any data (the real u1 split included).
+            ("ours-item-knn-400", () => new ItemKnnRecommender(new KnnOptions { SavedNeighbors = 400 }).Fit(split.Train)),
         };
         foreach ((string name, Func<IRecommenderModel> fit) in knn)
         {

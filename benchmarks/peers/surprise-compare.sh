@@ -19,6 +19,12 @@
 # the table: RMSE of both, the largest per-pair |difference| and the pairs differing by more than 1e-5
 # (deterministic algorithms), mean ± sd over the SGD seeds (SVD, SVDpp), our defaults.
 #
+# On the real MovieLens 100k (not redistributable, so never here): build the benchmarks project, then
+#   BENCH=benchmarks/CollaborativeFiltering.Benchmarks/bin/Release/net10.0/CollaborativeFiltering.Benchmarks
+#   $BENCH surprise-predict --dir ML100K_DIR --out /tmp/cf-surprise/ours-real
+#   python3 benchmarks/peers/surprise_compare.py SURPRISE_DIR ML100K_DIR /tmp/cf-surprise/ours-real
+# (ML100K_DIR holds u1.base and u1.test): the same table on the real u1 split.
+#
 # Fit times: ours are in WORK_DIR/ours-SEED/fits.tsv, Surprise's (fit + predict) on the table's last line.
 # They are figures only when this runs alone on a quiet machine.
 set -euo pipefail

@@ -135,9 +135,9 @@ for r in rows:
 print("\n| our defaults (sample's train --model) | test RMSE |")
 print("|---|---|")
 truth = {(u, i): r for u, i, r in testset}
-for name in ("ours-item-knn", "ours-user-knn"):
+for name, label in (("ours-item-knn", "item-knn"), ("ours-item-knn-400", "item-knn, the former 400 neighbours kept"), ("ours-user-knn", "user-knn")):
     ours = read_ours(name)
-    print(f"| {name[5:]} | {rmse([(truth[k], ours[k]) for k in truth]):.4f} |")
+    print(f"| {label} | {rmse([(truth[k], ours[k]) for k in truth]):.4f} |")
 for name in ("surprise-svdpp", "ours-biased"):
     values = []
     for s in seeds:
