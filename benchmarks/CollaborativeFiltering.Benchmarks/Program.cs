@@ -4,7 +4,8 @@ using CollaborativeFiltering.Benchmarks;
 
 // Quick modes besides BDN: "step CASE THREADS [SCHEDULE]" and "alloc CASE THREADS" (FullBatchStepTimer),
 // "fma-peak [THREADS]" (FmaPeakBenchmarks.Print) and "sgd-text|sgd-fit|sgd-epochs ..." (SgdSideBySide, driven by
-// benchmarks/sidebyside-sgd.sh).
+// benchmarks/sidebyside-sgd.sh) and
+// "surprise-data|surprise-predict ..." (SurpriseSideBySide, driven by benchmarks/peers/surprise-compare.sh).
 if (args is ["step", string name, string threads, ..] && args.Length <= 4)
 {
     FullBatchStepTimer.Run(name, int.Parse(threads, CultureInfo.InvariantCulture), args.Length == 4 ? args[3] : "adaptive");
@@ -20,6 +21,10 @@ else if (args is ["fma-peak", ..])
 else if (args.Length > 0 && args[0].StartsWith("sgd-", StringComparison.Ordinal))
 {
     return SgdSideBySide.Run(args);
+}
+else if (args.Length > 0 && args[0].StartsWith("surprise-", StringComparison.Ordinal))
+{
+    return SurpriseSideBySide.Run(args);
 }
 else
 {
