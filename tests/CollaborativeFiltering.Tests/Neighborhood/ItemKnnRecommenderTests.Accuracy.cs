@@ -78,6 +78,7 @@ public sealed partial class ItemKnnRecommenderTests
     /// similarity's lists do (measured 1.446× against 1.137×; recall@10 0.1827, 0.1437, popular 0.1263).
     /// </summary>
     [Fact]
+    [Trait("Category", "Accuracy")]
     public void Fit_DefaultsOnTheRealisticPreset_TopNByBinaryCosineBeatsTheRatingSimilarityLists()
     {
         DatasetSplit split = DatasetSplitter.RandomHoldout(SyntheticDataGenerator.Generate(SyntheticOptions.RealisticMovieLens100K).Dataset, 0.2, 1);
