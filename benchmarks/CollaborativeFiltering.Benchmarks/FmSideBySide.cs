@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text;
 using CollaborativeFiltering.Data;
 using CollaborativeFiltering.Factorization;
+using CollaborativeFiltering.Factorization.Bayesian;
 
 namespace CollaborativeFiltering.Benchmarks;
 
@@ -97,7 +98,77 @@ internal static class FmSideBySide
         File.WriteAllText(Path.Combine(directory, "rated.libfm"), rows.ToString());
         File.WriteAllLines(Path.Combine(directory, "rated.train"), loaded.Train.Select(static r => r.User.Value.ToString(CultureInfo.InvariantCulture)));
         File.WriteAllLines(Path.Combine(directory, "rated.test"), loaded.Test.Select(static r => r.User.Value.ToString(CultureInfo.InvariantCulture)));
-        Console.WriteLine($"wrote {directory}: train {loaded.Train}, test {loaded.Test}, {encoding.Count} features");
+        CheckAgainstLayout(loaded.Train, encoding);
+        Console.WriteLine($"wrote {directory}: train {loaded.Train}, test {loaded.Test}, {encoding.Count} features; checked against the library's own feature layout");
+    }
+
+    /// <summary>
+    /// Throws unless libFM's rows carry exactly the features the library builds (FmLayout at the default blocks):
+    /// per user and item, each group's features with the same values, the same feature of ours always the same
+    /// feature of libFM's (the order of the categories within a group may differ), and the implicit relation's
+    /// row equal to ours.
+    /// </summary>
+    private static void CheckAgainstLayout(RatingsDataset train, Features encoding)
+    {
+        FmLayout layout = FmLayout.Build(train, WorkingRatings.Of(train), new FactorizationMachineOptions(), []);
+        string[] libfmGroups = ["user id", "item id", "age", "sex", "occupation", "zip prefix", "genres", "release year"];
+        int[] groupOf = [.. encoding.Groups(withSide: true).Select(static g => int.Parse(g, CultureInfo.InvariantCulture))];
+        int[] groupStart = new int[libfmGroups.Length];
+        for (int f = groupOf.Length - 1; f >= 0; f--)
+        {
+            groupStart[groupOf[f]] = f;
+        }
+
+        var ours = new Dictionary<(string, int), int>();
+        var theirs = new Dictionary<(string, int), int>();
+        void Compare(FmBlock block, int row, IEnumerable<(int Feature, float Value)> libfm, string what)
+        {
+            var mine = new List<(string Group, int Local, float Value)>();
+            for (int k = block.RowOffsets[row]; k < block.RowOffsets[row + 1]; k++)
+            {
+                FmGroupSpec spec = layout.Groups[block.FeatureGroups[block.RowFeatures[k]]];
+                if (spec.Kind != FmGroupKind.RatedItems)
+                {
+                    mine.Add((spec.Name, block.RowFeatures[k] - spec.Offset, block.RowValues[k]));
+                }
+            }
+
+            var other = libfm.Select(x => (Group: libfmGroups[groupOf[x.Feature]], Local: x.Feature - groupStart[groupOf[x.Feature]], x.Value)).ToList();
+            foreach (string group in libfmGroups)
+            {
+                var a = mine.Where(x => x.Group == group).OrderBy(static x => x.Local).ToList();
+                var b = other.Where(x => x.Group == group).OrderBy(static x => x.Local).ToList();
+                bool same = a.Count == b.Count;
+                for (int k = 0; same && k < a.Count; k++)
+                {
+                    same = Math.Abs(a[k].Value - b[k].Value) < 1e-6
+                        && ours.TryAdd((group, a[k].Local), b[k].Local) | ours[(group, a[k].Local)] == b[k].Local
+                        && theirs.TryAdd((group, b[k].Local), a[k].Local) | theirs[(group, b[k].Local)] == a[k].Local;
+                }
+
+                if (!same)
+                {
+                    throw new InvalidOperationException($"libFM's {what} {row} differs from the library's layout in group '{group}'");
+                }
+            }
+        }
+
+        for (int u = 0; u < train.UserCount; u++)
+        {
+            Compare(layout.User, u, encoding.Row(u, -1, withSide: true).Where(x => x.Feature < encoding.UserCount || groupOf[x.Feature] is >= 2 and <= 5), "user");
+            int[] rated = [.. Enumerable.Range(layout.User.RowOffsets[u], layout.User.RowOffsets[u + 1] - layout.User.RowOffsets[u])
+                .Where(k => layout.Groups[layout.User.FeatureGroups[layout.User.RowFeatures[k]]].Kind == FmGroupKind.RatedItems)];
+            int count = train.ByUser.GetRowLength(u);
+            if (rated.Length != count || rated.Any(k => Math.Abs(layout.User.RowValues[k] - (1 / Math.Sqrt(count))) > 1e-6))
+            {
+                throw new InvalidOperationException($"the implicit row of user {u} differs from the library's layout");
+            }
+        }
+
+        for (int i = 0; i < train.ItemCount; i++)
+        {
+            Compare(layout.Item, i, encoding.Row(-1, i, withSide: true).Where(x => x.Feature >= encoding.UserCount && groupOf[x.Feature] is 1 or >= 6), "item");
+        }
     }
 
     private static void WriteRows(string path, RatingsDataset data, Features encoding, bool withSide)
@@ -266,18 +337,29 @@ internal static class FmSideBySide
 
         public int Count { get; }
 
+        public int UserCount => _users;
+
+        /// <summary>The features of a rating of <paramref name="user"/> and <paramref name="item"/> (−1: leave that side out).</summary>
         public IEnumerable<(int Feature, float Value)> Row(int user, int item, bool withSide)
         {
-            yield return (user, 1f);
-            yield return (_users + item, 1f);
+            if (user >= 0)
+            {
+                yield return (user, 1f);
+            }
+
+            if (item >= 0)
+            {
+                yield return (_users + item, 1f);
+            }
+
             if (withSide)
             {
-                foreach (var x in _userSide[user])
+                foreach (var x in user >= 0 ? _userSide[user] : [])
                 {
                     yield return x;
                 }
 
-                foreach (var x in _itemSide[item])
+                foreach (var x in item >= 0 ? _itemSide[item] : [])
                 {
                     yield return x;
                 }
