@@ -22,7 +22,7 @@ namespace CollaborativeFiltering.Benchmarks;
 /// <c>u1.base</c>, each 1/√n; <c>rated.train</c>, <c>rated.test</c>: each rating's user row). <c>*.meta</c>
 /// give each feature group its own prior, as ours has (libFM's default is one group for the whole table).</item>
 /// <item><c>fm-fit --dir DIR --config ids|side|implicit [--model fm|bpmf] [--seed 1] [--threads 1]
-/// [--iter 200] [--dims 10] [--warmup 0] [--burnin N]</c>: loads <c>u1.base</c>/<c>u1.test</c> (untimed), with <c>--warmup 1</c> fits
+/// [--iter 200] [--dims 10] [--warmup 0] [--burnin N] [--trace 0]</c>: loads <c>u1.base</c>/<c>u1.test</c> (untimed), with <c>--warmup 1</c> fits
 /// two sweeps untimed (JIT), then fits once (timed: <c>fit_s</c>, wall; <c>cpu_s</c>, the process's CPU time)
 /// at the trainer's defaults (<c>--burnin</c> overrides its burn-in) with the configuration's blocks, and prints the test RMSE of the posterior mean.</item>
 /// </list>
@@ -49,10 +49,10 @@ internal static class FmSideBySide
                 WriteData(Get("dir", "fm-data"), Int("seed", 2026), double.Parse(Get("side", "0.5"), CultureInfo.InvariantCulture));
                 return 0;
             case "fm-fit":
-                Fit(Get("dir", "fm-data"), Get("config", "ids"), Get("model", "fm"), Int("seed", 1), Int("threads", 1), Int("iter", 200), Int("dims", 10), Int("warmup", 0) != 0, Int("burnin", -1));
+                Fit(Get("dir", "fm-data"), Get("config", "ids"), Get("model", "fm"), Int("seed", 1), Int("threads", 1), Int("iter", 200), Int("dims", 10), Int("warmup", 0) != 0, Int("burnin", -1), Int("trace", 0) != 0);
                 return 0;
             default:
-                Console.Error.WriteLine("usage: fm-data --dir DIR [--seed 2026] [--side 0.5] | fm-fit --dir DIR --config ids|side|implicit [--model fm|bpmf] [--seed 1] [--threads 1] [--iter 200] [--dims 10] [--warmup 0] [--burnin N]");
+                Console.Error.WriteLine("usage: fm-data --dir DIR [--seed 2026] [--side 0.5] | fm-fit --dir DIR --config ids|side|implicit [--model fm|bpmf] [--seed 1] [--threads 1] [--iter 200] [--dims 10] [--warmup 0] [--burnin N] [--trace 0]");
                 return 2;
         }
     }
@@ -188,7 +188,7 @@ internal static class FmSideBySide
         File.WriteAllText(path, text.ToString());
     }
 
-    private static void Fit(string directory, string config, string model, int seed, int threads, int iterations, int dims, bool warmUp, int burnIn)
+    private static void Fit(string directory, string config, string model, int seed, int threads, int iterations, int dims, bool warmUp, int burnIn, bool trace)
     {
         DatasetSplit split = MovieLens.LoadSplit(directory, "u1.base", "u1.test");
         FeatureBlocks blocks = config switch
@@ -201,6 +201,17 @@ internal static class FmSideBySide
 
         var fmOptions = new FactorizationMachineOptions { Blocks = blocks, Seed = seed, MaxDegreeOfParallelism = threads, Iterations = iterations, Dimensions = dims };
         var bpmfOptions = new BayesianMatrixOptions { Seed = seed, MaxDegreeOfParallelism = threads, Iterations = iterations, Dimensions = dims };
+        // With --trace 1 the test set is the fit's validation set: every sweep prints the running posterior-mean test
+        // RMSE (the current sample's during burn-in), as libFM prints its "Test=" (the mean over all sweeps so far).
+        RatingsDataset? validation = trace ? split.Test : null;
+        IProgress<TrainingProgress>? progress = trace ? new SynchronousProgress(p => Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"sweep={p.Iteration} train_rmse={Math.Sqrt(p.TrainMse ?? double.NaN):F5} test_rmse={Math.Sqrt(p.ValidationMse ?? double.NaN):F5}"))) : null;
+        if (trace)
+        {
+            fmOptions = fmOptions with { ReportInterval = 1 };
+            bpmfOptions = bpmfOptions with { ReportInterval = 1 };
+        }
+
         if (burnIn >= 0)
         {
             fmOptions = fmOptions with { BurnIn = burnIn };
@@ -227,12 +238,12 @@ internal static class FmSideBySide
         var watch = Stopwatch.StartNew();
         if (model == "bpmf")
         {
-            FactorizationModel bpmf = new BayesianMatrixFactorizer(bpmfOptions).Fit(split.Train);
+            FactorizationModel bpmf = new BayesianMatrixFactorizer(bpmfOptions).Fit(split.Train, validation, progress);
             predict = r => bpmf.Predict(r.User, r.Item);
         }
         else
         {
-            FactorizationMachineModel fm = new BayesianFactorizationMachine(fmOptions).Fit(split.Train);
+            FactorizationMachineModel fm = new BayesianFactorizationMachine(fmOptions).Fit(split.Train, validation, progress);
             predict = r => fm.Predict(r.User, r.Item);
         }
 
@@ -247,6 +258,12 @@ internal static class FmSideBySide
 
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"ours model={model} config={config} seed={seed} threads={threads} fit_s={fit:F3} cpu_s={cpuSeconds:F3} test_rmse={Math.Sqrt(sse / split.Test.Count):F5}"));
+    }
+
+    /// <summary>Reports on the calling thread (<see cref="Progress{T}"/> would post to the thread pool).</summary>
+    private sealed class SynchronousProgress(Action<TrainingProgress> report) : IProgress<TrainingProgress>
+    {
+        public void Report(TrainingProgress value) => report(value);
     }
 
     /// <summary>libFM's feature indices: users, items, then the side groups in the library's order (age, sex, occupation, zip prefix, genres, release year).</summary>
