@@ -9,7 +9,7 @@ namespace CollaborativeFiltering.Benchmarks;
 
 /// <summary>
 /// Issue 17's kNN targets on synthetic data of MovieLens shapes, with the library's defaults (kNN-Baseline,
-/// Pearson-baseline similarity shrunk by 100, k = 40, 400 neighbours kept): item-kNN fit (all 1,682² item pairs)
+/// Pearson-baseline similarity shrunk by 100, k = 40, up to 1,000 neighbours kept): item-kNN fit (all 1,682² item pairs)
 /// on 100k ratings ≤ 1 s on 2 cores, and on 1M ratings (6,040 × 3,706) ≤ 10 s. Also user-kNN's fit and
 /// item-kNN's predictions of a 20k-rating test set.
 /// <code>dotnet run -c Release --project benchmarks/CollaborativeFiltering.Benchmarks -- --filter '*KnnBenchmarks*' --job short</code>

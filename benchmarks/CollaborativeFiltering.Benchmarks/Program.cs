@@ -4,7 +4,8 @@ using CollaborativeFiltering.Benchmarks;
 
 // Quick modes besides BDN: "step CASE THREADS [SCHEDULE]" and "alloc CASE THREADS" (FullBatchStepTimer),
 // "fma-peak [THREADS]" (FmaPeakBenchmarks.Print) and "sgd-text|sgd-fit|sgd-epochs ..." (SgdSideBySide, driven by
-// benchmarks/sidebyside-sgd.sh), "fm-data|fm-fit ..." (FmSideBySide, driven by benchmarks/sidebyside-fm.sh).
+// benchmarks/sidebyside-sgd.sh), "fm-data|fm-fit ..." (FmSideBySide, driven by benchmarks/sidebyside-fm.sh) and
+// "surprise-data|surprise-predict ..." (SurpriseSideBySide, driven by benchmarks/peers/surprise-compare.sh).
 if (args is ["step", string name, string threads, ..] && args.Length <= 4)
 {
     FullBatchStepTimer.Run(name, int.Parse(threads, CultureInfo.InvariantCulture), args.Length == 4 ? args[3] : "adaptive");
@@ -24,6 +25,10 @@ else if (args.Length > 0 && args[0].StartsWith("sgd-", StringComparison.Ordinal)
 else if (args.Length > 0 && args[0].StartsWith("fm-", StringComparison.Ordinal))
 {
     return FmSideBySide.Run(args);
+}
+else if (args.Length > 0 && args[0].StartsWith("surprise-", StringComparison.Ordinal))
+{
+    return SurpriseSideBySide.Run(args);
 }
 else
 {

@@ -55,6 +55,10 @@ internal class ModelSettings : CommonSettings
     [Description("Learning-rate factor applied after each epoch, above 0 and at most 1 (biased, svdpp, bpr). Default: the library's.")]
     public double? LearningRateDecay { get; init; }
 
+    [CommandOption("--regularization-exponent <NU>")]
+    [Description("The exponent ν of a row's rating count in its penalty, in [0, 1]: 1 is the weighted λ, 0 the same penalty on every row (als). Default: the library's (1).")]
+    public double? RegularizationExponent { get; init; }
+
     [CommandOption("--no-biases")]
     [Description("Factors only, no global mean or user and item biases (als).")]
     public bool NoBiases { get; init; }
@@ -210,6 +214,7 @@ internal class ModelSettings : CommonSettings
         ["BiasLearningRate"] = "--bias-learning-rate",
         ["LearningRateDecay"] = "--learning-rate-decay",
         ["Alpha"] = "--alpha",
+        ["RegularizationExponent"] = "--regularization-exponent",
         ["ConjugateGradientSteps"] = "--cg-steps",
         ["HiddenLayerSizes"] = "--hidden",
         ["BatchSize"] = "--batch-size",
@@ -339,6 +344,7 @@ internal class ModelSettings : CommonSettings
         yield return ("--bias-learning-rate", BiasLearningRate is not null, [ModelKind.Biased, ModelKind.SvdPlusPlus]);
         yield return ("--learning-rate-decay", LearningRateDecay is not null, [ModelKind.Biased, ModelKind.SvdPlusPlus, ModelKind.Bpr]);
         yield return ("--no-biases", NoBiases, [ModelKind.Als]);
+        yield return ("--regularization-exponent", RegularizationExponent is not null, [ModelKind.Als]);
         yield return ("--alpha", Alpha is not null, [ModelKind.ImplicitAls]);
         yield return ("--cg-steps", ConjugateGradientSteps is not null, [ModelKind.ImplicitAls]);
         yield return ("--early-stopping", EarlyStopping is not null, [ModelKind.Plain, ModelKind.Regularized, ModelKind.Biased, ModelKind.Als, ModelKind.ImplicitAls, ModelKind.SvdPlusPlus, ModelKind.Bpr]);

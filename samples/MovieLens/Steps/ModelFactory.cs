@@ -64,6 +64,7 @@ internal static class ModelFactory
                 {
                     InitStdDev = flags.InitStdDev ?? als.InitStdDev,
                     Regularization = flags.Regularization ?? als.Regularization,
+                    RegularizationExponent = flags.RegularizationExponent ?? als.RegularizationExponent,
                     UseBiases = !flags.NoBiases,
                 });
             case ModelKind.ImplicitAls:

@@ -234,10 +234,12 @@ public sealed partial class FactorizationModelPersistenceTests : IDisposable
     public void SaveLoad_TrainedAlsModel_KeepsTheTrainingRange()
     {
         var ratings = new RatingsDatasetBuilder().Add("a", "x", 4f).Add("a", "y", 2f).Add("b", "x", 5f).Add("b", "z", 1.5f).Build();
-        FactorizationModel model = new AlsFactorizer(new AlsOptions { Dimensions = 2, Iterations = 3 }).Fit(ratings);
+        FactorizationModel model = new AlsFactorizer(new AlsOptions { Dimensions = 2, Iterations = 3, RegularizationExponent = 0.5 }).Fit(ratings);
 
         FactorizationModel loaded = FactorizationModel.Load(new MemoryStream(ToBytes(model)));
 
+        loaded.Options.Should().Be(model.Options);
+        ((AlsOptions)loaded.Options!).RegularizationExponent.Should().Be(0.5);
         loaded.PredictionRange.Should().Be(new RatingRange(1.5f, 5f));
         loaded.MeanSquaredError(ratings).Should().Be(model.MeanSquaredError(ratings));
     }

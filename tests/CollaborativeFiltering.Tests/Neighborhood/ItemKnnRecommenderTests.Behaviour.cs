@@ -15,7 +15,7 @@ public sealed partial class ItemKnnRecommenderTests
         KnnOptions o = new ItemKnnRecommender().Options;
 
         (o.Similarity, o.Predictor, o.Neighbors, o.MinNeighbors, o.MinSupport, o.Shrinkage).Should().Be((KnnSimilarity.PearsonBaseline, KnnPredictor.WithBaseline, 40, 1, 1, 100.0));
-        (o.Iterations, o.BaselineUserRegularization, o.BaselineItemRegularization, o.ClipPredictions).Should().Be((10, 15.0, 10.0, true));
+        (o.Iterations, o.BaselineUserRegularization, o.BaselineItemRegularization, o.ClipPredictions, o.SavedNeighbors).Should().Be((10, 15.0, 10.0, true, 1000));
         o.ToString().Should().Contain("Similarity = PearsonBaseline").And.NotContain("Dimensions", "a kNN fit has no embeddings");
     }
 

@@ -16,6 +16,32 @@ internal static class NeighborhoodTestData
         (2, 0, 4), (2, 1, 2), (2, 3, 1),
         (3, 1, 5), (3, 2, 4), (3, 3, 3));
 
+    /// <summary>
+    /// Seven users × seven items, 28 ratings 1–5 (ids 1–7 in the file are indices 0–6 here), on which Surprise 1.1.4
+    /// itself computed the reference predictions of the <c>*Tests.Surprise.cs</c> tests: the file
+    /// "u\ti\tr\t0" lines in this order, <c>Dataset.load_from_file(path, Reader("ml-100k")).build_full_trainset()</c>,
+    /// and <c>algo.predict(u, i).est</c> (clipped to [1, 5]) for each pair of <see cref="SurpriseToyPairs"/>.
+    /// </summary>
+    public static RatingsDataset SurpriseToy() => Build(Catalog.Sequential(7, 7),
+        (0, 0, 2), (0, 1, 1), (0, 2, 2), (0, 5, 1), (0, 6, 3),
+        (1, 0, 5), (1, 1, 2), (1, 3, 1), (1, 6, 2),
+        (2, 1, 1), (2, 2, 2), (2, 3, 5), (2, 5, 5),
+        (3, 0, 2), (3, 1, 2), (3, 4, 2), (3, 6, 2),
+        (4, 1, 2), (4, 2, 2), (4, 4, 4), (4, 5, 3),
+        (5, 1, 2), (5, 2, 3), (5, 3, 1),
+        (6, 0, 5), (6, 2, 3), (6, 4, 1), (6, 5, 3));
+
+    /// <summary>The 21 unrated (user, item) pairs of <see cref="SurpriseToy"/>, user by user.</summary>
+    public static (int User, int Item)[] SurpriseToyPairs() =>
+    [
+        (0, 3), (0, 4), (1, 2), (1, 4), (1, 5), (2, 0), (2, 4), (2, 6), (3, 2), (3, 3), (3, 5),
+        (4, 0), (4, 3), (4, 6), (5, 0), (5, 4), (5, 5), (5, 6), (6, 1), (6, 3), (6, 6),
+    ];
+
+    /// <summary>The model's predictions for <see cref="SurpriseToyPairs"/>.</summary>
+    public static float[] SurpriseToyPredictions(IRecommenderModel model) =>
+        [.. SurpriseToyPairs().Select(p => model.Predict(U(p.User), I(p.Item)))];
+
     public static RatingsDataset Build(Catalog catalog, params (int User, int Item, float Value)[] ratings)
     {
         var builder = new RatingsDatasetBuilder(catalog);

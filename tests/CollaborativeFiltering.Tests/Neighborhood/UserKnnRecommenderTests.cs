@@ -9,7 +9,7 @@ namespace CollaborativeFiltering.Tests.Neighborhood;
 /// User-kNN on <see cref="NeighborhoodTestData.Tiny"/>: the similarities of users over the items they
 /// share, each predictor and the top-N scores, against values worked out with Surprise's formulas.
 /// </summary>
-public sealed class UserKnnRecommenderTests
+public sealed partial class UserKnnRecommenderTests
 {
     private const double Tolerance = 1e-5;
 

@@ -80,6 +80,7 @@ public sealed class OptionsLimitsTests
         ["BaselineItemRegularization"] = (false, []),
         ["Sweeps"] = (false, [101, int.MaxValue]),
         ["MinNewShare"] = (false, [1.0000001, 2.0]),
+        ["RegularizationExponent"] = (false, [1.0000001, 2.0]),
         ["SyntheticOptions.Dimensions"] = (false, [4097, int.MaxValue]),
         ["InteractionVariance"] = (false, [100.5, double.MaxValue]),
         ["PopularityRatingCorrelation"] = (true, [1.0000001, -1.0000001, double.MaxValue]),

@@ -148,6 +148,11 @@ public sealed class RankingOptionsTests
         new GradientDescentFactorizer(new GradientDescentOptions { Dimensions = 2, Iterations = 2 }).Fit(ratings).DefaultRanking.Should().Be(RankingScore.SupportAware);
         new RegularizedFactorizer(new RegularizedOptions { Dimensions = 2, Iterations = 2 }).Fit(ratings).DefaultRanking.Should().Be(RankingScore.Model);
         new ImplicitAlsFactorizer(new ImplicitAlsOptions { Dimensions = 2, Iterations = 2 }).Fit(ratings).DefaultRanking.Should().Be(RankingScore.Model);
+        new BayesianMatrixFactorizer(new BayesianMatrixOptions { Dimensions = 2, Iterations = 3, BurnIn = 1 }).Fit(ratings).DefaultRanking.Should().Be(RankingScore.SupportAware);
+        FactorizationMachineModel fm = new BayesianFactorizationMachine(new FactorizationMachineOptions { Dimensions = 2, Iterations = 3, BurnIn = 1 }).Fit(ratings);
+        fm.DefaultRanking.Should().Be(RankingScore.SupportAware);
+        fm.ItemSupport.ToArray().Should().Equal(2, 1, 1);
+        fm.ContextFree.ItemSupport.ToArray().Should().Equal(2, 1, 1);
     }
 
     // ------------------------------------------------------------------ neighbours
@@ -192,6 +197,29 @@ public sealed class RankingOptionsTests
 
             own.Should().BeLessThan(0.5, $"{model.Options} ranks by its predicted ratings");
             byDefault.Should().BeGreaterThan(1.03, $"{model.Options} ranks support-aware by default");
+        }
+    }
+
+    [Fact]
+    public void Evaluate_BayesianModelsOnTheRealisticPreset_DefaultRankingBeatsMostPopularWhereTheirOwnScoresLose()
+    {
+        // Measured (seed 42, random 80/20, short chains to keep the test near a second): recall@10 over the
+        // most-popular list's, own score → default: BPMF (40 sweeps) 0.32× → 1.07×, FM (30 sweeps, default
+        // blocks) 0.75× → 1.36×. At the defaults (200 sweeps) the accuracy tool measured 0.76× → 1.44× and
+        // 1.08× → 1.61× on the same preset (benchmarks/CollaborativeFiltering.Accuracy --synthetic).
+        var data = SyntheticDataGenerator.Generate(SyntheticOptions.RealisticMovieLens100K);
+        var split = DatasetSplitter.RandomHoldout(data.Dataset, 0.2, 1);
+        double popular = PopularityBaseline.Evaluate(split.Train, split.Test, 10).RecallAtK;
+        IRecommenderModel bpmf = new BayesianMatrixFactorizer(new BayesianMatrixOptions { Iterations = 40, BurnIn = 10 }).Fit(split.Train);
+        IRecommenderModel fm = new BayesianFactorizationMachine(new FactorizationMachineOptions { Iterations = 30, BurnIn = 10 }).Fit(split.Train);
+
+        foreach (IRecommenderModel model in new[] { bpmf, fm })
+        {
+            double own = RankingMetrics.Evaluate(model, split.Train, split.Test, 10, ranking: new RankingOptions { Score = RankingScore.Model }).RecallAtK / popular;
+            double byDefault = RankingMetrics.Evaluate(model, split.Train, split.Test, 10).RecallAtK / popular;
+
+            own.Should().BeLessThan(0.9, $"{model.GetType().Name} ranks by its posterior-mean ratings");
+            byDefault.Should().BeGreaterThan(1.03, $"{model.GetType().Name} ranks support-aware by default");
         }
     }
 }

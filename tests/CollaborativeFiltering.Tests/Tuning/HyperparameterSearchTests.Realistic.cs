@@ -34,7 +34,7 @@ public sealed partial class HyperparameterSearchTests
     }
 
     [Fact]
-    public void Run_AlsDefaultSpaceOnRealisticMovieLens100K_DoesNotLoseToTheDefaultsWithinFifteenFits()
+    public void Run_AlsDefaultSpaceOnRealisticMovieLens100K_BeatsTheDefaultsWithinFifteenFits()
     {
         DatasetSplit split = Realistic.Value;
         var defaults = new AlsOptions();
@@ -43,7 +43,7 @@ public sealed partial class HyperparameterSearchTests
         double searched = Math.Sqrt(new AlsFactorizer(result.BestOptions).Fit(split.Train).MeanSquaredError(split.Test));
         double baseline = Math.Sqrt(new AlsFactorizer(defaults).Fit(split.Train).MeanSquaredError(split.Test));
 
-        searched.Should().BeLessThan(baseline + 0.001, "measured 0.9284 against 0.9287: the defaults already sit at this model's optimum here");
+        searched.Should().BeLessThan(baseline - 0.002, "measured 0.9247 against 0.9287 (rank 64, λ 0.160, exponent 0.54); without the exponent in the space 0.9284");
         double Sweep(int d) => Math.Max(Math.Pow(d / (double)defaults.Dimensions, 2), Math.Pow(d / (double)defaults.Dimensions, 3));
         double fits = (result.Trials.Sum(t => t.Budget * Sweep(t.Options.Dimensions)) + (result.BestOptions.Iterations * Sweep(result.BestOptions.Dimensions)))
             / defaults.Iterations;

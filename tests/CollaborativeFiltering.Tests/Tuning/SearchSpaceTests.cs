@@ -64,7 +64,7 @@ public sealed class SearchSpaceTests
     [Fact]
     public void ToString_ListsTheParametersAndRanges()
     {
-        SearchSpaces.Als().ToString().Should().Be("AlsOptions: Dimensions: {16, 32, 48, 64}; Regularization: log-uniform [0.06, 0.25]");
+        SearchSpaces.Als().ToString().Should().Be("AlsOptions: Dimensions: {16, 32, 48, 64}; Regularization: log-uniform [0.06, 0.25]; RegularizationExponent: uniform [0.25, 1]");
     }
 
     [Fact]

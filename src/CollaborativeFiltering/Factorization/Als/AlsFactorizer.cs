@@ -12,7 +12,9 @@ namespace CollaborativeFiltering.Factorization;
 /// Alternating least squares for explicit ratings with weighted-λ regularization (Zhou et al. 2008,
 /// as in Spark ALS) and, by default, biases. It minimises
 /// <c>Σ_Ω (r_ui − μ − b_u − b_i − ⟨p_u, q_i⟩)² + λ·(Σ_u n_u·(‖p_u‖² + b_u²) + Σ_i n_i·(‖q_i‖² + b_i²))</c>,
-/// n_u and n_i being the training rating counts and μ the training mean (fixed). Each sweep solves
+/// n_u and n_i being the training rating counts and μ the training mean (fixed); with
+/// <see cref="AlsOptions.RegularizationExponent"/> ν &lt; 1 each n is replaced by n̄^(1−ν)·n^ν, n̄ the mean count
+/// of its side (frequency-scaled regularization). Each sweep solves
 /// every user's [p_u; b_u] exactly with V and the item biases fixed (a ridge regression against
 /// [q_i; 1] with targets r_ui − μ − b_i, by Cholesky on its (d+1)×(d+1) normal equations), then
 /// every item's [q_i; b_i] likewise, so the objective never increases.
@@ -85,9 +87,9 @@ public sealed class AlsFactorizer : IMatrixFactorizer
         new SeededRandom(options.Seed, InitialisationStream).FillNormal(items, options.InitStdDev);
         cancellationToken.ThrowIfCancellationRequested();
         RatingRange? range = options.ClipPredictions ? train.ValueRange : null;
-        using var training = new AlsTraining(train, validation, d, options.Regularization, options.UseBiases, options.ThreadCount, new float[n * d], items, new float[n], new float[m], range, options);
+        using var training = new AlsTraining(train, validation, d, options.Regularization, options.RegularizationExponent, options.UseBiases, options.ThreadCount, new float[n * d], items, new float[n], new float[m], range, options);
         Log.FitStarting(_logger, n, m, train.Count, () => string.Create(CultureInfo.InvariantCulture,
-            $"d = {d}, {options.Iterations} sweeps, weighted λ = {options.Regularization}, biases {options.UseBiases}"), training.WorkerCount);
+            $"d = {d}, {options.Iterations} sweeps, weighted λ = {options.Regularization}{(options.RegularizationExponent == 1 ? "" : $" with exponent {options.RegularizationExponent}")}, biases {options.UseBiases}"), training.WorkerCount);
         return TrainingLoop.Run(training, TrainingSchedule.Of(options), Log, _logger, progress, cancellationToken).WithTrainingScale(train.ValueRange);
     }
 
@@ -137,7 +139,7 @@ public sealed class AlsFactorizer : IMatrixFactorizer
             ThrowHelper.Argument(nameof(model), "The model was trained on implicit feedback; an explicit ALS update would change what its scores mean.");
         }
 
-        return AlsIncremental.Run(model, train, newRatings, Options.Regularization, Options.ThreadCount, options, cancellationToken);
+        return AlsIncremental.Run(model, train, newRatings, Options.Regularization, Options.RegularizationExponent, Options.ThreadCount, options, cancellationToken);
     }
 
     /// <summary>Creates a trainer positioned at the given item factors and biases (taken over), for exactness tests and benchmarks.</summary>
@@ -145,7 +147,7 @@ public sealed class AlsFactorizer : IMatrixFactorizer
     {
         CheckArguments(train, validation, Options.Dimensions);
         int d = Options.Dimensions;
-        return new AlsTraining(train, validation, d, Options.Regularization, Options.UseBiases, Options.ThreadCount,
+        return new AlsTraining(train, validation, d, Options.Regularization, Options.RegularizationExponent, Options.UseBiases, Options.ThreadCount,
             new float[train.UserCount * d], items, new float[train.UserCount], itemBiases ?? new float[train.ItemCount]);
     }
 

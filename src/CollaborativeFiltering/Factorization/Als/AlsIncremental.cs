@@ -3,6 +3,7 @@ using System.Numerics;
 using System.Runtime.CompilerServices;
 using CollaborativeFiltering.Data;
 using CollaborativeFiltering.Internal;
+using CollaborativeFiltering.Models;
 
 namespace CollaborativeFiltering.Factorization.Als;
 
@@ -21,7 +22,8 @@ internal sealed class AlsIncremental
     private readonly int _order;
     private readonly int _stride;
     private readonly bool _biases;
-    private readonly double _lambda;
+    private readonly AlsPenalty _userPenalty;
+    private readonly AlsPenalty _itemPenalty;
     private readonly float _mu;
     private readonly int _threads;
 
@@ -36,13 +38,14 @@ internal sealed class AlsIncremental
 
     private long _visits;
 
-    private AlsIncremental(int d, bool biases, double lambda, float mu, int threads, float[] u, float[] v, float[] bu, float[] bv, Rows userRows, Rows itemRows)
+    private AlsIncremental(int d, bool biases, AlsPenalty userPenalty, AlsPenalty itemPenalty, float mu, int threads, float[] u, float[] v, float[] bu, float[] bv, Rows userRows, Rows itemRows)
     {
         _d = d;
         _order = d + (biases ? 1 : 0);
         _stride = CholeskySolver.PaddedOrder(_order);
         _biases = biases;
-        _lambda = lambda;
+        _userPenalty = userPenalty;
+        _itemPenalty = itemPenalty;
         _mu = mu;
         _threads = threads;
         _u = u;
@@ -53,7 +56,7 @@ internal sealed class AlsIncremental
         _itemRows = itemRows;
     }
 
-    public static AlsUpdate Run(FactorizationModel model, RatingsDataset train, RatingsDataset newRatings, double lambda, int threads, AlsUpdateOptions options, CancellationToken cancellationToken)
+    public static AlsUpdate Run(FactorizationModel model, RatingsDataset train, RatingsDataset newRatings, double lambda, double exponent, int threads, AlsUpdateOptions options, CancellationToken cancellationToken)
     {
         Catalog old = model.Catalog;
         (Catalog merged, int[] userMap, int[] itemMap) = MergeCatalog(old, newRatings);
@@ -77,7 +80,9 @@ internal sealed class AlsIncremental
         model.UserBiases.CopyTo(bu);
         model.ItemBiases.CopyTo(bv);
 
-        var update = new AlsIncremental(d, biases, lambda, model.GlobalMean, threads, u, v, bu, bv, userRows, itemRows);
+        // A row's penalty weight uses the mean count of its side over the old and the new ratings, as a full fit on both would.
+        long ratings = (long)train.Count + newRatings.Count;
+        var update = new AlsIncremental(d, biases, new AlsPenalty(lambda, exponent, ratings, n), new AlsPenalty(lambda, exponent, ratings, m), model.GlobalMean, threads, u, v, bu, bv, userRows, itemRows);
         int usersSolved = 0, itemsSolved = 0;
 
         // New items first: they have no factors yet, and the users' solves read them.
@@ -93,7 +98,8 @@ internal sealed class AlsIncremental
             itemsSolved += update.Solve(itemRows, user: false, onlyFrom: 0, cancellationToken);
         }
 
-        var result = new FactorizationModel(merged, d, u, v, biases ? bu : null, biases ? bv : null, model.GlobalMean, model.Options, model.PredictionRange, model.TrainingScale);
+        var result = new FactorizationModel(merged, d, u, v, biases ? bu : null, biases ? bv : null, model.GlobalMean, model.Options, model.PredictionRange, model.TrainingScale,
+            support: model.Support is { } before ? ExtendSupport(before, newByUser, newByItem) : null);
         return new AlsUpdate(result, n - old.UserCount, newItems, usersSolved, itemsSolved, update._visits);
     }
 
@@ -110,13 +116,14 @@ internal sealed class AlsIncremental
         }
 
         float[] other = user ? _v : _u, otherBias = user ? _bv : _bu, target = user ? _u : _v, targetBias = user ? _bu : _bv;
+        AlsPenalty penalty = user ? _userPenalty : _itemPenalty;
         var options = new ParallelOptions { MaxDegreeOfParallelism = _threads, CancellationToken = cancellationToken };
         bool failed = false;
         Parallel.For(first, rows.Index.Length, options,
             () => (System: new double[_order * _stride], Rhs: new double[_stride], Packed: new double[_stride]),
             (k, _, scratch) =>
             {
-                if (!SolveRow(rows, k, other, otherBias, target, targetBias, scratch.System, scratch.Rhs, scratch.Packed))
+                if (!SolveRow(rows, penalty, k, other, otherBias, target, targetBias, scratch.System, scratch.Rhs, scratch.Packed))
                 {
                     failed = true;
                 }
@@ -135,7 +142,7 @@ internal sealed class AlsIncremental
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private bool SolveRow(Rows rows, int k, float[] other, float[] otherBias, float[] target, float[] targetBias, double[] system, double[] rhs, double[] packed)
+    private bool SolveRow(Rows rows, in AlsPenalty penalty, int k, float[] other, float[] otherBias, float[] target, float[] targetBias, double[] system, double[] rhs, double[] packed)
     {
         int d = _d, order = _order, stride = _stride, r = rows.Index[k];
         int start = rows.Offsets[k], end = rows.Offsets[k + 1], count = end - start;
@@ -178,7 +185,7 @@ internal sealed class AlsIncremental
             }
         }
 
-        double lambdaN = _lambda * count;
+        double lambdaN = penalty.Weight(count);
         for (int a = 0; a < order; a++)
         {
             system[(a * stride) + a] += lambdaN;
@@ -424,5 +431,39 @@ internal sealed class AlsIncremental
     }
 
     /// <summary>Rows of (column, value): row k is the model row <c>Index[k]</c> (for the grouped new ratings, Index is empty and row k is model row k).</summary>
+    /// <summary>
+    /// The updated model's training support: the old counts plus each row's new ratings (a new rating of a
+    /// pair already rated counts once more; support only orders and filters recommendations), and the
+    /// mean over the old and the new ratings. Without it the updated model would rank by its own scores
+    /// by default, as a model without support must.
+    /// </summary>
+    private static TrainingSupport ExtendSupport(TrainingSupport before, Rows newByUser, Rows newByItem)
+    {
+        var users = new int[newByUser.Offsets.Length - 1];
+        var items = new int[newByItem.Offsets.Length - 1];
+        long oldCount = 0;
+        for (int r = 0; r < users.Length; r++)
+        {
+            int old = r < before.UserCounts.Length ? before.UserCounts[r] : 0;
+            oldCount += old;
+            users[r] = old + newByUser.Offsets[r + 1] - newByUser.Offsets[r];
+        }
+
+        for (int r = 0; r < items.Length; r++)
+        {
+            items[r] = (r < before.ItemCounts.Length ? before.ItemCounts[r] : 0) + newByItem.Offsets[r + 1] - newByItem.Offsets[r];
+        }
+
+        int added = newByUser.Offsets[^1];
+        double sum = (double)before.Mean * oldCount;
+        foreach (float value in newByUser.Values.AsSpan(0, added))
+        {
+            sum += value;
+        }
+
+        long total = oldCount + added;
+        return new TrainingSupport(users, items, total == 0 ? 0 : (float)(sum / total));
+    }
+
     private sealed record Rows(int[] Index, int[] Offsets, int[] Columns, float[] Values);
 }

@@ -11,8 +11,8 @@ namespace CollaborativeFiltering.Factorization.Als;
 
 /// <summary>The explicit ALS objective and errors at the current factors (sums, not means).</summary>
 /// <param name="SquaredError">Σ_Ω (r − μ − b_u − b_i − ⟨p_u, q_i⟩)² over the training ratings.</param>
-/// <param name="UserPenalty">Σ_u n_u·(‖p_u‖² + b_u²).</param>
-/// <param name="ItemPenalty">Σ_i n_i·(‖q_i‖² + b_i²).</param>
+/// <param name="UserPenalty">Σ_u w_u·(‖p_u‖² + b_u²), w_u = n̄^(1−ν)·n_u^ν (n_u for the weighted λ, ν = 1; <see cref="AlsPenalty"/>).</param>
+/// <param name="ItemPenalty">Σ_i w_i·(‖q_i‖² + b_i²), likewise.</param>
 /// <param name="ValidationSquaredError">The same squared error over the validation ratings (0 without).</param>
 internal readonly record struct AlsEvaluation(double SquaredError, double UserPenalty, double ItemPenalty, double ValidationSquaredError);
 
@@ -21,6 +21,7 @@ internal readonly record struct AlsEvaluation(double SquaredError, double UserPe
 /// <see cref="AlsScratch"/> per worker and a <see cref="WorkerPool"/>. A half-sweep solves, for every
 /// user (or item) independently, the weighted-λ ridge regression
 /// <c>min Σ_i (r_ui − μ − b_i − b_u − ⟨p_u, q_i⟩)² + λ·n_u·(‖p_u‖² + b_u²)</c> over [p_u; b_u]
+/// (with a regularization exponent ν &lt; 1, λ·n̄^(1−ν)·n_u^ν in place of λ·n_u: <see cref="AlsPenalty"/>)
 /// by a Cholesky solve of its (d+1)×(d+1) normal equations (d×d without biases). Rows without
 /// ratings get 0. Each row is solved by one thread from data fixed during the half-sweep, and loss
 /// partial sums are per fixed block, added in block order, so results are bit-identical for any
@@ -39,6 +40,10 @@ internal sealed class AlsTraining : IBlockWork, ITraining<FactorizationModel>
     private readonly int _n;
     private readonly int _m;
     private readonly double _lambda;
+
+    /// <summary>The penalty weights of the user rows and of the item rows.</summary>
+    private readonly AlsPenalty _userPenalty;
+    private readonly AlsPenalty _itemPenalty;
     private readonly bool _biases;
     private readonly float _mu;
 
@@ -89,6 +94,7 @@ internal sealed class AlsTraining : IBlockWork, ITraining<FactorizationModel>
     /// <param name="validation">Validation ratings over the same catalogue, or <see langword="null"/>.</param>
     /// <param name="dimensions">d.</param>
     /// <param name="lambda">λ of the weighted-λ penalty, positive.</param>
+    /// <param name="exponent">ν, the exponent of a row's rating count in its penalty (<see cref="AlsPenalty"/>), in [0, 1]; 1 for the weighted λ.</param>
     /// <param name="biases">Whether to learn μ-centred user and item biases (μ = the training mean).</param>
     /// <param name="maxThreads">The most workers.</param>
     /// <param name="users">U, N·d.</param>
@@ -97,7 +103,7 @@ internal sealed class AlsTraining : IBlockWork, ITraining<FactorizationModel>
     /// <param name="itemBiases">b_i, M (zeros without biases).</param>
     /// <param name="validationRange">The range the validation predictions are clamped to (the model's prediction range), or <see langword="null"/>.</param>
     /// <param name="options">The options the model will carry.</param>
-    public AlsTraining(RatingsDataset train, RatingsDataset? validation, int dimensions, double lambda, bool biases, int maxThreads, float[] users, float[] items, float[] userBiases, float[] itemBiases,
+    public AlsTraining(RatingsDataset train, RatingsDataset? validation, int dimensions, double lambda, double exponent, bool biases, int maxThreads, float[] users, float[] items, float[] userBiases, float[] itemBiases,
         RatingRange? validationRange = null, AlsOptions? options = null)
     {
         _options = options;
@@ -111,6 +117,8 @@ internal sealed class AlsTraining : IBlockWork, ITraining<FactorizationModel>
         Catalog = train.Catalog;
         _support = TrainingSupport.Of(train);
         _lambda = lambda;
+        _userPenalty = new AlsPenalty(lambda, exponent, train.Count, _n);
+        _itemPenalty = new AlsPenalty(lambda, exponent, train.Count, _m);
         _biases = biases;
         Debug.Assert(users.Length == _n * _d && items.Length == _m * _d && userBiases.Length == _n && itemBiases.Length == _m);
 
@@ -238,8 +246,8 @@ internal sealed class AlsTraining : IBlockWork, ITraining<FactorizationModel>
     /// <summary>Solves one row with worker <paramref name="worker"/>'s buffers (benchmarks and tests); allocates nothing.</summary>
     /// <returns><see langword="false"/> when the system was not positive definite or the solution not finite.</returns>
     public bool SolveRow(bool user, int row, int worker = 0) => user
-        ? SolveRow(row, _userRows, _v, _bv, _u, _bu, _scratch[worker], _buffers[worker])
-        : SolveRow(row, _itemRows, _u, _bu, _v, _bv, _scratch[worker], _buffers[worker]);
+        ? SolveRow(row, _userRows, _userPenalty, _v, _bv, _u, _bu, _scratch[worker], _buffers[worker])
+        : SolveRow(row, _itemRows, _itemPenalty, _u, _bu, _v, _bv, _scratch[worker], _buffers[worker]);
 
     /// <inheritdoc/>
     public void Dispose() => _pool.Dispose();
@@ -333,7 +341,7 @@ internal sealed class AlsTraining : IBlockWork, ITraining<FactorizationModel>
                 BlockStarting?.Invoke(block);
                 for (int r = _userBlocks[block], end = _userBlocks[block + 1]; r < end; r++)
                 {
-                    if (!SolveRow(r, _userRows, _v, _bv, _u, _bu, scratch, buffer))
+                    if (!SolveRow(r, _userRows, _userPenalty, _v, _bv, _u, _bu, scratch, buffer))
                     {
                         _failed = true;
                     }
@@ -344,7 +352,7 @@ internal sealed class AlsTraining : IBlockWork, ITraining<FactorizationModel>
                 BlockStarting?.Invoke(block);
                 for (int r = _itemBlocks[block], end = _itemBlocks[block + 1]; r < end; r++)
                 {
-                    if (!SolveRow(r, _itemRows, _u, _bu, _v, _bv, scratch, buffer))
+                    if (!SolveRow(r, _itemRows, _itemPenalty, _u, _bu, _v, _bv, scratch, buffer))
                     {
                         _failed = true;
                     }
@@ -359,7 +367,7 @@ internal sealed class AlsTraining : IBlockWork, ITraining<FactorizationModel>
                 }
                 else if (block < userTasks + itemTasks)
                 {
-                    _blockItemPenalty[block - userTasks] = Penalty(_itemBlocks, block - userTasks, _itemRows.Offsets, _v, _bv);
+                    _blockItemPenalty[block - userTasks] = Penalty(_itemBlocks, block - userTasks, _itemRows.Offsets, _itemPenalty, _v, _bv);
                 }
                 else
                 {
@@ -396,7 +404,7 @@ internal sealed class AlsTraining : IBlockWork, ITraining<FactorizationModel>
     /// Σ t·y and Σ y, adds λ·n to the diagonal, and solves by Cholesky.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private bool SolveRow(int r, RatingRows rows, float[] other, float[] otherBias, float[] target, float[] targetBias, AlsScratch s, RowBuffer buffer)
+    private bool SolveRow(int r, RatingRows rows, in AlsPenalty penalty, float[] other, float[] otherBias, float[] target, float[] targetBias, AlsScratch s, RowBuffer buffer)
     {
         int d = _d, dp = _gramStride, order = _order, stride = s.Stride;
         int count = rows.Row(r, buffer, out ReadOnlySpan<int> columns, out ReadOnlySpan<float> values);
@@ -408,7 +416,7 @@ internal sealed class AlsTraining : IBlockWork, ITraining<FactorizationModel>
             return true;
         }
 
-        double lambdaN = _lambda * count;
+        double lambdaN = penalty.Weight(count);
         Span<double> system = s.System;
         Span<double> rhs = s.Rhs;
         Span<double> sum = s.Sum;
@@ -484,11 +492,11 @@ internal sealed class AlsTraining : IBlockWork, ITraining<FactorizationModel>
     {
         int r0 = _userBlocks[block], r1 = _userBlocks[block + 1];
         _blockSse[block] = SquaredError(r0, r1, _userRows, null, buffer);
-        _blockUserPenalty[block] = Penalty(_userBlocks, block, _userRows.Offsets, _u, _bu);
+        _blockUserPenalty[block] = Penalty(_userBlocks, block, _userRows.Offsets, _userPenalty, _u, _bu);
     }
 
-    /// <summary>Σ n_r·(‖x_r‖² + b_r²) over a block's rows, in double.</summary>
-    private double Penalty(int[] blocks, int block, int[] offsets, float[] factors, float[] biases)
+    /// <summary>Σ w_r·(‖x_r‖² + b_r²) over a block's rows in double, w_r the row's penalty weight in units of λ (n_r for the weighted λ).</summary>
+    private double Penalty(int[] blocks, int block, int[] offsets, in AlsPenalty weights, float[] factors, float[] biases)
     {
         int d = _d;
         double penalty = 0;
@@ -507,7 +515,7 @@ internal sealed class AlsTraining : IBlockWork, ITraining<FactorizationModel>
                 norm += (double)x[k] * x[k];
             }
 
-            penalty += count * norm;
+            penalty += weights.Relative(count) * norm;
         }
 
         return penalty;

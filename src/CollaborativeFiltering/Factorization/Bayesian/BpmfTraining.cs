@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Runtime.CompilerServices;
 using CollaborativeFiltering.Data;
 using CollaborativeFiltering.Internal;
+using CollaborativeFiltering.Models;
 using CollaborativeFiltering.Training;
 
 namespace CollaborativeFiltering.Factorization.Bayesian;
@@ -50,6 +51,9 @@ internal sealed class BpmfTraining : IBlockWork, ITraining<FactorizationModel>
     private readonly int _n;
     private readonly int _m;
     private readonly float _mu;
+
+    /// <summary>The training set's per-user and per-item counts, which the model keeps for support-aware ranking and minimum-support filters.</summary>
+    private readonly TrainingSupport _support;
     private readonly long _seed;
     private readonly double? _fixedAlpha;
     private readonly int _burnIn;
@@ -150,6 +154,7 @@ internal sealed class BpmfTraining : IBlockWork, ITraining<FactorizationModel>
         _keptTotal = keptSamples;
         _range = range;
         _mu = (float)DatasetStatistics.GlobalMean(train);
+        _support = TrainingSupport.Of(train);
         TrainCount = train.Count;
 
         if (options?.OrdinalRatings == true)
@@ -427,7 +432,7 @@ internal sealed class BpmfTraining : IBlockWork, ITraining<FactorizationModel>
             itemBiases[i] = (float)(_itemSums[(i * p) + d] * scale);
         }
 
-        return new FactorizationModel(Catalog, d, userFactors, itemFactors, userBiases, itemBiases, _mu, _options, _range, trainingScale: null, posterior: _stored > 0 ? _samples : null);
+        return new FactorizationModel(Catalog, d, userFactors, itemFactors, userBiases, itemBiases, _mu, _options, _range, trainingScale: null, posterior: _stored > 0 ? _samples : null, support: _support);
     }
 
     /// <inheritdoc/>

@@ -46,8 +46,8 @@ public sealed class FactorizationMachineModel : IEmbeddingModel, IStoredModel
     private readonly float[] _hyper;
 
     internal FactorizationMachineModel(Catalog catalog, FactorizationMachineOptions options, FmLayout layout, int dimensions, float[] users, float[] userBiases, float[] items, float[] itemBiases,
-        float globalMean, float[] userParameters, float[] hyper, float noisePrecision, RatingRange? predictionRange, RatingRange? trainingScale, PosteriorSamples? samples)
-        : this(new FactorizationModel(catalog, dimensions, users, items, userBiases, itemBiases, globalMean, options: null, predictionRange, trainingScale, implicitItemFactors: null, posterior: samples),
+        float globalMean, float[] userParameters, float[] hyper, float noisePrecision, RatingRange? predictionRange, RatingRange? trainingScale, PosteriorSamples? samples, TrainingSupport? support)
+        : this(new FactorizationModel(catalog, dimensions, users, items, userBiases, itemBiases, globalMean, options: null, predictionRange, trainingScale, implicitItemFactors: null, posterior: samples, support: support),
             options, layout.Groups, userParameters, hyper, noisePrecision)
     {
     }
@@ -115,6 +115,16 @@ public sealed class FactorizationMachineModel : IEmbeddingModel, IStoredModel
 
     /// <summary>The posterior mean of w₀ (plus the time block's mean bias).</summary>
     public float GlobalMean => _core.GlobalMean;
+
+    /// <summary>Each item's number of training ratings; empty for a model read from a file saved before the counts were stored.</summary>
+    public ReadOnlySpan<int> ItemSupport => _core.ItemSupport;
+
+    /// <summary>
+    /// <see cref="RankingScore.SupportAware"/> when the model knows its items' training support (else
+    /// <see cref="RankingScore.Model"/>): the FM is fitted to rating values alone, so its posterior-mean
+    /// scores, like every rating model's, favour rarely rated items with a few high ratings.
+    /// </summary>
+    public RankingScore DefaultRanking => _core.ItemSupport.IsEmpty ? RankingScore.Model : RankingScore.SupportAware;
 
     /// <summary>Whether the model stores posterior samples (<see cref="FactorizationMachineOptions.StoredSamples"/> &gt; 0).</summary>
     public bool HasPosterior => _core.HasPosterior;

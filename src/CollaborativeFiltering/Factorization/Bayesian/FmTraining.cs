@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Runtime.CompilerServices;
 using CollaborativeFiltering.Data;
 using CollaborativeFiltering.Internal;
+using CollaborativeFiltering.Models;
 using CollaborativeFiltering.Training;
 
 namespace CollaborativeFiltering.Factorization.Bayesian;
@@ -81,6 +82,9 @@ internal sealed class FmTraining : ITraining<FactorizationMachineModel>, IBlockW
     private readonly int _keptTotal;
     private readonly RatingRange? _range;
     private readonly RatingRange? _trainingScale;
+
+    /// <summary>The training set's per-user and per-item counts, which the model keeps for support-aware ranking and minimum-support filters.</summary>
+    private readonly TrainingSupport _support;
     private readonly FactorizationMachineOptions _options;
 
     /// <summary>The values the parameters are fitted to, user-major: the ratings, or with ordinal ratings the current latent scores (an array of the fit's own).</summary>
@@ -170,6 +174,7 @@ internal sealed class FmTraining : ITraining<FactorizationMachineModel>, IBlockW
         _range = range;
         _trainingScale = train.ValueRange;
         Catalog = train.Catalog;
+        _support = TrainingSupport.Of(train);
 
         CsrView byUser = ratings.ByUser;
         if (options.OrdinalRatings)
@@ -822,7 +827,7 @@ internal sealed class FmTraining : ITraining<FactorizationMachineModel>, IBlockW
         }
 
         return new FactorizationMachineModel(Catalog, _options, _layout, k, users, userBiases, items, itemBiases, (float)(_globalSum * scale),
-            userParameters, hyper, (float)(1 / (_noiseVarianceSum * scale)), _range, _trainingScale, _stored > 0 ? _samples : null);
+            userParameters, hyper, (float)(1 / (_noiseVarianceSum * scale)), _range, _trainingScale, _stored > 0 ? _samples : null, _support);
 
         static void Unpack(double[] sums, float[] factors, float[] biases, double scale, int k)
         {

@@ -7,11 +7,20 @@ namespace CollaborativeFiltering.Neighborhood;
 /// <summary>
 /// Options of the neighbourhood models <see cref="ItemKnnRecommender"/> and <see cref="UserKnnRecommender"/>:
 /// the similarity, the predictor, the neighbourhood size and the baseline estimates. The defaults are
-/// Surprise's <c>KNNBaseline</c> with its recommended similarity (<see cref="KnnSimilarity.PearsonBaseline"/>
-/// shrunk by 100, k = 40, min_k = 1, baselines by 10 sweeps of ALS with λ_u = 15, λ_i = 10); <c>docs/defaults.md</c>
-/// in the repository gives the sources and measurements behind them.
+/// Surprise's <c>KNNBaseline</c> with the similarity its documentation recommends for it
+/// (<see cref="KnnSimilarity.PearsonBaseline"/> shrunk by 100, k = 40, min_k = 1, baselines by 10 sweeps of ALS
+/// with λ_u = 15, λ_i = 10); <c>docs/defaults.md</c> in the repository gives the sources and measurements behind them.
 /// </summary>
 /// <remarks>
+/// <para>Configured alike, these models give Surprise's predictions: on the same files, user-kNN with
+/// <see cref="KnnSimilarity.MeanSquaredDifference"/>, <see cref="Shrinkage"/> = 0 and every neighbour kept
+/// (<see cref="SavedNeighbors"/> ≥ users − 1) predicts as Surprise's <c>KNNBasic</c>, <c>KNNWithMeans</c> and
+/// <c>KNNBaseline</c> at their defaults, to 1e-6 per prediction (<c>benchmarks/peers/surprise-compare.sh</c>).
+/// Two differences remain with Pearson-baseline: Surprise shrinks by (n − 1) / (n − 1 + λ) (Koren and Bell,
+/// "Advances in collaborative filtering", Recommender Systems Handbook 2011) and needs two shared ratings,
+/// where <see cref="Shrinkage"/> follows Koren 2010, eq. 2, n / (n + λ), from <see cref="MinSupport"/>; and
+/// when the user or the item has no training rating, Surprise's <c>KNNWithMeans</c> predicts the global mean
+/// where <see cref="KnnPredictor.WithMeans"/> predicts the known side's mean.</para>
 /// <para>Of the options every trainer shares, a kNN fit uses <see cref="TrainerOptions.Iterations"/> (the sweeps of the
 /// baseline estimates) and <see cref="TrainerOptions.MaxDegreeOfParallelism"/>. It learns no embeddings and draws no
 /// random numbers, so <see cref="TrainerOptions.Dimensions"/>, <see cref="TrainerOptions.Seed"/> and
@@ -57,24 +66,30 @@ public sealed record KnnOptions : TrainerOptions
 
     /// <summary>
     /// The fewest shared ratings two items (users) need to have a similarity at all; at least 1.
-    /// Default 1 (Surprise's <c>min_support</c>): the shrinkage already discounts similarities of little support.
+    /// Default 1 (Surprise's <c>min_support</c>, which Surprise raises to 2 for its <c>pearson_baseline</c>): the
+    /// shrinkage already discounts similarities of little support.
     /// </summary>
     public int MinSupport { get; init; } = 1;
 
     /// <summary>
     /// λ of the shrinkage n / (n + λ) every similarity is multiplied by, n being the number of shared
     /// ratings, so that a similarity resting on few ratings counts little (Koren 2010, eq. 2); 0 turns it
-    /// off; finite and not negative. Default 100 (Koren's value; Surprise's <c>shrinkage</c>).
+    /// off; finite and not negative. Default 100 (Koren's value; Surprise's <c>shrinkage</c>, which Surprise
+    /// applies to <c>pearson_baseline</c> only, as (n − 1) / (n − 1 + λ)).
     /// </summary>
     public double Shrinkage { get; init; } = 100;
 
     /// <summary>
     /// How many neighbours the model keeps per item (per user for user-kNN): the most similar ones, which
-    /// a prediction searches for the k the user rated. A few hundred keep predictions close to those of the
-    /// full similarity matrix while the model stays small (M × this many entries); at least
-    /// <see cref="Neighbors"/>, at most <see cref="MaxSavedNeighbors"/>. Default 400 (see <c>docs/defaults.md</c>).
+    /// a prediction searches for the k the user rated, so the list must be long enough to hold k of the
+    /// items a typical user rated. Only positive similarities are kept, so a list never holds more than the
+    /// row's positive similarities; the model holds at most M × this many entries. At least
+    /// <see cref="Neighbors"/>, at most <see cref="MaxSavedNeighbors"/>. Default 1,000: on the
+    /// <see cref="Data.SyntheticOptions.RealisticMovieLens100K"/> preset (1,682 items) that is every positive
+    /// similarity, so predictions are those of Surprise's full similarity matrix, where 400 lost 0.0008–0.0010 RMSE
+    /// (see <c>docs/defaults.md</c>).
     /// </summary>
-    public int SavedNeighbors { get; init; } = 400;
+    public int SavedNeighbors { get; init; } = 1000;
 
     /// <summary>
     /// λ_u of the baseline estimates' user biases, b_u = Σ (r_ui − μ − b_i) / (λ_u + n_u); finite and not

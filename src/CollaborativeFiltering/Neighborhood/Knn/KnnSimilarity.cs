@@ -27,7 +27,8 @@ public enum KnnSimilarity
     /// Σ a·b / √(Σ a² · Σ b²) over U_ij (Koren 2010, "Factor in the neighbors"; Surprise's
     /// <c>pearson_baseline</c>), with the baselines fitted as <see cref="KnnOptions"/> says. Centring on
     /// the baselines rather than on each pair's means uses every rating of both items, so it is the most
-    /// reliable on sparse data; with shrinkage it is Koren's and Surprise's recommended similarity.
+    /// reliable on sparse data; with shrinkage it is Koren's and Surprise's recommended similarity (Surprise
+    /// shrinks it by (n − 1) / (n − 1 + λ) where <see cref="KnnOptions.Shrinkage"/> uses Koren 2010's n / (n + λ)).
     /// </summary>
     PearsonBaseline = 2,
 

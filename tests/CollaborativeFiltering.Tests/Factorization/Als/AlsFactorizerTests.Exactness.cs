@@ -10,20 +10,23 @@ public sealed partial class AlsFactorizerTests
 {
     /// <summary>
     /// One user half-sweep from given item factors and biases: every user's [p_u; b_u] equals the
-    /// ridge solution (ZᵀZ + λ·n_u·I)⁻¹·Zᵀt with Z = [q_i, 1] and t = r − μ − b_i, built here in double
-    /// with MathNet and solved by LU (d×d and Z = q_i without biases).
+    /// ridge solution (ZᵀZ + w_u·I)⁻¹·Zᵀt with Z = [q_i, 1] and t = r − μ − b_i, built here in double
+    /// with MathNet and solved by LU (d×d and Z = q_i without biases); w_u = λ·n_u for the weighted λ
+    /// (exponent ν = 1), else λ·n̄^(1−ν)·n_u^ν with n̄ = |Ω|/N.
     /// </summary>
     [Theory]
-    [InlineData(true, 5)]
-    [InlineData(false, 5)]
-    [InlineData(true, 19)]
-    public void SolveUsers_FromGivenItemFactors_EqualsClosedFormRidgeSolution(bool useBiases, int d)
+    [InlineData(true, 5, 1.0)]
+    [InlineData(false, 5, 1.0)]
+    [InlineData(true, 19, 1.0)]
+    [InlineData(true, 5, 0.5)]
+    [InlineData(false, 5, 0.0)]
+    public void SolveUsers_FromGivenItemFactors_EqualsClosedFormRidgeSolution(bool useBiases, int d, double exponent)
     {
         RatingsDataset train = AlsTestData.Random(40, 400, 0.4, seed: 21); // ~160 ratings a user: two packed chunks
         const double lambda = 0.07;
         float[] items = AlsTestData.RandomMatrix(train.ItemCount, d, 0.6, seed: 22);
         float[] itemBiases = useBiases ? AlsTestData.RandomMatrix(train.ItemCount, 1, 0.4, seed: 23) : new float[train.ItemCount];
-        var factorizer = new AlsFactorizer(new AlsOptions { Dimensions = d, Regularization = lambda, UseBiases = useBiases, MaxDegreeOfParallelism = 2 });
+        var factorizer = new AlsFactorizer(new AlsOptions { Dimensions = d, Regularization = lambda, RegularizationExponent = exponent, UseBiases = useBiases, MaxDegreeOfParallelism = 2 });
         using AlsTraining trainer = factorizer.CreateTrainer(train, (float[])items.Clone(), (float[])itemBiases.Clone());
 
         trainer.SolveUsers(CancellationToken.None).Should().BeTrue();
@@ -52,7 +55,8 @@ public sealed partial class AlsFactorizerTests
                 t[k] = values[k] - mu - itemBiases[cols[k]];
             }
 
-            Matrix<double> a2 = z.TransposeThisAndMultiply(z) + (lambda * cols.Length * Matrix<double>.Build.DenseIdentity(order));
+            double weight = lambda * Math.Pow((double)train.Count / train.UserCount, 1 - exponent) * Math.Pow(cols.Length, exponent);
+            Matrix<double> a2 = z.TransposeThisAndMultiply(z) + (weight * Matrix<double>.Build.DenseIdentity(order));
             Vector<double> expected = a2.LU().Solve(z.TransposeThisAndMultiply(t));
             for (int a = 0; a < d; a++)
             {

@@ -283,6 +283,7 @@ public sealed partial class AlsFactorizerTests
     [InlineData(nameof(AlsOptions.Dimensions))]
     [InlineData(nameof(AlsOptions.Iterations))]
     [InlineData(nameof(AlsOptions.Regularization))]
+    [InlineData(nameof(AlsOptions.RegularizationExponent))]
     [InlineData(nameof(AlsOptions.InitStdDev))]
     [InlineData(nameof(AlsOptions.MaxDegreeOfParallelism))]
     [InlineData(nameof(AlsOptions.ReportInterval))]
@@ -295,6 +296,7 @@ public sealed partial class AlsFactorizerTests
             nameof(AlsOptions.Dimensions) => [o with { Dimensions = 0 }],
             nameof(AlsOptions.Iterations) => [o with { Iterations = -1 }],
             nameof(AlsOptions.Regularization) => [o with { Regularization = 0 }, o with { Regularization = double.NaN }, o with { Regularization = double.PositiveInfinity }],
+            nameof(AlsOptions.RegularizationExponent) => [o with { RegularizationExponent = -0.1 }, o with { RegularizationExponent = 1.5 }, o with { RegularizationExponent = double.NaN }],
             nameof(AlsOptions.InitStdDev) => [o with { InitStdDev = 0 }, o with { InitStdDev = double.NaN }],
             nameof(AlsOptions.MaxDegreeOfParallelism) => [o with { MaxDegreeOfParallelism = 0 }, o with { MaxDegreeOfParallelism = -2 }],
             nameof(AlsOptions.ReportInterval) => [o with { ReportInterval = 0 }],

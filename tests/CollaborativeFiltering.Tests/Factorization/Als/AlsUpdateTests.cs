@@ -26,6 +26,45 @@ public sealed class AlsUpdateTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void Update_RegularizationExponent_WeighsTheRowByTheMeanCountOfItsSide()
+    {
+        // As above with ν = 0.5: the old rating and the two new ones over two users give n̄ = 1.5, so the
+        // new user's weight is λ·n̄^0.5·n^0.5 = 0.5·√3 and p = 10 / (10 + 0.5·√3).
+        var model = FactorizationModel.FromEmbeddings(Catalog.Sequential(1, 3), 1, [1f], [1f, 2f, 3f]);
+        RatingsDataset train = Ratings(model.Catalog, ("1", "2", 2f));
+        RatingsDataset fresh = new RatingsDatasetBuilder().Add("n", "1", 4f).Add("n", "3", 2f).Build();
+        var factorizer = new AlsFactorizer(new AlsOptions { Dimensions = 1, Regularization = 0.5, RegularizationExponent = 0.5, UseBiases = false });
+
+        AlsUpdate update = factorizer.Update(model, train, fresh, new AlsUpdateOptions { Sweeps = 1, MinNewShare = 1 });
+
+        update.Model.GetUserEmbedding(U(1))[0].Should().BeApproximately((float)(10 / (10 + (0.5 * Math.Sqrt(3)))), 1e-6f);
+    }
+
+    [Fact]
+    public void Update_TrainedModel_KeepsItsTrainingSupportAndItsSupportAwareRanking()
+    {
+        var builder = new RatingsDatasetBuilder();
+        for (int u = 0; u < 6; u++)
+        {
+            for (int i = 0; i <= u; i++)
+            {
+                builder.Add($"u{u}", $"i{i}", 1 + ((u + i) % 5));
+            }
+        }
+
+        RatingsDataset train = builder.Build();
+        var factorizer = new AlsFactorizer(new AlsOptions { Dimensions = 2, Iterations = 2 });
+        FactorizationModel model = factorizer.Fit(train);
+        RatingsDataset fresh = new RatingsDatasetBuilder().Add("u0", "i5", 5f).Add("new", "i0", 3f).Add("new", "x", 4f).Build();
+
+        FactorizationModel updated = factorizer.Update(model, train, fresh, new AlsUpdateOptions { Sweeps = 1 }).Model;
+
+        updated.DefaultRanking.Should().Be(RankingScore.SupportAware, "an updated ALS model still fits rating values alone");
+        updated.ItemSupport.ToArray().Should().Equal(6 + 1, 5, 4, 3, 2, 1 + 1, 1);
+        updated.UserSupport.ToArray().Should().Equal(1 + 1, 2, 3, 4, 5, 6, 2);
+    }
+
+    [Fact]
     public void Update_WithBiases_SolvesTheAugmentedSystemByHand()
     {
         // d = 1 with biases, μ = 3 (kept), λ = 0.5. A new user rates item A (q = 1, b = 0.5) 5 and item

@@ -25,6 +25,8 @@ public sealed partial class BayesianFactorizationMachineTests
         loaded.FeatureGroups.Should().Equal(model.FeatureGroups);
         loaded.NoisePrecision.Should().Be(model.NoisePrecision);
         loaded.PosteriorSampleCount.Should().Be(6);
+        loaded.ItemSupport.ToArray().Should().Equal(model.ItemSupport.ToArray()).And.Equal(Enumerable.Range(0, model.ItemCount).Select(i => Small.Value.Dataset.Count(r => r.Item.Value == i)));
+        loaded.DefaultRanking.Should().Be(RankingScore.SupportAware);
         loaded.UserEmbeddings.ToArray().Should().Equal(model.UserEmbeddings.ToArray());
         loaded.ItemBiases.ToArray().Should().Equal(model.ItemBiases.ToArray());
         for (int u = 0; u < model.UserCount; u += 7)
@@ -188,6 +190,33 @@ public sealed partial class BayesianFactorizationMachineTests
 
         var loaded = (FactorizationModel)ModelFile.Load(new MemoryStream(stream.ToArray()));
 
+        loaded.PredictDistribution(U(2), I(11)).Should().Be(model.PredictDistribution(U(2), I(11)));
+    }
+
+    /// <summary>
+    /// An FM file as written before the model kept its training support (its context-free part a version-3
+    /// factorization model without flag 64) still loads, predicts the same and ranks by its own scores,
+    /// having no support to be support-aware with.
+    /// </summary>
+    [Fact]
+    public void ModelFileLoad_FileWrittenBeforeTheTrainingSupport_LoadsAndRanksByTheModelsScores()
+    {
+        FactorizationMachineModel model = EveryBlock.Value;
+        byte[] bytes = SaveFm(model);
+        int fmPart = FmPartLength(bytes);
+        byte[] core = bytes[fmPart..];
+        BinaryPrimitives.ReadUInt16LittleEndian(core.AsSpan(8)).Should().Be(4);
+        int supportBytes = 4 * (model.UserCount + model.ItemCount + 1);
+        byte[] older = [.. core.AsSpan(0, core.Length - 4 - supportBytes), 0, 0, 0, 0];
+        BinaryPrimitives.WriteUInt16LittleEndian(older.AsSpan(8), 3);
+        BinaryPrimitives.WriteUInt16LittleEndian(older.AsSpan(10), (ushort)(BinaryPrimitives.ReadUInt16LittleEndian(older.AsSpan(10)) & ~64));
+        BinaryPrimitives.WriteUInt32LittleEndian(older.AsSpan(40), Crc32C.Compute(older.AsSpan(0, 40)));
+        BinaryPrimitives.WriteUInt32LittleEndian(older.AsSpan(older.Length - 4), Crc32C.Compute(older.AsSpan(0, older.Length - 4)));
+
+        var loaded = (FactorizationMachineModel)ModelFile.Load(new MemoryStream([.. bytes.AsSpan(0, fmPart), .. older]));
+
+        loaded.ItemSupport.IsEmpty.Should().BeTrue();
+        loaded.DefaultRanking.Should().Be(RankingScore.Model);
         loaded.PredictDistribution(U(2), I(11)).Should().Be(model.PredictDistribution(U(2), I(11)));
     }
 

@@ -340,7 +340,7 @@ public sealed partial class BayesianMatrixFactorizerTests
     // ------------------------------------------------------------------ files
 
     [Fact]
-    public void SaveLoad_WithPosterior_RoundTripsBitForBitAsVersionThree()
+    public void SaveLoad_WithPosterior_RoundTripsBitForBitWithTheSamplesAndTheTrainingSupport()
     {
         FactorizationModel model = new BayesianMatrixFactorizer(Quick with { StoredSamples = 3 }).Fit(Small.Value);
         var stream = new MemoryStream();
@@ -349,7 +349,11 @@ public sealed partial class BayesianMatrixFactorizerTests
 
         var loaded = (FactorizationModel)ModelFile.Load(new MemoryStream(bytes));
 
-        System.Buffers.Binary.BinaryPrimitives.ReadUInt16LittleEndian(bytes.AsSpan(8)).Should().Be(3, "version 2 is SVD++'s implicit factors; version 3 added the samples");
+        System.Buffers.Binary.BinaryPrimitives.ReadUInt16LittleEndian(bytes.AsSpan(8)).Should().Be(4, "version 3 added the samples, version 4 the training support");
+        (System.Buffers.Binary.BinaryPrimitives.ReadUInt16LittleEndian(bytes.AsSpan(10)) & (32 | 64)).Should().Be(32 | 64);
+        loaded.ItemSupport.ToArray().Should().Equal(model.ItemSupport.ToArray());
+        loaded.UserSupport.ToArray().Should().Equal(model.UserSupport.ToArray());
+        loaded.DefaultRanking.Should().Be(RankingScore.SupportAware);
         loaded.PosteriorSampleCount.Should().Be(3);
         loaded.Posterior!.UserArray.Should().Equal(model.Posterior!.UserArray);
         loaded.Posterior.ItemArray.Should().Equal(model.Posterior.ItemArray);
@@ -361,14 +365,14 @@ public sealed partial class BayesianMatrixFactorizerTests
     }
 
     [Fact]
-    public void Save_WithoutPosterior_StaysVersionOne()
+    public void Save_WithoutPosterior_WritesNoSamples()
     {
         FactorizationModel model = new BayesianMatrixFactorizer(Quick with { StoredSamples = 0 }).Fit(Small.Value);
         var stream = new MemoryStream();
 
         model.Save(stream);
 
-        System.Buffers.Binary.BinaryPrimitives.ReadUInt16LittleEndian(stream.ToArray().AsSpan(8)).Should().Be(1);
+        (System.Buffers.Binary.BinaryPrimitives.ReadUInt16LittleEndian(stream.ToArray().AsSpan(10)) & 32).Should().Be(0, "flag 32 marks the posterior samples");
         ((FactorizationModel)ModelFile.Load(new MemoryStream(stream.ToArray()))).HasPosterior.Should().BeFalse();
     }
 
