@@ -24,9 +24,16 @@ internal sealed class KnnCore
     private readonly int[] _itemUsers = [];
     private readonly float[] _itemValues = [];
 
-    /// <summary>Takes the arrays over; the caller validated them.</summary>
+    /// <summary>The binary-cosine lists of item-kNN's top-N scoring (<see cref="KnnTopNSimilarity.BinaryCosine"/>); null when top-N adds up <see cref="Neighbors"/>.</summary>
+    private readonly Lazy<NeighborLists>? _topN;
+
+    /// <summary>
+    /// Takes the arrays over; the caller validated them. <paramref name="topN"/> are the fit's binary-cosine
+    /// lists when the options ask for them; a model read from a file passes none, and they are computed from
+    /// its stored ratings the first time it ranks (the same lists, bit for bit).
+    /// </summary>
     public KnnCore(Catalog catalog, KnnOrientation orientation, KnnOptions options, RatingRange? range,
-        int[] userOffsets, int[] userItems, float[] userValues, KnnStatistics statistics, NeighborLists neighbors)
+        int[] userOffsets, int[] userItems, float[] userValues, KnnStatistics statistics, NeighborLists neighbors, NeighborLists? topN = null)
     {
         Catalog = catalog;
         Orientation = orientation;
@@ -42,6 +49,28 @@ internal sealed class KnnCore
         {
             (_itemOffsets, _itemUsers, _itemValues) = Transpose(catalog.ItemCount, userOffsets, userItems, userValues);
         }
+        else if (options.TopNSimilarity == KnnTopNSimilarity.BinaryCosine)
+        {
+            _topN = topN is not null ? new Lazy<NeighborLists>(topN) : new Lazy<NeighborLists>(ComputeTopN, LazyThreadSafetyMode.ExecutionAndPublication);
+        }
+    }
+
+    /// <summary>The lists item-kNN's top-N scoring adds up: the binary-cosine ones, or the model's own.</summary>
+    public NeighborLists TopNNeighbors => _topN?.Value ?? Neighbors;
+
+    /// <summary>The binary-cosine lists of <see cref="KnnTopNSimilarity.BinaryCosine"/> from the ratings: each item's <see cref="KnnOptions.Neighbors"/> nearest.</summary>
+    public static NeighborLists ComputeTopN(int itemCount, int[] userOffsets, int[] userItems, int neighbors, WorkerPool pool, CancellationToken cancellationToken)
+    {
+        var byUser = new SparseRows(userOffsets, userItems, []);
+        (int[] itemOffsets, int[] itemUsers, _) = Transpose(itemCount, userOffsets, userItems, new float[userItems.Length]);
+        var byItem = new SparseRows(itemOffsets, itemUsers, []);
+        return SimilarityComputation.ComputeBinaryCosine(byItem, byUser, neighbors, pool, cancellationToken);
+    }
+
+    private NeighborLists ComputeTopN()
+    {
+        using var pool = new WorkerPool(Math.Clamp(Options.ThreadCount, 1, Math.Max(1, (Catalog.ItemCount + SimilarityComputation.RowsPerBlock - 1) / SimilarityComputation.RowsPerBlock)));
+        return ComputeTopN(Catalog.ItemCount, _userOffsets, _userItems, Options.Neighbors, pool, CancellationToken.None);
     }
 
     public Catalog Catalog { get; }
@@ -84,6 +113,7 @@ internal sealed class KnnCore
         };
         return string.Create(CultureInfo.InvariantCulture,
             $"{Catalog.UserCount} users × {Catalog.ItemCount} items, {predictor}, {similarity} similarity (shrinkage {Display.Number(Options.Shrinkage)}), k = {Options.Neighbors}, {Neighbors.Count} neighbours kept")
+            + (_topN is not null ? ", top-N by binary cosine" : "")
             + (PredictionRange is { } range ? $", predictions clamped to {range}" : "");
     }
 
@@ -188,9 +218,10 @@ internal sealed class KnnCore
         scores.Fill(float.NegativeInfinity);
         if (Orientation == KnnOrientation.Items)
         {
+            NeighborLists lists = TopNNeighbors;
             foreach (int item in rated)
             {
-                AddNeighbors(Neighbors.Indices(item), Neighbors.Weights(item), scores);
+                AddNeighbors(lists.Indices(item), lists.Weights(item), scores);
             }
         }
         else
@@ -209,9 +240,10 @@ internal sealed class KnnCore
         scores.Fill(float.NegativeInfinity);
         if (Orientation == KnnOrientation.Items)
         {
+            NeighborLists lists = TopNNeighbors;
             foreach (int item in sortedItems)
             {
-                AddNeighbors(Neighbors.Indices(item), Neighbors.Weights(item), scores);
+                AddNeighbors(lists.Indices(item), lists.Weights(item), scores);
             }
 
             return;

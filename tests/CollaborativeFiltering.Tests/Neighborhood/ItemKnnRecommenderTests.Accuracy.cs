@@ -70,6 +70,24 @@ public sealed partial class ItemKnnRecommenderTests
         knn.NdcgAtK.Should().BeGreaterThanOrEqualTo(1.5 * popular.NdcgAtK, "measured 0.359 against 0.168");
     }
 
+    /// <summary>
+    /// Top-N on the MovieLens-100k-shaped preset (random 80/20, every test rating relevant): the default
+    /// binary-cosine lists (Deshpande and Karypis) beat the most-popular list by far more than the rating
+    /// similarity's lists do (measured 1.446× against 1.137×; recall@10 0.1827, 0.1437, popular 0.1263).
+    /// </summary>
+    [Fact]
+    public void Fit_DefaultsOnTheRealisticPreset_TopNByBinaryCosineBeatsTheRatingSimilarityLists()
+    {
+        DatasetSplit split = DatasetSplitter.RandomHoldout(SyntheticDataGenerator.Generate(SyntheticOptions.RealisticMovieLens100K).Dataset, 0.2, 1);
+        double popular = PopularityBaseline.Evaluate(split.Train, split.Test, 10).RecallAtK;
+
+        double binary = RankingMetrics.Evaluate(new ItemKnnRecommender().Fit(split.Train), split.Train, split.Test, 10).RecallAtK / popular;
+        double ratings = RankingMetrics.Evaluate(new ItemKnnRecommender(new KnnOptions { TopNSimilarity = KnnTopNSimilarity.RatingSimilarity }).Fit(split.Train), split.Train, split.Test, 10).RecallAtK / popular;
+
+        binary.Should().BeGreaterThan(1.35, "measured 1.446× the most-popular list's recall@10");
+        binary.Should().BeGreaterThan(ratings + 0.2, "measured 1.446× against 1.137×");
+    }
+
     /// <summary>The RMSE of the bias-only predictions μ + b_u + b_i of a kNN model's baseline estimates, clamped as the model clamps.</summary>
     internal static double BaselineRmse(ItemKnnModel model, RatingsDataset test)
     {

@@ -25,6 +25,7 @@ public sealed partial class ItemKnnRecommenderTests
     [InlineData(nameof(KnnOptions.SavedNeighbors))]
     [InlineData(nameof(KnnOptions.Similarity))]
     [InlineData(nameof(KnnOptions.Predictor))]
+    [InlineData(nameof(KnnOptions.TopNSimilarity))]
     public void Constructor_InvalidOption_ThrowsNamingIt(string name)
     {
         KnnOptions options = name switch
@@ -33,6 +34,7 @@ public sealed partial class ItemKnnRecommenderTests
             nameof(KnnOptions.MinNeighbors) => new KnnOptions { Neighbors = 5, MinNeighbors = 6 },
             nameof(KnnOptions.SavedNeighbors) => new KnnOptions { Neighbors = 50, SavedNeighbors = 49 },
             nameof(KnnOptions.Similarity) => new KnnOptions { Similarity = (KnnSimilarity)99 },
+            nameof(KnnOptions.TopNSimilarity) => new KnnOptions { TopNSimilarity = (KnnTopNSimilarity)2 },
             _ => new KnnOptions { Predictor = (KnnPredictor)(-1) },
         };
 
@@ -158,7 +160,7 @@ public sealed partial class ItemKnnRecommenderTests
     {
         new ItemKnnRecommender().Fit(NeighborhoodTestData.Tiny()).ToString().Should()
             .StartWith("ItemKnnModel: 4 users × 4 items, KNN with baseline, Pearson-baseline similarity (shrinkage 100), k = 40, ")
-            .And.EndWith(" neighbours kept, predictions clamped to [1, 5]");
+            .And.EndWith(" neighbours kept, top-N by binary cosine, predictions clamped to [1, 5]");
         new EaseRecommender().Fit(NeighborhoodTestData.Tiny()).ToString().Should().Be("EaseModel: 4 users × 4 items, λ = 200");
     }
 }

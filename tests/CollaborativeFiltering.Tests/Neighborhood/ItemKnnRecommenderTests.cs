@@ -13,7 +13,8 @@ public sealed partial class ItemKnnRecommenderTests
 {
     private const double Tolerance = 1e-5;
 
-    private static ItemKnnModel Fit(KnnSimilarity similarity, KnnPredictor predictor = KnnPredictor.WithBaseline, double shrinkage = 0, int k = 40, int minK = 1, int minSupport = 1, bool normalize = true) =>
+    private static ItemKnnModel Fit(KnnSimilarity similarity, KnnPredictor predictor = KnnPredictor.WithBaseline, double shrinkage = 0, int k = 40, int minK = 1, int minSupport = 1, bool normalize = true,
+        KnnTopNSimilarity topN = KnnTopNSimilarity.RatingSimilarity) =>
         new ItemKnnRecommender(new KnnOptions
         {
             Similarity = similarity,
@@ -23,6 +24,7 @@ public sealed partial class ItemKnnRecommenderTests
             MinNeighbors = minK,
             MinSupport = minSupport,
             NormalizeTopN = normalize,
+            TopNSimilarity = topN,
             ClipPredictions = false,
         }).Fit(NeighborhoodTestData.Tiny());
 
@@ -208,6 +210,55 @@ public sealed partial class ItemKnnRecommenderTests
 
         raw.Should().Equal([2.725003f, 0.957841f, 1.801503f, float.NegativeInfinity], (a, b) => Math.Abs(a - b) < Tolerance || a == b);
         normalized.Should().Equal([1.485465f, 0.489971f, 1.024564f, float.NegativeInfinity], (a, b) => Math.Abs(a - b) < Tolerance || a == b);
+    }
+
+    /// <summary>
+    /// The default top-N lists are Deshpande and Karypis's binary cosines |U_i ∩ U_j| / √(|U_i|·|U_j|). In the
+    /// tiny set items 0, 2 and 3 have 3 raters and item 1 has 4; items 0–1, 1–2 and 1–3 share 3 raters
+    /// (3/√12 = 0.866025), the other pairs 2 (2/3). With k = 2 (ties by index): item 0 → 1, 2; item 1 → 0, 2;
+    /// item 2 → 1, 0; item 3 → 1, 0. For u3 (items 1, 2, 3) the raw sums are item 0 0.866025 + 2·0.666667 =
+    /// 2.199359, item 1 2·0.866025 = 1.732051, item 2 0.866025; each list divided by its sum first: item 0
+    /// 0.5 + 2·0.434964 = 1.369928, item 1 2·0.565036 = 1.130072, item 2 0.5. The ratings do not matter.
+    /// </summary>
+    [Fact]
+    public void TryScoreItems_BinaryCosine_SumsDeshpandeAndKarypissLists()
+    {
+        var raw = new float[4];
+        var normalized = new float[4];
+        ItemKnnModel model = Fit(KnnSimilarity.Cosine, k: 2, normalize: false, topN: KnnTopNSimilarity.BinaryCosine);
+
+        model.TryScoreItems(U(3), raw).Should().BeTrue();
+        Fit(KnnSimilarity.PearsonBaseline, k: 2, normalize: true, topN: KnnTopNSimilarity.BinaryCosine).TryScoreItems(U(3), normalized).Should().BeTrue();
+
+        model.Core.TopNNeighbors.Indices(0).ToArray().Should().Equal(1, 2);
+        model.Core.TopNNeighbors.Weights(0).ToArray().Should().Equal([0.866025f, 0.666667f], (a, b) => Math.Abs(a - b) < Tolerance);
+        model.Core.TopNNeighbors.Indices(1).ToArray().Should().Equal(0, 2);
+        raw.Should().Equal([2.199359f, 1.732051f, 0.866025f, float.NegativeInfinity], (a, b) => Math.Abs(a - b) < Tolerance || a == b);
+        normalized.Should().Equal([1.369928f, 1.130072f, 0.5f, float.NegativeInfinity], (a, b) => Math.Abs(a - b) < Tolerance || a == b);
+        new KnnOptions().TopNSimilarity.Should().Be(KnnTopNSimilarity.BinaryCosine);
+        model.ToString().Should().Contain("top-N by binary cosine");
+    }
+
+    [Fact]
+    public void TryScoreItems_BinaryCosine_SameAfterSavingLoadingAndForAnyThreadCount()
+    {
+        RatingsDataset data = NeighborhoodTestData.Random(60, 40, 0.3, seed: 9);
+        ItemKnnModel one = new ItemKnnRecommender(new KnnOptions { MaxDegreeOfParallelism = 1, Neighbors = 7 }).Fit(data);
+        ItemKnnModel three = new ItemKnnRecommender(new KnnOptions { MaxDegreeOfParallelism = 3, Neighbors = 7 }).Fit(data);
+        using var stream = new MemoryStream();
+        ModelFile.Save(one, stream);
+        var loaded = (ItemKnnModel)ModelFile.Load(new MemoryStream(stream.ToArray()));
+
+        three.Core.TopNNeighbors.IndexArray.Should().Equal(one.Core.TopNNeighbors.IndexArray);
+        three.Core.TopNNeighbors.WeightArray.Should().Equal(one.Core.TopNNeighbors.WeightArray);
+        for (int u = 0; u < 60; u += 7)
+        {
+            var expected = new float[40];
+            var actual = new float[40];
+            one.TryScoreItems(U(u), expected).Should().BeTrue();
+            loaded.TryScoreItems(U(u), actual).Should().BeTrue();
+            actual.Should().Equal(expected, "a loaded model computes the same lists from its stored ratings");
+        }
     }
 
     [Fact]

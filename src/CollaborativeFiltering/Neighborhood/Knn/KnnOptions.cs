@@ -113,6 +113,17 @@ public sealed record KnnOptions : TrainerOptions
     public bool NormalizeTopN { get; init; } = true;
 
     /// <summary>
+    /// Which neighbour lists item-kNN's top-N scoring adds up. Default <see cref="KnnTopNSimilarity.BinaryCosine"/>
+    /// (Deshpande and Karypis 2004): on MovieLens-100k-shaped synthetic data
+    /// (<see cref="Data.SyntheticOptions.RealisticMovieLens100K"/>, random 80/20, data seeds 42 and 1) its
+    /// recall@10 was 1.45× and 1.33× the most-popular list's, against 1.14× and 1.11× from the default
+    /// Pearson-baseline lists (<see cref="KnnTopNSimilarity.RatingSimilarity"/>), whose best similarity there
+    /// (Pearson, k = 40) reached 1.27× and 1.30×. User-kNN ignores it: its top-N adds up the items its
+    /// neighbours rated. Predictions and the neighbours of an item always use <see cref="Similarity"/>.
+    /// </summary>
+    public KnnTopNSimilarity TopNSimilarity { get; init; }
+
+    /// <summary>
     /// Whether the model clamps its predicted ratings into the training set's range (as Surprise does by
     /// default); never the ranking scores. Default <see langword="true"/>.
     /// </summary>
@@ -129,6 +140,11 @@ public sealed record KnnOptions : TrainerOptions
         if (!Enum.IsDefined(Similarity))
         {
             ThrowHelper.ArgumentOutOfRange(nameof(Similarity), Similarity, "a KnnSimilarity value");
+        }
+
+        if (!Enum.IsDefined(TopNSimilarity))
+        {
+            ThrowHelper.ArgumentOutOfRange(nameof(TopNSimilarity), TopNSimilarity, "a KnnTopNSimilarity value");
         }
 
         if (!Enum.IsDefined(Predictor))
@@ -161,7 +177,7 @@ public sealed record KnnOptions : TrainerOptions
         builder.Append(CultureInfo.InvariantCulture,
             $"Shrinkage = {Shrinkage}, SavedNeighbors = {SavedNeighbors}, Iterations = {Iterations}, BaselineUserRegularization = {BaselineUserRegularization}, ");
         builder.Append(CultureInfo.InvariantCulture,
-            $"BaselineItemRegularization = {BaselineItemRegularization}, NormalizeTopN = {NormalizeTopN}, ClipPredictions = {ClipPredictions}, MaxDegreeOfParallelism = {MaxDegreeOfParallelism}");
+            $"BaselineItemRegularization = {BaselineItemRegularization}, NormalizeTopN = {NormalizeTopN}, TopNSimilarity = {TopNSimilarity}, ClipPredictions = {ClipPredictions}, MaxDegreeOfParallelism = {MaxDegreeOfParallelism}");
         return true;
     }
 }

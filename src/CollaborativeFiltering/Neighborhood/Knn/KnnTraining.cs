@@ -46,8 +46,11 @@ internal static class KnnTraining
             SparseRows byItem = Values(ratings.ByItem, orientation, options.Similarity, statistics, usersAreRows: false);
             (SparseRows byRow, SparseRows byColumn) = orientation == KnnOrientation.Items ? (byItem, byUser) : (byUser, byItem);
             NeighborLists neighbors = SimilarityComputation.Compute(byRow, byColumn, options.Similarity, options.MinSupport, options.Shrinkage, options.SavedNeighbors, pool, cancellationToken);
+            NeighborLists? topN = orientation == KnnOrientation.Items && options.TopNSimilarity == KnnTopNSimilarity.BinaryCosine
+                ? SimilarityComputation.ComputeBinaryCosine(byRow, byColumn, options.Neighbors, pool, cancellationToken)
+                : null;
             var core = new KnnCore(train.Catalog, orientation, options, options.ClipPredictions ? train.ValueRange : null,
-                ratings.ByUser.RowOffsetArray, ratings.ByUser.ColumnArray, ratings.ByUser.ValueArray, statistics, neighbors);
+                ratings.ByUser.RowOffsetArray, ratings.ByUser.ColumnArray, ratings.ByUser.ValueArray, statistics, neighbors, topN);
             TModel model = create(core);
             Report(model, ratings.ByUser, validation, neighbors, rows, started, progress, logger, log, cancellationToken);
             return model;
@@ -64,7 +67,7 @@ internal static class KnnTraining
     {
         long perRow = Math.Min(options.SavedNeighbors, Math.Max(rows - 1, 0));
         long bytes = MemoryBudget.Sum(
-            MemoryBudget.Product(MemoryBudget.Product(rows, perRow), 2 * (sizeof(int) + sizeof(float))),
+            MemoryBudget.Product(MemoryBudget.Product(rows, perRow + Math.Min(options.Neighbors, perRow)), 2 * (sizeof(int) + sizeof(float))),
             2L * sizeof(float) * train.Count,
             MemoryBudget.Product(threads, SimilarityComputation.ScratchBytes(rows, options.SavedNeighbors)));
         MemoryBudget.ThrowIfArrayTooLong(MemoryBudget.Product(rows, perRow), nameof(KnnOptions.SavedNeighbors), options.SavedNeighbors, "neighbour lists");

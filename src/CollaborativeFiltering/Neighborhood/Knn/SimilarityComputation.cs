@@ -35,6 +35,36 @@ internal static class SimilarityComputation
         _ => Run<CosineKind, ProductSums>(byRow, byColumn, minSupport, shrinkage, saved, pool, cancellationToken),
     };
 
+    /// <summary>
+    /// Every row's <paramref name="keep"/> nearest rows by the cosine of their binary vectors,
+    /// |C_x ∩ C_y| / √(|C_x|·|C_y|) with C_x the columns of row x (for item-kNN: the users who rated item x),
+    /// through the same sparse product with every entry of row x valued 1/√|C_x|; no shrinkage, no minimum
+    /// support. Bit-identical for any number of threads, as <see cref="Compute"/>.
+    /// </summary>
+    public static NeighborLists ComputeBinaryCosine(SparseRows byRow, SparseRows byColumn, int keep, WorkerPool pool, CancellationToken cancellationToken)
+    {
+        var rowScale = new float[byRow.RowCount];
+        for (int r = 0; r < rowScale.Length; r++)
+        {
+            int count = byRow.Offsets[r + 1] - byRow.Offsets[r];
+            rowScale[r] = count == 0 ? 0f : (float)(1 / Math.Sqrt(count));
+        }
+
+        var rowValues = new float[byRow.Columns.Length];
+        for (int r = 0; r < rowScale.Length; r++)
+        {
+            rowValues.AsSpan(byRow.Offsets[r], byRow.Offsets[r + 1] - byRow.Offsets[r]).Fill(rowScale[r]);
+        }
+
+        var columnValues = new float[byColumn.Columns.Length];
+        for (int p = 0; p < columnValues.Length; p++)
+        {
+            columnValues[p] = rowScale[byColumn.Columns[p]];
+        }
+
+        return Run<DotKind, DotSums>(byRow with { Values = rowValues }, byColumn with { Values = columnValues }, minSupport: 1, shrinkage: 0, keep, pool, cancellationToken);
+    }
+
     /// <summary>The bytes one worker's scratch takes for <paramref name="rows"/> rows (the largest per-pair sums).</summary>
     public static long ScratchBytes(long rows, int saved) => (rows * (48 + sizeof(int))) + (8L * saved);
 

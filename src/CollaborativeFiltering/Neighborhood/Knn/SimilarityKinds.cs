@@ -107,3 +107,27 @@ internal readonly struct MeanSquaredDifferenceKind : ISimilarityKind<DifferenceS
 
     public static double Similarity(in DifferenceSums sums) => 1.0 / ((sums.Dd / sums.N) + 1.0);
 }
+
+/// <summary>Σab and n.</summary>
+internal struct DotSums
+{
+    public double Ab;
+    public int N;
+}
+
+/// <summary>
+/// Σab alone: with every value of item i set to 1/√|U_i| it is the binary cosine |U_i ∩ U_j| / √(|U_i|·|U_j|)
+/// of <see cref="KnnTopNSimilarity.BinaryCosine"/> (<see cref="SimilarityComputation.ComputeBinaryCosine"/>).
+/// </summary>
+internal readonly struct DotKind : ISimilarityKind<DotSums>
+{
+    public static int Count(in DotSums sums) => sums.N;
+
+    public static void Add(ref DotSums sums, float a, float b)
+    {
+        sums.Ab += (double)a * b;
+        sums.N++;
+    }
+
+    public static double Similarity(in DotSums sums) => sums.Ab;
+}
