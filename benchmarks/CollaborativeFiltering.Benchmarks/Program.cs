@@ -4,7 +4,7 @@ using CollaborativeFiltering.Benchmarks;
 
 // Quick modes besides BDN: "step CASE THREADS [SCHEDULE]" and "alloc CASE THREADS" (FullBatchStepTimer),
 // "fma-peak [THREADS]" (FmaPeakBenchmarks.Print) and "sgd-text|sgd-fit|sgd-epochs ..." (SgdSideBySide, driven by
-// benchmarks/sidebyside-sgd.sh) and
+// benchmarks/sidebyside-sgd.sh), "fm-data|fm-fit ..." (FmSideBySide, driven by benchmarks/sidebyside-fm.sh) and
 // "surprise-data|surprise-predict ..." (SurpriseSideBySide, driven by benchmarks/peers/surprise-compare.sh).
 if (args is ["step", string name, string threads, ..] && args.Length <= 4)
 {
@@ -21,6 +21,10 @@ else if (args is ["fma-peak", ..])
 else if (args.Length > 0 && args[0].StartsWith("sgd-", StringComparison.Ordinal))
 {
     return SgdSideBySide.Run(args);
+}
+else if (args.Length > 0 && args[0].StartsWith("fm-", StringComparison.Ordinal))
+{
+    return FmSideBySide.Run(args);
 }
 else if (args.Length > 0 && args[0].StartsWith("surprise-", StringComparison.Ordinal))
 {

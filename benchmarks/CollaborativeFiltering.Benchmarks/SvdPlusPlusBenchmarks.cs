@@ -41,5 +41,5 @@ public class SvdPlusPlusBenchmarks
     public double Epoch() => _trainer.RunEpoch(0.007f, 0.02f, 0.02f, 0.007f, 0.02f, CancellationToken.None);
 
     private SvdPlusPlusFactorizer Factorizer(int epochs) =>
-        new(new SvdPlusPlusOptions { Iterations = epochs, MaxDegreeOfParallelism = Threads });
+        new(new SvdPlusPlusOptions { Dimensions = 20, LearningRate = 0.007, Regularization = 0.02, LearningRateDecay = 1, Iterations = epochs, MaxDegreeOfParallelism = Threads }); // Surprise's settings, the README row's
 }

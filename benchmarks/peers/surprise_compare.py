@@ -138,12 +138,12 @@ truth = {(u, i): r for u, i, r in testset}
 for name, label in (("ours-item-knn", "item-knn"), ("ours-item-knn-400", "item-knn, the former 400 neighbours kept"), ("ours-user-knn", "user-knn")):
     ours = read_ours(name)
     print(f"| {label} | {rmse([(truth[k], ours[k]) for k in truth]):.4f} |")
-for name in ("surprise-svdpp", "ours-biased"):
+for name in ("ours-svdpp", "ours-biased"):
     values = []
     for s in seeds:
         ours = read_ours(f"{name}.seed{s}")
         values.append(rmse([(truth[k], ours[k]) for k in truth]))
-    label = "svdpp" if name == "surprise-svdpp" else "biased (sgd)"
+    label = "svdpp" if name == "ours-svdpp" else "biased (sgd)"
     print(f"| {label} ({len(seeds)} seeds) | {statistics.mean(values):.4f} ± {statistics.stdev(values) if len(values) > 1 else 0:.4f} |")
 
 print("\nSurprise fit+predict seconds (functional check only, not a measurement): "

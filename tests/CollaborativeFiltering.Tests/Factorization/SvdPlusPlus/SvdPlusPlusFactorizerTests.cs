@@ -406,7 +406,7 @@ public sealed partial class SvdPlusPlusFactorizerTests
         new SvdPlusPlusFactorizer(new SvdPlusPlusOptions { Dimensions = 4, Iterations = 4, ReportInterval = 2 }, logger).Fit(FullBatchTestData.Random(30, 20, 0.5, seed: 1));
 
         logger.Events.Select(e => e.Id).Should().Equal(1310, 1311, 1311, 1313);
-        logger.Events[0].Message.Should().StartWith("SvdPlusPlusFactorizer").And.Contain("30 users").And.Contain("d = 4").And.Contain("λ_y = 0.02");
+        logger.Events[0].Message.Should().StartWith("SvdPlusPlusFactorizer").And.Contain("30 users").And.Contain("d = 4").And.Contain("λ_y = 0.08");
     }
 
     [Fact]
