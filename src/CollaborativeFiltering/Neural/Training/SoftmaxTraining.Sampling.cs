@@ -6,12 +6,18 @@ namespace CollaborativeFiltering.Neural.Training;
 internal sealed partial class SoftmaxTraining
 {
     /// <summary>Samples a batch and takes one step.</summary>
+    /// <param name="cancellationToken">Checked every 4,096 examples while sampling and throughout the step.</param>
     /// <returns>The batch's mean cross-entropy before the step.</returns>
-    public double Step()
+    public double Step(CancellationToken cancellationToken = default)
     {
         int count = _eligible.Length;
         for (int b = 0; b < _batchSize; b++)
         {
+            if ((b & 4095) == 4095)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+            }
+
             if (_cursor == count)
             {
                 _random.Shuffle(_eligible.AsSpan());
@@ -24,7 +30,7 @@ internal sealed partial class SoftmaxTraining
             SelectInputs(b);
         }
 
-        return RunBatch();
+        return RunBatch(cancellationToken);
     }
 
     /// <summary>Takes one step on given examples (tests): user <c>users[b]</c> with the item at position <c>skips[b]</c> of its row as the label.</summary>
@@ -42,7 +48,7 @@ internal sealed partial class SoftmaxTraining
             SelectInputs(b);
         }
 
-        return RunBatch();
+        return RunBatch(CancellationToken.None);
     }
 
     /// <summary>Tests: the input items of the last batch, and how many there were before dropout.</summary>

@@ -282,7 +282,7 @@ internal sealed partial class SoftmaxTraining : IBlockWork, ITraining<SoftmaxMod
             _batchesSinceReport = 0;
         }
 
-        double loss = Step();
+        double loss = Step(cancellationToken);
         _lossSinceReport += loss;
         _batchesSinceReport++;
         return loss;
@@ -430,8 +430,14 @@ internal sealed partial class SoftmaxTraining : IBlockWork, ITraining<SoftmaxMod
         }
     }
 
-    private double RunBatch()
+    /// <summary>
+    /// The step on the sampled examples. The token is checked between the phases and by the pool before each
+    /// block, so a batch of a million examples (seconds of work) still stops within a block of a
+    /// cancellation; a cancelled step leaves the network half updated, and the fit throws.
+    /// </summary>
+    private double RunBatch(CancellationToken cancellationToken)
     {
+        cancellationToken.ThrowIfCancellationRequested();
         // Labels, input counts and the item → examples index (examples in ascending order).
         _inverseOffsets.AsSpan().Clear();
         for (int b = 0; b < _batchSize; b++)
@@ -467,7 +473,8 @@ internal sealed partial class SoftmaxTraining : IBlockWork, ITraining<SoftmaxMod
         _inverseOffsets[0] = 0;
 
         _phase = Phase.Examples;
-        _pool.Run(this, _paddedBatchSize / Rows);
+        _pool.Run(this, _paddedBatchSize / Rows, cancellationToken);
+        cancellationToken.ThrowIfCancellationRequested(); // a skipped block left its examples' gradients unset
 
         _step++;
         if (_adam)
@@ -477,7 +484,8 @@ internal sealed partial class SoftmaxTraining : IBlockWork, ITraining<SoftmaxMod
         }
 
         _phase = Phase.Parameters;
-        _pool.Run(this, DenseTaskCount + _panelCount);
+        _pool.Run(this, DenseTaskCount + _panelCount, cancellationToken);
+        cancellationToken.ThrowIfCancellationRequested();
 
         double sum = 0;
         for (int b = 0; b < _batchSize; b++)

@@ -15,6 +15,28 @@ public sealed class SoftmaxGradientTests
 
     public static TheoryData<string> Configurations => ["full", "linear", "deep", "shared"];
 
+    /// <summary>
+    /// A step honours its token (a batch of a million examples is seconds of work): cancelled before it
+    /// starts, it throws without sampling or touching a parameter; the pool checks the same token before
+    /// every block of both phases.
+    /// </summary>
+    [Fact]
+    public void Step_CancelledToken_ThrowsAndLeavesTheParametersAlone()
+    {
+        RatingsDataset train = SoftmaxTestData.TinyRatings();
+        SoftmaxOptions options = Options("full");
+        using var trainer = new SoftmaxTraining(train, null, options, SoftmaxFeatures.Create(train.Catalog, options.YearBucketWidth));
+        float[] before = (float[])trainer.GetValues("V").Clone();
+        using var cancelled = new CancellationTokenSource();
+        cancelled.Cancel();
+
+        FluentActions.Invoking(() => trainer.Step(cancelled.Token)).Should().Throw<OperationCanceledException>();
+
+        trainer.GetValues("V").Should().Equal(before);
+        trainer.Step(CancellationToken.None).Should().BeGreaterThan(0, "an uncancelled step still runs");
+        trainer.GetValues("V").Should().NotEqual(before);
+    }
+
     [Theory]
     [MemberData(nameof(Configurations))]
     public void Step_CapturedGradients_MatchCentralFiniteDifferences(string configuration)
