@@ -61,9 +61,10 @@ internal sealed class KnnCore
     /// <summary>The binary-cosine lists of <see cref="KnnTopNSimilarity.BinaryCosine"/> from the ratings: each item's <see cref="KnnOptions.Neighbors"/> nearest.</summary>
     public static NeighborLists ComputeTopN(int itemCount, int[] userOffsets, int[] userItems, int neighbors, WorkerPool pool, CancellationToken cancellationToken)
     {
-        var byUser = new SparseRows(userOffsets, userItems, []);
-        (int[] itemOffsets, int[] itemUsers, _) = Transpose(itemCount, userOffsets, userItems, new float[userItems.Length]);
-        var byItem = new SparseRows(itemOffsets, itemUsers, []);
+        var zeros = new float[userItems.Length]; // the pass only counts shared entries; the values are not used
+        var byUser = new SparseRows(userOffsets, userItems, zeros);
+        (int[] itemOffsets, int[] itemUsers, _) = Transpose(itemCount, userOffsets, userItems, zeros);
+        var byItem = new SparseRows(itemOffsets, itemUsers, zeros);
         return SimilarityComputation.ComputeBinaryCosine(byItem, byUser, neighbors, pool, cancellationToken);
     }
 

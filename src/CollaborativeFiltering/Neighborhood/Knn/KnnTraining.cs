@@ -45,10 +45,9 @@ internal static class KnnTraining
             SparseRows byUser = Values(ratings.ByUser, orientation, options.Similarity, statistics, usersAreRows: true);
             SparseRows byItem = Values(ratings.ByItem, orientation, options.Similarity, statistics, usersAreRows: false);
             (SparseRows byRow, SparseRows byColumn) = orientation == KnnOrientation.Items ? (byItem, byUser) : (byUser, byItem);
-            NeighborLists neighbors = SimilarityComputation.Compute(byRow, byColumn, options.Similarity, options.MinSupport, options.Shrinkage, options.SavedNeighbors, pool, cancellationToken);
-            NeighborLists? topN = orientation == KnnOrientation.Items && options.TopNSimilarity == KnnTopNSimilarity.BinaryCosine
-                ? SimilarityComputation.ComputeBinaryCosine(byRow, byColumn, options.Neighbors, pool, cancellationToken)
-                : null;
+            int binaryCosineKeep = orientation == KnnOrientation.Items && options.TopNSimilarity == KnnTopNSimilarity.BinaryCosine ? options.Neighbors : 0;
+            (NeighborLists neighbors, NeighborLists? topN) = SimilarityComputation.Compute(byRow, byColumn, options.Similarity, options.MinSupport, options.Shrinkage, options.SavedNeighbors,
+                binaryCosineKeep, pool, cancellationToken);
             var core = new KnnCore(train.Catalog, orientation, options, options.ClipPredictions ? train.ValueRange : null,
                 ratings.ByUser.RowOffsetArray, ratings.ByUser.ColumnArray, ratings.ByUser.ValueArray, statistics, neighbors, topN);
             TModel model = create(core);

@@ -27,60 +27,52 @@ internal static class SimilarityComputation
     /// <summary>Rows per block of parallel work.</summary>
     public const int RowsPerBlock = 8;
 
-    /// <summary>The neighbour lists of every row of <paramref name="byRow"/>, with <paramref name="byColumn"/> the same ratings column-major.</summary>
-    public static NeighborLists Compute(SparseRows byRow, SparseRows byColumn, KnnSimilarity similarity, int minSupport, double shrinkage, int saved, WorkerPool pool, CancellationToken cancellationToken) => similarity switch
+    /// <summary>
+    /// The neighbour lists of every row of <paramref name="byRow"/>, with <paramref name="byColumn"/> the same
+    /// ratings column-major; with <paramref name="binaryCosineKeep"/> &gt; 0 also, from the same pass, each row's
+    /// that many nearest rows by the cosine of their binary vectors (<see cref="BinaryCosine"/>).
+    /// </summary>
+    public static (NeighborLists Lists, NeighborLists? BinaryCosineLists) Compute(SparseRows byRow, SparseRows byColumn, KnnSimilarity similarity, int minSupport, double shrinkage, int saved,
+        int binaryCosineKeep, WorkerPool pool, CancellationToken cancellationToken)
     {
-        KnnSimilarity.Pearson => Run<PearsonKind, PearsonSums>(byRow, byColumn, minSupport, shrinkage, saved, pool, cancellationToken),
-        KnnSimilarity.MeanSquaredDifference => Run<MeanSquaredDifferenceKind, DifferenceSums>(byRow, byColumn, minSupport, shrinkage, saved, pool, cancellationToken),
-        _ => Run<CosineKind, ProductSums>(byRow, byColumn, minSupport, shrinkage, saved, pool, cancellationToken),
-    };
+        return similarity switch
+        {
+            KnnSimilarity.Pearson => Run<PearsonKind, PearsonSums>(byRow, byColumn, minSupport, shrinkage, saved, binaryCosineKeep, pool, cancellationToken),
+            KnnSimilarity.MeanSquaredDifference => Run<MeanSquaredDifferenceKind, DifferenceSums>(byRow, byColumn, minSupport, shrinkage, saved, binaryCosineKeep, pool, cancellationToken),
+            _ => Run<CosineKind, ProductSums>(byRow, byColumn, minSupport, shrinkage, saved, binaryCosineKeep, pool, cancellationToken),
+        };
+    }
 
     /// <summary>
-    /// Every row's <paramref name="keep"/> nearest rows by the cosine of their binary vectors,
-    /// |C_x ∩ C_y| / √(|C_x|·|C_y|) with C_x the columns of row x (for item-kNN: the users who rated item x),
-    /// through the same sparse product with every entry of row x valued 1/√|C_x|; no shrinkage, no minimum
-    /// support. Bit-identical for any number of threads, as <see cref="Compute"/>.
+    /// Only the binary-cosine lists (<see cref="BinaryCosine"/>), for a model read from a file: the same pass
+    /// counting shared entries alone, so the lists equal the fit's bit for bit. The values are not read.
     /// </summary>
-    public static NeighborLists ComputeBinaryCosine(SparseRows byRow, SparseRows byColumn, int keep, WorkerPool pool, CancellationToken cancellationToken)
-    {
-        var rowScale = new float[byRow.RowCount];
-        for (int r = 0; r < rowScale.Length; r++)
-        {
-            int count = byRow.Offsets[r + 1] - byRow.Offsets[r];
-            rowScale[r] = count == 0 ? 0f : (float)(1 / Math.Sqrt(count));
-        }
+    public static NeighborLists ComputeBinaryCosine(SparseRows byRow, SparseRows byColumn, int keep, WorkerPool pool, CancellationToken cancellationToken) =>
+        Run<CountKind, CountSums>(byRow, byColumn, minSupport: 1, shrinkage: 0, saved: 0, keep, pool, cancellationToken).BinaryCosineLists!;
 
-        var rowValues = new float[byRow.Columns.Length];
-        for (int r = 0; r < rowScale.Length; r++)
-        {
-            rowValues.AsSpan(byRow.Offsets[r], byRow.Offsets[r + 1] - byRow.Offsets[r]).Fill(rowScale[r]);
-        }
-
-        var columnValues = new float[byColumn.Columns.Length];
-        for (int p = 0; p < columnValues.Length; p++)
-        {
-            columnValues[p] = rowScale[byColumn.Columns[p]];
-        }
-
-        return Run<DotKind, DotSums>(byRow with { Values = rowValues }, byColumn with { Values = columnValues }, minSupport: 1, shrinkage: 0, keep, pool, cancellationToken);
-    }
+    /// <summary>|C_x ∩ C_y| / √(|C_x|·|C_y|) from the shared count and the two rows' lengths, at most 1 (Deshpande and Karypis's item similarity for item-kNN).</summary>
+    public static float BinaryCosine(int shared, int lengthX, int lengthY) => (float)Math.Min(shared / Math.Sqrt((double)lengthX * lengthY), 1.0);
 
     /// <summary>The bytes one worker's scratch takes for <paramref name="rows"/> rows (the largest per-pair sums).</summary>
     public static long ScratchBytes(long rows, int saved) => (rows * (48 + sizeof(int))) + (8L * saved);
 
-    private static NeighborLists Run<TKind, TSums>(SparseRows byRow, SparseRows byColumn, int minSupport, double shrinkage, int saved, WorkerPool pool, CancellationToken cancellationToken)
+    private static (NeighborLists Lists, NeighborLists? BinaryCosineLists) Run<TKind, TSums>(SparseRows byRow, SparseRows byColumn, int minSupport, double shrinkage, int saved, int binaryCosineKeep,
+        WorkerPool pool, CancellationToken cancellationToken)
         where TKind : ISimilarityKind<TSums>
         where TSums : unmanaged
     {
         int rows = byRow.RowCount;
         int keep = Math.Min(saved, Math.Max(rows - 1, 0));
-        var indices = new int[rows][];
-        var weights = new float[rows][];
-        var work = new RowWork<TKind, TSums>(byRow, byColumn, minSupport, shrinkage, keep, indices, weights, pool.WorkerCount);
+        int cosineKeep = Math.Min(binaryCosineKeep, Math.Max(rows - 1, 0));
+        var output = new Output(new int[rows][], new float[rows][], binaryCosineKeep > 0 ? new int[rows][] : null, binaryCosineKeep > 0 ? new float[rows][] : null);
+        var work = new RowWork<TKind, TSums>(byRow, byColumn, minSupport, shrinkage, keep, cosineKeep, output, pool.WorkerCount);
         pool.Run(work, (rows + RowsPerBlock - 1) / RowsPerBlock, cancellationToken);
         cancellationToken.ThrowIfCancellationRequested(); // a block skipped after a cancellation left its rows empty
-        return Assemble(indices, weights);
+        return (Assemble(output.Indices, output.Weights), output.CosineIndices is null ? null : Assemble(output.CosineIndices, output.CosineWeights!));
     }
+
+    /// <summary>Each row's lists as the workers finish them.</summary>
+    private sealed record Output(int[][] Indices, float[][] Weights, int[][]? CosineIndices, float[][]? CosineWeights);
 
     private static NeighborLists Assemble(int[][] indices, float[][] weights)
     {
@@ -102,7 +94,7 @@ internal static class SimilarityComputation
     }
 
     /// <summary>The rows of one run; each worker has its own per-pair sums, list of rows met and heap.</summary>
-    private sealed class RowWork<TKind, TSums>(SparseRows byRow, SparseRows byColumn, int minSupport, double shrinkage, int keep, int[][] indices, float[][] weights, int workers) : IBlockWork
+    private sealed class RowWork<TKind, TSums>(SparseRows byRow, SparseRows byColumn, int minSupport, double shrinkage, int keep, int cosineKeep, Output output, int workers) : IBlockWork
         where TKind : ISimilarityKind<TSums>
         where TSums : unmanaged
     {
@@ -110,7 +102,7 @@ internal static class SimilarityComputation
 
         public void Execute(int block, int worker)
         {
-            Scratch scratch = _scratch[worker] ??= new Scratch(byRow.RowCount, keep);
+            Scratch scratch = _scratch[worker] ??= new Scratch(byRow.RowCount, keep, cosineKeep);
             int end = Math.Min(byRow.RowCount, (block + 1) * RowsPerBlock);
             for (int row = block * RowsPerBlock; row < end; row++)
             {
@@ -151,30 +143,46 @@ internal static class SimilarityComputation
 
             Span<float> heapWeights = scratch.HeapWeights;
             Span<int> heapIndices = scratch.HeapIndices;
-            int kept = 0;
+            Span<float> cosineWeights = scratch.CosineWeights;
+            Span<int> cosineIndices = scratch.CosineIndices;
+            int kept = 0, cosineKept = 0, length = rowOffsets[row + 1] - rowOffsets[row];
             for (int t = 0; t < metCount; t++)
             {
                 int other = met[t];
                 ref TSums pair = ref sums[other];
-                float weight = KnnValues.Shrunk(TKind.Similarity(pair), TKind.Count(pair), minSupport, shrinkage);
+                int shared = TKind.Count(pair);
+                float weight = keep > 0 ? KnnValues.Shrunk(TKind.Similarity(pair), shared, minSupport, shrinkage) : 0f;
                 pair = default;
                 if (weight > 0)
                 {
                     TopK.Offer(heapWeights, heapIndices, ref kept, weight, other);
                 }
+
+                if (cosineKeep > 0)
+                {
+                    TopK.Offer(cosineWeights, cosineIndices, ref cosineKept, BinaryCosine(shared, length, rowOffsets[other + 1] - rowOffsets[other]), other);
+                }
             }
 
             TopK.SortBestFirst(heapWeights, heapIndices, kept);
-            indices[row] = heapIndices[..kept].ToArray();
-            weights[row] = heapWeights[..kept].ToArray();
+            output.Indices[row] = heapIndices[..kept].ToArray();
+            output.Weights[row] = heapWeights[..kept].ToArray();
+            if (output.CosineIndices is not null)
+            {
+                TopK.SortBestFirst(cosineWeights, cosineIndices, cosineKept);
+                output.CosineIndices[row] = cosineIndices[..cosineKept].ToArray();
+                output.CosineWeights![row] = cosineWeights[..cosineKept].ToArray();
+            }
         }
 
-        private sealed class Scratch(int rows, int keep)
+        private sealed class Scratch(int rows, int keep, int cosineKeep)
         {
             public readonly TSums[] Sums = new TSums[rows];
             public readonly int[] Met = new int[rows];
             public readonly float[] HeapWeights = new float[keep];
             public readonly int[] HeapIndices = new int[keep];
+            public readonly float[] CosineWeights = new float[cosineKeep];
+            public readonly int[] CosineIndices = new int[cosineKeep];
         }
     }
 }

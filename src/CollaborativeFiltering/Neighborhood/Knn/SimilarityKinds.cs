@@ -108,26 +108,22 @@ internal readonly struct MeanSquaredDifferenceKind : ISimilarityKind<DifferenceS
     public static double Similarity(in DifferenceSums sums) => 1.0 / ((sums.Dd / sums.N) + 1.0);
 }
 
-/// <summary>Σab and n.</summary>
-internal struct DotSums
+/// <summary>n alone.</summary>
+internal struct CountSums
 {
-    public double Ab;
     public int N;
 }
 
 /// <summary>
-/// Σab alone: with every value of item i set to 1/√|U_i| it is the binary cosine |U_i ∩ U_j| / √(|U_i|·|U_j|)
-/// of <see cref="KnnTopNSimilarity.BinaryCosine"/> (<see cref="SimilarityComputation.ComputeBinaryCosine"/>).
+/// The shared count alone, with no similarity of its own (0, so no rating-similarity list): for the binary
+/// cosine of <see cref="KnnTopNSimilarity.BinaryCosine"/>, which needs only the count and the rows' lengths
+/// (<see cref="SimilarityComputation.ComputeBinaryCosine"/>).
 /// </summary>
-internal readonly struct DotKind : ISimilarityKind<DotSums>
+internal readonly struct CountKind : ISimilarityKind<CountSums>
 {
-    public static int Count(in DotSums sums) => sums.N;
+    public static int Count(in CountSums sums) => sums.N;
 
-    public static void Add(ref DotSums sums, float a, float b)
-    {
-        sums.Ab += (double)a * b;
-        sums.N++;
-    }
+    public static void Add(ref CountSums sums, float a, float b) => sums.N++;
 
-    public static double Similarity(in DotSums sums) => sums.Ab;
+    public static double Similarity(in CountSums sums) => 0;
 }
