@@ -237,13 +237,7 @@ internal static class Checks
 
     private static double GlobalMeanRmse(DatasetSplit split)
     {
-        double sum = 0;
-        foreach (Rating r in split.Train)
-        {
-            sum += r.Value;
-        }
-
-        double mean = sum / split.Train.Count, squares = 0;
+        double mean = DatasetStatistics.GlobalMean(split.Train), squares = 0;
         foreach (Rating r in split.Test)
         {
             squares += (r.Value - mean) * (r.Value - mean);

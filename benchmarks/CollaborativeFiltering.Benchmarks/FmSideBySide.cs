@@ -29,19 +29,11 @@ namespace CollaborativeFiltering.Benchmarks;
 /// </summary>
 internal static class FmSideBySide
 {
-    /// <summary>The lower bounds of the library's age brackets (MovieLens 1M's codes), as <see cref="FeatureBlocks.UserInfo"/> documents.</summary>
-    private static readonly int[] AgeBrackets = [0, 18, 25, 35, 45, 50, 56];
-
     public static int Run(string[] args)
     {
-        var values = new Dictionary<string, string>(StringComparer.Ordinal);
-        for (int k = 1; k + 1 < args.Length; k += 2)
-        {
-            values[args[k].TrimStart('-')] = args[k + 1];
-        }
-
-        string Get(string name, string fallback) => values.TryGetValue(name, out string? v) ? v : fallback;
-        int Int(string name, int fallback) => int.Parse(Get(name, fallback.ToString(CultureInfo.InvariantCulture)), CultureInfo.InvariantCulture);
+        var arguments = new HarnessArguments(args);
+        string Get(string name, string fallback) => arguments.Get(name, fallback);
+        int Int(string name, int fallback) => arguments.Int(name, fallback);
 
         switch (args[0])
         {
@@ -321,7 +313,7 @@ internal static class FmSideBySide
             }
 
             IReadOnlyList<UserInfo> users = catalog.UserInfos;
-            Categorical(_users, u => AgeBracket(users[u].Age) is >= 0 and var b ? b.ToString(CultureInfo.InvariantCulture) : null, _userSide);
+            Categorical(_users, u => FmLayout.AgeBracket(users[u].Age) is >= 0 and var b ? b.ToString(CultureInfo.InvariantCulture) : null, _userSide);
             Categorical(_users, u => users[u].Sex?.Trim(), _userSide);
             Categorical(_users, u => users[u].Occupation?.Trim(), _userSide);
             Categorical(_users, u => users[u].ZipCode?.Trim() is { Length: >= 1 } z ? z[..1].ToUpperInvariant() : null, _userSide);
@@ -387,22 +379,6 @@ internal static class FmSideBySide
         {
             IEnumerable<int> groups = Enumerable.Repeat(0, _users).Concat(Enumerable.Repeat(1, _items));
             return (withSide ? groups.Concat(_sideGroups) : groups).Select(static g => g.ToString(CultureInfo.InvariantCulture));
-        }
-
-        private static int AgeBracket(int? age)
-        {
-            if (age is not { } a || a < 0)
-            {
-                return -1;
-            }
-
-            int bracket = 0;
-            while (bracket + 1 < AgeBrackets.Length && a >= AgeBrackets[bracket + 1])
-            {
-                bracket++;
-            }
-
-            return bracket;
         }
     }
 }

@@ -33,14 +33,9 @@ internal static class SgdSideBySide
 
     public static int Run(string[] args)
     {
-        var values = new Dictionary<string, string>(StringComparer.Ordinal);
-        for (int k = 1; k + 1 < args.Length; k += 2)
-        {
-            values[args[k].TrimStart('-')] = args[k + 1];
-        }
-
-        string Get(string name, string fallback) => values.TryGetValue(name, out string? v) ? v : fallback;
-        int Int(string name, int fallback) => int.Parse(Get(name, fallback.ToString(CultureInfo.InvariantCulture)), CultureInfo.InvariantCulture);
+        var arguments = new HarnessArguments(args);
+        string Get(string name, string fallback) => arguments.Get(name, fallback);
+        int Int(string name, int fallback) => arguments.Int(name, fallback);
 
         switch (args[0])
         {

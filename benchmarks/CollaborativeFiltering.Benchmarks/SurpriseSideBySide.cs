@@ -31,13 +31,8 @@ internal static class SurpriseSideBySide
 {
     public static int Run(string[] args)
     {
-        var values = new Dictionary<string, string>(StringComparer.Ordinal);
-        for (int k = 1; k + 1 < args.Length; k += 2)
-        {
-            values[args[k].TrimStart('-')] = args[k + 1];
-        }
-
-        string Get(string name, string fallback) => values.TryGetValue(name, out string? v) ? v : fallback;
+        var arguments = new HarnessArguments(args);
+        string Get(string name, string fallback) => arguments.Get(name, fallback);
         int[] Seeds(string name, string fallback) => [.. Get(name, fallback).Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture))];
 
         switch (args[0])

@@ -55,6 +55,14 @@ internal sealed class WorkingRatings
     public static CsrView UserMajor(RatingsDataset data) => data.UserRows.ToCsr(data.ItemCount);
 
     /// <summary>
+    /// The user-major rows of a validation set that a fit evaluates every iteration: <see cref="UserMajor"/> as
+    /// plain rows, gathered once (8 B per rating). Read in place, a split's rows walk every rating of its
+    /// parent to find the members — of a validation carve of a split, the whole data set's — which costs
+    /// more than the evaluation itself.
+    /// </summary>
+    public static RatingRows ValidationRows(RatingsDataset validation) => RatingRows.Of(UserMajor(validation));
+
+    /// <summary>
     /// For each entry of <see cref="ByItem"/>, the position of the same rating in <see cref="ByUser"/>
     /// (built on each call, 4 bytes per rating, and not kept).
     /// </summary>

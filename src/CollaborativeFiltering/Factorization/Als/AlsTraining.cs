@@ -126,7 +126,7 @@ internal sealed class AlsTraining : IBlockWork, ITraining<FactorizationModel>
         _itemRows = train.ItemRows;
         if (validation is { Count: > 0 })
         {
-            _validationRows = RatingRows.Of(WorkingRatings.UserMajor(validation)); // gathered once: evaluated every iteration, a split read in place walks its whole parent
+            _validationRows = WorkingRatings.ValidationRows(validation);
             ValidationCount = validation.Count;
         }
 

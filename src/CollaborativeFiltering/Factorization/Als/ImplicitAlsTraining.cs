@@ -125,7 +125,7 @@ internal sealed class ImplicitAlsTraining : IBlockWork, ITraining<FactorizationM
         _itemRows = train.ItemRows;
         if (validation is { Count: > 0 })
         {
-            _validationRows = RatingRows.Of(WorkingRatings.UserMajor(validation)); // gathered once: evaluated every iteration, a split read in place walks its whole parent
+            _validationRows = WorkingRatings.ValidationRows(validation);
             ValidationCount = validation.Count;
         }
 

@@ -184,10 +184,7 @@ internal sealed class BiasedSgdTraining : IBlockWork, ITraining<FactorizationMod
         _trainRows = train.UserRows;
         if (validation is { Count: > 0 })
         {
-            // Gathered once (8 B per validation rating): early stopping evaluates it every epoch, and a split's
-            // rows read in place walk every rating of the parent (of a validation carve of a split, the
-            // whole data set's) to find the members, which cost more than the epoch's evaluation itself.
-            _validationRows = RatingRows.Of(WorkingRatings.UserMajor(validation));
+            _validationRows = WorkingRatings.ValidationRows(validation);
             _validationCount = validation.Count;
         }
 

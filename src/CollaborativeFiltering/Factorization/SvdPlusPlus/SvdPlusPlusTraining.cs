@@ -131,7 +131,7 @@ internal sealed class SvdPlusPlusTraining : IBlockWork, ITraining<FactorizationM
         _entryValues = (float[])_trainValues.Clone();
         if (validation is { Count: > 0 })
         {
-            _validationRows = RatingRows.Of(WorkingRatings.UserMajor(validation)); // gathered once: evaluated every iteration, a split read in place walks its whole parent
+            _validationRows = WorkingRatings.ValidationRows(validation);
             _validationOffsets = _validationRows.Offsets;
             _validationCount = validation.Count;
         }
