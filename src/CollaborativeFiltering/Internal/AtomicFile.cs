@@ -22,6 +22,15 @@ internal sealed class AtomicFile : IDisposable
     /// <param name="wrapStream">Tests only: wraps the temporary file's stream (e.g. to fail after N bytes).</param>
     public static void Write<TState>(string path, TState state, Action<Stream, TState> write, Func<Stream, Stream>? wrapStream = null)
     {
+        string fullPath = Path.GetFullPath(path);
+        if (Directory.Exists(fullPath))
+        {
+            // Checked before anything is written: the move would fail only after the whole content was
+            // serialized, with an IOException that does not say which argument was wrong. (A set of files
+            // keeps that late failure, which its commit undoes as a whole.)
+            ThrowHelper.Argument(nameof(path), $"The path '{fullPath}' names a folder, not a file; add a file name.");
+        }
+
         using var set = new AtomicFile();
         set.Stage(path, state, write, wrapStream);
         set.Commit();
@@ -43,6 +52,12 @@ internal sealed class AtomicFile : IDisposable
         }
 
         string directory = Path.GetDirectoryName(fullPath) ?? ThrowHelper.Argument<string>(nameof(path), $"The path '{path}' has no directory.");
+        if (!Directory.Exists(directory))
+        {
+            // Else FileStream's message names the temporary file, a name the caller never gave.
+            throw new DirectoryNotFoundException($"Cannot write '{fullPath}': the folder '{directory}' does not exist.");
+        }
+
         string temporary = TemporaryName(directory, fileName);
         try
         {

@@ -112,6 +112,29 @@ public sealed class ModelFileTests : IDisposable
         Directory.EnumerateFiles(_directory).Should().BeEmpty();
     }
 
+    [Fact]
+    public void Save_PathIsAnExistingFolder_ThrowsArgumentExceptionNamingItBeforeWriting()
+    {
+        string folder = Directory.CreateDirectory(Path.Combine(_directory, "models")).FullName;
+
+        Action act = () => ModelFile.Save(ScoringTestModels.MovieModel(), folder);
+
+        act.Should().Throw<ArgumentException>().WithParameterName("path").WithMessage($"*'{folder}'*folder*");
+        Directory.EnumerateFileSystemEntries(_directory).Should().Equal(folder);
+        Directory.EnumerateFileSystemEntries(folder).Should().BeEmpty();
+    }
+
+    [Fact]
+    public void Save_FolderMissing_ThrowsDirectoryNotFoundNamingTheFolderNotATemporaryFile()
+    {
+        string folder = Path.Combine(_directory, "missing");
+
+        Action act = () => ModelFile.Save(ScoringTestModels.MovieModel(), Path.Combine(folder, "model.bin"));
+
+        act.Should().Throw<DirectoryNotFoundException>().WithMessage($"*'{folder}'*")
+            .Which.Message.Should().NotContain(".tmp");
+    }
+
     private sealed class ForeignModel : IRecommenderModel
     {
         public Catalog Catalog { get; } = Catalog.Sequential(1, 1);

@@ -98,6 +98,17 @@ public sealed class RatingsDatasetCacheTests : IDisposable
     }
 
     [Fact]
+    public void Save_PathIsAnExistingFolder_ThrowsArgumentExceptionNamingIt()
+    {
+        string folder = Directory.CreateDirectory(PathOf("cache")).FullName;
+
+        Action act = () => RatingsDatasetCache.Save(Sample(timestamps: false), folder);
+
+        act.Should().Throw<ArgumentException>().WithParameterName("path").WithMessage($"*'{folder}'*folder*");
+        Directory.EnumerateFileSystemEntries(folder).Should().BeEmpty();
+    }
+
+    [Fact]
     public void Open_MissingFile_ThrowsFileNotFound()
     {
         FluentActions.Invoking(() => RatingsDatasetCache.Open(PathOf("none.cfd"))).Should().Throw<FileNotFoundException>();
