@@ -41,6 +41,36 @@ public partial class PackageReadmeTests
         project.Should().Contain("<None Include=\"../../docs/package-readme.md\" Pack=\"true\" PackagePath=\"/README.md\" />");
     }
 
+    [Fact]
+    public void PackageReadme_NamesEveryTrainerOfThePackage()
+    {
+        string readme = PackageReadme();
+        string[] trainers = typeof(ITrainer<>).Assembly.GetExportedTypes()
+            .Where(t => t.IsClass && !t.IsAbstract && t.GetInterfaces().Any(i => i.IsGenericType && i.GetGenericTypeDefinition() == typeof(ITrainer<>)))
+            .Select(t => t.Name).Order().ToArray();
+
+        trainers.Should().HaveCountGreaterThan(10);
+        trainers.Where(name => !readme.Contains($"`{name}`", StringComparison.Ordinal)).Should().BeEmpty(
+            "the package page is what a user reads before installing: it lists every trainer the package ships");
+    }
+
+    [Fact]
+    public void Readme_NamesEveryPackageDependency()
+    {
+        string root = ReadmeTests.FindRepositoryRoot();
+        string project = File.ReadAllText(Path.Combine(root, "src", "CollaborativeFiltering", "CollaborativeFiltering.csproj"));
+        string[] dependencies = ShippedPackageReference().Matches(project).Select(m => m.Groups[1].Value).ToArray();
+        string readme = File.ReadAllText(Path.Combine(root, "README.md"));
+        string sentence = Between(readme, "The package targets .NET 10 and depends on", ".\n");
+
+        dependencies.Should().Contain("MathNet.Numerics");
+        dependencies.Where(d => !sentence.Contains(d, StringComparison.Ordinal)).Should().BeEmpty("README says what installing the package brings in");
+    }
+
+    /// <summary>A PackageReference written as one element (the analyzers' has a PrivateAssets child and ships nothing).</summary>
+    [GeneratedRegex(@"<PackageReference Include=""([^""]+)"" />")]
+    private static partial Regex ShippedPackageReference();
+
     private static string Between(string text, string start, string end)
     {
         int a = text.IndexOf(start, StringComparison.Ordinal);
