@@ -46,8 +46,12 @@ public sealed class TrainingDivergedException : Exception
     /// <summary>The non-finite loss value seen.</summary>
     public double Loss { get; }
 
+    /// <remarks>
+    /// The options hold learning rates in single precision: printed as doubles, 0.005f would read
+    /// 0.004999999888241291, so the rate is printed at single precision, as the user wrote it, and the suggestion to 6 digits.
+    /// </remarks>
     private static string Format(int iteration, double loss, double learningRate) =>
         double.IsNaN(learningRate)
             ? string.Create(CultureInfo.InvariantCulture, $"Training diverged at iteration {iteration}: the loss became {loss}. Try stronger regularization or a smaller initial scale.")
-            : string.Create(CultureInfo.InvariantCulture, $"Training diverged at iteration {iteration}: the loss became {loss} with learning rate {learningRate}. Try a smaller learning rate (for example {learningRate / 10}).");
+            : string.Create(CultureInfo.InvariantCulture, $"Training diverged at iteration {iteration}: the loss became {loss} with learning rate {(float)learningRate}. Try a smaller learning rate (for example {learningRate / 10:G6}).");
 }
