@@ -18,7 +18,10 @@ public readonly record struct UserIndex
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="value"/> is negative.</exception>
     public UserIndex(int value)
     {
-        ThrowHelper.ThrowIfNegative(value, nameof(value));
+        if (value < 0)
+        {
+            ThrowHelper.ArgumentOutOfRangeMessage(nameof(value), value, string.Create(CultureInfo.InvariantCulture, $"A UserIndex (a user's dense 0-based position, not an id) must be zero or greater; it was {value}."));
+        }
         Value = value;
     }
 

@@ -18,6 +18,11 @@ internal static class ThrowHelper
         throw new ArgumentOutOfRangeException(paramName, actual,
             string.Create(CultureInfo.InvariantCulture, $"{paramName} must be {expected}; it was {actual}."));
 
+    /// <summary>An <see cref="ArgumentOutOfRangeException"/> whose message is <paramref name="message"/> as written (where the parameter's own name would not say what it is).</summary>
+    [DoesNotReturn]
+    public static void ArgumentOutOfRangeMessage(string paramName, object? actual, string message) =>
+        throw new ArgumentOutOfRangeException(paramName, actual, message);
+
     [DoesNotReturn]
     public static void Argument(string paramName, string message) =>
         throw new ArgumentException(message, paramName);

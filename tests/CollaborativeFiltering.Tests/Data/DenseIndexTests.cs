@@ -15,6 +15,17 @@ public sealed class DenseIndexTests
     }
 
     [Fact]
+    public void Constructor_Negative_MessageSaysWhichKindOfIndex()
+    {
+        // Seen from a call such as Recommender.Recommend(model, new UserIndex(-1)): "value must be zero or
+        // greater" alone does not say that a user's position was wrong, nor that it is not an id.
+        FluentActions.Invoking(() => new UserIndex(-1)).Should().Throw<ArgumentOutOfRangeException>()
+            .WithMessage("A UserIndex (a user's dense 0-based position, not an id) must be zero or greater; it was -1.*");
+        FluentActions.Invoking(() => new ItemIndex(-3)).Should().Throw<ArgumentOutOfRangeException>()
+            .WithMessage("An ItemIndex (an item's dense 0-based position, not an id) must be zero or greater; it was -3.*");
+    }
+
+    [Fact]
     public void Equality_SameValue_Equal()
     {
         new UserIndex(4).Should().Be(new UserIndex(4)).And.NotBe(new UserIndex(5));
