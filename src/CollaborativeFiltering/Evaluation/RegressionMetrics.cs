@@ -118,7 +118,7 @@ public static class RegressionMetrics
 
         if (!model.PredictsRatings)
         {
-            ThrowHelper.InvalidOperation($"A {model.GetType().Name} ({model}) ranks items but does not predict ratings (its PredictsRatings is false), so its rating errors would measure nothing; evaluate it with RankingMetrics.Evaluate.");
+            ThrowHelper.InvalidOperation($"The model {model.GetType().Name} ({model}) ranks items but does not predict ratings (its PredictsRatings is false), so its rating errors would measure nothing; evaluate it with RankingMetrics.Evaluate.");
         }
 
         (double squares, double absolutes) = RatingErrors.Sum(model, ratings, min, max);
