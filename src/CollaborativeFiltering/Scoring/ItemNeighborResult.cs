@@ -23,7 +23,13 @@ public sealed record ItemNeighborResult(ItemReference Query, SimilarityMeasure M
     public override string ToString()
     {
         var text = new System.Text.StringBuilder();
-        text.Append(CultureInfo.InvariantCulture, $"Nearest to {Query} by {(Measure == SimilarityMeasure.Cosine ? "cosine" : "dot product")}:");
+        string measure = Measure switch
+        {
+            SimilarityMeasure.Cosine => "cosine",
+            SimilarityMeasure.ModelWeights => "the model's own weights",
+            _ => "dot product",
+        };
+        text.Append(CultureInfo.InvariantCulture, $"Nearest to {Query} by {measure}:");
         for (int i = 0; i < Neighbors.Count; i++)
         {
             text.AppendLine().Append(CultureInfo.InvariantCulture, $"{i + 1,3}. {Neighbors[i]}");

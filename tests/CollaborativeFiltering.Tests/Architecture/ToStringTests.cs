@@ -66,6 +66,16 @@ public sealed class ToStringTests
     }
 
     [Fact]
+    public void ItemNeighborResult_OfAModelWithItsOwnWeights_DoesNotClaimADotProduct()
+    {
+        // An item-kNN model lists the similarities it kept; the header said "by dot product".
+        ItemNeighborResult result = Neighbors.NearestItems(new CollaborativeFiltering.Neighborhood.ItemKnnRecommender().Fit(Neighborhood.NeighborhoodTestData.Tiny()), new ItemIndex(0), k: 2);
+
+        result.Measure.Should().Be(SimilarityMeasure.ModelWeights);
+        result.ToString().Split(Environment.NewLine)[0].Should().Be($"Nearest to {result.Query} by the model's own weights:");
+    }
+
+    [Fact]
     public void Recommendation_TitleIdAndRoundedScore()
     {
         new Recommendation(I(49), "50", "Star Wars (1977)", ["Action"], 4.123456f).ToString().Should().Be("'Star Wars (1977)' (id 50): 4.123");
