@@ -37,6 +37,16 @@ using (ZipArchive zip = ZipFile.OpenRead(nupkg))
     Check(!string.IsNullOrWhiteSpace(Meta("releaseNotes")), "release notes");
     Check(Meta("tags")?.Contains("recommender", StringComparison.Ordinal) == true, "tags");
     Check(names.Contains("lib/net10.0/CollaborativeFiltering.dll") && names.Contains("lib/net10.0/CollaborativeFiltering.xml"), "library and its XML docs");
+    // Only the library ships: no test, benchmark or sample assembly, nothing beside the DLL and its docs.
+    string[] lib = names.Where(n => n.StartsWith("lib/", StringComparison.Ordinal)).Order(StringComparer.Ordinal).ToArray();
+    Check(lib.SequenceEqual(["lib/net10.0/CollaborativeFiltering.dll", "lib/net10.0/CollaborativeFiltering.xml"]), $"lib/ holds only the library and its docs (has {string.Join(", ", lib)})");
+
+    // The dependencies are the project's shipped PackageReferences (the analyzers' ships nothing), no more, no fewer.
+    string project = File.ReadAllText(Path.Combine("src", "CollaborativeFiltering", "CollaborativeFiltering.csproj"));
+    string[] declared = System.Text.RegularExpressions.Regex.Matches(project, @"<PackageReference Include=""([^""]+)"" />").Select(m => m.Groups[1].Value).Order(StringComparer.Ordinal).ToArray();
+    string[] dependencies = metadata.Descendants().Where(e => e.Name.LocalName == "dependency").Select(e => e.Attribute("id")!.Value).Order(StringComparer.Ordinal).ToArray();
+    Check(declared.Length > 0 && dependencies.SequenceEqual(declared), $"dependencies as declared (nuspec: {string.Join(", ", dependencies)}; csproj: {string.Join(", ", declared)})");
+
     if (zip.GetEntry("README.md") is { } readmeEntry)
     {
         using var reader = new StreamReader(readmeEntry.Open());
