@@ -36,9 +36,10 @@ public abstract record SearchStrategy
     /// last with the full budget (the base options' <see cref="TrainerOptions.Iterations"/>). With the
     /// defaults (27 draws, factor 3, 3 rungs: 27 trials at 1/9 of the budget, 9 at 1/3, 3 at the full
     /// budget) it costs about as much as 9 full trials when every rung trains from scratch. Trainers
-    /// whose epochs depend on the epoch's number only (<see cref="Factorization.BiasedSgdFactorizer"/>)
-    /// continue a promoted trial from where its last rung ended instead, with the same result bit for bit
-    /// as training it again from the start (early stopping included) and about 7 full trials' cost; the
+    /// whose iterations depend on the iteration's number only (<see cref="Factorization.BiasedSgdFactorizer"/>,
+    /// <see cref="Factorization.AlsFactorizer"/>) continue a promoted trial from where its last rung ended
+    /// instead, with the same result bit for bit as training it again from the start (early stopping
+    /// included) and about 7 full trials' cost; the
     /// fits kept between rungs take at most a quarter of the memory available to the process and 1 GiB,
     /// beyond which trials train from scratch.
     /// </summary>
