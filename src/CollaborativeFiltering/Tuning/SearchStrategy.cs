@@ -37,7 +37,7 @@ public abstract record SearchStrategy
     /// defaults (27 draws, factor 3, 3 rungs: 27 trials at 1/9 of the budget, 9 at 1/3, 3 at the full
     /// budget) it costs about as much as 9 full trials when every rung trains from scratch. Trainers
     /// whose iterations depend on the iteration's number only (<see cref="Factorization.BiasedSgdFactorizer"/>,
-    /// <see cref="Factorization.AlsFactorizer"/>) continue a promoted trial from where its last rung ended
+    /// <see cref="Factorization.AlsFactorizer"/>, <see cref="Factorization.ImplicitAlsFactorizer"/>) continue a promoted trial from where its last rung ended
     /// instead, with the same result bit for bit as training it again from the start (early stopping
     /// included) and about 7 full trials' cost; the
     /// fits kept between rungs take at most a quarter of the memory available to the process and 1 GiB,

@@ -46,7 +46,7 @@ namespace CollaborativeFiltering.Factorization;
 /// cost more than the sweep; choose <see cref="TrainerOptions.Iterations"/> with a ranking
 /// metric on a validation split instead.</para>
 /// </remarks>
-public sealed class ImplicitAlsFactorizer : IMatrixFactorizer
+public sealed class ImplicitAlsFactorizer : IMatrixFactorizer, IContinuableTrainer<FactorizationModel>
 {
     private const ulong InitialisationStream = 41;
 
@@ -93,6 +93,16 @@ public sealed class ImplicitAlsFactorizer : IMatrixFactorizer
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
     public FactorizationModel Fit(RatingsDataset train, RatingsDataset? validation = null, IProgress<TrainingProgress>? progress = null, CancellationToken cancellationToken = default)
     {
+        using TrainingRun<FactorizationModel> run = Start(train, validation, cancellationToken);
+        return run.RunTo(Options.Iterations, progress, keepTraining: false, cancellationToken);
+    }
+
+    /// <inheritdoc/>
+    TrainingRun<FactorizationModel> IContinuableTrainer<FactorizationModel>.Start(RatingsDataset train, RatingsDataset? validation, CancellationToken cancellationToken) =>
+        Start(train, validation, cancellationToken);
+
+    private TrainingRun<FactorizationModel> Start(RatingsDataset train, RatingsDataset? validation, CancellationToken cancellationToken)
+    {
         AlsFactorizer.CheckArguments(train, validation, Options.Dimensions);
         CheckValues(train);
         ImplicitAlsOptions options = Options;
@@ -104,11 +114,11 @@ public sealed class ImplicitAlsFactorizer : IMatrixFactorizer
         random.FillNormal(users, options.InitStdDev);
         random.FillNormal(items, options.InitStdDev);
         cancellationToken.ThrowIfCancellationRequested();
-        using var training = new ImplicitAlsTraining(train, validation, d, options.Regularization, options.RegularizationScaling, options.Alpha, options.ConjugateGradientSteps, options.ThreadCount, users, items, options);
+        var training = new ImplicitAlsTraining(train, validation, d, options.Regularization, options.RegularizationScaling, options.Alpha, options.ConjugateGradientSteps, options.ThreadCount, users, items, options);
         Log.FitStarting(_logger, train.UserCount, train.ItemCount, train.Count, () => string.Create(CultureInfo.InvariantCulture,
             $"d = {d}, {options.Iterations} sweeps, λ = {options.Regularization} ({options.RegularizationScaling}), α = {options.Alpha}, {(options.ConjugateGradientSteps == 0 ? "exact Cholesky solves" : $"{options.ConjugateGradientSteps} conjugate-gradient steps")}"),
             training.WorkerCount);
-        return TrainingLoop.Run(training, TrainingSchedule.Of(options), Log, _logger, progress, cancellationToken);
+        return new TrainingRun<FactorizationModel>(training, TrainingSchedule.Of(options), Log, _logger);
     }
 
     /// <summary>Creates a trainer positioned at the given factors (taken over), for exactness tests and benchmarks.</summary>
