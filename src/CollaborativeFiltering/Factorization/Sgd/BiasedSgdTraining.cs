@@ -386,6 +386,23 @@ internal sealed class BiasedSgdTraining : IBlockWork, ITraining<FactorizationMod
         ? new FactorizationModel(_catalog, _d, _bestUsers!, _bestItems!, _bestUserBiases, _bestItemBiases, _mean, _options, _validationRange, support: _support)
         : new FactorizationModel(_catalog, _d, CopyUsers(), CopyItems(), UserBiases, ItemBiases, _mean, _options, _validationRange, support: _support);
 
+    /// <inheritdoc/>
+    /// <remarks>An epoch depends on the epoch's number only (the learning rates decay per epoch; the block order comes from the epoch stream in sequence).</remarks>
+    bool ITraining<FactorizationModel>.Continuable => true;
+
+    /// <inheritdoc/>
+    FactorizationModel ITraining<FactorizationModel>.CopyModel(bool best) => best
+        ? new FactorizationModel(_catalog, _d, (float[])_bestUsers!.Clone(), (float[])_bestItems!.Clone(), (float[])_bestUserBiases!.Clone(), (float[])_bestItemBiases!.Clone(), _mean, _options, _validationRange, support: _support)
+        : ((ITraining<FactorizationModel>)this).ToModel(best: false);
+
+    /// <inheritdoc/>
+    long ITraining<FactorizationModel>.RetainedBytes =>
+        (12L * _entries.Length)
+        + (4L * (_users.Values.Length + _items.Values.Length))
+        + (_bestUsers is null ? 0 : 4L * ((long)_bestUsers.Length + _bestItems!.Length + _n + _m))
+        + (8L * (_validationRows?.Count ?? 0))
+        + (4L * 6 * ((long)_n + _m));
+
     /// <summary>Whether every parameter is finite.</summary>
     public bool AllFinite() =>
         TensorPrimitivesExtensions.AllFinite(UserRows) && TensorPrimitivesExtensions.AllFinite(ItemRows)
