@@ -57,9 +57,6 @@ internal sealed class TrainingRun<TModel> : IDisposable
     /// <summary>About how many bytes the training holds while kept (<see cref="ITraining{TModel}.RetainedBytes"/>).</summary>
     public long RetainedBytes => _training.RetainedBytes;
 
-    /// <summary>The bytes a holder has counted against its budget for this fit (0 when none); set by that holder.</summary>
-    public long ReservedBytes { get; set; }
-
     /// <summary>The iterations run so far.</summary>
     public int Completed => _completed;
 

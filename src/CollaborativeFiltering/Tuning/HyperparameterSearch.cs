@@ -283,6 +283,7 @@ public sealed class HyperparameterSearch<TOptions, TModel>
         // Successive halving's fits kept between rungs, by draw and fold, to be trained on by the next rung
         // (null when the strategy has one rung); their bytes, and the most that may be kept at once.
         private readonly TrainingRun<TModel>?[][]? _runs;
+        private readonly long[][]? _reserved;
         private readonly long _retainBudget;
         private long _retained;
 
@@ -308,12 +309,14 @@ public sealed class HyperparameterSearch<TOptions, TModel>
                 if (halving.Rungs > 1)
                 {
                     _runs = new TrainingRun<TModel>?[draws.Length][];
+                    _reserved = new long[draws.Length][];
                     for (int d = 0; d < draws.Length; d++)
                     {
                         _runs[d] = new TrainingRun<TModel>?[splits.Length];
+                        _reserved[d] = new long[splits.Length];
                     }
 
-                    _retainBudget = Math.Min(MemoryBudget.Available / 4, MaxRetainedBytes);
+                    _retainBudget = search.Options.KeptFitsBudget ?? Math.Min(MemoryBudget.Available / 4, MaxRetainedBytes);
                 }
             }
         }
@@ -437,12 +440,7 @@ public sealed class HyperparameterSearch<TOptions, TModel>
             catch (TrainingDivergedException e)
             {
                 failure = e.Message;
-                Release(draw);
-            }
-            catch
-            {
-                Release(draw);
-                throw;
+                Release(draw); // a diverged fit is not continued (other exceptions end the search, which disposes every kept fit)
             }
 
             double score = failure is null ? scoreSum / _splits.Length : double.NaN;
@@ -481,18 +479,8 @@ public sealed class HyperparameterSearch<TOptions, TModel>
                 _runs[draw][fold] = run;
             }
 
-            bool keep = keepFit && Reserve(run);
-            TModel model;
-            try
-            {
-                model = run.RunTo(options.Iterations, progress: null, keepTraining: keep, _cancellationToken);
-            }
-            catch
-            {
-                Release(draw, fold);
-                throw;
-            }
-
+            bool keep = keepFit && Reserve(draw, fold);
+            TModel model = run.RunTo(options.Iterations, progress: null, keepTraining: keep, _cancellationToken);
             int? best = run.BestIteration;
             if (!keep)
             {
@@ -502,22 +490,26 @@ public sealed class HyperparameterSearch<TOptions, TModel>
             return (model, best);
         }
 
-        /// <summary>Counts a fit's bytes against the budget of kept fits (once per fit); false when they do not fit.</summary>
-        private bool Reserve(TrainingRun<TModel> run)
+        /// <summary>Counts the kept fit's bytes against the budget of kept fits (once per fit); false when they do not fit.</summary>
+        private bool Reserve(int draw, int fold)
         {
-            if (run.ReservedBytes > 0)
+            if (_reserved![draw][fold] > 0)
             {
                 return true;
             }
 
-            long bytes = Math.Max(1, run.RetainedBytes);
-            if (Interlocked.Add(ref _retained, bytes) > _retainBudget)
+            long bytes = Math.Max(1, _runs![draw][fold]!.RetainedBytes);
+            if (bytes > _retainBudget || Interlocked.Add(ref _retained, bytes) > _retainBudget)
             {
-                Interlocked.Add(ref _retained, -bytes);
+                if (bytes <= _retainBudget)
+                {
+                    Interlocked.Add(ref _retained, -bytes);
+                }
+
                 return false;
             }
 
-            run.ReservedBytes = bytes;
+            _reserved[draw][fold] = bytes;
             return true;
         }
 
@@ -535,7 +527,8 @@ public sealed class HyperparameterSearch<TOptions, TModel>
             if (_runs?[draw][fold] is { } run)
             {
                 _runs[draw][fold] = null;
-                Interlocked.Add(ref _retained, -run.ReservedBytes);
+                Interlocked.Add(ref _retained, -_reserved![draw][fold]);
+                _reserved[draw][fold] = 0;
                 run.Dispose();
             }
         }

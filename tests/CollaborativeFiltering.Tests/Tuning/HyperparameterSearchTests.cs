@@ -102,8 +102,12 @@ public sealed partial class HyperparameterSearchTests
 
         SearchResult<BiasedSgdOptions> continued = HyperparameterSearch.Create(space, o => new BiasedSgdFactorizer(o), options).Run(Small);
         SearchResult<BiasedSgdOptions> again = HyperparameterSearch.Create(space, o => new PlainTrainer(new BiasedSgdFactorizer(o)), options).Run(Small);
+        // A fit here holds about 100-130 KB: 300 KB keeps two or so, the other promoted trials train again.
+        SearchResult<BiasedSgdOptions> overBudget = HyperparameterSearch.Create(space, o => new BiasedSgdFactorizer(o), options with { KeptFitsBudget = 300_000 }).Run(Small);
 
         continued.Trials.Select(t => (t.Number, t.Rung, t.Budget, t.BestIteration, t.Score)).Should().Equal(again.Trials.Select(t => (t.Number, t.Rung, t.Budget, t.BestIteration, t.Score)));
+        overBudget.Trials.Select(t => (t.Number, t.Rung, t.Budget, t.BestIteration, t.Score)).Should().Equal(again.Trials.Select(t => (t.Number, t.Rung, t.Budget, t.BestIteration, t.Score)),
+            "fits beyond the memory budget are trained again from the start, with the same result");
         continued.Trials.Should().Contain(t => t.Rung > 0 && t.BestIteration < t.Budget / 3, "a promoted trial had stopped early in the rung before")
             .And.Contain(t => t.Rung > 0 && t.BestIteration > t.Budget / 3 && t.BestIteration < t.Budget, "a promoted trial stops early in a continued rung");
         continued.BestOptions.Should().Be(again.BestOptions);

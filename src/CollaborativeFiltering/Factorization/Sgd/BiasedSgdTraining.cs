@@ -188,7 +188,7 @@ internal sealed class BiasedSgdTraining : IBlockWork, ITraining<FactorizationMod
             _validationCount = validation.Count;
         }
 
-        _mean = (float)DatasetStatistics.GlobalMean(train);
+        _mean = _support.Mean; // μ as DatasetStatistics.GlobalMean computes it, without a second pass
 
         // The counts from the support (the same per-row counts); the item side without reading any item-major view.
         _userCounts = (int[])_support.UserCounts.Clone();
@@ -654,16 +654,17 @@ internal sealed class BiasedSgdTraining : IBlockWork, ITraining<FactorizationMod
         int[] trainOffsets = rows.SourceOffsets, trainItems = rows.Columns;
         float[] trainValues = rows.Values;
         var offsets = new int[blockCount + 1];
-        for (int u = 0; u < _n; u++)
+        int u = -1, rowEnd = 0, row = 0;
+        foreach (int p in rows.MemberPositions())
         {
-            int row = userGroup[u] * _grid;
-            for (int p = trainOffsets[u]; p < trainOffsets[u + 1]; p++)
+            while (p >= rowEnd)
             {
-                if (rows.IsMember(p))
-                {
-                    offsets[row + itemGroup[trainItems[p]] + 1]++;
-                }
+                u++;
+                rowEnd = trainOffsets[u + 1];
+                row = userGroup[u] * _grid;
             }
+
+            offsets[row + itemGroup[trainItems[p]] + 1]++;
         }
 
         for (int b = 0; b < blockCount; b++)
@@ -673,19 +674,21 @@ internal sealed class BiasedSgdTraining : IBlockWork, ITraining<FactorizationMod
 
         var cursor = offsets.AsSpan(0, blockCount).ToArray();
         var entries = new BiasedSgdEntry[_count];
-        for (int u = 0; u < _n; u++)
+        u = -1;
+        rowEnd = 0;
+        int userSlot = 0;
+        foreach (int p in rows.MemberPositions())
         {
-            int row = userGroup[u] * _grid;
-            for (int p = trainOffsets[u]; p < trainOffsets[u + 1]; p++)
+            while (p >= rowEnd)
             {
-                if (!rows.IsMember(p))
-                {
-                    continue;
-                }
-
-                int item = trainItems[p];
-                entries[cursor[row + itemGroup[item]]++] = new BiasedSgdEntry { User = _userSlots[u], Item = _itemSlots[item], Value = trainValues[p] };
+                u++;
+                rowEnd = trainOffsets[u + 1];
+                row = userGroup[u] * _grid;
+                userSlot = _userSlots[u];
             }
+
+            int item = trainItems[p];
+            entries[cursor[row + itemGroup[item]]++] = new BiasedSgdEntry { User = userSlot, Item = _itemSlots[item], Value = trainValues[p] };
         }
 
         var sorted = new BiasedSgdEntry[MaxBlockLength(offsets)];
