@@ -181,7 +181,7 @@ public sealed class SampleCommandsTests : IDisposable
         SampleRunner.Number(rows["svdpp"][Array.IndexOf(header, "test MSE")]).Should().BeInRange(0.25, 2.25);
         var (rankingHeader, ranking) = SampleRunner.KeyedTable(trainOutput, "Top-10 recommendations on the test set");
         rankingHeader.Should().Equal("measure", "svdpp", "most popular (baseline)");
-        SampleRunner.Number(ranking["NDCG@10"][1]).Should().BeInRange(0, 1);
+        SampleRunner.Number(ranking["NDCG@10"][1]).Should().BeGreaterThan(0.05, "its support-aware ranking is far above chance (measured 0.125)").And.BeLessThanOrEqualTo(1);
         var (recommended, recommendOutput) = await SampleRunner.RunAsync(["recommend", .. common, "--load", model, "--user", "3", "--rate", "Synthetic Movie 2 (=5,Synthetic Movie 3 (=1"]);
         recommended.Should().Be(0, recommendOutput);
         SampleRunner.Table(recommendOutput, "Recommended for the new user").Skip(1).Select(r => r[2]).Should().NotContain(t => t.StartsWith("Synthetic Movie 2 (", StringComparison.Ordinal));
@@ -201,7 +201,7 @@ public sealed class SampleCommandsTests : IDisposable
             .And.Contain("predicts no ratings, so it has no MSE");
         var (rankingHeader, ranking) = SampleRunner.KeyedTable(trainOutput, "Top-10 recommendations on the test set");
         rankingHeader.Should().Equal("measure", "bpr", "most popular (baseline)");
-        SampleRunner.Number(ranking["recall@10"][1]).Should().BeInRange(0, 1);
+        SampleRunner.Number(ranking["recall@10"][1]).Should().BeGreaterThan(0.1, "BPR ranks the held-out movies far above chance (about 0.025; measured 0.211)").And.BeLessThanOrEqualTo(1);
         SampleRunner.PngSize(Path.Combine(_directory, "training-bpr.png")).Width.Should().BeGreaterThanOrEqualTo(300);
         var (recommended, recommendOutput) = await SampleRunner.RunAsync(["recommend", .. common, "--load", model, "--user", "3", "--rate", "Synthetic Movie 2 (=5,Synthetic Movie 3 (=1"]);
         recommended.Should().Be(0, recommendOutput);

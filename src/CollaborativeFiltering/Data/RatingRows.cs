@@ -147,26 +147,23 @@ internal sealed class RatingRows
     {
         double sum = 0;
         float[] values = Values;
-        if (_bits is null)
+        foreach (int p in MemberPositions())
         {
-            foreach (float v in values)
-            {
-                sum += v;
-            }
-
-            return sum;
-        }
-
-        for (int p = 0; p < values.Length; p++)
-        {
-            if (IsMember(p))
-            {
-                sum += values[p];
-            }
+            sum += values[p];
         }
 
         return sum;
     }
+
+    /// <summary>
+    /// The member positions of the source, ascending: every position when the rows are not a view, else
+    /// the set bits of the membership bitmap taken a word at a time (no branch per entry on the
+    /// membership, which a split's ~90 % of members would mispredict often).
+    /// </summary>
+    public MemberEnumerator MemberPositions() => new(_bits, _flip, 0, Columns.Length);
+
+    /// <summary>The member positions in [<paramref name="start"/>, <paramref name="end"/>) of the source, ascending (see <see cref="MemberPositions()"/>).</summary>
+    public MemberEnumerator MemberPositions(int start, int end) => new(_bits, _flip, start, end);
 
     /// <summary>
     /// The member entries as a CSR of their own, for a trainer whose working layout is a CSR: the
@@ -184,14 +181,13 @@ internal sealed class RatingRows
         var columns = new int[Count];
         var values = new float[Count];
         int w = 0;
-        for (int p = 0; p < Columns.Length; p++)
+        int[] sourceColumns = Columns;
+        float[] sourceValues = Values;
+        foreach (int p in MemberPositions())
         {
-            if (IsMember(p))
-            {
-                columns[w] = Columns[p];
-                values[w] = Values[p];
-                w++;
-            }
+            columns[w] = sourceColumns[p];
+            values[w] = sourceValues[p];
+            w++;
         }
 
         return new CsrView(columnCount, Offsets, columns, values);
@@ -242,6 +238,69 @@ internal sealed class RatingRows
         }
 
         return count;
+    }
+}
+
+/// <summary>The member positions of a <see cref="RatingRows"/>, ascending (<see cref="RatingRows.MemberPositions()"/>).</summary>
+internal ref struct MemberEnumerator
+{
+    private readonly ulong[]? _bits;
+    private readonly ulong _flip;
+    private readonly int _end;
+    private int _word;
+    private ulong _pending;
+    private int _current;
+
+    /// <summary>Positions [<paramref name="start"/>, <paramref name="end"/>) whose bit of <c>bits ^ flip</c> is set; all of them when <paramref name="bits"/> is null.</summary>
+    public MemberEnumerator(ulong[]? bits, ulong flip, int start, int end)
+    {
+        _bits = bits;
+        _flip = flip;
+        _end = end;
+        _current = start - 1;
+        _word = start >> 6;
+        _pending = 0;
+        if (bits is not null && start < end)
+        {
+            _pending = (bits[_word] ^ flip) & (~0UL << (start & 63)) & TailMask(_word, end);
+        }
+    }
+
+    /// <summary>The current position.</summary>
+    public readonly int Current => _current;
+
+    /// <summary>This enumerator, for <c>foreach</c>.</summary>
+    public readonly MemberEnumerator GetEnumerator() => this;
+
+    /// <summary>Moves to the next member position.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public bool MoveNext()
+    {
+        if (_bits is null)
+        {
+            return ++_current < _end;
+        }
+
+        while (_pending == 0)
+        {
+            if (++_word << 6 >= _end)
+            {
+                return false;
+            }
+
+            _pending = (_bits[_word] ^ _flip) & TailMask(_word, _end);
+        }
+
+        _current = (_word << 6) + BitOperations.TrailingZeroCount(_pending);
+        _pending &= _pending - 1;
+        return true;
+    }
+
+    /// <summary>The bits of word <paramref name="word"/> below <paramref name="end"/> (a complement's bits past the end are set).</summary>
+    private static ulong TailMask(int word, int end)
+    {
+        int remaining = end - (word << 6);
+        return remaining >= 64 ? ~0UL : (1UL << remaining) - 1;
     }
 }
 

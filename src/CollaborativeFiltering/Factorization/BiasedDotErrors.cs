@@ -68,28 +68,29 @@ internal static class BiasedDotErrors
         bool clamped = clamp.HasValue;
         float low = clamp.GetValueOrDefault().Min, high = clamp.GetValueOrDefault().Max;
         double sse = 0;
-        for (int r = from; r < to; r++)
+        int r = from - 1, rowEnd = offsets[from];
+        ReadOnlySpan<float> x = default;
+        float userPart = 0;
+        foreach (int p in rows.MemberPositions(offsets[from], offsets[to]))
         {
-            int row = map.User(r);
-            ReadOnlySpan<float> x = users.Slice(row * stride, stride);
-            float userPart = mean + userBiases[row];
-            for (int p = offsets[r], pe = offsets[r + 1]; p < pe; p++)
+            while (p >= rowEnd)
             {
-                if (!rows.IsMember(p))
-                {
-                    continue;
-                }
-
-                int i = map.Item(itemIndices[p]);
-                float prediction = userPart + itemBiases[i] + RowKernels.Dot(x, items.Slice(i * stride, stride));
-                if (clamped)
-                {
-                    prediction = Math.Clamp(prediction, low, high);
-                }
-
-                double e = values[p] - prediction;
-                sse += e * e;
+                r++;
+                rowEnd = offsets[r + 1];
+                int row = map.User(r);
+                x = users.Slice(row * stride, stride);
+                userPart = mean + userBiases[row];
             }
+
+            int i = map.Item(itemIndices[p]);
+            float prediction = userPart + itemBiases[i] + RowKernels.Dot(x, items.Slice(i * stride, stride));
+            if (clamped)
+            {
+                prediction = Math.Clamp(prediction, low, high);
+            }
+
+            double e = values[p] - prediction;
+            sse += e * e;
         }
 
         return sse;

@@ -20,7 +20,7 @@ internal static class GemmKernel
     /// <summary>Query rows per micro-kernel call.</summary>
     public const int Rows = 4;
 
-    /// <summary>Whether the 512-bit kernel is used (measured about twice as fast as 256-bit on AVX-512 hardware).</summary>
+    /// <summary>Whether the 512-bit kernel is used (twice the lanes per multiply-add of the 256-bit one; <c>ScoringBenchmarks</c> times <c>RecommendAll</c>, which runs on it).</summary>
     public static readonly bool Use512 = Vector512.IsHardwareAccelerated;
 
     /// <summary>Items per panel of the active kernel.</summary>

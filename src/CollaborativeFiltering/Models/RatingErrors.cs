@@ -17,20 +17,19 @@ internal static class RatingErrors
         int[] offsets = rows.SourceOffsets, items = rows.Columns;
         float[] values = rows.Values;
         double squares = 0, absolutes = 0;
-        for (int u = 0; u < ratings.UserCount; u++)
+        int u = -1, rowEnd = 0;
+        foreach (int p in rows.MemberPositions())
         {
-            for (int p = offsets[u]; p < offsets[u + 1]; p++)
+            while (p >= rowEnd)
             {
-                if (!rows.IsMember(p))
-                {
-                    continue;
-                }
-
-                float prediction = Math.Clamp(model.Predict(new UserIndex(u), new ItemIndex(items[p])), min, max);
-                double e = (double)values[p] - prediction;
-                squares += e * e;
-                absolutes += Math.Abs(e);
+                u++;
+                rowEnd = offsets[u + 1];
             }
+
+            float prediction = Math.Clamp(model.Predict(new UserIndex(u), new ItemIndex(items[p])), min, max);
+            double e = (double)values[p] - prediction;
+            squares += e * e;
+            absolutes += Math.Abs(e);
         }
 
         return (squares, absolutes);

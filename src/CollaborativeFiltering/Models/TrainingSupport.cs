@@ -53,12 +53,9 @@ internal sealed class TrainingSupport
 
         var counts = new int[train.ItemCount];
         int[] items = users.Columns;
-        for (int p = 0; p < items.Length; p++)
+        foreach (int p in users.MemberPositions())
         {
-            if (users.IsMember(p))
-            {
-                counts[items[p]]++;
-            }
+            counts[items[p]]++;
         }
 
         return counts;

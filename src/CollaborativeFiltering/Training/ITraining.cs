@@ -53,4 +53,17 @@ internal interface ITraining<out TModel> : IDisposable
 
     /// <summary>The model of the current parameters, or of those kept by <see cref="KeepBest"/>.</summary>
     TModel ToModel(bool best);
+
+    /// <summary>
+    /// Whether the fit can go on after <see cref="CopyModel"/>: its steps depend on the iteration number
+    /// only, not on the total, so that continuing gives the bits of a longer fit (see <see cref="TrainingRun{TModel}"/>).
+    /// </summary>
+    bool Continuable => false;
+
+    /// <summary>About how many bytes the training holds while it is kept to be continued (its working copy of the ratings, parameters and snapshots).</summary>
+    long RetainedBytes => long.MaxValue;
+
+    /// <summary>The model of the current parameters, or of those kept by <see cref="KeepBest"/>, built from copies so that the training can continue.</summary>
+    /// <exception cref="NotSupportedException">The training is not <see cref="Continuable"/>.</exception>
+    TModel CopyModel(bool best) => throw new NotSupportedException("This training cannot continue after building a model.");
 }

@@ -29,117 +29,11 @@ internal static class TrainingLoop
     /// <summary>Runs the fit to the end (or to an early stop) and returns the model.</summary>
     /// <exception cref="TrainingDivergedException">A loss or a parameter became NaN or infinite.</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
-    public static TModel Run<TModel>(ITraining<TModel> training, TrainingSchedule schedule, TrainingLog log, ILogger logger, IProgress<TrainingProgress>? progress, CancellationToken cancellationToken)
-    {
-        long started = Stopwatch.GetTimestamp();
-        int total = schedule.Iterations;
-        bool earlyStopping = schedule.EarlyStoppingPatience > 0 && training.HasValidation;
-        if (schedule.EarlyStoppingPatience > 0 && training.EarlyStoppingUnsupportedReason is { } reason)
-        {
-            log.EarlyStoppingIgnored(logger, schedule.EarlyStoppingPatience, reason, total);
-            earlyStopping = false;
-        }
-
-        bool debug = logger.IsEnabled(LogLevel.Debug);
-        bool listening = progress is not null || debug;
-        double bestLoss = double.PositiveInfinity;
-        int bestIteration = 0, sinceBest = 0, completed = 0;
-        TrainingProgress? lastReport = null;
-        double? lastValidationLoss = null;
-        try
-        {
-            for (int iteration = 1; iteration <= total && iteration > 0; iteration++) // "> 0": Iterations = int.MaxValue ends instead of wrapping
-            {
-                cancellationToken.ThrowIfCancellationRequested();
-                double stepLoss = training.Step(iteration, cancellationToken);
-                completed = iteration;
-                if (!double.IsFinite(stepLoss))
-                {
-                    throw Diverged(log, logger, iteration, stepLoss, training.LearningRate(iteration));
-                }
-
-                double? validationLoss = null;
-                lastValidationLoss = null;
-                bool stop = false;
-                if (earlyStopping && (iteration % schedule.EvaluationInterval == 0 || iteration == total))
-                {
-                    double loss = training.ValidationLoss();
-                    if (!double.IsFinite(loss))
-                    {
-                        throw Diverged(log, logger, iteration, loss, training.LearningRate(iteration));
-                    }
-
-                    validationLoss = loss;
-                    lastValidationLoss = loss;
-                    if (loss < bestLoss)
-                    {
-                        bestLoss = loss;
-                        bestIteration = iteration;
-                        sinceBest = 0;
-                        training.KeepBest();
-                    }
-                    else
-                    {
-                        stop = ++sinceBest >= schedule.EarlyStoppingPatience && iteration < total;
-                    }
-                }
-
-                bool report = stop || iteration % schedule.ReportInterval == 0 || iteration == total;
-                if (report && listening)
-                {
-                    TrainingProgress measured = Measure(training, validationLoss, iteration, total, started, log, logger) with
-                    {
-                        BestIteration = earlyStopping && bestIteration > 0 ? bestIteration : null,
-                    };
-                    if (debug)
-                    {
-                        log.Progress(logger, iteration, total, measured.ValidationLoss is not null, training.Describe(measured));
-                    }
-
-                    progress?.Report(measured);
-                    lastReport = measured;
-                }
-
-                if (stop)
-                {
-                    log.EarlyStopped(logger, schedule.EarlyStoppingPatience, iteration, bestIteration, bestLoss);
-                    break;
-                }
-            }
-
-            // The final parameters are always checked, by a last measurement when no report measured them:
-            // a step can leave values that no loss saw, or finite values whose predictions overflow.
-            if (lastReport?.Iteration != completed)
-            {
-                lastReport = Measure(training, lastValidationLoss, completed, total, started, log, logger) with
-                {
-                    BestIteration = earlyStopping && bestIteration > 0 ? bestIteration : null,
-                };
-            }
-        }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
-            // Before an iteration, or within a step or a measurement of a training that checks the token.
-            log.Cancelled(logger, completed);
-            throw;
-        }
-
-        if (!training.AllFinite())
-        {
-            throw Diverged(log, logger, completed, double.NaN, training.LearningRate(completed));
-        }
-
-        if (logger.IsEnabled(LogLevel.Information))
-        {
-            long elapsedMilliseconds = (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds;
-            log.FitCompleted(logger, completed, elapsedMilliseconds, training.Summarize(lastReport.Value));
-        }
-
-        return training.ToModel(best: earlyStopping && bestIteration != 0 && bestIteration != completed);
-    }
+    public static TModel Run<TModel>(ITraining<TModel> training, TrainingSchedule schedule, TrainingLog log, ILogger logger, IProgress<TrainingProgress>? progress, CancellationToken cancellationToken) =>
+        new TrainingRun<TModel>(training, schedule, log, logger).RunTo(schedule.Iterations, progress, keepTraining: false, cancellationToken);
 
     /// <summary>Measures the current parameters as the report of <paramref name="iteration"/>; throws when a value is not finite.</summary>
-    private static TrainingProgress Measure<TModel>(ITraining<TModel> training, double? validationLoss, int iteration, int total, long started, TrainingLog log, ILogger logger)
+    internal static TrainingProgress Measure<TModel>(ITraining<TModel> training, double? validationLoss, int iteration, int total, long started, TrainingLog log, ILogger logger)
     {
         TrainingProgress measured = training.Measure(validationLoss) with
         {
@@ -163,7 +57,7 @@ internal static class TrainingLoop
         : p.ValidationMse is { } m && !double.IsFinite(m) ? m
         : null;
 
-    private static TrainingDivergedException Diverged(TrainingLog log, ILogger logger, int iteration, double loss, double learningRate)
+    internal static TrainingDivergedException Diverged(TrainingLog log, ILogger logger, int iteration, double loss, double learningRate)
     {
         log.Diverged(logger, iteration, loss, learningRate);
         return new TrainingDivergedException(iteration, loss, learningRate);

@@ -3,6 +3,7 @@ using System.Globalization;
 using CollaborativeFiltering.Data;
 using CollaborativeFiltering.Evaluation;
 using CollaborativeFiltering.Internal;
+using CollaborativeFiltering.Training;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -279,6 +280,13 @@ public sealed class HyperparameterSearch<TOptions, TModel>
         private SearchObjective? _objective;
         private double _bestScore = double.NaN;
 
+        // Successive halving's fits kept between rungs, by draw and fold, to be trained on by the next rung
+        // (null when the strategy has one rung); their bytes, and the most that may be kept at once.
+        private readonly TrainingRun<TModel>?[][]? _runs;
+        private readonly long[][]? _reserved;
+        private readonly long _retainBudget;
+        private long _retained;
+
         public Runner(HyperparameterSearch<TOptions, TModel> search, DatasetSplit[] splits, double[][] draws, TOptions[] drawn, IProgress<SearchProgress>? progress, long started, CancellationToken cancellationToken)
         {
             _search = search;
@@ -297,8 +305,24 @@ public sealed class HyperparameterSearch<TOptions, TModel>
                 {
                     TotalTrials += Math.Min(draws.Length, halving.Survivors(rung));
                 }
+
+                if (halving.Rungs > 1)
+                {
+                    _runs = new TrainingRun<TModel>?[draws.Length][];
+                    _reserved = new long[draws.Length][];
+                    for (int d = 0; d < draws.Length; d++)
+                    {
+                        _runs[d] = new TrainingRun<TModel>?[splits.Length];
+                        _reserved[d] = new long[splits.Length];
+                    }
+
+                    _retainBudget = search.Options.KeptFitsBudget ?? Math.Min(MemoryBudget.Available / 4, MaxRetainedBytes);
+                }
             }
         }
+
+        /// <summary>The most bytes of fits kept between rungs, whatever the memory available (a quarter of it at most).</summary>
+        private const long MaxRetainedBytes = 1L << 30;
 
         public int TotalTrials { get; }
 
@@ -317,6 +341,18 @@ public sealed class HyperparameterSearch<TOptions, TModel>
                 active[d] = d;
             }
 
+            try
+            {
+                RunRungs(active, fullBudget, concurrent);
+            }
+            finally
+            {
+                ReleaseAll();
+            }
+        }
+
+        private void RunRungs(int[] active, int fullBudget, int concurrent)
+        {
             int rungs = Options.Strategy is SuccessiveHalvingSearch h ? h.Rungs : 1;
             for (int rung = 0; rung < rungs; rung++)
             {
@@ -325,15 +361,25 @@ public sealed class HyperparameterSearch<TOptions, TModel>
                 int threads = Math.Max(1, Math.Min(_search.Space.BaseOptions.ThreadCount, Environment.ProcessorCount / concurrent));
                 var parallel = new ParallelOptions { MaxDegreeOfParallelism = concurrent, CancellationToken = _cancellationToken };
                 int currentRung = rung;
-                Parallel.For(0, active.Length, parallel, t => results[t] = RunTrial(active[t], currentRung, budget, threads));
+                bool last = rung == rungs - 1;
+                Parallel.For(0, active.Length, parallel, t => results[t] = RunTrial(active[t], currentRung, budget, threads, keepFits: !last));
                 _trials.AddRange(results);
-                if (rung == rungs - 1)
+                if (last)
                 {
                     break;
                 }
 
                 int keep = Math.Min(active.Length, ((SuccessiveHalvingSearch)Options.Strategy).Survivors(rung + 1));
-                active = Promote(results, keep);
+                int[] promoted = Promote(results, keep);
+                foreach (int draw in active)
+                {
+                    if (Array.IndexOf(promoted, draw) < 0)
+                    {
+                        Release(draw);
+                    }
+                }
+
+                active = promoted;
                 TuningLog.RungCompleted(_search._logger, rung, budget, active.Length, results.Length);
             }
         }
@@ -358,7 +404,7 @@ public sealed class HyperparameterSearch<TOptions, TModel>
             return promoted;
         }
 
-        private Trial<TOptions> RunTrial(int draw, int rung, int budget, int threads)
+        private Trial<TOptions> RunTrial(int draw, int rung, int budget, int threads, bool keepFits)
         {
             _cancellationToken.ThrowIfCancellationRequested();
             long started = Stopwatch.GetTimestamp();
@@ -375,15 +421,15 @@ public sealed class HyperparameterSearch<TOptions, TModel>
             string? failure = null;
             try
             {
-                ITrainer<TModel> trainer = _search._createTrainer(options);
-                foreach (DatasetSplit split in _splits)
+                ITrainer<TModel>? trainer = null;
+                for (int fold = 0; fold < _splits.Length; fold++)
                 {
-                    var sink = new LastReport();
-                    TModel model = trainer.Fit(split.Train, split.Test, sink, _cancellationToken);
+                    DatasetSplit split = _splits[fold];
+                    (TModel model, int? best) = Fit(draw, fold, options, ref trainer, split, keepFits);
                     scoreSum += Score(model, split, threads);
-                    if (sink.BestIteration is { } best)
+                    if (best is { } iteration)
                     {
-                        bestIterationSum += best;
+                        bestIterationSum += iteration;
                     }
                     else
                     {
@@ -394,6 +440,7 @@ public sealed class HyperparameterSearch<TOptions, TModel>
             catch (TrainingDivergedException e)
             {
                 failure = e.Message;
+                Release(draw); // a diverged fit is not continued (other exceptions end the search, which disposes every kept fit)
             }
 
             double score = failure is null ? scoreSum / _splits.Length : double.NaN;
@@ -401,6 +448,97 @@ public sealed class HyperparameterSearch<TOptions, TModel>
             var trial = new Trial<TOptions>(draw + 1, rung, options, _draws[draw], bestIteration, score, failure, Stopwatch.GetElapsedTime(started));
             Report(trial);
             return trial;
+        }
+
+        /// <summary>
+        /// Fits <paramref name="options"/> on one fold: continuing the fit the last rung kept for this draw
+        /// where there is one (the same bits as a fresh fit of the longer budget, see <see cref="TrainingRun{TModel}"/>),
+        /// else from the start; keeps the fit for the next rung when <paramref name="keepFit"/> and the memory
+        /// budget allow. Returns the model and its best iteration.
+        /// </summary>
+        private (TModel Model, int? BestIteration) Fit(int draw, int fold, TOptions options, ref ITrainer<TModel>? trainer, DatasetSplit split, bool keepFit)
+        {
+            TrainingRun<TModel>? run = _runs?[draw][fold];
+            if (run is not null && !run.CanContinueTo(options.Iterations))
+            {
+                Release(draw, fold);
+                run = null;
+            }
+
+            if (run is null)
+            {
+                trainer ??= _search._createTrainer(options);
+                if (_runs is null || trainer is not IContinuableTrainer<TModel> continuable)
+                {
+                    var sink = new LastReport();
+                    TModel fitted = trainer.Fit(split.Train, split.Test, sink, _cancellationToken);
+                    return (fitted, sink.BestIteration);
+                }
+
+                run = continuable.Start(split.Train, split.Test, _cancellationToken);
+                _runs[draw][fold] = run;
+            }
+
+            bool keep = keepFit && Reserve(draw, fold);
+            TModel model = run.RunTo(options.Iterations, progress: null, keepTraining: keep, _cancellationToken);
+            int? best = run.BestIteration;
+            if (!keep)
+            {
+                Release(draw, fold);
+            }
+
+            return (model, best);
+        }
+
+        /// <summary>Counts the kept fit's bytes against the budget of kept fits (once per fit); false when they do not fit.</summary>
+        private bool Reserve(int draw, int fold)
+        {
+            if (_reserved![draw][fold] > 0)
+            {
+                return true;
+            }
+
+            long bytes = Math.Max(1, _runs![draw][fold]!.RetainedBytes);
+            if (bytes > _retainBudget || Interlocked.Add(ref _retained, bytes) > _retainBudget)
+            {
+                if (bytes <= _retainBudget)
+                {
+                    Interlocked.Add(ref _retained, -bytes);
+                }
+
+                return false;
+            }
+
+            _reserved[draw][fold] = bytes;
+            return true;
+        }
+
+        /// <summary>Disposes the fits kept for <paramref name="draw"/> (every fold).</summary>
+        private void Release(int draw)
+        {
+            for (int fold = 0; _runs is not null && fold < _splits.Length; fold++)
+            {
+                Release(draw, fold);
+            }
+        }
+
+        private void Release(int draw, int fold)
+        {
+            if (_runs?[draw][fold] is { } run)
+            {
+                _runs[draw][fold] = null;
+                Interlocked.Add(ref _retained, -_reserved![draw][fold]);
+                _reserved[draw][fold] = 0;
+                run.Dispose();
+            }
+        }
+
+        private void ReleaseAll()
+        {
+            for (int draw = 0; _runs is not null && draw < _runs.Length; draw++)
+            {
+                Release(draw);
+            }
         }
 
         private double Score(TModel model, DatasetSplit split, int threads)

@@ -76,6 +76,13 @@ public sealed record SearchOptions
         }
     }
 
+    /// <summary>
+    /// The most bytes of successive-halving fits kept between rungs to be continued (see
+    /// <see cref="SearchStrategy.SuccessiveHalving"/>); <see langword="null"/> (always, outside tests) for a quarter of
+    /// the memory available to the process, at most 1 GiB.
+    /// </summary>
+    internal long? KeptFitsBudget { get; init; }
+
     /// <summary>How many trials train at once for this machine.</summary>
     internal int ConcurrentTrials => MaxConcurrentTrials == -1 ? Math.Max(1, Environment.ProcessorCount / 2) : MaxConcurrentTrials;
 

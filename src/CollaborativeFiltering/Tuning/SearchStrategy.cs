@@ -33,9 +33,15 @@ public abstract record SearchStrategy
     /// <paramref name="trials"/> random draws are trained with a small budget, the best
     /// 1/<paramref name="reductionFactor"/> of them (at least one) go on to a budget
     /// <paramref name="reductionFactor"/> times larger, and so on for <paramref name="rungs"/> rungs, the
-    /// last with the full budget (the base options' <see cref="TrainerOptions.Iterations"/>). Every rung
-    /// trains from scratch. With the defaults (27 draws, factor 3, 3 rungs: 27 trials at 1/9 of the
-    /// budget, 9 at 1/3, 3 at the full budget) it costs about as much as 9 full trials.
+    /// last with the full budget (the base options' <see cref="TrainerOptions.Iterations"/>). With the
+    /// defaults (27 draws, factor 3, 3 rungs: 27 trials at 1/9 of the budget, 9 at 1/3, 3 at the full
+    /// budget) it costs about as much as 9 full trials when every rung trains from scratch. Trainers
+    /// whose iterations depend on the iteration's number only (<see cref="Factorization.BiasedSgdFactorizer"/>,
+    /// <see cref="Factorization.AlsFactorizer"/>, <see cref="Factorization.ImplicitAlsFactorizer"/>) continue a promoted trial from where its last rung ended
+    /// instead, with the same result bit for bit as training it again from the start (early stopping
+    /// included) and about 7 full trials' cost; the
+    /// fits kept between rungs take at most a quarter of the memory available to the process and 1 GiB,
+    /// beyond which trials train from scratch.
     /// </summary>
     /// <param name="trials">The number of random draws of the first rung; at least 1.</param>
     /// <param name="reductionFactor">The factor by which each rung cuts the trials and multiplies the budget; at least 2.</param>

@@ -54,7 +54,7 @@ public sealed class Trial<TOptions>
     /// <summary>Whether the trial trained and was scored.</summary>
     public bool Succeeded => Failure is null;
 
-    /// <summary>Wall-clock time of the trial, all folds.</summary>
+    /// <summary>Wall-clock time of the trial, all folds (for a successive-halving trial continued from the last rung's fit, the time of its further iterations).</summary>
     public TimeSpan Elapsed { get; }
 
     /// <summary>E.g. "trial #4, rung 2, budget 3: 0.7335 (0.1 s)", or the failure.</summary>

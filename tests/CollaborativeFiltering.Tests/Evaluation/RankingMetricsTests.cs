@@ -49,6 +49,20 @@ public class RankingMetricsTests
     }
 
     [Fact]
+    public void Metrics_MoreRelevantThanK_RecallDividesByAllRelevantAndApByK()
+    {
+        // Both slots hit, 4 relevant items: recall 2/4 (not 2/min(k, |R|)), AP = (1/1 + 2/2) / min(k, |R|) = 1
+        // (not divided by |R|), NDCG 1 (the ideal list has only k slots).
+        int[] recommended = [5, 1, 3];
+        int[] relevant = [1, 2, 5, 7];
+
+        RankingMetrics.RecallAt(recommended, relevant, 2).Should().BeApproximately(2.0 / 4, Tol);
+        RankingMetrics.AveragePrecisionAt(recommended, relevant, 2).Should().BeApproximately(1, Tol);
+        RankingMetrics.NdcgAt(recommended, relevant, 2).Should().BeApproximately(1, Tol);
+        RankingMetrics.PrecisionAt(recommended, relevant, 2).Should().BeApproximately(1, Tol);
+    }
+
+    [Fact]
     public void Metrics_ShortList_PrecisionDividesByK()
     {
         int[] recommended = [1, 2];

@@ -54,8 +54,8 @@ public sealed partial class ItemKnnRecommenderTests
     /// <summary>
     /// Top-N on the synthetic set whose users rate by taste (<see cref="SyntheticOptions.TasteExposure"/> 2),
     /// per-user 80/20 holdout, every test rating relevant: the neighbour sums recommend held-out items at
-    /// least 1.5 times as well as the most popular unseen items (measured recall@10 0.168 against 0.083, 2.03×;
-    /// NDCG@10 0.359 against 0.168).
+    /// least 1.5 times as well as the most popular unseen items (measured with the default binary-cosine lists:
+    /// recall@10 0.182 against 0.083, 2.19×; NDCG@10 0.362 against 0.168).
     /// </summary>
     [Fact]
     [Trait("Category", "Accuracy")]
@@ -68,8 +68,8 @@ public sealed partial class ItemKnnRecommenderTests
         RankingResult knn = RankingMetrics.Evaluate(model, split.Train, split.Test, 10);
         RankingResult popular = PopularityBaseline.Evaluate(split.Train, split.Test, 10);
         popular.RecallAtK.Should().BeInRange(0.05, 0.12, "the baseline is not degenerate (measured 0.083)");
-        knn.RecallAtK.Should().BeGreaterThanOrEqualTo(1.5 * popular.RecallAtK, "measured 0.168 against 0.083");
-        knn.NdcgAtK.Should().BeGreaterThanOrEqualTo(1.5 * popular.NdcgAtK, "measured 0.359 against 0.168");
+        knn.RecallAtK.Should().BeGreaterThanOrEqualTo(1.5 * popular.RecallAtK, "measured 0.182 against 0.083");
+        knn.NdcgAtK.Should().BeGreaterThanOrEqualTo(1.5 * popular.NdcgAtK, "measured 0.362 against 0.168");
     }
 
     /// <summary>

@@ -178,6 +178,75 @@ public sealed class TrainingLoopTests
         logger.Entries[^1].Message.Should().Contain("trained 2 steps in").And.Contain("final 2");
     }
 
+    [Theory]
+    [InlineData(5)] // the best (step 4) is not the last when the first part ends; patience not used up
+    [InlineData(6)] // the patience is used up exactly at the first part's last step, where one fit would not stop
+    [InlineData(7)] // the first part stops early by itself
+    public void RunTo_ContinuedAfterAnyStep_StopsAndReturnsWhatOneFitReturns(int firstPart)
+    {
+        double[] curve = [5, 4, 3, 2, 2.5, 2.6, 2.7, 2.8, 2.9, 3];
+        var whole = new ScriptedTraining { ValidationCurve = curve, CanContinue = true };
+        int expected = TrainingLoop.Run(whole, new TrainingSchedule(10, 1, 2, 1), Log, new RecordingLogger(), null, CancellationToken.None);
+
+        var training = new ScriptedTraining { ValidationCurve = curve, CanContinue = true };
+        using var run = new TrainingRun<int>(training, new TrainingSchedule(10, 1, 2, 1), Log, new RecordingLogger());
+        int first = run.RunTo(firstPart, null, keepTraining: true, CancellationToken.None);
+        run.CanContinueTo(10).Should().BeTrue();
+        int model = run.RunTo(10, null, keepTraining: false, CancellationToken.None);
+
+        expected.Should().Be(-4);
+        first.Should().Be(-4, "after step 5, 6 or 7 the best is step 4's");
+        model.Should().Be(expected);
+        training.Steps.Should().Be(whole.Steps, "a fit of 10 steps stops after step 6: the continued one stops there too").And.Be(6);
+        training.CopiedModels.Should().Be(firstPart < 7 ? 1 : 0, "a kept fit's model is built from copies; a stopped fit's is final");
+        run.BestIteration.Should().Be(4);
+        run.CanContinueTo(20).Should().BeTrue("a stopped fit returns its model to any longer count");
+        run.RunTo(20, null, keepTraining: true, CancellationToken.None).Should().Be(expected);
+        training.Steps.Should().Be(6);
+    }
+
+    [Fact]
+    public void RunTo_NoEarlyStop_ContinuesStepByStepToTheLongerCount()
+    {
+        var training = new ScriptedTraining { CanContinue = true };
+        using var run = new TrainingRun<int>(training, new TrainingSchedule(10, 10, 0, 1), Log, new RecordingLogger());
+
+        run.RunTo(3, null, keepTraining: true, CancellationToken.None).Should().Be(3);
+        run.RunTo(9, null, keepTraining: true, CancellationToken.None).Should().Be(9);
+
+        training.Steps.Should().Be(9);
+        training.Measured.Should().Equal([3, 9], "only each part's final parameters are checked");
+        run.CanContinueTo(8).Should().BeFalse("a fit does not go back");
+    }
+
+    [Fact]
+    public void CanContinueTo_TrainingThatCannotContinue_OrModelHandedOver_IsFalse()
+    {
+        using var fixedRun = new TrainingRun<int>(new ScriptedTraining(), new TrainingSchedule(10, 10, 0, 1), Log, new RecordingLogger());
+        fixedRun.CanContinueTo(4).Should().BeTrue("nothing has run yet");
+        fixedRun.RunTo(4, null, keepTraining: true, CancellationToken.None).Should().Be(4);
+        fixedRun.CanContinueTo(8).Should().BeFalse("the training's steps may depend on the total");
+
+        using var handedOver = new TrainingRun<int>(new ScriptedTraining { CanContinue = true }, new TrainingSchedule(10, 10, 0, 1), Log, new RecordingLogger());
+        handedOver.RunTo(4, null, keepTraining: false, CancellationToken.None);
+        handedOver.CanContinueTo(8).Should().BeFalse("the model took the training's arrays");
+        Action act = () => handedOver.RunTo(8, null, keepTraining: false, CancellationToken.None);
+        act.Should().Throw<InvalidOperationException>().WithMessage("*8 iterations from 4*");
+    }
+
+    [Fact]
+    public void CanContinueTo_EvaluatedOffTheInterval_IsFalse()
+    {
+        // Every third step is evaluated, and a fit's last step: a fit of 4 evaluates step 4, a longer one does not.
+        var training = new ScriptedTraining { ValidationCurve = [9, 9, 3, 9, 9, 4, 9, 9, 5, 9, 9, 6], CanContinue = true };
+        using var run = new TrainingRun<int>(training, new TrainingSchedule(12, 3, 2, 3), Log, new RecordingLogger());
+
+        run.RunTo(4, null, keepTraining: true, CancellationToken.None);
+
+        run.CanContinueTo(12).Should().BeFalse();
+        training.ValidationSteps.Should().Equal(3, 4);
+    }
+
     /// <summary>
     /// A training whose parameter is the step count: step k's loss is k, its measurement reports k,
     /// its validation loss is <see cref="ValidationCurve"/>[k − 1], and its model is the step count (negated when restored).
@@ -250,6 +319,18 @@ public sealed class TrainingLoopTests
         public bool AllFinite() => FiniteAtEnd;
 
         public int ToModel(bool best) => best ? -_best : Steps;
+
+        public bool CanContinue { get; init; }
+
+        public int CopiedModels { get; private set; }
+
+        bool ITraining<int>.Continuable => CanContinue;
+
+        int ITraining<int>.CopyModel(bool best)
+        {
+            CopiedModels++;
+            return ToModel(best);
+        }
 
         public void Dispose()
         {

@@ -90,6 +90,30 @@ public sealed partial class HyperparameterSearchTests
     }
 
     [Fact]
+    public void SuccessiveHalving_ContinuingPromotedFits_GivesTheTrialsOfTrainingThemAgain()
+    {
+        // Biased SGD continues a promoted trial's fit; the same trainer behind a plain ITrainer trains it again
+        // from the start. Wide and barely regularized, some trials stop early in each rung.
+        SearchSpace<BiasedSgdOptions> space = new SearchSpace<BiasedSgdOptions>(new BiasedSgdOptions { Iterations = 27 })
+            .WithInteger("Dimensions", ParameterRange.Choice(16, 32), (o, d) => o with { Dimensions = d })
+            .With("Regularization", ParameterRange.LogUniform(0.0002, 0.02), (o, x) => o with { Regularization = x })
+            .With("LearningRate", ParameterRange.LogUniform(0.01, 0.05), (o, x) => o with { LearningRate = x });
+        var options = new SearchOptions { Strategy = SearchStrategy.SuccessiveHalving(9, 3, 3), MaxConcurrentTrials = 2 };
+
+        SearchResult<BiasedSgdOptions> continued = HyperparameterSearch.Create(space, o => new BiasedSgdFactorizer(o), options).Run(Small);
+        SearchResult<BiasedSgdOptions> again = HyperparameterSearch.Create(space, o => new PlainTrainer(new BiasedSgdFactorizer(o)), options).Run(Small);
+        // A fit here holds about 100-130 KB: 300 KB keeps two or so, the other promoted trials train again.
+        SearchResult<BiasedSgdOptions> overBudget = HyperparameterSearch.Create(space, o => new BiasedSgdFactorizer(o), options with { KeptFitsBudget = 300_000 }).Run(Small);
+
+        continued.Trials.Select(t => (t.Number, t.Rung, t.Budget, t.BestIteration, t.Score)).Should().Equal(again.Trials.Select(t => (t.Number, t.Rung, t.Budget, t.BestIteration, t.Score)));
+        overBudget.Trials.Select(t => (t.Number, t.Rung, t.Budget, t.BestIteration, t.Score)).Should().Equal(again.Trials.Select(t => (t.Number, t.Rung, t.Budget, t.BestIteration, t.Score)),
+            "fits beyond the memory budget are trained again from the start, with the same result");
+        continued.Trials.Should().Contain(t => t.Rung > 0 && t.BestIteration < t.Budget / 3, "a promoted trial had stopped early in the rung before")
+            .And.Contain(t => t.Rung > 0 && t.BestIteration > t.Budget / 3 && t.BestIteration < t.Budget, "a promoted trial stops early in a continued rung");
+        continued.BestOptions.Should().Be(again.BestOptions);
+    }
+
+    [Fact]
     public void BestOptions_TrainForTheBestIterationWithTheBaseEarlyStopping()
     {
         // A wide, barely regularized SGD overfits these 4,000 ratings after a few epochs.
@@ -268,5 +292,14 @@ public sealed partial class HyperparameterSearchTests
                 report(value);
             }
         }
+    }
+
+    /// <summary>A trainer seen only through <see cref="ITrainer{TModel}"/>, which the search cannot continue.</summary>
+    private sealed class PlainTrainer(ITrainer<FactorizationModel> inner) : ITrainer<FactorizationModel>
+    {
+        public TrainerOptions Options => inner.Options;
+
+        public FactorizationModel Fit(RatingsDataset train, RatingsDataset? validation = null, IProgress<TrainingProgress>? progress = null, CancellationToken cancellationToken = default) =>
+            inner.Fit(train, validation, progress, cancellationToken);
     }
 }

@@ -29,7 +29,7 @@ namespace CollaborativeFiltering.Factorization;
 /// no allocation per sweep. Each fit owns its state, so one factorizer can fit several datasets,
 /// also concurrently.</para>
 /// </remarks>
-public sealed class AlsFactorizer : IMatrixFactorizer
+public sealed class AlsFactorizer : IMatrixFactorizer, IContinuableTrainer<FactorizationModel>
 {
     private const ulong InitialisationStream = 40;
 
@@ -79,6 +79,16 @@ public sealed class AlsFactorizer : IMatrixFactorizer
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
     public FactorizationModel Fit(RatingsDataset train, RatingsDataset? validation = null, IProgress<TrainingProgress>? progress = null, CancellationToken cancellationToken = default)
     {
+        using TrainingRun<FactorizationModel> run = Start(train, validation, cancellationToken);
+        return run.RunTo(Options.Iterations, progress, keepTraining: false, cancellationToken);
+    }
+
+    /// <inheritdoc/>
+    TrainingRun<FactorizationModel> IContinuableTrainer<FactorizationModel>.Start(RatingsDataset train, RatingsDataset? validation, CancellationToken cancellationToken) =>
+        Start(train, validation, cancellationToken);
+
+    private TrainingRun<FactorizationModel> Start(RatingsDataset train, RatingsDataset? validation, CancellationToken cancellationToken)
+    {
         CheckArguments(train, validation, Options.Dimensions);
         AlsOptions options = Options;
         TrainingMemory.CheckAls(train, options.Dimensions, options.ThreadCount, options.EarlyStoppingPatience > 0 && validation is { Count: > 0 });
@@ -87,10 +97,11 @@ public sealed class AlsFactorizer : IMatrixFactorizer
         new SeededRandom(options.Seed, InitialisationStream).FillNormal(items, options.InitStdDev);
         cancellationToken.ThrowIfCancellationRequested();
         RatingRange? range = options.ClipPredictions ? train.ValueRange : null;
-        using var training = new AlsTraining(train, validation, d, options.Regularization, options.RegularizationExponent, options.UseBiases, options.ThreadCount, new float[n * d], items, new float[n], new float[m], range, options);
+        var training = new AlsTraining(train, validation, d, options.Regularization, options.RegularizationExponent, options.UseBiases, options.ThreadCount, new float[n * d], items, new float[n], new float[m], range, options);
         Log.FitStarting(_logger, n, m, train.Count, () => string.Create(CultureInfo.InvariantCulture,
             $"d = {d}, {options.Iterations} sweeps, weighted λ = {options.Regularization}{(options.RegularizationExponent == 1 ? "" : $" with exponent {options.RegularizationExponent}")}, biases {options.UseBiases}"), training.WorkerCount);
-        return TrainingLoop.Run(training, TrainingSchedule.Of(options), Log, _logger, progress, cancellationToken).WithTrainingScale(train.ValueRange);
+        RatingRange? scale = train.ValueRange;
+        return new TrainingRun<FactorizationModel>(training, TrainingSchedule.Of(options), Log, _logger, model => model.WithTrainingScale(scale));
     }
 
     /// <summary>

@@ -318,6 +318,24 @@ internal sealed class AlsTraining : IBlockWork, ITraining<FactorizationModel>
             : new FactorizationModel(Catalog, _d, users, items, null, null, 0, _options, _validationRange, support: _support);
     }
 
+    /// <inheritdoc/>
+    /// <remarks>A sweep depends on the current factors only.</remarks>
+    bool ITraining<FactorizationModel>.Continuable => true;
+
+    /// <inheritdoc/>
+    FactorizationModel ITraining<FactorizationModel>.CopyModel(bool best)
+    {
+        float[] users = best ? _bestUsers! : _u, items = best ? _bestItems! : _v;
+        return _biases
+            ? new FactorizationModel(Catalog, _d, (float[])users.Clone(), (float[])items.Clone(), (float[])(best ? _bestUserBiases! : _bu).Clone(), (float[])(best ? _bestItemBiases! : _bv).Clone(), _mu, _options, _validationRange, support: _support)
+            : new FactorizationModel(Catalog, _d, (float[])users.Clone(), (float[])items.Clone(), null, null, 0, _options, _validationRange, support: _support);
+    }
+
+    /// <inheritdoc/>
+    long ITraining<FactorizationModel>.RetainedBytes =>
+        ((_bestUsers is null ? 4L : 8L) * ((long)_u.Length + _v.Length + _bu.Length + _bv.Length))
+        + (16L * TrainCount) + (8L * ValidationCount);
+
     /// <summary>The evaluation of the current sweep, measured once however often the loop asks.</summary>
     private AlsEvaluation EvaluateOnce()
     {

@@ -316,6 +316,16 @@ internal sealed class ImplicitAlsTraining : IBlockWork, ITraining<FactorizationM
     /// <inheritdoc/>
     FactorizationModel ITraining<FactorizationModel>.ToModel(bool best) => new(Catalog, _d, _x, _y, null, null, 0, _options, null, support: _support);
 
+    /// <inheritdoc/>
+    /// <remarks>A sweep depends on the current factors only (conjugate gradient starts from them).</remarks>
+    bool ITraining<FactorizationModel>.Continuable => true;
+
+    /// <inheritdoc/>
+    FactorizationModel ITraining<FactorizationModel>.CopyModel(bool best) => new(Catalog, _d, (float[])_x.Clone(), (float[])_y.Clone(), null, null, 0, _options, null, support: _support);
+
+    /// <inheritdoc/>
+    long ITraining<FactorizationModel>.RetainedBytes => (4L * ((long)_x.Length + _y.Length)) + (16L * TrainCount) + (8L * ValidationCount);
+
     /// <summary>
     /// Solves <c>(G + λ_r·I + Σ (c_k − 1)·y_k y_kᵀ)·x = Σ c_k·y_k</c> exactly by Cholesky, G being the
     /// other side's Gram matrix (upper, stride dp) and λ_r = <paramref name="lambda"/> the row's

@@ -43,7 +43,7 @@ namespace CollaborativeFiltering.Factorization;
 /// improved for that many epochs, and the parameters of the best epoch are returned.</para>
 /// <para>Each fit owns its state, so one factorizer can fit several datasets, also concurrently.</para>
 /// </remarks>
-public sealed class BiasedSgdFactorizer : IMatrixFactorizer
+public sealed class BiasedSgdFactorizer : IMatrixFactorizer, IContinuableTrainer<FactorizationModel>
 {
     private const ulong InitialisationStream = 10;
 
@@ -137,15 +137,30 @@ public sealed class BiasedSgdFactorizer : IMatrixFactorizer
         TrainingMemory.CheckBiasedSgd(train, d, Options.EarlyStoppingPatience > 0 && validation is { Count: > 0 });
     }
 
+    /// <inheritdoc/>
+    TrainingRun<FactorizationModel> IContinuableTrainer<FactorizationModel>.Start(RatingsDataset train, RatingsDataset? validation, CancellationToken cancellationToken)
+    {
+        CheckArguments(train, validation);
+        (float[] users, float[] items) = Initialise(train.UserCount, train.ItemCount, Options.Dimensions, Options.InitStdDev, Options.Seed);
+        return Start(train, validation, users, items, cancellationToken);
+    }
+
     private FactorizationModel Train(RatingsDataset train, RatingsDataset? validation, float[] users, float[] items, IProgress<TrainingProgress>? progress, CancellationToken cancellationToken)
+    {
+        using TrainingRun<FactorizationModel> run = Start(train, validation, users, items, cancellationToken);
+        return run.RunTo(Options.Iterations, progress, keepTraining: false, cancellationToken);
+    }
+
+    private TrainingRun<FactorizationModel> Start(RatingsDataset train, RatingsDataset? validation, float[] users, float[] items, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
         BiasedSgdOptions options = Options;
         RatingRange? range = options.ClipPredictions ? train.ValueRange : null;
-        using var training = new BiasedSgdTraining(train, validation, options, users, items, range);
+        var training = new BiasedSgdTraining(train, validation, options, users, items, range);
         Log.FitStarting(_logger, train.UserCount, train.ItemCount, train.Count, () => string.Create(CultureInfo.InvariantCulture,
             $"μ = {Display.Number(training.GlobalMean)}, d = {options.Dimensions}, {options.Iterations} epochs, learning rate {options.LearningRate} (biases {options.EffectiveBiasLearningRate}) × {options.LearningRateDecay} per epoch, λ = {options.Regularization}, λ_b = {options.BiasRegularization}"),
             training.WorkerCount);
-        return TrainingLoop.Run(training, TrainingSchedule.Of(options), Log, _logger, progress, cancellationToken).WithTrainingScale(train.ValueRange);
+        RatingRange? scale = train.ValueRange;
+        return new TrainingRun<FactorizationModel>(training, TrainingSchedule.Of(options), Log, _logger, model => model.WithTrainingScale(scale));
     }
 }

@@ -188,7 +188,7 @@ internal sealed class BiasedSgdTraining : IBlockWork, ITraining<FactorizationMod
             _validationCount = validation.Count;
         }
 
-        _mean = (float)DatasetStatistics.GlobalMean(train);
+        _mean = _support.Mean; // μ as DatasetStatistics.GlobalMean computes it, without a second pass
 
         // The counts from the support (the same per-row counts); the item side without reading any item-major view.
         _userCounts = (int[])_support.UserCounts.Clone();
@@ -385,6 +385,23 @@ internal sealed class BiasedSgdTraining : IBlockWork, ITraining<FactorizationMod
     FactorizationModel ITraining<FactorizationModel>.ToModel(bool best) => best
         ? new FactorizationModel(_catalog, _d, _bestUsers!, _bestItems!, _bestUserBiases, _bestItemBiases, _mean, _options, _validationRange, support: _support)
         : new FactorizationModel(_catalog, _d, CopyUsers(), CopyItems(), UserBiases, ItemBiases, _mean, _options, _validationRange, support: _support);
+
+    /// <inheritdoc/>
+    /// <remarks>An epoch depends on the epoch's number only (the learning rates decay per epoch; the block order comes from the epoch stream in sequence).</remarks>
+    bool ITraining<FactorizationModel>.Continuable => true;
+
+    /// <inheritdoc/>
+    FactorizationModel ITraining<FactorizationModel>.CopyModel(bool best) => best
+        ? new FactorizationModel(_catalog, _d, (float[])_bestUsers!.Clone(), (float[])_bestItems!.Clone(), (float[])_bestUserBiases!.Clone(), (float[])_bestItemBiases!.Clone(), _mean, _options, _validationRange, support: _support)
+        : ((ITraining<FactorizationModel>)this).ToModel(best: false);
+
+    /// <inheritdoc/>
+    long ITraining<FactorizationModel>.RetainedBytes =>
+        (12L * _entries.Length)
+        + (4L * (_users.Values.Length + _items.Values.Length))
+        + (_bestUsers is null ? 0 : 4L * ((long)_bestUsers.Length + _bestItems!.Length + _n + _m))
+        + (8L * (_validationRows?.Count ?? 0))
+        + (4L * 6 * ((long)_n + _m));
 
     /// <summary>Whether every parameter is finite.</summary>
     public bool AllFinite() =>
@@ -637,16 +654,17 @@ internal sealed class BiasedSgdTraining : IBlockWork, ITraining<FactorizationMod
         int[] trainOffsets = rows.SourceOffsets, trainItems = rows.Columns;
         float[] trainValues = rows.Values;
         var offsets = new int[blockCount + 1];
-        for (int u = 0; u < _n; u++)
+        int u = -1, rowEnd = 0, row = 0;
+        foreach (int p in rows.MemberPositions())
         {
-            int row = userGroup[u] * _grid;
-            for (int p = trainOffsets[u]; p < trainOffsets[u + 1]; p++)
+            while (p >= rowEnd)
             {
-                if (rows.IsMember(p))
-                {
-                    offsets[row + itemGroup[trainItems[p]] + 1]++;
-                }
+                u++;
+                rowEnd = trainOffsets[u + 1];
+                row = userGroup[u] * _grid;
             }
+
+            offsets[row + itemGroup[trainItems[p]] + 1]++;
         }
 
         for (int b = 0; b < blockCount; b++)
@@ -656,19 +674,21 @@ internal sealed class BiasedSgdTraining : IBlockWork, ITraining<FactorizationMod
 
         var cursor = offsets.AsSpan(0, blockCount).ToArray();
         var entries = new BiasedSgdEntry[_count];
-        for (int u = 0; u < _n; u++)
+        u = -1;
+        rowEnd = 0;
+        int userSlot = 0;
+        foreach (int p in rows.MemberPositions())
         {
-            int row = userGroup[u] * _grid;
-            for (int p = trainOffsets[u]; p < trainOffsets[u + 1]; p++)
+            while (p >= rowEnd)
             {
-                if (!rows.IsMember(p))
-                {
-                    continue;
-                }
-
-                int item = trainItems[p];
-                entries[cursor[row + itemGroup[item]]++] = new BiasedSgdEntry { User = _userSlots[u], Item = _itemSlots[item], Value = trainValues[p] };
+                u++;
+                rowEnd = trainOffsets[u + 1];
+                row = userGroup[u] * _grid;
+                userSlot = _userSlots[u];
             }
+
+            int item = trainItems[p];
+            entries[cursor[row + itemGroup[item]]++] = new BiasedSgdEntry { User = userSlot, Item = _itemSlots[item], Value = trainValues[p] };
         }
 
         var sorted = new BiasedSgdEntry[MaxBlockLength(offsets)];
