@@ -23,4 +23,28 @@ internal static class ModelFileMagic
 
     /// <summary>The length of a magic.</summary>
     public const int Length = 8;
+
+    /// <summary>
+    /// For a loader of one kind handed a file of another: a sentence naming the kind the first bytes
+    /// show and what loads it (" It is a softmax model: load it with SoftmaxModel.Load or ModelFile.Load."),
+    /// or the empty string when they are no kind of this library's (or the loader's own).
+    /// </summary>
+    /// <param name="start">The file's first bytes (up to <see cref="Length"/>).</param>
+    public static string KindHint(ReadOnlySpan<byte> start)
+    {
+        if (start.Length < Length)
+        {
+            return string.Empty;
+        }
+
+        ReadOnlySpan<byte> magic = start[..Length];
+        return magic.SequenceEqual(Factorization) ? " It is a matrix-factorization model: load it with FactorizationModel.Load or ModelFile.Load."
+            : magic.SequenceEqual(Softmax) ? " It is a softmax model: load it with SoftmaxModel.Load or ModelFile.Load."
+            : magic.SequenceEqual(ItemKnn) ? " It is an item-kNN model: load it with ModelFile.Load."
+            : magic.SequenceEqual(UserKnn) ? " It is a user-kNN model: load it with ModelFile.Load."
+            : magic.SequenceEqual(Ease) ? " It is an EASE model: load it with ModelFile.Load."
+            : magic.SequenceEqual(FactorizationMachine) ? " It is a Bayesian factorization machine: load it with ModelFile.Load."
+            : magic.SequenceEqual("CFDATA\0\0"u8) ? " It is a dataset cache: open it with RatingsDatasetCache.Open."
+            : string.Empty;
+    }
 }

@@ -177,7 +177,7 @@ public static class RatingsDatasetCache
             var header = new ReadOnlySpan<byte>(data, CacheHeaderSize);
             if (!header[..CacheMagic.Length].SequenceEqual(CacheMagic))
             {
-                throw Error(0, "it does not start with \"CFDATA\", so it is not a dataset cache written by RatingsDatasetCache.Save.");
+                throw Error(0, "it does not start with \"CFDATA\", so it is not a dataset cache written by RatingsDatasetCache.Save." + ModelFileMagic.KindHint(header[..ModelFileMagic.Length]));
             }
 
             ushort version = BinaryPrimitives.ReadUInt16LittleEndian(header[8..]);

@@ -523,7 +523,7 @@ public sealed partial class FactorizationModelPersistenceTests : IDisposable
 
         var act = () => FactorizationModel.Load(new MemoryStream(bytes));
 
-        act.Should().Throw<ModelFormatException>().Which.Message.Should().Contain("not a CollaborativeFiltering model");
+        act.Should().Throw<ModelFormatException>().Which.Message.Should().Contain("not a CollaborativeFiltering matrix-factorization model");
     }
 
     [Fact]

@@ -135,6 +135,37 @@ public sealed class ModelFileTests : IDisposable
             .Which.Message.Should().NotContain(".tmp");
     }
 
+    [Theory]
+    [InlineData("CFSOFTMX", "It is a softmax model: load it with SoftmaxModel.Load or ModelFile.Load.")]
+    [InlineData("CFITMKNN", "It is an item-kNN model: load it with ModelFile.Load.")]
+    [InlineData("CFUSRKNN", "It is a user-kNN model: load it with ModelFile.Load.")]
+    [InlineData("CFEASE\0\0", "It is an EASE model: load it with ModelFile.Load.")]
+    [InlineData("CFFMACHN", "It is a Bayesian factorization machine: load it with ModelFile.Load.")]
+    [InlineData("CFDATA\0\0", "It is a dataset cache: open it with RatingsDatasetCache.Open.")]
+    public void FactorizationModelLoad_FileOfAnotherKind_NamesItsKindAndItsLoader(string magic, string hint)
+    {
+        // Said before: "not a CollaborativeFiltering model", of a file the library wrote itself.
+        byte[] bytes = new byte[256];
+        System.Text.Encoding.ASCII.GetBytes(magic).CopyTo(bytes, 0);
+
+        Action act = () => FactorizationModel.Load(new MemoryStream(bytes));
+
+        act.Should().Throw<ModelFormatException>().Which.Message.Should().EndWith(hint).And.Contain("not a CollaborativeFiltering matrix-factorization model");
+    }
+
+    [Theory]
+    [InlineData("CFMODEL\0", "It is a matrix-factorization model: load it with FactorizationModel.Load or ModelFile.Load.")]
+    [InlineData("CFFMACHN", "It is a Bayesian factorization machine: load it with ModelFile.Load.")]
+    public void SoftmaxModelLoad_FileOfAnotherKind_NamesItsKindAndItsLoader(string magic, string hint)
+    {
+        byte[] bytes = new byte[256];
+        System.Text.Encoding.ASCII.GetBytes(magic).CopyTo(bytes, 0);
+
+        Action act = () => SoftmaxModel.Load(new MemoryStream(bytes));
+
+        act.Should().Throw<ModelFormatException>().Which.Message.Should().EndWith(hint);
+    }
+
     private sealed class ForeignModel : IRecommenderModel
     {
         public Catalog Catalog { get; } = Catalog.Sequential(1, 1);

@@ -160,6 +160,18 @@ public sealed class RatingsDatasetCacheTests : IDisposable
     }
 
     [Fact]
+    public void Open_AModelFile_SaysItIsAModelAndWhatLoadsIt()
+    {
+        string path = PathOf("model.bin");
+        byte[] bytes = new byte[256];
+        "CFSOFTMX"u8.CopyTo(bytes);
+        File.WriteAllBytes(path, bytes);
+
+        FluentActions.Invoking(() => RatingsDatasetCache.Open(path)).Should().Throw<ModelFormatException>()
+            .WithMessage("*not a dataset cache*It is a softmax model: load it with SoftmaxModel.Load or ModelFile.Load.");
+    }
+
+    [Fact]
     public void Open_NotACache_ThrowsSayingWhatItIs()
     {
         string path = PathOf("ratings.csv");

@@ -367,7 +367,7 @@ internal static class FactorizationModelFormat
         int magicBytes = Math.Min(read, Magic.Length);
         if (!header[..magicBytes].SequenceEqual(Magic[..magicBytes]))
         {
-            throw reader.Error(0, "not a CollaborativeFiltering model: it does not start with the bytes \"CFMODEL\\0\".");
+            throw reader.Error(0, "not a CollaborativeFiltering matrix-factorization model: it does not start with the bytes \"CFMODEL\\0\"." + ModelFileMagic.KindHint(header[..read]));
         }
 
         reader.CheckVersion(header, read, VersionOffset, CurrentVersion);

@@ -348,10 +348,7 @@ internal static class SoftmaxModelFormat
         int magicBytes = Math.Min(read, Magic.Length);
         if (!fixedPart[..magicBytes].SequenceEqual(Magic[..magicBytes]))
         {
-            string hint = fixedPart[..magicBytes].SequenceEqual(ModelFileMagic.Factorization[..magicBytes])
-                ? " It is a matrix-factorization model: load it with FactorizationModel.Load."
-                : string.Empty;
-            throw reader.Error(0, "not a CollaborativeFiltering softmax model: it does not start with the bytes \"CFSOFTMX\"." + hint);
+            throw reader.Error(0, "not a CollaborativeFiltering softmax model: it does not start with the bytes \"CFSOFTMX\"." + ModelFileMagic.KindHint(fixedPart[..read]));
         }
 
         reader.CheckVersion(fixedPart, read, VersionOffset, CurrentVersion);
