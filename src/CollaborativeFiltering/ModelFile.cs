@@ -148,7 +148,7 @@ public static class ModelFile
             return FmModelFormat.Read(body, source, requireEnd);
         }
 
-        throw new ModelFormatException(source, 0, "not a CollaborativeFiltering model: it starts with none of the library's magic bytes, \"CFMODEL\\0\" (a matrix-factorization model), \"CFSOFTMX\" (a softmax model), \"CFITMKNN\" or \"CFUSRKNN\" (an item- or user-kNN model), \"CFEASE\\0\\0\" (an EASE model), \"CFFMACHN\" (a Bayesian factorization machine).");
+        throw new ModelFormatException(source, 0, "not a CollaborativeFiltering model: it starts with none of the library's magic bytes, \"CFMODEL\\0\" (a matrix-factorization model), \"CFSOFTMX\" (a softmax model), \"CFITMKNN\" or \"CFUSRKNN\" (an item- or user-kNN model), \"CFEASE\\0\\0\" (an EASE model), \"CFFMACHN\" (a Bayesian factorization machine)." + ModelFileMagic.KindHint(magic));
     }
 
     private static Stream Rewind(Stream stream, int read)

@@ -166,6 +166,17 @@ public sealed class ModelFileTests : IDisposable
         act.Should().Throw<ModelFormatException>().Which.Message.Should().EndWith(hint);
     }
 
+    [Fact]
+    public void Load_DatasetCache_SaysWhatOpensIt()
+    {
+        string path = Path.Combine(_directory, "ratings.cfdata");
+        RatingsDatasetCache.Save(SyntheticDataGenerator.Generate(new SyntheticOptions { Users = 20, Items = 10, Ratings = 100, MinRatingsPerUser = 2, Seed = 1 }).Dataset, path);
+
+        Action act = () => ModelFile.Load(path);
+
+        act.Should().Throw<ModelFormatException>().WithMessage("*none of the library's magic bytes*It is a dataset cache: open it with RatingsDatasetCache.Open.");
+    }
+
     private sealed class ForeignModel : IRecommenderModel
     {
         public Catalog Catalog { get; } = Catalog.Sequential(1, 1);
