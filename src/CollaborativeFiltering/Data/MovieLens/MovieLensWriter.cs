@@ -142,9 +142,9 @@ public static class MovieLensWriter
         }
 
         string full = Path.GetFullPath(path);
-        if (Path.GetFileName(full).Length == 0)
+        if (Path.GetFileName(full).Length == 0 || Directory.Exists(full))
         {
-            ThrowHelper.Argument(nameof(path), $"The path '{path}' names a folder; give a file name such as u1.base.");
+            ThrowHelper.Argument(nameof(path), $"The path '{full}' names a folder; give a file name such as u1.base.");
         }
 
         CheckDirectoryExists(Path.GetDirectoryName(full)!);

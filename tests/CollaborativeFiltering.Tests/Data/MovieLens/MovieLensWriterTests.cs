@@ -112,6 +112,16 @@ public sealed partial class MovieLensWriterTests : IDisposable
     }
 
     [Fact]
+    public void WriteRatings_PathIsAnExistingFolder_ThrowsArgumentExceptionBeforeWriting()
+    {
+        string folder = Directory.CreateDirectory(Path.Combine(_root, "u1.base")).FullName;
+
+        FluentActions.Invoking(() => MovieLensWriter.WriteRatings(Tiny(), folder, MovieLensFormat.Ml100K)).Should().Throw<ArgumentException>()
+            .WithParameterName("path").WithMessage($"*'{folder}'*folder*");
+        Directory.GetFileSystemEntries(_root).Should().Equal(folder);
+    }
+
+    [Fact]
     public void Write100K_MissingDirectory_ThrowsAndCreatesNothing()
     {
         string missing = Path.Combine(_root, "missing");
