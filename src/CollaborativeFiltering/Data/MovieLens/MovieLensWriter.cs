@@ -213,7 +213,9 @@ public static class MovieLensWriter
     {
         if (!Directory.Exists(directory))
         {
-            throw new DirectoryNotFoundException($"The folder '{directory}' does not exist; create it before writing.");
+            throw new DirectoryNotFoundException(File.Exists(directory)
+                ? $"'{directory}' is a file, not a folder; give the folder to write the release's files into."
+                : $"The folder '{directory}' does not exist; create it before writing.");
         }
     }
 

@@ -112,6 +112,17 @@ public sealed partial class MovieLensWriterTests : IDisposable
     }
 
     [Fact]
+    public void Write100K_DirectoryIsAFile_SaysItIsAFile()
+    {
+        string file = Path.Combine(_root, "ml-100k");
+        File.WriteAllText(file, "not a folder");
+
+        FluentActions.Invoking(() => MovieLensWriter.Write100K(Tiny(), file)).Should().Throw<DirectoryNotFoundException>()
+            .WithMessage($"'{file}' is a file, not a folder*");
+        File.ReadAllText(file).Should().Be("not a folder");
+    }
+
+    [Fact]
     public void WriteRatings_PathIsAnExistingFolder_ThrowsArgumentExceptionBeforeWriting()
     {
         string folder = Directory.CreateDirectory(Path.Combine(_root, "u1.base")).FullName;
