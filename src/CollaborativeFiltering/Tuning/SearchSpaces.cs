@@ -41,7 +41,7 @@ public static class SearchSpaces
     /// (reported test RMSE 0.924 on u1 at rank 64); Zhou et al. (2008) found λ ≈ 0.065 best on Netflix.
     /// Rank and λ alone gained at most 0.0015 RMSE
     /// over the defaults on MovieLens-100k-shaped synthetic data; with ν the search gained 0.003–0.006
-    /// there (best ν 0.54–0.61, λ 0.16–0.17) at about 6–7 default fits of work. Ranks above the default 64 measured no better on MovieLens-100k-shaped
+    /// there (best ν 0.54–0.61, λ 0.16–0.17) at about 6–7 default fits of work when every rung trained from scratch, 4.2–4.3 in CPU time since promoted trials continue their fits. Ranks above the default 64 measured no better on MovieLens-100k-shaped
     /// synthetic data (<see cref="Data.SyntheticOptions.RealisticMovieLens100K"/>) while a sweep's work grows
     /// with d² to d³ (rank 96: about 2.3 to 3.4 times rank 64's), which would take the default search past
     /// 15 default fits of work; add them (<see cref="SearchSpace{TOptions}.WithInteger"/>) for datasets of
