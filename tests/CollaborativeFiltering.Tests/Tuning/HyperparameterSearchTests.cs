@@ -1,20 +1,13 @@
 using CollaborativeFiltering.Data;
 using CollaborativeFiltering.Factorization;
+using CollaborativeFiltering.Tests.Training;
 using CollaborativeFiltering.Tuning;
 
 namespace CollaborativeFiltering.Tests.Tuning;
 
 public sealed partial class HyperparameterSearchTests
 {
-    private static readonly RatingsDataset Small = SyntheticDataGenerator.Generate(new SyntheticOptions
-    {
-        Users = 150,
-        Items = 90,
-        Ratings = 4000,
-        MinRatingsPerUser = 10,
-        Dimensions = 3,
-        Seed = 5,
-    }).Dataset;
+    private static readonly RatingsDataset Small = TrainingTestData.Small;
 
     private static readonly AlsOptions FastAls = new() { Dimensions = 4, Iterations = 6 };
 

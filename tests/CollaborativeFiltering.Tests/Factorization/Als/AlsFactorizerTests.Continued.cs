@@ -1,5 +1,6 @@
 using CollaborativeFiltering.Data;
 using CollaborativeFiltering.Factorization;
+using CollaborativeFiltering.Tests.Training;
 using CollaborativeFiltering.Training;
 
 namespace CollaborativeFiltering.Tests.Factorization;
@@ -7,15 +8,7 @@ namespace CollaborativeFiltering.Tests.Factorization;
 /// <summary>A fit continued after some sweeps (successive halving's promoted trials) against one fit of the whole budget.</summary>
 public sealed partial class AlsFactorizerTests
 {
-    private static readonly DatasetSplit ContinuedSplit = DatasetSplitter.RandomHoldout(SyntheticDataGenerator.Generate(new SyntheticOptions
-    {
-        Users = 150,
-        Items = 90,
-        Ratings = 4000,
-        MinRatingsPerUser = 10,
-        Dimensions = 3,
-        Seed = 5,
-    }).Dataset, 0.2, 1);
+    private static readonly DatasetSplit ContinuedSplit = TrainingTestData.SmallSplit;
 
     [Theory]
     [InlineData(true, 1)]
@@ -26,7 +19,7 @@ public sealed partial class AlsFactorizerTests
         // Rank 16 with a tiny λ overfits 3,200 ratings within a few sweeps: early stopping ends the fit.
         var options = new AlsOptions { Dimensions = 16, Iterations = 20, Regularization = 0.005, UseBiases = biases, EarlyStoppingPatience = 2 };
         var reports = new List<TrainingProgress>();
-        FactorizationModel whole = new AlsFactorizer(options).Fit(ContinuedSplit.Train, ContinuedSplit.Test, new ListProgress(reports));
+        FactorizationModel whole = new AlsFactorizer(options).Fit(ContinuedSplit.Train, ContinuedSplit.Test, new SyncProgress(reports));
 
         var trainer = (IContinuableTrainer<FactorizationModel>)new AlsFactorizer(options with { Iterations = firstPart });
         using TrainingRun<FactorizationModel> run = trainer.Start(ContinuedSplit.Train, ContinuedSplit.Test, CancellationToken.None);
@@ -42,10 +35,5 @@ public sealed partial class AlsFactorizerTests
         continued.UserBiases.ToArray().Should().Equal(whole.UserBiases.ToArray());
         continued.ItemBiases.ToArray().Should().Equal(whole.ItemBiases.ToArray());
         first.UserEmbeddings.ToArray().Should().Equal(firstUsers, "the first part's model owns copies that the continued fit does not touch");
-    }
-
-    private sealed class ListProgress(List<TrainingProgress> reports) : IProgress<TrainingProgress>
-    {
-        public void Report(TrainingProgress value) => reports.Add(value);
     }
 }

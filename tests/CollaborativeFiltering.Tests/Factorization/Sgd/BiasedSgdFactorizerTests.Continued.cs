@@ -1,5 +1,6 @@
 using CollaborativeFiltering.Data;
 using CollaborativeFiltering.Factorization;
+using CollaborativeFiltering.Tests.Training;
 using CollaborativeFiltering.Training;
 
 namespace CollaborativeFiltering.Tests.Factorization.Sgd;
@@ -7,15 +8,7 @@ namespace CollaborativeFiltering.Tests.Factorization.Sgd;
 /// <summary>A fit continued after some epochs (successive halving's promoted trials) against one fit of the whole budget.</summary>
 public sealed partial class BiasedSgdFactorizerTests
 {
-    private static readonly DatasetSplit ContinuedSplit = DatasetSplitter.RandomHoldout(SyntheticDataGenerator.Generate(new SyntheticOptions
-    {
-        Users = 150,
-        Items = 90,
-        Ratings = 4000,
-        MinRatingsPerUser = 10,
-        Dimensions = 3,
-        Seed = 5,
-    }).Dataset, 0.2, 1);
+    private static readonly DatasetSplit ContinuedSplit = TrainingTestData.SmallSplit;
 
     // Wide and barely regularized: the validation error turns after a few epochs and early stopping ends the fit.
     private static readonly BiasedSgdOptions OverfittingOptions = new()
@@ -36,7 +29,7 @@ public sealed partial class BiasedSgdFactorizerTests
     public void Start_ContinuedAfterSomeEpochs_BitIdenticalToOneFitOfTheWholeBudget(int firstPart)
     {
         var reports = new List<TrainingProgress>();
-        FactorizationModel whole = new BiasedSgdFactorizer(OverfittingOptions).Fit(ContinuedSplit.Train, ContinuedSplit.Test, new ListProgress(reports));
+        FactorizationModel whole = new BiasedSgdFactorizer(OverfittingOptions).Fit(ContinuedSplit.Train, ContinuedSplit.Test, new SyncProgress(reports));
         int stoppedAt = reports[^1].Iteration;
         int best = reports[^1].BestIteration!.Value;
 
@@ -59,9 +52,4 @@ public sealed partial class BiasedSgdFactorizerTests
 
     private static FactorizationModel Clone(FactorizationModel model) =>
         FactorizationModel.FromEmbeddings(model.Catalog, model.Dimensions, model.UserEmbeddings, model.ItemEmbeddings, model.UserBiases, model.ItemBiases, model.GlobalMean);
-
-    private sealed class ListProgress(List<TrainingProgress> reports) : IProgress<TrainingProgress>
-    {
-        public void Report(TrainingProgress value) => reports.Add(value);
-    }
 }
