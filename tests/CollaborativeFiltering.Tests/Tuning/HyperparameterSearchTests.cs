@@ -82,8 +82,10 @@ public sealed partial class HyperparameterSearchTests
         result.BestTrial.Score.Should().Be(second.Min(t => t.Score));
     }
 
-    [Fact]
-    public void SuccessiveHalving_ContinuingPromotedFits_GivesTheTrialsOfTrainingThemAgain()
+    [Theory]
+    [InlineData(1)]
+    [InlineData(3)]
+    public void SuccessiveHalving_ContinuingPromotedFits_GivesTheTrialsOfTrainingThemAgain(int folds)
     {
         // Biased SGD continues a promoted trial's fit; the same trainer behind a plain ITrainer trains it again
         // from the start. Wide and barely regularized, some trials stop early in each rung.
@@ -91,7 +93,7 @@ public sealed partial class HyperparameterSearchTests
             .WithInteger("Dimensions", ParameterRange.Choice(16, 32), (o, d) => o with { Dimensions = d })
             .With("Regularization", ParameterRange.LogUniform(0.0002, 0.02), (o, x) => o with { Regularization = x })
             .With("LearningRate", ParameterRange.LogUniform(0.01, 0.05), (o, x) => o with { LearningRate = x });
-        var options = new SearchOptions { Strategy = SearchStrategy.SuccessiveHalving(9, 3, 3), MaxConcurrentTrials = 2 };
+        var options = new SearchOptions { Strategy = SearchStrategy.SuccessiveHalving(9, 3, 3), MaxConcurrentTrials = 2, Folds = folds };
 
         SearchResult<BiasedSgdOptions> continued = HyperparameterSearch.Create(space, o => new BiasedSgdFactorizer(o), options).Run(Small);
         SearchResult<BiasedSgdOptions> again = HyperparameterSearch.Create(space, o => new PlainTrainer(new BiasedSgdFactorizer(o)), options).Run(Small);
