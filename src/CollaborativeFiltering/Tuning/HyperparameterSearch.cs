@@ -417,6 +417,7 @@ public sealed class HyperparameterSearch<TOptions, TModel>
             });
             double scoreSum = 0;
             double bestIterationSum = 0;
+            bool continued = false;
             bool bestIterationKnown = true;
             string? failure = null;
             try
@@ -425,7 +426,8 @@ public sealed class HyperparameterSearch<TOptions, TModel>
                 for (int fold = 0; fold < _splits.Length; fold++)
                 {
                     DatasetSplit split = _splits[fold];
-                    (TModel model, int? best) = Fit(draw, fold, options, ref trainer, split, keepFits);
+                    (TModel model, int? best, bool foldContinued) = Fit(draw, fold, options, ref trainer, split, keepFits);
+                    continued = fold == 0 ? foldContinued : continued && foldContinued;
                     scoreSum += Score(model, split, threads);
                     if (best is { } iteration)
                     {
@@ -445,7 +447,7 @@ public sealed class HyperparameterSearch<TOptions, TModel>
 
             double score = failure is null ? scoreSum / _splits.Length : double.NaN;
             int? bestIteration = failure is null && bestIterationKnown ? (int)Math.Round(bestIterationSum / _splits.Length) : null;
-            var trial = new Trial<TOptions>(draw + 1, rung, options, _draws[draw], bestIteration, score, failure, Stopwatch.GetElapsedTime(started));
+            var trial = new Trial<TOptions>(draw + 1, rung, options, _draws[draw], bestIteration, score, failure, Stopwatch.GetElapsedTime(started), continued && failure is null);
             Report(trial);
             return trial;
         }
@@ -454,9 +456,9 @@ public sealed class HyperparameterSearch<TOptions, TModel>
         /// Fits <paramref name="options"/> on one fold: continuing the fit the last rung kept for this draw
         /// where there is one (the same bits as a fresh fit of the longer budget, see <see cref="TrainingRun{TModel}"/>),
         /// else from the start; keeps the fit for the next rung when <paramref name="keepFit"/> and the memory
-        /// budget allow. Returns the model and its best iteration.
+        /// budget allow. Returns the model, its best iteration and whether the fit was continued.
         /// </summary>
-        private (TModel Model, int? BestIteration) Fit(int draw, int fold, TOptions options, ref ITrainer<TModel>? trainer, DatasetSplit split, bool keepFit)
+        private (TModel Model, int? BestIteration, bool Continued) Fit(int draw, int fold, TOptions options, ref ITrainer<TModel>? trainer, DatasetSplit split, bool keepFit)
         {
             TrainingRun<TModel>? run = _runs?[draw][fold];
             if (run is not null && !run.CanContinueTo(options.Iterations))
@@ -465,6 +467,8 @@ public sealed class HyperparameterSearch<TOptions, TModel>
                 run = null;
             }
 
+            bool continued = run is not null;
+
             if (run is null)
             {
                 trainer ??= _search._createTrainer(options);
@@ -472,7 +476,7 @@ public sealed class HyperparameterSearch<TOptions, TModel>
                 {
                     var sink = new LastReport();
                     TModel fitted = trainer.Fit(split.Train, split.Test, sink, _cancellationToken);
-                    return (fitted, sink.BestIteration);
+                    return (fitted, sink.BestIteration, false);
                 }
 
                 run = continuable.Start(split.Train, split.Test, _cancellationToken);
@@ -487,7 +491,7 @@ public sealed class HyperparameterSearch<TOptions, TModel>
                 Release(draw, fold);
             }
 
-            return (model, best);
+            return (model, best, continued);
         }
 
         /// <summary>Counts the kept fit's bytes against the budget of kept fits (once per fit); false when they do not fit.</summary>

@@ -66,7 +66,8 @@ public sealed class SearchResult<TOptions>
 
     /// <summary>
     /// The trial table: a heading (strategy, validation, objective), then one line per trial (draw
-    /// number, rung, budget, the parameters, the best iteration, the objective, the time), the best
+    /// number, rung, budget, the parameters, the best iteration, the objective, the time, marked <c>+</c>
+    /// for a <see cref="Trial{TOptions}.Continued"/> trial and then explained on a line of its own), the best
     /// marked with <c>*</c>, and a closing line naming the best options.
     /// </summary>
     /// <returns>The table, lines separated by <see cref="Environment.NewLine"/>.</returns>
@@ -97,7 +98,7 @@ public sealed class SearchResult<TOptions>
 
             row.Add(t.BestIteration?.ToString(CultureInfo.InvariantCulture) ?? "-");
             row.Add(t.Succeeded ? t.Score.ToString("0.0000", CultureInfo.InvariantCulture) : "failed");
-            row.Add(t.Elapsed.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture) + " s");
+            row.Add((t.Continued ? "+" : string.Empty) + t.Elapsed.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture) + " s");
             rows.Add([.. row]);
         }
 
@@ -117,6 +118,11 @@ public sealed class SearchResult<TOptions>
         foreach (string[] row in rows)
         {
             AppendRow(text, row, widths);
+        }
+
+        if (Trials.Any(t => t.Continued))
+        {
+            text.AppendLine("(+ time: a trial continued from its fit of the previous rung; the time of its further iterations)");
         }
 
         text.Append(CultureInfo.InvariantCulture, $"Best: #{BestTrial.Number}, {Objective.Name} {BestScore:0.0000}; retrain with {BestOptions.Iterations} iterations");

@@ -12,8 +12,9 @@ namespace CollaborativeFiltering.Tuning;
 public sealed class Trial<TOptions>
     where TOptions : TrainerOptions
 {
-    internal Trial(int number, int rung, TOptions options, double[] values, int? bestIteration, double score, string? failure, TimeSpan elapsed)
+    internal Trial(int number, int rung, TOptions options, double[] values, int? bestIteration, double score, string? failure, TimeSpan elapsed, bool continued = false)
     {
+        Continued = continued;
         Number = number;
         Rung = rung;
         Options = options;
@@ -54,8 +55,15 @@ public sealed class Trial<TOptions>
     /// <summary>Whether the trial trained and was scored.</summary>
     public bool Succeeded => Failure is null;
 
-    /// <summary>Wall-clock time of the trial, all folds (for a successive-halving trial continued from the last rung's fit, the time of its further iterations).</summary>
+    /// <summary>Wall-clock time of the trial, all folds (for a <see cref="Continued"/> trial, the time of its further iterations).</summary>
     public TimeSpan Elapsed { get; }
+
+    /// <summary>
+    /// Whether the trial trained on from its draw's fits of the previous rung instead of from the start
+    /// (successive halving with a trainer whose fits can be continued, see
+    /// <see cref="SearchStrategy.SuccessiveHalving"/>): the same result bit for bit, in less time.
+    /// </summary>
+    public bool Continued { get; }
 
     /// <summary>E.g. "trial #4, rung 2, budget 3: 0.7335 (0.1 s)", or the failure.</summary>
     /// <returns>The trial on one line.</returns>

@@ -106,6 +106,11 @@ public sealed partial class HyperparameterSearchTests
         continued.Trials.Should().Contain(t => t.Rung > 0 && t.BestIteration < t.Budget / 3, "a promoted trial had stopped early in the rung before")
             .And.Contain(t => t.Rung > 0 && t.BestIteration > t.Budget / 3 && t.BestIteration < t.Budget, "a promoted trial stops early in a continued rung");
         continued.BestOptions.Should().Be(again.BestOptions);
+        continued.Trials.Should().OnlyContain(t => t.Continued == (t.Rung > 0), "every promoted trial's fits were kept");
+        again.Trials.Should().OnlyContain(t => !t.Continued);
+        overBudget.Trials.Where(t => t.Rung > 0).Should().Contain(t => !t.Continued, "fits over the budget were not kept");
+        continued.ToString().Should().Contain(" +0.").And.Contain("(+ time: a trial continued from its fit of the previous rung");
+        again.ToString().Should().NotContain("+ time");
     }
 
     [Fact]
