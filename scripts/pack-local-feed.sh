@@ -9,7 +9,11 @@ feed="$(mkdir -p "${1:-$root/artifacts/local-feed}" && cd "${1:-$root/artifacts/
 version=$(sed -n 's:.*<Version>\(.*\)</Version>.*:\1:p' "$root/Directory.Build.props" | head -1)
 
 for project in CollaborativeFiltering CollaborativeFiltering.MLNet; do
-  dotnet pack "$root/src/$project/$project.csproj" -c Release -o "$feed" --nologo
+  # Built again from scratch with ContinuousIntegrationBuild: paths in the assemblies and PDBs normalised
+  # (/_/src/...), as a CI pack makes them, so that the packages do not depend on where this checkout lives
+  # (an incremental build would keep assemblies compiled without the path map).
+  dotnet build "$root/src/$project/$project.csproj" -c Release --nologo -v quiet --no-incremental -p:ContinuousIntegrationBuild=true
+  dotnet pack "$root/src/$project/$project.csproj" -c Release -o "$feed" --nologo --no-build -p:ContinuousIntegrationBuild=true
 done
 
 cat <<TEXT
