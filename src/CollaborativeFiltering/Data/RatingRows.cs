@@ -165,6 +165,13 @@ internal sealed class RatingRows
     /// <summary>The member positions in [<paramref name="start"/>, <paramref name="end"/>) of the source, ascending (see <see cref="MemberPositions()"/>).</summary>
     public MemberEnumerator MemberPositions(int start, int end) => new(_bits, _flip, start, end);
 
+    /// <summary>The member entries of rows [<paramref name="fromRow"/>, <paramref name="toRow"/>) as (row, source position) pairs, in row-major order (see <see cref="MemberPositions()"/>).</summary>
+    public MemberEntryEnumerator MemberEntries(int fromRow, int toRow) =>
+        new(MemberPositions(SourceOffsets[fromRow], SourceOffsets[toRow]), SourceOffsets, fromRow);
+
+    /// <summary>The member entries of every row, as (row, source position) pairs, in row-major order.</summary>
+    public MemberEntryEnumerator MemberEntries() => MemberEntries(0, RowCount);
+
     /// <summary>
     /// The member entries as a CSR of their own, for a trainer whose working layout is a CSR: the
     /// source's arrays when every entry is a member, else the members gathered in order into new arrays
@@ -301,6 +308,47 @@ internal ref struct MemberEnumerator
     {
         int remaining = end - (word << 6);
         return remaining >= 64 ? ~0UL : (1UL << remaining) - 1;
+    }
+}
+
+/// <summary>The member entries of a <see cref="RatingRows"/> with their rows (<see cref="RatingRows.MemberEntries()"/>).</summary>
+internal ref struct MemberEntryEnumerator
+{
+    private readonly int[] _offsets;
+    private MemberEnumerator _positions;
+    private int _row;
+    private int _rowEnd;
+
+    /// <summary>The entries at <paramref name="positions"/>, the first in row <paramref name="fromRow"/> or after it.</summary>
+    public MemberEntryEnumerator(MemberEnumerator positions, int[] offsets, int fromRow)
+    {
+        _positions = positions;
+        _offsets = offsets;
+        _row = fromRow - 1;
+        _rowEnd = offsets[fromRow];
+    }
+
+    /// <summary>The current entry's row and source position.</summary>
+    public readonly (int Row, int Position) Current => (_row, _positions.Current);
+
+    /// <summary>This enumerator, for <c>foreach</c>.</summary>
+    public readonly MemberEntryEnumerator GetEnumerator() => this;
+
+    /// <summary>Moves to the next member entry.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public bool MoveNext()
+    {
+        if (!_positions.MoveNext())
+        {
+            return false;
+        }
+
+        while (_positions.Current >= _rowEnd)
+        {
+            _rowEnd = _offsets[++_row + 1];
+        }
+
+        return true;
     }
 }
 

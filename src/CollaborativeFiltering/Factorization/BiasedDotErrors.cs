@@ -63,20 +63,19 @@ internal static class BiasedDotErrors
         RatingRows rows, int from, int to, RatingRange? clamp, TMap map)
         where TMap : struct, IRowMap
     {
-        int[] offsets = rows.SourceOffsets, itemIndices = rows.Columns;
+        int[] itemIndices = rows.Columns;
         float[] values = rows.Values;
         bool clamped = clamp.HasValue;
         float low = clamp.GetValueOrDefault().Min, high = clamp.GetValueOrDefault().Max;
         double sse = 0;
-        int r = from - 1, rowEnd = offsets[from];
+        int current = -1;
         ReadOnlySpan<float> x = default;
         float userPart = 0;
-        foreach (int p in rows.MemberPositions(offsets[from], offsets[to]))
+        foreach ((int r, int p) in rows.MemberEntries(from, to))
         {
-            while (p >= rowEnd)
+            if (r != current)
             {
-                r++;
-                rowEnd = offsets[r + 1];
+                current = r;
                 int row = map.User(r);
                 x = users.Slice(row * stride, stride);
                 userPart = mean + userBiases[row];

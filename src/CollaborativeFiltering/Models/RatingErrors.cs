@@ -14,18 +14,11 @@ internal static class RatingErrors
     {
         // Through the row source: a test split is evaluated in place, never materialised.
         RatingRows rows = ratings.UserRows;
-        int[] offsets = rows.SourceOffsets, items = rows.Columns;
+        int[] items = rows.Columns;
         float[] values = rows.Values;
         double squares = 0, absolutes = 0;
-        int u = -1, rowEnd = 0;
-        foreach (int p in rows.MemberPositions())
+        foreach ((int u, int p) in rows.MemberEntries())
         {
-            while (p >= rowEnd)
-            {
-                u++;
-                rowEnd = offsets[u + 1];
-            }
-
             float prediction = Math.Clamp(model.Predict(new UserIndex(u), new ItemIndex(items[p])), min, max);
             double e = (double)values[p] - prediction;
             squares += e * e;

@@ -52,6 +52,47 @@ public sealed class RatingRowsTests
         rows.Sum().Should().Be(15);
     }
 
+    [Fact]
+    public void MemberEntries_RowsWithEmptyOnesAndNonMembers_PairEachMemberWithItsRow()
+    {
+        // Rows: 0 = [0, 3), 1 = [3, 3) empty, 2 = [3, 70), 3 = [70, 70) empty, 4 = [70, 130); every third position is a member.
+        int[] offsets = [0, 3, 3, 70, 70, 130];
+        var bits = new ulong[3];
+        for (int p = 0; p < 130; p += 3)
+        {
+            bits[p >> 6] |= 1UL << p;
+        }
+
+        RatingRows rows = RatingRows.Members(new CsrView(1, offsets, new int[130], new float[130]), bits, complement: false);
+        var all = new List<(int Row, int Position)>();
+        foreach ((int row, int position) in rows.MemberEntries())
+        {
+            all.Add((row, position));
+        }
+
+        var expected = Enumerable.Range(0, 130).Where(p => p % 3 == 0).Select(p => (Row: RowOf(offsets, p), Position: p)).ToList();
+        all.Should().Equal(expected);
+        var middle = new List<(int Row, int Position)>();
+        foreach ((int row, int position) in rows.MemberEntries(1, 4))
+        {
+            middle.Add((row, position));
+        }
+
+        middle.Should().Equal(expected.Where(e => e.Row is >= 1 and < 4));
+        expected.Select(e => e.Row).Distinct().Should().Equal([0, 2, 4], "the empty rows 1 and 3 have no entries");
+    }
+
+    private static int RowOf(int[] offsets, int position)
+    {
+        int row = 0;
+        while (offsets[row + 1] <= position)
+        {
+            row++;
+        }
+
+        return row;
+    }
+
     private static List<int> Members(MemberEnumerator positions)
     {
         var list = new List<int>();

@@ -310,25 +310,24 @@ internal sealed class AlsTraining : IBlockWork, ITraining<FactorizationModel>
         TensorPrimitivesExtensions.AllFinite(_u) && TensorPrimitivesExtensions.AllFinite(_v) && TensorPrimitivesExtensions.AllFinite(_bu) && TensorPrimitivesExtensions.AllFinite(_bv);
 
     /// <inheritdoc/>
-    FactorizationModel ITraining<FactorizationModel>.ToModel(bool best)
-    {
-        float[] users = best ? _bestUsers! : _u, items = best ? _bestItems! : _v;
-        return _biases
-            ? new FactorizationModel(Catalog, _d, users, items, best ? _bestUserBiases! : _bu, best ? _bestItemBiases! : _bv, _mu, _options, _validationRange, support: _support)
-            : new FactorizationModel(Catalog, _d, users, items, null, null, 0, _options, _validationRange, support: _support);
-    }
+    FactorizationModel ITraining<FactorizationModel>.ToModel(bool best) => Model(best, copy: false);
 
     /// <inheritdoc/>
     /// <remarks>A sweep depends on the current factors only.</remarks>
     bool ITraining<FactorizationModel>.Continuable => true;
 
     /// <inheritdoc/>
-    FactorizationModel ITraining<FactorizationModel>.CopyModel(bool best)
+    FactorizationModel ITraining<FactorizationModel>.CopyModel(bool best) => Model(best, copy: true);
+
+    /// <summary>The model of the current or best parameters, taking the training's arrays or copies of them.</summary>
+    private FactorizationModel Model(bool best, bool copy)
     {
-        float[] users = best ? _bestUsers! : _u, items = best ? _bestItems! : _v;
+        float[] users = Own(best ? _bestUsers! : _u), items = Own(best ? _bestItems! : _v);
         return _biases
-            ? new FactorizationModel(Catalog, _d, (float[])users.Clone(), (float[])items.Clone(), (float[])(best ? _bestUserBiases! : _bu).Clone(), (float[])(best ? _bestItemBiases! : _bv).Clone(), _mu, _options, _validationRange, support: _support)
-            : new FactorizationModel(Catalog, _d, (float[])users.Clone(), (float[])items.Clone(), null, null, 0, _options, _validationRange, support: _support);
+            ? new FactorizationModel(Catalog, _d, users, items, Own(best ? _bestUserBiases! : _bu), Own(best ? _bestItemBiases! : _bv), _mu, _options, _validationRange, support: _support)
+            : new FactorizationModel(Catalog, _d, users, items, null, null, 0, _options, _validationRange, support: _support);
+
+        float[] Own(float[] array) => copy ? (float[])array.Clone() : array;
     }
 
     /// <inheritdoc/>

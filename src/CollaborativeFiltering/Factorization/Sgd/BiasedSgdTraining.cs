@@ -382,18 +382,24 @@ internal sealed class BiasedSgdTraining : IBlockWork, ITraining<FactorizationMod
     }
 
     /// <inheritdoc/>
-    FactorizationModel ITraining<FactorizationModel>.ToModel(bool best) => best
-        ? new FactorizationModel(_catalog, _d, _bestUsers!, _bestItems!, _bestUserBiases, _bestItemBiases, _mean, _options, _validationRange, support: _support)
-        : new FactorizationModel(_catalog, _d, CopyUsers(), CopyItems(), UserBiases, ItemBiases, _mean, _options, _validationRange, support: _support);
+    FactorizationModel ITraining<FactorizationModel>.ToModel(bool best) => Model(best, copy: false);
 
     /// <inheritdoc/>
     /// <remarks>An epoch depends on the epoch's number only (the learning rates decay per epoch; the block order comes from the epoch stream in sequence).</remarks>
     bool ITraining<FactorizationModel>.Continuable => true;
 
     /// <inheritdoc/>
-    FactorizationModel ITraining<FactorizationModel>.CopyModel(bool best) => best
-        ? new FactorizationModel(_catalog, _d, (float[])_bestUsers!.Clone(), (float[])_bestItems!.Clone(), (float[])_bestUserBiases!.Clone(), (float[])_bestItemBiases!.Clone(), _mean, _options, _validationRange, support: _support)
-        : ((ITraining<FactorizationModel>)this).ToModel(best: false);
+    FactorizationModel ITraining<FactorizationModel>.CopyModel(bool best) => Model(best, copy: true);
+
+    /// <summary>The model of the best parameters (the snapshot's arrays, or copies of them) or of the current ones (always copied out of the padded rows).</summary>
+    private FactorizationModel Model(bool best, bool copy)
+    {
+        return best
+            ? new FactorizationModel(_catalog, _d, Own(_bestUsers!), Own(_bestItems!), Own(_bestUserBiases!), Own(_bestItemBiases!), _mean, _options, _validationRange, support: _support)
+            : new FactorizationModel(_catalog, _d, CopyUsers(), CopyItems(), UserBiases, ItemBiases, _mean, _options, _validationRange, support: _support);
+
+        float[] Own(float[] array) => copy ? (float[])array.Clone() : array;
+    }
 
     /// <inheritdoc/>
     long ITraining<FactorizationModel>.RetainedBytes =>
@@ -651,20 +657,12 @@ internal sealed class BiasedSgdTraining : IBlockWork, ITraining<FactorizationMod
         // Straight from the training rows: for a split, the root's ratings that are members, so the
         // schedule is the one copy of the ratings the fit makes.
         RatingRows rows = _trainRows;
-        int[] trainOffsets = rows.SourceOffsets, trainItems = rows.Columns;
+        int[] trainItems = rows.Columns;
         float[] trainValues = rows.Values;
         var offsets = new int[blockCount + 1];
-        int u = -1, rowEnd = 0, row = 0;
-        foreach (int p in rows.MemberPositions())
+        foreach ((int u, int p) in rows.MemberEntries())
         {
-            while (p >= rowEnd)
-            {
-                u++;
-                rowEnd = trainOffsets[u + 1];
-                row = userGroup[u] * _grid;
-            }
-
-            offsets[row + itemGroup[trainItems[p]] + 1]++;
+            offsets[(userGroup[u] * _grid) + itemGroup[trainItems[p]] + 1]++;
         }
 
         for (int b = 0; b < blockCount; b++)
@@ -674,21 +672,10 @@ internal sealed class BiasedSgdTraining : IBlockWork, ITraining<FactorizationMod
 
         var cursor = offsets.AsSpan(0, blockCount).ToArray();
         var entries = new BiasedSgdEntry[_count];
-        u = -1;
-        rowEnd = 0;
-        int userSlot = 0;
-        foreach (int p in rows.MemberPositions())
+        foreach ((int u, int p) in rows.MemberEntries())
         {
-            while (p >= rowEnd)
-            {
-                u++;
-                rowEnd = trainOffsets[u + 1];
-                row = userGroup[u] * _grid;
-                userSlot = _userSlots[u];
-            }
-
             int item = trainItems[p];
-            entries[cursor[row + itemGroup[item]]++] = new BiasedSgdEntry { User = userSlot, Item = _itemSlots[item], Value = trainValues[p] };
+            entries[cursor[(userGroup[u] * _grid) + itemGroup[item]]++] = new BiasedSgdEntry { User = _userSlots[u], Item = _itemSlots[item], Value = trainValues[p] };
         }
 
         var sorted = new BiasedSgdEntry[MaxBlockLength(offsets)];
