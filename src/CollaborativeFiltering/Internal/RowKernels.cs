@@ -522,7 +522,7 @@ internal static class RowKernels
 
     /// <summary>[Σa0, Σa1, Σa2, Σa3]: hadd(hadd(a0, a1), hadd(a2, a3)) holds, per 128-bit half, the half-sums in order.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector128<float> Reduce4(Vector256<float> a0, Vector256<float> a1, Vector256<float> a2, Vector256<float> a3)
+    internal static Vector128<float> Reduce4(Vector256<float> a0, Vector256<float> a1, Vector256<float> a2, Vector256<float> a3)
     {
         Vector256<float> sums = Avx.HorizontalAdd(Avx.HorizontalAdd(a0, a1), Avx.HorizontalAdd(a2, a3));
         return sums.GetLower() + sums.GetUpper();
@@ -530,7 +530,7 @@ internal static class RowKernels
 
     /// <summary>Σa in <see cref="Reduce4"/>'s order for one accumulator: lane 0 of Reduce4(a, a, a, a).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static float ReduceLane(Vector256<float> a)
+    internal static float ReduceLane(Vector256<float> a)
     {
         Vector256<float> pairs = Avx.HorizontalAdd(a, a);
         Vector256<float> sums = Avx.HorizontalAdd(pairs, pairs);

@@ -197,7 +197,9 @@ internal static class FullBatchKernels
     /// and <see cref="RowKernels.MultiplyAdd(float, ReadOnlySpan{float}, Span{float})"/> (a lane's chain does not depend on
     /// the vector width), and the residuals are
     /// <see cref="RowKernels.Dot4(ref float, ref float, ref float, ref float, ref float, int)"/>'s (a row's last
-    /// ratings <see cref="RowKernels.DotLane"/>'s, the same bits), so the result is bit-identical to the
+    /// ratings <see cref="RowKernels.DotLane"/>'s, the same bits; computed by their unrolled twins
+    /// <see cref="Dot4{TRow}"/> and <see cref="DotLane{TRow}"/>, so that the loop holds no inner loop and no
+    /// call, and the JIT keeps the accumulators in registers), so the result is bit-identical to the
     /// trainer's generic loop. Branches on <c>TRow.Vectors</c> and <c>TStore.Value</c> are constants of each
     /// instantiation: the unused accumulators and the untaken branch vanish.
     /// </summary>
@@ -215,7 +217,7 @@ internal static class FullBatchKernels
             ref float y1 = ref Unsafe.Add(ref vBase, Unsafe.Add(ref items, p + 1) * stride);
             ref float y2 = ref Unsafe.Add(ref vBase, Unsafe.Add(ref items, p + 2) * stride);
             ref float y3 = ref Unsafe.Add(ref vBase, Unsafe.Add(ref items, p + 3) * stride);
-            Vector128<float> e = RowKernels.Dot4(ref x, ref y0, ref y1, ref y2, ref y3, stride) - Vector128.LoadUnsafe(ref values, (nuint)p);
+            Vector128<float> e = Dot4<TRow>(ref x, ref y0, ref y1, ref y2, ref y3) - Vector128.LoadUnsafe(ref values, (nuint)p);
             if (TStore.Value)
             {
                 e.StoreUnsafe(ref residuals, (nuint)p);
@@ -264,7 +266,7 @@ internal static class FullBatchKernels
         for (; p < pe; p++)
         {
             ref float y = ref Unsafe.Add(ref vBase, Unsafe.Add(ref items, p) * stride);
-            float e = RowKernels.DotLane(ref x, ref y, stride) - Unsafe.Add(ref values, p);
+            float e = DotLane<TRow>(ref x, ref y) - Unsafe.Add(ref values, p);
             if (TStore.Value)
             {
                 Unsafe.Add(ref residuals, p) = e;
@@ -334,7 +336,7 @@ internal static class FullBatchKernels
             Vector256<float> b0, b1, b2, b3;
             if (TRecompute.Value)
             {
-                Vector128<float> e = Residuals4(ref v, ref y0, ref y1, ref y2, ref y3, ref values, q, stride);
+                Vector128<float> e = Dot4<TRow>(ref v, ref y0, ref y1, ref y2, ref y3) - Vector128.LoadUnsafe(ref values, (nuint)q); // Residuals4's bits
                 (b0, b1, b2, b3) = (Vector256.Create(e.GetElement(0)), Vector256.Create(e.GetElement(1)), Vector256.Create(e.GetElement(2)), Vector256.Create(e.GetElement(3)));
             }
             else
@@ -385,7 +387,7 @@ internal static class FullBatchKernels
         for (; q < qe; q++)
         {
             ref float y = ref Unsafe.Add(ref uBase, Unsafe.Add(ref users, q) * stride);
-            Vector256<float> b = Vector256.Create(TRecompute.Value ? Residual(ref v, ref y, Unsafe.Add(ref values, q), stride) : Unsafe.Add(ref residuals, Unsafe.Add(ref link, q)));
+            Vector256<float> b = Vector256.Create(TRecompute.Value ? DotLane<TRow>(ref y, ref v) - Unsafe.Add(ref values, q) : Unsafe.Add(ref residuals, Unsafe.Add(ref link, q)));
             g0 = RowKernels.FusedMultiplyAdd(b, Vector256.LoadUnsafe(ref y, 0), g0);
             if (TRow.Vectors > 1)
             {
@@ -440,6 +442,213 @@ internal static class FullBatchKernels
     /// <summary>One residual ⟨U_i, V_j⟩ − A_ij as the user pass computes it, see <see cref="Residuals4"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static float Residual(ref float v, ref float u, float value, int stride) => RowKernels.DotLane(ref u, ref v, stride) - value;
+
+    /// <summary>
+    /// <see cref="RowKernels.Dot4(ref float, ref float, ref float, ref float, ref float, int)"/> for rows of
+    /// n = 8·<c>TRow.Vectors</c> floats, unrolled: the same loads, multiply-adds, tail mask and reduction in the
+    /// same order (512-bit accumulators where <see cref="RowKernels"/> uses them, n ≥ 16), so the same bits,
+    /// but straight-line code. The row kernels call it inside their rating loop: an inner loop there (the
+    /// general Dot4's, over n) made the JIT keep the row's accumulators on the stack, stored and reloaded
+    /// for every group of four ratings, and a thread whose stack put those slots across a cache line ran
+    /// the user pass at half speed.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static Vector128<float> Dot4<TRow>(ref float x, ref float y0, ref float y1, ref float y2, ref float y3)
+        where TRow : struct, IRowWidth
+    {
+        if (Vector512.IsHardwareAccelerated && TRow.Vectors >= 2)
+        {
+            Vector512<float> xv = Vector512.LoadUnsafe(ref x);
+            Vector512<float> a0 = RowKernels.FusedMultiplyAdd(xv, Vector512.LoadUnsafe(ref y0), Vector512<float>.Zero);
+            Vector512<float> a1 = RowKernels.FusedMultiplyAdd(xv, Vector512.LoadUnsafe(ref y1), Vector512<float>.Zero);
+            Vector512<float> a2 = RowKernels.FusedMultiplyAdd(xv, Vector512.LoadUnsafe(ref y2), Vector512<float>.Zero);
+            Vector512<float> a3 = RowKernels.FusedMultiplyAdd(xv, Vector512.LoadUnsafe(ref y3), Vector512<float>.Zero);
+            if (TRow.Vectors >= 4)
+            {
+                xv = Vector512.LoadUnsafe(ref x, 16);
+                a0 = RowKernels.FusedMultiplyAdd(xv, Vector512.LoadUnsafe(ref y0, 16), a0);
+                a1 = RowKernels.FusedMultiplyAdd(xv, Vector512.LoadUnsafe(ref y1, 16), a1);
+                a2 = RowKernels.FusedMultiplyAdd(xv, Vector512.LoadUnsafe(ref y2, 16), a2);
+                a3 = RowKernels.FusedMultiplyAdd(xv, Vector512.LoadUnsafe(ref y3, 16), a3);
+            }
+
+            if (TRow.Vectors >= 6)
+            {
+                xv = Vector512.LoadUnsafe(ref x, 32);
+                a0 = RowKernels.FusedMultiplyAdd(xv, Vector512.LoadUnsafe(ref y0, 32), a0);
+                a1 = RowKernels.FusedMultiplyAdd(xv, Vector512.LoadUnsafe(ref y1, 32), a1);
+                a2 = RowKernels.FusedMultiplyAdd(xv, Vector512.LoadUnsafe(ref y2, 32), a2);
+                a3 = RowKernels.FusedMultiplyAdd(xv, Vector512.LoadUnsafe(ref y3, 32), a3);
+            }
+
+            if (TRow.Vectors >= 8)
+            {
+                xv = Vector512.LoadUnsafe(ref x, 48);
+                a0 = RowKernels.FusedMultiplyAdd(xv, Vector512.LoadUnsafe(ref y0, 48), a0);
+                a1 = RowKernels.FusedMultiplyAdd(xv, Vector512.LoadUnsafe(ref y1, 48), a1);
+                a2 = RowKernels.FusedMultiplyAdd(xv, Vector512.LoadUnsafe(ref y2, 48), a2);
+                a3 = RowKernels.FusedMultiplyAdd(xv, Vector512.LoadUnsafe(ref y3, 48), a3);
+            }
+
+            if (TRow.Vectors % 2 == 1)
+            {
+                nuint o = (nuint)((TRow.Vectors * 8) - 16);
+                Vector512<float> mask = Vector512.Create(Vector256<float>.Zero, Vector256<float>.AllBitsSet); // TailMask512(8), a constant: no static field load (and class-init check) in the loop
+                xv = Vector512.LoadUnsafe(ref x, o) & mask;
+                a0 = RowKernels.FusedMultiplyAdd(xv, Vector512.LoadUnsafe(ref y0, o) & mask, a0);
+                a1 = RowKernels.FusedMultiplyAdd(xv, Vector512.LoadUnsafe(ref y1, o) & mask, a1);
+                a2 = RowKernels.FusedMultiplyAdd(xv, Vector512.LoadUnsafe(ref y2, o) & mask, a2);
+                a3 = RowKernels.FusedMultiplyAdd(xv, Vector512.LoadUnsafe(ref y3, o) & mask, a3);
+            }
+
+            return RowKernels.Reduce4(a0.GetLower() + a0.GetUpper(), a1.GetLower() + a1.GetUpper(), a2.GetLower() + a2.GetUpper(), a3.GetLower() + a3.GetUpper());
+        }
+
+        Vector256<float> x8 = Vector256.LoadUnsafe(ref x);
+        Vector256<float> b0 = RowKernels.FusedMultiplyAdd(x8, Vector256.LoadUnsafe(ref y0), Vector256<float>.Zero);
+        Vector256<float> b1 = RowKernels.FusedMultiplyAdd(x8, Vector256.LoadUnsafe(ref y1), Vector256<float>.Zero);
+        Vector256<float> b2 = RowKernels.FusedMultiplyAdd(x8, Vector256.LoadUnsafe(ref y2), Vector256<float>.Zero);
+        Vector256<float> b3 = RowKernels.FusedMultiplyAdd(x8, Vector256.LoadUnsafe(ref y3), Vector256<float>.Zero);
+        if (TRow.Vectors > 1)
+        {
+            x8 = Vector256.LoadUnsafe(ref x, 8);
+            b0 = RowKernels.FusedMultiplyAdd(x8, Vector256.LoadUnsafe(ref y0, 8), b0);
+            b1 = RowKernels.FusedMultiplyAdd(x8, Vector256.LoadUnsafe(ref y1, 8), b1);
+            b2 = RowKernels.FusedMultiplyAdd(x8, Vector256.LoadUnsafe(ref y2, 8), b2);
+            b3 = RowKernels.FusedMultiplyAdd(x8, Vector256.LoadUnsafe(ref y3, 8), b3);
+        }
+
+        if (TRow.Vectors > 2)
+        {
+            x8 = Vector256.LoadUnsafe(ref x, 16);
+            b0 = RowKernels.FusedMultiplyAdd(x8, Vector256.LoadUnsafe(ref y0, 16), b0);
+            b1 = RowKernels.FusedMultiplyAdd(x8, Vector256.LoadUnsafe(ref y1, 16), b1);
+            b2 = RowKernels.FusedMultiplyAdd(x8, Vector256.LoadUnsafe(ref y2, 16), b2);
+            b3 = RowKernels.FusedMultiplyAdd(x8, Vector256.LoadUnsafe(ref y3, 16), b3);
+        }
+
+        if (TRow.Vectors > 3)
+        {
+            x8 = Vector256.LoadUnsafe(ref x, 24);
+            b0 = RowKernels.FusedMultiplyAdd(x8, Vector256.LoadUnsafe(ref y0, 24), b0);
+            b1 = RowKernels.FusedMultiplyAdd(x8, Vector256.LoadUnsafe(ref y1, 24), b1);
+            b2 = RowKernels.FusedMultiplyAdd(x8, Vector256.LoadUnsafe(ref y2, 24), b2);
+            b3 = RowKernels.FusedMultiplyAdd(x8, Vector256.LoadUnsafe(ref y3, 24), b3);
+        }
+
+        if (TRow.Vectors > 4)
+        {
+            x8 = Vector256.LoadUnsafe(ref x, 32);
+            b0 = RowKernels.FusedMultiplyAdd(x8, Vector256.LoadUnsafe(ref y0, 32), b0);
+            b1 = RowKernels.FusedMultiplyAdd(x8, Vector256.LoadUnsafe(ref y1, 32), b1);
+            b2 = RowKernels.FusedMultiplyAdd(x8, Vector256.LoadUnsafe(ref y2, 32), b2);
+            b3 = RowKernels.FusedMultiplyAdd(x8, Vector256.LoadUnsafe(ref y3, 32), b3);
+        }
+
+        if (TRow.Vectors > 5)
+        {
+            x8 = Vector256.LoadUnsafe(ref x, 40);
+            b0 = RowKernels.FusedMultiplyAdd(x8, Vector256.LoadUnsafe(ref y0, 40), b0);
+            b1 = RowKernels.FusedMultiplyAdd(x8, Vector256.LoadUnsafe(ref y1, 40), b1);
+            b2 = RowKernels.FusedMultiplyAdd(x8, Vector256.LoadUnsafe(ref y2, 40), b2);
+            b3 = RowKernels.FusedMultiplyAdd(x8, Vector256.LoadUnsafe(ref y3, 40), b3);
+        }
+
+        if (TRow.Vectors > 6)
+        {
+            x8 = Vector256.LoadUnsafe(ref x, 48);
+            b0 = RowKernels.FusedMultiplyAdd(x8, Vector256.LoadUnsafe(ref y0, 48), b0);
+            b1 = RowKernels.FusedMultiplyAdd(x8, Vector256.LoadUnsafe(ref y1, 48), b1);
+            b2 = RowKernels.FusedMultiplyAdd(x8, Vector256.LoadUnsafe(ref y2, 48), b2);
+            b3 = RowKernels.FusedMultiplyAdd(x8, Vector256.LoadUnsafe(ref y3, 48), b3);
+        }
+
+        if (TRow.Vectors > 7)
+        {
+            x8 = Vector256.LoadUnsafe(ref x, 56);
+            b0 = RowKernels.FusedMultiplyAdd(x8, Vector256.LoadUnsafe(ref y0, 56), b0);
+            b1 = RowKernels.FusedMultiplyAdd(x8, Vector256.LoadUnsafe(ref y1, 56), b1);
+            b2 = RowKernels.FusedMultiplyAdd(x8, Vector256.LoadUnsafe(ref y2, 56), b2);
+            b3 = RowKernels.FusedMultiplyAdd(x8, Vector256.LoadUnsafe(ref y3, 56), b3);
+        }
+
+        return RowKernels.Reduce4(b0, b1, b2, b3);
+    }
+
+    /// <summary>
+    /// <see cref="RowKernels.DotLane"/> for rows of 8·<c>TRow.Vectors</c> floats, unrolled as
+    /// <see cref="Dot4{TRow}"/>: one lane of it, bit for bit.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static float DotLane<TRow>(ref float x, ref float y)
+        where TRow : struct, IRowWidth
+    {
+        if (Vector512.IsHardwareAccelerated && TRow.Vectors >= 2)
+        {
+            Vector512<float> a = RowKernels.FusedMultiplyAdd(Vector512.LoadUnsafe(ref x), Vector512.LoadUnsafe(ref y), Vector512<float>.Zero);
+            if (TRow.Vectors >= 4)
+            {
+                a = RowKernels.FusedMultiplyAdd(Vector512.LoadUnsafe(ref x, 16), Vector512.LoadUnsafe(ref y, 16), a);
+            }
+
+            if (TRow.Vectors >= 6)
+            {
+                a = RowKernels.FusedMultiplyAdd(Vector512.LoadUnsafe(ref x, 32), Vector512.LoadUnsafe(ref y, 32), a);
+            }
+
+            if (TRow.Vectors >= 8)
+            {
+                a = RowKernels.FusedMultiplyAdd(Vector512.LoadUnsafe(ref x, 48), Vector512.LoadUnsafe(ref y, 48), a);
+            }
+
+            if (TRow.Vectors % 2 == 1)
+            {
+                nuint o = (nuint)((TRow.Vectors * 8) - 16);
+                Vector512<float> mask = Vector512.Create(Vector256<float>.Zero, Vector256<float>.AllBitsSet); // TailMask512(8), a constant: no static field load (and class-init check) in the loop
+                a = RowKernels.FusedMultiplyAdd(Vector512.LoadUnsafe(ref x, o) & mask, Vector512.LoadUnsafe(ref y, o) & mask, a);
+            }
+
+            return RowKernels.ReduceLane(a.GetLower() + a.GetUpper());
+        }
+
+        Vector256<float> b = RowKernels.FusedMultiplyAdd(Vector256.LoadUnsafe(ref x), Vector256.LoadUnsafe(ref y), Vector256<float>.Zero);
+        if (TRow.Vectors > 1)
+        {
+            b = RowKernels.FusedMultiplyAdd(Vector256.LoadUnsafe(ref x, 8), Vector256.LoadUnsafe(ref y, 8), b);
+        }
+
+        if (TRow.Vectors > 2)
+        {
+            b = RowKernels.FusedMultiplyAdd(Vector256.LoadUnsafe(ref x, 16), Vector256.LoadUnsafe(ref y, 16), b);
+        }
+
+        if (TRow.Vectors > 3)
+        {
+            b = RowKernels.FusedMultiplyAdd(Vector256.LoadUnsafe(ref x, 24), Vector256.LoadUnsafe(ref y, 24), b);
+        }
+
+        if (TRow.Vectors > 4)
+        {
+            b = RowKernels.FusedMultiplyAdd(Vector256.LoadUnsafe(ref x, 32), Vector256.LoadUnsafe(ref y, 32), b);
+        }
+
+        if (TRow.Vectors > 5)
+        {
+            b = RowKernels.FusedMultiplyAdd(Vector256.LoadUnsafe(ref x, 40), Vector256.LoadUnsafe(ref y, 40), b);
+        }
+
+        if (TRow.Vectors > 6)
+        {
+            b = RowKernels.FusedMultiplyAdd(Vector256.LoadUnsafe(ref x, 48), Vector256.LoadUnsafe(ref y, 48), b);
+        }
+
+        if (TRow.Vectors > 7)
+        {
+            b = RowKernels.FusedMultiplyAdd(Vector256.LoadUnsafe(ref x, 56), Vector256.LoadUnsafe(ref y, 56), b);
+        }
+
+        return RowKernels.ReduceLane(b);
+    }
 
     /// <summary>Stores a row's <c>TRow.Vectors</c> accumulators at <paramref name="data"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -1,4 +1,7 @@
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 using CollaborativeFiltering.Factorization.FullBatch;
+using CollaborativeFiltering.Internal;
 
 namespace CollaborativeFiltering.Tests.Factorization;
 
@@ -23,6 +26,72 @@ public sealed class FullBatchKernelsTests
         vector[^1].Should().Be(9f);
         scalar[0].Should().BeApproximately(x[0] - ((0.3f * data[0]) + (0.02f * x[0]) + (0.5f * gravity[0])), 1e-6f);
     }
+
+    /// <summary>
+    /// The row kernels' unrolled dot products are RowKernels.Dot4 and DotLane at n = 8·width, bit for bit
+    /// (the item pass recomputes the user pass's residuals with either, so any difference in one lane
+    /// would break the bit-identity across thread counts), on whichever vector width this CPU runs.
+    /// </summary>
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    [InlineData(4)]
+    [InlineData(5)]
+    [InlineData(6)]
+    [InlineData(7)]
+    [InlineData(8)]
+    public void UnrolledDot4AndDotLane_EqualRowKernelsBitForBit(int vectors)
+    {
+        if (!FullBatchKernels.HasRowKernels(vectors * 8))
+        {
+            return; // no FMA: the row kernels are never used
+        }
+
+        int n = vectors * 8;
+        for (int seed = 0; seed < 20; seed++)
+        {
+            float[] x = Random(n, 100 + seed), y0 = Random(n, 200 + seed), y1 = Random(n, 300 + seed), y2 = Random(n, 400 + seed), y3 = Random(n, 500 + seed);
+            ref float rx = ref MemoryMarshal.GetArrayDataReference(x);
+            ref float r0 = ref MemoryMarshal.GetArrayDataReference(y0);
+            ref float r1 = ref MemoryMarshal.GetArrayDataReference(y1);
+            ref float r2 = ref MemoryMarshal.GetArrayDataReference(y2);
+            ref float r3 = ref MemoryMarshal.GetArrayDataReference(y3);
+            Vector128<float> expected = RowKernels.Dot4(ref rx, ref r0, ref r1, ref r2, ref r3, n);
+            Vector128<float> actual = vectors switch
+            {
+                1 => FullBatchKernels.Dot4<FullBatchKernels.Vectors1>(ref rx, ref r0, ref r1, ref r2, ref r3),
+                2 => FullBatchKernels.Dot4<FullBatchKernels.Vectors2>(ref rx, ref r0, ref r1, ref r2, ref r3),
+                3 => FullBatchKernels.Dot4<FullBatchKernels.Vectors3>(ref rx, ref r0, ref r1, ref r2, ref r3),
+                4 => FullBatchKernels.Dot4<FullBatchKernels.Vectors4>(ref rx, ref r0, ref r1, ref r2, ref r3),
+                5 => FullBatchKernels.Dot4<FullBatchKernels.Vectors5>(ref rx, ref r0, ref r1, ref r2, ref r3),
+                6 => FullBatchKernels.Dot4<FullBatchKernels.Vectors6>(ref rx, ref r0, ref r1, ref r2, ref r3),
+                7 => FullBatchKernels.Dot4<FullBatchKernels.Vectors7>(ref rx, ref r0, ref r1, ref r2, ref r3),
+                _ => FullBatchKernels.Dot4<FullBatchKernels.Vectors8>(ref rx, ref r0, ref r1, ref r2, ref r3),
+            };
+            for (int k = 0; k < 4; k++)
+            {
+                Bits(actual.GetElement(k)).Should().Be(Bits(expected.GetElement(k)), "lane {0} of Dot4 at width {1}, seed {2}", k, vectors, seed);
+            }
+
+            float lane = RowKernels.DotLane(ref rx, ref r2, n);
+            float unrolled = vectors switch
+            {
+                1 => FullBatchKernels.DotLane<FullBatchKernels.Vectors1>(ref rx, ref r2),
+                2 => FullBatchKernels.DotLane<FullBatchKernels.Vectors2>(ref rx, ref r2),
+                3 => FullBatchKernels.DotLane<FullBatchKernels.Vectors3>(ref rx, ref r2),
+                4 => FullBatchKernels.DotLane<FullBatchKernels.Vectors4>(ref rx, ref r2),
+                5 => FullBatchKernels.DotLane<FullBatchKernels.Vectors5>(ref rx, ref r2),
+                6 => FullBatchKernels.DotLane<FullBatchKernels.Vectors6>(ref rx, ref r2),
+                7 => FullBatchKernels.DotLane<FullBatchKernels.Vectors7>(ref rx, ref r2),
+                _ => FullBatchKernels.DotLane<FullBatchKernels.Vectors8>(ref rx, ref r2),
+            };
+            Bits(unrolled).Should().Be(Bits(lane), "DotLane at width {0}, seed {1}", vectors, seed);
+            Bits(unrolled).Should().Be(Bits(expected.GetElement(2)), "DotLane is lane 2 of Dot4");
+        }
+    }
+
+    private static int Bits(float value) => BitConverter.SingleToInt32Bits(value);
 
     [Theory]
     [InlineData(3, 5)]
