@@ -132,31 +132,111 @@ internal static class TSneAffinities
     /// <summary>
     /// Joint affinities over all pairs (the exact method): each row's conditional affinities calibrated over all
     /// other points, entries below <see cref="MinConditional"/> dropped (together less than n·10⁻¹² of a row's unit
-    /// mass; typically all but a few hundred per row), then P = (C + Cᵀ) / Σ(C + Cᵀ) in CSR form. O(n²·D) time,
-    /// memory proportional to the kept entries.
+    /// mass; typically all but a few hundred per row), then P = (C + Cᵀ) / Σ(C + Cᵀ) in CSR form
+    /// (<see cref="SymmetrizeSortedRows"/>). O(n²·D) time, memory proportional to the kept entries.
     /// </summary>
     public static TSneSparseAffinities AllPairs(float[] x, int n, int dimensions, TSneDistance distance, double perplexity, WorkerPool pool, CancellationToken cancellationToken)
     {
         var work = new AllPairsWork(x, n, dimensions, distance, Math.Log(perplexity), pool.WorkerCount);
         pool.Run(work, BlockCount(n), cancellationToken);
-        int[][] rowColumns = work.RowColumns;
-        double[][] rowValues = work.RowValues;
+        return SymmetrizeSortedRows(work.RowColumns, work.RowValues, n, cancellationToken);
+    }
 
+    /// <summary>
+    /// <see cref="Symmetrize(int[], int[], double[], int, CancellationToken)"/> of conditional affinities given row by
+    /// row, each row's columns ascending (as <see cref="AllPairsWork"/> writes them): the same P, bit for bit, without
+    /// its sort and its scratch arrays of 2·nnz entries. Row i of Cᵀ is the entries of column i, met in ascending row
+    /// order through one cursor per row (row j's next entry not yet taken), so C_i and Cᵀ_i merge in one linear pass:
+    /// O(n²) for the cursors plus O(nnz), once to count each row's merged entries and once to write them. Only the
+    /// result is allocated, uninitialised (every entry is written), so that its pages are first touched in the loops,
+    /// and every loop checks <paramref name="cancellationToken"/> before each row: with n² entries, one unchecked pass
+    /// (or the zeroing of its arrays) takes long enough, page faults included, to delay a cancellation by seconds.
+    /// </summary>
+    internal static TSneSparseAffinities SymmetrizeSortedRows(int[][] rowColumns, double[][] rowValues, int n, CancellationToken cancellationToken = default)
+    {
+        var cursor = new int[n];
         var offsets = new int[n + 1];
         for (int i = 0; i < n; i++)
         {
-            offsets[i + 1] = offsets[i] + rowColumns[i].Length;
+            cancellationToken.ThrowIfCancellationRequested();
+            int[] columns = rowColumns[i];
+            int own = 0, transposed = 0, both = 0;
+            for (int j = 0; j < n; j++)
+            {
+                int[] other = rowColumns[j];
+                int c = cursor[j];
+                if (c < other.Length && other[c] == i)
+                {
+                    cursor[j] = c + 1;
+                    transposed++;
+                    while (own < columns.Length && columns[own] < j)
+                    {
+                        own++;
+                    }
+
+                    both += own < columns.Length && columns[own] == j ? 1 : 0;
+                }
+            }
+
+            offsets[i + 1] = checked(offsets[i] + columns.Length + transposed - both);
         }
 
-        var allColumns = new int[offsets[n]];
-        var allValues = new double[offsets[n]];
+        int entries = offsets[n];
+        int[] mergedColumns = GC.AllocateUninitializedArray<int>(entries);
+        double[] mergedValues = GC.AllocateUninitializedArray<double>(entries);
+        Array.Clear(cursor);
+        double total = 0;
         for (int i = 0; i < n; i++)
         {
-            rowColumns[i].CopyTo(allColumns, offsets[i]);
-            rowValues[i].CopyTo(allValues, offsets[i]);
+            cancellationToken.ThrowIfCancellationRequested();
+            int[] columns = rowColumns[i];
+            double[] values = rowValues[i];
+            int own = 0, write = offsets[i];
+            for (int j = 0; j < n; j++)
+            {
+                int[] other = rowColumns[j];
+                int c = cursor[j];
+                if (c < other.Length && other[c] == i)
+                {
+                    cursor[j] = c + 1;
+                    for (; own < columns.Length && columns[own] < j; own++, write++)
+                    {
+                        mergedColumns[write] = columns[own];
+                        mergedValues[write] = values[own];
+                    }
+
+                    double v = rowValues[j][c];
+                    if (own < columns.Length && columns[own] == j)
+                    {
+                        v = values[own++] + v;
+                    }
+
+                    mergedColumns[write] = j;
+                    mergedValues[write++] = v;
+                }
+            }
+
+            for (; own < columns.Length; own++, write++)
+            {
+                mergedColumns[write] = columns[own];
+                mergedValues[write] = values[own];
+            }
+
+            for (int e = offsets[i]; e < write; e++)
+            {
+                total += mergedValues[e];
+            }
         }
 
-        return Symmetrize(offsets, allColumns, allValues, n, cancellationToken);
+        double inverse = total > 0 ? 1 / total : 0;
+        for (int i = 0; i < n; i++)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            Span<double> row = mergedValues.AsSpan(offsets[i], offsets[i + 1] - offsets[i]);
+            TensorPrimitives.Multiply(row, inverse, row);
+        }
+
+        return new TSneSparseAffinities(n, offsets, mergedColumns, mergedValues);
     }
 
     /// <summary>
@@ -184,12 +264,17 @@ internal static class TSneAffinities
         return Symmetrize(rows, neighbors, conditional, n, cancellationToken);
     }
 
-    /// <summary>Symmetrises conditional affinities given in CSR form (row i: entries [rows[i], rows[i+1])): P = (C + Cᵀ) / Σ(C + Cᵀ), columns ascending in each row.</summary>
+    /// <summary>
+    /// Symmetrises conditional affinities given in CSR form (row i: entries [rows[i], rows[i+1])): P = (C + Cᵀ) / Σ(C + Cᵀ),
+    /// columns ascending in each row. Its large arrays are allocated uninitialised (every entry is written), so that
+    /// faulting their pages in happens in the loops, and every loop checks <paramref name="cancellationToken"/> before each row.
+    /// </summary>
     public static TSneSparseAffinities Symmetrize(int[] rows, int[] neighbors, double[] conditional, int n, CancellationToken cancellationToken = default)
     {
         var counts = new int[n + 1];
         for (int i = 0; i < n; i++)
         {
+            cancellationToken.ThrowIfCancellationRequested();
             counts[i] += rows[i + 1] - rows[i];
             for (int e = rows[i]; e < rows[i + 1]; e++)
             {
@@ -203,12 +288,13 @@ internal static class TSneAffinities
             offsets[i + 1] = offsets[i] + counts[i];
         }
 
-        var columns = new int[offsets[n]];
-        var values = new double[offsets[n]];
+        int[] columns = GC.AllocateUninitializedArray<int>(offsets[n]);
+        double[] values = GC.AllocateUninitializedArray<double>(offsets[n]);
         var cursor = new int[n];
         Array.Copy(offsets, cursor, n);
         for (int i = 0; i < n; i++)
         {
+            cancellationToken.ThrowIfCancellationRequested();
             for (int e = rows[i]; e < rows[i + 1]; e++)
             {
                 int j = neighbors[e];
@@ -226,11 +312,7 @@ internal static class TSneAffinities
         double total = 0;
         for (int i = 0; i < n; i++)
         {
-            if ((i & 63) == 0)
-            {
-                cancellationToken.ThrowIfCancellationRequested();
-            }
-
+            cancellationToken.ThrowIfCancellationRequested();
             int start = offsets[i];
             int length = offsets[i + 1] - start;
             Array.Sort(columns, values, start, length);
@@ -257,15 +339,20 @@ internal static class TSneAffinities
             mergedOffsets[i + 1] = write;
         }
 
-        Array.Resize(ref columns, write);
-        Array.Resize(ref values, write);
+        // The merged entries, normalised, into arrays of their exact length.
+        int[] keptColumns = GC.AllocateUninitializedArray<int>(write);
+        double[] keptValues = GC.AllocateUninitializedArray<double>(write);
         double inverse = total > 0 ? 1 / total : 0;
-        for (int e = 0; e < write; e++)
+        for (int i = 0; i < n; i++)
         {
-            values[e] *= inverse;
+            cancellationToken.ThrowIfCancellationRequested();
+            int start = mergedOffsets[i];
+            int length = mergedOffsets[i + 1] - start;
+            columns.AsSpan(start, length).CopyTo(keptColumns.AsSpan(start));
+            TensorPrimitives.Multiply(values.AsSpan(start, length), inverse, keptValues.AsSpan(start, length));
         }
 
-        return new TSneSparseAffinities(n, mergedOffsets, columns, values);
+        return new TSneSparseAffinities(n, mergedOffsets, keptColumns, keptValues);
     }
 
     private static double SquaredNorm(ReadOnlySpan<float> row)
@@ -327,7 +414,7 @@ internal static class TSneAffinities
         }
     }
 
-    /// <summary>One block of rows of <see cref="AllPairs"/>: each row's calibrated conditional affinities over all other points, small ones dropped.</summary>
+    /// <summary>One block of rows of <see cref="AllPairs"/>: each row's calibrated conditional affinities over all other points, small ones dropped, columns ascending.</summary>
     private sealed class AllPairsWork(float[] x, int n, int dimensions, TSneDistance distance, double targetEntropy, int workers) : IBlockWork
     {
         private readonly double[][] _distances = Buffers(workers, n - 1);

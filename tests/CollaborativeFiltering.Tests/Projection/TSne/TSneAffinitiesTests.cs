@@ -119,6 +119,32 @@ public sealed class TSneAffinitiesTests
     }
 
     [Fact]
+    public void SymmetrizeSortedRows_RandomSparseRows_EqualsSymmetrizeBitForBit()
+    {
+        // Rows of different lengths (one empty, one full), most pairs stored in one direction only.
+        const int n = 40;
+        var random = new SeededRandom(35, 0);
+        var rowColumns = new int[n][];
+        var rowValues = new double[n][];
+        var offsets = new int[n + 1];
+        for (int i = 0; i < n; i++)
+        {
+            double keep = i == 3 ? 0 : i == 4 ? 1 : random.NextDouble();
+            rowColumns[i] = Enumerable.Range(0, n).Where(j => j != i && random.NextDouble() < keep).ToArray();
+            rowValues[i] = rowColumns[i].Select(_ => random.NextExponential()).ToArray();
+            offsets[i + 1] = offsets[i] + rowColumns[i].Length;
+        }
+
+        TSneSparseAffinities merged = TSneAffinities.SymmetrizeSortedRows(rowColumns, rowValues, n);
+        TSneSparseAffinities sorted = TSneAffinities.Symmetrize(offsets, rowColumns.SelectMany(c => c).ToArray(), rowValues.SelectMany(v => v).ToArray(), n);
+
+        merged.RowOffsets.Should().Equal(sorted.RowOffsets);
+        merged.Columns.Should().Equal(sorted.Columns);
+        merged.Values.Should().Equal(sorted.Values);
+        merged.Values.Sum().Should().BeApproximately(1, 1e-12);
+    }
+
+    [Fact]
     public void Distance_CosineWithZeroVector_IsOneNotNaN()
     {
         float[] x = TSneAffinities.PrepareData([0, 0, 0, 3, 4, 0, 6, 8, 0, -3, -4, 0], 4, 3, TSneDistance.Cosine);
