@@ -48,7 +48,23 @@ public sealed class FullBatchKernelsTests
             return; // no FMA: the row kernels are never used
         }
 
-        int n = vectors * 8;
+        switch (vectors)
+        {
+            case 1: UnrolledMatchesRowKernels<FullBatchKernels.Vectors1>(); break;
+            case 2: UnrolledMatchesRowKernels<FullBatchKernels.Vectors2>(); break;
+            case 3: UnrolledMatchesRowKernels<FullBatchKernels.Vectors3>(); break;
+            case 4: UnrolledMatchesRowKernels<FullBatchKernels.Vectors4>(); break;
+            case 5: UnrolledMatchesRowKernels<FullBatchKernels.Vectors5>(); break;
+            case 6: UnrolledMatchesRowKernels<FullBatchKernels.Vectors6>(); break;
+            case 7: UnrolledMatchesRowKernels<FullBatchKernels.Vectors7>(); break;
+            default: UnrolledMatchesRowKernels<FullBatchKernels.Vectors8>(); break;
+        }
+    }
+
+    private static void UnrolledMatchesRowKernels<TRow>()
+        where TRow : struct, FullBatchKernels.IRowWidth
+    {
+        int vectors = TRow.Vectors, n = vectors * 8;
         for (int seed = 0; seed < 20; seed++)
         {
             float[] x = Random(n, 100 + seed), y0 = Random(n, 200 + seed), y1 = Random(n, 300 + seed), y2 = Random(n, 400 + seed), y3 = Random(n, 500 + seed);
@@ -58,34 +74,14 @@ public sealed class FullBatchKernelsTests
             ref float r2 = ref MemoryMarshal.GetArrayDataReference(y2);
             ref float r3 = ref MemoryMarshal.GetArrayDataReference(y3);
             Vector128<float> expected = RowKernels.Dot4(ref rx, ref r0, ref r1, ref r2, ref r3, n);
-            Vector128<float> actual = vectors switch
-            {
-                1 => FullBatchKernels.Dot4<FullBatchKernels.Vectors1>(ref rx, ref r0, ref r1, ref r2, ref r3),
-                2 => FullBatchKernels.Dot4<FullBatchKernels.Vectors2>(ref rx, ref r0, ref r1, ref r2, ref r3),
-                3 => FullBatchKernels.Dot4<FullBatchKernels.Vectors3>(ref rx, ref r0, ref r1, ref r2, ref r3),
-                4 => FullBatchKernels.Dot4<FullBatchKernels.Vectors4>(ref rx, ref r0, ref r1, ref r2, ref r3),
-                5 => FullBatchKernels.Dot4<FullBatchKernels.Vectors5>(ref rx, ref r0, ref r1, ref r2, ref r3),
-                6 => FullBatchKernels.Dot4<FullBatchKernels.Vectors6>(ref rx, ref r0, ref r1, ref r2, ref r3),
-                7 => FullBatchKernels.Dot4<FullBatchKernels.Vectors7>(ref rx, ref r0, ref r1, ref r2, ref r3),
-                _ => FullBatchKernels.Dot4<FullBatchKernels.Vectors8>(ref rx, ref r0, ref r1, ref r2, ref r3),
-            };
+            Vector128<float> actual = FullBatchKernels.Dot4<TRow>(ref rx, ref r0, ref r1, ref r2, ref r3);
             for (int k = 0; k < 4; k++)
             {
                 Bits(actual.GetElement(k)).Should().Be(Bits(expected.GetElement(k)), "lane {0} of Dot4 at width {1}, seed {2}", k, vectors, seed);
             }
 
             float lane = RowKernels.DotLane(ref rx, ref r2, n);
-            float unrolled = vectors switch
-            {
-                1 => FullBatchKernels.DotLane<FullBatchKernels.Vectors1>(ref rx, ref r2),
-                2 => FullBatchKernels.DotLane<FullBatchKernels.Vectors2>(ref rx, ref r2),
-                3 => FullBatchKernels.DotLane<FullBatchKernels.Vectors3>(ref rx, ref r2),
-                4 => FullBatchKernels.DotLane<FullBatchKernels.Vectors4>(ref rx, ref r2),
-                5 => FullBatchKernels.DotLane<FullBatchKernels.Vectors5>(ref rx, ref r2),
-                6 => FullBatchKernels.DotLane<FullBatchKernels.Vectors6>(ref rx, ref r2),
-                7 => FullBatchKernels.DotLane<FullBatchKernels.Vectors7>(ref rx, ref r2),
-                _ => FullBatchKernels.DotLane<FullBatchKernels.Vectors8>(ref rx, ref r2),
-            };
+            float unrolled = FullBatchKernels.DotLane<TRow>(ref rx, ref r2);
             Bits(unrolled).Should().Be(Bits(lane), "DotLane at width {0}, seed {1}", vectors, seed);
             Bits(unrolled).Should().Be(Bits(expected.GetElement(2)), "DotLane is lane 2 of Dot4");
         }
