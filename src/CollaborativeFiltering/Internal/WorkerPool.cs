@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Runtime.ExceptionServices;
+using System.Runtime.InteropServices;
 
 namespace CollaborativeFiltering.Internal;
 
@@ -16,9 +17,27 @@ internal interface IBlockWork
 }
 
 /// <summary>
+/// Block work run in ranges (<see cref="WorkerPool.RunInRanges"/>): each worker owns a contiguous range of
+/// the blocks, and learns which before it runs them, so that it can take the cache lines only those blocks
+/// write, and read the data they gather, in streams rather than a line at a time.
+/// </summary>
+internal interface IRangeWork : IBlockWork
+{
+    /// <summary>
+    /// Called by <paramref name="worker"/> before it runs blocks <c>[first, end)</c> of its own range, with
+    /// the range reserved: no worker can claim those blocks until this returns (other workers wait, so it must be
+    /// short, about a block's work). <paramref name="first"/> is the start of the worker's share; <paramref name="end"/>
+    /// is its end less the blocks other workers took from its back before the owner started. The blocks may then still
+    /// run on any worker. Not called on a run of one worker nor for an empty range; it must not change what a block computes.
+    /// </summary>
+    void BeginRange(int first, int end, int worker);
+}
+
+/// <summary>
 /// The library's one fork-join pool, created once per fit (or per projection, per batch of
 /// recommendations): <c>WorkerCount − 1</c> dedicated background threads plus the calling thread pull
-/// the blocks of a run from a shared counter. <see cref="Run(IBlockWork, int, bool, CancellationToken)"/> allocates nothing and returns once every
+/// the blocks of a run from a shared counter, or (<see cref="RunInRanges"/>) each from its own range first.
+/// <see cref="Run(IBlockWork, int, bool, CancellationToken)"/> allocates nothing and returns once every
 /// block is done, without waiting for workers that have not woken up yet: on a busy machine a
 /// descheduled thread costs at most the block it holds, not a scheduler slice per phase (a late worker
 /// finds no block left and goes back to waiting, or joins the next run, whose work is published before
@@ -28,6 +47,12 @@ internal interface IBlockWork
 /// <para>A claim takes a ticket from one 64-bit counter holding the run's block count (high half) and the
 /// next block index (low half), so a worker always compares its index with the block count of the run
 /// it claimed from, even when it is late and the next run has a different number of blocks.</para>
+/// <para>In ranges, worker <c>w</c> of <c>W</c> owns blocks <c>[w·B/W, (w+1)·B/W)</c>: it claims them from the
+/// front, one at a time, from a 64-bit word (range end in the high half, next block in the low half) on a
+/// cache line of its own, so a claim is a local compare-and-swap instead of a line fetched from the other
+/// core; a worker out of blocks takes the other ranges' blocks from the back. The same worker then gets the
+/// same rows in every run, and a thread that is descheduled still holds at most one block. Completions are
+/// counted per worker, on the same lines, in both modes.</para>
 /// <para>Hand-off: between runs a worker first spins on the run counter for up to <see cref="SpinTime"/>
 /// (pausing between reads), and only then parks on a monitor. Back-to-back runs (the phases of one
 /// iteration, one iteration after another) therefore never park: publishing a run is one write that a
@@ -55,8 +80,16 @@ internal sealed class WorkerPool : IDisposable
     /// <summary>Workers that have announced, inside <see cref="_gate"/>, that they park.</summary>
     private int _parked;
     private IBlockWork? _work;
+
+    /// <summary>The work of the current run when it runs in ranges (else null).</summary>
+    private IRangeWork? _rangeWork;
     private long _ticket;
-    private int _completed;
+
+    /// <summary>Per worker: its range (in ranges) and the blocks it has completed, each on its own cache lines.</summary>
+    private readonly Slot[] _slots;
+
+    /// <summary>The completed blocks of every worker before the current run.</summary>
+    private long _completedBefore;
     private Exception? _failure;
     private CancellationToken _cancellationToken;
     private volatile bool _cancelled;
@@ -69,6 +102,7 @@ internal sealed class WorkerPool : IDisposable
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(workerCount, 1);
         _threads = new Thread[workerCount - 1];
+        _slots = new Slot[workerCount];
         for (int i = 0; i < _threads.Length; i++)
         {
             _threads[i] = new Thread(WorkerLoop)
@@ -99,7 +133,21 @@ internal sealed class WorkerPool : IDisposable
     /// thread runs every block itself (as worker 0) and the other workers are not woken: for work whose
     /// result does not depend on who runs it, when one thread is faster (<see cref="ScheduleTuner"/>).
     /// </summary>
-    public void Run(IBlockWork work, int blocks, bool callerOnly, CancellationToken cancellationToken)
+    public void Run(IBlockWork work, int blocks, bool callerOnly, CancellationToken cancellationToken) => Run(work, null, blocks, callerOnly, cancellationToken);
+
+    /// <summary>
+    /// <see cref="Run(IBlockWork, int, CancellationToken)"/> with each worker running its own contiguous range of
+    /// the blocks first (announced through <see cref="IRangeWork.BeginRange"/>), then helping with the others'
+    /// (see the remarks): for work whose blocks write data that the other workers read, where keeping each
+    /// row on the same core from run to run saves cache-line transfers.
+    /// </summary>
+    public void RunInRanges(IRangeWork work, int blocks, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(blocks, Reserved);
+        Run(work, work, blocks, callerOnly: false, cancellationToken);
+    }
+
+    private void Run(IBlockWork work, IRangeWork? rangeWork, int blocks, bool callerOnly, CancellationToken cancellationToken)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         if (blocks <= 0)
@@ -120,13 +168,28 @@ internal sealed class WorkerPool : IDisposable
         else
         {
             _work = work;
-            Volatile.Write(ref _completed, 0);
-            Volatile.Write(ref _ticket, (long)blocks << 32); // publishes the run: its blocks are claimable from here on
+            _rangeWork = rangeWork;
+            _completedBefore = CompletedBlocks();
+            if (rangeWork is null)
+            {
+                Volatile.Write(ref _ticket, (long)blocks << 32); // publishes the run: its blocks are claimable from here on
+            }
+            else
+            {
+                int workers = _slots.Length;
+                for (int w = 0; w < workers; w++)
+                {
+                    long first = (long)blocks * w / workers, end = (long)blocks * (w + 1) / workers;
+                    Volatile.Write(ref _slots[w].Range, (end << 32) | first); // publishes the range: claimable from here on
+                }
+            }
+
             Publish();
             Drain(0);
-            AwaitCompletion(blocks);
+            AwaitCompletion(_completedBefore + blocks);
 
             _work = null;
+            _rangeWork = null;
         }
 
         _cancellationToken = default;
@@ -181,21 +244,21 @@ internal sealed class WorkerPool : IDisposable
     }
 
     /// <summary>Waits, spinning, until every block of the run is done; yields the processor only once <see cref="SpinTime"/> has passed (a descheduled worker holding a block).</summary>
-    private void AwaitCompletion(int blocks)
+    private void AwaitCompletion(long target)
     {
-        if (Volatile.Read(ref _completed) >= blocks)
+        if (CompletedBlocks() >= target)
         {
             return;
         }
 
         long start = Stopwatch.GetTimestamp();
-        while (Volatile.Read(ref _completed) < blocks)
+        while (CompletedBlocks() < target)
         {
             Thread.SpinWait(1);
             if (Stopwatch.GetTimestamp() - start > SpinTicks)
             {
                 var spin = default(SpinWait);
-                while (Volatile.Read(ref _completed) < blocks)
+                while (CompletedBlocks() < target)
                 {
                     spin.SpinOnce(sleep1Threshold: -1);
                 }
@@ -238,19 +301,109 @@ internal sealed class WorkerPool : IDisposable
         return generation;
     }
 
+    /// <summary>Every block the workers have completed, in all runs so far (each counter only grows).</summary>
+    private long CompletedBlocks()
+    {
+        long total = 0;
+        foreach (ref Slot slot in _slots.AsSpan())
+        {
+            total += Volatile.Read(ref slot.Completed);
+        }
+
+        return total;
+    }
+
+    /// <summary>
+    /// Runs blocks until none is left to claim: from the shared counter, then (in ranges) from the
+    /// worker's own range, front first, then from the others' ranges, back first. A late worker finds
+    /// the counter spent and every range empty, or claims from the next run once it is published.
+    /// </summary>
     private void Drain(int worker)
     {
-        while (true)
+        while (Volatile.Read(ref _ticket) is long seen && (int)(uint)seen < (int)(seen >> 32))
         {
             long ticket = Interlocked.Increment(ref _ticket) - 1;
             int blocks = (int)(ticket >> 32), block = (int)(uint)ticket;
             if (block >= blocks)
             {
-                return;
+                break;
             }
 
             RunBlock(_work!, block, worker);
-            Interlocked.Increment(ref _completed);
+            Completed(worker);
+        }
+
+        int workers = _slots.Length;
+        for (int k = 0; k < workers; k++)
+        {
+            int owner = (worker + k) % workers;
+            ref long range = ref _slots[owner].Range;
+            bool own = k == 0, begun = false;
+            while (true)
+            {
+                long seen = Volatile.Read(ref range);
+                int first = (int)(uint)seen, end = (int)(seen >> 32);
+                if ((first & Reserved) != 0)
+                {
+                    Thread.SpinWait(1); // the owner is in BeginRange: its blocks are claimable again in a moment
+                    continue;
+                }
+
+                if (first >= end)
+                {
+                    break;
+                }
+
+                if (own && !begun)
+                {
+                    if (Interlocked.CompareExchange(ref range, seen | Reserved, seen) != seen)
+                    {
+                        continue;
+                    }
+
+                    begun = true;
+                    BeginRange(first, end, worker);
+                    Volatile.Write(ref range, seen); // nobody claims a reserved range: it is as it was
+                    continue;
+                }
+
+                int block = own ? first : end - 1;
+                long claimed = own ? seen + 1 : seen - (1L << 32);
+                if (Interlocked.CompareExchange(ref range, claimed, seen) != seen)
+                {
+                    continue;
+                }
+
+                RunBlock(_work!, block, worker);
+                Completed(worker);
+            }
+        }
+    }
+
+    /// <summary>Counts a completed block of <paramref name="worker"/> (its own line; the caller sums them).</summary>
+    private void Completed(int worker)
+    {
+        ref long completed = ref _slots[worker].Completed;
+        Volatile.Write(ref completed, completed + 1);
+    }
+
+    /// <summary><see cref="IRangeWork.BeginRange"/>, unless the run is cancelled; a failure is rethrown by the run, as a block's.</summary>
+    private void BeginRange(int first, int end, int worker)
+    {
+        if (_cancelled || _cancellationToken.IsCancellationRequested || _rangeWork is not { } work)
+        {
+            return;
+        }
+
+        try
+        {
+            work.BeginRange(first, end, worker);
+        }
+#pragma warning disable CA1031 // Rethrown by Run on the calling thread, once every block has finished.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            Interlocked.CompareExchange(ref _failure, ex, null);
         }
     }
 
@@ -273,6 +426,22 @@ internal sealed class WorkerPool : IDisposable
         {
             Interlocked.CompareExchange(ref _failure, ex, null);
         }
+    }
+
+    /// <summary>The low half's flag on a range word while its owner is in <see cref="IRangeWork.BeginRange"/>.</summary>
+    private const int Reserved = 1 << 30;
+
+    /// <summary>A worker's range and completion count, alone on their cache lines (a line of padding before, and the rest of theirs after).</summary>
+    [StructLayout(LayoutKind.Explicit, Size = 128)]
+    private struct Slot
+    {
+        /// <summary>In ranges: the end of the worker's range (high half) and its next block (low half).</summary>
+        [FieldOffset(64)]
+        public long Range;
+
+        /// <summary>The blocks this worker has completed, in all runs.</summary>
+        [FieldOffset(72)]
+        public long Completed;
     }
 
     private void WorkerLoop(object? state)
