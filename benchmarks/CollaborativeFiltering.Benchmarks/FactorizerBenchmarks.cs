@@ -59,7 +59,8 @@ public class FactorizerBenchmarks
     /// with the factorizer's default options. <paramref name="schedule"/>: "adaptive" (the library's default: each step on all
     /// workers or on the caller alone, whichever is faster now), "all" (every step on all workers, the item pass recomputing
     /// the residuals), "gather" (every step on all workers, the item pass gathering the stored residuals: the schedule before
-    /// the recomputation), "alone" (every step on the calling thread, the other workers idle).
+    /// the recomputation), "own" (every step on all workers recomputing, each on its own range of rows, streamed in first:
+    /// <see cref="StepSchedule.AllWorkersOwnRows"/>), "alone" (every step on the calling thread, the other workers idle).
     /// </summary>
     internal static FullBatchTraining CreateTrainer(string name, int threads, string schedule = "adaptive")
     {
@@ -70,8 +71,9 @@ public class FactorizerBenchmarks
             "adaptive" => null,
             "all" => StepSchedule.AllWorkersRecomputing,
             "gather" => StepSchedule.AllWorkersGathering,
+            "own" => StepSchedule.AllWorkersOwnRows,
             "alone" => StepSchedule.CallerAlone,
-            _ => throw new ArgumentException($"Unknown schedule '{schedule}': expected adaptive, all, gather or alone.", nameof(schedule)),
+            _ => throw new ArgumentException($"Unknown schedule '{schedule}': expected adaptive, all, gather, own or alone.", nameof(schedule)),
         };
         var plain = new GradientDescentOptions { Dimensions = d, MaxDegreeOfParallelism = threads };
         var options = new RegularizedOptions { Dimensions = d, MaxDegreeOfParallelism = threads };

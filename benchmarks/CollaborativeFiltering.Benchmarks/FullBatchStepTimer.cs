@@ -10,9 +10,9 @@ namespace CollaborativeFiltering.Benchmarks;
 /// warms up, then times 15 samples of about 0.1 s each and prints the median milliseconds per
 /// iteration (the PyTorch script's unit), the CPU milliseconds per iteration of the whole process, the
 /// bytes allocated per iteration and the GFLOP/s (2 flops per multiply-add, <see cref="FactorizerBenchmarks.MultiplyAdds"/>).
-/// An optional SCHEDULE (<c>adaptive</c>, the default; <c>all</c>; <c>gather</c>; <c>alone</c>: see <see cref="FactorizerBenchmarks.CreateTrainer"/>)
+/// An optional SCHEDULE (<c>adaptive</c>, the default; <c>all</c>; <c>gather</c>; <c>own</c>; <c>alone</c>: see <see cref="FactorizerBenchmarks.CreateTrainer"/>)
 /// fixes how the steps use the threads; the line says how many timed steps ran on each schedule (all workers
-/// recomputing the residuals, the caller alone, all workers gathering them).
+/// recomputing the residuals, the caller alone, all workers gathering them, all workers on their own rows).
 /// <c>alloc CASE THREADS</c> (<see cref="Allocations"/>) prints where the bytes allocated during steps come from.
 /// </summary>
 internal static class FullBatchStepTimer
@@ -87,9 +87,9 @@ internal static class FullBatchStepTimer
         Array.Sort(samples);
         double median = samples[samples.Length / 2];
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"ours {name}: threads={trainer.WorkerCount} schedule={schedule} steps-recomputing={after[0] - before[0]} steps-alone={after[1] - before[1]} steps-gathering={after[2] - before[2]} ms/iteration median={median:F3} min={samples[0]:F3} max={samples[^1]:F3} cpu-ms/iteration={cpu:F3} allocated-bytes/iteration={(double)allocated / (samples.Length * perSample):F1} GFLOP/s={2 * fmas / (median * 1e6):F1}"));
+            $"ours {name}: threads={trainer.WorkerCount} schedule={schedule} steps-recomputing={after[0] - before[0]} steps-alone={after[1] - before[1]} steps-gathering={after[2] - before[2]} steps-own-rows={after[3] - before[3]} ms/iteration median={median:F3} min={samples[0]:F3} max={samples[^1]:F3} cpu-ms/iteration={cpu:F3} allocated-bytes/iteration={(double)allocated / (samples.Length * perSample):F1} GFLOP/s={2 * fmas / (median * 1e6):F1}"));
     }
 
     private static int[] Schedules(FullBatchTraining trainer) =>
-        [trainer.StepsOn(StepSchedule.AllWorkersRecomputing), trainer.StepsOn(StepSchedule.CallerAlone), trainer.StepsOn(StepSchedule.AllWorkersGathering)];
+        [trainer.StepsOn(StepSchedule.AllWorkersRecomputing), trainer.StepsOn(StepSchedule.CallerAlone), trainer.StepsOn(StepSchedule.AllWorkersGathering), trainer.StepsOn(StepSchedule.AllWorkersOwnRows)];
 }

@@ -26,8 +26,8 @@ namespace CollaborativeFiltering.Internal;
 /// better only a periodic probe can find), but not before <see cref="DriftGap"/> steps after the last
 /// probe, so that on a machine busy with other work, whose steps are slow at random, probes do not follow
 /// one another. A probe costs at most <c>WarmupSteps + ProbeSteps</c> steps of
-/// each slower schedule: with the defaults and three schedules, a few percent of the steps while the
-/// interval is short and under 1% once it has grown.</para>
+/// each slower schedule: with the defaults and the full-batch step's four schedules, 12 steps per probe, 9% of
+/// the steps while the interval is short and about 1% once it has grown.</para>
 /// <para>Only the full-batch step uses it. Every trainer of the library is bit-identical for any thread
 /// count, so any could (<see cref="WorkerPool.Run(IBlockWork, int, bool, CancellationToken)"/> runs a phase on
 /// the caller alone); but their phases do far more arithmetic per byte crossing between the cores (ALS:

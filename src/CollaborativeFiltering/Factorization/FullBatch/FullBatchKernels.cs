@@ -702,6 +702,33 @@ internal static class FullBatchKernels
         return RowKernels.FusedMultiplyAdd(b3, Vector256.LoadUnsafe(ref y3, k), g);
     }
 
+    /// <summary>
+    /// Reads one value per 64-byte cache line of <paramref name="values"/>, in order, four lines in flight at a
+    /// time, and returns their sum (which the caller keeps, so that the loads stay): brings the lines into this
+    /// core's cache as a stream the hardware prefetcher follows.
+    /// </summary>
+    public static float ReadLines(ReadOnlySpan<float> values)
+    {
+        const int line = 64 / sizeof(float);
+        ref float start = ref MemoryMarshal.GetReference(values);
+        float s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+        int i = 0;
+        for (; i <= values.Length - (4 * line); i += 4 * line)
+        {
+            s0 += Unsafe.Add(ref start, i);
+            s1 += Unsafe.Add(ref start, i + line);
+            s2 += Unsafe.Add(ref start, i + (2 * line));
+            s3 += Unsafe.Add(ref start, i + (3 * line));
+        }
+
+        for (; i < values.Length; i += line)
+        {
+            s0 += Unsafe.Add(ref start, i);
+        }
+
+        return s0 + s1 + s2 + s3;
+    }
+
     /// <summary>Copies the upper triangle of a d×d row-major matrix onto the lower one.</summary>
     public static void MirrorUpper(Span<float> gram, int d)
     {

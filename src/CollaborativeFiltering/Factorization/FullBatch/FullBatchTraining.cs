@@ -46,14 +46,15 @@ internal readonly record struct FullBatchLosses(double ObservedMse, double Regul
 /// entry is computed by one thread in a fixed order and loss partial sums are per block, added in
 /// block order, so the result is bit-identical for any number of threads.</para>
 /// <para>Because of that, each step may take whichever <see cref="StepSchedule"/> is fastest now: all
-/// workers recomputing the residuals, the calling thread alone, or all workers gathering them. A
+/// workers recomputing the residuals, the calling thread alone, all workers gathering them, or all workers
+/// recomputing, each on its own rows, which it streams in before it starts (<see cref="StepSchedule.AllWorkersOwnRows"/>). A
 /// <see cref="ScheduleTuner"/> times the steps (two timestamps per step, nothing allocated), probes every
 /// schedule at the start, then every 128 to 1024 steps, and early when the steps slow down by 30%. On a
 /// virtual machine whose two vCPUs the hypervisor moves between a close and a far placement, two threads
 /// are the faster in the first and can be slower than one in the second. The schedule changes the speed,
 /// never the result.</para>
 /// </remarks>
-internal sealed class FullBatchTraining : IBlockWork, ITraining<FactorizationModel>
+internal sealed class FullBatchTraining : IRangeWork, ITraining<FactorizationModel>
 {
     /// <summary>Work per block, in multiply-adds (about 10–20 µs).</summary>
     private const long BlockCost = 32_768;
@@ -140,13 +141,19 @@ internal sealed class FullBatchTraining : IBlockWork, ITraining<FactorizationMod
     private readonly ScheduleTuner? _tuner;
 
     /// <summary>Steps run on each <see cref="StepSchedule"/>.</summary>
-    private readonly int[] _stepsBySchedule = new int[3];
+    private readonly int[] _stepsBySchedule = new int[4];
 
     /// <summary>Whether the current passes run on the calling thread alone.</summary>
     private bool _callerOnly;
 
     /// <summary>Whether the current step's item pass recomputes the residuals (and its user pass does not store them).</summary>
     private bool _recompute;
+
+    /// <summary>Whether the current passes run in ranges (<see cref="StepSchedule.AllWorkersOwnRows"/>).</summary>
+    private bool _inRanges;
+
+    /// <summary>Per worker, on its own cache line: where <see cref="IRangeWork.BeginRange"/> leaves the sum of what it read, so that the reads are not dropped.</summary>
+    private readonly float[] _streamed;
 
     /// <summary>Whether rows run through the register-accumulating row kernels where the stride has them (<see cref="FullBatchKernels.HasRowKernels"/>); false runs the generic loop they must match bit for bit (tests).</summary>
     private readonly bool _registerRows;
@@ -268,8 +275,9 @@ internal sealed class FullBatchTraining : IBlockWork, ITraining<FactorizationMod
         }
 
         _pool = new WorkerPool(workers);
+        _streamed = new float[workers * 16];
         _fixedSchedule = workers == 1 ? StepSchedule.CallerAlone : schedule ?? StepSchedule.AllWorkersRecomputing;
-        _tuner = workers > 1 && schedule is null ? tuner ?? new ScheduleTuner(schedules: 3) : null;
+        _tuner = workers > 1 && schedule is null ? tuner ?? new ScheduleTuner(schedules: 4) : null;
     }
 
     private enum Phase
@@ -502,6 +510,32 @@ internal sealed class FullBatchTraining : IBlockWork, ITraining<FactorizationMod
     }
 
     /// <summary>
+    /// Before a worker's own range of user or item blocks (<see cref="StepSchedule.AllWorkersOwnRows"/>): zeroes the
+    /// rows of U' or V' they write (on the first slice of the item pass; the later ones add to them), so that the
+    /// other core's copies of those lines, read last step, are dropped in one burst rather than at each row's
+    /// store; then reads the rows the pass gathers (V, or the slice's rows of U) one cache line at a time in
+    /// order, so that the half the other core wrote arrives in a stream rather than as a stalled load per
+    /// rating. Nothing it writes is read before the blocks overwrite it: the results are the same bits.
+    /// </summary>
+    void IRangeWork.BeginRange(int first, int end, int worker)
+    {
+        bool users = _phase == Phase.Users;
+        if (!users && _phase != Phase.Items)
+        {
+            return;
+        }
+
+        int[] bounds = users ? _userBlocks : _itemBlocks;
+        if (users || _userSlice == 0)
+        {
+            (users ? _uNext : _vNext).Array.AsSpan(bounds[first] * _stride, (bounds[end] - bounds[first]) * _stride).Clear();
+        }
+
+        ReadOnlySpan<float> gathered = users ? _v.Values : _u.Array.AsSpan(_userSlices[_userSlice] * _stride, (_userSlices[_userSlice + 1] - _userSlices[_userSlice]) * _stride);
+        _streamed[worker * 16] = FullBatchKernels.ReadLines(gathered);
+    }
+
+    /// <summary>
     /// Cuts rows into consecutive blocks of about <see cref="BlockCost"/> multiply-adds, each (but the
     /// last) a whole number of <paramref name="rowMultiple"/> rows; depends only on the data, d and the
     /// multiple. With gravity the multiple is 4, the rows <see cref="FullBatchKernels.MultiplyRows"/>
@@ -534,14 +568,16 @@ internal sealed class FullBatchTraining : IBlockWork, ITraining<FactorizationMod
     private FullBatchLosses RunPasses(StepSchedule schedule)
     {
         _callerOnly = schedule == StepSchedule.CallerAlone;
-        _recompute = schedule == StepSchedule.AllWorkersRecomputing;
+        _recompute = schedule is StepSchedule.AllWorkersRecomputing or StepSchedule.AllWorkersOwnRows;
+        _inRanges = schedule == StepSchedule.AllWorkersOwnRows;
         try
         {
             return RunPasses();
         }
         finally
         {
-            _callerOnly = false; // evaluations run on every worker
+            _callerOnly = false; // evaluations run on every worker, claiming blocks from the shared counter
+            _inRanges = false;
         }
     }
 
@@ -597,7 +633,15 @@ internal sealed class FullBatchTraining : IBlockWork, ITraining<FactorizationMod
             Phase.Items => _itemNorms.Length,
             _ => _evaluationBlockEnd - _firstEvaluationBlock,
         };
-        _pool.Run(this, blocks, _callerOnly, _cancellation); // each block checks the token first; a cancelled phase throws once every worker has stopped
+        // Each block checks the token first; a cancelled phase throws once every worker has stopped.
+        if (_inRanges && phase is Phase.Users or Phase.Items)
+        {
+            _pool.RunInRanges(this, blocks, _cancellation);
+        }
+        else
+        {
+            _pool.Run(this, blocks, _callerOnly, _cancellation);
+        }
     }
 
 

@@ -14,4 +14,12 @@ internal enum StepSchedule
 
     /// <summary>Every worker; the user pass stores the residuals, the item pass gathers them (from the other core's cache).</summary>
     AllWorkersGathering = 2,
+
+    /// <summary>
+    /// Every worker recomputing, as <see cref="AllWorkersRecomputing"/>, each on its own range of rows in every pass
+    /// (<see cref="Internal.WorkerPool.RunInRanges"/>): before its range a worker zeroes the next rows it will write
+    /// and reads the rows it will gather in one stream, so that the cache lines the other core last held move
+    /// in bulk instead of one stalled load or store at a time (the vCPUs far apart).
+    /// </summary>
+    AllWorkersOwnRows = 3,
 }

@@ -216,8 +216,9 @@ public sealed class FullBatchTrainingTests
             new(train, null, d, 3, regularization, gravity, threads, (float[])u.Clone(), (float[])v.Clone(), usersPerSlice, registerRows: registerRows, schedule: schedule);
 
         using FullBatchTraining reference = Create(1), twoRecompute = Create(2), threeRecompute = Create(3), twoGather = Create(2, StepSchedule.AllWorkersGathering),
-            twoAlone = Create(2, StepSchedule.CallerAlone), twoGeneric = Create(2, registerRows: false);
-        FullBatchTraining[] others = [twoRecompute, threeRecompute, twoGather, twoAlone, twoGeneric];
+            twoAlone = Create(2, StepSchedule.CallerAlone), twoGeneric = Create(2, registerRows: false),
+            twoOwn = Create(2, StepSchedule.AllWorkersOwnRows), threeOwn = Create(3, StepSchedule.AllWorkersOwnRows);
+        FullBatchTraining[] others = [twoRecompute, threeRecompute, twoGather, twoAlone, twoGeneric, twoOwn, threeOwn];
         float[] gu = new float[n * d], gv = new float[m * d], hu = new float[n * d], hv = new float[m * d];
         for (int step = 0; step < 4; step++)
         {
@@ -247,9 +248,9 @@ public sealed class FullBatchTrainingTests
         using var reference = new FullBatchTraining(train, null, d, 3, 0.1, 1, 1, (float[])u.Clone(), (float[])v.Clone());
 
         // Probes of one step each, one step between probes: the schedule changes every step or two, whatever the clock says.
-        var tuner = new ScheduleTuner(schedules: 3, warmupSteps: 0, probeSteps: 1, baseInterval: 1, maxInterval: 1);
+        var tuner = new ScheduleTuner(schedules: 4, warmupSteps: 0, probeSteps: 1, baseInterval: 1, maxInterval: 1);
         using var adaptive = new FullBatchTraining(train, null, d, 3, 0.1, 1, 2, (float[])u.Clone(), (float[])v.Clone(), tuner: tuner);
-        for (int step = 0; step < 16; step++)
+        for (int step = 0; step < 20; step++)
         {
             adaptive.Step().Should().Be(reference.Step());
             adaptive.Evaluate().Should().Be(reference.Evaluate()); // on the caller alone or not, as the steps
@@ -258,6 +259,7 @@ public sealed class FullBatchTrainingTests
         adaptive.StepsOn(StepSchedule.AllWorkersRecomputing).Should().BeGreaterThan(2);
         adaptive.StepsOn(StepSchedule.CallerAlone).Should().BeGreaterThan(2);
         adaptive.StepsOn(StepSchedule.AllWorkersGathering).Should().BeGreaterThan(2);
+        adaptive.StepsOn(StepSchedule.AllWorkersOwnRows).Should().BeGreaterThan(2);
         Bits([.. adaptive.Users, .. adaptive.Items]).Should().Equal(Bits([.. reference.Users, .. reference.Items]));
     }
 
@@ -322,9 +324,9 @@ public sealed class FullBatchTrainingTests
     {
         RatingsDataset train = FullBatchTestData.Random(300, 200, 0.3, seed: 4);
         const int d = 24;
-        var tuner = new ScheduleTuner(schedules: 3, warmupSteps: 0, probeSteps: 1, baseInterval: 1, maxInterval: 1);
+        var tuner = new ScheduleTuner(schedules: 4, warmupSteps: 0, probeSteps: 1, baseInterval: 1, maxInterval: 1);
         using var trainer = new FullBatchTraining(train, null, d, 3, 0.1, 1, 2, FullBatchTestData.RandomMatrix(300, d, 0.1, seed: 1), FullBatchTestData.RandomMatrix(200, d, 0.1, seed: 2), tuner: tuner);
-        for (int k = 0; k < 6; k++)
+        for (int k = 0; k < 8; k++)
         {
             trainer.Step(); // every schedule once, JIT included
         }
@@ -338,7 +340,8 @@ public sealed class FullBatchTrainingTests
         long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
 
         allocated.Should().Be(0);
-        (trainer.StepsOn(StepSchedule.AllWorkersRecomputing) * trainer.StepsOn(StepSchedule.CallerAlone) * trainer.StepsOn(StepSchedule.AllWorkersGathering)).Should().BePositive();
+        (trainer.StepsOn(StepSchedule.AllWorkersRecomputing) * trainer.StepsOn(StepSchedule.CallerAlone) * trainer.StepsOn(StepSchedule.AllWorkersGathering)
+            * trainer.StepsOn(StepSchedule.AllWorkersOwnRows)).Should().BePositive();
     }
 
     [Fact]
