@@ -118,6 +118,66 @@ public sealed class FullBatchKernelsTests
         single.Should().Equal(vector[((rows - 1) * d)..]);
     }
 
+    /// <summary>
+    /// Each entry of x·G and of XᵀX is one fused multiply-add chain in index order, whatever the tile or vector width
+    /// (256-bit tiles, or 512-bit ones of 32, 24 and 16 columns where AVX-512 runs): the kernels equal those chains bit
+    /// for bit, at widths whose last columns take each kind of tile, and rows past a multiple of four.
+    /// </summary>
+    [Theory]
+    [InlineData(8, 5)]
+    [InlineData(16, 6)]
+    [InlineData(24, 4)]
+    [InlineData(32, 9)]
+    [InlineData(40, 7)]
+    [InlineData(48, 4)]
+    [InlineData(56, 11)]
+    [InlineData(64, 5)]
+    [InlineData(72, 4)]
+    [InlineData(88, 6)]
+    public void MultiplyRowsAndGramRows_EqualFusedChainsInOrderBitForBit(int d, int rows)
+    {
+        float[] x = Random(rows * d, 30 + d);
+        float[] gram = Random(d * d, 31 + d);
+        var product = new float[rows * d];
+        var xtx = new float[d * d];
+
+        FullBatchKernels.MultiplyRows(x, rows, d, gram, product);
+        for (int a0 = 0; a0 < d; a0 += 4)
+        {
+            FullBatchKernels.GramRows(x, rows, d, a0, Math.Min(a0 + 4, d), xtx);
+        }
+
+        bool fused = System.Runtime.Intrinsics.X86.Fma.IsSupported;
+        float Chain(int count, Func<int, float> left, Func<int, float> right)
+        {
+            float sum = 0;
+            for (int k = 0; k < count; k++)
+            {
+                sum = fused ? MathF.FusedMultiplyAdd(left(k), right(k), sum) : (left(k) * right(k)) + sum;
+            }
+
+            return sum;
+        }
+
+        for (int r = 0; r < rows; r++)
+        {
+            for (int c = 0; c < d; c++)
+            {
+                float expected = Chain(d, a => x[(r * d) + a], a => gram[(a * d) + c]);
+                Bits(product[(r * d) + c]).Should().Be(Bits(expected), "x·G at row {0}, column {1}", r, c);
+            }
+        }
+
+        for (int a = 0; a < d; a++)
+        {
+            for (int b = a; b < d; b++)
+            {
+                float expected = Chain(rows, r => x[(r * d) + a], r => x[(r * d) + b]);
+                Bits(xtx[(a * d) + b]).Should().Be(Bits(expected), "XᵀX at {0}, {1}", a, b);
+            }
+        }
+    }
+
     [Theory]
     [InlineData(1, 7)]
     [InlineData(5, 3)]
