@@ -12,7 +12,7 @@ namespace CollaborativeFiltering.Factorization.FullBatch;
 /// (<see cref="Step"/>), rows of the Gram matrix XᵀX (<see cref="GramRows"/>) and rows times it
 /// (<see cref="MultiplyRows"/>), in the library's SIMD style (<see cref="RowKernels"/>'s): each width is a
 /// struct implementing <see cref="IFullBatchKernels"/>, <see cref="Width256"/> for rows of 8 or more where
-/// 256-bit vectors are accelerated, else the scalar twin <see cref="Scalar"/> that the tests compare it
+/// 256-bit vectors are accelerated (with 512-bit Gram and x·G tiles where those are), else the scalar twin <see cref="Scalar"/> that the tests compare it
 /// against. The per-rating dot products and multiply-adds are <see cref="RowKernels"/>'.
 /// </summary>
 internal static class FullBatchKernels
@@ -791,7 +791,11 @@ internal static class FullBatchKernels
         }
     }
 
-    /// <summary>256-bit vectors, register-blocked; rows of 8 or more.</summary>
+    /// <summary>
+    /// 256-bit vectors, register-blocked; rows of 8 or more. Where 512-bit vectors are accelerated, the Gram and
+    /// x·G tiles take 32 columns (then the last 24 or 16) in 512-bit vectors first: the same chain per entry, so the
+    /// same bits, at twice the multiply-adds per instruction.
+    /// </summary>
     internal readonly struct Width256 : IFullBatchKernels
     {
         /// <inheritdoc/>
