@@ -117,13 +117,14 @@ public static partial class SyntheticDataGenerator
         int n = offsets.Length - 1;
         int total = offsets[n];
         var items = new int[total];
-        var weights = new double[m];
+        double[] weights = GC.AllocateUninitializedArray<double>(m); // 8 bytes an item, faulted in between the checks below
         for (int i = 0; i < m; i++)
         {
+            Checkpoint(i, cancellationToken);
             weights[i] = Math.Exp(logPopularity[i]);
         }
 
-        var table = new AliasTable(weights);
+        var table = new AliasTable(weights, cancellationToken);
         int[] filled = GiveEveryItemOneUser(offsets, m, items, random, cancellationToken);
 
         var taken = new ulong[(m + 63) >> 6];
@@ -162,11 +163,12 @@ public static partial class SyntheticDataGenerator
             {
                 // Exponential keys E/w over the items not yet taken: the smallest keys are a draw of
                 // successive sampling without replacement, the same law as the rejection loop above.
-                keys ??= new double[m];
-                candidates ??= new int[m];
+                keys ??= GC.AllocateUninitializedArray<double>(m); // entries [0, c) are written before they are read
+                candidates ??= GC.AllocateUninitializedArray<int>(m);
                 int c = 0;
                 for (int i = 0; i < m; i++)
                 {
+                    Checkpoint(i, cancellationToken); // a pass over the catalogue, and the first one faults keys and candidates in
                     if ((taken[i >> 6] & (1UL << i)) == 0)
                     {
                         keys[c] = random.NextExponential() / weights[i];
@@ -278,7 +280,7 @@ public static partial class SyntheticDataGenerator
             activity[u] = offsets[u + 1] - offsets[u];
         }
 
-        var users = new AliasTable(activity);
+        var users = new AliasTable(activity, cancellationToken);
         for (int i = 0; i < m; i++)
         {
             Checkpoint(i, cancellationToken);
