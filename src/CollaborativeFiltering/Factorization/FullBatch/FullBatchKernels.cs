@@ -869,17 +869,17 @@ internal static class FullBatchKernels
                 // 512-bit tiles (the same chain per entry, so the same bits): 32 columns at a time, then the last 24 or 16 in one tile.
                 for (; c <= d - 32; c += 32)
                 {
-                    MultiplyTile512<No>(ref x0, d, ref rg, ref rt, c);
+                    Tile512<No>(ref Unsafe.Add(ref rg, c), d, ref x0, d, 1, d, ref Unsafe.Add(ref rt, c));
                 }
 
                 if (d - c == 24)
                 {
-                    MultiplyTile512<Yes>(ref x0, d, ref rg, ref rt, c);
+                    Tile512<Yes>(ref Unsafe.Add(ref rg, c), d, ref x0, d, 1, d, ref Unsafe.Add(ref rt, c));
                     c = d;
                 }
                 else if (d - c == 16)
                 {
-                    MultiplyTile512Single(ref x0, d, ref rg, ref rt, c);
+                    Tile512Single(ref Unsafe.Add(ref rg, c), d, ref x0, d, 1, d, ref Unsafe.Add(ref rt, c));
                     c = d;
                 }
             }
@@ -942,33 +942,39 @@ internal static class FullBatchKernels
         }
 
         /// <summary>
-        /// Four rows of x·G at columns [c, c + 32) (<typeparamref name="TNarrow"/> false: two 512-bit vectors) or
-        /// [c, c + 24) (true: a 512-bit and a 256-bit one); each entry one FMA chain over a in order, as the 256-bit tiles.
+        /// The 512-bit tile both products share: for i in 0..4, out_i = Σ s_i(k)·v(k) over k in [0, <paramref name="count"/>),
+        /// one FMA chain per entry in k order, with v(k) the 32 floats (<typeparamref name="TNarrow"/> false: two 512-bit
+        /// vectors) or 24 (true: a 512-bit and a 256-bit one) at <paramref name="vectors"/> + k·<paramref name="d"/>, s_i(k) the scalar at
+        /// <paramref name="scalars"/> + i·<paramref name="scalarRowStep"/> + k·<paramref name="scalarStep"/>, and out_i
+        /// the row at <paramref name="output"/> + i·d. x·G: v(k) is row k of G from column c, s_i(k) = x[r + i, k] (row
+        /// step d, step 1), k over d. XᵀX: v(k) is row k of x from column c, s_i(k) = x[k, a0 + i] (row step 1, step d),
+        /// k over the rows.
         /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void MultiplyTile512<TNarrow>(ref float x0, int d, ref float rg, ref float rt, int c)
+        private static void Tile512<TNarrow>(ref float vectors, int d, ref float scalars, int scalarRowStep, int scalarStep, int count, ref float output)
             where TNarrow : IFlag
         {
-            ref float x1 = ref Unsafe.Add(ref x0, d);
-            ref float x2 = ref Unsafe.Add(ref x1, d);
-            ref float x3 = ref Unsafe.Add(ref x2, d);
+            ref float s1 = ref Unsafe.Add(ref scalars, scalarRowStep);
+            ref float s2 = ref Unsafe.Add(ref s1, scalarRowStep);
+            ref float s3 = ref Unsafe.Add(ref s2, scalarRowStep);
             Vector512<float> t00 = Vector512<float>.Zero, t10 = t00, t20 = t00, t30 = t00, t01 = t00, t11 = t00, t21 = t00, t31 = t00;
             Vector256<float> n0 = Vector256<float>.Zero, n1 = n0, n2 = n0, n3 = n0;
-            ref float grow = ref Unsafe.Add(ref rg, c);
-            for (int a = 0; a < d; a++, grow = ref Unsafe.Add(ref grow, d))
+            ref float v = ref vectors;
+            nint o = 0;
+            for (int k = 0; k < count; k++, v = ref Unsafe.Add(ref v, d), o += scalarStep)
             {
-                Vector512<float> g0 = Vector512.LoadUnsafe(ref grow);
-                Vector512<float> b0 = Vector512.Create(Unsafe.Add(ref x0, a));
-                Vector512<float> b1 = Vector512.Create(Unsafe.Add(ref x1, a));
-                Vector512<float> b2 = Vector512.Create(Unsafe.Add(ref x2, a));
-                Vector512<float> b3 = Vector512.Create(Unsafe.Add(ref x3, a));
+                Vector512<float> g0 = Vector512.LoadUnsafe(ref v);
+                Vector512<float> b0 = Vector512.Create(Unsafe.Add(ref scalars, o));
+                Vector512<float> b1 = Vector512.Create(Unsafe.Add(ref s1, o));
+                Vector512<float> b2 = Vector512.Create(Unsafe.Add(ref s2, o));
+                Vector512<float> b3 = Vector512.Create(Unsafe.Add(ref s3, o));
                 t00 = RowKernels.FusedMultiplyAdd(b0, g0, t00);
                 t10 = RowKernels.FusedMultiplyAdd(b1, g0, t10);
                 t20 = RowKernels.FusedMultiplyAdd(b2, g0, t20);
                 t30 = RowKernels.FusedMultiplyAdd(b3, g0, t30);
                 if (TNarrow.Value)
                 {
-                    Vector256<float> h = Vector256.LoadUnsafe(ref grow, 16);
+                    Vector256<float> h = Vector256.LoadUnsafe(ref v, 16);
                     n0 = RowKernels.FusedMultiplyAdd(b0.GetLower(), h, n0);
                     n1 = RowKernels.FusedMultiplyAdd(b1.GetLower(), h, n1);
                     n2 = RowKernels.FusedMultiplyAdd(b2.GetLower(), h, n2);
@@ -976,7 +982,7 @@ internal static class FullBatchKernels
                 }
                 else
                 {
-                    Vector512<float> g1 = Vector512.LoadUnsafe(ref grow, 16);
+                    Vector512<float> g1 = Vector512.LoadUnsafe(ref v, 16);
                     t01 = RowKernels.FusedMultiplyAdd(b0, g1, t01);
                     t11 = RowKernels.FusedMultiplyAdd(b1, g1, t11);
                     t21 = RowKernels.FusedMultiplyAdd(b2, g1, t21);
@@ -984,50 +990,51 @@ internal static class FullBatchKernels
                 }
             }
 
-            nuint o = (nuint)c, n = (nuint)d;
-            t00.StoreUnsafe(ref rt, o);
-            t10.StoreUnsafe(ref rt, o + n);
-            t20.StoreUnsafe(ref rt, o + (2 * n));
-            t30.StoreUnsafe(ref rt, o + (3 * n));
+            nuint n = (nuint)d;
+            t00.StoreUnsafe(ref output);
+            t10.StoreUnsafe(ref output, n);
+            t20.StoreUnsafe(ref output, 2 * n);
+            t30.StoreUnsafe(ref output, 3 * n);
             if (TNarrow.Value)
             {
-                n0.StoreUnsafe(ref rt, o + 16);
-                n1.StoreUnsafe(ref rt, o + n + 16);
-                n2.StoreUnsafe(ref rt, o + (2 * n) + 16);
-                n3.StoreUnsafe(ref rt, o + (3 * n) + 16);
+                n0.StoreUnsafe(ref output, 16);
+                n1.StoreUnsafe(ref output, n + 16);
+                n2.StoreUnsafe(ref output, (2 * n) + 16);
+                n3.StoreUnsafe(ref output, (3 * n) + 16);
             }
             else
             {
-                t01.StoreUnsafe(ref rt, o + 16);
-                t11.StoreUnsafe(ref rt, o + n + 16);
-                t21.StoreUnsafe(ref rt, o + (2 * n) + 16);
-                t31.StoreUnsafe(ref rt, o + (3 * n) + 16);
+                t01.StoreUnsafe(ref output, 16);
+                t11.StoreUnsafe(ref output, n + 16);
+                t21.StoreUnsafe(ref output, (2 * n) + 16);
+                t31.StoreUnsafe(ref output, (3 * n) + 16);
             }
         }
 
-        /// <summary>Four rows of x·G at columns [c, c + 16), one 512-bit vector each.</summary>
+        /// <summary><see cref="Tile512{TNarrow}"/> for 16 columns, one 512-bit vector per row.</summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void MultiplyTile512Single(ref float x0, int d, ref float rg, ref float rt, int c)
+        private static void Tile512Single(ref float vectors, int d, ref float scalars, int scalarRowStep, int scalarStep, int count, ref float output)
         {
-            ref float x1 = ref Unsafe.Add(ref x0, d);
-            ref float x2 = ref Unsafe.Add(ref x1, d);
-            ref float x3 = ref Unsafe.Add(ref x2, d);
+            ref float s1 = ref Unsafe.Add(ref scalars, scalarRowStep);
+            ref float s2 = ref Unsafe.Add(ref s1, scalarRowStep);
+            ref float s3 = ref Unsafe.Add(ref s2, scalarRowStep);
             Vector512<float> t0 = Vector512<float>.Zero, t1 = t0, t2 = t0, t3 = t0;
-            ref float grow = ref Unsafe.Add(ref rg, c);
-            for (int a = 0; a < d; a++, grow = ref Unsafe.Add(ref grow, d))
+            ref float v = ref vectors;
+            nint o = 0;
+            for (int k = 0; k < count; k++, v = ref Unsafe.Add(ref v, d), o += scalarStep)
             {
-                Vector512<float> g0 = Vector512.LoadUnsafe(ref grow);
-                t0 = RowKernels.FusedMultiplyAdd(Vector512.Create(Unsafe.Add(ref x0, a)), g0, t0);
-                t1 = RowKernels.FusedMultiplyAdd(Vector512.Create(Unsafe.Add(ref x1, a)), g0, t1);
-                t2 = RowKernels.FusedMultiplyAdd(Vector512.Create(Unsafe.Add(ref x2, a)), g0, t2);
-                t3 = RowKernels.FusedMultiplyAdd(Vector512.Create(Unsafe.Add(ref x3, a)), g0, t3);
+                Vector512<float> g0 = Vector512.LoadUnsafe(ref v);
+                t0 = RowKernels.FusedMultiplyAdd(Vector512.Create(Unsafe.Add(ref scalars, o)), g0, t0);
+                t1 = RowKernels.FusedMultiplyAdd(Vector512.Create(Unsafe.Add(ref s1, o)), g0, t1);
+                t2 = RowKernels.FusedMultiplyAdd(Vector512.Create(Unsafe.Add(ref s2, o)), g0, t2);
+                t3 = RowKernels.FusedMultiplyAdd(Vector512.Create(Unsafe.Add(ref s3, o)), g0, t3);
             }
 
-            nuint o = (nuint)c, n = (nuint)d;
-            t0.StoreUnsafe(ref rt, o);
-            t1.StoreUnsafe(ref rt, o + n);
-            t2.StoreUnsafe(ref rt, o + (2 * n));
-            t3.StoreUnsafe(ref rt, o + (3 * n));
+            nuint n = (nuint)d;
+            t0.StoreUnsafe(ref output);
+            t1.StoreUnsafe(ref output, n);
+            t2.StoreUnsafe(ref output, 2 * n);
+            t3.StoreUnsafe(ref output, 3 * n);
         }
 
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -1062,17 +1069,17 @@ internal static class FullBatchKernels
                 // 512-bit tiles (the same chain per entry, so the same bits): 32 columns at a time, then the last 24 or 16 in one tile.
                 for (; c <= d - 32; c += 32)
                 {
-                    GramTile512<No>(ref rx, rows, d, a0, c, ref rg);
+                    Tile512<No>(ref Unsafe.Add(ref rx, c), d, ref Unsafe.Add(ref rx, a0), 1, d, rows, ref Unsafe.Add(ref rg, (a0 * d) + c));
                 }
 
                 if (d - c == 24)
                 {
-                    GramTile512<Yes>(ref rx, rows, d, a0, c, ref rg);
+                    Tile512<Yes>(ref Unsafe.Add(ref rx, c), d, ref Unsafe.Add(ref rx, a0), 1, d, rows, ref Unsafe.Add(ref rg, (a0 * d) + c));
                     c = d;
                 }
                 else if (d - c == 16)
                 {
-                    GramTile512Single(ref rx, rows, d, a0, c, ref rg);
+                    Tile512Single(ref Unsafe.Add(ref rx, c), d, ref Unsafe.Add(ref rx, a0), 1, d, rows, ref Unsafe.Add(ref rg, (a0 * d) + c));
                     c = d;
                 }
             }
@@ -1132,89 +1139,6 @@ internal static class FullBatchKernels
                 g3.StoreUnsafe(ref rg, o + (nuint)(3 * d));
                 c += 8;
             }
-        }
-
-        /// <summary>
-        /// G[a0..a0+4, c..c+32) (<typeparamref name="TNarrow"/> false: two 512-bit vectors per row) or G[a0..a0+4, c..c+24)
-        /// (true: a 512-bit and a 256-bit one) over all rows; each entry one FMA chain over the rows in order, as the 256-bit tiles.
-        /// </summary>
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void GramTile512<TNarrow>(ref float rx, int rows, int d, int a0, int c, ref float rg)
-            where TNarrow : IFlag
-        {
-            Vector512<float> g00 = Vector512<float>.Zero, g10 = g00, g20 = g00, g30 = g00, g01 = g00, g11 = g00, g21 = g00, g31 = g00;
-            Vector256<float> n0 = Vector256<float>.Zero, n1 = n0, n2 = n0, n3 = n0;
-            ref float row = ref rx;
-            for (int r = 0; r < rows; r++, row = ref Unsafe.Add(ref row, d))
-            {
-                Vector512<float> c0 = Vector512.LoadUnsafe(ref row, (nuint)c);
-                Vector512<float> b0 = Vector512.Create(Unsafe.Add(ref row, a0));
-                Vector512<float> b1 = Vector512.Create(Unsafe.Add(ref row, a0 + 1));
-                Vector512<float> b2 = Vector512.Create(Unsafe.Add(ref row, a0 + 2));
-                Vector512<float> b3 = Vector512.Create(Unsafe.Add(ref row, a0 + 3));
-                g00 = RowKernels.FusedMultiplyAdd(b0, c0, g00);
-                g10 = RowKernels.FusedMultiplyAdd(b1, c0, g10);
-                g20 = RowKernels.FusedMultiplyAdd(b2, c0, g20);
-                g30 = RowKernels.FusedMultiplyAdd(b3, c0, g30);
-                if (TNarrow.Value)
-                {
-                    Vector256<float> h = Vector256.LoadUnsafe(ref row, (nuint)(c + 16));
-                    n0 = RowKernels.FusedMultiplyAdd(b0.GetLower(), h, n0);
-                    n1 = RowKernels.FusedMultiplyAdd(b1.GetLower(), h, n1);
-                    n2 = RowKernels.FusedMultiplyAdd(b2.GetLower(), h, n2);
-                    n3 = RowKernels.FusedMultiplyAdd(b3.GetLower(), h, n3);
-                }
-                else
-                {
-                    Vector512<float> c1 = Vector512.LoadUnsafe(ref row, (nuint)(c + 16));
-                    g01 = RowKernels.FusedMultiplyAdd(b0, c1, g01);
-                    g11 = RowKernels.FusedMultiplyAdd(b1, c1, g11);
-                    g21 = RowKernels.FusedMultiplyAdd(b2, c1, g21);
-                    g31 = RowKernels.FusedMultiplyAdd(b3, c1, g31);
-                }
-            }
-
-            nuint o = (nuint)((a0 * d) + c), n = (nuint)d;
-            g00.StoreUnsafe(ref rg, o);
-            g10.StoreUnsafe(ref rg, o + n);
-            g20.StoreUnsafe(ref rg, o + (2 * n));
-            g30.StoreUnsafe(ref rg, o + (3 * n));
-            if (TNarrow.Value)
-            {
-                n0.StoreUnsafe(ref rg, o + 16);
-                n1.StoreUnsafe(ref rg, o + n + 16);
-                n2.StoreUnsafe(ref rg, o + (2 * n) + 16);
-                n3.StoreUnsafe(ref rg, o + (3 * n) + 16);
-            }
-            else
-            {
-                g01.StoreUnsafe(ref rg, o + 16);
-                g11.StoreUnsafe(ref rg, o + n + 16);
-                g21.StoreUnsafe(ref rg, o + (2 * n) + 16);
-                g31.StoreUnsafe(ref rg, o + (3 * n) + 16);
-            }
-        }
-
-        /// <summary>G[a0..a0+4, c..c+16) over all rows, one 512-bit vector per row.</summary>
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void GramTile512Single(ref float rx, int rows, int d, int a0, int c, ref float rg)
-        {
-            Vector512<float> g0 = Vector512<float>.Zero, g1 = g0, g2 = g0, g3 = g0;
-            ref float row = ref rx;
-            for (int r = 0; r < rows; r++, row = ref Unsafe.Add(ref row, d))
-            {
-                Vector512<float> c0 = Vector512.LoadUnsafe(ref row, (nuint)c);
-                g0 = RowKernels.FusedMultiplyAdd(Vector512.Create(Unsafe.Add(ref row, a0)), c0, g0);
-                g1 = RowKernels.FusedMultiplyAdd(Vector512.Create(Unsafe.Add(ref row, a0 + 1)), c0, g1);
-                g2 = RowKernels.FusedMultiplyAdd(Vector512.Create(Unsafe.Add(ref row, a0 + 2)), c0, g2);
-                g3 = RowKernels.FusedMultiplyAdd(Vector512.Create(Unsafe.Add(ref row, a0 + 3)), c0, g3);
-            }
-
-            nuint o = (nuint)((a0 * d) + c), n = (nuint)d;
-            g0.StoreUnsafe(ref rg, o);
-            g1.StoreUnsafe(ref rg, o + n);
-            g2.StoreUnsafe(ref rg, o + (2 * n));
-            g3.StoreUnsafe(ref rg, o + (3 * n));
         }
 
         /// <summary>G[a, start..d) over all rows, 8 columns at a time (the last block overlapping).</summary>
