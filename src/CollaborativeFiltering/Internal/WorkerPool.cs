@@ -25,8 +25,8 @@ internal interface IRangeWork : IBlockWork
 {
     /// <summary>
     /// Called by <paramref name="worker"/> before it runs blocks <c>[first, end)</c> of its own range, with
-    /// the range reserved: no worker can claim those blocks until this returns (other workers wait, so it must be
-    /// short, about a block's work). <paramref name="first"/> is the start of the worker's share; <paramref name="end"/>
+    /// the range reserved: no worker can claim those blocks until this returns (a worker out of other blocks waits
+    /// meanwhile, so it should be short next to the range's own work). <paramref name="first"/> is the start of the worker's share; <paramref name="end"/>
     /// is its end less the blocks other workers took from its back before the owner started. The blocks may then still
     /// run on any worker. Not called on a run of one worker nor for an empty range; it must not change what a block computes.
     /// </summary>
