@@ -152,39 +152,55 @@ internal static class FullBatchKernels
     }
 
     /// <summary>
-    /// The item pass over one row of stride <paramref name="stride"/> (see <see cref="HasRowKernels"/>), the
-    /// whole row in one user slice: Σ e·U_i over the ratings [q, qe) into <paramref name="data"/>, e read
-    /// through <paramref name="link"/>, or, when <paramref name="recompute"/>, recomputed from the row
-    /// <paramref name="v"/> (V_j) and the item-major <paramref name="values"/> by <see cref="Residuals4"/> and
-    /// <see cref="Residual"/>: the same bits as the user pass stored.
+    /// The item pass over one row of stride <paramref name="stride"/> (see <see cref="HasRowKernels"/>), or its
+    /// ratings by one user slice: Σ e·U_i over the ratings [q, qe) into <paramref name="data"/> (with
+    /// <paramref name="continued"/>, added to the sum <paramref name="data"/> holds, in the same chain: the row's
+    /// earlier slices), e read through <paramref name="link"/>, or, when <paramref name="recompute"/>, recomputed
+    /// from the row <paramref name="v"/> (V_j) and the item-major <paramref name="values"/> by <see cref="Residuals4"/>
+    /// and <see cref="Residual"/>: the same bits as the user pass stored.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void ItemRow(int stride, ref float uBase, ref int users, ref int link, ref float residuals, int q, int qe, ref float data, bool recompute, ref float v, ref float values)
+    public static void ItemRow(int stride, ref float uBase, ref int users, ref int link, ref float residuals, int q, int qe, ref float data, bool recompute, ref float v, ref float values, bool continued = false)
     {
-        if (recompute)
+        if (continued)
         {
-            ItemRow<Yes>(stride, ref uBase, ref users, ref link, ref residuals, q, qe, ref data, ref v, ref values);
+            ItemRow<Yes>(stride, ref uBase, ref users, ref link, ref residuals, q, qe, ref data, recompute, ref v, ref values);
         }
         else
         {
-            ItemRow<No>(stride, ref uBase, ref users, ref link, ref residuals, q, qe, ref data, ref v, ref values);
+            ItemRow<No>(stride, ref uBase, ref users, ref link, ref residuals, q, qe, ref data, recompute, ref v, ref values);
         }
     }
 
-    /// <summary>The row kernel of the stride's width, gathering or recomputing the residuals.</summary>
-    private static void ItemRow<TRecompute>(int stride, ref float uBase, ref int users, ref int link, ref float residuals, int q, int qe, ref float data, ref float v, ref float values)
+    /// <summary>The row kernel of the stride's width, starting from <paramref name="data"/> or from zero, gathering or recomputing the residuals.</summary>
+    private static void ItemRow<TContinue>(int stride, ref float uBase, ref int users, ref int link, ref float residuals, int q, int qe, ref float data, bool recompute, ref float v, ref float values)
+        where TContinue : struct, IFlag
+    {
+        if (recompute)
+        {
+            ItemRow<Yes, TContinue>(stride, ref uBase, ref users, ref link, ref residuals, q, qe, ref data, ref v, ref values);
+        }
+        else
+        {
+            ItemRow<No, TContinue>(stride, ref uBase, ref users, ref link, ref residuals, q, qe, ref data, ref v, ref values);
+        }
+    }
+
+    /// <summary>The row kernel of the stride's width.</summary>
+    private static void ItemRow<TRecompute, TContinue>(int stride, ref float uBase, ref int users, ref int link, ref float residuals, int q, int qe, ref float data, ref float v, ref float values)
         where TRecompute : struct, IFlag
+        where TContinue : struct, IFlag
     {
         switch (stride / 8)
         {
-            case 1: ItemRow<Vectors1, TRecompute>(ref uBase, ref users, ref link, ref residuals, q, qe, ref data, ref v, ref values); break;
-            case 2: ItemRow<Vectors2, TRecompute>(ref uBase, ref users, ref link, ref residuals, q, qe, ref data, ref v, ref values); break;
-            case 3: ItemRow<Vectors3, TRecompute>(ref uBase, ref users, ref link, ref residuals, q, qe, ref data, ref v, ref values); break;
-            case 4: ItemRow<Vectors4, TRecompute>(ref uBase, ref users, ref link, ref residuals, q, qe, ref data, ref v, ref values); break;
-            case 5: ItemRow<Vectors5, TRecompute>(ref uBase, ref users, ref link, ref residuals, q, qe, ref data, ref v, ref values); break;
-            case 6: ItemRow<Vectors6, TRecompute>(ref uBase, ref users, ref link, ref residuals, q, qe, ref data, ref v, ref values); break;
-            case 7: ItemRow<Vectors7, TRecompute>(ref uBase, ref users, ref link, ref residuals, q, qe, ref data, ref v, ref values); break;
-            default: ItemRow<Vectors8, TRecompute>(ref uBase, ref users, ref link, ref residuals, q, qe, ref data, ref v, ref values); break;
+            case 1: ItemRow<Vectors1, TRecompute, TContinue>(ref uBase, ref users, ref link, ref residuals, q, qe, ref data, ref v, ref values); break;
+            case 2: ItemRow<Vectors2, TRecompute, TContinue>(ref uBase, ref users, ref link, ref residuals, q, qe, ref data, ref v, ref values); break;
+            case 3: ItemRow<Vectors3, TRecompute, TContinue>(ref uBase, ref users, ref link, ref residuals, q, qe, ref data, ref v, ref values); break;
+            case 4: ItemRow<Vectors4, TRecompute, TContinue>(ref uBase, ref users, ref link, ref residuals, q, qe, ref data, ref v, ref values); break;
+            case 5: ItemRow<Vectors5, TRecompute, TContinue>(ref uBase, ref users, ref link, ref residuals, q, qe, ref data, ref v, ref values); break;
+            case 6: ItemRow<Vectors6, TRecompute, TContinue>(ref uBase, ref users, ref link, ref residuals, q, qe, ref data, ref v, ref values); break;
+            case 7: ItemRow<Vectors7, TRecompute, TContinue>(ref uBase, ref users, ref link, ref residuals, q, qe, ref data, ref v, ref values); break;
+            default: ItemRow<Vectors8, TRecompute, TContinue>(ref uBase, ref users, ref link, ref residuals, q, qe, ref data, ref v, ref values); break;
         }
     }
 
@@ -316,17 +332,31 @@ internal static class FullBatchKernels
     }
 
     /// <summary>
-    /// <see cref="ItemRow(int, ref float, ref int, ref int, ref float, int, int, ref float, bool, ref float, ref float)"/> for rows of
-    /// <c>TRow.Vectors</c> 256-bit vectors, accumulating in registers; bit-identical to the generic loop,
-    /// as <see cref="UserRow{TRow, TStore}"/>.
+    /// <see cref="ItemRow(int, ref float, ref int, ref int, ref float, int, int, ref float, bool, ref float, ref float, bool)"/> for rows of
+    /// <c>TRow.Vectors</c> 256-bit vectors, accumulating in registers (from the row's sum so far with
+    /// <typeparamref name="TContinue"/>); bit-identical to the generic loop, as <see cref="UserRow{TRow, TStore}"/>.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void ItemRow<TRow, TRecompute>(ref float uBase, ref int users, ref int link, ref float residuals, int q, int qe, ref float data, ref float v, ref float values)
+    private static void ItemRow<TRow, TRecompute, TContinue>(ref float uBase, ref int users, ref int link, ref float residuals, int q, int qe, ref float data, ref float v, ref float values)
         where TRow : struct, IRowWidth
         where TRecompute : struct, IFlag
+        where TContinue : struct, IFlag
     {
         int stride = TRow.Vectors * 8;
         Vector256<float> g0 = Vector256<float>.Zero, g1 = g0, g2 = g0, g3 = g0, g4 = g0, g5 = g0, g6 = g0, g7 = g0;
+        if (TContinue.Value)
+        {
+            // Written out, not a helper taking the accumulators by reference: that would put them on the stack.
+            g0 = Vector256.LoadUnsafe(ref data, 0);
+            g1 = TRow.Vectors > 1 ? Vector256.LoadUnsafe(ref data, 8) : g1;
+            g2 = TRow.Vectors > 2 ? Vector256.LoadUnsafe(ref data, 16) : g2;
+            g3 = TRow.Vectors > 3 ? Vector256.LoadUnsafe(ref data, 24) : g3;
+            g4 = TRow.Vectors > 4 ? Vector256.LoadUnsafe(ref data, 32) : g4;
+            g5 = TRow.Vectors > 5 ? Vector256.LoadUnsafe(ref data, 40) : g5;
+            g6 = TRow.Vectors > 6 ? Vector256.LoadUnsafe(ref data, 48) : g6;
+            g7 = TRow.Vectors > 7 ? Vector256.LoadUnsafe(ref data, 56) : g7;
+        }
+
         for (; q <= qe - 4; q += 4)
         {
             ref float y0 = ref Unsafe.Add(ref uBase, Unsafe.Add(ref users, q) * stride);

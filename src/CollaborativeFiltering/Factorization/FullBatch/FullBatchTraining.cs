@@ -806,9 +806,10 @@ internal sealed class FullBatchTraining : IRangeWork, ITraining<FactorizationMod
 
             ref float dataRef = ref MemoryMarshal.GetReference(data);
             ref float vRow = ref Unsafe.Add(ref vBase, r * stride);
-            if (rowKernels && !sliced)
+            if (rowKernels)
             {
-                FullBatchKernels.ItemRow(stride, ref uBase, ref userRef, ref linkRef, ref residualRef, q, qe, ref dataRef, recompute, ref vRow, ref valueRef);
+                // Sliced, the row's sum so far is in its row of V' (none on the first slice), and the chain goes on from it.
+                FullBatchKernels.ItemRow(stride, ref uBase, ref userRef, ref linkRef, ref residualRef, q, qe, ref dataRef, recompute, ref vRow, ref valueRef, continued: sliced && !firstSlice);
                 q = qe;
             }
             else if (firstSlice)
