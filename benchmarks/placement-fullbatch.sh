@@ -7,9 +7,10 @@
 # round trip again, and is classified close (both below CLOSE_NS, default 200), far (both above FAR_NS,
 # default 300) or mixed (the placement moved during the round: reported, left out of the medians).
 # Schedules: 1 thread; 2 threads adaptive (the library's default: each step on both threads recomputing
-# the residuals, on the caller alone, or on both gathering them, whichever is fastest now); 2 threads
-# "all" (every step on both, residuals recomputed in the item pass); 2 threads "gather" (every step on
-# both, residuals gathered: the schedule before the recomputation). Run it on a quiet machine:
+# the residuals, on the caller alone, on both gathering them, or on both on their own rows, whichever is
+# fastest now); 2 threads "all" (every step on both, residuals recomputed in the item pass); 2 threads
+# "gather" (every step on both, residuals gathered: the schedule before the recomputation); 2 threads
+# "own" (every step on both, each on its own rows, streamed in first). Run it on a quiet machine:
 #
 #     benchmarks/placement-fullbatch.sh [ROUNDS]
 #     DOTNET_EnableAVX512=0 benchmarks/placement-fullbatch.sh [ROUNDS]   # 256-bit kernels only
@@ -32,7 +33,7 @@ for round in $(seq "$rounds"); do
   before=$("$tmp/pp")
   lines=()
   for case in ${CASES:-Plain/100k/d30 Regularized/100k/d50}; do
-    for config in "1 adaptive" "2 adaptive" "2 all" "2 gather"; do
+    for config in "1 adaptive" "2 adaptive" "2 all" "2 gather" "2 own"; do
       set -- $config
       lines+=("$(dotnet "$dll" step "$case" "$1" "$2")")
     done
@@ -49,10 +50,10 @@ done
 import re, statistics, sys
 rows = {}
 for line in open(sys.argv[1]):
-    m = re.search(r"placement=(\w+) ours (\S+): threads=(\d+) schedule=(\w+) steps-recomputing=(\d+) steps-alone=(\d+) steps-gathering=(\d+) ms/iteration median=([\d.]+)", line)
+    m = re.search(r"placement=(\w+) ours (\S+): threads=(\d+) schedule=(\w+) steps-recomputing=(\d+) steps-alone=(\d+) steps-gathering=(\d+) steps-own-rows=(\d+) ms/iteration median=([\d.]+)", line)
     if m:
-        placement, case, threads, schedule, recomputing, alone, gathering, ms = m.groups()
-        rows.setdefault((case, placement, int(threads), schedule), []).append((float(ms), int(recomputing), int(alone), int(gathering)))
+        placement, case, threads, schedule, recomputing, alone, gathering, own, ms = m.groups()
+        rows.setdefault((case, placement, int(threads), schedule), []).append((float(ms), int(recomputing), int(alone), int(gathering), int(own)))
 print("--- medians by placement (ms per iteration; rounds; for 2-thread adaptive, the share of steps per schedule)")
 for (case, placement, threads, schedule), values in sorted(rows.items()):
     if placement == "mixed":
@@ -62,8 +63,8 @@ for (case, placement, threads, schedule), values in sorted(rows.items()):
     speedup = f", over 1 thread: {statistics.median(v[0] for v in one) / ms:.2f}x" if one and threads == 2 else ""
     share = ""
     if threads == 2 and schedule == "adaptive":
-        steps = max(sum(v[1] + v[2] + v[3] for v in values), 1)
-        share = ", steps recomputing/alone/gathering: " + "/".join(f"{100 * sum(v[k] for v in values) / steps:.0f}%" for k in (1, 2, 3))
+        steps = max(sum(v[1] + v[2] + v[3] + v[4] for v in values), 1)
+        share = ", steps recomputing/alone/gathering/own rows: " + "/".join(f"{100 * sum(v[k] for v in values) / steps:.0f}%" for k in (1, 2, 3, 4))
     print(f"{case:22} {placement:5} threads={threads} {schedule:8}: {ms:.3f} ms (min {min(v[0] for v in values):.3f}, max {max(v[0] for v in values):.3f}, {len(values)} rounds){speedup}{share}")
 mixed = sum(1 for k, v in rows.items() if k[1] == "mixed" for _ in v)
 print(f"figures from rounds whose placement moved (left out): {mixed}")
