@@ -80,9 +80,6 @@ internal sealed class WorkerPool : IDisposable
     /// <summary>Workers that have announced, inside <see cref="_gate"/>, that they park.</summary>
     private int _parked;
     private IBlockWork? _work;
-
-    /// <summary>The work of the current run when it runs in ranges (else null).</summary>
-    private IRangeWork? _rangeWork;
     private long _ticket;
 
     /// <summary>Per worker: its range (in ranges) and the blocks it has completed, each on its own cache lines.</summary>
@@ -133,7 +130,7 @@ internal sealed class WorkerPool : IDisposable
     /// thread runs every block itself (as worker 0) and the other workers are not woken: for work whose
     /// result does not depend on who runs it, when one thread is faster (<see cref="ScheduleTuner"/>).
     /// </summary>
-    public void Run(IBlockWork work, int blocks, bool callerOnly, CancellationToken cancellationToken) => Run(work, null, blocks, callerOnly, cancellationToken);
+    public void Run(IBlockWork work, int blocks, bool callerOnly, CancellationToken cancellationToken) => Run(work, blocks, callerOnly, inRanges: false, cancellationToken);
 
     /// <summary>
     /// <see cref="Run(IBlockWork, int, CancellationToken)"/> with each worker running its own contiguous range of
@@ -144,10 +141,10 @@ internal sealed class WorkerPool : IDisposable
     public void RunInRanges(IRangeWork work, int blocks, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(blocks, Reserved);
-        Run(work, work, blocks, callerOnly: false, cancellationToken);
+        Run(work, blocks, callerOnly: false, inRanges: true, cancellationToken);
     }
 
-    private void Run(IBlockWork work, IRangeWork? rangeWork, int blocks, bool callerOnly, CancellationToken cancellationToken)
+    private void Run(IBlockWork work, int blocks, bool callerOnly, bool inRanges, CancellationToken cancellationToken)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         if (blocks <= 0)
@@ -168,9 +165,8 @@ internal sealed class WorkerPool : IDisposable
         else
         {
             _work = work;
-            _rangeWork = rangeWork;
             _completedBefore = CompletedBlocks();
-            if (rangeWork is null)
+            if (!inRanges)
             {
                 Volatile.Write(ref _ticket, (long)blocks << 32); // publishes the run: its blocks are claimable from here on
             }
@@ -189,7 +185,6 @@ internal sealed class WorkerPool : IDisposable
             AwaitCompletion(_completedBefore + blocks);
 
             _work = null;
-            _rangeWork = null;
         }
 
         _cancellationToken = default;
@@ -390,7 +385,8 @@ internal sealed class WorkerPool : IDisposable
     /// <summary><see cref="IRangeWork.BeginRange"/>, unless the run is cancelled; a failure is rethrown by the run, as a block's.</summary>
     private void BeginRange(int first, int end, int worker)
     {
-        if (_cancelled || _cancellationToken.IsCancellationRequested || _rangeWork is not { } work)
+        // Blocks are claimable from ranges only in a run in ranges, whose work is an IRangeWork.
+        if (_cancelled || _cancellationToken.IsCancellationRequested || _work is not IRangeWork work)
         {
             return;
         }

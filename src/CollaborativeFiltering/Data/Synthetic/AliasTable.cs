@@ -42,7 +42,7 @@ internal sealed class AliasTable
         int smallCount = 0, largeCount = 0;
         for (int i = 0; i < n; i++)
         {
-            Checkpoint(i, cancellationToken);
+            SyntheticDataGenerator.Checkpoint(i, cancellationToken);
             scaled[i] = weights[i] * n / total;
             if (scaled[i] < 1)
             {
@@ -56,7 +56,7 @@ internal sealed class AliasTable
 
         for (int step = 0; smallCount > 0 && largeCount > 0; step++)
         {
-            Checkpoint(step, cancellationToken);
+            SyntheticDataGenerator.Checkpoint(step, cancellationToken);
             int s = small[--smallCount];
             int l = large[--largeCount];
             _probability[s] = scaled[s];
@@ -85,16 +85,6 @@ internal sealed class AliasTable
             int s = small[--smallCount];
             _probability[s] = 1;
             _alias[s] = s;
-        }
-    }
-
-    /// <summary>Checks the token once every 16,384 steps of a loop.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Checkpoint(int step, CancellationToken cancellationToken)
-    {
-        if ((step & 0x3FFF) == 0)
-        {
-            cancellationToken.ThrowIfCancellationRequested();
         }
     }
 

@@ -120,7 +120,7 @@ public static partial class SyntheticDataGenerator
 
     /// <summary>Checks the token once every 16,384 steps of a loop (about a millisecond of work or less).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Checkpoint(int step, CancellationToken cancellationToken)
+    internal static void Checkpoint(int step, CancellationToken cancellationToken)
     {
         if ((step & 0x3FFF) == 0)
         {
