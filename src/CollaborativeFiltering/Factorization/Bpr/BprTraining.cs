@@ -32,7 +32,9 @@ internal struct BprEntry
 /// items for uniform sampling), and a user's interactions fall in every group, so over an epoch the
 /// negatives follow the sampling distribution in expectation over the seeded partition.</para>
 /// <para><b>Determinism.</b> The grid, the schedule, every block's order and negatives depend only on the
-/// data, the stride and the seed; a block reads and writes only its own rows; the losses are summed per
+/// data, the stride and the seed; a block reads and writes only its own rows, and starts only once the
+/// previous stratum's blocks on its user group and its item group are done (one fork-join per epoch,
+/// <see cref="StratifiedRunner"/>); the losses are summed per
 /// block and added in block order; the validation recall is summed per user in user order. The result is
 /// bit-identical for any number of threads.</para>
 /// </remarks>
@@ -98,6 +100,9 @@ internal sealed class BprTraining : IBlockWork, ITraining<FactorizationModel>
     private readonly int[][] _workerTopItems;
 
     private readonly WorkerPool _pool;
+
+    /// <summary>Hands each worker the epoch's blocks in an order that respects the strata (see <see cref="StratifiedRunner"/>).</summary>
+    private readonly StratifiedRunner _runner;
     private readonly Catalog _catalog;
 
     /// <summary>Every user's and item's number of training ratings, for the model's support-aware ranking and minimum-support filters.</summary>
@@ -105,7 +110,7 @@ internal sealed class BprTraining : IBlockWork, ITraining<FactorizationModel>
     private readonly BprOptions _options;
 
     private Phase _phase;
-    private int _stratum;
+    private CancellationToken _epochToken;
     private float _learningRate;
     private float _shrink;
     private float _biasShrink;
@@ -215,6 +220,7 @@ internal sealed class BprTraining : IBlockWork, ITraining<FactorizationModel>
         _validationRecall = new double[_validationUsers.Length];
         int workers = _count < MinRatingsForThreads ? 1 : Math.Clamp(options.ThreadCount, 1, _grid);
         _pool = new WorkerPool(workers);
+        _runner = new StratifiedRunner(_grid, workers, StratifiedRunner.RowsAsLanes(_n, _m));
         int scratch = _validationUsers.Length == 0 ? 0 : workers;
         _workerScores = new float[scratch][];
         _workerTopScores = new float[scratch][];
@@ -269,12 +275,12 @@ internal sealed class BprTraining : IBlockWork, ITraining<FactorizationModel>
         _shrink = 1 - (learningRate * regularization);
         _biasShrink = 1 - (learningRate * biasRegularization);
         _schedule.Plan(_blockOffsets);
+        _runner.Start(_schedule.Blocks);
         _phase = Phase.Sgd;
-        for (int s = 0; s < _grid; s++)
-        {
-            _stratum = s;
-            _pool.Run(this, _grid, cancellationToken);
-        }
+        _epochToken = cancellationToken;
+        _pool.Run(this, _runner.Tasks, cancellationToken);
+        _epochToken = default;
+        cancellationToken.ThrowIfCancellationRequested();
 
         double loss = 0;
         long applied = 0;
@@ -450,7 +456,34 @@ internal sealed class BprTraining : IBlockWork, ITraining<FactorizationModel>
             return;
         }
 
-        int block = _schedule.Block(_stratum, task);
+        while (_runner.TryTake(task, out int block))
+        {
+            if (_epochToken.IsCancellationRequested)
+            {
+                _runner.Abort();
+                return;
+            }
+
+            bool finished = false;
+            try
+            {
+                RunBlock(block);
+                finished = true;
+            }
+            finally
+            {
+                if (!finished)
+                {
+                    _runner.Abort();
+                }
+            }
+
+            _runner.Finish(block);
+        }
+    }
+
+    private void RunBlock(int block)
+    {
         switch (_kernel)
         {
             case BprKernels.KernelKind.Width512:
