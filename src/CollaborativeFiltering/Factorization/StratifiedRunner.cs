@@ -177,6 +177,39 @@ internal sealed class StratifiedRunner
         return false;
     }
 
+    /// <summary>
+    /// Task <paramref name="task"/>'s share of the epoch: takes blocks (<see cref="TryTake"/>) and runs each with
+    /// <paramref name="runBlock"/> until the epoch is over. Checks <paramref name="cancellationToken"/> before every
+    /// block; a cancellation or a block that throws aborts the epoch for every task (the exception propagates).
+    /// </summary>
+    public void Run(int task, Action<int> runBlock, CancellationToken cancellationToken)
+    {
+        while (TryTake(task, out int block))
+        {
+            if (cancellationToken.IsCancellationRequested)
+            {
+                Abort();
+                return;
+            }
+
+            bool finished = false;
+            try
+            {
+                runBlock(block);
+                finished = true;
+            }
+            finally
+            {
+                if (!finished)
+                {
+                    Abort();
+                }
+            }
+
+            Finish(block);
+        }
+    }
+
     /// <summary>Marks <paramref name="block"/>, taken by <see cref="TryTake"/>, as done, which makes the next blocks of its lane and its cross group ready.</summary>
     public void Finish(int block)
     {

@@ -72,11 +72,7 @@ public sealed class StratifiedRunnerTests
     public void TryTake_ItemGroupsAsLanes_OneTaskRunsTheStrataInOrder()
     {
         const int grid = 16;
-        int[] offsets = BlockOffsets(grid, seed: 2);
-        var schedule = new StratifiedSchedule(grid, new SeededRandom(8, 1));
-        var runner = new StratifiedRunner(grid, tasks: 1, lanesAreRows: false);
-        schedule.Plan(offsets);
-        runner.Start(schedule.Blocks);
+        (StratifiedSchedule schedule, StratifiedRunner runner, _) = Started(grid, tasks: 1, lanesAreRows: false, seed: 2);
 
         var order = new List<int>();
         while (runner.TryTake(0, out int block))
@@ -93,11 +89,7 @@ public sealed class StratifiedRunnerTests
     [Fact]
     public void Abort_MakesEveryTaskStop()
     {
-        const int grid = 16;
-        var schedule = new StratifiedSchedule(grid, new SeededRandom(1, 1));
-        var runner = new StratifiedRunner(grid, tasks: 2, lanesAreRows: true);
-        schedule.Plan(BlockOffsets(grid, seed: 1));
-        runner.Start(schedule.Blocks);
+        (_, StratifiedRunner runner, _) = Started(grid: 16, tasks: 2, lanesAreRows: true, seed: 1);
         runner.TryTake(0, out int first).Should().BeTrue();
 
         runner.Abort();
@@ -109,11 +101,47 @@ public sealed class StratifiedRunnerTests
         runner.TryTake(0, out _).Should().BeFalse();
     }
 
+    [Fact]
+    public void Run_ABlockThrows_AbortsTheEpochAndPropagates()
+    {
+        (_, StratifiedRunner runner, _) = Started(grid: 16, tasks: 2, lanesAreRows: true, seed: 6);
+        int ran = 0;
+
+        Action run = () => runner.Run(0, block => { if (++ran == 5) { throw new InvalidOperationException("block failed"); } }, CancellationToken.None);
+
+        run.Should().Throw<InvalidOperationException>().WithMessage("block failed");
+        runner.Aborted.Should().BeTrue();
+        runner.TryTake(1, out _).Should().BeFalse("no task waits for the block that failed");
+    }
+
+    [Fact]
+    public void Run_CancelledToken_RunsNoBlockAndAborts()
+    {
+        (_, StratifiedRunner runner, _) = Started(grid: 16, tasks: 1, lanesAreRows: false, seed: 7);
+        int ran = 0;
+
+        runner.Run(0, _ => ran++, new CancellationToken(canceled: true));
+
+        ran.Should().Be(0);
+        runner.Aborted.Should().BeTrue();
+    }
+
     [Theory]
     [InlineData(6040, 3706, true)]
     [InlineData(943, 1682, false)]
     public void RowsAsLanes_IsTheSideWithMoreRows(int users, int items, bool expected) =>
         StratifiedRunner.RowsAsLanes(users, items).Should().Be(expected);
+
+    /// <summary>A runner with its first epoch started, over a schedule of blocks of random sizes (the offsets returned).</summary>
+    private static (StratifiedSchedule Schedule, StratifiedRunner Runner, int[] Offsets) Started(int grid, int tasks, bool lanesAreRows, int seed)
+    {
+        int[] offsets = BlockOffsets(grid, seed);
+        var schedule = new StratifiedSchedule(grid, new SeededRandom(seed, 1));
+        var runner = new StratifiedRunner(grid, tasks, lanesAreRows);
+        schedule.Plan(offsets);
+        runner.Start(schedule.Blocks);
+        return (schedule, runner, offsets);
+    }
 
     private static int[] BlockOffsets(int grid, int seed)
     {

@@ -103,6 +103,9 @@ internal sealed class BprTraining : IBlockWork, ITraining<FactorizationModel>
 
     /// <summary>Hands each worker the epoch's blocks in an order that respects the strata (see <see cref="StratifiedRunner"/>).</summary>
     private readonly StratifiedRunner _runner;
+
+    /// <summary><see cref="RunBlock(int)"/>, as the delegate the runner calls (created once, so an epoch allocates nothing).</summary>
+    private readonly Action<int> _runBlock;
     private readonly Catalog _catalog;
 
     /// <summary>Every user's and item's number of training ratings, for the model's support-aware ranking and minimum-support filters.</summary>
@@ -221,6 +224,7 @@ internal sealed class BprTraining : IBlockWork, ITraining<FactorizationModel>
         int workers = _count < MinRatingsForThreads ? 1 : Math.Clamp(options.ThreadCount, 1, _grid);
         _pool = new WorkerPool(workers);
         _runner = new StratifiedRunner(_grid, workers, StratifiedRunner.RowsAsLanes(_n, _m));
+        _runBlock = RunBlock;
         int scratch = _validationUsers.Length == 0 ? 0 : workers;
         _workerScores = new float[scratch][];
         _workerTopScores = new float[scratch][];
@@ -456,30 +460,7 @@ internal sealed class BprTraining : IBlockWork, ITraining<FactorizationModel>
             return;
         }
 
-        while (_runner.TryTake(task, out int block))
-        {
-            if (_epochToken.IsCancellationRequested)
-            {
-                _runner.Abort();
-                return;
-            }
-
-            bool finished = false;
-            try
-            {
-                RunBlock(block);
-                finished = true;
-            }
-            finally
-            {
-                if (!finished)
-                {
-                    _runner.Abort();
-                }
-            }
-
-            _runner.Finish(block);
-        }
+        _runner.Run(task, _runBlock, _epochToken);
     }
 
     private void RunBlock(int block)
