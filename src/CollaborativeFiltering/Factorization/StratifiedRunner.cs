@@ -40,6 +40,9 @@ internal sealed class StratifiedRunner
     private const int OwnerMask = Running - 1;
     private const int StratumShift = OwnerBits + 1;
 
+    /// <summary>Longs between two tasks' lane sets, so that each sits on a cache line of its own.</summary>
+    private const int OwnedSpacing = 64 / sizeof(ulong);
+
     private readonly int _grid;
     private readonly int _tasks;
     private readonly bool _lanesAreRows;
@@ -50,7 +53,7 @@ internal sealed class StratifiedRunner
     /// <summary>Per cross group (at <c>group·Spacing</c>): the number of its blocks finished this epoch.</summary>
     private readonly int[] _crossDone;
 
-    /// <summary>Per task (at <c>task·8</c>): the lanes it owns as far as it knows, one bit each (a lane taken from it is dropped on its next look).</summary>
+    /// <summary>Per task (at <c>task·OwnedSpacing</c>): the lanes it owns as far as it knows, one bit each (a lane taken from it is dropped on its next look).</summary>
     private readonly ulong[] _owned;
 
     /// <summary>The block of lane l in stratum s, at <c>s·B + l</c>.</summary>
@@ -67,7 +70,7 @@ internal sealed class StratifiedRunner
         _lanesAreRows = lanesAreRows;
         _lanes = new int[grid * Spacing];
         _crossDone = new int[grid * Spacing];
-        _owned = new ulong[tasks * 8];
+        _owned = new ulong[tasks * OwnedSpacing];
         _laneBlocks = new int[grid * grid];
         for (int lane = 0; lane < grid; lane++)
         {
@@ -77,9 +80,6 @@ internal sealed class StratifiedRunner
 
     /// <summary>The number of tasks the lanes are split among: run the epoch as that many tasks.</summary>
     public int Tasks => _tasks;
-
-    /// <summary>Whether the user groups (the grid's rows) are the lanes; otherwise the item groups are.</summary>
-    public bool LanesAreRows => _lanesAreRows;
 
     /// <summary>Whether the user groups should be the lanes of an N×M grid: the side with more rows keeps its rows on one core.</summary>
     public static bool RowsAsLanes(int users, int items) => users >= items;
@@ -119,7 +119,7 @@ internal sealed class StratifiedRunner
         {
             int owner = _lanes[lane * Spacing] & OwnerMask;
             _lanes[lane * Spacing] = owner;
-            _owned[owner * 8] |= 1UL << lane;
+            _owned[owner * OwnedSpacing] |= 1UL << lane;
         }
 
         Array.Clear(_crossDone);
@@ -134,8 +134,7 @@ internal sealed class StratifiedRunner
 
     /// <summary>
     /// Claims the next block for task <paramref name="task"/>, waiting (spinning) until one is ready; returns
-    /// <see langword="false"/> once every block of the epoch has been claimed by some task, or after
-    /// <see cref="Abort"/>. Call <see cref="Finish"/> when the block is done.
+    /// <see langword="false"/> once every block of the epoch is done, or after <see cref="Abort"/>. Call <see cref="Finish"/> when the block is done.
     /// </summary>
     public bool TryTake(int task, out int block)
     {
@@ -228,7 +227,7 @@ internal sealed class StratifiedRunner
     /// <summary>Claims the ready block of the earliest stratum among the task's own lanes, forgetting lanes another task has taken.</summary>
     private Claim TryClaimOwn(int task, out int block)
     {
-        ref ulong owned = ref _owned[task * 8];
+        ref ulong owned = ref _owned[task * OwnedSpacing];
         ulong lanes = owned, kept = lanes;
         int best = -1, bestState = int.MaxValue;
         bool pending = false;
@@ -253,7 +252,7 @@ internal sealed class StratifiedRunner
     /// <summary>Claims, and takes over, the ready block of the earliest stratum among the lanes the task does not own.</summary>
     private Claim TrySteal(int task, out int block)
     {
-        ulong own = _owned[task * 8];
+        ulong own = _owned[task * OwnedSpacing];
         int best = -1, bestState = int.MaxValue;
         bool pending = false;
         for (int lane = 0; lane < _grid; lane++)
@@ -267,7 +266,7 @@ internal sealed class StratifiedRunner
         Claim claim = ClaimLane(best, bestState, pending, (bestState & ~OwnerMask) | task, out block);
         if (claim == Claim.Taken)
         {
-            _owned[task * 8] |= 1UL << best;
+            _owned[task * OwnedSpacing] |= 1UL << best;
         }
 
         return claim;
