@@ -90,8 +90,7 @@ public sealed class BiasedSgdFactorizer : IMatrixFactorizer, IContinuableTrainer
     public FactorizationModel Fit(RatingsDataset train, RatingsDataset? validation = null, IProgress<TrainingProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         CheckArguments(train, validation);
-        (float[] users, float[] items) = Initialise(train.UserCount, train.ItemCount, Options.Dimensions, Options.InitStdDev, Options.Seed);
-        return Train(train, validation, users, items, progress, cancellationToken);
+        return Train(train, validation, users: null, items: null, progress, cancellationToken);
     }
 
     /// <summary>Fits from given initial factors (copied) instead of the seeded random ones; rows without training ratings are still zeroed.</summary>
@@ -106,13 +105,10 @@ public sealed class BiasedSgdFactorizer : IMatrixFactorizer, IContinuableTrainer
         new(train, validation, Options, users, items);
 
     /// <summary>A trainer positioned at the seeded initial factors, for tests and benchmarks.</summary>
-    internal BiasedSgdTraining CreateTrainer(RatingsDataset train, RatingsDataset? validation = null)
-    {
-        (float[] users, float[] items) = Initialise(train.UserCount, train.ItemCount, Options.Dimensions, Options.InitStdDev, Options.Seed);
-        return CreateTrainer(train, users, items, validation);
-    }
+    internal BiasedSgdTraining CreateTrainer(RatingsDataset train, RatingsDataset? validation = null) =>
+        new(train, validation, Options, users: null, items: null);
 
-    /// <summary>p then q, every entry from Normal(0, σ²), drawn in row-major order from the seed's initialisation stream.</summary>
+    /// <summary>p then q, every entry from Normal(0, σ²), drawn in row-major order from the seed's initialisation stream: the factors a fit starts from (the trainer draws them during its set-up when given none).</summary>
     internal static (float[] Users, float[] Items) Initialise(int n, int m, int d, double stdDev, int seed)
     {
         var random = new SeededRandom(seed, InitialisationStream);
@@ -141,17 +137,16 @@ public sealed class BiasedSgdFactorizer : IMatrixFactorizer, IContinuableTrainer
     TrainingRun<FactorizationModel> IContinuableTrainer<FactorizationModel>.Start(RatingsDataset train, RatingsDataset? validation, CancellationToken cancellationToken)
     {
         CheckArguments(train, validation);
-        (float[] users, float[] items) = Initialise(train.UserCount, train.ItemCount, Options.Dimensions, Options.InitStdDev, Options.Seed);
-        return Start(train, validation, users, items, cancellationToken);
+        return Start(train, validation, users: null, items: null, cancellationToken);
     }
 
-    private FactorizationModel Train(RatingsDataset train, RatingsDataset? validation, float[] users, float[] items, IProgress<TrainingProgress>? progress, CancellationToken cancellationToken)
+    private FactorizationModel Train(RatingsDataset train, RatingsDataset? validation, float[]? users, float[]? items, IProgress<TrainingProgress>? progress, CancellationToken cancellationToken)
     {
         using TrainingRun<FactorizationModel> run = Start(train, validation, users, items, cancellationToken);
         return run.RunTo(Options.Iterations, progress, keepTraining: false, cancellationToken);
     }
 
-    private TrainingRun<FactorizationModel> Start(RatingsDataset train, RatingsDataset? validation, float[] users, float[] items, CancellationToken cancellationToken)
+    private TrainingRun<FactorizationModel> Start(RatingsDataset train, RatingsDataset? validation, float[]? users, float[]? items, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
         BiasedSgdOptions options = Options;

@@ -75,8 +75,10 @@ internal sealed class BiasedSgdTraining : IBlockWork, ITraining<FactorizationMod
     private const ulong PartitionStream = 11;
     private const ulong EpochStream = 12;
 
-    /// <summary>d, the embedding dimension.</summary>
+    /// <summary>The training set's per-row counts and mean, handed to the model.</summary>
     private readonly TrainingSupport _support;
+
+    /// <summary>d, the embedding dimension.</summary>
     private readonly int _d;
 
     /// <summary>The row stride of the factor rows: d padded to whole SIMD vectors.</summary>
@@ -157,15 +159,16 @@ internal sealed class BiasedSgdTraining : IBlockWork, ITraining<FactorizationMod
 
     /// <summary>
     /// Prepares a fit with <paramref name="options"/> from the starting factors <paramref name="users"/>
-    /// (N·d) and <paramref name="items"/> (M·d), copied; rows without training ratings start (and stay) at
+    /// (N·d) and <paramref name="items"/> (M·d), copied, or, when both are <see langword="null"/>, from the seeded
+    /// ones (<see cref="BiasedSgdFactorizer.Initialise"/>); rows without training ratings start (and stay) at
     /// zero. <paramref name="validationRange"/> is the model's prediction range, into which validation
-    /// predictions are clamped, or <see langword="null"/>.
+    /// predictions are clamped, or <see langword="null"/>. The set-up runs on the fit's workers
+    /// (<see cref="Preparation"/>).
     /// </summary>
-    public BiasedSgdTraining(RatingsDataset train, RatingsDataset? validation, BiasedSgdOptions options, float[] users, float[] items, RatingRange? validationRange = null)
+    public BiasedSgdTraining(RatingsDataset train, RatingsDataset? validation, BiasedSgdOptions options, float[]? users, float[]? items, RatingRange? validationRange = null)
     {
-        int dimensions = options.Dimensions, seed = options.Seed, maxThreads = options.ThreadCount;
+        int dimensions = options.Dimensions, maxThreads = options.ThreadCount;
         _catalog = train.Catalog;
-        _support = TrainingSupport.Of(train);
         _options = options;
         _epochLearningRate = options.LearningRate;
         _epochBiasLearningRate = options.EffectiveBiasLearningRate;
@@ -177,7 +180,7 @@ internal sealed class BiasedSgdTraining : IBlockWork, ITraining<FactorizationMod
         _n = train.UserCount;
         _m = train.ItemCount;
         _count = train.Count;
-        Debug.Assert(users.Length == (long)_n * _d && items.Length == (long)_m * _d);
+        Debug.Assert((users is null && items is null) || (users!.Length == (long)_n * _d && items!.Length == (long)_m * _d));
         _grid = GridSizeFor(_n, _m, _stride);
         int blockCount = _grid * _grid;
 
@@ -188,33 +191,39 @@ internal sealed class BiasedSgdTraining : IBlockWork, ITraining<FactorizationMod
             _validationCount = validation.Count;
         }
 
+        int workers = _count < MinRatingsForThreads ? 1 : Math.Clamp(maxThreads, 1, _grid);
+        _pool = new WorkerPool(workers);
+        try
+        {
+            var preparation = new Preparation(train, _grid, _stride, options, users, items);
+            preparation.Run(_pool);
+            _support = preparation.Support;
+            _userCounts = preparation.UserCounts;
+            _itemCounts = preparation.ItemCounts;
+            _userSlots = preparation.UserSlots;
+            _itemSlots = preparation.ItemSlots;
+            _users = preparation.Users;
+            _items = preparation.Items;
+            _entries = preparation.Entries;
+            _blockOffsets = preparation.Offsets;
+        }
+        catch
+        {
+            _pool.Dispose();
+            throw;
+        }
+
         _mean = _support.Mean; // μ as DatasetStatistics.GlobalMean computes it, without a second pass
-
-        // The counts from the support (the same per-row counts); the item side without reading any item-major view.
-        _userCounts = (int[])_support.UserCounts.Clone();
-        _itemCounts = (int[])_support.ItemCounts.Clone();
-
-        var partitionRandom = new SeededRandom(seed, PartitionStream);
-        int[] userGroup = StratifiedSchedule.Groups(_userCounts, _count, _grid, partitionRandom);
-        int[] itemGroup = StratifiedSchedule.Groups(_itemCounts, _count, _grid, partitionRandom);
-        _userSlots = StratifiedSchedule.GroupMajorSlots(userGroup, _grid);
-        _itemSlots = StratifiedSchedule.GroupMajorSlots(itemGroup, _grid);
-        _users = Pad(users, _userCounts, _userSlots, _d, _stride);
-        _items = Pad(items, _itemCounts, _itemSlots, _d, _stride);
         _bu = new float[_n];
         _bi = new float[_m];
-        (_entries, _blockOffsets) = Arrange(userGroup, itemGroup);
         _blockSse = new double[blockCount];
         _rowDone = new int[_grid];
         _columnDone = new int[_grid];
-        _schedule = new StratifiedSchedule(_grid, new SeededRandom(seed, EpochStream));
+        _schedule = new StratifiedSchedule(_grid, new SeededRandom(options.Seed, EpochStream));
 
         _trainChunks = BiasedDotErrors.Chunks(_trainRows.Offsets);
         _validationChunks = _validationRows is null ? [0] : BiasedDotErrors.Chunks(_validationRows.Offsets);
         _evaluationSse = new double[_trainChunks.Length - 1 + _validationChunks.Length - 1];
-
-        int workers = _count < MinRatingsForThreads ? 1 : Math.Clamp(maxThreads, 1, _grid);
-        _pool = new WorkerPool(workers);
     }
 
     private enum Phase
@@ -650,19 +659,18 @@ internal sealed class BiasedSgdTraining : IBlockWork, ITraining<FactorizationMod
     /// <summary>B for N users, M items and padded rows of <paramref name="stride"/> floats (<see cref="StratifiedSchedule.GridSizeFor"/>).</summary>
     internal static int GridSizeFor(int n, int m, int stride) => StratifiedSchedule.GridSizeFor(n, m, stride);
 
-    /// <summary>The ratings, as slots, grouped by block (row-major over the grid), each block in its fixed order (<see cref="Interleave"/>), and the block offsets.</summary>
-    private (BiasedSgdEntry[] Entries, int[] Offsets) Arrange(int[] userGroup, int[] itemGroup)
+    /// <summary>The ratings of <paramref name="rows"/> (user-major; a view's members), as slots, grouped by block (row-major over the grid), each block in its fixed order (<see cref="Interleave"/>), and the block offsets.</summary>
+    private static (BiasedSgdEntry[] Entries, int[] Offsets) Arrange(RatingRows rows, int count, int grid, int[] userGroup, int[] itemGroup, int[] userSlots, int[] itemSlots)
     {
-        int blockCount = _grid * _grid;
+        int blockCount = grid * grid;
         // Straight from the training rows: for a split, the root's ratings that are members, so the
         // schedule is the one copy of the ratings the fit makes.
-        RatingRows rows = _trainRows;
         int[] trainItems = rows.Columns;
         float[] trainValues = rows.Values;
         var offsets = new int[blockCount + 1];
         foreach ((int u, int p) in rows.MemberEntries())
         {
-            offsets[(userGroup[u] * _grid) + itemGroup[trainItems[p]] + 1]++;
+            offsets[(userGroup[u] * grid) + itemGroup[trainItems[p]] + 1]++;
         }
 
         for (int b = 0; b < blockCount; b++)
@@ -671,11 +679,11 @@ internal sealed class BiasedSgdTraining : IBlockWork, ITraining<FactorizationMod
         }
 
         var cursor = offsets.AsSpan(0, blockCount).ToArray();
-        var entries = new BiasedSgdEntry[_count];
+        var entries = new BiasedSgdEntry[count];
         foreach ((int u, int p) in rows.MemberEntries())
         {
             int item = trainItems[p];
-            entries[cursor[(userGroup[u] * _grid) + itemGroup[item]]++] = new BiasedSgdEntry { User = _userSlots[u], Item = _itemSlots[item], Value = trainValues[p] };
+            entries[cursor[(userGroup[u] * grid) + itemGroup[item]]++] = new BiasedSgdEntry { User = userSlots[u], Item = itemSlots[item], Value = trainValues[p] };
         }
 
         var sorted = new BiasedSgdEntry[MaxBlockLength(offsets)];
@@ -723,10 +731,10 @@ internal sealed class BiasedSgdTraining : IBlockWork, ITraining<FactorizationMod
         }
     }
 
-    /// <summary>Pinned padded rows, row 0 on a 64-byte boundary, holding compact row r in row <c>slots[r]</c>; rows without ratings and the padding are zero.</summary>
-    private static PaddedRows Pad(float[] compact, int[] counts, int[] slots, int d, int stride)
+    /// <summary>Copies compact row r into row <c>slots[r]</c> of <paramref name="padded"/> for each row with ratings; the other rows stay zero.</summary>
+    private static void Place(float[] compact, int[] counts, int[] slots, PaddedRows padded)
     {
-        var padded = new PaddedRows(slots.Length, d, stride, aligned: true);
+        int d = padded.Width;
         for (int r = 0; r < slots.Length; r++)
         {
             if (counts[r] != 0)
@@ -734,8 +742,6 @@ internal sealed class BiasedSgdTraining : IBlockWork, ITraining<FactorizationMod
                 compact.AsSpan(r * d, d).CopyTo(padded.Row(slots[r]));
             }
         }
-
-        return padded;
     }
 
     /// <summary>Copies the padded rows out, row <c>slots[r]</c> to compact row r.</summary>
@@ -775,6 +781,124 @@ internal sealed class BiasedSgdTraining : IBlockWork, ITraining<FactorizationMod
             {
                 X86Sse.Prefetch0(p + offset);
             }
+        }
+    }
+
+    /// <summary>
+    /// The set-up of a fit, run on the fit's pool as two rounds of two tasks so that on two or more workers
+    /// its independent halves overlap. First round: the ratings' side (the support, the grid's groups and
+    /// slots, then <see cref="Arrange"/>) beside the factors' side (the pinned padded rows allocated and
+    /// their pages touched, then the seeded draws when no starting factors were given). Second round: the
+    /// users' and the items' starting rows copied into their slots. One worker runs the tasks in order; a
+    /// task computes the same whoever runs it, so the fit is the same for any thread count.
+    /// </summary>
+    /// <remarks>
+    /// The halves are about equal at the 1M shape (d = 64): the ratings' side about 14 ms and the factors'
+    /// side about 13–18 ms on one core of the machine this was measured on, where a first touch of a page
+    /// costs about 10 µs, so touching the fresh rows here takes their page faults off the placing round.
+    /// </remarks>
+    private sealed class Preparation(RatingsDataset train, int grid, int stride, BiasedSgdOptions options, float[]? users, float[]? items) : IBlockWork
+    {
+        private const int FloatsPerPage = 4096 / sizeof(float);
+
+        private float[]? _compactUsers = users;
+        private float[]? _compactItems = items;
+        private bool _placing;
+
+        /// <summary>The training set's counts and mean.</summary>
+        public TrainingSupport Support { get; private set; } = null!;
+
+        /// <summary>The number of training ratings of each user, by index (a copy of the support's).</summary>
+        public int[] UserCounts { get; private set; } = null!;
+
+        /// <summary>The number of training ratings of each item, by index (a copy of the support's).</summary>
+        public int[] ItemCounts { get; private set; } = null!;
+
+        /// <summary>Each user's slot (see <see cref="BiasedSgdTraining"/>).</summary>
+        public int[] UserSlots { get; private set; } = null!;
+
+        /// <summary>Each item's slot.</summary>
+        public int[] ItemSlots { get; private set; } = null!;
+
+        /// <summary>The ratings as slots, grouped by block, each block in its fixed order.</summary>
+        public BiasedSgdEntry[] Entries { get; private set; } = null!;
+
+        /// <summary>The block offsets into <see cref="Entries"/>.</summary>
+        public int[] Offsets { get; private set; } = null!;
+
+        /// <summary>p by slot: the starting user rows, zero for users without ratings.</summary>
+        public PaddedRows Users { get; private set; } = null!;
+
+        /// <summary>q by slot: the starting item rows, zero for items without ratings.</summary>
+        public PaddedRows Items { get; private set; } = null!;
+
+        /// <summary>Runs both rounds on <paramref name="pool"/>.</summary>
+        public void Run(WorkerPool pool)
+        {
+            pool.Run(this, 2);
+            _placing = true;
+            pool.Run(this, 2);
+        }
+
+        /// <inheritdoc/>
+        public void Execute(int task, int worker)
+        {
+            if (_placing)
+            {
+                if (task == 0)
+                {
+                    Place(_compactUsers!, UserCounts, UserSlots, Users);
+                }
+                else
+                {
+                    Place(_compactItems!, ItemCounts, ItemSlots, Items);
+                }
+            }
+            else if (task == 0)
+            {
+                PrepareRatings();
+            }
+            else
+            {
+                PrepareFactors();
+            }
+        }
+
+        private void PrepareRatings()
+        {
+            Support = TrainingSupport.Of(train);
+
+            // The counts from the support (the same per-row counts); the item side without reading any item-major view.
+            UserCounts = (int[])Support.UserCounts.Clone();
+            ItemCounts = (int[])Support.ItemCounts.Clone();
+            var partitionRandom = new SeededRandom(options.Seed, PartitionStream);
+            int[] userGroup = StratifiedSchedule.Groups(UserCounts, train.Count, grid, partitionRandom);
+            int[] itemGroup = StratifiedSchedule.Groups(ItemCounts, train.Count, grid, partitionRandom);
+            UserSlots = StratifiedSchedule.GroupMajorSlots(userGroup, grid);
+            ItemSlots = StratifiedSchedule.GroupMajorSlots(itemGroup, grid);
+            (Entries, Offsets) = Arrange(train.UserRows, train.Count, grid, userGroup, itemGroup, UserSlots, ItemSlots);
+        }
+
+        private void PrepareFactors()
+        {
+            Users = Touched(new PaddedRows(train.UserCount, options.Dimensions, stride, aligned: true));
+            Items = Touched(new PaddedRows(train.ItemCount, options.Dimensions, stride, aligned: true));
+            if (_compactUsers is null || _compactItems is null)
+            {
+                (_compactUsers, _compactItems) = BiasedSgdFactorizer.Initialise(train.UserCount, train.ItemCount, options.Dimensions, options.InitStdDev, options.Seed);
+            }
+        }
+
+        /// <summary>Writes a zero into every page of the (zeroed) rows, so that the pages are faulted in by this task rather than by the copy.</summary>
+        private static PaddedRows Touched(PaddedRows rows)
+        {
+            float[] array = rows.Array;
+            for (int k = 0; k < array.Length; k += FloatsPerPage)
+            {
+                array[k] = 0;
+            }
+
+            return rows;
         }
     }
 }

@@ -260,6 +260,86 @@ public sealed partial class BiasedSgdFactorizerTests
         other.UserEmbeddings.SequenceEqual(first.UserEmbeddings).Should().BeFalse();
     }
 
+    /// <summary>
+    /// A fit draws its starting factors during its set-up, on its workers (beside the grid's arrangement when there
+    /// are two): they must be, bit for bit, the values <see cref="BiasedSgdFactorizer.Initialise"/> draws in row-major
+    /// order, with the rows of users and items without ratings left at zero. 300 × 200 at one half is over the
+    /// 20,000 ratings from which the set-up runs on two workers.
+    /// </summary>
+    [Theory]
+    [InlineData(40, 30, 1)]
+    [InlineData(40, 30, 2)]
+    [InlineData(300, 200, 1)]
+    [InlineData(300, 200, 2)]
+    public void CreateTrainer_SeededStart_HoldsInitialisesDrawsBitForBit(int userCount, int itemCount, int threads)
+    {
+        const int d = 7;
+        var builder = new RatingsDatasetBuilder(Catalog.Sequential(userCount, itemCount));
+        var random = new Random(4);
+        for (int u = 0; u < userCount; u++)
+        {
+            for (int i = 0; i < itemCount; i++)
+            {
+                if (u is not (3 or 17) && i is not (0 or 22) && random.NextDouble() < 0.5)
+                {
+                    builder.Add(new Rating(U(u), I(i), 1 + random.Next(5)));
+                }
+            }
+        }
+
+        RatingsDataset train = builder.Build();
+        var factorizer = new BiasedSgdFactorizer(new BiasedSgdOptions { Dimensions = d, Seed = 13, InitStdDev = 0.3, MaxDegreeOfParallelism = threads });
+        (float[] users, float[] items) = BiasedSgdFactorizer.Initialise(userCount, itemCount, d, 0.3, seed: 13);
+        foreach (int unrated in new[] { 3, 17 })
+        {
+            users.AsSpan(unrated * d, d).Clear();
+        }
+
+        foreach (int unrated in new[] { 0, 22 })
+        {
+            items.AsSpan(unrated * d, d).Clear();
+        }
+
+        using BiasedSgdTraining drawn = factorizer.CreateTrainer(train);
+
+        drawn.WorkerCount.Should().Be(train.Count >= BiasedSgdTraining.MinRatingsForThreads ? threads : 1);
+        drawn.CopyUsers().Should().Equal(users);
+        drawn.CopyItems().Should().Equal(items);
+        users.AsSpan(4 * d, d).ToArray().Should().NotContain(0f);
+    }
+
+    /// <summary>Given starting factors are copied into the trainer's rows (not drawn), on one worker and on two.</summary>
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    public void CreateTrainer_GivenStart_HoldsThoseFactors(int threads)
+    {
+        const int d = 5, userCount = 300, itemCount = 200;
+        var builder = new RatingsDatasetBuilder(Catalog.Sequential(userCount, itemCount));
+        var random = new Random(8);
+        for (int u = 0; u < userCount; u++)
+        {
+            for (int i = 0; i < itemCount; i++)
+            {
+                if (random.NextDouble() < 0.5)
+                {
+                    builder.Add(new Rating(U(u), I(i), 1 + random.Next(5)));
+                }
+            }
+        }
+
+        RatingsDataset train = builder.Build();
+        float[] users = Enumerable.Range(0, userCount * d).Select(k => (float)k).ToArray();
+        float[] items = Enumerable.Range(0, itemCount * d).Select(k => -(float)k).ToArray();
+        var factorizer = new BiasedSgdFactorizer(new BiasedSgdOptions { Dimensions = d, MaxDegreeOfParallelism = threads });
+
+        using BiasedSgdTraining trainer = factorizer.CreateTrainer(train, users, items);
+
+        trainer.WorkerCount.Should().Be(threads);
+        trainer.CopyUsers().Should().Equal(users);
+        trainer.CopyItems().Should().Equal(items);
+    }
+
     [Fact]
     public void Fit_DifferentThreadCounts_GiveBitIdenticalModels()
     {
