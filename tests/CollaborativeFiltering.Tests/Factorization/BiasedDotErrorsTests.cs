@@ -17,6 +17,7 @@ public sealed class BiasedDotErrorsTests
     private const int Items = 23;
     private const float Mean = 3.4f;
 
+    /// <summary>d from 1 to 130: every stride the trainers pad rows to, those below 8 (SVD++ leaves short rows unpadded), the row kernels' 8 to 64, and wider.</summary>
     public static TheoryData<int> Dimensions => [.. Enumerable.Range(1, 130)];
 
     [Theory]
@@ -172,16 +173,22 @@ public sealed class BiasedDotErrorsTests
             _slottedItemBiases = Slotted(ItemBiases, _itemSlots);
         }
 
+        /// <summary>The factor dimension d (the compact rows' length).</summary>
         public int D { get; }
 
+        /// <summary>The compact user rows, N×d.</summary>
         public float[] X { get; }
 
+        /// <summary>The compact item rows, M×d.</summary>
         public float[] Y { get; }
 
+        /// <summary>b_u by user index.</summary>
         public float[] UserBiases { get; }
 
+        /// <summary>b_i by item index.</summary>
         public float[] ItemBiases { get; }
 
+        /// <summary>The pass under test over users [from, to), on the rows by index or by slot.</summary>
         public double Sse(RatingRows rows, int from, int to, RatingRange? clamp, bool slotted) => slotted
             ? BiasedDotErrors.Sse(_slottedUsers, _slottedItems, _stride, Mean, _slottedUserBiases, _slottedItemBiases, rows, from, to, clamp, _userSlots, _itemSlots)
             : BiasedDotErrors.Sse(_users, _items, _stride, Mean, UserBiases, ItemBiases, rows, from, to, clamp);
