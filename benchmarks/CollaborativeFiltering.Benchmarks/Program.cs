@@ -3,7 +3,7 @@ using BenchmarkDotNet.Running;
 using CollaborativeFiltering.Benchmarks;
 
 // Quick modes besides BDN: "step CASE THREADS [SCHEDULE]" and "alloc CASE THREADS" (FullBatchStepTimer),
-// "fma-peak [THREADS]" (FmaPeakBenchmarks.Print) and "sgd-text|sgd-fit|sgd-epochs ..." (SgdSideBySide, driven by
+// "fma-peak [THREADS]" (FmaPeakBenchmarks.Print) and "sgd-text|sgd-fit|sgd-epochs|sgd-eval ..." (SgdSideBySide, driven by
 // benchmarks/sidebyside-sgd.sh), "fm-data|fm-fit ..." (FmSideBySide, driven by benchmarks/sidebyside-fm.sh) and
 // "surprise-data|surprise-predict ..." (SurpriseSideBySide, driven by benchmarks/peers/surprise-compare.sh).
 if (args is ["step", string name, string threads, ..] && args.Length <= 4)

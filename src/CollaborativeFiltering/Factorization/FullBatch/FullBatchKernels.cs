@@ -480,7 +480,8 @@ internal static class FullBatchKernels
     /// but straight-line code. The row kernels call it inside their rating loop: an inner loop there (the
     /// general Dot4's, over n) made the JIT keep the row's accumulators on the stack, stored and reloaded
     /// for every group of four ratings, and a thread whose stack put those slots across a cache line ran
-    /// the user pass at half speed.
+    /// the user pass at half speed. The biased error pass (<see cref="BiasedDotErrors"/>) takes a user's
+    /// ratings four at a time through it too.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static Vector128<float> Dot4<TRow>(ref float x, ref float y0, ref float y1, ref float y2, ref float y3)
