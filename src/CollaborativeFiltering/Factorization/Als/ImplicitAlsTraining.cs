@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using CollaborativeFiltering.Data;
 using CollaborativeFiltering.Models;
@@ -52,6 +53,9 @@ internal sealed class ImplicitAlsTraining : IBlockWork, ITraining<FactorizationM
     private readonly double[] _itemPenalty;
     private readonly float _alpha;
     private readonly int _cgSteps;
+
+    /// <summary>Whether the conjugate-gradient sums run in <see cref="ImplicitAlsKernels"/> (see <see cref="UseRowKernels"/>).</summary>
+    private bool _rowKernels;
 
     /// <summary>The training rows both ways and the validation rows, read through the datasets' row sources (a split is never materialised).</summary>
     private readonly RatingRows _userRows;
@@ -119,6 +123,7 @@ internal sealed class ImplicitAlsTraining : IBlockWork, ITraining<FactorizationM
         _lambda = lambda;
         _alpha = (float)alpha;
         _cgSteps = cgSteps;
+        _rowKernels = ImplicitAlsKernels.HasRowKernels(dimensions);
         Debug.Assert(users.Length == _n * _d && items.Length == _m * _d);
 
         _userRows = train.UserRows;
@@ -215,6 +220,17 @@ internal sealed class ImplicitAlsTraining : IBlockWork, ITraining<FactorizationM
 
     /// <summary>Test hook: called with the block index before each solve block starts.</summary>
     internal Action<int>? BlockStarting { get; set; }
+
+    /// <summary>
+    /// Whether the conjugate-gradient sums run in the register kernels of <see cref="ImplicitAlsKernels"/>: by
+    /// default wherever the width has them. Tests clear it to run the generic loop and compare the two bit for
+    /// bit; setting it where the width has no kernels leaves it clear.
+    /// </summary>
+    internal bool UseRowKernels
+    {
+        get => _rowKernels;
+        set => _rowKernels = value && ImplicitAlsKernels.HasRowKernels(_d);
+    }
 
     /// <summary>Solves every user's row from the current Y (computing YᵀY first when it is not current).</summary>
     /// <returns><see langword="false"/> when a value became non-finite or a system was not positive definite.</returns>
@@ -559,19 +575,28 @@ internal sealed class ImplicitAlsTraining : IBlockWork, ITraining<FactorizationM
         TensorPrimitives.MultiplyAdd(x, lambda, r, r);
         TensorPrimitives.Negate(r, r);
         int k = 0, count = columns.Length;
-        for (; k <= count - 4; k += 4)
+        bool kernels = _rowKernels;
+        if (kernels)
         {
-            ReadOnlySpan<float> y0 = other.AsSpan(columns[k] * d, d), y1 = other.AsSpan(columns[k + 1] * d, d), y2 = other.AsSpan(columns[k + 2] * d, d), y3 = other.AsSpan(columns[k + 3] * d, d);
-            Vector128<float> w = Vector128.Create(values[k], values[k + 1], values[k + 2], values[k + 3]) * alpha;
-            Vector128<float> coef = (Vector128<float>.One + w) - (w * RowKernels.Dot4(x, y0, y1, y2, y3));
-            RowKernels.MultiplyAdd4(coef.GetElement(0), y0, coef.GetElement(1), y1, coef.GetElement(2), y2, coef.GetElement(3), y3, r);
+            // The same sum with r held in registers across the row's items (the same bits).
+            ImplicitAlsKernels.Accumulate(d, residual: true, ref MemoryMarshal.GetReference(x), ref MemoryMarshal.GetArrayDataReference(other), ref MemoryMarshal.GetReference(columns), ref MemoryMarshal.GetReference(values), count, alpha, ref MemoryMarshal.GetArrayDataReference(s.Residual));
         }
-
-        for (; k < count; k++)
+        else
         {
-            ReadOnlySpan<float> y = other.AsSpan(columns[k] * d, d);
-            float w = alpha * values[k];
-            RowKernels.MultiplyAdd((1f + w) - (w * RowKernels.Dot(x, y)), y, r);
+            for (; k <= count - 4; k += 4)
+            {
+                ReadOnlySpan<float> y0 = other.AsSpan(columns[k] * d, d), y1 = other.AsSpan(columns[k + 1] * d, d), y2 = other.AsSpan(columns[k + 2] * d, d), y3 = other.AsSpan(columns[k + 3] * d, d);
+                Vector128<float> w = Vector128.Create(values[k], values[k + 1], values[k + 2], values[k + 3]) * alpha;
+                Vector128<float> coef = (Vector128<float>.One + w) - (w * RowKernels.Dot4(x, y0, y1, y2, y3));
+                RowKernels.MultiplyAdd4(coef.GetElement(0), y0, coef.GetElement(1), y1, coef.GetElement(2), y2, coef.GetElement(3), y3, r);
+            }
+
+            for (; k < count; k++)
+            {
+                ReadOnlySpan<float> y = other.AsSpan(columns[k] * d, d);
+                float w = alpha * values[k];
+                RowKernels.MultiplyAdd((1f + w) - (w * RowKernels.Dot(x, y)), y, r);
+            }
         }
 
         r.CopyTo(p);
@@ -586,17 +611,24 @@ internal sealed class ImplicitAlsTraining : IBlockWork, ITraining<FactorizationM
             // Ap = (YᵀY + λ_r·I)·p + Σ (c − 1)·⟨y, p⟩·y
             AlsRowKernels.MultiplySymmetric(p, _gramCg, ap);
             TensorPrimitives.MultiplyAdd(p, lambda, ap, ap);
-            for (k = 0; k <= count - 4; k += 4)
+            if (kernels)
             {
-                ReadOnlySpan<float> y0 = other.AsSpan(columns[k] * d, d), y1 = other.AsSpan(columns[k + 1] * d, d), y2 = other.AsSpan(columns[k + 2] * d, d), y3 = other.AsSpan(columns[k + 3] * d, d);
-                Vector128<float> coef = Vector128.Create(values[k], values[k + 1], values[k + 2], values[k + 3]) * alpha * RowKernels.Dot4(p, y0, y1, y2, y3);
-                RowKernels.MultiplyAdd4(coef.GetElement(0), y0, coef.GetElement(1), y1, coef.GetElement(2), y2, coef.GetElement(3), y3, ap);
+                ImplicitAlsKernels.Accumulate(d, residual: false, ref MemoryMarshal.GetArrayDataReference(s.Direction), ref MemoryMarshal.GetArrayDataReference(other), ref MemoryMarshal.GetReference(columns), ref MemoryMarshal.GetReference(values), count, alpha, ref MemoryMarshal.GetArrayDataReference(s.Product));
             }
-
-            for (; k < count; k++)
+            else
             {
-                ReadOnlySpan<float> y = other.AsSpan(columns[k] * d, d);
-                RowKernels.MultiplyAdd(alpha * values[k] * RowKernels.Dot(p, y), y, ap);
+                for (k = 0; k <= count - 4; k += 4)
+                {
+                    ReadOnlySpan<float> y0 = other.AsSpan(columns[k] * d, d), y1 = other.AsSpan(columns[k + 1] * d, d), y2 = other.AsSpan(columns[k + 2] * d, d), y3 = other.AsSpan(columns[k + 3] * d, d);
+                    Vector128<float> coef = Vector128.Create(values[k], values[k + 1], values[k + 2], values[k + 3]) * alpha * RowKernels.Dot4(p, y0, y1, y2, y3);
+                    RowKernels.MultiplyAdd4(coef.GetElement(0), y0, coef.GetElement(1), y1, coef.GetElement(2), y2, coef.GetElement(3), y3, ap);
+                }
+
+                for (; k < count; k++)
+                {
+                    ReadOnlySpan<float> y = other.AsSpan(columns[k] * d, d);
+                    RowKernels.MultiplyAdd(alpha * values[k] * RowKernels.Dot(p, y), y, ap);
+                }
             }
 
             float pap = RowKernels.Dot(p, ap);
