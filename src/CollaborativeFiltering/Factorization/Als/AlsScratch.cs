@@ -24,6 +24,7 @@ internal sealed class AlsScratch
         Residual = new float[d];
         Direction = new float[d];
         Product = new float[d];
+        Coefficients = new float[4];
     }
 
     /// <summary>The row stride of <see cref="System"/>: at least the padded dimension and the padded order.</summary>
@@ -58,4 +59,7 @@ internal sealed class AlsScratch
 
     /// <summary>Conjugate gradient: A·p.</summary>
     public float[] Product { get; }
+
+    /// <summary>Conjugate gradient: scratch for <see cref="ImplicitAlsKernels"/>, four coefficients.</summary>
+    public float[] Coefficients { get; }
 }

@@ -42,38 +42,39 @@ internal static class ImplicitAlsKernels
     /// <param name="count">The row's items.</param>
     /// <param name="alpha">α of c = 1 + α·r.</param>
     /// <param name="acc">The d floats of the accumulator, read once and written once.</param>
-    public static void Accumulate(int d, bool residual, ref float v, ref float other, ref int columns, ref float values, int count, float alpha, ref float acc)
+    /// <param name="coefficients">4 floats of scratch that the 256-bit kernels write each group of four items' coefficients to (see the kernel).</param>
+    public static void Accumulate(int d, bool residual, ref float v, ref float other, ref int columns, ref float values, int count, float alpha, ref float acc, ref float coefficients)
     {
         Debug.Assert(HasRowKernels(d));
         if (residual)
         {
-            Accumulate<FullBatchKernels.Yes>(d, ref v, ref other, ref columns, ref values, count, alpha, ref acc);
+            Accumulate<FullBatchKernels.Yes>(d, ref v, ref other, ref columns, ref values, count, alpha, ref acc, ref coefficients);
         }
         else
         {
-            Accumulate<FullBatchKernels.No>(d, ref v, ref other, ref columns, ref values, count, alpha, ref acc);
+            Accumulate<FullBatchKernels.No>(d, ref v, ref other, ref columns, ref values, count, alpha, ref acc, ref coefficients);
         }
     }
 
     /// <summary>The kernel of the width <paramref name="d"/>, for the residual's or the product's sum.</summary>
-    private static void Accumulate<TResidual>(int d, ref float v, ref float other, ref int columns, ref float values, int count, float alpha, ref float acc)
+    private static void Accumulate<TResidual>(int d, ref float v, ref float other, ref int columns, ref float values, int count, float alpha, ref float acc, ref float coefficients)
         where TResidual : struct, FullBatchKernels.IFlag
     {
         switch (d / 8)
         {
-            case 1: Accumulate<FullBatchKernels.Vectors1, TResidual>(ref v, ref other, ref columns, ref values, count, alpha, ref acc); break;
-            case 2: Accumulate<FullBatchKernels.Vectors2, TResidual>(ref v, ref other, ref columns, ref values, count, alpha, ref acc); break;
-            case 3: Accumulate<FullBatchKernels.Vectors3, TResidual>(ref v, ref other, ref columns, ref values, count, alpha, ref acc); break;
-            case 4: Accumulate<FullBatchKernels.Vectors4, TResidual>(ref v, ref other, ref columns, ref values, count, alpha, ref acc); break;
-            case 5: Accumulate<FullBatchKernels.Vectors5, TResidual>(ref v, ref other, ref columns, ref values, count, alpha, ref acc); break;
-            case 6: Accumulate<FullBatchKernels.Vectors6, TResidual>(ref v, ref other, ref columns, ref values, count, alpha, ref acc); break;
-            case 7: Accumulate<FullBatchKernels.Vectors7, TResidual>(ref v, ref other, ref columns, ref values, count, alpha, ref acc); break;
-            default: Accumulate<FullBatchKernels.Vectors8, TResidual>(ref v, ref other, ref columns, ref values, count, alpha, ref acc); break;
+            case 1: Accumulate<FullBatchKernels.Vectors1, TResidual>(ref v, ref other, ref columns, ref values, count, alpha, ref acc, ref coefficients); break;
+            case 2: Accumulate<FullBatchKernels.Vectors2, TResidual>(ref v, ref other, ref columns, ref values, count, alpha, ref acc, ref coefficients); break;
+            case 3: Accumulate<FullBatchKernels.Vectors3, TResidual>(ref v, ref other, ref columns, ref values, count, alpha, ref acc, ref coefficients); break;
+            case 4: Accumulate<FullBatchKernels.Vectors4, TResidual>(ref v, ref other, ref columns, ref values, count, alpha, ref acc, ref coefficients); break;
+            case 5: Accumulate<FullBatchKernels.Vectors5, TResidual>(ref v, ref other, ref columns, ref values, count, alpha, ref acc, ref coefficients); break;
+            case 6: Accumulate<FullBatchKernels.Vectors6, TResidual>(ref v, ref other, ref columns, ref values, count, alpha, ref acc, ref coefficients); break;
+            case 7: Accumulate<FullBatchKernels.Vectors7, TResidual>(ref v, ref other, ref columns, ref values, count, alpha, ref acc, ref coefficients); break;
+            default: Accumulate<FullBatchKernels.Vectors8, TResidual>(ref v, ref other, ref columns, ref values, count, alpha, ref acc, ref coefficients); break;
         }
     }
 
     /// <summary>
-    /// <see cref="Accumulate(int, bool, ref float, ref float, ref int, ref float, int, float, ref float)"/> for rows of
+    /// <see cref="Accumulate(int, bool, ref float, ref float, ref int, ref float, int, float, ref float, ref float)"/> for rows of
     /// 8·<c>TRow.Vectors</c> floats. Four items: the dots are <see cref="FullBatchKernels.Dot4{TRow}"/>'s (the bits of
     /// <see cref="RowKernels.Dot4(ref float, ref float, ref float, ref float, ref float, int)"/>), the coefficients the
     /// generic loop's expressions, and each accumulator lane takes fused multiply-adds with y0, y1, y2, y3 in that order
@@ -83,7 +84,7 @@ internal static class ImplicitAlsKernels
     /// Branches on <c>TRow.Vectors</c> and <c>TResidual.Value</c> are constants of each instantiation.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Accumulate<TRow, TResidual>(ref float v, ref float other, ref int columns, ref float values, int count, float alpha, ref float acc)
+    private static void Accumulate<TRow, TResidual>(ref float v, ref float other, ref int columns, ref float values, int count, float alpha, ref float acc, ref float coefficients)
         where TRow : struct, FullBatchKernels.IRowWidth
         where TResidual : struct, FullBatchKernels.IFlag
     {
@@ -133,6 +134,15 @@ internal static class ImplicitAlsKernels
             Vector128<float> dot = FullBatchKernels.Dot4<TRow>(ref v, ref y0, ref y1, ref y2, ref y3);
             Vector128<float> w = Vector128.LoadUnsafe(ref values, (nuint)k) * alpha;
             Vector128<float> coef = TResidual.Value ? (Vector128<float>.One + w) - (w * dot) : w * dot;
+            if (!Vector512.IsHardwareAccelerated)
+            {
+                // A store to memory between the dots and the multiply-adds: without it the JIT reuses the dots'
+                // 256-bit loads of y for the multiply-adds (CSE), and at d = 64 on AVX2 (16 registers) kept the 28
+                // it could not hold on the stack, a store and a reload each per four items. With 512-bit vectors
+                // the dots' loads are 512-bit, so there is nothing to reuse.
+                coef.StoreUnsafe(ref coefficients);
+            }
+
             Vector256<float> b0 = Vector256.Create(coef.GetElement(0)), b1 = Vector256.Create(coef.GetElement(1)), b2 = Vector256.Create(coef.GetElement(2)), b3 = Vector256.Create(coef.GetElement(3));
             g0 = MultiplyAdd4(b0, ref y0, b1, ref y1, b2, ref y2, b3, ref y3, 0, g0);
             if (TRow.Vectors > 1)
@@ -176,7 +186,13 @@ internal static class ImplicitAlsKernels
             ref float y = ref Unsafe.Add(ref other, Unsafe.Add(ref columns, k) * stride);
             float w = alpha * Unsafe.Add(ref values, k);
             float dot = Dot<TRow>(ref v, ref y);
-            Vector256<float> b = Vector256.Create(TResidual.Value ? (1f + w) - (w * dot) : w * dot);
+            float c = TResidual.Value ? (1f + w) - (w * dot) : w * dot;
+            if (!Vector512.IsHardwareAccelerated)
+            {
+                coefficients = c; // as above: the dot's loads of y are not kept for the multiply-adds
+            }
+
+            Vector256<float> b = Vector256.Create(c);
             g0 = RowKernels.FusedMultiplyAdd(b, Vector256.LoadUnsafe(ref y), g0);
             if (TRow.Vectors > 1)
             {

@@ -579,7 +579,7 @@ internal sealed class ImplicitAlsTraining : IBlockWork, ITraining<FactorizationM
         if (kernels)
         {
             // The same sum with r held in registers across the row's items (the same bits).
-            ImplicitAlsKernels.Accumulate(d, residual: true, ref MemoryMarshal.GetReference(x), ref MemoryMarshal.GetArrayDataReference(other), ref MemoryMarshal.GetReference(columns), ref MemoryMarshal.GetReference(values), count, alpha, ref MemoryMarshal.GetArrayDataReference(s.Residual));
+            ImplicitAlsKernels.Accumulate(d, residual: true, ref MemoryMarshal.GetReference(x), ref MemoryMarshal.GetArrayDataReference(other), ref MemoryMarshal.GetReference(columns), ref MemoryMarshal.GetReference(values), count, alpha, ref MemoryMarshal.GetArrayDataReference(s.Residual), ref MemoryMarshal.GetArrayDataReference(s.Coefficients));
         }
         else
         {
@@ -613,7 +613,7 @@ internal sealed class ImplicitAlsTraining : IBlockWork, ITraining<FactorizationM
             TensorPrimitives.MultiplyAdd(p, lambda, ap, ap);
             if (kernels)
             {
-                ImplicitAlsKernels.Accumulate(d, residual: false, ref MemoryMarshal.GetArrayDataReference(s.Direction), ref MemoryMarshal.GetArrayDataReference(other), ref MemoryMarshal.GetReference(columns), ref MemoryMarshal.GetReference(values), count, alpha, ref MemoryMarshal.GetArrayDataReference(s.Product));
+                ImplicitAlsKernels.Accumulate(d, residual: false, ref MemoryMarshal.GetArrayDataReference(s.Direction), ref MemoryMarshal.GetArrayDataReference(other), ref MemoryMarshal.GetReference(columns), ref MemoryMarshal.GetReference(values), count, alpha, ref MemoryMarshal.GetArrayDataReference(s.Product), ref MemoryMarshal.GetArrayDataReference(s.Coefficients));
             }
             else
             {
