@@ -5,7 +5,6 @@ using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 using CollaborativeFiltering.Data;
-using CollaborativeFiltering.Factorization.FullBatch;
 using CollaborativeFiltering.Internal;
 
 namespace CollaborativeFiltering.Factorization;
@@ -53,9 +52,9 @@ internal static class BiasedDotErrors
     /// the summation order is the same either way: each squared error is added, in double, in rating order.
     /// </summary>
     /// <remarks>
-    /// Where the stride has the full-batch trainer's register-accumulating row kernels (<see cref="FullBatchKernels.HasRowKernels"/>:
-    /// 8 to 64 floats with FMA), a user's ratings are taken four at a time by <see cref="FullBatchKernels.Dot4{TRow}"/>, the user
-    /// row shared and one reduction for the four, the last one to three by <see cref="FullBatchKernels.DotLane{TRow}"/>, whose bits
+    /// Where the stride has the full-batch trainer's register-accumulating row kernels (<see cref="RowWidthKernels.HasRowKernels"/>:
+    /// 8 to 64 floats with FMA), a user's ratings are taken four at a time by <see cref="RowWidthKernels.Dot4{TRow}"/>, the user
+    /// row shared and one reduction for the four, the last one to three by <see cref="RowWidthKernels.DotLane{TRow}"/>, whose bits
     /// are those of a Dot4 lane: so a rating's error does not depend on its slot among four, and a view's rows give the bits of
     /// its own CSR's. Other strides (wider rows, no FMA, no SIMD) take the generic loop, one <see cref="RowKernels.Dot"/> per rating;
     /// the two round the dot products differently, so they agree to float precision, not bit for bit.
@@ -83,32 +82,32 @@ internal static class BiasedDotErrors
         RatingRows rows, int from, int to, RatingRange? clamp, TMap map)
         where TMap : struct, IRowMap
     {
-        if (!FullBatchKernels.HasRowKernels(stride))
+        if (!RowWidthKernels.HasRowKernels(stride))
         {
             return Generic(users, items, stride, mean, userBiases, itemBiases, rows, from, to, clamp, map);
         }
 
         return clamp is { } range
-            ? ByWidth<TMap, FullBatchKernels.Yes>(users, items, stride, mean, userBiases, itemBiases, rows, from, to, range.Min, range.Max, map)
-            : ByWidth<TMap, FullBatchKernels.No>(users, items, stride, mean, userBiases, itemBiases, rows, from, to, 0, 0, map);
+            ? ByWidth<TMap, RowWidthKernels.Yes>(users, items, stride, mean, userBiases, itemBiases, rows, from, to, range.Min, range.Max, map)
+            : ByWidth<TMap, RowWidthKernels.No>(users, items, stride, mean, userBiases, itemBiases, rows, from, to, 0, 0, map);
     }
 
-    /// <summary>The row kernel of the stride's width (see <see cref="FullBatchKernels.HasRowKernels"/>), clamping or not.</summary>
+    /// <summary>The row kernel of the stride's width (see <see cref="RowWidthKernels.HasRowKernels"/>), clamping or not.</summary>
     private static double ByWidth<TMap, TClamp>(ReadOnlySpan<float> users, ReadOnlySpan<float> items, int stride, float mean, float[] userBiases, float[] itemBiases,
         RatingRows rows, int from, int to, float low, float high, TMap map)
         where TMap : struct, IRowMap
-        where TClamp : struct, FullBatchKernels.IFlag
+        where TClamp : struct, RowWidthKernels.IFlag
     {
         return (stride / 8) switch
         {
-            1 => Rows<TMap, TClamp, FullBatchKernels.Vectors1>(users, items, mean, userBiases, itemBiases, rows, from, to, low, high, map),
-            2 => Rows<TMap, TClamp, FullBatchKernels.Vectors2>(users, items, mean, userBiases, itemBiases, rows, from, to, low, high, map),
-            3 => Rows<TMap, TClamp, FullBatchKernels.Vectors3>(users, items, mean, userBiases, itemBiases, rows, from, to, low, high, map),
-            4 => Rows<TMap, TClamp, FullBatchKernels.Vectors4>(users, items, mean, userBiases, itemBiases, rows, from, to, low, high, map),
-            5 => Rows<TMap, TClamp, FullBatchKernels.Vectors5>(users, items, mean, userBiases, itemBiases, rows, from, to, low, high, map),
-            6 => Rows<TMap, TClamp, FullBatchKernels.Vectors6>(users, items, mean, userBiases, itemBiases, rows, from, to, low, high, map),
-            7 => Rows<TMap, TClamp, FullBatchKernels.Vectors7>(users, items, mean, userBiases, itemBiases, rows, from, to, low, high, map),
-            _ => Rows<TMap, TClamp, FullBatchKernels.Vectors8>(users, items, mean, userBiases, itemBiases, rows, from, to, low, high, map),
+            1 => Rows<TMap, TClamp, RowWidthKernels.Vectors1>(users, items, mean, userBiases, itemBiases, rows, from, to, low, high, map),
+            2 => Rows<TMap, TClamp, RowWidthKernels.Vectors2>(users, items, mean, userBiases, itemBiases, rows, from, to, low, high, map),
+            3 => Rows<TMap, TClamp, RowWidthKernels.Vectors3>(users, items, mean, userBiases, itemBiases, rows, from, to, low, high, map),
+            4 => Rows<TMap, TClamp, RowWidthKernels.Vectors4>(users, items, mean, userBiases, itemBiases, rows, from, to, low, high, map),
+            5 => Rows<TMap, TClamp, RowWidthKernels.Vectors5>(users, items, mean, userBiases, itemBiases, rows, from, to, low, high, map),
+            6 => Rows<TMap, TClamp, RowWidthKernels.Vectors6>(users, items, mean, userBiases, itemBiases, rows, from, to, low, high, map),
+            7 => Rows<TMap, TClamp, RowWidthKernels.Vectors7>(users, items, mean, userBiases, itemBiases, rows, from, to, low, high, map),
+            _ => Rows<TMap, TClamp, RowWidthKernels.Vectors8>(users, items, mean, userBiases, itemBiases, rows, from, to, low, high, map),
         };
     }
 
@@ -120,8 +119,8 @@ internal static class BiasedDotErrors
     private static double Rows<TMap, TClamp, TRow>(ReadOnlySpan<float> users, ReadOnlySpan<float> items, float mean, float[] userBiases, float[] itemBiases,
         RatingRows rows, int from, int to, float low, float high, TMap map)
         where TMap : struct, IRowMap
-        where TClamp : struct, FullBatchKernels.IFlag
-        where TRow : struct, FullBatchKernels.IRowWidth
+        where TClamp : struct, RowWidthKernels.IFlag
+        where TRow : struct, RowWidthKernels.IRowWidth
     {
         int stride = TRow.Vectors * 8;
         ref float userBase = ref MemoryMarshal.GetReference(users);
@@ -187,9 +186,9 @@ internal static class BiasedDotErrors
     /// <summary>
     /// <paramref name="sse"/> plus the squared errors of one user's <paramref name="count"/> ratings (items
     /// <paramref name="columns"/>, values <paramref name="values"/>), the user row <paramref name="x"/> and
-    /// <paramref name="userPart"/> = μ + b_u: four items at a time through <see cref="FullBatchKernels.Dot4{TRow}"/>
+    /// <paramref name="userPart"/> = μ + b_u: four items at a time through <see cref="RowWidthKernels.Dot4{TRow}"/>
     /// (straight-line code, so the loop holds no inner loop and no call and the JIT keeps its vectors in registers),
-    /// the rest through <see cref="FullBatchKernels.DotLane{TRow}"/>. A group's predictions are the same float operations
+    /// the rest through <see cref="RowWidthKernels.DotLane{TRow}"/>. A group's predictions are the same float operations
     /// as a single rating's, (μ + b_u + b_i) + dot, clamped as <see cref="Math.Clamp(float, float, float)"/> does (NaN stays
     /// NaN), and its errors are widened and added one at a time, so every rating adds the bits it would add alone.
     /// Called once per user, not inlined: inlined into the pass, the loop shared the registers with the view's
@@ -199,8 +198,8 @@ internal static class BiasedDotErrors
     private static double User<TMap, TClamp, TRow>(ref float x, float userPart, ref float itemBase, ref float itemBiases, ref int columns, ref float values, int count,
         float low, float high, TMap map, double sse)
         where TMap : struct, IRowMap
-        where TClamp : struct, FullBatchKernels.IFlag
-        where TRow : struct, FullBatchKernels.IRowWidth
+        where TClamp : struct, RowWidthKernels.IFlag
+        where TRow : struct, RowWidthKernels.IRowWidth
     {
         int stride = TRow.Vectors * 8;
         Vector128<float> user = Vector128.Create(userPart), lowest = Vector128.Create(low), highest = Vector128.Create(high);
@@ -209,7 +208,7 @@ internal static class BiasedDotErrors
         {
             int i0 = map.Item(Unsafe.Add(ref columns, k)), i1 = map.Item(Unsafe.Add(ref columns, k + 1));
             int i2 = map.Item(Unsafe.Add(ref columns, k + 2)), i3 = map.Item(Unsafe.Add(ref columns, k + 3));
-            Vector128<float> dots = FullBatchKernels.Dot4<TRow>(ref x, ref Unsafe.Add(ref itemBase, (nint)i0 * stride), ref Unsafe.Add(ref itemBase, (nint)i1 * stride),
+            Vector128<float> dots = RowWidthKernels.Dot4<TRow>(ref x, ref Unsafe.Add(ref itemBase, (nint)i0 * stride), ref Unsafe.Add(ref itemBase, (nint)i1 * stride),
                 ref Unsafe.Add(ref itemBase, (nint)i2 * stride), ref Unsafe.Add(ref itemBase, (nint)i3 * stride));
             Vector128<float> biases = Vector128.Create(Unsafe.Add(ref itemBiases, i0), Unsafe.Add(ref itemBiases, i1), Unsafe.Add(ref itemBiases, i2), Unsafe.Add(ref itemBiases, i3));
             Vector128<float> predictions = user + biases + dots;
@@ -232,7 +231,7 @@ internal static class BiasedDotErrors
         for (; k < count; k++)
         {
             int i = map.Item(Unsafe.Add(ref columns, k));
-            float prediction = userPart + Unsafe.Add(ref itemBiases, i) + FullBatchKernels.DotLane<TRow>(ref x, ref Unsafe.Add(ref itemBase, (nint)i * stride));
+            float prediction = userPart + Unsafe.Add(ref itemBiases, i) + RowWidthKernels.DotLane<TRow>(ref x, ref Unsafe.Add(ref itemBase, (nint)i * stride));
             if (TClamp.Value)
             {
                 prediction = Math.Clamp(prediction, low, high);

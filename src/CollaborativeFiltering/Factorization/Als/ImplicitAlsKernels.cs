@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
-using CollaborativeFiltering.Factorization.FullBatch;
 using CollaborativeFiltering.Internal;
 
 namespace CollaborativeFiltering.Factorization.Als;
@@ -14,18 +13,18 @@ namespace CollaborativeFiltering.Factorization.Als;
 /// then <see cref="RowKernels.MultiplyAdd4(float, ReadOnlySpan{float}, float, ReadOnlySpan{float}, float, ReadOnlySpan{float}, float, ReadOnlySpan{float}, Span{float})"/>
 /// into the accumulator in memory, per four items) loaded and stored the accumulator for every four items,
 /// and the conjugate-gradient sums were most of an implicit fit's time. Each width is written out through
-/// <see cref="FullBatchKernels.IRowWidth"/> (a loop over the width, or helpers taking the accumulators by
-/// reference, made the JIT spill them, as in <see cref="FullBatchKernels"/>), and every element follows
+/// <see cref="RowWidthKernels.IRowWidth"/> (a loop over the width, or helpers taking the accumulators by
+/// reference, made the JIT spill them, as in the full-batch trainer's row kernels), and every element follows
 /// exactly the old loop's operations in the same order, so the results are the same bits.
 /// </summary>
 internal static class ImplicitAlsKernels
 {
     /// <summary>
     /// Whether rows of <paramref name="d"/> floats have these kernels: the widths of
-    /// <see cref="FullBatchKernels.HasRowKernels"/> (whole 256-bit vectors, 8 to 64 floats, with FMA). The
+    /// <see cref="RowWidthKernels.HasRowKernels"/> (whole 256-bit vectors, 8 to 64 floats, with FMA). The
     /// factor rows are compact (stride d), so other widths keep the generic loop.
     /// </summary>
-    public static bool HasRowKernels(int d) => FullBatchKernels.HasRowKernels(d);
+    public static bool HasRowKernels(int d) => RowWidthKernels.HasRowKernels(d);
 
     /// <summary>
     /// <paramref name="acc"/> += Σ_k coef_k·y_k over the <paramref name="count"/> items of a row (y_k the row
@@ -48,34 +47,34 @@ internal static class ImplicitAlsKernels
         Debug.Assert(HasRowKernels(d));
         if (residual)
         {
-            Accumulate<FullBatchKernels.Yes>(d, ref v, ref other, ref columns, ref values, count, alpha, ref acc, ref coefficients);
+            Accumulate<RowWidthKernels.Yes>(d, ref v, ref other, ref columns, ref values, count, alpha, ref acc, ref coefficients);
         }
         else
         {
-            Accumulate<FullBatchKernels.No>(d, ref v, ref other, ref columns, ref values, count, alpha, ref acc, ref coefficients);
+            Accumulate<RowWidthKernels.No>(d, ref v, ref other, ref columns, ref values, count, alpha, ref acc, ref coefficients);
         }
     }
 
     /// <summary>The kernel of the width <paramref name="d"/>, for the residual's or the product's sum.</summary>
     private static void Accumulate<TResidual>(int d, ref float v, ref float other, ref int columns, ref float values, int count, float alpha, ref float acc, ref float coefficients)
-        where TResidual : struct, FullBatchKernels.IFlag
+        where TResidual : struct, RowWidthKernels.IFlag
     {
         switch (d / 8)
         {
-            case 1: Accumulate<FullBatchKernels.Vectors1, TResidual>(ref v, ref other, ref columns, ref values, count, alpha, ref acc, ref coefficients); break;
-            case 2: Accumulate<FullBatchKernels.Vectors2, TResidual>(ref v, ref other, ref columns, ref values, count, alpha, ref acc, ref coefficients); break;
-            case 3: Accumulate<FullBatchKernels.Vectors3, TResidual>(ref v, ref other, ref columns, ref values, count, alpha, ref acc, ref coefficients); break;
-            case 4: Accumulate<FullBatchKernels.Vectors4, TResidual>(ref v, ref other, ref columns, ref values, count, alpha, ref acc, ref coefficients); break;
-            case 5: Accumulate<FullBatchKernels.Vectors5, TResidual>(ref v, ref other, ref columns, ref values, count, alpha, ref acc, ref coefficients); break;
-            case 6: Accumulate<FullBatchKernels.Vectors6, TResidual>(ref v, ref other, ref columns, ref values, count, alpha, ref acc, ref coefficients); break;
-            case 7: Accumulate<FullBatchKernels.Vectors7, TResidual>(ref v, ref other, ref columns, ref values, count, alpha, ref acc, ref coefficients); break;
-            default: Accumulate<FullBatchKernels.Vectors8, TResidual>(ref v, ref other, ref columns, ref values, count, alpha, ref acc, ref coefficients); break;
+            case 1: Accumulate<RowWidthKernels.Vectors1, TResidual>(ref v, ref other, ref columns, ref values, count, alpha, ref acc, ref coefficients); break;
+            case 2: Accumulate<RowWidthKernels.Vectors2, TResidual>(ref v, ref other, ref columns, ref values, count, alpha, ref acc, ref coefficients); break;
+            case 3: Accumulate<RowWidthKernels.Vectors3, TResidual>(ref v, ref other, ref columns, ref values, count, alpha, ref acc, ref coefficients); break;
+            case 4: Accumulate<RowWidthKernels.Vectors4, TResidual>(ref v, ref other, ref columns, ref values, count, alpha, ref acc, ref coefficients); break;
+            case 5: Accumulate<RowWidthKernels.Vectors5, TResidual>(ref v, ref other, ref columns, ref values, count, alpha, ref acc, ref coefficients); break;
+            case 6: Accumulate<RowWidthKernels.Vectors6, TResidual>(ref v, ref other, ref columns, ref values, count, alpha, ref acc, ref coefficients); break;
+            case 7: Accumulate<RowWidthKernels.Vectors7, TResidual>(ref v, ref other, ref columns, ref values, count, alpha, ref acc, ref coefficients); break;
+            default: Accumulate<RowWidthKernels.Vectors8, TResidual>(ref v, ref other, ref columns, ref values, count, alpha, ref acc, ref coefficients); break;
         }
     }
 
     /// <summary>
     /// <see cref="Accumulate(int, bool, ref float, ref float, ref int, ref float, int, float, ref float, ref float)"/> for rows of
-    /// 8·<c>TRow.Vectors</c> floats. Four items: the dots are <see cref="FullBatchKernels.Dot4{TRow}"/>'s (the bits of
+    /// 8·<c>TRow.Vectors</c> floats. Four items: the dots are <see cref="RowWidthKernels.Dot4{TRow}"/>'s (the bits of
     /// <see cref="RowKernels.Dot4(ref float, ref float, ref float, ref float, ref float, int)"/>), the coefficients the
     /// generic loop's expressions, and each accumulator lane takes fused multiply-adds with y0, y1, y2, y3 in that order
     /// (<see cref="RowKernels.MultiplyAdd4(float, ref float, float, ref float, float, ref float, float, ref float, ref float, int)"/>'s
@@ -85,8 +84,8 @@ internal static class ImplicitAlsKernels
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Accumulate<TRow, TResidual>(ref float v, ref float other, ref int columns, ref float values, int count, float alpha, ref float acc, ref float coefficients)
-        where TRow : struct, FullBatchKernels.IRowWidth
-        where TResidual : struct, FullBatchKernels.IFlag
+        where TRow : struct, RowWidthKernels.IRowWidth
+        where TResidual : struct, RowWidthKernels.IFlag
     {
         int stride = TRow.Vectors * 8;
         Vector256<float> g0 = Vector256.LoadUnsafe(ref acc), g1 = default, g2 = default, g3 = default, g4 = default, g5 = default, g6 = default, g7 = default;
@@ -124,6 +123,7 @@ internal static class ImplicitAlsKernels
         {
             g7 = Vector256.LoadUnsafe(ref acc, 56);
         }
+
         int k = 0;
         for (; k <= count - 4; k += 4)
         {
@@ -131,7 +131,7 @@ internal static class ImplicitAlsKernels
             ref float y1 = ref Unsafe.Add(ref other, Unsafe.Add(ref columns, k + 1) * stride);
             ref float y2 = ref Unsafe.Add(ref other, Unsafe.Add(ref columns, k + 2) * stride);
             ref float y3 = ref Unsafe.Add(ref other, Unsafe.Add(ref columns, k + 3) * stride);
-            Vector128<float> dot = FullBatchKernels.Dot4<TRow>(ref v, ref y0, ref y1, ref y2, ref y3);
+            Vector128<float> dot = RowWidthKernels.Dot4<TRow>(ref v, ref y0, ref y1, ref y2, ref y3);
             Vector128<float> w = Vector128.LoadUnsafe(ref values, (nuint)k) * alpha;
             Vector128<float> coef = TResidual.Value ? (Vector128<float>.One + w) - (w * dot) : w * dot;
             if (!Vector512.IsHardwareAccelerated)
@@ -285,7 +285,7 @@ internal static class ImplicitAlsKernels
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static float Dot<TRow>(ref float x, ref float y)
-        where TRow : struct, FullBatchKernels.IRowWidth
+        where TRow : struct, RowWidthKernels.IRowWidth
     {
         if (Vector512.IsHardwareAccelerated && TRow.Vectors >= 2)
         {

@@ -155,7 +155,7 @@ internal sealed class FullBatchTraining : IRangeWork, ITraining<FactorizationMod
     /// <summary>Per worker, on its own cache line: where <see cref="IRangeWork.BeginRange"/> leaves the sum of what it read, so that the reads are not dropped.</summary>
     private readonly float[] _streamed;
 
-    /// <summary>Whether rows run through the register-accumulating row kernels where the stride has them (<see cref="FullBatchKernels.HasRowKernels"/>); false runs the generic loop they must match bit for bit (tests).</summary>
+    /// <summary>Whether rows run through the register-accumulating row kernels where the stride has them (<see cref="RowWidthKernels.HasRowKernels"/>); false runs the generic loop they must match bit for bit (tests).</summary>
     private readonly bool _registerRows;
 
     private Phase _phase;
@@ -678,7 +678,7 @@ internal sealed class FullBatchTraining : IRangeWork, ITraining<FactorizationMod
         ref float residualRef = ref MemoryMarshal.GetArrayDataReference(residuals);
         ref float dataRef = ref MemoryMarshal.GetReference(data);
         bool grouped = Avx.IsSupported && stride >= 8;
-        bool rowKernels = grouped && _registerRows && FullBatchKernels.HasRowKernels(stride);
+        bool rowKernels = grouped && _registerRows && RowWidthKernels.HasRowKernels(stride);
         bool store = !_recompute; // a parallel step's item pass recomputes the residuals instead of reading them from the other core
         double sse = 0, norms = 0;
         for (int r = first; r < end; r++)
@@ -780,7 +780,7 @@ internal sealed class FullBatchTraining : IRangeWork, ITraining<FactorizationMod
         ref float valueRef = ref MemoryMarshal.GetArrayDataReference(_itemValues);
         bool recompute = _recompute;
         bool grouped = Avx.IsSupported && stride >= 8; // as the user pass: Dot4 there, Dot4 here
-        bool rowKernels = grouped && _registerRows && FullBatchKernels.HasRowKernels(stride);
+        bool rowKernels = grouped && _registerRows && RowWidthKernels.HasRowKernels(stride);
         double norms = 0;
         for (int r = first; r < end; r++)
         {

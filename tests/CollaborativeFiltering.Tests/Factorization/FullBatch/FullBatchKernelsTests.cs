@@ -43,26 +43,26 @@ public sealed class FullBatchKernelsTests
     [InlineData(8)]
     public void UnrolledDot4AndDotLane_EqualRowKernelsBitForBit(int vectors)
     {
-        if (!FullBatchKernels.HasRowKernels(vectors * 8))
+        if (!RowWidthKernels.HasRowKernels(vectors * 8))
         {
             return; // no FMA: the row kernels are never used
         }
 
         switch (vectors)
         {
-            case 1: UnrolledMatchesRowKernels<FullBatchKernels.Vectors1>(); break;
-            case 2: UnrolledMatchesRowKernels<FullBatchKernels.Vectors2>(); break;
-            case 3: UnrolledMatchesRowKernels<FullBatchKernels.Vectors3>(); break;
-            case 4: UnrolledMatchesRowKernels<FullBatchKernels.Vectors4>(); break;
-            case 5: UnrolledMatchesRowKernels<FullBatchKernels.Vectors5>(); break;
-            case 6: UnrolledMatchesRowKernels<FullBatchKernels.Vectors6>(); break;
-            case 7: UnrolledMatchesRowKernels<FullBatchKernels.Vectors7>(); break;
-            default: UnrolledMatchesRowKernels<FullBatchKernels.Vectors8>(); break;
+            case 1: UnrolledMatchesRowKernels<RowWidthKernels.Vectors1>(); break;
+            case 2: UnrolledMatchesRowKernels<RowWidthKernels.Vectors2>(); break;
+            case 3: UnrolledMatchesRowKernels<RowWidthKernels.Vectors3>(); break;
+            case 4: UnrolledMatchesRowKernels<RowWidthKernels.Vectors4>(); break;
+            case 5: UnrolledMatchesRowKernels<RowWidthKernels.Vectors5>(); break;
+            case 6: UnrolledMatchesRowKernels<RowWidthKernels.Vectors6>(); break;
+            case 7: UnrolledMatchesRowKernels<RowWidthKernels.Vectors7>(); break;
+            default: UnrolledMatchesRowKernels<RowWidthKernels.Vectors8>(); break;
         }
     }
 
     private static void UnrolledMatchesRowKernels<TRow>()
-        where TRow : struct, FullBatchKernels.IRowWidth
+        where TRow : struct, RowWidthKernels.IRowWidth
     {
         int vectors = TRow.Vectors, n = vectors * 8;
         for (int seed = 0; seed < 20; seed++)
@@ -74,14 +74,14 @@ public sealed class FullBatchKernelsTests
             ref float r2 = ref MemoryMarshal.GetArrayDataReference(y2);
             ref float r3 = ref MemoryMarshal.GetArrayDataReference(y3);
             Vector128<float> expected = RowKernels.Dot4(ref rx, ref r0, ref r1, ref r2, ref r3, n);
-            Vector128<float> actual = FullBatchKernels.Dot4<TRow>(ref rx, ref r0, ref r1, ref r2, ref r3);
+            Vector128<float> actual = RowWidthKernels.Dot4<TRow>(ref rx, ref r0, ref r1, ref r2, ref r3);
             for (int k = 0; k < 4; k++)
             {
                 Bits(actual.GetElement(k)).Should().Be(Bits(expected.GetElement(k)), "lane {0} of Dot4 at width {1}, seed {2}", k, vectors, seed);
             }
 
             float lane = RowKernels.DotLane(ref rx, ref r2, n);
-            float unrolled = FullBatchKernels.DotLane<TRow>(ref rx, ref r2);
+            float unrolled = RowWidthKernels.DotLane<TRow>(ref rx, ref r2);
             Bits(unrolled).Should().Be(Bits(lane), "DotLane at width {0}, seed {1}", vectors, seed);
             Bits(unrolled).Should().Be(Bits(expected.GetElement(2)), "DotLane is lane 2 of Dot4");
         }
