@@ -238,6 +238,16 @@ internal static class RowWidthKernels
         return RowKernels.ReduceLane(b);
     }
 
+    /// <summary>g + b0·y0[k..k+8) + b1·y1[k..k+8) + b2·y2[k..k+8) + b3·y3[k..k+8), one chain in that order (<see cref="RowKernels.MultiplyAdd4(float, ref float, float, ref float, float, ref float, float, ref float, ref float, int)"/>'s order for each element): the row kernels' multiply-add of four rows into one accumulator.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static Vector256<float> MultiplyAdd4(Vector256<float> b0, ref float y0, Vector256<float> b1, ref float y1, Vector256<float> b2, ref float y2, Vector256<float> b3, ref float y3, nuint k, Vector256<float> g)
+    {
+        g = RowKernels.FusedMultiplyAdd(b0, Vector256.LoadUnsafe(ref y0, k), g);
+        g = RowKernels.FusedMultiplyAdd(b1, Vector256.LoadUnsafe(ref y1, k), g);
+        g = RowKernels.FusedMultiplyAdd(b2, Vector256.LoadUnsafe(ref y2, k), g);
+        return RowKernels.FusedMultiplyAdd(b3, Vector256.LoadUnsafe(ref y3, k), g);
+    }
+
     /// <summary>The flag set.</summary>
     internal readonly struct Yes : IFlag
     {

@@ -144,40 +144,40 @@ internal static class ImplicitAlsKernels
             }
 
             Vector256<float> b0 = Vector256.Create(coef.GetElement(0)), b1 = Vector256.Create(coef.GetElement(1)), b2 = Vector256.Create(coef.GetElement(2)), b3 = Vector256.Create(coef.GetElement(3));
-            g0 = MultiplyAdd4(b0, ref y0, b1, ref y1, b2, ref y2, b3, ref y3, 0, g0);
+            g0 = RowWidthKernels.MultiplyAdd4(b0, ref y0, b1, ref y1, b2, ref y2, b3, ref y3, 0, g0);
             if (TRow.Vectors > 1)
             {
-                g1 = MultiplyAdd4(b0, ref y0, b1, ref y1, b2, ref y2, b3, ref y3, 8, g1);
+                g1 = RowWidthKernels.MultiplyAdd4(b0, ref y0, b1, ref y1, b2, ref y2, b3, ref y3, 8, g1);
             }
 
             if (TRow.Vectors > 2)
             {
-                g2 = MultiplyAdd4(b0, ref y0, b1, ref y1, b2, ref y2, b3, ref y3, 16, g2);
+                g2 = RowWidthKernels.MultiplyAdd4(b0, ref y0, b1, ref y1, b2, ref y2, b3, ref y3, 16, g2);
             }
 
             if (TRow.Vectors > 3)
             {
-                g3 = MultiplyAdd4(b0, ref y0, b1, ref y1, b2, ref y2, b3, ref y3, 24, g3);
+                g3 = RowWidthKernels.MultiplyAdd4(b0, ref y0, b1, ref y1, b2, ref y2, b3, ref y3, 24, g3);
             }
 
             if (TRow.Vectors > 4)
             {
-                g4 = MultiplyAdd4(b0, ref y0, b1, ref y1, b2, ref y2, b3, ref y3, 32, g4);
+                g4 = RowWidthKernels.MultiplyAdd4(b0, ref y0, b1, ref y1, b2, ref y2, b3, ref y3, 32, g4);
             }
 
             if (TRow.Vectors > 5)
             {
-                g5 = MultiplyAdd4(b0, ref y0, b1, ref y1, b2, ref y2, b3, ref y3, 40, g5);
+                g5 = RowWidthKernels.MultiplyAdd4(b0, ref y0, b1, ref y1, b2, ref y2, b3, ref y3, 40, g5);
             }
 
             if (TRow.Vectors > 6)
             {
-                g6 = MultiplyAdd4(b0, ref y0, b1, ref y1, b2, ref y2, b3, ref y3, 48, g6);
+                g6 = RowWidthKernels.MultiplyAdd4(b0, ref y0, b1, ref y1, b2, ref y2, b3, ref y3, 48, g6);
             }
 
             if (TRow.Vectors > 7)
             {
-                g7 = MultiplyAdd4(b0, ref y0, b1, ref y1, b2, ref y2, b3, ref y3, 56, g7);
+                g7 = RowWidthKernels.MultiplyAdd4(b0, ref y0, b1, ref y1, b2, ref y2, b3, ref y3, 56, g7);
             }
         }
 
@@ -265,16 +265,6 @@ internal static class ImplicitAlsKernels
         {
             g7.StoreUnsafe(ref acc, 56);
         }
-    }
-
-    /// <summary>g + b0·y0 + b1·y1 + b2·y2 + b3·y3 on the 8 floats at <paramref name="k"/>, one fused multiply-add after another (<see cref="RowKernels.MultiplyAdd4(float, ref float, float, ref float, float, ref float, float, ref float, ref float, int)"/>'s order).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector256<float> MultiplyAdd4(Vector256<float> b0, ref float y0, Vector256<float> b1, ref float y1, Vector256<float> b2, ref float y2, Vector256<float> b3, ref float y3, nuint k, Vector256<float> g)
-    {
-        g = RowKernels.FusedMultiplyAdd(b0, Vector256.LoadUnsafe(ref y0, k), g);
-        g = RowKernels.FusedMultiplyAdd(b1, Vector256.LoadUnsafe(ref y1, k), g);
-        g = RowKernels.FusedMultiplyAdd(b2, Vector256.LoadUnsafe(ref y2, k), g);
-        return RowKernels.FusedMultiplyAdd(b3, Vector256.LoadUnsafe(ref y3, k), g);
     }
 
     /// <summary>

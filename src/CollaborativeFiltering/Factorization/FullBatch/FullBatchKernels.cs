@@ -498,16 +498,6 @@ internal static class FullBatchKernels
         }
     }
 
-    /// <summary>g + b0·y0[k..k+8) + b1·y1[k..k+8) + b2·y2[k..k+8) + b3·y3[k..k+8), one chain in that order.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector256<float> MultiplyAdd4(Vector256<float> b0, ref float y0, Vector256<float> b1, ref float y1, Vector256<float> b2, ref float y2, Vector256<float> b3, ref float y3, nuint k, Vector256<float> g)
-    {
-        g = RowKernels.FusedMultiplyAdd(b0, Vector256.LoadUnsafe(ref y0, k), g);
-        g = RowKernels.FusedMultiplyAdd(b1, Vector256.LoadUnsafe(ref y1, k), g);
-        g = RowKernels.FusedMultiplyAdd(b2, Vector256.LoadUnsafe(ref y2, k), g);
-        return RowKernels.FusedMultiplyAdd(b3, Vector256.LoadUnsafe(ref y3, k), g);
-    }
-
     /// <summary>
     /// Reads one value per 64-byte cache line of <paramref name="values"/>, in order, four lines in flight at a
     /// time, and returns their sum (which the caller keeps, so that the loads stay): brings the lines into this
