@@ -98,7 +98,8 @@ public sealed class TSne
         long pairs = 2L * n * (method == TSneMethod.Exact ? n - 1 : NeighborCount(perplexity, n)); // both directions, before merging
         MemoryBudget.ThrowIfArrayTooLong(pairs, method == TSneMethod.Exact ? nameof(TSneOptions.Method) : nameof(TSneOptions.Perplexity), method == TSneMethod.Exact ? method : o.Perplexity,
             "affinities for these rows");
-        MemoryBudget.ThrowIfTooLarge(MemoryBudget.Sum(12 * pairs, 4L * n * dimensions, 96L * n), method == TSneMethod.Exact ? nameof(TSneOptions.Method) : nameof(TSneOptions.Perplexity),
+        long denseCopy = method == TSneMethod.Exact ? 4L * n * n : 0; // the exact gradient's float copy of P when P is dense
+        MemoryBudget.ThrowIfTooLarge(MemoryBudget.Sum(12 * pairs, denseCopy, 4L * n * dimensions, 96L * n), method == TSneMethod.Exact ? nameof(TSneOptions.Method) : nameof(TSneOptions.Perplexity),
             method == TSneMethod.Exact ? method : o.Perplexity, "affinities for these rows (exact t-SNE keeps up to n² of them; Barnes–Hut about 6·perplexity per row)");
 
         long started = Stopwatch.GetTimestamp();

@@ -1,4 +1,6 @@
+using System.Numerics;
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
 using CollaborativeFiltering.Internal;
 
 namespace CollaborativeFiltering.Projection;
@@ -69,16 +71,35 @@ internal static class TSneAffinities
     /// </summary>
     public static double CalibrateRow(ReadOnlySpan<double> distances, double targetEntropy, Span<double> probabilities)
     {
+        double[] shifted = distances.ToArray();
+        return CalibrateRowInPlace(shifted, targetEntropy, probabilities);
+    }
+
+    /// <summary>
+    /// <see cref="CalibrateRow"/> on a row of distances it may overwrite: they are shifted by their minimum in place.
+    /// Each bisection step takes the exponentials, their sum and Σ p_j·d_j in SIMD lanes (<see cref="ExponentialSums"/>):
+    /// the exact method calibrates n rows of n − 1 distances, twenty to forty steps each, and one
+    /// <see cref="Math.Exp(double)"/> at a time took most of the 0.7 s that a 1,682-point map spent on its affinities.
+    /// </summary>
+    internal static double CalibrateRowInPlace(Span<double> distances, double targetEntropy, Span<double> probabilities)
+    {
         int k = distances.Length;
         if (k == 0)
         {
             return 1;
         }
 
+        Span<double> shifted = distances;
+        Span<double> p = probabilities[..k];
         double minimum = double.PositiveInfinity;
-        foreach (double d in distances)
+        foreach (double d in shifted)
         {
             minimum = Math.Min(minimum, d);
+        }
+
+        for (int j = 0; j < k; j++)
+        {
+            shifted[j] -= minimum;
         }
 
         double beta = 1;
@@ -88,16 +109,7 @@ internal static class TSneAffinities
         double sum = 1;
         for (int step = 0; step < MaxCalibrationSteps; step++)
         {
-            sum = 0;
-            double weighted = 0;
-            for (int j = 0; j < k; j++)
-            {
-                double shifted = distances[j] - minimum;
-                double e = Math.Exp(-beta * shifted);
-                probabilities[j] = e;
-                sum += e;
-                weighted += e * shifted;
-            }
+            (sum, double weighted) = ExponentialSums(shifted, beta, p);
 
             // sum ≥ 1: the nearest neighbour's term is exp(0).
             double entropy = Math.Log(sum) + (beta * weighted / sum);
@@ -123,16 +135,57 @@ internal static class TSneAffinities
         double inverse = 1 / sum;
         for (int j = 0; j < k; j++)
         {
-            probabilities[j] *= inverse;
+            p[j] *= inverse;
         }
 
         return beta;
     }
 
     /// <summary>
+    /// p_j = exp(−β·d_j) written out, and (Σ p_j, Σ p_j·d_j): whole vectors through <see cref="Vector.Exp(Vector{double})"/>
+    /// with the sums in lanes, the last d.Length mod width one at a time. The order of the additions depends only on
+    /// the length (not on the buffers' addresses, as <see cref="TensorPrimitives.Sum{T}(ReadOnlySpan{T})"/>'s does), so a
+    /// row's affinities do not depend on which worker computed them.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static (double Sum, double Weighted) ExponentialSums(ReadOnlySpan<double> shifted, double beta, Span<double> p)
+    {
+        int k = shifted.Length;
+        int j = 0;
+        double sum = 0, weighted = 0;
+        if (Vector.IsHardwareAccelerated && k >= Vector<double>.Count)
+        {
+            int width = Vector<double>.Count;
+            var minusBeta = new Vector<double>(-beta);
+            Vector<double> sums = Vector<double>.Zero, products = Vector<double>.Zero;
+            for (; j <= k - width; j += width)
+            {
+                var d = new Vector<double>(shifted[j..]);
+                Vector<double> e = Vector.Exp(minusBeta * d);
+                e.CopyTo(p[j..]);
+                sums += e;
+                products += e * d;
+            }
+
+            sum = Vector.Sum(sums);
+            weighted = Vector.Sum(products);
+        }
+
+        for (; j < k; j++)
+        {
+            double e = Math.Exp(-beta * shifted[j]);
+            p[j] = e;
+            sum += e;
+            weighted += e * shifted[j];
+        }
+
+        return (sum, weighted);
+    }
+
+    /// <summary>
     /// Joint affinities over all pairs (the exact method): each row's conditional affinities calibrated over all
     /// other points, entries below <see cref="MinConditional"/> dropped (together less than n·10⁻¹² of a row's unit
-    /// mass; typically all but a few hundred per row), then P = (C + Cᵀ) / Σ(C + Cᵀ) in CSR form
+    /// mass; on spread-out data such as cosine distances between movie embeddings, almost none), then P = (C + Cᵀ) / Σ(C + Cᵀ) in CSR form
     /// (<see cref="SymmetrizeSortedRows"/>). O(n²·D) time, memory proportional to the kept entries.
     /// </summary>
     public static TSneSparseAffinities AllPairs(float[] x, int n, int dimensions, TSneDistance distance, double perplexity, WorkerPool pool, CancellationToken cancellationToken)
@@ -440,7 +493,7 @@ internal static class TSneAffinities
                     }
                 }
 
-                CalibrateRow(distances, targetEntropy, probabilities);
+                CalibrateRowInPlace(distances, targetEntropy, probabilities);
                 int kept = 0;
                 foreach (double p in probabilities)
                 {
@@ -517,7 +570,7 @@ internal static class TSneAffinities
                 }
 
                 indices.AsSpan().CopyTo(Neighbors.AsSpan(i * k, k));
-                CalibrateRow(distances, targetEntropy, Conditional.AsSpan(i * k, k));
+                CalibrateRowInPlace(distances, targetEntropy, Conditional.AsSpan(i * k, k));
             }
         }
 

@@ -12,7 +12,11 @@ namespace CollaborativeFiltering.Projection;
 /// q_ij = w_ij / Z, split into an attractive part Σ_j p_ij·w_ij·(y_i − y_j) over the stored (sparse) entries of P and
 /// a repulsive part Σ_j w_ij²·(y_i − y_j) / Z over all pairs. The repulsive part is exact (all pairs, float SIMD
 /// lanes whose sums move to double accumulators every <see cref="ExactChunk"/> vectors, remainder in double) or
-/// Barnes–Hut (a <see cref="QuadTree"/>). Rows are computed in fixed blocks on the projection's <see cref="WorkerPool"/> and Z is
+/// Barnes–Hut (a <see cref="QuadTree"/>). When the exact method's P is dense (at least a third of the n² pairs
+/// stored, as perplexity 30 on cosine distances gives: every pair but the diagonal on MovieLens-shaped
+/// embeddings), the attraction is summed in the same pass over all pairs from a dense float copy of P, in the
+/// same float lanes as the repulsion, since w_ij and y_i − y_j are already in registers there; a gathered
+/// double sum over the stored entries cost three times the whole repulsion pass. Rows are computed in fixed blocks on the projection's <see cref="WorkerPool"/> and Z is
 /// summed in row order, so the result does not depend on the number of threads. Allocates nothing per call.
 /// Not thread-safe: one caller drives it.
 /// </summary>
@@ -39,13 +43,14 @@ internal sealed class TSneGradient : IBlockWork
     private readonly double[] _rowZ;
     private readonly float[] _xFloat;
     private readonly float[] _yFloat;
+    private readonly float[]? _denseP;
     private readonly int _blocks;
     private double[] _x = [];
     private double[] _y = [];
 
     private bool _doubleOnly;
 
-    private TSneGradient(TSneSparseAffinities p, QuadTree? tree, double theta, WorkerPool pool)
+    private TSneGradient(TSneSparseAffinities p, QuadTree? tree, double theta, WorkerPool pool, bool dense = false)
     {
         int n = p.Count;
         _n = n;
@@ -67,13 +72,32 @@ internal sealed class TSneGradient : IBlockWork
         _rowZ = new double[n];
         _xFloat = tree is null ? new float[n] : [];
         _yFloat = tree is null ? new float[n] : [];
+        _denseP = dense ? Densify(p) : null;
     }
 
     /// <summary>Checked by the pool before every block of rows of a pass (an exact pass over n² pairs is too long to finish first); a pass that saw it cancelled throws <see cref="OperationCanceledException"/> instead of returning.</summary>
     public CancellationToken Cancellation { get; set; }
 
-    /// <summary>Exact gradients: repulsion over all pairs. O(n²) per call.</summary>
-    public static TSneGradient Exact(TSneSparseAffinities p, WorkerPool pool) => new(p, null, 0, pool);
+    /// <summary>
+    /// Exact gradients: repulsion over all pairs, and the attraction in the same pass when P is dense enough
+    /// (<see cref="IsDense"/>) and the float lanes run. O(n²) per call.
+    /// </summary>
+    public static TSneGradient Exact(TSneSparseAffinities p, WorkerPool pool) => new(p, null, 0, pool, IsDense(p) && UsesFloatLanes(p.Count));
+
+    /// <summary>
+    /// Exact gradients whose attraction is summed over the stored entries of P in double (<see cref="AttractionScalar"/>'s
+    /// sums, four rows at a time), whatever P's density: for tests that compare the two attraction kernels.
+    /// </summary>
+    internal static TSneGradient ExactWithSparseAttraction(TSneSparseAffinities p, WorkerPool pool) => new(p, null, 0, pool);
+
+    /// <summary>
+    /// Whether the exact gradient keeps a dense float copy of P: when at least a third of the n² pairs are stored, so
+    /// that the copy (4 bytes a pair) takes no more memory than the stored entries (12 bytes each).
+    /// </summary>
+    internal static bool IsDense(TSneSparseAffinities p) => 3L * p.Values.Length >= (long)p.Count * p.Count;
+
+    /// <summary>Whether the attraction is summed in the float lanes of the all-pairs pass (from a dense copy of P).</summary>
+    internal bool HasDenseAttraction => _denseP is not null;
 
     /// <summary>
     /// Exact gradients with the repulsion summed in double throughout, never in float SIMD lanes:
@@ -136,6 +160,16 @@ internal sealed class TSneGradient : IBlockWork
         int start = block * RowsPerBlock;
         int end = Math.Min(_n, start + RowsPerBlock);
         int i = start;
+        if (_denseP is not null)
+        {
+            for (; i < end; i++)
+            {
+                ExactRowWithAttraction(i, _denseP);
+            }
+
+            return;
+        }
+
         if (Vector256.IsHardwareAccelerated)
         {
             for (; i + AttractionRows <= end; i += AttractionRows)
@@ -298,6 +332,95 @@ internal sealed class TSneGradient : IBlockWork
         (_attractX[i + 3], _attractY[i + 3]) = AttractionTail(i + 3, s3 + common, ax.GetElement(3), ay.GetElement(3));
     }
 
+    /// <summary>Whether the exact repulsion of n points runs in float SIMD lanes (unless built by <see cref="ExactInDouble"/>).</summary>
+    private static bool UsesFloatLanes(int n) => Vector.IsHardwareAccelerated && n >= Vector<float>.Count;
+
+    /// <summary>P as a dense n × n float matrix, row-major, zero where no entry is stored.</summary>
+    private static float[] Densify(TSneSparseAffinities p)
+    {
+        int n = p.Count;
+        var dense = new float[checked(n * n)];
+        for (int i = 0; i < n; i++)
+        {
+            int row = i * n;
+            for (int e = p.RowOffsets[i]; e < p.RowOffsets[i + 1]; e++)
+            {
+                dense[row + p.Columns[e]] = (float)p.Values[e];
+            }
+        }
+
+        return dense;
+    }
+
+    /// <summary>
+    /// Row i's repulsive and attractive terms in one pass over all j: the repulsion as <see cref="ExactRepulsion"/> sums it,
+    /// and beside it Σ p_ij·w_ij·(y_i − y_j) with p_ij from the dense copy, in the same float lanes (moved to double every
+    /// <see cref="ExactChunk"/> vectors), the last n mod width pairs in double.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // called once per row: optimised from the first, not after thirty tier-0 rows
+    private void ExactRowWithAttraction(int i, float[] denseP)
+    {
+        int n = _n;
+        double z = 0, rx = 0, ry = 0, ax = 0, ay = 0;
+        int j = 0;
+        int width = Vector<float>.Count;
+        var vxi = new Vector<float>(_xFloat[i]);
+        var vyi = new Vector<float>(_yFloat[i]);
+        Vector<float> one = Vector<float>.One;
+        ref float xRef = ref MemoryMarshal.GetArrayDataReference(_xFloat);
+        ref float yRef = ref MemoryMarshal.GetArrayDataReference(_yFloat);
+        ref float pRef = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(denseP), (nint)i * n);
+        int vectorEnd = n - (n % width);
+        while (j < vectorEnd)
+        {
+            int chunkEnd = Math.Min(vectorEnd, j + (ExactChunk * width));
+            Vector<float> vz = Vector<float>.Zero, vrx = vz, vry = vz, vax = vz, vay = vz;
+            for (; j < chunkEnd; j += width)
+            {
+                Vector<float> dx = vxi - Vector.LoadUnsafe(ref xRef, (nuint)j);
+                Vector<float> dy = vyi - Vector.LoadUnsafe(ref yRef, (nuint)j);
+                Vector<float> w = one / (one + (dx * dx) + (dy * dy));
+                vz += w;
+                Vector<float> w2 = w * w;
+                vrx += w2 * dx;
+                vry += w2 * dy;
+                Vector<float> pw = Vector.LoadUnsafe(ref pRef, (nuint)j) * w;
+                vax += pw * dx;
+                vay += pw * dy;
+            }
+
+            z += Vector.Sum(vz);
+            rx += Vector.Sum(vrx);
+            ry += Vector.Sum(vry);
+            ax += Vector.Sum(vax);
+            ay += Vector.Sum(vay);
+        }
+
+        double xi = _x[i];
+        double yi = _y[i];
+        for (; j < n; j++)
+        {
+            double dx = xi - _x[j];
+            double dy = yi - _y[j];
+            double w = 1 / (1 + (dx * dx) + (dy * dy));
+            z += w;
+            double w2 = w * w;
+            rx += w2 * dx;
+            ry += w2 * dy;
+            double pw = Unsafe.Add(ref pRef, j) * w;
+            ax += pw * dx;
+            ay += pw * dy;
+        }
+
+        // The j = i term added w = 1 to z and nothing else (dx = dy = 0, p_ii = 0).
+        _rowZ[i] = z - 1;
+        _repulseX[i] = rx;
+        _repulseY[i] = ry;
+        _attractX[i] = ax;
+        _attractY[i] = ay;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void ExactRepulsion(int i)
     {
         int n = _n;

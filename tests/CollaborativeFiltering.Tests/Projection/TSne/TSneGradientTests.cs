@@ -1,3 +1,4 @@
+using System.Numerics;
 using CollaborativeFiltering.Internal;
 using CollaborativeFiltering.Projection;
 
@@ -150,6 +151,66 @@ public sealed class TSneGradientTests
         }
     }
 
+    [Fact]
+    public void Compute_DenseAffinities_SumTheAttractionInTheAllPairsPassWithinFloatRoundingOfTheDoubleSum()
+    {
+        // Cosine distances at perplexity 30 keep every pair (as on the notebook's movie embeddings), so P is dense and the
+        // exact gradient sums the attraction from a float copy of P in the repulsion's float lanes: each row's attraction must
+        // be the double sum over the stored entries to float rounding, and Z and the repulsion unchanged.
+        (TSneSparseAffinities p, double[] x, double[] y, int n) = DenseProblem();
+        using var pool = new WorkerPool(1);
+        var dense = TSneGradient.Exact(p, pool);
+        var sparse = TSneGradient.ExactWithSparseAttraction(p, pool);
+
+        dense.HasDenseAttraction.Should().Be(Vector.IsHardwareAccelerated, "every pair is kept, so P is dense wherever the float lanes run");
+        sparse.HasDenseAttraction.Should().BeFalse();
+        double[] gx = new double[n], gy = new double[n], sx = new double[n], sy = new double[n];
+        double denseZ = dense.Compute(x, y, 12, gx, gy);
+        double sparseZ = sparse.Compute(x, y, 12, sx, sy);
+
+        denseZ.Should().Be(sparseZ);
+        for (int i = 0; i < n; i++)
+        {
+            (double z, double ax, double ay, double rx, double ry) = dense.RowTerms(i);
+            (double sz, double sax, double say, double srx, double sry) = sparse.RowTerms(i);
+            (z, rx, ry).Should().Be((sz, srx, sry), "row {0}'s repulsion is the same pass", i);
+            double attraction = Math.Sqrt((sax * sax) + (say * say));
+            attraction.Should().BePositive();
+            ax.Should().BeApproximately(sax, 1e-5 * attraction, "row {0}", i);
+            ay.Should().BeApproximately(say, 1e-5 * attraction, "row {0}", i);
+        }
+
+        RelativeError(gx, gy, sx, sy).Should().BeLessThan(1e-5);
+    }
+
+    [Fact]
+    public void Compute_DenseAffinitiesAnyThreadCount_GivesTheSameBits()
+    {
+        (TSneSparseAffinities p, double[] x, double[] y, int n) = DenseProblem();
+        using var one = new WorkerPool(1);
+        using var two = new WorkerPool(2);
+        double[] ax = new double[n], ay = new double[n], bx = new double[n], by = new double[n];
+
+        double oneZ = TSneGradient.Exact(p, one).Compute(x, y, 1, ax, ay);
+        double twoZ = TSneGradient.Exact(p, two).Compute(x, y, 1, bx, by);
+
+        twoZ.Should().Be(oneZ);
+        bx.Should().Equal(ax);
+        by.Should().Equal(ay);
+    }
+
+    [Fact]
+    public void Exact_SparseAffinities_KeepTheGatheredDoubleAttraction()
+    {
+        // Under a third of the pairs stored: a dense copy would take more memory than the entries.
+        var p = new TSneSparseAffinities(9, [0, 1, 2, 3, 4, 5, 6, 7, 8, 9], [1, 0, 3, 2, 5, 4, 7, 6, 0], [.. Enumerable.Repeat(1.0 / 9, 9)]);
+        using var pool = new WorkerPool(1);
+
+        TSneGradient.IsDense(p).Should().BeFalse();
+        TSneGradient.Exact(p, pool).HasDenseAttraction.Should().BeFalse();
+        TSneGradient.IsDense(new TSneSparseAffinities(9, p.RowOffsets, new int[27], new double[27])).Should().BeTrue("27 of 81 pairs is a third");
+    }
+
     [Theory]
     [InlineData(1)]
     [InlineData(2)]
@@ -182,6 +243,7 @@ public sealed class TSneGradientTests
         double[] y = [.. Enumerable.Range(0, n).Select(_ => random.NextGaussian() * 10)];
         using var pool = new WorkerPool(threads);
         var gradient = TSneGradient.Exact(p, pool);
+        gradient.HasDenseAttraction.Should().BeFalse("about a tenth of the pairs are stored");
 
         gradient.Compute(x, y, 1, new double[n], new double[n]);
 
@@ -238,6 +300,21 @@ public sealed class TSneGradientTests
             y[i] = 5 * random.NextGaussian();
         }
 
+        return (p, x, y, n);
+    }
+
+    /// <summary>150 Gaussian points in 5 dimensions, cosine distance, perplexity 30: every off-diagonal pair kept.</summary>
+    private static (TSneSparseAffinities P, double[] X, double[] Y, int N) DenseProblem()
+    {
+        const int n = 150;
+        var random = new SeededRandom(23, 0);
+        float[] data = [.. Enumerable.Range(0, n * 5).Select(_ => (float)random.NextGaussian())];
+        using var pool = new WorkerPool(2);
+        float[] prepared = TSneAffinities.PrepareData(data, n, 5, TSneDistance.Cosine);
+        TSneSparseAffinities p = TSneAffinities.AllPairs(prepared, n, 5, TSneDistance.Cosine, 30, pool, CancellationToken.None);
+        p.Values.Length.Should().Be(n * (n - 1));
+        double[] x = [.. Enumerable.Range(0, n).Select(_ => 5 * random.NextGaussian())];
+        double[] y = [.. Enumerable.Range(0, n).Select(_ => 5 * random.NextGaussian())];
         return (p, x, y, n);
     }
 
