@@ -170,7 +170,7 @@ internal sealed class SoftmaxNetwork
         float[] itemInput = ItemInput;
         foreach (int item in items)
         {
-            TensorPrimitives.Add(xi, itemInput.AsSpan(item * ei, ei), xi);
+            ShortRows.Add(itemInput.AsSpan(item * ei, ei), xi);
         }
 
         if (items.Length > 0)
@@ -255,7 +255,7 @@ internal sealed class SoftmaxNetwork
             if (weights[k] != 0)
             {
                 weights[k] *= scale;
-                TensorPrimitives.MultiplyAdd(table.AsSpan(k * width, width), weights[k], destination, destination);
+                ShortRows.MultiplyAdd(table.AsSpan(k * width, width), weights[k], destination);
             }
         }
     }

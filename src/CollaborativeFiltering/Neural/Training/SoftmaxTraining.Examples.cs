@@ -103,7 +103,7 @@ internal sealed partial class SoftmaxTraining
                 float dr = delta[r];
                 if (dr != 0)
                 {
-                    TensorPrimitives.MultiplyAdd(w.AsSpan(r * inputs, inputs), dr, target, target);
+                    ShortRows.MultiplyAdd(w.AsSpan(r * inputs, inputs), dr, target);
                 }
             }
 

@@ -70,7 +70,7 @@ internal sealed partial class SoftmaxTraining
                 if (dr != 0)
                 {
                     Span<float> row = dw.AsSpan(r * inputs, inputs);
-                    TensorPrimitives.MultiplyAdd(a, dr, row, row);
+                    ShortRows.MultiplyAdd(a, dr, row);
                     dc[r] += dr;
                 }
             }
@@ -92,7 +92,7 @@ internal sealed partial class SoftmaxTraining
                 if (w[k] != 0)
                 {
                     Span<float> row = gradient.AsSpan(k * width, width);
-                    TensorPrimitives.MultiplyAdd(dx, w[k], row, row);
+                    ShortRows.MultiplyAdd(dx, w[k], row);
                 }
             }
         }
@@ -126,7 +126,7 @@ internal sealed partial class SoftmaxTraining
             for (int e = from; e < to; e++)
             {
                 int b = _inverseExamples[e];
-                TensorPrimitives.MultiplyAdd(_inputGradients.AsSpan(b * _inputWidth, ei), _inverseCount[b], de, de);
+                ShortRows.MultiplyAdd(_inputGradients.AsSpan(b * _inputWidth, ei), _inverseCount[b], de);
             }
 
             if (_sharedItemEmbeddings)
