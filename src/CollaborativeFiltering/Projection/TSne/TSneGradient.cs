@@ -16,8 +16,9 @@ namespace CollaborativeFiltering.Projection;
 /// stored, as perplexity 30 on cosine distances gives: every pair but the diagonal on MovieLens-shaped
 /// embeddings), the attraction is summed in the same pass over all pairs from a dense float copy of P, in the
 /// same float lanes as the repulsion, since w_ij and y_i − y_j are already in registers there; a gathered
-/// double sum over the stored entries cost three times the whole repulsion pass. Rows are computed in fixed blocks on the projection's <see cref="WorkerPool"/> and Z is
-/// summed in row order, so the result does not depend on the number of threads. Allocates nothing per call.
+/// double sum over the stored entries cost three times the whole repulsion pass. Rows are computed in fixed blocks
+/// on the projection's <see cref="WorkerPool"/> and Z is summed in row order, so the result does not depend on the
+/// number of threads. Allocates nothing per call.
 /// Not thread-safe: one caller drives it.
 /// </summary>
 internal sealed class TSneGradient : IBlockWork
