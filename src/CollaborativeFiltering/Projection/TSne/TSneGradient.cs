@@ -3,6 +3,7 @@ using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using CollaborativeFiltering.Internal;
+using static CollaborativeFiltering.Internal.RowWidthKernels;
 
 namespace CollaborativeFiltering.Projection;
 
@@ -165,7 +166,7 @@ internal sealed class TSneGradient : IBlockWork
         {
             for (; i < end; i++)
             {
-                ExactRowWithAttraction(i, _denseP);
+                ExactRow<Yes>(i);
             }
 
             return;
@@ -188,7 +189,7 @@ internal sealed class TSneGradient : IBlockWork
         {
             if (_tree is null)
             {
-                ExactRepulsion(i);
+                ExactRow<No>(i);
             }
             else
             {
@@ -354,80 +355,21 @@ internal sealed class TSneGradient : IBlockWork
     }
 
     /// <summary>
-    /// Row i's repulsive and attractive terms in one pass over all j: the repulsion as <see cref="ExactRepulsion"/> sums it,
-    /// and beside it Σ p_ij·w_ij·(y_i − y_j) with p_ij from the dense copy, in the same float lanes (moved to double every
-    /// <see cref="ExactChunk"/> vectors), the last n mod width pairs in double.
+    /// Row i's exact repulsive terms (Z_i, Σ w²·Δx, Σ w²·Δy) over all j, and with <typeparamref name="TDense"/> also its
+    /// attractive terms Σ p_ij·w_ij·(y_i − y_j) from the dense copy of P, which reuse w_ij and the differences: in float
+    /// SIMD lanes moved to double every <see cref="ExactChunk"/> vectors, the last n mod width pairs in double (all of them
+    /// in double when built by <see cref="ExactInDouble"/> or below the vector width). Without the flag the attraction's
+    /// lines compile away, and the repulsion's operations are the same in both instantiations.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)] // called once per row: optimised from the first, not after thirty tier-0 rows
-    private void ExactRowWithAttraction(int i, float[] denseP)
+    private void ExactRow<TDense>(int i)
+        where TDense : struct, IFlag
     {
         int n = _n;
         double z = 0, rx = 0, ry = 0, ax = 0, ay = 0;
         int j = 0;
         int width = Vector<float>.Count;
-        var vxi = new Vector<float>(_xFloat[i]);
-        var vyi = new Vector<float>(_yFloat[i]);
-        Vector<float> one = Vector<float>.One;
-        ref float xRef = ref MemoryMarshal.GetArrayDataReference(_xFloat);
-        ref float yRef = ref MemoryMarshal.GetArrayDataReference(_yFloat);
-        ref float pRef = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(denseP), (nint)i * n);
-        int vectorEnd = n - (n % width);
-        while (j < vectorEnd)
-        {
-            int chunkEnd = Math.Min(vectorEnd, j + (ExactChunk * width));
-            Vector<float> vz = Vector<float>.Zero, vrx = vz, vry = vz, vax = vz, vay = vz;
-            for (; j < chunkEnd; j += width)
-            {
-                Vector<float> dx = vxi - Vector.LoadUnsafe(ref xRef, (nuint)j);
-                Vector<float> dy = vyi - Vector.LoadUnsafe(ref yRef, (nuint)j);
-                Vector<float> w = one / (one + (dx * dx) + (dy * dy));
-                vz += w;
-                Vector<float> w2 = w * w;
-                vrx += w2 * dx;
-                vry += w2 * dy;
-                Vector<float> pw = Vector.LoadUnsafe(ref pRef, (nuint)j) * w;
-                vax += pw * dx;
-                vay += pw * dy;
-            }
-
-            z += Vector.Sum(vz);
-            rx += Vector.Sum(vrx);
-            ry += Vector.Sum(vry);
-            ax += Vector.Sum(vax);
-            ay += Vector.Sum(vay);
-        }
-
-        double xi = _x[i];
-        double yi = _y[i];
-        for (; j < n; j++)
-        {
-            double dx = xi - _x[j];
-            double dy = yi - _y[j];
-            double w = 1 / (1 + (dx * dx) + (dy * dy));
-            z += w;
-            double w2 = w * w;
-            rx += w2 * dx;
-            ry += w2 * dy;
-            double pw = Unsafe.Add(ref pRef, j) * w;
-            ax += pw * dx;
-            ay += pw * dy;
-        }
-
-        // The j = i term added w = 1 to z and nothing else (dx = dy = 0, p_ii = 0).
-        _rowZ[i] = z - 1;
-        _repulseX[i] = rx;
-        _repulseY[i] = ry;
-        _attractX[i] = ax;
-        _attractY[i] = ay;
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void ExactRepulsion(int i)
-    {
-        int n = _n;
-        double z = 0, rx = 0, ry = 0;
-        int j = 0;
-        int width = Vector<float>.Count;
+        ref float pRef = ref TDense.Value ? ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_denseP!), (nint)i * n) : ref Unsafe.NullRef<float>();
         if (Vector.IsHardwareAccelerated && n >= width && !_doubleOnly)
         {
             var vxi = new Vector<float>(_xFloat[i]);
@@ -439,7 +381,7 @@ internal sealed class TSneGradient : IBlockWork
             while (j < vectorEnd)
             {
                 int chunkEnd = Math.Min(vectorEnd, j + (ExactChunk * width));
-                Vector<float> vz = Vector<float>.Zero, vrx = vz, vry = vz;
+                Vector<float> vz = Vector<float>.Zero, vrx = vz, vry = vz, vax = vz, vay = vz;
                 for (; j < chunkEnd; j += width)
                 {
                     Vector<float> dx = vxi - Vector.LoadUnsafe(ref xRef, (nuint)j);
@@ -449,11 +391,22 @@ internal sealed class TSneGradient : IBlockWork
                     Vector<float> w2 = w * w;
                     vrx += w2 * dx;
                     vry += w2 * dy;
+                    if (TDense.Value)
+                    {
+                        Vector<float> pw = Vector.LoadUnsafe(ref pRef, (nuint)j) * w;
+                        vax += pw * dx;
+                        vay += pw * dy;
+                    }
                 }
 
                 z += Vector.Sum(vz);
                 rx += Vector.Sum(vrx);
                 ry += Vector.Sum(vry);
+                if (TDense.Value)
+                {
+                    ax += Vector.Sum(vax);
+                    ay += Vector.Sum(vay);
+                }
             }
         }
 
@@ -468,11 +421,22 @@ internal sealed class TSneGradient : IBlockWork
             double w2 = w * w;
             rx += w2 * dx;
             ry += w2 * dy;
+            if (TDense.Value)
+            {
+                double pw = Unsafe.Add(ref pRef, j) * w;
+                ax += pw * dx;
+                ay += pw * dy;
+            }
         }
 
-        // The j = i term added w = 1 to z and nothing else (dx = dy = 0).
+        // The j = i term added w = 1 to z and nothing else (dx = dy = 0, p_ii = 0).
         _rowZ[i] = z - 1;
         _repulseX[i] = rx;
         _repulseY[i] = ry;
+        if (TDense.Value)
+        {
+            _attractX[i] = ax;
+            _attractY[i] = ay;
+        }
     }
 }
