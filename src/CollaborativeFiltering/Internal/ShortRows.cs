@@ -14,6 +14,14 @@ namespace CollaborativeFiltering.Internal;
 /// </summary>
 internal static class ShortRows
 {
+    /// <summary>An element-wise update y = f(x, y), on whole vectors and on single elements alike.</summary>
+    private interface IUpdate
+    {
+        Vector<float> Apply(Vector<float> x, Vector<float> y);
+
+        float Apply(float x, float y);
+    }
+
     /// <summary>
     /// <c>y[i] = x[i]·a + y[i]</c> over <c>x.Length</c> elements, the product rounded before the addition (not
     /// fused), as <see cref="TensorPrimitives.MultiplyAdd(ReadOnlySpan{float}, float, ReadOnlySpan{float}, Span{float})"/>
@@ -21,31 +29,7 @@ internal static class ShortRows
     /// </summary>
     /// <exception cref="ArgumentException"><paramref name="y"/> is shorter than <paramref name="x"/>.</exception>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void MultiplyAdd(ReadOnlySpan<float> x, float a, Span<float> y)
-    {
-        int n = x.Length;
-        if (y.Length < n)
-        {
-            ThrowHelper.Argument(nameof(y), "The destination is shorter than the source.");
-        }
-
-        ref float rx = ref MemoryMarshal.GetReference(x);
-        ref float ry = ref MemoryMarshal.GetReference(y);
-        int i = 0;
-        if (Vector.IsHardwareAccelerated)
-        {
-            var va = new Vector<float>(a);
-            for (; i <= n - Vector<float>.Count; i += Vector<float>.Count)
-            {
-                ((Vector.LoadUnsafe(ref rx, (nuint)i) * va) + Vector.LoadUnsafe(ref ry, (nuint)i)).StoreUnsafe(ref ry, (nuint)i);
-            }
-        }
-
-        for (; i < n; i++)
-        {
-            Unsafe.Add(ref ry, i) = (Unsafe.Add(ref rx, i) * a) + Unsafe.Add(ref ry, i);
-        }
-    }
+    public static void MultiplyAdd(ReadOnlySpan<float> x, float a, Span<float> y) => Update(new ScaledAdd(a), x, y);
 
     /// <summary>
     /// <c>y[i] = y[i] + x[i]</c> over <c>x.Length</c> elements, as <see cref="TensorPrimitives.Add(ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float})"/>
@@ -53,7 +37,11 @@ internal static class ShortRows
     /// </summary>
     /// <exception cref="ArgumentException"><paramref name="y"/> is shorter than <paramref name="x"/>.</exception>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void Add(ReadOnlySpan<float> x, Span<float> y)
+    public static void Add(ReadOnlySpan<float> x, Span<float> y) => Update(default(Sum), x, y);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Update<TUpdate>(TUpdate update, ReadOnlySpan<float> x, Span<float> y)
+        where TUpdate : struct, IUpdate
     {
         int n = x.Length;
         if (y.Length < n)
@@ -68,13 +56,29 @@ internal static class ShortRows
         {
             for (; i <= n - Vector<float>.Count; i += Vector<float>.Count)
             {
-                (Vector.LoadUnsafe(ref ry, (nuint)i) + Vector.LoadUnsafe(ref rx, (nuint)i)).StoreUnsafe(ref ry, (nuint)i);
+                update.Apply(Vector.LoadUnsafe(ref rx, (nuint)i), Vector.LoadUnsafe(ref ry, (nuint)i)).StoreUnsafe(ref ry, (nuint)i);
             }
         }
 
         for (; i < n; i++)
         {
-            Unsafe.Add(ref ry, i) += Unsafe.Add(ref rx, i);
+            Unsafe.Add(ref ry, i) = update.Apply(Unsafe.Add(ref rx, i), Unsafe.Add(ref ry, i));
         }
+    }
+
+    /// <summary>y + x·a, the product rounded first.</summary>
+    private readonly struct ScaledAdd(float a) : IUpdate
+    {
+        public Vector<float> Apply(Vector<float> x, Vector<float> y) => (x * new Vector<float>(a)) + y;
+
+        public float Apply(float x, float y) => (x * a) + y;
+    }
+
+    /// <summary>y + x.</summary>
+    private readonly struct Sum : IUpdate
+    {
+        public Vector<float> Apply(Vector<float> x, Vector<float> y) => y + x;
+
+        public float Apply(float x, float y) => y + x;
     }
 }
