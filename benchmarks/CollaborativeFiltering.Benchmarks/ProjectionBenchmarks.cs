@@ -10,7 +10,8 @@ namespace CollaborativeFiltering.Benchmarks;
 /// distance as the notebook uses for movies) on 2 threads, exact and Barnes–Hut, and PCA. The embeddings are
 /// synthetic: 19 Gaussian "genre" clusters, seeded, whose exact affinities keep 358,774 of the 2,827,442 pairs
 /// (sparse P); <see cref="TSne1682x50Spread"/> maps unclustered Gaussian embeddings, which keep every pair as the
-/// walkthrough's regularized movie embeddings do (dense P: the attraction is summed in the all-pairs pass).
+/// walkthrough's regularized movie embeddings do on the synthetic set (dense P: the attraction is summed in the
+/// all-pairs pass); real embeddings with more structure may keep fewer.
 /// Target: t-SNE ≤ 10 s on 2 cores.
 /// </summary>
 [MemoryDiagnoser]
@@ -58,7 +59,7 @@ public class ProjectionBenchmarks
     [Benchmark]
     public TSneProjection TSne1682x50() => _tsne.Project(_embeddings, Items, Dimensions);
 
-    /// <summary>t-SNE of 1,682 unclustered Gaussian embeddings: every pair kept, as on the walkthrough's movie embeddings.</summary>
+    /// <summary>t-SNE of 1,682 unclustered Gaussian embeddings: every pair kept, as on the walkthrough's movie embeddings of the synthetic set.</summary>
     [Benchmark]
     public TSneProjection TSne1682x50Spread() => _tsne.Project(_spread, Items, Dimensions);
 
