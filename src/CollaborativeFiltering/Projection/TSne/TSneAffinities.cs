@@ -76,20 +76,19 @@ internal static class TSneAffinities
     }
 
     /// <summary>
-    /// <see cref="CalibrateRow"/> on a row of distances it may overwrite: they are shifted by their minimum in place.
+    /// <see cref="CalibrateRow"/> on a row of distances it may overwrite: <paramref name="shifted"/> is shifted by its minimum in place.
     /// Each bisection step takes the exponentials, their sum and Σ p_j·d_j in SIMD lanes (<see cref="ExponentialSums"/>):
     /// the exact method calibrates n rows of n − 1 distances, twenty to forty steps each, and 1,682 such rows took
     /// 455 ms with one <see cref="Math.Exp(double)"/> at a time against 65 ms in lanes (one thread, once compiled).
     /// </summary>
-    internal static double CalibrateRowInPlace(Span<double> distances, double targetEntropy, Span<double> probabilities)
+    internal static double CalibrateRowInPlace(Span<double> shifted, double targetEntropy, Span<double> probabilities)
     {
-        int k = distances.Length;
+        int k = shifted.Length;
         if (k == 0)
         {
             return 1;
         }
 
-        Span<double> shifted = distances;
         Span<double> p = probabilities[..k];
         double minimum = double.PositiveInfinity;
         foreach (double d in shifted)

@@ -370,7 +370,7 @@ internal sealed class TSneGradient : IBlockWork
         int j = 0;
         int width = Vector<float>.Count;
         ref float pRef = ref TDense.Value ? ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_denseP!), (nint)i * n) : ref Unsafe.NullRef<float>();
-        if (Vector.IsHardwareAccelerated && n >= width && !_doubleOnly)
+        if (UsesFloatLanes(n) && !_doubleOnly)
         {
             var vxi = new Vector<float>(_xFloat[i]);
             var vyi = new Vector<float>(_yFloat[i]);
