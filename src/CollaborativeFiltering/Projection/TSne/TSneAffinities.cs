@@ -192,46 +192,47 @@ internal static class TSneAffinities
     {
         var work = new AllPairsWork(x, n, dimensions, distance, Math.Log(perplexity), pool.WorkerCount);
         pool.Run(work, BlockCount(n), cancellationToken);
-        return SymmetrizeSortedRows(work.RowColumns, work.RowValues, n, cancellationToken);
+        return SymmetrizeSortedRows(work.RowColumns, work.RowValues, n, cancellationToken: cancellationToken);
     }
+
+    /// <summary>Rows of Cᵀ that <see cref="SymmetrizeSortedRows"/> gathers at a time.</summary>
+    internal const int SymmetrizeRowsPerBlock = 32;
 
     /// <summary>
     /// <see cref="Symmetrize(int[], int[], double[], int, CancellationToken)"/> of conditional affinities given row by
     /// row, each row's columns ascending (as <see cref="AllPairsWork"/> writes them): the same P, bit for bit, without
-    /// its sort and its scratch arrays of 2·nnz entries. Row i of Cᵀ is the entries of column i, met in ascending row
-    /// order through one cursor per row (row j's next entry not yet taken), so C_i and Cᵀ_i merge in one linear pass:
-    /// O(n²) for the cursors plus O(nnz), once to count each row's merged entries and once to write them. Only the
-    /// result is allocated, uninitialised (every entry is written), so that its pages are first touched in the loops,
-    /// and every loop checks <paramref name="cancellationToken"/> before each row: with n² entries, one unchecked pass
-    /// (or the zeroing of its arrays) takes long enough, page faults included, to delay a cancellation by seconds.
+    /// its sort and its scratch arrays of 2·nnz entries. Rows of Cᵀ are gathered <paramref name="rowsPerBlock"/> at a
+    /// time: row j's entries with columns in the block's range are consecutive (one cursor per row, which only moves
+    /// forward), so one sweep over the rows copies them into the block's rows of Cᵀ, each in ascending j; then C_i and
+    /// Cᵀ_i merge in one linear pass. Once to count each row's merged entries and once to write them: O(nnz) for the
+    /// entries plus O(n²/rowsPerBlock) for the cursors, and scratch of rowsPerBlock·n entries. (Merging one row at a
+    /// time against every other row's cursor touched n arrays per row: at n = 1,682 with almost every pair kept, one
+    /// thread, it took 146–151 ms against 116–119 ms so, most of what is left being the first touch of the result's
+    /// 34 MB.) Only the result is allocated uninitialised (every entry is written), so that
+    /// its pages are first touched in the loops, and every loop checks <paramref name="cancellationToken"/> before each
+    /// block or row: with n² entries, one unchecked pass (or the zeroing of its arrays) takes long enough, page faults
+    /// included, to delay a cancellation by seconds.
     /// </summary>
-    internal static TSneSparseAffinities SymmetrizeSortedRows(int[][] rowColumns, double[][] rowValues, int n, CancellationToken cancellationToken = default)
+    internal static TSneSparseAffinities SymmetrizeSortedRows(int[][] rowColumns, double[][] rowValues, int n, int rowsPerBlock = SymmetrizeRowsPerBlock, CancellationToken cancellationToken = default)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(rowsPerBlock, 1);
+        int width = Math.Max(1, Math.Min(rowsPerBlock, n));
         var cursor = new int[n];
+        var transposedCounts = new int[width];
+        var transposedColumns = new int[checked(width * n)];
+        var transposedValues = new double[width * n];
         var offsets = new int[n + 1];
-        for (int i = 0; i < n; i++)
+        for (int first = 0; first < n; first += width)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            int[] columns = rowColumns[i];
-            int own = 0, transposed = 0, both = 0;
-            for (int j = 0; j < n; j++)
+            int end = Math.Min(n, first + width);
+            TransposeBlock(rowColumns, null, n, first, end, cursor, transposedCounts, transposedColumns, transposedValues);
+            for (int i = first; i < end; i++)
             {
-                int[] other = rowColumns[j];
-                int c = cursor[j];
-                if (c < other.Length && other[c] == i)
-                {
-                    cursor[j] = c + 1;
-                    transposed++;
-                    while (own < columns.Length && columns[own] < j)
-                    {
-                        own++;
-                    }
-
-                    both += own < columns.Length && columns[own] == j ? 1 : 0;
-                }
+                int t = i - first;
+                int merged = MergeRow(rowColumns[i], null, transposedColumns.AsSpan(t * n, transposedCounts[t]), default, default, default);
+                offsets[i + 1] = checked(offsets[i] + merged);
             }
-
-            offsets[i + 1] = checked(offsets[i] + columns.Length + transposed - both);
         }
 
         int entries = offsets[n];
@@ -239,45 +240,20 @@ internal static class TSneAffinities
         double[] mergedValues = GC.AllocateUninitializedArray<double>(entries);
         Array.Clear(cursor);
         double total = 0;
-        for (int i = 0; i < n; i++)
+        for (int first = 0; first < n; first += width)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            int[] columns = rowColumns[i];
-            double[] values = rowValues[i];
-            int own = 0, write = offsets[i];
-            for (int j = 0; j < n; j++)
+            int end = Math.Min(n, first + width);
+            TransposeBlock(rowColumns, rowValues, n, first, end, cursor, transposedCounts, transposedColumns, transposedValues);
+            for (int i = first; i < end; i++)
             {
-                int[] other = rowColumns[j];
-                int c = cursor[j];
-                if (c < other.Length && other[c] == i)
+                int t = i - first, count = transposedCounts[t];
+                int start = offsets[i], length = offsets[i + 1] - start;
+                MergeRow(rowColumns[i], rowValues[i], transposedColumns.AsSpan(t * n, count), transposedValues.AsSpan(t * n, count), mergedColumns.AsSpan(start, length), mergedValues.AsSpan(start, length));
+                for (int e = start; e < start + length; e++)
                 {
-                    cursor[j] = c + 1;
-                    for (; own < columns.Length && columns[own] < j; own++, write++)
-                    {
-                        mergedColumns[write] = columns[own];
-                        mergedValues[write] = values[own];
-                    }
-
-                    double v = rowValues[j][c];
-                    if (own < columns.Length && columns[own] == j)
-                    {
-                        v = values[own++] + v;
-                    }
-
-                    mergedColumns[write] = j;
-                    mergedValues[write++] = v;
+                    total += mergedValues[e];
                 }
-            }
-
-            for (; own < columns.Length; own++, write++)
-            {
-                mergedColumns[write] = columns[own];
-                mergedValues[write] = values[own];
-            }
-
-            for (int e = offsets[i]; e < write; e++)
-            {
-                total += mergedValues[e];
             }
         }
 
@@ -290,6 +266,60 @@ internal static class TSneAffinities
         }
 
         return new TSneSparseAffinities(n, offsets, mergedColumns, mergedValues);
+    }
+
+    /// <summary>
+    /// Rows [<paramref name="first"/>, <paramref name="end"/>) of Cᵀ: every row j's entries with a column in that range
+    /// (from its <paramref name="cursor"/> on, which this moves past them), appended to row (column − first) of the
+    /// scratch, n entries apart, so that each row of Cᵀ lists its columns j ascending; without values when
+    /// <paramref name="rowValues"/> is null.
+    /// </summary>
+    private static void TransposeBlock(int[][] rowColumns, double[][]? rowValues, int n, int first, int end, int[] cursor, int[] counts, int[] columns, double[] values)
+    {
+        Array.Clear(counts);
+        for (int j = 0; j < n; j++)
+        {
+            int[] row = rowColumns[j];
+            int c = cursor[j];
+            for (; c < row.Length && row[c] < end; c++)
+            {
+                int t = row[c] - first;
+                int at = (t * n) + counts[t]++;
+                columns[at] = j;
+                if (rowValues is not null)
+                {
+                    values[at] = rowValues[j][c];
+                }
+            }
+
+            cursor[j] = c;
+        }
+    }
+
+    /// <summary>
+    /// Merges row i of C (<paramref name="columns"/>) with row i of Cᵀ (<paramref name="transposedColumns"/>), both
+    /// ascending, and returns the merged length; with <paramref name="values"/>, writes the merged row, C_ij + C_ji where
+    /// both are stored.
+    /// </summary>
+    private static int MergeRow(int[] columns, double[]? values, ReadOnlySpan<int> transposedColumns, ReadOnlySpan<double> transposedValues, Span<int> mergedColumns, Span<double> mergedValues)
+    {
+        int own = 0, other = 0, write = 0;
+        while (own < columns.Length || other < transposedColumns.Length)
+        {
+            int a = own < columns.Length ? columns[own] : int.MaxValue;
+            int b = other < transposedColumns.Length ? transposedColumns[other] : int.MaxValue;
+            if (values is not null)
+            {
+                mergedColumns[write] = Math.Min(a, b);
+                mergedValues[write] = a < b ? values[own] : a > b ? transposedValues[other] : values[own] + transposedValues[other];
+            }
+
+            own += a <= b ? 1 : 0;
+            other += b <= a ? 1 : 0;
+            write++;
+        }
+
+        return write;
     }
 
     /// <summary>

@@ -118,10 +118,16 @@ public sealed class TSneAffinitiesTests
         p.Values.Should().Equal(2.0 / 6, 2.0 / 6, 1.0 / 6, 1.0 / 6);
     }
 
-    [Fact]
-    public void SymmetrizeSortedRows_RandomSparseRows_EqualsSymmetrizeBitForBit()
+    [Theory]
+    [InlineData(1)]
+    [InlineData(7)]
+    [InlineData(TSneAffinities.SymmetrizeRowsPerBlock)]
+    [InlineData(40)]
+    [InlineData(1000)]
+    public void SymmetrizeSortedRows_RandomSparseRows_EqualsSymmetrizeBitForBit(int rowsPerBlock)
     {
-        // Rows of different lengths (one empty, one full), most pairs stored in one direction only.
+        // Rows of different lengths (one empty, one full), most pairs stored in one direction only; Cᵀ gathered in
+        // blocks of one row, of a number that does not divide n, of the default, of all rows and of more than n.
         const int n = 40;
         var random = new SeededRandom(35, 0);
         var rowColumns = new int[n][];
@@ -135,7 +141,7 @@ public sealed class TSneAffinitiesTests
             offsets[i + 1] = offsets[i] + rowColumns[i].Length;
         }
 
-        TSneSparseAffinities merged = TSneAffinities.SymmetrizeSortedRows(rowColumns, rowValues, n);
+        TSneSparseAffinities merged = TSneAffinities.SymmetrizeSortedRows(rowColumns, rowValues, n, rowsPerBlock: rowsPerBlock);
         TSneSparseAffinities sorted = TSneAffinities.Symmetrize(offsets, rowColumns.SelectMany(c => c).ToArray(), rowValues.SelectMany(v => v).ToArray(), n);
 
         merged.RowOffsets.Should().Equal(sorted.RowOffsets);
