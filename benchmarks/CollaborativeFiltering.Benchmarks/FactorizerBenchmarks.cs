@@ -11,7 +11,8 @@ namespace CollaborativeFiltering.Benchmarks;
 /// invocation is one <c>Step</c> of a trainer built once in setup, so Allocated is the per-iteration
 /// allocation. Sizes follow MovieLens 100k, 1M and 10M (users × items); generating the 10M set in
 /// setup takes several seconds. Compare each figure with <see cref="FmaPeakBenchmarks"/> on the same
-/// machine: a case's multiply-adds are <see cref="MultiplyAdds"/>.
+/// machine: a case's multiply-adds are <see cref="MultiplyAdds"/>; and, for the shapes whose data outgrows the
+/// caches, with <see cref="MemoryBandwidthBenchmarks"/>: the bytes it must move are <see cref="StreamedBytes"/>.
 /// </summary>
 /// <remarks>
 /// Allocated: the step allocates nothing, on any thread: <c>alloc CASE THREADS</c> (<see cref="FullBatchStepTimer.Allocations"/>)
@@ -93,6 +94,20 @@ public class FactorizerBenchmarks
         (bool regularized, int d, RatingsDataset train) = Shape(name);
         double rows = train.UserCount + train.ItemCount;
         return (3.0 * d * train.Count) + (regularized ? 1.5 * d * d * rows : 0);
+    }
+
+    /// <summary>
+    /// The fewest bytes one iteration of <paramref name="name"/> must move when nothing stays cached from one
+    /// iteration to the next (the 1M and 10M shapes, against <see cref="MemoryBandwidthBenchmarks"/>): per training
+    /// rating its index and value in both CSR views (16 bytes), and U and V read once and their next values written
+    /// once (8 bytes per row entry, counted at d, not the padded stride). Residuals are left out (the parallel
+    /// schedules recompute them instead of storing them), as are the Gram matrices (d × d, cached).
+    /// </summary>
+    public static double StreamedBytes(string name)
+    {
+        (_, int d, RatingsDataset train) = Shape(name);
+        double rows = train.UserCount + train.ItemCount;
+        return (16.0 * train.Count) + (8.0 * d * rows);
     }
 
     private static (bool Regularized, int D, RatingsDataset Train) Shape(string name)

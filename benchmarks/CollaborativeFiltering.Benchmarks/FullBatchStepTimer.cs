@@ -9,7 +9,8 @@ namespace CollaborativeFiltering.Benchmarks;
 /// (<c>benchmarks/sidebyside-fullbatch.sh</c>): <c>dotnet CollaborativeFiltering.Benchmarks.dll step CASE THREADS</c>
 /// warms up, then times 15 samples of about 0.1 s each and prints the median milliseconds per
 /// iteration (the PyTorch script's unit), the CPU milliseconds per iteration of the whole process, the
-/// bytes allocated per iteration and the GFLOP/s (2 flops per multiply-add, <see cref="FactorizerBenchmarks.MultiplyAdds"/>).
+/// bytes allocated per iteration, the GFLOP/s (2 flops per multiply-add, <see cref="FactorizerBenchmarks.MultiplyAdds"/>)
+/// and the GB/s of the bytes a step must move (<see cref="FactorizerBenchmarks.StreamedBytes"/>; compare with <c>mem-bandwidth</c>).
 /// An optional SCHEDULE (<c>adaptive</c>, the default; <c>all</c>; <c>gather</c>; <c>own</c>; <c>alone</c>: see <see cref="FactorizerBenchmarks.CreateTrainer"/>)
 /// fixes how the steps use the threads; the line says how many timed steps ran on each schedule (all workers
 /// recomputing the residuals, the caller alone, all workers gathering them, all workers on their own rows).
@@ -53,6 +54,7 @@ internal static class FullBatchStepTimer
     {
         using FullBatchTraining trainer = FactorizerBenchmarks.CreateTrainer(name, threads, schedule);
         double fmas = FactorizerBenchmarks.MultiplyAdds(name);
+        double bytes = FactorizerBenchmarks.StreamedBytes(name);
         for (int i = 0; i < 200; i++)
         {
             trainer.Step(); // tiered JIT up to its final code
@@ -87,7 +89,7 @@ internal static class FullBatchStepTimer
         Array.Sort(samples);
         double median = samples[samples.Length / 2];
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"ours {name}: threads={trainer.WorkerCount} schedule={schedule} steps-recomputing={after[0] - before[0]} steps-alone={after[1] - before[1]} steps-gathering={after[2] - before[2]} steps-own-rows={after[3] - before[3]} ms/iteration median={median:F3} min={samples[0]:F3} max={samples[^1]:F3} cpu-ms/iteration={cpu:F3} allocated-bytes/iteration={(double)allocated / (samples.Length * perSample):F1} GFLOP/s={2 * fmas / (median * 1e6):F1}"));
+            $"ours {name}: threads={trainer.WorkerCount} schedule={schedule} steps-recomputing={after[0] - before[0]} steps-alone={after[1] - before[1]} steps-gathering={after[2] - before[2]} steps-own-rows={after[3] - before[3]} ms/iteration median={median:F3} min={samples[0]:F3} max={samples[^1]:F3} cpu-ms/iteration={cpu:F3} allocated-bytes/iteration={(double)allocated / (samples.Length * perSample):F1} GFLOP/s={2 * fmas / (median * 1e6):F1} streamed-GB/s={bytes / (median * 1e6):F1}"));
     }
 
     private static int[] Schedules(FullBatchTraining trainer) =>

@@ -3,7 +3,7 @@ using BenchmarkDotNet.Running;
 using CollaborativeFiltering.Benchmarks;
 
 // Quick modes besides BDN: "step CASE THREADS [SCHEDULE]" and "alloc CASE THREADS" (FullBatchStepTimer),
-// "fma-peak [THREADS]" (FmaPeakBenchmarks.Print) and "sgd-text|sgd-fit|sgd-epochs|sgd-eval ..." (SgdSideBySide, driven by
+// "fma-peak [THREADS]" (FmaPeakBenchmarks.Print), "mem-bandwidth [THREADS]" (MemoryBandwidthBenchmarks.Print) and "sgd-text|sgd-fit|sgd-epochs|sgd-eval ..." (SgdSideBySide, driven by
 // benchmarks/sidebyside-sgd.sh), "fm-data|fm-fit ..." (FmSideBySide, driven by benchmarks/sidebyside-fm.sh) and
 // "surprise-data|surprise-predict ..." (SurpriseSideBySide, driven by benchmarks/peers/surprise-compare.sh).
 if (args is ["step", string name, string threads, ..] && args.Length <= 4)
@@ -17,6 +17,10 @@ else if (args is ["alloc", string allocName, string allocThreads])
 else if (args is ["fma-peak", ..])
 {
     FmaPeakBenchmarks.Print(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : Environment.ProcessorCount);
+}
+else if (args is ["mem-bandwidth", ..])
+{
+    MemoryBandwidthBenchmarks.Print(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : Environment.ProcessorCount);
 }
 else if (args.Length > 0 && args[0].StartsWith("sgd-", StringComparison.Ordinal))
 {
