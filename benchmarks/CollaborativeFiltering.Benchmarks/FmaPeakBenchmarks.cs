@@ -74,36 +74,7 @@ public class FmaPeakBenchmarks
     }
 
     /// <summary>Runs <paramref name="iterations"/> of the chains on each of <paramref name="threads"/> threads.</summary>
-    private static float Run(int width, int threads, int iterations)
-    {
-        if (threads == 1)
-        {
-            return Chains(width, iterations);
-        }
-
-        float sum = 0;
-        var workers = new Thread[threads - 1];
-        var results = new float[threads];
-        for (int t = 0; t < workers.Length; t++)
-        {
-            int slot = t + 1;
-            workers[t] = new Thread(() => results[slot] = Chains(width, iterations));
-            workers[t].Start();
-        }
-
-        results[0] = Chains(width, iterations);
-        foreach (Thread worker in workers)
-        {
-            worker.Join();
-        }
-
-        foreach (float r in results)
-        {
-            sum += r;
-        }
-
-        return sum;
-    }
+    private static float Run(int width, int threads, int iterations) => ParallelRuns.Sum(threads, _ => Chains(width, iterations));
 
     private static float Chains(int width, int iterations) => width == 512 && Vector512.IsHardwareAccelerated ? Chains512(iterations) : Chains256(iterations);
 

@@ -74,22 +74,7 @@ public class MemoryBandwidthBenchmarks
     {
         float[] data = Data();
         int part = data.Length / threads;
-        var results = new float[threads];
-        var workers = new Thread[threads - 1];
-        for (int t = 1; t < threads; t++)
-        {
-            int slot = t;
-            workers[t - 1] = new Thread(() => results[slot] = Sum(data.AsSpan(slot * part, part)));
-            workers[t - 1].Start();
-        }
-
-        results[0] = Sum(data.AsSpan(0, part));
-        foreach (Thread worker in workers)
-        {
-            worker.Join();
-        }
-
-        return results.Sum();
+        return ParallelRuns.Sum(threads, t => Sum(data.AsSpan(t * part, part)));
     }
 
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
