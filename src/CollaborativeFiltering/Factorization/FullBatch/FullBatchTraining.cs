@@ -60,9 +60,10 @@ internal sealed class FullBatchTraining : IRangeWork, ITraining<FactorizationMod
     private const long BlockCost = 32_768;
 
     /// <summary>
-    /// The most bytes of U rows the item pass gathers from at a time. Beyond it (the ML-10M shape:
-    /// 70k users × d = 64 is 18 MB) the item pass runs over slices of users of this size, so that the
-    /// U rows and the residuals it reads stay in a core's L2 cache instead of missing on every rating.
+    /// The most bytes of U rows the item pass gathers from at a time. Beyond it the item pass runs over
+    /// equal slices of users of at most this size (the ML-1M shape at d = 64: 6k users, 1.5 MB, two slices;
+    /// ML-10M: 70k users, 18 MB, 18 slices), so that the U rows and the residuals it reads stay in a core's
+    /// L2 cache instead of missing on every rating.
     /// </summary>
     internal const int UserSliceBytes = 1 << 20;
 
@@ -536,11 +537,21 @@ internal sealed class FullBatchTraining : IRangeWork, ITraining<FactorizationMod
         _streamed[worker * 16] = FullBatchKernels.ReadLines(gathered);
     }
 
-    /// <summary>Rows per slice: all <paramref name="rows"/> while they fit twice in <paramref name="sliceBytes"/>, else a slice's worth (or <paramref name="requested"/> when positive).</summary>
-    private static int RowsPerSlice(int rows, int stride, int sliceBytes, int requested) =>
-        requested > 0 ? requested
-        : (long)rows * stride * sizeof(float) <= 2L * sliceBytes ? Math.Max(rows, 1)
-        : Math.Max(1, sliceBytes / (stride * sizeof(float)));
+    /// <summary>
+    /// Rows per slice (<paramref name="requested"/> when positive): all <paramref name="rows"/> while they fit in
+    /// <paramref name="sliceBytes"/>, else as few equal slices as keep each within it.
+    /// </summary>
+    internal static int RowsPerSlice(int rows, int stride, int sliceBytes, int requested = 0)
+    {
+        if (requested > 0)
+        {
+            return requested;
+        }
+
+        long bytes = (long)rows * stride * sizeof(float);
+        long slices = Math.Max(1, (bytes + sliceBytes - 1) / sliceBytes);
+        return (int)Math.Max(1, (rows + slices - 1) / slices);
+    }
 
     /// <summary>The bounds 0, k, 2k, …, <paramref name="rows"/> of slices of <paramref name="perSlice"/> rows (0, 0 with no rows).</summary>
     private static int[] SliceBounds(int rows, int perSlice)

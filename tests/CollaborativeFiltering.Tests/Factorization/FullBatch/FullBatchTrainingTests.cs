@@ -367,6 +367,19 @@ public sealed class FullBatchTrainingTests
         blocks.Should().Equal(0, 4, 9);
     }
 
+    [Theory]
+    [InlineData(943, 32, 0, 943)]      // ML-100k, d = 30: 121 KB, one slice
+    [InlineData(4096, 64, 0, 4096)]    // exactly 1 MB: one slice
+    [InlineData(4097, 64, 0, 2049)]    // just over: two equal slices
+    [InlineData(6040, 64, 0, 3020)]    // ML-1M, d = 64: 1.5 MB, two slices
+    [InlineData(69_878, 64, 0, 3883)]  // ML-10M, d = 64: 18 MB, 18 slices
+    [InlineData(69_878, 64, 100, 100)] // requested
+    [InlineData(0, 64, 0, 1)]
+    public void RowsPerSlice_AsFewEqualSlicesAsFitTheSliceBytes(int rows, int stride, int requested, int expected)
+    {
+        FullBatchTraining.RowsPerSlice(rows, stride, FullBatchTraining.UserSliceBytes, requested).Should().Be(expected);
+    }
+
     [Fact]
     public void SliceMajor_SplitsEachItemRowAtTheUserSliceBounds_SliceBySlice()
     {
