@@ -89,15 +89,17 @@ internal sealed class FullBatchTraining : IRangeWork, ITraining<FactorizationMod
     private readonly int[] _itemOffsets;
 
     /// <summary>
-    /// Where each item's ratings by each user slice lie in <see cref="_itemUsers"/>, <see cref="_itemValues"/> and
-    /// <see cref="_itemToUser"/>: segment (slice s, item j) is [<c>_itemSegments[s·M + j]</c>, <c>_itemSegments[s·M + j + 1]</c>).
-    /// With one slice this is <see cref="_itemOffsets"/> itself; with several the three arrays are in slice-major order
+    /// Where each item's ratings by each user slice lie in <see cref="_itemUsers"/> and <see cref="_itemValues"/>:
+    /// segment (slice s, item j) is [<c>_itemSegments[s·M + j]</c>, <c>_itemSegments[s·M + j + 1]</c>).
+    /// With one slice this is <see cref="_itemOffsets"/> itself; with several the two arrays are in slice-major order
     /// (<see cref="SliceMajor"/>), so that each slice's item pass reads its ratings in one stream.
     /// </summary>
     private readonly int[] _itemSegments;
     private readonly int[] _itemUsers;
-    private readonly int[] _itemToUser;
     private readonly float[] _itemValues;
+
+    /// <summary>Per item-major rating, its user-major position (<see cref="WorkingRatings.ItemToUserPositions()"/>), through which the item pass gathers the stored residuals; empty when U is sliced (every step recomputes them).</summary>
+    private readonly int[] _itemToUser;
 
     private readonly int[]? _validationOffsets;
     private readonly int[]? _validationItems;
@@ -251,7 +253,8 @@ internal sealed class FullBatchTraining : IRangeWork, ITraining<FactorizationMod
         _residuals = new float[_userSlices.Length > 2 ? 0 : _count]; // sliced, every step recomputes them
         if (_userSlices.Length > 2)
         {
-            (_itemSegments, _itemUsers, _itemValues, _itemToUser) = SliceMajor(_itemOffsets, ratings.ByItem.ColumnArray, ratings.ByItem.ValueArray, ratings.ItemToUserPositions(), perSlice, _userSlices.Length - 1);
+            (_itemSegments, _itemUsers, _itemValues) = SliceMajor(_itemOffsets, ratings.ByItem.ColumnArray, ratings.ByItem.ValueArray, perSlice, _userSlices.Length - 1);
+            _itemToUser = [];
         }
         else
         {
@@ -311,20 +314,26 @@ internal sealed class FullBatchTraining : IRangeWork, ITraining<FactorizationMod
     /// The residuals e = ⟨U_i, V_j⟩ − A_ij at the current point as a parallel step's item pass recomputes
     /// them (each item row's ratings in groups of four through <see cref="FullBatchKernels.Residuals4"/>, the
     /// rest through <see cref="FullBatchKernels.Residual"/>), put back in user-major order; for tests, which
-    /// compare them with <see cref="StoredResiduals"/> bit for bit.
+    /// compare them with <see cref="StoredResiduals"/> bit for bit. Only with U in one slice: a sliced trainer
+    /// stores none and keeps no item-to-user link.
     /// </summary>
     internal float[] RecomputedResiduals()
     {
+        if (_userSlices.Length > 2)
+        {
+            throw new InvalidOperationException("A trainer whose U is sliced keeps no item-to-user link.");
+        }
+
         var result = new float[_count];
         int stride = _stride;
         ref float uBase = ref MemoryMarshal.GetArrayDataReference(_u.Array);
         ref float vBase = ref MemoryMarshal.GetArrayDataReference(_v.Array);
         ref float valueRef = ref MemoryMarshal.GetArrayDataReference(_itemValues);
         bool grouped = Avx.IsSupported && stride >= 8;
-        for (int segment = 0; segment < _itemSegments.Length - 1; segment++)
+        for (int r = 0; r < _m; r++)
         {
-            ref float vRow = ref Unsafe.Add(ref vBase, (segment % _m) * stride);
-            int q = _itemSegments[segment], qe = _itemSegments[segment + 1];
+            ref float vRow = ref Unsafe.Add(ref vBase, r * stride);
+            int q = _itemOffsets[r], qe = _itemOffsets[r + 1];
             for (; grouped && q <= qe - 4; q += 4)
             {
                 Vector128<float> e = FullBatchKernels.Residuals4(ref vRow, ref Unsafe.Add(ref uBase, _itemUsers[q] * stride), ref Unsafe.Add(ref uBase, _itemUsers[q + 1] * stride),
@@ -568,20 +577,21 @@ internal sealed class FullBatchTraining : IRangeWork, ITraining<FactorizationMod
     }
 
     /// <summary>
-    /// The item-major ratings (<paramref name="offsets"/>, <paramref name="users"/>, <paramref name="values"/> and
-    /// <paramref name="link"/>, each row's users ascending) rearranged slice-major for <paramref name="slices"/> slices
-    /// of <paramref name="usersPerSlice"/> users: all items' ratings by the first slice's users, item by item, then the
+    /// The item-major ratings (<paramref name="offsets"/>, <paramref name="users"/> and <paramref name="values"/>,
+    /// each row's users ascending) rearranged slice-major for <paramref name="slices"/> slices of
+    /// <paramref name="usersPerSlice"/> users: all items' ratings by the first slice's users, item by item, then the
     /// second slice's, and so on. Returns the segment offsets (slice s, item j: [segments[s·M + j], segments[s·M + j + 1]),
-    /// M·slices + 1 of them) and the three arrays in the new order. Each row keeps its ratings in user order, split at
+    /// M·slices + 1 of them) and the two arrays in the new order. Each row keeps its ratings in user order, split at
     /// the slice bounds, so a row's sum over its segments in slice order is the same chain as over the row.
     /// </summary>
     /// <remarks>
-    /// In row order, a slice's item pass took a few cache lines from each of M places in 36–108 MB of arrays (the
+    /// In row order, a slice's item pass took a few cache lines from each of M places in 72 MB of arrays (the
     /// ML-10M shape), a DRAM and TLB miss for each segment that the hardware prefetcher could not foresee; slice-major,
     /// it reads one stream. Costs one pass over the ratings and, where the item-major arrays are the data set's own,
-    /// 12 bytes per rating for the trainer's copies.
+    /// 8 bytes per rating for the trainer's copies (it then holds no residuals and no item-to-user link, 8 bytes per
+    /// rating that one slice needs).
     /// </remarks>
-    internal static (int[] Segments, int[] Users, float[] Values, int[] Link) SliceMajor(int[] offsets, int[] users, float[] values, int[] link, int usersPerSlice, int slices)
+    internal static (int[] Segments, int[] Users, float[] Values) SliceMajor(int[] offsets, int[] users, float[] values, int usersPerSlice, int slices)
     {
         int m = offsets.Length - 1;
         int count = offsets[m];
@@ -602,7 +612,6 @@ internal sealed class FullBatchTraining : IRangeWork, ITraining<FactorizationMod
         int[] cursor = segments.AsSpan(0, m * slices).ToArray();
         var slicedUsers = new int[count];
         var slicedValues = new float[count];
-        var slicedLink = new int[count];
         for (int j = 0; j < m; j++)
         {
             for (int q = offsets[j]; q < offsets[j + 1]; q++)
@@ -610,11 +619,10 @@ internal sealed class FullBatchTraining : IRangeWork, ITraining<FactorizationMod
                 int to = cursor[((users[q] / usersPerSlice) * m) + j]++;
                 slicedUsers[to] = users[q];
                 slicedValues[to] = values[q];
-                slicedLink[to] = link[q];
             }
         }
 
-        return (segments, slicedUsers, slicedValues, slicedLink);
+        return (segments, slicedUsers, slicedValues);
     }
 
     /// <summary>

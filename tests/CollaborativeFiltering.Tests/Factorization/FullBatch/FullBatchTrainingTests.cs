@@ -385,15 +385,13 @@ public sealed class FullBatchTrainingTests
         int[] offsets = [0, 3, 3, 7];
         int[] users = [0, 2, 4, /* item 1 has none */ 1, 2, 3, 4];
         float[] values = [10, 12, 14, 21, 22, 23, 24];
-        int[] link = [100, 102, 104, 201, 202, 203, 204];
 
-        (int[] segments, int[] slicedUsers, float[] slicedValues, int[] slicedLink) = FullBatchTraining.SliceMajor(offsets, users, values, link, usersPerSlice: 2, slices: 3);
+        (int[] segments, int[] slicedUsers, float[] slicedValues) = FullBatchTraining.SliceMajor(offsets, users, values, usersPerSlice: 2, slices: 3);
 
         // Slice 0: item 0 {0}, item 1 {}, item 2 {1}; slice 1: {2}, {}, {2, 3}; slice 2: {4}, {}, {4}.
         segments.Should().Equal(0, 1, 1, 2, 3, 3, 5, 6, 6, 7);
         slicedUsers.Should().Equal(0, 1, 2, 2, 3, 4, 4);
         slicedValues.Should().Equal(10, 21, 12, 22, 23, 14, 24);
-        slicedLink.Should().Equal(100, 201, 102, 202, 203, 104, 204);
     }
 
     private static (float[] U, float[] V) Gradient(RatingsDataset train, float[] u, float[] v, int d, double lambdaR, double lambdaG)
