@@ -15,6 +15,7 @@ namespace CollaborativeFiltering.Benchmarks;
 /// fixes how the steps use the threads; the line says how many timed steps ran on each schedule (all workers
 /// recomputing the residuals, the caller alone, all workers gathering them, all workers on their own rows).
 /// <c>alloc CASE THREADS</c> (<see cref="Allocations"/>) prints where the bytes allocated during steps come from.
+/// <c>step-ab CASE THREADS ROUNDS CONFIG CONFIG …</c> (<see cref="Compare"/>) compares trainer configurations step by step in one process.
 /// </summary>
 internal static class FullBatchStepTimer
 {
@@ -90,6 +91,84 @@ internal static class FullBatchStepTimer
         double median = samples[samples.Length / 2];
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"ours {name}: threads={trainer.WorkerCount} schedule={schedule} steps-recomputing={after[0] - before[0]} steps-alone={after[1] - before[1]} steps-gathering={after[2] - before[2]} steps-own-rows={after[3] - before[3]} ms/iteration median={median:F3} min={samples[0]:F3} max={samples[^1]:F3} cpu-ms/iteration={cpu:F3} allocated-bytes/iteration={(double)allocated / (samples.Length * perSample):F1} GFLOP/s={2 * fmas / (median * 1e6):F1} streamed-GB/s={bytes / (median * 1e6):F1}"));
+    }
+
+    /// <summary>
+    /// An A/B of trainer configurations within one process: <c>step-ab CASE THREADS ROUNDS CONFIG CONFIG …</c>, each CONFIG a
+    /// schedule (as <see cref="Run"/>'s SCHEDULE) with an optional <c>:USERS_PER_SLICE</c> (0: the trainer's rule), e.g.
+    /// <c>step-ab Plain/1M/d64 1 41 adaptive:6040 adaptive</c>. Builds one trainer per configuration on the same data,
+    /// warms each up, then in every round steps each for about 0.1 s, in an order that rotates from round to round, and
+    /// prints per configuration the median, first quartile and minimum milliseconds per step and the median over the
+    /// rounds of its ratio to the first configuration. On a virtual machine whose speed drifts by tens of percent from one
+    /// minute to the next, configurations measured step by step in one process compare where separate processes cannot.
+    /// </summary>
+    public static void Compare(string name, int threads, int rounds, IReadOnlyList<string> configurations)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(rounds, 1);
+        if (configurations.Count < 2)
+        {
+            throw new ArgumentException("step-ab compares at least two configurations.", nameof(configurations));
+        }
+
+        var trainers = new List<FullBatchTraining>();
+        try
+        {
+            foreach (string configuration in configurations)
+            {
+                string[] parts = configuration.Split(':');
+                int usersPerSlice = parts.Length > 1 && int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out int slice) ? slice
+                    : parts.Length == 1 ? 0
+                    : throw new ArgumentException($"Configuration '{configuration}': expected SCHEDULE or SCHEDULE:USERS_PER_SLICE (a whole number, 0 for the trainer's rule).", nameof(configurations));
+                trainers.Add(FactorizerBenchmarks.CreateTrainer(name, threads, parts[0], usersPerSlice));
+            }
+
+            var perSample = new int[trainers.Count];
+            for (int k = 0; k < trainers.Count; k++)
+            {
+                for (int i = 0; i < 50; i++)
+                {
+                    trainers[k].Step(); // tiered JIT up to its final code
+                }
+
+                long warm = Stopwatch.GetTimestamp();
+                while (Stopwatch.GetElapsedTime(warm).TotalSeconds < 0.1)
+                {
+                    trainers[k].Step();
+                    perSample[k]++;
+                }
+            }
+
+            var samples = new double[trainers.Count, rounds];
+            for (int round = 0; round < rounds; round++)
+            {
+                for (int i = 0; i < trainers.Count; i++)
+                {
+                    int k = (i + round) % trainers.Count;
+                    long start = Stopwatch.GetTimestamp();
+                    for (int step = 0; step < perSample[k]; step++)
+                    {
+                        trainers[k].Step();
+                    }
+
+                    samples[k, round] = Stopwatch.GetElapsedTime(start).TotalMilliseconds / perSample[k];
+                }
+            }
+
+            for (int k = 0; k < trainers.Count; k++)
+            {
+                double[] times = [.. Enumerable.Range(0, rounds).Select(round => samples[k, round]).Order()];
+                double[] ratios = [.. Enumerable.Range(0, rounds).Select(round => samples[k, round] / samples[0, round]).Order()];
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"ours {name}: threads={trainers[k].WorkerCount} config={configurations[k]} rounds={rounds} ms/iteration median={times[rounds / 2]:F3} p25={times[rounds / 4]:F3} min={times[0]:F3} ratio-to-first median={ratios[rounds / 2]:F3}"));
+            }
+        }
+        finally
+        {
+            foreach (FullBatchTraining trainer in trainers)
+            {
+                trainer.Dispose();
+            }
+        }
     }
 
     private static int[] Schedules(FullBatchTraining trainer) =>
