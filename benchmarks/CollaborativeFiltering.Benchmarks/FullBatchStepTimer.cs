@@ -116,7 +116,7 @@ internal static class FullBatchStepTimer
             foreach (string configuration in configurations)
             {
                 string[] parts = configuration.Split(':');
-                int usersPerSlice = parts.Length > 1 && int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out int slice) ? slice
+                int usersPerSlice = parts.Length == 2 && int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out int slice) ? slice
                     : parts.Length == 1 ? 0
                     : throw new ArgumentException($"Configuration '{configuration}': expected SCHEDULE or SCHEDULE:USERS_PER_SLICE (a whole number, 0 for the trainer's rule).", nameof(configurations));
                 trainers.Add(FactorizerBenchmarks.CreateTrainer(name, threads, parts[0], usersPerSlice));
