@@ -102,35 +102,52 @@ internal static class FullBatchKernels
     /// <summary>
     /// The user pass over one row of stride <paramref name="stride"/> (see <see cref="HasRowKernels"/>): for
     /// each rating p in [p, pe) the residual e = ⟨x, V_j⟩ − A_ij (stored at p when <paramref name="storeResiduals"/>),
-    /// and Σ e·V_j written to <paramref name="data"/>; adds each e² to <paramref name="sse"/> in rating order.
+    /// and Σ e·V_j written to <paramref name="data"/> (with <paramref name="continued"/>, added to the sum
+    /// <paramref name="data"/> holds, in the same chain: the row's ratings of the earlier item slices); adds
+    /// each e² to <paramref name="sse"/> in rating order.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void UserRow(int stride, ref float x, ref float vBase, ref int items, ref float values, ref float residuals, int p, int pe, ref float data, ref double sse, bool storeResiduals = true)
+    public static void UserRow(int stride, ref float x, ref float vBase, ref int items, ref float values, ref float residuals, int p, int pe, ref float data, ref double sse, bool storeResiduals = true, bool continued = false)
     {
-        if (storeResiduals)
+        if (continued)
         {
-            UserRow<Yes>(stride, ref x, ref vBase, ref items, ref values, ref residuals, p, pe, ref data, ref sse);
+            UserRow<Yes>(stride, ref x, ref vBase, ref items, ref values, ref residuals, p, pe, ref data, ref sse, storeResiduals);
         }
         else
         {
-            UserRow<No>(stride, ref x, ref vBase, ref items, ref values, ref residuals, p, pe, ref data, ref sse);
+            UserRow<No>(stride, ref x, ref vBase, ref items, ref values, ref residuals, p, pe, ref data, ref sse, storeResiduals);
         }
     }
 
-    /// <summary>The row kernel of the stride's width, with or without the residual stores.</summary>
-    private static void UserRow<TStore>(int stride, ref float x, ref float vBase, ref int items, ref float values, ref float residuals, int p, int pe, ref float data, ref double sse)
+    /// <summary>The row kernel of the stride's width, starting from <paramref name="data"/> or from zero, with or without the residual stores.</summary>
+    private static void UserRow<TContinue>(int stride, ref float x, ref float vBase, ref int items, ref float values, ref float residuals, int p, int pe, ref float data, ref double sse, bool storeResiduals)
+        where TContinue : struct, IFlag
+    {
+        if (storeResiduals)
+        {
+            UserRow<Yes, TContinue>(stride, ref x, ref vBase, ref items, ref values, ref residuals, p, pe, ref data, ref sse);
+        }
+        else
+        {
+            UserRow<No, TContinue>(stride, ref x, ref vBase, ref items, ref values, ref residuals, p, pe, ref data, ref sse);
+        }
+    }
+
+    /// <summary>The row kernel of the stride's width.</summary>
+    private static void UserRow<TStore, TContinue>(int stride, ref float x, ref float vBase, ref int items, ref float values, ref float residuals, int p, int pe, ref float data, ref double sse)
         where TStore : struct, IFlag
+        where TContinue : struct, IFlag
     {
         switch (stride / 8)
         {
-            case 1: UserRow<Vectors1, TStore>(ref x, ref vBase, ref items, ref values, ref residuals, p, pe, ref data, ref sse); break;
-            case 2: UserRow<Vectors2, TStore>(ref x, ref vBase, ref items, ref values, ref residuals, p, pe, ref data, ref sse); break;
-            case 3: UserRow<Vectors3, TStore>(ref x, ref vBase, ref items, ref values, ref residuals, p, pe, ref data, ref sse); break;
-            case 4: UserRow<Vectors4, TStore>(ref x, ref vBase, ref items, ref values, ref residuals, p, pe, ref data, ref sse); break;
-            case 5: UserRow<Vectors5, TStore>(ref x, ref vBase, ref items, ref values, ref residuals, p, pe, ref data, ref sse); break;
-            case 6: UserRow<Vectors6, TStore>(ref x, ref vBase, ref items, ref values, ref residuals, p, pe, ref data, ref sse); break;
-            case 7: UserRow<Vectors7, TStore>(ref x, ref vBase, ref items, ref values, ref residuals, p, pe, ref data, ref sse); break;
-            default: UserRow<Vectors8, TStore>(ref x, ref vBase, ref items, ref values, ref residuals, p, pe, ref data, ref sse); break;
+            case 1: UserRow<Vectors1, TStore, TContinue>(ref x, ref vBase, ref items, ref values, ref residuals, p, pe, ref data, ref sse); break;
+            case 2: UserRow<Vectors2, TStore, TContinue>(ref x, ref vBase, ref items, ref values, ref residuals, p, pe, ref data, ref sse); break;
+            case 3: UserRow<Vectors3, TStore, TContinue>(ref x, ref vBase, ref items, ref values, ref residuals, p, pe, ref data, ref sse); break;
+            case 4: UserRow<Vectors4, TStore, TContinue>(ref x, ref vBase, ref items, ref values, ref residuals, p, pe, ref data, ref sse); break;
+            case 5: UserRow<Vectors5, TStore, TContinue>(ref x, ref vBase, ref items, ref values, ref residuals, p, pe, ref data, ref sse); break;
+            case 6: UserRow<Vectors6, TStore, TContinue>(ref x, ref vBase, ref items, ref values, ref residuals, p, pe, ref data, ref sse); break;
+            case 7: UserRow<Vectors7, TStore, TContinue>(ref x, ref vBase, ref items, ref values, ref residuals, p, pe, ref data, ref sse); break;
+            default: UserRow<Vectors8, TStore, TContinue>(ref x, ref vBase, ref items, ref values, ref residuals, p, pe, ref data, ref sse); break;
         }
     }
 
@@ -188,7 +205,7 @@ internal static class FullBatchKernels
     }
 
     /// <summary>
-    /// <see cref="UserRow(int, ref float, ref float, ref int, ref float, ref float, int, int, ref float, ref double, bool)"/> for rows of
+    /// <see cref="UserRow(int, ref float, ref float, ref int, ref float, ref float, int, int, ref float, ref double, bool, bool)"/> for rows of
     /// <c>TRow.Vectors</c> 256-bit vectors. Σ e·V_j stays in registers across the row's ratings instead of
     /// going through memory for every group of four (a store and a reload on the critical path of the
     /// accumulation chain). Each lane follows exactly the multiply-add chain of
@@ -203,12 +220,26 @@ internal static class FullBatchKernels
     /// instantiation: the unused accumulators and the untaken branch vanish.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void UserRow<TRow, TStore>(ref float x, ref float vBase, ref int items, ref float values, ref float residuals, int p, int pe, ref float data, ref double sse)
+    private static void UserRow<TRow, TStore, TContinue>(ref float x, ref float vBase, ref int items, ref float values, ref float residuals, int p, int pe, ref float data, ref double sse)
         where TRow : struct, IRowWidth
         where TStore : struct, IFlag
+        where TContinue : struct, IFlag
     {
         int stride = TRow.Vectors * 8;
         Vector256<float> g0 = Vector256<float>.Zero, g1 = g0, g2 = g0, g3 = g0, g4 = g0, g5 = g0, g6 = g0, g7 = g0;
+        if (TContinue.Value)
+        {
+            // Written out, as in ItemRow: a helper taking the accumulators by reference would put them on the stack.
+            g0 = Vector256.LoadUnsafe(ref data, 0);
+            g1 = TRow.Vectors > 1 ? Vector256.LoadUnsafe(ref data, 8) : g1;
+            g2 = TRow.Vectors > 2 ? Vector256.LoadUnsafe(ref data, 16) : g2;
+            g3 = TRow.Vectors > 3 ? Vector256.LoadUnsafe(ref data, 24) : g3;
+            g4 = TRow.Vectors > 4 ? Vector256.LoadUnsafe(ref data, 32) : g4;
+            g5 = TRow.Vectors > 5 ? Vector256.LoadUnsafe(ref data, 40) : g5;
+            g6 = TRow.Vectors > 6 ? Vector256.LoadUnsafe(ref data, 48) : g6;
+            g7 = TRow.Vectors > 7 ? Vector256.LoadUnsafe(ref data, 56) : g7;
+        }
+
         double sum = sse;
         for (; p <= pe - 4; p += 4)
         {
@@ -317,7 +348,7 @@ internal static class FullBatchKernels
     /// <summary>
     /// <see cref="ItemRow(int, ref float, ref int, ref int, ref float, int, int, ref float, bool, ref float, ref float, bool)"/> for rows of
     /// <c>TRow.Vectors</c> 256-bit vectors, accumulating in registers (from the row's sum so far with
-    /// <typeparamref name="TContinue"/>); bit-identical to the generic loop, as <see cref="UserRow{TRow, TStore}"/>.
+    /// <typeparamref name="TContinue"/>); bit-identical to the generic loop, as <see cref="UserRow{TRow, TStore, TContinue}"/>.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void ItemRow<TRow, TRecompute, TContinue>(ref float uBase, ref int users, ref int link, ref float residuals, int q, int qe, ref float data, ref float v, ref float values)

@@ -41,7 +41,9 @@ internal readonly record struct FullBatchLosses(double ObservedMse, double Regul
 /// (<see cref="RowKernels.DotLane"/>: a dot product depends neither on which row is shared nor on its slot
 /// among four). When U is cut into slices (<see cref="UserSliceBytes"/>) every schedule recomputes, one
 /// thread included: a slice's stored residuals (1.8 MB for 3,020 users at the ML-1M density) would push its
-/// U rows out of L2, and recomputing was 9% faster at ML-1M, 13% with gravity, 3% at ML-10M.</item>
+/// U rows out of L2, and recomputing was 9% faster at ML-1M, 13% with gravity, 3% at ML-10M. Likewise when
+/// V is cut into slices (<see cref="ItemSliceBytes"/>): the user pass then runs once per item slice, each row's
+/// sum carried in its row of U', and stores no residuals.</item>
 /// </list>
 /// <para>Both gradients are taken at the same point, then U and V are swapped with their next
 /// values. Blocks are fixed by the data and d (never by the thread count); each row and each Gram
@@ -69,6 +71,12 @@ internal sealed class FullBatchTraining : IRangeWork, ITraining<FactorizationMod
     /// </summary>
     internal const int UserSliceBytes = 1 << 20;
 
+    /// <summary>
+    /// The most bytes of V rows the user pass gathers from at a time: beyond it (ML-10M at d = 64: 10.7k items,
+    /// 2.7 MB, three slices) the user pass runs over equal slices of items, as the item pass does over users.
+    /// </summary>
+    internal const int ItemSliceBytes = 1 << 20;
+
     /// <summary>Gram rows per task.</summary>
     private const int GramRowsPerTask = 4;
 
@@ -81,7 +89,11 @@ internal sealed class FullBatchTraining : IRangeWork, ITraining<FactorizationMod
     private readonly int _m;
     private readonly int _count;
 
+    /// <summary>The user-major row offsets (each user's ratings, all item slices); the block partition reads them.</summary>
     private readonly int[] _userOffsets;
+
+    /// <summary>Where each user's ratings of each item slice lie in <see cref="_userItems"/> and <see cref="_userValues"/>, as <see cref="_itemSegments"/> for the item side.</summary>
+    private readonly int[] _userSegments;
     private readonly int[] _userItems;
     private readonly float[] _userValues;
 
@@ -123,6 +135,12 @@ internal sealed class FullBatchTraining : IRangeWork, ITraining<FactorizationMod
 
     /// <summary>Bounds of the user slices the item pass runs over in turn (one slice while U fits in <see cref="UserSliceBytes"/>).</summary>
     private readonly int[] _userSlices;
+
+    /// <summary>Bounds of the item slices the user pass runs over in turn (one slice while V fits in <see cref="ItemSliceBytes"/>).</summary>
+    private readonly int[] _itemSlices;
+
+    /// <summary>Whether either pass is sliced: then every step recomputes the residuals (see the remarks) and the trainer keeps neither them nor the link.</summary>
+    private readonly bool _sliced;
 
     private readonly int[] _validationBlocks;
     private readonly double[] _userSse;
@@ -173,6 +191,7 @@ internal sealed class FullBatchTraining : IRangeWork, ITraining<FactorizationMod
 
     private Phase _phase;
     private int _userSlice;
+    private int _itemSlice;
     private bool _gradientOnly;
     private int _firstEvaluationBlock;
     private int _evaluationBlockEnd;
@@ -202,7 +221,7 @@ internal sealed class FullBatchTraining : IRangeWork, ITraining<FactorizationMod
     /// </remarks>
     public FullBatchTraining(RatingsDataset train, RatingsDataset? validation, int dimensions, double learningRate, double regularizationWeight, double gravityWeight, int maxThreads, float[] users, float[] items,
         int usersPerSlice = 0, FactorizationOptions? options = null, RatingRange? predictionRange = null, bool registerRows = true,
-        StepSchedule? schedule = null, ScheduleTuner? tuner = null)
+        StepSchedule? schedule = null, ScheduleTuner? tuner = null, int itemsPerSlice = 0)
     {
         _registerRows = registerRows;
         _catalog = train.Catalog;
@@ -223,8 +242,6 @@ internal sealed class FullBatchTraining : IRangeWork, ITraining<FactorizationMod
         // A split's members are gathered into the trainer's own arrays (the view builds nothing).
         var ratings = WorkingRatings.Of(train);
         _userOffsets = ratings.ByUser.RowOffsetArray;
-        _userItems = ratings.ByUser.ColumnArray;
-        _userValues = ratings.ByUser.ValueArray;
         _itemOffsets = ratings.ByItem.RowOffsetArray;
         if (validation is { Count: > 0 })
         {
@@ -250,16 +267,17 @@ internal sealed class FullBatchTraining : IRangeWork, ITraining<FactorizationMod
         int rowCost = _gravity ? (_stride * _stride) + (2 * _stride) : 2 * _stride;
         int perSlice = RowsPerSlice(_n, _stride, UserSliceBytes, usersPerSlice);
         _userSlices = SliceBounds(_n, perSlice);
-        _residuals = new float[_userSlices.Length > 2 ? 0 : _count]; // sliced, every step recomputes them
-        if (_userSlices.Length > 2)
-        {
-            (_itemSegments, _itemUsers, _itemValues) = SliceMajor(_itemOffsets, ratings.ByItem.ColumnArray, ratings.ByItem.ValueArray, perSlice, _userSlices.Length - 1);
-            _itemToUser = [];
-        }
-        else
-        {
-            (_itemSegments, _itemUsers, _itemValues, _itemToUser) = (_itemOffsets, ratings.ByItem.ColumnArray, ratings.ByItem.ValueArray, ratings.ItemToUserPositions());
-        }
+        int itemsPerSliceUsed = RowsPerSlice(_m, _stride, ItemSliceBytes, itemsPerSlice);
+        _itemSlices = SliceBounds(_m, itemsPerSliceUsed);
+        _sliced = _userSlices.Length > 2 || _itemSlices.Length > 2;
+        _residuals = new float[_sliced ? 0 : _count]; // sliced, every step recomputes them
+        (_itemSegments, _itemUsers, _itemValues) = _userSlices.Length > 2
+            ? SliceMajor(_itemOffsets, ratings.ByItem.ColumnArray, ratings.ByItem.ValueArray, perSlice, _userSlices.Length - 1)
+            : (_itemOffsets, ratings.ByItem.ColumnArray, ratings.ByItem.ValueArray);
+        (_userSegments, _userItems, _userValues) = _itemSlices.Length > 2
+            ? SliceMajor(_userOffsets, ratings.ByUser.ColumnArray, ratings.ByUser.ValueArray, itemsPerSliceUsed, _itemSlices.Length - 1)
+            : (_userOffsets, ratings.ByUser.ColumnArray, ratings.ByUser.ValueArray);
+        _itemToUser = _sliced ? [] : ratings.ItemToUserPositions();
 
         _userBlocks = Partition(_userOffsets, _stride, rowCost, _gravity ? 4 : 1);
         _itemBlocks = Partition(_itemOffsets, _stride, rowCost, _gravity ? 4 : 1);
@@ -319,9 +337,9 @@ internal sealed class FullBatchTraining : IRangeWork, ITraining<FactorizationMod
     /// </summary>
     internal float[] RecomputedResiduals()
     {
-        if (_userSlices.Length > 2)
+        if (_sliced)
         {
-            throw new InvalidOperationException("A trainer whose U is sliced keeps no item-to-user link.");
+            throw new InvalidOperationException("A sliced trainer keeps no item-to-user link.");
         }
 
         var result = new float[_count];
@@ -539,12 +557,13 @@ internal sealed class FullBatchTraining : IRangeWork, ITraining<FactorizationMod
         }
 
         int[] bounds = users ? _userBlocks : _itemBlocks;
-        if (users || _userSlice == 0)
+        if (users ? _itemSlice == 0 : _userSlice == 0)
         {
             (users ? _uNext : _vNext).Array.AsSpan(bounds[first] * _stride, (bounds[end] - bounds[first]) * _stride).Clear();
         }
 
-        ReadOnlySpan<float> gathered = users ? _v.Values : _u.Array.AsSpan(_userSlices[_userSlice] * _stride, (_userSlices[_userSlice + 1] - _userSlices[_userSlice]) * _stride);
+        (int[] slices, int slice, PaddedRows rows) = users ? (_itemSlices, _itemSlice, _v) : (_userSlices, _userSlice, _u);
+        ReadOnlySpan<float> gathered = rows.Array.AsSpan(slices[slice] * _stride, (slices[slice + 1] - slices[slice]) * _stride);
         _streamed[worker * 16] = FullBatchKernels.ReadLines(gathered);
     }
 
@@ -577,30 +596,31 @@ internal sealed class FullBatchTraining : IRangeWork, ITraining<FactorizationMod
     }
 
     /// <summary>
-    /// The item-major ratings (<paramref name="offsets"/>, <paramref name="users"/> and <paramref name="values"/>,
-    /// each row's users ascending) rearranged slice-major for <paramref name="slices"/> slices of
-    /// <paramref name="usersPerSlice"/> users: all items' ratings by the first slice's users, item by item, then the
-    /// second slice's, and so on. Returns the segment offsets (slice s, item j: [segments[s·M + j], segments[s·M + j + 1]),
-    /// M·slices + 1 of them) and the two arrays in the new order. Each row keeps its ratings in user order, split at
-    /// the slice bounds, so a row's sum over its segments in slice order is the same chain as over the row.
+    /// A CSR's ratings (<paramref name="offsets"/>, <paramref name="columns"/> and <paramref name="values"/>, each row's
+    /// columns ascending) rearranged slice-major for <paramref name="slices"/> slices of <paramref name="columnsPerSlice"/>
+    /// columns: all rows' ratings in the first slice's columns, row by row, then the second slice's, and so on. Returns the
+    /// segment offsets (slice s, row j: [segments[s·R + j], segments[s·R + j + 1]), R·slices + 1 of them for R rows) and
+    /// the two arrays in the new order. Each row keeps its ratings in column order, split at the slice bounds, so a row's
+    /// sum over its segments in slice order is the same chain as over the row. The item pass reads the item-major
+    /// ratings so when U is sliced, the user pass the user-major ones when V is.
     /// </summary>
     /// <remarks>
-    /// In row order, a slice's item pass took a few cache lines from each of M places in 72 MB of arrays (the
-    /// ML-10M shape), a DRAM and TLB miss for each segment that the hardware prefetcher could not foresee; slice-major,
-    /// it reads one stream. Costs one pass over the ratings and, where the item-major arrays are the data set's own,
-    /// 8 bytes per rating for the trainer's copies (it then holds no residuals and no item-to-user link, 8 bytes per
-    /// rating that one slice needs).
+    /// In row order, a slice's pass took a few cache lines from each row's place in the arrays (72 MB at the ML-10M
+    /// shape), a DRAM and TLB miss per segment that the hardware prefetcher could not foresee; slice-major, it reads one
+    /// stream. Costs one pass over the ratings and, where the arrays are the data set's own, 8 bytes per rating for the
+    /// trainer's copies (a sliced trainer then holds no residuals and no item-to-user link, 8 bytes per rating that an
+    /// unsliced one needs).
     /// </remarks>
-    internal static (int[] Segments, int[] Users, float[] Values) SliceMajor(int[] offsets, int[] users, float[] values, int usersPerSlice, int slices)
+    internal static (int[] Segments, int[] Columns, float[] Values) SliceMajor(int[] offsets, int[] columns, float[] values, int columnsPerSlice, int slices)
     {
-        int m = offsets.Length - 1;
-        int count = offsets[m];
-        var segments = new int[(m * slices) + 1];
-        for (int j = 0; j < m; j++)
+        int rows = offsets.Length - 1;
+        int count = offsets[rows];
+        var segments = new int[(rows * slices) + 1];
+        for (int j = 0; j < rows; j++)
         {
             for (int q = offsets[j]; q < offsets[j + 1]; q++)
             {
-                segments[((users[q] / usersPerSlice) * m) + j + 1]++;
+                segments[((columns[q] / columnsPerSlice) * rows) + j + 1]++;
             }
         }
 
@@ -609,20 +629,20 @@ internal sealed class FullBatchTraining : IRangeWork, ITraining<FactorizationMod
             segments[k] += segments[k - 1];
         }
 
-        int[] cursor = segments.AsSpan(0, m * slices).ToArray();
-        var slicedUsers = new int[count];
+        int[] cursor = segments.AsSpan(0, rows * slices).ToArray();
+        var slicedColumns = new int[count];
         var slicedValues = new float[count];
-        for (int j = 0; j < m; j++)
+        for (int j = 0; j < rows; j++)
         {
             for (int q = offsets[j]; q < offsets[j + 1]; q++)
             {
-                int to = cursor[((users[q] / usersPerSlice) * m) + j]++;
-                slicedUsers[to] = users[q];
+                int to = cursor[((columns[q] / columnsPerSlice) * rows) + j]++;
+                slicedColumns[to] = columns[q];
                 slicedValues[to] = values[q];
             }
         }
 
-        return (segments, slicedUsers, slicedValues);
+        return (segments, slicedColumns, slicedValues);
     }
 
     /// <summary>
@@ -658,7 +678,7 @@ internal sealed class FullBatchTraining : IRangeWork, ITraining<FactorizationMod
     private FullBatchLosses RunPasses(StepSchedule schedule)
     {
         _callerOnly = schedule == StepSchedule.CallerAlone;
-        _recompute = schedule is StepSchedule.AllWorkersRecomputing or StepSchedule.AllWorkersOwnRows || _userSlices.Length > 2; // see the remarks
+        _recompute = schedule is StepSchedule.AllWorkersRecomputing or StepSchedule.AllWorkersOwnRows || _sliced; // see the remarks
         _inRanges = schedule == StepSchedule.AllWorkersOwnRows;
         try
         {
@@ -689,7 +709,11 @@ internal sealed class FullBatchTraining : IRangeWork, ITraining<FactorizationMod
             gravity = sum / ((double)_n * _m);
         }
 
-        RunPhase(Phase.Users);
+        for (_itemSlice = 0; _itemSlice < _itemSlices.Length - 1; _itemSlice++)
+        {
+            RunPhase(Phase.Users);
+        }
+
         for (_userSlice = 0; _userSlice < _userSlices.Length - 1; _userSlice++)
         {
             RunPhase(Phase.Items);
@@ -743,18 +767,29 @@ internal sealed class FullBatchTraining : IRangeWork, ITraining<FactorizationMod
         FullBatchKernels.GramRows((users ? _u : _v).Values, users ? _n : _m, _stride, a0, Math.Min(a0 + GramRowsPerTask, _d), (users ? _gramU : _gramV).Values);
     }
 
+    /// <summary>
+    /// Users [first, end) of a user block, their ratings of the items of the current item slice
+    /// (<see cref="_itemSlice"/>): the residuals (stored when the step does not recompute them), Σ e·V_j accumulated
+    /// in the row's scratch (one slice) or in its row of U' (several slices, its segment of the slice in
+    /// <see cref="_userSegments"/>), then on the last slice the step (or gradient) of each row. Every row sums its
+    /// ratings in item order, whatever the slices; the block's squared errors are added slice by slice.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void UserBlock(int block, float[] scratch)
     {
         int stride = _stride;
         float[] u = _u.Array, v = _v.Array, next = _uNext.Array, residuals = _residuals;
-        int[] offsets = _userOffsets, items = _userItems;
+        int[] items = _userItems;
         float[] values = _userValues;
-        Span<float> data = scratch.AsSpan(0, stride);
+        int slices = _itemSlices.Length - 1, slice = _itemSlice;
+        bool sliced = slices > 1, firstSlice = slice == 0, lastSlice = slice == slices - 1;
+        ref int segment = ref MemoryMarshal.GetArrayDataReference(_userSegments); // the slice's segments: [segment[r], segment[r + 1]) is row r's
+        segment = ref Unsafe.Add(ref segment, slice * _n);
+        Span<float> scratchData = scratch.AsSpan(0, stride);
         ReadOnlySpan<float> gravity = scratch.AsSpan(stride, stride); // stays 0 without gravity
         ReadOnlySpan<float> gravityRows = _gravityU;
         int first = _userBlocks[block], end = _userBlocks[block + 1];
-        if (_gravity)
+        if (_gravity && lastSlice)
         {
             // U_i·VᵀV for the block's rows, four rows at a time.
             FullBatchKernels.MultiplyRows(u.AsSpan(first * stride, (end - first) * stride), end - first, stride, _gramV.Array, _gravityU.AsSpan(first * stride, (end - first) * stride));
@@ -766,7 +801,6 @@ internal sealed class FullBatchTraining : IRangeWork, ITraining<FactorizationMod
         ref int itemRef = ref MemoryMarshal.GetArrayDataReference(items);
         ref float valueRef = ref MemoryMarshal.GetArrayDataReference(values);
         ref float residualRef = ref MemoryMarshal.GetArrayDataReference(residuals);
-        ref float dataRef = ref MemoryMarshal.GetReference(data);
         bool grouped = Avx.IsSupported && stride >= 8;
         bool rowKernels = grouped && _registerRows && RowWidthKernels.HasRowKernels(stride);
         bool store = !_recompute; // a parallel step's item pass recomputes the residuals instead of reading them from the other core
@@ -775,13 +809,16 @@ internal sealed class FullBatchTraining : IRangeWork, ITraining<FactorizationMod
         {
             ReadOnlySpan<float> x = u.AsSpan(r * stride, stride);
             ref float xRef = ref MemoryMarshal.GetReference(x);
-            int p = offsets[r], pe = offsets[r + 1];
+            Span<float> data = sliced ? next.AsSpan(r * stride, stride) : scratchData;
+            ref float dataRef = ref MemoryMarshal.GetReference(data);
+            int p = Unsafe.Add(ref segment, r), pe = Unsafe.Add(ref segment, r + 1);
             if (rowKernels)
             {
-                FullBatchKernels.UserRow(stride, ref xRef, ref vBase, ref itemRef, ref valueRef, ref residualRef, p, pe, ref dataRef, ref sse, store);
+                // Sliced, the row's sum so far is in its row of U' (none on the first slice), and the chain goes on from it.
+                FullBatchKernels.UserRow(stride, ref xRef, ref vBase, ref itemRef, ref valueRef, ref residualRef, p, pe, ref dataRef, ref sse, store, continued: sliced && !firstSlice);
                 p = pe;
             }
-            else
+            else if (firstSlice)
             {
                 data.Clear();
             }
@@ -816,6 +853,17 @@ internal sealed class FullBatchTraining : IRangeWork, ITraining<FactorizationMod
                 RowKernels.MultiplyAdd(e, y, data);
             }
 
+            if (!lastSlice)
+            {
+                continue;
+            }
+
+            if (sliced)
+            {
+                // The step reads the accumulated data while writing the same row: step from a copy.
+                data.CopyTo(scratchData);
+            }
+
             norms += RowKernels.Dot(x, x);
             if (_gravity)
             {
@@ -824,16 +872,19 @@ internal sealed class FullBatchTraining : IRangeWork, ITraining<FactorizationMod
 
             if (_gradientOnly)
             {
-                FullBatchKernels.Gradient(x, data, gravity, _gradA, _gradBU, _gradC, next.AsSpan(r * stride, stride));
+                FullBatchKernels.Gradient(x, scratchData, gravity, _gradA, _gradBU, _gradC, next.AsSpan(r * stride, stride));
             }
             else
             {
-                FullBatchKernels.Step(x, data, gravity, _stepA, _stepBU, _stepC, next.AsSpan(r * stride, stride));
+                FullBatchKernels.Step(x, scratchData, gravity, _stepA, _stepBU, _stepC, next.AsSpan(r * stride, stride));
             }
         }
 
-        _userSse[block] = sse;
-        _userNorms[block] = norms;
+        _userSse[block] = firstSlice ? sse : _userSse[block] + sse;
+        if (lastSlice)
+        {
+            _userNorms[block] = norms;
+        }
     }
 
     /// <summary>
@@ -955,7 +1006,8 @@ internal sealed class FullBatchTraining : IRangeWork, ITraining<FactorizationMod
         bool train = block < trainBlocks;
         int[] bounds = train ? _userBlocks : _validationBlocks;
         int b = train ? block : block - trainBlocks;
-        int[] offsets = train ? _userOffsets : _validationOffsets!;
+        int[] segments = train ? _userSegments : _validationOffsets!; // a training row's ratings lie in its segments of the item slices, in item order
+        int slices = train ? _itemSlices.Length - 1 : 1;
         int[] items = train ? _userItems : _validationItems!;
         float[] values = train ? _userValues : _validationValues!;
         int stride = _stride;
@@ -966,16 +1018,19 @@ internal sealed class FullBatchTraining : IRangeWork, ITraining<FactorizationMod
         for (int r = bounds[b], end = bounds[b + 1]; r < end; r++)
         {
             ReadOnlySpan<float> x = u.AsSpan(r * stride, stride);
-            for (int p = offsets[r], pe = offsets[r + 1]; p < pe; p++)
+            for (int k = 0; k < slices; k++)
             {
-                float prediction = RowKernels.Dot(x, v.AsSpan(items[p] * stride, stride));
-                if (clamp)
+                for (int p = segments[(k * _n) + r], pe = segments[(k * _n) + r + 1]; p < pe; p++)
                 {
-                    prediction = range.Clamp(prediction);
-                }
+                    float prediction = RowKernels.Dot(x, v.AsSpan(items[p] * stride, stride));
+                    if (clamp)
+                    {
+                        prediction = range.Clamp(prediction);
+                    }
 
-                double e = prediction - values[p];
-                sse += e * e;
+                    double e = prediction - values[p];
+                    sse += e * e;
+                }
             }
         }
 

@@ -95,8 +95,43 @@ public sealed class FullBatchTrainingTests
         sliced.StoredResiduals.Should().BeEmpty("with U sliced, every step recomputes the residuals, one worker included");
     }
 
-    [Fact]
-    public void Step_ItemPassOverUserSlices_BitIdenticalForAnyThreadCount()
+    [Theory]
+    [InlineData(10, 0.0, 0.0, 1)]
+    [InlineData(16, 0.1, 1.0, 4)]
+    [InlineData(30, 0.0, 0.0, 7)]
+    [InlineData(64, 0.1, 1.0, 10)]
+    [InlineData(3, 0.1, 1.0, 5)]
+    public void Step_UserPassOverItemSlices_SameStepAsOnePass(int d, double regularization, double gravity, int itemsPerSlice)
+    {
+        RatingsDataset train = FullBatchTestData.Random(40, 25, 0.3, seed: 19 + d);
+        RatingsDataset validation = FullBatchTestData.Random(40, 25, 0.1, seed: 91 + d);
+        float[] u = FullBatchTestData.RandomMatrix(40, d, 0.5, seed: 5);
+        float[] v = FullBatchTestData.RandomMatrix(25, d, 0.5, seed: 6);
+        using var whole = new FullBatchTraining(train, validation, d, 3, regularization, gravity, 2, (float[])u.Clone(), (float[])v.Clone());
+        using var sliced = new FullBatchTraining(train, validation, d, 3, regularization, gravity, 2, (float[])u.Clone(), (float[])v.Clone(), itemsPerSlice: itemsPerSlice);
+
+        for (int step = 0; step < 3; step++)
+        {
+            FullBatchLosses a = whole.Step();
+            FullBatchLosses b = sliced.Step();
+
+            // The squared errors are added slice by slice (groups of four restart at each slice), so their sum may differ in the last bits.
+            b.ObservedMse.Should().BeApproximately(a.ObservedMse, 1e-12 * a.ObservedMse);
+            (b.Regularization, b.Gravity).Should().Be((a.Regularization, a.Gravity));
+        }
+
+        // Each user sums its ratings in item order either way, one multiply-add chain across the slices.
+        Bits([.. sliced.Users, .. sliced.Items]).Should().Equal(Bits([.. whole.Users, .. whole.Items]));
+        sliced.Evaluate().Should().Be(whole.Evaluate(), "evaluation walks each user's slices in item order, the same sums");
+        sliced.Users.Should().NotEqual(u, "the steps moved the users");
+        sliced.StoredResiduals.Should().BeEmpty("with V sliced, every step recomputes the residuals");
+    }
+
+    [Theory]
+    [InlineData(9, 0)]
+    [InlineData(0, 7)]
+    [InlineData(9, 7)]
+    public void Step_PassesOverSlices_BitIdenticalForAnyThreadCount(int usersPerSlice, int itemsPerSlice)
     {
         const int d = 12;
         RatingsDataset train = FullBatchTestData.Random(60, 45, 0.3, seed: 23);
@@ -105,7 +140,7 @@ public sealed class FullBatchTrainingTests
         float[]? reference = null;
         foreach (int threads in new[] { 1, 2, 3 })
         {
-            using var trainer = new FullBatchTraining(train, null, d, 3, 0.1, 1, threads, (float[])u.Clone(), (float[])v.Clone(), usersPerSlice: 9);
+            using var trainer = new FullBatchTraining(train, null, d, 3, 0.1, 1, threads, (float[])u.Clone(), (float[])v.Clone(), usersPerSlice, itemsPerSlice: itemsPerSlice);
             for (int step = 0; step < 4; step++)
             {
                 trainer.Step();
@@ -206,13 +241,15 @@ public sealed class FullBatchTrainingTests
     [InlineData(70, 0.1, 1.0, 0)]
     [InlineData(30, 0.1, 1.0, 9)]
     [InlineData(64, 0.0, 0.0, 64)]
-    public void Step_ParallelRecomputingResiduals_BitIdenticalToOneThreadGathering(int d, double regularization, double gravity, int usersPerSlice)
+    [InlineData(30, 0.1, 1.0, 9, 13)]
+    [InlineData(64, 0.0, 0.0, 0, 50)]
+    public void Step_ParallelRecomputingResiduals_BitIdenticalToOneThreadGathering(int d, double regularization, double gravity, int usersPerSlice, int itemsPerSlice = 0)
     {
         const int n = 300, m = 200; // enough ratings for several blocks even at d = 3
         RatingsDataset train = FullBatchTestData.Random(n, m, 0.3, seed: d + 1);
         float[] u = FullBatchTestData.RandomMatrix(n, d, 0.5, seed: 5), v = FullBatchTestData.RandomMatrix(m, d, 0.5, seed: 6);
         FullBatchTraining Create(int threads, StepSchedule schedule = StepSchedule.AllWorkersRecomputing, bool registerRows = true) =>
-            new(train, null, d, 3, regularization, gravity, threads, (float[])u.Clone(), (float[])v.Clone(), usersPerSlice, registerRows: registerRows, schedule: schedule);
+            new(train, null, d, 3, regularization, gravity, threads, (float[])u.Clone(), (float[])v.Clone(), usersPerSlice, registerRows: registerRows, schedule: schedule, itemsPerSlice: itemsPerSlice);
 
         using FullBatchTraining reference = Create(1), twoRecompute = Create(2), threeRecompute = Create(3), twoGather = Create(2, StepSchedule.AllWorkersGathering),
             twoAlone = Create(2, StepSchedule.CallerAlone), twoGeneric = Create(2, registerRows: false),
@@ -386,7 +423,7 @@ public sealed class FullBatchTrainingTests
         int[] users = [0, 2, 4, /* item 1 has none */ 1, 2, 3, 4];
         float[] values = [10, 12, 14, 21, 22, 23, 24];
 
-        (int[] segments, int[] slicedUsers, float[] slicedValues) = FullBatchTraining.SliceMajor(offsets, users, values, usersPerSlice: 2, slices: 3);
+        (int[] segments, int[] slicedUsers, float[] slicedValues) = FullBatchTraining.SliceMajor(offsets, users, values, columnsPerSlice: 2, slices: 3);
 
         // Slice 0: item 0 {0}, item 1 {}, item 2 {1}; slice 1: {2}, {}, {2, 3}; slice 2: {4}, {}, {4}.
         segments.Should().Equal(0, 1, 1, 2, 3, 3, 5, 6, 6, 7);
