@@ -229,15 +229,7 @@ internal static class FullBatchKernels
         Vector256<float> g0 = Vector256<float>.Zero, g1 = g0, g2 = g0, g3 = g0, g4 = g0, g5 = g0, g6 = g0, g7 = g0;
         if (TContinue.Value)
         {
-            // Written out, as in ItemRow: a helper taking the accumulators by reference would put them on the stack.
-            g0 = Vector256.LoadUnsafe(ref data, 0);
-            g1 = TRow.Vectors > 1 ? Vector256.LoadUnsafe(ref data, 8) : g1;
-            g2 = TRow.Vectors > 2 ? Vector256.LoadUnsafe(ref data, 16) : g2;
-            g3 = TRow.Vectors > 3 ? Vector256.LoadUnsafe(ref data, 24) : g3;
-            g4 = TRow.Vectors > 4 ? Vector256.LoadUnsafe(ref data, 32) : g4;
-            g5 = TRow.Vectors > 5 ? Vector256.LoadUnsafe(ref data, 40) : g5;
-            g6 = TRow.Vectors > 6 ? Vector256.LoadUnsafe(ref data, 48) : g6;
-            g7 = TRow.Vectors > 7 ? Vector256.LoadUnsafe(ref data, 56) : g7;
+            (g0, g1, g2, g3, g4, g5, g6, g7) = Resume<TRow>(ref data);
         }
 
         double sum = sse;
@@ -360,15 +352,7 @@ internal static class FullBatchKernels
         Vector256<float> g0 = Vector256<float>.Zero, g1 = g0, g2 = g0, g3 = g0, g4 = g0, g5 = g0, g6 = g0, g7 = g0;
         if (TContinue.Value)
         {
-            // Written out, not a helper taking the accumulators by reference: that would put them on the stack.
-            g0 = Vector256.LoadUnsafe(ref data, 0);
-            g1 = TRow.Vectors > 1 ? Vector256.LoadUnsafe(ref data, 8) : g1;
-            g2 = TRow.Vectors > 2 ? Vector256.LoadUnsafe(ref data, 16) : g2;
-            g3 = TRow.Vectors > 3 ? Vector256.LoadUnsafe(ref data, 24) : g3;
-            g4 = TRow.Vectors > 4 ? Vector256.LoadUnsafe(ref data, 32) : g4;
-            g5 = TRow.Vectors > 5 ? Vector256.LoadUnsafe(ref data, 40) : g5;
-            g6 = TRow.Vectors > 6 ? Vector256.LoadUnsafe(ref data, 48) : g6;
-            g7 = TRow.Vectors > 7 ? Vector256.LoadUnsafe(ref data, 56) : g7;
+            (g0, g1, g2, g3, g4, g5, g6, g7) = Resume<TRow>(ref data);
         }
 
         for (; q <= qe - 4; q += 4)
@@ -486,6 +470,27 @@ internal static class FullBatchKernels
     /// <summary>One residual ⟨U_i, V_j⟩ − A_ij as the user pass computes it, see <see cref="Residuals4"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static float Residual(ref float v, ref float u, float value, int stride) => RowKernels.DotLane(ref u, ref v, stride) - value;
+
+    /// <summary>
+    /// A row's sum so far, read from <paramref name="data"/> into <c>TRow.Vectors</c> accumulators (zero beyond them), for a
+    /// row kernel that goes on with the chain (the row's ratings of a later slice). Returned, not written through
+    /// references: the caller's accumulators must stay unaddressed locals, or the JIT keeps them on the stack.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static (Vector256<float>, Vector256<float>, Vector256<float>, Vector256<float>, Vector256<float>, Vector256<float>, Vector256<float>, Vector256<float>) Resume<TRow>(ref float data)
+        where TRow : struct, IRowWidth
+    {
+        Vector256<float> zero = Vector256<float>.Zero;
+        return (
+            Vector256.LoadUnsafe(ref data, 0),
+            TRow.Vectors > 1 ? Vector256.LoadUnsafe(ref data, 8) : zero,
+            TRow.Vectors > 2 ? Vector256.LoadUnsafe(ref data, 16) : zero,
+            TRow.Vectors > 3 ? Vector256.LoadUnsafe(ref data, 24) : zero,
+            TRow.Vectors > 4 ? Vector256.LoadUnsafe(ref data, 32) : zero,
+            TRow.Vectors > 5 ? Vector256.LoadUnsafe(ref data, 40) : zero,
+            TRow.Vectors > 6 ? Vector256.LoadUnsafe(ref data, 48) : zero,
+            TRow.Vectors > 7 ? Vector256.LoadUnsafe(ref data, 56) : zero);
+    }
 
     /// <summary>Stores a row's <c>TRow.Vectors</c> accumulators at <paramref name="data"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

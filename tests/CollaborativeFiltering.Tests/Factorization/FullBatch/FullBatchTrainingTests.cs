@@ -71,60 +71,41 @@ public sealed class FullBatchTrainingTests
     }
 
     [Theory]
-    [InlineData(10, 0.0, 0.0, 1)]
-    [InlineData(10, 0.1, 1.0, 3)]
-    [InlineData(30, 0.0, 0.0, 7)]
-    [InlineData(30, 0.1, 1.0, 16)]
-    [InlineData(3, 0.1, 1.0, 5)]
-    public void Step_ItemPassOverUserSlices_SameStepAsOnePass(int d, double regularization, double gravity, int usersPerSlice)
+    [InlineData(10, 0.0, 0.0, 1, 0)] // U in slices: the item pass runs once per slice
+    [InlineData(10, 0.1, 1.0, 3, 0)]
+    [InlineData(30, 0.0, 0.0, 7, 0)]
+    [InlineData(30, 0.1, 1.0, 16, 0)]
+    [InlineData(3, 0.1, 1.0, 5, 0)]
+    [InlineData(10, 0.0, 0.0, 0, 1)] // V in slices: the user pass runs once per slice
+    [InlineData(16, 0.1, 1.0, 0, 4)]
+    [InlineData(30, 0.0, 0.0, 0, 7)]
+    [InlineData(64, 0.1, 1.0, 0, 10)]
+    [InlineData(3, 0.1, 1.0, 0, 5)]
+    [InlineData(30, 0.1, 1.0, 9, 6)] // both
+    public void Step_PassesOverSlices_SameStepAsOnePass(int d, double regularization, double gravity, int usersPerSlice, int itemsPerSlice)
     {
         RatingsDataset train = FullBatchTestData.Random(40, 25, 0.3, seed: 17 + d);
-        float[] u = FullBatchTestData.RandomMatrix(40, d, 0.5, seed: 5);
-        float[] v = FullBatchTestData.RandomMatrix(25, d, 0.5, seed: 6);
-        using var whole = new FullBatchTraining(train, null, d, 3, regularization, gravity, 2, (float[])u.Clone(), (float[])v.Clone());
-        using var sliced = new FullBatchTraining(train, null, d, 3, regularization, gravity, 2, (float[])u.Clone(), (float[])v.Clone(), usersPerSlice);
-
-        for (int step = 0; step < 3; step++)
-        {
-            sliced.Step().Should().Be(whole.Step());
-        }
-
-        // Each item sums its ratings in user order either way, one multiply-add chain across the slices.
-        Bits([.. sliced.Users, .. sliced.Items]).Should().Equal(Bits([.. whole.Users, .. whole.Items]));
-        sliced.Users.Should().NotEqual(u, "the steps moved the users");
-        sliced.StoredResiduals.Should().BeEmpty("with U sliced, every step recomputes the residuals, one worker included");
-    }
-
-    [Theory]
-    [InlineData(10, 0.0, 0.0, 1)]
-    [InlineData(16, 0.1, 1.0, 4)]
-    [InlineData(30, 0.0, 0.0, 7)]
-    [InlineData(64, 0.1, 1.0, 10)]
-    [InlineData(3, 0.1, 1.0, 5)]
-    public void Step_UserPassOverItemSlices_SameStepAsOnePass(int d, double regularization, double gravity, int itemsPerSlice)
-    {
-        RatingsDataset train = FullBatchTestData.Random(40, 25, 0.3, seed: 19 + d);
         RatingsDataset validation = FullBatchTestData.Random(40, 25, 0.1, seed: 91 + d);
         float[] u = FullBatchTestData.RandomMatrix(40, d, 0.5, seed: 5);
         float[] v = FullBatchTestData.RandomMatrix(25, d, 0.5, seed: 6);
         using var whole = new FullBatchTraining(train, validation, d, 3, regularization, gravity, 2, (float[])u.Clone(), (float[])v.Clone());
-        using var sliced = new FullBatchTraining(train, validation, d, 3, regularization, gravity, 2, (float[])u.Clone(), (float[])v.Clone(), itemsPerSlice: itemsPerSlice);
+        using var sliced = new FullBatchTraining(train, validation, d, 3, regularization, gravity, 2, (float[])u.Clone(), (float[])v.Clone(), usersPerSlice, itemsPerSlice: itemsPerSlice);
 
         for (int step = 0; step < 3; step++)
         {
             FullBatchLosses a = whole.Step();
             FullBatchLosses b = sliced.Step();
 
-            // The squared errors are added slice by slice (groups of four restart at each slice), so their sum may differ in the last bits.
+            // Over item slices the squared errors are added slice by slice (groups of four restart at each slice), so their sum may differ in the last bits.
             b.ObservedMse.Should().BeApproximately(a.ObservedMse, 1e-12 * a.ObservedMse);
             (b.Regularization, b.Gravity).Should().Be((a.Regularization, a.Gravity));
         }
 
-        // Each user sums its ratings in item order either way, one multiply-add chain across the slices.
+        // Each row sums its ratings in the other side's order either way, one multiply-add chain across the slices.
         Bits([.. sliced.Users, .. sliced.Items]).Should().Equal(Bits([.. whole.Users, .. whole.Items]));
         sliced.Evaluate().Should().Be(whole.Evaluate(), "evaluation walks each user's slices in item order, the same sums");
         sliced.Users.Should().NotEqual(u, "the steps moved the users");
-        sliced.StoredResiduals.Should().BeEmpty("with V sliced, every step recomputes the residuals");
+        sliced.StoredResiduals.Should().BeEmpty("sliced, every step recomputes the residuals, one worker included");
     }
 
     [Theory]
