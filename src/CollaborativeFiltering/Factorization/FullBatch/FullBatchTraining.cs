@@ -21,7 +21,7 @@ internal readonly record struct FullBatchLosses(double ObservedMse, double Regul
 /// The state and kernels of one full-batch gradient-descent fit of
 /// L = MSE + λ_r·r + λ_g·g over a fixed training set. Owns U and V (<see cref="PaddedRows"/>: the arrays it
 /// was given, or copies whose rows are padded with zeros to whole SIMD vectors, see
-/// <see cref="PaddedRows.WholeVectorsUnlessWasteful"/>), their next values, a residual per rating (none when U is sliced), the Gram matrices with the products
+/// <see cref="PaddedRows.WholeVectorsUnlessWasteful"/>), their next values, a residual per rating (none when U or V is sliced), the Gram matrices with the products
 /// U·VᵀV and V·UᵀU, and a <see cref="WorkerPool"/>; allocates nothing per iteration.
 /// </summary>
 /// <remarks>
@@ -110,7 +110,7 @@ internal sealed class FullBatchTraining : IRangeWork, ITraining<FactorizationMod
     private readonly int[] _itemUsers;
     private readonly float[] _itemValues;
 
-    /// <summary>Per item-major rating, its user-major position (<see cref="WorkingRatings.ItemToUserPositions()"/>), through which the item pass gathers the stored residuals; empty when U is sliced (every step recomputes them).</summary>
+    /// <summary>Per item-major rating, its user-major position (<see cref="WorkingRatings.ItemToUserPositions()"/>), through which the item pass gathers the stored residuals; empty when U or V is sliced (every step recomputes them).</summary>
     private readonly int[] _itemToUser;
 
     private readonly int[]? _validationOffsets;
@@ -325,14 +325,14 @@ internal sealed class FullBatchTraining : IRangeWork, ITraining<FactorizationMod
     /// <summary>The steps run so far on <paramref name="schedule"/> (chosen by the <see cref="ScheduleTuner"/> or fixed); for tests and the benchmark.</summary>
     internal int StepsOn(StepSchedule schedule) => _stepsBySchedule[(int)schedule];
 
-    /// <summary>A copy of the residuals the last user pass stored, user-major (it stores them when the step ran without recomputation: on one worker or gathering, and U in one slice); for tests.</summary>
+    /// <summary>A copy of the residuals the last user pass stored, user-major (it stores them when the step ran without recomputation: on one worker or gathering, and neither U nor V sliced); for tests.</summary>
     internal float[] StoredResiduals => (float[])_residuals.Clone();
 
     /// <summary>
     /// The residuals e = ⟨U_i, V_j⟩ − A_ij at the current point as a parallel step's item pass recomputes
     /// them (each item row's ratings in groups of four through <see cref="FullBatchKernels.Residuals4"/>, the
     /// rest through <see cref="FullBatchKernels.Residual"/>), put back in user-major order; for tests, which
-    /// compare them with <see cref="StoredResiduals"/> bit for bit. Only with U in one slice: a sliced trainer
+    /// compare them with <see cref="StoredResiduals"/> bit for bit. Only with neither U nor V sliced: a sliced trainer
     /// stores none and keeps no item-to-user link.
     /// </summary>
     internal float[] RecomputedResiduals()
