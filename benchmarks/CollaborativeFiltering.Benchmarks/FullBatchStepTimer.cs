@@ -56,18 +56,7 @@ internal static class FullBatchStepTimer
         using FullBatchTraining trainer = FactorizerBenchmarks.CreateTrainer(name, threads, schedule);
         double fmas = FactorizerBenchmarks.MultiplyAdds(name);
         double bytes = FactorizerBenchmarks.StreamedBytes(name);
-        for (int i = 0; i < 200; i++)
-        {
-            trainer.Step(); // tiered JIT up to its final code
-        }
-
-        long warm = Stopwatch.GetTimestamp();
-        int perSample = 0;
-        while (Stopwatch.GetElapsedTime(warm).TotalSeconds < 0.1)
-        {
-            trainer.Step();
-            perSample++;
-        }
+        int perSample = WarmUp(trainer, 200);
 
         int[] before = Schedules(trainer);
         var samples = new double[15];
@@ -122,21 +111,7 @@ internal static class FullBatchStepTimer
                 trainers.Add(FactorizerBenchmarks.CreateTrainer(name, threads, parts[0], usersPerSlice));
             }
 
-            var perSample = new int[trainers.Count];
-            for (int k = 0; k < trainers.Count; k++)
-            {
-                for (int i = 0; i < 50; i++)
-                {
-                    trainers[k].Step(); // tiered JIT up to its final code
-                }
-
-                long warm = Stopwatch.GetTimestamp();
-                while (Stopwatch.GetElapsedTime(warm).TotalSeconds < 0.1)
-                {
-                    trainers[k].Step();
-                    perSample[k]++;
-                }
-            }
+            int[] perSample = [.. trainers.Select(trainer => WarmUp(trainer, 50))];
 
             var samples = new double[trainers.Count, rounds];
             for (int round = 0; round < rounds; round++)
@@ -169,6 +144,25 @@ internal static class FullBatchStepTimer
                 trainer.Dispose();
             }
         }
+    }
+
+    /// <summary>Runs <paramref name="steps"/> steps (tiered JIT up to its final code), then returns how many steps take about 0.1 s, a sample's worth.</summary>
+    private static int WarmUp(FullBatchTraining trainer, int steps)
+    {
+        for (int i = 0; i < steps; i++)
+        {
+            trainer.Step();
+        }
+
+        long warm = Stopwatch.GetTimestamp();
+        int perSample = 0;
+        while (Stopwatch.GetElapsedTime(warm).TotalSeconds < 0.1)
+        {
+            trainer.Step();
+            perSample++;
+        }
+
+        return perSample;
     }
 
     private static int[] Schedules(FullBatchTraining trainer) =>
