@@ -41,14 +41,6 @@ internal sealed class PaddedRows
         }
     }
 
-    private PaddedRows(float[] array, int rows, int width)
-    {
-        Array = array;
-        Rows = rows;
-        Width = width;
-        Stride = width;
-    }
-
     /// <summary>The number of rows.</summary>
     public int Rows { get; }
 
@@ -101,17 +93,12 @@ internal sealed class PaddedRows
     public static int Multiple(int width, int multiple) => (width + multiple - 1) & -multiple;
 
     /// <summary>
-    /// Rows holding <paramref name="compact"/> (row-major, <paramref name="rows"/>·<paramref name="width"/>
-    /// floats): the array itself, taken over, when <paramref name="stride"/> equals the width, else a padded copy.
+    /// A pinned copy of <paramref name="compact"/> (row-major, <paramref name="rows"/>·<paramref name="width"/>
+    /// floats) with row 0 on a 64-byte boundary and rows <paramref name="stride"/> floats apart.
     /// </summary>
-    public static PaddedRows FromCompact(float[] compact, int rows, int width, int stride)
+    public static PaddedRows AlignedCopy(ReadOnlySpan<float> compact, int rows, int width, int stride)
     {
-        if (stride == width && compact.Length == rows * width)
-        {
-            return new PaddedRows(compact, rows, width);
-        }
-
-        var padded = new PaddedRows(rows, width, stride);
+        var padded = new PaddedRows(rows, width, stride, aligned: true);
         padded.CopyFrom(compact);
         return padded;
     }

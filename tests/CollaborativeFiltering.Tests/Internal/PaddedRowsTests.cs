@@ -94,16 +94,28 @@ public sealed class PaddedRowsTests
         }
     }
 
-    [Fact]
-    public void FromCompact_WithoutPadding_TakesTheArrayOver()
+    [Theory]
+    [InlineData(2, 2)]
+    [InlineData(3, 8)]
+    public void AlignedCopy_CopiesTheRowsOntoA64ByteBoundary(int width, int stride)
     {
-        float[] compact = [1, 2, 3, 4];
+        float[] compact = [1, 2, 3, 4, 5, 6];
+        int count = compact.Length / width;
 
-        PaddedRows rows = PaddedRows.FromCompact(compact, 2, 2, 2);
-        rows.Row(0)[0] = 10;
+        PaddedRows rows = PaddedRows.AlignedCopy(compact, count, width, stride);
+        compact[0] = 10;
 
-        compact[0].Should().Be(10, "the trainers own the arrays they are given when no padding is needed");
-        PaddedRows.FromCompact(compact, 2, 2, 4).Row(1).ToArray().Should().Equal(3, 4);
+        rows.ToCompactArray().Should().Equal([1, 2, 3, 4, 5, 6], "the rows are a copy, not the array given");
+        rows.PaddedRow(1).ToArray().Should().Equal([.. compact.AsSpan(width, width).ToArray(), .. new float[stride - width]]);
+        var handle = System.Runtime.InteropServices.GCHandle.Alloc(rows.Array, System.Runtime.InteropServices.GCHandleType.Pinned);
+        try
+        {
+            ((handle.AddrOfPinnedObject() + (nint)(rows.Start * sizeof(float))) % 64).Should().Be(0);
+        }
+        finally
+        {
+            handle.Free();
+        }
     }
 
     [Fact]

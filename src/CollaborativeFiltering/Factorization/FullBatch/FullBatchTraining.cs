@@ -208,7 +208,7 @@ internal sealed class FullBatchTraining : IRangeWork, ITraining<FactorizationMod
     private float[]? _bestUsers;
     private float[]? _bestItems;
 
-    /// <summary>Prepares a fit; takes ownership of <paramref name="users"/> (N·d) and <paramref name="items"/> (M·d) as the starting point.</summary>
+    /// <summary>Prepares a fit from <paramref name="users"/> (N·d) and <paramref name="items"/> (M·d), copied into the trainer's aligned rows.</summary>
     /// <remarks>
     /// <paramref name="usersPerSlice"/> overrides the users per slice of the item pass (0: automatic, see
     /// <see cref="UserSliceBytes"/>); tests use it to run the sliced pass on small data.
@@ -287,10 +287,12 @@ internal sealed class FullBatchTraining : IRangeWork, ITraining<FactorizationMod
         _itemNorms = new double[_itemBlocks.Length - 1];
         _evaluationSse = new double[_userBlocks.Length - 1 + _validationBlocks.Length - 1];
 
-        _u = PaddedRows.FromCompact(users, _n, _d, _stride);
-        _v = PaddedRows.FromCompact(items, _m, _d, _stride);
-        _uNext = new PaddedRows(_n, _d, _stride);
-        _vNext = new PaddedRows(_m, _d, _stride);
+        // Rows on 64-byte boundaries: a row of 64 floats is then 4 cache lines, not 5, and no vector load
+        // splits across two (0.9M ratings at d = 64: 10.0 -> 8.7 ms a step; see docs/architecture.md).
+        _u = PaddedRows.AlignedCopy(users, _n, _d, _stride);
+        _v = PaddedRows.AlignedCopy(items, _m, _d, _stride);
+        _uNext = new PaddedRows(_n, _d, _stride, aligned: true);
+        _vNext = new PaddedRows(_m, _d, _stride, aligned: true);
 
         int workers = Math.Clamp(maxThreads, 1, Math.Max(1, Math.Max(_userBlocks.Length, _itemBlocks.Length) - 1));
         _scratch = new float[workers][];
@@ -344,8 +346,8 @@ internal sealed class FullBatchTraining : IRangeWork, ITraining<FactorizationMod
 
         var result = new float[_count];
         int stride = _stride;
-        ref float uBase = ref MemoryMarshal.GetArrayDataReference(_u.Array);
-        ref float vBase = ref MemoryMarshal.GetArrayDataReference(_v.Array);
+        ref float uBase = ref _u.First;
+        ref float vBase = ref _v.First;
         ref float valueRef = ref MemoryMarshal.GetArrayDataReference(_itemValues);
         bool grouped = Avx.IsSupported && stride >= 8;
         for (int r = 0; r < _m; r++)
@@ -559,11 +561,11 @@ internal sealed class FullBatchTraining : IRangeWork, ITraining<FactorizationMod
         int[] bounds = users ? _userBlocks : _itemBlocks;
         if (users ? _itemSlice == 0 : _userSlice == 0)
         {
-            (users ? _uNext : _vNext).Array.AsSpan(bounds[first] * _stride, (bounds[end] - bounds[first]) * _stride).Clear();
+            (users ? _uNext : _vNext).Values.Slice(bounds[first] * _stride, (bounds[end] - bounds[first]) * _stride).Clear();
         }
 
         (int[] slices, int slice, PaddedRows rows) = users ? (_itemSlices, _itemSlice, _v) : (_userSlices, _userSlice, _u);
-        ReadOnlySpan<float> gathered = rows.Array.AsSpan(slices[slice] * _stride, (slices[slice + 1] - slices[slice]) * _stride);
+        ReadOnlySpan<float> gathered = rows.Values.Slice(slices[slice] * _stride, (slices[slice + 1] - slices[slice]) * _stride);
         _streamed[worker * 16] = FullBatchKernels.ReadLines(gathered);
     }
 
@@ -778,7 +780,8 @@ internal sealed class FullBatchTraining : IRangeWork, ITraining<FactorizationMod
     private void UserBlock(int block, float[] scratch)
     {
         int stride = _stride;
-        float[] u = _u.Array, v = _v.Array, next = _uNext.Array, residuals = _residuals;
+        Span<float> u = _u.Values, v = _v.Values, next = _uNext.Values;
+        float[] residuals = _residuals;
         int[] items = _userItems;
         float[] values = _userValues;
         int slices = _itemSlices.Length - 1, slice = _itemSlice;
@@ -792,12 +795,12 @@ internal sealed class FullBatchTraining : IRangeWork, ITraining<FactorizationMod
         if (_gravity && lastSlice)
         {
             // U_i·VᵀV for the block's rows, four rows at a time.
-            FullBatchKernels.MultiplyRows(u.AsSpan(first * stride, (end - first) * stride), end - first, stride, _gramV.Array, _gravityU.AsSpan(first * stride, (end - first) * stride));
+            FullBatchKernels.MultiplyRows(u.Slice(first * stride, (end - first) * stride), end - first, stride, _gramV.Array, _gravityU.AsSpan(first * stride, (end - first) * stride));
         }
 
         // The hot loop reads rows through unchecked references: every index comes from the
         // dataset's CSR arrays, which hold valid item indices and positions by construction.
-        ref float vBase = ref MemoryMarshal.GetArrayDataReference(v);
+        ref float vBase = ref MemoryMarshal.GetReference(v);
         ref int itemRef = ref MemoryMarshal.GetArrayDataReference(items);
         ref float valueRef = ref MemoryMarshal.GetArrayDataReference(values);
         ref float residualRef = ref MemoryMarshal.GetArrayDataReference(residuals);
@@ -807,9 +810,9 @@ internal sealed class FullBatchTraining : IRangeWork, ITraining<FactorizationMod
         double sse = 0, norms = 0;
         for (int r = first; r < end; r++)
         {
-            ReadOnlySpan<float> x = u.AsSpan(r * stride, stride);
+            ReadOnlySpan<float> x = u.Slice(r * stride, stride);
             ref float xRef = ref MemoryMarshal.GetReference(x);
-            Span<float> data = sliced ? next.AsSpan(r * stride, stride) : scratchData;
+            Span<float> data = sliced ? next.Slice(r * stride, stride) : scratchData;
             ref float dataRef = ref MemoryMarshal.GetReference(data);
             int p = Unsafe.Add(ref segment, r), pe = Unsafe.Add(ref segment, r + 1);
             if (rowKernels)
@@ -842,7 +845,7 @@ internal sealed class FullBatchTraining : IRangeWork, ITraining<FactorizationMod
 
             for (; p < pe; p++)
             {
-                ReadOnlySpan<float> y = v.AsSpan(items[p] * stride, stride);
+                ReadOnlySpan<float> y = v.Slice(items[p] * stride, stride);
                 float e = RowKernels.DotLane(ref xRef, ref MemoryMarshal.GetReference(y), stride) - values[p]; // a lane of Dot4, as the item pass recomputes it
                 if (store)
                 {
@@ -872,11 +875,11 @@ internal sealed class FullBatchTraining : IRangeWork, ITraining<FactorizationMod
 
             if (_gradientOnly)
             {
-                FullBatchKernels.Gradient(x, scratchData, gravity, _gradA, _gradBU, _gradC, next.AsSpan(r * stride, stride));
+                FullBatchKernels.Gradient(x, scratchData, gravity, _gradA, _gradBU, _gradC, next.Slice(r * stride, stride));
             }
             else
             {
-                FullBatchKernels.Step(x, scratchData, gravity, _stepA, _stepBU, _stepC, next.AsSpan(r * stride, stride));
+                FullBatchKernels.Step(x, scratchData, gravity, _stepA, _stepBU, _stepC, next.Slice(r * stride, stride));
             }
         }
 
@@ -897,7 +900,8 @@ internal sealed class FullBatchTraining : IRangeWork, ITraining<FactorizationMod
     private void ItemBlock(int block, float[] scratch)
     {
         int stride = _stride;
-        float[] u = _u.Array, v = _v.Array, next = _vNext.Array, residuals = _residuals;
+        Span<float> u = _u.Values, v = _v.Values, next = _vNext.Values;
+        float[] residuals = _residuals;
         int[] users = _itemUsers, link = _itemToUser;
         int slices = _userSlices.Length - 1, slice = _userSlice;
         bool sliced = slices > 1, firstSlice = slice == 0, lastSlice = slice == slices - 1;
@@ -910,15 +914,15 @@ internal sealed class FullBatchTraining : IRangeWork, ITraining<FactorizationMod
         if (_gravity && lastSlice)
         {
             // V_j·UᵀU for the block's rows, four rows at a time.
-            FullBatchKernels.MultiplyRows(v.AsSpan(first * stride, (end - first) * stride), end - first, stride, _gramU.Array, _gravityV.AsSpan(first * stride, (end - first) * stride));
+            FullBatchKernels.MultiplyRows(v.Slice(first * stride, (end - first) * stride), end - first, stride, _gramU.Array, _gravityV.AsSpan(first * stride, (end - first) * stride));
         }
 
         // Unchecked references, as in UserBlock: user indices and link positions are valid by construction.
-        ref float uBase = ref MemoryMarshal.GetArrayDataReference(u);
+        ref float uBase = ref MemoryMarshal.GetReference(u);
         ref int userRef = ref MemoryMarshal.GetArrayDataReference(users);
         ref int linkRef = ref MemoryMarshal.GetArrayDataReference(link);
         ref float residualRef = ref MemoryMarshal.GetArrayDataReference(residuals);
-        ref float vBase = ref MemoryMarshal.GetArrayDataReference(v);
+        ref float vBase = ref MemoryMarshal.GetReference(v);
         ref float valueRef = ref MemoryMarshal.GetArrayDataReference(_itemValues);
         bool recompute = _recompute;
         bool grouped = Avx.IsSupported && stride >= 8; // as the user pass: Dot4 there, Dot4 here
@@ -926,7 +930,7 @@ internal sealed class FullBatchTraining : IRangeWork, ITraining<FactorizationMod
         double norms = 0;
         for (int r = first; r < end; r++)
         {
-            Span<float> data = sliced ? next.AsSpan(r * stride, stride) : scratchData;
+            Span<float> data = sliced ? next.Slice(r * stride, stride) : scratchData;
             int q = Unsafe.Add(ref segment, r), qe = Unsafe.Add(ref segment, r + 1);
 
             ref float dataRef = ref MemoryMarshal.GetReference(data);
@@ -976,7 +980,7 @@ internal sealed class FullBatchTraining : IRangeWork, ITraining<FactorizationMod
                 data.CopyTo(scratchData);
             }
 
-            ReadOnlySpan<float> x = v.AsSpan(r * stride, stride);
+            ReadOnlySpan<float> x = v.Slice(r * stride, stride);
             norms += RowKernels.Dot(x, x);
             if (_gravity)
             {
@@ -985,11 +989,11 @@ internal sealed class FullBatchTraining : IRangeWork, ITraining<FactorizationMod
 
             if (_gradientOnly)
             {
-                FullBatchKernels.Gradient(x, scratchData, gravity, _gradA, _gradBV, _gradC, next.AsSpan(r * stride, stride));
+                FullBatchKernels.Gradient(x, scratchData, gravity, _gradA, _gradBV, _gradC, next.Slice(r * stride, stride));
             }
             else
             {
-                FullBatchKernels.Step(x, scratchData, gravity, _stepA, _stepBV, _stepC, next.AsSpan(r * stride, stride));
+                FullBatchKernels.Step(x, scratchData, gravity, _stepA, _stepBV, _stepC, next.Slice(r * stride, stride));
             }
         }
 
@@ -1011,18 +1015,18 @@ internal sealed class FullBatchTraining : IRangeWork, ITraining<FactorizationMod
         int[] items = train ? _userItems : _validationItems!;
         float[] values = train ? _userValues : _validationValues!;
         int stride = _stride;
-        float[] u = _u.Array, v = _v.Array;
+        Span<float> u = _u.Values, v = _v.Values;
         bool clamp = !train && _predictionRange.HasValue;
         RatingRange range = _predictionRange.GetValueOrDefault();
         double sse = 0;
         for (int r = bounds[b], end = bounds[b + 1]; r < end; r++)
         {
-            ReadOnlySpan<float> x = u.AsSpan(r * stride, stride);
+            ReadOnlySpan<float> x = u.Slice(r * stride, stride);
             for (int k = 0; k < slices; k++)
             {
                 for (int p = segments[(k * _n) + r], pe = segments[(k * _n) + r + 1]; p < pe; p++)
                 {
-                    float prediction = RowKernels.Dot(x, v.AsSpan(items[p] * stride, stride));
+                    float prediction = RowKernels.Dot(x, v.Slice(items[p] * stride, stride));
                     if (clamp)
                     {
                         prediction = range.Clamp(prediction);
