@@ -63,9 +63,10 @@ public class FactorizerBenchmarks
     /// the recomputation), "own" (every step on all workers recomputing, each on its own range of rows, streamed in first:
     /// <see cref="StepSchedule.AllWorkersOwnRows"/>), "alone" (every step on the calling thread, the other workers idle).
     /// <paramref name="usersPerSlice"/> overrides the users per slice of the item pass (0: the trainer's rule, see
-    /// <see cref="FullBatchTraining.UserSliceBytes"/>).
+    /// <see cref="FullBatchTraining.UserSliceBytes"/>), <paramref name="itemsPerSlice"/> the items per slice of the user pass
+    /// (<see cref="FullBatchTraining.ItemSliceBytes"/>).
     /// </summary>
-    internal static FullBatchTraining CreateTrainer(string name, int threads, string schedule = "adaptive", int usersPerSlice = 0)
+    internal static FullBatchTraining CreateTrainer(string name, int threads, string schedule = "adaptive", int usersPerSlice = 0, int itemsPerSlice = 0)
     {
         (bool regularized, int d, RatingsDataset train) = Shape(name);
         (float[] users, float[] items) = FullBatchGradientDescent.Initialise(train.UserCount, train.ItemCount, d, 0.05, seed: 1);
@@ -81,8 +82,8 @@ public class FactorizerBenchmarks
         var plain = new GradientDescentOptions { Dimensions = d, MaxDegreeOfParallelism = threads };
         var options = new RegularizedOptions { Dimensions = d, MaxDegreeOfParallelism = threads };
         return regularized
-            ? new FullBatchTraining(train, null, d, options.LearningRate, options.RegularizationWeight, options.GravityWeight, options.ThreadCount, users, items, usersPerSlice, schedule: fixedSchedule)
-            : new FullBatchTraining(train, null, d, plain.LearningRate, 0, 0, plain.ThreadCount, users, items, usersPerSlice, schedule: fixedSchedule);
+            ? new FullBatchTraining(train, null, d, options.LearningRate, options.RegularizationWeight, options.GravityWeight, options.ThreadCount, users, items, usersPerSlice, schedule: fixedSchedule, itemsPerSlice: itemsPerSlice)
+            : new FullBatchTraining(train, null, d, plain.LearningRate, 0, 0, plain.ThreadCount, users, items, usersPerSlice, schedule: fixedSchedule, itemsPerSlice: itemsPerSlice);
     }
 
     /// <summary>
