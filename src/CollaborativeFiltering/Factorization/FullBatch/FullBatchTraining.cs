@@ -122,8 +122,8 @@ internal sealed class FullBatchTraining : IRangeWork, ITraining<FactorizationMod
     private readonly float[] _residuals;
     private readonly PaddedRows _gramU;
     private readonly PaddedRows _gramV;
-    private readonly float[] _gravityU;
-    private readonly float[] _gravityV;
+    private readonly PaddedRows _gravityU;
+    private readonly PaddedRows _gravityV;
     private readonly int _gramTasksPerMatrix;
 
     // Gradient coefficients (a: data term, b: L2, c: gravity) and the same times η for a step.
@@ -148,7 +148,7 @@ internal sealed class FullBatchTraining : IRangeWork, ITraining<FactorizationMod
     private readonly double[] _itemNorms;
     private readonly double[] _evaluationSse;
 
-    private readonly float[][] _scratch;
+    private readonly PaddedRows[] _scratch;
     private readonly WorkerPool _pool;
 
     private PaddedRows _u;
@@ -253,10 +253,10 @@ internal sealed class FullBatchTraining : IRangeWork, ITraining<FactorizationMod
         }
 
         _gravity = gravityWeight > 0;
-        _gramU = new PaddedRows(_gravity ? _stride : 0, _d, _stride);
-        _gramV = new PaddedRows(_gravity ? _stride : 0, _d, _stride);
-        _gravityU = _gravity ? new float[_n * _stride] : [];
-        _gravityV = _gravity ? new float[_m * _stride] : [];
+        _gramU = new PaddedRows(_gravity ? _stride : 0, _d, _stride, aligned: true);
+        _gramV = new PaddedRows(_gravity ? _stride : 0, _d, _stride, aligned: true);
+        _gravityU = new PaddedRows(_gravity ? _n : 0, _d, _stride, aligned: true);
+        _gravityV = new PaddedRows(_gravity ? _m : 0, _d, _stride, aligned: true);
         _gramTasksPerMatrix = (dimensions + GramRowsPerTask - 1) / GramRowsPerTask;
 
         double n = _n, m = _m;
@@ -295,10 +295,10 @@ internal sealed class FullBatchTraining : IRangeWork, ITraining<FactorizationMod
         _vNext = new PaddedRows(_m, _d, _stride, aligned: true);
 
         int workers = Math.Clamp(maxThreads, 1, Math.Max(1, Math.Max(_userBlocks.Length, _itemBlocks.Length) - 1));
-        _scratch = new float[workers][];
+        _scratch = new PaddedRows[workers];
         for (int w = 0; w < workers; w++)
         {
-            _scratch[w] = new float[2 * _stride];
+            _scratch[w] = new PaddedRows(2, _d, _stride, aligned: true); // the row's sum, and zeros for the gravity of a model without it
         }
 
         _pool = new WorkerPool(workers);
@@ -777,7 +777,7 @@ internal sealed class FullBatchTraining : IRangeWork, ITraining<FactorizationMod
     /// ratings in item order, whatever the slices; the block's squared errors are added slice by slice.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void UserBlock(int block, float[] scratch)
+    private void UserBlock(int block, PaddedRows scratch)
     {
         int stride = _stride;
         Span<float> u = _u.Values, v = _v.Values, next = _uNext.Values;
@@ -788,14 +788,14 @@ internal sealed class FullBatchTraining : IRangeWork, ITraining<FactorizationMod
         bool sliced = slices > 1, firstSlice = slice == 0, lastSlice = slice == slices - 1;
         ref int segment = ref MemoryMarshal.GetArrayDataReference(_userSegments); // the slice's segments: [segment[r], segment[r + 1]) is row r's
         segment = ref Unsafe.Add(ref segment, slice * _n);
-        Span<float> scratchData = scratch.AsSpan(0, stride);
-        ReadOnlySpan<float> gravity = scratch.AsSpan(stride, stride); // stays 0 without gravity
-        ReadOnlySpan<float> gravityRows = _gravityU;
+        Span<float> scratchData = scratch.PaddedRow(0);
+        ReadOnlySpan<float> gravity = scratch.PaddedRow(1); // stays 0 without gravity
+        ReadOnlySpan<float> gravityRows = _gravityU.Values;
         int first = _userBlocks[block], end = _userBlocks[block + 1];
         if (_gravity && lastSlice)
         {
             // U_i·VᵀV for the block's rows, four rows at a time.
-            FullBatchKernels.MultiplyRows(u.Slice(first * stride, (end - first) * stride), end - first, stride, _gramV.Array, _gravityU.AsSpan(first * stride, (end - first) * stride));
+            FullBatchKernels.MultiplyRows(u.Slice(first * stride, (end - first) * stride), end - first, stride, _gramV.Values, _gravityU.Values.Slice(first * stride, (end - first) * stride));
         }
 
         // The hot loop reads rows through unchecked references: every index comes from the
@@ -897,7 +897,7 @@ internal sealed class FullBatchTraining : IRangeWork, ITraining<FactorizationMod
     /// step (or gradient) of each row. Every row sums its ratings in user order, whatever the slices.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void ItemBlock(int block, float[] scratch)
+    private void ItemBlock(int block, PaddedRows scratch)
     {
         int stride = _stride;
         Span<float> u = _u.Values, v = _v.Values, next = _vNext.Values;
@@ -907,14 +907,14 @@ internal sealed class FullBatchTraining : IRangeWork, ITraining<FactorizationMod
         bool sliced = slices > 1, firstSlice = slice == 0, lastSlice = slice == slices - 1;
         ref int segment = ref MemoryMarshal.GetArrayDataReference(_itemSegments); // the slice's segments: [segment[r], segment[r + 1]) is row r's
         segment = ref Unsafe.Add(ref segment, slice * _m);
-        Span<float> scratchData = scratch.AsSpan(0, stride);
-        ReadOnlySpan<float> gravity = scratch.AsSpan(stride, stride); // stays 0 without gravity
-        ReadOnlySpan<float> gravityRows = _gravityV;
+        Span<float> scratchData = scratch.PaddedRow(0);
+        ReadOnlySpan<float> gravity = scratch.PaddedRow(1); // stays 0 without gravity
+        ReadOnlySpan<float> gravityRows = _gravityV.Values;
         int first = _itemBlocks[block], end = _itemBlocks[block + 1];
         if (_gravity && lastSlice)
         {
             // V_j·UᵀU for the block's rows, four rows at a time.
-            FullBatchKernels.MultiplyRows(v.Slice(first * stride, (end - first) * stride), end - first, stride, _gramU.Array, _gravityV.AsSpan(first * stride, (end - first) * stride));
+            FullBatchKernels.MultiplyRows(v.Slice(first * stride, (end - first) * stride), end - first, stride, _gramU.Values, _gravityV.Values.Slice(first * stride, (end - first) * stride));
         }
 
         // Unchecked references, as in UserBlock: user indices and link positions are valid by construction.
