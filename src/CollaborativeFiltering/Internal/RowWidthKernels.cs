@@ -248,6 +248,16 @@ internal static class RowWidthKernels
         return RowKernels.FusedMultiplyAdd(b3, Vector256.LoadUnsafe(ref y3, k), g);
     }
 
+    /// <summary>The 512-bit twin of <see cref="MultiplyAdd4(Vector256{float}, ref float, Vector256{float}, ref float, Vector256{float}, ref float, Vector256{float}, ref float, nuint, Vector256{float})"/>: g + b0·y0[k..k+16) + … + b3·y3[k..k+16), one chain in that order for each element.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static Vector512<float> MultiplyAdd4(Vector512<float> b0, ref float y0, Vector512<float> b1, ref float y1, Vector512<float> b2, ref float y2, Vector512<float> b3, ref float y3, nuint k, Vector512<float> g)
+    {
+        g = RowKernels.FusedMultiplyAdd(b0, Vector512.LoadUnsafe(ref y0, k), g);
+        g = RowKernels.FusedMultiplyAdd(b1, Vector512.LoadUnsafe(ref y1, k), g);
+        g = RowKernels.FusedMultiplyAdd(b2, Vector512.LoadUnsafe(ref y2, k), g);
+        return RowKernels.FusedMultiplyAdd(b3, Vector512.LoadUnsafe(ref y3, k), g);
+    }
+
     /// <summary>The flag set.</summary>
     internal readonly struct Yes : IFlag
     {
