@@ -487,21 +487,7 @@ internal static class FullBatchKernels
         Vector512<float> h0 = Vector512<float>.Zero, h1 = h0, h2 = h0, h3 = h0;
         if (TContinue.Value)
         {
-            h0 = Vector512.LoadUnsafe(ref data, 0);
-            if (TRow.Vectors > 2)
-            {
-                h1 = Vector512.LoadUnsafe(ref data, 16);
-            }
-
-            if (TRow.Vectors > 4)
-            {
-                h2 = Vector512.LoadUnsafe(ref data, 32);
-            }
-
-            if (TRow.Vectors > 6)
-            {
-                h3 = Vector512.LoadUnsafe(ref data, 48);
-            }
+            (h0, h1, h2, h3) = Resume512<TRow>(ref data);
         }
 
         double sum = sse;
@@ -566,21 +552,7 @@ internal static class FullBatchKernels
         }
 
         sse = sum;
-        h0.StoreUnsafe(ref data, 0);
-        if (TRow.Vectors > 2)
-        {
-            h1.StoreUnsafe(ref data, 16);
-        }
-
-        if (TRow.Vectors > 4)
-        {
-            h2.StoreUnsafe(ref data, 32);
-        }
-
-        if (TRow.Vectors > 6)
-        {
-            h3.StoreUnsafe(ref data, 48);
-        }
+        Store512<TRow>(ref data, h0, h1, h2, h3);
     }
 
     /// <summary><see cref="ItemRow{TRow, TRecompute, TContinue}"/> in 512-bit accumulators, as <see cref="UserRow512{TRow, TStore, TContinue}"/>.</summary>
@@ -594,21 +566,7 @@ internal static class FullBatchKernels
         Vector512<float> h0 = Vector512<float>.Zero, h1 = h0, h2 = h0, h3 = h0;
         if (TContinue.Value)
         {
-            h0 = Vector512.LoadUnsafe(ref data, 0);
-            if (TRow.Vectors > 2)
-            {
-                h1 = Vector512.LoadUnsafe(ref data, 16);
-            }
-
-            if (TRow.Vectors > 4)
-            {
-                h2 = Vector512.LoadUnsafe(ref data, 32);
-            }
-
-            if (TRow.Vectors > 6)
-            {
-                h3 = Vector512.LoadUnsafe(ref data, 48);
-            }
+            (h0, h1, h2, h3) = Resume512<TRow>(ref data);
         }
 
         for (; q <= qe - 4; q += 4)
@@ -669,21 +627,7 @@ internal static class FullBatchKernels
             }
         }
 
-        h0.StoreUnsafe(ref data, 0);
-        if (TRow.Vectors > 2)
-        {
-            h1.StoreUnsafe(ref data, 16);
-        }
-
-        if (TRow.Vectors > 4)
-        {
-            h2.StoreUnsafe(ref data, 32);
-        }
-
-        if (TRow.Vectors > 6)
-        {
-            h3.StoreUnsafe(ref data, 48);
-        }
+        Store512<TRow>(ref data, h0, h1, h2, h3);
     }
 
     /// <summary>
@@ -720,6 +664,41 @@ internal static class FullBatchKernels
             TRow.Vectors > 5 ? Vector256.LoadUnsafe(ref data, 40) : zero,
             TRow.Vectors > 6 ? Vector256.LoadUnsafe(ref data, 48) : zero,
             TRow.Vectors > 7 ? Vector256.LoadUnsafe(ref data, 56) : zero);
+    }
+
+    /// <summary><see cref="Resume{TRow}"/> into <c>TRow.Vectors / 2</c> 512-bit accumulators (zero beyond them).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static (Vector512<float>, Vector512<float>, Vector512<float>, Vector512<float>) Resume512<TRow>(ref float data)
+        where TRow : struct, IRowWidth
+    {
+        Vector512<float> zero = Vector512<float>.Zero;
+        return (
+            Vector512.LoadUnsafe(ref data, 0),
+            TRow.Vectors > 2 ? Vector512.LoadUnsafe(ref data, 16) : zero,
+            TRow.Vectors > 4 ? Vector512.LoadUnsafe(ref data, 32) : zero,
+            TRow.Vectors > 6 ? Vector512.LoadUnsafe(ref data, 48) : zero);
+    }
+
+    /// <summary>Stores a row's <c>TRow.Vectors / 2</c> 512-bit accumulators at <paramref name="data"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Store512<TRow>(ref float data, Vector512<float> h0, Vector512<float> h1, Vector512<float> h2, Vector512<float> h3)
+        where TRow : struct, IRowWidth
+    {
+        h0.StoreUnsafe(ref data, 0);
+        if (TRow.Vectors > 2)
+        {
+            h1.StoreUnsafe(ref data, 16);
+        }
+
+        if (TRow.Vectors > 4)
+        {
+            h2.StoreUnsafe(ref data, 32);
+        }
+
+        if (TRow.Vectors > 6)
+        {
+            h3.StoreUnsafe(ref data, 48);
+        }
     }
 
     /// <summary>Stores a row's <c>TRow.Vectors</c> accumulators at <paramref name="data"/>.</summary>
