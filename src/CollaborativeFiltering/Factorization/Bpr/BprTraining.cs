@@ -158,8 +158,7 @@ internal sealed class BprTraining : IBlockWork, ITraining<FactorizationModel>
 
         _itemCounts = TrainingSupport.ItemCountsOf(_trainItems, _m);
 
-        _users = new PaddedRows(_n, _d, _stride, aligned: true);
-        _users.CopyFrom(users);
+        _users = PaddedRows.AlignedCopy(users, _n, _d, _stride);
         for (int u = 0; u < _n; u++)
         {
             if (_userCounts[u] == 0)
@@ -168,8 +167,7 @@ internal sealed class BprTraining : IBlockWork, ITraining<FactorizationModel>
             }
         }
 
-        _items = new PaddedRows(_m, _d, _stride, aligned: true);
-        _items.CopyFrom(items);
+        _items = PaddedRows.AlignedCopy(items, _m, _d, _stride);
         _bi = new float[_m];
 
         // Sampling weights: 1 per item (uniform) or n_j^α (popularity).

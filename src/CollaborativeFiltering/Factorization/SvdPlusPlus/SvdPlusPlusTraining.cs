@@ -525,8 +525,7 @@ internal sealed class SvdPlusPlusTraining : IBlockWork, ITraining<FactorizationM
     /// <summary>Pinned padded rows holding the compact rows, row 0 on a 64-byte boundary; rows that <paramref name="keep"/> rejects, and the padding, are zero.</summary>
     private PaddedRows Pad(float[] compact, int rows, Func<int, bool> keep)
     {
-        var padded = new PaddedRows(rows, _d, _stride, aligned: true);
-        padded.CopyFrom(compact);
+        PaddedRows padded = PaddedRows.AlignedCopy(compact, rows, _d, _stride);
         for (int r = 0; r < rows; r++)
         {
             if (!keep(r))
