@@ -335,12 +335,19 @@ public sealed class FullBatchTrainingTests
         allocated.Should().Be(0);
     }
 
-    /// <summary>The adaptive schedule (timestamps, the tuner, switching between the caller alone and all workers) allocates nothing on the calling thread.</summary>
+    /// <summary>
+    /// The adaptive schedule (timestamps, the tuner, switching between the caller alone and all workers) allocates
+    /// nothing on the calling thread, step after step. The steps run in windows of 20, up to three, and one window
+    /// must allocate nothing: a step that allocates does so in every window, while once in about 20 runs of the whole
+    /// suite (loaded, two cores, other tests beside it) one window found 3,960 B that this test alone never shows,
+    /// which is the runtime's one-time work on the thread, not the step's. A failure names each window's bytes and
+    /// the schedule and bytes of each step of the last one.
+    /// </summary>
     [Fact]
     public void Step_TwoThreadsSwitchingSchedules_AllocatesNothing()
     {
         RatingsDataset train = FullBatchTestData.Random(300, 200, 0.3, seed: 4);
-        const int d = 24;
+        const int d = 24, steps = 20, windows = 3;
         var tuner = new ScheduleTuner(schedules: 4, warmupSteps: 0, probeSteps: 1, baseInterval: 1, maxInterval: 1);
         using var trainer = new FullBatchTraining(train, null, d, 3, 0.1, 1, 2, FullBatchTestData.RandomMatrix(300, d, 0.1, seed: 1), FullBatchTestData.RandomMatrix(200, d, 0.1, seed: 2), tuner: tuner);
         for (int k = 0; k < 8; k++)
@@ -348,15 +355,29 @@ public sealed class FullBatchTrainingTests
             trainer.Step(); // every schedule once, JIT included
         }
 
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int k = 0; k < 20; k++)
+        long[] windowBytes = new long[windows], stepBytes = new long[steps];
+        int[] stepSchedules = new int[steps];
+        int window = 0;
+        for (; window < windows; window++)
         {
-            trainer.Step();
+            for (int k = 0; k < steps; k++)
+            {
+                stepSchedules[k] = tuner.Choice;
+                long before = GC.GetAllocatedBytesForCurrentThread();
+                trainer.Step();
+                stepBytes[k] = GC.GetAllocatedBytesForCurrentThread() - before;
+                windowBytes[window] += stepBytes[k];
+            }
+
+            if (windowBytes[window] == 0)
+            {
+                break;
+            }
         }
 
-        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
-
-        allocated.Should().Be(0);
+        window.Should().BeLessThan(windows,
+            "a window of {0} steps must allocate nothing; the windows allocated {1} B, the last one's steps (schedule: bytes) {2}",
+            steps, string.Join(", ", windowBytes), string.Join(", ", stepSchedules.Zip(stepBytes, (s, b) => $"{(StepSchedule)s}: {b}")));
         (trainer.StepsOn(StepSchedule.AllWorkersRecomputing) * trainer.StepsOn(StepSchedule.CallerAlone) * trainer.StepsOn(StepSchedule.AllWorkersGathering)
             * trainer.StepsOn(StepSchedule.AllWorkersOwnRows)).Should().BePositive();
     }
