@@ -142,13 +142,53 @@ internal static class FullBatchKernels
         switch (stride / 8)
         {
             case 1: UserRow<Vectors1, TStore, TContinue>(ref x, ref vBase, ref items, ref values, ref residuals, p, pe, ref data, ref sse); break;
-            case 2: UserRow<Vectors2, TStore, TContinue>(ref x, ref vBase, ref items, ref values, ref residuals, p, pe, ref data, ref sse); break;
+            case 2:
+                if (Vector512.IsHardwareAccelerated)
+                {
+                    UserRow512<Vectors2, TStore, TContinue>(ref x, ref vBase, ref items, ref values, ref residuals, p, pe, ref data, ref sse);
+                }
+                else
+                {
+                    UserRow<Vectors2, TStore, TContinue>(ref x, ref vBase, ref items, ref values, ref residuals, p, pe, ref data, ref sse);
+                }
+
+                break;
             case 3: UserRow<Vectors3, TStore, TContinue>(ref x, ref vBase, ref items, ref values, ref residuals, p, pe, ref data, ref sse); break;
-            case 4: UserRow<Vectors4, TStore, TContinue>(ref x, ref vBase, ref items, ref values, ref residuals, p, pe, ref data, ref sse); break;
+            case 4:
+                if (Vector512.IsHardwareAccelerated)
+                {
+                    UserRow512<Vectors4, TStore, TContinue>(ref x, ref vBase, ref items, ref values, ref residuals, p, pe, ref data, ref sse);
+                }
+                else
+                {
+                    UserRow<Vectors4, TStore, TContinue>(ref x, ref vBase, ref items, ref values, ref residuals, p, pe, ref data, ref sse);
+                }
+
+                break;
             case 5: UserRow<Vectors5, TStore, TContinue>(ref x, ref vBase, ref items, ref values, ref residuals, p, pe, ref data, ref sse); break;
-            case 6: UserRow<Vectors6, TStore, TContinue>(ref x, ref vBase, ref items, ref values, ref residuals, p, pe, ref data, ref sse); break;
+            case 6:
+                if (Vector512.IsHardwareAccelerated)
+                {
+                    UserRow512<Vectors6, TStore, TContinue>(ref x, ref vBase, ref items, ref values, ref residuals, p, pe, ref data, ref sse);
+                }
+                else
+                {
+                    UserRow<Vectors6, TStore, TContinue>(ref x, ref vBase, ref items, ref values, ref residuals, p, pe, ref data, ref sse);
+                }
+
+                break;
             case 7: UserRow<Vectors7, TStore, TContinue>(ref x, ref vBase, ref items, ref values, ref residuals, p, pe, ref data, ref sse); break;
-            default: UserRow<Vectors8, TStore, TContinue>(ref x, ref vBase, ref items, ref values, ref residuals, p, pe, ref data, ref sse); break;
+            default:
+                if (Vector512.IsHardwareAccelerated)
+                {
+                    UserRow512<Vectors8, TStore, TContinue>(ref x, ref vBase, ref items, ref values, ref residuals, p, pe, ref data, ref sse);
+                }
+                else
+                {
+                    UserRow<Vectors8, TStore, TContinue>(ref x, ref vBase, ref items, ref values, ref residuals, p, pe, ref data, ref sse);
+                }
+
+                break;
         }
     }
 
@@ -195,13 +235,53 @@ internal static class FullBatchKernels
         switch (stride / 8)
         {
             case 1: ItemRow<Vectors1, TRecompute, TContinue>(ref uBase, ref users, ref link, ref residuals, q, qe, ref data, ref v, ref values); break;
-            case 2: ItemRow<Vectors2, TRecompute, TContinue>(ref uBase, ref users, ref link, ref residuals, q, qe, ref data, ref v, ref values); break;
+            case 2:
+                if (Vector512.IsHardwareAccelerated)
+                {
+                    ItemRow512<Vectors2, TRecompute, TContinue>(ref uBase, ref users, ref link, ref residuals, q, qe, ref data, ref v, ref values);
+                }
+                else
+                {
+                    ItemRow<Vectors2, TRecompute, TContinue>(ref uBase, ref users, ref link, ref residuals, q, qe, ref data, ref v, ref values);
+                }
+
+                break;
             case 3: ItemRow<Vectors3, TRecompute, TContinue>(ref uBase, ref users, ref link, ref residuals, q, qe, ref data, ref v, ref values); break;
-            case 4: ItemRow<Vectors4, TRecompute, TContinue>(ref uBase, ref users, ref link, ref residuals, q, qe, ref data, ref v, ref values); break;
+            case 4:
+                if (Vector512.IsHardwareAccelerated)
+                {
+                    ItemRow512<Vectors4, TRecompute, TContinue>(ref uBase, ref users, ref link, ref residuals, q, qe, ref data, ref v, ref values);
+                }
+                else
+                {
+                    ItemRow<Vectors4, TRecompute, TContinue>(ref uBase, ref users, ref link, ref residuals, q, qe, ref data, ref v, ref values);
+                }
+
+                break;
             case 5: ItemRow<Vectors5, TRecompute, TContinue>(ref uBase, ref users, ref link, ref residuals, q, qe, ref data, ref v, ref values); break;
-            case 6: ItemRow<Vectors6, TRecompute, TContinue>(ref uBase, ref users, ref link, ref residuals, q, qe, ref data, ref v, ref values); break;
+            case 6:
+                if (Vector512.IsHardwareAccelerated)
+                {
+                    ItemRow512<Vectors6, TRecompute, TContinue>(ref uBase, ref users, ref link, ref residuals, q, qe, ref data, ref v, ref values);
+                }
+                else
+                {
+                    ItemRow<Vectors6, TRecompute, TContinue>(ref uBase, ref users, ref link, ref residuals, q, qe, ref data, ref v, ref values);
+                }
+
+                break;
             case 7: ItemRow<Vectors7, TRecompute, TContinue>(ref uBase, ref users, ref link, ref residuals, q, qe, ref data, ref v, ref values); break;
-            default: ItemRow<Vectors8, TRecompute, TContinue>(ref uBase, ref users, ref link, ref residuals, q, qe, ref data, ref v, ref values); break;
+            default:
+                if (Vector512.IsHardwareAccelerated)
+                {
+                    ItemRow512<Vectors8, TRecompute, TContinue>(ref uBase, ref users, ref link, ref residuals, q, qe, ref data, ref v, ref values);
+                }
+                else
+                {
+                    ItemRow<Vectors8, TRecompute, TContinue>(ref uBase, ref users, ref link, ref residuals, q, qe, ref data, ref v, ref values);
+                }
+
+                break;
         }
     }
 
@@ -219,7 +299,9 @@ internal static class FullBatchKernels
     /// call, and the JIT keeps the accumulators in registers), so the result is bit-identical to the
     /// trainer's generic loop. Branches on <c>TRow.Vectors</c> and <c>TStore.Value</c> are constants of each
     /// instantiation: the unused accumulators and the untaken branch vanish. Where 512-bit vectors are accelerated,
-    /// rows of an even number of 256-bit vectors go to <see cref="UserRow512{TRow, TStore, TContinue}"/>: the same bits.
+    /// the width's switch sends rows of an even number of 256-bit vectors to <see cref="UserRow512{TRow, TStore, TContinue}"/>
+    /// instead (the same bits), so that this kernel is not compiled there: a test of <c>TRow.Vectors</c> here would only be
+    /// folded after the whole 256-bit body had been imported and inlined, which cost a fit's first step 4–7 ms a kernel.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void UserRow<TRow, TStore, TContinue>(ref float x, ref float vBase, ref int items, ref float values, ref float residuals, int p, int pe, ref float data, ref double sse)
@@ -227,12 +309,6 @@ internal static class FullBatchKernels
         where TStore : struct, IFlag
         where TContinue : struct, IFlag
     {
-        if (Vector512.IsHardwareAccelerated && TRow.Vectors % 2 == 0)
-        {
-            UserRow512<TRow, TStore, TContinue>(ref x, ref vBase, ref items, ref values, ref residuals, p, pe, ref data, ref sse);
-            return;
-        }
-
         int stride = TRow.Vectors * 8;
         Vector256<float> g0 = Vector256<float>.Zero, g1 = g0, g2 = g0, g3 = g0, g4 = g0, g5 = g0, g6 = g0, g7 = g0;
         if (TContinue.Value)
@@ -349,7 +425,8 @@ internal static class FullBatchKernels
     /// <see cref="ItemRow(int, ref float, ref int, ref int, ref float, int, int, ref float, bool, ref float, ref float, bool)"/> for rows of
     /// <c>TRow.Vectors</c> 256-bit vectors, accumulating in registers (from the row's sum so far with
     /// <typeparamref name="TContinue"/>); bit-identical to the generic loop, as <see cref="UserRow{TRow, TStore, TContinue}"/>,
-    /// and like it handing rows of an even number of vectors to <see cref="ItemRow512{TRow, TRecompute, TContinue}"/> where 512-bit vectors are accelerated.
+    /// and like it left out by the width's switch for rows of an even number of vectors where 512-bit vectors are accelerated
+    /// (<see cref="ItemRow512{TRow, TRecompute, TContinue}"/> runs them).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void ItemRow<TRow, TRecompute, TContinue>(ref float uBase, ref int users, ref int link, ref float residuals, int q, int qe, ref float data, ref float v, ref float values)
@@ -357,12 +434,6 @@ internal static class FullBatchKernels
         where TRecompute : struct, IFlag
         where TContinue : struct, IFlag
     {
-        if (Vector512.IsHardwareAccelerated && TRow.Vectors % 2 == 0)
-        {
-            ItemRow512<TRow, TRecompute, TContinue>(ref uBase, ref users, ref link, ref residuals, q, qe, ref data, ref v, ref values);
-            return;
-        }
-
         int stride = TRow.Vectors * 8;
         Vector256<float> g0 = Vector256<float>.Zero, g1 = g0, g2 = g0, g3 = g0, g4 = g0, g5 = g0, g6 = g0, g7 = g0;
         if (TContinue.Value)

@@ -819,41 +819,10 @@ internal sealed class FullBatchTraining : IRangeWork, ITraining<FactorizationMod
             {
                 // Sliced, the row's sum so far is in its row of U' (none on the first slice), and the chain goes on from it.
                 FullBatchKernels.UserRow(stride, ref xRef, ref vBase, ref itemRef, ref valueRef, ref residualRef, p, pe, ref dataRef, ref sse, store, continued: sliced && !firstSlice);
-                p = pe;
             }
-            else if (firstSlice)
+            else
             {
-                data.Clear();
-            }
-
-            for (; grouped && p <= pe - 4; p += 4)
-            {
-                ref float y0 = ref Unsafe.Add(ref vBase, Unsafe.Add(ref itemRef, p) * stride);
-                ref float y1 = ref Unsafe.Add(ref vBase, Unsafe.Add(ref itemRef, p + 1) * stride);
-                ref float y2 = ref Unsafe.Add(ref vBase, Unsafe.Add(ref itemRef, p + 2) * stride);
-                ref float y3 = ref Unsafe.Add(ref vBase, Unsafe.Add(ref itemRef, p + 3) * stride);
-                Vector128<float> e = RowKernels.Dot4(ref xRef, ref y0, ref y1, ref y2, ref y3, stride) - Vector128.LoadUnsafe(ref valueRef, (nuint)p);
-                if (store)
-                {
-                    e.StoreUnsafe(ref residualRef, (nuint)p);
-                }
-
-                float e0 = e.GetElement(0), e1 = e.GetElement(1), e2 = e.GetElement(2), e3 = e.GetElement(3);
-                sse += ((double)e0 * e0) + ((double)e1 * e1) + ((double)e2 * e2) + ((double)e3 * e3);
-                RowKernels.MultiplyAdd4(e0, ref y0, e1, ref y1, e2, ref y2, e3, ref y3, ref dataRef, stride);
-            }
-
-            for (; p < pe; p++)
-            {
-                ReadOnlySpan<float> y = v.Slice(items[p] * stride, stride);
-                float e = RowKernels.DotLane(ref xRef, ref MemoryMarshal.GetReference(y), stride) - values[p]; // a lane of Dot4, as the item pass recomputes it
-                if (store)
-                {
-                    residuals[p] = e;
-                }
-
-                sse += (double)e * e;
-                RowKernels.MultiplyAdd(e, y, data);
+                UserRowWithoutKernel(stride, ref xRef, v, items, values, residuals, p, pe, data, ref sse, grouped, store, firstSlice);
             }
 
             if (!lastSlice)
@@ -887,6 +856,101 @@ internal sealed class FullBatchTraining : IRangeWork, ITraining<FactorizationMod
         if (lastSlice)
         {
             _userNorms[block] = norms;
+        }
+    }
+
+    /// <summary>
+    /// <see cref="UserBlock"/>'s row where no register kernel fits the stride (under 8 or over 64 floats, or the
+    /// kernels turned off): four ratings at a time (<see cref="RowKernels.Dot4(ref float, ref float, ref float, ref float, ref float, int)"/>,
+    /// <see cref="RowKernels.MultiplyAdd4(float, ref float, float, ref float, float, ref float, float, ref float, ref float, int)"/>), then one at a
+    /// time, in the kernels' order. Apart from <see cref="UserBlock"/> so that compiling the common path does not
+    /// compile this one too (the first step of a fit paid for both).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    private static void UserRowWithoutKernel(int stride, ref float xRef, ReadOnlySpan<float> v, int[] items, float[] values, float[] residuals, int p, int pe, Span<float> data, ref double sse, bool grouped, bool store, bool firstSlice)
+    {
+        if (firstSlice)
+        {
+            data.Clear();
+        }
+
+        ref float vBase = ref MemoryMarshal.GetReference(v);
+        ref int itemRef = ref MemoryMarshal.GetArrayDataReference(items);
+        ref float valueRef = ref MemoryMarshal.GetArrayDataReference(values);
+        ref float residualRef = ref MemoryMarshal.GetArrayDataReference(residuals);
+        ref float dataRef = ref MemoryMarshal.GetReference(data);
+        for (; grouped && p <= pe - 4; p += 4)
+        {
+            ref float y0 = ref Unsafe.Add(ref vBase, Unsafe.Add(ref itemRef, p) * stride);
+            ref float y1 = ref Unsafe.Add(ref vBase, Unsafe.Add(ref itemRef, p + 1) * stride);
+            ref float y2 = ref Unsafe.Add(ref vBase, Unsafe.Add(ref itemRef, p + 2) * stride);
+            ref float y3 = ref Unsafe.Add(ref vBase, Unsafe.Add(ref itemRef, p + 3) * stride);
+            Vector128<float> e = RowKernels.Dot4(ref xRef, ref y0, ref y1, ref y2, ref y3, stride) - Vector128.LoadUnsafe(ref valueRef, (nuint)p);
+            if (store)
+            {
+                e.StoreUnsafe(ref residualRef, (nuint)p);
+            }
+
+            float e0 = e.GetElement(0), e1 = e.GetElement(1), e2 = e.GetElement(2), e3 = e.GetElement(3);
+            sse += ((double)e0 * e0) + ((double)e1 * e1) + ((double)e2 * e2) + ((double)e3 * e3);
+            RowKernels.MultiplyAdd4(e0, ref y0, e1, ref y1, e2, ref y2, e3, ref y3, ref dataRef, stride);
+        }
+
+        for (; p < pe; p++)
+        {
+            ReadOnlySpan<float> y = v.Slice(items[p] * stride, stride);
+            float e = RowKernels.DotLane(ref xRef, ref MemoryMarshal.GetReference(y), stride) - values[p]; // a lane of Dot4, as the item pass recomputes it
+            if (store)
+            {
+                residuals[p] = e;
+            }
+
+            sse += (double)e * e;
+            RowKernels.MultiplyAdd(e, y, data);
+        }
+    }
+
+    /// <summary>
+    /// <see cref="ItemBlock"/>'s row where no register kernel fits the stride: four ratings at a time, then one at a
+    /// time, each residual recomputed from <paramref name="vRow"/> (<see cref="FullBatchKernels.Residuals4"/>,
+    /// <see cref="FullBatchKernels.Residual"/>) or read through <paramref name="link"/>. Apart from
+    /// <see cref="ItemBlock"/> for the reason <see cref="UserRowWithoutKernel"/> is.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    private static void ItemRowWithoutKernel(int stride, ref float vRow, ReadOnlySpan<float> u, int[] users, int[] link, float[] residuals, float[] itemValues, int q, int qe, Span<float> data, bool grouped, bool recompute, bool firstSlice)
+    {
+        if (firstSlice)
+        {
+            data.Clear();
+        }
+
+        ref float uBase = ref MemoryMarshal.GetReference(u);
+        ref int userRef = ref MemoryMarshal.GetArrayDataReference(users);
+        ref int linkRef = ref MemoryMarshal.GetArrayDataReference(link);
+        ref float residualRef = ref MemoryMarshal.GetArrayDataReference(residuals);
+        ref float valueRef = ref MemoryMarshal.GetArrayDataReference(itemValues);
+        ref float dataRef = ref MemoryMarshal.GetReference(data);
+        for (; grouped && q <= qe - 4; q += 4)
+        {
+            ref float y0 = ref Unsafe.Add(ref uBase, Unsafe.Add(ref userRef, q) * stride);
+            ref float y1 = ref Unsafe.Add(ref uBase, Unsafe.Add(ref userRef, q + 1) * stride);
+            ref float y2 = ref Unsafe.Add(ref uBase, Unsafe.Add(ref userRef, q + 2) * stride);
+            ref float y3 = ref Unsafe.Add(ref uBase, Unsafe.Add(ref userRef, q + 3) * stride);
+            Vector128<float> e = recompute
+                ? FullBatchKernels.Residuals4(ref vRow, ref y0, ref y1, ref y2, ref y3, ref valueRef, q, stride)
+                : Vector128.Create(
+                    Unsafe.Add(ref residualRef, Unsafe.Add(ref linkRef, q)),
+                    Unsafe.Add(ref residualRef, Unsafe.Add(ref linkRef, q + 1)),
+                    Unsafe.Add(ref residualRef, Unsafe.Add(ref linkRef, q + 2)),
+                    Unsafe.Add(ref residualRef, Unsafe.Add(ref linkRef, q + 3)));
+            RowKernels.MultiplyAdd4(e.GetElement(0), ref y0, e.GetElement(1), ref y1, e.GetElement(2), ref y2, e.GetElement(3), ref y3, ref dataRef, stride);
+        }
+
+        for (; q < qe; q++)
+        {
+            ref float y = ref Unsafe.Add(ref uBase, users[q] * stride);
+            float e = recompute ? FullBatchKernels.Residual(ref vRow, ref y, itemValues[q], stride) : residuals[link[q]];
+            RowKernels.MultiplyAdd(e, MemoryMarshal.CreateReadOnlySpan(ref y, stride), data);
         }
     }
 
@@ -939,34 +1003,10 @@ internal sealed class FullBatchTraining : IRangeWork, ITraining<FactorizationMod
             {
                 // Sliced, the row's sum so far is in its row of V' (none on the first slice), and the chain goes on from it.
                 FullBatchKernels.ItemRow(stride, ref uBase, ref userRef, ref linkRef, ref residualRef, q, qe, ref dataRef, recompute, ref vRow, ref valueRef, continued: sliced && !firstSlice);
-                q = qe;
             }
-            else if (firstSlice)
+            else
             {
-                data.Clear();
-            }
-
-            for (; grouped && q <= qe - 4; q += 4)
-            {
-                ref float y0 = ref Unsafe.Add(ref uBase, Unsafe.Add(ref userRef, q) * stride);
-                ref float y1 = ref Unsafe.Add(ref uBase, Unsafe.Add(ref userRef, q + 1) * stride);
-                ref float y2 = ref Unsafe.Add(ref uBase, Unsafe.Add(ref userRef, q + 2) * stride);
-                ref float y3 = ref Unsafe.Add(ref uBase, Unsafe.Add(ref userRef, q + 3) * stride);
-                Vector128<float> e = recompute
-                    ? FullBatchKernels.Residuals4(ref vRow, ref y0, ref y1, ref y2, ref y3, ref valueRef, q, stride)
-                    : Vector128.Create(
-                        Unsafe.Add(ref residualRef, Unsafe.Add(ref linkRef, q)),
-                        Unsafe.Add(ref residualRef, Unsafe.Add(ref linkRef, q + 1)),
-                        Unsafe.Add(ref residualRef, Unsafe.Add(ref linkRef, q + 2)),
-                        Unsafe.Add(ref residualRef, Unsafe.Add(ref linkRef, q + 3)));
-                RowKernels.MultiplyAdd4(e.GetElement(0), ref y0, e.GetElement(1), ref y1, e.GetElement(2), ref y2, e.GetElement(3), ref y3, ref dataRef, stride);
-            }
-
-            for (; q < qe; q++)
-            {
-                ref float y = ref Unsafe.Add(ref uBase, users[q] * stride);
-                float e = recompute ? FullBatchKernels.Residual(ref vRow, ref y, _itemValues[q], stride) : residuals[link[q]];
-                RowKernels.MultiplyAdd(e, MemoryMarshal.CreateReadOnlySpan(ref y, stride), data);
+                ItemRowWithoutKernel(stride, ref vRow, u, users, link, residuals, _itemValues, q, qe, data, grouped, recompute, firstSlice);
             }
 
             if (!lastSlice)
