@@ -139,56 +139,31 @@ internal static class FullBatchKernels
         where TStore : struct, IFlag
         where TContinue : struct, IFlag
     {
+        // Even widths go to the 512-bit kernels where those are accelerated, chosen here so that the 256-bit kernels
+        // of those widths are never compiled there (see UserRow<TRow, TStore, TContinue>).
+        if (Vector512.IsHardwareAccelerated && (stride / 8) % 2 == 0)
+        {
+            switch (stride / 8)
+            {
+                case 2: UserRow512<Vectors2, TStore, TContinue>(ref x, ref vBase, ref items, ref values, ref residuals, p, pe, ref data, ref sse); break;
+                case 4: UserRow512<Vectors4, TStore, TContinue>(ref x, ref vBase, ref items, ref values, ref residuals, p, pe, ref data, ref sse); break;
+                case 6: UserRow512<Vectors6, TStore, TContinue>(ref x, ref vBase, ref items, ref values, ref residuals, p, pe, ref data, ref sse); break;
+                default: UserRow512<Vectors8, TStore, TContinue>(ref x, ref vBase, ref items, ref values, ref residuals, p, pe, ref data, ref sse); break;
+            }
+
+            return;
+        }
+
         switch (stride / 8)
         {
             case 1: UserRow<Vectors1, TStore, TContinue>(ref x, ref vBase, ref items, ref values, ref residuals, p, pe, ref data, ref sse); break;
-            case 2:
-                if (Vector512.IsHardwareAccelerated)
-                {
-                    UserRow512<Vectors2, TStore, TContinue>(ref x, ref vBase, ref items, ref values, ref residuals, p, pe, ref data, ref sse);
-                }
-                else
-                {
-                    UserRow<Vectors2, TStore, TContinue>(ref x, ref vBase, ref items, ref values, ref residuals, p, pe, ref data, ref sse);
-                }
-
-                break;
+            case 2: UserRow<Vectors2, TStore, TContinue>(ref x, ref vBase, ref items, ref values, ref residuals, p, pe, ref data, ref sse); break;
             case 3: UserRow<Vectors3, TStore, TContinue>(ref x, ref vBase, ref items, ref values, ref residuals, p, pe, ref data, ref sse); break;
-            case 4:
-                if (Vector512.IsHardwareAccelerated)
-                {
-                    UserRow512<Vectors4, TStore, TContinue>(ref x, ref vBase, ref items, ref values, ref residuals, p, pe, ref data, ref sse);
-                }
-                else
-                {
-                    UserRow<Vectors4, TStore, TContinue>(ref x, ref vBase, ref items, ref values, ref residuals, p, pe, ref data, ref sse);
-                }
-
-                break;
+            case 4: UserRow<Vectors4, TStore, TContinue>(ref x, ref vBase, ref items, ref values, ref residuals, p, pe, ref data, ref sse); break;
             case 5: UserRow<Vectors5, TStore, TContinue>(ref x, ref vBase, ref items, ref values, ref residuals, p, pe, ref data, ref sse); break;
-            case 6:
-                if (Vector512.IsHardwareAccelerated)
-                {
-                    UserRow512<Vectors6, TStore, TContinue>(ref x, ref vBase, ref items, ref values, ref residuals, p, pe, ref data, ref sse);
-                }
-                else
-                {
-                    UserRow<Vectors6, TStore, TContinue>(ref x, ref vBase, ref items, ref values, ref residuals, p, pe, ref data, ref sse);
-                }
-
-                break;
+            case 6: UserRow<Vectors6, TStore, TContinue>(ref x, ref vBase, ref items, ref values, ref residuals, p, pe, ref data, ref sse); break;
             case 7: UserRow<Vectors7, TStore, TContinue>(ref x, ref vBase, ref items, ref values, ref residuals, p, pe, ref data, ref sse); break;
-            default:
-                if (Vector512.IsHardwareAccelerated)
-                {
-                    UserRow512<Vectors8, TStore, TContinue>(ref x, ref vBase, ref items, ref values, ref residuals, p, pe, ref data, ref sse);
-                }
-                else
-                {
-                    UserRow<Vectors8, TStore, TContinue>(ref x, ref vBase, ref items, ref values, ref residuals, p, pe, ref data, ref sse);
-                }
-
-                break;
+            default: UserRow<Vectors8, TStore, TContinue>(ref x, ref vBase, ref items, ref values, ref residuals, p, pe, ref data, ref sse); break;
         }
     }
 
@@ -232,56 +207,30 @@ internal static class FullBatchKernels
         where TRecompute : struct, IFlag
         where TContinue : struct, IFlag
     {
+        // As in the user pass: even widths to the 512-bit kernels where those are accelerated.
+        if (Vector512.IsHardwareAccelerated && (stride / 8) % 2 == 0)
+        {
+            switch (stride / 8)
+            {
+                case 2: ItemRow512<Vectors2, TRecompute, TContinue>(ref uBase, ref users, ref link, ref residuals, q, qe, ref data, ref v, ref values); break;
+                case 4: ItemRow512<Vectors4, TRecompute, TContinue>(ref uBase, ref users, ref link, ref residuals, q, qe, ref data, ref v, ref values); break;
+                case 6: ItemRow512<Vectors6, TRecompute, TContinue>(ref uBase, ref users, ref link, ref residuals, q, qe, ref data, ref v, ref values); break;
+                default: ItemRow512<Vectors8, TRecompute, TContinue>(ref uBase, ref users, ref link, ref residuals, q, qe, ref data, ref v, ref values); break;
+            }
+
+            return;
+        }
+
         switch (stride / 8)
         {
             case 1: ItemRow<Vectors1, TRecompute, TContinue>(ref uBase, ref users, ref link, ref residuals, q, qe, ref data, ref v, ref values); break;
-            case 2:
-                if (Vector512.IsHardwareAccelerated)
-                {
-                    ItemRow512<Vectors2, TRecompute, TContinue>(ref uBase, ref users, ref link, ref residuals, q, qe, ref data, ref v, ref values);
-                }
-                else
-                {
-                    ItemRow<Vectors2, TRecompute, TContinue>(ref uBase, ref users, ref link, ref residuals, q, qe, ref data, ref v, ref values);
-                }
-
-                break;
+            case 2: ItemRow<Vectors2, TRecompute, TContinue>(ref uBase, ref users, ref link, ref residuals, q, qe, ref data, ref v, ref values); break;
             case 3: ItemRow<Vectors3, TRecompute, TContinue>(ref uBase, ref users, ref link, ref residuals, q, qe, ref data, ref v, ref values); break;
-            case 4:
-                if (Vector512.IsHardwareAccelerated)
-                {
-                    ItemRow512<Vectors4, TRecompute, TContinue>(ref uBase, ref users, ref link, ref residuals, q, qe, ref data, ref v, ref values);
-                }
-                else
-                {
-                    ItemRow<Vectors4, TRecompute, TContinue>(ref uBase, ref users, ref link, ref residuals, q, qe, ref data, ref v, ref values);
-                }
-
-                break;
+            case 4: ItemRow<Vectors4, TRecompute, TContinue>(ref uBase, ref users, ref link, ref residuals, q, qe, ref data, ref v, ref values); break;
             case 5: ItemRow<Vectors5, TRecompute, TContinue>(ref uBase, ref users, ref link, ref residuals, q, qe, ref data, ref v, ref values); break;
-            case 6:
-                if (Vector512.IsHardwareAccelerated)
-                {
-                    ItemRow512<Vectors6, TRecompute, TContinue>(ref uBase, ref users, ref link, ref residuals, q, qe, ref data, ref v, ref values);
-                }
-                else
-                {
-                    ItemRow<Vectors6, TRecompute, TContinue>(ref uBase, ref users, ref link, ref residuals, q, qe, ref data, ref v, ref values);
-                }
-
-                break;
+            case 6: ItemRow<Vectors6, TRecompute, TContinue>(ref uBase, ref users, ref link, ref residuals, q, qe, ref data, ref v, ref values); break;
             case 7: ItemRow<Vectors7, TRecompute, TContinue>(ref uBase, ref users, ref link, ref residuals, q, qe, ref data, ref v, ref values); break;
-            default:
-                if (Vector512.IsHardwareAccelerated)
-                {
-                    ItemRow512<Vectors8, TRecompute, TContinue>(ref uBase, ref users, ref link, ref residuals, q, qe, ref data, ref v, ref values);
-                }
-                else
-                {
-                    ItemRow<Vectors8, TRecompute, TContinue>(ref uBase, ref users, ref link, ref residuals, q, qe, ref data, ref v, ref values);
-                }
-
-                break;
+            default: ItemRow<Vectors8, TRecompute, TContinue>(ref uBase, ref users, ref link, ref residuals, q, qe, ref data, ref v, ref values); break;
         }
     }
 
