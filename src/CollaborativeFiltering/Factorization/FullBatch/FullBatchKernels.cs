@@ -272,14 +272,8 @@ internal static class FullBatchKernels
             ref float y1 = ref Unsafe.Add(ref vBase, Unsafe.Add(ref items, p + 1) * stride);
             ref float y2 = ref Unsafe.Add(ref vBase, Unsafe.Add(ref items, p + 2) * stride);
             ref float y3 = ref Unsafe.Add(ref vBase, Unsafe.Add(ref items, p + 3) * stride);
-            Vector128<float> e = Dot4<TRow>(ref x, ref y0, ref y1, ref y2, ref y3) - Vector128.LoadUnsafe(ref values, (nuint)p);
-            if (TStore.Value)
-            {
-                e.StoreUnsafe(ref residuals, (nuint)p);
-            }
-
-            float e0 = e.GetElement(0), e1 = e.GetElement(1), e2 = e.GetElement(2), e3 = e.GetElement(3);
-            sum += ((double)e0 * e0) + ((double)e1 * e1) + ((double)e2 * e2) + ((double)e3 * e3);
+            (float e0, float e1, float e2, float e3, double squares) = UserResiduals4<TRow, TStore>(ref x, ref y0, ref y1, ref y2, ref y3, ref values, ref residuals, p);
+            sum += squares;
             Vector256<float> b0 = Vector256.Create(e0), b1 = Vector256.Create(e1), b2 = Vector256.Create(e2), b3 = Vector256.Create(e3);
             g0 = MultiplyAdd4(b0, ref y0, b1, ref y1, b2, ref y2, b3, ref y3, 0, g0);
             if (TRow.Vectors > 1)
@@ -321,12 +315,7 @@ internal static class FullBatchKernels
         for (; p < pe; p++)
         {
             ref float y = ref Unsafe.Add(ref vBase, Unsafe.Add(ref items, p) * stride);
-            float e = DotLane<TRow>(ref x, ref y) - Unsafe.Add(ref values, p);
-            if (TStore.Value)
-            {
-                Unsafe.Add(ref residuals, p) = e;
-            }
-
+            float e = UserResidual<TRow, TStore>(ref x, ref y, ref values, ref residuals, p);
             sum += (double)e * e;
             Vector256<float> b = Vector256.Create(e);
             g0 = RowKernels.FusedMultiplyAdd(b, Vector256.LoadUnsafe(ref y, 0), g0);
@@ -517,14 +506,8 @@ internal static class FullBatchKernels
             ref float y1 = ref Unsafe.Add(ref vBase, Unsafe.Add(ref items, p + 1) * stride);
             ref float y2 = ref Unsafe.Add(ref vBase, Unsafe.Add(ref items, p + 2) * stride);
             ref float y3 = ref Unsafe.Add(ref vBase, Unsafe.Add(ref items, p + 3) * stride);
-            Vector128<float> e = Dot4<TRow>(ref x, ref y0, ref y1, ref y2, ref y3) - Vector128.LoadUnsafe(ref values, (nuint)p);
-            if (TStore.Value)
-            {
-                e.StoreUnsafe(ref residuals, (nuint)p);
-            }
-
-            float e0 = e.GetElement(0), e1 = e.GetElement(1), e2 = e.GetElement(2), e3 = e.GetElement(3);
-            sum += ((double)e0 * e0) + ((double)e1 * e1) + ((double)e2 * e2) + ((double)e3 * e3);
+            (float e0, float e1, float e2, float e3, double squares) = UserResiduals4<TRow, TStore>(ref x, ref y0, ref y1, ref y2, ref y3, ref values, ref residuals, p);
+            sum += squares;
             Vector512<float> b0 = Vector512.Create(e0), b1 = Vector512.Create(e1), b2 = Vector512.Create(e2), b3 = Vector512.Create(e3);
             h0 = MultiplyAdd4(b0, ref y0, b1, ref y1, b2, ref y2, b3, ref y3, 0, h0);
             if (TRow.Vectors > 2)
@@ -546,12 +529,7 @@ internal static class FullBatchKernels
         for (; p < pe; p++)
         {
             ref float y = ref Unsafe.Add(ref vBase, Unsafe.Add(ref items, p) * stride);
-            float e = DotLane<TRow>(ref x, ref y) - Unsafe.Add(ref values, p);
-            if (TStore.Value)
-            {
-                Unsafe.Add(ref residuals, p) = e;
-            }
-
+            float e = UserResidual<TRow, TStore>(ref x, ref y, ref values, ref residuals, p);
             sum += (double)e * e;
             Vector512<float> b = Vector512.Create(e);
             h0 = RowKernels.FusedMultiplyAdd(b, Vector512.LoadUnsafe(ref y, 0), h0);
@@ -648,6 +626,42 @@ internal static class FullBatchKernels
         }
 
         Store512<TRow>(ref data, h0, h1, h2, h3);
+    }
+
+    /// <summary>
+    /// The user pass's residuals of ratings [p, p + 4) of the row <paramref name="x"/> (⟨x, V_j⟩ − A_ij, by
+    /// <see cref="Dot4{TRow}"/>), stored at p when <typeparamref name="TStore"/> says so, with the sum of their squares
+    /// (lane order): the part of a group of four that <see cref="UserRow{TRow, TStore, TContinue}"/> and
+    /// <see cref="UserRow512{TRow, TStore, TContinue}"/> share.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static (float E0, float E1, float E2, float E3, double Squares) UserResiduals4<TRow, TStore>(ref float x, ref float y0, ref float y1, ref float y2, ref float y3, ref float values, ref float residuals, int p)
+        where TRow : struct, IRowWidth
+        where TStore : struct, IFlag
+    {
+        Vector128<float> e = Dot4<TRow>(ref x, ref y0, ref y1, ref y2, ref y3) - Vector128.LoadUnsafe(ref values, (nuint)p);
+        if (TStore.Value)
+        {
+            e.StoreUnsafe(ref residuals, (nuint)p);
+        }
+
+        float e0 = e.GetElement(0), e1 = e.GetElement(1), e2 = e.GetElement(2), e3 = e.GetElement(3);
+        return (e0, e1, e2, e3, ((double)e0 * e0) + ((double)e1 * e1) + ((double)e2 * e2) + ((double)e3 * e3));
+    }
+
+    /// <summary>The user pass's residual of rating p alone (<see cref="DotLane{TRow}"/>, a lane of <see cref="Dot4{TRow}"/>), stored at p when <typeparamref name="TStore"/> says so.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static float UserResidual<TRow, TStore>(ref float x, ref float y, ref float values, ref float residuals, int p)
+        where TRow : struct, IRowWidth
+        where TStore : struct, IFlag
+    {
+        float e = DotLane<TRow>(ref x, ref y) - Unsafe.Add(ref values, p);
+        if (TStore.Value)
+        {
+            Unsafe.Add(ref residuals, p) = e;
+        }
+
+        return e;
     }
 
     /// <summary>
