@@ -25,9 +25,15 @@ namespace CollaborativeFiltering.Internal;
 /// <see cref="DriftFactor"/> times its probed minimum (the placement got worse; that another schedule got
 /// better only a periodic probe can find), but not before <see cref="DriftGap"/> steps after the last
 /// probe, so that on a machine busy with other work, whose steps are slow at random, probes do not follow
-/// one another. A probe costs at most <c>WarmupSteps + ProbeSteps</c> steps of
-/// each slower schedule: with the defaults and the full-batch step's four schedules, 12 steps per probe, 9% of
-/// the steps while the interval is short and about 1% once it has grown.</para>
+/// one another.</para>
+/// <para>A schedule that loses clearly (a timed step at least <see cref="ClearLossFactor"/> times the best
+/// minimum of the probe so far) costs less: its probe stops after that step, and the next periodic probes
+/// pass it over, one after the first clear loss, then two, four, up to <see cref="MaxPassedOver"/> while
+/// it keeps losing clearly; a probe brought early by a drift tries every schedule. So on a shape where one
+/// thread is twice as slow as two whatever the placement (the 10M-rating step), the slow schedules cost
+/// a warm-up and one step at the first probe and almost nothing after, instead of
+/// <c>WarmupSteps + ProbeSteps</c> steps each at every probe. Schedules the caller marks
+/// as the same as another (<c>sameAs</c>) are never run.</para>
 /// <para>Only the full-batch step uses it. Every trainer of the library is bit-identical for any thread
 /// count, so any could (<see cref="WorkerPool.Run(IBlockWork, int, bool, CancellationToken)"/> runs a phase on
 /// the caller alone); but their phases do far more arithmetic per byte crossing between the cores (ALS:
@@ -39,6 +45,16 @@ namespace CollaborativeFiltering.Internal;
 internal sealed class ScheduleTuner
 {
     private readonly long[] _probeMinimum;
+
+    /// <summary>Per schedule: false when the caller said it computes the same way as another (never run).</summary>
+    private readonly bool[] _enabled;
+
+    /// <summary>Per schedule: how many periodic probes its last clear loss passes it over (0: it did not lose clearly).</summary>
+    private readonly int[] _passOver;
+
+    /// <summary>Per schedule: how many more periodic probes pass it over.</summary>
+    private readonly int[] _passOverLeft;
+
     private int _choice;
     private int _previous;
 
@@ -47,6 +63,8 @@ internal sealed class ScheduleTuner
     private int _probed;
     private int _probeStep;
     private int _winnerBeforeProbe;
+    private long _probeBest = long.MaxValue;
+    private bool _probeAll = true;
 
     // Exploitation state.
     private int _interval;
@@ -55,11 +73,29 @@ internal sealed class ScheduleTuner
     private long _windowMinimum = long.MaxValue;
     private int _windowSteps;
 
-    /// <summary>Creates a tuner over <paramref name="schedules"/> schedules; the first steps probe each, starting with schedule 0.</summary>
-    public ScheduleTuner(int schedules = 2, int warmupSteps = 1, int probeSteps = 3, int baseInterval = 128, int maxInterval = 1024, double driftFactor = 1.3)
+    /// <summary>
+    /// Creates a tuner over <paramref name="schedules"/> schedules; the first steps probe each, starting with schedule 0.
+    /// <paramref name="sameAs"/>: schedules that compute exactly as another one (say, because the data leaves them
+    /// no difference), which are never run; schedule 0 cannot be one.
+    /// </summary>
+    public ScheduleTuner(int schedules = 2, int warmupSteps = 1, int probeSteps = 3, int baseInterval = 128, int maxInterval = 1024, double driftFactor = 1.3,
+        double clearLossFactor = 1.5, int maxPassedOver = 8, ReadOnlySpan<int> sameAs = default)
     {
         Debug.Assert(schedules >= 1 && warmupSteps >= 0 && probeSteps >= 1 && baseInterval >= 1 && maxInterval >= baseInterval && driftFactor > 1);
+        Debug.Assert(clearLossFactor > 1 && maxPassedOver >= 0);
         Schedules = schedules;
+        ClearLossFactor = clearLossFactor;
+        MaxPassedOver = maxPassedOver;
+        _enabled = new bool[schedules];
+        _enabled.AsSpan().Fill(true);
+        foreach (int same in sameAs)
+        {
+            Debug.Assert(same > 0 && same < schedules);
+            _enabled[same] = false;
+        }
+
+        _passOver = new int[schedules];
+        _passOverLeft = new int[schedules];
         WarmupSteps = warmupSteps;
         ProbeSteps = probeSteps;
         BaseInterval = baseInterval;
@@ -88,6 +124,12 @@ internal sealed class ScheduleTuner
 
     /// <summary>How much slower than its probed minimum the winner may get before a probe comes early.</summary>
     public double DriftFactor { get; }
+
+    /// <summary>How many times the best minimum of a probe so far a schedule's timed step must take for it to lose clearly (its probe stops there).</summary>
+    public double ClearLossFactor { get; }
+
+    /// <summary>The most periodic probes in a row that pass over a schedule that keeps losing clearly.</summary>
+    public int MaxPassedOver { get; }
 
     /// <summary>The steps after a probe before a slowdown may bring the next one early: four probes' worth (at most the base interval).</summary>
     public int DriftGap { get; }
@@ -124,22 +166,39 @@ internal sealed class ScheduleTuner
             _probeStep = -WarmupSteps;
         }
 
+        bool lostClearly = false;
         if (_probeStep >= 0)
         {
             _probeMinimum[_choice] = Math.Min(_probeMinimum[_choice], elapsed);
+            lostClearly = _probed > 0 && _probeMinimum[_choice] >= ClearLossFactor * _probeBest;
         }
 
-        if (++_probeStep < ProbeSteps)
+        if (++_probeStep < ProbeSteps && !lostClearly)
         {
             return;
         }
 
         _probeStep = 0;
-        if (++_probed < Schedules)
+        _probeBest = Math.Min(_probeBest, _probeMinimum[_choice]);
+
+        // The next schedule in the order winner, winner + 1, … (mod the count), passing over those the caller
+        // left out and, in a periodic probe, those whose clear losses say to.
+        while (++_probed < Schedules)
         {
-            // The next schedule in the order winner, winner + 1, … (mod the count).
-            _choice = (_winnerBeforeProbe + _probed) % Schedules;
-            _probeMinimum[_choice] = long.MaxValue;
+            int next = (_winnerBeforeProbe + _probed) % Schedules;
+            _probeMinimum[next] = long.MaxValue;
+            if (!_enabled[next])
+            {
+                continue;
+            }
+
+            if (!_probeAll && _passOverLeft[next] > 0)
+            {
+                _passOverLeft[next]--;
+                continue;
+            }
+
+            _choice = next;
             return;
         }
 
@@ -152,6 +211,20 @@ internal sealed class ScheduleTuner
             }
         }
 
+        for (int s = 0; s < Schedules; s++)
+        {
+            if (s == winner || _probeMinimum[s] == long.MaxValue)
+            {
+                continue; // the winner, or not run in this probe: what is known of it stays
+            }
+
+            bool clear = _probeMinimum[s] >= ClearLossFactor * _probeMinimum[winner];
+            _passOver[s] = !clear ? 0 : Math.Min(MaxPassedOver, _passOver[s] == 0 ? 1 : 2 * _passOver[s]);
+            _passOverLeft[s] = _passOver[s];
+        }
+
+        _passOver[winner] = 0;
+        _passOverLeft[winner] = 0;
         _interval = winner == _winnerBeforeProbe && Probes > 1 ? Math.Min(2 * _interval, MaxInterval) : BaseInterval;
         _choice = winner;
         _reference = _probeMinimum[winner];
@@ -176,21 +249,23 @@ internal sealed class ScheduleTuner
         if (drifted)
         {
             _interval = BaseInterval;
-            StartProbe();
+            StartProbe(all: true);
         }
         else if (_sinceProbe >= _interval)
         {
-            StartProbe();
+            StartProbe(all: false);
         }
     }
 
-    /// <summary>Probes the current winner first (it is warm), then the others.</summary>
-    private void StartProbe()
+    /// <summary>Probes the current winner first (it is warm), then the others (<paramref name="all"/>: even those that clear losses pass over).</summary>
+    private void StartProbe(bool all)
     {
         Probes++;
         _probing = true;
+        _probeAll = all;
         _probed = 0;
         _probeStep = 0;
+        _probeBest = long.MaxValue;
         _winnerBeforeProbe = _choice;
         _probeMinimum[_choice] = long.MaxValue;
     }

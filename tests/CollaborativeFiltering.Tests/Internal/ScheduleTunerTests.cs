@@ -59,7 +59,7 @@ public sealed class ScheduleTunerTests
         var tuner = new ScheduleTuner(schedules: 2, warmupSteps: 0, probeSteps: 3, baseInterval: 100);
         long[] allTimes = [250, 9000, 250];
         int k = 0;
-        Run(tuner, 6, choice => choice == All ? allTimes[k++] : 440);
+        Run(tuner, 6, choice => choice == All ? allTimes[k++] : 360); // within ClearLossFactor of 250: probed in full
 
         tuner.Choice.Should().Be(All);
     }
@@ -141,6 +141,72 @@ public sealed class ScheduleTunerTests
 
         second.Should().Equal(first);
         first.Should().Contain(Alone).And.Contain(All).And.Contain(Gather);
+    }
+
+    [Fact]
+    public void Record_ClearLoser_ItsProbeStopsAfterOneTimedStep()
+    {
+        var tuner = new ScheduleTuner(schedules: 2, warmupSteps: 1, probeSteps: 3, baseInterval: 100);
+
+        // 500 ≥ 1.5 × 250: after its warm-up and one timed step the caller alone has lost, whatever its next two steps.
+        int[] choices = Run(tuner, 6, choice => choice == All ? 250 : 500);
+
+        choices.Should().Equal(All, All, All, Alone, Alone, All);
+        tuner.Probing.Should().BeFalse();
+    }
+
+    [Fact]
+    public void Record_ClearLoser_PeriodicProbesPassItOverOneTwoFourThenUpToTheMost()
+    {
+        var tuner = new ScheduleTuner(schedules: 3, warmupSteps: 1, probeSteps: 3, baseInterval: 10, maxInterval: 10, maxPassedOver: 8);
+        var aloneIn = new SortedSet<int>();
+        var gatherIn = new SortedSet<int>();
+        for (int step = 0; tuner.Probes <= 40; step++)
+        {
+            int probe = tuner.Probes;
+            if (tuner.Choice == Alone)
+            {
+                aloneIn.Add(probe);
+            }
+            else if (tuner.Choice == Gather)
+            {
+                gatherIn.Add(probe);
+            }
+
+            // The caller alone loses clearly (2×), gathering only just (1.32×): gathering is probed every time.
+            tuner.Record(tuner.Choice switch { All => 250, Alone => 500, _ => 330 });
+        }
+
+        // Probed in probe 1, passed over once, probed in 3, passed over twice, in 6, four times, in 11, then every ninth.
+        aloneIn.Should().Equal(1, 3, 6, 11, 20, 29, 38);
+        gatherIn.Should().Equal(Enumerable.Range(1, 40));
+        tuner.Choice.Should().Be(All);
+    }
+
+    [Fact]
+    public void Record_DriftAfterClearLosses_ProbesEveryScheduleAndSwitches()
+    {
+        var tuner = new ScheduleTuner(schedules: 2, warmupSteps: 1, probeSteps: 3, baseInterval: 1000, maxInterval: 1000);
+        Run(tuner, 5, choice => choice == All ? 250 : 500);
+        tuner.Choice.Should().Be(All);
+
+        // Two threads slow down to 800: the probe the drift brings tries the caller alone too, though it lost clearly before.
+        Run(tuner, tuner.DriftGap, choice => choice == All ? 250 : 500);
+        Run(tuner, 3 + 3 + 4, choice => choice == All ? 800 : 500);
+
+        tuner.Choice.Should().Be(Alone);
+        tuner.Probes.Should().Be(2);
+    }
+
+    [Fact]
+    public void Record_ScheduleSameAsAnother_IsNeverRun()
+    {
+        // Schedule 2 would be the fastest, but the caller said it is the same step as another one (the data leaves no difference).
+        var tuner = new ScheduleTuner(schedules: 4, baseInterval: 16, maxInterval: 64, sameAs: [Gather]);
+        int[] choices = Run(tuner, 2_000, choice => choice switch { All => 300, Alone => 440, Gather => 100, _ => 250 });
+
+        choices.Should().NotContain(Gather);
+        choices.Count(c => c == 3).Should().BeGreaterThan(1_800);
     }
 
     /// <summary>Runs <paramref name="steps"/> steps, each taking the time the function gives for the tuner's choice; returns the choices.</summary>

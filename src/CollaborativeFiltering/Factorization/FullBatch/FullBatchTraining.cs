@@ -53,7 +53,9 @@ internal readonly record struct FullBatchLosses(double ObservedMse, double Regul
 /// workers recomputing the residuals, the calling thread alone, all workers gathering them, or all workers
 /// recomputing, each on its own rows, which it streams in before it starts (<see cref="StepSchedule.AllWorkersOwnRows"/>). A
 /// <see cref="ScheduleTuner"/> times the steps (two timestamps per step, nothing allocated), probes every
-/// schedule at the start, then every 128 to 1024 steps, and early when the steps slow down by 30%. On a
+/// schedule at the start, then every 128 to 1024 steps, and early when the steps slow down by 30%, cutting short
+/// the probes of schedules that lose by half or more (on the 10M-rating shape, one thread always does), and never
+/// probing gathering once U or V is sliced (it is then the same step as all workers recomputing). On a
 /// virtual machine whose two vCPUs the hypervisor moves between a close and a far placement, two threads
 /// are the faster in the first and can be slower than one in the second. The schedule changes the speed,
 /// never the result.</para>
@@ -304,7 +306,8 @@ internal sealed class FullBatchTraining : IRangeWork, ITraining<FactorizationMod
         _pool = new WorkerPool(workers);
         _streamed = new float[workers * 16];
         _fixedSchedule = workers == 1 ? StepSchedule.CallerAlone : schedule ?? StepSchedule.AllWorkersRecomputing;
-        _tuner = workers > 1 && schedule is null ? tuner ?? new ScheduleTuner(schedules: 4) : null;
+        // Sliced, every schedule recomputes the residuals (see the remarks): gathering is then the same step as all workers recomputing.
+        _tuner = workers > 1 && schedule is null ? tuner ?? new ScheduleTuner(schedules: 4, sameAs: _sliced ? [(int)StepSchedule.AllWorkersGathering] : []) : null;
     }
 
     private enum Phase

@@ -264,8 +264,9 @@ public sealed class FullBatchTrainingTests
         float[] u = FullBatchTestData.RandomMatrix(80, d, 0.5, seed: 1), v = FullBatchTestData.RandomMatrix(60, d, 0.5, seed: 2);
         using var reference = new FullBatchTraining(train, null, d, 3, 0.1, 1, 1, (float[])u.Clone(), (float[])v.Clone());
 
-        // Probes of one step each, one step between probes: the schedule changes every step or two, whatever the clock says.
-        var tuner = new ScheduleTuner(schedules: 4, warmupSteps: 0, probeSteps: 1, baseInterval: 1, maxInterval: 1);
+        // Probes of one step each, one step between probes, no schedule ever losing clearly: the schedule changes every
+        // step or two, whatever the clock says.
+        var tuner = new ScheduleTuner(schedules: 4, warmupSteps: 0, probeSteps: 1, baseInterval: 1, maxInterval: 1, clearLossFactor: double.PositiveInfinity);
         using var adaptive = new FullBatchTraining(train, null, d, 3, 0.1, 1, 2, (float[])u.Clone(), (float[])v.Clone(), tuner: tuner);
         for (int step = 0; step < 20; step++)
         {
@@ -280,6 +281,28 @@ public sealed class FullBatchTrainingTests
         Bits([.. adaptive.Users, .. adaptive.Items]).Should().Equal(Bits([.. reference.Users, .. reference.Items]));
     }
 
+
+    [Theory]
+    [InlineData(0, 0, 4)]
+    [InlineData(32, 0, 3)]
+    [InlineData(0, 32, 3)]
+    public void Step_Adaptive_ProbesGatheringOnlyWhereItDiffers(int usersPerSlice, int itemsPerSlice, int schedulesRun)
+    {
+        // Sliced, gathering is the same step as all workers recomputing (both recompute), so the tuner leaves it out.
+        // The trainer's own tuner: its first probe runs every schedule it keeps for at least a step (15 steps at most).
+        const int d = 24;
+        RatingsDataset train = FullBatchTestData.Random(300, 200, 0.3, seed: 4);
+        using var trainer = new FullBatchTraining(train, null, d, 3, 0, 0, 2, FullBatchTestData.RandomMatrix(300, d, 0.1, seed: 1), FullBatchTestData.RandomMatrix(200, d, 0.1, seed: 2),
+            usersPerSlice, itemsPerSlice: itemsPerSlice);
+        trainer.WorkerCount.Should().Be(2);
+        for (int step = 0; step < 16; step++)
+        {
+            trainer.Step();
+        }
+
+        Enum.GetValues<StepSchedule>().Count(s => trainer.StepsOn(s) > 0).Should().Be(schedulesRun);
+        (trainer.StepsOn(StepSchedule.AllWorkersGathering) > 0).Should().Be(schedulesRun == 4);
+    }
 
     [Fact]
     public void Step_GramMatricesAreThoseOfTheStartingPoint()
@@ -349,7 +372,7 @@ public sealed class FullBatchTrainingTests
     {
         RatingsDataset train = FullBatchTestData.Random(300, 200, 0.3, seed: 4);
         const int d = 24, steps = 20, windows = 3;
-        var tuner = new ScheduleTuner(schedules: 4, warmupSteps: 0, probeSteps: 1, baseInterval: 1, maxInterval: 1);
+        var tuner = new ScheduleTuner(schedules: 4, warmupSteps: 0, probeSteps: 1, baseInterval: 1, maxInterval: 1, clearLossFactor: double.PositiveInfinity);
         using var trainer = new FullBatchTraining(train, null, d, 3, 0.1, 1, 2, FullBatchTestData.RandomMatrix(300, d, 0.1, seed: 1), FullBatchTestData.RandomMatrix(200, d, 0.1, seed: 2), tuner: tuner);
         for (int k = 0; k < 8; k++)
         {
