@@ -72,7 +72,8 @@ public sealed class ScheduleTunerTests
         tuner.Choice.Should().Be(All);
 
         // The two cores move apart: two threads now take 620 per step. Within a window of 3 steps
-        // the drift is seen and a probe (3 + 4 steps) picks the caller alone, long before the interval.
+        // the drift is seen and a probe (3 + 4 steps) picks the caller alone, long before the interval,
+        // although it had lost clearly (440 ≥ 1.5 × 250): a probe a drift brings tries every schedule.
         Run(tuner, tuner.DriftGap, choice => choice == All ? 250 : 440);
         int[] after = Run(tuner, 12, choice => choice == All ? 620 : 440);
 
@@ -181,21 +182,6 @@ public sealed class ScheduleTunerTests
         aloneIn.Should().Equal(1, 3, 6, 11, 20, 29, 38);
         gatherIn.Should().Equal(Enumerable.Range(1, 40));
         tuner.Choice.Should().Be(All);
-    }
-
-    [Fact]
-    public void Record_DriftAfterClearLosses_ProbesEveryScheduleAndSwitches()
-    {
-        var tuner = new ScheduleTuner(schedules: 2, warmupSteps: 1, probeSteps: 3, baseInterval: 1000, maxInterval: 1000);
-        Run(tuner, 5, choice => choice == All ? 250 : 500);
-        tuner.Choice.Should().Be(All);
-
-        // Two threads slow down to 800: the probe the drift brings tries the caller alone too, though it lost clearly before.
-        Run(tuner, tuner.DriftGap, choice => choice == All ? 250 : 500);
-        Run(tuner, 3 + 3 + 4, choice => choice == All ? 800 : 500);
-
-        tuner.Choice.Should().Be(Alone);
-        tuner.Probes.Should().Be(2);
     }
 
     [Fact]
