@@ -85,7 +85,9 @@ internal static class FullBatchStepTimer
     /// <summary>
     /// An A/B of trainer configurations within one process: <c>step-ab CASE THREADS ROUNDS CONFIG CONFIG …</c>, each CONFIG a
     /// schedule (as <see cref="Run"/>'s SCHEDULE) with an optional <c>:USERS_PER_SLICE</c> and then <c>:ITEMS_PER_SLICE</c> (0: the
-    /// trainer's rule), e.g. <c>step-ab Plain/1M/d64 1 41 adaptive:6040 adaptive</c> or <c>step-ab Plain/10M/d64 1 9 adaptive:0:10677 adaptive</c>. Builds one trainer per configuration on the same data,
+    /// trainer's rule) and an optional <c>@THREADS</c> in place of THREADS, e.g. <c>step-ab Plain/1M/d64 1 41 adaptive:6040 adaptive</c>,
+    /// <c>step-ab Plain/10M/d64 1 9 adaptive:0:10677 adaptive</c>, or <c>step-ab Plain/100k/d30 2 9 adaptive@1 adaptive</c> for what the
+    /// second thread gives, both thread counts measured in the same rounds. Builds one trainer per configuration on the same data,
     /// warms each up, then in every round steps each for about 0.1 s, in an order that rotates from round to round, and
     /// prints per configuration the median, first quartile and minimum milliseconds per step and the median over the
     /// rounds of its ratio to the first configuration. On a virtual machine whose speed drifts by tens of percent from one
@@ -104,7 +106,11 @@ internal static class FullBatchStepTimer
         {
             foreach (string configuration in configurations)
             {
-                string[] parts = configuration.Split(':');
+                string[] threadParts = configuration.Split('@');
+                int configThreads = threadParts.Length == 1 ? threads
+                    : threadParts.Length == 2 && int.TryParse(threadParts[1], NumberStyles.None, CultureInfo.InvariantCulture, out int t) && t >= 1 ? t
+                    : throw new ArgumentException($"Configuration '{configuration}': expected at most one @THREADS, a whole number of at least 1.", nameof(configurations));
+                string[] parts = threadParts[0].Split(':');
                 var slices = new List<int>();
                 foreach (string part in parts.Skip(1))
                 {
@@ -112,7 +118,7 @@ internal static class FullBatchStepTimer
                         : throw new ArgumentException($"Configuration '{configuration}': expected SCHEDULE[:USERS_PER_SLICE[:ITEMS_PER_SLICE]] (whole numbers, 0 for the trainer's rule).", nameof(configurations)));
                 }
 
-                trainers.Add(FactorizerBenchmarks.CreateTrainer(name, threads, parts[0], slices.ElementAtOrDefault(0), slices.ElementAtOrDefault(1)));
+                trainers.Add(FactorizerBenchmarks.CreateTrainer(name, configThreads, parts[0], slices.ElementAtOrDefault(0), slices.ElementAtOrDefault(1)));
             }
 
             int[] perSample = [.. trainers.Select(trainer => WarmUp(trainer, 50))];
