@@ -17,7 +17,7 @@ internal static class TrainingMemory
     /// <summary>d rounded up to whole 512-bit vectors, the widest padding any trainer uses.</summary>
     private static long Padded(int d) => (d + 15L) & ~15L;
 
-    /// <summary>The full-batch trainer: U and V with their next values, initial and gravity copies (5 tables; 7 with the early-stopping snapshot), residuals, Gram matrices, per-worker rows.</summary>
+    /// <summary>The full-batch trainer: U and V with their next values, initial and gravity copies (5 tables; 7 with the early-stopping snapshot), residuals, Gram matrices, per-worker rows and per-worker spans of each item's ratings.</summary>
     public static void CheckFullBatch(RatingsDataset train, int d, int threads, bool snapshots)
     {
         long rows = Math.Max(train.UserCount, train.ItemCount);
@@ -27,7 +27,8 @@ internal static class TrainingMemory
             (snapshots ? 7 : 5) * 4 * ((long)train.UserCount + train.ItemCount) * dp,
             4L * train.Count,
             2 * 4 * dp * dp,
-            (long)threads * 8 * dp);
+            (long)threads * 8 * dp,
+            (long)threads * 8 * train.ItemCount);
         MemoryBudget.ThrowIfTooLarge(bytes, DimensionsName, d, "embedding tables, residuals and Gram matrices");
     }
 

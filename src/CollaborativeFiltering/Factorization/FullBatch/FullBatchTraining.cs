@@ -51,7 +51,8 @@ internal readonly record struct FullBatchLosses(double ObservedMse, double Regul
 /// block order, so the result is bit-identical for any number of threads.</para>
 /// <para>Because of that, each step may take whichever <see cref="StepSchedule"/> is fastest now: all
 /// workers recomputing the residuals, the calling thread alone, all workers gathering them, or all workers
-/// recomputing, each on its own rows, which it streams in before it starts (<see cref="StepSchedule.AllWorkersOwnRows"/>). A
+/// each on its own rows, which it streams in before it starts, gathering the residuals of its own users (stored by
+/// its user pass, in its own cache) and recomputing the others' (<see cref="StepSchedule.AllWorkersOwnRows"/>). A
 /// <see cref="ScheduleTuner"/> times the steps (two timestamps per step, nothing allocated), probes every
 /// schedule at the start, then every 128 to 1024 steps, and early when the steps slow down by 30%, cutting short
 /// the probes of schedules that lose by half or more (on the 10M-rating shape, one thread always does), and never
@@ -185,6 +186,18 @@ internal sealed class FullBatchTraining : IRangeWork, ITraining<FactorizationMod
     /// <summary>Whether the current passes run in ranges (<see cref="StepSchedule.AllWorkersOwnRows"/>).</summary>
     private bool _inRanges;
 
+    /// <summary>
+    /// Whether the current step's item pass gathers the residuals of the users in the running worker's own range
+    /// (stored by the user pass, on that worker's core) and recomputes the others' (<see cref="StepSchedule.AllWorkersOwnRows"/>, unsliced).
+    /// </summary>
+    private bool _mixed;
+
+    /// <summary>
+    /// Per worker w and item j, at <c>2·(w·M + j)</c>: where the item's ratings by the users of w's own range of user blocks
+    /// (<see cref="WorkerPool.RunInRanges"/>) start and end in the item-major arrays; empty when U or V is sliced.
+    /// </summary>
+    private readonly int[] _ownUserSpans;
+
     /// <summary>Per worker, on its own cache line: where <see cref="IRangeWork.BeginRange"/> leaves the sum of what it read, so that the reads are not dropped.</summary>
     private readonly float[] _streamed;
 
@@ -308,6 +321,7 @@ internal sealed class FullBatchTraining : IRangeWork, ITraining<FactorizationMod
         _fixedSchedule = workers == 1 ? StepSchedule.CallerAlone : schedule ?? StepSchedule.AllWorkersRecomputing;
         // Sliced, every schedule recomputes the residuals (see the remarks): gathering is then the same step as all workers recomputing.
         _tuner = workers > 1 && schedule is null ? tuner ?? new ScheduleTuner(schedules: 4, sameAs: _sliced ? [(int)StepSchedule.AllWorkersGathering] : []) : null;
+        _ownUserSpans = workers > 1 && !_sliced ? OwnUserSpans(_itemOffsets, _itemUsers, _userBlocks, workers) : [];
     }
 
     private enum Phase
@@ -537,7 +551,7 @@ internal sealed class FullBatchTraining : IRangeWork, ITraining<FactorizationMod
                 UserBlock(block, _scratch[worker]);
                 break;
             case Phase.Items:
-                ItemBlock(block, _scratch[worker]);
+                ItemBlock(block, worker);
                 break;
             case Phase.Evaluate:
                 EvaluationBlock(_firstEvaluationBlock + block);
@@ -586,6 +600,36 @@ internal sealed class FullBatchTraining : IRangeWork, ITraining<FactorizationMod
         long bytes = (long)rows * stride * sizeof(float);
         long slices = Math.Max(1, (bytes + sliceBytes - 1) / sliceBytes);
         return (int)Math.Max(1, (rows + slices - 1) / slices);
+    }
+
+    /// <summary>
+    /// <see cref="_ownUserSpans"/>: for each of <paramref name="workers"/> workers, its own range of user blocks as
+    /// <see cref="WorkerPool.RunInRanges"/> deals them (blocks <c>[w·B/W, (w+1)·B/W)</c>), and for each item where the
+    /// ratings by those users start and end in its row (the rows' users ascend).
+    /// </summary>
+    private static int[] OwnUserSpans(int[] itemOffsets, int[] itemUsers, int[] userBlocks, int workers)
+    {
+        int m = itemOffsets.Length - 1, blocks = userBlocks.Length - 1;
+        var spans = new int[2 * workers * m];
+        for (int w = 0; w < workers; w++)
+        {
+            int firstUser = userBlocks[(int)((long)blocks * w / workers)], endUser = userBlocks[(int)((long)blocks * (w + 1) / workers)];
+            for (int j = 0; j < m; j++)
+            {
+                int q = itemOffsets[j], length = itemOffsets[j + 1] - q;
+                int start = LowerBound(itemUsers.AsSpan(q, length), firstUser), end = LowerBound(itemUsers.AsSpan(q, length), endUser);
+                spans[2 * ((w * m) + j)] = q + start;
+                spans[(2 * ((w * m) + j)) + 1] = q + end;
+            }
+        }
+
+        return spans;
+
+        static int LowerBound(ReadOnlySpan<int> sorted, int value)
+        {
+            int index = sorted.BinarySearch(value);
+            return index >= 0 ? index : ~index;
+        }
     }
 
     /// <summary>The bounds 0, k, 2k, …, <paramref name="rows"/> of slices of <paramref name="perSlice"/> rows (0, 0 with no rows).</summary>
@@ -683,8 +727,9 @@ internal sealed class FullBatchTraining : IRangeWork, ITraining<FactorizationMod
     private FullBatchLosses RunPasses(StepSchedule schedule)
     {
         _callerOnly = schedule == StepSchedule.CallerAlone;
-        _recompute = schedule is StepSchedule.AllWorkersRecomputing or StepSchedule.AllWorkersOwnRows || _sliced; // see the remarks
         _inRanges = schedule == StepSchedule.AllWorkersOwnRows;
+        _mixed = _inRanges && _ownUserSpans.Length > 0;
+        _recompute = schedule == StepSchedule.AllWorkersRecomputing || (_inRanges && !_mixed) || _sliced; // see the remarks
         try
         {
             return RunPasses();
@@ -693,6 +738,7 @@ internal sealed class FullBatchTraining : IRangeWork, ITraining<FactorizationMod
         {
             _callerOnly = false; // evaluations run on every worker, claiming blocks from the shared counter
             _inRanges = false;
+            _mixed = false;
         }
     }
 
@@ -964,8 +1010,9 @@ internal sealed class FullBatchTraining : IRangeWork, ITraining<FactorizationMod
     /// step (or gradient) of each row. Every row sums its ratings in user order, whatever the slices.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void ItemBlock(int block, PaddedRows scratch)
+    private void ItemBlock(int block, int worker)
     {
+        PaddedRows scratch = _scratch[worker];
         int stride = _stride;
         Span<float> u = _u.Values, v = _v.Values, next = _vNext.Values;
         float[] residuals = _residuals;
@@ -991,7 +1038,7 @@ internal sealed class FullBatchTraining : IRangeWork, ITraining<FactorizationMod
         ref float residualRef = ref MemoryMarshal.GetArrayDataReference(residuals);
         ref float vBase = ref MemoryMarshal.GetReference(v);
         ref float valueRef = ref MemoryMarshal.GetArrayDataReference(_itemValues);
-        bool recompute = _recompute;
+        bool recompute = _recompute, mixed = _mixed;
         bool grouped = Avx.IsSupported && stride >= 8; // as the user pass: Dot4 there, Dot4 here
         bool rowKernels = grouped && _registerRows && RowWidthKernels.HasRowKernels(stride);
         double norms = 0;
@@ -1002,7 +1049,29 @@ internal sealed class FullBatchTraining : IRangeWork, ITraining<FactorizationMod
 
             ref float dataRef = ref MemoryMarshal.GetReference(data);
             ref float vRow = ref Unsafe.Add(ref vBase, r * stride);
-            if (rowKernels)
+            if (rowKernels && mixed)
+            {
+                // The users before, in and after this worker's own range, in that order: one chain, carried through the row's data.
+                int own = 2 * ((worker * _m) + r), ownFirst = _ownUserSpans[own], ownEnd = _ownUserSpans[own + 1];
+                bool started = false;
+                if (ownFirst > q)
+                {
+                    FullBatchKernels.ItemRow(stride, ref uBase, ref userRef, ref linkRef, ref residualRef, q, ownFirst, ref dataRef, true, ref vRow, ref valueRef);
+                    started = true;
+                }
+
+                if (ownEnd > ownFirst)
+                {
+                    FullBatchKernels.ItemRow(stride, ref uBase, ref userRef, ref linkRef, ref residualRef, ownFirst, ownEnd, ref dataRef, false, ref vRow, ref valueRef, continued: started);
+                    started = true;
+                }
+
+                if (qe > ownEnd || !started)
+                {
+                    FullBatchKernels.ItemRow(stride, ref uBase, ref userRef, ref linkRef, ref residualRef, ownEnd, qe, ref dataRef, true, ref vRow, ref valueRef, continued: started);
+                }
+            }
+            else if (rowKernels)
             {
                 // Sliced, the row's sum so far is in its row of V' (none on the first slice), and the chain goes on from it.
                 FullBatchKernels.ItemRow(stride, ref uBase, ref userRef, ref linkRef, ref residualRef, q, qe, ref dataRef, recompute, ref vRow, ref valueRef, continued: sliced && !firstSlice);

@@ -16,10 +16,12 @@ internal enum StepSchedule
     AllWorkersGathering = 2,
 
     /// <summary>
-    /// Every worker recomputing, as <see cref="AllWorkersRecomputing"/>, each on its own range of rows in every pass
-    /// (<see cref="Internal.WorkerPool.RunInRanges"/>): before its range a worker zeroes the next rows it will write
-    /// and reads the rows it will gather in one stream, so that the cache lines the other core last held move
-    /// in bulk instead of one stalled load or store at a time (the vCPUs far apart).
+    /// Every worker, each on its own range of rows in every pass (<see cref="Internal.WorkerPool.RunInRanges"/>): before
+    /// its range a worker zeroes the next rows it will write and reads the rows it will gather in one stream, so that
+    /// the cache lines the other core last held move in bulk instead of one stalled load or store at a time (the vCPUs
+    /// far apart). The user pass stores the residuals; the item pass gathers those of the users in the worker's own
+    /// range (written on its own core) and recomputes the others', as <see cref="AllWorkersRecomputing"/> does for all
+    /// of them. When U or V is sliced it recomputes them all.
     /// </summary>
     AllWorkersOwnRows = 3,
 }

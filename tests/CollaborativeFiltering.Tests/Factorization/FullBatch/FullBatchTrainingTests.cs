@@ -234,8 +234,9 @@ public sealed class FullBatchTrainingTests
 
         using FullBatchTraining reference = Create(1), twoRecompute = Create(2), threeRecompute = Create(3), twoGather = Create(2, StepSchedule.AllWorkersGathering),
             twoAlone = Create(2, StepSchedule.CallerAlone), twoGeneric = Create(2, registerRows: false),
-            twoOwn = Create(2, StepSchedule.AllWorkersOwnRows), threeOwn = Create(3, StepSchedule.AllWorkersOwnRows);
-        FullBatchTraining[] others = [twoRecompute, threeRecompute, twoGather, twoAlone, twoGeneric, twoOwn, threeOwn];
+            twoOwn = Create(2, StepSchedule.AllWorkersOwnRows), threeOwn = Create(3, StepSchedule.AllWorkersOwnRows),
+            twoOwnGeneric = Create(2, StepSchedule.AllWorkersOwnRows, registerRows: false);
+        FullBatchTraining[] others = [twoRecompute, threeRecompute, twoGather, twoAlone, twoGeneric, twoOwn, threeOwn, twoOwnGeneric];
         float[] gu = new float[n * d], gv = new float[m * d], hu = new float[n * d], hv = new float[m * d];
         for (int step = 0; step < 4; step++)
         {
