@@ -162,7 +162,7 @@ public sealed class ScheduleTunerTests
         var tuner = new ScheduleTuner(schedules: 3, warmupSteps: 1, probeSteps: 3, baseInterval: 10, maxInterval: 10, maxPassedOver: 8);
         var aloneIn = new SortedSet<int>();
         var gatherIn = new SortedSet<int>();
-        for (int step = 0; tuner.Probes <= 40; step++)
+        while (tuner.Probes <= 40)
         {
             int probe = tuner.Probes;
             if (tuner.Choice == Alone)

@@ -282,7 +282,6 @@ public sealed class FullBatchTrainingTests
         Bits([.. adaptive.Users, .. adaptive.Items]).Should().Equal(Bits([.. reference.Users, .. reference.Items]));
     }
 
-
     [Theory]
     [InlineData(0, 0, 4)]
     [InlineData(32, 0, 3)]
