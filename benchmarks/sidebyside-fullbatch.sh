@@ -3,8 +3,9 @@
 # (default 5), each running ours on 1 and 2 threads with AVX-512 on and off (DOTNET_EnableAVX512=0;
 # not DOTNET_EnableAVX512F, which does nothing on .NET 10) and PyTorch on 1 and 2 threads, interleaved,
 # one process per figure; then the median of each over the rounds, the ratios to PyTorch, and the FMA
-# peak of this machine (our GFLOP/s as a fraction of it). Ours on 2 threads is the library's default, the
-# adaptive schedule (benchmarks/placement-fullbatch.sh times each schedule by placement). Run it on a quiet machine:
+# peak of this machine (our GFLOP/s as a fraction of it), and last the second thread's gain paired in one
+# process. Ours on 2 threads is the library's default, the adaptive schedule (benchmarks/placement-fullbatch.sh
+# times each schedule by placement). Run it on a quiet machine:
 #
 #     benchmarks/sidebyside-fullbatch.sh [ROUNDS]
 #
@@ -56,3 +57,14 @@ for (case, avx, threads), values in sorted(ours.items()):
           + (f", 2 threads over 1: {speedup:.2f}x" if threads == 2 else ""))
 PY
 echo "Fraction of peak: divide an 'ours' GFLOP/s by the FMA peak above for the same width and threads (256-bit when AVX-512 is off)."
+# The "2 threads over 1" above divides medians taken in separate processes minutes apart; on a host whose
+# speed drifts, the paired figure below (a one-thread and a two-thread trainer stepped in rotation in one
+# process, step-ab's @THREADS) is the one to quote.
+echo "--- the second thread, paired in one process (median of the rounds' ratios: ratio-to-first on the 2-thread line is its time over the 1-thread one's)"
+for avx in on off; do
+  for case in Plain/100k/d30 Regularized/100k/d50; do
+    if [ "$avx" = off ]; then export DOTNET_EnableAVX512=0; else unset DOTNET_EnableAVX512; fi
+    dotnet "$dll" step-ab "$case" 2 "$((2 * rounds + 1))" adaptive@1 adaptive | tail -2 | sed "s/^/avx512=$avx /"
+  done
+done
+unset DOTNET_EnableAVX512
