@@ -144,6 +144,10 @@ internal sealed class WorkerPool : IDisposable
         Run(work, blocks, callerOnly: false, inRanges: true, cancellationToken);
     }
 
+    /// <summary>The blocks <c>[w·B/W, (w+1)·B/W)</c> that <see cref="RunInRanges"/> gives worker <paramref name="worker"/> of <paramref name="workers"/> first, of <paramref name="blocks"/>.</summary>
+    internal static (int First, int End) OwnRange(int worker, int workers, int blocks) =>
+        ((int)((long)blocks * worker / workers), (int)((long)blocks * (worker + 1) / workers));
+
     private void Run(IBlockWork work, int blocks, bool callerOnly, bool inRanges, CancellationToken cancellationToken)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
@@ -175,7 +179,7 @@ internal sealed class WorkerPool : IDisposable
                 int workers = _slots.Length;
                 for (int w = 0; w < workers; w++)
                 {
-                    long first = (long)blocks * w / workers, end = (long)blocks * (w + 1) / workers;
+                    (long first, long end) = OwnRange(w, workers, blocks);
                     Volatile.Write(ref _slots[w].Range, (end << 32) | first); // publishes the range: claimable from here on
                 }
             }

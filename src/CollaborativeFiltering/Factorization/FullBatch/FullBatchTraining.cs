@@ -187,12 +187,6 @@ internal sealed class FullBatchTraining : IRangeWork, ITraining<FactorizationMod
     private bool _inRanges;
 
     /// <summary>
-    /// Whether the current step's item pass gathers the residuals of the users in the running worker's own range
-    /// (stored by the user pass, on that worker's core) and recomputes the others' (<see cref="StepSchedule.AllWorkersOwnRows"/>, unsliced).
-    /// </summary>
-    private bool _mixed;
-
-    /// <summary>
     /// Per worker w and item j, at <c>2·(w·M + j)</c>: where the item's ratings by the users of w's own range of user blocks
     /// (<see cref="WorkerPool.RunInRanges"/>) start and end in the item-major arrays; empty when U or V is sliced.
     /// </summary>
@@ -604,7 +598,7 @@ internal sealed class FullBatchTraining : IRangeWork, ITraining<FactorizationMod
 
     /// <summary>
     /// <see cref="_ownUserSpans"/>: for each of <paramref name="workers"/> workers, its own range of user blocks as
-    /// <see cref="WorkerPool.RunInRanges"/> deals them (blocks <c>[w·B/W, (w+1)·B/W)</c>), and for each item where the
+    /// <see cref="WorkerPool.RunInRanges"/> deals them (<see cref="WorkerPool.OwnRange"/>), and for each item where the
     /// ratings by those users start and end in its row (the rows' users ascend).
     /// </summary>
     private static int[] OwnUserSpans(int[] itemOffsets, int[] itemUsers, int[] userBlocks, int workers)
@@ -613,7 +607,8 @@ internal sealed class FullBatchTraining : IRangeWork, ITraining<FactorizationMod
         var spans = new int[2 * workers * m];
         for (int w = 0; w < workers; w++)
         {
-            int firstUser = userBlocks[(int)((long)blocks * w / workers)], endUser = userBlocks[(int)((long)blocks * (w + 1) / workers)];
+            (int firstBlock, int endBlock) = WorkerPool.OwnRange(w, workers, blocks);
+            int firstUser = userBlocks[firstBlock], endUser = userBlocks[endBlock];
             for (int j = 0; j < m; j++)
             {
                 int q = itemOffsets[j], length = itemOffsets[j + 1] - q;
@@ -728,8 +723,7 @@ internal sealed class FullBatchTraining : IRangeWork, ITraining<FactorizationMod
     {
         _callerOnly = schedule == StepSchedule.CallerAlone;
         _inRanges = schedule == StepSchedule.AllWorkersOwnRows;
-        _mixed = _inRanges && _ownUserSpans.Length > 0;
-        _recompute = schedule == StepSchedule.AllWorkersRecomputing || (_inRanges && !_mixed) || _sliced; // see the remarks
+        _recompute = schedule == StepSchedule.AllWorkersRecomputing || (_inRanges && _ownUserSpans.Length == 0) || _sliced; // see the remarks
         try
         {
             return RunPasses();
@@ -738,7 +732,6 @@ internal sealed class FullBatchTraining : IRangeWork, ITraining<FactorizationMod
         {
             _callerOnly = false; // evaluations run on every worker, claiming blocks from the shared counter
             _inRanges = false;
-            _mixed = false;
         }
     }
 
@@ -1038,7 +1031,8 @@ internal sealed class FullBatchTraining : IRangeWork, ITraining<FactorizationMod
         ref float residualRef = ref MemoryMarshal.GetArrayDataReference(residuals);
         ref float vBase = ref MemoryMarshal.GetReference(v);
         ref float valueRef = ref MemoryMarshal.GetArrayDataReference(_itemValues);
-        bool recompute = _recompute, mixed = _mixed;
+        bool recompute = _recompute;
+        bool mixed = _inRanges && !recompute; // own rows, unsliced: gather the own users' residuals, recompute the others'
         bool grouped = Avx.IsSupported && stride >= 8; // as the user pass: Dot4 there, Dot4 here
         bool rowKernels = grouped && _registerRows && RowWidthKernels.HasRowKernels(stride);
         double norms = 0;
