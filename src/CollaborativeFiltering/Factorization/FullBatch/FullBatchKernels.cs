@@ -273,6 +273,11 @@ internal static class FullBatchKernels
             ref float y2 = ref Unsafe.Add(ref vBase, Unsafe.Add(ref items, p + 2) * stride);
             ref float y3 = ref Unsafe.Add(ref vBase, Unsafe.Add(ref items, p + 3) * stride);
             (float e0, float e1, float e2, float e3, double squares) = UserResiduals4<TRow, TStore>(ref x, ref y0, ref y1, ref y2, ref y3, ref values, ref residuals, p);
+            if (!TStore.Value)
+            {
+                SeparateLoads(ref data, e0); // the residuals' store does it otherwise
+            }
+
             sum += squares;
             Vector256<float> b0 = Vector256.Create(e0), b1 = Vector256.Create(e1), b2 = Vector256.Create(e2), b3 = Vector256.Create(e3);
             g0 = MultiplyAdd4(b0, ref y0, b1, ref y1, b2, ref y2, b3, ref y3, 0, g0);
@@ -316,6 +321,11 @@ internal static class FullBatchKernels
         {
             ref float y = ref Unsafe.Add(ref vBase, Unsafe.Add(ref items, p) * stride);
             float e = UserResidual<TRow, TStore>(ref x, ref y, ref values, ref residuals, p);
+            if (!TStore.Value)
+            {
+                SeparateLoads(ref data, e);
+            }
+
             sum += (double)e * e;
             Vector256<float> b = Vector256.Create(e);
             g0 = RowKernels.FusedMultiplyAdd(b, Vector256.LoadUnsafe(ref y, 0), g0);
@@ -389,6 +399,7 @@ internal static class FullBatchKernels
             if (TRecompute.Value)
             {
                 Vector128<float> e = Dot4<TRow>(ref v, ref y0, ref y1, ref y2, ref y3) - Vector128.LoadUnsafe(ref values, (nuint)q); // Residuals4's bits
+                SeparateLoads(ref data, e.ToScalar());
                 (b0, b1, b2, b3) = (Vector256.Create(e.GetElement(0)), Vector256.Create(e.GetElement(1)), Vector256.Create(e.GetElement(2)), Vector256.Create(e.GetElement(3)));
             }
             else
@@ -439,7 +450,13 @@ internal static class FullBatchKernels
         for (; q < qe; q++)
         {
             ref float y = ref Unsafe.Add(ref uBase, Unsafe.Add(ref users, q) * stride);
-            Vector256<float> b = Vector256.Create(TRecompute.Value ? DotLane<TRow>(ref y, ref v) - Unsafe.Add(ref values, q) : Unsafe.Add(ref residuals, Unsafe.Add(ref link, q)));
+            float e = TRecompute.Value ? DotLane<TRow>(ref y, ref v) - Unsafe.Add(ref values, q) : Unsafe.Add(ref residuals, Unsafe.Add(ref link, q));
+            if (TRecompute.Value)
+            {
+                SeparateLoads(ref data, e);
+            }
+
+            Vector256<float> b = Vector256.Create(e);
             g0 = RowKernels.FusedMultiplyAdd(b, Vector256.LoadUnsafe(ref y, 0), g0);
             if (TRow.Vectors > 1)
             {
@@ -627,6 +644,19 @@ internal static class FullBatchKernels
 
         Store512<TRow>(ref data, h0, h1, h2, h3);
     }
+
+    /// <summary>
+    /// Writes <paramref name="value"/> into <paramref name="data"/>, the row's first value, which the 256-bit row kernel
+    /// overwrites with its sum at its end: a store between a group's dot products and its multiply-adds, so that the JIT
+    /// reads the group's rows again for the multiply-adds (from L1) instead of taking those loads for repeats of the dot
+    /// products' and keeping all 4·<c>Vectors</c> of them live across the residuals. With 16 vector registers it spilled
+    /// up to 30 of them to the stack (a store and a reload each, every group of four ratings; two for a row's last ratings, taken one
+    /// at a time) in the user pass that
+    /// stores no residuals (where it stores them, that store already separates the loads) and in the item pass that
+    /// recomputes them: rows of 4 vectors and more, AVX2 (the 512-bit kernels have 32 registers and did not spill).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void SeparateLoads(ref float data, float value) => data = value;
 
     /// <summary>
     /// The user pass's residuals of ratings [p, p + 4) of the row <paramref name="x"/> (⟨x, V_j⟩ − A_ij, by
