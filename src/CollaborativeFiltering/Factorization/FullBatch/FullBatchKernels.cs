@@ -649,11 +649,11 @@ internal static class FullBatchKernels
     /// Writes <paramref name="value"/> into <paramref name="data"/>, the row's first value, which the 256-bit row kernel
     /// overwrites with its sum at its end: a store between a group's dot products and its multiply-adds, so that the JIT
     /// reads the group's rows again for the multiply-adds (from L1) instead of taking those loads for repeats of the dot
-    /// products' and keeping all 4·<c>Vectors</c> of them live across the residuals. With 16 vector registers it spilled
-    /// up to 30 of them to the stack (a store and a reload each, every group of four ratings; two for a row's last ratings, taken one
-    /// at a time) in the user pass that
-    /// stores no residuals (where it stores them, that store already separates the loads) and in the item pass that
-    /// recomputes them: rows of 4 vectors and more, AVX2 (the 512-bit kernels have 32 registers and did not spill).
+    /// products' and keeping all 4·<c>Vectors</c> of them live across the residuals. With 16 vector registers (AVX2) it
+    /// spilled up to 30 of them to the stack, a store and a reload each, every group of four ratings (two for each of a
+    /// row's last ratings, taken one at a time), at 4, 7 and 8 vectors, in the user pass that stores no residuals and in
+    /// the item pass that recomputes them. Where the user pass stores its residuals, that store separates the loads
+    /// already; the 512-bit kernels have 32 registers and did not spill.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void SeparateLoads(ref float data, float value) => data = value;
