@@ -188,7 +188,7 @@ internal sealed class FullBatchTraining : IRangeWork, ITraining<FactorizationMod
 
     /// <summary>
     /// Per worker w and item j, at <c>2·(w·M + j)</c>: where the item's ratings by the users of w's own range of user blocks
-    /// (<see cref="WorkerPool.RunInRanges"/>) start and end in the item-major arrays; empty when U or V is sliced.
+    /// (<see cref="WorkerPool.RunInRanges"/>) start and end in the item-major arrays; empty when U or V is sliced or there is one worker.
     /// </summary>
     private readonly int[] _ownUserSpans;
 
@@ -723,7 +723,7 @@ internal sealed class FullBatchTraining : IRangeWork, ITraining<FactorizationMod
     {
         _callerOnly = schedule == StepSchedule.CallerAlone;
         _inRanges = schedule == StepSchedule.AllWorkersOwnRows;
-        _recompute = schedule == StepSchedule.AllWorkersRecomputing || (_inRanges && _ownUserSpans.Length == 0) || _sliced; // see the remarks
+        _recompute = schedule == StepSchedule.AllWorkersRecomputing || _sliced; // see the remarks; own rows unsliced gather their own users' residuals (ItemBlock)
         try
         {
             return RunPasses();
