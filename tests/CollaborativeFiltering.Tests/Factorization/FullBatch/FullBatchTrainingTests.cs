@@ -346,32 +346,26 @@ public sealed class FullBatchTrainingTests
         trainer.Step();
         trainer.Evaluate();
 
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int k = 0; k < 20; k++)
+        AllocationWindows.Measure(20, k =>
         {
             trainer.Step();
-        }
-
-        _ = trainer.Evaluate();
-        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
-
-        allocated.Should().Be(0);
+            if (k == 19)
+            {
+                _ = trainer.Evaluate();
+            }
+        }).ShouldHaveACleanWindow("a step (and the last one's evaluation)");
     }
 
     /// <summary>
     /// The adaptive schedule (timestamps, the tuner, switching between the caller alone and all workers) allocates
-    /// nothing on the calling thread, step after step. The steps run in windows of 20, up to three, and one window
-    /// must allocate nothing: a step that allocates does so in every window, while once in about 20 runs of the whole
-    /// suite (loaded, two cores, other tests beside it) one window found 3,960 B that this test alone never shows.
-    /// No path of the step allocates, and the pool's locks and spins and a collection during a window leave the
-    /// thread's count unchanged, so that was most likely the runtime's one-time work on the thread. A failure names
-    /// each window's bytes and the schedule and bytes of each step of the last one.
+    /// nothing on the calling thread, step after step (in one window of 20 steps: see <see cref="AllocationWindows"/>).
+    /// A failure names each window's bytes and the schedule and bytes of each step of the last one.
     /// </summary>
     [Fact]
     public void Step_TwoThreadsSwitchingSchedules_AllocatesNothing()
     {
         RatingsDataset train = FullBatchTestData.Random(300, 200, 0.3, seed: 4);
-        const int d = 24, steps = 20, windows = 3;
+        const int d = 24, steps = 20;
         var tuner = new ScheduleTuner(schedules: 4, warmupSteps: 0, probeSteps: 1, baseInterval: 1, maxInterval: 1, clearLossFactor: double.PositiveInfinity);
         using var trainer = new FullBatchTraining(train, null, d, 3, 0.1, 1, 2, FullBatchTestData.RandomMatrix(300, d, 0.1, seed: 1), FullBatchTestData.RandomMatrix(200, d, 0.1, seed: 2), tuner: tuner);
         for (int k = 0; k < 8; k++)
@@ -379,29 +373,16 @@ public sealed class FullBatchTrainingTests
             trainer.Step(); // every schedule once, JIT included
         }
 
-        long[] windowBytes = new long[windows], stepBytes = new long[steps];
         int[] stepSchedules = new int[steps];
-        int window = 0;
-        for (; window < windows; window++)
+        AllocationWindows windows = AllocationWindows.Measure(steps, k =>
         {
-            for (int k = 0; k < steps; k++)
-            {
-                stepSchedules[k] = tuner.Choice;
-                long before = GC.GetAllocatedBytesForCurrentThread();
-                trainer.Step();
-                stepBytes[k] = GC.GetAllocatedBytesForCurrentThread() - before;
-                windowBytes[window] += stepBytes[k];
-            }
+            stepSchedules[k] = tuner.Choice;
+            trainer.Step();
+        });
 
-            if (windowBytes[window] == 0)
-            {
-                break;
-            }
-        }
-
-        window.Should().BeLessThan(windows,
+        windows.AnyClean.Should().BeTrue(
             "a window of {0} steps must allocate nothing; the windows allocated {1} B, the last one's steps (schedule: bytes) {2}",
-            steps, string.Join(", ", windowBytes), string.Join(", ", stepSchedules.Zip(stepBytes, (s, b) => $"{(StepSchedule)s}: {b}")));
+            steps, string.Join(", ", windows.WindowBytes), string.Join(", ", stepSchedules.Zip(windows.LastWindowCallBytes, (s, b) => $"{(StepSchedule)s}: {b}")));
         (trainer.StepsOn(StepSchedule.AllWorkersRecomputing) * trainer.StepsOn(StepSchedule.CallerAlone) * trainer.StepsOn(StepSchedule.AllWorkersGathering)
             * trainer.StepsOn(StepSchedule.AllWorkersOwnRows)).Should().BePositive();
     }
