@@ -69,6 +69,46 @@ internal sealed class SeededRandom
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public double NextDouble() => (NextUInt64() >> 11) * InverseTwoTo53;
 
+    /// <summary>
+    /// Copies to <paramref name="kept"/> the values of <paramref name="values"/> but the one at index
+    /// <paramref name="skip"/>, each kept where its <see cref="NextDouble"/> (one draw per value, in order) is at least
+    /// <paramref name="dropProbability"/>, and returns how many it kept: that loop's draws and result, with the state in
+    /// registers and no branch on a draw (half of them would be mispredicted at a probability of 0.5).
+    /// </summary>
+    /// <param name="values">The values.</param>
+    /// <param name="skip">The index of the value to leave out without a draw (none when outside <paramref name="values"/>).</param>
+    /// <param name="dropProbability">The probability in [0, 1] of dropping each value.</param>
+    /// <param name="kept">Receives the kept values; at least <paramref name="values"/>' length less one long.</param>
+    public int KeepEach(ReadOnlySpan<int> values, int skip, double dropProbability, Span<int> kept)
+    {
+        Debug.Assert(dropProbability is >= 0 and <= 1, "a probability");
+        // (x >> 11)·2⁻⁵³ ≥ p holds exactly when the integer x >> 11 is at least p·2⁵³ (exact: a power-of-two scaling), rounded up.
+        ulong threshold = (ulong)Math.Ceiling(dropProbability * (1UL << 53));
+        ulong s0 = _s0, s1 = _s1, s2 = _s2, s3 = _s3;
+        int count = 0;
+        for (int i = 0; i < values.Length; i++)
+        {
+            if (i == skip)
+            {
+                continue;
+            }
+
+            ulong result = BitOperations.RotateLeft(s1 * 5, 7) * 9;
+            ulong t = s1 << 17;
+            s2 ^= s0;
+            s3 ^= s1;
+            s1 ^= s2;
+            s0 ^= s3;
+            s2 ^= t;
+            s3 = BitOperations.RotateLeft(s3, 45);
+            kept[count] = values[i]; // written always, counted only if kept: the next value overwrites a dropped one
+            count += (result >> 11) >= threshold ? 1 : 0;
+        }
+
+        (_s0, _s1, _s2, _s3) = (s0, s1, s2, s3);
+        return count;
+    }
+
     /// <summary>A uniform double in (0, 1): never 0, so its logarithm is finite.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public double NextOpenDouble() => ((NextUInt64() >> 11) + 0.5) * InverseTwoTo53;

@@ -20,17 +20,13 @@ internal sealed partial class SoftmaxTraining
             Span<float> q = _queries.Row(b);
             _network.Forward(items, _inputs.AsSpan(b * _inputWidth, _inputWidth), _activations.AsSpan(b * _activationWidth, _activationWidth),
                 _genreWeights.AsSpan(b * _genreCount, _genreCount), _yearWeights.AsSpan(b * _yearCount, _yearCount), q);
-            for (int k = 0; k < _d; k++)
-            {
-                _queriesTransposed[(k * _paddedBatchSize) + b] = q[k];
-            }
         }
 
         ReadOnlySpan<float> queries = _queries.Values.Slice(b0 * _queryStride, Rows * _queryStride);
         int panelSize = _queryStride * _panelWidth;
         for (int p = 0; p < _panelCount; p++)
         {
-            GemmKernel.Multiply(queries, _outputEmbeddings.AsSpan(p * panelSize, panelSize), _queryStride, _logits.AsSpan(((p * _paddedBatchSize) + b0) * _panelWidth, Rows * _panelWidth));
+            GemmKernel.Multiply(queries, _outputEmbeddings.AsSpan(p * panelSize, panelSize), _queryStride, _logits.Values.Slice(((p * _paddedBatchSize) + b0) * _panelWidth, Rows * _panelWidth));
         }
 
         for (int r = 0; r < Rows; r++)
@@ -42,7 +38,7 @@ internal sealed partial class SoftmaxTraining
             }
         }
 
-        SoftmaxKernels.MultiplyByPanels(_logits.AsSpan(b0 * _panelWidth), _paddedBatchSize * _panelWidth, _outputEmbeddings, _panelCount, _queryStride, _queryGradients.Values.Slice(b0 * _queryStride, Rows * _queryStride));
+        SoftmaxKernels.MultiplyByPanels(_logits.Values[(b0 * _panelWidth)..], _paddedBatchSize * _panelWidth, _outputEmbeddings, _panelCount, _queryStride, _queryGradients.Values.Slice(b0 * _queryStride, Rows * _queryStride));
 
         for (int r = 0; r < Rows; r++)
         {
@@ -61,7 +57,7 @@ internal sealed partial class SoftmaxTraining
         for (int p = 0; p < _panelCount; p++)
         {
             int count = Math.Min(_panelWidth, _itemCount - (p * _panelWidth));
-            _logits.AsSpan(((p * _paddedBatchSize) + b) * _panelWidth, count).CopyTo(row.Slice(p * _panelWidth, count));
+            _logits.Values.Slice(((p * _paddedBatchSize) + b) * _panelWidth, count).CopyTo(row.Slice(p * _panelWidth, count));
         }
 
         if (_outputBiases is not null)
@@ -82,7 +78,7 @@ internal sealed partial class SoftmaxTraining
         for (int p = 0; p < _panelCount; p++)
         {
             int count = Math.Min(_panelWidth, _itemCount - (p * _panelWidth));
-            row.Slice(p * _panelWidth, count).CopyTo(_logits.AsSpan(((p * _paddedBatchSize) + b) * _panelWidth, count));
+            row.Slice(p * _panelWidth, count).CopyTo(_logits.Values.Slice(((p * _paddedBatchSize) + b) * _panelWidth, count));
         }
     }
 

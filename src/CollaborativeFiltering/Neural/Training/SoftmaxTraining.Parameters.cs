@@ -103,7 +103,7 @@ internal sealed partial class SoftmaxTraining
     private void UpdatePanel(int panel, Scratch scratch)
     {
         int panelSize = _queryStride * _panelWidth;
-        ReadOnlySpan<float> z = _logits.AsSpan(panel * _paddedBatchSize * _panelWidth, _paddedBatchSize * _panelWidth);
+        ReadOnlySpan<float> z = _logits.Values.Slice(panel * _paddedBatchSize * _panelWidth, _paddedBatchSize * _panelWidth);
         Span<float> gradient = scratch.PanelGradient;
         for (int kb = 0; kb < _queryStride; kb += Rows)
         {

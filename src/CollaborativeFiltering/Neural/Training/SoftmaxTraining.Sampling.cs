@@ -68,17 +68,18 @@ internal sealed partial class SoftmaxTraining
     /// <summary>Example b's input: the user's items but the label, each dropped with probability <see cref="SoftmaxOptions.InputDropout"/>.</summary>
     private void SelectInputs(int b)
     {
-        int u = _exampleUser[b], start = _trainOffsets[u], end = _trainOffsets[u + 1], label = start + _exampleSkip[b];
+        int u = _exampleUser[b], skip = _exampleSkip[b];
+        ReadOnlySpan<int> row = _trainItems.AsSpan(_trainOffsets[u], _trainOffsets[u + 1] - _trainOffsets[u]);
         Span<int> inputs = _inputItems.AsSpan(b * _inputStride, _inputStride);
-        int count = 0;
-        for (int p = start; p < end; p++)
+        if (_dropout == 0)
         {
-            if (p != label && (_dropout == 0 || _random.NextDouble() >= _dropout))
-            {
-                inputs[count++] = _trainItems[p];
-            }
+            row[..skip].CopyTo(inputs);
+            row[(skip + 1)..].CopyTo(inputs[skip..]);
+            _inputCount[b] = row.Length - 1;
         }
-
-        _inputCount[b] = count;
+        else
+        {
+            _inputCount[b] = _random.KeepEach(row, skip, _dropout, inputs);
+        }
     }
 }

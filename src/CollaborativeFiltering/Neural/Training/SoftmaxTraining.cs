@@ -103,7 +103,7 @@ internal sealed partial class SoftmaxTraining : IBlockWork, ITraining<SoftmaxMod
     private readonly float[] _yearWeights;
     private readonly PaddedRows _queries;
     private readonly float[] _queriesTransposed;
-    private readonly float[] _logits;
+    private readonly PaddedRows _logits;
     private readonly PaddedRows _queryGradients;
     private readonly float[] _inputGradients;
     private readonly float[] _deltas;
@@ -234,7 +234,10 @@ internal sealed partial class SoftmaxTraining : IBlockWork, ITraining<SoftmaxMod
         _yearWeights = new float[checked(_paddedBatchSize * _yearCount)];
         _queries = new PaddedRows(_paddedBatchSize, _d, _queryStride);
         _queriesTransposed = new float[checked(_queryStride * _paddedBatchSize)];
-        _logits = new float[ArrayLength((long)_panelCount * _paddedBatchSize * _panelWidth)];
+        // Z in panels, pinned and aligned: a block's rows of a panel (Rows·_panelWidth floats, 128 to 512 bytes) are then
+        // whole cache lines, so the workers writing neighbouring blocks never write the same line.
+        _ = ArrayLength(((long)_panelCount * _paddedBatchSize * _panelWidth) + 64);
+        _logits = new PaddedRows(_panelCount * _paddedBatchSize, _panelWidth, _panelWidth, aligned: true);
         _queryGradients = new PaddedRows(_paddedBatchSize, _d, _queryStride);
         _inputGradients = new float[_paddedBatchSize * _inputWidth];
         _deltas = new float[_paddedBatchSize * _activationWidth];
@@ -435,6 +438,23 @@ internal sealed partial class SoftmaxTraining : IBlockWork, ITraining<SoftmaxMod
     /// block, so a batch of a million examples (seconds of work) still stops within a block of a
     /// cancellation; a cancelled step leaves the network half updated, and the fit throws.
     /// </summary>
+    /// <summary>
+    /// Qᵀ (d × padded batch) for the panels' dV = Qᵀ·dZ, written here after the examples phase rather than by each
+    /// block: a block's four values per row of Qᵀ share a cache line with three other blocks', which the other worker
+    /// may be writing.
+    /// </summary>
+    private void TransposeQueries()
+    {
+        for (int b = 0; b < _batchSize; b++)
+        {
+            ReadOnlySpan<float> q = _queries.Row(b);
+            for (int k = 0; k < _d; k++)
+            {
+                _queriesTransposed[(k * _paddedBatchSize) + b] = q[k];
+            }
+        }
+    }
+
     private double RunBatch(CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
@@ -475,6 +495,7 @@ internal sealed partial class SoftmaxTraining : IBlockWork, ITraining<SoftmaxMod
         _phase = Phase.Examples;
         _pool.Run(this, _paddedBatchSize / Rows, cancellationToken);
         cancellationToken.ThrowIfCancellationRequested(); // a skipped block left its examples' gradients unset
+        TransposeQueries();
 
         _step++;
         if (_adam)
