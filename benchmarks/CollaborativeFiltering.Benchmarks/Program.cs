@@ -3,7 +3,7 @@ using BenchmarkDotNet.Running;
 using CollaborativeFiltering.Benchmarks;
 
 // Quick modes besides BDN: "step CASE THREADS [SCHEDULE]", "step-ab CASE THREADS ROUNDS CONFIG CONFIG ..." and "alloc CASE THREADS" (FullBatchStepTimer),
-// "fma-peak [THREADS]" (FmaPeakBenchmarks.Print), "mem-bandwidth [THREADS]" (MemoryBandwidthBenchmarks.Print) and "sgd-text|sgd-fit|sgd-epochs|sgd-eval ..." (SgdSideBySide, driven by
+// "softmax-step THREADS" (SoftmaxBenchmarks.Print), "fma-peak [THREADS]" (FmaPeakBenchmarks.Print), "mem-bandwidth [THREADS]" (MemoryBandwidthBenchmarks.Print) and "sgd-text|sgd-fit|sgd-epochs|sgd-eval ..." (SgdSideBySide, driven by
 // benchmarks/sidebyside-sgd.sh), "fm-data|fm-fit ..." (FmSideBySide, driven by benchmarks/sidebyside-fm.sh) and
 // "surprise-data|surprise-predict ..." (SurpriseSideBySide, driven by benchmarks/peers/surprise-compare.sh).
 if (args is ["step", string name, string threads, ..] && args.Length <= 4)
@@ -17,6 +17,10 @@ else if (args is ["step-ab", string abName, string abThreads, string abRounds, .
 else if (args is ["alloc", string allocName, string allocThreads])
 {
     FullBatchStepTimer.Allocations(allocName, int.Parse(allocThreads, CultureInfo.InvariantCulture));
+}
+else if (args is ["softmax-step", string softmaxThreads])
+{
+    SoftmaxBenchmarks.Print(int.Parse(softmaxThreads, CultureInfo.InvariantCulture));
 }
 else if (args is ["fma-peak", ..])
 {

@@ -1,3 +1,5 @@
+using System.Diagnostics;
+using System.Globalization;
 using BenchmarkDotNet.Attributes;
 using CollaborativeFiltering.Data;
 using CollaborativeFiltering.Neural;
@@ -44,4 +46,38 @@ public class SoftmaxBenchmarks
     /// <summary>A whole fit: 3,000 steps of batch 200, no validation.</summary>
     [Benchmark]
     public int Fit3000() => new SoftmaxTrainer(Options).Fit(_train!).Dimensions;
+
+    /// <summary>
+    /// The quick mode <c>softmax-step THREADS</c>: the default step on the benchmark's data, 100 untimed steps, then
+    /// nine timings of 50 steps; prints their median and minimum per step and the bytes allocated per step.
+    /// </summary>
+    public static void Print(int threads)
+    {
+        RatingsDataset train = SyntheticDataGenerator.Generate(new SyntheticOptions { Seed = 1 }).Dataset;
+        SoftmaxOptions options = Options with { MaxDegreeOfParallelism = threads };
+        using var trainer = new SoftmaxTraining(train, null, options, SoftmaxFeatures.Create(train.Catalog, options.YearBucketWidth));
+        for (int i = 0; i < 100; i++)
+        {
+            trainer.Step();
+        }
+
+        const int timings = 9, steps = 50;
+        double[] ms = new double[timings];
+        long allocated = GC.GetAllocatedBytesForCurrentThread();
+        for (int t = 0; t < timings; t++)
+        {
+            long start = Stopwatch.GetTimestamp();
+            for (int i = 0; i < steps; i++)
+            {
+                trainer.Step();
+            }
+
+            ms[t] = Stopwatch.GetElapsedTime(start).TotalMilliseconds / steps;
+        }
+
+        allocated = GC.GetAllocatedBytesForCurrentThread() - allocated;
+        Array.Sort(ms);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"ours Softmax/default: threads={threads} ms/step median={ms[timings / 2]:F3} min={ms[0]:F3} allocated-bytes/step={(double)allocated / (timings * steps):F1}"));
+    }
 }
