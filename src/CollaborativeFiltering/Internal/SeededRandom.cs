@@ -52,18 +52,7 @@ internal sealed class SeededRandom
 
     /// <summary>The next 64 random bits.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public ulong NextUInt64()
-    {
-        ulong result = BitOperations.RotateLeft(_s1 * 5, 7) * 9;
-        ulong t = _s1 << 17;
-        _s2 ^= _s0;
-        _s3 ^= _s1;
-        _s1 ^= _s2;
-        _s0 ^= _s3;
-        _s2 ^= t;
-        _s3 = BitOperations.RotateLeft(_s3, 45);
-        return result;
-    }
+    public ulong NextUInt64() => Next(ref _s0, ref _s1, ref _s2, ref _s3);
 
     /// <summary>A uniform double in [0, 1), 53 random bits.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -93,14 +82,7 @@ internal sealed class SeededRandom
                 continue;
             }
 
-            ulong result = BitOperations.RotateLeft(s1 * 5, 7) * 9;
-            ulong t = s1 << 17;
-            s2 ^= s0;
-            s3 ^= s1;
-            s1 ^= s2;
-            s0 ^= s3;
-            s2 ^= t;
-            s3 = BitOperations.RotateLeft(s3, 45);
+            ulong result = Next(ref s0, ref s1, ref s2, ref s3);
             kept[count] = values[i]; // written always, counted only if kept: the next value overwrites a dropped one
             count += (result >> 11) >= threshold ? 1 : 0;
         }
@@ -179,6 +161,21 @@ internal sealed class SeededRandom
             int j = NextInt(i + 1);
             (values[i], values[j]) = (values[j], values[i]);
         }
+    }
+
+    /// <summary>One xoshiro256** step on the state (s0, s1, s2, s3): its output, and the state advanced.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static ulong Next(ref ulong s0, ref ulong s1, ref ulong s2, ref ulong s3)
+    {
+        ulong result = BitOperations.RotateLeft(s1 * 5, 7) * 9;
+        ulong t = s1 << 17;
+        s2 ^= s0;
+        s3 ^= s1;
+        s1 ^= s2;
+        s0 ^= s3;
+        s2 ^= t;
+        s3 = BitOperations.RotateLeft(s3, 45);
+        return result;
     }
 
     private static ulong SplitMix64(ref ulong x)
