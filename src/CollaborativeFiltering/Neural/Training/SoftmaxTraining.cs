@@ -23,7 +23,7 @@ namespace CollaborativeFiltering.Neural.Training;
 /// under 10⁻³⁰·B are flushed to zero, so that no subnormal float slows the kernels) giving the loss
 /// −log p(label) and dZ = (softmax − onehot)/B, then
 /// dQ = dZ·V (<see cref="SoftmaxKernels.MultiplyByPanels"/>) and the backward pass through the dense
-/// layers down to dX.</item>
+/// layers down to dX. The calling thread then transposes Q for the next phase.</item>
 /// <item>Parameters phase, in parallel over tasks that own disjoint parameters: one task per dense
 /// layer (dW = Σ_b δ_b·a_bᵀ, summed over b in order), one for the genre table, one for the year
 /// table, and one per item panel, which computes dV = Qᵀ·dZ for its items (<see cref="GemmKernel.Multiply"/>
@@ -31,6 +31,10 @@ namespace CollaborativeFiltering.Neural.Training;
 /// examples whose input holds them (an item → examples index built on the calling thread, in
 /// example order), and applies the optimizer step to all of them.</item>
 /// </list>
+/// <para>Both phases run in the workers' own ranges (<see cref="WorkerPool.RunInRanges"/>), so that each core
+/// writes the same examples' buffers and the same panels step after step, and Z is aligned so that no two blocks
+/// write one cache line: with the two cores far apart, lines last written by the other core had doubled the cost of
+/// both phases.</para>
 /// <para>Determinism: every value is computed by one task with a fixed order of operations, and the
 /// batch loss is summed over examples in order, so a fit is bit-identical for a given seed whatever
 /// the number of threads.</para>
@@ -236,7 +240,7 @@ internal sealed partial class SoftmaxTraining : IRangeWork, ITraining<SoftmaxMod
         _queriesTransposed = new float[checked(_queryStride * _paddedBatchSize)];
         // Z in panels, pinned and aligned: a block's rows of a panel (Rows·_panelWidth floats, 128 to 512 bytes) are then
         // whole cache lines, so the workers writing neighbouring blocks never write the same line.
-        _ = ArrayLength(((long)_panelCount * _paddedBatchSize * _panelWidth) + 64);
+        _ = ArrayLength(((long)_panelCount * _paddedBatchSize * _panelWidth) + 64); // with room for the alignment
         _logits = new PaddedRows(_panelCount * _paddedBatchSize, _panelWidth, _panelWidth, aligned: true);
         _queryGradients = new PaddedRows(_paddedBatchSize, _d, _queryStride);
         _inputGradients = new float[_paddedBatchSize * _inputWidth];
@@ -440,19 +444,19 @@ internal sealed partial class SoftmaxTraining : IRangeWork, ITraining<SoftmaxMod
     }
 
     /// <summary>
-    /// The step on the sampled examples. The token is checked between the phases and by the pool before each
-    /// block, so a batch of a million examples (seconds of work) still stops within a block of a
-    /// cancellation; a cancelled step leaves the network half updated, and the fit throws.
-    /// </summary>
-    /// <summary>
     /// Qᵀ (d × padded batch) for the panels' dV = Qᵀ·dZ, written here after the examples phase rather than by each
     /// block: a block's four values per row of Qᵀ share a cache line with three other blocks', which the other worker
     /// may be writing.
     /// </summary>
-    private void TransposeQueries()
+    private void TransposeQueries(CancellationToken cancellationToken)
     {
         for (int b = 0; b < _batchSize; b++)
         {
+            if ((b & 4095) == 4095)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+            }
+
             ReadOnlySpan<float> q = _queries.Row(b);
             for (int k = 0; k < _d; k++)
             {
@@ -461,6 +465,11 @@ internal sealed partial class SoftmaxTraining : IRangeWork, ITraining<SoftmaxMod
         }
     }
 
+    /// <summary>
+    /// The step on the sampled examples. The token is checked between the phases and by the pool before each
+    /// block, so a batch of a million examples (seconds of work) still stops within a block of a
+    /// cancellation; a cancelled step leaves the network half updated, and the fit throws.
+    /// </summary>
     private double RunBatch(CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
@@ -503,7 +512,7 @@ internal sealed partial class SoftmaxTraining : IRangeWork, ITraining<SoftmaxMod
         _phase = Phase.Examples;
         _pool.RunInRanges(this, _paddedBatchSize / Rows, cancellationToken);
         cancellationToken.ThrowIfCancellationRequested(); // a skipped block left its examples' gradients unset
-        TransposeQueries();
+        TransposeQueries(cancellationToken);
 
         _step++;
         if (_adam)
