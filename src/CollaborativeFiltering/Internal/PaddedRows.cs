@@ -16,7 +16,8 @@ namespace CollaborativeFiltering.Internal;
 /// </summary>
 internal sealed class PaddedRows
 {
-    private const int AlignmentFloats = 64 / sizeof(float);
+    /// <summary>The floats an aligned instance allocates beyond its rows, to start row 0 on a 64-byte boundary.</summary>
+    public const int AlignmentFloats = 64 / sizeof(float);
 
     /// <summary>Allocates zeroed rows.</summary>
     /// <param name="rows">The number of rows.</param>

@@ -450,10 +450,15 @@ internal static class FullBatchKernels
         for (; q < qe; q++)
         {
             ref float y = ref Unsafe.Add(ref uBase, Unsafe.Add(ref users, q) * stride);
-            float e = TRecompute.Value ? DotLane<TRow>(ref y, ref v) - Unsafe.Add(ref values, q) : Unsafe.Add(ref residuals, Unsafe.Add(ref link, q));
+            float e;
             if (TRecompute.Value)
             {
+                e = DotLane<TRow>(ref y, ref v) - Unsafe.Add(ref values, q);
                 SeparateLoads(ref data, e);
+            }
+            else
+            {
+                e = Unsafe.Add(ref residuals, Unsafe.Add(ref link, q));
             }
 
             Vector256<float> b = Vector256.Create(e);

@@ -240,7 +240,7 @@ internal sealed partial class SoftmaxTraining : IRangeWork, ITraining<SoftmaxMod
         _queriesTransposed = new float[checked(_queryStride * _paddedBatchSize)];
         // Z in panels, pinned and aligned: a block's rows of a panel (Rows·_panelWidth floats, 128 to 512 bytes) are then
         // whole cache lines, so the workers writing neighbouring blocks never write the same line.
-        _ = ArrayLength(((long)_panelCount * _paddedBatchSize * _panelWidth) + 64); // with room for the alignment
+        _ = ArrayLength(((long)_panelCount * _paddedBatchSize * _panelWidth) + PaddedRows.AlignmentFloats);
         _logits = new PaddedRows(_panelCount * _paddedBatchSize, _panelWidth, _panelWidth, aligned: true);
         _queryGradients = new PaddedRows(_paddedBatchSize, _d, _queryStride);
         _inputGradients = new float[_paddedBatchSize * _inputWidth];
@@ -507,9 +507,7 @@ internal sealed partial class SoftmaxTraining : IRangeWork, ITraining<SoftmaxMod
 
         _inverseOffsets[0] = 0;
 
-        // Both phases in ranges: a worker takes the same blocks of examples, and the same panels of V and item
-        // embeddings, step after step, so fewer of the cache lines it writes were last written by the other core.
-        _phase = Phase.Examples;
+        _phase = Phase.Examples; // both phases in ranges: see the remarks
         _pool.RunInRanges(this, _paddedBatchSize / Rows, cancellationToken);
         cancellationToken.ThrowIfCancellationRequested(); // a skipped block left its examples' gradients unset
         TransposeQueries(cancellationToken);
